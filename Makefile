@@ -1,0 +1,39 @@
+# Saathi: `make run` to chat with the bot, `make test` to run the suite. Both set up what is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test setup worker lint bench catalogs clean
+
+setup: $(VENV)/.installed catalogs
+
+$(VENV)/.installed: requirements.txt
+	./scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel compile -d locales -D messages > /dev/null
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) programs load-all
+	$(FLASK) run --host 0.0.0.0 --port $(PORT)
+
+worker: setup
+	$(FLASK) worker
+
+test: setup
+	./scripts/system-deps.sh services
+	./scripts/test-services.sh
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance/*.db

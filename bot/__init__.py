@@ -1,0 +1,1 @@
+"""Channel adapters, router, replies, i18n, outbound and the web surfaces of Saathi."""

@@ -1,0 +1,45 @@
+"""A small admin API (bearer ADMIN_TOKEN): the review queue. Off when no token is set."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from models import review
+from models.db import unit_of_work
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _authorised() -> None:
+    token = current_app.config["ADMIN_TOKEN"]
+    if not token:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        abort(401)
+
+
+@bp.get("/review")
+def pending():
+    with unit_of_work() as session:
+        items = review.pending(session, request.args.get("kind"))
+        return jsonify(items=[{"id": i.id, "kind": i.kind, "reason": i.reason,
+                               "partner_id": i.partner_id, "created_at": i.created_at.isoformat()}
+                              for i in items])
+
+
+@bp.post("/review/<int:item_id>")
+def decide(item_id: int):
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("approve"), bool):
+        return jsonify(error="body must be {\"approve\": true|false}"), 400
+    try:
+        with unit_of_work() as session:
+            item = review.decide(session, item_id, approve=body["approve"],
+                                 actor=body.get("actor", "admin-api"), note=body.get("note"))
+            return jsonify(id=item.id, status=item.status)
+    except review.ReviewError as exc:
+        return jsonify(error=str(exc)), 409

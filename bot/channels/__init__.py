@@ -1,0 +1,1 @@
+"""Channel adapters: provider request -> InboundMessage, and Reply -> provider response."""

@@ -1,0 +1,73 @@
+"""Load and validate configuration from environment variables (safe defaults for `make run`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting Saathi reads, each from the environment variable of the same name."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=True, extra="ignore")
+
+    SECRET_KEY: str = "dev-only-change-me"
+    DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
+    REDIS_URL: str = ""
+    PUBLIC_BASE_URL: str = ""
+    TWILIO_ACCOUNT_SID: str = ""
+    TWILIO_AUTH_TOKEN: str = ""
+    TWILIO_WHATSAPP_FROM: str = ""
+    TWILIO_SMS_FROM: str = ""
+    TWILIO_API_BASE: str = "https://api.twilio.com"
+    # Template name -> Twilio Content SID, e.g. {"invite": "HX...", "tier_change": "HX..."}
+    WHATSAPP_TEMPLATES: dict[str, str] = Field(default_factory=dict)
+    VALIDATE_TWILIO_SIGNATURE: bool = True
+    CONVERSATION_TIMEOUT_MINUTES: int = 30
+    DEFAULT_REGION: str = "IN"
+    DEFAULT_LANGUAGE: str = "en"
+    MEDIA_DIR: str = str(ROOT / "media")
+    PROGRAMS_DIR: str = str(ROOT / "programs")
+    MAX_REQUEST_BYTES: int = 256 * 1024
+    RQ_QUEUE: str = "saathi"
+    JOB_RETRIES: int = 3
+    JOB_INPROCESS_BACKOFF: float = 0.5
+    SIMULATOR_ENABLED: bool = True
+    ADMIN_TOKEN: str = ""
+    LOG_LEVEL: str = "INFO"
+    LEDGER_SEAL_KEY: str = ""
+    QR_SIGNING_KEYS: dict[str, str] = Field(default_factory=lambda: {"k1": "dev-qr-key-1"})
+    QR_ACTIVE_KEY: str = "k1"
+    PAYOUT_PROVIDER: str = "sandbox"
+    PAYOUT_API_BASE: str = ""
+    PAYOUT_KEY_ID: str = ""
+    PAYOUT_KEY_SECRET: str = ""
+    PAYOUT_ACCOUNT_NUMBER: str = ""
+    PAYOUT_WEBHOOK_SECRET: str = ""
+
+    @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", mode="before")
+    @classmethod
+    def _json_mapping(cls, value: object) -> object:
+        if isinstance(value, str):
+            return json.loads(value) if value.strip() else {}
+        return value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _psycopg_driver(cls, value: str) -> str:
+        """Accept the usual postgres:// and postgresql:// forms and use psycopg 3."""
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix):]
+        return value
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Return the validated settings as a plain dict for `app.config`."""
+    settings = Settings(**(overrides or {}))
+    return settings.model_dump()

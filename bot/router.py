@@ -1,0 +1,80 @@
+"""Take one InboundMessage from any channel to its replies, exactly once.
+
+1. Store the message (unique by channel + provider id) and commit: it is never lost.
+2. In a second transaction, lock the conversation row, skip the message if another delivery
+   already handled it, run the flow, and store the replies on the message; commit.
+3. Jobs and outbound sends recorded during step 2 go out only after that commit (bot/jobs.py).
+A retried delivery gets the stored replies. A flow that fails is rolled back whole, logged
+with the message id, and answered with an apology in the partner's language.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+from bot.i18n import DEFAULT, N_, translate
+from bot.messages import InboundMessage, Reply
+from flows import dispatch
+from flows.engine import Context
+from models import conversation as conversations
+from models import inbox
+from models.base import utcnow
+from models.db import unit_of_work
+from models.partner import find_by_phone
+
+log = logging.getLogger("saathi.router")
+SORRY = N_("Sorry, something went wrong on our side. Please try again in a minute.")
+
+
+def handle(message: InboundMessage) -> list[Reply]:
+    """Process `message` once and return the replies to send back on its channel."""
+    with unit_of_work() as session:
+        stored = inbox.store(session, channel=message.channel, provider_id=message.provider_id,
+                             phone=message.sender, body=message.text,
+                             payload=message.to_dict())
+        if stored.done:
+            log.info("duplicate delivery answered from store",
+                     extra={"message_id": message.provider_id})
+            return [Reply.from_dict(r) for r in stored.replies or []]
+    try:
+        return _process(message)
+    except Exception:
+        log.exception("flow failed", extra={"message_id": message.provider_id,
+                                            "channel": message.channel})
+        return _apologise(message)
+
+
+def _process(message: InboundMessage) -> list[Reply]:
+    with unit_of_work() as session:
+        conv = conversations.lock(session, message.channel, message.sender)
+        row = inbox.get(session, message.channel, message.provider_id, for_update=True)
+        if row.done:  # a concurrent delivery of the same message got here first
+            return [Reply.from_dict(r) for r in row.replies or []]
+        partner = find_by_phone(session, message.sender)
+        now = utcnow()
+        ctx = Context(session=session, conversation=conv, partner=partner, message=message,
+                      now=now, data=copy.deepcopy(conv.data or {}))
+        replies = dispatch.process(ctx)
+        conv.data = ctx.data
+        conv.partner_id = partner.id if partner else conv.partner_id
+        conv.updated_at = now
+        if message.channel == "whatsapp":
+            conv.last_inbound_at = now
+        inbox.finish(row, [r.to_dict() for r in replies])
+        log.info("message handled", extra={"message_id": message.provider_id,
+                                           "flow": conv.flow, "state": conv.state})
+        return replies
+
+
+def _apologise(message: InboundMessage) -> list[Reply]:
+    """Record the failure on the stored message and answer politely; state is untouched."""
+    with unit_of_work() as session:
+        partner = find_by_phone(session, message.sender)
+        conv = conversations.latest_for_phone(session, message.sender, message.channel)
+        lang = (partner.language if partner else None) or (conv.language if conv else None)
+        reply = Reply(translate(lang or DEFAULT, SORRY))
+        row = inbox.get(session, message.channel, message.provider_id, for_update=True)
+        if not row.done:
+            inbox.finish(row, [reply.to_dict()], error="flow failed")
+        return [Reply.from_dict(r) for r in row.replies or [reply.to_dict()]]

@@ -1,0 +1,3 @@
+"""Dialogues. Importing this package registers every flow with the engine."""
+
+from flows import language, menu  # noqa: F401

@@ -1,0 +1,55 @@
+"""Choose a language (LANG, at any time): by number or by the language's name."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.i18n import LANGUAGES, N_
+from bot.messages import Option, Reply
+from flows import engine
+from flows.answers import normalize, pick
+from flows.engine import Context, Flow, MenuEntry, State
+
+
+class S(StrEnum):
+    CHOOSE = "choose"
+
+
+def language_options() -> tuple[Option, ...]:
+    """Each language shown in its own script, with its English name for the other readers."""
+    return tuple(
+        Option(code, own if own == english else f"{own} ({english})")
+        for code, (english, own) in LANGUAGES.items()
+    )
+
+
+def parse_language(text: str) -> str | None:
+    """Return the language code a reply names: "2", "hindi", "हिन्दी", "hi"."""
+    answer = normalize(text)
+    if answer in LANGUAGES:
+        return answer
+    for code, (english, own) in LANGUAGES.items():
+        if answer in (english.lower(), normalize(own)):
+            return code
+    return pick(text, language_options())
+
+
+def prompt(ctx: Context) -> list[Reply]:
+    return [ctx.say("Choose your language:", options=language_options())]
+
+
+def choose(ctx: Context, msg) -> engine.Step:
+    code = parse_language(msg.text)
+    if code is None:
+        return engine.retry(ctx, "Please reply with the number of your language.")
+    ctx.conversation.language = code
+    if ctx.partner is not None:
+        ctx.partner.language = code
+    return engine.done(ctx.say("Language changed to {language}.", language=LANGUAGES[code][1]),
+                       menu=True)
+
+
+FLOW = engine.register(Flow(
+    name="language", states_enum=S, states={S.CHOOSE: State(choose, prompt)}, start=S.CHOOSE,
+    needs_partner=False, menu=MenuEntry(N_("Change language"), order=90),
+))

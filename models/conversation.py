@@ -1,0 +1,56 @@
+"""Conversations: one per (channel, phone), holding the flow state as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, Json, UTCDateTime, utcnow
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "phone"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    flow: Mapped[str] = mapped_column(String(40), default="menu")
+    state: Mapped[str] = mapped_column(String(40), default="idle")
+    data: Mapped[dict] = mapped_column(Json, default=dict)
+    language: Mapped[str | None] = mapped_column(String(5))
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def lock(session: Session, channel: str, phone: str) -> Conversation:
+    """Return the conversation for (channel, phone), created if new, locked until commit.
+
+    The row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's single writer) is what makes
+    two messages from one partner run one after the other, across processes and hosts.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Conversation)
+        .values(channel=channel, phone=phone, flow="menu", state="idle", data={},
+                updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["channel", "phone"])
+    )
+    stmt = (
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.phone == phone)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(stmt).one()
+
+
+def latest_for_phone(session: Session, phone: str, channel: str) -> Conversation | None:
+    """Return the conversation on `channel` with this phone, if any (for the 24-hour rule)."""
+    stmt = select(Conversation).where(Conversation.phone == phone, Conversation.channel == channel)
+    return session.scalar(stmt)

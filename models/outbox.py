@@ -1,0 +1,71 @@
+"""The outbox: every proactive message, from queued to delivered or failed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, Json, UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    UNDELIVERED = "undelivered"
+
+
+# Twilio's status callback values, mapped onto ours.
+PROVIDER_STATUS = {
+    "accepted": OutboxStatus.SENT, "queued": OutboxStatus.SENT, "sending": OutboxStatus.SENT,
+    "sent": OutboxStatus.SENT, "delivered": OutboxStatus.DELIVERED, "read": OutboxStatus.READ,
+    "failed": OutboxStatus.FAILED, "undelivered": OutboxStatus.UNDELIVERED,
+}
+_RANK = {OutboxStatus.QUEUED: 0, OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2,
+         OutboxStatus.READ: 3, OutboxStatus.FAILED: 4, OutboxStatus.UNDELIVERED: 4}
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    media_urls: Mapped[list] = mapped_column(Json, default=list)
+    template: Mapped[str | None] = mapped_column(String(60))
+    template_vars: Mapped[dict] = mapped_column(Json, default=dict)
+    idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def by_key(session: Session, key: str) -> OutboxMessage | None:
+    return session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+
+
+def record_status(session: Session, provider_sid: str, provider_status: str,
+                  error: str | None = None) -> OutboxMessage | None:
+    """Apply a provider's delivery report; reports that arrive late never move status back."""
+    row = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.provider_sid == provider_sid).with_for_update()
+    )
+    new = PROVIDER_STATUS.get(provider_status.lower())
+    if row is None or new is None:
+        return row
+    if _RANK[new] >= _RANK[OutboxStatus(row.status)]:
+        row.status = new
+        row.error = error or row.error
+        row.updated_at = utcnow()
+    return row

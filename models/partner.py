@@ -1,0 +1,80 @@
+"""Partners: identified by E.164 phone number; roles, status, language, GSTIN and UPI id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import phonenumbers
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    RETAILER = "retailer"
+    DEALER = "dealer"
+    DISTRIBUTOR = "distributor"
+    TECHNICIAN = "technician"
+    DISTRIBUTOR_REP = "distributor_rep"
+    ADMIN = "admin"
+
+
+class PartnerStatus(StrEnum):
+    INVITED = "invited"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    OPTED_OUT = "opted_out"
+
+
+class InvalidPhone(ValueError):
+    """The text is not a phone number we can reach."""
+
+
+def normalize_phone(raw: str, region: str = "IN") -> str:
+    """Return `raw` as E.164 (+919812345678), reading bare national numbers in `region`."""
+    cleaned = raw.strip().removeprefix("whatsapp:").removeprefix("tel:")
+    try:
+        number = phonenumbers.parse(cleaned, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhone(raw) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhone(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class Partner(Base):
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default=Role.RETAILER)
+    status: Mapped[str] = mapped_column(String(20), default=PartnerStatus.ACTIVE)
+    name: Mapped[str | None] = mapped_column(String(120))
+    shop: Mapped[str | None] = mapped_column(String(160))
+    pincode: Mapped[str | None] = mapped_column(String(6))
+    region: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    gstin: Mapped[str | None] = mapped_column(String(15), index=True)
+    upi_vpa: Mapped[str | None] = mapped_column(String(80))
+    # A distributor's short code (used in "REF <code>" and invite QR codes).
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The distributor a retailer buys from, or the distributor a rep works for.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def can_receive(self) -> bool:
+        return self.status != PartnerStatus.OPTED_OUT
+
+
+def find_by_phone(session: Session, phone: str) -> Partner | None:
+    """Return the partner with this E.164 number, or None."""
+    return session.scalar(select(Partner).where(Partner.phone == phone))
+
+
+def set_status(session: Session, partner: Partner, status: PartnerStatus) -> None:
+    """Change a partner's status (STOP, START, suspension)."""
+    partner.status = status
+    session.flush()

@@ -1,0 +1,85 @@
+"""One review queue for everything that must wait for a person: flagged scans, unsure
+invoices, velocity flags, earns past a budget cap. Each kind registers what approve and
+reject do; the queue itself only records decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, Json, UTCDateTime, utcnow
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ReviewItem(Base):
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict] = mapped_column(Json, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+Decision = Callable[[Session, ReviewItem], None]
+_HANDLERS: dict[str, tuple[Decision, Decision]] = {}
+
+
+class ReviewError(Exception):
+    """The item cannot be decided (unknown, or decided already)."""
+
+
+def register(kind: str, *, approve: Decision, reject: Decision) -> None:
+    """Declare what approving and rejecting an item of `kind` does."""
+    _HANDLERS[kind] = (approve, reject)
+
+
+def submit(session: Session, *, kind: str, reason: str, partner_id: int | None = None,
+           program_id: int | None = None, payload: dict | None = None) -> ReviewItem:
+    """Put an item in the queue."""
+    item = ReviewItem(kind=kind, reason=reason, partner_id=partner_id, program_id=program_id,
+                      payload=payload or {})
+    session.add(item)
+    session.flush()
+    return item
+
+
+def pending(session: Session, kind: str | None = None) -> list[ReviewItem]:
+    stmt = select(ReviewItem).where(ReviewItem.status == ReviewStatus.PENDING)
+    if kind:
+        stmt = stmt.where(ReviewItem.kind == kind)
+    return list(session.scalars(stmt.order_by(ReviewItem.id)))
+
+
+def decide(session: Session, item_id: int, *, approve: bool, actor: str,
+           note: str | None = None) -> ReviewItem:
+    """Approve or reject a pending item, running its kind's handler in the same transaction."""
+    item = session.scalar(select(ReviewItem).where(ReviewItem.id == item_id).with_for_update())
+    if item is None:
+        raise ReviewError(f"no review item {item_id}")
+    if item.status != ReviewStatus.PENDING:
+        raise ReviewError(f"review item {item_id} is already {item.status}")
+    if item.kind not in _HANDLERS:
+        raise ReviewError(f"no handler for review kind {item.kind!r}")
+    on_approve, on_reject = _HANDLERS[item.kind]
+    (on_approve if approve else on_reject)(session, item)
+    item.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    item.decided_at = utcnow()
+    item.decided_by = actor
+    item.note = note
+    return item

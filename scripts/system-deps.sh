@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install the Debian packages Saathi needs, only those that are missing.
+# Usage: scripts/system-deps.sh [services]   ("services" adds PostgreSQL and Redis for tests)
+set -euo pipefail
+want=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin libzbar0 fonts-dejavu-core fonts-noto-core)
+if [ "${1:-}" = "services" ]; then
+  command -v pg_ctlcluster >/dev/null 2>&1 || want+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

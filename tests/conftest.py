@@ -1,0 +1,182 @@
+"""Fixtures: a fresh app on a fresh database (SQLite and PostgreSQL), a signed Twilio client,
+a frozen clock and Redis. In CI (CI=true) a missing PostgreSQL or Redis fails the run."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
+
+import psycopg
+import pytest
+import redis as redis_lib
+from sqlalchemy import text
+from twilio.request_validator import RequestValidator
+
+import models
+from app import create_app
+from models.base import freeze_clock
+from models.db import engine as current_engine
+from models.db import unit_of_work
+
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+BASE_URL = "https://saathi.test"
+
+
+def _unavailable(what: str, exc: Exception) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} is not reachable in CI: {exc}")
+    pytest.skip(f"{what} not reachable: {exc}")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A database of this run's own on the local PostgreSQL, dropped at the end."""
+    name = f"saathi_t_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        _unavailable("PostgreSQL", exc)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    yield url.replace("postgresql://", "postgresql+psycopg://")
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def _pg_schema(pg_url: str) -> str:
+    app = create_app({"DATABASE_URL": pg_url})
+    with app.app_context():
+        models.metadata.create_all(current_engine())
+    return pg_url
+
+
+def _config(tmp_path, **overrides) -> dict:
+    return {
+        "SECRET_KEY": "test", "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": BASE_URL,
+        "TWILIO_ACCOUNT_SID": "", "MEDIA_DIR": str(tmp_path / "media"), "REDIS_URL": "",
+        "JOB_INPROCESS_BACKOFF": 0, "RQ_QUEUE": f"saathi-test-{uuid.uuid4().hex[:8]}",
+        **overrides,
+    }
+
+
+def _truncate_all() -> None:
+    names = ", ".join(f'"{t.name}"' for t in models.metadata.sorted_tables)
+    with current_engine().begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def _make_app(backend: str, request, tmp_path):
+    if backend == "sqlite":
+        app = create_app(_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
+        with app.app_context():
+            models.metadata.create_all(current_engine())
+        return app
+    url = request.getfixturevalue("_pg_schema")
+    app = create_app(_config(tmp_path, DATABASE_URL=url))
+    with app.app_context():
+        _truncate_all()
+    return app
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def app(request, tmp_path):
+    """A fresh app on a fresh database; every test using it runs on SQLite and PostgreSQL."""
+    app = _make_app(request.param, request, tmp_path)
+    with app.app_context():
+        yield app
+        current_engine().dispose()
+
+
+@pytest.fixture
+def pg_app(request, tmp_path):
+    """A fresh app on PostgreSQL only (races between processes, row locks)."""
+    app = _make_app("postgres", request, tmp_path)
+    with app.app_context():
+        yield app
+        current_engine().dispose()
+
+
+@pytest.fixture
+def db(app):
+    """A session in a unit of work (committed at the end of the test if nothing failed)."""
+    with unit_of_work() as session:
+        yield session
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+        freeze_clock(start)
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        freeze_clock(self.now)
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+        freeze_clock(moment)
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """Freeze utcnow() at 2026-03-12 10:00 UTC; `clock.advance(minutes=31)` moves it."""
+    yield Clock(datetime(2026, 3, 12, 10, 0, tzinfo=UTC))
+    freeze_clock(None)
+
+
+def sign(url: str, params: dict, token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+class TwilioClient:
+    """Send signed Twilio webhooks and read the TwiML replies."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+        self.count = 0
+
+    def post(self, params: dict, path: str = "/webhooks/twilio", signed: bool = True):
+        headers = {"X-Twilio-Signature": sign(BASE_URL + path, params)} if signed else {}
+        return self.client.post(path, data=params, headers=headers)
+
+    def send(self, phone: str, body: str = "", *, channel: str = "whatsapp",
+             sid: str | None = None, **extra: str):
+        self.count += 1
+        sender = f"whatsapp:{phone}" if channel == "whatsapp" else phone
+        params = {"From": sender, "To": "whatsapp:+14155238886", "Body": body,
+                  "MessageSid": sid or f"SM{uuid.uuid4().hex}", "NumMedia": "0",
+                  "AccountSid": "AC" + "0" * 32, **extra}
+        return self.post(params)
+
+    def chat(self, phone: str, body: str = "", **kwargs) -> list[str]:
+        """Send a message and return the reply texts."""
+        response = self.send(phone, body, **kwargs)
+        assert response.status_code == 200, response.data
+        return replies_of(response)
+
+
+def replies_of(response) -> list[str]:
+    root = ElementTree.fromstring(response.data)
+    return [(m.text or "").strip() for m in root.iter("Message")]
+
+
+@pytest.fixture
+def twilio(app) -> TwilioClient:
+    return TwilioClient(app.test_client())
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    try:
+        redis_lib.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis_lib.RedisError as exc:
+        _unavailable("Redis", exc)
+    return REDIS_URL

@@ -1,0 +1,47 @@
+"""Deliver one outbox row through the configured sender."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select
+
+from bot.senders import current_sender
+from models.base import utcnow
+from models.db import unit_of_work
+from models.outbox import OutboxMessage, OutboxStatus
+
+log = logging.getLogger("saathi.outbound")
+
+
+class DeliveryFailed(Exception):
+    """The provider refused or did not answer; RQ retries the job with backoff."""
+
+
+def deliver(outbox_id: int) -> None:
+    """Send a queued outbox message once; a retry after success does nothing."""
+    with unit_of_work() as session:
+        row = session.scalar(
+            select(OutboxMessage).where(OutboxMessage.id == outbox_id).with_for_update()
+        )
+        if row is None or row.status != OutboxStatus.QUEUED:
+            return
+        row.attempts += 1
+        row.updated_at = utcnow()
+        try:
+            row.provider_sid = current_sender().send(row)
+        except Exception as exc:
+            row.error = str(exc)[:500]
+            final = row.attempts > current_app.config["JOB_RETRIES"]
+            if final:
+                row.status = OutboxStatus.FAILED
+            log.warning("outbound delivery failed",
+                        extra={"outbox_id": row.id, "attempt": row.attempts, "final": final})
+            if not final:
+                session.commit()
+                raise DeliveryFailed(row.error) from exc
+            return
+        row.status = OutboxStatus.SENT
+        row.sent_at = utcnow()
+        log.info("outbound sent", extra={"outbox_id": row.id, "channel": row.channel})
