@@ -25,7 +25,7 @@ LANGUAGES: dict[str, tuple[str, str]] = {
 DEFAULT = "en"
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(msgid: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return msgid
 

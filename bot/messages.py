@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
+
+MAX_TEXT = 4096
+
+
+def clean_text(raw: str) -> str:
+    """Drop control and format characters (NUL, bidi overrides) but keep newlines; trim."""
+    kept = (c for c in raw if c in "\n\t" or unicodedata.category(c)[0] != "C"
+            or c in "\u200c\u200d")  # ZWNJ/ZWJ shape Indic scripts
+    return "".join(kept).strip()[:MAX_TEXT]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot import media, router
 from bot.channels.text import render_text
-from bot.messages import InboundMessage, Location, Media
+from bot.messages import InboundMessage, Location, Media, clean_text
 from models.db import unit_of_work
 from models.outbox import OutboxMessage
 from models.partner import InvalidPhone, normalize_phone
@@ -60,7 +60,7 @@ def send():
     if channel not in ("whatsapp", "sms"):
         return jsonify(error="channel must be whatsapp or sms"), 400
     message = InboundMessage(
-        channel=channel, sender=phone, text=request.form.get("text", "").strip(),
+        channel=channel, sender=phone, text=clean_text(request.form.get("text", "")),
         provider_id=f"SIM{uuid.uuid4().hex}", media=_attachment(), location=_location(),
     )
     replies = router.handle(message)

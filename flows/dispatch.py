@@ -27,8 +27,8 @@ def process(ctx: Context) -> list[Reply]:
         if word != "START":
             return []  # opted out: nothing is sent until START
         set_status(ctx.session, partner, PartnerStatus.ACTIVE)
-        return [ctx.say("Welcome back! You will get messages from us again.")] + \
-            engine.enter(ctx, "menu")
+        welcome = ctx.say("Welcome back! You will get messages from us again.")
+        return [welcome, *engine.enter(ctx, "menu")]
     if word == "STOP":
         if partner is not None:
             set_status(ctx.session, partner, PartnerStatus.OPTED_OUT)
@@ -56,8 +56,9 @@ def _route(ctx: Context, word: str) -> list[Reply]:
     if word == "LANG":
         return engine.enter(ctx, "language")
     if word == "HELP":
-        return [ctx.say("Send MENU for the menu, LANG to change language, BACK to go one step "
-                        "back, STOP to stop messages.")] + _reprompt(ctx)
+        help_text = ctx.say("Send MENU for the menu, LANG to change language, BACK to go one "
+                            "step back, STOP to stop messages.")
+        return [help_text, *_reprompt(ctx)]
     if word == "BACK":
         return engine.back(ctx) or engine.enter(ctx, "menu")
 

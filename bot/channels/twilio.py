@@ -8,7 +8,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.text import render_text
-from bot.messages import InboundMessage, Location, Media, Reply
+from bot.messages import InboundMessage, Location, Media, Reply, clean_text
 from models.partner import normalize_phone
 
 MAX_MEDIA = 10
@@ -36,9 +36,10 @@ def parse(form: Mapping[str, str], region: str = "IN") -> InboundMessage:
         raise BadRequest("From is not a phone number") from exc
     return InboundMessage(
         channel=channel, sender=phone, provider_id=sid[:64],
-        text=(form.get("Body") or "").strip()[:4096],
+        text=clean_text(form.get("Body") or ""),
         media=_media(form), location=_location(form),
-        profile_name=form.get("ProfileName") or None, button_text=form.get("ButtonText") or None,
+        profile_name=clean_text(form.get("ProfileName") or "") or None,
+        button_text=clean_text(form.get("ButtonText") or "") or None,
     )
 
 

@@ -1,0 +1,67 @@
+"""STOP/START, idle timeout, and the reply to unknown numbers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+import tests.core.testflows  # noqa: F401
+from bot import outbound
+from models.db import unit_of_work
+from models.outbox import OutboxMessage
+from models.partner import Partner, PartnerStatus
+
+PHONE = "+919812345678"
+
+
+@pytest.fixture
+def partner(app):
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ravi", shop="Ravi Hardware", language="en"))
+
+
+def test_unknown_number_is_offered_enrollment(twilio):
+    assert "JOIN" in twilio.chat("+919876543210", "hello")[0]
+
+
+def test_numbers_in_national_form_are_normalised_to_e164(app, twilio, partner):
+    twilio.chat("09812345678", "PING", channel="sms")
+    with unit_of_work() as session:
+        conv_phone = session.scalar(select(OutboxMessage.phone)) or PHONE
+    assert conv_phone == PHONE
+
+
+def test_stop_confirms_then_nothing_more_is_sent_until_start(app, twilio, partner):
+    assert "not get any more messages" in twilio.chat(PHONE, "STOP")[0]
+    assert twilio.chat(PHONE, "MENU") == []
+    with unit_of_work() as session:
+        assert session.scalar(select(Partner.status)) == PartnerStatus.OPTED_OUT
+        assert outbound.queue_message(session, phone=PHONE, text="promo", channel="sms") is None
+        assert session.scalar(select(OutboxMessage)) is None
+    replies = twilio.chat(PHONE, "START")
+    assert "Welcome back" in replies[0]
+    with unit_of_work() as session:
+        assert session.scalar(select(Partner.status)) == PartnerStatus.ACTIVE
+
+
+def test_stop_works_in_the_middle_of_a_flow(app, twilio, partner):
+    twilio.chat(PHONE, "LANG")
+    assert "not get any more messages" in twilio.chat(PHONE, "stop")[0]
+
+
+def test_idle_conversation_restarts_at_the_menu_with_a_notice(app, twilio, partner, clock):
+    twilio.chat(PHONE, "LANG")
+    clock.advance(minutes=31)
+    replies = twilio.chat(PHONE, "2")
+    assert "timed out" in replies[0]
+    assert any("What would you like to do" in r for r in replies)
+    with unit_of_work() as session:
+        assert session.scalar(select(Partner.language)) == "en", "the stale answer is not applied"
+
+
+def test_a_conversation_within_the_timeout_continues(app, twilio, partner, clock):
+    twilio.chat(PHONE, "LANG")
+    clock.advance(minutes=29)
+    assert "timed out" not in " ".join(twilio.chat(PHONE, "2"))
+    with unit_of_work() as session:
+        assert session.scalar(select(Partner.language)) == "hi"

@@ -1,0 +1,64 @@
+"""The engine's table of states, answers to numbered options, and BACK/HELP/LANG."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import pytest
+
+from bot.messages import Option
+from flows.answers import pick
+from flows.engine import Flow, State
+from tests.core.testflows import _count
+
+PHONE = "+919812345678"
+
+
+def test_a_flow_missing_a_state_handler_is_refused_at_startup():
+    class Two(StrEnum):
+        A = "a"
+        B = "b"
+
+    with pytest.raises(ValueError, match="b"):
+        Flow(name="broken", states_enum=Two, states={Two.A: State(_count)}, start=Two.A)
+
+
+OPTIONS = (Option("opc", "OPC 53 grade"), Option("ppc", "PPC"), Option("psc", "Slag cement"))
+
+
+@pytest.mark.parametrize(("answer", "key"), [
+    ("1", "opc"), (" 2 ", "ppc"), ("c", "psc"), ("B)", "ppc"), ("opc 53 grde", "opc"),
+    ("slag cemnt", "psc"), ("PPC", "ppc"), ("4", None), ("", None), ("banana", None),
+])
+def test_numbered_answers_accept_number_letter_or_text_with_typos(answer, key):
+    assert pick(answer, OPTIONS) == key
+
+
+def test_lang_switches_language_at_any_time_and_replies_in_it(twilio):
+    assert "Choose your language" in twilio.chat(PHONE, "LANG")[0]
+    replies = twilio.chat(PHONE, "2")
+    assert "हिन्दी" in replies[0]
+
+
+def test_lang_accepts_the_language_name_in_its_own_script(twilio):
+    twilio.chat(PHONE, "LANG")
+    assert "தமிழ்" in twilio.chat(PHONE, "தமிழ்")[0]
+
+
+def test_a_wrong_language_answer_asks_the_same_question_again(twilio):
+    twilio.chat(PHONE, "LANG")
+    replies = twilio.chat(PHONE, "klingon")
+    assert "number of your language" in replies[0]
+    assert "Choose your language" in replies[1]
+
+
+def test_help_explains_the_global_words_and_repeats_the_question(twilio):
+    twilio.chat(PHONE, "LANG")
+    replies = twilio.chat(PHONE, "HELP")
+    assert "MENU" in replies[0] and "STOP" in replies[0]
+    assert "Choose your language" in replies[1]
+
+
+def test_menu_leaves_any_flow(twilio):
+    twilio.chat(PHONE, "LANG")
+    assert "not enrolled" in twilio.chat(PHONE, "MENU")[0]

@@ -1,0 +1,71 @@
+"""Malformed requests get a clean answer: never a 500, never a stored half-message."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models.db import unit_of_work
+from models.inbox import InboxMessage
+from tests.conftest import BASE_URL, sign
+
+PHONE = "+919812345678"
+
+
+def _stored() -> int:
+    with unit_of_work() as session:
+        return session.scalar(select(func.count(InboxMessage.id)))
+
+
+@pytest.mark.parametrize("params", [
+    {"Body": "hi", "MessageSid": "SM1"},  # no From
+    {"From": "whatsapp:+919812345678", "Body": "hi"},  # no MessageSid
+    {"From": "whatsapp:not-a-number", "Body": "hi", "MessageSid": "SM2"},
+    {"From": "+919812345678", "Body": "hi", "MessageSid": "SM3", "NumMedia": "many"},
+    {"From": "+919812345678", "Body": "", "MessageSid": "SM4", "Latitude": "north",
+     "Longitude": "72.8"},
+    {"From": "+919812345678", "Body": "", "MessageSid": "SM5", "Latitude": "95",
+     "Longitude": "72.8"},
+])
+def test_requests_missing_or_garbling_fields_get_400_with_empty_twiml(twilio, params):
+    response = twilio.post(params)
+    assert response.status_code == 400
+    assert response.data.startswith(b"<?xml")
+    assert _stored() == 0
+
+
+def test_a_huge_body_is_refused_with_413(app):
+    params = {"From": f"whatsapp:{PHONE}", "MessageSid": "SMbig", "Body": "x" * 400_000}
+    headers = {"X-Twilio-Signature": sign(BASE_URL + "/webhooks/twilio", params)}
+    response = app.test_client().post("/webhooks/twilio", data=params, headers=headers)
+    assert response.status_code == 413
+    assert _stored() == 0
+
+
+def test_binary_junk_is_refused_without_a_500(app):
+    junk = bytes(range(256)) * 20
+    response = app.test_client().post(
+        "/webhooks/twilio", data=junk, content_type="application/x-www-form-urlencoded",
+        headers={"X-Twilio-Signature": "junk"})
+    assert response.status_code in (400, 403)
+
+
+def test_binary_junk_in_a_signed_body_field_is_answered(twilio):
+    replies = twilio.chat(PHONE, "\x00\x01\ufffd\u202e garbage \x7f")
+    assert replies and "JOIN" in replies[0]
+
+
+def test_unknown_media_type_gets_a_clear_reply(twilio):
+    replies = twilio.chat(PHONE, "", NumMedia="1", MediaUrl0="https://api.twilio.com/m/ME1",
+                          MediaContentType0="application/x-msdownload")
+    assert replies and replies[0]
+    assert _stored() == 1
+
+
+def test_media_count_is_capped_at_ten(twilio):
+    extra = {f"MediaUrl{n}": f"https://api.twilio.com/m/ME{n}" for n in range(12)}
+    extra |= {f"MediaContentType{n}": "image/jpeg" for n in range(12)}
+    response = twilio.send(PHONE, "", NumMedia="12", **extra)
+    assert response.status_code == 200
+    with unit_of_work() as session:
+        assert len(session.scalar(select(InboxMessage.payload))["media"]) == 10
