@@ -1,0 +1,23 @@
+"""GSTIN format and checksum (the 15th character is a mod-36 check over the first 14)."""
+
+from __future__ import annotations
+
+import re
+
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_SHAPE = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
+
+
+def check_char(first14: str) -> str:
+    """Return the check character for the first 14 characters of a GSTIN."""
+    total = 0
+    for position, char in enumerate(first14.upper()):
+        product = _ALPHABET.index(char) * (2 if position % 2 else 1)
+        total += product // 36 + product % 36
+    return _ALPHABET[(36 - total % 36) % 36]
+
+
+def is_valid_gstin(gstin: str) -> bool:
+    """True if `gstin` has the GSTIN shape and a correct check character."""
+    value = gstin.strip().upper()
+    return bool(_SHAPE.match(value)) and check_char(value[:14]) == value[14]

@@ -1,0 +1,267 @@
+"""The credits ledger: the only code that moves credits. Double-entry, append-only, integer.
+
+Every operation runs inside the caller's transaction, takes the wallet's row lock, and is
+idempotent by `key`: repeating a key returns the first result and writes nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import budget, review
+from models.base import utcnow
+from models.ledger_ops import (
+    CAUSES,
+    InsufficientCredits,
+    LedgerError,
+    UnknownWallet,
+    W,
+    add_entry,
+    add_lot,
+    bump_wallet,
+    ensure_wallet,
+    entry_by_key,
+    give_back,
+    hold_row,
+    lock_wallet,
+    lock_wallet_by_id,
+    program_spec,
+    spendable_lots,
+    system_account,
+    take_from_lots,
+    unavailable,
+)
+from models.ledger_tables import AccountKind, Hold, HoldStatus, JournalEntry, Posting
+from models.lots import expire_due, expiring, history, reverse
+from models.tiers import TierInfo, current_tier, multiply
+
+__all__ = ["CAUSES", "Balance", "EarnResult", "InsufficientCredits", "LedgerError", "TierInfo",
+           "UnknownWallet", "adjust", "current_tier", "earn", "ensure_wallet", "expire_due",
+           "expiring", "history", "hold", "release", "reverse", "settle", "wallet_balance"]
+
+
+@dataclass(frozen=True)
+class Balance:
+    balance: int  # credits the partner owns, including held and locked ones
+    held: int  # in open holds (redemptions in flight)
+    available: int  # balance - held - locked: what can be spent now
+    locked: int  # earned but inside a return window
+    debt: int  # claw-backs not yet recovered; later earnings pay it first
+
+
+@dataclass(frozen=True)
+class EarnResult:
+    entry_id: int
+    credits: int  # after the tier multiplier
+    queued_for_review: bool
+    balance: Balance
+    debt_paid: int = 0
+
+
+def wallet_balance(session: Session, partner_id: int, program_id: int) -> Balance:
+    """Return the wallet's balance from its cached row: never a sum over postings."""
+    row = session.execute(select(W.c.id, W.c.balance, W.c.held, W.c.debt).where(
+        W.c.partner_id == partner_id, W.c.program_id == program_id)).first()
+    if row is None:
+        return Balance(0, 0, 0, 0, 0)
+    return _balance(session, row)
+
+
+def _balance(session: Session, row, now: datetime | None = None) -> Balance:
+    locked, overdue = unavailable(session, row.id, now or utcnow())
+    owned = row.balance + row.held - overdue
+    return Balance(owned, row.held, owned - row.held - locked, locked, row.debt)
+
+
+def _with_key(session: Session, key: str, write):
+    """Run `write()` in a savepoint; if another transaction took `key` first, return None."""
+    try:
+        with session.begin_nested():
+            return write()
+    except IntegrityError:
+        if entry_by_key(session, key) is None:
+            raise
+        return None
+
+
+def earn(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
+         cause: str, cause_ref: str, description: str = "", lock_days: int = 0,
+         apply_tier_multiplier: bool = True, actor: str = "system", volume: int = 0,
+         skip_budget: bool = False) -> EarnResult:
+    """Credit a partner (times their tier's multiplier); past the monthly cap, queue it."""
+    if credits <= 0:
+        raise LedgerError(f"earn needs positive credits, got {credits}")
+    if (prior := entry_by_key(session, key)) is None:
+        spec = program_spec(session, program_id)
+        ensure_wallet(session, partner_id, program_id)
+        wallet = lock_wallet(session, partner_id, program_id)
+        if (prior := entry_by_key(session, key)) is None:
+            amount = multiply(spec, wallet.tier, credits) if apply_tier_multiplier else credits
+            cap = spec.budget.monthly_cap_credits
+
+            def write() -> EarnResult:
+                if cap and not skip_budget and not budget.reserve(session, program_id, amount, cap):
+                    return _queue(session, wallet, amount, key=key, cause=cause,
+                                  cause_ref=cause_ref, description=description,
+                                  lock_days=lock_days, actor=actor, volume=volume)
+                return _credit(session, spec, wallet, amount, key=key, cause=cause,
+                               cause_ref=cause_ref, description=description, actor=actor,
+                               lock_days=lock_days, volume=volume,
+                               source=system_account(session, program_id, AccountKind.ISSUANCE))
+
+            result = _with_key(session, key, write)
+            if result is not None:
+                return result
+            prior = entry_by_key(session, key)
+    return _earn_result(session, prior)
+
+
+def _credit(session: Session, spec, wallet, amount: int, *, key: str, cause: str,
+            cause_ref: str, description: str, actor: str, lock_days: int, volume: int,
+            source: int) -> EarnResult:
+    debt_paid = min(amount, wallet.debt)
+    to_wallet = amount - debt_paid
+    entry_id = add_entry(session, key=key, program_id=wallet.program_id,
+                         partner_id=wallet.partner_id, cause=cause, cause_ref=cause_ref,
+                         description=description, actor=actor, volume=volume, credits=to_wallet,
+                         postings={source: -amount, wallet.account_id: to_wallet,
+                                   wallet.debt_account_id: debt_paid})
+    if to_wallet:
+        add_lot(session, wallet_id=wallet.id, entry_id=entry_id, credits=to_wallet, spec=spec,
+                lock_days=lock_days)
+    bump_wallet(session, wallet.id, balance=to_wallet, debt=-debt_paid)
+    return EarnResult(entry_id, amount, False, _after(session, wallet.id), debt_paid)
+
+
+def _queue(session: Session, wallet, amount: int, **earn_args) -> EarnResult:
+    item = review.submit(session, kind=budget.REVIEW_KIND, partner_id=wallet.partner_id,
+                         program_id=wallet.program_id,
+                         reason=f"{amount} credits past the monthly budget cap",
+                         payload={"credits": amount, **earn_args})
+    entry_id = add_entry(session, key=earn_args["key"], program_id=wallet.program_id,
+                         partner_id=wallet.partner_id, cause=earn_args["cause"],
+                         cause_ref=earn_args["cause_ref"], description=earn_args["description"],
+                         actor=earn_args["actor"], postings={}, credits=0, queued=True,
+                         review_item_id=item.id)
+    return EarnResult(entry_id, amount, True, _after(session, wallet.id))
+
+
+def _after(session: Session, wallet_id: int) -> Balance:
+    return _balance(session, session.execute(select(W).where(W.c.id == wallet_id)).one())
+
+
+def _earn_result(session: Session, entry) -> EarnResult:
+    balance = wallet_balance(session, entry.partner_id, entry.program_id)
+    if entry.queued:
+        item = session.get(review.ReviewItem, entry.review_item_id)
+        return EarnResult(entry.id, int(item.payload["credits"]) if item else 0, True, balance)
+    issued = session.scalar(select(Posting.amount).where(
+        Posting.entry_id == entry.id, Posting.amount < 0)) or 0
+    return EarnResult(entry.id, -issued, False, balance, -issued - entry.credits)
+
+
+def hold(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
+         cause: str, cause_ref: str) -> int:
+    """Move credits from the wallet to redemption clearing; return the hold id."""
+    if credits <= 0:
+        raise LedgerError(f"hold needs positive credits, got {credits}")
+    if (prior := entry_by_key(session, key)) is None:
+        wallet = lock_wallet(session, partner_id, program_id)
+        if (prior := entry_by_key(session, key)) is None:
+            now = utcnow()
+            if credits > _balance(session, wallet, now).available:
+                raise InsufficientCredits(f"{credits} credits asked, "
+                                          f"{_balance(session, wallet, now).available} available")
+
+            def write() -> int:
+                allocations = take_from_lots(session, spendable_lots(session, wallet.id, now),
+                                             credits)
+                clearing = system_account(session, program_id, AccountKind.CLEARING)
+                entry_id = add_entry(session, key=key, program_id=program_id,
+                                     partner_id=partner_id, cause=cause, cause_ref=cause_ref,
+                                     credits=-credits, postings={wallet.account_id: -credits,
+                                                                 clearing: credits})
+                bump_wallet(session, wallet.id, balance=-credits, held=credits)
+                row = Hold(wallet_id=wallet.id, entry_id=entry_id, credits=credits,
+                           allocations=allocations, status=HoldStatus.OPEN)
+                session.add(row)
+                session.flush()
+                return row.id
+
+            if (hold_id := _with_key(session, key, write)) is not None:
+                return hold_id
+            prior = entry_by_key(session, key)
+    return session.scalar(select(Hold.id).where(Hold.entry_id == prior.id))
+
+
+def _close(session: Session, hold_id: int, key: str, status: HoldStatus) -> int:
+    if (prior := entry_by_key(session, key)) is not None:
+        return prior.id
+    row = hold_row(session, hold_id)
+    wallet = lock_wallet_by_id(session, row.wallet_id)
+    row = hold_row(session, hold_id)  # re-read under the wallet lock
+    if row.status != HoldStatus.OPEN:
+        if row.status == status:
+            return row.closed_by_id
+        raise LedgerError(f"hold {hold_id} is already {row.status}")
+    opened = session.execute(select(W).where(W.c.id == wallet.id)).one()
+    held_entry = session.get(JournalEntry, row.entry_id)
+    clearing = system_account(session, opened.program_id, AccountKind.CLEARING)
+    if status == HoldStatus.RELEASED:
+        target, credits = wallet.account_id, row.credits
+        give_back(session, row.allocations)
+        bump_wallet(session, wallet.id, balance=row.credits, held=-row.credits)
+    else:
+        target, credits = system_account(session, opened.program_id, AccountKind.REDEEMED), 0
+        bump_wallet(session, wallet.id, held=-row.credits)
+    entry_id = add_entry(session, key=key, program_id=opened.program_id,
+                         partner_id=opened.partner_id, cause=held_entry.cause,
+                         cause_ref=held_entry.cause_ref, credits=credits,
+                         description=f"hold {hold_id} {status}",
+                         postings={clearing: -row.credits, target: row.credits})
+    session.execute(update(Hold).where(Hold.id == hold_id).values(
+        status=status, closed_by_id=entry_id).execution_options(synchronize_session=False))
+    return entry_id
+
+
+def release(session: Session, hold_id: int, *, key: str) -> None:
+    """Give held credits back to the wallet (a redemption failed or was cancelled)."""
+    _close(session, hold_id, key, HoldStatus.RELEASED)
+
+
+def settle(session: Session, hold_id: int, *, key: str) -> int:
+    """Spend held credits for good (the payout went through); return the entry id."""
+    return _close(session, hold_id, key, HoldStatus.SETTLED)
+
+
+def adjust(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
+           reason: str, actor: str) -> int:
+    """Add or remove credits by hand, with a reason and the admin's name; return the entry id."""
+    if credits == 0 or not reason.strip():
+        raise LedgerError("an adjustment needs non-zero credits and a reason")
+    if (prior := entry_by_key(session, key)) is not None:
+        return prior.id
+    spec = program_spec(session, program_id)
+    ensure_wallet(session, partner_id, program_id)
+    wallet = lock_wallet(session, partner_id, program_id)
+    if (prior := entry_by_key(session, key)) is not None:
+        return prior.id
+    source = system_account(session, program_id, AccountKind.ADJUSTMENTS)
+    if credits > 0:
+        return _credit(session, spec, wallet, credits, key=key, cause="adjustment",
+                       cause_ref=actor, description=reason, actor=actor, lock_days=0, volume=0,
+                       source=source).entry_id
+    now = utcnow()
+    if -credits > _balance(session, wallet, now).available:
+        raise InsufficientCredits(f"cannot remove {-credits} credits")
+    take_from_lots(session, spendable_lots(session, wallet.id, now), -credits)
+    bump_wallet(session, wallet.id, balance=credits)
+    return add_entry(session, key=key, program_id=program_id, partner_id=partner_id,
+                     cause="adjustment", cause_ref=actor, description=reason, actor=actor,
+                     credits=credits, postings={wallet.account_id: credits, source: -credits})
+

@@ -1,0 +1,197 @@
+"""Ledger internals: accounts, the wallet lock, entries with postings, lot bookkeeping.
+
+Only models/ledger*.py, models/lots.py and models/tiers.py call these; everyone else uses the
+public operations in models/ledger.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import BigInteger, Row, Text, case, cast, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.db import is_postgres
+from models.ledger_tables import (
+    Account,
+    AccountKind,
+    Hold,
+    JournalEntry,
+    Lot,
+    Posting,
+    Wallet,
+)
+from models.program import Program, ProgramSpec
+
+
+class LedgerError(Exception):
+    """A ledger operation that cannot be done as asked."""
+
+
+class InsufficientCredits(LedgerError):
+    """The wallet's available credits do not cover the amount."""
+
+
+class UnknownWallet(LedgerError):
+    """The partner has no wallet in that program (not enrolled)."""
+
+
+CAUSES = frozenset({"certification", "invoice", "qr_code", "redemption", "expiry",
+                    "adjustment", "reversal", "voucher"})
+W = Wallet.__table__
+E = JournalEntry.__table__
+L = Lot.__table__
+_CACHE = "saathi.ledger.accounts"
+
+
+def dialect_insert(session: Session):
+    return pg_insert if is_postgres(session) else sqlite_insert
+
+
+def program_spec(session: Session, program_id: int) -> ProgramSpec:
+    program = session.get(Program, program_id)
+    if program is None:
+        raise LedgerError(f"no program {program_id}")
+    return program.spec
+
+
+def system_account(session: Session, program_id: int, kind: AccountKind) -> int:
+    """Return the id of a program-level account, created on first use."""
+    cache = session.info.setdefault(_CACHE, {})
+    found = cache.get((program_id, kind))
+    if found is None:
+        code = f"P{program_id}:{kind}"
+        session.execute(dialect_insert(session)(Account).values(
+            code=code, program_id=program_id, partner_id=None, kind=kind, created_at=utcnow()
+        ).on_conflict_do_nothing(index_elements=["code"]))
+        found = cache[(program_id, kind)] = session.scalar(
+            select(Account.id).where(Account.code == code))
+    return found
+
+
+def ensure_wallet(session: Session, partner_id: int, program_id: int) -> None:
+    """Create the partner's wallet (and its accounts) in the program if it does not exist."""
+    if session.scalar(select(W.c.id).where(W.c.partner_id == partner_id,
+                                           W.c.program_id == program_id)) is not None:
+        return
+    ids = {}
+    for kind in (AccountKind.WALLET, AccountKind.DEBT):
+        code = f"P{program_id}:W{partner_id}:{kind}"
+        session.execute(dialect_insert(session)(Account).values(
+            code=code, program_id=program_id, partner_id=partner_id, kind=kind,
+            created_at=utcnow()).on_conflict_do_nothing(index_elements=["code"]))
+        ids[kind] = session.scalar(select(Account.id).where(Account.code == code))
+    session.execute(dialect_insert(session)(Wallet).values(
+        partner_id=partner_id, program_id=program_id, account_id=ids[AccountKind.WALLET],
+        debt_account_id=ids[AccountKind.DEBT], balance=0, held=0, debt=0, updated_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["partner_id", "program_id"]))
+
+
+def lock_wallet(session: Session, partner_id: int, program_id: int) -> Row:
+    """Return the wallet row, locked until commit (SELECT ... FOR UPDATE)."""
+    row = session.execute(select(W).where(W.c.partner_id == partner_id,
+                                          W.c.program_id == program_id).with_for_update()).first()
+    if row is None:
+        raise UnknownWallet(f"partner {partner_id} has no wallet in program {program_id}")
+    return row
+
+
+def lock_wallet_by_id(session: Session, wallet_id: int) -> Row:
+    return session.execute(select(W).where(W.c.id == wallet_id).with_for_update()).one()
+
+
+def entry_by_key(session: Session, key: str) -> Row | None:
+    return session.execute(select(E).where(E.c.key == key)).first()
+
+
+def add_entry(session: Session, *, key: str, program_id: int, partner_id: int | None,
+              cause: str, cause_ref: str, postings: dict[int, int], credits: int,
+              description: str = "", actor: str = "system", volume: int = 0,
+              reverses_id: int | None = None, queued: bool = False,
+              review_item_id: int | None = None) -> int:
+    """Write one journal entry and its postings (which must sum to zero); return its id."""
+    if cause not in CAUSES:
+        raise LedgerError(f"unknown cause {cause!r}")
+    amounts = {acc: amt for acc, amt in postings.items() if amt}
+    if sum(amounts.values()) != 0:
+        raise LedgerError(f"postings of {key!r} do not sum to zero: {amounts}")
+    values = dict(key=key, program_id=program_id, partner_id=partner_id, cause=cause,
+                  cause_ref=cause_ref[:120], description=description, actor=actor[:80],
+                  credits=credits, volume=volume, reverses_id=reverses_id, queued=queued,
+                  review_item_id=review_item_id, created_at=utcnow())
+    if is_postgres(session):
+        values["txid"] = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
+    entry_id = session.execute(insert(JournalEntry).values(**values)
+                               .returning(JournalEntry.id)).scalar_one()
+    if amounts:
+        session.execute(insert(Posting), [{"entry_id": entry_id, "account_id": acc, "amount": amt}
+                                          for acc, amt in amounts.items()])
+    return entry_id
+
+
+def bump_wallet(session: Session, wallet_id: int, *, balance: int = 0, held: int = 0,
+                debt: int = 0) -> None:
+    session.execute(update(W).where(W.c.id == wallet_id).values(
+        balance=W.c.balance + balance, held=W.c.held + held, debt=W.c.debt + debt,
+        updated_at=utcnow()))
+
+
+def add_lot(session: Session, *, wallet_id: int, entry_id: int, credits: int,
+            spec: ProgramSpec, lock_days: int = 0, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    expires = now + timedelta(days=spec.expiry.days) if spec.expiry.policy == "days" else None
+    session.execute(insert(Lot).values(
+        wallet_id=wallet_id, entry_id=entry_id, credits=credits, remaining=credits,
+        expires_at=expires, locked_until=now + timedelta(days=lock_days) if lock_days else None,
+        created_at=now))
+
+
+def unavailable(session: Session, wallet_id: int, now: datetime) -> tuple[int, int]:
+    """Return (locked, overdue): credits in lots still locked, and past expiry not yet expired."""
+    locked = func.sum(case((L.c.locked_until > now, L.c.remaining), else_=0))
+    overdue = func.sum(case((L.c.expires_at <= now, L.c.remaining), else_=0))
+    row = session.execute(select(locked, overdue).where(L.c.wallet_id == wallet_id,
+                                                        L.c.remaining > 0)).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def spendable_lots(session: Session, wallet_id: int, now: datetime) -> list[Row]:
+    """Unlocked, unexpired lots with credits left, first-expiring first (never-expiring last)."""
+    stmt = (select(L.c.id, L.c.remaining).where(
+        L.c.wallet_id == wallet_id, L.c.remaining > 0,
+        (L.c.locked_until.is_(None)) | (L.c.locked_until <= now),
+        (L.c.expires_at.is_(None)) | (L.c.expires_at > now))
+        .order_by(L.c.expires_at.is_(None), L.c.expires_at, L.c.id))
+    return list(session.execute(stmt))
+
+
+def take_from_lots(session: Session, lots: list[Row], credits: int) -> list[list[int]]:
+    """Take `credits` from `lots` in order; return [[lot_id, taken], ...]."""
+    taken: list[list[int]] = []
+    left = credits
+    for lot in lots:
+        if left <= 0:
+            break
+        part = min(left, lot.remaining)
+        session.execute(update(L).where(L.c.id == lot.id).values(remaining=L.c.remaining - part))
+        taken.append([lot.id, part])
+        left -= part
+    if left > 0:
+        raise InsufficientCredits(f"lots are short by {left} credits")
+    return taken
+
+
+def give_back(session: Session, allocations: list[list[int]]) -> None:
+    """Return held credits to the lots they came from."""
+    for lot_id, part in allocations:
+        session.execute(update(L).where(L.c.id == lot_id).values(remaining=L.c.remaining + part))
+
+
+def hold_row(session: Session, hold_id: int) -> Row:
+    row = session.execute(select(Hold.__table__).where(Hold.id == hold_id)).first()
+    if row is None:
+        raise LedgerError(f"no hold {hold_id}")
+    return row

@@ -1,0 +1,65 @@
+"""Ledger fixtures: the demo programs loaded, and partners with wallets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from models import ledger
+from models.partner import Partner, Role
+from models.program import Program, load_file, load_spec
+from models.program_schema import read_file
+
+PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
+
+
+@pytest.fixture
+def programs(db) -> dict[str, Program]:
+    """Load the four demo programs; return them by code."""
+    loaded = {}
+    for path in sorted(PROGRAMS.glob("*.yaml")):
+        program = load_file(db, path)
+        loaded[program.code] = program
+    db.flush()
+    return loaded
+
+
+@pytest.fixture
+def make_program(db) -> Callable[..., Program]:
+    """Load a variant of a demo program: `make_program("CEMPRO", code="T1", budget=...)`."""
+
+    def make(base: str = "CEMPRO", **changes) -> Program:
+        spec = read_file(PROGRAMS / f"{base.lower()}.yaml")
+        data = spec.model_dump(mode="json", exclude_none=True)
+        data.update(changes)
+        data.setdefault("distributors", [])
+        if changes.get("code"):
+            data["distributors"] = []
+            data["sponsor"] = {"manufacturer": "Test"}
+        from models.program_schema import parse
+
+        return load_spec(db, parse(data))
+
+    return make
+
+
+_counter = iter(range(10_000))
+
+
+@pytest.fixture
+def make_partner(db) -> Callable[..., Partner]:
+    """Create a retailer (with a wallet in `program`, if given)."""
+
+    def make(program: Program | None = None, **fields) -> Partner:
+        n = next(_counter)
+        partner = Partner(phone=f"+9198{n:08d}", role=Role.RETAILER, name=f"Retailer {n}",
+                          **fields)
+        db.add(partner)
+        db.flush()
+        if program is not None:
+            ledger.ensure_wallet(db, partner.id, program.id)
+        return partner
+
+    return make
