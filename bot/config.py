@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     PAYOUT_KEY_SECRET: str = ""
     PAYOUT_ACCOUNT_NUMBER: str = ""
     PAYOUT_WEBHOOK_SECRET: str = ""
+    PAYOUT_SANDBOX_MODE: str = "ok"  # ok | fail | timeout | late
+    PAYOUT_SANDBOX_LATE_SECONDS: float = 20.0
+    PAYOUT_TIMEOUT_SECONDS: float = 10.0
+    PAYOUT_HTTP_RETRIES: int = 2
+    PAYOUT_WAIT_SECONDS: float = 30.0  # the payout job polls this long before leaving it to the sweep
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", mode="before")
     @classmethod
