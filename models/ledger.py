@@ -7,51 +7,40 @@ idempotent by `key`: repeating a key returns the first result and writes nothing
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import budget, review
 from models.base import utcnow
+from models.holds import hold, release, settle
 from models.ledger_ops import (
     CAUSES,
+    Balance,
     InsufficientCredits,
     LedgerError,
     UnknownWallet,
     W,
     add_entry,
     add_lot,
+    balance_of,
     bump_wallet,
     ensure_wallet,
     entry_by_key,
-    give_back,
-    hold_row,
     lock_wallet,
-    lock_wallet_by_id,
     program_spec,
     spendable_lots,
     system_account,
     take_from_lots,
-    unavailable,
+    with_key,
 )
-from models.ledger_tables import AccountKind, Hold, HoldStatus, JournalEntry, Posting
+from models.ledger_tables import AccountKind, Posting
 from models.lots import expire_due, expiring, history, reverse
 from models.tiers import TierInfo, current_tier, multiply
 
 __all__ = ["CAUSES", "Balance", "EarnResult", "InsufficientCredits", "LedgerError", "TierInfo",
            "UnknownWallet", "adjust", "current_tier", "earn", "ensure_wallet", "expire_due",
            "expiring", "history", "hold", "release", "reverse", "settle", "wallet_balance"]
-
-
-@dataclass(frozen=True)
-class Balance:
-    balance: int  # credits the partner owns, including held and locked ones
-    held: int  # in open holds (redemptions in flight)
-    available: int  # balance - held - locked: what can be spent now
-    locked: int  # earned but inside a return window
-    debt: int  # claw-backs not yet recovered; later earnings pay it first
 
 
 @dataclass(frozen=True)
@@ -69,24 +58,7 @@ def wallet_balance(session: Session, partner_id: int, program_id: int) -> Balanc
         W.c.partner_id == partner_id, W.c.program_id == program_id)).first()
     if row is None:
         return Balance(0, 0, 0, 0, 0)
-    return _balance(session, row)
-
-
-def _balance(session: Session, row, now: datetime | None = None) -> Balance:
-    locked, overdue = unavailable(session, row.id, now or utcnow())
-    owned = row.balance + row.held - overdue
-    return Balance(owned, row.held, owned - row.held - locked, locked, row.debt)
-
-
-def _with_key(session: Session, key: str, write):
-    """Run `write()` in a savepoint; if another transaction took `key` first, return None."""
-    try:
-        with session.begin_nested():
-            return write()
-    except IntegrityError:
-        if entry_by_key(session, key) is None:
-            raise
-        return None
+    return balance_of(session, row)
 
 
 def earn(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
@@ -114,7 +86,7 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
                                lock_days=lock_days, volume=volume,
                                source=system_account(session, program_id, AccountKind.ISSUANCE))
 
-            result = _with_key(session, key, write)
+            result = with_key(session, key, write)
             if result is not None:
                 return result
             prior = entry_by_key(session, key)
@@ -152,7 +124,7 @@ def _queue(session: Session, wallet, amount: int, **earn_args) -> EarnResult:
 
 
 def _after(session: Session, wallet_id: int) -> Balance:
-    return _balance(session, session.execute(select(W).where(W.c.id == wallet_id)).one())
+    return balance_of(session, session.execute(select(W).where(W.c.id == wallet_id)).one())
 
 
 def _earn_result(session: Session, entry) -> EarnResult:
@@ -163,80 +135,6 @@ def _earn_result(session: Session, entry) -> EarnResult:
     issued = session.scalar(select(Posting.amount).where(
         Posting.entry_id == entry.id, Posting.amount < 0)) or 0
     return EarnResult(entry.id, -issued, False, balance, -issued - entry.credits)
-
-
-def hold(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
-         cause: str, cause_ref: str) -> int:
-    """Move credits from the wallet to redemption clearing; return the hold id."""
-    if credits <= 0:
-        raise LedgerError(f"hold needs positive credits, got {credits}")
-    if (prior := entry_by_key(session, key)) is None:
-        wallet = lock_wallet(session, partner_id, program_id)
-        if (prior := entry_by_key(session, key)) is None:
-            now = utcnow()
-            if credits > _balance(session, wallet, now).available:
-                raise InsufficientCredits(f"{credits} credits asked, "
-                                          f"{_balance(session, wallet, now).available} available")
-
-            def write() -> int:
-                allocations = take_from_lots(session, spendable_lots(session, wallet.id, now),
-                                             credits)
-                clearing = system_account(session, program_id, AccountKind.CLEARING)
-                entry_id = add_entry(session, key=key, program_id=program_id,
-                                     partner_id=partner_id, cause=cause, cause_ref=cause_ref,
-                                     credits=-credits, postings={wallet.account_id: -credits,
-                                                                 clearing: credits})
-                bump_wallet(session, wallet.id, balance=-credits, held=credits)
-                row = Hold(wallet_id=wallet.id, entry_id=entry_id, credits=credits,
-                           allocations=allocations, status=HoldStatus.OPEN)
-                session.add(row)
-                session.flush()
-                return row.id
-
-            if (hold_id := _with_key(session, key, write)) is not None:
-                return hold_id
-            prior = entry_by_key(session, key)
-    return session.scalar(select(Hold.id).where(Hold.entry_id == prior.id))
-
-
-def _close(session: Session, hold_id: int, key: str, status: HoldStatus) -> int:
-    if (prior := entry_by_key(session, key)) is not None:
-        return prior.id
-    row = hold_row(session, hold_id)
-    wallet = lock_wallet_by_id(session, row.wallet_id)
-    row = hold_row(session, hold_id)  # re-read under the wallet lock
-    if row.status != HoldStatus.OPEN:
-        if row.status == status:
-            return row.closed_by_id
-        raise LedgerError(f"hold {hold_id} is already {row.status}")
-    opened = session.execute(select(W).where(W.c.id == wallet.id)).one()
-    held_entry = session.get(JournalEntry, row.entry_id)
-    clearing = system_account(session, opened.program_id, AccountKind.CLEARING)
-    if status == HoldStatus.RELEASED:
-        target, credits = wallet.account_id, row.credits
-        give_back(session, row.allocations)
-        bump_wallet(session, wallet.id, balance=row.credits, held=-row.credits)
-    else:
-        target, credits = system_account(session, opened.program_id, AccountKind.REDEEMED), 0
-        bump_wallet(session, wallet.id, held=-row.credits)
-    entry_id = add_entry(session, key=key, program_id=opened.program_id,
-                         partner_id=opened.partner_id, cause=held_entry.cause,
-                         cause_ref=held_entry.cause_ref, credits=credits,
-                         description=f"hold {hold_id} {status}",
-                         postings={clearing: -row.credits, target: row.credits})
-    session.execute(update(Hold).where(Hold.id == hold_id).values(
-        status=status, closed_by_id=entry_id).execution_options(synchronize_session=False))
-    return entry_id
-
-
-def release(session: Session, hold_id: int, *, key: str) -> None:
-    """Give held credits back to the wallet (a redemption failed or was cancelled)."""
-    _close(session, hold_id, key, HoldStatus.RELEASED)
-
-
-def settle(session: Session, hold_id: int, *, key: str) -> int:
-    """Spend held credits for good (the payout went through); return the entry id."""
-    return _close(session, hold_id, key, HoldStatus.SETTLED)
 
 
 def adjust(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
@@ -257,7 +155,7 @@ def adjust(session: Session, *, partner_id: int, program_id: int, credits: int, 
                        cause_ref=actor, description=reason, actor=actor, lock_days=0, volume=0,
                        source=source).entry_id
     now = utcnow()
-    if -credits > _balance(session, wallet, now).available:
+    if -credits > balance_of(session, wallet, now).available:
         raise InsufficientCredits(f"cannot remove {-credits} credits")
     take_from_lots(session, spendable_lots(session, wallet.id, now), -credits)
     bump_wallet(session, wallet.id, balance=credits)
@@ -265,3 +163,21 @@ def adjust(session: Session, *, partner_id: int, program_id: int, credits: int, 
                      cause="adjustment", cause_ref=actor, description=reason, actor=actor,
                      credits=credits, postings={wallet.account_id: credits, source: -credits})
 
+
+
+def _approve_over_cap(session: Session, item: review.ReviewItem) -> None:
+    """Credit an earn an admin approved past the budget cap (counted against the month)."""
+    p = item.payload
+    budget.force(session, item.program_id, int(p["credits"]))
+    earn(session, partner_id=item.partner_id, program_id=item.program_id,
+         credits=int(p["credits"]), key=f"{p['key']}:approved", cause=p["cause"],
+         cause_ref=p["cause_ref"], description=p.get("description", ""),
+         lock_days=int(p.get("lock_days", 0)), apply_tier_multiplier=False,
+         actor=item.decided_by or "admin", volume=int(p.get("volume", 0)), skip_budget=True)
+
+
+def _reject_over_cap(session: Session, item: review.ReviewItem) -> None:
+    """Nothing is credited; the queued entry stays as the record of what was asked."""
+
+
+review.register(budget.REVIEW_KIND, approve=_approve_over_cap, reject=_reject_over_cap)

@@ -6,11 +6,13 @@ public operations in models/ledger.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, Row, Text, case, cast, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
@@ -25,6 +27,15 @@ from models.ledger_tables import (
     Wallet,
 )
 from models.program import Program, ProgramSpec
+
+
+@dataclass(frozen=True)
+class Balance:
+    balance: int  # credits the partner owns, including held and locked ones
+    held: int  # in open holds (redemptions in flight)
+    available: int  # balance - held - locked: what can be spent now
+    locked: int  # earned but inside a return window
+    debt: int  # claw-backs not yet recovered; later earnings pay it first
 
 
 class LedgerError(Exception):
@@ -195,3 +206,22 @@ def hold_row(session: Session, hold_id: int) -> Row:
     if row is None:
         raise LedgerError(f"no hold {hold_id}")
     return row
+
+
+def balance_of(session: Session, row, now: datetime | None = None) -> Balance:
+    locked, overdue = unavailable(session, row.id, now or utcnow())
+    owned = row.balance + row.held - overdue
+    return Balance(owned, row.held, owned - row.held - locked, locked, row.debt)
+
+
+def with_key(session: Session, key: str, write):
+    """Run `write()` in a savepoint; if another transaction took `key` first, return None."""
+    try:
+        with session.begin_nested():
+            return write()
+    except IntegrityError:
+        if entry_by_key(session, key) is None:
+            raise
+        return None
+
+
