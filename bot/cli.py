@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 db_cli = AppGroup("db", help="Database schema.")
 review_cli = AppGroup("review", help="The review queue (flagged scans, unsure invoices, caps).")
 jobs_cli = AppGroup("jobs", help="Background jobs.")
+outbox_cli = AppGroup("outbox", help="Proactive messages.")
 
 
 def alembic_config(url: str) -> Config:
@@ -121,7 +122,16 @@ def jobs_failed() -> None:
         click.echo(f"{job_id}\t{job.func_name if job else '?'}")
 
 
+@outbox_cli.command("sweep")
+@click.option("--older-than", default=60, help="Seconds a row may stay queued.")
+def outbox_sweep(older_than: int) -> None:
+    """Re-send outbox messages whose delivery job was lost (run it from cron every minute)."""
+    from workers.outbound import sweep
+
+    click.echo(f"re-enqueued {sweep(older_than)} messages")
+
+
 def init_app(app: Flask) -> None:
     """Register every command group."""
-    for group in (db_cli, review_cli, jobs_cli, worker, chat):
+    for group in (db_cli, review_cli, jobs_cli, outbox_cli, worker, chat):
         app.cli.add_command(group)

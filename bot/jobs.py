@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, has_request_context
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -36,7 +37,12 @@ def after_commit(session: Session, func: str, *args: object) -> None:
 @event.listens_for(Session, "after_commit")
 def _dispatch(session: Session) -> None:
     for func, args in session.info.pop(_PENDING, []):
-        enqueue(func, *args)
+        try:
+            enqueue(func, *args)
+        except RedisError:
+            # The data is committed; the outbox sweep (`flask outbox sweep`) re-sends what
+            # never left. Raising here would turn a done transaction into an error reply.
+            log.exception("enqueue failed after commit", extra={"job": func})
 
 
 @event.listens_for(Session, "after_rollback")
@@ -65,8 +71,8 @@ def enqueue(func: str, *args: object) -> None:
     """Send a job to RQ, or run it in-process when there is no Redis."""
     if redis_connection() is not None:
         retries = current_app.config["JOB_RETRIES"]
-        queue().enqueue_call(func=func, args=args, retry=Retry(max=retries, interval=_backoff()),
-                             failure_ttl=7 * 24 * 3600)
+        retry = Retry(max=retries, interval=_backoff()) if retries else None
+        queue().enqueue_call(func=func, args=args, retry=retry, failure_ttl=7 * 24 * 3600)
         log.info("job enqueued", extra={"job": func})
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]

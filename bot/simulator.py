@@ -15,7 +15,7 @@ from models.db import unit_of_work
 from models.outbox import OutboxMessage
 from models.partner import InvalidPhone, normalize_phone
 
-bp = Blueprint("simulator", __name__, url_prefix="/simulator")
+bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 ALLOWED_SUFFIXES = {".jpg", ".jpeg", ".png", ".pdf", ".csv", ".txt", ".webp", ".ogg", ".mp4"}
 
 

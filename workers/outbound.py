@@ -45,3 +45,18 @@ def deliver(outbox_id: int) -> None:
         row.status = OutboxStatus.SENT
         row.sent_at = utcnow()
         log.info("outbound sent", extra={"outbox_id": row.id, "channel": row.channel})
+
+
+def sweep(older_than_seconds: int = 60) -> int:
+    """Re-enqueue outbox rows still queued after a while (an enqueue lost to a Redis outage)."""
+    from datetime import timedelta
+
+    from bot import jobs
+
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    with unit_of_work() as session:
+        ids = list(session.scalars(select(OutboxMessage.id).where(
+            OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.updated_at < cutoff)))
+    for outbox_id in ids:
+        jobs.enqueue("workers.outbound.deliver", outbox_id)
+    return len(ids)

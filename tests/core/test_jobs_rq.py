@@ -1,0 +1,69 @@
+"""Jobs through a real RQ worker on the local Redis; none before the commit."""
+
+from __future__ import annotations
+
+import pytest
+from rq import SimpleWorker
+from rq.registry import FailedJobRegistry
+from sqlalchemy import select
+
+from bot import jobs, outbound
+from models.db import unit_of_work
+from models.outbox import OutboxMessage, OutboxStatus
+from models.partner import Partner
+
+PHONE = "+919812345678"
+
+
+@pytest.fixture
+def rq_app(app, redis_url):
+    app.config["REDIS_URL"] = redis_url
+    yield app
+    jobs.queue().empty()
+
+
+def _work() -> None:
+    SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+
+
+def test_outbound_message_is_delivered_by_a_real_worker(rq_app):
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ravi"))
+        outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
+    assert jobs.queue().count == 1
+    with unit_of_work() as session:
+        assert session.scalar(select(OutboxMessage.status)) == OutboxStatus.QUEUED
+    _work()
+    with unit_of_work() as session:
+        assert session.scalar(select(OutboxMessage.status)) == OutboxStatus.SENT
+
+
+def test_nothing_is_enqueued_when_the_transaction_rolls_back(rq_app):
+    with pytest.raises(RuntimeError), unit_of_work() as session:
+        jobs.after_commit(session, "workers.outbound.deliver", 1)
+        raise RuntimeError("rolled back")
+    assert jobs.queue().count == 0
+
+
+def test_a_failing_job_is_retried_with_backoff_then_lands_in_failed(rq_app):
+    with unit_of_work() as session:
+        jobs.after_commit(session, "tests.core.test_jobs_rq.always_fails", "x")
+    job = jobs.queue().jobs[0]
+    assert job.retries_left == rq_app.config["JOB_RETRIES"]
+    assert job.retry_intervals == [10, 30, 90]
+    _work()
+    job.refresh()
+    assert job.retries_left == rq_app.config["JOB_RETRIES"] - 1  # rescheduled with backoff
+    assert job.get_status() == "scheduled"
+
+
+def test_a_job_out_of_retries_ends_in_the_failed_registry(rq_app):
+    rq_app.config["JOB_RETRIES"] = 0
+    with unit_of_work() as session:
+        jobs.after_commit(session, "tests.core.test_jobs_rq.always_fails", "y")
+    _work()
+    assert FailedJobRegistry(queue=jobs.queue()).count == 1
+
+
+def always_fails(arg: str) -> None:
+    raise RuntimeError(f"failing on purpose: {arg}")

@@ -1,0 +1,158 @@
+"""Proactive messages: the outbox, WhatsApp's 24-hour rule, and Twilio's REST API."""
+
+from __future__ import annotations
+
+import json
+from base64 import b64encode
+from urllib.parse import parse_qs
+
+import pytest
+from sqlalchemy import select
+
+from bot import outbound
+from models.db import unit_of_work
+from models.outbox import OutboxMessage, OutboxStatus
+from models.partner import Partner
+from tests.httpstub import Recorded, StubServer
+
+PHONE = "+919812345678"
+ACCOUNT = "AC" + "1" * 32
+
+
+def _twilio_ok(request: Recorded):
+    sid = "SM" + "a" * 32
+    return 201, {"Content-Type": "application/json"}, json.dumps(
+        {"sid": sid, "status": "queued", "account_sid": ACCOUNT}).encode()
+
+
+@pytest.fixture
+def partner(app):
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ravi"))
+
+
+def _row() -> OutboxMessage:
+    with unit_of_work() as session:
+        return session.scalars(select(OutboxMessage)).one()
+
+
+def test_free_text_outside_the_24_hour_window_is_refused(app, partner, twilio, clock):
+    twilio.chat(PHONE, "hi")
+    clock.advance(hours=25)
+    with pytest.raises(outbound.OutsideSessionWindow), unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="Your tier changed", channel="whatsapp")
+
+
+def test_outside_the_window_the_template_is_used(app, partner, twilio, clock):
+    twilio.chat(PHONE, "hi")
+    clock.advance(hours=25)
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="Your tier changed", channel="whatsapp",
+                               template="tier_change", template_vars={"1": "Gold"})
+    row = _row()
+    assert row.template == "tier_change" and row.status == OutboxStatus.SENT
+
+
+def test_inside_the_window_free_text_is_sent(app, partner, twilio, clock):
+    twilio.chat(PHONE, "hi")
+    clock.advance(hours=23)
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="Credits added", channel="whatsapp")
+    assert _row().body == "Credits added"
+
+
+def test_sms_has_no_session_window(app, partner, clock):
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="Your OTP is 123456", channel="sms")
+    assert _row().status == OutboxStatus.SENT
+
+
+def test_same_key_queues_once(app, partner):
+    for _ in range(2):
+        with unit_of_work() as session:
+            outbound.queue_message(session, phone=PHONE, text="Tier up", channel="sms",
+                                   key="tier:1:gold")
+    with unit_of_work() as session:
+        assert len(session.scalars(select(OutboxMessage)).all()) == 1
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(app, partner):
+    with pytest.raises(RuntimeError), unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="Credits added", channel="sms")
+        raise RuntimeError("the operation failed after queueing")
+    with unit_of_work() as session:
+        assert session.scalar(select(OutboxMessage)) is None
+
+
+def _twilio_app_config(app, url: str) -> None:
+    app.config.update(TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_API_BASE=url,
+                      TWILIO_SMS_FROM="+15005550006", TWILIO_WHATSAPP_FROM="+14155238886")
+
+
+def test_twilio_rest_request_is_exactly_what_twilio_expects(app, partner):
+    with StubServer(_twilio_ok) as server:
+        _twilio_app_config(app, server.url)
+        with unit_of_work() as session:
+            outbound.queue_message(session, phone=PHONE, text="₹1,200 credited", channel="sms",
+                                   media_urls=("https://saathi.test/media/c.png",))
+    assert len(server.requests) == 1
+    request = server.requests[0]
+    assert request.method == "POST"
+    assert request.path == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
+    token = app.config["TWILIO_AUTH_TOKEN"]
+    assert request.headers["Authorization"] == \
+        "Basic " + b64encode(f"{ACCOUNT}:{token}".encode()).decode()
+    form = parse_qs(request.body.decode())
+    assert form == {"To": [PHONE], "From": ["+15005550006"], "Body": ["₹1,200 credited"],
+                    "MediaUrl": ["https://saathi.test/media/c.png"],
+                    "StatusCallback": ["https://saathi.test/webhooks/twilio/status"]}
+    row = _row()
+    assert row.status == OutboxStatus.SENT and row.provider_sid == "SM" + "a" * 32
+
+
+def test_whatsapp_template_goes_as_content_sid(app, partner):
+    app.config["WHATSAPP_TEMPLATES"] = {"invite": "HX" + "b" * 32}
+    with StubServer(_twilio_ok) as server:
+        _twilio_app_config(app, server.url)
+        with unit_of_work() as session:
+            outbound.queue_message(session, phone=PHONE, channel="whatsapp", template="invite",
+                                   template_vars={"1": "CEMPRO"})
+    form = parse_qs(server.requests[0].body.decode())
+    assert form["To"] == [f"whatsapp:{PHONE}"] and form["From"] == ["whatsapp:+14155238886"]
+    assert form["ContentSid"] == ["HX" + "b" * 32]
+    assert json.loads(form["ContentVariables"][0]) == {"1": "CEMPRO"}
+    assert "Body" not in form
+
+
+def test_a_provider_outage_retries_then_ends_failed(app, partner):
+    with StubServer(lambda r: (500, {}, b'{"message": "down"}')) as server:
+        _twilio_app_config(app, server.url)
+        with unit_of_work() as session:
+            outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
+    row = _row()
+    assert len(server.requests) == app.config["JOB_RETRIES"] + 1
+    assert row.status == OutboxStatus.FAILED and row.attempts == app.config["JOB_RETRIES"] + 1
+
+
+def test_delivery_reports_move_status_forward_only(app, partner, twilio):
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
+    sid = _row().provider_sid
+    for status in ("delivered", "sent"):  # "sent" arrives late
+        twilio.post({"MessageSid": sid, "MessageStatus": status},
+                    path="/webhooks/twilio/status")
+    assert _row().status == OutboxStatus.DELIVERED
+
+
+def test_sweep_resends_a_message_whose_job_was_lost(app, partner, clock, monkeypatch):
+    from bot import jobs
+    from workers.outbound import sweep
+
+    monkeypatch.setattr(jobs, "after_commit", lambda *a: None)  # the enqueue never happens
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
+    assert _row().status == OutboxStatus.QUEUED
+    assert sweep() == 0, "a fresh row is left to its own job"
+    clock.advance(minutes=2)
+    assert sweep() == 1
+    assert _row().status == OutboxStatus.SENT

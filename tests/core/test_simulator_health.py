@@ -1,0 +1,67 @@
+"""The web simulator and /healthz."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from bot import outbound
+from models.db import unit_of_work
+from models.inbox import InboxMessage
+from models.partner import Partner
+
+PHONE = "+919812345678"
+
+
+def test_simulator_page_loads(app):
+    response = app.test_client().get("/simulator")
+    assert response.status_code == 200 and b"Saathi simulator" in response.data
+
+
+def test_simulator_chats_through_the_router(app):
+    response = app.test_client().post("/simulator/send", data={
+        "phone": "98123 45678", "channel": "sms", "text": "LANG"})
+    body = response.get_json()
+    assert body["phone"] == PHONE
+    assert "Choose your language" in body["replies"][0]["text"]
+    assert "1. English" in body["replies"][0]["text"]
+
+
+def test_simulator_attachment_and_location_reach_the_flow(app):
+    client = app.test_client()
+    client.post("/simulator/send", data={"phone": PHONE, "text": "", "lat": "19.07",
+                                         "lng": "72.87"})
+    client.post("/simulator/send", data={"phone": PHONE, "text": "",
+                                         "file": (io.BytesIO(b"%PDF-1.4"), "inv.pdf")},
+                content_type="multipart/form-data")
+    with unit_of_work() as session:
+        payloads = [m.payload for m in session.scalars(select(InboxMessage))]
+    assert payloads[0]["location"] == {"latitude": 19.07, "longitude": 72.87}
+    assert payloads[1]["media"][0]["url"].startswith("/media/inbound/sim/")
+
+
+def test_simulator_refuses_a_bad_phone(app):
+    response = app.test_client().post("/simulator/send", data={"phone": "12", "text": "hi"})
+    assert response.status_code == 400
+
+
+def test_simulator_shows_proactive_messages(app):
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ravi"))
+        outbound.queue_message(session, phone=PHONE, text="100 credits added", channel="sms")
+    messages = app.test_client().get(f"/simulator/outbox?phone={PHONE}").get_json()["messages"]
+    assert [m["text"] for m in messages] == ["100 credits added"]
+
+
+def test_healthz_reports_database_and_redis(app, redis_url):
+    body = app.test_client().get("/healthz").get_json()
+    assert body == {"status": "ok", "database": "ok", "redis": "disabled"}
+    app.config["REDIS_URL"] = redis_url
+    assert app.test_client().get("/healthz").get_json()["redis"] == "ok"
+
+
+def test_healthz_reports_an_unreachable_redis(app):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["redis"].startswith("error")
