@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot.channels.text import render_text
+from bot.learning_cli import learning_cli
 from models import review
 from models.db import unit_of_work
 
@@ -133,5 +134,5 @@ def outbox_sweep(older_than: int) -> None:
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
-    for group in (db_cli, review_cli, jobs_cli, outbox_cli, worker, chat):
+    for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, worker, chat):
         app.cli.add_command(group)

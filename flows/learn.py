@@ -1,0 +1,207 @@
+"""LEARN: pick a track, read its modules in parts (NEXT), take the quiz, get certified.
+
+```mermaid
+stateDiagram-v2
+    [*] --> tracks: LEARN / menu
+    tracks --> module: a track with unread modules
+    module --> module: NEXT (next part, next module)
+    tracks --> quiz: every module read
+    module --> quiz: last part read (after the waiting time)
+    quiz --> quiz: answer (feedback, next question)
+    quiz --> [*]: score, certificate or retry time
+```
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from bot.certificate_image import image_url
+from bot.i18n import N_
+from bot.messages import Option, Reply
+from flows import engine
+from flows.answers import normalize, pick
+from flows.engine import Context, Flow, MenuEntry, State
+from models import certification, learning
+from models.certification import Certificate, CertStatus
+from models.learning_content import LearningContent, Track, local
+from models.program import Program, memberships_of
+
+NEXT_WORDS = {"next", "n", "ok", "aage", "आगे", "अगला"}
+
+
+class S(StrEnum):
+    TRACKS = "tracks"
+    MODULE = "module"
+    QUIZ = "quiz"
+
+
+def _programs(ctx: Context) -> list[tuple[Program, LearningContent]]:
+    programs = [ctx.session.get(Program, m.program_id)
+                for m in memberships_of(ctx.session, ctx.partner.id)]
+    return [(p, c) for p in programs if (c := learning.content_of(p)).tracks]
+
+
+def _current(ctx: Context) -> tuple[Program, LearningContent, Track]:
+    program = ctx.session.get(Program, ctx.data["program_id"])
+    content = learning.content_of(program)
+    return program, content, content.track(ctx.data["track"])
+
+
+def _latest_cert(ctx: Context, program: Program, track: Track) -> Certificate | None:
+    return ctx.session.scalar(select(Certificate).where(
+        Certificate.partner_id == ctx.partner.id, Certificate.program_id == program.id,
+        Certificate.track == track.code).order_by(Certificate.version.desc()).limit(1))
+
+
+def _label(ctx: Context, program: Program, content: LearningContent, track: Track) -> str:
+    name = local(track.name, ctx.language)
+    cert = _latest_cert(ctx, program, track)
+    if cert is not None and cert.status == CertStatus.VALID:
+        if certification.is_outdated(ctx.session, cert):
+            return ctx._("{track}: re-certify (new version)", track=name)
+        return ctx._("{track}: certified", track=name)
+    if cert is not None and cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
+        return ctx._("{track}: waiting for approval", track=name)
+    done = len(learning.completed_modules(ctx.session, ctx.partner.id, program)
+               & set(track.modules))
+    return ctx._("{track}: {done}/{total} modules", track=name, done=done,
+                 total=len(track.modules))
+
+
+def _track_options(ctx: Context) -> tuple[Option, ...]:
+    return tuple(Option(f"{p.code}:{t.code}", _label(ctx, p, c, t))
+                 for p, c in _programs(ctx) for t in c.tracks)
+
+
+def tracks_prompt(ctx: Context) -> list[Reply]:
+    options = _track_options(ctx)
+    if not options:
+        return [ctx.say("No learning tracks are open for you yet. Send MENU for the menu.")]
+    return [ctx.say("Learn and earn credits. Choose a track:", options=options)]
+
+
+def choose(ctx: Context, msg) -> engine.Step:
+    chosen = pick(msg.text, _track_options(ctx))
+    if chosen is None:
+        return engine.retry(ctx, "Please reply with the number of a track.")
+    code, _, track = chosen.partition(":")
+    program = next(p for p, _c in _programs(ctx) if p.code == code)
+    ctx.data.update(program_id=program.id, track=track)
+    return _next_step(ctx)
+
+
+def _next_step(ctx: Context, *before: Reply) -> engine.Step:
+    """Send the next unread module, or open the quiz when every module is read."""
+    program, content, track = _current(ctx)
+    read = learning.completed_modules(ctx.session, ctx.partner.id, program)
+    unread = [m for m in track.modules if m not in read]
+    if unread:
+        delivery = learning.deliver(ctx.session, ctx.partner.id, program, unread[0])
+        ctx.data.update(module=unread[0], delivery_id=delivery.id, part=0)
+        return engine.go(S.MODULE, *before)
+    cert = _latest_cert(ctx, program, track)
+    if cert is not None and cert.version == content.version_of(track) \
+            and cert.status != CertStatus.REJECTED:
+        return engine.done(*before, ctx.say("You already hold this certificate: {id}.",
+                                            id=cert.public_id), menu=True)
+    try:
+        attempt = learning.start_attempt(ctx.session, ctx.partner.id, program, track)
+    except learning.QuizClosed as closed:
+        return engine.done(*before, ctx.say(closed.reason, **closed.values))
+    plan = learning.quiz_plan(content, track, attempt.seed)
+    ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
+    return engine.go(S.QUIZ, *before, ctx.say(
+        "Quiz: {count} questions. Reply with the number of your answer.", count=len(plan)))
+
+
+def module_prompt(ctx: Context) -> list[Reply]:
+    _program, content, track = _current(ctx)
+    module, part = content.module(ctx.data["module"]), ctx.data["part"]
+    header = ctx._("Module {n}/{total}: {title} (part {part}/{parts})",
+                   n=track.modules.index(module.id) + 1, total=len(track.modules),
+                   title=local(module.title, ctx.language), part=part + 1,
+                   parts=len(module.parts))
+    text = f"{header}\n\n{local(module.parts[part], ctx.language)}\n\n" + \
+        ctx._("Reply NEXT to continue.")
+    media_url = f"/media/{module.media}" if module.media and part == 0 else None
+    return [Reply(text, media_url=media_url)]
+
+
+def read_on(ctx: Context, msg) -> engine.Step:
+    if normalize(msg.text) not in NEXT_WORDS:
+        return engine.retry(ctx, "Reply NEXT to continue.")
+    _program, content, _track = _current(ctx)
+    ctx.data["part"] += 1
+    if ctx.data["part"] < len(content.module(ctx.data["module"]).parts):
+        return engine.go(S.MODULE)
+    learning.complete(ctx.session, ctx.data["delivery_id"])
+    return _next_step(ctx, ctx.say("Module complete. Well done!"))
+
+
+def _question(ctx: Context) -> tuple[str, tuple[Option, ...]]:
+    _program, content, _track = _current(ctx)
+    ref, order = ctx.data["plan"][ctx.data["q"]]
+    question = learning.question(content, ref)
+    text = ctx._("Q{n}/{total}: {question}", n=ctx.data["q"] + 1,
+                 total=len(ctx.data["plan"]), question=local(question.ask, ctx.language))
+    return text, tuple(Option(str(i), local(question.options[i], ctx.language)) for i in order)
+
+
+def quiz_prompt(ctx: Context) -> list[Reply]:
+    text, options = _question(ctx)
+    return [Reply(text, options=options)]
+
+
+def answer(ctx: Context, msg) -> engine.Step:
+    _text, options = _question(ctx)
+    chosen = pick(msg.text, options)
+    if chosen is None:
+        return engine.retry(ctx, "Please reply with the number of your answer.")
+    program, content, track = _current(ctx)
+    ref, _order = ctx.data["plan"][ctx.data["q"]]
+    question = learning.question(content, ref)
+    right = int(chosen) + 1 == question.answer
+    attempt = ctx.session.get(learning.QuizAttempt, ctx.data["attempt_id"])
+    learning.record_answer(attempt, ref, int(chosen), right)
+    if right:
+        feedback = ctx.say("Correct!")
+    else:
+        feedback = ctx.say("Not quite. Answer: {answer}. {why}",
+                           answer=local(question.options[question.answer - 1], ctx.language),
+                           why=local(question.why, ctx.language))
+    ctx.data["q"] += 1
+    if ctx.data["q"] < len(ctx.data["plan"]):
+        return engine.go(S.QUIZ, feedback)
+    total = len(ctx.data["plan"])
+    if not learning.finish(attempt, track, total):
+        return engine.done(feedback, ctx.say(
+            "You scored {score}/{total}; {percent}% is needed to pass. You can retry in {minutes} "
+            "min: send LEARN.", score=attempt.score, total=total, percent=track.pass_percent,
+            minutes=content.rules.cooldown_minutes))
+    return engine.done(feedback, _certified(ctx, program, track, attempt))
+
+
+def _certified(ctx: Context, program: Program, track: Track,
+               attempt: learning.QuizAttempt) -> Reply:
+    cert = certification.issue(ctx.session, ctx.partner, program, track, attempt.id)
+    score = {"score": attempt.score, "total": attempt.total}
+    if cert.status == CertStatus.PENDING_REVIEW:
+        return ctx.say("You passed with {score}/{total}! Your certificate is under review; "
+                       "we will message you soon.", **score)
+    if cert.status == CertStatus.PENDING_AUDIT:
+        return ctx.say("You passed with {score}/{total}! A field officer will confirm "
+                       "certificate {id} on the next visit.", id=cert.public_id, **score)
+    return ctx.say("You passed with {score}/{total}! {credits} credits added. Your certificate: "
+                   "{id}", credits=cert.credits, id=cert.public_id,
+                   media_url=image_url(ctx.session, cert), **score)
+
+
+FLOW = engine.register(Flow(
+    name="learn", states_enum=S, start=S.TRACKS, triggers=("LEARN", "SEEKHO"),
+    states={S.TRACKS: State(choose, tracks_prompt), S.MODULE: State(read_on, module_prompt),
+            S.QUIZ: State(answer, quiz_prompt)},
+    menu=MenuEntry(N_("Learn and get certified"), order=30),
+))
