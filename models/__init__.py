@@ -7,10 +7,13 @@ from models import (  # noqa: F401
     inbox,
     learning,
     ledger,
+    otp,
     outbox,
     partner,
     program,
+    redemptions,
     review,
+    vouchers,
 )
 from models.base import Base
 

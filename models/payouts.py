@@ -1,0 +1,68 @@
+"""Apply payout provider states to a redemption: settle, release, and tell the partner.
+
+States arrive from the payout job, the polling sweep and webhooks — twice, late or out of
+order. A state never moves a payout backwards, and once it is final (processed, reversed,
+cancelled, failed) nothing changes it again: credits are settled or released exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy.orm import Session
+
+from bot.logs import mask_vpa
+from bot.payout_providers import FAILED, FINAL, PROCESSED, RANK, REVERSED, PayoutState
+from models import ledger
+from models.redemption_notices import PAID, PAYOUT_FAILED, tell
+from models.redemptions import Redemption, Status, finish, lock
+
+log = logging.getLogger("saathi.payouts")
+_REFERENCE = re.compile(r"^saathi-r(\d+)-a(\d+)$")
+ALIASES = {"pending": "queued", "rejected": FAILED}
+
+
+def by_reference(session: Session, reference: str) -> Redemption | None:
+    """Return the redemption (row locked) whose current attempt carries `reference`."""
+    match = _REFERENCE.match(reference or "")
+    if match is None:
+        return None
+    redemption = lock(session, int(match.group(1)))
+    if redemption is None or redemption.attempt != int(match.group(2)):
+        return None
+    return redemption
+
+
+def apply(session: Session, redemption: Redemption, state: PayoutState) -> bool:
+    """Record `state` on a locked redemption; return False when it changed nothing."""
+    status = ALIASES.get(state.status, state.status)
+    current = redemption.payout_status
+    ignored = (redemption.status != Status.PROCESSING or status not in RANK
+               or current in FINAL or (current is not None and RANK[status] <= RANK[current])
+               or (redemption.payout_id not in (None, state.payout_id)))
+    log.info("payout state", extra={"redemption_id": redemption.id, "payout_id":
+                                    state.payout_id, "status": status, "was": current,
+                                    "ignored": ignored})
+    if ignored:
+        return False
+    redemption.payout_id, redemption.payout_status = state.payout_id, status
+    if status == PROCESSED:
+        ledger.settle(session, redemption.hold_id, key=f"redeem-{redemption.id}-settle")
+        finish(redemption, Status.COMPLETED)
+        tell(session, redemption.partner_id, PAID, key=f"redeem-{redemption.id}-result",
+             paise=redemption.value_paise, vpa=redemption.vpa, credits=redemption.credits,
+             ref=state.payout_id)
+    elif status in FINAL:
+        ledger.release(session, redemption.hold_id,
+                       key=f"redeem-{redemption.id}-a{redemption.attempt}-release")
+        finish(redemption, Status.REVERSED if status == REVERSED else Status.FAILED,
+               (state.reason or status)[:200])
+        log.warning("payout did not go through",
+                    extra={"redemption_id": redemption.id, "status": status,
+                           "vpa": mask_vpa(redemption.vpa or "")})
+        tell(session, redemption.partner_id, PAYOUT_FAILED,
+             key=f"redeem-{redemption.id}-a{redemption.attempt}-result",
+             paise=redemption.value_paise, vpa=redemption.vpa, credits=redemption.credits)
+    session.flush()
+    return True

@@ -1,0 +1,38 @@
+"""Tell a partner how their redemption ended (a proactive message, once per outcome)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.i18n import N_, format_credits, format_rupees, translate
+from bot.logs import mask_vpa
+from bot.outbound import queue_message
+from models.partner import Partner
+
+TEMPLATE = "redemption_update"  # a WhatsApp template with one variable, for outside 24 hours
+
+PAID = N_("{rupees} sent to {vpa}. {credits} credits redeemed. Ref: {ref}")
+PAYOUT_FAILED = N_("Sorry, the payout of {rupees} to {vpa} did not go through. Your {credits} "
+                   "credits are back in your wallet.")
+VOUCHER = N_("Your voucher for {label}: {code}. Show it at {distributor} by {date}.")
+STOCK_CODE = N_("Your {label} code: {code}")
+OUT_OF_STOCK = N_("Sorry, {label} is out of stock. Your {credits} credits are back in your "
+                  "wallet.")
+EXPIRED = N_("Your voucher {code} expired unused. Your {credits} credits are back in your "
+             "wallet.")
+
+
+def tell(session: Session, partner_id: int, msgid: str, *, key: str,
+         media_urls: tuple[str, ...] = (), **values: object) -> None:
+    """Queue `msgid` in the partner's language, with rupees and credits formatted for it."""
+    partner = session.get(Partner, partner_id)
+    lang = partner.language
+    if "paise" in values:
+        values["rupees"] = format_rupees(int(values.pop("paise")), lang)  # type: ignore[arg-type]
+    if "credits" in values:
+        values["credits"] = format_credits(int(values["credits"]), lang)  # type: ignore[arg-type]
+    if values.get("vpa"):
+        values["vpa"] = mask_vpa(str(values["vpa"]))
+    text = translate(lang, msgid, **values)
+    queue_message(session, phone=partner.phone, text=text, media_urls=media_urls, key=key,
+                  template=TEMPLATE, template_vars={"1": text})
