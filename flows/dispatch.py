@@ -12,6 +12,7 @@ from flows.engine import Context
 from models.partner import PartnerStatus, set_status
 
 GLOBAL_WORDS = {"MENU", "HELP", "STOP", "START", "LANG", "BACK"}
+INVITED_FLOW = "enroll"  # a partner a rep invited goes here with any message until they answer
 
 
 def first_word(text: str) -> str:
@@ -62,19 +63,26 @@ def _route(ctx: Context, word: str) -> list[Reply]:
     if word == "BACK":
         return engine.back(ctx) or engine.enter(ctx, "menu")
 
+    invited = ctx.partner is not None and ctx.partner.status == PartnerStatus.INVITED
+    if invited and conv.flow != INVITED_FLOW and INVITED_FLOW in engine.FLOWS:
+        return _start(ctx, engine.FLOWS[INVITED_FLOW])
     flow = engine.FLOWS[conv.flow]
     state = flow.states[conv.state]
     triggered = engine.trigger_for(word) if word and not state.free_text else None
     if triggered is not None:
         if triggered.needs_partner and ctx.partner is None:
             return _not_enrolled(ctx)
-        prompt = engine.enter(ctx, triggered.name)
-        if triggered.entry is not None:
-            return engine.apply(ctx, triggered.entry(ctx, ctx.message))
-        return prompt
+        return _start(ctx, triggered)
     if flow.needs_partner and ctx.partner is None:
         return _not_enrolled(ctx)
     return engine.apply(ctx, state.handle(ctx, ctx.message))
+
+
+def _start(ctx: Context, flow: engine.Flow) -> list[Reply]:
+    prompt = engine.enter(ctx, flow.name)
+    if flow.entry is not None:
+        return engine.apply(ctx, flow.entry(ctx, ctx.message))
+    return prompt
 
 
 def _reprompt(ctx: Context) -> list[Reply]:
