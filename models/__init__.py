@@ -11,6 +11,8 @@ from models import (  # noqa: F401
     outbox,
     partner,
     program,
+    qr,
+    qr_review,
     redemptions,
     review,
     vouchers,

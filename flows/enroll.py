@@ -1,0 +1,251 @@
+"""Self-enrollment: "JOIN <CODE> [REF <distributor>]" -> language, role, name, shop, PIN code,
+GSTIN (optional), consent -> member with a wallet, welcome and menu.
+
+    JOIN ─▶ PROGRAM? ─▶ LANGUAGE ─▶ ROLE ─▶ NAME ─▶ SHOP ─▶ PINCODE ─▶ GSTIN ─▶ CONSENT ─▶ menu
+                           │ invited by a rep (profile known): LANGUAGE ─▶ CONSENT
+                           └ already a member elsewhere (profile known): CONSENT only
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from enum import StrEnum
+
+from bot.i18n import LANGUAGES, N_
+from bot.messages import InboundMessage, Option, Reply
+from flows import engine
+from flows.answers import normalize, pick
+from flows.engine import Context, Flow, MenuEntry, State
+from flows.language import parse_language
+from models import enrollment
+from models.enrollment import Profile
+from models.gstin import is_valid_gstin
+from models.partner import Partner, PartnerStatus
+from models.program import Program, by_code
+
+log = logging.getLogger("saathi.enroll")
+NO_PROGRAM = N_("There is no program with the code {code}. Please check your invite.")
+SKIP_WORDS = {"skip", "no", "none", "na", "n/a", "-", "0"}
+ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
+         ("technician", N_("Technician or mason"))]
+
+
+class S(StrEnum):
+    PROGRAM = "program"
+    LANGUAGE = "language"
+    ROLE = "role"
+    NAME = "name"
+    SHOP = "shop"
+    PINCODE = "pincode"
+    GSTIN = "gstin"
+    CONSENT = "consent"
+
+
+def parse_join(text: str) -> tuple[str | None, str | None]:
+    """Read "JOIN CEMPRO REF SAITRD" (or just "CEMPRO") as (program code, distributor code)."""
+    words = re.findall(r"[A-Z0-9]+", text.upper())
+    if words[:1] == ["JOIN"]:
+        words = words[1:]
+    ref = None
+    if "REF" in words:
+        at = words.index("REF")
+        ref = words[at + 1] if at + 1 < len(words) else None
+        words = words[:at]
+    return (words[0] if words else None), ref
+
+
+def language_choices() -> tuple[Option, ...]:
+    """Each language by its own name only: short enough for two SMS in any script."""
+    return tuple(Option(code, own) for code, (_english, own) in LANGUAGES.items())
+
+
+# Entry: the JOIN message, a menu choice, or any first message of a partner a rep invited.
+
+def begin(ctx: Context, msg: InboundMessage) -> engine.Step:
+    code, ref = parse_join(msg.text)
+    partner = ctx.partner
+    if code is None and partner is not None and partner.status == PartnerStatus.INVITED:
+        program = enrollment.pending_invitation(ctx.session, partner.id)
+        if program is None:
+            return engine.done(ctx.say("To join a program, send JOIN and the program code, for "
+                                       "example: JOIN CEMPRO"))
+        return _chosen(ctx, program, None)
+    if code is None:
+        return engine.go(S.PROGRAM)
+    program = by_code(ctx.session, code)
+    if program is None:
+        return engine.done(ctx.say(NO_PROGRAM, code=code))
+    return _chosen(ctx, program, ref)
+
+
+def ask_program(ctx: Context) -> list[Reply]:
+    return [ctx.say("Send the program code from your invite, for example CEMPRO.")]
+
+
+def take_program(ctx: Context, msg: InboundMessage) -> engine.Step:
+    code, ref = parse_join(msg.text)
+    program = by_code(ctx.session, code) if code else None
+    if program is None:
+        return engine.retry(ctx, NO_PROGRAM, code=code or msg.text[:20])
+    return _chosen(ctx, program, ref)
+
+
+def _chosen(ctx: Context, program: Program, ref: str | None) -> engine.Step:
+    partner = ctx.partner
+    if partner is not None and enrollment.is_member(ctx.session, partner.id, program.id):
+        return engine.done(ctx.say("You are already a member of {program}.",
+                                   program=program.name), menu=True)
+    ctx.data.update(program_id=program.id, program=program.name, code=program.code)
+    referrer = enrollment.distributor_by_code(ctx.session, ref) if ref else None
+    if referrer is not None:
+        ctx.data["ref_id"] = referrer.id
+    elif ref:
+        log.info("unknown referral code", extra={"ref": ref, "program": program.code})
+    invited = partner is not None and partner.status == PartnerStatus.INVITED
+    ctx.data["short"] = invited or enrollment.has_profile(partner)
+    hello = ctx.say("Welcome to {program}!", program=program.name)
+    if ctx.data["short"] and not invited:
+        return engine.go(S.CONSENT, hello)
+    return engine.go(S.LANGUAGE, hello)
+
+
+# The questions, one small handler each.
+
+def ask_language(ctx: Context) -> list[Reply]:
+    return [ctx.say("Choose your language:", options=language_choices())]
+
+
+def take_language(ctx: Context, msg: InboundMessage) -> engine.Step:
+    code = parse_language(msg.text)
+    if code is None:
+        return engine.retry(ctx, "Please reply with the number of your language.")
+    ctx.conversation.language = code
+    if ctx.partner is not None:
+        ctx.partner.language = code
+    return engine.go(S.CONSENT if ctx.data.get("short") else S.ROLE)
+
+
+def ask_role(ctx: Context) -> list[Reply]:
+    return [ctx.say("What is your work?", options=engine.options(ctx, ROLES))]
+
+
+def take_role(ctx: Context, msg: InboundMessage) -> engine.Step:
+    role = pick(msg.text, engine.options(ctx, ROLES))
+    if role is None:
+        return engine.retry(ctx, "Please reply with a number from the list.")
+    ctx.data["role"] = role
+    return engine.go(S.NAME)
+
+
+def ask_name(ctx: Context) -> list[Reply]:
+    return [ctx.say("What is your full name?")]
+
+
+def take_name(ctx: Context, msg: InboundMessage) -> engine.Step:
+    name = " ".join(msg.text.split())
+    if not 2 <= len(name) <= 80 or not any(c.isalpha() for c in name):
+        return engine.retry(ctx, "Please send your name in letters (2 to 80 characters).")
+    ctx.data["name"] = name
+    return engine.go(S.SHOP)
+
+
+def ask_shop(ctx: Context) -> list[Reply]:
+    return [ctx.say("What is the name of your shop or business?")]
+
+
+def take_shop(ctx: Context, msg: InboundMessage) -> engine.Step:
+    shop = " ".join(msg.text.split())
+    if not 2 <= len(shop) <= 120 or not any(c.isalnum() for c in shop):
+        return engine.retry(ctx, "Please send the shop name (2 to 120 characters).")
+    ctx.data["shop"] = shop
+    return engine.go(S.PINCODE)
+
+
+def ask_pincode(ctx: Context) -> list[Reply]:
+    return [ctx.say("What is your shop's 6-digit PIN code?")]
+
+
+def take_pincode(ctx: Context, msg: InboundMessage) -> engine.Step:
+    pincode = enrollment.clean_pincode(msg.text)
+    if pincode is None:
+        return engine.retry(ctx, "A PIN code has 6 digits and does not start with 0, "
+                                 "like 400001.")
+    ctx.data["pincode"] = pincode
+    return engine.go(S.GSTIN)
+
+
+def ask_gstin(ctx: Context) -> list[Reply]:
+    return [ctx.say("Send your GSTIN, or SKIP if you have none.")]
+
+
+def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
+    answer = re.sub(r"\s", "", msg.text).upper()
+    if normalize(msg.text) in SKIP_WORDS:
+        ctx.data["gstin"] = None
+        return engine.go(S.CONSENT)
+    if len(answer) != 15 or not answer.isalnum():
+        return engine.retry(ctx, "A GSTIN has 15 letters and digits, like 27AAACS1234P1Z7.")
+    if not is_valid_gstin(answer):
+        return engine.retry(ctx, "That GSTIN has a mistake (its check letter does not match). "
+                                 "Please check it.")
+    ctx.data["gstin"] = answer
+    return engine.go(S.CONSENT)
+
+
+def consent_options(ctx: Context) -> tuple[Option, ...]:
+    return engine.options(ctx, [("yes", N_("Yes, I agree")), ("no", N_("No"))])
+
+
+def ask_consent(ctx: Context) -> list[Reply]:
+    return [ctx.say("Do you accept the {program} terms?", program=ctx.data.get("program", ""),
+                    options=consent_options(ctx))]
+
+
+def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
+    answer = pick(msg.text, consent_options(ctx))
+    if answer is None:
+        return engine.retry(ctx, "Please reply 1 for yes or 2 for no.")
+    program = ctx.session.get(Program, ctx.data["program_id"])
+    if answer == "no":
+        if ctx.partner is not None:
+            enrollment.decline(ctx.session, ctx.partner, program)
+        return engine.done(ctx.say("You have not been enrolled. Send JOIN {code} whenever you "
+                                   "are ready.", code=program.code))
+    member = enrollment.join(ctx.session, phone=ctx.message.sender, program=program,
+                             profile=_profile(ctx), referred_by=_referrer(ctx))
+    ctx.partner = ctx.session.get(Partner, member.partner_id)
+    log.info("partner enrolled", extra={"partner_id": member.partner_id,
+                                        "program": program.code})
+    return engine.done(ctx.say("Welcome to {program}, {name}! You are now a member.",
+                               program=program.name, name=ctx.partner.name or ""), menu=True)
+
+
+def _profile(ctx: Context) -> Profile | None:
+    if ctx.data.get("short"):
+        return None
+    data = ctx.data
+    return Profile(name=data["name"], shop=data["shop"], pincode=data["pincode"],
+                   role=data["role"], language=ctx.conversation.language,
+                   gstin=data.get("gstin"))
+
+
+def _referrer(ctx: Context) -> Partner | None:
+    ref_id = ctx.data.get("ref_id")
+    return ctx.session.get(Partner, ref_id) if ref_id else None
+
+
+FLOW = engine.register(Flow(
+    name="enroll", states_enum=S, start=S.PROGRAM, needs_partner=False, triggers=("JOIN",),
+    entry=begin, menu=MenuEntry(N_("Join a program"), order=80),
+    states={
+        S.PROGRAM: State(take_program, ask_program),
+        S.LANGUAGE: State(take_language, ask_language),
+        S.ROLE: State(take_role, ask_role),
+        S.NAME: State(take_name, ask_name, free_text=True),
+        S.SHOP: State(take_shop, ask_shop, free_text=True),
+        S.PINCODE: State(take_pincode, ask_pincode),
+        S.GSTIN: State(take_gstin, ask_gstin),
+        S.CONSENT: State(take_consent, ask_consent),
+    },
+))
