@@ -1,0 +1,120 @@
+"""`flask ledger verify|seal|expire|tiers` and `flask programs validate|load|load-all|list`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from models.db import unit_of_work
+from models.program import Program, load_file
+from models.program_schema import ProgramFileError, read_file
+
+ledger_cli = AppGroup("ledger", help="The credits ledger: verify, seal, expire, tiers.")
+programs_cli = AppGroup("programs", help="Program definitions (YAML files in programs/).")
+
+
+@ledger_cli.command("verify")
+@click.option("--no-chain", is_flag=True, help="Skip recomputing the seal chain.")
+def ledger_verify(no_chain: bool) -> None:
+    """Check every invariant and the seal chain; exit 1 naming what is broken."""
+    from models.ledger_verify import verify
+
+    with unit_of_work() as session:
+        problems = verify(session, chain=not no_chain)
+    if problems:
+        for problem in problems[:50]:
+            click.echo(f"FAIL {problem}", err=True)
+        if len(problems) > 50:
+            click.echo(f"... and {len(problems) - 50} more", err=True)
+        sys.exit(1)
+    click.echo("ledger OK")
+
+
+@ledger_cli.command("seal")
+def ledger_seal() -> None:
+    """Seal every journal entry written since the last checkpoint."""
+    from models.seal import seal_all
+
+    with unit_of_work() as session:
+        count = seal_all(session)
+    click.echo(f"{count} checkpoint(s) written")
+
+
+@ledger_cli.command("expire")
+def ledger_expire() -> None:
+    """Expire lots past their date and queue expiry reminders."""
+    from workers.ledger import expire
+
+    click.echo(f"{expire()} lot(s) expired")
+
+
+@ledger_cli.command("tiers")
+def ledger_tiers() -> None:
+    """Recompute every partner's tier (and tell those whose tier changed)."""
+    from workers.ledger import recompute_tiers
+
+    click.echo(f"{recompute_tiers()} tier change(s)")
+
+
+def _fail(exc: ProgramFileError) -> None:
+    for problem in exc.problems:
+        click.echo(f"{exc.path}: {problem}", err=True)
+    sys.exit(1)
+
+
+@programs_cli.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def programs_validate(files: tuple[str, ...]) -> None:
+    """Check program files against the schema without loading them."""
+    failed = False
+    for path in files:
+        try:
+            spec = read_file(path)
+            click.echo(f"{path}: OK ({spec.code})")
+        except ProgramFileError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(f"{exc.path}: {problem}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@programs_cli.command("load")
+@click.argument("path", type=click.Path(dir_okay=False))
+def programs_load(path: str) -> None:
+    """Validate and load (insert or update) one program file."""
+    try:
+        with unit_of_work() as session:
+            program = load_file(session, path)
+            click.echo(f"loaded {program.code}: {program.name}")
+    except ProgramFileError as exc:
+        _fail(exc)
+
+
+@programs_cli.command("load-all")
+def programs_load_all() -> None:
+    """Load every *.yaml file in PROGRAMS_DIR (all or nothing)."""
+    files = sorted(Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
+    try:
+        with unit_of_work() as session:
+            for path in files:
+                program = load_file(session, path)
+                click.echo(f"loaded {program.code}: {program.name}")
+    except ProgramFileError as exc:
+        _fail(exc)
+
+
+@programs_cli.command("list")
+def programs_list() -> None:
+    """List loaded programs."""
+    with unit_of_work() as session:
+        for program in session.scalars(select(Program).order_by(Program.code)):
+            spec = program.spec
+            tiers = ", ".join(t.name for t in spec.tiers.levels) if spec.tiers else "-"
+            click.echo(f"{program.code}\t{program.name}\t1 credit = {spec.credit_value_paise} "
+                       f"paise\ttiers: {tiers}")
