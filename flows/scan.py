@@ -1,0 +1,77 @@
+"""Scan a product code: "CODE XXXX-XXXX-XXXX-XXXX" from anywhere, or the menu entry, which
+asks for a photo of the QR or the code typed. Photos are decoded in a job (workers/scan.py).
+
+    [CODE + code] --scan--> done          [menu] --> ASK --text--> scan --> done
+                                                      ASK --photo--> job --> done
+                                                      ASK --location--> noted, wait
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from bot.i18n import N_
+from bot.messages import Reply
+from flows import engine
+from flows.dispatch import first_word
+from flows.engine import Context, Flow, MenuEntry, State
+from flows.scan_replies import summary
+from models.qr_codes import CodeError, find_codes
+from models.qr_fraud import Place, QrRules, attach_location
+from models.qr_scan import scan_codes
+
+TRIGGER = "CODE"
+
+
+class S(StrEnum):
+    ASK = "ask"
+
+
+def prompt(ctx: Context) -> list[Reply]:
+    return [ctx.say("Send a photo of the QR code, or type the code printed under it.")]
+
+
+def _scan_text(ctx: Context, text: str) -> engine.Step:
+    try:
+        codes = find_codes(text)
+    except CodeError:
+        codes = []
+    if not codes:
+        return engine.retry(ctx, "That is not a code. Codes have 16 letters and digits, like "
+                            "ABCD-1234-EFGH-5678.")
+    outcomes = scan_codes(ctx.session, ctx.partner, codes, channel=ctx.message.channel,
+                          location=ctx.message.location, source="typed")
+    return engine.done(Reply(summary(outcomes, ctx.language)))
+
+
+def ask(ctx: Context, msg) -> engine.Step:
+    if msg.media:
+        ctx.enqueue("workers.scan.scan_photo", ctx.partner.id, msg.channel, msg.media[0].url,
+                    msg.provider_id)
+        return engine.done(ctx.say("Thanks! Checking the code in your photo, I will reply in a "
+                                   "moment."))
+    if msg.location is not None:
+        place = Place(msg.location.latitude, msg.location.longitude, ctx.now)
+        window = timedelta(minutes=QrRules().location_window_minutes)
+        attach_location(ctx.session, ctx.partner, place, window)
+        return engine.wait(ctx.say("Thank you, your location is noted."))
+    text = msg.text.strip()
+    if first_word(text) == TRIGGER:
+        text = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
+    return _scan_text(ctx, text)
+
+
+def entry(ctx: Context, msg) -> engine.Step:
+    """Handle "CODE <code>"; a bare "CODE" asks for the photo or code."""
+    rest = msg.text.strip().split(maxsplit=1)
+    if len(rest) < 2:
+        return engine.Step(reprompt=True)
+    return _scan_text(ctx, rest[1])
+
+
+FLOW = engine.register(Flow(
+    name="scan", states_enum=S, states={S.ASK: State(ask, prompt, free_text=True)},
+    start=S.ASK, triggers=(TRIGGER,), entry=entry,
+    menu=MenuEntry(N_("Scan product code"), order=30),
+))

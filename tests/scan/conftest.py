@@ -1,0 +1,66 @@
+"""Scan fixtures: two programs (QRA with partners, QRB joined by nobody), partners, batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from models import ledger, qr
+from models.partner import Partner, Role
+from models.program import Membership, Program, load_spec
+from models.program_schema import parse
+from models.qr_codes import group
+
+PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
+QR_RULES = {"max_scans_per_minute": 3, "max_speed_kmh": 200, "max_failed_attempts": 3,
+            "failed_window_minutes": 60, "location_window_minutes": 10}
+
+
+def program_spec(code: str) -> dict:
+    data = yaml.safe_load((PROGRAMS / "cempro.yaml").read_text())
+    data.update(code=code, name=f"{code} test", distributors=[], qr=QR_RULES,
+                sponsor={"manufacturer": "Test"})
+    return data
+
+
+@pytest.fixture
+def programs(db) -> dict[str, Program]:
+    return {code: load_spec(db, parse(program_spec(code))) for code in ("QRA", "QRB")}
+
+
+_numbers = iter(range(10_000))
+
+
+@pytest.fixture
+def make_partner(db, programs) -> Callable[..., Partner]:
+    """A retailer in QRA (or the programs given), with a wallet there."""
+
+    def make(*codes: str, **fields) -> Partner:
+        fields.setdefault("region", "Maharashtra")
+        fields.setdefault("pincode", "400001")
+        partner = Partner(phone=f"+9198{next(_numbers):08d}", role=Role.RETAILER, **fields)
+        db.add(partner)
+        db.flush()
+        for code in codes or ("QRA",):
+            db.add(Membership(partner_id=partner.id, program_id=programs[code].id))
+            ledger.ensure_wallet(db, partner.id, programs[code].id)
+        db.flush()
+        return partner
+
+    return make
+
+
+@pytest.fixture
+def make_batch(db, programs) -> Callable[..., list[str]]:
+    """Create a batch; return its codes as printed (XXXX-XXXX-XXXX-XXXX)."""
+
+    def make(name: str = "B1", *, program: str = "QRA", count: int = 5, credits: int = 10,
+             region: str | None = None) -> list[str]:
+        batch = qr.create_batch(db, program=programs[program], name=name, count=count,
+                                credits=credits, region=region)
+        return [group(code) for _serial, code in qr.batch_codes(batch)]
+
+    return make

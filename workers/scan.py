@@ -1,0 +1,43 @@
+"""Jobs for product code scans: decode a photo, credit its codes, and tell the partner.
+
+The photo job of the menu (workers/photos.py) may call `scan_decoded` with texts it already
+decoded with workers.qr_decode.decode_image; `scan_photo` does the whole thing from a URL.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot import media, outbound
+from bot.i18n import translate
+from flows.scan_replies import summary
+from models.db import unit_of_work
+from models.partner import Partner
+from models.qr_scan import scan_codes
+from workers.qr_decode import decode_image
+
+log = logging.getLogger("saathi.scan")
+
+
+def scan_photo(partner_id: int, channel: str, media_url: str, message_id: str) -> None:
+    """Decode the QR codes in a photo and credit them; reply with the outcome."""
+    try:
+        texts = decode_image(media.fetch(media_url))
+    except (media.MediaError, OSError) as exc:
+        log.warning("photo unreadable", extra={"message_id": message_id, "error": str(exc)})
+        texts = []
+    scan_decoded(partner_id, channel, texts, message_id)
+
+
+def scan_decoded(partner_id: int, channel: str, texts: list[str], message_id: str) -> None:
+    """Credit the codes decoded from one photo and message the partner what came of them."""
+    with unit_of_work() as session:
+        partner = session.get(Partner, partner_id)
+        if texts:
+            outcomes = scan_codes(session, partner, texts, channel=channel, source="photo")
+            text = summary(outcomes, partner.language)
+        else:
+            text = translate(partner.language, "I could not find a QR code in your photo. Send a "
+                             "sharper photo, or type CODE and the code under the QR.")
+        outbound.queue_message(session, phone=partner.phone, text=text, channel=channel,
+                               key=f"scan:{message_id}")
