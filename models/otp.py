@@ -15,8 +15,8 @@ from flask import current_app
 from sqlalchemy import ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot import outbound
 from bot.i18n import N_, translate
-from bot.outbound import queue_message
 from models.base import Base, BigId, UTCDateTime, utcnow
 from models.partner import Partner
 
@@ -91,9 +91,9 @@ def issue(session: Session, partner: Partner, *, purpose: str, ref: str) -> OtpC
                              code_hash=_digest(salt, code), expires_at=now + VALID_FOR)
     session.add(challenge)
     session.flush()
-    queue_message(session, phone=partner.phone, channel="sms",
-                  text=translate(partner.language, SMS_TEXT, code=code),
-                  key=f"otp-{challenge.id}")
+    outbound.queue_message(session, phone=partner.phone, channel="sms",
+                           text=translate(partner.language, SMS_TEXT, code=code),
+                           key=f"otp-{challenge.id}")
     return challenge
 
 

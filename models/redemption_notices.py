@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot import outbound
 from bot.i18n import N_, format_credits, format_rupees, translate
 from bot.logs import mask_vpa
-from bot.outbound import queue_message
 from models.partner import Partner
 
 TEMPLATE = "redemption_update"  # a WhatsApp template with one variable, for outside 24 hours
@@ -34,5 +34,5 @@ def tell(session: Session, partner_id: int, msgid: str, *, key: str,
     if values.get("vpa"):
         values["vpa"] = mask_vpa(str(values["vpa"]))
     text = translate(lang, msgid, **values)
-    queue_message(session, phone=partner.phone, text=text, media_urls=media_urls, key=key,
-                  template=TEMPLATE, template_vars={"1": text})
+    outbound.queue_message(session, phone=partner.phone, text=text, media_urls=media_urls,
+                           key=key, template=TEMPLATE, template_vars={"1": text})

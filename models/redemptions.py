@@ -173,7 +173,8 @@ def confirm(session: Session, redemption: Redemption, code: str) -> None:
         try:
             redemption.hold_id = ledger.hold(
                 session, partner_id=partner.id, program_id=program.id,
-                credits=redemption.credits, key=f"redeem-{redemption.id}-hold",
+                credits=redemption.credits,
+                key=f"redeem-{redemption.id}-a{redemption.attempt}-hold",
                 cause="redemption", cause_ref=f"redemption:{redemption.id}")
         except ledger.InsufficientCredits as exc:
             raise Refused("balance") from exc

@@ -1,0 +1,216 @@
+"""Redeem credits: REDEEM (or the menu) → what you can afford → amount → UPI id → summary →
+OTP by SMS → credits held, job runs, the result follows as a message.
+
+    PROGRAM ─▶ CHOOSE ─upi─▶ AMOUNT ─▶ [VPA] ─▶ CONFIRM ─▶ OTP ─▶ done ("processing…")
+                  └─voucher──────────────────────▶ CONFIRM ─change UPI id─▶ VPA
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from bot.i18n import N_, format_credits, format_rupees
+from bot.logs import mask_vpa
+from bot.messages import Option, Reply
+from flows import engine
+from flows.answers import pick
+from flows.engine import Context, Flow, MenuEntry, State
+from flows.redeem_text import REASONS, item_option, summary
+from models import otp, redemptions
+from models.catalog import CatalogItem, ItemKind, catalog_of
+from models.program import Program, memberships_of
+from models.redemptions import Redemption, Refused
+
+log = logging.getLogger("saathi.redeem")
+
+
+class S(StrEnum):
+    PROGRAM = "program"
+    CHOOSE = "choose"
+    AMOUNT = "amount"
+    VPA = "vpa"
+    CONFIRM = "confirm"
+    OTP = "otp"
+
+
+def _program(ctx: Context) -> Program:
+    return ctx.session.get(Program, ctx.data["program_id"])
+
+
+def _item(ctx: Context) -> CatalogItem:
+    return catalog_of(_program(ctx).spec.catalog).item(ctx.data["item"])  # type: ignore
+
+
+def _programs(ctx: Context) -> list[Program]:
+    ids = [m.program_id for m in memberships_of(ctx.session, ctx.partner.id)]
+    return [p for p in (ctx.session.get(Program, i) for i in ids)
+            if catalog_of(p.spec.catalog).items]
+
+
+def program_prompt(ctx: Context) -> list[Reply]:
+    programs = _programs(ctx)
+    if not programs:
+        engine.enter(ctx, "menu")
+        return [ctx.say("You are not in a program with rewards yet.")]
+    if len(programs) == 1:
+        ctx.data["program_id"] = programs[0].id
+        return engine.enter(ctx, "redeem", S.CHOOSE, fresh=False)
+    return [ctx.say("Redeem credits from which program?",
+                    options=tuple(Option(str(p.id), p.name) for p in programs))]
+
+
+def choose_program(ctx: Context, msg) -> engine.Step:
+    chosen = pick(msg.text, tuple(Option(str(p.id), p.name) for p in _programs(ctx)))
+    if chosen is None:
+        return engine.retry(ctx, "Please reply with the number of a program.")
+    ctx.data["program_id"] = int(chosen)
+    return engine.go(S.CHOOSE)
+
+
+def _choices(ctx: Context) -> tuple[Option, ...]:
+    program = _program(ctx)
+    items = redemptions.affordable(ctx.session, ctx.partner, program)
+    return tuple(item_option(ctx, i, program.spec.credit_value_paise) for i in items)
+
+
+def choose_prompt(ctx: Context) -> list[Reply]:
+    program = _program(ctx)
+    have = redemptions.available(ctx.session, ctx.partner.id, program.id)
+    options = _choices(ctx)
+    credits = format_credits(have, ctx.language)
+    if not options:
+        engine.enter(ctx, "menu")
+        return [ctx.say("You have {credits} credits. No reward is within reach yet; keep "
+                        "earning!", credits=credits)]
+    return [ctx.say("You have {credits} credits. What would you like?", credits=credits,
+                    options=options)]
+
+
+def choose(ctx: Context, msg) -> engine.Step:
+    key = pick(msg.text, _choices(ctx))
+    if key is None:
+        return engine.retry(ctx, "Please reply with the number of a reward.")
+    ctx.data["item"] = key
+    item = _item(ctx)
+    if item.kind == ItemKind.UPI:
+        return engine.go(S.AMOUNT)
+    return _checked(ctx, item.credits)  # type: ignore[arg-type]
+
+
+def _checked(ctx: Context, credits: int) -> engine.Step:
+    """Check the limits for `credits`; then ask for the UPI id if needed, or summarise."""
+    try:
+        redemptions.check(ctx.session, ctx.partner, _program(ctx), _item(ctx), credits)
+    except Refused as exc:
+        return engine.done(ctx.say(REASONS[exc.reason]), menu=True)
+    ctx.data["credits"] = credits
+    if _item(ctx).kind == ItemKind.UPI and not ctx.partner.upi_vpa:
+        return engine.go(S.VPA)
+    return engine.go(S.CONFIRM)
+
+
+def amount_prompt(ctx: Context) -> list[Reply]:
+    item = _item(ctx)
+    return [ctx.say("How many credits? From {low} to {high}, in steps of {step}.",
+                    low=format_credits(item.min_credits, ctx.language),  # type: ignore
+                    high=format_credits(item.max_credits, ctx.language),  # type: ignore
+                    step=format_credits(item.step_credits, ctx.language))]
+
+
+def amount(ctx: Context, msg) -> engine.Step:
+    text = msg.text.strip().replace(",", "")
+    if not text.isdigit():
+        return engine.retry(ctx, "Please send the number of credits, like 500.")
+    problem = _item(ctx).amount_problem(int(text))
+    if problem == "range":
+        return engine.retry(ctx, "That amount is outside the allowed range.")
+    if problem == "step":
+        return engine.retry(ctx, "That amount is not one of the allowed steps.")
+    return _checked(ctx, int(text))
+
+
+def vpa_prompt(ctx: Context) -> list[Reply]:
+    return [ctx.say("Send your UPI id, like name@okhdfc.")]
+
+
+def vpa(ctx: Context, msg) -> engine.Step:
+    found = redemptions.valid_vpa(msg.text)
+    if found is None:
+        log.info("upi id refused", extra={"partner_id": ctx.partner.id})
+        return engine.retry(ctx, "That does not look like a UPI id (name@bank).")
+    ctx.partner.upi_vpa = found
+    log.info("upi id saved", extra={"partner_id": ctx.partner.id, "vpa": mask_vpa(found)})
+    return engine.go(S.CONFIRM)
+
+
+def _confirm_options(ctx: Context) -> tuple[Option, ...]:
+    pairs = [("yes", N_("Confirm")), ("cancel", N_("Cancel"))]
+    if _item(ctx).kind == ItemKind.UPI:
+        pairs.insert(1, ("vpa", N_("Change UPI id")))
+    return engine.options(ctx, pairs)
+
+
+def confirm_prompt(ctx: Context) -> list[Reply]:
+    program, item = _program(ctx), _item(ctx)
+    return [summary(ctx, item, ctx.data["credits"], program.spec.credit_value_paise,
+                    ctx.partner.upi_vpa, _confirm_options(ctx))]
+
+
+def confirm(ctx: Context, msg) -> engine.Step:
+    answer = pick(msg.text, _confirm_options(ctx))
+    if answer is None:
+        return engine.retry(ctx, "Please reply 1 to confirm or choose another option.")
+    if answer == "vpa":
+        return engine.go(S.VPA)
+    if answer == "cancel":
+        return engine.done(ctx.say("Cancelled. Your credits are untouched."), menu=True)
+    try:
+        redemption = redemptions.start(ctx.session, ctx.partner, _program(ctx), _item(ctx),
+                                       ctx.data["credits"], ctx.partner.upi_vpa)
+    except Refused as exc:
+        return engine.done(ctx.say(REASONS[exc.reason]), menu=True)
+    except otp.OtpLocked:
+        return engine.done(ctx.say(REASONS["locked"]), menu=True)
+    ctx.data["redemption_id"] = redemption.id
+    return engine.go(S.OTP)
+
+
+def otp_prompt(ctx: Context) -> list[Reply]:
+    return [ctx.say("We sent a 6-digit code by SMS to your number ending {last}. Type it here.",
+                    last=ctx.partner.phone[-4:])]
+
+
+def check_otp(ctx: Context, msg) -> engine.Step:
+    redemption: Redemption | None = redemptions.lock(ctx.session, ctx.data["redemption_id"])
+    if redemption is None or redemption.status != redemptions.Status.AWAITING_OTP:
+        return engine.done(ctx.say(REASONS["stale"]), menu=True)
+    try:
+        redemptions.confirm(ctx.session, redemption, msg.text)
+    except otp.OtpWrong as exc:
+        return engine.retry(ctx, "Wrong code. {tries} tries left.", tries=exc.tries_left)
+    except otp.OtpLocked:
+        redemptions.cancel(ctx.session, redemption, reason="otp locked")
+        return engine.done(ctx.say(REASONS["locked"]), menu=True)
+    except otp.OtpExpired:
+        redemptions.cancel(ctx.session, redemption, reason="otp expired")
+        return engine.done(ctx.say("The code has expired. Send REDEEM to start again."))
+    except Refused as exc:
+        redemptions.cancel(ctx.session, redemption, reason=exc.reason)
+        return engine.done(ctx.say(REASONS[exc.reason]), menu=True)
+    return engine.done(ctx.say("Confirmed. Processing {rupees}… we will message you the result.",
+                               rupees=format_rupees(redemption.value_paise, ctx.language)))
+
+
+FLOW = engine.register(Flow(
+    name="redeem", states_enum=S, start=S.PROGRAM, triggers=("REDEEM",),
+    states={
+        S.PROGRAM: State(choose_program, program_prompt),
+        S.CHOOSE: State(choose, choose_prompt),
+        S.AMOUNT: State(amount, amount_prompt),
+        S.VPA: State(vpa, vpa_prompt, free_text=True),
+        S.CONFIRM: State(confirm, confirm_prompt),
+        S.OTP: State(check_otp, otp_prompt, free_text=True),
+    },
+    menu=MenuEntry(N_("Redeem credits"), order=40),
+))

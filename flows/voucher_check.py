@@ -1,0 +1,76 @@
+"""A distributor's rep checks a voucher at the counter: "VERIFY SV-ABCD-2345" (or the menu,
+which asks for the code). A good voucher is marked used; otherwise the reason is given.
+
+    [VERIFY + code] --verify--> done          [menu/VERIFY] --> CODE --text--> verify --> done
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from enum import StrEnum
+
+from bot.i18n import N_, format_credits
+from bot.messages import Reply
+from flows import engine
+from flows.engine import Context, Flow, MenuEntry, State
+from models import vouchers
+from models.partner import Partner, Role
+
+log = logging.getLogger("saathi.vouchers")
+_CODE = re.compile(r"SV-?[A-Z0-9]{4}-?[A-Z0-9]{4}", re.IGNORECASE)
+REFUSALS = {
+    "unknown": N_("No voucher has the code {code}. Please check it."),
+    "foreign": N_("Voucher {code} belongs to another distributor. Do not accept it."),
+    "used": N_("Voucher {code} was already used. Do not accept it again."),
+    "expired": N_("Voucher {code} has expired. Do not accept it."),
+    "not_rep": N_("Only a distributor or their rep can check vouchers."),
+}
+
+
+class S(StrEnum):
+    CODE = "code"
+
+
+def prompt(ctx: Context) -> list[Reply]:
+    return [ctx.say("Type the voucher code, like SV-ABCD-2345.")]
+
+
+def _verify(ctx: Context, text: str) -> engine.Step:
+    found = _CODE.search(text)
+    if found is None:
+        return engine.retry(ctx, "That is not a voucher code. It looks like SV-ABCD-2345.")
+    raw = re.sub(r"[^A-Z0-9]", "", found.group(0).upper())
+    code = f"SV-{raw[2:6]}-{raw[6:]}"
+    verdict = vouchers.verify(ctx.session, ctx.partner, code)
+    log.info("voucher checked", extra={"partner_id": ctx.partner.id, "code": code,
+                                       "result": verdict.reason})
+    if not verdict.ok:
+        return engine.done(ctx.say(REFUSALS[verdict.reason], code=code))
+    voucher = verdict.voucher
+    owner = ctx.session.get(Partner, voucher.partner_id)
+    return engine.done(ctx.say("Voucher {code} is valid and now marked used: {item} for "
+                               "{credits} credits, for {name}.", code=code,
+                               item=voucher.item_key.replace("_", " "),
+                               credits=format_credits(voucher.credits, ctx.language),
+                               name=owner.shop or owner.name or owner.phone[-4:]))
+
+
+def entry(ctx: Context, msg) -> engine.Step:
+    if ctx.partner.role not in (Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP):
+        return engine.done(ctx.say(REFUSALS["not_rep"]))
+    if _CODE.search(msg.text) is None:
+        return engine.go(S.CODE)
+    return _verify(ctx, msg.text)
+
+
+def handle(ctx: Context, msg) -> engine.Step:
+    return _verify(ctx, msg.text)
+
+
+FLOW = engine.register(Flow(
+    name="voucher_check", states_enum=S, start=S.CODE, triggers=("VERIFY",), entry=entry,
+    states={S.CODE: State(handle, prompt, free_text=True)},
+    menu=MenuEntry(N_("Check a voucher"), order=45,
+                   roles=frozenset({Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP})),
+))
