@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models.catalog import Catalog
 from models.gstin import is_valid_gstin
 from models.partner import InvalidPhone, normalize_phone
 
@@ -169,7 +170,7 @@ class ProgramSpec(_Strict):
     distributors: list[Distributor] = Field(default_factory=list)
     # Owned by other areas; loosely typed until their owners tighten them.
     tracks: dict | list | None = None
-    catalog: dict | list | None = None
+    catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/catalog.py
     qr: dict | list | None = None
     invoice: dict | list | None = None
     fraud: dict | list | None = None
