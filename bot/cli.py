@@ -14,6 +14,7 @@ from bot.channels.text import render_text
 from bot.cli_ledger import ledger_cli, programs_cli
 from bot.learning_cli import learning_cli
 from bot.qr_cli import codes_cli
+from bot.redeem_cli import redemptions_cli, vouchers_cli
 from models import review
 from models.db import unit_of_work
 
@@ -137,5 +138,5 @@ def outbox_sweep(older_than: int) -> None:
 def init_app(app: Flask) -> None:
     """Register every command group."""
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
-                  chat, ledger_cli, programs_cli):
+                  chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli):
         app.cli.add_command(group)

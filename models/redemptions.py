@@ -170,14 +170,7 @@ def confirm(session: Session, redemption: Redemption, code: str) -> None:
     if redemption.status != Status.AWAITING_OTP or item is None:
         raise Refused("stale")
     with session.begin_nested():  # a refusal below undoes the hold, not the OTP bookkeeping
-        try:
-            redemption.hold_id = ledger.hold(
-                session, partner_id=partner.id, program_id=program.id,
-                credits=redemption.credits,
-                key=f"redeem-{redemption.id}-a{redemption.attempt}-hold",
-                cause="redemption", cause_ref=f"redemption:{redemption.id}")
-        except ledger.InsufficientCredits as exc:
-            raise Refused("balance") from exc
+        _hold(session, redemption)
         # The hold took the wallet lock: these checks cannot race another confirmation.
         check(session, partner, program, item, 0)
         cap = catalog_of(program.spec.catalog).daily_cap_credits
@@ -189,6 +182,17 @@ def confirm(session: Session, redemption: Redemption, code: str) -> None:
     jobs.after_commit(session, "workers.redemptions.fulfil", redemption.id)
 
 
+def _hold(session: Session, redemption: Redemption) -> None:
+    """Hold the credits for this attempt (Refused "balance" when they are not there)."""
+    try:
+        redemption.hold_id = ledger.hold(
+            session, partner_id=redemption.partner_id, program_id=redemption.program_id,
+            credits=redemption.credits, key=f"redeem-{redemption.id}-a{redemption.attempt}-hold",
+            cause="redemption", cause_ref=f"redemption:{redemption.id}")
+    except ledger.InsufficientCredits as exc:
+        raise Refused("balance") from exc
+
+
 def cancel(session: Session, redemption: Redemption, *, reason: str) -> bool:
     """Cancel before any provider was asked; release a hold. False when it is too late."""
     if redemption.status not in (Status.AWAITING_OTP, Status.PROCESSING) or \
@@ -198,6 +202,22 @@ def cancel(session: Session, redemption: Redemption, *, reason: str) -> bool:
         ledger.release(session, redemption.hold_id, key=f"redeem-{redemption.id}-cancel")
     finish(redemption, Status.CANCELLED, reason)
     return True
+
+
+def retry(session: Session, redemption: Redemption) -> None:
+    """Run a redemption's job again: in flight, with the same reference; after a failed
+    payout, as a new attempt (new reference) on credits held again."""
+    from bot import jobs
+
+    if redemption.status in (Status.FAILED, Status.REVERSED) and redemption.kind == ItemKind.UPI:
+        redemption.attempt += 1
+        _hold(session, redemption)
+        redemption.status, redemption.error, redemption.finished_at = Status.PROCESSING, None, None
+        redemption.submitted_at = redemption.payout_id = redemption.payout_status = None
+    elif redemption.status != Status.PROCESSING:
+        raise Refused("stale")
+    session.flush()
+    jobs.after_commit(session, "workers.redemptions.fulfil", redemption.id)
 
 
 def finish(redemption: Redemption, status: Status, error: str | None = None) -> None:
