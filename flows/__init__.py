@@ -1,3 +1,13 @@
 """Dialogues. Importing this package registers every flow with the engine."""
 
-from flows import audit, enroll, language, learn, menu, redeem, scan, voucher_check  # noqa: F401
+from flows import (  # noqa: F401
+    audit,
+    bulk_enroll,
+    enroll,
+    language,
+    learn,
+    menu,
+    redeem,
+    scan,
+    voucher_check,
+)

@@ -1,6 +1,7 @@
 """Tables and the domain operations on them. Importing this package registers every table."""
 
 from models import (  # noqa: F401
+    bulk_enrollment,
     certification,
     conversation,
     enrollment,

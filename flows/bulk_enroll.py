@@ -1,0 +1,93 @@
+"""Bulk enrollment: a distributor rep sends "ENROLL [CODE]" and one shop per line, or a CSV.
+
+    ENROLL CODE + rows ──▶ job (check, create, invite) ──▶ report to the rep
+    ENROLL CODE alone ──▶ ROWS (waits for the lines or the CSV file) ──▶ job
+The rows are checked in a job: a 500-row batch or a CSV download never holds up the webhook.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.i18n import N_
+from bot.messages import InboundMessage, Reply
+from flows import engine
+from flows.engine import Context, Flow, MenuEntry, State
+from models.bulk_enrollment import MAX_ROWS, TOO_MANY, read_rows, rep_programs
+from models.partner import Role
+from models.program import Program
+
+CSV_TYPES = ("text/", "application/csv", "application/vnd.ms-excel", "application/octet-stream")
+JOB = "workers.bulk_enroll.run"
+
+
+class S(StrEnum):
+    ROWS = "rows"
+
+
+def begin(ctx: Context, msg: InboundMessage) -> engine.Step:
+    assert ctx.partner is not None  # needs_partner
+    if ctx.partner.role != Role.DISTRIBUTOR_REP:
+        return engine.done(ctx.say("Only distributor reps can enroll shops. To join yourself, "
+                                   "send JOIN and the program code."))
+    first, _, rest = msg.text.partition("\n")
+    words = first.split()
+    if not _choose(ctx, words[1].upper() if len(words) > 1 else None):
+        return engine.done(_which_program(ctx))
+    if not rest.strip() and not msg.media:
+        return engine.go(S.ROWS)
+    return _submit(ctx, msg, rest)
+
+
+def _choose(ctx: Context, code: str | None) -> bool:
+    """Remember the program `code` names (or the rep's only one); False if there is none."""
+    allowed = rep_programs(ctx.session, ctx.partner)
+    program = next((p for p in allowed if p.code == code), None)
+    if code is None and len(allowed) == 1:
+        program = allowed[0]
+    if program is not None:
+        ctx.data.update(program_id=program.id, program=program.name)
+    return program is not None
+
+
+def _which_program(ctx: Context) -> Reply:
+    codes = ", ".join(p.code for p in rep_programs(ctx.session, ctx.partner)) or "-"
+    return ctx.say("Send ENROLL and one of your programs: {codes}", codes=codes)
+
+
+def ask_rows(ctx: Context) -> list[Reply]:
+    if "program_id" not in ctx.data and not _choose(ctx, None):
+        return [_which_program(ctx)]
+    return [ctx.say("Send one shop per line: name, phone, shop, PIN code, language (optional). "
+                    "Or attach a CSV file.")]
+
+
+def take_rows(ctx: Context, msg: InboundMessage) -> engine.Step:
+    if "program_id" not in ctx.data:
+        return engine.done(_which_program(ctx))
+    return _submit(ctx, msg, msg.text)
+
+
+def _submit(ctx: Context, msg: InboundMessage, text: str) -> engine.Step:
+    program = ctx.session.get(Program, ctx.data["program_id"])
+    media_url = None
+    if msg.media:
+        if not msg.media[0].content_type.startswith(CSV_TYPES):
+            return engine.retry(ctx, "Please attach a CSV file (or paste the lines).")
+        media_url, text = msg.media[0].url, ""
+    else:
+        count = len(read_rows(text))
+        if count == 0:
+            return engine.retry(ctx, "I found no shops in that message.")
+        if count > MAX_ROWS:
+            return engine.done(ctx.say(TOO_MANY, count=count, limit=MAX_ROWS))
+    ctx.enqueue(JOB, ctx.partner.id, program.id, msg.channel, msg.provider_id, text, media_url)
+    return engine.done(ctx.say("Thank you! Checking your list for {program}; the results "
+                               "follow in a moment.", program=program.name))
+
+
+FLOW = engine.register(Flow(
+    name="bulk_enroll", states_enum=S, start=S.ROWS, triggers=("ENROLL",), entry=begin,
+    menu=MenuEntry(N_("Enroll shops"), order=70, roles=frozenset({Role.DISTRIBUTOR_REP})),
+    states={S.ROWS: State(take_rows, ask_rows, free_text=True)},
+))

@@ -1,0 +1,172 @@
+"""Bulk enrollment by a distributor rep: check each row, invite the new shops, report per row.
+
+A batch is idempotent: a phone already invited to (or a member of) the program is reported,
+never invited twice, and the invitation's outbox key is stable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import phonenumbers
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.i18n import LANGUAGES, N_, translate
+from bot.outbound import queue_message
+from models.enrollment import Membership, MembershipStatus, clean_pincode, membership
+from models.partner import InvalidPhone, Partner, PartnerStatus, Role, find_by_phone
+from models.partner import normalize_phone as e164
+from models.program import Program
+
+MAX_ROWS = 500
+TOO_MANY = N_("That list has {count} rows. The limit is {limit} per message: please split it.")
+INVITE = N_("Hello {name}! {distributor} has invited you to {program}. Reply JOIN {code} to "
+            "finish joining.")
+_MOBILE = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+class RowStatus(StrEnum):
+    """Each value is also the English msgid shown to the rep."""
+
+    CREATED = N_("created")
+    ALREADY_ENROLLED = N_("already enrolled")
+    ALREADY_INVITED = N_("already invited")
+    INVALID_PHONE = N_("invalid phone")
+    INVALID_PINCODE = N_("invalid PIN code")
+    DUPLICATE = N_("duplicate in this batch")
+    INCOMPLETE = N_("missing name or shop")
+    OPTED_OUT = N_("has stopped messages")
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # 1-based, as the rep counts the lines
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RowResult:
+    number: int
+    label: str  # the shop's name as the rep wrote it (or its phone)
+    status: RowStatus
+
+
+@dataclass
+class BatchResult:
+    rows: list[RowResult] = field(default_factory=list)
+
+    def totals(self) -> Counter[RowStatus]:
+        return Counter(r.status for r in self.rows)
+
+
+def read_rows(text: str) -> list[Row]:
+    """Split pasted lines or CSV text into rows; skip blank lines and a header row."""
+    rows = []
+    for number, fields in enumerate(csv.reader(io.StringIO(text), skipinitialspace=True), 1):
+        cells = tuple(f.strip() for f in fields)
+        if not any(cells):
+            continue
+        if not rows and cells[0].lower() == "name" and len(cells) > 1 \
+                and cells[1].lower().startswith(("phone", "mobile")):
+            continue
+        rows.append(Row(number, cells))
+    return rows
+
+
+def language_code(cell: str) -> str | None:
+    """Read a language column: "hi", "Hindi" or "हिन्दी" -> "hi"."""
+    wanted = cell.strip().lower()
+    return next((code for code, names in LANGUAGES.items()
+                 if wanted == code or wanted in (n.lower() for n in names)), None)
+
+
+def distributor_of(session: Session, rep: Partner) -> Partner | None:
+    return session.get(Partner, rep.parent_id) if rep.parent_id else None
+
+
+def rep_programs(session: Session, rep: Partner) -> list[Program]:
+    """The programs a rep may enroll shops into: those their distributor runs."""
+    if rep.role != Role.DISTRIBUTOR_REP:
+        return []
+    distributor = distributor_of(session, rep)
+    code = distributor.code if distributor else None
+    return [p for p in session.scalars(select(Program).order_by(Program.code))
+            if any(d.code == code or rep.phone in d.reps for d in p.spec.distributors)]
+
+
+def invite_all(session: Session, *, rep: Partner, program: Program, rows: list[Row]
+               ) -> BatchResult:
+    """Check every row, create and invite the new shops; return what happened to each row."""
+    distributor = distributor_of(session, rep)
+    result, seen = BatchResult(), set()
+    for row in rows:
+        status, phone = _check(row, seen)
+        if status is None:
+            status = _invite(session, row, phone, program, distributor)
+        label = (row.fields[0] if row.fields and row.fields[0] else "")[:30]
+        result.rows.append(RowResult(row.number, label, status))
+    session.flush()
+    return result
+
+
+def _check(row: Row, seen: set[str]) -> tuple[RowStatus | None, str]:
+    cells = row.fields
+    if len(cells) < 4 or not cells[0] or not cells[2]:
+        return RowStatus.INCOMPLETE, ""
+    try:
+        phone = e164(cells[1], current_app.config["DEFAULT_REGION"])
+    except InvalidPhone:
+        return RowStatus.INVALID_PHONE, ""
+    if phonenumbers.number_type(phonenumbers.parse(phone)) not in _MOBILE:
+        return RowStatus.INVALID_PHONE, ""
+    if phone in seen:
+        return RowStatus.DUPLICATE, phone
+    seen.add(phone)
+    if clean_pincode(cells[3]) is None:
+        return RowStatus.INVALID_PINCODE, phone
+    return None, phone
+
+
+def _invite(session: Session, row: Row, phone: str, program: Program,
+            distributor: Partner | None) -> RowStatus:
+    partner = find_by_phone(session, phone)
+    if partner is not None:
+        found = membership(session, partner.id, program.id)
+        if found is not None:
+            active = found.status == MembershipStatus.ACTIVE
+            return RowStatus.ALREADY_ENROLLED if active else RowStatus.ALREADY_INVITED
+        if partner.status == PartnerStatus.OPTED_OUT:
+            return RowStatus.OPTED_OUT
+    else:
+        name, _phone, shop, pincode, *rest = row.fields
+        language = language_code(rest[0]) if rest else None
+        partner = Partner(phone=phone, name=name[:120], shop=shop[:160],
+                          pincode=clean_pincode(pincode), language=language or "en",
+                          role=Role.RETAILER, status=PartnerStatus.INVITED,
+                          parent_id=distributor.id if distributor else None)
+        session.add(partner)
+        session.flush()
+    session.add(Membership(partner_id=partner.id, program_id=program.id,
+                           status=MembershipStatus.INVITED,
+                           referred_by_id=distributor.id if distributor else None))
+    _send_invitation(session, partner, program, distributor)
+    return RowStatus.CREATED
+
+
+def _send_invitation(session: Session, partner: Partner, program: Program,
+                     distributor: Partner | None) -> None:
+    """WhatsApp template "invite" where configured, SMS otherwise; one per partner and program."""
+    values = {"name": partner.name or "", "program": program.name, "code": program.code,
+              "distributor": (distributor.name if distributor else None) or program.name}
+    channel = "whatsapp" if "invite" in current_app.config["WHATSAPP_TEMPLATES"] else "sms"
+    queue_message(session, phone=partner.phone, channel=channel,
+                  text=translate(partner.language, INVITE, **values), template="invite",
+                  template_vars={"1": values["name"], "2": values["distributor"],
+                                 "3": program.name, "4": program.code},
+                  key=f"invite:{program.id}:{partner.id}")

@@ -1,0 +1,78 @@
+"""Check a rep's batch of shops (pasted lines or a CSV file) and send the rep the report."""
+
+from __future__ import annotations
+
+import logging
+
+from bot import media
+from bot.i18n import translate
+from bot.outbound import queue_message
+from models.bulk_enrollment import (
+    MAX_ROWS,
+    TOO_MANY,
+    BatchResult,
+    RowStatus,
+    invite_all,
+    read_rows,
+)
+from models.db import unit_of_work
+from models.partner import Partner
+from models.program import Program
+
+log = logging.getLogger("saathi.bulk_enroll")
+REPORT_LIMIT = 1500  # characters; longer chat messages get cut by the providers
+
+
+def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
+        media_url: str | None) -> None:
+    """Enroll the batch and queue the report to the rep (once per inbound message)."""
+    with unit_of_work() as session:
+        rep = session.get(Partner, rep_id)
+        program = session.get(Program, program_id)
+        lang = rep.language
+        if media_url:
+            try:
+                text = decode(media.fetch(media_url))
+            except media.MediaError as exc:
+                log.warning("batch file unreadable", extra={"message_id": message_id,
+                                                            "reason": str(exc)})
+                text = None
+        if text is None:
+            answer = translate(lang, "Sorry, I could not open your file. Please send it again.")
+        elif len(rows := read_rows(text)) > MAX_ROWS:
+            answer = translate(lang, TOO_MANY, count=len(rows), limit=MAX_ROWS)
+        else:
+            result = invite_all(session, rep=rep, program=program, rows=rows)
+            log.info("batch enrolled", extra={"message_id": message_id, "rows": len(rows),
+                                              "new_partners": result.totals()[RowStatus.CREATED]})
+            answer = report(lang, program.name, result)
+        queue_message(session, phone=rep.phone, channel=channel, text=answer,
+                      key=f"bulk-report:{message_id}")
+
+
+def decode(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM), else Windows-1252 from older Excel."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def report(lang: str, program: str, result: BatchResult) -> str:
+    """Totals first, then each row that was not created, cut to fit one chat message."""
+    totals = result.totals()
+    lines = [translate(lang, "{program}: {count} rows checked.", program=program,
+                       count=len(result.rows)),
+             ", ".join(f"{translate(lang, s)}: {totals[s]}" for s in RowStatus if totals[s])]
+    problems = [r for r in result.rows if r.status != RowStatus.CREATED]
+    size = sum(len(line) + 1 for line in lines)
+    for shown, row in enumerate(problems):
+        line = translate(lang, "Row {number} ({name}): {problem}", number=row.number,
+                         name=row.label, problem=translate(lang, row.status))
+        more = translate(lang, "…and {count} more.", count=len(problems) - shown)
+        if size + len(line) + len(more) + 2 > REPORT_LIMIT:
+            lines.append(more)
+            break
+        lines.append(line)
+        size += len(line) + 1
+    return "\n".join(lines)
