@@ -17,8 +17,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import outbound
 from bot.i18n import LANGUAGES, N_, translate
-from bot.outbound import queue_message
 from models.enrollment import Membership, MembershipStatus, clean_pincode, membership
 from models.partner import InvalidPhone, Partner, PartnerStatus, Role, find_by_phone
 from models.partner import normalize_phone as e164
@@ -165,7 +165,7 @@ def _send_invitation(session: Session, partner: Partner, program: Program,
     values = {"name": partner.name or "", "program": program.name, "code": program.code,
               "distributor": (distributor.name if distributor else None) or program.name}
     channel = "whatsapp" if "invite" in current_app.config["WHATSAPP_TEMPLATES"] else "sms"
-    queue_message(session, phone=partner.phone, channel=channel,
+    outbound.queue_message(session, phone=partner.phone, channel=channel,
                   text=translate(partner.language, INVITE, **values), template="invite",
                   template_vars={"1": values["name"], "2": values["distributor"],
                                  "3": program.name, "4": program.code},
