@@ -115,7 +115,7 @@ def flag_reason(session: Session, rules: QrRules, partner: Partner, batch: QrBat
     failed_since = scan.created_at - timedelta(minutes=rules.failed_window_minutes)
     failed = session.scalar(select(func.count(QrScan.id)).where(
         QrScan.partner_id == partner.id, QrScan.status == ScanStatus.FORGED,
-        QrScan.created_at > failed_since))
+        QrScan.id != scan.id, QrScan.created_at > failed_since))
     if failed >= rules.max_failed_attempts:
         return f"{failed} invalid codes in {rules.failed_window_minutes} min"
     return _travel(session, rules, partner, scan, place)

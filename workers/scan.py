@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+from PIL import Image
+
 from bot import media, outbound
 from bot.i18n import translate
 from flows.scan_replies import summary
@@ -23,7 +25,7 @@ def scan_photo(partner_id: int, channel: str, media_url: str, message_id: str) -
     """Decode the QR codes in a photo and credit them; reply with the outcome."""
     try:
         texts = decode_image(media.fetch(media_url))
-    except (media.MediaError, OSError) as exc:
+    except (media.MediaError, OSError, Image.DecompressionBombError) as exc:
         log.warning("photo unreadable", extra={"message_id": message_id, "error": str(exc)})
         texts = []
     scan_decoded(partner_id, channel, texts, message_id)

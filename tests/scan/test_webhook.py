@@ -1,0 +1,76 @@
+"""Scanning through the signed Twilio webhook: typed codes on WhatsApp and SMS, and photos."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot import media
+from models.db import unit_of_work
+from models.outbox import OutboxMessage
+from models.qr import QrScan
+from tests.scan.photos import photo
+
+
+@pytest.fixture
+def member(db, make_partner, make_batch):
+    """A committed partner and batch (the webhook works in its own transactions)."""
+    partner = make_partner()
+    codes = make_batch(credits=10)
+    db.commit()
+    return partner.phone, codes
+
+
+def outbox_texts(phone: str) -> list[str]:
+    with unit_of_work() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.phone == phone)
+                               .order_by(OutboxMessage.id))
+        return [row.body for row in rows]
+
+
+def test_typed_code_with_typos_credits_on_whatsapp_and_is_refused_again_on_sms(twilio, clock,
+                                                                              member):
+    phone, codes = member
+    typed = codes[0].lower().replace("-", " ").replace("0", "o").replace("1", "l")
+    assert twilio.chat(phone, f"code {typed}")[0] == \
+        f"Code {codes[0]}: 10 credits added. New balance: 10."
+    clock.advance(minutes=5)
+    assert twilio.chat(phone, f"CODE {codes[0]}", channel="sms")[0] == \
+        f"Code {codes[0]}: you already scanned it on 12-03-2026 15:30 IST."
+
+
+def test_text_that_is_not_a_code_gets_a_clear_answer_and_the_question_again(twilio, clock,
+                                                                          member):
+    phone, _codes = member
+    replies = twilio.chat(phone, "CODE 12345")
+    assert replies == ["That is not a code. Codes have 16 letters and digits, like "
+                       "ABCD-1234-EFGH-5678.",
+                       "Send a photo of the QR code, or type the code printed under it."]
+
+
+def test_photo_of_two_codes_is_decoded_in_a_job_and_both_are_credited(twilio, clock, member):
+    phone, codes = member
+    url = media.store(photo(codes[:2], "perspective", seed=3), "uploads", ".jpg")
+    assert twilio.chat(phone, "CODE") == [
+        "Send a photo of the QR code, or type the code printed under it."]
+    location = {"Latitude": "19.0760", "Longitude": "72.8777"}
+    assert twilio.chat(phone, "", **location) == ["Thank you, your location is noted."]
+    reply = twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
+    assert reply == ["Thanks! Checking the code in your photo, I will reply in a moment."]
+    [text] = outbox_texts(phone)
+    first, second = text.splitlines()
+    assert {first[5:24], second[5:24]} == set(codes[:2])
+    assert first.endswith(": 10 credits added. New balance: 10.")
+    assert second.endswith(": 10 credits added. New balance: 20.")
+    with unit_of_work() as session:
+        scans = session.scalars(select(QrScan)).all()
+        assert {(s.source, s.latitude) for s in scans} == {("photo", 19.076)}
+
+
+def test_photo_without_a_code_asks_for_a_better_one(twilio, clock, member):
+    phone, _codes = member
+    url = media.store(photo(["not a code"], "blur", seed=1)[:2000], "uploads", ".jpg")
+    twilio.chat(phone, "Scan product code")
+    twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
+    assert outbox_texts(phone) == ["I could not find a QR code in your photo. Send a sharper "
+                                   "photo, or type CODE and the code under the QR."]
