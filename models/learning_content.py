@@ -146,9 +146,3 @@ def _read_include(name: str) -> dict:
         raise ValueError(f"include {name!r} must be a mapping")
     return data
 
-
-def parse(section: Any) -> LearningContent:
-    """Validate a program's `tracks` section (inline or include); empty gives no tracks."""
-    if not section:
-        return LearningContent()
-    return LearningContent.model_validate(section)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from models.catalog import Catalog
 from models.gstin import is_valid_gstin
+from models.learning_content import LearningContent
 from models.partner import InvalidPhone, normalize_phone
 
 
@@ -169,7 +170,7 @@ class ProgramSpec(_Strict):
     budget: Budget = Field(default_factory=Budget)
     distributors: list[Distributor] = Field(default_factory=list)
     # Owned by other areas; loosely typed until their owners tighten them.
-    tracks: dict | list | None = None
+    tracks: LearningContent | None = None
     catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/catalog.py
     qr: dict | list | None = None
     invoice: dict | list | None = None
