@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from bot.channels.text import render_text
 from bot.cli_ledger import ledger_cli, programs_cli
+from bot.invites import invites_cli
 from bot.learning_cli import learning_cli
 from bot.qr_cli import codes_cli
 from bot.redeem_cli import redemptions_cli, vouchers_cli
@@ -140,3 +141,4 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
                   chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli):
         app.cli.add_command(group)
+    app.cli.add_command(invites_cli)
