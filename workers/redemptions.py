@@ -80,10 +80,15 @@ def _record(redemption_id: int, state: PayoutState) -> None:
 def _wait(redemption_id: int, seconds: float) -> None:
     """Poll a payout still in flight for a short while (webhooks usually come first)."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    in_flight = _in_flight(redemption_id)
+    while in_flight and time.monotonic() < deadline:
         time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
-        if not poll(redemption_id):
-            return
+        in_flight = poll(redemption_id)
+
+
+def _in_flight(redemption_id: int) -> bool:
+    with unit_of_work() as session:
+        return session.get(Redemption, redemption_id).status == Status.PROCESSING
 
 
 def poll(redemption_id: int) -> bool:
@@ -97,8 +102,7 @@ def poll(redemption_id: int) -> bool:
         _pay(redemption_id, request)
     else:
         _record(redemption_id, provider().fetch(payout_id))
-    with unit_of_work() as session:
-        return session.get(Redemption, redemption_id).status == Status.PROCESSING
+    return _in_flight(redemption_id)
 
 
 def sweep() -> int:

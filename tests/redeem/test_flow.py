@@ -1,0 +1,103 @@
+"""The REDEEM dialogue through the signed Twilio webhook, with the sandbox provider."""
+
+from __future__ import annotations
+
+from models.db import unit_of_work
+from models.partner import Partner, PartnerStatus
+from models.redemptions import Status
+
+from .conftest import RETAILER, VPA, available, last_otp, redemptions, sent_to, start_upi
+
+
+def test_upi_redemption_from_menu_to_paid_message(twilio, retailer, cempro, clock):
+    menu = twilio.chat(RETAILER, "REDEEM")
+    assert "You have 2,000 credits" in menu[0]
+    assert "UPI cashback: 100–2,500 credits" in menu[0]
+    assert "Shop signage" not in menu[0]  # for Specialist and Master only
+    assert "How many credits? From 100 to 2,500, in steps of 50." in twilio.chat(RETAILER, "1")[0]
+    assert "UPI id" in twilio.chat(RETAILER, "500")[0]
+    summary = twilio.chat(RETAILER, VPA)[0]
+    assert "500 credits = ₹1,000 to ra****@okhdfc. Confirm?" in summary
+    asked = twilio.chat(RETAILER, "1")[0]
+    assert "ending 0001" in asked
+    sms = sent_to(RETAILER, "sms")
+    assert len(sms) == 1 and "valid for 5 minutes" in sms[0].body
+    assert available(retailer, cempro) == 2000  # nothing held before the OTP
+
+    done = twilio.chat(RETAILER, last_otp(RETAILER))[0]
+    assert "Processing ₹1,000" in done
+    [redemption] = redemptions()
+    assert redemption.status == Status.COMPLETED and redemption.payout_status == "processed"
+    assert available(retailer, cempro) == 1500
+    result = sent_to(RETAILER, "whatsapp")[-1].body
+    assert "₹1,000 sent to ra****@okhdfc. 500 credits redeemed." in result
+    everything = " ".join([summary, asked, done, result])
+    assert "rajesh.kumar" not in everything
+
+
+def test_amount_beyond_the_balance_is_refused_before_the_otp(twilio, retailer, cempro):
+    twilio.chat(RETAILER, "REDEEM")
+    twilio.chat(RETAILER, "1")
+    assert "outside the allowed range" in twilio.chat(RETAILER, "3000")[0]
+    assert "not one of the allowed steps" in twilio.chat(RETAILER, "525")[0]
+    assert "You do not have enough credits" in twilio.chat(RETAILER, "2050")[0]
+    assert sent_to(RETAILER, "sms") == []
+    assert redemptions() == []
+
+
+def test_upi_id_must_have_the_name_at_handle_shape(twilio, retailer):
+    twilio.chat(RETAILER, "REDEEM")
+    twilio.chat(RETAILER, "1")
+    twilio.chat(RETAILER, "500")
+    assert "does not look like a UPI id" in twilio.chat(RETAILER, "rajesh okhdfc")[0]
+    assert "ra****@okicici" in twilio.chat(RETAILER, "rajesh@okicici")[0]
+
+
+def test_suspended_partner_cannot_redeem(twilio, retailer):
+    with unit_of_work() as session:
+        session.get(Partner, retailer).status = PartnerStatus.SUSPENDED
+    twilio.chat(RETAILER, "REDEEM")
+    twilio.chat(RETAILER, "1")
+    assert "suspended" in twilio.chat(RETAILER, "500")[0]
+    assert redemptions() == []
+
+
+def test_three_wrong_codes_lock_redeeming_for_30_minutes(twilio, retailer, cempro, clock):
+    start_upi(twilio)
+    code = last_otp(RETAILER)
+    wrong = "000000" if code != "000000" else "111111"
+    assert "Wrong code. 2 tries left." in twilio.chat(RETAILER, wrong)[0]
+    assert "Wrong code. 1 tries left." in twilio.chat(RETAILER, wrong)[0]
+    assert "Too many wrong codes" in twilio.chat(RETAILER, wrong)[0]
+    assert [r.status for r in redemptions()] == [Status.CANCELLED]
+    assert available(retailer, cempro) == 2000
+
+    assert "Too many wrong codes" in start_upi(twilio)[0]  # still locked: no new code sent
+    assert len(sent_to(RETAILER, "sms")) == 1
+    clock.advance(minutes=31)
+    assert "6-digit code" in start_upi(twilio)[0]
+    assert "Processing" in twilio.chat(RETAILER, last_otp(RETAILER))[0]
+    assert available(retailer, cempro) == 1500
+
+
+def test_a_code_older_than_5_minutes_is_refused(twilio, retailer, cempro, clock):
+    start_upi(twilio)
+    clock.advance(minutes=5, seconds=1)
+    assert "expired" in twilio.chat(RETAILER, last_otp(RETAILER))[0]
+    assert [r.status for r in redemptions()] == [Status.CANCELLED]
+    assert available(retailer, cempro) == 2000
+
+
+def test_daily_cap_counts_todays_redemptions(twilio, cempro, clock):
+    from .conftest import add_partner
+
+    rich = add_partner(cempro, RETAILER, 9000)
+    for _ in range(2):
+        start_upi(twilio, credits=2500)
+        twilio.chat(RETAILER, last_otp(RETAILER))
+    twilio.chat(RETAILER, "REDEEM")
+    twilio.chat(RETAILER, "1")
+    assert "today's redemption limit" in twilio.chat(RETAILER, "100")[0]
+    clock.advance(hours=15)  # past midnight IST
+    assert "6-digit code" in start_upi(twilio, credits=100)[0]
+    assert available(rich, cempro) == 4000
