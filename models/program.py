@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def load_spec(session: Session, spec: ProgramSpec) -> Program:
     """Insert or update the program `spec.code`, and create its listed distributors and reps."""
     now = utcnow()
     definition = spec.model_dump(mode="json", exclude_none=True)
-    definition["_version"] = now.isoformat()
+    definition["_version"] = f"{now.isoformat()}/{uuid.uuid4().hex[:8]}"  # unique per load
     program = session.scalar(select(Program).where(Program.code == spec.code).with_for_update())
     if program is None:
         program = Program(code=spec.code, name=spec.name, definition=definition, loaded_at=now)
