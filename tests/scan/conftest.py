@@ -26,41 +26,48 @@ def program_spec(code: str) -> dict:
     return data
 
 
-@pytest.fixture
-def programs(db) -> dict[str, Program]:
-    return {code: load_spec(db, parse(program_spec(code))) for code in ("QRA", "QRB")}
+def add_programs(session) -> dict[str, Program]:
+    return {code: load_spec(session, parse(program_spec(code))) for code in ("QRA", "QRB")}
 
 
 _numbers = iter(range(10_000))
 
 
+def add_partner(session, programs: dict[str, Program], *codes: str, **fields) -> Partner:
+    """A retailer in QRA (or the programs given), with a wallet there."""
+    fields.setdefault("region", "Maharashtra")
+    fields.setdefault("pincode", "400001")
+    partner = Partner(phone=f"+9198{next(_numbers):08d}", role=Role.RETAILER, **fields)
+    session.add(partner)
+    session.flush()
+    for code in codes or ("QRA",):
+        session.add(Membership(partner_id=partner.id, program_id=programs[code].id))
+        ledger.ensure_wallet(session, partner.id, programs[code].id)
+    session.flush()
+    return partner
+
+
+def add_batch(session, program: Program, name: str = "B1", *, count: int = 5,
+              credits: int = 10, region: str | None = None) -> list[str]:
+    """Create a batch; return its codes as printed (XXXX-XXXX-XXXX-XXXX)."""
+    batch = qr.create_batch(session, program=program, name=name, count=count, credits=credits,
+                            region=region)
+    return [group(code) for _serial, code in qr.batch_codes(batch)]
+
+
+@pytest.fixture
+def programs(db) -> dict[str, Program]:
+    return add_programs(db)
+
+
 @pytest.fixture
 def make_partner(db, programs) -> Callable[..., Partner]:
-    """A retailer in QRA (or the programs given), with a wallet there."""
-
-    def make(*codes: str, **fields) -> Partner:
-        fields.setdefault("region", "Maharashtra")
-        fields.setdefault("pincode", "400001")
-        partner = Partner(phone=f"+9198{next(_numbers):08d}", role=Role.RETAILER, **fields)
-        db.add(partner)
-        db.flush()
-        for code in codes or ("QRA",):
-            db.add(Membership(partner_id=partner.id, program_id=programs[code].id))
-            ledger.ensure_wallet(db, partner.id, programs[code].id)
-        db.flush()
-        return partner
-
-    return make
+    return lambda *codes, **fields: add_partner(db, programs, *codes, **fields)
 
 
 @pytest.fixture
 def make_batch(db, programs) -> Callable[..., list[str]]:
-    """Create a batch; return its codes as printed (XXXX-XXXX-XXXX-XXXX)."""
-
-    def make(name: str = "B1", *, program: str = "QRA", count: int = 5, credits: int = 10,
-             region: str | None = None) -> list[str]:
-        batch = qr.create_batch(db, program=programs[program], name=name, count=count,
-                                credits=credits, region=region)
-        return [group(code) for _serial, code in qr.batch_codes(batch)]
+    def make(name: str = "B1", *, program: str = "QRA", **kwargs) -> list[str]:
+        return add_batch(db, programs[program], name, **kwargs)
 
     return make
