@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     PAYOUT_TIMEOUT_SECONDS: float = 10.0
     PAYOUT_HTTP_RETRIES: int = 2
     PAYOUT_WAIT_SECONDS: float = 30.0  # the payout job polls this long before leaving it to the sweep
+    INVOICE_MIN_CONFIDENCE: float = 0.8  # below this, a read field is confirmed by the partner
+    INVOICE_TOTAL_MARGIN_PERCENT: float = 2.0  # a typed total further off goes to review
+    INVOICE_IMAGE_DISTANCE: int = 10  # perceptual-hash bits within which two photos are "same"
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", mode="before")
     @classmethod
