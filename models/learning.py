@@ -99,7 +99,7 @@ class QuizClosed(Exception):
 
 
 def _minutes_left(until: datetime) -> int:
-    return max(1, int((until - utcnow()).total_seconds() // 60) + 1)
+    return max(1, -int((utcnow() - until).total_seconds() // 60))
 
 
 def start_attempt(session: Session, partner_id: int, program: Program, track: Track

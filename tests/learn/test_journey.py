@@ -1,0 +1,142 @@
+"""Full learning journeys through the signed Twilio webhook."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from models.db import unit_of_work
+from models.learning import QuizAttempt
+from tests.learn.conftest import (
+    Learner,
+    add_partner,
+    balance,
+    certificates,
+    media_of,
+    replies_of,
+)
+
+
+def test_basic_cement_track_passes_pays_once_and_sends_certificate(app, twilio, clock, cempro):
+    learner = Learner(twilio, clock, "CEMPRO")
+    tracks = learner.say("LEARN")
+    assert "Basic Cement Retailer: 0/4 modules" in tracks[-1]
+    first = learner.say("1")
+    assert first[-1].startswith("Module 1/4: OPC 43 and OPC 53 (part 1/2)")
+    assert "28 days" in first[-1]
+    replies = first
+    while any("Reply NEXT" in r for r in replies):
+        replies = learner.say("NEXT")
+    assert replies[0] == "Module complete. Well done!"
+    assert "The quiz opens in 2 min" in replies[-1]
+    assert "4/4 modules" in learner.say("LEARN")[-1]
+
+    clock.advance(minutes=3)
+    started = learner.say("1")
+    assert started[0] == "Quiz: 4 questions. Reply with the number of your answer."
+    last, response = learner.answer_all(started)
+    assert last[0] == "Correct!"
+    assert last[1].startswith("You passed with 4/4! 200 credits added. Your certificate: ")
+    assert balance("CEMPRO") == 200
+    [cert] = certificates()
+    assert cert.status == "valid" and cert.credits == 200
+
+    [url] = media_of(response)
+    assert url.startswith("https://saathi.test/media/certificates/")
+    image = twilio.client.get(url.removeprefix("https://saathi.test"))
+    assert image.status_code == 200 and len(image.data) < 100 * 1024
+    assert Image.open(io.BytesIO(image.data)).format == "PNG"
+
+
+
+def test_duplicate_delivery_of_the_last_answer_credits_once(app, twilio, clock, mini):
+    learner = Learner(twilio, clock, "MINI")
+    learner.read_track("1")
+    clock.advance(minutes=3)
+    started = learner.start_quiz("1")
+    answer = learner.choice(started[-1])
+    first = learner.say(answer, sid="SMdup0001")
+    retried = learner.say(answer, sid="SMdup0001")
+    assert retried == first and "100 credits added" in first[-1]
+    assert balance("MINI") == 100 and len(certificates()) == 1
+
+
+def test_tier_multiplier_applies_to_certification_credits(app, twilio, clock):
+    from tests.learn.conftest import load_program, mini_doc
+
+    load_program(mini_doc())
+    add_partner("MINI", tier="Specialist")  # CEMPRO's tiers: Specialist earns 1.5x
+    learner = Learner(twilio, clock, "MINI")
+    learner.read_track("1")
+    clock.advance(minutes=3)
+    last, _ = learner.answer_all(learner.start_quiz("1"))
+    assert "150 credits added" in last[-1]
+    assert balance("MINI") == 150
+
+
+def test_failed_quiz_explains_waits_for_cooldown_and_caps_attempts(app, twilio, clock, mini):
+    learner = Learner(twilio, clock, "MINI")
+    learner.read_track("1")
+    clock.advance(minutes=3)
+    last, _ = learner.answer_all(learner.start_quiz("1"), right=False)
+    assert last[0] == "Not quite. Answer: Number 1. Topic 1 is number 1."
+    assert last[1] == ("You scored 0/1; 70% is needed to pass. You can retry in 60 min: "
+                       "send LEARN.")
+    assert balance("MINI") == 0
+
+    assert learner.start_quiz("1")[-1] == "You can retry the quiz in 60 min."
+    clock.advance(minutes=59)
+    assert learner.start_quiz("1")[-1] == "You can retry the quiz in 1 min."
+    clock.advance(minutes=2)
+    last, _ = learner.answer_all(learner.start_quiz("1"), right=False)
+    assert "You scored 0/1" in last[-1]
+
+    clock.advance(minutes=61)  # MINI allows 2 attempts a day
+    assert learner.start_quiz("1")[-1] == "You have used today's 2 attempts. Try again tomorrow."
+    clock.advance(hours=14)  # 2026-03-13 in IST
+    last, _ = learner.answer_all(learner.start_quiz("1"))
+    assert "You passed with 1/1! 100 credits added" in last[-1]
+    with unit_of_work() as session:
+        assert session.query(QuizAttempt).count() == 3
+
+
+def test_answers_by_letter_and_by_text_with_typos(app, twilio, clock, mini):
+    learner = Learner(twilio, clock, "MINI")
+    learner.read_track("1")
+    clock.advance(minutes=3)
+    question = learner.start_quiz("1")[-1]
+    number = int(learner.choice(question))
+    assert learner.say("maybe")[0] == "Please reply with the number of your answer."
+    letter = "abc"[number - 1]
+    assert "100 credits added" in learner.say(letter.upper())[-1]
+
+    learner.read_track("2")
+    clock.advance(minutes=3)
+    learner.start_quiz("2")
+    assert "100 credits added" in learner.say("numbr 2")[-1]
+
+
+def test_quiz_order_is_shuffled_per_attempt_and_stable_within_it(app, twilio, clock, cempro):
+    from models.learning import quiz_plan
+    from models.program import Program
+
+    with unit_of_work() as session:
+        from models.learning import content_of
+
+        content = content_of(session.query(Program).filter_by(code="CEMPRO").one())
+    track = content.track("master")
+    plans = {str(quiz_plan(content, track, seed)) for seed in range(5)}
+    assert len(plans) == 5
+    assert quiz_plan(content, track, 7) == quiz_plan(content, track, 7)
+
+
+def test_over_sms_the_quiz_takes_numbered_answers(app, twilio, clock, mini):
+    learner = Learner(twilio, clock, "MINI", channel="sms")
+    learner.read_track("1")
+    clock.advance(minutes=3)
+    started = learner.start_quiz("1")
+    assert "\n1. " in started[-1] and "\n3. " in started[-1]
+    last, response = learner.answer_all(started)
+    assert "100 credits added" in last[-1]
+    assert replies_of(response) == last
