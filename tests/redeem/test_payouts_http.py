@@ -1,0 +1,145 @@
+"""UPI payouts through the RazorpayX-style HTTP provider (a local stand-in checking every
+request), status webhooks signed over the raw body, a real RQ worker and the polling sweep."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rq import SimpleWorker
+
+from bot import jobs
+from models.redemptions import Status
+from workers.redemptions import sweep
+
+from .conftest import RETAILER, available, last_otp, redemptions, sent_to, start_upi
+from .razorpayx import ACCOUNT, HEADER, FakeRazorpayX, event, provider_config
+
+
+@pytest.fixture
+def razorpayx(app):
+    with FakeRazorpayX() as fake:
+        app.config.update(provider_config(fake.url))
+        yield fake
+
+
+def _redeem(twilio, credits: int = 500) -> None:
+    start_upi(twilio, credits=credits)
+    assert "Processing" in twilio.chat(RETAILER, last_otp(RETAILER))[0]
+
+
+def _work() -> None:
+    SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+
+
+def test_full_redemption_through_rq_worker_and_signed_webhook(app, twilio, retailer, cempro,
+                                                              razorpayx, redis_url, clock):
+    app.config["REDIS_URL"] = redis_url
+    try:
+        _redeem(twilio)
+        assert razorpayx.stub.requests == []  # nothing before the worker runs
+        assert available(retailer, cempro) == 1500  # held
+        _work()
+    finally:
+        jobs.queue().empty()
+    [contact] = razorpayx.requests("/v1/contacts")
+    [account] = razorpayx.requests("/v1/fund_accounts")
+    [payout] = razorpayx.requests("/v1/payouts")
+    assert json.loads(account.body)["vpa"] == {"address": "rajesh.kumar@okhdfc"}
+    assert json.loads(payout.body) == {
+        "account_number": ACCOUNT, "fund_account_id": "fa_2", "amount": 100000,
+        "currency": "INR", "mode": "UPI", "purpose": "cashback", "queue_if_low_balance": True,
+        "reference_id": "saathi-r1-a1", "narration": "Shakti Cement cashback"}
+    assert payout.headers[HEADER] == "saathi-r1-a1"
+    assert contact.headers[HEADER] and account.headers[HEADER]
+    assert razorpayx.problems == []
+    [redemption] = redemptions()
+    assert redemption.status == Status.PROCESSING and redemption.payout_status == "processing"
+
+    response = event(app.test_client(), razorpayx.payouts["pout_3"], "processed")
+    assert response.status_code == 200
+    [redemption] = redemptions()
+    assert redemption.status == Status.COMPLETED
+    assert available(retailer, cempro) == 1500
+    assert "₹1,000 sent to ra****@okhdfc" in sent_to(RETAILER, "whatsapp")[-1].body
+
+
+def test_provider_timeout_then_success_pays_exactly_once(app, twilio, retailer, cempro,
+                                                         razorpayx):
+    razorpayx.plan = ["timeout", "503"]
+    _redeem(twilio)
+    calls = razorpayx.requests("/v1/payouts")
+    assert len(calls) == 3 and len(razorpayx.payouts) == 1
+    assert {c.body for c in calls} == {calls[0].body}
+    assert {c.headers[HEADER] for c in calls} == {"saathi-r1-a1"}
+    assert razorpayx.problems == []
+    event(app.test_client(), razorpayx.payouts["pout_3"], "processed")
+    assert redemptions()[0].status == Status.COMPLETED
+    assert available(retailer, cempro) == 1500
+
+
+def test_provider_down_leaves_the_payout_to_the_sweep_with_the_same_key(
+        app, twilio, retailer, cempro, razorpayx):
+    app.config["JOB_RETRIES"] = 0
+    razorpayx.plan = ["503", "503", "503"]
+    _redeem(twilio)
+    assert razorpayx.payouts == {}
+    assert redemptions()[0].status == Status.PROCESSING
+    razorpayx.initial_status = "processed"
+    assert sweep() == 1
+    assert len(razorpayx.payouts) == 1
+    assert {c.headers[HEADER] for c in razorpayx.requests("/v1/payouts")} == {"saathi-r1-a1"}
+    assert redemptions()[0].status == Status.COMPLETED
+
+
+def test_failed_payout_gives_the_credits_back_and_tells_the_partner(app, twilio, retailer,
+                                                                     cempro, razorpayx):
+    _redeem(twilio)
+    assert available(retailer, cempro) == 1500
+    event(app.test_client(), razorpayx.payouts["pout_3"], "failed")
+    [redemption] = redemptions()
+    assert redemption.status == Status.FAILED
+    assert available(retailer, cempro) == 2000
+    assert "did not go through. Your 500 credits are back" in \
+        sent_to(RETAILER, "whatsapp")[-1].body
+
+
+def test_webhooks_twice_and_out_of_order_change_nothing_after_a_final_state(
+        app, twilio, retailer, cempro, razorpayx):
+    _redeem(twilio)
+    client, payout = app.test_client(), razorpayx.payouts["pout_3"]
+    for status in ("processed", "processing", "processed", "reversed", "failed"):
+        assert event(client, payout, status).status_code == 200
+    [redemption] = redemptions()
+    assert redemption.status == Status.COMPLETED and redemption.payout_status == "processed"
+    assert available(retailer, cempro) == 1500
+    results = [m for m in sent_to(RETAILER, "whatsapp") if "sent to" in m.body]
+    assert len(results) == 1
+
+
+def test_reversed_first_then_processed_keeps_the_credits_released(app, twilio, retailer,
+                                                                   cempro, razorpayx):
+    _redeem(twilio)
+    client, payout = app.test_client(), razorpayx.payouts["pout_3"]
+    event(client, payout, "reversed")
+    event(client, payout, "processed")
+    event(client, payout, "reversed")
+    assert redemptions()[0].status == Status.REVERSED
+    assert available(retailer, cempro) == 2000
+
+
+def test_polling_finishes_a_payout_when_no_webhook_comes(app, twilio, retailer, cempro,
+                                                         razorpayx):
+    _redeem(twilio)
+    razorpayx.payouts["pout_3"]["status"] = "processed"
+    assert sweep() == 1
+    assert razorpayx.requests("/v1/payouts/pout_3")[0].headers[HEADER]
+    assert redemptions()[0].status == Status.COMPLETED
+
+
+def test_webhook_with_a_bad_signature_is_refused(app, twilio, retailer, cempro, razorpayx):
+    _redeem(twilio)
+    response = event(app.test_client(), razorpayx.payouts["pout_3"], "failed", secret="wrong")
+    assert response.status_code == 403
+    assert redemptions()[0].status == Status.PROCESSING
+    assert available(retailer, cempro) == 1500
