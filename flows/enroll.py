@@ -26,6 +26,7 @@ from models.program import Program, by_code
 
 log = logging.getLogger("saathi.enroll")
 NO_PROGRAM = N_("There is no program with the code {code}. Please check your invite.")
+CODE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")  # as programs/*.yaml require
 SKIP_WORDS = {"skip", "no", "none", "na", "n/a", "-", "0"}
 ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
          ("technician", N_("Technician or mason"))]
@@ -52,7 +53,8 @@ def parse_join(text: str) -> tuple[str | None, str | None]:
         at = words.index("REF")
         ref = words[at + 1] if at + 1 < len(words) else None
         words = words[:at]
-    return (words[0] if words else None), ref
+    code = words[0] if words and CODE.match(words[0]) else None
+    return code, ref
 
 
 def language_choices() -> tuple[Option, ...]:
@@ -75,7 +77,7 @@ def begin(ctx: Context, msg: InboundMessage) -> engine.Step:
         return engine.go(S.PROGRAM)
     program = by_code(ctx.session, code)
     if program is None:
-        return engine.done(ctx.say(NO_PROGRAM, code=code))
+        return engine.go(S.PROGRAM, ctx.say(NO_PROGRAM, code=code))
     return _chosen(ctx, program, ref)
 
 

@@ -89,9 +89,11 @@ def test_back_returns_one_step_and_keeps_going(twilio, programs, clock):
 
 
 def test_unknown_program_code_gets_a_clear_reply(twilio, programs, clock):
-    reply = twilio.chat(PHONE, "JOIN NOPE")
-    assert reply[0] == "There is no program with the code NOPE. Please check your invite."
+    assert twilio.chat(PHONE, "JOIN NOPE") == [
+        "There is no program with the code NOPE. Please check your invite.",
+        "Send the program code from your invite, for example CEMPRO."]
     assert partner(PHONE) is None
+    assert twilio.chat(PHONE, "JOIN TILEPRO")[0] == "Welcome to Tile Pro!"
 
 
 def test_join_without_a_code_and_from_the_menu_asks_for_it(twilio, programs, clock):
