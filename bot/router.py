@@ -33,7 +33,7 @@ def handle(message: InboundMessage) -> list[Reply]:
         stored = inbox.store(session, channel=message.channel, provider_id=message.provider_id,
                              phone=message.sender, body=message.text,
                              payload=message.to_dict())
-        if stored.done:
+        if stored is not None and stored.done:
             log.info("duplicate delivery answered from store",
                      extra={"message_id": message.provider_id})
             return [Reply.from_dict(r) for r in stored.replies or []]
@@ -48,9 +48,6 @@ def handle(message: InboundMessage) -> list[Reply]:
 def _process(message: InboundMessage) -> list[Reply]:
     with unit_of_work() as session:
         conv = conversations.lock(session, message.channel, message.sender)
-        row = inbox.get(session, message.channel, message.provider_id, for_update=True)
-        if row.done:  # a concurrent delivery of the same message got here first
-            return [Reply.from_dict(r) for r in row.replies or []]
         partner = find_by_phone(session, message.sender)
         now = utcnow()
         ctx = Context(session=session, conversation=conv, partner=partner, message=message,
@@ -61,7 +58,13 @@ def _process(message: InboundMessage) -> list[Reply]:
         conv.updated_at = now
         if message.channel == "whatsapp":
             conv.last_inbound_at = now
-        inbox.finish(row, [r.to_dict() for r in replies])
+        if not inbox.finish(session, message.channel, message.provider_id,
+                            [r.to_dict() for r in replies]):
+            # A concurrent delivery of the same message finished first: undo ours, answer
+            # with what it answered.
+            session.rollback()
+            row = inbox.get(session, message.channel, message.provider_id)
+            return [Reply.from_dict(r) for r in row.replies or []]
         log.info("message handled", extra={"message_id": message.provider_id,
                                            "flow": conv.flow, "state": conv.state})
         return replies
@@ -74,7 +77,7 @@ def _apologise(message: InboundMessage) -> list[Reply]:
         conv = conversations.latest_for_phone(session, message.sender, message.channel)
         lang = (partner.language if partner else None) or (conv.language if conv else None)
         reply = Reply(translate(lang or DEFAULT, SORRY))
-        row = inbox.get(session, message.channel, message.provider_id, for_update=True)
-        if not row.done:
-            inbox.finish(row, [reply.to_dict()], error="flow failed")
+        inbox.finish(session, message.channel, message.provider_id, [reply.to_dict()],
+                     error="flow failed")
+        row = inbox.get(session, message.channel, message.provider_id)
         return [Reply.from_dict(r) for r in row.replies or [reply.to_dict()]]

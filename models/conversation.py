@@ -34,18 +34,21 @@ def lock(session: Session, channel: str, phone: str) -> Conversation:
     The row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's single writer) is what makes
     two messages from one partner run one after the other, across processes and hosts.
     """
+    stmt = (
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.phone == phone)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    found = session.scalars(stmt).one_or_none()
+    if found is not None:
+        return found
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
         insert(Conversation)
         .values(channel=channel, phone=phone, flow="menu", state="idle", data={},
                 updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["channel", "phone"])
-    )
-    stmt = (
-        select(Conversation)
-        .where(Conversation.channel == channel, Conversation.phone == phone)
-        .with_for_update()
-        .execution_options(populate_existing=True)
     )
     return session.scalars(stmt).one()
 

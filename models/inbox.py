@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text, UniqueConstraint, select
+from sqlalchemy import String, Text, UniqueConstraint, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -41,16 +41,25 @@ class InboxMessage(Base):
 
 
 def store(session: Session, *, channel: str, provider_id: str, phone: str, body: str,
-          payload: dict) -> InboxMessage:
-    """Insert the message unless (channel, provider_id) is already stored; return the row."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
+          payload: dict) -> InboxMessage | None:
+    """Insert the message; return None if new, or the stored row if this is a redelivery.
+
+    On PostgreSQL this commit does not wait for its WAL flush: the processing transaction that
+    follows commits synchronously and flushes it too. A crash in between loses a message that
+    was neither processed nor answered, which Twilio sees as a failed delivery.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    insert = pg_insert if postgres else sqlite_insert
+    new_id = session.scalar(
         insert(InboxMessage)
         .values(channel=channel, provider_id=provider_id, phone=phone, body=body,
                 payload=payload, status=InboxStatus.RECEIVED, received_at=utcnow())
         .on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+        .returning(InboxMessage.id)
     )
-    return get(session, channel, provider_id)
+    return None if new_id is not None else get(session, channel, provider_id)
 
 
 def get(session: Session, channel: str, provider_id: str, *, for_update: bool = False
@@ -63,9 +72,16 @@ def get(session: Session, channel: str, provider_id: str, *, for_update: bool = 
     return session.scalars(stmt).one()
 
 
-def finish(message: InboxMessage, replies: list[dict], *, error: str | None = None) -> None:
-    """Record the replies given (and the error, if the flow failed)."""
-    message.replies = replies
-    message.error = error
-    message.status = InboxStatus.FAILED if error else InboxStatus.PROCESSED
-    message.processed_at = utcnow()
+def finish(session: Session, channel: str, provider_id: str, replies: list[dict], *,
+           error: str | None = None) -> bool:
+    """Record the replies (and the error, if the flow failed) unless another delivery of the
+    same message did first; return False in that case."""
+    result = session.execute(
+        update(InboxMessage)
+        .where(InboxMessage.channel == channel, InboxMessage.provider_id == provider_id,
+               InboxMessage.status == InboxStatus.RECEIVED)
+        .values(replies=replies, error=error, processed_at=utcnow(),
+                status=InboxStatus.FAILED if error else InboxStatus.PROCESSED)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,12 @@
+"""A bare Flask endpoint answering TwiML: the yardstick bench/webhook.py compares with."""
+
+from flask import Flask, Response, request
+
+app = Flask(__name__)
+
+
+@app.post("/webhooks/twilio")
+def bare() -> Response:
+    body = request.form.get("Body", "")
+    return Response(f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{len(body)}"
+                    "</Message></Response>", mimetype="application/xml")

@@ -1,0 +1,26 @@
+-- Replays pre-signed Twilio webhooks (one "signature<TAB>body" per line), each thread its share.
+local counter, threads = 0, {}
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+local reqs, i = {}, 0
+function init(args)
+  local file, nthreads, n = args[1], tonumber(args[2]), 0
+  for line in io.lines(file) do
+    if n % nthreads == id then
+      local sig, body = line:match("([^\t]+)\t(.*)")
+      reqs[#reqs + 1] = wrk.format("POST", "/webhooks/twilio", {
+        ["Content-Type"] = "application/x-www-form-urlencoded",
+        ["X-Twilio-Signature"] = sig }, body)
+    end
+    n = n + 1
+  end
+end
+
+function request()
+  i = i % #reqs + 1
+  return reqs[i]
+end

@@ -1,0 +1,136 @@
+"""Benchmark: signed Twilio webhooks (a menu round trip) under gunicorn, beside a bare endpoint.
+
+    .venv/bin/python bench/webhook.py [--seconds 15] [--connections 32] [--workers 4] [--threads 4]
+
+Needs wrk (Debian package `wrk`) and the local PostgreSQL; creates and drops its own database.
+Every request carries a unique MessageSid and a valid X-Twilio-Signature, from one of 2,000
+enrolled partners, so each is stored, locked, routed and answered for real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out"
+TOKEN = "bench-token"
+PG = "postgresql://127.0.0.1:5432"
+DB = "saathi_bench_webhook"
+PARTNERS = 2000
+
+
+def prepare_database() -> str:
+    with psycopg.connect(f"{PG}/test", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{DB}"')
+    url = f"postgresql+psycopg://127.0.0.1:5432/{DB}"
+    from app import create_app
+    from models import metadata
+    from models.db import engine, unit_of_work
+    from models.partner import Partner
+
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        metadata.create_all(engine())
+        with unit_of_work() as session:
+            session.add_all(Partner(phone=f"+9198{n:08d}", name=f"Shop {n}",
+                                    language=("en", "hi", "ta")[n % 3]) for n in range(PARTNERS))
+    return url
+
+
+def write_requests(base_url: str, count: int) -> Path:
+    validator = RequestValidator(TOKEN)
+    OUT.mkdir(exist_ok=True)
+    path = OUT / "webhook-requests.tsv"
+    with path.open("w") as out:
+        for n in range(count):
+            params = {"From": f"whatsapp:+9198{n % PARTNERS:08d}", "Body": "MENU",
+                      "MessageSid": f"SMbench{n:026d}", "NumMedia": "0",
+                      "To": "whatsapp:+14155238886", "AccountSid": "AC" + "0" * 32}
+            signature = validator.compute_signature(base_url + "/webhooks/twilio", params)
+            out.write(f"{signature}\t{urlencode(params)}\n")
+    return path
+
+
+def serve(target: str, port: int, workers: int, threads: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", str(threads),
+         "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         target],
+        cwd=ROOT, env={**os.environ, **env})
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=0.5)
+        except urllib.error.HTTPError:
+            return process  # it answers (404 or 405): up
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{target} did not start")
+
+
+def run_wrk(port: int, requests: Path, seconds: int, connections: int) -> dict:
+    threads = 2
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+         "-s", str(ROOT / "bench/webhook.lua"), f"http://127.0.0.1:{port}", "--",
+         str(requests), str(threads)], capture_output=True, text=True, check=True)
+    text = result.stdout
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+    def latency(pct: str) -> float:
+        value, suffix = re.search(rf"{pct}%\s+([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * unit[suffix]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+            "p50": latency("50"), "p99": latency("99"),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    port = 5077
+    base = f"http://127.0.0.1:{port}"
+    url = prepare_database()
+    requests = write_requests(base, 60_000)
+    env = {"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": base,
+           "LOG_LEVEL": "WARNING", "REDIS_URL": ""}
+    rows = []
+    for name, target in (("bare Flask", "bench.bare_app:app"),
+                         ("Saathi menu round trip", "app:create_app()")):
+        server = serve(target, port, args.workers, args.threads, env)
+        try:
+            run_wrk(port, requests, 3, args.connections)  # warm-up
+            if name != "bare Flask":
+                requests = write_requests(base, 60_000)  # fresh sids after the warm-up
+            rows.append((name, run_wrk(port, requests, args.seconds, args.connections)))
+        finally:
+            server.terminate()
+            server.wait()
+    print(f"\n{args.connections} connections, gunicorn {args.workers} workers x {args.threads} "
+          f"threads (gthread), {args.seconds} s, PostgreSQL\n")
+    print(f"{'endpoint':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    for name, r in rows:
+        print(f"{name:<26}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['non_2xx']:>10}")
+    print(f"\nratio: {rows[1][1]['rps'] / rows[0][1]['rps']:.2f} of the bare endpoint")
+
+
+if __name__ == "__main__":
+    main()
