@@ -77,14 +77,14 @@ def locked_until(session: Session, partner_id: int, purpose: str) -> datetime | 
 
 
 def issue(session: Session, partner: Partner, *, purpose: str, ref: str) -> OtpChallenge:
-    """Create a code for `ref`, replace any open one, and queue it by SMS to the partner."""
+    """Create a code for `ref` (replacing its open one) and queue it by SMS to the partner."""
     until = locked_until(session, partner.id, purpose)
     if until is not None:
         raise OtpLocked(until)
     now = utcnow()
     session.execute(update(OtpChallenge).where(
         OtpChallenge.partner_id == partner.id, OtpChallenge.purpose == purpose,
-        OtpChallenge.closed_at.is_(None)).values(closed_at=now))
+        OtpChallenge.ref == ref, OtpChallenge.closed_at.is_(None)).values(closed_at=now))
     code = f"{secrets.randbelow(10**6):06d}"
     salt = secrets.token_hex(16)
     challenge = OtpChallenge(partner_id=partner.id, purpose=purpose, ref=ref, salt=salt,

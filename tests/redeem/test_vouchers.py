@@ -1,0 +1,113 @@
+"""Vouchers: a distributor voucher with its QR, checked by the rep (VERIFY), refused when used,
+foreign or expired; expired unused vouchers give the credits back; stock codes from a CSV."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PIL import Image
+from pyzbar.pyzbar import decode
+
+from models.db import unit_of_work
+from models.partner import Partner, Role
+from models.redemptions import Status
+from workers.redemptions import expire_vouchers
+
+from .conftest import REP, RETAILER, add_partner, balance, last_otp, redemptions, sent_to
+
+VOUCHER_CODE = re.compile(r"SV-[A-Z0-9]{4}-[A-Z0-9]{4}")
+
+
+def _buy(twilio, choice: str) -> str:
+    """Redeem catalog line `choice` through the chat; return the summary shown."""
+    twilio.chat(RETAILER, "REDEEM")
+    summary = twilio.chat(RETAILER, choice)[0]
+    twilio.chat(RETAILER, "1")
+    assert "Processing" in twilio.chat(RETAILER, last_otp(RETAILER))[0]
+    return summary
+
+
+def _voucher(app) -> tuple[str, str]:
+    message = sent_to(RETAILER, "whatsapp")[-1]
+    return VOUCHER_CODE.search(message.body).group(0), message.media_urls[0]
+
+
+def test_voucher_is_issued_with_a_qr_and_used_once_at_the_distributor(app, twilio, retailer,
+                                                                      cempro, clock):
+    summary = _buy(twilio, "2")
+    assert "Inventory credit voucher worth ₹1,000 for 500 credits, valid 7 days." in summary
+    code, image = _voucher(app)
+    assert "Show it at Sai Traders by 19-03-2026" in sent_to(RETAILER, "whatsapp")[-1].body
+    path = Path(app.config["MEDIA_DIR"]) / image.removeprefix("/media/")
+    assert decode(Image.open(path))[0].data.decode() == code
+    assert balance(retailer, cempro).held == 500
+
+    assert "valid and now marked used" in twilio.chat(REP, f"VERIFY {code}")[0]
+    assert "already used" in twilio.chat(REP, f"verify {code.lower()}")[0]
+    after = balance(retailer, cempro)
+    assert (after.balance, after.held, after.available) == (1500, 0, 1500)
+    assert redemptions()[0].status == Status.COMPLETED
+
+
+def test_another_distributors_rep_and_a_retailer_cannot_use_the_voucher(app, twilio, retailer,
+                                                                        cempro, clock):
+    with unit_of_work() as session:
+        other = Partner(phone="+919830000001", role=Role.DISTRIBUTOR, code="OTHERD", name="B")
+        session.add(other)
+        session.flush()
+        session.add(Partner(phone="+919830000002", role=Role.DISTRIBUTOR_REP, parent_id=other.id))
+    _buy(twilio, "2")
+    code, _ = _voucher(app)
+    assert "belongs to another distributor" in twilio.chat("+919830000002", f"VERIFY {code}")[0]
+    assert "Only a distributor" in twilio.chat(RETAILER, f"VERIFY {code}")[0]
+    assert "No voucher has the code SV-ZZZZ-9999" in twilio.chat(REP, "VERIFY SV-ZZZZ-9999")[0]
+    assert balance(retailer, cempro).held == 500
+
+
+def test_expired_voucher_is_refused_and_its_credits_come_back(app, twilio, retailer, cempro,
+                                                              clock):
+    _buy(twilio, "3")  # staff training subsidy, 600 credits
+    code, _ = _voucher(app)
+    clock.advance(days=7, minutes=1)
+    assert expire_vouchers() == 1
+    assert expire_vouchers() == 0
+    assert "has expired" in twilio.chat(REP, f"VERIFY {code}")[0]
+    after = balance(retailer, cempro)
+    assert (after.available, after.held) == (2000, 0)
+    assert f"voucher {code} expired unused. Your 600 credits are back" in \
+        sent_to(RETAILER)[-1].body
+    assert redemptions()[0].status == Status.EXPIRED
+
+
+def test_stock_codes_come_from_the_uploaded_list(app, twilio, retailer, cempro, tmp_path, clock):
+    twilio.chat(RETAILER, "REDEEM")
+    assert "out of stock" in twilio.chat(RETAILER, "4")[0]
+    csv = tmp_path / "fuel.csv"
+    csv.write_text("code\nFUEL-0001\nFUEL-0002\nFUEL-0001\n")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["vouchers", "upload", "--program", "CEMPRO", "--item",
+                                 "fuel_500", str(csv)])
+    assert "2 codes added (1 already there); 2 in stock" in result.output
+    again = runner.invoke(args=["vouchers", "upload", "--program", "CEMPRO", "--item",
+                                "upi", str(csv)])
+    assert again.exit_code != 0 and "not a stock-code item" in again.output
+
+    _buy(twilio, "4")
+    assert "Your Fuel voucher Rs 500 code: FUEL-0001" in sent_to(RETAILER, "whatsapp")[-1].body
+    after = balance(retailer, cempro)
+    assert (after.balance, after.held) == (1750, 0)
+
+
+def test_partner_without_a_distributor_is_refused_a_distributor_voucher(twilio, cempro, app):
+    from models.program import Program
+
+    with unit_of_work() as session:  # no sponsor distributor to fall back on
+        program = session.get(Program, cempro)
+        definition = dict(program.definition)
+        definition["sponsor"] = {"manufacturer": "Shakti Cement Ltd"}
+        definition["_version"] = "test-no-distributor"
+        program.definition = definition
+    add_partner(cempro, RETAILER, 2000, distributor_code=None)
+    twilio.chat(RETAILER, "REDEEM")
+    assert "No distributor is linked to you" in twilio.chat(RETAILER, "2")[0]
