@@ -84,7 +84,10 @@ def tracks_prompt(ctx: Context) -> list[Reply]:
 
 
 def choose(ctx: Context, msg) -> engine.Step:
-    chosen = pick(msg.text, _track_options(ctx))
+    options = _track_options(ctx)
+    if not options:
+        return engine.done(menu=True)
+    chosen = pick(msg.text, options)
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of a track.")
     code, _, track = chosen.partition(":")
@@ -126,8 +129,7 @@ def module_prompt(ctx: Context) -> list[Reply]:
                    parts=len(module.parts))
     text = f"{header}\n\n{local(module.parts[part], ctx.language)}\n\n" + \
         ctx._("Reply NEXT to continue.")
-    media_url = f"/media/{module.media}" if module.media and part == 0 else None
-    return [Reply(text, media_url=media_url)]
+    return [Reply(text, media_url=module.media if part == 0 else None)]
 
 
 def read_on(ctx: Context, msg) -> engine.Step:

@@ -60,7 +60,7 @@ class Module(_Content):
     version: int = Field(default=1, ge=1)
     title: Text
     parts: list[Text] = Field(min_length=1, max_length=6)
-    media: str | None = None  # a file under media/, kept < 100 KB for WhatsApp
+    media: str | None = Field(default=None, pattern=r"^(https://|/media/)\S+$")  # < 100 KB
     questions: list[Question] = Field(min_length=1)
 
     _english = field_validator("title")(_needs_english)
