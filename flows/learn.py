@@ -19,14 +19,14 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from bot.certificate_image import image_url
-from bot.i18n import N_
+from bot.i18n import N_, translate
 from bot.messages import Option, Reply
 from flows import engine
 from flows.answers import normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import certification, learning
 from models.certification import Certificate, CertStatus
-from models.learning_content import LearningContent, Track, local
+from models.learning_content import LearningContent, Question, Track, local
 from models.program import Program, memberships_of
 
 NEXT_WORDS = {"next", "n", "ok", "aage", "आगे", "अगला"}
@@ -143,22 +143,23 @@ def read_on(ctx: Context, msg) -> engine.Step:
     return _next_step(ctx, ctx.say("Module complete. Well done!"))
 
 
-def _question(ctx: Context) -> tuple[str, tuple[Option, ...]]:
-    _program, content, _track = _current(ctx)
-    ref, order = ctx.data["plan"][ctx.data["q"]]
-    question = learning.question(content, ref)
-    text = ctx._("Q{n}/{total}: {question}", n=ctx.data["q"] + 1,
-                 total=len(ctx.data["plan"]), question=local(question.ask, ctx.language))
-    return text, tuple(Option(str(i), local(question.options[i], ctx.language)) for i in order)
+def question_reply(lang: str, question: Question, order: list[int], n: int, total: int
+                   ) -> Reply:
+    """Question `n` of `total` with its options in the attempt's order (keys: written index)."""
+    return Reply(translate(lang, "Q{n}/{total}: {question}", n=n, total=total,
+                           question=local(question.ask, lang)),
+                 options=tuple(Option(str(i), local(question.options[i], lang)) for i in order))
 
 
 def quiz_prompt(ctx: Context) -> list[Reply]:
-    text, options = _question(ctx)
-    return [Reply(text, options=options)]
+    _program, content, _track = _current(ctx)
+    ref, order = ctx.data["plan"][ctx.data["q"]]
+    return [question_reply(ctx.language, learning.question(content, ref), order,
+                           ctx.data["q"] + 1, len(ctx.data["plan"]))]
 
 
 def answer(ctx: Context, msg) -> engine.Step:
-    _text, options = _question(ctx)
+    options = quiz_prompt(ctx)[0].options
     chosen = pick(msg.text, options)
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of your answer.")
