@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.i18n import N_
-from bot.messages import InboundMessage, Reply
+from bot.messages import MAX_TEXT, InboundMessage, Reply
 from flows import engine
 from flows.engine import Context, Flow, MenuEntry, State
 from models.bulk_enrollment import MAX_ROWS, TOO_MANY, read_rows, rep_programs
@@ -75,6 +75,9 @@ def _submit(ctx: Context, msg: InboundMessage, text: str) -> engine.Step:
         if not msg.media[0].content_type.startswith(CSV_TYPES):
             return engine.retry(ctx, "Please attach a CSV file (or paste the lines).")
         media_url, text = msg.media[0].url, ""
+    elif len(msg.text) >= MAX_TEXT:
+        return engine.retry(ctx, "That list is too long for one chat message. Please attach "
+                                 "it as a CSV file.")
     else:
         count = len(read_rows(text))
         if count == 0:

@@ -43,11 +43,13 @@ class S(StrEnum):
     CONSENT = "consent"
 
 
-def parse_join(text: str) -> tuple[str | None, str | None]:
-    """Read "JOIN CEMPRO REF SAITRD" (or just "CEMPRO") as (program code, distributor code)."""
+def parse_join(text: str, *, bare: bool = True) -> tuple[str | None, str | None]:
+    """Read "JOIN CEMPRO REF SAITRD" (or, if `bare`, just "CEMPRO") as (program, distributor)."""
     words = re.findall(r"[A-Z0-9]+", text.upper())
     if words[:1] == ["JOIN"]:
         words = words[1:]
+    elif not bare:
+        return None, None
     ref = None
     if "REF" in words:
         at = words.index("REF")
@@ -65,7 +67,7 @@ def language_choices() -> tuple[Option, ...]:
 # Entry: the JOIN message, a menu choice, or any first message of a partner a rep invited.
 
 def begin(ctx: Context, msg: InboundMessage) -> engine.Step:
-    code, ref = parse_join(msg.text)
+    code, ref = parse_join(msg.text, bare=False)
     partner = ctx.partner
     if code is None and partner is not None and partner.status == PartnerStatus.INVITED:
         program = enrollment.pending_invitation(ctx.session, partner.id)

@@ -65,3 +65,99 @@ def test_a_rep_cannot_enroll_into_a_program_their_distributor_does_not_run(twili
     reply = twilio.chat(OTHER_REP, BATCH)
     assert "Send ENROLL and one of your programs: PAINTX" in reply[0]
     assert partner("+919876543210") is None
+
+
+def test_rep_with_one_program_attaches_a_csv(app, twilio, programs, clock):
+    from bot import media
+
+    csv_text = ("name,phone,shop,pincode,language\n"
+                "Anil,9876543220,Anil Stores,560001,Kannada\n"
+                "Bina,9876543221,Bina Paints,0560001,\n"
+                "\"Rao, Sons\",9876543222,\"Rao & Sons, Tiles\",560002,kn\n")
+    url = media.store(csv_text.encode("utf-8-sig"), "inbound/test", ".csv")
+    replies = twilio.chat(REP, "ENROLL", NumMedia="1", MediaUrl0=url,
+                          MediaContentType0="text/csv")
+    assert "Checking your list for Tile Pro" in replies[0]
+    report = _report()
+    assert report.splitlines()[:2] == ["Tile Pro: 3 rows checked.",
+                                       "created: 2, invalid PIN code: 1"]
+    assert "Row 3 (Bina): invalid PIN code" in report  # spreadsheet rows: the header is row 1
+    assert partner("+919876543222").shop == "Rao & Sons, Tiles"
+    assert partner("+919876543220").language == "kn"
+
+
+def test_a_photo_instead_of_a_csv_is_refused_with_the_reason(twilio, programs, clock):
+    replies = twilio.chat(REP, "ENROLL TILEPRO", NumMedia="1", MediaUrl0="/media/x.jpg",
+                          MediaContentType0="image/jpeg")
+    assert replies[0] == "Please attach a CSV file (or paste the lines)."
+
+
+def test_enroll_alone_waits_for_the_lines(twilio, programs, clock):
+    assert twilio.chat(REP, "ENROLL TILEPRO")[0].startswith("Send one shop per line")
+    twilio.chat(REP, "Anil, 9876543220, Anil Stores, 560001")
+    assert _report().splitlines()[1] == "created: 1"
+
+
+def _send_csv(twilio, rows: list[str]) -> list[str]:
+    from bot import media
+
+    url = media.store("\n".join(rows).encode(), "inbound/test", ".csv")
+    return twilio.chat(REP, "ENROLL TILEPRO", NumMedia="1", MediaUrl0=url,
+                       MediaContentType0="text/csv")
+
+
+def test_a_batch_over_500_rows_is_refused_with_the_limit(twilio, programs, clock):
+    rows = [f"Shop {n}, 98765{n:05d}, Store {n}, 411001" for n in range(501)]
+    _send_csv(twilio, rows)
+    assert _report() == "That list has 501 rows. The limit is 500 per message: please split it."
+    assert partner("+919876500000") is None
+    pasted = twilio.chat(REP, "ENROLL TILEPRO\n" + "\n".join(rows))
+    assert pasted[0] == ("That list is too long for one chat message. Please attach it as a "
+                         "CSV file.")
+
+
+def test_a_full_batch_of_500_gets_a_short_report(twilio, programs, clock):
+    rows = [f"Shop {n}, 98765{n:05d}, Store {n}, {'411001' if n < 50 else '011001'}"
+            for n in range(500)]
+    _send_csv(twilio, rows)
+    report = _report()
+    assert len(report) <= 1500
+    assert report.splitlines()[:2] == ["Tile Pro: 500 rows checked.",
+                                       "created: 50, invalid PIN code: 450"]
+    assert report.splitlines()[2] == "Row 51 (Shop 50): invalid PIN code"
+    assert report.splitlines()[-1].startswith("…and ") and report.endswith(" more.")
+
+
+def test_invited_shop_finishes_enrollment_with_its_own_consent(twilio, programs, clock):
+    twilio.chat(REP, BATCH)
+    invited = "+919876543210"
+    assert twilio.chat(invited, "hello") == [
+        "Welcome to Tile Pro!",
+        "Choose your language:\n1. English\n2. हिन्दी\n3. मराठी\n"
+        "4. ગુજરાતી\n5. தமிழ்\n6. తెలుగు\n7. ಕನ್ನಡ\n8. বাংলা"]
+    assert twilio.chat(invited, "English") == [
+        "Do you accept the Tile Pro terms?\n1. Yes, I agree\n2. No"]
+    assert twilio.chat(invited, "1")[0] == \
+        "Welcome to Tile Pro, Ramesh Kumar! You are now a member."
+    shop = partner(invited)
+    assert (shop.status, shop.shop, shop.pincode) == ("active", "Ramesh Hardware", "411001")
+    assert shop.parent_id == partner("+919820000001").id
+    assert memberships(invited) == {"TILEPRO": "active"}
+    assert "What would you like to do" in twilio.chat(invited, "MENU")[0]
+
+
+def test_invited_shop_can_answer_the_invite_with_join(twilio, programs, clock):
+    twilio.chat(REP, BATCH)
+    assert twilio.chat("+919876543211", "JOIN TILEPRO")[0] == "Welcome to Tile Pro!"
+    twilio.chat("+919876543211", "1")
+    twilio.chat("+919876543211", "2")  # declines
+    assert memberships("+919876543211") == {"TILEPRO": "declined"}
+
+
+def test_invitations_use_the_whatsapp_template_where_configured(app, twilio, programs, clock):
+    app.config["WHATSAPP_TEMPLATES"] = {"invite": "HX0123"}
+    twilio.chat(REP, BATCH)
+    invite = next(m for m in outbox() if m.phone == "+919876543210")
+    assert (invite.channel, invite.template) == ("whatsapp", "invite")
+    assert invite.template_vars == {"1": "Ramesh Kumar", "2": "Tile Distributors",
+                                    "3": "Tile Pro", "4": "TILEPRO"}
