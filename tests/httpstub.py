@@ -50,6 +50,7 @@ class StubServer:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True  # a handler told to hang must not hold up shutdown
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
