@@ -210,7 +210,7 @@ FLOW = engine.register(Flow(
         S.AMOUNT: State(amount, amount_prompt),
         S.VPA: State(vpa, vpa_prompt, free_text=True),
         S.CONFIRM: State(confirm, confirm_prompt),
-        S.OTP: State(check_otp, otp_prompt, free_text=True),
+        S.OTP: State(check_otp, otp_prompt),
     },
     menu=MenuEntry(N_("Redeem credits"), order=40),
 ))
