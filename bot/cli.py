@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from bot.channels.text import render_text
 from bot.cli_ledger import ledger_cli, programs_cli
 from bot.invites import invites_cli
+from bot.invoices_cli import invoices_cli
 from bot.learning_cli import learning_cli
 from bot.qr_cli import codes_cli
 from bot.redeem_cli import redemptions_cli, vouchers_cli
@@ -142,3 +143,4 @@ def init_app(app: Flask) -> None:
                   chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli):
         app.cli.add_command(group)
     app.cli.add_command(invites_cli)
+    app.cli.add_command(invoices_cli)

@@ -7,6 +7,7 @@ from flows import (  # noqa: F401
     language,
     learn,
     menu,
+    photo,
     redeem,
     scan,
     voucher_check,

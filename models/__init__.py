@@ -6,6 +6,8 @@ from models import (  # noqa: F401
     conversation,
     enrollment,
     inbox,
+    invoice_rules,
+    invoices,
     learning,
     ledger,
     otp,

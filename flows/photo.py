@@ -1,0 +1,87 @@
+"""Photos and PDFs: an invoice upload (menu "Upload invoice", or any file sent at the menu).
+
+    [menu: Upload invoice] --> WAIT --photo/PDF--> ack + job --> done (menu)
+    [file at the menu] -------------------------> ack + job --> done (menu)
+    job (workers/photos.py): product QR codes --> scan; else read the invoice --> result message
+                             unsure read --> conversation parked in CONFIRM
+    CONFIRM --"1"--> credit | --"2"--> cancel | --total--> credit, or review if far off
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.i18n import N_
+from bot.messages import Reply
+from flows import engine
+from flows.answers import pick
+from flows.engine import Context, Flow, MenuEntry, State
+from models import invoice_rules
+from models.invoice_notices import confirm_text, result_text
+from models.invoices import pending_for
+from workers.ocr.fields import amount_paise
+
+ACCEPTED = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
+MAX_FILES = 5
+
+
+class S(StrEnum):
+    WAIT = "wait"
+    CONFIRM = "confirm"
+
+
+def wait_prompt(ctx: Context) -> list[Reply]:
+    return [ctx.say("Send a photo (JPG or PNG) or a PDF of your invoice.")]
+
+
+def receive(ctx: Context, msg) -> engine.Step:
+    """Check the files' types at once; read the good ones in a job."""
+    if ctx.partner is None:  # a file sent at the menu before enrolling
+        return engine.done(ctx.say("You are not enrolled yet. To join, send JOIN followed by the "
+                                   "program code on your invite, for example: JOIN CEMPRO"))
+    usable = [m for m in msg.media if m.content_type.split(";")[0].strip() in ACCEPTED]
+    if not usable:
+        return engine.done(ctx.say("I can only read invoice photos (JPG, PNG) or PDF files. "
+                                   "Please send one of those."))
+    for index, item in enumerate(usable[:MAX_FILES]):
+        ctx.enqueue("workers.photos.read_photo", ctx.partner.id, msg.channel, item.url,
+                    f"{msg.provider_id}:{index}")
+    return engine.done(ctx.say("Received, reading it now…"))
+
+
+def wait(ctx: Context, msg) -> engine.Step:
+    if msg.media:
+        return receive(ctx, msg)
+    return engine.retry(ctx, "Please send the invoice as a photo or a PDF.")
+
+
+def confirm_prompt(ctx: Context) -> list[Reply]:
+    invoice = pending_for(ctx.session, ctx.partner.id, ctx.data.get("invoice_id", 0))
+    return [Reply(confirm_text(ctx.language, invoice))] if invoice else []
+
+
+def confirm(ctx: Context, msg) -> engine.Step:
+    if msg.media:
+        return receive(ctx, msg)
+    invoice = pending_for(ctx.session, ctx.partner.id, ctx.data.get("invoice_id", 0))
+    if invoice is None:
+        return engine.done(ctx.say("That invoice is no longer waiting for an answer."), menu=True)
+    answer = pick(msg.text, engine.options(ctx, [("yes", N_("Yes")), ("cancel", N_("Cancel"))]))
+    total = amount_paise(msg.text.replace("₹", "").replace("Rs", "").strip())
+    if answer == "yes":
+        invoice_rules.confirm(ctx.session, invoice)
+    elif answer == "cancel":
+        invoice_rules.cancel(invoice)
+    elif total is not None and total > 0:
+        invoice_rules.correct_total(ctx.session, invoice, total)
+    else:
+        return engine.retry(ctx, "Reply 1 if it is right, 2 to cancel, or type the total like "
+                            "12500.")
+    return engine.done(Reply(result_text(ctx.session, invoice, ctx.language)))
+
+
+FLOW = engine.register(Flow(
+    name="photo", states_enum=S,
+    states={S.WAIT: State(wait, wait_prompt), S.CONFIRM: State(confirm, confirm_prompt)},
+    start=S.WAIT, entry=receive, menu=MenuEntry(N_("Upload invoice"), order=20),
+))

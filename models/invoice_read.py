@@ -1,0 +1,75 @@
+"""An invoice as read from its photo: each field with its confidence (0..1) and its source."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
+
+REQUIRED = ("seller_gstin", "invoice_number", "invoice_date", "total_paise")
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    quantity: int | None = None
+    amount_paise: int | None = None
+
+
+@dataclass
+class InvoiceRead:
+    seller_gstin: str | None = None
+    buyer_gstin: str | None = None
+    invoice_number: str | None = None
+    invoice_date: date | None = None
+    total_paise: int | None = None
+    items: list[Item] = field(default_factory=list)
+    confidence: dict[str, float] = field(default_factory=dict)
+    source: str = "ocr"  # "einvoice-qr", "ocr", or "einvoice-qr+ocr"
+    irn: str | None = None
+    hsn: str | None = None
+
+    def set(self, name: str, value: object, confidence: float) -> None:
+        """Set a field with its confidence, unless a surer value is already there."""
+        if value is None or confidence <= self.confidence.get(name, -1.0):
+            return
+        setattr(self, name, value)
+        self.confidence[name] = round(max(0.0, min(confidence, 1.0)), 3)
+
+    def unsure(self, threshold: float) -> list[str]:
+        """The required fields that are missing or below `threshold`."""
+        return [n for n in REQUIRED
+                if getattr(self, n) is None or self.confidence.get(n, 0.0) < threshold]
+
+    def to_json(self) -> dict:
+        """The operator view: ISO date, total as a decimal string in rupees."""
+        total = None if self.total_paise is None else str(Decimal(self.total_paise) / 100)
+        return {
+            "seller_gstin": self.seller_gstin,
+            "buyer_gstin": self.buyer_gstin,
+            "invoice_number": self.invoice_number,
+            "invoice_date": self.invoice_date.isoformat() if self.invoice_date else None,
+            "total": total if total is None else f"{Decimal(total):.2f}",
+            "items": [asdict(i) for i in self.items],
+            "confidence": {_public(k): v for k, v in self.confidence.items()},
+            "source": self.source,
+            "irn": self.irn,
+        }
+
+    def to_state(self) -> dict:
+        """A JSON-able dict that `from_state` turns back into this reading."""
+        data = asdict(self)
+        data["invoice_date"] = self.invoice_date.isoformat() if self.invoice_date else None
+        return data
+
+    @classmethod
+    def from_state(cls, data: dict) -> InvoiceRead:
+        data = dict(data)
+        data["items"] = [Item(**i) for i in data.get("items") or []]
+        raw_date = data.get("invoice_date")
+        data["invoice_date"] = date.fromisoformat(raw_date) if raw_date else None
+        return cls(**data)
+
+
+def _public(name: str) -> str:
+    return "total" if name == "total_paise" else name

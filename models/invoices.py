@@ -1,0 +1,133 @@
+"""Invoices partners upload: the table, and the duplicate rules (seller GSTIN + number, image).
+
+The rules that decide whether and how much an invoice credits are in models/invoice_rules.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import imagehash
+from PIL import Image
+from sqlalchemy import BigInteger, Date, ForeignKey, String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, BigId, Json, UTCDateTime, utcnow
+
+
+class InvoiceStatus(StrEnum):
+    CONFIRM = "confirm"  # unsure read: waiting for the partner to confirm or correct the total
+    REVIEW = "review"  # corrected total beyond the margin: waiting for a reviewer
+    CREDITED = "credited"
+    REJECTED = "rejected"
+
+
+class Reason(StrEnum):
+    DUPLICATE_NUMBER = "duplicate_number"
+    DUPLICATE_IMAGE = "duplicate_image"
+    UNREADABLE = "unreadable"
+    NOT_DISTRIBUTOR = "not_distributor"
+    TOO_OLD = "too_old"
+    CANCELLED = "cancelled"
+    REVIEW_REJECTED = "review_rejected"
+
+
+CLAIMING = (InvoiceStatus.CONFIRM, InvoiceStatus.REVIEW, InvoiceStatus.CREDITED)
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    upload_key: Mapped[str] = mapped_column(String(80), unique=True)  # message id + media index
+    channel: Mapped[str] = mapped_column(String(16))
+    media_url: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    image_hash: Mapped[str] = mapped_column(String(64))  # perceptual hash (hex)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    reason: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20), default="ocr")
+    seller_gstin: Mapped[str | None] = mapped_column(String(15), index=True)
+    buyer_gstin: Mapped[str | None] = mapped_column(String(15))
+    number: Mapped[str | None] = mapped_column(String(40))
+    invoice_date: Mapped[date | None] = mapped_column(Date)
+    total_paise: Mapped[int | None] = mapped_column(BigInteger)  # the total credited on
+    read_total_paise: Mapped[int | None] = mapped_column(BigInteger)  # as read from the image
+    items: Mapped[list] = mapped_column(Json, default=list)
+    confidence: Mapped[dict] = mapped_column(Json, default=dict)
+    # "<seller GSTIN>|<number>" while the invoice claims credits: unique, so two uploads of
+    # the same invoice (also racing from two processes) never both claim it.
+    claim: Mapped[str | None] = mapped_column(String(60), unique=True)
+    credits: Mapped[int] = mapped_column(BigInteger, default=0)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
+    review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def image_hash(picture: Image.Image) -> str:
+    """A 256-bit perceptual hash: the same page photographed or recompressed stays close."""
+    return str(imagehash.phash(picture.convert("L"), hash_size=16))
+
+
+def by_upload(session: Session, upload_key: str) -> Invoice | None:
+    return session.scalar(select(Invoice).where(Invoice.upload_key == upload_key))
+
+
+def pending_for(session: Session, partner_id: int, invoice_id: int) -> Invoice | None:
+    """The partner's invoice waiting for their confirmation, locked."""
+    return session.scalar(select(Invoice).where(
+        Invoice.id == invoice_id, Invoice.partner_id == partner_id,
+        Invoice.status == InvoiceStatus.CONFIRM).with_for_update())
+
+
+def claim_key(seller_gstin: str, number: str) -> str:
+    return f"{seller_gstin}|{''.join(number.upper().split())}"[:60]
+
+
+def same_number(session: Session, invoice: Invoice) -> Invoice | None:
+    """An earlier invoice claiming the same seller GSTIN and number, by anyone."""
+    if not invoice.seller_gstin or not invoice.number:
+        return None
+    return session.scalar(select(Invoice).where(
+        Invoice.claim == claim_key(invoice.seller_gstin, invoice.number),
+        Invoice.id != invoice.id))
+
+
+def same_image(session: Session, invoice: Invoice, max_distance: int) -> Invoice | None:
+    """An earlier claiming invoice whose photo is this one (same bytes or near-same hash)."""
+    exact = session.scalar(select(Invoice).where(
+        Invoice.sha256 == invoice.sha256, Invoice.id != invoice.id,
+        Invoice.status.in_(CLAIMING)).limit(1))
+    if exact is not None:
+        return exact
+    mine = imagehash.hex_to_hash(invoice.image_hash)
+    rows = session.execute(select(Invoice.id, Invoice.image_hash).where(
+        Invoice.id != invoice.id, Invoice.status.in_(CLAIMING)))
+    for other_id, other_hash in rows:
+        if mine - imagehash.hex_to_hash(other_hash) <= max_distance:
+            return session.get(Invoice, other_id)
+    return None
+
+
+def take_claim(session: Session, invoice: Invoice) -> bool:
+    """Claim the invoice's seller GSTIN + number; False if someone else holds it already."""
+    key = claim_key(invoice.seller_gstin or "", invoice.number or "")
+    try:
+        with session.begin_nested():
+            invoice.claim = key
+            session.flush()
+    except IntegrityError:
+        invoice.claim = None
+        return False
+    return True
+
+
+def set_status(invoice: Invoice, status: InvoiceStatus, reason: Reason | None = None) -> None:
+    invoice.status, invoice.reason, invoice.updated_at = status, reason, utcnow()
+    if status == InvoiceStatus.REJECTED and reason != Reason.REVIEW_REJECTED:
+        invoice.claim = None

@@ -1,0 +1,194 @@
+"""Find the invoice fields in OCR'd lines: GSTINs, number, date, total and line items."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from models.invoice_read import InvoiceRead, Item
+from workers.ocr.repair import digits_only, find_gstin
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    conf: float  # Tesseract's word confidence, 0..1
+
+
+@dataclass(frozen=True)
+class Line:
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def conf_of(self, value: str) -> float:
+        """The lowest confidence among the words that make up `value`."""
+        squeezed = re.sub(r"\W", "", value.upper())
+        confs = [w.conf for w in self.words
+                 if (t := re.sub(r"\W", "", w.text.upper())) and (t in squeezed or squeezed in t)]
+        return min(confs) if confs else 0.5
+
+
+MONTHS = {m: i for i, m in enumerate(
+    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
+_GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?\b|जीएसटी", re.I)
+_BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|consignee|customer|recipient|"
+                    r"खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
+_NUMBER = re.compile(r"(?:invoice|inv|bill|voucher)\s*(?:no|number|#)\.?|"
+                     r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
+_NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9][A-Z0-9/\-]{1,24})", re.I)
+_DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
+_DMY = re.compile(r"\b([0-3]?\d)\s?[/\-.]\s?([01]?\d)\s?[/\-.]\s?(\d{4}|\d{2})\b")
+_DMONY = re.compile(r"\b([0-3]?\d)[\s\-/.]*([A-Z]{3})[A-Z]*[\s\-/.,]*(\d{4}|\d{2})\b", re.I)
+_AMOUNT = re.compile(r"(?<![\w.,])((?:[0-9OSBIl]{1,3}(?:,[0-9OSBIl]{2,3})+|[0-9OSBIl]+)"
+                     r"\.[0-9OSBIl]{2}|[0-9]{1,3}(?:,[0-9]{2,3})+|[0-9]{3,})(?![\w,])")
+# Labels of the total, surest first; lines that name a part of the total are skipped.
+_TOTAL_LABELS = [
+    (re.compile(r"grand\s*total|कुल\s*योग", re.I), 1.0),
+    (re.compile(r"amount\s*payable|payable\s*amount|देय\s*राशि", re.I), 1.0),
+    (re.compile(r"net\s*amount|net\s*payable|शुद्ध\s*राशि", re.I), 0.95),
+    (re.compile(r"invoice\s*(?:total|value|amount)|total\s*(?:invoice\s*)?(?:amount|value)|"
+                r"कुल\s*राशि", re.I), 0.95),
+    (re.compile(r"\btotal\b|कुल", re.I), 0.85),
+]
+_NOT_TOTAL = re.compile(r"sub\s*-?\s*total|taxable|tax\s*amount|total\s*tax|qty|quantity|"
+                        r"in\s*words|discount|round", re.I)
+_ITEM = re.compile(r"^\s*(\d{1,3})[.)]?\s+(.+?)\s+(\d{1,5})\s+(?:[A-Za-z]{2,6}\s+)?"
+                   r"([\d,]+\.\d{2})\s+([\d,]+\.\d{2})\s*$")
+
+
+def extract(lines: list[Line]) -> InvoiceRead:
+    """Read every field from the lines of one page."""
+    read = InvoiceRead()
+    _gstins(lines, read)
+    _number(lines, read)
+    _date(lines, read)
+    _total(lines, read)
+    read.items = _items(lines)
+    return read
+
+
+def _gstins(lines: list[Line], read: InvoiceRead) -> None:
+    seller_seen = False
+    for index, line in enumerate(lines):
+        for raw in _gstin_tokens(line.text):
+            gstin, repaired = find_gstin(raw)
+            if gstin is None:
+                continue
+            conf = line.conf_of(raw) * (0.85 if repaired else 1.0)
+            conf = max(conf, 0.9 if not repaired else 0.75)  # the checksum vouches for it
+            context = " ".join(x.text for x in lines[max(0, index - 3): index + 1])
+            buyer = bool(_BUYER.search(context)) and seller_seen
+            if buyer and gstin != read.seller_gstin:
+                read.set("buyer_gstin", gstin, conf)
+            elif not seller_seen:
+                read.set("seller_gstin", gstin, conf)
+                seller_seen = True
+
+
+def _gstin_tokens(text: str) -> list[str]:
+    """Runs of 15-17 characters after a GSTIN label, or standing alone; spaces ignored."""
+    tokens = []
+    upper = text.upper()
+    for match in _GSTIN_LABEL.finditer(upper):
+        tail = upper[match.end():].lstrip(" :.-#")
+        tail = re.sub(r"[^0-9A-Z|)\]]", "", tail)
+        if len(tail) >= 15:
+            tokens.append(tail[:17])
+    if not tokens:
+        tokens = re.findall(r"(?<![0-9A-Z])[0-9OIZSBL]{2}[A-Z0-9]{13}(?![0-9A-Z)\]|])", upper)
+    return list(dict.fromkeys(tokens))
+
+
+def _number(lines: list[Line], read: InvoiceRead) -> None:
+    for line in lines:
+        for label in _NUMBER.finditer(line.text):
+            match = _NUMBER_VALUE.match(line.text, label.end())
+            if match and any(c.isdigit() for c in match.group(1)):
+                value = _mend_number(match.group(1).strip("-/"))
+                read.set("invoice_number", value, line.conf_of(value))
+                return
+
+
+def _mend_number(token: str) -> str:
+    """Invoice numbers are upper case: a lone 'l' is an I beside letters, else a 1."""
+    mended = re.sub(r"(?<=[A-Z])l|l(?=[A-Z])", "I", token)
+    return mended.replace("l", "1").upper()
+
+
+def parse_date(text: str) -> date | None:
+    """The first date in `text`: 12/03/2026, 12-03-2026, 12.03.26, 12-Mar-2026."""
+    for pattern in (_DMONY, _DMY):
+        for match in pattern.finditer(text):
+            day, month, year = match.groups()
+            month_no = MONTHS.get(month[:3].upper()) if not month.isdigit() else int(month)
+            full_year = int(year) + 2000 if len(year) == 2 else int(year)
+            try:
+                return date(full_year, month_no or 0, int(day))
+            except ValueError:
+                continue
+    return None
+
+
+def _date(lines: list[Line], read: InvoiceRead) -> None:
+    for line in lines:
+        label = _DATE_LABEL.search(line.text)
+        if label:
+            tail = line.text[label.end():]
+            found = parse_date(tail)
+            if found:
+                read.set("invoice_date", found, line.conf_of(tail.split()[-1] if tail.split()
+                                                             else tail))
+                return
+    for line in lines:
+        found = parse_date(line.text)
+        if found:
+            read.set("invoice_date", found, 0.6 * line.conf_of(line.text))
+            return
+
+
+def amount_paise(token: str) -> int | None:
+    """'1,23,456.00' -> 12345600 (letters read for digits are mended)."""
+    cleaned = digits_only(token).replace(",", "")
+    if not re.fullmatch(r"\d+(?:\.\d{1,2})?", cleaned):
+        return None
+    rupees, _, paise = cleaned.partition(".")
+    return int(rupees) * 100 + int(paise.ljust(2, "0") or 0)
+
+
+def _amounts(text: str) -> list[tuple[str, int]]:
+    found = []
+    for match in _AMOUNT.finditer(text):
+        value = amount_paise(match.group(1))
+        if value is not None:
+            found.append((match.group(1), value))
+    return found
+
+
+def _total(lines: list[Line], read: InvoiceRead) -> None:
+    largest = max((v for line in lines for _t, v in _amounts(line.text)), default=None)
+    for label, weight in _TOTAL_LABELS:
+        for line in reversed(lines):
+            hit = label.search(line.text)
+            if not hit or _NOT_TOTAL.search(line.text):
+                continue
+            amounts = _amounts(line.text[hit.end():])
+            if not amounts:
+                continue
+            token, value = amounts[-1]
+            sure = weight * (1.0 if value == largest else 0.8)
+            read.set("total_paise", value, sure * line.conf_of(token))
+            return
+
+
+def _items(lines: list[Line]) -> list[Item]:
+    items = []
+    for line in lines:
+        match = _ITEM.match(line.text)
+        if match:
+            items.append(Item(name=match.group(2).strip(), quantity=int(match.group(3)),
+                              amount_paise=amount_paise(match.group(5))))
+    return items

@@ -1,0 +1,31 @@
+"""Read an invoice photo: the e-invoice signed QR first, Tesseract for whatever it lacks."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from models.invoice_read import REQUIRED, InvoiceRead
+from workers.ocr import einvoice, fields, image, tesseract
+from workers.qr_decode import decode_image
+
+
+def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> InvoiceRead:
+    """Return every field found, each with its confidence (QR codes decoded unless given)."""
+    texts = decode_image(picture) if qr_texts is None else qr_texts
+    signed = next((r for r in map(einvoice.read, texts) if r is not None), None)
+    if signed is not None and all(getattr(signed, f) is not None for f in REQUIRED):
+        return signed
+    scanned = fields.extract(tesseract.read_lines(image.clean(picture)))
+    if signed is None:
+        return scanned
+    for name in (*REQUIRED, "buyer_gstin"):
+        if getattr(signed, name) is None:
+            signed.set(name, getattr(scanned, name), scanned.confidence.get(name, 0.0))
+    signed.items = scanned.items
+    signed.source = "einvoice-qr+ocr"
+    return signed
+
+
+def read_file(data: bytes) -> InvoiceRead:
+    """Read an invoice from the bytes of an image or PDF (NotAnImage if it is neither)."""
+    return read_invoice(image.open_upload(data))

@@ -1,0 +1,65 @@
+"""Undo Tesseract's look-alike confusions (O/0, I/1, Z/2, S/5, B/8) where the shape demands it."""
+
+from __future__ import annotations
+
+from itertools import product
+
+from models.gstin import is_valid_gstin
+
+TO_DIGIT = {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "|": "1", "Z": "2", "S": "5",
+            "B": "8", "G": "6", "T": "7"}
+TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A",
+             ")": "J", "]": "J", "|": "I"}
+# The GSTIN shape, position by position: d digit, a letter, x either, z the fixed "Z".
+_SHAPE = "ddaaaaaddddaxzx"
+_MAX_CANDIDATES = 1024
+
+
+def _choices(char: str, kind: str) -> set[str]:
+    if kind == "d":
+        return {char} if char.isdigit() else {TO_DIGIT[char]} if char in TO_DIGIT else set()
+    if kind == "a":
+        return {char} if char.isalpha() else {TO_LETTER[char]} if char in TO_LETTER else set()
+    if kind == "z":
+        return {"Z"} if char in "Z2" else set()
+    options = {char}
+    options |= {TO_DIGIT[char]} if char in TO_DIGIT else set()
+    options |= {TO_LETTER[char]} if char in TO_LETTER else set()
+    return options
+
+
+def gstin_candidates(text: str) -> list[str]:
+    """Every checksum-valid GSTIN that `text` (15 characters) can be by swapping look-alikes."""
+    value = text.strip().upper()
+    if len(value) != 15:
+        return []
+    if is_valid_gstin(value):
+        return [value]
+    choices = [sorted(_choices(c, k)) for c, k in zip(value, _SHAPE, strict=True)]
+    count = 1
+    for options in choices:
+        count *= len(options)
+    if count == 0 or count > _MAX_CANDIDATES:
+        return []
+    return [s for s in ("".join(p) for p in product(*choices)) if is_valid_gstin(s)]
+
+
+def find_gstin(run: str) -> tuple[str | None, bool]:
+    """Repair a run of characters read where a GSTIN stands, allowing one stray extra character.
+
+    Returns (GSTIN, repaired?) when exactly one candidate passes the checksum.
+    """
+    run = run.upper()
+    variants = {run[:15]}
+    if len(run) >= 16:
+        variants |= {(run[:k] + run[k + 1:])[:15] for k in range(16)}
+    candidates = {c for v in variants for c in gstin_candidates(v)}
+    if len(candidates) != 1:
+        return None, False
+    found = candidates.pop()
+    return found, found != run[:15]
+
+
+def digits_only(text: str) -> str:
+    """Read an amount token in which letters stand for digits ("1,23,4S6.0O" -> "1,23,456.00")."""
+    return "".join(TO_DIGIT.get(c, c) if c.isalpha() else c for c in text.upper())

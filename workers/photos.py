@@ -1,0 +1,83 @@
+"""The photo job: a file a partner sent is a product QR code (handed to SCAN) or an invoice.
+
+Slow work (download, decoding, OCR) runs outside any transaction; the rules run in one unit of
+work that also queues the reply, so a retried job never credits or messages twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from bot import media, outbound
+from bot.i18n import translate
+from models import invoice_rules
+from models.db import unit_of_work
+from models.invoice_notices import tell_result
+from models.invoices import Invoice, by_upload, image_hash
+from models.partner import Partner
+from models.qr_codes import CodeError, find_codes
+from workers.ocr.image import PDF_MAGIC, NotAnImage, open_upload
+from workers.ocr.read import read_invoice
+from workers.qr_decode import decode_image
+from workers.scan import scan_decoded
+
+log = logging.getLogger("saathi.invoice")
+
+
+def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -> None:
+    """Download, check and read one uploaded file; credit it or tell the partner why not."""
+    with unit_of_work() as session:
+        if by_upload(session, upload_key) is not None:
+            return  # a retry after the invoice was recorded
+    try:
+        data = media.fetch(media_url)
+        picture = open_upload(data)
+    except (media.MediaError, NotAnImage) as exc:
+        log.warning("upload unusable", extra={"upload": upload_key, "error": str(exc)})
+        _tell(partner_id, channel, upload_key, "I could not open that file. Send a JPG or PNG "
+              "photo, or a PDF, of at most 10 MB.")
+        return
+    texts = decode_image(picture)
+    codes = product_codes(texts)
+    if codes:
+        scan_decoded(partner_id, channel, codes, upload_key)
+        return
+    read = read_invoice(picture, qr_texts=texts)
+    stored = media.store(data, "inbound/invoices", _suffix(data))
+    with unit_of_work() as session:
+        if by_upload(session, upload_key) is not None:
+            return
+        invoice = Invoice(partner_id=partner_id, upload_key=upload_key, channel=channel,
+                          media_url=stored, sha256=hashlib.sha256(data).hexdigest(),
+                          image_hash=image_hash(picture), status="new")
+        invoice = invoice_rules.submit(session, invoice, read)
+        log.info("invoice read", extra={"invoice_id": invoice.id, "status": invoice.status,
+                                        "reason": invoice.reason, "source": invoice.source})
+        tell_result(session, invoice)
+
+
+def product_codes(texts: list[str]) -> list[str]:
+    """The decoded texts that are product codes (typed-code shape), for the SCAN area."""
+    codes = []
+    for text in texts:
+        try:
+            codes += find_codes(text)
+        except CodeError:
+            continue  # not a product code: an e-invoice QR, a UPI QR, a web link…
+    return codes
+
+
+def _suffix(data: bytes) -> str:
+    if data.startswith(PDF_MAGIC):
+        return ".pdf"
+    return ".png" if data.startswith(b"\x89PNG") else ".jpg"
+
+
+def _tell(partner_id: int, channel: str, upload_key: str, msgid: str) -> None:
+    with unit_of_work() as session:
+        partner = session.get(Partner, partner_id)
+        outbound.queue_message(session, phone=partner.phone, channel=channel,
+                               text=translate(partner.language, msgid),
+                               key=f"upload:{upload_key}")
+
