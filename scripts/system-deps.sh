@@ -2,7 +2,7 @@
 # Install the Debian packages Saathi needs, only those that are missing.
 # Usage: scripts/system-deps.sh [services]   ("services" adds PostgreSQL and Redis for tests)
 set -euo pipefail
-want=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin libzbar0 fonts-dejavu-core fonts-noto-core)
+want=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin libzbar0 fonts-dejavu-core fonts-noto-core poppler-utils)
 if [ "${1:-}" = "services" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || want+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || want+=(redis-server)

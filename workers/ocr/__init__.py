@@ -1,0 +1,1 @@
+"""Invoice reading: pure functions from image bytes to fields (no database, no Flask)."""
