@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 
+import pytesseract
 from PIL import Image
+from pyzbar import pyzbar
 
 from models.db import unit_of_work
-from models.learning import QuizAttempt
+from models.learning import QuizAttempt, quiz_plan
+from models.program_schema import read_file
 from tests.learn.conftest import (
+    ROOT,
     Learner,
     add_partner,
     balance,
@@ -46,7 +50,14 @@ def test_basic_cement_track_passes_pays_once_and_sends_certificate(app, twilio, 
     assert url.startswith("https://saathi.test/media/certificates/")
     image = twilio.client.get(url.removeprefix("https://saathi.test"))
     assert image.status_code == 200 and len(image.data) < 100 * 1024
-    assert Image.open(io.BytesIO(image.data)).format == "PNG"
+    png = Image.open(io.BytesIO(image.data))
+    assert png.format == "PNG"
+    [code] = pyzbar.decode(png.convert("L"))
+    assert code.data.decode() == f"https://saathi.test/verify/{cert.public_id}"
+    seen = pytesseract.image_to_string(png.convert("L"))
+    for text in ("Ramesh Patil", "Patil Hardware", "Basic Cement Retailer", "12 Mar 2026",
+                 "v4", cert.public_id):
+        assert text in seen, (text, seen)
 
 
 
@@ -117,14 +128,8 @@ def test_answers_by_letter_and_by_text_with_typos(app, twilio, clock, mini):
     assert "100 credits added" in learner.say("numbr 2")[-1]
 
 
-def test_quiz_order_is_shuffled_per_attempt_and_stable_within_it(app, twilio, clock, cempro):
-    from models.learning import quiz_plan
-    from models.program import Program
-
-    with unit_of_work() as session:
-        from models.learning import content_of
-
-        content = content_of(session.query(Program).filter_by(code="CEMPRO").one())
+def test_quiz_order_is_shuffled_per_attempt_and_stable_within_it() -> None:
+    content = read_file(ROOT / "programs" / "cempro.yaml").tracks
     track = content.track("master")
     plans = {str(quiz_plan(content, track, seed)) for seed in range(5)}
     assert len(plans) == 5
