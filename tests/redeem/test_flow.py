@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+from bot.logs import JsonFormatter
 from models.db import unit_of_work
 from models.partner import Partner, PartnerStatus
 from models.redemptions import Status
@@ -9,7 +12,8 @@ from models.redemptions import Status
 from .conftest import RETAILER, VPA, available, last_otp, redemptions, sent_to, start_upi
 
 
-def test_upi_redemption_from_menu_to_paid_message(twilio, retailer, cempro, clock):
+def test_upi_redemption_from_menu_to_paid_message(twilio, retailer, cempro, clock, caplog):
+    caplog.set_level(logging.DEBUG)
     menu = twilio.chat(RETAILER, "REDEEM")
     assert "You have 2,000 credits" in menu[0]
     assert "UPI cashback: 100–2,500 credits" in menu[0]
@@ -24,7 +28,8 @@ def test_upi_redemption_from_menu_to_paid_message(twilio, retailer, cempro, cloc
     assert len(sms) == 1 and "valid for 5 minutes" in sms[0].body
     assert available(retailer, cempro) == 2000  # nothing held before the OTP
 
-    done = twilio.chat(RETAILER, last_otp(RETAILER))[0]
+    code = last_otp(RETAILER)
+    done = twilio.chat(RETAILER, code)[0]
     assert "Processing ₹1,000" in done
     [redemption] = redemptions()
     assert redemption.status == Status.COMPLETED and redemption.payout_status == "processed"
@@ -33,6 +38,9 @@ def test_upi_redemption_from_menu_to_paid_message(twilio, retailer, cempro, cloc
     assert "₹1,000 sent to ra****@okhdfc. 500 credits redeemed." in result
     everything = " ".join([summary, asked, done, result])
     assert "rajesh.kumar" not in everything
+    logged = "\n".join(JsonFormatter().format(r) for r in caplog.records)
+    assert "ra****@okhdfc" in logged
+    assert "rajesh.kumar" not in logged and code not in logged
 
 
 def test_amount_beyond_the_balance_is_refused_before_the_otp(twilio, retailer, cempro):
