@@ -42,7 +42,8 @@ def place(codes: list[np.ndarray], rng: random.Random, size=(1280, 960), angle: 
         x = i * slot + (slot - side) // 2
         canvas[y:y + side, x:x + side] = tile
     if angle:
-        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 0.9)
+        fit = min(w, h) / np.hypot(w, h)  # zoom out so rotated corners stay in frame
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, max(fit, 1 - abs(angle) / 90))
         canvas = cv2.warpAffine(canvas, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
     if perspective:
         d = perspective * w
@@ -74,7 +75,8 @@ def degrade(gray: np.ndarray, kind: str, rng: random.Random, strength: float = 1
         noise = np.random.default_rng(rng.randint(0, 10**6)).normal(0, 10 + 15 * strength,
                                                                     gray.shape)
         noisy = np.clip(gray.astype(np.float32) + noise, 0, 255).astype(np.uint8)
-        return np.asarray(Image.open(io.BytesIO(jpeg(noisy, quality=int(35 - 20 * strength)))))
+        return np.asarray(Image.open(io.BytesIO(jpeg(noisy, quality=int(35 - 20 * strength))))
+                          .convert("L"))
     return gray
 
 
@@ -85,9 +87,13 @@ def jpeg(gray: np.ndarray, quality: int = 80) -> bytes:
 
 
 def photo(texts: list[str], kind: str, seed: int, strength: float = 1.0) -> bytes:
-    """A JPEG 'photo' of the codes with the named degradation (plus the usual small ones)."""
+    """A JPEG 'photo' of the codes with the named degradations ("blur+low_light"), plus the
+    small tilt and skew every hand-held photo has."""
     rng = random.Random(seed)
-    angle = rng.uniform(-180, 180) if kind == "rotation" else rng.uniform(-8, 8)
-    skew = 0.12 + 0.1 * strength if kind == "perspective" else rng.uniform(0, 0.04)
+    kinds = kind.split("+")
+    angle = rng.uniform(-180, 180) if "rotation" in kinds else rng.uniform(-8, 8)
+    skew = 0.12 + 0.1 * strength if "perspective" in kinds else rng.uniform(0, 0.04)
     gray = place([qr_image(t) for t in texts], rng, angle=angle, perspective=skew)
-    return jpeg(degrade(gray, kind, rng, strength), quality=rng.randint(60, 90))
+    for name in kinds:
+        gray = degrade(gray, name, rng, strength)
+    return jpeg(gray, quality=rng.randint(60, 90))

@@ -117,3 +117,16 @@ def sent_to(db, partner) -> list[str]:
     rows = db.scalars(select(OutboxMessage).where(OutboxMessage.phone == partner.phone)
                       .order_by(OutboxMessage.id))
     return [row.body for row in rows]
+
+
+def test_codes_printed_before_a_key_rotation_still_credit(app, db, clock, make_partner,
+                                                          make_batch):
+    partner = make_partner()
+    old = make_batch("OLDKEY")[0]
+    app.config.update(QR_SIGNING_KEYS={"k1": "dev-qr-key-1", "k2": "new-secret"},
+                      QR_ACTIVE_KEY="k2")
+    new = make_batch("NEWKEY")[0]
+    assert qr.find_batch(db, "NEWKEY").kid == "k2"
+    assert [o.status for o in scan(db, partner, old, new)] == [ScanStatus.CREDITED] * 2
+    app.config.update(QR_SIGNING_KEYS={"k2": "new-secret"})
+    assert scan(db, make_partner(), old)[0].status == ScanStatus.FORGED
