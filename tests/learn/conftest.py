@@ -133,6 +133,12 @@ class Learner:
         self.say("LEARN")
         return self.say(option)
 
+    def take_track(self, option: str, right: bool = True) -> list[str]:
+        """Read the track, wait for the quiz to open, answer everything; return the last replies."""
+        self.read_track(option)
+        self.clock.advance(minutes=3)
+        return self.answer_all(self.start_quiz(option), right)[0]
+
     def choice(self, question_text: str, right: bool = True) -> str:
         """The number of the right (or a wrong) option in a rendered question."""
         with unit_of_work() as session:

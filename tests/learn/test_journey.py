@@ -79,18 +79,14 @@ def test_tier_multiplier_applies_to_certification_credits(app, twilio, clock):
     load_program(mini_doc())
     add_partner("MINI", tier="Specialist")  # CEMPRO's tiers: Specialist earns 1.5x
     learner = Learner(twilio, clock, "MINI")
-    learner.read_track("1")
-    clock.advance(minutes=3)
-    last, _ = learner.answer_all(learner.start_quiz("1"))
+    last = learner.take_track("1")
     assert "150 credits added" in last[-1]
     assert balance("MINI") == 150
 
 
 def test_failed_quiz_explains_waits_for_cooldown_and_caps_attempts(app, twilio, clock, mini):
     learner = Learner(twilio, clock, "MINI")
-    learner.read_track("1")
-    clock.advance(minutes=3)
-    last, _ = learner.answer_all(learner.start_quiz("1"), right=False)
+    last = learner.take_track("1", right=False)
     assert last[0] == "Not quite. Answer: Number 1. Topic 1 is number 1."
     assert last[1] == ("You scored 0/1; 70% is needed to pass. You can retry in 60 min: "
                        "send LEARN.")

@@ -12,13 +12,6 @@ from models.partner import Partner, Role
 from tests.learn.conftest import Learner, balance, certificates
 
 
-def _pass(learner: Learner, clock, option: str) -> list[str]:
-    learner.read_track(option)
-    clock.advance(minutes=3)
-    last, _ = learner.answer_all(learner.start_quiz(option))
-    return last
-
-
 def _granted_messages() -> list[OutboxMessage]:
     with unit_of_work() as session:
         return list(session.scalars(select(OutboxMessage).where(
@@ -27,9 +20,9 @@ def _granted_messages() -> list[OutboxMessage]:
 
 def test_third_certification_in_two_hours_waits_for_review(app, twilio, clock, mini):
     learner = Learner(twilio, clock, "MINI")
-    assert "100 credits added" in _pass(learner, clock, "1")[-1]
-    assert "100 credits added" in _pass(learner, clock, "2")[-1]
-    last = _pass(learner, clock, "3")
+    assert "100 credits added" in learner.take_track("1")[-1]
+    assert "100 credits added" in learner.take_track("2")[-1]
+    last = learner.take_track("3")
     assert last[-1] == ("You passed with 1/1! Your certificate is under review; we will "
                         "message you soon.")
     assert balance("MINI") == 200
@@ -48,7 +41,7 @@ def test_third_certification_in_two_hours_waits_for_review(app, twilio, clock, m
 def test_rejected_velocity_flag_pays_nothing(app, twilio, clock, mini):
     learner = Learner(twilio, clock, "MINI")
     for option in "123":
-        _pass(learner, clock, option)
+        learner.take_track(option)
     with unit_of_work() as session:
         [item] = review.pending(session, "certification_velocity")
         review.decide(session, item.id, approve=False, actor="test")
@@ -63,7 +56,7 @@ def test_rejected_velocity_flag_pays_nothing(app, twilio, clock, mini):
 def test_field_audit_is_approved_by_a_rep_message(app, twilio, clock, mini):
     learner = Learner(twilio, clock, "MINI")
     clock.advance(hours=3)
-    last = _pass(learner, clock, "4")
+    last = learner.take_track("4")
     cert = certificates()[-1]
     assert last[-1] == (f"You passed with 1/1! A field officer will confirm certificate "
                         f"{cert.public_id} on the next visit.")

@@ -18,9 +18,7 @@ from tests.learn.conftest import (
 
 def _certify_track_1(twilio, clock) -> Learner:
     learner = Learner(twilio, clock, "MINI")
-    learner.read_track("1")
-    clock.advance(minutes=3)
-    last, _ = learner.answer_all(learner.start_quiz("1"))
+    last = learner.take_track("1")
     assert "100 credits added" in last[-1]
     return learner
 
@@ -74,9 +72,7 @@ def test_version_bump_marks_nudges_once_and_recertifies_without_credits(app, twi
 def test_recertification_credits_follow_the_program_rule(app, twilio, clock, mini):
     learner = _certify_track_1(twilio, clock)
     _bump_module_1(recert_credit_percent=50)
-    learner.read_track("1")
-    clock.advance(minutes=3)
-    last, _ = learner.answer_all(learner.start_quiz("1"))
+    last = learner.take_track("1")
     assert "50 credits added" in last[-1]
     assert balance("MINI") == 150
 
