@@ -74,3 +74,11 @@ def test_photo_without_a_code_asks_for_a_better_one(twilio, clock, member):
     twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
     assert outbox_texts(phone) == ["I could not find a QR code in your photo. Send a sharper "
                                    "photo, or type CODE and the code under the QR."]
+
+
+def test_photo_sent_at_the_menu_is_recognised_as_a_product_code(twilio, clock, member):
+    phone, codes = member
+    url = media.store(photo([codes[2]], "low_light", seed=5), "uploads", ".jpg")
+    twilio.chat(phone, "MENU")
+    twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
+    assert outbox_texts(phone) == [f"Code {codes[2]}: 10 credits added. New balance: 10."]
