@@ -14,10 +14,9 @@ from enum import StrEnum
 
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
-from flows import engine
+from flows import engine, language
 from flows.answers import normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
-from flows.language import parse_language
 from models import enrollment
 from models.enrollment import Profile
 from models.gstin import is_valid_gstin
@@ -121,12 +120,8 @@ def ask_language(ctx: Context) -> list[Reply]:
 
 
 def take_language(ctx: Context, msg: InboundMessage) -> engine.Step:
-    code = parse_language(msg.text)
-    if code is None:
+    if language.take_answer(ctx, msg.text) is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
-    ctx.conversation.language = code
-    if ctx.partner is not None:
-        ctx.partner.language = code
     return engine.go(S.CONSENT if ctx.data.get("short") else S.ROLE)
 
 

@@ -38,13 +38,20 @@ def prompt(ctx: Context) -> list[Reply]:
     return [ctx.say("Choose your language:", options=language_options())]
 
 
+def take_answer(ctx: Context, text: str) -> str | None:
+    """Switch the conversation (and partner) to the language a reply names; return its code."""
+    code = parse_language(text)
+    if code is not None:
+        ctx.conversation.language = code
+        if ctx.partner is not None:
+            ctx.partner.language = code
+    return code
+
+
 def choose(ctx: Context, msg) -> engine.Step:
-    code = parse_language(msg.text)
+    code = take_answer(ctx, msg.text)
     if code is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
-    ctx.conversation.language = code
-    if ctx.partner is not None:
-        ctx.partner.language = code
     return engine.done(ctx.say("Language changed to {language}.", language=LANGUAGES[code][1]),
                        menu=True)
 
