@@ -66,9 +66,11 @@ class BatchResult:
 
 
 def read_rows(text: str) -> list[Row]:
-    """Split pasted lines or CSV text into rows; skip blank lines and a header row."""
+    """Split pasted lines, CSV or tab-separated text into rows; skip blanks and a header."""
     rows = []
-    for number, fields in enumerate(csv.reader(io.StringIO(text), skipinitialspace=True), 1):
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","  # pasted from a sheet
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    for number, fields in enumerate(reader, 1):
         cells = tuple(f.strip() for f in fields)
         if not any(cells):
             continue

@@ -27,7 +27,7 @@ def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
         media_url: str | None) -> None:
     """Enroll the batch and queue the report to the rep (once per inbound message)."""
     with unit_of_work() as session:
-        rep = session.get(Partner, rep_id)
+        rep = session.get(Partner, rep_id, with_for_update=True)  # a rep's batches in turn
         program = session.get(Program, program_id)
         lang = rep.language
         if media_url:

@@ -161,3 +161,9 @@ def test_invitations_use_the_whatsapp_template_where_configured(app, twilio, pro
     assert (invite.channel, invite.template) == ("whatsapp", "invite")
     assert invite.template_vars == {"1": "Ramesh Kumar", "2": "Tile Distributors",
                                     "3": "Tile Pro", "4": "TILEPRO"}
+
+
+def test_rows_pasted_from_a_spreadsheet_are_tab_separated(twilio, programs, clock):
+    twilio.chat(REP, "ENROLL\nAnil\t9876543220\tAnil Stores, Main Road\t560001")
+    assert _report().splitlines()[1] == "created: 1"
+    assert partner("+919876543220").shop == "Anil Stores, Main Road"
