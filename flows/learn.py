@@ -106,10 +106,8 @@ def _next_step(ctx: Context, *before: Reply) -> engine.Step:
         ctx.data.update(module=unread[0], delivery_id=delivery.id, part=0)
         return engine.go(S.MODULE, *before)
     cert = _latest_cert(ctx, program, track)
-    if cert is not None and cert.version == content.version_of(track) \
-            and cert.status != CertStatus.REJECTED:
-        return engine.done(*before, ctx.say("You already hold this certificate: {id}.",
-                                            id=cert.public_id), menu=True)
+    if cert is not None and cert.version == content.version_of(track):
+        return engine.done(*before, _held(ctx, cert), menu=True)
     try:
         attempt = learning.start_attempt(ctx.session, ctx.partner.id, program, track)
     except learning.QuizClosed as closed:
@@ -118,6 +116,16 @@ def _next_step(ctx: Context, *before: Reply) -> engine.Step:
     ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
     return engine.go(S.QUIZ, *before, ctx.say(
         "Quiz: {count} questions. Reply with the number of your answer.", count=len(plan)))
+
+
+def _held(ctx: Context, cert: Certificate) -> Reply:
+    """What a partner who already took this track at this version is told."""
+    if cert.status == CertStatus.VALID:
+        return ctx.say("You already hold this certificate: {id}.", id=cert.public_id)
+    if cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
+        return ctx.say("Your certificate {id} is waiting for approval.", id=cert.public_id)
+    return ctx.say("Certificate {id} was not approved. Please contact your distributor.",
+                   id=cert.public_id)
 
 
 def module_prompt(ctx: Context) -> list[Reply]:

@@ -27,6 +27,7 @@ def test_third_certification_in_two_hours_waits_for_review(app, twilio, clock, m
                         "message you soon.")
     assert balance("MINI") == 200
     assert "Track 3: waiting for approval" in learner.say("LEARN")[-1]
+    assert learner.say("3")[0].endswith("is waiting for approval.")
     with unit_of_work() as session:
         [item] = review.pending(session, "certification_velocity")
         assert item.reason == "3 certifications in 2 hours"
@@ -51,6 +52,9 @@ def test_rejected_velocity_flag_pays_nothing(app, twilio, clock, mini):
     assert "Not yet valid" not in twilio.client.get(f"/verify/{cert.public_id}").get_data(
         as_text=True)
     assert not _granted_messages()
+    learner.say("LEARN")
+    assert learner.say("3")[0] == (f"Certificate {cert.public_id} was not approved. Please "
+                                   "contact your distributor.")
 
 
 def test_field_audit_is_approved_by_a_rep_message(app, twilio, clock, mini):
