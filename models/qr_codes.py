@@ -90,6 +90,17 @@ def find_codes(text: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def codes_in(texts: list[str]) -> list[str]:
+    """The product codes among decoded QR texts (UPI, e-invoice and web QRs are skipped)."""
+    codes: list[str] = []
+    for text in texts:
+        try:
+            codes += find_codes(text)
+        except CodeError:
+            continue
+    return list(dict.fromkeys(codes))
+
+
 def verify(keys: dict[str, str], code: str) -> CodeParts | None:
     """Return the parts of a genuine normalized code, or None if it is forged or mistyped."""
     if len(code) != LENGTH or any(c not in _VALUES for c in code):

@@ -15,6 +15,7 @@ from bot.i18n import translate
 from flows.scan_replies import summary
 from models.db import unit_of_work
 from models.partner import Partner
+from models.qr_codes import codes_in
 from models.qr_scan import scan_codes
 from workers.qr_decode import decode_image
 
@@ -24,7 +25,7 @@ log = logging.getLogger("saathi.scan")
 def scan_photo(partner_id: int, channel: str, media_url: str, message_id: str) -> None:
     """Decode the QR codes in a photo and credit them; reply with the outcome."""
     try:
-        texts = decode_image(media.fetch(media_url))
+        texts = codes_in(decode_image(media.fetch(media_url)))
     except (media.MediaError, OSError, Image.DecompressionBombError) as exc:
         log.warning("photo unreadable", extra={"message_id": message_id, "error": str(exc)})
         texts = []
@@ -39,7 +40,7 @@ def scan_decoded(partner_id: int, channel: str, texts: list[str], message_id: st
             outcomes = scan_codes(session, partner, texts, channel=channel, source="photo")
             text = summary(outcomes, partner.language)
         else:
-            text = translate(partner.language, "I could not find a QR code in your photo. Send a "
-                             "sharper photo, or type CODE and the code under the QR.")
+            text = translate(partner.language, "I could not find a product code in your "
+                             "photo. Send a sharper photo, or type CODE and the code under it.")
         outbound.queue_message(session, phone=partner.phone, text=text, channel=channel,
                                key=f"scan:{message_id}")

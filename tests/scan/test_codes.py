@@ -6,7 +6,16 @@ import re
 
 import pytest
 
-from models.qr_codes import ALPHABET, CodeError, find_codes, group, make_code, normalize, verify
+from models.qr_codes import (
+    ALPHABET,
+    CodeError,
+    codes_in,
+    find_codes,
+    group,
+    make_code,
+    normalize,
+    verify,
+)
 
 KEYS = {"k1": "secret-one"}
 
@@ -67,3 +76,9 @@ def test_several_typed_codes_are_each_found_once():
 def test_text_that_is_not_a_code_is_refused(text):
     with pytest.raises(CodeError):
         find_codes(text)
+
+
+def test_only_product_codes_are_taken_from_decoded_qr_texts():
+    code = make_code(KEYS, "k1", 1, 2, 3)
+    texts = ["upi://pay?pa=shop@upi&am=10", group(code), "https://example.com", group(code)]
+    assert codes_in(texts) == [code]

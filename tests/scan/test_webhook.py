@@ -72,8 +72,8 @@ def test_photo_without_a_code_asks_for_a_better_one(twilio, clock, member):
     url = media.store(photo(["not a code"], "blur", seed=1)[:2000], "uploads", ".jpg")
     twilio.chat(phone, "Scan product code")
     twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
-    assert outbox_texts(phone) == ["I could not find a QR code in your photo. Send a sharper "
-                                   "photo, or type CODE and the code under the QR."]
+    assert outbox_texts(phone) == ["I could not find a product code in your photo. Send a "
+                                   "sharper photo, or type CODE and the code under it."]
 
 
 def test_photo_sent_at_the_menu_is_recognised_as_a_product_code(twilio, clock, member):
