@@ -26,6 +26,7 @@ from flows.answers import normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import certification, learning
 from models.certification import Certificate, CertStatus
+from models.enrollment import MembershipStatus
 from models.learning_content import LearningContent, Question, Track, local
 from models.program import Program, memberships_of
 
@@ -39,8 +40,9 @@ class S(StrEnum):
 
 
 def _programs(ctx: Context) -> list[tuple[Program, LearningContent]]:
-    programs = [ctx.session.get(Program, m.program_id)
-                for m in memberships_of(ctx.session, ctx.partner.id)]
+    active = [m for m in memberships_of(ctx.session, ctx.partner.id)
+              if m.status == MembershipStatus.ACTIVE]
+    programs = [ctx.session.get(Program, m.program_id) for m in active]
     return [(p, c) for p in programs if (c := learning.content_of(p)).tracks]
 
 
@@ -56,7 +58,7 @@ def _latest_cert(ctx: Context, program: Program, track: Track) -> Certificate | 
         Certificate.track == track.code).order_by(Certificate.version.desc()).limit(1))
 
 
-def _label(ctx: Context, program: Program, content: LearningContent, track: Track) -> str:
+def _label(ctx: Context, program: Program, track: Track) -> str:
     name = local(track.name, ctx.language)
     cert = _latest_cert(ctx, program, track)
     if cert is not None and cert.status == CertStatus.VALID:
@@ -72,7 +74,7 @@ def _label(ctx: Context, program: Program, content: LearningContent, track: Trac
 
 
 def _track_options(ctx: Context) -> tuple[Option, ...]:
-    return tuple(Option(f"{p.code}:{t.code}", _label(ctx, p, c, t))
+    return tuple(Option(f"{p.code}:{t.code}", _label(ctx, p, t))
                  for p, c in _programs(ctx) for t in c.tracks)
 
 
