@@ -1,7 +1,9 @@
 """A distributor's rep checks a voucher at the counter: "VERIFY SV-ABCD-2345" (or the menu,
-which asks for the code). A good voucher is marked used; otherwise the reason is given.
+which asks for the code or a photo of its QR). A good voucher is marked used; otherwise the
+reason is given.
 
     [VERIFY + code] --verify--> done          [menu/VERIFY] --> CODE --text--> verify --> done
+                                                                 CODE --photo--> job --> message
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import logging
 import re
 from enum import StrEnum
 
-from bot.i18n import N_, format_credits
+from sqlalchemy.orm import Session
+
+from bot.i18n import N_, format_credits, translate
 from bot.messages import Reply
 from flows import engine
 from flows.engine import Context, Flow, MenuEntry, State
@@ -33,38 +37,56 @@ class S(StrEnum):
 
 
 def prompt(ctx: Context) -> list[Reply]:
-    return [ctx.say("Type the voucher code, like SV-ABCD-2345.")]
+    return [ctx.say("Type the voucher code, like SV-ABCD-2345, or send a photo of its QR.")]
+
+
+def find_code(text: str) -> str | None:
+    """Return the voucher code in `text` in its printed form (SV-ABCD-2345), or None."""
+    found = _CODE.search(text)
+    if found is None:
+        return None
+    raw = re.sub(r"[^A-Z0-9]", "", found.group(0).upper())
+    return f"SV-{raw[2:6]}-{raw[6:]}"
+
+
+def check(session: Session, rep: Partner, code: str) -> str:
+    """Verify `code` for this rep; return what to tell them, in their language."""
+    verdict = vouchers.verify(session, rep, code)
+    log.info("voucher checked", extra={"partner_id": rep.id, "code": code,
+                                       "result": verdict.reason})
+    if not verdict.ok:
+        return translate(rep.language, REFUSALS[verdict.reason], code=code)
+    voucher = verdict.voucher
+    owner = session.get(Partner, voucher.partner_id)
+    return translate(rep.language, "Voucher {code} is valid and now marked used: {item} for "
+                     "{credits} credits, for {name}.", code=code,
+                     item=voucher.item_key.replace("_", " "),
+                     credits=format_credits(voucher.credits, rep.language),
+                     name=owner.shop or owner.name or owner.phone[-4:])
 
 
 def _verify(ctx: Context, text: str) -> engine.Step:
-    found = _CODE.search(text)
-    if found is None:
+    code = find_code(text)
+    if code is None:
         return engine.retry(ctx, "That is not a voucher code. It looks like SV-ABCD-2345.")
-    raw = re.sub(r"[^A-Z0-9]", "", found.group(0).upper())
-    code = f"SV-{raw[2:6]}-{raw[6:]}"
-    verdict = vouchers.verify(ctx.session, ctx.partner, code)
-    log.info("voucher checked", extra={"partner_id": ctx.partner.id, "code": code,
-                                       "result": verdict.reason})
-    if not verdict.ok:
-        return engine.done(ctx.say(REFUSALS[verdict.reason], code=code))
-    voucher = verdict.voucher
-    owner = ctx.session.get(Partner, voucher.partner_id)
-    return engine.done(ctx.say("Voucher {code} is valid and now marked used: {item} for "
-                               "{credits} credits, for {name}.", code=code,
-                               item=voucher.item_key.replace("_", " "),
-                               credits=format_credits(voucher.credits, ctx.language),
-                               name=owner.shop or owner.name or owner.phone[-4:]))
+    return engine.done(Reply(check(ctx.session, ctx.partner, code)))
 
 
 def entry(ctx: Context, msg) -> engine.Step:
     if ctx.partner.role not in (Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP):
         return engine.done(ctx.say(REFUSALS["not_rep"]))
+    if msg.media:
+        return handle(ctx, msg)
     if _CODE.search(msg.text) is None:
         return engine.go(S.CODE)
     return _verify(ctx, msg.text)
 
 
 def handle(ctx: Context, msg) -> engine.Step:
+    if msg.media:
+        ctx.enqueue("workers.voucher_photo.check_photo", ctx.partner.id, ctx.message.channel,
+                    msg.media[0].url, msg.provider_id)
+        return engine.done(ctx.say("Reading the voucher photo… the answer follows shortly."))
     return _verify(ctx, msg.text)
 
 

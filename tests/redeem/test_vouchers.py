@@ -3,12 +3,14 @@ foreign or expired; expired unused vouchers give the credits back; stock codes f
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 from PIL import Image
 from pyzbar.pyzbar import decode
 
+from bot import media
 from models.db import unit_of_work
 from models.partner import Partner, Role
 from models.redemptions import Status
@@ -111,3 +113,17 @@ def test_partner_without_a_distributor_is_refused_a_distributor_voucher(twilio, 
     add_partner(cempro, RETAILER, 2000, distributor_code=None)
     twilio.chat(RETAILER, "REDEEM")
     assert "No distributor is linked to you" in twilio.chat(RETAILER, "2")[0]
+
+
+def test_rep_checks_a_voucher_from_a_photo_of_its_qr(app, twilio, retailer, cempro, clock):
+    _buy(twilio, "2")
+    code, image = _voucher(app)
+    qr = Image.open(Path(app.config["MEDIA_DIR"]) / image.removeprefix("/media/"))
+    photo = io.BytesIO()
+    qr.convert("RGB").rotate(7, expand=True, fillcolor="white").save(photo, "JPEG", quality=80)
+    url = media.store(photo.getvalue(), "uploads", ".jpg")
+    assert "or send a photo of its QR" in twilio.chat(REP, "VERIFY")[0]
+    reply = twilio.chat(REP, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
+    assert "Reading the voucher photo" in reply[0]
+    assert f"Voucher {code} is valid and now marked used" in sent_to(REP)[-1].body
+    assert balance(retailer, cempro).held == 0
