@@ -1,0 +1,49 @@
+"""The catalog section of a program file, and tier limits on what a partner is offered."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from models.catalog import catalog_of
+from models.db import unit_of_work
+from models.ledger_tables import Wallet
+from models.program_schema import ProgramFileError, parse, read_file
+
+from .conftest import PROGRAMS, RETAILER
+
+
+def _with_catalog(catalog: dict) -> dict:
+    data = read_file(PROGRAMS / "cempro.yaml").model_dump(mode="json", exclude_none=True)
+    return {**data, "catalog": catalog}
+
+
+def test_demo_catalogs_load_with_upi_vouchers_and_stock_codes():
+    for path in sorted(PROGRAMS.glob("*.yaml")):
+        kinds = {i.kind for i in catalog_of(read_file(path).catalog).items}
+        assert {"upi", "stock_code", "distributor_voucher"} <= kinds, path.name
+    shop = read_file(PROGRAMS / "cempro.yaml").catalog.item("inventory_credit")
+    assert shop.validity_days == 7  # the default
+
+
+@pytest.mark.parametrize(("item", "problem"), [
+    ({"key": "upi", "kind": "upi", "label": "UPI", "min_credits": 100}, "needs min_credits"),
+    ({"key": "upi", "kind": "upi", "label": "UPI", "min_credits": 500, "max_credits": 100},
+     "below min_credits"),
+    ({"key": "fuel", "kind": "stock_code", "label": "Fuel"}, "fixed `credits` price"),
+    ({"key": "fuel", "kind": "gold", "label": "Gold", "credits": 5}, "catalog.items.0.kind"),
+])
+def test_a_broken_catalog_item_is_refused_with_its_field(item, problem):
+    with pytest.raises(ProgramFileError) as caught:
+        parse(_with_catalog({"items": [item]}), "cempro.yaml")
+    assert problem in str(caught.value) and "cempro.yaml" in str(caught.value)
+
+
+def test_items_limited_by_tier_are_offered_only_to_those_tiers(twilio, retailer, cempro):
+    assert "Shop signage" not in twilio.chat(RETAILER, "REDEEM")[0]
+    with unit_of_work() as session:
+        session.execute(update(Wallet).where(Wallet.partner_id == retailer).values(
+            tier="Specialist"))
+    twilio.chat(RETAILER, "MENU")
+    offered = twilio.chat(RETAILER, "REDEEM")[0]
+    assert "Shop signage: 1,200 credits (₹2,400)" in offered
