@@ -96,6 +96,9 @@ def take_program(ctx: Context, msg: InboundMessage) -> engine.Step:
 
 def _chosen(ctx: Context, program: Program, ref: str | None) -> engine.Step:
     partner = ctx.partner
+    if partner is not None and partner.status == PartnerStatus.SUSPENDED:
+        return engine.done(ctx.say("Your account is on hold, so you cannot join a program now. "
+                                   "Please contact your distributor."))
     if partner is not None and enrollment.is_member(ctx.session, partner.id, program.id):
         return engine.done(ctx.say("You are already a member of {program}.",
                                    program=program.name), menu=True)

@@ -17,6 +17,10 @@ PINCODE = re.compile(r"^[1-9]\d{5}$")
 SELF_ROLES = (Role.RETAILER, Role.DEALER, Role.TECHNICIAN)  # roles a partner may pick
 
 
+class Suspended(Exception):
+    """A suspended partner cannot join programs until an admin lifts the suspension."""
+
+
 class MembershipStatus(StrEnum):
     INVITED = "invited"  # a rep listed them; they have not consented yet
     ACTIVE = "active"
@@ -79,6 +83,8 @@ def join(session: Session, *, phone: str, program: Program, profile: Profile | N
     if partner is None:
         partner = Partner(phone=phone)
         session.add(partner)
+    if partner.status == PartnerStatus.SUSPENDED:
+        raise Suspended(phone[:-4] + "XXXX")
     if profile is not None:
         _apply(partner, profile)
     partner.status = PartnerStatus.ACTIVE

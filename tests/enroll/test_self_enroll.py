@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from models.db import unit_of_work
 from models.ledger import wallet_balance
+from models.partner import Partner
 from models.program import Membership, by_code
 
 from .conftest import memberships, partner
@@ -127,3 +128,13 @@ def test_saying_no_to_the_terms_enrolls_nobody(twilio, programs, clock):
     assert twilio.chat(PHONE, "2")[0] == \
         "You have not been enrolled. Send JOIN TILEPRO whenever you are ready."
     assert partner(PHONE) is None
+
+
+def test_a_suspended_partner_cannot_join_another_program(twilio, programs, clock):
+    for text in STEPS_EN:
+        twilio.chat(PHONE, text)
+    with unit_of_work() as session:
+        session.get(Partner, partner(PHONE).id).status = "suspended"
+    assert twilio.chat(PHONE, "JOIN PAINTX")[0].startswith("Your account is on hold")
+    assert memberships(PHONE) == {"TILEPRO": "active"}
+    assert partner(PHONE).status == "suspended"
