@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.db import is_postgres
 from models.ledger_tables import (
+    PARTNER_KINDS,
     Account,
     AccountKind,
     Hold,
@@ -81,6 +82,13 @@ def system_account(session: Session, program_id: int, kind: AccountKind) -> int:
         found = cache[(program_id, kind)] = session.scalar(
             select(Account.id).where(Account.code == code))
     return found
+
+
+def ensure_program_accounts(session: Session, program_id: int) -> None:
+    """Create the program's system accounts now, so first earns never wait on each other."""
+    for kind in AccountKind:
+        if kind not in PARTNER_KINDS:
+            system_account(session, program_id, kind)
 
 
 def ensure_wallet(session: Session, partner_id: int, program_id: int) -> None:

@@ -85,6 +85,9 @@ def load_spec(session: Session, spec: ProgramSpec) -> Program:
     for dist in spec.distributors:
         _ensure_distributor(session, dist)
     session.flush()
+    from models.ledger_ops import ensure_program_accounts
+
+    ensure_program_accounts(session, program.id)
     return program
 
 

@@ -32,6 +32,18 @@ log = logging.getLogger("saathi.ledger.seal")
 BATCH = 20_000
 GENESIS = "0" * 64
 _LOCK_ID = 0x5EA1ED  # advisory lock: one sealer at a time
+# The oldest transaction still running that could write here: the snapshot's in-progress
+# xids, less those a backend of another database owns (unattributed ones count as ours).
+# Without a running one, the next xid to be assigned.
+_HORIZON = text("""
+WITH s AS (SELECT pg_current_snapshot() AS snap),
+others AS (SELECT backend_xid::text::bigint AS xid32 FROM pg_stat_activity
+           WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())
+SELECT coalesce(
+  (SELECT min(x::text::bigint) FROM s, pg_snapshot_xip(s.snap) AS x
+   WHERE x::text::bigint % 4294967296 NOT IN (SELECT xid32 FROM others)),
+  (SELECT pg_snapshot_xmax(snap)::text::bigint FROM s))
+""")
 
 
 def seal_key() -> bytes:
@@ -76,8 +88,7 @@ def _range(session: Session, basis: str, lo: int) -> tuple[int, list]:
     """Return (hi, entries) of the next range to seal, at most about BATCH entries."""
     column = E.c.txid if basis == "txid" else E.c.id
     if basis == "txid":
-        hi = int(session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
-                                     "::bigint")))
+        hi = int(session.scalar(_HORIZON))
     else:
         hi = int(session.scalar(select(func.coalesce(func.max(E.c.id), 0)))) + 1
     beyond = session.scalar(select(column).where(column >= lo, column < hi)
