@@ -191,7 +191,7 @@ def answer(ctx: Context, msg) -> engine.Step:
     total = len(ctx.data["plan"])
     if not learning.finish(attempt, track, total):
         return engine.done(feedback, ctx.say(
-            "You scored {score}/{total}; {percent}% is needed to pass. You can retry in {minutes} "
+            "You scored {score}/{total}; you need {percent}% to pass. You can retry in {minutes} "
             "min: send LEARN.", score=attempt.score, total=total, percent=track.pass_percent,
             minutes=content.rules.cooldown_minutes))
     return engine.done(feedback, _certified(ctx, program, track, attempt))

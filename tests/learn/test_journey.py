@@ -88,7 +88,7 @@ def test_failed_quiz_explains_waits_for_cooldown_and_caps_attempts(app, twilio, 
     learner = Learner(twilio, clock, "MINI")
     last = learner.take_track("1", right=False)
     assert last[0] == "Not quite. Answer: Number 1. Topic 1 is number 1."
-    assert last[1] == ("You scored 0/1; 70% is needed to pass. You can retry in 60 min: "
+    assert last[1] == ("You scored 0/1; you need 70% to pass. You can retry in 60 min: "
                        "send LEARN.")
     assert balance("MINI") == 0
 
