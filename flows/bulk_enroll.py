@@ -15,7 +15,7 @@ from flows import engine
 from flows.engine import Context, Flow, MenuEntry, State
 from models.bulk_enrollment import MAX_ROWS, TOO_MANY, read_rows, rep_programs
 from models.partner import Role
-from models.program import Program
+from models.program import Program, by_code
 
 CSV_TYPES = ("text/", "application/csv", "application/vnd.ms-excel", "application/octet-stream")
 JOB = "workers.bulk_enroll.run"
@@ -32,7 +32,8 @@ def begin(ctx: Context, msg: InboundMessage) -> engine.Step:
                                    "send JOIN and the program code."))
     first, _, rest = msg.text.partition("\n")
     words = first.split()
-    if not _choose(ctx, words[1].upper() if len(words) > 1 else None):
+    named = by_code(ctx.session, words[1]) if len(words) > 1 else None  # not "Enroll shops"
+    if not _choose(ctx, named.code if named else None):
         return engine.done(_which_program(ctx))
     if not rest.strip() and not msg.media:
         return engine.go(S.ROWS)

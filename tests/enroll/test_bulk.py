@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import translate
 from models.db import unit_of_work
 from models.partner import Partner
 
@@ -148,7 +149,8 @@ def test_invited_shop_finishes_enrollment_with_its_own_consent(twilio, programs,
 
 def test_invited_shop_can_answer_the_invite_with_join(twilio, programs, clock):
     twilio.chat(REP, BATCH)
-    assert twilio.chat("+919876543211", "JOIN TILEPRO")[0] == "Welcome to Tile Pro!"
+    hello = translate("hi", "Welcome to {program}!", program="Tile Pro")  # Sita's language
+    assert twilio.chat("+919876543211", "JOIN TILEPRO")[0] == hello
     twilio.chat("+919876543211", "1")
     twilio.chat("+919876543211", "2")  # declines
     assert memberships("+919876543211") == {"TILEPRO": "declined"}
@@ -167,3 +169,10 @@ def test_rows_pasted_from_a_spreadsheet_are_tab_separated(twilio, programs, cloc
     twilio.chat(REP, "ENROLL\nAnil\t9876543220\tAnil Stores, Main Road\t560001")
     assert _report().splitlines()[1] == "created: 1"
     assert partner("+919876543220").shop == "Anil Stores, Main Road"
+
+
+def test_reps_find_enroll_shops_in_their_menu(twilio, programs, clock):
+    assert "Enroll shops" in twilio.chat(REP, "MENU")[0]
+    assert twilio.chat(REP, "Enroll shops")[0].startswith("Send one shop per line")
+    twilio.chat(REP, "Anil, 9876543220, Anil Stores, 560001")
+    assert _report().splitlines()[:2] == ["Tile Pro: 1 rows checked.", "created: 1"]
