@@ -37,7 +37,7 @@ def test_a_code_scanned_by_two_partners_at_once_credits_exactly_one(pg_app):
         first, second = add_partner(session, programs), add_partner(session, programs)
         codes = add_batch(session, programs["QRA"], count=ROUNDS, credits=10)
     url = pg_app.config["DATABASE_URL"]
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork")  # children build their own engines
     with context.Manager() as manager:
         barrier = manager.Barrier(2)
         with context.Pool(2) as pool:
