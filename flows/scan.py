@@ -73,5 +73,5 @@ def entry(ctx: Context, msg) -> engine.Step:
 FLOW = engine.register(Flow(
     name="scan", states_enum=S, states={S.ASK: State(ask, prompt, free_text=True)},
     start=S.ASK, triggers=(TRIGGER,), entry=entry,
-    menu=MenuEntry(N_("Scan product code"), order=30),
+    menu=MenuEntry(N_("Scan product code"), order=35),
 ))
