@@ -33,7 +33,7 @@ class HttpProvider:
         problem = ""
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(min(0.2 * 2**attempt, 2))
+                time.sleep(min(0.1 * 2**attempt, 2))
             try:
                 response = requests.request(method, self.base + path, data=data,
                                             headers=headers, auth=self.auth,

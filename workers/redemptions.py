@@ -82,7 +82,7 @@ def _wait(redemption_id: int, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     in_flight = _in_flight(redemption_id)
     while in_flight and time.monotonic() < deadline:
-        time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
         in_flight = poll(redemption_id)
 
 

@@ -18,7 +18,7 @@ HEADER = "X-Payout-Idempotency"
 
 
 class FakeRazorpayX:
-    def __init__(self, *, initial_status: str = "processing", slow_seconds: float = 0.8) -> None:
+    def __init__(self, *, initial_status: str = "processing", slow_seconds: float = 0.5) -> None:
         self.initial_status, self.slow_seconds = initial_status, slow_seconds
         self.answers: dict[str, tuple[bytes, dict]] = {}  # idempotency key -> (body, answer)
         self.payouts: dict[str, dict] = {}
@@ -85,7 +85,7 @@ def _json(status: int, data: dict) -> tuple[int, dict, bytes]:
 def provider_config(url: str) -> dict:
     return {"PAYOUT_PROVIDER": "http", "PAYOUT_API_BASE": url, "PAYOUT_KEY_ID": KEY_ID,
             "PAYOUT_KEY_SECRET": KEY_SECRET, "PAYOUT_ACCOUNT_NUMBER": ACCOUNT,
-            "PAYOUT_WEBHOOK_SECRET": WEBHOOK_SECRET, "PAYOUT_TIMEOUT_SECONDS": 0.4,
+            "PAYOUT_WEBHOOK_SECRET": WEBHOOK_SECRET, "PAYOUT_TIMEOUT_SECONDS": 0.3,
             "PAYOUT_HTTP_RETRIES": 2, "PAYOUT_WAIT_SECONDS": 0}
 
 

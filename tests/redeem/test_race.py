@@ -43,12 +43,12 @@ def test_two_redemptions_racing_for_the_same_credits(pg_app):
             ids.append(redemptions.start(session, partner, program, item, 1500, VPA).id)
     codes = [re.search(r"\d{6}", m.body).group(0) for m in sent_to(RETAILER, "sms")]
 
-    spawn = multiprocessing.get_context("spawn")
-    barrier, results = spawn.Barrier(2), spawn.Queue()
+    ctx = multiprocessing.get_context("fork")  # a new app and engine in each child
+    barrier, results = ctx.Barrier(2), ctx.Queue()
     config = {key: pg_app.config[key] for key in
               ("DATABASE_URL", "SECRET_KEY", "MEDIA_DIR", "RQ_QUEUE", "TWILIO_AUTH_TOKEN")}
     config.update(REDIS_URL="", JOB_INPROCESS_BACKOFF=0, PAYOUT_WAIT_SECONDS=0)
-    workers = [spawn.Process(target=_confirm, args=(config, rid, code, barrier, results))
+    workers = [ctx.Process(target=_confirm, args=(config, rid, code, barrier, results))
                for rid, code in zip(ids, codes, strict=True)]
     for worker in workers:
         worker.start()
