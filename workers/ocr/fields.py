@@ -39,7 +39,7 @@ _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|consignee|custome
                     r"खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
 _NUMBER = re.compile(r"(?:invoice|inv|bill|voucher)\s*(?:no|number|#)\.?|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
-_NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9][A-Z0-9/\-]{1,24})", re.I)
+_NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
 _DMY = re.compile(r"\b([0-3]?\d)\s?[/\-.]\s?([01]?\d)\s?[/\-.]\s?(\d{4}|\d{2})\b")
 _DMONY = re.compile(r"\b([0-3]?\d)[\s\-/.]*([A-Z]{3})[A-Z]*[\s\-/.,]*(\d{4}|\d{2})\b", re.I)
@@ -72,7 +72,6 @@ def extract(lines: list[Line]) -> InvoiceRead:
 
 
 def _gstins(lines: list[Line], read: InvoiceRead) -> None:
-    seller_seen = False
     for index, line in enumerate(lines):
         for raw in _gstin_tokens(line.text):
             gstin, repaired = find_gstin(raw)
@@ -80,13 +79,11 @@ def _gstins(lines: list[Line], read: InvoiceRead) -> None:
                 continue
             conf = line.conf_of(raw) * (0.85 if repaired else 1.0)
             conf = max(conf, 0.9 if not repaired else 0.75)  # the checksum vouches for it
-            context = " ".join(x.text for x in lines[max(0, index - 3): index + 1])
-            buyer = bool(_BUYER.search(context)) and seller_seen
-            if buyer and gstin != read.seller_gstin:
+            context = " ".join(x.text for x in lines[max(0, index - 2): index + 1])
+            if _BUYER.search(context):
                 read.set("buyer_gstin", gstin, conf)
-            elif not seller_seen:
+            elif read.seller_gstin is None:
                 read.set("seller_gstin", gstin, conf)
-                seller_seen = True
 
 
 def _gstin_tokens(text: str) -> list[str]:
@@ -115,7 +112,7 @@ def _number(lines: list[Line], read: InvoiceRead) -> None:
 
 def _mend_number(token: str) -> str:
     """Invoice numbers are upper case: a lone 'l' is an I beside letters, else a 1."""
-    mended = re.sub(r"(?<=[A-Z])l|l(?=[A-Z])", "I", token)
+    mended = re.sub(r"(?<=[A-Z])l|l(?=[A-Z])", "I", token.replace("$", "S"))
     return mended.replace("l", "1").upper()
 
 

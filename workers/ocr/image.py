@@ -12,7 +12,8 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 PDF_MAGIC = b"%PDF-"
-TARGET_WIDTH = 1800  # ≈ 300 DPI for the width of an A5/half-A4 invoice: text ~30 px tall
+TARGET_WIDTH = 1800  # PDF pages are rendered this wide
+TEXT_HEIGHT = 32.0  # median character height Tesseract reads best (≈10 pt text at 300 DPI)
 MAX_WIDTH = 2600
 MAX_PIXELS = 40_000_000
 
@@ -53,26 +54,31 @@ def to_gray(image: Image.Image) -> np.ndarray:
     return cv2.cvtColor(np.asarray(image.convert("RGB")), cv2.COLOR_RGB2GRAY)
 
 
-def scale(gray: np.ndarray) -> np.ndarray:
-    """Resize so text lands near Tesseract's favourite height (≈300 DPI)."""
-    width = gray.shape[1]
-    if width < TARGET_WIDTH * 0.8 or width > MAX_WIDTH:
-        factor = TARGET_WIDTH / width
-        method = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
-        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=method)
-    return gray
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """Divide out the background (shadows, uneven light): paper near white, ink dark."""
+    size = max(15, gray.shape[1] // 40) | 1
+    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    return cv2.divide(gray, background, scale=255)
 
 
-def skew_angle(gray: np.ndarray) -> float:
+def ink(gray: np.ndarray) -> np.ndarray:
+    """Text pixels (255) without big blobs such as page edges, table fills and logos."""
+    mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    limit = gray.shape[0] // 12
+    big = np.flatnonzero((stats[:, cv2.CC_STAT_HEIGHT] > limit) |
+                         (stats[:, cv2.CC_STAT_WIDTH] > gray.shape[1] // 2))
+    mask[np.isin(labels, big[big > 0])] = 0
+    return mask
+
+
+def skew_angle(text: np.ndarray) -> float:
     """The angle (degrees) that makes text lines horizontal, by projection-profile sharpness."""
-    small = cv2.resize(gray, None, fx=600 / gray.shape[1], fy=600 / gray.shape[1],
-                       interpolation=cv2.INTER_AREA)
-    ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
-    center = (ink.shape[1] / 2, ink.shape[0] / 2)
+    center = (text.shape[1] / 2, text.shape[0] / 2)
 
     def sharpness(angle: float) -> float:
         matrix = cv2.getRotationMatrix2D(center, angle, 1.0)
-        rotated = cv2.warpAffine(ink, matrix, (ink.shape[1], ink.shape[0]))
+        rotated = cv2.warpAffine(text, matrix, (text.shape[1], text.shape[0]))
         return float(np.var(rotated.sum(axis=1, dtype=np.float64)))
 
     best = max(np.arange(-10, 10.5, 1.0), key=sharpness)
@@ -85,14 +91,36 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     h, w = gray.shape
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_CUBIC,
-                          borderMode=cv2.BORDER_REPLICATE)
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def text_height(text: np.ndarray) -> float:
+    """The median height of character-sized blobs, in pixels."""
+    stats = cv2.connectedComponentsWithStats(text, connectivity=8)[2][1:]
+    heights = stats[:, cv2.CC_STAT_HEIGHT]
+    widths = stats[:, cv2.CC_STAT_WIDTH]
+    chars = heights[(heights >= 6) & (widths < heights * 3) & (widths >= 2)]
+    return float(np.median(chars)) if len(chars) else TEXT_HEIGHT
 
 
 def clean(image: Image.Image) -> np.ndarray:
-    """Grayscale, scale, deskew and threshold: black text on white, ready for Tesseract."""
-    gray = scale(to_gray(image))
-    gray = rotate(gray, skew_angle(gray))
-    gray = cv2.medianBlur(gray, 3)
-    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, np.ones((31, 31), np.uint8))
-    flat = cv2.divide(gray, background, scale=255)  # evens out shadows and uneven light
+    """Grayscale, flatten, deskew, crop to the text, scale to ~300 DPI text, threshold."""
+    gray = to_gray(image)
+    if gray.shape[1] > MAX_WIDTH:
+        gray = cv2.resize(gray, None, fx=MAX_WIDTH / gray.shape[1], fy=MAX_WIDTH / gray.shape[1],
+                          interpolation=cv2.INTER_AREA)
+    flat = flatten(gray)
+    small_factor = min(1.0, 800 / flat.shape[1])
+    small = cv2.resize(flat, None, fx=small_factor, fy=small_factor, interpolation=cv2.INTER_AREA)
+    flat = rotate(flat, skew_angle(ink(small)))
+    text = ink(flat)
+    ys, xs = np.nonzero(text)
+    if len(xs):
+        pad = 20
+        flat = flat[max(0, ys.min() - pad): ys.max() + pad, max(0, xs.min() - pad): xs.max() + pad]
+        text = text[max(0, ys.min() - pad): ys.max() + pad, max(0, xs.min() - pad): xs.max() + pad]
+    factor = min(3.0, max(0.4, TEXT_HEIGHT / text_height(text)))
+    if abs(factor - 1) > 0.1:
+        flat = cv2.resize(flat, None, fx=factor, fy=factor,
+                          interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA)
     return cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]

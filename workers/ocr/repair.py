@@ -47,16 +47,27 @@ def gstin_candidates(text: str) -> list[str]:
 def find_gstin(run: str) -> tuple[str | None, bool]:
     """Repair a run of characters read where a GSTIN stands, allowing one stray extra character.
 
-    Returns (GSTIN, repaired?) when exactly one candidate passes the checksum.
+    Candidates are tried by the number of changes they need (swaps, plus one for dropping a
+    character); the first number of changes with any candidate must have exactly one.
+    Returns (GSTIN, repaired?) or (None, False).
     """
     run = run.upper()
-    variants = {run[:15]}
+    variants = {run[:15]: 0}
     if len(run) >= 16:
-        variants |= {(run[:k] + run[k + 1:])[:15] for k in range(16)}
-    candidates = {c for v in variants for c in gstin_candidates(v)}
-    if len(candidates) != 1:
+        for k in range(16):
+            variants.setdefault((run[:k] + run[k + 1:])[:15], 1)
+    by_cost: dict[float, set[str]] = {}
+    for variant, dropped in variants.items():
+        for found in gstin_candidates(variant):
+            cost = dropped + sum(a != b for a, b in zip(variant, found, strict=True))
+            cost += 0.5 * (found[12].isalpha() and variant[12] != found[12])  # mostly "1"
+            by_cost.setdefault(cost, set()).add(found)
+    if not by_cost:
         return None, False
-    found = candidates.pop()
+    best = by_cost[min(by_cost)]
+    if len(best) != 1:
+        return None, False
+    found = best.pop()
     return found, found != run[:15]
 
 

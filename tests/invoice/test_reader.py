@@ -1,0 +1,97 @@
+"""The invoice reader with real Tesseract on generated invoices (layouts, fonts, Hindi
+headings, phone-like photos), the e-invoice signed QR, GSTIN repair and field parsing."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+
+import pytest
+
+from app import create_app
+from models.gstin import is_valid_gstin
+from tests.invoice import make
+from workers.ocr import einvoice
+from workers.ocr.fields import amount_paise, parse_date
+from workers.ocr.read import read_invoice
+from workers.ocr.repair import find_gstin, gstin_candidates
+
+GOOD = "27AAACS1234P1Z7"
+
+
+def test_the_widely_copied_example_gstin_fails_its_checksum():
+    assert not is_valid_gstin("29ABCDE1234F1Z5") and is_valid_gstin(GOOD)
+
+
+@pytest.mark.parametrize(("read", "expected"), [
+    ("27AAACS1234P1Z7", (GOOD, False)),
+    ("Z7AAACSI234PIZ7", (GOOD, True)),  # Z/2, I/1 in digit places; I/1 in the entity place
+    ("27AAAC51234P1Z7", (GOOD, True)),  # 5 where a letter (S) must be
+    ("27AAACS12З4P1Z7", (None, False)),  # a Cyrillic letter cannot be mended
+    ("270AAACS1234P1Z7", (GOOD, True)),  # one stray character read in between
+])
+def test_gstin_lookalikes_are_repaired_when_exactly_one_candidate_passes(read, expected):
+    assert find_gstin(read) == expected
+
+
+def test_an_ambiguous_gstin_is_not_guessed():
+    # 'O' in the check position could be O or 0: repair only when one candidate passes.
+    assert all(is_valid_gstin(c) for c in gstin_candidates("27AAACSI234PIZO"))
+    assert find_gstin("27AAACS1234P1Z0")[0] in (None, *gstin_candidates("27AAACS1234P1Z0"))
+
+
+@pytest.mark.parametrize("text", ["12/03/2026", "12-03-2026", "12-Mar-2026", "12.03.26",
+                                  "Dated: 12 March 2026"])
+def test_indian_date_formats(text):
+    assert parse_date(text) == date(2026, 3, 12)
+
+
+@pytest.mark.parametrize(("text", "paise"), [("1,23,456.00", 12345600), ("4,543.5", 454350),
+                                              ("12500", 1250000), ("1,23,4S6.0O", 12345600)])
+def test_amounts_with_indian_grouping_and_ocr_lookalikes(text, paise):
+    assert amount_paise(text) == paise
+
+
+def test_einvoice_signed_qr_gives_every_field_without_ocr():
+    truth = make.truth(random.Random(1))
+    read = einvoice.read(make.einvoice_jwt(truth, irn="f" * 64))
+    assert (read.seller_gstin, read.buyer_gstin, read.invoice_number, read.invoice_date,
+            read.total_paise, read.irn) == (truth.seller_gstin, truth.buyer_gstin, truth.number,
+                                            truth.day, truth.total_paise, "f" * 64)
+    assert read.confidence["total_paise"] == 0.99 and read.source == "einvoice-qr"
+    assert einvoice.read("not.a.jwt") is None and einvoice.read("https://example.com") is None
+
+
+# Clean scans in several layouts and fonts, Hindi headings, and phone-like photos.
+CASES = [(3, "DejaVuSerif.ttf", False, False), (4, "NotoSans-Regular.ttf", True, False),
+         (12, "DejaVuSans.ttf", True, True), (14, "NotoSerif-Regular.ttf", False, True)]
+
+
+@pytest.mark.parametrize(("seed", "font", "hindi", "photo"), CASES)
+def test_tesseract_reads_generated_invoices(seed, font, hindi, photo):
+    rng = random.Random(seed)
+    truth = make.truth(rng)
+    page = make.render(truth, rng, hindi=hindi, font=make.font_path(font))
+    read = read_invoice(make.degrade(page, rng) if photo else page)
+    assert (read.seller_gstin, read.invoice_number, read.invoice_date, read.total_paise) == \
+        (truth.seller_gstin, truth.number, truth.day, truth.total_paise)
+    assert read.source == "ocr" and min(read.confidence.values()) > 0.5
+
+
+def test_flask_invoices_read_prints_the_fields_as_json(tmp_path):
+    rng = random.Random(3)
+    truth = make.truth(rng)
+    path = tmp_path / "invoice.png"
+    make.render(truth, rng, font=make.font_path("DejaVuSerif.ttf")).save(path)
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"})
+    result = app.test_cli_runner().invoke(args=["invoices", "read", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {k: data[k] for k in ("seller_gstin", "invoice_number", "invoice_date", "total")} == {
+        "seller_gstin": truth.seller_gstin, "invoice_number": truth.number,
+        "invoice_date": truth.day.isoformat(), "total": f"{truth.total_paise / 100:.2f}"}
+    assert set(data) >= {"buyer_gstin", "items", "confidence"} and data["items"]
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 nothing")
+    assert app.test_cli_runner().invoke(args=["invoices", "read", str(broken)]).exit_code == 1
