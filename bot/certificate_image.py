@@ -71,7 +71,7 @@ def render(cert: Certificate, partner: Partner, program: Program) -> bytes:
     qr = qr.resize((230, 230), Image.Resampling.NEAREST)
     image.paste(qr, (620, 170))
     out = io.BytesIO()
-    image.quantize(colors=16).save(out, "PNG", optimize=True)
+    image.quantize(colors=16, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
     data = out.getvalue()
     if len(data) > MAX_BYTES:
         raise ValueError(f"certificate image is {len(data)} bytes, over {MAX_BYTES}")
