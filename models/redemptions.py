@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import ledger, otp
+from bot import jobs
+from models import ledger, otp, vouchers
 from models.base import Base, BigId, UTCDateTime, utcnow
 from models.catalog import CatalogItem, ItemKind, catalog_of, rupees_paise
 from models.partner import Partner, PartnerStatus
@@ -118,8 +119,6 @@ def redeemed_today(session: Session, partner_id: int, program_id: int) -> int:
 def check(session: Session, partner: Partner, program: Program, item: CatalogItem,
           credits: int) -> None:
     """Raise Refused when this partner may not redeem `credits` on `item` now."""
-    from models import vouchers
-
     if partner.status == PartnerStatus.SUSPENDED:
         raise Refused("suspended")
     if partner.status == PartnerStatus.OPTED_OUT:
@@ -160,8 +159,6 @@ def lock(session: Session, redemption_id: int) -> Redemption | None:
 
 def confirm(session: Session, redemption: Redemption, code: str) -> None:
     """Check the OTP (raises otp.OtpError), hold the credits and queue the fulfilment job."""
-    from bot import jobs
-
     otp.verify(session, redemption.partner_id, purpose=OTP_PURPOSE, ref=str(redemption.id),
                code=code)
     partner = session.get(Partner, redemption.partner_id)
@@ -207,8 +204,6 @@ def cancel(session: Session, redemption: Redemption, *, reason: str) -> bool:
 def retry(session: Session, redemption: Redemption) -> None:
     """Run a redemption's job again: in flight, with the same reference; after a failed
     payout, as a new attempt (new reference) on credits held again."""
-    from bot import jobs
-
     if redemption.status in (Status.FAILED, Status.REVERSED) and redemption.kind == ItemKind.UPI:
         redemption.attempt += 1
         _hold(session, redemption)

@@ -11,6 +11,7 @@ import logging
 import time
 
 from flask import current_app
+from sqlalchemy import select
 
 from bot.payout_providers import (
     FAILED,
@@ -63,7 +64,7 @@ def _pay(redemption_id: int, request: PayoutRequest) -> None:
     try:
         state = provider().create(request)
     except ProviderUnavailable:
-        raise
+        raise  # not an answer: the job's retry (or the sweep) asks again with the same key
     except ProviderError as exc:
         log.warning("payout refused", extra={"redemption_id": redemption_id, "error": str(exc)})
         state = PayoutState(f"refused-{request.reference}", FAILED, "refused by the provider")
@@ -107,8 +108,6 @@ def poll(redemption_id: int) -> bool:
 
 def sweep() -> int:
     """Poll every UPI payout still in flight and expire due vouchers; return payouts polled."""
-    from sqlalchemy import select
-
     with unit_of_work() as session:
         ids = list(session.scalars(select(Redemption.id).where(
             Redemption.status == Status.PROCESSING, Redemption.kind == ItemKind.UPI,
