@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbound
 from bot.i18n import translate
-from models.certification import mark_outdated
+from models.certification import mark_outdated, revoke
 from models.db import unit_of_work
 from models.learning import content_of
 from models.learning_content import local
@@ -51,3 +51,13 @@ def sync_command() -> None:
         for program in session.scalars(select(Program).order_by(Program.id)):
             click.echo(f"{program.code}: {sync(session, program)} certificates need "
                        "re-certification")
+
+
+@learning_cli.command("revoke")
+@click.argument("public_id")
+def revoke_command(public_id: str) -> None:
+    """Revoke a certificate (credits already paid stay; reverse them with the ledger)."""
+    with unit_of_work() as session:
+        if revoke(session, public_id) is None:
+            raise click.ClickException(f"no certificate {public_id}")
+    click.echo(f"{public_id.upper()} revoked")

@@ -145,6 +145,15 @@ def audit_approve(session: Session, actor: Partner, public_id: str) -> Certifica
     return grant(session, cert)
 
 
+def revoke(session: Session, public_id: str) -> Certificate | None:
+    """Revoke a certificate (the verify page says so from now on); None if there is none."""
+    cert = by_public_id(session, public_id)
+    if cert is not None:
+        cert.status = CertStatus.REVOKED
+        log.warning("certificate revoked", extra={"certificate": cert.public_id})
+    return cert
+
+
 def _approve_velocity(session: Session, item: review.ReviewItem) -> None:
     from bot import certificate_image
 

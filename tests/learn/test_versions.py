@@ -85,10 +85,9 @@ def test_verify_page_for_unknown_and_revoked_certificates(app, twilio, clock, mi
     [cert] = certificates()
     page = twilio.client.get(f"/verify/{cert.public_id}").get_data(as_text=True)
     assert "Ramesh Patil" in page and "Patil Hardware" in page and "Track 1" in page
-    with unit_of_work() as session:
-        from models.certification import Certificate
-
-        session.get(Certificate, cert.id).status = CertStatus.REVOKED
+    runner = app.test_cli_runner()
+    assert "no certificate NOSUCH" in runner.invoke(args=["learning", "revoke", "NOSUCH"]).output
+    assert runner.invoke(args=["learning", "revoke", cert.public_id.lower()]).exit_code == 0
     revoked = twilio.client.get(f"/verify/{cert.public_id}")
     assert revoked.status_code == 200
     assert "Revoked" in revoked.get_data(as_text=True)
