@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.i18n import N_
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
 from models.learning_content import LearningContent, Question, Track
 from models.program import Program
@@ -120,19 +121,19 @@ def start_attempt(session: Session, partner_id: int, program: Program, track: Tr
     if last_read is not None:
         opens = last_read + timedelta(minutes=rules.min_minutes_after_module)
         if now < opens:
-            raise QuizClosed("Take a moment to go over the module. The quiz opens in {minutes} "
-                             "min; send LEARN then.", minutes=_minutes_left(opens))
+            raise QuizClosed(N_("Take a moment to go over the module. The quiz opens in "
+                                "{minutes} min; send LEARN then."), minutes=_minutes_left(opens))
     day_start = now.astimezone(IST).replace(hour=0, minute=0, second=0, microsecond=0)
     today = list(session.scalars(mine.where(QuizAttempt.started_at >= day_start)))
     if len(today) >= rules.max_attempts_per_day:
-        raise QuizClosed("You have used today's {count} attempts. Try again tomorrow.",
+        raise QuizClosed(N_("You have used today's {count} attempts. Try again tomorrow."),
                          count=rules.max_attempts_per_day)
     last = session.scalar(mine.where(QuizAttempt.status == AttemptStatus.FAILED)
                           .order_by(QuizAttempt.finished_at.desc()).limit(1))
     if last is not None and last.finished_at is not None:
         opens = last.finished_at + timedelta(minutes=rules.cooldown_minutes)
         if now < opens:
-            raise QuizClosed("You can retry the quiz in {minutes} min.",
+            raise QuizClosed(N_("You can retry the quiz in {minutes} min."),
                              minutes=_minutes_left(opens))
     attempt = QuizAttempt(partner_id=partner_id, program_id=program.id, track=track.code,
                           version=version, seed=secrets.randbelow(2**31),
