@@ -73,11 +73,11 @@ def _scan_one(session: Session, partner: Partner, code: str, channel: str,
                                                           scan.created_at)
     session.add(scan)
     session.flush()
+    shown = qr_codes.group(code) if len(code) == qr_codes.LENGTH else code[:24]
     if batch is None:
         log.info("invalid product code", extra={"partner_id": partner.id, "scan_id": scan.id})
-        return _finish(scan, ScanOutcome(qr_codes.group(code), ScanStatus.FORGED))
+        return _finish(scan, ScanOutcome(shown, ScanStatus.FORGED))
     program = session.get(Program, batch.program_id)
-    shown = qr_codes.group(code)
     if not _is_member(session, partner.id, program.id):
         return _finish(scan, ScanOutcome(shown, ScanStatus.NOT_MEMBER, program.code))
     if batch.status == BatchStatus.VOID:
