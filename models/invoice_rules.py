@@ -95,7 +95,8 @@ def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
     max_age = timedelta(days=settings_of(match.program.spec).max_age_days)
     if invoice.invoice_date and invoice.invoice_date < (utcnow() - max_age).date():
         return _reject(invoice, Reason.TOO_OLD)
-    if read.unsure(config["INVOICE_MIN_CONFIDENCE"]):
+    # The seller GSTIN matched a listed distributor exactly: the program vouches for it.
+    if set(read.unsure(config["INVOICE_MIN_CONFIDENCE"])) - {"seller_gstin"}:
         set_status(invoice, InvoiceStatus.CONFIRM)
         return invoice
     return credit(session, invoice)

@@ -166,7 +166,8 @@ def _amounts(text: str) -> list[tuple[str, int]]:
 
 
 def _total(lines: list[Line], read: InvoiceRead) -> None:
-    largest = max((v for line in lines for _t, v in _amounts(line.text)), default=None)
+    largest = max((v for line in lines for t, v in _amounts(line.text) if "." in t or "," in t),
+                  default=None)
     for label, weight in _TOTAL_LABELS:
         for line in reversed(lines):
             hit = label.search(line.text)

@@ -1,0 +1,58 @@
+"""What the photo job makes of other pictures: a printed invoice read by Tesseract, a photo
+that is no invoice, and a product QR code (handed to the SCAN area)."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import select
+
+from models import qr
+from models.db import unit_of_work
+from models.invoices import Invoice, InvoiceStatus
+from models.qr_codes import group
+from tests.invoice import make
+from tests.invoice.conftest import SELLER, outbox_texts, send_file, upload
+from tests.scan.photos import photo
+
+
+def test_printed_invoice_without_qr_is_read_by_tesseract_and_credited(twilio, clock,
+                                                                       make_partner):
+    partner = make_partner()
+    rng = random.Random(31)
+    truth = make.truth(rng, seller=SELLER, number="INV-20417")
+    page = make.render(truth, rng, hindi=True, font=make.font_path("DejaVuSans.ttf"))
+    assert send_file(twilio, partner.phone, upload(make.to_bytes(page))) == [
+        "Received, reading it now…"]
+    [text] = outbox_texts(partner.phone)
+    with unit_of_work() as session:
+        invoice = session.scalar(select(Invoice))
+    assert (invoice.source, invoice.status, invoice.number, invoice.total_paise) == \
+        ("ocr", InvoiceStatus.CREDITED, truth.number, truth.total_paise)
+    assert text.endswith(f"+{invoice.credits} credits. New balance: {invoice.credits} credits.")
+
+
+def test_a_photo_that_is_no_invoice_is_answered_and_earns_nothing(twilio, clock, make_partner):
+    partner = make_partner()
+    noise = np.random.default_rng(5).integers(0, 255, (600, 800, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(noise).save(buffer, "JPEG")
+    send_file(twilio, partner.phone, upload(buffer.getvalue()))
+    assert outbox_texts(partner.phone) == [
+        "I could not read an invoice in this photo. Send a sharp photo of the whole invoice, "
+        "or a PDF."]
+
+
+def test_a_product_qr_photo_at_the_menu_is_scanned_not_read_as_an_invoice(
+        db, twilio, clock, make_partner, program):
+    partner = make_partner()
+    batch = qr.create_batch(db, program=program, name="B1", count=2, credits=5)
+    code = group(next(qr.batch_codes(batch))[1])
+    db.commit()
+    send_file(twilio, partner.phone, upload(photo([code], "blur", seed=1)))
+    assert outbox_texts(partner.phone) == [f"Code {code}: 5 credits added. New balance: 5."]
+    with unit_of_work() as session:
+        assert session.scalar(select(Invoice)) is None
