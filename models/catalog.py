@@ -75,6 +75,10 @@ class Catalog(BaseModel):
             raise ValueError("catalog item keys must be unique")
         return self
 
+    def tier_names(self) -> set[str]:
+        """Every tier an item is limited to (the program checks they exist)."""
+        return {t for i in self.items for t in (i.tiers or [])}
+
     def item(self, key: str) -> CatalogItem | None:
         return next((i for i in self.items if i.key == key), None)
 

@@ -184,6 +184,10 @@ class ProgramSpec(_Strict):
         if self.sponsor.distributor and self.sponsor.distributor not in codes:
             raise ValueError(f"sponsor.distributor {self.sponsor.distributor!r} is not listed "
                              "in distributors")
+        unknown = self.catalog.tier_names() - {t.name for t in (self.tiers.levels if self.tiers
+                                                                 else [])}
+        if unknown:
+            raise ValueError(f"catalog items name unknown tiers: {sorted(unknown)}")
         return self
 
     def tier(self, name: str | None) -> Tier | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from sqlalchemy import update
 
 from models.catalog import catalog_of
@@ -14,7 +15,7 @@ from .conftest import PROGRAMS, RETAILER
 
 
 def _with_catalog(catalog: dict) -> dict:
-    data = read_file(PROGRAMS / "cempro.yaml").model_dump(mode="json", exclude_none=True)
+    data = yaml.safe_load((PROGRAMS / "cempro.yaml").read_text(encoding="utf-8"))
     return {**data, "catalog": catalog}
 
 
@@ -32,6 +33,8 @@ def test_demo_catalogs_load_with_upi_vouchers_and_stock_codes():
      "below min_credits"),
     ({"key": "fuel", "kind": "stock_code", "label": "Fuel"}, "fixed `credits` price"),
     ({"key": "fuel", "kind": "gold", "label": "Gold", "credits": 5}, "catalog.items.0.kind"),
+    ({"key": "sign", "kind": "distributor_voucher", "label": "Signage", "credits": 5,
+      "tiers": ["Gold"]}, "unknown tiers: ['Gold']"),
 ])
 def test_a_broken_catalog_item_is_refused_with_its_field(item, problem):
     with pytest.raises(ProgramFileError) as caught:
