@@ -1,5 +1,9 @@
 """The photo job: a file a partner sent is a product QR code (handed to SCAN) or an invoice.
 
+Order: QR codes read straight off the photo (product code -> SCAN's scan_decoded); else the
+invoice reader (e-invoice QR, then Tesseract); a photo that holds no invoice gets SCAN's full
+decoder with its clean-ups before we say we could not read it.
+
 Slow work (download, decoding, OCR) runs outside any transaction; the rules run in one unit of
 work that also queues the reply, so a retried job never credits or messages twice.
 """
@@ -18,7 +22,7 @@ from models.invoices import Invoice, by_upload, image_hash
 from models.partner import Partner
 from models.qr_codes import CodeError, find_codes
 from workers.ocr.image import PDF_MAGIC, NotAnImage, open_upload
-from workers.ocr.read import read_invoice
+from workers.ocr.read import quick_decode, read_invoice
 from workers.qr_decode import decode_image
 from workers.scan import scan_decoded
 
@@ -38,12 +42,14 @@ def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -
         _tell(partner_id, channel, upload_key, "I could not open that file. Send a JPG or PNG "
               "photo, or a PDF, of at most 10 MB.")
         return
-    texts = decode_image(picture)
-    codes = product_codes(texts)
-    if codes:
-        scan_decoded(partner_id, channel, codes, upload_key)
-        return
-    read = read_invoice(picture, qr_texts=texts)
+    texts = quick_decode(picture)
+    read = None if product_codes(texts) else read_invoice(picture, qr_texts=texts)
+    if read is None or (read.seller_gstin is None and read.invoice_number is None):
+        # A product code, or no invoice: then look harder (blurred, dark, tilted QR photos).
+        codes = product_codes(texts) or product_codes(decode_image(picture))
+        if codes:
+            scan_decoded(partner_id, channel, codes, upload_key)
+            return
     stored = media.store(data, "inbound/invoices", _suffix(data))
     with unit_of_work() as session:
         if by_upload(session, upload_key) is not None:

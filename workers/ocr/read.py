@@ -6,12 +6,12 @@ from PIL import Image
 
 from models.invoice_read import REQUIRED, InvoiceRead
 from workers.ocr import einvoice, fields, image, tesseract
-from workers.qr_decode import decode_image
+from workers.qr_decode import read_zbar, read_zxing
 
 
 def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> InvoiceRead:
     """Return every field found, each with its confidence (QR codes decoded unless given)."""
-    texts = decode_image(picture) if qr_texts is None else qr_texts
+    texts = quick_decode(picture) if qr_texts is None else qr_texts
     signed = next((r for r in map(einvoice.read, texts) if r is not None), None)
     if signed is not None and all(getattr(signed, f) is not None for f in REQUIRED):
         return signed
@@ -24,6 +24,16 @@ def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> Inv
     signed.items = scanned.items
     signed.source = "einvoice-qr+ocr"
     return signed
+
+
+def quick_decode(picture: Image.Image) -> list[str]:
+    """QR codes that zxing-cpp or zbar read straight off the photo (tens of milliseconds).
+
+    workers.qr_decode.decode_image adds clean-ups that cost about a second on a page without
+    any code; the photo job runs it only when a photo turns out not to be an invoice.
+    """
+    gray = image.to_gray(picture)
+    return read_zxing(gray) or read_zbar(gray)
 
 
 def read_file(data: bytes) -> InvoiceRead:
