@@ -28,7 +28,7 @@ from models.program import Program
 
 OTP_PURPOSE = "redeem"
 IST = ZoneInfo("Asia/Kolkata")
-VPA_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,255}@[A-Za-z][A-Za-z0-9]{1,63}$")
+VPA_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,49}@[A-Za-z][A-Za-z0-9]{1,29}$")
 
 
 class Status(StrEnum):

@@ -58,6 +58,7 @@ def test_upi_id_must_have_the_name_at_handle_shape(twilio, retailer):
     twilio.chat(RETAILER, "1")
     twilio.chat(RETAILER, "500")
     assert "does not look like a UPI id" in twilio.chat(RETAILER, "rajesh okhdfc")[0]
+    assert "does not look like a UPI id" in twilio.chat(RETAILER, "r" * 60 + "@okhdfc")[0]
     assert "ra****@okicici" in twilio.chat(RETAILER, "rajesh@okicici")[0]
 
 
