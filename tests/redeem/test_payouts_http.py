@@ -3,6 +3,8 @@ request), status webhooks signed over the raw body, a real RQ worker and the pol
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -13,7 +15,14 @@ from models.redemptions import Status
 from workers.redemptions import sweep
 
 from .conftest import RETAILER, available, last_otp, redemptions, sent_to, start_upi
-from .razorpayx import ACCOUNT, HEADER, FakeRazorpayX, event, provider_config
+from .razorpayx import (
+    ACCOUNT,
+    HEADER,
+    WEBHOOK_SECRET,
+    FakeRazorpayX,
+    event,
+    provider_config,
+)
 
 
 @pytest.fixture
@@ -143,3 +152,15 @@ def test_webhook_with_a_bad_signature_is_refused(app, twilio, retailer, cempro, 
     assert response.status_code == 403
     assert redemptions()[0].status == Status.PROCESSING
     assert available(retailer, cempro) == 1500
+
+
+def test_unreadable_or_unknown_payout_events_are_answered_without_changes(app, razorpayx):
+    client = app.test_client()
+    body = b'{"event": "payout.processed", "payload": {}}'
+    signature = hmac.new(WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    response = client.post("/webhooks/payouts", data=body,
+                           headers={"X-Razorpay-Signature": signature})
+    assert response.status_code == 400
+    stranger = {"id": "pout_x", "reference_id": "someone-else", "amount": 100}
+    assert event(client, stranger, "processed").status_code == 200
+    assert redemptions() == []
