@@ -18,6 +18,7 @@ from models.base import Base, BigId, Json, UTCDateTime, utcnow
 
 
 class InvoiceStatus(StrEnum):
+    NEW = "new"  # read, rules not applied yet
     CONFIRM = "confirm"  # unsure read: waiting for the partner to confirm or correct the total
     REVIEW = "review"  # corrected total beyond the margin: waiting for a reviewer
     CREDITED = "credited"

@@ -18,7 +18,7 @@ from bot.i18n import translate
 from models import invoice_rules
 from models.db import unit_of_work
 from models.invoice_notices import tell_result
-from models.invoices import Invoice, by_upload, image_hash
+from models.invoices import Invoice, InvoiceStatus, by_upload, image_hash
 from models.partner import Partner
 from models.qr_codes import CodeError, find_codes
 from workers.ocr.image import PDF_MAGIC, NotAnImage, open_upload
@@ -56,7 +56,7 @@ def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -
             return
         invoice = Invoice(partner_id=partner_id, upload_key=upload_key, channel=channel,
                           media_url=stored, sha256=hashlib.sha256(data).hexdigest(),
-                          image_hash=image_hash(picture), status="new")
+                          image_hash=image_hash(picture), status=InvoiceStatus.NEW)
         invoice = invoice_rules.submit(session, invoice, read)
         log.info("invoice read", extra={"invoice_id": invoice.id, "status": invoice.status,
                                         "reason": invoice.reason, "source": invoice.source})
