@@ -179,6 +179,18 @@ def confirm(session: Session, redemption: Redemption, code: str) -> None:
     jobs.after_commit(session, "workers.redemptions.fulfil", redemption.id)
 
 
+def cancel_stale(session: Session) -> int:
+    """Cancel redemptions whose OTP was never answered in time (they hold nothing)."""
+    stale = session.scalars(select(Redemption).where(
+        Redemption.status == Status.AWAITING_OTP,
+        Redemption.created_at < utcnow() - otp.VALID_FOR - timedelta(minutes=5)))
+    count = 0
+    for redemption in stale:
+        finish(redemption, Status.CANCELLED, "otp never confirmed")
+        count += 1
+    return count
+
+
 def _hold(session: Session, redemption: Redemption) -> None:
     """Hold the credits for this attempt (Refused "balance" when they are not there)."""
     try:

@@ -22,7 +22,7 @@ from bot.payout_providers import (
     ProviderUnavailable,
     provider,
 )
-from models import ledger, payouts, vouchers
+from models import ledger, payouts, redemptions, vouchers
 from models.base import utcnow
 from models.catalog import ItemKind, catalog_of
 from models.db import unit_of_work
@@ -107,7 +107,8 @@ def poll(redemption_id: int) -> bool:
 
 
 def sweep() -> int:
-    """Poll every UPI payout still in flight and expire due vouchers; return payouts polled."""
+    """Poll UPI payouts in flight, expire due vouchers, drop unconfirmed redemptions; return
+    how many payouts were polled."""
     with unit_of_work() as session:
         ids = list(session.scalars(select(Redemption.id).where(
             Redemption.status == Status.PROCESSING, Redemption.kind == ItemKind.UPI,
@@ -119,6 +120,8 @@ def sweep() -> int:
             log.warning("payout poll failed", extra={"redemption_id": redemption_id,
                                                      "error": str(exc)})
     expire_vouchers()
+    with unit_of_work() as session:
+        redemptions.cancel_stale(session)
     return len(ids)
 
 

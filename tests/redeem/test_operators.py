@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from models.redemptions import Status
+from workers.redemptions import sweep
 
 from .conftest import RETAILER, available, last_otp, redemptions, sent_to, start_upi
 
@@ -29,6 +30,17 @@ def test_a_late_sandbox_payout_reaches_the_chat_within_seconds(app, twilio, reta
     assert time.monotonic() - began < 8
     assert redemptions()[0].status == Status.COMPLETED
     assert "sent to la****@sandbox" in sent_to(RETAILER, "whatsapp")[-1].body
+
+
+def test_the_sweep_cancels_redemptions_whose_otp_never_came(twilio, retailer, cempro, clock):
+    start_upi(twilio)
+    clock.advance(minutes=5)
+    sweep()
+    assert redemptions()[0].status == Status.AWAITING_OTP
+    clock.advance(minutes=6)
+    sweep()
+    assert redemptions()[0].status == Status.CANCELLED
+    assert available(retailer, cempro) == 2000
 
 
 def test_operator_lists_cancels_and_retries(app, twilio, retailer, cempro):
