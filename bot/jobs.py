@@ -36,6 +36,8 @@ def after_commit(session: Session, func: str, *args: object) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _dispatch(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT was released; the commit is yet to come
+        return
     for func, args in session.info.pop(_PENDING, []):
         try:
             enqueue(func, *args)
@@ -47,6 +49,8 @@ def _dispatch(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _drop(session: Session) -> None:
+    if session.in_nested_transaction():  # only a SAVEPOINT rolled back; the rest still stands
+        return
     session.info.pop(_PENDING, None)
 
 

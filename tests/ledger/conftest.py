@@ -38,6 +38,9 @@ def make_program(db) -> Callable[..., Program]:
         if changes.get("code"):
             data["distributors"] = []
             data["sponsor"] = {"manufacturer": "Test"}
+            for section in ("catalog", "tracks"):  # other areas' sections, tied to the base
+                if section not in changes:
+                    data.pop(section, None)
         from models.program_schema import parse
 
         return load_spec(db, parse(data))
