@@ -35,17 +35,26 @@ def test_segments_follow_the_gsm7_and_ucs2_rules(text, expected):
     assert segments(text) == expected
 
 
-def _prompts(lang: str) -> dict[str, str]:
+def _context(lang: str, text: str = "") -> Context:
     conv = Conversation(channel="sms", phone="+919876500001", flow="enroll", state="language",
                         data={}, language=lang)
-    message = InboundMessage(channel="sms", sender=conv.phone, text="", provider_id="X")
-    ctx = Context(session=None, conversation=conv, partner=None, message=message, now=utcnow(),
-                  data={"program": "Shakti Cement Pro Retailer", "program_id": 1})
-    texts = {}
+    message = InboundMessage(channel="sms", sender=conv.phone, text=text, provider_id="X")
+    return Context(session=None, conversation=conv, partner=None, message=message,
+                   now=utcnow(), data={"program": "Shakti Cement Pro Retailer", "program_id": 1})
+
+
+def _prompts(lang: str) -> dict[str, str]:
+    """Every question of both enrollment flows, and every reason a wrong answer gets."""
+    ctx, texts = _context(lang), {}
     for name in ("enroll", "bulk_enroll"):
         for state, spec in FLOWS[name].states.items():
             for reply in spec.prompt(ctx):
                 texts[f"{name}.{state}"] = render_text(reply)
+    for state, spec in FLOWS["enroll"].states.items():
+        for wrong in ("?", "27AAACS1234P1Z8"):  # no answer fits "?"; a GSTIN with a bad check
+            ctx = _context(lang, wrong)
+            for n, reply in enumerate(spec.handle(ctx, ctx.message).replies):
+                texts[f"enroll.{state}.wrong.{wrong}.{n}"] = render_text(reply)
     return texts
 
 
