@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.i18n import translate
 from models.db import unit_of_work
 from models.partner import Partner
@@ -176,3 +178,10 @@ def test_reps_find_enroll_shops_in_their_menu(twilio, programs, clock):
     assert twilio.chat(REP, "Enroll shops")[0].startswith("Send one shop per line")
     twilio.chat(REP, "Anil, 9876543220, Anil Stores, 560001")
     assert _report().splitlines()[:2] == ["Tile Pro: 1 rows checked.", "created: 1"]
+
+
+@pytest.mark.parametrize("url", ["/media/inbound/missing.csv", "/media/../../etc/passwd"])
+def test_an_unreadable_file_gets_a_polite_reply_and_creates_nothing(twilio, programs, clock, url):
+    twilio.chat(REP, "ENROLL", NumMedia="1", MediaUrl0=url, MediaContentType0="text/csv")
+    assert _report() == "Sorry, I could not open your file. Please send it again."
+    assert [m.phone for m in outbox()] == [REP]
