@@ -185,3 +185,20 @@ def test_an_unreadable_file_gets_a_polite_reply_and_creates_nothing(twilio, prog
     twilio.chat(REP, "ENROLL", NumMedia="1", MediaUrl0=url, MediaContentType0="text/csv")
     assert _report() == "Sorry, I could not open your file. Please send it again."
     assert [m.phone for m in outbox()] == [REP]
+
+
+def test_a_batch_runs_in_a_real_rq_worker(app, twilio, programs, redis_url, clock):
+    from rq import SimpleWorker
+
+    from bot import jobs
+
+    app.config["REDIS_URL"] = redis_url
+    try:
+        twilio.chat(REP, BATCH)
+        assert partner("+919876543210") is None  # nothing until the worker runs
+        SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+    finally:
+        jobs.queue().delete(delete_jobs=True)
+    assert _report().splitlines()[1].startswith("created: 2")
+    assert partner("+919876543210").status == "invited"
+    assert {m.status for m in outbox()} == {"sent"}
