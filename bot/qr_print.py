@@ -20,11 +20,13 @@ def code_image(code: str, box: int = 12) -> Image.Image:
     qr.add_data(group(code))
     image = qr.make_image(fill_color="black", back_color="white").convert("RGB")
     font = ImageFont.load_default(size=max(24, box * 3))
-    label = Image.new("RGB", (image.width, image.height + box * 5), "white")
-    label.paste(image, (0, 0))
-    draw = ImageDraw.Draw(label)
-    draw.text((label.width // 2, image.height + box), group(code), fill="black", font=font,
-              anchor="mt")
+    text = group(code)
+    text_width = int(ImageDraw.Draw(image).textlength(text, font=font))
+    label = Image.new("RGB", (max(image.width, text_width + 4 * box), image.height + box * 5),
+                      "white")
+    label.paste(image, ((label.width - image.width) // 2, 0))
+    ImageDraw.Draw(label).text((label.width // 2, image.height + box), text, fill="black",
+                               font=font, anchor="mt")
     return label
 
 
