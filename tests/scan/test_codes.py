@@ -82,3 +82,8 @@ def test_only_product_codes_are_taken_from_decoded_qr_texts():
     code = make_code(KEYS, "k1", 1, 2, 3)
     texts = ["upi://pay?pa=shop@upi&am=10", group(code), "https://example.com", group(code)]
     assert codes_in(texts) == [code]
+
+
+def test_codes_of_one_batch_reveal_neither_batch_nor_serial():
+    codes = [make_code(KEYS, "k1", 1, 1, serial) for serial in range(1, 51)]
+    assert len({code[1:4] for code in codes}) > 40  # no shared batch prefix, no counting up
