@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     SECRET_KEY: str = "dev-only-change-me"
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
     REDIS_URL: str = ""
+    DB_LOCK_TIMEOUT_MS: int = 10_000
     PUBLIC_BASE_URL: str = ""
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: str = ""
@@ -53,7 +54,7 @@ class Settings(BaseSettings):
     PAYOUT_SANDBOX_LATE_SECONDS: float = 20.0
     PAYOUT_TIMEOUT_SECONDS: float = 10.0
     PAYOUT_HTTP_RETRIES: int = 2
-    PAYOUT_WAIT_SECONDS: float = 30.0  # the payout job polls this long before leaving it to the sweep
+    PAYOUT_WAIT_SECONDS: float = 30.0  # the payout job polls this long, then the sweep takes over
     INVOICE_MIN_CONFIDENCE: float = 0.8  # below this, a read field is confirmed by the partner
     INVOICE_TOTAL_MARGIN_PERCENT: float = 2.0  # a typed total further off goes to review
     INVOICE_IMAGE_DISTANCE: int = 10  # perceptual-hash bits within which two photos are "same"

@@ -13,13 +13,18 @@ from sqlalchemy.orm import Session, sessionmaker
 EXTENSION = "saathi.db"
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and writer serialisation."""
+def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and writer serialisation.
+
+    A lock wait longer than `lock_timeout_ms` fails instead of hanging: a webhook must answer
+    within Twilio's 15 seconds, and a polite "try again" beats a silent timeout.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": lock_timeout_ms / 1000,
+                                                  "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
@@ -27,7 +32,7 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={lock_timeout_ms}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -37,25 +42,28 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
-                         pool_use_lifo=True)
+                         pool_use_lifo=True,
+                         connect_args={"options": f"-c lock_timeout={lock_timeout_ms}"})
 
 
 def init_app(app: Flask) -> None:
     """Register a lazily created engine and session factory on the app."""
-    app.extensions[EXTENSION] = _Database(app.config["DATABASE_URL"])
+    app.extensions[EXTENSION] = _Database(app.config["DATABASE_URL"],
+                                          app.config["DB_LOCK_TIMEOUT_MS"])
     app.teardown_appcontext(lambda _exc: None)
 
 
 class _Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lock_timeout_ms: int) -> None:
         self.url = url
+        self.lock_timeout_ms = lock_timeout_ms
         self._engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, self.lock_timeout_ms)
             self._factory = sessionmaker(self._engine, expire_on_commit=False)
         return self._engine
 
