@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app
 
 from bot.messages import Reply
-from flows import engine
+from flows import engine, language
 from flows.engine import Context
 from models.partner import PartnerStatus, set_status
 
@@ -55,7 +55,7 @@ def _route(ctx: Context, word: str) -> list[Reply]:
     if word in ("MENU", "START"):
         return engine.enter(ctx, "menu")
     if word == "LANG":
-        return engine.enter(ctx, "language")
+        return language.start(ctx)
     if word == "HELP":
         help_text = ctx.say("Send MENU for the menu, LANG to change language, BACK to go one "
                             "step back, STOP to stop messages.")
@@ -64,7 +64,7 @@ def _route(ctx: Context, word: str) -> list[Reply]:
         return engine.back(ctx) or engine.enter(ctx, "menu")
 
     invited = ctx.partner is not None and ctx.partner.status == PartnerStatus.INVITED
-    if invited and conv.flow != INVITED_FLOW and INVITED_FLOW in engine.FLOWS:
+    if invited and conv.flow not in (INVITED_FLOW, "language") and INVITED_FLOW in engine.FLOWS:
         return _start(ctx, engine.FLOWS[INVITED_FLOW])
     flow = engine.FLOWS[conv.flow]
     state = flow.states[conv.state]

@@ -48,12 +48,30 @@ def take_answer(ctx: Context, text: str) -> str | None:
     return code
 
 
+def start(ctx: Context) -> list[Reply]:
+    """Ask for a language (LANG); a dialogue under way resumes at its question afterwards."""
+    conv = ctx.conversation
+    paused = None
+    if conv.flow not in ("menu", FLOW.name):
+        paused = {"flow": conv.flow, "state": conv.state, "data": dict(ctx.data)}
+    replies = engine.enter(ctx, FLOW.name)
+    if paused:
+        ctx.data["_paused"] = paused
+    return replies
+
+
 def choose(ctx: Context, msg) -> engine.Step:
     code = take_answer(ctx, msg.text)
     if code is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
-    return engine.done(ctx.say("Language changed to {language}.", language=LANGUAGES[code][1]),
-                       menu=True)
+    changed = ctx.say("Language changed to {language}.", language=LANGUAGES[code][1])
+    paused = ctx.data.get("_paused")
+    if not paused:
+        return engine.done(changed, menu=True)
+    ctx.data.clear()
+    ctx.data.update(paused["data"])
+    ctx.conversation.flow, ctx.conversation.state = paused["flow"], paused["state"]
+    return engine.Step(replies=(changed,), reprompt=True)
 
 
 FLOW = engine.register(Flow(
