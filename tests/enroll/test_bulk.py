@@ -202,3 +202,12 @@ def test_a_batch_runs_in_a_real_rq_worker(app, twilio, programs, redis_url, cloc
     assert _report().splitlines()[1].startswith("created: 2")
     assert partner("+919876543210").status == "invited"
     assert {m.status for m in outbox()} == {"sent"}
+
+
+def test_invited_shop_may_change_language_first(twilio, programs, clock):
+    twilio.chat(REP, BATCH)
+    invited = "+919876543210"
+    twilio.chat(invited, "LANG")
+    assert twilio.chat(invited, "English")[0] == "Language changed to English."
+    assert twilio.chat(invited, "hi")[0] == "Welcome to Tile Pro!"
+    assert partner(invited).language == "en"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.i18n import translate
 from models.db import unit_of_work
 from models.ledger import wallet_balance
 from models.partner import Partner
@@ -138,3 +139,17 @@ def test_a_suspended_partner_cannot_join_another_program(twilio, programs, clock
     assert twilio.chat(PHONE, "JOIN PAINTX")[0].startswith("Your account is on hold")
     assert memberships(PHONE) == {"TILEPRO": "active"}
     assert partner(PHONE).status == "suspended"
+
+
+def test_lang_during_enrollment_switches_and_asks_the_same_question_again(twilio, programs,
+                                                                          clock):
+    for text in STEPS_EN[:4]:  # up to the name
+        twilio.chat(PHONE, text)
+    assert twilio.chat(PHONE, "LANG")[0].startswith("Choose your language:")
+    assert twilio.chat(PHONE, "Tamil") == [
+        translate("ta", "Language changed to {language}.", language="தமிழ்"),
+        translate("ta", "What is the name of your shop or business?")]
+    for text in STEPS_EN[4:]:
+        twilio.chat(PHONE, text)
+    member = partner(PHONE)
+    assert (member.name, member.language, member.status) == ("Ramesh Kumar", "ta", "active")
