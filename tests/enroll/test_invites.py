@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
@@ -10,21 +11,18 @@ def _decoded(path) -> list[str]:
     return sorted(d.data.decode() for d in decode(Image.open(path)))
 
 
-def test_qr_opens_whatsapp_with_join_and_ref(app, programs, tmp_path):
+@pytest.mark.parametrize(("args", "link"), [
+    (["--program", "tilepro", "--distributor", "TILEDIST"],
+     "https://wa.me/14155238886?text=JOIN%20TILEPRO%20REF%20TILEDIST"),
+    (["--program", "PAINTX", "--number", "+91 98200 00000"],
+     "https://wa.me/919820000000?text=JOIN%20PAINTX"),
+])
+def test_qr_opens_whatsapp_with_the_join_text(app, programs, tmp_path, args, link):
     app.config["TWILIO_WHATSAPP_FROM"] = "+14155238886"
     out = tmp_path / "invite.png"
-    result = app.test_cli_runner().invoke(args=["invites", "qr", "--program", "tilepro",
-                                                "--distributor", "TILEDIST", "--out", str(out)])
+    result = app.test_cli_runner().invoke(args=["invites", "qr", *args, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert _decoded(out) == ["https://wa.me/14155238886?text=JOIN%20TILEPRO%20REF%20TILEDIST"]
-
-
-def test_qr_without_distributor_and_with_an_explicit_number(app, programs, tmp_path):
-    out = tmp_path / "plain.png"
-    result = app.test_cli_runner().invoke(args=["invites", "qr", "--program", "PAINTX",
-                                                "--number", "+91 98200 00000", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert _decoded(out) == ["https://wa.me/919820000000?text=JOIN%20PAINTX"]
+    assert _decoded(out) == [link]
 
 
 def test_sheet_prints_every_distributor_and_refuses_strangers(app, programs, tmp_path):
