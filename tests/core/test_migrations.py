@@ -22,7 +22,8 @@ def _assert_migrations_match_models(url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
                                 models.metadata)
     engine.dispose()
-    assert diff == [], f"models and migrations differ: {diff}"
+    summary = [(d[0], getattr(d[1], "name", d[1])) if isinstance(d, tuple) else d for d in diff]
+    assert diff == [], f"models and migrations differ (run scripts/new-migration.sh): {summary}"
 
 
 def test_migrations_match_models_on_sqlite(tmp_path):
