@@ -1,4 +1,4 @@
-"""The LEARN menu entry, Hindi content, resuming a quiz, and what a partner without tracks sees."""
+"""The LEARN menu entry and tracks (none without content), Hindi content, resuming a quiz."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ def test_menu_offers_learning_and_lists_tracks_with_progress(app, twilio, clock,
                       "2. Cement Specialist: 0/8 modules",
                       "3. Cement Master: 0/12 modules"]
     assert twilio.chat(PHONE, "7")[0] == "Please reply with the number of a track."
+
+    load_program(program_doc("CHEMX"))  # a program without tracks offers nothing to learn
+    add_partner("CHEMX", phone="+919812300002")
+    assert twilio.chat("+919812300002", "LEARN")[-1] == (
+        "No learning tracks are open for you yet. Send MENU for the menu.")
 
 
 def test_hindi_partner_reads_hindi_content(app, twilio, clock, cempro):
@@ -41,10 +46,3 @@ def test_leaving_mid_quiz_resumes_the_same_attempt(app, twilio, clock, cempro):
     assert learner.start_quiz("1")[-1] == second
     with unit_of_work() as session:
         assert session.query(QuizAttempt).count() == 1
-
-
-def test_partner_without_tracks_is_told_so(app, twilio, clock):
-    load_program(program_doc("CHEMX"))
-    add_partner("CHEMX")
-    assert twilio.chat(PHONE, "LEARN")[-1] == ("No learning tracks are open for you yet. Send "
-                                               "MENU for the menu.")
