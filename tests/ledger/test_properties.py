@@ -11,22 +11,16 @@ from models import ledger
 from models.ledger import InsufficientCredits, LedgerError
 from models.ledger_verify import verify
 
-OPS = st.one_of(
-    st.tuples(st.just("earn"), st.integers(1, 300), st.sampled_from([0, 0, 15])),
-    st.tuples(st.just("repeat"), st.integers(0, 50), st.just(0)),
-    st.tuples(st.just("hold"), st.integers(1, 400), st.just(0)),
-    st.tuples(st.just("release"), st.integers(0, 50), st.just(0)),
-    st.tuples(st.just("settle"), st.integers(0, 50), st.just(0)),
-    st.tuples(st.just("reverse"), st.integers(0, 50), st.integers(0, 150)),
-    st.tuples(st.just("adjust"), st.integers(-200, 200), st.just(0)),
-    st.tuples(st.just("time"), st.integers(1, 200), st.just(0)),
-)
+# Weighted: earns and small holds often, so releases, settles and reversals have work to do.
+NAMES = ["earn"] * 4 + ["hold"] * 3 + ["release"] * 2 + ["settle"] * 2 + [
+    "repeat", "reverse", "reverse", "adjust", "time"]
+OPS = st.tuples(st.sampled_from(NAMES), st.integers(1, 250), st.integers(0, 120))
 _run = itertools.count()
 
 
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(steps=st.lists(OPS, min_size=1, max_size=25))
+@given(steps=st.lists(OPS, min_size=6, max_size=30))
 def test_random_operations_keep_every_invariant(db, programs, make_partner, clock, steps):
     lube = programs["LUBE"]  # expiry after 365 days; no cap
     partner = make_partner(lube)
@@ -43,31 +37,32 @@ def test_random_operations_keep_every_invariant(db, programs, make_partner, cloc
         try:
             if op == "earn":
                 ledger.earn(db, **kw, credits=a, key=key("e", i), cause="invoice",
-                            cause_ref=f"INV-{i}", lock_days=b)
+                            cause_ref=f"INV-{i}", lock_days=15 if b % 3 == 0 else 0)
                 earned.append(key("e", i))
             elif op == "repeat" and earned:
                 ledger.earn(db, **kw, credits=1, key=earned[a % len(earned)], cause="invoice",
                             cause_ref="again")
                 assert ledger.wallet_balance(db, partner.id, lube.id) == before
             elif op == "hold":
-                holds.append(ledger.hold(db, **kw, credits=a, key=key("h", i),
+                holds.append(ledger.hold(db, **kw, credits=a // 2 + 1, key=key("h", i),
                                          cause="redemption", cause_ref=f"R{i}"))
                 after = ledger.wallet_balance(db, partner.id, lube.id)
-                assert (after.available, after.held) == (before.available - a, before.held + a)
+                n = a // 2 + 1
+                assert (after.available, after.held) == (before.available - n, before.held + n)
             elif op in ("release", "settle") and holds:
                 hold_id = holds.pop(a % len(holds))
                 getattr(ledger, op)(db, hold_id, key=key(op, i))
             elif op == "reverse" and earned:
                 ledger.reverse(db, key=key("r", i), original_key=earned[a % len(earned)],
-                               reason="credit note", actor="test", credits=b or None)
-            elif op == "adjust" and a:
-                ledger.adjust(db, **kw, credits=a, key=key("a", i), reason="fix", actor="t")
+                               reason="credit note", actor="test", credits=b if b > 60 else None)
+            elif op == "adjust" and b != 60:
+                ledger.adjust(db, **kw, credits=b - 60, key=key("a", i), reason="fix", actor="t")
             elif op == "time":
-                clock.advance(days=a)
+                clock.advance(days=a * 2)
                 ledger.expire_due(db)
         except InsufficientCredits:
             assert op in ("hold", "adjust")
-            assert (a if op == "hold" else -a) > before.available
+            assert (a // 2 + 1 if op == "hold" else 60 - b) > before.available
         except LedgerError as exc:
             assert op == "reverse", exc  # reversing more than is left is refused
         after = ledger.wallet_balance(db, partner.id, lube.id)
