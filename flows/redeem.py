@@ -25,6 +25,11 @@ from models.redemptions import Redemption, Refused
 log = logging.getLogger("saathi.redeem")
 
 
+def _refuse(ctx: Context, reason: str) -> engine.Step:
+    """End the redemption with the reason in the partner's language."""
+    return engine.done(ctx.say(REASONS[reason]), menu=True)
+
+
 class S(StrEnum):
     PROGRAM = "program"
     CHOOSE = "choose"
@@ -103,7 +108,7 @@ def _checked(ctx: Context, credits: int) -> engine.Step:
     try:
         redemptions.check(ctx.session, ctx.partner, _program(ctx), _item(ctx), credits)
     except Refused as exc:
-        return engine.done(ctx.say(REASONS[exc.reason]), menu=True)
+        return _refuse(ctx, exc.reason)
     ctx.data["credits"] = credits
     if _item(ctx).kind == ItemKind.UPI and not ctx.partner.upi_vpa:
         return engine.go(S.VPA)
@@ -169,9 +174,9 @@ def confirm(ctx: Context, msg) -> engine.Step:
         redemption = redemptions.start(ctx.session, ctx.partner, _program(ctx), _item(ctx),
                                        ctx.data["credits"], ctx.partner.upi_vpa)
     except Refused as exc:
-        return engine.done(ctx.say(REASONS[exc.reason]), menu=True)
+        return _refuse(ctx, exc.reason)
     except otp.OtpLocked:
-        return engine.done(ctx.say(REASONS["locked"]), menu=True)
+        return _refuse(ctx, "locked")
     ctx.data["redemption_id"] = redemption.id
     return engine.go(S.OTP)
 
@@ -184,20 +189,20 @@ def otp_prompt(ctx: Context) -> list[Reply]:
 def check_otp(ctx: Context, msg) -> engine.Step:
     redemption: Redemption | None = redemptions.lock(ctx.session, ctx.data["redemption_id"])
     if redemption is None or redemption.status != redemptions.Status.AWAITING_OTP:
-        return engine.done(ctx.say(REASONS["stale"]), menu=True)
+        return _refuse(ctx, "stale")
     try:
         redemptions.confirm(ctx.session, redemption, msg.text)
     except otp.OtpWrong as exc:
         return engine.retry(ctx, "Wrong code. {tries} tries left.", tries=exc.tries_left)
     except otp.OtpLocked:
         redemptions.cancel(ctx.session, redemption, reason="otp locked")
-        return engine.done(ctx.say(REASONS["locked"]), menu=True)
+        return _refuse(ctx, "locked")
     except otp.OtpExpired:
         redemptions.cancel(ctx.session, redemption, reason="otp expired")
         return engine.done(ctx.say("The code has expired. Send REDEEM to start again."))
     except Refused as exc:
         redemptions.cancel(ctx.session, redemption, reason=exc.reason)
-        return engine.done(ctx.say(REASONS[exc.reason]), menu=True)
+        return _refuse(ctx, exc.reason)
     return engine.done(ctx.say("Confirmed. Processing {rupees}… we will message you the result.",
                                rupees=format_rupees(redemption.value_paise, ctx.language)))
 

@@ -74,7 +74,8 @@ def _verify(ctx: Context, text: str) -> engine.Step:
 
 def entry(ctx: Context, msg) -> engine.Step:
     if ctx.partner.role not in (Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP):
-        return engine.done(ctx.say(REFUSALS["not_rep"]))
+        reason = REFUSALS["not_rep"]
+        return engine.done(ctx.say(reason))
     if msg.media:
         return handle(ctx, msg)
     if _CODE.search(msg.text) is None:
