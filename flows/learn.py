@@ -148,6 +148,7 @@ def read_on(ctx: Context, msg) -> engine.Step:
     _program, content, _track = _current(ctx)
     ctx.data["part"] += 1
     if ctx.data["part"] < len(content.module(ctx.data["module"]).parts):
+        learning.part_sent(ctx.session, ctx.data["delivery_id"])
         return engine.go(S.MODULE)
     learning.complete(ctx.session, ctx.data["delivery_id"])
     return _next_step(ctx, ctx.say("Module complete. Well done!"))

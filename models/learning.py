@@ -84,6 +84,13 @@ def deliver(session: Session, partner_id: int, program: Program, module_id: str
     return row
 
 
+def part_sent(session: Session, delivery_id: int) -> None:
+    """Count one more part of a delivered module as sent."""
+    row = session.get(ModuleDelivery, delivery_id)
+    if row is not None:
+        row.parts_sent += 1
+
+
 def complete(session: Session, delivery_id: int) -> None:
     """Mark a delivered module as read to the end."""
     row = session.get(ModuleDelivery, delivery_id)

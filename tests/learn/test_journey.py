@@ -9,7 +9,7 @@ from PIL import Image
 from pyzbar import pyzbar
 
 from models.db import unit_of_work
-from models.learning import QuizAttempt, quiz_plan
+from models.learning import ModuleDelivery, QuizAttempt, quiz_plan
 from models.program_schema import read_file
 from tests.learn.conftest import (
     ROOT,
@@ -37,6 +37,11 @@ def test_basic_cement_track_passes_pays_once_and_sends_certificate(app, twilio, 
     assert replies[0] == "Module complete. Well done!"
     assert "The quiz opens in 2 min" in replies[-1]
     assert "4/4 modules" in learner.say("LEARN")[-1]
+    with unit_of_work() as session:
+        deliveries = session.query(ModuleDelivery).order_by(ModuleDelivery.id).all()
+    assert [(d.module_id, d.parts_sent, d.completed_at is not None) for d in deliveries] == [
+        ("cem-grades", 2, True), ("cem-blended", 2, True), ("cem-storage", 2, True),
+        ("cem-curing", 2, True)]
 
     clock.advance(minutes=3)
     started = learner.say("1")
