@@ -11,4 +11,5 @@ from flows import (  # noqa: F401
     redeem,
     scan,
     voucher_check,
+    wallet,
 )

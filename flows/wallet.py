@@ -1,0 +1,176 @@
+"""My credits: balance per program (with tier and distance to the next), the last entries in
+plain words, and credits expiring in the next 30 days.
+
+    PROGRAM ─(one program: skipped)─▶ VIEW ─history─▶ VIEW
+                                        ├─expiring──▶ VIEW
+                                        └─menu──────▶ done
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.i18n import N_, format_credits, format_rupees
+from bot.messages import Option, Reply
+from flows import engine
+from flows.answers import pick
+from flows.engine import Context, Flow, MenuEntry, State
+from models import ledger
+from models.program import Program, memberships_of
+
+EXPIRING_DAYS = 30
+HISTORY_LINES = 5
+CAUSES = {
+    "certification": N_("for certification {ref}"),
+    "invoice": N_("for invoice {ref}"),
+    "qr_code": N_("for product code {ref}"),
+    "redemption": N_("redemption {ref}"),
+    "voucher": N_("voucher {ref}"),
+    "expiry": N_("expired"),
+    "adjustment": N_("adjustment: {note}"),
+    "reversal": N_("reversed: {note}"),
+}
+RETURNED = N_("returned from redemption {ref}")
+
+
+class S(StrEnum):
+    PROGRAM = "program"
+    VIEW = "view"
+
+
+def _programs(ctx: Context) -> list[Program]:
+    ids = [m.program_id for m in memberships_of(ctx.session, ctx.partner.id)]
+    return [p for p in (ctx.session.get(Program, i) for i in ids) if p is not None]
+
+
+def _program(ctx: Context) -> Program:
+    return ctx.session.get(Program, ctx.data["program_id"])
+
+
+def _amount(ctx: Context, credits: int) -> str:
+    return format_credits(credits, ctx.language)
+
+
+def _distance(ctx: Context, tier: ledger.TierInfo) -> str:
+    if tier.unit == "paise":
+        return ctx._("{amount} more in purchases", amount=format_rupees(tier.distance,
+                                                                         ctx.language))
+    if tier.unit == "cases":
+        return ctx._("{count} more cases", count=_amount(ctx, tier.distance))
+    return ctx._("{count} more credits", count=_amount(ctx, tier.distance))
+
+
+def balance_reply(ctx: Context) -> Reply:
+    """The balance of the chosen program, its worth in rupees, tier and next tier."""
+    program = _program(ctx)
+    spec = program.spec
+    bal = ledger.wallet_balance(ctx.session, ctx.partner.id, program.id)
+    lines = [ctx._("{program}: {credits} {currency} (worth {rupees})", program=spec.name,
+                   credits=_amount(ctx, bal.balance), currency=spec.currency_name,
+                   rupees=format_rupees(bal.balance * spec.credit_value_paise, ctx.language))]
+    if bal.available != bal.balance:
+        lines.append(ctx._("Available now: {credits}", credits=_amount(ctx, bal.available)))
+    if bal.held:
+        lines.append(ctx._("Being redeemed: {credits}", credits=_amount(ctx, bal.held)))
+    if bal.locked:
+        lines.append(ctx._("Locked for the return window: {credits}",
+                           credits=_amount(ctx, bal.locked)))
+    if bal.debt:
+        lines.append(ctx._("To be recovered from your next credits: {credits}",
+                           credits=_amount(ctx, bal.debt)))
+    tier = ledger.current_tier(ctx.session, ctx.partner.id, program.id)
+    if tier.name:
+        lines.append(ctx._("Tier: {tier}", tier=tier.name))
+    if tier.next_name and tier.distance == 0:
+        lines.append(ctx._("Next tier {tier}: reached! It shows after the next tier update.",
+                           tier=tier.next_name))
+    elif tier.next_name:
+        lines.append(ctx._("Next tier {tier}: {distance}", tier=tier.next_name,
+                           distance=_distance(ctx, tier)))
+    return Reply("\n".join(lines))
+
+
+def _describe(ctx: Context, line: ledger.HistoryLine) -> str:
+    if line.cause in ("redemption", "voucher") and line.credits > 0:
+        return ctx._(RETURNED, ref=line.cause_ref)
+    what = ctx._(CAUSES.get(line.cause, N_("{ref}")), ref=line.cause_ref,
+                 note=line.description)
+    if line.cause in ("certification", "invoice", "qr_code") and line.description:
+        what = f"{what} {line.description}"
+    return what
+
+
+def history_reply(ctx: Context) -> Reply:
+    """The last entries, newest first: "+120 for invoice INV-2231 from Sai Traders"."""
+    lines = ledger.history(ctx.session, ctx.partner.id, ctx.data["program_id"],
+                           limit=HISTORY_LINES)
+    if not lines:
+        return ctx.say("No credits yet. Upload an invoice or scan a product code to earn.")
+    body = [ctx._("Your last entries:")]
+    for line in lines:
+        sign = "+" if line.credits > 0 else "-"
+        body.append(f"{line.at.strftime('%d-%m')} {sign}{_amount(ctx, abs(line.credits))} "
+                    f"{_describe(ctx, line)}")
+    return Reply("\n".join(body))
+
+
+def expiring_reply(ctx: Context) -> Reply:
+    """Credits expiring within 30 days, by date."""
+    soon = ledger.expiring(ctx.session, ctx.partner.id, ctx.data["program_id"],
+                           within_days=EXPIRING_DAYS)
+    if not soon:
+        return ctx.say("No credits expire in the next {days} days.", days=EXPIRING_DAYS)
+    body = [ctx._("Expiring in the next {days} days:", days=EXPIRING_DAYS)]
+    body += [ctx._("{credits} on {date}", credits=_amount(ctx, credits),
+                   date=day.strftime("%d-%m-%Y")) for credits, day in soon]
+    return Reply("\n".join(body))
+
+
+def _program_options(ctx: Context) -> tuple[Option, ...]:
+    return tuple(Option(str(p.id), p.name) for p in _programs(ctx))
+
+
+def program_prompt(ctx: Context) -> list[Reply]:
+    programs = _programs(ctx)
+    if not programs:
+        engine.enter(ctx, "menu")
+        return [ctx.say("You are not in a program yet. Send JOIN and the program code.")]
+    if len(programs) == 1:
+        ctx.data["program_id"] = programs[0].id
+        return [balance_reply(ctx), *engine.enter(ctx, "wallet", S.VIEW, fresh=False)]
+    return [ctx.say("Which program?", options=_program_options(ctx))]
+
+
+def choose_program(ctx: Context, msg) -> engine.Step:
+    chosen = pick(msg.text, _program_options(ctx))
+    if chosen is None:
+        return engine.retry(ctx, "Please reply with the number of a program.")
+    ctx.data["program_id"] = int(chosen)
+    return engine.go(S.VIEW, balance_reply(ctx))
+
+
+def _view_options(ctx: Context) -> tuple[Option, ...]:
+    return engine.options(ctx, [("history", N_("Last entries")),
+                                ("expiring", N_("Expiring soon")), ("menu", N_("Main menu"))])
+
+
+def view_prompt(ctx: Context) -> list[Reply]:
+    return [ctx.say("Reply with a number.", options=_view_options(ctx))]
+
+
+def view(ctx: Context, msg) -> engine.Step:
+    chosen = pick(msg.text, _view_options(ctx))
+    if chosen == "history":
+        return engine.go(S.VIEW, history_reply(ctx))
+    if chosen == "expiring":
+        return engine.go(S.VIEW, expiring_reply(ctx))
+    if chosen == "menu":
+        return engine.done(menu=True)
+    return engine.retry(ctx, "Please reply with the number of an option.")
+
+
+FLOW = engine.register(Flow(
+    name="wallet", states_enum=S, start=S.PROGRAM, triggers=("BALANCE",),
+    states={S.PROGRAM: State(choose_program, program_prompt), S.VIEW: State(view, view_prompt)},
+    menu=MenuEntry(N_("My credits"), order=10),
+))

@@ -1,0 +1,58 @@
+"""The "My credits" chat: balance with tier, last entries in plain words, expiring credits."""
+
+from __future__ import annotations
+
+from models import ledger
+from models.db import unit_of_work
+from models.partner import Partner
+from models.program import Membership, load_file
+
+from .conftest import PROGRAMS
+
+PHONE = "+919811100001"
+
+
+def _member(codes: tuple[str, ...]) -> dict[str, int]:
+    with unit_of_work() as s:
+        partner = Partner(phone=PHONE, name="Ravi", shop="Ravi Hardware")
+        s.add(partner)
+        s.flush()
+        ids = {}
+        for code in codes:
+            program = load_file(s, PROGRAMS / f"{code.lower()}.yaml")
+            s.add(Membership(partner_id=partner.id, program_id=program.id))
+            ledger.ensure_wallet(s, partner.id, program.id)
+            ids[code] = program.id
+        ids["partner"] = partner.id
+        return ids
+
+
+def test_balance_history_and_expiring_in_indian_format(twilio, clock):
+    ids = _member(("CHEMX",))
+    with unit_of_work() as s:
+        ledger.earn(s, partner_id=ids["partner"], program_id=ids["CHEMX"], credits=123456,
+                    key="inv:1", cause="invoice", cause_ref="INV-2231",
+                    description="from Sai Traders", volume=30)
+        ledger.earn(s, partner_id=ids["partner"], program_id=ids["CHEMX"], credits=120,
+                    key="inv:2", cause="invoice", cause_ref="INV-2232", lock_days=15)
+    replies = twilio.chat(PHONE, "BALANCE")
+    assert "DuraChem Distributor Rewards: 1,23,576 DuraChem points (worth ₹1,23,576)" in replies[0]
+    assert "Locked for the return window: 120" in replies[0]
+    assert "Tier: Registered\nNext tier Tier 1: 10 more cases" in replies[0]
+    history = twilio.chat(PHONE, "1")
+    assert "+1,23,456 for invoice INV-2231 from Sai Traders" in history[0]
+    clock.advance(days=160)
+    twilio.chat(PHONE, "BALANCE")
+    expiring = twilio.chat(PHONE, "2")
+    assert expiring[0].startswith("Expiring in the next 30 days:")
+    assert "1,23,576 on 08-09-2026" in expiring[0]  # both lots expire that day
+
+
+def test_partner_in_two_programs_chooses_one(twilio, clock):
+    _member(("LUBE", "ELEC"))
+    first = twilio.chat(PHONE, "BALANCE")
+    assert "Which program?" in first[0]
+    shown = twilio.chat(PHONE, "2")
+    assert any("Voltix Dealer Circle: 0 Voltix points" in r for r in shown)
+    assert any("Next tier Bronze: ₹10,00,000 more in purchases" in r for r in shown)
+    assert "No credits yet" in twilio.chat(PHONE, "1")[0]
