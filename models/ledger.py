@@ -27,6 +27,7 @@ from models.ledger_ops import (
     bump_wallet,
     ensure_wallet,
     entry_by_key,
+    lock_for_earn,
     lock_wallet,
     program_spec,
     spendable_lots,
@@ -68,46 +69,44 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
     """Credit a partner (times their tier's multiplier); past the monthly cap, queue it."""
     if credits <= 0:
         raise LedgerError(f"earn needs positive credits, got {credits}")
-    if (prior := entry_by_key(session, key)) is None:
-        spec = program_spec(session, program_id)
-        ensure_wallet(session, partner_id, program_id)
-        wallet = lock_wallet(session, partner_id, program_id)
-        if (prior := entry_by_key(session, key)) is None:
-            amount = multiply(spec, wallet.tier, credits) if apply_tier_multiplier else credits
-            cap = spec.budget.monthly_cap_credits
-
-            def write() -> EarnResult:
-                if cap and not skip_budget and not budget.reserve(session, program_id, amount, cap):
-                    return _queue(session, wallet, amount, key=key, cause=cause,
-                                  cause_ref=cause_ref, description=description,
-                                  lock_days=lock_days, actor=actor, volume=volume)
-                return _credit(session, spec, wallet, amount, key=key, cause=cause,
-                               cause_ref=cause_ref, description=description, actor=actor,
-                               lock_days=lock_days, volume=volume,
-                               source=system_account(session, program_id, AccountKind.ISSUANCE))
-
-            result = with_key(session, key, write)
-            if result is not None:
-                return result
-            prior = entry_by_key(session, key)
-    return _earn_result(session, prior)
+    wallet = lock_for_earn(session, partner_id, program_id, key)
+    if wallet.prior_id is not None:
+        return _earn_result(session, entry_by_key(session, key))
+    spec = program_spec(session, program_id, wallet.version)
+    amount = multiply(spec, wallet.tier, credits) if apply_tier_multiplier else credits
+    cap = None if skip_budget else spec.budget.monthly_cap_credits
+    args = dict(key=key, cause=cause, cause_ref=cause_ref, description=description,
+                lock_days=lock_days, actor=actor, volume=volume)
+    if cap and not budget.reserve(session, program_id, amount, cap):
+        queued = with_key(session, key, lambda: _queue(session, wallet, amount, **args))
+        return queued or _earn_result(session, entry_by_key(session, key))
+    source = wallet.issuance_id or system_account(session, program_id, AccountKind.ISSUANCE)
+    result = _credit(session, spec, wallet, amount, source=source, **args)
+    if result is None:  # another transaction took the key while we waited for the lock
+        if cap:
+            budget.force(session, program_id, -amount)
+        return _earn_result(session, entry_by_key(session, key))
+    return result
 
 
 def _credit(session: Session, spec, wallet, amount: int, *, key: str, cause: str,
             cause_ref: str, description: str, actor: str, lock_days: int, volume: int,
-            source: int) -> EarnResult:
+            source: int) -> EarnResult | None:
     debt_paid = min(amount, wallet.debt)
     to_wallet = amount - debt_paid
     entry_id = add_entry(session, key=key, program_id=wallet.program_id,
                          partner_id=wallet.partner_id, cause=cause, cause_ref=cause_ref,
                          description=description, actor=actor, volume=volume, credits=to_wallet,
                          postings={source: -amount, wallet.account_id: to_wallet,
-                                   wallet.debt_account_id: debt_paid})
+                                   wallet.debt_account_id: debt_paid}, on_conflict=True)
+    if entry_id is None:
+        return None
     if to_wallet:
         add_lot(session, wallet_id=wallet.id, entry_id=entry_id, credits=to_wallet, spec=spec,
                 lock_days=lock_days)
     bump_wallet(session, wallet.id, balance=to_wallet, debt=-debt_paid)
-    return EarnResult(entry_id, amount, False, _after(session, wallet.id), debt_paid)
+    return EarnResult(entry_id, amount, False,
+                      balance_of(session, wallet, plus=to_wallet, debt=-debt_paid), debt_paid)
 
 
 def _queue(session: Session, wallet, amount: int, **earn_args) -> EarnResult:
@@ -120,11 +119,7 @@ def _queue(session: Session, wallet, amount: int, **earn_args) -> EarnResult:
                          cause_ref=earn_args["cause_ref"], description=earn_args["description"],
                          actor=earn_args["actor"], postings={}, credits=0, queued=True,
                          review_item_id=item.id)
-    return EarnResult(entry_id, amount, True, _after(session, wallet.id))
-
-
-def _after(session: Session, wallet_id: int) -> Balance:
-    return balance_of(session, session.execute(select(W).where(W.c.id == wallet_id)).one())
+    return EarnResult(entry_id, amount, True, balance_of(session, wallet))
 
 
 def _earn_result(session: Session, entry) -> EarnResult:
@@ -151,9 +146,12 @@ def adjust(session: Session, *, partner_id: int, program_id: int, credits: int, 
         return prior.id
     source = system_account(session, program_id, AccountKind.ADJUSTMENTS)
     if credits > 0:
-        return _credit(session, spec, wallet, credits, key=key, cause="adjustment",
-                       cause_ref=actor, description=reason, actor=actor, lock_days=0, volume=0,
-                       source=source).entry_id
+        result = _credit(session, spec, wallet, credits, key=key, cause="adjustment",
+                         cause_ref=actor, description=reason, actor=actor, lock_days=0,
+                         volume=0, source=source)
+        if result is None:
+            raise LedgerError(f"key {key!r} was taken by another transaction")
+        return result.entry_id
     now = utcnow()
     if -credits > balance_of(session, wallet, now).available:
         raise InsufficientCredits(f"cannot remove {-credits} credits")

@@ -27,7 +27,7 @@ from models.ledger_tables import (
     Posting,
     Wallet,
 )
-from models.program import Program, ProgramSpec
+from models.program import Program, ProgramSpec, cached_spec
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,10 @@ def dialect_insert(session: Session):
     return pg_insert if is_postgres(session) else sqlite_insert
 
 
-def program_spec(session: Session, program_id: int) -> ProgramSpec:
+def program_spec(session: Session, program_id: int, version: str | None = None) -> ProgramSpec:
+    """Return the program's spec; with its `_version` known, without touching the database."""
+    if version is not None and (spec := cached_spec(program_id, version)) is not None:
+        return spec
     program = session.get(Program, program_id)
     if program is None:
         raise LedgerError(f"no program {program_id}")
@@ -76,11 +79,13 @@ def system_account(session: Session, program_id: int, kind: AccountKind) -> int:
     found = cache.get((program_id, kind))
     if found is None:
         code = f"P{program_id}:{kind}"
-        session.execute(dialect_insert(session)(Account).values(
-            code=code, program_id=program_id, partner_id=None, kind=kind, created_at=utcnow()
-        ).on_conflict_do_nothing(index_elements=["code"]))
-        found = cache[(program_id, kind)] = session.scalar(
-            select(Account.id).where(Account.code == code))
+        found = session.scalar(select(Account.id).where(Account.code == code))
+        if found is None:
+            session.execute(dialect_insert(session)(Account).values(
+                code=code, program_id=program_id, partner_id=None, kind=kind,
+                created_at=utcnow()).on_conflict_do_nothing(index_elements=["code"]))
+            found = session.scalar(select(Account.id).where(Account.code == code))
+        cache[(program_id, kind)] = found
     return found
 
 
@@ -122,6 +127,29 @@ def lock_wallet_by_id(session: Session, wallet_id: int) -> Row:
     return session.execute(select(W).where(W.c.id == wallet_id).with_for_update()).one()
 
 
+def lock_for_earn(session: Session, partner_id: int, program_id: int, key: str) -> Row:
+    """Lock the wallet (created if new) in one round trip that also reads the key's prior
+    entry, the issuance account and the program's version. A prior entry committed while we
+    waited for the lock is not seen here; the insert's ON CONFLICT catches that one."""
+    prior = select(E.c.id).where(E.c.key == key).scalar_subquery()
+    issuance = select(Account.id).where(Account.program_id == program_id,
+                                        Account.partner_id.is_(None),
+                                        Account.kind == AccountKind.ISSUANCE).scalar_subquery()
+    version = select(Program.definition["_version"].as_string()).where(
+        Program.id == program_id).scalar_subquery()
+    stmt = (select(W, prior.label("prior_id"), issuance.label("issuance_id"),
+                   version.label("version"))
+            .where(W.c.partner_id == partner_id, W.c.program_id == program_id)
+            .with_for_update(of=W))
+    row = session.execute(stmt).first()
+    if row is None:
+        ensure_wallet(session, partner_id, program_id)
+        row = session.execute(stmt).first()
+    if row is None:
+        raise UnknownWallet(f"partner {partner_id} has no wallet in program {program_id}")
+    return row
+
+
 def entry_by_key(session: Session, key: str) -> Row | None:
     return session.execute(select(E).where(E.c.key == key)).first()
 
@@ -130,8 +158,11 @@ def add_entry(session: Session, *, key: str, program_id: int, partner_id: int | 
               cause: str, cause_ref: str, postings: dict[int, int], credits: int,
               description: str = "", actor: str = "system", volume: int = 0,
               reverses_id: int | None = None, queued: bool = False,
-              review_item_id: int | None = None) -> int:
-    """Write one journal entry and its postings (which must sum to zero); return its id."""
+              review_item_id: int | None = None, on_conflict: bool = False) -> int | None:
+    """Write one journal entry and its postings (which must sum to zero); return its id.
+
+    With `on_conflict`, a key taken by another transaction writes nothing and returns None.
+    """
     if cause not in CAUSES:
         raise LedgerError(f"unknown cause {cause!r}")
     amounts = {acc: amt for acc, amt in postings.items() if amt}
@@ -143,8 +174,13 @@ def add_entry(session: Session, *, key: str, program_id: int, partner_id: int | 
                   review_item_id=review_item_id, created_at=utcnow())
     if is_postgres(session):
         values["txid"] = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
-    entry_id = session.execute(insert(JournalEntry).values(**values)
-                               .returning(JournalEntry.id)).scalar_one()
+    stmt = insert(JournalEntry).values(**values)
+    if on_conflict:
+        stmt = dialect_insert(session)(JournalEntry).values(**values).on_conflict_do_nothing(
+            index_elements=["key"])
+    entry_id = session.execute(stmt.returning(JournalEntry.id)).scalar_one_or_none()
+    if entry_id is None:
+        return None
     if amounts:
         session.execute(insert(Posting), [{"entry_id": entry_id, "account_id": acc, "amount": amt}
                                           for acc, amt in amounts.items()])
@@ -216,10 +252,12 @@ def hold_row(session: Session, hold_id: int) -> Row:
     return row
 
 
-def balance_of(session: Session, row, now: datetime | None = None) -> Balance:
+def balance_of(session: Session, row, now: datetime | None = None, *, plus: int = 0,
+               debt: int = 0) -> Balance:
+    """Balance of a wallet row (plus changes made since the row was read)."""
     locked, overdue = unavailable(session, row.id, now or utcnow())
-    owned = row.balance + row.held - overdue
-    return Balance(owned, row.held, owned - row.held - locked, locked, row.debt)
+    owned = row.balance + plus + row.held - overdue
+    return Balance(owned, row.held, owned - row.held - locked, locked, row.debt + debt)
 
 
 def with_key(session: Session, key: str, write):

@@ -60,6 +60,11 @@ def spec_of(program: Program) -> ProgramSpec:
     return spec
 
 
+def cached_spec(program_id: int, version: str) -> ProgramSpec | None:
+    """Return the spec parsed for this program version, if this process has parsed it."""
+    return _SPECS.get((program_id, version))
+
+
 def by_code(session: Session, code: str) -> Program | None:
     """Return the program with this code (case-insensitive), or None."""
     return session.scalar(select(Program).where(Program.code == code.strip().upper()))
