@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models import outbox
 from models.base import utcnow
 from models.ledger_ops import L, W
 from models.partner import Partner
@@ -42,6 +43,9 @@ def remind(session: Session, now: datetime | None = None) -> int:
                 if partner is None:
                     continue
                 day = (now + timedelta(days=days)).date()
+                key = f"expiry-reminder:W{wallet_id}:{day}:{days}"
+                if outbox.by_key(session, key) is not None:
+                    continue
                 text = translate(partner.language, "{credits} {currency} in {program} expire on "
                                  "{date}. Send MENU to redeem them before then.",
                                  credits=format_credits(credits, partner.language),
@@ -52,7 +56,7 @@ def remind(session: Session, now: datetime | None = None) -> int:
                                         template="expiry_reminder",
                                         template_vars={"1": str(credits), "2": spec.name,
                                                        "3": day.isoformat()},
-                                        key=f"expiry-reminder:W{wallet_id}:{day}:{days}")
+                                        key=key)
                 except OutboundError as exc:
                     log.warning("expiry reminder not queued",
                                 extra={"partner_id": partner.id, "error": str(exc)})
