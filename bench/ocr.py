@@ -5,7 +5,8 @@
 1. Accuracy: N invoices (random layout, font, Hindi headings, 1-4 items), each read clean
    and as a phone-like photo (tilt, blur, uneven light, noise, JPEG). Per-field exact-match
    rates, the share of reads the bot would ask the partner to confirm, "silent errors" (a
-   wrong field in a read it would credit without asking), and seconds per invoice.
+   wrong number, date or total in a read it would credit without asking; a wrong seller GSTIN
+   matches no distributor and is refused), and seconds per invoice.
 2. Latency: a real `flask worker` (one RQ worker process) on Redis and a SQLite file; signed
    Twilio webhooks carrying printed-invoice photos (no e-invoice QR: the OCR path) are sent
    one at a time; the time from the POST to the credit message's outbox row being SENT.
@@ -57,8 +58,10 @@ def accuracy(count: int, seed: int) -> None:
             right = {f: getattr(read, f) == getattr(truth, t) for f, t in FIELDS.items()}
             unsure = set(read.unsure(0.8)) - {"seller_gstin"}
             required = ("seller_gstin", "invoice_number", "invoice_date", "total_paise")
+            # A wrong seller GSTIN matches no distributor: refused, never credited silently.
+            silent = not unsure and right["seller_gstin"] and not all(right[f] for f in required)
             rows[kind].append({**right, "seconds": seconds, "unsure": bool(unsure),
-                               "silent": not unsure and not all(right[f] for f in required)})
+                               "silent": silent})
     print(f"| set | n | {' | '.join(FIELDS)} | all four | asks to confirm | silent errors "
           "| s/invoice mean | p95 |")
     print("| --- " * (len(FIELDS) + 8) + "|")

@@ -19,6 +19,7 @@ class Word:
 @dataclass(frozen=True)
 class Line:
     words: tuple[Word, ...]
+    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # left, top, right, bottom on the page
 
     @property
     def text(self) -> str:
@@ -84,6 +85,12 @@ def _gstins(lines: list[Line], read: InvoiceRead) -> None:
                 read.set("buyer_gstin", gstin, conf)
             elif read.seller_gstin is None:
                 read.set("seller_gstin", gstin, conf)
+
+
+def unsure_gstin_lines(lines: list[Line]) -> list[int]:
+    """Indexes of lines with a GSTIN label but no GSTIN that passes its checksum as read."""
+    return [i for i, line in enumerate(lines) if _GSTIN_LABEL.search(line.text)
+            and not any(find_gstin(t) == (t[:15], False) for t in _gstin_tokens(line.text))]
 
 
 def _gstin_tokens(text: str) -> list[str]:

@@ -15,7 +15,7 @@ def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> Inv
     signed = next((r for r in map(einvoice.read, texts) if r is not None), None)
     if signed is not None and all(getattr(signed, f) is not None for f in REQUIRED):
         return signed
-    scanned = fields.extract(tesseract.read_lines(image.clean(picture)))
+    scanned = fields.extract(_page_lines(picture))
     if signed is None:
         return scanned
     for name in (*REQUIRED, "buyer_gstin"):
@@ -24,6 +24,16 @@ def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> Inv
     signed.items = scanned.items
     signed.source = "einvoice-qr+ocr"
     return signed
+
+
+def _page_lines(picture: Image.Image) -> list[fields.Line]:
+    """OCR the page; a GSTIN line that fails its checksum is read once more on its own, and
+    that reading goes first (the page's own reading stays as a fallback for repair)."""
+    clean = image.clean(picture)
+    lines = tesseract.read_lines(clean)
+    for index in reversed(fields.unsure_gstin_lines(lines)):
+        lines.insert(index, tesseract.reread(clean, lines[index]))
+    return lines
 
 
 def quick_decode(picture: Image.Image) -> list[str]:

@@ -15,13 +15,19 @@ _SHAPE = "ddaaaaaddddaxzx"
 _MAX_CANDIDATES = 1024
 
 
+# Digits that blur into each other in phone photos.
+DIGIT_PEERS = {"3": "8", "8": "3", "6": "8", "7": "1", "1": "7"}
+
+
 def _choices(char: str, kind: str) -> set[str]:
     if kind == "d":
-        return {char} if char.isdigit() else {TO_DIGIT[char]} if char in TO_DIGIT else set()
+        if char.isdigit():
+            return {char, DIGIT_PEERS[char]} if char in DIGIT_PEERS else {char}
+        return {TO_DIGIT[char]} if char in TO_DIGIT else set()
     if kind == "a":
         return {char} if char.isalpha() else {TO_LETTER[char]} if char in TO_LETTER else set()
     if kind == "z":
-        return {"Z"} if char in "Z2" else set()
+        return {"Z"} if char in "Z27" else set()
     options = {char}
     options |= {TO_DIGIT[char]} if char in TO_DIGIT else set()
     options |= {TO_LETTER[char]} if char in TO_LETTER else set()

@@ -11,19 +11,37 @@ from workers.ocr.fields import Line, Word
 
 LANGUAGES = "eng+hin"
 CONFIG = "--oem 1 --psm 4"
+# One line, capitals and digits only: how a GSTIN line is read again when the page pass failed.
+CODE_LINE = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ:/"
 
 
-def read_lines(clean: np.ndarray, *, languages: str = LANGUAGES) -> list[Line]:
-    """OCR a cleaned page; words grouped into lines in reading order."""
+def read_lines(clean: np.ndarray, *, languages: str = LANGUAGES, config: str = CONFIG
+               ) -> list[Line]:
+    """OCR a cleaned page; words grouped into lines in reading order, each with its box."""
     os.environ["OMP_THREAD_LIMIT"] = "1"  # workers scale by processes, not threads
-    data = pytesseract.image_to_data(clean, lang=languages, config=CONFIG,
+    data = pytesseract.image_to_data(clean, lang=languages, config=config,
                                      output_type=pytesseract.Output.DICT, timeout=60)
-    lines: dict[tuple[int, int, int], list[Word]] = {}
+    lines: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
-        text = text.strip()
-        if not text:
-            continue
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        conf = max(float(data["conf"][i]), 0.0) / 100
-        lines.setdefault(key, []).append(Word(text, conf))
-    return [Line(tuple(words)) for words in lines.values()]
+        if text.strip():
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            lines.setdefault(key, []).append(i)
+    return [_line(data, found) for found in lines.values()]
+
+
+def _line(data: dict, indexes: list[int]) -> Line:
+    words = tuple(Word(data["text"][i].strip(), max(float(data["conf"][i]), 0.0) / 100)
+                  for i in indexes)
+    box = (min(data["left"][i] for i in indexes), min(data["top"][i] for i in indexes),
+           max(data["left"][i] + data["width"][i] for i in indexes),
+           max(data["top"][i] + data["height"][i] for i in indexes))
+    return Line(words, box)
+
+
+def reread(clean: np.ndarray, line: Line, pad: int = 12) -> Line:
+    """Read one line of the page again as capitals and digits (GSTINs, codes)."""
+    left, top, right, bottom = line.box
+    crop = clean[max(0, top - pad): bottom + pad, max(0, left - pad): right + pad]
+    found = read_lines(crop, languages="eng", config=CODE_LINE)
+    words = tuple(w for again in found for w in again.words)
+    return Line(words, line.box) if words else line
