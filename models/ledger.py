@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import budget, review
@@ -18,6 +18,7 @@ from models.ledger_ops import (
     CAUSES,
     Balance,
     InsufficientCredits,
+    L,
     LedgerError,
     UnknownWallet,
     W,
@@ -55,11 +56,19 @@ class EarnResult:
 
 def wallet_balance(session: Session, partner_id: int, program_id: int) -> Balance:
     """Return the wallet's balance from its cached row: never a sum over postings."""
-    row = session.execute(select(W.c.id, W.c.balance, W.c.held, W.c.debt).where(
-        W.c.partner_id == partner_id, W.c.program_id == program_id)).first()
+    now = utcnow()
+    lots = (select(func.coalesce(func.sum(L.c.remaining), 0))
+            .where(L.c.wallet_id == W.c.id, L.c.remaining > 0))
+    row = session.execute(select(
+        W.c.balance, W.c.held, W.c.debt,
+        lots.where(L.c.locked_until > now).scalar_subquery(),
+        lots.where(L.c.expires_at <= now).scalar_subquery(),
+    ).where(W.c.partner_id == partner_id, W.c.program_id == program_id)).first()
     if row is None:
         return Balance(0, 0, 0, 0, 0)
-    return balance_of(session, row)
+    balance, held, debt, locked, overdue = (int(v) for v in row)
+    owned = balance + held - overdue
+    return Balance(owned, held, owned - held - locked, locked, debt)
 
 
 def earn(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
