@@ -30,7 +30,7 @@ test: setup
 	./scripts/system-deps.sh services
 	./scripts/test-services.sh
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
