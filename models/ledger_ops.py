@@ -174,16 +174,17 @@ def add_entry(session: Session, *, key: str, program_id: int, partner_id: int | 
                   review_item_id=review_item_id, created_at=utcnow())
     if is_postgres(session):
         values["txid"] = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
-    stmt = insert(JournalEntry).values(**values)
+    stmt = insert(E).values(**values)  # Core, not ORM: this is the hot path
     if on_conflict:
-        stmt = dialect_insert(session)(JournalEntry).values(**values).on_conflict_do_nothing(
+        stmt = dialect_insert(session)(E).values(**values).on_conflict_do_nothing(
             index_elements=["key"])
-    entry_id = session.execute(stmt.returning(JournalEntry.id)).scalar_one_or_none()
+    entry_id = session.execute(stmt.returning(E.c.id)).scalar_one_or_none()
     if entry_id is None:
         return None
     if amounts:
-        session.execute(insert(Posting), [{"entry_id": entry_id, "account_id": acc, "amount": amt}
-                                          for acc, amt in amounts.items()])
+        session.execute(insert(Posting.__table__),
+                        [{"entry_id": entry_id, "account_id": acc, "amount": amt}
+                         for acc, amt in amounts.items()])
     return entry_id
 
 
@@ -198,7 +199,7 @@ def add_lot(session: Session, *, wallet_id: int, entry_id: int, credits: int,
             spec: ProgramSpec, lock_days: int = 0, now: datetime | None = None) -> None:
     now = now or utcnow()
     expires = now + timedelta(days=spec.expiry.days) if spec.expiry.policy == "days" else None
-    session.execute(insert(Lot).values(
+    session.execute(insert(L).values(
         wallet_id=wallet_id, entry_id=entry_id, credits=credits, remaining=credits,
         expires_at=expires, locked_until=now + timedelta(days=lock_days) if lock_days else None,
         created_at=now))
