@@ -18,7 +18,7 @@ from bot.learning_cli import learning_cli
 from bot.qr_cli import codes_cli
 from bot.redeem_cli import redemptions_cli, vouchers_cli
 from models import review
-from models.db import unit_of_work
+from models.db import ensure_sqlite_folder, unit_of_work
 
 ROOT = Path(__file__).resolve().parent.parent
 db_cli = AppGroup("db", help="Database schema.")
@@ -37,6 +37,7 @@ def alembic_config(url: str) -> Config:
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration to DATABASE_URL."""
+    ensure_sqlite_folder(current_app.config["DATABASE_URL"])
     command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), "head")
     click.echo("database is up to date")
 

@@ -13,6 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 EXTENSION = "saathi.db"
 
 
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a SQLite database file (instance/ is not in a fresh clone)."""
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and writer serialisation.
 
@@ -20,9 +27,7 @@ def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
     within Twilio's 15 seconds, and a polite "try again" beats a silent timeout.
     """
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": lock_timeout_ms / 1000,
                                                   "check_same_thread": False})
 
