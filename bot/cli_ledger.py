@@ -9,7 +9,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from models import recertification
 from models.db import unit_of_work
 from models.program import Program, load_file
 from models.program_schema import ProgramFileError, read_file
@@ -91,9 +93,15 @@ def programs_load(path: str) -> None:
     try:
         with unit_of_work() as session:
             program = load_file(session, path)
-            click.echo(f"loaded {program.code}: {program.name}")
+            click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}")
     except ProgramFileError as exc:
         _fail(exc)
+
+
+def _recertify(session: Session, program: Program) -> str:
+    """Mark certificates made on older module versions; say how many, if any."""
+    outdated = recertification.sync(session, program)
+    return f" ({outdated} certificates need re-certification)" if outdated else ""
 
 
 @programs_cli.command("load-all")
@@ -104,7 +112,8 @@ def programs_load_all() -> None:
         with unit_of_work() as session:
             for path in files:
                 program = load_file(session, path)
-                click.echo(f"loaded {program.code}: {program.name}")
+                click.echo(f"loaded {program.code}: {program.name}"
+                           f"{_recertify(session, program)}")
     except ProgramFileError as exc:
         _fail(exc)
 

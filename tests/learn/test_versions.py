@@ -91,3 +91,19 @@ def test_verify_page_for_unknown_and_revoked_certificates(app, twilio, clock, mi
     revoked = twilio.client.get(f"/verify/{cert.public_id}")
     assert revoked.status_code == 200
     assert "Revoked" in revoked.get_data(as_text=True)
+
+
+def test_loading_a_program_file_with_a_new_module_version_nudges_holders(app, twilio, clock,
+                                                                        mini, tmp_path):
+    import yaml
+
+    _certify_track_1(twilio, clock)
+    doc = mini_doc()
+    doc["tracks"]["modules"][0]["version"] = 2
+    path = tmp_path / "mini.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["programs", "load", str(path)])
+    assert "(1 certificates need re-certification)" in result.output, result.output
+    assert len(_nudges()) == 1
+    [cert] = certificates()
+    assert cert.outdated_at is not None
