@@ -4,6 +4,7 @@ a frozen clock and Redis. In CI (CI=true) a missing PostgreSQL or Redis fails th
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,17 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 BASE_URL = "https://saathi.test"
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored() -> Iterator[None]:
+    """RQ's worker installs SIGINT/SIGTERM handlers and leaves them behind. A process forked
+    later in the same test process (the race tests' pools) inherits them, ignores
+    Pool.terminate() and hangs the run, so every test ends with the handlers it started with."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
 
 
 def _unavailable(what: str, exc: Exception) -> None:
