@@ -50,14 +50,14 @@ def prepare_database() -> str:
     return url
 
 
-def write_requests(base_url: str, count: int) -> Path:
+def write_requests(base_url: str, count: int, tag: str) -> Path:
     validator = RequestValidator(TOKEN)
     OUT.mkdir(exist_ok=True)
     path = OUT / "webhook-requests.tsv"
     with path.open("w") as out:
         for n in range(count):
             params = {"From": f"whatsapp:+9198{n % PARTNERS:08d}", "Body": "MENU",
-                      "MessageSid": f"SMbench{n:026d}", "NumMedia": "0",
+                      "MessageSid": f"SM{tag}{n:030d}", "NumMedia": "0",
                       "To": "whatsapp:+14155238886", "AccountSid": "AC" + "0" * 32}
             signature = validator.compute_signature(base_url + "/webhooks/twilio", params)
             out.write(f"{signature}\t{urlencode(params)}\n")
@@ -109,7 +109,7 @@ def main() -> None:
     port = 5077
     base = f"http://127.0.0.1:{port}"
     url = prepare_database()
-    requests = write_requests(base, 60_000)
+    requests = write_requests(base, 60_000, "warm")
     env = {"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": base,
            "LOG_LEVEL": "WARNING", "REDIS_URL": ""}
     rows = []
@@ -119,7 +119,7 @@ def main() -> None:
         try:
             run_wrk(port, requests, 3, args.connections)  # warm-up
             if name != "bare Flask":
-                requests = write_requests(base, 60_000)  # fresh sids after the warm-up
+                requests = write_requests(base, 60_000, "test")  # fresh sids after the warm-up
             rows.append((name, run_wrk(port, requests, args.seconds, args.connections)))
         finally:
             server.terminate()

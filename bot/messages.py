@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 MAX_TEXT = 4096
 
@@ -39,7 +40,14 @@ class InboundMessage:
     button_text: str | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """A JSON-ready copy (spelt out: dataclasses.asdict deep-copies field by field and
+        showed up in the webhook's profile)."""
+        return {"channel": self.channel, "sender": self.sender, "text": self.text,
+                "provider_id": self.provider_id,
+                "media": [{"url": m.url, "content_type": m.content_type} for m in self.media],
+                "location": ({"latitude": self.location.latitude,
+                              "longitude": self.location.longitude} if self.location else None),
+                "profile_name": self.profile_name, "button_text": self.button_text}
 
     @classmethod
     def from_dict(cls, data: dict) -> InboundMessage:
@@ -64,7 +72,9 @@ class Reply:
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"text": self.text,
+                "options": [{"key": o.key, "label": o.label} for o in self.options],
+                "media_url": self.media_url, "extra": copy.deepcopy(self.extra)}
 
     @classmethod
     def from_dict(cls, data: dict) -> Reply:

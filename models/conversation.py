@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -34,13 +34,8 @@ def lock(session: Session, channel: str, phone: str) -> Conversation:
     The row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's single writer) is what makes
     two messages from one partner run one after the other, across processes and hosts.
     """
-    stmt = (
-        select(Conversation)
-        .where(Conversation.channel == channel, Conversation.phone == phone)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    found = session.scalars(stmt).one_or_none()
+    key = {"channel": channel, "phone": phone}
+    found = session.scalars(_LOCK, key).one_or_none()
     if found is not None:
         return found
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -50,7 +45,16 @@ def lock(session: Session, channel: str, phone: str) -> Conversation:
                 updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["channel", "phone"])
     )
-    return session.scalars(stmt).one()
+    return session.scalars(_LOCK, key).one()
+
+
+# Built once: this runs for every inbound message.
+_LOCK = (
+    select(Conversation)
+    .where(Conversation.channel == bindparam("channel"), Conversation.phone == bindparam("phone"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
 
 
 def latest_for_phone(session: Session, phone: str, channel: str) -> Conversation | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 
 import phonenumbers
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, UTCDateTime, utcnow
@@ -32,6 +33,7 @@ class InvalidPhone(ValueError):
     """The text is not a phone number we can reach."""
 
 
+@lru_cache(maxsize=16384)  # every webhook parses its sender; the same shops write all day
 def normalize_phone(raw: str, region: str = "IN") -> str:
     """Return `raw` as E.164 (+919812345678), reading bare national numbers in `region`."""
     cleaned = raw.strip().removeprefix("whatsapp:").removeprefix("tel:")
@@ -71,7 +73,10 @@ class Partner(Base):
 
 def find_by_phone(session: Session, phone: str) -> Partner | None:
     """Return the partner with this E.164 number, or None."""
-    return session.scalar(select(Partner).where(Partner.phone == phone))
+    return session.scalar(_BY_PHONE, {"phone": phone})
+
+
+_BY_PHONE = select(Partner).where(Partner.phone == bindparam("phone"))  # every message asks
 
 
 def set_status(session: Session, partner: Partner, status: PartnerStatus) -> None:
