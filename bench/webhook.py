@@ -80,6 +80,19 @@ def serve(target: str, port: int, workers: int, threads: int, env: dict) -> subp
     raise RuntimeError(f"{target} did not start")
 
 
+def workers_cpu_seconds(master: int) -> float:
+    """CPU time used so far by gunicorn's worker processes (the children of `master`)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == master:  # ppid; utime and stime follow at 11 and 12
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(port: int, requests: Path, seconds: int, connections: int) -> dict:
     threads = 2
     result = subprocess.run(
@@ -95,6 +108,7 @@ def run_wrk(port: int, requests: Path, seconds: int, connections: int) -> dict:
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", text).group(1)),
             "p50": latency("50"), "p99": latency("99"),
             "non_2xx": int(errors.group(1)) if errors else 0}
 
@@ -120,15 +134,21 @@ def main() -> None:
             run_wrk(port, requests, 3, args.connections)  # warm-up
             if name != "bare Flask":
                 requests = write_requests(base, 60_000, "test")  # fresh sids after the warm-up
-            rows.append((name, run_wrk(port, requests, args.seconds, args.connections)))
+            cpu_before = workers_cpu_seconds(server.pid)
+            result = run_wrk(port, requests, args.seconds, args.connections)
+            result["cpu_ms"] = ((workers_cpu_seconds(server.pid) - cpu_before) * 1000
+                                / result["requests"])
+            rows.append((name, result))
         finally:
             server.terminate()
             server.wait()
     print(f"\n{args.connections} connections, gunicorn {args.workers} workers x {args.threads} "
           f"threads (gthread), {args.seconds} s, PostgreSQL\n")
-    print(f"{'endpoint':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    print(f"{'endpoint':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}"
+          f"{'CPU ms/req':>12}")
     for name, r in rows:
-        print(f"{name:<26}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['non_2xx']:>10}")
+        print(f"{name:<26}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['non_2xx']:>10}"
+              f"{r['cpu_ms']:>12.2f}")
     print(f"\nratio: {rows[1][1]['rps'] / rows[0][1]['rps']:.2f} of the bare endpoint")
 
 
