@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 
 from app import create_app
-from models.gstin import is_valid_gstin
+from models.gstin import check_char, is_valid_gstin
 from tests.invoice import make
 from workers.ocr import einvoice
-from workers.ocr.fields import amount_paise, parse_date
+from workers.ocr.fields import Line, Word, amount_paise, extract, parse_date
 from workers.ocr.read import read_invoice
 from workers.ocr.repair import find_gstin, gstin_candidates
 
@@ -33,6 +33,30 @@ def test_the_widely_copied_example_gstin_fails_its_checksum():
 ])
 def test_gstin_lookalikes_are_repaired_when_exactly_one_candidate_passes(read, expected):
     assert find_gstin(read) == expected
+
+
+def test_a_gstin_needs_a_known_state_code():
+    body = "UFJXE6880T2Z"
+    assert is_valid_gstin(f"15{body}{check_char('15' + body)}")
+    for state in ("00", "39", "75", "96"):
+        assert not is_valid_gstin(f"{state}{body}{check_char(state + body)}")
+
+
+def test_repair_does_not_settle_on_a_lookalike_with_no_such_state():
+    # "1" blurred into "7": the only repair with a real state code is the GSTIN printed.
+    printed = "15UFJXE6880T2ZL"
+    assert find_gstin("75" + printed[2:]) == (printed, True)
+
+
+@pytest.mark.parametrize(("word", "number", "sure"), [
+    ("INV-16965", "INV-16965", True), ("11-58352", "11-58352", True),
+    ("T1-58357", "TI-58357", False), ("$1-12944", "SI-12944", False),
+    ("SI/2025-26/0071", "SI/2025-26/0071", True)])
+def test_invoice_number_prefix_lookalikes_are_mended_and_confirmed(word, number, sure):
+    line = Line((Word("Invoice", 0.95), Word("No:", 0.93), Word(word, 0.9)))
+    read = extract([line])
+    assert read.invoice_number == number
+    assert (read.confidence["invoice_number"] >= 0.8) is sure  # else the partner confirms it
 
 
 def test_an_ambiguous_gstin_is_not_guessed():

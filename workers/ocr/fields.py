@@ -107,20 +107,36 @@ def _gstin_tokens(text: str) -> list[str]:
     return list(dict.fromkeys(tokens))
 
 
+def number_line(lines: list[Line]) -> int | None:
+    """Index of the first line that carries the invoice number, if any."""
+    return next((i for i, line in enumerate(lines) if _number_in(line) is not None), None)
+
+
+def _number_in(line: Line) -> str | None:
+    for label in _NUMBER.finditer(line.text):
+        match = _NUMBER_VALUE.match(line.text, label.end())
+        if match and any(c.isdigit() for c in match.group(1)):
+            return _mend_number(match.group(1).strip("-/"))
+    return None
+
+
 def _number(lines: list[Line], read: InvoiceRead) -> None:
-    for line in lines:
-        for label in _NUMBER.finditer(line.text):
-            match = _NUMBER_VALUE.match(line.text, label.end())
-            if match and any(c.isdigit() for c in match.group(1)):
-                value = _mend_number(match.group(1).strip("-/"))
-                read.set("invoice_number", value, line.conf_of(value))
-                return
+    index = number_line(lines)
+    if index is not None:
+        value = _number_in(lines[index])
+        read.set("invoice_number", value, lines[index].conf_of(value))
 
 
 def _mend_number(token: str) -> str:
-    """Invoice numbers are upper case: a lone 'l' is an I beside letters, else a 1."""
+    """Invoice numbers are upper case: a lone 'l' is an I beside letters, else a 1; and a '1'
+    in a series prefix of letters ("T1-", "S1/") is an I. A mended value no longer matches
+    the word Tesseract vouched for, so it gets a low confidence and the partner confirms it."""
     mended = re.sub(r"(?<=[A-Z])l|l(?=[A-Z])", "I", token.replace("$", "S"))
-    return mended.replace("l", "1").upper()
+    mended = mended.replace("l", "1").upper()
+    prefix = re.match(r"[A-Z][A-Z1]*(?=[-/])", mended)
+    if prefix and "1" in prefix.group():
+        mended = prefix.group().replace("1", "I") + mended[prefix.end():]
+    return mended
 
 
 def parse_date(text: str) -> date | None:

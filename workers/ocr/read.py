@@ -27,12 +27,17 @@ def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> Inv
 
 
 def _page_lines(picture: Image.Image) -> list[fields.Line]:
-    """OCR the page; a GSTIN line that fails its checksum is read once more on its own, and
-    that reading goes first (the page's own reading stays as a fallback for repair)."""
+    """OCR the page, then read some lines once more on their own, that reading going first
+    (the page's own reading stays as the fallback): a GSTIN line that fails its checksum, and
+    the invoice-number line (alone on a line, Tesseract keeps a prefix's letters letters)."""
     clean = image.clean(picture)
     lines = tesseract.read_lines(clean)
-    for index in reversed(fields.unsure_gstin_lines(lines)):
-        lines.insert(index, tesseract.reread(clean, lines[index]))
+    number = fields.number_line(lines)
+    rereads = {i: tesseract.CODE_LINE for i in fields.unsure_gstin_lines(lines)}
+    if number is not None:
+        rereads[number] = tesseract.ONE_LINE
+    for index in sorted(rereads, reverse=True):
+        lines.insert(index, tesseract.reread(clean, lines[index], rereads[index]))
     return lines
 
 

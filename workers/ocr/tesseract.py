@@ -13,6 +13,9 @@ LANGUAGES = "eng+hin"
 CONFIG = "--oem 1 --psm 4"
 # One line, capitals and digits only: how a GSTIN line is read again when the page pass failed.
 CODE_LINE = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ:/"
+# One line, English: how the invoice-number line is read again. Read with the whole page, the
+# letters of a prefix beside digits come out as digits ("SI-" as "51-", "TI-" as "11-").
+ONE_LINE = "--oem 1 --psm 7"
 
 
 def read_lines(clean: np.ndarray, *, languages: str = LANGUAGES, config: str = CONFIG
@@ -38,10 +41,10 @@ def _line(data: dict, indexes: list[int]) -> Line:
     return Line(words, box)
 
 
-def reread(clean: np.ndarray, line: Line, pad: int = 12) -> Line:
-    """Read one line of the page again as capitals and digits (GSTINs, codes)."""
+def reread(clean: np.ndarray, line: Line, config: str = CODE_LINE, pad: int = 12) -> Line:
+    """Read one line of the page again on its own (by default as capitals and digits)."""
     left, top, right, bottom = line.box
     crop = clean[max(0, top - pad): bottom + pad, max(0, left - pad): right + pad]
-    found = read_lines(crop, languages="eng", config=CODE_LINE)
+    found = read_lines(crop, languages="eng", config=config)
     words = tuple(w for again in found for w in again.words)
     return Line(words, line.box) if words else line
