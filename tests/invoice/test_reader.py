@@ -51,6 +51,7 @@ def test_repair_does_not_settle_on_a_lookalike_with_no_such_state():
 @pytest.mark.parametrize(("word", "number", "sure"), [
     ("INV-16965", "INV-16965", True), ("11-58352", "11-58352", True),
     ("T1-58357", "TI-58357", False), ("$1-12944", "SI-12944", False),
+    ("TIl-83992", "TI-83992", False), ("INV-2l5", "INV-215", False),
     ("SI/2025-26/0071", "SI/2025-26/0071", True)])
 def test_invoice_number_prefix_lookalikes_are_mended_and_confirmed(word, number, sure):
     line = Line((Word("Invoice", 0.95), Word("No:", 0.93), Word(word, 0.9)))

@@ -40,6 +40,7 @@ _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|consignee|custome
                     r"खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
 _NUMBER = re.compile(r"(?:invoice|inv|bill|voucher)\s*(?:no|number|#)\.?|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
+_SERIES = re.compile(r"[A-Za-z$][A-Za-z$1]*(?=[-/])")  # "INV-", "SI/", as read
 _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
 _DMY = re.compile(r"\b([0-3]?\d)\s?[/\-.]\s?([01]?\d)\s?[/\-.]\s?(\d{4}|\d{2})\b")
@@ -128,15 +129,15 @@ def _number(lines: list[Line], read: InvoiceRead) -> None:
 
 
 def _mend_number(token: str) -> str:
-    """Invoice numbers are upper case: a lone 'l' is an I beside letters, else a 1; and a '1'
-    in a series prefix of letters ("T1-", "S1/") is an I. A mended value no longer matches
-    the word Tesseract vouched for, so it gets a low confidence and the partner confirms it."""
-    mended = re.sub(r"(?<=[A-Z])l|l(?=[A-Z])", "I", token.replace("$", "S"))
-    mended = mended.replace("l", "1").upper()
-    prefix = re.match(r"[A-Z][A-Z1]*(?=[-/])", mended)
-    if prefix and "1" in prefix.group():
-        mended = prefix.group().replace("1", "I") + mended[prefix.end():]
-    return mended
+    """Invoice numbers are upper case. In a series prefix of letters ("TI-", "SI/") a '1', an
+    'l' or '$' is a letter, and "Il" is one I whose serif was read twice; after it a lone 'l'
+    is an I beside letters, else a 1. A mended value no longer matches the word Tesseract
+    vouched for, so it gets a low confidence and the partner confirms it."""
+    series = _SERIES.match(token)
+    head, rest = (series.group(), token[series.end():]) if series else ("", token)
+    head = re.sub(r"Il|lI", "I", head).replace("$", "S").replace("l", "I").replace("1", "I")
+    rest = re.sub(r"(?<=[A-Z])l|l(?=[A-Z])", "I", rest.replace("$", "S")).replace("l", "1")
+    return (head + rest).upper()
 
 
 def parse_date(text: str) -> date | None:
