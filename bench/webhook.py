@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/webhook.py [--seconds 15] [--connections 32] [--workers 4] [--threads 4]
 
-Needs wrk (Debian package `wrk`) and the local PostgreSQL; creates and drops its own database.
+Needs wrk (Debian package `wrk`) and the local PostgreSQL; works in its own database
+(`saathi_bench_webhook`, re-created on each run and left for a look afterwards).
 Every request carries a unique MessageSid and a valid X-Twilio-Signature, from one of 2,000
 enrolled partners, so each is stored, locked, routed and answered for real.
 """
