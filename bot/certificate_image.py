@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import qrcode
 from flask import current_app
@@ -14,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from bot import media, outbound
 from bot.i18n import translate
+from models.base import IST
 from models.certification import Certificate
 from models.learning import content_of
 from models.learning_content import local
 from models.partner import Partner
 from models.program import Program
 
-IST = ZoneInfo("Asia/Kolkata")
 FOLDER = "certificates"
 MAX_BYTES = 100 * 1024  # WhatsApp media stays small
 FONTS = Path("/usr/share/fonts/truetype")

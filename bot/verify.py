@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, render_template_string
 
+from models.base import IST
 from models.certification import CertStatus, by_public_id, is_outdated
 from models.db import unit_of_work
 from models.learning import content_of
@@ -14,7 +13,6 @@ from models.partner import Partner
 from models.program import Program
 
 bp = Blueprint("verify", __name__)
-IST = ZoneInfo("Asia/Kolkata")
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from bot.i18n import format_credits, translate
+from models.base import IST
 from models.qr import ScanStatus
 from models.qr_scan import ScanOutcome
-
-IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 
 def ist(moment: datetime) -> str:

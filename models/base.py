@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
@@ -45,11 +45,18 @@ class Base(DeclarativeBase):
 
 
 _frozen_now: datetime | None = None
+# Stored times are UTC; partners and operators read them in India Standard Time (no DST).
+IST = timezone(timedelta(hours=5, minutes=30), "IST")
 
 
 def utcnow() -> datetime:
     """Return the current time in UTC (or the time a test froze)."""
     return _frozen_now or datetime.now(UTC)
+
+
+def ist_day_start(moment: datetime) -> datetime:
+    """Midnight IST of the day `moment` falls on: daily limits count from it."""
+    return moment.astimezone(IST).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def freeze_clock(moment: datetime | None) -> None:

@@ -6,17 +6,14 @@ import random
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.i18n import N_
-from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.base import Base, BigId, Json, UTCDateTime, ist_day_start, utcnow
 from models.learning_content import LearningContent, Question, Track
 from models.program import Program
-
-IST = ZoneInfo("Asia/Kolkata")
 
 
 class AttemptStatus(StrEnum):
@@ -130,7 +127,7 @@ def start_attempt(session: Session, partner_id: int, program: Program, track: Tr
         if now < opens:
             raise QuizClosed(N_("Take a moment to go over the module. The quiz opens in "
                                 "{minutes} min; send LEARN then."), minutes=_minutes_left(opens))
-    day_start = now.astimezone(IST).replace(hour=0, minute=0, second=0, microsecond=0)
+    day_start = ist_day_start(now)
     today = list(session.scalars(mine.where(QuizAttempt.started_at >= day_start)))
     if len(today) >= rules.max_attempts_per_day:
         raise QuizClosed(N_("You have used today's {count} attempts. Try again tomorrow."),

@@ -14,20 +14,18 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot import jobs
 from models import ledger, otp, vouchers
-from models.base import Base, BigId, UTCDateTime, utcnow
+from models.base import Base, BigId, UTCDateTime, ist_day_start, utcnow
 from models.catalog import CatalogItem, ItemKind, catalog_of, rupees_paise
 from models.partner import Partner, PartnerStatus
 from models.program import Program
 
 OTP_PURPOSE = "redeem"
-IST = ZoneInfo("Asia/Kolkata")
 VPA_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,49}@[A-Za-z][A-Za-z0-9]{1,29}$")
 
 
@@ -107,8 +105,7 @@ def tier_of(session: Session, partner_id: int, program_id: int) -> str | None:
 
 def redeemed_today(session: Session, partner_id: int, program_id: int) -> int:
     """Credits redeemed (or in flight) by this partner since midnight IST."""
-    local = utcnow().astimezone(IST)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = ist_day_start(utcnow())
     stmt = select(func.coalesce(func.sum(Redemption.credits), 0)).where(
         Redemption.partner_id == partner_id, Redemption.program_id == program_id,
         Redemption.status.in_(COUNTED), Redemption.confirmed_at >= start,
