@@ -16,6 +16,7 @@ from flows import engine
 from flows.answers import pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import ledger
+from models.base import ist_date
 from models.program import Program, memberships_of
 
 EXPIRING_DAYS = 30
@@ -109,7 +110,7 @@ def history_reply(ctx: Context) -> Reply:
     body = [ctx._("Your last entries:")]
     for line in lines:
         sign = "+" if line.credits > 0 else "-"
-        body.append(f"{line.at.strftime('%d-%m')} {sign}{_amount(ctx, abs(line.credits))} "
+        body.append(f"{ist_date(line.at):%d-%m} {sign}{_amount(ctx, abs(line.credits))} "
                     f"{_describe(ctx, line)}")
     return Reply("\n".join(body))
 

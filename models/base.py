@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
@@ -57,6 +57,11 @@ def utcnow() -> datetime:
 def ist_day_start(moment: datetime) -> datetime:
     """Midnight IST of the day `moment` falls on: daily limits count from it."""
     return moment.astimezone(IST).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def ist_date(moment: datetime) -> date:
+    """The calendar day `moment` falls on in India: the date a partner is shown."""
+    return moment.astimezone(IST).date()
 
 
 def freeze_clock(moment: datetime | None) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import outbox
-from models.base import utcnow
+from models.base import ist_day_start, utcnow
 from models.ledger_ops import L, W
 from models.partner import Partner
 from models.program import Program
@@ -18,8 +18,9 @@ log = logging.getLogger("saathi.ledger.expiry")
 
 
 def due(session: Session, program: Program, days: int, now: datetime) -> list[tuple[int, int]]:
-    """Return [(wallet_id, credits)] of the program's credits expiring on the day `days` ahead."""
-    start = datetime.combine((now + timedelta(days=days)).date(), time.min, now.tzinfo)
+    """Return [(wallet_id, credits)] of the program's credits expiring on the IST day `days`
+    ahead."""
+    start = ist_day_start(now + timedelta(days=days))
     stmt = (select(W.c.id, func.sum(L.c.remaining)).join(W, W.c.id == L.c.wallet_id)
             .where(W.c.program_id == program.id, L.c.remaining > 0,
                    L.c.expires_at >= start, L.c.expires_at < start + timedelta(days=1))
@@ -42,7 +43,7 @@ def remind(session: Session, now: datetime | None = None) -> int:
                 partner = session.get(Partner, partner_id)
                 if partner is None:
                     continue
-                day = (now + timedelta(days=days)).date()
+                day = ist_day_start(now + timedelta(days=days)).date()
                 key = f"expiry-reminder:W{wallet_id}:{day}:{days}"
                 if outbox.by_key(session, key) is not None:
                     continue

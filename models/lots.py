@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
+from models.base import ist_date, utcnow
 from models.ledger_ops import (
     E,
     L,
@@ -51,7 +51,8 @@ def history(session: Session, partner_id: int, program_id: int,
 
 def expiring(session: Session, partner_id: int, program_id: int,
              within_days: int = 30, now: datetime | None = None) -> list[tuple[int, date]]:
-    """Return [(credits, expiry date)] for credits expiring within `within_days`, soonest first."""
+    """Return [(credits, expiry date in IST)] for credits expiring within `within_days`, soonest
+    first."""
     now = now or utcnow()
     wallet_id = session.scalar(select(W.c.id).where(W.c.partner_id == partner_id,
                                                     W.c.program_id == program_id))
@@ -62,7 +63,8 @@ def expiring(session: Session, partner_id: int, program_id: int,
         L.c.expires_at <= now + timedelta(days=within_days)).order_by(L.c.expires_at))
     by_day: dict[date, int] = {}
     for expires_at, remaining in rows:
-        by_day[expires_at.date()] = by_day.get(expires_at.date(), 0) + remaining
+        day = ist_date(expires_at)
+        by_day[day] = by_day.get(day, 0) + remaining
     return [(credits, day) for day, credits in by_day.items()]
 
 

@@ -23,7 +23,7 @@ from bot.payout_providers import (
     provider,
 )
 from models import ledger, payouts, redemptions, vouchers
-from models.base import utcnow
+from models.base import ist_date, utcnow
 from models.catalog import ItemKind, catalog_of
 from models.db import unit_of_work
 from models.partner import Partner
@@ -145,7 +145,7 @@ def _issue_voucher(session, redemption: Redemption) -> None:
     tell(session, redemption.partner_id, VOUCHER, key=f"redeem-{redemption.id}-result",
          media_urls=(voucher.image_url,), label=item.label, code=voucher.code,
          distributor=(distributor.shop or distributor.name or "") if distributor else "",
-         date=voucher.expires_at.strftime("%d-%m-%Y"))
+         date=ist_date(voucher.expires_at).strftime("%d-%m-%Y"))
 
 
 def expire_vouchers() -> int:

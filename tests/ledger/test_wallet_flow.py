@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from models import ledger
 from models.db import unit_of_work
 from models.partner import Partner
@@ -56,3 +58,17 @@ def test_partner_in_two_programs_chooses_one(twilio, clock):
     assert any("Voltix Dealer Circle: 0 Voltix points" in r for r in shown)
     assert any("Next tier Bronze: ₹10,00,000 more in purchases" in r for r in shown)
     assert "No credits yet" in twilio.chat(PHONE, "1")[0]
+
+
+def test_dates_are_shown_in_ist(twilio, clock):
+    ids = _member(("CHEMX",))
+    clock.set(datetime(2026, 3, 12, 20, 0, tzinfo=UTC))  # 13 March, 01:30 in India
+    with unit_of_work() as s:
+        ledger.earn(s, partner_id=ids["partner"], program_id=ids["CHEMX"], credits=500,
+                    key="inv:late", cause="invoice", cause_ref="INV-9", volume=1)
+    twilio.chat(PHONE, "BALANCE")
+    assert twilio.chat(PHONE, "1")[0].splitlines()[1].startswith("13-03 +500 ")
+    clock.advance(days=160)
+    twilio.chat(PHONE, "BALANCE")
+    # 180 days on, the lot expires at 20:00 UTC on 8 September: 9 September in India.
+    assert "500 on 09-09-2026" in twilio.chat(PHONE, "2")[0]
