@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
+from models.db import dialect_insert
 from models.ledger_tables import BudgetMonth
 
 REVIEW_KIND = "budget_cap"
@@ -24,7 +25,6 @@ def month_of(moment: datetime) -> str:
 def reserve(session: Session, program_id: int, credits: int, cap: int,
             now: datetime | None = None) -> bool:
     """Count `credits` against this month's cap; False (nothing counted) if it would exceed."""
-    from models.ledger_ops import dialect_insert
 
     month = month_of(now or utcnow())
     session.execute(dialect_insert(session)(BudgetMonth).values(
@@ -50,7 +50,6 @@ def issued(session: Session, program_id: int, month: str) -> int:
 
 def force(session: Session, program_id: int, credits: int, now: datetime | None = None) -> None:
     """Count credits an admin approved past the cap."""
-    from models.ledger_ops import dialect_insert
 
     month = month_of(now or utcnow())
     session.execute(dialect_insert(session)(BudgetMonth).values(

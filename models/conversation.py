@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.db import dialect_insert
 
 
 class Conversation(Base):
@@ -38,9 +37,8 @@ def lock(session: Session, channel: str, phone: str) -> Conversation:
     found = session.scalars(_LOCK, key).one_or_none()
     if found is not None:
         return found
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(Conversation)
+        dialect_insert(session)(Conversation)
         .values(channel=channel, phone=phone, flow="menu", state="idle", data={},
                 updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["channel", "phone"])

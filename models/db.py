@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 EXTENSION = "saathi.db"
@@ -103,3 +105,8 @@ def unit_of_work() -> Iterator[Session]:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def dialect_insert(session: Session):
+    """The session's database's INSERT, the one with ON CONFLICT (both have it)."""
+    return pg_insert if is_postgres(session) else sqlite_insert

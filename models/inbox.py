@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.db import is_postgres
 
 
 class InboxStatus(StrEnum):
@@ -48,10 +49,10 @@ def store(session: Session, *, channel: str, provider_id: str, phone: str, body:
     follows commits synchronously and flushes it too. A crash in between loses a message that
     was neither processed nor answered, which Twilio sees as a failed delivery.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = is_postgres(session)
     if postgres:
         session.execute(_ASYNC_COMMIT)
-    new_id = session.scalar(_INSERT["postgresql" if postgres else "sqlite"], {
+    new_id = session.scalar(_INSERT[postgres], {
         "channel": channel, "provider_id": provider_id, "phone": phone, "body": body,
         "payload": payload, "status": InboxStatus.RECEIVED, "received_at": utcnow()})
     return None if new_id is not None else get(session, channel, provider_id)
@@ -82,10 +83,10 @@ def finish(session: Session, channel: str, provider_id: str, replies: list[dict]
 # layer and per-call statement building were a third of a message's CPU time.
 _TABLE = InboxMessage.__table__
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
-_INSERT = {
-    name: insert(_TABLE).on_conflict_do_nothing(index_elements=["channel", "provider_id"])
+_INSERT = {  # by is_postgres
+    postgres: insert(_TABLE).on_conflict_do_nothing(index_elements=["channel", "provider_id"])
     .returning(_TABLE.c.id)
-    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+    for postgres, insert in ((True, pg_insert), (False, sqlite_insert))
 }
 _FINISH = (
     update(_TABLE)

@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, Row, Text, case, cast, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.db import is_postgres
+from models.db import dialect_insert, is_postgres
 from models.ledger_tables import (
     PARTNER_KINDS,
     Account,
@@ -57,10 +55,6 @@ W = Wallet.__table__
 E = JournalEntry.__table__
 L = Lot.__table__
 _CACHE = "saathi.ledger.accounts"
-
-
-def dialect_insert(session: Session):
-    return pg_insert if is_postgres(session) else sqlite_insert
 
 
 def program_spec(session: Session, program_id: int, version: str | None = None) -> ProgramSpec:
