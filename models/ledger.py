@@ -8,22 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import budget, review
-from models.base import utcnow
+from models.base import UTCDateTime, utcnow
 from models.holds import hold, release, settle
+from models.ledger_credit import credit
 from models.ledger_ops import (
     CAUSES,
     Balance,
+    E,
     InsufficientCredits,
     L,
     LedgerError,
     UnknownWallet,
     W,
     add_entry,
-    add_lot,
+    balance_from,
     balance_of,
     bump_wallet,
     ensure_wallet,
@@ -44,6 +46,8 @@ __all__ = ["CAUSES", "Balance", "EarnResult", "InsufficientCredits", "LedgerErro
            "UnknownWallet", "adjust", "current_tier", "earn", "ensure_wallet", "expire_due",
            "expiring", "history", "hold", "release", "reverse", "settle", "wallet_balance"]
 
+P = Posting.__table__
+
 
 @dataclass(frozen=True)
 class EarnResult:
@@ -54,16 +58,25 @@ class EarnResult:
     debt_paid: int = 0
 
 
-def wallet_balance(session: Session, partner_id: int, program_id: int) -> Balance:
-    """Return the wallet's balance from its cached row: never a sum over postings."""
-    now = utcnow()
+def _balance_statement():
+    """Built once, like the other hot statements (building it cost more than running it)."""
+    now = bindparam("now", type_=UTCDateTime())
     lots = (select(func.coalesce(func.sum(L.c.remaining), 0))
             .where(L.c.wallet_id == W.c.id, L.c.remaining > 0))
-    row = session.execute(select(
+    return select(
         W.c.balance, W.c.held, W.c.debt,
         lots.where(L.c.locked_until > now).scalar_subquery(),
         lots.where(L.c.expires_at <= now).scalar_subquery(),
-    ).where(W.c.partner_id == partner_id, W.c.program_id == program_id)).first()
+    ).where(W.c.partner_id == bindparam("partner_id"), W.c.program_id == bindparam("program_id"))
+
+
+_BALANCE = _balance_statement()
+
+
+def wallet_balance(session: Session, partner_id: int, program_id: int) -> Balance:
+    """Return the wallet's balance from its cached row: never a sum over postings."""
+    row = session.execute(_BALANCE, {"partner_id": partner_id, "program_id": program_id,
+                                     "now": utcnow()}).first()
     if row is None:
         return Balance(0, 0, 0, 0, 0)
     balance, held, debt, locked, overdue = (int(v) for v in row)
@@ -80,7 +93,7 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
         raise LedgerError(f"earn needs positive credits, got {credits}")
     wallet = lock_for_earn(session, partner_id, program_id, key)
     if wallet.prior_id is not None:
-        return _earn_result(session, entry_by_key(session, key))
+        return _earn_result(session, key)
     spec = program_spec(session, program_id, wallet.version)
     amount = multiply(spec, wallet.tier, credits) if apply_tier_multiplier else credits
     cap = None if skip_budget else spec.budget.monthly_cap_credits
@@ -88,13 +101,13 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
                 lock_days=lock_days, actor=actor, volume=volume)
     if cap and not budget.reserve(session, program_id, amount, cap):
         queued = with_key(session, key, lambda: _queue(session, wallet, amount, **args))
-        return queued or _earn_result(session, entry_by_key(session, key))
+        return queued or _earn_result(session, key)
     source = wallet.issuance_id or system_account(session, program_id, AccountKind.ISSUANCE)
     result = _credit(session, spec, wallet, amount, source=source, **args)
     if result is None:  # another transaction took the key while we waited for the lock
         if cap:
             budget.force(session, program_id, -amount)
-        return _earn_result(session, entry_by_key(session, key))
+        return _earn_result(session, key)
     return result
 
 
@@ -103,19 +116,15 @@ def _credit(session: Session, spec, wallet, amount: int, *, key: str, cause: str
             source: int) -> EarnResult | None:
     debt_paid = min(amount, wallet.debt)
     to_wallet = amount - debt_paid
-    entry_id = add_entry(session, key=key, program_id=wallet.program_id,
-                         partner_id=wallet.partner_id, cause=cause, cause_ref=cause_ref,
-                         description=description, actor=actor, volume=volume, credits=to_wallet,
-                         postings={source: -amount, wallet.account_id: to_wallet,
-                                   wallet.debt_account_id: debt_paid}, on_conflict=True)
-    if entry_id is None:
+    done = credit(session, spec, wallet, postings={source: -amount, wallet.account_id: to_wallet,
+                                                   wallet.debt_account_id: debt_paid},
+                  to_wallet=to_wallet, debt_paid=debt_paid, key=key, cause=cause,
+                  cause_ref=cause_ref, description=description, actor=actor, volume=volume,
+                  lock_days=lock_days)
+    if done is None:
         return None
-    if to_wallet:
-        add_lot(session, wallet_id=wallet.id, entry_id=entry_id, credits=to_wallet, spec=spec,
-                lock_days=lock_days)
-    bump_wallet(session, wallet.id, balance=to_wallet, debt=-debt_paid)
-    return EarnResult(entry_id, amount, False,
-                      balance_of(session, wallet, plus=to_wallet, debt=-debt_paid), debt_paid)
+    balance = balance_from(wallet, done.locked, done.overdue, plus=to_wallet, debt=-debt_paid)
+    return EarnResult(done.entry_id, amount, False, balance, debt_paid)
 
 
 def _queue(session: Session, wallet, amount: int, **earn_args) -> EarnResult:
@@ -131,14 +140,21 @@ def _queue(session: Session, wallet, amount: int, **earn_args) -> EarnResult:
     return EarnResult(entry_id, amount, True, balance_of(session, wallet))
 
 
-def _earn_result(session: Session, entry) -> EarnResult:
+_PRIOR = select(
+    E.c.id, E.c.partner_id, E.c.program_id, E.c.credits, E.c.queued, E.c.review_item_id,
+    select(func.coalesce(func.sum(-P.c.amount), 0))
+    .where(P.c.entry_id == E.c.id, P.c.amount < 0).scalar_subquery().label("issued"),
+).where(E.c.key == bindparam("key"))
+
+
+def _earn_result(session: Session, key: str) -> EarnResult:
+    """The result of the earn that first used `key` (a replay, or a race we lost)."""
+    entry = session.execute(_PRIOR, {"key": key}).one()
     balance = wallet_balance(session, entry.partner_id, entry.program_id)
     if entry.queued:
         item = session.get(review.ReviewItem, entry.review_item_id)
         return EarnResult(entry.id, int(item.payload["credits"]) if item else 0, True, balance)
-    issued = session.scalar(select(Posting.amount).where(
-        Posting.entry_id == entry.id, Posting.amount < 0)) or 0
-    return EarnResult(entry.id, -issued, False, balance, -issued - entry.credits)
+    return EarnResult(entry.id, entry.issued, False, balance, entry.issued - entry.credits)
 
 
 def adjust(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,

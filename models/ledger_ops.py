@@ -9,7 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, Row, Text, case, cast, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Row,
+    Text,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -121,24 +132,34 @@ def lock_wallet_by_id(session: Session, wallet_id: int) -> Row:
     return session.execute(select(W).where(W.c.id == wallet_id).with_for_update()).one()
 
 
+def _lock_for_earn_statement():
+    """Built once: building and cache-keying this statement cost more than running it."""
+    accounts, programs = Account.__table__, Program.__table__
+    program_id = bindparam("program_id")
+    prior = select(E.c.id).where(E.c.key == bindparam("key")).scalar_subquery()
+    issuance = select(accounts.c.id).where(accounts.c.program_id == program_id,
+                                           accounts.c.partner_id.is_(None),
+                                           accounts.c.kind == AccountKind.ISSUANCE)
+    version = select(programs.c.definition["_version"].as_string()).where(
+        programs.c.id == program_id)
+    return (select(W, prior.label("prior_id"), issuance.scalar_subquery().label("issuance_id"),
+                   version.scalar_subquery().label("version"))
+            .where(W.c.partner_id == bindparam("partner_id"), W.c.program_id == program_id)
+            .with_for_update(of=W))
+
+
+_LOCK_FOR_EARN = _lock_for_earn_statement()
+
+
 def lock_for_earn(session: Session, partner_id: int, program_id: int, key: str) -> Row:
     """Lock the wallet (created if new) in one round trip that also reads the key's prior
     entry, the issuance account and the program's version. A prior entry committed while we
     waited for the lock is not seen here; the insert's ON CONFLICT catches that one."""
-    prior = select(E.c.id).where(E.c.key == key).scalar_subquery()
-    issuance = select(Account.id).where(Account.program_id == program_id,
-                                        Account.partner_id.is_(None),
-                                        Account.kind == AccountKind.ISSUANCE).scalar_subquery()
-    version = select(Program.definition["_version"].as_string()).where(
-        Program.id == program_id).scalar_subquery()
-    stmt = (select(W, prior.label("prior_id"), issuance.label("issuance_id"),
-                   version.label("version"))
-            .where(W.c.partner_id == partner_id, W.c.program_id == program_id)
-            .with_for_update(of=W))
-    row = session.execute(stmt).first()
+    params = {"partner_id": partner_id, "program_id": program_id, "key": key}
+    row = session.execute(_LOCK_FOR_EARN, params).first()
     if row is None:
         ensure_wallet(session, partner_id, program_id)
-        row = session.execute(stmt).first()
+        row = session.execute(_LOCK_FOR_EARN, params).first()
     if row is None:
         raise UnknownWallet(f"partner {partner_id} has no wallet in program {program_id}")
     return row
@@ -146,6 +167,16 @@ def lock_for_earn(session: Session, partner_id: int, program_id: int, key: str) 
 
 def entry_by_key(session: Session, key: str) -> Row | None:
     return session.execute(select(E).where(E.c.key == key)).first()
+
+
+def checked_postings(key: str, cause: str, postings: dict[int, int]) -> dict[int, int]:
+    """Return the non-zero postings of an entry; refuse an unknown cause or an unbalanced entry."""
+    if cause not in CAUSES:
+        raise LedgerError(f"unknown cause {cause!r}")
+    amounts = {acc: amt for acc, amt in postings.items() if amt}
+    if sum(amounts.values()) != 0:
+        raise LedgerError(f"postings of {key!r} do not sum to zero: {amounts}")
+    return amounts
 
 
 def add_entry(session: Session, *, key: str, program_id: int, partner_id: int | None,
@@ -157,11 +188,7 @@ def add_entry(session: Session, *, key: str, program_id: int, partner_id: int | 
 
     With `on_conflict`, a key taken by another transaction writes nothing and returns None.
     """
-    if cause not in CAUSES:
-        raise LedgerError(f"unknown cause {cause!r}")
-    amounts = {acc: amt for acc, amt in postings.items() if amt}
-    if sum(amounts.values()) != 0:
-        raise LedgerError(f"postings of {key!r} do not sum to zero: {amounts}")
+    amounts = checked_postings(key, cause, postings)
     values = dict(key=key, program_id=program_id, partner_id=partner_id, cause=cause,
                   cause_ref=cause_ref[:120], description=description, actor=actor[:80],
                   credits=credits, volume=volume, reverses_id=reverses_id, queued=queued,
@@ -192,10 +219,10 @@ def bump_wallet(session: Session, wallet_id: int, *, balance: int = 0, held: int
 def add_lot(session: Session, *, wallet_id: int, entry_id: int, credits: int,
             spec: ProgramSpec, lock_days: int = 0, now: datetime | None = None) -> None:
     now = now or utcnow()
-    expires = now + timedelta(days=spec.expiry.days) if spec.expiry.policy == "days" else None
     session.execute(insert(L).values(
         wallet_id=wallet_id, entry_id=entry_id, credits=credits, remaining=credits,
-        expires_at=expires, locked_until=now + timedelta(days=lock_days) if lock_days else None,
+        expires_at=spec.expiry.expires_at(now),
+        locked_until=now + timedelta(days=lock_days) if lock_days else None,
         created_at=now))
 
 
@@ -251,6 +278,11 @@ def balance_of(session: Session, row, now: datetime | None = None, *, plus: int 
                debt: int = 0) -> Balance:
     """Balance of a wallet row (plus changes made since the row was read)."""
     locked, overdue = unavailable(session, row.id, now or utcnow())
+    return balance_from(row, locked, overdue, plus=plus, debt=debt)
+
+
+def balance_from(row, locked: int, overdue: int, *, plus: int = 0, debt: int = 0) -> Balance:
+    """Balance of a wallet row, given its locked and overdue lot credits."""
     owned = row.balance + plus + row.held - overdue
     return Balance(owned, row.held, owned - row.held - locked, locked, row.debt + debt)
 

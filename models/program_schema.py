@@ -6,7 +6,7 @@ so their owners can tighten them later without touching the ledger's parts.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -151,6 +151,10 @@ class Expiry(_Strict):
         if any(d <= 0 for d in self.reminder_days):
             raise ValueError("reminder_days must be positive")
         return self
+
+    def expires_at(self, earned_at: datetime) -> datetime | None:
+        """When credits earned at `earned_at` expire (None: never)."""
+        return earned_at + timedelta(days=self.days) if self.days is not None else None
 
 
 class Budget(_Strict):

@@ -93,6 +93,29 @@ def test_locked_invoice_credits_become_available_after_return_window(
     assert _bal(db, p, chemx) == Balance(200, 0, 200, 0, 0)
 
 
+def test_earn_result_counts_its_own_locked_lot_and_overdue_lots(
+        db, programs, make_partner, clock):
+    """The balance an earn hands back (what the partner is told) includes the lot it wrote."""
+    chemx = programs["CHEMX"]  # credits expire 365 days after earning
+    p = make_partner(chemx)
+    _earn(db, p, chemx, 100, "qr:old")
+    clock.advance(days=366)  # the old lot is past expiry, not yet taken by the expiry job
+    first = _earn(db, p, chemx, 200, "inv:1", cause="invoice", lock_days=15)
+    assert first.balance == Balance(200, 0, 0, 200, 0) == _bal(db, p, chemx)
+    second = _earn(db, p, chemx, 30, "qr:new")
+    assert second.balance == Balance(230, 0, 30, 200, 0) == _bal(db, p, chemx)
+    assert _earn(db, p, chemx, 30, "qr:new").balance == second.balance
+
+
+def test_earn_with_an_unknown_cause_writes_nothing(db, programs, make_partner, clock):
+    lube = programs["LUBE"]
+    p = make_partner(lube)
+    with pytest.raises(LedgerError, match="unknown cause"):
+        _earn(db, p, lube, 10, "e1", cause="lottery")
+    assert _bal(db, p, lube) == Balance(0, 0, 0, 0, 0)
+    assert verify(db) == []
+
+
 def test_credit_note_claws_back_from_the_locked_lot(db, programs, make_partner, clock):
     chemx = programs["CHEMX"]
     p = make_partner(chemx)
