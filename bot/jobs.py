@@ -2,8 +2,8 @@
 
 `after_commit(session, "workers.x.func", *args)` records the job on the session; when that
 session commits, the job goes to RQ (REDIS_URL set) or runs in-process — after the HTTP
-response when inside a request, at once otherwise. A rollback drops the recorded jobs, so a
-job never runs against data that is not there.
+response when inside a request, at once otherwise; when Redis cannot take it, in-process too.
+A rollback drops the recorded jobs, so a job never runs against data that is not there.
 """
 
 from __future__ import annotations
@@ -42,9 +42,12 @@ def _dispatch(session: Session) -> None:
         try:
             enqueue(func, *args)
         except RedisError:
-            # The data is committed; the outbox sweep (`flask outbox sweep`) re-sends what
-            # never left. Raising here would turn a done transaction into an error reply.
-            log.exception("enqueue failed after commit", extra={"job": func})
+            # The data is committed and the job must not be lost (an invoice photo would never
+            # be read): with Redis down, this process runs it, after the response in a request.
+            # Raising here would turn a done transaction into an error reply.
+            log.exception("enqueue failed after commit; running the job here",
+                          extra={"job": func})
+            run_here(func, *args)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -79,6 +82,11 @@ def enqueue(func: str, *args: object) -> None:
         queue().enqueue_call(func=func, args=args, retry=retry, failure_ttl=7 * 24 * 3600)
         log.info("job enqueued", extra={"job": func})
         return
+    run_here(func, *args)
+
+
+def run_here(func: str, *args: object) -> None:
+    """Run a job in this process: after the response inside a request, at once otherwise."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if has_request_context():
         _run_after_response(app, func, args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rq import SimpleWorker
+from rq.cron import CronScheduler
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
@@ -63,6 +64,25 @@ def test_a_job_out_of_retries_ends_in_the_failed_registry(rq_app):
         jobs.after_commit(session, "tests.core.test_jobs_rq.always_fails", "y")
     _work()
     assert FailedJobRegistry(queue=jobs.queue()).count == 1
+
+
+def test_the_rq_cron_schedule_re_sends_a_message_whose_enqueue_was_lost(
+        rq_app, monkeypatch, clock):
+    """`rq cron workers/schedule.py` loaded into a real scheduler: its due jobs, run by a real
+    worker, deliver an outbox message that never reached Redis."""
+    monkeypatch.setenv("RQ_QUEUE", rq_app.config["RQ_QUEUE"])
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ravi"))
+        outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
+    jobs.queue().empty()  # as if Redis had lost the delivery job
+    clock.advance(seconds=120)
+    scheduler = CronScheduler(connection=jobs.redis_connection())
+    scheduler.load_config_from_file("workers.schedule")
+    due = {f"{job.func.__module__}.{job.func.__name__}" for job in scheduler.enqueue_jobs()}
+    assert {"workers.outbound.sweep", "workers.ledger.seal"} <= due
+    _work()
+    with unit_of_work() as session:
+        assert session.scalar(select(OutboxMessage.status)) == OutboxStatus.SENT
 
 
 def always_fails(arg: str) -> None:

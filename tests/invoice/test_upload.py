@@ -39,6 +39,22 @@ def test_einvoice_photo_at_the_menu_is_acknowledged_then_credited_with_balance(
                     f"New balance: {credits} credits.")
 
 
+def test_with_redis_down_the_photo_is_still_read_and_credited(twilio, clock, make_partner,
+                                                              program, app, caplog):
+    """An enqueue that fails after the commit runs the job in the web process: not lost."""
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    partner = make_partner()
+    data, truth = einvoice_photo(seed=2, total_paise=1_18_000_00)
+    assert send_file(twilio, partner.phone, upload(data)) == [ACK]
+    with unit_of_work() as session:
+        invoice = session.scalar(select(Invoice))
+        assert invoice.status == InvoiceStatus.CREDITED and invoice.number == truth.number
+        assert invoice.credits > 0
+    [text] = outbox_texts(partner.phone)
+    assert f"+{invoice.credits} credits" in text
+    assert "enqueue failed after commit; running the job here" in caplog.text
+
+
 def test_upload_invoice_from_the_menu_asks_for_the_photo_first(twilio, clock, make_partner,
                                                                program):
     partner = make_partner()
