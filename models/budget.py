@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
+from models.base import ist_date, utcnow
 from models.db import dialect_insert
 from models.ledger_tables import BudgetMonth
 
@@ -19,7 +19,8 @@ REVIEW_KIND = "budget_cap"
 
 
 def month_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m")
+    """The budget month of `moment`: the Indian calendar month (a sponsor's month is IST)."""
+    return ist_date(moment).strftime("%Y-%m")
 
 
 def reserve(session: Session, program_id: int, credits: int, cap: int,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import ledger, review, tiers
+from models import budget, ledger, review, tiers
 from models.ledger_verify import verify
 from models.outbox import OutboxMessage
 
@@ -102,6 +102,17 @@ def test_earn_past_the_monthly_cap_waits_for_review(db, make_program, make_partn
     clock.advance(days=31)  # a new month
     assert not _earn(db, p, program, 90, "e4").queued_for_review
     assert verify(db) == []
+
+
+def test_budget_months_are_indian_calendar_months(db, make_program, make_partner, clock):
+    program = make_program("LUBE", code="CAP3", budget={"monthly_cap_credits": 100})
+    p = make_partner(program)
+    clock.set(datetime(2026, 3, 31, 18, 0, tzinfo=UTC))  # 31 March, 23:30 IST
+    assert not _earn(db, p, program, 100, "march").queued_for_review
+    clock.set(datetime(2026, 3, 31, 18, 45, tzinfo=UTC))  # still 31 March in UTC; 1 April IST
+    assert not _earn(db, p, program, 100, "april").queued_for_review
+    assert budget.issued(db, program.id, "2026-03") == budget.issued(db, program.id, "2026-04")
+    assert review.pending(db, "budget_cap") == []
 
 
 def test_rejected_over_cap_earn_credits_nothing(db, make_program, make_partner, clock, app):
