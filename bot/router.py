@@ -13,6 +13,8 @@ from __future__ import annotations
 import copy
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.i18n import DEFAULT, N_, translate
 from bot.messages import InboundMessage, Reply
 from flows import dispatch
@@ -29,14 +31,21 @@ SORRY = N_("Sorry, something went wrong on our side. Please try again in a minut
 
 def handle(message: InboundMessage) -> list[Reply]:
     """Process `message` once and return the replies to send back on its channel."""
-    with unit_of_work() as session:
-        stored = inbox.store(session, channel=message.channel, provider_id=message.provider_id,
-                             phone=message.sender, body=message.text,
-                             payload=message.to_dict())
-        if stored is not None and stored.done:
-            log.info("duplicate delivery answered from store",
-                     extra={"message_id": message.provider_id})
-            return [Reply.from_dict(r) for r in stored.replies or []]
+    try:
+        with unit_of_work() as session:
+            stored = inbox.store(session, channel=message.channel,
+                                 provider_id=message.provider_id, phone=message.sender,
+                                 body=message.text, payload=message.to_dict())
+            if stored is not None and stored.done:
+                log.info("duplicate delivery answered from store",
+                         extra={"message_id": message.provider_id})
+                return [Reply.from_dict(r) for r in stored.replies or []]
+    except SQLAlchemyError:
+        # Nothing was stored, so nothing was done: say so rather than fail Twilio's request.
+        # The partner's language is in the database too, hence the default one.
+        log.exception("message not stored: database unavailable",
+                      extra={"message_id": message.provider_id, "channel": message.channel})
+        return [Reply(translate(DEFAULT, SORRY))]
     try:
         return _process(message)
     except Exception:

@@ -25,8 +25,9 @@ def ensure_sqlite_folder(url: str) -> None:
 def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and writer serialisation.
 
-    A lock wait longer than `lock_timeout_ms` fails instead of hanging: a webhook must answer
-    within Twilio's 15 seconds, and a polite "try again" beats a silent timeout.
+    A lock wait longer than `lock_timeout_ms`, or a database that takes over 5 s to accept a
+    connection, fails instead of hanging: a webhook must answer within Twilio's 15 seconds, and
+    a polite "try again" beats a silent timeout.
     """
     if url.startswith("sqlite"):
         ensure_sqlite_folder(url)
@@ -50,7 +51,8 @@ def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
                          pool_use_lifo=True,
-                         connect_args={"options": f"-c lock_timeout={lock_timeout_ms}"})
+                         connect_args={"options": f"-c lock_timeout={lock_timeout_ms}",
+                                       "connect_timeout": 5})
 
 
 def init_app(app: Flask) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import pytest
 from sqlalchemy import func, select
 
+from app import create_app
+from bot.router import SORRY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
-from tests.conftest import BASE_URL, sign
+from tests.conftest import BASE_URL, TwilioClient, _config, replies_of, sign
 
 PHONE = "+919812345678"
 
@@ -69,3 +74,27 @@ def test_media_count_is_capped_at_ten(twilio):
     assert response.status_code == 200
     with unit_of_work() as session:
         assert len(session.scalar(select(InboxMessage.payload))["media"]) == 10
+
+
+def test_with_the_database_down_the_partner_is_asked_to_try_again(tmp_path, caplog):
+    """Nothing can be stored: a polite TwiML answer (not a 500) and an error log line."""
+    app = create_app(_config(tmp_path, DATABASE_URL="postgresql+psycopg://127.0.0.1:1/none"))
+    response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid="SMdown")
+    assert response.status_code == 200
+    assert replies_of(response) == [SORRY]
+    assert "message not stored: database unavailable" in caplog.text
+
+
+def test_a_database_that_never_answers_still_gets_the_partner_a_reply_in_time(tmp_path):
+    """A server that accepts the connection and says nothing: the answer comes well inside
+    Twilio's 15 seconds (the connect timeout), not never."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # never accepted: the handshake completes, no byte ever comes back
+    url = f"postgresql+psycopg://127.0.0.1:{silent.getsockname()[1]}/none"
+    app = create_app(_config(tmp_path, DATABASE_URL=url))
+    started = time.monotonic()
+    response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid="SMsilent")
+    assert replies_of(response) == [SORRY]
+    assert time.monotonic() - started < 12
+    silent.close()
