@@ -26,11 +26,11 @@ def item_option(ctx: Context, item: CatalogItem, credit_value_paise: int) -> Opt
     """One catalog line: "UPI cashback: 100–2,500 credits" or "Shop signage: 500 credits"."""
     lang = ctx.language
     if item.kind == ItemKind.UPI:
-        label = ctx._("{label}: {low}–{high} credits", label=item.label,
+        label = ctx._("{label}: {low}–{high} credits", label=item.label_in(lang),
                       low=format_credits(item.min_credits, lang),  # type: ignore[arg-type]
                       high=format_credits(item.max_credits, lang))  # type: ignore[arg-type]
     else:
-        label = ctx._("{label}: {credits} credits ({rupees})", label=item.label,
+        label = ctx._("{label}: {credits} credits ({rupees})", label=item.label_in(lang),
                       credits=format_credits(item.credits, lang),  # type: ignore[arg-type]
                       rupees=format_rupees(rupees_paise(item.credits, credit_value_paise),
                                            lang))  # type: ignore[arg-type]
@@ -41,7 +41,7 @@ def summary(ctx: Context, item: CatalogItem, credits: int, credit_value_paise: i
             vpa: str | None, options: tuple[Option, ...]) -> Reply:
     """The summary to confirm: credits, rupee value and, for UPI, the masked destination."""
     lang = ctx.language
-    values = {"credits": format_credits(credits, lang), "label": item.label,
+    values = {"credits": format_credits(credits, lang), "label": item.label_in(lang),
               "rupees": format_rupees(rupees_paise(credits, credit_value_paise), lang)}
     if item.kind == ItemKind.UPI:
         return ctx.say("{credits} credits = {rupees} to {vpa}. Confirm?", options=options,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class ItemKind(StrEnum):
@@ -23,13 +23,28 @@ class CatalogItem(BaseModel):
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{1,30}$")
     kind: ItemKind
-    label: str = Field(min_length=1, max_length=40)
+    label: dict[str, str]  # language code -> label, "en" required; a plain string is English
     credits: int | None = Field(default=None, gt=0)  # fixed price (vouchers)
     min_credits: int | None = Field(default=None, gt=0)  # UPI: amount range and step
     max_credits: int | None = Field(default=None, gt=0)
     step_credits: int = Field(default=1, gt=0)
     validity_days: int = Field(default=7, gt=0, le=365)
     tiers: list[str] | None = None  # None: every tier
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _label(cls, value: object) -> object:
+        label = {"en": value} if isinstance(value, str) else value
+        if isinstance(label, dict):
+            if not str(label.get("en", "")).strip():
+                raise ValueError("a label needs an English ('en') version")
+            if any(not 1 <= len(str(text)) <= 40 for text in label.values()):
+                raise ValueError("a label is 1 to 40 characters long")
+        return label
+
+    def label_in(self, lang: str) -> str:
+        """The label in `lang`, falling back to English."""
+        return self.label.get(lang) or self.label["en"]
 
     @model_validator(mode="after")
     def _prices(self) -> CatalogItem:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from bot import outbound
 from bot.i18n import N_, format_credits, format_rupees, translate
 from bot.logs import mask_vpa
+from models.catalog import CatalogItem
 from models.partner import Partner
 
 TEMPLATE = "redemption_update"  # a WhatsApp template with one variable, for outside 24 hours
@@ -23,10 +24,14 @@ EXPIRED = N_("Your voucher {code} expired unused. Your {credits} credits are bac
 
 
 def tell(session: Session, partner_id: int, msgid: str, *, key: str,
-         media_urls: tuple[str, ...] = (), **values: object) -> None:
-    """Queue `msgid` in the partner's language, with rupees and credits formatted for it."""
+         media_urls: tuple[str, ...] = (), item: CatalogItem | None = None,
+         **values: object) -> None:
+    """Queue `msgid` in the partner's language, with rupees, credits and the catalog item's
+    label (`{label}`) in it."""
     partner = session.get(Partner, partner_id)
     lang = partner.language
+    if item is not None:
+        values["label"] = item.label_in(lang)
     if "paise" in values:
         values["rupees"] = format_rupees(int(values.pop("paise")), lang)  # type: ignore[arg-type]
     if "credits" in values:

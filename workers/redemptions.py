@@ -134,16 +134,16 @@ def _issue_voucher(session, redemption: Redemption) -> None:
         ledger.release(session, redemption.hold_id, key=f"redeem-{redemption.id}-stock")
         finish(redemption, Status.FAILED, "out of stock")
         tell(session, redemption.partner_id, OUT_OF_STOCK, key=f"redeem-{redemption.id}-result",
-             label=item.label, credits=redemption.credits)
+             item=item, credits=redemption.credits)
         return
     finish(redemption, Status.COMPLETED)
     if item.kind == ItemKind.STOCK_CODE:
         tell(session, redemption.partner_id, STOCK_CODE, key=f"redeem-{redemption.id}-result",
-             label=item.label, code=voucher.code)
+             item=item, code=voucher.code)
         return
     distributor = session.get(Partner, voucher.distributor_id)
     tell(session, redemption.partner_id, VOUCHER, key=f"redeem-{redemption.id}-result",
-         media_urls=(voucher.image_url,), label=item.label, code=voucher.code,
+         media_urls=(voucher.image_url,), item=item, code=voucher.code,
          distributor=(distributor.shop or distributor.name or "") if distributor else "",
          date=ist_date(voucher.expires_at).strftime("%d-%m-%Y"))
 

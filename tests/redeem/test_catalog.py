@@ -11,7 +11,9 @@ from models.db import unit_of_work
 from models.ledger_tables import Wallet
 from models.program_schema import ProgramFileError, parse, read_file
 
-from .conftest import PROGRAMS, RETAILER
+from .conftest import PROGRAMS, RETAILER, add_partner
+
+OTHER = "+919811100002"
 
 
 def _with_catalog(catalog: dict) -> dict:
@@ -33,6 +35,10 @@ def test_demo_catalogs_load_with_upi_vouchers_and_stock_codes():
      "below min_credits"),
     ({"key": "fuel", "kind": "stock_code", "label": "Fuel"}, "fixed `credits` price"),
     ({"key": "fuel", "kind": "gold", "label": "Gold", "credits": 5}, "catalog.items.0.kind"),
+    ({"key": "fuel", "kind": "stock_code", "label": {"hi": "ईंधन"}, "credits": 5},
+     "needs an English ('en') version"),
+    ({"key": "fuel", "kind": "stock_code", "label": {"en": "Fuel", "hi": ""}, "credits": 5},
+     "1 to 40 characters"),
     ({"key": "sign", "kind": "distributor_voucher", "label": "Signage", "credits": 5,
       "tiers": ["Gold"]}, "unknown tiers: ['Gold']"),
 ])
@@ -40,6 +46,15 @@ def test_a_broken_catalog_item_is_refused_with_its_field(item, problem):
     with pytest.raises(ProgramFileError) as caught:
         parse(_with_catalog({"items": [item]}), "cempro.yaml")
     assert problem in str(caught.value) and "cempro.yaml" in str(caught.value)
+
+
+def test_labels_are_shown_in_the_partners_language_english_where_none_is_written(
+        twilio, cempro):
+    add_partner(cempro, RETAILER, 2000, language="hi")
+    offered = twilio.chat(RETAILER, "REDEEM")[0]
+    assert "UPI कैशबैक: 100–2,500 क्रेडिट" in offered and "UPI cashback" not in offered
+    add_partner(cempro, OTHER, 2000, language="ta")  # CEMPRO has no Tamil labels
+    assert "UPI cashback: " in twilio.chat(OTHER, "REDEEM")[0]
 
 
 def test_items_limited_by_tier_are_offered_only_to_those_tiers(twilio, retailer, cempro):
