@@ -108,32 +108,52 @@ def _earner(url: str, program: int, partners: list[int], count: int, tag: str, r
     rng = random.Random(tag)
     with app.app_context():
         barrier.wait()
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         for i in range(count):
             key = f"bench:{tag}:{i % 100 if replay else i}"
             with unit_of_work() as s:
                 ledger.earn(s, partner_id=rng.choice(partners), program_id=program, credits=7,
                             key=key, cause="invoice", cause_ref=key)
-        out.put(time.perf_counter() - t0)
+        out.put((time.perf_counter() - t0, time.process_time() - cpu0))
     out.close()
     out.join_thread()
     os._exit(0)
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine, ended backends included (the
+    postmaster's reaped-children time)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            comm, rest = stat.read_text().split(") ", 1)
+        except OSError:
+            continue
+        if comm.split("(", 1)[-1].startswith("postgres"):
+            fields = rest.split()
+            total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def earn_rate(url: str, program: int, partners: list[int], workers: int, earns: int,
-              replay: bool = False) -> float:
-    """Run `earns` earns split over `workers` processes; return earns per second."""
+              replay: bool = False) -> tuple[float, float, float]:
+    """Run `earns` earns split over `workers` processes; return earns per second and the
+    client's and PostgreSQL's CPU milliseconds per earn."""
     barrier, out = FORK.Barrier(workers), FORK.Queue()
     per = earns // workers
     tag = f"{'r' if replay else 'n'}{time.time_ns()}"
     procs = [FORK.Process(target=_earner, args=(url, program, partners, per, f"{tag}-{w}",
                                                 replay, barrier, out)) for w in range(workers)]
+    pg_before = postgres_cpu_seconds()
     for p in procs:
         p.start()
-    elapsed = max(out.get(timeout=600) for _ in procs)
+    results = [out.get(timeout=600) for _ in procs]
     for p in procs:
         p.join()
-    return per * workers / elapsed
+    done = per * workers
+    elapsed = max(wall for wall, _ in results)
+    client_ms = sum(cpu for _, cpu in results) * 1000 / done
+    return done / elapsed, client_ms, (postgres_cpu_seconds() - pg_before) * 1000 / done
 
 
 def read_latency(url: str, program: int, partners: list[int], reads: int) -> tuple[float, ...]:
@@ -157,11 +177,14 @@ def run(name: str, url: str, args) -> None:
         total = s.scalar(select(func.count()).select_from(Posting))
         print(f"  postings in the table: {total:,}")
     workers = args.workers if name == "postgres" else 1
+    cpu = "client CPU {:.2f} ms/earn" + (", PostgreSQL CPU {:.2f} ms/earn" if name == "postgres"
+                                         else "")
     for w in sorted({1, workers}):
-        rate = earn_rate(url, program, partners, w, args.earns)
-        print(f"  new earns, {w} process(es): {rate:,.0f}/s")
-    rate = earn_rate(url, program, partners, workers, args.earns, replay=True)
-    print(f"  replayed keys (idempotent no-ops), {workers} process(es): {rate:,.0f}/s")
+        rate, *ms = earn_rate(url, program, partners, w, args.earns)
+        print(f"  new earns, {w} process(es): {rate:,.0f}/s ({cpu.format(*ms)})")
+    rate, *ms = earn_rate(url, program, partners, workers, args.earns, replay=True)
+    print(f"  replayed keys (idempotent no-ops), {workers} process(es): {rate:,.0f}/s "
+          f"({cpu.format(*ms)})")
     median, p99 = read_latency(url, program, partners, args.reads)
     print(f"  balance read: median {median:.3f} ms, p99 {p99:.3f} ms")
     if args.verify:
