@@ -59,6 +59,15 @@ def test_help_explains_the_global_words_and_repeats_the_question(twilio):
     assert "Choose your language" in replies[1]
 
 
+def test_a_number_not_on_the_menu_is_pointed_out_and_free_text_gets_the_menu(twilio):
+    twilio.chat(PHONE, "MENU")
+    nudge, menu = twilio.chat(PHONE, "9")
+    assert nudge == "Please reply with a number from the list."
+    assert "not enrolled" in menu
+    [menu_again] = twilio.chat(PHONE, "hello")
+    assert menu_again == menu
+
+
 def test_menu_leaves_any_flow(twilio):
     twilio.chat(PHONE, "LANG")
     assert "not enrolled" in twilio.chat(PHONE, "MENU")[0]
