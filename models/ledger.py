@@ -65,8 +65,8 @@ def _balance_statement():
             .where(L.c.wallet_id == W.c.id, L.c.remaining > 0))
     return select(
         W.c.balance, W.c.held, W.c.debt,
-        lots.where(L.c.locked_until > now).scalar_subquery(),
-        lots.where(L.c.expires_at <= now).scalar_subquery(),
+        lots.where(L.c.locked_until > now).scalar_subquery().label("locked"),
+        lots.where(L.c.expires_at <= now).scalar_subquery().label("overdue"),
     ).where(W.c.partner_id == bindparam("partner_id"), W.c.program_id == bindparam("program_id"))
 
 
@@ -79,9 +79,7 @@ def wallet_balance(session: Session, partner_id: int, program_id: int) -> Balanc
                                      "now": utcnow()}).first()
     if row is None:
         return Balance(0, 0, 0, 0, 0)
-    balance, held, debt, locked, overdue = (int(v) for v in row)
-    owned = balance + held - overdue
-    return Balance(owned, held, owned - held - locked, locked, debt)
+    return balance_from(row, int(row.locked), int(row.overdue))
 
 
 def earn(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
