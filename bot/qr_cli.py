@@ -12,6 +12,7 @@ from bot.qr_print import write_batch
 from models import program as programs
 from models import qr, qr_codes
 from models.db import unit_of_work
+from models.earning import qr_credits
 
 codes_cli = AppGroup("codes", help="Product QR codes: generate, void, read.")
 
@@ -20,17 +21,24 @@ codes_cli = AppGroup("codes", help="Product QR codes: generate, void, read.")
 @click.option("--program", "program_code", required=True, help="Program code, e.g. CEMPRO")
 @click.option("--batch", "name", required=True, help="Batch name, unique in the program")
 @click.option("--count", type=int, required=True)
-@click.option("--credits", type=int, required=True, help="Credits each code earns")
+@click.option("--product", default="*", help="SKU or category the codes go on (default: any)")
+@click.option("--credits", type=int, default=None,
+              help="Credits each code earns (default: the program's QR rule for the product)")
 @click.option("--region", default=None, help="Where it ships: regions and/or pincode prefixes")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
-def generate(program_code: str, name: str, count: int, credits: int, region: str | None,
-             out: Path) -> None:
+def generate(program_code: str, name: str, count: int, product: str, credits: int | None,
+             region: str | None, out: Path) -> None:
     """Record a batch and write its PNGs, printable sheets and CSV manifest."""
     try:
         with unit_of_work() as session:
             program = programs.by_code(session, program_code)
             if program is None:
                 raise click.ClickException(f"no program {program_code!r}")
+            if credits is None:
+                credits = qr_credits(program.spec, product)
+            if not credits:
+                raise click.ClickException(f"{program.code} has no QR rule for {product!r}: "
+                                           "pass --credits")
             batch = qr.create_batch(session, program=program, name=name, count=count,
                                     credits=credits, region=region)
             codes = list(qr.batch_codes(batch))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import ledger, review
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.earning import certification_credits
 from models.learning import content_of
 from models.learning_content import Track
 from models.partner import Partner, Role
@@ -108,8 +109,7 @@ def credits_for(session: Session, cert: Certificate) -> int:
     program = session.get(Program, cert.program_id)
     content, spec = content_of(program), program.spec
     track = content.track(cert.track)
-    base = track.credits if track and track.credits else next(
-        (r.credits for r in spec.earning.certification if r.level == cert.track), 0)
+    base = track.credits if track and track.credits else certification_credits(spec, cert.track)
     earlier = session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.partner_id == cert.partner_id, Certificate.program_id == cert.program_id,
         Certificate.track == cert.track, Certificate.version < cert.version,

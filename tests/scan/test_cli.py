@@ -8,8 +8,11 @@ import json
 from PIL import Image
 
 from models.db import unit_of_work
+from models.program import load_file, load_spec
+from models.program_schema import parse
 from models.qr import BatchStatus, QrBatch
 from models.qr_codes import find_codes, verify
+from tests.scan.conftest import PROGRAMS, program_spec
 
 
 def test_generate_writes_pngs_a_sheet_and_a_manifest_of_genuine_codes(app, programs, db,
@@ -49,3 +52,27 @@ def test_generate_refuses_an_unknown_program_and_a_duplicate_batch(app, programs
     assert runner.invoke(args=[*args, "--program", "QRA"]).exit_code == 0
     again = runner.invoke(args=[*args, "--program", "QRA"])
     assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_generate_takes_the_credits_from_the_programs_qr_rule_for_the_product(
+        app, programs, db, tmp_path):
+    load_file(db, PROGRAMS / "lube.yaml")  # engine-oil-4l: 20 credits, anything else: 5
+    no_rules = program_spec("NOQR")
+    no_rules["earning"]["qr_code"] = []
+    load_spec(db, parse(no_rules))
+    db.commit()
+    runner = app.test_cli_runner()
+
+    def generate(program: str, batch: str, *extra: str):
+        return runner.invoke(args=["codes", "generate", "--program", program, "--batch", batch,
+                                   "--count", "1", "--out", str(tmp_path / batch), *extra])
+
+    assert generate("LUBE", "OIL", "--product", "ENGINE-OIL-4L").exit_code == 0
+    assert generate("LUBE", "GREASE", "--product", "grease").exit_code == 0
+    assert generate("LUBE", "BONUS", "--product", "grease", "--credits", "50").exit_code == 0
+    refused = generate("NOQR", "X")
+    assert refused.exit_code != 0 and "NOQR has no QR rule for '*': pass --credits" in \
+        refused.output
+    with unit_of_work() as session:
+        credits = dict(session.query(QrBatch.name, QrBatch.credits))
+    assert credits == {"OIL": 20, "GREASE": 5, "BONUS": 50}
