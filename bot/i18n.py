@@ -58,8 +58,3 @@ def format_rupees(paise: int, lang: str | None = None) -> str:
     pattern = "¤#,##,##0" if paise % 100 == 0 else "¤#,##,##0.00"
     return format_currency(rupees, "INR", format=pattern, locale=_locale(lang),
                            currency_digits=False, numbering_system="latn")
-
-
-def reload() -> None:
-    """Forget loaded catalogs (after `pybabel compile`)."""
-    _catalog.cache_clear()

@@ -56,20 +56,6 @@ class InvoiceRead:
             "irn": self.irn,
         }
 
-    def to_state(self) -> dict:
-        """A JSON-able dict that `from_state` turns back into this reading."""
-        data = asdict(self)
-        data["invoice_date"] = self.invoice_date.isoformat() if self.invoice_date else None
-        return data
-
-    @classmethod
-    def from_state(cls, data: dict) -> InvoiceRead:
-        data = dict(data)
-        data["items"] = [Item(**i) for i in data.get("items") or []]
-        raw_date = data.get("invoice_date")
-        data["invoice_date"] = date.fromisoformat(raw_date) if raw_date else None
-        return cls(**data)
-
 
 def _public(name: str) -> str:
     return "total" if name == "total_paise" else name

@@ -66,10 +66,6 @@ class Partner(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    @property
-    def can_receive(self) -> bool:
-        return self.status != PartnerStatus.OPTED_OUT
-
 
 def find_by_phone(session: Session, phone: str) -> Partner | None:
     """Return the partner with this E.164 number, or None."""
