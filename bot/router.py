@@ -56,8 +56,8 @@ def handle(message: InboundMessage) -> list[Reply]:
 
 def _process(message: InboundMessage) -> list[Reply]:
     with unit_of_work() as session:
-        conv = conversations.lock(session, message.channel, message.sender)
-        partner = find_by_phone(session, message.sender)
+        conv, partner = conversations.lock_with_partner(session, message.channel,
+                                                        message.sender)
         now = utcnow()
         ctx = Context(session=session, conversation=conv, partner=partner, message=message,
                       now=now, data=copy.deepcopy(conv.data or {}))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
 from models.db import dialect_insert
+from models.partner import Partner
 
 
 class Conversation(Base):
@@ -33,24 +34,33 @@ def lock(session: Session, channel: str, phone: str) -> Conversation:
     The row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's single writer) is what makes
     two messages from one partner run one after the other, across processes and hosts.
     """
+    return lock_with_partner(session, channel, phone)[0]
+
+
+def lock_with_partner(session: Session, channel: str, phone: str
+                      ) -> tuple[Conversation, Partner | None]:
+    """`lock`, and the partner with that phone (None if not enrolled) in the same round trip:
+    every inbound message needs both."""
     key = {"channel": channel, "phone": phone}
-    found = session.scalars(_LOCK, key).one_or_none()
+    found = session.execute(_LOCK, key).one_or_none()
     if found is not None:
-        return found
+        return found.Conversation, found.Partner
     session.execute(
         dialect_insert(session)(Conversation)
         .values(channel=channel, phone=phone, flow="menu", state="idle", data={},
                 updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["channel", "phone"])
     )
-    return session.scalars(_LOCK, key).one()
+    found = session.execute(_LOCK, key).one()
+    return found.Conversation, found.Partner
 
 
 # Built once: this runs for every inbound message.
 _LOCK = (
-    select(Conversation)
+    select(Conversation, Partner)
+    .outerjoin(Partner, Partner.phone == Conversation.phone)
     .where(Conversation.channel == bindparam("channel"), Conversation.phone == bindparam("phone"))
-    .with_for_update()
+    .with_for_update(of=Conversation)
     .execution_options(populate_existing=True)
 )
 
