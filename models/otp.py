@@ -1,7 +1,8 @@
 """One-time codes: 6 digits, stored as an HMAC, sent by SMS, valid 5 minutes, 3 tries.
 
-Three wrong answers lock the partner out of that purpose for 30 minutes. A code is never
-logged; only the outbox row that carries the SMS holds it in clear.
+Three wrong answers to one code, or five to any of the partner's codes within 30 minutes (so
+asking for new codes does not buy more guesses), lock the partner out of that purpose for 30
+minutes. A code is never logged; only the outbox row that carries the SMS holds it in clear.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ForeignKey, Integer, String, select, update
+from sqlalchemy import ForeignKey, Integer, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot import outbound
@@ -22,7 +23,8 @@ from models.partner import Partner
 
 VALID_FOR = timedelta(minutes=5)
 LOCK_FOR = timedelta(minutes=30)
-MAX_TRIES = 3
+MAX_TRIES = 3  # wrong answers to one code
+MAX_WRONG_IN_WINDOW = 5  # wrong answers to any codes within LOCK_FOR
 SMS_TEXT = N_("Your Saathi code is {code}. It is valid for 5 minutes. Never share it.")
 
 
@@ -115,9 +117,19 @@ def verify(session: Session, partner_id: int, *, purpose: str, ref: str, code: s
         session.flush()
         return
     challenge.attempts += 1
-    if challenge.attempts >= MAX_TRIES:
+    session.flush()
+    tries_left = min(MAX_TRIES - challenge.attempts,
+                     MAX_WRONG_IN_WINDOW - _wrong_since(session, partner_id, purpose,
+                                                        now - LOCK_FOR))
+    if tries_left <= 0:
         challenge.locked_until, challenge.closed_at = now + LOCK_FOR, now
         session.flush()
         raise OtpLocked(challenge.locked_until)
-    session.flush()
-    raise OtpWrong(MAX_TRIES - challenge.attempts)
+    raise OtpWrong(tries_left)
+
+
+def _wrong_since(session: Session, partner_id: int, purpose: str, since: datetime) -> int:
+    """Wrong answers to the partner's codes for `purpose` issued since `since`."""
+    return session.scalar(select(func.coalesce(func.sum(OtpChallenge.attempts), 0)).where(
+        OtpChallenge.partner_id == partner_id, OtpChallenge.purpose == purpose,
+        OtpChallenge.created_at > since)) or 0

@@ -89,6 +89,26 @@ def test_three_wrong_codes_lock_redeeming_for_30_minutes(twilio, retailer, cempr
     assert available(retailer, cempro) == 1500
 
 
+def test_new_codes_do_not_buy_more_guesses_five_wrong_in_30_minutes_lock(
+        twilio, retailer, cempro, clock):
+    def wrong() -> str:
+        return "000000" if last_otp(RETAILER) != "000000" else "111111"
+
+    start_upi(twilio)
+    assert "2 tries left" in twilio.chat(RETAILER, wrong())[0]
+    assert "1 tries left" in twilio.chat(RETAILER, wrong())[0]
+    start_upi(twilio)  # a new redemption, a new code
+    assert "2 tries left" in twilio.chat(RETAILER, wrong())[0]
+    assert "1 tries left" in twilio.chat(RETAILER, wrong())[0]  # 4 wrong in the window
+    start_upi(twilio)
+    assert "Too many wrong codes" in twilio.chat(RETAILER, wrong())[0]
+    assert "Too many wrong codes" in start_upi(twilio)[0]
+    assert available(retailer, cempro) == 2000
+    clock.advance(minutes=31)
+    assert "6-digit code" in start_upi(twilio)[0]
+    assert "Processing" in twilio.chat(RETAILER, last_otp(RETAILER))[0]
+
+
 def test_a_code_older_than_5_minutes_is_refused(twilio, retailer, cempro, clock):
     start_upi(twilio)
     clock.advance(minutes=5, seconds=1)
