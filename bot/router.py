@@ -5,7 +5,9 @@
    already handled it, run the flow, and store the replies on the message; commit.
 3. Jobs and outbound sends recorded during step 2 go out only after that commit (bot/jobs.py).
 A retried delivery gets the stored replies. A flow that fails is rolled back whole, logged
-with the message id, and answered with an apology in the partner's language.
+with the message id, and answered with an apology in the partner's language. A message whose
+request died between 1 and 2 (the process was killed) is answered later by the inbox sweep
+(workers/inbox.py), through the outbox.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ import copy
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from bot import outbound
+from bot.channels.text import render_text
 from bot.i18n import DEFAULT, N_, translate
 from bot.messages import InboundMessage, Reply
 from flows import dispatch
@@ -46,15 +51,28 @@ def handle(message: InboundMessage) -> list[Reply]:
         log.exception("message not stored: database unavailable",
                       extra={"message_id": message.provider_id, "channel": message.channel})
         return [Reply(translate(DEFAULT, SORRY))]
+    return _run(message)
+
+
+def recover(message: InboundMessage) -> None:
+    """Answer a stored message whose request died before it was answered (the web process
+    crashed or was killed): run it now and send the replies as proactive messages. If a
+    redelivery finishes it meanwhile, that one answers and nothing is sent from here."""
+    log.warning("answering a message left unanswered", extra={
+        "message_id": message.provider_id, "channel": message.channel})
+    _run(message, late=True)
+
+
+def _run(message: InboundMessage, *, late: bool = False) -> list[Reply]:
     try:
-        return _process(message)
+        return _process(message, late=late)
     except Exception:
         log.exception("flow failed", extra={"message_id": message.provider_id,
                                             "channel": message.channel})
-        return _apologise(message)
+        return _apologise(message, late=late)
 
 
-def _process(message: InboundMessage) -> list[Reply]:
+def _process(message: InboundMessage, *, late: bool = False) -> list[Reply]:
     with unit_of_work() as session:
         conv, partner = conversations.lock_with_partner(session, message.channel,
                                                         message.sender)
@@ -74,19 +92,36 @@ def _process(message: InboundMessage) -> list[Reply]:
             session.rollback()
             row = inbox.get(session, message.channel, message.provider_id)
             return [Reply.from_dict(r) for r in row.replies or []]
+        if late:
+            _send_late(session, message, replies)
         log.info("message handled", extra={"message_id": message.provider_id,
                                            "flow": conv.flow, "state": conv.state})
         return replies
 
 
-def _apologise(message: InboundMessage) -> list[Reply]:
+def _apologise(message: InboundMessage, *, late: bool = False) -> list[Reply]:
     """Record the failure on the stored message and answer politely; state is untouched."""
     with unit_of_work() as session:
         partner = find_by_phone(session, message.sender)
         conv = conversations.latest_for_phone(session, message.sender, message.channel)
         lang = (partner.language if partner else None) or (conv.language if conv else None)
         reply = Reply(translate(lang or DEFAULT, SORRY))
-        inbox.finish(session, message.channel, message.provider_id, [reply.to_dict()],
-                     error="flow failed")
+        finished = inbox.finish(session, message.channel, message.provider_id,
+                                [reply.to_dict()], error="flow failed")
+        if late and finished:
+            _send_late(session, message, [reply])
         row = inbox.get(session, message.channel, message.provider_id)
         return [Reply.from_dict(r) for r in row.replies or [reply.to_dict()]]
+
+
+def _send_late(session: Session, message: InboundMessage, replies: list[Reply]) -> None:
+    """Queue `replies` through the outbox, in the transaction that finishes the message."""
+    for n, reply in enumerate(replies):
+        try:
+            outbound.queue_message(
+                session, phone=message.sender, channel=message.channel, text=render_text(reply),
+                media_urls=(reply.media_url,) if reply.media_url else (),
+                key=f"late:{message.channel}:{message.provider_id}:{n}")
+        except outbound.OutboundError as exc:  # e.g. past WhatsApp's 24-hour window
+            log.warning("late reply not sent", extra={"message_id": message.provider_id,
+                                                      "error": str(exc)})

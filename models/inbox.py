@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text, UniqueConstraint, bindparam, select, text, update
+from sqlalchemy import Index, String, Text, UniqueConstraint, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -22,7 +22,10 @@ class InboxStatus(StrEnum):
 
 class InboxMessage(Base):
     __tablename__ = "inbox_messages"
-    __table_args__ = (UniqueConstraint("channel", "provider_id"),)
+    __table_args__ = (UniqueConstraint("channel", "provider_id"),
+                      Index("ix_inbox_messages_unanswered", "received_at",
+                            postgresql_where=text("status = 'received'"),
+                            sqlite_where=text("status = 'received'")))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -77,6 +80,15 @@ def finish(session: Session, channel: str, provider_id: str, replies: list[dict]
         "error": error, "processed_at": utcnow(),
         "status": InboxStatus.FAILED if error else InboxStatus.PROCESSED})
     return result.rowcount == 1
+
+
+def unanswered(session: Session, received_before: datetime, limit: int = 200
+               ) -> list[InboxMessage]:
+    """Messages stored before `received_before` and never answered, oldest first."""
+    return list(session.scalars(
+        select(InboxMessage).where(InboxMessage.status == InboxStatus.RECEIVED,
+                                   InboxMessage.received_at < received_before)
+        .order_by(InboxMessage.received_at).limit(limit)))
 
 
 # The webhook's hot path, built once as Core statements on the table: the ORM's bulk-DML

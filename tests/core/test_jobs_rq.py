@@ -79,7 +79,7 @@ def test_the_rq_cron_schedule_re_sends_a_message_whose_enqueue_was_lost(
     scheduler = CronScheduler(connection=jobs.redis_connection())
     scheduler.load_config_from_file("workers.schedule")
     due = {f"{job.func.__module__}.{job.func.__name__}" for job in scheduler.enqueue_jobs()}
-    assert {"workers.outbound.sweep", "workers.ledger.seal"} <= due
+    assert {"workers.outbound.sweep", "workers.inbox.sweep", "workers.ledger.seal"} <= due
     _work()
     with unit_of_work() as session:
         assert session.scalar(select(OutboxMessage.status)) == OutboxStatus.SENT

@@ -1,8 +1,12 @@
-"""Flows registered only for these tests: a counter (exactly-once checks) and one that fails."""
+"""Flows registered only for these tests: a counter (exactly-once checks), one that fails, and
+one that hangs when HANG_SIGNAL names a file (for killing a process in the middle of a flow)."""
 
 from __future__ import annotations
 
+import os
+import time
 from enum import StrEnum
+from pathlib import Path
 
 from bot.messages import Reply
 from flows import engine
@@ -23,6 +27,14 @@ def _explode(ctx, msg):
     raise RuntimeError("boom")
 
 
+def _hang(ctx, msg):
+    ctx.data["hung"] = True  # a change the killed process never commits
+    if signal_file := os.environ.get("HANG_SIGNAL"):
+        Path(signal_file).write_text("in the flow")
+        time.sleep(60)  # until killed
+    return engine.wait(Reply("answered after all"))
+
+
 def _register() -> None:
     if "test_counter" in engine.FLOWS:
         return
@@ -32,6 +44,8 @@ def _register() -> None:
     engine.register(Flow(name="test_explode", states_enum=S, states={S.COUNT: State(_explode)},
                          start=S.COUNT, needs_partner=False, triggers=("EXPLODE",),
                          entry=_explode))
+    engine.register(Flow(name="test_hang", states_enum=S, states={S.COUNT: State(_hang)},
+                         start=S.COUNT, needs_partner=False, triggers=("HANG",), entry=_hang))
 
 
 _register()

@@ -1,0 +1,104 @@
+"""Messages stored but never answered (the web process died mid-request) are answered later,
+through the outbox, exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+import tests.core.testflows  # noqa: F401 - registers the HANG flow
+from bot import router
+from bot.messages import InboundMessage
+from models.db import unit_of_work
+from models.inbox import InboxMessage, InboxStatus, store
+from models.outbox import OutboxMessage
+from tests.conftest import replies_of
+from workers import inbox as inbox_sweep
+
+PHONE = "+919812345678"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _stored_only(sid: str, text: str = "MENU") -> InboundMessage:
+    """What a web process killed right after step 1 (store, commit) leaves behind."""
+    message = InboundMessage(channel="whatsapp", sender=PHONE, text=text, provider_id=sid)
+    with unit_of_work() as session:
+        store(session, channel=message.channel, provider_id=sid, phone=PHONE, body=text,
+              payload=message.to_dict())
+    return message
+
+
+def _outbox() -> list[OutboxMessage]:
+    with unit_of_work() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def _status(sid: str) -> tuple[str, str | None]:
+    with unit_of_work() as session:
+        row = session.scalar(select(InboxMessage).where(InboxMessage.provider_id == sid))
+        return row.status, row.error
+
+
+def test_an_unanswered_message_is_answered_through_the_outbox_once(twilio, clock):
+    _stored_only("SMdead1")
+    clock.advance(seconds=30)
+    assert inbox_sweep.sweep() == 0  # too fresh: its request may still be running
+    clock.advance(minutes=2)
+    assert inbox_sweep.sweep() == 1
+    [sent] = _outbox()
+    assert sent.phone == PHONE and sent.channel == "whatsapp"
+    assert sent.body.startswith("You are not enrolled yet.") and "\n1. Join a program" in sent.body
+    assert _status("SMdead1") == (InboxStatus.PROCESSED, None)
+    assert inbox_sweep.sweep() == 0 and len(_outbox()) == 1
+    # Twilio retrying the dead request now gets the same answer, and nothing more is sent.
+    response = twilio.send(PHONE, "MENU", sid="SMdead1")
+    assert replies_of(response)[0].startswith("You are not enrolled yet.")
+    assert len(_outbox()) == 1
+
+
+def test_a_message_answered_meanwhile_is_not_answered_again(twilio, clock):
+    message = _stored_only("SMdead2")
+    assert replies_of(twilio.send(PHONE, "MENU", sid="SMdead2"))  # the redelivery answers
+    router.recover(message)  # a sweep that picked it up just before
+    assert _outbox() == []
+
+
+def test_a_message_left_over_an_hour_is_closed_unanswered(app, clock):
+    _stored_only("SMdead3")
+    clock.advance(hours=2)
+    assert inbox_sweep.sweep() == 1
+    assert _status("SMdead3") == (InboxStatus.FAILED, "not answered within an hour")
+    assert _outbox() == []
+
+
+def test_a_process_killed_inside_the_flow_still_gets_the_partner_an_answer(pg_app, clock,
+                                                                            tmp_path):
+    """SIGKILL a real process while it holds the conversation lock inside a flow: its work is
+    rolled back, the stored message is answered by the sweep, once."""
+    signal_file = tmp_path / "in-flow"
+    env = {**os.environ, "DATABASE_URL": pg_app.config["DATABASE_URL"],
+           "HANG_SIGNAL": str(signal_file)}
+    child = subprocess.Popen([sys.executable, "-m", "tests.core.hang_child", PHONE, "SMkilled"],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not signal_file.exists():
+            assert time.monotonic() < deadline and child.poll() is None, "never reached the flow"
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
+    assert _status("SMkilled") == (InboxStatus.RECEIVED, None)
+    clock.set(datetime.now(UTC) + timedelta(minutes=3))
+    assert inbox_sweep.sweep() == 1
+    [sent] = _outbox()
+    assert sent.body == "answered after all" and sent.phone == PHONE
+    assert _status("SMkilled") == (InboxStatus.PROCESSED, None)
+    assert inbox_sweep.sweep() == 0
