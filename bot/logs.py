@@ -11,6 +11,7 @@ from flask import Flask
 
 _GSTIN = re.compile(r"\b(\d{2})[A-Z]{5}\d{4}[A-Z][0-9A-Z]Z[0-9A-Z]\b")
 _VPA = re.compile(r"\b([A-Za-z0-9._-]{1,2})[A-Za-z0-9._-]*@([A-Za-z][A-Za-z0-9]+)\b")
+_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")  # an OTP's shape, in database errors' values
 _SECRET_KEYS = {"otp", "auth_token", "token", "password", "secret", "authorization"}
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -51,7 +52,9 @@ class JsonFormatter(logging.Formatter):
                 value = redact(value)
             entry[key] = value
         if record.exc_info:
-            entry["exc"] = redact(self.formatException(record.exc_info))
+            # A database error can quote a row's values (PostgreSQL's DETAIL, a failed cast):
+            # a partner's message body there may be an OTP.
+            entry["exc"] = _CODE.sub("******", redact(self.formatException(record.exc_info)))
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 

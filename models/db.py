@@ -25,14 +25,18 @@ def ensure_sqlite_folder(url: str) -> None:
 def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and writer serialisation.
 
+    Statement parameters are kept out of error messages (and so out of logged tracebacks): a
+    partner's message body can be an OTP or a UPI id.
+
     A lock wait longer than `lock_timeout_ms`, or a database that takes over 5 s to accept a
     connection, fails instead of hanging: a webhook must answer within Twilio's 15 seconds, and
     a polite "try again" beats a silent timeout.
     """
     if url.startswith("sqlite"):
         ensure_sqlite_folder(url)
-        engine = create_engine(url, connect_args={"timeout": lock_timeout_ms / 1000,
-                                                  "check_same_thread": False})
+        engine = create_engine(url, hide_parameters=True,
+                               connect_args={"timeout": lock_timeout_ms / 1000,
+                                             "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:
@@ -50,7 +54,7 @@ def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
-                         pool_use_lifo=True,
+                         pool_use_lifo=True, hide_parameters=True,
                          connect_args={"options": f"-c lock_timeout={lock_timeout_ms}",
                                        "connect_timeout": 5})
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from app import create_app
+from bot.logs import JsonFormatter
 from bot.router import SORRY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
@@ -98,3 +101,17 @@ def test_a_database_that_never_answers_still_gets_the_partner_a_reply_in_time(tm
     assert replies_of(response) == [SORRY]
     assert time.monotonic() - started < 12
     silent.close()
+
+
+def test_a_database_error_about_a_message_keeps_its_secrets_out_of_the_logs(app, caplog):
+    """A partner's message body can be an OTP or a UPI id; a database error quoting it (SQL
+    parameters, PostgreSQL's "Failing row contains ...") must not carry them into the logs."""
+    with pytest.raises(DBAPIError) as caught, unit_of_work() as session:
+        session.execute(text(
+            "INSERT INTO inbox_messages (channel, provider_id, phone, body, payload, status, "
+            "received_at) VALUES (NULL, 'SMx', :phone, :body, '{}', 'received', :at)"),
+            {"phone": PHONE, "body": "482913 ravi.kumar@okaxis", "at": "2026-03-12 10:00:00"})
+    logging.getLogger("saathi.test").error("statement failed", exc_info=caught.value)
+    [logged] = [JsonFormatter().format(r) for r in caplog.records if r.name == "saathi.test"]
+    assert "statement failed" in logged and "inbox_messages" in logged
+    assert "482913" not in logged and "ravi.kumar" not in logged
