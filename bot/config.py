@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3
     JOB_INPROCESS_BACKOFF: float = 0.5
-    SIMULATOR_ENABLED: bool = True
+    # Unset: on only while no Twilio auth token is set (local development). Anyone who can
+    # reach /simulator can chat as any phone number, so a real deployment keeps it off.
+    SIMULATOR_ENABLED: bool | None = None
     ADMIN_TOKEN: str = ""
     LOG_LEVEL: str = "INFO"
     LEDGER_SEAL_KEY: str = ""

@@ -19,9 +19,15 @@ bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="
 ALLOWED_SUFFIXES = {".jpg", ".jpeg", ".png", ".pdf", ".csv", ".txt", ".webp", ".ogg", ".mp4"}
 
 
+def enabled() -> bool:
+    """The simulator is on when configured so, or, unset, while no Twilio token is set."""
+    configured = current_app.config["SIMULATOR_ENABLED"]
+    return not current_app.config["TWILIO_AUTH_TOKEN"] if configured is None else configured
+
+
 @bp.before_request
 def _enabled() -> None:
-    if not current_app.config["SIMULATOR_ENABLED"]:
+    if not enabled():
         abort(404)
 
 

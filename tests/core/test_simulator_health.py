@@ -19,6 +19,20 @@ def test_simulator_page_loads(app):
     assert response.status_code == 200 and b"Saathi simulator" in response.data
 
 
+def test_simulator_is_off_by_default_once_a_twilio_token_is_set(tmp_path):
+    from app import create_app
+    from tests.conftest import _config
+
+    def status(**config) -> int:
+        app = create_app({**_config(tmp_path, **config), "DATABASE_URL": "sqlite://"})
+        return app.test_client().get("/simulator").status_code
+
+    assert status(SIMULATOR_ENABLED=None, TWILIO_AUTH_TOKEN="") == 200  # make run, no Twilio
+    assert status(SIMULATOR_ENABLED=None, TWILIO_AUTH_TOKEN="real-token") == 404
+    assert status(SIMULATOR_ENABLED=True, TWILIO_AUTH_TOKEN="real-token") == 200
+    assert status(SIMULATOR_ENABLED=False, TWILIO_AUTH_TOKEN="") == 404
+
+
 def test_simulator_chats_through_the_router(app):
     response = app.test_client().post("/simulator/send", data={
         "phone": "98123 45678", "channel": "sms", "text": "LANG"})
