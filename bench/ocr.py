@@ -90,7 +90,8 @@ def latency(uploads: int, seed: int) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "MEDIA_DIR": str(tmp / "media"),
            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
            "RQ_QUEUE": f"bench-ocr-{uuid.uuid4().hex[:6]}", "TWILIO_AUTH_TOKEN": "bench",
-           "PUBLIC_BASE_URL": "https://bench.test", "LOG_LEVEL": "WARNING"}
+           "PUBLIC_BASE_URL": "https://bench.test", "LOG_LEVEL": "WARNING",
+           "SECRET_KEY": "bench", "QR_SIGNING_KEYS": '{"k1": "bench-qr-key"}'}
     app = create_app(env)
     with app.app_context():
         import models

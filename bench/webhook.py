@@ -126,6 +126,7 @@ def main() -> None:
     url = prepare_database()
     requests = write_requests(base, 60_000, "warm")
     env = {"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": base,
+           "SECRET_KEY": "bench", "QR_SIGNING_KEYS": '{"k1": "bench-qr-key"}',
            "LOG_LEVEL": "WARNING", "REDIS_URL": ""}
     rows = []
     for name, target in (("bare Flask", "bench.bare_app:app"),

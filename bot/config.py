@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+# Development values, public in this repository: fine for `make run`, never with real partners.
+DEV_SECRET_KEY = "dev-only-change-me"
+DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
 
 
 class Settings(BaseSettings):
@@ -16,7 +19,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=True, extra="ignore")
 
-    SECRET_KEY: str = "dev-only-change-me"
+    SECRET_KEY: str = DEV_SECRET_KEY
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
     REDIS_URL: str = ""
     DB_LOCK_TIMEOUT_MS: int = 10_000
@@ -44,7 +47,7 @@ class Settings(BaseSettings):
     ADMIN_TOKEN: str = ""
     LOG_LEVEL: str = "INFO"
     LEDGER_SEAL_KEY: str = ""
-    QR_SIGNING_KEYS: dict[str, str] = Field(default_factory=lambda: {"k1": "dev-qr-key-1"})
+    QR_SIGNING_KEYS: dict[str, str] = Field(default_factory=lambda: dict(DEV_QR_KEYS))
     QR_ACTIVE_KEY: str = "k1"
     PAYOUT_PROVIDER: str = "sandbox"
     PAYOUT_API_BASE: str = ""
@@ -67,6 +70,19 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return json.loads(value) if value.strip() else {}
         return value
+
+    @model_validator(mode="after")
+    def _no_public_keys_with_real_partners(self) -> Settings:
+        """With a Twilio number connected, OTPs and product codes must not be signed with
+        keys anyone can read here: refuse to start instead."""
+        if self.TWILIO_AUTH_TOKEN:
+            public = [name for name, value, dev in (
+                ("SECRET_KEY", self.SECRET_KEY, DEV_SECRET_KEY),
+                ("QR_SIGNING_KEYS", self.QR_SIGNING_KEYS, DEV_QR_KEYS)) if value == dev]
+            if public:
+                raise ValueError(f"{' and '.join(public)} still have their development values; "
+                                 "set real ones before connecting Twilio")
+        return self
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -74,7 +74,7 @@ def _config(tmp_path, **overrides) -> dict:
         "SECRET_KEY": "test", "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": BASE_URL,
         "TWILIO_ACCOUNT_SID": "", "MEDIA_DIR": str(tmp_path / "media"), "REDIS_URL": "",
         "JOB_INPROCESS_BACKOFF": 0, "RQ_QUEUE": f"saathi-test-{uuid.uuid4().hex[:8]}",
-        "SIMULATOR_ENABLED": True,
+        "SIMULATOR_ENABLED": True, "QR_SIGNING_KEYS": {"k1": "test-qr-key-1"},
         **overrides,
     }
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
+from app import create_app
 from bot import outbound
+from bot.config import DEV_QR_KEYS, DEV_SECRET_KEY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
 from models.partner import Partner
+from tests.conftest import _config
 
 PHONE = "+919812345678"
 
@@ -20,9 +24,6 @@ def test_simulator_page_loads(app):
 
 
 def test_simulator_is_off_by_default_once_a_twilio_token_is_set(tmp_path):
-    from app import create_app
-    from tests.conftest import _config
-
     def status(**config) -> int:
         app = create_app({**_config(tmp_path, **config), "DATABASE_URL": "sqlite://"})
         return app.test_client().get("/simulator").status_code
@@ -79,3 +80,11 @@ def test_healthz_reports_an_unreachable_redis(app):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json()["redis"].startswith("error")
+
+
+def test_with_twilio_connected_the_public_development_keys_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="SECRET_KEY and QR_SIGNING_KEYS still have"):
+        create_app(_config(tmp_path, SECRET_KEY=DEV_SECRET_KEY, QR_SIGNING_KEYS=DEV_QR_KEYS))
+    with pytest.raises(ValueError, match="QR_SIGNING_KEYS still have"):
+        create_app(_config(tmp_path, QR_SIGNING_KEYS=DEV_QR_KEYS))
+    create_app(_config(tmp_path, TWILIO_AUTH_TOKEN="", QR_SIGNING_KEYS=DEV_QR_KEYS))  # make run

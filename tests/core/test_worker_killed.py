@@ -51,7 +51,9 @@ def test_worker_killed_mid_delivery_leaves_the_message_queued_for_the_sweep(pg_a
         pg_app.config.update(config)
         env = {**os.environ, **{k: str(v) for k, v in config.items()},
                "DATABASE_URL": pg_app.config["DATABASE_URL"], "RQ_QUEUE":
-               pg_app.config["RQ_QUEUE"], "TWILIO_AUTH_TOKEN": pg_app.config["TWILIO_AUTH_TOKEN"]}
+               pg_app.config["RQ_QUEUE"], "TWILIO_AUTH_TOKEN": pg_app.config["TWILIO_AUTH_TOKEN"],
+               "SECRET_KEY": pg_app.config["SECRET_KEY"],
+               "QR_SIGNING_KEYS": json.dumps(pg_app.config["QR_SIGNING_KEYS"])}
         worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
                                   cwd=ROOT, env=env, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

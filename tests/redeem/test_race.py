@@ -46,7 +46,8 @@ def test_two_redemptions_racing_for_the_same_credits(pg_app):
     ctx = multiprocessing.get_context("fork")  # a new app and engine in each child
     barrier, results = ctx.Barrier(2), ctx.Queue()
     config = {key: pg_app.config[key] for key in
-              ("DATABASE_URL", "SECRET_KEY", "MEDIA_DIR", "RQ_QUEUE", "TWILIO_AUTH_TOKEN")}
+              ("DATABASE_URL", "SECRET_KEY", "MEDIA_DIR", "RQ_QUEUE", "TWILIO_AUTH_TOKEN",
+               "QR_SIGNING_KEYS")}
     config.update(REDIS_URL="", JOB_INPROCESS_BACKOFF=0, PAYOUT_WAIT_SECONDS=0)
     workers = [ctx.Process(target=_confirm, args=(config, rid, code, barrier, results))
                for rid, code in zip(ids, codes, strict=True)]

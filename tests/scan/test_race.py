@@ -17,9 +17,10 @@ from tests.scan.conftest import add_batch, add_partner, add_programs
 ROUNDS = 3  # the program allows 3 scans a minute
 
 
-def _scan_in_own_process(url: str, partner_id: int, codes: list[str], barrier) -> list[str]:
+def _scan_in_own_process(url: str, keys: dict, partner_id: int, codes: list[str], barrier
+                         ) -> list[str]:
     """A separate process with its own engine; each round starts with the other process."""
-    app = create_app({"DATABASE_URL": url, "REDIS_URL": ""})
+    app = create_app({"DATABASE_URL": url, "REDIS_URL": "", "QR_SIGNING_KEYS": keys})
     statuses = []
     with app.app_context():
         for code in codes:
@@ -36,12 +37,12 @@ def test_a_code_scanned_by_two_partners_at_once_credits_exactly_one(pg_app):
         programs = add_programs(session)
         first, second = add_partner(session, programs), add_partner(session, programs)
         codes = add_batch(session, programs["QRA"], count=ROUNDS, credits=10)
-    url = pg_app.config["DATABASE_URL"]
+    url, keys = pg_app.config["DATABASE_URL"], pg_app.config["QR_SIGNING_KEYS"]
     context = multiprocessing.get_context("fork")  # children build their own engines
     with context.Manager() as manager:
         barrier = manager.Barrier(2)
         with context.Pool(2) as pool:
-            runs = [pool.apply_async(_scan_in_own_process, (url, p.id, codes, barrier))
+            runs = [pool.apply_async(_scan_in_own_process, (url, keys, p.id, codes, barrier))
                     for p in (first, second)]
             results = [run.get(timeout=120) for run in runs]
     for round_statuses in zip(*results, strict=True):

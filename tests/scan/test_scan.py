@@ -123,7 +123,7 @@ def test_codes_printed_before_a_key_rotation_still_credit(app, db, clock, make_p
                                                           make_batch):
     partner = make_partner()
     old = make_batch("OLDKEY")[0]
-    app.config.update(QR_SIGNING_KEYS={"k1": "dev-qr-key-1", "k2": "new-secret"},
+    app.config.update(QR_SIGNING_KEYS={**app.config["QR_SIGNING_KEYS"], "k2": "new-secret"},
                       QR_ACTIVE_KEY="k2")
     new = make_batch("NEWKEY")[0]
     assert qr.find_batch(db, "NEWKEY").kid == "k2"
