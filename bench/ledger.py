@@ -103,17 +103,21 @@ def _bulk(conn, program_id: int, issuance: int, entries: int) -> None:
 
 
 def _earner(url: str, program: int, partners: list[int], count: int, tag: str, replay: bool,
-            barrier, out) -> None:
+            per_commit: int, barrier, out) -> None:
+    """`count` earns, `per_commit` of them to one partner in each transaction (1: one earn per
+    transaction; more: like a photo with several product codes)."""
     app = make_app(url)
     rng = random.Random(tag)
     with app.app_context():
         barrier.wait()
         t0, cpu0 = time.perf_counter(), time.process_time()
-        for i in range(count):
-            key = f"bench:{tag}:{i % 100 if replay else i}"
+        for first in range(0, count, per_commit):
+            partner = rng.choice(partners)
             with unit_of_work() as s:
-                ledger.earn(s, partner_id=rng.choice(partners), program_id=program, credits=7,
-                            key=key, cause="invoice", cause_ref=key)
+                for i in range(first, min(first + per_commit, count)):
+                    key = f"bench:{tag}:{i % 100 if replay else i}"
+                    ledger.earn(s, partner_id=partner, program_id=program, credits=7, key=key,
+                                cause="invoice", cause_ref=key)
         out.put((time.perf_counter() - t0, time.process_time() - cpu0))
     out.close()
     out.join_thread()
@@ -136,14 +140,15 @@ def postgres_cpu_seconds() -> float:
 
 
 def earn_rate(url: str, program: int, partners: list[int], workers: int, earns: int,
-              replay: bool = False) -> tuple[float, float, float]:
+              replay: bool = False, per_commit: int = 1) -> tuple[float, float, float]:
     """Run `earns` earns split over `workers` processes; return earns per second and the
     client's and PostgreSQL's CPU milliseconds per earn."""
     barrier, out = FORK.Barrier(workers), FORK.Queue()
     per = earns // workers
     tag = f"{'r' if replay else 'n'}{time.time_ns()}"
     procs = [FORK.Process(target=_earner, args=(url, program, partners, per, f"{tag}-{w}",
-                                                replay, barrier, out)) for w in range(workers)]
+                                                replay, per_commit, barrier, out))
+             for w in range(workers)]
     pg_before = postgres_cpu_seconds()
     for p in procs:
         p.start()
@@ -182,6 +187,11 @@ def run(name: str, url: str, args) -> None:
     for w in sorted({1, workers}):
         rate, *ms = earn_rate(url, program, partners, w, args.earns)
         print(f"  new earns, {w} process(es): {rate:,.0f}/s ({cpu.format(*ms)})")
+    if args.per_commit > 1:
+        rate, *ms = earn_rate(url, program, partners, workers, args.earns,
+                              per_commit=args.per_commit)
+        print(f"  new earns, {args.per_commit} per transaction to one partner, {workers} "
+              f"process(es): {rate:,.0f}/s ({cpu.format(*ms)})")
     rate, *ms = earn_rate(url, program, partners, workers, args.earns, replay=True)
     print(f"  replayed keys (idempotent no-ops), {workers} process(es): {rate:,.0f}/s "
           f"({cpu.format(*ms)})")
@@ -205,6 +215,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--reads", type=int, default=5000)
     parser.add_argument("--verify", action="store_true")
+    parser.add_argument("--per-commit", type=int, default=1,
+                        help="also measure N earns per transaction to one partner")
     args = parser.parse_args()
     if args.backend in ("postgres", "both"):
         admin = psycopg.connect(PG_ADMIN, autocommit=True)
