@@ -9,6 +9,8 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from bot import jobs
+from bot.channels.text import render_text
+from bot.messages import Reply
 from models import conversation, outbox
 from models.base import utcnow
 from models.outbox import OutboxMessage
@@ -71,3 +73,10 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     session.flush()
     jobs.after_commit(session, "workers.outbound.deliver", row.id)
     return row
+
+
+def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key: str
+                ) -> OutboxMessage | None:
+    """Queue a flow's reply as a proactive message: options become numbered lines."""
+    return queue_message(session, phone=phone, channel=channel, text=render_text(reply),
+                         media_urls=(reply.media_url,) if reply.media_url else (), key=key)

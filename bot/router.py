@@ -19,7 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import outbound
-from bot.channels.text import render_text
 from bot.i18n import DEFAULT, N_, translate
 from bot.messages import InboundMessage, Reply
 from flows import dispatch
@@ -117,11 +116,10 @@ def _apologise(message: InboundMessage, *, late: bool = False) -> list[Reply]:
 def _send_late(session: Session, message: InboundMessage, replies: list[Reply]) -> None:
     """Queue `replies` through the outbox, in the transaction that finishes the message."""
     for n, reply in enumerate(replies):
+        key = f"late:{message.channel}:{message.provider_id}:{n}"
         try:
-            outbound.queue_message(
-                session, phone=message.sender, channel=message.channel, text=render_text(reply),
-                media_urls=(reply.media_url,) if reply.media_url else (),
-                key=f"late:{message.channel}:{message.provider_id}:{n}")
+            outbound.queue_reply(session, phone=message.sender, channel=message.channel,
+                                 reply=reply, key=key)
         except outbound.OutboundError as exc:  # e.g. past WhatsApp's 24-hour window
             log.warning("late reply not sent", extra={"message_id": message.provider_id,
                                                       "error": str(exc)})
