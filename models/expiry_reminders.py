@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import outbox
-from models.base import ist_day_start, utcnow
+from models.base import ist_date, ist_day_start, utcnow
 from models.ledger_ops import L, W
 from models.partner import Partner
 from models.program import Program
@@ -43,7 +43,7 @@ def remind(session: Session, now: datetime | None = None) -> int:
                 partner = session.get(Partner, partner_id)
                 if partner is None:
                     continue
-                day = ist_day_start(now + timedelta(days=days)).date()
+                day = ist_date(now + timedelta(days=days))
                 key = f"expiry-reminder:W{wallet_id}:{day}:{days}"
                 if outbox.by_key(session, key) is not None:
                     continue

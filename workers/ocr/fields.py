@@ -110,21 +110,23 @@ def _gstin_tokens(text: str) -> list[str]:
 
 def number_line(lines: list[Line]) -> int | None:
     """Index of the first line that carries the invoice number, if any."""
-    return next((i for i, line in enumerate(lines) if _number_in(line) is not None), None)
+    found = _first_number(lines)
+    return found[0] if found else None
 
 
-def _number_in(line: Line) -> str | None:
-    for label in _NUMBER.finditer(line.text):
-        match = _NUMBER_VALUE.match(line.text, label.end())
-        if match and any(c.isdigit() for c in match.group(1)):
-            return _mend_number(match.group(1).strip("-/"))
+def _first_number(lines: list[Line]) -> tuple[int, str] | None:
+    """(line index, mended invoice number) of the first labelled number."""
+    for index, line in enumerate(lines):
+        for label in _NUMBER.finditer(line.text):
+            match = _NUMBER_VALUE.match(line.text, label.end())
+            if match and any(c.isdigit() for c in match.group(1)):
+                return index, _mend_number(match.group(1).strip("-/"))
     return None
 
 
 def _number(lines: list[Line], read: InvoiceRead) -> None:
-    index = number_line(lines)
-    if index is not None:
-        value = _number_in(lines[index])
+    if (found := _first_number(lines)) is not None:
+        index, value = found
         read.set("invoice_number", value, lines[index].conf_of(value))
 
 
