@@ -69,7 +69,8 @@ def _pg_schema(pg_url: str) -> str:
     return pg_url
 
 
-def _config(tmp_path, **overrides) -> dict:
+def app_config(tmp_path, **overrides) -> dict:
+    """The settings every test app starts from (tests that build their own app use it too)."""
     return {
         "SECRET_KEY": "test", "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": BASE_URL,
         "TWILIO_ACCOUNT_SID": "", "MEDIA_DIR": str(tmp_path / "media"), "REDIS_URL": "",
@@ -87,12 +88,12 @@ def _truncate_all() -> None:
 
 def _make_app(backend: str, request, tmp_path):
     if backend == "sqlite":
-        app = create_app(_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
+        app = create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
         with app.app_context():
             models.metadata.create_all(current_engine())
         return app
     url = request.getfixturevalue("_pg_schema")
-    app = create_app(_config(tmp_path, DATABASE_URL=url))
+    app = create_app(app_config(tmp_path, DATABASE_URL=url))
     with app.app_context():
         _truncate_all()
     return app

@@ -15,7 +15,7 @@ from bot.logs import JsonFormatter
 from bot.router import SORRY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
-from tests.conftest import BASE_URL, TwilioClient, _config, replies_of, sign
+from tests.conftest import BASE_URL, TwilioClient, app_config, replies_of, sign
 
 PHONE = "+919812345678"
 
@@ -81,7 +81,7 @@ def test_media_count_is_capped_at_ten(twilio):
 
 def test_with_the_database_down_the_partner_is_asked_to_try_again(tmp_path, caplog):
     """Nothing can be stored: a polite TwiML answer (not a 500) and an error log line."""
-    app = create_app(_config(tmp_path, DATABASE_URL="postgresql+psycopg://127.0.0.1:1/none"))
+    app = create_app(app_config(tmp_path, DATABASE_URL="postgresql+psycopg://127.0.0.1:1/none"))
     response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid="SMdown")
     assert response.status_code == 200
     assert replies_of(response) == [SORRY]
@@ -95,7 +95,7 @@ def test_a_database_that_never_answers_still_gets_the_partner_a_reply_in_time(tm
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)  # never accepted: the handshake completes, no byte ever comes back
     url = f"postgresql+psycopg://127.0.0.1:{silent.getsockname()[1]}/none"
-    app = create_app(_config(tmp_path, DATABASE_URL=url))
+    app = create_app(app_config(tmp_path, DATABASE_URL=url))
     started = time.monotonic()
     response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid="SMsilent")
     assert replies_of(response) == [SORRY]

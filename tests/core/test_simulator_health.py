@@ -13,7 +13,7 @@ from bot.config import DEV_QR_KEYS, DEV_SECRET_KEY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
 from models.partner import Partner
-from tests.conftest import _config
+from tests.conftest import app_config
 
 PHONE = "+919812345678"
 
@@ -25,7 +25,7 @@ def test_simulator_page_loads(app):
 
 def test_simulator_is_off_by_default_once_a_twilio_token_is_set(tmp_path):
     def status(**config) -> int:
-        app = create_app({**_config(tmp_path, **config), "DATABASE_URL": "sqlite://"})
+        app = create_app({**app_config(tmp_path, **config), "DATABASE_URL": "sqlite://"})
         return app.test_client().get("/simulator").status_code
 
     assert status(SIMULATOR_ENABLED=None, TWILIO_AUTH_TOKEN="") == 200  # make run, no Twilio
@@ -84,7 +84,7 @@ def test_healthz_reports_an_unreachable_redis(app):
 
 def test_with_twilio_connected_the_public_development_keys_are_refused(tmp_path):
     with pytest.raises(ValueError, match="SECRET_KEY and QR_SIGNING_KEYS still have"):
-        create_app(_config(tmp_path, SECRET_KEY=DEV_SECRET_KEY, QR_SIGNING_KEYS=DEV_QR_KEYS))
+        create_app(app_config(tmp_path, SECRET_KEY=DEV_SECRET_KEY, QR_SIGNING_KEYS=DEV_QR_KEYS))
     with pytest.raises(ValueError, match="QR_SIGNING_KEYS still have"):
-        create_app(_config(tmp_path, QR_SIGNING_KEYS=DEV_QR_KEYS))
-    create_app(_config(tmp_path, TWILIO_AUTH_TOKEN="", QR_SIGNING_KEYS=DEV_QR_KEYS))  # make run
+        create_app(app_config(tmp_path, QR_SIGNING_KEYS=DEV_QR_KEYS))
+    create_app(app_config(tmp_path, TWILIO_AUTH_TOKEN="", QR_SIGNING_KEYS=DEV_QR_KEYS))  # make run
