@@ -60,31 +60,39 @@ def hold(session: Session, *, partner_id: int, program_id: int, credits: int, ke
     return session.scalar(select(Hold.id).where(Hold.entry_id == prior.id))
 
 
+# What closing a hold moves: the status it must have, and the account the credits leave.
+_FROM = {HoldStatus.RELEASED: (HoldStatus.OPEN, AccountKind.CLEARING),
+         HoldStatus.SETTLED: (HoldStatus.OPEN, AccountKind.CLEARING),
+         HoldStatus.REFUNDED: (HoldStatus.SETTLED, AccountKind.REDEEMED)}
+
+
 def _close(session: Session, hold_id: int, key: str, status: HoldStatus) -> int:
     if (prior := entry_by_key(session, key)) is not None:
         return prior.id
     row = hold_row(session, hold_id)
     wallet = lock_wallet_by_id(session, row.wallet_id)
     row = hold_row(session, hold_id)  # re-read under the wallet lock
-    if row.status != HoldStatus.OPEN:
+    was, source_kind = _FROM[status]
+    if row.status != was:
         if row.status == status:
             return row.closed_by_id
-        raise LedgerError(f"hold {hold_id} is already {row.status}")
+        raise LedgerError(f"hold {hold_id} is {row.status}, not {was}")
     opened = session.execute(select(W).where(W.c.id == wallet.id)).one()
     held_entry = session.get(JournalEntry, row.entry_id)
-    clearing = system_account(session, opened.program_id, AccountKind.CLEARING)
-    if status == HoldStatus.RELEASED:
+    source = system_account(session, opened.program_id, source_kind)
+    held = row.credits if was == HoldStatus.OPEN else 0
+    if status == HoldStatus.SETTLED:
+        target, credits = system_account(session, opened.program_id, AccountKind.REDEEMED), 0
+        bump_wallet(session, wallet.id, held=-held)
+    else:  # the credits go back to the lots they were taken from
         target, credits = wallet.account_id, row.credits
         give_back(session, row.allocations)
-        bump_wallet(session, wallet.id, balance=row.credits, held=-row.credits)
-    else:
-        target, credits = system_account(session, opened.program_id, AccountKind.REDEEMED), 0
-        bump_wallet(session, wallet.id, held=-row.credits)
+        bump_wallet(session, wallet.id, balance=row.credits, held=-held)
     entry_id = add_entry(session, key=key, program_id=opened.program_id,
                          partner_id=opened.partner_id, cause=held_entry.cause,
                          cause_ref=held_entry.cause_ref, credits=credits,
                          description=f"hold {hold_id} {status}",
-                         postings={clearing: -row.credits, target: row.credits})
+                         postings={source: -row.credits, target: row.credits})
     session.execute(update(Hold).where(Hold.id == hold_id).values(
         status=status, closed_by_id=entry_id).execution_options(synchronize_session=False))
     return entry_id
@@ -98,3 +106,9 @@ def release(session: Session, hold_id: int, *, key: str) -> None:
 def settle(session: Session, hold_id: int, *, key: str) -> int:
     """Spend held credits for good (the payout went through); return the entry id."""
     return _close(session, hold_id, key, HoldStatus.SETTLED)
+
+
+def refund(session: Session, hold_id: int, *, key: str) -> int:
+    """Give settled credits back, to the lots they came from (with their own expiry dates):
+    the payout was returned after it had gone through. Return the entry id."""
+    return _close(session, hold_id, key, HoldStatus.REFUNDED)

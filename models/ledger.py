@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import budget, review
 from models.base import UTCDateTime, utcnow
-from models.holds import hold, release, settle
+from models.holds import hold, refund, release, settle
 from models.ledger_credit import credit
 from models.ledger_ops import (
     CAUSES,
@@ -44,7 +44,8 @@ from models.tiers import TierInfo, current_tier, multiply
 
 __all__ = ["CAUSES", "Balance", "EarnResult", "InsufficientCredits", "LedgerError", "TierInfo",
            "UnknownWallet", "adjust", "current_tier", "earn", "ensure_wallet", "expire_due",
-           "expiring", "history", "hold", "release", "reverse", "settle", "wallet_balance"]
+           "expiring", "history", "hold", "refund", "release", "reverse", "settle",
+           "wallet_balance"]
 
 P = Posting.__table__
 

@@ -120,10 +120,12 @@ class HoldStatus(StrEnum):
     OPEN = "open"
     RELEASED = "released"
     SETTLED = "settled"
+    REFUNDED = "refunded"  # settled, then the payout came back: the credits are the wallet's again
 
 
 class Hold(Base):
-    """Credits moved to clearing for a redemption; released back or settled as spent."""
+    """Credits moved to clearing for a redemption; released back or settled as spent (and
+    refunded when a settled payout is returned). `closed_by_id` is the entry that last moved it."""
 
     __tablename__ = "ledger_holds"
 

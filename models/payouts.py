@@ -3,6 +3,8 @@
 States arrive from the payout job, the polling sweep and webhooks — twice, late or out of
 order. A state never moves a payout backwards, and once it is final (processed, reversed,
 cancelled, failed) nothing changes it again: credits are settled or released exactly once.
+The one exception is a bank's return: a processed payout later reported reversed (the
+beneficiary's bank sent the money back) gives the settled credits back, once.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.logs import mask_vpa
 from bot.payout_providers import FAILED, FINAL, PROCESSED, RANK, REVERSED, PayoutState
 from models import ledger
-from models.redemption_notices import PAID, PAYOUT_FAILED, tell
+from models.redemption_notices import PAID, PAYOUT_FAILED, PAYOUT_RETURNED, tell
 from models.redemptions import Redemption, Status, finish, lock
 
 log = logging.getLogger("saathi.payouts")
@@ -38,6 +40,10 @@ def apply(session: Session, redemption: Redemption, state: PayoutState) -> bool:
     """Record `state` on a locked redemption; return False when it changed nothing."""
     status = ALIASES.get(state.status, state.status)
     current = redemption.payout_status
+    if (redemption.status == Status.COMPLETED and current == PROCESSED and status == REVERSED
+            and redemption.payout_id == state.payout_id):
+        _returned(session, redemption, state)
+        return True
     ignored = (redemption.status != Status.PROCESSING or status not in RANK
                or current in FINAL or (current is not None and RANK[status] <= RANK[current])
                or (redemption.payout_id not in (None, state.payout_id)))
@@ -66,3 +72,18 @@ def apply(session: Session, redemption: Redemption, state: PayoutState) -> bool:
              paise=redemption.value_paise, vpa=redemption.vpa, credits=redemption.credits)
     session.flush()
     return True
+
+
+def _returned(session: Session, redemption: Redemption, state: PayoutState) -> None:
+    """The bank sent a paid payout back: the partner has neither the money nor the credits
+    until the credits are refunded (an operator can then retry with a new attempt)."""
+    redemption.payout_status = REVERSED
+    key = f"redeem-{redemption.id}-a{redemption.attempt}"
+    ledger.refund(session, redemption.hold_id, key=f"{key}-refund")
+    finish(redemption, Status.REVERSED, (state.reason or "returned after it was paid")[:200])
+    log.warning("paid payout returned by the bank",
+                extra={"redemption_id": redemption.id, "payout_id": state.payout_id,
+                       "vpa": mask_vpa(redemption.vpa or "")})
+    tell(session, redemption.partner_id, PAYOUT_RETURNED, key=f"{key}-returned",
+         paise=redemption.value_paise, vpa=redemption.vpa, credits=redemption.credits)
+    session.flush()

@@ -15,6 +15,8 @@ TEMPLATE = "redemption_update"  # a WhatsApp template with one variable, for out
 PAID = N_("{rupees} sent to {vpa}. {credits} credits redeemed. Ref: {ref}")
 PAYOUT_FAILED = N_("Sorry, the payout of {rupees} to {vpa} did not go through. Your {credits} "
                    "credits are back in your wallet.")
+PAYOUT_RETURNED = N_("Your bank sent back the payout of {rupees} to {vpa}. Your {credits} "
+                     "credits are back in your wallet.")
 VOUCHER = N_("Your voucher for {label}: {code}. Show it at {distributor} by {date}.")
 STOCK_CODE = N_("Your {label} code: {code}")
 OUT_OF_STOCK = N_("Sorry, {label} is out of stock. Your {credits} credits are back in your "

@@ -62,6 +62,30 @@ def test_hold_then_settle_spends_and_release_gives_back(db, programs, make_partn
     assert verify(db) == []
 
 
+
+def test_refund_gives_settled_credits_back_to_their_lots_once(db, programs, make_partner, clock):
+    lube = programs["LUBE"]  # credits expire 365 days after earning
+    p = make_partner(lube)
+    _earn(db, p, lube, 100, "old")
+    clock.advance(days=100)
+    _earn(db, p, lube, 50, "new")
+    h1 = ledger.hold(db, partner_id=p.id, program_id=lube.id, credits=120, key="h1",
+                     cause="redemption", cause_ref="r1")
+    with pytest.raises(LedgerError):  # nothing was spent yet
+        ledger.refund(db, h1, key="f1")
+    ledger.settle(db, h1, key="s1")
+    assert _bal(db, p, lube) == Balance(30, 0, 30, 0, 0)
+    refunded = ledger.refund(db, h1, key="f1")
+    assert ledger.refund(db, h1, key="f1") == refunded
+    assert ledger.refund(db, h1, key="f2") == refunded  # already refunded: the same entry
+    assert _bal(db, p, lube) == Balance(150, 0, 150, 0, 0)
+    with pytest.raises(LedgerError):
+        ledger.release(db, h1, key="rel1")
+    clock.advance(days=266)  # the first lot's day: its 100 credits came back to it and expire
+    assert ledger.expire_due(db) == 1
+    assert _bal(db, p, lube) == Balance(50, 0, 50, 0, 0)
+    assert verify(db) == []
+
 def test_spending_and_expiry_take_first_expiring_lots_first(db, programs, make_partner, clock):
     lube = programs["LUBE"]  # credits expire 365 days after earning
     p = make_partner(lube)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from models import ledger
 from models.ledger import InsufficientCredits, LedgerError
+from models.ledger_tables import JournalEntry
 from models.ledger_verify import verify
 
-# Weighted: earns and small holds often, so releases, settles and reversals have work to do.
+# Weighted: earns and small holds often, so releases, settles, refunds and reversals have
+# work to do.
 NAMES = ["earn"] * 4 + ["hold"] * 3 + ["release"] * 2 + ["settle"] * 2 + [
-    "repeat", "reverse", "reverse", "adjust", "time"]
+    "refund", "refund", "repeat", "reverse", "reverse", "adjust", "time"]
 OPS = st.tuples(st.sampled_from(NAMES), st.integers(1, 250), st.integers(0, 120))
 _run = itertools.count()
 
@@ -21,12 +23,18 @@ _run = itertools.count()
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(OPS, min_size=6, max_size=30))
+# Always run: a refund of a settled hold, and one whose lots expired in the meantime.
+@example(steps=[("earn", 200, 1), ("hold", 100, 0), ("settle", 0, 0), ("earn", 50, 3),
+                ("refund", 0, 0), ("hold", 120, 0), ("settle", 0, 0), ("time", 200, 0),
+                ("refund", 0, 0)])
 def test_random_operations_keep_every_invariant(db, programs, make_partner, clock, steps):
     lube = programs["LUBE"]  # expiry after 365 days; no cap
     partner = make_partner(lube)
     run = next(_run)
     earned: list[str] = []
     holds: list[int] = []
+    settled: list[int] = []
+    sizes: dict[int, int] = {}  # hold id → credits held
 
     def key(kind: str, i: int) -> str:
         return f"{run}:{kind}:{i}"
@@ -44,14 +52,25 @@ def test_random_operations_keep_every_invariant(db, programs, make_partner, cloc
                             cause_ref="again")
                 assert ledger.wallet_balance(db, partner.id, lube.id) == before
             elif op == "hold":
-                holds.append(ledger.hold(db, **kw, credits=a // 2 + 1, key=key("h", i),
-                                         cause="redemption", cause_ref=f"R{i}"))
-                after = ledger.wallet_balance(db, partner.id, lube.id)
                 n = a // 2 + 1
+                holds.append(ledger.hold(db, **kw, credits=n, key=key("h", i),
+                                         cause="redemption", cause_ref=f"R{i}"))
+                sizes[holds[-1]] = n
+                after = ledger.wallet_balance(db, partner.id, lube.id)
                 assert (after.available, after.held) == (before.available - n, before.held + n)
             elif op in ("release", "settle") and holds:
                 hold_id = holds.pop(a % len(holds))
                 getattr(ledger, op)(db, hold_id, key=key(op, i))
+                if op == "settle":
+                    settled.append(hold_id)
+            elif op == "refund" and settled:
+                hold_id = settled.pop(a % len(settled))
+                entry_id = ledger.refund(db, hold_id, key=key("f", i))
+                assert ledger.refund(db, hold_id, key=key("f", i)) == entry_id  # once
+                assert db.get(JournalEntry, entry_id).credits == sizes[hold_id]
+                # Credits that go back to a lot past its date count no more (they expire).
+                after = ledger.wallet_balance(db, partner.id, lube.id)
+                assert before.balance <= after.balance <= before.balance + sizes[hold_id]
             elif op == "reverse" and earned:
                 ledger.reverse(db, key=key("r", i), original_key=earned[a % len(earned)],
                                reason="credit note", actor="test", credits=b if b > 60 else None)

@@ -11,10 +11,13 @@ import pytest
 from rq import SimpleWorker
 
 from bot import jobs
+from models import ledger
+from models.db import unit_of_work
+from models.ledger_verify import verify
 from models.redemptions import Status
 from workers.redemptions import sweep
 
-from .conftest import RETAILER, available, last_otp, redemptions, sent_to, start_upi
+from .conftest import RETAILER, available, balance, last_otp, redemptions, sent_to, start_upi
 from .razorpayx import (
     ACCOUNT,
     HEADER,
@@ -117,13 +120,61 @@ def test_webhooks_twice_and_out_of_order_change_nothing_after_a_final_state(
         app, twilio, retailer, cempro, razorpayx):
     _redeem(twilio)
     client, payout = app.test_client(), razorpayx.payouts["pout_3"]
-    for status in ("processed", "processing", "processed", "reversed", "failed"):
+    for status in ("processed", "processing", "processed", "failed", "cancelled", "queued"):
         assert event(client, payout, status).status_code == 200
     [redemption] = redemptions()
     assert redemption.status == Status.COMPLETED and redemption.payout_status == "processed"
     assert available(retailer, cempro) == 1500
     results = [m for m in sent_to(RETAILER, "whatsapp") if "sent to" in m.body]
     assert len(results) == 1
+
+
+def test_a_paid_payout_the_bank_sends_back_refunds_the_credits_once(app, twilio, retailer,
+                                                                     cempro, razorpayx):
+    _redeem(twilio)
+    client, payout = app.test_client(), razorpayx.payouts["pout_3"]
+    event(client, payout, "processed")
+    assert available(retailer, cempro) == 1500
+    for status in ("reversed", "reversed", "processed", "failed"):
+        assert event(client, payout, status).status_code == 200
+    [redemption] = redemptions()
+    assert redemption.status == Status.REVERSED and redemption.payout_status == "reversed"
+    assert balance(retailer, cempro) == ledger.Balance(2000, 0, 2000, 0, 0)
+    returned = [m.body for m in sent_to(RETAILER, "whatsapp") if "sent back" in m.body]
+    assert returned == ["Your bank sent back the payout of ₹1,000 to ra****@okhdfc. Your 500 "
+                        "credits are back in your wallet."]
+    twilio.chat(RETAILER, "BALANCE")
+    assert "+500 returned from redemption" in twilio.chat(RETAILER, "1")[0]
+    with unit_of_work() as session:
+        assert verify(session, chain=False) == []
+
+
+def test_a_return_for_another_payout_id_changes_nothing(app, twilio, retailer, cempro,
+                                                        razorpayx):
+    _redeem(twilio)
+    client, payout = app.test_client(), razorpayx.payouts["pout_3"]
+    event(client, payout, "processed")
+    event(client, {**payout, "id": "pout_other"}, "reversed")
+    assert redemptions()[0].status == Status.COMPLETED
+    assert available(retailer, cempro) == 1500
+
+
+def test_after_a_return_the_operator_retries_and_the_credits_are_held_again(
+        app, twilio, retailer, cempro, razorpayx):
+    _redeem(twilio)
+    client = app.test_client()
+    event(client, razorpayx.payouts["pout_3"], "processed")
+    event(client, razorpayx.payouts["pout_3"], "reversed")
+    output = app.test_cli_runner().invoke(args=["redemptions", "retry", "1"]).output
+    assert "processing attempt 2" in output
+    assert available(retailer, cempro) == 1500
+    [second] = [p for p in razorpayx.payouts.values() if p["id"] != "pout_3"]
+    assert second["reference_id"] == "saathi-r1-a2"
+    event(client, second, "processed")
+    assert redemptions()[0].status == Status.COMPLETED
+    assert available(retailer, cempro) == 1500
+    with unit_of_work() as session:
+        assert verify(session, chain=False) == []
 
 
 def test_reversed_first_then_processed_keeps_the_credits_released(app, twilio, retailer,
