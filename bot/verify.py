@@ -1,9 +1,15 @@
-"""Public certificate check: GET /verify/<id> says valid, outdated, revoked or unknown."""
+"""Public certificate check: GET /verify/<id> says valid, outdated, revoked or unknown.
+
+Whoever scans a certificate's QR code (a customer, a contractor) sees the page in their
+phone's language when Saathi speaks it (Accept-Language), else in English.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template_string
+from babel.dates import format_date
+from flask import Blueprint, make_response, render_template_string, request
 
+from bot.i18n import DEFAULT, LANGUAGES, N_, translate
 from models.base import IST
 from models.certification import CertStatus, by_public_id, is_outdated
 from models.db import unit_of_work
@@ -15,34 +21,40 @@ from models.program import Program
 bp = Blueprint("verify", __name__)
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Certificate {{ public_id }}</title>
+<title>{{ heading }} {{ public_id }}</title>
 <style>body{font-family:sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}
 .s{font-size:1.4rem;font-weight:bold}.valid{color:#176b2c}.bad{color:#a31b1b}</style></head>
-<body><h1>Certificate check</h1>
+<body><h1>{{ heading }}</h1>
 <p class="s {{ css }}">{{ verdict }}</p>
 {% if who %}<p>{{ who }}{% if shop %}, {{ shop }}{% endif %}</p>
-<p>{{ program }} · {{ track }} · module version v{{ version }}</p>
-<p>Issued {{ issued }} (IST)</p>{% endif %}
-<p><small>Certificate ID {{ public_id }}</small></p></body></html>"""
+<p>{{ program }} · {{ track }} · {{ version }}</p>
+<p>{{ issued }}</p>{% endif %}
+<p><small>{{ cert_id }}</small></p></body></html>"""
 
+HEADING = N_("Certificate check")
 VERDICTS = {
-    "valid": ("Valid", "valid"),
-    "outdated": ("Outdated: the holder must re-certify on the new module version", "bad"),
-    "revoked": ("Revoked: this certificate is no longer valid", "bad"),
-    "pending": ("Not yet valid: waiting for approval", "bad"),
-    "unknown": ("Unknown certificate: no certificate has this ID", "bad"),
+    "valid": (N_("Valid"), "valid"),
+    "outdated": (N_("Outdated: the holder must re-certify on the new module version"), "bad"),
+    "revoked": (N_("Revoked: this certificate is no longer valid"), "bad"),
+    "pending": (N_("Not yet valid: waiting for approval"), "bad"),
+    "unknown": (N_("Unknown certificate: no certificate has this ID"), "bad"),
 }
+VERSION = N_("module version v{version}")
+ISSUED = N_("Issued {date} (IST)")
+CERT_ID = N_("Certificate ID {public_id}")
+HOLDER = N_("Partner")
 
 
 @bp.get("/verify/<public_id>")
 def verify(public_id: str):
     """Show whether a certificate is valid, for whom, and for which version."""
+    lang = request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
     with unit_of_work() as session:
         cert = by_public_id(session, public_id[:16])
         if cert is None:
-            return _page(public_id[:16], "unknown"), 404
+            return _page(lang, public_id[:16], "unknown"), 404
         if cert.status == CertStatus.VALID:
             verdict = "outdated" if is_outdated(session, cert) else "valid"
         elif cert.status in (CertStatus.REVOKED, CertStatus.REJECTED):
@@ -52,13 +64,21 @@ def verify(public_id: str):
         partner = session.get(Partner, cert.partner_id)
         program = session.get(Program, cert.program_id)
         track = content_of(program).track(cert.track)
-        return _page(cert.public_id, verdict, who=partner.name or "Partner", shop=partner.shop,
-                     program=program.name, version=cert.version,
-                     track=local(track.name, "en") if track else cert.track,
-                     issued=f"{cert.issued_at.astimezone(IST):%d %b %Y}")
+        issued = format_date(cert.issued_at.astimezone(IST).date(), "dd MMM y",
+                             locale=f"{lang}_IN")
+        return _page(lang, cert.public_id, verdict,
+                     who=partner.name or translate(lang, HOLDER), shop=partner.shop,
+                     program=program.name, version=translate(lang, VERSION, version=cert.version),
+                     track=local(track.name, lang) if track else cert.track,
+                     issued=translate(lang, ISSUED, date=issued))
 
 
-def _page(public_id: str, verdict: str, **details: object) -> str:
+def _page(lang: str, public_id: str, verdict: str, **details: object):
     text, css = VERDICTS[verdict]
-    return render_template_string(PAGE, public_id=public_id, verdict=text, css=css,
-                                  who=details.pop("who", None), **details)
+    response = make_response(render_template_string(
+        PAGE, lang=lang, public_id=public_id, heading=translate(lang, HEADING),
+        verdict=translate(lang, text), css=css,
+        cert_id=translate(lang, CERT_ID, public_id=public_id), who=details.pop("who", None),
+        **details))
+    response.vary.add("Accept-Language")
+    return response

@@ -107,3 +107,22 @@ def test_loading_a_program_file_with_a_new_module_version_nudges_holders(app, tw
     assert len(_nudges()) == 1
     [cert] = certificates()
     assert cert.outdated_at is not None
+
+
+def test_verify_page_speaks_the_visitors_language(app, twilio, clock, mini):
+    _certify_track_1(twilio, clock)
+    [cert] = certificates()
+    hindi = twilio.client.get(f"/verify/{cert.public_id}",
+                              headers={"Accept-Language": "hi-IN,hi;q=0.9,en;q=0.8"})
+    page = hindi.get_data(as_text=True)
+    assert '<html lang="hi">' in page and "<h1>सर्टिफिकेट की जाँच</h1>" in page
+    assert ">मान्य</p>" in page and "मॉड्यूल संस्करण v1" in page and "जारी: " in page
+    assert f"सर्टिफिकेट आईडी {cert.public_id}" in page and "Ramesh Patil" in page
+    assert "Accept-Language" in hindi.headers["Vary"]
+    french = twilio.client.get(f"/verify/{cert.public_id}", headers={"Accept-Language": "fr"})
+    assert "<h1>Certificate check</h1>" in french.get_data(as_text=True)
+    assert ">Valid</p>" in french.get_data(as_text=True)
+    unknown = twilio.client.get("/verify/NOSUCHCERT", headers={"Accept-Language": "ta-IN"})
+    assert unknown.status_code == 404
+    assert "தெரியாத சான்றிதழ்: இந்த ID-க்கு எந்தச் சான்றிதழும் இல்லை" in \
+        unknown.get_data(as_text=True)
