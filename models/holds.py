@@ -83,16 +83,17 @@ def _close(session: Session, hold_id: int, key: str, status: HoldStatus) -> int:
     held = row.credits if was == HoldStatus.OPEN else 0
     if status == HoldStatus.SETTLED:
         target, credits = system_account(session, opened.program_id, AccountKind.REDEEMED), 0
-        bump_wallet(session, wallet.id, held=-held)
-    else:  # the credits go back to the lots they were taken from
+    else:  # the credits go back to the wallet
         target, credits = wallet.account_id, row.credits
-        give_back(session, row.allocations)
-        bump_wallet(session, wallet.id, balance=row.credits, held=-held)
     entry_id = add_entry(session, key=key, program_id=opened.program_id,
                          partner_id=opened.partner_id, cause=held_entry.cause,
                          cause_ref=held_entry.cause_ref, credits=credits,
                          description=f"hold {hold_id} {status}",
                          postings={source: -row.credits, target: row.credits})
+    if credits:
+        give_back(session, wallet_id=wallet.id, entry_id=entry_id, allocations=row.allocations,
+                  now=utcnow())
+    bump_wallet(session, wallet.id, balance=credits, held=-held)
     session.execute(update(Hold).where(Hold.id == hold_id).values(
         status=status, closed_by_id=entry_id).execution_options(synchronize_session=False))
     return entry_id

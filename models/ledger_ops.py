@@ -261,10 +261,25 @@ def take_from_lots(session: Session, lots: list[Row], credits: int) -> list[list
     return taken
 
 
-def give_back(session: Session, allocations: list[list[int]]) -> None:
-    """Return held credits to the lots they came from."""
+RETURN_GRACE = timedelta(days=30)
+
+
+def give_back(session: Session, *, wallet_id: int, entry_id: int,
+              allocations: list[list[int]], now: datetime) -> None:
+    """Return held or spent credits to the lots they came from. Credits whose lot passed its
+    date meanwhile come back in a new lot (of `entry_id`) that lasts RETURN_GRACE: a payout
+    that failed, or that the bank sent back, days later must not cost the partner the credits
+    they are told are back."""
+    lapsed = set(session.scalars(select(L.c.id).where(
+        L.c.id.in_([lot_id for lot_id, _ in allocations]), L.c.expires_at <= now)))
     for lot_id, part in allocations:
-        session.execute(update(L).where(L.c.id == lot_id).values(remaining=L.c.remaining + part))
+        if lot_id not in lapsed:
+            session.execute(update(L).where(L.c.id == lot_id)
+                            .values(remaining=L.c.remaining + part))
+    if late := sum(part for lot_id, part in allocations if lot_id in lapsed):
+        session.execute(insert(L).values(
+            wallet_id=wallet_id, entry_id=entry_id, credits=late, remaining=late,
+            expires_at=now + RETURN_GRACE, locked_until=None, created_at=now))
 
 
 def hold_row(session: Session, hold_id: int) -> Row:

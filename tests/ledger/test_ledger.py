@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from models import ledger
+from models.base import ist_date
 from models.ledger import Balance, InsufficientCredits, LedgerError
+from models.ledger_ops import RETURN_GRACE
 from models.ledger_verify import verify
 
 
@@ -83,6 +85,27 @@ def test_refund_gives_settled_credits_back_to_their_lots_once(db, programs, make
         ledger.release(db, h1, key="rel1")
     clock.advance(days=266)  # the first lot's day: its 100 credits came back to it and expire
     assert ledger.expire_due(db) == 1
+    assert _bal(db, p, lube) == Balance(50, 0, 50, 0, 0)
+    assert verify(db) == []
+
+def test_credits_whose_lot_lapsed_while_held_come_back_for_thirty_days(db, programs,
+                                                                       make_partner, clock):
+    lube = programs["LUBE"]  # credits expire 365 days after earning
+    p = make_partner(lube)
+    _earn(db, p, lube, 100, "old")
+    clock.advance(days=300)
+    _earn(db, p, lube, 50, "new")
+    h1 = ledger.hold(db, partner_id=p.id, program_id=lube.id, credits=80, key="h1",
+                     cause="redemption", cause_ref="r1")  # 80 of the old lot's 100
+    clock.advance(days=70)  # the old lot's date passes while the payout is in flight
+    ledger.expire_due(db)  # its other 20 credits expire
+    assert _bal(db, p, lube) == Balance(130, 80, 50, 0, 0)
+    ledger.release(db, h1, key="rel1")  # the payout failed after all
+    assert _bal(db, p, lube) == Balance(130, 0, 130, 0, 0)
+    assert ledger.expire_due(db) == 0
+    assert ledger.expiring(db, p.id, lube.id) == [(80, ist_date(clock.now + RETURN_GRACE))]
+    clock.advance(days=31)
+    ledger.expire_due(db)
     assert _bal(db, p, lube) == Balance(50, 0, 50, 0, 0)
     assert verify(db) == []
 
