@@ -1,4 +1,5 @@
-"""A small admin API (bearer ADMIN_TOKEN): the review queue. Off when no token is set."""
+"""A small admin API (bearer ADMIN_TOKEN): the review queue and the status of every pile of
+waiting work. Off when no token is set."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hmac
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from bot import status
 from models import review
 from models.db import unit_of_work
 
@@ -43,3 +45,10 @@ def decide(item_id: int):
             return jsonify(id=item.id, status=item.status)
     except review.ReviewError as exc:
         return jsonify(error=str(exc)), 409
+
+
+@bp.get("/status")
+def piles():
+    """What is waiting and what is stuck (503 when anything is stuck, for a monitor)."""
+    report = status.as_json(status.collect())
+    return jsonify(report), (503 if report["stuck"] else 200)

@@ -1,4 +1,5 @@
-"""Operator commands: `flask db upgrade`, `flask worker`, `flask chat`, `flask review …`."""
+"""Operator commands: `flask db upgrade`, `flask worker`, `flask chat`, `flask review …`,
+`flask status`."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.invoices_cli import invoices_cli
 from bot.learning_cli import learning_cli
 from bot.qr_cli import codes_cli
 from bot.redeem_cli import redemptions_cli, vouchers_cli
+from bot.status import status_command
 from models import review
 from models.db import ensure_sqlite_folder, unit_of_work
 
@@ -141,7 +143,8 @@ def outbox_sweep(older_than: int) -> None:
 def init_app(app: Flask) -> None:
     """Register every command group."""
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
-                  chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli):
+                  chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
+                  status_command):
         app.cli.add_command(group)
     app.cli.add_command(invites_cli)
     app.cli.add_command(invoices_cli)

@@ -185,6 +185,15 @@ def replies_of(response) -> list[str]:
     return [(m.text or "").strip() for m in root.iter("Message")]
 
 
+def status_lines(output: str) -> dict[str, tuple[str, int]]:
+    """`flask status` output as {pile name: ("ok" or "STUCK", count)}."""
+    found = {}
+    for line in output.splitlines():
+        if line[:5].strip() in ("ok", "STUCK"):
+            found[line[16:48].strip()] = (line[:5].strip(), int(line[5:14].replace(",", "")))
+    return found
+
+
 @pytest.fixture
 def twilio(app) -> TwilioClient:
     return TwilioClient(app.test_client())

@@ -12,6 +12,7 @@ from bot import jobs, outbound
 from models.db import unit_of_work
 from models.outbox import OutboxMessage, OutboxStatus
 from models.partner import Partner
+from tests.conftest import status_lines
 
 PHONE = "+919812345678"
 
@@ -84,6 +85,22 @@ def test_the_rq_cron_schedule_re_sends_a_message_whose_enqueue_was_lost(
     with unit_of_work() as session:
         assert session.scalar(select(OutboxMessage.status)) == OutboxStatus.SENT
 
+
+def test_status_shows_jobs_waiting_and_failed(rq_app):
+    runner = rq_app.test_cli_runner()
+    rq_app.config["JOB_RETRIES"] = 0
+    with unit_of_work() as session:
+        jobs.after_commit(session, "tests.core.test_jobs_rq.always_fails", "z")
+    waiting = runner.invoke(args=["status"])
+    assert waiting.exit_code == 0
+    assert status_lines(waiting.output)["jobs waiting for a worker"] == ("ok", 1)
+    _work()
+    failed = runner.invoke(args=["status"])
+    assert failed.exit_code == 1
+    lines = status_lines(failed.output)
+    assert lines["jobs waiting for a worker"] == ("ok", 0)
+    assert lines["jobs failed after every retry"] == ("STUCK", 1)
+    assert f"rq requeue --all -u $REDIS_URL -q {jobs.queue().name}" in failed.output
 
 def always_fails(arg: str) -> None:
     raise RuntimeError(f"failing on purpose: {arg}")

@@ -1,0 +1,72 @@
+"""`flask status` and `GET /admin/status`: every pile of waiting work, and which are stuck.
+
+The database piles come from models/backlog.py; the job queue's from Redis (when REDIS_URL
+is set). Made for the operator woken at 2 a.m. and for a monitor: the command exits 1 when
+anything is stuck, and each stuck line says what usually clears it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import current_app
+
+from bot.jobs import queue
+from models import backlog
+from models.backlog import Pile
+from models.base import IST, utcnow
+from models.db import unit_of_work
+
+JOBS_WAITING = timedelta(minutes=10)
+
+
+def collect() -> list[Pile]:
+    """The database's piles, then the job queue's."""
+    with unit_of_work() as session:
+        found = backlog.piles(session)
+    if current_app.config["REDIS_URL"]:
+        found += _job_piles()
+    return found
+
+
+def _job_piles() -> list[Pile]:
+    from rq.registry import FailedJobRegistry
+
+    jobs = queue()
+    first = jobs.fetch_job(ids[0]) if (ids := jobs.get_job_ids(0, 1)) else None
+    failed = FailedJobRegistry(queue=jobs)
+    failed_ids = failed.get_job_ids()
+    ended = [job.ended_at for job in jobs.job_class.fetch_many(failed_ids, jobs.connection)
+             if job is not None and job.ended_at is not None]
+    return [
+        Pile("jobs waiting for a worker", jobs.count, first.enqueued_at if first else None,
+             JOBS_WAITING, "start (more) `flask worker` processes"),
+        Pile("jobs failed after every retry", len(failed_ids), min(ended, default=None),
+             timedelta(0), "`flask jobs failed` lists them; fix the cause, then "
+             f"`rq requeue --all -u $REDIS_URL -q {jobs.name}`"),
+    ]
+
+
+def as_json(found: list[Pile]) -> dict:
+    now = utcnow()
+    return {"stuck": [p.name for p in backlog.stuck(found, now)],
+            "piles": [{"name": p.name, "count": p.count,
+                       "oldest": p.oldest.isoformat() if p.oldest else None,
+                       "limit_seconds": int(p.limit.total_seconds()), "stuck": p.stuck(now)}
+                      for p in found]}
+
+
+@click.command("status")
+def status_command() -> None:
+    """Show what is waiting and what is stuck; exit 1 when anything is stuck."""
+    found, now = collect(), utcnow()
+    for pile in found:
+        oldest = f"oldest {pile.oldest.astimezone(IST):%d-%m-%Y %H:%M} IST" if pile.oldest \
+            else ""
+        mark = "STUCK" if pile.stuck(now) else "ok"
+        click.echo(f"{mark:5}  {pile.count:>7,}  {pile.name:32} {oldest}")
+    for pile in backlog.stuck(found, now):
+        click.echo(f"\n{pile.name}: {pile.fix}")
+    if backlog.stuck(found, now):
+        raise SystemExit(1)

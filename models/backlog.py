@@ -1,0 +1,77 @@
+"""What is waiting, and what is stuck: one line per place where work piles up when a worker,
+the scheduler, a payout provider or a reviewer stops. `flask status` prints it and exits
+non-zero when something is stuck; `/admin/status` serves it as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.db import is_postgres
+from models.inbox import InboxMessage, InboxStatus
+from models.ledger_tables import Checkpoint, JournalEntry
+from models.outbox import OutboxMessage, OutboxStatus
+from models.redemptions import Redemption, Status
+from models.review import ReviewItem, ReviewStatus
+
+
+@dataclass(frozen=True)
+class Pile:
+    name: str
+    count: int
+    oldest: datetime | None
+    limit: timedelta  # the oldest may wait this long; beyond it the pile is stuck
+    fix: str  # what usually clears it
+
+    def stuck(self, now: datetime) -> bool:
+        return self.oldest is not None and now - self.oldest > self.limit
+
+
+# name, table timestamp, where, limit, fix. The limits are a few runs of the job that clears
+# each pile (workers/schedule.py runs the sweeps and the sealer every minute).
+_PILES = (
+    ("messages not answered", InboxMessage.received_at,
+     InboxMessage.status == InboxStatus.RECEIVED, timedelta(minutes=5),
+     "the inbox sweep answers them: is `rq cron workers/schedule.py` running?"),
+    ("proactive messages not sent", OutboxMessage.created_at,
+     OutboxMessage.status == OutboxStatus.QUEUED, timedelta(minutes=10),
+     "`flask worker` sends them; the outbox sweep re-queues lost ones"),
+    ("payouts in flight", Redemption.created_at, Redemption.status == Status.PROCESSING,
+     timedelta(hours=2), "the payout sweep polls the provider; `flask redemptions list`"),
+    ("review items pending", ReviewItem.created_at, ReviewItem.status == ReviewStatus.PENDING,
+     timedelta(days=2), "`flask review list`, then approve or reject"),
+)
+_UNSEALED = ("ledger entries not sealed", timedelta(minutes=10),
+             "the sealer runs every minute from `rq cron workers/schedule.py`")
+
+
+def piles(session: Session) -> list[Pile]:
+    """Count what waits in each pile, and when the oldest of it arrived."""
+    found = []
+    for name, at, where, limit, fix in _PILES:
+        count, oldest = session.execute(select(func.count(), func.min(at)).where(where)).one()
+        found.append(Pile(name, count, oldest, limit, fix))
+    name, limit, fix = _UNSEALED
+    count, oldest = session.execute(select(func.count(), func.min(JournalEntry.created_at))
+                                    .where(_unsealed(session))).one()
+    found.append(Pile(name, count, oldest, limit, fix))
+    return found
+
+
+def _unsealed(session: Session):
+    """Entries past the last checkpoint's range (by transaction id on PostgreSQL, by id on
+    SQLite: see models/seal.py)."""
+    sealed_to = session.scalar(select(Checkpoint.range_hi).order_by(Checkpoint.id.desc())
+                               .limit(1)) or 0
+    basis = JournalEntry.txid if is_postgres(session) else JournalEntry.id
+    return basis >= sealed_to
+
+
+def stuck(found: list[Pile], now: datetime | None = None) -> list[Pile]:
+    now = now or utcnow()
+    return [pile for pile in found if pile.stuck(now)]
