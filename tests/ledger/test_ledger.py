@@ -22,6 +22,17 @@ def _bal(db, partner, program) -> Balance:
     return ledger.wallet_balance(db, partner.id, program.id)
 
 
+def _old_and_new_lots(db, programs, make_partner, clock):
+    """A LUBE partner (credits expire after 365 days) with 100 credits earned on day 0 and 50
+    on day 100; return (program, partner)."""
+    lube = programs["LUBE"]
+    p = make_partner(lube)
+    _earn(db, p, lube, 100, "old")
+    clock.advance(days=100)
+    _earn(db, p, lube, 50, "new")
+    return lube, p
+
+
 def test_repeated_earn_key_credits_once(db, programs, make_partner, clock):
     lube = programs["LUBE"]
     p = make_partner(lube)
@@ -64,13 +75,8 @@ def test_hold_then_settle_spends_and_release_gives_back(db, programs, make_partn
     assert verify(db) == []
 
 
-
 def test_refund_gives_settled_credits_back_to_their_lots_once(db, programs, make_partner, clock):
-    lube = programs["LUBE"]  # credits expire 365 days after earning
-    p = make_partner(lube)
-    _earn(db, p, lube, 100, "old")
-    clock.advance(days=100)
-    _earn(db, p, lube, 50, "new")
+    lube, p = _old_and_new_lots(db, programs, make_partner, clock)
     h1 = ledger.hold(db, partner_id=p.id, program_id=lube.id, credits=120, key="h1",
                      cause="redemption", cause_ref="r1")
     with pytest.raises(LedgerError):  # nothing was spent yet
@@ -87,6 +93,7 @@ def test_refund_gives_settled_credits_back_to_their_lots_once(db, programs, make
     assert ledger.expire_due(db) == 1
     assert _bal(db, p, lube) == Balance(50, 0, 50, 0, 0)
     assert verify(db) == []
+
 
 def test_credits_whose_lot_lapsed_while_held_come_back_for_thirty_days(db, programs,
                                                                        make_partner, clock):
@@ -109,12 +116,9 @@ def test_credits_whose_lot_lapsed_while_held_come_back_for_thirty_days(db, progr
     assert _bal(db, p, lube) == Balance(50, 0, 50, 0, 0)
     assert verify(db) == []
 
+
 def test_spending_and_expiry_take_first_expiring_lots_first(db, programs, make_partner, clock):
-    lube = programs["LUBE"]  # credits expire 365 days after earning
-    p = make_partner(lube)
-    _earn(db, p, lube, 100, "old")
-    clock.advance(days=100)
-    _earn(db, p, lube, 50, "new")
+    lube, p = _old_and_new_lots(db, programs, make_partner, clock)
     ledger.hold(db, partner_id=p.id, program_id=lube.id, credits=80, key="h",
                 cause="redemption", cause_ref="r")  # takes 80 of the 100 old credits
     assert ledger.expiring(db, p.id, lube.id, within_days=300) == [
