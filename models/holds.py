@@ -110,6 +110,6 @@ def settle(session: Session, hold_id: int, *, key: str) -> int:
 
 
 def refund(session: Session, hold_id: int, *, key: str) -> int:
-    """Give settled credits back, to the lots they came from (with their own expiry dates):
-    the payout was returned after it had gone through. Return the entry id."""
+    """Give settled credits back to the wallet (to their lots, see `give_back`): the payout
+    was returned after it had gone through. Return the entry id."""
     return _close(session, hold_id, key, HoldStatus.REFUNDED)
