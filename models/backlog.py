@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.db import is_postgres
 from models.inbox import InboxMessage, InboxStatus
-from models.ledger_tables import Checkpoint, JournalEntry
+from models.ledger_tables import JournalEntry
 from models.outbox import OutboxMessage, OutboxStatus
 from models.redemptions import Redemption, Status
 from models.review import ReviewItem, ReviewStatus
+from models.seal import unsealed
 
 
 @dataclass(frozen=True)
@@ -58,18 +58,9 @@ def piles(session: Session) -> list[Pile]:
         found.append(Pile(name, count, oldest, limit, fix))
     name, limit, fix = _UNSEALED
     count, oldest = session.execute(select(func.count(), func.min(JournalEntry.created_at))
-                                    .where(_unsealed(session))).one()
+                                    .where(unsealed(session))).one()
     found.append(Pile(name, count, oldest, limit, fix))
     return found
-
-
-def _unsealed(session: Session):
-    """Entries past the last checkpoint's range (by transaction id on PostgreSQL, by id on
-    SQLite: see models/seal.py)."""
-    sealed_to = session.scalar(select(Checkpoint.range_hi).order_by(Checkpoint.id.desc())
-                               .limit(1)) or 0
-    basis = JournalEntry.txid if is_postgres(session) else JournalEntry.id
-    return basis >= sealed_to
 
 
 def stuck(found: list[Pile], now: datetime | None = None) -> list[Pile]:

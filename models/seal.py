@@ -99,12 +99,23 @@ def _range(session: Session, basis: str, lo: int) -> tuple[int, list]:
     return hi, _entries(session, column, lo, hi)
 
 
+def _last(session: Session) -> Checkpoint | None:
+    return session.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).first()
+
+
+def unsealed(session: Session):
+    """A condition on journal entries: written after the last checkpoint's range."""
+    last = _last(session)
+    basis = E.c.txid if is_postgres(session) else E.c.id
+    return basis >= (last.range_hi if last else 0)
+
+
 def seal(session: Session) -> Checkpoint | None:
     """Seal the entries written since the last checkpoint; return the new checkpoint."""
     basis = "txid" if is_postgres(session) else "id"
     if basis == "txid":
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
-    last = session.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).first()
+    last = _last(session)
     lo = last.range_hi if last else 0
     hi, rows = _range(session, basis, lo)
     if not rows:
