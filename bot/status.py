@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import click
 from flask import current_app
+from redis.exceptions import RedisError
 
 from bot.jobs import queue
 from models import backlog
@@ -26,7 +27,12 @@ def collect() -> list[Pile]:
     with unit_of_work() as session:
         found = backlog.piles(session)
     if current_app.config["REDIS_URL"]:
-        found += _job_piles()
+        try:
+            found += _job_piles()
+        except RedisError as exc:
+            found.append(Pile("jobs (Redis does not answer)", 0, None, timedelta(0),
+                              f"check REDIS_URL and the Redis server ({exc.__class__.__name__})",
+                              unreachable=True))
     return found
 
 

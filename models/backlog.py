@@ -27,9 +27,10 @@ class Pile:
     oldest: datetime | None
     limit: timedelta  # the oldest may wait this long; beyond it the pile is stuck
     fix: str  # what usually clears it
+    unreachable: bool = False  # the pile could not be read: stuck by definition
 
     def stuck(self, now: datetime) -> bool:
-        return self.oldest is not None and now - self.oldest > self.limit
+        return self.unreachable or (self.oldest is not None and now - self.oldest > self.limit)
 
 
 # name, table timestamp, where, limit, fix. The limits are a few runs of the job that clears

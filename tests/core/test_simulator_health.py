@@ -13,7 +13,7 @@ from bot.config import DEV_QR_KEYS, DEV_SECRET_KEY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
 from models.partner import Partner
-from tests.conftest import app_config
+from tests.conftest import app_config, status_lines
 
 PHONE = "+919812345678"
 
@@ -80,6 +80,15 @@ def test_healthz_reports_an_unreachable_redis(app):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json()["redis"].startswith("error")
+
+
+def test_status_says_so_when_redis_does_not_answer(app):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    result = app.test_cli_runner().invoke(args=["status"])
+    assert result.exit_code == 1
+    assert status_lines(result.output)["jobs (Redis does not answer)"] == ("STUCK", 0)
+    assert status_lines(result.output)["messages not answered"] == ("ok", 0)
+    assert "check REDIS_URL and the Redis server (ConnectionError)" in result.output
 
 
 def test_with_twilio_connected_the_public_development_keys_are_refused(tmp_path):
