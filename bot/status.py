@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.jobs import queue
 from models import backlog
@@ -24,8 +26,13 @@ JOBS_WAITING = timedelta(minutes=10)
 
 def collect() -> list[Pile]:
     """The database's piles, then the job queue's."""
-    with unit_of_work() as session:
-        found = backlog.piles(session)
+    try:
+        with unit_of_work() as session:
+            found = backlog.piles(session)
+    except SQLAlchemyError as exc:
+        found = [Pile("database (does not answer)", 0, None,
+                      timedelta(0), f"check DATABASE_URL and the database server "
+                                    f"({exc.__class__.__name__})", unreachable=True)]
     if current_app.config["REDIS_URL"]:
         try:
             found += _job_piles()
@@ -64,6 +71,7 @@ def as_json(found: list[Pile]) -> dict:
 
 
 @click.command("status")
+@with_appcontext
 def status_command() -> None:
     """Show what is waiting and what is stuck; exit 1 when anything is stuck."""
     found, now = collect(), utcnow()

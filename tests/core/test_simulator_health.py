@@ -97,3 +97,12 @@ def test_with_twilio_connected_the_public_development_keys_are_refused(tmp_path)
     with pytest.raises(ValueError, match="QR_SIGNING_KEYS still have"):
         create_app(app_config(tmp_path, QR_SIGNING_KEYS=DEV_QR_KEYS))
     create_app(app_config(tmp_path, TWILIO_AUTH_TOKEN="", QR_SIGNING_KEYS=DEV_QR_KEYS))  # make run
+
+
+def test_status_says_so_when_the_database_does_not_answer(tmp_path):
+    app = create_app(app_config(tmp_path, DATABASE_URL="postgresql+psycopg://127.0.0.1:1/none"))
+    result = app.test_cli_runner().invoke(args=["status"])
+    assert result.exit_code == 1
+    assert status_lines(result.output) == {
+        "database (does not answer)": ("STUCK", 0)}
+    assert "check DATABASE_URL and the database server (OperationalError)" in result.output
