@@ -26,6 +26,7 @@ from sqlalchemy import func, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
+from bench.cpu import postgres_cpu_seconds
 from models import ledger, metadata
 from models.db import engine, unit_of_work
 from models.ledger_ops import system_account
@@ -122,21 +123,6 @@ def _earner(url: str, program: int, partners: list[int], count: int, tag: str, r
     out.close()
     out.join_thread()
     os._exit(0)
-
-
-def postgres_cpu_seconds() -> float:
-    """CPU time of every PostgreSQL process on this machine, ended backends included (the
-    postmaster's reaped-children time)."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            comm, rest = stat.read_text().split(") ", 1)
-        except OSError:
-            continue
-        if comm.split("(", 1)[-1].startswith("postgres"):
-            fields = rest.split()
-            total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def earn_rate(url: str, program: int, partners: list[int], workers: int, earns: int,

@@ -23,8 +23,11 @@ from urllib.parse import urlencode
 import psycopg
 from twilio.request_validator import RequestValidator
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.cpu import children_cpu_seconds, postgres_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 TOKEN = "bench-token"
 PG = "postgresql://127.0.0.1:5432"
@@ -81,19 +84,6 @@ def serve(target: str, port: int, workers: int, threads: int, env: dict) -> subp
     raise RuntimeError(f"{target} did not start")
 
 
-def workers_cpu_seconds(master: int) -> float:
-    """CPU time used so far by gunicorn's worker processes (the children of `master`)."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        if int(fields[1]) == master:  # ppid; utime and stime follow at 11 and 12
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def run_wrk(port: int, requests: Path, seconds: int, connections: int) -> dict:
     threads = 2
     result = subprocess.run(
@@ -136,10 +126,11 @@ def main() -> None:
             run_wrk(port, requests, 3, args.connections)  # warm-up
             if name != "bare Flask":
                 requests = write_requests(base, 60_000, "test")  # fresh sids after the warm-up
-            cpu_before = workers_cpu_seconds(server.pid)
+            cpu_before, pg_before = children_cpu_seconds(server.pid), postgres_cpu_seconds()
             result = run_wrk(port, requests, args.seconds, args.connections)
-            result["cpu_ms"] = ((workers_cpu_seconds(server.pid) - cpu_before) * 1000
+            result["cpu_ms"] = ((children_cpu_seconds(server.pid) - cpu_before) * 1000
                                 / result["requests"])
+            result["pg_ms"] = (postgres_cpu_seconds() - pg_before) * 1000 / result["requests"]
             rows.append((name, result))
         finally:
             server.terminate()
@@ -147,10 +138,10 @@ def main() -> None:
     print(f"\n{args.connections} connections, gunicorn {args.workers} workers x {args.threads} "
           f"threads (gthread), {args.seconds} s, PostgreSQL\n")
     print(f"{'endpoint':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}"
-          f"{'CPU ms/req':>12}")
+          f"{'CPU ms/req':>12}{'PG ms/req':>11}")
     for name, r in rows:
         print(f"{name:<26}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['non_2xx']:>10}"
-              f"{r['cpu_ms']:>12.2f}")
+              f"{r['cpu_ms']:>12.2f}{r['pg_ms']:>11.2f}")
     print(f"\nratio: {rows[1][1]['rps'] / rows[0][1]['rps']:.2f} of the bare endpoint")
 
 

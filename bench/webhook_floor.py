@@ -22,7 +22,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ledger import postgres_cpu_seconds
+from bench.cpu import postgres_cpu_seconds
 from bench.webhook import DB, PG
 
 
