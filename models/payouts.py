@@ -40,50 +40,44 @@ def apply(session: Session, redemption: Redemption, state: PayoutState) -> bool:
     """Record `state` on a locked redemption; return False when it changed nothing."""
     status = ALIASES.get(state.status, state.status)
     current = redemption.payout_status
-    if (redemption.status == Status.COMPLETED and current == PROCESSED and status == REVERSED
-            and redemption.payout_id == state.payout_id):
-        _returned(session, redemption, state)
-        return True
-    ignored = (redemption.status != Status.PROCESSING or status not in RANK
-               or current in FINAL or (current is not None and RANK[status] <= RANK[current])
-               or (redemption.payout_id not in (None, state.payout_id)))
+    returned = (redemption.status == Status.COMPLETED and current == PROCESSED
+                and status == REVERSED and redemption.payout_id == state.payout_id)
+    ignored = not returned and (
+        redemption.status != Status.PROCESSING or status not in RANK or current in FINAL
+        or (current is not None and RANK[status] <= RANK[current])
+        or (redemption.payout_id not in (None, state.payout_id)))
     log.info("payout state", extra={"redemption_id": redemption.id, "payout_id":
                                     state.payout_id, "status": status, "was": current,
                                     "ignored": ignored})
     if ignored:
         return False
     redemption.payout_id, redemption.payout_status = state.payout_id, status
-    if status == PROCESSED:
+    attempt = f"redeem-{redemption.id}-a{redemption.attempt}"
+    if returned:  # the bank sent a paid payout back: the spent credits are the partner's again
+        ledger.refund(session, redemption.hold_id, key=f"{attempt}-refund")
+        _not_paid(session, redemption, PAYOUT_RETURNED, key=f"{attempt}-returned",
+                  reason=state.reason or "returned after it was paid")
+    elif status == PROCESSED:
         ledger.settle(session, redemption.hold_id, key=f"redeem-{redemption.id}-settle")
         finish(redemption, Status.COMPLETED)
         tell(session, redemption.partner_id, PAID, key=f"redeem-{redemption.id}-result",
              paise=redemption.value_paise, vpa=redemption.vpa, credits=redemption.credits,
              ref=state.payout_id)
     elif status in FINAL:
-        ledger.release(session, redemption.hold_id,
-                       key=f"redeem-{redemption.id}-a{redemption.attempt}-release")
-        finish(redemption, Status.REVERSED if status == REVERSED else Status.FAILED,
-               (state.reason or status)[:200])
-        log.warning("payout did not go through",
-                    extra={"redemption_id": redemption.id, "status": status,
-                           "vpa": mask_vpa(redemption.vpa or "")})
-        tell(session, redemption.partner_id, PAYOUT_FAILED,
-             key=f"redeem-{redemption.id}-a{redemption.attempt}-result",
-             paise=redemption.value_paise, vpa=redemption.vpa, credits=redemption.credits)
+        ledger.release(session, redemption.hold_id, key=f"{attempt}-release")
+        _not_paid(session, redemption, PAYOUT_FAILED, key=f"{attempt}-result",
+                  reason=state.reason or status)
     session.flush()
     return True
 
 
-def _returned(session: Session, redemption: Redemption, state: PayoutState) -> None:
-    """The bank sent a paid payout back: the partner has neither the money nor the credits
-    until the credits are refunded (an operator can then retry with a new attempt)."""
-    redemption.payout_status = REVERSED
-    key = f"redeem-{redemption.id}-a{redemption.attempt}"
-    ledger.refund(session, redemption.hold_id, key=f"{key}-refund")
-    finish(redemption, Status.REVERSED, (state.reason or "returned after it was paid")[:200])
-    log.warning("paid payout returned by the bank",
-                extra={"redemption_id": redemption.id, "payout_id": state.payout_id,
-                       "vpa": mask_vpa(redemption.vpa or "")})
-    tell(session, redemption.partner_id, PAYOUT_RETURNED, key=f"{key}-returned",
-         paise=redemption.value_paise, vpa=redemption.vpa, credits=redemption.credits)
-    session.flush()
+def _not_paid(session: Session, redemption: Redemption, notice: str, *, key: str,
+              reason: str) -> None:
+    """End a redemption whose money did not reach the partner (its credits are back) and tell
+    them with `notice`."""
+    status = redemption.payout_status
+    finish(redemption, Status.REVERSED if status == REVERSED else Status.FAILED, reason[:200])
+    log.warning("payout did not go through", extra={
+        "redemption_id": redemption.id, "status": status, "vpa": mask_vpa(redemption.vpa or "")})
+    tell(session, redemption.partner_id, notice, key=key, paise=redemption.value_paise,
+         vpa=redemption.vpa, credits=redemption.credits)
