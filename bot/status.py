@@ -30,17 +30,21 @@ def collect() -> list[Pile]:
         with unit_of_work() as session:
             found = backlog.piles(session)
     except SQLAlchemyError as exc:
-        found = [Pile("database (does not answer)", 0, None,
-                      timedelta(0), f"check DATABASE_URL and the database server "
-                                    f"({exc.__class__.__name__})", unreachable=True)]
+        found = [_silent("database (does not answer)", "DATABASE_URL and the database server",
+                         exc)]
     if current_app.config["REDIS_URL"]:
         try:
             found += _job_piles()
         except RedisError as exc:
-            found.append(Pile("jobs (Redis does not answer)", 0, None, timedelta(0),
-                              f"check REDIS_URL and the Redis server ({exc.__class__.__name__})",
-                              unreachable=True))
+            found.append(_silent("jobs (Redis does not answer)", "REDIS_URL and the Redis server",
+                                  exc))
     return found
+
+
+def _silent(name: str, check: str, exc: Exception) -> Pile:
+    """A pile that could not be read because its server does not answer."""
+    return Pile(name, 0, None, timedelta(0), f"check {check} ({exc.__class__.__name__})",
+                unreachable=True)
 
 
 def _job_piles() -> list[Pile]:
@@ -75,12 +79,13 @@ def as_json(found: list[Pile]) -> dict:
 def status_command() -> None:
     """Show what is waiting and what is stuck; exit 1 when anything is stuck."""
     found, now = collect(), utcnow()
+    stuck = backlog.stuck(found, now)
     for pile in found:
         oldest = f"oldest {pile.oldest.astimezone(IST):%d-%m-%Y %H:%M} IST" if pile.oldest \
             else ""
-        mark = "STUCK" if pile.stuck(now) else "ok"
-        click.echo(f"{mark:5}  {pile.count:>7,}  {pile.name:32} {oldest}")
-    for pile in backlog.stuck(found, now):
+        click.echo(f"{'STUCK' if pile in stuck else 'ok':5}  {pile.count:>7,}  {pile.name:32} "
+                   f"{oldest}")
+    for pile in stuck:
         click.echo(f"\n{pile.name}: {pile.fix}")
-    if backlog.stuck(found, now):
+    if stuck:
         raise SystemExit(1)
