@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import qrcode
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -103,6 +102,8 @@ def _new_code() -> str:
 
 
 def qr_png(text: str) -> bytes:
+    import qrcode  # with Pillow, only where a voucher is issued: not at every app start
+
     buffer = io.BytesIO()
     qrcode.make(text, box_size=8, border=2).save(buffer, format="PNG")
     return buffer.getvalue()
