@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from sqlalchemy import select
 
 from app import create_app
 from bot import outbound
-from bot.config import DEV_QR_KEYS, DEV_SECRET_KEY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
 from models.partner import Partner
@@ -89,14 +87,6 @@ def test_status_says_so_when_redis_does_not_answer(app):
     assert status_lines(result.output)["jobs (Redis does not answer)"] == ("STUCK", 0)
     assert status_lines(result.output)["messages not answered"] == ("ok", 0)
     assert "check REDIS_URL and the Redis server (ConnectionError)" in result.output
-
-
-def test_with_twilio_connected_the_public_development_keys_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="SECRET_KEY and QR_SIGNING_KEYS still have"):
-        create_app(app_config(tmp_path, SECRET_KEY=DEV_SECRET_KEY, QR_SIGNING_KEYS=DEV_QR_KEYS))
-    with pytest.raises(ValueError, match="QR_SIGNING_KEYS still have"):
-        create_app(app_config(tmp_path, QR_SIGNING_KEYS=DEV_QR_KEYS))
-    create_app(app_config(tmp_path, TWILIO_AUTH_TOKEN="", QR_SIGNING_KEYS=DEV_QR_KEYS))  # make run
 
 
 def test_status_says_so_when_the_database_does_not_answer(tmp_path):

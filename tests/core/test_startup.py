@@ -21,3 +21,15 @@ def test_starting_the_app_imports_no_image_or_ocr_library(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120, check=True)
     assert json.loads(result.stdout.splitlines()[-1]) == []
+
+
+def test_make_run_serves_only_this_machine_unless_host_is_set():
+    def served_on(*args: str) -> str:
+        env = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT")}
+        plan = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60, check=True).stdout
+        [line] = [line for line in plan.splitlines() if " run --host " in line]
+        return line.split(" run ", 1)[1]
+
+    assert served_on() == "--host 127.0.0.1 --port 5000"
+    assert served_on("HOST=0.0.0.0", "PORT=8080") == "--host 0.0.0.0 --port 8080"
