@@ -137,9 +137,12 @@ def register(flow: Flow) -> Flow:
     return flow
 
 
-def enter(ctx: Context, flow_name: str, state: str | None = None, *, fresh: bool = True
-          ) -> list[Reply]:
-    """Put the conversation in `flow_name` at `state` (default: its start); return the prompt."""
+def enter(ctx: Context, flow_name: str, state: str | None = None, *, fresh: bool = True,
+          remember: bool = True) -> list[Reply]:
+    """Put the conversation in `flow_name` at `state` (default: its start); return the prompt.
+
+    The state left behind is where BACK returns to, unless `remember` is False: a step that
+    asked nothing (skipped, as a choice of one) is no place to go back to."""
     flow = FLOWS[flow_name]
     state = state or flow.start
     if state not in flow.states:
@@ -147,7 +150,8 @@ def enter(ctx: Context, flow_name: str, state: str | None = None, *, fresh: bool
     if fresh:
         ctx.data.clear()
     history = ctx.data.setdefault("_history", [])
-    if ctx.conversation.flow == flow_name and ctx.conversation.state != state and not fresh:
+    if ctx.conversation.flow == flow_name and ctx.conversation.state != state and not fresh \
+            and remember:
         history.append(ctx.conversation.state)
     ctx.conversation.flow, ctx.conversation.state = flow_name, state
     prompt = flow.states[state].prompt
