@@ -121,9 +121,10 @@ def test_reloading_shows_the_conversation_once_in_order(page, site, cempro):
     send(page, "HELP")
     shown = page.locator(".msg").all_inner_texts()
 
-    page.goto(f"/simulator?phone={PHONE}")
-    use_phone(page, PHONE)
+    page.reload()  # the same phone, its conversation once
+    expect(page.locator("#phone")).to_have_value(PHONE)
     expect(page.locator(".msg")).to_have_text(shown)
+    expect(page.locator("#text")).to_be_enabled()
     send(page, "LANG")
     page.wait_for_timeout(2500)  # a poll goes by: nothing is shown twice
     after = page.locator(".msg").all_inner_texts()
