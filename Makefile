@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The simulator chats as any number: serve this machine only, unless HOST says otherwise.
+HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
@@ -21,7 +23,7 @@ catalogs: $(VENV)/.installed
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) programs load-all
-	$(FLASK) run --host 0.0.0.0 --port $(PORT)
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 worker: setup
 	$(FLASK) worker

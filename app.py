@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+
 from flask import Flask
 
 from bot import logs
-from bot.config import load_settings
+from bot.config import ConfigError, load_settings
+
+APP_LOAD_ERROR = 4  # gunicorn stops on this exit status instead of starting workers again
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build an app from the environment, with `test_config` overriding any setting."""
+    try:
+        settings = load_settings(test_config)
+    except ConfigError as exc:  # one line for the operator, not a traceback
+        print(f"Saathi will not start: {exc}", file=sys.stderr)
+        raise SystemExit(APP_LOAD_ERROR) from None
     app = Flask(__name__, instance_relative_config=True)
-    app.config.update(load_settings(test_config))
+    app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
     logs.init_app(app)
 

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot.channels.text import render_text
+from bot.cli_errors import Commands
 from bot.cli_ledger import ledger_cli, programs_cli
 from bot.invites import invites_cli
 from bot.invoices_cli import invoices_cli
@@ -20,7 +20,10 @@ from bot.qr_cli import codes_cli
 from bot.redeem_cli import redemptions_cli, vouchers_cli
 from bot.status import status_command
 from models import review
-from models.db import ensure_sqlite_folder, unit_of_work
+from models.db import engine, ensure_sqlite_folder, unit_of_work
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 db_cli = AppGroup("db", help="Database schema.")
@@ -30,6 +33,8 @@ outbox_cli = AppGroup("outbox", help="Proactive messages.")
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # Alembic loads for `flask db` only
+
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -38,10 +43,28 @@ def alembic_config(url: str) -> Config:
 
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
-    """Apply every migration to DATABASE_URL."""
+    """Apply every migration to DATABASE_URL; say whether it was created, upgraded or already
+    up to date."""
+    from alembic import command
+
     ensure_sqlite_folder(current_app.config["DATABASE_URL"])
+    before = _revision()
     command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), "head")
-    click.echo("database is up to date")
+    after = _revision()
+    if before is None:
+        click.echo(f"database created (revision {after})")
+    elif before == after:
+        click.echo("database is up to date")
+    else:
+        click.echo(f"database upgraded from revision {before} to {after}")
+
+
+def _revision() -> str | None:
+    """The database's Alembic revision; None for a database without tables."""
+    from alembic.migration import MigrationContext
+
+    with engine().connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
 
 
 @click.command("worker")
@@ -142,6 +165,7 @@ def outbox_sweep(older_than: int) -> None:
 
 def init_app(app: Flask) -> None:
     """Register every command group."""
+    app.cli = Commands(name=app.name)
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
                   chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
                   status_command):

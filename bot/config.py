@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 # Development values, public in this repository: fine for `make run`, never with real partners.
 DEV_SECRET_KEY = "dev-only-change-me"
 DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
+PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values()})
+SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
+           "PAYOUT_WEBHOOK_SECRET")
+
+
+class ConfigError(ValueError):
+    """A setting Saathi will not start with; the message is one line and holds no value."""
 
 
 class Settings(BaseSettings):
@@ -72,16 +79,20 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _no_public_keys_with_real_partners(self) -> Settings:
-        """With a Twilio number connected, OTPs and product codes must not be signed with
-        keys anyone can read here: refuse to start instead."""
-        if self.TWILIO_AUTH_TOKEN:
-            public = [name for name, value, dev in (
-                ("SECRET_KEY", self.SECRET_KEY, DEV_SECRET_KEY),
-                ("QR_SIGNING_KEYS", self.QR_SIGNING_KEYS, DEV_QR_KEYS)) if value == dev]
-            if public:
-                raise ValueError(f"{' and '.join(public)} still have their development values; "
-                                 "set real ones before connecting Twilio")
+    def _no_public_secrets_with_real_partners(self) -> Settings:
+        """With a Twilio number connected, OTPs, product codes and the ledger seal must not
+        rest on a value anyone can read in this repository (any key of the set counts, as a
+        key kept for old codes still verifies them): refuse to start instead."""
+        if not self.TWILIO_AUTH_TOKEN:
+            return self
+        public = [name for name in SECRETS if getattr(self, name) in PUBLIC_VALUES]
+        public += [f"QR_SIGNING_KEYS {kid}" for kid, key in self.QR_SIGNING_KEYS.items()
+                   if key in PUBLIC_VALUES]
+        if public:
+            verb = "is a public development value" if len(public) == 1 else \
+                "are public development values"
+            raise ValueError(f"{', '.join(public)} {verb}; set real secrets before "
+                             "connecting Twilio")
         return self
 
     @field_validator("DATABASE_URL")
@@ -95,6 +106,18 @@ class Settings(BaseSettings):
 
 
 def load_settings(overrides: dict | None = None) -> dict:
-    """Return the validated settings as a plain dict for `app.config`."""
-    settings = Settings(**(overrides or {}))
+    """Return the validated settings as a plain dict for `app.config` (ConfigError if not)."""
+    try:
+        settings = Settings(**(overrides or {}))
+    except ValidationError as exc:
+        raise ConfigError("; ".join(_problem(e) for e in exc.errors())) from None
+    except SettingsError as exc:  # an environment value that is not the JSON it must be
+        raise ConfigError(str(exc)) from None
     return settings.model_dump()
+
+
+def _problem(error: dict) -> str:
+    """One validation error as "NAME: what is wrong", without the value (it may be secret)."""
+    message = error["msg"].removeprefix("Value error, ")
+    names = ".".join(str(part) for part in error["loc"])
+    return f"{names}: {message}" if names else message

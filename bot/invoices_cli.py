@@ -8,9 +8,6 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from workers.ocr.image import NotAnImage
-from workers.ocr.read import read_file
-
 invoices_cli = AppGroup("invoices", help="Invoice uploads and the invoice reader.")
 
 
@@ -18,6 +15,9 @@ invoices_cli = AppGroup("invoices", help="Invoice uploads and the invoice reader
 @click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def read(image: Path) -> None:
     """Read IMAGE (JPEG, PNG or PDF) and print its fields with their confidence."""
+    from workers.ocr.image import NotAnImage  # OpenCV and Tesseract: only for this command
+    from workers.ocr.read import read_file
+
     try:
         result = read_file(image.read_bytes())
     except NotAnImage as exc:

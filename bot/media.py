@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import requests
 from flask import Blueprint, abort, current_app, send_from_directory
 
 bp = Blueprint("media", __name__)
@@ -31,6 +30,8 @@ def fetch(url: str, *, limit: int = MAX_MEDIA_BYTES) -> bytes:
             raise MediaError("no such media file")
         data = path.read_bytes()
     else:
+        import requests  # only to download: not at every app start
+
         config = current_app.config
         auth = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"]) \
             if config["TWILIO_ACCOUNT_SID"] else None

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from bot.qr_print import write_batch
 from models import program as programs
 from models import qr, qr_codes
 from models.db import unit_of_work
@@ -29,6 +28,8 @@ codes_cli = AppGroup("codes", help="Product QR codes: generate, void, read.")
 def generate(program_code: str, name: str, count: int, product: str, credits: int | None,
              region: str | None, out: Path) -> None:
     """Record a batch and write its PNGs, printable sheets and CSV manifest."""
+    from bot.qr_print import write_batch  # Pillow and qrcode load only for this command
+
     try:
         with unit_of_work() as session:
             program = programs.by_code(session, program_code)

@@ -19,7 +19,7 @@ from bot.jobs import queue
 from models import backlog
 from models.backlog import Pile
 from models.base import IST, utcnow
-from models.db import unit_of_work
+from models.db import schema_missing, unit_of_work
 
 JOBS_WAITING = timedelta(minutes=10)
 
@@ -30,8 +30,8 @@ def collect() -> list[Pile]:
         with unit_of_work() as session:
             found = backlog.piles(session)
     except SQLAlchemyError as exc:
-        found = [_silent("database (does not answer)", "DATABASE_URL and the database server",
-                         exc)]
+        found = [_unmigrated() if schema_missing(exc) else _silent(
+            "database (does not answer)", "DATABASE_URL and the database server", exc)]
     if current_app.config["REDIS_URL"]:
         try:
             found += _job_piles()
@@ -44,6 +44,11 @@ def collect() -> list[Pile]:
 def _silent(name: str, check: str, exc: Exception) -> Pile:
     """A pile that could not be read because its server does not answer."""
     return Pile(name, 0, None, timedelta(0), f"check {check} ({exc.__class__.__name__})",
+                unreachable=True)
+
+
+def _unmigrated() -> Pile:
+    return Pile("database (no tables)", 0, None, timedelta(0), "run `flask db upgrade`",
                 unreachable=True)
 
 

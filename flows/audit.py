@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot import certificate_image
 from flows import engine
 from flows.engine import Context, Flow, State
 from models import certification
@@ -28,6 +27,8 @@ def approve(ctx: Context, msg) -> engine.Step:
     if cert is None:
         return engine.done(ctx.say("No certificate {id} is waiting for your audit.",
                                    id=words[2].upper()))
+    from bot import certificate_image  # Pillow and qrcode: not at every app start
+
     certificate_image.send(ctx.session, cert)
     return engine.done(ctx.say("Certificate {id} approved. The partner gets it now.",
                                id=cert.public_id))

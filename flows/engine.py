@@ -28,6 +28,8 @@ from bot.messages import InboundMessage, Option, Reply
 from models.conversation import Conversation
 from models.partner import Partner
 
+KEPT = "_kept"  # what a flow keeps on the conversation past its end (Context.keep)
+
 
 @dataclass
 class Context:
@@ -52,6 +54,20 @@ class Context:
             **values: object) -> Reply:
         """A reply with `msgid` translated and filled in."""
         return Reply(self._(msgid, **values), options=options, media_url=media_url)
+
+    def keep(self, name: str, value: dict) -> None:
+        """Remember `value` on this conversation past the end of the flow, until forgotten
+        (entering a flow clears everything else in `data`)."""
+        self.data.setdefault(KEPT, {})[name] = value
+
+    def kept(self, name: str) -> dict | None:
+        return (self.data.get(KEPT) or {}).get(name)
+
+    def forget(self, name: str) -> None:
+        kept = self.data.get(KEPT) or {}
+        kept.pop(name, None)
+        if not kept:
+            self.data.pop(KEPT, None)
 
     def enqueue(self, func: str, *args: object) -> None:
         """Run `func(*args)` in a job once this message's transaction commits."""
@@ -137,17 +153,24 @@ def register(flow: Flow) -> Flow:
     return flow
 
 
-def enter(ctx: Context, flow_name: str, state: str | None = None, *, fresh: bool = True
-          ) -> list[Reply]:
-    """Put the conversation in `flow_name` at `state` (default: its start); return the prompt."""
+def enter(ctx: Context, flow_name: str, state: str | None = None, *, fresh: bool = True,
+          remember: bool = True) -> list[Reply]:
+    """Put the conversation in `flow_name` at `state` (default: its start); return the prompt.
+
+    The state left behind is where BACK returns to, unless `remember` is False: a step that
+    asked nothing (skipped, as a choice of one) is no place to go back to."""
     flow = FLOWS[flow_name]
     state = state or flow.start
     if state not in flow.states:
         raise KeyError(f"flow {flow_name} has no state {state!r}")
     if fresh:
+        kept = ctx.data.get(KEPT)
         ctx.data.clear()
+        if kept:
+            ctx.data[KEPT] = kept
     history = ctx.data.setdefault("_history", [])
-    if ctx.conversation.flow == flow_name and ctx.conversation.state != state and not fresh:
+    if ctx.conversation.flow == flow_name and ctx.conversation.state != state and not fresh \
+            and remember:
         history.append(ctx.conversation.state)
     ctx.conversation.flow, ctx.conversation.state = flow_name, state
     prompt = flow.states[state].prompt

@@ -3,13 +3,16 @@ GSTIN (optional), consent -> member with a wallet, welcome and menu.
 
     JOIN ─▶ PROGRAM? ─▶ LANGUAGE ─▶ ROLE ─▶ NAME ─▶ SHOP ─▶ PINCODE ─▶ GSTIN ─▶ CONSENT ─▶ menu
                            │ invited by a rep (profile known): LANGUAGE ─▶ CONSENT
-                           └ already a member elsewhere (profile known): CONSENT only
+                           │ already a member elsewhere (profile known): CONSENT only
+                           └ said no to the terms before (answers kept 30 days, or the rep's
+                             invitation declined): CONSENT only
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.i18n import LANGUAGES, N_
@@ -29,6 +32,9 @@ CODE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")  # as programs/*.yaml require
 SKIP_WORDS = {"skip", "no", "none", "na", "n/a", "-", "0"}
 ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
          ("technician", N_("Technician or mason"))]
+DECLINED = "declined_join"  # the answers of someone who said no to the terms, kept a while
+KEEP_ANSWERS = timedelta(days=30)
+ANSWERS = ("role", "name", "shop", "pincode", "gstin", "ref_id")
 
 
 class S(StrEnum):
@@ -103,6 +109,8 @@ def _chosen(ctx: Context, program: Program, ref: str | None) -> engine.Step:
         return engine.done(ctx.say("You are already a member of {program}.",
                                    program=program.name), menu=True)
     ctx.data.update(program_id=program.id, program=program.name, code=program.code)
+    answered = _answers_kept(ctx) if partner is None else None
+    ctx.data.update(answered or {})
     referrer = enrollment.distributor_by_code(ctx.session, ref) if ref else None
     if referrer is not None:
         ctx.data["ref_id"] = referrer.id
@@ -111,9 +119,19 @@ def _chosen(ctx: Context, program: Program, ref: str | None) -> engine.Step:
     invited = partner is not None and partner.status == PartnerStatus.INVITED
     ctx.data["short"] = invited or enrollment.has_profile(partner)
     hello = ctx.say("Welcome to {program}!", program=program.name)
-    if ctx.data["short"] and not invited:
+    if answered or (ctx.data["short"] and not invited) or \
+            (invited and enrollment.declined(ctx.session, partner.id, program.id)):
         return engine.go(S.CONSENT, hello)
     return engine.go(S.LANGUAGE, hello)
+
+
+def _answers_kept(ctx: Context) -> dict | None:
+    """The answers of an earlier JOIN this phone said no to, if that was under 30 days ago."""
+    kept = ctx.kept(DECLINED)
+    if kept is None or ctx.now - datetime.fromisoformat(kept["at"]) > KEEP_ANSWERS:
+        ctx.forget(DECLINED)
+        return None
+    return {key: kept[key] for key in ANSWERS if key in kept}
 
 
 # The questions, one small handler each.
@@ -212,11 +230,15 @@ def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
     if answer == "no":
         if ctx.partner is not None:
             enrollment.decline(ctx.session, ctx.partner, program)
+        if not ctx.data.get("short"):  # so that a JOIN later asks only this question again
+            ctx.keep(DECLINED, {"at": ctx.now.isoformat(),
+                                **{key: ctx.data[key] for key in ANSWERS if key in ctx.data}})
         return engine.done(ctx.say("You have not been enrolled. Send JOIN {code} whenever you "
                                    "are ready.", code=program.code))
     member = enrollment.join(ctx.session, phone=ctx.message.sender, program=program,
                              profile=_profile(ctx), referred_by=_referrer(ctx))
     ctx.partner = ctx.session.get(Partner, member.partner_id)
+    ctx.forget(DECLINED)
     log.info("partner enrolled", extra={"partner_id": member.partner_id,
                                         "program": program.code})
     return engine.done(ctx.say("Welcome to {program}, {name}! You are now a member.",

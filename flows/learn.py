@@ -18,7 +18,6 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from bot.certificate_image import image_url
 from bot.i18n import N_, translate
 from bot.messages import Option, Reply
 from flows import engine
@@ -200,6 +199,8 @@ def answer(ctx: Context, msg) -> engine.Step:
 
 def _certified(ctx: Context, program: Program, track: Track,
                attempt: learning.QuizAttempt) -> Reply:
+    from bot.certificate_image import image_url  # Pillow and qrcode: not at every app start
+
     cert = certification.issue(ctx.session, ctx.partner, program, track, attempt.id)
     score = {"score": attempt.score, "total": attempt.total}
     if cert.status == CertStatus.PENDING_REVIEW:

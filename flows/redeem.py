@@ -58,9 +58,9 @@ def program_prompt(ctx: Context) -> list[Reply]:
     if not programs:
         engine.enter(ctx, "menu")
         return [ctx.say("You are not in a program with rewards yet.")]
-    if len(programs) == 1:
+    if len(programs) == 1:  # nothing to ask: BACK from the rewards goes to the menu
         ctx.data["program_id"] = programs[0].id
-        return engine.enter(ctx, "redeem", S.CHOOSE, fresh=False)
+        return engine.enter(ctx, "redeem", S.CHOOSE, fresh=False, remember=False)
     return [ctx.say("Redeem credits from which program?",
                     options=tuple(Option(str(p.id), p.name) for p in programs))]
 
@@ -98,9 +98,17 @@ def choose(ctx: Context, msg) -> engine.Step:
         return engine.retry(ctx, "Please reply with the number of a reward.")
     ctx.data["item"] = key
     item = _item(ctx)
-    if item.kind == ItemKind.UPI:
-        return engine.go(S.AMOUNT)
-    return _checked(ctx, item.credits)  # type: ignore[arg-type]
+    if item.kind != ItemKind.UPI:
+        return _checked(ctx, item.credits)  # type: ignore[arg-type]
+    try:  # say now if even the smallest amount cannot be had (today's cap), not after asking
+        redemptions.check(ctx.session, ctx.partner, _program(ctx), item, item.lowest)
+    except Refused as exc:
+        return _refuse(ctx, exc.reason)
+    return engine.go(S.AMOUNT)
+
+
+def _most(ctx: Context) -> int:
+    return redemptions.most_credits(ctx.session, ctx.partner, _program(ctx), _item(ctx))
 
 
 def _checked(ctx: Context, credits: int) -> engine.Step:
@@ -119,7 +127,7 @@ def amount_prompt(ctx: Context) -> list[Reply]:
     item = _item(ctx)
     return [ctx.say("How many credits? From {low} to {high}, in steps of {step}.",
                     low=format_credits(item.min_credits, ctx.language),  # type: ignore
-                    high=format_credits(item.max_credits, ctx.language),  # type: ignore
+                    high=format_credits(_most(ctx), ctx.language),
                     step=format_credits(item.step_credits, ctx.language))]
 
 
@@ -132,6 +140,10 @@ def amount(ctx: Context, msg) -> engine.Step:
         return engine.retry(ctx, "That amount is outside the allowed range.")
     if problem == "step":
         return engine.retry(ctx, "That amount is not one of the allowed steps.")
+    if int(text) > (most := _most(ctx)):  # over the balance or today's cap: ask again
+        return engine.retry(ctx, "That is more than you can redeem now. The most you can "
+                            "redeem now is {most} credits.",
+                            most=format_credits(most, ctx.language))
     return _checked(ctx, int(text))
 
 

@@ -1,9 +1,10 @@
 """A distributor's rep checks a voucher at the counter: "VERIFY SV-ABCD-2345" (or the menu,
-which asks for the code or a photo of its QR). A good voucher is marked used; otherwise the
-reason is given.
+which asks for the code or a photo of its QR). A good voucher is described (what it is for,
+its worth, whose it is, until when) and marked used only once the rep confirms; otherwise
+the reason not to accept it is given.
 
-    [VERIFY + code] --verify--> done          [menu/VERIFY] --> CODE --text--> verify --> done
-                                                                 CODE --photo--> job --> message
+    [VERIFY + code] --good--> CONFIRM --1--> used --> done     [menu/VERIFY] --> CODE --text--> …
+                    --bad---> done (reason)   --2--> done        CODE --photo--> job --> CONFIRM
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import N_, format_credits, translate
-from bot.messages import Reply
+from bot.i18n import N_, format_credits, format_rupees, translate
+from bot.messages import Option, Reply
 from flows import engine
+from flows.answers import pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import vouchers
+from models.base import ist_date
+from models.catalog import catalog_of, rupees_paise
 from models.partner import Partner, Role
+from models.program import Program
 
 log = logging.getLogger("saathi.vouchers")
 _CODE = re.compile(r"SV-?[A-Z0-9]{4}-?[A-Z0-9]{4}", re.IGNORECASE)
@@ -30,10 +35,12 @@ REFUSALS = {
     "expired": N_("Voucher {code} has expired. Do not accept it."),
     "not_rep": N_("Only a distributor or their rep can check vouchers."),
 }
+CHOICES = [("yes", N_("Yes, mark it used")), ("no", N_("No"))]
 
 
 class S(StrEnum):
     CODE = "code"
+    CONFIRM = "confirm"
 
 
 def prompt(ctx: Context) -> list[Reply]:
@@ -49,27 +56,44 @@ def find_code(text: str) -> str | None:
     return f"SV-{raw[2:6]}-{raw[6:]}"
 
 
-def check(session: Session, rep: Partner, code: str) -> str:
-    """Verify `code` for this rep; return what to tell them, in their language."""
-    verdict = vouchers.verify(session, rep, code)
+def _details(session: Session, voucher: vouchers.Voucher, lang: str) -> dict[str, str]:
+    """What the voucher buys, its worth and whose it is, in `lang`."""
+    program = session.get(Program, voucher.program_id)
+    item = catalog_of(program.spec.catalog).item(voucher.item_key)
+    owner = session.get(Partner, voucher.partner_id)
+    return {"code": voucher.code,
+            "item": item.label_in(lang) if item else voucher.item_key,
+            "rupees": format_rupees(rupees_paise(voucher.credits,
+                                                 program.spec.credit_value_paise), lang),
+            "credits": format_credits(voucher.credits, lang),
+            "name": owner.shop or owner.name or owner.phone[-4:],
+            "date": ist_date(voucher.expires_at).strftime("%d-%m-%Y")}
+
+
+def offer(session: Session, rep: Partner, code: str) -> tuple[bool, Reply]:
+    """Check `code` for this rep without using it: (True, what it is for and the question
+    whether to mark it used), or (False, why not to accept it)."""
+    verdict = vouchers.inspect(session, rep, code)
     log.info("voucher checked", extra={"partner_id": rep.id, "code": code,
                                        "result": verdict.reason})
     if not verdict.ok:
-        return translate(rep.language, REFUSALS[verdict.reason], code=code)
-    voucher = verdict.voucher
-    owner = session.get(Partner, voucher.partner_id)
-    return translate(rep.language, "Voucher {code} is valid and now marked used: {item} for "
-                     "{credits} credits, for {name}.", code=code,
-                     item=voucher.item_key.replace("_", " "),
-                     credits=format_credits(voucher.credits, rep.language),
-                     name=owner.shop or owner.name or owner.phone[-4:])
+        return False, Reply(translate(rep.language, REFUSALS[verdict.reason], code=code))
+    text = translate(rep.language, "Voucher {code} is valid: {item} worth {rupees} ({credits} "
+                     "credits) for {name}, valid until {date}. Mark it used?",
+                     **_details(session, verdict.voucher, rep.language))
+    choices = tuple(Option(key, translate(rep.language, label)) for key, label in CHOICES)
+    return True, Reply(text, options=choices)
 
 
 def _verify(ctx: Context, text: str) -> engine.Step:
     code = find_code(text)
     if code is None:
         return engine.retry(ctx, "That is not a voucher code. It looks like SV-ABCD-2345.")
-    return engine.done(Reply(check(ctx.session, ctx.partner, code)))
+    good, reply = offer(ctx.session, ctx.partner, code)
+    if not good:
+        return engine.done(reply)
+    ctx.data["code"] = code
+    return engine.go(S.CONFIRM)
 
 
 def entry(ctx: Context, msg) -> engine.Step:
@@ -91,9 +115,33 @@ def handle(ctx: Context, msg) -> engine.Step:
     return _verify(ctx, msg.text)
 
 
+def confirm_prompt(ctx: Context) -> list[Reply]:
+    return [offer(ctx.session, ctx.partner, ctx.data["code"])[1]]
+
+
+def confirm(ctx: Context, msg) -> engine.Step:
+    """Mark the voucher used once the rep says so; it is checked again as it is used."""
+    if msg.media:
+        return handle(ctx, msg)
+    answer = pick(msg.text, engine.options(ctx, CHOICES))
+    if answer is None:
+        return engine.retry(ctx, "Please reply 1 to mark it used or 2 to keep it.")
+    code = ctx.data["code"]
+    if answer == "no":
+        return engine.done(ctx.say("Voucher {code} was not used.", code=code))
+    verdict = vouchers.use(ctx.session, ctx.partner, code)
+    log.info("voucher used" if verdict.ok else "voucher refused at use",
+             extra={"partner_id": ctx.partner.id, "code": code, "result": verdict.reason})
+    if not verdict.ok:
+        return engine.done(ctx.say(REFUSALS[verdict.reason], code=code))
+    return engine.done(ctx.say("Voucher {code} is now marked used. Give {name} the {item}.",
+                               **_details(ctx.session, verdict.voucher, ctx.language)))
+
+
 FLOW = engine.register(Flow(
     name="voucher_check", states_enum=S, start=S.CODE, triggers=("VERIFY",), entry=entry,
-    states={S.CODE: State(handle, prompt, free_text=True)},
+    states={S.CODE: State(handle, prompt, free_text=True),
+            S.CONFIRM: State(confirm, confirm_prompt)},
     menu=MenuEntry(N_("Check a voucher"), order=45,
                    roles=frozenset({Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP})),
 ))

@@ -69,3 +69,11 @@ def latest_for_phone(session: Session, phone: str, channel: str) -> Conversation
     """Return the conversation on `channel` with this phone, if any (for the 24-hour rule)."""
     stmt = select(Conversation).where(Conversation.phone == phone, Conversation.channel == channel)
     return session.scalar(stmt)
+
+
+def park(session: Session, channel: str, phone: str, flow: str, state: str, data: dict) -> None:
+    """Put the conversation in `flow` at `state` with `data`, so the answer to a question a
+    job sent lands there (the idle timeout counts from the question)."""
+    conv = lock(session, channel, phone)
+    conv.flow, conv.state, conv.data = flow, state, data
+    conv.updated_at = utcnow()

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 EXTENSION = "saathi.db"
@@ -116,3 +117,9 @@ def is_postgres(session: Session) -> bool:
 def dialect_insert(session: Session):
     """The session's database's INSERT, the one with ON CONFLICT (both have it)."""
     return pg_insert if is_postgres(session) else sqlite_insert
+
+
+def schema_missing(exc: SQLAlchemyError) -> bool:
+    """True when `exc` says a table is not there: the database was not migrated."""
+    found = getattr(exc, "orig", None)
+    return getattr(found, "sqlstate", None) == "42P01" or "no such table" in str(found)

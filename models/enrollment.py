@@ -62,6 +62,12 @@ def is_member(session: Session, partner_id: int, program_id: int) -> bool:
     return found is not None and found.status == MembershipStatus.ACTIVE
 
 
+def declined(session: Session, partner_id: int, program_id: int) -> bool:
+    """True if the partner said no to the program's terms (and has not joined since)."""
+    found = membership(session, partner_id, program_id)
+    return found is not None and found.status == MembershipStatus.DECLINED
+
+
 def pending_invitation(session: Session, partner_id: int) -> Program | None:
     """Return the program a rep invited this partner to, if they have not answered yet."""
     stmt = (select(Program).join(Membership, Membership.program_id == Program.id)

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import imagehash
-from PIL import Image
 from sqlalchemy import BigInteger, Date, ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # imagehash and Pillow load where a photo is hashed, not with the app
+    from PIL import Image
 
 
 class InvoiceStatus(StrEnum):
@@ -72,6 +74,8 @@ class Invoice(Base):
 
 def image_hash(picture: Image.Image) -> str:
     """A 256-bit perceptual hash: the same page photographed or recompressed stays close."""
+    import imagehash
+
     return str(imagehash.phash(picture.convert("L"), hash_size=16))
 
 
@@ -106,6 +110,8 @@ def same_image(session: Session, invoice: Invoice, max_distance: int) -> Invoice
         Invoice.status.in_(CLAIMING)).limit(1))
     if exact is not None:
         return exact
+    import imagehash
+
     mine = imagehash.hex_to_hash(invoice.image_hash)
     rows = session.execute(select(Invoice.id, Invoice.image_hash).where(
         Invoice.id != invoice.id, Invoice.status.in_(CLAIMING)))

@@ -113,6 +113,20 @@ def redeemed_today(session: Session, partner_id: int, program_id: int) -> int:
     return int(session.scalar(stmt) or 0)
 
 
+def most_credits(session: Session, partner: Partner, program: Program, item: CatalogItem
+                 ) -> int:
+    """The most credits the partner can redeem on the UPI `item` now: the item's maximum,
+    what they have and what today's cap leaves, on the item's steps (0 below its minimum)."""
+    assert item.min_credits is not None and item.max_credits is not None
+    limit = min(item.max_credits, available(session, partner.id, program.id))
+    cap = catalog_of(program.spec.catalog).daily_cap_credits
+    if cap is not None:
+        limit = min(limit, cap - redeemed_today(session, partner.id, program.id))
+    if limit < item.min_credits:
+        return 0
+    return limit - (limit - item.min_credits) % item.step_credits
+
+
 def check(session: Session, partner: Partner, program: Program, item: CatalogItem,
           credits: int) -> None:
     """Raise Refused when this partner may not redeem `credits` on `item` now."""

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import qrcode
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -103,6 +102,8 @@ def _new_code() -> str:
 
 
 def qr_png(text: str) -> bytes:
+    import qrcode  # with Pillow, only where a voucher is issued: not at every app start
+
     buffer = io.BytesIO()
     qrcode.make(text, box_size=8, border=2).save(buffer, format="PNG")
     return buffer.getvalue()
@@ -144,13 +145,14 @@ class Verdict:
     voucher: Voucher | None = None
 
 
-def verify(session: Session, rep: Partner, code: str) -> Verdict:
-    """Check a voucher at the counter and mark it used; refuse with the reason otherwise."""
+def inspect(session: Session, rep: Partner, code: str, *, lock: bool = False) -> Verdict:
+    """Check a voucher at the counter without using it: ok, or why it must not be accepted.
+    `lock` holds its row until commit (to use it)."""
     if rep.role not in (Role.DISTRIBUTOR_REP, Role.DISTRIBUTOR):
         return Verdict(False, "not_rep")
-    voucher = session.scalar(select(Voucher).where(
-        Voucher.code == code.strip().upper(), Voucher.kind == ItemKind.DISTRIBUTOR_VOUCHER)
-        .with_for_update())
+    stmt = select(Voucher).where(Voucher.code == code.strip().upper(),
+                                 Voucher.kind == ItemKind.DISTRIBUTOR_VOUCHER)
+    voucher = session.scalar(stmt.with_for_update() if lock else stmt)
     if voucher is None:
         return Verdict(False, "unknown")
     distributor_id = rep.id if rep.role == Role.DISTRIBUTOR else rep.parent_id
@@ -160,13 +162,23 @@ def verify(session: Session, rep: Partner, code: str) -> Verdict:
         return Verdict(False, "used", voucher)
     if voucher.status == VoucherStatus.EXPIRED or voucher.expires_at <= utcnow():
         return Verdict(False, "expired", voucher)
+    return Verdict(True, "ok", voucher)
+
+
+def use(session: Session, rep: Partner, code: str) -> Verdict:
+    """Mark a good voucher used (its held credits are spent); refuse with the reason otherwise
+    (checked again under the row lock: another rep may have used it meanwhile)."""
+    verdict = inspect(session, rep, code, lock=True)
+    if not verdict.ok:
+        return verdict
     from models.redemptions import Redemption
 
+    voucher = verdict.voucher
     redemption = session.get(Redemption, voucher.redemption_id)
     ledger.settle(session, redemption.hold_id, key=f"redeem-{redemption.id}-settle")
     voucher.status, voucher.used_at, voucher.used_by_id = VoucherStatus.USED, utcnow(), rep.id
     session.flush()
-    return Verdict(True, "ok", voucher)
+    return verdict
 
 
 def expire_due(session: Session, limit: int = 500) -> list[Voucher]:

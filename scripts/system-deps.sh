@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages Saathi needs, only those that are missing.
-# Usage: scripts/system-deps.sh [services]   ("services" adds PostgreSQL and Redis for tests)
+# Usage: scripts/system-deps.sh [services]   ("services" adds what the tests need: PostgreSQL,
+# Redis, and Debian's Chromium, which Playwright drives in the simulator tests)
 set -euo pipefail
 want=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin libzbar0 fonts-dejavu-core fonts-noto-core poppler-utils)
 if [ "${1:-}" = "services" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || want+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
+  want+=(chromium)
 fi
 missing=()
 for p in "${want[@]}"; do

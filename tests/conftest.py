@@ -61,6 +61,21 @@ def pg_url() -> Iterator[str]:
     admin.close()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_db_url(request, tmp_path) -> Iterator[str]:
+    """The URL of a database with no tables (a fresh SQLite file or PostgreSQL database)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    request.getfixturevalue("pg_url")  # PostgreSQL is there (or the test skips / fails in CI)
+    name = f"saathi_empty_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def _pg_schema(pg_url: str) -> str:
     app = create_app({"DATABASE_URL": pg_url})

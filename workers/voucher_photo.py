@@ -1,4 +1,5 @@
-"""Check a voucher from a photo of its QR (sent by a distributor's rep) and reply."""
+"""Check a voucher from a photo of its QR (sent by a distributor's rep): tell the rep what it
+is for and wait for their confirmation, or why not to accept it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from PIL import Image
 
 from bot import media, outbound
 from bot.i18n import translate
-from flows.voucher_check import check, find_code
+from bot.messages import Reply
+from flows.voucher_check import FLOW, S, find_code, offer
+from models import conversation
 from models.db import unit_of_work
 from models.partner import Partner
 from workers.qr_decode import decode_image
@@ -17,7 +20,8 @@ log = logging.getLogger("saathi.vouchers")
 
 
 def check_photo(rep_id: int, channel: str, media_url: str, message_id: str) -> None:
-    """Decode the photo, verify the voucher code in it, and message the rep the outcome."""
+    """Decode the photo and message the rep what the voucher in it is; a good one parks the
+    rep's conversation on the question whether to mark it used."""
     try:
         texts = decode_image(media.fetch(media_url))
     except (media.MediaError, OSError, Image.DecompressionBombError) as exc:
@@ -27,7 +31,13 @@ def check_photo(rep_id: int, channel: str, media_url: str, message_id: str) -> N
     code = next((c for c in map(find_code, texts) if c), None)
     with unit_of_work() as session:
         rep = session.get(Partner, rep_id)
-        text = check(session, rep, code) if code else translate(
-            rep.language, "I could not read a voucher code in the photo. Type VERIFY and the code.")
-        outbound.queue_message(session, phone=rep.phone, text=text, channel=channel,
-                               key=f"voucher-photo:{message_id}")
+        if code is None:
+            reply = Reply(translate(rep.language, "I could not read a voucher code in the "
+                                    "photo. Type VERIFY and the code."))
+        else:
+            good, reply = offer(session, rep, code)
+            if good:
+                conversation.park(session, channel, rep.phone, FLOW.name, S.CONFIRM,
+                                  {"code": code})
+        outbound.queue_reply(session, phone=rep.phone, channel=channel, reply=reply,
+                             key=f"voucher-photo:{message_id}")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from sqlalchemy import select
 
 from app import create_app
 from bot import outbound
-from bot.config import DEV_QR_KEYS, DEV_SECRET_KEY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
 from models.partner import Partner
@@ -91,14 +89,6 @@ def test_status_says_so_when_redis_does_not_answer(app):
     assert "check REDIS_URL and the Redis server (ConnectionError)" in result.output
 
 
-def test_with_twilio_connected_the_public_development_keys_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="SECRET_KEY and QR_SIGNING_KEYS still have"):
-        create_app(app_config(tmp_path, SECRET_KEY=DEV_SECRET_KEY, QR_SIGNING_KEYS=DEV_QR_KEYS))
-    with pytest.raises(ValueError, match="QR_SIGNING_KEYS still have"):
-        create_app(app_config(tmp_path, QR_SIGNING_KEYS=DEV_QR_KEYS))
-    create_app(app_config(tmp_path, TWILIO_AUTH_TOKEN="", QR_SIGNING_KEYS=DEV_QR_KEYS))  # make run
-
-
 def test_status_says_so_when_the_database_does_not_answer(tmp_path):
     app = create_app(app_config(tmp_path, DATABASE_URL="postgresql+psycopg://127.0.0.1:1/none"))
     result = app.test_cli_runner().invoke(args=["status"])
@@ -106,3 +96,35 @@ def test_status_says_so_when_the_database_does_not_answer(tmp_path):
     assert status_lines(result.output) == {
         "database (does not answer)": ("STUCK", 0)}
     assert "check DATABASE_URL and the database server (OperationalError)" in result.output
+
+
+def test_simulator_takes_a_phone_photo_larger_than_a_webhook_and_answers_errors_as_json(app):
+    client = app.test_client()
+    photo = b"\xff\xd8\xff" + bytes(2 * 1024 * 1024)  # 2 MB: more than MAX_REQUEST_BYTES
+    sent = client.post("/simulator/send", data={"phone": PHONE, "text": "",
+                                                "file": (io.BytesIO(photo), "IMG_1.jpg")},
+                       content_type="multipart/form-data")
+    assert sent.status_code == 200 and sent.is_json
+    huge = client.post("/simulator/send", data={"phone": PHONE, "text": "", "file": (
+        io.BytesIO(bytes(11 * 1024 * 1024)), "scan.pdf")}, content_type="multipart/form-data")
+    assert huge.status_code == 413
+    assert huge.get_json() == {"error": "That file is too large: the limit is 10 MB."}
+    assert client.post("/webhooks/twilio", data=photo).status_code == 413  # webhooks: as before
+
+
+def test_simulator_history_is_the_conversation_once_in_order(app, clock):
+    client = app.test_client()
+    client.post("/simulator/send", data={"phone": PHONE, "channel": "sms", "text": "LANG"})
+    clock.advance(seconds=5)
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="100 credits added", channel="sms")
+    clock.advance(seconds=5)
+    client.post("/simulator/send", data={"phone": PHONE, "channel": "sms", "text": "HELP"})
+    body = client.get(f"/simulator/history?phone={PHONE}").get_json()
+    assert [(m["kind"], m["text"].split("\n")[0]) for m in body["messages"]] == [
+        ("me", "LANG"), ("bot", "Choose your language:"), ("proactive", "100 credits added"),
+        ("me", "HELP"), ("bot", "Send MENU for the menu, LANG to change language, BACK to go "
+                                "one step back, STOP to stop messages."),
+        ("bot", "Choose your language:")]
+    after = client.get(f"/simulator/outbox?phone={PHONE}&after={body['last_outbox']}")
+    assert after.get_json()["messages"] == []

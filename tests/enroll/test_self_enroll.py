@@ -131,6 +131,47 @@ def test_saying_no_to_the_terms_enrolls_nobody(twilio, programs, clock):
     assert partner(PHONE) is None
 
 
+def test_a_partner_who_declined_and_rejoins_is_asked_only_for_consent(twilio, programs, clock):
+    for text in STEPS[:-1]:  # Hindi, referred by TILEDIST, every answer given
+        twilio.chat(PHONE, text)
+    twilio.chat(PHONE, "2")  # no
+    clock.advance(days=3)
+    assert twilio.chat(PHONE, "JOIN TILEPRO") == [
+        translate("hi", "Welcome to {program}!", program="Tile Pro"),
+        translate("hi", "Do you accept the {program} terms?", program="Tile Pro") + "\n1. "
+        + translate("hi", "Yes, I agree") + "\n2. " + translate("hi", "No")]
+    twilio.chat(PHONE, "1")
+    member = partner(PHONE)
+    assert (member.name, member.shop, member.pincode, member.language, member.role,
+            member.status) == ("Ramesh Kumar", "Ramesh Hardware", "411001", "hi", "retailer",
+                               "active")
+    assert member.parent_id == partner("+919820000001").id  # the first JOIN's referral
+    assert memberships(PHONE) == {"TILEPRO": "active"}
+
+
+def test_answers_of_a_declined_join_are_forgotten_after_30_days(twilio, programs, clock):
+    for text in STEPS_EN[:-1]:
+        twilio.chat(PHONE, text)
+    twilio.chat(PHONE, "2")
+    clock.advance(days=31)
+    assert twilio.chat(PHONE, "JOIN TILEPRO")[1].startswith("Choose your language:")
+
+
+def test_an_invited_shop_that_declined_and_rejoins_is_asked_only_for_consent(
+        twilio, programs, clock):
+    from .test_bulk import BATCH, REP
+
+    twilio.chat(REP, BATCH)
+    invited = "+919876543210"
+    twilio.chat(invited, "hello")
+    twilio.chat(invited, "English")
+    twilio.chat(invited, "2")  # declines
+    assert twilio.chat(invited, "JOIN TILEPRO") == [
+        "Welcome to Tile Pro!", "Do you accept the Tile Pro terms?\n1. Yes, I agree\n2. No"]
+    assert twilio.chat(invited, "1")[0] == \
+        "Welcome to Tile Pro, Ramesh Kumar! You are now a member."
+
+
 def test_a_suspended_partner_cannot_join_another_program(twilio, programs, clock):
     for text in STEPS_EN:
         twilio.chat(PHONE, text)

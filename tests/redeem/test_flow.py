@@ -9,7 +9,17 @@ from models.db import unit_of_work
 from models.partner import Partner, PartnerStatus
 from models.redemptions import Status
 
-from .conftest import RETAILER, VPA, available, last_otp, redemptions, sent_to, start_upi
+from .conftest import (
+    RETAILER,
+    VPA,
+    add_partner,
+    available,
+    conversation_at,
+    last_otp,
+    redemptions,
+    sent_to,
+    start_upi,
+)
 
 
 def test_upi_redemption_from_menu_to_paid_message(twilio, retailer, cempro, clock, caplog):
@@ -18,7 +28,7 @@ def test_upi_redemption_from_menu_to_paid_message(twilio, retailer, cempro, cloc
     assert "You have 2,000 credits" in menu[0]
     assert "UPI cashback: 100–2,500 credits" in menu[0]
     assert "Shop signage" not in menu[0]  # for Specialist and Master only
-    assert "How many credits? From 100 to 2,500, in steps of 50." in twilio.chat(RETAILER, "1")[0]
+    assert "How many credits? From 100 to 2,000, in steps of 50." in twilio.chat(RETAILER, "1")[0]
     assert "UPI id" in twilio.chat(RETAILER, "500")[0]
     summary = twilio.chat(RETAILER, VPA)[0]
     assert "500 credits = ₹1,000 to ra****@okhdfc. Confirm?" in summary
@@ -48,7 +58,7 @@ def test_amount_beyond_the_balance_is_refused_before_the_otp(twilio, retailer, c
     twilio.chat(RETAILER, "1")
     assert "outside the allowed range" in twilio.chat(RETAILER, "3000")[0]
     assert "not one of the allowed steps" in twilio.chat(RETAILER, "525")[0]
-    assert "You do not have enough credits" in twilio.chat(RETAILER, "2050")[0]
+    assert "The most you can redeem now is 2,000 credits." in twilio.chat(RETAILER, "2050")[0]
     assert sent_to(RETAILER, "sms") == []
     assert redemptions() == []
 
@@ -66,8 +76,7 @@ def test_suspended_partner_cannot_redeem(twilio, retailer):
     with unit_of_work() as session:
         session.get(Partner, retailer).status = PartnerStatus.SUSPENDED
     twilio.chat(RETAILER, "REDEEM")
-    twilio.chat(RETAILER, "1")
-    assert "suspended" in twilio.chat(RETAILER, "500")[0]
+    assert "suspended" in twilio.chat(RETAILER, "1")[0]  # before it asks for an amount
     assert redemptions() == []
 
 
@@ -118,15 +127,47 @@ def test_a_code_older_than_5_minutes_is_refused(twilio, retailer, cempro, clock)
 
 
 def test_daily_cap_counts_todays_redemptions(twilio, cempro, clock):
-    from .conftest import add_partner
-
     rich = add_partner(cempro, RETAILER, 9000)
     for _ in range(2):
         start_upi(twilio, credits=2500)
         twilio.chat(RETAILER, last_otp(RETAILER))
     twilio.chat(RETAILER, "REDEEM")
-    twilio.chat(RETAILER, "1")
-    assert "today's redemption limit" in twilio.chat(RETAILER, "100")[0]
+    assert "today's redemption limit" in twilio.chat(RETAILER, "1")[0]  # not asked an amount
     clock.advance(hours=15)  # past midnight IST
     assert "6-digit code" in start_upi(twilio, credits=100)[0]
     assert available(rich, cempro) == 4000
+
+
+def test_over_balance_amount_asks_again_with_the_maximum(twilio, cempro, clock):
+    add_partner(cempro, RETAILER, 615)
+    twilio.chat(RETAILER, "REDEEM")
+    assert "From 100 to 600, in steps of 50." in twilio.chat(RETAILER, "1")[0]
+    again = twilio.chat(RETAILER, "2,500")
+    assert again == ["That is more than you can redeem now. The most you can redeem now is "
+                     "600 credits.", "How many credits? From 100 to 600, in steps of 50."]
+    assert "Send your UPI id" in twilio.chat(RETAILER, "600")[0]  # still the amount, not the menu
+    assert conversation_at(RETAILER) == ("redeem", "vpa")
+
+
+def test_over_the_daily_cap_asks_again_with_what_today_leaves(twilio, cempro, clock):
+    add_partner(cempro, RETAILER, 9000)
+    for _ in range(2):
+        start_upi(twilio, credits=2000)
+        twilio.chat(RETAILER, last_otp(RETAILER))
+    twilio.chat(RETAILER, "REDEEM")
+    assert "From 100 to 1,000, in steps of 50." in twilio.chat(RETAILER, "1")[0]
+    assert "The most you can redeem now is 1,000 credits." in twilio.chat(RETAILER, "1500")[0]
+    assert conversation_at(RETAILER) == ("redeem", "amount")
+
+
+def test_back_at_the_first_redeem_step_returns_to_the_menu(twilio, retailer):
+    assert "What would you like?" in twilio.chat(RETAILER, "REDEEM")[0]
+    assert "What would you like to do?" in twilio.chat(RETAILER, "BACK")[0]
+    assert conversation_at(RETAILER) == ("menu", "idle")
+
+
+def test_back_at_the_amount_returns_to_the_choice_of_reward(twilio, retailer):
+    twilio.chat(RETAILER, "REDEEM")
+    twilio.chat(RETAILER, "1")
+    assert "What would you like?" in twilio.chat(RETAILER, "BACK")[0]
+    assert "What would you like to do?" in twilio.chat(RETAILER, "BACK")[0]

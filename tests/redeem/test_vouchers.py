@@ -45,7 +45,8 @@ def test_voucher_is_issued_with_a_qr_and_used_once_at_the_distributor(app, twili
     assert decode(Image.open(path))[0].data.decode() == code
     assert balance(retailer, cempro).held == 500
 
-    assert "valid and now marked used" in twilio.chat(REP, f"VERIFY {code}")[0]
+    assert "Mark it used?" in twilio.chat(REP, f"VERIFY {code}")[0]
+    assert f"Voucher {code} is now marked used" in twilio.chat(REP, "1")[0]
     assert "already used" in twilio.chat(REP, f"verify {code.lower()}")[0]
     after = balance(retailer, cempro)
     assert (after.balance, after.held, after.available) == (1500, 0, 1500)
@@ -125,5 +126,43 @@ def test_rep_checks_a_voucher_from_a_photo_of_its_qr(app, twilio, retailer, cemp
     assert "or send a photo of its QR" in twilio.chat(REP, "VERIFY")[0]
     reply = twilio.chat(REP, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
     assert "Reading the voucher photo" in reply[0]
-    assert f"Voucher {code} is valid and now marked used" in sent_to(REP)[-1].body
+    shown = sent_to(REP)[-1].body
+    assert f"Voucher {code} is valid: Inventory credit worth ₹1,000 (500 credits)" in shown
+    assert "Mark it used?" in shown and balance(retailer, cempro).held == 500
+    assert f"Voucher {code} is now marked used" in twilio.chat(REP, "1")[0]
     assert balance(retailer, cempro).held == 0
+
+
+def test_rep_sees_what_the_voucher_is_for_and_confirms_before_it_is_used(
+        app, twilio, retailer, cempro, clock):
+    _buy(twilio, "2")
+    code, _image = _voucher(app)
+    shown = twilio.chat(REP, f"VERIFY {code}")[0]
+    assert shown == (f"Voucher {code} is valid: Inventory credit worth ₹1,000 (500 credits) "
+                     "for Rajesh Hardware, valid until 19-03-2026. Mark it used?\n"
+                     "1. Yes, mark it used\n2. No")
+    assert balance(retailer, cempro).held == 500  # nothing used yet
+    assert twilio.chat(REP, "2")[0] == f"Voucher {code} was not used."
+    assert balance(retailer, cempro).held == 500
+    assert redemptions()[0].status == Status.COMPLETED  # issued; the voucher waits
+
+    twilio.chat(REP, f"VERIFY {code}")
+    assert "Please reply 1 to mark it used or 2 to keep it." in twilio.chat(REP, "maybe")[0]
+    assert twilio.chat(REP, "1")[0] == (f"Voucher {code} is now marked used. Give Rajesh "
+                                        "Hardware the Inventory credit.")
+    after = balance(retailer, cempro)
+    assert (after.balance, after.held) == (1500, 0)
+
+
+def test_a_voucher_used_elsewhere_while_the_rep_decides_is_refused(
+        app, twilio, retailer, cempro, clock):
+    _buy(twilio, "2")
+    code, _image = _voucher(app)
+    with unit_of_work() as session:
+        session.add(Partner(phone="+919820012399", role=Role.DISTRIBUTOR_REP, name="Second rep",
+                            parent_id=session.get(Partner, retailer).parent_id))
+    twilio.chat(REP, f"VERIFY {code}")
+    twilio.chat("+919820012399", f"VERIFY {code}")
+    assert "is now marked used" in twilio.chat("+919820012399", "1")[0]
+    assert "already used" in twilio.chat(REP, "1")[0]
+    assert balance(retailer, cempro).balance == 1500  # spent once

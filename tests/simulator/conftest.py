@@ -1,0 +1,61 @@
+"""The simulator in a real browser: Debian's Chromium driven by Playwright, against the app
+served on a random local port. In CI (CI=true) a missing browser fails the run."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from models.db import engine
+from tests.conftest import _make_app, _unavailable
+
+CHROMIUM = Path("/usr/bin/chromium")  # scripts/system-deps.sh installs it; no browser download
+SHOTS = Path(__file__).resolve().parents[1] / "output" / "simulator"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError as exc:
+        _unavailable("Playwright", exc)
+    if not CHROMIUM.exists():
+        _unavailable("Chromium", FileNotFoundError(CHROMIUM))
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        except Error as exc:
+            _unavailable("Chromium", exc)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(request, tmp_path) -> Iterator[str]:
+    """The app (SQLite) served over HTTP in a thread; yields its base URL."""
+    app = _make_app("sqlite", request, tmp_path)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with app.app_context():
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+        thread.join(10)
+        engine().dispose()
+
+
+@pytest.fixture
+def page(browser, site, request):
+    """A fresh page on the simulator, 1000x800; a screenshot is saved at the end of the test
+    under tests/output/simulator/ (look at it)."""
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, base_url=site)
+    tab = context.new_page()
+    tab.goto("/simulator")
+    yield tab
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
