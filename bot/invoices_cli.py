@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from bot import einvoice_keys
 from workers.ocr.image import NotAnImage
 from workers.ocr.read import read_file
 
@@ -19,7 +20,7 @@ invoices_cli = AppGroup("invoices", help="Invoice uploads and the invoice reader
 def read(image: Path) -> None:
     """Read IMAGE (JPEG, PNG or PDF) and print its fields with their confidence."""
     try:
-        result = read_file(image.read_bytes())
+        result = read_file(image.read_bytes(), keys=einvoice_keys.configured())
     except NotAnImage as exc:
         raise click.ClickException(f"{image}: not an image or PDF ({exc})") from exc
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
