@@ -13,6 +13,8 @@ Field names: seller_gstin, buyer_gstin, invoice_number, invoice_date (ISO), tota
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.orm import Session
 
 from models import review
@@ -21,6 +23,7 @@ from models.invoice_fraud import Flag
 from models.invoices import Invoice, InvoiceStatus, set_status
 from models.program import Program
 
+log = logging.getLogger("saathi.invoice")
 KIND = "invoice"
 _COLUMNS = {"seller_gstin": "seller_gstin", "buyer_gstin": "buyer_gstin",
             "invoice_number": "number", "invoice_date": "invoice_date",
@@ -34,6 +37,8 @@ def hold(session: Session, invoice: Invoice, flag: Flag) -> Invoice:
                          payload={"invoice_id": invoice.id, "details": flag.details})
     invoice.review_item_id = item.id
     set_status(invoice, InvoiceStatus.REVIEW)
+    log.info("invoice held for review", extra={"invoice_id": invoice.id,
+                                               "review_item_id": item.id, "rule": flag.rule})
     return invoice
 
 

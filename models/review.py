@@ -11,7 +11,7 @@ admin pages:
      "partner": {"id", "name", "phone", "role", "shop", "gstin", "region", "pincode",
                  "language", "status"} or None,
      "program": {"id", "code"} or None,
-     "details": {...}                 # the rule's own facts (payload["details"])
+     "details": {...}                 # the rule's facts: payload["details"], else the payload
      <kind>: {...}}                   # what the kind adds, e.g. "invoice" (invoice_review.py)
 """
 
@@ -111,7 +111,7 @@ def describe(session: Session, item: ReviewItem) -> dict:
             "region": partner.region, "pincode": partner.pincode,
             "language": partner.language, "status": partner.status},
         "program": None if program is None else {"id": program.id, "code": program.code},
-        "details": (item.payload or {}).get("details", {}),
+        "details": (item.payload or {}).get("details", item.payload or {}),
     }
     if item.kind in _VIEWS:
         view[item.kind] = _VIEWS[item.kind](session, item)

@@ -72,3 +72,15 @@ def test_flask_review_list_and_show_print_what_the_reviewer_needs(app, twilio, c
     assert "  buyer_gstin: not read" in lines
     missing = runner.invoke(args=["review", "show", "999"])
     assert missing.exit_code != 0 and "no review item 999" in missing.output
+
+
+def test_the_admin_api_serves_the_same_view(app, twilio, clock, make_partner, program):
+    app.config["ADMIN_TOKEN"] = "admin-token"
+    _partner, invoice, item = _typed_far_off(twilio, make_partner)
+    auth = {"Authorization": "Bearer admin-token"}
+    listed = twilio.client.get("/admin/review", headers=auth).get_json()
+    assert [(i["id"], i["rule"]) for i in listed["items"]] == [(item.id, "total_typed")]
+    view = twilio.client.get(f"/admin/review/{item.id}", headers=auth).get_json()
+    assert view["invoice"]["photo"] == invoice.media_url
+    assert view["invoice"]["fields"]["invoice_number"]["confidence"] == 0.91
+    assert twilio.client.get("/admin/review/999", headers=auth).status_code == 404
