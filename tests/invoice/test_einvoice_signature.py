@@ -70,6 +70,13 @@ def test_with_no_key_configured_a_qrs_fields_carry_the_confidence_of_ocr():
     assert unverified.confidence == printed_only.confidence
 
 
+def test_a_total_only_an_unverified_qr_states_counts_as_not_read():
+    page = make.render(PRINTED, random.Random(4), font=FONT)
+    above_the_totals = page.crop((0, 0, page.width, 680))  # down to the item lines
+    read = read_invoice(above_the_totals, qr_texts=[make.einvoice_jwt(PRINTED)], keys=())
+    assert read.invoice_number == PRINTED.number and read.total_paise is None
+
+
 def test_a_qr_field_that_ocr_did_not_read_is_left_for_the_partner_to_confirm():
     blank = make.render(make.Truth(SELLER, PRINTED.buyer_gstin, "", PRINTED.day, 0),
                         random.Random(4), font=FONT)

@@ -44,14 +44,17 @@ def _completed(signed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
 
 def _as_printed(claimed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
     """An unverified QR counts for what is printed: where OCR read the same value it keeps
-    OCR's confidence; a value OCR did not find, or read otherwise, is left unsure (the printed
-    value stands) so the partner confirms it."""
+    OCR's confidence; where OCR read another value, the printed one stands, unsure, so the
+    partner confirms it. A value OCR did not find is taken unsure from the QR, except the
+    total: a total nothing printed backs is not read (the partner types it, a reviewer
+    checks it)."""
     for name in CHECKED:
         claim, printed = getattr(claimed, name), getattr(scanned, name)
         if claim is None or claim == printed:
             continue
         if printed is None:
-            scanned.set(name, claim, einvoice.UNVERIFIED_CONFIDENCE)
+            if name != "total_paise":
+                scanned.set(name, claim, einvoice.UNVERIFIED_CONFIDENCE)
         else:
             scanned.confidence[name] = min(scanned.confidence[name],
                                            einvoice.UNVERIFIED_CONFIDENCE)
