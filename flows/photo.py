@@ -21,7 +21,7 @@ from flows.engine import Context, Flow, MenuEntry, State
 from models import invoice_rules
 from models.base import ist_date
 from models.invoice_notices import ASK, confirm_text, result_text
-from models.invoices import InvoiceStatus, missing_fields, pending_for
+from models.invoices import Invoice, InvoiceStatus, missing_fields, pending_for
 from workers.ocr.fields import amount_paise, parse_date
 
 ACCEPTED = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
@@ -88,7 +88,7 @@ def confirm(ctx: Context, msg) -> engine.Step:
     return engine.done(Reply(result_text(ctx.session, invoice, ctx.language)))
 
 
-def type_missing(ctx: Context, invoice, field: str, text: str) -> engine.Step:
+def type_missing(ctx: Context, invoice: Invoice, field: str, text: str) -> engine.Step:
     """Take the typed date, or ask for the field again (a "1" confirms nothing)."""
     day = parse_date(text) if field == "invoice_date" else None
     if day is None or day > ist_date(ctx.now):
