@@ -28,9 +28,19 @@ def _authorised() -> None:
 def pending():
     with unit_of_work() as session:
         items = review.pending(session, request.args.get("kind"))
-        return jsonify(items=[{"id": i.id, "kind": i.kind, "reason": i.reason,
-                               "partner_id": i.partner_id, "created_at": i.created_at.isoformat()}
-                              for i in items])
+        return jsonify(items=[{"id": i.id, "kind": i.kind, "rule": i.rule or i.kind,
+                               "reason": i.reason, "partner_id": i.partner_id,
+                               "created_at": i.created_at.isoformat()} for i in items])
+
+
+@bp.get("/review/<int:item_id>")
+def item(item_id: int):
+    """What a reviewer needs to decide the item (models/review.py `describe`)."""
+    try:
+        with unit_of_work() as session:
+            return jsonify(review.describe(session, review.get(session, item_id)))
+    except review.ReviewError as exc:
+        return jsonify(error=str(exc)), 404
 
 
 @bp.post("/review/<int:item_id>")

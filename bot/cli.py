@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from bot.invoices_cli import invoices_cli
 from bot.learning_cli import learning_cli
 from bot.qr_cli import codes_cli
 from bot.redeem_cli import redemptions_cli, vouchers_cli
+from bot.review_text import list_line, show_lines
 from bot.status import status_command
 from models import review
 from models.db import engine, ensure_sqlite_folder, unit_of_work
@@ -108,10 +110,24 @@ def chat(phone: str, channel: str) -> None:
 @review_cli.command("list")
 @click.option("--kind", default=None)
 def review_list(kind: str | None) -> None:
-    """List pending review items."""
+    """List pending review items: id, kind, rule, partner's phone, reason."""
     with unit_of_work() as session:
         for item in review.pending(session, kind):
-            click.echo(f"{item.id}\t{item.kind}\tpartner={item.partner_id}\t{item.reason}")
+            click.echo(list_line(review.describe(session, item)))
+
+
+@review_cli.command("show")
+@click.argument("item_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+def review_show(item_id: int, as_json: bool) -> None:
+    """Show what a reviewer needs: photo, read fields and confidences, partner, rule."""
+    try:
+        with unit_of_work() as session:
+            view = review.describe(session, review.get(session, item_id))
+    except review.ReviewError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(view, ensure_ascii=False, indent=2) if as_json
+               else "\n".join(show_lines(view)))
 
 
 def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:

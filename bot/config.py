@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 # Development values, public in this repository: fine for `make run`, never with real partners.
@@ -70,12 +71,36 @@ class Settings(BaseSettings):
     INVOICE_MIN_CONFIDENCE: float = 0.8  # below this, a read field is confirmed by the partner
     INVOICE_TOTAL_MARGIN_PERCENT: float = 2.0  # a typed total further off goes to review
     INVOICE_IMAGE_DISTANCE: int = 10  # perceptual-hash bits within which two photos are "same"
+    # PEM files (public key or certificate) of the e-invoice portals whose QR signatures we
+    # trust, comma-separated. None: e-invoice QR codes count as unverified.
+    EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", mode="before")
     @classmethod
     def _json_mapping(cls, value: object) -> object:
         if isinstance(value, str):
             return json.loads(value) if value.strip() else {}
+        return value
+
+    @field_validator("EINVOICE_PUBLIC_KEYS", mode="before")
+    @classmethod
+    def _paths(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [p.strip() for p in value.split(",") if p.strip()]
+        return value
+
+    @field_validator("EINVOICE_PUBLIC_KEYS")
+    @classmethod
+    def _readable_keys(cls, value: list[str]) -> list[str]:
+        """Refuse to start on a key file that cannot be used, naming it."""
+        if not value:
+            return value
+        from bot.einvoice_keys import load_public_keys  # cryptography: only when configured
+
+        try:
+            load_public_keys(value)
+        except ValueError as exc:
+            raise ValueError(f"EINVOICE_PUBLIC_KEYS: {exc}") from None
         return value
 
     @model_validator(mode="after")

@@ -15,11 +15,12 @@ invoices_cli = AppGroup("invoices", help="Invoice uploads and the invoice reader
 @click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def read(image: Path) -> None:
     """Read IMAGE (JPEG, PNG or PDF) and print its fields with their confidence."""
-    from workers.ocr.image import NotAnImage  # OpenCV and Tesseract: only for this command
+    from bot import einvoice_keys  # cryptography, OpenCV and Tesseract: only for this command
+    from workers.ocr.image import NotAnImage
     from workers.ocr.read import read_file
 
     try:
-        result = read_file(image.read_bytes())
+        result = read_file(image.read_bytes(), keys=einvoice_keys.configured())
     except NotAnImage as exc:
         raise click.ClickException(f"{image}: not an image or PDF ({exc})") from exc
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))

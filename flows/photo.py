@@ -4,7 +4,9 @@
     [file at the menu] -------------------------> ack + job --> done (menu)
     job (workers/photos.py): product QR codes --> scan; else read the invoice --> result message
                              unsure read --> conversation parked in CONFIRM
-    CONFIRM --"1"--> credit | --"2"--> cancel | --total--> credit, or review if far off
+    CONFIRM, a field not read --typed date/total--> CONFIRM (next field) | --"2"--> cancel
+                                 ("1" asks for the field again: nothing is confirmed empty)
+    CONFIRM, all read --"1"--> settle | --"2"--> cancel | --total--> settle, or review if far off
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from flows import engine
 from flows.answers import pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import invoice_rules
-from models.invoice_notices import confirm_text, result_text
-from models.invoices import pending_for
-from workers.ocr.fields import amount_paise
+from models.base import ist_date
+from models.invoice_notices import ASK, confirm_text, result_text
+from models.invoices import Invoice, InvoiceStatus, missing_fields, pending_for
+from workers.ocr.fields import amount_paise, parse_date
 
 ACCEPTED = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
 MAX_FILES = 5
@@ -68,16 +71,32 @@ def confirm(ctx: Context, msg) -> engine.Step:
         return engine.done(ctx.say("That invoice is no longer waiting for an answer."), menu=True)
     answer = pick(msg.text, engine.options(ctx, [("yes", N_("Yes")), ("cancel", N_("Cancel"))]))
     total = amount_paise(msg.text.replace("₹", "").replace("Rs", "").strip())
-    if answer == "yes":
-        invoice_rules.confirm(ctx.session, invoice)
-    elif answer == "cancel":
+    missing = missing_fields(invoice)
+    if answer == "cancel":
         invoice_rules.cancel(invoice)
+    elif missing == ["total_paise"] and answer != "yes" and total:
+        invoice_rules.correct_total(ctx.session, invoice, total)
+    elif missing:
+        return type_missing(ctx, invoice, missing[0], msg.text)
+    elif answer == "yes":
+        invoice_rules.confirm(ctx.session, invoice)
     elif total is not None and total > 0:
         invoice_rules.correct_total(ctx.session, invoice, total)
     else:
         return engine.retry(ctx, "Reply 1 if it is right, 2 to cancel, or type the total like "
                             "12500.")
     return engine.done(Reply(result_text(ctx.session, invoice, ctx.language)))
+
+
+def type_missing(ctx: Context, invoice: Invoice, field: str, text: str) -> engine.Step:
+    """Take the typed date, or ask for the field again (a "1" confirms nothing)."""
+    day = parse_date(text) if field == "invoice_date" else None
+    if day is None or day > ist_date(ctx.now):
+        return engine.wait(ctx.say(ASK[field]))
+    invoice_rules.type_date(ctx.session, invoice, day)
+    if invoice.status != InvoiceStatus.CONFIRM:
+        return engine.done(Reply(result_text(ctx.session, invoice, ctx.language)))
+    return engine.go(S.CONFIRM)
 
 
 FLOW = engine.register(Flow(

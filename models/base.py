@@ -59,6 +59,11 @@ def ist_day_start(moment: datetime) -> datetime:
     return moment.astimezone(IST).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def ist_month_start(moment: datetime) -> datetime:
+    """Midnight IST of the first of the month `moment` falls on: monthly limits count from it."""
+    return ist_day_start(moment).replace(day=1)
+
+
 def ist_date(moment: datetime) -> date:
     """The calendar day `moment` falls on in India: the date a partner is shown."""
     return moment.astimezone(IST).date()

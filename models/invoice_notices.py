@@ -9,10 +9,11 @@ from bot import outbound
 from bot.i18n import N_, format_credits, format_rupees, translate
 from models import conversation
 from models.base import utcnow
-from models.invoices import Invoice, InvoiceStatus, Reason
+from models.invoices import Invoice, InvoiceStatus, Reason, missing_fields
 from models.ledger import wallet_balance
 from models.ledger_tables import JournalEntry
 from models.partner import Partner
+from models.review import ReviewItem
 
 TEMPLATE = "invoice_update"  # WhatsApp template with one variable, for replies after 24 hours
 CONFIRM_FLOW, CONFIRM_STATE = "photo", "confirm"
@@ -25,35 +26,61 @@ REJECTIONS = {
                           "the whole invoice, or a PDF."),
     Reason.NOT_DISTRIBUTOR: N_("The seller on invoice {number} is not a distributor in your "
                                "programs, so it earns no credits."),
+    Reason.NOT_BUYER: N_("Invoice {number} is billed to a GSTIN other than yours, so it cannot "
+                         "earn credits for you."),
     Reason.TOO_OLD: N_("Invoice {number} is too old to earn credits."),
     Reason.CANCELLED: N_("OK, invoice {number} was not submitted."),
     Reason.REVIEW_REJECTED: N_("Sorry, invoice {number} was checked and cannot earn credits."),
 }
 
 
+# What the partner is asked next about an unsure read: the first field not read, else to
+# confirm it all.
+ASK = {
+    "invoice_date": N_("I could not read the date. Type the invoice date, for example "
+                       "12-03-2026, or 2 to cancel."),
+    "total_paise": N_("I could not read the total. Type the invoice total, for example 12500, "
+                      "or 2 to cancel."),
+}
+CONFIRM_ALL = N_("Reply 1 if this is right, 2 to cancel, or type the correct total.")
+# Why an invoice waits for a reviewer, as the partner is told (by the rule that sent it).
+REVIEWING = {
+    "total_typed": N_("Thanks! Our team will check the total of invoice {number} and message "
+                      "you."),
+    "buyer_gstin_mismatch": N_("Invoice {number} is billed to a GSTIN other than yours: our "
+                               "team will check it and message you."),
+}
+REVIEWING_ANY = N_("Thanks! Our team will check invoice {number} and message you.")
+
+
 def read_summary(lang: str, invoice: Invoice) -> str:
-    """The fields as read: number, seller GSTIN, date and total."""
+    """The fields as they stand: number, seller GSTIN, date and total."""
     missing = translate(lang, "not read")
     return translate(
         lang, "Invoice {number}, seller GSTIN {gstin}, date {date}, total {total}",
         number=invoice.number or missing, gstin=invoice.seller_gstin or missing,
         date=invoice.invoice_date.strftime("%d-%m-%Y") if invoice.invoice_date else missing,
-        total=format_rupees(invoice.read_total_paise, lang)
-        if invoice.read_total_paise is not None else missing)
+        total=format_rupees(invoice.total_paise, lang)
+        if invoice.total_paise is not None else missing)
 
 
 def confirm_text(lang: str, invoice: Invoice) -> str:
+    """The read so far, then the question: the first field to type, or to confirm it."""
+    missing = missing_fields(invoice)
+    question = ASK[missing[0]] if missing else CONFIRM_ALL
     return translate(lang, "I read: {summary}.", summary=read_summary(lang, invoice)) + "\n" + \
-        translate(lang, "Reply 1 if this is right, 2 to cancel, or type the correct total.")
+        translate(lang, question)
 
 
-def result_text(session: Session, invoice: Invoice, lang: str) -> str:
-    """What to tell the partner about an invoice in its current status."""
+def result_text(session: Session, invoice: Invoice, lang: str, approved: bool = False) -> str:
+    """What to tell the partner about an invoice in its current status (`approved`: a
+    reviewer has just approved it)."""
     if invoice.status == InvoiceStatus.CONFIRM:
         return confirm_text(lang, invoice)
     if invoice.status == InvoiceStatus.REVIEW:
-        return translate(lang, "Thanks! Our team will check the total of invoice {number} and "
-                         "message you.", number=invoice.number)
+        item = session.get(ReviewItem, invoice.review_item_id)
+        return translate(lang, REVIEWING.get(item.rule if item else "", REVIEWING_ANY),
+                         number=invoice.number)
     if invoice.status == InvoiceStatus.REJECTED:
         return translate(lang, REJECTIONS[Reason(invoice.reason)], number=invoice.number or "")
     summary = read_summary(lang, invoice)
@@ -64,16 +91,22 @@ def result_text(session: Session, invoice: Invoice, lang: str) -> str:
     if entry is not None and entry.queued:
         return translate(lang, "{summary}: {credits} credits are waiting for approval.",
                          summary=summary, credits=format_credits(invoice.credits, lang))
-    balance = wallet_balance(session, invoice.partner_id, invoice.program_id)
+    balance = format_credits(
+        wallet_balance(session, invoice.partner_id, invoice.program_id).balance, lang)
+    if approved:
+        return translate(lang, "Invoice {number} was checked and approved with a total of "
+                         "{total}: +{credits} credits. New balance: {balance} credits.",
+                         number=invoice.number, total=format_rupees(invoice.total_paise, lang),
+                         credits=format_credits(invoice.credits, lang), balance=balance)
     return translate(lang, "{summary}: +{credits} credits. New balance: {balance} credits.",
                      summary=summary, credits=format_credits(invoice.credits, lang),
-                     balance=format_credits(balance.balance, lang))
+                     balance=balance)
 
 
-def tell_result(session: Session, invoice: Invoice) -> None:
+def tell_result(session: Session, invoice: Invoice, approved: bool = False) -> None:
     """Message the partner the outcome; an unsure read also waits for their answer."""
     partner = session.get(Partner, invoice.partner_id)
-    text = result_text(session, invoice, partner.language)
+    text = result_text(session, invoice, partner.language, approved)
     if invoice.status == InvoiceStatus.CONFIRM:
         await_answer(session, invoice.channel, partner.phone, {"invoice_id": invoice.id})
     outbound.queue_message(session, phone=partner.phone, text=text, channel=invoice.channel,

@@ -1,4 +1,11 @@
-"""Decide what an uploaded invoice earns: duplicates, distributor, confidence, credits, review.
+"""Decide what an uploaded invoice earns: duplicates, distributor, age, buyer, unsure fields,
+fraud rules, credits.
+
+    submit: unreadable? duplicate (seller GSTIN + number, or the same photo again)?
+            a listed distributor? too old? billed to someone else (program refuses)?
+            any field unsure or not read --> CONFIRM (the partner confirms or types it)
+            else settle
+    settle: a fraud rule (models/invoice_fraud.py) --> REVIEW; else credit --> CREDITED
 
 Every path ends in one InvoiceStatus; the caller tells the partner (models/invoice_notices.py).
 """
@@ -6,35 +13,33 @@ Every path ends in one InvoiceStatus; the caller tells the partner (models/invoi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from models import earning, ledger, review
+from models import earning, invoice_fraud, invoice_review, ledger, review
 from models.base import utcnow
+from models.invoice_credits import credits_for
 from models.invoice_notices import tell_result
 from models.invoice_read import InvoiceRead
-from models.invoices import Invoice, InvoiceStatus, Reason, same_image, same_number, set_status
-from models.invoices import take_claim as _take_claim
-from models.program import Program, ProgramSpec, memberships_of
-
-REVIEW_KIND = "invoice"
-
-
-class InvoiceSettings(BaseModel):
-    """The `invoice:` section of a program file (owned by INVOICE)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    # category -> words in a line item's name that put it in that category ("opc": ["OPC"])
-    categories: dict[str, list[str]] = Field(default_factory=dict)
-    max_age_days: int = Field(default=180, gt=0)
-    max_credits_per_invoice: int | None = Field(default=None, gt=0)
+from models.invoices import (
+    Invoice,
+    InvoiceStatus,
+    Reason,
+    missing_fields,
+    resent_photo,
+    same_number,
+    set_status,
+    take_claim,
+)
+from models.ledger_ops import ensure_wallet, lock_wallet
+from models.partner import Partner
+from models.program import Program, memberships_of
 
 
-def settings_of(spec: ProgramSpec) -> InvoiceSettings:
-    return InvoiceSettings.model_validate(spec.invoice or {})
+class MissingFields(ValueError):
+    """An invoice cannot be confirmed while a field was neither read nor typed."""
 
 
 @dataclass(frozen=True)
@@ -53,53 +58,35 @@ def distributor_program(session: Session, partner_id: int, seller_gstin: str) ->
     return None
 
 
-def category_lines(spec: ProgramSpec, invoice: Invoice) -> list[tuple[str, int]]:
-    """[(category, amount_paise)]: items matched to categories; the rest of the total at "*"."""
-    total = invoice.total_paise or 0
-    keywords = settings_of(spec).categories
-    lines: list[tuple[str, int]] = []
-    for item in invoice.items or []:
-        name, amount = str(item.get("name", "")).lower(), item.get("amount_paise") or 0
-        category = next((c for c, words in keywords.items()
-                         if any(w.lower() in name for w in words)), None)
-        if category and amount:
-            lines.append((category, amount))
-    if sum(a for _c, a in lines) > total:
-        lines = []  # items misread: credit on the total alone
-    rest = total - sum(a for _c, a in lines)
-    return [*lines, ("*", rest)] if rest > 0 else lines
-
-
-def credits_for(spec: ProgramSpec, invoice: Invoice) -> int:
-    credits = earning.invoice_credits(spec, category_lines(spec, invoice))
-    cap = settings_of(spec).max_credits_per_invoice
-    return min(credits, cap) if cap else credits
-
-
 def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
     """Apply every rule to a freshly read invoice; it ends credited, waiting, or rejected."""
     _copy_read(invoice, read)
     session.add(invoice)
     session.flush()
     config = current_app.config
-    if same_image(session, invoice, config["INVOICE_IMAGE_DISTANCE"]) is not None:
-        return _reject(invoice, Reason.DUPLICATE_IMAGE)
+    sure = config["INVOICE_MIN_CONFIDENCE"]
     if not invoice.seller_gstin or not invoice.number:
         return _reject(invoice, Reason.UNREADABLE)
-    if same_number(session, invoice) is not None or not _take_claim(session, invoice):
+    if same_number(session, invoice) is not None or not take_claim(session, invoice):
         return _reject(invoice, Reason.DUPLICATE_NUMBER)
+    if resent_photo(session, invoice, config["INVOICE_IMAGE_DISTANCE"], sure) is not None:
+        return _reject(invoice, Reason.DUPLICATE_IMAGE)
     match = distributor_program(session, invoice.partner_id, invoice.seller_gstin)
     if match is None:
         return _reject(invoice, Reason.NOT_DISTRIBUTOR)
     invoice.program_id = match.program.id
-    max_age = timedelta(days=settings_of(match.program.spec).max_age_days)
-    if invoice.invoice_date and invoice.invoice_date < (utcnow() - max_age).date():
+    settings = match.program.spec.invoice
+    if _too_old(invoice, settings.max_age_days):
         return _reject(invoice, Reason.TOO_OLD)
+    partner = session.get(Partner, invoice.partner_id)
+    if (settings.buyer_gstin_mismatch == "reject" and invoice_fraud.buyer_differs(invoice, partner)
+            and invoice.confidence.get("buyer_gstin", 0.0) >= sure):
+        return _reject(invoice, Reason.NOT_BUYER)
     # The seller GSTIN matched a listed distributor exactly: the program vouches for it.
-    if set(read.unsure(config["INVOICE_MIN_CONFIDENCE"])) - {"seller_gstin"}:
+    if set(read.unsure(sure)) - {"seller_gstin"}:
         set_status(invoice, InvoiceStatus.CONFIRM)
         return invoice
-    return credit(session, invoice)
+    return settle(session, invoice)
 
 
 def _copy_read(invoice: Invoice, read: InvoiceRead) -> None:
@@ -107,13 +94,33 @@ def _copy_read(invoice: Invoice, read: InvoiceRead) -> None:
     invoice.number = read.invoice_number[:40] if read.invoice_number else None
     invoice.invoice_date = read.invoice_date
     invoice.total_paise = invoice.read_total_paise = read.total_paise
+    invoice.hsn = read.hsn[:8] if read.hsn and read.hsn.isdigit() else None
     invoice.items = [vars(i) for i in read.items]
-    invoice.confidence, invoice.source = dict(read.confidence), read.source
+    invoice.confidence, invoice.source, invoice.typed = dict(read.confidence), read.source, []
+
+
+def _too_old(invoice: Invoice, max_age_days: int) -> bool:
+    oldest = (utcnow() - timedelta(days=max_age_days)).date()
+    return invoice.invoice_date is not None and invoice.invoice_date < oldest
 
 
 def _reject(invoice: Invoice, reason: Reason) -> Invoice:
     set_status(invoice, InvoiceStatus.REJECTED, reason)
     return invoice
+
+
+def settle(session: Session, invoice: Invoice) -> Invoice:
+    """Run the fraud rules on an invoice whose fields are all known: hold it for review, or
+    credit it. The wallet lock makes a partner's invoices take their turn at the counts."""
+    program = session.get(Program, invoice.program_id)
+    ensure_wallet(session, invoice.partner_id, program.id)
+    lock_wallet(session, invoice.partner_id, program.id)
+    flag = invoice_fraud.check(session, invoice, session.get(Partner, invoice.partner_id),
+                               program.spec.invoice, credits_for(program.spec, invoice),
+                               current_app.config["SECRET_KEY"])
+    if flag is not None:
+        return invoice_review.hold(session, invoice, flag)
+    return credit(session, invoice)
 
 
 def credit(session: Session, invoice: Invoice) -> Invoice:
@@ -136,25 +143,34 @@ def credit(session: Session, invoice: Invoice) -> Invoice:
 
 
 def confirm(session: Session, invoice: Invoice) -> Invoice:
-    """The partner says the read is right: credit it."""
-    return credit(session, invoice)
+    """The partner says the read is right: settle it (never with a field left empty)."""
+    if missing_fields(invoice):
+        raise MissingFields(f"invoice {invoice.id} lacks {missing_fields(invoice)}")
+    return settle(session, invoice)
+
+
+def type_date(session: Session, invoice: Invoice, day: date) -> Invoice:
+    """The partner typed the date that was not read; an invoice past the age limit is refused."""
+    invoice.invoice_date = day
+    invoice.typed = [*(invoice.typed or []), "invoice_date"]
+    max_age = session.get(Program, invoice.program_id).spec.invoice.max_age_days
+    return _reject(invoice, Reason.TOO_OLD) if _too_old(invoice, max_age) else invoice
 
 
 def correct_total(session: Session, invoice: Invoice, total_paise: int) -> Invoice:
-    """The partner typed the total: within the margin it credits, beyond it goes to review."""
+    """The partner typed the total: within the margin of the one read it settles; beyond it,
+    or with no total read, a reviewer decides."""
     read = invoice.read_total_paise
     margin = current_app.config["INVOICE_TOTAL_MARGIN_PERCENT"] / 100
     invoice.total_paise = total_paise
+    invoice.typed = [*(invoice.typed or []), "total_paise"]
     if read and abs(total_paise - read) <= read * margin:
-        return credit(session, invoice)
-    item = review.submit(session, kind=REVIEW_KIND, partner_id=invoice.partner_id,
-                         program_id=invoice.program_id,
-                         reason=f"total corrected from {read} to {total_paise} paise",
-                         payload={"invoice_id": invoice.id, "read_total_paise": read,
-                                  "total_paise": total_paise})
-    invoice.review_item_id = item.id
-    set_status(invoice, InvoiceStatus.REVIEW)
-    return invoice
+        return settle(session, invoice)
+    reason = f"total typed as {total_paise / 100:.2f} rupees, " + (
+        f"read as {read / 100:.2f}" if read is not None else "not read")
+    return invoice_review.hold(session, invoice, invoice_fraud.Flag(
+        invoice_fraud.Rule.TOTAL_TYPED, reason,
+        {"read_total_paise": read, "typed_total_paise": total_paise}))
 
 
 def cancel(invoice: Invoice) -> Invoice:
@@ -162,13 +178,14 @@ def cancel(invoice: Invoice) -> Invoice:
 
 
 def _approve(session: Session, item: review.ReviewItem) -> None:
-    invoice = session.get(Invoice, item.payload["invoice_id"])
-    tell_result(session, credit(session, invoice))
+    invoice = invoice_review.invoice_of(session, item)
+    tell_result(session, credit(session, invoice), approved=True)
 
 
 def _reject_review(session: Session, item: review.ReviewItem) -> None:
-    invoice = session.get(Invoice, item.payload["invoice_id"])
+    invoice = invoice_review.invoice_of(session, item)
     tell_result(session, _reject(invoice, Reason.REVIEW_REJECTED))
 
 
-review.register(REVIEW_KIND, approve=_approve, reject=_reject_review)
+review.register(invoice_review.KIND, approve=_approve, reject=_reject_review,
+                view=invoice_review.view)

@@ -1,6 +1,10 @@
-"""Invoices partners upload: the table, and the duplicate rules (seller GSTIN + number, image).
+"""Invoices partners upload: the table, and the duplicate rules.
 
-The rules that decide whether and how much an invoice credits are in models/invoice_rules.py.
+An invoice is a duplicate when another upload claims its (seller GSTIN, number). The photo's
+perceptual hash only catches the same photo sent again with a field misread: invoices drawn
+on one seller's template look alike, so a look-alike photo is refused only when nothing read
+surely tells the two apart. The rules that decide whether and how much an invoice credits are
+in models/invoice_rules.py.
 """
 
 from __future__ import annotations
@@ -32,12 +36,17 @@ class Reason(StrEnum):
     DUPLICATE_IMAGE = "duplicate_image"
     UNREADABLE = "unreadable"
     NOT_DISTRIBUTOR = "not_distributor"
+    NOT_BUYER = "not_buyer"  # billed to a GSTIN other than the partner's
     TOO_OLD = "too_old"
     CANCELLED = "cancelled"
     REVIEW_REJECTED = "review_rejected"
 
 
 CLAIMING = (InvoiceStatus.CONFIRM, InvoiceStatus.REVIEW, InvoiceStatus.CREDITED)
+# Fields a partner types when they were not read, in asking order. The seller GSTIN and the
+# number are never typed (they decide duplicates and the distributor): without them a photo
+# is unreadable.
+TYPED_FIELDS = ("invoice_date", "total_paise")
 
 
 class Invoice(Base):
@@ -60,8 +69,10 @@ class Invoice(Base):
     invoice_date: Mapped[date | None] = mapped_column(Date)
     total_paise: Mapped[int | None] = mapped_column(BigInteger)  # the total credited on
     read_total_paise: Mapped[int | None] = mapped_column(BigInteger)  # as read from the image
+    hsn: Mapped[str | None] = mapped_column(String(8))  # main HSN code, from a verified QR
     items: Mapped[list] = mapped_column(Json, default=list)
-    confidence: Mapped[dict] = mapped_column(Json, default=dict)
+    confidence: Mapped[dict] = mapped_column(Json, default=dict)  # field -> 0..1, as read
+    typed: Mapped[list] = mapped_column(Json, default=list)  # fields the partner typed
     # "<seller GSTIN>|<number>" while the invoice claims credits: unique, so two uploads of
     # the same invoice (also racing from two processes) never both claim it.
     claim: Mapped[str | None] = mapped_column(String(60), unique=True)
@@ -70,6 +81,11 @@ class Invoice(Base):
     review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def missing_fields(invoice: Invoice) -> list[str]:
+    """The fields the partner must type before the invoice can be confirmed, in asking order."""
+    return [name for name in TYPED_FIELDS if getattr(invoice, name) is None]
 
 
 def image_hash(picture: Image.Image) -> str:
@@ -103,22 +119,35 @@ def same_number(session: Session, invoice: Invoice) -> Invoice | None:
         Invoice.id != invoice.id))
 
 
-def same_image(session: Session, invoice: Invoice, max_distance: int) -> Invoice | None:
-    """An earlier claiming invoice whose photo is this one (same bytes or near-same hash)."""
-    exact = session.scalar(select(Invoice).where(
-        Invoice.sha256 == invoice.sha256, Invoice.id != invoice.id,
-        Invoice.status.in_(CLAIMING)).limit(1))
-    if exact is not None:
-        return exact
+def resent_photo(session: Session, invoice: Invoice, max_distance: int, sure: float
+                 ) -> Invoice | None:
+    """An earlier claiming invoice of the same seller that this one is a second photo of: the
+    photos within `max_distance` bits, the same total, and no field read at `sure` confidence
+    on both that differs (a misread number then does not make it a new invoice)."""
+    if invoice.read_total_paise is None:
+        return None
     import imagehash
 
     mine = imagehash.hex_to_hash(invoice.image_hash)
-    rows = session.execute(select(Invoice.id, Invoice.image_hash).where(
-        Invoice.id != invoice.id, Invoice.status.in_(CLAIMING)))
-    for other_id, other_hash in rows:
-        if mine - imagehash.hex_to_hash(other_hash) <= max_distance:
-            return session.get(Invoice, other_id)
-    return None
+    rows = session.scalars(select(Invoice).where(
+        Invoice.seller_gstin == invoice.seller_gstin, Invoice.id != invoice.id,
+        Invoice.read_total_paise == invoice.read_total_paise, Invoice.status.in_(CLAIMING)))
+    return next((other for other in rows
+                 if mine - imagehash.hex_to_hash(other.image_hash) <= max_distance
+                 and not _told_apart(invoice, other, sure)), None)
+
+
+_FIELDS = {"invoice_number": "number", "invoice_date": "invoice_date",
+           "buyer_gstin": "buyer_gstin"}
+
+
+def _told_apart(a: Invoice, b: Invoice, sure: float) -> bool:
+    """True if a field read surely on both invoices differs."""
+    return any(
+        getattr(a, column) is not None and getattr(b, column) is not None
+        and getattr(a, column) != getattr(b, column)
+        and min(a.confidence.get(name, 0.0), b.confidence.get(name, 0.0)) >= sure
+        for name, column in _FIELDS.items())
 
 
 def take_claim(session: Session, invoice: Invoice) -> bool:

@@ -1,7 +1,8 @@
 """The program YAML schema (pydantic, strict) and errors that name file, field and problem.
 
-Sections owned by other areas (tracks, catalog, qr, invoice, fraud) are accepted loosely here
-so their owners can tighten them later without touching the ledger's parts.
+Sections owned by other areas (qr, fraud) are accepted loosely here so their owners can
+tighten them later without touching the ledger's parts; the `invoice:` section is
+models/invoice_settings.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from models.catalog import Catalog
 from models.gstin import is_valid_gstin
+from models.invoice_settings import InvoiceSettings
 from models.learning_content import LearningContent
 from models.partner import InvalidPhone, normalize_phone
 
@@ -177,7 +179,7 @@ class ProgramSpec(_Strict):
     tracks: LearningContent | None = None
     catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/catalog.py
     qr: dict | list | None = None
-    invoice: dict | list | None = None
+    invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
     fraud: dict | list | None = None
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ LENGTH = 16
 LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 _VALUES = {c: i for i, c in enumerate(ALPHABET)}
 _SEPARATORS = re.compile(r"[\s\-_.·/]+")
+_SIGNED_TOKEN = re.compile(r"[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}")  # header.payload.signature
 PROGRAM_BITS, BATCH_BITS, SERIAL_BITS, MAC_BITS = 8, 16, 20, 32
 BODY_BITS = PROGRAM_BITS + BATCH_BITS + SERIAL_BITS
 HALF = BODY_BITS // 2
@@ -118,6 +119,8 @@ def codes_in(texts: list[str]) -> list[str]:
     """The product codes among decoded QR texts (UPI, e-invoice and web QRs are skipped)."""
     codes: list[str] = []
     for text in texts:
+        if _SIGNED_TOKEN.fullmatch(text.strip()):
+            continue  # an e-invoice's JWT: once its dots are dropped it may pass for codes
         try:
             codes += find_codes(text)
         except CodeError:

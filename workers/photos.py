@@ -13,14 +13,14 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from bot import media, outbound
+from bot import einvoice_keys, media, outbound
 from bot.i18n import translate
 from models import invoice_rules
 from models.db import unit_of_work
 from models.invoice_notices import tell_result
 from models.invoices import Invoice, InvoiceStatus, by_upload, image_hash
 from models.partner import Partner
-from models.qr_codes import CodeError, find_codes
+from models.qr_codes import codes_in
 from workers.ocr.image import PDF_MAGIC, NotAnImage, open_upload
 from workers.ocr.read import quick_decode, read_invoice
 from workers.qr_decode import decode_image
@@ -43,10 +43,11 @@ def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -
               "photo, or a PDF, of at most 10 MB.")
         return
     texts = quick_decode(picture)
-    read = None if product_codes(texts) else read_invoice(picture, qr_texts=texts)
+    read = None if codes_in(texts) else read_invoice(picture, qr_texts=texts,
+                                                          keys=einvoice_keys.configured())
     if read is None or (read.seller_gstin is None and read.invoice_number is None):
         # A product code, or no invoice: then look harder (blurred, dark, tilted QR photos).
-        codes = product_codes(texts) or product_codes(decode_image(picture))
+        codes = codes_in(texts) or codes_in(decode_image(picture))
         if codes:
             scan_decoded(partner_id, channel, codes, upload_key)
             return
@@ -61,17 +62,6 @@ def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -
         log.info("invoice read", extra={"invoice_id": invoice.id, "status": invoice.status,
                                         "reason": invoice.reason, "source": invoice.source})
         tell_result(session, invoice)
-
-
-def product_codes(texts: list[str]) -> list[str]:
-    """The decoded texts that are product codes (typed-code shape), for the SCAN area."""
-    codes = []
-    for text in texts:
-        try:
-            codes += find_codes(text)
-        except CodeError:
-            continue  # not a product code: an e-invoice QR, a UPI QR, a web link…
-    return codes
 
 
 def _suffix(data: bytes) -> str:

@@ -1,9 +1,11 @@
-"""Invoice fixtures: CEMPRO (distributor Sai Traders) with invoice categories, partners, and
-invoice photos stored where the webhook's media URLs point."""
+"""Invoice fixtures: CEMPRO (distributor Sai Traders) as in programs/cempro.yaml, partners,
+invoice photos stored where the webhook's media URLs point, and the public key of the test
+e-invoice portal configured as EINVOICE_PUBLIC_KEYS."""
 
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,8 +14,11 @@ import yaml
 from sqlalchemy import select
 
 from bot import media
-from models import ledger
+from models import invoice_rules, ledger
 from models.db import unit_of_work
+from models.invoice_notices import tell_result
+from models.invoice_read import InvoiceRead
+from models.invoices import Invoice, InvoiceStatus
 from models.outbox import OutboxMessage
 from models.partner import Partner, Role
 from models.program import Membership, Program, load_spec
@@ -26,19 +31,33 @@ _numbers = iter(range(10_000))
 
 
 @pytest.fixture
-def program(db) -> Program:
+def irp_public_key(app, tmp_path) -> Path:
+    """The test portal's public key as a PEM file, configured the way an operator would."""
+    path = tmp_path / "irp-public.pem"
+    path.write_bytes(make.public_pem(make.irp_key()))
+    app.config["EINVOICE_PUBLIC_KEYS"] = [str(path)]
+    return path
+
+
+def load_cempro(db, **invoice_settings) -> Program:
+    """CEMPRO from its file, with `invoice:` settings changed as given."""
     data = yaml.safe_load((PROGRAMS / "cempro.yaml").read_text())
-    data["invoice"] = {"categories": {"opc": ["OPC"], "ppc": ["PPC"]}, "max_age_days": 90}
+    data["invoice"] = {**(data.get("invoice") or {}), **invoice_settings}
     program = load_spec(db, parse(data))
     db.commit()
     return program
 
 
 @pytest.fixture
+def program(db, irp_public_key) -> Program:
+    return load_cempro(db)
+
+
+@pytest.fixture
 def make_partner(db, program) -> Callable[..., Partner]:
-    def create(language: str = "en") -> Partner:
+    def create(language: str = "en", gstin: str | None = None) -> Partner:
         partner = Partner(phone=f"+9197{next(_numbers):08d}", role=Role.RETAILER,
-                          language=language)
+                          language=language, gstin=gstin)
         db.add(partner)
         db.flush()
         db.add(Membership(partner_id=partner.id, program_id=program.id))
@@ -72,3 +91,15 @@ def outbox_texts(phone: str) -> list[str]:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.phone == phone)
                                .order_by(OutboxMessage.id))
         return [row.body for row in rows]
+
+
+def submit_read(partner: Partner, read: InvoiceRead, *, image: str = "0" * 64) -> Invoice:
+    """Apply the invoice rules to `read` and tell the partner, as the photo job does after
+    reading a photo whose perceptual hash is `image`."""
+    with unit_of_work() as session:
+        invoice = Invoice(partner_id=partner.id, upload_key=f"test:{uuid.uuid4().hex}",
+                          channel="whatsapp", media_url="/media/inbound/test/photo.jpg",
+                          sha256=uuid.uuid4().hex, image_hash=image, status=InvoiceStatus.NEW)
+        invoice = invoice_rules.submit(session, invoice, read)
+        tell_result(session, invoice)
+    return invoice

@@ -3,16 +3,19 @@ phone-like degradation (rotation, blur, noise, uneven light, JPEG) and e-invoice
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
+import jwt
 import numpy as np
 import qrcode
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from models.gstin import check_char
@@ -148,17 +151,28 @@ def render(t: Truth, rng: random.Random, *, hindi: bool = False, font: str | Non
     return page
 
 
-def einvoice_jwt(t: Truth, irn: str = "a" * 64) -> str:
-    """A signed-QR token shaped like NIC's (header.payload.signature; the signature is fake)."""
-    def part(obj: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+@cache
+def irp_key() -> rsa.RSAPrivateKey:
+    """The test stand-in for the e-invoice portal's (NIC's) signing key, made once per run."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
+
+def public_pem(key: rsa.RSAPrivateKey) -> bytes:
+    """The PEM of `key`'s public half, as NIC publishes its own."""
+    return key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def einvoice_jwt(t: Truth, irn: str = "a" * 64, *, key: rsa.RSAPrivateKey | None = None,
+                 hsn: str = "25232910", **data_overrides: object) -> str:
+    """A signed QR token as NIC issues it: an RS256 JWT whose payload's `data` is the invoice
+    JSON as a string, signed with `key` (the test portal key unless given)."""
     data = {"SellerGstin": t.seller_gstin, "BuyerGstin": t.buyer_gstin, "DocNo": t.number,
             "DocTyp": "INV", "DocDt": t.day.strftime("%d/%m/%Y"),
-            "TotInvVal": t.total_paise / 100, "ItemCnt": len(t.items), "MainHsnCode": "2523",
-            "Irn": irn, "IrnDt": "2026-03-12 10:00:00"}
-    return ".".join([part({"alg": "RS256", "kid": "test", "typ": "JWT"}),
-                     part({"data": json.dumps(data), "iss": "NIC"}), "c2lnbmF0dXJl"])
+            "TotInvVal": t.total_paise / 100, "ItemCnt": len(t.items), "MainHsnCode": hsn,
+            "Irn": irn, "IrnDt": "2026-03-12 10:00:00", **data_overrides}
+    return jwt.encode({"data": json.dumps(data), "iss": "NIC"}, key or irp_key(),
+                      algorithm="RS256", headers={"kid": "test"})
 
 
 def degrade(page: Image.Image, rng: random.Random) -> Image.Image:

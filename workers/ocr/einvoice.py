@@ -1,8 +1,11 @@
-"""Read the signed QR code of an Indian e-invoice (IRN): a JWT whose payload carries `data`.
+"""Read the signed QR code of an Indian e-invoice (IRN): an RS256 JWT whose payload's `data`
+is the invoice JSON (as a string), signed by the Invoice Registration Portal (NIC's or another).
 
-The signature is NIC's (RS256); we do not hold NIC's public key here, so the payload is decoded
-WITHOUT verifying the signature. The fields are still checked (GSTIN checksums, date, amount),
-and the same duplicate and distributor rules apply as for an OCR'd invoice.
+A QR whose signature checks against one of the configured portal keys is the invoice itself
+(confidence 0.99, source "einvoice-qr"). Any other QR (no key configured, an unknown key, a
+forgery) is a claim only (source "qr-unverified"): the reader weighs its fields against what
+OCR finds printed (workers/ocr/read.py). Either way the fields are checked (GSTIN checksums,
+date, amount) and the same duplicate and distributor rules apply.
 """
 
 from __future__ import annotations
@@ -10,13 +13,23 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from models.gstin import is_valid_gstin
 from models.invoice_read import InvoiceRead
 
 CONFIDENCE = 0.99
+VERIFIED, UNVERIFIED = "einvoice-qr", "qr-unverified"
+# What an unverified QR's word is worth where OCR does not back it: below the threshold at
+# which a partner confirms the read.
+UNVERIFIED_CONFIDENCE = 0.5
+_CLAIMS_NOT_CHECKED = {"verify_exp": False, "verify_nbf": False, "verify_iat": False,
+                       "verify_aud": False, "verify_iss": False}
 
 
 def _b64json(part: str) -> dict:
@@ -43,23 +56,37 @@ def payload(token: str) -> dict | None:
     return data
 
 
-def read(token: str) -> InvoiceRead | None:
-    """Turn a signed QR's payload into a reading; fields that fail their checks are left out."""
+def signed_by(token: str, keys: Sequence[RSAPublicKey]) -> bool:
+    """True if the token's RS256 signature checks against one of `keys`."""
+    for key in keys:
+        try:
+            jwt.decode(token.strip(), key, algorithms=["RS256"], options=_CLAIMS_NOT_CHECKED)
+        except jwt.InvalidTokenError:
+            continue
+        return True
+    return False
+
+
+def read(token: str, keys: Sequence[RSAPublicKey] = ()) -> InvoiceRead | None:
+    """Turn a signed QR's payload into a reading; fields that fail their checks are left out.
+    Only a QR signed with one of `keys` is trusted, and only its HSN code is kept."""
     data = payload(token)
     if data is None:
         return None
-    result = InvoiceRead(source="einvoice-qr")
+    trusted = signed_by(token, keys)
+    result = InvoiceRead(source=VERIFIED if trusted else UNVERIFIED)
+    confidence = CONFIDENCE if trusted else UNVERIFIED_CONFIDENCE
     for field, key in (("seller_gstin", "SellerGstin"), ("buyer_gstin", "BuyerGstin")):
         value = str(data.get(key) or "").upper()
         if is_valid_gstin(value):
-            result.set(field, value, CONFIDENCE)
+            result.set(field, value, confidence)
     number = str(data.get("DocNo") or "").strip().upper()
     if number:
-        result.set("invoice_number", number, CONFIDENCE)
-    result.set("invoice_date", _date(str(data.get("DocDt"))), CONFIDENCE)
-    result.set("total_paise", _paise(str(data.get("TotInvVal"))), CONFIDENCE)
+        result.set("invoice_number", number, confidence)
+    result.set("invoice_date", _date(str(data.get("DocDt"))), confidence)
+    result.set("total_paise", _paise(str(data.get("TotInvVal"))), confidence)
     result.irn = str(data.get("Irn") or "") or None
-    result.hsn = str(data.get("MainHsnCode") or "") or None
+    result.hsn = (str(data.get("MainHsnCode") or "") or None) if trusted else None
     return result
 
 

@@ -1,29 +1,65 @@
-"""Read an invoice photo: the e-invoice signed QR first, Tesseract for whatever it lacks."""
+"""Read an invoice photo: the e-invoice signed QR first, Tesseract for whatever it lacks.
+
+A QR whose signature is not verified is checked against the printed page instead.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from PIL import Image
 
 from models.invoice_read import REQUIRED, InvoiceRead
 from workers.ocr import einvoice, fields, image, tesseract
 from workers.qr_decode import read_zbar, read_zxing
 
+CHECKED = (*REQUIRED, "buyer_gstin")
 
-def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> InvoiceRead:
-    """Return every field found, each with its confidence (QR codes decoded unless given)."""
+
+def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None,
+                 keys: Sequence[RSAPublicKey] = ()) -> InvoiceRead:
+    """Return every field found, each with its confidence (QR codes decoded unless given;
+    an e-invoice QR is trusted only when signed with one of `keys`)."""
     texts = quick_decode(picture) if qr_texts is None else qr_texts
-    signed = next((r for r in map(einvoice.read, texts) if r is not None), None)
-    if signed is not None and all(getattr(signed, f) is not None for f in REQUIRED):
-        return signed
+    coded = next((r for r in (einvoice.read(t, keys) for t in texts) if r is not None), None)
+    trusted = coded is not None and coded.source == einvoice.VERIFIED
+    if trusted and all(getattr(coded, f) is not None for f in REQUIRED):
+        return coded
     scanned = fields.extract(_page_lines(picture))
-    if signed is None:
+    if coded is None:
         return scanned
-    for name in (*REQUIRED, "buyer_gstin"):
+    return _completed(coded, scanned) if trusted else _as_printed(coded, scanned)
+
+
+def _completed(signed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
+    """A verified QR, with what it lacks taken from the page."""
+    for name in CHECKED:
         if getattr(signed, name) is None:
             signed.set(name, getattr(scanned, name), scanned.confidence.get(name, 0.0))
     signed.items = scanned.items
     signed.source = "einvoice-qr+ocr"
     return signed
+
+
+def _as_printed(claimed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
+    """An unverified QR counts for what is printed: where OCR read the same value it keeps
+    OCR's confidence; where OCR read another value, the printed one stands, unsure, so the
+    partner confirms it. A value OCR did not find is taken unsure from the QR, except the
+    total: a total nothing printed backs is not read (the partner types it, a reviewer
+    checks it)."""
+    for name in CHECKED:
+        claim, printed = getattr(claimed, name), getattr(scanned, name)
+        if claim is None or claim == printed:
+            continue
+        if printed is None:
+            if name != "total_paise":
+                scanned.set(name, claim, einvoice.UNVERIFIED_CONFIDENCE)
+        else:
+            scanned.confidence[name] = min(scanned.confidence[name],
+                                           einvoice.UNVERIFIED_CONFIDENCE)
+    scanned.irn, scanned.source = claimed.irn, f"{einvoice.UNVERIFIED}+ocr"
+    return scanned
 
 
 def _page_lines(picture: Image.Image) -> list[fields.Line]:
@@ -51,6 +87,6 @@ def quick_decode(picture: Image.Image) -> list[str]:
     return read_zxing(gray) or read_zbar(gray)
 
 
-def read_file(data: bytes) -> InvoiceRead:
+def read_file(data: bytes, keys: Sequence[RSAPublicKey] = ()) -> InvoiceRead:
     """Read an invoice from the bytes of an image or PDF (NotAnImage if it is neither)."""
-    return read_invoice(image.open_upload(data))
+    return read_invoice(image.open_upload(data), keys=keys)
