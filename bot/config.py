@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         try:
             load_public_keys(value)
         except ValueError as exc:
-            raise ValueError(f"EINVOICE_PUBLIC_KEYS: {exc}") from None
+            raise ValueError(str(exc)) from None
         return value
 
     @model_validator(mode="after")

@@ -85,11 +85,14 @@ def test_a_qr_field_that_ocr_did_not_read_is_left_for_the_partner_to_confirm():
     assert read.confidence["invoice_number"] < 0.8
 
 
-def test_a_key_file_that_is_not_a_pem_key_stops_the_app_with_its_name(tmp_path):
+def test_a_key_file_that_is_not_a_pem_key_stops_the_app_with_its_name(tmp_path, capsys):
     bad = tmp_path / "nic.pem"
     bad.write_text("not a key")
-    with pytest.raises(ValueError, match=f"EINVOICE_PUBLIC_KEYS: {bad}: not a PEM"):
+    with pytest.raises(SystemExit):
         create_app({"EINVOICE_PUBLIC_KEYS": str(bad)})
+    assert capsys.readouterr().err.strip() == (
+        f"Saathi will not start: EINVOICE_PUBLIC_KEYS: {bad}: not a PEM public key or "
+        "certificate")
 
 
 def test_several_key_files_are_given_separated_by_commas(tmp_path):
