@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot import logs
+from bot import ids, logs
 from bot.config import load_settings
 
 
@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(load_settings(test_config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
     logs.init_app(app)
+    app.url_map.converters["id"] = ids.IdConverter
 
     from bot import admin, cli, health, jobs, media, payout_webhook, simulator, verify, webhooks
     from models import db

@@ -33,7 +33,7 @@ def pending():
                               for i in items])
 
 
-@bp.post("/review/<int:item_id>")
+@bp.post("/review/<id:item_id>")
 def decide(item_id: int):
     body = request.get_json(silent=True) or {}
     if not isinstance(body.get("approve"), bool):

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from bot.channels.text import render_text
 from bot.cli_ledger import ledger_cli, programs_cli
+from bot.ids import ID
 from bot.invites import invites_cli
 from bot.invoices_cli import invoices_cli
 from bot.learning_cli import learning_cli
@@ -101,7 +102,7 @@ def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
 
 
 @review_cli.command("approve")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ID)
 @click.option("--actor", default="cli")
 @click.option("--note", default=None)
 def review_approve(item_id: int, actor: str, note: str | None) -> None:
@@ -110,7 +111,7 @@ def review_approve(item_id: int, actor: str, note: str | None) -> None:
 
 
 @review_cli.command("reject")
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=ID)
 @click.option("--actor", default="cli")
 @click.option("--note", default=None)
 def review_reject(item_id: int, actor: str, note: str | None) -> None:

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from bot.ids import ID
 from bot.logs import mask_vpa
 from models import redemptions, vouchers
 from models.catalog import ItemKind, catalog_of
@@ -50,7 +51,7 @@ def _act(redemption_id: int, action) -> Redemption:
 
 
 @redemptions_cli.command("retry")
-@click.argument("redemption_id", type=int)
+@click.argument("redemption_id", type=ID)
 def retry(redemption_id: int) -> None:
     """Run a stuck redemption's job again, or pay a failed one again on re-held credits."""
     redemption = _act(redemption_id, redemptions.retry)
@@ -58,7 +59,7 @@ def retry(redemption_id: int) -> None:
 
 
 @redemptions_cli.command("cancel")
-@click.argument("redemption_id", type=int)
+@click.argument("redemption_id", type=ID)
 def cancel(redemption_id: int) -> None:
     """Cancel a redemption the provider was not yet asked about; its credits come back."""
     def act(session, redemption: Redemption) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot import media, router
 from bot.channels.text import render_text
 from bot.messages import InboundMessage, Location, Media, clean_text
+from models.base import parse_id
 from models.db import unit_of_work
 from models.outbox import OutboxMessage
 from models.partner import InvalidPhone, normalize_phone
@@ -81,9 +82,9 @@ def outbox():
     try:
         phone = normalize_phone(request.args.get("phone", ""),
                                 current_app.config["DEFAULT_REGION"])
-        after = int(request.args.get("after", 0))
-    except (InvalidPhone, ValueError):
+    except InvalidPhone:
         return jsonify(messages=[])
+    after = parse_id(request.args.get("after", "")) or 0
     with unit_of_work() as session:
         rows = session.scalars(
             select(OutboxMessage)

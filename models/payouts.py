@@ -17,21 +17,23 @@ from sqlalchemy.orm import Session
 from bot.logs import mask_vpa
 from bot.payout_providers import FAILED, FINAL, PROCESSED, RANK, REVERSED, PayoutState
 from models import ledger
+from models.base import parse_id
 from models.redemption_notices import PAID, PAYOUT_FAILED, PAYOUT_RETURNED, tell
 from models.redemptions import Redemption, Status, finish, lock
 
 log = logging.getLogger("saathi.payouts")
-_REFERENCE = re.compile(r"^saathi-r(\d+)-a(\d+)$")
+_REFERENCE = re.compile(r"saathi-r([0-9]+)-a([0-9]+)")
 ALIASES = {"pending": "queued", "rejected": FAILED}
 
 
 def by_reference(session: Session, reference: str) -> Redemption | None:
     """Return the redemption (row locked) whose current attempt carries `reference`."""
-    match = _REFERENCE.match(reference or "")
-    if match is None:
+    match = _REFERENCE.fullmatch(reference or "")
+    redemption_id = parse_id(match.group(1)) if match else None
+    if redemption_id is None:
         return None
-    redemption = lock(session, int(match.group(1)))
-    if redemption is None or redemption.attempt != int(match.group(2)):
+    redemption = lock(session, redemption_id)
+    if redemption is None or str(redemption.attempt) != match.group(2):
         return None
     return redemption
 
