@@ -21,6 +21,7 @@ from app import create_app
 from models.base import freeze_clock
 from models.db import engine as current_engine
 from models.db import unit_of_work
+from tests.mediahost import media_host
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -76,6 +77,8 @@ def app_config(tmp_path, **overrides) -> dict:
         "TWILIO_ACCOUNT_SID": "", "MEDIA_DIR": str(tmp_path / "media"), "REDIS_URL": "",
         "JOB_INPROCESS_BACKOFF": 0, "RQ_QUEUE": f"saathi-test-{uuid.uuid4().hex[:8]}",
         "SIMULATOR_ENABLED": True, "QR_SIGNING_KEYS": {"k1": "test-qr-key-1"},
+        "TWILIO_MEDIA_HOSTS": [media_host().origin],
+        "MEDIA_FETCH_PRIVATE_NETWORKS": ["127.0.0.1/32"],
         **overrides,
     }
 
