@@ -26,7 +26,7 @@ from models.partner import Partner
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "+919812345678"
 INJECTED = '\n{"level": "CRITICAL", "event": "forged"}'
-ESCAPES = "\u2028\u2029\x85\x1e\u202e\udc80"  # line separators, a bidi override, a surrogate
+ESCAPES = "\u2028\u2029\x85\x1e\u202e"  # line separators, a bidi override
 
 
 @contextmanager
@@ -78,6 +78,11 @@ def test_any_libraries_line_goes_through_the_json_formatter(app, name):
     assert line["detail"] == INJECTED + ESCAPES
 
 
+def test_a_lone_surrogate_is_escaped_so_the_line_stays_writable_utf8():
+    line = logs.JsonFormatter().format(logging.makeLogRecord({"msg": "bad \udc80 byte"}))
+    assert line.encode("utf-8") and json.loads(line)["event"] == "bad \udc80 byte"
+
+
 def test_a_phone_number_in_a_database_error_detail_is_masked(app):
     """PostgreSQL says `Key (phone)=(+919812345678) already exists.`: the log must not."""
     with unit_of_work() as session:
@@ -113,7 +118,7 @@ def _wait_for(port: int, deadline: float) -> None:
 
 
 def _raw_request(port: int, data: bytes) -> None:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as conn:  # worker boot
         conn.sendall(data)
         conn.recv(65536)
 
