@@ -15,7 +15,7 @@ from enum import StrEnum
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine, language
-from flows.answers import normalize, pick
+from flows.answers import fold_digits, normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import enrollment
 from models.enrollment import Profile
@@ -169,7 +169,7 @@ def ask_pincode(ctx: Context) -> list[Reply]:
 
 
 def take_pincode(ctx: Context, msg: InboundMessage) -> engine.Step:
-    pincode = enrollment.clean_pincode(msg.text)
+    pincode = enrollment.clean_pincode(fold_digits(msg.text))
     if pincode is None:
         return engine.retry(ctx, "A PIN code has 6 digits and does not start with 0, "
                                  "like 400001.")
@@ -182,7 +182,7 @@ def ask_gstin(ctx: Context) -> list[Reply]:
 
 
 def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = re.sub(r"\s", "", msg.text).upper()
+    answer = re.sub(r"\s", "", fold_digits(msg.text)).upper()
     if normalize(msg.text) in SKIP_WORDS:
         ctx.data["gstin"] = None
         return engine.go(S.CONSENT)

@@ -13,7 +13,7 @@ from models import ledger
 from models.partner import Partner, PartnerStatus, Role, find_by_phone
 from models.program import Membership, Program
 
-PINCODE = re.compile(r"^[1-9]\d{5}$")
+PINCODE = re.compile(r"^[1-9][0-9]{5}$")
 SELF_ROLES = (Role.RETAILER, Role.DEALER, Role.TECHNICIAN)  # roles a partner may pick
 
 
