@@ -92,6 +92,12 @@ def review_list(kind: str | None) -> None:
             click.echo(f"{item.id}\t{item.kind}\tpartner={item.partner_id}\t{item.reason}")
 
 
+def _actor(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not review.valid_actor(value):
+        raise click.BadParameter("1 to 80 printable characters")
+    return value
+
+
 def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
     try:
         with unit_of_work() as session:
@@ -103,7 +109,7 @@ def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
 
 @review_cli.command("approve")
 @click.argument("item_id", type=ID)
-@click.option("--actor", default="cli")
+@click.option("--actor", default="cli", callback=_actor)
 @click.option("--note", default=None)
 def review_approve(item_id: int, actor: str, note: str | None) -> None:
     """Approve a pending item (credits it, or whatever its kind does)."""
@@ -112,7 +118,7 @@ def review_approve(item_id: int, actor: str, note: str | None) -> None:
 
 @review_cli.command("reject")
 @click.argument("item_id", type=ID)
-@click.option("--actor", default="cli")
+@click.option("--actor", default="cli", callback=_actor)
 @click.option("--note", default=None)
 def review_reject(item_id: int, actor: str, note: str | None) -> None:
     """Reject a pending item."""

@@ -94,7 +94,10 @@ def upload(program_code: str, item_key: str, path: Path) -> None:
         item = catalog_of(program.spec.catalog).item(item_key)
         if item is None or item.kind != ItemKind.STOCK_CODE:
             raise click.ClickException(f"{item_key} is not a stock-code item of {program.code}")
-        added = vouchers.upload_codes(session, program.id, item_key, codes)
+        try:
+            added = vouchers.upload_codes(session, program.id, item_key, codes)
+        except vouchers.BadCodes as exc:
+            raise click.ClickException(str(exc)) from exc
         left = vouchers.in_stock(session, program.id, item_key)
     click.echo(f"{added} codes added ({len(codes) - added} already there); {left} in stock")
 

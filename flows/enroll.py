@@ -144,9 +144,21 @@ def ask_name(ctx: Context) -> list[Reply]:
     return [ctx.say("What is your full name?")]
 
 
+def clean_name(text: str) -> str | None:
+    """A name of 2 to 80 characters with letters in it, spaces squeezed; else None."""
+    name = " ".join(text.split())
+    return name if 2 <= len(name) <= 80 and any(c.isalpha() for c in name) else None
+
+
+def clean_shop(text: str) -> str | None:
+    """A shop name of 2 to 120 characters with a letter or digit; else None."""
+    shop = " ".join(text.split())
+    return shop if 2 <= len(shop) <= 120 and any(c.isalnum() for c in shop) else None
+
+
 def take_name(ctx: Context, msg: InboundMessage) -> engine.Step:
-    name = " ".join(msg.text.split())
-    if not 2 <= len(name) <= 80 or not any(c.isalpha() for c in name):
+    name = clean_name(msg.text)
+    if name is None:
         return engine.retry(ctx, "Please send your name in letters (2 to 80 characters).")
     ctx.data["name"] = name
     return engine.go(S.SHOP)
@@ -157,8 +169,8 @@ def ask_shop(ctx: Context) -> list[Reply]:
 
 
 def take_shop(ctx: Context, msg: InboundMessage) -> engine.Step:
-    shop = " ".join(msg.text.split())
-    if not 2 <= len(shop) <= 120 or not any(c.isalnum() for c in shop):
+    shop = clean_shop(msg.text)
+    if shop is None:
         return engine.retry(ctx, "Please send the shop name (2 to 120 characters).")
     ctx.data["shop"] = shop
     return engine.go(S.PINCODE)

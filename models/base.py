@@ -32,6 +32,16 @@ def parse_id(text: str) -> int | None:
 Json = JSON().with_variant(JSONB(), "postgresql")
 
 
+# Marks a String(n) column that text from outside (partners, reps, providers, operators'
+# commands) reaches: tests/core/test_column_limits.py checks that what is stored there fits.
+INPUT = {"input": True}
+
+
+def column_length(attribute) -> int:
+    """The n of a String(n) column, from its mapped attribute (Partner.upi_vpa -> 80)."""
+    return attribute.property.columns[0].type.length
+
+
 class UTCDateTime(TypeDecorator):
     """Store aware datetimes as UTC; SQLite hands them back naive, so re-attach UTC."""
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbound
 from bot.i18n import LANGUAGES, N_, translate
+from models.base import column_length
 from models.enrollment import Membership, MembershipStatus, clean_pincode, membership
 from models.partner import InvalidPhone, Partner, PartnerStatus, Role, find_by_phone
 from models.partner import normalize_phone as e164
@@ -148,7 +149,8 @@ def _invite(session: Session, row: Row, phone: str, program: Program,
     else:
         name, _phone, shop, pincode, *rest = row.fields
         language = language_code(rest[0]) if rest else None
-        partner = Partner(phone=phone, name=name[:120], shop=shop[:160],
+        partner = Partner(phone=phone, name=name[:column_length(Partner.name)],
+                          shop=shop[:column_length(Partner.shop)],
                           pincode=clean_pincode(pincode), language=language or "en",
                           role=Role.RETAILER, status=PartnerStatus.INVITED,
                           parent_id=distributor.id if distributor else None)

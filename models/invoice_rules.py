@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from models import earning, ledger, review
-from models.base import utcnow
+from models.base import column_length, utcnow
 from models.invoice_notices import tell_result
 from models.invoice_read import InvoiceRead
 from models.invoices import Invoice, InvoiceStatus, Reason, same_image, same_number, set_status
@@ -102,9 +102,14 @@ def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
     return credit(session, invoice)
 
 
+def stored_number(number: str | None) -> str | None:
+    """The invoice number as its column holds it (a misread can run long)."""
+    return number[:column_length(Invoice.number)] if number else None
+
+
 def _copy_read(invoice: Invoice, read: InvoiceRead) -> None:
     invoice.seller_gstin, invoice.buyer_gstin = read.seller_gstin, read.buyer_gstin
-    invoice.number = read.invoice_number[:40] if read.invoice_number else None
+    invoice.number = stored_number(read.invoice_number)
     invoice.invoice_date = read.invoice_date
     invoice.total_paise = invoice.read_total_paise = read.total_paise
     invoice.items = [vars(i) for i in read.items]

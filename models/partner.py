@@ -10,7 +10,7 @@ import phonenumbers
 from sqlalchemy import ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -50,16 +50,16 @@ class Partner(Base):
     __tablename__ = "partners"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True, info=INPUT)
     role: Mapped[str] = mapped_column(String(20), default=Role.RETAILER)
     status: Mapped[str] = mapped_column(String(20), default=PartnerStatus.ACTIVE)
-    name: Mapped[str | None] = mapped_column(String(120))
-    shop: Mapped[str | None] = mapped_column(String(160))
-    pincode: Mapped[str | None] = mapped_column(String(6))
+    name: Mapped[str | None] = mapped_column(String(120), info=INPUT)
+    shop: Mapped[str | None] = mapped_column(String(160), info=INPUT)
+    pincode: Mapped[str | None] = mapped_column(String(6), info=INPUT)
     region: Mapped[str | None] = mapped_column(String(40))
-    language: Mapped[str] = mapped_column(String(5), default="en")
-    gstin: Mapped[str | None] = mapped_column(String(15), index=True)
-    upi_vpa: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
+    gstin: Mapped[str | None] = mapped_column(String(15), index=True, info=INPUT)
+    upi_vpa: Mapped[str | None] = mapped_column(String(80), info=INPUT)
     # A distributor's short code (used in "REF <code>" and invite QR codes).
     code: Mapped[str | None] = mapped_column(String(20), unique=True)
     # The distributor a retailer buys from, or the distributor a rep works for.

@@ -212,3 +212,10 @@ def test_invited_shop_may_change_language_first(twilio, programs, clock):
     assert twilio.chat(invited, "English")[0] == "Language changed to English."
     assert twilio.chat(invited, "hi")[0] == "Welcome to Tile Pro!"
     assert partner(invited).language == "en"
+
+
+def test_names_and_shops_longer_than_their_columns_are_cut_not_lost(twilio, programs, clock):
+    _send_csv(twilio, [f"{'N' * 300}, 9876543230, {'S' * 400}, 411001"])
+    assert _report().splitlines()[1] == "created: 1"
+    assert (len(partner("+919876543230").name), len(partner("+919876543230").shop)) == \
+        (120, 160)

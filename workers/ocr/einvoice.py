@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,11 @@ from models.gstin import is_valid_gstin
 from models.invoice_read import InvoiceRead
 
 CONFIDENCE = 0.99
+# The payload is not verified, so anyone can print such a QR: fields are taken only in their
+# documented shapes (a GST invoice number is at most 16 letters, digits, "/" and "-").
+_DOC_NO = re.compile(r"[A-Z0-9/-]{1,16}")
+_IRN = re.compile(r"[0-9a-f]{64}")
+_HSN = re.compile(r"[0-9]{2,8}")
 
 
 def _b64json(part: str) -> dict:
@@ -54,13 +60,18 @@ def read(token: str) -> InvoiceRead | None:
         if is_valid_gstin(value):
             result.set(field, value, CONFIDENCE)
     number = str(data.get("DocNo") or "").strip().upper()
-    if number:
+    if _DOC_NO.fullmatch(number):
         result.set("invoice_number", number, CONFIDENCE)
     result.set("invoice_date", _date(str(data.get("DocDt"))), CONFIDENCE)
     result.set("total_paise", _paise(str(data.get("TotInvVal"))), CONFIDENCE)
-    result.irn = str(data.get("Irn") or "") or None
-    result.hsn = str(data.get("MainHsnCode") or "") or None
+    result.irn = _shaped(_IRN, data.get("Irn"))
+    result.hsn = _shaped(_HSN, data.get("MainHsnCode"))
     return result
+
+
+def _shaped(shape: re.Pattern, value: object) -> str | None:
+    text = str(value or "")
+    return text if shape.fullmatch(text) else None
 
 
 def _date(text: str) -> date | None:
