@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, UTCDateTime, utcnow
+from models.db import dialect_insert
 
 
 class Role(StrEnum):
@@ -73,6 +74,23 @@ def find_by_phone(session: Session, phone: str) -> Partner | None:
 
 
 _BY_PHONE = select(Partner).where(Partner.phone == bindparam("phone"))  # every message asks
+
+
+def lock_or_create(session: Session, phone: str, **values: object) -> tuple[Partner, bool]:
+    """Return the partner with this phone, created with `values` if there was none, and
+    whether it was created; the row stays locked until commit.
+
+    The same person may answer on WhatsApp and by SMS at the same moment (two conversations,
+    two locks): the second transaction waits for the first here and then continues with the
+    partner it created, instead of failing on the unique phone number.
+    """
+    inserted = session.execute(
+        dialect_insert(session)(Partner).values(phone=phone, **values)
+        .on_conflict_do_nothing(index_elements=["phone"]).returning(Partner.id)
+    ).scalar()
+    partner = session.scalar(select(Partner).where(Partner.phone == phone).with_for_update()
+                             .execution_options(populate_existing=True))
+    return partner, inserted is not None
 
 
 def set_status(session: Session, partner: Partner, status: PartnerStatus) -> None:
