@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from bot.logs import mask_vpa
 from bot.payout_providers import FAILED, FINAL, PROCESSED, RANK, REVERSED, PayoutState
 from models import ledger
-from models.base import parse_id
+from models.base import column_length, parse_id
 from models.redemption_notices import PAID, PAYOUT_FAILED, PAYOUT_RETURNED, tell
 from models.redemptions import Redemption, Status, finish, lock
 
 log = logging.getLogger("saathi.payouts")
 _REFERENCE = re.compile(r"saathi-r([0-9]+)-a([0-9]+)")
+_PAYOUT_ID = re.compile(r"[A-Za-z0-9_.:-]+")
 ALIASES = {"pending": "queued", "rejected": FAILED}
 
 
@@ -38,8 +39,18 @@ def by_reference(session: Session, reference: str) -> Redemption | None:
     return redemption
 
 
+def valid_payout_id(payout_id: str) -> bool:
+    """A provider's payout id in the shape providers use, fitting its column."""
+    return bool(_PAYOUT_ID.fullmatch(payout_id)) and \
+        len(payout_id) <= column_length(Redemption.payout_id)
+
+
 def apply(session: Session, redemption: Redemption, state: PayoutState) -> bool:
     """Record `state` on a locked redemption; return False when it changed nothing."""
+    if not valid_payout_id(state.payout_id):
+        log.warning("payout state with an unusable payout id", extra={
+            "redemption_id": redemption.id, "payout_id": state.payout_id[:80]})
+        return False
     status = ALIASES.get(state.status, state.status)
     current = redemption.payout_status
     returned = (redemption.status == Status.COMPLETED and current == PROCESSED

@@ -65,9 +65,9 @@ class Redemption(Base):
     hold_id: Mapped[int | None] = mapped_column(BigInteger)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # provider was asked
-    payout_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    payout_id: Mapped[str | None] = mapped_column(String(64), index=True, info=INPUT)
     payout_status: Mapped[str | None] = mapped_column(String(16))
-    error: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(String(200), info=INPUT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -226,6 +226,13 @@ def retry(session: Session, redemption: Redemption) -> None:
     jobs.after_commit(session, "workers.redemptions.fulfil", redemption.id)
 
 
+def stored_error(error: str | None) -> str | None:
+    """A reason as its column holds it: a provider's description can be long, or odd."""
+    if error is None:
+        return None
+    return "".join(c for c in error if c.isprintable())[:column_length(Redemption.error)]
+
+
 def finish(redemption: Redemption, status: Status, error: str | None = None) -> None:
-    redemption.status, redemption.error = status, error
+    redemption.status, redemption.error = status, stored_error(error)
     redemption.finished_at = utcnow()

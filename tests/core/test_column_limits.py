@@ -19,7 +19,8 @@ from models.enrollment import clean_pincode
 from models.gstin import is_valid_gstin
 from models.invoice_rules import stored_number
 from models.partner import InvalidPhone, normalize_phone
-from models.redemptions import valid_vpa
+from models.payouts import valid_payout_id
+from models.redemptions import stored_error, valid_vpa
 
 GSTIN = "27AAACS1234P1Z7"
 PHONE = "+919812345678"
@@ -90,6 +91,8 @@ STORES: dict[str, list[Callable[[int], str | None]]] = {
     "review_items.decided_by": [_actor], "journal_entries.actor": [_actor],
     "qr_batches.name": [_batch("name")], "qr_batches.region": [_batch("region")],
     "voucher_stock_codes.code": [_stock_code],
+    "redemptions.payout_id": [lambda n: "p" * n if valid_payout_id("p" * n) else None],
+    "redemptions.error": [lambda n: stored_error("e" * n)],
 }
 
 
