@@ -98,6 +98,17 @@ def test_an_allowed_host_whose_name_resolves_inside_is_refused(inside):
     assert inside.requests == []
 
 
+@pytest.mark.parametrize("host", ["2130706433", "0177.0.0.1", "0x7f.1", "127.1", "localhost",
+                                  "[::ffff:7f00:1]"])
+def test_numeric_spellings_on_the_list_still_resolve_to_an_inside_address(inside, host):
+    """Even a list that names such a host is not enough: the address decides."""
+    port = inside.server.server_address[1]
+    rule = safe_fetch.Rule.build([f"http://{host}:{port}"])
+    with pytest.raises(safe_fetch.Refused, match="non-public"):
+        safe_fetch.fetch(f"http://{host}:{port}/x", rule)
+    assert inside.requests == []
+
+
 def test_the_connection_goes_to_the_address_that_was_checked(inside):
     """DNS rebinding: the first answer is checked and used; a second look-up (which would
     answer elsewhere) never happens. `media.test` has no DNS at all, so only a connection to
