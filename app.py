@@ -6,7 +6,7 @@ import sys
 
 from flask import Flask
 
-from bot import logs
+from bot import ids, logs
 from bot.config import ConfigError, load_settings
 
 APP_LOAD_ERROR = 4  # gunicorn stops on this exit status instead of starting workers again
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
     logs.init_app(app)
+    app.url_map.converters["id"] = ids.IdConverter
 
     from bot import admin, cli, health, jobs, media, payout_webhook, simulator, verify, webhooks
     from models import db

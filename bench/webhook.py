@@ -11,6 +11,7 @@ enrolled partners, so each is stored, locked, routed and answered for real.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import subprocess
@@ -61,7 +62,8 @@ def write_requests(base_url: str, count: int, tag: str) -> Path:
     with path.open("w") as out:
         for n in range(count):
             params = {"From": f"whatsapp:+9198{n % PARTNERS:08d}", "Body": "MENU",
-                      "MessageSid": f"SM{tag}{n:030d}", "NumMedia": "0",
+                      "MessageSid": "SM" + hashlib.md5(f"{tag}{n}".encode()).hexdigest(),
+                      "NumMedia": "0",
                       "To": "whatsapp:+14155238886", "AccountSid": "AC" + "0" * 32}
             signature = validator.compute_signature(base_url + "/webhooks/twilio", params)
             out.write(f"{signature}\t{urlencode(params)}\n")

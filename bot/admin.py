@@ -43,15 +43,19 @@ def item(item_id: int):
         return jsonify(error=str(exc)), 404
 
 
-@bp.post("/review/<int:item_id>")
+@bp.post("/review/<id:item_id>")
 def decide(item_id: int):
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body.get("approve"), bool):
-        return jsonify(error="body must be {\"approve\": true|false}"), 400
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    actor, note = body.get("actor", "admin-api"), body.get("note")
+    if not isinstance(body.get("approve"), bool) or not review.valid_actor(actor) or \
+            not isinstance(note, str | None):
+        return jsonify(error="body must be {\"approve\": true|false, \"actor\": text up to 80 "
+                             "characters, \"note\": text}"), 400
     try:
         with unit_of_work() as session:
-            item = review.decide(session, item_id, approve=body["approve"],
-                                 actor=body.get("actor", "admin-api"), note=body.get("note"))
+            item = review.decide(session, item_id, approve=body["approve"], actor=actor,
+                                 note=note)
             return jsonify(id=item.id, status=item.status)
     except review.ReviewError as exc:
         return jsonify(error=str(exc)), 409

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from bot.channels.text import render_text
 from bot.cli_errors import Commands
 from bot.cli_ledger import ledger_cli, programs_cli
+from bot.ids import ID
 from bot.invites import invites_cli
 from bot.invoices_cli import invoices_cli
 from bot.learning_cli import learning_cli
@@ -130,6 +131,12 @@ def review_show(item_id: int, as_json: bool) -> None:
                else "\n".join(show_lines(view)))
 
 
+def _actor(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not review.valid_actor(value):
+        raise click.BadParameter("1 to 80 printable characters")
+    return value
+
+
 def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
     try:
         with unit_of_work() as session:
@@ -140,8 +147,8 @@ def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
 
 
 @review_cli.command("approve")
-@click.argument("item_id", type=int)
-@click.option("--actor", default="cli")
+@click.argument("item_id", type=ID)
+@click.option("--actor", default="cli", callback=_actor)
 @click.option("--note", default=None)
 def review_approve(item_id: int, actor: str, note: str | None) -> None:
     """Approve a pending item (credits it, or whatever its kind does)."""
@@ -149,8 +156,8 @@ def review_approve(item_id: int, actor: str, note: str | None) -> None:
 
 
 @review_cli.command("reject")
-@click.argument("item_id", type=int)
-@click.option("--actor", default="cli")
+@click.argument("item_id", type=ID)
+@click.option("--actor", default="cli", callback=_actor)
 @click.option("--note", default=None)
 def review_reject(item_id: int, actor: str, note: str | None) -> None:
     """Reject a pending item."""

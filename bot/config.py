@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from bot.safe_fetch import Origin
 
 ROOT = Path(__file__).resolve().parent.parent
 # Development values, public in this repository: fine for `make run`, never with real partners.
@@ -20,6 +23,10 @@ SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
 
 class ConfigError(ValueError):
     """A setting Saathi will not start with; the message is one line and holds no value."""
+
+
+# A list setting: comma-separated in the environment ("a,b"), or a JSON list.
+Names = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -40,6 +47,19 @@ class Settings(BaseSettings):
     # Template name -> Twilio Content SID, e.g. {"invite": "HX...", "tier_change": "HX..."}
     WHATSAPP_TEMPLATES: dict[str, str] = Field(default_factory=dict)
     VALIDATE_TWILIO_SIGNATURE: bool = True
+    # Parameter names Twilio added after bot/channels/twilio_form.py was written: accepted
+    # on inbound messages without a deploy (unknown names are refused with a 400).
+    TWILIO_EXTRA_PARAMETERS: Names = Field(default_factory=list)
+    # Where partners' media may be fetched from: Twilio serves MediaUrl from api.twilio.com
+    # (with the account's basic auth) and redirects to its CDN (without). A bare host means
+    # https on 443; "http://host:port" allows exactly that.
+    TWILIO_MEDIA_HOSTS: Names = Field(
+        default_factory=lambda: ["api.twilio.com", "mms.twiliocdn.com"])
+    TWILIO_MEDIA_AUTH_HOSTS: Names = Field(default_factory=lambda: ["api.twilio.com"])
+    # Non-public networks (CIDR) a media fetch may reach anyway: empty refuses every private,
+    # loopback and link-local address. Only for a media host inside your own network.
+    MEDIA_FETCH_PRIVATE_NETWORKS: Names = Field(default_factory=list)
+    MEDIA_FETCH_SECONDS: float = 20.0  # the whole download, redirects included
     CONVERSATION_TIMEOUT_MINUTES: int = 30
     DEFAULT_REGION: str = "IN"
     DEFAULT_LANGUAGE: str = "en"
@@ -118,6 +138,25 @@ class Settings(BaseSettings):
                 "are public development values"
             raise ValueError(f"{', '.join(public)} {verb}; set real secrets before "
                              "connecting Twilio")
+        return self
+
+    @field_validator("TWILIO_EXTRA_PARAMETERS", "TWILIO_MEDIA_HOSTS", "TWILIO_MEDIA_AUTH_HOSTS",
+                     "MEDIA_FETCH_PRIVATE_NETWORKS", mode="before")
+    @classmethod
+    def _names(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else \
+                [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _media_rules_readable(self) -> Settings:
+        """A typo in a host or network fails at start-up, not at the first photo."""
+        for entry in (*self.TWILIO_MEDIA_HOSTS, *self.TWILIO_MEDIA_AUTH_HOSTS):
+            Origin.parse(entry)
+        for network in self.MEDIA_FETCH_PRIVATE_NETWORKS:
+            ipaddress.ip_network(network)
         return self
 
     @field_validator("DATABASE_URL")

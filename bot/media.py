@@ -1,13 +1,19 @@
-"""Media files: fetch what partners send (Twilio URLs need basic auth), store under media/."""
+"""Media files: fetch what partners send (from the provider's media hosts only, see
+bot/safe_fetch.py), store under media/, serve what we generate."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
+from urllib3.util import make_headers
+
+from bot import safe_fetch
 
 bp = Blueprint("media", __name__)
+log = logging.getLogger("saathi.media")
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
 LOCAL_PREFIX = "/media/"
 
@@ -22,28 +28,40 @@ def media_dir() -> Path:
     return path
 
 
-def fetch(url: str, *, limit: int = MAX_MEDIA_BYTES) -> bytes:
-    """Return the bytes behind `url`: a file we stored (/media/...) or a provider URL."""
+def twilio_rule(limit: int = MAX_MEDIA_BYTES) -> safe_fetch.Rule:
+    """Where Twilio's MediaUrls may lead: its media hosts (settings), its basic auth sent to
+    the auth hosts only."""
+    config = current_app.config
+    credentials = make_headers(basic_auth=f"{config['TWILIO_ACCOUNT_SID']}:"
+                                          f"{config['TWILIO_AUTH_TOKEN']}") \
+        if config["TWILIO_ACCOUNT_SID"] else {}
+    return safe_fetch.Rule.build(
+        config["TWILIO_MEDIA_HOSTS"], credential_hosts=config["TWILIO_MEDIA_AUTH_HOSTS"],
+        credentials=credentials, private_networks=config["MEDIA_FETCH_PRIVATE_NETWORKS"],
+        max_bytes=limit, seconds=config["MEDIA_FETCH_SECONDS"])
+
+
+def fetch(url: str, *, limit: int = MAX_MEDIA_BYTES, rule: safe_fetch.Rule | None = None
+          ) -> bytes:
+    """Return the bytes behind `url`: a file we stored (/media/..., simulator uploads) or a
+    provider URL fetched under `rule` (Twilio's by default)."""
     if url.startswith(LOCAL_PREFIX):
         path = (media_dir() / url.removeprefix(LOCAL_PREFIX)).resolve()
         if media_dir().resolve() not in path.parents or not path.is_file():
             raise MediaError("no such media file")
         data = path.read_bytes()
-    else:
-        import requests  # only to download: not at every app start
-
-        config = current_app.config
-        auth = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"]) \
-            if config["TWILIO_ACCOUNT_SID"] else None
-        try:
-            response = requests.get(url, auth=auth, timeout=20, stream=True)
-            response.raise_for_status()
-            data = response.raw.read(limit + 1, decode_content=True)
-        except requests.RequestException as exc:
-            raise MediaError(f"download failed: {exc.__class__.__name__}") from exc
-    if len(data) > limit:
-        raise MediaError("file is larger than 10 MB")
-    return data
+        if len(data) > limit:
+            raise MediaError("file is larger than 10 MB")
+        return data
+    try:
+        return safe_fetch.fetch(url, rule or twilio_rule(limit)).data
+    except safe_fetch.TooLarge as exc:
+        raise MediaError("file is larger than 10 MB") from exc
+    except safe_fetch.Refused as exc:
+        log.warning("media fetch refused", extra={"reason": str(exc)})
+        raise MediaError(f"refused: {exc}") from exc
+    except safe_fetch.FetchError as exc:
+        raise MediaError(f"download failed: {exc}") from exc
 
 
 def store(data: bytes, folder: str, suffix: str) -> str:

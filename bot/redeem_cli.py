@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from bot.ids import ID
 from bot.logs import mask_vpa
 from models import redemptions, vouchers
 from models.catalog import ItemKind, catalog_of
@@ -50,7 +51,7 @@ def _act(redemption_id: int, action) -> Redemption:
 
 
 @redemptions_cli.command("retry")
-@click.argument("redemption_id", type=int)
+@click.argument("redemption_id", type=ID)
 def retry(redemption_id: int) -> None:
     """Run a stuck redemption's job again, or pay a failed one again on re-held credits."""
     redemption = _act(redemption_id, redemptions.retry)
@@ -58,7 +59,7 @@ def retry(redemption_id: int) -> None:
 
 
 @redemptions_cli.command("cancel")
-@click.argument("redemption_id", type=int)
+@click.argument("redemption_id", type=ID)
 def cancel(redemption_id: int) -> None:
     """Cancel a redemption the provider was not yet asked about; its credits come back."""
     def act(session, redemption: Redemption) -> None:
@@ -93,7 +94,10 @@ def upload(program_code: str, item_key: str, path: Path) -> None:
         item = catalog_of(program.spec.catalog).item(item_key)
         if item is None or item.kind != ItemKind.STOCK_CODE:
             raise click.ClickException(f"{item_key} is not a stock-code item of {program.code}")
-        added = vouchers.upload_codes(session, program.id, item_key, codes)
+        try:
+            added = vouchers.upload_codes(session, program.id, item_key, codes)
+        except vouchers.BadCodes as exc:
+            raise click.ClickException(str(exc)) from exc
         left = vouchers.in_stock(session, program.id, item_key)
     click.echo(f"{added} codes added ({len(codes) - added} already there); {left} in stock")
 

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from bot import media, router
 from bot.channels.text import render_text
 from bot.messages import InboundMessage, Location, Media, Reply, clean_text
+from models.base import parse_id
 from models.db import unit_of_work
 from models.inbox import InboxMessage
 from models.outbox import OutboxMessage
@@ -139,9 +140,9 @@ def outbox():
     """Proactive messages sent to a phone after `after` (an outbox id)."""
     try:
         phone = _phone(request.args.get("phone"))
-        after = int(request.args.get("after", 0))
-    except (InvalidPhone, ValueError):
+    except InvalidPhone:
         return jsonify(messages=[])
+    after = parse_id(request.args.get("after", "")) or 0
     with unit_of_work() as session:
         rows = session.scalars(
             select(OutboxMessage)

@@ -52,9 +52,10 @@ def verify(public_id: str):
     """Show whether a certificate is valid, for whom, and for which version."""
     lang = request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
     with unit_of_work() as session:
-        cert = by_public_id(session, public_id[:16])
+        cert = by_public_id(session, public_id)
         if cert is None:
-            return _page(lang, public_id[:16], "unknown"), 404
+            shown = "".join(c for c in public_id[:16] if c.isalnum())
+            return _page(lang, shown, "unknown"), 404
         if cert.status == CertStatus.VALID:
             verdict = "outdated" if is_outdated(session, cert) else "valid"
         elif cert.status in (CertStatus.REVOKED, CertStatus.REJECTED):

@@ -9,7 +9,7 @@ from functools import wraps
 from flask import Blueprint, Response, current_app, request
 
 from bot import router
-from bot.channels import twilio
+from bot.channels import twilio, twilio_form
 from models import outbox
 from models.db import unit_of_work
 
@@ -51,9 +51,13 @@ def twilio_signed(view: Callable) -> Callable:
 def inbound() -> Response:
     """Answer one WhatsApp or SMS message with TwiML."""
     try:
-        message = twilio.parse(request.form, current_app.config["DEFAULT_REGION"])
-    except twilio.BadRequest as exc:
-        log.warning("twilio request refused", extra={"reason": str(exc)})
+        message = twilio.parse(request.form, current_app.config["DEFAULT_REGION"],
+                               current_app.config["TWILIO_EXTRA_PARAMETERS"])
+    except twilio_form.BadForm as exc:
+        # An unknown name may be one Twilio added (TWILIO_EXTRA_PARAMETERS accepts it):
+        # loud, as messages are being lost until someone looks.
+        level = logging.ERROR if str(exc).startswith("unknown") else logging.WARNING
+        log.log(level, "twilio request refused", extra={"reason": str(exc)})
         return Response(twilio.render([]), status=400, mimetype=TWIML)
     replies = router.handle(message)
     base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
@@ -64,9 +68,12 @@ def inbound() -> Response:
 @twilio_signed
 def status() -> Response:
     """Record a delivery report for an outbound message."""
-    sid, state = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
-    if not sid or not state:
+    try:
+        twilio_form.check_status(request.form)
+    except twilio_form.BadForm as exc:
+        log.warning("twilio status refused", extra={"reason": str(exc)})
         return Response("", status=400)
     with unit_of_work() as session:
-        outbox.record_status(session, sid, state, request.form.get("ErrorCode"))
+        outbox.record_status(session, request.form["MessageSid"],
+                             request.form["MessageStatus"], request.form.get("ErrorCode"))
     return Response("", status=204)

@@ -18,7 +18,7 @@ from enum import StrEnum
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine, language
-from flows.answers import normalize, pick
+from flows.answers import fold_digits, normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import enrollment
 from models.enrollment import Profile
@@ -162,9 +162,21 @@ def ask_name(ctx: Context) -> list[Reply]:
     return [ctx.say("What is your full name?")]
 
 
+def clean_name(text: str) -> str | None:
+    """A name of 2 to 80 characters with letters in it, spaces squeezed; else None."""
+    name = " ".join(text.split())
+    return name if 2 <= len(name) <= 80 and any(c.isalpha() for c in name) else None
+
+
+def clean_shop(text: str) -> str | None:
+    """A shop name of 2 to 120 characters with a letter or digit; else None."""
+    shop = " ".join(text.split())
+    return shop if 2 <= len(shop) <= 120 and any(c.isalnum() for c in shop) else None
+
+
 def take_name(ctx: Context, msg: InboundMessage) -> engine.Step:
-    name = " ".join(msg.text.split())
-    if not 2 <= len(name) <= 80 or not any(c.isalpha() for c in name):
+    name = clean_name(msg.text)
+    if name is None:
         return engine.retry(ctx, "Please send your name in letters (2 to 80 characters).")
     ctx.data["name"] = name
     return engine.go(S.SHOP)
@@ -175,8 +187,8 @@ def ask_shop(ctx: Context) -> list[Reply]:
 
 
 def take_shop(ctx: Context, msg: InboundMessage) -> engine.Step:
-    shop = " ".join(msg.text.split())
-    if not 2 <= len(shop) <= 120 or not any(c.isalnum() for c in shop):
+    shop = clean_shop(msg.text)
+    if shop is None:
         return engine.retry(ctx, "Please send the shop name (2 to 120 characters).")
     ctx.data["shop"] = shop
     return engine.go(S.PINCODE)
@@ -187,7 +199,7 @@ def ask_pincode(ctx: Context) -> list[Reply]:
 
 
 def take_pincode(ctx: Context, msg: InboundMessage) -> engine.Step:
-    pincode = enrollment.clean_pincode(msg.text)
+    pincode = enrollment.clean_pincode(fold_digits(msg.text))
     if pincode is None:
         return engine.retry(ctx, "A PIN code has 6 digits and does not start with 0, "
                                  "like 400001.")
@@ -200,7 +212,7 @@ def ask_gstin(ctx: Context) -> list[Reply]:
 
 
 def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = re.sub(r"\s", "", msg.text).upper()
+    answer = re.sub(r"\s", "", fold_digits(msg.text)).upper()
     if normalize(msg.text) in SKIP_WORDS:
         ctx.data["gstin"] = None
         return engine.go(S.CONSENT)

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from bot.messages import Option, Reply
 from flows import engine
-from flows.answers import normalize, pick
+from flows.answers import is_numeric, pick
 from flows.engine import Context, Flow, State
 
 MEDIA_FLOW = "photo"  # the flow that takes a photo sent at the menu (invoices, QR codes)
@@ -51,7 +51,7 @@ def handle(ctx: Context, msg) -> engine.Step:
     if msg.location is not None:
         return engine.wait(ctx.say("Thank you, your location is noted."))
     chosen = pick(msg.text, menu_options(ctx))
-    if chosen is None and normalize(msg.text).isdigit():  # a number that is not on the menu
+    if chosen is None and is_numeric(msg.text):  # a number that is not on the menu
         return engine.retry(ctx, "Please reply with a number from the list.")
     if chosen is None:  # a greeting or free text: the menu is the answer
         return engine.Step(reprompt=True)

@@ -16,7 +16,7 @@ from enum import StrEnum
 from bot.i18n import N_
 from bot.messages import Reply
 from flows import engine
-from flows.answers import pick
+from flows.answers import fold_digits, pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import invoice_rules
 from models.base import ist_date
@@ -70,7 +70,7 @@ def confirm(ctx: Context, msg) -> engine.Step:
     if invoice is None:
         return engine.done(ctx.say("That invoice is no longer waiting for an answer."), menu=True)
     answer = pick(msg.text, engine.options(ctx, [("yes", N_("Yes")), ("cancel", N_("Cancel"))]))
-    total = amount_paise(msg.text.replace("₹", "").replace("Rs", "").strip())
+    total = amount_paise(fold_digits(msg.text).replace("₹", "").replace("Rs", "").strip())
     missing = missing_fields(invoice)
     if answer == "cancel":
         invoice_rules.cancel(invoice)

@@ -14,7 +14,7 @@ from bot.i18n import N_, format_credits, format_rupees
 from bot.logs import mask_vpa
 from bot.messages import Option, Reply
 from flows import engine
-from flows.answers import pick
+from flows.answers import digits, number, pick
 from flows.engine import Context, Flow, MenuEntry, State
 from flows.redeem_text import REASONS, item_option, summary
 from models import otp, redemptions
@@ -132,19 +132,19 @@ def amount_prompt(ctx: Context) -> list[Reply]:
 
 
 def amount(ctx: Context, msg) -> engine.Step:
-    text = msg.text.strip().replace(",", "")
-    if not text.isdigit():
+    credits = number(msg.text)
+    if credits is None:
         return engine.retry(ctx, "Please send the number of credits, like 500.")
-    problem = _item(ctx).amount_problem(int(text))
+    problem = _item(ctx).amount_problem(credits)
     if problem == "range":
         return engine.retry(ctx, "That amount is outside the allowed range.")
     if problem == "step":
         return engine.retry(ctx, "That amount is not one of the allowed steps.")
-    if int(text) > (most := _most(ctx)):  # over the balance or today's cap: ask again
+    if credits > (most := _most(ctx)):  # over the balance or today's cap: ask again
         return engine.retry(ctx, "That is more than you can redeem now. The most you can "
                             "redeem now is {most} credits.",
                             most=format_credits(most, ctx.language))
-    return _checked(ctx, int(text))
+    return _checked(ctx, credits)
 
 
 def vpa_prompt(ctx: Context) -> list[Reply]:
@@ -202,8 +202,11 @@ def check_otp(ctx: Context, msg) -> engine.Step:
     redemption: Redemption | None = redemptions.lock(ctx.session, ctx.data["redemption_id"])
     if redemption is None or redemption.status != redemptions.Status.AWAITING_OTP:
         return _refuse(ctx, "stale")
+    code = digits(msg.text)
+    if code is None or len(code) != otp.CODE_LENGTH:  # a slip of the thumb, not a guess
+        return engine.retry(ctx, "The code has 6 digits. Please type the code from the SMS.")
     try:
-        redemptions.confirm(ctx.session, redemption, msg.text)
+        redemptions.confirm(ctx.session, redemption, code)
     except otp.OtpWrong as exc:
         return engine.retry(ctx, "Wrong code. {tries} tries left.", tries=exc.tries_left)
     except otp.OtpLocked:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, TypeDecorator
@@ -18,7 +19,27 @@ NAMING = {
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets 64-bit ids.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+MAX_ID = 2**63 - 1  # both stop here: a larger number is no row's id, and an error to send
+_ID = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(text: str) -> int | None:
+    """Return `text` as a row id (ASCII digits, 1 to MAX_ID), or None if it cannot be one."""
+    if not _ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
 Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+# Marks a String(n) column that text from outside (partners, reps, providers, operators'
+# commands) reaches: tests/core/test_column_limits.py checks that what is stored there fits.
+INPUT = {"input": True}
+
+
+def column_length(attribute) -> int:
+    """The n of a String(n) column, from its mapped attribute (Partner.upi_vpa -> 80)."""
+    return attribute.property.columns[0].type.length
 
 
 class UTCDateTime(TypeDecorator):

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from bot import outbound
 from bot.i18n import LANGUAGES, N_, translate
+from models.base import column_length
 from models.enrollment import Membership, MembershipStatus, clean_pincode, membership
-from models.partner import InvalidPhone, Partner, PartnerStatus, Role, find_by_phone
+from models.partner import InvalidPhone, Partner, PartnerStatus, Role, lock_or_create
 from models.partner import normalize_phone as e164
 from models.program import Program
 
@@ -137,23 +138,20 @@ def _check(row: Row, seen: set[str]) -> tuple[RowStatus | None, str]:
 
 def _invite(session: Session, row: Row, phone: str, program: Program,
             distributor: Partner | None) -> RowStatus:
-    partner = find_by_phone(session, phone)
-    if partner is not None:
+    name, _phone, shop, pincode, *rest = row.fields
+    language = language_code(rest[0]) if rest else None
+    partner, created = lock_or_create(  # the shop may be sending JOIN at this very moment
+        session, phone, name=name[:column_length(Partner.name)],
+        shop=shop[:column_length(Partner.shop)], pincode=clean_pincode(pincode),
+        language=language or "en", role=Role.RETAILER, status=PartnerStatus.INVITED,
+        parent_id=distributor.id if distributor else None)
+    if not created:
         found = membership(session, partner.id, program.id)
         if found is not None:
             active = found.status == MembershipStatus.ACTIVE
             return RowStatus.ALREADY_ENROLLED if active else RowStatus.ALREADY_INVITED
         if partner.status == PartnerStatus.OPTED_OUT:
             return RowStatus.OPTED_OUT
-    else:
-        name, _phone, shop, pincode, *rest = row.fields
-        language = language_code(rest[0]) if rest else None
-        partner = Partner(phone=phone, name=name[:120], shop=shop[:160],
-                          pincode=clean_pincode(pincode), language=language or "en",
-                          role=Role.RETAILER, status=PartnerStatus.INVITED,
-                          parent_id=distributor.id if distributor else None)
-        session.add(partner)
-        session.flush()
     session.add(Membership(partner_id=partner.id, program_id=program.id,
                            status=MembershipStatus.INVITED,
                            referred_by_id=distributor.id if distributor else None))

@@ -4,6 +4,7 @@ audit, credits through the ledger, and re-certification marks when modules are b
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -24,6 +25,7 @@ log = logging.getLogger("saathi.learning")
 VELOCITY_KIND = "certification_velocity"
 VELOCITY_WINDOW = timedelta(hours=2)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_PUBLIC_ID = re.compile(f"[{_ALPHABET}]{{10}}")
 
 
 class CertStatus(StrEnum):
@@ -55,7 +57,12 @@ class Certificate(Base):
 
 
 def by_public_id(session: Session, public_id: str) -> Certificate | None:
-    return session.scalar(select(Certificate).where(Certificate.public_id == public_id.upper()))
+    """Return the certificate with this ID (any case), or None: also for text not shaped like
+    an ID, which is never sent to the database (a NUL byte there is an error, not a miss)."""
+    wanted = public_id.strip().upper()
+    if not _PUBLIC_ID.fullmatch(wanted):
+        return None
+    return session.scalar(select(Certificate).where(Certificate.public_id == wanted))
 
 
 def is_outdated(session: Session, cert: Certificate) -> bool:

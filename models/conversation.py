@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 from models.db import dialect_insert
 from models.partner import Partner
 
@@ -18,12 +18,12 @@ class Conversation(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    phone: Mapped[str] = mapped_column(String(20), index=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True, info=INPUT)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     flow: Mapped[str] = mapped_column(String(40), default="menu")
     state: Mapped[str] = mapped_column(String(40), default="idle")
     data: Mapped[dict] = mapped_column(Json, default=dict)
-    language: Mapped[str | None] = mapped_column(String(5))
+    language: Mapped[str | None] = mapped_column(String(5), info=INPUT)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

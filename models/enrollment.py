@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ledger
-from models.partner import Partner, PartnerStatus, Role, find_by_phone
+from models.partner import Partner, PartnerStatus, Role, lock_or_create
 from models.program import Membership, Program
 
-PINCODE = re.compile(r"^[1-9]\d{5}$")
+PINCODE = re.compile(r"^[1-9][0-9]{5}$")
 SELF_ROLES = (Role.RETAILER, Role.DEALER, Role.TECHNICIAN)  # roles a partner may pick
 
 
@@ -85,10 +85,7 @@ def has_profile(partner: Partner | None) -> bool:
 def join(session: Session, *, phone: str, program: Program, profile: Profile | None = None,
          referred_by: Partner | None = None) -> Membership:
     """Enroll `phone` in `program` with its consent: partner active, membership, wallet."""
-    partner = find_by_phone(session, phone)
-    if partner is None:
-        partner = Partner(phone=phone)
-        session.add(partner)
+    partner, _created = lock_or_create(session, phone)
     if partner.status == PartnerStatus.SUSPENDED:
         raise Suspended(phone[:-4] + "XXXX")
     if profile is not None:

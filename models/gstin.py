@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_SHAPE = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
+_SHAPE = re.compile(r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$")
 # 01 Jammu & Kashmir … 38 Ladakh, 97 Other Territory, 99 Centre Jurisdiction. Checking it also
 # stops OCR repair from settling on a look-alike that only the checksum vouched for.
 _STATE_CODES = frozenset({f"{n:02d}" for n in range(1, 39)} | {"97", "99"})

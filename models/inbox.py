@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 from models.db import is_postgres
 
 
@@ -29,8 +29,8 @@ class InboxMessage(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    provider_id: Mapped[str] = mapped_column(String(64))
-    phone: Mapped[str] = mapped_column(String(20), index=True)
+    provider_id: Mapped[str] = mapped_column(String(64), info=INPUT)
+    phone: Mapped[str] = mapped_column(String(20), index=True, info=INPUT)
     body: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(Json, default=dict)
     status: Mapped[str] = mapped_column(String(16), default=InboxStatus.RECEIVED)

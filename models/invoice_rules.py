@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from models import earning, invoice_fraud, invoice_review, ledger, review
-from models.base import utcnow
+from models.base import column_length, utcnow
 from models.invoice_credits import credits_for
 from models.invoice_notices import tell_result
 from models.invoice_read import InvoiceRead
@@ -89,9 +89,14 @@ def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
     return settle(session, invoice)
 
 
+def stored_number(number: str | None) -> str | None:
+    """The invoice number as its column holds it (a misread can run long)."""
+    return number[:column_length(Invoice.number)] if number else None
+
+
 def _copy_read(invoice: Invoice, read: InvoiceRead) -> None:
     invoice.seller_gstin, invoice.buyer_gstin = read.seller_gstin, read.buyer_gstin
-    invoice.number = read.invoice_number[:40] if read.invoice_number else None
+    invoice.number = stored_number(read.invoice_number)
     invoice.invoice_date = read.invoice_date
     invoice.total_paise = invoice.read_total_paise = read.total_paise
     invoice.hsn = read.hsn[:8] if read.hsn and read.hsn.isdigit() else None

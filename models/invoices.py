@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 
 if TYPE_CHECKING:  # imagehash and Pillow load where a photo is hashed, not with the app
     from PIL import Image
@@ -65,7 +65,7 @@ class Invoice(Base):
     source: Mapped[str] = mapped_column(String(20), default="ocr")
     seller_gstin: Mapped[str | None] = mapped_column(String(15), index=True)
     buyer_gstin: Mapped[str | None] = mapped_column(String(15))
-    number: Mapped[str | None] = mapped_column(String(40))
+    number: Mapped[str | None] = mapped_column(String(40), info=INPUT)
     invoice_date: Mapped[date | None] = mapped_column(Date)
     total_paise: Mapped[int | None] = mapped_column(BigInteger)  # the total credited on
     read_total_paise: Mapped[int | None] = mapped_column(BigInteger)  # as read from the image

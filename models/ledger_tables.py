@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 
 
 class AccountKind(StrEnum):
@@ -74,7 +74,7 @@ class JournalEntry(Base):
     cause: Mapped[str] = mapped_column(String(20))
     cause_ref: Mapped[str] = mapped_column(String(120), default="")
     description: Mapped[str] = mapped_column(Text, default="")
-    actor: Mapped[str] = mapped_column(String(80), default="system")
+    actor: Mapped[str] = mapped_column(String(80), default="system", info=INPUT)
     credits: Mapped[int] = mapped_column(BigInteger, default=0)  # net change to the wallet
     volume: Mapped[int] = mapped_column(BigInteger, default=0)  # purchase volume, for tiers
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"), index=True)

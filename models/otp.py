@@ -23,6 +23,7 @@ from models.partner import Partner
 
 VALID_FOR = timedelta(minutes=5)
 LOCK_FOR = timedelta(minutes=30)
+CODE_LENGTH = 6
 MAX_TRIES = 3  # wrong answers to one code
 MAX_WRONG_IN_WINDOW = 5  # wrong answers to any codes within LOCK_FOR
 SMS_TEXT = N_("Your Saathi code is {code}. It is valid for 5 minutes. Never share it.")
@@ -87,7 +88,7 @@ def issue(session: Session, partner: Partner, *, purpose: str, ref: str) -> OtpC
     session.execute(update(OtpChallenge).where(
         OtpChallenge.partner_id == partner.id, OtpChallenge.purpose == purpose,
         OtpChallenge.ref == ref, OtpChallenge.closed_at.is_(None)).values(closed_at=now))
-    code = f"{secrets.randbelow(10**6):06d}"
+    code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
     salt = secrets.token_hex(16)
     challenge = OtpChallenge(partner_id=partner.id, purpose=purpose, ref=ref, salt=salt,
                              code_hash=_digest(salt, code), expires_at=now + VALID_FOR)

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 
 
 class OutboxStatus(StrEnum):
@@ -35,7 +35,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    phone: Mapped[str] = mapped_column(String(20), index=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True, info=INPUT)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     body: Mapped[str] = mapped_column(Text, default="")
     media_urls: Mapped[list] = mapped_column(Json, default=list)

@@ -10,7 +10,8 @@ import phonenumbers
 from sqlalchemy import ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, UTCDateTime, utcnow
+from models.db import dialect_insert
 
 
 class Role(StrEnum):
@@ -50,16 +51,16 @@ class Partner(Base):
     __tablename__ = "partners"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True, info=INPUT)
     role: Mapped[str] = mapped_column(String(20), default=Role.RETAILER)
     status: Mapped[str] = mapped_column(String(20), default=PartnerStatus.ACTIVE)
-    name: Mapped[str | None] = mapped_column(String(120))
-    shop: Mapped[str | None] = mapped_column(String(160))
-    pincode: Mapped[str | None] = mapped_column(String(6))
+    name: Mapped[str | None] = mapped_column(String(120), info=INPUT)
+    shop: Mapped[str | None] = mapped_column(String(160), info=INPUT)
+    pincode: Mapped[str | None] = mapped_column(String(6), info=INPUT)
     region: Mapped[str | None] = mapped_column(String(40))
-    language: Mapped[str] = mapped_column(String(5), default="en")
-    gstin: Mapped[str | None] = mapped_column(String(15), index=True)
-    upi_vpa: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
+    gstin: Mapped[str | None] = mapped_column(String(15), index=True, info=INPUT)
+    upi_vpa: Mapped[str | None] = mapped_column(String(80), info=INPUT)
     # A distributor's short code (used in "REF <code>" and invite QR codes).
     code: Mapped[str | None] = mapped_column(String(20), unique=True)
     # The distributor a retailer buys from, or the distributor a rep works for.
@@ -73,6 +74,23 @@ def find_by_phone(session: Session, phone: str) -> Partner | None:
 
 
 _BY_PHONE = select(Partner).where(Partner.phone == bindparam("phone"))  # every message asks
+
+
+def lock_or_create(session: Session, phone: str, **values: object) -> tuple[Partner, bool]:
+    """Return the partner with this phone, created with `values` if there was none, and
+    whether it was created; the row stays locked until commit.
+
+    The same person may answer on WhatsApp and by SMS at the same moment (two conversations,
+    two locks): the second transaction waits for the first here and then continues with the
+    partner it created, instead of failing on the unique phone number.
+    """
+    inserted = session.execute(
+        dialect_insert(session)(Partner).values(phone=phone, **values)
+        .on_conflict_do_nothing(index_elements=["phone"]).returning(Partner.id)
+    ).scalar()
+    partner = session.scalar(select(Partner).where(Partner.phone == phone).with_for_update()
+                             .execution_options(populate_existing=True))
+    return partner, inserted is not None
 
 
 def set_status(session: Session, partner: Partner, status: PartnerStatus) -> None:

@@ -17,27 +17,40 @@ from sqlalchemy.orm import Session
 from bot.logs import mask_vpa
 from bot.payout_providers import FAILED, FINAL, PROCESSED, RANK, REVERSED, PayoutState
 from models import ledger
+from models.base import column_length, parse_id
 from models.redemption_notices import PAID, PAYOUT_FAILED, PAYOUT_RETURNED, tell
 from models.redemptions import Redemption, Status, finish, lock
 
 log = logging.getLogger("saathi.payouts")
-_REFERENCE = re.compile(r"^saathi-r(\d+)-a(\d+)$")
+_REFERENCE = re.compile(r"saathi-r([0-9]+)-a([0-9]+)")
+_PAYOUT_ID = re.compile(r"[A-Za-z0-9_.:-]+")
 ALIASES = {"pending": "queued", "rejected": FAILED}
 
 
 def by_reference(session: Session, reference: str) -> Redemption | None:
     """Return the redemption (row locked) whose current attempt carries `reference`."""
-    match = _REFERENCE.match(reference or "")
-    if match is None:
+    match = _REFERENCE.fullmatch(reference or "")
+    redemption_id = parse_id(match.group(1)) if match else None
+    if redemption_id is None:
         return None
-    redemption = lock(session, int(match.group(1)))
-    if redemption is None or redemption.attempt != int(match.group(2)):
+    redemption = lock(session, redemption_id)
+    if redemption is None or str(redemption.attempt) != match.group(2):
         return None
     return redemption
 
 
+def valid_payout_id(payout_id: str) -> bool:
+    """A provider's payout id in the shape providers use, fitting its column."""
+    return bool(_PAYOUT_ID.fullmatch(payout_id)) and \
+        len(payout_id) <= column_length(Redemption.payout_id)
+
+
 def apply(session: Session, redemption: Redemption, state: PayoutState) -> bool:
     """Record `state` on a locked redemption; return False when it changed nothing."""
+    if not valid_payout_id(state.payout_id):
+        log.warning("payout state with an unusable payout id", extra={
+            "redemption_id": redemption.id, "payout_id": state.payout_id[:80]})
+        return False
     status = ALIASES.get(state.status, state.status)
     current = redemption.payout_status
     returned = (redemption.status == Status.COMPLETED and current == PROCESSED

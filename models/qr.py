@@ -16,7 +16,7 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import qr_codes
-from models.base import Base, BigId, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, UTCDateTime, column_length, utcnow
 from models.program import Program
 
 
@@ -50,11 +50,11 @@ class QrBatch(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80), info=INPUT)
     count: Mapped[int] = mapped_column(Integer)
     credits: Mapped[int] = mapped_column(Integer)
     # Where the batch ships: region names and/or pincode prefixes, comma separated.
-    region: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120), info=INPUT)
     kid: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(12), default=BatchStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -100,6 +100,15 @@ def signing_keys() -> dict[str, str]:
     return current_app.config["QR_SIGNING_KEYS"]
 
 
+def check_labels(name: str, region: str | None) -> None:
+    """A batch's name and region as their columns hold them, or BatchError."""
+    for label, value, column in (("name", name, QrBatch.name),
+                                 ("region", region or "x", QrBatch.region)):
+        if not 0 < len(value) <= column_length(column) or not value.isprintable():
+            raise BatchError(f"the batch {label} must be 1 to {column_length(column)} "
+                             "printable characters")
+
+
 def create_batch(session: Session, *, program: Program, name: str, count: int, credits: int,
                  region: str | None = None) -> QrBatch:
     """Record a new batch of `count` codes worth `credits` each, signed under the active key."""
@@ -108,6 +117,7 @@ def create_batch(session: Session, *, program: Program, name: str, count: int, c
         raise BatchError(f"QR_ACTIVE_KEY {kid!r} is not in QR_SIGNING_KEYS")
     if not 0 < count <= qr_codes.MAX_SERIAL or credits <= 0:
         raise BatchError(f"count must be 1..{qr_codes.MAX_SERIAL} and credits positive")
+    check_labels(name, region)
     exists = select(QrBatch.id).where(QrBatch.program_id == program.id, QrBatch.name == name)
     if session.scalar(exists) is not None:
         raise BatchError(f"batch {name!r} exists already in {program.code}")

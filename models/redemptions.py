@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot import jobs
 from models import ledger, otp, vouchers
-from models.base import Base, BigId, UTCDateTime, ist_day_start, utcnow
+from models.base import INPUT, Base, BigId, UTCDateTime, column_length, ist_day_start, utcnow
 from models.catalog import CatalogItem, ItemKind, catalog_of, rupees_paise
 from models.partner import Partner, PartnerStatus
 from models.program import Program
@@ -60,14 +60,14 @@ class Redemption(Base):
     kind: Mapped[str] = mapped_column(String(24))
     credits: Mapped[int] = mapped_column(BigInteger)
     value_paise: Mapped[int] = mapped_column(BigInteger)
-    vpa: Mapped[str | None] = mapped_column(String(300))
+    vpa: Mapped[str | None] = mapped_column(String(300), info=INPUT)
     status: Mapped[str] = mapped_column(String(16), default=Status.AWAITING_OTP, index=True)
     hold_id: Mapped[int | None] = mapped_column(BigInteger)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # provider was asked
-    payout_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    payout_id: Mapped[str | None] = mapped_column(String(64), index=True, info=INPUT)
     payout_status: Mapped[str | None] = mapped_column(String(16))
-    error: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(String(200), info=INPUT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -79,9 +79,11 @@ class Redemption(Base):
 
 
 def valid_vpa(text: str) -> str | None:
-    """Return the UPI id in `text` if it has the name@handle shape, else None."""
+    """Return the UPI id in `text` if it has the name@handle shape and fits the partner's
+    column, else None."""
     vpa = text.strip()
-    return vpa if VPA_SHAPE.match(vpa) else None
+    fits = len(vpa) <= column_length(Partner.upi_vpa)
+    return vpa if fits and VPA_SHAPE.match(vpa) else None
 
 
 def available(session: Session, partner_id: int, program_id: int) -> int:
@@ -238,6 +240,13 @@ def retry(session: Session, redemption: Redemption) -> None:
     jobs.after_commit(session, "workers.redemptions.fulfil", redemption.id)
 
 
+def stored_error(error: str | None) -> str | None:
+    """A reason as its column holds it: a provider's description can be long, or odd."""
+    if error is None:
+        return None
+    return "".join(c for c in error if c.isprintable())[:column_length(Redemption.error)]
+
+
 def finish(redemption: Redemption, status: Status, error: str | None = None) -> None:
-    redemption.status, redemption.error = status, error
+    redemption.status, redemption.error = status, stored_error(error)
     redemption.finished_at = utcnow()

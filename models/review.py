@@ -24,7 +24,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, column_length, utcnow
 from models.partner import Partner
 from models.program import Program
 
@@ -48,7 +48,7 @@ class ReviewItem(Base):
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_by: Mapped[str | None] = mapped_column(String(80), info=INPUT)
     note: Mapped[str | None] = mapped_column(Text)
 
 
@@ -60,6 +60,12 @@ _VIEWS: dict[str, View] = {}
 
 class ReviewError(Exception):
     """The item cannot be decided (unknown, or decided already)."""
+
+
+def valid_actor(actor: object) -> bool:
+    """Who decides: printable text that fits the review's and the ledger's columns."""
+    return isinstance(actor, str) and 0 < len(actor) <= column_length(ReviewItem.decided_by) \
+        and actor.isprintable()
 
 
 def register(kind: str, *, approve: Decision, reject: Decision, view: View | None = None

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot import media
 from models import ledger
-from models.base import Base, BigId, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, UTCDateTime, column_length, utcnow
 from models.catalog import CatalogItem, ItemKind
 from models.db import is_postgres
 from models.partner import Partner, Role
@@ -35,6 +35,10 @@ class VoucherStatus(StrEnum):
 
 class OutOfStock(Exception):
     """No uploaded code is left for this item."""
+
+
+class BadCodes(ValueError):
+    """Some uploaded codes are too long for their column, or not printable text."""
 
 
 class Voucher(Base):
@@ -64,14 +68,25 @@ class StockCode(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
     item_key: Mapped[str] = mapped_column(String(32))
-    code: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64), info=INPUT)
     redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"), index=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+def clean_codes(codes: list[str]) -> set[str]:
+    """The distinct codes, trimmed; BadCodes if any will not fit its column as it is."""
+    wanted = {c.strip() for c in codes if c.strip()}
+    longest = column_length(StockCode.code)
+    bad = sorted(c for c in wanted if len(c) > longest or not c.isprintable())
+    if bad:
+        raise BadCodes(f"{len(bad)} codes are longer than {longest} characters or not "
+                       f"printable, e.g. {bad[0][:longest]!r}")
+    return wanted
+
+
 def upload_codes(session: Session, program_id: int, item_key: str, codes: list[str]) -> int:
     """Add codes to an item's stock, skipping ones already there; return how many were new."""
-    wanted = {c.strip() for c in codes if c.strip()}
+    wanted = clean_codes(codes)
     known = set(session.scalars(select(StockCode.code).where(
         StockCode.program_id == program_id, StockCode.item_key == item_key,
         StockCode.code.in_(wanted))))

@@ -3,6 +3,7 @@ a frozen clock and Redis. In CI (CI=true) a missing PostgreSQL or Redis fails th
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import uuid
@@ -21,6 +22,7 @@ from app import create_app
 from models.base import freeze_clock
 from models.db import engine as current_engine
 from models.db import unit_of_work
+from tests.mediahost import media_host
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -91,6 +93,8 @@ def app_config(tmp_path, **overrides) -> dict:
         "TWILIO_ACCOUNT_SID": "", "MEDIA_DIR": str(tmp_path / "media"), "REDIS_URL": "",
         "JOB_INPROCESS_BACKOFF": 0, "RQ_QUEUE": f"saathi-test-{uuid.uuid4().hex[:8]}",
         "SIMULATOR_ENABLED": True, "QR_SIGNING_KEYS": {"k1": "test-qr-key-1"},
+        "TWILIO_MEDIA_HOSTS": [media_host().origin],
+        "MEDIA_FETCH_PRIVATE_NETWORKS": ["127.0.0.1/32"],
         **overrides,
     }
 
@@ -161,6 +165,11 @@ def clock() -> Iterator[Clock]:
     freeze_clock(None)
 
 
+def message_sid(label: str | None = None) -> str:
+    """A MessageSid in Twilio's shape: random, or the same one for the same label."""
+    return "SM" + (hashlib.md5(label.encode()).hexdigest() if label else uuid.uuid4().hex)
+
+
 def sign(url: str, params: dict, token: str = AUTH_TOKEN) -> str:
     return RequestValidator(token).compute_signature(url, params)
 
@@ -184,7 +193,7 @@ class TwilioClient:
         self.count += 1
         sender = f"whatsapp:{phone}" if channel == "whatsapp" else phone
         params = {"From": sender, "To": "whatsapp:+14155238886", "Body": body,
-                  "MessageSid": sid or f"SM{uuid.uuid4().hex}", "NumMedia": "0",
+                  "MessageSid": sid or message_sid(), "NumMedia": "0",
                   "AccountSid": "AC" + "0" * 32, **extra}
         return self.post(params)
 

@@ -10,7 +10,7 @@ import tests.core.testflows  # noqa: F401 - registers the PING counter flow
 from models.conversation import Conversation
 from models.db import unit_of_work
 from models.inbox import InboxMessage, InboxStatus
-from tests.conftest import TwilioClient, replies_of
+from tests.conftest import TwilioClient, message_sid, replies_of
 
 PHONE = "+919812345678"
 
@@ -22,8 +22,8 @@ def _count_state(app) -> int:
 
 
 def test_retried_message_sid_gets_the_same_reply_and_changes_nothing(app, twilio):
-    first = twilio.chat(PHONE, "PING", sid="SM-retry-1")
-    second = twilio.chat(PHONE, "PING", sid="SM-retry-1")
+    first = twilio.chat(PHONE, "PING", sid=message_sid("retry-1"))
+    second = twilio.chat(PHONE, "PING", sid=message_sid("retry-1"))
     assert first == second == ["count 1"]
     assert _count_state(app) == 1
     with unit_of_work() as session:
@@ -32,7 +32,8 @@ def test_retried_message_sid_gets_the_same_reply_and_changes_nothing(app, twilio
 
 def test_same_sid_delivered_concurrently_is_processed_once(app):
     def deliver(_):
-        return replies_of(TwilioClient(app.test_client()).send(PHONE, "PING", sid="SM-race"))
+        client = TwilioClient(app.test_client())
+        return replies_of(client.send(PHONE, "PING", sid=message_sid("race")))
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(deliver, range(6)))
@@ -42,10 +43,11 @@ def test_same_sid_delivered_concurrently_is_processed_once(app):
 
 def test_messages_arriving_together_are_handled_one_after_the_other(app):
     """No lost update: ten different messages at once each see the previous one's state."""
-    TwilioClient(app.test_client()).send(PHONE, "PING", sid="SM-start")
+    TwilioClient(app.test_client()).send(PHONE, "PING", sid=message_sid("start"))
 
     def deliver(n):
-        return replies_of(TwilioClient(app.test_client()).send(PHONE, "+", sid=f"SM-{n}"))
+        client = TwilioClient(app.test_client())
+        return replies_of(client.send(PHONE, "+", sid=message_sid(f"n{n}")))
 
     with ThreadPoolExecutor(max_workers=5) as pool:
         results = list(pool.map(deliver, range(10)))
@@ -55,19 +57,20 @@ def test_messages_arriving_together_are_handled_one_after_the_other(app):
 
 def test_message_is_stored_even_when_the_flow_fails(app, twilio):
     twilio.chat(PHONE, "hello")
-    replies = twilio.chat(PHONE, "EXPLODE", sid="SM-boom")
+    replies = twilio.chat(PHONE, "EXPLODE", sid=message_sid("boom"))
     assert replies == ["Sorry, something went wrong on our side. Please try again in a minute."]
     with unit_of_work() as session:
-        row = session.scalar(select(InboxMessage).where(InboxMessage.provider_id == "SM-boom"))
+        row = session.scalar(select(InboxMessage)
+                             .where(InboxMessage.provider_id == message_sid("boom")))
         assert row.status == InboxStatus.FAILED and row.body == "EXPLODE"
         conv = session.scalar(select(Conversation).where(Conversation.phone == PHONE))
         assert conv.language is None, "the failed flow's change must be rolled back"
         assert (conv.flow, conv.state) == ("menu", "idle")
     # a retry of the failed message is answered the same way, not re-run
-    assert twilio.chat(PHONE, "EXPLODE", sid="SM-boom") == replies
+    assert twilio.chat(PHONE, "EXPLODE", sid=message_sid("boom")) == replies
 
 
 def test_failure_is_logged_with_the_message_id(app, twilio, caplog):
-    twilio.chat(PHONE, "EXPLODE", sid="SM-logged")
+    twilio.chat(PHONE, "EXPLODE", sid=message_sid("logged"))
     failures = [r for r in caplog.records if r.getMessage() == "flow failed"]
-    assert failures and failures[0].message_id == "SM-logged"
+    assert failures and failures[0].message_id == message_sid("logged")

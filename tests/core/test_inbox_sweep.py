@@ -18,7 +18,7 @@ from bot.messages import InboundMessage
 from models.db import unit_of_work
 from models.inbox import InboxMessage, InboxStatus, store
 from models.outbox import OutboxMessage
-from tests.conftest import replies_of
+from tests.conftest import message_sid, replies_of
 from workers import inbox as inbox_sweep
 
 PHONE = "+919812345678"
@@ -46,7 +46,7 @@ def _status(sid: str) -> tuple[str, str | None]:
 
 
 def test_an_unanswered_message_is_answered_through_the_outbox_once(twilio, clock):
-    _stored_only("SMdead1")
+    _stored_only(message_sid("dead1"))
     clock.advance(seconds=30)
     assert inbox_sweep.sweep() == 0  # too fresh: its request may still be running
     clock.advance(minutes=2)
@@ -54,26 +54,27 @@ def test_an_unanswered_message_is_answered_through_the_outbox_once(twilio, clock
     [sent] = _outbox()
     assert sent.phone == PHONE and sent.channel == "whatsapp"
     assert sent.body.startswith("You are not enrolled yet.") and "\n1. Join a program" in sent.body
-    assert _status("SMdead1") == (InboxStatus.PROCESSED, None)
+    assert _status(message_sid("dead1")) == (InboxStatus.PROCESSED, None)
     assert inbox_sweep.sweep() == 0 and len(_outbox()) == 1
     # Twilio retrying the dead request now gets the same answer, and nothing more is sent.
-    response = twilio.send(PHONE, "MENU", sid="SMdead1")
+    response = twilio.send(PHONE, "MENU", sid=message_sid("dead1"))
     assert replies_of(response)[0].startswith("You are not enrolled yet.")
     assert len(_outbox()) == 1
 
 
 def test_a_message_answered_meanwhile_is_not_answered_again(twilio, clock):
-    message = _stored_only("SMdead2")
-    assert replies_of(twilio.send(PHONE, "MENU", sid="SMdead2"))  # the redelivery answers
+    message = _stored_only(message_sid("dead2"))
+    # the redelivery answers
+    assert replies_of(twilio.send(PHONE, "MENU", sid=message_sid("dead2")))
     router.recover(message)  # a sweep that picked it up just before
     assert _outbox() == []
 
 
 def test_a_message_left_over_an_hour_is_closed_unanswered(app, clock):
-    _stored_only("SMdead3")
+    _stored_only(message_sid("dead3"))
     clock.advance(hours=2)
     assert inbox_sweep.sweep() == 1
-    assert _status("SMdead3") == (InboxStatus.FAILED, "not answered within an hour")
+    assert _status(message_sid("dead3")) == (InboxStatus.FAILED, "not answered within an hour")
     assert _outbox() == []
 
 
@@ -84,7 +85,8 @@ def test_a_process_killed_inside_the_flow_still_gets_the_partner_an_answer(pg_ap
     signal_file = tmp_path / "in-flow"
     env = {**os.environ, "DATABASE_URL": pg_app.config["DATABASE_URL"],
            "HANG_SIGNAL": str(signal_file)}
-    child = subprocess.Popen([sys.executable, "-m", "tests.core.hang_child", PHONE, "SMkilled"],
+    child = subprocess.Popen([sys.executable, "-m", "tests.core.hang_child", PHONE,
+                              message_sid("killed")],
                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
     try:
@@ -95,10 +97,10 @@ def test_a_process_killed_inside_the_flow_still_gets_the_partner_an_answer(pg_ap
     finally:
         child.kill()
         child.wait()
-    assert _status("SMkilled") == (InboxStatus.RECEIVED, None)
+    assert _status(message_sid("killed")) == (InboxStatus.RECEIVED, None)
     clock.set(datetime.now(UTC) + timedelta(minutes=3))
     assert inbox_sweep.sweep() == 1
     [sent] = _outbox()
     assert sent.body == "answered after all" and sent.phone == PHONE
-    assert _status("SMkilled") == (InboxStatus.PROCESSED, None)
+    assert _status(message_sid("killed")) == (InboxStatus.PROCESSED, None)
     assert inbox_sweep.sweep() == 0

@@ -15,7 +15,7 @@ from bot.logs import JsonFormatter
 from bot.router import SORRY
 from models.db import unit_of_work
 from models.inbox import InboxMessage
-from tests.conftest import BASE_URL, TwilioClient, app_config, replies_of, sign
+from tests.conftest import BASE_URL, TwilioClient, app_config, message_sid, replies_of, sign
 
 PHONE = "+919812345678"
 
@@ -25,18 +25,21 @@ def _stored() -> int:
         return session.scalar(select(func.count(InboxMessage.id)))
 
 
+ACCOUNT = {"AccountSid": "AC" + "0" * 32, "NumMedia": "0"}
+
+
 @pytest.mark.parametrize("params", [
-    {"Body": "hi", "MessageSid": "SM1"},  # no From
+    {"Body": "hi", "MessageSid": message_sid()},  # no From
     {"From": "whatsapp:+919812345678", "Body": "hi"},  # no MessageSid
-    {"From": "whatsapp:not-a-number", "Body": "hi", "MessageSid": "SM2"},
-    {"From": "+919812345678", "Body": "hi", "MessageSid": "SM3", "NumMedia": "many"},
-    {"From": "+919812345678", "Body": "", "MessageSid": "SM4", "Latitude": "north",
+    {"From": "whatsapp:not-a-number", "Body": "hi", "MessageSid": message_sid()},
+    {"From": "+919812345678", "Body": "hi", "MessageSid": message_sid(), "NumMedia": "many"},
+    {"From": "+919812345678", "Body": "", "MessageSid": message_sid(), "Latitude": "north",
      "Longitude": "72.8"},
-    {"From": "+919812345678", "Body": "", "MessageSid": "SM5", "Latitude": "95",
+    {"From": "+919812345678", "Body": "", "MessageSid": message_sid(), "Latitude": "95",
      "Longitude": "72.8"},
 ])
 def test_requests_missing_or_garbling_fields_get_400_with_empty_twiml(twilio, params):
-    response = twilio.post(params)
+    response = twilio.post({**ACCOUNT, **params})
     assert response.status_code == 400
     assert response.data.startswith(b"<?xml")
     assert _stored() == 0
@@ -70,11 +73,14 @@ def test_unknown_media_type_gets_a_clear_reply(twilio):
     assert _stored() == 1
 
 
-def test_media_count_is_capped_at_ten(twilio):
-    extra = {f"MediaUrl{n}": f"https://api.twilio.com/m/ME{n}" for n in range(12)}
-    extra |= {f"MediaContentType{n}": "image/jpeg" for n in range(12)}
-    response = twilio.send(PHONE, "", NumMedia="12", **extra)
-    assert response.status_code == 200
+def _media(count: int) -> dict[str, str]:
+    extra = {f"MediaUrl{n}": f"https://api.twilio.com/m/ME{n}" for n in range(count)}
+    return extra | {f"MediaContentType{n}": "image/jpeg" for n in range(count)}
+
+
+def test_ten_media_are_taken_and_more_are_not_twilios(twilio):
+    assert twilio.send(PHONE, "", NumMedia="12", **_media(12)).status_code == 400
+    assert twilio.send(PHONE, "", NumMedia="10", **_media(10)).status_code == 200
     with unit_of_work() as session:
         assert len(session.scalar(select(InboxMessage.payload))["media"]) == 10
 
@@ -82,7 +88,7 @@ def test_media_count_is_capped_at_ten(twilio):
 def test_with_the_database_down_the_partner_is_asked_to_try_again(tmp_path, caplog):
     """Nothing can be stored: a polite TwiML answer (not a 500) and an error log line."""
     app = create_app(app_config(tmp_path, DATABASE_URL="postgresql+psycopg://127.0.0.1:1/none"))
-    response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid="SMdown")
+    response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid=message_sid("down"))
     assert response.status_code == 200
     assert replies_of(response) == [SORRY]
     assert "message not stored: database unavailable" in caplog.text
@@ -97,7 +103,7 @@ def test_a_database_that_never_answers_still_gets_the_partner_a_reply_in_time(tm
     url = f"postgresql+psycopg://127.0.0.1:{silent.getsockname()[1]}/none"
     app = create_app(app_config(tmp_path, DATABASE_URL=url))
     started = time.monotonic()
-    response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid="SMsilent")
+    response = TwilioClient(app.test_client()).send(PHONE, "MENU", sid=message_sid("silent"))
     assert replies_of(response) == [SORRY]
     assert time.monotonic() - started < 12
     silent.close()

@@ -135,8 +135,10 @@ def test_a_provider_outage_retries_then_ends_failed(app, partner):
 
 
 def test_delivery_reports_move_status_forward_only(app, partner, twilio):
-    with unit_of_work() as session:
-        outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
+    with StubServer(_twilio_ok) as server:
+        _twilio_app_config(app, server.url)
+        with unit_of_work() as session:
+            outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
     sid = _row().provider_sid
     for status in ("delivered", "sent"):  # "sent" arrives late
         twilio.post({"MessageSid": sid, "MessageStatus": status},

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import BASE_URL, TwilioClient, sign
+from tests.conftest import BASE_URL, TwilioClient, message_sid, sign
 
-PARAMS = {"From": "whatsapp:+919812345678", "Body": "hi", "MessageSid": "SMsec1", "NumMedia": "0"}
+PARAMS = {"From": "whatsapp:+919812345678", "Body": "hi", "MessageSid": message_sid("sec1"),
+          "NumMedia": "0", "AccountSid": "AC" + "0" * 32}
 
 
 def test_signed_request_is_answered_with_twiml(twilio):
@@ -41,11 +42,12 @@ def test_signature_is_checked_against_the_public_url_behind_a_proxy(app):
 
 
 def test_status_callback_needs_a_signature_too(twilio):
-    params = {"MessageSid": "SMx", "MessageStatus": "delivered"}
+    params = {"MessageSid": message_sid("x"), "MessageStatus": "delivered"}
     assert twilio.post(params, path="/webhooks/twilio/status", signed=False).status_code == 403
     assert twilio.post(params, path="/webhooks/twilio/status").status_code == 204
 
 
-def test_unknown_parameters_from_twilio_are_accepted(twilio: TwilioClient):
-    response = twilio.send("+919812345678", "hi", SomeFutureParam="x", ChannelMetadata="{}")
+def test_documented_parameters_from_twilio_are_accepted(twilio: TwilioClient):
+    response = twilio.send("+919812345678", "hi", ChannelMetadata="{}", ProfileName="Ravi",
+                           WaId="919812345678", SmsStatus="received", ApiVersion="2010-04-01")
     assert response.status_code == 200

@@ -19,12 +19,16 @@ REP = "+919820000002"  # rep of TILEDIST, which runs TILEPRO
 OTHER_REP = "+919820000012"  # rep of PAINTDIST, which runs PAINTX only
 
 
-@pytest.fixture
-def programs(app) -> None:
+def load_programs() -> None:
     """Load TILEPRO and PAINTX with their distributors and reps."""
     with unit_of_work() as session:
         for doc in yaml.safe_load((HERE / "programs.yaml").read_text()):
             load_spec(session, parse(doc))
+
+
+@pytest.fixture
+def programs(app) -> None:
+    load_programs()
 
 
 def partner(phone: str) -> Partner | None:

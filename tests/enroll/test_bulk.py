@@ -7,6 +7,7 @@ import pytest
 from bot.i18n import translate
 from models.db import unit_of_work
 from models.partner import Partner
+from tests.mediahost import media_host, provider_media
 
 from .conftest import OTHER_REP, REP, memberships, outbox, partner
 
@@ -71,13 +72,11 @@ def test_a_rep_cannot_enroll_into_a_program_their_distributor_does_not_run(twili
 
 
 def test_rep_with_one_program_attaches_a_csv(app, twilio, programs, clock):
-    from bot import media
-
     csv_text = ("name,phone,shop,pincode,language\n"
                 "Anil,9876543220,Anil Stores,560001,Kannada\n"
                 "Bina,9876543221,Bina Paints,0560001,\n"
                 "\"Rao, Sons\",9876543222,\"Rao & Sons, Tiles\",560002,kn\n")
-    url = media.store(csv_text.encode("utf-8-sig"), "inbound/test", ".csv")
+    url = provider_media(csv_text.encode("utf-8-sig"), ".csv")
     replies = twilio.chat(REP, "ENROLL", NumMedia="1", MediaUrl0=url,
                           MediaContentType0="text/csv")
     assert "Checking your list for Tile Pro" in replies[0]
@@ -90,7 +89,8 @@ def test_rep_with_one_program_attaches_a_csv(app, twilio, programs, clock):
 
 
 def test_a_photo_instead_of_a_csv_is_refused_with_the_reason(twilio, programs, clock):
-    replies = twilio.chat(REP, "ENROLL TILEPRO", NumMedia="1", MediaUrl0="/media/x.jpg",
+    replies = twilio.chat(REP, "ENROLL TILEPRO", NumMedia="1",
+                          MediaUrl0=provider_media(b"\xff\xd8", ".jpg"),
                           MediaContentType0="image/jpeg")
     assert replies[0] == "Please attach a CSV file (or paste the lines)."
 
@@ -102,9 +102,7 @@ def test_enroll_alone_waits_for_the_lines(twilio, programs, clock):
 
 
 def _send_csv(twilio, rows: list[str]) -> list[str]:
-    from bot import media
-
-    url = media.store("\n".join(rows).encode(), "inbound/test", ".csv")
+    url = provider_media("\n".join(rows).encode(), ".csv")
     return twilio.chat(REP, "ENROLL TILEPRO", NumMedia="1", MediaUrl0=url,
                        MediaContentType0="text/csv")
 
@@ -180,8 +178,11 @@ def test_reps_find_enroll_shops_in_their_menu(twilio, programs, clock):
     assert _report().splitlines()[:2] == ["Tile Pro: 1 rows checked.", "created: 1"]
 
 
-@pytest.mark.parametrize("url", ["/media/inbound/missing.csv", "/media/../../etc/passwd"])
+@pytest.mark.parametrize("url", [
+    "missing", "http://169.254.169.254/latest/meta-data/", "https://127.0.0.1/etc/passwd"])
 def test_an_unreadable_file_gets_a_polite_reply_and_creates_nothing(twilio, programs, clock, url):
+    if url == "missing":
+        url = media_host().origin + "/Media/MEmissing.csv"
     twilio.chat(REP, "ENROLL", NumMedia="1", MediaUrl0=url, MediaContentType0="text/csv")
     assert _report() == "Sorry, I could not open your file. Please send it again."
     assert [m.phone for m in outbox()] == [REP]
@@ -211,3 +212,10 @@ def test_invited_shop_may_change_language_first(twilio, programs, clock):
     assert twilio.chat(invited, "English")[0] == "Language changed to English."
     assert twilio.chat(invited, "hi")[0] == "Welcome to Tile Pro!"
     assert partner(invited).language == "en"
+
+
+def test_names_and_shops_longer_than_their_columns_are_cut_not_lost(twilio, programs, clock):
+    _send_csv(twilio, [f"{'N' * 300}, 9876543230, {'S' * 400}, 411001"])
+    assert _report().splitlines()[1] == "created: 1"
+    assert (len(partner("+919876543230").name), len(partner("+919876543230").shop)) == \
+        (120, 160)

@@ -194,3 +194,14 @@ def test_lang_during_enrollment_switches_and_asks_the_same_question_again(twilio
         twilio.chat(PHONE, text)
     member = partner(PHONE)
     assert (member.name, member.language, member.status) == ("Ramesh Kumar", "ta", "active")
+
+
+def test_pin_code_and_gstin_typed_in_indian_digits_are_stored_in_ascii(twilio, programs, clock):
+    for text in ["JOIN TILEPRO", "1", "1", "Ramesh Kumar", "Ramesh Hardware"]:
+        twilio.chat(PHONE, text)
+    assert twilio.chat(PHONE, "४११ ००१²")[0].startswith("A PIN code has 6 digits")
+    twilio.chat(PHONE, "४११ ००१")
+    assert twilio.chat(PHONE, "27AAACS१२३४P1Z7")[0].startswith("Do you accept")
+    twilio.chat(PHONE, "1")
+    member = partner(PHONE)
+    assert (member.pincode, member.gstin) == ("411001", "27AAACS1234P1Z7")

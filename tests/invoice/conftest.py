@@ -13,7 +13,6 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot import media
 from models import invoice_rules, ledger
 from models.db import unit_of_work
 from models.invoice_notices import tell_result
@@ -24,6 +23,7 @@ from models.partner import Partner, Role
 from models.program import Membership, Program, load_spec
 from models.program_schema import parse
 from tests.invoice import make
+from tests.mediahost import provider_media
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 SELLER = "27AAACS1234P1Z7"  # Sai Traders, a CEMPRO distributor
@@ -78,8 +78,8 @@ def einvoice_photo(seed: int = 1, *, seller: str = SELLER, number: str | None = 
 
 
 def upload(data: bytes, suffix: str = ".jpg") -> str:
-    """Store bytes where the simulator keeps uploads; return the media URL for the webhook."""
-    return media.store(data, "inbound/test", suffix)
+    """Put bytes on the stand-in media host; return the MediaUrl for the webhook."""
+    return provider_media(data, suffix)
 
 
 def send_file(twilio, phone: str, url: str, content_type: str = "image/jpeg") -> list[str]:

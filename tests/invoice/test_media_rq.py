@@ -14,9 +14,11 @@ from rq import SimpleWorker
 from sqlalchemy import select
 
 from bot import jobs, media
+from bot.config import load_settings
 from models.db import unit_of_work
 from models.invoices import Invoice, InvoiceStatus
 from tests.conftest import AUTH_TOKEN
+from tests.httpstub import Recorded, StubServer
 from tests.invoice.conftest import einvoice_photo, outbox_texts, send_file
 
 SID, TOKEN = "AC" + "1" * 32, AUTH_TOKEN  # the token also signs the webhooks
@@ -49,10 +51,12 @@ def twilio_media(app) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilioMedia)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    app.config.update(TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN=TOKEN)
+    origin = f"http://127.0.0.1:{server.server_port}"
+    app.config.update(TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN=TOKEN,
+                      TWILIO_MEDIA_HOSTS=[origin], TWILIO_MEDIA_AUTH_HOSTS=[origin])
     FakeTwilioMedia.files.clear()
     FakeTwilioMedia.seen.clear()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield origin
     server.shutdown()
     thread.join()
 
@@ -91,3 +95,20 @@ def test_webhook_to_credit_through_a_real_rq_worker_with_twilio_media(
         invoice = session.scalar(select(Invoice))
         assert invoice.status == InvoiceStatus.CREDITED
         assert invoice.media_url.startswith("/media/inbound/invoices/")
+
+
+def test_a_signed_photo_pointing_inside_never_reaches_it_and_the_partner_is_told(
+        app, twilio, clock, make_partner):
+    """The production rule (Twilio's hosts, no private network): a MediaUrl at a server
+    inside, or at the cloud's metadata address, gets no request at all."""
+    seen: list[Recorded] = []
+    with StubServer(lambda r: (seen.append(r), (200, {}, b"\xff\xd8 inside"))[1]) as inside:
+        defaults = load_settings({})
+        app.config.update(TWILIO_MEDIA_HOSTS=defaults["TWILIO_MEDIA_HOSTS"],
+                          MEDIA_FETCH_PRIVATE_NETWORKS=[])
+        partner = make_partner()
+        for url in (f"{inside.url}/Media/ME1", "http://169.254.169.254/latest/meta-data/"):
+            assert send_file(twilio, partner.phone, url) == ["Received, reading it now…"]
+    assert seen == []
+    assert outbox_texts(partner.phone) == ["I could not open that file. Send a JPG or PNG "
+                                           "photo, or a PDF, of at most 10 MB."] * 2

@@ -11,6 +11,7 @@ from pyzbar import pyzbar
 from models.db import unit_of_work
 from models.learning import ModuleDelivery, QuizAttempt, quiz_plan
 from models.program_schema import read_file
+from tests.conftest import message_sid
 from tests.learn.conftest import (
     ROOT,
     Learner,
@@ -75,8 +76,8 @@ def test_duplicate_last_answer_credits_once_with_the_tier_multiplier(app, twilio
     learner.read_track("1")
     clock.advance(minutes=3)
     answer = learner.choice(learner.start_quiz("1")[-1])
-    first = learner.say(answer, sid="SMdup0001")
-    retried = learner.say(answer, sid="SMdup0001")  # Twilio retries the same MessageSid
+    first = learner.say(answer, sid=message_sid("dup0001"))
+    retried = learner.say(answer, sid=message_sid("dup0001"))  # Twilio retries the same MessageSid
     assert retried == first and "150 credits added" in first[-1]
     learner.say(answer)  # the same answer again as a new message: now at the menu
     assert balance("MINI") == 150 and len(certificates()) == 1

@@ -89,11 +89,12 @@ def provider_config(url: str) -> dict:
             "PAYOUT_HTTP_RETRIES": 2, "PAYOUT_WAIT_SECONDS": 0}
 
 
-def event(client, payout: dict, status: str, *, secret: str = WEBHOOK_SECRET):
+def event(client, payout: dict, status: str, *, secret: str = WEBHOOK_SECRET,
+          description: str = "beneficiary bank down"):
     """POST a signed payout.<status> webhook like RazorpayX; return the response."""
     entity = {**payout, "status": status}
     if status in ("failed", "reversed"):
-        entity["status_details"] = {"description": "beneficiary bank down"}
+        entity["status_details"] = {"description": description}
     body = json.dumps({"entity": "event", "event": f"payout.{status}",
                        "payload": {"payout": {"entity": entity}}}).encode()
     signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

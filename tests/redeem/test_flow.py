@@ -69,6 +69,8 @@ def test_upi_id_must_have_the_name_at_handle_shape(twilio, retailer):
     twilio.chat(RETAILER, "500")
     assert "does not look like a UPI id" in twilio.chat(RETAILER, "rajesh okhdfc")[0]
     assert "does not look like a UPI id" in twilio.chat(RETAILER, "r" * 60 + "@okhdfc")[0]
+    longest = "r" * 50 + "@o" + "k" * 29  # the pattern's longest name and handle: 82
+    assert "does not look like a UPI id" in twilio.chat(RETAILER, longest[:81])[0]
     assert "ra****@okicici" in twilio.chat(RETAILER, "rajesh@okicici")[0]
 
 

@@ -116,6 +116,20 @@ def test_failed_payout_gives_the_credits_back_and_tells_the_partner(app, twilio,
         sent_to(RETAILER, "whatsapp")[-1].body
 
 
+def test_a_long_or_odd_failure_reason_and_payout_id_never_fail_the_webhook(
+        app, twilio, retailer, cempro, razorpayx):
+    _redeem(twilio)
+    client, payout = app.test_client(), razorpayx.payouts["pout_3"]
+    assert event(client, {**payout, "id": "p" * 65}, "failed").status_code == 200
+    assert event(client, {**payout, "id": "pout\x00"}, "failed").status_code == 200
+    assert redemptions()[0].status == Status.PROCESSING  # not the provider's payout ids
+    assert event(client, payout, "failed", description="down\x00" + "x" * 500
+                 ).status_code == 200
+    [redemption] = redemptions()
+    assert redemption.status == Status.FAILED and redemption.error.startswith("downxxx")
+    assert len(redemption.error) <= 200 and available(retailer, cempro) == 2000
+
+
 def test_webhooks_twice_and_out_of_order_change_nothing_after_a_final_state(
         app, twilio, retailer, cempro, razorpayx):
     _redeem(twilio)

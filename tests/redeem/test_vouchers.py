@@ -10,10 +10,10 @@ from pathlib import Path
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from bot import media
 from models.db import unit_of_work
 from models.partner import Partner, Role
 from models.redemptions import Status
+from tests.mediahost import provider_media
 from workers.redemptions import expire_vouchers
 
 from .conftest import REP, RETAILER, add_partner, balance, last_otp, redemptions, sent_to
@@ -122,7 +122,7 @@ def test_rep_checks_a_voucher_from_a_photo_of_its_qr(app, twilio, retailer, cemp
     qr = Image.open(Path(app.config["MEDIA_DIR"]) / image.removeprefix("/media/"))
     photo = io.BytesIO()
     qr.convert("RGB").rotate(7, expand=True, fillcolor="white").save(photo, "JPEG", quality=80)
-    url = media.store(photo.getvalue(), "uploads", ".jpg")
+    url = provider_media(photo.getvalue())
     assert "or send a photo of its QR" in twilio.chat(REP, "VERIFY")[0]
     reply = twilio.chat(REP, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
     assert "Reading the voucher photo" in reply[0]

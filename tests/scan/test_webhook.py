@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot import media
 from models.db import unit_of_work
 from models.outbox import OutboxMessage
 from models.qr import QrScan
+from tests.mediahost import provider_media
 from tests.scan.photos import photo
 
 
@@ -50,7 +50,7 @@ def test_text_that_is_not_a_code_gets_a_clear_answer_and_the_question_again(twil
 
 def test_photo_of_two_codes_is_decoded_in_a_job_and_both_are_credited(twilio, clock, member):
     phone, codes = member
-    url = media.store(photo(codes[:2], "perspective", seed=3), "uploads", ".jpg")
+    url = provider_media(photo(codes[:2], "perspective", seed=3))
     assert twilio.chat(phone, "CODE") == [
         "Send a photo of the QR code, or type the code printed under it."]
     location = {"Latitude": "19.0760", "Longitude": "72.8777"}
@@ -69,7 +69,7 @@ def test_photo_of_two_codes_is_decoded_in_a_job_and_both_are_credited(twilio, cl
 
 def test_photo_without_a_code_asks_for_a_better_one(twilio, clock, member):
     phone, _codes = member
-    url = media.store(photo(["not a code"], "blur", seed=1)[:2000], "uploads", ".jpg")
+    url = provider_media(photo(["not a code"], "blur", seed=1)[:2000])
     twilio.chat(phone, "Scan product code")
     twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
     assert outbox_texts(phone) == ["I could not find a product code in your photo. Send a "
@@ -78,7 +78,7 @@ def test_photo_without_a_code_asks_for_a_better_one(twilio, clock, member):
 
 def test_photo_sent_at_the_menu_is_recognised_as_a_product_code(twilio, clock, member):
     phone, codes = member
-    url = media.store(photo([codes[2]], "low_light", seed=5), "uploads", ".jpg")
+    url = provider_media(photo([codes[2]], "low_light", seed=5))
     twilio.chat(phone, "MENU")
     twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
     assert outbox_texts(phone) == [f"Code {codes[2]}: 10 credits added. New balance: 10."]

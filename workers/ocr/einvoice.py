@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,6 +31,11 @@ VERIFIED, UNVERIFIED = "einvoice-qr", "qr-unverified"
 UNVERIFIED_CONFIDENCE = 0.5
 _CLAIMS_NOT_CHECKED = {"verify_exp": False, "verify_nbf": False, "verify_iat": False,
                        "verify_aud": False, "verify_iss": False}
+# The payload's fields are taken only in their documented shapes (a GST invoice number is at
+# most 16 letters, digits, "/" and "-"), signed or not.
+_DOC_NO = re.compile(r"[A-Z0-9/-]{1,16}")
+_IRN = re.compile(r"[0-9a-f]{64}")
+_HSN = re.compile(r"[0-9]{2,8}")
 
 
 def _b64json(part: str) -> dict:
@@ -81,13 +87,18 @@ def read(token: str, keys: Sequence[RSAPublicKey] = ()) -> InvoiceRead | None:
         if is_valid_gstin(value):
             result.set(field, value, confidence)
     number = str(data.get("DocNo") or "").strip().upper()
-    if number:
+    if _DOC_NO.fullmatch(number):
         result.set("invoice_number", number, confidence)
     result.set("invoice_date", _date(str(data.get("DocDt"))), confidence)
     result.set("total_paise", _paise(str(data.get("TotInvVal"))), confidence)
-    result.irn = str(data.get("Irn") or "") or None
-    result.hsn = (str(data.get("MainHsnCode") or "") or None) if trusted else None
+    result.irn = _shaped(_IRN, data.get("Irn"))
+    result.hsn = _shaped(_HSN, data.get("MainHsnCode")) if trusted else None
     return result
+
+
+def _shaped(shape: re.Pattern, value: object) -> str | None:
+    text = str(value or "")
+    return text if shape.fullmatch(text) else None
 
 
 def _date(text: str) -> date | None:

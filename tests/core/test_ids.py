@@ -1,0 +1,52 @@
+"""Ids from outside (URLs, webhook references, command arguments) are read with bounds: a
+30-digit number is "not found", never a database error and a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.base import MAX_ID, parse_id
+from tests.redeem.razorpayx import WEBHOOK_SECRET, event
+
+HUGE = "9" * 30
+ADMIN = {"Authorization": "Bearer admin-secret"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1", 1), ("42", 42), (str(MAX_ID), MAX_ID), (str(MAX_ID + 1), None), (HUGE, None),
+    ("0", None), ("-3", None), ("", None), ("१२", None), ("1_000", None), (" 7", None),
+    ("7\x00", None), ("+7", None),
+])
+def test_ids_are_ascii_digits_within_a_bigint(text, expected):
+    assert parse_id(text) == expected
+
+
+@pytest.mark.parametrize("item", [HUGE, str(MAX_ID + 1), "0"])
+def test_a_review_decision_for_an_impossible_id_is_not_found(app, item):
+    app.config["ADMIN_TOKEN"] = "admin-secret"
+    response = app.test_client().post(f"/admin/review/{item}", json={"approve": True},
+                                      headers=ADMIN)
+    assert response.status_code == 404
+
+
+def test_a_signed_payout_event_with_a_huge_reference_changes_nothing(app):
+    app.config["PAYOUT_WEBHOOK_SECRET"] = WEBHOOK_SECRET
+    payout = {"id": "pout_huge", "reference_id": f"saathi-r{HUGE}-a1", "amount": 100}
+    assert event(app.test_client(), payout, "processed").status_code == 200
+    payout["reference_id"] = f"saathi-r1-a{HUGE}"
+    assert event(app.test_client(), payout, "processed").status_code == 200
+
+
+def test_the_simulator_outbox_after_a_huge_id_is_empty(app):
+    response = app.test_client().get(f"/simulator/outbox?phone=%2B919812345678&after={HUGE}")
+    assert response.status_code == 200 and response.json == {"messages": []}
+
+
+@pytest.mark.parametrize("args", [
+    ["review", "approve", HUGE], ["review", "reject", HUGE],
+    ["redemptions", "retry", HUGE], ["redemptions", "cancel", HUGE],
+])
+def test_commands_refuse_an_impossible_id_with_a_usage_error(app, args):
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2, result.output  # click's usage error, not a traceback
+    assert "is not in the range" in result.output
