@@ -33,7 +33,13 @@ def pending():
                                "created_at": i.created_at.isoformat()} for i in items])
 
 
-@bp.get("/review/<int:item_id>")
+@bp.route("/review/<id:item_id>", methods=["GET", "POST"])
+def review_item(item_id: int):
+    """One rule for both methods: with two, werkzeug answers an impossible id with 405 (the
+    other method's rule matched the path) instead of 404."""
+    return decide(item_id) if request.method == "POST" else item(item_id)
+
+
 def item(item_id: int):
     """What a reviewer needs to decide the item (models/review.py `describe`)."""
     try:
@@ -43,7 +49,6 @@ def item(item_id: int):
         return jsonify(error=str(exc)), 404
 
 
-@bp.post("/review/<id:item_id>")
 def decide(item_id: int):
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}

@@ -20,9 +20,10 @@ SHOTS = Path(__file__).resolve().parents[1] / "output" / "simulator"
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     try:
-        from playwright.sync_api import Error, sync_playwright
+        from playwright.sync_api import Error, expect, sync_playwright
     except ImportError as exc:
         _unavailable("Playwright", exc)
+    expect.set_options(timeout=30_000)  # a loaded 2-core CI machine answers slowly
     if not CHROMIUM.exists():
         _unavailable("Chromium", FileNotFoundError(CHROMIUM))
     with sync_playwright() as playwright:
@@ -53,6 +54,7 @@ def page(browser, site, request):
     """A fresh page on the simulator, 1000x800; a screenshot is saved at the end of the test
     under tests/output/simulator/ (look at it)."""
     context = browser.new_context(viewport={"width": 1000, "height": 800}, base_url=site)
+    context.set_default_timeout(30_000)  # a loaded 2-core CI machine answers slowly
     tab = context.new_page()
     tab.goto("/simulator")
     yield tab
