@@ -14,12 +14,14 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import N_, format_credits, translate
+from bot.i18n import N_, NP_, translate
 from bot.messages import Reply
 from flows import engine
 from flows.engine import Context, Flow, MenuEntry, State
 from models import vouchers
+from models.catalog import catalog_of
 from models.partner import Partner, Role
+from models.program import Program
 
 log = logging.getLogger("saathi.vouchers")
 _CODE = re.compile(r"SV-?[A-Z0-9]{4}-?[A-Z0-9]{4}", re.IGNORECASE)
@@ -58,11 +60,13 @@ def check(session: Session, rep: Partner, code: str) -> str:
         return translate(rep.language, REFUSALS[verdict.reason], code=code)
     voucher = verdict.voucher
     owner = session.get(Partner, voucher.partner_id)
-    return translate(rep.language, "Voucher {code} is valid and now marked used: {item} for "
-                     "{credits} credits, for {name}.", code=code,
-                     item=voucher.item_key.replace("_", " "),
-                     credits=format_credits(voucher.credits, rep.language),
-                     name=owner.shop or owner.name or owner.phone[-4:])
+    item = catalog_of(session.get(Program, voucher.program_id).spec.catalog).item(
+        voucher.item_key)
+    return translate(rep.language, NP_(
+        "Voucher {code} is valid and now marked used: {item} for {n} credit, for {name}.",
+        "Voucher {code} is valid and now marked used: {item} for {n} credits, for {name}."),
+        code=code, item=item.label_in(rep.language) if item else voucher.item_key,
+        n=voucher.credits, name=owner.shop or owner.name or owner.phone[-4:])
 
 
 def _verify(ctx: Context, text: str) -> engine.Step:

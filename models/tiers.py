@@ -154,10 +154,11 @@ def _announce(session: Session, wallet, spec: ProgramSpec, new: str | None,
     up = _rank(spec, new) > _rank(spec, wallet.tier)
     msgid = ("Congratulations! You are now {tier} in {program}."
              if up else "Your tier in {program} is now {tier}.")
-    text = translate(partner.language, msgid, tier=new or "-", program=spec.name)
+    tier = spec.tier_label(new, partner.language) if new else "-"
+    text = translate(partner.language, msgid, tier=tier, program=spec.name)
     try:
         queue_message(session, phone=partner.phone, text=text, template="tier_change",
-                      template_vars={"1": new or "-", "2": spec.name},
+                      template_vars={"1": tier, "2": spec.name},
                       key=f"tier:{wallet.id}:{new}:{now.date().isoformat()}")
     except OutboundError as exc:
         log.warning("tier message not queued", extra={"partner_id": partner.id,
