@@ -26,6 +26,7 @@ from bot.scripts import LATIN, language_script, script_of
 from models.program_schema import read_file
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVICE = "Saathi"  # the service's own name, in every language
 PROGRAMS = ROOT / "programs"
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z' ,.:;()/-]*[A-Za-z.]|[A-Za-z]")
@@ -62,7 +63,7 @@ def vocabulary() -> frozenset[str]:
 def program_names() -> tuple[str, ...]:
     """Names a partner may read as they are: the languages (in the language menu), and the
     demo programs' programs, brands, manufacturers and distributors."""
-    names = {name for both in LANGUAGES.values() for name in both}
+    names = {SERVICE, *(name for both in LANGUAGES.values() for name in both)}
     for path in sorted(PROGRAMS.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         names |= {doc["name"], doc["brand"], doc["sponsor"]["manufacturer"]}

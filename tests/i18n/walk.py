@@ -52,7 +52,7 @@ PARTNER, OTHER, INVITEE = "+919812345601", "+919812345602", "+919812399999"
 REP, DISTRIBUTOR = "+919820012346", "+919820012345"  # Sai Traders (programs/cempro.yaml)
 SELLER = "27AAACS1234P1Z7"  # Sai Traders' GSTIN
 NAMES = ("Ramesh Kumar", "Kumar Hardware", "Suresh Patil", "Patil Stores", "Mohan Lal",
-         "Lal Stores")
+         "Lal Stores", "Gita Devi")
 
 
 @dataclass(frozen=True)
@@ -329,7 +329,7 @@ class Walk:
         self.chosen[REP] = self.lang
         voucher = self._voucher("inventory_credit")
         rows = f"Suresh Patil, {INVITEE[3:]}, Patil Stores, 400002, {self.lang}"
-        for body in ("MENU", "ENROLL", rows, f"ENROLL CEMPRO\n{rows}\nNo Phone, 12, x, 1",
+        for body in ("MENU", "ENROLL", rows, f"ENROLL CEMPRO\n{rows}\nGita Devi, 12, x, 1",
                      "JOIN CEMPRO", f"VERIFY {voucher}", "VERIFY SV-AAAA-BBBB",
                      "AUDIT APPROVE CEMXXXXX", "AUDIT", "REDEEM"):
             self.chat(body, REP)
