@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from bot.i18n import LANGUAGES
 
 log = logging.getLogger("saathi.fonts")
@@ -62,6 +60,8 @@ def language_script(lang: str) -> Script:
 
 @cache
 def _cmap(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # only when drawing: keeps `flask --help` quick
+
     try:
         with TTFont(path, lazy=True) as font:
             return frozenset(font.getBestCmap())

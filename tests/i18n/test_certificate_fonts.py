@@ -20,6 +20,7 @@ from models.partner import Partner
 from models.program import Program
 from models.program_schema import read_file
 from tests.conftest import app_config
+from tests.i18n.leaks import leaks
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 # A realistic name and shop per language; a language added later without one here is tested
@@ -86,3 +87,6 @@ def test_certificate_draws_each_script_with_a_font_that_has_its_glyphs(context, 
         f"{lang}: some text was drawn with Pillow's bitmap font (no Noto font loaded)"
     drawn = "".join(text for text, _font in calls)
     assert all(ch in drawn for ch in name + shop), f"{lang}: the name or shop was not drawn"
+    lines = "\n".join(text for text, _font in calls)
+    assert not leaks(lines, lang, (name, shop, "CEMTEST123")), \
+        f"{lang}: the certificate is not in the partner's language: {leaks(lines, lang)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import importlib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -110,6 +111,8 @@ def spy(monkeypatch) -> Reached:
         entry = flow.entry and _recording(flow.entry, reached, name, flow.start)
         monkeypatch.setitem(engine.FLOWS, name, dataclasses.replace(flow, states=states,
                                                                     entry=entry))
+    for producer in notice_producers():  # imported now, so that their `queue_message` is ours
+        importlib.import_module(producer.split("::")[0].removesuffix(".py").replace("/", "."))
     original = outbound.queue_message
 
     def queue_message(session, **kwargs):
@@ -292,11 +295,14 @@ class Walk:
         self.chat("", MediaUrl0="/media/inbound/a.ogg", MediaContentType0="audio/ogg")
         with unit_of_work() as session:
             partner = _partner(session, PARTNER)
+            entry = session.scalar(select(JournalEntry.id).where(
+                JournalEntry.partner_id == partner.id).limit(1))
             for status in InvoiceStatus:
                 for reason in (Reason if status == InvoiceStatus.REJECTED else [None]):
                     invoice = Invoice(partner_id=partner.id, program_id=_id(session, "CEMPRO"),
                                       status=status, reason=reason, number="INV-77",
-                                      seller_gstin=SELLER, read_total_paise=None, credits=3)
+                                      seller_gstin=SELLER, read_total_paise=None, credits=3,
+                                      entry_id=entry)
                     self.seen.append(Seen(self.lang, f"invoice {status} {reason}",
                                           result_text(session, invoice, self.lang)))
 
