@@ -75,27 +75,28 @@ def covers(script: Script, char: str, bold: bool = False) -> bool:
     return ord(char) in _cmap(script.font_path(bold))
 
 
+def _shared(char: str, before: Script | None, after: Script | None, used: list[Script],
+            bold: bool) -> Script:
+    """The script whose font draws a character of no script: the run it is in, else the next
+    one, else another script of the text, else any font that has it."""
+    for candidate in (before, after, *used, *SCRIPTS):
+        if candidate is not None and covers(candidate, char, bold):
+            return candidate
+    return before or after or LATIN
+
+
 def runs(text: str, bold: bool = False) -> list[tuple[Script, str]]:
-    """Cut `text` into (script, part) runs. Characters of no script stay in the run around
-    them when its font draws them, else they go to Latin; leading ones join the first run."""
+    """Cut `text` into (script, part) runs, each drawable with its script's font. Spaces,
+    digits and punctuation join a neighbouring run whose font has them."""
+    own = [script_of(char) for char in text]
+    used = [s for s in dict.fromkeys(own) if s is not None]
     found: list[tuple[Script, str]] = []
-    pending = ""  # characters of no script before the first script letter
-    for char in text:
-        script = script_of(char)
-        if script is None and found and covers(found[-1][0], char, bold):
-            script = found[-1][0]
-        elif script is None and not found:
-            pending += char
-            continue
-        script = script or LATIN
+    for index, char in enumerate(text):
+        script = own[index] or _shared(
+            char, found[-1][0] if found else None,
+            next((s for s in own[index + 1:] if s is not None), None), used, bold)
         if found and found[-1][0] == script:
             found[-1] = (script, found[-1][1] + char)
         else:
-            lead = pending if all(covers(script, c, bold) for c in pending) else ""
-            if pending and not lead:
-                found.append((LATIN, pending))
-            found.append((script, lead + char))
-            pending = ""
-    if pending:
-        found.append((LATIN, pending))
+            found.append((script, char))
     return found

@@ -13,7 +13,7 @@ from fontTools.ttLib import TTFont
 from PIL import ImageDraw
 
 from app import create_app
-from bot import certificate_image
+from bot import certificate_image, scripts
 from bot.i18n import LANGUAGES
 from models.certification import Certificate
 from models.partner import Partner
@@ -90,3 +90,15 @@ def test_certificate_draws_each_script_with_a_font_that_has_its_glyphs(context, 
     lines = "\n".join(text for text, _font in calls)
     assert not leaks(lines, lang, (name, shop, "CEMTEST123")), \
         f"{lang}: the certificate is not in the partner's language: {leaks(lines, lang)}"
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_shared_characters_go_to_a_run_whose_font_has_them(lang):
+    own = LANGUAGES[lang][1]
+    mixed = f"({own}) ID CEM-12 । {own}: ₹1,200–1,500… ok"
+    parts = scripts.runs(mixed)
+    assert "".join(part for _script, part in parts) == mixed
+    missing = {part: [ch for ch in part if not ch.isspace()
+                      and ord(ch) not in _cmap(str(script.font_path()))]
+               for script, part in parts}
+    assert not any(missing.values()), f"{lang}: {missing}"
