@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import logging
 from functools import cache
-from pathlib import Path
 
 import qrcode
+from babel.dates import format_date
 from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import Session
 
-from bot import media, outbound
-from bot.i18n import translate
+from bot import media, outbound, scripts
+from bot.i18n import N_, NP_, locale_of, translate
+from bot.verify import CERT_ID, ISSUED, VERSION
 from models.base import IST
 from models.certification import Certificate
 from models.learning import content_of
@@ -20,26 +22,43 @@ from models.learning_content import local
 from models.partner import Partner
 from models.program import Program
 
+log = logging.getLogger("saathi.certificates")
+
 FOLDER = "certificates"
 MAX_BYTES = 100 * 1024  # WhatsApp media stays small
-FONTS = Path("/usr/share/fonts/truetype")
-_LATIN = ("dejavu/DejaVuSans.ttf", "dejavu/DejaVuSans-Bold.ttf")
-_DEVANAGARI = ("noto/NotoSansDevanagari-Regular.ttf", "noto/NotoSansDevanagari-Bold.ttf")
+WIDTH, TEXT_RIGHT = 900, 600  # text left of the QR code (x 620-850) stays within x < 600
 INK, ACCENT = (30, 30, 30), (176, 84, 0)
+TITLE = N_("Certificate of Product Knowledge")
+AWARDED = N_("Awarded to")
+TRACK = N_("Track: {track}")
+SCAN = N_("Scan the code to verify this certificate.")
 
 
 @cache
-def _font(size: int, bold: bool, devanagari: bool) -> ImageFont.FreeTypeFont:
-    path = FONTS / (_DEVANAGARI if devanagari else _LATIN)[int(bold)]
+def _font(script: scripts.Script, size: int, bold: bool) -> ImageFont.FreeTypeFont:
+    path = script.font_path(bold)
     if not path.exists():
+        log.warning("font missing, drawing with the bitmap font", extra={"font": str(path)})
         return ImageFont.load_default(size)
     return ImageFont.truetype(str(path), size)
 
 
+def _width(text: str, size: int, bold: bool) -> float:
+    return sum(_font(s, size, bold).getlength(part) for s, part in scripts.runs(text, bold))
+
+
 def _text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int,
-          bold: bool = False, fill: tuple[int, int, int] = INK) -> None:
-    devanagari = any("\u0900" <= ch <= "\u097f" for ch in text)
-    draw.text(xy, text, font=_font(size, bold, devanagari), fill=fill)
+          bold: bool = False, fill: tuple[int, int, int] = INK, right: int = WIDTH - 50) -> None:
+    """Draw `text` with its top at `xy`, each script run in its own Noto font, shrunk to end
+    before `right`."""
+    x, top = xy
+    while size > 12 and x + _width(text, size, bold) > right:
+        size -= 1
+    baseline = top + size
+    for script, part in scripts.runs(text, bold):
+        font = _font(script, size, bold)
+        draw.text((x, baseline), part, font=font, fill=fill, anchor="ls")
+        x += int(font.getlength(part))
 
 
 def verify_url(cert: Certificate) -> str:
@@ -47,23 +66,28 @@ def verify_url(cert: Certificate) -> str:
 
 
 def render(cert: Certificate, partner: Partner, program: Program) -> bytes:
-    """Return the certificate as a palette PNG (well under 100 KB)."""
+    """Return the certificate, in the partner's language, as a palette PNG (under 100 KB)."""
+    lang = partner.language
     track = content_of(program).track(cert.track)
-    track_name = local(track.name, "en") if track else cert.track
-    image = Image.new("RGB", (900, 560), "white")
+    track_name = local(track.name, lang) if track else cert.track
+    issued = (cert.granted_at or cert.issued_at).astimezone(IST).date()
+    image = Image.new("RGB", (WIDTH, 560), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((12, 12, 887, 547), outline=ACCENT, width=6)
     _text(draw, (50, 45), program.name, 26, bold=True, fill=ACCENT)
-    _text(draw, (50, 100), "Certificate of Product Knowledge", 34, bold=True)
-    _text(draw, (50, 170), "Awarded to", 20)
-    _text(draw, (50, 200), partner.name or partner.phone[:-4] + "XXXX", 34, bold=True)
-    _text(draw, (50, 250), partner.shop or "", 22)
-    _text(draw, (50, 310), f"Track: {track_name}", 24, bold=True)
-    issued = (cert.granted_at or cert.issued_at).astimezone(IST)
-    _text(draw, (50, 355), f"Date: {issued:%d %b %Y} (IST)", 20)
-    _text(draw, (50, 390), f"Module version: v{cert.version}", 20)
-    _text(draw, (50, 425), f"Certificate ID: {cert.public_id}", 20)
-    _text(draw, (50, 490), "Scan the code to verify this certificate.", 16)
+    _text(draw, (50, 100), translate(lang, TITLE), 34, bold=True)
+    _text(draw, (50, 170), translate(lang, AWARDED), 20, right=TEXT_RIGHT)
+    _text(draw, (50, 200), partner.name or partner.phone[:-4] + "XXXX", 34, bold=True,
+          right=TEXT_RIGHT)
+    _text(draw, (50, 250), partner.shop or "", 22, right=TEXT_RIGHT)
+    _text(draw, (50, 310), translate(lang, TRACK, track=track_name), 24, bold=True,
+          right=TEXT_RIGHT)
+    _text(draw, (50, 355), translate(lang, ISSUED, date=format_date(
+        issued, "dd MMM y", locale=locale_of(lang))), 20, right=TEXT_RIGHT)
+    _text(draw, (50, 390), translate(lang, VERSION, version=cert.version), 20, right=TEXT_RIGHT)
+    _text(draw, (50, 425), translate(lang, CERT_ID, public_id=cert.public_id), 20,
+          right=TEXT_RIGHT)
+    _text(draw, (50, 490), translate(lang, SCAN), 16)
     code = qrcode.QRCode(border=2, box_size=6, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(verify_url(cert))
     qr = code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
@@ -87,8 +111,9 @@ def image_url(session: Session, cert: Certificate) -> str:
 def send(session: Session, cert: Certificate) -> None:
     """Tell the partner a certificate held for review or audit is now granted (once)."""
     partner = session.get(Partner, cert.partner_id)
-    text = translate(partner.language, "Your certificate {id} is approved. {credits} credits "
-                     "added.", id=cert.public_id, credits=cert.credits)
+    text = translate(partner.language, NP_("Your certificate {id} is approved. {n} credit added.",
+                                           "Your certificate {id} is approved. {n} credits "
+                                           "added."), id=cert.public_id, n=cert.credits)
     outbound.queue_message(session, phone=partner.phone, text=text,
                            media_urls=(image_url(session, cert),), template="certificate",
                            template_vars={"1": cert.public_id}, key=f"cert-granted:{cert.id}")

@@ -1,8 +1,10 @@
-"""`flask ledger verify|seal|expire|tiers` and `flask programs validate|load|load-all|list`."""
+"""`flask ledger verify|seal|expire|tiers` and
+`flask programs validate|check|load|load-all|list`."""
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,10 +13,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import recertification
+from bot.i18n import LANGUAGES
+from models import labels, recertification
 from models.db import unit_of_work
 from models.program import Program, load_file
-from models.program_schema import ProgramFileError, read_file
+from models.program_schema import ProgramFileError, ProgramSpec, read_file
 
 ledger_cli = AppGroup("ledger", help="The credits ledger: verify, seal, expire, tiers.")
 programs_cli = AppGroup("programs", help="Program definitions (YAML files in programs/).")
@@ -86,6 +89,47 @@ def programs_validate(files: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+def _untranslated(spec: ProgramSpec) -> dict[str, list[str]]:
+    """Each text of the program missing in a language partners can choose (they read it in
+    English): {"tiers.levels[Member].label": ["ta", "te"], ...}."""
+    return labels.missing(spec.model_dump(mode="json"), list(LANGUAGES))
+
+
+def _untranslated_note(spec: ProgramSpec) -> str:
+    per_language = Counter(lang for langs in _untranslated(spec).values() for lang in langs)
+    if not per_language:
+        return ""
+    counts = ", ".join(f"{lang} {count}" for lang, count in sorted(per_language.items()))
+    return f"\n  texts shown in English for lack of a translation: {counts} " \
+           "(flask programs check lists them)"
+
+
+@programs_cli.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+def programs_check(files: tuple[str, ...]) -> None:
+    """Check program files (default: every one in PROGRAMS_DIR) against the schema and list
+    every text that lacks a translation in one of the languages partners can choose."""
+    paths = files or sorted(Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
+    failed = False
+    for path in paths:
+        try:
+            spec = read_file(path)
+        except ProgramFileError as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(f"{exc.path}: {problem}", err=True)
+            continue
+        gaps = _untranslated(spec)
+        for where, langs in gaps.items():
+            click.echo(f"{path}: {where}: no {', '.join(langs)} text (partners read English)",
+                       err=True)
+        failed = failed or bool(gaps)
+        if not gaps:
+            click.echo(f"{path}: OK ({spec.code}), every text in {len(LANGUAGES)} languages")
+    if failed:
+        sys.exit(1)
+
+
 @programs_cli.command("load")
 @click.argument("path", type=click.Path(dir_okay=False))
 def programs_load(path: str) -> None:
@@ -93,7 +137,8 @@ def programs_load(path: str) -> None:
     try:
         with unit_of_work() as session:
             program = load_file(session, path)
-            click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}")
+            click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}"
+                       f"{_untranslated_note(program.spec)}")
     except ProgramFileError as exc:
         _fail(exc)
 
@@ -113,7 +158,7 @@ def programs_load_all() -> None:
             for path in files:
                 program = load_file(session, path)
                 click.echo(f"loaded {program.code}: {program.name}"
-                           f"{_recertify(session, program)}")
+                           f"{_recertify(session, program)}{_untranslated_note(program.spec)}")
     except ProgramFileError as exc:
         _fail(exc)
 

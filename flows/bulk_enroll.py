@@ -84,7 +84,7 @@ def _submit(ctx: Context, msg: InboundMessage, text: str) -> engine.Step:
         if count == 0:
             return engine.retry(ctx, "I found no shops in that message.")
         if count > MAX_ROWS:
-            return engine.done(ctx.say(TOO_MANY, count=count, limit=MAX_ROWS))
+            return engine.done(ctx.say(TOO_MANY, n=count, limit=MAX_ROWS))
     ctx.enqueue(JOB, ctx.partner.id, program.id, msg.channel, msg.provider_id, text, media_url)
     return engine.done(ctx.say("Thank you! Checking your list for {program}; the results "
                                "follow in a moment.", program=program.name))

@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot import jobs
-from bot.i18n import DEFAULT, translate
+from bot.i18n import DEFAULT, Message, translate
 from bot.messages import InboundMessage, Option, Reply
 from models.conversation import Conversation
 from models.partner import Partner
@@ -46,11 +46,11 @@ class Context:
             return self.partner.language
         return self.conversation.language or DEFAULT
 
-    def _(self, msgid: str, **values: object) -> str:
+    def _(self, msgid: Message, **values: object) -> str:
         """Translate `msgid` into the partner's language."""
         return translate(self.language, msgid, **values)
 
-    def say(self, msgid: str, *, options: tuple[Option, ...] = (), media_url: str | None = None,
+    def say(self, msgid: Message, *, options: tuple[Option, ...] = (), media_url: str | None = None,
             **values: object) -> Reply:
         """A reply with `msgid` translated and filled in."""
         return Reply(self._(msgid, **values), options=options, media_url=media_url)
@@ -92,7 +92,7 @@ def go(state: str, *replies: Reply) -> Step:
     return Step(replies=replies, state=state)
 
 
-def retry(ctx: Context, msgid: str, **values: object) -> Step:
+def retry(ctx: Context, msgid: Message, **values: object) -> Step:
     return Step(replies=(ctx.say(msgid, **values),), reprompt=True)
 
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from bot.i18n import N_, translate
+from bot.i18n import N_, NP_, translate
 from bot.messages import Option, Reply
 from flows import engine
 from flows.answers import normalize, pick
@@ -68,8 +68,8 @@ def _label(ctx: Context, program: Program, track: Track) -> str:
         return ctx._("{track}: waiting for approval", track=name)
     done = len(learning.completed_modules(ctx.session, ctx.partner.id, program)
                & set(track.modules))
-    return ctx._("{track}: {done}/{total} modules", track=name, done=done,
-                 total=len(track.modules))
+    return ctx._(NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"), track=name,
+                 done=done, n=len(track.modules))
 
 
 def _track_options(ctx: Context) -> tuple[Option, ...]:
@@ -116,7 +116,8 @@ def _next_step(ctx: Context, *before: Reply) -> engine.Step:
     plan = learning.quiz_plan(content, track, attempt.seed)
     ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
     return engine.go(S.QUIZ, *before, ctx.say(
-        "Quiz: {count} questions. Reply with the number of your answer.", count=len(plan)))
+        NP_("Quiz: {n} question. Reply with the number of your answer.",
+            "Quiz: {n} questions. Reply with the number of your answer."), n=len(plan)))
 
 
 def _held(ctx: Context, cert: Certificate) -> Reply:
@@ -191,9 +192,11 @@ def answer(ctx: Context, msg) -> engine.Step:
     total = len(ctx.data["plan"])
     if not learning.finish(attempt, track, total):
         return engine.done(feedback, ctx.say(
-            "You scored {score}/{total}; you need {percent}% to pass. You can retry in {minutes} "
-            "min: send LEARN.", score=attempt.score, total=total, percent=track.pass_percent,
-            minutes=content.rules.cooldown_minutes))
+            NP_("You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
+                "minute: send LEARN.",
+                "You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
+                "minutes: send LEARN."), score=attempt.score, total=total,
+            percent=track.pass_percent, n=content.rules.cooldown_minutes))
     return engine.done(feedback, _certified(ctx, program, track, attempt))
 
 
@@ -209,8 +212,9 @@ def _certified(ctx: Context, program: Program, track: Track,
     if cert.status == CertStatus.PENDING_AUDIT:
         return ctx.say("You passed with {score}/{total}! A field officer will confirm "
                        "certificate {id} on the next visit.", id=cert.public_id, **score)
-    return ctx.say("You passed with {score}/{total}! {credits} credits added. Your certificate: "
-                   "{id}", credits=cert.credits, id=cert.public_id,
+    return ctx.say(NP_("You passed with {score}/{total}! {n} credit added. Your certificate: "
+                       "{id}", "You passed with {score}/{total}! {n} credits added. Your "
+                       "certificate: {id}"), n=cert.credits, id=cert.public_id,
                    media_url=image_url(ctx.session, cert), **score)
 
 

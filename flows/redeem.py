@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from enum import StrEnum
 
-from bot.i18n import N_, format_credits, format_rupees
+from bot.i18n import N_, NP_, format_credits, format_rupees
 from bot.logs import mask_vpa
 from bot.messages import Option, Reply
 from flows import engine
@@ -83,13 +83,13 @@ def choose_prompt(ctx: Context) -> list[Reply]:
     program = _program(ctx)
     have = redemptions.available(ctx.session, ctx.partner.id, program.id)
     options = _choices(ctx)
-    credits = format_credits(have, ctx.language)
     if not options:
         engine.enter(ctx, "menu")
-        return [ctx.say("You have {credits} credits. No reward is within reach yet; keep "
-                        "earning!", credits=credits)]
-    return [ctx.say("You have {credits} credits. What would you like?", credits=credits,
-                    options=options)]
+        return [ctx.say(NP_("You have {n} credit. No reward is within reach yet; keep earning!",
+                            "You have {n} credits. No reward is within reach yet; keep "
+                            "earning!"), n=have)]
+    return [ctx.say(NP_("You have {n} credit. What would you like?",
+                        "You have {n} credits. What would you like?"), n=have, options=options)]
 
 
 def choose(ctx: Context, msg) -> engine.Step:
@@ -208,7 +208,8 @@ def check_otp(ctx: Context, msg) -> engine.Step:
     try:
         redemptions.confirm(ctx.session, redemption, code)
     except otp.OtpWrong as exc:
-        return engine.retry(ctx, "Wrong code. {tries} tries left.", tries=exc.tries_left)
+        return engine.retry(ctx, NP_("Wrong code. {n} try left.", "Wrong code. {n} tries left."),
+                            n=exc.tries_left)
     except otp.OtpLocked:
         redemptions.cancel(ctx.session, redemption, reason="otp locked")
         return _refuse(ctx, "locked")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import N_, format_credits, format_rupees
+from bot.i18n import N_, NP_, format_credits, format_rupees
 from bot.logs import mask_vpa
 from bot.messages import Option, Reply
 from flows.engine import Context
@@ -30,8 +30,8 @@ def item_option(ctx: Context, item: CatalogItem, credit_value_paise: int) -> Opt
                       low=format_credits(item.min_credits, lang),  # type: ignore[arg-type]
                       high=format_credits(item.max_credits, lang))  # type: ignore[arg-type]
     else:
-        label = ctx._("{label}: {credits} credits ({rupees})", label=item.label_in(lang),
-                      credits=format_credits(item.credits, lang),  # type: ignore[arg-type]
+        label = ctx._(NP_("{label}: {n} credit ({rupees})", "{label}: {n} credits ({rupees})"),
+                      label=item.label_in(lang), n=item.credits,
                       rupees=format_rupees(rupees_paise(item.credits, credit_value_paise),
                                            lang))  # type: ignore[arg-type]
     return Option(item.key, label)
@@ -41,12 +41,17 @@ def summary(ctx: Context, item: CatalogItem, credits: int, credit_value_paise: i
             vpa: str | None, options: tuple[Option, ...]) -> Reply:
     """The summary to confirm: credits, rupee value and, for UPI, the masked destination."""
     lang = ctx.language
-    values = {"credits": format_credits(credits, lang), "label": item.label_in(lang),
+    values = {"n": credits, "label": item.label_in(lang),
               "rupees": format_rupees(rupees_paise(credits, credit_value_paise), lang)}
     if item.kind == ItemKind.UPI:
-        return ctx.say("{credits} credits = {rupees} to {vpa}. Confirm?", options=options,
+        return ctx.say(NP_("{n} credit = {rupees} to {vpa}. Confirm?",
+                           "{n} credits = {rupees} to {vpa}. Confirm?"), options=options,
                        vpa=mask_vpa(vpa or ""), **values)
     if item.kind == ItemKind.DISTRIBUTOR_VOUCHER:
-        return ctx.say("{label} voucher worth {rupees} for {credits} credits, valid {days} "
-                       "days. Confirm?", options=options, days=item.validity_days, **values)
-    return ctx.say("{label} for {credits} credits. Confirm?", options=options, **values)
+        worth = ctx._(NP_("{label} voucher worth {rupees} for {n} credit.",
+                          "{label} voucher worth {rupees} for {n} credits."), **values)
+        valid = ctx._(NP_("Valid for {n} day. Confirm?", "Valid for {n} days. Confirm?"),
+                      n=item.validity_days)
+        return Reply(f"{worth} {valid}", options=options)
+    return ctx.say(NP_("{label} for {n} credit. Confirm?", "{label} for {n} credits. Confirm?"),
+                   options=options, **values)

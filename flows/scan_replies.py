@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.i18n import format_credits, translate
+from bot.i18n import NP_, format_credits, translate
 from models.base import IST
 from models.qr import ScanStatus
 from models.qr_scan import ScanOutcome
@@ -20,8 +20,9 @@ def describe(outcome: ScanOutcome, lang: str) -> str:
     code = outcome.code
     match outcome.status:
         case ScanStatus.CREDITED:
-            return translate(lang, "Code {code}: {credits} credits added. New balance: {balance}.",
-                             code=code, credits=format_credits(outcome.credits, lang),
+            return translate(lang, NP_("Code {code}: {n} credit added. New balance: {balance}.",
+                                       "Code {code}: {n} credits added. New balance: "
+                                       "{balance}."), code=code, n=outcome.credits,
                              balance=format_credits(outcome.balance or 0, lang))
         case ScanStatus.REVIEW:
             return translate(lang, "Code {code} is under review. We will message you when it is "

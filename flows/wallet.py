@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.i18n import N_, format_credits, format_rupees
+from bot.i18n import N_, NP_, format_credits, format_rupees
 from bot.messages import Option, Reply
 from flows import engine
 from flows.answers import pick
@@ -18,20 +18,24 @@ from flows.engine import Context, Flow, MenuEntry, State
 from models import ledger
 from models.base import ist_date
 from models.program import Program, memberships_of
+from models.qr_codes import group
 
 EXPIRING_DAYS = 30
 HISTORY_LINES = 5
+# What a history line says, from the entry's cause and reference only: its description is
+# written for the ledger's readers (in English, by code or by an admin) and is never shown.
 CAUSES = {
-    "certification": N_("for certification {ref}"),
+    "certification": N_("for certificate {ref}"),
     "invoice": N_("for invoice {ref}"),
     "qr_code": N_("for product code {ref}"),
-    "redemption": N_("redemption {ref}"),
-    "voucher": N_("voucher {ref}"),
+    "redemption": N_("redeemed, request {ref}"),
+    "voucher": N_("voucher, request {ref}"),
     "expiry": N_("expired"),
-    "adjustment": N_("adjustment: {note}"),
-    "reversal": N_("reversed: {note}"),
+    "adjustment": N_("correction by the program team"),
+    "reversal": N_("taken back: {ref}"),
 }
-RETURNED = N_("returned from redemption {ref}")
+RETURNED = N_("returned from request {ref}")
+REDEMPTION_REF = "redemption:"  # models/redemptions.py: cause_ref of a redemption's hold
 
 
 class S(StrEnum):
@@ -57,8 +61,8 @@ def _distance(ctx: Context, tier: ledger.TierInfo) -> str:
         return ctx._("{amount} more in purchases", amount=format_rupees(tier.distance,
                                                                          ctx.language))
     if tier.unit == "cases":
-        return ctx._("{count} more cases", count=_amount(ctx, tier.distance))
-    return ctx._("{count} more credits", count=_amount(ctx, tier.distance))
+        return ctx._(NP_("{n} more case", "{n} more cases"), n=tier.distance)
+    return ctx._(NP_("{n} more credit", "{n} more credits"), n=tier.distance)
 
 
 def balance_reply(ctx: Context) -> Reply:
@@ -66,8 +70,8 @@ def balance_reply(ctx: Context) -> Reply:
     program = _program(ctx)
     spec = program.spec
     bal = ledger.wallet_balance(ctx.session, ctx.partner.id, program.id)
-    lines = [ctx._("{program}: {credits} {currency} (worth {rupees})", program=spec.name,
-                   credits=_amount(ctx, bal.balance), currency=spec.currency_name,
+    lines = [ctx._("{program} · {currency}: {credits} (worth {rupees})", program=spec.name,
+                   credits=_amount(ctx, bal.balance), currency=spec.currency_in(ctx.language),
                    rupees=format_rupees(bal.balance * spec.credit_value_paise, ctx.language))]
     if bal.available != bal.balance:
         lines.append(ctx._("Available now: {credits}", credits=_amount(ctx, bal.available)))
@@ -81,28 +85,31 @@ def balance_reply(ctx: Context) -> Reply:
                            credits=_amount(ctx, bal.debt)))
     tier = ledger.current_tier(ctx.session, ctx.partner.id, program.id)
     if tier.name:
-        lines.append(ctx._("Tier: {tier}", tier=tier.name))
+        lines.append(ctx._("Tier: {tier}", tier=spec.tier_label(tier.name, ctx.language)))
     if tier.next_name and tier.distance == 0:
         lines.append(ctx._("Next tier {tier}: reached! It shows after the next tier update.",
-                           tier=tier.next_name))
+                           tier=spec.tier_label(tier.next_name, ctx.language)))
     elif tier.next_name:
-        lines.append(ctx._("Next tier {tier}: {distance}", tier=tier.next_name,
+        lines.append(ctx._("Next tier {tier}: {distance}",
+                           tier=spec.tier_label(tier.next_name, ctx.language),
                            distance=_distance(ctx, tier)))
     return Reply("\n".join(lines))
 
 
+def _ref(line: ledger.HistoryLine) -> str:
+    """The entry's reference as the partner knows it: 'ABCD-1234-…', 'INV-22', '17'."""
+    ref = line.cause_ref.removeprefix(REDEMPTION_REF)
+    return group(ref) if line.cause == "qr_code" else ref
+
+
 def _describe(ctx: Context, line: ledger.HistoryLine) -> str:
     if line.cause in ("redemption", "voucher") and line.credits > 0:
-        return ctx._(RETURNED, ref=line.cause_ref)
-    what = ctx._(CAUSES.get(line.cause, N_("{ref}")), ref=line.cause_ref,
-                 note=line.description)
-    if line.cause in ("certification", "invoice", "qr_code") and line.description:
-        what = f"{what} {line.description}"
-    return what
+        return ctx._(RETURNED, ref=_ref(line))
+    return ctx._(CAUSES.get(line.cause, N_("{ref}")), ref=_ref(line))
 
 
 def history_reply(ctx: Context) -> Reply:
-    """The last entries, newest first: "+120 for invoice INV-2231 from Sai Traders"."""
+    """The last entries, newest first: "+120 for invoice INV-2231"."""
     lines = ledger.history(ctx.session, ctx.partner.id, ctx.data["program_id"],
                            limit=HISTORY_LINES)
     if not lines:
@@ -120,8 +127,10 @@ def expiring_reply(ctx: Context) -> Reply:
     soon = ledger.expiring(ctx.session, ctx.partner.id, ctx.data["program_id"],
                            within_days=EXPIRING_DAYS)
     if not soon:
-        return ctx.say("No credits expire in the next {days} days.", days=EXPIRING_DAYS)
-    body = [ctx._("Expiring in the next {days} days:", days=EXPIRING_DAYS)]
+        return ctx.say(NP_("No credits expire in the next {n} day.",
+                           "No credits expire in the next {n} days."), n=EXPIRING_DAYS)
+    body = [ctx._(NP_("Expiring in the next {n} day:", "Expiring in the next {n} days:"),
+                  n=EXPIRING_DAYS)]
     body += [ctx._("{credits} on {date}", credits=_amount(ctx, credits),
                    date=day.strftime("%d-%m-%Y")) for credits, day in soon]
     return Reply("\n".join(body))

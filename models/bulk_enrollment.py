@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbound
-from bot.i18n import LANGUAGES, N_, translate
+from bot.i18n import LANGUAGES, N_, NP_, translate
 from models.base import column_length
 from models.enrollment import Membership, MembershipStatus, clean_pincode, membership
 from models.partner import InvalidPhone, Partner, PartnerStatus, Role, lock_or_create
@@ -26,7 +26,8 @@ from models.partner import normalize_phone as e164
 from models.program import Program
 
 MAX_ROWS = 500
-TOO_MANY = N_("That list has {count} rows. The limit is {limit} per message: please split it.")
+TOO_MANY = NP_("That list has {n} row. The limit is {limit} per message: please split it.",
+               "That list has {n} rows. The limit is {limit} per message: please split it.")
 INVITE = N_("Hello {name}! {distributor} has invited you to {program}. Reply JOIN {code} to "
             "finish joining.")
 _MOBILE = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)

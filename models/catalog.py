@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from models.labels import Label, local
+
 
 class ItemKind(StrEnum):
     UPI = "upi"
@@ -23,7 +25,7 @@ class CatalogItem(BaseModel):
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{1,30}$")
     kind: ItemKind
-    label: dict[str, str]  # language code -> label, "en" required; a plain string is English
+    label: Label  # language code -> label, "en" required; a plain string is English
     credits: int | None = Field(default=None, gt=0)  # fixed price (vouchers)
     min_credits: int | None = Field(default=None, gt=0)  # UPI: amount range and step
     max_credits: int | None = Field(default=None, gt=0)
@@ -31,20 +33,16 @@ class CatalogItem(BaseModel):
     validity_days: int = Field(default=7, gt=0, le=365)
     tiers: list[str] | None = None  # None: every tier
 
-    @field_validator("label", mode="before")
+    @field_validator("label")
     @classmethod
-    def _label(cls, value: object) -> object:
-        label = {"en": value} if isinstance(value, str) else value
-        if isinstance(label, dict):
-            if not str(label.get("en", "")).strip():
-                raise ValueError("a label needs an English ('en') version")
-            if any(not 1 <= len(str(text)) <= 40 for text in label.values()):
-                raise ValueError("a label is 1 to 40 characters long")
+    def _label(cls, label: dict[str, str]) -> dict[str, str]:
+        if any(not 1 <= len(text) <= 40 for text in label.values()):
+            raise ValueError("a label is 1 to 40 characters long")
         return label
 
     def label_in(self, lang: str) -> str:
         """The label in `lang`, falling back to English."""
-        return self.label.get(lang) or self.label["en"]
+        return local(self.label, lang)
 
     @model_validator(mode="after")
     def _prices(self) -> CatalogItem:

@@ -30,7 +30,7 @@ def due(session: Session, program: Program, days: int, now: datetime) -> list[tu
 
 def remind(session: Session, now: datetime | None = None) -> int:
     """Queue one reminder per wallet and reminder day; return how many were queued."""
-    from bot.i18n import format_credits, translate
+    from bot.i18n import NP_, translate
     from bot.outbound import OutboundError, queue_message
 
     now = now or utcnow()
@@ -47,11 +47,12 @@ def remind(session: Session, now: datetime | None = None) -> int:
                 key = f"expiry-reminder:W{wallet_id}:{day}:{days}"
                 if outbox.by_key(session, key) is not None:
                     continue
-                text = translate(partner.language, "{credits} {currency} in {program} expire on "
-                                 "{date}. Send MENU to redeem them before then.",
-                                 credits=format_credits(credits, partner.language),
-                                 currency=spec.currency_name, program=spec.name,
-                                 date=day.strftime("%d-%m-%Y"))
+                text = translate(partner.language, NP_(
+                    "{program}: {n} of your {currency} expires on {date}. Send MENU to redeem "
+                    "it before then.",
+                    "{program}: {n} of your {currency} expire on {date}. Send MENU to redeem "
+                    "them before then."), n=credits, currency=spec.currency_in(partner.language),
+                    program=spec.name, date=day.strftime("%d-%m-%Y"))
                 try:
                     row = queue_message(session, phone=partner.phone, text=text,
                                         template="expiry_reminder",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import outbound
-from bot.i18n import N_, format_credits, format_rupees, translate
+from bot.i18n import N_, NP_, format_credits, format_rupees, translate
 from models import conversation
 from models.base import utcnow
 from models.invoices import Invoice, InvoiceStatus, Reason, missing_fields
@@ -89,18 +89,22 @@ def result_text(session: Session, invoice: Invoice, lang: str, approved: bool = 
                          "program's rules.", summary=summary)
     entry = session.get(JournalEntry, invoice.entry_id)
     if entry is not None and entry.queued:
-        return translate(lang, "{summary}: {credits} credits are waiting for approval.",
-                         summary=summary, credits=format_credits(invoice.credits, lang))
+        return translate(lang, NP_("{summary}: {n} credit is waiting for approval.",
+                                   "{summary}: {n} credits are waiting for approval."),
+                         summary=summary, n=invoice.credits)
     balance = format_credits(
         wallet_balance(session, invoice.partner_id, invoice.program_id).balance, lang)
     if approved:
-        return translate(lang, "Invoice {number} was checked and approved with a total of "
-                         "{total}: +{credits} credits. New balance: {balance} credits.",
-                         number=invoice.number, total=format_rupees(invoice.total_paise, lang),
-                         credits=format_credits(invoice.credits, lang), balance=balance)
-    return translate(lang, "{summary}: +{credits} credits. New balance: {balance} credits.",
-                     summary=summary, credits=format_credits(invoice.credits, lang),
-                     balance=balance)
+        return translate(lang, NP_(
+            "Invoice {number} was checked and approved with a total of {total}: +{n} credit. "
+            "New balance: {balance}.",
+            "Invoice {number} was checked and approved with a total of {total}: +{n} credits. "
+            "New balance: {balance}."),
+            number=invoice.number, total=format_rupees(invoice.total_paise, lang),
+            n=invoice.credits, balance=balance)
+    return translate(lang, NP_("{summary}: +{n} credit. New balance: {balance}.",
+                               "{summary}: +{n} credits. New balance: {balance}."),
+                     summary=summary, n=invoice.credits, balance=balance)
 
 
 def tell_result(session: Session, invoice: Invoice, approved: bool = False) -> None:

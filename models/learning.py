@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.i18n import N_
+from bot.i18n import NP_, Message
 from models.base import Base, BigId, Json, UTCDateTime, ist_day_start, utcnow
 from models.learning_content import LearningContent, Question, Track
 from models.program import Program
@@ -98,7 +98,7 @@ def complete(session: Session, delivery_id: int) -> None:
 class QuizClosed(Exception):
     """The quiz cannot start yet; `reason` is a msgid and `values` fill it."""
 
-    def __init__(self, reason: str, **values: object) -> None:
+    def __init__(self, reason: Message, **values: object) -> None:
         super().__init__(reason)
         self.reason, self.values = reason, values
 
@@ -125,20 +125,24 @@ def start_attempt(session: Session, partner_id: int, program: Program, track: Tr
     if last_read is not None:
         opens = last_read + timedelta(minutes=rules.min_minutes_after_module)
         if now < opens:
-            raise QuizClosed(N_("Take a moment to go over the module. The quiz opens in "
-                                "{minutes} min; send LEARN then."), minutes=_minutes_left(opens))
+            raise QuizClosed(NP_("Take a moment to go over the module. The quiz opens in "
+                                 "{n} minute; send LEARN then.",
+                                 "Take a moment to go over the module. The quiz opens in "
+                                 "{n} minutes; send LEARN then."), n=_minutes_left(opens))
     day_start = ist_day_start(now)
     today = list(session.scalars(mine.where(QuizAttempt.started_at >= day_start)))
     if len(today) >= rules.max_attempts_per_day:
-        raise QuizClosed(N_("You have used today's {count} attempts. Try again tomorrow."),
-                         count=rules.max_attempts_per_day)
+        raise QuizClosed(NP_("You have used today's {n} attempt. Try again tomorrow.",
+                             "You have used today's {n} attempts. Try again tomorrow."),
+                         n=rules.max_attempts_per_day)
     last = session.scalar(mine.where(QuizAttempt.status == AttemptStatus.FAILED)
                           .order_by(QuizAttempt.finished_at.desc()).limit(1))
     if last is not None and last.finished_at is not None:
         opens = last.finished_at + timedelta(minutes=rules.cooldown_minutes)
         if now < opens:
-            raise QuizClosed(N_("You can retry the quiz in {minutes} min."),
-                             minutes=_minutes_left(opens))
+            raise QuizClosed(NP_("You can retry the quiz in {n} minute.",
+                                 "You can retry the quiz in {n} minutes."),
+                             n=_minutes_left(opens))
     attempt = QuizAttempt(partner_id=partner_id, program_id=program.id, track=track.code,
                           version=version, seed=secrets.randbelow(2**31),
                           started_at=now)

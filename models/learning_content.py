@@ -13,26 +13,17 @@ from typing import Any
 
 import yaml
 from flask import current_app, has_app_context
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.config import ROOT
+from models.labels import Label as Text
+from models.labels import local
 
-Text = dict[str, str]  # language code -> text; "en" is required
+__all__ = ["LearningContent", "Module", "Question", "Rules", "Text", "Track", "local"]
 
 
 class _Content(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _needs_english(value: Text) -> Text:
-    if not value.get("en", "").strip():
-        raise ValueError("every text needs an English ('en') version")
-    return value
-
-
-def local(text: Text, lang: str) -> str:
-    """Return `text` in `lang`, falling back to English."""
-    return text.get(lang) or text["en"]
 
 
 class Question(_Content):
@@ -40,13 +31,6 @@ class Question(_Content):
     options: list[Text] = Field(min_length=2, max_length=5)
     answer: int = Field(ge=1)  # 1-based index into options as written
     why: Text
-
-    _english = field_validator("ask", "why")(_needs_english)
-
-    @field_validator("options")
-    @classmethod
-    def _options(cls, value: list[Text]) -> list[Text]:
-        return [_needs_english(o) for o in value]
 
     @model_validator(mode="after")
     def _answer_exists(self) -> Question:
@@ -63,13 +47,6 @@ class Module(_Content):
     media: str | None = Field(default=None, pattern=r"^(https://|/media/)\S+$")  # < 100 KB
     questions: list[Question] = Field(min_length=1)
 
-    _english = field_validator("title")(_needs_english)
-
-    @field_validator("parts")
-    @classmethod
-    def _parts(cls, value: list[Text]) -> list[Text]:
-        return [_needs_english(p) for p in value]
-
 
 class Track(_Content):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,29}$")  # matches earning.certification level
@@ -79,8 +56,6 @@ class Track(_Content):
     pass_percent: int = Field(default=70, gt=0, le=100)
     credits: int | None = Field(default=None, gt=0)  # default: earning.certification[code]
     field_audit: bool = False  # a rep or admin approves (AUDIT APPROVE <id>) before granting
-
-    _english = field_validator("name")(_needs_english)
 
 
 class Rules(_Content):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from models.catalog import Catalog
 from models.gstin import is_valid_gstin
 from models.invoice_settings import InvoiceSettings
+from models.labels import Label, local
 from models.learning_content import LearningContent
 from models.partner import InvalidPhone, normalize_phone
 
@@ -74,14 +75,27 @@ def _e164(value: str) -> str:
 
 
 class Tier(_Strict):
-    name: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=40)  # its key: catalog `tiers:`, wallets
+    label: Label  # its name per language; English defaults to `name`
     threshold: int = Field(ge=0)
     multiplier: float = Field(gt=0, le=10)
     benefits: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _english_label(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            label = data.get("label") if isinstance(data.get("label"), dict) else {}
+            return {**data, "label": {"en": data["name"], **label}}
+        return data
+
     @property
     def factor(self) -> Decimal:
         return Decimal(str(self.multiplier))
+
+    def label_in(self, lang: str | None) -> str:
+        """The tier's name in `lang`, falling back to English."""
+        return local(self.label, lang)
 
 
 class FreezePeriod(_Strict):
@@ -169,7 +183,7 @@ class ProgramSpec(_Strict):
     brand: str = Field(min_length=1)
     sponsor: Sponsor
     credit_value_paise: int = Field(gt=0)
-    currency_name: str = Field(default="credits", min_length=1)
+    currency_name: Label = Field(default_factory=lambda: {"en": "credits"})  # per language
     tiers: Tiers | None = None
     earning: Earning = Field(default_factory=Earning)
     expiry: Expiry = Field(default_factory=lambda: Expiry(policy="never"))
@@ -200,6 +214,15 @@ class ProgramSpec(_Strict):
         if self.tiers is None or name is None:
             return None
         return next((t for t in self.tiers.levels if t.name == name), None)
+
+    def tier_label(self, name: str, lang: str | None) -> str:
+        """The tier `name` as the partner reads it (its key when the tier is gone)."""
+        tier = self.tier(name)
+        return tier.label_in(lang) if tier else name
+
+    def currency_in(self, lang: str | None) -> str:
+        """The program's name for its credits in `lang` ("Shakti credits")."""
+        return local(self.currency_name, lang)
 
 
 def _where(loc: tuple[Any, ...]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import outbound
-from bot.i18n import format_credits, translate
+from bot.i18n import NP_, format_credits, translate
 from models import qr_codes, review
 from models.partner import Partner
 from models.qr import QrBatch, QrRedemption, QrScan, RedemptionStatus, ScanStatus
@@ -32,8 +32,9 @@ def approve(session: Session, item: ReviewItem) -> None:
     session.get(QrScan, redemption.scan_id).status = ScanStatus.CREDITED
     lang = partner.language
     _tell(session, partner, item, translate(
-        lang, "Code {code} was approved: {credits} credits added. New balance: {balance}.",
-        code=qr_codes.group(redemption.code), credits=format_credits(result.credits, lang),
+        lang, NP_("Code {code} was approved: {n} credit added. New balance: {balance}.",
+                  "Code {code} was approved: {n} credits added. New balance: {balance}."),
+        code=qr_codes.group(redemption.code), n=result.credits,
         balance=format_credits(result.balance.balance, lang)))
 
 

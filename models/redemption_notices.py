@@ -5,31 +5,36 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import outbound
-from bot.i18n import N_, format_credits, format_rupees, translate
+from bot.i18n import N_, NP_, Message, format_rupees, translate
 from bot.logs import mask_vpa
 from models.catalog import CatalogItem
 from models.partner import Partner
 
 TEMPLATE = "redemption_update"  # a WhatsApp template with one variable, for outside 24 hours
 
-PAID = N_("{rupees} sent to {vpa}. {credits} credits redeemed. Ref: {ref}")
-PAYOUT_FAILED = N_("Sorry, the payout of {rupees} to {vpa} did not go through. Your {credits} "
-                   "credits are back in your wallet.")
-PAYOUT_RETURNED = N_("Your bank sent back the payout of {rupees} to {vpa}. Your {credits} "
-                     "credits are back in your wallet.")
+PAID = NP_("{rupees} sent to {vpa}. {n} credit redeemed. Ref: {ref}",
+           "{rupees} sent to {vpa}. {n} credits redeemed. Ref: {ref}")
+PAYOUT_FAILED = NP_("Sorry, the payout of {rupees} to {vpa} did not go through. Your {n} "
+                    "credit is back in your wallet.",
+                    "Sorry, the payout of {rupees} to {vpa} did not go through. Your {n} "
+                    "credits are back in your wallet.")
+PAYOUT_RETURNED = NP_("Your bank sent back the payout of {rupees} to {vpa}. Your {n} credit is "
+                      "back in your wallet.",
+                      "Your bank sent back the payout of {rupees} to {vpa}. Your {n} credits "
+                      "are back in your wallet.")
 VOUCHER = N_("Your voucher for {label}: {code}. Show it at {distributor} by {date}.")
 STOCK_CODE = N_("Your {label} code: {code}")
-OUT_OF_STOCK = N_("Sorry, {label} is out of stock. Your {credits} credits are back in your "
-                  "wallet.")
-EXPIRED = N_("Your voucher {code} expired unused. Your {credits} credits are back in your "
-             "wallet.")
+OUT_OF_STOCK = NP_("Sorry, {label} is out of stock. Your {n} credit is back in your wallet.",
+                   "Sorry, {label} is out of stock. Your {n} credits are back in your wallet.")
+EXPIRED = NP_("Your voucher {code} expired unused. Your {n} credit is back in your wallet.",
+              "Your voucher {code} expired unused. Your {n} credits are back in your wallet.")
 
 
-def tell(session: Session, partner_id: int, msgid: str, *, key: str,
+def tell(session: Session, partner_id: int, msgid: Message, *, key: str,
          media_urls: tuple[str, ...] = (), item: CatalogItem | None = None,
          **values: object) -> None:
-    """Queue `msgid` in the partner's language, with rupees, credits and the catalog item's
-    label (`{label}`) in it."""
+    """Queue `msgid` in the partner's language, with rupees, the credits (the count `{n}`)
+    and the catalog item's label (`{label}`) in it."""
     partner = session.get(Partner, partner_id)
     lang = partner.language
     if item is not None:
@@ -37,7 +42,7 @@ def tell(session: Session, partner_id: int, msgid: str, *, key: str,
     if "paise" in values:
         values["rupees"] = format_rupees(int(values.pop("paise")), lang)  # type: ignore[arg-type]
     if "credits" in values:
-        values["credits"] = format_credits(int(values["credits"]), lang)  # type: ignore[arg-type]
+        values["n"] = int(values.pop("credits"))  # type: ignore[arg-type]
     if values.get("vpa"):
         values["vpa"] = mask_vpa(str(values["vpa"]))
     text = translate(lang, msgid, **values)

@@ -145,19 +145,20 @@ def recompute(session: Session, program_id: int | None = None,
 def _announce(session: Session, wallet, spec: ProgramSpec, new: str | None,
               now: datetime) -> None:
     """Tell the partner about a tier change, through the outbox."""
-    from bot.i18n import translate
+    from bot.i18n import N_, translate
     from bot.outbound import OutboundError, queue_message
 
     partner = session.get(Partner, wallet.partner_id)
     if partner is None:
         return
     up = _rank(spec, new) > _rank(spec, wallet.tier)
-    msgid = ("Congratulations! You are now {tier} in {program}."
-             if up else "Your tier in {program} is now {tier}.")
-    text = translate(partner.language, msgid, tier=new or "-", program=spec.name)
+    msgid = (N_("Congratulations! You are now {tier} in {program}.")
+             if up else N_("Your tier in {program} is now {tier}."))
+    tier = spec.tier_label(new, partner.language) if new else "-"
+    text = translate(partner.language, msgid, tier=tier, program=spec.name)
     try:
         queue_message(session, phone=partner.phone, text=text, template="tier_change",
-                      template_vars={"1": new or "-", "2": spec.name},
+                      template_vars={"1": tier, "2": spec.name},
                       key=f"tier:{wallet.id}:{new}:{now.date().isoformat()}")
     except OutboundError as exc:
         log.warning("tier message not queued", extra={"partner_id": partner.id,

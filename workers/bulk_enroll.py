@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot import media
-from bot.i18n import translate
+from bot.i18n import NP_, translate
 from bot.outbound import queue_message
 from models.bulk_enrollment import (
     MAX_ROWS,
@@ -40,7 +40,7 @@ def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
         if text is None:
             answer = translate(lang, "Sorry, I could not open your file. Please send it again.")
         elif len(rows := read_rows(text)) > MAX_ROWS:
-            answer = translate(lang, TOO_MANY, count=len(rows), limit=MAX_ROWS)
+            answer = translate(lang, TOO_MANY, n=len(rows), limit=MAX_ROWS)
         else:
             result = invite_all(session, rep=rep, program=program, rows=rows)
             log.info("batch enrolled", extra={"message_id": message_id, "rows": len(rows),
@@ -61,15 +61,15 @@ def decode(data: bytes) -> str:
 def report(lang: str, program: str, result: BatchResult) -> str:
     """Totals first, then each row that was not created, cut to fit one chat message."""
     totals = result.totals()
-    lines = [translate(lang, "{program}: {count} rows checked.", program=program,
-                       count=len(result.rows)),
+    lines = [translate(lang, NP_("{program}: {n} row checked.", "{program}: {n} rows checked."),
+                       program=program, n=len(result.rows)),
              ", ".join(f"{translate(lang, s)}: {totals[s]}" for s in RowStatus if totals[s])]
     problems = [r for r in result.rows if r.status != RowStatus.CREATED]
     size = sum(len(line) + 1 for line in lines)
     for shown, row in enumerate(problems):
         line = translate(lang, "Row {number} ({name}): {problem}", number=row.number,
                          name=row.label, problem=translate(lang, row.status))
-        more = translate(lang, "…and {count} more.", count=len(problems) - shown)
+        more = translate(lang, NP_("…and {n} more.", "…and {n} more."), n=len(problems) - shown)
         if size + len(line) + len(more) + 2 > REPORT_LIMIT:
             lines.append(more)
             break

@@ -14,7 +14,7 @@ import hashlib
 import logging
 
 from bot import einvoice_keys, media, outbound
-from bot.i18n import translate
+from bot.i18n import N_, translate
 from models import invoice_rules
 from models.db import unit_of_work
 from models.invoice_notices import tell_result
@@ -27,6 +27,7 @@ from workers.qr_decode import decode_image
 from workers.scan import scan_decoded
 
 log = logging.getLogger("saathi.invoice")
+UNUSABLE = N_("I could not open that file. Send a JPG or PNG photo, or a PDF, of at most 10 MB.")
 
 
 def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -> None:
@@ -39,8 +40,7 @@ def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -
         picture = open_upload(data)
     except (media.MediaError, NotAnImage) as exc:
         log.warning("upload unusable", extra={"upload": upload_key, "error": str(exc)})
-        _tell(partner_id, channel, upload_key, "I could not open that file. Send a JPG or PNG "
-              "photo, or a PDF, of at most 10 MB.")
+        _tell(partner_id, channel, upload_key, UNUSABLE)
         return
     texts = quick_decode(picture)
     read = None if codes_in(texts) else read_invoice(picture, qr_texts=texts,

@@ -175,7 +175,7 @@ def test_reps_find_enroll_shops_in_their_menu(twilio, programs, clock):
     assert "Enroll shops" in twilio.chat(REP, "MENU")[0]
     assert twilio.chat(REP, "Enroll shops")[0].startswith("Send one shop per line")
     twilio.chat(REP, "Anil, 9876543220, Anil Stores, 560001")
-    assert _report().splitlines()[:2] == ["Tile Pro: 1 rows checked.", "created: 1"]
+    assert _report().splitlines()[:2] == ["Tile Pro: 1 row checked.", "created: 1"]
 
 
 @pytest.mark.parametrize("url", [

@@ -31,7 +31,7 @@ def test_printed_invoice_without_qr_is_read_by_tesseract_and_credited(twilio, cl
         invoice = session.scalar(select(Invoice))
     assert (invoice.source, invoice.status, invoice.number, invoice.total_paise) == \
         ("ocr", InvoiceStatus.CREDITED, truth.number, truth.total_paise)
-    assert text.endswith(f"+{invoice.credits} credits. New balance: {invoice.credits} credits.")
+    assert text.endswith(f"+{invoice.credits} credits. New balance: {invoice.credits}.")
 
 
 def test_a_photo_that_is_no_invoice_is_answered_and_earns_nothing(twilio, clock, make_partner):

@@ -104,7 +104,7 @@ def test_a_total_far_from_the_read_one_waits_for_review_then_credits_when_approv
         assert (invoice.status, invoice.total_paise) == (InvoiceStatus.CREDITED, 2_50_000_00)
         balance = wallet_balance(session, partner.id, program.id).balance
     assert balance == invoice.credits > 0
-    assert outbox_texts(partner.phone)[-1].endswith(f"New balance: {balance} credits.")
+    assert outbox_texts(partner.phone)[-1].endswith(f"New balance: {balance}.")
 
 
 def test_a_rejected_review_is_told_to_the_partner_and_credits_nothing(app, twilio, clock,

@@ -36,7 +36,7 @@ def test_einvoice_photo_at_the_menu_is_acknowledged_then_credited_with_balance(
         assert wallet_balance(session, partner.id, program.id).balance == credits > 0
     assert text == (f"Invoice {truth.number}, seller GSTIN {truth.seller_gstin}, date "
                     f"{truth.day:%d-%m-%Y}, total {total}: +{credits} credits. "
-                    f"New balance: {credits} credits.")
+                    f"New balance: {credits}.")
 
 
 def test_with_redis_down_the_photo_is_still_read_and_credited(twilio, clock, make_partner,

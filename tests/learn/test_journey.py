@@ -87,13 +87,13 @@ def test_failed_quiz_explains_waits_for_cooldown_and_caps_attempts(app, twilio, 
     learner = Learner(twilio, clock, "MINI")
     last = learner.take_track("1", right=False)
     assert last[0] == "Not quite. Answer: Number 1. Topic 1 is number 1."
-    assert last[1] == ("You scored 0/1; you need 70% to pass. You can retry in 60 min: "
+    assert last[1] == ("You scored 0/1; you need 70% to pass. You can retry in 60 minutes: "
                        "send LEARN.")
     assert balance("MINI") == 0
 
-    assert learner.start_quiz("1")[-1] == "You can retry the quiz in 60 min."
+    assert learner.start_quiz("1")[-1] == "You can retry the quiz in 60 minutes."
     clock.advance(minutes=59)
-    assert learner.start_quiz("1")[-1] == "You can retry the quiz in 1 min."
+    assert learner.start_quiz("1")[-1] == "You can retry the quiz in 1 minute."
     clock.advance(minutes=2)
     last, _ = learner.answer_all(learner.start_quiz("1"), right=False)
     assert "You scored 0/1" in last[-1]

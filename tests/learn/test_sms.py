@@ -1,10 +1,12 @@
-"""Over SMS every quiz question, with its numbered options, fits in 2 segments."""
+"""Over SMS every quiz question, with its numbered options, fits in 2 segments, in every
+language."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.channels.text import render_text
+from bot.i18n import LANGUAGES
 from bot.sms import segments
 from flows.learn import question_reply
 from models.program_schema import read_file
@@ -12,7 +14,7 @@ from tests.learn.conftest import ROOT
 
 
 @pytest.mark.parametrize("code", ["cempro", "lube", "elec"])
-@pytest.mark.parametrize("lang", ["en", "hi"])
+@pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_every_question_fits_two_sms_segments(code: str, lang: str) -> None:
     content = read_file(ROOT / "programs" / f"{code}.yaml").tracks
     assert content.modules, f"{code} ships no learning content"
@@ -24,10 +26,11 @@ def test_every_question_fits_two_sms_segments(code: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("code", ["cempro", "lube", "elec"])
-def test_every_module_and_question_has_hindi(code: str) -> None:
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_every_module_and_question_is_in_every_language(code: str, lang: str) -> None:
     content = read_file(ROOT / "programs" / f"{code}.yaml").tracks
     for module in content.modules:
         texts = [module.title, *module.parts]
         for question in module.questions:
             texts += [question.ask, question.why, *question.options]
-        assert all(t.get("hi") for t in texts), module.id
+        assert all(t.get(lang) for t in texts), module.id

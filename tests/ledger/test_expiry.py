@@ -22,7 +22,7 @@ def test_reminders_go_out_on_reminder_days_once(db, programs, make_partner, cloc
     clock.advance(days=23)  # 7 days before
     assert remind(db) == 1
     bodies = db.scalars(select(OutboxMessage.body).where(OutboxMessage.phone == p.phone)).all()
-    assert bodies[0] == ("1,500 Shakti credits in Shakti Cement Pro Retailer expire on "
+    assert bodies[0] == ("Shakti Cement Pro Retailer: 1,500 of your Shakti credits expire on "
                          "12-03-2027. Send MENU to redeem them before then.")
 
 

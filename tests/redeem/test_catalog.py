@@ -9,6 +9,7 @@ from sqlalchemy import update
 from models.catalog import catalog_of
 from models.db import unit_of_work
 from models.ledger_tables import Wallet
+from models.program import load_spec
 from models.program_schema import ProgramFileError, parse, read_file
 
 from .conftest import PROGRAMS, RETAILER, add_partner
@@ -53,8 +54,14 @@ def test_labels_are_shown_in_the_partners_language_english_where_none_is_written
     add_partner(cempro, RETAILER, 2000, language="hi")
     offered = twilio.chat(RETAILER, "REDEEM")[0]
     assert "UPI कैशबैक: 100–2,500 क्रेडिट" in offered and "UPI cashback" not in offered
-    add_partner(cempro, OTHER, 2000, language="ta")  # CEMPRO has no Tamil labels
-    assert "UPI cashback: " in twilio.chat(OTHER, "REDEEM")[0]
+    add_partner(cempro, OTHER, 2000, language="ta")
+    assert "UPI கேஷ்பேக்: " in twilio.chat(OTHER, "REDEEM")[0]
+    twilio.chat(OTHER, "MENU")
+    untranslated = _with_catalog(read_file(PROGRAMS / "cempro.yaml").catalog.model_dump())
+    untranslated["catalog"]["items"][0]["label"] = {"en": "UPI cashback", "hi": "UPI कैशबैक"}
+    with unit_of_work() as session:
+        load_spec(session, parse(untranslated))
+    assert "UPI cashback: " in twilio.chat(OTHER, "REDEEM")[0]  # no Tamil label: English
 
 
 def test_items_limited_by_tier_are_offered_only_to_those_tiers(twilio, retailer, cempro):

@@ -87,7 +87,7 @@ def test_three_wrong_codes_lock_redeeming_for_30_minutes(twilio, retailer, cempr
     code = last_otp(RETAILER)
     wrong = "000000" if code != "000000" else "111111"
     assert "Wrong code. 2 tries left." in twilio.chat(RETAILER, wrong)[0]
-    assert "Wrong code. 1 tries left." in twilio.chat(RETAILER, wrong)[0]
+    assert "Wrong code. 1 try left." in twilio.chat(RETAILER, wrong)[0]
     assert "Too many wrong codes" in twilio.chat(RETAILER, wrong)[0]
     assert [r.status for r in redemptions()] == [Status.CANCELLED]
     assert available(retailer, cempro) == 2000
@@ -107,10 +107,10 @@ def test_new_codes_do_not_buy_more_guesses_five_wrong_in_30_minutes_lock(
 
     start_upi(twilio)
     assert "2 tries left" in twilio.chat(RETAILER, wrong())[0]
-    assert "1 tries left" in twilio.chat(RETAILER, wrong())[0]
+    assert "1 try left" in twilio.chat(RETAILER, wrong())[0]
     start_upi(twilio)  # a new redemption, a new code
     assert "2 tries left" in twilio.chat(RETAILER, wrong())[0]
-    assert "1 tries left" in twilio.chat(RETAILER, wrong())[0]  # 4 wrong in the window
+    assert "1 try left" in twilio.chat(RETAILER, wrong())[0]  # 4 wrong in the window
     start_upi(twilio)
     assert "Too many wrong codes" in twilio.chat(RETAILER, wrong())[0]
     assert "Too many wrong codes" in start_upi(twilio)[0]

@@ -158,7 +158,7 @@ def test_a_paid_payout_the_bank_sends_back_refunds_the_credits_once(app, twilio,
     assert returned == ["Your bank sent back the payout of ₹1,000 to ra****@okhdfc. Your 500 "
                         "credits are back in your wallet."]
     twilio.chat(RETAILER, "BALANCE")
-    assert "+500 returned from redemption" in twilio.chat(RETAILER, "1")[0]
+    assert "+500 returned from request 1" in twilio.chat(RETAILER, "1")[0]
     with unit_of_work() as session:
         assert verify(session, chain=False) == []
 

@@ -38,7 +38,7 @@ def _voucher(app) -> tuple[str, str]:
 def test_voucher_is_issued_with_a_qr_and_used_once_at_the_distributor(app, twilio, retailer,
                                                                       cempro, clock):
     summary = _buy(twilio, "2")
-    assert "Inventory credit voucher worth ₹1,000 for 500 credits, valid 7 days." in summary
+    assert "Inventory credit voucher worth ₹1,000 for 500 credits. Valid for 7 days." in summary
     code, image = _voucher(app)
     assert "Show it at Sai Traders by 19-03-2026" in sent_to(RETAILER, "whatsapp")[-1].body
     path = Path(app.config["MEDIA_DIR"]) / image.removeprefix("/media/")

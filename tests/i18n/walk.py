@@ -1,0 +1,446 @@
+"""A partner's life in one language, from the first "Hi" to redeeming, and a distributor's rep
+in the same language, over the signed webhook; the jobs and domain operations that send
+proactive messages run too. Every text they get is kept with where it came from, and the walk
+records which flow states and which notice producers (functions that queue an outbox message)
+it reached, so a test can tell when a new state or notice is left unwalked.
+
+Answers are numbers, keys, keywords and data (names, PIN codes, codes): the same script walks
+every language, including ones added later.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from PIL import Image
+from sqlalchemy import select
+
+from bot import certificate_image, media
+from bot.i18n import LANGUAGES
+from bot.payout_providers import PayoutState
+from flows import engine
+from models import ledger, payouts, qr, recertification, review, vouchers
+from models.certification import Certificate
+from models.conversation import Conversation
+from models.db import unit_of_work
+from models.expiry_reminders import remind
+from models.invoice_notices import result_text, tell_result
+from models.invoice_read import InvoiceRead
+from models.invoice_rules import submit
+from models.invoices import Invoice, InvoiceStatus, Reason
+from models.learning import content_of, question
+from models.ledger_tables import JournalEntry
+from models.outbox import OutboxMessage
+from models.partner import Partner, Role
+from models.program import Membership, Program, by_code, load_spec
+from models.program_schema import parse
+from models.qr_codes import group
+from models.redemptions import Redemption
+from workers import ledger as ledger_jobs
+from workers.redemptions import expire_vouchers
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("bot", "flows", "models", "workers")
+PARTNER, OTHER, INVITEE = "+919812345601", "+919812345602", "+919812399999"
+REP, DISTRIBUTOR = "+919820012346", "+919820012345"  # Sai Traders (programs/cempro.yaml)
+SELLER = "27AAACS1234P1Z7"  # Sai Traders' GSTIN
+NAMES = ("Ramesh Kumar", "Kumar Hardware", "Suresh Patil", "Patil Stores", "Mohan Lal",
+         "Lal Stores", "Gita Devi")
+
+
+@dataclass(frozen=True)
+class Seen:
+    lang: str | None  # the language the reader chose (None: not chosen yet)
+    where: str
+    text: str
+
+
+@dataclass
+class Reached:
+    states: set[tuple[str, str]] = field(default_factory=set)
+    producers: set[str] = field(default_factory=set)
+    keys: dict[str, str] = field(default_factory=dict)  # outbox key -> producer
+
+
+def _where(code) -> str:
+    path = Path(code.co_filename).resolve()
+    return f"{path.relative_to(ROOT)}::{code.co_name}" if ROOT in path.parents else code.co_name
+
+
+def notice_producers() -> set[str]:
+    """Every function in the code that queues an outbox message ("path::function"), except
+    the outbox module itself."""
+    found = set()
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path == ROOT / "bot" / "outbound.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                        isinstance(c, ast.Call) and getattr(c.func, "id", getattr(
+                            c.func, "attr", None)) == "queue_message" for c in ast.walk(node)):
+                    found.add(f"{path.relative_to(ROOT)}::{node.name}")
+    return found
+
+
+def walked_states() -> set[tuple[str, str]]:
+    """Every (flow, state) of the registered dialogues (test-only flows aside)."""
+    return {(f.name, s) for f in engine.FLOWS.values() if not f.name.startswith("test_")
+            for s in f.states}
+
+
+def spy(monkeypatch) -> Reached:
+    """Record the flow states whose prompt or handler runs, and who queues outbox messages."""
+    from bot import outbound
+
+    reached = Reached()
+    for name, flow in list(engine.FLOWS.items()):
+        states = {}
+        for state_name, state in flow.states.items():
+            states[state_name] = dataclasses.replace(
+                state, handle=_recording(state.handle, reached, name, state_name),
+                prompt=state.prompt and _recording(state.prompt, reached, name, state_name))
+        entry = flow.entry and _recording(flow.entry, reached, name, flow.start)
+        monkeypatch.setitem(engine.FLOWS, name, dataclasses.replace(flow, states=states,
+                                                                    entry=entry))
+    for producer in notice_producers():  # imported now, so that their `queue_message` is ours
+        importlib.import_module(producer.split("::")[0].removesuffix(".py").replace("/", "."))
+    original = outbound.queue_message
+
+    def queue_message(session, **kwargs):
+        producer = _where(sys._getframe(1).f_code)
+        reached.producers.add(producer)
+        if kwargs.get("key"):
+            reached.keys[kwargs["key"]] = producer
+        return original(session, **kwargs)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "queue_message", None) is original:
+            monkeypatch.setattr(module, "queue_message", queue_message)
+    return reached
+
+
+def _recording(func, reached: Reached, flow: str, state: str):
+    def run(*args):
+        reached.states.add((flow, state))
+        return func(*args)
+    return run
+
+
+class Walk:
+    """One partner (and the rep, the invitee) chatting in `lang`; `seen` keeps every text."""
+
+    def __init__(self, twilio, clock, lang: str, reached: Reached) -> None:
+        self.twilio, self.clock, self.lang, self.reached = twilio, clock, lang, reached
+        self.number = str(list(LANGUAGES).index(lang) + 1)  # the language's option number
+        self.seen: list[Seen] = []
+        self.chosen: dict[str, str | None] = {}
+
+    # Talking -------------------------------------------------------------------------------
+
+    def chat(self, body: str, phone: str = PARTNER, **media: str) -> list[str]:
+        extra = {"NumMedia": "1", **media} if media else {}
+        replies = self.twilio.chat(phone, body, **extra)
+        where = f"{phone[-4:]} sent {body or 'a file'!r}, at {'/'.join(self.state(phone))}"
+        self.seen += [Seen(self.chosen.get(phone), where, text) for text in replies]
+        return replies
+
+    def photo(self, data: bytes, phone: str = PARTNER, body: str = "",
+              content_type: str = "image/jpeg") -> list[str]:
+        url = media.store(data, "inbound/walk", ".jpg" if "jpeg" in content_type else ".png")
+        return self.chat(body, phone, MediaUrl0=url, MediaContentType0=content_type)
+
+    def state(self, phone: str = PARTNER) -> tuple[str, str]:
+        with unit_of_work() as session:
+            conv = session.scalar(select(Conversation).where(Conversation.phone == phone,
+                                                             Conversation.channel == "whatsapp"))
+            return (conv.flow, conv.state) if conv else ("-", "-")
+
+    def data(self, phone: str = PARTNER) -> dict:
+        with unit_of_work() as session:
+            return dict(session.scalar(select(Conversation.data).where(
+                Conversation.phone == phone, Conversation.channel == "whatsapp")))
+
+    def outbox(self) -> list[Seen]:
+        """Every proactive message sent to the walkers, body and template values."""
+        with unit_of_work() as session:
+            rows = session.scalars(select(OutboxMessage).where(
+                OutboxMessage.phone.in_([PARTNER, REP, INVITEE])).order_by(OutboxMessage.id))
+            return [Seen(self.lang, f"notice {self.reached.keys.get(r.idempotency_key, '?')} "
+                         f"({r.idempotency_key})", text)
+                    for r in rows for text in [r.body, *map(str, r.template_vars.values())]]
+
+    # The walk ------------------------------------------------------------------------------
+
+    def run(self) -> list[Seen]:
+        self.enroll()
+        self.globals()
+        self.second_program()
+        self.scan()
+        self.learn()
+        self.invoices()
+        self.redeem()
+        self.rep()
+        self.invitee()
+        self.notices()
+        self.wallet()
+        return self.seen + self.outbox()
+
+    def enroll(self) -> None:
+        for body in ("Hi", "JOIN", "NOPE", "CEMPRO REF SAITRD"):
+            self.chat(body)  # in English: no language chosen yet
+        self.chosen[PARTNER] = self.lang
+        for body in (self.number, "x", "1", "Ramesh Kumar", "Kumar Hardware", "0123",
+                     "400001", "12345", "27AAACS1234P1Z8", "SKIP", "x", "1"):
+            self.chat(body)
+
+    def globals(self) -> None:
+        for body in ("HELP", "99", "hello", "LANG", self.number, "BALANCE", "LANG", self.number,
+                     "MENU", "STOP", "START", "BALANCE"):
+            self.chat(body)
+        self.clock.advance(minutes=31)
+        self.chat("1")  # timed out: back at the menu
+
+    def second_program(self) -> None:
+        for body in ("JOIN LUBE", "2", "JOIN LUBE", "1", "JOIN CEMPRO", "BALANCE", "1", "3"):
+            self.chat(body)
+        with unit_of_work() as session:
+            partner = _partner(session, PARTNER)
+            ledger.adjust(session, partner_id=partner.id, program_id=_id(session, "CEMPRO"),
+                          credits=3000, key="walk-grant", reason="welcome bonus", actor="admin")
+
+    def scan(self) -> None:
+        codes = self._batch("CEMPRO", "WALK", 4, 5)
+        big = self._batch("CEMPRO", "BIG", 1, 800)
+        void = self._batch("CEMPRO", "OLD", 1, 5)
+        flagged = self._batch("CEMPRO", "KERALA", 2, 5, region="Kerala")
+        elec = self._batch("ELEC", "E1", 1, 5)
+        with unit_of_work() as session:
+            qr.void_batch(session, qr.find_batch(session, "OLD", "CEMPRO"))
+            other = Partner(phone=OTHER, role=Role.RETAILER, name="Mohan Lal", shop="Lal Stores")
+            session.add(other)
+            session.flush()
+            session.add(Membership(partner_id=other.id, program_id=_id(session, "CEMPRO")))
+            ledger.ensure_wallet(session, other.id, _id(session, "CEMPRO"))
+        self.twilio.chat(OTHER, f"CODE {codes[3]}")
+        for body in (f"CODE {codes[0]}", f"CODE {codes[0]}", f"CODE {codes[3]}", "CODE 1234",
+                     "MENU", f"CODE {void[0]}", f"CODE {elec[0]}"):
+            self.chat(body)
+        self.clock.advance(minutes=2)  # (more than 5 scans a minute go to review)
+        for body in (f"CODE {flagged[0]}", f"CODE {flagged[1]}", "CODE", codes[1],
+                     f"CODE {big[0]}"):
+            self.chat(body)
+        self.chat("CODE")
+        self.photo(_blank())  # no code in it: the job says so
+        with unit_of_work() as session:
+            items = review.pending(session, "qr_scan")
+            review.decide(session, items[0].id, approve=True, actor="admin")
+            review.decide(session, items[1].id, approve=False, actor="admin")
+        ledger_jobs.recompute_tiers()
+
+    def learn(self) -> None:
+        self.chat("LEARN")
+        self.chat("x")
+        self.chat("1")
+        while self.state() == ("learn", "module"):
+            self.chat("NEXT")
+        self.chat("LEARN")
+        self.chat("1")  # the quiz opens a little later
+        self.clock.advance(minutes=3)
+        self.chat("LEARN")
+        self.chat("1")
+        self.chat("x")
+        while self.state() == ("learn", "quiz"):
+            self.chat(self._answer(right=False))
+        self.chat("LEARN")
+        self.chat("1")  # cooling down
+        self.clock.advance(minutes=61)
+        self.chat("LEARN")
+        self.chat("1")
+        first = True
+        while self.state() == ("learn", "quiz"):
+            self.chat(self._answer(right=not first))
+            first = False
+        self.chat("LEARN")
+        self.chat("1")  # already certified
+        with unit_of_work() as session:
+            cert = session.scalar(select(Certificate).where(
+                Certificate.partner_id == _partner(session, PARTNER).id))
+            certificate_image.send(session, cert)  # as after an audit or a review
+
+    def invoices(self) -> None:
+        from tests.invoice.conftest import einvoice_photo
+
+        self.chat("photo")
+        self.chat("hello")
+        self.photo(einvoice_photo(7, seller=SELLER)[0])
+        self._unsure_invoice("WALK-1", "0" * 64)
+        self.chat("HELP")
+        self.chat("x")
+        self.chat("999999")  # far from what was read: goes to review
+        with unit_of_work() as session:
+            review.decide(session, review.pending(session, "invoice")[0].id,
+                          approve=True, actor="admin")
+        self._unsure_invoice("WALK-2", "f" * 64)
+        self.chat("2")
+        self.chat("", MediaUrl0="/media/inbound/gone.jpg", MediaContentType0="image/jpeg")
+        self.chat("", MediaUrl0="/media/inbound/a.ogg", MediaContentType0="audio/ogg")
+        with unit_of_work() as session:
+            partner = _partner(session, PARTNER)
+            entry = session.scalar(select(JournalEntry.id).where(
+                JournalEntry.partner_id == partner.id).limit(1))
+            for status in InvoiceStatus:
+                for reason in (Reason if status == InvoiceStatus.REJECTED else [None]):
+                    invoice = Invoice(partner_id=partner.id, program_id=_id(session, "CEMPRO"),
+                                      status=status, reason=reason, number="INV-77",
+                                      seller_gstin=SELLER, read_total_paise=None, credits=3,
+                                      entry_id=entry)
+                    self.seen.append(Seen(self.lang, f"invoice {status} {reason}",
+                                          result_text(session, invoice, self.lang)))
+
+    def redeem(self) -> None:
+        with unit_of_work() as session:
+            vouchers.upload_codes(session, _id(session, "CEMPRO"), "ecom_250", ["ECOM-1111"])
+        for body in ("REDEEM", "x", "1", "99", "1", "abc", "7", "120", "100", "bad",
+                     "fail@sandbox", "2", "fail@sandbox", "1", "000000"):
+            self.chat(body)
+        self.chat(self._otp())  # the payout fails: the credits come back
+        for body in ("REDEEM", "1", "1", "100", "2", "ramesh.kumar@okhdfc", "1"):
+            self.chat(body)
+        self.chat(self._otp())
+        with unit_of_work() as session:
+            paid = session.scalars(select(Redemption).order_by(Redemption.id.desc())).first()
+            payouts.apply(session, paid, PayoutState(paid.payout_id, "reversed"))
+        for item in ("inventory_credit", "staff_training", "ecom_250", "fuel_500"):
+            for body in ("REDEEM", "1", item, "1"):
+                self.chat(body)
+            if self.state() == ("redeem", "otp"):
+                self.chat(self._otp())
+        self.chat("REDEEM")
+        self.chat("2")  # LUBE: too few credits for anything
+        self.clock.advance(minutes=5)
+
+    def rep(self) -> None:
+        with unit_of_work() as session:
+            for phone in (REP, DISTRIBUTOR):
+                _partner(session, phone).language = self.lang
+        self.chosen[REP] = self.lang
+        voucher = self._voucher("inventory_credit")
+        rows = f"Suresh Patil, {INVITEE[3:]}, Patil Stores, 400002, {self.lang}"
+        for body in ("MENU", "ENROLL", rows, f"ENROLL CEMPRO\n{rows}\nGita Devi, 12, x, 1",
+                     "JOIN CEMPRO", f"VERIFY {voucher}", "VERIFY SV-AAAA-BBBB",
+                     "AUDIT APPROVE CEMXXXXX", "AUDIT", "REDEEM"):
+            self.chat(body, REP)
+        self.chat("VERIFY", REP)
+        self.photo(_blank(), REP)
+        self.chat(f"VERIFY {voucher}", PARTNER)
+
+    def invitee(self) -> None:
+        self.chosen[INVITEE] = self.lang
+        for body in ("Hi", self.number, "1"):
+            self.chat(body, INVITEE)
+
+    def notices(self) -> None:
+        expiry = self.clock.now + timedelta(days=365 - 30)
+        self.clock.set(expiry)
+        with unit_of_work() as session:
+            remind(session)
+        expire_vouchers()
+        self.wallet()
+        doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
+        with unit_of_work() as session:
+            from models.learning_content import _read_include
+
+            doc["tracks"] = _read_include(doc["tracks"]["include"])
+            doc["tracks"]["modules"][0]["version"] += 1
+            recertification.sync(session, load_spec(session, parse(doc)))
+        self.clock.advance(days=31)
+        ledger_jobs.expire()
+        with unit_of_work() as session:
+            entry = session.scalars(select(JournalEntry).where(
+                JournalEntry.cause == "qr_code").order_by(JournalEntry.id)).first()
+            ledger.reverse(session, key="walk-reverse", original_key=entry.key,
+                           reason="code returned", actor="admin")
+        ledger_jobs.recompute_tiers()
+
+    def wallet(self) -> None:
+        for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):
+            self.chat(body)
+
+    # Helpers -------------------------------------------------------------------------------
+
+    def _batch(self, program: str, name: str, count: int, credits: int,
+               region: str | None = None) -> list[str]:
+        with unit_of_work() as session:
+            batch = qr.create_batch(session, program=by_code(session, program), name=name,
+                                    count=count, credits=credits, region=region)
+            return [group(code) for _serial, code in qr.batch_codes(batch)]
+
+    def _answer(self, right: bool) -> str:
+        data = self.data()
+        with unit_of_work() as session:
+            content = content_of(session.get(Program, data["program_id"]))
+        ref, order = data["plan"][data["q"]]
+        answer = question(content, ref).answer - 1
+        index = order.index(answer) if right else next(i for i, o in enumerate(order)
+                                                         if o != answer)
+        return str(index + 1)
+
+    def _otp(self) -> str:
+        with unit_of_work() as session:
+            body = session.scalars(select(OutboxMessage.body).where(
+                OutboxMessage.phone == PARTNER, OutboxMessage.channel == "sms")
+                .order_by(OutboxMessage.id.desc())).first()
+        return re.search(r"\b(\d{6})\b", body).group(1)
+
+    def _unsure_invoice(self, number: str, image_hash: str) -> None:
+        read = InvoiceRead(seller_gstin=SELLER, invoice_number=number,
+                           invoice_date=self.clock.now.date() - timedelta(days=2),
+                           total_paise=2_500_000,
+                           confidence={"seller_gstin": 0.99, "invoice_number": 0.95,
+                                       "invoice_date": 0.95, "total_paise": 0.3})
+        with unit_of_work() as session:
+            invoice = Invoice(partner_id=_partner(session, PARTNER).id, upload_key=number,
+                              channel="whatsapp", media_url="/media/walk.jpg", sha256=number,
+                              image_hash=image_hash, status=InvoiceStatus.NEW)
+            tell_result(session, submit(session, invoice, read))
+
+    def _voucher(self, item: str) -> str:
+        with unit_of_work() as session:
+            return session.scalar(select(vouchers.Voucher.code).where(
+                vouchers.Voucher.item_key == item).order_by(vouchers.Voucher.id.desc()))
+
+
+def _partner(session, phone: str) -> Partner:
+    return session.scalar(select(Partner).where(Partner.phone == phone))
+
+
+def _id(session, code: str) -> int:
+    return by_code(session, code).id
+
+
+def _blank() -> bytes:
+    import io
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+def load_programs() -> None:
+    """Load every demo program as shipped."""
+    from models.program import load_file
+
+    with unit_of_work() as session:
+        for path in sorted((ROOT / "programs").glob("*.yaml")):
+            load_file(session, path)
+
+
