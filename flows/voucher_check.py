@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import N_, format_credits, format_rupees, translate
+from bot.i18n import N_, NP_, format_rupees, translate
 from bot.messages import Option, Reply
 from flows import engine
 from flows.answers import pick
@@ -65,7 +65,6 @@ def _details(session: Session, voucher: vouchers.Voucher, lang: str) -> dict[str
             "item": item.label_in(lang) if item else voucher.item_key,
             "rupees": format_rupees(rupees_paise(voucher.credits,
                                                  program.spec.credit_value_paise), lang),
-            "credits": format_credits(voucher.credits, lang),
             "name": owner.shop or owner.name or owner.phone[-4:],
             "date": ist_date(voucher.expires_at).strftime("%d-%m-%Y")}
 
@@ -78,9 +77,12 @@ def offer(session: Session, rep: Partner, code: str) -> tuple[bool, Reply]:
                                        "result": verdict.reason})
     if not verdict.ok:
         return False, Reply(translate(rep.language, REFUSALS[verdict.reason], code=code))
-    text = translate(rep.language, "Voucher {code} is valid: {item} worth {rupees} ({credits} "
-                     "credits) for {name}, valid until {date}. Mark it used?",
-                     **_details(session, verdict.voucher, rep.language))
+    text = translate(rep.language, NP_(
+        "Voucher {code} is valid: {item} worth {rupees} ({n} credit) for {name}, valid until "
+        "{date}. Mark it used?",
+        "Voucher {code} is valid: {item} worth {rupees} ({n} credits) for {name}, valid until "
+        "{date}. Mark it used?"), n=verdict.voucher.credits,
+        **_details(session, verdict.voucher, rep.language))
     choices = tuple(Option(key, translate(rep.language, label)) for key, label in CHOICES)
     return True, Reply(text, options=choices)
 

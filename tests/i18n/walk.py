@@ -23,7 +23,7 @@ import yaml
 from PIL import Image
 from sqlalchemy import select
 
-from bot import certificate_image, media
+from bot import certificate_image
 from bot.i18n import LANGUAGES
 from bot.payout_providers import PayoutState
 from flows import engine
@@ -44,6 +44,7 @@ from models.program import Membership, Program, by_code, load_spec
 from models.program_schema import parse
 from models.qr_codes import group
 from models.redemptions import Redemption
+from tests.mediahost import media_host, provider_media
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
 
@@ -155,7 +156,7 @@ class Walk:
 
     def photo(self, data: bytes, phone: str = PARTNER, body: str = "",
               content_type: str = "image/jpeg") -> list[str]:
-        url = media.store(data, "inbound/walk", ".jpg" if "jpeg" in content_type else ".png")
+        url = provider_media(data, ".jpg" if "jpeg" in content_type else ".png")
         return self.chat(body, phone, MediaUrl0=url, MediaContentType0=content_type)
 
     def state(self, phone: str = PARTNER) -> tuple[str, str]:
@@ -291,8 +292,9 @@ class Walk:
                           approve=True, actor="admin")
         self._unsure_invoice("WALK-2", "f" * 64)
         self.chat("2")
-        self.chat("", MediaUrl0="/media/inbound/gone.jpg", MediaContentType0="image/jpeg")
-        self.chat("", MediaUrl0="/media/inbound/a.ogg", MediaContentType0="audio/ogg")
+        self.chat("", MediaUrl0=media_host().origin + "/Media/gone.jpg",
+                  MediaContentType0="image/jpeg")
+        self.chat("", MediaUrl0=provider_media(b"OggS", ".ogg"), MediaContentType0="audio/ogg")
         with unit_of_work() as session:
             partner = _partner(session, PARTNER)
             entry = session.scalar(select(JournalEntry.id).where(

@@ -65,13 +65,13 @@ def test_a_partner_without_a_gstin_earns_invoice_credits_up_to_the_monthly_cap(
     send_einvoice(twilio, partner.phone, "ST/2026/00417", 71_040_00, OTHER_GSTIN)
     send_einvoice(twilio, partner.phone, "ST/2026/00452", 51_584_00, OTHER_GSTIN)
     first, second = outbox_texts(partner.phone)
-    assert first.endswith("+71 credits. New balance: 71 credits.")
+    assert first.endswith("+71 credits. New balance: 71.")
     assert second == "Thanks! Our team will check invoice ST/2026/00452 and message you."
     with unit_of_work() as session:
         assert session.scalar(select(ReviewItem.rule)) == "unmatched_buyer_cap"
     clock.set(clock.now.replace(month=4))  # a new month, a new allowance
     send_einvoice(twilio, partner.phone, "ST/2026/00488", 51_584_00, OTHER_GSTIN)
-    assert outbox_texts(partner.phone)[-1].endswith("+51 credits. New balance: 122 credits.")
+    assert outbox_texts(partner.phone)[-1].endswith("+51 credits. New balance: 122.")
 
 
 def test_invoices_billed_to_the_partners_own_gstin_are_not_capped(db, twilio, clock,
@@ -80,4 +80,4 @@ def test_invoices_billed_to_the_partners_own_gstin_are_not_capped(db, twilio, cl
     load_cempro(db, unmatched_buyer_monthly_cap_credits=100)
     send_einvoice(twilio, partner.phone, "ST/2026/00417", 71_040_00, PARTNER_GSTIN)
     send_einvoice(twilio, partner.phone, "ST/2026/00452", 51_584_00, PARTNER_GSTIN)
-    assert outbox_texts(partner.phone)[-1].endswith("+51 credits. New balance: 122 credits.")
+    assert outbox_texts(partner.phone)[-1].endswith("+51 credits. New balance: 122.")

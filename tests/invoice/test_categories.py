@@ -30,7 +30,7 @@ def test_a_printed_opc_invoice_earns_the_opc_rate_on_cempro(twilio, clock, make_
     page = make.render(OPC_INVOICE, random.Random(4), font=make.font_path("DejaVuSans.ttf"))
     send_file(twilio, partner.phone, upload(make.to_bytes(page)))
     [text] = outbox_texts(partner.phone)
-    assert text.endswith("total ₹71,040: +71 credits. New balance: 71 credits.")  # not 35
+    assert text.endswith("total ₹71,040: +71 credits. New balance: 71.")  # not 35
 
 
 @pytest.mark.parametrize(("hsn", "credits"), [
@@ -45,7 +45,7 @@ def test_an_einvoice_earns_the_rate_of_its_main_hsn_code(twilio, clock, make_par
                        qr_text=make.einvoice_jwt(OPC_INVOICE, hsn=hsn))
     send_file(twilio, partner.phone, upload(make.to_bytes(page)))
     assert outbox_texts(partner.phone)[0].endswith(f": +{credits} credits. New balance: "
-                                                   f"{credits} credits.")
+                                                   f"{credits}.")
     with unit_of_work() as session:
         assert session.scalar(select(Invoice.hsn)) == hsn
 

@@ -65,7 +65,7 @@ def test_an_unread_date_is_asked_for_then_the_total_is_confirmed(app, twilio, cl
         f"I read: Invoice ST/2026/00417, seller GSTIN {SELLER}, date 02-03-2026, total "
         "₹71,040.\nReply 1 if this is right, 2 to cancel, or type the correct total."]
     [credited] = twilio.chat(partner.phone, "1")
-    assert credited.endswith("+71 credits. New balance: 71 credits.")
+    assert credited.endswith("+71 credits. New balance: 71.")
     with unit_of_work() as session:
         assert session.scalar(select(Invoice.invoice_date)) == date(2026, 3, 2)
 
@@ -88,4 +88,4 @@ def test_after_a_reviewer_approves_the_partner_is_told_the_approved_total(
     assert result.exit_code == 0, result.output
     assert outbox_texts(partner.phone)[-1] == (
         "Invoice ST/2026/00417 was checked and approved with a total of ₹71,040: +71 credits. "
-        "New balance: 71 credits.")
+        "New balance: 71.")
