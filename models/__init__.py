@@ -8,6 +8,7 @@ from models import (  # noqa: F401
     inbox,
     invoice_rules,
     invoices,
+    job_records,
     learning,
     ledger,
     otp,

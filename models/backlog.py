@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.inbox import InboxMessage, InboxStatus
+from models.job_records import OPEN, JobRecord, JobStatus
 from models.ledger_tables import JournalEntry
 from models.outbox import OutboxMessage, OutboxStatus
 from models.redemptions import Redemption, Status
@@ -44,6 +45,10 @@ _PILES = (
      "`flask worker` sends them; the outbox sweep re-queues lost ones"),
     ("payouts in flight", Redemption.created_at, Redemption.status == Status.PROCESSING,
      timedelta(hours=2), "the payout sweep polls the provider; `flask redemptions list`"),
+    ("jobs not done", JobRecord.created_at, JobRecord.status.in_(OPEN), timedelta(minutes=10),
+     "`flask worker` runs them; the job sweep re-sends lost ones: is the scheduler running?"),
+    ("jobs given up", JobRecord.updated_at, JobRecord.status == JobStatus.FAILED, timedelta(0),
+     "`flask jobs failed` shows why; fix the cause, then `flask jobs retry --all`"),
     ("review items pending", ReviewItem.created_at, ReviewItem.status == ReviewStatus.PENDING,
      timedelta(days=2), "`flask review list`, then approve or reject"),
 )
