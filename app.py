@@ -15,12 +15,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
     logs.init_app(app)
 
-    from bot import admin, cli, health, jobs, media, payout_webhook, simulator, verify, webhooks
+    from bot import (
+        admin,
+        cli,
+        health,
+        jobs,
+        media,
+        payout_webhook,
+        scheduler,
+        simulator,
+        verify,
+        webhooks,
+    )
     from models import db
 
     db.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    scheduler.init_app(app)
     for module in (webhooks, simulator, health, admin, media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import Flask, current_app, g, has_request_context
 from redis import Redis
@@ -120,9 +121,12 @@ def held(record_ids: Iterable[int]) -> set[int]:
             if job is not None and job.get_status(refresh=False) in HELD}
 
 
-def abandoned() -> list[str]:
-    """Jobs RQ still counts as started whose worker stopped beating (it was killed)."""
-    return StartedJobRegistry(queue=queue()).get_expired_job_ids()
+def abandoned() -> list[datetime]:
+    """When each job RQ still counts as started lost its worker (it stopped beating: it was
+    killed), oldest first."""
+    registry = StartedJobRegistry(queue=queue())
+    expired = registry.connection.zrangebyscore(registry.key, 0, time.time(), withscores=True)
+    return [datetime.fromtimestamp(score, UTC) for _, score in expired]
 
 
 def clean_abandoned() -> None:

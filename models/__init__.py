@@ -5,6 +5,7 @@ from models import (  # noqa: F401
     certification,
     conversation,
     enrollment,
+    heartbeats,
     inbox,
     invoice_rules,
     invoices,

@@ -76,6 +76,7 @@ def app_config(tmp_path, **overrides) -> dict:
         "TWILIO_ACCOUNT_SID": "", "MEDIA_DIR": str(tmp_path / "media"), "REDIS_URL": "",
         "JOB_INPROCESS_BACKOFF": 0, "RQ_QUEUE": f"saathi-test-{uuid.uuid4().hex[:8]}",
         "SIMULATOR_ENABLED": True, "QR_SIGNING_KEYS": {"k1": "test-qr-key-1"},
+        "PERIODIC_JOBS_IN_PROCESS": False,
         **overrides,
     }
 
