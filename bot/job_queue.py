@@ -2,9 +2,10 @@
 still holds (for the job sweep) or has abandoned (for `flask status`).
 
 A request's enqueues share JOB_ENQUEUE_BUDGET_SECONDS: one pipeline per commit, on a client
-whose socket timeouts are that budget and which never retries. After Redis fails one, this
-process leaves Redis alone for PAUSE seconds, so under a hung Redis one request pays the
-budget and the next ones nothing; their jobs wait in the database for the job sweep.
+whose socket timeouts are that budget and which retries only a dropped connection. After
+Redis fails one, this process leaves Redis alone for PAUSE seconds, so under a hung Redis one
+request pays the budget and the next ones nothing; their jobs wait in the database for the
+job sweep.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, g, has_request_context
 from redis import Redis
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
@@ -61,9 +63,11 @@ def _budgeted_connection() -> Redis:
     state = _state()
     if state["budgeted"] is None:
         budget = current_app.config["JOB_ENQUEUE_BUDGET_SECONDS"]
-        state["budgeted"] = Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=budget,
-                                           socket_connect_timeout=budget,
-                                           retry=RedisRetry(NoBackoff(), 0))
+        # One retry on a refused or dropped connection (a pooled one from before a Redis
+        # restart), none on a timeout (a hung Redis would cost the budget twice).
+        state["budgeted"] = Redis.from_url(
+            current_app.config["REDIS_URL"], socket_timeout=budget, socket_connect_timeout=budget,
+            retry=RedisRetry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)))
     return state["budgeted"]
 
 

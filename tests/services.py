@@ -121,13 +121,29 @@ def _pg_bin(name: str) -> str:
 
 
 def app_env(app, **overrides: object) -> dict[str, str]:
-    """The environment that gives a `flask` subprocess (worker, scheduler, gunicorn) the
-    settings of a test's app, plus `overrides`."""
+    """The environment that gives a `flask` subprocess (worker, scheduler, gunicorn) every
+    setting of a test's app, plus `overrides`."""
     import json
 
-    settings = {key: app.config[key] for key in (
-        "DATABASE_URL", "REDIS_URL", "RQ_QUEUE", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL",
-        "SECRET_KEY", "QR_SIGNING_KEYS", "MEDIA_DIR", "JOB_RETRIES")}
+    from bot.config import Settings
+
+    settings = {key: app.config[key] for key in Settings.model_fields}
     settings.update(overrides)
-    return {**os.environ, **{key: json.dumps(value) if isinstance(value, dict) else str(value)
-                             for key, value in settings.items()}}
+    env = dict(os.environ)
+    for key, value in settings.items():
+        if value is None:
+            env.pop(key, None)
+        elif isinstance(value, dict | list):
+            env[key] = json.dumps(value)
+        else:
+            env[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return env
+
+
+def kill_with_children(pid: int) -> None:
+    """SIGKILL a process and its children (an RQ worker and its work horse, which RQ puts in
+    a session of its own)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for child in children:
+        os.kill(int(child), signal.SIGKILL)
+    os.kill(pid, signal.SIGKILL)
