@@ -43,16 +43,7 @@ def worker(burst: bool) -> None:
     backoff = 1.0
     while True:
         started = time.monotonic()
-        connection = Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
-        rq_worker = _Worker([Queue(name, connection=connection)], connection=connection)
-        try:
-            rq_worker.work(burst=burst, with_scheduler=True)
-        except RedisError as exc:
-            log.warning("worker lost Redis", extra={"error": exc.__class__.__name__})
-        finally:
-            if rq_worker.pubsub_thread is not None:
-                rq_worker.pubsub_thread.stop()
-        if burst or rq_worker.stop_asked:
+        if _work(url, name, burst):
             return
         if time.monotonic() - started > MAX_BACKOFF:
             backoff = 1.0  # it had been working: this is a new outage
@@ -61,6 +52,21 @@ def worker(burst: bool) -> None:
         _default_signals()  # the stopped worker's handlers would ask Redis for its state
         time.sleep(backoff)
         backoff = min(backoff * 2, MAX_BACKOFF)
+
+
+def _work(url: str, name: str, burst: bool) -> bool:
+    """Run one RQ worker until it stops; True when it was asked to (or its burst ended)."""
+    rq_worker = None
+    try:
+        connection = Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+        rq_worker = _Worker([Queue(name, connection=connection)], connection=connection)
+        rq_worker.work(burst=burst, with_scheduler=True)
+    except RedisError as exc:  # when registering, in maintenance, on the way out
+        log.warning("worker lost Redis", extra={"error": exc.__class__.__name__})
+    finally:
+        if rq_worker is not None and rq_worker.pubsub_thread is not None:
+            rq_worker.pubsub_thread.stop()
+    return burst or (rq_worker is not None and rq_worker.stop_asked)
 
 
 def _default_signals() -> None:

@@ -6,6 +6,7 @@ temporary folder and are stopped by whoever started them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -143,7 +144,12 @@ def app_env(app, **overrides: object) -> dict[str, str]:
 def kill_with_children(pid: int) -> None:
     """SIGKILL a process and its children (an RQ worker and its work horse, which RQ puts in
     a session of its own)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return  # it has ended already
     for child in children:
-        os.kill(int(child), signal.SIGKILL)
-    os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(child), signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
