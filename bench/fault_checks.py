@@ -4,6 +4,7 @@ from the harness's own database (SQL, not the app's models)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ class Result:
     duplicates: int = 0
     server_errors: int = 0
     refused_in_outage: int = 0  # told "try again" while the database was down: not stored
-    jobs_rerun: int = 0  # jobs that needed more than one run (a killed worker, a lost enqueue)
+    jobs_rerun: int = 0  # jobs whose run was cut (a killed worker) and that ran again
+    swept: int = 0  # jobs the job sweep sent again (their enqueue was lost with Redis)
     ledger: str = ""
     problems: list[str] = field(default_factory=list)
 
@@ -59,6 +61,16 @@ def wait_for_recovery(stack: Stack, traffic: Traffic, limit: float) -> bool:
     return False
 
 
+def _swept(stack: Stack) -> int:
+    """How many jobs the job sweep sent again (it logs each batch)."""
+    count = 0
+    for name in [f"worker{n}" for n in range(len(stack.workers))]:
+        for line in stack.logs(name):
+            if '"overdue jobs sent again"' in line:
+                count += json.loads(line).get("jobs", 0)
+    return count
+
+
 def check(stack: Stack, traffic: Traffic, granted: dict[str, int]) -> Result:
     result = Result()
     result.server_errors = sum(n for status, n in traffic.status_counts.items() if status >= 500)
@@ -70,6 +82,7 @@ def check(stack: Stack, traffic: Traffic, granted: dict[str, int]) -> Result:
         _money(db, stack, granted, result)
     verify = stack.flask("ledger", "verify")
     result.ledger = "green" if verify.returncode == 0 else "RED"
+    result.swept = _swept(stack)
     if verify.returncode:
         result.problems.append(f"ledger verify: {verify.stderr.strip()[:500]}")
     result.ledger += ", balances " + ("= earned − redeemed" if not any(

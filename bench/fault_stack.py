@@ -148,13 +148,32 @@ class Stack:
 
     # -- faults -----------------------------------------------------------------------------
     def kill_worker(self, restart_after: float = 1.0) -> None:
-        """SIGKILL an RQ worker and its work horse; a supervisor starts it again."""
-        n = int(time.monotonic()) % len(self.workers)
-        process = self.workers[n]
-        kill_with_children(process.pid)
-        process.wait()
+        """SIGKILL an RQ worker (and its work horse) in the middle of a job if one is busy
+        within 10 s; a supervisor starts it again."""
+        busy = self._busy_worker(wait=10)
+        n = next((n for n, p in enumerate(self.workers) if p.pid == busy), 0)
+        kill_with_children(self.workers[n].pid)
+        self.workers[n].wait()
         time.sleep(restart_after)
         self.workers[n] = self._worker(n)
+
+    def _busy_worker(self, wait: float) -> int | None:
+        from redis import Redis
+        from redis.exceptions import RedisError
+        from rq import Worker
+
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                connection = Redis.from_url(self.redis.url, socket_timeout=2)
+                busy = [w.pid for w in Worker.all(connection=connection)
+                        if w.get_state() == "busy"]
+            except RedisError:  # Redis is being restarted: any worker will do
+                return None
+            if busy:
+                return busy[0]
+            time.sleep(0.1)
+        return None
 
     def kill_redis(self, down_for: float = 2.0) -> None:
         """SIGKILL Redis and start it again empty (no persistence)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -55,6 +56,8 @@ class Traffic:
         self.validator = RequestValidator(TOKEN)
         self.deliveries: dict[str, Delivery] = {}
         self.status_counts: dict[int, int] = defaultdict(int)
+        self.in_flight = threading.BoundedSemaphore(8)
+        self.counting = threading.Lock()
 
     def deliver(self, phone: str, body: str = "", media: list[str] | None = None) -> Delivery:
         sid = ("MM" if media else "SM") + uuid.uuid4().hex
@@ -65,8 +68,10 @@ class Traffic:
             params[f"MediaUrl{n}"], params[f"MediaContentType{n}"] = url, "image/jpeg"
         delivery = self.deliveries[sid] = Delivery(params)
         for attempt in range(RETRIES):
-            status, text = self.post("/webhooks/twilio", params)
-            self.status_counts[status] += 1
+            with self.in_flight:
+                status, text = self.post("/webhooks/twilio", params)
+            with self.counting:
+                self.status_counts[status] += 1
             if status:
                 delivery.answers.append((status, text))
             if status == 200 or 400 <= status < 500:
@@ -89,8 +94,10 @@ class Traffic:
             return 0, ""
 
     def run(self, scripts: list[Script], *, seconds: float, concurrency: int) -> None:
-        """Play the scripts over about `seconds`, partners in parallel, each in order."""
+        """Play the scripts over about `seconds`: every partner at once, each in order, at
+        most `concurrency` requests in flight."""
         pause = seconds / max(len(s.steps) for s in scripts)
+        self.in_flight = threading.BoundedSemaphore(concurrency)
 
         def play(script: Script) -> None:
             time.sleep(random.uniform(0, pause))
@@ -101,10 +108,22 @@ class Traffic:
                     self.deliver(script.phone, "", [step[1]])
                 else:  # the OTP the redemption sent by SMS
                     self.deliver(script.phone, self.otp(script.phone))
-                time.sleep(random.uniform(0.5, 1.5) * pause)
+                time.sleep(random.uniform(0.5, 1.0) * pause)
 
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        with ThreadPoolExecutor(max_workers=len(scripts)) as pool:
             list(pool.map(play, scripts))
+
+    def during_burst(self, fault, messages: int = 60) -> None:
+        """Run `fault` while a burst of extra messages (from phones outside the scripts)
+        keeps the web workers busy."""
+        phones = [f"+9196{n:08d}" for n in range(20)]
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            sent = [pool.submit(self.deliver, phones[n % len(phones)], "HELLO")
+                    for n in range(messages)]
+            time.sleep(0.3)
+            fault()
+            for future in sent:
+                future.result()
 
     def otp(self, phone: str, wait: float = 30) -> str:
         """The code in the latest SMS to `phone` (read from the outbox: delivery may lag)."""

@@ -104,13 +104,16 @@ def seed(stack: Stack, plan: Plan) -> tuple[list[Script], dict]:
     return scripts, granted
 
 
-def faults(stack: Stack, plan: Plan, log: list[tuple[str, float, float]]) -> None:
-    """Inject every fault `plan.fault_rounds` times, spread over the traffic."""
-    kinds = [("worker killed (SIGKILL)", stack.kill_worker),
+def faults(stack: Stack, traffic: Traffic, plan: Plan, log: list[tuple[str, float, float]]
+           ) -> None:
+    """Inject every fault `plan.fault_rounds` times, spread over the traffic. PostgreSQL and
+    gunicorn are hit in the middle of a burst of extra messages, so requests are cut."""
+    kinds = [("worker killed mid-job (SIGKILL)", stack.kill_worker),
              ("Redis killed, restarted empty", stack.kill_redis),
              ("Redis paused 3 s (SIGSTOP)", stack.pause_redis),
-             ("PostgreSQL restarted", stack.restart_postgres),
-             ("gunicorn worker killed (SIGKILL)", stack.kill_web_worker)]
+             ("PostgreSQL restarted", lambda: traffic.during_burst(stack.restart_postgres)),
+             ("gunicorn worker killed (SIGKILL)",
+              lambda: traffic.during_burst(stack.kill_web_worker))]
     gap = plan.seconds / (plan.fault_rounds * len(kinds) + 1)
     for _ in range(plan.fault_rounds):
         for name, inject in kinds:
@@ -127,7 +130,7 @@ def run(plan: Plan) -> bool:
         stack.start_processes()
         traffic = Traffic(stack)
         injected: list[tuple[str, float, float]] = []
-        injector = threading.Thread(target=faults, args=(stack, plan, injected))
+        injector = threading.Thread(target=faults, args=(stack, traffic, plan, injected))
         started = time.monotonic()
         injector.start()
         traffic.run(scripts, seconds=plan.seconds, concurrency=plan.concurrency)
@@ -155,8 +158,9 @@ def print_table(plan: Plan, traffic: Traffic, injected, result, fuzzed, recovery
         ("faults injected", "; ".join(f"{name} ×{count}" for name, count in kinds.items())),
         ("messages lost", f"{result.lost} (told to try again while PostgreSQL restarted, "
                           f"not stored: {result.refused_in_outage})"),
-        ("duplicates", f"{result.duplicates} (jobs that needed another run: "
-                       f"{result.jobs_rerun})"),
+        ("duplicates", f"{result.duplicates} (jobs run again after a kill: "
+                       f"{result.jobs_rerun}; re-sent by the job sweep: "
+                       f"{result.swept})"),
         ("5xx (traffic / fuzz)", f"{result.server_errors} / {fuzzed.server_errors}"),
         ("fuzz requests", f"{fuzzed.requests}, unescaped log lines {fuzzed.unescaped}"),
         ("recovery time", f"{recovery:.0f} s" if recovery is not None else "NOT RECOVERED"),

@@ -98,27 +98,28 @@ class OwnPostgres:
             self.folder.mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
                 shutil.chown(self.folder, "postgres", "postgres")
-            self._run(_pg_bin("initdb"), "-D", str(self.data), "-U", "postgres",
+            self._run(pg_bin("initdb"), "-D", str(self.data), "-U", "postgres",
                       "--auth=trust", "--no-sync", "-E", "UTF8")
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
+        self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "log"),
                   "-w", "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
                   "-c fsync=off -c max_connections=200 -c shared_buffers=32MB", "start")
         return self
 
     def stop(self, mode: str = "fast") -> None:
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+        self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def restart(self) -> None:
         self.stop()
         self.start()
 
 
-def _pg_bin(name: str) -> str:
+def pg_bin(name: str) -> str:
+    """The path of a PostgreSQL program (Debian keeps them out of PATH)."""
     found = shutil.which(name)
     if found:
         return found
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    return str(versions[-1] / name)
+    return str(versions[-1] / name) if versions else name
 
 
 def app_env(app, **overrides: object) -> dict[str, str]:

@@ -124,10 +124,12 @@ def test_one_scheduler_ticks_and_another_takes_over_when_it_falls_silent(app, cl
 
 
 def test_the_web_server_runs_the_periodic_jobs_itself_without_redis(tmp_path):
-    """`make run`: no Redis, no `flask scheduler`; the server's first request starts them."""
+    """`make run`: no Redis, no `flask scheduler`; the server's first request starts them,
+    so the ledger gets sealed (before, `flask status` called sealing STUCK after 10 min)."""
     from app import create_app
-    from models import metadata
+    from models import ledger, metadata
     from models.db import engine
+    from models.program import Membership, load_file
     from tests.conftest import app_config
 
     config = app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
@@ -135,11 +137,22 @@ def test_the_web_server_runs_the_periodic_jobs_itself_without_redis(tmp_path):
     app = create_app(config)
     with app.app_context():
         metadata.create_all(engine())
-        app.test_cli_runner().invoke(args=["status"])
-        assert _ticked() is None, "a CLI command must not start the scheduler"
+        with unit_of_work() as session:
+            program = load_file(session, ROOT / "programs" / "cempro.yaml")
+            partner = Partner(phone=PHONE, name="Ravi")
+            session.add(partner)
+            session.flush()
+            session.add(Membership(partner_id=partner.id, program_id=program.id))
+            ledger.adjust(session, partner_id=partner.id, program_id=program.id, credits=100,
+                          key="opening", reason="opening credits", actor="test")
+        runner = app.test_cli_runner()
+        unsealed = lambda: status_lines(runner.invoke(args=["status"]).output)[  # noqa: E731
+            "ledger entries not sealed"][1]
+        assert unsealed() == 1 and _ticked() is None, "a CLI command must not start it"
         try:
             app.test_client().get("/healthz")
-            wait_until(lambda: _ticked() is not None, what="the in-process scheduler")
+            wait_until(lambda: unsealed() == 0, what="the in-process sealer")
+            assert _ticked() is not None
         finally:
             app.extensions["saathi.scheduler"].set()
         engine().dispose()
