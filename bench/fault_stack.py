@@ -39,6 +39,7 @@ class Stack:
         self.postgres = OwnPostgres(self.folder / "pg")
         self.redis = OwnRedis()
         self.media: dict[str, bytes] = {}
+        self.spare_photos: list[tuple[str, str]] = []  # (phone, media URL) for faults
         self.media_host = StubServer(self._serve_media)
         self.canary = StubServer(lambda request: (200, {"Content-Type": "image/jpeg"}, b"x"))
         self.payouts = FakeRazorpayX(initial_status="processed")

@@ -113,17 +113,28 @@ class Traffic:
         with ThreadPoolExecutor(max_workers=len(scripts)) as pool:
             list(pool.map(play, scripts))
 
-    def during_burst(self, fault, messages: int = 60) -> None:
-        """Run `fault` while a burst of extra messages (from phones outside the scripts)
-        keeps the web workers busy."""
+    def during_burst(self, fault, messages: int = 150) -> None:
+        """Run `fault` once a burst of extra messages (from phones outside the scripts) has
+        the web workers busy."""
         phones = [f"+9196{n:08d}" for n in range(20)]
+        going = threading.Semaphore(0)
+
+        def send(n: int) -> None:
+            going.release()
+            self.deliver(phones[n % len(phones)], "HELLO")
+
         with ThreadPoolExecutor(max_workers=12) as pool:
-            sent = [pool.submit(self.deliver, phones[n % len(phones)], "HELLO")
-                    for n in range(messages)]
-            time.sleep(0.3)
+            sent = [pool.submit(send, n) for n in range(messages)]
+            for _ in range(messages // 4):
+                going.acquire()
             fault()
             for future in sent:
                 future.result()
+
+    def during_job(self, fault, phone: str, photo: str) -> None:
+        """Send an invoice photo (read in a job for a second or two), then run `fault`."""
+        self.deliver(phone, "", [photo])
+        fault()
 
     def otp(self, phone: str, wait: float = 30) -> str:
         """The code in the latest SMS to `phone` (read from the outbox: delivery may lag)."""

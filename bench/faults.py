@@ -101,6 +101,9 @@ def seed(stack: Stack, plan: Plan) -> tuple[list[Script], dict]:
             steps += redeem_steps(500)
         steps.append(("text", "MENU"))
         scripts.append(Script(phone, steps))
+    for n in range(plan.fault_rounds):  # what keeps a worker busy when one is killed
+        data, _ = einvoice_photo(seed=500 + n, seller=SELLER, total_paise=50_000_00)
+        stack.spare_photos.append((phones[-1], stack.put_media(f"spare{n}", data)))
     return scripts, granted
 
 
@@ -108,7 +111,9 @@ def faults(stack: Stack, traffic: Traffic, plan: Plan, log: list[tuple[str, floa
            ) -> None:
     """Inject every fault `plan.fault_rounds` times, spread over the traffic. PostgreSQL and
     gunicorn are hit in the middle of a burst of extra messages, so requests are cut."""
-    kinds = [("worker killed mid-job (SIGKILL)", stack.kill_worker),
+    spare = iter(stack.spare_photos)
+    kinds = [("worker killed mid-job (SIGKILL)",
+              lambda: traffic.during_job(stack.kill_worker, *next(spare))),
              ("Redis killed, restarted empty", stack.kill_redis),
              ("Redis paused 3 s (SIGSTOP)", stack.pause_redis),
              ("PostgreSQL restarted", lambda: traffic.during_burst(stack.restart_postgres)),
