@@ -23,12 +23,13 @@ from redis.exceptions import RedisError
 from redis.retry import Retry as RedisRetry
 from rq import Queue, Retry
 from rq.job import Job, JobStatus
-from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
 _STATE = "saathi.jobs"
 PAUSE = 5.0  # seconds without trying Redis after it failed an enqueue, per process
 FAILED_TTL = 7 * 24 * 3600
 HELD = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+SCHEDULER_GRACE = 60  # seconds a scheduled retry may be late before the sweep sends it itself
 
 
 class EnqueueSkipped(RedisError):
@@ -118,11 +119,25 @@ def _job_id(call: Call) -> str | None:
 
 
 def held(record_ids: Iterable[int]) -> set[int]:
-    """The records whose RQ job is still waiting, scheduled for a retry or running."""
+    """The records whose RQ job is still waiting, running, or scheduled for a retry that is
+    not long overdue (a retry whose time passed a minute ago waits for an RQ scheduler that
+    died with its worker: RQ hands the scheduler to another worker only at its maintenance,
+    ten minutes on)."""
     ids = list(record_ids)
-    found = Job.fetch_many([rq_job_id(i) for i in ids], connection=redis_connection())
-    return {record_id for record_id, job in zip(ids, found, strict=True)
-            if job is not None and job.get_status(refresh=False) in HELD}
+    jobs = queue()
+    found = Job.fetch_many([rq_job_id(i) for i in ids], connection=jobs.connection)
+    scheduled = ScheduledJobRegistry(queue=jobs)
+    overdue_before = time.time() - SCHEDULER_GRACE
+    kept = set()
+    for record_id, job in zip(ids, found, strict=True):
+        status = job.get_status(refresh=False) if job is not None else None
+        if status == JobStatus.SCHEDULED:
+            due = jobs.connection.zscore(scheduled.key, job.id)
+            if due is None or due < overdue_before:
+                continue
+        if status in HELD:
+            kept.add(record_id)
+    return kept
 
 
 def abandoned() -> list[datetime]:

@@ -21,6 +21,9 @@ from rq import Queue, Worker
 
 log = logging.getLogger("saathi.worker")
 MAX_BACKOFF = 30.0
+# RQ's worker maintenance (every 10 minutes by default) is when a killed worker's job is
+# handed back, and when another worker takes over the retry scheduler a killed one ran.
+MAINTENANCE = 60
 
 
 class _Worker(Worker):
@@ -59,7 +62,8 @@ def _work(url: str, name: str, burst: bool) -> bool:
     rq_worker = None
     try:
         connection = Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
-        rq_worker = _Worker([Queue(name, connection=connection)], connection=connection)
+        rq_worker = _Worker([Queue(name, connection=connection)], connection=connection,
+                            maintenance_interval=MAINTENANCE)
         rq_worker.work(burst=burst, with_scheduler=True)
     except RedisError as exc:  # when registering, in maintenance, on the way out
         log.warning("worker lost Redis", extra={"error": exc.__class__.__name__})

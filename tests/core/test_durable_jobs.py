@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from rq import SimpleWorker
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
 from bot import job_runner, jobs
@@ -198,3 +200,21 @@ def test_rq_runs_the_recorded_job_under_its_own_name(rq_app):
     assert job.id == f"{rq_app.config['RQ_QUEUE']}-job-{record_id}"
     assert job.description == "tests.core.test_durable_jobs.record_call"
     assert job.retries_left == rq_app.config["JOB_RETRIES"]
+
+
+def test_a_retry_whose_rq_scheduler_died_is_sent_by_the_sweep(rq_app, clock):
+    """RQ keeps a failed job's retry in its scheduled registry for the scheduler that runs
+    inside one worker; when that worker is killed, the retry waits for RQ's maintenance
+    (ten minutes). The sweep sends it once it is a minute late."""
+    with unit_of_work() as session:
+        jobs.after_commit(session, "tests.core.test_durable_jobs.record_call", "retried")
+    [job] = jobs.queue().jobs
+    jobs.queue().remove(job)
+    jobs.queue().schedule_job(job, datetime.now(UTC) + timedelta(seconds=30))
+    clock.advance(minutes=5)
+    assert job_sweep.sweep() == 0  # the retry is due in 30 s: RQ's
+    registry = ScheduledJobRegistry(queue=jobs.queue())
+    registry.connection.zadd(registry.key, {job.id: time.time() - 90})  # 90 s late
+    assert job_sweep.sweep() == 1 and jobs.queue().count == 1
+    SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+    assert CALLS == ["retried"]
