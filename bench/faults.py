@@ -21,6 +21,7 @@ import random
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,7 +168,8 @@ def print_table(plan: Plan, traffic: Traffic, injected, result, fuzzed, recovery
                        f"{result.jobs_rerun}; re-sent by the job sweep: "
                        f"{result.swept})"),
         ("5xx (traffic / fuzz)", f"{result.server_errors} / {fuzzed.server_errors}"),
-        ("fuzz requests", f"{fuzzed.requests}, unescaped log lines {fuzzed.unescaped}"),
+        ("fuzz requests", f"{fuzzed.requests}; unescaped log lines {fuzzed.unescaped}; "
+                          f"ERRORs logged {len(fuzzed.errors_logged)}"),
         ("recovery time", f"{recovery:.0f} s" if recovery is not None else "NOT RECOVERED"),
         ("ledger verify, balances", result.ledger),
         ("whole run", f"{total:.0f} s"),
@@ -179,6 +181,8 @@ def print_table(plan: Plan, traffic: Traffic, injected, result, fuzzed, recovery
         print(f"FAIL: {problem}")
     for note in fuzzed.awaiting:
         print(f"awaiting another fix: {note}")
+    for event, count in Counter(fuzzed.errors_logged).items():
+        print(f"logged at ERROR during the fuzz stage: {event} ×{count}")
 
 
 def main() -> None:
