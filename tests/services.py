@@ -123,20 +123,24 @@ def pg_bin(name: str) -> str:
 
 
 def app_env(app, **overrides: object) -> dict[str, str]:
-    """The environment that gives a `flask` subprocess (worker, scheduler, gunicorn) every
-    setting of a test's app, plus `overrides`."""
+    """The environment that gives a `flask` subprocess (worker, scheduler, gunicorn) the
+    settings of a test's app that differ from the defaults, plus `overrides`. Lists go as
+    comma-separated names, mappings as JSON."""
     import json
 
     from bot.config import Settings
 
-    settings = {key: app.config[key] for key in Settings.model_fields}
+    settings = {key: app.config[key] for key, field in Settings.model_fields.items()
+                if app.config[key] != field.get_default(call_default_factory=True)}
     settings.update(overrides)
     env = dict(os.environ)
     for key, value in settings.items():
         if value is None:
             env.pop(key, None)
-        elif isinstance(value, dict | list):
+        elif isinstance(value, dict):
             env[key] = json.dumps(value)
+        elif isinstance(value, list | tuple):
+            env[key] = ",".join(map(str, value))
         else:
             env[key] = str(value).lower() if isinstance(value, bool) else str(value)
     return env

@@ -105,6 +105,9 @@ def test_a_process_killed_inside_the_flow_still_gets_the_partner_an_answer(pg_ap
     assert inbox_sweep.sweep() == 0
 
 
+GONE = "SM" + "6a" * 16
+
+
 def test_a_database_lost_mid_message_gets_a_reply_and_the_sweep_answers_it_later(
         twilio, clock, monkeypatch):
     """PostgreSQL restarting between storing a message and handling it: the webhook answers
@@ -116,15 +119,15 @@ def test_a_database_lost_mid_message_gets_a_reply_and_the_sweep_answers_it_later
         raise OperationalError("SELECT …", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr(router, "_process", database_gone)
-    response = twilio.send(PHONE, "MENU", sid="SMgone")
+    response = twilio.send(PHONE, "MENU", sid=GONE)
     assert response.status_code == 200
     assert replies_of(response) == [
         "Sorry, something went wrong on our side. Please try again in a minute."]
-    assert _status("SMgone") == (InboxStatus.RECEIVED, None)
+    assert _status(GONE) == (InboxStatus.RECEIVED, None)
 
     monkeypatch.setattr(router, "_process", handle)  # the database is back
     clock.advance(minutes=3)
     assert inbox_sweep.sweep() == 1
     [sent] = _outbox()
     assert sent.body.startswith("You are not enrolled yet.")
-    assert _status("SMgone") == (InboxStatus.PROCESSED, None)
+    assert _status(GONE) == (InboxStatus.PROCESSED, None)
