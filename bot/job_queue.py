@@ -119,20 +119,26 @@ def _job_id(call: Call) -> str | None:
 
 
 def held(record_ids: Iterable[int]) -> set[int]:
-    """The records whose RQ job is still waiting, running, or scheduled for a retry that is
-    not long overdue (a retry whose time passed a minute ago waits for an RQ scheduler that
-    died with its worker: RQ hands the scheduler to another worker only at its maintenance,
-    ten minutes on)."""
+    """The records whose RQ job RQ will still run: waiting in the queue, running, or
+    scheduled for a retry that is not long overdue.
+
+    RQ's own word is not enough: a worker killed after taking a job but before its work horse
+    marked it started leaves it "queued" in no queue (RQ's cleanup drops it as finished);
+    and a retry whose time passed a minute ago waits for an RQ scheduler that died with its
+    worker (RQ hands the scheduler to another worker only at its next maintenance)."""
     ids = list(record_ids)
     jobs = queue()
     found = Job.fetch_many([rq_job_id(i) for i in ids], connection=jobs.connection)
+    statuses = [job.get_status(refresh=False) if job is not None else None for job in found]
+    waiting = set(jobs.get_job_ids()) if JobStatus.QUEUED in statuses else set()
     scheduled = ScheduledJobRegistry(queue=jobs)
     overdue_before = time.time() - SCHEDULER_GRACE
     kept = set()
-    for record_id, job in zip(ids, found, strict=True):
-        status = job.get_status(refresh=False) if job is not None else None
+    for record_id, status in zip(ids, statuses, strict=True):
+        if status == JobStatus.QUEUED and rq_job_id(record_id) not in waiting:
+            continue
         if status == JobStatus.SCHEDULED:
-            due = jobs.connection.zscore(scheduled.key, job.id)
+            due = jobs.connection.zscore(scheduled.key, rq_job_id(record_id))
             if due is None or due < overdue_before:
                 continue
         if status in HELD:

@@ -218,3 +218,17 @@ def test_a_retry_whose_rq_scheduler_died_is_sent_by_the_sweep(rq_app, clock):
     assert job_sweep.sweep() == 1 and jobs.queue().count == 1
     SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
     assert CALLS == ["retried"]
+
+
+def test_a_job_rq_calls_queued_but_no_queue_holds_is_sent_by_the_sweep(rq_app, clock):
+    """A worker killed after taking a job, before its work horse marked it started, leaves
+    the job "queued" in RQ's record of it but in no queue: only the sweep can send it."""
+    with unit_of_work() as session:
+        jobs.after_commit(session, "tests.core.test_durable_jobs.record_call", "taken")
+    [job] = jobs.queue().jobs
+    jobs.queue().connection.lrem(jobs.queue().key, 0, job.id)  # taken by the killed worker
+    assert job.get_status() == "queued"
+    clock.advance(minutes=2)
+    assert job_sweep.sweep() == 1 and jobs.queue().count == 1
+    SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+    assert CALLS == ["taken"]

@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+from rq.job import JobStatus
+from rq.registry import StartedJobRegistry
 from sqlalchemy import select
 
 from bot import job_queue, jobs, outbound
 from bot.scheduler import Scheduler
+from models import job_records
 from models.db import unit_of_work
 from models.heartbeats import last
 from models.outbox import OutboxMessage, OutboxStatus
@@ -166,6 +168,13 @@ def test_with_redis_the_web_server_leaves_the_schedule_to_flask_scheduler(tmp_pa
     assert "saathi.scheduler" not in app.extensions
 
 
+def _claimed() -> bool:
+    """The job's run claimed its record: it is past RQ's start and inside the job."""
+    with unit_of_work() as session:
+        return session.scalar(select(job_records.JobRecord.status)) == \
+            job_records.JobStatus.RUNNING
+
+
 def sleep_long() -> None:
     time.sleep(60)  # until the test kills the worker running it
 
@@ -179,7 +188,8 @@ def test_status_reports_a_job_abandoned_by_a_killed_worker_until_the_sweep_hands
     worker = _flask(pg_app, "worker")
     try:
         registry = StartedJobRegistry(queue=jobs.queue())
-        wait_until(lambda: registry.count == 1, timeout=30, what="the job's start")
+        wait_until(lambda: _claimed() and registry.count == 1, timeout=30,
+                   what="the job's start")
     finally:
         kill_with_children(worker.pid)
         worker.wait()
@@ -195,7 +205,8 @@ def test_status_reports_a_job_abandoned_by_a_killed_worker_until_the_sweep_hands
         job_sweep.sweep()  # hands it back to RQ's retries at once
         assert status_lines(runner.invoke(args=["status"]).output)[
             "jobs abandoned by a dead worker"] == ("ok", 0)
-        [job] = ScheduledJobRegistry(queue=jobs.queue()).get_job_ids()
-        assert jobs.queue().fetch_job(job).retries_left == pg_app.config["JOB_RETRIES"] - 1
+        job = jobs.queue().fetch_job(entry.decode().split(":")[0])
+        assert (job.get_status(), job.retries_left) == (
+            JobStatus.SCHEDULED, pg_app.config["JOB_RETRIES"] - 1)  # RQ retries it in 10 s
     finally:
         jobs.queue().empty()
