@@ -25,12 +25,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     app.url_map.converters["id"] = ids.IdConverter
 
-    from bot import admin, cli, health, jobs, media, payout_webhook, simulator, verify, webhooks
+    from bot import (
+        admin,
+        cli,
+        health,
+        jobs,
+        media,
+        payout_webhook,
+        scheduler,
+        simulator,
+        verify,
+        webhooks,
+    )
     from models import db
 
     db.init_app(app)
     jobs.init_app(app)
     cli.init_app(app)
+    scheduler.init_app(app)
     for module in (webhooks, simulator, health, admin, media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

@@ -26,8 +26,11 @@ def _authorised() -> None:
 
 @bp.get("/review")
 def pending():
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in review.kinds():
+        return jsonify(error=f"kind must be one of: {', '.join(review.kinds())}"), 400
     with unit_of_work() as session:
-        items = review.pending(session, request.args.get("kind"))
+        items = review.pending(session, kind)
         return jsonify(items=[{"id": i.id, "kind": i.kind, "rule": i.rule or i.kind,
                                "reason": i.reason, "partner_id": i.partner_id,
                                "created_at": i.created_at.isoformat()} for i in items])

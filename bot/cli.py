@@ -1,5 +1,5 @@
-"""Operator commands: `flask db upgrade`, `flask worker`, `flask chat`, `flask review …`,
-`flask status`."""
+"""Operator commands: `flask db upgrade`, `flask chat`, `flask review …`, and the
+registration of every command group (`flask worker`, `flask jobs …`, `flask status` …)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from bot.cli_ledger import ledger_cli, programs_cli
 from bot.ids import ID
 from bot.invites import invites_cli
 from bot.invoices_cli import invoices_cli
+from bot.jobs_cli import jobs_cli
 from bot.learning_cli import learning_cli
 from bot.qr_cli import codes_cli
 from bot.redeem_cli import redemptions_cli, vouchers_cli
 from bot.review_text import list_line, show_lines
 from bot.status import status_command
+from bot.worker_cli import scheduler, worker
 from models import review
 from models.db import engine, ensure_sqlite_folder, unit_of_work
 
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 db_cli = AppGroup("db", help="Database schema.")
 review_cli = AppGroup("review", help="The review queue (flagged scans, unsure invoices, caps).")
-jobs_cli = AppGroup("jobs", help="Background jobs.")
 outbox_cli = AppGroup("outbox", help="Proactive messages.")
 
 
@@ -68,20 +69,6 @@ def _revision() -> str | None:
 
     with engine().connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-def worker(burst: bool) -> None:
-    """Run an RQ worker for the Saathi queue (needs REDIS_URL)."""
-    from rq import Worker
-
-    from bot.jobs import queue, redis_connection
-
-    connection = redis_connection()
-    if connection is None:
-        raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
-    Worker([queue()], connection=connection).work(burst=burst, with_scheduler=True)
 
 
 @click.command("chat")
@@ -164,19 +151,6 @@ def review_reject(item_id: int, actor: str, note: str | None) -> None:
     _decide(item_id, False, actor, note)
 
 
-@jobs_cli.command("failed")
-def jobs_failed() -> None:
-    """List jobs that failed after every retry."""
-    from rq.registry import FailedJobRegistry
-
-    from bot.jobs import queue
-
-    registry = FailedJobRegistry(queue=queue())
-    for job_id in registry.get_job_ids():
-        job = queue().fetch_job(job_id)
-        click.echo(f"{job_id}\t{job.func_name if job else '?'}")
-
-
 @outbox_cli.command("sweep")
 @click.option("--older-than", default=60, help="Seconds a row may stay queued.")
 def outbox_sweep(older_than: int) -> None:
@@ -190,7 +164,7 @@ def init_app(app: Flask) -> None:
     """Register every command group."""
     app.cli = Commands(name=app.name)
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
-                  chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
+                  scheduler, chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
                   status_command):
         app.cli.add_command(group)
     app.cli.add_command(invites_cli)

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3
     JOB_INPROCESS_BACKOFF: float = 0.5
+    # A request's enqueues together wait at most this long for Redis; what Redis does not
+    # take in time waits in the database for the job sweep.
+    JOB_ENQUEUE_BUDGET_SECONDS: float = 0.5
+    JOB_LEASE_SECONDS: float = 60  # a running job renews its claim; a dead one's lapses this soon
+    # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
+    # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
+    PERIODIC_JOBS_IN_PROCESS: bool | None = None
     # Unset: on only while no Twilio auth token is set (local development). Anyone who can
     # reach /simulator can chat as any phone number, so a real deployment keeps it off.
     SIMULATOR_ENABLED: bool | None = None

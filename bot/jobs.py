@@ -1,9 +1,15 @@
 """Enqueue slow work, and only after the transaction that asked for it has committed.
 
-`after_commit(session, "workers.x.func", *args)` records the job on the session; when that
-session commits, the job goes to RQ (REDIS_URL set) or runs in-process — after the HTTP
-response when inside a request, at once otherwise; when Redis cannot take it, in-process too.
-A rollback drops the recorded jobs, so a job never runs against data that is not there.
+`after_commit(session, "workers.x.func", *args)` records the job in the database
+(models/job_records.py) in `session`'s transaction; once that commits, the job goes to RQ
+(REDIS_URL set) or runs in-process — after the HTTP response inside a request, at once
+otherwise. A rollback drops the record with everything else. What runs is
+`bot.job_runner.run(record_id)`, which claims the record first, so a job sent twice (by the
+job sweep, by an RQ retry) still runs once in effect.
+
+Redis gets a short budget per request (bot/job_queue.py): a Redis that refuses or hangs costs
+a webhook at most JOB_ENQUEUE_BUDGET_SECONDS, and the jobs wait in the database until the job
+sweep sends them. `record=False` is for work that has its own record and sweep (an outbox row).
 """
 
 from __future__ import annotations
@@ -14,40 +20,39 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_request_context
-from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bot import job_queue
+from bot.job_queue import Call, queue, redis_connection  # noqa: F401 - the jobs API
+from models import job_records
+
 log = logging.getLogger("saathi.jobs")
 _PENDING = "saathi.jobs"
-
+RUN = "bot.job_runner.run"
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["saathi.jobs"] = {"redis": None}
+    job_queue.init_app(app)
 
 
-def after_commit(session: Session, func: str, *args: object) -> None:
-    """Run `func(*args)` once `session` commits (never if it rolls back)."""
-    session.info.setdefault(_PENDING, []).append((func, args))
+def after_commit(session: Session, func: str, *args: object, record: bool = True) -> None:
+    """Run `func(*args)` once `session` commits (never if it rolls back); `args` are JSON."""
+    if record:
+        record_id = job_records.add(session, func, args).id
+        call = Call(RUN, (record_id,), func, record_id)
+    else:
+        call = Call(func, args, func)
+    session.info.setdefault(_PENDING, []).append(call)
 
 
 @event.listens_for(Session, "after_commit")
 def _dispatch(session: Session) -> None:
     if session.in_nested_transaction():  # a SAVEPOINT was released; the commit is yet to come
         return
-    for func, args in session.info.pop(_PENDING, []):
-        try:
-            enqueue(func, *args)
-        except RedisError:
-            # The data is committed and the job must not be lost (an invoice photo would never
-            # be read): with Redis down, this process runs it, after the response in a request.
-            # Raising here would turn a done transaction into an error reply.
-            log.exception("enqueue failed after commit; running the job here",
-                          extra={"job": func})
-            run_here(func, *args)
+    if calls := session.info.pop(_PENDING, []):
+        send(calls)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -57,29 +62,39 @@ def _drop(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def redis_connection() -> Redis | None:
-    """Return the shared Redis connection, or None when REDIS_URL is unset."""
-    state = current_app.extensions["saathi.jobs"]
-    url = current_app.config["REDIS_URL"]
-    if url and state["redis"] is None:
-        state["redis"] = Redis.from_url(url)
-    return state["redis"]
+def send(calls: list[Call]) -> None:
+    """Hand committed jobs to RQ within the request's budget, or run them in-process.
+
+    The data is committed and each job has its record (or its outbox row): when Redis does
+    not take them, they wait for their sweep. Raising here would turn a done transaction into
+    an error reply.
+    """
+    if not current_app.config["REDIS_URL"]:
+        for call in calls:
+            run_here(call.func, *call.args)
+        return
+    try:
+        job_queue.enqueue_within_budget(calls)
+    except RedisError as exc:
+        log.warning("jobs not enqueued; their sweep sends them when Redis answers",
+                    extra={"jobs": [c.name for c in calls], "error": exc.__class__.__name__})
 
 
-def queue() -> Queue:
-    return Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
-
-
-def _backoff() -> list[int]:
-    return [10 * 3**n for n in range(current_app.config["JOB_RETRIES"])]  # 10 s, 30 s, 90 s
+def resend(records: list[tuple[int, str]]) -> None:
+    """Send recorded jobs, given as (id, func), again: to RQ at once (raises RedisError), or
+    run them here when there is no Redis. For the job sweep and `flask jobs retry`."""
+    calls = [Call(RUN, (record_id,), func, record_id) for record_id, func in records]
+    if current_app.config["REDIS_URL"]:
+        job_queue.enqueue_now(calls)
+        return
+    for call in calls:
+        run_here(call.func, *call.args)
 
 
 def enqueue(func: str, *args: object) -> None:
-    """Send a job to RQ, or run it in-process when there is no Redis."""
-    if redis_connection() is not None:
-        retries = current_app.config["JOB_RETRIES"]
-        retry = Retry(max=retries, interval=_backoff()) if retries else None
-        queue().enqueue_call(func=func, args=args, retry=retry, failure_ttl=7 * 24 * 3600)
+    """Send one job to RQ now (a sweep's), or run it in-process when there is no Redis."""
+    if current_app.config["REDIS_URL"]:
+        job_queue.enqueue_now([Call(func, args, func)])
         log.info("job enqueued", extra={"job": func})
         return
     run_here(func, *args)

@@ -71,7 +71,8 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
                         template_vars=template_vars or {}, idempotency_key=key)
     session.add(row)
     session.flush()
-    jobs.after_commit(session, "workers.outbound.deliver", row.id)
+    # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
+    jobs.after_commit(session, "workers.outbound.deliver", row.id, record=False)
     return row
 
 

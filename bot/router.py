@@ -6,8 +6,8 @@
 3. Jobs and outbound sends recorded during step 2 go out only after that commit (bot/jobs.py).
 A retried delivery gets the stored replies. A flow that fails is rolled back whole, logged
 with the message id, and answered with an apology in the partner's language. A message whose
-request died between 1 and 2 (the process was killed) is answered later by the inbox sweep
-(workers/inbox.py), through the outbox.
+request died between 1 and 2 (the process was killed, the database went away) is answered
+later by the inbox sweep (workers/inbox.py), through the outbox.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import logging
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import outbound
@@ -65,6 +65,14 @@ def recover(message: InboundMessage) -> None:
 def _run(message: InboundMessage, *, late: bool = False) -> list[Reply]:
     try:
         return _process(message, late=late)
+    except OperationalError:
+        # The database went away mid-message (a restart, a failover, a lock wait past its
+        # limit): nothing of the flow was committed, and recording an apology would need the
+        # same database. The message stays stored and unanswered: a redelivery, or the inbox
+        # sweep once the database is back, answers it.
+        log.warning("message left for the inbox sweep: database unavailable",
+                    extra={"message_id": message.provider_id, "channel": message.channel})
+        return [Reply(translate(DEFAULT, SORRY))]
     except Exception:
         log.exception("flow failed", extra={"message_id": message.provider_id,
                                             "channel": message.channel})

@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.jobs import queue
+from bot.job_queue import abandoned, queue
 from models import backlog
 from models.backlog import Pile
 from models.base import IST, utcnow
@@ -56,6 +56,7 @@ def _job_piles() -> list[Pile]:
     from rq.registry import FailedJobRegistry
 
     jobs = queue()
+    dead = abandoned()
     first = jobs.fetch_job(ids[0]) if (ids := jobs.get_job_ids(0, 1)) else None
     failed = FailedJobRegistry(queue=jobs)
     failed_ids = failed.get_job_ids()
@@ -67,6 +68,9 @@ def _job_piles() -> list[Pile]:
         Pile("jobs failed after every retry", len(failed_ids), min(ended, default=None),
              timedelta(0), "`flask jobs failed` lists them; fix the cause, then "
              f"`rq requeue --all -u $REDIS_URL -q {jobs.name}`"),
+        Pile("jobs abandoned by a dead worker", len(dead), dead[0] if dead else None,
+             timedelta(0), "a worker was killed mid-job: the job sweep hands them back to "
+             "RQ within a minute; is `flask scheduler` running?"),
     ]
 
 

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
+from models.heartbeats import last
 from models.inbox import InboxMessage, InboxStatus
+from models.job_records import OPEN, JobRecord, JobStatus
 from models.ledger_tables import JournalEntry
 from models.outbox import OutboxMessage, OutboxStatus
 from models.redemptions import Redemption, Status
@@ -38,17 +40,24 @@ class Pile:
 _PILES = (
     ("messages not answered", InboxMessage.received_at,
      InboxMessage.status == InboxStatus.RECEIVED, timedelta(minutes=5),
-     "the inbox sweep answers them: is `rq cron workers/schedule.py` running?"),
+     "the inbox sweep answers them: is `flask scheduler` running?"),
     ("proactive messages not sent", OutboxMessage.created_at,
      OutboxMessage.status == OutboxStatus.QUEUED, timedelta(minutes=10),
      "`flask worker` sends them; the outbox sweep re-queues lost ones"),
     ("payouts in flight", Redemption.created_at, Redemption.status == Status.PROCESSING,
      timedelta(hours=2), "the payout sweep polls the provider; `flask redemptions list`"),
+    ("jobs not done", JobRecord.created_at, JobRecord.status.in_(OPEN), timedelta(minutes=10),
+     "`flask worker` runs them; the job sweep re-sends lost ones: is the scheduler running?"),
+    ("jobs given up", JobRecord.updated_at, JobRecord.status == JobStatus.FAILED, timedelta(0),
+     "`flask jobs failed` shows why; fix the cause, then `flask jobs retry --all`"),
     ("review items pending", ReviewItem.created_at, ReviewItem.status == ReviewStatus.PENDING,
      timedelta(days=2), "`flask review list`, then approve or reject"),
 )
 _UNSEALED = ("ledger entries not sealed", timedelta(minutes=10),
-             "the sealer runs every minute from `rq cron workers/schedule.py`")
+             "the sealer runs every minute from `flask scheduler`")
+_SCHEDULER = ("scheduler's last tick", timedelta(minutes=3),
+              "start `flask scheduler` (one per deployment, beside the workers; without Redis "
+              "the web server runs it)")
 
 
 def piles(session: Session) -> list[Pile]:
@@ -61,6 +70,9 @@ def piles(session: Session) -> list[Pile]:
     count, oldest = session.execute(select(func.count(), func.min(JournalEntry.created_at))
                                     .where(unsealed(session))).one()
     found.append(Pile(name, count, oldest, limit, fix))
+    name, limit, fix = _SCHEDULER
+    ticked = last(session, "scheduler")  # never ticked: a fresh install, not stuck
+    found.append(Pile(name, int(ticked is not None), ticked, limit, fix))
     return found
 
 

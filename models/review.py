@@ -88,6 +88,11 @@ def submit(session: Session, *, kind: str, reason: str, partner_id: int | None =
     return item
 
 
+def kinds() -> list[str]:
+    """The kinds of item a reviewer can be asked to decide."""
+    return sorted(_HANDLERS)
+
+
 def pending(session: Session, kind: str | None = None) -> list[ReviewItem]:
     stmt = select(ReviewItem).where(ReviewItem.status == ReviewStatus.PENDING)
     if kind:

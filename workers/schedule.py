@@ -1,4 +1,5 @@
-"""Every periodic job in one place: run `rq cron workers/schedule.py` beside `flask worker`.
+"""Every periodic job in one place: run `flask scheduler` beside `flask worker` (or, without
+Redis, the web process runs them itself). `rq cron workers/schedule.py` reads the same table.
 
 Times are UTC (IST = UTC + 5:30).
 """
@@ -6,13 +7,18 @@ Times are UTC (IST = UTC + 5:30).
 from rq import cron
 
 from bot.config import load_settings
-from workers import inbox, ledger, outbound, redemptions
+from workers import inbox, job_sweep, ledger, outbound, redemptions
+
+PERIODIC = (
+    (ledger.seal, {"interval": 60}),  # seal new journal entries every minute
+    (redemptions.sweep, {"interval": 60}),  # poll payouts in flight, expire vouchers
+    (outbound.sweep, {"interval": 60}),  # re-send messages whose enqueue was lost
+    (inbox.sweep, {"interval": 60}),  # answer messages whose request died
+    (job_sweep.sweep, {"interval": 60}),  # re-send jobs lost with Redis or with a worker
+    (ledger.expire, {"cron": "30 3 * * *"}),  # 09:00 IST
+    (ledger.recompute_tiers, {"cron": "0 22 * * *"}),  # 03:30 IST
+)
 
 QUEUE = load_settings()["RQ_QUEUE"]
-
-cron.register(ledger.seal, QUEUE, interval=60)  # seal new journal entries every minute
-cron.register(redemptions.sweep, QUEUE, interval=60)  # poll payouts in flight, expire vouchers
-cron.register(outbound.sweep, QUEUE, interval=60)  # re-send messages whose enqueue was lost
-cron.register(inbox.sweep, QUEUE, interval=60)  # answer messages whose request died
-cron.register(ledger.expire, QUEUE, cron="30 3 * * *")  # 09:00 IST
-cron.register(ledger.recompute_tiers, QUEUE, cron="0 22 * * *")  # 03:30 IST
+for _func, _when in PERIODIC:
+    cron.register(_func, QUEUE, **_when)

@@ -50,3 +50,12 @@ def test_commands_refuse_an_impossible_id_with_a_usage_error(app, args):
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 2, result.output  # click's usage error, not a traceback
     assert "is not in the range" in result.output
+
+
+@pytest.mark.parametrize("kind", ["\x00", "invoice\x00' OR 1=1", "x" * 500, "no-such-kind"])
+def test_the_review_list_refuses_a_kind_that_does_not_exist(app, kind):
+    app.config["ADMIN_TOKEN"] = "admin-secret"
+    response = app.test_client().get("/admin/review", query_string={"kind": kind},
+                                     headers=ADMIN)
+    assert response.status_code == 400
+    assert "invoice" in response.get_json()["error"]  # names the kinds there are

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 import tests.core.testflows  # noqa: F401 - registers the HANG flow
 from bot import router
@@ -104,3 +105,31 @@ def test_a_process_killed_inside_the_flow_still_gets_the_partner_an_answer(pg_ap
     assert sent.body == "answered after all" and sent.phone == PHONE
     assert _status(message_sid("killed")) == (InboxStatus.PROCESSED, None)
     assert inbox_sweep.sweep() == 0
+
+
+GONE = "SM" + "6a" * 16
+
+
+def test_a_database_lost_mid_message_gets_a_reply_and_the_sweep_answers_it_later(
+        twilio, clock, monkeypatch):
+    """PostgreSQL restarting between storing a message and handling it: the webhook answers
+    "try again" (not a 500, which Twilio logs as an error), and the message, still stored and
+    unanswered, is answered by the inbox sweep once the database is back."""
+    handle = router._process
+
+    def database_gone(message, *, late=False):
+        raise OperationalError("SELECT …", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(router, "_process", database_gone)
+    response = twilio.send(PHONE, "MENU", sid=GONE)
+    assert response.status_code == 200
+    assert replies_of(response) == [
+        "Sorry, something went wrong on our side. Please try again in a minute."]
+    assert _status(GONE) == (InboxStatus.RECEIVED, None)
+
+    monkeypatch.setattr(router, "_process", handle)  # the database is back
+    clock.advance(minutes=3)
+    assert inbox_sweep.sweep() == 1
+    [sent] = _outbox()
+    assert sent.body.startswith("You are not enrolled yet.")
+    assert _status(GONE) == (InboxStatus.PROCESSED, None)

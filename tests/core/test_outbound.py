@@ -150,7 +150,7 @@ def test_sweep_resends_a_message_whose_job_was_lost(app, partner, clock, monkeyp
     from bot import jobs
     from workers.outbound import sweep
 
-    monkeypatch.setattr(jobs, "after_commit", lambda *a: None)  # the enqueue never happens
+    monkeypatch.setattr(jobs, "after_commit", lambda *a, **kw: None)  # the enqueue never happens
     with unit_of_work() as session:
         outbound.queue_message(session, phone=PHONE, text="hello", channel="sms")
     assert _row().status == OutboxStatus.QUEUED

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -19,19 +17,12 @@ from models.db import unit_of_work
 from models.outbox import OutboxMessage, OutboxStatus
 from models.partner import Partner
 from tests.httpstub import Recorded, StubServer
+from tests.services import app_env, kill_with_children
 from workers.outbound import sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "+919812345678"
 ACCOUNT = "AC" + "2" * 32
-
-
-def _kill_with_children(pid: int) -> None:
-    """SIGKILL a worker and its work horse (RQ puts the horse in a session of its own)."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    for child in children:
-        os.kill(int(child), signal.SIGKILL)
-    os.kill(pid, signal.SIGKILL)
 
 
 def test_worker_killed_mid_delivery_leaves_the_message_queued_for_the_sweep(pg_app, redis_url,
@@ -49,13 +40,8 @@ def test_worker_killed_mid_delivery_leaves_the_message_queued_for_the_sweep(pg_a
         config = {"REDIS_URL": redis_url, "TWILIO_ACCOUNT_SID": ACCOUNT,
                   "TWILIO_API_BASE": twilio_api.url, "TWILIO_SMS_FROM": "+15005550006"}
         pg_app.config.update(config)
-        env = {**os.environ, **{k: str(v) for k, v in config.items()},
-               "DATABASE_URL": pg_app.config["DATABASE_URL"], "RQ_QUEUE":
-               pg_app.config["RQ_QUEUE"], "TWILIO_AUTH_TOKEN": pg_app.config["TWILIO_AUTH_TOKEN"],
-               "SECRET_KEY": pg_app.config["SECRET_KEY"],
-               "QR_SIGNING_KEYS": json.dumps(pg_app.config["QR_SIGNING_KEYS"])}
         worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
-                                  cwd=ROOT, env=env, start_new_session=True,
+                                  cwd=ROOT, env=app_env(pg_app), start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             with unit_of_work() as session:
@@ -63,7 +49,7 @@ def test_worker_killed_mid_delivery_leaves_the_message_queued_for_the_sweep(pg_a
                 outbound.queue_message(session, phone=PHONE, text="100 credits", channel="sms")
             assert first_request_seen.wait(30), "the worker never called the provider"
         finally:
-            _kill_with_children(worker.pid)
+            kill_with_children(worker.pid)
             worker.wait()
 
         with unit_of_work() as session:

@@ -38,16 +38,20 @@ def test_status_names_every_stuck_pile_and_what_clears_it(app, twilio, retailer,
     assert fresh.exit_code == 0, fresh.output
     assert status_lines(fresh.output) == {
         "messages not answered": ("ok", 1), "proactive messages not sent": ("ok", 0),
-        "payouts in flight": ("ok", 1), "review items pending": ("ok", 1),
-        "ledger entries not sealed": ("ok", 2)}  # the opening credits and the hold
+        "payouts in flight": ("ok", 1), "jobs not done": ("ok", 0),
+        "jobs given up": ("ok", 1),  # the payout job, out of retries: the sweep polls on
+        "review items pending": ("ok", 1),
+        "ledger entries not sealed": ("ok", 2),  # the opening credits and the hold
+        "scheduler's last tick": ("ok", 0)}  # none ever ran: a fresh install
 
     clock.advance(days=3)
     late = runner.invoke(args=["status"])
     assert late.exit_code == 1
     assert status_lines(late.output) == {
         "messages not answered": ("STUCK", 1), "proactive messages not sent": ("ok", 0),
-        "payouts in flight": ("STUCK", 1), "review items pending": ("STUCK", 1),
-        "ledger entries not sealed": ("STUCK", 2)}
+        "payouts in flight": ("STUCK", 1), "jobs not done": ("ok", 0),
+        "jobs given up": ("STUCK", 1), "review items pending": ("STUCK", 1),
+        "ledger entries not sealed": ("STUCK", 2), "scheduler's last tick": ("ok", 0)}
     assert "oldest 12-03-2026 15:30 IST" in late.output  # 10:00 UTC, shown in IST
     assert "messages not answered: the inbox sweep answers them" in late.output
     assert "review items pending: `flask review list`" in late.output
@@ -72,7 +76,7 @@ def test_admin_status_is_json_and_503_while_something_is_stuck(app, twilio, reta
     response = client.get("/admin/status", headers=ADMIN)
     assert response.status_code == 503
     body = response.get_json()
-    assert body["stuck"] == ["messages not answered", "payouts in flight",
+    assert body["stuck"] == ["messages not answered", "payouts in flight", "jobs given up",
                              "ledger entries not sealed"]
     review_pile = next(p for p in body["piles"] if p["name"] == "review items pending")
     assert review_pile == {"name": "review items pending", "count": 1,
