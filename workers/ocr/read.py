@@ -1,21 +1,32 @@
-"""Read an invoice photo: the e-invoice signed QR first, Tesseract for whatever it lacks."""
+"""Read an invoice photo: the e-invoice signed QR first, OCR for whatever it lacks.
+
+OCR is PP-OCRv4 (workers.ocr.rapid) and Tesseract (workers.ocr.tesseract), in one of the
+MODES below; bench/ocr.py measures each (bench/README.md) and DEFAULT is the one that read
+best within the latency target."""
 
 from __future__ import annotations
 
 from PIL import Image
 
 from models.invoice_read import REQUIRED, InvoiceRead
-from workers.ocr import einvoice, fields, image, tesseract
+from workers.ocr import combine, einvoice, fields, image, rapid, tesseract
 from workers.qr_decode import read_zbar, read_zxing
 
+# "tesseract" or "rapidocr" alone; "both" always, merged; "cascade": PP-OCRv4, and Tesseract
+# too only when PP-OCRv4's reading is not sure on its own.
+MODES = ("tesseract", "rapidocr", "both", "cascade")
+DEFAULT = "cascade"
+SURE_ENOUGH = 0.8  # as INVOICE_MIN_CONFIDENCE: a field below it is confirmed by the partner
 
-def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> InvoiceRead:
+
+def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None,
+                 mode: str = DEFAULT) -> InvoiceRead:
     """Return every field found, each with its confidence (QR codes decoded unless given)."""
     texts = quick_decode(picture) if qr_texts is None else qr_texts
     signed = next((r for r in map(einvoice.read, texts) if r is not None), None)
     if signed is not None and all(getattr(signed, f) is not None for f in REQUIRED):
         return signed
-    scanned = fields.extract(_page_lines(picture))
+    scanned = scan(picture, mode)
     if signed is None:
         return scanned
     for name in (*REQUIRED, "buyer_gstin"):
@@ -24,6 +35,24 @@ def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None) -> Inv
     signed.items = scanned.items
     signed.source = "einvoice-qr+ocr"
     return signed
+
+
+def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
+    """The fields OCR finds on the page, read in `mode` (one of MODES)."""
+    if mode == "tesseract":
+        return read_tesseract(picture)
+    first = read_rapid(picture)
+    if mode == "rapidocr" or (mode == "cascade" and combine.is_sure(first, SURE_ENOUGH)):
+        return first
+    return combine.merge(first, read_tesseract(picture))
+
+
+def read_rapid(picture: Image.Image) -> InvoiceRead:
+    return fields.extract(rapid.read_lines(picture))
+
+
+def read_tesseract(picture: Image.Image) -> InvoiceRead:
+    return fields.extract(_page_lines(picture))
 
 
 def _page_lines(picture: Image.Image) -> list[fields.Line]:

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytesseract
 
-from workers.ocr.fields import Line, Word
+from workers.ocr.lines import Line, Word
 
 LANGUAGES = "eng+hin"
 CONFIG = "--oem 1 --psm 4"
