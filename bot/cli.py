@@ -55,6 +55,9 @@ def worker(burst: bool) -> None:
     connection = redis_connection()
     if connection is None:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
+    from workers.ocr.read import warm_up
+
+    warm_up()  # once per worker: the job processes it forks inherit the OCR models
     Worker([queue()], connection=connection).work(burst=burst, with_scheduler=True)
 
 

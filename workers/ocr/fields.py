@@ -17,7 +17,9 @@ _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consigne
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
 _NUMBER = re.compile(r"(?:invoice|inv\.?|b[il1][il1]{2}|voucher|memo)\s*(?:no|number|#)\.?|"
                      r"invoice\s*(?=[:#])|(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
-_DATE_AFTER = re.compile(r"(?<=\d)(?:DATED|DATE|DT)[0-9A-Z./\-]*$", re.I)  # run-on "INV-12Dt"
+# A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
+_DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:OICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
+                         re.I)
 _SERIES = re.compile(r"[A-Za-z$][A-Za-z$1]*(?=[-/])")  # "INV-", "SI/", as read
 _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)

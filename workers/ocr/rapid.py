@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -68,7 +69,9 @@ def _middle(line: list[tuple]) -> float:
 
 
 def _line(boxes: list[tuple]) -> Line:
-    words = tuple(Word(part, score) for *_xy, text, score in boxes for part in text.split())
+    """One line; full-width punctuation the Chinese-trained model writes ("：") made ASCII."""
+    words = tuple(Word(part, score) for *_xy, text, score in boxes
+                  for part in unicodedata.normalize("NFKC", text).split())
     box = (int(min(b[0] for b in boxes)), int(min(b[1] for b in boxes)),
            int(max(b[2] for b in boxes)), int(max(b[3] for b in boxes)))
     return Line(words, box)

@@ -47,6 +47,12 @@ def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
     return combine.merge(first, read_tesseract(picture))
 
 
+def warm_up() -> None:
+    """Load the OCR engine now: an RQ worker calls this before it forks a process per job,
+    so every job finds the models in memory instead of loading them again."""
+    rapid.engine()
+
+
 def read_rapid(picture: Image.Image) -> InvoiceRead:
     return fields.extract(rapid.read_lines(picture))
 

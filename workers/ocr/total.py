@@ -20,10 +20,10 @@ from workers.ocr.repair import digits_only
 from workers.ocr.words import amount_in_words
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234
-_TOKEN = re.compile(r"(?<![A-Za-z0-9/\-.,])((?:Rs|INR|₹|R5|RS)?\s?\.?\s?:?\s?)([-+]\s?)?"
-                    r"([0-9OSBIl][0-9OSBIl,.]*[0-9O])(/-|/=)?(?![0-9A-Za-z%/\-])")
+_TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
+                    r"(?P<sign>[-+]\s?)?(?P<num>[0-9OSBIl][0-9OSBIl,.]*[0-9O])(?P<dash>/-|/=)?"
+                    r"(?![0-9A-Za-z%/\-])")
 _SPACED_PAISE = re.compile(r"(\d[.,]) (\d{2})(?!\d)")  # "34754. 00", as Tesseract reads
-_CURRENCY = re.compile(r"Rs|INR|₹|R5|RS")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
@@ -43,6 +43,7 @@ _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
+UNLABELLED = 0.4
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,12 @@ def amounts(lines: list[Line]) -> list[Amount]:
     for index, line in enumerate(lines):
         text, start = _SPACED_PAISE.sub(r"\1\2", line.text), 0
         for match in _TOKEN.finditer(text):
-            paise = parse(match.group(3))
+            paise = parse(match["num"])
             if paise is None:
                 continue
-            marked = bool(_CURRENCY.search(match.group(1)) or match.group(4)
-                          or re.search(r"[.,]", match.group(3)))
-            sign = -1 if (match.group(2) or "").startswith("-") else 1
-            found.append(Amount(sign * paise, text[start:match.start()], match.group(3), index,
+            marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
+            sign = -1 if (match["sign"] or "").startswith("-") else 1
+            found.append(Amount(sign * paise, text[start:match.start()], match["num"], index,
                                 marked))
             start = match.end()
     return found
@@ -98,7 +98,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     expected = _arithmetic(every)
     largest = max((a.paise for a in every if a.marked and not _NOT_ON_PAGE.search(a.label)),
                   default=0)
-    best: tuple[float, Amount, float] | None = None
+    best: tuple[float, Amount, bool] | None = None
     for amount in every:
         weight = _weight(amount, every)
         if not weight:
@@ -106,14 +106,15 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         checks = (amount.paise == in_words) + _adds_up(amount.paise, expected)
         score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
         if best is None or score > best[0]:
-            best = (score, amount, weight * lines[amount.line].conf_of(amount.token)
-                    if not checks else SURE)
+            best = (score, amount, checks > 0)
     if best is None:
         return (in_words, UNSURE) if in_words else None
-    _score, amount, conf = best
-    if conf < SURE:  # no check vouched for it: never sure on one reading alone
-        conf = min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
-    return amount.paise, conf
+    _score, amount, checked = best
+    if checked:
+        return amount.paise, SURE
+    # Nothing on the page vouched for it: never sure on one reading alone.
+    conf = _weight(amount, every) * lines[amount.line].conf_of(amount.token)
+    return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
 
 
 def _weight(amount: Amount, every: list[Amount]) -> float:
@@ -128,7 +129,9 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
     if not weight and len(letters) >= 8 and any(
             fuzz.partial_ratio(label, letters) >= 85 for label in _FUZZY):
         weight = 0.9
-    return weight * (0.6 if len(on_line) > 2 else 1.0)
+    # An amount whose label was lost (a Hindi label, a stamp over it) is the total only if
+    # the page's words or arithmetic say so (those checks outweigh any label).
+    return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0)
 
 
 def _arithmetic(every: list[Amount]) -> int | None:
@@ -142,6 +145,9 @@ def _arithmetic(every: list[Amount]) -> int | None:
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
     if taxable is None or not taxes:
         return None
+    for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
+        if one in taxes and other not in taxes:
+            taxes[other] = taxes[one]
     rounding = next((a.paise for a in every if _ROUND.search(a.label)), 0)
     return taxable + sum(taxes.values()) + rounding
 

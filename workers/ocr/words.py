@@ -28,7 +28,7 @@ def amount_in_words(text: str) -> int | None:
     if start is None:
         return None
     words: list[str] = []
-    for token in re.findall(r"[A-Za-z]+", text[start.end():]):
+    for token in re.findall(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])", text[start.end():]):
         found = _vocabulary_words(token.lower())
         if words or found != ["?"]:  # "(in words): INR ..." starts at the first number word
             words += found
