@@ -42,13 +42,23 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
+from models.invoice_read import InvoiceRead  # noqa: E402
 from tests.invoice import bills, camera, layouts, make  # noqa: E402
 from workers.ocr import combine  # noqa: E402
-from workers.ocr.read import MODES, SURE_ENOUGH, read_rapid, read_tesseract, scan  # noqa: E402
+from workers.ocr.read import (  # noqa: E402
+    MODES,
+    SECOND_READ_SECONDS,
+    SURE_ENOUGH,
+    read_rapid,
+    read_tesseract,
+    scan,
+)
+from workers.ocr.tesseract import TooSlow  # noqa: E402
 
 FIELDS = {"total_paise": "total_paise", "seller_gstin": "seller_gstin",
           "invoice_number": "number", "invoice_date": "day", "buyer_gstin": "buyer_gstin"}
 SELLER = "27AAACS1234P1Z7"  # Sai Traders, a CEMPRO distributor
+TESSERACT_SECONDS = 10  # a page Tesseract needs longer for is a miss for the 5 s target anyway
 
 
 def pct(values: list[float], q: float) -> float:
@@ -74,9 +84,21 @@ def timed(read, picture):
     return result, time.perf_counter() - started, cpu
 
 
+def tesseract_alone(picture) -> InvoiceRead:
+    """Tesseract's reading, given up after TESSERACT_SECONDS (nothing read)."""
+    try:
+        return read_tesseract(picture, seconds=TESSERACT_SECONDS)
+    except TooSlow:
+        return InvoiceRead()
+
+
 def modes_of(rapid, tess) -> dict:
-    """Each mode's read and time, from one reading per engine ((read, wall, cpu) pairs)."""
-    both = (combine.merge(rapid[0], tess[0]), rapid[1] + tess[1], rapid[2] + tess[2])
+    """Each mode's read and time, from one reading per engine ((read, wall, cpu) triples).
+    Tesseract as the second reading is dropped past SECOND_READ_SECONDS, as in scan()."""
+    if tess[1] > SECOND_READ_SECONDS:
+        both = (rapid[0], rapid[1] + SECOND_READ_SECONDS, rapid[2] + SECOND_READ_SECONDS)
+    else:
+        both = (combine.merge(rapid[0], tess[0]), rapid[1] + tess[1], rapid[2] + tess[2])
     sure = combine.is_sure(rapid[0], SURE_ENOUGH)
     return {"tesseract": tess, "rapidocr": rapid, "both": both, "cascade": rapid if sure else both}
 
@@ -86,7 +108,7 @@ def accuracy(count: int, seed: int) -> None:
     for n in range(count):
         truth, layout, page, photo = sample(n, seed)
         for kind, picture in (("clean", page), ("photo", photo)):
-            rapid, tess = timed(read_rapid, picture), timed(read_tesseract, picture)
+            rapid, tess = timed(read_rapid, picture), timed(tesseract_alone, picture)
             for mode, (read, wall, cpu) in modes_of(rapid, tess).items():
                 right = {f: getattr(read, f) == getattr(truth, t) for f, t in FIELDS.items()}
                 sure_total = read.confidence.get("total_paise", 0.0) >= SURE_ENOUGH

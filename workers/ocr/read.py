@@ -6,6 +6,8 @@ best within the latency target."""
 
 from __future__ import annotations
 
+import logging
+
 from PIL import Image
 
 from models.invoice_read import REQUIRED, InvoiceRead
@@ -17,6 +19,10 @@ from workers.qr_decode import read_zbar, read_zxing
 MODES = ("tesseract", "rapidocr", "both", "cascade")
 DEFAULT = "cascade"
 SURE_ENOUGH = 0.8  # as INVOICE_MIN_CONFIDENCE: a field below it is confirmed by the partner
+# Tesseract as the second reading gets this long (a noisy photo can keep it busy for a minute);
+# past it, the first reading stands (unsure fields are confirmed by the partner).
+SECOND_READ_SECONDS = 3.0
+log = logging.getLogger("saathi.invoice")
 
 
 def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None,
@@ -44,7 +50,12 @@ def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
     first = read_rapid(picture)
     if mode == "rapidocr" or (mode == "cascade" and combine.is_sure(first, SURE_ENOUGH)):
         return first
-    return combine.merge(first, read_tesseract(picture))
+    try:
+        second = read_tesseract(picture, seconds=SECOND_READ_SECONDS)
+    except tesseract.TooSlow:
+        log.info("second OCR reading dropped: too slow", extra={"seconds": SECOND_READ_SECONDS})
+        return first
+    return combine.merge(first, second)
 
 
 def warm_up() -> None:
@@ -57,16 +68,16 @@ def read_rapid(picture: Image.Image) -> InvoiceRead:
     return fields.extract(rapid.read_lines(picture))
 
 
-def read_tesseract(picture: Image.Image) -> InvoiceRead:
-    return fields.extract(_page_lines(picture))
+def read_tesseract(picture: Image.Image, seconds: float = 60) -> InvoiceRead:
+    return fields.extract(_page_lines(picture, seconds))
 
 
-def _page_lines(picture: Image.Image) -> list[fields.Line]:
+def _page_lines(picture: Image.Image, seconds: float = 60) -> list[fields.Line]:
     """OCR the page, then read some lines once more on their own, that reading going first
     (the page's own reading stays as the fallback): a GSTIN line that fails its checksum, and
     the invoice-number line (alone on a line, Tesseract keeps a prefix's letters letters)."""
     clean = image.clean(picture)
-    lines = tesseract.read_lines(clean)
+    lines = tesseract.read_lines(clean, seconds=seconds)
     number = fields.number_line(lines)
     rereads = {i: tesseract.CODE_LINE for i in fields.unsure_gstin_lines(lines)}
     if number is not None:
