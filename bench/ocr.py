@@ -111,15 +111,17 @@ def accuracy(count: int, seed: int) -> None:
             rapid, tess = timed(read_rapid, picture), timed(tesseract_alone, picture)
             for mode, (read, wall, cpu) in modes_of(rapid, tess).items():
                 right = {f: getattr(read, f) == getattr(truth, t) for f, t in FIELDS.items()}
-                sure_total = read.confidence.get("total_paise", 0.0) >= SURE_ENOUGH
+                sure = {f: read.confidence.get(f, 0.0) >= SURE_ENOUGH for f in FIELDS}
                 rows[(mode, kind)].append({
                     **right, "layout": layout, "wall": wall, "cpu": cpu,
                     "asks": bool(set(read.unsure(SURE_ENOUGH)) - {"seller_gstin"}),
-                    "wrong_sure": sure_total and not right["total_paise"]})
+                    "wrong_sure": sure["total_paise"] and not right["total_paise"],
+                    "number_wrong_sure": sure["invoice_number"] and not right["invoice_number"]})
         print(f"  {n + 1}/{count}", file=sys.stderr, end="\r")
     print("| mode | set | n | total | seller GSTIN | number | date | buyer GSTIN | asks to "
-          "confirm | total wrong but sure | OCR s p50 | p95 | CPU s/page |")
-    print("| --- " * 13 + "|")
+          "confirm | total wrong but sure | number wrong but sure | OCR s p50 | p95 | "
+          "CPU s/page |")
+    print("| --- " * 14 + "|")
     for (mode, kind), results in sorted(rows.items(), key=lambda r: (MODES.index(r[0][0]),
                                                                       r[0][1])):
         n = len(results)
@@ -127,7 +129,8 @@ def accuracy(count: int, seed: int) -> None:
         walls = [r["wall"] for r in results]
         print(f"| {mode} | {kind} | {n} | {' | '.join(rates)} | "
               f"{100 * sum(r['asks'] for r in results) / n:.0f} % | "
-              f"{sum(r['wrong_sure'] for r in results)} | {statistics.median(walls):.2f} | "
+              f"{sum(r['wrong_sure'] for r in results)} | "
+              f"{sum(r['number_wrong_sure'] for r in results)} | {statistics.median(walls):.2f} | "
               f"{pct(walls, 0.95):.2f} | {statistics.mean(r['cpu'] for r in results):.2f} |")
     print("\nexact total by layout (photo): " + ", ".join(
         f"{mode}: " + " ".join(

@@ -15,7 +15,7 @@ MONTHS = {m: i for i, m in enumerate(
 _GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
-_NUMBER = re.compile(r"(?:invoice|inv\.?|b[il1][il1]{2}|voucher|memo)\s*(?:no|number|#)\.?|"
+_NUMBER = re.compile(r"(?:invoice|in?v\.?|b[il1]{2,3}|voucher|memo)\s*(?:n[o0]|number|#)\.?|"
                      r"invoice\s*(?=[:#])|(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
 # A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
 _DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:OICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
@@ -133,11 +133,13 @@ def _date(lines: list[Line], read: InvoiceRead) -> None:
                 read.set("invoice_date", found, line.conf_of(tail.split()[-1] if tail.split()
                                                              else tail))
                 return
-    for line in lines:
-        found = parse_date(line.text)
-        if found:
-            read.set("invoice_date", found, 0.6 * line.conf_of(line.text))
-            return
+    # No label: the first date, trusted more when it is the only date on the page (a
+    # receipt's "Bill No: 123   24-12-25").
+    dated = [(line, found) for line in lines if (found := parse_date(line.text))]
+    if dated:
+        line, found = dated[0]
+        alone = len({d for _l, d in dated}) == 1
+        read.set("invoice_date", found, (0.9 if alone else 0.6) * line.conf_of(line.text))
 
 
 amount_paise = total.parse  # a total typed by the partner (flows/photo.py) reads as a printed one

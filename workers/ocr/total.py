@@ -33,8 +33,8 @@ _LABELS = [
 ]
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*tax|tax\s*(?:amount|amt)|before\s*tax|"
                    r"[cs]\s*gst|igst|cess|round|r\s*/\s*o\b|discount|\bqty|quantity|items?\b|"
-                   r"cash|tender|change|balance|paid|sav(?:ed|ings?)|in\s*words|rupees|"
-                   r"advance|previous|received", re.I)
+                   r"cash|tender|change|balance|(?:amount|amt)\s*(?:paid|received)|"
+                   r"sav(?:ed|ings?)|in\s*words|rupees|advance|previous", re.I)
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
@@ -129,6 +129,8 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
     if not weight and len(letters) >= 8 and any(
             fuzz.partial_ratio(label, letters) >= 85 for label in _FUZZY):
         weight = 0.9
+    if not weight and _TAX.search(amount.label):
+        return 0.0
     # An amount whose label was lost (a Hindi label, a stamp over it) is the total only if
     # the page's words or arithmetic say so (those checks outweigh any label).
     return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0)

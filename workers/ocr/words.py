@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 SMALL = {w: n for n, w in enumerate([
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -28,7 +28,7 @@ def amount_in_words(text: str) -> int | None:
     if start is None:
         return None
     words: list[str] = []
-    for token in re.findall(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])", text[start.end():]):
+    for token in re.findall(r"[A-Za-z]+", text[start.end():]):
         found = _vocabulary_words(token.lower())
         if words or found != ["?"]:  # "(in words): INR ..." starts at the first number word
             words += found
@@ -49,29 +49,36 @@ def amount_in_words(text: str) -> int | None:
 
 
 def _vocabulary_words(token: str) -> list[str]:
-    """The number words a token stands for: itself, several run together ("fourand"), or
-    the nearest number word to a misread one ("seventeem")."""
-    if token in VOCABULARY:
-        return [token]
-    joined = _segment(token)
-    if joined:
-        return joined
-    if len(token) >= 4:
-        best = process.extractOne(token, VOCABULARY, score_cutoff=80)
-        if best:
-            return [best[0]]
-    return ["?"]
+    """The number words a token stands for: itself, several run together ("fourand"), each
+    perhaps misread by a letter ("twentyeour"); ["?"] when it is not made of number words."""
+    found = _segment(token)
+    return list(found[1]) if found and found[0] <= 1 + len(token) // 12 else ["?"]
 
 
 @functools.cache
-def _segment(token: str) -> list[str] | None:
+def _segment(token: str) -> tuple[int, tuple[str, ...]] | None:
+    """(letters changed, words) of the cheapest split of `token` into vocabulary words."""
     if not token:
-        return []
-    for size in range(min(len(token), 9), 1, -1):
-        head = token[:size]
-        if head in VOCABULARY and (rest := _segment(token[size:])) is not None:
-            return [head, *rest]
-    return None
+        return 0, ()
+    best = None
+    for size in range(min(len(token), 10), 1, -1):
+        word, cost = _nearest(token[:size])
+        rest = _segment(token[size:]) if word else None
+        if rest is not None and (best is None or cost + rest[0] < best[0]):
+            best = (cost + rest[0], (word, *rest[1]))
+    return best
+
+
+@functools.cache
+def _nearest(piece: str) -> tuple[str | None, int]:
+    """The vocabulary word `piece` is, or is one letter away from (words of 4+ letters)."""
+    if piece in VOCABULARY:
+        return piece, 0
+    if len(piece) >= 4:
+        for word in VOCABULARY:
+            if len(word) >= 4 and Levenshtein.distance(piece, word, score_cutoff=1) <= 1:
+                return word, 1
+    return None, 0
 
 
 def _number(words: list[str]) -> int | None:
