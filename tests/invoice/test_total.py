@@ -80,25 +80,24 @@ def test_totals_as_engines_read_them(text):
     assert find(page(text))[0] == 11_067_220
 
 
+def two_readings(first: tuple[int, float], second: tuple[int, float]) -> InvoiceRead:
+    """Two engines' totals (paise, confidence) merged."""
+    reads = InvoiceRead(), InvoiceRead()
+    for read, (paise, conf) in zip(reads, (first, second), strict=True):
+        read.set("total_paise", paise, conf)
+    return combine.merge(*reads)
+
+
 def test_engines_that_disagree_on_the_total_ask_the_partner():
-    first, second = InvoiceRead(), InvoiceRead()
-    first.set("total_paise", 5_445_400, 0.75)
-    second.set("total_paise", 5_645_400, 0.75)
-    merged = combine.merge(first, second)
+    merged = two_readings((5_445_400, 0.75), (5_645_400, 0.75))
     assert merged.confidence["total_paise"] < SURE
 
 
 def test_engines_that_agree_on_the_total_make_it_sure():
-    first, second = InvoiceRead(), InvoiceRead()
-    first.set("total_paise", 5_645_400, 0.7)
-    second.set("total_paise", 5_645_400, 0.6)
-    merged = combine.merge(first, second)
+    merged = two_readings((5_645_400, 0.7), (5_645_400, 0.6))
     assert (merged.total_paise, merged.confidence["total_paise"] >= SURE) == (5_645_400, True)
 
 
 def test_a_total_the_page_vouched_for_wins_over_an_unchecked_misreading():
-    checked, misread = InvoiceRead(), InvoiceRead()
-    checked.set("total_paise", 5_645_400, 0.95)
-    misread.set("total_paise", 5_445_400, 0.7)
-    merged = combine.merge(misread, checked)
+    merged = two_readings((5_445_400, 0.7), (5_645_400, 0.95))
     assert (merged.total_paise, merged.confidence["total_paise"] >= SURE) == (5_645_400, True)

@@ -21,7 +21,7 @@ DEFAULT = "cascade"
 SURE_ENOUGH = 0.8  # as INVOICE_MIN_CONFIDENCE: a field below it is confirmed by the partner
 # Tesseract as the second reading gets this long (a noisy photo can keep it busy for a minute);
 # past it, the first reading stands (unsure fields are confirmed by the partner).
-SECOND_READ_SECONDS = 3.0
+SECOND_READ_SECONDS = 2.5
 log = logging.getLogger("saathi.invoice")
 
 

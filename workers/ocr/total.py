@@ -21,9 +21,10 @@ from workers.ocr.words import amount_in_words
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234
 _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
-                    r"(?P<sign>[-+]\s?)?(?P<num>[0-9OSBIl][0-9OSBIl,.]*[0-9O])(?P<dash>/-|/=)?"
+                    r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIl])[0-9OSBIl,.]*[0-9O])"
+                    r"(?P<dash>/-|/=)?"
                     r"(?![0-9A-Za-z%/\-])")
-_SPACED_PAISE = re.compile(r"(\d[.,]) (\d{2})(?!\d)")  # "34754. 00", as Tesseract reads
+_SPACED = re.compile(r"(\d[.,]) (\d{2,3})(?!\d)")  # "34754. 00", "4,94. 088.12" as read
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
@@ -70,24 +71,30 @@ def parse(token: str) -> int | None:
         return None
     if len(groups) > 1 and (len(groups[-1]) != 3 or any(len(g) not in (2, 3)
                                                          for g in groups[1:-1])):
-        return None
+        # A comma lost between digits ("5,32732.00"): still one amount, never a date.
+        return int("".join(groups)) * 100 + int(paise) if re.fullmatch(
+            r"\d{1,3}(?:,\d+)+\.\d{2}", text) else None
     return int("".join(groups)) * 100 + int(paise)
 
 
 def amounts(lines: list[Line]) -> list[Amount]:
     """Every amount on the page with the words that label it."""
-    found = []
+    found: list[Amount] = []
+    above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start = _SPACED_PAISE.sub(r"\1\2", line.text), 0
+        text, start, count = _SPACED.sub(r"\1\2", line.text), 0, len(found)
         for match in _TOKEN.finditer(text):
             paise = parse(match["num"])
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
             sign = -1 if (match["sign"] or "").startswith("-") else 1
-            found.append(Amount(sign * paise, text[start:match.start()], match["num"], index,
-                                marked))
+            label = text[start:match.start()]
+            if start == 0 and above and not _label_weight(label):
+                label = above
+            found.append(Amount(sign * paise, label, match["num"], index, marked))
             start = match.end()
+        above = text if len(found) == count and _label_weight(text) else ""
     return found
 
 
@@ -107,13 +114,16 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
         if best is None or score > best[0]:
             best = (score, amount, checks > 0)
+    weight = _weight(best[1], every) if best else 0.0
+    if in_words and (best is None or (not best[2] and weight < _LABELS[-1][1])):
+        return in_words, UNSURE - 0.1  # the words, over an amount no total label names
     if best is None:
-        return (in_words, UNSURE) if in_words else None
+        return None
     _score, amount, checked = best
     if checked:
         return amount.paise, SURE
     # Nothing on the page vouched for it: never sure on one reading alone.
-    conf = _weight(amount, every) * lines[amount.line].conf_of(amount.token)
+    conf = weight * lines[amount.line].conf_of(amount.token)
     return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
 
 
@@ -124,16 +134,24 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
     on_line = [a.paise for a in every if a.line == amount.line]
     if amount.paise < max(on_line):  # a tax-summary row: Total  taxable  CGST  SGST  tax
         return 0.0
-    weight = next((w for label, w in _LABELS if label.search(amount.label)), 0.0)
-    letters = re.sub(r"[^a-z]", "", amount.label.lower())
-    if not weight and len(letters) >= 8 and any(
-            fuzz.partial_ratio(label, letters) >= 85 for label in _FUZZY):
-        weight = 0.9
+    weight = _label_weight(amount.label)
     if not weight and _TAX.search(amount.label):
         return 0.0
     # An amount whose label was lost (a Hindi label, a stamp over it) is the total only if
     # the page's words or arithmetic say so (those checks outweigh any label).
     return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0)
+
+
+def _label_weight(label: str) -> float:
+    """How surely `label` names the invoice total (0: not a total label, or a part of one)."""
+    if _PART.search(label):
+        return 0.0
+    weight = next((w for pattern, w in _LABELS if pattern.search(label)), 0.0)
+    letters = re.sub(r"[^a-z]", "", label.lower())
+    if not weight and len(letters) >= 8 and any(
+            fuzz.partial_ratio(name, letters) >= 85 for name in _FUZZY):
+        weight = 0.9
+    return weight
 
 
 def _arithmetic(every: list[Amount]) -> int | None:
