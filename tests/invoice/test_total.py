@@ -75,9 +75,22 @@ def test_cash_tendered_and_change_on_a_receipt_are_not_the_total():
 
 @pytest.mark.parametrize("text", ["GrandTotal:Rs.1,10,672.20", "Grand Total: ₹1.10.672,20",
                                   "Total Amount 110672.20", "Net Payable Rs 1,10,672.20",
-                                  "BillmountRs1,10,672.20", "TOTAL 110672. 20"])
+                                  "BillmountRs1,10,672.20", "TOTAL 110672. 20",
+                                  "GrandTotal1,10,672.20", "TInvoiceValue:1,10672.20"])
 def test_totals_as_engines_read_them(text):
     assert find(page(text))[0] == 11_067_220
+
+
+def test_a_total_label_alone_above_its_amount():
+    assert find(page("PAID Total Rs.", "4,94. 088.12", "For Agarwal Paints"))[0] == 49_408_812
+
+
+def test_the_amount_in_words_when_the_total_line_was_lost():
+    lines = page("1 Primer 20L 3209 144 can 3,125.50 4,50,072.00", "Taxable Value 8,99,505.00",
+                 "Amount in words: Rupees Ten Lakh Sixty One Thousand Four Hundred Fifteen "
+                 "and Ninety Paise Only")
+    value, conf = find(lines)
+    assert value == 106_141_590 and conf < SURE
 
 
 def two_readings(first: tuple[int, float], second: tuple[int, float]) -> InvoiceRead:
