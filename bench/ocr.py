@@ -46,8 +46,9 @@ from models.invoice_read import InvoiceRead  # noqa: E402
 from tests.invoice import bills, camera, layouts, make  # noqa: E402
 from workers.ocr import combine  # noqa: E402
 from workers.ocr.read import (  # noqa: E402
+    MIN_SECOND_READ,
     MODES,
-    SECOND_READ_SECONDS,
+    OCR_SECONDS,
     SURE_ENOUGH,
     read_rapid,
     read_tesseract,
@@ -94,9 +95,11 @@ def tesseract_alone(picture) -> InvoiceRead:
 
 def modes_of(rapid, tess) -> dict:
     """Each mode's read and time, from one reading per engine ((read, wall, cpu) triples).
-    Tesseract as the second reading is dropped past SECOND_READ_SECONDS, as in scan()."""
-    if tess[1] > SECOND_READ_SECONDS:
-        both = (rapid[0], rapid[1] + SECOND_READ_SECONDS, rapid[2] + SECOND_READ_SECONDS)
+    Tesseract as the second reading is dropped past OCR_SECONDS in all, as in scan()."""
+    left = OCR_SECONDS - rapid[1]
+    if tess[1] > left:
+        spent = max(left, 0.0) if left >= MIN_SECOND_READ else 0.0
+        both = (rapid[0], rapid[1] + spent, rapid[2] + spent)
     else:
         both = (combine.merge(rapid[0], tess[0]), rapid[1] + tess[1], rapid[2] + tess[2])
     sure = combine.is_sure(rapid[0], SURE_ENOUGH)

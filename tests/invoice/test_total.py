@@ -107,8 +107,14 @@ def test_engines_that_disagree_on_the_total_ask_the_partner():
 
 
 def test_engines_that_agree_on_the_total_make_it_sure():
-    merged = two_readings((5_645_400, 0.7), (5_645_400, 0.6))
+    merged = two_readings((5_645_400, 0.7), (5_645_400, 0.7))  # labelled, largest on page
     assert (merged.total_paise, merged.confidence["total_paise"] >= SURE) == (5_645_400, True)
+
+
+def test_engines_that_both_guessed_the_same_amount_still_ask_the_partner():
+    # Handwritten memo, total line lost: both engines fell back on the same item amount.
+    merged = two_readings((8_070_300, 0.356), (8_070_300, 0.212))
+    assert merged.confidence["total_paise"] < SURE
 
 
 def test_a_total_the_page_vouched_for_wins_over_an_unchecked_misreading():

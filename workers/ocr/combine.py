@@ -14,6 +14,7 @@ FIELDS = ("seller_gstin", "buyer_gstin", "invoice_number", "invoice_date", "tota
 AGREED = 0.92
 DISAGREED = 0.6
 CHECKED_OVER_UNCHECKED = 0.85
+PLAUSIBLE_TOTAL = 0.65  # workers.ocr.total: a labelled total that is the page's largest amount
 
 
 def merge(first: InvoiceRead, second: InvoiceRead) -> InvoiceRead:
@@ -25,7 +26,10 @@ def merge(first: InvoiceRead, second: InvoiceRead) -> InvoiceRead:
         if a is None or b is None:
             value, conf = (a, ca) if b is None else (b, cb)
         elif a == b:
-            value, conf = a, max(ca, cb, AGREED)
+            # Both engines pick amounts by the same rules: when each only guessed (no total
+            # label, or not the page's largest amount), agreeing is no evidence.
+            guessed = name == "total_paise" and min(ca, cb) < PLAUSIBLE_TOTAL
+            value, conf = a, max(ca, cb) if guessed else max(ca, cb, AGREED)
         else:
             value, conf = (a, ca) if ca >= cb else (b, cb)
             checked = name == "total_paise" and max(ca, cb) >= SURE > min(ca, cb)
