@@ -40,7 +40,7 @@ def test_phone_photos_of_varied_bills_are_read_with_a_sure_total(layout, seed):
 
 
 def test_a_misread_total_on_a_bad_photo_is_never_sure():
-    truth, photo = photo_of("memo", 9, strength=2.3)  # dim, shaken, handwritten
+    truth, photo = photo_of("thermal", 23, strength=2.3)  # dim, blurred, faint print
     first = scan(photo, "rapidocr")
     assert first.total_paise != truth.total_paise  # this photo is misread...
     assert first.confidence["total_paise"] < SURE  # ...and the partner is asked

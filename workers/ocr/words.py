@@ -22,20 +22,20 @@ START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
 
 
 def amount_in_words(text: str) -> int | None:
-    """Paise written in `text` from "Rupees" (or "in words") to "Only"; None unless every
-    word between is a number word (OCR slips of a letter or two are forgiven)."""
+    """Paise written in `text` from "Rupees" (or "in words") to "Only"; None unless the
+    letters between are number words and nothing else. Spaces are ignored, as OCR loses
+    and adds them ("FourHundred", "Hun dred"); a word may be misread by one letter."""
     start = START.search(text)
     if start is None:
         return None
-    words: list[str] = []
-    for token in re.findall(r"[A-Za-z]+", text[start.end():]):
-        found = _vocabulary_words(token.lower())
-        if words or found != ["?"]:  # "(in words): INR ..." starts at the first number word
-            words += found
-        if words and words[-1] == "only":
-            break
-    words = [w for w in words if w not in ("rupees", "rupee", "inr", "rs", "only")]
-    if not words or any(w not in VOCABULARY for w in words):
+    rest = text[start.end():]
+    end = re.search(r"only", rest, re.I)
+    letters = re.sub(r"[^a-z]", "", (rest[:end.start()] if end else rest).lower())
+    found = _segment(letters) if len(letters) <= 200 else None
+    if not found or found[0] > 1 + len(letters) // 12:
+        return None
+    words = [w for w in found[1] if w not in ("rupees", "rupee", "inr", "rs", "only")]
+    if not words:
         return None
     if "paise" in words:
         cut = words.index("paise")
@@ -46,13 +46,6 @@ def amount_in_words(text: str) -> int | None:
         return None if rupees is None or paise is None or paise > 99 else rupees * 100 + paise
     rupees = _number(words)
     return None if rupees is None else rupees * 100
-
-
-def _vocabulary_words(token: str) -> list[str]:
-    """The number words a token stands for: itself, several run together ("fourand"), each
-    perhaps misread by a letter ("twentyeour"); ["?"] when it is not made of number words."""
-    found = _segment(token)
-    return list(found[1]) if found and found[0] <= 1 + len(token) // 12 else ["?"]
 
 
 @functools.cache
