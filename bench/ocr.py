@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from PIL import Image  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
@@ -143,20 +144,27 @@ def accuracy(count: int, seed: int) -> None:
         for mode in MODES))
 
 
-def rss(mode: str) -> float:
-    """Peak RSS (MB) of a fresh process that reads three photos in `mode`, Tesseract's
-    subprocess included (the larger of the two)."""
-    out = subprocess.run([sys.executable, __file__, "--rss-child", mode], capture_output=True,
-                         text=True, check=True, cwd=ROOT)
+def rss(mode: str, folder: Path) -> float:
+    """Peak RSS (MB) of a fresh process that reads the photos in `folder` in `mode` (the
+    photos are made here: drawing them takes more memory than reading them)."""
+    out = subprocess.run([sys.executable, __file__, "--rss-child", mode, "--rss-folder",
+                          str(folder)], capture_output=True, text=True, check=True, cwd=ROOT)
     return float(out.stdout.split()[-1])
 
 
-def rss_child(mode: str) -> None:
+def rss_child(mode: str, folder: Path) -> None:
+    for path in sorted(folder.glob("*.png")):
+        with Image.open(path) as photo:
+            scan(photo.convert("RGB"), mode)
+    print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
+
+def peak_rss() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="bench-ocr-rss-"))
     for n in range(3):
-        scan(sample(n, 1)[3], mode)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(f"{max(own, children) / 1024:.0f}")
+        sample(n, 1)[3].save(folder / f"{n}.png")
+    print("\npeak RSS of the reading process (Tesseract's own process not counted), MB: " +
+          ", ".join(f"{mode} {rss(mode, folder):.0f}" for mode in MODES))
 
 
 def latency(uploads: int, seed: int) -> None:
@@ -232,15 +240,16 @@ def main() -> None:
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--rss", action="store_true")
     parser.add_argument("--rss-child", choices=MODES)
+    parser.add_argument("--rss-folder", type=Path)
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     if args.rss_child:
-        rss_child(args.rss_child)
+        rss_child(args.rss_child, args.rss_folder)
         return
     if not args.skip_accuracy:
         accuracy(args.invoices, args.seed)
     if args.rss:
-        print("\npeak RSS, MB: " + ", ".join(f"{mode} {rss(mode):.0f}" for mode in MODES))
+        peak_rss()
     if args.uploads:
         latency(args.uploads, args.seed)
 
