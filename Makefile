@@ -11,10 +11,11 @@ FLASK := $(BIN)/flask --app app
 
 setup: $(VENV)/.installed catalogs
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt
 	./scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	touch $@
 
 catalogs: $(VENV)/.installed

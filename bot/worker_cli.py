@@ -43,6 +43,9 @@ def worker(burst: bool) -> None:
     url, name = current_app.config["REDIS_URL"], current_app.config["RQ_QUEUE"]
     if not url:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
+    from workers.ocr.read import warm_up  # ONNX Runtime and OpenCV: only in workers
+
+    warm_up()  # once per worker: the job processes it forks inherit the OCR models
     backoff = 1.0
     while True:
         started = time.monotonic()

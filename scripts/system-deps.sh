@@ -4,6 +4,12 @@
 # Redis, and Debian's Chromium, which Playwright drives in the simulator tests)
 set -euo pipefail
 want=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin libzbar0 fonts-dejavu-core fonts-noto-core poppler-utils)
+# Fonts the invoice generator draws bills in (tests/invoice/fonts.py): print, thermal, handwriting
+want+=(fonts-liberation2 fonts-freefont-ttf fonts-crosextra-carlito fonts-crosextra-caladea
+  fonts-courier-prime fonts-inconsolata fonts-lato fonts-cantarell fonts-comic-neue
+  fonts-humor-sans fonts-dkg-handwriting fonts-breip fonts-urw-base35 fonts-roboto-unhinted
+  fonts-open-sans fonts-noto-mono fonts-jetbrains-mono fonts-linuxlibertine fonts-lohit-deva
+  fonts-deva-extra fonts-sil-andika fonts-oxygen fonts-hack fonts-klee fonts-kristi)
 if [ "${1:-}" = "services" ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || want+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || want+=(redis-server)

@@ -13,7 +13,8 @@ from app import create_app
 from models.gstin import check_char, is_valid_gstin
 from tests.invoice import make
 from workers.ocr import einvoice
-from workers.ocr.fields import Line, Word, amount_paise, extract, parse_date
+from workers.ocr.fields import amount_paise, extract, parse_date
+from workers.ocr.lines import Line, Word
 from workers.ocr.read import read_invoice
 from workers.ocr.repair import find_gstin, gstin_candidates
 

@@ -3,61 +3,28 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from models.invoice_read import InvoiceRead, Item
-from workers.ocr.repair import digits_only, find_gstin
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    conf: float  # Tesseract's word confidence, 0..1
-
-
-@dataclass(frozen=True)
-class Line:
-    words: tuple[Word, ...]
-    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # left, top, right, bottom on the page
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-    def conf_of(self, value: str) -> float:
-        """The lowest confidence among the words that make up `value`."""
-        squeezed = re.sub(r"\W", "", value.upper())
-        confs = [w.conf for w in self.words
-                 if (t := re.sub(r"\W", "", w.text.upper())) and (t in squeezed or squeezed in t)]
-        return min(confs) if confs else 0.5
-
+from workers.ocr import total
+from workers.ocr.lines import Line
+from workers.ocr.repair import find_gstin
 
 MONTHS = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
-_GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?\b|जीएसटी", re.I)
-_BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|consignee|customer|recipient|"
-                    r"खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
-_NUMBER = re.compile(r"(?:invoice|inv|bill|voucher)\s*(?:no|number|#)\.?|"
-                     r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
+_GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|जीएसटी", re.I)
+_BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
+                    r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
+_NUMBER = re.compile(r"(?:invoice|in?v\.?|b[il1]{2,3}|voucher|memo)\s*(?:n[o0]|number|#)\.?|"
+                     r"invoice\s*(?=[:#])|(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
+# A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
+_DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:OICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
+                         re.I)
 _SERIES = re.compile(r"[A-Za-z$][A-Za-z$1]*(?=[-/])")  # "INV-", "SI/", as read
 _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
 _DMY = re.compile(r"\b([0-3]?\d)\s?[/\-.]\s?([01]?\d)\s?[/\-.]\s?(\d{4}|\d{2})\b")
 _DMONY = re.compile(r"\b([0-3]?\d)[\s\-/.]*([A-Z]{3})[A-Z]*[\s\-/.,]*(\d{4}|\d{2})\b", re.I)
-_AMOUNT = re.compile(r"(?<![\w.,])((?:[0-9OSBIl]{1,3}(?:,[0-9OSBIl]{2,3})+|[0-9OSBIl]+)"
-                     r"\.[0-9OSBIl]{2}|[0-9]{1,3}(?:,[0-9]{2,3})+|[0-9]{3,})(?![\w,])")
-# Labels of the total, surest first; lines that name a part of the total are skipped.
-_TOTAL_LABELS = [
-    (re.compile(r"grand\s*total|कुल\s*योग", re.I), 1.0),
-    (re.compile(r"amount\s*payable|payable\s*amount|देय\s*राशि", re.I), 1.0),
-    (re.compile(r"net\s*amount|net\s*payable|शुद्ध\s*राशि", re.I), 0.95),
-    (re.compile(r"invoice\s*(?:total|value|amount)|total\s*(?:invoice\s*)?(?:amount|value)|"
-                r"कुल\s*राशि", re.I), 0.95),
-    (re.compile(r"\btotal\b|कुल", re.I), 0.85),
-]
-_NOT_TOTAL = re.compile(r"sub\s*-?\s*total|taxable|tax\s*amount|total\s*tax|qty|quantity|"
-                        r"in\s*words|discount|round", re.I)
 _ITEM = re.compile(r"^\s*(\d{1,3})[.)]?\s+(.+?)\s+(\d{1,5})\s+(?:[A-Za-z]{2,6}\s+)?"
                    r"([\d,]+\.\d{2})\s+([\d,]+\.\d{2})\s*$")
 
@@ -120,7 +87,7 @@ def _first_number(lines: list[Line]) -> tuple[int, str] | None:
         for label in _NUMBER.finditer(line.text):
             match = _NUMBER_VALUE.match(line.text, label.end())
             if match and any(c.isdigit() for c in match.group(1)):
-                return index, _mend_number(match.group(1).strip("-/"))
+                return index, _mend_number(_DATE_AFTER.sub("", match.group(1)).strip("-/"))
     return None
 
 
@@ -166,46 +133,22 @@ def _date(lines: list[Line], read: InvoiceRead) -> None:
                 read.set("invoice_date", found, line.conf_of(tail.split()[-1] if tail.split()
                                                              else tail))
                 return
-    for line in lines:
-        found = parse_date(line.text)
-        if found:
-            read.set("invoice_date", found, 0.6 * line.conf_of(line.text))
-            return
+    # No label: the first date, trusted more when it is the only date on the page (a
+    # receipt's "Bill No: 123   24-12-25").
+    dated = [(line, found) for line in lines if (found := parse_date(line.text))]
+    if dated:
+        line, found = dated[0]
+        alone = len({d for _l, d in dated}) == 1
+        read.set("invoice_date", found, (0.9 if alone else 0.6) * line.conf_of(line.text))
 
 
-def amount_paise(token: str) -> int | None:
-    """'1,23,456.00' -> 12345600 (letters read for digits are mended)."""
-    cleaned = digits_only(token).replace(",", "")
-    if not re.fullmatch(r"\d+(?:\.\d{1,2})?", cleaned):
-        return None
-    rupees, _, paise = cleaned.partition(".")
-    return int(rupees) * 100 + int(paise.ljust(2, "0") or 0)
-
-
-def _amounts(text: str) -> list[tuple[str, int]]:
-    found = []
-    for match in _AMOUNT.finditer(text):
-        value = amount_paise(match.group(1))
-        if value is not None:
-            found.append((match.group(1), value))
-    return found
+amount_paise = total.parse  # a total typed by the partner (flows/photo.py) reads as a printed one
 
 
 def _total(lines: list[Line], read: InvoiceRead) -> None:
-    largest = max((v for line in lines for t, v in _amounts(line.text) if "." in t or "," in t),
-                  default=None)
-    for label, weight in _TOTAL_LABELS:
-        for line in reversed(lines):
-            hit = label.search(line.text)
-            if not hit or _NOT_TOTAL.search(line.text):
-                continue
-            amounts = _amounts(line.text[hit.end():])
-            if not amounts:
-                continue
-            token, value = amounts[-1]
-            sure = weight * (1.0 if value == largest else 0.8)
-            read.set("total_paise", value, sure * line.conf_of(token))
-            return
+    found = total.find(lines)
+    if found is not None:
+        read.set("total_paise", *found)
 
 
 def _items(lines: list[Line]) -> list[Item]:
@@ -214,5 +157,5 @@ def _items(lines: list[Line]) -> list[Item]:
         match = _ITEM.match(line.text)
         if match:
             items.append(Item(name=match.group(2).strip(), quantity=int(match.group(3)),
-                              amount_paise=amount_paise(match.group(5))))
+                              amount_paise=total.parse(match.group(5))))
     return items

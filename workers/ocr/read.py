@@ -1,20 +1,35 @@
-"""Read an invoice photo: the e-invoice signed QR first, Tesseract for whatever it lacks.
+"""Read an invoice photo: the e-invoice signed QR first, OCR for whatever it lacks.
 
-A QR whose signature is not verified is checked against the printed page instead.
-"""
+A QR whose signature is not verified is checked against the printed page instead. OCR is
+PP-OCRv4 (workers.ocr.rapid) and Tesseract (workers.ocr.tesseract), in one of the MODES below;
+bench/ocr.py measures each (bench/README.md) and DEFAULT is the one that read best within the
+latency target."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from PIL import Image
 
 from models.invoice_read import REQUIRED, InvoiceRead
-from workers.ocr import einvoice, fields, image, tesseract
+from workers.ocr import combine, einvoice, fields, image, rapid, tesseract
 from workers.qr_decode import read_zbar, read_zxing
 
 CHECKED = (*REQUIRED, "buyer_gstin")
+# "tesseract" or "rapidocr" alone; "both" always, merged; "cascade": PP-OCRv4, and Tesseract
+# too only when PP-OCRv4's reading is not sure on its own.
+MODES = ("tesseract", "rapidocr", "both", "cascade")
+DEFAULT = "cascade"
+SURE_ENOUGH = 0.8  # as INVOICE_MIN_CONFIDENCE: a field below it is confirmed by the partner
+# OCR's share of the 5 s from upload to credit: Tesseract's second reading gets what PP-OCRv4
+# left of it (a noisy photo can keep Tesseract busy for a minute); past that, the first
+# reading stands and its unsure fields are confirmed by the partner.
+OCR_SECONDS = 3.5
+MIN_SECOND_READ = 0.5
+log = logging.getLogger("saathi.invoice")
 
 
 def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None,
@@ -26,7 +41,7 @@ def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None,
     trusted = coded is not None and coded.source == einvoice.VERIFIED
     if trusted and all(getattr(coded, f) is not None for f in REQUIRED):
         return coded
-    scanned = fields.extract(_page_lines(picture))
+    scanned = scan(picture)
     if coded is None:
         return scanned
     return _completed(coded, scanned) if trusted else _as_printed(coded, scanned)
@@ -62,12 +77,45 @@ def _as_printed(claimed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
     return scanned
 
 
-def _page_lines(picture: Image.Image) -> list[fields.Line]:
+def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
+    """The fields OCR finds on the page, read in `mode` (one of MODES)."""
+    if mode == "tesseract":
+        return read_tesseract(picture)
+    started = time.perf_counter()
+    first = read_rapid(picture)
+    if mode == "rapidocr" or (mode == "cascade" and combine.is_sure(first, SURE_ENOUGH)):
+        return first
+    left = OCR_SECONDS - (time.perf_counter() - started)
+    try:
+        if left < MIN_SECOND_READ:
+            raise tesseract.TooSlow("no time left")
+        second = read_tesseract(picture, seconds=left)
+    except tesseract.TooSlow:
+        log.info("second OCR reading dropped: too slow", extra={"seconds": round(left, 2)})
+        return first
+    return combine.merge(first, second)
+
+
+def warm_up() -> None:
+    """Load the OCR engine now: an RQ worker calls this before it forks a process per job,
+    so every job finds the models in memory instead of loading them again."""
+    rapid.engine()
+
+
+def read_rapid(picture: Image.Image) -> InvoiceRead:
+    return fields.extract(rapid.read_lines(picture))
+
+
+def read_tesseract(picture: Image.Image, seconds: float = 60) -> InvoiceRead:
+    return fields.extract(_page_lines(picture, seconds))
+
+
+def _page_lines(picture: Image.Image, seconds: float = 60) -> list[fields.Line]:
     """OCR the page, then read some lines once more on their own, that reading going first
     (the page's own reading stays as the fallback): a GSTIN line that fails its checksum, and
     the invoice-number line (alone on a line, Tesseract keeps a prefix's letters letters)."""
     clean = image.clean(picture)
-    lines = tesseract.read_lines(clean)
+    lines = tesseract.read_lines(clean, seconds=seconds)
     number = fields.number_line(lines)
     rereads = {i: tesseract.CODE_LINE for i in fields.unsure_gstin_lines(lines)}
     if number is not None:

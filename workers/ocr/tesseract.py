@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytesseract
 
-from workers.ocr.fields import Line, Word
+from workers.ocr.lines import Line, Word
 
 LANGUAGES = "eng+hin"
 CONFIG = "--oem 1 --psm 4"
@@ -18,12 +18,21 @@ CODE_LINE = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789ABCDEFGHIJKLMN
 ONE_LINE = "--oem 1 --psm 7"
 
 
-def read_lines(clean: np.ndarray, *, languages: str = LANGUAGES, config: str = CONFIG
-               ) -> list[Line]:
+class TooSlow(Exception):
+    """Tesseract did not finish within its time (noisy photos can take a minute)."""
+
+
+def read_lines(clean: np.ndarray, *, languages: str = LANGUAGES, config: str = CONFIG,
+               seconds: float = 60) -> list[Line]:
     """OCR a cleaned page; words grouped into lines in reading order, each with its box."""
     os.environ["OMP_THREAD_LIMIT"] = "1"  # workers scale by processes, not threads
-    data = pytesseract.image_to_data(clean, lang=languages, config=config,
-                                     output_type=pytesseract.Output.DICT, timeout=60)
+    try:
+        data = pytesseract.image_to_data(clean, lang=languages, config=config,
+                                         output_type=pytesseract.Output.DICT, timeout=seconds)
+    except RuntimeError as exc:  # pytesseract kills the process and says "...timeout"
+        if "timeout" not in str(exc):
+            raise
+        raise TooSlow(f"tesseract took over {seconds} s") from exc
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
         if text.strip():

@@ -1,0 +1,74 @@
+"""The invoice reader on phone photos of varied bills (tests/invoice/layouts.py, camera.py),
+with the real engines: PP-OCRv4 (rapidocr-onnxruntime) and Tesseract. Volume is in
+bench/ocr.py; here a few photos of different layouts, and how the engine is loaded."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.invoice import bills, camera, layouts
+from workers.ocr import rapid
+from workers.ocr.read import read_invoice, scan, warm_up
+
+ROOT = Path(__file__).resolve().parents[2]
+SURE = 0.8  # INVOICE_MIN_CONFIDENCE
+
+
+def photo_of(layout: str, seed: int, strength: float = 1.0):
+    rng = random.Random(seed)
+    bill = bills.bill(rng)
+    return bill.truth, camera.photograph(layouts.render(bill, rng, layout), rng,
+                                         strength=strength)
+
+
+# Photos PP-OCRv4 alone reads surely (the total vouched for by the page), so the reading does
+# not depend on whether Tesseract's second reading finishes in time on a busy machine.
+@pytest.mark.parametrize(("layout", "seed"), [("two-column", 1), ("memo", 4), ("thermal", 13),
+                                              ("table", 15)])
+def test_phone_photos_of_varied_bills_are_read_with_a_sure_total(layout, seed):
+    truth, photo = photo_of(layout, seed)
+    read = read_invoice(photo, qr_texts=[])
+    assert (read.total_paise, read.seller_gstin, read.invoice_number) == \
+        (truth.total_paise, truth.seller_gstin, truth.number)
+    assert read.confidence["total_paise"] >= SURE
+
+
+def test_a_misread_total_on_a_bad_photo_is_never_sure():
+    truth, photo = photo_of("thermal", 23, strength=2.3)  # dim, blurred, faint print
+    first = scan(photo, "rapidocr")
+    assert first.total_paise != truth.total_paise  # this photo is misread...
+    assert first.confidence["total_paise"] < SURE  # ...and the partner is asked
+    read = read_invoice(photo, qr_texts=[])  # with Tesseract's reading too, if it is in time
+    assert read.total_paise == truth.total_paise or read.confidence["total_paise"] < SURE
+
+
+def test_the_web_app_does_not_load_the_ocr_engine():
+    code = ("import sys; from app import create_app; create_app({'DATABASE_URL': 'sqlite://'}); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('onnxruntime', 'rapidocr_onnxruntime')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_worker_loads_the_engine_once_and_its_forked_jobs_use_it():
+    warm_up()
+    assert rapid.engine() is rapid.engine()
+    truth, photo = photo_of("plain", 2, strength=0.3)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # an RQ job's process
+        os.close(reader)
+        text = " ".join(line.text for line in rapid.read_lines(photo))
+        os.write(writer, text.encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(pid, 0)
+    with os.fdopen(reader) as pipe:
+        assert truth.number in pipe.read()

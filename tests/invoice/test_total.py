@@ -1,0 +1,122 @@
+"""Which amount on a page is the invoice total, and when the reader may be sure of it: the
+labels Indian bills print, the amounts that are not the total, the amount in words and the tax
+arithmetic that vouch for it, and two engines that disagree."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.invoice_read import InvoiceRead
+from workers.ocr import combine
+from workers.ocr.lines import Line, Word
+from workers.ocr.total import find
+from workers.ocr.words import amount_in_words
+
+SURE = 0.8  # INVOICE_MIN_CONFIDENCE: below it the partner confirms the total
+
+
+def page(*texts: str, conf: float = 0.97) -> list[Line]:
+    return [Line(tuple(Word(w, conf) for w in text.split())) for text in texts]
+
+
+@pytest.mark.parametrize(("text", "paise"), [
+    ("Amount in words: Rupees One Lakh Twenty Three Thousand Four Hundred Fifty Six Only",
+     12345600),
+    ("Rupees Two Lakh Eight Thousand Six Hundred Thirty Six and Sixteen Paise Only", 20863616),
+    ("INR Twelve Crore Seventeen Thousand Only", 120_017_000 * 100),
+    ("Rupees OneLakhFiftySix ThousandFive HundredFourand Eighty EightPaise Only", 15650488),
+    ("Rupees Sevanteen Thousand Fourty Only", 1_704_000),  # letters misread, still one number
+])
+def test_amount_in_words_is_read_in_indian_numbering(text, paise):
+    assert amount_in_words(text) == paise
+
+
+def test_words_that_are_not_all_numbers_give_no_amount():
+    assert amount_in_words("Rupees Two Lakh Eight Thousand and Sixteen Pa Only") is None
+    assert amount_in_words("Rupees 1,23,000.00") is None
+
+
+def test_total_vouched_for_by_the_tax_arithmetic_is_sure():
+    lines = page("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
+                 "Round Off -0.40", "Grand Total ₹ 1,18,000.00")
+    assert find(lines) == (11_800_000, pytest.approx(0.95))
+
+
+def test_total_vouched_for_by_the_amount_in_words_is_sure():
+    lines = page("Net Amount Rs.14,420/-", "Rupees Fourteen Thousand Four Hundred Twenty Only")
+    value, conf = find(lines)
+    assert value == 1_442_000 and conf >= SURE
+
+
+def test_a_total_nothing_vouches_for_is_asked_even_when_read_clearly():
+    value, conf = find(page("Bill Amount Rs. 54,321.00"))
+    assert value == 5_432_100 and conf < SURE
+
+
+def test_a_total_one_paisa_off_the_tax_sum_is_not_vouched_for():
+    lines = page("Taxable Value 10,000.00", "IGST 1,800.00", "Invoice Value 11,800.50")
+    value, conf = find(lines)
+    assert value == 1_180_050 and conf < SURE
+
+
+def test_tax_summary_and_item_table_totals_are_not_the_invoice_total():
+    lines = page("Sr Description Qty Amount", "1 OPC Cement 20 bag 7,600.00",
+                 "Total 20 7,600.00", "Taxable Value 7,600.00", "CGST 684.00", "SGST 684.00",
+                 "TOTAL 8,968.00", "HSN/SAC Taxable Value CGST SGST Total Tax",
+                 "Total 7,600.00 684.00 684.00 1,368.00")
+    assert find(lines) == (896_800, pytest.approx(0.95))
+
+
+def test_cash_tendered_and_change_on_a_receipt_are_not_the_total():
+    lines = page("Sub Total 1000.00", "CGST 25.00", "SGST 25.00", "NET AMT 1050.00",
+                 "CASH 2000.00", "CHANGE 950.00")
+    assert find(lines)[0] == 105_000
+
+
+@pytest.mark.parametrize("text", ["GrandTotal:Rs.1,10,672.20", "Grand Total: ₹1.10.672,20",
+                                  "Total Amount 110672.20", "Net Payable Rs 1,10,672.20",
+                                  "BillmountRs1,10,672.20", "TOTAL 110672. 20",
+                                  "GrandTotal1,10,672.20", "TInvoiceValue:1,10672.20"])
+def test_totals_as_engines_read_them(text):
+    assert find(page(text))[0] == 11_067_220
+
+
+def test_a_total_label_alone_above_its_amount():
+    assert find(page("PAID Total Rs.", "4,94. 088.12", "For Agarwal Paints"))[0] == 49_408_812
+
+
+def test_the_amount_in_words_when_the_total_line_was_lost():
+    lines = page("1 Primer 20L 3209 144 can 3,125.50 4,50,072.00", "Taxable Value 8,99,505.00",
+                 "Amount in words: Rupees Ten Lakh Sixty One Thousand Four Hundred Fifteen "
+                 "and Ninety Paise Only")
+    value, conf = find(lines)
+    assert value == 106_141_590 and conf < SURE
+
+
+def two_readings(first: tuple[int, float], second: tuple[int, float]) -> InvoiceRead:
+    """Two engines' totals (paise, confidence) merged."""
+    reads = InvoiceRead(), InvoiceRead()
+    for read, (paise, conf) in zip(reads, (first, second), strict=True):
+        read.set("total_paise", paise, conf)
+    return combine.merge(*reads)
+
+
+def test_engines_that_disagree_on_the_total_ask_the_partner():
+    merged = two_readings((5_445_400, 0.75), (5_645_400, 0.75))
+    assert merged.confidence["total_paise"] < SURE
+
+
+def test_engines_that_agree_on_the_total_make_it_sure():
+    merged = two_readings((5_645_400, 0.7), (5_645_400, 0.7))  # labelled, largest on page
+    assert (merged.total_paise, merged.confidence["total_paise"] >= SURE) == (5_645_400, True)
+
+
+def test_engines_that_both_guessed_the_same_amount_still_ask_the_partner():
+    # Handwritten memo, total line lost: both engines fell back on the same item amount.
+    merged = two_readings((8_070_300, 0.356), (8_070_300, 0.212))
+    assert merged.confidence["total_paise"] < SURE
+
+
+def test_a_total_the_page_vouched_for_wins_over_an_unchecked_misreading():
+    merged = two_readings((5_445_400, 0.7), (5_645_400, 0.95))
+    assert (merged.total_paise, merged.confidence["total_paise"] >= SURE) == (5_645_400, True)

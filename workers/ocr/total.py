@@ -1,0 +1,189 @@
+"""Find the invoice total among the amounts on a page, and how sure we are of it.
+
+An amount is a candidate when the words before it on its line name a total ("Grand Total",
+"Net Amount", "Invoice Value", "TOTAL", "कुल राशि" …) and not a part of one (sub-total,
+taxable value, taxes, round-off, cash tendered, change …). The page then checks the
+candidate two independent ways: the amount in words ("Rupees … Only") and the tax
+arithmetic (taxable value + taxes + round-off). A total that neither check confirms is never
+sure on its own (below INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second
+engine read the same (workers.ocr.combine)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from workers.ocr.lines import Line
+from workers.ocr.repair import digits_only
+from workers.ocr.words import amount_in_words
+
+# An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234
+_TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
+                    r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIl])[0-9OSBIl,.]*[0-9O])"
+                    r"(?P<dash>/-|/=)?"
+                    r"(?![0-9A-Za-z%/\-])")
+_SPACED = re.compile(r"(\d[.,]) (\d{2,3})(?!\d)")  # "34754. 00", "4,94. 088.12" as read
+_LABELS = [
+    (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
+                r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
+                r"total\s*amount\s*after\s*tax|net\s*(?:amount|amt)|total\s*amount|"
+                r"total\s*value|कुल\s*(?:राशि|योग)|देय\s*राशि", re.I), 1.0),
+    (re.compile(r"\btotal|कुल", re.I), 0.85),
+]
+_PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*tax|tax\s*(?:amount|amt)|before\s*tax|"
+                   r"[cs]\s*gst|igst|cess|round|r\s*/\s*o\b|discount|\bqty|quantity|items?\b|"
+                   r"cash|tender|change|balance|(?:amount|amt)\s*(?:paid|received)|"
+                   r"sav(?:ed|ings?)|in\s*words|rupees|advance|previous", re.I)
+# The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
+_FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
+          "billamount", "netpayable", "invoicetotal", "totalpayable")
+_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total", re.I)
+_TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
+_ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
+_NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
+SURE, UNSURE = 0.95, 0.7
+UNLABELLED = 0.4
+
+
+@dataclass(frozen=True)
+class Amount:
+    paise: int  # negative for a signed "-0.48" (a round-off)
+    label: str  # the words between the previous amount on the line (or its start) and this
+    token: str
+    line: int
+    marked: bool  # a currency sign or "/-" beside it, or written with paise or grouping
+
+
+def parse(token: str) -> int | None:
+    """Paise in a printed amount: '1,23,456.00', '123456.00', '1.23.456,00', '14,420'."""
+    digits = sum(c.isdigit() for c in token)
+    text = digits_only(token) if digits >= 0.6 * sum(c.isalnum() for c in token) else token
+    head, paise = text, "00"
+    if re.search(r"[.,]\d{2}$", text) and not re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
+        head, paise = text[:-3], text[-2:]
+    elif re.search(r"\.\d$", text):
+        head, paise = text[:-2], text[-1] + "0"
+    groups = re.split(r"[.,]", head)
+    if not all(g.isdigit() for g in groups) or not groups[0] or len(groups[0]) > (
+            3 if len(groups) > 1 else 9):
+        return None
+    if len(groups) > 1 and (len(groups[-1]) != 3 or any(len(g) not in (2, 3)
+                                                         for g in groups[1:-1])):
+        # A comma lost between digits ("5,32732.00"): still one amount, never a date.
+        return int("".join(groups)) * 100 + int(paise) if re.fullmatch(
+            r"\d{1,3}(?:,\d+)+\.\d{2}", text) else None
+    return int("".join(groups)) * 100 + int(paise)
+
+
+def amounts(lines: list[Line]) -> list[Amount]:
+    """Every amount on the page with the words that label it."""
+    found: list[Amount] = []
+    above = ""  # a total label alone on the line above labels this line's first amount
+    for index, line in enumerate(lines):
+        text, start, count = _SPACED.sub(r"\1\2", line.text), 0, len(found)
+        for match in _TOKEN.finditer(text):
+            paise = parse(match["num"])
+            if paise is None:
+                continue
+            marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
+            sign = -1 if (match["sign"] or "").startswith("-") else 1
+            label = text[start:match.start()]
+            if start == 0 and above and not _label_weight(label):
+                label = above
+            found.append(Amount(sign * paise, label, match["num"], index, marked))
+            start = match.end()
+        above = text if len(found) == count and _label_weight(text) else ""
+    return found
+
+
+def find(lines: list[Line]) -> tuple[int, float] | None:
+    """(total in paise, confidence) of the page, or None when no total is labelled."""
+    every = amounts(lines)
+    in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
+    expected = _arithmetic(every)
+    largest = max((a.paise for a in every if a.marked and not _NOT_ON_PAGE.search(a.label)),
+                  default=0)
+    best: tuple[float, Amount, bool] | None = None
+    for amount in every:
+        weight = _weight(amount, every)
+        if not weight:
+            continue
+        checks = (amount.paise == in_words) + _adds_up(amount.paise, expected)
+        score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
+        if best is None or score > best[0]:
+            best = (score, amount, checks > 0)
+    if in_words and (best is None or not best[2]):
+        # The words over an amount nothing vouched for: handwriting and blur lose or change
+        # digits more often than whole number words (bench/README.md).
+        return in_words, UNSURE - 0.1
+    if best is None:
+        return None
+    _score, amount, checked = best
+    if checked:
+        return amount.paise, SURE
+    # Nothing on the page vouched for it: never sure on one reading alone.
+    conf = _weight(amount, every) * lines[amount.line].conf_of(amount.token)
+    return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
+
+
+def _weight(amount: Amount, every: list[Amount]) -> float:
+    """How surely the label names the invoice total (0: it does not)."""
+    if not amount.marked or _PART.search(amount.label):
+        return 0.0
+    on_line = [a.paise for a in every if a.line == amount.line]
+    if amount.paise < max(on_line):  # a tax-summary row: Total  taxable  CGST  SGST  tax
+        return 0.0
+    weight = _label_weight(amount.label)
+    if not weight and _TAX.search(amount.label):
+        return 0.0
+    # An amount whose label was lost (a Hindi label, a stamp over it) is the total only if
+    # the page's words or arithmetic say so (those checks outweigh any label).
+    return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0)
+
+
+def _label_weight(label: str) -> float:
+    """How surely `label` names the invoice total (0: not a total label, or a part of one)."""
+    if _PART.search(label):
+        return 0.0
+    weight = next((w for pattern, w in _LABELS if pattern.search(label)), 0.0)
+    letters = re.sub(r"[^a-z]", "", label.lower())
+    if not weight and len(letters) >= 8 and any(
+            fuzz.partial_ratio(name, letters) >= 85 for name in _FUZZY):
+        weight = 0.9
+    return weight
+
+
+def _arithmetic(every: list[Amount]) -> int | None:
+    """Taxable value + taxes (+ round-off) when the page prints them (each tax taken once:
+    a tax-summary table repeats them)."""
+    taxable = next((a.paise for a in every if _TAXABLE.search(a.label)), None)
+    taxes: dict[str, int] = {}
+    for amount in every:
+        kind = _TAX.search(amount.label)
+        if kind and not _TAXABLE.search(amount.label):
+            taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
+    if taxable is None or not taxes:
+        return None
+    for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
+        if one in taxes and other not in taxes:
+            taxes[other] = taxes[one]
+    rounding = next((a.paise for a in every if _ROUND.search(a.label)), 0)
+    return taxable + sum(taxes.values()) + rounding
+
+
+def _adds_up(paise: int, expected: int | None) -> bool:
+    """The total is the sum, or that sum rounded to the rupee (round-off line not read)."""
+    if expected is None:
+        return False
+    return paise == expected or (paise % 100 == 0 and abs(paise - expected) <= 50)
+
+
+def _words_at(lines: list[Line], index: int) -> int | None:
+    text = lines[index].text
+    if not re.search(r"rupees|\binr\b|in\s*words", text, re.I):
+        return None
+    if not re.search(r"only", text, re.I) and index + 1 < len(lines):
+        text += " " + lines[index + 1].text  # the words ran on to the next line
+    return amount_in_words(text)

@@ -1,0 +1,91 @@
+"""Read an amount written in words, as Indian invoices print it under the total:
+"Rupees One Lakh Twenty Three Thousand Four Hundred Fifty Six and Fifty Paise Only"."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+SMALL = {w: n for n, w in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen"])}
+SMALL |= {w: 10 * n for n, w in enumerate(
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)}
+SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "lac": 100_000,
+          "lacs": 100_000, "crore": 10_000_000, "crores": 10_000_000}
+OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
+VOCABULARY = (*SMALL, *SCALES, *OTHER)
+START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
+
+
+def amount_in_words(text: str) -> int | None:
+    """Paise written in `text` from "Rupees" (or "in words") to "Only"; None unless the
+    letters between are number words and nothing else. Spaces are ignored, as OCR loses
+    and adds them ("FourHundred", "Hun dred"); a word may be misread by one letter."""
+    start = START.search(text)
+    if start is None:
+        return None
+    rest = text[start.end():]
+    end = re.search(r"only", rest, re.I)
+    letters = re.sub(r"[^a-z]", "", (rest[:end.start()] if end else rest).lower())
+    found = _segment(letters) if len(letters) <= 200 else None
+    if not found or found[0] > 1 + len(letters) // 12:
+        return None
+    words = [w for w in found[1] if w not in ("rupees", "rupee", "inr", "rs", "only")]
+    if not words:
+        return None
+    if "paise" in words:
+        cut = words.index("paise")
+        split = max((i for i, w in enumerate(words[:cut]) if w == "and"), default=None)
+        if split is None:
+            return None
+        rupees, paise = _number(words[:split]), _number(words[split + 1:cut])
+        return None if rupees is None or paise is None or paise > 99 else rupees * 100 + paise
+    rupees = _number(words)
+    return None if rupees is None else rupees * 100
+
+
+@functools.cache
+def _segment(token: str) -> tuple[int, tuple[str, ...]] | None:
+    """(letters changed, words) of the cheapest split of `token` into vocabulary words."""
+    if not token:
+        return 0, ()
+    best = None
+    for size in range(min(len(token), 10), 1, -1):
+        word, cost = _nearest(token[:size])
+        rest = _segment(token[size:]) if word else None
+        if rest is not None and (best is None or cost + rest[0] < best[0]):
+            best = (cost + rest[0], (word, *rest[1]))
+    return best
+
+
+@functools.cache
+def _nearest(piece: str) -> tuple[str | None, int]:
+    """The vocabulary word `piece` is, or is one letter away from (words of 4+ letters)."""
+    if piece in VOCABULARY:
+        return piece, 0
+    if len(piece) >= 4:
+        for word in VOCABULARY:
+            if len(word) >= 4 and Levenshtein.distance(piece, word, score_cutoff=1) <= 1:
+                return word, 1
+    return None, 0
+
+
+def _number(words: list[str]) -> int | None:
+    total, current = 0, 0
+    for word in words:
+        if word == "and":
+            continue
+        if word in SMALL:
+            current += SMALL[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in SCALES:
+            total += (current or 1) * SCALES[word]
+            current = 0
+        else:
+            return None
+    return total + current if (total or current) else None
