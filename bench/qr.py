@@ -25,9 +25,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.qr_codes import group, make_code
+from models.codes.format import group, make_code
 from tests.scan.photos import DEGRADATIONS, photo
-from workers.qr_decode import decode_image, read_zbar, read_zxing
+from workers.codes.decode import decode_image, read_zbar, read_zxing
 
 KEYS = {"bench": "bench-secret"}
 

@@ -15,11 +15,11 @@ from flask.cli import with_appcontext
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.job_queue import abandoned, queue
-from models import backlog
-from models.backlog import Pile
+from bot.jobs.rq_queue import abandoned, queue
 from models.base import IST, utcnow
 from models.db import schema_missing, unit_of_work
+from models.jobs import backlog
+from models.jobs.backlog import Pile
 
 JOBS_WAITING = timedelta(minutes=10)
 

@@ -17,8 +17,8 @@ from flows.answers import pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import ledger
 from models.base import ist_date
-from models.program import Program, memberships_of
-from models.qr_codes import group
+from models.codes.format import group
+from models.programs.program import Program, memberships_of
 
 EXPIRING_DAYS = 30
 HISTORY_LINES = 5

@@ -7,10 +7,11 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from bot.senders import current_sender
+from bot.channels.senders import current_sender
+from bot.jobs.names import Job
 from models.base import utcnow
 from models.db import unit_of_work
-from models.outbox import OutboxMessage, OutboxStatus
+from models.messaging.outbox import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("saathi.outbound")
 
@@ -58,5 +59,5 @@ def sweep(older_than_seconds: int = 60) -> int:
         ids = list(session.scalars(select(OutboxMessage.id).where(
             OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.updated_at < cutoff)))
     for outbox_id in ids:
-        jobs.enqueue("workers.outbound.deliver", outbox_id)
+        jobs.enqueue(Job.DELIVER, outbox_id)
     return len(ids)

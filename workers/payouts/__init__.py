@@ -1,0 +1,1 @@
+"""Payout providers behind one interface: the sandbox and an HTTP provider."""
