@@ -134,3 +134,10 @@ class PayoutEnded:
     redemption_id: int
     outcome: str
     key: str
+
+
+@dataclass(frozen=True)
+class TicketOpened:
+    """A partner asked for a person: the partner is told someone will answer."""
+    ticket_id: int
+    partner_id: int

@@ -92,3 +92,7 @@ def job_reply(kind: str, message_id: str) -> str:
 
 def voucher_expired(voucher_id: int) -> str:
     return f"voucher-{voucher_id}-expired"
+
+
+def ticket_opened(ticket_id: int) -> str:
+    return f"ticket-opened:{ticket_id}"

@@ -12,5 +12,6 @@ from bot.notices import (  # noqa: F401 - each module subscribes its handlers
     learning,
     otp,
     redemptions,
+    support,
     tiers,
 )
