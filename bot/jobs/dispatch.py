@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, after_this_request, current_app, has_request_context
 from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -109,8 +109,6 @@ def run_here(func: str, *args: object) -> None:
 
 
 def _run_after_response(app: Flask, func: str, args: tuple) -> None:
-    from flask import after_this_request
-
     @after_this_request
     def _later(response):
         response.call_on_close(lambda: run_in_process(app, func, args))
