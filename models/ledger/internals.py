@@ -1,7 +1,7 @@
 """Ledger internals: accounts, the wallet lock, entries with postings, lot bookkeeping.
 
-Only models/ledger*.py, models/lots.py and models/tiers.py call these; everyone else uses the
-public operations in models/ledger.py.
+Only the modules of models/ledger/ call these; everyone else uses the public operations
+(models/ledger/__init__.py).
 """
 
 from __future__ import annotations
