@@ -47,6 +47,7 @@ from models.programs.schema import parse
 from models.redemptions import payouts, stock, vouchers
 from models.redemptions.payout_states import PayoutState
 from models.redemptions.redemption import Redemption
+from models.support.tickets import TicketReason, open_ticket
 from tests.mediahost import media_host, provider_media
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
@@ -354,6 +355,9 @@ class Walk:
             self.chat(body, INVITEE)
 
     def notices(self) -> None:
+        with unit_of_work() as session:  # asked for a person (the support inbox answers)
+            open_ticket(session, _partner(session, PARTNER), channel="sms",
+                        reason=TicketReason.ASKED_FOR_PERSON)
         expiry = self.clock.now + timedelta(days=365 - 30)
         self.clock.set(expiry)
         with unit_of_work() as session:
