@@ -38,13 +38,13 @@ def _hang(ctx, msg):
 def _register() -> None:
     if "test_counter" in engine.FLOWS:
         return
-    engine.register(Flow(name="test_counter", states_enum=S, states={S.COUNT: State(_count)},
+    engine.register(Flow(name="test_counter", states_enum=S, states={S.COUNT: State(text=_count)},
                          start=S.COUNT, needs_partner=False, triggers=("PING",),
                          entry=_count))
-    engine.register(Flow(name="test_explode", states_enum=S, states={S.COUNT: State(_explode)},
+    engine.register(Flow(name="test_explode", states_enum=S, states={S.COUNT: State(text=_explode)},
                          start=S.COUNT, needs_partner=False, triggers=("EXPLODE",),
                          entry=_explode))
-    engine.register(Flow(name="test_hang", states_enum=S, states={S.COUNT: State(_hang)},
+    engine.register(Flow(name="test_hang", states_enum=S, states={S.COUNT: State(text=_hang)},
                          start=S.COUNT, needs_partner=False, triggers=("HANG",), entry=_hang))
 
 
