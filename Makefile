@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test setup worker lint bench catalogs clean
+.PHONY: run test test-fast setup worker lint bench catalogs diagrams clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -37,6 +37,10 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+
+# docs/flows/<flow>.md: each flow's Mermaid diagram and table, generated from flows/<flow>.py.
+diagrams: setup
+	$(BIN)/python scripts/flow_diagrams.py
 
 clean:
 	rm -rf $(VENV) instance/*.db

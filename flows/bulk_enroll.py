@@ -92,7 +92,7 @@ def _submit(ctx: Context, msg: InboundMessage, text: str) -> engine.Step:
                                "follow in a moment.", program=program.name))
 
 
-SUBMITTED = (END, "rows sent to the job; too many; no program")
+SUBMITTED = (END, "rows sent to the job, too many, no program")
 FLOW = engine.register(Flow(
     name=FlowName.BULK_ENROLL, states_enum=S, start=S.ROWS, triggers=("ENROLL",),
     roles=frozenset({Role.DISTRIBUTOR_REP}),

@@ -78,5 +78,5 @@ def call(needs: Needs, ask: str, none: str) -> engine.Step:
 FLOW = engine.register(Flow(
     name=FlowName.CHOOSE_PROGRAM, states_enum=S, start=S.CHOOSE,
     states={S.CHOOSE: State(choose, prompt, before=skip,
-                            goes=((RETURN, "a program (one: not asked)"), (END, "none")))},
+                            goes=((RETURN, "a program (one is not asked)"), (END, "none")))},
 ))

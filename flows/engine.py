@@ -58,8 +58,8 @@ def check() -> None:
         for name, state in flow.tables():
             for edge in state.edges:
                 if isinstance(edge.target, FlowName) and edge.target not in FLOWS:
-                    raise FlowError(f"flow {flow.name}: {name} goes to unregistered "
-                                    f"{edge.target!r}")
+                    raise FlowError(f"flow {flow.name}: {name} goes to unregistered flow "
+                                    f"{str(edge.target)!r}")
 
 
 def upgrade(ctx: Context) -> None:
@@ -172,7 +172,7 @@ def _apply(ctx: Context, step: Step, *, source: State, asked: bool) -> list[Repl
     target = step.target
     if target is not None and not source.leads_to(target):
         conv = ctx.conversation
-        raise FlowError(f"{conv.flow}.{conv.state} may not go to {target!r}: not in its table")
+        raise FlowError(f"{conv.flow}.{conv.state} may not go to {str(target)!r}: not in its table")
     replies = list(step.replies)
     if step.call:
         return replies + _call(ctx, step.flow, dict(step.args), resume=True)

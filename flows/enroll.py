@@ -285,6 +285,6 @@ FLOW = engine.register(Flow(
         S.SHOP: State(take_shop, ask_shop, free_text=True, goes=(S.PINCODE,)),
         S.PINCODE: State(take_pincode, ask_pincode, goes=(S.GSTIN,)),
         S.GSTIN: State(take_gstin, ask_gstin, goes=(S.CONSENT,)),
-        S.CONSENT: State(take_consent, ask_consent, goes=((END, "yes: member; no"),)),
+        S.CONSENT: State(take_consent, ask_consent, goes=((END, "yes (member) or no"),)),
     },
 ))

@@ -89,7 +89,7 @@ def type_missing(ctx: Context, invoice: Invoice, field: str, text: str) -> engin
     return engine.go(S.CONFIRM)
 
 
-RECEIVED = (END, "files being read; none usable")
+RECEIVED = (END, "files being read, or none usable")
 FILE_PLEASE = Fallback(N_("Please send the invoice as a photo or a PDF."))
 FLOW = engine.register(Flow(
     name=FlowName.INVOICE, states_enum=S, start=S.WAIT,
@@ -101,5 +101,6 @@ FLOW = engine.register(Flow(
             (END, "confirmed, corrected, cancelled"), RECEIVED)),
     },
     fallbacks={Kind.TEXT: FILE_PLEASE, Kind.LOCATION: FILE_PLEASE},
+    parked=((S.CONFIRM, "an unsure read (models/invoice_notices.py)"),),
     menu=MenuEntry(N_("Upload invoice"), order=20),
 ))

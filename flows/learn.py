@@ -213,10 +213,10 @@ FLOW = engine.register(Flow(
             (S.MODULE, "a track with unread modules"), (S.QUIZ, "every module read"),
             (END, "certified already, quiz closed, no tracks"))),
         S.MODULE: State(read_on, module_prompt, goes=(
-            (S.MODULE, "NEXT: next part, next module"), (S.QUIZ, "last part read"),
+            (S.MODULE, "NEXT, the next part or module"), (S.QUIZ, "last part read"),
             (END, "quiz not open yet"))),
         S.QUIZ: State(answer, quiz_prompt, goes=(
-            (S.QUIZ, "answer: next question"), (END, "score, certificate or retry time"))),
+            (S.QUIZ, "an answer, the next question"), (END, "score, certificate or retry time"))),
     },
     menu=MenuEntry(N_("Learn and get certified"), order=30),
 ))

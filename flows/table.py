@@ -190,6 +190,7 @@ class Flow:
     roles: frozenset[str] | None = None  # None: open to everyone
     refusal: Message | None = None  # what anyone else is told
     fallbacks: Mapping[Kind, Fallback] = field(default_factory=dict)
+    parked: tuple[str | tuple[str, str], ...] = ()  # states a job puts the conversation in
 
     def __post_init__(self) -> None:
         declared, mapped = set(self.states_enum), set(self.states)
@@ -206,15 +207,16 @@ class Flow:
             self._check(name, state)
 
     def tables(self) -> list[tuple[str, State]]:
-        """Every state by name, the entry (as "[entry]") first."""
+        """Every state by name; first the entry ("[entry]") and where jobs park ("[job]")."""
         entry = [("[entry]", self.entry)] if isinstance(self.entry, State) else []
-        return entry + list(self.states.items())
+        parked = [("[job]", State(goes=self.parked))] if self.parked else []
+        return entry + parked + list(self.states.items())
 
     def _check(self, name: str, state: State) -> None:
         for edge in state.edges:
             if not isinstance(edge.target, FlowName | Exit) and edge.target not in self.states:
                 raise FlowError(f"flow {self.name}: {name} goes to unknown {edge.target!r}")
-        if name == "[entry]":
+        if name.startswith("["):
             return
         if not state.takes and state.before is None:
             raise FlowError(f"flow {self.name}: {name} neither takes a message nor moves on")

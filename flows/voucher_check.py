@@ -136,7 +136,7 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
                                **_details(ctx.session, verdict.voucher, ctx.language)))
 
 
-CHECKED = ((S.CONFIRM, "a good voucher"), (END, "not to accept; photo being read"))
+CHECKED = ((S.CONFIRM, "a good voucher"), (END, "not to accept, or photo being read"))
 FLOW = engine.register(Flow(
     name=FlowName.VOUCHER_CHECK, states_enum=S, start=S.CODE, triggers=("VERIFY",),
     roles=frozenset({Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP}), refusal=REFUSALS["not_rep"],
@@ -144,5 +144,6 @@ FLOW = engine.register(Flow(
     states={S.CODE: State(typed, prompt, media=photo, free_text=True, goes=CHECKED),
             S.CONFIRM: State(confirm, confirm_prompt, media=photo,
                              goes=((END, "marked used, kept, or refused at use"),))},
+    parked=((S.CONFIRM, "a good voucher in a photo (workers/voucher_photo.py)"),),
     menu=MenuEntry(N_("Check a voucher"), order=45),
 ))

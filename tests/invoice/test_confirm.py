@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from models.conversation import Conversation
 from models.db import unit_of_work
 from models.invoice_read import InvoiceRead, Item
 from models.invoices import Invoice, InvoiceStatus
@@ -89,3 +90,17 @@ def test_after_a_reviewer_approves_the_partner_is_told_the_approved_total(
     assert outbox_texts(partner.phone)[-1] == (
         "Invoice ST/2026/00417 was checked and approved with a total of ₹71,040: +71 credits. "
         "New balance: 71.")
+
+
+def test_a_conversation_stored_under_the_old_flow_name_photo_is_answered_by_the_invoice_flow(
+        app, twilio, clock, make_partner):
+    partner = make_partner()
+    submit_read(partner, _read(total_paise=71_040_00, day=None))
+    with unit_of_work() as session:  # as a conversation parked before the rename was stored
+        conv = session.scalar(select(Conversation).where(Conversation.phone == partner.phone))
+        assert (conv.flow, conv.state) == ("invoice", "confirm")
+        conv.flow = "photo"
+    assert twilio.chat(partner.phone, "1") == [ASK_DATE]
+    with unit_of_work() as session:
+        conv = session.scalar(select(Conversation).where(Conversation.phone == partner.phone))
+        assert (conv.flow, conv.state) == ("invoice", "confirm")
