@@ -2,7 +2,7 @@
 
     conversation: [redeem, otp]            # the phone's flow and state (on WhatsApp; or
                                            # [menu, idle, sms])
-    balance: {CEMPRO: 1500}                # or {CEMPRO: {balance: 2000, available: 1500, held: 500}}
+    balance: {CEMPRO: 1500}                # or {CEMPRO: {available: 1500, held: 500}}
     partner: {name: Ramesh Kumar, language: hi, parent: "+919820000001"}   # or null: none
     memberships: {TILEPRO: active}         # every membership, by program code
     redemptions: [cancelled, completed]    # every redemption's status, oldest first
