@@ -12,7 +12,7 @@
     quiz_attempts: 1
 
 A reply (or message) is matched by its exact text, or by {has: [..], lacks: [..], starts: ..,
-ends: ..}; `save: name` keeps the text as $name for later steps.
+ends: .., isnt: ..}; `save: name` keeps the text as $name for later steps.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from models.program import Membership, Program, by_code
 from models.redemptions import Redemption
 from tests.transcripts.given import partner
 
-MATCH_KEYS = {"has", "lacks", "starts", "ends", "save"}
+MATCH_KEYS = {"has", "lacks", "starts", "ends", "isnt", "save"}
 
 
 def match(where: str, expected: str | dict, actual: str, names: dict[str, str]) -> None:
@@ -45,6 +45,7 @@ def match(where: str, expected: str | dict, actual: str, names: dict[str, str]) 
         assert part not in actual, f"{where}: {part!r} in {actual!r}"
     assert actual.startswith(expected.get("starts", "")), f"{where}: start of {actual!r}"
     assert actual.endswith(expected.get("ends", "")), f"{where}: end of {actual!r}"
+    assert actual != expected.get("isnt"), f"{where}: {actual!r} again"
     if "save" in expected:
         names[expected["save"]] = actual
 
