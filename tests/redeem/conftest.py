@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from models import ledger
-from models.conversation import Conversation
 from models.db import unit_of_work
 from models.outbox import OutboxMessage
 from models.partner import Partner, Role
@@ -97,11 +96,3 @@ def start_upi(twilio, phone: str = RETAILER, credits: int = 500, vpa: str = VPA)
 def program(program_id: int) -> Program:
     with unit_of_work() as session:
         return session.get(Program, program_id)
-
-
-def conversation_at(phone: str, channel: str = "whatsapp") -> tuple[str, str]:
-    """(flow, state) of the phone's conversation on `channel`."""
-    with unit_of_work() as session:
-        conv = session.scalar(select(Conversation).where(Conversation.phone == phone,
-                                                         Conversation.channel == channel))
-        return conv.flow, conv.state
