@@ -15,6 +15,7 @@ from .conftest import memberships, partner
 PHONE = "+919876500001"
 STEPS = ["JOIN TILEPRO REF TILEDIST", "2", "1", "Ramesh Kumar", "Ramesh Hardware", "411 001",
          "SKIP", "1"]
+STEPS_EN = ["JOIN TILEPRO", "1", *STEPS[2:]]  # English: replies can be compared as text
 
 
 def _balance(phone: str, code: str) -> int:
