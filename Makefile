@@ -35,6 +35,11 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 $(PYTEST_ARGS)
 
+# The fast part, in well under a minute: SQLite only, no PostgreSQL or Redis needed; no OCR,
+# browser, fault, property or other slow tests (markers: tests/conftest.py).
+test-fast: setup
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 -m "not slow and not postgres and not redis" $(PYTEST_ARGS)
+
 lint: setup
 	$(BIN)/ruff check .
 

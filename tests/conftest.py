@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 
 import psycopg
@@ -164,12 +166,21 @@ def _truncate_all() -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture(scope="session")
+def _sqlite_schema(tmp_path_factory) -> Path:
+    """An empty SQLite database with every table, made once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    app = create_app(app_config(path.parent, DATABASE_URL=f"sqlite:///{path}"))
+    with app.app_context():
+        models.metadata.create_all(current_engine())
+        current_engine().dispose()
+    return path
+
+
 def _make_app(backend: str, request, tmp_path):
     if backend == "sqlite":
-        app = create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
-        with app.app_context():
-            models.metadata.create_all(current_engine())
-        return app
+        shutil.copyfile(request.getfixturevalue("_sqlite_schema"), tmp_path / "test.db")
+        return create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
     url = request.getfixturevalue("_pg_schema")
     app = create_app(app_config(tmp_path, DATABASE_URL=url))
     with app.app_context():
