@@ -33,6 +33,7 @@ test: setup
 	./scripts/system-deps.sh services
 	./scripts/test-services.sh
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 $(PYTEST_ARGS)
 
 # The fast part, in well under a minute: SQLite only, no PostgreSQL or Redis needed; no OCR,
@@ -42,6 +43,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # docs/flows/<flow>.md: each flow's Mermaid diagram and table, generated from flows/<flow>.py.
 diagrams: setup

@@ -13,9 +13,9 @@ from flows.answers import pick
 from flows.engine import END, RETURN, Context, Flow, State
 from flows.names import FlowName
 from models import learning
-from models.catalog import catalog_of
-from models.enrollment import MembershipStatus
-from models.program import Program, memberships_of
+from models.enrollment.join import MembershipStatus
+from models.programs.catalog import catalog_of
+from models.programs.program import Program, memberships_of
 
 
 class Needs(StrEnum):

@@ -15,7 +15,7 @@ from flows.answers import first_word
 from flows.context import Context
 from flows.menu import NOT_ENROLLED
 from flows.names import FlowName
-from models.partner import PartnerStatus, set_status
+from models.partners.partner import PartnerStatus, set_status
 
 INVITED_FLOW = FlowName.ENROLL  # an invited partner's every message, until they answer
 HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step back, STOP to "

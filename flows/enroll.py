@@ -19,11 +19,11 @@ from flows import engine, language
 from flows.answers import fold_digits, normalize, pick
 from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
 from flows.names import FlowName
-from models import enrollment
-from models.enrollment import Profile
-from models.gstin import is_valid_gstin
-from models.partner import Partner, PartnerStatus
-from models.program import Program, by_code
+from models.enrollment import join as enrollment
+from models.enrollment.join import Profile
+from models.partners.gstin import is_valid_gstin
+from models.partners.partner import Partner, PartnerStatus
+from models.programs.program import Program, by_code
 
 log = logging.getLogger("saathi.enroll")
 NO_PROGRAM = N_("There is no program with the code {code}. Please check your invite.")

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from bot import media
 from bot.i18n import N_, NP_, translate
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine
@@ -15,12 +16,24 @@ from flows.answers import normalize, pick
 from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
-from models import certification, learning
-from models.certification import Certificate, CertStatus
-from models.learning_content import LearningContent, Question, Track, local
-from models.program import Program
+from models import learning
+from models.learning import certificates as certification
+from models.learning.certificates import Certificate, CertStatus
+from models.programs.program import Program
+from models.programs.tracks import LearningContent, Question, Track, local
 
 NEXT_WORDS = {"next", "n", "ok", "aage", "आगे", "अगला"}
+
+QUIZ_CLOSED = {
+    "too_soon": NP_("Take a moment to go over the module. The quiz opens in {n} minute; send "
+                    "LEARN then.",
+                    "Take a moment to go over the module. The quiz opens in {n} minutes; send "
+                    "LEARN then."),
+    "daily_limit": NP_("You have used today's {n} attempt. Try again tomorrow.",
+                       "You have used today's {n} attempts. Try again tomorrow."),
+    "cooldown": NP_("You can retry the quiz in {n} minute.",
+                    "You can retry the quiz in {n} minutes."),
+}
 
 
 class S(StrEnum):
@@ -100,7 +113,7 @@ def _next_step(ctx: Context, *before: Reply) -> engine.Step:
     try:
         attempt = learning.start_attempt(ctx.session, ctx.partner.id, program, track)
     except learning.QuizClosed as closed:
-        return engine.done(*before, ctx.say(closed.reason, **closed.values))
+        return engine.done(*before, ctx.say(QUIZ_CLOSED[closed.reason], n=closed.n))
     plan = learning.quiz_plan(content, track, attempt.seed)
     ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
     return engine.go(S.QUIZ, *before, ctx.say(
@@ -190,8 +203,6 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
 
 def _certified(ctx: Context, program: Program, track: Track,
                attempt: learning.QuizAttempt) -> Reply:
-    from bot.certificate_image import image_url  # Pillow and qrcode: not at every app start
-
     cert = certification.issue(ctx.session, ctx.partner, program, track, attempt.id)
     score = {"score": attempt.score, "total": attempt.total}
     if cert.status == CertStatus.PENDING_REVIEW:
@@ -203,7 +214,7 @@ def _certified(ctx: Context, program: Program, track: Track,
     return ctx.say(NP_("You passed with {score}/{total}! {n} credit added. Your certificate: "
                        "{id}", "You passed with {score}/{total}! {n} credits added. Your "
                        "certificate: {id}"), n=cert.credits, id=cert.public_id,
-                   media_url=image_url(ctx.session, cert), **score)
+                   media_url=media.certificate_url(cert.public_id), **score)
 
 
 FLOW = engine.register(Flow(

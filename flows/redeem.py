@@ -16,10 +16,11 @@ from flows.choose_program import Needs
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
 from flows.redeem_text import REASONS, item_option, summary
-from models import otp, redemptions
-from models.catalog import CatalogItem, ItemKind, catalog_of
-from models.program import Program
-from models.redemptions import Redemption, Refused
+from models import redemptions
+from models.programs.catalog import CatalogItem, ItemKind, catalog_of
+from models.programs.program import Program
+from models.redemptions import otp
+from models.redemptions.redemption import Redemption, Refused
 
 log = logging.getLogger("saathi.redeem")
 

@@ -8,15 +8,16 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot.i18n import N_
+from bot.jobs.names import Job
 from bot.messages import InboundMessage, Reply
 from flows import engine
 from flows.answers import first_word
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
 from flows.scan_replies import summary
-from models.qr_codes import CodeError, find_codes
-from models.qr_fraud import Place, QrRules, attach_location
-from models.qr_scan import scan_codes
+from models.codes.format import CodeError, find_codes
+from models.codes.fraud import Place, QrRules, attach_location
+from models.codes.scan import scan_codes
 
 TRIGGER = "CODE"
 
@@ -50,8 +51,7 @@ def typed(ctx: Context, msg: InboundMessage) -> engine.Step:
 
 
 def photo(ctx: Context, msg: InboundMessage) -> engine.Step:
-    ctx.enqueue("workers.scan.scan_photo", ctx.partner.id, msg.channel, msg.media[0].url,
-                msg.provider_id)
+    ctx.enqueue(Job.SCAN_PHOTO, ctx.partner.id, msg.channel, msg.media[0].url, msg.provider_id)
     return engine.done(ctx.say("Thanks! Checking the code in your photo, I will reply in a "
                                "moment."))
 

@@ -14,8 +14,8 @@ from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
 from models import ledger
 from models.base import ist_date
-from models.program import Program
-from models.qr_codes import group
+from models.codes.format import group
+from models.programs.program import Program
 
 EXPIRING_DAYS = 30
 HISTORY_LINES = 5
@@ -32,7 +32,7 @@ CAUSES = {
     "reversal": N_("taken back: {ref}"),
 }
 RETURNED = N_("returned from request {ref}")
-REDEMPTION_REF = "redemption:"  # models/redemptions.py: cause_ref of a redemption's hold
+REDEMPTION_REF = "redemption:"  # models/redemptions/redemption.py: cause_ref of a redemption's hold
 
 
 class S(StrEnum):

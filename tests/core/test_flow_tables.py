@@ -15,8 +15,8 @@ from flows import engine
 from flows.engine import END, Flow, Kind, State
 from flows.errors import FlowError
 from flows.names import FlowName
-from models.conversation import Conversation
 from models.db import unit_of_work
+from models.messaging.conversation import Conversation
 from tests.core.testflows import _count
 
 ROOT = Path(__file__).resolve().parents[2]

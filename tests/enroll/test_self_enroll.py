@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.ledger import wallet_balance
-from models.program import Membership, by_code
+from models.ledger.operations import wallet_balance
+from models.programs.program import Membership, by_code
 
 from .conftest import memberships, partner
 

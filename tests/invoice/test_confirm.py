@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models.conversation import Conversation
 from models.db import unit_of_work
-from models.invoice_read import InvoiceRead, Item
-from models.review import ReviewItem
+from models.invoices.read import InvoiceRead, Item
+from models.messaging.conversation import Conversation
+from models.review.queue import ReviewItem
 from tests.invoice.conftest import SELLER, outbox_texts, submit_read
 
 ASK_DATE = ("I could not read the date. Type the invoice date, for example 12-03-2026, or 2 to "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.logs import JsonFormatter
-from models.redemptions import Status
+from models.redemptions.redemption import Status
 
 from .conftest import (
     RETAILER,

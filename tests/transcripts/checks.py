@@ -20,14 +20,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models import ledger
-from models.conversation import Conversation
 from models.db import unit_of_work
-from models.invoices import Invoice
-from models.learning import QuizAttempt
-from models.outbox import OutboxMessage
-from models.partner import Partner
-from models.program import Membership, Program, by_code
-from models.redemptions import Redemption
+from models.invoices.invoice import Invoice
+from models.learning.progress import QuizAttempt
+from models.messaging.conversation import Conversation
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner
+from models.programs.program import Membership, Program, by_code
+from models.redemptions.redemption import Redemption
 from tests.transcripts.given import partner
 
 MATCH_KEYS = {"has", "lacks", "starts", "ends", "isnt", "save"}

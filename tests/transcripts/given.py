@@ -25,16 +25,18 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import invoice_rules, ledger, qr
+from bot.notices.invoices import tell_result
+from models import ledger
+from models.codes import tables as qr
+from models.codes.format import group
 from models.db import unit_of_work
-from models.invoice_notices import tell_result
-from models.invoice_read import InvoiceRead, Item
-from models.invoices import Invoice, InvoiceStatus
-from models.ledger_tables import Wallet
-from models.partner import Partner, Role
-from models.program import Membership, by_code, load_file, load_spec
-from models.program_schema import parse
-from models.qr_codes import group
+from models.invoices import rules as invoice_rules
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.invoices.read import InvoiceRead, Item
+from models.ledger.tables import Wallet
+from models.partners.partner import Partner, Role
+from models.programs.program import Membership, by_code, load_file, load_spec
+from models.programs.schema import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"programs", "partners", "earned", "batches", "invoices"}

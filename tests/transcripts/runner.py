@@ -27,11 +27,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from models.conversation import Conversation
 from models.db import unit_of_work
-from models.learning import content_of, question
-from models.outbox import OutboxMessage
-from models.program import Program
+from models.learning.progress import content_of, question
+from models.messaging.conversation import Conversation
+from models.messaging.outbox import OutboxMessage
+from models.programs.program import Program
 from tests.conftest import message_sid, replies_of
 from tests.mediahost import provider_media
 from tests.transcripts import given

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from models.invoice_read import InvoiceRead, Item
+from models.invoices.read import InvoiceRead, Item
 from workers.ocr import total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin
