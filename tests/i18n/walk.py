@@ -108,12 +108,9 @@ def spy(monkeypatch) -> Reached:
 
     reached = Reached()
     for name, flow in list(engine.FLOWS.items()):
-        states = {}
-        for state_name, state in flow.states.items():
-            states[state_name] = dataclasses.replace(
-                state, handle=_recording(state.handle, reached, name, state_name),
-                prompt=state.prompt and _recording(state.prompt, reached, name, state_name))
-        entry = flow.entry and _recording(flow.entry, reached, name, flow.start)
+        states = {state_name: _recorded(state, reached, name, state_name)
+                  for state_name, state in flow.states.items()}
+        entry = flow.entry and _recorded(flow.entry, reached, name, flow.start)
         monkeypatch.setitem(engine.FLOWS, name, dataclasses.replace(flow, states=states,
                                                                     entry=entry))
     for producer in notice_producers():  # imported now, so that their `queue_message` is ours
@@ -131,6 +128,14 @@ def spy(monkeypatch) -> Reached:
         if getattr(module, "queue_message", None) is original:
             monkeypatch.setattr(module, "queue_message", queue_message)
     return reached
+
+
+def _recorded(state: engine.State, reached: Reached, flow: str, name: str) -> engine.State:
+    """`state` with every handler, prompt and hook recording that it ran."""
+    hooks = ("text", "media", "location", "prompt", "before", "resume")
+    return dataclasses.replace(state, **{
+        hook: _recording(func, reached, flow, name)
+        for hook in hooks if (func := getattr(state, hook)) is not None})
 
 
 def _recording(func, reached: Reached, flow: str, state: str):
@@ -284,7 +289,7 @@ class Walk:
     def invoices(self) -> None:
         from tests.invoice.conftest import einvoice_photo
 
-        self.chat("photo")
+        self.chat("invoice")
         self.chat("hello")
         self.photo(einvoice_photo(7, seller=SELLER)[0])
         self._unsure_invoice("WALK-1", "0" * 64)
