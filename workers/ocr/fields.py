@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from models.invoice_read import InvoiceRead, Item
-from workers.ocr import total
+from models.invoice_read import InvoiceRead
+from workers.ocr import items, total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin
 
@@ -25,8 +25,6 @@ _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
 _DMY = re.compile(r"\b([0-3]?\d)\s?[/\-.]\s?([01]?\d)\s?[/\-.]\s?(\d{4}|\d{2})\b")
 _DMONY = re.compile(r"\b([0-3]?\d)[\s\-/.]*([A-Z]{3})[A-Z]*[\s\-/.,]*(\d{4}|\d{2})\b", re.I)
-_ITEM = re.compile(r"^\s*(\d{1,3})[.)]?\s+(.+?)\s+(\d{1,5})\s+(?:[A-Za-z]{2,6}\s+)?"
-                   r"([\d,]+\.\d{2})\s+([\d,]+\.\d{2})\s*$")
 
 
 def extract(lines: list[Line]) -> InvoiceRead:
@@ -36,7 +34,7 @@ def extract(lines: list[Line]) -> InvoiceRead:
     _number(lines, read)
     _date(lines, read)
     _total(lines, read)
-    read.items = _items(lines)
+    read.items = items.find(lines)
     return read
 
 
@@ -150,12 +148,3 @@ def _total(lines: list[Line], read: InvoiceRead) -> None:
     if found is not None:
         read.set("total_paise", *found)
 
-
-def _items(lines: list[Line]) -> list[Item]:
-    items = []
-    for line in lines:
-        match = _ITEM.match(line.text)
-        if match:
-            items.append(Item(name=match.group(2).strip(), quantity=int(match.group(3)),
-                              amount_paise=total.parse(match.group(5))))
-    return items
