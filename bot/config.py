@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # take in time waits in the database for the job sweep.
     JOB_ENQUEUE_BUDGET_SECONDS: float = 0.5
     JOB_LEASE_SECONDS: float = 60  # a running job renews its claim; a dead one's lapses this soon
+    # The sweeps (jobs, inbox, outbox, payouts) run this often and take over work left this
+    # long (a message left unanswered: twice this); the scheduler ticks four times as often.
+    SWEEP_SECONDS: float = Field(default=60, gt=0)
     # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
     # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
     PERIODIC_JOBS_IN_PROCESS: bool | None = None

@@ -19,7 +19,7 @@ from models.catalog import Catalog
 from models.gstin import is_valid_gstin
 from models.invoice_settings import InvoiceSettings
 from models.labels import Label, local
-from models.learning_content import LearningContent
+from models.learning_content import YAML_LOADER, LearningContent
 from models.partner import InvalidPhone, normalize_phone
 
 
@@ -244,7 +244,7 @@ def read_file(path: str | Path) -> ProgramSpec:
     """Read and validate one program YAML file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except OSError as exc:
         raise ProgramFileError(str(path), [f"cannot read: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:
