@@ -3,9 +3,9 @@ a frozen clock and Redis. In CI (CI=true) a missing PostgreSQL or Redis fails th
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
+import pickle
 import shutil
 import signal
 import uuid
@@ -36,19 +36,33 @@ AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 BASE_URL = "https://saathi.test"
 
 
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory, worker_id: str) -> Path:
+    """A folder of this test run that every xdist worker process shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _each_page_read_once() -> Iterator[None]:
+def _each_page_read_once(run_folder: Path) -> Iterator[None]:
     """OCR takes seconds a page and its reading depends on the pixels alone: a page that
-    several tests send (each on SQLite and on PostgreSQL, every language's walk) is read
-    once per test process, and each test gets its own copy of the reading."""
-    readings: dict[tuple, InvoiceRead] = {}
+    several tests send (on SQLite and on PostgreSQL, in every language's walk) is read once
+    per run, whichever worker process reads it first; each test gets its own copy."""
+    folder = run_folder / "ocr-readings"
+    folder.mkdir(exist_ok=True)
     scan = ocr_read.scan
 
     def scan_once(picture, mode: str = ocr_read.DEFAULT) -> InvoiceRead:
-        key = (hashlib.sha256(picture.tobytes()).digest(), picture.mode, picture.size, mode)
-        if key not in readings:
-            readings[key] = scan(picture, mode)
-        return copy.deepcopy(readings[key])
+        key = hashlib.sha256(picture.tobytes())
+        key.update(f"{picture.mode} {picture.size} {mode}".encode())
+        path = folder / f"{key.hexdigest()}.pickle"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        read = scan(picture, mode)
+        part = path.with_suffix(f".{os.getpid()}")
+        part.write_bytes(pickle.dumps(read))
+        part.replace(path)  # whole or not at all, for the other workers
+        return read
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ocr_read, "scan", scan_once)
