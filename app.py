@@ -25,19 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     app.url_map.converters["id"] = ids.IdConverter
 
-    from bot import (
-        admin,
-        cli,
-        health,
-        jobs,
-        media,
-        payout_webhook,
-        scheduler,
-        simulator,
-        verify,
-        webhooks,
-    )
+    from bot import cli, jobs, media, notices  # noqa: F401 - notices subscribe to domain events
+    from bot.web import admin, health, payout_webhook, simulator, verify, webhooks
     from models import db
+    from workers import scheduler
 
     db.init_app(app)
     jobs.init_app(app)

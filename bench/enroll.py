@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import models
 from app import create_app
 from bot import router
-from bot.jobs import queue
+from bot.jobs.dispatch import queue
 from bot.messages import InboundMessage
 from models.db import engine, unit_of_work
-from models.partner import find_by_phone
-from models.program import by_code, load_spec
-from models.program_schema import parse
+from models.partners.partner import find_by_phone
+from models.programs.program import by_code, load_spec
+from models.programs.schema import parse
 from workers import bulk_enroll
 
 PROGRAMS = Path(__file__).resolve().parent.parent / "tests" / "enroll" / "programs.yaml"

@@ -61,11 +61,12 @@ def seed(stack: Stack, plan: Plan) -> tuple[list[Script], dict]:
     """Migrate, load CEMPRO, enroll the partners, print codes; return the scripts and what
     the harness itself granted (credits per phone)."""
     from app import create_app
-    from models import ledger, qr
+    from models import ledger
+    from models.codes import tables as qr
+    from models.codes.format import group
     from models.db import unit_of_work
-    from models.partner import Partner, Role
-    from models.program import Membership, load_file
-    from models.qr_codes import group
+    from models.partners.partner import Partner, Role
+    from models.programs.program import Membership, load_file
     from tests.invoice.conftest import SELLER, einvoice_photo
     from tests.scan.photos import photo
 

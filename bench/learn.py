@@ -31,9 +31,9 @@ from bot.messages import InboundMessage, Reply
 from models import ledger
 from models.base import freeze_clock
 from models.db import engine, unit_of_work
-from models.learning import content_of, question
-from models.partner import Partner
-from models.program import Membership, by_code, load_file
+from models.learning.progress import content_of, question
+from models.partners.partner import Partner
+from models.programs.program import Membership, by_code, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ SQLite, with about 1 million postings already in the table.
 
 PostgreSQL: creates the database `saathi_bench` on 127.0.0.1 (dropped at the end). SQLite: a
 file under bench/out/. The seed rows are written with bulk SQL (consistent with the ledger's
-invariants; `--verify` checks them), the measured earns go through `models.ledger.earn`.
+invariants; `--verify` checks them), the measured earns go through `models.ledger.operations.earn`.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from app import create_app
 from bench.cpu import postgres_cpu_seconds
 from models import ledger, metadata
 from models.db import engine, unit_of_work
-from models.ledger_ops import system_account
-from models.ledger_tables import AccountKind, Posting
-from models.partner import Partner
-from models.program import load_file
+from models.ledger.internals import system_account
+from models.ledger.tables import AccountKind, Posting
+from models.partners.partner import Partner
+from models.programs.program import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://127.0.0.1:5432/test")
@@ -184,7 +184,7 @@ def run(name: str, url: str, args) -> None:
     median, p99 = read_latency(url, program, partners, args.reads)
     print(f"  balance read: median {median:.3f} ms, p99 {p99:.3f} ms")
     if args.verify:
-        from models.ledger_verify import verify
+        from models.ledger.verify import verify
 
         with app.app_context(), unit_of_work() as s:
             t0 = time.perf_counter()

@@ -45,7 +45,7 @@ from PIL import Image  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from models.invoice_read import InvoiceRead  # noqa: E402
+from models.invoices.read import InvoiceRead  # noqa: E402
 from tests.invoice import bills, camera, layouts, make  # noqa: E402
 from workers.ocr import combine  # noqa: E402
 from workers.ocr.read import (  # noqa: E402
@@ -188,9 +188,9 @@ def latency(uploads: int, seed: int) -> None:
     from app import create_app
     from models import ledger
     from models.db import engine, unit_of_work
-    from models.outbox import OutboxMessage, OutboxStatus
-    from models.partner import Partner
-    from models.program import Membership, load_file
+    from models.messaging.outbox import OutboxMessage, OutboxStatus
+    from models.partners.partner import Partner
+    from models.programs.program import Membership, load_file
     from tests.mediahost import MediaHost
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ocr-"))

@@ -33,8 +33,8 @@ def prepare(url: str, count: int) -> None:
     from app import create_app
     from models import ledger, metadata
     from models.db import engine, unit_of_work
-    from models.partner import Partner
-    from models.program import Membership, load_file
+    from models.partners.partner import Partner
+    from models.programs.program import Membership, load_file
 
     app = create_app({"DATABASE_URL": url})
     with app.app_context():
@@ -92,7 +92,7 @@ def run(config: dict, count: int) -> list[float]:
     from bot import router
     from bot.messages import InboundMessage
     from models.db import unit_of_work
-    from models.outbox import OutboxMessage, OutboxStatus
+    from models.messaging.outbox import OutboxMessage, OutboxStatus
 
     app = create_app(config)
     latencies = []

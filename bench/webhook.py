@@ -44,7 +44,7 @@ def prepare_database() -> str:
     from app import create_app
     from models import metadata
     from models.db import engine, unit_of_work
-    from models.partner import Partner
+    from models.partners.partner import Partner
 
     app = create_app({"DATABASE_URL": url})
     with app.app_context():

@@ -92,3 +92,10 @@ def format_rupees(paise: int, lang: str | None = None) -> str:
     pattern = "¤#,##,##0" if paise % 100 == 0 else "¤#,##,##0.00"
     return format_currency(rupees, "INR", format=pattern, locale=locale_of(lang),
                            currency_digits=False, numbering_system="latn")
+
+
+def language_code(cell: str) -> str | None:
+    """Read a language written as its code or one of its names: "hi", "Hindi", "हिन्दी" -> "hi"."""
+    wanted = cell.strip().lower()
+    return next((code for code, names in LANGUAGES.items()
+                 if wanted == code or wanted in (n.lower() for n in names)), None)

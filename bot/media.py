@@ -16,6 +16,7 @@ bp = Blueprint("media", __name__)
 log = logging.getLogger("saathi.media")
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
 LOCAL_PREFIX = "/media/"
+CERTIFICATES = "certificates"
 
 
 class MediaError(Exception):
@@ -66,11 +67,23 @@ def fetch(url: str, *, limit: int = MAX_MEDIA_BYTES, rule: safe_fetch.Rule | Non
 
 def store(data: bytes, folder: str, suffix: str) -> str:
     """Save bytes under media/<folder>/ named by their hash; return the /media/ URL path."""
-    name = hashlib.sha256(data).hexdigest()[:32] + suffix
+    return store_as(data, folder, hashlib.sha256(data).hexdigest()[:32] + suffix)
+
+
+def store_as(data: bytes, folder: str, name: str) -> str:
+    """Save bytes as media/<folder>/<name> (written whole, then renamed into place)."""
     target = media_dir() / folder
     target.mkdir(parents=True, exist_ok=True)
-    (target / name).write_bytes(data)
+    partial = target / f".{name}.partial"
+    partial.write_bytes(data)
+    partial.replace(target / name)
     return f"{LOCAL_PREFIX}{folder}/{name}"
+
+
+def certificate_url(public_id: str) -> str:
+    """Where a certificate's image is served: known before it is drawn (by a job, after the
+    certificate's transaction commits), so a reply can carry it at once."""
+    return f"{LOCAL_PREFIX}{CERTIFICATES}/{public_id}.png"
 
 
 @bp.get("/media/<path:name>")

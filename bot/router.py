@@ -3,7 +3,8 @@
 1. Store the message (unique by channel + provider id) and commit: it is never lost.
 2. In a second transaction, lock the conversation row, skip the message if another delivery
    already handled it, run the flow, and store the replies on the message; commit.
-3. Jobs and outbound sends recorded during step 2 go out only after that commit (bot/jobs.py).
+3. Jobs and outbound sends recorded during step 2 go out only after that commit
+   (bot/jobs/dispatch.py).
 A retried delivery gets the stored replies. A flow that fails is rolled back whole, logged
 with the message id, and answered with an apology in the partner's language. A message whose
 request died between 1 and 2 (the process was killed, the database went away) is answered
@@ -18,16 +19,17 @@ import logging
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import outbound
 from bot.i18n import DEFAULT, N_, translate
 from bot.messages import InboundMessage, Reply
+from bot.notices import outbound
 from flows import dispatch
 from flows.engine import Context
-from models import conversation as conversations
-from models import inbox
+from models import keys
 from models.base import utcnow
 from models.db import unit_of_work
-from models.partner import find_by_phone
+from models.messaging import conversation as conversations
+from models.messaging import inbox
+from models.partners.partner import find_by_phone
 
 log = logging.getLogger("saathi.router")
 SORRY = N_("Sorry, something went wrong on our side. Please try again in a minute.")
@@ -124,7 +126,7 @@ def _apologise(message: InboundMessage, *, late: bool = False) -> list[Reply]:
 def _send_late(session: Session, message: InboundMessage, replies: list[Reply]) -> None:
     """Queue `replies` through the outbox, in the transaction that finishes the message."""
     for n, reply in enumerate(replies):
-        key = f"late:{message.channel}:{message.provider_id}:{n}"
+        key = keys.late_reply(message.channel, message.provider_id, n)
         try:
             outbound.queue_reply(session, phone=message.sender, channel=message.channel,
                                  reply=reply, key=key)

@@ -1,6 +1,6 @@
 """`flask status` and `GET /admin/status`: every pile of waiting work, and which are stuck.
 
-The database piles come from models/backlog.py; the job queue's from Redis (when REDIS_URL
+The database piles come from models/jobs/backlog.py; the job queue's from Redis (when REDIS_URL
 is set). Made for the operator woken at 2 a.m. and for a monitor: the command exits 1 when
 anything is stuck, and each stuck line says what usually clears it.
 """
@@ -15,11 +15,11 @@ from flask.cli import with_appcontext
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.job_queue import abandoned, queue
-from models import backlog
-from models.backlog import Pile
+from bot.jobs.rq_queue import abandoned, queue
 from models.base import IST, utcnow
 from models.db import schema_missing, unit_of_work
+from models.jobs import backlog
+from models.jobs.backlog import Pile
 
 JOBS_WAITING = timedelta(minutes=10)
 

@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from flows import engine
 from flows.engine import Context, Flow, State
-from models import certification
-from models.partner import Role
+from models.learning import certificates as certification
+from models.partners.partner import Role
 
 AUDITORS = (Role.DISTRIBUTOR_REP, Role.ADMIN)
 
@@ -27,9 +27,6 @@ def approve(ctx: Context, msg) -> engine.Step:
     if cert is None:
         return engine.done(ctx.say("No certificate {id} is waiting for your audit.",
                                    id=words[2].upper()))
-    from bot import certificate_image  # Pillow and qrcode: not at every app start
-
-    certificate_image.send(ctx.session, cert)
     return engine.done(ctx.say("Certificate {id} approved. The partner gets it now.",
                                id=cert.public_id))
 

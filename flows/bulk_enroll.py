@@ -10,15 +10,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.i18n import N_
+from bot.jobs.names import Job
 from bot.messages import MAX_TEXT, InboundMessage, Reply
+from bot.notices.enrollment import TOO_MANY
 from flows import engine
 from flows.engine import Context, Flow, MenuEntry, State
-from models.bulk_enrollment import MAX_ROWS, TOO_MANY, read_rows, rep_programs
-from models.partner import Role
-from models.program import Program, by_code
+from models.enrollment.bulk import MAX_ROWS, read_rows, rep_programs
+from models.partners.partner import Role
+from models.programs.program import Program, by_code
 
 CSV_TYPES = ("text/", "application/csv", "application/vnd.ms-excel", "application/octet-stream")
-JOB = "workers.bulk_enroll.run"
+JOB = Job.BULK_ENROLL
 
 
 class S(StrEnum):

@@ -9,7 +9,7 @@ from flask import current_app
 from bot.messages import Reply
 from flows import engine, language
 from flows.engine import Context
-from models.partner import PartnerStatus, set_status
+from models.partners.partner import PartnerStatus, set_status
 
 GLOBAL_WORDS = {"MENU", "HELP", "STOP", "START", "LANG", "BACK"}
 INVITED_FLOW = "enroll"  # a partner a rep invited goes here with any message until they answer

@@ -20,11 +20,11 @@ from bot.messages import InboundMessage, Option, Reply
 from flows import engine, language
 from flows.answers import fold_digits, normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
-from models import enrollment
-from models.enrollment import Profile
-from models.gstin import is_valid_gstin
-from models.partner import Partner, PartnerStatus
-from models.program import Program, by_code
+from models.enrollment import join as enrollment
+from models.enrollment.join import Profile
+from models.partners.gstin import is_valid_gstin
+from models.partners.partner import Partner, PartnerStatus
+from models.programs.program import Program, by_code
 
 log = logging.getLogger("saathi.enroll")
 NO_PROGRAM = N_("There is no program with the code {code}. Please check your invite.")

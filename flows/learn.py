@@ -18,18 +18,31 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from bot import media
 from bot.i18n import N_, NP_, translate
 from bot.messages import Option, Reply
 from flows import engine
 from flows.answers import normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
-from models import certification, learning
-from models.certification import Certificate, CertStatus
-from models.enrollment import MembershipStatus
-from models.learning_content import LearningContent, Question, Track, local
-from models.program import Program, memberships_of
+from models import learning
+from models.enrollment.join import MembershipStatus
+from models.learning import certificates as certification
+from models.learning.certificates import Certificate, CertStatus
+from models.programs.program import Program, memberships_of
+from models.programs.tracks import LearningContent, Question, Track, local
 
 NEXT_WORDS = {"next", "n", "ok", "aage", "आगे", "अगला"}
+
+QUIZ_CLOSED = {
+    "too_soon": NP_("Take a moment to go over the module. The quiz opens in {n} minute; send "
+                    "LEARN then.",
+                    "Take a moment to go over the module. The quiz opens in {n} minutes; send "
+                    "LEARN then."),
+    "daily_limit": NP_("You have used today's {n} attempt. Try again tomorrow.",
+                       "You have used today's {n} attempts. Try again tomorrow."),
+    "cooldown": NP_("You can retry the quiz in {n} minute.",
+                    "You can retry the quiz in {n} minutes."),
+}
 
 
 class S(StrEnum):
@@ -112,7 +125,7 @@ def _next_step(ctx: Context, *before: Reply) -> engine.Step:
     try:
         attempt = learning.start_attempt(ctx.session, ctx.partner.id, program, track)
     except learning.QuizClosed as closed:
-        return engine.done(*before, ctx.say(closed.reason, **closed.values))
+        return engine.done(*before, ctx.say(QUIZ_CLOSED[closed.reason], n=closed.n))
     plan = learning.quiz_plan(content, track, attempt.seed)
     ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
     return engine.go(S.QUIZ, *before, ctx.say(
@@ -202,8 +215,6 @@ def answer(ctx: Context, msg) -> engine.Step:
 
 def _certified(ctx: Context, program: Program, track: Track,
                attempt: learning.QuizAttempt) -> Reply:
-    from bot.certificate_image import image_url  # Pillow and qrcode: not at every app start
-
     cert = certification.issue(ctx.session, ctx.partner, program, track, attempt.id)
     score = {"score": attempt.score, "total": attempt.total}
     if cert.status == CertStatus.PENDING_REVIEW:
@@ -215,7 +226,7 @@ def _certified(ctx: Context, program: Program, track: Track,
     return ctx.say(NP_("You passed with {score}/{total}! {n} credit added. Your certificate: "
                        "{id}", "You passed with {score}/{total}! {n} credits added. Your "
                        "certificate: {id}"), n=cert.credits, id=cert.public_id,
-                   media_url=image_url(ctx.session, cert), **score)
+                   media_url=media.certificate_url(cert.public_id), **score)
 
 
 FLOW = engine.register(Flow(

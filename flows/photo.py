@@ -14,14 +14,15 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.i18n import N_
+from bot.jobs.names import Job
 from bot.messages import Reply
+from bot.notices.invoices import ASK, confirm_text, result_text
 from flows import engine
 from flows.answers import fold_digits, pick
 from flows.engine import Context, Flow, MenuEntry, State
-from models import invoice_rules
 from models.base import ist_date
-from models.invoice_notices import ASK, confirm_text, result_text
-from models.invoices import Invoice, InvoiceStatus, missing_fields, pending_for
+from models.invoices import rules as invoice_rules
+from models.invoices.invoice import Invoice, InvoiceStatus, missing_fields, pending_for
 from workers.ocr.fields import amount_paise, parse_date
 
 ACCEPTED = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
@@ -47,7 +48,7 @@ def receive(ctx: Context, msg) -> engine.Step:
         return engine.done(ctx.say("I can only read invoice photos (JPG, PNG) or PDF files. "
                                    "Please send one of those."))
     for index, item in enumerate(usable[:MAX_FILES]):
-        ctx.enqueue("workers.photos.read_photo", ctx.partner.id, msg.channel, item.url,
+        ctx.enqueue(Job.READ_PHOTO, ctx.partner.id, msg.channel, item.url,
                     f"{msg.provider_id}:{index}")
     return engine.done(ctx.say("Received, reading it now…"))
 

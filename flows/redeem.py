@@ -17,10 +17,11 @@ from flows import engine
 from flows.answers import digits, number, pick
 from flows.engine import Context, Flow, MenuEntry, State
 from flows.redeem_text import REASONS, item_option, summary
-from models import otp, redemptions
-from models.catalog import CatalogItem, ItemKind, catalog_of
-from models.program import Program, memberships_of
-from models.redemptions import Redemption, Refused
+from models import redemptions
+from models.programs.catalog import CatalogItem, ItemKind, catalog_of
+from models.programs.program import Program, memberships_of
+from models.redemptions import otp
+from models.redemptions.redemption import Redemption, Refused
 
 log = logging.getLogger("saathi.redeem")
 

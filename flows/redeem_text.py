@@ -6,7 +6,7 @@ from bot.i18n import N_, NP_, format_credits, format_rupees
 from bot.logs import mask_vpa
 from bot.messages import Option, Reply
 from flows.engine import Context
-from models.catalog import CatalogItem, ItemKind, rupees_paise
+from models.programs.catalog import CatalogItem, ItemKind, rupees_paise
 
 REASONS = {
     "suspended": N_("Your account is suspended, so you cannot redeem now."),

@@ -12,14 +12,15 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot.i18n import N_
+from bot.jobs.names import Job
 from bot.messages import Reply
 from flows import engine
 from flows.dispatch import first_word
 from flows.engine import Context, Flow, MenuEntry, State
 from flows.scan_replies import summary
-from models.qr_codes import CodeError, find_codes
-from models.qr_fraud import Place, QrRules, attach_location
-from models.qr_scan import scan_codes
+from models.codes.format import CodeError, find_codes
+from models.codes.fraud import Place, QrRules, attach_location
+from models.codes.scan import scan_codes
 
 TRIGGER = "CODE"
 
@@ -47,7 +48,7 @@ def _scan_text(ctx: Context, text: str) -> engine.Step:
 
 def ask(ctx: Context, msg) -> engine.Step:
     if msg.media:
-        ctx.enqueue("workers.scan.scan_photo", ctx.partner.id, msg.channel, msg.media[0].url,
+        ctx.enqueue(Job.SCAN_PHOTO, ctx.partner.id, msg.channel, msg.media[0].url,
                     msg.provider_id)
         return engine.done(ctx.say("Thanks! Checking the code in your photo, I will reply in a "
                                    "moment."))

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from bot.i18n import NP_, format_credits, translate
 from models.base import IST
-from models.qr import ScanStatus
-from models.qr_scan import ScanOutcome
+from models.codes.scan import ScanOutcome
+from models.codes.tables import ScanStatus
 
 
 def ist(moment: datetime) -> str:

@@ -16,15 +16,16 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.i18n import N_, NP_, format_rupees, translate
+from bot.jobs.names import Job
 from bot.messages import Option, Reply
 from flows import engine
 from flows.answers import pick
 from flows.engine import Context, Flow, MenuEntry, State
-from models import vouchers
 from models.base import ist_date
-from models.catalog import catalog_of, rupees_paise
-from models.partner import Partner, Role
-from models.program import Program
+from models.partners.partner import Partner, Role
+from models.programs.catalog import catalog_of, rupees_paise
+from models.programs.program import Program
+from models.redemptions import vouchers
 
 log = logging.getLogger("saathi.vouchers")
 _CODE = re.compile(r"SV-?[A-Z0-9]{4}-?[A-Z0-9]{4}", re.IGNORECASE)
@@ -111,7 +112,7 @@ def entry(ctx: Context, msg) -> engine.Step:
 
 def handle(ctx: Context, msg) -> engine.Step:
     if msg.media:
-        ctx.enqueue("workers.voucher_photo.check_photo", ctx.partner.id, ctx.message.channel,
+        ctx.enqueue(Job.CHECK_VOUCHER_PHOTO, ctx.partner.id, ctx.message.channel,
                     msg.media[0].url, msg.provider_id)
         return engine.done(ctx.say("Reading the voucher photo… the answer follows shortly."))
     return _verify(ctx, msg.text)

@@ -17,8 +17,8 @@ from flows.answers import pick
 from flows.engine import Context, Flow, MenuEntry, State
 from models import ledger
 from models.base import ist_date
-from models.program import Program, memberships_of
-from models.qr_codes import group
+from models.codes.format import group
+from models.programs.program import Program, memberships_of
 
 EXPIRING_DAYS = 30
 HISTORY_LINES = 5
@@ -35,7 +35,7 @@ CAUSES = {
     "reversal": N_("taken back: {ref}"),
 }
 RETURNED = N_("returned from request {ref}")
-REDEMPTION_REF = "redemption:"  # models/redemptions.py: cause_ref of a redemption's hold
+REDEMPTION_REF = "redemption:"  # models/redemptions/redemption.py: cause_ref of a redemption's hold
 
 
 class S(StrEnum):

@@ -1,27 +1,19 @@
-"""Tables and the domain operations on them. Importing this package registers every table."""
+"""The domain: one sub-package per concept, each with its tables and operations. Importing this
+package registers every table. Nothing here imports bot/, flows/ or workers/."""
 
-from models import (  # noqa: F401
-    bulk_enrollment,
-    certification,
-    conversation,
-    enrollment,
-    heartbeats,
-    inbox,
-    invoice_rules,
-    invoices,
-    job_records,
-    learning,
-    ledger,
-    otp,
-    outbox,
-    partner,
-    program,
-    qr,
-    qr_review,
-    redemptions,
-    review,
-    vouchers,
-)
 from models.base import Base
+from models.codes import review as codes_review  # noqa: F401
+from models.codes import tables as codes_tables  # noqa: F401
+from models.enrollment import bulk, join  # noqa: F401
+from models.invoices import rules as invoice_rules  # noqa: F401
+from models.jobs import heartbeats, records  # noqa: F401
+from models.learning import certificates, progress  # noqa: F401
+from models.ledger import operations  # noqa: F401
+from models.messaging import conversation, inbox, outbox  # noqa: F401
+from models.partners import partner  # noqa: F401
+from models.programs import program  # noqa: F401
+from models.redemptions import otp, redemption, vouchers  # noqa: F401
+from models.review import queue  # noqa: F401
+from models.support import tickets  # noqa: F401
 
 metadata = Base.metadata

@@ -7,7 +7,7 @@ DATABASE_URL="sqlite:///$tmp/autogen.db" .venv/bin/python - "$1" <<'PY'
 import sys
 from alembic import command
 from app import create_app
-from bot.cli import alembic_config
+from bot.cli.db import alembic_config
 app = create_app()
 url = app.config["DATABASE_URL"]
 config = alembic_config(url)

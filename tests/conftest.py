@@ -25,7 +25,7 @@ from app import create_app
 from models.base import freeze_clock
 from models.db import engine as current_engine
 from models.db import unit_of_work
-from models.invoice_read import InvoiceRead
+from models.invoices.read import InvoiceRead
 from tests.mediahost import media_host
 from workers.ocr import read as ocr_read
 
@@ -124,6 +124,14 @@ def _pg_schema(pg_url: str) -> str:
     return pg_url
 
 
+# The suite's own job functions: known to the job registry (and to worker subprocesses) as a
+# plugin's would be, through the JOB_EXTRA_TARGETS setting.
+TEST_JOBS = [f"tests.core.{name}" for name in (
+    "test_durable_jobs.record_call", "test_durable_jobs.wait_for_release",
+    "test_durable_jobs.fail_a_few_times", "test_job_processes.sleep_long",
+    "test_jobs_rq.always_fails")]
+
+
 def app_config(tmp_path, **overrides) -> dict:
     """The settings every test app starts from (tests that build their own app use it too)."""
     return {
@@ -134,6 +142,7 @@ def app_config(tmp_path, **overrides) -> dict:
         "TWILIO_MEDIA_HOSTS": [media_host().origin],
         "MEDIA_FETCH_PRIVATE_NETWORKS": ["127.0.0.1/32"],
         "PERIODIC_JOBS_IN_PROCESS": False,
+        "JOB_EXTRA_TARGETS": TEST_JOBS,
         **overrides,
     }
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import logging
 
 from bot import media
-from bot.i18n import NP_, translate
-from bot.outbound import queue_message
-from models.bulk_enrollment import (
+from bot.i18n import NP_, language_code, translate
+from bot.notices.enrollment import ROW_STATUS, TOO_MANY
+from bot.notices.outbound import queue_message
+from models import keys
+from models.db import unit_of_work
+from models.enrollment.bulk import (
     MAX_ROWS,
-    TOO_MANY,
     BatchResult,
     RowStatus,
     invite_all,
     read_rows,
 )
-from models.db import unit_of_work
-from models.partner import Partner
-from models.program import Program
+from models.partners.partner import Partner
+from models.programs.program import Program
 
 log = logging.getLogger("saathi.bulk_enroll")
 REPORT_LIMIT = 1500  # characters; longer chat messages get cut by the providers
@@ -42,12 +43,13 @@ def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
         elif len(rows := read_rows(text)) > MAX_ROWS:
             answer = translate(lang, TOO_MANY, n=len(rows), limit=MAX_ROWS)
         else:
-            result = invite_all(session, rep=rep, program=program, rows=rows)
+            result = invite_all(session, rep=rep, program=program, rows=rows,
+                                language_of=language_code)
             log.info("batch enrolled", extra={"message_id": message_id, "rows": len(rows),
                                               "new_partners": result.totals()[RowStatus.CREATED]})
             answer = report(lang, program.name, result)
         queue_message(session, phone=rep.phone, channel=channel, text=answer,
-                      key=f"bulk-report:{message_id}")
+                      key=keys.job_reply("bulk-report", message_id))
 
 
 def decode(data: bytes) -> str:
@@ -63,12 +65,13 @@ def report(lang: str, program: str, result: BatchResult) -> str:
     totals = result.totals()
     lines = [translate(lang, NP_("{program}: {n} row checked.", "{program}: {n} rows checked."),
                        program=program, n=len(result.rows)),
-             ", ".join(f"{translate(lang, s)}: {totals[s]}" for s in RowStatus if totals[s])]
+             ", ".join(f"{translate(lang, ROW_STATUS[status])}: {totals[status]}"
+                       for status in RowStatus if totals[status])]
     problems = [r for r in result.rows if r.status != RowStatus.CREATED]
     size = sum(len(line) + 1 for line in lines)
     for shown, row in enumerate(problems):
         line = translate(lang, "Row {number} ({name}): {problem}", number=row.number,
-                         name=row.label, problem=translate(lang, row.status))
+                         name=row.label, problem=translate(lang, ROW_STATUS[row.status]))
         more = translate(lang, NP_("…and {n} more.", "…and {n} more."), n=len(problems) - shown)
         if size + len(line) + len(more) + 2 > REPORT_LIMIT:
             lines.append(more)

@@ -15,9 +15,9 @@ from flask import current_app
 
 from bot import router
 from bot.messages import InboundMessage
-from models import inbox
 from models.base import utcnow
 from models.db import unit_of_work
+from models.messaging import inbox
 
 log = logging.getLogger("saathi.inbox")
 TOO_LATE = timedelta(hours=1)

@@ -14,10 +14,11 @@ from datetime import timedelta
 
 from flask import current_app
 
-from bot import job_queue, jobs
-from models import job_records
+from bot import jobs
+from bot.jobs import rq_queue as job_queue
 from models.base import utcnow
 from models.db import unit_of_work
+from models.jobs import records as job_records
 
 log = logging.getLogger("saathi.jobs")
 

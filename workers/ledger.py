@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 
-from models import ledger, tiers
+from bot.notices.expiry import remind
+from models import ledger
 from models.db import unit_of_work
-from models.expiry_reminders import remind
-from models.seal import seal_all
+from models.ledger import tiers
+from models.ledger.seal import seal_all
 
 log = logging.getLogger("saathi.ledger")
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from bot.senders import current_sender
+from bot import jobs
+from bot.channels.senders import current_sender
+from bot.jobs.names import Job
 from models.base import utcnow
 from models.db import unit_of_work
-from models.outbox import OutboxMessage, OutboxStatus
+from models.messaging.outbox import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("saathi.outbound")
 
@@ -52,14 +55,10 @@ def sweep(older_than_seconds: float | None = None) -> int:
     given: an enqueue lost to a Redis outage)."""
     if older_than_seconds is None:
         older_than_seconds = current_app.config["SWEEP_SECONDS"]
-    from datetime import timedelta
-
-    from bot import jobs
-
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     with unit_of_work() as session:
         ids = list(session.scalars(select(OutboxMessage.id).where(
             OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.updated_at < cutoff)))
     for outbox_id in ids:
-        jobs.enqueue("workers.outbound.deliver", outbox_id)
+        jobs.enqueue(Job.DELIVER, outbox_id)
     return len(ids)

@@ -13,17 +13,19 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from bot import einvoice_keys, media, outbound
+from bot import einvoice_keys, media
 from bot.i18n import N_, translate
-from models import invoice_rules
+from bot.notices import outbound
+from bot.notices.invoices import tell_result
+from models import keys
+from models.codes.format import codes_in
 from models.db import unit_of_work
-from models.invoice_notices import tell_result
-from models.invoices import Invoice, InvoiceStatus, by_upload, image_hash
-from models.partner import Partner
-from models.qr_codes import codes_in
+from models.invoices import rules as invoice_rules
+from models.invoices.invoice import Invoice, InvoiceStatus, by_upload, image_hash
+from models.partners.partner import Partner
+from workers.codes.decode import decode_image
 from workers.ocr.image import PDF_MAGIC, NotAnImage, open_upload
 from workers.ocr.read import quick_decode, read_invoice
-from workers.qr_decode import decode_image
 from workers.scan import scan_decoded
 
 log = logging.getLogger("saathi.invoice")
@@ -75,5 +77,5 @@ def _tell(partner_id: int, channel: str, upload_key: str, msgid: str) -> None:
         partner = session.get(Partner, partner_id)
         outbound.queue_message(session, phone=partner.phone, channel=channel,
                                text=translate(partner.language, msgid),
-                               key=f"upload:{upload_key}")
+                               key=keys.job_reply("upload", upload_key))
 

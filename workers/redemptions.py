@@ -13,23 +13,20 @@ import time
 from flask import current_app
 from sqlalchemy import select
 
-from bot.payout_providers import (
-    FAILED,
-    FINAL,
-    PayoutRequest,
-    PayoutState,
-    ProviderError,
-    ProviderUnavailable,
-    provider,
-)
-from models import ledger, payouts, redemptions, vouchers
+from bot import media
+from bot.notices.redemptions import EXPIRED, OUT_OF_STOCK, STOCK_CODE, VOUCHER, tell
+from models import keys, ledger, redemptions
 from models.base import ist_date, utcnow
-from models.catalog import ItemKind, catalog_of
 from models.db import unit_of_work
-from models.partner import Partner
-from models.program import Program
-from models.redemption_notices import EXPIRED, OUT_OF_STOCK, STOCK_CODE, VOUCHER, tell
-from models.redemptions import Redemption, Status, finish, lock
+from models.partners.partner import Partner
+from models.programs.catalog import ItemKind, catalog_of
+from models.programs.program import Program
+from models.redemptions import payouts, vouchers
+from models.redemptions.payout_states import FINAL, PayoutState, PayoutStatus
+from models.redemptions.redemption import Redemption, Status, finish, lock
+from workers.drawing.vouchers import voucher_qr
+from workers.payouts import provider
+from workers.payouts.providers import PayoutRequest, ProviderError, ProviderUnavailable
 
 log = logging.getLogger("saathi.payouts")
 
@@ -67,7 +64,8 @@ def _pay(redemption_id: int, request: PayoutRequest) -> None:
         raise  # not an answer: the job's retry (or the sweep) asks again with the same key
     except ProviderError as exc:
         log.warning("payout refused", extra={"redemption_id": redemption_id, "error": str(exc)})
-        state = PayoutState(f"refused-{request.reference}", FAILED, "refused by the provider")
+        state = PayoutState(f"refused-{request.reference}", PayoutStatus.FAILED,
+                            "refused by the provider")
     _record(redemption_id, state)
 
 
@@ -131,18 +129,19 @@ def _issue_voucher(session, redemption: Redemption) -> None:
     try:
         voucher = vouchers.issue(session, redemption, item)
     except vouchers.OutOfStock:
-        ledger.release(session, redemption.hold_id, key=f"redeem-{redemption.id}-stock")
+        ledger.release(session, redemption.hold_id, key=keys.redemption(redemption.id, "stock"))
         finish(redemption, Status.FAILED, "out of stock")
-        tell(session, redemption.partner_id, OUT_OF_STOCK, key=f"redeem-{redemption.id}-result",
-             item=item, credits=redemption.credits)
+        tell(session, redemption.partner_id, OUT_OF_STOCK,
+             key=keys.redemption(redemption.id, "result"), item=item, credits=redemption.credits)
         return
     finish(redemption, Status.COMPLETED)
     if item.kind == ItemKind.STOCK_CODE:
-        tell(session, redemption.partner_id, STOCK_CODE, key=f"redeem-{redemption.id}-result",
-             item=item, code=voucher.code)
+        tell(session, redemption.partner_id, STOCK_CODE,
+             key=keys.redemption(redemption.id, "result"), item=item, code=voucher.code)
         return
+    voucher.image_url = media.store(voucher_qr(voucher.code), "vouchers", ".png")
     distributor = session.get(Partner, voucher.distributor_id)
-    tell(session, redemption.partner_id, VOUCHER, key=f"redeem-{redemption.id}-result",
+    tell(session, redemption.partner_id, VOUCHER, key=keys.redemption(redemption.id, "result"),
          media_urls=(voucher.image_url,), item=item, code=voucher.code,
          distributor=(distributor.shop or distributor.name or "") if distributor else "",
          date=ist_date(voucher.expires_at).strftime("%d-%m-%Y"))
@@ -155,6 +154,6 @@ def expire_vouchers() -> int:
         for voucher in expired:
             redemption = session.get(Redemption, voucher.redemption_id)
             finish(redemption, Status.EXPIRED, "voucher expired unused")
-            tell(session, voucher.partner_id, EXPIRED, key=f"voucher-{voucher.id}-expired",
+            tell(session, voucher.partner_id, EXPIRED, key=keys.voucher_expired(voucher.id),
                  code=voucher.code, credits=voucher.credits)
     return len(expired)

@@ -1,7 +1,7 @@
 """Jobs for product code scans: decode a photo, credit its codes, and tell the partner.
 
 The photo job of the menu (workers/photos.py) may call `scan_decoded` with texts it already
-decoded with workers.qr_decode.decode_image; `scan_photo` does the whole thing from a URL.
+decoded with workers.codes.decode.decode_image; `scan_photo` does the whole thing from a URL.
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ import logging
 
 from PIL import Image
 
-from bot import media, outbound
+from bot import media
 from bot.i18n import translate
+from bot.notices import outbound
 from flows.scan_replies import summary
+from models import keys
+from models.codes.format import codes_in
+from models.codes.scan import scan_codes
 from models.db import unit_of_work
-from models.partner import Partner
-from models.qr_codes import codes_in
-from models.qr_scan import scan_codes
-from workers.qr_decode import decode_image
+from models.partners.partner import Partner
+from workers.codes.decode import decode_image
 
 log = logging.getLogger("saathi.scan")
 
@@ -43,4 +45,4 @@ def scan_decoded(partner_id: int, channel: str, texts: list[str], message_id: st
             text = translate(partner.language, "I could not find a product code in your "
                              "photo. Send a sharper photo, or type CODE and the code under it.")
         outbound.queue_message(session, phone=partner.phone, text=text, channel=channel,
-                               key=f"scan:{message_id}")
+                               key=keys.job_reply("scan", message_id))

@@ -7,14 +7,16 @@ import logging
 
 from PIL import Image
 
-from bot import media, outbound
+from bot import media
 from bot.i18n import translate
 from bot.messages import Reply
+from bot.notices import outbound
 from flows.voucher_check import FLOW, S, find_code, offer
-from models import conversation
+from models import keys
 from models.db import unit_of_work
-from models.partner import Partner
-from workers.qr_decode import decode_image
+from models.messaging import conversation
+from models.partners.partner import Partner
+from workers.codes.decode import decode_image
 
 log = logging.getLogger("saathi.vouchers")
 
@@ -40,4 +42,4 @@ def check_photo(rep_id: int, channel: str, media_url: str, message_id: str) -> N
                 conversation.park(session, channel, rep.phone, FLOW.name, S.CONFIRM,
                                   {"code": code})
         outbound.queue_reply(session, phone=rep.phone, channel=channel, reply=reply,
-                             key=f"voucher-photo:{message_id}")
+                             key=keys.job_reply("voucher-photo", message_id))

@@ -10,7 +10,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels import twilio_form
 from bot.channels.text import render_text
 from bot.messages import InboundMessage, Location, Media, Reply, clean_text
-from models.partner import normalize_phone
+from models.partners.partner import normalize_phone
 
 
 def signature_valid(auth_token: str, url: str, form: Mapping[str, str], signature: str) -> bool:

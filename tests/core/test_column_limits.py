@@ -11,16 +11,18 @@ import pytest
 
 import models
 from bot.channels import twilio_form
+from bot.i18n import language_code
 from flows.enroll import clean_name, clean_shop
 from flows.language import parse_language
-from models import qr, review, vouchers
-from models.bulk_enrollment import language_code
-from models.enrollment import clean_pincode
-from models.gstin import is_valid_gstin
-from models.invoice_rules import stored_number
-from models.partner import InvalidPhone, normalize_phone
-from models.payouts import valid_payout_id
-from models.redemptions import stored_error, valid_vpa
+from models import review
+from models.codes import tables as qr
+from models.enrollment.join import clean_pincode
+from models.invoices.rules import stored_number
+from models.partners.gstin import is_valid_gstin
+from models.partners.partner import InvalidPhone, normalize_phone
+from models.redemptions import stock
+from models.redemptions.payouts import valid_payout_id
+from models.redemptions.redemption import stored_error, valid_vpa
 
 GSTIN = "27AAACS1234P1Z7"
 PHONE = "+919812345678"
@@ -70,8 +72,8 @@ def _batch(label: str) -> Callable[[int], str | None]:
 
 def _stock_code(n: int) -> str | None:
     try:
-        return vouchers.clean_codes(["C" * n]).pop()
-    except vouchers.BadCodes:
+        return stock.clean_codes(["C" * n]).pop()
+    except stock.BadCodes:
         return None
 
 

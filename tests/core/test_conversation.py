@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 import tests.core.testflows  # noqa: F401
-from bot import outbound
+from bot.notices import outbound
 from models.db import unit_of_work
-from models.outbox import OutboxMessage
-from models.partner import Partner, PartnerStatus
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner, PartnerStatus
 
 PHONE = "+919812345678"
 

@@ -12,10 +12,11 @@ from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
 
-from bot import job_runner, jobs
-from models import job_records
+from bot import jobs
+from bot.jobs import runner as job_runner
 from models.db import unit_of_work
-from models.job_records import JobRecord, JobStatus
+from models.jobs import records as job_records
+from models.jobs.records import JobRecord, JobStatus
 from tests.conftest import status_lines
 from workers import job_sweep
 

@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 import tests.core.testflows  # noqa: F401 - registers the PING counter flow
-from models.conversation import Conversation
 from models.db import unit_of_work
-from models.inbox import InboxMessage, InboxStatus
+from models.messaging.conversation import Conversation
+from models.messaging.inbox import InboxMessage, InboxStatus
 from tests.conftest import TwilioClient, message_sid, replies_of
 
 PHONE = "+919812345678"

@@ -17,8 +17,8 @@ import tests.core.testflows  # noqa: F401 - registers the HANG flow
 from bot import router
 from bot.messages import InboundMessage
 from models.db import unit_of_work
-from models.inbox import InboxMessage, InboxStatus, store
-from models.outbox import OutboxMessage
+from models.messaging.inbox import InboxMessage, InboxStatus, store
+from models.messaging.outbox import OutboxMessage
 from tests.conftest import message_sid, replies_of
 from workers import inbox as inbox_sweep
 

@@ -15,16 +15,18 @@ from rq.job import JobStatus
 from rq.registry import StartedJobRegistry
 from sqlalchemy import select
 
-from bot import job_queue, jobs, outbound
-from bot.scheduler import Scheduler
-from models import job_records
+from bot import jobs
+from bot.jobs import rq_queue as job_queue
+from bot.notices import outbound
 from models.db import unit_of_work
-from models.heartbeats import last
-from models.outbox import OutboxMessage, OutboxStatus
-from models.partner import Partner
+from models.jobs import records as job_records
+from models.jobs.heartbeats import last
+from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.partners.partner import Partner
 from tests.conftest import status_lines
 from tests.services import OwnRedis, app_env, kill_with_children, wait_until
 from workers import job_sweep
+from workers.scheduler import Scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "+919812345678"
@@ -131,7 +133,7 @@ def test_the_web_server_runs_the_periodic_jobs_itself_without_redis(tmp_path):
     from app import create_app
     from models import ledger, metadata
     from models.db import engine
-    from models.program import Membership, load_file
+    from models.programs.program import Membership, load_file
     from tests.conftest import app_config
 
     config = app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",

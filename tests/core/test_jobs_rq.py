@@ -8,10 +8,11 @@ from rq.cron import CronScheduler
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
-from bot import jobs, outbound
+from bot import jobs
+from bot.notices import outbound
 from models.db import unit_of_work
-from models.outbox import OutboxMessage, OutboxStatus
-from models.partner import Partner
+from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.partners.partner import Partner
 from tests.conftest import status_lines
 
 PHONE = "+919812345678"

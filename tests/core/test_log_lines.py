@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import logs
 from models.db import unit_of_work
-from models.partner import Partner
+from models.partners.partner import Partner
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "+919812345678"

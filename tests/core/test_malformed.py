@@ -14,7 +14,7 @@ from app import create_app
 from bot.logs import JsonFormatter
 from bot.router import SORRY
 from models.db import unit_of_work
-from models.inbox import InboxMessage
+from models.messaging.inbox import InboxMessage
 from tests.conftest import BASE_URL, TwilioClient, app_config, message_sid, replies_of, sign
 
 PHONE = "+919812345678"

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 import models
-from bot.cli import alembic_config
+from bot.cli.db import alembic_config
 
 
 def _assert_migrations_match_models(url: str) -> None:

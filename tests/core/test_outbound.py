@@ -9,10 +9,10 @@ from urllib.parse import parse_qs
 import pytest
 from sqlalchemy import select
 
-from bot import outbound
+from bot.notices import outbound
 from models.db import unit_of_work
-from models.outbox import OutboxMessage, OutboxStatus
-from models.partner import Partner
+from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.partners.partner import Partner
 from tests.httpstub import Recorded, StubServer
 
 PHONE = "+919812345678"

@@ -7,10 +7,10 @@ import io
 from sqlalchemy import select
 
 from app import create_app
-from bot import outbound
+from bot.notices import outbound
 from models.db import unit_of_work
-from models.inbox import InboxMessage
-from models.partner import Partner
+from models.messaging.inbox import InboxMessage
+from models.partners.partner import Partner
 from tests.conftest import app_config, status_lines
 
 PHONE = "+919812345678"

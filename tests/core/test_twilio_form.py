@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models.db import unit_of_work
-from models.inbox import InboxMessage
+from models.messaging.inbox import InboxMessage
 from tests.conftest import BASE_URL, TwilioClient, message_sid, sign
 
 PHONE = "+919812345678"

@@ -12,10 +12,11 @@ from pathlib import Path
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from bot import jobs, outbound
+from bot import jobs
+from bot.notices import outbound
 from models.db import unit_of_work
-from models.outbox import OutboxMessage, OutboxStatus
-from models.partner import Partner
+from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.partners.partner import Partner
 from tests.httpstub import Recorded, StubServer
 from tests.services import app_env, kill_with_children
 from workers.outbound import sweep

@@ -9,10 +9,10 @@ import yaml
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.outbox import OutboxMessage
-from models.partner import Partner
-from models.program import Membership, load_spec
-from models.program_schema import parse
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner
+from models.programs.program import Membership, load_spec
+from models.programs.schema import parse
 
 HERE = Path(__file__).parent
 REP = "+919820000002"  # rep of TILEDIST, which runs TILEPRO
@@ -38,7 +38,7 @@ def partner(phone: str) -> Partner | None:
 
 def memberships(phone: str) -> dict[str, str]:
     """Program code -> membership status for this phone."""
-    from models.program import Program
+    from models.programs.program import Program
 
     with unit_of_work() as session:
         rows = session.execute(

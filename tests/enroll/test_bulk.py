@@ -6,7 +6,7 @@ import pytest
 
 from bot.i18n import translate
 from models.db import unit_of_work
-from models.partner import Partner
+from models.partners.partner import Partner
 from tests.mediahost import media_host, provider_media
 
 from .conftest import OTHER_REP, REP, memberships, outbox, partner

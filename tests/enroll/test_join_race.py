@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from models.db import unit_of_work
-from models.ledger_tables import Wallet
-from models.partner import Partner
-from models.program import Membership
+from models.ledger.tables import Wallet
+from models.partners.partner import Partner
+from models.programs.program import Membership
 from tests.conftest import TwilioClient, replies_of
 
 from .conftest import load_programs

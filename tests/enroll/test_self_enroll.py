@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from bot.i18n import translate
 from models.db import unit_of_work
-from models.ledger import wallet_balance
-from models.partner import Partner
-from models.program import Membership, by_code
+from models.ledger.operations import wallet_balance
+from models.partners.partner import Partner
+from models.programs.program import Membership, by_code
 
 from .conftest import memberships, partner
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from bot.channels.sms import segments
 from bot.channels.text import render_text
 from bot.i18n import LANGUAGES
 from bot.messages import InboundMessage
-from bot.sms import segments
 from flows import bulk_enroll, enroll
 from flows.engine import FLOWS, Context
 from models.base import utcnow
-from models.conversation import Conversation
+from models.messaging.conversation import Conversation
 
 
 @pytest.mark.parametrize(("text", "expected"), [

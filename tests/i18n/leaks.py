@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 
 from bot.i18n import DEFAULT, LANGUAGES, LOCALES_DIR
 from bot.scripts import LATIN, language_script, script_of
-from models.program_schema import read_file
+from models.programs.schema import read_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = "Saathi"  # the service's own name, in every language

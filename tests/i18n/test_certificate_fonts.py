@@ -13,14 +13,15 @@ from fontTools.ttLib import TTFont
 from PIL import ImageDraw
 
 from app import create_app
-from bot import certificate_image, scripts
+from bot import scripts
 from bot.i18n import LANGUAGES
-from models.certification import Certificate
-from models.partner import Partner
-from models.program import Program
-from models.program_schema import read_file
+from models.learning.certificates import Certificate
+from models.partners.partner import Partner
+from models.programs.program import Program
+from models.programs.schema import read_file
 from tests.conftest import app_config
 from tests.i18n.leaks import leaks
+from workers.drawing import certificate as certificate_image
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 # A realistic name and shop per language; a language added later without one here is tested

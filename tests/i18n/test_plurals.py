@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from bot.i18n import LANGUAGES, LOCALES_DIR
 from models.db import unit_of_work
-from models.partner import Partner
+from models.partners.partner import Partner
 from tests.redeem.conftest import RETAILER, add_partner, cempro, last_otp, start_upi  # noqa: F401
 
 CATALOG_LANGUAGES = [lang for lang in LANGUAGES if lang != "en"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from bot.i18n import LANGUAGES
-from models.program_schema import parse
+from models.programs.schema import parse
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 

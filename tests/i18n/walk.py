@@ -24,27 +24,30 @@ import yaml
 from PIL import Image
 from sqlalchemy import select
 
-from bot import certificate_image
 from bot.i18n import LANGUAGES
-from bot.payout_providers import PayoutState
+from bot.notices.expiry import remind
+from bot.notices.invoices import result_text, tell_result
 from flows import engine
-from models import ledger, payouts, qr, recertification, review, vouchers
-from models.certification import Certificate
-from models.conversation import Conversation
+from models import events, ledger, review
+from models.codes import tables as qr
+from models.codes.format import group
 from models.db import unit_of_work
-from models.expiry_reminders import remind
-from models.invoice_notices import result_text, tell_result
-from models.invoice_read import InvoiceRead
-from models.invoice_rules import submit
-from models.invoices import Invoice, InvoiceStatus, Reason
-from models.learning import content_of, question
-from models.ledger_tables import JournalEntry
-from models.outbox import OutboxMessage
-from models.partner import Partner, Role
-from models.program import Membership, Program, by_code, load_spec
-from models.program_schema import parse
-from models.qr_codes import group
-from models.redemptions import Redemption
+from models.events import CertificateGranted
+from models.invoices.invoice import Invoice, InvoiceStatus, Reason
+from models.invoices.read import InvoiceRead
+from models.invoices.rules import submit
+from models.learning import recertification
+from models.learning.certificates import Certificate
+from models.learning.progress import content_of, question
+from models.ledger.tables import JournalEntry
+from models.messaging.conversation import Conversation
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner, Role
+from models.programs.program import Membership, Program, by_code, load_spec
+from models.programs.schema import parse
+from models.redemptions import payouts, stock, vouchers
+from models.redemptions.payout_states import PayoutState
+from models.redemptions.redemption import Redemption
 from tests.mediahost import media_host, provider_media
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
@@ -102,7 +105,7 @@ def walked_states() -> set[tuple[str, str]]:
 
 def spy(monkeypatch) -> Reached:
     """Record the flow states whose prompt or handler runs, and who queues outbox messages."""
-    from bot import outbound
+    from bot.notices import outbound
 
     reached = Reached()
     for name, flow in list(engine.FLOWS.items()):
@@ -277,7 +280,7 @@ class Walk:
         with unit_of_work() as session:
             cert = session.scalar(select(Certificate).where(
                 Certificate.partner_id == _partner(session, PARTNER).id))
-            certificate_image.send(session, cert)  # as after an audit or a review
+            events.record(session, CertificateGranted(cert.id, announce=True))  # as after a review
 
     def invoices(self) -> None:
         from tests.invoice.conftest import einvoice_photo
@@ -312,7 +315,7 @@ class Walk:
 
     def redeem(self) -> None:
         with unit_of_work() as session:
-            vouchers.upload_codes(session, _id(session, "CEMPRO"), "ecom_250", ["ECOM-1111"])
+            stock.upload_codes(session, _id(session, "CEMPRO"), "ecom_250", ["ECOM-1111"])
         for body in ("REDEEM", "x", "1", "99", "1", "abc", "7", "120", "100", "bad",
                      "fail@sandbox", "2", "fail@sandbox", "1", "000000"):
             self.chat(body)
@@ -361,7 +364,7 @@ class Walk:
         self.wallet()
         doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
         with unit_of_work() as session:
-            from models.learning_content import _read_include
+            from models.programs.tracks import _read_include
 
             doc["tracks"] = _read_include(doc["tracks"]["include"])
             doc["tracks"]["modules"][0]["version"] += 1
@@ -441,7 +444,7 @@ def _blank() -> bytes:
 
 def load_programs() -> None:
     """Load every demo program as shipped."""
-    from models.program import load_file
+    from models.programs.program import load_file
 
     with unit_of_work() as session:
         for path in sorted((ROOT / "programs").glob("*.yaml")):

@@ -14,15 +14,16 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from models import invoice_rules, ledger
+from bot.notices.invoices import tell_result
+from models import ledger
 from models.db import unit_of_work
-from models.invoice_notices import tell_result
-from models.invoice_read import InvoiceRead
-from models.invoices import Invoice, InvoiceStatus
-from models.outbox import OutboxMessage
-from models.partner import Partner, Role
-from models.program import Membership, Program, load_spec
-from models.program_schema import parse
+from models.invoices import rules as invoice_rules
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.invoices.read import InvoiceRead
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner, Role
+from models.programs.program import Membership, Program, load_spec
+from models.programs.schema import parse
 from tests.invoice import make
 from tests.mediahost import provider_media
 

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.invoices import Invoice, InvoiceStatus, Reason
-from models.review import ReviewItem
+from models.invoices.invoice import Invoice, InvoiceStatus, Reason
+from models.review.queue import ReviewItem
 from tests.invoice import make
 from tests.invoice.conftest import (
     SELLER,

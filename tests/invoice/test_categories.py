@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.invoice_credits import credits_for
-from models.invoices import Invoice
-from models.program_schema import read_file
+from models.invoices.credits import credits_for
+from models.invoices.invoice import Invoice
+from models.programs.schema import read_file
 from tests.invoice import make
 from tests.invoice.conftest import SELLER, outbox_texts, send_file, upload
 

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.invoice_read import InvoiceRead, Item
-from models.invoices import Invoice, InvoiceStatus
-from models.ledger import wallet_balance
-from models.review import ReviewItem
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.invoices.read import InvoiceRead, Item
+from models.ledger.operations import wallet_balance
+from models.review.queue import ReviewItem
 from tests.invoice.conftest import SELLER, outbox_texts, submit_read
 
 ASK_TOTAL = "I could not read the total. Type the invoice total, for example 12500, or 2 to cancel."

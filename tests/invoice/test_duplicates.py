@@ -11,8 +11,8 @@ from PIL import Image, ImageFilter
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.invoice_read import InvoiceRead
-from models.invoices import Invoice, InvoiceStatus, Reason, image_hash
+from models.invoices.invoice import Invoice, InvoiceStatus, Reason, image_hash
+from models.invoices.read import InvoiceRead
 from tests.invoice import make
 from tests.invoice.conftest import SELLER, outbox_texts, send_file, submit_read, upload
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from app import create_app
 from bot.einvoice_keys import load_public_keys
+from models.codes.format import CodeError, codes_in, find_codes
 from models.db import unit_of_work
-from models.invoices import Invoice, InvoiceStatus
-from models.ledger import wallet_balance
-from models.qr_codes import CodeError, codes_in, find_codes
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.ledger.operations import wallet_balance
 from tests.invoice import make
 from tests.invoice.conftest import SELLER, outbox_texts, send_file, upload
 from workers.ocr.einvoice import CONFIDENCE

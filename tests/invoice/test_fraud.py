@@ -9,10 +9,10 @@ from itertools import count
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.invoice_fraud import spot_checked
-from models.invoice_read import InvoiceRead
-from models.invoices import InvoiceStatus
-from models.review import ReviewItem
+from models.invoices.fraud import spot_checked
+from models.invoices.invoice import InvoiceStatus
+from models.invoices.read import InvoiceRead
+from models.review.queue import ReviewItem
 from tests.invoice.conftest import SELLER, load_cempro, outbox_texts, submit_read
 
 _numbers = count(1)

@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 
-from models.invoice_credits import category_lines
-from models.invoice_read import Item
-from models.invoices import Invoice
-from models.program_schema import read_file
+from models.invoices.credits import category_lines
+from models.invoices.invoice import Invoice
+from models.invoices.read import Item
+from models.programs.schema import read_file
 from tests.invoice.test_categories import PROGRAMS
 from workers.ocr import items, rapid
 from workers.ocr.lines import Line, Word

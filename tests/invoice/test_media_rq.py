@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot import jobs, media
 from bot.config import load_settings
 from models.db import unit_of_work
-from models.invoices import Invoice, InvoiceStatus
+from models.invoices.invoice import Invoice, InvoiceStatus
 from tests.conftest import AUTH_TOKEN
 from tests.httpstub import Recorded, StubServer
 from tests.invoice.conftest import einvoice_photo, outbox_texts, send_file

@@ -9,10 +9,10 @@ import random
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from models import qr
+from models.codes import tables as qr
+from models.codes.format import group
 from models.db import unit_of_work
-from models.invoices import Invoice, InvoiceStatus
-from models.qr_codes import group
+from models.invoices.invoice import Invoice, InvoiceStatus
 from tests.invoice import make
 from tests.invoice.conftest import SELLER, outbox_texts, send_file, upload
 from tests.scan.photos import photo

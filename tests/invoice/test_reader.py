@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from app import create_app
-from models.gstin import check_char, is_valid_gstin
+from models.partners.gstin import check_char, is_valid_gstin
 from tests.invoice import make
 from workers.ocr import einvoice
 from workers.ocr.fields import amount_paise, extract, parse_date

@@ -10,11 +10,12 @@ import pytest
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from bot import job_queue, jobs
+from bot import jobs
+from bot.jobs import rq_queue as job_queue
 from models.db import unit_of_work
-from models.invoices import Invoice, InvoiceStatus
-from models.job_records import JobRecord, JobStatus
-from models.outbox import OutboxMessage, OutboxStatus
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.jobs.records import JobRecord, JobStatus
+from models.messaging.outbox import OutboxMessage, OutboxStatus
 from tests.invoice.conftest import einvoice_photo, upload
 from tests.services import OwnRedis
 from workers import job_sweep

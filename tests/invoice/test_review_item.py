@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from models import review
 from models.db import unit_of_work
-from models.invoice_read import InvoiceRead
-from models.review import ReviewItem
+from models.invoices.read import InvoiceRead
+from models.review.queue import ReviewItem
 from tests.invoice.conftest import SELLER, submit_read
 
 

@@ -9,9 +9,9 @@ import random
 from sqlalchemy import select
 
 from models.db import unit_of_work
-from models.invoices import Invoice, InvoiceStatus
-from models.ledger import wallet_balance
-from models.review import ReviewItem
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.ledger.operations import wallet_balance
+from models.review.queue import ReviewItem
 from tests.invoice import make
 from tests.invoice.conftest import einvoice_photo, outbox_texts, send_file, upload
 

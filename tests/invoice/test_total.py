@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.invoice_read import InvoiceRead
+from models.invoices.read import InvoiceRead
 from workers.ocr import combine
 from workers.ocr.lines import Line, Word
 from workers.ocr.total import find

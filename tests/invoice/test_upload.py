@@ -7,10 +7,11 @@ import random
 from rq import SimpleWorker
 from sqlalchemy import func, select
 
-from bot import job_queue, jobs
+from bot import jobs
+from bot.jobs import rq_queue as job_queue
 from models.db import unit_of_work
-from models.invoices import Invoice, InvoiceStatus
-from models.ledger import wallet_balance
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.ledger.operations import wallet_balance
 from tests.invoice import make
 from tests.invoice.conftest import einvoice_photo, outbox_texts, send_file, upload
 from workers import job_sweep

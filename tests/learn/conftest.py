@@ -14,13 +14,13 @@ import yaml
 from sqlalchemy import select
 
 from models import ledger
-from models.certification import Certificate
 from models.db import unit_of_work
-from models.learning import content_of
-from models.learning_content import local
-from models.partner import Partner
-from models.program import Membership, Program, by_code, load_spec
-from models.program_schema import parse
+from models.learning.certificates import Certificate
+from models.learning.progress import content_of
+from models.partners.partner import Partner
+from models.programs.program import Membership, Program, by_code, load_spec
+from models.programs.schema import parse
+from models.programs.tracks import local
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "+919812300001"
@@ -72,7 +72,7 @@ def add_partner(program_code: str, phone: str = PHONE, tier: str | None = None) 
         session.flush()
         ledger.ensure_wallet(session, partner.id, program.id)
         if tier:
-            from models.ledger_tables import Wallet
+            from models.ledger.tables import Wallet
 
             wallet = session.scalar(select(Wallet).where(Wallet.partner_id == partner.id,
                                                          Wallet.program_id == program.id))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from models.db import unit_of_work
-from models.learning import QuizAttempt
-from models.partner import Partner
+from models.learning.progress import QuizAttempt
+from models.partners.partner import Partner
 from tests.learn.conftest import PHONE, Learner, add_partner, load_program, program_doc
 
 

@@ -9,8 +9,8 @@ from PIL import Image
 from pyzbar import pyzbar
 
 from models.db import unit_of_work
-from models.learning import ModuleDelivery, QuizAttempt, quiz_plan
-from models.program_schema import read_file
+from models.learning.progress import ModuleDelivery, QuizAttempt, quiz_plan
+from models.programs.schema import read_file
 from tests.conftest import message_sid
 from tests.learn.conftest import (
     ROOT,

@@ -7,11 +7,11 @@ import multiprocessing
 from sqlalchemy import func, select
 
 from app import create_app
-from models.certification import Certificate, issue
 from models.db import unit_of_work
-from models.learning import content_of
-from models.partner import Partner
-from models.program import by_code
+from models.learning.certificates import Certificate, issue
+from models.learning.progress import content_of
+from models.partners.partner import Partner
+from models.programs.program import by_code
 from tests.learn.conftest import add_partner, balance, load_program, mini_doc
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import review
-from models.certification import CertStatus
 from models.db import unit_of_work
-from models.outbox import OutboxMessage
-from models.partner import Partner, Role
+from models.learning.certificates import CertStatus
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner, Role
 from tests.learn.conftest import Learner, balance, certificates
 
 

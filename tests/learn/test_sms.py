@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.channels.sms import segments
 from bot.channels.text import render_text
 from bot.i18n import LANGUAGES
-from bot.sms import segments
 from flows.learn import question_reply
-from models.program_schema import read_file
+from models.programs.schema import read_file
 from tests.learn.conftest import ROOT
 
 

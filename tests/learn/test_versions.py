@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.certification import CertStatus
 from models.db import unit_of_work
-from models.outbox import OutboxMessage
+from models.learning.certificates import CertStatus
+from models.messaging.outbox import OutboxMessage
 from tests.learn.conftest import (
     Learner,
     balance,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from models import ledger
-from models.partner import Partner, Role
-from models.program import Program, load_file, load_spec
-from models.program_schema import read_file
+from models.partners.partner import Partner, Role
+from models.programs.program import Program, load_file, load_spec
+from models.programs.schema import read_file
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 
@@ -41,7 +41,7 @@ def make_program(db) -> Callable[..., Program]:
             for section in ("catalog", "tracks"):  # other areas' sections, tied to the base
                 if section not in changes:
                     data.pop(section, None)
-        from models.program_schema import parse
+        from models.programs.schema import parse
 
         return load_spec(db, parse(data))
 

@@ -1,7 +1,7 @@
 """Earning rules: invoice amounts by category, QR codes, certifications."""
 
-from models.earning import certification_credits, invoice_credits, qr_credits
-from models.program_schema import read_file
+from models.programs.earning import certification_credits, invoice_credits, qr_credits
+from models.programs.schema import read_file
 
 from .conftest import PROGRAMS
 

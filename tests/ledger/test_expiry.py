@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.notices.expiry import remind
 from models import ledger
-from models.expiry_reminders import remind
-from models.outbox import OutboxMessage
+from models.messaging.outbox import OutboxMessage
 
 
 def test_reminders_go_out_on_reminder_days_once(db, programs, make_partner, clock):

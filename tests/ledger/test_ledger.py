@@ -6,9 +6,9 @@ import pytest
 
 from models import ledger
 from models.base import ist_date
-from models.ledger import Balance, InsufficientCredits, LedgerError
-from models.ledger_ops import RETURN_GRACE
-from models.ledger_verify import verify
+from models.ledger.internals import RETURN_GRACE
+from models.ledger.operations import Balance, InsufficientCredits, LedgerError
+from models.ledger.verify import verify
 
 
 def _earn(db, partner, program, credits, key, **kw):

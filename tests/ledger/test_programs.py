@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from models.partner import Role, find_by_phone
-from models.program import by_code, load_file
-from models.program_schema import ProgramFileError, read_file
+from models.partners.partner import Role, find_by_phone
+from models.programs.program import by_code, load_file
+from models.programs.schema import ProgramFileError, read_file
 
 from .conftest import PROGRAMS
 

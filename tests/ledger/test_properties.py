@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from models import ledger
-from models.ledger import InsufficientCredits, LedgerError
-from models.ledger_tables import JournalEntry
-from models.ledger_verify import verify
+from models.ledger.operations import InsufficientCredits, LedgerError
+from models.ledger.tables import JournalEntry
+from models.ledger.verify import verify
 
 # Weighted: earns and small holds often, so releases, settles, refunds and reversals have
 # work to do.

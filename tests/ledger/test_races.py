@@ -13,9 +13,9 @@ from app import create_app
 from models import ledger
 from models.db import engine as current_engine
 from models.db import unit_of_work
-from models.ledger_verify import verify
-from models.partner import Partner
-from models.program import load_file
+from models.ledger.verify import verify
+from models.partners.partner import Partner
+from models.programs.program import load_file
 
 from .conftest import PROGRAMS
 

@@ -6,8 +6,8 @@ from sqlalchemy import text
 
 from models import ledger
 from models.db import unit_of_work
-from models.ledger_verify import verify
-from models.seal import seal, seal_all
+from models.ledger.seal import seal, seal_all
+from models.ledger.verify import verify
 
 
 def _earn_some(session, partner, program, n, prefix="e"):
@@ -96,9 +96,9 @@ def test_cli_verify_exits_non_zero_naming_the_entry(app, programs, make_partner,
 def test_entry_committing_after_a_higher_id_is_not_skipped(pg_app, clock):
     """PostgreSQL: A writes first (lower id) but commits after B; the chain covers both."""
     from models.db import database
-    from models.partner import Partner
-    from models.program import load_file
-    from models.seal import seal_all
+    from models.ledger.seal import seal_all
+    from models.partners.partner import Partner
+    from models.programs.program import load_file
 
     from .conftest import PROGRAMS
 

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import budget, ledger, review, tiers
-from models.ledger_verify import verify
-from models.outbox import OutboxMessage
+from models import ledger, review
+from models.ledger import budget, tiers
+from models.ledger.verify import verify
+from models.messaging.outbox import OutboxMessage
 
 
 def _earn(db, partner, program, credits, key, **kw):

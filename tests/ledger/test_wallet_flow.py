@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from models import ledger
 from models.db import unit_of_work
-from models.partner import Partner
-from models.program import Membership, load_file
+from models.partners.partner import Partner
+from models.programs.program import Membership, load_file
 
 from .conftest import PROGRAMS
 

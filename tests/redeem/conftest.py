@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from models import ledger
-from models.conversation import Conversation
 from models.db import unit_of_work
-from models.outbox import OutboxMessage
-from models.partner import Partner, Role
-from models.program import Membership, Program, load_file
-from models.redemptions import Redemption
+from models.messaging.conversation import Conversation
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner, Role
+from models.programs.program import Membership, Program, load_file
+from models.redemptions.redemption import Redemption
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 RETAILER = "+919811100001"

@@ -6,11 +6,11 @@ import pytest
 import yaml
 from sqlalchemy import update
 
-from models.catalog import catalog_of
 from models.db import unit_of_work
-from models.ledger_tables import Wallet
-from models.program import load_spec
-from models.program_schema import ProgramFileError, parse, read_file
+from models.ledger.tables import Wallet
+from models.programs.catalog import catalog_of
+from models.programs.program import load_spec
+from models.programs.schema import ProgramFileError, parse, read_file
 
 from .conftest import PROGRAMS, RETAILER, add_partner
 

@@ -6,8 +6,8 @@ import logging
 
 from bot.logs import JsonFormatter
 from models.db import unit_of_work
-from models.partner import Partner, PartnerStatus
-from models.redemptions import Status
+from models.partners.partner import Partner, PartnerStatus
+from models.redemptions.redemption import Status
 
 from .conftest import (
     RETAILER,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from models.redemptions import Status
+from models.redemptions.redemption import Status
 from workers.redemptions import sweep
 
 from .conftest import RETAILER, available, last_otp, redemptions, sent_to, start_upi

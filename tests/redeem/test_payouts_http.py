@@ -13,8 +13,8 @@ from rq import SimpleWorker
 from bot import jobs
 from models import ledger
 from models.db import unit_of_work
-from models.ledger_verify import verify
-from models.redemptions import Status
+from models.ledger.verify import verify
+from models.redemptions.redemption import Status
 from workers.redemptions import sweep
 
 from .conftest import RETAILER, available, balance, last_otp, redemptions, sent_to, start_upi

@@ -8,11 +8,11 @@ import re
 
 from app import create_app
 from models import ledger, redemptions
-from models.catalog import catalog_of
 from models.db import unit_of_work
-from models.partner import Partner
-from models.program import Program, load_file
-from models.redemptions import Refused, Status
+from models.partners.partner import Partner
+from models.programs.catalog import catalog_of
+from models.programs.program import Program, load_file
+from models.redemptions.redemption import Refused, Status
 
 from .conftest import PROGRAMS, RETAILER, VPA, add_partner, sent_to
 from .conftest import redemptions as all_redemptions

@@ -4,9 +4,10 @@ what clears it; and clear once the jobs that empty the piles have run."""
 from __future__ import annotations
 
 from bot.messages import InboundMessage
-from models import inbox, review
+from models import review
 from models.db import unit_of_work
-from models.seal import seal_all
+from models.ledger.seal import seal_all
+from models.messaging import inbox
 from tests.conftest import status_lines
 from workers.inbox import sweep as inbox_sweep
 

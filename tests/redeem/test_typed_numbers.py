@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.router import SORRY
 from models.db import unit_of_work
-from models.otp import OtpChallenge
-from models.redemptions import Status
+from models.redemptions.otp import OtpChallenge
+from models.redemptions.redemption import Status
 
 from .conftest import RETAILER, available, last_otp, redemptions, start_upi
 

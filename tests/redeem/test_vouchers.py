@@ -11,8 +11,8 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 
 from models.db import unit_of_work
-from models.partner import Partner, Role
-from models.redemptions import Status
+from models.partners.partner import Partner, Role
+from models.redemptions.redemption import Status
 from tests.mediahost import provider_media
 from workers.redemptions import expire_vouchers
 
@@ -103,7 +103,7 @@ def test_stock_codes_come_from_the_uploaded_list(app, twilio, retailer, cempro, 
 
 
 def test_partner_without_a_distributor_is_refused_a_distributor_voucher(twilio, cempro, app):
-    from models.program import Program
+    from models.programs.program import Program
 
     with unit_of_work() as session:  # no sponsor distributor to fall back on
         program = session.get(Program, cempro)

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from models import ledger, qr
-from models.partner import Partner, Role
-from models.program import Membership, Program, load_spec
-from models.program_schema import parse
-from models.qr_codes import group
+from models import ledger
+from models.codes import tables as qr
+from models.codes.format import group
+from models.partners.partner import Partner, Role
+from models.programs.program import Membership, Program, load_spec
+from models.programs.schema import parse
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 QR_RULES = {"max_scans_per_minute": 3, "max_speed_kmh": 200, "max_failed_attempts": 3,

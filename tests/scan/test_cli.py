@@ -7,11 +7,11 @@ import json
 
 from PIL import Image
 
+from models.codes.format import find_codes, verify
+from models.codes.tables import BatchStatus, QrBatch
 from models.db import unit_of_work
-from models.program import load_file, load_spec
-from models.program_schema import parse
-from models.qr import BatchStatus, QrBatch
-from models.qr_codes import find_codes, verify
+from models.programs.program import load_file, load_spec
+from models.programs.schema import parse
 from tests.scan.conftest import PROGRAMS, program_spec
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from models.qr_codes import (
+from models.codes.format import (
     ALPHABET,
     CodeError,
     codes_in,

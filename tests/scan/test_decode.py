@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bot.qr_print import code_image
-from models.qr_codes import group, make_code
+from models.codes.format import group, make_code
 from tests.scan.photos import DEGRADATIONS, jpeg, photo
-from workers.qr_decode import decode_image
+from workers.codes.decode import decode_image
+from workers.drawing.code_sheets import code_image
 
 KEYS = {"k1": "secret"}
 CODES = [group(make_code(KEYS, "k1", 1, 1, serial)) for serial in range(1, 4)]

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from models import review
 from models.base import utcnow
-from models.inbox import InboxMessage
-from models.program import Program
-from models.qr import QrScan, ScanStatus
-from models.qr_fraud import Place, haversine_km, rules_for
-from models.qr_scan import scan_codes
+from models.codes.fraud import Place, haversine_km, rules_for
+from models.codes.scan import scan_codes
+from models.codes.tables import QrScan, ScanStatus
+from models.messaging.inbox import InboxMessage
+from models.programs.program import Program
 
 MUMBAI = {"latitude": 19.0760, "longitude": 72.8777}
 PUNE = {"latitude": 18.5204, "longitude": 73.8567}  # ~120 km from Mumbai

@@ -18,11 +18,11 @@ from xml.etree import ElementTree
 
 from sqlalchemy import func, select
 
+from models.codes.tables import QrScan
 from models.db import unit_of_work
-from models.inbox import InboxMessage, InboxStatus
-from models.ledger import wallet_balance
-from models.partner import Partner
-from models.qr import QrScan
+from models.ledger.operations import wallet_balance
+from models.messaging.inbox import InboxMessage, InboxStatus
+from models.partners.partner import Partner
 from tests.conftest import BASE_URL, sign
 from tests.scan.conftest import add_batch, add_partner, add_programs
 from tests.services import app_env, free_port, wait_until

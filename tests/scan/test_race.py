@@ -7,11 +7,11 @@ import multiprocessing
 from sqlalchemy import func, select
 
 from app import create_app
+from models.codes.scan import scan_codes
+from models.codes.tables import QrRedemption
 from models.db import unit_of_work
-from models.ledger_tables import JournalEntry
-from models.partner import Partner
-from models.qr import QrRedemption
-from models.qr_scan import scan_codes
+from models.ledger.tables import JournalEntry
+from models.partners.partner import Partner
 from tests.scan.conftest import add_batch, add_partner, add_programs
 
 ROUNDS = 3  # the program allows 3 scans a minute

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from flows.scan_replies import describe
-from models import ledger, qr, review
-from models.ledger_tables import JournalEntry
-from models.qr import QrScan, ScanStatus
-from models.qr_scan import scan_codes
+from models import ledger, review
+from models.codes import tables as qr
+from models.codes.scan import scan_codes
+from models.codes.tables import QrScan, ScanStatus
+from models.ledger.tables import JournalEntry
 
 
 def scan(db, partner, *codes, **kwargs):
@@ -43,7 +44,7 @@ def test_rescanning_says_when_it_was_used_in_ist(db, clock, make_partner, make_b
 
 
 def other_program_id(db, partner):
-    from models.program import memberships_of
+    from models.programs.program import memberships_of
 
     return memberships_of(db, partner.id)[0].program_id
 
@@ -112,7 +113,7 @@ def test_rejected_scan_credits_nothing_and_the_code_stays_used(db, clock, make_p
 
 
 def sent_to(db, partner) -> list[str]:
-    from models.outbox import OutboxMessage
+    from models.messaging.outbox import OutboxMessage
 
     rows = db.scalars(select(OutboxMessage).where(OutboxMessage.phone == partner.phone)
                       .order_by(OutboxMessage.id))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from models.codes.tables import QrScan
 from models.db import unit_of_work
-from models.outbox import OutboxMessage
-from models.qr import QrScan
+from models.messaging.outbox import OutboxMessage
 from tests.mediahost import provider_media
 from tests.scan.photos import photo
 

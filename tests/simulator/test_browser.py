@@ -14,10 +14,10 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from bot import outbound
+from bot.notices import outbound
 from models.db import unit_of_work
-from models.inbox import InboxMessage
-from models.program import load_file
+from models.messaging.inbox import InboxMessage
+from models.programs.program import load_file
 from tests.invoice import make
 from tests.redeem.conftest import PROGRAMS, REP, add_partner
 

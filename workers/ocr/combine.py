@@ -7,7 +7,7 @@ the other's was not."""
 
 from __future__ import annotations
 
-from models.invoice_read import InvoiceRead
+from models.invoices.read import InvoiceRead
 from workers.ocr.total import SURE
 
 FIELDS = ("seller_gstin", "buyer_gstin", "invoice_number", "invoice_date", "total_paise")

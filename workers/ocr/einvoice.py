@@ -21,8 +21,8 @@ from decimal import Decimal, InvalidOperation
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from models.gstin import is_valid_gstin
-from models.invoice_read import InvoiceRead
+from models.invoices.read import InvoiceRead
+from models.partners.gstin import is_valid_gstin
 
 CONFIDENCE = 0.99
 VERIFIED, UNVERIFIED = "einvoice-qr", "qr-unverified"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from models.invoice_read import InvoiceRead
+from models.invoices.read import InvoiceRead
 from workers.ocr import items, total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from models.invoice_read import Item
+from models.invoices.read import Item
 from workers.ocr import total
 from workers.ocr.lines import Line
 

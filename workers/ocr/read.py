@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from PIL import Image
 
-from models.invoice_read import REQUIRED, InvoiceRead
+from models.invoices.read import REQUIRED, InvoiceRead
+from workers.codes.decode import read_zbar, read_zxing
 from workers.ocr import combine, einvoice, fields, image, rapid, tesseract
-from workers.qr_decode import read_zbar, read_zxing
 
 CHECKED = (*REQUIRED, "buyer_gstin")
 # "tesseract" or "rapidocr" alone; "both" always, merged; "cascade": PP-OCRv4, and Tesseract
@@ -128,7 +128,7 @@ def _page_lines(picture: Image.Image, seconds: float = 60) -> list[fields.Line]:
 def quick_decode(picture: Image.Image) -> list[str]:
     """QR codes that zxing-cpp or zbar read straight off the photo (tens of milliseconds).
 
-    workers.qr_decode.decode_image adds clean-ups that cost about a second on a page without
+    workers.codes.decode.decode_image adds clean-ups that cost about a second on a page without
     any code; the photo job runs it only when a photo turns out not to be an invoice.
     """
     gray = image.to_gray(picture)

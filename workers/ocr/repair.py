@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import product
 
-from models.gstin import is_valid_gstin
+from models.partners.gstin import is_valid_gstin
 
 TO_DIGIT = {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "|": "1", "Z": "2", "S": "5",
             "B": "8", "G": "6", "T": "7"}

@@ -1,0 +1,29 @@
+"""The `flask` commands: one command group per file, named after the command."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from bot.cli.chat import chat
+from bot.cli.codes import codes_cli
+from bot.cli.db import db_cli
+from bot.cli.errors import Commands
+from bot.cli.invites import invites_cli
+from bot.cli.invoices import invoices_cli
+from bot.cli.jobs import jobs_cli
+from bot.cli.learning import learning_cli
+from bot.cli.ledger import ledger_cli, programs_cli
+from bot.cli.outbox import outbox_cli
+from bot.cli.redemptions import redemptions_cli, vouchers_cli
+from bot.cli.review import review_cli
+from bot.cli.worker import scheduler, worker
+from bot.status import status_command
+
+
+def init_app(app: Flask) -> None:
+    """Register every command group."""
+    app.cli = Commands(name=app.name)
+    for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
+                  scheduler, chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
+                  status_command, invites_cli, invoices_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,32 @@
+"""`flask chat`: talk to the bot in the terminal, through the same router as the channels."""
+
+from __future__ import annotations
+
+import uuid
+
+import click
+from flask import current_app
+
+from bot.channels.text import render_text
+from bot.messages import InboundMessage
+from models.partners.partner import normalize_phone
+
+
+@click.command("chat")
+@click.option("--phone", required=True, help="The partner's number, e.g. +919812345678")
+@click.option("--channel", type=click.Choice(["whatsapp", "sms"]), default="whatsapp")
+def chat(phone: str, channel: str) -> None:
+    """Chat with the bot in the terminal, through the same router as the real channels."""
+    from bot import router  # the flows and the channels' clients: not at every app start
+
+    sender = normalize_phone(phone, current_app.config["DEFAULT_REGION"])
+    click.echo(f"Chatting as {sender} on {channel}. Ctrl-D to quit.")
+    while True:
+        try:
+            text = input("> ")
+        except EOFError:
+            return
+        message = InboundMessage(channel=channel, sender=sender, text=text,
+                                 provider_id=f"CLI{uuid.uuid4().hex}")
+        for reply in router.handle(message):
+            click.echo(render_text(reply) + "\n")

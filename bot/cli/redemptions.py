@@ -1,0 +1,111 @@
+"""Operator commands: `flask redemptions list|retry|cancel|sweep`, `flask vouchers …`."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from bot.ids import ID
+from bot.logs import mask_vpa
+from models import redemptions
+from models.db import unit_of_work
+from models.programs.catalog import ItemKind, catalog_of
+from models.programs.program import by_code
+from models.redemptions import stock
+from models.redemptions.redemption import Redemption, Refused, Status
+
+redemptions_cli = AppGroup("redemptions", help="Redemptions: list, retry, cancel, poll.")
+vouchers_cli = AppGroup("vouchers", help="Voucher stock codes and expiry.")
+
+
+@redemptions_cli.command("list")
+@click.option("--status", type=click.Choice([s.value for s in Status]), multiple=True)
+@click.option("--limit", default=50, show_default=True)
+def list_redemptions(status: tuple[str, ...], limit: int) -> None:
+    """List redemptions, newest first (UPI ids masked)."""
+    with unit_of_work() as session:
+        stmt = select(Redemption).order_by(Redemption.id.desc()).limit(limit)
+        if status:
+            stmt = stmt.where(Redemption.status.in_(status))
+        for r in session.scalars(stmt):
+            click.echo("\t".join(str(v) for v in (
+                r.id, r.status, f"partner={r.partner_id}", r.item_key, f"{r.credits}cr",
+                f"{r.value_paise / 100:.2f}INR", mask_vpa(r.vpa) if r.vpa else "-",
+                r.payout_status or "-", r.error or "")))
+
+
+def _act(redemption_id: int, action) -> Redemption:
+    with unit_of_work() as session:
+        redemption = redemptions.lock(session, redemption_id)
+        if redemption is None:
+            raise click.ClickException(f"no redemption {redemption_id}")
+        try:
+            action(session, redemption)
+        except Refused as exc:
+            raise click.ClickException(f"redemption {redemption_id} is {redemption.status}; "
+                                       f"cannot do that ({exc.reason})") from exc
+        return redemption
+
+
+@redemptions_cli.command("retry")
+@click.argument("redemption_id", type=ID)
+def retry(redemption_id: int) -> None:
+    """Run a stuck redemption's job again, or pay a failed one again on re-held credits."""
+    redemption = _act(redemption_id, redemptions.retry)
+    click.echo(f"{redemption.id} {redemption.status} attempt {redemption.attempt}")
+
+
+@redemptions_cli.command("cancel")
+@click.argument("redemption_id", type=ID)
+def cancel(redemption_id: int) -> None:
+    """Cancel a redemption the provider was not yet asked about; its credits come back."""
+    def act(session, redemption: Redemption) -> None:
+        if not redemptions.cancel(session, redemption, reason="cancelled by operator"):
+            raise Refused("too late")
+
+    click.echo(f"{_act(redemption_id, act).id} cancelled")
+
+
+@redemptions_cli.command("sweep")
+def sweep() -> None:
+    """Poll payouts still in flight and expire due vouchers (run every few minutes)."""
+    from workers.redemptions import sweep as run  # the payout HTTP client: only when asked
+
+    click.echo(f"{run()} payouts polled")
+
+
+@vouchers_cli.command("upload")
+@click.option("--program", "program_code", required=True)
+@click.option("--item", "item_key", required=True)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def upload(program_code: str, item_key: str, path: Path) -> None:
+    """Add stock codes (first column of a CSV; a `code` header is skipped) to an item."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        codes = [row[0] for row in csv.reader(handle) if row and row[0].strip()]
+    if codes and codes[0].strip().lower() == "code":
+        codes = codes[1:]
+    with unit_of_work() as session:
+        program = by_code(session, program_code)
+        if program is None:
+            raise click.ClickException(f"no program {program_code}")
+        item = catalog_of(program.spec.catalog).item(item_key)
+        if item is None or item.kind != ItemKind.STOCK_CODE:
+            raise click.ClickException(f"{item_key} is not a stock-code item of {program.code}")
+        try:
+            added = stock.upload_codes(session, program.id, item_key, codes)
+        except stock.BadCodes as exc:
+            raise click.ClickException(str(exc)) from exc
+        left = stock.in_stock(session, program.id, item_key)
+    click.echo(f"{added} codes added ({len(codes) - added} already there); {left} in stock")
+
+
+@vouchers_cli.command("expire")
+def expire() -> None:
+    """Expire unused vouchers past their date and return their credits."""
+    from workers.redemptions import expire_vouchers  # the payout HTTP client: only when asked
+
+    click.echo(f"{expire_vouchers()} vouchers expired")

@@ -1,0 +1,94 @@
+"""`flask worker` and `flask scheduler`: the long-running job processes, which outlive Redis.
+
+RQ's worker quits when Redis times out or refuses it at the wrong moment (registering, in
+its maintenance, on the way out); `flask worker` starts a fresh one after a backoff instead,
+and only a stop signal (SIGTERM, Ctrl-C) ends it. Run both under a supervisor anyway (README:
+systemd units).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+
+import click
+from flask import current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
+
+from bot.jobs import names
+from workers.scheduler import Scheduler
+
+log = logging.getLogger("saathi.worker")
+MAX_BACKOFF = 30.0
+# RQ's worker maintenance (every 10 minutes by default) is when a killed worker's job is
+# handed back, and when another worker takes over the retry scheduler a killed one ran.
+MAINTENANCE = 60
+
+
+class _Worker(Worker):
+    """RQ's forking worker, remembering whether it was asked to stop."""
+
+    stop_asked = False
+
+    def request_stop(self, signum, frame) -> None:
+        self.stop_asked = True
+        super().request_stop(signum, frame)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the Saathi queue (needs REDIS_URL); it outlives Redis outages."""
+    url, name = current_app.config["REDIS_URL"], current_app.config["RQ_QUEUE"]
+    if not url:
+        raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
+    from workers.ocr.read import warm_up  # ONNX Runtime and OpenCV: only in workers
+
+    names.check()  # every job this worker may be sent resolves to a function, or stop here
+    warm_up()  # once per worker: the job processes it forks inherit the OCR models
+    backoff = 1.0
+    while True:
+        started = time.monotonic()
+        if _work(url, name, burst):
+            return
+        if time.monotonic() - started > MAX_BACKOFF:
+            backoff = 1.0  # it had been working: this is a new outage
+        log.warning("worker stopped without being asked; starting again",
+                    extra={"retry_in": backoff})
+        _default_signals()  # the stopped worker's handlers would ask Redis for its state
+        time.sleep(backoff)
+        backoff = min(backoff * 2, MAX_BACKOFF)
+
+
+def _work(url: str, name: str, burst: bool) -> bool:
+    """Run one RQ worker until it stops; True when it was asked to (or its burst ended)."""
+    rq_worker = None
+    try:
+        connection = Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+        rq_worker = _Worker([Queue(name, connection=connection)], connection=connection,
+                            maintenance_interval=MAINTENANCE)
+        rq_worker.work(burst=burst, with_scheduler=True)
+    except RedisError as exc:  # when registering, in maintenance, on the way out
+        log.warning("worker lost Redis", extra={"error": exc.__class__.__name__})
+    finally:
+        if rq_worker is not None and rq_worker.pubsub_thread is not None:
+            rq_worker.pubsub_thread.stop()
+    return burst or (rq_worker is not None and rq_worker.stop_asked)
+
+
+def _default_signals() -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Send the periodic jobs on their schedule (one per deployment; it outlives outages)."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    Scheduler(current_app._get_current_object()).run(stop)  # type: ignore[attr-defined]

@@ -1,0 +1,86 @@
+"""Every job a request, a notice or a sweep may ask for, by a name that outlives module moves.
+
+Job records store the name; `REGISTRY` says which function runs it. A job callable is looked
+up here and nowhere else: `check()` imports every target (the worker does at start-up, and a
+test does) so a renamed function fails loudly, not in a queue at 2 a.m. Records written before
+the names existed hold the function's dotted path; those still resolve.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from enum import StrEnum
+
+
+class Job(StrEnum):
+    DELIVER = "outbound.deliver"
+    READ_PHOTO = "photos.read"
+    SCAN_PHOTO = "codes.scan_photo"
+    CHECK_VOUCHER_PHOTO = "vouchers.check_photo"
+    FULFIL_REDEMPTION = "redemptions.fulfil"
+    BULK_ENROLL = "enrollment.bulk"
+    DRAW_CERTIFICATE = "certificates.draw"
+    # periodic (workers/schedule.py)
+    SEAL_LEDGER = "ledger.seal"
+    EXPIRE_CREDITS = "ledger.expire"
+    RECOMPUTE_TIERS = "ledger.recompute_tiers"
+    SWEEP_REDEMPTIONS = "redemptions.sweep"
+    SWEEP_OUTBOX = "outbound.sweep"
+    SWEEP_INBOX = "inbox.sweep"
+    SWEEP_JOBS = "jobs.sweep"
+
+
+REGISTRY: dict[Job, str] = {
+    Job.DELIVER: "workers.outbound.deliver",
+    Job.READ_PHOTO: "workers.photos.read_photo",
+    Job.SCAN_PHOTO: "workers.scan.scan_photo",
+    Job.CHECK_VOUCHER_PHOTO: "workers.voucher_photo.check_photo",
+    Job.FULFIL_REDEMPTION: "workers.redemptions.fulfil",
+    Job.BULK_ENROLL: "workers.bulk_enroll.run",
+    Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
+    Job.SEAL_LEDGER: "workers.ledger.seal",
+    Job.EXPIRE_CREDITS: "workers.ledger.expire",
+    Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",
+    Job.SWEEP_REDEMPTIONS: "workers.redemptions.sweep",
+    Job.SWEEP_OUTBOX: "workers.outbound.sweep",
+    Job.SWEEP_INBOX: "workers.inbox.sweep",
+    Job.SWEEP_JOBS: "workers.job_sweep.sweep",
+}
+_BY_PATH = {path: job for job, path in REGISTRY.items()}
+_EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions
+RUNNER = "bot.jobs.runner.run"  # runs a recorded job (bot/jobs/dispatch.py sends it)
+
+
+class UnknownJob(LookupError):
+    """A job name (or a recorded dotted path) that no registered function answers to."""
+
+
+def target(name: str) -> str:
+    """The dotted path of the function that runs job `name` (a Job or a recorded path)."""
+    if name in REGISTRY:
+        return REGISTRY[Job(name)]
+    if name in _BY_PATH or name == RUNNER:
+        return name
+    if name in _EXTRA:
+        return _EXTRA[name]
+    raise UnknownJob(name)
+
+
+def register(name: str, path: str | None = None) -> None:
+    """Make job `name` run the function at dotted `path` (its name, by default)."""
+    _EXTRA[name] = path or name
+
+
+def resolve(name: str) -> Callable:
+    module, _, attr = target(name).rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def check() -> None:
+    """Import every registered job's function; raise UnknownJob naming the first missing."""
+    for job in Job:
+        try:
+            resolve(job)
+        except (ImportError, AttributeError) as exc:
+            raise UnknownJob(f"{job.value} -> {REGISTRY[job]}: {exc}") from exc

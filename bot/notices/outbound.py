@@ -1,0 +1,84 @@
+"""Queue proactive messages in the outbox; delivery happens in a job after commit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from bot import jobs
+from bot.channels.text import render_text
+from bot.jobs.names import Job
+from bot.messages import Reply
+from models.base import utcnow
+from models.messaging import conversation, outbox
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner, PartnerStatus, find_by_phone
+
+log = logging.getLogger("saathi.outbound")
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+class OutboundError(Exception):
+    """A proactive message that must not be sent."""
+
+
+class OutsideSessionWindow(OutboundError):
+    """WhatsApp allows only template messages 24 hours after the partner's last message."""
+
+
+def preferred_channel(session: Session, phone: str) -> str:
+    """WhatsApp if the partner has ever written there (or templates exist), else SMS."""
+    if conversation.latest_for_phone(session, phone, "whatsapp") is not None:
+        return "whatsapp"
+    if conversation.latest_for_phone(session, phone, "sms") is not None:
+        return "sms"
+    return "whatsapp" if current_app.config["WHATSAPP_TEMPLATES"] else "sms"
+
+
+def in_session_window(session: Session, phone: str) -> bool:
+    conv = conversation.latest_for_phone(session, phone, "whatsapp")
+    last = conv.last_inbound_at if conv else None
+    return last is not None and utcnow() - last < WHATSAPP_WINDOW
+
+
+def queue_message(session: Session, *, phone: str, text: str = "", channel: str | None = None,
+                  media_urls: tuple[str, ...] = (), template: str | None = None,
+                  template_vars: dict | None = None, key: str | None = None
+                  ) -> OutboxMessage | None:
+    """Write an outbox row and deliver it after commit. Returns None for opted-out partners.
+
+    On WhatsApp outside the 24-hour window the `template` is used; free text alone is
+    refused with OutsideSessionWindow. The same `key` never queues twice.
+    """
+    if key and (existing := outbox.by_key(session, key)) is not None:
+        return existing
+    partner: Partner | None = find_by_phone(session, phone)
+    if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
+        log.info("outbound skipped: opted out", extra={"partner_id": partner.id, "key": key})
+        return None
+    channel = channel or preferred_channel(session, phone)
+    use_template = None
+    if channel == "whatsapp" and not in_session_window(session, phone):
+        if not template:
+            raise OutsideSessionWindow(
+                f"free text to {phone[:-4]}XXXX is outside the 24-hour window; use a template"
+            )
+        use_template = template
+    row = OutboxMessage(channel=channel, phone=phone, partner_id=partner.id if partner else None,
+                        body=text, media_urls=list(media_urls), template=use_template,
+                        template_vars=template_vars or {}, idempotency_key=key)
+    session.add(row)
+    session.flush()
+    # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
+    jobs.after_commit(session, Job.DELIVER, row.id, record=False)
+    return row
+
+
+def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key: str
+                ) -> OutboxMessage | None:
+    """Queue a flow's reply as a proactive message: options become numbered lines."""
+    return queue_message(session, phone=phone, channel=channel, text=render_text(reply),
+                         media_urls=(reply.media_url,) if reply.media_url else (), key=key)

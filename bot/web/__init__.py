@@ -1,0 +1,1 @@
+"""Flask blueprints: webhooks, the simulator, admin, public verify pages, health."""

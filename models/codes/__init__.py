@@ -1,0 +1,2 @@
+"""Product codes: their format (`format`), tables of printed batches and scans, scanning, fraud
+rules and review."""

@@ -1,0 +1,158 @@
+"""Scan product codes: check each one, credit it once in its lifetime, or say exactly why not.
+
+    scan_codes(session, partner, ["ABCD1234EFGH5678"], channel="whatsapp", source="typed")
+        -> [ScanOutcome(status=ScanStatus.CREDITED, credits=5, balance=105, ...)]
+
+Codes may be raw text (typed or decoded from a QR): they are normalized here. Checks, in
+order: signature (forged or mistyped), program membership, batch void, already used (and
+when), fraud rules (models/codes/fraud.py; a flagged scan waits in review kind "qr_scan"). Two
+partners racing for one code: the unique `qr_redemptions.code` lets exactly one win, and the
+ledger key f"qr:{code}" makes a retried credit a no-op. Replies: flows/scan_replies.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import keys, ledger, review
+from models.base import utcnow
+from models.codes import format as qr_codes
+from models.codes.fraud import flag_reason, locate, rules_for
+from models.codes.tables import (
+    BatchStatus,
+    QrBatch,
+    QrRedemption,
+    QrScan,
+    RedemptionStatus,
+    ScanStatus,
+    signing_keys,
+)
+from models.partners.partner import Partner
+from models.programs.program import Membership, Program
+
+log = logging.getLogger("saathi.qr")
+REVIEW_KIND = "qr_scan"
+
+
+class Place(Protocol):
+    """Where a scan was sent from (a shared location)."""
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    code: str  # grouped, as printed: ABCD-1234-EFGH-5678
+    status: ScanStatus
+    program: str = ""
+    credits: int = 0  # credited (or waiting for review)
+    balance: int | None = None  # the wallet balance after crediting
+    used_at: datetime | None = None  # when the code was used before
+    used_by_you: bool = False
+    reason: str = ""  # why it waits for review
+
+
+def scan_codes(session: Session, partner: Partner, codes: list[str], *, channel: str,
+               location: Place | None = None, source: str = "typed") -> list[ScanOutcome]:
+    """Check and credit each code for `partner`; one outcome per distinct code, in order."""
+    normalized = list(dict.fromkeys(qr_codes.normalize(c) for c in codes if c.strip()))
+    return [_scan_one(session, partner, code, channel, location, source) for code in normalized]
+
+
+def _scan_one(session: Session, partner: Partner, code: str, channel: str,
+              location: Place | None, source: str) -> ScanOutcome:
+    parts = qr_codes.verify(signing_keys(), code)
+    batch = session.get(QrBatch, parts.batch_id) if parts else None
+    if batch is not None and (qr_codes.program_tag(batch.program_id) != parts.program_tag
+                              or parts.serial > batch.count):
+        batch = None
+    scan = QrScan(partner_id=partner.id, code=code[:40], batch_id=batch.id if batch else None,
+                  status=ScanStatus.FORGED, channel=channel, source=source, created_at=utcnow())
+    if location is not None:
+        scan.latitude, scan.longitude, scan.located_at = (location.latitude, location.longitude,
+                                                          scan.created_at)
+    session.add(scan)
+    session.flush()
+    shown = qr_codes.group(code) if len(code) == qr_codes.LENGTH else code[:24]
+    if batch is None:
+        log.info("invalid product code", extra={"partner_id": partner.id, "scan_id": scan.id})
+        return _finish(scan, ScanOutcome(shown, ScanStatus.FORGED))
+    program = session.get(Program, batch.program_id)
+    if not _is_member(session, partner.id, program.id):
+        return _finish(scan, ScanOutcome(shown, ScanStatus.NOT_MEMBER, program.code))
+    if batch.status == BatchStatus.VOID:
+        return _finish(scan, ScanOutcome(shown, ScanStatus.VOID, program.code))
+    if (used := _used(session, code, partner)) is not None:
+        return _finish(scan, used)
+    rules = rules_for(program)
+    place = locate(session, scan, partner.phone,
+                   timedelta(minutes=rules.location_window_minutes))
+    reason = flag_reason(session, rules, partner, batch, scan, place)
+    return _claim(session, partner, batch, program, scan, reason)
+
+
+def _finish(scan: QrScan, outcome: ScanOutcome) -> ScanOutcome:
+    scan.status, scan.reason = outcome.status, outcome.reason[:200]
+    return outcome
+
+
+def _is_member(session: Session, partner_id: int, program_id: int) -> bool:
+    return session.scalar(select(Membership.id).where(
+        Membership.partner_id == partner_id, Membership.program_id == program_id,
+        Membership.status == "active")) is not None
+
+
+def _used(session: Session, code: str, partner: Partner) -> ScanOutcome | None:
+    prior = session.scalar(select(QrRedemption).where(QrRedemption.code == code)
+                           .execution_options(populate_existing=True))
+    if prior is None:
+        return None
+    return ScanOutcome(qr_codes.group(code), ScanStatus.USED, used_at=prior.created_at,
+                       used_by_you=prior.partner_id == partner.id)
+
+
+def _claim(session: Session, partner: Partner, batch: QrBatch, program: Program, scan: QrScan,
+           reason: str | None) -> ScanOutcome:
+    """Take the code (the unique row decides a race), then credit it or queue it for review."""
+    status = RedemptionStatus.REVIEW if reason else RedemptionStatus.CREDITED
+    redemption = QrRedemption(code=scan.code, batch_id=batch.id, partner_id=partner.id,
+                              scan_id=scan.id, status=status, created_at=scan.created_at)
+    try:
+        with session.begin_nested():
+            session.add(redemption)
+    except IntegrityError:
+        log.info("code taken by a concurrent scan", extra={"scan_id": scan.id})
+        return _finish(scan, _used(session, scan.code, partner))
+    shown = qr_codes.group(scan.code)
+    if reason:
+        review.submit(session, kind=REVIEW_KIND, reason=reason, partner_id=partner.id,
+                      program_id=program.id, payload={"redemption_id": redemption.id,
+                                                      "code": scan.code})
+        log.warning("scan flagged", extra={"scan_id": scan.id, "reason": reason})
+        return _finish(scan, ScanOutcome(shown, ScanStatus.REVIEW, program.code, batch.credits,
+                                         reason=reason))
+    result = credit_redemption(session, redemption, batch)
+    outcome = ScanOutcome(shown, ScanStatus.REVIEW if result.queued_for_review
+                          else ScanStatus.CREDITED, program.code, result.credits,
+                          result.balance.balance, reason="budget cap"
+                          if result.queued_for_review else "")
+    return _finish(scan, outcome)
+
+
+def credit_redemption(session: Session, redemption: QrRedemption, batch: QrBatch
+                      ) -> ledger.EarnResult:
+    """Credit a claimed code to its partner (idempotent by the key qr:<code>)."""
+    result = ledger.earn(session, partner_id=redemption.partner_id, program_id=batch.program_id,
+                         credits=batch.credits, key=keys.code_credit(redemption.code),
+                         cause="qr_code",
+                         cause_ref=redemption.code,
+                         description=f"Product code {qr_codes.group(redemption.code)}")
+    redemption.status, redemption.entry_id = RedemptionStatus.CREDITED, result.entry_id
+    return result

@@ -1,0 +1,149 @@
+"""Domain events: what the domain did, recorded on the unit of work for the layers above.
+
+The domain never sends and never draws: an operation records a small event (a tier changed,
+a code was issued, an invoice was decided) and the layer that owns the consequence subscribes
+to it — `bot/notices` turns events into outbox rows, and asks for jobs, in the same
+transaction. Handlers run as the event is recorded, inside the caller's transaction (and
+SAVEPOINT), so a rollback takes their rows with it, exactly as if the domain had written them.
+
+Events are kept on `session.info` until the transaction ends, for tests and logs to read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+_KEY = "saathi.events"
+Handler = Callable[[Session, object], None]
+_handlers: dict[type, list[Handler]] = defaultdict(list)
+
+
+def subscribe(kind: type, handler: Handler) -> None:
+    """Call `handler(session, event)` for every event of `kind` recorded from now on."""
+    if handler not in _handlers[kind]:
+        _handlers[kind].append(handler)
+
+
+def handles(kind: type) -> Callable[[Handler], Handler]:
+    """Decorator form of `subscribe`."""
+    def register(handler: Handler) -> Handler:
+        subscribe(kind, handler)
+        return handler
+    return register
+
+
+def record(session: Session, happened: object) -> None:
+    """Record what happened on `session`'s unit of work and let the subscribers act on it."""
+    session.info.setdefault(_KEY, []).append(happened)
+    for handler in _handlers[type(happened)]:
+        handler(session, happened)
+
+
+def recorded(session: Session) -> list[object]:
+    """The events recorded in `session`'s current transaction."""
+    return list(session.info.get(_KEY, ()))
+
+
+@sa_event.listens_for(Session, "after_commit")
+@sa_event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_KEY, None)
+
+
+@dataclass(frozen=True)
+class ProgramLoaded:
+    """A program file was loaded (new or a new version): the ledger opens its accounts."""
+    program_id: int
+
+
+@dataclass(frozen=True)
+class TierChanged:
+    partner_id: int
+    program_id: int
+    wallet_id: int
+    old: str | None
+    new: str | None
+    up: bool
+    on: date
+
+
+@dataclass(frozen=True)
+class OtpIssued:
+    """A one-time code to send by SMS; the code is in clear only here and in the outbox row."""
+    partner_id: int
+    challenge_id: int
+    code: str
+
+    def __repr__(self) -> str:  # never print the code
+        return f"OtpIssued(partner_id={self.partner_id}, challenge_id={self.challenge_id})"
+
+
+@dataclass(frozen=True)
+class InvoiceDecided:
+    """A reviewer approved or rejected an invoice that waited for review."""
+    invoice_id: int
+    approved: bool
+
+
+@dataclass(frozen=True)
+class ScanReviewed:
+    """A reviewer decided a flagged product code scan."""
+    review_item_id: int
+    partner_id: int
+    code: str
+    approved: bool
+    credits: int = 0
+    balance: int = 0
+
+
+@dataclass(frozen=True)
+class CertificateOutdated:
+    """A certificate's track got new module versions; its holder should re-certify."""
+    certificate_id: int
+    partner_id: int
+    program_id: int
+    track: str
+
+
+@dataclass(frozen=True)
+class CertificateGranted:
+    """A certificate became valid: its image is to be drawn, and the partner told when they
+    are not in the chat that earned it (`announce`)."""
+    certificate_id: int
+    announce: bool = False
+
+
+@dataclass(frozen=True)
+class PartnerInvited:
+    """A distributor rep's bulk enrollment invited a shop to a program."""
+    partner_id: int
+    program_id: int
+    distributor_id: int | None
+
+
+@dataclass(frozen=True)
+class RedemptionConfirmed:
+    """A partner confirmed a redemption (or an operator retried it): fulfil it."""
+    redemption_id: int
+
+
+@dataclass(frozen=True)
+class PayoutEnded:
+    """A payout reached the partner (`outcome` "paid") or did not ("failed", "returned")."""
+    redemption_id: int
+    outcome: str
+    key: str
+
+
+@dataclass(frozen=True)
+class TicketOpened:
+    """A partner asked for a person: the partner is told someone will answer."""
+    ticket_id: int
+    partner_id: int

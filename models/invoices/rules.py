@@ -1,0 +1,200 @@
+"""Decide what an uploaded invoice earns: duplicates, distributor, age, buyer, unsure fields,
+fraud rules, credits.
+
+    submit: unreadable? duplicate (seller GSTIN + number, or the same photo again)?
+            a listed distributor? too old? billed to someone else (program refuses)?
+            any field unsure or not read --> CONFIRM (the partner confirms or types it)
+            else settle
+    settle: a fraud rule (models/invoices/fraud.py) --> REVIEW; else credit --> CREDITED
+
+Every path ends in one InvoiceStatus; the caller tells the partner (bot/notices/invoices.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from models import events, keys, ledger, review
+from models.base import column_length, utcnow
+from models.invoices import fraud as invoice_fraud
+from models.invoices import review as invoice_review
+from models.invoices.credits import credits_for
+from models.invoices.invoice import (
+    Invoice,
+    InvoiceStatus,
+    Reason,
+    missing_fields,
+    resent_photo,
+    same_number,
+    set_status,
+    take_claim,
+)
+from models.invoices.read import InvoiceRead
+from models.ledger.internals import ensure_wallet, lock_wallet
+from models.partners.partner import Partner
+from models.programs import earning
+from models.programs.program import Program, memberships_of
+
+
+class MissingFields(ValueError):
+    """An invoice cannot be confirmed while a field was neither read nor typed."""
+
+
+@dataclass(frozen=True)
+class Match:
+    program: Program
+    distributor: str  # the distributor's name, for messages
+
+
+def distributor_program(session: Session, partner_id: int, seller_gstin: str) -> Match | None:
+    """The partner's program in which the seller is a listed distributor, if any."""
+    for membership in memberships_of(session, partner_id):
+        program = session.get(Program, membership.program_id)
+        for dist in program.spec.distributors:
+            if dist.gstin == seller_gstin:
+                return Match(program, dist.name)
+    return None
+
+
+def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
+    """Apply every rule to a freshly read invoice; it ends credited, waiting, or rejected."""
+    _copy_read(invoice, read)
+    session.add(invoice)
+    session.flush()
+    config = current_app.config
+    sure = config["INVOICE_MIN_CONFIDENCE"]
+    if not invoice.seller_gstin or not invoice.number:
+        return _reject(invoice, Reason.UNREADABLE)
+    if same_number(session, invoice) is not None or not take_claim(session, invoice):
+        return _reject(invoice, Reason.DUPLICATE_NUMBER)
+    if resent_photo(session, invoice, config["INVOICE_IMAGE_DISTANCE"], sure) is not None:
+        return _reject(invoice, Reason.DUPLICATE_IMAGE)
+    match = distributor_program(session, invoice.partner_id, invoice.seller_gstin)
+    if match is None:
+        return _reject(invoice, Reason.NOT_DISTRIBUTOR)
+    invoice.program_id = match.program.id
+    settings = match.program.spec.invoice
+    if _too_old(invoice, settings.max_age_days):
+        return _reject(invoice, Reason.TOO_OLD)
+    partner = session.get(Partner, invoice.partner_id)
+    if (settings.buyer_gstin_mismatch == "reject" and invoice_fraud.buyer_differs(invoice, partner)
+            and invoice.confidence.get("buyer_gstin", 0.0) >= sure):
+        return _reject(invoice, Reason.NOT_BUYER)
+    # The seller GSTIN matched a listed distributor exactly: the program vouches for it.
+    if set(read.unsure(sure)) - {"seller_gstin"}:
+        set_status(invoice, InvoiceStatus.CONFIRM)
+        return invoice
+    return settle(session, invoice)
+
+
+def stored_number(number: str | None) -> str | None:
+    """The invoice number as its column holds it (a misread can run long)."""
+    return number[:column_length(Invoice.number)] if number else None
+
+
+def _copy_read(invoice: Invoice, read: InvoiceRead) -> None:
+    invoice.seller_gstin, invoice.buyer_gstin = read.seller_gstin, read.buyer_gstin
+    invoice.number = stored_number(read.invoice_number)
+    invoice.invoice_date = read.invoice_date
+    invoice.total_paise = invoice.read_total_paise = read.total_paise
+    invoice.hsn = read.hsn[:8] if read.hsn and read.hsn.isdigit() else None
+    invoice.items = [vars(i) for i in read.items]
+    invoice.confidence, invoice.source, invoice.typed = dict(read.confidence), read.source, []
+
+
+def _too_old(invoice: Invoice, max_age_days: int) -> bool:
+    oldest = (utcnow() - timedelta(days=max_age_days)).date()
+    return invoice.invoice_date is not None and invoice.invoice_date < oldest
+
+
+def _reject(invoice: Invoice, reason: Reason) -> Invoice:
+    set_status(invoice, InvoiceStatus.REJECTED, reason)
+    return invoice
+
+
+def settle(session: Session, invoice: Invoice) -> Invoice:
+    """Run the fraud rules on an invoice whose fields are all known: hold it for review, or
+    credit it. The wallet lock makes a partner's invoices take their turn at the counts."""
+    program = session.get(Program, invoice.program_id)
+    ensure_wallet(session, invoice.partner_id, program.id)
+    lock_wallet(session, invoice.partner_id, program.id)
+    flag = invoice_fraud.check(session, invoice, session.get(Partner, invoice.partner_id),
+                               program.spec.invoice, credits_for(program.spec, invoice),
+                               current_app.config["SECRET_KEY"])
+    if flag is not None:
+        return invoice_review.hold(session, invoice, flag)
+    return credit(session, invoice)
+
+
+def credit(session: Session, invoice: Invoice) -> Invoice:
+    """Earn the invoice's credits (tier multiplier, return-window lock); mark it credited."""
+    program = session.get(Program, invoice.program_id)
+    spec = program.spec
+    credits = credits_for(spec, invoice)
+    if credits > 0:
+        match = distributor_program(session, invoice.partner_id, invoice.seller_gstin or "")
+        volume = invoice.total_paise or 0
+        result = ledger.earn(
+            session, partner_id=invoice.partner_id, program_id=program.id, credits=credits,
+            key=keys.invoice_credit(invoice.id), cause="invoice", cause_ref=invoice.number or "",
+            description=f"invoice {invoice.number} from {match.distributor if match else '?'}",
+            lock_days=earning.invoice_lock_days(spec),
+            volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
+        invoice.credits, invoice.entry_id = result.credits, result.entry_id
+    set_status(invoice, InvoiceStatus.CREDITED)
+    return invoice
+
+
+def confirm(session: Session, invoice: Invoice) -> Invoice:
+    """The partner says the read is right: settle it (never with a field left empty)."""
+    if missing_fields(invoice):
+        raise MissingFields(f"invoice {invoice.id} lacks {missing_fields(invoice)}")
+    return settle(session, invoice)
+
+
+def type_date(session: Session, invoice: Invoice, day: date) -> Invoice:
+    """The partner typed the date that was not read; an invoice past the age limit is refused."""
+    invoice.invoice_date = day
+    invoice.typed = [*(invoice.typed or []), "invoice_date"]
+    max_age = session.get(Program, invoice.program_id).spec.invoice.max_age_days
+    return _reject(invoice, Reason.TOO_OLD) if _too_old(invoice, max_age) else invoice
+
+
+def correct_total(session: Session, invoice: Invoice, total_paise: int) -> Invoice:
+    """The partner typed the total: within the margin of the one read it settles; beyond it,
+    or with no total read, a reviewer decides."""
+    read = invoice.read_total_paise
+    margin = current_app.config["INVOICE_TOTAL_MARGIN_PERCENT"] / 100
+    invoice.total_paise = total_paise
+    invoice.typed = [*(invoice.typed or []), "total_paise"]
+    if read and abs(total_paise - read) <= read * margin:
+        return settle(session, invoice)
+    reason = f"total typed as {total_paise / 100:.2f} rupees, " + (
+        f"read as {read / 100:.2f}" if read is not None else "not read")
+    return invoice_review.hold(session, invoice, invoice_fraud.Flag(
+        invoice_fraud.Rule.TOTAL_TYPED, reason,
+        {"read_total_paise": read, "typed_total_paise": total_paise}))
+
+
+def cancel(invoice: Invoice) -> Invoice:
+    return _reject(invoice, Reason.CANCELLED)
+
+
+def _approve(session: Session, item: review.ReviewItem) -> None:
+    invoice = invoice_review.invoice_of(session, item)
+    credit(session, invoice)
+    events.record(session, events.InvoiceDecided(invoice.id, approved=True))
+
+
+def _reject_review(session: Session, item: review.ReviewItem) -> None:
+    invoice = invoice_review.invoice_of(session, item)
+    _reject(invoice, Reason.REVIEW_REJECTED)
+    events.record(session, events.InvoiceDecided(invoice.id, approved=False))
+
+
+review.register(invoice_review.KIND, approve=_approve, reject=_reject_review,
+                view=invoice_review.view)

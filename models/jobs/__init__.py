@@ -1,0 +1,1 @@
+"""Durable job records, process heartbeats and the backlog of waiting work."""

@@ -1,0 +1,98 @@
+"""Idempotency keys, all in one place: a ledger entry or an outbox row with a key that exists
+already is the same thing asked for twice, and is not made again.
+
+A key must be stable across retries of the same cause and different for different causes;
+changing a builder's text would let a retry across the change do the thing twice, so these
+strings never change once released.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+# Ledger entries
+
+
+def certification(partner_id: int, program_id: int, track: str, version: int) -> str:
+    return f"cert:{partner_id}:{program_id}:{track}:v{version}"
+
+
+def code_credit(code: str) -> str:
+    return f"qr:{code}"
+
+
+def invoice_credit(invoice_id: int) -> str:
+    return f"invoice:{invoice_id}"
+
+
+def approved(held_key: str) -> str:
+    """An earn that waited for review (over budget), credited once approved."""
+    return f"{held_key}:approved"
+
+
+def expiry(wallet_id: int, first_lot_id: int, at: datetime) -> str:
+    return f"expiry:W{wallet_id}:L{first_lot_id}:{at.isoformat()}"
+
+
+def redemption(redemption_id: int, step: str) -> str:
+    """Once per redemption: settle, cancel, expire, stock (released when out of stock),
+    result (the partner's message)."""
+    return f"redeem-{redemption_id}-{step}"
+
+
+def redemption_attempt(redemption_id: int, attempt: int, step: str) -> str:
+    """Once per payout attempt: hold, release, refund, result, returned."""
+    return f"redeem-{redemption_id}-a{attempt}-{step}"
+
+
+# Outbox rows
+
+
+def late_reply(channel: str, provider_id: str, n: int) -> str:
+    return f"late:{channel}:{provider_id}:{n}"
+
+
+def tier_notice(wallet_id: int, tier: str | None, on: date) -> str:
+    return f"tier:{wallet_id}:{tier}:{on.isoformat()}"
+
+
+def invoice_notice(invoice_id: int, status: str) -> str:
+    return f"invoice:{invoice_id}:{status}"
+
+
+def expiry_reminder(wallet_id: int, day: date | str, days: int) -> str:
+    return f"expiry-reminder:W{wallet_id}:{day}:{days}"
+
+
+def recertification_nudge(certificate_id: int) -> str:
+    return f"recert-nudge:{certificate_id}"
+
+
+def certificate_granted(certificate_id: int) -> str:
+    return f"cert-granted:{certificate_id}"
+
+
+def invitation(program_id: int, partner_id: int) -> str:
+    return f"invite:{program_id}:{partner_id}"
+
+
+def scan_review(review_item_id: int) -> str:
+    return f"qr-review:{review_item_id}"
+
+
+def otp(challenge_id: int) -> str:
+    return f"otp-{challenge_id}"
+
+
+def job_reply(kind: str, message_id: str) -> str:
+    """The one answer a photo job gives to the message that asked: scan, upload,
+    voucher-photo, bulk-report."""
+    return f"{kind}:{message_id}"
+
+
+def voucher_expired(voucher_id: int) -> str:
+    return f"voucher-{voucher_id}-expired"
+
+
+def ticket_opened(ticket_id: int) -> str:
+    return f"ticket-opened:{ticket_id}"

@@ -1,0 +1,61 @@
+"""Monthly budget caps: an earn past the cap waits in the review queue, neither dropped nor paid.
+
+The counter row is touched only for programs that have a cap, so uncapped programs never
+share a hot row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.base import ist_date, utcnow
+from models.db import dialect_insert
+from models.ledger.tables import BudgetMonth
+
+REVIEW_KIND = "budget_cap"
+
+
+def month_of(moment: datetime) -> str:
+    """The budget month of `moment`: the Indian calendar month (a sponsor's month is IST)."""
+    return ist_date(moment).strftime("%Y-%m")
+
+
+def reserve(session: Session, program_id: int, credits: int, cap: int,
+            now: datetime | None = None) -> bool:
+    """Count `credits` against this month's cap; False (nothing counted) if it would exceed."""
+
+    month = month_of(now or utcnow())
+    session.execute(dialect_insert(session)(BudgetMonth).values(
+        program_id=program_id, month=month, issued=0,
+    ).on_conflict_do_nothing(index_elements=["program_id", "month"]))
+    row = session.execute(
+        update(BudgetMonth)
+        .where(BudgetMonth.program_id == program_id, BudgetMonth.month == month,
+               BudgetMonth.issued + credits <= cap)
+        .values(issued=BudgetMonth.issued + credits)
+        .returning(BudgetMonth.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return row is not None
+
+
+def issued(session: Session, program_id: int, month: str) -> int:
+    """Return the credits counted against `month`'s cap so far."""
+    value = session.scalar(select(BudgetMonth.issued).where(
+        BudgetMonth.program_id == program_id, BudgetMonth.month == month))
+    return int(value or 0)
+
+
+def force(session: Session, program_id: int, credits: int, now: datetime | None = None) -> None:
+    """Count credits an admin approved past the cap."""
+
+    month = month_of(now or utcnow())
+    session.execute(dialect_insert(session)(BudgetMonth).values(
+        program_id=program_id, month=month, issued=0,
+    ).on_conflict_do_nothing(index_elements=["program_id", "month"]))
+    session.execute(update(BudgetMonth).where(
+        BudgetMonth.program_id == program_id, BudgetMonth.month == month,
+    ).values(issued=BudgetMonth.issued + credits).execution_options(synchronize_session=False))

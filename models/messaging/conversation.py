@@ -1,0 +1,79 @@
+"""Conversations: one per (channel, phone), holding the flow state as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
+from models.db import dialect_insert
+from models.partners.partner import Partner
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "phone"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(20), index=True, info=INPUT)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    flow: Mapped[str] = mapped_column(String(40), default="menu")
+    state: Mapped[str] = mapped_column(String(40), default="idle")
+    data: Mapped[dict] = mapped_column(Json, default=dict)
+    language: Mapped[str | None] = mapped_column(String(5), info=INPUT)
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def lock(session: Session, channel: str, phone: str) -> Conversation:
+    """Return the conversation for (channel, phone), created if new, locked until commit.
+
+    The row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's single writer) is what makes
+    two messages from one partner run one after the other, across processes and hosts.
+    """
+    return lock_with_partner(session, channel, phone)[0]
+
+
+def lock_with_partner(session: Session, channel: str, phone: str
+                      ) -> tuple[Conversation, Partner | None]:
+    """`lock`, and the partner with that phone (None if not enrolled) in the same round trip:
+    every inbound message needs both."""
+    key = {"channel": channel, "phone": phone}
+    found = session.execute(_LOCK, key).one_or_none()
+    if found is not None:
+        return found.Conversation, found.Partner
+    session.execute(
+        dialect_insert(session)(Conversation)
+        .values(channel=channel, phone=phone, flow="menu", state="idle", data={},
+                updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["channel", "phone"])
+    )
+    found = session.execute(_LOCK, key).one()
+    return found.Conversation, found.Partner
+
+
+# Built once: this runs for every inbound message.
+_LOCK = (
+    select(Conversation, Partner)
+    .outerjoin(Partner, Partner.phone == Conversation.phone)
+    .where(Conversation.channel == bindparam("channel"), Conversation.phone == bindparam("phone"))
+    .with_for_update(of=Conversation)
+    .execution_options(populate_existing=True)
+)
+
+
+def latest_for_phone(session: Session, phone: str, channel: str) -> Conversation | None:
+    """Return the conversation on `channel` with this phone, if any (for the 24-hour rule)."""
+    stmt = select(Conversation).where(Conversation.phone == phone, Conversation.channel == channel)
+    return session.scalar(stmt)
+
+
+def park(session: Session, channel: str, phone: str, flow: str, state: str, data: dict) -> None:
+    """Put the conversation in `flow` at `state` with `data`, so the answer to a question a
+    job sent lands there (the idle timeout counts from the question)."""
+    conv = lock(session, channel, phone)
+    conv.flow, conv.state, conv.data = flow, state, data
+    conv.updated_at = utcnow()

@@ -1,0 +1,1 @@
+"""Reading product codes from photos."""

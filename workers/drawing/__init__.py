@@ -1,0 +1,1 @@
+"""Images the service draws: certificates, product code sheets, invite cards."""
