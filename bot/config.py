@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # jobs, a plugin's); nothing else named in a job record is ever imported.
     JOB_EXTRA_TARGETS: Names = Field(default_factory=list)
     JOB_LEASE_SECONDS: float = 60  # a running job renews its claim; a dead one's lapses this soon
+    # The sweeps (jobs, inbox, outbox, payouts) run this often and take over work left this
+    # long (a message left unanswered: twice this); the scheduler ticks four times as often.
+    SWEEP_SECONDS: float = Field(default=60, gt=0)
     # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
     # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
     PERIODIC_JOBS_IN_PROCESS: bool | None = None

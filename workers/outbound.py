@@ -50,8 +50,11 @@ def deliver(outbox_id: int) -> None:
         log.info("outbound sent", extra={"outbox_id": row.id, "channel": row.channel})
 
 
-def sweep(older_than_seconds: int = 60) -> int:
-    """Re-enqueue outbox rows still queued after a while (an enqueue lost to a Redis outage)."""
+def sweep(older_than_seconds: float | None = None) -> int:
+    """Re-enqueue outbox rows still queued after `older_than_seconds` (SWEEP_SECONDS unless
+    given: an enqueue lost to a Redis outage)."""
+    if older_than_seconds is None:
+        older_than_seconds = current_app.config["SWEEP_SECONDS"]
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     with unit_of_work() as session:
         ids = list(session.scalars(select(OutboxMessage.id).where(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import importlib
 import re
 import sys
@@ -80,9 +81,10 @@ def _where(code) -> str:
     return f"{path.relative_to(ROOT)}::{code.co_name}" if ROOT in path.parents else code.co_name
 
 
-def notice_producers() -> set[str]:
+@functools.cache
+def notice_producers() -> frozenset[str]:
     """Every function in the code that queues an outbox message ("path::function"), except
-    the outbox module itself."""
+    the outbox module itself (the source is parsed once per run)."""
     found = set()
     for folder in SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -93,7 +95,7 @@ def notice_producers() -> set[str]:
                         isinstance(c, ast.Call) and getattr(c.func, "id", getattr(
                             c.func, "attr", None)) == "queue_message" for c in ast.walk(node)):
                     found.add(f"{path.relative_to(ROOT)}::{node.name}")
-    return found
+    return frozenset(found)
 
 
 def walked_states() -> set[tuple[str, str]]:
