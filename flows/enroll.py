@@ -151,7 +151,7 @@ def ask_role(ctx: Context) -> list[Reply]:
 
 
 def take_role(ctx: Context, msg: InboundMessage) -> engine.Step:
-    role = pick(msg.text, engine.options(ctx, ROLES))
+    role = pick(msg, engine.options(ctx, ROLES))
     if role is None:
         return engine.retry(ctx, "Please reply with a number from the list.")
     ctx.data["role"] = role
@@ -235,7 +235,7 @@ def ask_consent(ctx: Context) -> list[Reply]:
 
 
 def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = pick(msg.text, consent_options(ctx))
+    answer = pick(msg, consent_options(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 for yes or 2 for no.")
     program = ctx.session.get(Program, ctx.data["program_id"])

@@ -50,7 +50,7 @@ def handle(ctx: Context, msg) -> engine.Step:
                                    "from the menu."))
     if msg.location is not None:
         return engine.wait(ctx.say("Thank you, your location is noted."))
-    chosen = pick(msg.text, menu_options(ctx))
+    chosen = pick(msg, menu_options(ctx))
     if chosen is None and is_numeric(msg.text):  # a number that is not on the menu
         return engine.retry(ctx, "Please reply with a number from the list.")
     if chosen is None:  # a greeting or free text: the menu is the answer

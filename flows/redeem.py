@@ -67,7 +67,7 @@ def program_prompt(ctx: Context) -> list[Reply]:
 
 
 def choose_program(ctx: Context, msg) -> engine.Step:
-    chosen = pick(msg.text, tuple(Option(str(p.id), p.name) for p in _programs(ctx)))
+    chosen = pick(msg, tuple(Option(str(p.id), p.name) for p in _programs(ctx)))
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of a program.")
     ctx.data["program_id"] = int(chosen)
@@ -94,7 +94,7 @@ def choose_prompt(ctx: Context) -> list[Reply]:
 
 
 def choose(ctx: Context, msg) -> engine.Step:
-    key = pick(msg.text, _choices(ctx))
+    key = pick(msg, _choices(ctx))
     if key is None:
         return engine.retry(ctx, "Please reply with the number of a reward.")
     ctx.data["item"] = key
@@ -176,7 +176,7 @@ def confirm_prompt(ctx: Context) -> list[Reply]:
 
 
 def confirm(ctx: Context, msg) -> engine.Step:
-    answer = pick(msg.text, _confirm_options(ctx))
+    answer = pick(msg, _confirm_options(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 to confirm or choose another option.")
     if answer == "vpa":

@@ -126,7 +126,7 @@ def confirm(ctx: Context, msg) -> engine.Step:
     """Mark the voucher used once the rep says so; it is checked again as it is used."""
     if msg.media:
         return handle(ctx, msg)
-    answer = pick(msg.text, engine.options(ctx, CHOICES))
+    answer = pick(msg, engine.options(ctx, CHOICES))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 to mark it used or 2 to keep it.")
     code = ctx.data["code"]

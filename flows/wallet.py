@@ -152,7 +152,7 @@ def program_prompt(ctx: Context) -> list[Reply]:
 
 
 def choose_program(ctx: Context, msg) -> engine.Step:
-    chosen = pick(msg.text, _program_options(ctx))
+    chosen = pick(msg, _program_options(ctx))
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of a program.")
     ctx.data["program_id"] = int(chosen)
@@ -169,7 +169,7 @@ def view_prompt(ctx: Context) -> list[Reply]:
 
 
 def view(ctx: Context, msg) -> engine.Step:
-    chosen = pick(msg.text, _view_options(ctx))
+    chosen = pick(msg, _view_options(ctx))
     if chosen == "history":
         return engine.go(S.VIEW, history_reply(ctx))
     if chosen == "expiring":

@@ -1,4 +1,5 @@
-"""Senders deliver one outbox row: Twilio's REST API, or the outbox alone (simulator)."""
+"""Senders deliver one outbox row: Meta's Cloud API (a row from one of our Cloud API
+numbers), Twilio's REST API, or the outbox alone (simulator)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ import json
 from typing import Protocol
 
 from flask import current_app
+from sqlalchemy.orm import object_session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot.channels import graph
+from bot.i18n import DEFAULT, N_, translate
+from bot.messages import Reply
 from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner
+
+LIST_BUTTON = N_("Choose")  # the button that opens a WhatsApp list
 
 TWILIO_DEFAULT_BASE = "https://api.twilio.com"
 
@@ -65,6 +73,57 @@ class TwilioSender:
             if message.media_urls:
                 params["media_url"] = list(message.media_urls)
         return self.client.messages.create(**params).sid
+
+
+class CloudSender:
+    """Meta's Cloud API, from the business number the row names (`via`)."""
+
+    def __init__(self, config: dict, client: graph.Graph | None = None) -> None:
+        self.config = config
+        self.graph = client or graph.Graph(config["WHATSAPP_GRAPH_BASE"],
+                                           config["WHATSAPP_ACCESS_TOKEN"])
+
+    def payload(self, message: OutboxMessage) -> dict:
+        """The Graph API JSON for `message` (GraphError if its template has no name)."""
+        language = _language(message)
+        if message.template:
+            names = self.config["WHATSAPP_CLOUD_TEMPLATES"].get(message.template, {})
+            name = names.get(language) or names.get(DEFAULT)
+            if not name:
+                raise graph.GraphError(f"no Cloud API template for {message.template!r}")
+            return graph.template(message.phone, name, language if language in names
+                                  else DEFAULT, message.template_vars)
+        reply = Reply.from_dict(message.reply) if message.reply else \
+            Reply(message.body, media_url=(message.media_urls or [None])[0])
+        return graph.reply_payload(message.phone, reply, translate(language, LIST_BUTTON),
+                                   self.config["PUBLIC_BASE_URL"])
+
+    def send(self, message: OutboxMessage) -> str:
+        return self.graph.send(message.via or "", self.payload(message))
+
+
+def _language(message: OutboxMessage) -> str:
+    session = object_session(message)
+    partner = session.get(Partner, message.partner_id) if session and message.partner_id \
+        else None
+    return (partner.language if partner else None) or DEFAULT
+
+
+_GRAPHS: dict[tuple[str, str], graph.Graph] = {}  # one pooled HTTP session per installation
+
+
+def sender_for(message: OutboxMessage) -> Sender:
+    """The Cloud API for a WhatsApp row from one of our Cloud API numbers; else Twilio when
+    its credentials are configured; else the outbox alone."""
+    config = current_app.config
+    if message.channel == "whatsapp" and message.via \
+            and message.via in config["WHATSAPP_PHONE_NUMBER_ID"] \
+            and config["WHATSAPP_APP_SECRET"]:
+        key = (config["WHATSAPP_GRAPH_BASE"], config["WHATSAPP_ACCESS_TOKEN"])
+        if key not in _GRAPHS:
+            _GRAPHS[key] = graph.Graph(*key)
+        return CloudSender(config, _GRAPHS[key])
+    return current_sender()
 
 
 def current_sender() -> Sender:
