@@ -141,7 +141,7 @@ def ask_language(ctx: Context) -> list[Reply]:
 
 
 def take_language(ctx: Context, msg: InboundMessage) -> engine.Step:
-    if language.take_answer(ctx, msg.text) is None:
+    if language.take_answer(ctx, msg) is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
     return engine.go(S.CONSENT if ctx.data.get("short") else S.ROLE)
 

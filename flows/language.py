@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.i18n import LANGUAGES, N_
-from bot.messages import Option, Reply
+from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import normalize, pick
 from flows.engine import Context, Flow, MenuEntry, State
@@ -38,9 +38,10 @@ def prompt(ctx: Context) -> list[Reply]:
     return [ctx.say("Choose your language:", options=language_options())]
 
 
-def take_answer(ctx: Context, text: str) -> str | None:
-    """Switch the conversation (and partner) to the language a reply names; return its code."""
-    code = parse_language(text)
+def take_answer(ctx: Context, msg: InboundMessage) -> str | None:
+    """Switch the conversation (and partner) to the language a reply names (or a tapped
+    row's key is); return its code."""
+    code = msg.choice if msg.choice in LANGUAGES else parse_language(msg.text)
     if code is not None:
         ctx.conversation.language = code
         if ctx.partner is not None:
@@ -61,7 +62,7 @@ def start(ctx: Context) -> list[Reply]:
 
 
 def choose(ctx: Context, msg) -> engine.Step:
-    code = take_answer(ctx, msg.text)
+    code = take_answer(ctx, msg)
     if code is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
     changed = ctx.say("Language changed to {language}.", language=LANGUAGES[code][1])
