@@ -23,7 +23,9 @@ import yaml
 from PIL import Image
 from sqlalchemy import select
 
+from bot import router
 from bot.i18n import LANGUAGES
+from bot.messages import Reply
 from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from flows import engine
@@ -72,6 +74,7 @@ class Reached:
     states: set[tuple[str, str]] = field(default_factory=set)
     producers: set[str] = field(default_factory=set)
     keys: dict[str, str] = field(default_factory=dict)  # outbox key -> producer
+    replies: list[Reply] = field(default_factory=list)  # the last message's, as flows meant
 
 
 def _where(code) -> str:
@@ -129,6 +132,13 @@ def spy(monkeypatch) -> Reached:
     for module in list(sys.modules.values()):
         if getattr(module, "queue_message", None) is original:
             monkeypatch.setattr(module, "queue_message", queue_message)
+    handle = router.handle
+
+    def handled(message, **kwargs):
+        reached.replies = handle(message, **kwargs)
+        return reached.replies
+
+    monkeypatch.setattr(router, "handle", handled)
     return reached
 
 
@@ -147,6 +157,7 @@ class Walk:
         self.number = str(list(LANGUAGES).index(lang) + 1)  # the language's option number
         self.seen: list[Seen] = []
         self.chosen: dict[str, str | None] = {}
+        self.drawn: list[tuple[str, Reply]] = []  # every reply with options, in its language
 
     # Talking -------------------------------------------------------------------------------
 
@@ -155,6 +166,8 @@ class Walk:
         replies = self.twilio.chat(phone, body, **extra)
         where = f"{phone[-4:]} sent {body or 'a file'!r}, at {'/'.join(self.state(phone))}"
         self.seen += [Seen(self.chosen.get(phone), where, text) for text in replies]
+        self.drawn += [(self.chosen.get(phone) or "en", r) for r in self.reached.replies
+                       if r.options]
         return replies
 
     def photo(self, data: bytes, phone: str = PARTNER, body: str = "",
