@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import jobs
 from bot.channels.graph import GraphError
 from bot.channels.senders import sender_for
 from bot.jobs.names import Job
@@ -83,10 +85,6 @@ def _failed(session: Session, row: OutboxMessage, exc: Exception, *, final: bool
 
 def sweep(older_than_seconds: int = 60) -> int:
     """Re-enqueue outbox rows still queued after a while (an enqueue lost to a Redis outage)."""
-    from datetime import timedelta
-
-    from bot import jobs
-
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     with unit_of_work() as session:
         ids = list(session.scalars(select(OutboxMessage.id).where(
