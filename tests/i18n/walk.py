@@ -26,6 +26,7 @@ from sqlalchemy import select
 from bot import router
 from bot.i18n import LANGUAGES
 from bot.messages import Reply
+from bot.notices import outbound
 from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from flows import engine
@@ -106,8 +107,6 @@ def walked_states() -> set[tuple[str, str]]:
 
 def spy(monkeypatch) -> Reached:
     """Record the flow states whose prompt or handler runs, and who queues outbox messages."""
-    from bot.notices import outbound
-
     reached = Reached()
     for name, flow in list(engine.FLOWS.items()):
         states = {}
@@ -367,6 +366,11 @@ class Walk:
             self.chat(body, INVITEE)
 
     def notices(self) -> None:
+        with unit_of_work() as session:  # WhatsApp refused one as outside the window
+            refused = session.scalars(select(OutboxMessage).where(
+                OutboxMessage.phone == PARTNER, OutboxMessage.channel == "whatsapp")
+                .order_by(OutboxMessage.id.desc())).first()
+            outbound.fall_back_to_sms(session, refused)
         expiry = self.clock.now + timedelta(days=365 - 30)
         self.clock.set(expiry)
         with unit_of_work() as session:
