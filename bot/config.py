@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # Template name -> Twilio Content SID, e.g. {"invite": "HX...", "tier_change": "HX..."}
     WHATSAPP_TEMPLATES: dict[str, str] = Field(default_factory=dict)
     VALIDATE_TWILIO_SIGNATURE: bool = True
+    # Options on Twilio's WhatsApp as quick replies and list pickers (Content API); replies
+    # then leave through the outbox (TwiML cannot carry a content). Off: numbered text.
+    TWILIO_CONTENT_OPTIONS: bool = False
+    TWILIO_CONTENT_BASE: str = "https://content.twilio.com"
     # Meta's WhatsApp Cloud API (bot/channels/cloud.py): off while the app secret is unset.
     # One phone number id per brand (comma-separated); the token must reach all of them.
     WHATSAPP_ACCESS_TOKEN: str = ""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import object_session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from bot.channels import graph
+from bot.channels import graph, twilio_content
 from bot.i18n import DEFAULT, N_, translate
 from bot.messages import Reply
 from models.messaging.outbox import OutboxMessage
@@ -65,14 +65,26 @@ class TwilioSender:
         if self.config["PUBLIC_BASE_URL"]:
             params["status_callback"] = self.config["PUBLIC_BASE_URL"].rstrip("/") + \
                 "/webhooks/twilio/status"
+        drawn = self._content(message) if message.channel == "whatsapp" else None
         if message.template:
             params["content_sid"] = self.config["WHATSAPP_TEMPLATES"][message.template]
             params["content_variables"] = json.dumps(message.template_vars)
+        elif drawn:
+            params["content_sid"] = drawn
         else:
             params["body"] = message.body
             if message.media_urls:
                 params["media_url"] = list(message.media_urls)
         return self.client.messages.create(**params).sid
+
+    def _content(self, message: OutboxMessage) -> str | None:
+        """The quick-reply or list-picker content for a reply with options (when on)."""
+        if not (self.config["TWILIO_CONTENT_OPTIONS"] and message.reply):
+            return None
+        language = _language(message)
+        return twilio_content.content_sid(
+            object_session(message), self.config, Reply.from_dict(message.reply), language,
+            translate(language, LIST_BUTTON))
 
 
 class CloudSender:
