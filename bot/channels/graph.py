@@ -61,16 +61,10 @@ def buttons(to: str, reply: Reply) -> dict:
 
 
 def choice_list(to: str, reply: Reply, button: str) -> dict:
-    rows = []
-    for choice in native.titles(reply.options, native.ROW_TITLE):
-        row = {"id": choice.key, "title": choice.title}
-        if choice.description:
-            row["description"] = choice.description
-        rows.append(row)
     return envelope(to, "interactive", {
         "type": "list", "body": {"text": reply.text},
         "action": {"button": native.shorten(button, native.LIST_BUTTON),
-                   "sections": [{"rows": rows}]}})
+                   "sections": [{"rows": native.rows(reply.options)}]}})
 
 
 def template(to: str, name: str, language: str, values: dict) -> dict:

@@ -55,6 +55,17 @@ def titles(options: tuple[Option, ...], limit: int) -> list[Choice]:
             for o, title in zip(options, plain, strict=True)]
 
 
+def rows(options: tuple[Option, ...]) -> list[dict]:
+    """A list's rows: id, title, and the whole label as description when the title is cut."""
+    drawn = []
+    for choice in titles(options, ROW_TITLE):
+        row = {"id": choice.key, "title": choice.title}
+        if choice.description:
+            row["description"] = choice.description
+        drawn.append(row)
+    return drawn
+
+
 def kind(reply: Reply) -> str:
     """How a reply is drawn: "text", "buttons" or "list"."""
     count = len(reply.options)

@@ -32,12 +32,7 @@ def types(reply: Reply, list_button: str) -> dict | None:
             {"title": c.title, "id": c.key}
             for c in native.titles(reply.options, native.BUTTON_TITLE)]}}
     if drawn == "list":
-        items = []
-        for choice in native.titles(reply.options, native.ROW_TITLE):
-            item = {"item": choice.title, "id": choice.key}
-            if choice.description:
-                item["description"] = choice.description
-            items.append(item)
+        items = [{"item": row.pop("title"), **row} for row in native.rows(reply.options)]
         return {"twilio/list-picker": {"body": reply.text, "items": items,
                                        "button": native.shorten(list_button,
                                                                 native.LIST_BUTTON)}}
