@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
-import requests
+import json
+
+import urllib3
+from urllib3.exceptions import HTTPError
 
 from bot.channels import native
 from bot.channels.text import render_text
 from bot.messages import Reply
 
 DEFAULT_BASE = "https://graph.facebook.com/v21.0"
-TIMEOUT = (5, 15)
+TIMEOUT = urllib3.Timeout(connect=5, read=15)
 RATE_LIMITS = frozenset({"130429", "131056", "131048", "80007"})
 OUTSIDE_WINDOW = "131047"
 UNDELIVERABLE = frozenset({"131026"})
@@ -94,28 +97,30 @@ def reply_payload(to: str, reply: Reply, list_button: str, base_url: str = "") -
 class Graph:
     """POSTs to one installation's Graph API with its token (one HTTP session, pooled)."""
 
-    def __init__(self, base: str, token: str, session: requests.Session | None = None) -> None:
+    def __init__(self, base: str, token: str) -> None:
         self.base = base.rstrip("/")
         self.token = token
-        self.http = session or requests.Session()
+        self.http = urllib3.PoolManager(maxsize=8)
 
     def send(self, phone_number_id: str, payload: dict) -> str:
         """Send one message; return its wamid or raise GraphError."""
         try:
-            response = self.http.post(
-                f"{self.base}/{phone_number_id}/messages", json=payload, timeout=TIMEOUT,
-                headers={"Authorization": f"Bearer {self.token}"})
-        except requests.RequestException as exc:
+            response = self.http.request(
+                "POST", f"{self.base}/{phone_number_id}/messages", timeout=TIMEOUT,
+                body=json.dumps(payload).encode(), retries=False,
+                headers={"Authorization": f"Bearer {self.token}",
+                         "Content-Type": "application/json"})
+        except HTTPError as exc:
             raise GraphError(f"no answer: {exc.__class__.__name__}") from exc
         try:
-            answer = response.json()
+            answer = json.loads(response.data)
         except ValueError:
             answer = {}
-        if response.status_code != 200 or not isinstance(answer, dict):
+        if response.status != 200 or not isinstance(answer, dict):
             error = answer.get("error") if isinstance(answer, dict) else None
             error = error if isinstance(error, dict) else {}
             code = error.get("code")
-            raise GraphError(str(error.get("message") or f"HTTP {response.status_code}")[:300],
+            raise GraphError(str(error.get("message") or f"HTTP {response.status}")[:300],
                              str(code) if code is not None else None)
         try:
             return str(answer["messages"][0]["id"])

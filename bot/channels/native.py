@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from bot.i18n import N_
 from bot.messages import Option, Reply
 
 MAX_BUTTONS = 3
@@ -21,6 +22,7 @@ ROW_DESCRIPTION = 72
 SECTION_TITLE = 24
 INTERACTIVE_BODY = 1024  # buttons; a list's body may be longer, but one limit keeps it simple
 ELLIPSIS = "…"
+LIST_LABEL = N_("Choose")  # the text of the button that opens a list
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,11 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.channels import graph, twilio_content
-from bot.i18n import DEFAULT, N_, translate
+from bot.channels.native import LIST_LABEL
+from bot.i18n import DEFAULT, translate
 from bot.messages import Reply
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner
-
-LIST_BUTTON = N_("Choose")  # the button that opens a WhatsApp list
 
 TWILIO_DEFAULT_BASE = "https://api.twilio.com"
 
@@ -84,7 +83,7 @@ class TwilioSender:
         language = _language(message)
         return twilio_content.content_sid(
             object_session(message), self.config, Reply.from_dict(message.reply), language,
-            translate(language, LIST_BUTTON))
+            translate(language, LIST_LABEL))
 
 
 class CloudSender:
@@ -107,7 +106,7 @@ class CloudSender:
                                   else DEFAULT, message.template_vars)
         reply = Reply.from_dict(message.reply) if message.reply else \
             Reply(message.body, media_url=(message.media_urls or [None])[0])
-        return graph.reply_payload(message.phone, reply, translate(language, LIST_BUTTON),
+        return graph.reply_payload(message.phone, reply, translate(language, LIST_LABEL),
                                    self.config["PUBLIC_BASE_URL"])
 
     def send(self, message: OutboxMessage) -> str:

@@ -9,15 +9,17 @@ import hashlib
 import json
 import re
 
-import requests
+import urllib3
 from sqlalchemy.orm import Session
+from urllib3.exceptions import HTTPError
+from urllib3.util import make_headers
 
 from bot.channels import native
 from bot.messages import Reply
 from models.messaging import contents
 
 CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
-TIMEOUT = (5, 15)
+TIMEOUT = urllib3.Timeout(connect=5, read=15)
 
 
 class ContentError(Exception):
@@ -56,13 +58,16 @@ def content_sid(session: Session, config: dict, reply: Reply, language: str,
 
 
 def _create(config: dict, document: dict) -> str:
+    headers = make_headers(basic_auth=f"{config['TWILIO_ACCOUNT_SID']}:"
+                                      f"{config['TWILIO_AUTH_TOKEN']}")
     try:
-        response = requests.post(
-            config["TWILIO_CONTENT_BASE"].rstrip("/") + "/v1/Content", json=document,
-            auth=(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"]), timeout=TIMEOUT)
-        sid = response.json().get("sid") if response.status_code in (200, 201) else None
-    except (requests.RequestException, ValueError, AttributeError) as exc:
+        response = urllib3.request(
+            "POST", config["TWILIO_CONTENT_BASE"].rstrip("/") + "/v1/Content",
+            body=json.dumps(document).encode(), timeout=TIMEOUT, retries=False,
+            headers={**headers, "Content-Type": "application/json"})
+        sid = json.loads(response.data).get("sid") if response.status in (200, 201) else None
+    except (HTTPError, ValueError, AttributeError) as exc:
         raise ContentError(f"content not created: {exc.__class__.__name__}") from exc
     if not isinstance(sid, str) or not CONTENT_SID.fullmatch(sid):
-        raise ContentError(f"content not created: HTTP {response.status_code}")
+        raise ContentError(f"content not created: HTTP {response.status}")
     return sid

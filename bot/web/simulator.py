@@ -16,7 +16,6 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot import media, router
 from bot.channels import native
-from bot.channels.senders import LIST_BUTTON
 from bot.channels.text import render_text
 from bot.i18n import DEFAULT, translate
 from bot.messages import InboundMessage, Location, Media, Reply, clean_text
@@ -119,7 +118,7 @@ def _bubble(kind: str, reply: Reply, channel: str = "sms", lang: str = DEFAULT) 
               "drawn": drawn}
     if drawn != "text":
         limit = native.BUTTON_TITLE if drawn == "buttons" else native.ROW_TITLE
-        bubble.update(text=reply.text, button=translate(lang, LIST_BUTTON), choices=[
+        bubble.update(text=reply.text, button=translate(lang, native.LIST_LABEL), choices=[
             {"id": c.key, "title": c.title, "description": c.description}
             for c in native.titles(reply.options, limit)])
     return bubble

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from bot.channels import graph, native
-from bot.channels.senders import LIST_BUTTON
 from bot.i18n import translate
 from bot.messages import Reply
 
 
 def problems(reply: Reply, lang: str) -> list[str]:
     """Every limit the reply breaks once drawn for the Cloud API in `lang` (none, we hope)."""
-    payload = graph.reply_payload("+919812345678", reply, translate(lang, LIST_BUTTON))
+    payload = graph.reply_payload("+919812345678", reply, translate(lang, native.LIST_LABEL))
     if payload["type"] != "interactive":  # more than 10 options, or a long text: numbered
         return []
     body = payload["interactive"]
