@@ -48,8 +48,9 @@ def text(to: str, body: str) -> dict:
     return envelope(to, "text", {"preview_url": False, "body": body[:4096]})
 
 
-def image(to: str, link: str, caption: str) -> dict:
-    body = {"link": link}
+def image(to: str, link: str, caption: str, media_id: str | None = None) -> dict:
+    """An image by the service's public URL, or by the id of a file uploaded first."""
+    body = {"id": media_id} if media_id else {"link": link}
     if caption:
         body["caption"] = caption[:1024]
     return envelope(to, "image", body)
@@ -80,7 +81,8 @@ def template(to: str, name: str, language: str, values: dict) -> dict:
     return envelope(to, "template", body)
 
 
-def reply_payload(to: str, reply: Reply, list_button: str, base_url: str = "") -> dict:
+def reply_payload(to: str, reply: Reply, list_button: str, base_url: str = "",
+                  media_id: str | None = None) -> dict:
     """The one message a reply becomes: buttons, a list, an image or text."""
     drawn = native.kind(reply)
     if drawn == "buttons":
@@ -90,7 +92,7 @@ def reply_payload(to: str, reply: Reply, list_button: str, base_url: str = "") -
     if reply.media_url:
         url = reply.media_url
         return image(to, base_url.rstrip("/") + url if url.startswith("/") else url,
-                     render_text(reply))
+                     render_text(reply), media_id)
     return text(to, render_text(reply))
 
 
@@ -104,12 +106,27 @@ class Graph:
 
     def send(self, phone_number_id: str, payload: dict) -> str:
         """Send one message; return its wamid or raise GraphError."""
+        answer = self._post(f"{phone_number_id}/messages", body=json.dumps(payload).encode(),
+                            headers={"Content-Type": "application/json"})
+        try:
+            return str(answer["messages"][0]["id"])
+        except (KeyError, IndexError, TypeError) as exc:
+            raise GraphError("answer without a message id") from exc
+
+    def upload(self, phone_number_id: str, data: bytes, name: str, mime: str) -> str:
+        """Upload a file for a message (when the service has no public URL); its media id."""
+        answer = self._post(f"{phone_number_id}/media", fields={
+            "messaging_product": "whatsapp", "type": mime, "file": (name, data, mime)})
+        media_id = answer.get("id")
+        if not isinstance(media_id, str) or not media_id.isdigit():
+            raise GraphError("answer without a media id")
+        return media_id
+
+    def _post(self, path: str, headers: dict | None = None, **request) -> dict:
         try:
             response = self.http.request(
-                "POST", f"{self.base}/{phone_number_id}/messages", timeout=TIMEOUT,
-                body=json.dumps(payload).encode(), retries=False,
-                headers={"Authorization": f"Bearer {self.token}",
-                         "Content-Type": "application/json"})
+                "POST", f"{self.base}/{path}", timeout=TIMEOUT, retries=False,
+                headers={"Authorization": f"Bearer {self.token}", **(headers or {})}, **request)
         except HTTPError as exc:
             raise GraphError(f"no answer: {exc.__class__.__name__}") from exc
         try:
@@ -122,7 +139,4 @@ class Graph:
             code = error.get("code")
             raise GraphError(str(error.get("message") or f"HTTP {response.status}")[:300],
                              str(code) if code is not None else None)
-        try:
-            return str(answer["messages"][0]["id"])
-        except (KeyError, IndexError, TypeError) as exc:
-            raise GraphError("answer without a message id") from exc
+        return answer

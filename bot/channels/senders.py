@@ -4,6 +4,7 @@ numbers), Twilio's REST API, or the outbox alone (simulator)."""
 from __future__ import annotations
 
 import json
+import mimetypes
 from typing import Protocol
 
 from flask import current_app
@@ -11,6 +12,7 @@ from sqlalchemy.orm import object_session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot import media
 from bot.channels import graph, twilio_content
 from bot.channels.native import LIST_LABEL
 from bot.i18n import DEFAULT, translate
@@ -107,7 +109,19 @@ class CloudSender:
         reply = Reply.from_dict(message.reply) if message.reply else \
             Reply(message.body, media_url=(message.media_urls or [None])[0])
         return graph.reply_payload(message.phone, reply, translate(language, LIST_LABEL),
-                                   self.config["PUBLIC_BASE_URL"])
+                                   self.config["PUBLIC_BASE_URL"], self._uploaded(message, reply))
+
+    def _uploaded(self, message: OutboxMessage, reply: Reply) -> str | None:
+        """A file of ours uploaded to Meta, when there is no public URL Meta could fetch."""
+        url = reply.media_url
+        if not url or not url.startswith(media.LOCAL_PREFIX) or self.config["PUBLIC_BASE_URL"]:
+            return None
+        try:
+            data = media.fetch(url)
+        except media.MediaError as exc:
+            raise graph.GraphError(f"{url} cannot be uploaded: {exc}") from exc
+        mime = mimetypes.guess_type(url)[0] or "application/octet-stream"
+        return self.graph.upload(message.via or "", data, url.rsplit("/", 1)[-1], mime)
 
     def send(self, message: OutboxMessage) -> str:
         return self.graph.send(message.via or "", self.payload(message))

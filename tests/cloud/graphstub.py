@@ -19,6 +19,7 @@ NUMBER_ID = "106540352242922"  # brand A's phone number id
 OTHER_NUMBER_ID = "107777000000001"  # brand B's
 MESSAGES_PATH = re.compile(r"/v21\.0/([0-9]+)/messages")
 MEDIA_PATH = re.compile(r"/v21\.0/([0-9]+)")
+UPLOAD_PATH = re.compile(r"/v21\.0/([0-9]+)/media")
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Graph:
     errors: list[tuple[int, int]] = field(default_factory=list)  # (HTTP status, Meta code)
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # media id -> file
     sent: list[tuple[str, dict]] = field(default_factory=list)  # (number id, JSON)
+    uploads: list[bytes] = field(default_factory=list)  # multipart bodies
     count: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
@@ -55,6 +57,11 @@ class Graph:
             wamid = f"wamid.OUT{next(self.count):010d}"
             return 200, {"Content-Type": "application/json"}, json.dumps({
                 "messaging_product": "whatsapp", "messages": [{"id": wamid}]}).encode()
+        if request.method == "POST" and UPLOAD_PATH.fullmatch(request.path):
+            assert request.headers["Content-Type"].startswith("multipart/form-data")
+            self.uploads.append(request.body)
+            return 200, {"Content-Type": "application/json"}, json.dumps(
+                {"id": f"{4490709327384033 + len(self.uploads)}"}).encode()
         if request.method == "GET" and (match := MEDIA_PATH.fullmatch(request.path)):
             media_id = match.group(1)
             if media_id not in self.files:

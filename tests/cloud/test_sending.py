@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot import media
 from bot.messages import Option, Reply
 from bot.notices import outbound
 from models.db import unit_of_work
@@ -80,6 +81,17 @@ def test_image_by_the_services_public_url(partner, graph, app):
     assert graph.sent[0][1] == {**ENVELOPE, "type": "image", "image": {
         "link": f"{app.config['PUBLIC_BASE_URL']}/media/certificates/C1.png",
         "caption": "Your certificate"}}
+
+
+def test_image_uploaded_when_the_service_has_no_public_url(partner, graph, app):
+    app.config["PUBLIC_BASE_URL"] = ""
+    stored = media.store_as(b"\x89PNG certificate", "certificates", "C2.png")
+    _queue(Reply("Your certificate", media_url=stored))
+    (upload,) = graph.uploads
+    assert b"\x89PNG certificate" in upload and b'name="messaging_product"' in upload
+    assert b"image/png" in upload
+    assert graph.sent[0][1] == {**ENVELOPE, "type": "image", "image": {
+        "id": "4490709327384034", "caption": "Your certificate"}}
 
 
 def test_template_outside_the_window_in_the_partners_language(partner, graph, app, clock):
