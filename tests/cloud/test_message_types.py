@@ -10,6 +10,7 @@ from bot import media
 from bot.channels import cloud
 from bot.messages import Location, Media
 from models.db import unit_of_work
+from models.messaging.inbox import InboxMessage
 from models.partners.partner import Partner
 from tests.cloud.graphstub import NUMBER_ID, TOKEN, delivery, message
 
@@ -100,6 +101,9 @@ def test_an_unknown_type_is_answered_politely(app, graph, cloud):
                          message(PHONE, "unsupported", None, "un")]))
     assert len(graph.sent) >= 2
     assert all(p["to"] == PHONE[1:] for _n, p in graph.sent)
+    assert "went wrong" not in str(graph.sent)  # answered as the flows answer, no apology
+    with unit_of_work() as session:
+        assert [m.error for m in session.scalars(select(InboxMessage))] == [None, None]
 
 
 def test_media_by_id_take_two_bearer_requests_to_metas_hosts_only(app, graph):
