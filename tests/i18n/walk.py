@@ -50,6 +50,7 @@ from models.programs.schema import parse
 from models.redemptions import payouts, stock, vouchers
 from models.redemptions.payout_states import PayoutState
 from models.redemptions.redemption import Redemption
+from models.support.tickets import TicketReason, open_ticket
 from tests.mediahost import media_host, provider_media
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
@@ -109,12 +110,9 @@ def spy(monkeypatch) -> Reached:
     """Record the flow states whose prompt or handler runs, and who queues outbox messages."""
     reached = Reached()
     for name, flow in list(engine.FLOWS.items()):
-        states = {}
-        for state_name, state in flow.states.items():
-            states[state_name] = dataclasses.replace(
-                state, handle=_recording(state.handle, reached, name, state_name),
-                prompt=state.prompt and _recording(state.prompt, reached, name, state_name))
-        entry = flow.entry and _recording(flow.entry, reached, name, flow.start)
+        states = {state_name: _recorded(state, reached, name, state_name)
+                  for state_name, state in flow.states.items()}
+        entry = flow.entry and _recorded(flow.entry, reached, name, flow.start)
         monkeypatch.setitem(engine.FLOWS, name, dataclasses.replace(flow, states=states,
                                                                     entry=entry))
     for producer in notice_producers():  # imported now, so that their `queue_message` is ours
@@ -139,6 +137,14 @@ def spy(monkeypatch) -> Reached:
 
     monkeypatch.setattr(router, "handle", handled)
     return reached
+
+
+def _recorded(state: engine.State, reached: Reached, flow: str, name: str) -> engine.State:
+    """`state` with every handler, prompt and hook recording that it ran."""
+    hooks = ("text", "media", "location", "prompt", "before", "resume")
+    return dataclasses.replace(state, **{
+        hook: _recording(func, reached, flow, name)
+        for hook in hooks if (func := getattr(state, hook)) is not None})
 
 
 def _recording(func, reached: Reached, flow: str, state: str):
@@ -295,7 +301,7 @@ class Walk:
     def invoices(self) -> None:
         from tests.invoice.conftest import einvoice_photo
 
-        self.chat("photo")
+        self.chat("invoice")
         self.chat("hello")
         self.photo(einvoice_photo(7, seller=SELLER)[0])
         self._unsure_invoice("WALK-1", "0" * 64)
@@ -371,6 +377,9 @@ class Walk:
                 OutboxMessage.phone == PARTNER, OutboxMessage.channel == "whatsapp")
                 .order_by(OutboxMessage.id.desc())).first()
             outbound.fall_back_to_sms(session, refused)
+        with unit_of_work() as session:  # asked for a person (the support inbox answers)
+            open_ticket(session, _partner(session, PARTNER), channel="sms",
+                        reason=TicketReason.ASKED_FOR_PERSON)
         expiry = self.clock.now + timedelta(days=365 - 30)
         self.clock.set(expiry)
         with unit_of_work() as session:
