@@ -60,7 +60,7 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     invoice = pending_for(ctx.session, ctx.partner.id, ctx.data.get("invoice_id", 0))
     if invoice is None:
         return engine.done(ctx.say("That invoice is no longer waiting for an answer."), menu=True)
-    answer = pick(msg.text, engine.options(ctx, [("yes", N_("Yes")), ("cancel", N_("Cancel"))]))
+    answer = pick(msg, engine.options(ctx, [("yes", N_("Yes")), ("cancel", N_("Cancel"))]))
     total = parse_amount(fold_digits(msg.text).replace("₹", "").replace("Rs", "").strip())
     missing = missing_fields(invoice)
     if answer == "cancel":
