@@ -38,6 +38,7 @@ class InboundMessage:
     location: Location | None = None
     profile_name: str | None = None
     button_text: str | None = None
+    session_start: bool = False  # the first message of a session (a USSD dial): show where
 
     def to_dict(self) -> dict:
         """A JSON-ready copy (spelt out: dataclasses.asdict deep-copies field by field and
@@ -47,7 +48,8 @@ class InboundMessage:
                 "media": [{"url": m.url, "content_type": m.content_type} for m in self.media],
                 "location": ({"latitude": self.location.latitude,
                               "longitude": self.location.longitude} if self.location else None),
-                "profile_name": self.profile_name, "button_text": self.button_text}
+                "profile_name": self.profile_name, "button_text": self.button_text,
+                "session_start": self.session_start}
 
     @classmethod
     def from_dict(cls, data: dict) -> InboundMessage:

@@ -37,13 +37,25 @@ def process(ctx: Context) -> list[Reply]:
         return [ctx.say("You will not get any more messages from us. Send START to come back.")]
 
     notice = _expire_if_idle(ctx)
+    if ctx.message.session_start:
+        return notice + _resume(ctx, notice)
     replies = notice + _route(ctx, word)
     return replies
 
 
+def _resume(ctx: Context, notice: list[Reply]) -> list[Reply]:
+    """A new session (a redial) picks up where the partner was, and says so."""
+    if notice or ctx.conversation.flow == "menu":
+        return _reprompt(ctx)
+    return [ctx.say("Welcome back! We carry on where you stopped."), *_reprompt(ctx)]
+
+
 def _expire_if_idle(ctx: Context) -> list[Reply]:
     conv = ctx.conversation
-    timeout = timedelta(minutes=current_app.config["CONVERSATION_TIMEOUT_MINUTES"])
+    config = current_app.config
+    minutes = config["CHANNEL_TIMEOUT_MINUTES"].get(ctx.message.channel,
+                                                    config["CONVERSATION_TIMEOUT_MINUTES"])
+    timeout = timedelta(minutes=minutes)
     if conv.flow == "menu" or ctx.now - conv.updated_at < timeout:
         return []
     engine.enter(ctx, "menu")
