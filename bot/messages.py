@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 MAX_TEXT = 4096
+# Channels on which a partner cannot send a photo or a file (a feature phone's USSD menu).
+TEXT_ONLY_CHANNELS = frozenset({"ussd"})
 
 
 def clean_text(raw: str) -> str:

@@ -10,6 +10,7 @@ from flows import (  # noqa: F401
     photo,
     redeem,
     scan,
+    support,
     voucher_check,
     wallet,
 )

@@ -52,6 +52,11 @@ def late_reply(channel: str, provider_id: str, n: int) -> str:
     return f"late:{channel}:{provider_id}:{n}"
 
 
+def media_link(channel: str, provider_id: str, n: int) -> str:
+    """The SMS that carries the link to a reply's image to a text-only channel (USSD)."""
+    return f"media-link:{channel}:{provider_id}:{n}"
+
+
 def tier_notice(wallet_id: int, tier: str | None, on: date) -> str:
     return f"tier:{wallet_id}:{tier}:{on.isoformat()}"
 

@@ -20,6 +20,8 @@ from bot.channels.ussd import africastalking as at
 from bot.channels.ussd import screens
 from bot.i18n import N_, translate
 from bot.messages import InboundMessage, Reply, clean_text
+from bot.notices import outbound
+from models import keys
 from models.db import unit_of_work
 from models.messaging import conversation as conversations
 from models.messaging import ussd
@@ -29,6 +31,7 @@ bp = Blueprint("ussd", __name__, url_prefix="/webhooks/ussd")
 log = logging.getLogger("saathi.ussd")
 UNREADABLE = N_("Sorry, we could not read that request. Please dial again.")
 GOODBYE = N_("Thank you. Goodbye!")
+MEDIA_LINK = N_("Saathi: open this link to see it: {url}")
 WORDS = {screens.BACK: "BACK", screens.MENU: "MENU"}  # keys that stand for a global word
 
 
@@ -133,7 +136,19 @@ def _store(req: at.Request, replies: list[Reply]) -> str:
         if stored is not None:
             return stored
         ussd.answer(row, step=req.step, consumed=req.text, pages=pages, page=0, screen=screen)
+        _send_media_links(session, req, replies, lang)
         return screen
+
+
+def _send_media_links(session, req: at.Request, replies: list[Reply], lang: str | None) -> None:
+    """A screen shows no image: send a link to each (a certificate) by SMS instead."""
+    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
+    for n, reply in enumerate(r for r in replies if r.media_url):
+        url = reply.media_url
+        url = base.rstrip("/") + url if url.startswith("/") else url
+        outbound.queue_message(session, phone=req.phone, channel="sms",
+                               text=translate(lang, MEDIA_LINK, url=url),
+                               key=keys.media_link("ussd", f"{req.session_id}:{req.step}", n))
 
 
 def _phone_of(raw: str) -> str | None:

@@ -23,7 +23,7 @@ import yaml
 from PIL import Image
 from sqlalchemy import select
 
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, translate
 from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from flows import engine
@@ -196,6 +196,7 @@ class Walk:
         self.invitee()
         self.notices()
         self.wallet()
+        self.support()
         return self.seen + self.outbox()
 
     def enroll(self) -> None:
@@ -380,6 +381,11 @@ class Walk:
         for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):
             self.chat(body)
 
+    def support(self) -> None:
+        number = menu_number(self.chat("MENU"), translate(self.lang, "Talk to a person"))
+        for body in (number, "x", "2", number, "1"):
+            self.chat(body)
+
     # Helpers -------------------------------------------------------------------------------
 
     def _batch(self, program: str, name: str, count: int, credits: int,
@@ -422,6 +428,12 @@ class Walk:
         with unit_of_work() as session:
             return session.scalar(select(vouchers.Voucher.code).where(
                 vouchers.Voucher.item_key == item).order_by(vouchers.Voucher.id.desc()))
+
+
+def menu_number(replies: list[str], label: str) -> str:
+    """The number of the menu line that reads `label`."""
+    lines = "\n".join(replies).splitlines()
+    return next(line.split(".")[0] for line in lines if line.endswith(f". {label}"))
 
 
 def _partner(session, phone: str) -> Partner:
