@@ -26,7 +26,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = ids.IdConverter
 
     from bot import cli, jobs, media, notices  # noqa: F401 - notices subscribe to domain events
-    from bot.web import admin, health, payout_webhook, simulator, ussd, verify, webhooks
+    from bot.web import (
+        admin,
+        health,
+        payout_webhook,
+        simulator,
+        simulator_ussd,
+        ussd,
+        verify,
+        webhooks,
+    )
     from models import db
     from workers import scheduler
 
@@ -34,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs.init_app(app)
     cli.init_app(app)
     scheduler.init_app(app)
-    for module in (webhooks, ussd, simulator, health, admin, media, verify, payout_webhook):
+    for module in (webhooks, ussd, simulator, simulator_ussd, health, admin, media, verify,
+                   payout_webhook):
         app.register_blueprint(module.bp)
     return app

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from flask import current_app
 
+from bot.i18n import N_
 from bot.messages import Reply
 from flows import engine, language
 from flows.engine import Context
 from models.partners.partner import PartnerStatus, set_status
 
 GLOBAL_WORDS = {"MENU", "HELP", "STOP", "START", "LANG", "BACK"}
+STOPPED = N_("You will not get any more messages from us. Send START to come back.")
 INVITED_FLOW = "enroll"  # a partner a rep invited goes here with any message until they answer
 
 
@@ -25,8 +27,8 @@ def process(ctx: Context) -> list[Reply]:
     word = first_word(ctx.message.text)
     partner = ctx.partner
     if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
-        if word != "START":
-            return []  # opted out: nothing is sent until START
+        if word != "START":  # opted out: nothing is sent until START, but a dial is answered
+            return [ctx.say(STOPPED)] if ctx.message.session_start else []
         set_status(ctx.session, partner, PartnerStatus.ACTIVE)
         welcome = ctx.say("Welcome back! You will get messages from us again.")
         return [welcome, *engine.enter(ctx, "menu")]
@@ -34,7 +36,7 @@ def process(ctx: Context) -> list[Reply]:
         if partner is not None:
             set_status(ctx.session, partner, PartnerStatus.OPTED_OUT)
         engine.enter(ctx, "menu")
-        return [ctx.say("You will not get any more messages from us. Send START to come back.")]
+        return [ctx.say(STOPPED)]
 
     notice = _expire_if_idle(ctx)
     if ctx.message.session_start:

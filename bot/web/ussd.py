@@ -25,7 +25,7 @@ from models import keys
 from models.db import unit_of_work
 from models.messaging import conversation as conversations
 from models.messaging import ussd
-from models.partners.partner import PartnerStatus, find_by_phone, normalize_phone
+from models.partners.partner import find_by_phone, normalize_phone
 
 bp = Blueprint("ussd", __name__, url_prefix="/webhooks/ussd")
 log = logging.getLogger("saathi.ussd")
@@ -63,7 +63,7 @@ def africastalking(key: str) -> Response:
     _guard(key)
     try:
         req = at.parse(request.form, current_app.config["DEFAULT_REGION"])
-        return _text(_answer(req))
+        return _text(answer(req))
     except at.BadRequest as exc:
         log.warning("ussd request refused", extra={"reason": str(exc)})
         lang = _language(_phone_of(request.form.get("phoneNumber") or ""))
@@ -86,8 +86,9 @@ def africastalking_end(key: str) -> Response:
     return _text("")
 
 
-def _answer(req: at.Request) -> str:
-    """The screen for this step: stored, a page of the stored reply, or the router's."""
+def answer(req: at.Request) -> str:
+    """The screen for this step ("CON ..." or "END ..."): stored, a page of the stored
+    reply, or the router's. The simulator's feature phone calls it too."""
     with unit_of_work() as session:
         row, new = ussd.lock(session, session_id=req.session_id, phone=req.phone,
                              service_code=req.service_code, network_code=req.network_code)
@@ -122,10 +123,8 @@ def _store(req: at.Request, replies: list[Reply]) -> str:
     """Render the replies into pages, record the first as this step's screen; a concurrent
     delivery of the same step that recorded first wins."""
     with unit_of_work() as session:
-        partner = find_by_phone(session, req.phone)
         lang = _language(req.phone, session)
-        closing = not replies or (partner is not None
-                                  and partner.status == PartnerStatus.OPTED_OUT)
+        closing = not replies  # nothing to say (an opted-out partner): close the session
         text = screens.body(replies) or translate(lang, GOODBYE)
         limit = screens.Screen(current_app.config["USSD_SCREEN_CHARS"],
                                current_app.config["USSD_COUNT_RULE"])

@@ -15,8 +15,10 @@ PATH = f"/webhooks/ussd/africastalking/{KEY}"
 class Dial:
     """One USSD session: every input so far, joined by `*` as the gateway sends them."""
 
-    def __init__(self, client, phone: str, service_code: str = "*123#") -> None:
+    def __init__(self, client, phone: str, service_code: str = "*123#",
+                 seen: list[str] | None = None) -> None:
         self.client, self.phone, self.service_code = client, phone, service_code
+        self.seen = seen if seen is not None else []
         self.session_id = "ATUid_" + uuid.uuid4().hex
         self.inputs: list[str] = []
         self.screens: list[str] = []
@@ -37,6 +39,7 @@ class Dial:
         body = response.get_data(as_text=True)
         assert body.startswith(("CON ", "END ")), body
         self.screens.append(body)
+        self.seen.append(body)
         return body
 
     def press(self, key: str) -> str:
@@ -57,9 +60,10 @@ class Dial:
 class Gateway:
     def __init__(self, client) -> None:
         self.client = client
+        self.seen: list[str] = []  # every screen of every dial
 
     def dial(self, phone: str, service_code: str = "*123#") -> Dial:
-        return Dial(self.client, phone, service_code)
+        return Dial(self.client, phone, service_code, self.seen)
 
     def post(self, data: dict, path: str = PATH, **kwargs):
         response = self.client.post(path, data=data, **kwargs)

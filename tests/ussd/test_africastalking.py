@@ -92,10 +92,15 @@ def test_past_the_ussd_timeout_a_redial_starts_at_the_menu(gateway, cempro, cloc
     assert _conversation(RETAILER) == ("menu", "idle")
 
 
-def test_opting_out_ends_the_session(gateway, retailer):
+def test_an_opted_out_partner_can_dial_back_in_with_start(gateway, retailer):
+    stopped = "CON You will not get any more messages from us. Send START to come back."
     call = gateway.dial(RETAILER)
-    call.press("STOP")
-    assert call.press("1").startswith("END ")
+    assert call.press("STOP") == stopped
+    assert call.press("1").startswith("END ")  # nothing more is said until START
+    again = gateway.dial(RETAILER)
+    assert again.last == stopped
+    assert again.press("START").startswith("CON Welcome back!")
+    assert "1. My credits" in again.last
 
 
 def test_a_wrong_or_missing_key_is_not_found(gateway, retailer, app):
