@@ -1,14 +1,16 @@
 """Benchmark: USSD round trips (Africa's Talking protocol) under gunicorn on PostgreSQL.
 
     .venv/bin/python bench/ussd.py [--sessions 32] [--rounds 4] [--workers 2] [--threads 4]
+                                   [--think 0]
 
 `--sessions` USSD sessions run at once (one thread each, keep-alive HTTP), each walking
 dial (menu) -> 1 (balance) -> 00 (menu) -> CODE <code> (credits) -> 00 -> LEARN (tracks) ->
 1 (the quiz opens: its first question) -> 1 (an answer: the next question), `--rounds` times
-with a new partner each time. Reports p50/p99 per screen and screens/s, beside the bare
-endpoint (bench/bare_app.py) walked the same way in the same run. Works in its own database
-(`saathi_bench_ussd`, re-created on each run). The partners have read the Basic track's
-modules two hours ago, so the quiz opens.
+with a new partner each time. With `--think S` each partner reads each screen for S seconds
+before pressing (a person's pace); without, every session presses at once (the worst case).
+Reports p50/p99 per screen and screens/s, beside the bare endpoint (bench/bare_app.py) walked
+the same way in the same run. Works in its own database (`saathi_bench_ussd`, re-created on
+each run). The partners have read the Basic track's modules two hours ago: the quiz opens.
 """
 
 from __future__ import annotations
@@ -82,13 +84,14 @@ def prepare(partners: int) -> tuple[str, list[tuple[str, str]]]:
 
 
 def walk(base: str, phone: str, code: str, times: dict[str, list[float]],
-         failures: list[str]) -> None:
+         failures: list[str], think: float) -> None:
     """One USSD session through the steps, timing each screen."""
     http = requests.Session()
     session_id, inputs = "ATUid_" + uuid.uuid4().hex, []
     for step, key in zip(STEPS, (None, "1", "00", f"CODE {code}", "00", "LEARN", "1", "1"),
                          strict=True):
         if key is not None:
+            time.sleep(think)
             inputs.append(key)
         form = {"sessionId": session_id, "serviceCode": "*123#", "phoneNumber": phone,
                 "networkCode": "40445", "text": "*".join(inputs)}
@@ -100,7 +103,8 @@ def walk(base: str, phone: str, code: str, times: dict[str, list[float]],
     http.close()
 
 
-def run(base: str, pairs: list[tuple[str, str]], sessions: int) -> tuple[dict, float, list]:
+def run(base: str, pairs: list[tuple[str, str]], sessions: int, think: float = 0
+        ) -> tuple[dict, float, list]:
     """Walk every pair, `sessions` at a time; return the times, the wall time, failures."""
     times: dict[str, list[float]] = {s: [] for s in STEPS}
     failures: list[str] = []
@@ -108,7 +112,7 @@ def run(base: str, pairs: list[tuple[str, str]], sessions: int) -> tuple[dict, f
 
     def lane(own: list[tuple[str, str]]) -> None:
         for phone, code in own:
-            walk(base, phone, code, times, failures)
+            walk(base, phone, code, times, failures, think)
 
     threads = [threading.Thread(target=lane, args=(own,)) for own in lanes]
     start = time.perf_counter()
@@ -129,6 +133,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--think", type=float, default=0.0)
     args = parser.parse_args()
     port = 5078
     base = f"http://127.0.0.1:{port}"
@@ -141,12 +146,13 @@ def main() -> None:
         server = serve(target, port, args.workers, args.threads, env)
         try:
             run(base, warm, args.sessions)  # warm-up: its own partners
-            results.append((name, *run(base, pairs, args.sessions)))
+            results.append((name, *run(base, pairs, args.sessions, args.think)))
         finally:
             server.terminate()
             server.wait()
     print(f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, gunicorn "
-          f"{args.workers} workers x {args.threads} threads (gthread), PostgreSQL\n")
+          f"{args.workers} workers x {args.threads} threads (gthread), think {args.think} s, "
+          "PostgreSQL\n")
     for name, times, wall, failures in results:
         screens = sum(len(v) for v in times.values())
         print(f"{name}: {screens} screens in {wall:.1f} s = {screens / wall:.0f} screens/s, "

@@ -51,6 +51,9 @@ def get(session: Session, session_id: str, *, for_update: bool = False) -> UssdS
 def lock(session: Session, *, session_id: str, phone: str, service_code: str,
          network_code: str) -> tuple[UssdSession, bool]:
     """Return the session row, created if new, locked until commit; and whether it is new."""
+    found = get(session, session_id, for_update=True)
+    if found is not None:  # every step but the first: one statement
+        return found, False
     inserted = session.execute(
         dialect_insert(session)(UssdSession)
         .values(session_id=session_id, phone=phone, service_code=service_code,
