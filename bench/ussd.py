@@ -96,7 +96,12 @@ def walk(base: str, phone: str, code: str, times: dict[str, list[float]],
         form = {"sessionId": session_id, "serviceCode": "*123#", "phoneNumber": phone,
                 "networkCode": "40445", "text": "*".join(inputs)}
         start = time.perf_counter()
-        answer = http.post(f"{base}/webhooks/ussd/africastalking/{KEY}", data=form, timeout=30)
+        try:
+            answer = http.post(f"{base}/webhooks/ussd/africastalking/{KEY}", data=form,
+                               timeout=30)
+        except requests.RequestException as exc:  # counted, and the session goes on
+            failures.append(f"{step}: {exc}")
+            continue
         times[step].append(time.perf_counter() - start)
         if answer.status_code != 200 or not answer.text.startswith("CON "):
             failures.append(f"{step}: {answer.status_code} {answer.text[:80]!r}")

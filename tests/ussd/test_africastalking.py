@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models.db import unit_of_work
 from models.messaging.conversation import Conversation
 from models.messaging.ussd import UssdSession
-from tests.redeem.conftest import RETAILER, add_partner
+from tests.redeem.conftest import RETAILER, add_partner, available, last_otp, redemptions
 from tests.ussd.conftest import KEY, PATH
 
 
@@ -146,3 +146,21 @@ def test_a_text_that_does_not_continue_its_session_is_refused(gateway, retailer)
     forged = gateway.post(call.form("9*9")).get_data(as_text=True)
     assert forged.startswith("END ")
     assert _conversation(RETAILER)[0] == "wallet"
+
+
+def test_a_redemption_is_confirmed_with_the_sms_otp_after_a_redial(gateway, retailer, cempro,
+                                                                   clock):
+    """Reading the SMS closes the USSD dialog on many feature phones: the redial resumes at
+    the OTP question, and the code confirms the redemption."""
+    call = gateway.dial(RETAILER)
+    for key in ("REDEEM", "1", "1", "100", "2", "ramesh.kumar@okhdfc", "1"):
+        call.press(key)
+    assert _conversation(RETAILER) == ("redeem", "otp")
+    gateway.post({"sessionId": call.session_id, "status": "Incomplete"}, path=f"{PATH}/end")
+    clock.advance(minutes=1)
+    again = gateway.dial(RETAILER)
+    assert again.last.startswith("CON Welcome back!")
+    again.press(last_otp(RETAILER))
+    assert _conversation(RETAILER) == ("menu", "idle")
+    assert [r.status for r in redemptions()] != ["awaiting_otp"]
+    assert available(retailer, cempro) == 2000 - 100
