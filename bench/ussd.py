@@ -29,6 +29,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cpu import children_cpu_seconds, postgres_cpu_seconds
 from bench.webhook import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,15 @@ def prepare(partners: int) -> tuple[str, list[tuple[str, str]]]:
     return url, list(zip(phones, codes, strict=True))
 
 
+def post(http: requests.Session, url: str, form: dict) -> requests.Response:
+    """POST once more on a connection the server closed while the partner was thinking
+    (gunicorn's keep-alive is 2 s), as a gateway would: the step is idempotent anyway."""
+    try:
+        return http.post(url, data=form, timeout=30)
+    except requests.ConnectionError:
+        return http.post(url, data=form, timeout=30)
+
+
 def walk(base: str, phone: str, code: str, times: dict[str, list[float]],
          failures: list[str], think: float) -> None:
     """One USSD session through the steps, timing each screen."""
@@ -97,8 +107,7 @@ def walk(base: str, phone: str, code: str, times: dict[str, list[float]],
                 "networkCode": "40445", "text": "*".join(inputs)}
         start = time.perf_counter()
         try:
-            answer = http.post(f"{base}/webhooks/ussd/africastalking/{KEY}", data=form,
-                               timeout=30)
+            answer = post(http, f"{base}/webhooks/ussd/africastalking/{KEY}", form)
         except requests.RequestException as exc:  # counted, and the session goes on
             failures.append(f"{step}: {exc}")
             continue
@@ -151,16 +160,22 @@ def main() -> None:
         server = serve(target, port, args.workers, args.threads, env)
         try:
             run(base, warm, args.sessions)  # warm-up: its own partners
-            results.append((name, *run(base, pairs, args.sessions, args.think)))
+            cpu, pg = children_cpu_seconds(server.pid), postgres_cpu_seconds()
+            times, wall, failures = run(base, pairs, args.sessions, args.think)
+            screens = sum(len(v) for v in times.values())
+            cpu_ms = (children_cpu_seconds(server.pid) - cpu) * 1000 / screens
+            pg_ms = (postgres_cpu_seconds() - pg) * 1000 / screens
+            results.append((name, times, wall, failures, cpu_ms, pg_ms))
         finally:
             server.terminate()
             server.wait()
     print(f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, gunicorn "
           f"{args.workers} workers x {args.threads} threads (gthread), think {args.think} s, "
           "PostgreSQL\n")
-    for name, times, wall, failures in results:
+    for name, times, wall, failures, cpu_ms, pg_ms in results:
         screens = sum(len(v) for v in times.values())
         print(f"{name}: {screens} screens in {wall:.1f} s = {screens / wall:.0f} screens/s, "
+              f"CPU {cpu_ms:.2f} ms/screen (gunicorn) + {pg_ms:.2f} (PostgreSQL), "
               f"{len(failures)} failed{': ' + failures[0] if failures else ''}")
         print(f"  {'screen':<12}{'p50 ms':>9}{'p99 ms':>9}")
         for step in STEPS:
