@@ -14,6 +14,8 @@ import ipaddress
 import logging
 
 from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot import router
 from bot.channels.ussd import africastalking as at
@@ -68,6 +70,10 @@ def africastalking(key: str) -> Response:
         log.warning("ussd request refused", extra={"reason": str(exc)})
         lang = _language(_phone_of(request.form.get("phoneNumber") or ""))
         return _text(at.end(translate(lang, UNREADABLE)))
+    except SQLAlchemyError:  # the database went away: nothing was done, say so
+        log.exception("ussd step not answered: database unavailable",
+                      extra={"session": request.form.get("sessionId", "")[:60]})
+        return _text(at.end(translate(None, router.SORRY)))
 
 
 @bp.post("/africastalking/<key>/end")
@@ -139,7 +145,8 @@ def _store(req: at.Request, replies: list[Reply]) -> str:
         return screen
 
 
-def _send_media_links(session, req: at.Request, replies: list[Reply], lang: str | None) -> None:
+def _send_media_links(session: Session, req: at.Request, replies: list[Reply],
+                      lang: str | None) -> None:
     """A screen shows no image: send a link to each (a certificate) by SMS instead."""
     base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
     for n, reply in enumerate(r for r in replies if r.media_url):
@@ -157,7 +164,7 @@ def _phone_of(raw: str) -> str | None:
         return None
 
 
-def _language(phone: str | None, session=None) -> str | None:
+def _language(phone: str | None, session: Session | None = None) -> str | None:
     """The language of whoever has this phone (partner first, then their USSD chat)."""
     if phone is None:
         return None
