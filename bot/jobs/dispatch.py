@@ -29,11 +29,13 @@ from models.jobs import records as job_records
 
 log = logging.getLogger("saathi.jobs")
 _PENDING = "saathi.jobs"
-RUN = "bot.jobs.runner.run"
+RUN = names.RUNNER
 
 
 def init_app(app: Flask) -> None:
     job_queue.init_app(app)
+    for path in app.config["JOB_EXTRA_TARGETS"]:
+        names.register(path)
 
 
 def after_commit(session: Session, func: str, *args: object, record: bool = True) -> None:
