@@ -22,8 +22,7 @@ from bot.channels.ussd import africastalking as at
 from bot.channels.ussd import screens
 from bot.i18n import N_, translate
 from bot.messages import InboundMessage, Reply, clean_text
-from bot.notices import outbound
-from models import keys
+from bot.notices import links
 from models.db import unit_of_work
 from models.messaging import conversation as conversations
 from models.messaging import ussd
@@ -33,7 +32,6 @@ bp = Blueprint("ussd", __name__, url_prefix="/webhooks/ussd")
 log = logging.getLogger("saathi.ussd")
 UNREADABLE = N_("Sorry, we could not read that request. Please dial again.")
 GOODBYE = N_("Thank you. Goodbye!")
-MEDIA_LINK = N_("Saathi: open this link to see it: {url}")
 WORDS = {screens.BACK: "BACK", screens.MENU: "MENU"}  # keys that stand for a global word
 
 
@@ -148,13 +146,11 @@ def _store(req: at.Request, replies: list[Reply]) -> str:
 def _send_media_links(session: Session, req: at.Request, replies: list[Reply],
                       lang: str | None) -> None:
     """A screen shows no image: send a link to each (a certificate) by SMS instead."""
-    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
-    for n, reply in enumerate(r for r in replies if r.media_url):
-        url = reply.media_url
-        url = base.rstrip("/") + url if url.startswith("/") else url
-        outbound.queue_message(session, phone=req.phone, channel="sms",
-                               text=translate(lang, MEDIA_LINK, url=url),
-                               key=keys.media_link("ussd", f"{req.session_id}:{req.step}", n))
+    base = (current_app.config["PUBLIC_BASE_URL"] or request.host_url).rstrip("/")
+    urls = [base + r.media_url if r.media_url.startswith("/") else r.media_url
+            for r in replies if r.media_url]
+    links.send_media_links(session, phone=req.phone, urls=urls, lang=lang, channel="ussd",
+                           provider_id=f"{req.session_id}:{req.step}")
 
 
 def _phone_of(raw: str) -> str | None:

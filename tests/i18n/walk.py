@@ -26,6 +26,7 @@ from sqlalchemy import select
 from bot.i18n import LANGUAGES, translate
 from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
+from bot.notices.links import send_media_links
 from flows import engine
 from models import events, ledger, review
 from models.codes import tables as qr
@@ -360,6 +361,9 @@ class Walk:
         with unit_of_work() as session:
             remind(session)
         expire_vouchers()
+        with unit_of_work() as session:  # a certificate's image to a phone on USSD
+            send_media_links(session, phone=PARTNER, urls=["https://saathi.test/c.png"],
+                             lang=self.lang, channel="ussd", provider_id="walk")
         self.wallet()
         doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
         with unit_of_work() as session:
