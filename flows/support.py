@@ -1,18 +1,17 @@
-"""Talk to a person: a partner asks for a call back, and a support ticket is opened.
-
-    [menu: Talk to a person] --> CONFIRM --"1"--> ticket opened (models/support) --> done
-                                         --"2"--> done (menu)
-"""
+"""Talk to a person: a partner asks for a call back ("1") and a support ticket is opened
+(models/support), or changes their mind ("2"); "call me back" on a feature phone's USSD
+menu. Diagram: docs/flows/support.md."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from bot.i18n import N_
-from bot.messages import Reply
+from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 from models.support.tickets import TicketReason, open_ticket
 
 
@@ -20,7 +19,7 @@ class S(StrEnum):
     CONFIRM = "confirm"
 
 
-def _choices(ctx: Context):
+def _choices(ctx: Context) -> tuple[Option, ...]:
     return engine.options(ctx, [("yes", N_("Yes, call me")), ("no", N_("No"))])
 
 
@@ -29,7 +28,7 @@ def confirm_prompt(ctx: Context) -> list[Reply]:
                     options=_choices(ctx))]
 
 
-def confirm(ctx: Context, msg) -> engine.Step:
+def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     answer = pick(msg.text, _choices(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply with a number from the list.")
@@ -42,6 +41,8 @@ def confirm(ctx: Context, msg) -> engine.Step:
 
 
 FLOW = engine.register(Flow(
-    name="support", states_enum=S, states={S.CONFIRM: State(confirm, confirm_prompt)},
-    start=S.CONFIRM, menu=MenuEntry(N_("Talk to a person"), order=95),
+    name=FlowName.SUPPORT, states_enum=S, start=S.CONFIRM,
+    states={S.CONFIRM: State(confirm, confirm_prompt, goes=(
+        (END, "a ticket opened, or not wanted"),))},
+    menu=MenuEntry(N_("Talk to a person"), order=95),
 ))
