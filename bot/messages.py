@@ -40,6 +40,8 @@ class InboundMessage:
     location: Location | None = None
     profile_name: str | None = None
     button_text: str | None = None
+    choice: str | None = None  # the id of a tapped button or list row (an Option's key)
+    via: str | None = None  # the business number it came to (Cloud API phone number id)
     session_start: bool = False  # the first message of a session (a USSD dial): show where
 
     def to_dict(self) -> dict:
@@ -51,7 +53,7 @@ class InboundMessage:
                 "location": ({"latitude": self.location.latitude,
                               "longitude": self.location.longitude} if self.location else None),
                 "profile_name": self.profile_name, "button_text": self.button_text,
-                "session_start": self.session_start}
+                "choice": self.choice, "via": self.via, "session_start": self.session_start}
 
     @classmethod
     def from_dict(cls, data: dict) -> InboundMessage:

@@ -64,7 +64,7 @@ def prompt(ctx: Context) -> list[Reply]:
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
-    chosen = pick(msg.text, _options(ctx))
+    chosen = pick(msg, _options(ctx))
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of a program.")
     return engine.ret(program_id=int(chosen))

@@ -140,7 +140,7 @@ def ask_language(ctx: Context) -> list[Reply]:
 
 
 def take_language(ctx: Context, msg: InboundMessage) -> engine.Step:
-    if language.take_answer(ctx, msg.text) is None:
+    if language.take_answer(ctx, msg) is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
     return engine.go(S.CONSENT if ctx.data.get("short") else S.ROLE)
 
@@ -150,7 +150,7 @@ def ask_role(ctx: Context) -> list[Reply]:
 
 
 def take_role(ctx: Context, msg: InboundMessage) -> engine.Step:
-    role = pick(msg.text, engine.options(ctx, ROLES))
+    role = pick(msg, engine.options(ctx, ROLES))
     if role is None:
         return engine.retry(ctx, "Please reply with a number from the list.")
     ctx.data["role"] = role
@@ -234,7 +234,7 @@ def ask_consent(ctx: Context) -> list[Reply]:
 
 
 def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = pick(msg.text, consent_options(ctx))
+    answer = pick(msg, consent_options(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 for yes or 2 for no.")
     program = ctx.session.get(Program, ctx.data["program_id"])

@@ -22,7 +22,7 @@ from flows.names import FlowName
 from models.base import ist_date
 from models.invoices import rules as invoice_rules
 from models.invoices.invoice import Invoice, InvoiceStatus, missing_fields, pending_for
-from workers.ocr.fields import amount_paise, parse_date
+from models.invoices.values import parse_amount, parse_date
 
 ACCEPTED = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
 MAX_FILES = 5
@@ -63,8 +63,8 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     invoice = pending_for(ctx.session, ctx.partner.id, ctx.data.get("invoice_id", 0))
     if invoice is None:
         return engine.done(ctx.say("That invoice is no longer waiting for an answer."), menu=True)
-    answer = pick(msg.text, engine.options(ctx, [("yes", N_("Yes")), ("cancel", N_("Cancel"))]))
-    total = amount_paise(fold_digits(msg.text).replace("₹", "").replace("Rs", "").strip())
+    answer = pick(msg, engine.options(ctx, [("yes", N_("Yes")), ("cancel", N_("Cancel"))]))
+    total = parse_amount(fold_digits(msg.text).replace("₹", "").replace("Rs", "").strip())
     missing = missing_fields(invoice)
     if answer == "cancel":
         invoice_rules.cancel(invoice)

@@ -40,9 +40,10 @@ def prompt(ctx: Context) -> list[Reply]:
     return [ctx.say("Choose your language:", options=language_options())]
 
 
-def take_answer(ctx: Context, text: str) -> str | None:
-    """Switch the conversation (and partner) to the language a reply names; return its code."""
-    code = parse_language(text)
+def take_answer(ctx: Context, msg: InboundMessage) -> str | None:
+    """Switch the conversation (and partner) to the language a reply names (or a tapped
+    row's key is); return its code."""
+    code = msg.choice if msg.choice in LANGUAGES else parse_language(msg.text)
     if code is not None:
         ctx.conversation.language = code
         if ctx.partner is not None:
@@ -51,7 +52,7 @@ def take_answer(ctx: Context, text: str) -> str | None:
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
-    code = take_answer(ctx, msg.text)
+    code = take_answer(ctx, msg)
     if code is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
     return engine.ret(ctx.say("Language changed to {language}.", language=LANGUAGES[code][1]))

@@ -89,7 +89,7 @@ def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     options = _track_options(ctx)
     if not options:
         return engine.done(menu=True)
-    chosen = pick(msg.text, options)
+    chosen = pick(msg, options)
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of a track.")
     code, _, track = chosen.partition(":")
@@ -172,7 +172,7 @@ def quiz_prompt(ctx: Context) -> list[Reply]:
 
 def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     options = quiz_prompt(ctx)[0].options
-    chosen = pick(msg.text, options)
+    chosen = pick(msg, options)
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of your answer.")
     program, content, track = _current(ctx)

@@ -44,7 +44,7 @@ def menu_options(ctx: Context) -> tuple[Option, ...]:
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
-    chosen = pick(msg.text, menu_options(ctx))
+    chosen = pick(msg, menu_options(ctx))
     if chosen is None and is_numeric(msg.text):  # a number that is not on the menu
         return engine.retry(ctx, "Please reply with a number from the list.")
     if chosen is None:  # a greeting or free text: the menu is the answer

@@ -82,7 +82,7 @@ def choose_prompt(ctx: Context) -> list[Reply]:
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
-    key = pick(msg.text, _choices(ctx))
+    key = pick(msg, _choices(ctx))
     if key is None:
         return engine.retry(ctx, "Please reply with the number of a reward.")
     ctx.data["item"] = key
@@ -164,7 +164,7 @@ def confirm_prompt(ctx: Context) -> list[Reply]:
 
 
 def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = pick(msg.text, _confirm_options(ctx))
+    answer = pick(msg, _confirm_options(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 to confirm or choose another option.")
     if answer == "vpa":

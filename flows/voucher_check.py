@@ -122,7 +122,7 @@ def confirm_prompt(ctx: Context) -> list[Reply]:
 
 def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     """Mark the voucher used once the rep says so; it is checked again as it is used."""
-    answer = pick(msg.text, engine.options(ctx, CHOICES))
+    answer = pick(msg, engine.options(ctx, CHOICES))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 to mark it used or 2 to keep it.")
     code = ctx.data["code"]

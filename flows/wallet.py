@@ -148,7 +148,7 @@ def view_prompt(ctx: Context) -> list[Reply]:
 
 
 def view(ctx: Context, msg: InboundMessage) -> engine.Step:
-    chosen = pick(msg.text, _view_options(ctx))
+    chosen = pick(msg, _view_options(ctx))
     if chosen == "history":
         return engine.go(S.VIEW, history_reply(ctx))
     if chosen == "expiring":

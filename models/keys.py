@@ -57,6 +57,11 @@ def media_link(channel: str, provider_id: str, n: int) -> str:
     return f"media-link:{channel}:{provider_id}:{n}"
 
 
+def sms_fallback(outbox_id: int) -> str:
+    """A WhatsApp message refused outside the 24-hour window, sent by SMS instead."""
+    return f"sms-fallback:{outbox_id}"
+
+
 def tier_notice(wallet_id: int, tier: str | None, on: date) -> str:
     return f"tier:{wallet_id}:{tier}:{on.isoformat()}"
 

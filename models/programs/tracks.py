@@ -109,7 +109,9 @@ class LearningContent(_Content):
         return {m.id: m.version for m in self.modules_of(track)}
 
 
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: ten times faster
+# libyaml's loader when PyYAML was built with it: the same documents, ten times faster (a
+# program's content file is 180 kB of modules and quizzes in eight languages).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read_include(name: str) -> dict:
