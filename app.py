@@ -26,7 +26,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = ids.IdConverter
 
     from bot import cli, jobs, media, notices  # noqa: F401 - notices subscribe to domain events
-    from bot.web import admin, cloud_webhook, health, payout_webhook, simulator, verify, webhooks
+    from bot.web import (
+        admin,
+        cloud_webhook,
+        health,
+        payout_webhook,
+        simulator,
+        simulator_ussd,
+        ussd,
+        verify,
+        webhooks,
+    )
     from models import db
     from workers import scheduler
 
@@ -34,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs.init_app(app)
     cli.init_app(app)
     scheduler.init_app(app)
-    for module in (webhooks, cloud_webhook, simulator, health, admin, media, verify,
-                   payout_webhook):
+    for module in (webhooks, cloud_webhook, ussd, simulator, simulator_ussd, health, admin,
+                   media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
@@ -76,6 +76,18 @@ class Settings(BaseSettings):
     MEDIA_FETCH_PRIVATE_NETWORKS: Names = Field(default_factory=list)
     MEDIA_FETCH_SECONDS: float = 20.0  # the whole download, redirects included
     CONVERSATION_TIMEOUT_MINUTES: int = 30
+    # A shorter idle timeout on some channels: a USSD session is dropped by the network
+    # after 20-180 s, and a redial within this time resumes where the partner was.
+    CHANNEL_TIMEOUT_MINUTES: dict[str, int] = Field(default_factory=lambda: {"ussd": 10})
+    # USSD over Africa's Talking: the secret path segment of its callback URL (unset: the
+    # channel is off, every request 404s), and optionally the networks (CIDR) it calls from.
+    USSD_KEY: str = ""
+    USSD_ALLOWED_NETWORKS: Names = Field(default_factory=list)
+    USSD_SCREEN_CHARS: int = Field(default=160, ge=60, le=1000)
+    # How the gateway counts a screen: "utf16" (UCS-2 code units: Indic letters 1, emoji 2),
+    # "chars" (code points) or "gsm7" (septets; a non-GSM text counts as UCS-2 code units).
+    USSD_COUNT_RULE: Literal["utf16", "chars", "gsm7"] = "utf16"
+    USSD_SERVICE_CODE: str = "*123#"  # what the simulator dials
     DEFAULT_REGION: str = "IN"
     DEFAULT_LANGUAGE: str = "en"
     MEDIA_DIR: str = str(ROOT / "media")
@@ -124,6 +136,7 @@ class Settings(BaseSettings):
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", "WHATSAPP_CLOUD_TEMPLATES",
+                     "CHANNEL_TIMEOUT_MINUTES",
                      mode="before")
     @classmethod
     def _json_mapping(cls, value: object) -> object:
@@ -170,7 +183,7 @@ class Settings(BaseSettings):
         return self
 
     @field_validator("TWILIO_EXTRA_PARAMETERS", "TWILIO_MEDIA_HOSTS", "TWILIO_MEDIA_AUTH_HOSTS",
-                     "MEDIA_FETCH_PRIVATE_NETWORKS", "JOB_EXTRA_TARGETS",
+                     "MEDIA_FETCH_PRIVATE_NETWORKS", "JOB_EXTRA_TARGETS", "USSD_ALLOWED_NETWORKS",
                      "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_MEDIA_HOSTS", mode="before")
     @classmethod
     def _names(cls, value: object) -> object:
@@ -186,7 +199,7 @@ class Settings(BaseSettings):
         for entry in (*self.TWILIO_MEDIA_HOSTS, *self.TWILIO_MEDIA_AUTH_HOSTS,
                       *self.WHATSAPP_MEDIA_HOSTS, self.WHATSAPP_GRAPH_BASE):
             Origin.parse(entry)
-        for network in self.MEDIA_FETCH_PRIVATE_NETWORKS:
+        for network in (*self.MEDIA_FETCH_PRIVATE_NETWORKS, *self.USSD_ALLOWED_NETWORKS):
             ipaddress.ip_network(network)
         return self
 

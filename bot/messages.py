@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 MAX_TEXT = 4096
+# Channels on which a partner cannot send a photo or a file (a feature phone's USSD menu).
+TEXT_ONLY_CHANNELS = frozenset({"ussd"})
 
 
 def clean_text(raw: str) -> str:
@@ -40,6 +42,7 @@ class InboundMessage:
     button_text: str | None = None
     choice: str | None = None  # the id of a tapped button or list row (an Option's key)
     via: str | None = None  # the business number it came to (Cloud API phone number id)
+    session_start: bool = False  # the first message of a session (a USSD dial): show where
 
     def to_dict(self) -> dict:
         """A JSON-ready copy (spelt out: dataclasses.asdict deep-copies field by field and
@@ -50,7 +53,7 @@ class InboundMessage:
                 "location": ({"latitude": self.location.latitude,
                               "longitude": self.location.longitude} if self.location else None),
                 "profile_name": self.profile_name, "button_text": self.button_text,
-                "choice": self.choice, "via": self.via}
+                "choice": self.choice, "via": self.via, "session_start": self.session_start}
 
     @classmethod
     def from_dict(cls, data: dict) -> InboundMessage:

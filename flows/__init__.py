@@ -13,6 +13,7 @@ from flows import (  # noqa: F401
     menu,
     redeem,
     scan,
+    support,
     voucher_check,
     wallet,
 )

@@ -17,6 +17,7 @@ from flows.menu import NOT_ENROLLED
 from flows.names import FlowName
 from models.partners.partner import PartnerStatus, set_status
 
+STOPPED = N_("You will not get any more messages from us. Send START to come back.")
 INVITED_FLOW = FlowName.ENROLL  # an invited partner's every message, until they answer
 HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step back, STOP to "
           "stop messages.")
@@ -28,8 +29,8 @@ def process(ctx: Context) -> list[Reply]:
     word = first_word(ctx.message.text)
     partner = ctx.partner
     if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
-        if word != "START":
-            return []  # opted out: nothing is sent until START
+        if word != "START":  # opted out: nothing is sent until START, but a dial is answered
+            return [ctx.say(STOPPED)] if ctx.message.session_start else []
         set_status(ctx.session, partner, PartnerStatus.ACTIVE)
         welcome = ctx.say("Welcome back! You will get messages from us again.")
         return [welcome, *engine.to_menu(ctx)]
@@ -37,16 +38,28 @@ def process(ctx: Context) -> list[Reply]:
         if partner is not None:
             set_status(ctx.session, partner, PartnerStatus.OPTED_OUT)
         engine.to_menu(ctx)
-        return [ctx.say("You will not get any more messages from us. Send START to come back.")]
+        return [ctx.say(STOPPED)]
 
     notice = _expire_if_idle(ctx)
+    if ctx.message.session_start:
+        return notice + _resume(ctx, notice)
     global_word = GLOBAL_WORDS.get(word)
     return notice + (global_word(ctx) if global_word else _route(ctx, word))
 
 
+def _resume(ctx: Context, notice: list[Reply]) -> list[Reply]:
+    """A new session (a redial) picks up where the partner was, and says so."""
+    if notice or ctx.conversation.flow == FlowName.MENU:
+        return engine.ask_again(ctx)
+    return [ctx.say("Welcome back! We carry on where you stopped."), *engine.ask_again(ctx)]
+
+
 def _expire_if_idle(ctx: Context) -> list[Reply]:
     conv = ctx.conversation
-    timeout = timedelta(minutes=current_app.config["CONVERSATION_TIMEOUT_MINUTES"])
+    config = current_app.config
+    minutes = config["CHANNEL_TIMEOUT_MINUTES"].get(ctx.message.channel,
+                                                    config["CONVERSATION_TIMEOUT_MINUTES"])
+    timeout = timedelta(minutes=minutes)
     if conv.flow == FlowName.MENU or ctx.now - conv.updated_at < timeout:
         return []
     engine.to_menu(ctx)

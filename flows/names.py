@@ -19,6 +19,7 @@ class FlowName(StrEnum):
     BULK_ENROLL = "bulk_enroll"
     AUDIT = "audit"
     CHOOSE_PROGRAM = "choose_program"
+    SUPPORT = "support"
 
 
 # Old name -> new name, for conversations stored before a rename (read on load, never written).

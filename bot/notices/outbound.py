@@ -20,6 +20,9 @@ from models.partners.partner import Partner, PartnerStatus, find_by_phone
 
 log = logging.getLogger("saathi.outbound")
 WHATSAPP_WINDOW = timedelta(hours=24)
+# Channels that only answer the partner's request (a USSD session): what is sent later to
+# someone who wrote there goes by SMS.
+PULL_ONLY = frozenset({"ussd"})
 
 
 class OutboundError(Exception):
@@ -67,6 +70,8 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
         log.info("outbound skipped: opted out", extra={"partner_id": partner.id, "key": key})
         return None
     channel = channel or preferred_channel(session, phone)
+    if channel in PULL_ONLY:
+        channel = "sms"
     use_template = None
     if channel == "whatsapp" and not in_session_window(session, phone):
         if not template:

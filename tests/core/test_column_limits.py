@@ -11,6 +11,7 @@ import pytest
 
 import models
 from bot.channels import twilio_form
+from bot.channels.ussd import africastalking
 from bot.i18n import language_code
 from flows.enroll import clean_name, clean_shop
 from flows.language import parse_language
@@ -78,6 +79,29 @@ def _stock_code(n: int) -> str | None:
         return None
 
 
+def _ussd(field: str) -> Callable[[int], str | None]:
+    """What an Africa's Talking request (or end-of-session notice) with `field` n long
+    leaves to store."""
+    def check(n: int) -> str | None:
+        value = ("*123456" * 20)[:n - 1] + "#" if field == "serviceCode" else "1" * n
+        form = {"sessionId": "ATUid_1", "serviceCode": "*123#", "phoneNumber": PHONE,
+                "networkCode": "40445", "text": "", field: value}
+        try:
+            request = africastalking.parse(form)
+        except africastalking.BadRequest:
+            return None
+        return {"sessionId": request.session_id, "serviceCode": request.service_code,
+                "networkCode": request.network_code}[field]
+    return check
+
+
+def _ended(n: int) -> str | None:
+    try:
+        return africastalking.check_end({"sessionId": "ATUid_1", "status": "S" * n})[1]
+    except africastalking.BadRequest:
+        return None
+
+
 # table.column -> the ways outside text reaches it: n -> what would be stored, or None.
 STORES: dict[str, list[Callable[[int], str | None]]] = {
     "partners.phone": [_phone], "conversations.phone": [_phone],
@@ -97,6 +121,9 @@ STORES: dict[str, list[Callable[[int], str | None]]] = {
     "support_tickets.first_words": [lambda n: clean_words("w" * n)],
     "redemptions.payout_id": [lambda n: "p" * n if valid_payout_id("p" * n) else None],
     "redemptions.error": [lambda n: stored_error("e" * n)],
+    "ussd_sessions.session_id": [_ussd("sessionId")], "ussd_sessions.phone": [_phone],
+    "ussd_sessions.service_code": [_ussd("serviceCode")],
+    "ussd_sessions.network_code": [_ussd("networkCode")], "ussd_sessions.ended_reason": [_ended],
 }
 
 

@@ -25,11 +25,12 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot import router
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, translate
 from bot.messages import Reply
 from bot.notices import outbound
 from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
+from bot.notices.links import send_media_links
 from flows import engine
 from models import events, ledger, review
 from models.codes import tables as qr
@@ -216,6 +217,7 @@ class Walk:
         self.invitee()
         self.notices()
         self.wallet()
+        self.support()
         return self.seen + self.outbox()
 
     def enroll(self) -> None:
@@ -387,6 +389,9 @@ class Walk:
         with unit_of_work() as session:
             remind(session)
         expire_vouchers()
+        with unit_of_work() as session:  # a certificate's image to a phone on USSD
+            send_media_links(session, phone=PARTNER, urls=["https://saathi.test/c.png"],
+                             lang=self.lang, channel="ussd", provider_id="walk")
         self.wallet()
         doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
         with unit_of_work() as session:
@@ -406,6 +411,11 @@ class Walk:
 
     def wallet(self) -> None:
         for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):
+            self.chat(body)
+
+    def support(self) -> None:
+        number = menu_number(self.chat("MENU"), translate(self.lang, "Talk to a person"))
+        for body in (number, "x", "2", number, "1"):
             self.chat(body)
 
     # Helpers -------------------------------------------------------------------------------
@@ -450,6 +460,12 @@ class Walk:
         with unit_of_work() as session:
             return session.scalar(select(vouchers.Voucher.code).where(
                 vouchers.Voucher.item_key == item).order_by(vouchers.Voucher.id.desc()))
+
+
+def menu_number(replies: list[str], label: str) -> str:
+    """The number of the menu line that reads `label`."""
+    lines = "\n".join(replies).splitlines()
+    return next(line.split(".")[0] for line in lines if line.endswith(f". {label}"))
 
 
 def _partner(session, phone: str) -> Partner:

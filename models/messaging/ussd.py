@@ -1,0 +1,83 @@
+"""USSD sessions: what a gateway's session has shown and consumed, one row per session id.
+
+A gateway such as Africa's Talking sends every input of a session so far joined by `*`, and
+may deliver a request twice. The row keeps the text already consumed (so the newest input is
+what follows it, even when an input holds a `*`), the pages of the screen being shown (a long
+reply is paged with "98 More" / "0 Back") and every screen answered, by step, so that a
+redelivered request gets the same screen and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
+from models.db import dialect_insert
+
+
+class UssdSession(Base):
+    __tablename__ = "ussd_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(64), unique=True, info=INPUT)
+    phone: Mapped[str] = mapped_column(String(20), index=True, info=INPUT)
+    service_code: Mapped[str] = mapped_column(String(40), info=INPUT)
+    network_code: Mapped[str] = mapped_column(String(16), default="", info=INPUT)
+    consumed: Mapped[str] = mapped_column(Text, default="")
+    pages: Mapped[list] = mapped_column(Json, default=list)
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    screens: Mapped[dict] = mapped_column(Json, default=dict)  # step -> screen answered
+    ended_reason: Mapped[str | None] = mapped_column(String(40), info=INPUT)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def answered(self, step: str) -> str | None:
+        """The screen already answered for `step`, if this step was seen."""
+        return (self.screens or {}).get(step)
+
+
+def get(session: Session, session_id: str, *, for_update: bool = False) -> UssdSession | None:
+    stmt = select(UssdSession).where(UssdSession.session_id == session_id) \
+        .execution_options(populate_existing=True)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def lock(session: Session, *, session_id: str, phone: str, service_code: str,
+         network_code: str) -> tuple[UssdSession, bool]:
+    """Return the session row, created if new, locked until commit; and whether it is new."""
+    found = get(session, session_id, for_update=True)
+    if found is not None:  # every step but the first: one statement
+        return found, False
+    inserted = session.execute(
+        dialect_insert(session)(UssdSession)
+        .values(session_id=session_id, phone=phone, service_code=service_code,
+                network_code=network_code, consumed="", pages=[], page=0, screens={},
+                created_at=utcnow(), updated_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["session_id"])
+        .returning(UssdSession.id)
+    ).scalar()
+    return get(session, session_id, for_update=True), inserted is not None
+
+
+def answer(row: UssdSession, *, step: str, consumed: str, pages: list[str], page: int,
+           screen: str) -> None:
+    """Record the screen answered for `step` and where the session now stands."""
+    row.consumed, row.pages, row.page = consumed, list(pages), page
+    row.screens = {**(row.screens or {}), step: screen}
+    row.updated_at = utcnow()
+
+
+def end(session: Session, session_id: str, reason: str) -> bool:
+    """Mark the session ended (the network's end-of-session report); False if unknown."""
+    row = get(session, session_id, for_update=True)
+    if row is None:
+        return False
+    if row.ended_at is None:
+        row.ended_at, row.ended_reason = utcnow(), reason
+    return True

@@ -1,0 +1,95 @@
+"""USSD beside the other channels: the same phone on USSD and WhatsApp at once, concurrent
+deliveries of one step, a call back, and what a USSD caller receives later (by SMS)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from bot.messages import Reply
+from bot.web import ussd as ussd_web
+from models import ledger
+from models.codes import tables as qr
+from models.codes.format import group
+from models.db import unit_of_work
+from models.messaging.conversation import Conversation
+from models.messaging.outbox import OutboxMessage
+from models.messaging.ussd import UssdSession
+from models.programs.program import by_code
+from models.support.tickets import Ticket, TicketReason
+from tests.conftest import TwilioClient
+from tests.redeem.conftest import RETAILER
+from tests.ussd.conftest import Gateway
+
+
+def _codes(count: int) -> list[str]:
+    with unit_of_work() as session:
+        batch = qr.create_batch(session, program=by_code(session, "CEMPRO"), name="TOGETHER",
+                                count=count, credits=5)
+        return [group(code) for _serial, code in qr.batch_codes(batch)]
+
+
+def test_the_same_phone_on_ussd_and_whatsapp_at_once_loses_nothing(app, gateway, retailer,
+                                                                   cempro):
+    codes = _codes(4)  # (more than 5 scans a minute would go to review)
+
+    def whatsapp(code: str) -> list[str]:
+        return TwilioClient(app.test_client()).chat(RETAILER, f"CODE {code}")
+
+    def ussd(code: str) -> str:
+        call = Gateway(app.test_client()).dial(RETAILER)
+        return call.press(f"CODE {code}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda n: (whatsapp if n % 2 else ussd)(codes[n]), range(4)))
+    assert all("5 credits added" in str(a) for a in answers), answers
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, retailer, cempro).balance == 2000 + 4 * 5
+        assert session.scalar(select(func.count()).select_from(qr.QrRedemption)) == 4
+        states = {c.channel: (c.flow, c.state) for c in session.scalars(
+            select(Conversation).where(Conversation.phone == RETAILER))}
+    assert set(states) == {"ussd", "whatsapp"}
+
+
+def test_one_step_delivered_concurrently_is_answered_once(app, gateway, retailer):
+    call = gateway.dial(RETAILER)
+    form = call.form("1")
+
+    def deliver(_):
+        response = Gateway(app.test_client()).post(form)
+        return response.get_data(as_text=True)
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        screens = list(pool.map(deliver, range(5)))
+    assert len(set(screens)) == 1 and "credits: 2,000" in screens[0]
+    with unit_of_work() as session:
+        row = session.scalar(select(UssdSession))
+        assert row.consumed == "1" and set(row.screens) == {"0", "1"}
+
+
+def test_call_me_back_opens_a_ticket_and_tells_the_partner_by_sms(gateway, retailer):
+    call = gateway.dial(RETAILER)
+    call.press("98")
+    assert "8. Talk to a person" in call.last
+    assert "call you back" in call.press("8")
+    assert "We will call you back soon" in call.press("1")
+    with unit_of_work() as session:
+        ticket = session.scalar(select(Ticket))
+        assert (ticket.channel, ticket.reason) == ("ussd", TicketReason.ASKED_FOR_PERSON)
+        told = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.phone == RETAILER)).all()
+    assert [m.channel for m in told] == ["sms"]
+
+
+def test_an_image_in_a_reply_is_sent_as_an_sms_link_once(gateway, retailer, monkeypatch):
+    monkeypatch.setattr(ussd_web.router, "handle", lambda message: [
+        Reply("You passed! Your certificate: C-1", media_url="/media/certificates/C-1.png")])
+    call = gateway.dial(RETAILER)
+    assert call.last == "CON You passed! Your certificate: C-1"
+    call.again()
+    with unit_of_work() as session:
+        sent = session.scalars(select(OutboxMessage)).all()
+    assert [(m.channel, m.body) for m in sent] == [
+        ("sms", "Saathi: open this link to see it: "
+                "https://saathi.test/media/certificates/C-1.png")]
