@@ -26,7 +26,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["id"] = ids.IdConverter
 
     from bot import cli, jobs, media, notices  # noqa: F401 - notices subscribe to domain events
-    from bot.web import admin, health, payout_webhook, simulator, verify, webhooks
+    from bot.web import (
+        admin,
+        admin_auth,
+        admin_pages,
+        admin_partners,
+        admin_review,
+        health,
+        payout_webhook,
+        simulator,
+        verify,
+        webhooks,
+    )
     from models import db
     from workers import scheduler
 
@@ -34,6 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs.init_app(app)
     cli.init_app(app)
     scheduler.init_app(app)
-    for module in (webhooks, simulator, health, admin, media, verify, payout_webhook):
+    admin_auth.init_app(app)
+    for module in (webhooks, simulator, health, admin, admin_pages, admin_partners, admin_review,
+                   media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app
