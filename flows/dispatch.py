@@ -13,6 +13,7 @@ from models.partners.partner import PartnerStatus, set_status
 
 GLOBAL_WORDS = {"MENU", "HELP", "STOP", "START", "LANG", "BACK"}
 INVITED_FLOW = "enroll"  # a partner a rep invited goes here with any message until they answer
+EARNING_FLOWS = frozenset({"photo", "scan", "redeem"})  # refused while a partner is suspended
 
 
 def first_word(text: str) -> str:
@@ -69,6 +70,10 @@ def _route(ctx: Context, word: str) -> list[Reply]:
     flow = engine.FLOWS[conv.flow]
     state = flow.states[conv.state]
     triggered = engine.trigger_for(word) if word and not state.free_text else None
+    if _suspended(ctx) and (ctx.message.media or conv.flow in EARNING_FLOWS or
+                            (triggered is not None and triggered.name in EARNING_FLOWS)):
+        engine.enter(ctx, "menu")
+        return [ctx.say("Your account is suspended, so you cannot earn or redeem credits now.")]
     if triggered is not None:
         if triggered.needs_partner and ctx.partner is None:
             return _not_enrolled(ctx)
@@ -76,6 +81,10 @@ def _route(ctx: Context, word: str) -> list[Reply]:
     if flow.needs_partner and ctx.partner is None:
         return _not_enrolled(ctx)
     return engine.apply(ctx, state.handle(ctx, ctx.message))
+
+
+def _suspended(ctx: Context) -> bool:
+    return ctx.partner is not None and ctx.partner.status == PartnerStatus.SUSPENDED
 
 
 def _start(ctx: Context, flow: engine.Flow) -> list[Reply]:

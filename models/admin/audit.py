@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, column_length, utcnow
 
 LOGIN_FAILED = "login.failed"
 
@@ -32,12 +32,18 @@ def record(session: Session, *, actor: str, action: str, target: str = "", reaso
            before: dict | None = None, after: dict | None = None, user_id: int | None = None,
            brand: str | None = None, ip: str | None = None) -> AuditEntry:
     """Write one audit row in the caller's transaction (so it exists exactly if the change does)."""
-    entry = AuditEntry(actor=actor[:254], action=action, target=target, reason=reason[:500],
+    entry = AuditEntry(actor=cut(actor, AuditEntry.actor), action=action, target=target,
+                       reason=cut(reason, AuditEntry.reason),
                        before=before or {}, after=after or {}, user_id=user_id, brand=brand,
                        ip=ip, at=utcnow())
     session.add(entry)
     session.flush()
     return entry
+
+
+def cut(text: str, attribute) -> str:
+    """`text` within its column (an actor or a reason typed by an operator)."""
+    return text[:column_length(attribute)]
 
 
 def failures_from(session: Session, ip: str, since: datetime) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import keys, ledger
@@ -71,11 +72,13 @@ def adjust(session: Session, actor: Actor, partner: Partner, program_id: int, cr
            reason: str, request_id: str) -> int:
     """Add (or remove) credits against the program's adjustment account; the entry id."""
     reason = _reason(reason)
+    key = keys.admin_adjustment(request_id)
+    if (done := _entry_with(session, key)) is not None:
+        return done  # the same form sent again
     before = ledger.wallet_balance(session, partner.id, program_id).available
     try:
         entry_id = ledger.adjust(session, partner_id=partner.id, program_id=program_id,
-                                 credits=credits, key=keys.admin_adjustment(request_id),
-                                 reason=reason, actor=actor.short)
+                                 credits=credits, key=key, reason=reason, actor=actor.short)
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
     after = ledger.wallet_balance(session, partner.id, program_id).available
@@ -87,6 +90,8 @@ def adjust(session: Session, actor: Actor, partner: Partner, program_id: int, cr
 def reverse(session: Session, actor: Actor, entry: JournalEntry, reason: str) -> int:
     """Undo an earn or adjustment with a compensating entry; the new entry's id."""
     reason = _reason(reason)
+    if (done := _entry_with(session, keys.admin_reversal(entry.id))) is not None:
+        return done
     try:
         new_id = ledger.reverse(session, key=keys.admin_reversal(entry.id),
                                 original_key=entry.key, reason=reason, actor=actor.short)
@@ -95,3 +100,7 @@ def reverse(session: Session, actor: Actor, entry: JournalEntry, reason: str) ->
     _audit(session, actor, "entry.reverse", f"entry:{entry.id}", reason,
            {"credits": entry.credits}, {"reversal": new_id})
     return new_id
+
+
+def _entry_with(session: Session, key: str) -> int | None:
+    return session.scalar(select(JournalEntry.id).where(JournalEntry.key == key))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from models import ledger
 from models.admin import users
@@ -113,3 +114,10 @@ def as_role(app, world):
         admin.get("/admin/")
         return admin
     return login
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashes(monkeypatch) -> None:
+    """Argon2 at its cheapest: the tests check the rules, not the hash's cost."""
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=8,
+                                                         parallelism=1))
