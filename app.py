@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_pages,
         admin_partners,
         admin_review,
+        admin_support,
         health,
         payout_webhook,
         simulator,
@@ -47,6 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     scheduler.init_app(app)
     admin_auth.init_app(app)
     for module in (webhooks, simulator, health, admin, admin_pages, admin_partners, admin_review,
-                   media, verify, payout_webhook):
+                   admin_support, media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

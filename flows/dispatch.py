@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app
 
 from bot.messages import Reply
-from flows import engine, language
+from flows import engine, language, person
 from flows.engine import Context
 from models.partners.partner import PartnerStatus, set_status
 
@@ -37,6 +37,9 @@ def process(ctx: Context) -> list[Reply]:
         engine.enter(ctx, "menu")
         return [ctx.say("You will not get any more messages from us. Send START to come back.")]
 
+    if partner is not None and (person.asks_for_person(ctx.message.text) or
+                                person.is_voice_note(ctx.message)):
+        return person.hand_over(ctx)
     notice = _expire_if_idle(ctx)
     replies = notice + _route(ctx, word)
     return replies

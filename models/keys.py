@@ -109,3 +109,8 @@ def admin_adjustment(request_id: str) -> str:
 def admin_reversal(entry_id: int) -> str:
     """An entry is reversed by an operator at most once."""
     return f"admin-reverse:{entry_id}"
+
+
+def ticket_answer(ticket_id: int, request_id: str) -> str:
+    """One outbox row per answer form sent (a double click sends once)."""
+    return f"ticket-answer:{ticket_id}:{request_id}"
