@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 from bot.i18n import N_
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
+from bot.web.admin_csv import csv_response
 from models.admin import controls, partners, scope
 from models.admin.controls import Actor, ControlError
 from models.db import unit_of_work
@@ -32,6 +33,29 @@ def search():
     with unit_of_work() as db:
         found = partners.search(db, g.admin, text)
     return render_template("admin/partners.html", partners=found, q=text)
+
+
+@bp.get("/partners.csv")
+@require(Can.VIEW)
+def search_csv():
+    with unit_of_work() as db:
+        found = partners.search(db, g.admin, request.args.get("q", "")[:80])
+    return csv_response("partners.csv", ("id", "phone", "name", "shop", "pincode", "gstin",
+                                         "status"),
+                        [(p.id, p.phone, p.name, p.shop, p.pincode, p.gstin, p.status)
+                         for p in found])
+
+
+@bp.get("/partners/<id:partner_id>/entries.csv")
+@require(Can.VIEW)
+def entries_csv(partner_id: int):
+    with unit_of_work() as db:
+        partner = scope.visible_partner(db, g.admin, partner_id) or abort(404)
+        wallets = partners.wallets(db, g.admin, partner)
+    return csv_response(f"partner-{partner_id}-ledger.csv",
+                        ("program", "entry", "at", "credits", "cause", "description", "actor"),
+                        [(w.program.code, e.id, e.created_at.isoformat(), e.credits, e.cause,
+                          e.description, e.actor) for w in wallets for e in w.entries])
 
 
 @bp.get("/partners/<id:partner_id>")
