@@ -44,6 +44,11 @@ def _shop(db, phone: str, program_id: int, parent_id: int | None, **fields) -> P
 
 @pytest.fixture
 def world(app) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Load the world into the current app's database."""
     with unit_of_work() as db:
         cempro = load_file(db, PROGRAMS / "cempro.yaml")
         chemx = load_file(db, PROGRAMS / "chemx.yaml")
@@ -100,7 +105,7 @@ class Admin:
 
 
 @pytest.fixture
-def browser(app) -> Admin:
+def visitor(app) -> Admin:
     return Admin(app.test_client())
 
 

@@ -11,43 +11,43 @@ from models.db import unit_of_work
 from tests.admin.conftest import PASSWORD, Admin
 
 
-def test_login_with_the_right_password_opens_the_overview(browser, world):
-    response = browser.login(world.emails["brand-admin"])
+def test_login_with_the_right_password_opens_the_overview(visitor, world):
+    response = visitor.login(world.emails["brand-admin"])
     assert response.status_code == 302 and response.location.endswith("/admin/")
-    page = browser.get("/admin/").get_data(as_text=True)
+    page = visitor.get("/admin/").get_data(as_text=True)
     assert "brand-admin@shakti.test" in page and "CEMPRO" in page and "CHEMX" not in page
 
 
-def test_pages_need_a_login(browser, world):
-    response = browser.get("/admin/partners")
+def test_pages_need_a_login(visitor, world):
+    response = visitor.get("/admin/partners")
     assert response.status_code == 302 and "/admin/login" in response.location
-    assert browser.get(f"/admin/api/partners/{world.own_shop}").status_code == 401
+    assert visitor.get(f"/admin/api/partners/{world.own_shop}").status_code == 401
 
 
-def test_a_login_without_its_csrf_token_is_refused(browser, world):
-    response = browser.client.post("/admin/login", data={
+def test_a_login_without_its_csrf_token_is_refused(visitor, world):
+    response = visitor.client.post("/admin/login", data={
         "email": world.emails["brand-admin"], "password": PASSWORD})
     assert response.status_code == 400
-    assert browser.get("/admin/").status_code == 302  # not logged in
+    assert visitor.get("/admin/").status_code == 302  # not logged in
 
 
-def test_wrong_password_five_times_locks_the_account(browser, world, clock):
+def test_wrong_password_five_times_locks_the_account(visitor, world, clock):
     email = world.emails["analyst"]
     for _ in range(users.MAX_FAILURES):
-        response = browser.login(email, "wrong password!!")
+        response = visitor.login(email, "wrong password!!")
         assert response.status_code == 401
         assert "Wrong email or password" in response.get_data(as_text=True)
-    assert browser.login(email).status_code == 401  # the right one, but locked
+    assert visitor.login(email).status_code == 401  # the right one, but locked
     with unit_of_work() as db:
         assert users.is_locked(db, email)
     clock.advance(minutes=16)
-    assert browser.login(email).status_code == 302
+    assert visitor.login(email).status_code == 302
 
 
-def test_too_many_failures_from_one_address_must_wait(browser, world, clock):
+def test_too_many_failures_from_one_address_must_wait(visitor, world, clock):
     for n in range(20):
-        assert browser.login(f"nobody{n}@x.test", "whatever").status_code == 401
-    response = browser.login(world.emails["brand-admin"])
+        assert visitor.login(f"nobody{n}@x.test", "whatever").status_code == 401
+    response = visitor.login(world.emails["brand-admin"])
     assert response.status_code == 429
     assert "Too many failed logins" in response.get_data(as_text=True)
 
@@ -101,9 +101,9 @@ def test_users_create_reads_the_password_from_stdin_and_invite_prints_a_link(app
     assert again.post(path, {"password": "another password"}).status_code == 400
 
 
-def test_every_login_is_in_the_audit_log(browser, world):
-    browser.login(world.emails["support"], "wrong password!!")
-    browser.login(world.emails["support"])
+def test_every_login_is_in_the_audit_log(visitor, world):
+    visitor.login(world.emails["support"], "wrong password!!")
+    visitor.login(world.emails["support"])
     with unit_of_work() as db:
         actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["login.failed", "login.ok"]
