@@ -1,6 +1,9 @@
-"""`flask users create|invite`: admin accounts (password from standard input, or a link)."""
+"""`flask users create|invite|demo`: admin accounts (password from standard input, a one-time
+link, or the demo account `make run` prints)."""
 
 from __future__ import annotations
+
+import secrets
 
 import click
 from flask import current_app
@@ -52,3 +55,26 @@ def users_invite(email: str, role: str, program: str, distributor: str | None) -
     """Make an account and print a one-time link that sets its password."""
     user, token = _create(email, role, program, distributor, None)
     click.echo(f"invited {user.email} ({user.role}, {user.brand}): {invite_link(token or '')}")
+
+
+DEMO_EMAIL = "demo@saathi.local"
+
+
+@users_cli.command("demo")
+@click.option("--program", "program", default="CEMPRO", show_default=True)
+def users_demo(program: str) -> None:
+    """Make (or give a new password to) the demo brand admin, and print its login.
+    Refused where real partners are (a Twilio auth token is set)."""
+    if current_app.config["TWILIO_AUTH_TOKEN"]:
+        raise click.ClickException("no demo account where a Twilio auth token is set")
+    password = secrets.token_urlsafe(12)
+    try:
+        with unit_of_work() as session:
+            user = users.by_email(session, DEMO_EMAIL) or users.create(
+                session, email=DEMO_EMAIL, role=users.AdminRole.BRAND_ADMIN,
+                program_code=program)
+            users.set_password(user, password)
+            user.failed_logins, user.locked_until = 0, None
+    except users.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"admin: /admin/login  email {DEMO_EMAIL}  password {password}")

@@ -166,6 +166,10 @@ def end_sessions(session: Session, user_id: int) -> None:
         user.session_token = secrets.token_hex(16)
 
 
+def by_email(session: Session, email: str) -> AdminUser | None:
+    return session.scalar(select(AdminUser).where(AdminUser.email == normalize_email(email)))
+
+
 def by_id(session: Session, user_id: int) -> AdminUser | None:
     return session.get(AdminUser, user_id)
 

@@ -107,3 +107,17 @@ def test_every_login_is_in_the_audit_log(visitor, world):
     with unit_of_work() as db:
         actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["login.failed", "login.ok"]
+
+
+def test_make_run_prints_a_demo_login_that_works(app, world):
+    app.config["TWILIO_AUTH_TOKEN"] = ""
+    runner = app.test_cli_runner()
+    printed = runner.invoke(args=["users", "demo"]).output
+    again = runner.invoke(args=["users", "demo"]).output  # a second `make run`
+    password = again.split("password ")[1].strip()
+    assert printed != again and "demo@saathi.local" in again
+    visitor = Admin(app.test_client())
+    assert visitor.login("demo@saathi.local", password).status_code == 302
+    assert "CEMPRO" in visitor.get("/admin/").get_data(as_text=True)
+    app.config["TWILIO_AUTH_TOKEN"] = "set"
+    assert runner.invoke(args=["users", "demo"]).exit_code == 1
