@@ -106,6 +106,11 @@ def admin_adjustment(request_id: str) -> str:
     return f"admin-adjust:{request_id}"
 
 
+def credit_note(invoice_id: int, note: str) -> str:
+    """A credit note (or return) against an invoice claws back once."""
+    return f"credit-note:{invoice_id}:{note}"
+
+
 def admin_reversal(entry_id: int) -> str:
     """An entry is reversed by an operator at most once."""
     return f"admin-reverse:{entry_id}"

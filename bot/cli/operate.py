@@ -1,4 +1,4 @@
-"""`flask partners suspend|reinstate` and `flask wallet adjust|reverse`: the operator
+"""`flask partners suspend|reinstate` and `flask wallet adjust|reverse|credit-note`: the operator
 controls of the admin pages from the terminal, each with a required reason and an audit row."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from bot.ids import ID
-from models.admin import controls
+from models.admin import controls, orders
 from models.admin.controls import Actor, ControlError
 from models.db import unit_of_work
+from models.invoices.invoice import Invoice
 from models.ledger.tables import JournalEntry
 from models.partners.partner import InvalidPhone, Partner, find_by_phone, normalize_phone
 from models.programs.program import by_code
@@ -87,4 +88,22 @@ def reverse(entry_id: int, reason: str) -> None:
         if entry is None:
             raise ControlError(f"no entry {entry_id}")
         return f"entry {controls.reverse(session, _actor(), entry, reason)}"
+    _run(change)
+
+
+@wallet_cli.command("credit-note")
+@click.argument("invoice_id", type=ID)
+@click.argument("note")
+@click.argument("rupees", type=click.FloatRange(min=0.01))
+@REASON
+def credit_note(invoice_id: int, note: str, rupees: float, reason: str) -> None:
+    """Record a return or credit note of RUPEES against an invoice: its share of the
+    invoice's credits is taken back."""
+    def change(session: Session) -> str:
+        invoice = session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise ControlError(f"no invoice {invoice_id}")
+        entry = orders.record_return(session, _actor(), invoice, round(rupees * 100), note,
+                                     reason)
+        return f"entry {entry}"
     _run(change)

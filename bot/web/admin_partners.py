@@ -12,9 +12,12 @@ from bot.i18n import N_
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
 from bot.web.admin_csv import csv_response
-from models.admin import controls, partners, scope
+from models.admin import activity, controls, orders, partners, scope
 from models.admin.controls import Actor, ControlError
+from models.admin.transcript import transcript
 from models.db import unit_of_work
+from models.invoices.invoice import Invoice
+from models.redemptions.redemption import Redemption
 
 bp = Blueprint("admin_partners", __name__, url_prefix="/admin")
 bp.before_request(admin_auth.fail_closed)
@@ -64,8 +67,10 @@ def partner_page(partner_id: int):
     with unit_of_work() as db:
         partner = scope.visible_partner(db, g.admin, partner_id) or abort(404)
         wallets = partners.wallets(db, g.admin, partner)
+        done = activity.activity(db, g.admin, partner)
+        lines = transcript(db, partner.phone)
     return render_template("admin/partner.html", partner=partner, wallets=wallets,
-                           request_id=uuid.uuid4().hex)
+                           activity=done, lines=lines, request_id=uuid.uuid4().hex)
 
 
 @bp.get("/api/partners/<id:partner_id>")
@@ -133,3 +138,32 @@ def _apply(partner_id: int, change) -> object:
         flash(REFUSED)
         flash(str(exc), "detail")
     return redirect(url_for("admin_partners.partner_page", partner_id=partner_id))
+
+
+@bp.post("/invoices/<id:invoice_id>/return")
+@require(Can.OPERATE)
+def record_return(invoice_id: int):
+    """A return or credit note (fields `note`, `rupees` returned, `reason`)."""
+    try:
+        paise = round(float(request.form.get("rupees", "")) * 100)
+    except ValueError:
+        abort(400)
+    return _on_row(Invoice, invoice_id, lambda db, invoice: orders.record_return(
+        db, actor(), invoice, paise, request.form.get("note", ""),
+        request.form.get("reason", "")))
+
+
+@bp.post("/redemptions/<id:redemption_id>/<any(cancel, retry):action>")
+@require(Can.OPERATE)
+def redemption(redemption_id: int, action: str):
+    operation = orders.cancel_redemption if action == "cancel" else orders.retry_redemption
+    return _on_row(Redemption, redemption_id, lambda db, row: operation(
+        db, actor(), row, request.form.get("reason", "")))
+
+
+def _on_row(table, row_id: int, change) -> object:
+    with unit_of_work() as db:
+        row = activity.visible(db, g.admin, table, row_id) or abort(404)
+        partner_id = row.partner_id
+    return _apply(partner_id, lambda db, _partner: change(
+        db, activity.visible(db, g.admin, table, row_id)))

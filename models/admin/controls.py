@@ -35,13 +35,13 @@ class Actor:
         return self.name[:ACTOR_LENGTH]
 
 
-def _reason(reason: str) -> str:
+def need_reason(reason: str) -> str:
     if not reason or not reason.strip():
         raise ControlError("a reason is required")
     return reason.strip()
 
 
-def _audit(session: Session, actor: Actor, action: str, target: str, reason: str,
+def audit_change(session: Session, actor: Actor, action: str, target: str, reason: str,
            before: dict, after: dict) -> None:
     audit.record(session, actor=actor.name, action=action, target=target, reason=reason,
                  before=before, after=after, user_id=actor.user_id, brand=actor.brand,
@@ -61,19 +61,19 @@ def reinstate(session: Session, actor: Actor, partner: Partner, reason: str) -> 
 
 def _set(session: Session, actor: Actor, partner: Partner, status: PartnerStatus,
          action: str, reason: str) -> None:
-    reason = _reason(reason)
+    reason = need_reason(reason)
     before = partner.status
     set_status(session, partner, status)
-    _audit(session, actor, action, f"partner:{partner.id}", reason, {"status": before},
+    audit_change(session, actor, action, f"partner:{partner.id}", reason, {"status": before},
            {"status": str(status)})
 
 
 def adjust(session: Session, actor: Actor, partner: Partner, program_id: int, credits: int,
            reason: str, request_id: str) -> int:
     """Add (or remove) credits against the program's adjustment account; the entry id."""
-    reason = _reason(reason)
+    reason = need_reason(reason)
     key = keys.admin_adjustment(request_id)
-    if (done := _entry_with(session, key)) is not None:
+    if (done := entry_with(session, key)) is not None:
         return done  # the same form sent again
     before = ledger.wallet_balance(session, partner.id, program_id).available
     try:
@@ -82,25 +82,25 @@ def adjust(session: Session, actor: Actor, partner: Partner, program_id: int, cr
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
     after = ledger.wallet_balance(session, partner.id, program_id).available
-    _audit(session, actor, "wallet.adjust", f"partner:{partner.id}", reason,
+    audit_change(session, actor, "wallet.adjust", f"partner:{partner.id}", reason,
            {"available": before}, {"available": after, "entry": entry_id, "credits": credits})
     return entry_id
 
 
 def reverse(session: Session, actor: Actor, entry: JournalEntry, reason: str) -> int:
     """Undo an earn or adjustment with a compensating entry; the new entry's id."""
-    reason = _reason(reason)
-    if (done := _entry_with(session, keys.admin_reversal(entry.id))) is not None:
+    reason = need_reason(reason)
+    if (done := entry_with(session, keys.admin_reversal(entry.id))) is not None:
         return done
     try:
         new_id = ledger.reverse(session, key=keys.admin_reversal(entry.id),
                                 original_key=entry.key, reason=reason, actor=actor.short)
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
-    _audit(session, actor, "entry.reverse", f"entry:{entry.id}", reason,
+    audit_change(session, actor, "entry.reverse", f"entry:{entry.id}", reason,
            {"credits": entry.credits}, {"reversal": new_id})
     return new_id
 
 
-def _entry_with(session: Session, key: str) -> int | None:
+def entry_with(session: Session, key: str) -> int | None:
     return session.scalar(select(JournalEntry.id).where(JournalEntry.key == key))
