@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from bot.web import (
         admin,
         admin_auth,
+        admin_overview,
         admin_pages,
         admin_partners,
         admin_review,
@@ -48,6 +49,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     scheduler.init_app(app)
     admin_auth.init_app(app)
     for module in (webhooks, simulator, health, admin, admin_pages, admin_partners, admin_review,
-                   admin_support, media, verify, payout_webhook):
+                   admin_support, admin_overview, media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app
