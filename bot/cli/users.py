@@ -4,6 +4,7 @@ link, or the demo account `make run` prints)."""
 from __future__ import annotations
 
 import secrets
+import sys
 
 import click
 from flask import current_app
@@ -41,7 +42,7 @@ def _create(email: str, role: str, program: str, distributor: str | None,
 @click.option("--distributor", default=None, help="The distributor code (distributor-admin).")
 def users_create(email: str, role: str, program: str, distributor: str | None) -> None:
     """Make an account; its password is read from standard input (one line)."""
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    password = sys.stdin.readline().rstrip("\r\n")
     user, _token = _create(email, role, program, distributor, password)
     click.echo(f"created {user.email} ({user.role}, {user.brand})")
 
