@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from models import ledger
 from models.db import unit_of_work
+from models.admin.audit import AuditEntry
+from models.invoices.invoice import Invoice
 from models.invoices.read import InvoiceRead
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner
@@ -65,3 +67,36 @@ def test_a_distributor_admin_never_sees_another_distributors_items(as_role, worl
     decided = brand.client.post(f"/admin/review/{item.id}", json={"approve": False},
                                 headers={"X-CSRFToken": brand.token})
     assert decided.status_code == 200 and decided.json["status"] == "rejected"
+
+
+def test_approving_with_a_corrected_total_credits_on_that_total(as_role, world, twilio, clock):
+    item = unsure_invoice(world, twilio)
+    admin = as_role("brand-admin")
+    admin.get(f"/admin/queue/{item.id}")
+    admin.post(f"/admin/queue/{item.id}", {"decision": "approve", "total_rupees": "7104"})
+    with unit_of_work() as db:
+        invoice = db.scalar(select(Invoice))
+        balance = ledger.wallet_balance(db, world.own_shop, world.cempro).balance
+    assert invoice.total_paise == 7_104_00 and invoice.credits == balance > 0
+    with unit_of_work() as db:
+        [audited] = db.scalars(select(AuditEntry.after).where(
+            AuditEntry.action == "review.approve")).all()
+    assert audited == {"status": "approved", "total_paise": 7_104_00}
+
+
+def test_the_partner_is_told_the_reason_the_reviewer_chose_in_their_language(
+        as_role, world, twilio, clock):
+    item = unsure_invoice(world, twilio)  # the partner writes in Hindi
+    admin = as_role("support")
+    page = admin.get(f"/admin/queue/{item.id}").get_data(as_text=True)
+    assert 'value="duplicate_number"' in page
+    admin.post(f"/admin/queue/{item.id}", {"decision": "reject", "reason": "duplicate_number"})
+    with unit_of_work() as db:
+        told = db.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id.desc())).first()
+    assert "ST/2026/00417" in told and "पहले" in told  # "already sent", in Hindi
+    assert ledger_balance(world) == 0
+
+
+def ledger_balance(world) -> int:
+    with unit_of_work() as db:
+        return ledger.wallet_balance(db, world.own_shop, world.cempro).balance
