@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_partners,
         admin_review,
         admin_support,
+        admin_users,
         health,
         payout_webhook,
         simulator,
@@ -49,6 +50,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     scheduler.init_app(app)
     admin_auth.init_app(app)
     for module in (webhooks, simulator, health, admin, admin_pages, admin_partners, admin_review,
-                   admin_support, admin_overview, media, verify, payout_webhook):
+                   admin_support, admin_overview, admin_users, media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

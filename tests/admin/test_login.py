@@ -121,3 +121,18 @@ def test_make_run_prints_a_demo_login_that_works(app, world):
     assert "CEMPRO" in visitor.get("/admin/").get_data(as_text=True)
     app.config["TWILIO_AUTH_TOKEN"] = "set"
     assert runner.invoke(args=["users", "demo"]).exit_code == 1
+
+
+def test_a_brand_admin_invites_from_the_accounts_page(app, as_role, world):
+    admin = as_role("brand-admin")
+    page = admin.get("/admin/users/").get_data(as_text=True)
+    assert "support@shakti.test" in page and "admin@durachem.test" not in page
+    made = admin.post("/admin/users/", {"email": "rep@shakti.test", "role": "distributor-admin",
+                                        "distributor": "SAITRD"}).get_data(as_text=True)
+    link = made.split('<code id="invite-link">')[1].split("</code>")[0]
+    path = "/admin/invite/" + link.rsplit("/admin/invite/", 1)[1]
+    guest = Admin(app.test_client())
+    guest.get(path)
+    guest.post(path, {"password": "rep password 1"})
+    assert guest.login("rep@shakti.test", "rep password 1").status_code == 302
+    assert as_role("support").get("/admin/users/").status_code == 403

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from models import ledger
-from models.db import unit_of_work
 from models.admin.audit import AuditEntry
+from models.db import unit_of_work
 from models.invoices.invoice import Invoice
 from models.invoices.read import InvoiceRead
 from models.messaging.outbox import OutboxMessage

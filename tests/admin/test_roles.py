@@ -7,12 +7,13 @@ import pytest
 
 from bot.web.admin_auth import PUBLIC
 
-PAGES = ("/admin/", "/admin/partners", "/admin/queue/", "/admin/audit")
+PAGES = ("/admin/", "/admin/overview/CEMPRO", "/admin/partners", "/admin/queue/",
+         "/admin/inbox/", "/admin/audit", "/admin/users/")
 EXPECTED = {  # role -> status of each page in PAGES
-    "brand-admin": (200, 200, 200, 200),
-    "distributor-admin": (200, 200, 200, 403),
-    "support": (200, 200, 200, 403),
-    "analyst": (200, 200, 403, 403),
+    "brand-admin": (200, 200, 200, 200, 200, 200, 200),
+    "distributor-admin": (200, 200, 200, 200, 403, 403, 403),
+    "support": (200, 200, 200, 200, 200, 403, 403),
+    "analyst": (200, 200, 200, 403, 403, 403, 403),
 }
 
 
