@@ -68,6 +68,6 @@ def table_csv(code: str, name: str):
     span = _range()
     with unit_of_work() as db:
         figures = _figures(db, code, span)
-        table = next((t for t in figures.tables() if t.name == name), None) or abort(404)
+        table = figures.table(name) or abort(404)
     return csv_response(f"{code.lower()}-{name}-{span.start}-{span.end}.csv", table.header,
                         table.rows)

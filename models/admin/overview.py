@@ -4,6 +4,7 @@ cohorts, and the daily series the charts show. Scoped like everything else an ac
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -24,6 +25,8 @@ from models.partners.partner import Partner
 from models.programs.program import Membership, Program
 from models.redemptions.redemption import Redemption, Status
 from models.review.queue import ReviewItem
+
+NAMES = ("partners", "funnel", "learning", "credits", "payouts", "activity", "cohorts")
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,12 @@ class Figures:
             JournalEntry.program_id == self.program.id, ~JournalEntry.queued,
             JournalEntry.partner_id.in_(self.partners), *where))
 
+    @functools.cached_property
+    def enrolled(self) -> int:
+        return self._count(select(func.count()).select_from(self.partners.subquery()))
+
     def partners_table(self) -> Table:
-        enrolled = self._count(select(func.count()).select_from(self.partners.subquery()))
+        enrolled = self.enrolled
         joined = self._count(select(func.count(Membership.id)).where(
             Membership.program_id == self.program.id, Membership.partner_id.in_(self.partners),
             self._in_range(Membership.joined_at)))
@@ -91,7 +98,7 @@ class Figures:
         redeemed = self._count(select(func.count(func.distinct(Redemption.partner_id))).where(
             Redemption.program_id == self.program.id, Redemption.status == Status.COMPLETED,
             Redemption.partner_id.in_(self.partners)))
-        enrolled = self.partners_table().rows[0][1]
+        enrolled = self.enrolled
         return Table("funnel", ("step", "partners"), [
             ("enrolled", enrolled), ("first earn", earned), ("first redemption", redeemed)])
 
@@ -106,7 +113,7 @@ class Figures:
         paid = self._entries(JournalEntry.cause == "certification",
                              self._in_range(JournalEntry.created_at))
         value = self.program.spec.credit_value_paise
-        enrolled = self.partners_table().rows[0][1]
+        enrolled = self.enrolled
         return Table("learning", ("figure", "value"), [
             ("certifications", certs),
             ("completion rate %", round(100 * certs / enrolled, 1) if enrolled else 0),
@@ -189,8 +196,15 @@ class Figures:
         return out
 
     def tables(self) -> list[Table]:
-        return [self.partners_table(), self.funnel(), self.learning(), self.credits(),
-                self.payouts(), self.invoices_and_codes(), self.cohorts()]
+        return [self.table(name) for name in NAMES]
+
+    def table(self, name: str) -> Table | None:
+        """One table by its name (a CSV download computes only that one)."""
+        builders = {"partners": self.partners_table, "funnel": self.funnel,
+                    "learning": self.learning, "credits": self.credits,
+                    "payouts": self.payouts, "activity": self.invoices_and_codes,
+                    "cohorts": self.cohorts}
+        return builders[name]() if name in builders else None
 
 
 def _at(by_day: dict, day: date) -> int:
