@@ -17,6 +17,18 @@ users_cli = AppGroup("users", help="Admin accounts of the dashboard (/admin).")
 ROLE = click.Choice([role.value for role in users.AdminRole])
 
 
+def account_options(command):
+    """EMAIL --role ROLE --program CODE [--distributor CODE], as create and invite take them."""
+    for option in reversed((
+            click.argument("email"), click.option("--role", type=ROLE, required=True),
+            click.option("--program", "program", required=True,
+                         help="A program of the account's brand."),
+            click.option("--distributor", default=None,
+                         help="The distributor code (distributor-admin)."))):
+        command = option(command)
+    return command
+
+
 def invite_link(token: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/admin/invite/{token}"
 
@@ -36,10 +48,7 @@ def _create(email: str, role: str, program: str, distributor: str | None,
 
 
 @users_cli.command("create")
-@click.argument("email")
-@click.option("--role", type=ROLE, required=True)
-@click.option("--program", "program", required=True, help="A program of the account's brand.")
-@click.option("--distributor", default=None, help="The distributor code (distributor-admin).")
+@account_options
 def users_create(email: str, role: str, program: str, distributor: str | None) -> None:
     """Make an account; its password is read from standard input (one line)."""
     password = sys.stdin.readline().rstrip("\r\n")
@@ -48,10 +57,7 @@ def users_create(email: str, role: str, program: str, distributor: str | None) -
 
 
 @users_cli.command("invite")
-@click.argument("email")
-@click.option("--role", type=ROLE, required=True)
-@click.option("--program", "program", required=True, help="A program of the account's brand.")
-@click.option("--distributor", default=None, help="The distributor code (distributor-admin).")
+@account_options
 def users_invite(email: str, role: str, program: str, distributor: str | None) -> None:
     """Make an account and print a one-time link that sets its password."""
     user, token = _create(email, role, program, distributor, None)

@@ -4,17 +4,20 @@ an account of every role, and a test client that logs in through the form."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from flask import Flask
 
 from models import ledger
 from models.admin import users
-from models.db import unit_of_work
+from models.db import engine, unit_of_work
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, load_file
+from tests.conftest import _make_app
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 PASSWORD = "correct horse battery"
@@ -40,6 +43,26 @@ def _shop(db, phone: str, program_id: int, parent_id: int | None, **fields) -> P
     ledger.ensure_wallet(db, partner.id, program_id)
     db.flush()
     return partner
+
+
+def app_on(backend: str, request, tmp_path) -> Iterator[Flask]:
+    app = _make_app(backend, request, tmp_path)
+    with app.app_context():
+        yield app
+        engine().dispose()
+
+
+@pytest.fixture
+def app(request, tmp_path) -> Iterator[Flask]:
+    """SQLite only here: the admin's pages and forms behave the same on both databases, and
+    the modules whose queries differ (scope, overview, review) ask for both with
+    `app = both_databases`."""
+    yield from app_on("sqlite", request, tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def both_databases(request, tmp_path) -> Iterator[Flask]:
+    yield from app_on(request.param, request, tmp_path)
 
 
 @pytest.fixture

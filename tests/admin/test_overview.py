@@ -6,9 +6,18 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from models import ledger
 from models.db import unit_of_work
 from tests.admin.test_review import unsure_invoice
+
+
+@pytest.fixture
+def app(both_databases):
+    """Both databases: the scope and figure queries are SQL that differs between them."""
+    return both_databases
+
 
 
 def _csv(response) -> dict[str, list[str]]:

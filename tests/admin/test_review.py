@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from models import ledger
@@ -17,6 +18,13 @@ from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner
 from models.review.queue import ReviewItem
 from tests.invoice.conftest import SELLER, submit_read
+
+
+@pytest.fixture
+def app(both_databases):
+    """Both databases: the scope and figure queries are SQL that differs between them."""
+    return both_databases
+
 
 
 def unsure_invoice(world, twilio, phone: str = "+919811100001") -> ReviewItem:

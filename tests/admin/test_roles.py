@@ -7,6 +7,13 @@ import pytest
 
 from bot.web.admin_auth import PUBLIC
 
+
+@pytest.fixture
+def app(both_databases):
+    """Both databases: the scope and figure queries are SQL that differs between them."""
+    return both_databases
+
+
 PAGES = ("/admin/", "/admin/overview/CEMPRO", "/admin/partners", "/admin/queue/",
          "/admin/inbox/", "/admin/audit", "/admin/users/")
 EXPECTED = {  # role -> status of each page in PAGES
