@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_review,
         admin_support,
         admin_users,
+        cloud_webhook,
         health,
         payout_webhook,
         simulator,
@@ -49,7 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     scheduler.init_app(app)
     admin_auth.init_app(app)
-    for module in (webhooks, simulator, health, admin, admin_pages, admin_partners, admin_review,
-                   admin_support, admin_overview, admin_users, media, verify, payout_webhook):
+    for module in (webhooks, cloud_webhook, simulator, health, admin, admin_pages,
+                   admin_partners, admin_review, admin_support, admin_overview, admin_users,
+                   media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

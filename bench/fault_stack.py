@@ -32,10 +32,12 @@ LOGS = ROOT / "bench" / "out" / "faults"
 class Stack:
     """Start everything with `with Stack(...) as stack:`; every process is stopped after."""
 
-    def __init__(self, *, workers: int, web_workers: int, threads: int) -> None:
+    def __init__(self, *, workers: int, web_workers: int, threads: int,
+                 settings: dict[str, object] | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="saathi-faults-"))
         self.folder.chmod(0o755)  # PostgreSQL's own user must reach its data folder in it
         self.counts = {"workers": workers, "web_workers": web_workers, "threads": threads}
+        self.settings = {key: str(value) for key, value in (settings or {}).items()}
         self.postgres = OwnPostgres(self.folder / "pg")
         self.redis = OwnRedis()
         self.media: dict[str, bytes] = {}
@@ -105,6 +107,7 @@ class Stack:
             "MEDIA_FETCH_PRIVATE_NETWORKS": json.dumps(["127.0.0.1/32"]),
             **{key: str(value) for key, value in provider_config(self.payouts.url).items()},
             "PAYOUT_WAIT_SECONDS": "5",
+            **self.settings,
         }
         return {**os.environ, **settings}
 

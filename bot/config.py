@@ -47,6 +47,21 @@ class Settings(BaseSettings):
     # Template name -> Twilio Content SID, e.g. {"invite": "HX...", "tier_change": "HX..."}
     WHATSAPP_TEMPLATES: dict[str, str] = Field(default_factory=dict)
     VALIDATE_TWILIO_SIGNATURE: bool = True
+    # Options on Twilio's WhatsApp as quick replies and list pickers (Content API); replies
+    # then leave through the outbox (TwiML cannot carry a content). Off: numbered text.
+    TWILIO_CONTENT_OPTIONS: bool = False
+    TWILIO_CONTENT_BASE: str = "https://content.twilio.com"
+    # Meta's WhatsApp Cloud API (bot/channels/cloud.py): off while the app secret is unset.
+    # One phone number id per brand (comma-separated); the token must reach all of them.
+    WHATSAPP_ACCESS_TOKEN: str = ""
+    WHATSAPP_PHONE_NUMBER_ID: Names = Field(default_factory=list)
+    WHATSAPP_APP_SECRET: str = ""
+    WHATSAPP_VERIFY_TOKEN: str = ""
+    WHATSAPP_GRAPH_BASE: str = "https://graph.facebook.com/v21.0"
+    # Where the Graph API's media URLs lead (the bearer token is sent there, and only there).
+    WHATSAPP_MEDIA_HOSTS: Names = Field(default_factory=lambda: ["lookaside.fbsbx.com"])
+    # Template name -> {language: approved template name}, used outside the 24-hour window.
+    WHATSAPP_CLOUD_TEMPLATES: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Parameter names Twilio added after bot/channels/twilio_form.py was written: accepted
     # on inbound messages without a deploy (unknown names are refused with a 400).
     TWILIO_EXTRA_PARAMETERS: Names = Field(default_factory=list)
@@ -76,6 +91,9 @@ class Settings(BaseSettings):
     # jobs, a plugin's); nothing else named in a job record is ever imported.
     JOB_EXTRA_TARGETS: Names = Field(default_factory=list)
     JOB_LEASE_SECONDS: float = 60  # a running job renews its claim; a dead one's lapses this soon
+    # The sweeps (jobs, inbox, outbox, payouts) run this often and take over work left this
+    # long (a message left unanswered: twice this); the scheduler ticks four times as often.
+    SWEEP_SECONDS: float = Field(default=60, gt=0)
     # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
     # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
     PERIODIC_JOBS_IN_PROCESS: bool | None = None
@@ -105,7 +123,8 @@ class Settings(BaseSettings):
     # trust, comma-separated. None: e-invoice QR codes count as unverified.
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", mode="before")
+    @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", "WHATSAPP_CLOUD_TEMPLATES",
+                     mode="before")
     @classmethod
     def _json_mapping(cls, value: object) -> object:
         if isinstance(value, str):
@@ -138,7 +157,7 @@ class Settings(BaseSettings):
         """With a Twilio number connected, OTPs, product codes and the ledger seal must not
         rest on a value anyone can read in this repository (any key of the set counts, as a
         key kept for old codes still verifies them): refuse to start instead."""
-        if not self.TWILIO_AUTH_TOKEN:
+        if not (self.TWILIO_AUTH_TOKEN or self.WHATSAPP_APP_SECRET):
             return self
         public = [name for name in SECRETS if getattr(self, name) in PUBLIC_VALUES]
         public += [f"QR_SIGNING_KEYS {kid}" for kid, key in self.QR_SIGNING_KEYS.items()
@@ -151,7 +170,8 @@ class Settings(BaseSettings):
         return self
 
     @field_validator("TWILIO_EXTRA_PARAMETERS", "TWILIO_MEDIA_HOSTS", "TWILIO_MEDIA_AUTH_HOSTS",
-                     "MEDIA_FETCH_PRIVATE_NETWORKS", "JOB_EXTRA_TARGETS", mode="before")
+                     "MEDIA_FETCH_PRIVATE_NETWORKS", "JOB_EXTRA_TARGETS",
+                     "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_MEDIA_HOSTS", mode="before")
     @classmethod
     def _names(cls, value: object) -> object:
         if isinstance(value, str):
@@ -163,7 +183,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _media_rules_readable(self) -> Settings:
         """A typo in a host or network fails at start-up, not at the first photo."""
-        for entry in (*self.TWILIO_MEDIA_HOSTS, *self.TWILIO_MEDIA_AUTH_HOSTS):
+        for entry in (*self.TWILIO_MEDIA_HOSTS, *self.TWILIO_MEDIA_AUTH_HOSTS,
+                      *self.WHATSAPP_MEDIA_HOSTS, self.WHATSAPP_GRAPH_BASE):
             Origin.parse(entry)
         for network in self.MEDIA_FETCH_PRIVATE_NETWORKS:
             ipaddress.ip_network(network)

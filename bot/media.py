@@ -1,9 +1,11 @@
 """Media files: fetch what partners send (from the provider's media hosts only, see
-bot/safe_fetch.py), store under media/, serve what we generate."""
+bot/safe_fetch.py; Twilio's URLs, or a Cloud API media id by two requests), store under
+media/, serve what we generate."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -42,6 +44,43 @@ def twilio_rule(limit: int = MAX_MEDIA_BYTES) -> safe_fetch.Rule:
         max_bytes=limit, seconds=config["MEDIA_FETCH_SECONDS"])
 
 
+def meta_rule(hosts: list[str], limit: int) -> safe_fetch.Rule:
+    """Where a Cloud API media download may go: `hosts`, with the bearer token sent to them
+    (and nowhere else: a redirect elsewhere goes without it)."""
+    config = current_app.config
+    token = {"Authorization": f"Bearer {config['WHATSAPP_ACCESS_TOKEN']}"}
+    return safe_fetch.Rule.build(
+        hosts, credential_hosts=hosts, credentials=token,
+        private_networks=config["MEDIA_FETCH_PRIVATE_NETWORKS"], max_bytes=limit,
+        seconds=config["MEDIA_FETCH_SECONDS"])
+
+
+def _graph_media_url(url: str) -> str | None:
+    """The Graph API's URL for a Cloud API media id (what bot/channels/cloud.py stores as
+    the media's URL), or None for any other URL."""
+    base = current_app.config["WHATSAPP_GRAPH_BASE"].rstrip("/") + "/"
+    media_id = url.removeprefix(base)
+    return url if url.startswith(base) and media_id.isdigit() else None
+
+
+def _fetch_meta(url: str, limit: int) -> bytes:
+    """Two requests, both with the bearer token: the media id's JSON (its short-lived
+    download URL, type and size), then the file at that URL on Meta's media hosts."""
+    graph = current_app.config["WHATSAPP_GRAPH_BASE"]
+    found = safe_fetch.fetch(url, meta_rule([graph], 64 * 1024)).data
+    try:
+        info = json.loads(found)
+        download, size = info["url"], int(info.get("file_size") or 0)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise safe_fetch.FetchError("the media id's answer is not Meta's JSON") from exc
+    if not isinstance(download, str):
+        raise safe_fetch.FetchError("the media id's answer has no URL")
+    if size > limit:
+        raise safe_fetch.TooLarge(f"{size} bytes")
+    return safe_fetch.fetch(download, meta_rule(current_app.config["WHATSAPP_MEDIA_HOSTS"],
+                                                limit)).data
+
+
 def fetch(url: str, *, limit: int = MAX_MEDIA_BYTES, rule: safe_fetch.Rule | None = None
           ) -> bytes:
     """Return the bytes behind `url`: a file we stored (/media/..., simulator uploads) or a
@@ -55,6 +94,8 @@ def fetch(url: str, *, limit: int = MAX_MEDIA_BYTES, rule: safe_fetch.Rule | Non
             raise MediaError("file is larger than 10 MB")
         return data
     try:
+        if rule is None and _graph_media_url(url):
+            return _fetch_meta(url, limit)
         return safe_fetch.fetch(url, rule or twilio_rule(limit)).data
     except safe_fetch.TooLarge as exc:
         raise MediaError("file is larger than 10 MB") from exc

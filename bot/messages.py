@@ -38,6 +38,8 @@ class InboundMessage:
     location: Location | None = None
     profile_name: str | None = None
     button_text: str | None = None
+    choice: str | None = None  # the id of a tapped button or list row (an Option's key)
+    via: str | None = None  # the business number it came to (Cloud API phone number id)
 
     def to_dict(self) -> dict:
         """A JSON-ready copy (spelt out: dataclasses.asdict deep-copies field by field and
@@ -47,7 +49,8 @@ class InboundMessage:
                 "media": [{"url": m.url, "content_type": m.content_type} for m in self.media],
                 "location": ({"latitude": self.location.latitude,
                               "longitude": self.location.longitude} if self.location else None),
-                "profile_name": self.profile_name, "button_text": self.button_text}
+                "profile_name": self.profile_name, "button_text": self.button_text,
+                "choice": self.choice, "via": self.via}
 
     @classmethod
     def from_dict(cls, data: dict) -> InboundMessage:

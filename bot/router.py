@@ -35,8 +35,12 @@ log = logging.getLogger("saathi.router")
 SORRY = N_("Sorry, something went wrong on our side. Please try again in a minute.")
 
 
-def handle(message: InboundMessage) -> list[Reply]:
-    """Process `message` once and return the replies to send back on its channel."""
+def handle(message: InboundMessage, *, by_outbox: bool = False) -> list[Reply]:
+    """Process `message` once and return the replies to send back on its channel.
+
+    `by_outbox`: the channel cannot answer in its response (Meta's Cloud API), so the replies
+    are queued in the outbox in the transaction that finishes the message; and a database
+    that cannot even store it raises, for the provider to deliver it again."""
     try:
         with unit_of_work() as session:
             stored = inbox.store(session, channel=message.channel,
@@ -47,12 +51,14 @@ def handle(message: InboundMessage) -> list[Reply]:
                          extra={"message_id": message.provider_id})
                 return [Reply.from_dict(r) for r in stored.replies or []]
     except SQLAlchemyError:
+        if by_outbox:
+            raise
         # Nothing was stored, so nothing was done: say so rather than fail Twilio's request.
         # The partner's language is in the database too, hence the default one.
         log.exception("message not stored: database unavailable",
                       extra={"message_id": message.provider_id, "channel": message.channel})
         return [Reply(translate(DEFAULT, SORRY))]
-    return _run(message)
+    return _run(message, late=by_outbox)
 
 
 def recover(message: InboundMessage) -> None:
@@ -94,6 +100,8 @@ def _process(message: InboundMessage, *, late: bool = False) -> list[Reply]:
         conv.data = ctx.data
         conv.partner_id = partner.id if partner else conv.partner_id
         conv.updated_at = now
+        if message.channel == "whatsapp":
+            conv.via = message.via
         if not inbox.finish(session, message.channel, message.provider_id,
                             [r.to_dict() for r in replies]):
             # A concurrent delivery of the same message finished first: undo ours, answer

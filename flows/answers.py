@@ -14,7 +14,7 @@ import unicodedata
 
 from rapidfuzz import fuzz, process
 
-from bot.messages import Option
+from bot.messages import InboundMessage, Option
 
 _LETTERS = "abcdefghij"
 _EDGES = " .,!?)(:-"
@@ -26,6 +26,12 @@ def normalize(text: str) -> str:
     """Lower-case, fold width/compatibility forms, squeeze spaces, drop edge punctuation."""
     text = unicodedata.normalize("NFKC", text).strip().lower()
     return re.sub(r"\s+", " ", text).strip(_EDGES)
+
+
+def first_word(text: str) -> str:
+    """The first word, upper case, without trailing punctuation: a keyword like JOIN."""
+    words = text.strip().split(maxsplit=1)
+    return words[0].upper().strip(".!,") if words else ""
 
 
 def fold_digits(text: str) -> str:
@@ -65,11 +71,19 @@ def choice(text: str) -> int | None:
     return int(found)
 
 
-def pick(text: str, options: tuple[Option, ...] | list[Option], *, cutoff: int = 80
-         ) -> str | None:
-    """Return the key of the option the text chooses, or None when it chooses none clearly."""
+def pick(answer: str | InboundMessage, options: tuple[Option, ...] | list[Option], *,
+         cutoff: int = 80) -> str | None:
+    """Return the key of the option the answer chooses, or None when it chooses none clearly.
+
+    A tapped button or list row (a message's `choice`) is the option's key itself; a tap on
+    an older question's option is read as its title instead."""
     if not options:
         return None
+    if isinstance(answer, InboundMessage):
+        if answer.choice is not None and any(o.key == answer.choice for o in options):
+            return answer.choice
+        answer = answer.text
+    text = answer
     if is_numeric(text):
         index = choice(text)
         return options[index - 1].key if index and index <= len(options) else None

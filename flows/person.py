@@ -5,7 +5,7 @@ partner is told who will answer and by when (bot/notices/support.py)."""
 from __future__ import annotations
 
 from bot.messages import InboundMessage, Reply
-from flows.engine import Context
+from flows.context import Context
 from models.support.tickets import TicketReason, open_ticket
 
 # Global words, compared without case, spaces or closing punctuation. Each language's own

@@ -11,7 +11,7 @@ from models.invoices import rules as invoice_rules  # noqa: F401
 from models.jobs import heartbeats, records  # noqa: F401
 from models.learning import certificates, progress  # noqa: F401
 from models.ledger import operations  # noqa: F401
-from models.messaging import conversation, inbox, outbox  # noqa: F401
+from models.messaging import contents, conversation, inbox, outbox  # noqa: F401
 from models.partners import partner  # noqa: F401
 from models.programs import program  # noqa: F401
 from models.redemptions import otp, redemption, vouchers  # noqa: F401

@@ -52,6 +52,11 @@ def late_reply(channel: str, provider_id: str, n: int) -> str:
     return f"late:{channel}:{provider_id}:{n}"
 
 
+def sms_fallback(outbox_id: int) -> str:
+    """A WhatsApp message refused outside the 24-hour window, sent by SMS instead."""
+    return f"sms-fallback:{outbox_id}"
+
+
 def tier_notice(wallet_id: int, tier: str | None, on: date) -> str:
     return f"tier:{wallet_id}:{tier}:{on.isoformat()}"
 

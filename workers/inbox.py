@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from flask import current_app
+
 from bot import router
 from bot.messages import InboundMessage
 from models.base import utcnow
@@ -21,8 +23,11 @@ log = logging.getLogger("saathi.inbox")
 TOO_LATE = timedelta(hours=1)
 
 
-def sweep(older_than_seconds: int = 120) -> int:
-    """Answer (or close) messages unanswered for `older_than_seconds`; return how many."""
+def sweep(older_than_seconds: float | None = None) -> int:
+    """Answer (or close) messages unanswered for `older_than_seconds` (twice SWEEP_SECONDS
+    unless given: a request may still be working on a younger one); return how many."""
+    if older_than_seconds is None:
+        older_than_seconds = 2 * current_app.config["SWEEP_SECONDS"]
     now = utcnow()
     with unit_of_work() as session:
         rows = [(row.payload, row.received_at)

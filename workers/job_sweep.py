@@ -23,8 +23,11 @@ from models.jobs import records as job_records
 log = logging.getLogger("saathi.jobs")
 
 
-def sweep(older_than_seconds: int = 60) -> int:
-    """Send overdue jobs again; return how many."""
+def sweep(older_than_seconds: float | None = None) -> int:
+    """Send jobs overdue by `older_than_seconds` (SWEEP_SECONDS unless given) again; return
+    how many."""
+    if older_than_seconds is None:
+        older_than_seconds = current_app.config["SWEEP_SECONDS"]
     with_redis = bool(current_app.config["REDIS_URL"])
     if with_redis:
         job_queue.clean_abandoned()

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import jobs
-from bot.channels.senders import current_sender
+from bot.channels.graph import GraphError
+from bot.channels.senders import sender_for
 from bot.jobs.names import Job
+from bot.notices import outbound
 from models.base import utcnow
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage, OutboxStatus
@@ -23,35 +26,68 @@ class DeliveryFailed(Exception):
 
 
 def deliver(outbox_id: int) -> None:
-    """Send a queued outbox message once; a retry after success does nothing."""
+    """Send a queued outbox row once; a retry after success does nothing. Earlier rows still
+    queued for the same partner and channel go first, so a partner reads them in order."""
     with unit_of_work() as session:
-        row = session.scalar(
-            select(OutboxMessage).where(OutboxMessage.id == outbox_id).with_for_update()
-        )
+        row = session.get(OutboxMessage, outbox_id)
         if row is None or row.status != OutboxStatus.QUEUED:
             return
-        row.attempts += 1
-        row.updated_at = utcnow()
-        try:
-            row.provider_sid = current_sender().send(row)
-        except Exception as exc:
-            row.error = str(exc)[:500]
-            final = row.attempts > current_app.config["JOB_RETRIES"]
-            if final:
-                row.status = OutboxStatus.FAILED
-            log.warning("outbound delivery failed",
-                        extra={"outbox_id": row.id, "attempt": row.attempts, "final": final})
-            if not final:
-                session.commit()
-                raise DeliveryFailed(row.error) from exc
-            return
+        rows = session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.phone == row.phone, OutboxMessage.channel == row.channel,
+                OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.id <= outbox_id)
+            .order_by(OutboxMessage.id).with_for_update()
+            .execution_options(populate_existing=True)).all()
+        for earlier in rows:  # a failure raises: the rows after it wait for its retry
+            _send(session, earlier)
+
+
+def _send(session: Session, row: OutboxMessage) -> None:
+    """Send one locked row: sent, given up, or DeliveryFailed raised for a retry."""
+    row.attempts += 1
+    row.updated_at = utcnow()
+    try:
+        row.provider_sid = sender_for(row).send(row)
+    except GraphError as exc:
+        _refused(session, row, exc)
+    except Exception as exc:
+        _failed(session, row, exc, final=row.attempts > current_app.config["JOB_RETRIES"])
+    else:
         row.status = OutboxStatus.SENT
         row.sent_at = utcnow()
         log.info("outbound sent", extra={"outbox_id": row.id, "channel": row.channel})
 
 
-def sweep(older_than_seconds: int = 60) -> int:
-    """Re-enqueue outbox rows still queued after a while (an enqueue lost to a Redis outage)."""
+def _refused(session: Session, row: OutboxMessage, exc: GraphError) -> None:
+    """Meta's error codes: a rate limit backs off (RQ retries later), undeliverable and
+    outside-the-window stop (the latter sent by SMS instead); anything else is retried."""
+    if exc.undeliverable or exc.outside_window:
+        row.status, row.error = OutboxStatus.FAILED, str(exc)[:500]
+        log.warning("outbound refused", extra={"outbox_id": row.id, "code": exc.code})
+        if exc.outside_window:
+            outbound.fall_back_to_sms(session, row)
+        return
+    final = row.attempts > current_app.config["JOB_RETRIES"] and not exc.rate_limited
+    _failed(session, row, exc, final=final)
+
+
+def _failed(session: Session, row: OutboxMessage, exc: Exception, *, final: bool) -> None:
+    """Give up on the row (final), or commit the attempt and raise for RQ to retry later."""
+    row.error = str(exc)[:500]
+    log.warning("outbound delivery failed",
+                extra={"outbox_id": row.id, "attempt": row.attempts, "final": final})
+    if final:
+        row.status = OutboxStatus.FAILED
+        return
+    session.commit()
+    raise DeliveryFailed(row.error) from exc
+
+
+def sweep(older_than_seconds: float | None = None) -> int:
+    """Re-enqueue outbox rows still queued after `older_than_seconds` (SWEEP_SECONDS unless
+    given: an enqueue lost to a Redis outage)."""
+    if older_than_seconds is None:
+        older_than_seconds = current_app.config["SWEEP_SECONDS"]
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     with unit_of_work() as session:
         ids = list(session.scalars(select(OutboxMessage.id).where(

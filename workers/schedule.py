@@ -9,16 +9,19 @@ from rq import cron
 from bot.config import load_settings
 from workers import inbox, job_sweep, ledger, outbound, redemptions
 
+SETTINGS = load_settings()
+SWEEP = {"interval": SETTINGS["SWEEP_SECONDS"]}  # every minute unless SWEEP_SECONDS says
+
 PERIODIC = (
     (ledger.seal, {"interval": 60}),  # seal new journal entries every minute
-    (redemptions.sweep, {"interval": 60}),  # poll payouts in flight, expire vouchers
-    (outbound.sweep, {"interval": 60}),  # re-send messages whose enqueue was lost
-    (inbox.sweep, {"interval": 60}),  # answer messages whose request died
-    (job_sweep.sweep, {"interval": 60}),  # re-send jobs lost with Redis or with a worker
+    (redemptions.sweep, SWEEP),  # poll payouts in flight, expire vouchers
+    (outbound.sweep, SWEEP),  # re-send messages whose enqueue was lost
+    (inbox.sweep, SWEEP),  # answer messages whose request died
+    (job_sweep.sweep, SWEEP),  # re-send jobs lost with Redis or with a worker
     (ledger.expire, {"cron": "30 3 * * *"}),  # 09:00 IST
     (ledger.recompute_tiers, {"cron": "0 22 * * *"}),  # 03:30 IST
 )
 
-QUEUE = load_settings()["RQ_QUEUE"]
+QUEUE = SETTINGS["RQ_QUEUE"]
 for _func, _when in PERIODIC:
     cron.register(_func, QUEUE, **_when)

@@ -31,7 +31,7 @@ from models.jobs import heartbeats
 log = logging.getLogger("saathi.scheduler")
 NAME = "scheduler"
 EXTENSION = "saathi.scheduler"
-TICK = 15.0  # seconds between ticks; the shortest interval in the schedule is a minute
+TICKS_PER_SWEEP = 4  # the sweeps (every SWEEP_SECONDS) are the shortest intervals scheduled
 TAKEOVER = timedelta(minutes=2)  # a scheduler silent this long is replaced (and is STUCK)
 MAX_BACKOFF = 30.0
 
@@ -75,7 +75,8 @@ class Scheduler:
         while not stop.is_set():
             try:
                 self.tick()
-                wait, backoff = TICK, 1.0
+                wait = self.app.config["SWEEP_SECONDS"] / TICKS_PER_SWEEP
+                backoff = 1.0
             except (RedisError, SQLAlchemyError) as exc:
                 log.warning("scheduler tick failed; trying again",
                             extra={"error": exc.__class__.__name__, "retry_in": backoff})

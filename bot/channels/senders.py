@@ -1,15 +1,24 @@
-"""Senders deliver one outbox row: Twilio's REST API, or the outbox alone (simulator)."""
+"""Senders deliver one outbox row: Meta's Cloud API (a row from one of our Cloud API
+numbers), Twilio's REST API, or the outbox alone (simulator)."""
 
 from __future__ import annotations
 
 import json
+import mimetypes
 from typing import Protocol
 
 from flask import current_app
+from sqlalchemy.orm import object_session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot import media
+from bot.channels import graph, twilio_content
+from bot.channels.native import LIST_LABEL
+from bot.i18n import DEFAULT, translate
+from bot.messages import Reply
 from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner
 
 TWILIO_DEFAULT_BASE = "https://api.twilio.com"
 
@@ -57,14 +66,89 @@ class TwilioSender:
         if self.config["PUBLIC_BASE_URL"]:
             params["status_callback"] = self.config["PUBLIC_BASE_URL"].rstrip("/") + \
                 "/webhooks/twilio/status"
+        drawn = self._content(message) if message.channel == "whatsapp" else None
         if message.template:
             params["content_sid"] = self.config["WHATSAPP_TEMPLATES"][message.template]
             params["content_variables"] = json.dumps(message.template_vars)
+        elif drawn:
+            params["content_sid"] = drawn
         else:
             params["body"] = message.body
             if message.media_urls:
                 params["media_url"] = list(message.media_urls)
         return self.client.messages.create(**params).sid
+
+    def _content(self, message: OutboxMessage) -> str | None:
+        """The quick-reply or list-picker content for a reply with options (when on)."""
+        if not (self.config["TWILIO_CONTENT_OPTIONS"] and message.reply):
+            return None
+        language = _language(message)
+        return twilio_content.content_sid(
+            object_session(message), self.config, Reply.from_dict(message.reply), language,
+            translate(language, LIST_LABEL))
+
+
+class CloudSender:
+    """Meta's Cloud API, from the business number the row names (`via`)."""
+
+    def __init__(self, config: dict, client: graph.Graph | None = None) -> None:
+        self.config = config
+        self.graph = client or graph.Graph(config["WHATSAPP_GRAPH_BASE"],
+                                           config["WHATSAPP_ACCESS_TOKEN"])
+
+    def payload(self, message: OutboxMessage) -> dict:
+        """The Graph API JSON for `message` (GraphError if its template has no name)."""
+        language = _language(message)
+        if message.template:
+            names = self.config["WHATSAPP_CLOUD_TEMPLATES"].get(message.template, {})
+            name = names.get(language) or names.get(DEFAULT)
+            if not name:
+                raise graph.GraphError(f"no Cloud API template for {message.template!r}")
+            return graph.template(message.phone, name, language if language in names
+                                  else DEFAULT, message.template_vars)
+        reply = Reply.from_dict(message.reply) if message.reply else \
+            Reply(message.body, media_url=(message.media_urls or [None])[0])
+        return graph.reply_payload(message.phone, reply, translate(language, LIST_LABEL),
+                                   self.config["PUBLIC_BASE_URL"], self._uploaded(message, reply))
+
+    def _uploaded(self, message: OutboxMessage, reply: Reply) -> str | None:
+        """A file of ours uploaded to Meta, when there is no public URL Meta could fetch."""
+        url = reply.media_url
+        if not url or not url.startswith(media.LOCAL_PREFIX) or self.config["PUBLIC_BASE_URL"]:
+            return None
+        try:
+            data = media.fetch(url)
+        except media.MediaError as exc:
+            raise graph.GraphError(f"{url} cannot be uploaded: {exc}") from exc
+        mime = mimetypes.guess_type(url)[0] or "application/octet-stream"
+        return self.graph.upload(message.via or "", data, url.rsplit("/", 1)[-1], mime)
+
+    def send(self, message: OutboxMessage) -> str:
+        return self.graph.send(message.via or "", self.payload(message))
+
+
+def _language(message: OutboxMessage) -> str:
+    session = object_session(message)
+    partner = session.get(Partner, message.partner_id) if session and message.partner_id \
+        else None
+    return (partner.language if partner else None) or DEFAULT
+
+
+_GRAPHS: dict[tuple[str, str], graph.Graph] = {}  # one pooled HTTP session per installation
+
+
+def sender_for(message: OutboxMessage) -> Sender:
+    """The Cloud API for a WhatsApp row from one of our Cloud API numbers; else Twilio when
+    its credentials are configured; else the outbox alone."""
+    config = current_app.config
+    if message.channel == "whatsapp" and message.via \
+            and message.via in config["WHATSAPP_PHONE_NUMBER_ID"] \
+            and config["WHATSAPP_APP_SECRET"]:
+        key = (config["WHATSAPP_GRAPH_BASE"], config["WHATSAPP_ACCESS_TOKEN"])
+        if key not in _GRAPHS:
+            _GRAPHS[key] = graph.Graph(*key)
+        return CloudSender(config, _GRAPHS[key])
+    return current_sender()
 
 
 def current_sender() -> Sender:

@@ -35,7 +35,14 @@ def parse(form: Mapping[str, str], region: str = "IN", extra_names: Iterable[str
         media=_media(form), location=_location(form),
         profile_name=clean_text(form.get("ProfileName") or "") or None,
         button_text=clean_text(form.get("ButtonText") or "") or None,
+        choice=_choice(form),
     )
+
+
+def _choice(form: Mapping[str, str]) -> str | None:
+    """The id of a tapped quick reply (ButtonPayload) or list-picker row (ListId)."""
+    tapped = form.get("ButtonPayload") or form.get("ListId")
+    return tapped[:256] if tapped else None
 
 
 def _media(form: Mapping[str, str]) -> tuple[Media, ...]:

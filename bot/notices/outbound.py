@@ -12,6 +12,7 @@ from bot import jobs
 from bot.channels.text import render_text
 from bot.jobs.names import Job
 from bot.messages import Reply
+from models import keys
 from models.base import utcnow
 from models.messaging import conversation, outbox
 from models.messaging.outbox import OutboxMessage
@@ -44,10 +45,16 @@ def in_session_window(session: Session, phone: str) -> bool:
     return last is not None and utcnow() - last < WHATSAPP_WINDOW
 
 
+def whatsapp_number(session: Session, phone: str) -> str | None:
+    """The business number the partner last wrote to (None: Twilio's)."""
+    conv = conversation.latest_for_phone(session, phone, "whatsapp")
+    return conv.via if conv else None
+
+
 def queue_message(session: Session, *, phone: str, text: str = "", channel: str | None = None,
                   media_urls: tuple[str, ...] = (), template: str | None = None,
-                  template_vars: dict | None = None, key: str | None = None
-                  ) -> OutboxMessage | None:
+                  template_vars: dict | None = None, key: str | None = None,
+                  reply: Reply | None = None) -> OutboxMessage | None:
     """Write an outbox row and deliver it after commit. Returns None for opted-out partners.
 
     On WhatsApp outside the 24-hour window the `template` is used; free text alone is
@@ -69,7 +76,9 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
         use_template = template
     row = OutboxMessage(channel=channel, phone=phone, partner_id=partner.id if partner else None,
                         body=text, media_urls=list(media_urls), template=use_template,
-                        template_vars=template_vars or {}, idempotency_key=key)
+                        template_vars=template_vars or {}, idempotency_key=key,
+                        reply=reply.to_dict() if reply else None,
+                        via=whatsapp_number(session, phone) if channel == "whatsapp" else None)
     session.add(row)
     session.flush()
     # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
@@ -81,4 +90,13 @@ def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key
                 ) -> OutboxMessage | None:
     """Queue a flow's reply as a proactive message: options become numbered lines."""
     return queue_message(session, phone=phone, channel=channel, text=render_text(reply),
-                         media_urls=(reply.media_url,) if reply.media_url else (), key=key)
+                         media_urls=(reply.media_url,) if reply.media_url else (), key=key,
+                         reply=reply)
+
+
+def fall_back_to_sms(session: Session, row: OutboxMessage) -> OutboxMessage | None:
+    """WhatsApp refused `row` as outside the 24-hour window and it has no template: send its
+    text by SMS instead (once)."""
+    log.info("whatsapp outside the window: sms instead", extra={"outbox_id": row.id})
+    return queue_message(session, phone=row.phone, channel="sms", text=row.body,
+                         key=keys.sms_fallback(row.id))

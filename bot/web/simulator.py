@@ -11,16 +11,20 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot import media, router
+from bot.channels import native
 from bot.channels.text import render_text
+from bot.i18n import DEFAULT, translate
 from bot.messages import InboundMessage, Location, Media, Reply, clean_text
 from models.base import parse_id
 from models.db import unit_of_work
+from models.messaging.conversation import latest_for_phone
 from models.messaging.inbox import InboxMessage
 from models.messaging.outbox import OutboxMessage
-from models.partners.partner import InvalidPhone, normalize_phone
+from models.partners.partner import InvalidPhone, find_by_phone, normalize_phone
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 ALLOWED_SUFFIXES = {".jpg", ".jpeg", ".png", ".pdf", ".csv", ".txt", ".webp", ".ogg", ".mp4"}
@@ -88,16 +92,36 @@ def send():
     channel = request.form.get("channel", "whatsapp")
     if channel not in ("whatsapp", "sms"):
         return jsonify(error="channel must be whatsapp or sms"), 400
+    choice = request.form.get("choice") or None  # a tapped button or list row: its id
     message = InboundMessage(
         channel=channel, sender=phone, text=clean_text(request.form.get("text", "")),
         provider_id=f"SIM{uuid.uuid4().hex}", media=_attachment(), location=_location(),
+        choice=choice[:256] if choice else None,
     )
     replies = router.handle(message)
-    return jsonify(phone=phone, replies=[_bubble("bot", r) for r in replies])
+    with unit_of_work() as session:
+        lang = _language(session, phone)
+    return jsonify(phone=phone, replies=[_bubble("bot", r, channel, lang) for r in replies])
 
 
-def _bubble(kind: str, reply: Reply) -> dict:
-    return {"kind": kind, "text": render_text(reply), "media_url": reply.media_url}
+def _language(session: Session, phone: str) -> str:
+    partner = find_by_phone(session, phone)
+    conv = latest_for_phone(session, phone, "whatsapp")
+    return (partner and partner.language) or (conv and conv.language) or DEFAULT
+
+
+def _bubble(kind: str, reply: Reply, channel: str = "sms", lang: str = DEFAULT) -> dict:
+    """A reply as the channel shows it: WhatsApp draws up to 3 options as buttons and up to
+    10 as a list (titles as Meta's limits cut them), SMS numbers them."""
+    drawn = native.kind(reply) if channel == "whatsapp" else "text"
+    bubble = {"kind": kind, "text": render_text(reply), "media_url": reply.media_url,
+              "drawn": drawn}
+    if drawn != "text":
+        limit = native.BUTTON_TITLE if drawn == "buttons" else native.ROW_TITLE
+        bubble.update(text=reply.text, button=translate(lang, native.LIST_LABEL), choices=[
+            {"id": c.key, "title": c.title, "description": c.description}
+            for c in native.titles(reply.options, limit)])
+    return bubble
 
 
 def _proactive(row: OutboxMessage) -> dict:
@@ -106,14 +130,15 @@ def _proactive(row: OutboxMessage) -> dict:
             "media_url": (row.media_urls or [None])[0], "status": row.status}
 
 
-def _sent(row: InboxMessage) -> list[dict]:
+def _sent(row: InboxMessage, lang: str) -> list[dict]:
     """An inbound message as the simulator showed it, followed by the answers it got."""
     files = (row.payload or {}).get("media", [])
     text = row.body or ("[file]" if files else "[location]")
     image = next((m["url"] for m in files if m.get("content_type", "").startswith("image/")),
                  None)
     return [{"kind": "me", "text": text, "media_url": image},
-            *(_bubble("bot", Reply.from_dict(r)) for r in row.replies or [])]
+            *(_bubble("bot", Reply.from_dict(r), row.channel, lang)
+              for r in row.replies or [])]
 
 
 @bp.get("/history")
@@ -129,7 +154,8 @@ def history():
                                .order_by(InboxMessage.id.desc()).limit(HISTORY)).all()
         proactive = session.scalars(select(OutboxMessage).where(OutboxMessage.phone == phone)
                                     .order_by(OutboxMessage.id.desc()).limit(HISTORY)).all()
-        timeline = sorted([((m.received_at, 0, m.id), _sent(m)) for m in sent]
+        lang = _language(session, phone)
+        timeline = sorted([((m.received_at, 0, m.id), _sent(m, lang)) for m in sent]
                           + [((r.created_at, 1, r.id), [_proactive(r)]) for r in proactive])
         return jsonify(messages=[b for _, bubbles in timeline for b in bubbles],
                        last_outbox=max((r.id for r in proactive), default=0))

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import router
 from bot.channels import twilio, twilio_form
+from bot.i18n import DEFAULT, translate
+from bot.messages import Reply
 from models.db import unit_of_work
 from models.messaging import outbox
 
@@ -59,7 +62,17 @@ def inbound() -> Response:
         level = logging.ERROR if str(exc).startswith("unknown") else logging.WARNING
         log.log(level, "twilio request refused", extra={"reason": str(exc)})
         return Response(twilio.render([]), status=400, mimetype=TWIML)
-    replies = router.handle(message)
+    # Quick replies and list pickers cannot be TwiML: with them on, WhatsApp replies leave
+    # through the outbox (in order), and the TwiML answer is empty.
+    by_outbox = message.channel == "whatsapp" and current_app.config["TWILIO_CONTENT_OPTIONS"]
+    try:
+        replies = router.handle(message, by_outbox=by_outbox)
+    except SQLAlchemyError:  # not even stored: say so (only when replies use the outbox)
+        log.exception("message not stored: database unavailable")
+        return Response(twilio.render([Reply(translate(DEFAULT, router.SORRY))]),
+                        mimetype=TWIML)
+    if by_outbox:
+        return Response(twilio.render([]), mimetype=TWIML)
     base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
     return Response(twilio.render(replies, base), mimetype=TWIML)
 

@@ -1,7 +1,7 @@
 """admin accounts and audit log
 
 Revision ID: 0489c85347cb
-Revises: b04f9ffd2852
+Revises: ae94d9d492f3
 Create Date: 2026-11-29 20:17:32.573005
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate writes JSONB(astext_typ
 from sqlalchemy.dialects import postgresql
 
 revision = '0489c85347cb'
-down_revision = 'b04f9ffd2852'
+down_revision = 'ae94d9d492f3'
 branch_labels = None
 depends_on = None
 

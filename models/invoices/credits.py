@@ -1,5 +1,6 @@
 """What an invoice earns: its goods put in the program's categories (`invoice.categories`: words
-in an item's name, or the HSN code of a verified e-invoice), each at its category's rate.
+in an item's name, else the HSN code printed on the item's line; for what the items read do
+not cover, the HSN code of a verified e-invoice), each at its category's rate.
 
 The total includes GST, so when the items read account for all the goods (they add up to at
 least the total less the highest GST slab) the total is shared over their categories in
@@ -46,6 +47,8 @@ def category_lines(spec: ProgramSpec, invoice: Invoice) -> list[tuple[str, int]]
         amount = item.get("amount_paise") or 0
         if amount > 0:
             category = item_category(spec, str(item.get("name", "")))
+            if category == GENERIC:
+                category = hsn_category(spec, item.get("hsn"), amount)
             by_category[category] = by_category.get(category, 0) + amount
     goods = sum(by_category.values())
     if goods > total:

@@ -14,6 +14,7 @@ class Item:
     name: str
     quantity: int | None = None
     amount_paise: int | None = None
+    hsn: str | None = None  # as printed in the item's line
 
 
 @dataclass

@@ -25,6 +25,9 @@ class Conversation(Base):
     data: Mapped[dict] = mapped_column(Json, default=dict)
     language: Mapped[str | None] = mapped_column(String(5), info=INPUT)
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The business number the partner last wrote to on WhatsApp (a Cloud API phone number
+    # id; None for Twilio's): replies and notices leave from there.
+    via: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

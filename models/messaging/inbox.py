@@ -29,7 +29,7 @@ class InboxMessage(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    provider_id: Mapped[str] = mapped_column(String(64), info=INPUT)
+    provider_id: Mapped[str] = mapped_column(String(128), info=INPUT)
     phone: Mapped[str] = mapped_column(String(20), index=True, info=INPUT)
     body: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(Json, default=dict)

@@ -41,10 +41,14 @@ class OutboxMessage(Base):
     media_urls: Mapped[list] = mapped_column(Json, default=list)
     template: Mapped[str | None] = mapped_column(String(60))
     template_vars: Mapped[dict] = mapped_column(Json, default=dict)
+    # The reply with its options as the flow meant it (body is its numbered-text form), for
+    # channels that draw options natively; and the business number to send from.
+    reply: Mapped[dict | None] = mapped_column(Json)
+    via: Mapped[str | None] = mapped_column(String(32))
     idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    provider_sid: Mapped[str | None] = mapped_column(String(128), unique=True)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

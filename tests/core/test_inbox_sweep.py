@@ -63,6 +63,15 @@ def test_an_unanswered_message_is_answered_through_the_outbox_once(twilio, clock
     assert len(_outbox()) == 1
 
 
+def test_sweep_seconds_sets_how_long_a_message_waits_for_its_request(app, twilio, clock):
+    app.config["SWEEP_SECONDS"] = 5  # the message waits twice that: 10 s
+    _stored_only(message_sid("dead-soon"))
+    clock.advance(seconds=9)
+    assert inbox_sweep.sweep() == 0
+    clock.advance(seconds=2)
+    assert inbox_sweep.sweep() == 1 and len(_outbox()) == 1
+
+
 def test_a_message_answered_meanwhile_is_not_answered_again(twilio, clock):
     message = _stored_only(message_sid("dead2"))
     # the redelivery answers

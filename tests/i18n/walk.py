@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import importlib
 import re
 import sys
@@ -23,7 +24,10 @@ import yaml
 from PIL import Image
 from sqlalchemy import select
 
+from bot import router
 from bot.i18n import LANGUAGES
+from bot.messages import Reply
+from bot.notices import outbound
 from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from flows import engine
@@ -48,7 +52,7 @@ from models.redemptions import payouts, stock, vouchers
 from models.redemptions.payout_states import PayoutState
 from models.redemptions.redemption import Redemption
 from models.support import tickets
-from models.support.tickets import Ticket
+from models.support.tickets import Ticket, TicketReason, open_ticket
 from tests.mediahost import media_host, provider_media
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
@@ -74,6 +78,7 @@ class Reached:
     states: set[tuple[str, str]] = field(default_factory=set)
     producers: set[str] = field(default_factory=set)
     keys: dict[str, str] = field(default_factory=dict)  # outbox key -> producer
+    replies: list[Reply] = field(default_factory=list)  # the last message's, as flows meant
 
 
 def _where(code) -> str:
@@ -81,9 +86,10 @@ def _where(code) -> str:
     return f"{path.relative_to(ROOT)}::{code.co_name}" if ROOT in path.parents else code.co_name
 
 
-def notice_producers() -> set[str]:
+@functools.cache
+def notice_producers() -> frozenset[str]:
     """Every function in the code that queues an outbox message ("path::function"), except
-    the outbox module itself."""
+    the outbox module itself (the source is parsed once per run)."""
     found = set()
     for folder in SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -94,7 +100,7 @@ def notice_producers() -> set[str]:
                         isinstance(c, ast.Call) and getattr(c.func, "id", getattr(
                             c.func, "attr", None)) == "queue_message" for c in ast.walk(node)):
                     found.add(f"{path.relative_to(ROOT)}::{node.name}")
-    return found
+    return frozenset(found)
 
 
 def walked_states() -> set[tuple[str, str]]:
@@ -105,16 +111,11 @@ def walked_states() -> set[tuple[str, str]]:
 
 def spy(monkeypatch) -> Reached:
     """Record the flow states whose prompt or handler runs, and who queues outbox messages."""
-    from bot.notices import outbound
-
     reached = Reached()
     for name, flow in list(engine.FLOWS.items()):
-        states = {}
-        for state_name, state in flow.states.items():
-            states[state_name] = dataclasses.replace(
-                state, handle=_recording(state.handle, reached, name, state_name),
-                prompt=state.prompt and _recording(state.prompt, reached, name, state_name))
-        entry = flow.entry and _recording(flow.entry, reached, name, flow.start)
+        states = {state_name: _recorded(state, reached, name, state_name)
+                  for state_name, state in flow.states.items()}
+        entry = flow.entry and _recorded(flow.entry, reached, name, flow.start)
         monkeypatch.setitem(engine.FLOWS, name, dataclasses.replace(flow, states=states,
                                                                     entry=entry))
     for producer in notice_producers():  # imported now, so that their `queue_message` is ours
@@ -131,7 +132,22 @@ def spy(monkeypatch) -> Reached:
     for module in list(sys.modules.values()):
         if getattr(module, "queue_message", None) is original:
             monkeypatch.setattr(module, "queue_message", queue_message)
+    handle = router.handle
+
+    def handled(message, **kwargs):
+        reached.replies = handle(message, **kwargs)
+        return reached.replies
+
+    monkeypatch.setattr(router, "handle", handled)
     return reached
+
+
+def _recorded(state: engine.State, reached: Reached, flow: str, name: str) -> engine.State:
+    """`state` with every handler, prompt and hook recording that it ran."""
+    hooks = ("text", "media", "location", "prompt", "before", "resume")
+    return dataclasses.replace(state, **{
+        hook: _recording(func, reached, flow, name)
+        for hook in hooks if (func := getattr(state, hook)) is not None})
 
 
 def _recording(func, reached: Reached, flow: str, state: str):
@@ -149,6 +165,7 @@ class Walk:
         self.number = str(list(LANGUAGES).index(lang) + 1)  # the language's option number
         self.seen: list[Seen] = []
         self.chosen: dict[str, str | None] = {}
+        self.drawn: list[tuple[str, Reply]] = []  # every reply with options, in its language
 
     # Talking -------------------------------------------------------------------------------
 
@@ -157,6 +174,8 @@ class Walk:
         replies = self.twilio.chat(phone, body, **extra)
         where = f"{phone[-4:]} sent {body or 'a file'!r}, at {'/'.join(self.state(phone))}"
         self.seen += [Seen(self.chosen.get(phone), where, text) for text in replies]
+        self.drawn += [(self.chosen.get(phone) or "en", r) for r in self.reached.replies
+                       if r.options]
         return replies
 
     def photo(self, data: bytes, phone: str = PARTNER, body: str = "",
@@ -285,7 +304,7 @@ class Walk:
     def invoices(self) -> None:
         from tests.invoice.conftest import einvoice_photo
 
-        self.chat("photo")
+        self.chat("invoice")
         self.chat("hello")
         self.photo(einvoice_photo(7, seller=SELLER)[0])
         self._unsure_invoice("WALK-1", "0" * 64)
@@ -356,6 +375,14 @@ class Walk:
             self.chat(body, INVITEE)
 
     def notices(self) -> None:
+        with unit_of_work() as session:  # WhatsApp refused one as outside the window
+            refused = session.scalars(select(OutboxMessage).where(
+                OutboxMessage.phone == PARTNER, OutboxMessage.channel == "whatsapp")
+                .order_by(OutboxMessage.id.desc())).first()
+            outbound.fall_back_to_sms(session, refused)
+        with unit_of_work() as session:  # asked for a person (the support inbox answers)
+            open_ticket(session, _partner(session, PARTNER), channel="sms",
+                        reason=TicketReason.ASKED_FOR_PERSON)
         expiry = self.clock.now + timedelta(days=365 - 30)
         self.clock.set(expiry)
         with unit_of_work() as session:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -69,9 +70,11 @@ def make_partner(db, program) -> Callable[..., Partner]:
     return create
 
 
+@cache
 def einvoice_photo(seed: int = 1, *, seller: str = SELLER, number: str | None = None,
                    degrade: bool = False, **truth_args) -> tuple[bytes, make.Truth]:
-    """JPEG bytes of an e-invoice with its signed QR code, and what it says."""
+    """JPEG bytes of an e-invoice with its signed QR code, and what it says (drawn once per
+    run for the same arguments: tests only read the truth)."""
     rng = random.Random(seed)
     truth = make.truth(rng, seller=seller, number=number, **truth_args)
     page = make.render(truth, rng, qr_text=make.einvoice_jwt(truth))

@@ -42,10 +42,10 @@ def test_phone_photos_of_varied_bills_are_read_with_a_sure_total(layout, seed):
 def test_a_misread_total_on_a_bad_photo_is_never_sure():
     truth, photo = photo_of("thermal", 23, strength=2.3)  # dim, blurred, faint print
     first = scan(photo, "rapidocr")
-    assert first.total_paise != truth.total_paise  # this photo is misread...
-    assert first.confidence["total_paise"] < SURE  # ...and the partner is asked
+    assert first.total_paise != truth.total_paise  # this photo is misread (or not read)...
+    assert first.confidence.get("total_paise", 0.0) < SURE  # ...and the partner is asked
     read = read_invoice(photo, qr_texts=[])  # with Tesseract's reading too, if it is in time
-    assert read.total_paise == truth.total_paise or read.confidence["total_paise"] < SURE
+    assert read.total_paise == truth.total_paise or read.confidence.get("total_paise", 0.0) < SURE
 
 
 def test_the_web_app_does_not_load_the_ocr_engine():

@@ -10,10 +10,12 @@ from datetime import date
 import pytest
 
 from app import create_app
+from models.invoices.values import parse_amount as amount_paise
+from models.invoices.values import parse_date
 from models.partners.gstin import check_char, is_valid_gstin
 from tests.invoice import make
 from workers.ocr import einvoice
-from workers.ocr.fields import amount_paise, extract, parse_date
+from workers.ocr.fields import extract
 from workers.ocr.lines import Line, Word
 from workers.ocr.read import read_invoice
 from workers.ocr.repair import find_gstin, gstin_candidates

@@ -81,6 +81,24 @@ def test_totals_as_engines_read_them(text):
     assert find(page(text))[0] == 11_067_220
 
 
+def test_an_amount_without_a_total_label_is_not_the_total():
+    # A page cut above its totals: the last item's amount is no invoice total.
+    assert find(page("Sr Description Qty Rate Amount", "1 OPC53GradeCement 25 340.00 8,500.00",
+                     "TaxableValue:8,500.00")) is None
+
+
+def test_an_amount_whose_label_was_lost_is_the_total_when_the_tax_arithmetic_says_so():
+    lines = page("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
+                 "PAID 1,18,000.00")
+    assert find(lines) == (11_800_000, pytest.approx(0.95))
+
+
+def test_a_total_the_engine_barely_read_is_not_read():
+    assert find(page("Grand Total Rs. 54,321.00", conf=0.25)) is None
+    value, conf = find(page("Grand Total Rs. 54,321.00", conf=0.5))
+    assert value == 5_432_100 and conf < SURE
+
+
 def test_a_total_label_alone_above_its_amount():
     assert find(page("PAID Total Rs.", "4,94. 088.12", "For Agarwal Paints"))[0] == 49_408_812
 

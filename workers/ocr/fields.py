@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from models.invoices.read import InvoiceRead, Item
-from workers.ocr import total
+from models.invoices.read import InvoiceRead
+from models.invoices.values import parse_date
+from workers.ocr import items, total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin
 
-MONTHS = {m: i for i, m in enumerate(
-    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
 _GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
@@ -23,10 +21,6 @@ _DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:OICE)?)?(?:DATED|DATE|DT)[0
 _SERIES = re.compile(r"[A-Za-z$][A-Za-z$1]*(?=[-/])")  # "INV-", "SI/", as read
 _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
-_DMY = re.compile(r"\b([0-3]?\d)\s?[/\-.]\s?([01]?\d)\s?[/\-.]\s?(\d{4}|\d{2})\b")
-_DMONY = re.compile(r"\b([0-3]?\d)[\s\-/.]*([A-Z]{3})[A-Z]*[\s\-/.,]*(\d{4}|\d{2})\b", re.I)
-_ITEM = re.compile(r"^\s*(\d{1,3})[.)]?\s+(.+?)\s+(\d{1,5})\s+(?:[A-Za-z]{2,6}\s+)?"
-                   r"([\d,]+\.\d{2})\s+([\d,]+\.\d{2})\s*$")
 
 
 def extract(lines: list[Line]) -> InvoiceRead:
@@ -36,7 +30,7 @@ def extract(lines: list[Line]) -> InvoiceRead:
     _number(lines, read)
     _date(lines, read)
     _total(lines, read)
-    read.items = _items(lines)
+    read.items = items.find(lines)
     return read
 
 
@@ -109,20 +103,6 @@ def _mend_number(token: str) -> str:
     return (head + rest).upper()
 
 
-def parse_date(text: str) -> date | None:
-    """The first date in `text`: 12/03/2026, 12-03-2026, 12.03.26, 12-Mar-2026."""
-    for pattern in (_DMONY, _DMY):
-        for match in pattern.finditer(text):
-            day, month, year = match.groups()
-            month_no = MONTHS.get(month[:3].upper()) if not month.isdigit() else int(month)
-            full_year = int(year) + 2000 if len(year) == 2 else int(year)
-            try:
-                return date(full_year, month_no or 0, int(day))
-            except ValueError:
-                continue
-    return None
-
-
 def _date(lines: list[Line], read: InvoiceRead) -> None:
     for line in lines:
         label = _DATE_LABEL.search(line.text)
@@ -142,7 +122,6 @@ def _date(lines: list[Line], read: InvoiceRead) -> None:
         read.set("invoice_date", found, (0.9 if alone else 0.6) * line.conf_of(line.text))
 
 
-amount_paise = total.parse  # a total typed by the partner (flows/photo.py) reads as a printed one
 
 
 def _total(lines: list[Line], read: InvoiceRead) -> None:
@@ -150,12 +129,3 @@ def _total(lines: list[Line], read: InvoiceRead) -> None:
     if found is not None:
         read.set("total_paise", *found)
 
-
-def _items(lines: list[Line]) -> list[Item]:
-    items = []
-    for line in lines:
-        match = _ITEM.match(line.text)
-        if match:
-            items.append(Item(name=match.group(2).strip(), quantity=int(match.group(3)),
-                              amount_paise=total.parse(match.group(5))))
-    return items

@@ -18,6 +18,8 @@ from PIL import Image
 from workers.ocr.lines import Line, Word
 
 MAX_SIDE = 1280  # photos are scaled down to this: detection time grows with the pixels
+LONG = 4  # a box this many times wider than high shows its line's slant
+NEAREST = 6  # long boxes whose slants make a box's slant
 
 
 @functools.cache
@@ -41,18 +43,20 @@ def read_lines(picture: Image.Image) -> list[Line]:
 
 
 def rows(boxes: list[tuple[np.ndarray, str, float]]) -> list[Line]:
-    """Group text boxes (4 corner points each) into lines: turn the page by the boxes' median
-    slant, then boxes whose middles are within half a line's height share a line."""
+    """Group text boxes (4 corner points each) into lines: each box is followed along its
+    slant to the page's left edge, and boxes that meet it within half a line's height share
+    a line. A box's slant is that of the long boxes nearest it: in a photo the perspective
+    turns the top and the bottom of the page differently, and a short box's own slant is
+    too rough (PP-OCRv4 draws most of them level)."""
     if not boxes:
         return []
-    slant = float(np.median([math.atan2(b[1][1] - b[0][1], b[1][0] - b[0][0])
-                             for b, _t, _s in boxes]))
-    cos, sin = math.cos(-slant), math.sin(-slant)
     placed = []
-    for box, text, score in boxes:
+    for (box, text, score), slant in zip(boxes, _slants(boxes), strict=True):
+        cos, sin = math.cos(-slant), math.sin(-slant)
         xs = box[:, 0] * cos - box[:, 1] * sin
-        ys = box[:, 0] * sin + box[:, 1] * cos
-        placed.append((xs.min(), ys.min(), xs.max(), ys.max(), text, score))
+        edge = box[:, 1].mean() - box[:, 0].mean() * math.tan(slant)
+        half = _height(box) / 2
+        placed.append((xs.min(), edge - half, xs.max(), edge + half, text, score))
     height = float(np.median([b[3] - b[1] for b in placed]))
     lines: list[list[tuple]] = []
     for box in sorted(placed, key=lambda b: (b[1] + b[3]) / 2):
@@ -62,6 +66,26 @@ def rows(boxes: list[tuple[np.ndarray, str, float]]) -> list[Line]:
         else:
             lines.append([box])
     return [_line(sorted(found, key=lambda b: b[0])) for found in lines]
+
+
+def _slants(boxes: list[tuple[np.ndarray, str, float]]) -> list[float]:
+    """Each box's slant (radians): the median of the NEAREST long boxes' (by height on the
+    page), or of every box's when there is no long box."""
+    angles = [math.atan2(b[1][1] - b[0][1], b[1][0] - b[0][0]) for b, _t, _s in boxes]
+    middles = np.array([b[:, 1].mean() for b, _t, _s in boxes])
+    long = np.array([_width(b) >= LONG * _height(b) for b, _t, _s in boxes])
+    if not long.any():
+        return [float(np.median(angles))] * len(boxes)
+    heights, slants = middles[long], np.asarray(angles)[long]
+    return [float(np.median(slants[np.argsort(np.abs(heights - y))[:NEAREST]])) for y in middles]
+
+
+def _width(box: np.ndarray) -> float:
+    return float(np.linalg.norm(box[1] - box[0]))
+
+
+def _height(box: np.ndarray) -> float:
+    return float(np.linalg.norm(box[3] - box[0]))
 
 
 def _middle(line: list[tuple]) -> float:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from itertools import product
 
+from models.invoices.values import TO_DIGIT
 from models.partners.gstin import is_valid_gstin
 
-TO_DIGIT = {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "|": "1", "Z": "2", "S": "5",
-            "B": "8", "G": "6", "T": "7"}
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A",
              ")": "J", "]": "J", "|": "I"}
 # The GSTIN shape, position by position: d digit, a letter, x either, z the fixed "Z".
@@ -75,8 +74,3 @@ def find_gstin(run: str) -> tuple[str | None, bool]:
         return None, False
     found = best.pop()
     return found, found != run[:15]
-
-
-def digits_only(text: str) -> str:
-    """Read an amount token in which letters stand for digits ("1,23,4S6.0O" -> "1,23,456.00")."""
-    return "".join(TO_DIGIT.get(c, c) if c.isalpha() else c for c in text.upper())

@@ -4,9 +4,11 @@ An amount is a candidate when the words before it on its line name a total ("Gra
 "Net Amount", "Invoice Value", "TOTAL", "कुल राशि" …) and not a part of one (sub-total,
 taxable value, taxes, round-off, cash tendered, change …). The page then checks the
 candidate two independent ways: the amount in words ("Rupees … Only") and the tax
-arithmetic (taxable value + taxes + round-off). A total that neither check confirms is never
-sure on its own (below INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second
-engine read the same (workers.ocr.combine)."""
+arithmetic (taxable value + taxes + round-off). An amount without a total label (an item
+line, a label lost under a stamp) is the total only when one of those checks says so. A total
+that neither check confirms is never sure on its own (below INVOICE_MIN_CONFIDENCE, so the
+partner confirms it) unless a second engine read the same (workers.ocr.combine), and it is
+not read at all below FLOOR."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from models.invoices.values import parse_amount
 from workers.ocr.lines import Line
-from workers.ocr.repair import digits_only
 from workers.ocr.words import amount_in_words
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234
@@ -45,6 +47,9 @@ _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
+# Below this an unchecked total is not read: a partner could confirm a misread amount that
+# suits them, where a typed total goes to a reviewer (models/invoice_rules.correct_total).
+FLOOR = 0.3
 
 
 @dataclass(frozen=True)
@@ -56,27 +61,6 @@ class Amount:
     marked: bool  # a currency sign or "/-" beside it, or written with paise or grouping
 
 
-def parse(token: str) -> int | None:
-    """Paise in a printed amount: '1,23,456.00', '123456.00', '1.23.456,00', '14,420'."""
-    digits = sum(c.isdigit() for c in token)
-    text = digits_only(token) if digits >= 0.6 * sum(c.isalnum() for c in token) else token
-    head, paise = text, "00"
-    if re.search(r"[.,]\d{2}$", text) and not re.fullmatch(r"\d{1,3}[.,]\d{3}", text):
-        head, paise = text[:-3], text[-2:]
-    elif re.search(r"\.\d$", text):
-        head, paise = text[:-2], text[-1] + "0"
-    groups = re.split(r"[.,]", head)
-    if not all(g.isdigit() for g in groups) or not groups[0] or len(groups[0]) > (
-            3 if len(groups) > 1 else 9):
-        return None
-    if len(groups) > 1 and (len(groups[-1]) != 3 or any(len(g) not in (2, 3)
-                                                         for g in groups[1:-1])):
-        # A comma lost between digits ("5,32732.00"): still one amount, never a date.
-        return int("".join(groups)) * 100 + int(paise) if re.fullmatch(
-            r"\d{1,3}(?:,\d+)+\.\d{2}", text) else None
-    return int("".join(groups)) * 100 + int(paise)
-
-
 def amounts(lines: list[Line]) -> list[Amount]:
     """Every amount on the page with the words that label it."""
     found: list[Amount] = []
@@ -84,7 +68,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     for index, line in enumerate(lines):
         text, start, count = _SPACED.sub(r"\1\2", line.text), 0, len(found)
         for match in _TOKEN.finditer(text):
-            paise = parse(match["num"])
+            paise = parse_amount(match["num"])
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
@@ -99,7 +83,8 @@ def amounts(lines: list[Line]) -> list[Amount]:
 
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
-    """(total in paise, confidence) of the page, or None when no total is labelled."""
+    """(total in paise, confidence) of the page, or None when no total is labelled (or the
+    labelled one is read too unsurely) and neither the words nor the arithmetic give one."""
     every = amounts(lines)
     in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
     expected = _arithmetic(every)
@@ -111,6 +96,8 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         if not weight:
             continue
         checks = (amount.paise == in_words) + _adds_up(amount.paise, expected)
+        if not (checks or _label_weight(amount.label)):
+            continue  # no total label: the total only if the page vouches for it
         score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
         if best is None or score > best[0]:
             best = (score, amount, checks > 0)
@@ -123,8 +110,11 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     _score, amount, checked = best
     if checked:
         return amount.paise, SURE
-    # Nothing on the page vouched for it: never sure on one reading alone.
+    # Nothing on the page vouched for it: never sure on one reading alone, and not read at
+    # all when the engine doubts its own digits (the partner types it, a reviewer checks).
     conf = _weight(amount, every) * lines[amount.line].conf_of(amount.token)
+    if conf < FLOOR:
+        return None
     return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
 
 
