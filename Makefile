@@ -24,6 +24,7 @@ catalogs: $(VENV)/.installed
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) programs load-all
+	$(FLASK) users demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 worker: setup

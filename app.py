@@ -28,6 +28,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from bot import cli, jobs, media, notices  # noqa: F401 - notices subscribe to domain events
     from bot.web import (
         admin,
+        admin_auth,
+        admin_overview,
+        admin_pages,
+        admin_partners,
+        admin_review,
+        admin_support,
+        admin_users,
         cloud_webhook,
         health,
         payout_webhook,
@@ -44,7 +51,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     jobs.init_app(app)
     cli.init_app(app)
     scheduler.init_app(app)
+    admin_auth.init_app(app)
     for module in (webhooks, cloud_webhook, ussd, simulator, simulator_ussd, health, admin,
+                   admin_pages, admin_partners, admin_review, admin_support, admin_overview,
+                   admin_users,
                    media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

@@ -92,6 +92,8 @@ def _process(message: InboundMessage, *, late: bool = False) -> list[Reply]:
         conv, partner = conversations.lock_with_partner(session, message.channel,
                                                         message.sender)
         now = utcnow()
+        if message.channel == "whatsapp":  # the window opens as the message arrives, so what
+            conv.last_inbound_at = now  # is queued while answering it is inside
         ctx = Context(session=session, conversation=conv, partner=partner, message=message,
                       now=now, data=copy.deepcopy(conv.data or {}))
         replies = dispatch.process(ctx)
@@ -99,7 +101,6 @@ def _process(message: InboundMessage, *, late: bool = False) -> list[Reply]:
         conv.partner_id = partner.id if partner else conv.partner_id
         conv.updated_at = now
         if message.channel == "whatsapp":
-            conv.last_inbound_at = now
             conv.via = message.via
         if not inbox.finish(session, message.channel, message.provider_id,
                             [r.to_dict() for r in replies]):

@@ -10,7 +10,7 @@ from flask import current_app
 
 from bot.i18n import N_
 from bot.messages import Reply
-from flows import engine
+from flows import engine, person
 from flows.answers import first_word
 from flows.context import Context
 from flows.menu import NOT_ENROLLED
@@ -19,6 +19,9 @@ from models.partners.partner import PartnerStatus, set_status
 
 STOPPED = N_("You will not get any more messages from us. Send START to come back.")
 INVITED_FLOW = FlowName.ENROLL  # an invited partner's every message, until they answer
+# Refused while a partner is suspended (their earns and redemptions).
+EARNING_FLOWS = frozenset({FlowName.INVOICE, FlowName.SCAN, FlowName.REDEEM})
+SUSPENDED = N_("Your account is suspended, so you cannot earn or redeem credits now.")
 HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step back, STOP to "
           "stop messages.")
 
@@ -40,6 +43,9 @@ def process(ctx: Context) -> list[Reply]:
         engine.to_menu(ctx)
         return [ctx.say(STOPPED)]
 
+    if partner is not None and (person.asks_for_person(ctx.message.text) or
+                                person.is_voice_note(ctx.message)):
+        return person.hand_over(ctx)
     notice = _expire_if_idle(ctx)
     if ctx.message.session_start:
         return notice + _resume(ctx, notice)
@@ -96,6 +102,10 @@ def _route(ctx: Context, word: str) -> list[Reply]:
         return engine.start(ctx, INVITED_FLOW, ctx.message)
     flow, state = engine.flow_of(ctx), engine.state_of(ctx)
     triggered = engine.trigger_for(word) if word and not state.free_text else None
+    if _suspended(ctx) and (ctx.message.media or conv.flow in EARNING_FLOWS or
+                            (triggered is not None and triggered.name in EARNING_FLOWS)):
+        engine.to_menu(ctx)
+        return [ctx.say(SUSPENDED)]
     if triggered is not None:
         if triggered.needs_partner and ctx.partner is None:
             return _not_enrolled(ctx)
@@ -108,3 +118,7 @@ def _route(ctx: Context, word: str) -> list[Reply]:
 def _not_enrolled(ctx: Context) -> list[Reply]:
     engine.to_menu(ctx)
     return [ctx.say(NOT_ENROLLED)]
+
+
+def _suspended(ctx: Context) -> bool:
+    return ctx.partner is not None and ctx.partner.status == PartnerStatus.SUSPENDED

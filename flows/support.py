@@ -29,7 +29,7 @@ def confirm_prompt(ctx: Context) -> list[Reply]:
 
 
 def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = pick(msg.text, _choices(ctx))
+    answer = pick(msg, _choices(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply with a number from the list.")
     if answer == "no":

@@ -143,6 +143,15 @@ class PayoutEnded:
 
 
 @dataclass(frozen=True)
+class TicketAnswered:
+    """An agent answered a ticket: the partner receives `text` through the outbox."""
+    ticket_id: int
+    partner_id: int
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
 class TicketOpened:
     """A partner asked for a person: the partner is told someone will answer."""
     ticket_id: int

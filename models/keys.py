@@ -106,3 +106,26 @@ def voucher_expired(voucher_id: int) -> str:
 
 def ticket_opened(ticket_id: int) -> str:
     return f"ticket-opened:{ticket_id}"
+
+
+# Operator controls (the admin pages and `flask partners` / `flask wallet`)
+
+
+def admin_adjustment(request_id: str) -> str:
+    """One adjustment per form shown (a double click or a resent form adjusts once)."""
+    return f"admin-adjust:{request_id}"
+
+
+def credit_note(invoice_id: int, note: str) -> str:
+    """A credit note (or return) against an invoice claws back once."""
+    return f"credit-note:{invoice_id}:{note}"
+
+
+def admin_reversal(entry_id: int) -> str:
+    """An entry is reversed by an operator at most once."""
+    return f"admin-reverse:{entry_id}"
+
+
+def ticket_answer(ticket_id: int, request_id: str) -> str:
+    """One outbox row per answer form sent (a double click sends once)."""
+    return f"ticket-answer:{ticket_id}:{request_id}"

@@ -13,9 +13,11 @@ from bot.cli.invoices import invoices_cli
 from bot.cli.jobs import jobs_cli
 from bot.cli.learning import learning_cli
 from bot.cli.ledger import ledger_cli, programs_cli
+from bot.cli.operate import partners_cli, wallet_cli
 from bot.cli.outbox import outbox_cli
 from bot.cli.redemptions import redemptions_cli, vouchers_cli
 from bot.cli.review import review_cli
+from bot.cli.users import users_cli
 from bot.cli.worker import scheduler, worker
 from bot.status import status_command
 
@@ -25,5 +27,6 @@ def init_app(app: Flask) -> None:
     app.cli = Commands(name=app.name)
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
                   scheduler, chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
-                  status_command, invites_cli, invoices_cli):
+                  status_command, invites_cli, invoices_cli, users_cli,
+                  partners_cli, wallet_cli):
         app.cli.add_command(group)

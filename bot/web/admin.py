@@ -1,14 +1,20 @@
-"""A small admin API (bearer ADMIN_TOKEN): the review queue and the status of every pile of
-waiting work. Off when no token is set."""
+"""A small admin API: the review queue and the status of every pile of waiting work.
+
+Two ways in: the bearer ADMIN_TOKEN (everything; off when no token is set), or a logged-in
+admin session (bot/web/admin_auth), which sees only its own scope and sends its CSRF token
+(header X-CSRFToken) with a POST."""
 
 from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from bot import status
+from bot.web import admin_auth
+from bot.web.admin_auth import Can
 from models import review
+from models.admin import scope
 from models.db import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -16,12 +22,29 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.before_request
 def _authorised() -> None:
+    g.admin = None
     token = current_app.config["ADMIN_TOKEN"]
-    if not token:
-        abort(404)
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-    if not hmac.compare_digest(given.encode(), token.encode()):
-        abort(401)
+    given = request.headers.get("Authorization", "")
+    if token and given.startswith("Bearer "):
+        if not hmac.compare_digest(given.removeprefix("Bearer ").encode(), token.encode()):
+            abort(401)
+        return
+    account = admin_auth.admin()
+    if account is None:
+        abort(401 if token else 404)
+    needed = Can.VIEW if request.method == "GET" else Can.REVIEW
+    if request.endpoint == "admin.piles" or not admin_auth.allowed(account, needed):
+        abort(403)
+    if request.method != "GET":
+        admin_auth.csrf.protect()
+    g.admin = account
+
+
+def _visible(session, item_id: int) -> review.ReviewItem:
+    """The item, if this caller may see it (ReviewError otherwise: a 404 either way)."""
+    if g.admin is not None and scope.visible_review(session, g.admin, item_id) is None:
+        raise review.ReviewError(f"no review item {item_id}")
+    return review.get(session, item_id)
 
 
 @bp.get("/review")
@@ -30,7 +53,8 @@ def pending():
     if kind is not None and kind not in review.kinds():
         return jsonify(error=f"kind must be one of: {', '.join(review.kinds())}"), 400
     with unit_of_work() as session:
-        items = review.pending(session, kind)
+        items = [i for i in review.pending(session, kind)
+                 if g.admin is None or scope.visible_review(session, g.admin, i.id)]
         return jsonify(items=[{"id": i.id, "kind": i.kind, "rule": i.rule or i.kind,
                                "reason": i.reason, "partner_id": i.partner_id,
                                "created_at": i.created_at.isoformat()} for i in items])
@@ -47,7 +71,7 @@ def item(item_id: int):
     """What a reviewer needs to decide the item (models/review/queue.py `describe`)."""
     try:
         with unit_of_work() as session:
-            return jsonify(review.describe(session, review.get(session, item_id)))
+            return jsonify(review.describe(session, _visible(session, item_id)))
     except review.ReviewError as exc:
         return jsonify(error=str(exc)), 404
 
@@ -55,13 +79,16 @@ def item(item_id: int):
 def decide(item_id: int):
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
-    actor, note = body.get("actor", "admin-api"), body.get("note")
+    actor = g.admin.email[:80] if g.admin is not None else body.get("actor", "admin-api")
+    note = body.get("note")
     if not isinstance(body.get("approve"), bool) or not review.valid_actor(actor) or \
             not isinstance(note, str | None):
         return jsonify(error="body must be {\"approve\": true|false, \"actor\": text up to 80 "
                              "characters, \"note\": text}"), 400
     try:
         with unit_of_work() as session:
+            if g.admin is not None:
+                _visible(session, item_id)
             item = review.decide(session, item_id, approve=body["approve"], actor=actor,
                                  note=note)
             return jsonify(id=item.id, status=item.status)

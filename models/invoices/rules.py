@@ -185,15 +185,29 @@ def cancel(invoice: Invoice) -> Invoice:
 
 
 def _approve(session: Session, item: review.ReviewItem) -> None:
+    """Credit the invoice, on the total the reviewer corrected if they did."""
     invoice = invoice_review.invoice_of(session, item)
+    corrected = (item.payload or {}).get("verdict", {}).get("total_paise")
+    if isinstance(corrected, int) and corrected > 0:
+        invoice.total_paise = corrected
     credit(session, invoice)
     events.record(session, events.InvoiceDecided(invoice.id, approved=True))
 
 
 def _reject_review(session: Session, item: review.ReviewItem) -> None:
     invoice = invoice_review.invoice_of(session, item)
-    _reject(invoice, Reason.REVIEW_REJECTED)
+    _reject(invoice, rejection_reason(item))
     events.record(session, events.InvoiceDecided(invoice.id, approved=False))
+
+
+REVIEWER_REASONS = (Reason.REVIEW_REJECTED, Reason.DUPLICATE_NUMBER, Reason.DUPLICATE_IMAGE,
+                    Reason.UNREADABLE, Reason.NOT_DISTRIBUTOR, Reason.NOT_BUYER, Reason.TOO_OLD)
+
+
+def rejection_reason(item: review.ReviewItem) -> Reason:
+    """The reason the reviewer chose (the partner is told it), by default REVIEW_REJECTED."""
+    chosen = (item.payload or {}).get("verdict", {}).get("reason")
+    return Reason(chosen) if chosen in REVIEWER_REASONS else Reason.REVIEW_REJECTED
 
 
 review.register(invoice_review.KIND, approve=_approve, reject=_reject_review,

@@ -134,8 +134,11 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def decide(session: Session, item_id: int, *, approve: bool, actor: str,
-           note: str | None = None) -> ReviewItem:
-    """Approve or reject a pending item, running its kind's handler in the same transaction."""
+           note: str | None = None, verdict: dict | None = None) -> ReviewItem:
+    """Approve or reject a pending item, running its kind's handler in the same transaction.
+
+    `verdict` is what the reviewer chose beyond yes or no, for the kind's handler to read
+    from `item.payload["verdict"]`: corrected fields on approval, the reason on rejection."""
     item = session.scalar(select(ReviewItem).where(ReviewItem.id == item_id).with_for_update())
     if item is None:
         raise ReviewError(f"no review item {item_id}")
@@ -144,6 +147,8 @@ def decide(session: Session, item_id: int, *, approve: bool, actor: str,
     if item.kind not in _HANDLERS:
         raise ReviewError(f"no handler for review kind {item.kind!r}")
     on_approve, on_reject = _HANDLERS[item.kind]
+    if verdict:
+        item.payload = {**(item.payload or {}), "verdict": verdict}
     (on_approve if approve else on_reject)(session, item)
     item.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
     item.decided_at = utcnow()

@@ -79,3 +79,38 @@ def overdue(session: Session, now: datetime | None = None) -> list[Ticket]:
     return list(session.scalars(select(Ticket).where(
         Ticket.status == TicketStatus.OPEN, Ticket.answer_due_at < (now or utcnow()))
         .order_by(Ticket.answer_due_at)))
+
+
+class TicketError(ValueError):
+    """The ticket cannot be answered or closed as asked."""
+
+
+def answer(session: Session, ticket_id: int, *, text: str, key: str) -> Ticket:
+    """Record an agent's answer (the first one stops the SLA timer); the partner is sent
+    `text` by whoever subscribes to TicketAnswered. The same `key` answers once."""
+    ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+    if ticket is None or ticket.status == TicketStatus.CLOSED:
+        raise TicketError(f"ticket {ticket_id} is not open")
+    if not text.strip():
+        raise TicketError("an answer needs some text")
+    ticket.status = TicketStatus.ANSWERED
+    ticket.answered_at = ticket.answered_at or utcnow()
+    session.flush()
+    events.record(session, events.TicketAnswered(ticket.id, ticket.partner_id, text.strip(),
+                                                 key))
+    return ticket
+
+
+def close(session: Session, ticket_id: int) -> Ticket:
+    ticket = session.scalar(select(Ticket).where(Ticket.id == ticket_id).with_for_update())
+    if ticket is None:
+        raise TicketError(f"no ticket {ticket_id}")
+    ticket.status, ticket.closed_at = TicketStatus.CLOSED, ticket.closed_at or utcnow()
+    return ticket
+
+
+def recent(session: Session, partner_ids, limit: int = 200) -> list[Ticket]:
+    """Open tickets first (the most overdue on top), then the latest closed ones."""
+    order = (Ticket.status == TicketStatus.CLOSED, Ticket.answer_due_at)
+    return list(session.scalars(select(Ticket).where(Ticket.partner_id.in_(partner_ids))
+                                .order_by(*order).limit(limit)))

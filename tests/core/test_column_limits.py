@@ -16,6 +16,7 @@ from bot.i18n import language_code
 from flows.enroll import clean_name, clean_shop
 from flows.language import parse_language
 from models import review
+from models.admin import audit, users
 from models.codes import tables as qr
 from models.enrollment.join import clean_pincode
 from models.invoices.rules import stored_number
@@ -124,7 +125,17 @@ STORES: dict[str, list[Callable[[int], str | None]]] = {
     "ussd_sessions.session_id": [_ussd("sessionId")], "ussd_sessions.phone": [_phone],
     "ussd_sessions.service_code": [_ussd("serviceCode")],
     "ussd_sessions.network_code": [_ussd("networkCode")], "ussd_sessions.ended_reason": [_ended],
+    "admin_users.email": [lambda n: _email(n)],
+    "admin_audit.actor": [lambda n: audit.cut("a" * n, audit.AuditEntry.actor)],
+    "admin_audit.reason": [lambda n: audit.cut("r" * n, audit.AuditEntry.reason)],
 }
+
+
+def _email(n: int) -> str | None:
+    try:
+        return users.normalize_email("e" * (n - 7) + "@x.test")
+    except users.AccountError:
+        return None
 
 
 def _input_columns() -> dict[str, int]:

@@ -52,7 +52,8 @@ from models.programs.schema import parse
 from models.redemptions import payouts, stock, vouchers
 from models.redemptions.payout_states import PayoutState
 from models.redemptions.redemption import Redemption
-from models.support.tickets import TicketReason, open_ticket
+from models.support import tickets
+from models.support.tickets import Ticket, TicketReason, open_ticket
 from tests.mediahost import media_host, provider_media
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
@@ -408,6 +409,10 @@ class Walk:
             ledger.reverse(session, key="walk-reverse", original_key=entry.key,
                            reason="code returned", actor="admin")
         ledger_jobs.recompute_tiers()
+        self.chat("HELP ME")  # a ticket; the agent's answer is their own words (no English)
+        with unit_of_work() as session:
+            ticket = session.scalars(select(Ticket)).first()
+            tickets.answer(session, ticket.id, text="🙏", key="walk-answer")
 
     def wallet(self) -> None:
         for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):

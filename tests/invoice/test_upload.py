@@ -82,11 +82,12 @@ def test_upload_invoice_from_the_menu_asks_for_the_photo_first(twilio, clock, ma
     assert "credits. New balance:" in outbox_texts(partner.phone)[0]
 
 
-def test_stickers_audio_video_get_a_clear_reply_and_nothing_else_happens(
+def test_stickers_video_and_cards_get_a_clear_reply_and_nothing_else_happens(
         twilio, clock, make_partner):
     partner = make_partner()
     url = upload(b"RIFF....WEBPVP8 not an invoice", ".bin")
-    for content_type in ("image/webp", "audio/ogg", "video/mp4", "text/vcard"):
+    # (a voice note opens a support ticket instead: tests/admin/test_support.py)
+    for content_type in ("image/webp", "video/mp4", "text/vcard"):
         assert send_file(twilio, partner.phone, url, content_type) == [
             "I can only read invoice photos (JPG, PNG) or PDF files. Please send one of those."]
     assert outbox_texts(partner.phone) == [] and invoice_count() == 0

@@ -1,0 +1,69 @@
+"""What the admin shows of partners: search within an account's scope, and one partner's
+page (memberships, wallets, every ledger entry)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from models import ledger
+from models.admin import scope
+from models.admin.users import AdminUser
+from models.ledger.tables import JournalEntry
+from models.partners.partner import Partner
+from models.programs.program import Program, memberships_of
+
+SEARCH_LIMIT = 50
+ENTRIES_LIMIT = 500
+
+
+def search(session: Session, user: AdminUser, text: str) -> list[Partner]:
+    """Partners `user` may see whose phone, name, shop, GSTIN or PIN code holds `text`."""
+    stmt = select(Partner).where(scope.partner_clause(session, user))
+    words = text.strip()
+    if words:
+        like = f"%{words.lower()}%"
+        stmt = stmt.where(or_(Partner.phone.contains(words.replace(" ", "")),
+                              Partner.name.ilike(like), Partner.shop.ilike(like),
+                              Partner.gstin == words.upper(), Partner.pincode == words))
+    return list(session.scalars(stmt.order_by(Partner.id.desc()).limit(SEARCH_LIMIT)))
+
+
+@dataclass(frozen=True)
+class WalletView:
+    program: Program
+    status: str
+    balance: ledger.Balance
+    tier: str | None
+    entries: list[JournalEntry]
+
+
+def wallets(session: Session, user: AdminUser, partner: Partner) -> list[WalletView]:
+    """The partner's wallets in the programs `user` sees, with every entry, newest first."""
+    visible = set(scope.program_ids(session, user))
+    views = []
+    for membership in memberships_of(session, partner.id):
+        if membership.program_id not in visible:
+            continue
+        program = session.get(Program, membership.program_id)
+        entries = list(session.scalars(
+            select(JournalEntry).where(JournalEntry.partner_id == partner.id,
+                                       JournalEntry.program_id == program.id)
+            .order_by(JournalEntry.id.desc()).limit(ENTRIES_LIMIT)))
+        tier = ledger.current_tier(session, partner.id, program.id)
+        views.append(WalletView(program, membership.status,
+                                ledger.wallet_balance(session, partner.id, program.id),
+                                tier.name, entries))
+    return views
+
+
+def visible_entry(session: Session, user: AdminUser, entry_id: int) -> JournalEntry | None:
+    """A ledger entry of a partner and program `user` may see, or None."""
+    entry = session.get(JournalEntry, entry_id)
+    if entry is None or entry.partner_id is None or \
+            entry.program_id not in scope.program_ids(session, user) or \
+            scope.visible_partner(session, user, entry.partner_id) is None:
+        return None
+    return entry
