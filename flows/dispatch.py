@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from flask import current_app
 
 from bot.messages import Reply
-from flows import engine, language
+from flows import engine, language, sms
 from flows.engine import Context
 from models.partners.partner import PartnerStatus, set_status
 
@@ -22,6 +23,9 @@ def first_word(text: str) -> str:
 
 def process(ctx: Context) -> list[Reply]:
     """Return the replies to one inbound message; changes land on ctx.session."""
+    found = sms.keyword(ctx, _state(ctx).free_text)
+    if found is not None:
+        ctx.message = dataclasses.replace(ctx.message, text=sms.command(found))
     word = first_word(ctx.message.text)
     partner = ctx.partner
     if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
@@ -37,8 +41,17 @@ def process(ctx: Context) -> list[Reply]:
         return [ctx.say("You will not get any more messages from us. Send START to come back.")]
 
     notice = _expire_if_idle(ctx)
-    replies = notice + _route(ctx, word)
-    return replies
+    answer = sms.answer_now(ctx, found) if found is not None else None
+    if answer is None:
+        return notice + _route(ctx, word)
+    if found.keyword in sms.NEEDS_PARTNER and ctx.partner is None:
+        return notice + _not_enrolled(ctx)
+    return notice + answer(ctx)
+
+
+def _state(ctx: Context) -> engine.State:
+    conv = ctx.conversation
+    return engine.FLOWS[conv.flow].states[conv.state]
 
 
 def _expire_if_idle(ctx: Context) -> list[Reply]:
@@ -67,7 +80,7 @@ def _route(ctx: Context, word: str) -> list[Reply]:
     if invited and conv.flow not in (INVITED_FLOW, "language") and INVITED_FLOW in engine.FLOWS:
         return _start(ctx, engine.FLOWS[INVITED_FLOW])
     flow = engine.FLOWS[conv.flow]
-    state = flow.states[conv.state]
+    state = _state(ctx)
     triggered = engine.trigger_for(word) if word and not state.free_text else None
     if triggered is not None:
         if triggered.needs_partner and ctx.partner is None:

@@ -43,7 +43,8 @@ class S(StrEnum):
     VIEW = "view"
 
 
-def _programs(ctx: Context) -> list[Program]:
+def programs(ctx: Context) -> list[Program]:
+    """The programs the partner is in."""
     ids = [m.program_id for m in memberships_of(ctx.session, ctx.partner.id)]
     return [p for p in (ctx.session.get(Program, i) for i in ids) if p is not None]
 
@@ -65,9 +66,10 @@ def _distance(ctx: Context, tier: ledger.TierInfo) -> str:
     return ctx._(NP_("{n} more credit", "{n} more credits"), n=tier.distance)
 
 
-def balance_reply(ctx: Context) -> Reply:
-    """The balance of the chosen program, its worth in rupees, tier and next tier."""
-    program = _program(ctx)
+def balance_reply(ctx: Context, program: Program | None = None) -> Reply:
+    """The balance of `program` (default: the chosen one), its worth in rupees, tier and
+    next tier."""
+    program = program or _program(ctx)
     spec = program.spec
     bal = ledger.wallet_balance(ctx.session, ctx.partner.id, program.id)
     lines = [ctx._("{program} · {currency}: {credits} (worth {rupees})", program=spec.name,
@@ -83,6 +85,12 @@ def balance_reply(ctx: Context) -> Reply:
     if bal.debt:
         lines.append(ctx._("To be recovered from your next credits: {credits}",
                            credits=_amount(ctx, bal.debt)))
+    return Reply("\n".join(lines + tier_lines(ctx, program)))
+
+
+def tier_lines(ctx: Context, program: Program) -> list[str]:
+    """The partner's tier in `program` and what the next one takes."""
+    spec, lines = program.spec, []
     tier = ledger.current_tier(ctx.session, ctx.partner.id, program.id)
     if tier.name:
         lines.append(ctx._("Tier: {tier}", tier=spec.tier_label(tier.name, ctx.language)))
@@ -93,7 +101,7 @@ def balance_reply(ctx: Context) -> Reply:
         lines.append(ctx._("Next tier {tier}: {distance}",
                            tier=spec.tier_label(tier.next_name, ctx.language),
                            distance=_distance(ctx, tier)))
-    return Reply("\n".join(lines))
+    return lines
 
 
 def _ref(line: ledger.HistoryLine) -> str:
@@ -108,9 +116,9 @@ def _describe(ctx: Context, line: ledger.HistoryLine) -> str:
     return ctx._(CAUSES.get(line.cause, N_("{ref}")), ref=_ref(line))
 
 
-def history_reply(ctx: Context) -> Reply:
+def history_reply(ctx: Context, program_id: int | None = None) -> Reply:
     """The last entries, newest first: "+120 for invoice INV-2231"."""
-    lines = ledger.history(ctx.session, ctx.partner.id, ctx.data["program_id"],
+    lines = ledger.history(ctx.session, ctx.partner.id, program_id or ctx.data["program_id"],
                            limit=HISTORY_LINES)
     if not lines:
         return ctx.say("No credits yet. Upload an invoice or scan a product code to earn.")
@@ -137,16 +145,16 @@ def expiring_reply(ctx: Context) -> Reply:
 
 
 def _program_options(ctx: Context) -> tuple[Option, ...]:
-    return tuple(Option(str(p.id), p.name) for p in _programs(ctx))
+    return tuple(Option(str(p.id), p.name) for p in programs(ctx))
 
 
 def program_prompt(ctx: Context) -> list[Reply]:
-    programs = _programs(ctx)
-    if not programs:
+    joined = programs(ctx)
+    if not joined:
         engine.enter(ctx, "menu")
         return [ctx.say("You are not in a program yet. Send JOIN and the program code.")]
-    if len(programs) == 1:
-        ctx.data["program_id"] = programs[0].id
+    if len(joined) == 1:
+        ctx.data["program_id"] = joined[0].id
         return [balance_reply(ctx), *engine.enter(ctx, "wallet", S.VIEW, fresh=False)]
     return [ctx.say("Which program?", options=_program_options(ctx))]
 

@@ -38,3 +38,73 @@ def segments(text: str) -> int:
             count, used = count + 1, 0
         used += size
     return count
+
+
+MAX_SEGMENTS = 2  # what one SMS may cost, always (issue 17)
+# Characters that force a whole SMS into UCS-2 (70 a segment instead of 160), each with the
+# GSM-7 text that says the same: an English SMS never pays for a rupee sign or a curly quote.
+GSM_SAFE = str.maketrans({
+    "₹": "Rs", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
+    "…": "...", "·": "-", "•": "-", "×": "x", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "\t": " ",
+})
+
+
+def gsm_safe(text: str) -> str:
+    """`text` with its UCS-2-forcing punctuation in GSM-7, if that makes all of it GSM-7;
+    otherwise unchanged (a Hindi SMS is UCS-2 anyway and keeps its ₹)."""
+    plain = text.translate(GSM_SAFE)
+    return plain if is_gsm7(plain) else text
+
+
+def encoding(text: str) -> str:
+    """"GSM-7" or "UCS-2": how a carrier encodes `text`."""
+    return "GSM-7" if is_gsm7(text) else "UCS-2"
+
+
+def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
+    return segments(text) <= limit
+
+
+def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
+    """Split `text` into SMS of at most `limit` segments each; every page but the last ends
+    with `hint` ("Reply MORE for the rest"). Splits between lines, else between words, else
+    between characters."""
+    if fits(text, limit):
+        return [text]
+    found: list[str] = []
+    page = ""
+    for piece in _pieces(text, hint, limit):
+        joined = f"{page}\n{piece}" if page else piece
+        if page and not fits(f"{joined}\n{hint}", limit):
+            found.append(f"{page}\n{hint}")
+            joined = piece
+        page = joined
+    found.append(page)
+    return found
+
+
+def _pieces(text: str, hint: str, limit: int) -> list[str]:
+    """The lines of `text`, each cut (at spaces, else anywhere) so it fits a page with `hint`."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while line and not fits(f"{line}\n{hint}", limit):
+            cut = _cut(line, hint, limit)
+            pieces.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        if line:
+            pieces.append(line)
+    return pieces
+
+
+def _cut(line: str, hint: str, limit: int) -> int:
+    """The longest prefix of `line` (ending at a space if there is one) that fits with `hint`."""
+    low, high = 1, len(line)
+    while low < high:  # binary search on the length that still fits
+        middle = (low + high + 1) // 2
+        if fits(f"{line[:middle]}\n{hint}", limit):
+            low = middle
+        else:
+            high = middle - 1
+    space = line.rfind(" ", 0, low + 1)
+    return space if space > 0 else low
