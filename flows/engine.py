@@ -25,10 +25,8 @@ from sqlalchemy.orm import Session
 from bot import jobs
 from bot.i18n import DEFAULT, Message, translate
 from bot.messages import InboundMessage, Option, Reply
-from models.messaging.conversation import Conversation
+from models.messaging.conversation import KEPT, Conversation
 from models.partners.partner import Partner
-
-KEPT = "_kept"  # what a flow keeps on the conversation past its end (Context.keep)
 
 
 @dataclass

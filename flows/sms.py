@@ -13,21 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, has_request_context, request
-
 from bot.channels import sms
 from bot.channels.text import render_text
 from bot.i18n import LANGUAGES, N_
 from bot.messages import Reply
+from bot.notices import outbound
 from flows import language, wallet
 from flows.engine import Context
 from flows.keywords import Keyword, KeywordMatch, match_keyword
 from models.programs.program import Program
 
 CHANNELS = frozenset({"sms"})  # where keywords are read and answers paged
-MORE_KEY = "sms_more"
 PAGE = "sms_page"  # Reply.extra flag: already one SMS, not to be paged again
-MORE_HINT = N_("Reply MORE for the rest.")
 NOTHING_MORE = N_("There is nothing more to show. Send HELP for the commands.")
 HELP = N_("Send: BAL balance, HIST last entries, CODE <code>, LEARN or QUIZ, "
           "REDEEM <amount>, TOP tier, LANG <language>, JOIN <program>, MORE, STOP, START")
@@ -102,15 +99,10 @@ def tier(ctx: Context, program: Program) -> Reply:
 
 def more(ctx: Context) -> list[Reply]:
     """The next page of the last long answer."""
-    kept = ctx.kept(MORE_KEY)
-    if not kept or not kept.get("pages"):
+    page = sms.next_page(ctx.data)
+    if page is None:
         return [ctx.say(NOTHING_MORE)]
-    first, *rest = kept["pages"]
-    if rest:
-        ctx.keep(MORE_KEY, {"pages": rest})
-    else:
-        ctx.forget(MORE_KEY)
-    return [Reply(first, extra={PAGE: True})]
+    return [Reply(page, extra={PAGE: True})]
 
 
 ONE_SHOT: dict[Keyword, Callable[[Context], list[Reply]]] = {
@@ -121,12 +113,8 @@ ONE_SHOT: dict[Keyword, Callable[[Context], list[Reply]]] = {
 
 def as_text(reply: Reply, base_url: str) -> str:
     """A reply as SMS text: numbered options, the image as a link (SMS carries no media)."""
-    text = render_text(reply)
-    if reply.media_url:
-        url = reply.media_url
-        link = base_url.rstrip("/") + url if url.startswith("/") else url
-        text = f"{text}\n{link}" if text else link
-    return sms.gsm_safe(text)
+    return sms.with_links(render_text(reply), [reply.media_url] if reply.media_url else [],
+                          base_url)
 
 
 def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
@@ -135,12 +123,8 @@ def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
         return replies
     if all(r.extra.get(PAGE) for r in replies):
         return replies
-    base = current_app.config["PUBLIC_BASE_URL"] or (
-        request.host_url if has_request_context() else "")
+    base = outbound.base_url()
     text = "\n\n".join(t for t in (as_text(r, base) for r in replies) if t)
-    found = sms.pages(text, ctx._(MORE_HINT))
-    if len(found) > 1:
-        ctx.keep(MORE_KEY, {"pages": found[1:]})
-    else:
-        ctx.forget(MORE_KEY)
+    found = sms.pages(text, ctx._(sms.MORE_HINT))
+    sms.keep_pages(ctx.data, found[1:])
     return [Reply(found[0], extra={PAGE: True})]

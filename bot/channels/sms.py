@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from bot.i18n import N_
+from models.messaging.conversation import KEPT
+
 # GSM 03.38 basic character set (one septet each) and extension table (escape + one septet).
 GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -41,6 +46,8 @@ def segments(text: str) -> int:
 
 
 MAX_SEGMENTS = 2  # what one SMS may cost, always (issue 17)
+MORE_KEY = "sms_more"  # in a conversation's kept data: the pages MORE sends next
+MORE_HINT = N_("Reply MORE for the rest.")
 # Characters that force a whole SMS into UCS-2 (70 a segment instead of 160), each with the
 # GSM-7 text that says the same: an English SMS never pays for a rupee sign or a curly quote.
 GSM_SAFE = str.maketrans({
@@ -108,3 +115,28 @@ def _cut(line: str, hint: str, limit: int) -> int:
             high = middle - 1
     space = line.rfind(" ", 0, low + 1)
     return space if space > 0 else low
+
+
+def with_links(text: str, media_urls: Iterable[str], base_url: str) -> str:
+    """`text` with each image as a link on its own line (SMS carries no media), in GSM-7
+    where it can be."""
+    links = [base_url.rstrip("/") + url if url.startswith("/") else url for url in media_urls]
+    return gsm_safe("\n".join([text, *links]) if text else "\n".join(links))
+
+
+def keep_pages(data: dict, rest: list[str]) -> None:
+    """Keep `rest` in a conversation's `data` for MORE; an empty `rest` forgets them."""
+    kept = data.setdefault(KEPT, {})
+    if rest:
+        kept[MORE_KEY] = rest
+    else:
+        kept.pop(MORE_KEY, None)
+    if not kept:
+        data.pop(KEPT)
+
+
+def next_page(data: dict) -> str | None:
+    """Take the next page kept in a conversation's `data`, or None."""
+    first, *rest = (data.get(KEPT) or {}).get(MORE_KEY) or [None]
+    keep_pages(data, rest)
+    return first
