@@ -4,7 +4,7 @@
 
 Each photo holds one or two signed product codes and one or two degradations (rotation,
 perspective, blur, low light, JPEG noise) at a random strength. Reports, for the pipeline in
-workers/qr_decode.py (JPEG decoding included), and for raw pyzbar, raw zxing-cpp and zbar-then-
+workers/codes/decode.py (JPEG decoding included), and for raw pyzbar, raw zxing-cpp and zbar-then-
 zxing on the same grayscale image: the share of photos where every code was read, and median /
 p95 decode time. Photos are WhatsApp-sized (960 x 1280).
 """

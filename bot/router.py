@@ -3,7 +3,8 @@
 1. Store the message (unique by channel + provider id) and commit: it is never lost.
 2. In a second transaction, lock the conversation row, skip the message if another delivery
    already handled it, run the flow, and store the replies on the message; commit.
-3. Jobs and outbound sends recorded during step 2 go out only after that commit (bot/jobs.py).
+3. Jobs and outbound sends recorded during step 2 go out only after that commit
+   (bot/jobs/dispatch.py).
 A retried delivery gets the stored replies. A flow that fails is rolled back whole, logged
 with the message id, and answered with an apology in the partner's language. A message whose
 request died between 1 and 2 (the process was killed, the database went away) is answered

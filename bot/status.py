@@ -1,6 +1,6 @@
 """`flask status` and `GET /admin/status`: every pile of waiting work, and which are stuck.
 
-The database piles come from models/backlog.py; the job queue's from Redis (when REDIS_URL
+The database piles come from models/jobs/backlog.py; the job queue's from Redis (when REDIS_URL
 is set). Made for the operator woken at 2 a.m. and for a monitor: the command exits 1 when
 anything is stuck, and each stuck line says what usually clears it.
 """

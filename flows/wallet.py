@@ -35,7 +35,7 @@ CAUSES = {
     "reversal": N_("taken back: {ref}"),
 }
 RETURNED = N_("returned from request {ref}")
-REDEMPTION_REF = "redemption:"  # models/redemptions.py: cause_ref of a redemption's hold
+REDEMPTION_REF = "redemption:"  # models/redemptions/redemption.py: cause_ref of a redemption's hold
 
 
 class S(StrEnum):

@@ -50,7 +50,8 @@ def make_engine(url: str, lock_timeout_ms: int = 10_000) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn) -> None:
-            # One writer at a time: SQLite's stand-in for row locks (see models/locks.py).
+            # One writer at a time: SQLite's stand-in for the row locks PostgreSQL takes
+            # (SELECT ... FOR UPDATE, e.g. models/messaging/conversation.py `lock`).
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
@@ -64,7 +65,6 @@ def init_app(app: Flask) -> None:
     """Register a lazily created engine and session factory on the app."""
     app.extensions[EXTENSION] = _Database(app.config["DATABASE_URL"],
                                           app.config["DB_LOCK_TIMEOUT_MS"])
-    app.teardown_appcontext(lambda _exc: None)
 
 
 class _Database:

@@ -58,6 +58,12 @@ def _forget(session: Session) -> None:
 
 
 @dataclass(frozen=True)
+class ProgramLoaded:
+    """A program file was loaded (new or a new version): the ledger opens its accounts."""
+    program_id: int
+
+
+@dataclass(frozen=True)
 class TierChanged:
     partner_id: int
     program_id: int

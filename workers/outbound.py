@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
+from bot import jobs
 from bot.channels.senders import current_sender
 from bot.jobs.names import Job
 from models.base import utcnow
@@ -50,10 +52,6 @@ def deliver(outbox_id: int) -> None:
 
 def sweep(older_than_seconds: int = 60) -> int:
     """Re-enqueue outbox rows still queued after a while (an enqueue lost to a Redis outage)."""
-    from datetime import timedelta
-
-    from bot import jobs
-
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     with unit_of_work() as session:
         ids = list(session.scalars(select(OutboxMessage.id).where(

@@ -25,12 +25,8 @@ from models.redemptions import payouts, vouchers
 from models.redemptions.payout_states import FINAL, PayoutState, PayoutStatus
 from models.redemptions.redemption import Redemption, Status, finish, lock
 from workers.drawing.vouchers import voucher_qr
-from workers.payouts.providers import (
-    PayoutRequest,
-    ProviderError,
-    ProviderUnavailable,
-    provider,
-)
+from workers.payouts import provider
+from workers.payouts.providers import PayoutRequest, ProviderError, ProviderUnavailable
 
 log = logging.getLogger("saathi.payouts")
 

@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from bot import jobs
 from models.db import unit_of_work
 from models.jobs import records as job_records
+from workers.job_sweep import sweep
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 
@@ -60,6 +61,4 @@ def jobs_retry(record_ids: tuple[int, ...], every: bool) -> None:
 @click.option("--older-than", default=60, help="Seconds a job may wait before it is re-sent.")
 def jobs_sweep(older_than: int) -> None:
     """Re-send recorded jobs not done in time (the scheduler runs this every minute)."""
-    from workers.job_sweep import sweep
-
     click.echo(f"sent again: {sweep(older_than)}")

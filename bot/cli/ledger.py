@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session
 from bot.i18n import LANGUAGES
 from models.db import unit_of_work
 from models.learning import recertification
+from models.ledger.seal import seal_all
+from models.ledger.verify import verify
 from models.programs import labels
 from models.programs.program import Program, load_file
 from models.programs.schema import ProgramFileError, ProgramSpec, read_file
+from workers.ledger import expire, recompute_tiers
 
 ledger_cli = AppGroup("ledger", help="The credits ledger: verify, seal, expire, tiers.")
 programs_cli = AppGroup("programs", help="Program definitions (YAML files in programs/).")
@@ -28,8 +31,6 @@ programs_cli = AppGroup("programs", help="Program definitions (YAML files in pro
 @click.option("--no-chain", is_flag=True, help="Skip recomputing the seal chain.")
 def ledger_verify(no_chain: bool) -> None:
     """Check every invariant and the seal chain; exit 1 naming what is broken."""
-    from models.ledger.verify import verify
-
     with unit_of_work() as session:
         problems = verify(session, chain=not no_chain)
     if problems:
@@ -44,8 +45,6 @@ def ledger_verify(no_chain: bool) -> None:
 @ledger_cli.command("seal")
 def ledger_seal() -> None:
     """Seal every journal entry written since the last checkpoint."""
-    from models.ledger.seal import seal_all
-
     with unit_of_work() as session:
         count = seal_all(session)
     click.echo(f"{count} checkpoint(s) written")
@@ -54,16 +53,12 @@ def ledger_seal() -> None:
 @ledger_cli.command("expire")
 def ledger_expire() -> None:
     """Expire lots past their date and queue expiry reminders."""
-    from workers.ledger import expire
-
     click.echo(f"{expire()} lot(s) expired")
 
 
 @ledger_cli.command("tiers")
 def ledger_tiers() -> None:
     """Recompute every partner's tier (and tell those whose tier changed)."""
-    from workers.ledger import recompute_tiers
-
     click.echo(f"{recompute_tiers()} tier change(s)")
 
 

@@ -15,7 +15,7 @@ from models import redemptions
 from models.db import unit_of_work
 from models.programs.catalog import ItemKind, catalog_of
 from models.programs.program import by_code
-from models.redemptions import vouchers
+from models.redemptions import stock
 from models.redemptions.redemption import Redemption, Refused, Status
 
 redemptions_cli = AppGroup("redemptions", help="Redemptions: list, retry, cancel, poll.")
@@ -73,7 +73,7 @@ def cancel(redemption_id: int) -> None:
 @redemptions_cli.command("sweep")
 def sweep() -> None:
     """Poll payouts still in flight and expire due vouchers (run every few minutes)."""
-    from workers.redemptions import sweep as run
+    from workers.redemptions import sweep as run  # the payout HTTP client: only when asked
 
     click.echo(f"{run()} payouts polled")
 
@@ -96,16 +96,16 @@ def upload(program_code: str, item_key: str, path: Path) -> None:
         if item is None or item.kind != ItemKind.STOCK_CODE:
             raise click.ClickException(f"{item_key} is not a stock-code item of {program.code}")
         try:
-            added = vouchers.upload_codes(session, program.id, item_key, codes)
-        except vouchers.BadCodes as exc:
+            added = stock.upload_codes(session, program.id, item_key, codes)
+        except stock.BadCodes as exc:
             raise click.ClickException(str(exc)) from exc
-        left = vouchers.in_stock(session, program.id, item_key)
+        left = stock.in_stock(session, program.id, item_key)
     click.echo(f"{added} codes added ({len(codes) - added} already there); {left} in stock")
 
 
 @vouchers_cli.command("expire")
 def expire() -> None:
     """Expire unused vouchers past their date and return their credits."""
-    from workers.redemptions import expire_vouchers
+    from workers.redemptions import expire_vouchers  # the payout HTTP client: only when asked
 
     click.echo(f"{expire_vouchers()} vouchers expired")

@@ -1,4 +1,4 @@
-"""The reviewer's view of a review item (models/review.py `describe`) as terminal lines, for
+"""The reviewer's view of a review item (models/review/queue.py `describe`) as terminal lines, for
 `flask review list` and `flask review show`."""
 
 from __future__ import annotations

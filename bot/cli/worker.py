@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 
 from bot.jobs import names
+from workers.scheduler import Scheduler
 
 log = logging.getLogger("saathi.worker")
 MAX_BACKOFF = 30.0
@@ -87,8 +88,6 @@ def _default_signals() -> None:
 @click.command("scheduler")
 def scheduler() -> None:
     """Send the periodic jobs on their schedule (one per deployment; it outlives outages)."""
-    from workers.scheduler import Scheduler
-
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -1,13 +1,13 @@
 """Enqueue slow work, and only after the transaction that asked for it has committed.
 
 `after_commit(session, Job.X, *args)` (bot/jobs/names.py) records the job in the database
-(models/job_records.py) in `session`'s transaction; once that commits, the job goes to RQ
+(models/jobs/records.py) in `session`'s transaction; once that commits, the job goes to RQ
 (REDIS_URL set) or runs in-process — after the HTTP response inside a request, at once
 otherwise. A rollback drops the record with everything else. What runs is
 `bot.jobs.runner.run(record_id)`, which claims the record first, so a job sent twice (by the
 job sweep, by an RQ retry) still runs once in effect.
 
-Redis gets a short budget per request (bot/job_queue.py): a Redis that refuses or hangs costs
+Redis gets a short budget per request (bot/jobs/rq_queue.py): a Redis that refuses or hangs costs
 a webhook at most JOB_ENQUEUE_BUDGET_SECONDS, and the jobs wait in the database until the job
 sweep sends them. `record=False` is for work that has its own record and sweep (an outbox row).
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, after_this_request, current_app, has_request_context
 from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -109,8 +109,6 @@ def run_here(func: str, *args: object) -> None:
 
 
 def _run_after_response(app: Flask, func: str, args: tuple) -> None:
-    from flask import after_this_request
-
     @after_this_request
     def _later(response):
         response.call_on_close(lambda: run_in_process(app, func, args))

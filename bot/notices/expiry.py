@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import NP_, translate
+from bot.notices.outbound import OutboundError, queue_message
 from models import keys
 from models.base import ist_date, ist_day_start, utcnow
 from models.ledger.internals import L, W
@@ -31,8 +33,6 @@ def due(session: Session, program: Program, days: int, now: datetime) -> list[tu
 
 def remind(session: Session, now: datetime | None = None) -> int:
     """Queue one reminder per wallet and reminder day; return how many were queued."""
-    from bot.i18n import NP_, translate
-    from bot.notices.outbound import OutboundError, queue_message
 
     now = now or utcnow()
     queued = 0

@@ -44,7 +44,7 @@ def review_item(item_id: int):
 
 
 def item(item_id: int):
-    """What a reviewer needs to decide the item (models/review.py `describe`)."""
+    """What a reviewer needs to decide the item (models/review/queue.py `describe`)."""
     try:
         with unit_of_work() as session:
             return jsonify(review.describe(session, review.get(session, item_id)))

@@ -8,7 +8,7 @@
       check_region: true           # batch region vs the partner's region or pincode prefix
       location_window_minutes: 10  # a location shared this close to a scan belongs to it
 
-A flagged scan does not credit; it goes to the review queue (models/qr_scan.py).
+A flagged scan does not credit; it goes to the review queue (models/codes/scan.py).
 """
 
 from __future__ import annotations

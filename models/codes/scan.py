@@ -5,7 +5,7 @@
 
 Codes may be raw text (typed or decoded from a QR): they are normalized here. Checks, in
 order: signature (forged or mistyped), program membership, batch void, already used (and
-when), fraud rules (models/qr_fraud.py; a flagged scan waits in review kind "qr_scan"). Two
+when), fraud rules (models/codes/fraud.py; a flagged scan waits in review kind "qr_scan"). Two
 partners racing for one code: the unique `qr_redemptions.code` lets exactly one win, and the
 ledger key f"qr:{code}" makes a retried credit a no-op. Replies: flows/scan_replies.py.
 """

@@ -1,8 +1,8 @@
 """Product QR code tables: printed batches, every scan attempt, and each code's one redemption.
 
-Codes themselves are not stored: a code is its own proof (models/qr_codes.py), and the
+Codes themselves are not stored: a code is its own proof (models/codes/format.py), and the
 unique `qr_redemptions.code` is what makes a code credit exactly once in its lifetime.
-Scanning is in models/qr_scan.py, fraud rules in models/qr_fraud.py.
+Scanning is in models/codes/scan.py, fraud rules in models/codes/fraud.py.
 """
 
 from __future__ import annotations

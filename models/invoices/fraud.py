@@ -1,6 +1,6 @@
 """Fraud rules for invoices, with thresholds from the program's `invoice:` section
-(models/invoice_settings.py). A rule that fires sends the invoice to the review queue instead
-of crediting it; the reviewer sees which rule and its facts (`Flag.details`).
+(models/programs/invoice_settings.py). A rule that fires sends the invoice to the review queue
+instead of crediting it; the reviewer sees which rule and its facts (`Flag.details`).
 
 Checked, in order, for an invoice whose fields are all known and about to credit:
 - the buyer GSTIN read on it is not the partner's;

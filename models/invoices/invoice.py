@@ -4,7 +4,7 @@ An invoice is a duplicate when another upload claims its (seller GSTIN, number).
 perceptual hash only catches the same photo sent again with a field misread: invoices drawn
 on one seller's template look alike, so a look-alike photo is refused only when nothing read
 surely tells the two apart. The rules that decide whether and how much an invoice credits are
-in models/invoice_rules.py.
+in models/invoices/rules.py.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Invoices in the review queue (kind "invoice"): how one is queued, and what a reviewer is
-shown of it beside the item's partner, rule and details (models/review.py `describe`):
+shown of it beside the item's partner, rule and details (models/review/queue.py `describe`):
 
     "invoice": {"id", "status", "photo" (media URL), "source" ("einvoice-qr", "ocr", ...),
                 "credits_if_approved" (before the tier multiplier),

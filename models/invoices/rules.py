@@ -5,7 +5,7 @@ fraud rules, credits.
             a listed distributor? too old? billed to someone else (program refuses)?
             any field unsure or not read --> CONFIRM (the partner confirms or types it)
             else settle
-    settle: a fraud rule (models/invoice_fraud.py) --> REVIEW; else credit --> CREDITED
+    settle: a fraud rule (models/invoices/fraud.py) --> REVIEW; else credit --> CREDITED
 
 Every path ends in one InvoiceStatus; the caller tells the partner (bot/notices/invoices.py).
 """

@@ -1,7 +1,7 @@
 """Ledger internals: accounts, the wallet lock, entries with postings, lot bookkeeping.
 
-Only models/ledger*.py, models/lots.py and models/tiers.py call these; everyone else uses the
-public operations in models/ledger.py.
+Only the modules of models/ledger/ call these; everyone else uses the public operations
+(models/ledger/__init__.py).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from models import events
 from models.base import utcnow
 from models.db import dialect_insert, is_postgres
 from models.ledger.tables import (
@@ -92,6 +93,11 @@ def system_account(session: Session, program_id: int, kind: AccountKind) -> int:
             found = session.scalar(select(Account.id).where(Account.code == code))
         cache[(program_id, kind)] = found
     return found
+
+
+@events.handles(events.ProgramLoaded)
+def _program_loaded(session: Session, loaded: events.ProgramLoaded) -> None:
+    ensure_program_accounts(session, loaded.program_id)
 
 
 def ensure_program_accounts(session: Session, program_id: int) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from models import events
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
 from models.partners.partner import Partner, Role, find_by_phone
 from models.programs.schema import ProgramFileError, ProgramSpec, from_definition, read_file
@@ -90,9 +91,7 @@ def load_spec(session: Session, spec: ProgramSpec) -> Program:
     for dist in spec.distributors:
         _ensure_distributor(session, dist)
     session.flush()
-    from models.ledger.internals import ensure_program_accounts
-
-    ensure_program_accounts(session, program.id)
+    events.record(session, events.ProgramLoaded(program.id))  # the ledger opens its accounts
     return program
 
 

@@ -2,7 +2,7 @@
 
 Sections owned by other areas (qr, fraud) are accepted loosely here so their owners can
 tighten them later without touching the ledger's parts; the `invoice:` section is
-models/invoice_settings.py.
+models/programs/invoice_settings.py.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ class ProgramSpec(_Strict):
     distributors: list[Distributor] = Field(default_factory=list)
     # Owned by other areas; loosely typed until their owners tighten them.
     tracks: LearningContent | None = None
-    catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/catalog.py
+    catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/programs/catalog.py
     qr: dict | list | None = None
     invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
     fraud: dict | list | None = None

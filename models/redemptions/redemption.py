@@ -23,7 +23,7 @@ from models.base import INPUT, Base, BigId, UTCDateTime, column_length, ist_day_
 from models.partners.partner import Partner, PartnerStatus
 from models.programs.catalog import CatalogItem, ItemKind, catalog_of, rupees_paise
 from models.programs.program import Program
-from models.redemptions import otp, vouchers
+from models.redemptions import otp, stock
 
 OTP_PURPOSE = "redeem"
 VPA_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,49}@[A-Za-z][A-Za-z0-9]{1,29}$")
@@ -143,10 +143,10 @@ def check(session: Session, partner: Partner, program: Program, item: CatalogIte
     cap = catalog_of(program.spec.catalog).daily_cap_credits
     if cap is not None and redeemed_today(session, partner.id, program.id) + credits > cap:
         raise Refused("daily_cap")
-    if item.kind == ItemKind.STOCK_CODE and not vouchers.in_stock(session, program.id, item.key):
+    if item.kind == ItemKind.STOCK_CODE and not stock.in_stock(session, program.id, item.key):
         raise Refused("out_of_stock")
     if item.kind == ItemKind.DISTRIBUTOR_VOUCHER and \
-            vouchers.distributor_for(session, partner, program) is None:
+            stock.distributor_for(session, partner, program) is None:
         raise Refused("no_distributor")
 
 

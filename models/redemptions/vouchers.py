@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import BigInteger, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import keys, ledger
-from models.base import INPUT, Base, BigId, UTCDateTime, column_length, utcnow
+from models.base import Base, BigId, UTCDateTime, utcnow
 from models.db import is_postgres
 from models.partners.partner import Partner, Role
 from models.programs.catalog import CatalogItem, ItemKind
 from models.programs.program import Program
+from models.redemptions.redemption import Redemption
+from models.redemptions.stock import StockCode, distributor_for
 
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
@@ -33,10 +35,6 @@ class VoucherStatus(StrEnum):
 
 class OutOfStock(Exception):
     """No uploaded code is left for this item."""
-
-
-class BadCodes(ValueError):
-    """Some uploaded codes are too long for their column, or not printable text."""
 
 
 class Voucher(Base):
@@ -57,56 +55,6 @@ class Voucher(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class StockCode(Base):
-    __tablename__ = "voucher_stock_codes"
-    __table_args__ = (UniqueConstraint("program_id", "item_key", "code"),)
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
-    item_key: Mapped[str] = mapped_column(String(32))
-    code: Mapped[str] = mapped_column(String(64), info=INPUT)
-    redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemptions.id"), index=True)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-def clean_codes(codes: list[str]) -> set[str]:
-    """The distinct codes, trimmed; BadCodes if any will not fit its column as it is."""
-    wanted = {c.strip() for c in codes if c.strip()}
-    longest = column_length(StockCode.code)
-    bad = sorted(c for c in wanted if len(c) > longest or not c.isprintable())
-    if bad:
-        raise BadCodes(f"{len(bad)} codes are longer than {longest} characters or not "
-                       f"printable, e.g. {bad[0][:longest]!r}")
-    return wanted
-
-
-def upload_codes(session: Session, program_id: int, item_key: str, codes: list[str]) -> int:
-    """Add codes to an item's stock, skipping ones already there; return how many were new."""
-    wanted = clean_codes(codes)
-    known = set(session.scalars(select(StockCode.code).where(
-        StockCode.program_id == program_id, StockCode.item_key == item_key,
-        StockCode.code.in_(wanted))))
-    fresh = sorted(wanted - known)
-    session.add_all(StockCode(program_id=program_id, item_key=item_key, code=c) for c in fresh)
-    session.flush()
-    return len(fresh)
-
-
-def in_stock(session: Session, program_id: int, item_key: str) -> int:
-    """Codes left for an item."""
-    return session.scalar(select(func.count(StockCode.id)).where(
-        StockCode.program_id == program_id, StockCode.item_key == item_key,
-        StockCode.redemption_id.is_(None))) or 0
-
-
-def distributor_for(session: Session, partner: Partner, program: Program) -> Partner | None:
-    """The distributor that honours this partner's vouchers: their own, else the sponsor's."""
-    if partner.parent_id is not None:
-        return session.get(Partner, partner.parent_id)
-    code = program.spec.sponsor.distributor
-    return session.scalar(select(Partner).where(Partner.code == code)) if code else None
 
 
 def _new_code() -> str:
@@ -175,8 +123,6 @@ def use(session: Session, rep: Partner, code: str) -> Verdict:
     verdict = inspect(session, rep, code, lock=True)
     if not verdict.ok:
         return verdict
-    from models.redemptions.redemption import Redemption
-
     voucher = verdict.voucher
     redemption = session.get(Redemption, voucher.redemption_id)
     ledger.settle(session, redemption.hold_id, key=keys.redemption(redemption.id, "settle"))
@@ -187,8 +133,6 @@ def use(session: Session, rep: Partner, code: str) -> Verdict:
 
 def expire_due(session: Session, limit: int = 500) -> list[Voucher]:
     """Expire unused distributor vouchers past their date and give their credits back."""
-    from models.redemptions.redemption import Redemption
-
     stmt = select(Voucher).where(Voucher.status == VoucherStatus.ISSUED,
                                  Voucher.expires_at <= utcnow()).order_by(Voucher.id).limit(limit)
     if is_postgres(session):

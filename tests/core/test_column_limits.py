@@ -20,7 +20,7 @@ from models.enrollment.join import clean_pincode
 from models.invoices.rules import stored_number
 from models.partners.gstin import is_valid_gstin
 from models.partners.partner import InvalidPhone, normalize_phone
-from models.redemptions import vouchers
+from models.redemptions import stock
 from models.redemptions.payouts import valid_payout_id
 from models.redemptions.redemption import stored_error, valid_vpa
 
@@ -72,8 +72,8 @@ def _batch(label: str) -> Callable[[int], str | None]:
 
 def _stock_code(n: int) -> str | None:
     try:
-        return vouchers.clean_codes(["C" * n]).pop()
-    except vouchers.BadCodes:
+        return stock.clean_codes(["C" * n]).pop()
+    except stock.BadCodes:
         return None
 
 

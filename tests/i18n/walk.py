@@ -44,7 +44,7 @@ from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, Program, by_code, load_spec
 from models.programs.schema import parse
-from models.redemptions import payouts, vouchers
+from models.redemptions import payouts, stock, vouchers
 from models.redemptions.payout_states import PayoutState
 from models.redemptions.redemption import Redemption
 from tests.mediahost import media_host, provider_media
@@ -315,7 +315,7 @@ class Walk:
 
     def redeem(self) -> None:
         with unit_of_work() as session:
-            vouchers.upload_codes(session, _id(session, "CEMPRO"), "ecom_250", ["ECOM-1111"])
+            stock.upload_codes(session, _id(session, "CEMPRO"), "ecom_250", ["ECOM-1111"])
         for body in ("REDEEM", "x", "1", "99", "1", "abc", "7", "120", "100", "bad",
                      "fail@sandbox", "2", "fail@sandbox", "1", "000000"):
             self.chat(body)

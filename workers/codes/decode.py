@@ -3,7 +3,7 @@
 Product codes (SCAN area): decode a photo here, then hand the texts to
 models.codes.scan.scan_codes(session, partner, codes, channel=..., source="photo"), or enqueue
 workers.scan.scan_photo / workers.scan.scan_decoded, which also reply to the partner.
-Formats and checks of the codes: models/qr_codes.py. Replies: flows/scan_replies.py.
+Formats and checks of the codes: models/codes/format.py. Replies: flows/scan_replies.py.
 
 The order comes from bench/qr.py (see bench/README.md): zxing-cpp reads more photos than zbar
 and is faster, so it goes first; zbar catches a few zxing misses; the clean-ups run only when

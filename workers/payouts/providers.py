@@ -11,8 +11,6 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from flask import current_app
-
 from models.redemptions.payout_states import PayoutState, PayoutStatus
 
 
@@ -67,16 +65,3 @@ class SandboxProvider:
             return PayoutState(payout_id, PayoutStatus.PROCESSING)
         return PayoutState(payout_id, PayoutStatus.PROCESSED)
 
-
-def provider() -> Provider:
-    """Return the provider PAYOUT_PROVIDER names ("sandbox" or "http")."""
-    config = current_app.config
-    if config["PAYOUT_PROVIDER"] == "http":
-        from workers.payouts.http import HttpProvider
-
-        return HttpProvider(base=config["PAYOUT_API_BASE"], key_id=config["PAYOUT_KEY_ID"],
-                            key_secret=config["PAYOUT_KEY_SECRET"],
-                            account_number=config["PAYOUT_ACCOUNT_NUMBER"],
-                            timeout=config["PAYOUT_TIMEOUT_SECONDS"],
-                            retries=config["PAYOUT_HTTP_RETRIES"])
-    return SandboxProvider(config["PAYOUT_SANDBOX_MODE"], config["PAYOUT_SANDBOX_LATE_SECONDS"])
