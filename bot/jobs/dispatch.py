@@ -29,7 +29,7 @@ from models.jobs import records as job_records
 
 log = logging.getLogger("saathi.jobs")
 _PENDING = "saathi.jobs"
-RUN = "bot.jobs.runner.run"
+RUN = names.RUNNER
 
 
 def init_app(app: Flask) -> None:

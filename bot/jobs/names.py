@@ -48,6 +48,7 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
+RUNNER = "bot.jobs.runner.run"  # runs a recorded job (bot/jobs/dispatch.py sends it)
 
 
 class UnknownJob(LookupError):
@@ -58,7 +59,7 @@ def target(name: str) -> str:
     """The dotted path of the function that runs job `name` (a Job or a recorded path)."""
     if name in REGISTRY:
         return REGISTRY[Job(name)]
-    if name in _BY_PATH:
+    if name in _BY_PATH or name == RUNNER:
         return name
     raise UnknownJob(name)
 

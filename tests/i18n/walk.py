@@ -416,7 +416,7 @@ class Walk:
                                        "invoice_date": 0.95, "total_paise": 0.3})
         with unit_of_work() as session:
             invoice = Invoice(partner_id=_partner(session, PARTNER).id, upload_key=number,
-                              channel="whatsapp", media_url="/media/walk.jpg", sha256=number,
+                              channel=self.channel, media_url="/media/walk.jpg", sha256=number,
                               image_hash=image_hash, status=InvoiceStatus.NEW)
             tell_result(session, submit(session, invoice, read))
 
