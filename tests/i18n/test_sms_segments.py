@@ -9,9 +9,21 @@ from sqlalchemy import select
 
 from bot.channels.sms import MAX_SEGMENTS, segments
 from bot.i18n import LANGUAGES
+from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage
+from tests.conftest import _make_app
 from tests.i18n.walk import INVITEE, PARTNER, REP, Walk, load_programs, spy
+
+
+@pytest.fixture
+def app(request, tmp_path):
+    """SQLite only: a segment count does not depend on the database (the same walk runs on
+    both in tests/i18n/test_no_english.py)."""
+    app = _make_app("sqlite", request, tmp_path)
+    with app.app_context():
+        yield app
+        current_engine().dispose()
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
