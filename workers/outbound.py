@@ -9,6 +9,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from bot import jobs
+from bot.channels.dlt import DltRefused
+from bot.channels.gupshup import Deferred
 from bot.channels.senders import current_sender
 from bot.jobs.names import Job
 from models.base import utcnow
@@ -33,7 +35,14 @@ def deliver(outbox_id: int) -> None:
         row.attempts += 1
         row.updated_at = utcnow()
         try:
-            row.provider_sid = current_sender().send(row)
+            row.provider_sid = current_sender(row.channel).send(row)
+        except Deferred as exc:  # back in the queue; the outbox sweep sends it after `until`
+            row.attempts -= 1
+            row.error, row.updated_at = str(exc), exc.until
+            return
+        except DltRefused as exc:  # carriers would block it: never retried
+            row.status, row.error = OutboxStatus.FAILED, str(exc)[:500]
+            return
         except Exception as exc:
             row.error = str(exc)[:500]
             final = row.attempts > current_app.config["JOB_RETRIES"]

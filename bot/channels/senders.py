@@ -1,4 +1,5 @@
-"""Senders deliver one outbox row: Twilio's REST API, or the outbox alone (simulator)."""
+"""Senders deliver one outbox row: Twilio's REST API, an Indian SMS gateway with DLT ids
+(bot/channels/gupshup.py), or the outbox alone (simulator)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import current_app
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot.channels.gupshup import GupshupSender
 from models.messaging.outbox import OutboxMessage
 
 TWILIO_DEFAULT_BASE = "https://api.twilio.com"
@@ -67,9 +69,12 @@ class TwilioSender:
         return self.client.messages.create(**params).sid
 
 
-def current_sender() -> Sender:
-    """Twilio when credentials are configured, else the outbox alone."""
+def current_sender(channel: str = "whatsapp") -> Sender:
+    """For SMS, the Indian gateway when SMS_PROVIDER says so; else Twilio when credentials
+    are configured, else the outbox alone."""
     config = current_app.config
+    if channel == "sms" and config["SMS_PROVIDER"] == "gupshup":
+        return GupshupSender(config)
     if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
         return TwilioSender(config)
     return OutboxOnlySender()
