@@ -14,6 +14,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot import media, router
+from bot.channels.sms import encoding, segments
 from bot.channels.text import render_text
 from bot.messages import InboundMessage, Location, Media, Reply, clean_text
 from models.base import parse_id
@@ -93,17 +94,26 @@ def send():
         provider_id=f"SIM{uuid.uuid4().hex}", media=_attachment(), location=_location(),
     )
     replies = router.handle(message)
-    return jsonify(phone=phone, replies=[_bubble("bot", r) for r in replies])
+    return jsonify(phone=phone, replies=[_bubble("bot", r, channel) for r in replies])
 
 
-def _bubble(kind: str, reply: Reply) -> dict:
-    return {"kind": kind, "text": render_text(reply), "media_url": reply.media_url}
+def _sms(channel: str, text: str) -> dict:
+    """What an SMS costs, as the carrier counts it: shown under each SMS bubble."""
+    if channel != "sms":
+        return {}
+    return {"sms": {"segments": segments(text), "encoding": encoding(text)}}
+
+
+def _bubble(kind: str, reply: Reply, channel: str) -> dict:
+    text = render_text(reply)
+    return {"kind": kind, "text": text, "media_url": reply.media_url, **_sms(channel, text)}
 
 
 def _proactive(row: OutboxMessage) -> dict:
-    return {"id": row.id, "kind": "proactive", "channel": row.channel,
-            "text": row.body or f"[template {row.template}]",
-            "media_url": (row.media_urls or [None])[0], "status": row.status}
+    text = row.body or f"[template {row.template}]"
+    return {"id": row.id, "kind": "proactive", "channel": row.channel, "text": text,
+            "media_url": (row.media_urls or [None])[0], "status": row.status,
+            **_sms(row.channel, row.body)}
 
 
 def _sent(row: InboxMessage) -> list[dict]:
@@ -113,7 +123,7 @@ def _sent(row: InboxMessage) -> list[dict]:
     image = next((m["url"] for m in files if m.get("content_type", "").startswith("image/")),
                  None)
     return [{"kind": "me", "text": text, "media_url": image},
-            *(_bubble("bot", Reply.from_dict(r)) for r in row.replies or [])]
+            *(_bubble("bot", Reply.from_dict(r), row.channel) for r in row.replies or [])]
 
 
 @bp.get("/history")
