@@ -24,6 +24,7 @@ from models.redemptions import otp
 from models.redemptions.redemption import Redemption, Refused
 
 log = logging.getLogger("saathi.redeem")
+WANTED = "redeem_credits"  # kept: the amount a partner typed after REDEEM
 
 
 def _refuse(ctx: Context, reason: str) -> engine.Step:
@@ -93,19 +94,33 @@ def choose_prompt(ctx: Context) -> list[Reply]:
                         "You have {n} credits. What would you like?"), n=have, options=options)]
 
 
+def want(ctx: Context, credits: int | None) -> None:
+    """Remember the amount typed with the command ("REDEEM 500" by SMS): the cash reward
+    takes it instead of asking."""
+    if credits is None:
+        ctx.forget(WANTED)
+    else:
+        ctx.keep(WANTED, {"credits": credits})
+
+
 def choose(ctx: Context, msg) -> engine.Step:
     key = pick(msg.text, _choices(ctx))
     if key is None:
         return engine.retry(ctx, "Please reply with the number of a reward.")
     ctx.data["item"] = key
     item = _item(ctx)
+    wanted = ctx.kept(WANTED)
+    ctx.forget(WANTED)
     if item.kind != ItemKind.UPI:
         return _checked(ctx, item.credits)  # type: ignore[arg-type]
     try:  # say now if even the smallest amount cannot be had (today's cap), not after asking
         redemptions.check(ctx.session, ctx.partner, _program(ctx), item, item.lowest)
     except Refused as exc:
         return _refuse(ctx, exc.reason)
-    return engine.go(S.AMOUNT)
+    if wanted is None:
+        return engine.go(S.AMOUNT)
+    step = _amount(ctx, wanted["credits"])  # a wrong amount is asked for again, as typed
+    return engine.go(S.AMOUNT, *step.replies) if step.reprompt else step
 
 
 def _most(ctx: Context) -> int:
@@ -136,6 +151,10 @@ def amount(ctx: Context, msg) -> engine.Step:
     credits = number(msg.text)
     if credits is None:
         return engine.retry(ctx, "Please send the number of credits, like 500.")
+    return _amount(ctx, credits)
+
+
+def _amount(ctx: Context, credits: int) -> engine.Step:
     problem = _item(ctx).amount_problem(credits)
     if problem == "range":
         return engine.retry(ctx, "That amount is outside the allowed range.")

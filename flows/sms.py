@@ -18,7 +18,8 @@ from bot.channels.text import render_text
 from bot.i18n import LANGUAGES, N_
 from bot.messages import Reply
 from bot.notices import outbound
-from flows import language, wallet
+from flows import language, redeem, wallet
+from flows.answers import number
 from flows.engine import Context
 from flows.keywords import Keyword, KeywordMatch, match_keyword
 from models.programs.program import Program
@@ -52,7 +53,10 @@ def command(found: KeywordMatch) -> str:
 
 
 def answer_now(ctx: Context, found: KeywordMatch) -> Callable[[Context], list[Reply]] | None:
-    """The one-shot answer for `found`, or None when the flows take it from here."""
+    """The one-shot answer for `found`, or None when the flows take it from here (REDEEM
+    <amount> leaves the amount for the redeem flow)."""
+    if found.keyword == Keyword.REDEEM:
+        redeem.want(ctx, number(found.args.split()[0]) if found.args else None)
     if found.keyword == Keyword.LANGUAGE and found.args:
         code = language.parse_language(found.args)
         return (lambda c: _language(c, code)) if code else None

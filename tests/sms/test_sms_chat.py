@@ -11,7 +11,10 @@ from bot.channels.sms import segments
 from bot.i18n import LANGUAGES, translate
 from bot.notices import outbound
 from flows.sms import HELP
+from models import ledger
 from models.db import unit_of_work
+from models.partners.partner import Partner
+from models.programs.program import Program
 from tests.conftest import TwilioClient
 
 
@@ -83,3 +86,26 @@ def test_words_that_are_answers_are_not_taken_for_keywords(twilio, member):
     sms(twilio, phone, "LANG")
     assert sms(twilio, phone, "3").startswith(translate("mr", "Language changed to {language}.",
                                                         language="मराठी"))
+
+
+@pytest.fixture
+def rich(db, member):
+    """The member with 1,000 credits in QRA."""
+    phone, _ = member
+    partner = db.query(Partner).filter_by(phone=phone).one()
+    program = db.query(Program).filter_by(code="QRA").one()
+    ledger.adjust(db, partner_id=partner.id, program_id=program.id, credits=1000,
+                  key="sms-grant", reason="test", actor="admin")
+    db.commit()
+    return phone
+
+
+def test_redeem_with_an_amount_skips_the_amount_question(twilio, rich):
+    assert "1. UPI cashback" in sms(twilio, rich, "reedem 300")
+    assert sms(twilio, rich, "1") == "Send your UPI id, like name@okhdfc."
+
+
+def test_redeem_with_a_wrong_amount_asks_for_it_again(twilio, rich):
+    sms(twilio, rich, "REDEEM 7")
+    assert sms(twilio, rich, "1") == ("That amount is outside the allowed range.\n\n"
+                                      "How many credits? From 100 to 1,000, in steps of 50.")
