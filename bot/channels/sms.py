@@ -82,6 +82,8 @@ def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
     found: list[str] = []
     page = ""
     for piece in _pieces(text, hint, limit):
+        if not page and not piece:
+            continue  # a blank line between replies, at the top of a page
         joined = f"{page}\n{piece}" if page else piece
         if page and not fits(f"{joined}\n{hint}", limit):
             found.append(f"{page}\n{hint}")
@@ -92,15 +94,15 @@ def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
 
 
 def _pieces(text: str, hint: str, limit: int) -> list[str]:
-    """The lines of `text`, each cut (at spaces, else anywhere) so it fits a page with `hint`."""
+    """The lines of `text` (blank ones too), each cut (at spaces, else anywhere) so it fits a
+    page with `hint`."""
     pieces: list[str] = []
     for line in text.split("\n"):
         while line and not fits(f"{line}\n{hint}", limit):
             cut = _cut(line, hint, limit)
             pieces.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
-        if line:
-            pieces.append(line)
+        pieces.append(line)
     return pieces
 
 
