@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     # A request's enqueues together wait at most this long for Redis; what Redis does not
     # take in time waits in the database for the job sweep.
     JOB_ENQUEUE_BUDGET_SECONDS: float = 0.5
+    # Dotted paths of job functions beyond bot/jobs/names.py that workers may run (tests' own
+    # jobs, a plugin's); nothing else named in a job record is ever imported.
+    JOB_EXTRA_TARGETS: Names = Field(default_factory=list)
     JOB_LEASE_SECONDS: float = 60  # a running job renews its claim; a dead one's lapses this soon
     # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
     # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
@@ -155,7 +158,7 @@ class Settings(BaseSettings):
         return self
 
     @field_validator("TWILIO_EXTRA_PARAMETERS", "TWILIO_MEDIA_HOSTS", "TWILIO_MEDIA_AUTH_HOSTS",
-                     "MEDIA_FETCH_PRIVATE_NETWORKS", mode="before")
+                     "MEDIA_FETCH_PRIVATE_NETWORKS", "JOB_EXTRA_TARGETS", mode="before")
     @classmethod
     def _names(cls, value: object) -> object:
         if isinstance(value, str):

@@ -86,6 +86,14 @@ def _pg_schema(pg_url: str) -> str:
     return pg_url
 
 
+# The suite's own job functions: known to the job registry (and to worker subprocesses) as a
+# plugin's would be, through the JOB_EXTRA_TARGETS setting.
+TEST_JOBS = [f"tests.core.{name}" for name in (
+    "test_durable_jobs.record_call", "test_durable_jobs.wait_for_release",
+    "test_durable_jobs.fail_a_few_times", "test_job_processes.sleep_long",
+    "test_jobs_rq.always_fails")]
+
+
 def app_config(tmp_path, **overrides) -> dict:
     """The settings every test app starts from (tests that build their own app use it too)."""
     return {
@@ -96,6 +104,7 @@ def app_config(tmp_path, **overrides) -> dict:
         "TWILIO_MEDIA_HOSTS": [media_host().origin],
         "MEDIA_FETCH_PRIVATE_NETWORKS": ["127.0.0.1/32"],
         "PERIODIC_JOBS_IN_PROCESS": False,
+        "JOB_EXTRA_TARGETS": TEST_JOBS,
         **overrides,
     }
 

@@ -34,6 +34,8 @@ RUN = names.RUNNER
 
 def init_app(app: Flask) -> None:
     job_queue.init_app(app)
+    for path in app.config["JOB_EXTRA_TARGETS"]:
+        names.register(path)
 
 
 def after_commit(session: Session, func: str, *args: object, record: bool = True) -> None:

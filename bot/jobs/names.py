@@ -48,6 +48,7 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
+_EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions
 RUNNER = "bot.jobs.runner.run"  # runs a recorded job (bot/jobs/dispatch.py sends it)
 
 
@@ -61,7 +62,14 @@ def target(name: str) -> str:
         return REGISTRY[Job(name)]
     if name in _BY_PATH or name == RUNNER:
         return name
+    if name in _EXTRA:
+        return _EXTRA[name]
     raise UnknownJob(name)
+
+
+def register(name: str, path: str | None = None) -> None:
+    """Make job `name` run the function at dotted `path` (its name, by default)."""
+    _EXTRA[name] = path or name
 
 
 def resolve(name: str) -> Callable:

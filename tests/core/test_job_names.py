@@ -19,3 +19,9 @@ def test_a_record_from_before_the_names_still_resolves_by_its_dotted_path():
 def test_a_name_outside_the_registry_is_refused(name):
     with pytest.raises(names.UnknownJob):
         names.resolve(name)
+
+
+def test_the_runner_of_recorded_jobs_resolves_as_in_process_runs_need():
+    from bot.jobs import dispatch, runner
+
+    assert names.resolve(dispatch.RUN) is runner.run
