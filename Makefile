@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test setup worker lint bench catalogs clean
+.PHONY: run test test-fast setup worker lint bench catalogs diagrams clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -36,9 +36,18 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 $(PYTEST_ARGS)
 
+# The fast part, in well under a minute: SQLite only, no PostgreSQL or Redis needed; no OCR,
+# browser, fault, property or other slow tests (markers: tests/conftest.py).
+test-fast: setup
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 -m "not slow and not postgres and not redis" $(PYTEST_ARGS)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+# docs/flows/<flow>.md: each flow's Mermaid diagram and table, generated from flows/<flow>.py.
+diagrams: setup
+	$(BIN)/python scripts/flow_diagrams.py
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -1,15 +1,20 @@
-"""Dialogues. Importing this package registers every flow with the engine."""
+"""Dialogues. Importing this package registers every flow with the engine and checks that
+every flow a table leads to exists."""
 
 from flows import (  # noqa: F401
     audit,
     bulk_enroll,
+    choose_program,
+    engine,
     enroll,
+    invoice,
     language,
     learn,
     menu,
-    photo,
     redeem,
     scan,
     voucher_check,
     wallet,
 )
+
+engine.check()

@@ -28,6 +28,12 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip(_EDGES)
 
 
+def first_word(text: str) -> str:
+    """The first word, upper case, without trailing punctuation: a keyword like JOIN."""
+    words = text.strip().split(maxsplit=1)
+    return words[0].upper().strip(".!,") if words else ""
+
+
 def fold_digits(text: str) -> str:
     """Write every decimal digit of any script as its ASCII digit; leave everything else."""
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)

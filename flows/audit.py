@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.i18n import N_
+from bot.messages import InboundMessage
 from flows import engine
-from flows.engine import Context, Flow, State
+from flows.engine import END, Context, Flow, any_kind
+from flows.names import FlowName
 from models.learning import certificates as certification
 from models.partners.partner import Role
 
-AUDITORS = (Role.DISTRIBUTOR_REP, Role.ADMIN)
+AUDITORS = frozenset({Role.DISTRIBUTOR_REP, Role.ADMIN})
 
 
 class S(StrEnum):
     APPROVE = "approve"
 
 
-def approve(ctx: Context, msg) -> engine.Step:
-    if ctx.partner.role not in AUDITORS:
-        return engine.done(ctx.say("Only a distributor rep or an admin can approve audits."))
+def approve(ctx: Context, msg: InboundMessage) -> engine.Step:
     words = msg.text.split()
     if len(words) != 3 or words[1].upper() != "APPROVE":
         return engine.done(ctx.say("To approve a field audit, send: AUDIT APPROVE <certificate "
@@ -31,7 +32,9 @@ def approve(ctx: Context, msg) -> engine.Step:
                                id=cert.public_id))
 
 
+APPROVED = ((END, "approved, or why not"),)
 FLOW = engine.register(Flow(
-    name="audit", states_enum=S, states={S.APPROVE: State(approve)}, start=S.APPROVE,
-    triggers=("AUDIT",), entry=approve,
+    name=FlowName.AUDIT, states_enum=S, start=S.APPROVE, triggers=("AUDIT",),
+    roles=AUDITORS, refusal=N_("Only a distributor rep or an admin can approve audits."),
+    entry=any_kind(approve, *APPROVED), states={S.APPROVE: any_kind(approve, *APPROVED)},
 ))

@@ -1,8 +1,7 @@
-"""Bulk enrollment: a distributor rep sends "ENROLL [CODE]" and one shop per line, or a CSV.
-
-    ENROLL CODE + rows ──▶ job (check, create, invite) ──▶ report to the rep
-    ENROLL CODE alone ──▶ ROWS (waits for the lines or the CSV file) ──▶ job
-The rows are checked in a job: a 500-row batch or a CSV download never holds up the webhook.
+"""Bulk enrollment: a distributor rep sends "ENROLL [CODE]" and one shop per line, or a CSV
+(with the message, or after it). The rows are checked in a job (check, create, invite, report
+to the rep): a 500-row batch or a CSV download never holds up the webhook.
+Diagram: docs/flows/bulk_enroll.md.
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ from bot.jobs.names import Job
 from bot.messages import MAX_TEXT, InboundMessage, Reply
 from bot.notices.enrollment import TOO_MANY
 from flows import engine
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 from models.enrollment.bulk import MAX_ROWS, read_rows, rep_programs
 from models.partners.partner import Role
 from models.programs.program import Program, by_code
@@ -28,10 +28,6 @@ class S(StrEnum):
 
 
 def begin(ctx: Context, msg: InboundMessage) -> engine.Step:
-    assert ctx.partner is not None  # needs_partner
-    if ctx.partner.role != Role.DISTRIBUTOR_REP:
-        return engine.done(ctx.say("Only distributor reps can enroll shops. To join yourself, "
-                                   "send JOIN and the program code."))
     first, _, rest = msg.text.partition("\n")
     words = first.split()
     named = by_code(ctx.session, words[1]) if len(words) > 1 else None  # not "Enroll shops"
@@ -58,8 +54,14 @@ def _which_program(ctx: Context) -> Reply:
     return ctx.say("Send ENROLL and one of your programs: {codes}", codes=codes)
 
 
+def only_program(ctx: Context) -> None:
+    """Started from the menu: the rep's only program is the one."""
+    if "program_id" not in ctx.data:
+        _choose(ctx, None)
+
+
 def ask_rows(ctx: Context) -> list[Reply]:
-    if "program_id" not in ctx.data and not _choose(ctx, None):
+    if "program_id" not in ctx.data:
         return [_which_program(ctx)]
     return [ctx.say("Send one shop per line: name, phone, shop, PIN code, language (optional). "
                     "Or attach a CSV file.")]
@@ -92,8 +94,14 @@ def _submit(ctx: Context, msg: InboundMessage, text: str) -> engine.Step:
                                "follow in a moment.", program=program.name))
 
 
+SUBMITTED = (END, "rows sent to the job, too many, no program")
 FLOW = engine.register(Flow(
-    name="bulk_enroll", states_enum=S, start=S.ROWS, triggers=("ENROLL",), entry=begin,
-    menu=MenuEntry(N_("Enroll shops"), order=70, roles=frozenset({Role.DISTRIBUTOR_REP})),
-    states={S.ROWS: State(take_rows, ask_rows, free_text=True)},
+    name=FlowName.BULK_ENROLL, states_enum=S, start=S.ROWS, triggers=("ENROLL",),
+    roles=frozenset({Role.DISTRIBUTOR_REP}),
+    refusal=N_("Only distributor reps can enroll shops. To join yourself, send JOIN and the "
+               "program code."),
+    entry=State(text=begin, media=begin, goes=((S.ROWS, "no rows yet"), SUBMITTED)),
+    states={S.ROWS: State(take_rows, ask_rows, media=take_rows, before=only_program,
+                          free_text=True, goes=(SUBMITTED,))},
+    menu=MenuEntry(N_("Enroll shops"), order=70),
 ))

@@ -1,13 +1,9 @@
-"""The conversation engine: flows are tables of named states; a handler returns a Step.
+"""The conversation engine: runs the flows' tables (flows/table.py explains a table).
 
-A flow is written as a `StrEnum` of states and a `Flow(...)` mapping each state to a
-`State(handle, prompt)`. A handler gets the `Context` and the message and returns one of:
-
-    go(S.NEXT, *replies)      move on; the next state's prompt follows the replies
-    retry(ctx, reason)        say why the answer was wrong and ask the same question again
-    wait(*replies)            stay in this state without asking again
-    switch("flow", *replies)  start another flow at its first state
-    done(*replies, menu=True) end the flow; back at the menu (and show it)
+A conversation is in one state of one flow. A message goes to the state's handler for its
+kind, or to the flow's fallback for that kind; the handler's Step says where next, and the
+engine checks that the table allows it. A sub-flow (choose a program, choose a language)
+runs on a stack kept in the conversation's data: `call` pushes the caller, `ret` pops it.
 
 Handlers do no I/O of their own: they call domain operations on `ctx.session` and record
 slow work with `ctx.enqueue(...)`, which runs only after the router commits.
@@ -15,130 +11,35 @@ slow work with `ctx.enqueue(...)`, which runs only after the router commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
+import copy
 
-from sqlalchemy.orm import Session
-
-from bot import jobs
-from bot.i18n import DEFAULT, Message, translate
 from bot.messages import InboundMessage, Option, Reply
-from models.messaging.conversation import KEPT, Conversation
-from models.partners.partner import Partner
-
-
-@dataclass
-class Context:
-    session: Session
-    conversation: Conversation
-    partner: Partner | None
-    message: InboundMessage
-    now: datetime
-    data: dict = field(default_factory=dict)
-
-    @property
-    def language(self) -> str:
-        if self.partner is not None and self.partner.language:
-            return self.partner.language
-        return self.conversation.language or DEFAULT
-
-    def _(self, msgid: Message, **values: object) -> str:
-        """Translate `msgid` into the partner's language."""
-        return translate(self.language, msgid, **values)
-
-    def say(self, msgid: Message, *, options: tuple[Option, ...] = (), media_url: str | None = None,
-            **values: object) -> Reply:
-        """A reply with `msgid` translated and filled in."""
-        return Reply(self._(msgid, **values), options=options, media_url=media_url)
-
-    def keep(self, name: str, value: dict) -> None:
-        """Remember `value` on this conversation past the end of the flow, until forgotten
-        (entering a flow clears everything else in `data`)."""
-        self.data.setdefault(KEPT, {})[name] = value
-
-    def kept(self, name: str) -> dict | None:
-        return (self.data.get(KEPT) or {}).get(name)
-
-    def forget(self, name: str) -> None:
-        kept = self.data.get(KEPT) or {}
-        kept.pop(name, None)
-        if not kept:
-            self.data.pop(KEPT, None)
-
-    def enqueue(self, func: str, *args: object) -> None:
-        """Run `func(*args)` in a job once this message's transaction commits."""
-        jobs.after_commit(self.session, func, *args)
-
-
-Handler = Callable[[Context, InboundMessage], "Step"]
-Prompt = Callable[[Context], list[Reply]]
-
-
-@dataclass(frozen=True)
-class Step:
-    replies: tuple[Reply, ...] = ()
-    state: str | None = None  # go to this state (its prompt follows)
-    flow: str | None = None  # switch to this flow's start
-    end: bool = False
-    show_menu: bool = False
-    reprompt: bool = False
-
-
-def go(state: str, *replies: Reply) -> Step:
-    return Step(replies=replies, state=state)
-
-
-def retry(ctx: Context, msgid: Message, **values: object) -> Step:
-    return Step(replies=(ctx.say(msgid, **values),), reprompt=True)
-
-
-def wait(*replies: Reply) -> Step:
-    return Step(replies=replies)
-
-
-def switch(flow: str, *replies: Reply) -> Step:
-    return Step(replies=replies, flow=flow)
-
-
-def done(*replies: Reply, menu: bool = False) -> Step:
-    return Step(replies=replies, end=True, show_menu=menu)
-
-
-@dataclass(frozen=True)
-class State:
-    handle: Handler
-    prompt: Prompt | None = None
-    free_text: bool = False  # keyword triggers (JOIN, CODE…) are off while typing names
-
-
-@dataclass(frozen=True)
-class MenuEntry:
-    label: str  # an N_() msgid
-    order: int
-    roles: frozenset[str] | None = None  # None: every role
-
-
-@dataclass(frozen=True)
-class Flow:
-    name: str
-    states_enum: type[StrEnum]
-    states: Mapping[str, State]
-    start: str
-    needs_partner: bool = True
-    triggers: tuple[str, ...] = ()  # first words that start this flow from any state
-    entry: Handler | None = None  # handles the triggering message; default: enter `start`
-    menu: MenuEntry | None = None
-
-    def __post_init__(self) -> None:
-        declared, mapped = set(self.states_enum), set(self.states)
-        if declared != mapped or self.start not in mapped:
-            raise ValueError(
-                f"flow {self.name}: states {sorted(declared ^ mapped)} are declared but not "
-                f"handled (or handled but not declared); start={self.start!r}"
-            )
-
+from flows.context import HISTORY, KEPT, RESERVED, STACK, Context
+from flows.errors import FlowError
+from flows.names import FlowName, current
+from flows.table import (  # noqa: F401  (the public API of flows: one import for a flow)
+    ANY_FLOW,
+    END,
+    RETURN,
+    Edge,
+    Exit,
+    Fallback,
+    Flow,
+    Kind,
+    MenuEntry,
+    State,
+    Step,
+    again,
+    any_kind,
+    call,
+    done,
+    go,
+    kind_of,
+    ret,
+    retry,
+    switch,
+    wait,
+)
 
 FLOWS: dict[str, Flow] = {}
 
@@ -146,60 +47,32 @@ FLOWS: dict[str, Flow] = {}
 def register(flow: Flow) -> Flow:
     """Add a flow to the table the router dispatches on."""
     if flow.name in FLOWS:
-        raise ValueError(f"flow {flow.name!r} registered twice")
+        raise FlowError(f"flow {flow.name!r} registered twice")
     FLOWS[flow.name] = flow
     return flow
 
 
-def enter(ctx: Context, flow_name: str, state: str | None = None, *, fresh: bool = True,
-          remember: bool = True) -> list[Reply]:
-    """Put the conversation in `flow_name` at `state` (default: its start); return the prompt.
-
-    The state left behind is where BACK returns to, unless `remember` is False: a step that
-    asked nothing (skipped, as a choice of one) is no place to go back to."""
-    flow = FLOWS[flow_name]
-    state = state or flow.start
-    if state not in flow.states:
-        raise KeyError(f"flow {flow_name} has no state {state!r}")
-    if fresh:
-        kept = ctx.data.get(KEPT)
-        ctx.data.clear()
-        if kept:
-            ctx.data[KEPT] = kept
-    history = ctx.data.setdefault("_history", [])
-    if ctx.conversation.flow == flow_name and ctx.conversation.state != state and not fresh \
-            and remember:
-        history.append(ctx.conversation.state)
-    ctx.conversation.flow, ctx.conversation.state = flow_name, state
-    prompt = flow.states[state].prompt
-    return prompt(ctx) if prompt else []
+def check() -> None:
+    """Refuse to start if a table leads to a flow nobody registered."""
+    for flow in FLOWS.values():
+        for name, state in flow.tables():
+            for edge in state.edges:
+                if isinstance(edge.target, FlowName) and edge.target not in FLOWS:
+                    raise FlowError(f"flow {flow.name}: {name} goes to unregistered flow "
+                                    f"{str(edge.target)!r}")
 
 
-def apply(ctx: Context, step: Step) -> list[Reply]:
-    """Carry out a handler's Step; return every reply to send."""
-    replies = list(step.replies)
-    if step.flow:
-        return replies + enter(ctx, step.flow)
-    if step.end:
-        menu_prompt = enter(ctx, "menu")
-        return replies + (menu_prompt if step.show_menu else [])
-    if step.state:
-        return replies + enter(ctx, ctx.conversation.flow, step.state, fresh=False)
-    if step.reprompt:
-        prompt = FLOWS[ctx.conversation.flow].states[ctx.conversation.state].prompt
-        return replies + (prompt(ctx) if prompt else [])
-    return replies
+def upgrade(ctx: Context) -> None:
+    """Read a conversation stored under an old flow name under today's name."""
+    ctx.conversation.flow = current(ctx.conversation.flow)
 
 
-def back(ctx: Context) -> list[Reply] | None:
-    """Return to the previous state of the current flow, or None if there is none."""
-    history = ctx.data.get("_history") or []
-    if not history:
-        return None
-    previous = history.pop()
-    ctx.conversation.state = previous
-    prompt = FLOWS[ctx.conversation.flow].states[previous].prompt
-    return prompt(ctx) if prompt else []
+def flow_of(ctx: Context) -> Flow:
+    return FLOWS[ctx.conversation.flow]
+
+
+def state_of(ctx: Context) -> State:
+    return flow_of(ctx).state(ctx.conversation.state)
 
 
 def trigger_for(word: str) -> Flow | None:
@@ -210,3 +83,149 @@ def trigger_for(word: str) -> Flow | None:
 def options(ctx: Context, pairs: list[tuple[str, str]]) -> tuple[Option, ...]:
     """Build translated options from (key, msgid) pairs."""
     return tuple(Option(key, ctx._(label)) for key, label in pairs)
+
+
+# Running a table ---------------------------------------------------------------------------
+
+def start(ctx: Context, name: str, message: InboundMessage | None = None) -> list[Reply]:
+    """Start flow `name` afresh; its entry takes `message` if given, else its start asks."""
+    flow = FLOWS[name]
+    if flow.roles is not None and (ctx.partner is None or ctx.partner.role not in flow.roles):
+        return _refuse(ctx, flow)
+    _place(ctx, name, flow.start, fresh=True)
+    entry = flow.entry
+    handler = entry.handler_for(kind_of(message)) if entry and message else None
+    if handler is not None:
+        return _apply(ctx, handler(ctx, message), source=entry, asked=False)
+    return _show(ctx)
+
+
+def to_menu(ctx: Context) -> list[Reply]:
+    """Leave whatever is under way, sub-flows included; return the menu."""
+    return start(ctx, FlowName.MENU)
+
+
+def answer(ctx: Context, message: InboundMessage) -> list[Reply]:
+    """Hand `message` to the current state's handler for its kind, or to the fallback."""
+    kind, state = kind_of(message), state_of(ctx)
+    handler = state.handler_for(kind)
+    if handler is not None:
+        return _apply(ctx, handler(ctx, message), source=state, asked=True)
+    fallback = flow_of(ctx).fallback_for(kind)
+    return [ctx.say(fallback.say), *(_show(ctx) if fallback.again else [])]
+
+
+def ask_again(ctx: Context) -> list[Reply]:
+    """The current state's question, asked again."""
+    return _show(ctx)
+
+
+def detour(ctx: Context, name: FlowName) -> list[Reply]:
+    """Run sub-flow `name` from wherever the conversation is (LANG); afterwards the same
+    question is asked again."""
+    return _call(ctx, name, {}, resume=False)
+
+
+def back(ctx: Context) -> list[Reply] | None:
+    """Return to the previous question of the current flow, or None if there is none."""
+    history = ctx.data.get(HISTORY) or []
+    if not history:
+        return None
+    ctx.conversation.state = history.pop()
+    return _show(ctx)
+
+
+def _refuse(ctx: Context, flow: Flow) -> list[Reply]:
+    reply = ctx.say(flow.refusal)  # type: ignore[arg-type]
+    _place(ctx, FlowName.MENU, FLOWS[FlowName.MENU].start, fresh=True)
+    return [reply]
+
+
+def _place(ctx: Context, name: str, state: str, *, fresh: bool) -> None:
+    if fresh:
+        kept = ctx.data.get(KEPT)
+        ctx.data.clear()
+        if kept:
+            ctx.data[KEPT] = kept
+    ctx.conversation.flow, ctx.conversation.state = name, state
+
+
+def _show(ctx: Context) -> list[Reply]:
+    """Enter the current state: its `before` may move on; else its prompt asks."""
+    state = state_of(ctx)
+    if state.before is not None:
+        step = state.before(ctx)
+        if step is not None:
+            return _apply(ctx, step, source=state, asked=False)
+    if state.prompt is None:
+        return []
+    conv = ctx.conversation
+    where, data = (conv.flow, conv.state), copy.deepcopy(ctx.data)
+    replies = state.prompt(ctx)
+    if (conv.flow, conv.state) != where or ctx.data != data:
+        raise FlowError(f"the prompt of {'.'.join(where)} changed the conversation")
+    return replies
+
+
+def _apply(ctx: Context, step: Step, *, source: State, asked: bool) -> list[Reply]:
+    """Carry out a Step taken in `source` (`asked`: in answer to its question)."""
+    target = step.target
+    if target is not None and not source.leads_to(target):
+        conv = ctx.conversation
+        raise FlowError(f"{conv.flow}.{conv.state} may not go to {str(target)!r}: not in its table")
+    replies = list(step.replies)
+    if step.call:
+        return replies + _call(ctx, step.flow, dict(step.args), resume=True)
+    if step.result is not None:
+        return replies + _return(ctx, dict(step.result), asked=asked)
+    if step.flow:
+        return replies + start(ctx, step.flow, ctx.message if step.forward else None)
+    if step.end:
+        menu = to_menu(ctx)
+        return replies + (menu if step.show_menu else [])
+    if step.state:
+        return replies + _go(ctx, step.state, asked=asked)
+    return replies + (_show(ctx) if step.again else [])
+
+
+def _go(ctx: Context, state: str, *, asked: bool) -> list[Reply]:
+    """Move to `state` of this flow; a state that asked nothing is no place to go BACK to."""
+    conv = ctx.conversation
+    if asked and state != conv.state:
+        ctx.data.setdefault(HISTORY, []).append(conv.state)
+    conv.state = state
+    return _show(ctx)
+
+
+def _call(ctx: Context, name: str, args: dict, *, resume: bool) -> list[Reply]:
+    conv = ctx.conversation
+    frame = {"flow": conv.flow, "state": conv.state, "resume": resume,
+             "data": {k: v for k, v in ctx.data.items() if k not in (KEPT, STACK)}}
+    stack = [*ctx.data.get(STACK, []), frame]
+    _place(ctx, name, FLOWS[name].start, fresh=True)
+    ctx.data.update(args)
+    ctx.data[STACK] = stack
+    return _show(ctx)
+
+
+def _return(ctx: Context, result: dict, *, asked: bool) -> list[Reply]:
+    """Back to the caller with `result`; a sub-flow started on its own ends at the menu."""
+    stack = list(ctx.data.get(STACK) or [])
+    if not stack:
+        return to_menu(ctx)
+    frame = stack.pop()
+    kept = ctx.data.get(KEPT)
+    ctx.data.clear()
+    ctx.data.update(frame["data"])
+    ctx.data.update((k, v) for k, v in result.items() if k not in RESERVED)
+    if kept:
+        ctx.data[KEPT] = kept
+    if stack:
+        ctx.data[STACK] = stack
+    ctx.conversation.flow, ctx.conversation.state = current(frame["flow"]), frame["state"]
+    if not frame["resume"]:
+        return _show(ctx)
+    state = state_of(ctx)
+    if state.resume is None:
+        raise FlowError(f"{frame['flow']}.{frame['state']} called a sub-flow but has no resume")
+    return _apply(ctx, state.resume(ctx), source=state, asked=asked)

@@ -1,11 +1,9 @@
 """Self-enrollment: "JOIN <CODE> [REF <distributor>]" -> language, role, name, shop, PIN code,
 GSTIN (optional), consent -> member with a wallet, welcome and menu.
 
-    JOIN ─▶ PROGRAM? ─▶ LANGUAGE ─▶ ROLE ─▶ NAME ─▶ SHOP ─▶ PINCODE ─▶ GSTIN ─▶ CONSENT ─▶ menu
-                           │ invited by a rep (profile known): LANGUAGE ─▶ CONSENT
-                           │ already a member elsewhere (profile known): CONSENT only
-                           └ said no to the terms before (answers kept 30 days, or the rep's
-                             invitation declined): CONSENT only
+Invited by a rep (profile known): language, then consent. Already a member elsewhere (profile
+known): consent only. Said no to the terms before (answers kept 30 days, or the rep's
+invitation declined): consent only. Diagram: docs/flows/enroll.md.
 """
 
 from __future__ import annotations
@@ -19,7 +17,8 @@ from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine, language
 from flows.answers import fold_digits, normalize, pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
+from flows.names import FlowName
 from models.enrollment import join as enrollment
 from models.enrollment.join import Profile
 from models.partners.gstin import is_valid_gstin
@@ -271,17 +270,21 @@ def _referrer(ctx: Context) -> Partner | None:
     return ctx.session.get(Partner, ref_id) if ref_id else None
 
 
+CHOSEN = ((S.LANGUAGE, "a program"), (S.CONSENT, "profile known, or said no before"),
+          (END, "member already, on hold"))
 FLOW = engine.register(Flow(
-    name="enroll", states_enum=S, start=S.PROGRAM, needs_partner=False, triggers=("JOIN",),
-    entry=begin, menu=MenuEntry(N_("Join a program"), order=80),
+    name=FlowName.ENROLL, states_enum=S, start=S.PROGRAM, needs_partner=False,
+    triggers=("JOIN",), menu=MenuEntry(N_("Join a program"), order=80),
+    entry=any_kind(begin, (S.PROGRAM, "no code, unknown code"), *CHOSEN),
     states={
-        S.PROGRAM: State(take_program, ask_program),
-        S.LANGUAGE: State(take_language, ask_language),
-        S.ROLE: State(take_role, ask_role),
-        S.NAME: State(take_name, ask_name, free_text=True),
-        S.SHOP: State(take_shop, ask_shop, free_text=True),
-        S.PINCODE: State(take_pincode, ask_pincode),
-        S.GSTIN: State(take_gstin, ask_gstin),
-        S.CONSENT: State(take_consent, ask_consent),
+        S.PROGRAM: State(take_program, ask_program, goes=CHOSEN),
+        S.LANGUAGE: State(take_language, ask_language,
+                          goes=(S.ROLE, (S.CONSENT, "profile known"))),
+        S.ROLE: State(take_role, ask_role, goes=(S.NAME,)),
+        S.NAME: State(take_name, ask_name, free_text=True, goes=(S.SHOP,)),
+        S.SHOP: State(take_shop, ask_shop, free_text=True, goes=(S.PINCODE,)),
+        S.PINCODE: State(take_pincode, ask_pincode, goes=(S.GSTIN,)),
+        S.GSTIN: State(take_gstin, ask_gstin, goes=(S.CONSENT,)),
+        S.CONSENT: State(take_consent, ask_consent, goes=((END, "yes (member) or no"),)),
     },
 ))

@@ -1,14 +1,16 @@
-"""Choose a language (LANG, at any time): by number or by the language's name."""
+"""Choose a language (LANG, at any time, or the menu): by number or by the language's name.
+LANG runs this as a sub-flow: the dialogue under way asks its question again afterwards."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from bot.i18n import LANGUAGES, N_
-from bot.messages import Option, Reply
+from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import normalize, pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.engine import RETURN, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 
 
 class S(StrEnum):
@@ -48,33 +50,15 @@ def take_answer(ctx: Context, text: str) -> str | None:
     return code
 
 
-def start(ctx: Context) -> list[Reply]:
-    """Ask for a language (LANG); a dialogue under way resumes at its question afterwards."""
-    conv = ctx.conversation
-    paused = None
-    if conv.flow not in ("menu", FLOW.name):
-        paused = {"flow": conv.flow, "state": conv.state, "data": dict(ctx.data)}
-    replies = engine.enter(ctx, FLOW.name)
-    if paused:
-        ctx.data["_paused"] = paused
-    return replies
-
-
-def choose(ctx: Context, msg) -> engine.Step:
+def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     code = take_answer(ctx, msg.text)
     if code is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
-    changed = ctx.say("Language changed to {language}.", language=LANGUAGES[code][1])
-    paused = ctx.data.get("_paused")
-    if not paused:
-        return engine.done(changed, menu=True)
-    ctx.data.clear()
-    ctx.data.update(paused["data"])
-    ctx.conversation.flow, ctx.conversation.state = paused["flow"], paused["state"]
-    return engine.Step(replies=(changed,), reprompt=True)
+    return engine.ret(ctx.say("Language changed to {language}.", language=LANGUAGES[code][1]))
 
 
 FLOW = engine.register(Flow(
-    name="language", states_enum=S, states={S.CHOOSE: State(choose, prompt)}, start=S.CHOOSE,
-    needs_partner=False, menu=MenuEntry(N_("Change language"), order=90),
+    name=FlowName.LANGUAGE, states_enum=S, start=S.CHOOSE, needs_partner=False,
+    states={S.CHOOSE: State(choose, prompt, goes=((RETURN, "a language"),))},
+    menu=MenuEntry(N_("Change language"), order=90),
 ))

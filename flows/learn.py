@@ -1,16 +1,6 @@
 """LEARN: pick a track, read its modules in parts (NEXT), take the quiz, get certified.
-
-```mermaid
-stateDiagram-v2
-    [*] --> tracks: LEARN / menu
-    tracks --> module: a track with unread modules
-    module --> module: NEXT (next part, next module)
-    tracks --> quiz: every module read
-    module --> quiz: last part read (after the waiting time)
-    quiz --> quiz: answer (feedback, next question)
-    quiz --> [*]: score, certificate or retry time
-```
-"""
+The tracks of every program the partner learns in are listed together.
+Diagram: docs/flows/learn.md."""
 
 from __future__ import annotations
 
@@ -20,15 +10,16 @@ from sqlalchemy import select
 
 from bot import media
 from bot.i18n import N_, NP_, translate
-from bot.messages import Option, Reply
+from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import normalize, pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.choose_program import Needs, eligible
+from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 from models import learning
-from models.enrollment.join import MembershipStatus
 from models.learning import certificates as certification
 from models.learning.certificates import Certificate, CertStatus
-from models.programs.program import Program, memberships_of
+from models.programs.program import Program
 from models.programs.tracks import LearningContent, Question, Track, local
 
 NEXT_WORDS = {"next", "n", "ok", "aage", "आगे", "अगला"}
@@ -52,10 +43,7 @@ class S(StrEnum):
 
 
 def _programs(ctx: Context) -> list[tuple[Program, LearningContent]]:
-    active = [m for m in memberships_of(ctx.session, ctx.partner.id)
-              if m.status == MembershipStatus.ACTIVE]
-    programs = [ctx.session.get(Program, m.program_id) for m in active]
-    return [(p, c) for p in programs if (c := learning.content_of(p)).tracks]
+    return [(p, learning.content_of(p)) for p in eligible(ctx, Needs.LEARNING)]
 
 
 def _current(ctx: Context) -> tuple[Program, LearningContent, Track]:
@@ -97,7 +85,7 @@ def tracks_prompt(ctx: Context) -> list[Reply]:
     return [ctx.say("Learn and earn credits. Choose a track:", options=options)]
 
 
-def choose(ctx: Context, msg) -> engine.Step:
+def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     options = _track_options(ctx)
     if not options:
         return engine.done(menu=True)
@@ -155,7 +143,7 @@ def module_prompt(ctx: Context) -> list[Reply]:
     return [Reply(text, media_url=module.media if part == 0 else None)]
 
 
-def read_on(ctx: Context, msg) -> engine.Step:
+def read_on(ctx: Context, msg: InboundMessage) -> engine.Step:
     if normalize(msg.text) not in NEXT_WORDS:
         return engine.retry(ctx, "Reply NEXT to continue.")
     _program, content, _track = _current(ctx)
@@ -182,7 +170,7 @@ def quiz_prompt(ctx: Context) -> list[Reply]:
                            ctx.data["q"] + 1, len(ctx.data["plan"]))]
 
 
-def answer(ctx: Context, msg) -> engine.Step:
+def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     options = quiz_prompt(ctx)[0].options
     chosen = pick(msg.text, options)
     if chosen is None:
@@ -230,8 +218,16 @@ def _certified(ctx: Context, program: Program, track: Track,
 
 
 FLOW = engine.register(Flow(
-    name="learn", states_enum=S, start=S.TRACKS, triggers=("LEARN", "SEEKHO"),
-    states={S.TRACKS: State(choose, tracks_prompt), S.MODULE: State(read_on, module_prompt),
-            S.QUIZ: State(answer, quiz_prompt)},
+    name=FlowName.LEARN, states_enum=S, start=S.TRACKS, triggers=("LEARN", "SEEKHO"),
+    states={
+        S.TRACKS: State(choose, tracks_prompt, goes=(
+            (S.MODULE, "a track with unread modules"), (S.QUIZ, "every module read"),
+            (END, "certified already, quiz closed, no tracks"))),
+        S.MODULE: State(read_on, module_prompt, goes=(
+            (S.MODULE, "NEXT, the next part or module"), (S.QUIZ, "last part read"),
+            (END, "quiz not open yet"))),
+        S.QUIZ: State(answer, quiz_prompt, goes=(
+            (S.QUIZ, "an answer, the next question"), (END, "score, certificate or retry time"))),
+    },
     menu=MenuEntry(N_("Learn and get certified"), order=30),
 ))

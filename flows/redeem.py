@@ -1,9 +1,6 @@
 """Redeem credits: REDEEM (or the menu) → what you can afford → amount → UPI id → summary →
 OTP by SMS → credits held, job runs, the result follows as a message.
-
-    PROGRAM ─▶ CHOOSE ─upi─▶ AMOUNT ─▶ [VPA] ─▶ CONFIRM ─▶ OTP ─▶ done ("processing…")
-                  └─voucher──────────────────────▶ CONFIRM ─change UPI id─▶ VPA
-"""
+Diagram: docs/flows/redeem.md."""
 
 from __future__ import annotations
 
@@ -12,14 +9,16 @@ from enum import StrEnum
 
 from bot.i18n import N_, NP_, format_credits, format_rupees
 from bot.logs import mask_vpa
-from bot.messages import Option, Reply
-from flows import engine
+from bot.messages import InboundMessage, Option, Reply
+from flows import choose_program, engine
 from flows.answers import digits, number, pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.choose_program import Needs
+from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 from flows.redeem_text import REASONS, item_option, summary
 from models import redemptions
 from models.programs.catalog import CatalogItem, ItemKind, catalog_of
-from models.programs.program import Program, memberships_of
+from models.programs.program import Program
 from models.redemptions import otp
 from models.redemptions.redemption import Redemption, Refused
 
@@ -49,29 +48,12 @@ def _item(ctx: Context) -> CatalogItem:
     return catalog_of(_program(ctx).spec.catalog).item(ctx.data["item"])  # type: ignore
 
 
-def _programs(ctx: Context) -> list[Program]:
-    ids = [m.program_id for m in memberships_of(ctx.session, ctx.partner.id)]
-    return [p for p in (ctx.session.get(Program, i) for i in ids)
-            if catalog_of(p.spec.catalog).items]
+def which_program(ctx: Context) -> engine.Step:
+    return choose_program.call(Needs.REWARDS, ask=N_("Redeem credits from which program?"),
+                               none=N_("You are not in a program with rewards yet."))
 
 
-def program_prompt(ctx: Context) -> list[Reply]:
-    programs = _programs(ctx)
-    if not programs:
-        engine.enter(ctx, "menu")
-        return [ctx.say("You are not in a program with rewards yet.")]
-    if len(programs) == 1:  # nothing to ask: BACK from the rewards goes to the menu
-        ctx.data["program_id"] = programs[0].id
-        return engine.enter(ctx, "redeem", S.CHOOSE, fresh=False, remember=False)
-    return [ctx.say("Redeem credits from which program?",
-                    options=tuple(Option(str(p.id), p.name) for p in programs))]
-
-
-def choose_program(ctx: Context, msg) -> engine.Step:
-    chosen = pick(msg.text, tuple(Option(str(p.id), p.name) for p in _programs(ctx)))
-    if chosen is None:
-        return engine.retry(ctx, "Please reply with the number of a program.")
-    ctx.data["program_id"] = int(chosen)
+def to_rewards(ctx: Context) -> engine.Step:
     return engine.go(S.CHOOSE)
 
 
@@ -81,17 +63,23 @@ def _choices(ctx: Context) -> tuple[Option, ...]:
     return tuple(item_option(ctx, i, program.spec.credit_value_paise) for i in items)
 
 
+def _have(ctx: Context) -> int:
+    return redemptions.available(ctx.session, ctx.partner.id, ctx.data["program_id"])
+
+
+def out_of_reach(ctx: Context) -> engine.Step | None:
+    """End here when no reward is within reach."""
+    if _choices(ctx):
+        return None
+    return engine.done(ctx.say(NP_("You have {n} credit. No reward is within reach yet; keep "
+                                   "earning!", "You have {n} credits. No reward is within "
+                                   "reach yet; keep earning!"), n=_have(ctx)))
+
+
 def choose_prompt(ctx: Context) -> list[Reply]:
-    program = _program(ctx)
-    have = redemptions.available(ctx.session, ctx.partner.id, program.id)
-    options = _choices(ctx)
-    if not options:
-        engine.enter(ctx, "menu")
-        return [ctx.say(NP_("You have {n} credit. No reward is within reach yet; keep earning!",
-                            "You have {n} credits. No reward is within reach yet; keep "
-                            "earning!"), n=have)]
     return [ctx.say(NP_("You have {n} credit. What would you like?",
-                        "You have {n} credits. What would you like?"), n=have, options=options)]
+                        "You have {n} credits. What would you like?"), n=_have(ctx),
+                    options=_choices(ctx))]
 
 
 def want(ctx: Context, credits: int | None) -> None:
@@ -103,7 +91,7 @@ def want(ctx: Context, credits: int | None) -> None:
         ctx.keep(WANTED, {"credits": credits})
 
 
-def choose(ctx: Context, msg) -> engine.Step:
+def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     key = pick(msg.text, _choices(ctx))
     if key is None:
         return engine.retry(ctx, "Please reply with the number of a reward.")
@@ -120,7 +108,7 @@ def choose(ctx: Context, msg) -> engine.Step:
     if wanted is None:
         return engine.go(S.AMOUNT)
     step = _amount(ctx, wanted["credits"])  # a wrong amount is asked for again, as typed
-    return engine.go(S.AMOUNT, *step.replies) if step.reprompt else step
+    return engine.go(S.AMOUNT, *step.replies) if step.again else step
 
 
 def _most(ctx: Context) -> int:
@@ -147,7 +135,7 @@ def amount_prompt(ctx: Context) -> list[Reply]:
                     step=format_credits(item.step_credits, ctx.language))]
 
 
-def amount(ctx: Context, msg) -> engine.Step:
+def amount(ctx: Context, msg: InboundMessage) -> engine.Step:
     credits = number(msg.text)
     if credits is None:
         return engine.retry(ctx, "Please send the number of credits, like 500.")
@@ -171,7 +159,7 @@ def vpa_prompt(ctx: Context) -> list[Reply]:
     return [ctx.say("Send your UPI id, like name@okhdfc.")]
 
 
-def vpa(ctx: Context, msg) -> engine.Step:
+def vpa(ctx: Context, msg: InboundMessage) -> engine.Step:
     found = redemptions.valid_vpa(msg.text)
     if found is None:
         log.info("upi id refused", extra={"partner_id": ctx.partner.id})
@@ -194,7 +182,7 @@ def confirm_prompt(ctx: Context) -> list[Reply]:
                     ctx.partner.upi_vpa, _confirm_options(ctx))]
 
 
-def confirm(ctx: Context, msg) -> engine.Step:
+def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     answer = pick(msg.text, _confirm_options(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 to confirm or choose another option.")
@@ -218,7 +206,7 @@ def otp_prompt(ctx: Context) -> list[Reply]:
                     last=ctx.partner.phone[-4:])]
 
 
-def check_otp(ctx: Context, msg) -> engine.Step:
+def check_otp(ctx: Context, msg: InboundMessage) -> engine.Step:
     redemption: Redemption | None = redemptions.lock(ctx.session, ctx.data["redemption_id"])
     if redemption is None or redemption.status != redemptions.Status.AWAITING_OTP:
         return _refuse(ctx, "stale")
@@ -244,14 +232,20 @@ def check_otp(ctx: Context, msg) -> engine.Step:
 
 
 FLOW = engine.register(Flow(
-    name="redeem", states_enum=S, start=S.PROGRAM, triggers=("REDEEM",),
+    name=FlowName.REDEEM, states_enum=S, start=S.PROGRAM, triggers=("REDEEM",),
     states={
-        S.PROGRAM: State(choose_program, program_prompt),
-        S.CHOOSE: State(choose, choose_prompt),
-        S.AMOUNT: State(amount, amount_prompt),
-        S.VPA: State(vpa, vpa_prompt, free_text=True),
-        S.CONFIRM: State(confirm, confirm_prompt),
-        S.OTP: State(check_otp, otp_prompt),
+        S.PROGRAM: State(before=which_program, resume=to_rewards,
+                         goes=(FlowName.CHOOSE_PROGRAM, S.CHOOSE)),
+        S.CHOOSE: State(choose, choose_prompt, before=out_of_reach,
+                        goes=((S.AMOUNT, "UPI"), (S.CONFIRM, "a voucher"),
+                              (END, "refused, or none within reach"))),
+        S.AMOUNT: State(amount, amount_prompt,
+                        goes=((S.VPA, "no UPI id yet"), S.CONFIRM, (END, "refused"))),
+        S.VPA: State(vpa, vpa_prompt, free_text=True, goes=(S.CONFIRM,)),
+        S.CONFIRM: State(confirm, confirm_prompt,
+                         goes=((S.VPA, "change UPI id"), (S.OTP, "confirm"),
+                               (END, "cancel, refused"))),
+        S.OTP: State(check_otp, otp_prompt, goes=((END, "confirmed, locked, expired"),)),
     },
     menu=MenuEntry(N_("Redeem credits"), order=40),
 ))

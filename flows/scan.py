@@ -1,10 +1,6 @@
 """Scan a product code: "CODE XXXX-XXXX-XXXX-XXXX" from anywhere, or the menu entry, which
-asks for a photo of the QR or the code typed. Photos are decoded in a job (workers/scan.py).
-
-    [CODE + code] --scan--> done          [menu] --> ASK --text--> scan --> done
-                                                      ASK --photo--> job --> done
-                                                      ASK --location--> noted, wait
-"""
+asks for a photo of the QR or the code typed. Photos are decoded in a job (workers/scan.py);
+a location sent meanwhile is kept for the fraud rules. Diagram: docs/flows/scan.md."""
 
 from __future__ import annotations
 
@@ -13,10 +9,11 @@ from enum import StrEnum
 
 from bot.i18n import N_
 from bot.jobs.names import Job
-from bot.messages import Reply
+from bot.messages import InboundMessage, Reply
 from flows import engine
-from flows.dispatch import first_word
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.answers import first_word
+from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 from flows.scan_replies import summary
 from models.codes.format import CodeError, find_codes
 from models.codes.fraud import Place, QrRules, attach_location
@@ -46,33 +43,40 @@ def _scan_text(ctx: Context, text: str) -> engine.Step:
     return engine.done(Reply(summary(outcomes, ctx.language)))
 
 
-def ask(ctx: Context, msg) -> engine.Step:
-    if msg.media:
-        ctx.enqueue(Job.SCAN_PHOTO, ctx.partner.id, msg.channel, msg.media[0].url,
-                    msg.provider_id)
-        return engine.done(ctx.say("Thanks! Checking the code in your photo, I will reply in a "
-                                   "moment."))
-    if msg.location is not None:
-        place = Place(msg.location.latitude, msg.location.longitude, ctx.now)
-        window = timedelta(minutes=QrRules().location_window_minutes)
-        attach_location(ctx.session, ctx.partner, place, window)
-        return engine.wait(ctx.say("Thank you, your location is noted."))
+def typed(ctx: Context, msg: InboundMessage) -> engine.Step:
     text = msg.text.strip()
     if first_word(text) == TRIGGER:
         text = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
     return _scan_text(ctx, text)
 
 
-def entry(ctx: Context, msg) -> engine.Step:
-    """Handle "CODE <code>"; a bare "CODE" asks for the photo or code."""
+def photo(ctx: Context, msg: InboundMessage) -> engine.Step:
+    ctx.enqueue(Job.SCAN_PHOTO, ctx.partner.id, msg.channel, msg.media[0].url, msg.provider_id)
+    return engine.done(ctx.say("Thanks! Checking the code in your photo, I will reply in a "
+                               "moment."))
+
+
+def located(ctx: Context, msg: InboundMessage) -> engine.Step:
+    place = Place(msg.location.latitude, msg.location.longitude, ctx.now)
+    window = timedelta(minutes=QrRules().location_window_minutes)
+    attach_location(ctx.session, ctx.partner, place, window)
+    return engine.wait(ctx.say("Thank you, your location is noted."))
+
+
+def entry(ctx: Context, msg: InboundMessage) -> engine.Step:
+    """Handle "CODE <code>" (its text, even with a file); a bare "CODE" asks for the photo or
+    code."""
     rest = msg.text.strip().split(maxsplit=1)
     if len(rest) < 2:
-        return engine.Step(reprompt=True)
+        return engine.again()
     return _scan_text(ctx, rest[1])
 
 
+SCANNED = (END, "codes scanned, photo being read")
 FLOW = engine.register(Flow(
-    name="scan", states_enum=S, states={S.ASK: State(ask, prompt, free_text=True)},
-    start=S.ASK, triggers=(TRIGGER,), entry=entry,
+    name=FlowName.SCAN, states_enum=S, start=S.ASK, triggers=(TRIGGER,),
+    entry=State(text=entry, media=entry, goes=(SCANNED,)),
+    states={S.ASK: State(typed, prompt, media=photo, location=located, free_text=True,
+                         goes=(SCANNED,))},
     menu=MenuEntry(N_("Scan product code"), order=35),
 ))

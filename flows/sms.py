@@ -18,9 +18,9 @@ from bot.channels.text import render_text
 from bot.i18n import LANGUAGES, N_
 from bot.messages import Reply
 from bot.notices import outbound
-from flows import language, redeem, wallet
+from flows import choose_program, language, redeem, wallet
 from flows.answers import number
-from flows.engine import Context
+from flows.context import Context
 from flows.keywords import Keyword, KeywordMatch, match_keyword
 from models.programs.program import Program
 
@@ -76,7 +76,7 @@ def _each_program(answer: Callable[[Context, Program], Reply]) -> Callable[[Cont
                                                                             list[Reply]]:
     """Answer for every program the partner is in (or say they are in none)."""
     def run(ctx: Context) -> list[Reply]:
-        joined = wallet.programs(ctx)
+        joined = choose_program.eligible(ctx, choose_program.Needs.ANY)
         if not joined:
             return [ctx.say("You are not in a program yet. Send JOIN and the program code.")]
         return [answer(ctx, program) for program in joined]

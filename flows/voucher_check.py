@@ -3,8 +3,7 @@ which asks for the code or a photo of its QR). A good voucher is described (what
 its worth, whose it is, until when) and marked used only once the rep confirms; otherwise
 the reason not to accept it is given.
 
-    [VERIFY + code] --good--> CONFIRM --1--> used --> done     [menu/VERIFY] --> CODE --text--> …
-                    --bad---> done (reason)   --2--> done        CODE --photo--> job --> CONFIRM
+Diagram: docs/flows/voucher_check.md.
 """
 
 from __future__ import annotations
@@ -17,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import N_, NP_, format_rupees, translate
 from bot.jobs.names import Job
-from bot.messages import Option, Reply
+from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 from models.base import ist_date
 from models.partners.partner import Partner, Role
 from models.programs.catalog import catalog_of, rupees_paise
@@ -99,22 +99,20 @@ def _verify(ctx: Context, text: str) -> engine.Step:
     return engine.go(S.CONFIRM)
 
 
-def entry(ctx: Context, msg) -> engine.Step:
-    if ctx.partner.role not in (Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP):
-        reason = REFUSALS["not_rep"]
-        return engine.done(ctx.say(reason))
-    if msg.media:
-        return handle(ctx, msg)
-    if _CODE.search(msg.text) is None:
-        return engine.go(S.CODE)
+def typed(ctx: Context, msg: InboundMessage) -> engine.Step:
     return _verify(ctx, msg.text)
 
 
-def handle(ctx: Context, msg) -> engine.Step:
-    if msg.media:
-        ctx.enqueue(Job.CHECK_VOUCHER_PHOTO, ctx.partner.id, ctx.message.channel,
-                    msg.media[0].url, msg.provider_id)
-        return engine.done(ctx.say("Reading the voucher photo… the answer follows shortly."))
+def photo(ctx: Context, msg: InboundMessage) -> engine.Step:
+    ctx.enqueue(Job.CHECK_VOUCHER_PHOTO, ctx.partner.id, ctx.message.channel,
+                msg.media[0].url, msg.provider_id)
+    return engine.done(ctx.say("Reading the voucher photo… the answer follows shortly."))
+
+
+def entry(ctx: Context, msg: InboundMessage) -> engine.Step:
+    """"VERIFY SV-…" checks the code; a bare "VERIFY" asks for it."""
+    if _CODE.search(msg.text) is None:
+        return engine.again()
     return _verify(ctx, msg.text)
 
 
@@ -122,10 +120,8 @@ def confirm_prompt(ctx: Context) -> list[Reply]:
     return [offer(ctx.session, ctx.partner, ctx.data["code"])[1]]
 
 
-def confirm(ctx: Context, msg) -> engine.Step:
+def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     """Mark the voucher used once the rep says so; it is checked again as it is used."""
-    if msg.media:
-        return handle(ctx, msg)
     answer = pick(msg.text, engine.options(ctx, CHOICES))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 to mark it used or 2 to keep it.")
@@ -141,10 +137,14 @@ def confirm(ctx: Context, msg) -> engine.Step:
                                **_details(ctx.session, verdict.voucher, ctx.language)))
 
 
+CHECKED = ((S.CONFIRM, "a good voucher"), (END, "not to accept, or photo being read"))
 FLOW = engine.register(Flow(
-    name="voucher_check", states_enum=S, start=S.CODE, triggers=("VERIFY",), entry=entry,
-    states={S.CODE: State(handle, prompt, free_text=True),
-            S.CONFIRM: State(confirm, confirm_prompt)},
-    menu=MenuEntry(N_("Check a voucher"), order=45,
-                   roles=frozenset({Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP})),
+    name=FlowName.VOUCHER_CHECK, states_enum=S, start=S.CODE, triggers=("VERIFY",),
+    roles=frozenset({Role.DISTRIBUTOR, Role.DISTRIBUTOR_REP}), refusal=REFUSALS["not_rep"],
+    entry=State(text=entry, media=photo, goes=CHECKED),
+    states={S.CODE: State(typed, prompt, media=photo, free_text=True, goes=CHECKED),
+            S.CONFIRM: State(confirm, confirm_prompt, media=photo,
+                             goes=((END, "marked used, kept, or refused at use"),))},
+    parked=((S.CONFIRM, "a good voucher in a photo (workers/voucher_photo.py)"),),
+    menu=MenuEntry(N_("Check a voucher"), order=45),
 ))

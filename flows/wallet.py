@@ -1,24 +1,21 @@
 """My credits: balance per program (with tier and distance to the next), the last entries in
-plain words, and credits expiring in the next 30 days.
-
-    PROGRAM ─(one program: skipped)─▶ VIEW ─history─▶ VIEW
-                                        ├─expiring──▶ VIEW
-                                        └─menu──────▶ done
-"""
+plain words, and credits expiring in the next 30 days. Diagram: docs/flows/wallet.md."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from bot.i18n import N_, NP_, format_credits, format_rupees
-from bot.messages import Option, Reply
-from flows import engine
+from bot.messages import InboundMessage, Option, Reply
+from flows import choose_program, engine
 from flows.answers import pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.choose_program import Needs
+from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.names import FlowName
 from models import ledger
 from models.base import ist_date
 from models.codes.format import group
-from models.programs.program import Program, memberships_of
+from models.programs.program import Program
 
 EXPIRING_DAYS = 30
 HISTORY_LINES = 5
@@ -41,12 +38,6 @@ REDEMPTION_REF = "redemption:"  # models/redemptions/redemption.py: cause_ref of
 class S(StrEnum):
     PROGRAM = "program"
     VIEW = "view"
-
-
-def programs(ctx: Context) -> list[Program]:
-    """The programs the partner is in."""
-    ids = [m.program_id for m in memberships_of(ctx.session, ctx.partner.id)]
-    return [p for p in (ctx.session.get(Program, i) for i in ids) if p is not None]
 
 
 def _program(ctx: Context) -> Program:
@@ -144,26 +135,13 @@ def expiring_reply(ctx: Context) -> Reply:
     return Reply("\n".join(body))
 
 
-def _program_options(ctx: Context) -> tuple[Option, ...]:
-    return tuple(Option(str(p.id), p.name) for p in programs(ctx))
+def which_program(ctx: Context) -> engine.Step:
+    return choose_program.call(
+        Needs.ANY, ask=N_("Which program?"),
+        none=N_("You are not in a program yet. Send JOIN and the program code."))
 
 
-def program_prompt(ctx: Context) -> list[Reply]:
-    joined = programs(ctx)
-    if not joined:
-        engine.enter(ctx, "menu")
-        return [ctx.say("You are not in a program yet. Send JOIN and the program code.")]
-    if len(joined) == 1:
-        ctx.data["program_id"] = joined[0].id
-        return [balance_reply(ctx), *engine.enter(ctx, "wallet", S.VIEW, fresh=False)]
-    return [ctx.say("Which program?", options=_program_options(ctx))]
-
-
-def choose_program(ctx: Context, msg) -> engine.Step:
-    chosen = pick(msg.text, _program_options(ctx))
-    if chosen is None:
-        return engine.retry(ctx, "Please reply with the number of a program.")
-    ctx.data["program_id"] = int(chosen)
+def show_balance(ctx: Context) -> engine.Step:
     return engine.go(S.VIEW, balance_reply(ctx))
 
 
@@ -176,7 +154,7 @@ def view_prompt(ctx: Context) -> list[Reply]:
     return [ctx.say("Reply with a number.", options=_view_options(ctx))]
 
 
-def view(ctx: Context, msg) -> engine.Step:
+def view(ctx: Context, msg: InboundMessage) -> engine.Step:
     chosen = pick(msg.text, _view_options(ctx))
     if chosen == "history":
         return engine.go(S.VIEW, history_reply(ctx))
@@ -188,7 +166,12 @@ def view(ctx: Context, msg) -> engine.Step:
 
 
 FLOW = engine.register(Flow(
-    name="wallet", states_enum=S, start=S.PROGRAM, triggers=("BALANCE",),
-    states={S.PROGRAM: State(choose_program, program_prompt), S.VIEW: State(view, view_prompt)},
+    name=FlowName.WALLET, states_enum=S, start=S.PROGRAM, triggers=("BALANCE",),
+    states={
+        S.PROGRAM: State(before=which_program, resume=show_balance,
+                         goes=(FlowName.CHOOSE_PROGRAM, (S.VIEW, "the balance"))),
+        S.VIEW: State(view, view_prompt,
+                      goes=((S.VIEW, "last entries, expiring soon"), (END, "main menu"))),
+    },
     menu=MenuEntry(N_("My credits"), order=10),
 ))

@@ -1,14 +1,21 @@
 """Fixtures: a fresh app on a fresh database (SQLite and PostgreSQL), a signed Twilio client,
-a frozen clock and Redis. In CI (CI=true) a missing PostgreSQL or Redis fails the run."""
+a frozen clock and Redis. In CI (CI=true) a missing PostgreSQL or Redis fails the run.
+
+Markers are given here, by folder and name (MARKS), so that `make test-fast` can leave out
+what is slow: `postgres` and `redis` (the test uses that service), `ocr` (reads images),
+`fault` (kills processes, races between processes), `property` (random operations),
+`browser` (drives a real browser), and `slow` for all of those and the other slow ones."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from xml.etree import ElementTree
 
 import psycopg
@@ -29,6 +36,59 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 BASE_URL = "https://saathi.test"
+
+
+TESTS = os.path.dirname(os.path.abspath(__file__))
+# marker -> test files (relative to tests/) or single tests ("file::name") that carry it
+MARKS: dict[str, tuple[str, ...]] = {
+    "ocr": (
+        "invoice/test_buyer.py", "invoice/test_categories.py", "invoice/test_duplicates.py",
+        "invoice/test_einvoice_signature.py", "invoice/test_engines.py",
+        "invoice/test_media_rq.py", "invoice/test_photos.py", "invoice/test_reader.py",
+        "invoice/test_redis_lost.py", "invoice/test_rules.py", "invoice/test_total.py",
+        "invoice/test_upload.py", "learn/test_journey.py", "scan/test_decode.py",
+        "scan/test_webhook.py", "i18n/test_certificate_fonts.py",
+    ),
+    "fault": (
+        "test_faults.py", "core/test_worker_killed.py", "core/test_job_processes.py",
+        "core/test_inbox_sweep.py", "scan/test_gunicorn_killed.py", "enroll/test_join_race.py",
+        "learn/test_race.py", "ledger/test_races.py", "redeem/test_race.py", "scan/test_race.py",
+        "core/test_log_lines.py::test_under_gunicorn_every_stderr_line_is_one_json_object",
+        "core/test_malformed.py::test_a_database_that_never_answers_still_gets_the_partner_a_"
+        "reply_in_time",
+    ),
+    "property": ("ledger/test_properties.py",),
+    "browser": ("simulator/",),
+    "slow": (
+        "i18n/test_no_english.py", "core/test_startup.py",
+        "core/test_cli_database.py::test_the_flask_command_itself_prints_one_line_not_a_traceback",
+        "core/test_config.py::test_the_flask_command_prints_the_refusal_as_one_line",
+    ),
+}
+SLOW_KINDS = ("ocr", "fault", "property", "browser")
+PG_FIXTURES = {"pg_app", "pg_url", "_pg_schema"}
+
+
+def _marks_for(item: pytest.Item) -> set[str]:
+    path = os.path.relpath(str(item.path), TESTS).replace(os.sep, "/")
+    name = f"{path}::{item.originalname}"
+    found = {mark for mark, where in MARKS.items()
+             if any(path.startswith(w) if "::" not in w else name == w for w in where)}
+    params = getattr(item, "callspec", None)
+    if PG_FIXTURES & set(item.fixturenames) or (params and "postgres" in params.id.split("-")):
+        found.add("postgres")
+    if "redis_url" in item.fixturenames:
+        found.add("redis")
+    if found & set(SLOW_KINDS):
+        found.add("slow")
+    return found
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test by folder, name and the services its fixtures use (MARKS)."""
+    for item in items:
+        for mark in _marks_for(item):
+            item.add_marker(mark)
 
 
 @pytest.fixture(autouse=True)
@@ -115,12 +175,21 @@ def _truncate_all() -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture(scope="session")
+def _sqlite_schema(tmp_path_factory) -> Path:
+    """An empty SQLite database with every table, made once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    app = create_app(app_config(path.parent, DATABASE_URL=f"sqlite:///{path}"))
+    with app.app_context():
+        models.metadata.create_all(current_engine())
+        current_engine().dispose()
+    return path
+
+
 def _make_app(backend: str, request, tmp_path):
     if backend == "sqlite":
-        app = create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
-        with app.app_context():
-            models.metadata.create_all(current_engine())
-        return app
+        shutil.copyfile(request.getfixturevalue("_sqlite_schema"), tmp_path / "test.db")
+        return create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
     url = request.getfixturevalue("_pg_schema")
     app = create_app(app_config(tmp_path, DATABASE_URL=url))
     with app.app_context():

@@ -1,5 +1,5 @@
 """Tell a partner what came of their invoice, in their language; park an unsure read on the
-conversation so the partner's next reply lands in the photo flow's CONFIRM state."""
+conversation so the partner's next reply lands in the invoice flow's CONFIRM state."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from models.partners.partner import Partner
 from models.review.queue import ReviewItem
 
 TEMPLATE = "invoice_update"  # WhatsApp template with one variable, for replies after 24 hours
-CONFIRM_FLOW, CONFIRM_STATE = "photo", "confirm"
+CONFIRM_FLOW, CONFIRM_STATE = "invoice", "confirm"  # flows/invoice.py
 REJECTIONS = {
     Reason.DUPLICATE_NUMBER: N_("Invoice {number} from this seller was already sent, so it "
                                 "cannot earn again."),
@@ -121,7 +121,7 @@ def tell_result(session: Session, invoice: Invoice, approved: bool = False) -> N
 
 
 def await_answer(session: Session, channel: str, phone: str, data: dict) -> None:
-    """Put the partner's conversation in the photo flow's CONFIRM state with `data`."""
+    """Put the partner's conversation in the invoice flow's CONFIRM state with `data`."""
     conv = conversation.lock(session, channel, phone)
     conv.flow, conv.state, conv.data = CONFIRM_FLOW, CONFIRM_STATE, data
     conv.updated_at = utcnow()  # the idle timeout counts from the question

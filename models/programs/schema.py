@@ -20,7 +20,7 @@ from models.partners.partner import InvalidPhone, normalize_phone
 from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
-from models.programs.tracks import LearningContent
+from models.programs.tracks import YAML_LOADER, LearningContent
 
 
 class ProgramFileError(Exception):
@@ -244,7 +244,7 @@ def read_file(path: str | Path) -> ProgramSpec:
     """Read and validate one program YAML file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except OSError as exc:
         raise ProgramFileError(str(path), [f"cannot read: {exc.strerror}"]) from None
     except yaml.YAMLError as exc:

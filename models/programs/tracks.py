@@ -109,13 +109,16 @@ class LearningContent(_Content):
         return {m.id: m.version for m in self.modules_of(track)}
 
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: ten times faster
+
+
 def _read_include(name: str) -> dict:
     base = Path(current_app.config["PROGRAMS_DIR"]) if has_app_context() else PROGRAMS
     path = (base / name).resolve()
     if base.resolve() not in path.parents:
         raise ValueError(f"include {name!r} must stay inside the programs folder")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"cannot read include {name!r}: {exc}") from None
     if not isinstance(data, dict):

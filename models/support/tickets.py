@@ -55,12 +55,17 @@ def open_ticket(session: Session, partner: Partner, *, channel: str, reason: Tic
         return ticket
     now = utcnow()
     ticket = Ticket(partner_id=partner.id, channel=channel, reason=reason,
-                    first_words=words[:column_length(Ticket.first_words)], opened_at=now,
+                    first_words=clean_words(words), opened_at=now,
                     answer_due_at=now + FIRST_ANSWER, status=TicketStatus.OPEN)
     session.add(ticket)
     session.flush()
     events.record(session, events.TicketOpened(ticket.id, partner.id))
     return ticket
+
+
+def clean_words(text: str) -> str:
+    """What the partner wrote, cut to what the ticket keeps."""
+    return text.strip()[:column_length(Ticket.first_words)]
 
 
 def open_for(session: Session, partner_id: int) -> Ticket | None:

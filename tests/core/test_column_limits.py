@@ -23,6 +23,7 @@ from models.partners.partner import InvalidPhone, normalize_phone
 from models.redemptions import stock
 from models.redemptions.payouts import valid_payout_id
 from models.redemptions.redemption import stored_error, valid_vpa
+from models.support.tickets import clean_words
 
 GSTIN = "27AAACS1234P1Z7"
 PHONE = "+919812345678"
@@ -93,6 +94,7 @@ STORES: dict[str, list[Callable[[int], str | None]]] = {
     "review_items.decided_by": [_actor], "journal_entries.actor": [_actor],
     "qr_batches.name": [_batch("name")], "qr_batches.region": [_batch("region")],
     "voucher_stock_codes.code": [_stock_code],
+    "support_tickets.first_words": [lambda n: clean_words("w" * n)],
     "redemptions.payout_id": [lambda n: "p" * n if valid_payout_id("p" * n) else None],
     "redemptions.error": [lambda n: stored_error("e" * n)],
 }

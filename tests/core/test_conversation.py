@@ -1,4 +1,5 @@
-"""STOP/START, idle timeout, and the reply to unknown numbers."""
+"""STOP/START and phone numbers (STOP mid-flow, the idle timeout and unknown numbers in chats:
+tests/transcripts/global/)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,6 @@ def partner(app):
         session.add(Partner(phone=PHONE, name="Ravi", shop="Ravi Hardware", language="en"))
 
 
-def test_unknown_number_is_offered_enrollment(twilio):
-    assert "JOIN" in twilio.chat("+919876543210", "hello")[0]
-
-
 def test_numbers_in_national_form_are_normalised_to_e164(app, twilio, partner):
     twilio.chat("09812345678", "PING", channel="sms")
     with unit_of_work() as session:
@@ -42,26 +39,3 @@ def test_stop_confirms_then_nothing_more_is_sent_until_start(app, twilio, partne
     assert "Welcome back" in replies[0]
     with unit_of_work() as session:
         assert session.scalar(select(Partner.status)) == PartnerStatus.ACTIVE
-
-
-def test_stop_works_in_the_middle_of_a_flow(app, twilio, partner):
-    twilio.chat(PHONE, "LANG")
-    assert "not get any more messages" in twilio.chat(PHONE, "stop")[0]
-
-
-def test_idle_conversation_restarts_at_the_menu_with_a_notice(app, twilio, partner, clock):
-    twilio.chat(PHONE, "LANG")
-    clock.advance(minutes=31)
-    replies = twilio.chat(PHONE, "2")
-    assert "timed out" in replies[0]
-    assert not any("Language changed" in r for r in replies)
-    with unit_of_work() as session:
-        assert session.scalar(select(Partner.language)) == "en", "the stale answer is not applied"
-
-
-def test_a_conversation_within_the_timeout_continues(app, twilio, partner, clock):
-    twilio.chat(PHONE, "LANG")
-    clock.advance(minutes=29)
-    assert "timed out" not in " ".join(twilio.chat(PHONE, "2"))
-    with unit_of_work() as session:
-        assert session.scalar(select(Partner.language)) == "hi"

@@ -1,4 +1,5 @@
-"""The engine's table of states, answers to numbered options, and BACK/HELP/LANG."""
+"""The engine's table of states and answers to numbered options (the global words LANG, HELP
+and MENU in chats: tests/transcripts/global/)."""
 
 from __future__ import annotations
 
@@ -54,42 +55,3 @@ def test_digits_of_every_script_choose_and_other_numerals_or_leading_zeros_do_no
 ])
 def test_numbers_are_read_from_any_scripts_decimal_digits(text, value):
     assert number(text) == value
-
-
-def test_lang_switches_language_at_any_time_and_replies_in_it(twilio):
-    assert "Choose your language" in twilio.chat(PHONE, "LANG")[0]
-    replies = twilio.chat(PHONE, "2")
-    assert "हिन्दी" in replies[0]
-
-
-def test_lang_accepts_the_language_name_in_its_own_script(twilio):
-    twilio.chat(PHONE, "LANG")
-    assert "தமிழ்" in twilio.chat(PHONE, "தமிழ்")[0]
-
-
-def test_a_wrong_language_answer_asks_the_same_question_again(twilio):
-    twilio.chat(PHONE, "LANG")
-    replies = twilio.chat(PHONE, "klingon")
-    assert "number of your language" in replies[0]
-    assert "Choose your language" in replies[1]
-
-
-def test_help_explains_the_global_words_and_repeats_the_question(twilio):
-    twilio.chat(PHONE, "LANG")
-    replies = twilio.chat(PHONE, "HELP")
-    assert "MENU" in replies[0] and "STOP" in replies[0]
-    assert "Choose your language" in replies[1]
-
-
-def test_a_number_not_on_the_menu_is_pointed_out_and_free_text_gets_the_menu(twilio):
-    twilio.chat(PHONE, "MENU")
-    nudge, menu = twilio.chat(PHONE, "9")
-    assert nudge == "Please reply with a number from the list."
-    assert "not enrolled" in menu
-    [menu_again] = twilio.chat(PHONE, "hello")
-    assert menu_again == menu
-
-
-def test_menu_leaves_any_flow(twilio):
-    twilio.chat(PHONE, "LANG")
-    assert "not enrolled" in twilio.chat(PHONE, "MENU")[0]

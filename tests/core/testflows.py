@@ -1,5 +1,6 @@
-"""Flows registered only for these tests: a counter (exactly-once checks), one that fails, and
-one that hangs when HANG_SIGNAL names a file (for killing a process in the middle of a flow)."""
+"""Flows registered only for these tests: a counter (exactly-once checks), one that fails, one
+that hangs when HANG_SIGNAL names a file (for killing a process in the middle of a flow), and
+two that break their own tables (a prompt that writes, a step the table does not allow)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from flows.engine import Flow, State
 
 class S(StrEnum):
     COUNT = "count"
+
+
+class Two(StrEnum):
+    FIRST = "first"
+    SECOND = "second"
 
 
 def _count(ctx, msg):
@@ -35,17 +41,32 @@ def _hang(ctx, msg):
     return engine.wait(Reply("answered after all"))
 
 
+def _scribble(ctx):
+    ctx.data["asked"] = True  # a prompt may only read
+    return [Reply("scribbled")]
+
+
+def _astray(ctx, msg):
+    return engine.go(Two.SECOND)  # the table says FIRST goes nowhere
+
+
 def _register() -> None:
     if "test_counter" in engine.FLOWS:
         return
-    engine.register(Flow(name="test_counter", states_enum=S, states={S.COUNT: State(_count)},
+    engine.register(Flow(name="test_counter", states_enum=S, states={S.COUNT: State(text=_count)},
                          start=S.COUNT, needs_partner=False, triggers=("PING",),
                          entry=_count))
-    engine.register(Flow(name="test_explode", states_enum=S, states={S.COUNT: State(_explode)},
+    engine.register(Flow(name="test_explode", states_enum=S, states={S.COUNT: State(text=_explode)},
                          start=S.COUNT, needs_partner=False, triggers=("EXPLODE",),
                          entry=_explode))
-    engine.register(Flow(name="test_hang", states_enum=S, states={S.COUNT: State(_hang)},
+    engine.register(Flow(name="test_hang", states_enum=S, states={S.COUNT: State(text=_hang)},
                          start=S.COUNT, needs_partner=False, triggers=("HANG",), entry=_hang))
+    engine.register(Flow(name="test_scribble", states_enum=S, start=S.COUNT,
+                         states={S.COUNT: State(_count, _scribble)}, needs_partner=False,
+                         triggers=("SCRIBBLE",)))
+    engine.register(Flow(name="test_astray", states_enum=Two, start=Two.FIRST,
+                         states={Two.FIRST: State(_astray), Two.SECOND: State(_count)},
+                         needs_partner=False, triggers=("ASTRAY",)))
 
 
 _register()

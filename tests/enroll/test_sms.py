@@ -53,7 +53,7 @@ def _prompts(lang: str) -> dict[str, str]:
     for state, spec in FLOWS["enroll"].states.items():
         for wrong in ("?", "27AAACS1234P1Z8"):  # no answer fits "?"; a GSTIN with a bad check
             ctx = _context(lang, wrong)
-            for n, reply in enumerate(spec.handle(ctx, ctx.message).replies):
+            for n, reply in enumerate(spec.text(ctx, ctx.message).replies):
                 texts[f"enroll.{state}.wrong.{wrong}.{n}"] = render_text(reply)
     return texts
 

@@ -47,6 +47,7 @@ from models.programs.schema import parse
 from models.redemptions import payouts, stock, vouchers
 from models.redemptions.payout_states import PayoutState
 from models.redemptions.redemption import Redemption
+from models.support.tickets import TicketReason, open_ticket
 from tests.mediahost import media_host, provider_media
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
@@ -107,12 +108,9 @@ def spy(monkeypatch) -> Reached:
 
     reached = Reached()
     for name, flow in list(engine.FLOWS.items()):
-        states = {}
-        for state_name, state in flow.states.items():
-            states[state_name] = dataclasses.replace(
-                state, handle=_recording(state.handle, reached, name, state_name),
-                prompt=state.prompt and _recording(state.prompt, reached, name, state_name))
-        entry = flow.entry and _recording(flow.entry, reached, name, flow.start)
+        states = {state_name: _recorded(state, reached, name, state_name)
+                  for state_name, state in flow.states.items()}
+        entry = flow.entry and _recorded(flow.entry, reached, name, flow.start)
         monkeypatch.setitem(engine.FLOWS, name, dataclasses.replace(flow, states=states,
                                                                     entry=entry))
     for producer in notice_producers():  # imported now, so that their `queue_message` is ours
@@ -130,6 +128,14 @@ def spy(monkeypatch) -> Reached:
         if getattr(module, "queue_message", None) is original:
             monkeypatch.setattr(module, "queue_message", queue_message)
     return reached
+
+
+def _recorded(state: engine.State, reached: Reached, flow: str, name: str) -> engine.State:
+    """`state` with every handler, prompt and hook recording that it ran."""
+    hooks = ("text", "media", "location", "prompt", "before", "resume")
+    return dataclasses.replace(state, **{
+        hook: _recording(func, reached, flow, name)
+        for hook in hooks if (func := getattr(state, hook)) is not None})
 
 
 def _recording(func, reached: Reached, flow: str, state: str):
@@ -285,7 +291,7 @@ class Walk:
     def invoices(self) -> None:
         from tests.invoice.conftest import einvoice_photo
 
-        self.chat("photo")
+        self.chat("invoice")
         self.chat("hello")
         self.photo(einvoice_photo(7, seller=SELLER)[0])
         self._unsure_invoice("WALK-1", "0" * 64)
@@ -356,6 +362,9 @@ class Walk:
             self.chat(body, INVITEE)
 
     def notices(self) -> None:
+        with unit_of_work() as session:  # asked for a person (the support inbox answers)
+            open_ticket(session, _partner(session, PARTNER), channel="sms",
+                        reason=TicketReason.ASKED_FOR_PERSON)
         expiry = self.clock.now + timedelta(days=365 - 30)
         self.clock.set(expiry)
         with unit_of_work() as session:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from models import ledger
 from models.db import unit_of_work
-from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, Program, load_file
@@ -97,11 +96,3 @@ def start_upi(twilio, phone: str = RETAILER, credits: int = 500, vpa: str = VPA)
 def program(program_id: int) -> Program:
     with unit_of_work() as session:
         return session.get(Program, program_id)
-
-
-def conversation_at(phone: str, channel: str = "whatsapp") -> tuple[str, str]:
-    """(flow, state) of the phone's conversation on `channel`."""
-    with unit_of_work() as session:
-        conv = session.scalar(select(Conversation).where(Conversation.phone == phone,
-                                                         Conversation.channel == channel))
-        return conv.flow, conv.state

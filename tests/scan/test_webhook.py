@@ -1,4 +1,4 @@
-"""Scanning through the signed Twilio webhook: typed codes on WhatsApp and SMS, and photos."""
+"""Scanning photos through the signed Twilio webhook (typed codes: tests/transcripts/scan/)."""
 
 from __future__ import annotations
 
@@ -26,26 +26,6 @@ def outbox_texts(phone: str) -> list[str]:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.phone == phone)
                                .order_by(OutboxMessage.id))
         return [row.body for row in rows]
-
-
-def test_typed_code_with_typos_credits_on_whatsapp_and_is_refused_again_on_sms(twilio, clock,
-                                                                              member):
-    phone, codes = member
-    typed = codes[0].lower().replace("-", " ").replace("0", "o").replace("1", "l")
-    assert twilio.chat(phone, f"code {typed}")[0] == \
-        f"Code {codes[0]}: 10 credits added. New balance: 10."
-    clock.advance(minutes=5)
-    assert twilio.chat(phone, f"CODE {codes[0]}", channel="sms")[0] == \
-        f"Code {codes[0]}: you already scanned it on 12-03-2026 15:30 IST."
-
-
-def test_text_that_is_not_a_code_gets_a_clear_answer_and_the_question_again(twilio, clock,
-                                                                          member):
-    phone, _codes = member
-    replies = twilio.chat(phone, "CODE 12345")
-    assert replies == ["That is not a code. Codes have 16 letters and digits, like "
-                       "ABCD-1234-EFGH-5678.",
-                       "Send a photo of the QR code, or type the code printed under it."]
 
 
 def test_photo_of_two_codes_is_decoded_in_a_job_and_both_are_credited(twilio, clock, member):

@@ -1,12 +1,9 @@
-"""Photos and PDFs: an invoice upload (menu "Upload invoice", or any file sent at the menu).
-
-    [menu: Upload invoice] --> WAIT --photo/PDF--> ack + job --> done (menu)
-    [file at the menu] -------------------------> ack + job --> done (menu)
-    job (workers/photos.py): product QR codes --> scan; else read the invoice --> result message
-                             unsure read --> conversation parked in CONFIRM
-    CONFIRM, a field not read --typed date/total--> CONFIRM (next field) | --"2"--> cancel
-                                 ("1" asks for the field again: nothing is confirmed empty)
-    CONFIRM, all read --"1"--> settle | --"2"--> cancel | --total--> settle, or review if far off
+"""Invoices: a photo or PDF (menu "Upload invoice", or any file sent at the menu) is read in a
+job (workers/photos.py): product QR codes are scanned; otherwise the invoice is read and the
+result sent. An unsure read parks the conversation in CONFIRM (models/invoice_notices.py):
+a field not read is typed ("1" asks for it again: nothing is confirmed empty); a complete
+read is confirmed ("1"), cancelled ("2") or corrected by typing the total (settled, or sent
+to review if far off). Diagram: docs/flows/invoice.md.
 """
 
 from __future__ import annotations
@@ -15,11 +12,13 @@ from enum import StrEnum
 
 from bot.i18n import N_
 from bot.jobs.names import Job
-from bot.messages import Reply
+from bot.messages import InboundMessage, Reply
 from bot.notices.invoices import ASK, confirm_text, result_text
 from flows import engine
 from flows.answers import fold_digits, pick
-from flows.engine import Context, Flow, MenuEntry, State
+from flows.engine import END, Context, Fallback, Flow, Kind, MenuEntry, State
+from flows.menu import NOT_ENROLLED
+from flows.names import FlowName
 from models.base import ist_date
 from models.invoices import rules as invoice_rules
 from models.invoices.invoice import Invoice, InvoiceStatus, missing_fields, pending_for
@@ -38,11 +37,10 @@ def wait_prompt(ctx: Context) -> list[Reply]:
     return [ctx.say("Send a photo (JPG or PNG) or a PDF of your invoice.")]
 
 
-def receive(ctx: Context, msg) -> engine.Step:
+def receive(ctx: Context, msg: InboundMessage) -> engine.Step:
     """Check the files' types at once; read the good ones in a job."""
     if ctx.partner is None:  # a file sent at the menu before enrolling
-        return engine.done(ctx.say("You are not enrolled yet. To join, send JOIN followed by the "
-                                   "program code on your invite, for example: JOIN CEMPRO"))
+        return engine.done(ctx.say(NOT_ENROLLED))
     usable = [m for m in msg.media if m.content_type.split(";")[0].strip() in ACCEPTED]
     if not usable:
         return engine.done(ctx.say("I can only read invoice photos (JPG, PNG) or PDF files. "
@@ -53,20 +51,12 @@ def receive(ctx: Context, msg) -> engine.Step:
     return engine.done(ctx.say("Received, reading it now…"))
 
 
-def wait(ctx: Context, msg) -> engine.Step:
-    if msg.media:
-        return receive(ctx, msg)
-    return engine.retry(ctx, "Please send the invoice as a photo or a PDF.")
-
-
 def confirm_prompt(ctx: Context) -> list[Reply]:
     invoice = pending_for(ctx.session, ctx.partner.id, ctx.data.get("invoice_id", 0))
     return [Reply(confirm_text(ctx.language, invoice))] if invoice else []
 
 
-def confirm(ctx: Context, msg) -> engine.Step:
-    if msg.media:
-        return receive(ctx, msg)
+def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     invoice = pending_for(ctx.session, ctx.partner.id, ctx.data.get("invoice_id", 0))
     if invoice is None:
         return engine.done(ctx.say("That invoice is no longer waiting for an answer."), menu=True)
@@ -100,8 +90,18 @@ def type_missing(ctx: Context, invoice: Invoice, field: str, text: str) -> engin
     return engine.go(S.CONFIRM)
 
 
+RECEIVED = (END, "files being read, or none usable")
+FILE_PLEASE = Fallback(N_("Please send the invoice as a photo or a PDF."))
 FLOW = engine.register(Flow(
-    name="photo", states_enum=S,
-    states={S.WAIT: State(wait, wait_prompt), S.CONFIRM: State(confirm, confirm_prompt)},
-    start=S.WAIT, entry=receive, menu=MenuEntry(N_("Upload invoice"), order=20),
+    name=FlowName.INVOICE, states_enum=S, start=S.WAIT,
+    entry=State(media=receive, goes=(RECEIVED,)),
+    states={
+        S.WAIT: State(media=receive, prompt=wait_prompt, goes=(RECEIVED,)),
+        S.CONFIRM: State(confirm, confirm_prompt, media=receive, goes=(
+            (S.CONFIRM, "a field typed, the next one missing"),
+            (END, "confirmed, corrected, cancelled"), RECEIVED)),
+    },
+    fallbacks={Kind.TEXT: FILE_PLEASE, Kind.LOCATION: FILE_PLEASE},
+    parked=((S.CONFIRM, "an unsure read (models/invoice_notices.py)"),),
+    menu=MenuEntry(N_("Upload invoice"), order=20),
 ))
