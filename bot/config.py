@@ -18,7 +18,7 @@ DEV_SECRET_KEY = "dev-only-change-me"
 DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
 PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values()})
 SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
-           "PAYOUT_WEBHOOK_SECRET")
+           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD")
 
 
 class ConfigError(ValueError):
@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     # loopback and link-local address. Only for a media host inside your own network.
     MEDIA_FETCH_PRIVATE_NETWORKS: Names = Field(default_factory=list)
     MEDIA_FETCH_SECONDS: float = 20.0  # the whole download, redirects included
+    # Outbound SMS: "twilio" (or the outbox alone without Twilio credentials), or "gupshup",
+    # an Indian gateway that sends each SMS as a registered DLT template (bot/channels/dlt.yaml)
+    SMS_PROVIDER: Literal["twilio", "gupshup"] = "twilio"
+    GUPSHUP_API_URL: str = "https://enterprise.smsgupshup.com/GatewayAPI/rest"
+    GUPSHUP_USERID: str = ""
+    GUPSHUP_PASSWORD: str = ""
+    SMS_GATEWAY_TIMEOUT_SECONDS: float = 10.0
     CONVERSATION_TIMEOUT_MINUTES: int = 30
     # A shorter idle timeout on some channels: a USSD session is dropped by the network
     # after 20-180 s, and a redial within this time resumes where the partner was.
@@ -201,6 +208,12 @@ class Settings(BaseSettings):
             Origin.parse(entry)
         for network in (*self.MEDIA_FETCH_PRIVATE_NETWORKS, *self.USSD_ALLOWED_NETWORKS):
             ipaddress.ip_network(network)
+        return self
+
+    @model_validator(mode="after")
+    def _sms_gateway_credentials(self) -> Settings:
+        if self.SMS_PROVIDER == "gupshup" and not (self.GUPSHUP_USERID and self.GUPSHUP_PASSWORD):
+            raise ValueError("SMS_PROVIDER=gupshup needs GUPSHUP_USERID and GUPSHUP_PASSWORD")
         return self
 
     @field_validator("DATABASE_URL")

@@ -76,6 +76,20 @@ def translate(lang: str | None, msgid: Message, n: int | None = None, **values: 
     return text.format(**values) if values else text
 
 
+def wordings(lang: str, msgid: Message) -> list[str]:
+    """Every wording of `msgid` in `lang`, placeholders unfilled: one, or one per plural
+    form the language has (for registering texts with a regulator, as DLT asks)."""
+    catalog = _catalog(lang if lang in LANGUAGES else DEFAULT)
+    if not isinstance(msgid, Plural):
+        return [catalog.gettext(msgid)]
+    found: list[str] = []
+    for n in (0, 1, 2, 3, 5, 11, 21, 101):  # meets every plural form of the languages we speak
+        form = catalog.ngettext(msgid.singular, msgid.plural, n)
+        if form not in found:
+            found.append(form)
+    return found
+
+
 def locale_of(lang: str | None) -> str:
     """The Babel locale for dates and numbers in `lang` (Indian variants: hi_IN, ta_IN…)."""
     return f"{lang if lang in LANGUAGES else DEFAULT}_IN"

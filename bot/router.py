@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.i18n import DEFAULT, N_, translate
 from bot.messages import InboundMessage, Reply
 from bot.notices import outbound
-from flows import dispatch
+from flows import dispatch, sms
 from flows.engine import Context
 from models import keys
 from models.base import utcnow
@@ -96,7 +96,7 @@ def _process(message: InboundMessage, *, late: bool = False) -> list[Reply]:
             conv.last_inbound_at = now  # is queued while answering it is inside
         ctx = Context(session=session, conversation=conv, partner=partner, message=message,
                       now=now, data=copy.deepcopy(conv.data or {}))
-        replies = dispatch.process(ctx)
+        replies = sms.fit(ctx, dispatch.process(ctx))
         conv.data = ctx.data
         conv.partner_id = partner.id if partner else conv.partner_id
         conv.updated_at = now

@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 from bot import jobs
 from bot.i18n import DEFAULT, Message, translate
 from bot.messages import InboundMessage, Option, Reply
-from models.messaging.conversation import Conversation
+from models.messaging.conversation import KEPT, Conversation
 from models.partners.partner import Partner
 
-KEPT = "_kept"  # what a flow keeps on the conversation past its end (Context.keep)
 HISTORY = "_history"  # the states of this flow that asked something, for BACK
 STACK = "_stack"  # the callers of the sub-flow under way, innermost last
 RESERVED = (KEPT, HISTORY, STACK)

@@ -3,6 +3,7 @@ conversation's current state."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from flask import current_app
 
 from bot.i18n import N_
 from bot.messages import Reply
-from flows import engine, person
+from flows import engine, person, sms
 from flows.answers import first_word
 from flows.context import Context
 from flows.menu import NOT_ENROLLED
@@ -29,6 +30,9 @@ HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step 
 def process(ctx: Context) -> list[Reply]:
     """Return the replies to one inbound message; changes land on ctx.session."""
     engine.upgrade(ctx)
+    found = sms.keyword(ctx, engine.state_of(ctx).free_text)  # "bal", "बैलेंस" on SMS
+    if found is not None:
+        ctx.message = dataclasses.replace(ctx.message, text=sms.command(found))
     word = first_word(ctx.message.text)
     partner = ctx.partner
     if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
@@ -49,6 +53,11 @@ def process(ctx: Context) -> list[Reply]:
     notice = _expire_if_idle(ctx)
     if ctx.message.session_start:
         return notice + _resume(ctx, notice)
+    answer = sms.answer_now(ctx, found) if found is not None else None
+    if answer is not None:
+        if found.keyword in sms.NEEDS_PARTNER and ctx.partner is None:
+            return notice + _not_enrolled(ctx)
+        return notice + answer(ctx)
     global_word = GLOBAL_WORDS.get(word)
     return notice + (global_word(ctx) if global_word else _route(ctx, word))
 

@@ -45,10 +45,15 @@ def take_answer(ctx: Context, msg: InboundMessage) -> str | None:
     row's key is); return its code."""
     code = msg.choice if msg.choice in LANGUAGES else parse_language(msg.text)
     if code is not None:
-        ctx.conversation.language = code
-        if ctx.partner is not None:
-            ctx.partner.language = code
+        switch(ctx, code)
     return code
+
+
+def switch(ctx: Context, code: str) -> None:
+    """Speak `code` from now on, in this conversation and to the partner."""
+    ctx.conversation.language = code
+    if ctx.partner is not None:
+        ctx.partner.language = code
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:

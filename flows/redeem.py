@@ -23,6 +23,7 @@ from models.redemptions import otp
 from models.redemptions.redemption import Redemption, Refused
 
 log = logging.getLogger("saathi.redeem")
+WANTED = "redeem_credits"  # kept: the amount a partner typed after REDEEM
 
 
 def _refuse(ctx: Context, reason: str) -> engine.Step:
@@ -81,19 +82,33 @@ def choose_prompt(ctx: Context) -> list[Reply]:
                     options=_choices(ctx))]
 
 
+def want(ctx: Context, credits: int | None) -> None:
+    """Remember the amount typed with the command ("REDEEM 500" by SMS): the cash reward
+    takes it instead of asking."""
+    if credits is None:
+        ctx.forget(WANTED)
+    else:
+        ctx.keep(WANTED, {"credits": credits})
+
+
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     key = pick(msg, _choices(ctx))
     if key is None:
         return engine.retry(ctx, "Please reply with the number of a reward.")
     ctx.data["item"] = key
     item = _item(ctx)
+    wanted = ctx.kept(WANTED)
+    ctx.forget(WANTED)
     if item.kind != ItemKind.UPI:
         return _checked(ctx, item.credits)  # type: ignore[arg-type]
     try:  # say now if even the smallest amount cannot be had (today's cap), not after asking
         redemptions.check(ctx.session, ctx.partner, _program(ctx), item, item.lowest)
     except Refused as exc:
         return _refuse(ctx, exc.reason)
-    return engine.go(S.AMOUNT)
+    if wanted is None:
+        return engine.go(S.AMOUNT)
+    step = _amount(ctx, wanted["credits"])  # a wrong amount is asked for again, as typed
+    return engine.go(S.AMOUNT, *step.replies) if step.again else step
 
 
 def _most(ctx: Context) -> int:
@@ -124,6 +139,10 @@ def amount(ctx: Context, msg: InboundMessage) -> engine.Step:
     credits = number(msg.text)
     if credits is None:
         return engine.retry(ctx, "Please send the number of credits, like 500.")
+    return _amount(ctx, credits)
+
+
+def _amount(ctx: Context, credits: int) -> engine.Step:
     problem = _item(ctx).amount_problem(credits)
     if problem == "range":
         return engine.retry(ctx, "That amount is outside the allowed range.")
@@ -218,7 +237,8 @@ FLOW = engine.register(Flow(
         S.PROGRAM: State(before=which_program, resume=to_rewards,
                          goes=(FlowName.CHOOSE_PROGRAM, S.CHOOSE)),
         S.CHOOSE: State(choose, choose_prompt, before=out_of_reach,
-                        goes=((S.AMOUNT, "UPI"), (S.CONFIRM, "a voucher"),
+                        goes=((S.AMOUNT, "UPI"), (S.CONFIRM, "a voucher, or REDEEM <amount>"),
+                              (S.VPA, "REDEEM <amount>, no UPI id yet"),
                               (END, "refused, or none within reach"))),
         S.AMOUNT: State(amount, amount_prompt,
                         goes=((S.VPA, "no UPI id yet"), S.CONFIRM, (END, "refused"))),

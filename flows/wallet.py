@@ -57,9 +57,10 @@ def _distance(ctx: Context, tier: ledger.TierInfo) -> str:
     return ctx._(NP_("{n} more credit", "{n} more credits"), n=tier.distance)
 
 
-def balance_reply(ctx: Context) -> Reply:
-    """The balance of the chosen program, its worth in rupees, tier and next tier."""
-    program = _program(ctx)
+def balance_reply(ctx: Context, program: Program | None = None) -> Reply:
+    """The balance of `program` (default: the chosen one), its worth in rupees, tier and
+    next tier."""
+    program = program or _program(ctx)
     spec = program.spec
     bal = ledger.wallet_balance(ctx.session, ctx.partner.id, program.id)
     lines = [ctx._("{program} · {currency}: {credits} (worth {rupees})", program=spec.name,
@@ -75,6 +76,12 @@ def balance_reply(ctx: Context) -> Reply:
     if bal.debt:
         lines.append(ctx._("To be recovered from your next credits: {credits}",
                            credits=_amount(ctx, bal.debt)))
+    return Reply("\n".join(lines + tier_lines(ctx, program)))
+
+
+def tier_lines(ctx: Context, program: Program) -> list[str]:
+    """The partner's tier in `program` and what the next one takes."""
+    spec, lines = program.spec, []
     tier = ledger.current_tier(ctx.session, ctx.partner.id, program.id)
     if tier.name:
         lines.append(ctx._("Tier: {tier}", tier=spec.tier_label(tier.name, ctx.language)))
@@ -85,7 +92,7 @@ def balance_reply(ctx: Context) -> Reply:
         lines.append(ctx._("Next tier {tier}: {distance}",
                            tier=spec.tier_label(tier.next_name, ctx.language),
                            distance=_distance(ctx, tier)))
-    return Reply("\n".join(lines))
+    return lines
 
 
 def _ref(line: ledger.HistoryLine) -> str:
@@ -100,9 +107,9 @@ def _describe(ctx: Context, line: ledger.HistoryLine) -> str:
     return ctx._(CAUSES.get(line.cause, N_("{ref}")), ref=_ref(line))
 
 
-def history_reply(ctx: Context) -> Reply:
+def history_reply(ctx: Context, program_id: int | None = None) -> Reply:
     """The last entries, newest first: "+120 for invoice INV-2231"."""
-    lines = ledger.history(ctx.session, ctx.partner.id, ctx.data["program_id"],
+    lines = ledger.history(ctx.session, ctx.partner.id, program_id or ctx.data["program_id"],
                            limit=HISTORY_LINES)
     if not lines:
         return ctx.say("No credits yet. Upload an invoice or scan a product code to earn.")

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import jobs
+from bot.channels.dlt import DltRefused
 from bot.channels.graph import GraphError
+from bot.channels.gupshup import Deferred
 from bot.channels.senders import sender_for
 from bot.jobs.names import Job
 from bot.notices import outbound
@@ -50,6 +52,11 @@ def _send(session: Session, row: OutboxMessage) -> None:
         row.provider_sid = sender_for(row).send(row)
     except GraphError as exc:
         _refused(session, row, exc)
+    except Deferred as exc:  # back in the queue; the outbox sweep sends it after `until`
+        row.attempts -= 1
+        row.error, row.updated_at = str(exc), exc.until
+    except DltRefused as exc:  # carriers would block it: never retried
+        row.status, row.error = OutboxStatus.FAILED, str(exc)[:500]
     except Exception as exc:
         _failed(session, row, exc, final=row.attempts > current_app.config["JOB_RETRIES"])
     else:

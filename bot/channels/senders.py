@@ -1,5 +1,6 @@
 """Senders deliver one outbox row: Meta's Cloud API (a row from one of our Cloud API
-numbers), Twilio's REST API, or the outbox alone (simulator)."""
+numbers), Twilio's REST API, an Indian SMS gateway with DLT ids (bot/channels/gupshup.py), or
+the outbox alone (simulator)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from twilio.rest import Client
 
 from bot import media
 from bot.channels import graph, twilio_content
+from bot.channels.gupshup import GupshupSender
 from bot.channels.native import LIST_LABEL
 from bot.i18n import DEFAULT, translate
 from bot.messages import Reply
@@ -148,12 +150,15 @@ def sender_for(message: OutboxMessage) -> Sender:
         if key not in _GRAPHS:
             _GRAPHS[key] = graph.Graph(*key)
         return CloudSender(config, _GRAPHS[key])
-    return current_sender()
+    return current_sender(message.channel)
 
 
-def current_sender() -> Sender:
-    """Twilio when credentials are configured, else the outbox alone."""
+def current_sender(channel: str = "whatsapp") -> Sender:
+    """For SMS, the Indian gateway when SMS_PROVIDER says so; else Twilio when credentials
+    are configured, else the outbox alone."""
     config = current_app.config
+    if channel == "sms" and config["SMS_PROVIDER"] == "gupshup":
+        return GupshupSender(config)
     if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
         return TwilioSender(config)
     return OutboxOnlySender()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from bot.i18n import N_
+from models.messaging.conversation import KEPT
+
 # GSM 03.38 basic character set (one septet each) and extension table (escape + one septet).
 GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -38,3 +43,102 @@ def segments(text: str) -> int:
             count, used = count + 1, 0
         used += size
     return count
+
+
+MAX_SEGMENTS = 2  # what one SMS may cost, always (issue 17)
+MORE_KEY = "sms_more"  # in a conversation's kept data: the pages MORE sends next
+MORE_HINT = N_("Reply MORE for the rest.")
+# Characters that force a whole SMS into UCS-2 (70 a segment instead of 160), each with the
+# GSM-7 text that says the same: an English SMS never pays for a rupee sign or a curly quote.
+GSM_SAFE = str.maketrans({
+    "₹": "Rs", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
+    "…": "...", "·": "-", "•": "-", "×": "x", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "\t": " ",
+})
+
+
+def gsm_safe(text: str) -> str:
+    """`text` with its UCS-2-forcing punctuation in GSM-7, if that makes all of it GSM-7;
+    otherwise unchanged (a Hindi SMS is UCS-2 anyway and keeps its ₹)."""
+    plain = text.translate(GSM_SAFE)
+    return plain if is_gsm7(plain) else text
+
+
+def encoding(text: str) -> str:
+    """"GSM-7" or "UCS-2": how a carrier encodes `text`."""
+    return "GSM-7" if is_gsm7(text) else "UCS-2"
+
+
+def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
+    return segments(text) <= limit
+
+
+def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
+    """Split `text` into SMS of at most `limit` segments each; every page but the last ends
+    with `hint` ("Reply MORE for the rest"). Splits between lines, else between words, else
+    between characters."""
+    if fits(text, limit):
+        return [text]
+    found: list[str] = []
+    page = ""
+    for piece in _pieces(text, hint, limit):
+        if not page and not piece:
+            continue  # a blank line between replies, at the top of a page
+        joined = f"{page}\n{piece}" if page else piece
+        if page and not fits(f"{joined}\n{hint}", limit):
+            found.append(f"{page}\n{hint}")
+            joined = piece
+        page = joined
+    found.append(page)
+    return found
+
+
+def _pieces(text: str, hint: str, limit: int) -> list[str]:
+    """The lines of `text` (blank ones too), each cut (at spaces, else anywhere) so it fits a
+    page with `hint`."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while line and not fits(f"{line}\n{hint}", limit):
+            cut = _cut(line, hint, limit)
+            pieces.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        pieces.append(line)
+    return pieces
+
+
+def _cut(line: str, hint: str, limit: int) -> int:
+    """The longest prefix of `line` (ending at a space if there is one) that fits with `hint`."""
+    low, high = 1, len(line)
+    while low < high:  # binary search on the length that still fits
+        middle = (low + high + 1) // 2
+        if fits(f"{line[:middle]}\n{hint}", limit):
+            low = middle
+        else:
+            high = middle - 1
+    space = line.rfind(" ", 0, low + 1)
+    return space if space > 0 else low
+
+
+def with_links(text: str, media_urls: Iterable[str], base_url: str) -> str:
+    """`text` with each image as a link on its own line (SMS carries no media), in GSM-7
+    where it can be."""
+    links = [base_url.rstrip("/") + url if url.startswith("/") else url for url in media_urls]
+    return gsm_safe("\n".join([text, *links]) if text else "\n".join(links))
+
+
+def keep_pages(data: dict, rest: list[str]) -> None:
+    """Keep `rest` in a conversation's `data` for MORE; an empty `rest` forgets them."""
+    kept = data.setdefault(KEPT, {})
+    if rest:
+        kept[MORE_KEY] = rest
+    else:
+        kept.pop(MORE_KEY, None)
+    if not kept:
+        data.pop(KEPT)
+
+
+def next_page(data: dict) -> str | None:
+    """Take the next page kept in a conversation's `data`, or None."""
+    first, *rest = (data.get(KEPT) or {}).get(MORE_KEY) or [None]
+    keep_pages(data, rest)
+    return first

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy.orm import Session
 
 from bot import jobs
+from bot.channels import sms
 from bot.channels.text import render_text
+from bot.i18n import DEFAULT, translate
 from bot.jobs.names import Job
 from bot.messages import Reply
 from models import keys
@@ -72,6 +74,8 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     channel = channel or preferred_channel(session, phone)
     if channel in PULL_ONLY:
         channel = "sms"
+    if channel == "sms":
+        text, media_urls = _one_sms(session, phone, partner, text, media_urls), ()
     use_template = None
     if channel == "whatsapp" and not in_session_window(session, phone):
         if not template:
@@ -89,6 +93,28 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
     jobs.after_commit(session, Job.DELIVER, row.id, record=False)
     return row
+
+
+def base_url() -> str:
+    """Where links in an SMS point: PUBLIC_BASE_URL, else the host this request came to."""
+    configured = current_app.config["PUBLIC_BASE_URL"]
+    return configured or (request.host_url if has_request_context() else "")
+
+
+def _one_sms(session: Session, phone: str, partner: Partner | None, text: str,
+             media_urls: tuple[str, ...]) -> str:
+    """The first page of `text` (its images as links) as one SMS of at most two segments;
+    the rest waits on the SMS conversation for MORE."""
+    conv = conversation.latest_for_phone(session, phone, "sms")
+    lang = (partner.language if partner else None) or (conv.language if conv else None)
+    pages = sms.pages(sms.with_links(text, media_urls, base_url()),
+                      translate(lang or DEFAULT, sms.MORE_HINT))
+    if len(pages) > 1:
+        conv = conversation.lock(session, "sms", phone)
+        data = dict(conv.data or {})
+        sms.keep_pages(data, pages[1:])
+        conv.data = data
+    return pages[0]
 
 
 def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key: str

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot import media, router
 from bot.channels import native
+from bot.channels.sms import encoding, segments
 from bot.channels.text import render_text
 from bot.i18n import DEFAULT, translate
 from bot.messages import InboundMessage, Location, Media, Reply, clean_text
@@ -110,12 +111,20 @@ def _language(session: Session, phone: str) -> str:
     return (partner and partner.language) or (conv and conv.language) or DEFAULT
 
 
+def _sms(channel: str, text: str) -> dict:
+    """What an SMS costs, as the carrier counts it: shown under each SMS bubble."""
+    if channel != "sms":
+        return {}
+    return {"sms": {"segments": segments(text), "encoding": encoding(text)}}
+
+
 def _bubble(kind: str, reply: Reply, channel: str = "sms", lang: str = DEFAULT) -> dict:
     """A reply as the channel shows it: WhatsApp draws up to 3 options as buttons and up to
     10 as a list (titles as Meta's limits cut them), SMS numbers them."""
     drawn = native.kind(reply) if channel == "whatsapp" else "text"
-    bubble = {"kind": kind, "text": render_text(reply), "media_url": reply.media_url,
-              "drawn": drawn}
+    text = render_text(reply)
+    bubble = {"kind": kind, "text": text, "media_url": reply.media_url, "drawn": drawn,
+              **_sms(channel, text)}
     if drawn != "text":
         limit = native.BUTTON_TITLE if drawn == "buttons" else native.ROW_TITLE
         bubble.update(text=reply.text, button=translate(lang, native.LIST_LABEL), choices=[
@@ -125,9 +134,10 @@ def _bubble(kind: str, reply: Reply, channel: str = "sms", lang: str = DEFAULT) 
 
 
 def _proactive(row: OutboxMessage) -> dict:
-    return {"id": row.id, "kind": "proactive", "channel": row.channel,
-            "text": row.body or f"[template {row.template}]",
-            "media_url": (row.media_urls or [None])[0], "status": row.status}
+    text = row.body or f"[template {row.template}]"
+    return {"id": row.id, "kind": "proactive", "channel": row.channel, "text": text,
+            "media_url": (row.media_urls or [None])[0], "status": row.status,
+            **_sms(row.channel, row.body)}
 
 
 def _sent(row: InboxMessage, lang: str) -> list[dict]:

@@ -11,6 +11,8 @@ from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 from models.db import dialect_insert
 from models.partners.partner import Partner
 
+KEPT = "_kept"  # in `data`: what outlives a flow (flows/engine.py: Context.keep)
+
 
 class Conversation(Base):
     __tablename__ = "conversations"

@@ -29,7 +29,10 @@ def test_one_partner_across_twilio_cloud_api_and_sms(app, graph, cloud, twilio, 
     cloud.send(PHONE, "MENU", "c1")
     assert graph.sent[-1][1]["interactive"]["body"]["text"] in tamil_menu[0]
     sms_menu = twilio.chat(PHONE, "MENU", channel="sms")
-    assert sms_menu == tamil_menu  # numbered text, in Tamil, on both Twilio channels
+    # numbered text, in Tamil, on both Twilio channels; SMS pages it at two segments ("MORE")
+    [first_page] = sms_menu
+    shown, _more = first_page.rsplit("\n", 1)
+    assert tamil_menu[0].startswith(shown) and "MORE" in _more
 
     with unit_of_work() as session:
         convs = {c.channel: c for c in session.scalars(select(Conversation))}

@@ -103,8 +103,9 @@ def test_twilio_rest_request_is_exactly_what_twilio_expects(app, partner):
     assert request.headers["Authorization"] == \
         "Basic " + b64encode(f"{ACCOUNT}:{token}".encode()).decode()
     form = parse_qs(request.body.decode())
-    assert form == {"To": [PHONE], "From": ["+15005550006"], "Body": ["₹1,200 credited"],
-                    "MediaUrl": ["https://saathi.test/media/c.png"],
+    # SMS: GSM-7 rather than UCS-2 for a rupee sign, and the image as a link (no MMS in India)
+    assert form == {"To": [PHONE], "From": ["+15005550006"],
+                    "Body": ["Rs1,200 credited\nhttps://saathi.test/media/c.png"],
                     "StatusCallback": ["https://saathi.test/webhooks/twilio/status"]}
     row = _row()
     assert row.status == OutboxStatus.SENT and row.provider_sid == "SM" + "a" * 32

@@ -161,8 +161,10 @@ def _recording(func, reached: Reached, flow: str, state: str):
 class Walk:
     """One partner (and the rep, the invitee) chatting in `lang`; `seen` keeps every text."""
 
-    def __init__(self, twilio, clock, lang: str, reached: Reached) -> None:
+    def __init__(self, twilio, clock, lang: str, reached: Reached,
+                 channel: str = "whatsapp") -> None:
         self.twilio, self.clock, self.lang, self.reached = twilio, clock, lang, reached
+        self.channel = channel
         self.number = str(list(LANGUAGES).index(lang) + 1)  # the language's option number
         self.seen: list[Seen] = []
         self.chosen: dict[str, str | None] = {}
@@ -172,7 +174,7 @@ class Walk:
 
     def chat(self, body: str, phone: str = PARTNER, **media: str) -> list[str]:
         extra = {"NumMedia": "1", **media} if media else {}
-        replies = self.twilio.chat(phone, body, **extra)
+        replies = self.twilio.chat(phone, body, channel=self.channel, **extra)
         where = f"{phone[-4:]} sent {body or 'a file'!r}, at {'/'.join(self.state(phone))}"
         self.seen += [Seen(self.chosen.get(phone), where, text) for text in replies]
         self.drawn += [(self.chosen.get(phone) or "en", r) for r in self.reached.replies
@@ -186,14 +188,14 @@ class Walk:
 
     def state(self, phone: str = PARTNER) -> tuple[str, str]:
         with unit_of_work() as session:
-            conv = session.scalar(select(Conversation).where(Conversation.phone == phone,
-                                                             Conversation.channel == "whatsapp"))
+            conv = session.scalar(select(Conversation).where(
+                Conversation.phone == phone, Conversation.channel == self.channel))
             return (conv.flow, conv.state) if conv else ("-", "-")
 
     def data(self, phone: str = PARTNER) -> dict:
         with unit_of_work() as session:
             return dict(session.scalar(select(Conversation.data).where(
-                Conversation.phone == phone, Conversation.channel == "whatsapp")))
+                Conversation.phone == phone, Conversation.channel == self.channel)))
 
     def outbox(self) -> list[Seen]:
         """Every proactive message sent to the walkers, body and template values."""
@@ -257,7 +259,7 @@ class Walk:
             session.flush()
             session.add(Membership(partner_id=other.id, program_id=_id(session, "CEMPRO")))
             ledger.ensure_wallet(session, other.id, _id(session, "CEMPRO"))
-        self.twilio.chat(OTHER, f"CODE {codes[3]}")
+        self.twilio.chat(OTHER, f"CODE {codes[3]}", channel=self.channel)
         for body in (f"CODE {codes[0]}", f"CODE {codes[0]}", f"CODE {codes[3]}", "CODE 1234",
                      "MENU", f"CODE {void[0]}", f"CODE {elec[0]}"):
             self.chat(body)
@@ -457,7 +459,7 @@ class Walk:
                                        "invoice_date": 0.95, "total_paise": 0.3})
         with unit_of_work() as session:
             invoice = Invoice(partner_id=_partner(session, PARTNER).id, upload_key=number,
-                              channel="whatsapp", media_url="/media/walk.jpg", sha256=number,
+                              channel=self.channel, media_url="/media/walk.jpg", sha256=number,
                               image_hash=image_hash, status=InvoiceStatus.NEW)
             tell_result(session, submit(session, invoice, read))
 

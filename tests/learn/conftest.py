@@ -143,6 +143,8 @@ class Learner:
         """The number of the right (or a wrong) option in a rendered question."""
         with unit_of_work() as session:
             content = content_of(by_code(session, self.code))
+        question_text = question_text[question_text.rindex("\nQ") + 1:] \
+            if "\nQ" in question_text else question_text  # on SMS, after what came before
         first, *lines = question_text.split("\n")
         ask = first.split(": ", 1)[1]
         question = next(q for m in content.modules for q in m.questions
@@ -158,7 +160,7 @@ class Learner:
                    ) -> tuple[list[str], object]:
         """Answer every question; return the last replies and the last raw response."""
         replies, response, n = first_replies, None, 0
-        while replies and re.match(r"Q\d+/\d+: ", replies[-1]):
+        while replies and re.search(r"^Q\d+/\d+: ", replies[-1], re.MULTILINE):
             ok = right[n] if isinstance(right, list) else right
             response = self.twilio.send(self.phone, self.choice(replies[-1], ok),
                                         channel=self.channel)

@@ -1,0 +1,130 @@
+"""India's DLT rules: every SMS sent through an Indian gateway is a registered template.
+
+The registry (bot/channels/dlt.yaml) holds the principal entity id, the sender header and,
+per template, its DLT id, category and text in every language with {#var#} placeholders
+(each variable at most 30 characters, as the DLT portals allow) and {#url#} for a link.
+`match` finds the one template a text was made from, or refuses it: a text that matches no
+template (or several) is never sent, because carriers would block it anyway.
+
+Promotional templates go out between 09:00 and 21:00 IST only (TRAI); `promotional_from`
+says when a promotional SMS queued at night may go.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.channels.sms import gsm_safe
+from bot.i18n import LANGUAGES, Plural, wordings
+
+REGISTRY = Path(__file__).with_name("dlt.yaml")
+VAR, URL = "{#var#}", "{#url#}"
+VAR_CHARS = 30
+_VALUE = rf"[^\n]{{1,{VAR_CHARS}}}"
+_LINK = r"https?://[^\s]{1,300}"
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+IST = ZoneInfo("Asia/Kolkata")
+PROMOTIONAL_HOURS = (time(9), time(21))  # IST
+
+
+class Category(StrEnum):
+    TRANSACTIONAL = "transactional"  # OTPs
+    SERVICE_IMPLICIT = "service-implicit"  # follows the partner's own action
+    SERVICE_EXPLICIT = "service-explicit"  # needs the partner's consent (joining counts)
+    PROMOTIONAL = "promotional"  # quiet hours; never to numbers on the DND list
+
+
+class DltRefused(ValueError):
+    """The text matches no registered template, or more than one."""
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    id: str
+    category: Category
+    texts: dict[str, tuple[str, ...]]  # language -> its texts (one per plural form)
+
+    @property
+    def patterns(self) -> tuple[re.Pattern, ...]:
+        return tuple(_pattern(t) for texts in self.texts.values() for t in texts)
+
+
+@dataclass(frozen=True)
+class Registry:
+    principal_entity_id: str
+    sender: str
+    templates: tuple[Template, ...]
+
+
+@cache
+def _pattern(text: str) -> re.Pattern:
+    parts = re.split(r"(\{#(?:var|url)#\})", text)
+    return re.compile("".join(_VALUE if p == VAR else _LINK if p == URL else re.escape(p)
+                              for p in parts))
+
+
+@cache
+def registry(path: Path = REGISTRY) -> Registry:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    templates = tuple(
+        Template(name, str(spec["id"]), Category(spec["category"]),
+                 {lang: tuple(texts) for lang, texts in (spec.get("text") or {}).items()})
+        for name, spec in raw["templates"].items())
+    return Registry(str(raw["principal_entity_id"]), str(raw["sender"]), templates)
+
+
+def match(text: str, path: Path = REGISTRY) -> Template:
+    """The one registered template `text` was made from; DltRefused otherwise."""
+    found = [t for t in registry(path).templates if any(p.fullmatch(text) for p in t.patterns)]
+    if len(found) != 1:
+        names = ", ".join(t.name for t in found) or "none"
+        raise DltRefused(f"SMS matches {len(found)} DLT templates ({names}): "
+                         f"{text[:40]!r}…")
+    return found[0]
+
+
+def promotional_from(now: datetime) -> datetime | None:
+    """None if a promotional SMS may go at `now`; else the next 09:00 IST, when it may."""
+    local = now.astimezone(IST)
+    start, end = PROMOTIONAL_HOURS
+    if start <= local.time() < end:
+        return None
+    day = local.date() + timedelta(days=1) if local.time() >= end else local.date()
+    return datetime.combine(day, start, IST)
+
+
+# Writing the texts (scripts/dlt_templates.py) ------------------------------------------------
+
+def texts_for(spec: dict, lang: str) -> list[str]:
+    """Every text the template `spec` can be in `lang`, as sent (GSM-7 where it can be)."""
+    parts = [_forms(message, lang) for message in spec["messages"]]
+    found = []
+    for combination in itertools.product(*parts):
+        text = "\n".join(combination) + (f"\n{URL}" if spec.get("link") else "")
+        text = gsm_safe(_PLACEHOLDER.sub(VAR, text))
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def _forms(message: str | list[str], lang: str) -> list[str]:
+    return wordings(lang, message if isinstance(message, str) else Plural(*message))
+
+
+def regenerated(raw: str) -> str:
+    """The registry file `raw` with every template's `text` written from the catalogs."""
+    header = "".join(line for line in raw.splitlines(keepends=True) if line.startswith("#"))
+    data = yaml.safe_load(raw)
+    for spec in data["templates"].values():
+        spec["text"] = {lang: texts_for(spec, lang) for lang in LANGUAGES}
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -1,0 +1,113 @@
+"""One-shot keywords in every language, tolerant of typos: "bal", "balance kitna", "बैलेंस",
+"இருப்பு" all mean BALANCE. The words are data (flows/keywords.yaml); this module matches.
+
+    match_keyword("balance kitna", "hi")  -> KeywordMatch(Keyword.BALANCE, "")
+    match_keyword("code ab12-cd34", "en") -> KeywordMatch(Keyword.CODE, "ab12-cd34")
+    match_keyword("shop", "en")           -> None (short words must be exact)
+
+A message is a keyword when its first one to three words are one of the keyword's phrases
+(within a few typing mistakes, by optimal string alignment, where a swap of two neighbours
+is one mistake); what follows is the keyword's argument. Keywords that take none (BALANCE,
+HELP, STOP…) allow two trailing words ("balance kitna hai") and no more: a longer message is
+a sentence, not a command.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+from rapidfuzz.distance import OSA
+
+from flows.answers import normalize
+
+LEXICON = Path(__file__).with_name("keywords.yaml")
+LONGEST_PHRASE = 3  # words
+TRAILING_WORDS = 2  # allowed after a keyword that takes no argument
+
+
+class Keyword(StrEnum):
+    BALANCE = "BALANCE"
+    HISTORY = "HISTORY"
+    CODE = "CODE"
+    LEARN = "LEARN"
+    QUIZ = "QUIZ"
+    REDEEM = "REDEEM"
+    TIER = "TIER"
+    LANGUAGE = "LANGUAGE"
+    HELP = "HELP"
+    STOP = "STOP"
+    START = "START"
+    MENU = "MENU"
+    MORE = "MORE"
+    JOIN = "JOIN"
+    ENROLL = "ENROLL"
+
+
+TAKES_ARGUMENT = frozenset({Keyword.CODE, Keyword.REDEEM, Keyword.LANGUAGE, Keyword.JOIN,
+                            Keyword.ENROLL})
+
+
+class KeywordMatch(NamedTuple):
+    keyword: Keyword
+    args: str  # as typed (codes keep their case), "" when none
+
+
+class Phrase(NamedTuple):
+    text: str  # normalized
+    keyword: Keyword
+    lang: str
+
+
+@cache
+def lexicon() -> dict[int, tuple[Phrase, ...]]:
+    """Every phrase of keywords.yaml, normalized, by its number of words."""
+    raw = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    by_length: dict[int, list[Phrase]] = {}
+    for name, languages in raw.items():
+        keyword = Keyword(name)
+        for lang, phrases in languages.items():
+            for phrase in phrases:
+                text = normalize(str(phrase))
+                by_length.setdefault(len(text.split()), []).append(Phrase(text, keyword, lang))
+    return {length: tuple(phrases) for length, phrases in by_length.items()}
+
+
+def allowed_mistakes(typed: str, phrase: str) -> int:
+    """Short words must be exact; one mistake from 5 letters, two from 8."""
+    longest = max(len(typed), len(phrase))
+    return 0 if longest <= 4 else 1 if longest <= 7 else 2
+
+
+def _best(typed: str, phrases: tuple[Phrase, ...], lang: str) -> Keyword | None:
+    """The keyword whose phrase is nearest `typed` within the allowed mistakes; the partner's
+    language breaks a tie between keywords, and a tie it cannot break matches nothing."""
+    scored = [(OSA.distance(typed, p.text), p) for p in phrases]
+    near = [(d, p) for d, p in scored if d <= allowed_mistakes(typed, p.text)]
+    if not near:
+        return None
+    least = min(d for d, _ in near)
+    nearest = [p for d, p in near if d == least]
+    keywords = {p.keyword for p in nearest}
+    if len(keywords) > 1:
+        keywords = {p.keyword for p in nearest if p.lang == lang}
+    return keywords.pop() if len(keywords) == 1 else None
+
+
+def match_keyword(text: str, lang: str = "en") -> KeywordMatch | None:
+    """The keyword `text` starts with and its argument, or None if it is not a command."""
+    typed = normalize(text).split()
+    original = text.split()
+    phrases = lexicon()
+    for length in range(min(LONGEST_PHRASE, len(typed)), 0, -1):
+        keyword = _best(" ".join(typed[:length]), phrases.get(length, ()), lang)
+        if keyword is None:
+            continue
+        rest = original[length:]
+        if keyword not in TAKES_ARGUMENT and len(rest) > TRAILING_WORDS:
+            return None
+        return KeywordMatch(keyword, " ".join(rest))
+    return None

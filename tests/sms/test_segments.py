@@ -1,0 +1,60 @@
+"""Segments as carriers count them: GSM-7 (extension characters take two septets), UCS-2 for
+Hindi, Tamil, emoji and ₹; pages of at most two segments."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.sms import encoding, gsm_safe, pages, segments, with_links
+
+
+@pytest.mark.parametrize(("text", "count", "kind"), [
+    ("a" * 160, 1, "GSM-7"),
+    ("a" * 161, 2, "GSM-7"),
+    ("a" * 306, 2, "GSM-7"),
+    ("a" * 307, 3, "GSM-7"),
+    ("€" * 80, 1, "GSM-7"),  # extension table: two septets each
+    ("€" * 81, 2, "GSM-7"),
+    ("a" * 159 + "€", 2, "GSM-7"),  # 161 septets
+    ("न" * 70, 1, "UCS-2"),  # Hindi
+    ("न" * 71, 2, "UCS-2"),
+    ("க" * 134, 2, "UCS-2"),  # Tamil
+    ("க" * 135, 3, "UCS-2"),
+    ("₹100 credited", 1, "UCS-2"),  # the rupee sign alone forces UCS-2
+    ("😀" * 35, 1, "UCS-2"),  # an emoji is two UTF-16 units
+    ("😀" * 36, 2, "UCS-2"),
+    ("a" * 66 + "😀", 1, "UCS-2"),
+    ("a" * 69 + "😀", 2, "UCS-2"),  # a surrogate pair is never split
+])
+def test_segments_and_encoding_as_carriers_count(text, count, kind):
+    assert (segments(text), encoding(text)) == (count, kind)
+
+
+def test_english_avoids_characters_that_force_ucs2():
+    text = gsm_safe("₹1,200 credited – “thank you” …")
+    assert text == 'Rs1,200 credited - "thank you" ...'
+    assert encoding(text) == "GSM-7"
+
+
+def test_hindi_keeps_its_rupee_sign():
+    assert gsm_safe("₹1,200 जमा") == "₹1,200 जमा"
+
+
+def test_an_image_becomes_a_link():
+    text = with_links("Your certificate", ["/media/certificates/AB.png"], "https://s.in/")
+    assert text == "Your certificate\nhttps://s.in/media/certificates/AB.png"
+
+
+@pytest.mark.parametrize("text", [
+    "\n".join(f"{n}. Lesson line number {n} about cement" for n in range(40)),
+    "नमस्ते दुनिया " * 60,
+    "x" * 1000,  # no space to cut at
+    "வணக்கம் 😀 " * 50,
+])
+def test_long_text_is_paged_into_sms_of_two_segments(text):
+    found = pages(text, "Reply MORE for the rest.")
+    assert len(found) > 1
+    assert all(segments(page) <= 2 for page in found)
+    assert all(page.endswith("Reply MORE for the rest.") for page in found[:-1])
+    assert "".join(p.removesuffix("Reply MORE for the rest.") for p in found).replace(
+        "\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
