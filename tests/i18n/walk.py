@@ -383,7 +383,8 @@ class Walk:
             refused = session.scalars(select(OutboxMessage).where(
                 OutboxMessage.phone == PARTNER, OutboxMessage.channel == "whatsapp")
                 .order_by(OutboxMessage.id.desc())).first()
-            outbound.fall_back_to_sms(session, refused)
+            if refused is not None:  # none when the walk is on SMS
+                outbound.fall_back_to_sms(session, refused)
         with unit_of_work() as session:  # asked for a person (the support inbox answers)
             open_ticket(session, _partner(session, PARTNER), channel="sms",
                         reason=TicketReason.ASKED_FOR_PERSON)
@@ -421,7 +422,10 @@ class Walk:
             self.chat(body)
 
     def support(self) -> None:
-        number = menu_number(self.chat("MENU"), translate(self.lang, "Talk to a person"))
+        label, shown = translate(self.lang, "Talk to a person"), self.chat("MENU")
+        while not any(label in text for text in shown):  # an SMS menu pages on: MORE
+            shown = self.chat("MORE")
+        number = menu_number(shown, label)
         for body in (number, "x", "2", number, "1"):
             self.chat(body)
 
