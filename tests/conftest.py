@@ -61,9 +61,10 @@ MARKS: dict[str, tuple[str, ...]] = {
         "reply_in_time",
     ),
     "property": ("ledger/test_properties.py",),
-    "browser": ("simulator/",),
+    "browser": ("simulator/", "admin/test_browser.py"),
     "slow": (
-        "i18n/test_no_english.py", "core/test_startup.py",
+        "i18n/test_no_english.py", "i18n/test_sms_segments.py", "ussd/test_screens.py",
+        "core/test_startup.py",
         "core/test_cli_database.py::test_the_flask_command_itself_prints_one_line_not_a_traceback",
         "core/test_config.py::test_the_flask_command_prints_the_refusal_as_one_line",
     ),
