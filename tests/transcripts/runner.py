@@ -54,13 +54,15 @@ class Transcript:
         self.names: dict[str, str] = {}
         self.seen = 0  # the last outbox row a step has looked at
 
-    def run(self) -> None:
+    def run(self) -> int:
+        """Play the conversation, checking every step as it goes; return the steps played."""
         if "clock" in self.doc:
             self.clock.set(_moment(self.doc["clock"]))
         self.names.update(given.build(self.doc.get("given") or {}))
         for n, step in enumerate(self.doc["chat"], 1):
             self.step(f"{self.name} step {n}", step)
         check(f"{self.name} end", self.doc.get("expect") or {}, self.phone, self.names)
+        return len(self.doc["chat"])
 
     def step(self, where: str, step: dict) -> None:
         assert not set(step) - STEP, f"{where}: unknown keys {set(step) - STEP}"

@@ -15,4 +15,5 @@ FILES = sorted(HERE.rglob("*.yaml"))
 @pytest.mark.parametrize("path", FILES, ids=[p.relative_to(HERE).with_suffix("").as_posix()
                                               for p in FILES])
 def test_transcript(app, twilio, clock, path: Path) -> None:
-    Transcript(path, twilio, clock).run()
+    transcript = Transcript(path, twilio, clock)
+    assert transcript.run() == len(transcript.doc["chat"]) > 0  # every step played, checked
