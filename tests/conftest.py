@@ -352,3 +352,26 @@ def redis_url() -> str:
     except redis_lib.RedisError as exc:
         _unavailable("Redis", exc)
     return REDIS_URL
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # scripts/system-deps.sh installs it; no browser download
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium under Playwright, one per test process: every browser test (the
+    simulator's, the admin pages') shares it, as Playwright's sync API allows only one."""
+    try:
+        from playwright.sync_api import Error, expect, sync_playwright
+    except ImportError as exc:
+        _unavailable("Playwright", exc)
+    expect.set_options(timeout=30_000)  # a loaded 2-core CI machine answers slowly
+    if not CHROMIUM.exists():
+        _unavailable("Chromium", FileNotFoundError(CHROMIUM))
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        except Error as exc:
+            _unavailable("Chromium", exc)
+        yield chromium
+        chromium.close()

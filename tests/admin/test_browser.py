@@ -19,7 +19,6 @@ from models.messaging.outbox import OutboxMessage
 from tests.admin.conftest import PASSWORD, ROLES, build_world
 from tests.admin.test_review import unsure_invoice
 from tests.conftest import TwilioClient, _make_app
-from tests.simulator.conftest import browser  # noqa: F401 - the Chromium fixture
 
 SHOTS = Path(__file__).resolve().parents[1] / "output" / "admin"
 
@@ -40,7 +39,7 @@ def site(request, tmp_path, clock) -> Iterator[tuple[str, object]]:
 
 
 @pytest.fixture
-def tab(browser, site, request):  # noqa: F811 - the Chromium fixture
+def tab(browser, site, request):
     """A phone-sized page (400x800): the admin must be usable on a phone."""
     context = browser.new_context(viewport={"width": 400, "height": 800}, base_url=site[0],
                                   accept_downloads=True)
@@ -60,7 +59,7 @@ def log_in(page, email: str) -> None:
     page.wait_for_url("**/admin/")
 
 
-def test_each_role_logs_in_and_sees_its_menu(browser, site):  # noqa: F811
+def test_each_role_logs_in_and_sees_its_menu(browser, site):
     _url, world, _twilio = site
     menus = {"brand-admin": "Audit log", "distributor-admin": "Review", "support":
              "Support inbox", "analyst": "Partners"}
@@ -94,7 +93,7 @@ def test_a_distributor_admin_approves_an_invoice_and_the_partner_is_credited_and
     assert "ST/2026/00417" in told
 
 
-def test_an_agent_answers_a_ticket_and_a_brand_admin_downloads_a_csv(browser, tab, site):  # noqa: F811
+def test_an_agent_answers_a_ticket_and_a_brand_admin_downloads_a_csv(browser, tab, site):
     _url, world, twilio = site
     twilio.chat("+919811100001", "HELP ME")
     log_in(tab, world.emails["support"])

@@ -11,28 +11,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from models.db import engine
-from tests.conftest import _make_app, _unavailable
+from tests.conftest import _make_app
 
-CHROMIUM = Path("/usr/bin/chromium")  # scripts/system-deps.sh installs it; no browser download
 SHOTS = Path(__file__).resolve().parents[1] / "output" / "simulator"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    try:
-        from playwright.sync_api import Error, expect, sync_playwright
-    except ImportError as exc:
-        _unavailable("Playwright", exc)
-    expect.set_options(timeout=30_000)  # a loaded 2-core CI machine answers slowly
-    if not CHROMIUM.exists():
-        _unavailable("Chromium", FileNotFoundError(CHROMIUM))
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        except Error as exc:
-            _unavailable("Chromium", exc)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
