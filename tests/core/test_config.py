@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from bot.config import DEV_QR_KEYS, DEV_SECRET_KEY
-from tests.conftest import app_config
+from bot.config import DEV_PII_KEYS, DEV_QR_KEYS, DEV_SECRET_KEY
+from tests.conftest import PII_TEST_KEY, app_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_QR = DEV_QR_KEYS["k1"]
@@ -37,6 +37,7 @@ def refusal(tmp_path, capsys, **settings) -> str:
     ({"LEDGER_SEAL_KEY": DEV_SECRET_KEY}, "LEDGER_SEAL_KEY"),
     ({"PAYOUT_WEBHOOK_SECRET": DEV_QR}, "PAYOUT_WEBHOOK_SECRET"),
     ({"ADMIN_TOKEN": DEV_SECRET_KEY}, "ADMIN_TOKEN"),
+    ({"PII_KEYS": DEV_PII_KEYS, "PII_KEY_ID": "p1"}, "PII_KEYS p1"),
 ])
 def test_with_twilio_connected_any_public_development_secret_is_refused(
         tmp_path, capsys, settings, named):
@@ -65,7 +66,9 @@ def test_a_malformed_setting_is_one_line_naming_it_without_its_value(tmp_path, c
 def test_the_flask_command_prints_the_refusal_as_one_line(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'saathi.db'}",
            "TWILIO_AUTH_TOKEN": "a-real-twilio-token", "SECRET_KEY": "a-real-secret",
-           "QR_SIGNING_KEYS": f'{{"k2": "a-real-key", "k1": "{DEV_QR}"}}', "QR_ACTIVE_KEY": "k2"}
+           "QR_SIGNING_KEYS": f'{{"k2": "a-real-key", "k1": "{DEV_QR}"}}', "QR_ACTIVE_KEY": "k2",
+           "PII_KEYS": f'{{"t1": "{PII_TEST_KEY}"}}', "PII_KEY_ID": "t1",
+           "PII_HASH_KEY": "a-real-hash-key"}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "routes"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 4
