@@ -45,6 +45,9 @@ class Keyword(StrEnum):
     MORE = "MORE"
     JOIN = "JOIN"
     ENROLL = "ENROLL"
+    LEAVE = "LEAVE"
+    MY_DATA = "MY_DATA"
+    DELETE = "DELETE"
 
 
 TAKES_ARGUMENT = frozenset({Keyword.CODE, Keyword.REDEEM, Keyword.LANGUAGE, Keyword.JOIN,

@@ -20,6 +20,7 @@ from models.partners.partner import InvalidPhone, normalize_phone
 from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
+from models.programs.privacy_settings import PrivacySettings
 from models.programs.tracks import YAML_LOADER, LearningContent
 
 
@@ -194,6 +195,7 @@ class ProgramSpec(_Strict):
     catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/programs/catalog.py
     qr: dict | list | None = None
     invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     fraud: dict | list | None = None
 
     @model_validator(mode="after")

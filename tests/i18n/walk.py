@@ -221,6 +221,7 @@ class Walk:
         self.notices()
         self.wallet()
         self.support()
+        self.privacy()
         return self.seen + self.outbox()
 
     def enroll(self) -> None:
@@ -427,6 +428,18 @@ class Walk:
             shown = self.chat("MORE")
         number = menu_number(shown, label)
         for body in (number, "x", "2", number, "1"):
+            self.chat(body)
+
+    def privacy(self) -> None:
+        """CEMPRO's notice changes: asked again at the next message (a wrong answer, then yes)."""
+        doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
+        with unit_of_work() as session:
+            from models.programs.tracks import _read_include
+
+            doc["tracks"] = _read_include(doc["tracks"]["include"])
+            doc["privacy"]["notice_version"] = 2
+            load_spec(session, parse(doc))
+        for body in ("MENU", "x", "1"):
             self.chat(body)
 
     # Helpers -------------------------------------------------------------------------------
