@@ -1,12 +1,16 @@
-"""Public privacy notices: GET /privacy/<CODE>/<lang> shows a program's notice in a language
-(the link WhatsApp carries when consent is asked)."""
+"""Public privacy pages: GET /privacy/<CODE>/<lang> shows a program's notice in a language
+(the link WhatsApp carries when consent is asked); GET /export/<token> hands a partner the
+ZIP of their data (MY DATA) while the link is valid."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template_string
+from flask import Blueprint, abort, render_template_string, request, send_from_directory
 
+from bot import media
 from bot.i18n import DEFAULT, LANGUAGES, N_, translate
+from models import privacy
 from models.db import unit_of_work
+from models.partners.partner import Partner
 from models.programs.labels import local
 from models.programs.program import by_code
 
@@ -54,3 +58,28 @@ def notice(code: str, lang: str):
         summary=local(privacy.summary, lang),
         lines=[translate(lang, line, **values) for line in LINES],
         version=translate(lang, VERSION, version=privacy.notice_version))
+
+
+NOT_READY = N_("Your file is being prepared. Please open this link again in a few minutes.")
+GONE = N_("This link is not valid or has expired. Send MY DATA to get a new one.")
+SIMPLE = """<!doctype html><html lang="{{ lang }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><p>{{ text }}</p></body></html>"""
+
+
+@bp.get("/export/<token>")
+def export(token: str):
+    """The partner's ZIP while the link is valid; a page saying to wait, or that it is gone."""
+    with unit_of_work() as session:
+        found = privacy.by_token(session, token[:64])
+        if found is None:
+            lang = request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
+            return render_template_string(SIMPLE, lang=lang, text=translate(lang, GONE)), 404
+        lang = session.get(Partner, found.partner_id).language
+        ready, file = found.status == privacy.ExportStatus.READY, found.file
+    if not ready:
+        return render_template_string(SIMPLE, lang=lang, text=translate(lang, NOT_READY)), 202
+    response = send_from_directory(media.media_dir() / "exports", file, as_attachment=True,
+                                   download_name="saathi-my-data.zip")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -31,6 +31,7 @@ class PartnerStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     OPTED_OUT = "opted_out"
+    ERASED = "erased"  # personal data erased; the id keeps the ledger (models/privacy)
 
 
 class InvalidPhone(ValueError):

@@ -431,7 +431,8 @@ class Walk:
             self.chat(body)
 
     def privacy(self) -> None:
-        """CEMPRO's notice changes: asked again at the next message (a wrong answer, then yes)."""
+        """CEMPRO's notice changes: asked again at the next message (a wrong answer, then yes);
+        DELETE declined; MY DATA with its code."""
         doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
         with unit_of_work() as session:
             from models.programs.tracks import _read_include
@@ -439,8 +440,9 @@ class Walk:
             doc["tracks"] = _read_include(doc["tracks"]["include"])
             doc["privacy"]["notice_version"] = 2
             load_spec(session, parse(doc))
-        for body in ("MENU", "x", "1"):
+        for body in ("MENU", "x", "1", "DELETE", "x", "2", "MYDATA", "12"):
             self.chat(body)
+        self.chat(self._otp())  # MY DATA: the link to the ZIP
 
     # Helpers -------------------------------------------------------------------------------
 

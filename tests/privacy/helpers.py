@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
+
+from bot import media
 
 from models import ledger, privacy
 from models.db import unit_of_work
+from models.invoices.invoice import Invoice
+from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner
 from models.programs.program import Membership, Program, by_code, load_file, load_spec
 from models.programs.schema import read_file
 from tests.redeem.conftest import PROGRAMS
 
 PHONE = "+919811100001"
+OTHER = "+919811100002"
+VPA = "rajesh.kumar@okhdfc"
 
 
 def load_cempro() -> int:
@@ -58,3 +66,31 @@ def membership_status(partner_id: int) -> str:
     with unit_of_work() as session:
         return session.scalar(select(Membership.status).join(Program).where(
             Membership.partner_id == partner_id, Program.code == "CEMPRO"))
+
+
+def add_invoice(partner_id: int, photo: bytes = b"\xff\xd8 invoice photo") -> str:
+    """An invoice of the partner's with its photo stored; return the photo's /media/ URL."""
+    with unit_of_work() as session:
+        url = media.store(photo, "inbound/invoices", ".jpg")
+        session.add(Invoice(partner_id=partner_id, program_id=by_code(session, "CEMPRO").id,
+                            upload_key=f"upload-{partner_id}-{len(photo)}", channel="whatsapp",
+                            media_url=url, sha256="0" * 64, image_hash="0" * 64,
+                            status="credited", buyer_gstin="27AAACS1234P1Z7", number="INV-1"))
+        return url
+
+
+def sealed_vpa(partner_id: int, vpa: str = VPA) -> None:
+    with unit_of_work() as session:
+        session.get(Partner, partner_id).upi_vpa = vpa
+
+
+def last_code(phone: str = PHONE) -> str:
+    with unit_of_work() as session:
+        body = session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.phone == phone, OutboxMessage.channel == "sms")
+            .order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"\b(\d{6})\b", body).group(1)
+
+
+def wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
