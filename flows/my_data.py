@@ -31,6 +31,7 @@ ERASED = N_("Your personal data is erased. Thank you for being with us. Send JOI
 PAYOUT_RUNNING = N_("A payout of yours is still in progress. Please send DELETE again once it "
                     "has finished.")
 EXPIRED = N_("The code has expired. Please send your request again.")
+LOCKED = REASONS["locked"]
 
 
 class S(StrEnum):
@@ -48,7 +49,7 @@ def _send_code(ctx: Context) -> engine.Step:
         otp.issue(ctx.session, ctx.partner, purpose=ctx.data["purpose"],
                   ref=ctx.data["purpose"])
     except otp.OtpLocked:
-        return engine.done(ctx.say(REASONS["locked"]))
+        return engine.done(ctx.say(LOCKED))
     return engine.go(S.OTP)
 
 
@@ -84,7 +85,7 @@ def check_otp(ctx: Context, msg: InboundMessage) -> engine.Step:
         return engine.retry(ctx, NP_("Wrong code. {n} try left.", "Wrong code. {n} tries left."),
                             n=exc.tries_left)
     except otp.OtpLocked:
-        return engine.done(ctx.say(REASONS["locked"]))
+        return engine.done(ctx.say(LOCKED))
     except otp.OtpExpired:
         return engine.done(ctx.say(EXPIRED))
     return _export(ctx) if purpose == EXPORT else _erase(ctx)
