@@ -13,6 +13,7 @@ import zipfile
 from bot import media
 from bot.i18n import N_, translate
 from models import privacy
+from models.base import utcnow
 from models.db import unit_of_work
 from models.partners.partner import Partner
 
@@ -73,3 +74,11 @@ def erase_traces(partner_id: int) -> None:
     """Scrub what an erased partner's chat and last message left (retried until it is sent)."""
     with unit_of_work() as session:
         privacy.erase_traces(session, partner_id)
+
+
+def enforce_retention() -> None:
+    """Purge message bodies, invoice photos, one-time codes and export links past their
+    retention (daily); the audit log says what went."""
+    with unit_of_work() as session:
+        done = privacy.purge(session, utcnow())
+    log.info("retention enforced", extra={"brands": len(done)})

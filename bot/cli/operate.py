@@ -1,5 +1,6 @@
-"""`flask partners suspend|reinstate|erase` and `flask wallet adjust|reverse|credit-note`: the operator
-controls of the admin pages from the terminal, each with a required reason and an audit row."""
+"""`flask partners suspend|reinstate|erase` and `flask wallet adjust|reverse|credit-note`: the
+operator controls of the admin pages from the terminal, each with a required reason and an
+audit row."""
 
 from __future__ import annotations
 

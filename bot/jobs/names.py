@@ -31,6 +31,7 @@ class Job(StrEnum):
     SWEEP_OUTBOX = "outbound.sweep"
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
+    ENFORCE_RETENTION = "privacy.retention"
 
 
 REGISTRY: dict[Job, str] = {
@@ -50,6 +51,7 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_OUTBOX: "workers.outbound.sweep",
     Job.SWEEP_INBOX: "workers.inbox.sweep",
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
+    Job.ENFORCE_RETENTION: "workers.privacy.enforce_retention",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions

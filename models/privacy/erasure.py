@@ -86,10 +86,15 @@ def _settle_redemptions(session: Session, partner: Partner) -> None:
 
 def _delete_photos(session: Session, partner_id: int) -> None:
     """Delete the partner's invoice photos and certificate images from the media folder."""
-    folder = Path(current_app.config["MEDIA_DIR"]).resolve()
     urls = list(session.scalars(select(Invoice.media_url).where(Invoice.partner_id == partner_id)))
     urls += [f"{MEDIA_PREFIX}certificates/{public_id}.png" for public_id in session.scalars(
         select(Certificate.public_id).where(Certificate.partner_id == partner_id))]
+    delete_media(urls)
+
+
+def delete_media(urls: list[str]) -> None:
+    """Delete the stored files behind /media/ URLs (others are not ours to delete)."""
+    folder = Path(current_app.config["MEDIA_DIR"]).resolve()
     for url in urls:
         if not url.startswith(MEDIA_PREFIX):
             continue

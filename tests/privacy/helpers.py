@@ -7,7 +7,6 @@ import re
 from sqlalchemy import select
 
 from bot import media
-
 from models import ledger, privacy
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice
