@@ -19,6 +19,7 @@ DEV_SECRET_KEY = "dev-only-change-me"
 DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
 DEV_PII_KEYS = {"p1": "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy1sb25nISE="}  # 32 bytes, base64
 DEV_PII_HASH_KEY = "dev-only-pii-hash-key"
+PII_KEY_ID_CHARS = 10  # models/pii.py sizes its columns for this
 PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values(), *DEV_PII_KEYS.values(),
                            DEV_PII_HASH_KEY})
 SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
@@ -233,8 +234,9 @@ class Settings(BaseSettings):
                 size = len(base64.b64decode(key, validate=True))
             except ValueError:
                 size = 0
-            if size not in (16, 24, 32) or ":" in kid:
-                raise ValueError(f"PII_KEYS {kid} is not base64 of a 16, 24 or 32-byte key")
+            if size not in (16, 24, 32) or ":" in kid or not 0 < len(kid) <= PII_KEY_ID_CHARS:
+                raise ValueError(f"PII_KEYS {kid[:20]} is not an id of 1 to {PII_KEY_ID_CHARS} "
+                                 "characters (no ':') with base64 of a 16, 24 or 32-byte key")
         return self
 
     @model_validator(mode="after")

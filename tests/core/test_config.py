@@ -75,3 +75,14 @@ def test_the_flask_command_prints_the_refusal_as_one_line(tmp_path):
     assert result.stderr == ("Saathi will not start: QR_SIGNING_KEYS k1 is a public development "
                              "value; set real secrets before connecting Twilio\n")
     assert "a-real-twilio-token" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("keys", [{"t1": "not base64!"}, {"t1": "c2hvcnQ="},
+                                  {"a:b": PII_TEST_KEY}, {"much-too-long-id": PII_TEST_KEY}])
+def test_a_personal_data_key_that_cannot_seal_is_refused_at_start(tmp_path, capsys, keys):
+    line = refusal(tmp_path, capsys, PII_KEYS=keys, PII_KEY_ID=next(iter(keys)))
+    assert "PII_KEYS" in line and PII_TEST_KEY not in line
+
+
+def test_a_current_personal_data_key_id_without_its_key_is_refused(tmp_path, capsys):
+    assert "PII_KEY_ID names no key" in refusal(tmp_path, capsys, PII_KEY_ID="t9")
