@@ -14,6 +14,8 @@ from models.db import unit_of_work
 from models.invoices.invoice import Invoice
 from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner, PartnerStatus
+from models.programs.program import by_code
+from models.redemptions.redemption import Redemption
 from tests.conftest import TwilioClient
 from tests.privacy.helpers import (
     PHONE,
@@ -102,7 +104,11 @@ def test_the_erased_phone_joins_again_as_a_new_partner(lite, twilio):
 
 
 def test_an_operator_erases_and_the_partner_gets_a_last_message(lite, twilio):
-    _seeded(twilio)
+    partner_id = _seeded(twilio)
+    with unit_of_work() as session:  # a redemption waiting for its code is cancelled first
+        session.add(Redemption(partner_id=partner_id, program_id=by_code(session, "CEMPRO").id,
+                               item_key="upi", kind="upi", credits=100, value_paise=20_000,
+                               vpa=VPA))
     result = lite.test_cli_runner().invoke(
         args=["partners", "erase", "+91 98111 00001", "--reason", "asked by letter"])
     assert result.exit_code == 0 and "erased" in result.output, result.output
@@ -111,6 +117,9 @@ def test_an_operator_erases_and_the_partner_gets_a_last_message(lite, twilio):
                                     "WHERE idempotency_key LIKE 'erased:%'")).one()
         action = session.execute(text("SELECT action, reason FROM admin_audit")).all()
     assert last.status == "sent"
+    with unit_of_work() as session:
+        paid = session.scalar(select(Redemption))
+        assert (paid.status, paid.vpa_sealed) == ("cancelled", None)
     assert ("partner.erase", "asked by letter") in [tuple(a) for a in action]
     assert _left_behind(Path(lite.config["MEDIA_DIR"])) == []
     _verify(lite)
