@@ -88,6 +88,7 @@ MARKS: dict[str, tuple[str, ...]] = {
         "core/test_startup.py",
         "core/test_cli_database.py::test_the_flask_command_itself_prints_one_line_not_a_traceback",
         "core/test_config.py::test_the_flask_command_prints_the_refusal_as_one_line",
+        "privacy/test_sealed.py::test_the_migration_seals_the_upi_ids_stored_in_clear",
     ),
 }
 SLOW_KINDS = ("ocr", "fault", "property", "browser")
