@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import String, Text, select, text
 
 import models
+from bot.channels import dlt
+from bot.i18n import translate
+from bot.notices.privacy import ERASED_BY_OPERATOR
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice
 from models.ledger.tables import JournalEntry
@@ -116,7 +119,8 @@ def test_an_operator_erases_and_the_partner_gets_a_last_message(lite, twilio):
         last = session.execute(text("SELECT body, status FROM outbox_messages "
                                     "WHERE idempotency_key LIKE 'erased:%'")).one()
         action = session.execute(text("SELECT action, reason FROM admin_audit")).all()
-    assert last.status == "sent"
+    assert last.status == "sent" and last.body == ""  # sent, then scrubbed with the rest
+    assert dlt.match(translate("en", ERASED_BY_OPERATOR)).name == "partner_erased"
     with unit_of_work() as session:
         paid = session.scalar(select(Redemption))
         assert (paid.status, paid.vpa_sealed) == ("cancelled", None)
