@@ -59,11 +59,6 @@ def unseal(value: str, config: Mapping | None = None) -> str:
     return plain.decode()
 
 
-def key_id(value: str) -> str:
-    """The id of the key that sealed `value`."""
-    return value.partition(":")[0]
-
-
 def sealed_length(plain_bytes: int) -> int:
     """The longest sealed text for a value of `plain_bytes` UTF-8 bytes (a 10-character id)."""
     return 11 + 4 * -(-(NONCE_BYTES + plain_bytes + 16) // 3)
