@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('programs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notice_version', sa.Integer(), server_default='1', nullable=False))
     op.create_table('data_exports',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -88,6 +90,8 @@ def _seal_existing() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('programs', schema=None) as batch_op:
+        batch_op.drop_column('notice_version')
     with op.batch_alter_table('data_exports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_data_exports_partner_id'))
 

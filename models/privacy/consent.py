@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, select
+from sqlalchemy import ForeignKey, Integer, String, bindparam, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, UTCDateTime, utcnow
@@ -77,20 +77,36 @@ def agreed_version(session: Session, partner_id: int, program_id: int) -> int:
     last = session.scalar(select(Consent).where(
         Consent.partner_id == partner_id, Consent.program_id == program_id)
         .order_by(Consent.id.desc()).limit(1))
-    if last is None:
+    return _agreed(last.notice_version if last else None, last.action if last else None)
+
+
+def _agreed(version: int | None, action: str | None) -> int:
+    if version is None:
         return 1
-    return last.notice_version if last.action == ConsentAction.GIVEN else 0
+    return version if action == ConsentAction.GIVEN else 0
+
+
+_LAST = (select(Consent.program_id, func.max(Consent.id).label("id"))
+         .where(Consent.partner_id == bindparam("partner_id")).group_by(Consent.program_id)
+         .subquery())
+# Every message asks: the partner's active programs with their notice version and the
+# partner's last consent to each, in one round trip.
+_NOTICES = (select(Program.id, Program.notice_version, Consent.notice_version, Consent.action)
+            .select_from(Membership).join(Program, Program.id == Membership.program_id)
+            .outerjoin(_LAST, _LAST.c.program_id == Membership.program_id)
+            .outerjoin(Consent, Consent.id == _LAST.c.id)
+            .where(Membership.partner_id == bindparam("partner_id"),
+                   Membership.status == MembershipStatus.ACTIVE)
+            .order_by(Membership.id))
 
 
 def outdated_notice(session: Session, partner_id: int) -> Program | None:
     """The first program the partner is an active member of whose notice changed since they
     agreed, or None."""
-    programs = session.scalars(select(Program).join(Membership).where(
-        Membership.partner_id == partner_id, Membership.status == MembershipStatus.ACTIVE)
-        .order_by(Membership.id))
-    for program in programs:
-        if agreed_version(session, partner_id, program.id) < program.spec.privacy.notice_version:
-            return program
+    for program_id, current, version, action in session.execute(
+            _NOTICES, {"partner_id": partner_id}):
+        if _agreed(version, action) < current:
+            return session.get(Program, program_id)
     return None
 
 

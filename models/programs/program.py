@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import events
@@ -25,6 +25,9 @@ class Program(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     definition: Mapped[dict] = mapped_column(Json)
+    # spec.privacy.notice_version, kept beside the definition: every message compares it with
+    # the partner's consent (models/privacy/consent.py) without reading the whole definition.
+    notice_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -88,6 +91,7 @@ def load_spec(session: Session, spec: ProgramSpec) -> Program:
         session.add(program)
     else:
         program.name, program.definition, program.loaded_at = spec.name, definition, now
+    program.notice_version = spec.privacy.notice_version
     for dist in spec.distributors:
         _ensure_distributor(session, dist)
     session.flush()
