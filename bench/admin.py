@@ -23,7 +23,7 @@ from sqlalchemy import text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import models
 from app import create_app
-from models.admin import users
+from models.admin import rollup, users
 from models.db import engine, unit_of_work
 from models.ledger.internals import system_account
 from models.ledger.tables import AccountKind
@@ -40,17 +40,20 @@ SEED = [
               'Shop ' || g, lpad((400000 + g % 999)::text, 6, '0'),
               CASE WHEN g % 10 = 0 THEN :saitrd END, now() - (g % 365) * interval '1 day'
        FROM generate_series(1, :partners) g""",
+    "ANALYZE partners",
     """INSERT INTO memberships (partner_id, program_id, status, joined_at)
        SELECT id, :program, 'active', created_at FROM partners WHERE phone LIKE '+9170%'""",
     """INSERT INTO ledger_accounts (code, program_id, partner_id, kind, created_at)
        SELECT 'W' || id || ':' || :program || ':' || k, :program, id, k, now()
        FROM partners, (VALUES ('wallet'), ('debt')) AS kinds(k) WHERE phone LIKE '+9170%'""",
+    "ANALYZE ledger_accounts",
     """INSERT INTO ledger_wallets (partner_id, program_id, account_id, debt_account_id,
        balance, held, debt, updated_at)
        SELECT p.id, :program, w.id, d.id, 0, 0, 0, now() FROM partners p
        JOIN ledger_accounts w ON w.partner_id = p.id AND w.kind = 'wallet'
        JOIN ledger_accounts d ON d.partner_id = p.id AND d.kind = 'debt'
        WHERE p.phone LIKE '+9170%'""",
+    "ANALYZE ledger_wallets",
     """CREATE TEMP TABLE bench_wallets AS SELECT row_number() OVER (ORDER BY id) AS n,
        partner_id, account_id FROM ledger_wallets WHERE program_id = :program""",
     """INSERT INTO journal_entries (key, program_id, partner_id, cause, cause_ref, description,
@@ -59,6 +62,7 @@ SEED = [
               'system', 10 + g % 90, 0, false, now() - (g % 90) * interval '1 day'
        FROM generate_series(1, :entries) g
        JOIN bench_wallets w ON w.n = 1 + g % :partners""",
+    "ANALYZE journal_entries",
     """INSERT INTO postings (entry_id, account_id, amount)
        SELECT e.id, w.account_id, e.credits FROM journal_entries e
        JOIN ledger_wallets w ON w.partner_id = e.partner_id AND w.program_id = e.program_id
@@ -140,6 +144,11 @@ def main() -> None:
             print(f"seeding {args.partners:,} partners, {args.entries:,} entries "
                   f"({2 * args.entries:,} postings), {args.messages:,} messages")
             sample = seed(args)["sample"]
+            started = time.perf_counter()
+            with unit_of_work() as db:
+                rows = rollup.refresh_all(db)
+            print(f"  {time.perf_counter() - started:6.1f} s  rollup refresh ({rows:,} rows: "
+                  "the periodic job's work)")
             pages = ["/admin/", "/admin/overview/CEMPRO", "/admin/partners",
                      "/admin/partners?q=Shop%2012345", f"/admin/partners/{sample}",
                      "/admin/partners.csv", "/admin/overview/CEMPRO/credits.csv",

@@ -26,12 +26,16 @@ class ProgramCard:
 def program_cards(session: Session, user: AdminUser) -> list[ProgramCard]:
     """Enrolled partners and outstanding credits of each program `user` sees."""
     visible = select(Partner.id).where(scope.partner_clause(session, user))
+
+    def mine(column):
+        return True if scope.brand_wide(user) else column.in_(visible)
+
     cards = []
     for program in scope.programs(session, user):
         enrolled = session.scalar(select(func.count(Membership.id)).where(
-            Membership.program_id == program.id, Membership.partner_id.in_(visible))) or 0
+            Membership.program_id == program.id, mine(Membership.partner_id))) or 0
         outstanding = session.scalar(select(func.coalesce(func.sum(Wallet.balance), 0)).where(
-            Wallet.program_id == program.id, Wallet.partner_id.in_(visible))) or 0
+            Wallet.program_id == program.id, mine(Wallet.partner_id))) or 0
         cards.append(ProgramCard(program.code, program.name, enrolled, int(outstanding),
                                  int(outstanding) * program.spec.credit_value_paise))
     return cards

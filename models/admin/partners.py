@@ -23,11 +23,13 @@ def search(session: Session, user: AdminUser, text: str) -> list[Partner]:
     """Partners `user` may see whose phone, name, shop, GSTIN or PIN code holds `text`."""
     stmt = select(Partner).where(scope.partner_clause(session, user))
     words = text.strip()
-    if words:
+    digits = words.replace(" ", "").removeprefix("+")
+    if digits.isdigit():  # a phone number (or its part) or a PIN code
+        stmt = stmt.where(or_(Partner.phone.contains(digits), Partner.pincode == digits))
+    elif words:  # a part of a name or shop (trigram indexes), or a GSTIN
         like = f"%{words.lower()}%"
-        stmt = stmt.where(or_(Partner.phone.contains(words.replace(" ", "")),
-                              Partner.name.ilike(like), Partner.shop.ilike(like),
-                              Partner.gstin == words.upper(), Partner.pincode == words))
+        stmt = stmt.where(or_(Partner.name.ilike(like), Partner.shop.ilike(like),
+                              Partner.gstin == words.upper()))
     return list(session.scalars(stmt.order_by(Partner.id.desc()).limit(SEARCH_LIMIT)))
 
 

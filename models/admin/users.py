@@ -53,6 +53,7 @@ class AdminUser(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changed at every login and logout: a cookie carrying an older one is logged out.
     session_token: Mapped[str | None] = mapped_column(String(32))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # set: a second factor is on
 
 
 def normalize_email(email: str) -> str:
