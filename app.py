@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_overview,
         admin_pages,
         admin_partners,
+        admin_programs,
         admin_review,
         admin_support,
         admin_users,
@@ -55,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     admin_auth.init_app(app)
     for module in (webhooks, cloud_webhook, ussd, simulator, simulator_ussd, health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
-                   admin_users, admin_distributors,
+                   admin_users, admin_distributors, admin_programs,
                    media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app
