@@ -143,7 +143,8 @@ def main() -> None:
             models.metadata.create_all(engine())
             print(f"seeding {args.partners:,} partners, {args.entries:,} entries "
                   f"({2 * args.entries:,} postings), {args.messages:,} messages")
-            sample = seed(args)["sample"]
+            values = seed(args)
+            sample, saitrd = values["sample"], values["saitrd"]
             started = time.perf_counter()
             with unit_of_work() as db:
                 rows = rollup.refresh_all(db)
@@ -152,13 +153,15 @@ def main() -> None:
             pages = ["/admin/", "/admin/overview/CEMPRO", "/admin/partners",
                      "/admin/partners?q=Shop%2012345", f"/admin/partners/{sample}",
                      "/admin/partners.csv", "/admin/overview/CEMPRO/credits.csv",
-                     "/admin/queue/", "/admin/inbox/", "/admin/audit"]
+                     "/admin/queue/", "/admin/inbox/", "/admin/audit",
+                     f"/admin/distributors/{saitrd}", f"/admin/distributors/{saitrd}?page=100",
+                     f"/admin/api/distributors/{saitrd}", "/admin/programs/CEMPRO"]
+            brand_only = ("/admin/inbox/", "/admin/audit", f"/admin/partners/{sample}",
+                          "/admin/programs/CEMPRO")
             for role in ("brand-admin", "distributor-admin"):
                 client = log_in(app, f"{role}@bench.test")
                 for path in pages:
-                    if role == "distributor-admin" and path in ("/admin/inbox/",
-                                                                "/admin/audit",
-                                                                f"/admin/partners/{sample}"):
+                    if role == "distributor-admin" and path in brand_only:
                         continue
                     p50, p95 = timed(client, path, args.runs)
                     print(f"{role:18} {path:40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
