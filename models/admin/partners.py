@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from models import ledger
 from models.admin import scope
 from models.admin.users import AdminUser
+from models.ledger import tier_history
 from models.ledger.tables import JournalEntry
+from models.ledger.tier_history import TierChange
 from models.partners.partner import Partner
 from models.programs.program import Program, memberships_of
 
@@ -40,6 +42,7 @@ class WalletView:
     balance: ledger.Balance
     tier: str | None
     entries: list[JournalEntry]
+    tiers: list[TierChange]  # the tier's history, newest first
 
 
 def wallets(session: Session, user: AdminUser, partner: Partner) -> list[WalletView]:
@@ -57,7 +60,8 @@ def wallets(session: Session, user: AdminUser, partner: Partner) -> list[WalletV
         tier = ledger.current_tier(session, partner.id, program.id)
         views.append(WalletView(program, membership.status,
                                 ledger.wallet_balance(session, partner.id, program.id),
-                                tier.name, entries))
+                                tier.name, entries,
+                                tier_history.history(session, partner.id, program.id)))
     return views
 
 

@@ -60,7 +60,7 @@ class Partner(Base):
     status: Mapped[str] = mapped_column(String(20), default=PartnerStatus.ACTIVE)
     name: Mapped[str | None] = mapped_column(String(120), info=INPUT)
     shop: Mapped[str | None] = mapped_column(String(160), info=INPUT)
-    pincode: Mapped[str | None] = mapped_column(String(6), info=INPUT)
+    pincode: Mapped[str | None] = mapped_column(String(6), index=True, info=INPUT)
     region: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
     gstin: Mapped[str | None] = mapped_column(String(15), index=True, info=INPUT)
@@ -68,7 +68,7 @@ class Partner(Base):
     # A distributor's short code (used in "REF <code>" and invite QR codes).
     code: Mapped[str | None] = mapped_column(String(20), unique=True)
     # The distributor a retailer buys from, or the distributor a rep works for.
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
