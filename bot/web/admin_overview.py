@@ -14,7 +14,7 @@ from bot.web.admin_charts import bar_chart
 from bot.web.admin_csv import csv_response
 from models.admin import scope
 from models.admin.overview import Figures, Range
-from models.base import utcnow
+from models.base import IST, utcnow
 from models.db import unit_of_work
 
 bp = Blueprint("admin_overview", __name__, url_prefix="/admin/overview")
@@ -80,7 +80,7 @@ def program(code: str):
     with unit_of_work() as db:
         figures = _figures(db, code, span)
         tables, daily = figures.tables(), figures.daily()
-        name = figures.program.name
+        name, counted_at = figures.program.name, figures.counted_at
     lang = g.get("lang")
     charts = [bar_chart([(d.isoformat(), joined) for d, joined, _ in daily],
                         translate(lang, "Partners joined per day")),
@@ -88,6 +88,8 @@ def program(code: str):
                         translate(lang, "Credits issued per day"))]
     return render_template("admin/overview.html", code=code.upper(), name=name, span=span,
                            tables=tables, charts=charts, titles=TITLES,
+                           counted_at=f"{counted_at.astimezone(IST):%Y-%m-%d %H:%M} IST"
+                           if counted_at else "",
                            label=lambda text: label(lang, text))
 
 

@@ -10,19 +10,16 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.admin import scope
+from models.admin import rollup, scope
 from models.admin.users import AdminUser
 from models.base import utcnow
 from models.enrollment import batches
 from models.enrollment.batches import EnrollmentBatch
-from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner, Role
 from models.redemptions.vouchers import Voucher, VoucherStatus
 from models.review.queue import ReviewItem, ReviewStatus
 
 PAGE = 50
-LEADERS = 20
-EARN_CAUSES = ("certification", "invoice", "qr_code")
 
 
 @dataclass(frozen=True)
@@ -90,13 +87,17 @@ def view(session: Session, user: AdminUser, distributor: Partner, page: int = 0)
 
 def leaderboard(session: Session, distributor_id: int, program_ids: list[int],
                 now: datetime) -> list[Leader]:
-    """The distributor's shops by credits earned since the first of this month (UTC)."""
-    since = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    earned = func.sum(JournalEntry.credits)
-    rows = session.execute(
-        select(Partner, earned).join(JournalEntry, JournalEntry.partner_id == Partner.id)
-        .where(Partner.parent_id == distributor_id, JournalEntry.program_id.in_(program_ids),
-               JournalEntry.created_at >= since, JournalEntry.credits > 0,
-               JournalEntry.cause.in_(EARN_CAUSES))
-        .group_by(Partner.id).order_by(earned.desc(), Partner.id).limit(LEADERS)).all()
-    return [Leader(p, int(n)) for p, n in rows]
+    """The distributor's shops by credits earned since the first of this month (UTC), as the
+    rollup counted them (models/admin/rollup.py, every few minutes)."""
+    month = now.date().replace(day=1)
+    earned: dict[int, int] = {}
+    for program_id in program_ids:
+        rollup.ensure(session, program_id)
+        for metric, credits in rollup.totals(session, program_id, distributor_id, ["leader:%"],
+                                             since=month).items():
+            partner_id = int(metric.removeprefix("leader:"))
+            earned[partner_id] = earned.get(partner_id, 0) + credits
+    shops = {p.id: p for p in session.scalars(select(Partner).where(
+        Partner.id.in_(earned), Partner.parent_id == distributor_id))}
+    ranked = sorted(earned.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [Leader(shops[pid], n) for pid, n in ranked if pid in shops][:rollup.LEADERS]

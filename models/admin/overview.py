@@ -15,11 +15,10 @@ from models.admin import rollup, scope
 from models.admin.rollup import Rollup
 from models.admin.users import AdminUser
 from models.base import UTC
-from models.codes.tables import QrScan
+from models.codes.tables import QrBatch, QrScan
 from models.invoices.invoice import Invoice
 from models.learning.certificates import Certificate
 from models.learning.progress import AttemptStatus, QuizAttempt
-from models.ledger.tables import Wallet
 from models.partners.partner import Partner
 from models.programs.program import Membership, Program
 from models.redemptions.redemption import Redemption, Status
@@ -61,8 +60,12 @@ class Figures:
                 Membership.program_id == program.id)
         else:
             self.partners = select(Partner.id).where(scope.partner_clause(session, user))
-        if rollup.computed_at(session, program.id) is None:
-            rollup.refresh(session, program.id)
+        rollup.ensure(session, program.id)
+
+    @property
+    def counted_at(self):
+        """When the rollup behind the counted figures was made."""
+        return rollup.computed_at(self.db, self.program.id)
 
     def _count(self, stmt) -> int:
         return self.db.scalar(stmt) or 0
@@ -76,19 +79,12 @@ class Figures:
 
     def _rolled(self, *metrics: str, ranged: bool = True) -> dict[str, int]:
         """Sum of each metric over the range (or all days) in this account's group."""
-        where = [Rollup.program_id == self.program.id, Rollup.metric.in_(metrics)]
-        if self.distributor is not None:
-            where.append(Rollup.grp == self.distributor)
-        if ranged:
-            where += [Rollup.day >= self.span.start, Rollup.day <= self.span.end]
-        rows = self.db.execute(select(Rollup.metric, func.sum(Rollup.value)).where(*where)
-                               .group_by(Rollup.metric)).all()
-        return {m: int(v or 0) for m, v in rows}
+        span = {"since": self.span.start, "until": self.span.end} if ranged else {}
+        return rollup.totals(self.db, self.program.id, self.distributor, list(metrics), **span)
 
     @functools.cached_property
     def enrolled(self) -> int:
-        return self._count(select(func.count(Membership.id)).where(
-            Membership.program_id == self.program.id, self._mine(Membership.partner_id)))
+        return self._rolled("joined", ranged=False).get("joined", 0)
 
     def partners_table(self) -> Table:
         joined = self._rolled("joined").get("joined", 0)
@@ -132,9 +128,8 @@ class Figures:
         redeemed = -sum(v for k, v in sums.items()
                         if k.split(":")[1] in ("redemption", "voucher"))
         expired = -sum(v for k, v in sums.items() if k.split(":")[1] == "expiry")
-        balance, held = self.db.execute(select(
-            func.coalesce(func.sum(Wallet.balance), 0), func.coalesce(func.sum(Wallet.held), 0))
-            .where(Wallet.program_id == self.program.id, self._mine(Wallet.partner_id))).one()
+        wallets = self._rolled("balance", "held", ranged=False)
+        balance, held = wallets.get("balance", 0), wallets.get("held", 0)
         value = self.program.spec.credit_value_paise
         return Table("credits", ("figure", "credits", "paise"), [
             ("issued", issued, issued * value), ("redeemed", redeemed, redeemed * value),
@@ -142,13 +137,7 @@ class Figures:
             ("outstanding", balance, balance * value)])
 
     def _ledger_sums(self) -> dict[str, int]:
-        where = [Rollup.program_id == self.program.id, Rollup.metric.like("%:%"),
-                 Rollup.day >= self.span.start, Rollup.day <= self.span.end]
-        if self.distributor is not None:
-            where.append(Rollup.grp == self.distributor)
-        return {m: int(v or 0) for m, v in self.db.execute(
-            select(Rollup.metric, func.sum(Rollup.value)).where(*where)
-            .group_by(Rollup.metric)).all()}
+        return self._rolled("in:%", "out:%")
 
     def payouts(self) -> Table:
         rows = self.db.execute(select(Redemption.status, func.count(),
@@ -165,8 +154,10 @@ class Figures:
             Invoice.program_id == self.program.id, self._mine(Invoice.partner_id),
             self._in_range(Invoice.created_at)).group_by(Invoice.status)
             .order_by(Invoice.status)).all()
+        batches = select(QrBatch.id).where(QrBatch.program_id == self.program.id)
         scans = self._count(select(func.count(QrScan.id)).where(
-            QrScan.partner_id.in_(self.partners), self._in_range(QrScan.created_at)))
+            QrScan.batch_id.in_(batches), self._mine(QrScan.partner_id),
+            self._in_range(QrScan.created_at)))
         flags = self.db.execute(select(ReviewItem.kind, func.count()).where(
             ReviewItem.program_id == self.program.id, self._mine(ReviewItem.partner_id),
             self._in_range(ReviewItem.created_at))

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import UTC, Base, BigId, UTCDateTime, utcnow
 from models.db import is_postgres
-from models.ledger.tables import JournalEntry
+from models.ledger.tables import JournalEntry, Wallet
 from models.messaging.inbox import InboxMessage
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, Program
 
 EARN_CAUSES = ("certification", "invoice", "qr_code")
+LEADERS = 20  # shops kept per distributor for the leaderboard
 ACTIVE_DAYS = (7, 30)
 
 
@@ -99,6 +100,66 @@ def _counts(session: Session, program_id: int, now: datetime):
     yield from session.execute(select(firsts.c.grp, firsts.c.day, literal("first_earn"),
                                       func.count()).group_by(firsts.c.grp, firsts.c.day))
     yield from _active(session, members, now)
+    yield from _wallets(session, program_id, now)
+    yield from _leaders(session, program_id, now)
+
+
+def _wallets(session: Session, program_id: int, now: datetime):
+    """Credits in wallets and held for payouts per group, as of now."""
+    today = now.date().isoformat()
+    grouped = select(group_of().label("grp"), Wallet.balance, Wallet.held) \
+        .join(Partner, Partner.id == Wallet.partner_id) \
+        .where(Wallet.program_id == program_id).subquery()
+    for grp, balance, held in session.execute(
+            select(grouped.c.grp, func.sum(grouped.c.balance), func.sum(grouped.c.held))
+            .group_by(grouped.c.grp)):
+        yield grp, today, "balance", balance
+        yield grp, today, "held", held
+
+
+def _leaders(session: Session, program_id: int, now: datetime):
+    """Each distributor's shops with the most credits earned this month (the top LEADERS),
+    as metric "leader:<partner id>" on the month's first day."""
+    month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    earned = select(Partner.parent_id.label("grp"), JournalEntry.partner_id,
+                    func.sum(JournalEntry.credits).label("credits")) \
+        .join(Partner, Partner.id == JournalEntry.partner_id) \
+        .where(JournalEntry.program_id == program_id, JournalEntry.created_at >= month,
+               JournalEntry.credits > 0, JournalEntry.cause.in_(EARN_CAUSES),
+               Partner.parent_id.is_not(None)) \
+        .group_by(Partner.parent_id, JournalEntry.partner_id)
+    kept: dict[int, int] = {}
+    for grp, partner_id, credits in session.execute(
+            earned.order_by(Partner.parent_id, func.sum(JournalEntry.credits).desc(),
+                            JournalEntry.partner_id)):
+        kept[grp] = kept.get(grp, 0) + 1
+        if kept[grp] <= LEADERS:
+            yield grp, month.date().isoformat(), f"leader:{partner_id}", credits
+
+
+def totals(session: Session, program_id: int, grp: int | None, metrics: list[str], *,
+           since: date | None = None, until: date | None = None) -> dict[str, int]:
+    """Each metric summed over days (all, or since..until inclusive) and over every group,
+    or only `grp`; a metric ending in "%" sums every metric it starts."""
+    names = [m for m in metrics if not m.endswith("%")]
+    clause = Rollup.metric.in_(names)
+    for prefix in (m for m in metrics if m.endswith("%")):
+        clause = clause | Rollup.metric.like(prefix)
+    where = [Rollup.program_id == program_id, clause]
+    if grp is not None:
+        where.append(Rollup.grp == grp)
+    if since is not None:
+        where.append(Rollup.day >= since)
+    if until is not None:
+        where.append(Rollup.day <= until)
+    return {m: int(v or 0) for m, v in session.execute(
+        select(Rollup.metric, func.sum(Rollup.value)).where(*where).group_by(Rollup.metric))}
+
+
+def ensure(session: Session, program_id: int) -> None:
+    """Count a program never counted yet (the periodic job keeps the others fresh)."""
+    if computed_at(session, program_id) is None:
+        refresh(session, program_id)
 
 
 def _active(session: Session, members, now: datetime):
