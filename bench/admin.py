@@ -104,6 +104,15 @@ def seed(args) -> dict:
     return values
 
 
+def existing(args) -> dict:
+    """The sample partner and the distributor of a database seeded before."""
+    with engine().begin() as conn:
+        return {"saitrd": conn.scalar(text("SELECT id FROM partners WHERE code = 'SAITRD'")),
+                "sample": conn.scalar(text(
+                    "SELECT id FROM partners WHERE phone LIKE '+9170%' ORDER BY id "
+                    "OFFSET :half LIMIT 1"), {"half": args.partners // 2})}
+
+
 def timed(client, path: str, runs: int) -> tuple[float, float, float]:
     """p50 and p95 wall milliseconds, and the median CPU milliseconds of this process (the
     view and template; the machine is shared, so wall time also holds others' load)."""
@@ -135,19 +144,26 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--database", help="time the pages again on a database seeded and "
+                                           "kept (--keep) by an earlier run")
     args = parser.parse_args()
-    name = f"saathi_bench_admin_{uuid.uuid4().hex[:6]}"
+    name = args.database or f"saathi_bench_admin_{uuid.uuid4().hex[:6]}"
+    args.keep = args.keep or bool(args.database)
     admin = psycopg.connect(PG, autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
+    if not args.database:
+        admin.execute(f'CREATE DATABASE "{name}"')
     url = PG.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": "",
                       "PERIODIC_JOBS_IN_PROCESS": False})
     try:
         with app.app_context():
-            models.metadata.create_all(engine())
-            print(f"seeding {args.partners:,} partners, {args.entries:,} entries "
-                  f"({2 * args.entries:,} postings), {args.messages:,} messages")
-            values = seed(args)
+            if args.database:
+                values = existing(args)
+            else:
+                models.metadata.create_all(engine())
+                print(f"seeding {args.partners:,} partners, {args.entries:,} entries "
+                      f"({2 * args.entries:,} postings), {args.messages:,} messages")
+                values = seed(args)
             sample, saitrd = values["sample"], values["saitrd"]
             started = time.perf_counter()
             with unit_of_work() as db:
