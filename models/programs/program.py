@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models import events
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
 from models.partners.partner import Partner, Role, find_by_phone
+from models.programs import versions
 from models.programs.schema import ProgramFileError, ProgramSpec, from_definition, read_file
 from models.programs.versions import ProgramVersion
 
@@ -95,8 +96,9 @@ def load_spec(session: Session, spec: ProgramSpec, *, source: str = "",
         _ensure_distributor(session, dist)
     session.flush()
     session.add(ProgramVersion(program_id=program.id, version=definition["_version"],
-                               definition=definition, loaded_by=loaded_by[:254],
-                               source=source[-200:], loaded_at=now))
+                               definition=definition, loaded_at=now,
+                               loaded_by=versions.fit(loaded_by, ProgramVersion.loaded_by),
+                               source=versions.fit(source, ProgramVersion.source)))
     events.record(session, events.ProgramLoaded(program.id))  # the ledger opens its accounts
     return program
 

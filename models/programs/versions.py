@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
+from models.base import INPUT, Base, BigId, Json, UTCDateTime, column_length, utcnow
 from models.programs.schema import ProgramSpec
 
 HISTORY = 50
@@ -26,6 +26,12 @@ class ProgramVersion(Base):
     loaded_by: Mapped[str] = mapped_column(String(254), default="", info=INPUT)
     source: Mapped[str] = mapped_column(String(200), default="", info=INPUT)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def fit(text: str, attribute) -> str:
+    """`text` within its column, keeping the end (a path's file name, an email's domain)."""
+    length = column_length(attribute)
+    return text if len(text) <= length else text[-length:]
 
 
 def history(session: Session, program_id: int) -> list[ProgramVersion]:
