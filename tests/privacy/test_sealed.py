@@ -7,6 +7,7 @@ import base64
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, select, text
 
 from bot.cli.db import alembic_config
@@ -20,6 +21,7 @@ from tests.redeem.conftest import PROGRAMS
 VPA = "rajesh.kumar@okhdfc"
 PHONE = "+919811100001"
 NEW_KEY = base64.b64encode(b"n" * 32).decode()
+PRIVACY = "4fc3ddb6d6d2"  # the migration that seals the UPI ids
 
 
 def _raw(sql: str) -> list[tuple]:
@@ -87,7 +89,8 @@ def test_keys_rotate_re_seals_every_value_under_the_new_key(lite):
 
 def test_the_migration_seals_the_upi_ids_stored_in_clear(lite, tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    command.upgrade(alembic_config(url), "0489c85347cb")  # before the privacy migration
+    before = ScriptDirectory.from_config(alembic_config(url)).get_revision(PRIVACY).down_revision
+    command.upgrade(alembic_config(url), before)
     old = create_engine(url)
     with old.begin() as conn:
         conn.execute(text("INSERT INTO partners (id, phone, role, status, language, upi_vpa, "
