@@ -93,6 +93,16 @@ class InvoiceDecided:
 
 
 @dataclass(frozen=True)
+class InvoiceReturned:
+    """A return or credit note took back `credits` of a credited invoice's."""
+    invoice_id: int
+    partner_id: int
+    program_id: int
+    note: str
+    credits: int
+
+
+@dataclass(frozen=True)
 class ScanReviewed:
     """A reviewer decided a flagged product code scan."""
     review_item_id: int

@@ -1,0 +1,63 @@
+"""`flask sales import|return|api-key`: distributors' sales data in (files, credit notes) and
+the API keys their systems push with."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from bot.web.admin_csv import safe_cell
+from models.db import unit_of_work
+from models.sales import FileRefused, RowReport, UnknownSource, distributor_program, run
+from models.sales import files as sales_files
+from models.sales.importer import find_distributor
+
+sales_cli = AppGroup("sales", help="Distributors' sales data: import files, returns, API keys.")
+REPORT_HEADER = ("row", "invoice", "outcome", "reason", "partner_id", "credits")
+
+
+@sales_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--distributor", "code", required=True, help="The distributor's code.")
+@click.option("--program", "program_code", help="The program (default: the one listing it).")
+@click.option("--dry-run", is_flag=True, help="Check and report every row; change nothing.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the per-row report (default: FILE.report.csv).")
+def import_file(file: Path, code: str, program_code: str | None, dry_run: bool,
+                report: Path | None) -> None:
+    """Import FILE (TallyPrime XML, CSV or XLSX): credit each sale to its buyer, take back
+    each credit note's share; write what came of every row to the report CSV."""
+    report = report or file.with_name(file.name + ".report.csv")
+    try:
+        source = sales_files.source_of(file)
+        with unit_of_work() as session:
+            program_code = program_code or distributor_program(session, code)
+            _program, distributor = find_distributor(session, program_code, code)
+        summary = _import(file, source, program_code, distributor, dry_run, report)
+    except (FileRefused, UnknownSource) as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(summary.counts.items()))
+    click.echo(f"{'dry run: ' if dry_run else ''}{summary.rows} rows: {counts or 'none'}; "
+               f"{summary.credits} credits; report in {report}")
+
+
+def _import(file: Path, source: str, program_code: str, distributor, dry_run: bool,
+            report: Path):
+    with report.open("w", newline="", encoding="utf-8") as out, click.progressbar(
+            length=sales_files.estimate_rows(file, source), label=file.name,
+            file=sys.stderr) as bar:
+        writer = csv.writer(out)
+        writer.writerow(REPORT_HEADER)
+
+        def write(rows: list[RowReport]) -> None:
+            writer.writerows([r.row, safe_cell(r.number), r.outcome, safe_cell(r.reason),
+                              r.partner_id or "", r.credits] for r in rows)
+            bar.update(len(rows))
+
+        return run(program_code, distributor.code,
+                   sales_files.lines(file, source, distributor), source=source,
+                   name=file.name, dry_run=dry_run, on_chunk=write)
