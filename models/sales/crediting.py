@@ -136,6 +136,7 @@ def _claimed(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
         return Result(Outcome.REVIEW, "the partner's photo disagrees: " + "; ".join(differences),
                       claimed.partner_id, claimed.id)
     claimed.total_paise, claimed.invoice_date = sale.total_paise, sale.day
+    claimed.items = claimed.items or list(sale.items)  # the data's items, when none were read
     actor = f"distributor:{feed.distributor.code}"
     if claimed.status == InvoiceStatus.REVIEW and claimed.review_item_id:
         review.decide(session, claimed.review_item_id, approve=True, actor=actor,
