@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cloud_webhook,
         health,
         payout_webhook,
+        sales_api,
         simulator,
         simulator_ussd,
         ussd,
@@ -55,6 +56,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (webhooks, cloud_webhook, ussd, simulator, simulator_ussd, health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
                    admin_users,
-                   media, verify, payout_webhook):
+                   media, verify, payout_webhook, sales_api):
         app.register_blueprint(module.bp)
     return app

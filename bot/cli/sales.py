@@ -12,7 +12,14 @@ from flask.cli import AppGroup
 
 from bot.web.admin_csv import safe_cell
 from models.db import unit_of_work
-from models.sales import FileRefused, RowReport, UnknownSource, distributor_program, run
+from models.sales import (
+    FileRefused,
+    RowReport,
+    UnknownSource,
+    apikeys,
+    distributor_program,
+    run,
+)
 from models.sales import files as sales_files
 from models.sales.importer import find_distributor
 
@@ -61,3 +68,36 @@ def _import(file: Path, source: str, program_code: str, distributor, dry_run: bo
         return run(program_code, distributor.code,
                    sales_files.lines(file, source, distributor), source=source,
                    name=file.name, dry_run=dry_run, on_chunk=write)
+
+
+@sales_cli.group("api-key")
+def api_key() -> None:
+    """Distributors' keys for POST /api/v1/sales."""
+
+
+@api_key.command("create")
+@click.option("--distributor", "code", required=True, help="The distributor's code.")
+@click.option("--program", "program_code", help="The program (default: the one listing it).")
+def api_key_create(code: str, program_code: str | None) -> None:
+    """Make a key and print it: it is shown this once (only its hash is kept)."""
+    try:
+        with unit_of_work() as session:
+            program, distributor = find_distributor(
+                session, program_code or distributor_program(session, code), code)
+            key, row = apikeys.create(session, program, distributor.code)
+            prefix = row.prefix
+    except UnknownSource as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"key {prefix} for {distributor.code} in {program.code} (shown once):\n{key}")
+
+
+@api_key.command("revoke")
+@click.argument("prefix")
+def api_key_revoke(prefix: str) -> None:
+    """Revoke the key whose prefix is PREFIX (the part after sk_): refused from now on."""
+    try:
+        with unit_of_work() as session:
+            apikeys.revoke(session, prefix)
+    except apikeys.UnknownKey as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"key {prefix} revoked")

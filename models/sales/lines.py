@@ -79,7 +79,7 @@ def validate(line: RawLine) -> Sale:
                 total_paise=total, is_return=is_return, against=against,
                 buyer_gstin=_gstin(line.buyer_gstin), buyer_phone=_phone(line.buyer_phone),
                 buyer_name=" ".join(line.buyer_name.split())[:120] or None,
-                buyer_pincode=_pincode(line.buyer_pincode), items=_items(line.items))
+                buyer_pincode=_pincode(line.buyer_pincode), items=_items(line.items, total))
 
 
 def amount_paise(text: str, what: str) -> int:
@@ -130,7 +130,11 @@ def _pincode(text: str) -> str | None:
     return value or None
 
 
-def _items(items: list[dict]) -> tuple[dict, ...]:
+def _items(items: list[dict], total: int) -> tuple[dict, ...]:
+    """The items as Invoice.items holds them; a sale's only item, without an amount of its
+    own, is all of the sale (a register row, an API sale of one product)."""
+    if len(items) == 1 and not str(items[0].get("amount") or "").strip():
+        items = [{**items[0], "amount": f"{total / 100:.2f}"}]
     out = []
     for item in items[:200]:
         hsn = re.sub(r"\D", "", str(item.get("hsn") or ""))[:8] or None

@@ -108,8 +108,7 @@ def _lines(rows: Iterable[list], columns: SalesColumns) -> Iterator[RawLine]:
                                          "buyer_pincode")})
         if any(text.get(k) for k in ("item", "hsn")):
             line.items = [{"name": text.get("item", ""), "hsn": text.get("hsn", ""),
-                           "quantity": text.get("quantity", ""),
-                           "amount": text.get("amount", "")}]  # a row is one item
+                           "quantity": text.get("quantity", ""), "amount": ""}]
         if formulas:
             line.refused = f"a formula in the {formulas[0]} cell (type the value instead)"
         yield line

@@ -69,7 +69,8 @@ def _tally_voucher(v: Voucher) -> str:
       </BILLALLOCATIONS.LIST>""" if v.against else ""
     return f"""
    <TALLYMESSAGE xmlns:UDF="TallyUDF">
-    <VOUCHER REMOTEID="{v.number}-guid" VCHTYPE="{v.kind}" ACTION="Create" OBJVIEW="Invoice Voucher View">
+    <VOUCHER REMOTEID="{v.number}-guid" VCHTYPE="{v.kind}" ACTION="Create"
+             OBJVIEW="Invoice Voucher View">
      <DATE>{v.day:%Y%m%d}</DATE>
      <GUID>{v.number}-guid</GUID>
      <VOUCHERTYPENAME>{v.kind}</VOUCHERTYPENAME>

@@ -37,7 +37,7 @@ def test_the_same_file_again_changes_nothing(app, shops, tmp_path):
     path = tmp_path / "daybook.xml"
     path.write_bytes(tally_xml([sale("CE/26/001"), sale("CE/26/001")]))
     _result, first = import_file(app, path)
-    result, again = import_file(app, path)
+    _result, again = import_file(app, path)
     assert [r["outcome"] for r in first] == ["credited", "already"]
     assert [r["outcome"] for r in again] == ["already", "already"]
     assert balance(shops.by_gstin, shops.program_id) == 33
@@ -68,7 +68,8 @@ def test_xlsx_with_date_and_number_cells(app, shops, tmp_path):
 
 def test_a_dry_run_reports_and_changes_nothing(app, shops, tmp_path):
     path = tmp_path / "register.csv"
-    path.write_bytes(sales_csv([sale("CE/26/030"), sale("CE/26/031", buyer_gstin="33ABCDE0001F1ZX")]))
+    bad_gstin = "33ABCDE0001F1ZX"
+    path.write_bytes(sales_csv([sale("CE/26/030"), sale("CE/26/031", buyer_gstin=bad_gstin)]))
     result, rows = import_file(app, path, "--dry-run")
     assert result.exit_code == 0, result.output
     assert [r["outcome"] for r in rows] == ["credited", "rejected"]
