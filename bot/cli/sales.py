@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -14,6 +15,8 @@ from bot.web.admin_csv import safe_cell
 from models.db import unit_of_work
 from models.sales import (
     FileRefused,
+    Outcome,
+    RawLine,
     RowReport,
     UnknownSource,
     apikeys,
@@ -101,3 +104,30 @@ def api_key_revoke(prefix: str) -> None:
     except apikeys.UnknownKey as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"key {prefix} revoked")
+
+
+@sales_cli.command("return")
+@click.argument("invoice")
+@click.option("--distributor", "code", required=True, help="The seller's distributor code.")
+@click.option("--note", required=True, help="The credit note's number.")
+@click.option("--rupees", required=True, help="The amount returned (1,23,456.50 is fine).")
+@click.option("--program", "program_code", help="The program (default: the one listing it).")
+def sales_return(invoice: str, code: str, note: str, rupees: str,
+                 program_code: str | None) -> None:
+    """Record credit note NOTE returning RUPEES of the distributor's INVOICE (its number):
+    its share of the invoice's credits is taken back and the partner is told."""
+    line = RawLine(row=1, number=note, date=date.today().isoformat(), date_format="%Y-%m-%d",
+                   amount=rupees, kind="credit note", against=invoice)
+    try:
+        with unit_of_work() as session:
+            program_code = program_code or distributor_program(session, code)
+        reports: list[RowReport] = []
+        run(program_code, code, [line], source="manual", name="flask sales return",
+            on_chunk=reports.extend)
+    except UnknownSource as exc:
+        raise click.ClickException(str(exc)) from None
+    report = reports[0]
+    if report.outcome not in (Outcome.RETURNED, Outcome.ALREADY):
+        raise click.ClickException(f"{invoice}: {report.reason}")
+    click.echo(f"{invoice}: {report.outcome} ({report.reason or 'done'}), "
+               f"{report.credits} credits")

@@ -8,8 +8,9 @@ import json
 import logging
 
 from flask import Blueprint, Response, jsonify, request
+from pydantic import ValidationError
 
-from bot.web.sales_openapi import DOCUMENT, MAX_SALES
+from bot.web.sales_openapi import SALES, SaleIn, document
 from models.db import unit_of_work
 from models.sales import Outcome, RawLine, apikeys, pushes
 
@@ -18,7 +19,6 @@ log = logging.getLogger("saathi.sales")
 MAX_BODY = 1024 * 1024
 STATUS = {Outcome.CREDITED: 201, Outcome.RETURNED: 201, Outcome.REVIEW: 202,
           Outcome.ALREADY: 200, Outcome.REJECTED: 422}
-_TEXT_FIELDS = ("number", "date", "kind", "against", "seller_gstin")
 
 
 def _error(status: int, message: str) -> Response:
@@ -31,7 +31,7 @@ def _error(status: int, message: str) -> Response:
 
 @bp.get("/api/v1/openapi.json")
 def openapi() -> Response:
-    return jsonify(DOCUMENT)
+    return jsonify(document())
 
 
 @bp.post("/api/v1/sales")
@@ -49,14 +49,27 @@ def push_sales() -> Response:
         body = json.loads(request.get_data(cache=False)[:MAX_BODY + 1])
     except (ValueError, UnicodeDecodeError):
         return _error(400, "the body is not JSON")
-    sales = body.get("sales") if isinstance(body, dict) else None
-    if not isinstance(sales, list) or not sales:
-        return _error(400, "the body must be an object with a non-empty list \"sales\"")
-    if len(sales) > MAX_SALES:
-        return _error(413, f"at most {MAX_SALES} sales in one request")
+    try:
+        sales = SALES.validate_python(body).sales
+    except ValidationError as exc:
+        return _shape_error(exc)
     lines, refused = _lines(sales, caller.gstin)
     results = {p.report.row: p for p in pushes.push(caller, lines)} if lines else {}
     return jsonify(results=[refused.get(i) or _result(i, results[i]) for i in range(len(sales))])
+
+
+def _shape_error(exc: ValidationError) -> Response:
+    """422 naming each problem: where (sale index, field) and what."""
+    problems = []
+    for error in exc.errors()[:50]:
+        where = [str(part) for part in error["loc"]]
+        index = int(where[1]) if len(where) > 1 and where[0] == "sales" and where[1].isdigit() \
+            else None
+        problems.append({"index": index, "problem": f"{'.'.join(where)}: {error['msg']}"})
+    response = jsonify(error="the body does not have the documented shape: nothing was done",
+                       sales=problems)
+    response.status_code = 422
+    return response
 
 
 def _result(index: int, pushed: pushes.Pushed) -> dict:
@@ -69,58 +82,29 @@ def _result(index: int, pushed: pushes.Pushed) -> dict:
             "replayed": pushed.replayed}
 
 
-def _refusal(index: int, status: int, reason: str, number: object = "") -> dict:
-    return {"index": index, "number": number if isinstance(number, str) else "",
-            "status": status, "outcome": Outcome.REJECTED, "reason": reason, "credits": 0,
-            "replayed": False}
-
-
-def _lines(sales: list, seller_gstin: str) -> tuple[list[RawLine], dict[int, dict]]:
-    """Each sale as a line (its row is its index), and the sales refused by shape."""
+def _lines(sales: list[SaleIn], seller_gstin: str) -> tuple[list[RawLine], dict[int, dict]]:
+    """Each sale as a line (its row is its index), and the sales of another seller."""
     lines, refused = [], {}
     for index, sale in enumerate(sales):
-        problem = _shape_problem(sale)
-        if problem:
-            refused[index] = _refusal(index, 422, problem,
-                                      sale.get("number") if isinstance(sale, dict) else "")
-        elif sale.get("seller_gstin") and sale["seller_gstin"].upper() != seller_gstin:
-            refused[index] = _refusal(index, 403, "this key may push only its own "
-                                      "distributor's sales", sale["number"])
+        if sale.seller_gstin and sale.seller_gstin.upper() != seller_gstin:
+            refused[index] = {"index": index, "number": sale.number, "status": 403,
+                              "outcome": Outcome.REJECTED, "credits": 0, "replayed": False,
+                              "reason": "this key may push only its own distributor's sales"}
         else:
             lines.append(_line(index, sale))
     return lines, refused
 
 
-def _shape_problem(sale: object) -> str:
-    if not isinstance(sale, dict):
-        return "a sale must be an object"
-    for name in _TEXT_FIELDS:
-        if name in sale and not isinstance(sale[name], str):
-            return f"{name} must be text"
-    if not isinstance(sale.get("amount"), str | int | float) or isinstance(sale["amount"], bool):
-        return "amount must be a number or text"
-    if not isinstance(sale.get("buyer", {}), dict) or not isinstance(sale.get("items", []),
-                                                                        list):
-        return "buyer must be an object and items a list"
-    if not all(isinstance(item, dict) for item in sale.get("items", [])):
-        return "each item must be an object"
-    return ""
+def _amount(value: str | float | None) -> str:
+    return "" if value is None else f"{value:.2f}" if isinstance(value, float) else value
 
 
-def _line(index: int, sale: dict) -> RawLine:
-    buyer = sale.get("buyer") or {}
-    amount = sale["amount"]
+def _line(index: int, sale: SaleIn) -> RawLine:
+    buyer = sale.buyer
     return RawLine(
-        row=index, number=sale.get("number", ""), date=sale.get("date", ""),
-        date_format="%Y-%m-%d",
-        amount=f"{amount:.2f}" if isinstance(amount, float) else str(amount),
-        kind="credit note" if sale.get("kind") == "return" else "sale",
-        against=sale.get("against", ""), buyer_gstin=_str(buyer.get("gstin")),
-        buyer_phone=_str(buyer.get("phone")), buyer_name=_str(buyer.get("name")),
-        buyer_pincode=_str(buyer.get("pincode")),
-        items=[{k: _str(item.get(k)) for k in ("name", "hsn", "quantity", "amount")}
-               for item in sale.get("items", [])])
-
-
-def _str(value: object) -> str:
-    return "" if value is None or isinstance(value, dict | list) else str(value)
+        row=index, number=sale.number, date=sale.date, date_format="%Y-%m-%d",
+        amount=_amount(sale.amount), kind="credit note" if sale.kind == "return" else "sale",
+        against=sale.against, buyer_gstin=buyer.gstin, buyer_phone=buyer.phone,
+        buyer_name=buyer.name, buyer_pincode=buyer.pincode,
+        items=[{"name": i.name, "hsn": i.hsn, "quantity": "" if i.quantity is None
+                else str(int(i.quantity)), "amount": _amount(i.amount)} for i in sale.items])

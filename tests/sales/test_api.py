@@ -35,12 +35,14 @@ def post(client, key: str | None, sales: list) -> tuple[int, dict]:
 def test_a_batch_is_credited_row_by_row_and_a_replay_changes_nothing(app, shops):
     key, client = make_key(app), app.test_client()
     batch = [sale("API/1"), sale("API/2", amount=5900.0, buyer={"phone": shops.phone}),
-             sale("API/3", date="2026-13-01"), sale("API/1"), {"number": 7}]
+             sale("API/3", date="2026-13-01"), sale("API/1"),
+             sale("API/4", buyer={"gstin": "33ABCDE0001F1ZX"})]
     status, body = post(client, key, batch)
     assert status == 200
     assert [(r["status"], r["outcome"]) for r in body["results"]] == [
         (201, "credited"), (201, "credited"), (422, "rejected"), (409, "already"),
         (422, "rejected")]
+    assert body["results"][4]["reason"] == "buyer GSTIN fails its checksum"
     assert body["results"][2]["reason"] == "date '2026-13-01' is not in the format %Y-%m-%d"
     earned = balance(shops.by_gstin, shops.program_id)
     assert earned == body["results"][0]["credits"] == 33
@@ -77,6 +79,10 @@ def test_bad_bodies_get_a_clear_4xx(app, shops):
     key, client = make_key(app), app.test_client()
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     assert client.post("/api/v1/sales", data="{", headers=headers).status_code == 400
-    assert client.post("/api/v1/sales", json={"sales": []}, headers=headers).status_code == 400
-    assert post(client, key, [sale(f"N{i}") for i in range(501)])[0] == 413
-    assert client.get("/api/v1/openapi.json").get_json()["openapi"] == "3.0.3"
+    status, body = post(client, key, [sale("API/20"), {"number": 7, "amount": "1"}])
+    assert status == 422 and body["error"].endswith("nothing was done")
+    assert {p["index"] for p in body["sales"]} == {1}
+    assert "sales.1.number: Input should be a valid string" in [p["problem"] for p in body["sales"]]
+    assert post(client, key, [sale(f"N{i}") for i in range(501)])[0] == 422
+    assert client.get("/api/v1/openapi.json").get_json()["openapi"] == "3.1.0"
+    assert balance(shops.by_gstin, shops.program_id) == 0
