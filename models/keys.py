@@ -70,6 +70,10 @@ def invoice_notice(invoice_id: int, status: str) -> str:
     return f"invoice:{invoice_id}:{status}"
 
 
+def invoice_return(invoice_id: int, note: str) -> str:
+    return f"invoice-return:{invoice_id}:{note}"
+
+
 def expiry_reminder(wallet_id: int, day: date | str, days: int) -> str:
     return f"expiry-reminder:W{wallet_id}:{day}:{days}"
 
