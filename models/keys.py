@@ -133,3 +133,8 @@ def admin_reversal(entry_id: int) -> str:
 def ticket_answer(ticket_id: int, request_id: str) -> str:
     """One outbox row per answer form sent (a double click sends once)."""
     return f"ticket-answer:{ticket_id}:{request_id}"
+
+
+def opening_balance(program_id: int, ref: str) -> str:
+    """A balance brought over from a brand's old program, once per row of its file."""
+    return f"opening:{program_id}:{ref}"
