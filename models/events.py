@@ -139,6 +139,14 @@ class PartnerInvited:
 
 
 @dataclass(frozen=True)
+class PartnerJoined:
+    """A partner became an active member of a program (joined, accepted an invitation, or
+    was brought over from the brand's old program)."""
+    partner_id: int
+    program_id: int
+
+
+@dataclass(frozen=True)
 class RedemptionConfirmed:
     """A partner confirmed a redemption (or an operator retried it): fulfil it."""
     redemption_id: int
