@@ -16,8 +16,8 @@ from bot.cli.ledger import ledger_cli, programs_cli
 from bot.cli.operate import partners_cli, wallet_cli
 from bot.cli.outbox import outbox_cli
 from bot.cli.redemptions import redemptions_cli, vouchers_cli
-from bot.cli.sales import sales_cli
 from bot.cli.review import review_cli
+from bot.cli.sales import sales_cli
 from bot.cli.users import users_cli
 from bot.cli.webhooks import webhooks_cli
 from bot.cli.worker import scheduler, worker
