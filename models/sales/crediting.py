@@ -52,6 +52,7 @@ class Feed:
     source: str  # one of IMPORTED
     buyers: BuyerIndex
     dry_run: bool = False
+    careful: bool = False  # claim each invoice in a SAVEPOINT (a chunk's second try)
 
 
 @dataclass(frozen=True)
@@ -83,17 +84,23 @@ def apply_sale(session: Session, feed: Feed, sale: Sale, claimed: Invoice | None
         outcome = Outcome.CREDITED if buyer.sure else Outcome.REVIEW
         return Result(outcome, _matched(buyer), buyer.partner_id,
                       credits=credits_for(feed.program.spec, invoice))
-    session.add(invoice)
-    session.flush()
-    if not take_claim(session, invoice):
-        set_status(invoice, InvoiceStatus.REJECTED, Reason.DUPLICATE_NUMBER)
-        return Result(Outcome.ALREADY, "claimed at the same moment", buyer.partner_id, invoice.id)
+    if feed.careful:
+        session.add(invoice)
+        session.flush()
+        if not take_claim(session, invoice):
+            set_status(invoice, InvoiceStatus.REJECTED, Reason.DUPLICATE_NUMBER)
+            return Result(Outcome.ALREADY, "claimed at the same moment", buyer.partner_id,
+                          invoice.id)
+    else:  # claimed in the insert: a photo claiming it meanwhile fails the whole chunk
+        invoice.claim = sale_key(feed, sale.number)
+        session.add(invoice)
+        session.flush()
     if not buyer.sure:
         invoice_review.hold(session, invoice, Flag(
             Rule.BUYER_BY_NAME, f"buyer {sale.buyer_name!r} at {sale.buyer_pincode} matched "
             "by name only", {"buyer_name": sale.buyer_name, "pincode": sale.buyer_pincode}))
         return Result(Outcome.REVIEW, _matched(buyer), buyer.partner_id, invoice.id)
-    rules.credit(session, invoice)
+    rules.credit(session, invoice, feed.distributor.name)
     return Result(Outcome.CREDITED, _matched(buyer), buyer.partner_id, invoice.id,
                   invoice.credits)
 

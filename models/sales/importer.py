@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.db import unit_of_work
@@ -91,19 +92,39 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
         program_id = program.id
     lines = iter(lines)
     while batch_lines := list(islice(lines, chunk)):
-        with unit_of_work() as session:
-            program = session.get(Program, program_id)
-            feed = Feed(program, distributor, source, buyers, dry_run)
-            reports = list(_chunk(session, feed, batch_lines, seen, summary))
-            if not dry_run:
-                session.execute(insert(SaleRow), [_row_values(summary.batch_id, r, feed)
-                                                  for r in reports])
-                session.query(SalesBatch).filter_by(id=summary.batch_id).update(
-                    {SalesBatch.rows: summary.rows})
+        attempt = dict(seen)  # the keys this file had so far, and this chunk's once committed
+        try:
+            reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
+                                    batch_lines, attempt, summary, careful=False)
+        except IntegrityError:  # someone claimed one of these invoices meanwhile
+            log.info("sales chunk retried row by row", extra={"batch_id": summary.batch_id})
+            attempt = dict(seen)
+            reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
+                                    batch_lines, attempt, summary, careful=True)
+        seen = attempt
+        for report in reports:
+            summary.counts[report.outcome] += 1
+            summary.credits += report.credits
         on_chunk(reports)
     log.info("sales imported", extra={"batch_id": summary.batch_id, "source": source,
                                       "rows": summary.rows, "counts": dict(summary.counts)})
     return summary
+
+
+def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers, dry_run: bool,
+                  lines: list[RawLine], seen: dict[str, int], summary: Summary,
+                  careful: bool) -> list[RowReport]:
+    """Run one chunk in one transaction; its reports."""
+    with unit_of_work() as session:
+        feed = Feed(session.get(Program, program_id), distributor, source, buyers, dry_run,
+                    careful)
+        reports = list(_chunk(session, feed, lines, seen))
+        if not dry_run:
+            session.execute(insert(SaleRow), [_row_values(summary.batch_id, r, feed)
+                                              for r in reports])
+            session.query(SalesBatch).filter_by(id=summary.batch_id).update(
+                {SalesBatch.rows: summary.rows + len(reports)})
+    return reports
 
 
 def _row_values(batch_id: int, report: RowReport, feed: Feed) -> dict:
@@ -117,8 +138,8 @@ def report_key(feed: Feed, report: RowReport) -> str | None:
     return sale_key(feed, report.number)[:80] if report.number else None
 
 
-def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, int],
-           summary: Summary) -> Iterator[RowReport]:
+def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, int]
+           ) -> Iterator[RowReport]:
     sales: list[Sale | Invalid] = []
     for line in lines:
         try:
@@ -131,8 +152,6 @@ def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, i
     claimed = claims(session, wanted)
     for sale in sales:
         result = _one(session, feed, sale, seen, claimed)
-        summary.counts[result.outcome] += 1
-        summary.credits += result.credits
         yield RowReport(sale.row, sale.number, result.outcome, result.reason, result.partner_id,
                         result.credits, result.invoice_id)
 

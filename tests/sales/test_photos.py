@@ -63,7 +63,8 @@ def test_the_sales_data_approves_a_waiting_photo_it_confirms(app, shops, tmp_pat
         assert (invoice.status, invoice.total_paise) == (InvoiceStatus.CREDITED, 11_800_00)
         told = db.scalars(select(OutboxMessage.body)).all()
     assert balance(shops.by_gstin, shops.program_id) == invoice.credits == 33
-    assert any("CE/26/101 was checked and approved" in text for text in told)
+    assert told == ["இன்வாய்ஸ் CE/26/101 சரிபார்க்கப்பட்டு மொத்தம் ₹11,800 உடன் ஏற்கப்பட்டது: "
+                    "+33 கிரெடிட்கள். புதிய இருப்பு: 33."]  # the partner's language: Tamil
 
 
 def test_the_sales_data_sends_a_photo_it_contradicts_to_review(app, shops, tmp_path):
