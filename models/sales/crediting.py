@@ -68,8 +68,21 @@ def sale_key(feed: Feed, number: str) -> str:
     return claim_key(feed.distributor.gstin, number)
 
 
-def apply_sale(session: Session, feed: Feed, sale: Sale, claimed: Invoice | None) -> Result:
-    """Credit `sale` (or say why not); `claimed` is the invoice already claiming its key."""
+@dataclass(frozen=True)
+class Pending:
+    """A new invoice added to the session, to settle once the chunk's inserts are flushed."""
+    invoice: Invoice
+    buyer: Buyer
+    sale: Sale
+
+
+def apply_sale(session: Session, feed: Feed, sale: Sale,
+               claimed: Invoice | None) -> Result | Pending:
+    """Credit `sale` (or say why not); `claimed` is the invoice already claiming its key.
+
+    A new invoice is only added (its claim set, so the batch insert fails on a claim taken
+    meanwhile): `settle` it after the flush. In a careful feed it is claimed in a SAVEPOINT
+    and settled at once."""
     buyer = feed.buyers.find(sale)
     if claimed is not None:
         return _claimed(session, feed, sale, buyer, claimed)
@@ -84,17 +97,21 @@ def apply_sale(session: Session, feed: Feed, sale: Sale, claimed: Invoice | None
         outcome = Outcome.CREDITED if buyer.sure else Outcome.REVIEW
         return Result(outcome, _matched(buyer), buyer.partner_id,
                       credits=credits_for(feed.program.spec, invoice))
-    if feed.careful:
-        session.add(invoice)
-        session.flush()
-        if not take_claim(session, invoice):
-            set_status(invoice, InvoiceStatus.REJECTED, Reason.DUPLICATE_NUMBER)
-            return Result(Outcome.ALREADY, "claimed at the same moment", buyer.partner_id,
-                          invoice.id)
-    else:  # claimed in the insert: a photo claiming it meanwhile fails the whole chunk
+    session.add(invoice)
+    if not feed.careful:
         invoice.claim = sale_key(feed, sale.number)
-        session.add(invoice)
-        session.flush()
+        return Pending(invoice, buyer, sale)
+    session.flush()
+    if not take_claim(session, invoice):
+        set_status(invoice, InvoiceStatus.REJECTED, Reason.DUPLICATE_NUMBER)
+        return Result(Outcome.ALREADY, "claimed at the same moment", buyer.partner_id,
+                      invoice.id)
+    return settle(session, feed, Pending(invoice, buyer, sale))
+
+
+def settle(session: Session, feed: Feed, pending: Pending) -> Result:
+    """Credit a new invoice, or hold it for a person when its buyer matched by name only."""
+    invoice, buyer, sale = pending.invoice, pending.buyer, pending.sale
     if not buyer.sure:
         invoice_review.hold(session, invoice, Flag(
             Rule.BUYER_BY_NAME, f"buyer {sale.buyer_name!r} at {sale.buyer_pincode} matched "

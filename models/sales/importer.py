@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from models.db import unit_of_work
 from models.programs.program import Program
 from models.programs.schema import Distributor
-from models.sales.crediting import Feed, Result, apply_sale, claims, sale_key
+from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle
 from models.sales.lines import Invalid, RawLine, Sale, validate
 from models.sales.matching import buyer_index
 from models.sales.returns import apply_return, original_key
@@ -140,30 +140,43 @@ def report_key(feed: Feed, report: RowReport) -> str | None:
 
 def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, int]
            ) -> Iterator[RowReport]:
-    sales: list[Sale | Invalid] = []
-    for line in lines:
-        try:
-            sales.append(validate(line))
-        except Invalid as exc:
-            exc.row, exc.number = line.row, line.number.strip()[:40]
-            sales.append(exc)
-    wanted = [original_key(feed, s) if s.is_return else sale_key(feed, s.number)
-              for s in sales if isinstance(s, Sale)]
-    claimed = claims(session, wanted)
-    for sale in sales:
-        result = _one(session, feed, sale, seen, claimed)
+    """The chunk's sales in three passes, so that a chunk costs few round trips: decide each
+    (new invoices only added), insert the new ones in one batch, credit them; credit notes
+    last (their invoice may be in this chunk). Status updates go in one batch at the end."""
+    sales = [_validated(line) for line in lines]
+    claimed = claims(session, [sale_key(feed, s.number) for s in sales
+                               if isinstance(s, Sale) and not s.is_return])
+    results: list[Result | Pending | None] = []
+    with session.no_autoflush:
+        for sale in sales:
+            results.append(None if isinstance(sale, Sale) and sale.is_return
+                           else _one(session, feed, sale, seen, claimed))
+    session.flush()  # the new invoices, in one INSERT
+    with session.no_autoflush:
+        results = [settle(session, feed, r) if isinstance(r, Pending) else r for r in results]
+    for index, sale in enumerate(sales):
+        if results[index] is None:
+            key = original_key(feed, sale)
+            results[index] = apply_return(session, feed, sale,
+                                          claimed.get(key) or claims(session, [key]).get(key))
+    session.flush()
+    for sale, result in zip(sales, results, strict=True):
         yield RowReport(sale.row, sale.number, result.outcome, result.reason, result.partner_id,
                         result.credits, result.invoice_id)
 
 
+def _validated(line: RawLine) -> Sale | Invalid:
+    try:
+        return validate(line)
+    except Invalid as exc:
+        exc.row, exc.number = line.row, line.number.strip()[:40]
+        return exc
+
+
 def _one(session: Session, feed: Feed, sale: Sale | Invalid, seen: dict[str, int],
-         claimed: dict) -> Result:
+         claimed: dict) -> Result | Pending:
     if isinstance(sale, Invalid):
         return Result(Outcome.REJECTED, str(sale))
-    if sale.is_return:  # its invoice may have come in this very chunk
-        key = original_key(feed, sale)
-        return apply_return(session, feed, sale,
-                            claimed.get(key) or claims(session, [key]).get(key))
     key = sale_key(feed, sale.number)
     if key in seen:
         return Result(Outcome.ALREADY, f"the same invoice as row {seen[key]}")
