@@ -19,7 +19,7 @@ def test_the_sales_api_answers_as_its_document_says(app, shops, mode):
         "/api/v1/sales"]["POST"]
 
     @given(case=operation.as_strategy(mode))
-    @settings(max_examples=8, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=4, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def answers(case) -> None:
         case.call_and_validate(headers=headers)

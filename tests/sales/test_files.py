@@ -3,6 +3,7 @@ once to the buyer it finds, and reports every row."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from models.db import unit_of_work
@@ -11,6 +12,7 @@ from tests.sales.conftest import balance, import_file, sale
 from tests.sales.samples import sales_csv, sales_xlsx, tally_xml
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_tally_xml_credits_each_sale_to_the_buyer_by_gstin_phone_or_name(app, shops, tmp_path):
     path = tmp_path / "daybook.xml"
     path.write_bytes(tally_xml([
@@ -33,7 +35,7 @@ def test_tally_xml_credits_each_sale_to_the_buyer_by_gstin_phone_or_name(app, sh
     assert "name" in rows[2]["reason"] and "no partner" in rows[3]["reason"]
 
 
-def test_the_same_file_again_changes_nothing(app, shops, tmp_path):
+def test_the_same_file_again_changes_nothing(app, shops, tmp_path):  # both databases
     path = tmp_path / "daybook.xml"
     path.write_bytes(tally_xml([sale("CE/26/001"), sale("CE/26/001")]))
     _result, first = import_file(app, path)
@@ -45,6 +47,7 @@ def test_the_same_file_again_changes_nothing(app, shops, tmp_path):
         assert db.scalar(select(func.count(Invoice.id))) == 1
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_csv_with_indian_amounts_and_dates(app, shops, tmp_path):
     path = tmp_path / "register.csv"
     path.write_bytes(sales_csv([sale("CE/26/010", 1_23_456_50)]))
@@ -58,6 +61,7 @@ def test_csv_with_indian_amounts_and_dates(app, shops, tmp_path):
         assert invoice.items[0]["hsn"] == "853620"
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_xlsx_with_date_and_number_cells(app, shops, tmp_path):
     path = sales_xlsx(tmp_path / "register.xlsx", [sale("CE/26/020"), sale("CE/26/021")])
     result, rows = import_file(app, path)
@@ -66,6 +70,7 @@ def test_xlsx_with_date_and_number_cells(app, shops, tmp_path):
     assert balance(shops.by_gstin, shops.program_id) == 66
 
 
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_a_dry_run_reports_and_changes_nothing(app, shops, tmp_path):
     path = tmp_path / "register.csv"
     bad_gstin = "33ABCDE0001F1ZX"
