@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_review,
         admin_support,
         admin_users,
+        admin_webhooks,
         cloud_webhook,
         health,
         payout_webhook,
@@ -55,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     admin_auth.init_app(app)
     for module in (webhooks, cloud_webhook, ussd, simulator, simulator_ussd, health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
-                   admin_users,
+                   admin_users, admin_webhooks,
                    media, verify, payout_webhook, sales_api):
         app.register_blueprint(module.bp)
     return app

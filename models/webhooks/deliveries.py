@@ -139,9 +139,13 @@ def due(session: Session, limit: int = 200) -> list[int]:
         WebhookDelivery.next_attempt_at <= utcnow()).order_by(WebhookDelivery.id).limit(limit)))
 
 
-def recent(session: Session, limit: int = 50,
-           status: str | None = None) -> list[WebhookDelivery]:
+def recent(session: Session, limit: int = 50, status: str | None = None,
+           program_ids: list[int] | None = None) -> list[WebhookDelivery]:
+    """The latest deliveries (of these programs' subscriptions, if given), newest first."""
     query = select(WebhookDelivery)
+    if program_ids is not None:
+        query = query.join(Subscription, Subscription.id == WebhookDelivery.subscription_id
+                           ).where(Subscription.program_id.in_(program_ids))
     if status:
         query = query.where(WebhookDelivery.status == status)
     return list(session.scalars(query.order_by(WebhookDelivery.id.desc()).limit(limit)))
