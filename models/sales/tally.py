@@ -15,6 +15,7 @@ XML bomb or an XXE file is refused before anything is read from it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
@@ -29,12 +30,35 @@ _ITEMS = ("ALLINVENTORYENTRIES.LIST", "INVENTORYENTRIES.LIST")
 _LEDGERS = ("LEDGERENTRIES.LIST", "ALLLEDGERENTRIES.LIST")
 
 
+class _NoControlRefs:
+    """The file with TallyPrime's references to control characters (`&#4;` marks an empty
+    value in its exports) dropped: XML 1.0 forbids them, so a parser would refuse the file.
+    Byte-wise, so for UTF-8 (and ASCII) files; a UTF-16 export is read as it is."""
+
+    _REF = re.compile(rb"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])|x0*(?:[0-8bcef]|1[0-9a-f]));",
+                      re.IGNORECASE)
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.held = stream, b""
+
+    def read(self, _size: int = -1) -> bytes:
+        while True:
+            chunk = self.stream.read(1 << 16)
+            data, self.held = self.held + chunk, b""
+            cut = data.rfind(b"&")  # a reference cut in two waits for the next read
+            if chunk and cut != -1 and b";" not in data[cut:] and len(data) - cut < 12:
+                data, self.held = data[:cut], data[cut:]
+            if data or not chunk:
+                return self._REF.sub(b"", data)
+
+
 def read(stream: BinaryIO) -> Iterator[RawLine]:
     """Every sales or credit-note voucher in the file, in order; others are skipped."""
     parents: list[Element] = []
     count = 0
     try:
-        for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+        for event, element in iterparse(_NoControlRefs(stream), events=("start", "end"),
+                                        forbid_dtd=True):
             if event == "start":
                 parents.append(element)
                 continue

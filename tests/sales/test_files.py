@@ -82,3 +82,18 @@ def test_a_dry_run_reports_and_changes_nothing(app, shops, tmp_path):
     assert balance(shops.by_gstin, shops.program_id) == 0
     with unit_of_work() as db:
         assert db.scalar(select(func.count(Invoice.id))) == 0
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_tally_control_references_and_utf16_exports_are_read(app, shops, tmp_path):
+    path = tmp_path / "daybook.xml"
+    body = tally_xml([sale("CE/26/060")]).replace(
+        b"<ISINVOICE>Yes</ISINVOICE>", b"<NARRATION>&#4; Not Applicable</NARRATION>"
+        b"<ISINVOICE>Yes</ISINVOICE>")
+    path.write_bytes(body)
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    path.write_bytes(tally_xml([sale("CE/26/061")], encoding="utf-16"))
+    result, more = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert [r["outcome"] for r in rows + more] == ["credited", "credited"]
