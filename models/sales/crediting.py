@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import events, review
@@ -185,8 +185,15 @@ def _differences(sale: Sale, buyer: Buyer | None, claimed: Invoice) -> list[str]
 
 
 def claims(session: Session, keys: list[str]) -> dict[str, Invoice]:
-    """The invoices holding any of these claim keys (one query for a chunk of rows)."""
+    """The invoices holding any of these claim keys, or imported under them before (a sale
+    rejected on review keeps its row, not its claim): one query for a chunk of rows."""
     if not keys:
         return {}
-    return {invoice.claim: invoice for invoice in session.scalars(
-        select(Invoice).where(Invoice.claim.in_(keys)))}
+    found = session.scalars(select(Invoice).where(or_(
+        Invoice.claim.in_(keys), Invoice.upload_key.in_([f"sale:{k}" for k in keys]))))
+    by_key: dict[str, Invoice] = {}
+    for invoice in found:
+        key = invoice.claim or invoice.upload_key.removeprefix("sale:")
+        if invoice.claim or key not in by_key:  # the claiming invoice wins
+            by_key[key] = invoice
+    return by_key

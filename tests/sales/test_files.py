@@ -97,3 +97,21 @@ def test_tally_control_references_and_utf16_exports_are_read(app, shops, tmp_pat
     result, more = import_file(app, path)
     assert result.exit_code == 0, result.output
     assert [r["outcome"] for r in rows + more] == ["credited", "credited"]
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_a_sale_rejected_on_review_is_not_imported_again(app, shops, tmp_path):
+    from models import review
+
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([sale("CE/26/070", buyer="Sri Ganesh Electricals",
+                                     buyer_gstin="", pincode="600017")]))
+    _result, rows = import_file(app, path)
+    assert rows[0]["outcome"] == "review"
+    with unit_of_work() as db:
+        item = review.pending(db)[0]
+        review.decide(db, item.id, approve=False, actor="test",
+                      verdict={"reason": "not_buyer"})
+    result, again = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert (again[0]["outcome"], again[0]["reason"]) == ("already", "received before (rejected)")
