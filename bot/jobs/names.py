@@ -23,6 +23,7 @@ class Job(StrEnum):
     DRAW_CERTIFICATE = "certificates.draw"
     BUILD_EXPORT = "privacy.build_export"
     ERASE_TRACES = "privacy.erase_traces"
+    DELIVER_WEBHOOK = "webhooks.deliver"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -32,6 +33,7 @@ class Job(StrEnum):
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
     ENFORCE_RETENTION = "privacy.retention"
+    SWEEP_WEBHOOKS = "webhooks.sweep"
 
 
 REGISTRY: dict[Job, str] = {
@@ -44,6 +46,7 @@ REGISTRY: dict[Job, str] = {
     Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
     Job.BUILD_EXPORT: "workers.privacy.build_export",
     Job.ERASE_TRACES: "workers.privacy.erase_traces",
+    Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",
@@ -52,6 +55,7 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_INBOX: "workers.inbox.sweep",
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
     Job.ENFORCE_RETENTION: "workers.privacy.enforce_retention",
+    Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions

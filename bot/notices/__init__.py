@@ -15,4 +15,5 @@ from bot.notices import (  # noqa: F401 - each module subscribes its handlers
     redemptions,
     support,
     tiers,
+    webhooks,
 )

@@ -1,7 +1,7 @@
 """privacy: UPI ids sealed at rest (existing ones encrypted here)
 
 Revision ID: 4fc3ddb6d6d2
-Revises: 556596126853
+Revises: c28993df76d4
 Create Date: 2026-11-29 23:36:59.800482
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate writes JSONB(astext_typ
 
 
 revision = '4fc3ddb6d6d2'
-down_revision = '556596126853'
+down_revision = 'c28993df76d4'
 branch_labels = None
 depends_on = None
 
