@@ -109,7 +109,8 @@ def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
                media_urls: tuple[str, ...]) -> list[str]:
     """The SMS that carry `text` and its images, each at most two segments and, where the
     text allows, one registered DLT template (bot/channels/dlt.yaml): the text as one SMS,
-    or its lines one SMS each when each line is a template and the whole is not; then each
+    or its lines (blank ones left out) one SMS each when each line is a template and the
+    whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
     image's link as an SMS of its own. A text no template covers that is still too long
     goes page by page: the first now, the rest on the SMS conversation for MORE."""
     conv = conversation.latest_for_phone(session, phone, "sms")
@@ -118,7 +119,7 @@ def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
     links = [sms.gsm_safe(translate(lang, sms.LINK, url=url))
              for url in sms.absolute(media_urls, base_url())]
     text = sms.gsm_safe(text)
-    lines = text.split("\n")
+    lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) > 1 and not _registered(text) \
             and all(sms.fits(line) and _registered(line) for line in lines):
         return lines + links

@@ -3,10 +3,8 @@ is refused, and the Gupshup sender's exact request, answers and quiet hours."""
 
 from __future__ import annotations
 
-import itertools
 import logging
 from datetime import UTC, datetime
-from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +20,6 @@ from bot.notices.redemptions import VOUCHER
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage, OutboxStatus
 from models.partners.partner import Partner
-from tests.httpstub import StubServer
 from workers import outbound as outbound_jobs
 
 PHONE = "+919812345678"
@@ -86,29 +83,6 @@ def test_a_text_of_no_template_is_refused(text):
 ])
 def test_promotional_sms_only_between_nine_and_nine_ist(utc, until):
     assert dlt.promotional_from(utc) == until
-
-
-class Gupshup:
-    """A stand-in for Gupshup's GatewayAPI that records each form."""
-
-    def __init__(self, answer: bytes = b"success | 919812345678 | 4963112341234-1234") -> None:
-        self.answer = answer
-        self.ids = itertools.count(1234)  # each SMS its own message id
-        self.stub = StubServer(lambda r: (200, {"Content-Type": "text/plain"}, self.answer.replace(
-            b"-1234", b"-%d" % next(self.ids))))
-
-    def forms(self) -> list[dict[str, str]]:
-        return [{k: v[0] for k, v in parse_qs(r.body.decode(), keep_blank_values=True).items()}
-                for r in self.stub.requests]
-
-
-@pytest.fixture
-def gupshup(app):
-    gateway = Gupshup()
-    with gateway.stub:
-        app.config.update(SMS_PROVIDER="gupshup", GUPSHUP_API_URL=gateway.stub.url + "/rest",
-                          GUPSHUP_USERID="2000123456", GUPSHUP_PASSWORD="pw-secret")
-        yield gateway
 
 
 def queue(text: str) -> int:
