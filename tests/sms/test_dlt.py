@@ -10,16 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels import dlt
-from bot.channels.sms import LINK, segments
 from bot.i18n import LANGUAGES, translate
 from bot.notices import outbound
-from bot.notices.invoices import CONFIRM_ALL
 from bot.notices.learning import NUDGE
 from bot.notices.otp import SMS_TEXT
-from bot.notices.redemptions import VOUCHER
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage, OutboxStatus
-from models.partners.partner import Partner
 from workers import outbound as outbound_jobs
 
 PHONE = "+919812345678"
@@ -109,34 +105,6 @@ def test_an_otp_goes_to_gupshup_with_its_dlt_ids(app, gupshup, clock):
         "msg_type": "TEXT", "mask": "SAATHI", "principalEntityId": "1101000000000000000",
         "dltTemplateId": "1107000000000000001"}]
     assert (sent.status, sent.provider_sid) == (OutboxStatus.SENT, "4963112341234-1234")
-
-
-def test_a_read_back_too_long_for_one_sms_goes_as_one_template_sms_per_line(app, gupshup, clock):
-    read = translate("hi", "I read: {summary}.", summary=translate(
-        "hi", "Invoice {number}, seller GSTIN {gstin}, date {date}, total {total}",
-        number="B-54811", gstin="27AAACS1234P1Z7", date="08-03-2026", total="₹1,01,456.40"))
-    question = translate("hi", CONFIRM_ALL)
-    queue(f"{read}\n{question}")
-    assert [(f["msg"], f["dltTemplateId"]) for f in gupshup.forms()] == [
-        (read, _id("invoice_read")), (question, _id("invoice_confirm"))]
-
-
-def test_an_image_goes_as_a_link_sms_of_its_own_after_the_text(app, gupshup, clock):
-    text = translate("ta", VOUCHER, label="ஊழியர் பயிற்சி உதவித்தொகை", code="SV-JDTM-XA3D",
-                     distributor="Sai Traders", date="19-03-2026")
-    with unit_of_work() as session:
-        session.add(Partner(phone=PHONE, name="Ravi", language="ta"))
-    with unit_of_work() as session:
-        outbound.queue_message(session, phone=PHONE, text=text, channel="sms", key="v1",
-                               media_urls=("/media/vouchers/" + "a" * 32 + ".png",))
-    link = translate("ta", LINK, url=f"https://saathi.test/media/vouchers/{'a' * 32}.png")
-    assert [(f["msg"], f["dltTemplateId"]) for f in gupshup.forms()] == [
-        (text, _id("voucher")), (link, _id("image_link"))]
-    assert all(segments(f["msg"]) <= 2 for f in gupshup.forms())
-
-
-def _id(name: str) -> str:
-    return next(t.id for t in dlt.registry().templates if t.name == name)
 
 
 def test_hindi_goes_as_unicode_text(app, gupshup, clock):

@@ -1,5 +1,6 @@
-"""Inbound SMS from Gupshup's keyword response URL: the secret path key, the exact answers
-sent back through the Gupshup DLT sender, once per SMS, and refused requests."""
+"""Inbound SMS from Gupshup's keyword response URL (the secret path key, the exact answers
+sent back through the Gupshup DLT sender, once per SMS, refused requests), and SMS sent later
+as registered templates: one per line, an image's link on its own."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ import logging
 import pytest
 
 from bot.channels import dlt
+from bot.channels.sms import LINK, segments
 from bot.config import ConfigError, load_settings
+from bot.i18n import translate
+from bot.notices import outbound
+from bot.notices.invoices import CONFIRM_ALL
+from bot.notices.redemptions import VOUCHER
 from models.db import engine as current_engine
+from models.db import unit_of_work
+from models.partners.partner import Partner
 from tests.conftest import _make_app
 
 KEY = "gs-7f3a9c"
+PHONE = "+919812345678"
 URL = f"/webhooks/gupshup/sms/{KEY}"
 
 
@@ -99,3 +108,28 @@ def test_the_inbound_key_needs_gupshup_to_answer():
         load_settings({"GUPSHUP_INBOUND_KEY": KEY})
     assert load_settings({"GUPSHUP_INBOUND_KEY": KEY, "SMS_PROVIDER": "gupshup",
                           "GUPSHUP_USERID": "2000123456", "GUPSHUP_PASSWORD": "pw"})
+
+
+def test_a_read_back_too_long_for_one_sms_goes_as_one_template_sms_per_line(app, gupshup, clock):
+    read = translate("hi", "I read: {summary}.", summary=translate(
+        "hi", "Invoice {number}, seller GSTIN {gstin}, date {date}, total {total}",
+        number="B-54811", gstin="27AAACS1234P1Z7", date="08-03-2026", total="₹1,01,456.40"))
+    question = translate("hi", CONFIRM_ALL)
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text=f"{read}\n{question}", channel="sms")
+    assert [(f["msg"], f["dltTemplateId"]) for f in gupshup.forms()] == [
+        (read, _template("invoice_read").id), (question, _template("invoice_confirm").id)]
+
+
+def test_an_image_goes_as_a_link_sms_of_its_own_after_the_text(app, gupshup, clock):
+    text = translate("ta", VOUCHER, label="ஊழியர் பயிற்சி உதவித்தொகை", code="SV-JDTM-XA3D",
+                     distributor="Sai Traders", date="19-03-2026")
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ravi", language="ta"))
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text=text, channel="sms", key="v1",
+                               media_urls=("/media/vouchers/" + "a" * 32 + ".png",))
+    link = translate("ta", LINK, url=f"https://saathi.test/media/vouchers/{'a' * 32}.png")
+    assert [(f["msg"], f["dltTemplateId"]) for f in gupshup.forms()] == [
+        (text, _template("voucher").id), (link, _template("image_link").id)]
+    assert all(segments(f["msg"]) <= 2 for f in gupshup.forms())
