@@ -29,11 +29,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from bot.web import (
         admin,
         admin_auth,
+        admin_distributors,
         admin_overview,
         admin_pages,
         admin_partners,
+        admin_programs,
         admin_review,
         admin_support,
+        admin_totp,
         admin_users,
         cloud_webhook,
         gupshup_webhook,
@@ -56,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (webhooks, cloud_webhook, gupshup_webhook, ussd, simulator, simulator_ussd,
                    health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
-                   admin_users,
+                   admin_users, admin_distributors, admin_programs, admin_totp,
                    media, verify, payout_webhook):
         app.register_blueprint(module.bp)
     return app

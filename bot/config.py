@@ -118,6 +118,7 @@ class Settings(BaseSettings):
     # The sweeps (jobs, inbox, outbox, payouts) run this often and take over work left this
     # long (a message left unanswered: twice this); the scheduler ticks four times as often.
     SWEEP_SECONDS: float = Field(default=60, gt=0)
+    ADMIN_FIGURES_SECONDS: int = Field(default=600, gt=0)
     # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
     # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
     PERIODIC_JOBS_IN_PROCESS: bool | None = None

@@ -244,14 +244,21 @@ def read_file(path: str | Path) -> ProgramSpec:
     """Read and validate one program YAML file."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProgramFileError(str(path), [f"cannot read: {exc.strerror}"]) from None
+    return read_text(text, str(path))
+
+
+def read_text(text: str, source: str = "<upload>") -> ProgramSpec:
+    """Read and validate a program's YAML text (a file's, or one uploaded on the admin)."""
+    try:
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ProgramFileError(str(path), [f"{where}not valid YAML ({exc})"]) from None
-    return parse(data, str(path))
+        raise ProgramFileError(source, [f"{where}not valid YAML ({exc})"]) from None
+    return parse(data, source)
 
 
 def from_definition(definition: dict) -> ProgramSpec:
