@@ -38,10 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_support,
         admin_totp,
         admin_users,
+        admin_webhooks,
         cloud_webhook,
         gupshup_webhook,
         health,
         payout_webhook,
+        sales_api,
         simulator,
         simulator_ussd,
         ussd,
@@ -60,6 +62,6 @@ def create_app(test_config: dict | None = None) -> Flask:
                    health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
                    admin_users, admin_distributors, admin_programs, admin_totp,
-                   media, verify, payout_webhook):
+                   admin_webhooks, media, verify, payout_webhook, sales_api):
         app.register_blueprint(module.bp)
     return app

@@ -17,6 +17,8 @@ from models.partners import partner  # noqa: F401
 from models.programs import program  # noqa: F401
 from models.redemptions import otp, redemption, vouchers  # noqa: F401
 from models.review import queue  # noqa: F401
+from models.sales import tables as sales_tables  # noqa: F401
 from models.support import tickets  # noqa: F401
+from models.webhooks import deliveries as webhook_deliveries  # noqa: F401
 
 metadata = Base.metadata

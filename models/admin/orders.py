@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from models import keys, ledger
+from models import events, keys, ledger
 from models.admin.controls import Actor, ControlError, audit_change, entry_with, need_reason
 from models.codes.tables import QrBatch, void_batch
 from models.invoices.invoice import Invoice
@@ -44,6 +44,8 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
                  {"credits": invoice.credits},
                  {"note": note, "returned_paise": returned_paise, "clawed_back": credits,
                   "entry": new_id}, programs=[invoice.program_id])
+    events.record(session, events.InvoiceReturned(invoice.id, invoice.partner_id,
+                                                  invoice.program_id, note, credits))
     return new_id
 
 

@@ -41,6 +41,24 @@ class Sponsor(_Strict):
     distributor: str | None = None  # a distributor code from `distributors`
 
 
+class SalesColumns(_Strict):
+    """Which column of a distributor's CSV / XLSX sales export holds what (headers as written
+    in its first row); `date_format` in strptime codes, "%d-%m-%Y" by default."""
+    number: str
+    date: str
+    amount: str
+    date_format: str = "%d-%m-%Y"
+    buyer_gstin: str | None = None
+    buyer_phone: str | None = None
+    buyer_name: str | None = None
+    buyer_pincode: str | None = None
+    item: str | None = None
+    hsn: str | None = None
+    quantity: str | None = None
+    kind: str | None = None  # "Credit Note" / "Return" in it makes the row a return
+    against: str | None = None  # a return's original invoice number
+
+
 class Distributor(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9]{2,20}$")
     name: str = Field(min_length=1)
@@ -48,6 +66,7 @@ class Distributor(_Strict):
     phone: str
     region: str | None = None
     reps: list[str] = Field(default_factory=list)
+    sales_columns: SalesColumns | None = None  # its sales exports (flask sales import)
 
     @field_validator("gstin")
     @classmethod
