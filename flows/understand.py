@@ -26,6 +26,7 @@ from models.partners.partner import PartnerStatus, set_status
 
 MISSES = "nlu_misses"  # kept: texts not understood in a row
 MISSES_BEFORE_PERSON = 2
+CHAT = frozenset({"greeting", "thanks"})  # answered even when unsure: nothing is done
 NOT_UNDERSTOOD = N_("Sorry, I did not understand that.")
 GREETING = N_("Namaste! Type what you need in your own words, like \"my balance\" or "
               "\"redeem 500\", or reply with a number:")
@@ -142,7 +143,7 @@ def understood(ctx: Context, msg: InboundMessage) -> engine.Step:
         ctx.forget(MISSES)
         return engine.done(*own)
     found: Understanding = read(msg.text)
-    if found.band == Band.HIGH:
+    if found.band == Band.HIGH or (found.band == Band.MEDIUM and found.intent in CHAT):
         return act(ctx, found.intent, found.entities)
     if found.band == Band.MEDIUM:
         ctx.data.update(text=msg.text, choices=_choices_of(found))
@@ -151,8 +152,9 @@ def understood(ctx: Context, msg: InboundMessage) -> engine.Step:
 
 
 def _choices_of(found: Understanding) -> list[str]:
+    """The two likeliest intents, once each, without a second "Main menu"."""
     first, second = found.intent, found.runner_up.intent
-    same = LABELS[first] == LABELS[second]
+    same = LABELS[first] == LABELS[second] or second in CHAT
     return [first] if same else [first, second]
 
 

@@ -28,6 +28,7 @@ UTTERANCES = Path(__file__).with_name("utterances")
 _CODE = re.compile(r"\b(?=[0-9a-z-]*\d)[0-9a-z]{4}(?:-?[0-9a-z]{4}){3}\b")
 _NUMBER = re.compile(r"\d[\d,.]*")
 SHARPNESS = 4.0  # scores (about -1..1) times this before the softmax
+FAMILIAR = 0.8  # below this share of known n-grams, confidence falls ("zzzz", "asdfgh")
 _SYMBOLS = re.compile(r"[?!.,;:'\"()₹]+")
 
 
@@ -89,25 +90,30 @@ class Classifier:
         self._weights = np.ascontiguousarray(machine.coef_.T)
         self._intercept = machine.intercept_
 
-    def scores(self, text: str) -> np.ndarray:
-        """The machine's decision scores, one per intent (as `decision_function`)."""
+    def scores(self, text: str) -> tuple[np.ndarray, float]:
+        """The machine's decision scores, one per intent (as `decision_function`), and the
+        share of the text's n-grams the model knows."""
         counts: dict[int, int] = {}
-        for gram in self._analyze(clean(text)):
+        grams = self._analyze(clean(text))
+        for gram in grams:
             index = self._index.get(gram)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
         if not counts:
-            return self._intercept.copy()
+            return self._intercept.copy(), 0.0
         indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
         tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
         weights = tf * self._idf[indices]
         weights /= np.sqrt(weights @ weights)
-        return weights @ self._weights[indices] + self._intercept
+        known = sum(counts.values()) / len(grams)
+        return weights @ self._weights[indices] + self._intercept, known
 
     def guess(self, text: str) -> tuple[Guess, Guess]:
-        scores = self.scores(text) * SHARPNESS
+        scores, known = self.scores(text)
+        scores = scores * SHARPNESS
         probabilities = np.exp(scores - scores.max())
         probabilities /= probabilities.sum()
+        probabilities *= min(1.0, known / FAMILIAR) ** 2  # mostly unknown letters: unsure
         first, second = probabilities.argsort()[::-1][:2]
         return (Guess(self.intents[first], float(probabilities[first])),
                 Guess(self.intents[second], float(probabilities[second])))
