@@ -32,9 +32,8 @@ GREETING = N_("Namaste! Type what you need in your own words, like \"my balance\
               "\"redeem 500\", or reply with a number:")
 WELCOME = N_("You are welcome! Send MENU any time.")
 SCAN_TIP = N_("Tip: hold the phone steady in good light, with the whole QR code in the photo.")
-INVOICE_TIP = N_("Send a clear photo of the whole invoice: GSTIN, invoice number, date and "
-                 "total must be readable. Credits come in minutes; some bills are checked "
-                 "by a person first.")
+INVOICE_TIP = N_("Send a clear photo of the whole invoice, with GSTIN, number, date and total "
+                 "readable. Credits come in minutes.")
 NOT_IN_PROGRAM = N_("You are not in a program yet. Send JOIN and the program code.")
 # What "Did you mean" offers for each intent.
 LABELS: dict[str, Message] = {
