@@ -10,6 +10,7 @@ Numbers and product codes are replaced by placeholders before both training and 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ def load(cache_dir: Path | None, folder: Path = UTTERANCES) -> Classifier:
     model = train(examples(folder))
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".partial")
+        partial = cached.with_suffix(f".{os.getpid()}.partial")  # several workers may train
         partial.write_bytes(pickle.dumps(model))
         partial.replace(cached)
     return Classifier(model)
