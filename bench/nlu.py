@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flows.nlu import HIGH, MEDIUM  # noqa: E402
-from flows.nlu.classifier import load  # noqa: E402
-from flows.nlu.evaluation import Report, evaluate, share  # noqa: E402
+from flows.nlu import HIGH, MEDIUM
+from flows.nlu.classifier import load
+from flows.nlu.evaluation import Report, evaluate, share
 
 
 def confusion(report: Report) -> list[str]:

@@ -11,7 +11,7 @@ from flask import current_app
 
 from bot.i18n import N_
 from bot.messages import Reply
-from flows import engine, person, sms
+from flows import engine, person, sms, understand
 from flows.answers import first_word, is_numeric, pick
 from flows.context import Context
 from flows.keywords import Keyword, match_keyword
@@ -130,10 +130,14 @@ def _route(ctx: Context, word: str) -> list[Reply]:
         return engine.start(ctx, INVITED_FLOW, ctx.message)
     flow, state = engine.flow_of(ctx), engine.state_of(ctx)
     triggered = engine.trigger_for(word) if word and not state.free_text else None
+    intent = understand.decided(ctx.message)
     if _suspended(ctx) and (ctx.message.media or conv.flow in EARNING_FLOWS or
-                            (triggered is not None and triggered.name in EARNING_FLOWS)):
+                            (triggered is not None and triggered.name in EARNING_FLOWS)
+                            or intent == "redeem"):
         engine.to_menu(ctx)
         return [ctx.say(SUSPENDED)]
+    if intent is not None and ctx.partner is not None:  # Rasa decided: from any state
+        return engine.start(ctx, FlowName.UNDERSTAND, ctx.message)
     if triggered is not None:
         if triggered.needs_partner and ctx.partner is None:
             return _not_enrolled(ctx)

@@ -24,6 +24,7 @@ from flows.nlu.reader import read
 from flows.wallet import expiring_reply
 from models.partners.partner import PartnerStatus, set_status
 
+DECIDED = "intent:"  # a message's `choice` naming an intent another reader decided (Rasa)
 MISSES = "nlu_misses"  # kept: texts not understood in a row
 MISSES_BEFORE_PERSON = 2
 CHAT = frozenset({"greeting", "thanks"})  # answered even when unsure: nothing is done
@@ -135,8 +136,18 @@ def _missed(ctx: Context) -> engine.Step:
     return engine.done(ctx.say(NOT_UNDERSTOOD), menu=True)
 
 
+def decided(msg: InboundMessage) -> str | None:
+    """The intent a message comes with, already decided (a Rasa action's), if any."""
+    if msg.choice and msg.choice.startswith(DECIDED):
+        intent = msg.choice.removeprefix(DECIDED)
+        return intent if intent in ACTIONS else None
+    return None
+
+
 def understood(ctx: Context, msg: InboundMessage) -> engine.Step:
     """Read free text: the program's own FAQ first, then the intent by its confidence."""
+    if intent := decided(msg):
+        return act(ctx, intent, extract(msg.text))
     own = faq.program_answer(ctx, _programs(ctx), msg.text)
     if own:
         ctx.forget(MISSES)

@@ -8,24 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.programs.program import load_spec
 from models.programs.schema import parse
-from tests.conftest import _make_app
 from tests.transcripts.given import build
 
 PHONE = "+919811100001"
 PROGRAM = Path(__file__).with_name("program.yaml")
-
-
-@pytest.fixture
-def app(request, tmp_path):
-    """SQLite only: the answers are words, not SQL."""
-    app = _make_app("sqlite", request, tmp_path)
-    with app.app_context():
-        yield app
-        current_engine().dispose()
 
 
 @pytest.fixture
