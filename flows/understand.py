@@ -194,7 +194,7 @@ ACTED = ((FlowName.WALLET, "balance"), (FlowName.REDEEM, "redeem (+ amount)"),
          (END, "answered (history, FAQ, tips), stop, a miss"))
 FLOW = engine.register(Flow(
     name=FlowName.UNDERSTAND, states_enum=S, start=S.CLARIFY,
-    entry=State(text=understood, goes=(*ACTED, (S.CLARIFY, "not sure: did you mean"))),
+    entry=State(text=understood, goes=(*ACTED, (S.CLARIFY, "not sure, did you mean"))),
     states={S.CLARIFY: State(clarified, clarify_prompt, goes=(
         *ACTED, (S.CLARIFY, "not sure again")))},
 ))

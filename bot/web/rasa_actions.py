@@ -5,7 +5,9 @@ tracker of each action call to /webhook.
 Each action hands the partner's message, with the intent Rasa decided, to the router like any
 channel's message (stored once by its Rasa message id, run through the same flows), and
 utters the replies, in the partner's language. `action_faq` answers the FAQ intent Rasa
-found (how to earn, rewards, tiers, expiry).
+found (how to earn, rewards, tiers, expiry); `action_saathi` does whatever intent of
+flows/understand.py Rasa found (greeting, a person, language, scan help, stop…), and hands
+any other intent's text to the router as free text.
 """
 
 from __future__ import annotations
@@ -20,19 +22,23 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from bot import router
 from bot.channels.text import render_text
 from bot.messages import InboundMessage
-from flows.understand import DECIDED
+from flows import understand
 
 CHANNEL = "rasa"  # the conversation Rasa's messages are kept under, per phone
 FAQ_INTENTS = frozenset({"faq_earn", "faq_redeem", "faq_tiers", "expiring"})
-ACTIONS = {"action_balance": "balance", "action_history": "history",
-           "action_redeem": "redeem", "action_learn": "learn", "action_faq": None}
+# action -> the intent it does, or the intents of Rasa's it takes
+ACTIONS: dict[str, str | frozenset[str]] = {
+    "action_balance": "balance", "action_history": "history", "action_redeem": "redeem",
+    "action_learn": "learn", "action_faq": FAQ_INTENTS,
+    "action_saathi": frozenset(understand.ACTIONS),
+}
 
 
 class SaathiAction(Action):
     """One Rasa action: the message, with its intent, through Saathi's router."""
 
-    def __init__(self, app: Flask, action: str, intent: str | None) -> None:
-        self.app, self.action, self.intent = app, action, intent
+    def __init__(self, app: Flask, action: str, intents: str | frozenset[str]) -> None:
+        self.app, self.action, self.intents = app, action, intents
 
     def name(self) -> str:
         return self.action
@@ -40,23 +46,28 @@ class SaathiAction(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         latest = tracker.latest_message or {}
-        intent = self.intent or (latest.get("intent") or {}).get("name")
-        if self.intent is None and intent not in FAQ_INTENTS:
-            intent = "faq_earn"
+        intent = self._intent((latest.get("intent") or {}).get("name"))
         message = InboundMessage(
             channel=CHANNEL, sender=tracker.sender_id, text=latest.get("text") or "",
             provider_id=f"rasa-{latest.get('message_id') or uuid.uuid4().hex}",
-            choice=f"{DECIDED}{intent}")
+            choice=f"{understand.DECIDED}{intent}" if intent else None)
         with self.app.app_context():
             replies = router.handle(message)
         for reply in replies:
             dispatcher.utter_message(text=render_text(reply))
         return []
 
+    def _intent(self, found: str | None) -> str | None:
+        """The intent to do: this action's own, or the one Rasa found if this action takes
+        it (None: the text is read as free text)."""
+        if isinstance(self.intents, str):
+            return self.intents
+        return found if found in self.intents else None
+
 
 def executor(app: Flask) -> ActionExecutor:
     """An executor with every Saathi action registered."""
     found = ActionExecutor()
-    for action, intent in ACTIONS.items():
-        found.register_action(SaathiAction(app, action, intent))
+    for action, intents in ACTIONS.items():
+        found.register_action(SaathiAction(app, action, intents))
     return found

@@ -85,7 +85,8 @@ def test_rasa_actions_command_serves_the_webhook_over_http(app, partners):
     try:
         wait_until(lambda: requests.get(f"{base}/health", timeout=1).ok, what="rasa-actions")
         assert {a["name"] for a in requests.get(f"{base}/actions", timeout=5).json()} == {
-            "action_balance", "action_history", "action_redeem", "action_learn", "action_faq"}
+            "action_balance", "action_history", "action_redeem", "action_learn", "action_faq",
+            "action_saathi"}
         answer = requests.post(f"{base}/webhook", timeout=10, json=action_call(
             "action_balance", PHONE, "mera balance kitna hai", "balance", "h1"))
         assert answer.status_code == 200
