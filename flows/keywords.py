@@ -50,6 +50,10 @@ class Keyword(StrEnum):
     SKIP = "SKIP"
 
 
+# Answers a question expects ("aage" to read on, "chhodo" for no GSTIN), read with `means`;
+# never commands of their own.
+ANSWERS = frozenset({Keyword.NEXT, Keyword.SKIP})
+COMMANDS = frozenset(Keyword) - ANSWERS
 TAKES_ARGUMENT = frozenset({Keyword.CODE, Keyword.REDEEM, Keyword.LANGUAGE, Keyword.JOIN,
                             Keyword.ENROLL})
 
@@ -86,12 +90,12 @@ def allowed_mistakes(typed: str, phrase: str) -> int:
 
 
 def _best(typed: str, phrases: tuple[Phrase, ...], lang: str,
-          among: frozenset[Keyword] | None = None) -> Keyword | None:
-    """The keyword (of `among`, if given) whose phrase is nearest `typed` within the allowed
+          among: frozenset[Keyword]) -> Keyword | None:
+    """The keyword (of `among`) whose phrase is nearest `typed` within the allowed
     mistakes; the partner's language breaks a tie between keywords, and a tie it cannot break
     matches nothing."""
     scored = [(OSA.distance(typed, p.text), p) for p in phrases
-              if among is None or p.keyword in among]
+              if p.keyword in among]
     near = [(d, p) for d, p in scored if d <= allowed_mistakes(typed, p.text)]
     if not near:
         return None
@@ -103,10 +107,10 @@ def _best(typed: str, phrases: tuple[Phrase, ...], lang: str,
     return keywords.pop() if len(keywords) == 1 else None
 
 
-def match_keyword(text: str, lang: str = "en", among: frozenset[Keyword] | None = None
+def match_keyword(text: str, lang: str = "en", among: frozenset[Keyword] = COMMANDS
                   ) -> KeywordMatch | None:
-    """The keyword (of `among`, if given) `text` starts with and its argument, or None if it
-    is not a command."""
+    """The keyword (of `among`) `text` starts with and its argument, or None if it is not
+    a command."""
     typed = normalize(text).split()
     original = text.split()
     phrases = lexicon()

@@ -2,7 +2,6 @@
 utterance files (flows/nlu/utterances/), so both understand the same words. Run after
 changing the utterances; tests/nlu/test_rasa_project.py fails when stale.
 
-
     .venv/bin/python scripts/rasa_nlu.py
 """
 
