@@ -39,8 +39,9 @@ def main() -> None:
     print(f"{report.total} utterances: accuracy {report.accuracy:.1%}; high confidence "
           f"{report.high / report.total:.1%} of them; wrong at high confidence "
           f"{report.wrong_high_share:.1%} ({report.wrong_high})")
-    print(f"p99 classification {report.p99_ms():.2f} ms, median "
-          f"{sorted(report.seconds)[len(report.seconds) // 2] * 1000:.2f} ms")
+    print(f"classification p99 {report.p99_ms(report.seconds):.2f} ms wall clock "
+          f"({report.p99_ms(report.cpu_seconds):.2f} ms CPU), median "
+          f"{sorted(report.seconds)[len(report.seconds) // 2] * 1000:.3f} ms")
     print("\nper language:")
     for lang, counter in sorted(report.by_language.items()):
         print(f"  {lang:<9} {share(counter):6.1%}  ({counter['right']}/{counter['all']})")

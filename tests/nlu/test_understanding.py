@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
+from flows.keywords import Keyword, match_keyword, means
 from flows.nlu import HIGH, band
 from flows.nlu.classifier import UTTERANCES, clean, fingerprint, load
 from flows.nlu.entities import amount, code, language
@@ -71,15 +72,32 @@ def test_model_is_cached_by_the_utterances_hash(tmp_path):
 
 def test_targets_on_the_evaluation_set(model):
     """Issue 21: >= 90% overall, >= 85% in every language, <= 1% wrong actions taken at
-    high confidence. (Time per message is measured by bench/nlu.py, not asserted here: a
-    shared CI machine's p99 is its neighbours'.)"""
+    high confidence, p99 under 5 ms a message (CPU time: on a shared machine the wall
+    clock's p99 is the neighbours'; bench/nlu.py prints both)."""
     report = evaluate(model)
     assert report.total >= 400
     assert report.accuracy >= 0.90
     assert {lang: share(c) for lang, c in report.by_language.items()
             if share(c) < 0.85} == {}
     assert report.wrong_high_share <= 0.01
+    assert report.p99_ms(report.cpu_seconds) < 5
 
 
 def test_bands():
     assert (band(0.95), band(0.45), band(0.1)) == ("high", "medium", "low")
+
+
+@pytest.mark.parametrize(("text", "keyword", "lang"), [
+    ("aage", Keyword.NEXT, "hi"), ("पुढे", Keyword.NEXT, "mr"), ("Next", Keyword.NEXT, "en"),
+    ("chhodo", Keyword.SKIP, "hi"), ("இல்லை", Keyword.SKIP, "ta"), ("skip", Keyword.SKIP, "en"),
+])
+def test_answer_words_in_every_language(text, keyword, lang):
+    assert means(text, keyword, lang)
+
+
+@pytest.mark.parametrize(("text", "keyword"), [
+    ("मेनू", Keyword.MENU), ("menu dikhao", Keyword.MENU), ("piche jao", Keyword.BACK),
+    ("ಹಿಂದೆ", Keyword.BACK), ("நிறுத்து", Keyword.STOP), ("madad", Keyword.HELP),
+])
+def test_global_words_in_every_language(text, keyword):
+    assert match_keyword(text, "en") == (keyword, "")
