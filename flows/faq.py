@@ -22,10 +22,14 @@ from models.programs.schema import Tiers
 FAQ_CUTOFF = 80  # a program question this close (0-100) to the text is the one asked
 ALL = N_("all products")
 TIER_BASIS = {
-    "credits": N_("{program} tiers, by credits earned in {days} days:"),
-    "cases": N_("{program} tiers, by cases bought in {days} days:"),
-    "paise": N_("{program} tiers, by purchases in {days} days:"),
-    "units": N_("{program} tiers, by units bought in {days} days:"),
+    "credits": NP_("{program} tiers, by credits earned in {n} day:",
+                   "{program} tiers, by credits earned in {n} days:"),
+    "cases": NP_("{program} tiers, by cases bought in {n} day:",
+                 "{program} tiers, by cases bought in {n} days:"),
+    "paise": NP_("{program} tiers, by purchases in {n} day:",
+                 "{program} tiers, by purchases in {n} days:"),
+    "units": NP_("{program} tiers, by units bought in {n} day:",
+                 "{program} tiers, by units bought in {n} days:"),
 }
 
 
@@ -93,7 +97,7 @@ def tiers(ctx: Context, program: Program) -> Reply:
         return ctx.say("{program}: no tiers in this program.", program=spec.name)
     basis = "credits" if spec.tiers.basis == "credits" else spec.tiers.unit
     lines = [ctx._(TIER_BASIS.get(basis, TIER_BASIS["units"]), program=spec.name,
-                   days=spec.tiers.window_days)]
+                   n=spec.tiers.window_days)]
     for level in spec.tiers.levels:
         boost = f" (x{level.multiplier:g})" if level.multiplier != 1 else ""
         lines.append(f"{level.label_in(ctx.language)}: "
