@@ -106,7 +106,7 @@ def tiers(ctx: Context, program: Program) -> Reply:
 
 
 TOPICS: dict[str, Callable[[Context, Program], Reply]] = {
-    "faq_earn": earning, "faq_redeem": rewards, "faq_tiers": tiers, "expiring": expiry,
+    "faq_earn": earning, "faq_redeem": rewards, "faq_tiers": tiers,
 }
 
 

@@ -23,6 +23,7 @@ from flows.nlu.entities import Entities, extract
 from flows.nlu.reader import read
 from flows.wallet import expiring_reply
 from models.partners.partner import PartnerStatus, set_status
+from models.programs.program import Program
 
 DECIDED = "intent:"  # a message's `choice` naming an intent another reader decided (Rasa)
 MISSES = "nlu_misses"  # kept: texts not understood in a row
@@ -52,11 +53,15 @@ class S(StrEnum):
     CLARIFY = "clarify"
 
 
-def _programs(ctx: Context) -> list:
+Action = Callable[[Context, Entities], engine.Step]
+
+
+def _programs(ctx: Context) -> list[Program]:
     return eligible(ctx, Needs.ANY)
 
 
-def _each_program(answer: Callable) -> Callable[[Context, Entities], engine.Step]:
+def _each_program(answer: Callable[[Context, Program], list[Reply]]) -> Action:
+    """Answer for every program the partner is in (or say they are in none)."""
     def run(ctx: Context, _found: Entities) -> engine.Step:
         programs = _programs(ctx)
         if not programs:
@@ -65,8 +70,13 @@ def _each_program(answer: Callable) -> Callable[[Context, Entities], engine.Step
     return run
 
 
-def _expiring(ctx: Context, program) -> list[Reply]:
+def _expiring(ctx: Context, program: Program) -> list[Reply]:
+    """What expires soon, and the program's rule."""
     return [expiring_reply(ctx, program.id), faq.expiry(ctx, program)]
+
+
+def _rule(topic: str) -> Action:
+    return _each_program(lambda ctx, program: [faq.TOPICS[topic](ctx, program)])
 
 
 def _redeem(ctx: Context, found: Entities) -> engine.Step:
@@ -94,15 +104,15 @@ def _stop(ctx: Context, _found: Entities) -> engine.Step:
     return engine.done(ctx.say(STOPPED))
 
 
-def _say(msgid: Message, *, menu: bool = False) -> Callable[[Context, Entities], engine.Step]:
+def _say(msgid: Message, *, menu: bool = False) -> Action:
     return lambda ctx, _found: engine.done(ctx.say(msgid), menu=menu)
 
 
-def _start(flow: FlowName) -> Callable[[Context, Entities], engine.Step]:
+def _start(flow: FlowName) -> Action:
     return lambda _ctx, _found: engine.switch(flow)
 
 
-ACTIONS: dict[str, Callable[[Context, Entities], engine.Step]] = {
+ACTIONS: dict[str, Action] = {
     "balance": _start(FlowName.WALLET),
     "history": lambda ctx, _found: engine.done(*sms.history(ctx)),
     "expiring": _each_program(_expiring),
@@ -110,8 +120,8 @@ ACTIONS: dict[str, Callable[[Context, Entities], engine.Step]] = {
     "learn": _start(FlowName.LEARN), "certificate": _start(FlowName.LEARN),
     "scan_help": _scan,
     "invoice_help": _say(INVOICE_TIP),
-    **{topic: _each_program(lambda ctx, p, t=topic: [faq.TOPICS[t](ctx, p)])
-       for topic in ("faq_earn", "faq_redeem", "faq_tiers")},
+    "faq_earn": _rule("faq_earn"), "faq_redeem": _rule("faq_redeem"),
+    "faq_tiers": _rule("faq_tiers"),
     "language": _language,
     "human": _start(FlowName.SUPPORT),
     "greeting": _say(GREETING, menu=True),

@@ -14,14 +14,15 @@ import os
 import pickle
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sklearn
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import Pipeline
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is trained or loaded, not before
+    from sklearn.pipeline import Pipeline
 
 from flows.answers import fold_digits, normalize
 
@@ -52,13 +53,17 @@ def examples(folder: Path = UTTERANCES) -> list[tuple[str, str, str]]:
 
 def fingerprint(folder: Path = UTTERANCES) -> str:
     """The hash the cached model is kept under: the files' text and the library's version."""
-    digest = hashlib.sha256(sklearn.__version__.encode())
+    digest = hashlib.sha256(version("scikit-learn").encode())
     for path in sorted(folder.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def train(rows: list[tuple[str, str, str]]) -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
     model = Pipeline([
         ("grams", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)),
         ("intent", LinearSVC(C=1.0)),
@@ -82,8 +87,7 @@ class Classifier:
 
     def __init__(self, model: Pipeline) -> None:
         self.model = model
-        grams: TfidfVectorizer = model.named_steps["grams"]
-        machine: LinearSVC = model.named_steps["intent"]
+        grams, machine = model.named_steps["grams"], model.named_steps["intent"]
         self.intents: list[str] = [str(c) for c in machine.classes_]
         self._analyze = grams.build_analyzer()
         self._index = grams.vocabulary_

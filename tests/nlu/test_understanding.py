@@ -59,7 +59,8 @@ def test_gibberish_is_never_acted_on(model):
 
 def test_model_is_cached_by_the_utterances_hash(tmp_path):
     folder = tmp_path / "utterances"
-    shutil.copytree(UTTERANCES, folder)
+    folder.mkdir()
+    shutil.copy(UTTERANCES / "en.yaml", folder)  # one language: trains in a moment
     load(tmp_path / "cache", folder)
     kept = list((tmp_path / "cache").glob("*.pickle"))
     assert [p.name for p in kept] == [f"intents-{fingerprint(folder)}.pickle"]
