@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     RASA_URL: str = ""
     RASA_TIMEOUT_SECONDS: float = 0.5
     DB_LOCK_TIMEOUT_MS: int = 10_000
+    # SQLite only: FULL syncs every commit to disk; NORMAL (the suite's) only at checkpoints.
+    SQLITE_SYNCHRONOUS: Literal["FULL", "NORMAL"] = "FULL"
     PUBLIC_BASE_URL: str = ""
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: str = ""
