@@ -7,6 +7,7 @@ answers is answered first. Diagram: docs/flows/understand.md."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ from flows.wallet import expiring_reply
 from models.partners.partner import PartnerStatus, set_status
 from models.programs.program import Program
 
+log = logging.getLogger("saathi.nlu")
 DECIDED = "intent:"  # a message's `choice` naming an intent another reader decided (Rasa)
 MISSES = "nlu_misses"  # kept: texts not understood in a row
 MISSES_BEFORE_PERSON = 2
@@ -163,6 +165,8 @@ def understood(ctx: Context, msg: InboundMessage) -> engine.Step:
         ctx.forget(MISSES)
         return engine.done(*own)
     found: Understanding = read(msg.text)
+    log.info("free text read", extra={"intent": found.intent, "band": str(found.band),
+                                      "confidence": round(found.confidence, 2)})
     if found.band == Band.HIGH or (found.band == Band.MEDIUM and found.intent in CHAT):
         return act(ctx, found.intent, found.entities)
     if found.band == Band.MEDIUM:

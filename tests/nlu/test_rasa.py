@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import threading
 
 import pytest
 import requests
@@ -117,10 +118,22 @@ def test_rasa_url_reads_free_text_first(app, partners, twilio):
         ("POST", "/model/parse", {"text": "kuch bhi likha"})]
 
 
-@pytest.mark.parametrize("failure", ["error", "unreachable"])
+@pytest.mark.parametrize("failure", ["error", "unreachable", "too slow"])
 def test_rasa_failing_falls_back_to_the_embedded_classifier(app, partners, twilio, failure):
-    with StubServer(lambda _request: (500, {}, b"boom")) as rasa:
-        app.config["RASA_URL"] = rasa.url if failure == "error" else f"http://127.0.0.1:{free_port()}"
-        replies = twilio.chat(PHONE, "mera balance kitna hai")
+    released = threading.Event()
+
+    def answer(_request: Recorded):
+        if failure == "too slow":
+            released.wait(10)  # answers only after the test is done
+        return 500, {}, b"boom"
+
+    with StubServer(answer) as rasa:
+        app.config["RASA_URL"] = rasa.url if failure != "unreachable" else \
+            f"http://127.0.0.1:{free_port()}"
+        app.config["RASA_TIMEOUT_SECONDS"] = 0.2
+        try:
+            replies = twilio.chat(PHONE, "mera balance kitna hai")
+        finally:
+            released.set()
     assert replies[0].startswith(BALANCE)
-    assert len(rasa.requests) == (1 if failure == "error" else 0)
+    assert len(rasa.requests) == (0 if failure == "unreachable" else 1)
