@@ -1,7 +1,12 @@
 """The intent classifier: character n-grams (within words, 1-4 long, so typos and any script
-share most of their features) into a linear support vector machine, trained from the utterance files
-in utterances/ and kept on disk under the hash of their text, so a start-up with unchanged
-files loads the model instead of training it again (about a second).
+share most of their features), tf-idf weighted, into a linear support vector machine,
+trained with scikit-learn from the utterance files in utterances/.
+
+Reading needs only numpy: the trained model is kept as its vocabulary, idf weights and
+coefficients (an .npz file under the hash of the utterance files, so a start-up with
+unchanged files loads it instead of training again, and no pickle is ever read), and one
+message's score is a sum over its few n-grams. test_understanding checks the scores equal
+scikit-learn's `decision_function`.
 
 Numbers and product codes are replaced by placeholders before both training and reading:
 "redeem 500" and "redeem 2000" are the same sentence to the model.
@@ -11,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import re
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -21,16 +25,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import yaml
 
-if TYPE_CHECKING:  # scikit-learn is imported when a model is trained or loaded, not before
-    from sklearn.pipeline import Pipeline
-
 from flows.answers import fold_digits, normalize
 
+if TYPE_CHECKING:  # scikit-learn is imported to train, never to read
+    from sklearn.pipeline import Pipeline
+
 UTTERANCES = Path(__file__).with_name("utterances")
-_CODE = re.compile(r"\b(?=[0-9a-z-]*\d)[0-9a-z]{4}(?:-?[0-9a-z]{4}){3}\b")
-_NUMBER = re.compile(r"\d[\d,.]*")
+LONGEST_GRAM = 4
 SHARPNESS = 4.0  # scores (about -1..1) times this before the softmax
 FAMILIAR = 0.8  # below this share of known n-grams, confidence falls ("zzzz", "asdfgh")
+_CODE = re.compile(r"\b(?=[0-9a-z-]*\d)[0-9a-z]{4}(?:-?[0-9a-z]{4}){3}\b")
+_NUMBER = re.compile(r"\d[\d,.]*")
 _SYMBOLS = re.compile(r"[?!.,;:'\"()₹]+")
 
 
@@ -40,6 +45,19 @@ def clean(text: str) -> str:
     text = normalize(fold_digits(text))
     text = _NUMBER.sub(" 9 ", _CODE.sub(" qrcode ", text))
     return " ".join(_SYMBOLS.sub(" ", text).split())
+
+
+def grams(text: str) -> list[str]:
+    """The character n-grams of each word padded with spaces, as scikit-learn's `char_wb`
+    analyzer makes them (a word shorter than n gives itself once)."""
+    found = []
+    for word in text.split():
+        padded = f" {word} "
+        for n in range(1, LONGEST_GRAM + 1):
+            found += [padded[i:i + n] for i in range(max(1, len(padded) - n + 1))]
+            if len(padded) <= n:
+                break
+    return found
 
 
 def examples(folder: Path = UTTERANCES) -> list[tuple[str, str, str]]:
@@ -52,7 +70,7 @@ def examples(folder: Path = UTTERANCES) -> list[tuple[str, str, str]]:
 
 
 def fingerprint(folder: Path = UTTERANCES) -> str:
-    """The hash the cached model is kept under: the files' text and the library's version."""
+    """The hash the model is kept under: the files' text and the library's version."""
     digest = hashlib.sha256(version("scikit-learn").encode())
     for path in sorted(folder.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -65,7 +83,8 @@ def train(rows: list[tuple[str, str, str]]) -> Pipeline:
     from sklearn.svm import LinearSVC
 
     model = Pipeline([
-        ("grams", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)),
+        ("grams", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, LONGEST_GRAM),
+                                  sublinear_tf=True)),
         ("intent", LinearSVC(C=1.0)),
     ])
     model.fit([clean(text) for _, _, text in rows], [intent for _, intent, _ in rows])
@@ -79,28 +98,39 @@ class Guess:
 
 
 class Classifier:
-    """A trained model: the two likeliest intents of a text.
+    """A trained model's numbers: the two likeliest intents of a text."""
 
-    Reading one message goes around scikit-learn's sparse matrices (a millisecond each on a
-    busy machine): the same analyzer, tf-idf weights and coefficients, summed over the few
-    n-grams of the message with numpy (test_nlu_classifier checks the scores agree)."""
+    def __init__(self, intents: list[str], vocabulary: list[str], idf: np.ndarray,
+                 weights: np.ndarray, intercept: np.ndarray) -> None:
+        self.intents = intents
+        self.vocabulary = vocabulary
+        self._index = {gram: i for i, gram in enumerate(vocabulary)}
+        self._idf, self._weights, self._intercept = idf, weights, intercept
 
-    def __init__(self, model: Pipeline) -> None:
-        self.model = model
-        grams, machine = model.named_steps["grams"], model.named_steps["intent"]
-        self.intents: list[str] = [str(c) for c in machine.classes_]
-        self._analyze = grams.build_analyzer()
-        self._index = grams.vocabulary_
-        self._idf = grams.idf_
-        self._weights = np.ascontiguousarray(machine.coef_.T)
-        self._intercept = machine.intercept_
+    @classmethod
+    def of(cls, model: Pipeline) -> Classifier:
+        vectorizer, machine = model.named_steps["grams"], model.named_steps["intent"]
+        vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        return cls([str(c) for c in machine.classes_], vocabulary, vectorizer.idf_,
+                   np.ascontiguousarray(machine.coef_.T), machine.intercept_)
+
+    def save(self, path: Path) -> None:
+        with path.open("wb") as handle:
+            np.savez(handle, intents=np.array(self.intents), vocabulary=np.array(self.vocabulary),
+                     idf=self._idf, weights=self._weights, intercept=self._intercept)
+
+    @classmethod
+    def read(cls, path: Path) -> Classifier:
+        with np.load(path, allow_pickle=False) as saved:
+            return cls([str(i) for i in saved["intents"]], [str(g) for g in saved["vocabulary"]],
+                       saved["idf"], saved["weights"], saved["intercept"])
 
     def scores(self, text: str) -> tuple[np.ndarray, float]:
         """The machine's decision scores, one per intent (as `decision_function`), and the
         share of the text's n-grams the model knows."""
         counts: dict[int, int] = {}
-        grams = self._analyze(clean(text))
-        for gram in grams:
+        found = grams(clean(text))
+        for gram in found:
             index = self._index.get(gram)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
@@ -110,7 +140,7 @@ class Classifier:
         tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
         weights = tf * self._idf[indices]
         weights /= np.sqrt(weights @ weights)
-        known = sum(counts.values()) / len(grams)
+        known = sum(counts.values()) / len(found)
         return weights @ self._weights[indices] + self._intercept, known
 
     def guess(self, text: str) -> tuple[Guess, Guess]:
@@ -127,13 +157,13 @@ class Classifier:
 def load(cache_dir: Path | None, folder: Path = UTTERANCES) -> Classifier:
     """The model for today's utterance files: from `cache_dir` if trained before, else
     trained now (and kept there)."""
-    cached = cache_dir / f"intents-{fingerprint(folder)}.pickle" if cache_dir else None
+    cached = cache_dir / f"intents-{fingerprint(folder)}.npz" if cache_dir else None
     if cached is not None and cached.exists():
-        return Classifier(pickle.loads(cached.read_bytes()))
-    model = train(examples(folder))
+        return Classifier.read(cached)
+    model = Classifier.of(train(examples(folder)))
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.partial")  # several workers may train
-        partial.write_bytes(pickle.dumps(model))
+        model.save(partial)
         partial.replace(cached)
-    return Classifier(model)
+    return model

@@ -10,7 +10,16 @@ import pytest
 
 from flows.keywords import Keyword, match_keyword, means
 from flows.nlu import HIGH, band
-from flows.nlu.classifier import UTTERANCES, clean, fingerprint, load
+from flows.nlu.classifier import (
+    UTTERANCES,
+    Classifier,
+    clean,
+    examples,
+    fingerprint,
+    grams,
+    load,
+    train,
+)
 from flows.nlu.entities import amount, code, language
 from flows.nlu.evaluation import evaluate, share
 
@@ -46,10 +55,14 @@ def test_language_names_in_any_script(text, lang):
     assert language(text) == lang
 
 
-def test_fast_reader_agrees_with_scikit_learn(model):
-    for text in ("mera balance kitna hai", "पाँच सौ निकालो 500", "zzzz", ""):
+def test_reader_agrees_with_scikit_learn():
+    """The numpy reader gives scikit-learn's n-grams and scores (`decision_function`)."""
+    pipeline = train(examples())
+    model, analyzer = Classifier.of(pipeline), pipeline.named_steps["grams"].build_analyzer()
+    for text in ("mera balance kitna hai", "पाँच सौ निकालो 500", "zzzz", "a", "", "ok  ji"):
+        assert grams(clean(text)) == analyzer(clean(text))
         scores, _known = model.scores(text)
-        assert np.allclose(scores, model.model.decision_function([clean(text)])[0])
+        assert np.allclose(scores, pipeline.decision_function([clean(text)])[0])
 
 
 def test_gibberish_is_never_acted_on(model):
@@ -62,13 +75,14 @@ def test_model_is_cached_by_the_utterances_hash(tmp_path):
     folder.mkdir()
     shutil.copy(UTTERANCES / "en.yaml", folder)  # one language: trains in a moment
     load(tmp_path / "cache", folder)
-    kept = list((tmp_path / "cache").glob("*.pickle"))
-    assert [p.name for p in kept] == [f"intents-{fingerprint(folder)}.pickle"]
-    load(tmp_path / "cache", folder)  # the same files: loaded, not trained again
-    assert list((tmp_path / "cache").glob("*.pickle")) == kept
+    kept = list((tmp_path / "cache").glob("*.npz"))
+    assert [p.name for p in kept] == [f"intents-{fingerprint(folder)}.npz"]
+    first = load(tmp_path / "cache", folder)  # the same files: read, not trained again
+    assert list((tmp_path / "cache").glob("*.npz")) == kept
+    assert first.guess("balance please")[0].intent == "balance"
     (folder / "en.yaml").write_text((folder / "en.yaml").read_text() + "  - bal pls\n")
     load(tmp_path / "cache", folder)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2  # changed files: new model
+    assert len(list((tmp_path / "cache").glob("*.npz"))) == 2  # changed files: new model
 
 
 def test_targets_on_the_evaluation_set(model):
