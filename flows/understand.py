@@ -14,7 +14,7 @@ from enum import StrEnum
 from bot.i18n import LANGUAGES, N_, Message
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine, faq, language, redeem, sms
-from flows.answers import pick
+from flows.answers import is_numeric, pick
 from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, State
 from flows.menu import STOPPED
@@ -194,6 +194,8 @@ def clarify_prompt(ctx: Context) -> list[Reply]:
 def clarified(ctx: Context, msg: InboundMessage) -> engine.Step:
     """A choice does what it names; other words are read afresh."""
     chosen = pick(msg, _options(ctx))
+    if chosen is None and is_numeric(msg.text):
+        return engine.retry(ctx, "Please reply with a number from the list.")
     if chosen == "menu":
         ctx.forget(MISSES)
         return engine.done(menu=True)
@@ -210,5 +212,5 @@ FLOW = engine.register(Flow(
     name=FlowName.UNDERSTAND, states_enum=S, start=S.CLARIFY,
     entry=State(text=understood, goes=(*ACTED, (S.CLARIFY, "not sure, did you mean"))),
     states={S.CLARIFY: State(clarified, clarify_prompt, goes=(
-        *ACTED, (S.CLARIFY, "not sure again")))},
+        *ACTED, (S.CLARIFY, "not sure again, or a number not listed")))},
 ))
