@@ -121,6 +121,7 @@ class Settings(BaseSettings):
     # The sweeps (jobs, inbox, outbox, payouts) run this often and take over work left this
     # long (a message left unanswered: twice this); the scheduler ticks four times as often.
     SWEEP_SECONDS: float = Field(default=60, gt=0)
+    ADMIN_FIGURES_SECONDS: int = Field(default=600, gt=0)
     # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
     # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
     PERIODIC_JOBS_IN_PROCESS: bool | None = None
@@ -146,6 +147,8 @@ class Settings(BaseSettings):
     INVOICE_MIN_CONFIDENCE: float = 0.8  # below this, a read field is confirmed by the partner
     INVOICE_TOTAL_MARGIN_PERCENT: float = 2.0  # a typed total further off goes to review
     INVOICE_IMAGE_DISTANCE: int = 10  # perceptual-hash bits within which two photos are "same"
+    WEBHOOK_TIMEOUT_SECONDS: float = 10  # one POST to a brand's webhook receiver
+    SALES_FILE_MAX_MB: int = 64  # a larger sales file (Tally XML, CSV, XLSX) is refused
     # PEM files (public key or certificate) of the e-invoice portals whose QR signatures we
     # trust, comma-separated. None: e-invoice QR codes count as unverified.
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -10,6 +10,7 @@ from bot.notices.enrollment import ROW_STATUS, TOO_MANY
 from bot.notices.outbound import queue_message
 from models import keys
 from models.db import unit_of_work
+from models.enrollment import batches
 from models.enrollment.bulk import (
     MAX_ROWS,
     BatchResult,
@@ -45,6 +46,7 @@ def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
         else:
             result = invite_all(session, rep=rep, program=program, rows=rows,
                                 language_of=language_code)
+            batches.record(session, rep, program.id, result)
             log.info("batch enrolled", extra={"message_id": message_id, "rows": len(rows),
                                               "new_partners": result.totals()[RowStatus.CREATED]})
             answer = report(lang, program.name, result)

@@ -21,6 +21,7 @@ class Job(StrEnum):
     FULFIL_REDEMPTION = "redemptions.fulfil"
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
+    DELIVER_WEBHOOK = "webhooks.deliver"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -29,6 +30,7 @@ class Job(StrEnum):
     SWEEP_OUTBOX = "outbound.sweep"
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
+    SWEEP_WEBHOOKS = "webhooks.sweep"
 
 
 REGISTRY: dict[Job, str] = {
@@ -39,6 +41,7 @@ REGISTRY: dict[Job, str] = {
     Job.FULFIL_REDEMPTION: "workers.redemptions.fulfil",
     Job.BULK_ENROLL: "workers.bulk_enroll.run",
     Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
+    Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",
@@ -46,6 +49,7 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_OUTBOX: "workers.outbound.sweep",
     Job.SWEEP_INBOX: "workers.inbox.sweep",
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
+    Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models import events
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
 from models.partners.partner import Partner, Role, find_by_phone
+from models.programs import versions
 from models.programs.schema import ProgramFileError, ProgramSpec, from_definition, read_file
+from models.programs.versions import ProgramVersion
 
 __all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code", "load_file",
            "load_spec", "memberships_of", "spec_of"]
@@ -77,8 +79,10 @@ def memberships_of(session: Session, partner_id: int) -> list[Membership]:
     return list(session.scalars(stmt))
 
 
-def load_spec(session: Session, spec: ProgramSpec) -> Program:
-    """Insert or update the program `spec.code`, and create its listed distributors and reps."""
+def load_spec(session: Session, spec: ProgramSpec, *, source: str = "",
+              loaded_by: str = "cli") -> Program:
+    """Insert or update the program `spec.code`, and create its listed distributors and reps;
+    the version is kept in its history (models/programs/versions.py)."""
     now = utcnow()
     definition = spec.model_dump(mode="json", exclude_none=True)
     definition["_version"] = f"{now.isoformat()}/{uuid.uuid4().hex[:8]}"  # unique per load
@@ -91,13 +95,17 @@ def load_spec(session: Session, spec: ProgramSpec) -> Program:
     for dist in spec.distributors:
         _ensure_distributor(session, dist)
     session.flush()
+    session.add(ProgramVersion(program_id=program.id, version=definition["_version"],
+                               definition=definition, loaded_at=now,
+                               loaded_by=versions.fit(loaded_by, ProgramVersion.loaded_by),
+                               source=versions.fit(source, ProgramVersion.source)))
     events.record(session, events.ProgramLoaded(program.id))  # the ledger opens its accounts
     return program
 
 
 def load_file(session: Session, path: str | Path) -> Program:
     """Validate and load one program file (ProgramFileError if it is broken)."""
-    return load_spec(session, read_file(path))
+    return load_spec(session, read_file(path), source=str(path))
 
 
 def _ensure_distributor(session: Session, dist) -> Partner:
