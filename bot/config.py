@@ -18,7 +18,7 @@ DEV_SECRET_KEY = "dev-only-change-me"
 DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
 PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values()})
 SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
-           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD")
+           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD", "GUPSHUP_INBOUND_KEY")
 
 
 class ConfigError(ValueError):
@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     GUPSHUP_API_URL: str = "https://enterprise.smsgupshup.com/GatewayAPI/rest"
     GUPSHUP_USERID: str = ""
     GUPSHUP_PASSWORD: str = ""
+    # Inbound SMS through Gupshup: the secret last path segment of its keyword response URL
+    # (unset: off, every request 404s); its answers go through Gupshup (SMS_PROVIDER=gupshup)
+    GUPSHUP_INBOUND_KEY: str = ""
     SMS_GATEWAY_TIMEOUT_SECONDS: float = 10.0
     CONVERSATION_TIMEOUT_MINUTES: int = 30
     # A shorter idle timeout on some channels: a USSD session is dropped by the network
@@ -225,6 +228,9 @@ class Settings(BaseSettings):
     def _sms_gateway_credentials(self) -> Settings:
         if self.SMS_PROVIDER == "gupshup" and not (self.GUPSHUP_USERID and self.GUPSHUP_PASSWORD):
             raise ValueError("SMS_PROVIDER=gupshup needs GUPSHUP_USERID and GUPSHUP_PASSWORD")
+        if self.GUPSHUP_INBOUND_KEY and self.SMS_PROVIDER != "gupshup":
+            raise ValueError("GUPSHUP_INBOUND_KEY needs SMS_PROVIDER=gupshup (its answers go "
+                             "through Gupshup with their DLT ids)")
         return self
 
     @field_validator("DATABASE_URL")

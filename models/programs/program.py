@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from models import events
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -17,7 +17,7 @@ from models.programs.schema import ProgramFileError, ProgramSpec, from_definitio
 from models.programs.versions import ProgramVersion
 
 __all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code", "load_file",
-           "load_spec", "memberships_of", "spec_of"]
+           "load_spec", "memberships_of", "spec_of", "version_of"]
 
 
 class Program(Base):
@@ -26,7 +26,9 @@ class Program(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    definition: Mapped[dict] = mapped_column(Json)
+    # Loaded only when read: a spec already parsed for this version (`_version`, read by
+    # PostgreSQL) needs none of it, and it was most of a USSD screen's reading time.
+    definition: Mapped[dict] = mapped_column(Json, deferred=True)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -52,10 +54,20 @@ class Membership(Base):
 _SPECS: dict[tuple[int, str], ProgramSpec] = {}
 
 
+Program.stored_version = column_property(Program.definition["_version"].as_string())
+
+
+def version_of(program: Program) -> str:
+    """The version of the program's definition: its `_version` (unique per load), read from
+    the definition when it is loaded (it may have just been replaced), else by the database."""
+    if "definition" in program.__dict__:
+        return str(program.definition.get("_version") or program.loaded_at)
+    return str(program.stored_version or program.loaded_at)
+
+
 def spec_of(program: Program) -> ProgramSpec:
     """Return the parsed spec of a program row, cached per (id, definition version)."""
-    version = str(program.definition.get("_version") or program.loaded_at)
-    cache_key = (program.id, version)
+    cache_key = (program.id, version_of(program))
     spec = _SPECS.get(cache_key)
     if spec is None:
         body = {k: v for k, v in program.definition.items() if not k.startswith("_")}
