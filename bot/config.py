@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     SECRET_KEY: str = DEV_SECRET_KEY
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
     REDIS_URL: str = ""
+    # Free text read by the embedded NLU (flows/nlu); its model is kept here by content hash.
+    NLU_ENABLED: bool = True
+    NLU_CACHE_DIR: str = str(ROOT / "instance" / "nlu")
+    # A brand's Rasa server: free text goes to its /model/parse first (flows/nlu/reader.py).
+    RASA_URL: str = ""
+    RASA_TIMEOUT_SECONDS: float = 0.5
     DB_LOCK_TIMEOUT_MS: int = 10_000
     # SQLite only: FULL syncs every commit to disk; NORMAL (the suite's) only at checkpoints.
     SQLITE_SYNCHRONOUS: Literal["FULL", "NORMAL"] = "FULL"

@@ -16,6 +16,7 @@ from flows import (  # noqa: F401
     redeem,
     scan,
     support,
+    understand,
     voucher_check,
     wallet,
 )

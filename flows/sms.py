@@ -45,7 +45,7 @@ def keyword(ctx: Context, free_text: bool) -> KeywordMatch | None:
     (`free_text`), where "Top Hardware" is a shop's name."""
     if ctx.message.channel not in CHANNELS or free_text or not ctx.message.text:
         return None
-    return match_keyword(ctx.message.text, ctx.language)
+    return match_keyword(ctx.message.text, ctx.language, frozenset(WORDS))
 
 
 def command(found: KeywordMatch) -> str:

@@ -193,6 +193,14 @@ class Expiry(_Strict):
         return earned_at + timedelta(days=self.days) if self.days is not None else None
 
 
+class FaqEntry(_Strict):
+    """One question partners ask and the program's answer, each per language (flows/faq.py
+    matches what a partner types against the questions)."""
+
+    question: Label
+    answer: Label
+
+
 class Budget(_Strict):
     monthly_cap_credits: int | None = Field(default=None, gt=0)
 
@@ -216,6 +224,7 @@ class ProgramSpec(_Strict):
     invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     fraud: dict | list | None = None
+    faq: list[FaqEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self) -> ProgramSpec:

@@ -77,7 +77,7 @@ def test_saying_no_to_a_new_notice_withdraws_consent(twilio):
     assert [row[0] for row in consent_log(partner_id)] == ["withdrawn"]
 
 
-@pytest.mark.parametrize(("channel", "text"), [("sms", "छोड़ो"), ("whatsapp", "STOP CEMPRO"),
+@pytest.mark.parametrize(("channel", "text"), [("sms", "सहमति वापस"), ("whatsapp", "STOP CEMPRO"),
                                                ("sms", "leave")])
 def test_withdrawing_is_one_message_and_logged(twilio, channel, text):
     partner_id = add_partner()
