@@ -96,7 +96,7 @@ def notice_producers() -> frozenset[str]:
     found = set()
     for folder in SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            if path == ROOT / "bot" / "outbound.py":
+            if path == ROOT / "bot" / "notices" / "outbound.py":
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
@@ -321,6 +321,11 @@ class Walk:
         with unit_of_work() as session:
             review.decide(session, review.pending(session, "invoice")[0].id,
                           approve=True, actor="admin")
+        with unit_of_work() as session:  # a credit note against the credited invoice
+            credited = session.scalar(select(Invoice).where(
+                Invoice.status == InvoiceStatus.CREDITED).limit(1))
+            events.record(session, events.InvoiceReturned(
+                credited.id, credited.partner_id, credited.program_id, "CN-7", 2))
         self._unsure_invoice("WALK-2", "f" * 64)
         self.chat("2")
         self.chat("", MediaUrl0=media_host().origin + "/Media/gone.jpg",
