@@ -44,8 +44,9 @@ class Settings(BaseSettings):
     TWILIO_WHATSAPP_FROM: str = ""
     TWILIO_SMS_FROM: str = ""
     TWILIO_API_BASE: str = "https://api.twilio.com"
-    # Template name -> Twilio Content SID, e.g. {"invite": "HX...", "tier_change": "HX..."}
-    WHATSAPP_TEMPLATES: dict[str, str] = Field(default_factory=dict)
+    # Template name -> Twilio Content SID, or -> {language -> Content SID} (one approved
+    # template per language): {"invite": "HX...", "monsoon_tip": {"en": "HX...", "hi": "HX..."}}
+    WHATSAPP_TEMPLATES: dict[str, str | dict[str, str]] = Field(default_factory=dict)
     VALIDATE_TWILIO_SIGNATURE: bool = True
     # Options on Twilio's WhatsApp as quick replies and list pickers (Content API); replies
     # then leave through the outbox (TwiML cannot carry a content). Off: numbered text.
@@ -102,6 +103,14 @@ class Settings(BaseSettings):
     MAX_REQUEST_BYTES: int = 256 * 1024
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3
+    # Campaigns (workers/campaigns.py): deliveries one job writes and sends; sends per second
+    # per sender number across all workers (0: no limit); the first wait after a provider's
+    # rate-limit answer (doubling up to a minute); price per message for the cost estimate.
+    CAMPAIGN_BATCH: int = Field(default=200, gt=0)
+    CAMPAIGN_SENDS_PER_SECOND: float = Field(default=80, ge=0)
+    CAMPAIGN_BACKOFF_SECONDS: float = Field(default=1.0, ge=0)
+    CAMPAIGN_PRICE_PAISE: dict[str, int] = Field(
+        default_factory=lambda: {"whatsapp": 86, "sms": 25})
     JOB_INPROCESS_BACKOFF: float = 0.5
     # A request's enqueues together wait at most this long for Redis; what Redis does not
     # take in time waits in the database for the job sweep.
@@ -143,7 +152,7 @@ class Settings(BaseSettings):
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", "WHATSAPP_CLOUD_TEMPLATES",
-                     "CHANNEL_TIMEOUT_MINUTES",
+                     "CHANNEL_TIMEOUT_MINUTES", "CAMPAIGN_PRICE_PAISE",
                      mode="before")
     @classmethod
     def _json_mapping(cls, value: object) -> object:

@@ -129,3 +129,8 @@ def admin_reversal(entry_id: int) -> str:
 def ticket_answer(ticket_id: int, request_id: str) -> str:
     """One outbox row per answer form sent (a double click sends once)."""
     return f"ticket-answer:{ticket_id}:{request_id}"
+
+
+def campaign(campaign_id: int, round_: int, partner_id: int) -> str:
+    """A campaign's message to one partner in one round (a recurring campaign's run)."""
+    return f"campaign:{campaign_id}:{round_}:{partner_id}"

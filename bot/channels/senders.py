@@ -30,6 +30,21 @@ class Sender(Protocol):
         """Deliver the message; return the provider's message id."""
 
 
+class MissingTemplate(LookupError):
+    """No approved WhatsApp template of that name in that language (WHATSAPP_TEMPLATES)."""
+
+
+def template_sid(config: dict, name: str, language: str) -> str:
+    """The Content SID of template `name` in `language`: a per-language mapping must name
+    the language (a campaign's preview lists the gaps); a plain SID serves every language."""
+    found = config["WHATSAPP_TEMPLATES"].get(name)
+    if isinstance(found, dict):
+        found = found.get(language)
+    if not found:
+        raise MissingTemplate(f"no WhatsApp template {name!r} for language {language!r}")
+    return found
+
+
 class OutboxOnlySender:
     """The default without Twilio: the row itself is the delivery (the simulator shows it)."""
 
@@ -70,7 +85,8 @@ class TwilioSender:
                 "/webhooks/twilio/status"
         drawn = self._content(message) if message.channel == "whatsapp" else None
         if message.template:
-            params["content_sid"] = self.config["WHATSAPP_TEMPLATES"][message.template]
+            params["content_sid"] = template_sid(self.config, message.template,
+                                                 _language(message))
             params["content_variables"] = json.dumps(message.template_vars)
         elif drawn:
             params["content_sid"] = drawn

@@ -21,6 +21,7 @@ class Job(StrEnum):
     FULFIL_REDEMPTION = "redemptions.fulfil"
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
+    RUN_CAMPAIGN = "campaigns.run"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -29,6 +30,7 @@ class Job(StrEnum):
     SWEEP_OUTBOX = "outbound.sweep"
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
+    TICK_CAMPAIGNS = "campaigns.tick"
 
 
 REGISTRY: dict[Job, str] = {
@@ -46,6 +48,8 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_OUTBOX: "workers.outbound.sweep",
     Job.SWEEP_INBOX: "workers.inbox.sweep",
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
+    Job.RUN_CAMPAIGN: "workers.campaigns.run",
+    Job.TICK_CAMPAIGNS: "workers.campaigns.tick",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions

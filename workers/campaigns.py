@@ -1,0 +1,129 @@
+"""Campaign jobs: the periodic tick that starts due campaigns (and resumes those whose worker
+died), and the run that writes and sends a campaign's deliveries in batches.
+
+Exactly once per partner and round: a delivery row is claimed (SKIP LOCKED), its outbox row
+(unique key) written and the delivery marked in one transaction; each outbox row is then sent
+under its own lock and committed at once, so a run killed anywhere leaves every partner
+either sent, or pending / queued for the next run (or the outbox sweep) to finish. Several
+runs of one campaign share the work.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from bot import jobs
+from bot.jobs.names import Job
+from bot.notices.campaigns import Caps, queue_delivery
+from models import campaigns
+from models.base import utcnow
+from models.campaigns import Campaign, CampaignStatus
+from models.db import unit_of_work
+from models.ledger.tables import Wallet
+from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.partners.partner import Partner
+from models.programs.program import Program
+from workers import outbound, throttle
+
+log = logging.getLogger("saathi.campaigns")
+CHECK_EVERY = 20  # sends between two looks at the campaign's status (a cancel)
+MAX_BACKOFF = 60.0
+
+
+def tick() -> int:
+    """Run every due campaign (periodic, every SWEEP_SECONDS); return how many."""
+    stale = timedelta(seconds=3 * current_app.config["SWEEP_SECONDS"])
+    with unit_of_work() as session:
+        due = campaigns.due(session, stale)
+    for campaign_id in due:
+        jobs.enqueue(Job.RUN_CAMPAIGN, campaign_id)
+    return len(due)
+
+
+def run(campaign_id: int) -> None:
+    """Start (or resume) the campaign's round and send it until nothing is pending, it is
+    cancelled, or quiet hours begin."""
+    with unit_of_work() as session:
+        campaign = session.get(Campaign, campaign_id, with_for_update=True)
+        if campaign is None or not campaigns.start(session, campaign):
+            return
+    while (ids := _write_batch(campaign_id)) is not None:
+        if not _send(campaign_id, ids):
+            return
+
+
+def _write_batch(campaign_id: int) -> list[int] | None:
+    """Claim a batch of pending deliveries and write their outbox rows; None when the round
+    is over (or the campaign stopped or paused for quiet hours)."""
+    now = utcnow()
+    with unit_of_work() as session:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign.status != CampaignStatus.RUNNING:
+            return None
+        spec = campaigns.spec_of(campaign)
+        program = session.get(Program, campaign.program_id)
+        if not spec.urgent and (until := program.spec.quiet().release(now)) is not None:
+            campaign.status, campaign.next_run_at = CampaignStatus.SCHEDULED, until
+            return None
+        batch = campaigns.claim(session, campaign, current_app.config["CAMPAIGN_BATCH"])
+        if not batch:
+            campaigns.finish_round(session, campaign, now)
+            return None
+        ids = [d.partner_id for d in batch]
+        partners = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))}
+        wallets = {w.partner_id: w for w in session.scalars(select(Wallet).where(
+            Wallet.partner_id.in_(ids), Wallet.program_id == program.id))}
+        caps = Caps.of(session, ids, now)
+        rows = [queue_delivery(session, campaign, spec, program, d, partners[d.partner_id],
+                               wallets.get(d.partner_id), caps, now) for d in batch]
+        campaign.updated_at = now  # the heartbeat the tick reads
+        session.flush()
+        return [row.id for row in rows if row is not None]
+
+
+def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
+    """Send the batch's rows one by one, throttled; False once the campaign is cancelled."""
+    backoff = current_app.config["CAMPAIGN_BACKOFF_SECONDS"]
+    for n, outbox_id in enumerate(outbox_ids):
+        if n % CHECK_EVERY == 0 and _stopped(campaign_id):
+            return False
+        while True:
+            try:
+                _send_one(outbox_id)
+                break
+            except outbound.RateLimited:
+                log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
+                                                                "seconds": backoff})
+                time.sleep(backoff)
+                backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
+                if _stopped(campaign_id):
+                    return False
+            except outbound.DeliveryFailed:  # committed as an attempt: the sweep retries it
+                break
+    return True
+
+
+def _send_one(outbox_id: int) -> None:
+    with unit_of_work() as session:
+        row = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
+            .with_for_update(skip_locked=True))
+        if row is None:  # sent by the sweep, cancelled, or another run holds it
+            return
+        throttle.wait(row.via or _sender_number(row.channel))
+        outbound.send_row(session, row)
+
+
+def _sender_number(channel: str) -> str:
+    config = current_app.config
+    return config["TWILIO_WHATSAPP_FROM"] if channel == "whatsapp" else config["TWILIO_SMS_FROM"]
+
+
+def _stopped(campaign_id: int) -> bool:
+    with unit_of_work() as session:
+        return campaigns.status_of(session, campaign_id) != CampaignStatus.RUNNING
