@@ -57,12 +57,17 @@ def _has_deliveries(session: Session, campaign: Campaign) -> bool:
 
 
 def schedule(session: Session, campaign: Campaign, at: datetime | None) -> None:
-    """Send at `at` (now when None); a cancelled campaign stays cancelled."""
+    """Send at `at` (when None: a recurring campaign at its next cron time, others now); a
+    cancelled campaign stays cancelled, a running one runs on."""
     if campaign.status == CampaignStatus.CANCELLED:
         raise CampaignError(f"{campaign.code} is cancelled")
+    if campaign.status == CampaignStatus.RUNNING:
+        return
+    now = utcnow()
+    spec = spec_of(campaign)
     campaign.status = CampaignStatus.SCHEDULED
-    campaign.next_run_at = at or utcnow()
-    campaign.updated_at = utcnow()
+    campaign.next_run_at = at or (next_run(spec, now) if spec.kind == Kind.RECURRING else now)
+    campaign.updated_at = now
 
 
 def cancel(session: Session, campaign: Campaign) -> int:
@@ -134,6 +139,7 @@ def build_round(session: Session, campaign: Campaign, now: datetime | None = Non
     now = now or utcnow()
     spec = spec_of(campaign)
     extra = [~select(Delivery.id).where(Delivery.campaign_id == campaign.id,
+                                        Delivery.round == campaign.round,
                                         Delivery.partner_id == Partner.id).exists()]
     if spec.trigger is not None:
         program = session.get(Program, campaign.program_id)
