@@ -52,6 +52,9 @@ def run(campaign_id: int) -> None:
         campaign = session.get(Campaign, campaign_id, with_for_update=True)
         if campaign is None or not campaigns.start(session, campaign):
             return
+        left = campaigns.unsent(session, campaign)  # written by a run that died
+    if left and not _send(campaign_id, left):
+        return
     while (ids := _write_batch(campaign_id)) is not None:
         if not _send(campaign_id, ids):
             return

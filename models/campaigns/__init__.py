@@ -17,6 +17,7 @@ from models.campaigns.operations import (
     spec_of,
     start,
     status_of,
+    unsent,
 )
 from models.campaigns.segments import audience
 from models.campaigns.stats import Stats, collect
@@ -24,4 +25,5 @@ from models.campaigns.tables import Campaign, CampaignStatus, Delivery, Delivery
 
 __all__ = ["Campaign", "CampaignError", "CampaignStatus", "Delivery", "DeliveryStatus", "Stats",
            "audience", "build_round", "cancel", "claim", "collect", "due", "find",
-           "finish_round", "next_run", "save", "schedule", "spec_of", "start", "status_of"]
+           "finish_round", "next_run", "save", "schedule", "spec_of", "start", "status_of",
+           "unsent"]

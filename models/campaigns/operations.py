@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from croniter import croniter
-from sqlalchemy import case, insert, literal, select, update
+from sqlalchemy import case, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.base import UTCDateTime, utcnow
@@ -189,3 +189,15 @@ def status_of(session: Session, campaign_id: int) -> str | None:
     """The campaign's status as committed now (a sender polls it to notice a cancel)."""
     return session.scalar(select(Campaign.status).where(Campaign.id == campaign_id)
                           .execution_options(populate_existing=True))
+
+
+def unsent(session: Session, campaign: Campaign, now: datetime | None = None) -> list[int]:
+    """Outbox rows of the round written but still queued (a run died before sending them),
+    not held by quiet hours."""
+    now = now or utcnow()
+    return list(session.scalars(
+        select(OutboxMessage.id).join(Delivery, Delivery.outbox_id == OutboxMessage.id)
+        .where(Delivery.campaign_id == campaign.id, Delivery.round == campaign.round,
+               OutboxMessage.status == OutboxStatus.QUEUED,
+               or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now))
+        .order_by(OutboxMessage.id)))

@@ -18,7 +18,7 @@ from models.ledger.tables import Wallet
 from models.partners.partner import Partner, Role
 from models.programs.campaign_spec import Segment
 from models.programs.program import load_spec
-from models.programs.schema import parse
+from models.programs.schema import ProgramFileError, parse
 from models.programs.tracks import YAML_LOADER
 from tests.campaigns.conftest import BOTH, PROGRAMS
 
@@ -89,7 +89,7 @@ def test_campaigns_in_the_program_file_are_saved_and_scheduled_on_load(app, cloc
 def test_a_broken_campaign_in_the_program_file_names_its_field(app):
     data = cempro()
     data["campaigns"] = [{"code": "X1", "kind": "recurring", "messages": {"en": "hi"}}]
-    with pytest.raises(Exception, match="campaigns.0.*cron"):
+    with pytest.raises(ProgramFileError, match=r"campaigns\.0.*cron"):
         parse(data, "cempro.yaml")
 
 

@@ -1,0 +1,88 @@
+"""A broadcast whose RQ worker is killed mid-send and then resumed: every partner gets it,
+none twice (real PostgreSQL, Redis and `flask worker`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rq import SimpleWorker
+from sqlalchemy import func, insert, select
+
+from bot import jobs
+from models import campaigns
+from models.base import utcnow
+from models.campaigns import Delivery
+from models.db import unit_of_work
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner
+from models.programs.campaign_spec import CampaignSpec
+from models.programs.program import Membership
+from tests.services import app_env, kill_with_children
+
+ROOT = Path(__file__).resolve().parents[2]
+PARTNERS = 60
+KILL_AT = 25  # the provider call the worker dies in
+
+
+def _members(program) -> None:
+    now = utcnow()
+    with unit_of_work() as session:
+        session.execute(insert(Partner), [{"phone": f"+9197{n:08d}", "name": f"P{n}",
+                                           "language": "en", "created_at": now}
+                                          for n in range(PARTNERS)])
+        ids = session.scalars(select(Partner.id).where(Partner.phone.like("+9197%"))).all()
+        session.execute(insert(Membership), [{"partner_id": i, "program_id": program.id,
+                                              "status": "active", "joined_at": now}
+                                             for i in ids])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("app", ["postgres"], indirect=True)
+def test_a_worker_killed_mid_broadcast_and_resumed_sends_each_partner_once(
+        app, program, twilio_api, redis_url):
+    app.config.update(REDIS_URL=redis_url, WHATSAPP_TEMPLATES={}, CAMPAIGN_BATCH=10)
+    _members(program)
+    with unit_of_work() as session:
+        campaigns.save(session, session.merge(program), CampaignSpec.model_validate(
+            {"code": "TIP", "messages": {"en": "Hello {name}"},
+             "urgent": True}))  # the worker's clock is not the test's: ignore quiet hours
+    dying, release = threading.Event(), threading.Event()
+
+    def hang_once(form):  # the provider never answers this one: the worker dies waiting
+        if len(twilio_api.forms) == KILL_AT and not dying.is_set():
+            dying.set()
+            release.wait(30)
+            return 500, {"message": "connection lost"}
+        return None
+
+    twilio_api.answer = hang_once
+    command = [sys.executable, "-m", "flask", "--app", "app", "worker", "--simple"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=app_env(app), start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        cli = app.test_cli_runner()
+        assert cli.invoke(args=["campaigns", "send", "CEMPRO", "TIP"]).exit_code == 0
+        assert dying.wait(20), "the worker never reached the provider"
+    finally:
+        kill_with_children(worker.pid)
+        worker.wait()
+        release.set()
+    assert len(twilio_api.forms) == KILL_AT
+
+    result = app.test_cli_runner().invoke(args=["campaigns", "send", "CEMPRO", "TIP"])
+    assert result.exit_code == 0, result.output  # resume: the same command
+    SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+
+    per_phone = Counter(form["To"] for form in twilio_api.forms)
+    assert len(per_phone) == PARTNERS and set(per_phone.values()) == {1}
+    with unit_of_work() as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)
+                              .where(Delivery.status == "queued")) == PARTNERS
+        assert dict(session.execute(select(OutboxMessage.status, func.count())
+                                    .group_by(OutboxMessage.status)).all()) == {"sent": PARTNERS}
+    jobs.queue().empty()
