@@ -103,10 +103,12 @@ class Settings(BaseSettings):
     MAX_REQUEST_BYTES: int = 256 * 1024
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3
-    # Campaigns (workers/campaigns.py): deliveries one job writes and sends; sends per second
+    # Campaigns (workers/campaigns.py): deliveries one batch writes and sends; threads of one
+    # run (each writing and sending its own batches); sends per second
     # per sender number across all workers (0: no limit); the first wait after a provider's
     # rate-limit answer (doubling up to a minute); price per message for the cost estimate.
     CAMPAIGN_BATCH: int = Field(default=200, gt=0)
+    CAMPAIGN_THREADS: int = Field(default=8, gt=0)  # per run, on PostgreSQL: sends wait on I/O
     CAMPAIGN_SENDS_PER_SECOND: float = Field(default=80, ge=0)
     CAMPAIGN_BACKOFF_SECONDS: float = Field(default=1.0, ge=0)
     CAMPAIGN_PRICE_PAISE: dict[str, int] = Field(

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import select
+from flask import Flask, current_app
+from sqlalchemy import select, text
 
 from bot import jobs
 from bot.jobs.names import Job
@@ -23,7 +24,7 @@ from bot.notices.campaigns import Caps, queue_delivery
 from models import campaigns
 from models.base import utcnow
 from models.campaigns import Campaign, CampaignStatus
-from models.db import unit_of_work
+from models.db import is_postgres, unit_of_work
 from models.ledger.tables import Wallet
 from models.messaging.outbox import OutboxMessage, OutboxStatus
 from models.partners.partner import Partner
@@ -33,6 +34,7 @@ from workers import outbound, throttle
 log = logging.getLogger("saathi.campaigns")
 CHECK_EVERY = 20  # sends between two looks at the campaign's status (a cancel)
 MAX_BACKOFF = 60.0
+ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 def tick() -> int:
@@ -53,8 +55,26 @@ def run(campaign_id: int) -> None:
         if campaign is None or not campaigns.start(session, campaign):
             return
         left = campaigns.unsent(session, campaign)  # written by a run that died
+        threads = current_app.config["CAMPAIGN_THREADS"] if is_postgres(session) else 1
     if left and not _send(campaign_id, left):
         return
+    if threads == 1:
+        _loop(campaign_id)
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with ThreadPoolExecutor(threads, thread_name_prefix="campaign") as pool:
+        for done in [pool.submit(_in_app, app, campaign_id) for _ in range(threads)]:
+            done.result()
+
+
+def _in_app(app: Flask, campaign_id: int) -> None:
+    with app.app_context():
+        _loop(campaign_id)
+
+
+def _loop(campaign_id: int) -> None:
+    """Write and send batches until the round is over; each thread of a run does this, the
+    database hands each its own deliveries (SKIP LOCKED)."""
     while (ids := _write_batch(campaign_id)) is not None:
         if not _send(campaign_id, ids):
             return
@@ -112,7 +132,12 @@ def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
 
 
 def _send_one(outbox_id: int) -> None:
+    """Send one row in a transaction of its own, committed asynchronously on PostgreSQL (as
+    the inbox is): a worker killed after the commit returns loses nothing; only a crash of
+    PostgreSQL itself within its WAL writer delay could forget a send."""
     with unit_of_work() as session:
+        if is_postgres(session):
+            session.execute(ASYNC_COMMIT)
         row = session.scalar(select(OutboxMessage).where(
             OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
             .with_for_update(skip_locked=True))

@@ -153,6 +153,7 @@ def _language(message: OutboxMessage) -> str:
 
 
 _GRAPHS: dict[tuple[str, str], graph.Graph] = {}  # one pooled HTTP session per installation
+_TWILIOS: dict[tuple, TwilioSender] = {}
 
 
 def sender_for(message: OutboxMessage) -> Sender:
@@ -176,5 +177,9 @@ def current_sender(channel: str = "whatsapp") -> Sender:
     if channel == "sms" and config["SMS_PROVIDER"] == "gupshup":
         return GupshupSender(config)
     if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
-        return TwilioSender(config)
+        key = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+               config["TWILIO_API_BASE"], id(config))
+        if key not in _TWILIOS:  # one client (and its kept-alive connections) per settings
+            _TWILIOS[key] = TwilioSender(config)
+        return _TWILIOS[key]
     return OutboxOnlySender()

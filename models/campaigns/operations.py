@@ -166,13 +166,16 @@ def claim(session: Session, campaign: Campaign, limit: int) -> list[Delivery]:
 
 
 def finish_round(session: Session, campaign: Campaign, now: datetime | None = None) -> bool:
-    """Close the round when nothing is pending: a broadcast is done, a recurring or triggered
-    campaign waits for its next run (a new round for a recurring one)."""
+    """Close the round when nothing is pending or written but unsent: a broadcast is done, a
+    recurring or triggered campaign waits for its next run (a new round for a recurring one).
+    """
     now = now or utcnow()
     pending = session.scalar(select(Delivery.id).where(
         Delivery.campaign_id == campaign.id, Delivery.round == campaign.round,
         Delivery.status == DeliveryStatus.PENDING).limit(1))
     if pending is not None or campaign.status != CampaignStatus.RUNNING:
+        return False
+    if unsent(session, campaign, now):  # another run sends them, or a resume will
         return False
     if campaign.kind == Kind.BROADCAST:
         campaign.status, campaign.next_run_at = CampaignStatus.DONE, None
