@@ -123,7 +123,7 @@ def main() -> None:
                 "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": "bench",
                 "TWILIO_API_BASE": f"http://127.0.0.1:{server.server_address[1]}",
                 "TWILIO_SMS_FROM": "+15005550006", "CAMPAIGN_SENDS_PER_SECOND": "0",
-                "CAMPAIGN_BATCH": "500", "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench",
+                "CAMPAIGN_BATCH": "100", "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench",
                 "LEDGER_SEAL_KEY": "bench", "SIMULATOR_ENABLED": "0",
                 "QR_SIGNING_KEYS": json.dumps({"k1": "bench-key"}), "ADMIN_TOKEN": "bench"}
     env = {**os.environ, **settings}

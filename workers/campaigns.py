@@ -56,25 +56,26 @@ def run(campaign_id: int) -> None:
             return
         left = campaigns.unsent(session, campaign)  # written by a run that died
         threads = current_app.config["CAMPAIGN_THREADS"] if is_postgres(session) else 1
-    if left and not _send(campaign_id, left):
-        return
     if threads == 1:
-        _loop(campaign_id)
+        _loop(campaign_id, left)
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with ThreadPoolExecutor(threads, thread_name_prefix="campaign") as pool:
-        for done in [pool.submit(_in_app, app, campaign_id) for _ in range(threads)]:
+        for done in [pool.submit(_in_app, app, campaign_id, left[n::threads])
+                     for n in range(threads)]:
             done.result()
 
 
-def _in_app(app: Flask, campaign_id: int) -> None:
+def _in_app(app: Flask, campaign_id: int, left: list[int]) -> None:
     with app.app_context():
-        _loop(campaign_id)
+        _loop(campaign_id, left)
 
 
-def _loop(campaign_id: int) -> None:
-    """Write and send batches until the round is over; each thread of a run does this, the
-    database hands each its own deliveries (SKIP LOCKED)."""
+def _loop(campaign_id: int, left: list[int]) -> None:
+    """Send `left` (rows a dead run wrote), then write and send batches until the round is
+    over; each thread of a run does this, the database handing each its own deliveries."""
+    if left and not _send(campaign_id, left):
+        return
     while (ids := _write_batch(campaign_id)) is not None:
         if not _send(campaign_id, ids):
             return

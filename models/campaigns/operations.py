@@ -177,7 +177,7 @@ def finish_round(session: Session, campaign: Campaign, now: datetime | None = No
         return False
     if unsent(session, campaign, now):  # another run sends them, or a resume will
         return False
-    if campaign.kind == Kind.BROADCAST:
+    if campaign.kind in (Kind.BROADCAST, Kind.BONUS):  # a bonus runs on after its announcement
         campaign.status, campaign.next_run_at = CampaignStatus.DONE, None
     else:
         campaign.status = CampaignStatus.SCHEDULED

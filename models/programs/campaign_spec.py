@@ -4,7 +4,7 @@
     campaign_caps: {per_day: 1, per_week: 3}
     campaigns:
       - code: MONSOON-TIPS
-        kind: broadcast                 # broadcast | recurring | triggered
+        kind: broadcast                 # broadcast | recurring | triggered | bonus
         at: 2026-07-01T10:00:00+05:30   # broadcast: a set time (omitted: when sent)
         cron: "30 4 * * 1"              # recurring: UTC cron, through workers/schedule.py
         trigger: {event: no_earn_after_enrollment, days: 7}   # triggered
@@ -12,6 +12,8 @@
         messages: {en: "Hello {name} ...", hi: "..."}         # or msgid: "<catalog msgid>"
         template: {name: monsoon_tip, vars: {"1": "{name}", "2": "{balance}"}}
         holdout_percent: 10             # A/B: a random share kept as control
+        bonus: {multiplier: 2, categories: [opc], weekdays: [4],   # bonus: on invoices
+                starts: 2026-07-01T00:00:00+05:30, ends: 2026-09-30T00:00:00+05:30}
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Kind(StrEnum):
     BROADCAST = "broadcast"
     RECURRING = "recurring"
     TRIGGERED = "triggered"
+    BONUS = "bonus"  # extra credits on invoices in a time box, announced like a broadcast
 
 
 class Trigger(StrEnum):
@@ -70,6 +73,27 @@ class TriggerSpec(_Loose):
     credits: int = Field(default=0, ge=0)
 
 
+class BonusSpec(_Loose):
+    """Extra credits on the segment's invoices from `starts` to `ends`: a multiplier of what
+    the matching invoice lines earn (×2 on OPC), or a fixed bonus per invoice."""
+
+    multiplier: float | None = Field(default=None, gt=1, le=10)
+    fixed: int | None = Field(default=None, gt=0)
+    categories: list[str] = Field(default_factory=list)  # invoice categories; empty: all
+    channels: list[str] = Field(default_factory=list)  # the invoice came on; empty: any
+    weekdays: list[int] = Field(default_factory=list)  # IST, 0 Monday … 6 Sunday; empty: any
+    starts: datetime
+    ends: datetime
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> BonusSpec:
+        if (self.multiplier is None) == (self.fixed is None):
+            raise ValueError("give either multiplier or fixed")
+        if self.ends <= self.starts or any(not 0 <= d <= 6 for d in self.weekdays):
+            raise ValueError("ends must follow starts; weekdays are 0 (Monday) to 6")
+        return self
+
+
 class CampaignSpec(_Loose):
     code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")
     kind: Kind = Kind.BROADCAST
@@ -80,6 +104,7 @@ class CampaignSpec(_Loose):
     at: datetime | None = None
     cron: str | None = None
     trigger: TriggerSpec | None = None
+    bonus: BonusSpec | None = None
     holdout_percent: int = Field(default=0, ge=0, le=90)
     urgent: bool = False  # ignores quiet hours (a recall notice), never the caps or STOP
 
@@ -93,6 +118,8 @@ class CampaignSpec(_Loose):
             raise ValueError("a recurring campaign needs `cron` (and only it does)")
         if (self.kind == Kind.TRIGGERED) != bool(self.trigger):
             raise ValueError("a triggered campaign needs `trigger` (and only it does)")
+        if (self.kind == Kind.BONUS) != bool(self.bonus):
+            raise ValueError("a bonus campaign needs `bonus` (and only it does)")
         return self
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+from sqlalchemy import insert
 
 from models import ledger
 from models.base import utcnow
@@ -109,6 +110,19 @@ def member(app, program) -> Callable[..., int]:
             return partner.id
 
     return make
+
+
+def members(program, count: int) -> list[int]:
+    """`count` English members without a wallet or a conversation, in two statements."""
+    now = utcnow()
+    with unit_of_work() as session:
+        ids = session.scalars(insert(Partner).returning(Partner.id), [
+            {"phone": f"+9197{n:08d}", "name": f"P{n}", "language": "en", "created_at": now}
+            for n in range(count)]).all()
+        session.execute(insert(Membership), [{"partner_id": i, "program_id": program.id,
+                                              "status": "active", "joined_at": now}
+                                             for i in ids])
+    return list(ids)
 
 
 def phone_of(partner_id: int) -> str:

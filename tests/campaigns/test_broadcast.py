@@ -14,7 +14,7 @@ from models.campaigns import Campaign, Delivery, DeliveryStatus
 from models.db import unit_of_work
 from models.partners.partner import PartnerStatus
 from models.programs.campaign_spec import CampaignSpec
-from tests.campaigns.conftest import BOTH, SMS_FROM, TEMPLATE, WA_FROM, phone_of
+from tests.campaigns.conftest import BOTH, SMS_FROM, TEMPLATE, WA_FROM, members, phone_of
 from workers import campaigns as runner
 
 TIP = {"en": "Hello {name}: OPC stock is in. You hold {balance} credits.",
@@ -120,8 +120,8 @@ def test_the_frequency_cap_holds_across_campaigns(app, program, member, twilio_a
     assert len(twilio_api.to(phone_of(partner))) == 2
 
 
-def test_the_holdout_is_counted_and_never_sent(app, program, member, twilio_api, clock):
-    ids = [member() for _ in range(16)]
+def test_the_holdout_is_counted_and_never_sent(app, program, twilio_api, clock):
+    ids = members(program, 16)
     campaign_id = make(program, holdout_percent=50)
     send(campaign_id)
     found = deliveries(campaign_id)

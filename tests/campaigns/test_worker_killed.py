@@ -11,17 +11,15 @@ from pathlib import Path
 
 import pytest
 from rq import SimpleWorker
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bot import jobs
 from models import campaigns
-from models.base import utcnow
 from models.campaigns import Delivery
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage
-from models.partners.partner import Partner
 from models.programs.campaign_spec import CampaignSpec
-from models.programs.program import Membership
+from tests.campaigns.conftest import members
 from tests.services import app_env, kill_with_children
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,24 +27,12 @@ PARTNERS = 60
 KILL_AT = 25  # the provider call the worker dies in
 
 
-def _members(program) -> None:
-    now = utcnow()
-    with unit_of_work() as session:
-        session.execute(insert(Partner), [{"phone": f"+9197{n:08d}", "name": f"P{n}",
-                                           "language": "en", "created_at": now}
-                                          for n in range(PARTNERS)])
-        ids = session.scalars(select(Partner.id).where(Partner.phone.like("+9197%"))).all()
-        session.execute(insert(Membership), [{"partner_id": i, "program_id": program.id,
-                                              "status": "active", "joined_at": now}
-                                             for i in ids])
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("app", ["postgres"], indirect=True)
 def test_a_worker_killed_mid_broadcast_and_resumed_sends_each_partner_once(
         app, program, twilio_api, redis_url):
     app.config.update(REDIS_URL=redis_url, WHATSAPP_TEMPLATES={}, CAMPAIGN_BATCH=10)
-    _members(program)
+    members(program, PARTNERS)
     with unit_of_work() as session:
         campaigns.save(session, session.merge(program), CampaignSpec.model_validate(
             {"code": "TIP", "messages": {"en": "Hello {name}"},
