@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from sqlalchemy import select, text
 
 from bot import jobs
+from bot.channels.senders import sender_for
 from bot.jobs.names import Job
 from bot.notices.campaigns import Caps, queue_delivery
 from models import campaigns
@@ -26,7 +27,7 @@ from models.base import utcnow
 from models.campaigns import Campaign, CampaignStatus
 from models.db import is_postgres, unit_of_work
 from models.ledger.tables import Wallet
-from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.messaging.outbox import IN_FLIGHT, OutboxMessage, OutboxStatus
 from models.partners.partner import Partner
 from models.programs.program import Program
 from workers import outbound, throttle
@@ -133,19 +134,51 @@ def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
 
 
 def _send_one(outbox_id: int) -> None:
-    """Send one row in a transaction of its own, committed asynchronously on PostgreSQL (as
-    the inbox is): a worker killed after the commit returns loses nothing; only a crash of
-    PostgreSQL itself within its WAL writer delay could forget a send."""
+    """Claim the row (marked in flight, committed), then send it in a transaction of its own,
+    committed asynchronously on PostgreSQL as the inbox is. A row found in flight past the
+    lease lost its sender mid-call: the provider is asked whether it took it before it is
+    sent again, so a killed worker's last messages are not sent twice."""
+    if not _claim(outbox_id):
+        return
     with unit_of_work() as session:
         if is_postgres(session):
             session.execute(ASYNC_COMMIT)
         row = session.scalar(select(OutboxMessage).where(
+            OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED,
+            OutboxMessage.error == IN_FLIGHT).with_for_update())
+        if row is None:  # cancelled meanwhile
+            return
+        row.error = None
+        throttle.wait(row.via or _sender_number(row.channel))
+        outbound.send_row(session, row)
+
+
+def _claim(outbox_id: int) -> bool:
+    now = utcnow()
+    with unit_of_work() as session:
+        row = session.scalar(select(OutboxMessage).where(
             OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
             .with_for_update(skip_locked=True))
         if row is None:  # sent by the sweep, cancelled, or another run holds it
-            return
-        throttle.wait(row.via or _sender_number(row.channel))
-        outbound.send_row(session, row)
+            return False
+        if row.error == IN_FLIGHT:
+            lease = timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
+            if row.updated_at > now - lease:
+                return False  # another sender has it in flight now
+            if (sid := _taken_already(row)) is not None:
+                row.status, row.provider_sid, row.sent_at, row.error = \
+                    OutboxStatus.SENT, sid, now, None
+                log.info("in-flight message found sent", extra={"outbox_id": row.id})
+                return False
+        row.error, row.updated_at = IN_FLIGHT, now
+        return True
+
+
+def _taken_already(row: OutboxMessage) -> str | None:
+    """The provider's id of `row` if it took it (Twilio can be asked; others cannot)."""
+    sender = sender_for(row)
+    find = getattr(sender, "find_sent", None)
+    return find(row, row.updated_at - timedelta(seconds=5)) if find else None
 
 
 def _sender_number(channel: str) -> str:

@@ -57,8 +57,8 @@ def deliver(outbox_id: int) -> None:
 def send_row(session: Session, row: OutboxMessage) -> None:
     """Send one locked queued row: sent, given up, held (quiet hours), or DeliveryFailed
     (RateLimited) raised for a retry."""
-    if outbox.held(row, utcnow()):  # quiet hours: the sweep sends it when they end
-        return
+    if outbox.held(row, utcnow()) or row.error == outbox.IN_FLIGHT:  # quiet hours: the
+        return  # sweep sends it when they end; in flight: its campaign sender has it
     row.attempts += 1
     row.updated_at = utcnow()
     try:
@@ -131,7 +131,8 @@ def sweep(older_than_seconds: float | None = None) -> int:
         ids = list(session.scalars(select(OutboxMessage.id).where(
             OutboxMessage.status == OutboxStatus.QUEUED,
             or_(OutboxMessage.updated_at < cutoff, OutboxMessage.not_before <= now),
-            or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now))))
+            or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now),
+            or_(OutboxMessage.error.is_(None), OutboxMessage.error != outbox.IN_FLIGHT))))
     for outbox_id in ids:
         jobs.enqueue(Job.DELIVER, outbox_id)
     return len(ids)

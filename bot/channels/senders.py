@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from datetime import datetime
 from typing import Protocol
 
 from flask import current_app
@@ -95,6 +96,18 @@ class TwilioSender:
             if message.media_urls:
                 params["media_url"] = list(message.media_urls)
         return self.client.messages.create(**params).sid
+
+    def find_sent(self, message: OutboxMessage, since: datetime) -> str | None:
+        """The sid of `message` if Twilio took it since `since` though its answer was lost
+        (the sender died): a message to the same number from our sender with its body."""
+        from_, to = self._address(message.channel, message.phone)
+        for sent in self.client.messages.list(to=to, from_=from_, date_sent_after=since,
+                                              limit=20):
+            created = sent.date_created
+            if (created is None or created >= since.replace(microsecond=0)) and \
+                    (message.template or sent.body == message.body):
+                return sent.sid
+        return None
 
     def _content(self, message: OutboxMessage) -> str | None:
         """The quick-reply or list-picker content for a reply with options (when on)."""

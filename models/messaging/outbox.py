@@ -57,6 +57,12 @@ class OutboxMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# On a queued row's `error`: a campaign sender handed it to the provider and has not stored
+# the answer yet (workers/campaigns.py); only that sender, or one that asks the provider
+# first, sends it.
+IN_FLIGHT = "in flight"
+
+
 def held(row: OutboxMessage, now: datetime) -> bool:
     """Whether `row` still waits for its quiet hours to end."""
     return row.not_before is not None and row.not_before > now

@@ -7,9 +7,10 @@ import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import insert
@@ -31,25 +32,38 @@ TEMPLATE = {"en": "HX" + "e" * 32, "hi": "HX" + "a" * 32}
 
 
 class Twilio:
-    """The stand-in's view: each accepted message's form, in order."""
+    """The stand-in's view: each accepted message's form, in order; it lists them back as
+    Twilio's Messages API does (GET, filtered by To)."""
 
     def __init__(self) -> None:
         self.sids = itertools.count(1)
         self.lock = threading.Lock()
         self.forms: list[dict[str, str]] = []
+        self.sent: list[dict] = []
         self.answer: Callable[[dict], tuple[int, dict] | None] = lambda form: None
+        self.accepted: Callable[[dict], None] = lambda form: None  # before the answer goes
 
     def __call__(self, request: Recorded):
+        if request.method == "GET":
+            to = parse_qs(urlsplit(request.path).query)["To"][0]
+            return self._json(200, {"messages": [m for m in self.sent if m["to"] == to],
+                                    "next_page_uri": None})
         form = {k: v[0] for k, v in parse_qs(request.body.decode()).items()}
         special = self.answer(form)
         if special is not None:
-            status, body = special
-            return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
+            return self._json(*special)
         with self.lock:
             sid = f"SM{next(self.sids):032d}"
             self.forms.append(form)
-        return 201, {"Content-Type": "application/json"}, json.dumps(
-            {"sid": sid, "status": "queued", "account_sid": ACCOUNT}).encode()
+            self.sent.append({"sid": sid, "to": form["To"], "from": form["From"],
+                              "body": form.get("Body", ""),
+                              "date_created": format_datetime(datetime.now(UTC))})
+        self.accepted(form)
+        return self._json(201, {"sid": sid, "status": "queued", "account_sid": ACCOUNT})
+
+    @staticmethod
+    def _json(status: int, body: dict):
+        return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
 
     def to(self, phone: str) -> list[dict[str, str]]:
         return [f for f in self.forms if f["To"].removeprefix("whatsapp:") == phone]
