@@ -119,7 +119,9 @@ def cancel(program_code: str, code: str) -> None:
 def stats(program_code: str, code: str) -> None:
     """Deliveries, the providers' reports on them, replies and opt-outs, and the cost."""
     with unit_of_work() as session:
-        counted = campaigns.collect(session, _campaign(session, program_code, code))
+        campaign = _campaign(session, program_code, code)
+        counted = campaigns.collect(session, campaign)
+        effects = [e for days in (7, 30) for e in campaigns.effect(session, campaign, days)]
     price = current_app.config["CAMPAIGN_PRICE_PAISE"]
     cost = sum(price.get(channel, 0) * n for channel, n in counted.channels.items())
     for title, counter in (("deliveries", counted.deliveries), ("skipped", counted.skipped),
@@ -129,3 +131,7 @@ def stats(program_code: str, code: str) -> None:
                                    or "-"))
     click.echo(f"replied: {counted.replied}, opted out: {counted.opted_out}, "
                f"cost: Rs {cost / 100:.2f}")
+    for e in effects:  # A/B: what the sent group did against the held-out one
+        if e.partners:
+            click.echo(f"{e.group} {e.days} days: {e.partners} partners, earned {e.earned}, "
+                       f"redeemed {e.redeemed}, certified {e.certified}")

@@ -20,10 +20,31 @@ from models.campaigns.operations import (
     unsent,
 )
 from models.campaigns.segments import audience
-from models.campaigns.stats import Stats, collect
+from models.campaigns.stats import Effect, Stats, collect, effect
 from models.campaigns.tables import Campaign, CampaignStatus, Delivery, DeliveryStatus
 
-__all__ = ["Campaign", "CampaignError", "CampaignStatus", "Delivery", "DeliveryStatus", "Stats",
-           "audience", "build_round", "cancel", "claim", "collect", "due", "find",
-           "finish_round", "next_run", "save", "schedule", "spec_of", "start", "status_of",
-           "unsent"]
+__all__ = [
+    "Campaign",
+    "CampaignError",
+    "CampaignStatus",
+    "Delivery",
+    "DeliveryStatus",
+    "Effect",
+    "Stats",
+    "audience",
+    "build_round",
+    "cancel",
+    "claim",
+    "collect",
+    "due",
+    "effect",
+    "find",
+    "finish_round",
+    "next_run",
+    "save",
+    "schedule",
+    "spec_of",
+    "start",
+    "status_of",
+    "unsent",
+]

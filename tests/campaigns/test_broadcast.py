@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 
 from bot.notices.campaigns import preview
-from models import campaigns
+from models import campaigns, ledger
 from models.base import utcnow
 from models.campaigns import Campaign, Delivery, DeliveryStatus
 from models.db import unit_of_work
@@ -192,3 +192,28 @@ def test_a_cancelled_campaign_cannot_be_sent(app, program, member, twilio_api, c
     assert cli.invoke(args=["campaigns", "cancel", "CEMPRO", "TIP"]).exit_code == 0
     result = cli.invoke(args=["campaigns", "send", "CEMPRO", "TIP"])
     assert result.exit_code != 0 and "TIP is cancelled" in result.output
+
+
+@BOTH
+def test_the_ab_effect_compares_sent_and_held_out_partners(app, program, twilio_api, clock):
+    ids = members(program, 12)
+    campaign_id = make(program, holdout_percent=50)
+    send(campaign_id)
+    found = deliveries(campaign_id)
+    test = [p for p in ids if found[p][0] == DeliveryStatus.QUEUED]
+    control = [p for p in ids if found[p][0] == DeliveryStatus.CONTROL]
+    clock.advance(days=3)
+    with unit_of_work() as session:
+        for n, partner in enumerate([*test[:2], control[0]]):
+            ledger.earn(session, partner_id=partner, program_id=program.id, credits=10,
+                        key=f"ab:{n}", cause="adjustment", cause_ref="t")
+    clock.advance(days=10)
+    with unit_of_work() as session:
+        ledger.earn(session, partner_id=test[2], program_id=program.id, credits=10,
+                    key="ab:late", cause="adjustment", cause_ref="t")
+    with unit_of_work() as session:
+        effects = {(e.group, e.days): (e.partners, e.earned) for e in
+                   campaigns.effect(session, session.get(Campaign, campaign_id), 7)
+                   + campaigns.effect(session, session.get(Campaign, campaign_id), 30)}
+    assert effects == {("test", 7): (len(test), 2), ("control", 7): (len(control), 1),
+                       ("test", 30): (len(test), 3), ("control", 30): (len(control), 1)}
