@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
     REDIS_URL: str = ""
     DB_LOCK_TIMEOUT_MS: int = 10_000
+    # SQLite only: FULL syncs every commit to disk; NORMAL (the suite's) only at checkpoints.
+    SQLITE_SYNCHRONOUS: Literal["FULL", "NORMAL"] = "FULL"
     PUBLIC_BASE_URL: str = ""
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: str = ""
