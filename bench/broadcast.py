@@ -57,6 +57,9 @@ class StandIn(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+        if "To" not in form:  # cut short by the kill
+            self._answer(400, {"message": "incomplete request"})
+            return
         with LOCK:
             ACCEPTED[form["To"]] += 1
             sid = f"SM{sum(ACCEPTED.values()):032d}"
