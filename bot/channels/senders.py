@@ -18,6 +18,7 @@ from bot import media
 from bot.channels import graph, twilio_content
 from bot.channels.gupshup import GupshupSender
 from bot.channels.native import LIST_LABEL
+from bot.channels.templates import template_sid
 from bot.i18n import DEFAULT, translate
 from bot.messages import Reply
 from models.messaging.outbox import OutboxMessage
@@ -29,21 +30,6 @@ TWILIO_DEFAULT_BASE = "https://api.twilio.com"
 class Sender(Protocol):
     def send(self, message: OutboxMessage) -> str:
         """Deliver the message; return the provider's message id."""
-
-
-class MissingTemplate(LookupError):
-    """No approved WhatsApp template of that name in that language (WHATSAPP_TEMPLATES)."""
-
-
-def template_sid(config: dict, name: str, language: str) -> str:
-    """The Content SID of template `name` in `language`: a per-language mapping must name
-    the language (a campaign's preview lists the gaps); a plain SID serves every language."""
-    found = config["WHATSAPP_TEMPLATES"].get(name)
-    if isinstance(found, dict):
-        found = found.get(language)
-    if not found:
-        raise MissingTemplate(f"no WhatsApp template {name!r} for language {language!r}")
-    return found
 
 
 class OutboxOnlySender:

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.channels.senders import MissingTemplate, template_sid
+from bot.channels.templates import MissingTemplate, template_sid
 from bot.i18n import DEFAULT, translate
 from bot.notices import outbound
 from models import campaigns, keys
