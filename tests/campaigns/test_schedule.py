@@ -17,7 +17,7 @@ from models.messaging.outbox import OutboxMessage, OutboxStatus
 from models.messaging.quiet import QuietHours
 from models.programs.campaign_spec import CampaignSpec
 from models.programs.program import Program
-from tests.campaigns.conftest import BOTH, phone_of
+from tests.campaigns.conftest import phone_of
 from workers import campaigns as runner
 from workers import outbound
 
@@ -101,7 +101,6 @@ def test_a_recurring_campaign_sends_each_round_on_its_cron(app, program, member,
     assert len(twilio_api.to(phone_of(partner))) == 2
 
 
-@BOTH
 def test_a_triggered_campaign_reaches_members_without_an_earn_once(app, program, member,
                                                                   twilio_api, clock):
     quiet_new = member(joined_days_ago=10)
