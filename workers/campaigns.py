@@ -2,10 +2,11 @@
 died), and the run that writes and sends a campaign's deliveries in batches.
 
 Exactly once per partner and round: a delivery row is claimed (SKIP LOCKED), its outbox row
-(unique key) written and the delivery marked in one transaction; each outbox row is then sent
-under its own lock and committed at once, so a run killed anywhere leaves every partner
-either sent, or pending / queued for the next run (or the outbox sweep) to finish. Several
-runs of one campaign share the work.
+(unique key) written and the delivery marked in one transaction; each outbox row is then
+marked in flight (committed) and sent in a transaction of its own, so a run killed anywhere
+leaves every partner sent, pending, or queued for the next run; a row left in flight is sent
+again only after the provider says it never took it. Several runs of one campaign, and the
+threads of each run, share the work.
 """
 
 from __future__ import annotations
