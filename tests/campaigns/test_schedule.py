@@ -118,3 +118,15 @@ def test_a_triggered_campaign_reaches_members_without_an_earn_once(app, program,
     clock.advance(days=5)  # the newcomer's seven days are up
     assert runner.tick() == 1
     assert len(twilio_api.forms) == 2 and len(twilio_api.to(phone_of(too_new))) == 1
+
+
+def test_a_triggered_campaign_reaches_members_close_to_the_next_tier(app, program, member,
+                                                                    twilio_api, clock):
+    close, far = member(), member()
+    with unit_of_work() as session:
+        for partner, credits in ((close, 650), (far, 300)):
+            ledger.earn(session, partner_id=partner, program_id=program.id, credits=credits,
+                        key=f"near:{partner}", cause="qr_code", cause_ref="t")
+    _campaign(program, kind="triggered", trigger={"event": "near_next_tier", "credits": 100})
+    assert runner.tick() == 1
+    assert len(twilio_api.to(phone_of(close))) == 1 and twilio_api.to(phone_of(far)) == []
