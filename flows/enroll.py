@@ -16,8 +16,9 @@ from enum import StrEnum
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine, language
-from flows.answers import fold_digits, normalize, pick
+from flows.answers import fold_digits, pick
 from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
+from flows.keywords import Keyword, means
 from flows.names import FlowName
 from models.enrollment import join as enrollment
 from models.enrollment.join import Profile
@@ -28,7 +29,6 @@ from models.programs.program import Program, by_code
 log = logging.getLogger("saathi.enroll")
 NO_PROGRAM = N_("There is no program with the code {code}. Please check your invite.")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")  # as programs/*.yaml require
-SKIP_WORDS = {"skip", "no", "none", "na", "n/a", "-", "0"}
 ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
          ("technician", N_("Technician or mason"))]
 DECLINED = "declined_join"  # the answers of someone who said no to the terms, kept a while
@@ -212,7 +212,7 @@ def ask_gstin(ctx: Context) -> list[Reply]:
 
 def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
     answer = re.sub(r"\s", "", fold_digits(msg.text)).upper()
-    if normalize(msg.text) in SKIP_WORDS:
+    if means(msg.text, Keyword.SKIP, ctx.language):
         ctx.data["gstin"] = None
         return engine.go(S.CONSENT)
     if len(answer) != 15 or not answer.isalnum():

@@ -22,8 +22,6 @@ from flows import choose_program, language, redeem, wallet
 from flows.answers import number
 from flows.context import Context
 from flows.keywords import Keyword, KeywordMatch, match_keyword
-from models.base import utcnow
-from models.campaigns import leaderboard
 from models.programs.program import Program
 
 CHANNELS = frozenset({"sms"})  # where keywords are read and answers paged
@@ -32,8 +30,6 @@ NOTHING_MORE = N_("There is nothing more to show. Send HELP for the commands.")
 HELP = N_("Send: BAL balance, HIST last entries, CODE <code>, LEARN or QUIZ, "
           "REDEEM <amount>, TOP tier, LANG <language>, JOIN <program>, MORE, STOP, START")
 NO_TIER = N_("{program}: no tiers in this program.")
-RANK = N_("You are #{rank} of {count} in your district this month.")
-TOP_TEN = N_("Top in your district this month:")
 # The word the dispatcher and the flows know for each keyword that is not answered here.
 WORDS = {Keyword.CODE: "CODE", Keyword.LEARN: "LEARN", Keyword.QUIZ: "LEARN",
          Keyword.REDEEM: "REDEEM", Keyword.STOP: "STOP", Keyword.START: "START",
@@ -48,7 +44,7 @@ def keyword(ctx: Context, free_text: bool) -> KeywordMatch | None:
     (`free_text`), where "Top Hardware" is a shop's name."""
     if ctx.message.channel not in CHANNELS or free_text or not ctx.message.text:
         return None
-    return match_keyword(ctx.message.text, ctx.language)
+    return match_keyword(ctx.message.text, ctx.language, frozenset(WORDS))
 
 
 def command(found: KeywordMatch) -> str:
@@ -99,18 +95,10 @@ def history(ctx: Context, program: Program) -> Reply:
 
 @_each_program
 def tier(ctx: Context, program: Program) -> Reply:
-    """Their rank in their district this month, their tier, then the top 10 (MORE pages)."""
     lines = wallet.tier_lines(ctx, program)
-    board = leaderboard.ranking(ctx.session, program.id, ctx.partner, "district", True,
-                                utcnow())
-    own = next((p for p in board if p.partner_id == ctx.partner.id), None)
-    ranks = [ctx._(RANK, rank=own.rank, count=len(board))] if own else []
-    shown = leaderboard.top(board)
-    if shown:
-        lines += [ctx._(TOP_TEN), *(f"{p.rank}. {p.shown_as} {p.credits}" for p in shown)]
     if not lines:
         return ctx.say(NO_TIER, program=program.spec.name)
-    return Reply("\n".join([program.spec.name, *ranks, *lines]))
+    return Reply("\n".join([program.spec.name, *lines]))
 
 
 def more(ctx: Context) -> list[Reply]:

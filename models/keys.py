@@ -70,6 +70,10 @@ def invoice_notice(invoice_id: int, status: str) -> str:
     return f"invoice:{invoice_id}:{status}"
 
 
+def invoice_return(invoice_id: int, note: str) -> str:
+    return f"invoice-return:{invoice_id}:{note}"
+
+
 def expiry_reminder(wallet_id: int, day: date | str, days: int) -> str:
     return f"expiry-reminder:W{wallet_id}:{day}:{days}"
 
@@ -139,3 +143,8 @@ def campaign(campaign_id: int, round_: int, partner_id: int) -> str:
 def campaign_bonus(campaign_id: int, earned_key: str) -> str:
     """A bonus campaign's extra credits on one earn (an invoice's credit key)."""
     return f"bonus:{campaign_id}:{earned_key}"
+
+
+def opening_balance(program_id: int, ref: str) -> str:
+    """A balance brought over from a brand's old program, once per row of its file."""
+    return f"opening:{program_id}:{ref}"

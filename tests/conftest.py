@@ -81,7 +81,7 @@ MARKS: dict[str, tuple[str, ...]] = {
         "core/test_malformed.py::test_a_database_that_never_answers_still_gets_the_partner_a_"
         "reply_in_time",
     ),
-    "property": ("ledger/test_properties.py",),
+    "property": ("ledger/test_properties.py", "sales/test_api_fuzz.py"),
     "browser": ("simulator/", "admin/test_browser.py"),
     "slow": (
         "i18n/test_no_english.py", "i18n/test_sms_segments.py", "ussd/test_screens.py",

@@ -22,6 +22,7 @@ class Job(StrEnum):
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
     RUN_CAMPAIGN = "campaigns.run"
+    DELIVER_WEBHOOK = "webhooks.deliver"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -31,6 +32,7 @@ class Job(StrEnum):
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
     TICK_CAMPAIGNS = "campaigns.tick"
+    SWEEP_WEBHOOKS = "webhooks.sweep"
 
 
 REGISTRY: dict[Job, str] = {
@@ -41,6 +43,7 @@ REGISTRY: dict[Job, str] = {
     Job.FULFIL_REDEMPTION: "workers.redemptions.fulfil",
     Job.BULK_ENROLL: "workers.bulk_enroll.run",
     Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
+    Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",
@@ -50,6 +53,7 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
     Job.RUN_CAMPAIGN: "workers.campaigns.run",
     Job.TICK_CAMPAIGNS: "workers.campaigns.tick",
+    Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions

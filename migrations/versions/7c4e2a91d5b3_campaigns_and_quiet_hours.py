@@ -1,7 +1,7 @@
 """campaigns, quiet hours and leaderboard opt-outs
 
 Revision ID: 7c4e2a91d5b3
-Revises: 0489c85347cb
+Revises: c28993df76d4
 Create Date: 2026-11-29 23:41:13.530179
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate writes JSONB(astext_typ
 from sqlalchemy.dialects import postgresql
 
 revision = '7c4e2a91d5b3'
-down_revision = '0489c85347cb'
+down_revision = 'c28993df76d4'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,6 @@ from models.campaigns.leaderboard import masked, ranking, top
 from models.db import unit_of_work
 from models.partners.partner import Partner
 from models.programs.program import Membership
-from tests.campaigns.conftest import phone_of
 
 
 def earn(program, partner_id: int, credits: int, key: str) -> None:
@@ -51,17 +50,3 @@ def test_masked_names():
     assert masked("Ramesh Kumar Patil", "Pune") == "Ramesh P., Pune"
     assert masked("Anil", None) == "Anil"
     assert masked(None, "Pune") == "-, Pune"
-
-
-def test_top_by_sms_shows_the_rank_the_tier_and_the_top_ten(app, program, member, twilio,
-                                                             clock):
-    ramesh = member(name="Ramesh Patil", pincode="411001", region="Pune", whatsapp=None)
-    asha = member("hi", name="Asha More", pincode="411002", region="Pune", whatsapp=None)
-    earn(program, ramesh, 40, "a"), earn(program, asha, 25, "b")
-    reply = "\n".join(twilio.chat(phone_of(ramesh), "TOP", channel="sms"))
-    assert reply.splitlines()[:2] == ["Shakti Cement Pro Retailer",
-                                      "You are #1 of 2 in your district this month."]
-    assert "Top in your district this month:\n1. Ramesh P., Pune 40\n2. Asha M., Pune 25" \
-        in reply
-    reply = "\n".join(twilio.chat(phone_of(asha), "टॉप", channel="sms"))
-    assert "इस महीने अपने ज़िले में आप 2 में से #2 पर हैं।" in reply
