@@ -11,6 +11,8 @@ from flows import (  # noqa: F401
     language,
     learn,
     menu,
+    my_data,
+    notice,
     redeem,
     scan,
     support,

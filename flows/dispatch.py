@@ -11,17 +11,19 @@ from flask import current_app
 
 from bot.i18n import N_
 from bot.messages import Reply
-from flows import engine, person, sms, understand
+from flows import engine, notice, person, sms, understand
 from flows.answers import first_word, is_numeric, pick
 from flows.context import Context
 from flows.keywords import Keyword, match_keyword
 from flows.menu import NOT_ENROLLED, STOPPED, menu_options
 from flows.names import FlowName
 from models.partners.partner import PartnerStatus, set_status
+from models.privacy import memberships_to_leave
 
 INVITED_FLOW = FlowName.ENROLL  # an invited partner's every message, until they answer
 # Refused while a partner is suspended (their earns and redemptions).
 EARNING_FLOWS = frozenset({FlowName.INVOICE, FlowName.SCAN, FlowName.REDEEM})
+NOT_INTERRUPTED = frozenset({FlowName.NOTICE, FlowName.ENROLL, FlowName.LANGUAGE})
 SUSPENDED = N_("Your account is suspended, so you cannot earn or redeem credits now.")
 NO_NLU_CHANNELS = frozenset({"ussd"})
 HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step back, STOP to "
@@ -44,6 +46,10 @@ def process(ctx: Context) -> list[Reply]:
         set_status(ctx.session, partner, PartnerStatus.ACTIVE)
         welcome = ctx.say("Welcome back! You will get messages from us again.")
         return [welcome, *engine.to_menu(ctx)]
+    if word in ("STOP", "LEAVE") and partner is not None:
+        code = _program_named(ctx)  # STOP <code>: that program only
+        if word == "LEAVE" or (code and memberships_to_leave(ctx.session, partner.id, code)):
+            return notice.leave(ctx, code)
     if word == "STOP":
         if partner is not None:
             set_status(ctx.session, partner, PartnerStatus.OPTED_OUT)
@@ -53,21 +59,36 @@ def process(ctx: Context) -> list[Reply]:
     if partner is not None and (person.asks_for_person(ctx.message.text) or
                                 person.is_voice_note(ctx.message)):
         return person.hand_over(ctx)
-    notice = _expire_if_idle(ctx)
+    idle = _expire_if_idle(ctx)
+    if _notice_changed(ctx):
+        return idle + engine.start(ctx, FlowName.NOTICE)
     if ctx.message.session_start:
-        return notice + _resume(ctx, notice)
+        return idle + _resume(ctx, idle)
     answer = sms.answer_now(ctx, found) if found is not None else None
     if answer is not None:
         if found.keyword in sms.NEEDS_PARTNER and ctx.partner is None:
-            return notice + _not_enrolled(ctx)
-        return notice + answer(ctx)
+            return idle + _not_enrolled(ctx)
+        return idle + answer(ctx)
     global_word = GLOBAL_WORDS.get(word)
-    return notice + (global_word(ctx) if global_word else _route(ctx, word))
+    return idle + (global_word(ctx) if global_word else _route(ctx, word))
 
 
-def _resume(ctx: Context, notice: list[Reply]) -> list[Reply]:
+def _program_named(ctx: Context) -> str | None:
+    """The program code after STOP or LEAVE ("STOP CEMPRO"), if one follows."""
+    words = ctx.message.text.split()
+    return words[1].upper() if len(words) > 1 else None
+
+
+def _notice_changed(ctx: Context) -> bool:
+    """A member whose program raised its privacy notice is asked again before anything else
+    (not while joining, choosing a language, or answering that question)."""
+    return (ctx.partner is not None and ctx.partner.status == PartnerStatus.ACTIVE
+            and ctx.conversation.flow not in NOT_INTERRUPTED and notice.outdated(ctx))
+
+
+def _resume(ctx: Context, idle: list[Reply]) -> list[Reply]:
     """A new session (a redial) picks up where the partner was, and says so."""
-    if notice or ctx.conversation.flow == FlowName.MENU:
+    if idle or ctx.conversation.flow == FlowName.MENU:
         return engine.ask_again(ctx)
     return [ctx.say("Welcome back! We carry on where you stopped."), *engine.ask_again(ctx)]
 

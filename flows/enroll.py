@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
-from flows import engine, language
+from flows import engine, language, notice
 from flows.answers import fold_digits, pick
 from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
 from flows.keywords import Keyword, means
@@ -224,17 +224,12 @@ def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
     return engine.go(S.CONSENT)
 
 
-def consent_options(ctx: Context) -> tuple[Option, ...]:
-    return engine.options(ctx, [("yes", N_("Yes, I agree")), ("no", N_("No"))])
-
-
 def ask_consent(ctx: Context) -> list[Reply]:
-    return [ctx.say("Do you accept the {program} terms?", program=ctx.data.get("program", ""),
-                    options=consent_options(ctx))]
+    return [notice.ask(ctx, ctx.session.get(Program, ctx.data["program_id"]))]
 
 
 def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = pick(msg, consent_options(ctx))
+    answer = pick(msg, notice.consent_options(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 for yes or 2 for no.")
     program = ctx.session.get(Program, ctx.data["program_id"])
@@ -249,6 +244,7 @@ def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
     member = enrollment.join(ctx.session, phone=ctx.message.sender, program=program,
                              profile=_profile(ctx), referred_by=_referrer(ctx))
     ctx.partner = ctx.session.get(Partner, member.partner_id)
+    notice.agreed(ctx, program)
     ctx.forget(DECLINED)
     log.info("partner enrolled", extra={"partner_id": member.partner_id,
                                         "program": program.code})

@@ -48,6 +48,9 @@ class Keyword(StrEnum):
     BACK = "BACK"
     NEXT = "NEXT"
     SKIP = "SKIP"
+    LEAVE = "LEAVE"
+    MY_DATA = "MY_DATA"
+    DELETE = "DELETE"
 
 
 # Answers a question expects ("aage" to read on, "chhodo" for no GSTIN), read with `means`;

@@ -1,7 +1,7 @@
 """campaigns, quiet hours and leaderboard opt-outs
 
 Revision ID: 7c4e2a91d5b3
-Revises: c28993df76d4
+Revises: 4fc3ddb6d6d2
 Create Date: 2026-11-29 23:41:13.530179
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate writes JSONB(astext_typ
 from sqlalchemy.dialects import postgresql
 
 revision = '7c4e2a91d5b3'
-down_revision = 'c28993df76d4'
+down_revision = '4fc3ddb6d6d2'
 branch_labels = None
 depends_on = None
 

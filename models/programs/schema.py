@@ -22,6 +22,7 @@ from models.programs.campaign_spec import CampaignSpec, Caps
 from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
+from models.programs.privacy_settings import PrivacySettings
 from models.programs.tracks import YAML_LOADER, LearningContent
 
 
@@ -223,6 +224,7 @@ class ProgramSpec(_Strict):
     catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/programs/catalog.py
     qr: dict | list | None = None
     invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     fraud: dict | list | None = None
     quiet_hours: str = Field(default="21:00-09:00", pattern=r"^(off|\d\d:\d\d-\d\d:\d\d)$")
     campaign_caps: Caps = Field(default_factory=Caps)
