@@ -4,6 +4,7 @@ faults: kill, pause and restart them. Nothing here touches the shared 5432 / 637
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -27,6 +28,8 @@ TOKEN = "faults-auth-token-0123456789abcdef"
 BASE_URL = "https://saathi.faults"
 ADMIN_TOKEN = "faults-admin-token"
 LOGS = ROOT / "bench" / "out" / "faults"
+
+PII_KEY = base64.b64encode(b"faults-pii-key-32-bytes-long!!!!").decode()  # AES-256
 
 
 class Stack:
@@ -99,6 +102,8 @@ class Stack:
             "RQ_QUEUE": "faults", "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": BASE_URL,
             "SECRET_KEY": "faults-secret", "QR_SIGNING_KEYS": json.dumps({"k1": "faults-qr"}),
             "LEDGER_SEAL_KEY": "faults-seal", "ADMIN_TOKEN": ADMIN_TOKEN,
+            "PII_KEYS": json.dumps({"f1": PII_KEY}), "PII_KEY_ID": "f1",
+            "PII_HASH_KEY": "faults-pii-hash",
             "MEDIA_DIR": str(self.folder / "media"), "SIMULATOR_ENABLED": "false",
             # The media allow-list (issue 14, item 1): this run's media host is on loopback.
             # Unknown to a Saathi without the list, and ignored there.

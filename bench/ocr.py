@@ -200,7 +200,9 @@ def latency(uploads: int, seed: int) -> None:
            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
            "RQ_QUEUE": f"bench-ocr-{uuid.uuid4().hex[:6]}", "TWILIO_AUTH_TOKEN": "bench",
            "PUBLIC_BASE_URL": "https://bench.test", "LOG_LEVEL": "WARNING",
-           "SECRET_KEY": "bench", "QR_SIGNING_KEYS": '{"k1": "bench-qr-key"}'}
+           "SECRET_KEY": "bench", "QR_SIGNING_KEYS": '{"k1": "bench-qr-key"}',
+           "PII_KEYS": '{"b1": "YmVuY2gtb25seS1waWkta2V5LTMyLWJ5dGVzLWxvbmc="}', "PII_KEY_ID": "b1",
+           "PII_HASH_KEY": "bench",}
     app = create_app(env)
     with app.app_context():
         import models

@@ -159,7 +159,9 @@ def main() -> None:
     requests = write_requests(base, 60_000, "warm")
     env = {"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": base,
            "SECRET_KEY": "bench", "QR_SIGNING_KEYS": '{"k1": "bench-qr-key"}',
-           "LOG_LEVEL": "WARNING", "REDIS_URL": ""}
+           "LOG_LEVEL": "WARNING", "REDIS_URL": "",
+           "PII_KEYS": '{"b1": "YmVuY2gtb25seS1waWkta2V5LTMyLWJ5dGVzLWxvbmc="}', "PII_KEY_ID": "b1",
+           "PII_HASH_KEY": "bench",}
     graph = GraphStandIn()
     env.update(WHATSAPP_APP_SECRET=APP_SECRET, WHATSAPP_ACCESS_TOKEN="bench-graph-token",
                WHATSAPP_PHONE_NUMBER_ID=NUMBER_ID, WHATSAPP_GRAPH_BASE=graph.base)

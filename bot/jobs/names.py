@@ -36,6 +36,7 @@ class Job(StrEnum):
     TICK_CAMPAIGNS = "campaigns.tick"
     ENFORCE_RETENTION = "privacy.retention"
     SWEEP_WEBHOOKS = "webhooks.sweep"
+    REFRESH_FIGURES = "admin.figures"
 
 
 REGISTRY: dict[Job, str] = {
@@ -60,6 +61,7 @@ REGISTRY: dict[Job, str] = {
     Job.TICK_CAMPAIGNS: "workers.campaigns.tick",
     Job.ENFORCE_RETENTION: "workers.privacy.enforce_retention",
     Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
+    Job.REFRESH_FIGURES: "workers.figures.refresh",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions

@@ -126,7 +126,7 @@ def test_a_database_lost_mid_message_gets_a_reply_and_the_sweep_answers_it_later
     unanswered, is answered by the inbox sweep once the database is back."""
     handle = router._process
 
-    def database_gone(message, *, late=False):
+    def database_gone(message, *, late=False, finish=None):
         raise OperationalError("SELECT …", {}, Exception("server closed the connection"))
 
     monkeypatch.setattr(router, "_process", database_gone)

@@ -4,6 +4,7 @@ import pytest
 
 from bot.jobs import names
 from bot.jobs.names import Job
+from workers.schedule import PERIODIC
 
 
 def test_every_registered_job_resolves_to_a_function():
@@ -25,3 +26,11 @@ def test_the_runner_of_recorded_jobs_resolves_as_in_process_runs_need():
     from bot.jobs import dispatch, runner
 
     assert names.resolve(dispatch.RUN) is runner.run
+
+
+def test_every_periodic_job_is_a_registered_job():
+    """The scheduler enqueues each periodic function by its registered name; one missing from
+    the registry stopped the scheduler's clock at its first tick."""
+    registered = set(names.REGISTRY.values())
+    assert [f"{func.__module__}.{func.__name__}" for func, _ in PERIODIC
+            if f"{func.__module__}.{func.__name__}" not in registered] == []
