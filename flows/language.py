@@ -4,6 +4,10 @@ LANG runs this as a sub-flow: the dialogue under way asks its question again aft
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
@@ -25,15 +29,25 @@ def language_options() -> tuple[Option, ...]:
     )
 
 
+NAMES = Path(__file__).with_name("languages.yaml")
+
+
+@cache
+def names() -> dict[str, str]:
+    """Every name of every language, normalized -> its code ("punjabi", "ਪੰਜਾਬੀ", "पंजाबी")."""
+    found = {normalize(name): code for code, written in
+             yaml.safe_load(NAMES.read_text(encoding="utf-8")).items() for name in written}
+    for code, (english, own) in LANGUAGES.items():
+        found.update({normalize(english): code, normalize(own): code})
+    return found
+
+
 def parse_language(text: str) -> str | None:
-    """Return the language code a reply names: "2", "hindi", "हिन्दी", "hi"."""
+    """Return the language code a reply names: "2", "hindi", "हिन्दी", "हिंदी", "ਪੰਜਾਬੀ", "hi"."""
     answer = normalize(text)
     if answer in LANGUAGES:
         return answer
-    for code, (english, own) in LANGUAGES.items():
-        if answer in (english.lower(), normalize(own)):
-            return code
-    return pick(text, language_options())
+    return names().get(answer) or pick(text, language_options())
 
 
 def prompt(ctx: Context) -> list[Reply]:
