@@ -58,19 +58,26 @@ def _latest_cert(ctx: Context, program: Program, track: Track) -> Certificate | 
         Certificate.track == track.code).order_by(Certificate.version.desc()).limit(1))
 
 
+def content_language(ctx: Context, program: Program) -> str | None:
+    """The language of a message that carries `program`'s texts: the partner's, or the
+    program's fallback when it does not offer theirs (the whole message, never a mix)."""
+    return program.spec.content_language(ctx.language)
+
+
 def _label(ctx: Context, program: Program, track: Track) -> str:
-    name = local(track.name, ctx.language)
+    lang = content_language(ctx, program)
+    name = local(track.name, lang)
     cert = _latest_cert(ctx, program, track)
     if cert is not None and cert.status == CertStatus.VALID:
         if certification.is_outdated(ctx.session, cert):
-            return ctx._("{track}: re-certify (new version)", track=name)
-        return ctx._("{track}: certified", track=name)
+            return translate(lang, N_("{track}: re-certify (new version)"), track=name)
+        return translate(lang, N_("{track}: certified"), track=name)
     if cert is not None and cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
-        return ctx._("{track}: waiting for approval", track=name)
+        return translate(lang, N_("{track}: waiting for approval"), track=name)
     done = len(learning.completed_modules(ctx.session, ctx.partner.id, program)
                & set(track.modules))
-    return ctx._(NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"), track=name,
-                 done=done, n=len(track.modules))
+    return translate(lang, NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"),
+                     track=name, done=done, n=len(track.modules))
 
 
 def _track_options(ctx: Context) -> tuple[Option, ...]:
@@ -132,14 +139,14 @@ def _held(ctx: Context, cert: Certificate) -> Reply:
 
 
 def module_prompt(ctx: Context) -> list[Reply]:
-    _program, content, track = _current(ctx)
+    program, content, track = _current(ctx)
+    lang = content_language(ctx, program)
     module, part = content.module(ctx.data["module"]), ctx.data["part"]
-    header = ctx._("Module {n}/{total}: {title} (part {part}/{parts})",
-                   n=track.modules.index(module.id) + 1, total=len(track.modules),
-                   title=local(module.title, ctx.language), part=part + 1,
-                   parts=len(module.parts))
-    text = f"{header}\n\n{local(module.parts[part], ctx.language)}\n\n" + \
-        ctx._("Reply NEXT to continue.")
+    header = translate(lang, N_("Module {n}/{total}: {title} (part {part}/{parts})"),
+                       n=track.modules.index(module.id) + 1, total=len(track.modules),
+                       title=local(module.title, lang), part=part + 1, parts=len(module.parts))
+    text = f"{header}\n\n{local(module.parts[part], lang)}\n\n" + \
+        translate(lang, N_("Reply NEXT to continue."))
     return [Reply(text, media_url=module.media if part == 0 else None)]
 
 
@@ -164,9 +171,9 @@ def question_reply(lang: str, question: Question, order: list[int], n: int, tota
 
 
 def quiz_prompt(ctx: Context) -> list[Reply]:
-    _program, content, _track = _current(ctx)
+    program, content, _track = _current(ctx)
     ref, order = ctx.data["plan"][ctx.data["q"]]
-    return [question_reply(ctx.language, learning.question(content, ref), order,
+    return [question_reply(content_language(ctx, program), learning.question(content, ref), order,
                            ctx.data["q"] + 1, len(ctx.data["plan"]))]
 
 
@@ -184,9 +191,10 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     if right:
         feedback = ctx.say("Correct!")
     else:
-        feedback = ctx.say("Not quite. Answer: {answer}. {why}",
-                           answer=local(question.options[question.answer - 1], ctx.language),
-                           why=local(question.why, ctx.language))
+        lang = content_language(ctx, program)
+        feedback = Reply(translate(lang, N_("Not quite. Answer: {answer}. {why}"),
+                                   answer=local(question.options[question.answer - 1], lang),
+                                   why=local(question.why, lang)))
     ctx.data["q"] += 1
     if ctx.data["q"] < len(ctx.data["plan"]):
         return engine.go(S.QUIZ, feedback)

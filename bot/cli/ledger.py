@@ -1,5 +1,5 @@
 """`flask ledger verify|seal|expire|tiers` and
-`flask programs validate|check|load|load-all|list`."""
+`flask programs validate|load|load-all|list` (check and stamp: bot/cli/program_texts.py)."""
 
 from __future__ import annotations
 
@@ -85,14 +85,12 @@ def programs_validate(files: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
-def _untranslated(spec: ProgramSpec) -> dict[str, list[str]]:
-    """Each text of the program missing in a language partners can choose (they read it in
-    English): {"tiers.levels[Member].label": ["ta", "te"], ...}."""
-    return labels.missing(spec.model_dump(mode="json"), list(LANGUAGES))
-
-
 def _untranslated_note(spec: ProgramSpec) -> str:
-    per_language = Counter(lang for langs in _untranslated(spec).values() for lang in langs)
+    """For a file that declares no `languages`: how many texts each language lacks."""
+    if spec.languages is not None:
+        return ""
+    gaps = labels.missing(spec.model_dump(mode="json"), list(LANGUAGES))
+    per_language = Counter(lang for langs in gaps.values() for lang in langs)
     if not per_language:
         return ""
     counts = ", ".join(f"{lang} {count}" for lang, count in sorted(per_language.items()))
@@ -100,49 +98,25 @@ def _untranslated_note(spec: ProgramSpec) -> str:
            "(flask programs check lists them)"
 
 
-@programs_cli.command("check")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-def programs_check(files: tuple[str, ...]) -> None:
-    """Check program files (default: every one in PROGRAMS_DIR) against the schema and list
-    every text that lacks a translation in one of the languages partners can choose."""
-    paths = files or sorted(Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
-    failed = False
-    for path in paths:
-        try:
-            spec = read_file(path)
-        except ProgramFileError as exc:
-            failed = True
-            for problem in exc.problems:
-                click.echo(f"{exc.path}: {problem}", err=True)
-            continue
-        gaps = _untranslated(spec)
-        for where, langs in gaps.items():
-            click.echo(f"{path}: {where}: no {', '.join(langs)} text (partners read English)",
-                       err=True)
-        failed = failed or bool(gaps)
-        if not gaps:
-            click.echo(f"{path}: OK ({spec.code}), every text in {len(LANGUAGES)} languages")
-    if failed:
-        sys.exit(1)
-
-
-@programs_cli.command("load")
-@click.argument("path", type=click.Path(dir_okay=False))
-def programs_load(path: str) -> None:
-    """Validate and load (insert or update) one program file."""
-    try:
-        with unit_of_work() as session:
-            program = load_file(session, path)
-            click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}"
-                       f"{_untranslated_note(program.spec)}")
-    except ProgramFileError as exc:
-        _fail(exc)
-
-
 def _recertify(session: Session, program: Program) -> str:
     """Mark certificates made on older module versions; say how many, if any."""
     outdated = recertification.sync(session, program)
     return f" ({outdated} certificates need re-certification)" if outdated else ""
+
+
+@programs_cli.command("load")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--allow-incomplete", is_flag=True,
+              help="Load even if a language the program offers lacks texts.")
+def programs_load(path: str, allow_incomplete: bool) -> None:
+    """Validate and load (insert or update) one program file."""
+    try:
+        with unit_of_work() as session:
+            program = load_file(session, path, allow_incomplete=allow_incomplete)
+            click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}"
+                       f"{_untranslated_note(program.spec)}")
+    except ProgramFileError as exc:
+        _fail(exc)
 
 
 @programs_cli.command("load-all")

@@ -76,6 +76,13 @@ def report(document: Any, languages: list[str], stamps: Stamps) -> dict[str, Lan
     return found
 
 
+def incomplete(document: Any, languages: list[str]) -> list[str]:
+    """What keeps a program from completing the languages it offers: "pa: missing: <path>",
+    "ta: placeholders differ: <path>" (stale texts are reported by the check, not here)."""
+    return [f"{lang}: {line}" for lang, gaps in report(document, languages, {}).items()
+            for line in gaps.lines()]
+
+
 def stamp(document: Any, stamps: Stamps, languages: list[str], force: bool = False) -> Stamps:
     """Record each present translation in `languages` as made from today's English, except
     those already stamped and stale (still unchanged since an older English): they stay
