@@ -14,6 +14,7 @@ from flows import (  # noqa: F401
     redeem,
     scan,
     support,
+    voice,
     voucher_check,
     wallet,
 )

@@ -16,9 +16,11 @@ from flows.answers import normalize, pick
 from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
+from flows.voice import voice_on, voice_reply
 from models import learning
 from models.learning import certificates as certification
 from models.learning.certificates import Certificate, CertStatus
+from models.programs import speech
 from models.programs.program import Program
 from models.programs.tracks import LearningContent, Question, Track, local
 
@@ -122,6 +124,8 @@ def _next_step(ctx: Context, *before: Reply) -> engine.Step:
     except learning.QuizClosed as closed:
         return engine.done(*before, ctx.say(QUIZ_CLOSED[closed.reason], n=closed.n))
     plan = learning.quiz_plan(content, track, attempt.seed)
+    if voice_on(ctx):  # the options in the order the voice note numbers them
+        plan = [(ref, sorted(order)) for ref, order in plan]
     ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
     return engine.go(S.QUIZ, *before, ctx.say(
         NP_("Quiz: {n} question. Reply with the number of your answer.",
@@ -147,7 +151,8 @@ def module_prompt(ctx: Context) -> list[Reply]:
                        title=local(module.title, lang), part=part + 1, parts=len(module.parts))
     text = f"{header}\n\n{local(module.parts[part], lang)}\n\n" + \
         translate(lang, N_("Reply NEXT to continue."))
-    return [Reply(text, media_url=module.media if part == 0 else None)]
+    return [Reply(text, media_url=module.media if part == 0 else None),
+            *voice_reply(ctx, lang, speech.part_script(module, part, lang))]
 
 
 def read_on(ctx: Context, msg: InboundMessage) -> engine.Step:
@@ -173,8 +178,9 @@ def question_reply(lang: str, question: Question, order: list[int], n: int, tota
 def quiz_prompt(ctx: Context) -> list[Reply]:
     program, content, _track = _current(ctx)
     ref, order = ctx.data["plan"][ctx.data["q"]]
-    return [question_reply(content_language(ctx, program), learning.question(content, ref), order,
-                           ctx.data["q"] + 1, len(ctx.data["plan"]))]
+    lang, question = content_language(ctx, program), learning.question(content, ref)
+    return [question_reply(lang, question, order, ctx.data["q"] + 1, len(ctx.data["plan"])),
+            *voice_reply(ctx, lang, speech.question_script(question, lang))]
 
 
 def answer(ctx: Context, msg: InboundMessage) -> engine.Step:

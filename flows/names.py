@@ -20,6 +20,7 @@ class FlowName(StrEnum):
     AUDIT = "audit"
     CHOOSE_PROGRAM = "choose_program"
     SUPPORT = "support"
+    VOICE = "voice"
 
 
 # Old name -> new name, for conversations stored before a rename (read on load, never written).

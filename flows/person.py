@@ -1,4 +1,4 @@
-"""Hand a partner over to a person: HELP ME / "talk to a person" in any of the eight
+"""Hand a partner over to a person: HELP ME / "talk to a person" in any of the twelve
 languages, or a voice note (which the bot cannot listen to), opens a support ticket; the
 partner is told who will answer and by when (bot/notices/support.py)."""
 
@@ -19,6 +19,10 @@ PHRASES = frozenset(" ".join(p.split()).casefold() for p in (
     "సహాయం చేయండి", "ఎవరితోనైనా మాట్లాడాలి", "SAHAYAM",  # te
     "ಸಹಾಯ ಮಾಡಿ", "ಯಾರಾದರೂ ಜೊತೆ ಮಾತನಾಡಬೇಕು", "SAHAYA",  # kn
     "সাহায্য করুন", "কারও সাথে কথা বলতে চাই", "SAHAJJO",  # bn
+    "ਮਦਦ ਕਰੋ", "ਕਿਸੇ ਨਾਲ ਗੱਲ ਕਰਨੀ ਹੈ", "MADAD KARO JI",  # pa
+    "സഹായിക്കൂ", "ഒരാളോട് സംസാരിക്കണം", "SAHAYIKKU",  # ml
+    "ସାହାଯ୍ୟ କରନ୍ତୁ", "କାହା ସହ କଥା ହେବାକୁ ଚାହେଁ", "SAHAJYA",  # or
+    "সহায় কৰক", "কাৰোবাৰ সৈতে কথা পাতিব বিচাৰো", "SAHAY KOROK",  # as
 ))
 
 

@@ -200,7 +200,7 @@ def app_config(tmp_path, **overrides) -> dict:
         "SIMULATOR_ENABLED": True, "QR_SIGNING_KEYS": {"k1": "test-qr-key-1"},
         "TWILIO_MEDIA_HOSTS": [media_host().origin],
         "MEDIA_FETCH_PRIVATE_NETWORKS": ["127.0.0.1/32"],
-        "PERIODIC_JOBS_IN_PROCESS": False,
+        "PERIODIC_JOBS_IN_PROCESS": False, "VOICE_NOTES": False,
         "JOB_EXTRA_TARGETS": TEST_JOBS,
         **overrides,
     }

@@ -21,6 +21,7 @@ from models.ledger.verify import verify
 from models.programs import labels
 from models.programs.program import Program, load_file
 from models.programs.schema import ProgramFileError, ProgramSpec, read_file
+from workers import speech
 from workers.ledger import expire, recompute_tiers
 
 ledger_cli = AppGroup("ledger", help="The credits ledger: verify, seal, expire, tiers.")
@@ -98,6 +99,18 @@ def _untranslated_note(spec: ProgramSpec) -> str:
            "(flask programs check lists them)"
 
 
+def _voice(spec: ProgramSpec) -> str:
+    """Make the program's voice notes not made before (when VOICE_NOTES is on)."""
+    if not current_app.config["VOICE_NOTES"] or spec.tracks is None:
+        return ""
+    done = speech.prepare(spec.tracks, spec.languages or list(LANGUAGES),
+                          Path(current_app.config["PROGRAMS_DIR"]))
+    silent = f"; no voice in {', '.join(sorted(done.silent))}: text only" if done.silent else ""
+    return f"\n  voice notes: {done.notes} ready, {done.made} made now " \
+           f"({done.seconds / 60:.1f} min of audio, {done.bytes // 1024} KB) in " \
+           f"{done.elapsed:.1f} s{silent}"
+
+
 def _recertify(session: Session, program: Program) -> str:
     """Mark certificates made on older module versions; say how many, if any."""
     outdated = recertification.sync(session, program)
@@ -113,8 +126,10 @@ def programs_load(path: str, allow_incomplete: bool) -> None:
     try:
         with unit_of_work() as session:
             program = load_file(session, path, allow_incomplete=allow_incomplete)
+            spec = program.spec
             click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}"
-                       f"{_untranslated_note(program.spec)}")
+                       f"{_untranslated_note(spec)}")
+        click.echo(_voice(spec).lstrip("\n") or "voice notes: off")
     except ProgramFileError as exc:
         _fail(exc)
 
@@ -125,12 +140,16 @@ def programs_load_all() -> None:
     files = sorted(Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
     try:
         with unit_of_work() as session:
+            loaded = []
             for path in files:
                 program = load_file(session, path)
+                loaded.append(program.spec)
                 click.echo(f"loaded {program.code}: {program.name}"
                            f"{_recertify(session, program)}{_untranslated_note(program.spec)}")
     except ProgramFileError as exc:
         _fail(exc)
+    for spec in loaded:
+        click.echo(f"{spec.code}{_voice(spec) or ': voice notes off'}")
 
 
 @programs_cli.command("list")

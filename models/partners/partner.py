@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import phonenumbers
-from sqlalchemy import ForeignKey, String, bindparam, select
+from sqlalchemy import Boolean, ForeignKey, String, bindparam, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, UTCDateTime, utcnow
@@ -59,6 +59,8 @@ class Partner(Base):
     pincode: Mapped[str | None] = mapped_column(String(6), info=INPUT)
     region: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
+    # Learning content and quiz questions also come as WhatsApp voice notes (never on SMS/USSD).
+    voice_notes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     gstin: Mapped[str | None] = mapped_column(String(15), index=True, info=INPUT)
     upi_vpa: Mapped[str | None] = mapped_column(String(80), info=INPUT)
     # A distributor's short code (used in "REF <code>" and invite QR codes).
