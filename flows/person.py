@@ -4,6 +4,7 @@ partner is told who will answer and by when (bot/notices/support.py)."""
 
 from __future__ import annotations
 
+from bot.jobs.names import Job
 from bot.messages import InboundMessage, Reply
 from flows.context import Context
 from models.support.tickets import TicketReason, open_ticket
@@ -37,7 +38,9 @@ def is_voice_note(message: InboundMessage) -> bool:
 def hand_over(ctx: Context) -> list[Reply]:
     """Open (or keep) the partner's ticket; the notice that answers is in the outbox."""
     voice = is_voice_note(ctx.message)
-    open_ticket(ctx.session, ctx.partner, channel=ctx.message.channel,
-                reason=TicketReason.VOICE_NOTE if voice else TicketReason.ASKED_FOR_PERSON,
-                words=ctx.message.media[0].url if voice else ctx.message.text)
+    ticket = open_ticket(ctx.session, ctx.partner, channel=ctx.message.channel,
+                         reason=TicketReason.VOICE_NOTE if voice else TicketReason.ASKED_FOR_PERSON,
+                         words="" if voice else ctx.message.text)
+    if voice:  # fetched after the commit, for a person to hear on the ticket's page
+        ctx.enqueue(Job.FETCH_TICKET_AUDIO, ticket.id, ctx.message.media[0].url)
     return []

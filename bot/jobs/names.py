@@ -21,6 +21,7 @@ class Job(StrEnum):
     FULFIL_REDEMPTION = "redemptions.fulfil"
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
+    FETCH_TICKET_AUDIO = "support.fetch_audio"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -39,6 +40,7 @@ REGISTRY: dict[Job, str] = {
     Job.FULFIL_REDEMPTION: "workers.redemptions.fulfil",
     Job.BULK_ENROLL: "workers.bulk_enroll.run",
     Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
+    Job.FETCH_TICKET_AUDIO: "workers.support_audio.fetch_audio",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",
