@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import media
 from bot.i18n import LANGUAGES
 from models.db import unit_of_work
 from models.learning import recertification
@@ -127,6 +128,8 @@ def programs_load(path: str, allow_incomplete: bool) -> None:
         with unit_of_work() as session:
             program = load_file(session, path, allow_incomplete=allow_incomplete)
             spec = program.spec
+            if problems := media.module_media_problems(spec):
+                raise ProgramFileError(path, problems)
             click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}"
                        f"{_untranslated_note(spec)}")
         click.echo(_voice(spec).lstrip("\n") or "voice notes: off")
@@ -144,6 +147,8 @@ def programs_load_all() -> None:
             for path in files:
                 program = load_file(session, path)
                 loaded.append(program.spec)
+                if problems := media.module_media_problems(program.spec):
+                    raise ProgramFileError(str(path), problems)
                 click.echo(f"loaded {program.code}: {program.name}"
                            f"{_recertify(session, program)}{_untranslated_note(program.spec)}")
     except ProgramFileError as exc:

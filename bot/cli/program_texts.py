@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from bot import media
 from bot.cli.ledger import programs_cli
 from bot.i18n import LANGUAGES
 from models.programs import texts
@@ -29,6 +30,7 @@ def _languages(spec: ProgramSpec) -> list[str]:
 def _problems(path: Path, spec: ProgramSpec) -> list[str]:
     unknown = [lang for lang in spec.languages or () if lang not in LANGUAGES]
     found = [f"languages: {lang} is not a language Saathi speaks" for lang in unknown]
+    found += media.module_media_problems(spec)
     reports = texts.report(spec.model_dump(mode="json"), _languages(spec),
                            texts.read_stamps(path))
     fallback = "" if spec.languages else f" (partners read {spec.fallback_language})"

@@ -85,10 +85,10 @@ def make(script: Script, programs_dir: Path) -> tuple[bytes, float]:
     wav = _wav(script, programs_dir)
     seconds = seconds_of(wav)
     ogg = encode(wav, generated=script.recording is None)
-    if len(ogg) >= media.MAX_SENT_BYTES:
-        raise SpeechError(f"{len(ogg)} bytes for {seconds:.0f} s: over "
-                          f"{media.MAX_SENT_BYTES} (shorten the text)")
-    return ogg, seconds
+    try:
+        return media.small_enough(ogg, f"a voice note of {seconds:.0f} s"), seconds
+    except media.MediaTooLarge as exc:
+        raise SpeechError(f"{exc} (shorten the text)") from exc
 
 
 def prepare(content: LearningContent, languages: list[str], programs_dir: Path,
