@@ -20,7 +20,7 @@ from models.learning import recertification
 from models.ledger.seal import seal_all
 from models.ledger.verify import verify
 from models.programs import labels
-from models.programs.program import Program, load_file
+from models.programs.program import Program, check_complete, load_file
 from models.programs.schema import ProgramFileError, ProgramSpec, read_file
 from workers import speech
 from workers.ledger import expire, recompute_tiers
@@ -126,7 +126,9 @@ def programs_load(path: str, allow_incomplete: bool) -> None:
     """Validate and load (insert or update) one program file."""
     try:
         with unit_of_work() as session:
-            program = load_file(session, path, allow_incomplete=allow_incomplete)
+            if not allow_incomplete:
+                check_complete(path, read_file(path))
+            program = load_file(session, path)
             spec = program.spec
             if problems := media.module_media_problems(spec):
                 raise ProgramFileError(path, problems)
@@ -145,6 +147,7 @@ def programs_load_all() -> None:
         with unit_of_work() as session:
             loaded = []
             for path in files:
+                check_complete(path, read_file(path))
                 program = load_file(session, path)
                 loaded.append(program.spec)
                 if problems := media.module_media_problems(program.spec):

@@ -15,8 +15,8 @@ from models.partners.partner import Partner, Role, find_by_phone
 from models.programs import texts
 from models.programs.schema import ProgramFileError, ProgramSpec, from_definition, read_file
 
-__all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code", "load_file",
-           "load_spec", "memberships_of", "spec_of"]
+__all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code",
+           "check_complete", "load_file", "load_spec", "memberships_of", "spec_of"]
 
 
 class Program(Base):
@@ -96,16 +96,20 @@ def load_spec(session: Session, spec: ProgramSpec) -> Program:
     return program
 
 
-def load_file(session: Session, path: str | Path, allow_incomplete: bool = False) -> Program:
-    """Validate and load one program file (ProgramFileError if it is broken, or if it offers
-    a language whose texts it does not complete, unless `allow_incomplete`)."""
-    spec = read_file(path)
-    if spec.languages is not None and not allow_incomplete:
-        gaps = texts.incomplete(spec.model_dump(mode="json"), spec.languages)
-        if gaps:
-            raise ProgramFileError(str(path), [f"offers {gap}" for gap in gaps[:50]] + (
-                [f"... and {len(gaps) - 50} more"] if len(gaps) > 50 else []))
-    return load_spec(session, spec)
+def load_file(session: Session, path: str | Path) -> Program:
+    """Validate and load one program file (ProgramFileError if it is broken)."""
+    return load_spec(session, read_file(path))
+
+
+def check_complete(path: str | Path, spec: ProgramSpec) -> None:
+    """ProgramFileError if the program offers a language whose texts it does not complete
+    (what `flask programs load` refuses without --allow-incomplete)."""
+    if spec.languages is None:
+        return
+    gaps = texts.incomplete(spec.model_dump(mode="json"), spec.languages)
+    if gaps:
+        raise ProgramFileError(str(path), [f"offers {gap}" for gap in gaps[:50]] + (
+            [f"... and {len(gaps) - 50} more"] if len(gaps) > 50 else []))
 
 
 def _ensure_distributor(session: Session, dist) -> Partner:

@@ -1,4 +1,4 @@
-"""Every USSD screen of every flow a feature phone reaches, in all 8 languages, fits the
+"""Every USSD screen of every flow a feature phone reaches, in all 12 languages, fits the
 gateway's screen (USSD_SCREEN_CHARS, counted by USSD_COUNT_RULE) and holds no English or
 other script; long replies are paged and every page is read.
 
