@@ -61,7 +61,7 @@ def test_every_demo_programs_media_is_under_100_kb(context, tmp_path):
             if longest is None or len(script.text) > len(longest.text):
                 longest = script
     ogg, seconds = notes.make(longest, PROGRAMS)  # raises if it were over 100 KB
-    assert len(ogg) < media.MAX_SENT_BYTES and seconds > 20
+    assert len(ogg) < media.MAX_SENT_BYTES and seconds > 15
 
 
 @cache
