@@ -114,3 +114,15 @@ def test_voice_mode_sends_text_and_an_opus_note_on_whatsapp_only(app, twilio, cl
 
     sms = _media(twilio.send(PHONE, "LEARN", channel="sms"))
     assert all(url is None for _text, url in sms)  # SMS: text only
+
+
+def test_cloud_api_sends_a_voice_note_as_audio_and_a_picture_as_image():
+    from bot.channels.graph import reply_payload
+    from bot.messages import Reply
+    note = reply_payload("+919812300031", Reply("", media_url="/media/voice/ab.ogg"), "Choose",
+                         "https://saathi.example")
+    assert note["type"] == "audio" and note["audio"] == {
+        "link": "https://saathi.example/media/voice/ab.ogg"}
+    picture = reply_payload("+919812300031", Reply("Done", media_url="/media/c/x.png"),
+                            "Choose", "https://saathi.example")
+    assert picture["type"] == "image" and picture["image"]["caption"] == "Done"
