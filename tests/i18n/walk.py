@@ -276,6 +276,7 @@ class Walk:
         ledger_jobs.recompute_tiers()
 
     def learn(self) -> None:
+        self.chat("VOICE")  # voice notes on (none prepared here: the texts alone come)
         self.chat("LEARN")
         self.chat("x")
         self.chat("1")
@@ -300,6 +301,7 @@ class Walk:
             first = False
         self.chat("LEARN")
         self.chat("1")  # already certified
+        self.chat("VOICE")  # and off again
         with unit_of_work() as session:
             cert = session.scalar(select(Certificate).where(
                 Certificate.partner_id == _partner(session, PARTNER).id))
