@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
+# The suite starts many Python processes (xdist workers, RQ workers, `flask` commands): let the
+# first one write the bytecode the others then load, even where the environment says not to.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p no:cacheprovider -q -n 2
 
 .PHONY: run test test-fast setup worker lint bench catalogs diagrams clean
 
@@ -35,12 +38,12 @@ test: setup
 	./scripts/test-services.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 # The fast part, in well under a minute: SQLite only, no PostgreSQL or Redis needed; no OCR,
 # browser, fault, property or other slow tests (markers: tests/conftest.py).
 test-fast: setup
-	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 -m "not slow and not postgres and not redis" $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow and not postgres and not redis" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

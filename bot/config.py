@@ -18,7 +18,7 @@ DEV_SECRET_KEY = "dev-only-change-me"
 DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
 PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values()})
 SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
-           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD")
+           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD", "GUPSHUP_INBOUND_KEY")
 
 
 class ConfigError(ValueError):
@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
     REDIS_URL: str = ""
     DB_LOCK_TIMEOUT_MS: int = 10_000
+    # SQLite only: FULL syncs every commit to disk; NORMAL (the suite's) only at checkpoints.
+    SQLITE_SYNCHRONOUS: Literal["FULL", "NORMAL"] = "FULL"
     PUBLIC_BASE_URL: str = ""
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: str = ""
@@ -81,6 +83,9 @@ class Settings(BaseSettings):
     GUPSHUP_API_URL: str = "https://enterprise.smsgupshup.com/GatewayAPI/rest"
     GUPSHUP_USERID: str = ""
     GUPSHUP_PASSWORD: str = ""
+    # Inbound SMS through Gupshup: the secret last path segment of its keyword response URL
+    # (unset: off, every request 404s); its answers go through Gupshup (SMS_PROVIDER=gupshup)
+    GUPSHUP_INBOUND_KEY: str = ""
     SMS_GATEWAY_TIMEOUT_SECONDS: float = 10.0
     CONVERSATION_TIMEOUT_MINUTES: int = 30
     # A shorter idle timeout on some channels: a USSD session is dropped by the network
@@ -114,6 +119,7 @@ class Settings(BaseSettings):
     # The sweeps (jobs, inbox, outbox, payouts) run this often and take over work left this
     # long (a message left unanswered: twice this); the scheduler ticks four times as often.
     SWEEP_SECONDS: float = Field(default=60, gt=0)
+    ADMIN_FIGURES_SECONDS: int = Field(default=600, gt=0)
     # Run the periodic jobs (sealing, expiry, tiers, sweeps) in a thread of the web server.
     # Unset: when REDIS_URL is unset (`make run`); with Redis, run `flask scheduler` instead.
     PERIODIC_JOBS_IN_PROCESS: bool | None = None
@@ -139,6 +145,8 @@ class Settings(BaseSettings):
     INVOICE_MIN_CONFIDENCE: float = 0.8  # below this, a read field is confirmed by the partner
     INVOICE_TOTAL_MARGIN_PERCENT: float = 2.0  # a typed total further off goes to review
     INVOICE_IMAGE_DISTANCE: int = 10  # perceptual-hash bits within which two photos are "same"
+    WEBHOOK_TIMEOUT_SECONDS: float = 10  # one POST to a brand's webhook receiver
+    SALES_FILE_MAX_MB: int = 64  # a larger sales file (Tally XML, CSV, XLSX) is refused
     # PEM files (public key or certificate) of the e-invoice portals whose QR signatures we
     # trust, comma-separated. None: e-invoice QR codes count as unverified.
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -215,6 +223,9 @@ class Settings(BaseSettings):
     def _sms_gateway_credentials(self) -> Settings:
         if self.SMS_PROVIDER == "gupshup" and not (self.GUPSHUP_USERID and self.GUPSHUP_PASSWORD):
             raise ValueError("SMS_PROVIDER=gupshup needs GUPSHUP_USERID and GUPSHUP_PASSWORD")
+        if self.GUPSHUP_INBOUND_KEY and self.SMS_PROVIDER != "gupshup":
+            raise ValueError("GUPSHUP_INBOUND_KEY needs SMS_PROVIDER=gupshup (its answers go "
+                             "through Gupshup with their DLT ids)")
         return self
 
     @field_validator("DATABASE_URL")

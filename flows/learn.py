@@ -66,7 +66,9 @@ def content_language(ctx: Context, program: Program) -> str | None:
     return program.spec.content_language(ctx.language)
 
 
-def _label(ctx: Context, program: Program, track: Track) -> str:
+def _label(ctx: Context, program: Program, track: Track, read: set[str]) -> str:
+    """The track as listed: certified, waiting, or how many of its modules (`read`: the
+    program's modules the partner has read) are done."""
     lang = content_language(ctx, program)
     name = local(track.name, lang)
     cert = _latest_cert(ctx, program, track)
@@ -76,33 +78,39 @@ def _label(ctx: Context, program: Program, track: Track) -> str:
         return translate(lang, N_("{track}: certified"), track=name)
     if cert is not None and cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
         return translate(lang, N_("{track}: waiting for approval"), track=name)
-    done = len(learning.completed_modules(ctx.session, ctx.partner.id, program)
-               & set(track.modules))
+    done = len(read & set(track.modules))
     return translate(lang, NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"),
                      track=name, done=done, n=len(track.modules))
 
 
-def _track_options(ctx: Context) -> tuple[Option, ...]:
-    return tuple(Option(f"{p.code}:{t.code}", _label(ctx, p, t))
-                 for p, c in _programs(ctx) for t in c.tracks)
+def _track_options(ctx: Context, programs: list[tuple[Program, LearningContent]]
+                   ) -> tuple[Option, ...]:
+    """Every track of `programs`, labelled (the modules read are read once per program)."""
+    options = []
+    for program, content in programs:
+        read = learning.completed_modules(ctx.session, ctx.partner.id, program)
+        options += [Option(f"{program.code}:{t.code}", _label(ctx, program, t, read))
+                    for t in content.tracks]
+    return tuple(options)
 
 
 def tracks_prompt(ctx: Context) -> list[Reply]:
-    options = _track_options(ctx)
+    options = _track_options(ctx, _programs(ctx))
     if not options:
         return [ctx.say("No learning tracks are open for you yet. Send MENU for the menu.")]
     return [ctx.say("Learn and earn credits. Choose a track:", options=options)]
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
-    options = _track_options(ctx)
+    programs = _programs(ctx)
+    options = _track_options(ctx, programs)
     if not options:
         return engine.done(menu=True)
     chosen = pick(msg, options)
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of a track.")
     code, _, track = chosen.partition(":")
-    program = next(p for p, _c in _programs(ctx) if p.code == code)
+    program = next(p for p, _c in programs if p.code == code)
     ctx.data.update(program_id=program.id, track=track)
     return _next_step(ctx)
 

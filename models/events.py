@@ -93,6 +93,16 @@ class InvoiceDecided:
 
 
 @dataclass(frozen=True)
+class InvoiceReturned:
+    """A return or credit note took back `credits` of a credited invoice's."""
+    invoice_id: int
+    partner_id: int
+    program_id: int
+    note: str
+    credits: int
+
+
+@dataclass(frozen=True)
 class ScanReviewed:
     """A reviewer decided a flagged product code scan."""
     review_item_id: int
@@ -126,6 +136,14 @@ class PartnerInvited:
     partner_id: int
     program_id: int
     distributor_id: int | None
+
+
+@dataclass(frozen=True)
+class PartnerJoined:
+    """A partner became an active member of a program (joined, accepted an invitation, or
+    was brought over from the brand's old program)."""
+    partner_id: int
+    program_id: int
 
 
 @dataclass(frozen=True)

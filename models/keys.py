@@ -70,6 +70,10 @@ def invoice_notice(invoice_id: int, status: str) -> str:
     return f"invoice:{invoice_id}:{status}"
 
 
+def invoice_return(invoice_id: int, note: str) -> str:
+    return f"invoice-return:{invoice_id}:{note}"
+
+
 def expiry_reminder(wallet_id: int, day: date | str, days: int) -> str:
     return f"expiry-reminder:W{wallet_id}:{day}:{days}"
 
@@ -129,3 +133,8 @@ def admin_reversal(entry_id: int) -> str:
 def ticket_answer(ticket_id: int, request_id: str) -> str:
     """One outbox row per answer form sent (a double click sends once)."""
     return f"ticket-answer:{ticket_id}:{request_id}"
+
+
+def opening_balance(program_id: int, ref: str) -> str:
+    """A balance brought over from a brand's old program, once per row of its file."""
+    return f"opening:{program_id}:{ref}"

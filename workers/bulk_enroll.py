@@ -10,6 +10,7 @@ from bot.notices.enrollment import ROW_STATUS, TOO_MANY
 from bot.notices.outbound import queue_message
 from models import keys
 from models.db import unit_of_work
+from models.enrollment import batches
 from models.enrollment.bulk import (
     MAX_ROWS,
     BatchResult,
@@ -22,6 +23,9 @@ from models.programs.program import Program
 
 log = logging.getLogger("saathi.bulk_enroll")
 REPORT_LIMIT = 1500  # characters; longer chat messages get cut by the providers
+TEXT_ONLY = frozenset({"sms", "ussd"})  # a report that is one SMS (one DLT template)
+SMS_REPORT = NP_("{program}: {n} row checked: {added} added, {skipped} not added.",
+                 "{program}: {n} rows checked: {added} added, {skipped} not added.")
 
 
 def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
@@ -45,9 +49,11 @@ def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
         else:
             result = invite_all(session, rep=rep, program=program, rows=rows,
                                 language_of=language_code)
+            batches.record(session, rep, program.id, result)
             log.info("batch enrolled", extra={"message_id": message_id, "rows": len(rows),
                                               "new_partners": result.totals()[RowStatus.CREATED]})
-            answer = report(lang, program.name, result)
+            answer = (sms_report if channel in TEXT_ONLY else report)(lang, program.name,
+                                                                       result)
         queue_message(session, phone=rep.phone, channel=channel, text=answer,
                       key=keys.job_reply("bulk-report", message_id))
 
@@ -58,6 +64,14 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def sms_report(lang: str, program: str, result: BatchResult) -> str:
+    """The totals alone: an SMS is one registered DLT template, and a row's name and
+    problem are free text no template can carry."""
+    added = result.totals()[RowStatus.CREATED]
+    return translate(lang, SMS_REPORT, program=program, n=len(result.rows), added=added,
+                     skipped=len(result.rows) - added)
 
 
 def report(lang: str, program: str, result: BatchResult) -> str:

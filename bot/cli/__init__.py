@@ -18,7 +18,9 @@ from bot.cli.outbox import outbox_cli
 from bot.cli.program_texts import programs_check  # noqa: F401 (adds to `flask programs`)
 from bot.cli.redemptions import redemptions_cli, vouchers_cli
 from bot.cli.review import review_cli
+from bot.cli.sales import sales_cli
 from bot.cli.users import users_cli
+from bot.cli.webhooks import webhooks_cli
 from bot.cli.worker import scheduler, worker
 from bot.status import status_command
 
@@ -29,5 +31,5 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
                   scheduler, chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
                   status_command, invites_cli, invoices_cli, users_cli,
-                  partners_cli, wallet_cli):
+                  partners_cli, wallet_cli, sales_cli, webhooks_cli):
         app.cli.add_command(group)

@@ -8,6 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from bot.cli.operate import cli_actor
+from models.admin import orders
+from models.admin.controls import Actor, ControlError
 from models.codes import format as qr_codes
 from models.codes import tables as qr
 from models.db import unit_of_work
@@ -56,13 +59,14 @@ def generate(program_code: str, name: str, count: int, product: str, credits: in
 @codes_cli.command("void")
 @click.argument("name")
 @click.option("--program", "program_code", default=None)
-def void(name: str, program_code: str | None) -> None:
-    """Withdraw a batch: its unused codes earn nothing from now on."""
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+def void(name: str, program_code: str | None, reason: str) -> None:
+    """Withdraw a batch: its unused codes earn nothing from now on (audited)."""
     try:
         with unit_of_work() as session:
             batch = qr.find_batch(session, name, program_code)
-            qr.void_batch(session, batch)
-    except qr.BatchError as exc:
+            orders.void_codes(session, Actor(cli_actor()), batch, reason)
+    except (qr.BatchError, ControlError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"batch {name} is void")
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections import Counter
 from pathlib import Path
@@ -169,3 +170,36 @@ def programs_list() -> None:
             tiers = ", ".join(t.name for t in spec.tiers.levels) if spec.tiers else "-"
             click.echo(f"{program.code}\t{program.name}\t1 credit = {spec.credit_value_paise} "
                        f"paise\ttiers: {tiers}")
+
+
+@ledger_cli.command("import-balances")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--program", "program_code", required=True, help="The program's code.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the per-row report (default: FILE.report.csv).")
+def import_balances(file: Path, program_code: str, report: Path | None) -> None:
+    """Bring a brand's old program over: partners matched by phone or enrolled, each row's
+    balance credited from the migration account (with its expiry date), once per row."""
+    from bot.web.admin_csv import safe_cell
+    from models.opening import import_balances as run
+    from models.sales import FileRefused
+
+    report = report or file.with_name(file.name + ".report.csv")
+    with report.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(("row", "ref", "outcome", "reason", "partner", "credits"))
+        try:
+            done = run(file, program_code.upper(), lambda rows: writer.writerows(
+                (r.row, safe_cell(r.ref), r.outcome, r.reason, r.partner, r.credits)
+                for r in rows))
+        except (FileRefused, LookupError) as exc:
+            raise click.ClickException(f"{file.name}: {exc}") from None
+    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(done.outcomes.items()))
+    partners = ", ".join(f"{n} {k}" for k, n in sorted(done.partners.items())) or "none"
+    click.echo(f"{done.rows} rows: {outcomes}; partners {partners}")
+    click.echo(f"credits in the file {done.credits_in_file} = posted now {done.credits_posted}"
+               f" + posted before {done.credits_before}: "
+               f"{'balanced' if done.balanced else 'NOT BALANCED'}; the migration account has "
+               f"given {done.migration_total} in all; report in {report}")
+    if not done.balanced:
+        sys.exit(1)

@@ -24,8 +24,13 @@ wallet_cli = AppGroup("wallet", help="Adjust a wallet or reverse a ledger entry.
 REASON = click.option("--reason", required=True, help="Why (kept in the audit log).")
 
 
+def cli_actor() -> str:
+    """Who acts from the terminal, for the audit log: "cli:<the OS user>"."""
+    return f"cli:{getpass.getuser()}"
+
+
 def _actor() -> Actor:
-    return Actor(f"cli:{getpass.getuser()}")
+    return Actor(cli_actor())
 
 
 def _partner(session: Session, phone: str) -> Partner:

@@ -9,9 +9,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from bot.cli.operate import cli_actor
 from bot.ids import ID
 from bot.logs import mask_vpa
 from models import redemptions
+from models.admin.controls import Actor, audit_change
 from models.db import unit_of_work
 from models.programs.catalog import ItemKind, catalog_of
 from models.programs.program import by_code
@@ -38,36 +40,47 @@ def list_redemptions(status: tuple[str, ...], limit: int) -> None:
                 r.payout_status or "-", r.error or "")))
 
 
-def _act(redemption_id: int, action) -> Redemption:
+REASON = click.option("--reason", required=True, help="Why (kept in the audit log).")
+
+
+def _act(redemption_id: int, action, name: str, reason: str) -> Redemption:
+    """Apply `action` to the locked redemption and write its audit row (cli:<OS user>)."""
     with unit_of_work() as session:
         redemption = redemptions.lock(session, redemption_id)
         if redemption is None:
             raise click.ClickException(f"no redemption {redemption_id}")
+        before = redemption.status
         try:
             action(session, redemption)
         except Refused as exc:
             raise click.ClickException(f"redemption {redemption_id} is {redemption.status}; "
                                        f"cannot do that ({exc.reason})") from exc
+        audit_change(session, Actor(cli_actor()), f"redemption.{name}",
+                     f"redemption:{redemption.id}", reason, {"status": before},
+                     {"status": redemption.status, "attempt": redemption.attempt},
+                     programs=[redemption.program_id])
         return redemption
 
 
 @redemptions_cli.command("retry")
 @click.argument("redemption_id", type=ID)
-def retry(redemption_id: int) -> None:
+@REASON
+def retry(redemption_id: int, reason: str) -> None:
     """Run a stuck redemption's job again, or pay a failed one again on re-held credits."""
-    redemption = _act(redemption_id, redemptions.retry)
+    redemption = _act(redemption_id, redemptions.retry, "retry", reason)
     click.echo(f"{redemption.id} {redemption.status} attempt {redemption.attempt}")
 
 
 @redemptions_cli.command("cancel")
 @click.argument("redemption_id", type=ID)
-def cancel(redemption_id: int) -> None:
+@REASON
+def cancel(redemption_id: int, reason: str) -> None:
     """Cancel a redemption the provider was not yet asked about; its credits come back."""
     def act(session, redemption: Redemption) -> None:
-        if not redemptions.cancel(session, redemption, reason="cancelled by operator"):
+        if not redemptions.cancel(session, redemption, reason=reason[:200]):
             raise Refused("too late")
 
-    click.echo(f"{_act(redemption_id, act).id} cancelled")
+    click.echo(f"{_act(redemption_id, act, 'cancel', reason).id} cancelled")
 
 
 @redemptions_cli.command("sweep")

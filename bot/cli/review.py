@@ -7,9 +7,11 @@ import json
 import click
 from flask.cli import AppGroup
 
+from bot.cli.operate import cli_actor
 from bot.cli.review_text import list_line, show_lines
 from bot.ids import ID
 from models import review
+from models.admin.controls import Actor, audit_change
 from models.db import unit_of_work
 
 review_cli = AppGroup("review", help="The review queue (flagged scans, unsure invoices, caps).")
@@ -48,6 +50,10 @@ def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
     try:
         with unit_of_work() as session:
             item = review.decide(session, item_id, approve=approve, actor=actor, note=note)
+            audit_change(session, Actor(cli_actor() if actor == "cli" else f"cli:{actor}"),
+                         f"review.{'approve' if approve else 'reject'}", f"review:{item.id}",
+                         note or "", {"status": "pending"}, {"status": item.status},
+                         programs=[item.program_id] if item.program_id else [])
             click.echo(f"{item.id} {item.status}")
     except review.ReviewError as exc:
         raise click.ClickException(str(exc)) from exc

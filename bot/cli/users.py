@@ -10,7 +10,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from models.admin import audit, users
+from bot.cli.operate import cli_actor
+from models.admin import audit, totp, users
 from models.db import unit_of_work
 
 users_cli = AppGroup("users", help="Admin accounts of the dashboard (/admin).")
@@ -40,7 +41,7 @@ def _create(email: str, role: str, program: str, distributor: str | None,
             user = users.create(session, email=email, role=role, program_code=program,
                                 distributor_code=distributor, password=password)
             token = None if password is not None else users.invite(session, user)
-            audit.record(session, actor="cli", action="user.create", target=f"user:{user.id}",
+            audit.record(session, actor=cli_actor(), action="user.create", target=f"user:{user.id}",
                          brand=user.brand, after={"email": user.email, "role": role})
             return user, token
     except users.AccountError as exc:
@@ -85,3 +86,23 @@ def users_demo(program: str) -> None:
     except users.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"admin: /admin/login  email {DEMO_EMAIL}  password {password}")
+
+
+@users_cli.command("reset-totp")
+@click.argument("email")
+def users_reset_totp(email: str) -> None:
+    """Turn off an account's second factor (it lost its phone); it may set a new one up."""
+    try:
+        with unit_of_work() as session:
+            user = users.by_email(session, email)
+            if user is None:
+                raise click.ClickException(f"no account {email}")
+            was_on = totp.reset(user)
+            users.end_sessions(session, user.id)
+            audit.record(session, actor=cli_actor(), action="user.reset_totp",
+                         target=f"user:{user.id}", brand=user.brand,
+                         before={"totp": was_on}, after={"totp": False})
+    except users.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"second factor off for {user.email}" if was_on else
+               f"{user.email} had no second factor")

@@ -22,6 +22,7 @@ class Job(StrEnum):
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
     FETCH_TICKET_AUDIO = "support.fetch_audio"
+    DELIVER_WEBHOOK = "webhooks.deliver"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -30,6 +31,7 @@ class Job(StrEnum):
     SWEEP_OUTBOX = "outbound.sweep"
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
+    SWEEP_WEBHOOKS = "webhooks.sweep"
 
 
 REGISTRY: dict[Job, str] = {
@@ -41,6 +43,7 @@ REGISTRY: dict[Job, str] = {
     Job.BULK_ENROLL: "workers.bulk_enroll.run",
     Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
     Job.FETCH_TICKET_AUDIO: "workers.support_audio.fetch_audio",
+    Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",
@@ -48,6 +51,7 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_OUTBOX: "workers.outbound.sweep",
     Job.SWEEP_INBOX: "workers.inbox.sweep",
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
+    Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions

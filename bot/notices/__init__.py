@@ -14,4 +14,5 @@ from bot.notices import (  # noqa: F401 - each module subscribes its handlers
     redemptions,
     support,
     tiers,
+    webhooks,
 )

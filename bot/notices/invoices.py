@@ -9,7 +9,7 @@ from bot.i18n import N_, NP_, format_credits, format_rupees, translate
 from bot.notices import outbound
 from models import keys
 from models.base import utcnow
-from models.events import InvoiceDecided, handles
+from models.events import InvoiceDecided, InvoiceReturned, handles
 from models.invoices.invoice import Invoice, InvoiceStatus, Reason, missing_fields
 from models.ledger.operations import wallet_balance
 from models.ledger.tables import JournalEntry
@@ -130,3 +130,22 @@ def await_answer(session: Session, channel: str, phone: str, data: dict) -> None
 @handles(InvoiceDecided)
 def tell_decision(session: Session, decided: InvoiceDecided) -> None:
     tell_result(session, session.get(Invoice, decided.invoice_id), approved=decided.approved)
+
+
+RETURNED = NP_("Invoice {number} came back on credit note {note}: {n} credit was taken back. "
+               "Balance: {balance}.",
+               "Invoice {number} came back on credit note {note}: {n} credits were taken back. "
+               "Balance: {balance}.")
+
+
+@handles(InvoiceReturned)
+def tell_return(session: Session, returned: InvoiceReturned) -> None:
+    """Tell the partner what a return or credit note took back, and where their balance is."""
+    partner = session.get(Partner, returned.partner_id)
+    invoice = session.get(Invoice, returned.invoice_id)
+    balance = wallet_balance(session, returned.partner_id, returned.program_id).balance
+    text = translate(partner.language, RETURNED, number=invoice.number, note=returned.note,
+                     n=returned.credits, balance=format_credits(balance, partner.language))
+    outbound.queue_message(session, phone=partner.phone, text=text, template=TEMPLATE,
+                           template_vars={"1": text},
+                           key=keys.invoice_return(returned.invoice_id, returned.note))

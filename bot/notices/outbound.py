@@ -9,7 +9,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy.orm import Session
 
 from bot import jobs
-from bot.channels import sms
+from bot.channels import dlt, sms
 from bot.channels.text import render_text
 from bot.i18n import DEFAULT, translate
 from bot.jobs.names import Job
@@ -74,8 +74,9 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     channel = channel or preferred_channel(session, phone)
     if channel in PULL_ONLY:
         channel = "sms"
+    more: list[str] = []
     if channel == "sms":
-        text, media_urls = _one_sms(session, phone, partner, text, media_urls), ()
+        (text, *more), media_urls = _sms_texts(session, phone, partner, text, media_urls), ()
     use_template = None
     if channel == "whatsapp" and not in_session_window(session, phone):
         if not template:
@@ -92,6 +93,9 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     session.flush()
     # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
     jobs.after_commit(session, Job.DELIVER, row.id, record=False)
+    for n, extra in enumerate(more, 1):
+        queue_message(session, phone=phone, text=extra, channel="sms",
+                      key=f"{key}:sms{n}" if key else None)
     return row
 
 
@@ -101,20 +105,41 @@ def base_url() -> str:
     return configured or (request.host_url if has_request_context() else "")
 
 
-def _one_sms(session: Session, phone: str, partner: Partner | None, text: str,
-             media_urls: tuple[str, ...]) -> str:
-    """The first page of `text` (its images as links) as one SMS of at most two segments;
-    the rest waits on the SMS conversation for MORE."""
+def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
+               media_urls: tuple[str, ...]) -> list[str]:
+    """The SMS that carry `text` and its images, each at most two segments and, where the
+    text allows, one registered DLT template (bot/channels/dlt.yaml): the text as one SMS,
+    or its lines (blank ones left out) one SMS each when each line is a template and the
+    whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
+    image's link as an SMS of its own. A text no template covers that is still too long
+    goes page by page: the first now, the rest on the SMS conversation for MORE."""
     conv = conversation.latest_for_phone(session, phone, "sms")
-    lang = (partner.language if partner else None) or (conv.language if conv else None)
-    pages = sms.pages(sms.with_links(text, media_urls, base_url()),
-                      translate(lang or DEFAULT, sms.MORE_HINT))
+    lang = (partner.language if partner else None) or (conv.language if conv else None) \
+        or DEFAULT
+    links = [sms.gsm_safe(translate(lang, sms.LINK, url=url))
+             for url in sms.absolute(media_urls, base_url())]
+    text = sms.gsm_safe(text)
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > 1 and not _registered(text) \
+            and all(sms.fits(line) and _registered(line) for line in lines):
+        return lines + links
+    if not text and links:
+        return links
+    pages = sms.pages(text, translate(lang, sms.MORE_HINT))
     if len(pages) > 1:
         conv = conversation.lock(session, "sms", phone)
         data = dict(conv.data or {})
         sms.keep_pages(data, pages[1:])
         conv.data = data
-    return pages[0]
+    return [pages[0], *links]
+
+
+def _registered(text: str) -> bool:
+    try:
+        dlt.match(text)
+    except dlt.DltRefused:
+        return False
+    return True
 
 
 def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key: str

@@ -20,7 +20,8 @@ from models.db import unit_of_work
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
-PUBLIC = frozenset({"admin_pages.login", "admin_pages.invite", "admin_pages.language"})
+PUBLIC = frozenset({"admin_pages.login", "admin_pages.invite", "admin_pages.language",
+                    "admin_totp.code"})
 
 
 class Can(StrEnum):

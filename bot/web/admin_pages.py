@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from bot.i18n import LANGUAGES, N_, format_credits, format_rupees, translate
-from bot.web import admin_auth
+from bot.web import admin_auth, admin_totp
 from bot.web.admin_auth import Can, require
 from models.admin import audit, figures, users
 from models.base import utcnow
@@ -58,11 +58,14 @@ def login():
             return render_template("admin/login.html", error=TOO_MANY), 429
         account = users.authenticate(db, email, password)
         audit.record(db, actor=email or "-", ip=ip,
-                     action="login.ok" if account else audit.LOGIN_FAILED,
+                     action=("login.password_ok" if account.totp_secret else "login.ok")
+                     if account else audit.LOGIN_FAILED,
                      user_id=account.id if account else None,
                      brand=account.brand if account else None)
     if account is None:
         return render_template("admin/login.html", error=BAD_LOGIN), 401
+    if account.totp_secret:
+        return admin_totp.ask_code(account)
     admin_auth.start_session(account)
     target = request.args.get("next", "")
     return redirect(target if target.startswith("/admin") else url_for("admin_pages.index"))

@@ -3,6 +3,7 @@ writes an audit row in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from models.admin import audit
 from models.ledger.operations import LedgerError
 from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner, PartnerStatus, set_status
+from models.programs.program import Program, memberships_of
 
 ACTOR_LENGTH = 80  # the ledger's actor column
 
@@ -42,10 +44,20 @@ def need_reason(reason: str) -> str:
 
 
 def audit_change(session: Session, actor: Actor, action: str, target: str, reason: str,
-           before: dict, after: dict) -> None:
-    audit.record(session, actor=actor.name, action=action, target=target, reason=reason,
-                 before=before, after=after, user_id=actor.user_id, brand=actor.brand,
-                 ip=actor.ip)
+                 before: dict, after: dict, *, programs: Iterable[int] = ()) -> None:
+    """One audit row under the admin's brand; from the command line (no brand), one under
+    the brand of each program the change touches, so each brand admin sees it."""
+    brands = {actor.brand} if actor.brand else \
+        {brand_of(session, p) for p in programs} or {None}
+    for brand in sorted(brands, key=str):
+        audit.record(session, actor=actor.name, action=action, target=target, reason=reason,
+                     before=before, after=after, user_id=actor.user_id, brand=brand,
+                     ip=actor.ip)
+
+
+def brand_of(session: Session, program_id: int) -> str:
+    program = session.get(Program, program_id)
+    return program.spec.brand if program else ""
 
 
 def suspend(session: Session, actor: Actor, partner: Partner, reason: str) -> None:
@@ -65,7 +77,8 @@ def _set(session: Session, actor: Actor, partner: Partner, status: PartnerStatus
     before = partner.status
     set_status(session, partner, status)
     audit_change(session, actor, action, f"partner:{partner.id}", reason, {"status": before},
-           {"status": str(status)})
+                 {"status": str(status)},
+                 programs=[m.program_id for m in memberships_of(session, partner.id)])
 
 
 def adjust(session: Session, actor: Actor, partner: Partner, program_id: int, credits: int,
@@ -83,7 +96,8 @@ def adjust(session: Session, actor: Actor, partner: Partner, program_id: int, cr
         raise ControlError(str(exc)) from None
     after = ledger.wallet_balance(session, partner.id, program_id).available
     audit_change(session, actor, "wallet.adjust", f"partner:{partner.id}", reason,
-           {"available": before}, {"available": after, "entry": entry_id, "credits": credits})
+                 {"available": before}, {"available": after, "entry": entry_id,
+                                         "credits": credits}, programs=[program_id])
     return entry_id
 
 
@@ -98,7 +112,7 @@ def reverse(session: Session, actor: Actor, entry: JournalEntry, reason: str) ->
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
     audit_change(session, actor, "entry.reverse", f"entry:{entry.id}", reason,
-           {"credits": entry.credits}, {"reversal": new_id})
+                 {"credits": entry.credits}, {"reversal": new_id}, programs=[entry.program_id])
     return new_id
 
 

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.admin import scope
+from models.admin import rollup, scope
 from models.admin.users import AdminUser
-from models.ledger.tables import Wallet
-from models.partners.partner import Partner
-from models.programs.program import Membership
 
 
 @dataclass(frozen=True)
@@ -24,14 +20,14 @@ class ProgramCard:
 
 
 def program_cards(session: Session, user: AdminUser) -> list[ProgramCard]:
-    """Enrolled partners and outstanding credits of each program `user` sees."""
-    visible = select(Partner.id).where(scope.partner_clause(session, user))
+    """Enrolled partners and outstanding credits of each program `user` sees (counted by
+    the rollup: models/admin/rollup.py)."""
+    grp = None if scope.brand_wide(user) else user.distributor_id
     cards = []
     for program in scope.programs(session, user):
-        enrolled = session.scalar(select(func.count(Membership.id)).where(
-            Membership.program_id == program.id, Membership.partner_id.in_(visible))) or 0
-        outstanding = session.scalar(select(func.coalesce(func.sum(Wallet.balance), 0)).where(
-            Wallet.program_id == program.id, Wallet.partner_id.in_(visible))) or 0
-        cards.append(ProgramCard(program.code, program.name, enrolled, int(outstanding),
-                                 int(outstanding) * program.spec.credit_value_paise))
+        rollup.ensure(session, program.id)
+        counted = rollup.totals(session, program.id, grp, ["joined", "balance"])
+        outstanding = counted.get("balance", 0)
+        cards.append(ProgramCard(program.code, program.name, counted.get("joined", 0),
+                                 outstanding, outstanding * program.spec.credit_value_paise))
     return cards

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from models import keys, ledger
+from models import events, keys, ledger
 from models.admin.controls import Actor, ControlError, audit_change, entry_with, need_reason
 from models.codes.tables import QrBatch, void_batch
 from models.invoices.invoice import Invoice
@@ -43,7 +43,9 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
     audit_change(session, actor, "invoice.return", f"invoice:{invoice.id}", reason,
                  {"credits": invoice.credits},
                  {"note": note, "returned_paise": returned_paise, "clawed_back": credits,
-                  "entry": new_id})
+                  "entry": new_id}, programs=[invoice.program_id])
+    events.record(session, events.InvoiceReturned(invoice.id, invoice.partner_id,
+                                                  invoice.program_id, note, credits))
     return new_id
 
 
@@ -55,7 +57,8 @@ def cancel_redemption(session: Session, actor: Actor, redemption: Redemption,
         raise ControlError(f"a {before} redemption the provider was asked about cannot be "
                            "cancelled")
     audit_change(session, actor, "redemption.cancel", f"redemption:{redemption.id}", reason,
-                 {"status": before}, {"status": redemption.status})
+                 {"status": before}, {"status": redemption.status},
+                 programs=[redemption.program_id])
 
 
 def retry_redemption(session: Session, actor: Actor, redemption: Redemption,
@@ -68,7 +71,8 @@ def retry_redemption(session: Session, actor: Actor, redemption: Redemption,
         raise ControlError(f"a {before} redemption cannot be retried") from exc
     audit_change(session, actor, "redemption.retry", f"redemption:{redemption.id}", reason,
                  {"status": before}, {"status": redemption.status,
-                                      "attempt": redemption.attempt})
+                                      "attempt": redemption.attempt},
+                 programs=[redemption.program_id])
 
 
 def void_codes(session: Session, actor: Actor, batch: QrBatch, reason: str) -> None:
@@ -76,4 +80,4 @@ def void_codes(session: Session, actor: Actor, batch: QrBatch, reason: str) -> N
     before = batch.status
     void_batch(session, batch)
     audit_change(session, actor, "codes.void", f"batch:{batch.id}", reason,
-                 {"status": before}, {"status": batch.status})
+                 {"status": before}, {"status": batch.status}, programs=[batch.program_id])

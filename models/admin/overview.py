@@ -11,16 +11,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.admin import scope
+from models.admin import rollup, scope
+from models.admin.rollup import Rollup
 from models.admin.users import AdminUser
-from models.base import UTC, utcnow
-from models.codes.tables import QrScan
-from models.db import is_postgres
+from models.base import UTC
+from models.codes.tables import QrBatch, QrScan
 from models.invoices.invoice import Invoice
 from models.learning.certificates import Certificate
 from models.learning.progress import AttemptStatus, QuizAttempt
-from models.ledger.tables import JournalEntry, Wallet
-from models.messaging.inbox import InboxMessage
 from models.partners.partner import Partner
 from models.programs.program import Membership, Program
 from models.redemptions.redemption import Redemption, Status
@@ -51,14 +49,23 @@ class Range:
 
 
 class Figures:
-    """One program's figures for one account and range."""
+    """One program's figures for one account and range: ledger, enrollment and activity
+    counts from the rollup (models/admin/rollup.py), the rest live."""
 
     def __init__(self, session: Session, user: AdminUser, program: Program, span: Range):
         self.db, self.program, self.span = session, program, span
-        self.partners = select(Membership.partner_id).where(
-            Membership.program_id == program.id,
-            Membership.partner_id.in_(select(Partner.id).where(
-                scope.partner_clause(session, user))))
+        self.distributor = None if scope.brand_wide(user) else user.distributor_id
+        if self.distributor is None:  # every member of a brand's program is in scope
+            self.partners = select(Membership.partner_id).where(
+                Membership.program_id == program.id)
+        else:
+            self.partners = select(Partner.id).where(scope.partner_clause(session, user))
+        rollup.ensure(session, program.id)
+
+    @property
+    def counted_at(self):
+        """When the rollup behind the counted figures was made."""
+        return rollup.computed_at(self.db, self.program.id)
 
     def _count(self, stmt) -> int:
         return self.db.scalar(stmt) or 0
@@ -66,52 +73,45 @@ class Figures:
     def _in_range(self, column):
         return (column >= self.span.since) & (column < self.span.until)
 
-    def _active(self, days: int) -> int:
-        phones = select(Partner.phone).where(Partner.id.in_(self.partners))
-        return self._count(select(func.count(func.distinct(InboxMessage.phone))).where(
-            InboxMessage.phone.in_(phones),
-            InboxMessage.received_at >= utcnow() - timedelta(days=days)))
+    def _mine(self, column):
+        """Rows of partners in scope (no filter for a brand-wide account)."""
+        return column.in_(self.partners) if self.distributor is not None else True
 
-    def _entries(self, *where):
-        return self._count(select(func.coalesce(func.sum(JournalEntry.credits), 0)).where(
-            JournalEntry.program_id == self.program.id, ~JournalEntry.queued,
-            JournalEntry.partner_id.in_(self.partners), *where))
+    def _rolled(self, *metrics: str, ranged: bool = True) -> dict[str, int]:
+        """Sum of each metric over the range (or all days) in this account's group."""
+        span = {"since": self.span.start, "until": self.span.end} if ranged else {}
+        return rollup.totals(self.db, self.program.id, self.distributor, list(metrics), **span)
 
     @functools.cached_property
     def enrolled(self) -> int:
-        return self._count(select(func.count()).select_from(self.partners.subquery()))
+        return self._rolled("joined", ranged=False).get("joined", 0)
 
     def partners_table(self) -> Table:
-        enrolled = self.enrolled
-        joined = self._count(select(func.count(Membership.id)).where(
-            Membership.program_id == self.program.id, Membership.partner_id.in_(self.partners),
-            self._in_range(Membership.joined_at)))
+        joined = self._rolled("joined").get("joined", 0)
+        active = self._rolled("active7", "active30", ranged=False)
         return Table("partners", ("figure", "value"), [
-            ("enrolled", enrolled), ("joined in range", joined),
-            ("active 7 days", self._active(7)), ("active 30 days", self._active(30))])
+            ("enrolled", self.enrolled), ("joined in range", joined),
+            ("active 7 days", active.get("active7", 0)),
+            ("active 30 days", active.get("active30", 0))])
 
     def funnel(self) -> Table:
-        earned = self._count(select(func.count(func.distinct(JournalEntry.partner_id))).where(
-            JournalEntry.program_id == self.program.id, JournalEntry.credits > 0,
-            JournalEntry.cause.in_(("certification", "invoice", "qr_code")),
-            JournalEntry.partner_id.in_(self.partners)))
+        earned = self._rolled("first_earn", ranged=False).get("first_earn", 0)
         redeemed = self._count(select(func.count(func.distinct(Redemption.partner_id))).where(
             Redemption.program_id == self.program.id, Redemption.status == Status.COMPLETED,
-            Redemption.partner_id.in_(self.partners)))
-        enrolled = self.enrolled
+            self._mine(Redemption.partner_id)))
         return Table("funnel", ("step", "partners"), [
-            ("enrolled", enrolled), ("first earn", earned), ("first redemption", redeemed)])
+            ("enrolled", self.enrolled), ("first earn", earned),
+            ("first redemption", redeemed)])
 
     def learning(self) -> Table:
         certs = self._count(select(func.count(Certificate.id)).where(
-            Certificate.program_id == self.program.id, Certificate.partner_id.in_(self.partners),
+            Certificate.program_id == self.program.id, self._mine(Certificate.partner_id),
             self._in_range(Certificate.issued_at)))
         attempts = dict(self.db.execute(select(QuizAttempt.status, func.count()).where(
-            QuizAttempt.program_id == self.program.id, QuizAttempt.partner_id.in_(self.partners),
+            QuizAttempt.program_id == self.program.id, self._mine(QuizAttempt.partner_id),
             self._in_range(QuizAttempt.started_at)).group_by(QuizAttempt.status)).all())
         finished = attempts.get(AttemptStatus.PASSED, 0) + attempts.get(AttemptStatus.FAILED, 0)
-        paid = self._entries(JournalEntry.cause == "certification",
-                             self._in_range(JournalEntry.created_at))
+        paid = sum(self._rolled("in:certification", "out:certification").values())
         value = self.program.spec.credit_value_paise
         enrolled = self.enrolled
         return Table("learning", ("figure", "value"), [
@@ -123,26 +123,27 @@ class Figures:
             ("cost per certification (paise)", paid * value // certs if certs else 0)])
 
     def credits(self) -> Table:
-        in_range = self._in_range(JournalEntry.created_at)
-        issued = self._entries(JournalEntry.credits > 0, in_range,
-                               JournalEntry.cause != "reversal")
-        redeemed = -self._entries(JournalEntry.cause.in_(("redemption", "voucher")), in_range)
-        expired = -self._entries(JournalEntry.cause == "expiry", in_range)
-        balance, held = self.db.execute(select(
-            func.coalesce(func.sum(Wallet.balance), 0), func.coalesce(func.sum(Wallet.held), 0))
-            .where(Wallet.program_id == self.program.id,
-                   Wallet.partner_id.in_(self.partners))).one()
+        sums = self._ledger_sums()
+        issued = sum(v for k, v in sums.items() if k.startswith("in:") and k != "in:reversal")
+        redeemed = -sum(v for k, v in sums.items()
+                        if k.split(":")[1] in ("redemption", "voucher"))
+        expired = -sum(v for k, v in sums.items() if k.split(":")[1] == "expiry")
+        wallets = self._rolled("balance", "held", ranged=False)
+        balance, held = wallets.get("balance", 0), wallets.get("held", 0)
         value = self.program.spec.credit_value_paise
         return Table("credits", ("figure", "credits", "paise"), [
             ("issued", issued, issued * value), ("redeemed", redeemed, redeemed * value),
             ("expired", expired, expired * value), ("held for payouts", held, held * value),
             ("outstanding", balance, balance * value)])
 
+    def _ledger_sums(self) -> dict[str, int]:
+        return self._rolled("in:%", "out:%")
+
     def payouts(self) -> Table:
         rows = self.db.execute(select(Redemption.status, func.count(),
                                       func.coalesce(func.sum(Redemption.value_paise), 0))
                                .where(Redemption.program_id == self.program.id,
-                                      Redemption.partner_id.in_(self.partners),
+                                      self._mine(Redemption.partner_id),
                                       self._in_range(Redemption.created_at))
                                .group_by(Redemption.status).order_by(Redemption.status)).all()
         return Table("payouts", ("status", "count", "paise"),
@@ -150,13 +151,16 @@ class Figures:
 
     def invoices_and_codes(self) -> Table:
         invoices = self.db.execute(select(Invoice.status, func.count()).where(
-            Invoice.program_id == self.program.id, Invoice.partner_id.in_(self.partners),
+            Invoice.program_id == self.program.id, self._mine(Invoice.partner_id),
             self._in_range(Invoice.created_at)).group_by(Invoice.status)
             .order_by(Invoice.status)).all()
+        batches = select(QrBatch.id).where(QrBatch.program_id == self.program.id)
         scans = self._count(select(func.count(QrScan.id)).where(
-            QrScan.partner_id.in_(self.partners), self._in_range(QrScan.created_at)))
+            QrScan.batch_id.in_(batches), self._mine(QrScan.partner_id),
+            self._in_range(QrScan.created_at)))
         flags = self.db.execute(select(ReviewItem.kind, func.count()).where(
-            ReviewItem.program_id == self.program.id, self._in_range(ReviewItem.created_at))
+            ReviewItem.program_id == self.program.id, self._mine(ReviewItem.partner_id),
+            self._in_range(ReviewItem.created_at))
             .group_by(ReviewItem.kind).order_by(ReviewItem.kind)).all()
         return Table("activity", ("what", "count"), [
             *((f"invoices {s}", n) for s, n in invoices), ("code scans", scans),
@@ -164,36 +168,39 @@ class Figures:
 
     def cohorts(self) -> Table:
         """Per enrollment month: partners, and the share active in the last 30 days."""
-        month = func.substr(_day(self.db, Membership.joined_at), 1, 7)
-        phones_active = select(InboxMessage.phone).where(
-            InboxMessage.received_at >= utcnow() - timedelta(days=30))
-        rows = self.db.execute(select(
-            month, func.count(), func.count(Partner.id).filter(Partner.phone.in_(phones_active)))
-            .join(Partner, Partner.id == Membership.partner_id)
-            .where(Membership.program_id == self.program.id,
-                   Membership.partner_id.in_(self.partners))
-            .group_by(month).order_by(month)).all()
-        return Table("cohorts", ("joined", "partners", "active 30 days %"),
-                     [(m, n, round(100 * a / n, 1) if n else 0) for m, n, a in rows])
+        where = [Rollup.program_id == self.program.id,
+                 Rollup.metric.in_(("cohort", "cohort_active"))]
+        if self.distributor is not None:
+            where.append(Rollup.grp == self.distributor)
+        counts: dict[str, dict[str, int]] = {}
+        for day, metric, value in self.db.execute(
+                select(Rollup.day, Rollup.metric, func.sum(Rollup.value)).where(*where)
+                .group_by(Rollup.day, Rollup.metric)):
+            counts.setdefault(day.isoformat()[:7], {})[metric] = int(value)
+        rows = []
+        for month in sorted(counts):
+            n, a = counts[month].get("cohort", 0), counts[month].get("cohort_active", 0)
+            rows.append((month, n, round(100 * a / n, 1) if n else 0))
+        return Table("cohorts", ("joined", "partners", "active 30 days %"), rows)
 
     def daily(self) -> list[tuple[date, int, int]]:
         """(day, partners joined, credits issued) for each day of the range."""
-        day_joined = _day(self.db, Membership.joined_at)
-        joined = dict(self.db.execute(select(day_joined, func.count()).where(
-            Membership.program_id == self.program.id, Membership.partner_id.in_(self.partners),
-            self._in_range(Membership.joined_at)).group_by(day_joined)).all())
-        day_entry = _day(self.db, JournalEntry.created_at)
-        issued = dict(self.db.execute(select(day_entry, func.sum(JournalEntry.credits)).where(
-            JournalEntry.program_id == self.program.id, JournalEntry.credits > 0,
-            ~JournalEntry.queued, JournalEntry.cause != "reversal",
-            JournalEntry.partner_id.in_(self.partners),
-            self._in_range(JournalEntry.created_at)).group_by(day_entry)).all())
+        where = [Rollup.program_id == self.program.id, Rollup.day >= self.span.start,
+                 Rollup.day <= self.span.end,
+                 (Rollup.metric == "joined") | (Rollup.metric.like("in:%") &
+                                                (Rollup.metric != "in:reversal"))]
+        if self.distributor is not None:
+            where.append(Rollup.grp == self.distributor)
+        joined: dict[date, int] = {}
+        issued: dict[date, int] = {}
+        for day, metric, value in self.db.execute(
+                select(Rollup.day, Rollup.metric, func.sum(Rollup.value)).where(*where)
+                .group_by(Rollup.day, Rollup.metric)):
+            into = joined if metric == "joined" else issued
+            into[day] = into.get(day, 0) + int(value)
         days = (self.span.end - self.span.start).days + 1
-        out = []
-        for n in range(days):
-            day = self.span.start + timedelta(days=n)
-            out.append((day, _at(joined, day), _at(issued, day)))
-        return out
+        return [(d, joined.get(d, 0), issued.get(d, 0))
+                for d in (self.span.start + timedelta(days=n) for n in range(days))]
 
     def tables(self) -> list[Table]:
         return [self.table(name) for name in NAMES]
@@ -207,12 +214,3 @@ class Figures:
         return builders[name]() if name in builders else None
 
 
-def _at(by_day: dict, day: date) -> int:
-    return int(by_day.get(day.isoformat()) or 0)
-
-
-def _day(session: Session, column):
-    """The UTC day of a timestamp column as 'YYYY-MM-DD' text, on either database."""
-    if is_postgres(session):
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.substr(column, 1, 10)

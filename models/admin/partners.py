@@ -6,12 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from models import ledger
 from models.admin import scope
 from models.admin.users import AdminUser
+from models.db import is_postgres
+from models.ledger import tier_history
 from models.ledger.tables import JournalEntry
+from models.ledger.tier_history import TierChange
 from models.partners.partner import Partner
 from models.programs.program import Program, memberships_of
 
@@ -23,11 +27,17 @@ def search(session: Session, user: AdminUser, text: str) -> list[Partner]:
     """Partners `user` may see whose phone, name, shop, GSTIN or PIN code holds `text`."""
     stmt = select(Partner).where(scope.partner_clause(session, user))
     words = text.strip()
-    if words:
+    if is_postgres(session) and words:
+        # A prepared statement's generic plan knows no pattern and walks every partner by
+        # id; planned for the words at hand, a rare one uses the trigram indexes.
+        session.execute(sql_text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    digits = words.replace(" ", "").removeprefix("+")
+    if digits.isdigit():  # a phone number (or its part) or a PIN code
+        stmt = stmt.where(or_(Partner.phone.contains(digits), Partner.pincode == digits))
+    elif words:  # a part of a name or shop (trigram indexes), or a GSTIN
         like = f"%{words.lower()}%"
-        stmt = stmt.where(or_(Partner.phone.contains(words.replace(" ", "")),
-                              Partner.name.ilike(like), Partner.shop.ilike(like),
-                              Partner.gstin == words.upper(), Partner.pincode == words))
+        stmt = stmt.where(or_(Partner.name.ilike(like), Partner.shop.ilike(like),
+                              Partner.gstin == words.upper()))
     return list(session.scalars(stmt.order_by(Partner.id.desc()).limit(SEARCH_LIMIT)))
 
 
@@ -38,6 +48,7 @@ class WalletView:
     balance: ledger.Balance
     tier: str | None
     entries: list[JournalEntry]
+    tiers: list[TierChange]  # the tier's history, newest first
 
 
 def wallets(session: Session, user: AdminUser, partner: Partner) -> list[WalletView]:
@@ -55,7 +66,8 @@ def wallets(session: Session, user: AdminUser, partner: Partner) -> list[WalletV
         tier = ledger.current_tier(session, partner.id, program.id)
         views.append(WalletView(program, membership.status,
                                 ledger.wallet_balance(session, partner.id, program.id),
-                                tier.name, entries))
+                                tier.name, entries,
+                                tier_history.history(session, partner.id, program.id)))
     return views
 
 

@@ -23,6 +23,12 @@ def programs(session: Session, user: AdminUser) -> list[Program]:
     return brand_programs(session, user.brand)
 
 
+def brand_wide(user: AdminUser) -> bool:
+    """Whether `user` sees every partner of its brand's programs (all but distributor admins):
+    a query over one program's rows then needs no partner filter."""
+    return user.role != AdminRole.DISTRIBUTOR_ADMIN
+
+
 def partner_clause(session: Session, user: AdminUser) -> ColumnElement[bool]:
     """A WHERE clause on Partner: the partners `user` may see."""
     in_brand = exists(select(Membership.id).where(

@@ -53,6 +53,7 @@ class AdminUser(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Changed at every login and logout: a cookie carrying an older one is logged out.
     session_token: Mapped[str | None] = mapped_column(String(32))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # set: a second factor is on
 
 
 def normalize_email(email: str) -> str:
@@ -179,6 +180,10 @@ def count(session: Session) -> int:
 
 
 def brand_programs(session: Session, brand: str) -> list[Program]:
-    """The programs of `brand` (a program's brand is in its definition)."""
-    return [p for p in session.scalars(select(Program).order_by(Program.code))
-            if p.spec.brand == brand]
+    """The programs of `brand` (a program's brand is in its definition); read once per unit
+    of work, as every scope filter of a page asks for them."""
+    cache = session.info.setdefault("brand_programs", {})
+    if brand not in cache:
+        cache[brand] = [p for p in session.scalars(select(Program).order_by(Program.code))
+                        if p.spec.brand == brand]
+    return cache[brand]

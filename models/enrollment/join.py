@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ledger
+from models import events, ledger
 from models.partners.partner import Partner, PartnerStatus, Role, lock_or_create
 from models.programs.program import Membership, Program
 
@@ -98,6 +98,8 @@ def join(session: Session, *, phone: str, program: Program, profile: Profile | N
     if member is None:
         member = Membership(partner_id=partner.id, program_id=program.id)
         session.add(member)
+    if member.status != MembershipStatus.ACTIVE:
+        events.record(session, events.PartnerJoined(partner.id, program.id))
     member.status = MembershipStatus.ACTIVE
     if member.referred_by_id is None:
         member.referred_by_id = referred_by.id if referred_by else partner.parent_id

@@ -37,6 +37,8 @@ class Rule(StrEnum):
     VELOCITY_WEEK = "velocity_week"
     UNMATCHED_BUYER_CAP = "unmatched_buyer_cap"
     SPOT_CHECK = "spot_check"
+    BUYER_BY_NAME = "buyer_by_name"  # a distributor's sale whose buyer matched by name only
+    DISTRIBUTOR_DATA = "distributor_data"  # a distributor's sales data disagrees with a photo
 
 
 @dataclass(frozen=True)

@@ -130,18 +130,21 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
     return credit(session, invoice)
 
 
-def credit(session: Session, invoice: Invoice) -> Invoice:
-    """Earn the invoice's credits (tier multiplier, return-window lock); mark it credited."""
+def credit(session: Session, invoice: Invoice, seller: str | None = None) -> Invoice:
+    """Earn the invoice's credits (tier multiplier, return-window lock); mark it credited.
+    `seller`: the distributor's name, when the caller knows it (else it is looked up)."""
     program = session.get(Program, invoice.program_id)
     spec = program.spec
     credits = credits_for(spec, invoice)
     if credits > 0:
-        match = distributor_program(session, invoice.partner_id, invoice.seller_gstin or "")
+        if seller is None:
+            match = distributor_program(session, invoice.partner_id, invoice.seller_gstin or "")
+            seller = match.distributor if match else "?"
         volume = invoice.total_paise or 0
         result = ledger.earn(
             session, partner_id=invoice.partner_id, program_id=program.id, credits=credits,
             key=keys.invoice_credit(invoice.id), cause="invoice", cause_ref=invoice.number or "",
-            description=f"invoice {invoice.number} from {match.distributor if match else '?'}",
+            description=f"invoice {invoice.number} from {seller}",
             lock_days=earning.invoice_lock_days(spec),
             volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
         invoice.credits, invoice.entry_id = result.credits, result.entry_id

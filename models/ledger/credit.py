@@ -9,7 +9,7 @@ the app and its file, so there the same writes are separate statements.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
@@ -63,8 +63,10 @@ GROUP BY entry.id
 
 def credit(session: Session, spec: ProgramSpec, wallet, *, postings: dict[int, int],
            to_wallet: int, debt_paid: int, key: str, cause: str, cause_ref: str,
-           description: str, actor: str, volume: int, lock_days: int) -> Credited | None:
-    """Credit `to_wallet` to the locked `wallet` (and `debt_paid` off its debt) in one entry.
+           description: str, actor: str, volume: int, lock_days: int,
+           expires_at: datetime | None = None) -> Credited | None:
+    """Credit `to_wallet` to the locked `wallet` (and `debt_paid` off its debt) in one entry;
+    its lot expires at `expires_at`, or by the program's policy.
 
     A key another transaction took first writes nothing and returns None.
     """
@@ -72,7 +74,7 @@ def credit(session: Session, spec: ProgramSpec, wallet, *, postings: dict[int, i
         return _credit_in_steps(session, spec, wallet, postings=postings, to_wallet=to_wallet,
                                 debt_paid=debt_paid, key=key, cause=cause, cause_ref=cause_ref,
                                 description=description, actor=actor, volume=volume,
-                                lock_days=lock_days)
+                                lock_days=lock_days, expires_at=expires_at)
     amounts = checked_postings(key, cause, postings)
     now = utcnow()
     locked_until = now + timedelta(days=lock_days) if lock_days else None
@@ -81,7 +83,7 @@ def credit(session: Session, spec: ProgramSpec, wallet, *, postings: dict[int, i
         "cause": cause, "cause_ref": cause_ref[:120], "description": description,
         "actor": actor[:80], "volume": volume, "now": now, "accounts": list(amounts),
         "amounts": list(amounts.values()), "wallet_id": wallet.id, "to_wallet": to_wallet,
-        "debt_paid": debt_paid, "expires_at": spec.expiry.expires_at(now),
+        "debt_paid": debt_paid, "expires_at": expires_at or spec.expiry.expires_at(now),
         "locked_until": locked_until,
     }).first()
     if row is None:
@@ -93,8 +95,8 @@ def credit(session: Session, spec: ProgramSpec, wallet, *, postings: dict[int, i
 
 def _credit_in_steps(session: Session, spec: ProgramSpec, wallet, *, postings: dict[int, int],
                      to_wallet: int, debt_paid: int, key: str, cause: str, cause_ref: str,
-                     description: str, actor: str, volume: int,
-                     lock_days: int) -> Credited | None:
+                     description: str, actor: str, volume: int, lock_days: int,
+                     expires_at: datetime | None) -> Credited | None:
     entry_id = add_entry(session, key=key, program_id=wallet.program_id,
                          partner_id=wallet.partner_id, cause=cause, cause_ref=cause_ref,
                          description=description, actor=actor, volume=volume, credits=to_wallet,
@@ -103,6 +105,6 @@ def _credit_in_steps(session: Session, spec: ProgramSpec, wallet, *, postings: d
         return None
     if to_wallet:
         add_lot(session, wallet_id=wallet.id, entry_id=entry_id, credits=to_wallet, spec=spec,
-                lock_days=lock_days)
+                lock_days=lock_days, expires_at=expires_at)
     bump_wallet(session, wallet.id, balance=to_wallet, debt=-debt_paid)
     return Credited(entry_id, *unavailable(session, wallet.id, utcnow()))

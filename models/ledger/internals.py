@@ -62,7 +62,7 @@ class UnknownWallet(LedgerError):
 
 
 CAUSES = frozenset({"certification", "invoice", "qr_code", "redemption", "expiry",
-                    "adjustment", "reversal", "voucher"})
+                    "adjustment", "reversal", "voucher", "opening"})
 W = Wallet.__table__
 E = JournalEntry.__table__
 L = Lot.__table__
@@ -223,11 +223,12 @@ def bump_wallet(session: Session, wallet_id: int, *, balance: int = 0, held: int
 
 
 def add_lot(session: Session, *, wallet_id: int, entry_id: int, credits: int,
-            spec: ProgramSpec, lock_days: int = 0, now: datetime | None = None) -> None:
+            spec: ProgramSpec, lock_days: int = 0, now: datetime | None = None,
+            expires_at: datetime | None = None) -> None:
     now = now or utcnow()
     session.execute(insert(L).values(
         wallet_id=wallet_id, entry_id=entry_id, credits=credits, remaining=credits,
-        expires_at=spec.expiry.expires_at(now),
+        expires_at=expires_at or spec.expiry.expires_at(now),
         locked_until=now + timedelta(days=lock_days) if lock_days else None,
         created_at=now))
 

@@ -26,7 +26,7 @@ from models.ledger.internals import (
 )
 from models.ledger.tables import Account, AccountKind, Posting
 
-_EARNED_FROM = (AccountKind.ISSUANCE, AccountKind.ADJUSTMENTS)
+_EARNED_FROM = (AccountKind.ISSUANCE, AccountKind.ADJUSTMENTS, AccountKind.MIGRATION)
 
 
 @dataclass(frozen=True)

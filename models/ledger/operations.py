@@ -7,6 +7,7 @@ idempotent by `key`: repeating a key returns the first result and writes nothing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -87,8 +88,12 @@ def wallet_balance(session: Session, partner_id: int, program_id: int) -> Balanc
 def earn(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,
          cause: str, cause_ref: str, description: str = "", lock_days: int = 0,
          apply_tier_multiplier: bool = True, actor: str = "system", volume: int = 0,
-         skip_budget: bool = False) -> EarnResult:
-    """Credit a partner (times their tier's multiplier); past the monthly cap, queue it."""
+         skip_budget: bool = False, expires_at: datetime | None = None,
+         from_kind: AccountKind = AccountKind.ISSUANCE) -> EarnResult:
+    """Credit a partner (times their tier's multiplier); past the monthly cap, queue it.
+
+    `expires_at` replaces the program's expiry policy for these credits (an opening balance
+    keeps its old program's date); `from_kind` is the program account they come from."""
     if credits <= 0:
         raise LedgerError(f"earn needs positive credits, got {credits}")
     wallet = lock_for_earn(session, partner_id, program_id, key)
@@ -102,8 +107,10 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
     if cap and not budget.reserve(session, program_id, amount, cap):
         queued = with_key(session, key, lambda: _queue(session, wallet, amount, **args))
         return queued or _earn_result(session, key)
-    source = wallet.issuance_id or system_account(session, program_id, AccountKind.ISSUANCE)
-    result = _credit(session, spec, wallet, amount, source=source, **args)
+    source = (wallet.issuance_id if from_kind == AccountKind.ISSUANCE else None) \
+        or system_account(session, program_id, from_kind)
+    result = _credit(session, spec, wallet, amount, source=source, expires_at=expires_at,
+                     **args)
     if result is None:  # another transaction took the key while we waited for the lock
         if cap:
             budget.force(session, program_id, -amount)
@@ -113,14 +120,14 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
 
 def _credit(session: Session, spec, wallet, amount: int, *, key: str, cause: str,
             cause_ref: str, description: str, actor: str, lock_days: int, volume: int,
-            source: int) -> EarnResult | None:
+            source: int, expires_at: datetime | None = None) -> EarnResult | None:
     debt_paid = min(amount, wallet.debt)
     to_wallet = amount - debt_paid
     done = credit(session, spec, wallet, postings={source: -amount, wallet.account_id: to_wallet,
                                                    wallet.debt_account_id: debt_paid},
                   to_wallet=to_wallet, debt_paid=debt_paid, key=key, cause=cause,
                   cause_ref=cause_ref, description=description, actor=actor, volume=volume,
-                  lock_days=lock_days)
+                  lock_days=lock_days, expires_at=expires_at)
     if done is None:
         return None
     balance = balance_from(wallet, done.locked, done.overdue, plus=to_wallet, debt=-debt_paid)

@@ -24,6 +24,7 @@ class AccountKind(StrEnum):
     REDEEMED = "redeemed"  # credits spent (settled redemptions)
     EXPIRED = "expired"
     ADJUSTMENTS = "adjustments"
+    MIGRATION = "migration"  # negative: opening balances brought over from a brand's old program
 
 
 PARTNER_KINDS = (AccountKind.WALLET, AccountKind.DEBT)

@@ -17,6 +17,7 @@ from models import events
 from models.base import utcnow
 from models.events import TierChanged
 from models.ledger.internals import E, W, program_spec
+from models.ledger.tier_history import TierChange
 from models.programs.program import Program, ProgramSpec
 from models.programs.schema import Tier
 
@@ -140,6 +141,8 @@ def recompute(session: Session, program_id: int | None = None,
             if "tier" in fields and _rank(spec, fields["tier"]) != _rank(spec, wallet.tier):
                 changes.append((wallet.partner_id, wallet.tier, fields["tier"]))
                 up = _rank(spec, fields["tier"]) > _rank(spec, wallet.tier)
+                session.add(TierChange(partner_id=wallet.partner_id, program_id=pid,
+                                       old=wallet.tier, new=fields["tier"], changed_at=now))
                 events.record(session, TierChanged(wallet.partner_id, pid, wallet.id,
                                                    wallet.tier, fields["tier"], up, now.date()))
     return changes

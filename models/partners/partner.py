@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import phonenumbers
-from sqlalchemy import Boolean, ForeignKey, String, bindparam, false, select
+from sqlalchemy import DDL, Boolean, ForeignKey, Index, String, bindparam, event, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, UTCDateTime, utcnow
@@ -49,6 +49,10 @@ def normalize_phone(raw: str, region: str = "IN") -> str:
 
 class Partner(Base):
     __tablename__ = "partners"
+    # The admin's search by a part of a name or shop: trigram indexes on PostgreSQL.
+    __table_args__ = tuple(
+        Index(f"ix_partners_{name}_trgm", name, postgresql_using="gin",
+              postgresql_ops={name: "gin_trgm_ops"}) for name in ("name", "shop"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     phone: Mapped[str] = mapped_column(String(20), unique=True, info=INPUT)
@@ -56,7 +60,7 @@ class Partner(Base):
     status: Mapped[str] = mapped_column(String(20), default=PartnerStatus.ACTIVE)
     name: Mapped[str | None] = mapped_column(String(120), info=INPUT)
     shop: Mapped[str | None] = mapped_column(String(160), info=INPUT)
-    pincode: Mapped[str | None] = mapped_column(String(6), info=INPUT)
+    pincode: Mapped[str | None] = mapped_column(String(6), index=True, info=INPUT)
     region: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
     # Learning content and quiz questions also come as WhatsApp voice notes (never on SMS/USSD).
@@ -66,7 +70,7 @@ class Partner(Base):
     # A distributor's short code (used in "REF <code>" and invite QR codes).
     code: Mapped[str | None] = mapped_column(String(20), unique=True)
     # The distributor a retailer buys from, or the distributor a rep works for.
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -99,3 +103,7 @@ def set_status(session: Session, partner: Partner, status: PartnerStatus) -> Non
     """Change a partner's status (STOP, START, suspension)."""
     partner.status = status
     session.flush()
+
+
+event.listen(Partner.__table__, "before_create",
+             DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

@@ -7,16 +7,17 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from models import events
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
 from models.partners.partner import Partner, Role, find_by_phone
-from models.programs import texts
+from models.programs import texts, versions
 from models.programs.schema import ProgramFileError, ProgramSpec, from_definition, read_file
+from models.programs.versions import ProgramVersion
 
 __all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code",
-           "check_complete", "load_file", "load_spec", "memberships_of", "spec_of"]
+           "check_complete", "load_file", "load_spec", "memberships_of", "spec_of", "version_of"]
 
 
 class Program(Base):
@@ -25,7 +26,9 @@ class Program(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    definition: Mapped[dict] = mapped_column(Json)
+    # Loaded only when read: a spec already parsed for this version (`_version`, read by
+    # PostgreSQL) needs none of it, and it was most of a USSD screen's reading time.
+    definition: Mapped[dict] = mapped_column(Json, deferred=True)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -51,10 +54,20 @@ class Membership(Base):
 _SPECS: dict[tuple[int, str], ProgramSpec] = {}
 
 
+Program.stored_version = column_property(Program.definition["_version"].as_string())
+
+
+def version_of(program: Program) -> str:
+    """The version of the program's definition: its `_version` (unique per load), read from
+    the definition when it is loaded (it may have just been replaced), else by the database."""
+    if "definition" in program.__dict__:
+        return str(program.definition.get("_version") or program.loaded_at)
+    return str(program.stored_version or program.loaded_at)
+
+
 def spec_of(program: Program) -> ProgramSpec:
     """Return the parsed spec of a program row, cached per (id, definition version)."""
-    version = str(program.definition.get("_version") or program.loaded_at)
-    cache_key = (program.id, version)
+    cache_key = (program.id, version_of(program))
     spec = _SPECS.get(cache_key)
     if spec is None:
         body = {k: v for k, v in program.definition.items() if not k.startswith("_")}
@@ -78,8 +91,10 @@ def memberships_of(session: Session, partner_id: int) -> list[Membership]:
     return list(session.scalars(stmt))
 
 
-def load_spec(session: Session, spec: ProgramSpec) -> Program:
-    """Insert or update the program `spec.code`, and create its listed distributors and reps."""
+def load_spec(session: Session, spec: ProgramSpec, *, source: str = "",
+              loaded_by: str = "cli") -> Program:
+    """Insert or update the program `spec.code`, and create its listed distributors and reps;
+    the version is kept in its history (models/programs/versions.py)."""
     now = utcnow()
     definition = spec.model_dump(mode="json", exclude_none=True)
     definition["_version"] = f"{now.isoformat()}/{uuid.uuid4().hex[:8]}"  # unique per load
@@ -92,13 +107,17 @@ def load_spec(session: Session, spec: ProgramSpec) -> Program:
     for dist in spec.distributors:
         _ensure_distributor(session, dist)
     session.flush()
+    session.add(ProgramVersion(program_id=program.id, version=definition["_version"],
+                               definition=definition, loaded_at=now,
+                               loaded_by=versions.fit(loaded_by, ProgramVersion.loaded_by),
+                               source=versions.fit(source, ProgramVersion.source)))
     events.record(session, events.ProgramLoaded(program.id))  # the ledger opens its accounts
     return program
 
 
 def load_file(session: Session, path: str | Path) -> Program:
     """Validate and load one program file (ProgramFileError if it is broken)."""
-    return load_spec(session, read_file(path))
+    return load_spec(session, read_file(path), source=str(path))
 
 
 def check_complete(path: str | Path, spec: ProgramSpec) -> None:

@@ -42,6 +42,24 @@ class Sponsor(_Strict):
     distributor: str | None = None  # a distributor code from `distributors`
 
 
+class SalesColumns(_Strict):
+    """Which column of a distributor's CSV / XLSX sales export holds what (headers as written
+    in its first row); `date_format` in strptime codes, "%d-%m-%Y" by default."""
+    number: str
+    date: str
+    amount: str
+    date_format: str = "%d-%m-%Y"
+    buyer_gstin: str | None = None
+    buyer_phone: str | None = None
+    buyer_name: str | None = None
+    buyer_pincode: str | None = None
+    item: str | None = None
+    hsn: str | None = None
+    quantity: str | None = None
+    kind: str | None = None  # "Credit Note" / "Return" in it makes the row a return
+    against: str | None = None  # a return's original invoice number
+
+
 class Distributor(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9]{2,20}$")
     name: str = Field(min_length=1)
@@ -49,6 +67,7 @@ class Distributor(_Strict):
     phone: str
     region: str | None = None
     reps: list[str] = Field(default_factory=list)
+    sales_columns: SalesColumns | None = None  # its sales exports (flask sales import)
 
     @field_validator("gstin")
     @classmethod
@@ -269,14 +288,21 @@ def read_file(path: str | Path) -> ProgramSpec:
     """Read and validate one program YAML file."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ProgramFileError(str(path), [f"cannot read: {exc.strerror}"]) from None
+    return read_text(text, str(path))
+
+
+def read_text(text: str, source: str = "<upload>") -> ProgramSpec:
+    """Read and validate a program's YAML text (a file's, or one uploaded on the admin)."""
+    try:
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ProgramFileError(str(path), [f"{where}not valid YAML ({exc})"]) from None
-    return parse(data, str(path))
+        raise ProgramFileError(source, [f"{where}not valid YAML ({exc})"]) from None
+    return parse(data, source)
 
 
 def from_definition(definition: dict) -> ProgramSpec:

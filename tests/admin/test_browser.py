@@ -115,3 +115,40 @@ def test_an_agent_answers_a_ticket_and_a_brand_admin_downloads_a_csv(browser, ta
     assert text.startswith("id,phone,name,shop") and "Ramesh Hardware" in text
     page.screenshot(path=str(SHOTS / "partners-brand-admin.png"), full_page=True)
     context.close()
+
+
+def test_a_distributor_admin_opens_their_shops_and_no_one_elses(tab, site):
+    _url, world, _twilio = site
+    from tests.admin.test_distributors import _batch, _distributors
+
+    _batch(world)
+    with unit_of_work() as db:
+        ledger.earn(db, partner_id=world.own_shop, program_id=world.cempro, credits=40,
+                    cause="invoice", cause_ref="inv-b", key="b1", apply_tier_multiplier=False)
+    mine, other = _distributors(world)
+    log_in(tab, world.emails["distributor-admin"])
+    tab.click("text=My shops")
+    tab.wait_for_url(f"**/admin/distributors/{mine}")
+    tab.click("summary")  # the batch's rows, one line each
+    assert tab.locator("text=invalid phone").count() == 1
+    assert tab.locator("td", has_text="Ramesh Hardware").count() >= 1
+    tab.screenshot(path=str(SHOTS / "distributor-view.png"), full_page=True)
+    assert tab.goto(f"/admin/distributors/{other}").status == 404
+
+
+def test_a_brand_admin_uploads_a_program_version_after_its_diff(tab, site, tmp_path):
+    _url, world, _twilio = site
+    new = tmp_path / "cempro.yaml"
+    text = (Path(__file__).resolve().parents[2] / "programs" / "cempro.yaml").read_text()
+    new.write_text(text.replace("name: ", "name: Shakti Pro ", 1), encoding="utf-8")
+    log_in(tab, world.emails["brand-admin"])
+    tab.click("text=Programs")
+    tab.click("text=(CEMPRO)")
+    tab.set_input_files("input[name=file]", str(new))
+    tab.click("text=Check")
+    assert tab.locator("text=The file is valid.").count() == 1
+    assert tab.locator("pre", has_text="+name: Shakti Pro").count() == 1
+    tab.screenshot(path=str(SHOTS / "program-upload-report.png"), full_page=True)
+    tab.click("text=Apply this version")
+    tab.wait_for_selector("text=The new version is live.")
+    assert tab.locator("td", has_text="admin upload").count() == 1

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import ledger
 from models.admin.audit import AuditEntry
 from models.db import unit_of_work
+from models.ledger import tiers
 from models.partners.partner import Partner
 
 
@@ -112,3 +113,13 @@ def test_the_same_controls_from_the_command_line(app, world):
     assert [r.action for r in _audit()] == ["partner.suspend", "wallet.adjust",
                                             "entry.reverse"]
     assert _audit()[0].actor.startswith("cli:")
+    assert {r.brand for r in _audit()} == {"Shakti Cement"}  # the brand admin sees them
+
+
+def test_the_partner_page_shows_the_tier_and_its_history(as_role, world, clock):
+    with unit_of_work() as db:
+        ledger.earn(db, partner_id=world.own_shop, program_id=world.cempro, credits=800,
+                    cause="invoice", cause_ref="big", key="t1", apply_tier_multiplier=False)
+        tiers.recompute(db, world.cempro)
+    page = as_role("analyst").get(f"/admin/partners/{world.own_shop}").get_data(as_text=True)
+    assert "<strong>Specialist</strong>" in page and "→ Specialist" in page

@@ -93,4 +93,17 @@ def test_a_credit_note_from_the_command_line(app, world, twilio, clock):
     done = runner.invoke(args=["wallet", "credit-note", str(invoice.id), "CN-1", rupees,
                                "--reason", "all returned"])
     assert done.exit_code == 0, done.output
-    assert _balance(world) == 0 and _actions() == ["invoice.return"]
+    assert _balance(world) == 0 and _actions() == ["review.approve", "invoice.return"]
+    with unit_of_work() as db:
+        rows = list(db.scalars(select(AuditEntry).where(AuditEntry.action != "login.ok")))
+    assert {(r.actor.startswith("cli:"), r.brand) for r in rows} == {(True, "Shakti Cement")}
+
+
+def test_voiding_from_the_command_line_is_audited_for_the_brand(app, as_role, world):
+    with unit_of_work() as db:
+        create_batch(db, program=db.get(Program, world.cempro), name="B2", count=2,
+                     credits=10)
+    done = app.test_cli_runner().invoke(args=["codes", "void", "B2", "--reason", "lost box"])
+    assert done.exit_code == 0, done.output
+    page = as_role("brand-admin").get("/admin/audit").get_data(as_text=True)
+    assert "codes.void" in page and "lost box" in page and "cli:" in page

@@ -22,6 +22,7 @@ from models.enrollment.join import clean_pincode
 from models.invoices.rules import stored_number
 from models.partners.gstin import is_valid_gstin
 from models.partners.partner import InvalidPhone, normalize_phone
+from models.programs import versions
 from models.redemptions import stock
 from models.redemptions.payouts import valid_payout_id
 from models.redemptions.redemption import stored_error, valid_vpa
@@ -126,6 +127,9 @@ STORES: dict[str, list[Callable[[int], str | None]]] = {
     "ussd_sessions.service_code": [_ussd("serviceCode")],
     "ussd_sessions.network_code": [_ussd("networkCode")], "ussd_sessions.ended_reason": [_ended],
     "admin_users.email": [lambda n: _email(n)],
+    "program_versions.loaded_by": [lambda n: versions.fit("a" * n, versions.ProgramVersion
+                                                          .loaded_by)],
+    "program_versions.source": [lambda n: versions.fit("s" * n, versions.ProgramVersion.source)],
     "admin_audit.actor": [lambda n: audit.cut("a" * n, audit.AuditEntry.actor)],
     "admin_audit.reason": [lambda n: audit.cut("r" * n, audit.AuditEntry.reason)],
 }

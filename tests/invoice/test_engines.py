@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from tests.invoice import bills, camera, layouts
+from models.invoices.values import parse_amount
+from tests.invoice import bills, camera, fonts, layouts
+from tests.invoice.pen import Pen
 from workers.ocr import rapid
 from workers.ocr.read import read_invoice, scan, warm_up
 
@@ -72,3 +75,17 @@ def test_a_worker_loads_the_engine_once_and_its_forked_jobs_use_it():
     os.waitpid(pid, 0)
     with os.fdopen(reader) as pipe:
         assert truth.number in pipe.read()
+
+
+def test_slanted_handwritten_digits_are_not_read_upside_down():
+    """PP-OCR's direction model took this handwritten total (each digit a little turned) for
+    upside-down text at its default certainty of 0.9 and read "009"; the reader turns a text
+    box over only when the model is surer than that (workers.ocr.rapid.FLIP_SURE)."""
+    font = next(f for f in fonts.installed(fonts.HAND) if f.endswith("dkg.ttf"))
+    page = Image.new("RGB", (900, 120), (250, 248, 242))
+    pen = Pen(page, font, 30, random.Random(1))
+    pen.y = 40
+    pen.put(60, "Total Rs.")
+    pen.hand(500, "67.144.00", font, scale=1.3)
+    words = [word.text for line in rapid.read_lines(page) for word in line.words]
+    assert 6_714_400 in [parse_amount(word) for word in words], words

@@ -26,6 +26,9 @@ def page(*texts: str, conf: float = 0.97) -> list[Line]:
     ("INR Twelve Crore Seventeen Thousand Only", 120_017_000 * 100),
     ("Rupees OneLakhFiftySix ThousandFive HundredFourand Eighty EightPaise Only", 15650488),
     ("Rupees Sevanteen Thousand Fourty Only", 1_704_000),  # letters misread, still one number
+    # handwriting: letters read as their lookalikes (v/y, c/u, e/o), and "Only" misread
+    ("Rupees Ferty Seven Theusand Seven Hundlred Thirty Ony", 4_773_000),
+    ("Rupees Seventv Thousand Five Hcndred Dnlv", 7_050_000),
 ])
 def test_amount_in_words_is_read_in_indian_numbering(text, paise):
     assert amount_in_words(text) == paise
@@ -33,6 +36,7 @@ def test_amount_in_words_is_read_in_indian_numbering(text, paise):
 
 def test_words_that_are_not_all_numbers_give_no_amount():
     assert amount_in_words("Rupees Two Lakh Eight Thousand and Sixteen Pa Only") is None
+    assert amount_in_words("Rupees Two Lakh Eight Thousand Cement Dnlv") is None
     assert amount_in_words("Rupees 1,23,000.00") is None
 
 

@@ -19,6 +19,9 @@ SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "
 OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
 VOCABULARY = (*SMALL, *SCALES, *OTHER)
 START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
+# Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh"):
+# compared as the same letter, so such a word is still one letter from its vocabulary word.
+LOOKALIKE = str.maketrans("vcoi", "yuel")
 
 
 def amount_in_words(text: str) -> int | None:
@@ -30,7 +33,7 @@ def amount_in_words(text: str) -> int | None:
         return None
     rest = text[start.end():]
     end = re.search(r"only", rest, re.I)
-    letters = re.sub(r"[^a-z]", "", (rest[:end.start()] if end else rest).lower())
+    letters = re.sub(r"[^a-z]", "", (rest[:end.start()] if end else _unended(rest)).lower())
     found = _segment(letters) if len(letters) <= 200 else None
     if not found or found[0] > 1 + len(letters) // 12:
         return None
@@ -46,6 +49,14 @@ def amount_in_words(text: str) -> int | None:
         return None if rupees is None or paise is None or paise > 99 else rupees * 100 + paise
     rupees = _number(words)
     return None if rupees is None else rupees * 100
+
+
+def _unended(rest: str) -> str:
+    """The words before a misread "Only" ("Ony", "Dnlv", "Mv"): a last word of four letters
+    or fewer that is no number word is dropped."""
+    head, _, last = rest.rstrip(" .").rpartition(" ")
+    letters = re.sub(r"[^a-z]", "", last.lower())
+    return head if head and len(letters) <= 4 and _nearest(letters)[0] is None else rest
 
 
 @functools.cache
@@ -68,8 +79,10 @@ def _nearest(piece: str) -> tuple[str | None, int]:
     if piece in VOCABULARY:
         return piece, 0
     if len(piece) >= 4:
+        alike = piece.translate(LOOKALIKE)
         for word in VOCABULARY:
-            if len(word) >= 4 and Levenshtein.distance(piece, word, score_cutoff=1) <= 1:
+            if len(word) >= 4 and Levenshtein.distance(
+                    alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1:
                 return word, 1
     return None, 0
 

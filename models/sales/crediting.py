@@ -1,0 +1,199 @@
+"""One sale of a distributor's feed through the invoice rules: the same `Invoice` row and the
+same claim on (seller GSTIN, number) as a partner's photo, so an invoice earns once whichever
+way it came first, and the same `rules.credit` (categories by item words and HSN, the tier
+multiplier, the return window, the budget cap; its volume counts towards tiers).
+
+The distributor vouches for its own sales, so the partner fraud rules (velocity, spot checks,
+caps on invoices not billed to the partner) that guard photos are not run; a buyer matched
+only by a name like theirs at the same PIN code waits for a person instead.
+
+Against a photo claim of the same invoice still waiting (CONFIRM or REVIEW), the sales data
+decides: the same buyer and a total within INVOICE_TOTAL_MARGIN_PERCENT approve it without a
+reviewer; otherwise it waits for one, with both sides shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from models import events, review
+from models.base import utcnow
+from models.invoices import review as invoice_review
+from models.invoices import rules
+from models.invoices.credits import credits_for
+from models.invoices.fraud import Flag, Rule
+from models.invoices.invoice import (
+    Invoice,
+    InvoiceStatus,
+    Reason,
+    claim_key,
+    set_status,
+    take_claim,
+)
+from models.programs.program import Program
+from models.programs.schema import Distributor
+from models.sales.lines import Sale
+from models.sales.matching import Buyer, BuyerIndex
+from models.sales.tables import Outcome
+
+IMPORTED = ("tally", "csv", "xlsx", "api")  # Invoice.source of a sale a distributor sent
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Where the sales come from: a distributor of a program, by one source."""
+    program: Program
+    distributor: Distributor
+    source: str  # one of IMPORTED
+    buyers: BuyerIndex
+    dry_run: bool = False
+    careful: bool = False  # claim each invoice in a SAVEPOINT (a chunk's second try)
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    reason: str = ""
+    partner_id: int | None = None
+    invoice_id: int | None = None
+    credits: int = 0
+
+
+def sale_key(feed: Feed, number: str) -> str:
+    return claim_key(feed.distributor.gstin, number)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A new invoice added to the session, to settle once the chunk's inserts are flushed."""
+    invoice: Invoice
+    buyer: Buyer
+    sale: Sale
+
+
+def apply_sale(session: Session, feed: Feed, sale: Sale,
+               claimed: Invoice | None) -> Result | Pending:
+    """Credit `sale` (or say why not); `claimed` is the invoice already claiming its key.
+
+    A new invoice is only added (its claim set, so the batch insert fails on a claim taken
+    meanwhile): `settle` it after the flush. In a careful feed it is claimed in a SAVEPOINT
+    and settled at once."""
+    buyer = feed.buyers.find(sale)
+    if claimed is not None:
+        return _claimed(session, feed, sale, buyer, claimed)
+    if buyer is None:
+        return Result(Outcome.REJECTED, "no partner in the program with this buyer's GSTIN, "
+                                        "phone, or name at this PIN code")
+    max_age = feed.program.spec.invoice.max_age_days
+    if sale.day < (utcnow() - timedelta(days=max_age)).date():
+        return Result(Outcome.REJECTED, f"older than {max_age} days", buyer.partner_id)
+    invoice = _invoice(feed, sale, buyer)
+    if feed.dry_run:
+        outcome = Outcome.CREDITED if buyer.sure else Outcome.REVIEW
+        return Result(outcome, _matched(buyer), buyer.partner_id,
+                      credits=credits_for(feed.program.spec, invoice))
+    session.add(invoice)
+    if not feed.careful:
+        invoice.claim = sale_key(feed, sale.number)
+        return Pending(invoice, buyer, sale)
+    session.flush()
+    if not take_claim(session, invoice):
+        set_status(invoice, InvoiceStatus.REJECTED, Reason.DUPLICATE_NUMBER)
+        return Result(Outcome.ALREADY, "claimed at the same moment", buyer.partner_id,
+                      invoice.id)
+    return settle(session, feed, Pending(invoice, buyer, sale))
+
+
+def settle(session: Session, feed: Feed, pending: Pending) -> Result:
+    """Credit a new invoice, or hold it for a person when its buyer matched by name only."""
+    invoice, buyer, sale = pending.invoice, pending.buyer, pending.sale
+    if not buyer.sure:
+        invoice_review.hold(session, invoice, Flag(
+            Rule.BUYER_BY_NAME, f"buyer {sale.buyer_name!r} at {sale.buyer_pincode} matched "
+            "by name only", {"buyer_name": sale.buyer_name, "pincode": sale.buyer_pincode}))
+        return Result(Outcome.REVIEW, _matched(buyer), buyer.partner_id, invoice.id)
+    rules.credit(session, invoice, feed.distributor.name)
+    return Result(Outcome.CREDITED, _matched(buyer), buyer.partner_id, invoice.id,
+                  invoice.credits)
+
+
+def _matched(buyer: Buyer) -> str:
+    return f"buyer matched by {buyer.by}" + ("" if buyer.sure else " (to confirm)")
+
+
+def _invoice(feed: Feed, sale: Sale, buyer: Buyer) -> Invoice:
+    key = sale_key(feed, sale.number)
+    return Invoice(
+        partner_id=buyer.partner_id, program_id=feed.program.id, upload_key=f"sale:{key}",
+        channel=feed.source, media_url="", sha256="", image_hash="",
+        status=InvoiceStatus.NEW, source=feed.source, seller_gstin=feed.distributor.gstin,
+        buyer_gstin=sale.buyer_gstin, number=sale.number, invoice_date=sale.day,
+        total_paise=sale.total_paise, read_total_paise=sale.total_paise, items=list(sale.items),
+        confidence={}, typed=[], created_at=utcnow(), updated_at=utcnow())
+
+
+def _claimed(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
+             claimed: Invoice) -> Result:
+    """The invoice was claimed before: by this feed (a replay), or by a partner's photo."""
+    if claimed.source in IMPORTED:
+        return Result(Outcome.ALREADY, f"received before ({claimed.status})",
+                      claimed.partner_id, claimed.id, claimed.credits)
+    if claimed.status == InvoiceStatus.CREDITED:
+        return Result(Outcome.ALREADY, "credited before from the partner's photo",
+                      claimed.partner_id, claimed.id, claimed.credits)
+    differences = _differences(sale, buyer, claimed)
+    if feed.dry_run:
+        return Result(Outcome.REVIEW if differences else Outcome.CREDITED,
+                      "; ".join(differences) or "confirms the partner's photo",
+                      claimed.partner_id, claimed.id)
+    if differences:
+        if claimed.status == InvoiceStatus.CONFIRM:
+            invoice_review.hold(session, claimed, Flag(
+                Rule.DISTRIBUTOR_DATA, "the distributor's sales data disagrees: "
+                + "; ".join(differences), {"distributor_total_paise": sale.total_paise,
+                                           "distributor_buyer": buyer and buyer.partner_id}))
+        return Result(Outcome.REVIEW, "the partner's photo disagrees: " + "; ".join(differences),
+                      claimed.partner_id, claimed.id)
+    claimed.total_paise, claimed.invoice_date = sale.total_paise, sale.day
+    claimed.items = claimed.items or list(sale.items)  # the data's items, when none were read
+    actor = f"distributor:{feed.distributor.code}"
+    if claimed.status == InvoiceStatus.REVIEW and claimed.review_item_id:
+        review.decide(session, claimed.review_item_id, approve=True, actor=actor,
+                      note="confirmed by the distributor's sales data")
+    else:
+        rules.credit(session, claimed)
+        events.record(session, events.InvoiceDecided(claimed.id, approved=True))
+    return Result(Outcome.CREDITED, "the partner's photo, confirmed by the sales data",
+                  claimed.partner_id, claimed.id, claimed.credits)
+
+
+def _differences(sale: Sale, buyer: Buyer | None, claimed: Invoice) -> list[str]:
+    found = []
+    if buyer is None or buyer.partner_id != claimed.partner_id or not buyer.sure:
+        found.append("the buyer is not the partner who sent the photo")
+    photo = claimed.total_paise if claimed.total_paise is not None else claimed.read_total_paise
+    margin = current_app.config["INVOICE_TOTAL_MARGIN_PERCENT"] / 100
+    if photo is None or abs(photo - sale.total_paise) > sale.total_paise * margin:
+        found.append(f"total {sale.total_paise / 100:.2f} in the sales data, "
+                     f"{(photo or 0) / 100:.2f} on the photo")
+    return found
+
+
+def claims(session: Session, keys: list[str]) -> dict[str, Invoice]:
+    """The invoices holding any of these claim keys, or imported under them before (a sale
+    rejected on review keeps its row, not its claim): one query for a chunk of rows."""
+    if not keys:
+        return {}
+    found = session.scalars(select(Invoice).where(or_(
+        Invoice.claim.in_(keys), Invoice.upload_key.in_([f"sale:{k}" for k in keys]))))
+    by_key: dict[str, Invoice] = {}
+    for invoice in found:
+        key = invoice.claim or invoice.upload_key.removeprefix("sale:")
+        if invoice.claim or key not in by_key:  # the claiming invoice wins
+            by_key[key] = invoice
+    return by_key

@@ -1,0 +1,184 @@
+"""Run a feed of sales through the rules in chunks: each chunk one transaction (its invoices,
+ledger entries and per-row results together), so memory stays bounded, a crash loses at most
+the chunk in flight, and running the same file again is a no-op answered from what is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.db import unit_of_work
+from models.programs.program import Program
+from models.programs.schema import Distributor
+from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle
+from models.sales.lines import Invalid, RawLine, Sale, validate
+from models.sales.matching import buyer_index
+from models.sales.returns import apply_return, original_key
+from models.sales.tables import Outcome, SaleRow, SalesBatch
+
+log = logging.getLogger("saathi.sales")
+CHUNK = 500
+
+
+class UnknownSource(LookupError):
+    """No such program, or no such distributor in it."""
+
+
+@dataclass(frozen=True)
+class RowReport:
+    row: int
+    number: str
+    outcome: Outcome
+    reason: str
+    partner_id: int | None
+    credits: int
+    invoice_id: int | None = None
+
+
+@dataclass
+class Summary:
+    batch_id: int | None = None
+    counts: Counter = field(default_factory=Counter)
+    credits: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def find_distributor(session: Session, program_code: str, code: str
+                     ) -> tuple[Program, Distributor]:
+    program = session.scalar(select(Program).where(Program.code == program_code.upper()))
+    if program is None:
+        raise UnknownSource(f"no program {program_code}")
+    found = next((d for d in program.spec.distributors if d.code == code.upper()), None)
+    if found is None:
+        raise UnknownSource(f"no distributor {code} in {program.code}")
+    return program, found
+
+
+def distributor_program(session: Session, code: str) -> str:
+    """The code of the (first) program that lists distributor `code`."""
+    for program in session.scalars(select(Program).order_by(Program.id)):
+        if any(d.code == code.upper() for d in program.spec.distributors):
+            return program.code
+    raise UnknownSource(f"no program lists distributor {code}")
+
+
+def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, source: str,
+        name: str, dry_run: bool = False, chunk: int = CHUNK,
+        on_chunk: Callable[[list[RowReport]], None] = lambda _rows: None) -> Summary:
+    """Import `lines`; `on_chunk` gets each chunk's reports after its commit (a dry run
+    commits nothing and writes no batch)."""
+    summary = Summary()
+    seen: dict[str, int] = {}  # keys in this file: the row that had each first
+    with unit_of_work() as session:
+        program, distributor = find_distributor(session, program_code, distributor_code)
+        buyers = buyer_index(session, program.id)
+        if not dry_run:
+            batch = SalesBatch(program_id=program.id, distributor=distributor.code,
+                               source=source, name=name[:200], dry_run=dry_run)
+            session.add(batch)
+            session.flush()
+            summary.batch_id = batch.id
+        program_id = program.id
+    lines = iter(lines)
+    while batch_lines := list(islice(lines, chunk)):
+        attempt = dict(seen)  # the keys this file had so far, and this chunk's once committed
+        try:
+            reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
+                                    batch_lines, attempt, summary, careful=False)
+        except IntegrityError:  # someone claimed one of these invoices meanwhile
+            log.info("sales chunk retried row by row", extra={"batch_id": summary.batch_id})
+            attempt = dict(seen)
+            reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
+                                    batch_lines, attempt, summary, careful=True)
+        seen = attempt
+        for report in reports:
+            summary.counts[report.outcome] += 1
+            summary.credits += report.credits
+        on_chunk(reports)
+    log.info("sales imported", extra={"batch_id": summary.batch_id, "source": source,
+                                      "rows": summary.rows, "counts": dict(summary.counts)})
+    return summary
+
+
+def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers, dry_run: bool,
+                  lines: list[RawLine], seen: dict[str, int], summary: Summary,
+                  careful: bool) -> list[RowReport]:
+    """Run one chunk in one transaction; its reports."""
+    with unit_of_work() as session:
+        feed = Feed(session.get(Program, program_id), distributor, source, buyers, dry_run,
+                    careful)
+        reports = list(_chunk(session, feed, lines, seen))
+        if not dry_run:
+            session.execute(insert(SaleRow), [_row_values(summary.batch_id, r, feed)
+                                              for r in reports])
+            session.query(SalesBatch).filter_by(id=summary.batch_id).update(
+                {SalesBatch.rows: summary.rows + len(reports)})
+    return reports
+
+
+def _row_values(batch_id: int, report: RowReport, feed: Feed) -> dict:
+    return {"batch_id": batch_id, "row": report.row, "number": report.number[:40] or None,
+            "key": report_key(feed, report), "outcome": report.outcome,
+            "reason": report.reason[:200] or None, "partner_id": report.partner_id,
+            "credits": report.credits, "invoice_id": report.invoice_id}
+
+
+def report_key(feed: Feed, report: RowReport) -> str | None:
+    return sale_key(feed, report.number)[:80] if report.number else None
+
+
+def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, int]
+           ) -> Iterator[RowReport]:
+    """The chunk's sales in three passes, so that a chunk costs few round trips: decide each
+    (new invoices only added), insert the new ones in one batch, credit them; credit notes
+    last (their invoice may be in this chunk). Status updates go in one batch at the end."""
+    sales = [_validated(line) for line in lines]
+    claimed = claims(session, [sale_key(feed, s.number) for s in sales
+                               if isinstance(s, Sale) and not s.is_return])
+    results: list[Result | Pending | None] = []
+    with session.no_autoflush:
+        for sale in sales:
+            results.append(None if isinstance(sale, Sale) and sale.is_return
+                           else _one(session, feed, sale, seen, claimed))
+    session.flush()  # the new invoices, in one INSERT
+    with session.no_autoflush:
+        results = [settle(session, feed, r) if isinstance(r, Pending) else r for r in results]
+    for index, sale in enumerate(sales):
+        if results[index] is None:
+            key = original_key(feed, sale)
+            results[index] = apply_return(session, feed, sale,
+                                          claimed.get(key) or claims(session, [key]).get(key))
+    session.flush()
+    for sale, result in zip(sales, results, strict=True):
+        yield RowReport(sale.row, sale.number, result.outcome, result.reason, result.partner_id,
+                        result.credits, result.invoice_id)
+
+
+def _validated(line: RawLine) -> Sale | Invalid:
+    try:
+        return validate(line)
+    except Invalid as exc:
+        exc.row, exc.number = line.row, line.number.strip()[:40]
+        return exc
+
+
+def _one(session: Session, feed: Feed, sale: Sale | Invalid, seen: dict[str, int],
+         claimed: dict) -> Result | Pending:
+    if isinstance(sale, Invalid):
+        return Result(Outcome.REJECTED, str(sale))
+    key = sale_key(feed, sale.number)
+    if key in seen:
+        return Result(Outcome.ALREADY, f"the same invoice as row {seen[key]}")
+    seen[key] = sale.row
+    return apply_sale(session, feed, sale, claimed.get(key))

@@ -1,0 +1,44 @@
+"""A credit note in a distributor's feed (or `flask sales return`): the returned invoice's
+credits are taken back in proportion, through the same operator control as an admin's credit
+note (models/admin/orders.py: from the invoice's lot first, locked in its return window or
+not, then from the balance, the rest kept as debt), and the partner is told."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from models import keys
+from models.admin.controls import Actor, ControlError, entry_with
+from models.admin.orders import record_return
+from models.invoices.invoice import Invoice, InvoiceStatus
+from models.ledger.tables import JournalEntry
+from models.sales.crediting import Feed, Result, sale_key
+from models.sales.lines import Sale
+from models.sales.tables import Outcome
+
+
+def apply_return(session: Session, feed: Feed, sale: Sale, invoice: Invoice | None) -> Result:
+    """Claw back what `sale` (a credit note) returns of `invoice` (its original, if claimed)."""
+    if invoice is None or invoice.program_id != feed.program.id:
+        return Result(Outcome.REJECTED, f"no invoice {sale.against} of this distributor")
+    if invoice.status != InvoiceStatus.CREDITED or invoice.credits <= 0:
+        return Result(Outcome.REJECTED, f"invoice {sale.against} earned no credits",
+                      invoice.partner_id, invoice.id)
+    if entry_with(session, keys.credit_note(invoice.id, sale.number[:40])) is not None:
+        return Result(Outcome.ALREADY, "returned before", invoice.partner_id, invoice.id)
+    returned = min(sale.total_paise, invoice.total_paise or 0)
+    if feed.dry_run:
+        return Result(Outcome.RETURNED, "", invoice.partner_id, invoice.id)
+    actor = Actor(f"distributor:{feed.distributor.code}", brand=feed.program.spec.brand)
+    try:
+        entry_id = record_return(session, actor, invoice, returned, sale.number,
+                      f"credit note {sale.number} in {feed.distributor.code}'s sales data")
+    except ControlError as exc:
+        return Result(Outcome.REJECTED, str(exc), invoice.partner_id, invoice.id)
+    entry = session.get(JournalEntry, entry_id)
+    return Result(Outcome.RETURNED, f"returned {returned / 100:.2f} rupees",
+                  invoice.partner_id, invoice.id, entry.credits if entry else 0)
+
+
+def original_key(feed: Feed, sale: Sale) -> str:
+    return sale_key(feed, sale.against or "")

@@ -1,0 +1,52 @@
+"""A new program version from the brand admin's page: a validation report and a diff before
+anything changes, then the same load `flask programs load` does, audited, in the history."""
+
+from __future__ import annotations
+
+import io
+
+from models.admin.audit import AuditEntry
+from models.db import unit_of_work
+from models.programs.program import by_code
+from models.programs.versions import ProgramVersion
+from tests.admin.conftest import PROGRAMS
+
+CEMPRO = (PROGRAMS / "cempro.yaml").read_text(encoding="utf-8")
+
+
+def _upload(admin, text: str):
+    admin.get("/admin/programs/CEMPRO")
+    return admin.post("/admin/programs/CEMPRO/check",
+                      {"file": (io.BytesIO(text.encode()), "cempro.yaml")},
+                      content_type="multipart/form-data")
+
+
+def test_an_upload_is_checked_and_diffed_before_it_is_applied(as_role, world):
+    admin = as_role("brand-admin")
+    renamed = CEMPRO.replace("name: ", "name: Shakti Pro ", 1)
+    page = _upload(admin, renamed).get_data(as_text=True)
+    assert "The file is valid." in page and "+name: Shakti Pro" in page
+    with unit_of_work() as db:
+        assert not by_code(db, "CEMPRO").name.startswith("Shakti Pro")  # nothing applied yet
+    admin.post("/admin/programs/CEMPRO/apply", {"text": renamed})
+    with unit_of_work() as db:
+        assert by_code(db, "CEMPRO").name.startswith("Shakti Pro")
+        history = db.query(ProgramVersion).filter_by(program_id=world.cempro).all()
+        audit = db.query(AuditEntry).filter_by(action="program.load").one()
+    assert len(history) == 2 and history[-1].loaded_by == world.emails["brand-admin"]
+    assert audit.actor == world.emails["brand-admin"] and audit.brand
+    assert admin.get("/admin/programs/CEMPRO").get_data(as_text=True).count(" UTC</td>") == 2
+
+
+def test_a_broken_or_foreign_upload_changes_nothing(as_role, world):
+    admin = as_role("brand-admin")
+    page = _upload(admin, "code: [unclosed").get_data(as_text=True)
+    assert "not valid YAML" in page and "Apply this version" not in page
+    other = _upload(admin, CEMPRO.replace("code: CEMPRO", "code: CHEMX", 1))
+    assert "not this program&#39;s code" in other.get_data(as_text=True)
+    assert admin.post("/admin/programs/CEMPRO/apply",
+                      {"text": "code: [unclosed"}).status_code == 302
+    with unit_of_work() as db:
+        assert db.query(ProgramVersion).filter_by(program_id=world.cempro).count() == 1
+    assert admin.get("/admin/programs/CHEMX").status_code == 404
+    assert as_role("support").get("/admin/programs/CEMPRO").status_code == 403

@@ -1,0 +1,117 @@
+"""`flask sales import` reads each kind of file distributors' systems write, credits each sale
+once to the buyer it finds, and reports every row."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models.db import unit_of_work
+from models.invoices.invoice import Invoice, InvoiceStatus
+from tests.sales.conftest import balance, import_file, sale
+from tests.sales.samples import sales_csv, sales_xlsx, tally_xml
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_tally_xml_credits_each_sale_to_the_buyer_by_gstin_phone_or_name(app, shops, tmp_path):
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([
+        sale("CE/26/001"),
+        sale("CE/26/002", 5_900_00, buyer="Murugan Stores", buyer_gstin="",
+             phone="9840111222", items=[("FRLS wire 1.5 sqmm", "8544", 5, 5_000_00)]),
+        sale("CE/26/003", buyer="Sri Ganesh Electricals", buyer_gstin="", pincode="600017"),
+        sale("CE/26/004", buyer="Unknown Traders", buyer_gstin=""),
+    ]))
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert [(r["invoice"], r["outcome"]) for r in rows] == [
+        ("CE/26/001", "credited"), ("CE/26/002", "credited"), ("CE/26/003", "review"),
+        ("CE/26/004", "rejected")]
+    assert "4 rows" in result.output
+    # MCBs are switchgear (HSN 853620): 3 credits per whole ₹1,000 of ₹11,800; wires 2.
+    assert balance(shops.by_gstin, shops.program_id) == 33
+    assert balance(shops.by_phone, shops.program_id) == 10
+    assert balance(shops.by_name, shops.program_id) == 0
+    assert "name" in rows[2]["reason"] and "no partner" in rows[3]["reason"]
+
+
+def test_the_same_file_again_changes_nothing(app, shops, tmp_path):  # both databases
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([sale("CE/26/001"), sale("CE/26/001")]))
+    _result, first = import_file(app, path)
+    _result, again = import_file(app, path)
+    assert [r["outcome"] for r in first] == ["credited", "already"]
+    assert [r["outcome"] for r in again] == ["already", "already"]
+    assert balance(shops.by_gstin, shops.program_id) == 33
+    with unit_of_work() as db:
+        assert db.scalar(select(func.count(Invoice.id))) == 1
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_csv_with_indian_amounts_and_dates(app, shops, tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_bytes(sales_csv([sale("CE/26/010", 1_23_456_50)]))
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert rows[0]["outcome"] == "credited"
+    with unit_of_work() as db:
+        invoice = db.scalar(select(Invoice))
+        assert (invoice.total_paise, invoice.status, invoice.source) == (
+            1_23_456_50, InvoiceStatus.CREDITED, "csv")
+        assert invoice.items[0]["hsn"] == "853620"
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_xlsx_with_date_and_number_cells(app, shops, tmp_path):
+    path = sales_xlsx(tmp_path / "register.xlsx", [sale("CE/26/020"), sale("CE/26/021")])
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert [r["outcome"] for r in rows] == ["credited", "credited"]
+    assert balance(shops.by_gstin, shops.program_id) == 66
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_a_dry_run_reports_and_changes_nothing(app, shops, tmp_path):
+    path = tmp_path / "register.csv"
+    bad_gstin = "33ABCDE0001F1ZX"
+    path.write_bytes(sales_csv([sale("CE/26/030"), sale("CE/26/031", buyer_gstin=bad_gstin)]))
+    result, rows = import_file(app, path, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert [r["outcome"] for r in rows] == ["credited", "rejected"]
+    assert rows[1]["reason"] == "buyer GSTIN fails its checksum"
+    assert balance(shops.by_gstin, shops.program_id) == 0
+    with unit_of_work() as db:
+        assert db.scalar(select(func.count(Invoice.id))) == 0
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_tally_control_references_and_utf16_exports_are_read(app, shops, tmp_path):
+    path = tmp_path / "daybook.xml"
+    body = tally_xml([sale("CE/26/060")]).replace(
+        b"<ISINVOICE>Yes</ISINVOICE>", b"<NARRATION>&#4; Not Applicable</NARRATION>"
+        b"<ISINVOICE>Yes</ISINVOICE>")
+    path.write_bytes(body)
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    path.write_bytes(tally_xml([sale("CE/26/061")], encoding="utf-16"))
+    result, more = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert [r["outcome"] for r in rows + more] == ["credited", "credited"]
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_a_sale_rejected_on_review_is_not_imported_again(app, shops, tmp_path):
+    from models import review
+
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([sale("CE/26/070", buyer="Sri Ganesh Electricals",
+                                     buyer_gstin="", pincode="600017")]))
+    _result, rows = import_file(app, path)
+    assert rows[0]["outcome"] == "review"
+    with unit_of_work() as db:
+        item = review.pending(db)[0]
+        review.decide(db, item.id, approve=False, actor="test",
+                      verdict={"reason": "not_buyer"})
+    result, again = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert (again[0]["outcome"], again[0]["reason"]) == ("already", "received before (rejected)")
