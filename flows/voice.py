@@ -51,5 +51,5 @@ def toggle(ctx: Context) -> engine.Step:
 FLOW = engine.register(Flow(
     name=FlowName.VOICE, states_enum=S, start=S.TOGGLE, triggers=WORDS,
     states={S.TOGGLE: State(before=toggle, goes=((END, "voice notes on or off"),))},
-    menu=MenuEntry(N_("Voice notes on/off"), order=92),
+    menu=MenuEntry(N_("Voice notes on/off"), order=99),
 ))

@@ -165,7 +165,7 @@ class Walk:
                  channel: str = "whatsapp") -> None:
         self.twilio, self.clock, self.lang, self.reached = twilio, clock, lang, reached
         self.channel = channel
-        self.number = str(list(LANGUAGES).index(lang) + 1)  # the language's option number
+        self.number = LANGUAGES[lang][1]  # the language by its own name (on any page)
         self.seen: list[Seen] = []
         self.chosen: dict[str, str | None] = {}
         self.drawn: list[tuple[str, Reply]] = []  # every reply with options, in its language
