@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         gupshup_webhook,
         health,
         payout_webhook,
+        privacy,
         sales_api,
         simulator,
         simulator_ussd,
@@ -62,6 +63,6 @@ def create_app(test_config: dict | None = None) -> Flask:
                    health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
                    admin_users, admin_distributors, admin_programs, admin_totp,
-                   admin_webhooks, media, verify, payout_webhook, sales_api):
+                   admin_webhooks, media, verify, payout_webhook, sales_api, privacy):
         app.register_blueprint(module.bp)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 from pathlib import Path
@@ -16,9 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # Development values, public in this repository: fine for `make run`, never with real partners.
 DEV_SECRET_KEY = "dev-only-change-me"
 DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
-PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values()})
+DEV_PII_KEYS = {"p1": "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy1sb25nISE="}  # 32 bytes, base64
+DEV_PII_HASH_KEY = "dev-only-pii-hash-key"
+PII_KEY_ID_CHARS = 10  # models/pii.py sizes its columns for this
+PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values(), *DEV_PII_KEYS.values(),
+                           DEV_PII_HASH_KEY})
 SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
-           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD", "GUPSHUP_INBOUND_KEY")
+           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD", "GUPSHUP_INBOUND_KEY",
+           "PII_HASH_KEY")
 
 
 class ConfigError(ValueError):
@@ -37,6 +43,12 @@ class Settings(BaseSettings):
     SECRET_KEY: str = DEV_SECRET_KEY
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
     REDIS_URL: str = ""
+    # Free text read by the embedded NLU (flows/nlu); its model is kept here by content hash.
+    NLU_ENABLED: bool = True
+    NLU_CACHE_DIR: str = str(ROOT / "instance" / "nlu")
+    # A brand's Rasa server: free text goes to its /model/parse first (flows/nlu/reader.py).
+    RASA_URL: str = ""
+    RASA_TIMEOUT_SECONDS: float = 0.5
     DB_LOCK_TIMEOUT_MS: int = 10_000
     # SQLite only: FULL syncs every commit to disk; NORMAL (the suite's) only at checkpoints.
     SQLITE_SYNCHRONOUS: Literal["FULL", "NORMAL"] = "FULL"
@@ -131,6 +143,12 @@ class Settings(BaseSettings):
     LEDGER_SEAL_KEY: str = ""
     QR_SIGNING_KEYS: dict[str, str] = Field(default_factory=lambda: dict(DEV_QR_KEYS))
     QR_ACTIVE_KEY: str = "k1"
+    # Personal data at rest (models/pii.py): AES-GCM keys (JSON, key id -> base64 of 16, 24
+    # or 32 bytes), the id that seals new values (older ids still open theirs until
+    # `flask keys rotate`), and the HMAC key of the look-up hashes and erased phones' pseudonyms.
+    PII_KEYS: dict[str, str] = Field(default_factory=lambda: dict(DEV_PII_KEYS))
+    PII_KEY_ID: str = "p1"
+    PII_HASH_KEY: str = DEV_PII_HASH_KEY
     PAYOUT_PROVIDER: str = "sandbox"
     PAYOUT_API_BASE: str = ""
     PAYOUT_KEY_ID: str = ""
@@ -152,7 +170,7 @@ class Settings(BaseSettings):
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", "WHATSAPP_CLOUD_TEMPLATES",
-                     "CHANNEL_TIMEOUT_MINUTES",
+                     "CHANNEL_TIMEOUT_MINUTES", "PII_KEYS",
                      mode="before")
     @classmethod
     def _json_mapping(cls, value: object) -> object:
@@ -191,6 +209,8 @@ class Settings(BaseSettings):
         public = [name for name in SECRETS if getattr(self, name) in PUBLIC_VALUES]
         public += [f"QR_SIGNING_KEYS {kid}" for kid, key in self.QR_SIGNING_KEYS.items()
                    if key in PUBLIC_VALUES]
+        public += [f"PII_KEYS {kid}" for kid, key in self.PII_KEYS.items()
+                   if key in PUBLIC_VALUES]
         if public:
             verb = "is a public development value" if len(public) == 1 else \
                 "are public development values"
@@ -217,6 +237,22 @@ class Settings(BaseSettings):
             Origin.parse(entry)
         for network in (*self.MEDIA_FETCH_PRIVATE_NETWORKS, *self.USSD_ALLOWED_NETWORKS):
             ipaddress.ip_network(network)
+        return self
+
+    @model_validator(mode="after")
+    def _pii_keys_usable(self) -> Settings:
+        """A key that is not base64 of an AES key, or a current id without a key, fails at
+        start-up rather than at the first UPI id."""
+        if self.PII_KEY_ID not in self.PII_KEYS:
+            raise ValueError("PII_KEY_ID names no key in PII_KEYS")
+        for kid, key in self.PII_KEYS.items():
+            try:
+                size = len(base64.b64decode(key, validate=True))
+            except ValueError:
+                size = 0
+            if size not in (16, 24, 32) or ":" in kid or not 0 < len(kid) <= PII_KEY_ID_CHARS:
+                raise ValueError(f"PII_KEYS {kid[:20]} is not an id of 1 to {PII_KEY_ID_CHARS} "
+                                 "characters (no ':') with base64 of a 16, 24 or 32-byte key")
         return self
 
     @model_validator(mode="after")

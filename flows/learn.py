@@ -12,9 +12,10 @@ from bot import media
 from bot.i18n import N_, NP_, translate
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine
-from flows.answers import normalize, pick
+from flows.answers import pick
 from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.keywords import Keyword, means
 from flows.names import FlowName
 from flows.voice import voice_on, voice_reply
 from models import learning
@@ -23,8 +24,6 @@ from models.learning.certificates import Certificate, CertStatus
 from models.programs import speech
 from models.programs.program import Program
 from models.programs.tracks import LearningContent, Question, Track, local
-
-NEXT_WORDS = {"next", "n", "ok", "aage", "आगे", "अगला"}
 
 QUIZ_CLOSED = {
     "too_soon": NP_("Take a moment to go over the module. The quiz opens in {n} minute; send "
@@ -164,7 +163,7 @@ def module_prompt(ctx: Context) -> list[Reply]:
 
 
 def read_on(ctx: Context, msg: InboundMessage) -> engine.Step:
-    if normalize(msg.text) not in NEXT_WORDS:
+    if not means(msg.text, Keyword.NEXT, ctx.language):
         return engine.retry(ctx, "Reply NEXT to continue.")
     _program, content, _track = _current(ctx)
     ctx.data["part"] += 1

@@ -21,6 +21,9 @@ class FlowName(StrEnum):
     CHOOSE_PROGRAM = "choose_program"
     SUPPORT = "support"
     VOICE = "voice"
+    UNDERSTAND = "understand"
+    NOTICE = "notice"
+    MY_DATA = "my_data"
 
 
 # Old name -> new name, for conversations stored before a rename (read on load, never written).

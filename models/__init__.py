@@ -14,6 +14,7 @@ from models.learning import certificates, progress  # noqa: F401
 from models.ledger import operations, tier_history  # noqa: F401
 from models.messaging import contents, conversation, inbox, outbox, ussd  # noqa: F401
 from models.partners import partner  # noqa: F401
+from models.privacy import consent  # noqa: F401
 from models.programs import program  # noqa: F401
 from models.redemptions import otp, redemption, vouchers  # noqa: F401
 from models.review import queue  # noqa: F401

@@ -108,6 +108,11 @@ def voucher_expired(voucher_id: int) -> str:
     return f"voucher-{voucher_id}-expired"
 
 
+def erasure_notice(partner_id: int) -> str:
+    """The last message to a partner whose data an operator erased."""
+    return f"erased:{partner_id}"
+
+
 def ticket_opened(ticket_id: int) -> str:
     return f"ticket-opened:{ticket_id}"
 

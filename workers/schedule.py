@@ -7,7 +7,7 @@ Times are UTC (IST = UTC + 5:30).
 from rq import cron
 
 from bot.config import load_settings
-from workers import figures, inbox, job_sweep, ledger, outbound, redemptions, webhooks
+from workers import figures, inbox, job_sweep, ledger, outbound, privacy, redemptions, webhooks
 
 SETTINGS = load_settings()
 SWEEP = {"interval": SETTINGS["SWEEP_SECONDS"]}  # every minute unless SWEEP_SECONDS says
@@ -21,6 +21,7 @@ PERIODIC = (
     (webhooks.sweep, {"interval": 30}),  # brands' webhook deliveries whose retry is due
     (ledger.expire, {"cron": "30 3 * * *"}),  # 09:00 IST
     (ledger.recompute_tiers, {"cron": "0 22 * * *"}),  # 03:30 IST
+    (privacy.enforce_retention, {"cron": "30 21 * * *"}),  # 03:00 IST: retention purge
     (figures.refresh, {"interval": SETTINGS["ADMIN_FIGURES_SECONDS"]}),  # the overview's counts
 )
 

@@ -11,11 +11,13 @@ from bot.cli.errors import Commands
 from bot.cli.invites import invites_cli
 from bot.cli.invoices import invoices_cli
 from bot.cli.jobs import jobs_cli
+from bot.cli.keys import keys_cli
 from bot.cli.learning import learning_cli
 from bot.cli.ledger import ledger_cli, programs_cli
 from bot.cli.operate import partners_cli, wallet_cli
 from bot.cli.outbox import outbox_cli
 from bot.cli.program_texts import programs_check  # noqa: F401 (adds to `flask programs`)
+from bot.cli.rasa import rasa_actions
 from bot.cli.redemptions import redemptions_cli, vouchers_cli
 from bot.cli.review import review_cli
 from bot.cli.sales import sales_cli
@@ -31,5 +33,5 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
                   scheduler, chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
                   status_command, invites_cli, invoices_cli, users_cli,
-                  partners_cli, wallet_cli, sales_cli, webhooks_cli):
+                  partners_cli, wallet_cli, sales_cli, webhooks_cli, rasa_actions, keys_cli):
         app.cli.add_command(group)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from models import events
@@ -29,6 +29,9 @@ class Program(Base):
     # Loaded only when read: a spec already parsed for this version (`_version`, read by
     # PostgreSQL) needs none of it, and it was most of a USSD screen's reading time.
     definition: Mapped[dict] = mapped_column(Json, deferred=True)
+    # spec.privacy.notice_version, kept beside the definition: every message compares it with
+    # the partner's consent (models/privacy/consent.py) without reading the whole definition.
+    notice_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -104,6 +107,7 @@ def load_spec(session: Session, spec: ProgramSpec, *, source: str = "",
         session.add(program)
     else:
         program.name, program.definition, program.loaded_at = spec.name, definition, now
+    program.notice_version = spec.privacy.notice_version
     for dist in spec.distributors:
         _ensure_distributor(session, dist)
     session.flush()

@@ -21,6 +21,7 @@ from models.partners.partner import InvalidPhone, normalize_phone
 from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
+from models.programs.privacy_settings import PrivacySettings
 from models.programs.tracks import YAML_LOADER, LearningContent
 
 
@@ -193,6 +194,14 @@ class Expiry(_Strict):
         return earned_at + timedelta(days=self.days) if self.days is not None else None
 
 
+class FaqEntry(_Strict):
+    """One question partners ask and the program's answer, each per language (flows/faq.py
+    matches what a partner types against the questions)."""
+
+    question: Label
+    answer: Label
+
+
 class Budget(_Strict):
     monthly_cap_credits: int | None = Field(default=None, gt=0)
 
@@ -219,7 +228,9 @@ class ProgramSpec(_Strict):
     catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/programs/catalog.py
     qr: dict | list | None = None
     invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     fraud: dict | list | None = None
+    faq: list[FaqEntry] = Field(default_factory=list)
 
     @field_validator("languages")
     @classmethod

@@ -33,6 +33,7 @@ from bot.notices.invoices import result_text, tell_result
 from bot.notices.links import send_media_links
 from flows import engine
 from models import events, ledger, review
+from models.admin import controls
 from models.codes import tables as qr
 from models.codes.format import group
 from models.db import unit_of_work
@@ -61,6 +62,7 @@ from workers.redemptions import expire_vouchers
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "flows", "models", "workers")
 PARTNER, OTHER, INVITEE = "+919812345601", "+919812345602", "+919812399999"
+ERASED = "+919812388888"  # a shop an operator erases (its last SMS is scrubbed once sent)
 REP, DISTRIBUTOR = "+919820012346", "+919820012345"  # Sai Traders (programs/cempro.yaml)
 SELLER = "27AAACS1234P1Z7"  # Sai Traders' GSTIN
 NAMES = ("Ramesh Kumar", "Kumar Hardware", "Suresh Patil", "Patil Stores", "Mohan Lal",
@@ -221,6 +223,7 @@ class Walk:
         self.notices()
         self.wallet()
         self.support()
+        self.privacy()
         return self.seen + self.outbox()
 
     def enroll(self) -> None:
@@ -430,6 +433,25 @@ class Walk:
         number = menu_number(shown, label)
         for body in (number, "x", "2", number, "1"):
             self.chat(body)
+
+    def privacy(self) -> None:
+        """CEMPRO's notice changes: asked again at the next message (a wrong answer, then yes);
+        DELETE declined; MY DATA with its code; an operator erases another shop."""
+        doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
+        with unit_of_work() as session:
+            from models.programs.tracks import _read_include
+
+            doc["tracks"] = _read_include(doc["tracks"]["include"])
+            doc["privacy"]["notice_version"] = 2
+            load_spec(session, parse(doc))
+        for body in ("MENU", "x", "1", "DELETE", "x", "2", "MYDATA", "12"):
+            self.chat(body)
+        self.chat(self._otp())  # MY DATA: the link to the ZIP
+        with unit_of_work() as session:  # an operator erases a shop: its last SMS
+            shop = Partner(phone=ERASED, language=self.lang)
+            session.add(shop)
+            session.flush()
+            controls.erase(session, controls.Actor("walk"), shop, "asked by letter")
 
     # Helpers -------------------------------------------------------------------------------
 
