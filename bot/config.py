@@ -58,8 +58,9 @@ class Settings(BaseSettings):
     TWILIO_WHATSAPP_FROM: str = ""
     TWILIO_SMS_FROM: str = ""
     TWILIO_API_BASE: str = "https://api.twilio.com"
-    # Template name -> Twilio Content SID, e.g. {"invite": "HX...", "tier_change": "HX..."}
-    WHATSAPP_TEMPLATES: dict[str, str] = Field(default_factory=dict)
+    # Template name -> Twilio Content SID, or -> {language -> Content SID} (one approved
+    # template per language): {"invite": "HX...", "monsoon_tip": {"en": "HX...", "hi": "HX..."}}
+    WHATSAPP_TEMPLATES: dict[str, str | dict[str, str]] = Field(default_factory=dict)
     VALIDATE_TWILIO_SIGNATURE: bool = True
     # Options on Twilio's WhatsApp as quick replies and list pickers (Content API); replies
     # then leave through the outbox (TwiML cannot carry a content). Off: numbered text.
@@ -120,6 +121,16 @@ class Settings(BaseSettings):
     MAX_REQUEST_BYTES: int = 256 * 1024
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3
+    # Campaigns (workers/campaigns.py): deliveries one batch writes and sends; threads of one
+    # run (each writing and sending its own batches); sends per second
+    # per sender number across all workers (0: no limit); the first wait after a provider's
+    # rate-limit answer (doubling up to a minute); price per message for the cost estimate.
+    CAMPAIGN_BATCH: int = Field(default=200, gt=0)
+    CAMPAIGN_THREADS: int = Field(default=8, gt=0)  # per run, on PostgreSQL: sends wait on I/O
+    CAMPAIGN_SENDS_PER_SECOND: float = Field(default=80, ge=0)
+    CAMPAIGN_BACKOFF_SECONDS: float = Field(default=1.0, ge=0)
+    CAMPAIGN_PRICE_PAISE: dict[str, int] = Field(
+        default_factory=lambda: {"whatsapp": 86, "sms": 25})
     JOB_INPROCESS_BACKOFF: float = 0.5
     # A request's enqueues together wait at most this long for Redis; what Redis does not
     # take in time waits in the database for the job sweep.
@@ -170,7 +181,7 @@ class Settings(BaseSettings):
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", "WHATSAPP_CLOUD_TEMPLATES",
-                     "CHANNEL_TIMEOUT_MINUTES", "PII_KEYS",
+                     "CHANNEL_TIMEOUT_MINUTES", "CAMPAIGN_PRICE_PAISE", "PII_KEYS",
                      mode="before")
     @classmethod
     def _json_mapping(cls, value: object) -> object:

@@ -5,6 +5,7 @@ from models.admin import audit as admin_audit  # noqa: F401
 from models.admin import rollup as admin_rollup  # noqa: F401
 from models.admin import users as admin_users  # noqa: F401
 from models.base import Base
+from models.campaigns import tables as campaign_tables  # noqa: F401
 from models.codes import review as codes_review  # noqa: F401
 from models.codes import tables as codes_tables  # noqa: F401
 from models.enrollment import batches, bulk, join  # noqa: F401

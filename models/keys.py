@@ -140,6 +140,16 @@ def ticket_answer(ticket_id: int, request_id: str) -> str:
     return f"ticket-answer:{ticket_id}:{request_id}"
 
 
+def campaign(campaign_id: int, round_: int, partner_id: int) -> str:
+    """A campaign's message to one partner in one round (a recurring campaign's run)."""
+    return f"campaign:{campaign_id}:{round_}:{partner_id}"
+
+
+def campaign_bonus(campaign_id: int, earned_key: str) -> str:
+    """A bonus campaign's extra credits on one earn (an invoice's credit key)."""
+    return f"bonus:{campaign_id}:{earned_key}"
+
+
 def opening_balance(program_id: int, ref: str) -> str:
     """A balance brought over from a brand's old program, once per row of its file."""
     return f"opening:{program_id}:{ref}"

@@ -15,16 +15,16 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 
 from bot.channels.sms import gsm_safe
 from bot.i18n import LANGUAGES, Plural, wordings
+from models.messaging.quiet import QuietHours
 
 REGISTRY = Path(__file__).with_name("dlt.yaml")
 VAR, URL = "{#var#}", "{#url#}"
@@ -33,8 +33,7 @@ _VALUE = rf"[^\n]{{1,{VAR_CHARS}}}"
 _LINK = r"https?://[^\s]{1,300}"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _VARIABLE = re.compile(r"\{#(?:var|url)#\}")
-IST = ZoneInfo("Asia/Kolkata")
-PROMOTIONAL_HOURS = (time(9), time(21))  # IST
+PROMOTIONAL_QUIET = QuietHours(time(21), time(9))  # IST, TRAI's rule for promotional SMS
 
 
 class Category(StrEnum):
@@ -106,12 +105,7 @@ def _fixed(template: Template, text: str) -> int | None:
 
 def promotional_from(now: datetime) -> datetime | None:
     """None if a promotional SMS may go at `now`; else the next 09:00 IST, when it may."""
-    local = now.astimezone(IST)
-    start, end = PROMOTIONAL_HOURS
-    if start <= local.time() < end:
-        return None
-    day = local.date() + timedelta(days=1) if local.time() >= end else local.date()
-    return datetime.combine(day, start, IST)
+    return PROMOTIONAL_QUIET.release(now)
 
 
 # Writing the texts (scripts/dlt_templates.py) ------------------------------------------------

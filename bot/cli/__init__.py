@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from bot.cli.campaigns import campaigns_cli
 from bot.cli.chat import chat
 from bot.cli.codes import codes_cli
 from bot.cli.db import db_cli
@@ -33,5 +34,6 @@ def init_app(app: Flask) -> None:
     for group in (db_cli, review_cli, jobs_cli, outbox_cli, learning_cli, codes_cli, worker,
                   scheduler, chat, ledger_cli, programs_cli, redemptions_cli, vouchers_cli,
                   status_command, invites_cli, invoices_cli, users_cli,
-                  partners_cli, wallet_cli, sales_cli, webhooks_cli, rasa_actions, keys_cli):
+                  partners_cli, wallet_cli, sales_cli, webhooks_cli, rasa_actions, keys_cli,
+                  campaigns_cli):
         app.cli.add_command(group)

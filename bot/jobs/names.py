@@ -22,6 +22,7 @@ class Job(StrEnum):
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
     FETCH_TICKET_AUDIO = "support.fetch_audio"
+    RUN_CAMPAIGN = "campaigns.run"
     BUILD_EXPORT = "privacy.build_export"
     ERASE_TRACES = "privacy.erase_traces"
     DELIVER_WEBHOOK = "webhooks.deliver"
@@ -33,6 +34,7 @@ class Job(StrEnum):
     SWEEP_OUTBOX = "outbound.sweep"
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
+    TICK_CAMPAIGNS = "campaigns.tick"
     ENFORCE_RETENTION = "privacy.retention"
     SWEEP_WEBHOOKS = "webhooks.sweep"
 
@@ -56,6 +58,8 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_OUTBOX: "workers.outbound.sweep",
     Job.SWEEP_INBOX: "workers.inbox.sweep",
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
+    Job.RUN_CAMPAIGN: "workers.campaigns.run",
+    Job.TICK_CAMPAIGNS: "workers.campaigns.tick",
     Job.ENFORCE_RETENTION: "workers.privacy.enforce_retention",
     Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
 }

@@ -1,7 +1,7 @@
 """voice notes: partner choice, ticket audio
 
 Revision ID: 9a1d7de52d7a
-Revises: 4fc3ddb6d6d2
+Revises: 7c4e2a91d5b3
 Create Date: 2026-11-30 00:26:51.635316
 """
 from alembic import op
@@ -11,7 +11,7 @@ from sqlalchemy import Text  # noqa: F401 - autogenerate writes JSONB(astext_typ
 
 
 revision = '9a1d7de52d7a'
-down_revision = '4fc3ddb6d6d2'
+down_revision = '7c4e2a91d5b3'
 branch_labels = None
 depends_on = None
 

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from models import events, keys, ledger, review
 from models.base import column_length, utcnow
+from models.campaigns.bonus import post_invoice_bonuses
 from models.invoices import fraud as invoice_fraud
 from models.invoices import review as invoice_review
-from models.invoices.credits import credits_for
+from models.invoices.credits import category_lines, credits_for
 from models.invoices.invoice import (
     Invoice,
     InvoiceStatus,
@@ -148,6 +149,8 @@ def credit(session: Session, invoice: Invoice, seller: str | None = None) -> Inv
             lock_days=earning.invoice_lock_days(spec),
             volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
         invoice.credits, invoice.entry_id = result.credits, result.entry_id
+        post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice),
+                             utcnow(), earning.invoice_lock_days(spec))
     set_status(invoice, InvoiceStatus.CREDITED)
     return invoice
 

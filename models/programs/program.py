@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from models import events
@@ -51,6 +51,8 @@ class Membership(Base):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    # Leaderboards: never shown to others in this program (the partner still sees their rank).
+    hidden_from_boards: Mapped[bool] = mapped_column(default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

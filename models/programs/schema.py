@@ -16,8 +16,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models.messaging.quiet import QuietHours
 from models.partners.gstin import is_valid_gstin
 from models.partners.partner import InvalidPhone, normalize_phone
+from models.programs.campaign_spec import CampaignSpec, Caps
 from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
@@ -230,6 +232,9 @@ class ProgramSpec(_Strict):
     invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     fraud: dict | list | None = None
+    quiet_hours: str = Field(default="21:00-09:00", pattern=r"^(off|\d\d:\d\d-\d\d:\d\d)$")
+    campaign_caps: Caps = Field(default_factory=Caps)
+    campaigns: list[CampaignSpec] = Field(default_factory=list)
     faq: list[FaqEntry] = Field(default_factory=list)
 
     @field_validator("languages")
@@ -257,6 +262,10 @@ class ProgramSpec(_Strict):
         if unknown:
             raise ValueError(f"catalog items name unknown tiers: {sorted(unknown)}")
         return self
+
+    def quiet(self) -> QuietHours:
+        """The hours (IST) this program's non-urgent messages wait through."""
+        return QuietHours.parse(self.quiet_hours)
 
     def tier(self, name: str | None) -> Tier | None:
         if self.tiers is None or name is None:

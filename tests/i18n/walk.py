@@ -32,7 +32,7 @@ from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from bot.notices.links import send_media_links
 from flows import engine
-from models import events, ledger, review
+from models import campaigns, events, ledger, review
 from models.admin import controls
 from models.codes import tables as qr
 from models.codes.format import group
@@ -48,6 +48,7 @@ from models.ledger.tables import JournalEntry
 from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, Role
+from models.programs.campaign_spec import CampaignSpec
 from models.programs.program import Membership, Program, by_code, load_spec
 from models.programs.schema import parse
 from models.redemptions import payouts, stock, vouchers
@@ -56,6 +57,7 @@ from models.redemptions.redemption import Redemption
 from models.support import tickets
 from models.support.tickets import Ticket, TicketReason, open_ticket
 from tests.mediahost import media_host, provider_media
+from workers import campaigns as campaign_jobs
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
 
@@ -96,7 +98,7 @@ def notice_producers() -> frozenset[str]:
     found = set()
     for folder in SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            if path == ROOT / "bot" / "outbound.py":
+            if path == ROOT / "bot" / "notices" / "outbound.py":
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
@@ -323,6 +325,11 @@ class Walk:
         with unit_of_work() as session:
             review.decide(session, review.pending(session, "invoice")[0].id,
                           approve=True, actor="admin")
+        with unit_of_work() as session:  # a credit note against the credited invoice
+            credited = session.scalar(select(Invoice).where(
+                Invoice.status == InvoiceStatus.CREDITED).limit(1))
+            events.record(session, events.InvoiceReturned(
+                credited.id, credited.partner_id, credited.program_id, "CN-7", 2))
         self._unsure_invoice("WALK-2", "f" * 64)
         self.chat("2")
         self.chat("", MediaUrl0=media_host().origin + "/Media/gone.jpg",
@@ -421,6 +428,12 @@ class Walk:
         with unit_of_work() as session:
             ticket = session.scalars(select(Ticket)).first()
             tickets.answer(session, ticket.id, text="🙏", key="walk-answer")
+        with unit_of_work() as session:  # a campaign worded by a catalog message
+            campaign = campaigns.save(session, by_code(session, "CEMPRO"), CampaignSpec(
+                code="WALK", msgid="You are welcome! Send MENU any time.", urgent=True))
+            campaigns.schedule(session, campaign, None)
+            campaign_id = campaign.id
+        campaign_jobs.run(campaign_id)
 
     def wallet(self) -> None:
         for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):
