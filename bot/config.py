@@ -117,6 +117,7 @@ class Settings(BaseSettings):
     DEFAULT_LANGUAGE: str = "en"
     MEDIA_DIR: str = str(ROOT / "media")
     PROGRAMS_DIR: str = str(ROOT / "programs")
+    VOICE_NOTES: bool = True  # make voice notes when a program loads (workers/speech)
     MAX_REQUEST_BYTES: int = 256 * 1024
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3

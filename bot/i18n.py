@@ -28,6 +28,10 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "te": ("Telugu", "తెలుగు"),
     "kn": ("Kannada", "ಕನ್ನಡ"),
     "bn": ("Bengali", "বাংলা"),
+    "pa": ("Punjabi", "ਪੰਜਾਬੀ"),
+    "ml": ("Malayalam", "മലയാളം"),
+    "or": ("Odia", "ଓଡ଼ିଆ"),
+    "as": ("Assamese", "অসমীয়া"),
 }
 DEFAULT = "en"
 

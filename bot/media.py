@@ -19,6 +19,8 @@ log = logging.getLogger("saathi.media")
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
 LOCAL_PREFIX = "/media/"
 CERTIFICATES = "certificates"
+VOICE = "voice"
+MAX_SENT_BYTES = 100 * 1024  # every image or audio we send: WhatsApp media stays small
 
 
 class MediaError(Exception):
@@ -119,6 +121,45 @@ def store_as(data: bytes, folder: str, name: str) -> str:
     partial.write_bytes(data)
     partial.replace(target / name)
     return f"{LOCAL_PREFIX}{folder}/{name}"
+
+
+class MediaTooLarge(ValueError):
+    """An image or audio we made is over MAX_SENT_BYTES: it must not be sent."""
+
+
+def small_enough(data: bytes, what: str) -> bytes:
+    """`data` unchanged if it is under MAX_SENT_BYTES (every image or audio Saathi sends)."""
+    if len(data) >= MAX_SENT_BYTES:
+        raise MediaTooLarge(f"{what} is {len(data)} bytes, over {MAX_SENT_BYTES}")
+    return data
+
+
+def module_media_problems(spec) -> list[str]:
+    """A program's module images (ProgramSpec) that are missing or too large to send; a link
+    to another host is that host's business."""
+    found = []
+    for module in spec.tracks.modules if spec.tracks else ():
+        if module.media is None or not module.media.startswith(LOCAL_PREFIX):
+            continue
+        path = stored(module.media)
+        size = path.stat().st_size if path else 0
+        if path is None or size >= MAX_SENT_BYTES:
+            found.append(f"module {module.id}: media {module.media} " + (
+                "not found" if path is None else f"is {size} bytes, over {MAX_SENT_BYTES}"))
+    return found
+
+
+def voice_url(lang: str, text: str) -> str:
+    """Where the voice note saying `text` in `lang` is served: named by a hash of both, so a
+    changed text gets a new note and an unchanged one is made once (workers/speech)."""
+    digest = hashlib.sha256(f"{lang}\n{' '.join(text.split())}".encode()).hexdigest()[:32]
+    return f"{LOCAL_PREFIX}{VOICE}/{digest}.ogg"
+
+
+def stored(url: str) -> Path | None:
+    """The file behind a /media/ URL we generated, if it is there."""
+    path = media_dir() / url.removeprefix(LOCAL_PREFIX)
+    return path if url.startswith(LOCAL_PREFIX) and path.is_file() else None
 
 
 def certificate_url(public_id: str) -> str:

@@ -1,8 +1,8 @@
 """Writing systems: the script of a character, the Noto font that draws it, and text cut into
 runs of one script so that each run is drawn with a font that has its glyphs.
 
-One table (`SCRIPTS`): supporting Gurmukhi, Malayalam or Odia is one line each (their fonts
-are in Debian's fonts-noto-core, like the rest); Assamese is written in the Bengali script.
+One table (`SCRIPTS`): a new script is one line (every font here is in Debian's
+fonts-noto-core); Assamese is written in the Bengali script.
 A language's script is that of its own name in `bot.i18n.LANGUAGES`.
 """
 
@@ -43,6 +43,9 @@ SCRIPTS: tuple[Script, ...] = (
     Script("Tamil", ((0x0B80, 0x0BFF),), "NotoSansTamil"),
     Script("Telugu", ((0x0C00, 0x0C7F),), "NotoSansTelugu"),
     Script("Kannada", ((0x0C80, 0x0CFF),), "NotoSansKannada"),
+    Script("Gurmukhi", ((0x0A00, 0x0A7F),), "NotoSansGurmukhi"),
+    Script("Malayalam", ((0x0D00, 0x0D7F),), "NotoSansMalayalam"),
+    Script("Oriya", ((0x0B00, 0x0B7F),), "NotoSansOriya"),
 )
 
 

@@ -17,6 +17,7 @@ from flows import (  # noqa: F401
     scan,
     support,
     understand,
+    voice,
     voucher_check,
     wallet,
 )

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.i18n import LANGUAGES, N_
-from bot.messages import InboundMessage, Option, Reply
+from bot.messages import InboundMessage, Reply
 from flows import engine, language, notice
 from flows.answers import fold_digits, pick
 from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
@@ -63,9 +63,9 @@ def parse_join(text: str, *, bare: bool = True) -> tuple[str | None, str | None]
     return code, ref
 
 
-def language_choices() -> tuple[Option, ...]:
-    """Each language by its own name only: short enough for two SMS in any script."""
-    return tuple(Option(code, own) for code, (_english, own) in LANGUAGES.items())
+def own_name(code: str) -> str:
+    """A language by its own name only: short enough for two SMS in any script."""
+    return LANGUAGES[code][1]
 
 
 # Entry: the JOIN message, a menu choice, or any first message of a partner a rep invited.
@@ -136,12 +136,15 @@ def _answers_kept(ctx: Context) -> dict | None:
 # The questions, one small handler each.
 
 def ask_language(ctx: Context) -> list[Reply]:
-    return [ctx.say("Choose your language:", options=language_choices())]
+    return [ctx.say("Choose your language:", options=language.page_options(ctx, own_name))]
 
 
 def take_language(ctx: Context, msg: InboundMessage) -> engine.Step:
-    if language.take_answer(ctx, msg) is None:
+    code = language.take_answer(ctx, msg, own_name)
+    if code is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
+    if code == language.MORE:
+        return engine.again()
     return engine.go(S.CONSENT if ctx.data.get("short") else S.ROLE)
 
 

@@ -3,7 +3,12 @@ LANG runs this as a sub-flow: the dialogue under way asks its question again aft
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
@@ -17,34 +22,72 @@ class S(StrEnum):
     CHOOSE = "choose"
 
 
+PAGE = 9  # languages per page: with "More", a WhatsApp list's ten rows
+MORE = "more"  # the key of the option that shows the other page
+PAGE_KEY = "language_page"
+
+
+def _both(code: str) -> str:
+    english, own = LANGUAGES[code]
+    return own if own == english else f"{own} ({english})"
+
+
 def language_options() -> tuple[Option, ...]:
-    """Each language shown in its own script, with its English name for the other readers."""
-    return tuple(
-        Option(code, own if own == english else f"{own} ({english})")
-        for code, (english, own) in LANGUAGES.items()
-    )
+    """Each language shown in its own script, with its English name for the other readers
+    (all of them: how a typed number reads, as in "LANG 3")."""
+    return tuple(Option(code, _both(code)) for code in LANGUAGES)
+
+
+def page_options(ctx: Context, label: Callable[[str], str] = _both) -> tuple[Option, ...]:
+    """The languages of the page the partner is on, and "More" for the other page when they
+    do not all fit in one WhatsApp list."""
+    codes = list(LANGUAGES)
+    if len(codes) <= PAGE + 1:
+        return tuple(Option(code, label(code)) for code in codes)
+    page = ctx.data.get(PAGE_KEY, 0)
+    shown = codes[page * PAGE:(page + 1) * PAGE]
+    return (*(Option(code, label(code)) for code in shown), Option(MORE, ctx._(N_("More"))))
+
+
+NAMES = Path(__file__).with_name("languages.yaml")
+
+
+@cache
+def names() -> dict[str, str]:
+    """Every name of every language, normalized -> its code ("punjabi", "ਪੰਜਾਬੀ", "पंजाबी")."""
+    found = {normalize(name): code for code, written in
+             yaml.safe_load(NAMES.read_text(encoding="utf-8")).items() for name in written}
+    for code, (english, own) in LANGUAGES.items():
+        found.update({normalize(english): code, normalize(own): code})
+    return found
 
 
 def parse_language(text: str) -> str | None:
-    """Return the language code a reply names: "2", "hindi", "हिन्दी", "hi"."""
+    """Return the language code a reply names: "2", "hindi", "हिन्दी", "हिंदी", "ਪੰਜਾਬੀ", "hi"."""
     answer = normalize(text)
     if answer in LANGUAGES:
         return answer
-    for code, (english, own) in LANGUAGES.items():
-        if answer in (english.lower(), normalize(own)):
-            return code
-    return pick(text, language_options())
+    return names().get(answer) or pick(text, language_options())
 
 
 def prompt(ctx: Context) -> list[Reply]:
-    return [ctx.say("Choose your language:", options=language_options())]
+    return [ctx.say("Choose your language:", options=page_options(ctx))]
 
 
-def take_answer(ctx: Context, msg: InboundMessage) -> str | None:
-    """Switch the conversation (and partner) to the language a reply names (or a tapped
-    row's key is); return its code."""
-    code = msg.choice if msg.choice in LANGUAGES else parse_language(msg.text)
+def take_answer(ctx: Context, msg: InboundMessage,
+                label: Callable[[str], str] = _both) -> str | None:
+    """Switch the conversation (and partner) to the language a reply names (by name in any
+    language, or by its number on the page shown); return its code, or MORE when the partner
+    asked for the other page (which the next question shows)."""
+    code = msg.choice if msg.choice in LANGUAGES else names().get(normalize(msg.text))
+    if code is None:
+        code = pick(msg, page_options(ctx, label))
+    if code == MORE:
+        pages = -(-len(LANGUAGES) // PAGE)
+        ctx.data[PAGE_KEY] = (ctx.data.get(PAGE_KEY, 0) + 1) % pages
+        return MORE
     if code is not None:
+        ctx.data.pop(PAGE_KEY, None)
         switch(ctx, code)
     return code
 
@@ -60,6 +103,8 @@ def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     code = take_answer(ctx, msg)
     if code is None:
         return engine.retry(ctx, "Please reply with the number of your language.")
+    if code == MORE:
+        return engine.again()
     return engine.ret(ctx.say("Language changed to {language}.", language=LANGUAGES[code][1]))
 
 

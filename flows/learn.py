@@ -17,9 +17,11 @@ from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.keywords import Keyword, means
 from flows.names import FlowName
+from flows.voice import voice_on, voice_reply
 from models import learning
 from models.learning import certificates as certification
 from models.learning.certificates import Certificate, CertStatus
+from models.programs import speech
 from models.programs.program import Program
 from models.programs.tracks import LearningContent, Question, Track, local
 
@@ -57,20 +59,27 @@ def _latest_cert(ctx: Context, program: Program, track: Track) -> Certificate | 
         Certificate.track == track.code).order_by(Certificate.version.desc()).limit(1))
 
 
+def content_language(ctx: Context, program: Program) -> str | None:
+    """The language of a message that carries `program`'s texts: the partner's, or the
+    program's fallback when it does not offer theirs (the whole message, never a mix)."""
+    return program.spec.content_language(ctx.language)
+
+
 def _label(ctx: Context, program: Program, track: Track, read: set[str]) -> str:
     """The track as listed: certified, waiting, or how many of its modules (`read`: the
     program's modules the partner has read) are done."""
-    name = local(track.name, ctx.language)
+    lang = content_language(ctx, program)
+    name = local(track.name, lang)
     cert = _latest_cert(ctx, program, track)
     if cert is not None and cert.status == CertStatus.VALID:
         if certification.is_outdated(ctx.session, cert):
-            return ctx._("{track}: re-certify (new version)", track=name)
-        return ctx._("{track}: certified", track=name)
+            return translate(lang, N_("{track}: re-certify (new version)"), track=name)
+        return translate(lang, N_("{track}: certified"), track=name)
     if cert is not None and cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
-        return ctx._("{track}: waiting for approval", track=name)
+        return translate(lang, N_("{track}: waiting for approval"), track=name)
     done = len(read & set(track.modules))
-    return ctx._(NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"), track=name,
-                 done=done, n=len(track.modules))
+    return translate(lang, NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"),
+                     track=name, done=done, n=len(track.modules))
 
 
 def _track_options(ctx: Context, programs: list[tuple[Program, LearningContent]]
@@ -122,6 +131,8 @@ def _next_step(ctx: Context, *before: Reply) -> engine.Step:
     except learning.QuizClosed as closed:
         return engine.done(*before, ctx.say(QUIZ_CLOSED[closed.reason], n=closed.n))
     plan = learning.quiz_plan(content, track, attempt.seed)
+    if voice_on(ctx):  # the options in the order the voice note numbers them
+        plan = [(ref, sorted(order)) for ref, order in plan]
     ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
     return engine.go(S.QUIZ, *before, ctx.say(
         NP_("Quiz: {n} question. Reply with the number of your answer.",
@@ -139,15 +150,16 @@ def _held(ctx: Context, cert: Certificate) -> Reply:
 
 
 def module_prompt(ctx: Context) -> list[Reply]:
-    _program, content, track = _current(ctx)
+    program, content, track = _current(ctx)
+    lang = content_language(ctx, program)
     module, part = content.module(ctx.data["module"]), ctx.data["part"]
-    header = ctx._("Module {n}/{total}: {title} (part {part}/{parts})",
-                   n=track.modules.index(module.id) + 1, total=len(track.modules),
-                   title=local(module.title, ctx.language), part=part + 1,
-                   parts=len(module.parts))
-    text = f"{header}\n\n{local(module.parts[part], ctx.language)}\n\n" + \
-        ctx._("Reply NEXT to continue.")
-    return [Reply(text, media_url=module.media if part == 0 else None)]
+    header = translate(lang, N_("Module {n}/{total}: {title} (part {part}/{parts})"),
+                       n=track.modules.index(module.id) + 1, total=len(track.modules),
+                       title=local(module.title, lang), part=part + 1, parts=len(module.parts))
+    text = f"{header}\n\n{local(module.parts[part], lang)}\n\n" + \
+        translate(lang, N_("Reply NEXT to continue."))
+    return [Reply(text, media_url=module.media if part == 0 else None),
+            *voice_reply(ctx, lang, speech.part_script(module, part, lang))]
 
 
 def read_on(ctx: Context, msg: InboundMessage) -> engine.Step:
@@ -171,10 +183,11 @@ def question_reply(lang: str, question: Question, order: list[int], n: int, tota
 
 
 def quiz_prompt(ctx: Context) -> list[Reply]:
-    _program, content, _track = _current(ctx)
+    program, content, _track = _current(ctx)
     ref, order = ctx.data["plan"][ctx.data["q"]]
-    return [question_reply(ctx.language, learning.question(content, ref), order,
-                           ctx.data["q"] + 1, len(ctx.data["plan"]))]
+    lang, question = content_language(ctx, program), learning.question(content, ref)
+    return [question_reply(lang, question, order, ctx.data["q"] + 1, len(ctx.data["plan"])),
+            *voice_reply(ctx, lang, speech.question_script(question, lang))]
 
 
 def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
@@ -191,9 +204,10 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     if right:
         feedback = ctx.say("Correct!")
     else:
-        feedback = ctx.say("Not quite. Answer: {answer}. {why}",
-                           answer=local(question.options[question.answer - 1], ctx.language),
-                           why=local(question.why, ctx.language))
+        lang = content_language(ctx, program)
+        feedback = Reply(translate(lang, N_("Not quite. Answer: {answer}. {why}"),
+                                   answer=local(question.options[question.answer - 1], lang),
+                                   why=local(question.why, lang)))
     ctx.data["q"] += 1
     if ctx.data["q"] < len(ctx.data["plan"]):
         return engine.go(S.QUIZ, feedback)

@@ -20,6 +20,7 @@ class FlowName(StrEnum):
     AUDIT = "audit"
     CHOOSE_PROGRAM = "choose_program"
     SUPPORT = "support"
+    VOICE = "voice"
     UNDERSTAND = "understand"
     NOTICE = "notice"
     MY_DATA = "my_data"

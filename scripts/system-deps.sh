@@ -4,6 +4,8 @@
 # Redis, and Debian's Chromium, which Playwright drives in the simulator tests)
 set -euo pipefail
 want=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin libzbar0 fonts-dejavu-core fonts-noto-core poppler-utils)
+# Voice notes (workers/speech): speech generated offline, encoded to OGG/Opus
+want+=(espeak-ng ffmpeg)
 # Fonts the invoice generator draws bills in (tests/invoice/fonts.py): print, thermal, handwriting
 want+=(fonts-liberation2 fonts-freefont-ttf fonts-crosextra-carlito fonts-crosextra-caladea
   fonts-courier-prime fonts-inconsolata fonts-lato fonts-cantarell fonts-comic-neue

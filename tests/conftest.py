@@ -226,7 +226,7 @@ def app_config(tmp_path, **overrides) -> dict:
         "PII_KEYS": {"t1": PII_TEST_KEY}, "PII_KEY_ID": "t1", "PII_HASH_KEY": "test-pii-hash",
         "TWILIO_MEDIA_HOSTS": [media_host().origin],
         "MEDIA_FETCH_PRIVATE_NETWORKS": ["127.0.0.1/32"],
-        "PERIODIC_JOBS_IN_PROCESS": False,
+        "PERIODIC_JOBS_IN_PROCESS": False, "VOICE_NOTES": False,
         "JOB_EXTRA_TARGETS": TEST_JOBS, "SQLITE_SYNCHRONOUS": "NORMAL",
         **overrides,
     }

@@ -56,6 +56,14 @@ def image(to: str, link: str, caption: str, media_id: str | None = None) -> dict
     return envelope(to, "image", body)
 
 
+def audio(to: str, link: str, media_id: str | None = None) -> dict:
+    """A voice note (OGG/Opus plays as one); audio takes no caption."""
+    return envelope(to, "audio", {"id": media_id} if media_id else {"link": link})
+
+
+AUDIO_SUFFIXES = (".ogg", ".opus")
+
+
 def buttons(to: str, reply: Reply) -> dict:
     rows = native.titles(reply.options, native.BUTTON_TITLE)
     return envelope(to, "interactive", {
@@ -91,8 +99,10 @@ def reply_payload(to: str, reply: Reply, list_button: str, base_url: str = "",
         return choice_list(to, reply, list_button)
     if reply.media_url:
         url = reply.media_url
-        return image(to, base_url.rstrip("/") + url if url.startswith("/") else url,
-                     render_text(reply), media_id)
+        link = base_url.rstrip("/") + url if url.startswith("/") else url
+        if url.endswith(AUDIO_SUFFIXES) and not reply.text:
+            return audio(to, link, media_id)
+        return image(to, link, render_text(reply), media_id)
     return text(to, render_text(reply))
 
 

@@ -1,5 +1,5 @@
 """`flask ledger verify|seal|expire|tiers` and
-`flask programs validate|check|load|load-all|list`."""
+`flask programs validate|load|load-all|list` (check and stamp: bot/cli/program_texts.py)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,16 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import media
 from bot.i18n import LANGUAGES
 from models.db import unit_of_work
 from models.learning import recertification
 from models.ledger.seal import seal_all
 from models.ledger.verify import verify
 from models.programs import labels
-from models.programs.program import Program, load_file
+from models.programs.program import Program, check_complete, load_file
 from models.programs.schema import ProgramFileError, ProgramSpec, read_file
+from workers import speech
 from workers.ledger import expire, recompute_tiers
 
 ledger_cli = AppGroup("ledger", help="The credits ledger: verify, seal, expire, tiers.")
@@ -86,14 +88,12 @@ def programs_validate(files: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
-def _untranslated(spec: ProgramSpec) -> dict[str, list[str]]:
-    """Each text of the program missing in a language partners can choose (they read it in
-    English): {"tiers.levels[Member].label": ["ta", "te"], ...}."""
-    return labels.missing(spec.model_dump(mode="json"), list(LANGUAGES))
-
-
 def _untranslated_note(spec: ProgramSpec) -> str:
-    per_language = Counter(lang for langs in _untranslated(spec).values() for lang in langs)
+    """For a file that declares no `languages`: how many texts each language lacks."""
+    if spec.languages is not None:
+        return ""
+    gaps = labels.missing(spec.model_dump(mode="json"), list(LANGUAGES))
+    per_language = Counter(lang for langs in gaps.values() for lang in langs)
     if not per_language:
         return ""
     counts = ", ".join(f"{lang} {count}" for lang, count in sorted(per_language.items()))
@@ -101,43 +101,16 @@ def _untranslated_note(spec: ProgramSpec) -> str:
            "(flask programs check lists them)"
 
 
-@programs_cli.command("check")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-def programs_check(files: tuple[str, ...]) -> None:
-    """Check program files (default: every one in PROGRAMS_DIR) against the schema and list
-    every text that lacks a translation in one of the languages partners can choose."""
-    paths = files or sorted(Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
-    failed = False
-    for path in paths:
-        try:
-            spec = read_file(path)
-        except ProgramFileError as exc:
-            failed = True
-            for problem in exc.problems:
-                click.echo(f"{exc.path}: {problem}", err=True)
-            continue
-        gaps = _untranslated(spec)
-        for where, langs in gaps.items():
-            click.echo(f"{path}: {where}: no {', '.join(langs)} text (partners read English)",
-                       err=True)
-        failed = failed or bool(gaps)
-        if not gaps:
-            click.echo(f"{path}: OK ({spec.code}), every text in {len(LANGUAGES)} languages")
-    if failed:
-        sys.exit(1)
-
-
-@programs_cli.command("load")
-@click.argument("path", type=click.Path(dir_okay=False))
-def programs_load(path: str) -> None:
-    """Validate and load (insert or update) one program file."""
-    try:
-        with unit_of_work() as session:
-            program = load_file(session, path)
-            click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}"
-                       f"{_untranslated_note(program.spec)}")
-    except ProgramFileError as exc:
-        _fail(exc)
+def _voice(spec: ProgramSpec) -> str:
+    """Make the program's voice notes not made before (when VOICE_NOTES is on)."""
+    if not current_app.config["VOICE_NOTES"] or spec.tracks is None:
+        return ""
+    done = speech.prepare(spec.tracks, spec.languages or list(LANGUAGES),
+                          Path(current_app.config["PROGRAMS_DIR"]))
+    silent = f"; no voice in {', '.join(sorted(done.silent))}: text only" if done.silent else ""
+    return f"\n  voice notes: {done.notes} ready, {done.made} made now " \
+           f"({done.seconds / 60:.1f} min of audio, {done.bytes // 1024} KB) in " \
+           f"{done.elapsed:.1f} s{silent}"
 
 
 def _recertify(session: Session, program: Program) -> str:
@@ -146,18 +119,46 @@ def _recertify(session: Session, program: Program) -> str:
     return f" ({outdated} certificates need re-certification)" if outdated else ""
 
 
+@programs_cli.command("load")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--allow-incomplete", is_flag=True,
+              help="Load even if a language the program offers lacks texts.")
+def programs_load(path: str, allow_incomplete: bool) -> None:
+    """Validate and load (insert or update) one program file."""
+    try:
+        with unit_of_work() as session:
+            if not allow_incomplete:
+                check_complete(path, read_file(path))
+            program = load_file(session, path)
+            spec = program.spec
+            if problems := media.module_media_problems(spec):
+                raise ProgramFileError(path, problems)
+            click.echo(f"loaded {program.code}: {program.name}{_recertify(session, program)}"
+                       f"{_untranslated_note(spec)}")
+        click.echo(_voice(spec).lstrip("\n") or "voice notes: off")
+    except ProgramFileError as exc:
+        _fail(exc)
+
+
 @programs_cli.command("load-all")
 def programs_load_all() -> None:
     """Load every *.yaml file in PROGRAMS_DIR (all or nothing)."""
     files = sorted(Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
     try:
         with unit_of_work() as session:
+            loaded = []
             for path in files:
+                check_complete(path, read_file(path))
                 program = load_file(session, path)
+                loaded.append(program.spec)
+                if problems := media.module_media_problems(program.spec):
+                    raise ProgramFileError(str(path), problems)
                 click.echo(f"loaded {program.code}: {program.name}"
                            f"{_recertify(session, program)}{_untranslated_note(program.spec)}")
     except ProgramFileError as exc:
         _fail(exc)
+    for spec in loaded:
+        click.echo(f"{spec.code}{_voice(spec) or ': voice notes off'}")
 
 
 @programs_cli.command("list")

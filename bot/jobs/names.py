@@ -21,6 +21,7 @@ class Job(StrEnum):
     FULFIL_REDEMPTION = "redemptions.fulfil"
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
+    FETCH_TICKET_AUDIO = "support.fetch_audio"
     RUN_CAMPAIGN = "campaigns.run"
     BUILD_EXPORT = "privacy.build_export"
     ERASE_TRACES = "privacy.erase_traces"
@@ -47,6 +48,7 @@ REGISTRY: dict[Job, str] = {
     Job.FULFIL_REDEMPTION: "workers.redemptions.fulfil",
     Job.BULK_ENROLL: "workers.bulk_enroll.run",
     Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
+    Job.FETCH_TICKET_AUDIO: "workers.support_audio.fetch_audio",
     Job.BUILD_EXPORT: "workers.privacy.build_export",
     Job.ERASE_TRACES: "workers.privacy.erase_traces",
     Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from bot import media
 from bot.i18n import N_
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
@@ -54,6 +55,18 @@ def ticket_page(ticket_id: int):
         lines = transcript(db, partner.phone)
     return render_template("admin/ticket.html", ticket=ticket, partner=partner, lines=lines,
                            now=utcnow(), request_id=uuid.uuid4().hex)
+
+
+@bp.get("/<id:ticket_id>/audio")
+@require(Can.SUPPORT)
+def audio(ticket_id: int):
+    """The voice note the partner sent (kept under media/inbound/, which is not public)."""
+    with unit_of_work() as db:
+        ticket, _partner = _ticket(db, ticket_id)
+        path = media.stored(ticket.audio_url) if ticket.audio_url else None
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="audio/ogg" if path.suffix == ".ogg" else None)
 
 
 @bp.post("/<id:ticket_id>/answer")

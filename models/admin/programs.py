@@ -12,7 +12,7 @@ from models.admin import scope
 from models.admin.controls import Actor, audit_change
 from models.admin.users import AdminUser
 from models.learning import recertification
-from models.programs import labels
+from models.programs import labels, texts
 from models.programs.program import Program, load_spec
 from models.programs.schema import ProgramFileError, ProgramSpec, read_text
 from models.programs.versions import diff
@@ -52,6 +52,9 @@ def check(program: Program, text: str, languages: list[str]) -> Check:
         problems.append(f"code: {spec.code} is not this program's code {program.code}")
     if spec.brand != program.spec.brand:
         problems.append(f"brand: {spec.brand} is not this program's brand")
+    if spec.languages is not None:  # as `flask programs load`: an offered language complete
+        problems += [f"offers {gap}" for gap in
+                     texts.incomplete(spec.model_dump(mode="json"), spec.languages)[:50]]
     return Check(spec, problems, labels.missing(spec.model_dump(mode="json"), languages),
                  diff(program.definition, spec))
 

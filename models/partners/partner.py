@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import phonenumbers
-from sqlalchemy import DDL, ForeignKey, Index, String, bindparam, event, select
+from sqlalchemy import DDL, Boolean, ForeignKey, Index, String, bindparam, event, false, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import pii
@@ -67,6 +67,8 @@ class Partner(Base):
     pincode: Mapped[str | None] = mapped_column(String(6), index=True, info=INPUT)
     region: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
+    # Learning content and quiz questions also come as WhatsApp voice notes (never on SMS/USSD).
+    voice_notes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     gstin: Mapped[str | None] = mapped_column(String(15), index=True, info=INPUT)
     # The UPI id, sealed (models/pii.py) and its keyed hash; read and set it as `upi_vpa`.
     upi_vpa_sealed: Mapped[str | None] = mapped_column(String(pii.sealed_length(VPA_MAX)))

@@ -8,6 +8,7 @@ such gap so the admin's check (`flask programs check`) shows them before a partn
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -43,17 +44,25 @@ def _name(item: Any, index: int) -> str:
     return str(index)
 
 
-def missing(document: Any, languages: list[str], path: str = "") -> dict[str, list[str]]:
-    """Every label in a program document (its JSON form) that lacks one of `languages`:
-    {"catalog.items[upi].label": ["ta", "te"], ...}."""
+def label_paths(document: Any, path: str = "") -> Iterator[tuple[str, dict[str, str]]]:
+    """Every label in a program document (its JSON form) with its path:
+    ("catalog.items[upi].label", {"en": ..., "hi": ...}), ..."""
     if _is_label(document):
-        gaps = [lang for lang in languages if not document.get(lang, "").strip()]
-        return {path: gaps} if gaps else {}
-    found: dict[str, list[str]] = {}
-    if isinstance(document, dict):
+        yield path, document
+    elif isinstance(document, dict):
         for key, value in document.items():
-            found.update(missing(value, languages, f"{path}.{key}" if path else str(key)))
+            yield from label_paths(value, f"{path}.{key}" if path else str(key))
     elif isinstance(document, list):
         for index, item in enumerate(document):
-            found.update(missing(item, languages, f"{path}[{_name(item, index)}]"))
+            yield from label_paths(item, f"{path}[{_name(item, index)}]")
+
+
+def missing(document: Any, languages: list[str]) -> dict[str, list[str]]:
+    """Every label in a program document (its JSON form) that lacks one of `languages`:
+    {"catalog.items[upi].label": ["ta", "te"], ...}."""
+    found: dict[str, list[str]] = {}
+    for path, label in label_paths(document):
+        gaps = [lang for lang in languages if not label.get(lang, "").strip()]
+        if gaps:
+            found[path] = gaps
     return found

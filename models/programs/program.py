@@ -12,12 +12,12 @@ from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 from models import events
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
 from models.partners.partner import Partner, Role, find_by_phone
-from models.programs import versions
+from models.programs import texts, versions
 from models.programs.schema import ProgramFileError, ProgramSpec, from_definition, read_file
 from models.programs.versions import ProgramVersion
 
-__all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code", "load_file",
-           "load_spec", "memberships_of", "spec_of", "version_of"]
+__all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code",
+           "check_complete", "load_file", "load_spec", "memberships_of", "spec_of", "version_of"]
 
 
 class Program(Base):
@@ -124,6 +124,17 @@ def load_spec(session: Session, spec: ProgramSpec, *, source: str = "",
 def load_file(session: Session, path: str | Path) -> Program:
     """Validate and load one program file (ProgramFileError if it is broken)."""
     return load_spec(session, read_file(path), source=str(path))
+
+
+def check_complete(path: str | Path, spec: ProgramSpec) -> None:
+    """ProgramFileError if the program offers a language whose texts it does not complete
+    (what `flask programs load` refuses without --allow-incomplete)."""
+    if spec.languages is None:
+        return
+    gaps = texts.incomplete(spec.model_dump(mode="json"), spec.languages)
+    if gaps:
+        raise ProgramFileError(str(path), [f"offers {gap}" for gap in gaps[:50]] + (
+            [f"... and {len(gaps) - 50} more"] if len(gaps) > 50 else []))
 
 
 def _ensure_distributor(session: Session, dist) -> Partner:

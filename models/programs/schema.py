@@ -7,6 +7,7 @@ models/programs/invoice_settings.py.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -214,6 +215,11 @@ class ProgramSpec(_Strict):
     sponsor: Sponsor
     credit_value_paise: int = Field(gt=0)
     currency_name: Label = Field(default_factory=lambda: {"en": "credits"})  # per language
+    # The languages whose texts the program completes (`flask programs load` refuses a gap);
+    # a partner in any other language reads its texts in `fallback_language`. None (an old
+    # file): each text falls back to English on its own.
+    languages: list[str] | None = Field(default=None, min_length=1)
+    fallback_language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
     tiers: Tiers | None = None
     earning: Earning = Field(default_factory=Earning)
     expiry: Expiry = Field(default_factory=lambda: Expiry(policy="never"))
@@ -231,8 +237,20 @@ class ProgramSpec(_Strict):
     campaigns: list[CampaignSpec] = Field(default_factory=list)
     faq: list[FaqEntry] = Field(default_factory=list)
 
+    @field_validator("languages")
+    @classmethod
+    def _codes(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and any(not re.fullmatch(r"[a-z]{2,3}", code) for code in value):
+            raise ValueError("languages are codes like en, hi, pa")
+        if value is not None and "en" not in value:
+            raise ValueError("every program offers English (en)")
+        return value
+
     @model_validator(mode="after")
     def _references(self) -> ProgramSpec:
+        if self.languages is not None and self.fallback_language not in self.languages:
+            raise ValueError(f"fallback_language {self.fallback_language!r} is not one of "
+                             "the program's languages")
         codes = [d.code for d in self.distributors]
         if len(set(codes)) != len(codes):
             raise ValueError("distributor codes must be unique")
@@ -257,11 +275,18 @@ class ProgramSpec(_Strict):
     def tier_label(self, name: str, lang: str | None) -> str:
         """The tier `name` as the partner reads it (its key when the tier is gone)."""
         tier = self.tier(name)
-        return tier.label_in(lang) if tier else name
+        return tier.label_in(self.content_language(lang)) if tier else name
 
     def currency_in(self, lang: str | None) -> str:
         """The program's name for its credits in `lang` ("Shakti credits")."""
-        return local(self.currency_name, lang)
+        return local(self.currency_name, self.content_language(lang))
+
+    def content_language(self, lang: str | None) -> str | None:
+        """The language a partner reading `lang` reads this program's texts in: `lang` when
+        the program offers it, else its fallback language (for the whole message)."""
+        if self.languages is None or lang in self.languages:
+            return lang
+        return self.fallback_language
 
 
 def _where(loc: tuple[Any, ...]) -> str:

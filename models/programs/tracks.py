@@ -47,7 +47,16 @@ class Module(_Content):
     title: Text
     parts: list[Text] = Field(min_length=1, max_length=6)
     media: str | None = Field(default=None, pattern=r"^(https://|/media/)\S+$")  # < 100 KB
+    # Recorded voice notes, per language one file per part (paths inside PROGRAMS_DIR, any
+    # format ffmpeg reads); parts without one get speech generated with espeak-ng.
+    audio: dict[str, list[str]] = Field(default_factory=dict)
     questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _audio_per_part(self) -> Module:
+        if any(len(files) > len(self.parts) for files in self.audio.values()):
+            raise ValueError(f"module {self.id}: more audio files than parts")
+        return self
 
 
 class Track(_Content):
@@ -111,7 +120,7 @@ class LearningContent(_Content):
 
 
 # libyaml's loader when PyYAML was built with it: the same documents, ten times faster (a
-# program's content file is 180 kB of modules and quizzes in eight languages).
+# program's content file is 260 kB of modules and quizzes in twelve languages).
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -41,6 +41,9 @@ class Ticket(Base):
     reason: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(12), default=TicketStatus.OPEN, index=True)
     first_words: Mapped[str] = mapped_column(String(500), default="", info=INPUT)
+    # A voice note the partner sent, stored under media/inbound/support/ for a person to hear
+    # (workers/support_audio.py fetches it after the message's commit).
+    audio_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answer_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -61,6 +64,13 @@ def open_ticket(session: Session, partner: Partner, *, channel: str, reason: Tic
     session.flush()
     events.record(session, events.TicketOpened(ticket.id, partner.id))
     return ticket
+
+
+def attach_audio(session: Session, ticket_id: int, url: str) -> None:
+    """Keep the stored voice note on its ticket (the first one, if several came)."""
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is not None and ticket.audio_url is None:
+        ticket.audio_url = url
 
 
 def clean_words(text: str) -> str:

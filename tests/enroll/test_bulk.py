@@ -135,7 +135,7 @@ def test_invited_shop_finishes_enrollment_with_its_own_consent(twilio, programs,
     assert twilio.chat(invited, "hello") == [
         "Welcome to Tile Pro!",
         "Choose your language:\n1. English\n2. हिन्दी\n3. मराठी\n"
-        "4. ગુજરાતી\n5. தமிழ்\n6. తెలుగు\n7. ಕನ್ನಡ\n8. বাংলা"]
+        "4. ગુજરાતી\n5. தமிழ்\n6. తెలుగు\n7. ಕನ್ನಡ\n8. বাংলা\n9. ਪੰਜਾਬੀ\n10. More"]
     assert twilio.chat(invited, "English") == [
         "Do you accept the Tile Pro terms? How we use your data: "
         "https://saathi.test/privacy/TILEPRO/en\n1. Yes, I agree\n2. No"]

@@ -1,7 +1,7 @@
 """Program texts per language (tier names, currency names, catalog labels, learning content):
-a partner reads them in their language; a text missing in a language falls back to English in
-chat and is listed by `flask programs check` (and noted by `flask programs load`), so the
-admin sees the gap before a partner does."""
+a partner reads them in their language; a text missing in a language the program offers is
+listed by `flask programs check` and stops `flask programs load` (unless --allow-incomplete),
+so the admin sees the gap before a partner does."""
 
 from __future__ import annotations
 
@@ -53,10 +53,13 @@ def test_programs_check_lists_each_text_a_language_lacks(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["programs", "check", str(path)])
     assert result.exit_code == 1
     for where in ("currency_name", "tiers.levels[Member].label", "catalog.items[upi].label"):
-        assert f"{path}: {where}: no ta text (partners read English)" in result.output
-    loaded = app.test_cli_runner().invoke(args=["programs", "load", str(path)])
-    assert loaded.exit_code == 0
-    assert "texts shown in English for lack of a translation: ta 3 " in loaded.output
+        assert f"{path}: ta: missing: {where}" in result.output
+    refused = app.test_cli_runner().invoke(args=["programs", "load", str(path)])
+    assert refused.exit_code == 1
+    assert f"{path}: offers ta: missing: currency_name" in refused.output
+    loaded = app.test_cli_runner().invoke(args=["programs", "load", str(path),
+                                                "--allow-incomplete"])
+    assert loaded.exit_code == 0, loaded.output
 
 
 def test_shipped_programs_have_every_text_in_every_language(app):

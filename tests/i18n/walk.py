@@ -169,7 +169,7 @@ class Walk:
                  channel: str = "whatsapp") -> None:
         self.twilio, self.clock, self.lang, self.reached = twilio, clock, lang, reached
         self.channel = channel
-        self.number = str(list(LANGUAGES).index(lang) + 1)  # the language's option number
+        self.number = LANGUAGES[lang][1]  # the language by its own name (on any page)
         self.seen: list[Seen] = []
         self.chosen: dict[str, str | None] = {}
         self.drawn: list[tuple[str, Reply]] = []  # every reply with options, in its language
@@ -281,6 +281,7 @@ class Walk:
         ledger_jobs.recompute_tiers()
 
     def learn(self) -> None:
+        self.chat("VOICE")  # voice notes on (none prepared here: the texts alone come)
         self.chat("LEARN")
         self.chat("x")
         self.chat("1")
@@ -305,6 +306,7 @@ class Walk:
             first = False
         self.chat("LEARN")
         self.chat("1")  # already certified
+        self.chat("VOICE")  # and off again
         with unit_of_work() as session:
             cert = session.scalar(select(Certificate).where(
                 Certificate.partner_id == _partner(session, PARTNER).id))

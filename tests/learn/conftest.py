@@ -56,6 +56,7 @@ def mini_doc(**rules) -> dict:
     doc["sponsor"] = {"manufacturer": "Shakti Cement Ltd"}
     doc["tracks"] = copy.deepcopy(MINI_TRACKS)
     doc["tracks"]["rules"].update(rules)
+    doc.pop("languages", None)  # English modules: it offers no language list to complete
     return doc
 
 

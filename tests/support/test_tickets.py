@@ -40,3 +40,28 @@ def test_a_ticket_not_answered_in_time_is_overdue(db, clock):
     clock.advance(hours=4, minutes=1)
     assert [t.id for t in overdue(db)] == [ticket.id]
     assert db.scalar(select(Ticket.status)) == TicketStatus.OPEN
+
+
+def test_an_inbound_voice_note_opens_a_ticket_that_keeps_the_audio(app, twilio, clock):
+    """The bot cannot listen: a voice note becomes a ticket with the audio stored for a
+    person to hear (fetched by a job after the commit), and the partner is told, in their
+    language, that someone will reply."""
+    from bot import media
+    from models.db import unit_of_work
+    from tests.mediahost import provider_media
+
+    with unit_of_work() as session:
+        session.add(Partner(phone="+919800000102", role=Role.RETAILER, name="Gurpreet",
+                            language="pa"))
+    audio = b"OggS" + bytes(400)
+    url = provider_media(audio, ".ogg")
+    replies = twilio.chat("+919800000102", "", NumMedia="1", MediaUrl0=url,
+                          MediaContentType0="audio/ogg")
+    assert replies == [] or all("ਟਿਕਟ" in r for r in replies)
+    with unit_of_work() as session:
+        ticket = session.scalars(select(Ticket)).one()
+        rows = session.scalars(select(OutboxMessage)).all()
+    assert ticket.reason == TicketReason.VOICE_NOTE and ticket.first_words == ""
+    assert ticket.audio_url.startswith("/media/inbound/support/")
+    assert media.stored(ticket.audio_url).read_bytes() == audio
+    assert any(f"(ਟਿਕਟ {ticket.id})" in row.body for row in rows)

@@ -1,4 +1,4 @@
-"""Every USSD screen of every flow a feature phone reaches, in all 8 languages, fits the
+"""Every USSD screen of every flow a feature phone reaches, in all 12 languages, fits the
 gateway's screen (USSD_SCREEN_CHARS, counted by USSD_COUNT_RULE) and holds no English or
 other script; long replies are paged and every page is read.
 
@@ -106,7 +106,8 @@ class UssdWalk:
         self.press("00", "REDEEM", "1", "1", "100", "2", "ramesh.kumar@okhdfc", "1")
         if _state() == ("redeem", "otp"):
             self.press(_otp())
-        self.press("LANG", str(list(LANGUAGES).index(self.lang) + 1))
+        index = list(LANGUAGES).index(self.lang)  # 9 a page, then "10" for More
+        self.press("LANG", *((str(index + 1),) if index < 9 else ("10", str(index - 8))))
         self.press(self.menu_key("Talk to a person"), "1")
         self.press("HELP", "0", "5", "1")  # into a flow, then a redial resumes it
         self.redial()

@@ -24,7 +24,6 @@ from models.programs.tracks import local
 
 log = logging.getLogger("saathi.certificates")
 
-MAX_BYTES = 100 * 1024  # WhatsApp media stays small
 WIDTH, TEXT_RIGHT = 900, 600  # text left of the QR code (x 620-850) stays within x < 600
 INK, ACCENT = (30, 30, 30), (176, 84, 0)
 TITLE = N_("Certificate of Product Knowledge")
@@ -94,10 +93,7 @@ def render(cert: Certificate, partner: Partner, program: Program) -> bytes:
     image.paste(qr, (620, 170))
     out = io.BytesIO()
     image.quantize(colors=16, method=Image.Quantize.FASTOCTREE).save(out, "PNG")
-    data = out.getvalue()
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"certificate image is {len(data)} bytes, over {MAX_BYTES}")
-    return data
+    return media.small_enough(out.getvalue(), f"certificate {cert.public_id}")
 
 
 def draw(session: Session, cert: Certificate) -> str:

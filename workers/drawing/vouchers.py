@@ -6,8 +6,10 @@ import io
 
 import qrcode
 
+from bot import media
+
 
 def voucher_qr(code: str) -> bytes:
     buffer = io.BytesIO()
     qrcode.make(code, box_size=8, border=2).save(buffer, format="PNG")
-    return buffer.getvalue()
+    return media.small_enough(buffer.getvalue(), f"voucher QR {code}")
