@@ -12,7 +12,7 @@ Every path ends in one InvoiceStatus; the caller tells the partner (bot/notices/
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from flask import current_app
@@ -133,20 +133,40 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
 def credit(session: Session, invoice: Invoice, seller: str | None = None) -> Invoice:
     """Earn the invoice's credits (tier multiplier, return-window lock); mark it credited.
     `seller`: the distributor's name, when the caller knows it (else it is looked up)."""
-    program = session.get(Program, invoice.program_id)
-    spec = program.spec
+    earning_ = earn_of(session, invoice, seller)
+    result = earning_ and ledger.earn(session, program_id=invoice.program_id, **asdict(earning_))
+    return _credited(invoice, result)
+
+
+def credit_many(session: Session, invoices: list[Invoice], seller: str) -> None:
+    """`credit` invoices of one program and seller, in one bulk earn (as if one by one)."""
+    earns = [earn_of(session, invoice, seller) for invoice in invoices]
+    results = iter(ledger.earn_many(session, invoices[0].program_id, [e for e in earns if e])
+                   if invoices else [])
+    for invoice, earning_ in zip(invoices, earns, strict=True):
+        _credited(invoice, earning_ and next(results))
+
+
+def earn_of(session: Session, invoice: Invoice, seller: str | None) -> ledger.Earn | None:
+    """What crediting the invoice earns (before the tier multiplier); None: nothing."""
+    spec = session.get(Program, invoice.program_id).spec
     credits = credits_for(spec, invoice)
-    if credits > 0:
-        if seller is None:
-            match = distributor_program(session, invoice.partner_id, invoice.seller_gstin or "")
-            seller = match.distributor if match else "?"
-        volume = invoice.total_paise or 0
-        result = ledger.earn(
-            session, partner_id=invoice.partner_id, program_id=program.id, credits=credits,
-            key=keys.invoice_credit(invoice.id), cause="invoice", cause_ref=invoice.number or "",
-            description=f"invoice {invoice.number} from {seller}",
-            lock_days=earning.invoice_lock_days(spec),
-            volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
+    if credits <= 0:
+        return None
+    if seller is None:
+        match = distributor_program(session, invoice.partner_id, invoice.seller_gstin or "")
+        seller = match.distributor if match else "?"
+    volume = invoice.total_paise or 0
+    return ledger.Earn(
+        partner_id=invoice.partner_id, credits=credits, key=keys.invoice_credit(invoice.id),
+        cause="invoice", cause_ref=invoice.number or "",
+        description=f"invoice {invoice.number} from {seller}",
+        lock_days=earning.invoice_lock_days(spec),
+        volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
+
+
+def _credited(invoice: Invoice, result: ledger.EarnResult | None) -> Invoice:
+    if result is not None:
         invoice.credits, invoice.entry_id = result.credits, result.entry_id
     set_status(invoice, InvoiceStatus.CREDITED)
     return invoice

@@ -111,13 +111,26 @@ def apply_sale(session: Session, feed: Feed, sale: Sale,
 
 def settle(session: Session, feed: Feed, pending: Pending) -> Result:
     """Credit a new invoice, or hold it for a person when its buyer matched by name only."""
+    if pending.buyer.sure:
+        rules.credit(session, pending.invoice, feed.distributor.name)
+    return _settled(session, pending)
+
+
+def settle_all(session: Session, feed: Feed, results: list) -> list:
+    """`settle` the Pending ones of `results`, their credits in one bulk earn."""
+    sure = [r.invoice for r in results if isinstance(r, Pending) and r.buyer.sure]
+    rules.credit_many(session, sure, feed.distributor.name)
+    return [_settled(session, r) if isinstance(r, Pending) else r for r in results]
+
+
+def _settled(session: Session, pending: Pending) -> Result:
+    """The result of a credited invoice; one matched by name only is held for a person."""
     invoice, buyer, sale = pending.invoice, pending.buyer, pending.sale
     if not buyer.sure:
         invoice_review.hold(session, invoice, Flag(
             Rule.BUYER_BY_NAME, f"buyer {sale.buyer_name!r} at {sale.buyer_pincode} matched "
             "by name only", {"buyer_name": sale.buyer_name, "pincode": sale.buyer_pincode}))
         return Result(Outcome.REVIEW, _matched(buyer), buyer.partner_id, invoice.id)
-    rules.credit(session, invoice, feed.distributor.name)
     return Result(Outcome.CREDITED, _matched(buyer), buyer.partner_id, invoice.id,
                   invoice.credits)
 

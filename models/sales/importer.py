@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from models.db import unit_of_work
 from models.programs.program import Program
 from models.programs.schema import Distributor
-from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle
+from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle_all
 from models.sales.lines import Invalid, RawLine, Sale, validate
 from models.sales.matching import buyer_index
 from models.sales.returns import apply_return, original_key
@@ -153,7 +153,7 @@ def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, i
                            else _one(session, feed, sale, seen, claimed))
     session.flush()  # the new invoices, in one INSERT
     with session.no_autoflush:
-        results = [settle(session, feed, r) if isinstance(r, Pending) else r for r in results]
+        results = settle_all(session, feed, results)
     for index, sale in enumerate(sales):
         if results[index] is None:
             key = original_key(feed, sale)
