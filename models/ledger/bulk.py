@@ -145,12 +145,24 @@ def _write(session: Session, program_id: int, earns: list[Earn],
         if fit:
             _plan(plan, source, e, wallet, amounts[key])
         else:
-            args = dict(key=key, cause=e.cause, cause_ref=e.cause_ref, description=e.description,
-                        lock_days=e.lock_days, actor=e.actor, volume=e.volume)
-            plan.results[key] = with_key(session, key, lambda w=wallet.row, a=amounts[key],
-                                         kw=args: _queue(session, w, a, **kw))
+            plan.results[key] = _queued(session, e, wallet, amounts[key])
     _insert(session, spec, program_id, plan, wallets)
     return plan.results
+
+
+def _queued(session: Session, e: Earn, wallet: _Wallet, amount: int) -> EarnResult:
+    """Queue an earn past the budget cap for review, as `earn` does."""
+    args = dict(key=e.key, cause=e.cause, cause_ref=e.cause_ref, description=e.description,
+                lock_days=e.lock_days, actor=e.actor, volume=e.volume)
+    queued = with_key(session, e.key, lambda: _queue(session, wallet.row, amount, **args))
+    if queued is None:
+        raise _KeyTaken
+    return EarnResult(queued.entry_id, amount, True, _balance(wallet))
+
+
+def _balance(wallet: _Wallet):
+    return balance_from(wallet.row, wallet.locked, wallet.overdue, plus=wallet.plus,
+                        debt=-wallet.paid)
 
 
 def _plan(plan: _Plan, source: int, e: Earn, wallet: _Wallet, amount: int) -> None:
@@ -168,9 +180,7 @@ def _plan(plan: _Plan, source: int, e: Earn, wallet: _Wallet, amount: int) -> No
         plan.lots[e.key] = (row.id, to_wallet)
     wallet.plus, wallet.paid = wallet.plus + to_wallet, wallet.paid + debt_paid
     wallet.locked += to_wallet if e.lock_days else 0
-    plan.results[e.key] = EarnResult(
-        0, amount, False, balance_from(row, wallet.locked, wallet.overdue, plus=wallet.plus,
-                                       debt=-wallet.paid), debt_paid)
+    plan.results[e.key] = EarnResult(0, amount, False, _balance(wallet), debt_paid)
 
 
 def _insert(session: Session, spec, program_id: int, plan: _Plan,
