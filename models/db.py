@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -125,6 +126,15 @@ def is_postgres(session: Session) -> bool:
 def dialect_insert(session: Session):
     """The session's database's INSERT, the one with ON CONFLICT (both have it)."""
     return pg_insert if is_postgres(session) else sqlite_insert
+
+
+def among(session: Session, column, values: Iterable):
+    """`column IN values`; on PostgreSQL as `= ANY(array)`, one parameter however many values
+    (a 500-value IN list costs the driver more to parse than the database to run)."""
+    values = list(values)
+    if is_postgres(session):
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def schema_missing(exc: SQLAlchemyError) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.db import dialect_insert, is_postgres
+from models.db import among, dialect_insert, is_postgres
 from models.ledger import budget
 from models.ledger.internals import (
     E,
@@ -90,7 +90,8 @@ def earn_many(session: Session, program_id: int, earns: list[Earn]) -> list[Earn
     if bad := [e.key for e in earns if e.credits <= 0]:
         raise LedgerError(f"earn needs positive credits: {bad[:3]}")
     wallets = _lock(session, program_id, {e.partner_id for e in earns})
-    prior = set(session.scalars(select(E.c.key).where(E.c.key.in_({e.key for e in earns}))))
+    prior = set(session.scalars(select(E.c.key).where(among(session, E.c.key,
+                                                            {e.key for e in earns}))))
     try:
         with session.begin_nested():
             done = _write(session, program_id, earns, wallets, prior)
@@ -107,7 +108,7 @@ def _lock(session: Session, program_id: int, partners: set[int]) -> dict[int, _W
     overdue credits."""
     def locked() -> list:
         return list(session.execute(select(W).where(
-            W.c.program_id == program_id, W.c.partner_id.in_(partners))
+            W.c.program_id == program_id, among(session, W.c.partner_id, partners))
             .order_by(W.c.id).with_for_update()))
     rows = locked()
     if missing := partners - {row.partner_id for row in rows}:
@@ -121,7 +122,7 @@ def _lock(session: Session, program_id: int, partners: set[int]) -> dict[int, _W
                     L.c.wallet_id,
                     func.sum(L.c.remaining).filter(L.c.locked_until > now),
                     func.sum(L.c.remaining).filter(L.c.expires_at <= now))
-                    .where(L.c.wallet_id.in_(sums), L.c.remaining > 0)
+                    .where(among(session, L.c.wallet_id, sums), L.c.remaining > 0)
                     .group_by(L.c.wallet_id)))
     return {row.partner_id: _Wallet(row, *map(int, sums[row.id])) for row in rows}
 

@@ -19,10 +19,11 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from models import events, review
 from models.base import utcnow
+from models.db import among
 from models.invoices import review as invoice_review
 from models.invoices import rules
 from models.invoices.credits import credits_for
@@ -197,13 +198,19 @@ def _differences(sale: Sale, buyer: Buyer | None, claimed: Invoice) -> list[str]
     return found
 
 
+# What a replay's answer reads; a photo's or a return's other columns load when first read.
+CLAIM_COLUMNS = (Invoice.id, Invoice.claim, Invoice.upload_key, Invoice.source, Invoice.status,
+                 Invoice.partner_id, Invoice.program_id, Invoice.credits)
+
+
 def claims(session: Session, keys: list[str]) -> dict[str, Invoice]:
     """The invoices holding any of these claim keys, or imported under them before (a sale
     rejected on review keeps its row, not its claim): one query for a chunk of rows."""
     if not keys:
         return {}
-    found = session.scalars(select(Invoice).where(or_(
-        Invoice.claim.in_(keys), Invoice.upload_key.in_([f"sale:{k}" for k in keys]))))
+    found = session.scalars(select(Invoice).options(load_only(*CLAIM_COLUMNS)).where(or_(
+        among(session, Invoice.claim, keys),
+        among(session, Invoice.upload_key, [f"sale:{k}" for k in keys]))))
     by_key: dict[str, Invoice] = {}
     for invoice in found:
         key = invoice.claim or invoice.upload_key.removeprefix("sale:")
