@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
-from models.db import among, dialect_insert, is_postgres
+from models.base import UTCDateTime, utcnow
+from models.db import among, insert_rows, is_postgres
 from models.ledger import budget
 from models.ledger.internals import (
     E,
@@ -151,6 +151,30 @@ def _write(session: Session, program_id: int, earns: list[Earn],
     return plan.results
 
 
+_BUMP = text("""
+UPDATE ledger_wallets AS w SET balance = w.balance + u.plus, debt = w.debt - u.paid,
+                               updated_at = :now
+FROM unnest(CAST(:ids AS bigint[]), CAST(:plus AS bigint[]), CAST(:paid AS bigint[]))
+     AS u(id, plus, paid)
+WHERE w.id = u.id""").bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+def _bump(session: Session, wallets: list[_Wallet], now) -> None:
+    """Add what the chunk credited to the wallets' cached balances, and take what it paid off
+    their debts (one statement on PostgreSQL)."""
+    if not wallets:
+        return
+    if is_postgres(session):
+        session.execute(_BUMP, {"ids": [w.row.id for w in wallets], "now": now,
+                                "plus": [w.plus for w in wallets],
+                                "paid": [w.paid for w in wallets]})
+        return
+    session.execute(update(W).where(W.c.id == bindparam("wallet_id")).values(
+        balance=W.c.balance + bindparam("plus"), debt=W.c.debt - bindparam("paid"),
+        updated_at=now), [{"wallet_id": w.row.id, "plus": w.plus, "paid": w.paid}
+                          for w in wallets])
+
+
 def _queued(session: Session, e: Earn, wallet: _Wallet, amount: int) -> EarnResult:
     """Queue an earn past the budget cap for review, as `earn` does."""
     args = dict(key=e.key, cause=e.cause, cause_ref=e.cause_ref, description=e.description,
@@ -193,26 +217,20 @@ def _insert(session: Session, spec, program_id: int, plan: _Plan,
     txid = session.scalar(text("SELECT pg_current_xact_id()::text::bigint")) \
         if is_postgres(session) else None
     lock_days = {e["key"]: e.pop("lock_days") for e in plan.entries}
-    ids = {key: entry_id for key, entry_id in session.execute(
-        dialect_insert(session)(E).on_conflict_do_nothing(index_elements=["key"])
-        .returning(E.c.key, E.c.id),
-        [{**e, "queued": False, "txid": txid, "created_at": now} for e in plan.entries])}
+    ids = dict(insert_rows(session, E, [{**e, "queued": False, "txid": txid, "created_at": now}
+                                        for e in plan.entries],
+                           returning=("key", "id"), on_conflict="key"))
     if len(ids) != len(plan.entries):
         raise _KeyTaken
-    session.execute(insert(P), [{"entry_id": ids[key], "account_id": account, "amount": amount}
-                                for key, postings in plan.postings.items()
-                                for account, amount in postings.items()])
-    if plan.lots:
-        session.execute(insert(L), [{
-            "wallet_id": wallet_id, "entry_id": ids[key], "credits": credits,
-            "remaining": credits, "expires_at": spec.expiry.expires_at(now),
-            "locked_until": now + timedelta(days=lock_days[key]) if lock_days[key] else None,
-            "created_at": now} for key, (wallet_id, credits) in plan.lots.items()])
-    if bumps := [{"wallet_id": w.row.id, "plus": w.plus, "paid": w.paid}
-                 for w in wallets.values() if w.plus or w.paid]:
-        session.execute(update(W).where(W.c.id == bindparam("wallet_id")).values(
-            balance=W.c.balance + bindparam("plus"), debt=W.c.debt - bindparam("paid"),
-            updated_at=now), bumps)
+    insert_rows(session, P, [{"entry_id": ids[key], "account_id": account, "amount": amount}
+                             for key, postings in plan.postings.items()
+                             for account, amount in postings.items()])
+    insert_rows(session, L, [{
+        "wallet_id": wallet_id, "entry_id": ids[key], "credits": credits, "remaining": credits,
+        "expires_at": spec.expiry.expires_at(now),
+        "locked_until": now + timedelta(days=lock_days[key]) if lock_days[key] else None,
+        "created_at": now} for key, (wallet_id, credits) in plan.lots.items()])
+    _bump(session, [w for w in wallets.values() if w.plus or w.paid], now)
     for key, entry_id in ids.items():
         result = plan.results[key]
         plan.results[key] = EarnResult(entry_id, result.credits, False, result.balance,
