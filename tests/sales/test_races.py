@@ -14,6 +14,7 @@ from models.db import unit_of_work
 from models.invoices import rules as invoice_rules
 from models.invoices.invoice import InvoiceStatus
 from models.ledger.tables import JournalEntry
+from models.ledger.verify import verify
 from tests.sales.conftest import balance, import_file, sale
 from tests.sales.samples import tally_xml
 from tests.sales.test_photos import photo
@@ -60,5 +61,6 @@ def test_a_photo_claiming_during_an_import_is_credited_once(app, shops, tmp_path
     with unit_of_work() as db:
         entries = db.scalar(select(func.count()).select_from(JournalEntry)
                             .where(JournalEntry.cause == "invoice"))
+        assert verify(db, chain=False) == []  # double entry, wallets = their postings
     assert entries == 2
     assert balance(shops.by_gstin, shops.program_id) == claimed.credits + 33 == 11 + 33
