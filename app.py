@@ -40,8 +40,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_users,
         admin_webhooks,
         cloud_webhook,
+        gupshup_webhook,
         health,
         payout_webhook,
+        privacy,
         sales_api,
         simulator,
         simulator_ussd,
@@ -57,9 +59,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     scheduler.init_app(app)
     admin_auth.init_app(app)
-    for module in (webhooks, cloud_webhook, ussd, simulator, simulator_ussd, health, admin,
+    for module in (webhooks, cloud_webhook, gupshup_webhook, ussd, simulator, simulator_ussd,
+                   health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
                    admin_users, admin_distributors, admin_programs, admin_totp,
-                   admin_webhooks, media, verify, payout_webhook, sales_api):
+                   admin_webhooks, media, verify, payout_webhook, sales_api, privacy):
         app.register_blueprint(module.bp)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 from pathlib import Path
@@ -16,9 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # Development values, public in this repository: fine for `make run`, never with real partners.
 DEV_SECRET_KEY = "dev-only-change-me"
 DEV_QR_KEYS = {"k1": "dev-qr-key-1"}
-PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values()})
+DEV_PII_KEYS = {"p1": "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy1sb25nISE="}  # 32 bytes, base64
+DEV_PII_HASH_KEY = "dev-only-pii-hash-key"
+PII_KEY_ID_CHARS = 10  # models/pii.py sizes its columns for this
+PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values(), *DEV_PII_KEYS.values(),
+                           DEV_PII_HASH_KEY})
 SECRETS = ("SECRET_KEY", "LEDGER_SEAL_KEY", "ADMIN_TOKEN", "PAYOUT_KEY_SECRET",
-           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD")
+           "PAYOUT_WEBHOOK_SECRET", "GUPSHUP_PASSWORD", "GUPSHUP_INBOUND_KEY",
+           "PII_HASH_KEY")
 
 
 class ConfigError(ValueError):
@@ -37,6 +43,12 @@ class Settings(BaseSettings):
     SECRET_KEY: str = DEV_SECRET_KEY
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"
     REDIS_URL: str = ""
+    # Free text read by the embedded NLU (flows/nlu); its model is kept here by content hash.
+    NLU_ENABLED: bool = True
+    NLU_CACHE_DIR: str = str(ROOT / "instance" / "nlu")
+    # A brand's Rasa server: free text goes to its /model/parse first (flows/nlu/reader.py).
+    RASA_URL: str = ""
+    RASA_TIMEOUT_SECONDS: float = 0.5
     DB_LOCK_TIMEOUT_MS: int = 10_000
     # SQLite only: FULL syncs every commit to disk; NORMAL (the suite's) only at checkpoints.
     SQLITE_SYNCHRONOUS: Literal["FULL", "NORMAL"] = "FULL"
@@ -46,8 +58,9 @@ class Settings(BaseSettings):
     TWILIO_WHATSAPP_FROM: str = ""
     TWILIO_SMS_FROM: str = ""
     TWILIO_API_BASE: str = "https://api.twilio.com"
-    # Template name -> Twilio Content SID, e.g. {"invite": "HX...", "tier_change": "HX..."}
-    WHATSAPP_TEMPLATES: dict[str, str] = Field(default_factory=dict)
+    # Template name -> Twilio Content SID, or -> {language -> Content SID} (one approved
+    # template per language): {"invite": "HX...", "monsoon_tip": {"en": "HX...", "hi": "HX..."}}
+    WHATSAPP_TEMPLATES: dict[str, str | dict[str, str]] = Field(default_factory=dict)
     VALIDATE_TWILIO_SIGNATURE: bool = True
     # Options on Twilio's WhatsApp as quick replies and list pickers (Content API); replies
     # then leave through the outbox (TwiML cannot carry a content). Off: numbered text.
@@ -83,6 +96,9 @@ class Settings(BaseSettings):
     GUPSHUP_API_URL: str = "https://enterprise.smsgupshup.com/GatewayAPI/rest"
     GUPSHUP_USERID: str = ""
     GUPSHUP_PASSWORD: str = ""
+    # Inbound SMS through Gupshup: the secret last path segment of its keyword response URL
+    # (unset: off, every request 404s); its answers go through Gupshup (SMS_PROVIDER=gupshup)
+    GUPSHUP_INBOUND_KEY: str = ""
     SMS_GATEWAY_TIMEOUT_SECONDS: float = 10.0
     CONVERSATION_TIMEOUT_MINUTES: int = 30
     # A shorter idle timeout on some channels: a USSD session is dropped by the network
@@ -104,6 +120,16 @@ class Settings(BaseSettings):
     MAX_REQUEST_BYTES: int = 256 * 1024
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3
+    # Campaigns (workers/campaigns.py): deliveries one batch writes and sends; threads of one
+    # run (each writing and sending its own batches); sends per second
+    # per sender number across all workers (0: no limit); the first wait after a provider's
+    # rate-limit answer (doubling up to a minute); price per message for the cost estimate.
+    CAMPAIGN_BATCH: int = Field(default=200, gt=0)
+    CAMPAIGN_THREADS: int = Field(default=8, gt=0)  # per run, on PostgreSQL: sends wait on I/O
+    CAMPAIGN_SENDS_PER_SECOND: float = Field(default=80, ge=0)
+    CAMPAIGN_BACKOFF_SECONDS: float = Field(default=1.0, ge=0)
+    CAMPAIGN_PRICE_PAISE: dict[str, int] = Field(
+        default_factory=lambda: {"whatsapp": 86, "sms": 25})
     JOB_INPROCESS_BACKOFF: float = 0.5
     # A request's enqueues together wait at most this long for Redis; what Redis does not
     # take in time waits in the database for the job sweep.
@@ -127,6 +153,12 @@ class Settings(BaseSettings):
     LEDGER_SEAL_KEY: str = ""
     QR_SIGNING_KEYS: dict[str, str] = Field(default_factory=lambda: dict(DEV_QR_KEYS))
     QR_ACTIVE_KEY: str = "k1"
+    # Personal data at rest (models/pii.py): AES-GCM keys (JSON, key id -> base64 of 16, 24
+    # or 32 bytes), the id that seals new values (older ids still open theirs until
+    # `flask keys rotate`), and the HMAC key of the look-up hashes and erased phones' pseudonyms.
+    PII_KEYS: dict[str, str] = Field(default_factory=lambda: dict(DEV_PII_KEYS))
+    PII_KEY_ID: str = "p1"
+    PII_HASH_KEY: str = DEV_PII_HASH_KEY
     PAYOUT_PROVIDER: str = "sandbox"
     PAYOUT_API_BASE: str = ""
     PAYOUT_KEY_ID: str = ""
@@ -148,7 +180,7 @@ class Settings(BaseSettings):
     EINVOICE_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("WHATSAPP_TEMPLATES", "QR_SIGNING_KEYS", "WHATSAPP_CLOUD_TEMPLATES",
-                     "CHANNEL_TIMEOUT_MINUTES",
+                     "CHANNEL_TIMEOUT_MINUTES", "CAMPAIGN_PRICE_PAISE", "PII_KEYS",
                      mode="before")
     @classmethod
     def _json_mapping(cls, value: object) -> object:
@@ -187,6 +219,8 @@ class Settings(BaseSettings):
         public = [name for name in SECRETS if getattr(self, name) in PUBLIC_VALUES]
         public += [f"QR_SIGNING_KEYS {kid}" for kid, key in self.QR_SIGNING_KEYS.items()
                    if key in PUBLIC_VALUES]
+        public += [f"PII_KEYS {kid}" for kid, key in self.PII_KEYS.items()
+                   if key in PUBLIC_VALUES]
         if public:
             verb = "is a public development value" if len(public) == 1 else \
                 "are public development values"
@@ -216,9 +250,28 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _pii_keys_usable(self) -> Settings:
+        """A key that is not base64 of an AES key, or a current id without a key, fails at
+        start-up rather than at the first UPI id."""
+        if self.PII_KEY_ID not in self.PII_KEYS:
+            raise ValueError("PII_KEY_ID names no key in PII_KEYS")
+        for kid, key in self.PII_KEYS.items():
+            try:
+                size = len(base64.b64decode(key, validate=True))
+            except ValueError:
+                size = 0
+            if size not in (16, 24, 32) or ":" in kid or not 0 < len(kid) <= PII_KEY_ID_CHARS:
+                raise ValueError(f"PII_KEYS {kid[:20]} is not an id of 1 to {PII_KEY_ID_CHARS} "
+                                 "characters (no ':') with base64 of a 16, 24 or 32-byte key")
+        return self
+
+    @model_validator(mode="after")
     def _sms_gateway_credentials(self) -> Settings:
         if self.SMS_PROVIDER == "gupshup" and not (self.GUPSHUP_USERID and self.GUPSHUP_PASSWORD):
             raise ValueError("SMS_PROVIDER=gupshup needs GUPSHUP_USERID and GUPSHUP_PASSWORD")
+        if self.GUPSHUP_INBOUND_KEY and self.SMS_PROVIDER != "gupshup":
+            raise ValueError("GUPSHUP_INBOUND_KEY needs SMS_PROVIDER=gupshup (its answers go "
+                             "through Gupshup with their DLT ids)")
         return self
 
     @field_validator("DATABASE_URL")

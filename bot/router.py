@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -33,14 +34,18 @@ from models.partners.partner import find_by_phone
 
 log = logging.getLogger("saathi.router")
 SORRY = N_("Sorry, something went wrong on our side. Please try again in a minute.")
+Finish = Callable[[Session, list[Reply], str], None]  # session, replies, partner's language
 
 
-def handle(message: InboundMessage, *, by_outbox: bool = False) -> list[Reply]:
+def handle(message: InboundMessage, *, by_outbox: bool = False,
+           finish: Finish | None = None) -> list[Reply]:
     """Process `message` once and return the replies to send back on its channel.
 
     `by_outbox`: the channel cannot answer in its response (Meta's Cloud API), so the replies
     are queued in the outbox in the transaction that finishes the message; and a database
-    that cannot even store it raises, for the provider to deliver it again."""
+    that cannot even store it raises, for the provider to deliver it again.
+    `finish(session, replies, language)` runs in the transaction that records the replies,
+    when this call is the one that answers (a USSD screen stored with them: one commit)."""
     try:
         with unit_of_work() as session:
             stored = inbox.store(session, channel=message.channel,
@@ -58,7 +63,7 @@ def handle(message: InboundMessage, *, by_outbox: bool = False) -> list[Reply]:
         log.exception("message not stored: database unavailable",
                       extra={"message_id": message.provider_id, "channel": message.channel})
         return [Reply(translate(DEFAULT, SORRY))]
-    return _run(message, late=by_outbox)
+    return _run(message, late=by_outbox, finish=finish)
 
 
 def recover(message: InboundMessage) -> None:
@@ -70,9 +75,10 @@ def recover(message: InboundMessage) -> None:
     _run(message, late=True)
 
 
-def _run(message: InboundMessage, *, late: bool = False) -> list[Reply]:
+def _run(message: InboundMessage, *, late: bool = False, finish: Finish | None = None
+         ) -> list[Reply]:
     try:
-        return _process(message, late=late)
+        return _process(message, late=late, finish=finish)
     except OperationalError:
         # The database went away mid-message (a restart, a failover, a lock wait past its
         # limit): nothing of the flow was committed, and recording an apology would need the
@@ -87,7 +93,8 @@ def _run(message: InboundMessage, *, late: bool = False) -> list[Reply]:
         return _apologise(message, late=late)
 
 
-def _process(message: InboundMessage, *, late: bool = False) -> list[Reply]:
+def _process(message: InboundMessage, *, late: bool = False, finish: Finish | None = None
+             ) -> list[Reply]:
     with unit_of_work() as session:
         conv, partner = conversations.lock_with_partner(session, message.channel,
                                                         message.sender)
@@ -111,6 +118,8 @@ def _process(message: InboundMessage, *, late: bool = False) -> list[Reply]:
             return [Reply.from_dict(r) for r in row.replies or []]
         if late:
             _send_late(session, message, replies)
+        if finish is not None:
+            finish(session, replies, ctx.language)
         log.info("message handled", extra={"message_id": message.provider_id,
                                            "flow": conv.flow, "state": conv.state})
         return replies

@@ -11,9 +11,12 @@ from flows import (  # noqa: F401
     language,
     learn,
     menu,
+    my_data,
+    notice,
     redeem,
     scan,
     support,
+    understand,
     voucher_check,
     wallet,
 )

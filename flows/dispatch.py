@@ -11,18 +11,21 @@ from flask import current_app
 
 from bot.i18n import N_
 from bot.messages import Reply
-from flows import engine, person, sms
-from flows.answers import first_word
+from flows import engine, notice, person, sms, understand
+from flows.answers import first_word, is_numeric, pick
 from flows.context import Context
-from flows.menu import NOT_ENROLLED
+from flows.keywords import Keyword, match_keyword
+from flows.menu import NOT_ENROLLED, STOPPED, menu_options
 from flows.names import FlowName
 from models.partners.partner import PartnerStatus, set_status
+from models.privacy import memberships_to_leave
 
-STOPPED = N_("You will not get any more messages from us. Send START to come back.")
 INVITED_FLOW = FlowName.ENROLL  # an invited partner's every message, until they answer
 # Refused while a partner is suspended (their earns and redemptions).
 EARNING_FLOWS = frozenset({FlowName.INVOICE, FlowName.SCAN, FlowName.REDEEM})
+NOT_INTERRUPTED = frozenset({FlowName.NOTICE, FlowName.ENROLL, FlowName.LANGUAGE})
 SUSPENDED = N_("Your account is suspended, so you cannot earn or redeem credits now.")
+NO_NLU_CHANNELS = frozenset({"ussd"})
 HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step back, STOP to "
           "stop messages.")
 
@@ -33,6 +36,8 @@ def process(ctx: Context) -> list[Reply]:
     found = sms.keyword(ctx, engine.state_of(ctx).free_text)  # "bal", "बैलेंस" on SMS
     if found is not None:
         ctx.message = dataclasses.replace(ctx.message, text=sms.command(found))
+    else:
+        _read_global_word(ctx)
     word = first_word(ctx.message.text)
     partner = ctx.partner
     if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
@@ -41,6 +46,10 @@ def process(ctx: Context) -> list[Reply]:
         set_status(ctx.session, partner, PartnerStatus.ACTIVE)
         welcome = ctx.say("Welcome back! You will get messages from us again.")
         return [welcome, *engine.to_menu(ctx)]
+    if word in ("STOP", "LEAVE") and partner is not None:
+        code = _program_named(ctx)  # STOP <code>: that program only
+        if word == "LEAVE" or (code and memberships_to_leave(ctx.session, partner.id, code)):
+            return notice.leave(ctx, code)
     if word == "STOP":
         if partner is not None:
             set_status(ctx.session, partner, PartnerStatus.OPTED_OUT)
@@ -50,21 +59,36 @@ def process(ctx: Context) -> list[Reply]:
     if partner is not None and (person.asks_for_person(ctx.message.text) or
                                 person.is_voice_note(ctx.message)):
         return person.hand_over(ctx)
-    notice = _expire_if_idle(ctx)
+    idle = _expire_if_idle(ctx)
+    if _notice_changed(ctx):
+        return idle + engine.start(ctx, FlowName.NOTICE)
     if ctx.message.session_start:
-        return notice + _resume(ctx, notice)
+        return idle + _resume(ctx, idle)
     answer = sms.answer_now(ctx, found) if found is not None else None
     if answer is not None:
         if found.keyword in sms.NEEDS_PARTNER and ctx.partner is None:
-            return notice + _not_enrolled(ctx)
-        return notice + answer(ctx)
+            return idle + _not_enrolled(ctx)
+        return idle + answer(ctx)
     global_word = GLOBAL_WORDS.get(word)
-    return notice + (global_word(ctx) if global_word else _route(ctx, word))
+    return idle + (global_word(ctx) if global_word else _route(ctx, word))
 
 
-def _resume(ctx: Context, notice: list[Reply]) -> list[Reply]:
+def _program_named(ctx: Context) -> str | None:
+    """The program code after STOP or LEAVE ("STOP CEMPRO"), if one follows."""
+    words = ctx.message.text.split()
+    return words[1].upper() if len(words) > 1 else None
+
+
+def _notice_changed(ctx: Context) -> bool:
+    """A member whose program raised its privacy notice is asked again before anything else
+    (not while joining, choosing a language, or answering that question)."""
+    return (ctx.partner is not None and ctx.partner.status == PartnerStatus.ACTIVE
+            and ctx.conversation.flow not in NOT_INTERRUPTED and notice.outdated(ctx))
+
+
+def _resume(ctx: Context, idle: list[Reply]) -> list[Reply]:
     """A new session (a redial) picks up where the partner was, and says so."""
-    if notice or ctx.conversation.flow == FlowName.MENU:
+    if idle or ctx.conversation.flow == FlowName.MENU:
         return engine.ask_again(ctx)
     return [ctx.say("Welcome back! We carry on where you stopped."), *engine.ask_again(ctx)]
 
@@ -96,6 +120,22 @@ def _back(ctx: Context) -> list[Reply]:
     return engine.back(ctx) or engine.to_menu(ctx)
 
 
+# The global words in every language ("मेनू", "piche jao", "நிறுத்து"): the English word.
+SPOKEN = {Keyword.MENU: "MENU", Keyword.START: "START", Keyword.STOP: "STOP",
+          Keyword.HELP: "HELP", Keyword.BACK: "BACK", Keyword.LANGUAGE: "LANG"}
+
+
+def _read_global_word(ctx: Context) -> None:
+    """A message that is all a global word, in any language and within a typo, reads as
+    the English word; never while a name or an address is typed (SMS reads its own)."""
+    text = ctx.message.text
+    if not text or engine.state_of(ctx).free_text or person.asks_for_person(text):
+        return
+    found = match_keyword(text, ctx.language, frozenset(SPOKEN))
+    if found is not None and not found.args:
+        ctx.message = dataclasses.replace(ctx.message, text=SPOKEN[found.keyword])
+
+
 # Words that work in any state (STOP and START come first, above: they work even opted out).
 GLOBAL_WORDS: dict[str, Callable[[Context], list[Reply]]] = {
     "MENU": engine.to_menu, "START": engine.to_menu, "LANG": _language, "HELP": _help,
@@ -111,17 +151,34 @@ def _route(ctx: Context, word: str) -> list[Reply]:
         return engine.start(ctx, INVITED_FLOW, ctx.message)
     flow, state = engine.flow_of(ctx), engine.state_of(ctx)
     triggered = engine.trigger_for(word) if word and not state.free_text else None
+    intent = understand.decided(ctx.message)
     if _suspended(ctx) and (ctx.message.media or conv.flow in EARNING_FLOWS or
-                            (triggered is not None and triggered.name in EARNING_FLOWS)):
+                            (triggered is not None and triggered.name in EARNING_FLOWS)
+                            or intent == "redeem"):
         engine.to_menu(ctx)
         return [ctx.say(SUSPENDED)]
+    if intent is not None and ctx.partner is not None:  # Rasa decided: from any state
+        return engine.start(ctx, FlowName.UNDERSTAND, ctx.message)
     if triggered is not None:
         if triggered.needs_partner and ctx.partner is None:
             return _not_enrolled(ctx)
         return engine.start(ctx, triggered.name, ctx.message)
     if flow.needs_partner and ctx.partner is None:
         return _not_enrolled(ctx)
+    if _free_text_at_menu(ctx):
+        return engine.start(ctx, FlowName.UNDERSTAND, ctx.message)
     return engine.answer(ctx, ctx.message)
+
+
+def _free_text_at_menu(ctx: Context) -> bool:
+    """Words at the menu that choose none of its entries: the NLU reads them (a partner's,
+    on a channel where people type; USSD sends menu numbers)."""
+    msg = ctx.message
+    return (current_app.config["NLU_ENABLED"] and ctx.conversation.flow == FlowName.MENU
+            and ctx.partner is not None and ctx.partner.status == PartnerStatus.ACTIVE
+            and msg.channel not in NO_NLU_CHANNELS and not msg.media and msg.location is None
+            and bool(msg.text.strip()) and not is_numeric(msg.text)
+            and pick(msg, menu_options(ctx)) is None)
 
 
 def _not_enrolled(ctx: Context) -> list[Reply]:

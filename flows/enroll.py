@@ -15,9 +15,10 @@ from enum import StrEnum
 
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
-from flows import engine, language
-from flows.answers import fold_digits, normalize, pick
+from flows import engine, language, notice
+from flows.answers import fold_digits, pick
 from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
+from flows.keywords import Keyword, means
 from flows.names import FlowName
 from models.enrollment import join as enrollment
 from models.enrollment.join import Profile
@@ -28,7 +29,6 @@ from models.programs.program import Program, by_code
 log = logging.getLogger("saathi.enroll")
 NO_PROGRAM = N_("There is no program with the code {code}. Please check your invite.")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")  # as programs/*.yaml require
-SKIP_WORDS = {"skip", "no", "none", "na", "n/a", "-", "0"}
 ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
          ("technician", N_("Technician or mason"))]
 DECLINED = "declined_join"  # the answers of someone who said no to the terms, kept a while
@@ -212,7 +212,7 @@ def ask_gstin(ctx: Context) -> list[Reply]:
 
 def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
     answer = re.sub(r"\s", "", fold_digits(msg.text)).upper()
-    if normalize(msg.text) in SKIP_WORDS:
+    if means(msg.text, Keyword.SKIP, ctx.language):
         ctx.data["gstin"] = None
         return engine.go(S.CONSENT)
     if len(answer) != 15 or not answer.isalnum():
@@ -224,17 +224,12 @@ def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
     return engine.go(S.CONSENT)
 
 
-def consent_options(ctx: Context) -> tuple[Option, ...]:
-    return engine.options(ctx, [("yes", N_("Yes, I agree")), ("no", N_("No"))])
-
-
 def ask_consent(ctx: Context) -> list[Reply]:
-    return [ctx.say("Do you accept the {program} terms?", program=ctx.data.get("program", ""),
-                    options=consent_options(ctx))]
+    return [notice.ask(ctx, ctx.session.get(Program, ctx.data["program_id"]))]
 
 
 def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
-    answer = pick(msg, consent_options(ctx))
+    answer = pick(msg, notice.consent_options(ctx))
     if answer is None:
         return engine.retry(ctx, "Please reply 1 for yes or 2 for no.")
     program = ctx.session.get(Program, ctx.data["program_id"])
@@ -249,6 +244,7 @@ def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
     member = enrollment.join(ctx.session, phone=ctx.message.sender, program=program,
                              profile=_profile(ctx), referred_by=_referrer(ctx))
     ctx.partner = ctx.session.get(Partner, member.partner_id)
+    notice.agreed(ctx, program)
     ctx.forget(DECLINED)
     log.info("partner enrolled", extra={"partner_id": member.partner_id,
                                         "program": program.code})

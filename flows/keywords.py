@@ -45,8 +45,18 @@ class Keyword(StrEnum):
     MORE = "MORE"
     JOIN = "JOIN"
     ENROLL = "ENROLL"
+    BACK = "BACK"
+    NEXT = "NEXT"
+    SKIP = "SKIP"
+    LEAVE = "LEAVE"
+    MY_DATA = "MY_DATA"
+    DELETE = "DELETE"
 
 
+# Answers a question expects ("aage" to read on, "chhodo" for no GSTIN), read with `means`;
+# never commands of their own.
+ANSWERS = frozenset({Keyword.NEXT, Keyword.SKIP})
+COMMANDS = frozenset(Keyword) - ANSWERS
 TAKES_ARGUMENT = frozenset({Keyword.CODE, Keyword.REDEEM, Keyword.LANGUAGE, Keyword.JOIN,
                             Keyword.ENROLL})
 
@@ -82,10 +92,13 @@ def allowed_mistakes(typed: str, phrase: str) -> int:
     return 0 if longest <= 4 else 1 if longest <= 7 else 2
 
 
-def _best(typed: str, phrases: tuple[Phrase, ...], lang: str) -> Keyword | None:
-    """The keyword whose phrase is nearest `typed` within the allowed mistakes; the partner's
-    language breaks a tie between keywords, and a tie it cannot break matches nothing."""
-    scored = [(OSA.distance(typed, p.text), p) for p in phrases]
+def _best(typed: str, phrases: tuple[Phrase, ...], lang: str,
+          among: frozenset[Keyword]) -> Keyword | None:
+    """The keyword (of `among`) whose phrase is nearest `typed` within the allowed
+    mistakes; the partner's language breaks a tie between keywords, and a tie it cannot break
+    matches nothing."""
+    scored = [(OSA.distance(typed, p.text), p) for p in phrases
+              if p.keyword in among]
     near = [(d, p) for d, p in scored if d <= allowed_mistakes(typed, p.text)]
     if not near:
         return None
@@ -97,13 +110,15 @@ def _best(typed: str, phrases: tuple[Phrase, ...], lang: str) -> Keyword | None:
     return keywords.pop() if len(keywords) == 1 else None
 
 
-def match_keyword(text: str, lang: str = "en") -> KeywordMatch | None:
-    """The keyword `text` starts with and its argument, or None if it is not a command."""
+def match_keyword(text: str, lang: str = "en", among: frozenset[Keyword] = COMMANDS
+                  ) -> KeywordMatch | None:
+    """The keyword (of `among`) `text` starts with and its argument, or None if it is not
+    a command."""
     typed = normalize(text).split()
     original = text.split()
     phrases = lexicon()
     for length in range(min(LONGEST_PHRASE, len(typed)), 0, -1):
-        keyword = _best(" ".join(typed[:length]), phrases.get(length, ()), lang)
+        keyword = _best(" ".join(typed[:length]), phrases.get(length, ()), lang, among)
         if keyword is None:
             continue
         rest = original[length:]
@@ -111,3 +126,10 @@ def match_keyword(text: str, lang: str = "en") -> KeywordMatch | None:
             return None
         return KeywordMatch(keyword, " ".join(rest))
     return None
+
+
+def means(text: str, keyword: Keyword, lang: str = "en") -> bool:
+    """True if the whole of `text` is one of `keyword`'s phrases ("आगे" is NEXT, "chhodo"
+    SKIP), typos allowed as for any keyword."""
+    found = match_keyword(text, lang, frozenset({keyword}))
+    return found is not None and not found.args

@@ -12,17 +12,16 @@ from bot import media
 from bot.i18n import N_, NP_, translate
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine
-from flows.answers import normalize, pick
+from flows.answers import pick
 from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.keywords import Keyword, means
 from flows.names import FlowName
 from models import learning
 from models.learning import certificates as certification
 from models.learning.certificates import Certificate, CertStatus
 from models.programs.program import Program
 from models.programs.tracks import LearningContent, Question, Track, local
-
-NEXT_WORDS = {"next", "n", "ok", "aage", "आगे", "अगला"}
 
 QUIZ_CLOSED = {
     "too_soon": NP_("Take a moment to go over the module. The quiz opens in {n} minute; send "
@@ -58,7 +57,9 @@ def _latest_cert(ctx: Context, program: Program, track: Track) -> Certificate | 
         Certificate.track == track.code).order_by(Certificate.version.desc()).limit(1))
 
 
-def _label(ctx: Context, program: Program, track: Track) -> str:
+def _label(ctx: Context, program: Program, track: Track, read: set[str]) -> str:
+    """The track as listed: certified, waiting, or how many of its modules (`read`: the
+    program's modules the partner has read) are done."""
     name = local(track.name, ctx.language)
     cert = _latest_cert(ctx, program, track)
     if cert is not None and cert.status == CertStatus.VALID:
@@ -67,33 +68,39 @@ def _label(ctx: Context, program: Program, track: Track) -> str:
         return ctx._("{track}: certified", track=name)
     if cert is not None and cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
         return ctx._("{track}: waiting for approval", track=name)
-    done = len(learning.completed_modules(ctx.session, ctx.partner.id, program)
-               & set(track.modules))
+    done = len(read & set(track.modules))
     return ctx._(NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"), track=name,
                  done=done, n=len(track.modules))
 
 
-def _track_options(ctx: Context) -> tuple[Option, ...]:
-    return tuple(Option(f"{p.code}:{t.code}", _label(ctx, p, t))
-                 for p, c in _programs(ctx) for t in c.tracks)
+def _track_options(ctx: Context, programs: list[tuple[Program, LearningContent]]
+                   ) -> tuple[Option, ...]:
+    """Every track of `programs`, labelled (the modules read are read once per program)."""
+    options = []
+    for program, content in programs:
+        read = learning.completed_modules(ctx.session, ctx.partner.id, program)
+        options += [Option(f"{program.code}:{t.code}", _label(ctx, program, t, read))
+                    for t in content.tracks]
+    return tuple(options)
 
 
 def tracks_prompt(ctx: Context) -> list[Reply]:
-    options = _track_options(ctx)
+    options = _track_options(ctx, _programs(ctx))
     if not options:
         return [ctx.say("No learning tracks are open for you yet. Send MENU for the menu.")]
     return [ctx.say("Learn and earn credits. Choose a track:", options=options)]
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
-    options = _track_options(ctx)
+    programs = _programs(ctx)
+    options = _track_options(ctx, programs)
     if not options:
         return engine.done(menu=True)
     chosen = pick(msg, options)
     if chosen is None:
         return engine.retry(ctx, "Please reply with the number of a track.")
     code, _, track = chosen.partition(":")
-    program = next(p for p, _c in _programs(ctx) if p.code == code)
+    program = next(p for p, _c in programs if p.code == code)
     ctx.data.update(program_id=program.id, track=track)
     return _next_step(ctx)
 
@@ -144,7 +151,7 @@ def module_prompt(ctx: Context) -> list[Reply]:
 
 
 def read_on(ctx: Context, msg: InboundMessage) -> engine.Step:
-    if normalize(msg.text) not in NEXT_WORDS:
+    if not means(msg.text, Keyword.NEXT, ctx.language):
         return engine.retry(ctx, "Reply NEXT to continue.")
     _program, content, _track = _current(ctx)
     ctx.data["part"] += 1

@@ -14,6 +14,7 @@ from flows.names import FlowName
 
 NOT_ENROLLED = N_("You are not enrolled yet. To join, send JOIN followed by the program code "
                   "on your invite, for example: JOIN CEMPRO")
+STOPPED = N_("You will not get any more messages from us. Send START to come back.")
 
 
 class S(StrEnum):

@@ -20,6 +20,9 @@ class FlowName(StrEnum):
     AUDIT = "audit"
     CHOOSE_PROGRAM = "choose_program"
     SUPPORT = "support"
+    UNDERSTAND = "understand"
+    NOTICE = "notice"
+    MY_DATA = "my_data"
 
 
 # Old name -> new name, for conversations stored before a rename (read on load, never written).

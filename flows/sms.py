@@ -35,7 +35,8 @@ WORDS = {Keyword.CODE: "CODE", Keyword.LEARN: "LEARN", Keyword.QUIZ: "LEARN",
          Keyword.REDEEM: "REDEEM", Keyword.STOP: "STOP", Keyword.START: "START",
          Keyword.MENU: "MENU", Keyword.JOIN: "JOIN", Keyword.ENROLL: "ENROLL",
          Keyword.LANGUAGE: "LANG", Keyword.BALANCE: "BALANCE", Keyword.HISTORY: "BALANCE",
-         Keyword.TIER: "BALANCE", Keyword.HELP: "HELP", Keyword.MORE: "MORE"}
+         Keyword.TIER: "BALANCE", Keyword.HELP: "HELP", Keyword.MORE: "MORE",
+         Keyword.LEAVE: "LEAVE", Keyword.MY_DATA: "MYDATA", Keyword.DELETE: "DELETE"}
 NEEDS_PARTNER = frozenset({Keyword.BALANCE, Keyword.HISTORY, Keyword.TIER})
 
 
@@ -44,7 +45,7 @@ def keyword(ctx: Context, free_text: bool) -> KeywordMatch | None:
     (`free_text`), where "Top Hardware" is a shop's name."""
     if ctx.message.channel not in CHANNELS or free_text or not ctx.message.text:
         return None
-    return match_keyword(ctx.message.text, ctx.language)
+    return match_keyword(ctx.message.text, ctx.language, frozenset(WORDS))
 
 
 def command(found: KeywordMatch) -> str:

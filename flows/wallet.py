@@ -121,9 +121,9 @@ def history_reply(ctx: Context, program_id: int | None = None) -> Reply:
     return Reply("\n".join(body))
 
 
-def expiring_reply(ctx: Context) -> Reply:
-    """Credits expiring within 30 days, by date."""
-    soon = ledger.expiring(ctx.session, ctx.partner.id, ctx.data["program_id"],
+def expiring_reply(ctx: Context, program_id: int | None = None) -> Reply:
+    """Credits expiring within 30 days, by date (in the program chosen, or `program_id`)."""
+    soon = ledger.expiring(ctx.session, ctx.partner.id, program_id or ctx.data["program_id"],
                            within_days=EXPIRING_DAYS)
     if not soon:
         return ctx.say(NP_("No credits expire in the next {n} day.",

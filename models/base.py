@@ -38,7 +38,7 @@ INPUT = {"input": True}
 
 
 def column_length(attribute) -> int:
-    """The n of a String(n) column, from its mapped attribute (Partner.upi_vpa -> 80)."""
+    """The n of a String(n) column, from its mapped attribute (Partner.name -> 120)."""
     return attribute.property.columns[0].type.length
 
 

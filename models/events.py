@@ -174,3 +174,13 @@ class TicketOpened:
     """A partner asked for a person: the partner is told someone will answer."""
     ticket_id: int
     partner_id: int
+
+
+@dataclass(frozen=True)
+class PartnerErased:
+    """A partner's personal data was erased; `phone` is the number they wrote from (for the
+    last message and for the traces job), and `by_partner` whether they asked in a chat."""
+    partner_id: int
+    phone: str
+    language: str
+    by_partner: bool

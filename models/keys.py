@@ -108,6 +108,11 @@ def voucher_expired(voucher_id: int) -> str:
     return f"voucher-{voucher_id}-expired"
 
 
+def erasure_notice(partner_id: int) -> str:
+    """The last message to a partner whose data an operator erased."""
+    return f"erased:{partner_id}"
+
+
 def ticket_opened(ticket_id: int) -> str:
     return f"ticket-opened:{ticket_id}"
 
@@ -133,6 +138,16 @@ def admin_reversal(entry_id: int) -> str:
 def ticket_answer(ticket_id: int, request_id: str) -> str:
     """One outbox row per answer form sent (a double click sends once)."""
     return f"ticket-answer:{ticket_id}:{request_id}"
+
+
+def campaign(campaign_id: int, round_: int, partner_id: int) -> str:
+    """A campaign's message to one partner in one round (a recurring campaign's run)."""
+    return f"campaign:{campaign_id}:{round_}:{partner_id}"
+
+
+def campaign_bonus(campaign_id: int, earned_key: str) -> str:
+    """A bonus campaign's extra credits on one earn (an invoice's credit key)."""
+    return f"bonus:{campaign_id}:{earned_key}"
 
 
 def opening_balance(program_id: int, ref: str) -> str:

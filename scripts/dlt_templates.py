@@ -1,8 +1,8 @@
 """Write the text of every DLT template in bot/channels/dlt.yaml from the message catalogs.
 
-Each template names the messages it is made of (`messages`, joined by new lines, and `link`
-for a last line that is an image's link); this fills `text` with each language's wording as
-it is sent: placeholders become DLT's {#var#} (the link {#url#}), and English is written in
+Each template names the messages it is made of (`messages`, joined by new lines; `fill` for
+a message sent inside another's placeholder); this fills `text` with each language's wording
+as it is sent: placeholders become DLT's {#var#} ({url} becomes {#url#}), and English is written in
 GSM-7 as bot/channels/sms.py sends it. Register those texts on the DLT portal, put the ids it
 gives back in the file, and run this again whenever a message changes (a test fails until
 you do):

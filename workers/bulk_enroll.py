@@ -23,6 +23,9 @@ from models.programs.program import Program
 
 log = logging.getLogger("saathi.bulk_enroll")
 REPORT_LIMIT = 1500  # characters; longer chat messages get cut by the providers
+TEXT_ONLY = frozenset({"sms", "ussd"})  # a report that is one SMS (one DLT template)
+SMS_REPORT = NP_("{program}: {n} row checked: {added} added, {skipped} not added.",
+                 "{program}: {n} rows checked: {added} added, {skipped} not added.")
 
 
 def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
@@ -49,7 +52,8 @@ def run(rep_id: int, program_id: int, channel: str, message_id: str, text: str,
             batches.record(session, rep, program.id, result)
             log.info("batch enrolled", extra={"message_id": message_id, "rows": len(rows),
                                               "new_partners": result.totals()[RowStatus.CREATED]})
-            answer = report(lang, program.name, result)
+            answer = (sms_report if channel in TEXT_ONLY else report)(lang, program.name,
+                                                                       result)
         queue_message(session, phone=rep.phone, channel=channel, text=answer,
                       key=keys.job_reply("bulk-report", message_id))
 
@@ -60,6 +64,14 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def sms_report(lang: str, program: str, result: BatchResult) -> str:
+    """The totals alone: an SMS is one registered DLT template, and a row's name and
+    problem are free text no template can carry."""
+    added = result.totals()[RowStatus.CREATED]
+    return translate(lang, SMS_REPORT, program=program, n=len(result.rows), added=added,
+                     skipped=len(result.rows) - added)
 
 
 def report(lang: str, program: str, result: BatchResult) -> str:

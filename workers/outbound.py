@@ -6,8 +6,9 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from twilio.base.exceptions import TwilioRestException
 
 from bot import jobs
 from bot.channels.dlt import DltRefused
@@ -18,6 +19,7 @@ from bot.jobs.names import Job
 from bot.notices import outbound
 from models.base import utcnow
 from models.db import unit_of_work
+from models.messaging import outbox
 from models.messaging.outbox import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("saathi.outbound")
@@ -25,6 +27,14 @@ log = logging.getLogger("saathi.outbound")
 
 class DeliveryFailed(Exception):
     """The provider refused or did not answer; RQ retries the job with backoff."""
+
+
+class RateLimited(DeliveryFailed):
+    """The provider asked us to slow down (HTTP 429, Twilio 63018): not an attempt; the row
+    stays queued for a later try."""
+
+
+RATE_LIMIT_CODES = frozenset({63018})
 
 
 def deliver(outbox_id: int) -> None:
@@ -41,20 +51,25 @@ def deliver(outbox_id: int) -> None:
             .order_by(OutboxMessage.id).with_for_update()
             .execution_options(populate_existing=True)).all()
         for earlier in rows:  # a failure raises: the rows after it wait for its retry
-            _send(session, earlier)
+            send_row(session, earlier)
 
 
-def _send(session: Session, row: OutboxMessage) -> None:
-    """Send one locked row: sent, given up, or DeliveryFailed raised for a retry."""
+def send_row(session: Session, row: OutboxMessage) -> None:
+    """Send one locked queued row: sent, given up, held (quiet hours), or DeliveryFailed
+    (RateLimited) raised for a retry."""
+    if outbox.held(row, utcnow()) or row.error == outbox.IN_FLIGHT:  # quiet hours: the
+        return  # sweep sends it when they end; in flight: its campaign sender has it
     row.attempts += 1
     row.updated_at = utcnow()
     try:
         row.provider_sid = sender_for(row).send(row)
+    except TwilioRestException as exc:
+        _twilio_refused(session, row, exc)
     except GraphError as exc:
         _refused(session, row, exc)
     except Deferred as exc:  # back in the queue; the outbox sweep sends it after `until`
         row.attempts -= 1
-        row.error, row.updated_at = str(exc), exc.until
+        row.error, row.not_before = str(exc), exc.until
     except DltRefused as exc:  # carriers would block it: never retried
         row.status, row.error = OutboxStatus.FAILED, str(exc)[:500]
     except Exception as exc:
@@ -63,6 +78,21 @@ def _send(session: Session, row: OutboxMessage) -> None:
         row.status = OutboxStatus.SENT
         row.sent_at = utcnow()
         log.info("outbound sent", extra={"outbox_id": row.id, "channel": row.channel})
+
+
+def _twilio_refused(session: Session, row: OutboxMessage, exc: TwilioRestException) -> None:
+    """A rate limit leaves the row queued (RateLimited); WhatsApp that cannot reach the number
+    fails the row and sends its text by SMS; anything else is retried."""
+    if exc.status == 429 or exc.code in RATE_LIMIT_CODES:
+        row.attempts -= 1
+        row.error = f"rate limited ({exc.code or exc.status})"
+        session.commit()
+        raise RateLimited(row.error) from exc
+    if row.channel == "whatsapp" and exc.code in outbound.WHATSAPP_UNREACHABLE:
+        row.status, row.error = OutboxStatus.FAILED, f"twilio {exc.code}"
+        outbound.fall_back_to_sms(session, row)
+        return
+    _failed(session, row, exc, final=row.attempts > current_app.config["JOB_RETRIES"])
 
 
 def _refused(session: Session, row: OutboxMessage, exc: GraphError) -> None:
@@ -95,10 +125,14 @@ def sweep(older_than_seconds: float | None = None) -> int:
     given: an enqueue lost to a Redis outage)."""
     if older_than_seconds is None:
         older_than_seconds = current_app.config["SWEEP_SECONDS"]
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    now = utcnow()
+    cutoff = now - timedelta(seconds=older_than_seconds)
     with unit_of_work() as session:
         ids = list(session.scalars(select(OutboxMessage.id).where(
-            OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.updated_at < cutoff)))
+            OutboxMessage.status == OutboxStatus.QUEUED,
+            or_(OutboxMessage.updated_at < cutoff, OutboxMessage.not_before <= now),
+            or_(OutboxMessage.not_before.is_(None), OutboxMessage.not_before <= now),
+            or_(OutboxMessage.error.is_(None), OutboxMessage.error != outbox.IN_FLIGHT))))
     for outbox_id in ids:
         jobs.enqueue(Job.DELIVER, outbox_id)
     return len(ids)

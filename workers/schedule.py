@@ -7,7 +7,17 @@ Times are UTC (IST = UTC + 5:30).
 from rq import cron
 
 from bot.config import load_settings
-from workers import figures, inbox, job_sweep, ledger, outbound, redemptions, webhooks
+from workers import (
+    campaigns,
+    figures,
+    inbox,
+    job_sweep,
+    ledger,
+    outbound,
+    privacy,
+    redemptions,
+    webhooks,
+)
 
 SETTINGS = load_settings()
 SWEEP = {"interval": SETTINGS["SWEEP_SECONDS"]}  # every minute unless SWEEP_SECONDS says
@@ -18,9 +28,11 @@ PERIODIC = (
     (outbound.sweep, SWEEP),  # re-send messages whose enqueue was lost
     (inbox.sweep, SWEEP),  # answer messages whose request died
     (job_sweep.sweep, SWEEP),  # re-send jobs lost with Redis or with a worker
+    (campaigns.tick, SWEEP),  # start due campaigns (set times, cron, triggers); resume dead ones
     (webhooks.sweep, {"interval": 30}),  # brands' webhook deliveries whose retry is due
     (ledger.expire, {"cron": "30 3 * * *"}),  # 09:00 IST
     (ledger.recompute_tiers, {"cron": "0 22 * * *"}),  # 03:30 IST
+    (privacy.enforce_retention, {"cron": "30 21 * * *"}),  # 03:00 IST: retention purge
     (figures.refresh, {"interval": SETTINGS["ADMIN_FIGURES_SECONDS"]}),  # the overview's counts
 )
 

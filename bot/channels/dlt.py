@@ -15,16 +15,16 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 
 from bot.channels.sms import gsm_safe
 from bot.i18n import LANGUAGES, Plural, wordings
+from models.messaging.quiet import QuietHours
 
 REGISTRY = Path(__file__).with_name("dlt.yaml")
 VAR, URL = "{#var#}", "{#url#}"
@@ -32,8 +32,8 @@ VAR_CHARS = 30
 _VALUE = rf"[^\n]{{1,{VAR_CHARS}}}"
 _LINK = r"https?://[^\s]{1,300}"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-IST = ZoneInfo("Asia/Kolkata")
-PROMOTIONAL_HOURS = (time(9), time(21))  # IST
+_VARIABLE = re.compile(r"\{#(?:var|url)#\}")
+PROMOTIONAL_QUIET = QuietHours(time(21), time(9))  # IST, TRAI's rule for promotional SMS
 
 
 class Category(StrEnum):
@@ -53,10 +53,6 @@ class Template:
     id: str
     category: Category
     texts: dict[str, tuple[str, ...]]  # language -> its texts (one per plural form)
-
-    @property
-    def patterns(self) -> tuple[re.Pattern, ...]:
-        return tuple(_pattern(t) for texts in self.texts.values() for t in texts)
 
 
 @dataclass(frozen=True)
@@ -84,34 +80,49 @@ def registry(path: Path = REGISTRY) -> Registry:
 
 
 def match(text: str, path: Path = REGISTRY) -> Template:
-    """The one registered template `text` was made from; DltRefused otherwise."""
-    found = [t for t in registry(path).templates if any(p.fullmatch(text) for p in t.patterns)]
-    if len(found) != 1:
-        names = ", ".join(t.name for t in found) or "none"
+    """The one registered template `text` was made from; DltRefused otherwise.
+
+    A variable may stand for words another template has fixed ("Code {#var#}: ..." also
+    matches "Code X was approved: ..."): of the templates that match, the one with the most
+    fixed characters is the one the text was made from; a tie is refused."""
+    found = sorted(((fixed, t) for t in registry(path).templates
+                    for fixed in [_fixed(t, text)] if fixed is not None),
+                   key=lambda pair: -pair[0])
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        names = ", ".join(t.name for _, t in found) or "none"
         raise DltRefused(f"SMS matches {len(found)} DLT templates ({names}): "
                          f"{text[:40]!r}…")
-    return found[0]
+    return found[0][1]
+
+
+def _fixed(template: Template, text: str) -> int | None:
+    """How many fixed characters the longest of `template`'s texts that `text` matches has
+    (None: none matches)."""
+    sizes = [len(_VARIABLE.sub("", t)) for texts in template.texts.values() for t in texts
+             if _pattern(t).fullmatch(text)]
+    return max(sizes, default=None)
 
 
 def promotional_from(now: datetime) -> datetime | None:
     """None if a promotional SMS may go at `now`; else the next 09:00 IST, when it may."""
-    local = now.astimezone(IST)
-    start, end = PROMOTIONAL_HOURS
-    if start <= local.time() < end:
-        return None
-    day = local.date() + timedelta(days=1) if local.time() >= end else local.date()
-    return datetime.combine(day, start, IST)
+    return PROMOTIONAL_QUIET.release(now)
 
 
 # Writing the texts (scripts/dlt_templates.py) ------------------------------------------------
 
 def texts_for(spec: dict, lang: str) -> list[str]:
-    """Every text the template `spec` can be in `lang`, as sent (GSM-7 where it can be)."""
+    """Every text the template `spec` can be in `lang`, as sent (GSM-7 where it can be).
+
+    `messages` are joined by new lines; `fill` names messages that are sent inside another
+    one's placeholder (an invoice's read fields inside "I read: {summary}.")."""
+    fills = {name: _forms(message, lang)[0] for name, message in (spec.get("fill") or {}).items()}
     parts = [_forms(message, lang) for message in spec["messages"]]
     found = []
     for combination in itertools.product(*parts):
-        text = "\n".join(combination) + (f"\n{URL}" if spec.get("link") else "")
-        text = gsm_safe(_PLACEHOLDER.sub(VAR, text))
+        text = "\n".join(combination)
+        for name, filled in fills.items():
+            text = text.replace("{" + name + "}", filled)
+        text = gsm_safe(_PLACEHOLDER.sub(lambda m: URL if m[0] == "{url}" else VAR, text))
         if text not in found:
             found.append(text)
     return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from datetime import datetime
 from typing import Protocol
 
 from flask import current_app
@@ -17,6 +18,7 @@ from bot import media
 from bot.channels import graph, twilio_content
 from bot.channels.gupshup import GupshupSender
 from bot.channels.native import LIST_LABEL
+from bot.channels.templates import template_sid
 from bot.i18n import DEFAULT, translate
 from bot.messages import Reply
 from models.messaging.outbox import OutboxMessage
@@ -70,7 +72,8 @@ class TwilioSender:
                 "/webhooks/twilio/status"
         drawn = self._content(message) if message.channel == "whatsapp" else None
         if message.template:
-            params["content_sid"] = self.config["WHATSAPP_TEMPLATES"][message.template]
+            params["content_sid"] = template_sid(self.config, message.template,
+                                                 _language(message))
             params["content_variables"] = json.dumps(message.template_vars)
         elif drawn:
             params["content_sid"] = drawn
@@ -79,6 +82,18 @@ class TwilioSender:
             if message.media_urls:
                 params["media_url"] = list(message.media_urls)
         return self.client.messages.create(**params).sid
+
+    def find_sent(self, message: OutboxMessage, since: datetime) -> str | None:
+        """The sid of `message` if Twilio took it since `since` though its answer was lost
+        (the sender died): a message to the same number from our sender with its body."""
+        from_, to = self._address(message.channel, message.phone)
+        for sent in self.client.messages.list(to=to, from_=from_, date_sent_after=since,
+                                              limit=20):
+            created = sent.date_created
+            if (created is None or created >= since.replace(microsecond=0)) and \
+                    (message.template or sent.body == message.body):
+                return sent.sid
+        return None
 
     def _content(self, message: OutboxMessage) -> str | None:
         """The quick-reply or list-picker content for a reply with options (when on)."""
@@ -137,6 +152,7 @@ def _language(message: OutboxMessage) -> str:
 
 
 _GRAPHS: dict[tuple[str, str], graph.Graph] = {}  # one pooled HTTP session per installation
+_TWILIOS: dict[tuple, TwilioSender] = {}
 
 
 def sender_for(message: OutboxMessage) -> Sender:
@@ -160,5 +176,9 @@ def current_sender(channel: str = "whatsapp") -> Sender:
     if channel == "sms" and config["SMS_PROVIDER"] == "gupshup":
         return GupshupSender(config)
     if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
-        return TwilioSender(config)
+        key = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+               config["TWILIO_API_BASE"], id(config))
+        if key not in _TWILIOS:  # one client (and its kept-alive connections) per settings
+            _TWILIOS[key] = TwilioSender(config)
+        return _TWILIOS[key]
     return OutboxOnlySender()

@@ -48,6 +48,7 @@ def segments(text: str) -> int:
 MAX_SEGMENTS = 2  # what one SMS may cost, always (issue 17)
 MORE_KEY = "sms_more"  # in a conversation's kept data: the pages MORE sends next
 MORE_HINT = N_("Reply MORE for the rest.")
+LINK = N_("Saathi: open this link to see it: {url}")  # an image, as its own SMS
 # Characters that force a whole SMS into UCS-2 (70 a segment instead of 160), each with the
 # GSM-7 text that says the same: an English SMS never pays for a rupee sign or a curly quote.
 GSM_SAFE = str.maketrans({
@@ -119,10 +120,15 @@ def _cut(line: str, hint: str, limit: int) -> int:
     return space if space > 0 else low
 
 
+def absolute(urls: Iterable[str], base_url: str) -> list[str]:
+    """Each URL, with `base_url` before the ones that are paths of ours."""
+    return [base_url.rstrip("/") + url if url.startswith("/") else url for url in urls]
+
+
 def with_links(text: str, media_urls: Iterable[str], base_url: str) -> str:
     """`text` with each image as a link on its own line (SMS carries no media), in GSM-7
     where it can be."""
-    links = [base_url.rstrip("/") + url if url.startswith("/") else url for url in media_urls]
+    links = absolute(media_urls, base_url)
     return gsm_safe("\n".join([text, *links]) if text else "\n".join(links))
 
 

@@ -59,8 +59,7 @@ def generate(program_code: str, name: str, count: int, product: str, credits: in
 @codes_cli.command("void")
 @click.argument("name")
 @click.option("--program", "program_code", default=None)
-@click.option("--reason", default="operator, from the command line", show_default=True,
-              help="Why (kept in the audit log).")
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
 def void(name: str, program_code: str | None, reason: str) -> None:
     """Withdraw a batch: its unused codes earn nothing from now on (audited)."""
     try:

@@ -1,5 +1,6 @@
-"""`flask partners suspend|reinstate` and `flask wallet adjust|reverse|credit-note`: the operator
-controls of the admin pages from the terminal, each with a required reason and an audit row."""
+"""`flask partners suspend|reinstate|erase` and `flask wallet adjust|reverse|credit-note`: the
+operator controls of the admin pages from the terminal, each with a required reason and an
+audit row."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from models.ledger.tables import JournalEntry
 from models.partners.partner import InvalidPhone, Partner, find_by_phone, normalize_phone
 from models.programs.program import by_code
 
-partners_cli = AppGroup("partners", help="Suspend or reinstate a partner.")
+partners_cli = AppGroup("partners", help="Suspend, reinstate or erase a partner.")
 wallet_cli = AppGroup("wallet", help="Adjust a wallet or reverse a ledger entry.")
 REASON = click.option("--reason", required=True, help="Why (kept in the audit log).")
 
@@ -64,6 +65,14 @@ def suspend(phone: str, reason: str) -> None:
 @REASON
 def reinstate(phone: str, reason: str) -> None:
     _run(lambda s: controls.reinstate(s, _actor(), _partner(s, phone), reason) or "reinstated")
+
+
+@partners_cli.command("erase")
+@click.argument("phone")
+@REASON
+def erase(phone: str, reason: str) -> None:
+    """Erase the partner's personal data (their ledger stays, under a pseudonym)."""
+    _run(lambda s: controls.erase(s, _actor(), _partner(s, phone), reason) or "erased")
 
 
 @wallet_cli.command("adjust")

@@ -40,8 +40,7 @@ def list_redemptions(status: tuple[str, ...], limit: int) -> None:
                 r.payout_status or "-", r.error or "")))
 
 
-REASON = click.option("--reason", default="operator, from the command line",
-                      show_default=True, help="Why (kept in the audit log).")
+REASON = click.option("--reason", required=True, help="Why (kept in the audit log).")
 
 
 def _act(redemption_id: int, action, name: str, reason: str) -> Redemption:

@@ -17,7 +17,7 @@ import click
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 
 from bot.jobs import names
 from workers.scheduler import Scheduler
@@ -29,8 +29,8 @@ MAX_BACKOFF = 30.0
 MAINTENANCE = 60
 
 
-class _Worker(Worker):
-    """RQ's forking worker, remembering whether it was asked to stop."""
+class _StopAsked:
+    """Remember whether the worker was asked to stop."""
 
     stop_asked = False
 
@@ -39,9 +39,19 @@ class _Worker(Worker):
         super().request_stop(signum, frame)
 
 
+class _Worker(_StopAsked, Worker):
+    """RQ's forking worker: a job that crashes or leaks takes only its work horse down."""
+
+
+class _SimpleWorker(_StopAsked, SimpleWorker):
+    """Jobs in the worker's own process: no fork per job, for light jobs (campaign sends)."""
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-def worker(burst: bool) -> None:
+@click.option("--simple", is_flag=True,
+              help="Run jobs in this process (no fork, no OCR models): for campaign hosts.")
+def worker(burst: bool, simple: bool) -> None:
     """Run an RQ worker for the Saathi queue (needs REDIS_URL); it outlives Redis outages."""
     url, name = current_app.config["REDIS_URL"], current_app.config["RQ_QUEUE"]
     if not url:
@@ -49,11 +59,12 @@ def worker(burst: bool) -> None:
     from workers.ocr.read import warm_up  # ONNX Runtime and OpenCV: only in workers
 
     names.check()  # every job this worker may be sent resolves to a function, or stop here
-    warm_up()  # once per worker: the job processes it forks inherit the OCR models
+    if not simple:
+        warm_up()  # once per worker: the job processes it forks inherit the OCR models
     backoff = 1.0
     while True:
         started = time.monotonic()
-        if _work(url, name, burst):
+        if _work(url, name, burst, _SimpleWorker if simple else _Worker):
             return
         if time.monotonic() - started > MAX_BACKOFF:
             backoff = 1.0  # it had been working: this is a new outage
@@ -64,12 +75,12 @@ def worker(burst: bool) -> None:
         backoff = min(backoff * 2, MAX_BACKOFF)
 
 
-def _work(url: str, name: str, burst: bool) -> bool:
+def _work(url: str, name: str, burst: bool, kind: type[Worker] = _Worker) -> bool:
     """Run one RQ worker until it stops; True when it was asked to (or its burst ended)."""
     rq_worker = None
     try:
         connection = Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
-        rq_worker = _Worker([Queue(name, connection=connection)], connection=connection,
+        rq_worker = kind([Queue(name, connection=connection)], connection=connection,
                             maintenance_interval=MAINTENANCE)
         rq_worker.work(burst=burst, with_scheduler=True)
     except RedisError as exc:  # when registering, in maintenance, on the way out

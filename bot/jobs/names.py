@@ -21,6 +21,9 @@ class Job(StrEnum):
     FULFIL_REDEMPTION = "redemptions.fulfil"
     BULK_ENROLL = "enrollment.bulk"
     DRAW_CERTIFICATE = "certificates.draw"
+    RUN_CAMPAIGN = "campaigns.run"
+    BUILD_EXPORT = "privacy.build_export"
+    ERASE_TRACES = "privacy.erase_traces"
     DELIVER_WEBHOOK = "webhooks.deliver"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
@@ -30,6 +33,8 @@ class Job(StrEnum):
     SWEEP_OUTBOX = "outbound.sweep"
     SWEEP_INBOX = "inbox.sweep"
     SWEEP_JOBS = "jobs.sweep"
+    TICK_CAMPAIGNS = "campaigns.tick"
+    ENFORCE_RETENTION = "privacy.retention"
     SWEEP_WEBHOOKS = "webhooks.sweep"
 
 
@@ -41,6 +46,8 @@ REGISTRY: dict[Job, str] = {
     Job.FULFIL_REDEMPTION: "workers.redemptions.fulfil",
     Job.BULK_ENROLL: "workers.bulk_enroll.run",
     Job.DRAW_CERTIFICATE: "workers.certificates.draw_certificate",
+    Job.BUILD_EXPORT: "workers.privacy.build_export",
+    Job.ERASE_TRACES: "workers.privacy.erase_traces",
     Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
@@ -49,6 +56,9 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_OUTBOX: "workers.outbound.sweep",
     Job.SWEEP_INBOX: "workers.inbox.sweep",
     Job.SWEEP_JOBS: "workers.job_sweep.sweep",
+    Job.RUN_CAMPAIGN: "workers.campaigns.run",
+    Job.TICK_CAMPAIGNS: "workers.campaigns.tick",
+    Job.ENFORCE_RETENTION: "workers.privacy.enforce_retention",
     Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
 }
 _BY_PATH = {path: job for job, path in REGISTRY.items()}

@@ -11,6 +11,7 @@ from bot.notices import (  # noqa: F401 - each module subscribes its handlers
     invoices,
     learning,
     otp,
+    privacy,
     redemptions,
     support,
     tiers,

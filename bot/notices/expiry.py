@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.i18n import NP_, translate
-from bot.notices.outbound import OutboundError, queue_message
+from bot.notices.outbound import OutboundError, after_quiet_hours, queue_message
 from models import keys
 from models.base import ist_date, ist_day_start, utcnow
 from models.ledger.internals import L, W
@@ -59,7 +59,8 @@ def remind(session: Session, now: datetime | None = None) -> int:
                                         template="expiry_reminder",
                                         template_vars={"1": str(credits), "2": spec.name,
                                                        "3": day.isoformat()},
-                                        key=key)
+                                        key=key,
+                                        not_before=after_quiet_hours(session, program.id, now))
                 except OutboundError as exc:
                     log.warning("expiry reminder not queued",
                                 extra={"partner_id": partner.id, "error": str(exc)})

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot import jobs, media
 from bot.i18n import N_, NP_, translate
 from bot.jobs.names import Job
-from bot.notices.outbound import OutboundError, queue_message
+from bot.notices.outbound import OutboundError, after_quiet_hours, queue_message
 from models import keys
 from models.events import CertificateGranted, CertificateOutdated, handles
 from models.learning.certificates import Certificate
@@ -34,7 +34,8 @@ def nudge(session: Session, outdated: CertificateOutdated) -> None:
         queue_message(session, phone=partner.phone, text=translate(partner.language, NUDGE,
                                                                    track=name),
                       template="recertification", template_vars={"1": name},
-                      key=keys.recertification_nudge(outdated.certificate_id))
+                      key=keys.recertification_nudge(outdated.certificate_id),
+                      not_before=after_quiet_hours(session, outdated.program_id))
     except OutboundError as exc:
         log.warning("re-certification nudge not queued: %s", exc,
                     extra={"partner_id": partner.id})

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import N_, translate
+from bot.channels.sms import LINK
+from bot.i18n import translate
 from bot.notices.outbound import queue_message
 from models import keys
-
-LINK = N_("Saathi: open this link to see it: {url}")
 
 
 def send_media_links(session: Session, *, phone: str, urls: list[str], lang: str | None,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy.orm import Session
 
 from bot import jobs
-from bot.channels import sms
+from bot.channels import dlt, sms
 from bot.channels.text import render_text
 from bot.i18n import DEFAULT, translate
 from bot.jobs.names import Job
@@ -17,14 +17,18 @@ from bot.messages import Reply
 from models import keys
 from models.base import utcnow
 from models.messaging import conversation, outbox
-from models.messaging.outbox import OutboxMessage
+from models.messaging.outbox import OutboxMessage, OutboxStatus
 from models.partners.partner import Partner, PartnerStatus, find_by_phone
+from models.programs.program import Program
 
 log = logging.getLogger("saathi.outbound")
 WHATSAPP_WINDOW = timedelta(hours=24)
 # Channels that only answer the partner's request (a USSD session): what is sent later to
 # someone who wrote there goes by SMS.
 PULL_ONLY = frozenset({"ussd"})
+# Twilio: WhatsApp cannot reach the number (63003 channel unavailable, 63016 outside the
+# window without a template): the text goes by SMS instead.
+WHATSAPP_UNREACHABLE = frozenset({63003, 63016})
 
 
 class OutboundError(Exception):
@@ -59,11 +63,14 @@ def whatsapp_number(session: Session, phone: str) -> str | None:
 def queue_message(session: Session, *, phone: str, text: str = "", channel: str | None = None,
                   media_urls: tuple[str, ...] = (), template: str | None = None,
                   template_vars: dict | None = None, key: str | None = None,
-                  reply: Reply | None = None) -> OutboxMessage | None:
+                  reply: Reply | None = None, not_before: datetime | None = None,
+                  deliver: bool = True) -> OutboxMessage | None:
     """Write an outbox row and deliver it after commit. Returns None for opted-out partners.
 
     On WhatsApp outside the 24-hour window the `template` is used; free text alone is
-    refused with OutsideSessionWindow. The same `key` never queues twice.
+    refused with OutsideSessionWindow. The same `key` never queues twice. A row held until
+    `not_before` (quiet hours: `after_quiet_hours`) is sent by the outbox sweep then;
+    `deliver=False` leaves the sending to the caller (a campaign's batch).
     """
     if key and (existing := outbox.by_key(session, key)) is not None:
         return existing
@@ -74,8 +81,9 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     channel = channel or preferred_channel(session, phone)
     if channel in PULL_ONLY:
         channel = "sms"
+    more: list[str] = []
     if channel == "sms":
-        text, media_urls = _one_sms(session, phone, partner, text, media_urls), ()
+        (text, *more), media_urls = _sms_texts(session, phone, partner, text, media_urls), ()
     use_template = None
     if channel == "whatsapp" and not in_session_window(session, phone):
         if not template:
@@ -87,12 +95,26 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
                         body=text, media_urls=list(media_urls), template=use_template,
                         template_vars=template_vars or {}, idempotency_key=key,
                         reply=reply.to_dict() if reply else None,
-                        via=whatsapp_number(session, phone) if channel == "whatsapp" else None)
+                        via=whatsapp_number(session, phone) if channel == "whatsapp" else None,
+                        not_before=not_before)
     session.add(row)
     session.flush()
     # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
-    jobs.after_commit(session, Job.DELIVER, row.id, record=False)
+    if deliver and not_before is None:
+        jobs.after_commit(session, Job.DELIVER, row.id, record=False)
+    for n, extra in enumerate(more, 1):
+        queue_message(session, phone=phone, text=extra, channel="sms",
+                      key=f"{key}:sms{n}" if key else None, not_before=not_before,
+                      deliver=deliver)
     return row
+
+
+def after_quiet_hours(session: Session, program_id: int, now: datetime | None = None
+                      ) -> datetime | None:
+    """When a non-urgent proactive message of the program may go: None now, else the end of
+    its quiet hours (the program YAML's `quiet_hours`, 21:00-09:00 IST unless it says).
+    OTPs and answers to the partner's own messages never ask."""
+    return session.get(Program, program_id).spec.quiet().release(now or utcnow())
 
 
 def base_url() -> str:
@@ -101,20 +123,41 @@ def base_url() -> str:
     return configured or (request.host_url if has_request_context() else "")
 
 
-def _one_sms(session: Session, phone: str, partner: Partner | None, text: str,
-             media_urls: tuple[str, ...]) -> str:
-    """The first page of `text` (its images as links) as one SMS of at most two segments;
-    the rest waits on the SMS conversation for MORE."""
+def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
+               media_urls: tuple[str, ...]) -> list[str]:
+    """The SMS that carry `text` and its images, each at most two segments and, where the
+    text allows, one registered DLT template (bot/channels/dlt.yaml): the text as one SMS,
+    or its lines (blank ones left out) one SMS each when each line is a template and the
+    whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
+    image's link as an SMS of its own. A text no template covers that is still too long
+    goes page by page: the first now, the rest on the SMS conversation for MORE."""
     conv = conversation.latest_for_phone(session, phone, "sms")
-    lang = (partner.language if partner else None) or (conv.language if conv else None)
-    pages = sms.pages(sms.with_links(text, media_urls, base_url()),
-                      translate(lang or DEFAULT, sms.MORE_HINT))
+    lang = (partner.language if partner else None) or (conv.language if conv else None) \
+        or DEFAULT
+    links = [sms.gsm_safe(translate(lang, sms.LINK, url=url))
+             for url in sms.absolute(media_urls, base_url())]
+    text = sms.gsm_safe(text)
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > 1 and not _registered(text) \
+            and all(sms.fits(line) and _registered(line) for line in lines):
+        return lines + links
+    if not text and links:
+        return links
+    pages = sms.pages(text, translate(lang, sms.MORE_HINT))
     if len(pages) > 1:
         conv = conversation.lock(session, "sms", phone)
         data = dict(conv.data or {})
         sms.keep_pages(data, pages[1:])
         conv.data = data
-    return pages[0]
+    return [pages[0], *links]
+
+
+def _registered(text: str) -> bool:
+    try:
+        dlt.match(text)
+    except dlt.DltRefused:
+        return False
+    return True
 
 
 def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key: str
@@ -123,6 +166,17 @@ def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key
     return queue_message(session, phone=phone, channel=channel, text=render_text(reply),
                          media_urls=(reply.media_url,) if reply.media_url else (), key=key,
                          reply=reply)
+
+
+def delivery_reported(session: Session, row: OutboxMessage | None, error_code: str | None
+                      ) -> None:
+    """A provider's status report on `row` (already recorded): a WhatsApp message that
+    could not reach the partner goes again by SMS."""
+    if row is None or row.channel != "whatsapp" or not (error_code or "").isdigit():
+        return
+    if int(error_code) in WHATSAPP_UNREACHABLE and \
+            row.status in (OutboxStatus.FAILED, OutboxStatus.UNDELIVERED):
+        fall_back_to_sms(session, row)
 
 
 def fall_back_to_sms(session: Session, row: OutboxMessage) -> OutboxMessage | None:

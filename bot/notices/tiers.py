@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.i18n import N_, translate
-from bot.notices.outbound import OutboundError, queue_message
+from bot.notices.outbound import OutboundError, after_quiet_hours, queue_message
 from models import keys
 from models.events import TierChanged, handles
 from models.ledger.internals import program_spec
@@ -29,7 +29,8 @@ def tell_tier(session: Session, changed: TierChanged) -> None:
     try:
         queue_message(session, phone=partner.phone, text=text, template="tier_change",
                       template_vars={"1": tier, "2": spec.name},
-                      key=keys.tier_notice(changed.wallet_id, changed.new, changed.on))
+                      key=keys.tier_notice(changed.wallet_id, changed.new, changed.on),
+                      not_before=after_quiet_hours(session, changed.program_id))
     except OutboundError as exc:
         log.warning("tier message not queued", extra={"partner_id": partner.id,
                                                       "error": str(exc)})

@@ -12,7 +12,7 @@ from bot.i18n import N_
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
 from bot.web.admin_csv import csv_response
-from models.admin import activity, controls, orders, partners, scope
+from models.admin import activity, audit, controls, orders, partners, scope
 from models.admin.controls import Actor, ControlError
 from models.admin.transcript import transcript
 from models.db import unit_of_work
@@ -29,12 +29,22 @@ def actor() -> Actor:
     return Actor(g.admin.email, g.admin.id, g.admin.brand, request.remote_addr)
 
 
+def viewed(db, what: str, partner_id: int | None = None, **after: object) -> None:
+    """Log that this account was shown partners' personal data (who, what, when): every
+    view lands in the audit log beside the changes."""
+    who = actor()
+    audit.record(db, actor=who.name, user_id=who.user_id, brand=who.brand, ip=who.ip,
+                 action=f"partner.view.{what}",
+                 target=f"partner:{partner_id}" if partner_id else "", after=after)
+
+
 @bp.get("/partners")
 @require(Can.VIEW)
 def search():
     text = request.args.get("q", "")[:80]
     with unit_of_work() as db:
         found = partners.search(db, g.admin, text)
+        viewed(db, "search", shown=len(found))
     return render_template("admin/partners.html", partners=found, q=text)
 
 
@@ -43,6 +53,7 @@ def search():
 def search_csv():
     with unit_of_work() as db:
         found = partners.search(db, g.admin, request.args.get("q", "")[:80])
+        viewed(db, "csv", rows=len(found))
     return csv_response("partners.csv", ("id", "phone", "name", "shop", "pincode", "gstin",
                                          "status"),
                         [(p.id, p.phone, p.name, p.shop, p.pincode, p.gstin, p.status)
@@ -55,6 +66,7 @@ def entries_csv(partner_id: int):
     with unit_of_work() as db:
         partner = scope.visible_partner(db, g.admin, partner_id) or abort(404)
         wallets = partners.wallets(db, g.admin, partner)
+        viewed(db, "ledger_csv", partner.id)
     return csv_response(f"partner-{partner_id}-ledger.csv",
                         ("program", "entry", "at", "credits", "cause", "description", "actor"),
                         [(w.program.code, e.id, e.created_at.isoformat(), e.credits, e.cause,
@@ -69,6 +81,7 @@ def partner_page(partner_id: int):
         wallets = partners.wallets(db, g.admin, partner)
         done = activity.activity(db, g.admin, partner)
         lines = transcript(db, partner.phone)
+        viewed(db, "page", partner.id)
     return render_template("admin/partner.html", partner=partner, wallets=wallets,
                            activity=done, lines=lines, request_id=uuid.uuid4().hex)
 
@@ -81,6 +94,7 @@ def partner_json(partner_id: int):
         if partner is None:
             return jsonify(error="no such partner"), 404
         wallets = partners.wallets(db, g.admin, partner)
+        viewed(db, "api", partner.id)
     return jsonify(id=partner.id, phone=partner.phone, name=partner.name, shop=partner.shop,
                    status=partner.status, wallets=[
                        {"program": w.program.code, "balance": w.balance.balance,
@@ -94,6 +108,14 @@ def set_status(partner_id: int):
     operation = {"suspend": controls.suspend, "reinstate": controls.reinstate}.get(
         request.form.get("action", "")) or abort(400)
     return _apply(partner_id, lambda db, partner: operation(
+        db, actor(), partner, request.form.get("reason", "")))
+
+
+@bp.post("/partners/<id:partner_id>/erase")
+@require(Can.OPERATE)
+def erase(partner_id: int):
+    """Erase the partner's personal data on their request (field `reason`); the ledger stays."""
+    return _apply(partner_id, lambda db, partner: controls.erase(
         db, actor(), partner, request.form.get("reason", "")))
 
 

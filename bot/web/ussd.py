@@ -108,10 +108,16 @@ def answer(req: at.Request) -> str:
             ussd.answer(row, step=req.step, consumed=req.text, pages=row.pages, page=page,
                         screen=screen)
             return screen
+    shown: list[str] = []
     replies = router.handle(InboundMessage(
         channel="ussd", sender=req.phone, text=WORDS.get(newest, clean_text(newest)),
-        provider_id=f"{req.session_id}:{req.step}", session_start=new))
-    return _store(req, replies)
+        provider_id=f"{req.session_id}:{req.step}", session_start=new),
+        finish=lambda session, replies, lang: shown.append(_record(session, req, replies,
+                                                                   lang)))
+    if shown:  # stored with the replies, in the router's transaction
+        return shown[0]
+    with unit_of_work() as session:  # a redelivery's stored replies, or an apology
+        return _record(session, req, replies, _language(req.phone, session))
 
 
 def _turn(row: ussd.UssdSession, newest: str) -> int | None:
@@ -123,24 +129,22 @@ def _turn(row: ussd.UssdSession, newest: str) -> int | None:
     return None
 
 
-def _store(req: at.Request, replies: list[Reply]) -> str:
+def _record(session: Session, req: at.Request, replies: list[Reply], lang: str | None) -> str:
     """Render the replies into pages, record the first as this step's screen; a concurrent
     delivery of the same step that recorded first wins."""
-    with unit_of_work() as session:
-        lang = _language(req.phone, session)
-        closing = not replies  # nothing to say (an opted-out partner): close the session
-        text = screens.body(replies) or translate(lang, GOODBYE)
-        limit = screens.Screen(current_app.config["USSD_SCREEN_CHARS"],
-                               current_app.config["USSD_COUNT_RULE"])
-        pages = screens.paginate(text, limit, lang)
-        screen = at.end(pages[0]) if closing else at.con(pages[0])
-        row = ussd.get(session, req.session_id, for_update=True)
-        stored = row.answered(req.step)
-        if stored is not None:
-            return stored
-        ussd.answer(row, step=req.step, consumed=req.text, pages=pages, page=0, screen=screen)
-        _send_media_links(session, req, replies, lang)
-        return screen
+    closing = not replies  # nothing to say (an opted-out partner): close the session
+    text = screens.body(replies) or translate(lang, GOODBYE)
+    limit = screens.Screen(current_app.config["USSD_SCREEN_CHARS"],
+                           current_app.config["USSD_COUNT_RULE"])
+    pages = screens.paginate(text, limit, lang)
+    screen = at.end(pages[0]) if closing else at.con(pages[0])
+    row = ussd.get(session, req.session_id, for_update=True)
+    stored = row.answered(req.step)
+    if stored is not None:
+        return stored
+    ussd.answer(row, step=req.step, consumed=req.text, pages=pages, page=0, screen=screen)
+    _send_media_links(session, req, replies, lang)
+    return screen
 
 
 def _send_media_links(session: Session, req: at.Request, replies: list[Reply],

@@ -13,6 +13,7 @@ from bot import router
 from bot.channels import twilio, twilio_form
 from bot.i18n import DEFAULT, translate
 from bot.messages import Reply
+from bot.notices import outbound
 from models.db import unit_of_work
 from models.messaging import outbox
 
@@ -87,6 +88,7 @@ def status() -> Response:
         log.warning("twilio status refused", extra={"reason": str(exc)})
         return Response("", status=400)
     with unit_of_work() as session:
-        outbox.record_status(session, request.form["MessageSid"],
-                             request.form["MessageStatus"], request.form.get("ErrorCode"))
+        row = outbox.record_status(session, request.form["MessageSid"],
+                                   request.form["MessageStatus"], request.form.get("ErrorCode"))
+        outbound.delivery_reported(session, row, request.form.get("ErrorCode"))
     return Response("", status=204)

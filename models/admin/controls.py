@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import keys, ledger
+from models import keys, ledger, privacy
 from models.admin import audit
 from models.ledger.operations import LedgerError
 from models.ledger.tables import JournalEntry
@@ -69,6 +69,18 @@ def reinstate(session: Session, actor: Actor, partner: Partner, reason: str) -> 
     if partner.status != PartnerStatus.SUSPENDED:
         raise ControlError("the partner is not suspended")
     _set(session, actor, partner, PartnerStatus.ACTIVE, "partner.reinstate", reason)
+
+
+def erase(session: Session, actor: Actor, partner: Partner, reason: str) -> None:
+    """Erase a partner's personal data on their request (models/privacy/erasure.py); they
+    get a last SMS saying so."""
+    if partner.status == PartnerStatus.ERASED:
+        raise ControlError("the partner is already erased")
+    try:
+        privacy.erase(session, partner, actor=actor.name, reason=need_reason(reason),
+                      by_partner=False, user_id=actor.user_id, brand=actor.brand, ip=actor.ip)
+    except privacy.PayoutInProgress:
+        raise ControlError("a payout is in progress; erase once it has finished") from None
 
 
 def _set(session: Session, actor: Actor, partner: Partner, status: PartnerStatus,

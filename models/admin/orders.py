@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from models import events, keys, ledger
 from models.admin.controls import Actor, ControlError, audit_change, entry_with, need_reason
+from models.campaigns.bonus import bonus_entries
 from models.codes.tables import QrBatch, void_batch
 from models.invoices.invoice import Invoice
 from models.ledger.operations import LedgerError
@@ -38,6 +39,10 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
     try:
         new_id = ledger.reverse(session, key=key, original_key=entry.key, credits=credits,
                                 reason=f"credit note {note}: {reason}", actor=actor.short)
+        for bonus in bonus_entries(session, entry.key):  # its campaigns' bonuses, in share
+            ledger.reverse(session, key=f"{key}:{bonus.key}", original_key=bonus.key,
+                           credits=max(1, bonus.credits * returned_paise // total),
+                           reason=f"credit note {note}: {reason}", actor=actor.short)
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
     audit_change(session, actor, "invoice.return", f"invoice:{invoice.id}", reason,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from models.codes.tables import QrBatch, QrScan, ScanStatus
 from models.messaging.inbox import InboxMessage
 from models.partners.partner import Partner
-from models.programs.program import Program
+from models.programs.program import Program, version_of
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -40,10 +40,17 @@ class QrRules(BaseModel):
     location_window_minutes: int = Field(default=10, ge=0)
 
 
+_RULES: dict[tuple[int, str], QrRules] = {}
+
+
 def rules_for(program: Program) -> QrRules:
-    """Return the program's scan thresholds (defaults where the YAML says nothing)."""
-    section = program.definition.get("qr")
-    return QrRules.model_validate(section if isinstance(section, dict) else {})
+    """Return the program's scan thresholds (defaults where the YAML says nothing), read
+    once per version of its definition."""
+    key = (program.id, version_of(program))
+    if key not in _RULES:
+        section = program.definition.get("qr")
+        _RULES[key] = QrRules.model_validate(section if isinstance(section, dict) else {})
+    return _RULES[key]
 
 
 @dataclass(frozen=True)

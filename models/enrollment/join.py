@@ -25,6 +25,7 @@ class MembershipStatus(StrEnum):
     INVITED = "invited"  # a rep listed them; they have not consented yet
     ACTIVE = "active"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # consent withdrawn (LEAVE, STOP <code>): JOIN asks again
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from models import events, keys, ledger, review
 from models.base import column_length, utcnow
+from models.campaigns.bonus import live_campaigns, post_invoice_bonuses
 from models.invoices import fraud as invoice_fraud
 from models.invoices import review as invoice_review
-from models.invoices.credits import credits_for
+from models.invoices.credits import category_lines, credits_for
 from models.invoices.invoice import (
     Invoice,
     InvoiceStatus,
@@ -131,20 +132,24 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
 
 
 def credit(session: Session, invoice: Invoice, seller: str | None = None) -> Invoice:
-    """Earn the invoice's credits (tier multiplier, return-window lock); mark it credited.
-    `seller`: the distributor's name, when the caller knows it (else it is looked up)."""
+    """Earn the invoice's credits (tier multiplier, return-window lock) and its campaign
+    bonuses; mark it credited. `seller`: the distributor's name, when the caller knows it
+    (else it is looked up)."""
     earning_ = earn_of(session, invoice, seller)
     result = earning_ and ledger.earn(session, program_id=invoice.program_id, **asdict(earning_))
-    return _credited(invoice, result)
+    return _credited(session, invoice, result)
 
 
 def credit_many(session: Session, invoices: list[Invoice], seller: str) -> None:
-    """`credit` invoices of one program and seller, in one bulk earn (as if one by one)."""
+    """`credit` invoices of one program and seller, their credits in one bulk earn (the same
+    entries as one by one), the program's bonus campaigns read once."""
+    if not invoices:
+        return
     earns = [earn_of(session, invoice, seller) for invoice in invoices]
-    results = iter(ledger.earn_many(session, invoices[0].program_id, [e for e in earns if e])
-                   if invoices else [])
+    results = iter(ledger.earn_many(session, invoices[0].program_id, [e for e in earns if e]))
+    campaigns = live_campaigns(session, session.get(Program, invoices[0].program_id))
     for invoice, earning_ in zip(invoices, earns, strict=True):
-        _credited(invoice, earning_ and next(results))
+        _credited(session, invoice, earning_ and next(results), campaigns)
 
 
 def earn_of(session: Session, invoice: Invoice, seller: str | None) -> ledger.Earn | None:
@@ -165,9 +170,16 @@ def earn_of(session: Session, invoice: Invoice, seller: str | None) -> ledger.Ea
         volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
 
 
-def _credited(invoice: Invoice, result: ledger.EarnResult | None) -> Invoice:
+def _credited(session: Session, invoice: Invoice, result: ledger.EarnResult | None,
+              campaigns: list | None = None) -> Invoice:
+    """Mark the invoice credited with its earn's `result` (None: it earned nothing), and
+    post its campaign bonuses."""
     if result is not None:
+        program = session.get(Program, invoice.program_id)
+        spec = program.spec
         invoice.credits, invoice.entry_id = result.credits, result.entry_id
+        post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice),
+                             utcnow(), earning.invoice_lock_days(spec), campaigns)
     set_status(invoice, InvoiceStatus.CREDITED)
     return invoice
 

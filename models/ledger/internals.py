@@ -61,7 +61,7 @@ class UnknownWallet(LedgerError):
     """The partner has no wallet in that program (not enrolled)."""
 
 
-CAUSES = frozenset({"certification", "invoice", "qr_code", "redemption", "expiry",
+CAUSES = frozenset({"certification", "invoice", "qr_code", "redemption", "expiry", "bonus",
                     "adjustment", "reversal", "voucher", "opening"})
 W = Wallet.__table__
 E = JournalEntry.__table__

@@ -51,8 +51,21 @@ class OutboxMessage(Base):
     provider_sid: Mapped[str | None] = mapped_column(String(128), unique=True)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Held by quiet hours (models/messaging/quiet.py) until then; the outbox sweep sends it.
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# On a queued row's `error`: a campaign sender handed it to the provider and has not stored
+# the answer yet (workers/campaigns.py); only that sender, or one that asks the provider
+# first, sends it.
+IN_FLIGHT = "in flight"
+
+
+def held(row: OutboxMessage, now: datetime) -> bool:
+    """Whether `row` still waits for its quiet hours to end."""
+    return row.not_before is not None and row.not_before > now
 
 
 def by_key(session: Session, key: str) -> OutboxMessage | None:

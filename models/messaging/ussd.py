@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
-from models.db import dialect_insert
+from models.db import dialect_insert, is_postgres
+
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 class UssdSession(Base):
@@ -50,7 +52,13 @@ def get(session: Session, session_id: str, *, for_update: bool = False) -> UssdS
 
 def lock(session: Session, *, session_id: str, phone: str, service_code: str,
          network_code: str) -> tuple[UssdSession, bool]:
-    """Return the session row, created if new, locked until commit; and whether it is new."""
+    """Return the session row, created if new, locked until commit; and whether it is new.
+
+    The commit need not wait for the disk: the router's transaction that follows in the same
+    request commits synchronously, which flushes this one's record too; a page turn ("98")
+    lost with a crash is turned again when the gateway asks again."""
+    if is_postgres(session):
+        session.execute(_ASYNC_COMMIT)
     found = get(session, session_id, for_update=True)
     if found is not None:  # every step but the first: one statement
         return found, False

@@ -10,8 +10,11 @@ import phonenumbers
 from sqlalchemy import DDL, ForeignKey, Index, String, bindparam, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from models import pii
 from models.base import INPUT, Base, BigId, UTCDateTime, utcnow
 from models.db import dialect_insert
+
+VPA_MAX = 80  # characters of a UPI id: a 50-character name, "@", a 29-character handle
 
 
 class Role(StrEnum):
@@ -28,6 +31,7 @@ class PartnerStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     OPTED_OUT = "opted_out"
+    ERASED = "erased"  # personal data erased; the id keeps the ledger (models/privacy)
 
 
 class InvalidPhone(ValueError):
@@ -64,12 +68,24 @@ class Partner(Base):
     region: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
     gstin: Mapped[str | None] = mapped_column(String(15), index=True, info=INPUT)
-    upi_vpa: Mapped[str | None] = mapped_column(String(80), info=INPUT)
+    # The UPI id, sealed (models/pii.py) and its keyed hash; read and set it as `upi_vpa`.
+    upi_vpa_sealed: Mapped[str | None] = mapped_column(String(pii.sealed_length(VPA_MAX)))
+    upi_vpa_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # A distributor's short code (used in "REF <code>" and invite QR codes).
     code: Mapped[str | None] = mapped_column(String(20), unique=True)
     # The distributor a retailer buys from, or the distributor a rep works for.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def upi_vpa(self) -> str | None:
+        """The UPI id in clear, for the payout and the masked summary; never stored so."""
+        return pii.unseal(self.upi_vpa_sealed) if self.upi_vpa_sealed else None
+
+    @upi_vpa.setter
+    def upi_vpa(self, vpa: str | None) -> None:
+        self.upi_vpa_sealed = pii.seal(vpa) if vpa else None
+        self.upi_vpa_hash = pii.lookup(vpa) if vpa else None
 
 
 def find_by_phone(session: Session, phone: str) -> Partner | None:

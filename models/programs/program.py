@@ -6,8 +6,8 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, false, select
+from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from models import events
 from models.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -17,7 +17,7 @@ from models.programs.schema import ProgramFileError, ProgramSpec, from_definitio
 from models.programs.versions import ProgramVersion
 
 __all__ = ["Membership", "Program", "ProgramFileError", "ProgramSpec", "by_code", "load_file",
-           "load_spec", "memberships_of", "spec_of"]
+           "load_spec", "memberships_of", "spec_of", "version_of"]
 
 
 class Program(Base):
@@ -26,7 +26,12 @@ class Program(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    definition: Mapped[dict] = mapped_column(Json)
+    # Loaded only when read: a spec already parsed for this version (`_version`, read by
+    # PostgreSQL) needs none of it, and it was most of a USSD screen's reading time.
+    definition: Mapped[dict] = mapped_column(Json, deferred=True)
+    # spec.privacy.notice_version, kept beside the definition: every message compares it with
+    # the partner's consent (models/privacy/consent.py) without reading the whole definition.
+    notice_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -46,16 +51,28 @@ class Membership(Base):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="active")
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    # Leaderboards: never shown to others in this program (the partner still sees their rank).
+    hidden_from_boards: Mapped[bool] = mapped_column(default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 _SPECS: dict[tuple[int, str], ProgramSpec] = {}
 
 
+Program.stored_version = column_property(Program.definition["_version"].as_string())
+
+
+def version_of(program: Program) -> str:
+    """The version of the program's definition: its `_version` (unique per load), read from
+    the definition when it is loaded (it may have just been replaced), else by the database."""
+    if "definition" in program.__dict__:
+        return str(program.definition.get("_version") or program.loaded_at)
+    return str(program.stored_version or program.loaded_at)
+
+
 def spec_of(program: Program) -> ProgramSpec:
     """Return the parsed spec of a program row, cached per (id, definition version)."""
-    version = str(program.definition.get("_version") or program.loaded_at)
-    cache_key = (program.id, version)
+    cache_key = (program.id, version_of(program))
     spec = _SPECS.get(cache_key)
     if spec is None:
         body = {k: v for k, v in program.definition.items() if not k.startswith("_")}
@@ -92,6 +109,7 @@ def load_spec(session: Session, spec: ProgramSpec, *, source: str = "",
         session.add(program)
     else:
         program.name, program.definition, program.loaded_at = spec.name, definition, now
+    program.notice_version = spec.privacy.notice_version
     for dist in spec.distributors:
         _ensure_distributor(session, dist)
     session.flush()

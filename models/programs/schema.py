@@ -15,11 +15,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models.messaging.quiet import QuietHours
 from models.partners.gstin import is_valid_gstin
 from models.partners.partner import InvalidPhone, normalize_phone
+from models.programs.campaign_spec import CampaignSpec, Caps
 from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
+from models.programs.privacy_settings import PrivacySettings
 from models.programs.tracks import YAML_LOADER, LearningContent
 
 
@@ -192,6 +195,14 @@ class Expiry(_Strict):
         return earned_at + timedelta(days=self.days) if self.days is not None else None
 
 
+class FaqEntry(_Strict):
+    """One question partners ask and the program's answer, each per language (flows/faq.py
+    matches what a partner types against the questions)."""
+
+    question: Label
+    answer: Label
+
+
 class Budget(_Strict):
     monthly_cap_credits: int | None = Field(default=None, gt=0)
 
@@ -213,7 +224,12 @@ class ProgramSpec(_Strict):
     catalog: Catalog = Field(default_factory=Catalog)  # REDEEM: models/programs/catalog.py
     qr: dict | list | None = None
     invoice: InvoiceSettings = Field(default_factory=InvoiceSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     fraud: dict | list | None = None
+    quiet_hours: str = Field(default="21:00-09:00", pattern=r"^(off|\d\d:\d\d-\d\d:\d\d)$")
+    campaign_caps: Caps = Field(default_factory=Caps)
+    campaigns: list[CampaignSpec] = Field(default_factory=list)
+    faq: list[FaqEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self) -> ProgramSpec:
@@ -228,6 +244,10 @@ class ProgramSpec(_Strict):
         if unknown:
             raise ValueError(f"catalog items name unknown tiers: {sorted(unknown)}")
         return self
+
+    def quiet(self) -> QuietHours:
+        """The hours (IST) this program's non-urgent messages wait through."""
+        return QuietHours.parse(self.quiet_hours)
 
     def tier(self, name: str | None) -> Tier | None:
         if self.tiers is None or name is None:

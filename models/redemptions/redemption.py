@@ -18,9 +18,9 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import events, keys, ledger
+from models import events, keys, ledger, pii
 from models.base import INPUT, Base, BigId, UTCDateTime, column_length, ist_day_start, utcnow
-from models.partners.partner import Partner, PartnerStatus
+from models.partners.partner import VPA_MAX, Partner, PartnerStatus
 from models.programs.catalog import CatalogItem, ItemKind, catalog_of, rupees_paise
 from models.programs.program import Program
 from models.redemptions import otp, stock
@@ -60,7 +60,7 @@ class Redemption(Base):
     kind: Mapped[str] = mapped_column(String(24))
     credits: Mapped[int] = mapped_column(BigInteger)
     value_paise: Mapped[int] = mapped_column(BigInteger)
-    vpa: Mapped[str | None] = mapped_column(String(300), info=INPUT)
+    vpa_sealed: Mapped[str | None] = mapped_column(String(pii.sealed_length(VPA_MAX)))
     status: Mapped[str] = mapped_column(String(16), default=Status.AWAITING_OTP, index=True)
     hold_id: Mapped[int | None] = mapped_column(BigInteger)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
@@ -73,6 +73,15 @@ class Redemption(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
+    def vpa(self) -> str | None:
+        """The UPI id paid to, in clear (stored sealed: models/pii.py)."""
+        return pii.unseal(self.vpa_sealed) if self.vpa_sealed else None
+
+    @vpa.setter
+    def vpa(self, vpa: str | None) -> None:
+        self.vpa_sealed = pii.seal(vpa) if vpa else None
+
+    @property
     def reference(self) -> str:
         """Our reference for the provider; a new attempt (operator retry) gets a new one."""
         return f"saathi-r{self.id}-a{self.attempt}"
@@ -82,7 +91,7 @@ def valid_vpa(text: str) -> str | None:
     """Return the UPI id in `text` if it has the name@handle shape and fits the partner's
     column, else None."""
     vpa = text.strip()
-    fits = len(vpa) <= column_length(Partner.upi_vpa)
+    fits = len(vpa) <= VPA_MAX
     return vpa if fits and VPA_SHAPE.match(vpa) else None
 
 

@@ -14,8 +14,9 @@ from models.partners.partner import Partner
 
 def _audit() -> list[AuditEntry]:
     with unit_of_work() as db:
-        return list(db.scalars(select(AuditEntry).where(AuditEntry.action != "login.ok")
-                               .order_by(AuditEntry.id)))
+        return list(db.scalars(select(AuditEntry).where(
+            AuditEntry.action != "login.ok", AuditEntry.action.notlike("partner.view.%"))
+            .order_by(AuditEntry.id)))
 
 
 def _balance(world) -> ledger.Balance:
@@ -123,3 +124,33 @@ def test_the_partner_page_shows_the_tier_and_its_history(as_role, world, clock):
         tiers.recompute(db, world.cempro)
     page = as_role("analyst").get(f"/admin/partners/{world.own_shop}").get_data(as_text=True)
     assert "<strong>Specialist</strong>" in page and "→ Specialist" in page
+
+
+def test_every_view_of_a_partner_personal_data_is_in_the_audit_log(as_role, world):
+    admin = as_role("support")
+    admin.get(f"/admin/partners/{world.own_shop}")
+    admin.get(f"/admin/api/partners/{world.own_shop}")
+    admin.get(f"/admin/partners/{world.own_shop}/entries.csv")
+    admin.get("/admin/partners?q=Ramesh")
+    with unit_of_work() as db:
+        views = db.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.target).where(
+            AuditEntry.action.like("partner.view.%")).order_by(AuditEntry.id)).all()
+    target = f"partner:{world.own_shop}"
+    assert [tuple(v) for v in views] == [
+        ("support@shakti.test", "partner.view.page", target),
+        ("support@shakti.test", "partner.view.api", target),
+        ("support@shakti.test", "partner.view.ledger_csv", target),
+        ("support@shakti.test", "partner.view.search", "")]
+    auditor = as_role("brand-admin").get("/admin/audit").get_data(as_text=True)
+    assert "partner.view.page" in auditor and "support@shakti.test" in auditor
+
+
+def test_an_operator_erases_a_partner_from_their_page(as_role, world, twilio):
+    admin = as_role("brand-admin")
+    page = f"/admin/partners/{world.own_shop}"
+    assert "Erase personal data" in admin.get(page).get_data(as_text=True)
+    admin.post(f"{page}/erase", {"reason": "asked by letter"})
+    with unit_of_work() as db:
+        partner = db.get(Partner, world.own_shop)
+        assert partner.status == "erased" and partner.name is None
+    assert ("partner.erase", "asked by letter") in [(r.action, r.reason) for r in _audit()]

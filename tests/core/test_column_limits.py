@@ -114,7 +114,6 @@ STORES: dict[str, list[Callable[[int], str | None]]] = {
     "partners.gstin": [lambda n: (GSTIN + "X" * (n - 15)) if is_valid_gstin(
         GSTIN + "X" * (n - 15)) else None],
     "partners.language": [_language], "conversations.language": [_language],
-    "partners.upi_vpa": [_vpa], "redemptions.vpa": [_vpa],
     "inbox_messages.provider_id": [_sid],
     "invoices.number": [lambda n: stored_number("7" * n)],
     "review_items.decided_by": [_actor], "journal_entries.actor": [_actor],

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from bot.config import DEV_QR_KEYS, DEV_SECRET_KEY
-from tests.conftest import app_config
+from bot.config import DEV_PII_KEYS, DEV_QR_KEYS, DEV_SECRET_KEY
+from tests.conftest import PII_TEST_KEY, app_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_QR = DEV_QR_KEYS["k1"]
@@ -37,6 +37,7 @@ def refusal(tmp_path, capsys, **settings) -> str:
     ({"LEDGER_SEAL_KEY": DEV_SECRET_KEY}, "LEDGER_SEAL_KEY"),
     ({"PAYOUT_WEBHOOK_SECRET": DEV_QR}, "PAYOUT_WEBHOOK_SECRET"),
     ({"ADMIN_TOKEN": DEV_SECRET_KEY}, "ADMIN_TOKEN"),
+    ({"PII_KEYS": DEV_PII_KEYS, "PII_KEY_ID": "p1"}, "PII_KEYS p1"),
 ])
 def test_with_twilio_connected_any_public_development_secret_is_refused(
         tmp_path, capsys, settings, named):
@@ -65,10 +66,23 @@ def test_a_malformed_setting_is_one_line_naming_it_without_its_value(tmp_path, c
 def test_the_flask_command_prints_the_refusal_as_one_line(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'saathi.db'}",
            "TWILIO_AUTH_TOKEN": "a-real-twilio-token", "SECRET_KEY": "a-real-secret",
-           "QR_SIGNING_KEYS": f'{{"k2": "a-real-key", "k1": "{DEV_QR}"}}', "QR_ACTIVE_KEY": "k2"}
+           "QR_SIGNING_KEYS": f'{{"k2": "a-real-key", "k1": "{DEV_QR}"}}', "QR_ACTIVE_KEY": "k2",
+           "PII_KEYS": f'{{"t1": "{PII_TEST_KEY}"}}', "PII_KEY_ID": "t1",
+           "PII_HASH_KEY": "a-real-hash-key"}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "routes"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 4
     assert result.stderr == ("Saathi will not start: QR_SIGNING_KEYS k1 is a public development "
                              "value; set real secrets before connecting Twilio\n")
     assert "a-real-twilio-token" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("keys", [{"t1": "not base64!"}, {"t1": "c2hvcnQ="},
+                                  {"a:b": PII_TEST_KEY}, {"much-too-long-id": PII_TEST_KEY}])
+def test_a_personal_data_key_that_cannot_seal_is_refused_at_start(tmp_path, capsys, keys):
+    line = refusal(tmp_path, capsys, PII_KEYS=keys, PII_KEY_ID=next(iter(keys)))
+    assert "PII_KEYS" in line and PII_TEST_KEY not in line
+
+
+def test_a_current_personal_data_key_id_without_its_key_is_refused(tmp_path, capsys):
+    assert "PII_KEY_ID names no key" in refusal(tmp_path, capsys, PII_KEY_ID="t9")

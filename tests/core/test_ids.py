@@ -44,7 +44,8 @@ def test_the_simulator_outbox_after_a_huge_id_is_empty(app):
 
 @pytest.mark.parametrize("args", [
     ["review", "approve", HUGE], ["review", "reject", HUGE],
-    ["redemptions", "retry", HUGE], ["redemptions", "cancel", HUGE],
+    ["redemptions", "retry", HUGE, "--reason", "r"],
+    ["redemptions", "cancel", HUGE, "--reason", "r"],
 ])
 def test_commands_refuse_an_impossible_id_with_a_usage_error(app, args):
     result = app.test_cli_runner().invoke(args=args)
@@ -59,3 +60,10 @@ def test_the_review_list_refuses_a_kind_that_does_not_exist(app, kind):
                                      headers=ADMIN)
     assert response.status_code == 400
     assert "invoice" in response.get_json()["error"]  # names the kinds there are
+
+
+@pytest.mark.parametrize("args", [["redemptions", "retry", "1"], ["redemptions", "cancel", "1"],
+                                  ["codes", "void", "JAN-26"]])
+def test_operator_commands_need_a_reason_for_the_audit_log(app, args):
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 2 and "--reason" in result.output

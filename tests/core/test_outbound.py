@@ -93,8 +93,7 @@ def test_twilio_rest_request_is_exactly_what_twilio_expects(app, partner):
     with StubServer(_twilio_ok) as server:
         _twilio_app_config(app, server.url)
         with unit_of_work() as session:
-            outbound.queue_message(session, phone=PHONE, text="₹1,200 credited", channel="sms",
-                                   media_urls=("https://saathi.test/media/c.png",))
+            outbound.queue_message(session, phone=PHONE, text="₹1,200 credited", channel="sms")
     assert len(server.requests) == 1
     request = server.requests[0]
     assert request.method == "POST"
@@ -103,9 +102,8 @@ def test_twilio_rest_request_is_exactly_what_twilio_expects(app, partner):
     assert request.headers["Authorization"] == \
         "Basic " + b64encode(f"{ACCOUNT}:{token}".encode()).decode()
     form = parse_qs(request.body.decode())
-    # SMS: GSM-7 rather than UCS-2 for a rupee sign, and the image as a link (no MMS in India)
-    assert form == {"To": [PHONE], "From": ["+15005550006"],
-                    "Body": ["Rs1,200 credited\nhttps://saathi.test/media/c.png"],
+    # SMS: GSM-7 rather than UCS-2 for a rupee sign
+    assert form == {"To": [PHONE], "From": ["+15005550006"], "Body": ["Rs1,200 credited"],
                     "StatusCallback": ["https://saathi.test/webhooks/twilio/status"]}
     row = _row()
     assert row.status == OutboxStatus.SENT and row.provider_sid == "SM" + "a" * 32

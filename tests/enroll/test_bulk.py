@@ -137,7 +137,8 @@ def test_invited_shop_finishes_enrollment_with_its_own_consent(twilio, programs,
         "Choose your language:\n1. English\n2. हिन्दी\n3. मराठी\n"
         "4. ગુજરાતી\n5. தமிழ்\n6. తెలుగు\n7. ಕನ್ನಡ\n8. বাংলা"]
     assert twilio.chat(invited, "English") == [
-        "Do you accept the Tile Pro terms?\n1. Yes, I agree\n2. No"]
+        "Do you accept the Tile Pro terms? How we use your data: "
+        "https://saathi.test/privacy/TILEPRO/en\n1. Yes, I agree\n2. No"]
     assert twilio.chat(invited, "1")[0] == \
         "Welcome to Tile Pro, Ramesh Kumar! You are now a member."
     shop = partner(invited)

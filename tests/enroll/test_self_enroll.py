@@ -58,6 +58,7 @@ def test_an_invited_shop_that_declined_and_rejoins_is_asked_only_for_consent(
     twilio.chat(invited, "English")
     twilio.chat(invited, "2")  # declines
     assert twilio.chat(invited, "JOIN TILEPRO") == [
-        "Welcome to Tile Pro!", "Do you accept the Tile Pro terms?\n1. Yes, I agree\n2. No"]
+        "Welcome to Tile Pro!", "Do you accept the Tile Pro terms? How we use your data: "
+        "https://saathi.test/privacy/TILEPRO/en\n1. Yes, I agree\n2. No"]
     assert twilio.chat(invited, "1")[0] == \
         "Welcome to Tile Pro, Ramesh Kumar! You are now a member."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from bot.channels.sms import segments
@@ -12,6 +14,9 @@ from flows import bulk_enroll, enroll
 from flows.engine import FLOWS, Context
 from models.base import utcnow
 from models.messaging.conversation import Conversation
+from models.programs.program import Program
+from models.programs.schema import read_file
+from tests.redeem.conftest import PROGRAMS
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -36,10 +41,14 @@ def test_segments_follow_the_gsm7_and_ucs2_rules(text, expected):
 
 
 def _context(lang: str, text: str = "") -> Context:
+    """An SMS conversation joining CEMPRO (the consent question carries its notice)."""
     conv = Conversation(channel="sms", phone="+919876500001", flow="enroll", state="language",
                         data={}, language=lang)
     message = InboundMessage(channel="sms", sender=conv.phone, text=text, provider_id="X")
-    return Context(session=None, conversation=conv, partner=None, message=message,
+    program = Program(id=1, code="CEMPRO", name="Shakti Cement Pro Retailer", loaded_at=utcnow(),
+                      definition=read_file(PROGRAMS / "cempro.yaml").model_dump(mode="json"))
+    session = SimpleNamespace(get=lambda _cls, _id: program)
+    return Context(session=session, conversation=conv, partner=None, message=message,
                    now=utcnow(), data={"program": "Shakti Cement Pro Retailer", "program_id": 1})
 
 

@@ -32,7 +32,8 @@ from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from bot.notices.links import send_media_links
 from flows import engine
-from models import events, ledger, review
+from models import campaigns, events, ledger, review
+from models.admin import controls
 from models.codes import tables as qr
 from models.codes.format import group
 from models.db import unit_of_work
@@ -47,6 +48,7 @@ from models.ledger.tables import JournalEntry
 from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, Role
+from models.programs.campaign_spec import CampaignSpec
 from models.programs.program import Membership, Program, by_code, load_spec
 from models.programs.schema import parse
 from models.redemptions import payouts, stock, vouchers
@@ -55,12 +57,14 @@ from models.redemptions.redemption import Redemption
 from models.support import tickets
 from models.support.tickets import Ticket, TicketReason, open_ticket
 from tests.mediahost import media_host, provider_media
+from workers import campaigns as campaign_jobs
 from workers import ledger as ledger_jobs
 from workers.redemptions import expire_vouchers
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "flows", "models", "workers")
 PARTNER, OTHER, INVITEE = "+919812345601", "+919812345602", "+919812399999"
+ERASED = "+919812388888"  # a shop an operator erases (its last SMS is scrubbed once sent)
 REP, DISTRIBUTOR = "+919820012346", "+919820012345"  # Sai Traders (programs/cempro.yaml)
 SELLER = "27AAACS1234P1Z7"  # Sai Traders' GSTIN
 NAMES = ("Ramesh Kumar", "Kumar Hardware", "Suresh Patil", "Patil Stores", "Mohan Lal",
@@ -94,7 +98,7 @@ def notice_producers() -> frozenset[str]:
     found = set()
     for folder in SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            if path == ROOT / "bot" / "outbound.py":
+            if path == ROOT / "bot" / "notices" / "outbound.py":
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
@@ -221,6 +225,7 @@ class Walk:
         self.notices()
         self.wallet()
         self.support()
+        self.privacy()
         return self.seen + self.outbox()
 
     def enroll(self) -> None:
@@ -318,6 +323,11 @@ class Walk:
         with unit_of_work() as session:
             review.decide(session, review.pending(session, "invoice")[0].id,
                           approve=True, actor="admin")
+        with unit_of_work() as session:  # a credit note against the credited invoice
+            credited = session.scalar(select(Invoice).where(
+                Invoice.status == InvoiceStatus.CREDITED).limit(1))
+            events.record(session, events.InvoiceReturned(
+                credited.id, credited.partner_id, credited.program_id, "CN-7", 2))
         self._unsure_invoice("WALK-2", "f" * 64)
         self.chat("2")
         self.chat("", MediaUrl0=media_host().origin + "/Media/gone.jpg",
@@ -416,6 +426,12 @@ class Walk:
         with unit_of_work() as session:
             ticket = session.scalars(select(Ticket)).first()
             tickets.answer(session, ticket.id, text="🙏", key="walk-answer")
+        with unit_of_work() as session:  # a campaign worded by a catalog message
+            campaign = campaigns.save(session, by_code(session, "CEMPRO"), CampaignSpec(
+                code="WALK", msgid="Top in your district this month:", urgent=True))
+            campaigns.schedule(session, campaign, None)
+            campaign_id = campaign.id
+        campaign_jobs.run(campaign_id)
 
     def wallet(self) -> None:
         for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):
@@ -428,6 +444,25 @@ class Walk:
         number = menu_number(shown, label)
         for body in (number, "x", "2", number, "1"):
             self.chat(body)
+
+    def privacy(self) -> None:
+        """CEMPRO's notice changes: asked again at the next message (a wrong answer, then yes);
+        DELETE declined; MY DATA with its code; an operator erases another shop."""
+        doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
+        with unit_of_work() as session:
+            from models.programs.tracks import _read_include
+
+            doc["tracks"] = _read_include(doc["tracks"]["include"])
+            doc["privacy"]["notice_version"] = 2
+            load_spec(session, parse(doc))
+        for body in ("MENU", "x", "1", "DELETE", "x", "2", "MYDATA", "12"):
+            self.chat(body)
+        self.chat(self._otp())  # MY DATA: the link to the ZIP
+        with unit_of_work() as session:  # an operator erases a shop: its last SMS
+            shop = Partner(phone=ERASED, language=self.lang)
+            session.add(shop)
+            session.flush()
+            controls.erase(session, controls.Actor("walk"), shop, "asked by letter")
 
     # Helpers -------------------------------------------------------------------------------
 

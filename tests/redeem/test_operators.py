@@ -50,9 +50,10 @@ def test_operator_lists_cancels_and_retries(app, twilio, retailer, cempro):
     start_upi(twilio, credits=100)  # waiting for its OTP
     listed = runner.invoke(args=["redemptions", "list", "--status", "processing"]).output
     assert "processing" in listed and "ti****@sandbox" in listed and "awaiting" not in listed
-    too_late = runner.invoke(args=["redemptions", "cancel", "1"])
+    too_late = runner.invoke(args=["redemptions", "cancel", "1", "--reason", "partner asked"])
     assert too_late.exit_code != 0 and "cannot do that" in too_late.output
-    assert runner.invoke(args=["redemptions", "cancel", "2"]).output.strip() == "2 cancelled"
+    cancelled = runner.invoke(args=["redemptions", "cancel", "2", "--reason", "partner asked"])
+    assert cancelled.output.strip() == "2 cancelled"
 
     app.config["PAYOUT_SANDBOX_MODE"] = "fail"
     twilio.chat(RETAILER, "REDEEM")
@@ -64,9 +65,10 @@ def test_operator_lists_cancels_and_retries(app, twilio, retailer, cempro):
     twilio.chat(RETAILER, last_otp(RETAILER))
     assert redemptions()[2].status == Status.FAILED and available(retailer, cempro) == 1500
     app.config["PAYOUT_SANDBOX_MODE"] = "ok"
-    assert "processing attempt 2" in runner.invoke(args=["redemptions", "retry", "3"]).output
+    retried = runner.invoke(args=["redemptions", "retry", "3", "--reason", "provider back"])
+    assert "processing attempt 2" in retried.output
     third = redemptions()[2]
     assert third.status == Status.COMPLETED and third.reference == "saathi-r3-a2"
     assert available(retailer, cempro) == 1200
-    again = runner.invoke(args=["redemptions", "retry", "3"])
+    again = runner.invoke(args=["redemptions", "retry", "3", "--reason", "partner asked"])
     assert again.exit_code != 0 and "is completed" in again.output

@@ -179,7 +179,8 @@ def test_after_a_return_the_operator_retries_and_the_credits_are_held_again(
     client = app.test_client()
     event(client, razorpayx.payouts["pout_3"], "processed")
     event(client, razorpayx.payouts["pout_3"], "reversed")
-    output = app.test_cli_runner().invoke(args=["redemptions", "retry", "1"]).output
+    output = app.test_cli_runner().invoke(
+        args=["redemptions", "retry", "1", "--reason", "provider back"]).output
     assert "processing attempt 2" in output
     assert available(retailer, cempro) == 1500
     [second] = [p for p in razorpayx.payouts.values() if p["id"] != "pout_3"]

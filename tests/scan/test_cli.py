@@ -37,7 +37,7 @@ def test_generate_writes_pngs_a_sheet_and_a_manifest_of_genuine_codes(app, progr
         "text": rows[1]["code"], "valid": True, "batch": "JAN-26", "serial": 2, "kid": "k1",
         "batch_status": "active"}]
 
-    void = app.test_cli_runner().invoke(args=["codes", "void", "JAN-26"])
+    void = app.test_cli_runner().invoke(args=["codes", "void", "JAN-26", "--reason", "box lost"])
     assert void.output.strip() == "batch JAN-26 is void"
     with unit_of_work() as session:
         assert session.query(QrBatch).one().status == BatchStatus.VOID

@@ -28,6 +28,7 @@ from models.redemptions.redemption import Redemption
 from models.support.tickets import Ticket
 from tests.i18n.leaks import leaks
 from tests.i18n.walk import menu_number
+from tests.privacy.helpers import raise_notice
 from tests.redeem.conftest import RETAILER, add_partner
 
 NAMES = ("Rajesh", "Rajesh Hardware")
@@ -109,6 +110,11 @@ class UssdWalk:
         self.press(self.menu_key("Talk to a person"), "1")
         self.press("HELP", "0", "5", "1")  # into a flow, then a redial resumes it
         self.redial()
+        self.press("00", "MYDATA")  # privacy: a copy of the data, erasure declined, a new
+        self.press(_otp(), "00", "DELETE", "2")  # notice asked at the next dial
+        raise_notice(2)
+        self.redial()
+        self.press("1")
         self.press("STOP", "1")
         self.press("START")
 

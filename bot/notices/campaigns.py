@@ -1,0 +1,159 @@
+"""A campaign's message to one partner, worded in their language, on the channel that reaches
+them; and the preview an operator reads before anything is sent."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.channels.templates import MissingTemplate, template_sid
+from bot.i18n import DEFAULT, translate
+from bot.notices import outbound
+from models import campaigns, keys
+from models.base import ist_day_start
+from models.campaigns import Campaign, Delivery, DeliveryStatus
+from models.ledger.tables import Wallet
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner, PartnerStatus
+from models.programs.campaign_spec import CampaignSpec
+from models.programs.program import Program, ProgramSpec
+
+log = logging.getLogger("saathi.campaigns")
+_FIELD = re.compile(r"\{(name|program|tier|balance)\}")
+
+
+def wording(spec: CampaignSpec, language: str) -> str:
+    """The campaign's text in `language` (English when it has none in that language)."""
+    if spec.msgid:
+        return translate(language, spec.msgid)
+    return spec.messages.get(language) or spec.messages[DEFAULT]
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Put the partner's own values into {name}, {program}, {tier}, {balance}; other braces
+    stay as written."""
+    return _FIELD.sub(lambda m: values[m.group(1)], text)
+
+
+def values_for(partner: Partner, program: ProgramSpec, wallet: Wallet | None) -> dict[str, str]:
+    tier = program.tier_label(wallet.tier, partner.language) if wallet and wallet.tier else ""
+    return {"name": partner.name or "", "program": program.name, "tier": tier,
+            "balance": str(wallet.balance if wallet else 0)}
+
+
+@dataclass
+class Caps:
+    """Campaign messages each partner of a batch got today (IST) and in the last 7 days."""
+
+    today: Counter = field(default_factory=Counter)
+    week: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, session: Session, partner_ids: list[int], now: datetime) -> Caps:
+        caps = cls()
+        for since, counter in ((ist_day_start(now), caps.today), (now - timedelta(days=7),
+                                                                    caps.week)):
+            counter.update(dict(session.execute(
+                select(Delivery.partner_id, func.count()).where(
+                    Delivery.partner_id.in_(partner_ids), Delivery.queued_at >= since,
+                    Delivery.status == DeliveryStatus.QUEUED)
+                .group_by(Delivery.partner_id)).all()))
+        return caps
+
+
+def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
+                   program: Program, delivery: Delivery, partner: Partner,
+                   wallet: Wallet | None, caps: Caps, now: datetime) -> OutboxMessage | None:
+    """Write the delivery's outbox row (not sent: the caller's batch sends it) or mark it
+    skipped, with the reason: opted out, over the frequency cap, no way to reach."""
+    limits = program.spec.campaign_caps
+    reason = None
+    if partner.status == PartnerStatus.OPTED_OUT:
+        reason = "opted_out"
+    elif caps.today[partner.id] >= limits.per_day or caps.week[partner.id] >= limits.per_week:
+        reason = "capped"
+    row = None if reason else _queue(session, campaign, spec, program.spec, partner, wallet, now)
+    if row is None:
+        delivery.status, delivery.reason = DeliveryStatus.SKIPPED, reason or "unreachable"
+        return None
+    delivery.status, delivery.outbox_id, delivery.queued_at = DeliveryStatus.QUEUED, row.id, now
+    caps.today[partner.id] += 1
+    caps.week[partner.id] += 1
+    return row
+
+
+def _queue(session: Session, campaign: Campaign, spec: CampaignSpec, program: ProgramSpec,
+           partner: Partner, wallet: Wallet | None, now: datetime) -> OutboxMessage | None:
+    values = values_for(partner, program, wallet)
+    text = fill(wording(spec, partner.language), values)
+    channel = outbound.preferred_channel(session, partner.phone)
+    template = template_vars = None
+    if channel == "whatsapp" and not outbound.in_session_window(session, partner.phone):
+        if _has_template(spec, partner.language):
+            template = spec.template.name
+            template_vars = {k: fill(v, values) for k, v in spec.template.vars.items()}
+        else:  # no approved template in their language: the text goes by SMS
+            channel = "sms"
+    not_before = None if spec.urgent else program.quiet().release(now)
+    return outbound.queue_message(
+        session, phone=partner.phone, text=text, channel=channel, template=template,
+        template_vars=template_vars, key=keys.campaign(campaign.id, campaign.round, partner.id),
+        not_before=not_before, deliver=False)
+
+
+def _has_template(spec: CampaignSpec, language: str) -> bool:
+    if spec.template is None:
+        return False
+    try:
+        template_sid(current_app.config, spec.template.name, language)
+    except MissingTemplate:
+        return False
+    return True
+
+
+@dataclass
+class Preview:
+    audience: int
+    control: int
+    by_language: dict[str, int]
+    samples: dict[str, str]  # language -> the message as its first partner would read it
+    errors: list[str]
+
+    def cost_paise(self, price: dict[str, int]) -> int:
+        """An upper estimate: every test-group partner sent one WhatsApp message."""
+        return (self.audience - self.control) * max(price.values(), default=0)
+
+
+def preview(session: Session, campaign: Campaign, now: datetime) -> Preview:
+    """Who the campaign would reach now, and what each language would read; missing
+    templates are listed as errors, not found by a failing job later."""
+    spec = campaigns.spec_of(campaign)
+    program = session.get(Program, campaign.program_id)
+    ids = campaigns.audience(spec.segment, program.id, now).subquery()
+    rows = session.execute(select(Partner.language, func.count(), func.min(Partner.id))
+                           .where(Partner.id.in_(select(ids.c.id)))
+                           .group_by(Partner.language)).all()
+    by_language = {lang: n for lang, n, _ in rows}
+    samples, errors = {}, []
+    for lang, _, first_id in rows:
+        partner = session.get(Partner, first_id)
+        wallet = session.scalar(select(Wallet).where(Wallet.partner_id == first_id,
+                                                     Wallet.program_id == program.id))
+        samples[lang] = fill(wording(spec, lang), values_for(partner, program.spec, wallet))
+        if spec.template is not None and not _has_template(spec, lang):
+            errors.append(f"WhatsApp template {spec.template.name!r} has no Content SID for "
+                          f"{lang!r} (WHATSAPP_TEMPLATES): outside the 24-hour window these "
+                          f"{by_language[lang]} partners get SMS")
+        if not spec.msgid and lang not in spec.messages:
+            errors.append(f"no text in {lang!r}: {by_language[lang]} partners would read "
+                          "English")
+    total = sum(by_language.values())
+    control = round(total * spec.holdout_percent / 100)
+    return Preview(total, control, by_language, samples, errors)

@@ -1,0 +1,79 @@
+"""Bonus campaigns on the ledger: the extra credits an invoice earns from the bonus campaigns
+running for its partner, each posted as an entry of its own that names the campaign (cause
+"bonus", cause_ref "campaign:<id>"), and taken back with the invoice's credits on a return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import keys, ledger
+from models.base import IST
+from models.campaigns.operations import spec_of
+from models.campaigns.segments import audience
+from models.campaigns.tables import Campaign, CampaignStatus
+from models.ledger.tables import JournalEntry
+from models.partners.partner import Partner
+from models.programs.campaign_spec import Kind
+from models.programs.earning import invoice_credits
+from models.programs.program import Program
+
+LIVE = (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.DONE)
+
+
+def live_campaigns(session: Session, program: Program) -> list[Campaign]:
+    """The program's bonus campaigns that may pay (read once for a chunk of invoices)."""
+    return list(session.scalars(select(Campaign).where(
+        Campaign.program_id == program.id, Campaign.kind == Kind.BONUS,
+        Campaign.status.in_(LIVE)).order_by(Campaign.id)))
+
+
+def invoice_bonuses(session: Session, program: Program, partner_id: int, channel: str,
+                    lines: list[tuple[str, int]], now: datetime,
+                    campaigns: list[Campaign] | None = None) -> list[tuple[int, int]]:
+    """[(campaign id, extra credits)] the invoice's `lines` [(category, paise)] earn now."""
+    found = []
+    for campaign in live_campaigns(session, program) if campaigns is None else campaigns:
+        spec = spec_of(campaign)
+        bonus = spec.bonus
+        if not bonus.starts <= now < bonus.ends or (bonus.channels and channel
+                                                    not in bonus.channels):
+            continue
+        if bonus.weekdays and now.astimezone(IST).weekday() not in bonus.weekdays:
+            continue
+        matching = [(c, paise) for c, paise in lines if not bonus.categories
+                    or c in bonus.categories]
+        if not matching or session.scalar(audience(spec.segment, program.id, now,
+                                                   Partner.id == partner_id)) is None:
+            continue
+        extra = bonus.fixed or round(invoice_credits(program.spec, matching)
+                                     * (bonus.multiplier - 1))
+        if extra > 0:
+            found.append((campaign.id, extra))
+    return found
+
+
+def post_invoice_bonuses(session: Session, program: Program, invoice, lines, now: datetime,
+                         lock_days: int, campaigns: list[Campaign] | None = None) -> int:
+    """Earn the invoice's bonuses (no tier multiplier on top); return the credits.
+    `campaigns`: the program's `live_campaigns`, when the caller read them already."""
+    total = 0
+    for campaign_id, extra in invoice_bonuses(session, program, invoice.partner_id,
+                                              invoice.channel, lines, now, campaigns):
+        result = ledger.earn(
+            session, partner_id=invoice.partner_id, program_id=program.id, credits=extra,
+            key=keys.campaign_bonus(campaign_id, keys.invoice_credit(invoice.id)),
+            cause="bonus", cause_ref=f"campaign:{campaign_id}",
+            description=f"bonus on invoice {invoice.number}", lock_days=lock_days,
+            apply_tier_multiplier=False)
+        total += result.credits
+    return total
+
+
+def bonus_entries(session: Session, earned_key: str) -> list[JournalEntry]:
+    """The bonus entries paid on top of the entry `earned_key` (an invoice's credit)."""
+    return list(session.scalars(select(JournalEntry).where(
+        JournalEntry.cause == "bonus", JournalEntry.key.like(f"bonus:%:{earned_key}"))
+        .order_by(JournalEntry.id)))

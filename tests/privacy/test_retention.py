@@ -1,0 +1,55 @@
+"""Retention: the daily job empties message bodies after 180 days, deletes invoice photos a
+year after the return window and one-time codes and export links a day after they end, and
+the audit log (the admin's) says what went."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from bot.jobs.names import Job
+from models.admin import audit
+from models.db import unit_of_work
+from models.invoices.invoice import Invoice
+from models.redemptions.otp import OtpChallenge
+from tests.conftest import TwilioClient
+from tests.privacy.helpers import PHONE, add_invoice, add_partner, load_cempro
+from workers.privacy import enforce_retention
+from workers.schedule import PERIODIC
+
+
+def _bodies() -> list[str]:
+    with unit_of_work() as session:
+        return [b for (b,) in session.execute(text(
+            "SELECT body FROM inbox_messages UNION ALL SELECT body FROM outbox_messages"))]
+
+
+def test_the_daily_job_purges_what_is_past_its_retention(lite, clock):
+    load_cempro()
+    partner_id = add_partner()
+    twilio = TwilioClient(lite.test_client())
+    photo = add_invoice(partner_id)
+    twilio.chat(PHONE, "MYDATA")  # an SMS with a code, and the code itself
+    clock.advance(days=179)
+    enforce_retention()
+    assert any(_bodies()) and (Path(lite.config["MEDIA_DIR"]) / photo[7:]).is_file()
+    with unit_of_work() as session:
+        assert session.scalar(select(OtpChallenge.id)) is None  # a day after it ended
+    clock.advance(days=2)
+    enforce_retention()
+    assert not any(_bodies())
+    clock.advance(days=365)  # CEMPRO: a year after its return window
+    enforce_retention()
+    assert not (Path(lite.config["MEDIA_DIR"]) / photo[7:]).exists()
+    with unit_of_work() as session:
+        assert session.scalar(select(Invoice.media_url)) == ""
+        purged = [e.after for e in audit.recent(session, "Shakti Cement")
+                  if e.action == "retention.purge"]
+    assert purged[0]["invoice_photos"] == 1 and purged[1]["message_bodies"] >= 2
+    assert purged[2]["one_time_codes"] == 1
+
+
+def test_the_purge_is_a_periodic_job():
+    assert Job.ENFORCE_RETENTION.value == "privacy.retention"
+    assert enforce_retention in [func for func, _when in PERIODIC]
