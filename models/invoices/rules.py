@@ -175,9 +175,10 @@ def _credited(session: Session, invoice: Invoice, result: ledger.EarnResult | No
     """Mark the invoice credited with its earn's `result` (None: it earned nothing), and
     post its campaign bonuses."""
     if result is not None:
+        invoice.credits, invoice.entry_id = result.credits, result.entry_id
+    if result is not None and campaigns != []:  # [] : the program has no bonus running
         program = session.get(Program, invoice.program_id)
         spec = program.spec
-        invoice.credits, invoice.entry_id = result.credits, result.entry_id
         post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice),
                              utcnow(), earning.invoice_lock_days(spec), campaigns)
     set_status(invoice, InvoiceStatus.CREDITED)
