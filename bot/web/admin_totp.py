@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 
@@ -79,6 +77,10 @@ def setup():
 
 
 def _svg(text: str) -> Markup:
+    # qrcode brings PIL: imported by the one page that draws, not by every web process
+    import qrcode
+    import qrcode.image.svg
+
     out = io.BytesIO()
     qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)
     return Markup(out.getvalue().decode())  # drawn here from our own text: safe to inline

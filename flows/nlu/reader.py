@@ -4,9 +4,10 @@ classifier. Entities always come from flows/nlu/entities.py."""
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.request
 
-import requests
 from flask import current_app, has_app_context
 
 from flows.nlu import Understanding, band, understand
@@ -29,14 +30,15 @@ def read(text: str) -> Understanding:
 def parse_with_rasa(url: str, text: str, timeout: float) -> Understanding | None:
     """Rasa's reading of `text`, or None (logged) when it cannot give one in time."""
     try:
-        response = requests.post(f"{url.rstrip('/')}/model/parse", json={"text": text},
-                                 timeout=timeout)
-        response.raise_for_status()
-        body = response.json()
+        request = urllib.request.Request(
+            f"{url.rstrip('/')}/model/parse", data=json.dumps({"text": text}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = json.loads(response.read())
         ranking = body.get("intent_ranking") or [body["intent"]]
         first = body["intent"]
         second = ranking[1] if len(ranking) > 1 else {"name": first["name"], "confidence": 0.0}
-    except (requests.RequestException, ValueError, KeyError, TypeError, IndexError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:  # HTTP errors too
         log.warning("rasa parse failed, the embedded classifier answers",
                     extra={"error": type(exc).__name__})
         return None

@@ -428,7 +428,7 @@ class Walk:
             tickets.answer(session, ticket.id, text="🙏", key="walk-answer")
         with unit_of_work() as session:  # a campaign worded by a catalog message
             campaign = campaigns.save(session, by_code(session, "CEMPRO"), CampaignSpec(
-                code="WALK", msgid="Top in your district this month:", urgent=True))
+                code="WALK", msgid="You are welcome! Send MENU any time.", urgent=True))
             campaigns.schedule(session, campaign, None)
             campaign_id = campaign.id
         campaign_jobs.run(campaign_id)
