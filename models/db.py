@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -125,6 +127,52 @@ def is_postgres(session: Session) -> bool:
 def dialect_insert(session: Session):
     """The session's database's INSERT, the one with ON CONFLICT (both have it)."""
     return pg_insert if is_postgres(session) else sqlite_insert
+
+
+def among(session: Session, column, values: Iterable):
+    """`column IN values`; on PostgreSQL as `= ANY(array)`, one parameter however many values
+    (a 500-value IN list costs the driver more to parse than the database to run)."""
+    values = list(values)
+    if is_postgres(session):
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict], *,
+                returning: tuple[str, ...] = (), on_conflict: str | None = None) -> list:
+    """INSERT `rows` (dicts with the same keys) into `table`; the `returning` columns of the
+    rows written. `on_conflict`: a unique column whose conflicts are skipped.
+
+    On PostgreSQL one statement over unnest()ed arrays, a parameter a column: an executemany
+    runs a statement a row in the server, and a multi-row VALUES with thousands of parameters
+    is parsed by the driver each time."""
+    if not rows:
+        return []
+    if not is_postgres(session):
+        stmt = sqlite_insert(table)
+        if on_conflict:
+            stmt = stmt.on_conflict_do_nothing(index_elements=[on_conflict])
+        if returning:
+            return list(session.execute(stmt.returning(*(table.c[c] for c in returning)), rows))
+        session.execute(stmt, rows)
+        return []
+    names = list(rows[0])
+    dialect = session.get_bind().dialect
+    arrays = ", ".join(f"CAST(:c{n} AS {table.c[name].type.compile(dialect)}[])"
+                       for n, name in enumerate(names))
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+    if on_conflict:
+        sql += f" ON CONFLICT ({on_conflict}) DO NOTHING"
+    if returning:
+        sql += f" RETURNING {', '.join(returning)}"
+    params = {f"c{n}": [_plain(row[name]) for row in rows] for n, name in enumerate(names)}
+    result = session.execute(text(sql), params)
+    return list(result) if returning else []
+
+
+def _plain(value):
+    """An enum member as its value (the driver adapts plain types in arrays)."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def schema_missing(exc: SQLAlchemyError) -> bool:

@@ -23,13 +23,19 @@ from models.programs.program import Program
 LIVE = (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.DONE)
 
 
+def live_campaigns(session: Session, program: Program) -> list[Campaign]:
+    """The program's bonus campaigns that may pay (read once for a chunk of invoices)."""
+    return list(session.scalars(select(Campaign).where(
+        Campaign.program_id == program.id, Campaign.kind == Kind.BONUS,
+        Campaign.status.in_(LIVE)).order_by(Campaign.id)))
+
+
 def invoice_bonuses(session: Session, program: Program, partner_id: int, channel: str,
-                    lines: list[tuple[str, int]], now: datetime) -> list[tuple[int, int]]:
+                    lines: list[tuple[str, int]], now: datetime,
+                    campaigns: list[Campaign] | None = None) -> list[tuple[int, int]]:
     """[(campaign id, extra credits)] the invoice's `lines` [(category, paise)] earn now."""
     found = []
-    for campaign in session.scalars(select(Campaign).where(
-            Campaign.program_id == program.id, Campaign.kind == Kind.BONUS,
-            Campaign.status.in_(LIVE)).order_by(Campaign.id)):
+    for campaign in live_campaigns(session, program) if campaigns is None else campaigns:
         spec = spec_of(campaign)
         bonus = spec.bonus
         if not bonus.starts <= now < bonus.ends or (bonus.channels and channel
@@ -50,11 +56,12 @@ def invoice_bonuses(session: Session, program: Program, partner_id: int, channel
 
 
 def post_invoice_bonuses(session: Session, program: Program, invoice, lines, now: datetime,
-                         lock_days: int) -> int:
-    """Earn the invoice's bonuses (no tier multiplier on top); return the credits."""
+                         lock_days: int, campaigns: list[Campaign] | None = None) -> int:
+    """Earn the invoice's bonuses (no tier multiplier on top); return the credits.
+    `campaigns`: the program's `live_campaigns`, when the caller read them already."""
     total = 0
     for campaign_id, extra in invoice_bonuses(session, program, invoice.partner_id,
-                                              invoice.channel, lines, now):
+                                              invoice.channel, lines, now, campaigns):
         result = ledger.earn(
             session, partner_id=invoice.partner_id, program_id=program.id, credits=extra,
             key=keys.campaign_bonus(campaign_id, keys.invoice_credit(invoice.id)),

@@ -12,7 +12,7 @@ Every path ends in one InvoiceStatus; the caller tells the partner (bot/notices/
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from flask import current_app
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import events, keys, ledger, review
 from models.base import column_length, utcnow
-from models.campaigns.bonus import post_invoice_bonuses
+from models.campaigns.bonus import live_campaigns, post_invoice_bonuses
 from models.invoices import fraud as invoice_fraud
 from models.invoices import review as invoice_review
 from models.invoices.credits import category_lines, credits_for
@@ -132,25 +132,55 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
 
 
 def credit(session: Session, invoice: Invoice, seller: str | None = None) -> Invoice:
-    """Earn the invoice's credits (tier multiplier, return-window lock); mark it credited.
-    `seller`: the distributor's name, when the caller knows it (else it is looked up)."""
-    program = session.get(Program, invoice.program_id)
-    spec = program.spec
+    """Earn the invoice's credits (tier multiplier, return-window lock) and its campaign
+    bonuses; mark it credited. `seller`: the distributor's name, when the caller knows it
+    (else it is looked up)."""
+    earning_ = earn_of(session, invoice, seller)
+    result = earning_ and ledger.earn(session, program_id=invoice.program_id, **asdict(earning_))
+    return _credited(session, invoice, result)
+
+
+def credit_many(session: Session, invoices: list[Invoice], seller: str) -> None:
+    """`credit` invoices of one program and seller, their credits in one bulk earn (the same
+    entries as one by one), the program's bonus campaigns read once."""
+    if not invoices:
+        return
+    earns = [earn_of(session, invoice, seller) for invoice in invoices]
+    results = iter(ledger.earn_many(session, invoices[0].program_id, [e for e in earns if e]))
+    campaigns = live_campaigns(session, session.get(Program, invoices[0].program_id))
+    for invoice, earning_ in zip(invoices, earns, strict=True):
+        _credited(session, invoice, earning_ and next(results), campaigns)
+
+
+def earn_of(session: Session, invoice: Invoice, seller: str | None) -> ledger.Earn | None:
+    """What crediting the invoice earns (before the tier multiplier); None: nothing."""
+    spec = session.get(Program, invoice.program_id).spec
     credits = credits_for(spec, invoice)
-    if credits > 0:
-        if seller is None:
-            match = distributor_program(session, invoice.partner_id, invoice.seller_gstin or "")
-            seller = match.distributor if match else "?"
-        volume = invoice.total_paise or 0
-        result = ledger.earn(
-            session, partner_id=invoice.partner_id, program_id=program.id, credits=credits,
-            key=keys.invoice_credit(invoice.id), cause="invoice", cause_ref=invoice.number or "",
-            description=f"invoice {invoice.number} from {seller}",
-            lock_days=earning.invoice_lock_days(spec),
-            volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
+    if credits <= 0:
+        return None
+    if seller is None:
+        match = distributor_program(session, invoice.partner_id, invoice.seller_gstin or "")
+        seller = match.distributor if match else "?"
+    volume = invoice.total_paise or 0
+    return ledger.Earn(
+        partner_id=invoice.partner_id, credits=credits, key=keys.invoice_credit(invoice.id),
+        cause="invoice", cause_ref=invoice.number or "",
+        description=f"invoice {invoice.number} from {seller}",
+        lock_days=earning.invoice_lock_days(spec),
+        volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
+
+
+def _credited(session: Session, invoice: Invoice, result: ledger.EarnResult | None,
+              campaigns: list | None = None) -> Invoice:
+    """Mark the invoice credited with its earn's `result` (None: it earned nothing), and
+    post its campaign bonuses."""
+    if result is not None:
         invoice.credits, invoice.entry_id = result.credits, result.entry_id
+    if result is not None and campaigns != []:  # [] : the program has no bonus running
+        program = session.get(Program, invoice.program_id)
+        spec = program.spec
         post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice),
-                             utcnow(), earning.invoice_lock_days(spec))
+                             utcnow(), earning.invoice_lock_days(spec), campaigns)
     set_status(invoice, InvoiceStatus.CREDITED)
     return invoice
 

@@ -4,6 +4,7 @@ Public API below; `tables` holds the tables, `internals` the wallet lock and ent
 `lots` / `holds` / `budget` / `seal` / `verify` one concern each.
 """
 
+from models.ledger.bulk import Earn, earn_many
 from models.ledger.lots import HistoryLine
 from models.ledger.operations import (
     Balance,
@@ -26,7 +27,7 @@ from models.ledger.operations import (
     wallet_balance,
 )
 
-__all__ = ["Balance", "EarnResult", "HistoryLine", "InsufficientCredits", "TierInfo",
-           "UnknownWallet", "adjust", "current_tier", "earn", "ensure_wallet", "expire_due",
-           "expiring", "history", "hold", "refund", "release", "reverse", "settle",
+__all__ = ["Balance", "Earn", "EarnResult", "HistoryLine", "InsufficientCredits", "TierInfo",
+           "UnknownWallet", "adjust", "current_tier", "earn", "earn_many", "ensure_wallet",
+           "expire_due", "expiring", "history", "hold", "refund", "release", "reverse", "settle",
            "wallet_balance"]

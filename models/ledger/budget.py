@@ -42,6 +42,25 @@ def reserve(session: Session, program_id: int, credits: int, cap: int,
     return row is not None
 
 
+def reserve_each(session: Session, program_id: int, amounts: list[int], cap: int,
+                 now: datetime | None = None) -> list[bool]:
+    """`reserve` each amount in turn, in three statements: which were counted (one that
+    would pass the cap is not; a smaller one after it may be)."""
+    month = month_of(now or utcnow())
+    session.execute(dialect_insert(session)(BudgetMonth).values(
+        program_id=program_id, month=month, issued=0,
+    ).on_conflict_do_nothing(index_elements=["program_id", "month"]))
+    where = (BudgetMonth.program_id == program_id, BudgetMonth.month == month)
+    issued_now = session.scalar(select(BudgetMonth.issued).where(*where).with_for_update())
+    fits = []
+    for amount in amounts:
+        fits.append(issued_now + amount <= cap)
+        issued_now += amount if fits[-1] else 0
+    session.execute(update(BudgetMonth).where(*where).values(issued=issued_now)
+                    .execution_options(synchronize_session=False))
+    return fits
+
+
 def issued(session: Session, program_id: int, month: str) -> int:
     """Return the credits counted against `month`'s cap so far."""
     value = session.scalar(select(BudgetMonth.issued).where(

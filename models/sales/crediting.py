@@ -19,10 +19,11 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from models import events, review
 from models.base import utcnow
+from models.db import among
 from models.invoices import review as invoice_review
 from models.invoices import rules
 from models.invoices.credits import credits_for
@@ -111,13 +112,26 @@ def apply_sale(session: Session, feed: Feed, sale: Sale,
 
 def settle(session: Session, feed: Feed, pending: Pending) -> Result:
     """Credit a new invoice, or hold it for a person when its buyer matched by name only."""
+    if pending.buyer.sure:
+        rules.credit(session, pending.invoice, feed.distributor.name)
+    return _settled(session, pending)
+
+
+def settle_all(session: Session, feed: Feed, results: list) -> list:
+    """`settle` the Pending ones of `results`, their credits in one bulk earn."""
+    sure = [r.invoice for r in results if isinstance(r, Pending) and r.buyer.sure]
+    rules.credit_many(session, sure, feed.distributor.name)
+    return [_settled(session, r) if isinstance(r, Pending) else r for r in results]
+
+
+def _settled(session: Session, pending: Pending) -> Result:
+    """The result of a credited invoice; one matched by name only is held for a person."""
     invoice, buyer, sale = pending.invoice, pending.buyer, pending.sale
     if not buyer.sure:
         invoice_review.hold(session, invoice, Flag(
             Rule.BUYER_BY_NAME, f"buyer {sale.buyer_name!r} at {sale.buyer_pincode} matched "
             "by name only", {"buyer_name": sale.buyer_name, "pincode": sale.buyer_pincode}))
         return Result(Outcome.REVIEW, _matched(buyer), buyer.partner_id, invoice.id)
-    rules.credit(session, invoice, feed.distributor.name)
     return Result(Outcome.CREDITED, _matched(buyer), buyer.partner_id, invoice.id,
                   invoice.credits)
 
@@ -184,13 +198,19 @@ def _differences(sale: Sale, buyer: Buyer | None, claimed: Invoice) -> list[str]
     return found
 
 
+# What a replay's answer reads; a photo's or a return's other columns load when first read.
+CLAIM_COLUMNS = (Invoice.id, Invoice.claim, Invoice.upload_key, Invoice.source, Invoice.status,
+                 Invoice.partner_id, Invoice.program_id, Invoice.credits)
+
+
 def claims(session: Session, keys: list[str]) -> dict[str, Invoice]:
     """The invoices holding any of these claim keys, or imported under them before (a sale
     rejected on review keeps its row, not its claim): one query for a chunk of rows."""
     if not keys:
         return {}
-    found = session.scalars(select(Invoice).where(or_(
-        Invoice.claim.in_(keys), Invoice.upload_key.in_([f"sale:{k}" for k in keys]))))
+    found = session.scalars(select(Invoice).options(load_only(*CLAIM_COLUMNS)).where(or_(
+        among(session, Invoice.claim, keys),
+        among(session, Invoice.upload_key, [f"sale:{k}" for k in keys]))))
     by_key: dict[str, Invoice] = {}
     for invoice in found:
         key = invoice.claim or invoice.upload_key.removeprefix("sale:")

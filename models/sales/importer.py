@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.db import unit_of_work
+from models.db import insert_rows, unit_of_work
 from models.programs.program import Program
 from models.programs.schema import Distributor
-from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle
+from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle_all
 from models.sales.lines import Invalid, RawLine, Sale, validate
 from models.sales.matching import buyer_index
 from models.sales.returns import apply_return, original_key
@@ -120,8 +120,8 @@ def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers
                     careful)
         reports = list(_chunk(session, feed, lines, seen))
         if not dry_run:
-            session.execute(insert(SaleRow), [_row_values(summary.batch_id, r, feed)
-                                              for r in reports])
+            insert_rows(session, SaleRow.__table__, [_row_values(summary.batch_id, r, feed)
+                                                     for r in reports])
             session.query(SalesBatch).filter_by(id=summary.batch_id).update(
                 {SalesBatch.rows: summary.rows + len(reports)})
     return reports
@@ -153,7 +153,7 @@ def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, i
                            else _one(session, feed, sale, seen, claimed))
     session.flush()  # the new invoices, in one INSERT
     with session.no_autoflush:
-        results = [settle(session, feed, r) if isinstance(r, Pending) else r for r in results]
+        results = settle_all(session, feed, results)
     for index, sale in enumerate(sales):
         if results[index] is None:
             key = original_key(feed, sale)
