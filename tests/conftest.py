@@ -285,6 +285,16 @@ def pg_app(request, tmp_path):
 
 
 @pytest.fixture
+def sqlite_app(request, tmp_path):
+    """A fresh app on SQLite only, for what does not depend on the database (a test module
+    overrides `app` with it)."""
+    app = _make_app("sqlite", request, tmp_path)
+    with app.app_context():
+        yield app
+        current_engine().dispose()
+
+
+@pytest.fixture
 def db(app):
     """A session in a unit of work (committed at the end of the test if nothing failed)."""
     with unit_of_work() as session:

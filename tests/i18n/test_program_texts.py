@@ -10,21 +10,16 @@ import pytest
 import yaml
 
 from flows.learn import question_reply
-from models.db import engine as current_engine
 from models.programs import texts
 from models.programs.schema import parse
-from tests.conftest import _make_app
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 
 
 @pytest.fixture
-def app(request, tmp_path):
+def app(sqlite_app):
     """SQLite only: reading and checking program files does not depend on the database."""
-    app = _make_app("sqlite", request, tmp_path)
-    with app.app_context():
-        yield app
-        current_engine().dispose()
+    return sqlite_app
 DOC = {"currency_name": {"en": "Voltix points", "hi": "वोल्टिक्स पॉइंट", "pa": "Voltix ਪੁਆਇੰਟ"},
        "notice": {"en": "{n} points left", "hi": "{n} पॉइंट बाकी", "pa": "ਬਾਕੀ ਪੁਆਇੰਟ"}}
 

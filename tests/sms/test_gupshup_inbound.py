@@ -15,10 +15,8 @@ from bot.i18n import translate
 from bot.notices import outbound
 from bot.notices.invoices import CONFIRM_ALL
 from bot.notices.redemptions import VOUCHER
-from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.partners.partner import Partner
-from tests.conftest import _make_app
 
 KEY = "gs-7f3a9c"
 PHONE = "+919812345678"
@@ -26,12 +24,9 @@ URL = f"/webhooks/gupshup/sms/{KEY}"
 
 
 @pytest.fixture
-def app(request, tmp_path):
+def app(sqlite_app):
     """SQLite only: the callback's parsing and routing do not depend on the database."""
-    app = _make_app("sqlite", request, tmp_path)
-    with app.app_context():
-        yield app
-        current_engine().dispose()
+    return sqlite_app
 
 
 @pytest.fixture

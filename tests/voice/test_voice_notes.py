@@ -20,7 +20,6 @@ from models.db import unit_of_work
 from models.programs.program import load_spec
 from models.programs.schema import parse
 from models.programs.speech import Script, question_script
-from tests.conftest import _make_app
 from tests.transcripts import given
 from workers import speech
 from workers.speech import notes, voices
@@ -30,13 +29,9 @@ PHONE = "+919812300031"
 
 
 @pytest.fixture
-def app(request, tmp_path):
+def app(sqlite_app):
     """SQLite only: what a note says and weighs does not depend on the database."""
-    from models.db import engine as current_engine
-    app = _make_app("sqlite", request, tmp_path)
-    with app.app_context():
-        yield app
-        current_engine().dispose()
+    return sqlite_app
 
 
 def _spec():
