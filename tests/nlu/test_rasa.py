@@ -5,9 +5,11 @@ by the embedded classifier when Rasa fails."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import multiprocessing
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -48,7 +50,12 @@ def texts(result: dict) -> list[str]:
 
 
 def run_action(app, call: dict) -> dict:
-    return asyncio.run(executor(app).run(call)).model_dump()
+    """Run the action on a thread of its own (with this thread's app context): a browser test
+    earlier in the same process leaves Playwright's event loop running on this one."""
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(1) as pool:
+        done = pool.submit(context.run, asyncio.run, executor(app).run(call)).result()
+    return done.model_dump()
 
 
 def test_actions_answer_in_the_partners_language(app, partners):
