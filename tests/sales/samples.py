@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from models.partners.gstin import check_char
+from tests.invoice.make import indian
 
 SELLER = "33AAGCT2468Q1ZR"  # Chennai Electricals, an ELEC distributor (programs/elec.yaml)
 CSV_HEADER = ["Invoice No", "Invoice Date", "Voucher Type", "Party Name", "Buyer GSTIN",
@@ -20,19 +21,6 @@ CSV_HEADER = ["Invoice No", "Invoice Date", "Voucher Type", "Party Name", "Buyer
 def gstin(n: int, state: str = "33") -> str:
     first14 = f"{state}ABCDE{n % 10000:04d}F1Z"
     return first14 + check_char(first14)
-
-
-def indian(paise: int) -> str:
-    """1,23,456.50: the last three digits, then groups of two."""
-    rupees, rest = divmod(paise, 100)
-    digits = str(rupees)
-    head, tail = digits[:-3], digits[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    text = ",".join(([head] if head else []) + groups + [tail])
-    return f"{text}.{rest:02d}"
 
 
 @dataclass
