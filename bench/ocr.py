@@ -30,6 +30,7 @@ import os
 import random
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -168,12 +169,13 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
               f"{sum(r['wrong_sure'] for r in results)} | "
               f"{sum(r['number_wrong_sure'] for r in results)} | {statistics.median(walls):.2f} | "
               f"{pct(walls, 0.95):.2f} | {statistics.mean(r['cpu'] for r in results):.2f} |")
-    print("\nexact total by layout (photo): " + ", ".join(
-        f"{mode}: " + " ".join(
-            f"{layout} {100 * sum(r['total_paise'] for r in rs) / len(rs):.0f} %"
-            for layout in layouts.LAYOUTS
-            if (rs := [r for r in rows[(mode, 'photo')] if r["layout"] == layout]))
-        for mode in modes))
+    for kind in kinds:
+        print(f"\nexact total by layout ({kind}): " + ", ".join(
+            f"{mode}: " + " ".join(
+                f"{layout} {100 * sum(r['total_paise'] for r in rs) / len(rs):.0f} %"
+                for layout in layouts.LAYOUTS
+                if (rs := [r for r in rows[(mode, kind)] if r["layout"] == layout]))
+            for mode in modes))
 
 
 def rss(mode: str, folder: Path) -> float:
@@ -323,6 +325,7 @@ def main() -> None:
     parser.add_argument("--rss-folder", type=Path)
     args = parser.parse_args()
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the latency part stops its worker
     if args.rss_child:
         rss_child(args.rss_child, args.rss_folder)
         return
