@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import String, Text, select
 
 import models
+from bot import jobs
 from bot.jobs.names import Job
 from models import webhooks
 from models.admin import audit
@@ -153,3 +154,27 @@ def test_an_outbox_row_keeps_the_link_only_until_it_has_left(lite):
         row = session.get(outbox.OutboxMessage, row_id)
         assert row.status == "sent" and row.body == f"Get it: {LINK}{REMOVED}"
         assert row.reply["text"] == row.body
+
+
+def record_args(record_id: int) -> list:
+    with unit_of_work() as session:
+        return session.get(job_records.JobRecord, record_id).args
+
+
+def test_redis_holds_only_the_job_records_id_never_its_arguments(lite, redis_url):
+    """What a job is about (a rep's list of shops) lives in its record, which erasure and
+    retention clean; RQ's copy in Redis holds only the record's id."""
+    lite.config["REDIS_URL"] = redis_url
+    try:
+        with unit_of_work() as session:
+            jobs.after_commit(session, Job.BULK_ENROLL, 1, 1, "whatsapp", "wamid.2",
+                              f"Rajesh Kumar, {PHONE}, {SHOP}", None)
+        (job,) = jobs.queue().jobs
+        with unit_of_work() as session:
+            (record_id,) = session.scalars(select(job_records.JobRecord.id)).all()
+        assert job.args == (record_id,) and job.kwargs == {}
+        fetched = type(job).fetch(job.id, connection=jobs.redis_connection())
+        stored = repr((fetched.args, fetched.kwargs, fetched.description, fetched.meta))
+        assert not [t for t in TRACES if t in stored] and PHONE in str(record_args(record_id))
+    finally:
+        jobs.queue().empty()
