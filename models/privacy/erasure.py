@@ -77,9 +77,9 @@ def erase(session: Session, partner: Partner, *, actor: str, reason: str,
     partner.name = partner.shop = partner.pincode = partner.gstin = partner.region = None
     partner.code, partner.upi_vpa, partner.status = None, None, PartnerStatus.ERASED
     session.flush()
-    scrub.scrub_quotes(session, quoted)
     audit.record(session, actor=actor, action="partner.erase", target=f"partner:{partner.id}",
                  reason=reason, **who)
+    scrub.scrub_quotes(session, quoted)  # the reason typed for this erasure too
     events.record(session, events.PartnerErased(partner.id, phone, language, by_partner))
     log.info("partner erased", extra={"partner_id": partner.id})
 
