@@ -123,6 +123,17 @@ def sms_wording(spec: CampaignSpec, language: str, text: str) -> str:
                      text=" ".join(text.split()))
 
 
+def _by_sms(session: Session, row: OutboxMessage) -> list[str]:
+    """A campaign message WhatsApp could not deliver, in its SMS wording."""
+    campaign = session.get(Campaign, int(row.idempotency_key.split(":")[1]))
+    partner = session.get(Partner, row.partner_id) if row.partner_id else None
+    return [sms_wording(campaigns.spec_of(campaign), partner.language if partner else DEFAULT,
+                        row.body)]
+
+
+outbound.SMS_FORMS[keys.campaign(0, 0, 0).split(":", 1)[0] + ":"] = _by_sms
+
+
 def _has_template(spec: CampaignSpec, language: str) -> bool:
     if spec.template is None:
         return False

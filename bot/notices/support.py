@@ -8,10 +8,11 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.channels import sms
-from bot.i18n import N_, NP_, translate
-from bot.notices.outbound import PULL_ONLY, OutboundError, queue_message
+from bot.i18n import DEFAULT, N_, NP_, translate
+from bot.notices.outbound import PULL_ONLY, SMS_FORMS, OutboundError, queue_message
 from models import keys
 from models.events import TicketAnswered, TicketOpened, handles
+from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner
 from models.support.tickets import FIRST_ANSWER, Ticket, TicketError
 
@@ -63,9 +64,9 @@ def send_answer(session: Session, answered: TicketAnswered) -> None:
                       key=answered.key if n == 0 else f"{answered.key}:part{n}")
 
 
-def sms_answer(lang: str, answer: str) -> list[str]:
+def sms_answer(lang: str, answer: str, most: int | None = MAX_SMS) -> list[str]:
     """The SMS that carry `answer` in the support wording: words packed greedily, each SMS
-    within two segments (a word too long for one is cut); AnswerTooLong past MAX_SMS."""
+    within two segments (a word too long for one is cut); AnswerTooLong past `most`."""
     words, parts, current = " ".join(answer.split()).split(" "), [], ""
     while words:
         word = words.pop(0)
@@ -80,12 +81,21 @@ def sms_answer(lang: str, answer: str) -> list[str]:
             cut = max(n for n in range(1, len(word) + 1) if sms.fits(_worded(lang, word[:n])))
             parts.append(word[:cut])
             words.insert(0, word[cut:])
-        if len(parts) >= MAX_SMS and (current or words):
+        if most is not None and len(parts) >= most and (current or words):
             raise AnswerTooLong(f"too long for SMS: a partner on SMS gets at most {MAX_SMS} "
                                 "messages (about "
                                 f"{MAX_SMS * len(parts[0])} characters in their language) "
                                 "for one answer; please shorten it")
     return [_worded(lang, part) for part in [*parts, current] if part]
+
+
+def _by_sms(session: Session, row: OutboxMessage) -> list[str]:
+    """An answer WhatsApp could not deliver, as it goes by SMS (every part: it was sent)."""
+    partner = session.get(Partner, row.partner_id) if row.partner_id else None
+    return sms_answer(partner.language if partner else DEFAULT, row.body, most=None)
+
+
+SMS_FORMS[keys.ticket_answer(0, "").split(":", 1)[0] + ":"] = _by_sms
 
 
 def _worded(lang: str, part: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.channels import dlt
 from bot.channels.sms import MAX_SEGMENTS, segments
@@ -136,3 +137,29 @@ def test_an_urgent_campaign_cannot_be_promotional():
     with pytest.raises(ValueError, match="cannot be promotional"):
         CampaignSpec(code="BAD", urgent=True, sms_category="promotional",
                      messages={"en": "x"})
+
+
+def _refused_on_whatsapp(key: str, body: str) -> None:
+    """A WhatsApp row the provider refused (outside the window): it goes by SMS instead."""
+    with unit_of_work() as session:
+        partner = session.scalar(select(Partner).where(Partner.phone == PHONE))
+        row = OutboxMessage(channel="whatsapp", phone=PHONE, partner_id=partner.id, body=body,
+                            idempotency_key=key, status=OutboxStatus.FAILED)
+        session.add(row)
+        session.flush()
+        outbound.fall_back_to_sms(session, row)
+
+
+def test_answers_and_campaigns_falling_back_from_whatsapp_keep_their_dlt_wording(
+        app, gupshup, clock):
+    clock.set(DAY)
+    _campaign(CampaignSpec(code="LATER", kind="triggered",
+                           trigger={"event": "inactive", "days": 30},
+                           messages={"en": "We miss you!"}))  # nobody inactive yet: no SMS
+    _refused_on_whatsapp("ticket-answer:9:r1", "Your credits are on the way.")
+    with unit_of_work() as session:
+        campaign_id = session.scalar(select(campaigns.Campaign.id))
+    _refused_on_whatsapp(f"campaign:{campaign_id}:1:1", "We miss you!")
+    assert [(f["dltTemplateId"], f["msg"]) for f in gupshup.forms()] == [
+        (IDS["support_answer"], "Saathi support: Your credits are on the way."),
+        (IDS["campaign_service"], "Saathi update: We miss you!")]
