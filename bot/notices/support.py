@@ -82,10 +82,9 @@ def sms_answer(lang: str, answer: str, most: int | None = MAX_SMS) -> list[str]:
             parts.append(word[:cut])
             words.insert(0, word[cut:])
         if most is not None and len(parts) >= most and (current or words):
-            raise AnswerTooLong(f"too long for SMS: a partner on SMS gets at most {MAX_SMS} "
-                                "messages (about "
-                                f"{MAX_SMS * len(parts[0])} characters in their language) "
-                                "for one answer; please shorten it")
+            raise AnswerTooLong(f"too long for SMS: a partner on SMS gets at most {most} "
+                                f"messages (about {sum(map(len, parts))} characters in their "
+                                "language) for one answer; please shorten it")
     return [_worded(lang, part) for part in [*parts, current] if part]
 
 
