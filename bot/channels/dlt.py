@@ -2,7 +2,9 @@
 
 The registry (bot/channels/dlt.yaml) holds the principal entity id, the sender header and,
 per template, its DLT id, category and text in every language with {#var#} placeholders
-(each variable at most 30 characters, as the DLT portals allow) and {#url#} for a link.
+(each variable at most 30 characters, as the DLT portals allow) and {#url#} for a link;
+free text (an agent's answer, a campaign's own words) is a run of adjacent variables inside a
+registered wording ("Saathi support: {#var#}{#var#}…").
 `match` finds the one template a text was made from, or refuses it: a text that matches no
 template (or several) is never sent, because carriers would block it anyway.
 
@@ -65,9 +67,12 @@ class Registry:
 
 @cache
 def _pattern(text: str) -> re.Pattern:
-    parts = re.split(r"(\{#(?:var|url)#\})", text)
-    return re.compile("".join(_VALUE if p == VAR else _LINK if p == URL else re.escape(p)
-                              for p in parts))
+    """A template text as a regular expression: a run of n adjacent variables (free text,
+    as DLT lets a sender register it) stands for 1 to 30n characters of one line."""
+    parts = re.split(r"((?:\{#var#\})+|\{#url#\})", text)
+    return re.compile("".join(
+        _LINK if p == URL else rf"[^\n]{{1,{VAR_CHARS * p.count(VAR)}}}" if p.startswith(VAR)
+        else re.escape(p) for p in parts))
 
 
 @cache
@@ -131,8 +136,11 @@ def texts_for(spec: dict, lang: str) -> list[str]:
     """Every text the template `spec` can be in `lang`, as sent (GSM-7 where it can be).
 
     `messages` are joined by new lines; `fill` names messages that are sent inside another
-    one's placeholder (an invoice's read fields inside "I read: {summary}.")."""
+    one's placeholder (an invoice's read fields inside "I read: {summary}."); `free` names
+    placeholders that hold free text (an agent's answer) and how many adjacent variables
+    carry it (DLT's way to register free text: each variable at most 30 characters)."""
     fills = {name: _forms(message, lang)[0] for name, message in (spec.get("fill") or {}).items()}
+    fills |= {name: VAR * count for name, count in (spec.get("free") or {}).items()}
     parts = [_forms(message, lang) for message in spec["messages"]]
     found = []
     for combination in itertools.product(*parts):
