@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text
+from sqlalchemy import JSON, Engine, Table, any_, bindparam, create_engine, event, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -157,21 +158,58 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
         session.execute(stmt, rows)
         return []
     names = list(rows[0])
-    dialect = session.get_bind().dialect
-    arrays = ", ".join(f"CAST(:c{n} AS {table.c[name].type.compile(dialect)}[])"
-                       for n, name in enumerate(names))
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM " \
+          f"unnest({_arrays(session, table, names)})"
     if on_conflict:
         sql += f" ON CONFLICT ({on_conflict}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    params = {f"c{n}": [_plain(row[name]) for row in rows] for n, name in enumerate(names)}
-    result = session.execute(text(sql), params)
+    result = session.execute(text(sql), _columns(table, names, rows))
     return list(result) if returning else []
 
 
-def _plain(value):
-    """An enum member as its value (the driver adapts plain types in arrays)."""
+def update_rows(session: Session, table: Table, rows: list[dict], *, key: str = "id") -> None:
+    """UPDATE the rows of `table` whose `key` column is each dict's `key`, setting the dict's
+    other columns (every dict has the same keys). On PostgreSQL one statement over unnest()ed
+    arrays, as `insert_rows`; on SQLite an executemany."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != key]
+    if not is_postgres(session):
+        stmt = update(table).where(table.c[key] == bindparam("k_")).values(
+            {name: bindparam(f"v_{name}") for name in names})
+        session.execute(stmt, [{"k_": row[key], **{f"v_{n}": row[n] for n in names}}
+                               for row in rows])
+        return
+    columns = [key, *names]
+    sets = ", ".join(f"{name} = u.{name}" for name in names)
+    sql = f"UPDATE {table.name} AS t SET {sets} FROM unnest(" \
+          f"{_arrays(session, table, columns)}) AS u({', '.join(columns)}) " \
+          f"WHERE t.{key} = u.{key}"
+    session.execute(text(sql), _columns(table, columns, rows))
+
+
+def _arrays(session: Session, table: Table, names: list[str]) -> str:
+    """`CAST(:c0 AS type[]), …`: a bound array a column (PostgreSQL)."""
+    dialect = session.get_bind().dialect
+    return ", ".join(f"CAST(:c{n} AS {table.c[name].type.compile(dialect)}[])"
+                     for n, name in enumerate(names))
+
+
+def _columns(table: Table, names: list[str], rows: list[dict]) -> dict[str, list]:
+    """The rows' values a column, as `_arrays` binds them: JSON as its text (cast to JSONB in
+    the statement), an enum member as its value."""
+    params = {}
+    for n, name in enumerate(names):
+        as_json = isinstance(table.c[name].type, JSON)
+        params[f"c{n}"] = [_plain(row[name], as_json) for row in rows]
+    return params
+
+
+def _plain(value, as_json: bool = False):
+    """A value as the driver adapts it inside an array."""
+    if as_json and value is not None:
+        return json.dumps(value)
     return value.value if isinstance(value, Enum) else value
 
 
