@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import JSON, Engine, Table, any_, bindparam, create_engine, event, text, update
+from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -144,9 +144,10 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
     """INSERT `rows` (dicts with the same keys) into `table`; the `returning` columns of the
     rows written. `on_conflict`: a unique column whose conflicts are skipped.
 
-    On PostgreSQL one statement over unnest()ed arrays, a parameter a column: an executemany
-    runs a statement a row in the server, and a multi-row VALUES with thousands of parameters
-    is parsed by the driver each time."""
+    On PostgreSQL one statement with one parameter, the rows as a JSON document read back by
+    `json_to_recordset`: an executemany runs a statement a row in the server, a multi-row
+    VALUES with thousands of parameters is parsed by the driver each time, and arrays a column
+    are dumped element by element in Python (json.dumps is one C call)."""
     if not rows:
         return []
     if not is_postgres(session):
@@ -158,20 +159,34 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
         session.execute(stmt, rows)
         return []
     names = list(rows[0])
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM " \
-          f"unnest({_arrays(session, table, names)})"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)} " \
+          f"FROM {_recordset(session, table, names)}"
     if on_conflict:
         sql += f" ON CONFLICT ({on_conflict}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    result = session.execute(text(sql), _columns(table, names, rows))
+    result = session.execute(text(sql), {"rows": _document(rows)})
     return list(result) if returning else []
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` ids for rows of `table` to be inserted later in this transaction, with them:
+    on PostgreSQL drawn from the id column's sequence; on SQLite the ones after the highest
+    (the transaction holds SQLite's one write lock from its BEGIN IMMEDIATE)."""
+    if count <= 0:
+        return []
+    if is_postgres(session):
+        return list(session.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": count}))
+    last = session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table.name}"))
+    return list(range(last + 1, last + 1 + count))
 
 
 def update_rows(session: Session, table: Table, rows: list[dict], *, key: str = "id") -> None:
     """UPDATE the rows of `table` whose `key` column is each dict's `key`, setting the dict's
-    other columns (every dict has the same keys). On PostgreSQL one statement over unnest()ed
-    arrays, as `insert_rows`; on SQLite an executemany."""
+    other columns (every dict has the same keys). On PostgreSQL one statement, the rows as
+    `insert_rows` passes them; on SQLite an executemany."""
     if not rows:
         return
     names = [name for name in rows[0] if name != key]
@@ -181,36 +196,29 @@ def update_rows(session: Session, table: Table, rows: list[dict], *, key: str = 
         session.execute(stmt, [{"k_": row[key], **{f"v_{n}": row[n] for n in names}}
                                for row in rows])
         return
-    columns = [key, *names]
     sets = ", ".join(f"{name} = u.{name}" for name in names)
-    sql = f"UPDATE {table.name} AS t SET {sets} FROM unnest(" \
-          f"{_arrays(session, table, columns)}) AS u({', '.join(columns)}) " \
-          f"WHERE t.{key} = u.{key}"
-    session.execute(text(sql), _columns(table, columns, rows))
+    sql = f"UPDATE {table.name} AS t SET {sets} " \
+          f"FROM {_recordset(session, table, [key, *names])} WHERE t.{key} = u.{key}"
+    session.execute(text(sql), {"rows": _document(rows)})
 
 
-def _arrays(session: Session, table: Table, names: list[str]) -> str:
-    """`CAST(:c0 AS type[]), …`: a bound array a column (PostgreSQL)."""
+def _recordset(session: Session, table: Table, names: list[str]) -> str:
+    """`json_to_recordset(:rows) AS u(name type, …)`: the rows of `_document` (PostgreSQL)."""
     dialect = session.get_bind().dialect
-    return ", ".join(f"CAST(:c{n} AS {table.c[name].type.compile(dialect)}[])"
-                     for n, name in enumerate(names))
+    columns = ", ".join(f"{name} {table.c[name].type.compile(dialect)}" for name in names)
+    return f"json_to_recordset(CAST(:rows AS json)) AS u({columns})"
 
 
-def _columns(table: Table, names: list[str], rows: list[dict]) -> dict[str, list]:
-    """The rows' values a column, as `_arrays` binds them: JSON as its text (cast to JSONB in
-    the statement), an enum member as its value."""
-    params = {}
-    for n, name in enumerate(names):
-        as_json = isinstance(table.c[name].type, JSON)
-        params[f"c{n}"] = [_plain(row[name], as_json) for row in rows]
-    return params
+def _document(rows: list[dict]) -> str:
+    return json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _plain(value, as_json: bool = False):
-    """A value as the driver adapts it inside an array."""
-    if as_json and value is not None:
-        return json.dumps(value)
-    return value.value if isinstance(value, Enum) else value
+def _json_value(value):
+    """A value json.dumps has no form for: a date or time as ISO 8601 (PostgreSQL reads it
+    back into its column's type)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a row")
 
 
 def schema_missing(exc: SQLAlchemyError) -> bool:

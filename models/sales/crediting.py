@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, load_only
 
 from models import events, review
 from models.base import utcnow
-from models.db import among, insert_rows, update_rows
+from models.db import among, insert_rows, reserve_ids, update_rows
 from models.invoices import review as invoice_review
 from models.invoices import rules
 from models.invoices.credits import credits_for
@@ -109,7 +109,8 @@ class NewInvoice:
                 "number": self.number, "invoice_date": self.invoice_date,
                 "total_paise": self.total_paise, "read_total_paise": self.total_paise,
                 "items": self.items, "confidence": {}, "typed": [], "claim": self.claim,
-                "credits": 0, "created_at": self.updated_at, "updated_at": self.updated_at}
+                "credits": self.credits, "entry_id": self.entry_id, "created_at": self.updated_at,
+                "updated_at": self.updated_at}
 
 
 @dataclass(frozen=True)
@@ -146,33 +147,39 @@ def apply_sale(session: Session, feed: Feed, sale: Sale,
 
 
 def settle_all(session: Session, feed: Feed, results: list) -> list:
-    """Write the `Pending` invoices of `results` (one INSERT), credit those of sure buyers in
-    one bulk earn and write their status (one UPDATE); hold those matched by name only for a
-    person. The results, a `Result` for each Pending.
+    """Write and settle the `Pending` invoices of `results`: those of sure buyers credited in
+    one bulk earn, those matched by name only held for a person. The results, a `Result` for
+    each Pending.
 
-    A claim taken meanwhile fails the INSERT (the caller retries the chunk carefully); a
-    careful feed writes each invoice in a SAVEPOINT instead, and one whose claim is taken is
-    kept rejected as a duplicate."""
+    The invoices' ids are reserved first and the rows written once credited (one INSERT, no
+    UPDATE after): a claim taken meanwhile fails that INSERT, and the caller retries the chunk
+    carefully. A careful feed writes each invoice first, in a SAVEPOINT (one whose claim is
+    taken is kept rejected as a duplicate), and updates the credited ones after."""
     pending = [r for r in results if isinstance(r, Pending)]
     if not pending:
         return results
-    taken = _write(session, feed, [p.invoice for p in pending])
+    invoices = [p.invoice for p in pending]
+    if feed.careful:
+        taken = _claim_each(session, invoices)
+    else:
+        taken = set()
+        for invoice, id_ in zip(invoices, reserve_ids(session, Invoice.__table__,
+                                                      len(invoices)), strict=True):
+            invoice.id = id_
     sure = [p.invoice for p in pending if p.buyer.sure and p.invoice.id not in taken]
     rules.credit_many(session, sure, feed.distributor.name)
-    update_rows(session, Invoice.__table__, [
-        {"id": i.id, "status": str(i.status), "reason": i.reason, "credits": i.credits,
-         "entry_id": i.entry_id, "updated_at": i.updated_at} for i in sure])
+    if feed.careful:
+        update_rows(session, Invoice.__table__, [
+            {"id": i.id, "status": str(i.status), "reason": i.reason, "credits": i.credits,
+             "entry_id": i.entry_id, "updated_at": i.updated_at} for i in sure])
+    else:
+        insert_rows(session, Invoice.__table__, [{"id": i.id, **i.row()} for i in invoices])
     return [_settled(session, r, taken) if isinstance(r, Pending) else r for r in results]
 
 
-def _write(session: Session, feed: Feed, invoices: list[NewInvoice]) -> set[int]:
-    """Insert the invoices (their ids set); the ids of those whose claim was taken."""
-    if not feed.careful:
-        ids = dict(insert_rows(session, Invoice.__table__, [i.row() for i in invoices],
-                               returning=("upload_key", "id")))
-        for invoice in invoices:
-            invoice.id = ids[invoice.upload_key]
-        return set()
+def _claim_each(session: Session, invoices: list[NewInvoice]) -> set[int]:
+    """Insert the invoices one by one (their ids set), each claiming its key in a SAVEPOINT;
+    the ids of those whose claim was taken (written without it, rejected as duplicates)."""
     taken = set()
     for invoice in invoices:
         try:
