@@ -42,6 +42,7 @@ bp = Blueprint("admin_sales", __name__, url_prefix="/admin/distributors/<id:dist
 bp.before_request(admin_auth.fail_closed)
 UPLOAD_SLACK = 64 * 1024  # the form's other fields and multipart framing
 NO_FILE = N_("Choose a file to upload.")
+SHOWN = 500  # rows of a dry run shown on its page
 
 
 @bp.before_request
@@ -103,10 +104,13 @@ def upload(distributor_id: int):
         try:
             source = sales_files.source_of(path)
             distributor = next(d for d in program.spec.distributors if d.code == found.code)
-            reports: list = []
+            shown: list = []  # a dry run's first rows, to show
+
+            def keep(rows: list) -> None:
+                shown.extend(rows[:SHOWN - len(shown)])
+
             summary = run(program.code, found.code, sales_files.lines(path, source, distributor),
-                          source=source, name=name, dry_run=dry_run,
-                          on_chunk=reports.extend if dry_run else lambda _rows: None)
+                          source=source, name=name, dry_run=dry_run, on_chunk=keep)
         except FileRefused as exc:
             flash(REFUSED)
             flash(str(exc), "detail")
@@ -120,8 +124,7 @@ def upload(distributor_id: int):
                       "credits": summary.credits})
     if dry_run:
         return render_template("admin/sales_dry_run.html", distributor_id=distributor_id,
-                               name=name, counts=counts, rows=reports[:500],
-                               total=len(reports))
+                               name=name, counts=counts, rows=shown, total=summary.rows)
     flash(DONE)
     return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
 

@@ -78,7 +78,14 @@ def test_a_distributor_admin_uploads_a_file_and_downloads_its_report(as_role, wo
 
 def test_a_dry_run_reports_every_row_and_changes_nothing(as_role, world):
     mine, _other = _ids()
-    response = _upload(as_role("brand-admin"), mine, dry_run="1")
+    admin = as_role("brand-admin")
+    refused = admin.post(f"/admin/distributors/{mine}/sales",
+                         {"file": (io.BytesIO(b"notes"), "notes.txt")},
+                         content_type="multipart/form-data")
+    assert refused.status_code == 302
+    page = admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
+    assert "unknown kind of file &#39;.txt&#39;" in page
+    response = _upload(admin, mine, dry_run="1")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "nothing was changed" in page
     assert "ST/1" in page and "buyer GSTIN fails its checksum" in page
