@@ -1,13 +1,31 @@
 """VOICE (or the menu's "Voice notes"): switch voice notes on or off. With them on, a partner
-on WhatsApp gets each module part and quiz question as text and as a voice note (prepared
-when the program loaded: workers/speech); SMS and USSD are unchanged."""
+on WhatsApp gets each module part, quiz question, the menu, quiz results and the redemption
+confirmation as text and as a voice note; SMS and USSD are unchanged.
+
+Speech is never made while a partner waits. Two kinds of note, one rule each:
+- fixed words (a module part, a quiz question with its options numbered aloud, the menu of
+  a role in a language): made when the program loads (workers/speech.prepare_program) and
+  attached to the text reply by `voice_reply`, which only looks the note up by content hash;
+- words with a partner's figures in them (a score, credits, rupees, a certificate id): the
+  text goes at once; `voice_later` asks a job (Job.VOICE_NOTE, workers/voice_notes.py) to
+  speak exactly that text, keep it by content hash and send it as a follow-up voice note
+  (seconds later). Composing such a note from prepared pieces (numbers, "credits", ...)
+  was not chosen: word order and number words differ across the twelve languages, and a
+  stitched note sounds broken; the job costs one short synthesis (~0.3 s CPU) per message.
+A note that cannot be made (a language espeak-ng does not speak) leaves the text alone:
+`flask programs load` names those languages "text only", and the job logs it.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from flask import current_app
+
 from bot import media
+from bot.channels.text import render_text
 from bot.i18n import N_
+from bot.jobs.names import Job
 from bot.messages import Reply
 from flows import engine
 from flows.context import Context
@@ -41,6 +59,27 @@ def voice_reply(ctx: Context, lang: str | None, text: str) -> list[Reply]:
         return []
     url = media.voice_url(lang or "en", text)
     return [Reply("", media_url=url)] if media.stored(url) else []
+
+
+def spoken(reply: Reply) -> str:
+    """What a voice note of `reply` says: its text, then each option with its number."""
+    return render_text(reply)
+
+
+def voice_later(ctx: Context, reply: Reply, lang: str | None = None) -> list[Reply]:
+    """The voice note of a reply with figures in it: attached when the same words were
+    spoken before (kept by content hash), else made by a job after this message commits and
+    sent as a follow-up on WhatsApp. Returns what to send now (nothing, or the kept note).
+    `lang`: the reply's language when it is not the partner's (a program's fallback)."""
+    if not voice_on(ctx) or not current_app.config["VOICE_NOTES"]:
+        return []
+    text, lang = spoken(reply), lang or ctx.language
+    url = media.voice_url(lang, text)
+    if media.stored(url):
+        return [Reply("", media_url=url)]
+    key = f"voice:{ctx.message.provider_id}:{url.rsplit('/', 1)[-1]}"
+    ctx.enqueue(Job.VOICE_NOTE, ctx.partner.phone, lang, text, key)
+    return []
 
 
 def toggle(ctx: Context) -> engine.Step:
