@@ -33,8 +33,8 @@ from flows.engine import END, Flow, MenuEntry, State
 from flows.names import FlowName
 
 VOICE_CHANNELS = frozenset({"whatsapp"})  # audio plays where a chat app plays it
-ON = N_("Voice notes are on: lessons and quiz questions now also come as audio. Send VOICE "
-        "to turn them off.")
+ON = N_("Voice notes are on: the menu, lessons, quizzes with their results and redemptions "
+        "now also come as audio. Send VOICE to turn them off.")
 OFF = N_("Voice notes are off: you get text only. Send VOICE to turn them on again.")
 # The word in every language (first word of a message, any case); the menu entry says it too.
 WORDS = ("VOICE", "AUDIO", "आवाज़", "आवाज", "AWAAZ", "AVAAJ", "ऑडियो", "ઓડિયો", "அவாஜ்", "குரல்",
