@@ -23,9 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from bot.i18n import LANGUAGES  # noqa: E402
+from flows import menu  # noqa: E402
 from models.programs.schema import read_file  # noqa: E402
 from models.programs.speech import Script  # noqa: E402
-from workers.speech import notes, prepare_program  # noqa: E402
+from workers.speech import notes, prepare, prepare_program  # noqa: E402
 from workers.speech.voices import voice_for  # noqa: E402
 
 
@@ -40,6 +41,8 @@ def main() -> None:
     parser.add_argument("--languages", default=",".join(LANGUAGES))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--job", action="store_true", help="time one reply's note per language")
+    parser.add_argument("--menus-only", action="store_true",
+                        help="the menus' notes alone (shared by every program)")
     args = parser.parse_args()
     print(f"{'program':8} {'notes':>5} {'audio min':>9} {'KB':>6} {'KB/min':>6} {'max KB':>6} "
           f"{'wall s':>7} {'s/audio min':>11} {'CPU s/audio min':>15}")
@@ -50,8 +53,10 @@ def main() -> None:
             with app.app_context():
                 spec = read_file(ROOT / "programs" / f"{name}.yaml")
                 cpu = _children_cpu()
-                done = prepare_program(spec, args.languages.split(","), ROOT / "programs",
-                                       threads=args.threads)
+                languages = args.languages.split(",")
+                done = prepare(None, languages, ROOT / "programs", args.threads,
+                               extra=menu.scripts(languages)) if args.menus_only else \
+                    prepare_program(spec, languages, ROOT / "programs", threads=args.threads)
                 cpu = _children_cpu() - cpu
                 sizes = [p.stat().st_size for p in Path(media_dir, "voice").glob("*.ogg")]
             minutes = done.seconds / 60
