@@ -2,16 +2,18 @@
 on WhatsApp gets each module part, quiz question, the menu, quiz results and the redemption
 confirmation as text and as a voice note; SMS and USSD are unchanged.
 
-Speech is never made while a partner waits. Two kinds of note, one rule each:
-- fixed words (a module part, a quiz question with its options numbered aloud, the menu of
-  a role in a language): made when the program loads (workers/speech.prepare_program) and
-  attached to the text reply by `voice_reply`, which only looks the note up by content hash;
-- words with a partner's figures in them (a score, credits, rupees, a certificate id): the
-  text goes at once; `voice_later` asks a job (Job.VOICE_NOTE, workers/voice_notes.py) to
-  speak exactly that text, keep it by content hash and send it as a follow-up voice note
-  (seconds later). Composing such a note from prepared pieces (numbers, "credits", ...)
-  was not chosen: word order and number words differ across the twelve languages, and a
-  stitched note sounds broken; the job costs one short synthesis (~0.3 s CPU) per message.
+Speech is never made while a partner waits. Fixed words (a module part, a quiz question
+with its options numbered aloud, the menu of a role in a language) are spoken when the
+program loads (workers/speech.prepare_program); `voice_reply` attaches the note to the text
+reply, only looking it up by content hash.
+
+Words with the partner's own figures (a score, credits, rupees, a certificate id) go as text
+at once; `voice_later` asks a job (Job.VOICE_NOTE, workers/voice_notes.py) to speak exactly
+that text, keep it by content hash and send it as a follow-up voice note seconds later.
+Composing such notes from prepared pieces (numbers, "credits", ...) was not chosen: word
+order and number words differ across the twelve languages, a stitched note sounds broken,
+and the job costs one short synthesis (~0.35 s of CPU) per message.
+
 A note that cannot be made (a language espeak-ng does not speak) leaves the text alone:
 `flask programs load` names those languages "text only", and the job logs it.
 """
