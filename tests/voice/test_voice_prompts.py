@@ -177,3 +177,19 @@ def test_a_language_espeak_lacks_is_text_only_and_said_so(app, twilio, clock, sp
     summary = media_of(twilio.send(VOICE, "100"))
     assert summary[0][0].startswith("100 ਕ੍ਰੈਡਿਟ") and _audio_followups(VOICE) == []
     assert "voice note not made: no voice for the language, text only" in caplog.text
+
+
+def test_twilio_gets_the_follow_up_note_at_an_absolute_url(sqlite_app):
+    """Twilio fetches a note itself: an outbox row's /media/ path goes as a full URL."""
+    from types import SimpleNamespace
+
+    from bot.channels.senders import TwilioSender
+    created: list[dict] = []
+    sender = TwilioSender({**sqlite_app.config, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32})
+    sender.client = SimpleNamespace(messages=SimpleNamespace(
+        create=lambda **params: created.append(params) or SimpleNamespace(sid="SM1")))
+    note = OutboxMessage(channel="whatsapp", phone=VOICE, body="", template=None, reply=None,
+                         media_urls=["/media/voice/ab.ogg"])
+    assert sender.send(note) == "SM1"
+    base = sqlite_app.config["PUBLIC_BASE_URL"]
+    assert created[0]["media_url"] == [base + "/media/voice/ab.ogg"]
