@@ -21,6 +21,7 @@ from bot.jobs.names import Job
 from models.db import unit_of_work
 from models.jobs.records import JobRecord
 from models.messaging.outbox import OutboxMessage
+from tests.conftest import TwilioClient
 from tests.transcripts import given
 from tests.voice.audio import media_of, probe
 from workers.speech import notes, voices
@@ -160,8 +161,10 @@ def test_text_mode_and_sms_get_no_audio(app, twilio, clock, loaded):
             JobRecord.func == Job.VOICE_NOTE)).all() == []
 
 
-def test_a_language_espeak_lacks_is_text_only_and_said_so(app, twilio, clock, speech_spy,
+def test_a_language_espeak_lacks_is_text_only_and_said_so(sqlite_app, clock, speech_spy,
                                                           monkeypatch, caplog):
+    """(SQLite only: no database in this.)"""
+    app, twilio = sqlite_app, TwilioClient(sqlite_app.test_client())
     monkeypatch.setattr(voices, "installed", lambda: frozenset({"en-us"}))
     app.config["VOICE_NOTES"] = True
     out = app.test_cli_runner().invoke(args=["programs", "load", str(HERE / "program.yaml"),
