@@ -80,7 +80,7 @@ def voice_later(ctx: Context, reply: Reply, lang: str | None = None) -> list[Rep
     if media.stored(url):
         return [Reply("", media_url=url)]
     key = f"voice:{ctx.message.provider_id}:{url.rsplit('/', 1)[-1]}"
-    ctx.enqueue(Job.VOICE_NOTE, ctx.partner.phone, lang, text, key)
+    ctx.enqueue(Job.VOICE_NOTE, ctx.partner.id, lang, text, key)  # no phone in the record
     return []
 
 

@@ -9,13 +9,14 @@ import logging
 
 from bot.notices import outbound
 from models.db import unit_of_work
+from models.partners.partner import Partner
 from workers.speech import SpeechError, speak
 
 log = logging.getLogger("saathi.speech")
 
 
-def send_note(phone: str, lang: str, text: str, key: str) -> None:
-    """Speak `text` in `lang` (unless kept already) and send it to `phone` on WhatsApp. A
+def send_note(partner_id: int, lang: str, text: str, key: str) -> None:
+    """Speak `text` in `lang` (unless kept already) and send it to the partner on WhatsApp. A
     language espeak-ng lacks, or a note that cannot be made, leaves the partner the text."""
     try:
         url = speak(lang, text)
@@ -28,8 +29,11 @@ def send_note(phone: str, lang: str, text: str, key: str) -> None:
         return
     try:
         with unit_of_work() as session:
-            outbound.queue_message(session, phone=phone, channel="whatsapp", media_urls=(url,),
-                                   key=key)
+            partner = session.get(Partner, partner_id)
+            if partner is None:
+                return
+            outbound.queue_message(session, phone=partner.phone, channel="whatsapp",
+                                   media_urls=(url,), key=key)
     except outbound.OutsideSessionWindow:  # a day late (the queue was down): let it go
         log.info("voice note not sent: outside the WhatsApp window", extra={"key": key})
         return
