@@ -68,14 +68,14 @@ def spoken(reply: Reply) -> str:
     return render_text(reply)
 
 
-def voice_later(ctx: Context, reply: Reply, lang: str | None = None) -> list[Reply]:
+def voice_later(ctx: Context, reply: Reply) -> list[Reply]:
     """The voice note of a reply with figures in it: attached when the same words were
     spoken before (kept by content hash), else made by a job after this message commits and
     sent as a follow-up on WhatsApp. Returns what to send now (nothing, or the kept note).
-    `lang`: the reply's language when it is not the partner's (a program's fallback)."""
+    The reply is in the partner's language (`ctx.say`)."""
     if not voice_on(ctx) or not current_app.config["VOICE_NOTES"]:
         return []
-    text, lang = spoken(reply), lang or ctx.language
+    text, lang = spoken(reply), ctx.language
     url = media.voice_url(lang, text)
     if media.stored(url):
         return [Reply("", media_url=url)]
