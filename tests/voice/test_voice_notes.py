@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot import media
 from bot.i18n import LANGUAGES, translate
+from models import yamltext
 from models.db import unit_of_work
 from models.programs.program import load_spec
 from models.programs.schema import parse
@@ -33,7 +33,7 @@ def app(sqlite_app):
 
 
 def _spec():
-    return parse(yaml.safe_load((HERE / "program.yaml").read_text(encoding="utf-8")))
+    return parse(yamltext.load_shared((HERE / "program.yaml").read_text(encoding="utf-8")))
 
 
 @pytest.mark.slow
