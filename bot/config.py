@@ -134,7 +134,8 @@ class Settings(BaseSettings):
     DEFAULT_LANGUAGE: str = "en"
     MEDIA_DIR: str = str(ROOT / "media")
     PROGRAMS_DIR: str = str(ROOT / "programs")
-    VOICE_NOTES: bool = True  # make voice notes when a program loads (workers/speech)
+    # Make voice notes: fixed ones when a program loads, ones with figures in a job (workers/speech)
+    VOICE_NOTES: bool = True
     MAX_REQUEST_BYTES: int = 256 * 1024
     RQ_QUEUE: str = "saathi"
     JOB_RETRIES: int = 3

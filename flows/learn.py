@@ -17,7 +17,7 @@ from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.keywords import Keyword, means
 from flows.names import FlowName
-from flows.voice import voice_on, voice_reply
+from flows.voice import voice_later, voice_on, voice_reply
 from models import learning
 from models.learning import certificates as certification
 from models.learning.certificates import Certificate, CertStatus
@@ -213,13 +213,16 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
         return engine.go(S.QUIZ, feedback)
     total = len(ctx.data["plan"])
     if not learning.finish(attempt, track, total):
-        return engine.done(feedback, ctx.say(
+        result = ctx.say(
             NP_("You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
                 "minute: send LEARN.",
                 "You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
                 "minutes: send LEARN."), score=attempt.score, total=total,
-            percent=track.pass_percent, n=content.rules.cooldown_minutes))
-    return engine.done(feedback, _certified(ctx, program, track, attempt))
+            percent=track.pass_percent, n=content.rules.cooldown_minutes)
+    else:
+        result = _certified(ctx, program, track, attempt)
+    # The score is the partner's own: its voice note is made by a job (flows/voice.py).
+    return engine.done(feedback, result, *voice_later(ctx, result))
 
 
 def _certified(ctx: Context, program: Program, track: Track,

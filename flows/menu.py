@@ -3,18 +3,23 @@ here is an invoice (or a product QR code: the invoice flow's job tells them apar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 
-from bot.i18n import N_
+from bot.i18n import N_, translate
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import is_numeric, pick
 from flows.engine import ANY_FLOW, Context, Fallback, Flow, Kind, State
 from flows.names import FlowName
+from flows.voice import spoken, voice_reply
+from models.partners.partner import Role
+from models.programs.speech import Script
 
 NOT_ENROLLED = N_("You are not enrolled yet. To join, send JOIN followed by the program code "
                   "on your invite, for example: JOIN CEMPRO")
 STOPPED = N_("You will not get any more messages from us. Send START to come back.")
+ASK = N_("What would you like to do? Reply with a number.")
 
 
 class S(StrEnum):
@@ -23,21 +28,44 @@ class S(StrEnum):
 
 def entries(ctx: Context) -> list[engine.Flow]:
     """The flows this person may start from the menu, in menu order."""
-    role = ctx.partner.role if ctx.partner else None
+    return entries_for(ctx.partner is not None, ctx.partner.role if ctx.partner else None)
+
+
+def entries_for(enrolled: bool, role: str | None) -> list[engine.Flow]:
     usable = [
         f for f in engine.FLOWS.values()
         if f.menu is not None
-        and (ctx.partner is not None or not f.needs_partner)
+        and (enrolled or not f.needs_partner)
         and (f.roles is None or role in f.roles)
     ]
     return sorted(usable, key=lambda f: f.menu.order)  # type: ignore[union-attr]
 
 
+def menu_reply(lang: str, role: str) -> Reply:
+    """The menu an enrolled partner with `role` sees in `lang` (its voice note says the same,
+    numbered: `spoken`)."""
+    return Reply(translate(lang, ASK), options=tuple(
+        Option(f.name, translate(lang, f.menu.label))  # type: ignore[union-attr]
+        for f in entries_for(True, role)))
+
+
+def scripts(languages: list[str]) -> Iterator[Script]:
+    """The menu's voice notes, one per language and distinct menu (roles see different
+    entries), made when a program loads (workers/speech): its text is fixed per language."""
+    seen: set[tuple[str, str]] = set()
+    for lang in languages:
+        for role in Role:
+            text = spoken(menu_reply(lang, role))
+            if (lang, text) not in seen:
+                seen.add((lang, text))
+                yield Script(lang, text)
+
+
 def prompt(ctx: Context) -> list[Reply]:
-    options = menu_options(ctx)
     if ctx.partner is None:
-        return [ctx.say(NOT_ENROLLED, options=options)]
-    return [ctx.say("What would you like to do? Reply with a number.", options=options)]
+        return [ctx.say(NOT_ENROLLED, options=menu_options(ctx))]
+    menu = menu_reply(ctx.language, ctx.partner.role)
+    return [menu, *voice_reply(ctx, ctx.language, spoken(menu))]
 
 
 def menu_options(ctx: Context) -> tuple[Option, ...]:

@@ -16,6 +16,7 @@ from flows.choose_program import Needs
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
 from flows.redeem_text import REASONS, item_option, summary
+from flows.voice import voice_later
 from models import redemptions
 from models.programs.catalog import CatalogItem, ItemKind, catalog_of
 from models.programs.program import Program
@@ -178,8 +179,9 @@ def _confirm_options(ctx: Context) -> tuple[Option, ...]:
 
 def confirm_prompt(ctx: Context) -> list[Reply]:
     program, item = _program(ctx), _item(ctx)
-    return [summary(ctx, item, ctx.data["credits"], program.spec.credit_value_paise,
-                    ctx.partner.upi_vpa, _confirm_options(ctx))]
+    asked = summary(ctx, item, ctx.data["credits"], program.spec.credit_value_paise,
+                    ctx.partner.upi_vpa, _confirm_options(ctx))
+    return [asked, *voice_later(ctx, asked)]  # amounts: the note comes from a job
 
 
 def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
@@ -227,8 +229,9 @@ def check_otp(ctx: Context, msg: InboundMessage) -> engine.Step:
     except Refused as exc:
         redemptions.cancel(ctx.session, redemption, reason=exc.reason)
         return _refuse(ctx, exc.reason)
-    return engine.done(ctx.say("Confirmed. Processing {rupees}… we will message you the result.",
-                               rupees=format_rupees(redemption.value_paise, ctx.language)))
+    confirmed = ctx.say("Confirmed. Processing {rupees}… we will message you the result.",
+                        rupees=format_rupees(redemption.value_paise, ctx.language))
+    return engine.done(confirmed, *voice_later(ctx, confirmed))
 
 
 FLOW = engine.register(Flow(

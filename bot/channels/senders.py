@@ -15,7 +15,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot import media
-from bot.channels import graph, twilio_content
+from bot.channels import graph, sms, twilio_content
 from bot.channels.gupshup import GupshupSender
 from bot.channels.native import LIST_LABEL
 from bot.channels.templates import template_sid
@@ -79,8 +79,9 @@ class TwilioSender:
             params["content_sid"] = drawn
         else:
             params["body"] = message.body
-            if message.media_urls:
-                params["media_url"] = list(message.media_urls)
+            if message.media_urls:  # Twilio fetches them: our /media/ paths made absolute
+                params["media_url"] = sms.absolute(message.media_urls,
+                                                   self.config["PUBLIC_BASE_URL"])
         return self.client.messages.create(**params).sid
 
     def find_sent(self, message: OutboxMessage, since: datetime) -> str | None:

@@ -102,11 +102,12 @@ def _untranslated_note(spec: ProgramSpec) -> str:
 
 
 def _voice(spec: ProgramSpec) -> str:
-    """Make the program's voice notes not made before (when VOICE_NOTES is on)."""
-    if not current_app.config["VOICE_NOTES"] or spec.tracks is None:
+    """Make the program's voice notes not made before (when VOICE_NOTES is on): its learning
+    content and the menu, in every language it offers."""
+    if not current_app.config["VOICE_NOTES"]:
         return ""
-    done = speech.prepare(spec.tracks, spec.languages or list(LANGUAGES),
-                          Path(current_app.config["PROGRAMS_DIR"]))
+    done = speech.prepare_program(spec, spec.languages or list(LANGUAGES),
+                                  Path(current_app.config["PROGRAMS_DIR"]))
     silent = f"; no voice in {', '.join(sorted(done.silent))}: text only" if done.silent else ""
     return f"\n  voice notes: {done.notes} ready, {done.made} made now " \
            f"({done.seconds / 60:.1f} min of audio, {done.bytes // 1024} KB) in " \

@@ -26,6 +26,7 @@ class Job(StrEnum):
     BUILD_EXPORT = "privacy.build_export"
     ERASE_TRACES = "privacy.erase_traces"
     DELIVER_WEBHOOK = "webhooks.deliver"
+    VOICE_NOTE = "speech.voice_note"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -52,6 +53,7 @@ REGISTRY: dict[Job, str] = {
     Job.BUILD_EXPORT: "workers.privacy.build_export",
     Job.ERASE_TRACES: "workers.privacy.erase_traces",
     Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
+    Job.VOICE_NOTE: "workers.voice_notes.send_note",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",

@@ -5,11 +5,8 @@ in the order shown; SMS stays text; a language espeak-ng lacks stays text only."
 
 from __future__ import annotations
 
-import json
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 
@@ -21,6 +18,7 @@ from models.programs.program import load_spec
 from models.programs.schema import parse
 from models.programs.speech import Script, question_script
 from tests.transcripts import given
+from tests.voice.audio import media_of, probe
 from workers import speech
 from workers.speech import notes, voices
 
@@ -36,22 +34,6 @@ def app(sqlite_app):
 
 def _spec():
     return parse(yamltext.load_shared((HERE / "program.yaml").read_text(encoding="utf-8")))
-
-
-def probe(path: Path) -> dict:
-    """ffprobe's view of an audio file: codec, duration, comment."""
-    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_streams",
-                          str(path)], capture_output=True, text=True, check=True).stdout
-    stream = json.loads(out)["streams"][0]
-    return {"codec": stream["codec_name"], "seconds": float(stream["duration"]),
-            "comment": stream.get("tags", {}).get("comment", "")}
-
-
-def _media(response) -> list[tuple[str, str | None]]:
-    root = ElementTree.fromstring(response.data)
-    return [((m.find("Body").text if m.find("Body") is not None else m.text) or "",
-             m.find("Media").text if m.find("Media") is not None else None)
-            for m in root.iter("Message")]
 
 
 @pytest.mark.slow
@@ -88,15 +70,15 @@ def test_voice_mode_sends_text_and_an_opus_note_on_whatsapp_only(app, twilio, cl
     assert speech.prepare(spec.tracks, spec.languages, HERE).made == 0  # made once, cached
 
     on = twilio.send(PHONE, "VOICE")
-    assert _media(on)[0][0].startswith("ਵੌਇਸ ਨੋਟ ਚਾਲੂ")
+    assert media_of(on)[0][0].startswith("ਵੌਇਸ ਨੋਟ ਚਾਲੂ")
     twilio.chat(PHONE, "LEARN")
-    part = _media(twilio.send(PHONE, "1"))
+    part = media_of(twilio.send(PHONE, "1"))
     assert part[0][0].startswith("ਪਾਠ 1/1: ਅਰਥ ਤਾਰ (ਭਾਗ 1/1)") and part[0][1] is None
     assert part[1][0] == "" and part[1][1].endswith(".ogg")
     notes_sent = [part[1][1]]
     twilio.chat(PHONE, "NEXT")
     twilio.chat(PHONE, "LEARN")
-    quiz = _media(twilio.send(PHONE, "1"))
+    quiz = media_of(twilio.send(PHONE, "1"))
     question = next(i for i, (text, _url) in enumerate(quiz) if text.startswith("ਸ1/1: "))
     assert "1. ਲਾਲ\n2. ਹਰਾ ਜਾਂ ਹਰਾ-ਪੀਲਾ\n3. ਕਾਲਾ" in quiz[question][0]  # the order spoken
     notes_sent.append(quiz[question + 1][1])
@@ -107,7 +89,7 @@ def test_voice_mode_sends_text_and_an_opus_note_on_whatsapp_only(app, twilio, cl
         assert path is not None and path.stat().st_size < media.MAX_SENT_BYTES
         assert probe(path)["codec"] == "opus"
 
-    sms = _media(twilio.send(PHONE, "LEARN", channel="sms"))
+    sms = media_of(twilio.send(PHONE, "LEARN", channel="sms"))
     assert all(url is None for _text, url in sms)  # SMS: text only
 
 

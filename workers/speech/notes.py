@@ -8,6 +8,7 @@ import logging
 import subprocess
 import time
 import wave
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,13 +92,28 @@ def make(script: Script, programs_dir: Path) -> tuple[bytes, float]:
         raise SpeechError(f"{exc} (shorten the text)") from exc
 
 
-def prepare(content: LearningContent, languages: list[str], programs_dir: Path,
-            threads: int = 2) -> Prepared:
-    """Make every voice note of `content` in `languages` not made before (needs an app
-    context: it stores under MEDIA_DIR)."""
+def speak(lang: str, text: str) -> str | None:
+    """The URL of the note saying `text` in `lang`, made now unless kept from before (by
+    content hash); None when espeak-ng has no voice for `lang`. For a job, never a request:
+    a note takes espeak-ng and ffmpeg a fraction of a second of CPU per sentence."""
+    url = media.voice_url(lang, text)
+    if media.stored(url) is not None:
+        return url
+    if voice_for(lang) is None:
+        return None
+    ogg, _seconds = make(Script(lang, text), Path("."))
+    media.store_as(ogg, media.VOICE, url.rsplit("/", 1)[-1])
+    return url
+
+
+def prepare(content: LearningContent | None, languages: list[str], programs_dir: Path,
+            threads: int = 2, extra: Iterable[Script] = ()) -> Prepared:
+    """Make every voice note of `content` in `languages`, and the `extra` ones, not made
+    before (needs an app context: it stores under MEDIA_DIR)."""
     started, done = time.monotonic(), Prepared()
     todo: dict[str, Script] = {}
-    for script in scripts(content, languages):
+    every = scripts(content, languages) if content is not None else iter(())
+    for script in (*every, *extra):
         url = media.voice_url(script.lang, script.text)
         if script.recording is None and voice_for(script.lang) is None:
             done.silent.add(script.lang)
