@@ -27,6 +27,7 @@ class Report:
     by_language: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     by_intent: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     confusion: Counter = field(default_factory=Counter)  # (expected, guessed) -> count
+    confidences: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right)
     seconds: list[float] = field(default_factory=list)  # wall clock, per message
     cpu_seconds: list[float] = field(default_factory=list)  # this thread's CPU, per message
 
@@ -64,4 +65,23 @@ def evaluate(model: Classifier, folder: Path = EVAL_SET) -> Report:
             counter["all"] += 1
             counter["right"] += right
         report.confusion[intent, guess.intent] += 1
+        report.confidences.append((guess.confidence, right))
     return report
+
+
+def acted_and_wrong(report: Report, threshold: float) -> tuple[float, float]:
+    """With `threshold` as the high band's floor: the share of messages acted on, and the
+    share acted on wrongly (of all messages). How HIGH was chosen, on the dev set."""
+    acted = [right for confidence, right in report.confidences if confidence >= threshold]
+    return len(acted) / report.total, acted.count(False) / report.total
+
+
+def reliability(report: Report, edges: tuple[float, ...] = (0.0, 0.3, 0.6, 0.8, 1.01)
+                ) -> list[tuple[float, float, int, float]]:
+    """(from, to, messages, accuracy) per confidence bin: is a confidence what it says?"""
+    bins = []
+    for low, high in zip(edges, edges[1:], strict=False):
+        inside = [right for confidence, right in report.confidences if low <= confidence < high]
+        if inside:
+            bins.append((low, min(high, 1.0), len(inside), inside.count(True) / len(inside)))
+    return bins
