@@ -53,9 +53,10 @@ def main() -> None:
     print("\nconfusion (rows: expected, columns: guessed):")
     print("\n".join(confusion(report)))
     dev = evaluate(model, DEV_SET)
-    print(f"\ndev set (tuned on; optimistic): {dev.total} utterances, accuracy {dev.accuracy:.1%}, "
-          f"wrong at high confidence {dev.wrong_high_share:.1%}")
-    print("\ncalibration: high band's floor -> messages acted on, acted on wrongly (dev | held-out)")
+    print(f"\ndev set (tuned on; optimistic): {dev.total} utterances, accuracy "
+          f"{dev.accuracy:.1%}, wrong at high confidence {dev.wrong_high_share:.1%}")
+    print("\ncalibration: high band's floor -> messages acted on, acted on wrongly "
+          "(dev | held-out)")
     for floor in (0.4, 0.5, 0.6, 0.7, 0.8):
         (da, dw), (ha, hw) = acted_and_wrong(dev, floor), acted_and_wrong(report, floor)
         mark = "  <- HIGH" if floor == HIGH else ""

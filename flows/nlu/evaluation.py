@@ -6,6 +6,7 @@ ones acted on without asking) and the time per message."""
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ def reliability(report: Report, edges: tuple[float, ...] = (0.0, 0.3, 0.6, 0.8, 
                 ) -> list[tuple[float, float, int, float]]:
     """(from, to, messages, accuracy) per confidence bin: is a confidence what it says?"""
     bins = []
-    for low, high in zip(edges, edges[1:], strict=False):
+    for low, high in pairwise(edges):
         inside = [right for confidence, right in report.confidences if low <= confidence < high]
         if inside:
             bins.append((low, min(high, 1.0), len(inside), inside.count(True) / len(inside)))
