@@ -6,9 +6,9 @@ ones acted on without asking) and the time per message."""
 from __future__ import annotations
 
 import time
-from itertools import pairwise
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from flows.nlu import HIGH, Classifier
