@@ -37,6 +37,8 @@ def model():
     ("paanch sau nikalo", 500), ("do hazaar paanch sau", 2500), ("पाँच सौ रिडीम करो", 500),
     ("पाचशे रिडीम करा", 500), ("ஐநூறு ரிடீம் செய்", 500), ("ఐదు వందలు తీయండి", 500),
     ("ಸಾವಿರ ತೆಗೆಯಿರಿ", 1000), ("এক হাজার তুলুন", 1000), ("five hundred please", 500),
+    ("ਦੋ ਹਜ਼ਾਰ ਪੰਜ ਸੌ ਕਢਵਾਓ", 2500), ("panj sau", 500), ("അഞ്ഞൂറ് റിഡീം", 500),
+    ("ആയിരം എടുക്കണം", 1000), ("ପାଞ୍ଚ ଶହ ଉଠାନ୍ତୁ", 500), ("এহেজাৰ উলিয়াওক", 1000),
     ("test do", None), ("paise nikalo", None),
 ])
 def test_amounts_in_digits_and_words(text, expected):
@@ -52,6 +54,9 @@ def test_product_code_inside_a_sentence():
     ("tamil me bhejo", "ta"), ("हिंदी में बात करो", "hi"), ("বাংলায় কথা বলুন", "bn"),
     ("தமிழில் பேசுங்க", "ta"), ("ಕನ್ನಡದಲ್ಲಿ ಮಾತಾಡಿ", "kn"), ("मराठीत बोला", "mr"),
     ("gujarati ma lakho", "gu"), ("telugu lo pampandi", "te"), ("balance batao", None),
+    ("punjabi vich likho", "pa"), ("ਪੰਜਾਬੀ ਚ ਭੇਜੋ", "pa"), ("മലയാളത്തിൽ അയക്കൂ", "ml"),
+    ("malayalathil", "ml"), ("oriya me bhejo", "or"), ("ଓଡ଼ିଆରେ କୁହନ୍ତୁ", "or"),
+    ("অসমীয়াত কওক", "as"), ("axomiyat pothiyabo", "as"), ("ଭାଷା ବଦଳାନ୍ତୁ", None),
 ])
 def test_language_names_in_any_script(text, lang):
     assert language(text) == lang
@@ -126,6 +131,10 @@ def test_bands():
 @pytest.mark.parametrize(("text", "keyword", "lang"), [
     ("aage", Keyword.NEXT, "hi"), ("पुढे", Keyword.NEXT, "mr"), ("Next", Keyword.NEXT, "en"),
     ("chhodo", Keyword.SKIP, "hi"), ("இல்லை", Keyword.SKIP, "ta"), ("skip", Keyword.SKIP, "en"),
+    ("ਅਗਲਾ", Keyword.NEXT, "pa"), ("agge", Keyword.NEXT, "pa"), ("ਛੱਡੋ", Keyword.SKIP, "pa"),
+    ("അടുത്തത്", Keyword.NEXT, "ml"), ("ഒഴിവാക്കുക", Keyword.SKIP, "ml"),
+    ("ପରବର୍ତ୍ତୀ", Keyword.NEXT, "or"), ("chhada", Keyword.SKIP, "or"),
+    ("পৰৱৰ্তী", Keyword.NEXT, "as"), ("এৰক", Keyword.SKIP, "as"), ("nai", Keyword.SKIP, "as"),
 ])
 def test_answer_words_in_every_language(text, keyword, lang):
     assert means(text, keyword, lang)
@@ -134,6 +143,15 @@ def test_answer_words_in_every_language(text, keyword, lang):
 @pytest.mark.parametrize(("text", "keyword"), [
     ("मेनू", Keyword.MENU), ("menu dikhao", Keyword.MENU), ("piche jao", Keyword.BACK),
     ("ಹಿಂದೆ", Keyword.BACK), ("நிறுத்து", Keyword.STOP), ("madad", Keyword.HELP),
+    # Punjabi, Malayalam, Odia, Assamese (issue 23), in script and Roman letters
+    ("ਮੀਨੂ", Keyword.MENU), ("ਮਦਦ", Keyword.HELP), ("ਪਿੱਛੇ", Keyword.BACK),
+    ("ਬੰਦ", Keyword.STOP), ("ਸ਼ੁਰੂ", Keyword.START), ("ਭਾਸ਼ਾ", Keyword.LANGUAGE),
+    ("menu kaanikku", Keyword.MENU), ("സഹായം", Keyword.HELP), ("തിരികെ", Keyword.BACK),
+    ("നിർത്തുക", Keyword.STOP), ("തുടങ്ങുക", Keyword.START), ("ഭാഷ", Keyword.LANGUAGE),
+    ("ମେନୁ", Keyword.MENU), ("ସାହାଯ୍ୟ", Keyword.HELP), ("ପଛକୁ", Keyword.BACK),
+    ("bandha", Keyword.STOP), ("ଆରମ୍ଭ", Keyword.START), ("ଭାଷା", Keyword.LANGUAGE),
+    ("মেনু দেখুৱাওক", Keyword.MENU), ("xohai", Keyword.HELP), ("পিছলৈ", Keyword.BACK),
+    ("bondho", Keyword.STOP), ("আৰম্ভ", Keyword.START), ("ভাষা", Keyword.LANGUAGE),
 ])
 def test_global_words_in_every_language(text, keyword):
     assert match_keyword(text, "en") == (keyword, "")
