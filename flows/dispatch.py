@@ -12,7 +12,7 @@ from flask import current_app
 from bot.i18n import N_
 from bot.messages import Reply
 from flows import engine, notice, person, sms, understand
-from flows.answers import first_word, is_numeric, pick
+from flows.answers import first_word, is_numeric, normalize, pick
 from flows.context import Context
 from flows.keywords import Keyword, match_keyword
 from flows.menu import NOT_ENROLLED, STOPPED, menu_options
@@ -172,13 +172,23 @@ def _route(ctx: Context, word: str) -> list[Reply]:
 
 def _free_text_at_menu(ctx: Context) -> bool:
     """Words at the menu that choose none of its entries: the NLU reads them (a partner's,
-    on a channel where people type; USSD sends menu numbers)."""
+    on a channel where people type; USSD sends menu numbers). A sentence only like an
+    entry's words, that the NLU is sure means something else, is read too; an entry's own
+    words and a tapped entry always choose it."""
     msg = ctx.message
-    return (current_app.config["NLU_ENABLED"] and ctx.conversation.flow == FlowName.MENU
+    if not (current_app.config["NLU_ENABLED"] and ctx.conversation.flow == FlowName.MENU
             and ctx.partner is not None and ctx.partner.status == PartnerStatus.ACTIVE
             and msg.channel not in NO_NLU_CHANNELS and not msg.media and msg.location is None
-            and bool(msg.text.strip()) and not is_numeric(msg.text)
-            and pick(msg, menu_options(ctx)) is None)
+            and bool(msg.text.strip()) and not is_numeric(msg.text)):
+        return False
+    options = menu_options(ctx)
+    chosen = pick(msg, options)
+    if chosen is None:
+        return True
+    own_words = {normalize(o.label) for o in options} | {normalize(o.key) for o in options}
+    tapped = msg.choice == chosen
+    return not tapped and normalize(msg.text) not in own_words \
+        and understand.elsewhere(msg.text, chosen)
 
 
 def _not_enrolled(ctx: Context) -> list[Reply]:

@@ -22,12 +22,16 @@ from models.codes.format import CodeError, find_codes
 NUMBERS = Path(__file__).with_name("numbers.yaml")
 _DIGITS = re.compile(r"\d[\d,]*")
 _CODE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{4}(?:-?[0-9A-Za-z]{4}){3}(?![0-9A-Za-z])")
-_VIRAMAS = "\u094d\u0bcd\u0c4d\u0ccd\u09cd\u0acd"  # a name's last sign, dropped before a suffix
+# A name's last sign (virama), dropped before a suffix: Devanagari, Tamil, Telugu, Kannada,
+# Bengali, Gujarati, Gurmukhi, Malayalam, Odia.
+_VIRAMAS = "\u094d\u0bcd\u0c4d\u0ccd\u09cd\u0acd\u0a4d\u0d4d\u0b4d"
 # Roman and other spellings of each language's name, besides LANGUAGES' own two.
 ALIASES = {
     "en": ("angrezi", "angreji", "inglish", "अंग्रेज़ी", "अंग्रेजी", "इंग्रजी", "અંગ્રેજી",
-           "ஆங்கிலம்", "ఇంగ్లీష్", "ಇಂಗ್ಲಿಷ್", "ইংরেজি"),
-    "hi": ("hindi", "हिंदी", "हिन्दी", "હિન્દી", "இந்தி", "ஹிந்தி", "హిందీ", "ಹಿಂದಿ", "হিন্দি"),
+           "ஆங்கிலம்", "ఇంగ్లీష్", "ಇಂಗ್ಲಿಷ್", "ইংরেজি", "ਅੰਗਰੇਜ਼ੀ", "ഇംഗ്ലീഷ്", "ଇଂରାଜୀ",
+           "ইংৰাজী"),
+    "hi": ("hindi", "हिंदी", "हिन्दी", "હિન્દી", "இந்தி", "ஹிந்தி", "హిందీ", "ಹಿಂದಿ", "হিন্দি",
+           "ਹਿੰਦੀ", "ഹിന്ദി", "ହିନ୍ଦୀ", "হিন্দী"),
     "mr": ("marathi", "मराठी", "મરાઠી", "மராத்தி", "మరాఠీ", "ಮರಾಠಿ", "মারাঠি"),
     "gu": ("gujarati", "gujrati", "गुजराती", "ગુજરાતી", "குஜராத்தி", "గుజరాతీ", "ಗುಜರಾತಿ",
            "গুজরাটি"),
