@@ -165,9 +165,29 @@ def _route(ctx: Context, word: str) -> list[Reply]:
         return engine.start(ctx, triggered.name, ctx.message)
     if flow.needs_partner and ctx.partner is None:
         return _not_enrolled(ctx)
-    if _free_text_at_menu(ctx):
+    if _free_text_at_menu(ctx) or _unexpected_but_understood(ctx):
         return engine.start(ctx, FlowName.UNDERSTAND, ctx.message)
     return engine.answer(ctx, ctx.message)
+
+
+def _nlu_may_read(ctx: Context) -> bool:
+    """Typed words of an active partner, on a channel where people type (USSD sends
+    numbers), with the NLU on."""
+    msg = ctx.message
+    return (current_app.config["NLU_ENABLED"] and ctx.partner is not None
+            and ctx.partner.status == PartnerStatus.ACTIVE
+            and msg.channel not in NO_NLU_CHANNELS and not msg.media and msg.location is None
+            and bool(msg.text.strip()) and not is_numeric(msg.text))
+
+
+def _unexpected_but_understood(ctx: Context) -> bool:
+    """Inside a flow, words the question does not expect ("mera balance kitna hai" while an
+    amount is asked) that the NLU is sure mean something else: it acts on them (money only
+    ever through the redeem flow's confirmation). An expected answer always wins."""
+    state = engine.state_of(ctx)
+    return (state.hears is not None and _nlu_may_read(ctx)
+            and not state.hears(ctx, ctx.message)
+            and understand.elsewhere(ctx.message.text, ctx.conversation.flow))
 
 
 def _free_text_at_menu(ctx: Context) -> bool:
@@ -176,10 +196,7 @@ def _free_text_at_menu(ctx: Context) -> bool:
     entry's words, that the NLU is sure means something else, is read too; an entry's own
     words and a tapped entry always choose it."""
     msg = ctx.message
-    if not (current_app.config["NLU_ENABLED"] and ctx.conversation.flow == FlowName.MENU
-            and ctx.partner is not None and ctx.partner.status == PartnerStatus.ACTIVE
-            and msg.channel not in NO_NLU_CHANNELS and not msg.media and msg.location is None
-            and bool(msg.text.strip()) and not is_numeric(msg.text)):
+    if ctx.conversation.flow != FlowName.MENU or not _nlu_may_read(ctx):
         return False
     options = menu_options(ctx)
     chosen = pick(msg, options)

@@ -134,6 +134,9 @@ class State:
     before: Before | None = None  # may answer instead of asking (a choice of one is skipped)
     resume: Resume | None = None  # where a sub-flow this state called comes back to
     free_text: bool = False  # keyword triggers (JOIN, CODE…) are off while typing names
+    # The answers this state expects, where it can say: other words may be read by the NLU
+    # ("mera balance kitna hai" while an amount is asked) and, when it is sure, acted on.
+    hears: Callable[[Context, InboundMessage], bool] | None = None
     edges: tuple[Edge, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

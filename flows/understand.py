@@ -61,9 +61,10 @@ FLOW_OF: dict[str, FlowName] = {
 
 
 def elsewhere(text: str, entry: str) -> bool:
-    """Is a sentence that only loosely resembles the menu entry `entry` ("মোৰ চাৰ্টিফিকেট
-    কেতিয়া পাম" beside "মোৰ ক্ৰেডিট", "stop these sms" beside "Scan product code") surely
-    about something else? Then the NLU reads it, not the menu."""
+    """Is a text surely about something other than the flow `entry`? A sentence that only
+    loosely resembles a menu entry ("মোৰ চাৰ্টিফিকেট কেতিয়া পাম" beside "মোৰ ক্ৰেডিট"), or
+    words a flow's question does not expect ("mera balance kitna hai" while the redeem flow
+    asks for an amount): then the NLU reads it."""
     found = understand(text)
     return found.band == Band.HIGH and FLOW_OF.get(found.intent) != entry
 
