@@ -12,6 +12,7 @@ confidence, p99 under 5 ms per message.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,7 +44,8 @@ def main() -> None:
           f"{report.wrong_high_share:.1%} ({report.wrong_high})")
     print(f"classification p99 {report.p99_ms(report.seconds):.2f} ms wall clock "
           f"({report.p99_ms(report.cpu_seconds):.2f} ms CPU), median "
-          f"{sorted(report.seconds)[len(report.seconds) // 2] * 1000:.3f} ms")
+          f"{sorted(report.seconds)[len(report.seconds) // 2] * 1000:.3f} ms; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print("\nper language:")
     for lang, counter in sorted(report.by_language.items()):
         print(f"  {lang:<9} {share(counter):6.1%}  ({counter['right']}/{counter['all']})")
