@@ -15,7 +15,10 @@ A handler returns a `Step`, built with one of:
     done(*replies, menu=False)    end the flow: back at the menu (and show it)
 
 Prompts only read: a prompt that changes the conversation is refused (FlowError). A state
-that may be skipped (a choice of one) decides so in `before`, which may return a Step.
+that may be skipped (a choice of one) decides so in `before`, which may return a Step. A
+state that can tell its expected answers (`hears`: an amount, a listed reward) lets the NLU
+read anything else, and act on it when sure (flows/dispatch.py); an expected answer always
+reaches the handler.
 """
 
 from __future__ import annotations
