@@ -15,7 +15,7 @@ from flows.answers import digits, number, pick
 from flows.choose_program import Needs
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
-from flows.nlu.entities import amount as amount_in
+from flows.nlu.entities import amount_in_words
 from flows.redeem_text import REASONS, item_option, summary
 from models import redemptions
 from models.programs.catalog import CatalogItem, ItemKind, catalog_of
@@ -137,9 +137,9 @@ def amount_prompt(ctx: Context) -> list[Reply]:
 
 
 def _credits(text: str) -> int | None:
-    """An amount in digits, or in words ("paanch sau", "ਪੰਜ ਸੌ")."""
+    """An amount in digits, or in words alone ("paanch sau", "ਪੰਜ ਸੌ")."""
     found = number(text)
-    return found if found is not None else amount_in(text)
+    return found if found is not None else amount_in_words(text)
 
 
 def hears_amount(_ctx: Context, msg: InboundMessage) -> bool:

@@ -73,6 +73,14 @@ def amount(text: str) -> int | None:
     return _in_words(normalize(folded).replace("-", " ").split())
 
 
+def amount_in_words(text: str) -> int | None:
+    """An amount written only in words ("paanch sau", "ਪੰਜ ਸੌ"); None if the text has any
+    digit at all (of any script, "५००²" included): digits are read by the question itself."""
+    if any(c.isdigit() for c in text):
+        return None
+    return _in_words(normalize(text).replace("-", " ").split())
+
+
 def _in_words(words: list[str]) -> int | None:
     numbers = _numbers()
     units, scales, whole = numbers["units"], numbers["scales"], numbers["whole"]

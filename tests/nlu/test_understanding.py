@@ -22,7 +22,7 @@ from flows.nlu.classifier import (
     phrases,
     train,
 )
-from flows.nlu.entities import amount, code, language
+from flows.nlu.entities import amount, amount_in_words, code, language
 from flows.nlu.evaluation import DEV_SET, EVAL_SET, acted_and_wrong, evaluate, share
 
 
@@ -43,6 +43,13 @@ def model():
 ])
 def test_amounts_in_digits_and_words(text, expected):
     assert amount(text) == expected
+
+
+def test_an_answer_in_words_alone_is_an_amount():
+    """The redeem flow's amount question takes words ("paanch sau"); digits it reads itself,
+    so a text with any digit ("५००²", "5OO") is no amount in words."""
+    assert [amount_in_words(t) for t in ("paanch sau", "ਪੰਜ ਸੌ", "५००²", "5OO", "abc")] == \
+        [500, 500, None, None, None]
 
 
 def test_product_code_inside_a_sentence():
