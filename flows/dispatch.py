@@ -12,7 +12,7 @@ from flask import current_app
 from bot.i18n import N_
 from bot.messages import Reply
 from flows import engine, notice, person, sms, understand
-from flows.answers import first_word, is_numeric, pick
+from flows.answers import first_word, is_numeric, normalize, pick
 from flows.context import Context
 from flows.keywords import Keyword, match_keyword
 from flows.menu import NOT_ENROLLED, STOPPED, menu_options
@@ -165,20 +165,47 @@ def _route(ctx: Context, word: str) -> list[Reply]:
         return engine.start(ctx, triggered.name, ctx.message)
     if flow.needs_partner and ctx.partner is None:
         return _not_enrolled(ctx)
-    if _free_text_at_menu(ctx):
+    if _free_text_at_menu(ctx) or _unexpected_but_understood(ctx):
         return engine.start(ctx, FlowName.UNDERSTAND, ctx.message)
     return engine.answer(ctx, ctx.message)
 
 
+def _nlu_may_read(ctx: Context) -> bool:
+    """Typed words of an active partner, on a channel where people type (USSD sends
+    numbers), with the NLU on."""
+    msg = ctx.message
+    return (current_app.config["NLU_ENABLED"] and ctx.partner is not None
+            and ctx.partner.status == PartnerStatus.ACTIVE
+            and msg.channel not in NO_NLU_CHANNELS and not msg.media and msg.location is None
+            and bool(msg.text.strip()) and not is_numeric(msg.text))
+
+
+def _unexpected_but_understood(ctx: Context) -> bool:
+    """Inside a flow, words the question does not expect ("mera balance kitna hai" while an
+    amount is asked) that the NLU is sure mean something else: it acts on them (money only
+    ever through the redeem flow's confirmation). An expected answer always wins."""
+    state = engine.state_of(ctx)
+    return (state.hears is not None and _nlu_may_read(ctx)
+            and not state.hears(ctx, ctx.message)
+            and understand.elsewhere(ctx.message.text, ctx.conversation.flow))
+
+
 def _free_text_at_menu(ctx: Context) -> bool:
     """Words at the menu that choose none of its entries: the NLU reads them (a partner's,
-    on a channel where people type; USSD sends menu numbers)."""
+    on a channel where people type; USSD sends menu numbers). A sentence only like an
+    entry's words, that the NLU is sure means something else, is read too; an entry's own
+    words and a tapped entry always choose it."""
     msg = ctx.message
-    return (current_app.config["NLU_ENABLED"] and ctx.conversation.flow == FlowName.MENU
-            and ctx.partner is not None and ctx.partner.status == PartnerStatus.ACTIVE
-            and msg.channel not in NO_NLU_CHANNELS and not msg.media and msg.location is None
-            and bool(msg.text.strip()) and not is_numeric(msg.text)
-            and pick(msg, menu_options(ctx)) is None)
+    if ctx.conversation.flow != FlowName.MENU or not _nlu_may_read(ctx):
+        return False
+    options = menu_options(ctx)
+    chosen = pick(msg, options)
+    if chosen is None:
+        return True
+    own_words = {normalize(o.label) for o in options} | {normalize(o.key) for o in options}
+    tapped = msg.choice == chosen
+    return not tapped and normalize(msg.text) not in own_words \
+        and understand.elsewhere(msg.text, chosen)
 
 
 def _not_enrolled(ctx: Context) -> list[Reply]:

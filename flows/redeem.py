@@ -15,6 +15,7 @@ from flows.answers import digits, number, pick
 from flows.choose_program import Needs
 from flows.engine import END, Context, Flow, MenuEntry, State
 from flows.names import FlowName
+from flows.nlu.entities import amount_in_words
 from flows.redeem_text import REASONS, item_option, summary
 from flows.voice import voice_later
 from models import redemptions
@@ -136,8 +137,22 @@ def amount_prompt(ctx: Context) -> list[Reply]:
                     step=format_credits(item.step_credits, ctx.language))]
 
 
+def _credits(text: str) -> int | None:
+    """An amount in digits, or in words alone ("paanch sau", "ਪੰਜ ਸੌ")."""
+    found = number(text)
+    return found if found is not None else amount_in_words(text)
+
+
+def hears_amount(_ctx: Context, msg: InboundMessage) -> bool:
+    return _credits(msg.text) is not None
+
+
+def hears_reward(ctx: Context, msg: InboundMessage) -> bool:
+    return pick(msg, _choices(ctx)) is not None
+
+
 def amount(ctx: Context, msg: InboundMessage) -> engine.Step:
-    credits = number(msg.text)
+    credits = _credits(msg.text)
     if credits is None:
         return engine.retry(ctx, "Please send the number of credits, like 500.")
     return _amount(ctx, credits)
@@ -239,11 +254,11 @@ FLOW = engine.register(Flow(
     states={
         S.PROGRAM: State(before=which_program, resume=to_rewards,
                          goes=(FlowName.CHOOSE_PROGRAM, S.CHOOSE)),
-        S.CHOOSE: State(choose, choose_prompt, before=out_of_reach,
+        S.CHOOSE: State(choose, choose_prompt, before=out_of_reach, hears=hears_reward,
                         goes=((S.AMOUNT, "UPI"), (S.CONFIRM, "a voucher, or REDEEM <amount>"),
                               (S.VPA, "REDEEM <amount>, no UPI id yet"),
                               (END, "refused, or none within reach"))),
-        S.AMOUNT: State(amount, amount_prompt,
+        S.AMOUNT: State(amount, amount_prompt, hears=hears_amount,
                         goes=((S.VPA, "no UPI id yet"), S.CONFIRM, (END, "refused"))),
         S.VPA: State(vpa, vpa_prompt, free_text=True, goes=(S.CONFIRM,)),
         S.CONFIRM: State(confirm, confirm_prompt,

@@ -15,7 +15,10 @@ A handler returns a `Step`, built with one of:
     done(*replies, menu=False)    end the flow: back at the menu (and show it)
 
 Prompts only read: a prompt that changes the conversation is refused (FlowError). A state
-that may be skipped (a choice of one) decides so in `before`, which may return a Step.
+that may be skipped (a choice of one) decides so in `before`, which may return a Step. A
+state that can tell its expected answers (`hears`: an amount, a listed reward) lets the NLU
+read anything else, and act on it when sure (flows/dispatch.py); an expected answer always
+reaches the handler.
 """
 
 from __future__ import annotations
@@ -134,6 +137,9 @@ class State:
     before: Before | None = None  # may answer instead of asking (a choice of one is skipped)
     resume: Resume | None = None  # where a sub-flow this state called comes back to
     free_text: bool = False  # keyword triggers (JOIN, CODE…) are off while typing names
+    # The answers this state expects, where it can say: other words may be read by the NLU
+    # ("mera balance kitna hai" while an amount is asked) and, when it is sure, acted on.
+    hears: Callable[[Context, InboundMessage], bool] | None = None
     edges: tuple[Edge, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

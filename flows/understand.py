@@ -19,7 +19,7 @@ from flows.choose_program import Needs, eligible
 from flows.engine import END, Context, Flow, State
 from flows.menu import STOPPED
 from flows.names import FlowName
-from flows.nlu import Band, Understanding
+from flows.nlu import Band, Understanding, understand
 from flows.nlu.entities import Entities, extract
 from flows.nlu.reader import read
 from flows.wallet import expiring_reply
@@ -49,6 +49,24 @@ LABELS: dict[str, Message] = {
     "language": N_("Change language"), "human": N_("Talk to a person"),
     "greeting": N_("Main menu"), "thanks": N_("Main menu"), "stop": N_("Stop messages"),
 }
+
+
+# The menu entry each intent leads to, where it leads to one.
+FLOW_OF: dict[str, FlowName] = {
+    "balance": FlowName.WALLET, "history": FlowName.WALLET, "expiring": FlowName.WALLET,
+    "redeem": FlowName.REDEEM, "learn": FlowName.LEARN, "certificate": FlowName.LEARN,
+    "scan_help": FlowName.SCAN, "invoice_help": FlowName.INVOICE,
+    "language": FlowName.LANGUAGE, "human": FlowName.SUPPORT,
+}
+
+
+def elsewhere(text: str, entry: str) -> bool:
+    """Is a text surely about something other than the flow `entry`? A sentence that only
+    loosely resembles a menu entry ("মোৰ চাৰ্টিফিকেট কেতিয়া পাম" beside "মোৰ ক্ৰেডিট"), or
+    words a flow's question does not expect ("mera balance kitna hai" while the redeem flow
+    asks for an amount): then the NLU reads it."""
+    found = understand(text)
+    return found.band == Band.HIGH and FLOW_OF.get(found.intent) != entry
 
 
 class S(StrEnum):

@@ -1,6 +1,8 @@
 """The intent classifier: character n-grams (within words, 1-4 long, so typos and any script
-share most of their features), tf-idf weighted, into a linear support vector machine,
-trained with scikit-learn from the utterance files in utterances/.
+share most of their features) beside whole words and word pairs ("kab expire", "kitne
+point": what a sentence is about, where single letters blur it), each tf-idf weighted and
+normalised on its own, into a linear support vector machine, trained with scikit-learn from
+the utterance files in utterances/.
 
 Reading needs only numpy: the trained model is kept as its vocabulary, idf weights and
 coefficients (an .npz file under the hash of the utterance files, so a start-up with
@@ -32,6 +34,8 @@ if TYPE_CHECKING:  # scikit-learn is imported to train, never to read
 
 UTTERANCES = Path(__file__).with_name("utterances")
 LONGEST_GRAM = 4
+LONGEST_PHRASE = 2  # words and word pairs
+WORD_WEIGHT = 0.5  # the words' block beside the letters' (chosen on the dev set)
 SHARPNESS = 4.0  # scores (about -1..1) times this before the softmax
 FAMILIAR = 0.8  # below this share of known n-grams, confidence falls ("zzzz", "asdfgh")
 _CODE = re.compile(r"\b(?=[0-9a-z-]*\d)[0-9a-z]{4}(?:-?[0-9a-z]{4}){3}\b")
@@ -60,6 +64,14 @@ def grams(text: str) -> list[str]:
     return found
 
 
+def phrases(text: str) -> list[str]:
+    """The words and word pairs of a cleaned text, as scikit-learn's `word` analyzer makes
+    them with the token pattern `\\S+` (Indian scripts' vowel signs are not `\\w`)."""
+    words = text.split()
+    return [" ".join(words[i:i + n]) for n in range(1, LONGEST_PHRASE + 1)
+            for i in range(len(words) - n + 1)]
+
+
 def examples(folder: Path = UTTERANCES) -> list[tuple[str, str, str]]:
     """(language file, intent, text) for every line of every utterance file."""
     found = []
@@ -79,14 +91,16 @@ def fingerprint(folder: Path = UTTERANCES) -> str:
 
 def train(rows: list[tuple[str, str, str]]) -> Pipeline:
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import Pipeline
+    from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.svm import LinearSVC
 
-    model = Pipeline([
+    features = FeatureUnion([
         ("grams", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, LONGEST_GRAM),
                                   sublinear_tf=True)),
-        ("intent", LinearSVC(C=1.0)),
-    ])
+        ("words", TfidfVectorizer(analyzer="word", token_pattern=r"\S+", lowercase=False,
+                                  ngram_range=(1, LONGEST_PHRASE), sublinear_tf=True)),
+    ], transformer_weights={"grams": 1.0, "words": WORD_WEIGHT})
+    model = Pipeline([("features", features), ("intent", LinearSVC(C=1.0))])
     model.fit([clean(text) for _, _, text in rows], [intent for _, intent, _ in rows])
     return model
 
@@ -98,50 +112,75 @@ class Guess:
 
 
 class Classifier:
-    """A trained model's numbers: the two likeliest intents of a text."""
+    """A trained model's numbers: the two likeliest intents of a text. The vocabulary is the
+    letters' n-grams, then (from `split` on) the words and word pairs; idf and weights rows
+    follow the same order."""
 
-    def __init__(self, intents: list[str], vocabulary: list[str], idf: np.ndarray,
+    def __init__(self, intents: list[str], vocabulary: list[str], split: int, idf: np.ndarray,
                  weights: np.ndarray, intercept: np.ndarray) -> None:
         self.intents = intents
         self.vocabulary = vocabulary
-        self._index = {gram: i for i, gram in enumerate(vocabulary)}
+        self.split = split
+        self._grams = {gram: i for i, gram in enumerate(vocabulary[:split])}
+        self._phrases = {phrase: split + i for i, phrase in enumerate(vocabulary[split:])}
         self._idf, self._weights, self._intercept = idf, weights, intercept
 
     @classmethod
     def of(cls, model: Pipeline) -> Classifier:
-        vectorizer, machine = model.named_steps["grams"], model.named_steps["intent"]
-        vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
-        return cls([str(c) for c in machine.classes_], vocabulary, vectorizer.idf_,
+        union, machine = model.named_steps["features"], model.named_steps["intent"]
+        blocks = [union.named_transformers[name] for name in ("grams", "words")]
+        vocabularies = [sorted(v.vocabulary_, key=v.vocabulary_.get) for v in blocks]
+        return cls([str(c) for c in machine.classes_], vocabularies[0] + vocabularies[1],
+                   len(vocabularies[0]), np.concatenate([v.idf_ for v in blocks]),
                    np.ascontiguousarray(machine.coef_.T), machine.intercept_)
 
     def save(self, path: Path) -> None:
         with path.open("wb") as handle:
             np.savez(handle, intents=np.array(self.intents), vocabulary=np.array(self.vocabulary),
-                     idf=self._idf, weights=self._weights, intercept=self._intercept)
+                     split=np.array(self.split), idf=self._idf, weights=self._weights,
+                     intercept=self._intercept)
 
     @classmethod
     def read(cls, path: Path) -> Classifier:
         with np.load(path, allow_pickle=False) as saved:
             return cls([str(i) for i in saved["intents"]], [str(g) for g in saved["vocabulary"]],
-                       saved["idf"], saved["weights"], saved["intercept"])
+                       int(saved["split"]), saved["idf"], saved["weights"], saved["intercept"])
 
-    def scores(self, text: str) -> tuple[np.ndarray, float]:
-        """The machine's decision scores, one per intent (as `decision_function`), and the
-        share of the text's n-grams the model knows."""
+    @staticmethod
+    def _counts(found: list[str], index: dict[str, int]) -> dict[int, int]:
+        """How often each known feature occurs (by its row)."""
         counts: dict[int, int] = {}
-        found = grams(clean(text))
-        for gram in found:
-            index = self._index.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
+        for feature in found:
+            at = index.get(feature)
+            if at is not None:
+                counts[at] = counts.get(at, 0) + 1
+        return counts
+
+    def _scores_of(self, counts: dict[int, int], scale: float) -> np.ndarray | None:
+        """One block's contribution: its tf-idf vector (sublinear tf, l2 norm, times the
+        block's weight) times the machine's coefficients."""
         if not counts:
-            return self._intercept.copy(), 0.0
+            return None
         indices = np.fromiter(counts, dtype=np.intp, count=len(counts))
         tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
         weights = tf * self._idf[indices]
-        weights /= np.sqrt(weights @ weights)
-        known = sum(counts.values()) / len(found)
-        return weights @ self._weights[indices] + self._intercept, known
+        weights *= scale / np.sqrt(weights @ weights)
+        return weights @ self._weights[indices]
+
+    def scores(self, text: str) -> tuple[np.ndarray, float]:
+        """The machine's decision scores, one per intent (as `decision_function`), and the
+        share of the text's letter n-grams the model knows."""
+        cleaned = clean(text)
+        found = grams(cleaned)
+        letters = self._counts(found, self._grams)
+        words = self._counts(phrases(cleaned), self._phrases)
+        total = self._intercept.copy()
+        for counts, scale in ((letters, 1.0), (words, WORD_WEIGHT)):
+            part = self._scores_of(counts, scale)
+            if part is not None:
+                total += part
+        known = sum(letters.values()) / len(found) if found else 0.0
+        return total, known
 
     def guess(self, text: str) -> tuple[Guess, Guess]:
         scores, known = self.scores(text)

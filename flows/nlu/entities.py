@@ -21,12 +21,16 @@ from models.codes.format import CodeError, find_codes
 NUMBERS = Path(__file__).with_name("numbers.yaml")
 _DIGITS = re.compile(r"\d[\d,]*")
 _CODE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{4}(?:-?[0-9A-Za-z]{4}){3}(?![0-9A-Za-z])")
-_VIRAMAS = "\u094d\u0bcd\u0c4d\u0ccd\u09cd\u0acd"  # a name's last sign, dropped before a suffix
+# A name's last sign (virama), dropped before a suffix: Devanagari, Tamil, Telugu, Kannada,
+# Bengali, Gujarati, Gurmukhi, Malayalam, Odia.
+_VIRAMAS = "\u094d\u0bcd\u0c4d\u0ccd\u09cd\u0acd\u0a4d\u0d4d\u0b4d"
 # Roman and other spellings of each language's name, besides LANGUAGES' own two.
 ALIASES = {
     "en": ("angrezi", "angreji", "inglish", "अंग्रेज़ी", "अंग्रेजी", "इंग्रजी", "અંગ્રેજી",
-           "ஆங்கிலம்", "ఇంగ్లీష్", "ಇಂಗ್ಲಿಷ್", "ইংরেজি"),
-    "hi": ("hindi", "हिंदी", "हिन्दी", "હિન્દી", "இந்தி", "ஹிந்தி", "హిందీ", "ಹಿಂದಿ", "হিন্দি"),
+           "ஆங்கிலம்", "ఇంగ్లీష్", "ಇಂಗ್ಲಿಷ್", "ইংরেজি", "ਅੰਗਰੇਜ਼ੀ", "ഇംഗ്ലീഷ്", "ଇଂରାଜୀ",
+           "ইংৰাজী"),
+    "hi": ("hindi", "हिंदी", "हिन्दी", "હિન્દી", "இந்தி", "ஹிந்தி", "హిందీ", "ಹಿಂದಿ", "হিন্দি",
+           "ਹਿੰਦੀ", "ഹിന്ദി", "ହିନ୍ଦୀ", "হিন্দী"),
     "mr": ("marathi", "मराठी", "મરાઠી", "மராத்தி", "మరాఠీ", "ಮರಾಠಿ", "মারাঠি"),
     "gu": ("gujarati", "gujrati", "गुजराती", "ગુજરાતી", "குஜராத்தி", "గుజరాతీ", "ಗುಜರಾತಿ",
            "গুজরাটি"),
@@ -35,6 +39,10 @@ ALIASES = {
     "kn": ("kannada", "कन्नड़", "कन्नड", "કન્નડ", "கன்னடம்", "కన్నడ", "ಕನ್ನಡ", "কন্নড়"),
     "bn": ("bengali", "bangla", "बांग्ला", "बंगाली", "બંગાળી", "வங்காளம்", "బెంగాలీ", "ಬಂಗಾಳಿ",
            "বাংলা", "বাঙালি"),
+    "pa": ("punjabi", "panjabi", "पंजाबी", "ਪੰਜਾਬੀ"),
+    "ml": ("malayalam", "malayala", "मलयालम", "മലയാളം", "മലയാള"),
+    "or": ("odia", "oriya", "ओड़िया", "उड़िया", "ଓଡ଼ିଆ", "ଓଡିଆ"),
+    "as": ("assamese", "axomiya", "asomiya", "असमिया", "অসমীয়া"),
 }
 
 
@@ -62,6 +70,14 @@ def amount(text: str) -> int | None:
     if found is not None:
         return int(found.group().replace(",", "")) or None
     return _in_words(normalize(folded).replace("-", " ").split())
+
+
+def amount_in_words(text: str) -> int | None:
+    """An amount written only in words ("paanch sau", "ਪੰਜ ਸੌ"); None if the text has any
+    digit at all (of any script, "५००²" included): digits are read by the question itself."""
+    if any(c.isdigit() for c in text):
+        return None
+    return _in_words(normalize(text).replace("-", " ").split())
 
 
 def _in_words(words: list[str]) -> int | None:
