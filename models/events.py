@@ -147,6 +147,19 @@ class PartnerJoined:
 
 
 @dataclass(frozen=True)
+class CreditsEarned:
+    """A partner's earn (invoice, product code, certification) was credited, not queued."""
+    partner_id: int
+    program_id: int
+
+
+@dataclass(frozen=True)
+class ReferralDecided:
+    """A referral's bonus was paid, refused or sent to review (models/campaigns/referrals)."""
+    referral_id: int
+
+
+@dataclass(frozen=True)
 class RedemptionConfirmed:
     """A partner confirmed a redemption (or an operator retried it): fulfil it."""
     redemption_id: int
