@@ -37,7 +37,7 @@ ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
 DECLINED = "declined_join"  # the answers of someone who said no to the terms, kept a while
 KEEP_ANSWERS = timedelta(days=30)
 ANSWERS = ("role", "name", "shop", "pincode", "gstin", "ref_id", "invite")
-INVITED_BY = N_("You joined with the invite code of {name}.")
+INVITED_BY = N_("Invited by {name}: they get a bonus after your first earn.")
 OWN_INVITE = N_("That invite code is your own, so it brings no bonus.")
 UNKNOWN_INVITE = N_("We did not find the invite code {code}; you are a member all the same.")
 
