@@ -30,6 +30,8 @@ class Can(StrEnum):
     SUPPORT = "support"  # answer tickets
     OPERATE = "operate"  # suspend, reinstate, adjust, reverse, returns, redemptions, batches
     AUDIT = "audit"  # read the audit log, invite accounts
+    CAMPAIGNS = "campaigns"  # read campaigns: previews, statistics, the A/B effect
+    CAMPAIGNS_EDIT = "campaigns-edit"  # create, change, start and cancel campaigns
 
 
 POLICY: dict[Can, frozenset[AdminRole]] = {
@@ -39,6 +41,8 @@ POLICY: dict[Can, frozenset[AdminRole]] = {
     Can.SUPPORT: frozenset({AdminRole.BRAND_ADMIN, AdminRole.SUPPORT}),
     Can.OPERATE: frozenset({AdminRole.BRAND_ADMIN}),
     Can.AUDIT: frozenset({AdminRole.BRAND_ADMIN}),
+    Can.CAMPAIGNS: frozenset({AdminRole.BRAND_ADMIN, AdminRole.ANALYST}),
+    Can.CAMPAIGNS_EDIT: frozenset({AdminRole.BRAND_ADMIN}),
 }
 
 
