@@ -34,9 +34,7 @@ NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
               "balance", "balance_available", "balance_debt", "balance_held", "balance_locked",
               "sms_help", "sms_nothing_more", "tier_next", "tier_next_reached", "tier_none",
               "tier_now",
-              "partner_erased",  # an operator's erasure: its SMS is scrubbed once sent
-              # a referrer's bonus news (tests/campaigns/test_referrals.py sends them)
-              "referral_paid", "referral_held", "referral_refused"}
+              "partner_erased"}  # an operator's erasure: its SMS is scrubbed once sent
 
 
 @pytest.fixture
