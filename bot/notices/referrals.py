@@ -22,11 +22,11 @@ PAID = N_("{program}: {name} joined with your invite code and made a first earn.
           "{credits} credits.")
 HELD = N_("{program}: the invite bonus for {name} is being checked ({reason}).")
 REFUSED = N_("{program}: no invite bonus for {name} ({reason}).")
-REASONS = {
+REASONS = {  # each at most 30 characters in every language: a DLT variable
     Reason.SELF: N_("your own phone number"),
     Reason.SAME_GSTIN: N_("the same GSTIN as yours"),
-    Reason.PHONE_PREFIX: N_("a phone number too close to yours"),
-    Reason.MONTHLY_CAP: N_("this month's invite bonuses are used up"),
+    Reason.PHONE_PREFIX: N_("a phone number like yours"),
+    Reason.MONTHLY_CAP: N_("monthly invite limit reached"),
 }
 TEMPLATES = {ReferralStatus.PAID: "referral_paid", ReferralStatus.REVIEW: "referral_held",
              ReferralStatus.REFUSED: "referral_refused"}
