@@ -148,9 +148,10 @@ class PartnerJoined:
 
 @dataclass(frozen=True)
 class CreditsEarned:
-    """A partner's earn (invoice, product code, certification) was credited, not queued."""
-    partner_id: int
+    """Partners' earns (invoice, product code, certification) were credited, not queued
+    (one event for a chunk of bulk earns)."""
     program_id: int
+    partner_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import events, keys, ledger, review
 from models.base import ist_month_start, utcnow
 from models.campaigns.tables import InviteCode, Referral, ReferralStatus
+from models.db import among
 from models.ledger.internals import program_spec
 from models.ledger.tables import JournalEntry
 from models.ledger.tiers import OWN_EARNS
@@ -101,16 +102,19 @@ def _has_own_earn(session: Session, partner_id: int, program_id: int) -> bool:
 
 @events.handles(events.CreditsEarned)
 def _first_earn(session: Session, earned: events.CreditsEarned) -> None:
-    """The referee's first own earn decides the referrer's bonus (a later earn, or the same
-    earn told twice, finds the referral decided already)."""
+    """A referee's first own earn decides the referrer's bonus (a later earn, or the same
+    earn told twice, finds the referral decided already); one query for a chunk of earns."""
     spec = program_spec(session, earned.program_id).referrals
     if spec is None:
         return
-    referral = session.scalar(select(Referral).where(
-        Referral.program_id == earned.program_id, Referral.referee_id == earned.partner_id,
-        Referral.status == ReferralStatus.LINKED).with_for_update())
-    if referral is None:
-        return
+    for referral in session.scalars(select(Referral).where(
+            Referral.program_id == earned.program_id,
+            among(session, Referral.referee_id, set(earned.partner_ids)),
+            Referral.status == ReferralStatus.LINKED).order_by(Referral.id).with_for_update()):
+        _decide(session, referral, spec)
+
+
+def _decide(session: Session, referral: Referral, spec: ReferralSpec) -> None:
     reason = suspicion(session, referral, spec)
     if reason is None:
         _pay(session, referral, spec.bonus)

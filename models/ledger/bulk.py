@@ -101,9 +101,10 @@ def earn_many(session: Session, program_id: int, earns: list[Earn]) -> list[Earn
                      credits=e.credits, key=e.key, cause=e.cause, cause_ref=e.cause_ref,
                      description=e.description, lock_days=e.lock_days, actor=e.actor,
                      volume=e.volume) for e in earns]
-    for partner_id in sorted({e.partner_id for e in earns if e.cause in OWN_EARNS
-                              and e.key in done and not done[e.key].queued_for_review}):
-        events.record(session, events.CreditsEarned(partner_id, program_id))
+    earned = sorted({e.partner_id for e in earns if e.cause in OWN_EARNS and e.key in done
+                     and not done[e.key].queued_for_review})
+    if earned:
+        events.record(session, events.CreditsEarned(program_id, tuple(earned)))
     return [done.get(e.key) or _earn_result(session, e.key) for e in earns]
 
 

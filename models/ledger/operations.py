@@ -116,7 +116,7 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
             budget.force(session, program_id, -amount)
         return _earn_result(session, key)
     if cause in OWN_EARNS:
-        events.record(session, events.CreditsEarned(partner_id, program_id))
+        events.record(session, events.CreditsEarned(program_id, (partner_id,)))
     return result
 
 

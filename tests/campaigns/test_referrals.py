@@ -86,7 +86,7 @@ def test_invite_code_join_and_the_first_earn_pays_the_referrer_once(app, program
     earn(new_id, program, "invoice:9001")  # the same earn again
     earn(new_id, program, "invoice:9002")  # a second earn
     with unit_of_work() as session:  # the event told twice
-        events.record(session, events.CreditsEarned(new_id, program.id))
+        events.record(session, events.CreditsEarned(program.id, (new_id,)))
 
     assert bonus_entries(referrer) == [50]
     assert referral_of(new_id).status == "paid"
@@ -188,3 +188,18 @@ def test_a_campaigns_unsubscribe_word_mid_campaign_leaves_that_campaign_only(
         assert session.get(Campaign, offers).status == CampaignStatus.DONE
         stats = campaigns.collect(session, session.get(Campaign, offers))
     assert stats.skipped == {"unsubscribed": 1}
+
+
+@BOTH
+def test_bulk_earns_pay_each_referrer_once(app, program, member):
+    """An imported sales file's chunk (ledger.earn_many) is one event for all its partners."""
+    referrer = member("en")
+    first, _ = newcomer(program, referrer)
+    second, _ = newcomer(program, referrer)
+    chunk = [ledger.Earn(partner_id=p, credits=10, key=f"sale:{p}:{n}", cause="invoice",
+                         cause_ref="sales") for p in (first, second) for n in range(2)]
+    for _ in range(2):  # the chunk imported twice
+        with unit_of_work() as session:
+            ledger.earn_many(session, program.id, chunk)
+    assert bonus_entries(referrer) == [50, 50]
+    assert {referral_of(first).status, referral_of(second).status} == {"paid"}
