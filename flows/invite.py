@@ -47,5 +47,5 @@ FLOW = engine.register(Flow(
     name=FlowName.INVITE, states_enum=S, start=S.SHOW,
     triggers=("INVITE", *first_words(Keyword.INVITE)),
     states={S.SHOW: State(before=show, goes=((END, "the invite codes"),))},
-    menu=MenuEntry(N_("Invite a partner"), order=90),
+    menu=MenuEntry(N_("Invite a partner"), order=100),
 ))
