@@ -115,7 +115,7 @@ def spec_from_form(form) -> CampaignSpec:
                               if form.get(f"message_{lang}", "").strip()},
                  "holdout_percent": form.get("holdout_percent") or 0,
                  "urgent": form.get("urgent") == "on"}
-    for name in ("msgid", "at", "cron", "unsubscribe_word"):
+    for name in ("msgid", "at", "cron", "unsubscribe_word", "sms_category"):
         if form.get(name, "").strip():
             raw[name] = form[name].strip()
     if form.get("template_name", "").strip():

@@ -13,6 +13,7 @@
         template: {name: monsoon_tip, vars: {"1": "{name}", "2": "{balance}"}}
         holdout_percent: 10             # A/B: a random share kept as control
         unsubscribe_word: STOP OFFERS   # a partner sending it leaves this campaign only
+        sms_category: promotional       # or service-explicit (DLT); default: by kind
         bonus: {multiplier: 2, categories: [opc], weekdays: [4],   # bonus: on invoices
                 starts: 2026-07-01T00:00:00+05:30, ends: 2026-09-30T00:00:00+05:30}
 """
@@ -110,6 +111,17 @@ class CampaignSpec(_Loose):
     urgent: bool = False  # ignores quiet hours (a recall notice), never the caps or STOP
     # A partner who sends this word leaves this campaign (and only it), even mid-send.
     unsubscribe_word: str | None = Field(default=None, min_length=3, max_length=40)
+    # Its SMS's DLT category: "promotional" (an offer; only 09:00-21:00 IST) or
+    # "service-explicit" (to partners who consented by joining; about their own account).
+    # Unset: service-explicit for triggered and urgent campaigns, else promotional.
+    sms_category: Literal["promotional", "service-explicit"] | None = None
+
+    @property
+    def promotional(self) -> bool:
+        """Whether its SMS go as DLT promotional messages (bot/channels/dlt.yaml)."""
+        if self.sms_category is not None:
+            return self.sms_category == "promotional"
+        return not (self.urgent or self.kind == Kind.TRIGGERED)
 
     @model_validator(mode="after")
     def _consistent(self) -> CampaignSpec:
@@ -126,6 +138,9 @@ class CampaignSpec(_Loose):
         if self.unsubscribe_word is not None and \
                 unsubscribe_key(self.unsubscribe_word) in RESERVED_WORDS:
             raise ValueError("unsubscribe_word must differ from STOP, START, MENU and HELP")
+        if self.urgent and self.sms_category == "promotional":
+            raise ValueError("an urgent campaign cannot be promotional: promotional SMS wait "
+                             "for 09:00-21:00 IST")
         return self
 
 
