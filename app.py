@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from bot.web import (
         admin,
         admin_auth,
+        admin_campaigns,
         admin_distributors,
         admin_overview,
         admin_pages,
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                    health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
                    admin_users, admin_distributors, admin_programs, admin_totp,
-                   admin_sales, admin_webhooks, media, verify, payout_webhook, sales_api, privacy):
+                   admin_sales, admin_webhooks, admin_campaigns, media, verify, payout_webhook,
+                   sales_api, privacy):
         app.register_blueprint(module.bp)
     return app

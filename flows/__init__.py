@@ -7,6 +7,7 @@ from flows import (  # noqa: F401
     choose_program,
     engine,
     enroll,
+    invite,
     invoice,
     language,
     learn,

@@ -17,6 +17,7 @@ from flows.context import Context
 from flows.keywords import Keyword, match_keyword
 from flows.menu import NOT_ENROLLED, STOPPED, menu_options
 from flows.names import FlowName
+from models import campaigns
 from models.partners.partner import PartnerStatus, set_status
 from models.privacy import memberships_to_leave
 
@@ -25,6 +26,8 @@ INVITED_FLOW = FlowName.ENROLL  # an invited partner's every message, until they
 EARNING_FLOWS = frozenset({FlowName.INVOICE, FlowName.SCAN, FlowName.REDEEM})
 NOT_INTERRUPTED = frozenset({FlowName.NOTICE, FlowName.ENROLL, FlowName.LANGUAGE})
 SUSPENDED = N_("Your account is suspended, so you cannot earn or redeem credits now.")
+LEFT_CAMPAIGN = N_("Done: you will get no more messages of this offer. Other messages from "
+                   "us go on; send STOP to stop them all.")
 NO_NLU_CHANNELS = frozenset({"ussd"})
 HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step back, STOP to "
           "stop messages.")
@@ -33,6 +36,8 @@ HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step 
 def process(ctx: Context) -> list[Reply]:
     """Return the replies to one inbound message; changes land on ctx.session."""
     engine.upgrade(ctx)
+    if (left := _left_campaign(ctx)) is not None:
+        return left
     found = sms.keyword(ctx, engine.state_of(ctx).free_text)  # "bal", "बैलेंस" on SMS
     if found is not None:
         ctx.message = dataclasses.replace(ctx.message, text=sms.command(found))
@@ -71,6 +76,18 @@ def process(ctx: Context) -> list[Reply]:
         return idle + answer(ctx)
     global_word = GLOBAL_WORDS.get(word)
     return idle + (global_word(ctx) if global_word else _route(ctx, word))
+
+
+def _left_campaign(ctx: Context) -> list[Reply] | None:
+    """A campaign's own unsubscribe word ("STOP OFFERS"): that campaign only, confirmed."""
+    partner = ctx.partner
+    if partner is None or partner.status != PartnerStatus.ACTIVE or not ctx.message.text:
+        return None
+    campaign = campaigns.campaign_for_word(ctx.session, partner.id, ctx.message.text)
+    if campaign is None:
+        return None
+    campaigns.unsubscribe(ctx.session, campaign, partner.id)
+    return [ctx.say(LEFT_CAMPAIGN)]
 
 
 def _program_named(ctx: Context) -> str | None:

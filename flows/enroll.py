@@ -1,5 +1,6 @@
-"""Self-enrollment: "JOIN <CODE> [REF <distributor>]" -> language, role, name, shop, PIN code,
-GSTIN (optional), consent -> member with a wallet, welcome and menu.
+"""Self-enrollment: "JOIN <CODE> [REF <distributor> | <invite code>]" -> language, role, name,
+shop, PIN code, GSTIN (optional), consent -> member with a wallet, welcome and menu; a
+partner's invite code links the new member to them (models/campaigns/referrals).
 
 Invited by a rep (profile known): language, then consent. Already a member elsewhere (profile
 known): consent only. Said no to the terms before (answers kept 30 days, or the rep's
@@ -20,6 +21,8 @@ from flows.answers import fold_digits, pick
 from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
 from flows.keywords import Keyword, means
 from flows.names import FlowName
+from models.campaigns import referrals
+from models.campaigns.leaderboard import masked
 from models.enrollment import join as enrollment
 from models.enrollment.join import Profile
 from models.partners.gstin import is_valid_gstin
@@ -33,7 +36,10 @@ ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
          ("technician", N_("Technician or mason"))]
 DECLINED = "declined_join"  # the answers of someone who said no to the terms, kept a while
 KEEP_ANSWERS = timedelta(days=30)
-ANSWERS = ("role", "name", "shop", "pincode", "gstin", "ref_id")
+ANSWERS = ("role", "name", "shop", "pincode", "gstin", "ref_id", "invite")
+INVITED_BY = N_("Invited by {name}: they get a bonus after your first earn.")
+OWN_INVITE = N_("That invite code is your own, so it brings no bonus.")
+UNKNOWN_INVITE = N_("We did not find the invite code {code}; you are a member all the same.")
 
 
 class S(StrEnum):
@@ -48,7 +54,8 @@ class S(StrEnum):
 
 
 def parse_join(text: str, *, bare: bool = True) -> tuple[str | None, str | None]:
-    """Read "JOIN CEMPRO REF SAITRD" (or, if `bare`, just "CEMPRO") as (program, distributor)."""
+    """Read "JOIN CEMPRO REF SAITRD" (or, if `bare`, just "CEMPRO") as (program, distributor);
+    "JOIN CEMPRO K7PD3X" gives the word after the program as the referrer's code too."""
     words = re.findall(r"[A-Z0-9]+", text.upper())
     if words[:1] == ["JOIN"]:
         words = words[1:]
@@ -59,6 +66,8 @@ def parse_join(text: str, *, bare: bool = True) -> tuple[str | None, str | None]
         at = words.index("REF")
         ref = words[at + 1] if at + 1 < len(words) else None
         words = words[:at]
+    elif len(words) == 2:
+        ref = words[1]
     code = words[0] if words and CODE.match(words[0]) else None
     return code, ref
 
@@ -113,6 +122,8 @@ def _chosen(ctx: Context, program: Program, ref: str | None) -> engine.Step:
     referrer = enrollment.distributor_by_code(ctx.session, ref) if ref else None
     if referrer is not None:
         ctx.data["ref_id"] = referrer.id
+    elif ref and program.spec.referrals is not None:
+        ctx.data["invite"] = ref
     elif ref:
         log.info("unknown referral code", extra={"ref": ref, "program": program.code})
     invited = partner is not None and partner.status == PartnerStatus.INVITED
@@ -251,8 +262,25 @@ def take_consent(ctx: Context, msg: InboundMessage) -> engine.Step:
     ctx.forget(DECLINED)
     log.info("partner enrolled", extra={"partner_id": member.partner_id,
                                         "program": program.code})
-    return engine.done(ctx.say("Welcome to {program}, {name}! You are now a member.",
-                               program=program.name, name=ctx.partner.name or ""), menu=True)
+    welcome = ctx.say("Welcome to {program}, {name}! You are now a member.",
+                      program=program.name, name=ctx.partner.name or "")
+    return engine.done(welcome, *_invited(ctx, program), menu=True)
+
+
+def _invited(ctx: Context, program: Program) -> list[Reply]:
+    """Link the new member to the partner whose invite code they joined with, and say so."""
+    code = ctx.data.get("invite")
+    if not code:
+        return []
+    linked = referrals.link(ctx.session, program, ctx.partner, code)
+    if linked == referrals.Linked.LINKED:
+        referrer = referrals.owner_of(ctx.session, code)
+        return [ctx.say(INVITED_BY, name=masked(referrer.name, None))]
+    if linked == referrals.Linked.OWN:
+        return [ctx.say(OWN_INVITE)]
+    if linked == referrals.Linked.UNKNOWN:
+        return [ctx.say(UNKNOWN_INVITE, code=code)]
+    return []
 
 
 def _profile(ctx: Context) -> Profile | None:

@@ -51,6 +51,7 @@ class Keyword(StrEnum):
     LEAVE = "LEAVE"
     MY_DATA = "MY_DATA"
     DELETE = "DELETE"
+    INVITE = "INVITE"
 
 
 # Answers a question expects ("aage" to read on, "chhodo" for no GSTIN), read with `means`;
@@ -133,3 +134,9 @@ def means(text: str, keyword: Keyword, lang: str = "en") -> bool:
     SKIP), typos allowed as for any keyword."""
     found = match_keyword(text, lang, frozenset({keyword}))
     return found is not None and not found.args
+
+
+def first_words(keyword: Keyword) -> tuple[str, ...]:
+    """`keyword`'s one-word phrases in every language, upper case: a flow's first-word
+    triggers on channels that read no keywords (WhatsApp)."""
+    return tuple(sorted({p.text.upper() for p in lexicon().get(1, ()) if p.keyword == keyword}))

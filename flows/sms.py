@@ -36,7 +36,8 @@ WORDS = {Keyword.CODE: "CODE", Keyword.LEARN: "LEARN", Keyword.QUIZ: "LEARN",
          Keyword.MENU: "MENU", Keyword.JOIN: "JOIN", Keyword.ENROLL: "ENROLL",
          Keyword.LANGUAGE: "LANG", Keyword.BALANCE: "BALANCE", Keyword.HISTORY: "BALANCE",
          Keyword.TIER: "BALANCE", Keyword.HELP: "HELP", Keyword.MORE: "MORE",
-         Keyword.LEAVE: "LEAVE", Keyword.MY_DATA: "MYDATA", Keyword.DELETE: "DELETE"}
+         Keyword.LEAVE: "LEAVE", Keyword.MY_DATA: "MYDATA", Keyword.DELETE: "DELETE",
+         Keyword.INVITE: "INVITE"}
 NEEDS_PARTNER = frozenset({Keyword.BALANCE, Keyword.HISTORY, Keyword.TIER})
 
 

@@ -147,6 +147,20 @@ class PartnerJoined:
 
 
 @dataclass(frozen=True)
+class CreditsEarned:
+    """Partners' earns (invoice, product code, certification) were credited, not queued
+    (one event for a chunk of bulk earns)."""
+    program_id: int
+    partner_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ReferralDecided:
+    """A referral's bonus was paid, refused or sent to review (models/campaigns/referrals)."""
+    referral_id: int
+
+
+@dataclass(frozen=True)
 class RedemptionConfirmed:
     """A partner confirmed a redemption (or an operator retried it): fulfil it."""
     redemption_id: int

@@ -150,6 +150,16 @@ def campaign_bonus(campaign_id: int, earned_key: str) -> str:
     return f"bonus:{campaign_id}:{earned_key}"
 
 
+def referral_bonus(referral_id: int) -> str:
+    """The referrer's bonus for one referral (a new partner's first earn), paid once."""
+    return f"referral:{referral_id}"
+
+
+def referral_notice(referral_id: int, status: str) -> str:
+    """The referrer's message about one referral's bonus (paid, in review, refused)."""
+    return f"referral-notice:{referral_id}:{status}"
+
+
 def opening_balance(program_id: int, ref: str) -> str:
     """A balance brought over from a brand's old program, once per row of its file."""
     return f"opening:{program_id}:{ref}"

@@ -13,6 +13,7 @@ from bot.notices import (  # noqa: F401 - each module subscribes its handlers
     otp,
     privacy,
     redemptions,
+    referrals,
     support,
     tiers,
     webhooks,

@@ -31,6 +31,8 @@ class Can(StrEnum):
     OPERATE = "operate"  # suspend, reinstate, adjust, reverse, returns, redemptions, batches
     AUDIT = "audit"  # read the audit log, invite accounts
     SALES = "sales"  # a distributor's sales files and API keys
+    CAMPAIGNS = "campaigns"  # read campaigns: previews, statistics, the A/B effect
+    CAMPAIGNS_EDIT = "campaigns-edit"  # create, change, start and cancel campaigns
 
 
 POLICY: dict[Can, frozenset[AdminRole]] = {
@@ -41,6 +43,8 @@ POLICY: dict[Can, frozenset[AdminRole]] = {
     Can.OPERATE: frozenset({AdminRole.BRAND_ADMIN}),
     Can.AUDIT: frozenset({AdminRole.BRAND_ADMIN}),
     Can.SALES: frozenset({AdminRole.BRAND_ADMIN, AdminRole.DISTRIBUTOR_ADMIN}),
+    Can.CAMPAIGNS: frozenset({AdminRole.BRAND_ADMIN, AdminRole.ANALYST}),
+    Can.CAMPAIGNS_EDIT: frozenset({AdminRole.BRAND_ADMIN}),
 }
 
 

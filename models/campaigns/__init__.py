@@ -2,7 +2,10 @@
 triggered), each partner's delivery recorded once per round. Wording and sending are the
 notices layer's (bot/notices/campaigns.py) and the workers' (workers/campaigns.py)."""
 
-from models.campaigns import sync  # noqa: F401 - saves a program's YAML campaigns on load
+from models.campaigns import (
+    referrals,  # noqa: F401 - pays invite bonuses on first earns
+    sync,  # noqa: F401 - saves a program's YAML campaigns on load
+)
 from models.campaigns.operations import (
     CampaignError,
     build_round,
@@ -19,6 +22,7 @@ from models.campaigns.operations import (
     status_of,
     unsent,
 )
+from models.campaigns.optouts import campaign_for_word, unsubscribe
 from models.campaigns.segments import audience
 from models.campaigns.stats import Effect, Stats, collect, effect
 from models.campaigns.tables import Campaign, CampaignStatus, Delivery, DeliveryStatus
@@ -33,6 +37,7 @@ __all__ = [
     "Stats",
     "audience",
     "build_round",
+    "campaign_for_word",
     "cancel",
     "claim",
     "collect",
@@ -47,4 +52,5 @@ __all__ = [
     "start",
     "status_of",
     "unsent",
+    "unsubscribe",
 ]

@@ -9,6 +9,7 @@ from sqlalchemy import case, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.base import UTCDateTime, utcnow
+from models.campaigns.optouts import not_unsubscribed
 from models.campaigns.segments import audience
 from models.campaigns.tables import Campaign, CampaignStatus, Delivery, DeliveryStatus
 from models.campaigns.triggers import condition
@@ -140,7 +141,8 @@ def build_round(session: Session, campaign: Campaign, now: datetime | None = Non
     spec = spec_of(campaign)
     extra = [~select(Delivery.id).where(Delivery.campaign_id == campaign.id,
                                         Delivery.round == campaign.round,
-                                        Delivery.partner_id == Partner.id).exists()]
+                                        Delivery.partner_id == Partner.id).exists(),
+             not_unsubscribed(campaign.id, Partner.id)]
     if spec.trigger is not None:
         program = session.get(Program, campaign.program_id)
         extra.append(condition(spec.trigger, program.id, program.spec, now))

@@ -57,3 +57,48 @@ class Delivery(Base):
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class CampaignOptOut(Base):
+    """A partner who sent a campaign's own unsubscribe word: that campaign skips them."""
+
+    __tablename__ = "campaign_optouts"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InviteCode(Base):
+    """A partner's own invite code (JOIN <program> <code>), made the first time it is asked."""
+
+    __tablename__ = "invite_codes"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReferralStatus(StrEnum):
+    LINKED = "linked"  # joined with the code; the bonus waits for their first earn
+    PAID = "paid"
+    REVIEW = "review"  # a fraud rule asked a person to decide
+    REFUSED = "refused"  # see `reason`
+
+
+class Referral(Base):
+    """A new partner who joined a program with another partner's invite code: linked once."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (UniqueConstraint("program_id", "referee_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    referee_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    status: Mapped[str] = mapped_column(String(12), default=ReferralStatus.LINKED)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    credits: Mapped[int] = mapped_column(Integer, default=0)
+    review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -62,7 +62,7 @@ class UnknownWallet(LedgerError):
 
 
 CAUSES = frozenset({"certification", "invoice", "qr_code", "redemption", "expiry", "bonus",
-                    "adjustment", "reversal", "voucher", "opening"})
+                    "adjustment", "reversal", "voucher", "opening", "referral"})
 W = Wallet.__table__
 E = JournalEntry.__table__
 L = Lot.__table__

@@ -23,6 +23,7 @@ from models.programs.schema import Tier
 
 log = logging.getLogger("saathi.tiers")
 EARN_CAUSES = ("certification", "invoice", "qr_code", "reversal")
+OWN_EARNS = ("certification", "invoice", "qr_code")  # what a partner earned by their own doing
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@
         messages: {en: "Hello {name} ...", hi: "..."}         # or msgid: "<catalog msgid>"
         template: {name: monsoon_tip, vars: {"1": "{name}", "2": "{balance}"}}
         holdout_percent: 10             # A/B: a random share kept as control
+        unsubscribe_word: STOP OFFERS   # a partner sending it leaves this campaign only
         sms_category: promotional       # or service-explicit (DLT); default: by kind
         bonus: {multiplier: 2, categories: [opc], weekdays: [4],   # bonus: on invoices
                 starts: 2026-07-01T00:00:00+05:30, ends: 2026-09-30T00:00:00+05:30}
@@ -108,6 +109,8 @@ class CampaignSpec(_Loose):
     bonus: BonusSpec | None = None
     holdout_percent: int = Field(default=0, ge=0, le=90)
     urgent: bool = False  # ignores quiet hours (a recall notice), never the caps or STOP
+    # A partner who sends this word leaves this campaign (and only it), even mid-send.
+    unsubscribe_word: str | None = Field(default=None, min_length=3, max_length=40)
     # Its SMS's DLT category: "promotional" (an offer; only 09:00-21:00 IST) or
     # "service-explicit" (to partners who consented by joining; about their own account).
     # Unset: service-explicit for triggered and urgent campaigns, else promotional.
@@ -132,12 +135,36 @@ class CampaignSpec(_Loose):
             raise ValueError("a triggered campaign needs `trigger` (and only it does)")
         if (self.kind == Kind.BONUS) != bool(self.bonus):
             raise ValueError("a bonus campaign needs `bonus` (and only it does)")
+        if self.unsubscribe_word is not None and \
+                unsubscribe_key(self.unsubscribe_word) in RESERVED_WORDS:
+            raise ValueError("unsubscribe_word must differ from STOP, START, MENU and HELP")
         if self.urgent and self.sms_category == "promotional":
             raise ValueError("an urgent campaign cannot be promotional: promotional SMS wait "
                              "for 09:00-21:00 IST")
         return self
 
 
+RESERVED_WORDS = frozenset({"STOP", "START", "MENU", "HELP", "LANG", "BACK", "JOIN"})
+
+
+def unsubscribe_key(text: str) -> str:
+    """A message as compared with an unsubscribe word: upper case, words single-spaced."""
+    return " ".join(text.upper().split())
+
+
 class Caps(_Loose):
     per_day: int = Field(default=1, ge=0)
     per_week: int = Field(default=3, ge=0)
+
+
+class ReferralSpec(_Loose):
+    """`referrals:` a partner's own invite code pays them `bonus` credits once, when the new
+    partner who joined with it first earns; the fraud rules refuse it or send it to review
+    (`suspect`): the same phone or GSTIN, phone numbers sharing their first
+    `phone_prefix_digits` digits (national number; 0: not checked), more than `monthly_cap`
+    bonuses a referrer in one month (IST; 0: no cap)."""
+
+    bonus: int = Field(gt=0)
+    monthly_cap: int = Field(default=10, ge=0)
+    phone_prefix_digits: int = Field(default=8, ge=0, le=10)
+    suspect: Literal["refuse", "review"] = "review"

@@ -20,7 +20,7 @@ from models import yamltext
 from models.messaging.quiet import QuietHours
 from models.partners.gstin import is_valid_gstin
 from models.partners.partner import InvalidPhone, normalize_phone
-from models.programs.campaign_spec import CampaignSpec, Caps
+from models.programs.campaign_spec import CampaignSpec, Caps, ReferralSpec
 from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
@@ -236,6 +236,7 @@ class ProgramSpec(_Strict):
     quiet_hours: str = Field(default="21:00-09:00", pattern=r"^(off|\d\d:\d\d-\d\d:\d\d)$")
     campaign_caps: Caps = Field(default_factory=Caps)
     campaigns: list[CampaignSpec] = Field(default_factory=list)
+    referrals: ReferralSpec | None = None  # invite codes: models/campaigns/referrals.py
     faq: list[FaqEntry] = Field(default_factory=list)
 
     @field_validator("languages")

@@ -33,9 +33,11 @@ from bot.notices.links import send_media_links
 from flows import engine
 from models import campaigns, events, ledger, review, yamltext
 from models.admin import controls
+from models.campaigns import referrals
 from models.codes import tables as qr
 from models.codes.format import group
 from models.db import unit_of_work
+from models.enrollment import join as enrollment
 from models.events import CertificateGranted
 from models.invoices.invoice import Invoice, InvoiceStatus, Reason
 from models.invoices.read import InvoiceRead
@@ -286,6 +288,7 @@ class Walk:
         ledger_jobs.recompute_tiers()
 
     def learn(self) -> None:
+        self.chat("INVITE")  # the partner's own invite code
         self.chat("VOICE")  # voice notes on (none prepared here: the texts alone come)
         self.chat("LEARN")
         self.chat("x")
@@ -439,6 +442,22 @@ class Walk:
             campaigns.schedule(session, campaign, None)
             campaign_id = campaign.id
         campaign_jobs.run(campaign_id)
+        self.referrals()
+
+    def referrals(self) -> None:
+        """Two shops join with the partner's invite code and earn: one pays the partner's
+        bonus, the other (a phone number close to theirs) is held for review, then refused."""
+        with unit_of_work() as session:
+            program = by_code(session, "CEMPRO")
+            code = referrals.invite_code(session, _partner(session, PARTNER).id)
+            for phone in ("+919700000001", PARTNER[:-2] + "77"):
+                member = enrollment.join(session, phone=phone, program=program)
+                referrals.link(session, program, session.get(Partner, member.partner_id), code)
+                ledger.earn(session, partner_id=member.partner_id, program_id=program.id,
+                            credits=10, key=f"walk-referral:{phone}", cause="invoice",
+                            cause_ref="walk")
+            held = review.pending(session, referrals.REVIEW_KIND)[0]
+            review.decide(session, held.id, approve=False, actor="admin")
 
     def wallet(self) -> None:
         for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):

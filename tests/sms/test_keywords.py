@@ -38,6 +38,9 @@ from flows.keywords import Keyword, match_keyword
     ("more", "kn", Keyword.MORE, ""),
     ("और", "hi", Keyword.MORE, ""),
     ("Join CEMPRO", "en", Keyword.JOIN, "CEMPRO"),
+    ("invte", "en", Keyword.INVITE, ""),
+    ("आमंत्रण कोड", "hi", Keyword.INVITE, ""),
+    ("அழைப்பு", "ta", Keyword.INVITE, ""),
     ("enrol", "en", Keyword.ENROLL, ""),
 ])
 def test_keyword_is_read_in_every_language_with_typos(text, lang, keyword, args):

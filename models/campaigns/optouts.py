@@ -1,0 +1,62 @@
+"""A campaign's own unsubscribe word ("STOP OFFERS"): the partner who sends it leaves that
+campaign only. Honoured mid-send: their pending deliveries are skipped, a written but unsent
+message is withdrawn, and later rounds leave them out (build_round)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.campaigns.tables import (
+    Campaign,
+    CampaignOptOut,
+    CampaignStatus,
+    Delivery,
+    DeliveryStatus,
+)
+from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.programs.campaign_spec import unsubscribe_key
+from models.programs.program import Membership
+
+REASON = "unsubscribed"
+MAX_WORDS = 4  # a longer message is never an unsubscribe word
+
+
+def campaign_for_word(session: Session, partner_id: int, text: str) -> Campaign | None:
+    """The campaign of the partner's programs whose unsubscribe word `text` is, if any."""
+    said = unsubscribe_key(text or "")
+    if not said or len(said.split()) > MAX_WORDS:
+        return None
+    for campaign in session.scalars(
+            select(Campaign).join(Membership, Membership.program_id == Campaign.program_id)
+            .where(Membership.partner_id == partner_id,
+                   Campaign.status != CampaignStatus.DRAFT).order_by(Campaign.id.desc())):
+        word = (campaign.spec or {}).get("unsubscribe_word")
+        if word and unsubscribe_key(word) == said:
+            return campaign
+    return None
+
+
+def unsubscribe(session: Session, campaign: Campaign, partner_id: int) -> bool:
+    """Leave `campaign` (False if the partner had left it already)."""
+    if session.get(CampaignOptOut, (campaign.id, partner_id)) is not None:
+        return False
+    session.add(CampaignOptOut(campaign_id=campaign.id, partner_id=partner_id))
+    mine = (Delivery.campaign_id == campaign.id, Delivery.partner_id == partner_id)
+    written = select(Delivery.outbox_id).where(*mine, Delivery.outbox_id.is_not(None))
+    session.execute(update(OutboxMessage).where(
+        OutboxMessage.id.in_(written), OutboxMessage.status == OutboxStatus.QUEUED,
+        OutboxMessage.error.is_(None))
+        .values(status=OutboxStatus.FAILED, error="unsubscribed", updated_at=utcnow()))
+    session.execute(update(Delivery).where(*mine, Delivery.status == DeliveryStatus.PENDING)
+                    .values(status=DeliveryStatus.SKIPPED, reason=REASON))
+    session.flush()
+    return True
+
+
+def not_unsubscribed(campaign_id: int, partner_id_column):
+    """The SQL condition: the partner has not left the campaign."""
+    return ~select(CampaignOptOut.partner_id).where(
+        CampaignOptOut.campaign_id == campaign_id,
+        CampaignOptOut.partner_id == partner_id_column).exists()
