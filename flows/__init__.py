@@ -9,6 +9,7 @@ from flows import (  # noqa: F401
     enroll,
     invoice,
     language,
+    leaderboard,
     learn,
     menu,
     my_data,

@@ -24,6 +24,7 @@ class FlowName(StrEnum):
     UNDERSTAND = "understand"
     NOTICE = "notice"
     MY_DATA = "my_data"
+    LEADERBOARD = "leaderboard"
 
 
 # Old name -> new name, for conversations stored before a rename (read on load, never written).

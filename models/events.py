@@ -184,3 +184,26 @@ class PartnerErased:
     phone: str
     language: str
     by_partner: bool
+
+
+@dataclass(frozen=True)
+class Earned:
+    """A partner earned credits (a new ledger entry, not a replay nor one waiting for review):
+    milestone campaigns count it."""
+    partner_id: int
+    program_id: int
+    entry_id: int
+    cause: str
+    credits: int
+
+
+@dataclass(frozen=True)
+class MilestoneReached:
+    """A milestone campaign paid a partner its credits for `period` ("w2026-11-30",
+    "m2026-11"): they are told in their language."""
+    partner_id: int
+    program_id: int
+    campaign_id: int
+    period: str
+    credits: int
+    balance: int

@@ -2,7 +2,8 @@
 triggered), each partner's delivery recorded once per round. Wording and sending are the
 notices layer's (bot/notices/campaigns.py) and the workers' (workers/campaigns.py)."""
 
-from models.campaigns import sync  # noqa: F401 - saves a program's YAML campaigns on load
+# sync saves a program's YAML campaigns on load; milestones pay on earns
+from models.campaigns import milestones, sync  # noqa: F401
 from models.campaigns.operations import (
     CampaignError,
     build_round,

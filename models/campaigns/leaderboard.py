@@ -59,7 +59,8 @@ def ranking(session: Session, program_id: int, partner: Partner, area: Area,
         .join(Membership, (Membership.partner_id == Partner.id)
               & (Membership.program_id == program_id))
         .outerjoin(earned, earned.c.partner_id == Partner.id)
-        .where(Partner.pincode.startswith(prefix), Partner.status != PartnerStatus.OPTED_OUT)
+        .where(Partner.pincode.startswith(prefix),
+               Partner.status.not_in((PartnerStatus.OPTED_OUT, PartnerStatus.ERASED)))
         .order_by(func.coalesce(earned.c.credits, 0).desc(), Partner.id)).all()
     places, rank, last = [], 0, None
     for n, (pid, name, region, hidden, credits) in enumerate(rows, start=1):
@@ -72,3 +73,32 @@ def ranking(session: Session, program_id: int, partner: Partner, area: Area,
 def top(places: list[Place], count: int = 10) -> list[Place]:
     """The first `count` who may be shown (those who opted out are left out)."""
     return [p for p in places if not p.hidden][:count]
+
+
+@dataclass(frozen=True)
+class Board:
+    """What a partner reads: the first ten shown, their own place and how many are ranked."""
+
+    shown: list[Place]
+    own: Place | None  # None: no PIN code on the partner's profile
+    count: int
+
+
+def board(session: Session, program_id: int, partner: Partner, area: Area, monthly: bool,
+          now: datetime, count: int = 10) -> Board:
+    places = ranking(session, program_id, partner, area, monthly, now)
+    own = next((p for p in places if p.partner_id == partner.id), None)
+    return Board(top(places, count), own, len(places))
+
+
+def set_hidden(session: Session, partner_id: int, program_id: int, hidden: bool) -> None:
+    """Leave the partner off (or put them back on) the program's boards shown to others."""
+    membership = session.scalar(select(Membership).where(
+        Membership.partner_id == partner_id, Membership.program_id == program_id))
+    if membership is not None:
+        membership.hidden_from_boards = hidden
+
+
+def is_hidden(session: Session, partner_id: int, program_id: int) -> bool:
+    return bool(session.scalar(select(Membership.hidden_from_boards).where(
+        Membership.partner_id == partner_id, Membership.program_id == program_id)))

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from models import keys, review
+from models import events, keys, review
 from models.base import UTCDateTime, utcnow
 from models.ledger import budget
 from models.ledger.credit import credit
@@ -115,6 +115,8 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
         if cap:
             budget.force(session, program_id, -amount)
         return _earn_result(session, key)
+    events.record(session, events.Earned(partner_id, program_id, result.entry_id, cause,
+                                         result.credits))
     return result
 
 
