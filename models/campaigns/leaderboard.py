@@ -1,7 +1,9 @@
 """Leaderboards: partners of a program ranked by the credits they earned this month or in all,
 within their PIN-code area (the whole PIN), district (its first three digits, the sorting
-district) or state (its first two, the postal circle). Equal credits share a rank (1, 2, 2, 4);
-a partner who opted out is never shown to others but still learns their own rank."""
+district) or state (its first two, the postal circle). Equal credits share a rank (1, 2, 2, 4),
+listed in the order the partners registered; only active members who have not sent STOP are
+ranked; a partner who hid their name is never shown to others but still learns their own rank
+(and counts in everyone's)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import ist_month_start
+from models.enrollment.join import MembershipStatus
 from models.ledger.tables import JournalEntry
 from models.ledger.tiers import EARN_CAUSES
 from models.partners.partner import Partner, PartnerStatus
@@ -60,7 +63,8 @@ def ranking(session: Session, program_id: int, partner: Partner, area: Area,
               & (Membership.program_id == program_id))
         .outerjoin(earned, earned.c.partner_id == Partner.id)
         .where(Partner.pincode.startswith(prefix),
-               Partner.status.not_in((PartnerStatus.OPTED_OUT, PartnerStatus.ERASED)))
+               Partner.status.not_in((PartnerStatus.OPTED_OUT, PartnerStatus.ERASED)),
+               (Membership.status == MembershipStatus.ACTIVE) | (Partner.id == partner.id))
         .order_by(func.coalesce(earned.c.credits, 0).desc(), Partner.id)).all()
     places, rank, last = [], 0, None
     for n, (pid, name, region, hidden, credits) in enumerate(rows, start=1):

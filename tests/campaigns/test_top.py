@@ -4,6 +4,8 @@ sees their own rank); the monthly rank message is a recurring campaign like any 
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from bot.channels.sms import MAX_SEGMENTS, segments
 from bot.i18n import translate
 from models import campaigns, ledger
@@ -13,6 +15,7 @@ from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, PartnerStatus
 from models.programs.campaign_spec import CampaignSpec
+from models.programs.program import Membership
 from tests.campaigns.conftest import BOTH, phone_of
 from tests.ussd.conftest import KEY, Gateway
 from workers import campaigns as campaign_jobs
@@ -153,11 +156,17 @@ def test_the_monthly_rank_message_is_a_recurring_campaign(app, program, member, 
     assert skipped == {nobody: "no_pin_code"}
 
 
-def test_board_counts_only_members_who_have_not_stopped(app, program, member):
+def test_board_counts_only_active_members_who_have_not_stopped(app, program, member):
     ids = pune(member, program)
     with unit_of_work() as session:
         session.get(Partner, ids["meena"]).status = PartnerStatus.OPTED_OUT
+        session.execute(update(Membership).where(Membership.partner_id == ids["sunil"])
+                        .values(status="withdrawn"))  # LEAVE: consent withdrawn
+    with unit_of_work() as session:
         board = leaderboard.board(session, program.id, session.get(Partner, ids["anil"]),
                                   "district", True, utcnow())
-    assert board.count == 4 and [p.rank for p in board.shown] == [1, 2, 2, 4]
-    assert board.own.rank == 4
+        assert board.count == 3 and [(p.rank, p.shown_as) for p in board.shown] == [
+            (1, "Vijay R., Pune"), (2, "Ramesh P., Pune"), (3, "Anil, Pune")]
+        left = leaderboard.board(session, program.id, session.get(Partner, ids["sunil"]),
+                                 "district", True, utcnow())
+        assert left.own.rank == 2 and left.count == 4  # still told where they stand
