@@ -19,6 +19,8 @@ from models.db import unit_of_work
 from models.ledger.tables import JournalEntry
 from models.messaging.outbox import OutboxMessage
 from models.programs.campaign_spec import CampaignSpec
+from models.programs.program import load_spec
+from models.programs.schema import parse
 from tests.campaigns.conftest import BOTH, phone_of
 
 REACHED = ("Target reached in {program}! Bonus of {credits} credits added. New balance: "
@@ -154,3 +156,19 @@ def test_a_milestone_outside_its_dates_or_segment_pays_nothing(app, program, mem
     for n in range(4):
         scan_earn(program, partner, f"x{n}")
     assert bonuses(partner) == []
+
+
+def test_a_milestone_in_the_program_file_is_live_once_loaded_and_pays(app, member, clock):
+    from tests.campaigns.test_segments import cempro
+
+    data = cempro()
+    data["campaigns"] = [{"code": "TWO-INVOICES", "kind": "milestone",
+                          "messages": {"en": "Two invoices this month: +25 credits."},
+                          "milestone": {"period": "month", "counts": "invoices", "target": 2,
+                                        "credits": 25}}]
+    with unit_of_work() as session:
+        program = load_spec(session, parse(data))
+    partner = member()
+    scan_earn(program, partner, "inv-1", cause="invoice")
+    scan_earn(program, partner, "inv-2", cause="invoice")
+    assert [c for _, c, n in bonuses(partner) if n == 25] and len(bonuses(partner)) == 1
