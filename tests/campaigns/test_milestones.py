@@ -112,7 +112,6 @@ def test_below_target_or_other_counts_pay_nothing(app, program, member):
     assert bonuses(partner) == [] and notices(partner) == []
 
 
-@BOTH
 def test_the_week_turns_at_monday_midnight_ist(app, program, member, clock):
     campaign_id = milestone(program)
     partner = member()
@@ -128,7 +127,7 @@ def test_the_week_turns_at_monday_midnight_ist(app, program, member, clock):
                                                    f"{partner}"]
 
 
-@pytest.mark.parametrize("app", ["postgres"], indirect=True)
+@pytest.mark.parametrize("app", ["postgres"], indirect=True)  # the week: on SQLite
 def test_a_monthly_invoice_milestone_turns_on_the_first_at_midnight_ist(app, program, member,
                                                                         clock):
     campaign_id = milestone(program, "THREE-INVOICES", period="month", counts="invoices")
