@@ -107,7 +107,7 @@ class UssdWalk:
         self.press("00", "REDEEM", "1", "1", "100", "2", "ramesh.kumar@okhdfc", "1")
         if _state() == ("redeem", "otp"):
             self.press(_otp())
-        self.press(self.menu_key("Leaderboard"), "1", "3", "4", "4", "5")  # TOP, by number
+        self.press("00", "TOP", "1", "3", "4", "4", "5")  # the leaderboard: areas, periods, hide
         index = list(LANGUAGES).index(self.lang)  # 9 a page, then "10" for More
         self.press("LANG", *((str(index + 1),) if index < 9 else ("10", str(index - 8))))
         self.press(self.menu_key("Talk to a person"), "1")
