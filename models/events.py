@@ -198,6 +198,14 @@ class Earned:
 
 
 @dataclass(frozen=True)
+class EarnedMany:
+    """A chunk of earns (a sales file's) credited these partners anew, for these causes."""
+    program_id: int
+    partner_ids: tuple[int, ...]
+    causes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class MilestoneReached:
     """A milestone campaign paid a partner its credits for `period` ("w2026-11-30",
     "m2026-11"): they are told in their language."""

@@ -54,12 +54,12 @@ def _paid(session: Session, key: str) -> bool:
 
 
 def pay_reached(session: Session, partner_id: int, program_id: int,
-                now: datetime | None = None) -> list[int]:
+                now: datetime | None = None, live: list[Campaign] | None = None) -> list[int]:
     """Pay every milestone the partner reaches now and was not paid for this period; returns
-    the campaigns paid."""
+    the campaigns paid. `live`: the program's milestone campaigns, when read already."""
     now = now or utcnow()
     paid = []
-    for campaign in _live(session, program_id):
+    for campaign in _live(session, program_id) if live is None else live:
         spec = spec_of(campaign)
         target = spec.milestone
         if (target.starts and now < target.starts) or (target.ends and now >= target.ends):
@@ -89,3 +89,13 @@ def pay_reached(session: Session, partner_id: int, program_id: int,
 def _earned(session: Session, earned: events.Earned) -> None:
     if earned.cause in COUNTED["credits"]:
         pay_reached(session, earned.partner_id, earned.program_id)
+
+
+@events.handles(events.EarnedMany)
+def _earned_many(session: Session, earned: events.EarnedMany) -> None:
+    """A sales file's chunk: the campaigns read once, each partner counted once."""
+    if not set(earned.causes) & set(COUNTED["credits"]):
+        return
+    live = _live(session, earned.program_id)
+    for partner_id in earned.partner_ids if live else ():
+        pay_reached(session, partner_id, earned.program_id, live=live)

@@ -19,6 +19,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
+from models import events
 from models.base import UTCDateTime, utcnow
 from models.db import among, insert_rows, is_postgres
 from models.ledger import budget
@@ -100,6 +101,11 @@ def earn_many(session: Session, program_id: int, earns: list[Earn]) -> list[Earn
                      credits=e.credits, key=e.key, cause=e.cause, cause_ref=e.cause_ref,
                      description=e.description, lock_days=e.lock_days, actor=e.actor,
                      volume=e.volume) for e in earns]
+    fresh = [e for e in earns if e.key in done and not done[e.key].queued_for_review]
+    if fresh:
+        events.record(session, events.EarnedMany(
+            program_id, tuple(sorted({e.partner_id for e in fresh})),
+            tuple(sorted({e.cause for e in fresh}))))
     return [done.get(e.key) or _earn_result(session, e.key) for e in earns]
 
 

@@ -171,3 +171,19 @@ def test_a_milestone_in_the_program_file_is_live_once_loaded_and_pays(app, membe
     scan_earn(program, partner, "inv-1", cause="invoice")
     scan_earn(program, partner, "inv-2", cause="invoice")
     assert [c for _, c, n in bonuses(partner) if n == 25] and len(bonuses(partner)) == 1
+
+
+@BOTH
+def test_a_chunk_of_imported_invoices_counts_once_per_partner_and_replays_pay_nothing(
+        app, program, member, clock):
+    campaign_id = milestone(program, "THREE-SALES", period="month", counts="invoices")
+    buyer, other = member(), member()
+    chunk = [ledger.Earn(partner_id=buyer, credits=7, key=f"sale-{n}", cause="invoice",
+                         cause_ref=f"S-{n}") for n in range(3)]
+    chunk.append(ledger.Earn(partner_id=other, credits=7, key="sale-x", cause="invoice",
+                             cause_ref="S-x"))
+    for _ in range(2):  # the file imported twice: the second is all replays
+        with unit_of_work() as session:
+            ledger.earn_many(session, program.id, chunk)
+    assert [k for k, _, _ in bonuses(buyer)] == [f"milestone:{campaign_id}:m2026-03:{buyer}"]
+    assert bonuses(other) == [] and len(notices(buyer)) == 1
