@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from models.db import engine
@@ -38,6 +39,9 @@ def page(browser, site, request):
     context.set_default_timeout(30_000)  # a loaded 2-core CI machine answers slowly
     tab = context.new_page()
     tab.goto("/simulator")
+    # Until the phone's history has loaded the message box is disabled, and keys typed into
+    # it are lost (Playwright's typing does not wait for it): a slow machine took seconds.
+    expect(tab.locator("#text")).to_be_enabled()
     yield tab
     SHOTS.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)

@@ -43,6 +43,7 @@ def send(page, text: str) -> None:
     answers = page.locator(".msg.bot, .msg.error")
     before = answers.count()
     box = page.locator("#text")
+    expect(box).to_be_enabled()  # keys typed into the disabled box are lost
     for n, line in enumerate(text.split("\n")):
         if n:
             box.press("Shift+Enter")
