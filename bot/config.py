@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from bot.safe_fetch import Origin
 
@@ -39,6 +45,17 @@ class Settings(BaseSettings):
     """Every setting Saathi reads, each from the environment variable of the same name."""
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=True, extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """What the app is given, then the environment: no .env file and no secrets folder
+        (systemd's EnvironmentFile fills the environment). The .env source would read the
+        whole environment a second time: half of what building an app costs."""
+        return init_settings, env_settings
 
     SECRET_KEY: str = DEV_SECRET_KEY
     DATABASE_URL: str = f"sqlite:///{ROOT / 'instance' / 'saathi.db'}"

@@ -29,7 +29,7 @@ from models import keys
 from models.base import utcnow
 from models.db import unit_of_work
 from models.messaging import conversation as conversations
-from models.messaging import inbox
+from models.messaging import inbox, links
 from models.partners.partner import find_by_phone
 
 log = logging.getLogger("saathi.router")
@@ -110,7 +110,7 @@ def _process(message: InboundMessage, *, late: bool = False, finish: Finish | No
         if message.channel == "whatsapp":
             conv.via = message.via
         if not inbox.finish(session, message.channel, message.provider_id,
-                            [r.to_dict() for r in replies]):
+                            [links.redact_reply(r.to_dict()) for r in replies]):
             # A concurrent delivery of the same message finished first: undo ours, answer
             # with what it answered.
             session.rollback()

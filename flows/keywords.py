@@ -19,10 +19,10 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
 from rapidfuzz.distance import OSA
 
 from flows.answers import normalize
+from models import yamltext
 
 LEXICON = Path(__file__).with_name("keywords.yaml")
 LONGEST_PHRASE = 3  # words
@@ -76,7 +76,7 @@ class Phrase(NamedTuple):
 @cache
 def lexicon() -> dict[int, tuple[Phrase, ...]]:
     """Every phrase of keywords.yaml, normalized, by its number of words."""
-    raw = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    raw = yamltext.load(LEXICON.read_text(encoding="utf-8"))
     by_length: dict[int, list[Phrase]] = {}
     for name, languages in raw.items():
         keyword = Keyword(name)

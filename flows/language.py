@@ -8,14 +8,13 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import normalize, pick
 from flows.engine import RETURN, Context, Flow, MenuEntry, State
 from flows.names import FlowName
+from models import yamltext
 
 
 class S(StrEnum):
@@ -56,7 +55,7 @@ NAMES = Path(__file__).with_name("languages.yaml")
 def names() -> dict[str, str]:
     """Every name of every language, normalized -> its code ("punjabi", "ਪੰਜਾਬੀ", "पंजाबी")."""
     found = {normalize(name): code for code, written in
-             yaml.safe_load(NAMES.read_text(encoding="utf-8")).items() for name in written}
+             yamltext.load(NAMES.read_text(encoding="utf-8")).items() for name in written}
     for code, (english, own) in LANGUAGES.items():
         found.update({normalize(english): code, normalize(own): code})
     return found

@@ -62,7 +62,7 @@ def send_row(session: Session, row: OutboxMessage) -> None:
     row.attempts += 1
     row.updated_at = utcnow()
     try:
-        row.provider_sid = sender_for(row).send(row)
+        sid = sender_for(row).send(row)
     except TwilioRestException as exc:
         _twilio_refused(session, row, exc)
     except GraphError as exc:
@@ -75,8 +75,7 @@ def send_row(session: Session, row: OutboxMessage) -> None:
     except Exception as exc:
         _failed(session, row, exc, final=row.attempts > current_app.config["JOB_RETRIES"])
     else:
-        row.status = OutboxStatus.SENT
-        row.sent_at = utcnow()
+        outbox.sent(row, sid)
         log.info("outbound sent", extra={"outbox_id": row.id, "channel": row.channel})
 
 

@@ -2,7 +2,9 @@
 
 The registry (bot/channels/dlt.yaml) holds the principal entity id, the sender header and,
 per template, its DLT id, category and text in every language with {#var#} placeholders
-(each variable at most 30 characters, as the DLT portals allow) and {#url#} for a link.
+(each variable at most 30 characters, as the DLT portals allow) and {#url#} for a link;
+free text (an agent's answer, a campaign's own words) is a run of adjacent variables inside a
+registered wording ("Saathi support: {#var#}{#var#}…").
 `match` finds the one template a text was made from, or refuses it: a text that matches no
 template (or several) is never sent, because carriers would block it anyway.
 
@@ -24,6 +26,7 @@ import yaml
 
 from bot.channels.sms import gsm_safe
 from bot.i18n import LANGUAGES, Plural, wordings
+from models import yamltext
 from models.messaging.quiet import QuietHours
 
 REGISTRY = Path(__file__).with_name("dlt.yaml")
@@ -64,14 +67,17 @@ class Registry:
 
 @cache
 def _pattern(text: str) -> re.Pattern:
-    parts = re.split(r"(\{#(?:var|url)#\})", text)
-    return re.compile("".join(_VALUE if p == VAR else _LINK if p == URL else re.escape(p)
-                              for p in parts))
+    """A template text as a regular expression: a run of n adjacent variables (free text,
+    as DLT lets a sender register it) stands for 1 to 30n characters of one line."""
+    parts = re.split(r"((?:\{#var#\})+|\{#url#\})", text)
+    return re.compile("".join(
+        _LINK if p == URL else rf"[^\n]{{1,{VAR_CHARS * p.count(VAR)}}}" if p.startswith(VAR)
+        else re.escape(p) for p in parts))
 
 
 @cache
 def registry(path: Path = REGISTRY) -> Registry:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yamltext.load(path.read_text(encoding="utf-8"))
     templates = tuple(
         Template(name, str(spec["id"]), Category(spec["category"]),
                  {lang: tuple(texts) for lang, texts in (spec.get("text") or {}).items()})
@@ -85,8 +91,12 @@ def match(text: str, path: Path = REGISTRY) -> Template:
     A variable may stand for words another template has fixed ("Code {#var#}: ..." also
     matches "Code X was approved: ..."): of the templates that match, the one with the most
     fixed characters is the one the text was made from; a tie is refused."""
-    found = sorted(((fixed, t) for t in registry(path).templates
-                    for fixed in [_fixed(t, text)] if fixed is not None),
+    fixed: dict[str, int] = {}  # template name -> its longest matching text's fixed characters
+    for form in _ready(path):
+        if text.startswith(form.prefix) and form.pattern.fullmatch(text):
+            fixed[form.template.name] = max(fixed.get(form.template.name, 0), form.fixed)
+    found = sorted(((size, t) for t in registry(path).templates
+                    for size in [fixed.get(t.name)] if size is not None),
                    key=lambda pair: -pair[0])
     if not found or (len(found) > 1 and found[0][0] == found[1][0]):
         names = ", ".join(t.name for _, t in found) or "none"
@@ -95,12 +105,24 @@ def match(text: str, path: Path = REGISTRY) -> Template:
     return found[0][1]
 
 
-def _fixed(template: Template, text: str) -> int | None:
-    """How many fixed characters the longest of `template`'s texts that `text` matches has
-    (None: none matches)."""
-    sizes = [len(_VARIABLE.sub("", t)) for texts in template.texts.values() for t in texts
-             if _pattern(t).fullmatch(text)]
-    return max(sizes, default=None)
+@dataclass(frozen=True)
+class _Form:
+    """One text of a template, ready to match: most SMS fail at the fixed text before its
+    first variable, a string comparison, and never reach the regular expression (a match
+    tries some 2,000 texts: 12 languages of every template)."""
+
+    template: Template
+    prefix: str
+    pattern: re.Pattern
+    fixed: int
+
+
+@cache
+def _ready(path: Path) -> tuple[_Form, ...]:
+    return tuple(_Form(template, _VARIABLE.split(text, 1)[0], _pattern(text),
+                       len(_VARIABLE.sub("", text)))
+                 for template in registry(path).templates
+                 for texts in template.texts.values() for text in texts)
 
 
 def promotional_from(now: datetime) -> datetime | None:
@@ -114,8 +136,11 @@ def texts_for(spec: dict, lang: str) -> list[str]:
     """Every text the template `spec` can be in `lang`, as sent (GSM-7 where it can be).
 
     `messages` are joined by new lines; `fill` names messages that are sent inside another
-    one's placeholder (an invoice's read fields inside "I read: {summary}.")."""
+    one's placeholder (an invoice's read fields inside "I read: {summary}."); `free` names
+    placeholders that hold free text (an agent's answer) and how many adjacent variables
+    carry it (DLT's way to register free text: each variable at most 30 characters)."""
     fills = {name: _forms(message, lang)[0] for name, message in (spec.get("fill") or {}).items()}
+    fills |= {name: VAR * count for name, count in (spec.get("free") or {}).items()}
     parts = [_forms(message, lang) for message in spec["messages"]]
     found = []
     for combination in itertools.product(*parts):
@@ -135,7 +160,7 @@ def _forms(message: str | list[str], lang: str) -> list[str]:
 def regenerated(raw: str) -> str:
     """The registry file `raw` with every template's `text` written from the catalogs."""
     header = "".join(line for line in raw.splitlines(keepends=True) if line.startswith("#"))
-    data = yaml.safe_load(raw)
+    data = yamltext.load(raw)
     for spec in data["templates"].values():
         spec["text"] = {lang: texts_for(spec, lang) for lang in LANGUAGES}
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

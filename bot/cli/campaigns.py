@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from bot import jobs
 from bot.jobs.names import Job
 from bot.notices.campaigns import preview
-from models import campaigns
+from models import campaigns, yamltext
 from models.base import IST, utcnow
 from models.campaigns import Campaign
 from models.db import unit_of_work
@@ -48,7 +48,7 @@ def _campaign(session, program_code: str, code: str) -> Campaign:
 def create(program_code: str, path: Path) -> None:
     """Create (or change, while unsent) the campaign a YAML file describes."""
     try:
-        spec = CampaignSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        spec = CampaignSpec.model_validate(yamltext.load(path.read_text(encoding="utf-8")))
     except (ValidationError, yaml.YAMLError) as exc:
         raise click.ClickException(f"{path}: {exc}") from None
     with unit_of_work() as session:

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.channels import sms
 from bot.channels.templates import MissingTemplate, template_sid
 from bot.i18n import DEFAULT, N_, translate
 from bot.notices import outbound
@@ -126,11 +127,36 @@ def _queue(session: Session, campaign: Campaign, spec: CampaignSpec, program: Pr
             template_vars = {k: fill(v, values) for k, v in spec.template.vars.items()}
         else:  # no approved template in their language: the text goes by SMS
             channel = "sms"
+    if channel == "sms" or channel in outbound.PULL_ONLY:
+        text = sms_wording(spec, partner.language, text)
     not_before = None if spec.urgent else program.quiet().release(now)
     return outbound.queue_message(
         session, phone=partner.phone, text=text, channel=channel, template=template,
         template_vars=template_vars, key=keys.campaign(campaign.id, campaign.round, partner.id),
         not_before=not_before, deliver=False)
+
+
+# By SMS a campaign's own words go inside a registered DLT wording (bot/channels/dlt.yaml
+# campaign_promotional, campaign_service: free text as adjacent variables), on one line.
+SMS_PROMOTIONAL = N_("{text} -Saathi")
+SMS_SERVICE = N_("Saathi update: {text}")
+
+
+def sms_wording(spec: CampaignSpec, language: str, text: str) -> str:
+    """The campaign's filled `text` as its SMS says it, in the DLT wording of its category."""
+    return translate(language, SMS_PROMOTIONAL if spec.promotional else SMS_SERVICE,
+                     text=" ".join(text.split()))
+
+
+def _by_sms(session: Session, row: OutboxMessage) -> list[str]:
+    """A campaign message WhatsApp could not deliver, in its SMS wording."""
+    campaign = session.get(Campaign, int(row.idempotency_key.split(":")[1]))
+    partner = session.get(Partner, row.partner_id) if row.partner_id else None
+    return [sms_wording(campaigns.spec_of(campaign), partner.language if partner else DEFAULT,
+                        row.body)]
+
+
+outbound.SMS_FORMS[keys.campaign(0, 0, 0).split(":", 1)[0] + ":"] = _by_sms
 
 
 def _has_template(spec: CampaignSpec, language: str) -> bool:
@@ -175,6 +201,9 @@ def preview(session: Session, campaign: Campaign, now: datetime) -> Preview:
         if ranked(spec, lang):
             values |= rank_values(session, program.id, partner, now) or {}
         samples[lang] = fill(wording(spec, lang), values)
+        if not sms.fits(sms.gsm_safe(sms_wording(spec, lang, samples[lang]))):
+            errors.append(f"the SMS in {lang!r} is over two segments: partners on SMS would "
+                          "get its first page only; shorten it")
         if spec.template is not None and not _has_template(spec, lang):
             errors.append(f"WhatsApp template {spec.template.name!r} has no Content SID for "
                           f"{lang!r} (WHATSAPP_TEMPLATES): outside the 24-hour window these "

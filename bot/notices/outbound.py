@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
@@ -179,9 +180,22 @@ def delivery_reported(session: Session, row: OutboxMessage | None, error_code: s
         fall_back_to_sms(session, row)
 
 
+# How a WhatsApp message is worded when it goes by SMS instead, by its key's prefix, for
+# notices whose SMS differs from their WhatsApp text (free text inside a DLT wording: an
+# agent's answer, a campaign's own words); registered by those notices.
+SmsForm = Callable[[Session, OutboxMessage], list[str]]
+SMS_FORMS: dict[str, SmsForm] = {}
+
+
 def fall_back_to_sms(session: Session, row: OutboxMessage) -> OutboxMessage | None:
     """WhatsApp refused `row` as outside the 24-hour window and it has no template: send its
-    text by SMS instead (once)."""
+    text by SMS instead (once; in its SMS wording when its notice has one)."""
     log.info("whatsapp outside the window: sms instead", extra={"outbox_id": row.id})
-    return queue_message(session, phone=row.phone, channel="sms", text=row.body,
-                         key=keys.sms_fallback(row.id))
+    form = next((f for prefix, f in SMS_FORMS.items()
+                 if (row.idempotency_key or "").startswith(prefix)), None)
+    first = None
+    for n, text in enumerate(form(session, row) if form else [row.body]):
+        queued = queue_message(session, phone=row.phone, channel="sms", text=text,
+                               key=keys.sms_fallback(row.id) + (f":part{n}" if n else ""))
+        first = first or queued
+    return first

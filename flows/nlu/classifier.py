@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import yaml
 
 from flows.answers import fold_digits, normalize
+from models import yamltext
 
 if TYPE_CHECKING:  # scikit-learn is imported to train, never to read
     from sklearn.pipeline import Pipeline
@@ -64,7 +64,7 @@ def examples(folder: Path = UTTERANCES) -> list[tuple[str, str, str]]:
     """(language file, intent, text) for every line of every utterance file."""
     found = []
     for path in sorted(folder.glob("*.yaml")):
-        for intent, lines in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+        for intent, lines in yamltext.load(path.read_text(encoding="utf-8")).items():
             found += [(path.stem, intent, str(line)) for line in lines]
     return found
 

@@ -13,10 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
-
 from bot.i18n import LANGUAGES
 from flows.answers import fold_digits, normalize
+from models import yamltext
 from models.codes.format import CodeError, find_codes
 
 NUMBERS = Path(__file__).with_name("numbers.yaml")
@@ -51,7 +50,7 @@ def extract(text: str) -> Entities:
 
 @cache
 def _numbers() -> dict[str, dict[str, int]]:
-    raw = yaml.safe_load(NUMBERS.read_text(encoding="utf-8"))
+    raw = yamltext.load(NUMBERS.read_text(encoding="utf-8"))
     return {part: {normalize(str(w)): int(v) for w, v in words.items()}
             for part, words in raw.items()}
 

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
+from models.messaging import links
 
 
 class OutboxStatus(StrEnum):
@@ -66,6 +67,13 @@ IN_FLIGHT = "in flight"
 def held(row: OutboxMessage, now: datetime) -> bool:
     """Whether `row` still waits for its quiet hours to end."""
     return row.not_before is not None and row.not_before > now
+
+
+def sent(row: OutboxMessage, provider_sid: str | None) -> None:
+    """The provider took `row`: it is sent, and its one-time links are not kept
+    (models/messaging/links.py)."""
+    row.provider_sid, row.status, row.sent_at = provider_sid, OutboxStatus.SENT, utcnow()
+    row.body, row.reply = links.redact(row.body), links.redact_reply(row.reply)
 
 
 def by_key(session: Session, key: str) -> OutboxMessage | None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 from models.db import dialect_insert, is_postgres
+from models.messaging import links
 
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
@@ -76,8 +77,8 @@ def lock(session: Session, *, session_id: str, phone: str, service_code: str,
 def answer(row: UssdSession, *, step: str, consumed: str, pages: list[str], page: int,
            screen: str) -> None:
     """Record the screen answered for `step` and where the session now stands."""
-    row.consumed, row.pages, row.page = consumed, list(pages), page
-    row.screens = {**(row.screens or {}), step: screen}
+    row.consumed, row.pages, row.page = consumed, [links.redact(p) for p in pages], page
+    row.screens = {**(row.screens or {}), step: links.redact(screen)}  # no one-time links
     row.updated_at = utcnow()
 
 

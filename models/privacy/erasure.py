@@ -3,7 +3,9 @@ ledger (which the law requires to keep) stays exactly as it was, under the same 
 
 The phone becomes `~` + a keyed hash (models/pii.py), so the number can join again as a new
 partner; name, shop, PIN code, GSTIN and UPI id go; photos (invoices, certificates) are
-deleted; message bodies are emptied. Pending redemptions are cancelled first; a payout the
+deleted; message bodies are emptied; rows that quote them (review items, the audit log,
+durable jobs' arguments, bulk enrolment reports, webhook bodies) are rewritten without them
+(models/privacy/scrub.py). Pending redemptions are cancelled first; a payout the
 provider already has must finish before erasing. The conversation rows (the chat under way)
 and messages still in flight are scrubbed after commit by `erase_traces` (a job).
 """
@@ -27,6 +29,8 @@ from models.messaging.inbox import InboxMessage
 from models.messaging.outbox import OutboxMessage, OutboxStatus
 from models.messaging.ussd import UssdSession
 from models.partners.partner import Partner, PartnerStatus
+from models.privacy import scrub
+from models.privacy.exports import DataExport
 from models.programs.program import Membership
 from models.redemptions import redemption as redemptions
 from models.support.tickets import Ticket
@@ -54,6 +58,11 @@ def erase(session: Session, partner: Partner, *, actor: str, reason: str,
     cannot be stopped); the ledger is untouched. `who`: the audit row's user_id, brand, ip."""
     _settle_redemptions(session, partner)
     phone, language = partner.phone, partner.language
+    paid_to = [r.vpa for r in session.scalars(select(redemptions.Redemption).where(
+        redemptions.Redemption.partner_id == partner.id,
+        redemptions.Redemption.vpa_sealed.is_not(None)))]
+    quoted = scrub.traces(phone, pseudonym(phone), partner.name, partner.shop, partner.gstin,
+                          partner.upi_vpa, *paid_to)
     _delete_photos(session, partner.id)
     _scrub_messages(session, partner.id, [phone])
     session.execute(update(Ticket).where(Ticket.partner_id == partner.id).values(first_words=""))
@@ -70,6 +79,7 @@ def erase(session: Session, partner: Partner, *, actor: str, reason: str,
     session.flush()
     audit.record(session, actor=actor, action="partner.erase", target=f"partner:{partner.id}",
                  reason=reason, **who)
+    scrub.scrub_quotes(session, quoted)  # the reason typed for this erasure too
     events.record(session, events.PartnerErased(partner.id, phone, language, by_partner))
     log.info("partner erased", extra={"partner_id": partner.id})
 
@@ -85,11 +95,15 @@ def _settle_redemptions(session: Session, partner: Partner) -> None:
 
 
 def _delete_photos(session: Session, partner_id: int) -> None:
-    """Delete the partner's invoice photos and certificate images from the media folder."""
+    """Delete the partner's invoice photos, certificate images and MY DATA files."""
     urls = list(session.scalars(select(Invoice.media_url).where(Invoice.partner_id == partner_id)))
     urls += [f"{MEDIA_PREFIX}certificates/{public_id}.png" for public_id in session.scalars(
         select(Certificate.public_id).where(Certificate.partner_id == partner_id))]
+    exports = list(session.scalars(select(DataExport).where(DataExport.partner_id == partner_id)))
+    urls += [f"{MEDIA_PREFIX}exports/{export.file}" for export in exports if export.file]
     delete_media(urls)
+    for export in exports:  # a MY DATA file is all of it at once; its link goes too
+        session.delete(export)
 
 
 def delete_media(urls: list[str]) -> None:

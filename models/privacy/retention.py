@@ -2,19 +2,20 @@
 periodic job (workers/schedule.py) that writes what it purged to the audit log.
 
 Invoice photos follow their own program (counted from the end of its return window). Message
-bodies, one-time codes and export links are not a program's: they follow the strictest
-program's setting.
+bodies (and the arguments of jobs done), one-time codes and export links are not a
+program's: they follow the strictest program's setting.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Text, cast, delete, select, update
 from sqlalchemy.orm import Session
 
 from models.admin import audit
 from models.invoices.invoice import Invoice
+from models.jobs.records import JobRecord, JobStatus
 from models.messaging.inbox import InboxMessage
 from models.messaging.outbox import OutboxMessage, OutboxStatus
 from models.privacy.erasure import delete_media
@@ -33,7 +34,9 @@ def purge(session: Session, now: datetime) -> dict[str, dict[str, int]]:
     strictest = Retention(message_days=min(r.message_days for r in rules),
                           photo_days=min(r.photo_days for r in rules),
                           token_days=min(r.token_days for r in rules))
-    shared = {"message_bodies": _messages(session, now - timedelta(days=strictest.message_days)),
+    messages_before = now - timedelta(days=strictest.message_days)
+    shared = {"message_bodies": _messages(session, messages_before),
+              "job_arguments": _job_arguments(session, messages_before),
               **_tokens(session, now - timedelta(days=strictest.token_days))}
     done: dict[str, dict[str, int]] = {}
     for program in programs:
@@ -54,6 +57,14 @@ def _messages(session: Session, before: datetime) -> int:
         OutboxMessage.status != OutboxStatus.QUEUED)
         .values(body="", reply=None, template_vars={})).rowcount
     return inbox + outbox
+
+
+def _job_arguments(session: Session, before: datetime) -> int:
+    """Empty the arguments of jobs done before `before` (a rep's list of shops, a photo's
+    address): only a job still to run needs them."""
+    return session.execute(update(JobRecord).where(
+        JobRecord.status == JobStatus.DONE, JobRecord.done_at < before,
+        cast(JobRecord.args, Text) != "[]").values(args=[])).rowcount
 
 
 def _tokens(session: Session, before: datetime) -> dict[str, int]:

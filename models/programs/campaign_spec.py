@@ -12,6 +12,7 @@
         messages: {en: "Hello {name} ...", hi: "..."}         # or msgid: "<catalog msgid>"
         template: {name: monsoon_tip, vars: {"1": "{name}", "2": "{balance}"}}
         holdout_percent: 10             # A/B: a random share kept as control
+        sms_category: promotional       # or service-explicit (DLT); default: by kind
         bonus: {multiplier: 2, categories: [opc], weekdays: [4],   # bonus: on invoices
                 starts: 2026-07-01T00:00:00+05:30, ends: 2026-09-30T00:00:00+05:30}
         milestone: {period: week, counts: scans, target: 5, credits: 50}  # milestone: paid
@@ -127,6 +128,17 @@ class CampaignSpec(_Loose):
     milestone: MilestoneSpec | None = None
     holdout_percent: int = Field(default=0, ge=0, le=90)
     urgent: bool = False  # ignores quiet hours (a recall notice), never the caps or STOP
+    # Its SMS's DLT category: "promotional" (an offer; only 09:00-21:00 IST) or
+    # "service-explicit" (to partners who consented by joining; about their own account).
+    # Unset: service-explicit for triggered and urgent campaigns, else promotional.
+    sms_category: Literal["promotional", "service-explicit"] | None = None
+
+    @property
+    def promotional(self) -> bool:
+        """Whether its SMS go as DLT promotional messages (bot/channels/dlt.yaml)."""
+        if self.sms_category is not None:
+            return self.sms_category == "promotional"
+        return not (self.urgent or self.kind == Kind.TRIGGERED)
 
     @model_validator(mode="after")
     def _consistent(self) -> CampaignSpec:
@@ -142,6 +154,9 @@ class CampaignSpec(_Loose):
             raise ValueError("a bonus campaign needs `bonus` (and only it does)")
         if (self.kind == Kind.MILESTONE) != bool(self.milestone):
             raise ValueError("a milestone campaign needs `milestone` (and only it does)")
+        if self.urgent and self.sms_category == "promotional":
+            raise ValueError("an urgent campaign cannot be promotional: promotional SMS wait "
+                             "for 09:00-21:00 IST")
         return self
 
 

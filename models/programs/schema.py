@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from models import yamltext
 from models.messaging.quiet import QuietHours
 from models.partners.gstin import is_valid_gstin
 from models.partners.partner import InvalidPhone, normalize_phone
@@ -24,7 +25,7 @@ from models.programs.catalog import Catalog
 from models.programs.invoice_settings import InvoiceSettings
 from models.programs.labels import Label, local
 from models.programs.privacy_settings import PrivacySettings
-from models.programs.tracks import YAML_LOADER, LearningContent
+from models.programs.tracks import LearningContent
 
 
 class ProgramFileError(Exception):
@@ -317,7 +318,7 @@ def read_file(path: str | Path) -> ProgramSpec:
 def read_text(text: str, source: str = "<upload>") -> ProgramSpec:
     """Read and validate a program's YAML text (a file's, or one uploaded on the admin)."""
     try:
-        data = yaml.load(text, Loader=YAML_LOADER)
+        data = yamltext.load_shared(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

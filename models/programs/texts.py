@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from models import yamltext
 from models.programs.labels import ENGLISH, label_paths
 
 Stamps = dict[str, dict[str, str]]  # text path -> language -> "<english hash>:<translation hash>"
@@ -109,7 +110,7 @@ def read_stamps(program_file: str | Path) -> Stamps:
     path = stamps_path(program_file)
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yamltext.load(path.read_text(encoding="utf-8")) or {}
 
 
 def write_stamps(program_file: str | Path, stamps: Stamps) -> Path:

@@ -8,8 +8,6 @@ of its modules' versions, so it rises whenever any of its modules is bumped.
 
 from __future__ import annotations
 
-import copy
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import yaml
 from flask import current_app, has_app_context
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from models import yamltext
 from models.programs.labels import Label as Text
 from models.programs.labels import local
 
@@ -120,29 +119,16 @@ class LearningContent(_Content):
         return {m.id: m.version for m in self.modules_of(track)}
 
 
-# libyaml's loader when PyYAML was built with it: the same documents, ten times faster (a
-# program's content file is 260 kB of modules and quizzes in twelve languages).
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_include(name: str) -> dict:
     base = Path(current_app.config["PROGRAMS_DIR"]) if has_app_context() else PROGRAMS
     path = (base / name).resolve()
     if base.resolve() not in path.parents:
         raise ValueError(f"include {name!r} must stay inside the programs folder")
     try:
-        stat = path.stat()
-        return copy.deepcopy(_parsed(path, stat.st_mtime_ns, stat.st_size))  # callers may edit
+        data = yamltext.load_shared(path.read_text(encoding="utf-8"))  # callers may edit it
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"cannot read include {name!r}: {exc}") from None
-
-
-@lru_cache(maxsize=32)
-def _parsed(path: Path, _mtime_ns: int, _size: int) -> dict:
-    """A content file's mapping, parsed once per version of the file (150 ms each time; a
-    copy takes 10)."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     if not isinstance(data, dict):
-        raise ValueError(f"include {path.name!r} must be a mapping")
+        raise ValueError(f"include {name!r} must be a mapping")
     return data
 

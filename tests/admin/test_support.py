@@ -86,3 +86,20 @@ def test_an_overdue_ticket_says_so_and_other_roles_cannot_open_the_inbox(as_role
     for role in ("analyst", "distributor-admin"):
         assert as_role(role).get(f"/admin/inbox/{ticket.id}").status_code == 403
     assert as_role("other-brand").get(f"/admin/inbox/{ticket.id}").status_code == 404
+
+
+def test_an_answer_too_long_for_sms_is_refused_to_the_agent(as_role, world, twilio, clock):
+    """By SMS an answer goes in at most three SMS of two segments (bot/notices/support.py);
+    longer, the agent is told to shorten it and nothing is sent."""
+    twilio.chat(PHONE, "HELP ME", channel="sms")
+    before, ticket, agent = len(_rows()), _ticket(), as_role("support")
+    agent.get(f"/admin/inbox/{ticket.id}")
+    agent.post(f"/admin/inbox/{ticket.id}/answer", {"text": "Please wait. " * 100,
+                                                    "request_id": "r4"})
+    page = agent.get(f"/admin/inbox/{ticket.id}").get_data(as_text=True)
+    assert "too long for SMS" in page and "please shorten it" in page
+    assert len(_rows()) == before and _ticket().status == "open"
+    agent.post(f"/admin/inbox/{ticket.id}/answer", {"text": "Please wait. " * 15,
+                                                    "request_id": "r5"})  # Hindi: UCS-2
+    sent = [r.body for r in _rows()[before:]]
+    assert len(sent) == 2 and all(b.startswith("Saathi सहायता: Please wait.") for b in sent)

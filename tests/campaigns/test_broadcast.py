@@ -63,7 +63,8 @@ def test_each_partner_gets_it_once_on_the_channel_and_template_that_reach_them(
         "StatusCallback": callback}]
     assert twilio_api.to(phone_of(sms_only)) == [{
         "To": phone_of(sms_only), "From": SMS_FROM,
-        "Body": "Hello Chetan: OPC stock is in. You hold 0 credits.", "StatusCallback": callback}]
+        "Body": "Hello Chetan: OPC stock is in. You hold 0 credits. -Saathi",  # DLT wording
+        "StatusCallback": callback}]
     # no approved Tamil template: outside the window the (English) text goes by SMS
     assert [f["From"] for f in twilio_api.to(phone_of(tamil_outside))] == [SMS_FROM]
     assert twilio_api.to(phone_of(stopped)) == []

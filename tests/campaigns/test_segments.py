@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import yaml
 from sqlalchemy import select, update
 
-from models import campaigns, ledger
+from models import campaigns, ledger, yamltext
 from models.base import utcnow
 from models.campaigns import Campaign
 from models.db import unit_of_work
@@ -19,12 +18,11 @@ from models.partners.partner import Partner, Role
 from models.programs.campaign_spec import Segment
 from models.programs.program import load_spec
 from models.programs.schema import ProgramFileError, parse
-from models.programs.tracks import YAML_LOADER
 from tests.campaigns.conftest import BOTH, PROGRAMS
 
 
 def cempro() -> dict:
-    return yaml.load((PROGRAMS / "cempro.yaml").read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    return yamltext.load_shared((PROGRAMS / "cempro.yaml").read_text(encoding="utf-8"))
 
 
 def reached(program, **segment) -> set[int]:

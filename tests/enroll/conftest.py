@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 
+from models import yamltext
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner
@@ -22,7 +22,7 @@ OTHER_REP = "+919820000012"  # rep of PAINTDIST, which runs PAINTX only
 def load_programs() -> None:
     """Load TILEPRO and PAINTX with their distributors and reps."""
     with unit_of_work() as session:
-        for doc in yaml.safe_load((HERE / "programs.yaml").read_text()):
+        for doc in yamltext.load_shared((HERE / "programs.yaml").read_text()):
             load_spec(session, parse(doc))
 
 

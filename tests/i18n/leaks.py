@@ -17,12 +17,12 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
 from babel import Locale
 from babel.messages.pofile import read_po
 
 from bot.i18n import DEFAULT, LANGUAGES, LOCALES_DIR
 from bot.scripts import LATIN, language_script, script_of
+from models import yamltext
 from models.programs.schema import read_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ def program_names() -> tuple[str, ...]:
     demo programs' programs, brands, manufacturers and distributors."""
     names = {SERVICE, *(name for both in LANGUAGES.values() for name in both)}
     for path in sorted(PROGRAMS.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamltext.load_shared(path.read_text(encoding="utf-8"))
         names |= {doc["name"], doc["brand"], doc["sponsor"]["manufacturer"]}
         names |= {d["name"] for d in doc.get("distributors", [])}
     return tuple(sorted(names, key=len, reverse=True))

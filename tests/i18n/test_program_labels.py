@@ -10,13 +10,14 @@ from pathlib import Path
 import yaml
 
 from bot.i18n import LANGUAGES
+from models import yamltext
 from models.programs.schema import parse
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 
 
 def _cempro() -> dict:
-    return yaml.safe_load((PROGRAMS / "cempro.yaml").read_text(encoding="utf-8"))
+    return yamltext.load_shared((PROGRAMS / "cempro.yaml").read_text(encoding="utf-8"))
 
 
 def _without_tamil(doc: dict) -> dict:

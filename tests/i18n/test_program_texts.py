@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from flows.learn import question_reply
+from models import yamltext
 from models.programs import texts
 from models.programs.schema import parse
 
@@ -41,8 +42,8 @@ def test_report_names_missing_stale_and_placeholder_mismatches_per_language():
 
 
 def _elec(tmp_path: Path, edit) -> Path:
-    content = yaml.safe_load((PROGRAMS / "content" / "elec.yaml").read_text(encoding="utf-8"))
-    doc = yaml.safe_load((PROGRAMS / "elec.yaml").read_text(encoding="utf-8"))
+    content = yamltext.load_shared((PROGRAMS / "content" / "elec.yaml").read_text(encoding="utf-8"))
+    doc = yamltext.load_shared((PROGRAMS / "elec.yaml").read_text(encoding="utf-8"))
     doc["tracks"] = content
     edit(doc)
     path = tmp_path / "elec.yaml"
@@ -75,8 +76,8 @@ def test_programs_check_reports_each_language_and_stamp_records_sources(app, tmp
 
 
 def test_a_language_the_program_does_not_offer_reads_whole_messages_in_the_fallback():
-    doc = yaml.safe_load((PROGRAMS / "elec.yaml").read_text(encoding="utf-8"))
-    doc["tracks"] = yaml.safe_load((PROGRAMS / "content" / "elec.yaml").read_text(
+    doc = yamltext.load_shared((PROGRAMS / "elec.yaml").read_text(encoding="utf-8"))
+    doc["tracks"] = yamltext.load_shared((PROGRAMS / "content" / "elec.yaml").read_text(
         encoding="utf-8"))
     doc.update(languages=["en", "hi"], fallback_language="hi")
     spec = parse(doc)

@@ -16,10 +16,10 @@ from models.messaging.outbox import OutboxMessage
 from tests.conftest import _make_app
 from tests.i18n.walk import INVITEE, PARTNER, REP, Walk, load_programs, spy
 
-# Proactive SMS with no DLT template (bot/channels/dlt.yaml): an agent's answer is free text,
-# which DLT only carries inside a registered wording; the Gupshup sender refuses it.
-# A campaign's text is the brand's own, registered on the DLT portal per campaign.
-NOT_YET_REGISTERED = {"bot/notices/support.py::send_answer", "bot/notices/campaigns.py::_queue"}
+# Proactive SMS with no DLT template (bot/channels/dlt.yaml): none. An agent's answer and a
+# campaign's own words are free text, carried inside registered wordings (support_answer,
+# campaign_promotional, campaign_service: tests/sms/test_dlt_free_text.py).
+NOT_YET_REGISTERED: set[str] = set()
 NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
               # an invoice's other outcomes, codes read from a photo, a batch refused whole
               "invoice_ask_date", "invoice_ask_total", "invoice_cancelled", "invoice_credited",
@@ -34,7 +34,8 @@ NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
               "balance", "balance_available", "balance_debt", "balance_held", "balance_locked",
               "sms_help", "sms_nothing_more", "tier_next", "tier_next_reached", "tier_none",
               "tier_now",
-              "partner_erased"}  # an operator's erasure: its SMS is scrubbed once sent
+              "partner_erased",  # an operator's erasure: its SMS is scrubbed once sent
+              "campaign_promotional"}  # the walk's campaign is urgent: service-explicit
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-import yaml
 from PIL import Image
 from sqlalchemy import select
 
@@ -32,7 +31,7 @@ from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from bot.notices.links import send_media_links
 from flows import engine
-from models import campaigns, events, ledger, review
+from models import campaigns, events, ledger, review, yamltext
 from models.admin import controls
 from models.codes import tables as qr
 from models.codes.format import group
@@ -410,7 +409,7 @@ class Walk:
             send_media_links(session, phone=PARTNER, urls=["https://saathi.test/c.png"],
                              lang=self.lang, channel="ussd", provider_id="walk")
         self.wallet()
-        doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
+        doc = yamltext.load_shared((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
         with unit_of_work() as session:
             from models.programs.tracks import _read_include
 
@@ -464,7 +463,7 @@ class Walk:
     def privacy(self) -> None:
         """CEMPRO's notice changes: asked again at the next message (a wrong answer, then yes);
         DELETE declined; MY DATA with its code; an operator erases another shop."""
-        doc = yaml.safe_load((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
+        doc = yamltext.load_shared((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
         with unit_of_work() as session:
             from models.programs.tracks import _read_include
 

@@ -11,11 +11,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.notices.invoices import tell_result
-from models import ledger
+from models import ledger, yamltext
 from models.db import unit_of_work
 from models.invoices import rules as invoice_rules
 from models.invoices.invoice import Invoice, InvoiceStatus
@@ -43,7 +42,7 @@ def irp_public_key(app, tmp_path) -> Path:
 
 def load_cempro(db, **invoice_settings) -> Program:
     """CEMPRO from its file, with `invoice:` settings changed as given."""
-    data = yaml.safe_load((PROGRAMS / "cempro.yaml").read_text())
+    data = yamltext.load_shared((PROGRAMS / "cempro.yaml").read_text())
     data["invoice"] = {**(data.get("invoice") or {}), **invoice_settings}
     program = load_spec(db, parse(data))
     db.commit()

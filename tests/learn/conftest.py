@@ -10,10 +10,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-import yaml
 from sqlalchemy import select
 
-from models import ledger
+from models import ledger, yamltext
 from models.db import unit_of_work
 from models.learning.certificates import Certificate
 from models.learning.progress import content_of
@@ -42,7 +41,7 @@ MINI_TRACKS = {
 
 
 def program_doc(code: str) -> dict:
-    return yaml.safe_load((ROOT / "programs" / f"{code.lower()}.yaml").read_text())
+    return yamltext.load_shared((ROOT / "programs" / f"{code.lower()}.yaml").read_text())
 
 
 def load_program(doc: dict) -> None:

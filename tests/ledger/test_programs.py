@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from models import yamltext
 from models.partners.partner import Role, find_by_phone
 from models.programs.program import by_code, load_file
 from models.programs.schema import ProgramFileError, read_file
@@ -22,7 +23,7 @@ def _write(tmp_path: Path, data: dict | str) -> Path:
 
 
 def _demo() -> dict:
-    return yaml.safe_load((PROGRAMS / "cempro.yaml").read_text())
+    return yamltext.load_shared((PROGRAMS / "cempro.yaml").read_text())
 
 
 def _problems(path: Path) -> list[str]:

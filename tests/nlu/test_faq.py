@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
+from models import yamltext
 from models.db import unit_of_work
 from models.programs.program import load_spec
 from models.programs.schema import parse
@@ -29,7 +29,7 @@ def test_earning_answer_follows_a_changed_program_file(partner, twilio):
         "Invoices (OPC): 2 credits for every ₹1,000\n"
         "Invoices (all products): 1 credit for every ₹2,000 (bills from ₹5,000)\n"
         "Product code (all products): 5 credits a scan"]
-    changed = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
+    changed = yamltext.load_shared(PROGRAM.read_text(encoding="utf-8"))
     changed["earning"]["invoice"][0]["credits"] = 3
     changed["earning"]["qr_code"][0]["credits"] = 8
     with unit_of_work() as session:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import yaml
-
 from bot.web.rasa_actions import ACTIONS
+from models import yamltext
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ROOT / "docs" / "rasa"
@@ -23,9 +22,9 @@ def test_nlu_data_is_current():
 
 
 def test_domain_rules_and_actions_agree():
-    domain = yaml.safe_load((PROJECT / "domain.yml").read_text(encoding="utf-8"))
-    nlu = yaml.safe_load(NLU.read_text(encoding="utf-8"))
-    rules = yaml.safe_load((PROJECT / "data" / "rules.yml").read_text(encoding="utf-8"))
+    domain = yamltext.load_shared((PROJECT / "domain.yml").read_text(encoding="utf-8"))
+    nlu = yamltext.load_shared(NLU.read_text(encoding="utf-8"))
+    rules = yamltext.load_shared((PROJECT / "data" / "rules.yml").read_text(encoding="utf-8"))
     assert {block["intent"] for block in nlu["nlu"]} == set(domain["intents"])
     assert set(domain["actions"]) == set(ACTIONS)
     steps = [step for rule in rules["rules"] for step in rule["steps"]]

@@ -113,7 +113,8 @@ def test_an_operator_erases_and_the_partner_gets_a_last_message(lite, twilio):
                                item_key="upi", kind="upi", credits=100, value_paise=20_000,
                                vpa=VPA))
     result = lite.test_cli_runner().invoke(
-        args=["partners", "erase", "+91 98111 00001", "--reason", "asked by letter"])
+        args=["partners", "erase", "+91 98111 00001", "--reason",
+              "asked by letter from Rajesh Kumar"])
     assert result.exit_code == 0 and "erased" in result.output, result.output
     with unit_of_work() as session:
         last = session.execute(text("SELECT body, status FROM outbox_messages "
@@ -124,7 +125,7 @@ def test_an_operator_erases_and_the_partner_gets_a_last_message(lite, twilio):
     with unit_of_work() as session:
         paid = session.scalar(select(Redemption))
         assert (paid.status, paid.vpa_sealed) == ("cancelled", None)
-    assert ("partner.erase", "asked by letter") in [tuple(a) for a in action]
+    assert ("partner.erase", "asked by letter from [erased]") in [tuple(a) for a in action]
     assert _left_behind(Path(lite.config["MEDIA_DIR"])) == []
     _verify(lite)
 

@@ -1,6 +1,6 @@
 """Retention: the daily job empties message bodies after 180 days, deletes invoice photos a
-year after the return window and one-time codes and export links a day after they end, and
-the audit log (the admin's) says what went."""
+year after the return window, one-time codes and export links a day after they end, and
+the arguments of jobs done with message bodies; the audit log (the admin's) says what went."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from sqlalchemy import select, text
 
 from bot.jobs.names import Job
 from models.admin import audit
+from models.base import utcnow
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice
+from models.jobs import records as job_records
+from models.jobs.records import JobRecord, JobStatus
 from models.redemptions.otp import OtpChallenge
 from tests.conftest import TwilioClient
 from tests.privacy.helpers import PHONE, add_invoice, add_partner, load_cempro
@@ -30,6 +33,9 @@ def test_the_daily_job_purges_what_is_past_its_retention(lite, clock):
     partner_id = add_partner()
     twilio = TwilioClient(lite.test_client())
     photo = add_invoice(partner_id)
+    with unit_of_work() as session:  # a job done, whose arguments quoted a rep's list
+        job = job_records.add(session, Job.BULK_ENROLL, [1, 1, "sms", "SM1", PHONE, None])
+        job.status, job.done_at = JobStatus.DONE, utcnow()
     twilio.chat(PHONE, "MYDATA")  # an SMS with a code, and the code itself
     clock.advance(days=179)
     enforce_retention()
@@ -39,6 +45,8 @@ def test_the_daily_job_purges_what_is_past_its_retention(lite, clock):
     clock.advance(days=2)
     enforce_retention()
     assert not any(_bodies())
+    with unit_of_work() as session:
+        assert session.scalar(select(JobRecord.args)) == []
     clock.advance(days=365)  # CEMPRO: a year after its return window
     enforce_retention()
     assert not (Path(lite.config["MEDIA_DIR"]) / photo[7:]).exists()
@@ -47,7 +55,7 @@ def test_the_daily_job_purges_what_is_past_its_retention(lite, clock):
         purged = [e.after for e in audit.recent(session, "Shakti Cement")
                   if e.action == "retention.purge"]
     assert purged[0]["invoice_photos"] == 1 and purged[1]["message_bodies"] >= 2
-    assert purged[2]["one_time_codes"] == 1
+    assert purged[2]["one_time_codes"] == 1 and purged[1]["job_arguments"] == 1
 
 
 def test_the_purge_is_a_periodic_job():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 from sqlalchemy import update
 
+from models import yamltext
 from models.db import unit_of_work
 from models.ledger.tables import Wallet
 from models.programs.catalog import catalog_of
@@ -18,7 +18,7 @@ OTHER = "+919811100002"
 
 
 def _with_catalog(catalog: dict) -> dict:
-    data = yaml.safe_load((PROGRAMS / "cempro.yaml").read_text(encoding="utf-8"))
+    data = yamltext.load_shared((PROGRAMS / "cempro.yaml").read_text(encoding="utf-8"))
     return {**data, "catalog": catalog}
 
 

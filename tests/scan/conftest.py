@@ -6,9 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
-from models import ledger
+from models import ledger, yamltext
 from models.codes import tables as qr
 from models.codes.format import group
 from models.partners.partner import Partner, Role
@@ -21,7 +20,7 @@ QR_RULES = {"max_scans_per_minute": 3, "max_speed_kmh": 200, "max_failed_attempt
 
 
 def program_spec(code: str) -> dict:
-    data = yaml.safe_load((PROGRAMS / "cempro.yaml").read_text())
+    data = yamltext.load_shared((PROGRAMS / "cempro.yaml").read_text())
     data.update(code=code, name=f"{code} test", distributors=[], qr=QR_RULES,
                 sponsor={"manufacturer": "Test"})
     return data

@@ -21,12 +21,11 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.notices.invoices import tell_result
-from models import ledger
+from models import ledger, yamltext
 from models.codes import tables as qr
 from models.codes.format import group
 from models.db import unit_of_work
@@ -68,7 +67,7 @@ def _load_programs(session: Session, name: str) -> None:
     if "/" not in name:
         load_file(session, ROOT / "programs" / f"{name}.yaml")
         return
-    docs = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    docs = yamltext.load_shared((ROOT / name).read_text(encoding="utf-8"))
     for doc in docs if isinstance(docs, list) else [docs]:
         load_spec(session, parse(doc))
 

@@ -24,9 +24,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 from sqlalchemy import func, select
 
+from models import yamltext
 from models.db import unit_of_work
 from models.learning.progress import content_of, question
 from models.messaging.conversation import Conversation
@@ -47,7 +47,7 @@ FILTERS = {"typo": lambda code: code.lower().replace("-", " ").replace("0", "o")
 
 class Transcript:
     def __init__(self, path: Path, twilio, clock) -> None:
-        self.doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.doc = yamltext.load_shared(path.read_text(encoding="utf-8"))
         assert not set(self.doc) - TOP, f"{path.name}: unknown keys {set(self.doc) - TOP}"
         self.twilio, self.clock, self.name = twilio, clock, path.stem
         self.phone = self.doc["phone"]

@@ -12,10 +12,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-import yaml
 
 from bot import media
 from bot.i18n import LANGUAGES, translate
+from models import yamltext
 from models.db import unit_of_work
 from models.programs.program import load_spec
 from models.programs.schema import parse
@@ -35,7 +35,7 @@ def app(sqlite_app):
 
 
 def _spec():
-    return parse(yaml.safe_load((HERE / "program.yaml").read_text(encoding="utf-8")))
+    return parse(yamltext.load_shared((HERE / "program.yaml").read_text(encoding="utf-8")))
 
 
 def probe(path: Path) -> dict:
