@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin_partners,
         admin_programs,
         admin_review,
+        admin_sales,
         admin_support,
         admin_totp,
         admin_users,
@@ -63,6 +64,6 @@ def create_app(test_config: dict | None = None) -> Flask:
                    health, admin,
                    admin_pages, admin_partners, admin_review, admin_support, admin_overview,
                    admin_users, admin_distributors, admin_programs, admin_totp,
-                   admin_webhooks, media, verify, payout_webhook, sales_api, privacy):
+                   admin_sales, admin_webhooks, media, verify, payout_webhook, sales_api, privacy):
         app.register_blueprint(module.bp)
     return app

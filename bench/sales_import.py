@@ -1,7 +1,8 @@
 """How fast distributors' sales files go in: seed PostgreSQL with ELEC and N partners (half
 known by GSTIN, half by phone), write a CSV sales register of M rows (Indian amounts,
 dd/mm/yyyy), run `flask sales import` on it in a child process, then the same file again
-(every row an idempotent no-op). Prints rows/s and the child's peak RSS for each run.
+(every row an idempotent no-op), then `flask ledger verify`. Prints rows/s, the child's CPU
+time and peak RSS, and the CPU time of the PostgreSQL backends that served it, for each run.
 
     .venv/bin/python bench/sales_import.py                       # 10,000 partners, 100,000 rows
     .venv/bin/python bench/sales_import.py --partners 1000 --rows 10000
@@ -17,6 +18,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import date, timedelta
@@ -92,12 +94,41 @@ def write_register(path: Path, rows: int, partners: int) -> None:
                              str(1 + n % 40), f"{rupees:,}.50", ""])
 
 
-def run_import(path: Path, url: str) -> tuple[float, float, float, str]:
-    """(seconds, CPU seconds, peak RSS in MB, last line) of `flask sales import` in a child
-    process. The CPU time is the child's alone (PostgreSQL's is not in it)."""
+class ServerCPU(threading.Thread):
+    """The CPU seconds of the PostgreSQL backends serving database `name` (this machine's
+    server, read from /proc twice a second while they live): the server's share of the work,
+    which the child's CPU time leaves out."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(daemon=True)
+        self.name, self.seen, self.done = name, {}, threading.Event()
+
+    def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self.done.wait(0.5):
+            for proc in Path("/proc").iterdir():
+                try:
+                    if proc.name.isdigit() and f" {self.name} " in \
+                            (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                        self.seen[proc.name] = (int(fields[11]) + int(fields[12])) / tick
+                except OSError:
+                    continue
+
+    def seconds(self) -> float:
+        self.done.set()
+        self.join()
+        return sum(self.seen.values())
+
+
+def run_import(path: Path, url: str, name: str) -> tuple[float, float, float, float, str]:
+    """(seconds, CPU seconds, server CPU seconds, peak RSS in MB, last line) of `flask sales
+    import` in a child process. The CPU time is the child's alone; the server's is apart."""
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": "", "PERIODIC_JOBS_IN_PROCESS": "0"}
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    server = ServerCPU(name)
+    server.start()
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "sales", "import",
                            str(path), "--distributor", "CHNELEC"], cwd=ROOT, env=env,
@@ -106,8 +137,8 @@ def run_import(path: Path, url: str) -> tuple[float, float, float, str]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         raise SystemExit(done.stderr[-2000:])
-    return (seconds, usage.ru_utime + usage.ru_stime - cpu, max(usage.ru_maxrss, before) / 1024,
-            done.stdout.strip().splitlines()[-1])
+    return (seconds, usage.ru_utime + usage.ru_stime - cpu, server.seconds(),
+            max(usage.ru_maxrss, before) / 1024, done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -129,13 +160,20 @@ def main() -> None:
             started = time.perf_counter()
             seed(args.partners)
             engine().dispose()
-        print(f"seeded {args.partners:,} partners in {time.perf_counter() - started:.1f} s")
+        print(f"seeded {args.partners:,} partners in {time.perf_counter() - started:.1f} s",
+              flush=True)
         write_register(register, args.rows, args.partners)
         print(f"register: {args.rows:,} rows, {register.stat().st_size / 1e6:.1f} MB")
         for label in ("import", "replay"):
-            seconds, cpu, rss, summary = run_import(register, url)
+            seconds, cpu, server, rss, summary = run_import(register, url, name)
             print(f"{label:7} {seconds:6.1f} s  {args.rows / seconds:8,.0f} rows/s  "
-                  f"CPU {cpu:6.1f} s  peak RSS {rss:5.0f} MB  | {summary[:70]}")
+                  f"CPU {cpu:6.1f} s  server CPU {server:6.1f} s  peak RSS {rss:5.0f} MB  "
+                  f"load {os.getloadavg()[0]:.1f}  | {summary[:60]}", flush=True)
+        checked = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "ledger",
+                                  "verify", "--no-chain"], cwd=ROOT, capture_output=True,
+                                 text=True, check=False, env={**os.environ, "DATABASE_URL": url,
+                                                              "REDIS_URL": ""})
+        print(f"flask ledger verify: {(checked.stdout + checked.stderr).strip()[-300:]}")
     finally:
         register.unlink(missing_ok=True)
         register.with_name(register.name + ".report.csv").unlink(missing_ok=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text
+from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -143,9 +144,10 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
     """INSERT `rows` (dicts with the same keys) into `table`; the `returning` columns of the
     rows written. `on_conflict`: a unique column whose conflicts are skipped.
 
-    On PostgreSQL one statement over unnest()ed arrays, a parameter a column: an executemany
-    runs a statement a row in the server, and a multi-row VALUES with thousands of parameters
-    is parsed by the driver each time."""
+    On PostgreSQL one statement with one parameter, the rows as a JSON document read back by
+    `json_to_recordset`: an executemany runs a statement a row in the server, a multi-row
+    VALUES with thousands of parameters is parsed by the driver each time, and arrays a column
+    are dumped element by element in Python (json.dumps is one C call)."""
     if not rows:
         return []
     if not is_postgres(session):
@@ -157,22 +159,66 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
         session.execute(stmt, rows)
         return []
     names = list(rows[0])
-    dialect = session.get_bind().dialect
-    arrays = ", ".join(f"CAST(:c{n} AS {table.c[name].type.compile(dialect)}[])"
-                       for n, name in enumerate(names))
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)} " \
+          f"FROM {_recordset(session, table, names)}"
     if on_conflict:
         sql += f" ON CONFLICT ({on_conflict}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    params = {f"c{n}": [_plain(row[name]) for row in rows] for n, name in enumerate(names)}
-    result = session.execute(text(sql), params)
+    result = session.execute(text(sql), {"rows": _document(rows)})
     return list(result) if returning else []
 
 
-def _plain(value):
-    """An enum member as its value (the driver adapts plain types in arrays)."""
-    return value.value if isinstance(value, Enum) else value
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` ids for rows of `table` to be inserted later in this transaction, with them:
+    on PostgreSQL drawn from the id column's sequence; on SQLite the ones after the highest
+    (the transaction holds SQLite's one write lock from its BEGIN IMMEDIATE)."""
+    if count <= 0:
+        return []
+    if is_postgres(session):
+        return list(session.scalars(text(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": count}))
+    last = session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table.name}"))
+    return list(range(last + 1, last + 1 + count))
+
+
+def update_rows(session: Session, table: Table, rows: list[dict], *, key: str = "id") -> None:
+    """UPDATE the rows of `table` whose `key` column is each dict's `key`, setting the dict's
+    other columns (every dict has the same keys). On PostgreSQL one statement, the rows as
+    `insert_rows` passes them; on SQLite an executemany."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != key]
+    if not is_postgres(session):
+        stmt = update(table).where(table.c[key] == bindparam("k_")).values(
+            {name: bindparam(f"v_{name}") for name in names})
+        session.execute(stmt, [{"k_": row[key], **{f"v_{n}": row[n] for n in names}}
+                               for row in rows])
+        return
+    sets = ", ".join(f"{name} = u.{name}" for name in names)
+    sql = f"UPDATE {table.name} AS t SET {sets} " \
+          f"FROM {_recordset(session, table, [key, *names])} WHERE t.{key} = u.{key}"
+    session.execute(text(sql), {"rows": _document(rows)})
+
+
+def _recordset(session: Session, table: Table, names: list[str]) -> str:
+    """`json_to_recordset(:rows) AS u(name type, …)`: the rows of `_document` (PostgreSQL)."""
+    dialect = session.get_bind().dialect
+    columns = ", ".join(f"{name} {table.c[name].type.compile(dialect)}" for name in names)
+    return f"json_to_recordset(CAST(:rows AS json)) AS u({columns})"
+
+
+def _document(rows: list[dict]) -> str:
+    return json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_value(value):
+    """A value json.dumps has no form for: a date or time as ISO 8601 (PostgreSQL reads it
+    back into its column's type)."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a row")
 
 
 def schema_missing(exc: SQLAlchemyError) -> bool:

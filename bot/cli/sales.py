@@ -24,10 +24,10 @@ from models.sales import (
     run,
 )
 from models.sales import files as sales_files
+from models.sales.batches import REPORT_HEADER, report_cells
 from models.sales.importer import find_distributor
 
 sales_cli = AppGroup("sales", help="Distributors' sales data: import files, returns, API keys.")
-REPORT_HEADER = ("row", "invoice", "outcome", "reason", "partner_id", "credits")
 
 
 @sales_cli.command("import")
@@ -64,8 +64,7 @@ def _import(file: Path, source: str, program_code: str, distributor, dry_run: bo
         writer.writerow(REPORT_HEADER)
 
         def write(rows: list[RowReport]) -> None:
-            writer.writerows([r.row, safe_cell(r.number), r.outcome, safe_cell(r.reason),
-                              r.partner_id or "", r.credits] for r in rows)
+            writer.writerows([safe_cell(cell) for cell in report_cells(r)] for r in rows)
             bar.update(len(rows))
 
         return run(program_code, distributor.code,

@@ -30,6 +30,7 @@ class Can(StrEnum):
     SUPPORT = "support"  # answer tickets
     OPERATE = "operate"  # suspend, reinstate, adjust, reverse, returns, redemptions, batches
     AUDIT = "audit"  # read the audit log, invite accounts
+    SALES = "sales"  # a distributor's sales files and API keys
 
 
 POLICY: dict[Can, frozenset[AdminRole]] = {
@@ -39,6 +40,7 @@ POLICY: dict[Can, frozenset[AdminRole]] = {
     Can.SUPPORT: frozenset({AdminRole.BRAND_ADMIN, AdminRole.SUPPORT}),
     Can.OPERATE: frozenset({AdminRole.BRAND_ADMIN}),
     Can.AUDIT: frozenset({AdminRole.BRAND_ADMIN}),
+    Can.SALES: frozenset({AdminRole.BRAND_ADMIN, AdminRole.DISTRIBUTOR_ADMIN}),
 }
 
 

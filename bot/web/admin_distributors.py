@@ -1,5 +1,6 @@
 """The distributor view: a distributor's shops and reps, bulk-enrollment batches row by row,
-vouchers to honour, review items and the shops' leaderboard; as a page and as JSON. A
+vouchers to honour, review items, the shops' leaderboard and its sales data (admin_sales); as
+a page and as JSON. A
 distributor admin opens only their own (any other answers 404, as if it did not exist)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from flask import Blueprint, abort, g, jsonify, redirect, render_template, reque
 from bot.notices.enrollment import ROW_STATUS
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
+from bot.web.admin_sales import sales_view
 from models.admin import distributors, scope
 from models.db import unit_of_work
 
@@ -34,8 +36,9 @@ def page(distributor_id: int):
     with unit_of_work() as db:
         distributor = distributors.visible(db, g.admin, distributor_id) or abort(404)
         shown = distributors.view(db, g.admin, distributor, number)
+        sales = sales_view(db, distributor_id)
     return render_template("admin/distributor.html", view=shown, page=number,
-                           per_page=distributors.PAGE, row_status=ROW_STATUS)
+                           per_page=distributors.PAGE, row_status=ROW_STATUS, sales=sales)
 
 
 @bp.get("/api/distributors/<id:distributor_id>")

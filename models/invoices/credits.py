@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from models.invoices.invoice import Invoice
 from models.programs import earning
@@ -25,8 +26,13 @@ def item_category(spec: ProgramSpec, name: str) -> str:
     """The first category with one of its words (as a whole word) in an item's name, or the
     generic one."""
     return next((category for category, rule in spec.invoice.categories.items()
-                 if any(re.search(rf"\b{re.escape(word)}\b", name, re.IGNORECASE)
-                        for word in rule.words)), GENERIC)
+                 if rule.words and _any_word(tuple(rule.words)).search(name)), GENERIC)
+
+
+@lru_cache(maxsize=256)
+def _any_word(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern finding any of `words` as a whole word, in any case."""
+    return re.compile("|".join(rf"\b{re.escape(word)}\b" for word in words), re.IGNORECASE)
 
 
 def hsn_category(spec: ProgramSpec, hsn: str | None, amount_paise: int) -> str:

@@ -39,6 +39,7 @@ from models.ledger.internals import ensure_wallet, lock_wallet
 from models.partners.partner import Partner
 from models.programs import earning
 from models.programs.program import Program, memberships_of
+from models.programs.schema import ProgramSpec
 
 
 class MissingFields(ValueError):
@@ -145,16 +146,19 @@ def credit_many(session: Session, invoices: list[Invoice], seller: str) -> None:
     entries as one by one), the program's bonus campaigns read once."""
     if not invoices:
         return
-    earns = [earn_of(session, invoice, seller) for invoice in invoices]
-    results = iter(ledger.earn_many(session, invoices[0].program_id, [e for e in earns if e]))
-    campaigns = live_campaigns(session, session.get(Program, invoices[0].program_id))
+    program = session.get(Program, invoices[0].program_id)
+    earns = [earn_of(session, invoice, seller, program.spec) for invoice in invoices]
+    results = iter(ledger.earn_many(session, program.id, [e for e in earns if e]))
+    campaigns = live_campaigns(session, program)
     for invoice, earning_ in zip(invoices, earns, strict=True):
         _credited(session, invoice, earning_ and next(results), campaigns)
 
 
-def earn_of(session: Session, invoice: Invoice, seller: str | None) -> ledger.Earn | None:
-    """What crediting the invoice earns (before the tier multiplier); None: nothing."""
-    spec = session.get(Program, invoice.program_id).spec
+def earn_of(session: Session, invoice: Invoice, seller: str | None,
+            spec: ProgramSpec | None = None) -> ledger.Earn | None:
+    """What crediting the invoice earns (before the tier multiplier); None: nothing. `spec`:
+    the invoice's program's, when the caller has it."""
+    spec = spec or session.get(Program, invoice.program_id).spec
     credits = credits_for(spec, invoice)
     if credits <= 0:
         return None

@@ -101,10 +101,17 @@ def _program_loaded(session: Session, loaded: events.ProgramLoaded) -> None:
 
 
 def ensure_program_accounts(session: Session, program_id: int) -> None:
-    """Create the program's system accounts now, so first earns never wait on each other."""
-    for kind in AccountKind:
-        if kind not in PARTNER_KINDS:
-            system_account(session, program_id, kind)
+    """Create the program's system accounts now, so first earns never wait on each other:
+    the missing ones in one statement (a program load made eighteen)."""
+    codes = {f"P{program_id}:{kind}": kind for kind in AccountKind if kind not in PARTNER_KINDS}
+    there = set(session.scalars(select(Account.code).where(Account.code.in_(codes))))
+    missing = [code for code in codes if code not in there]
+    if missing:
+        now = utcnow()
+        session.execute(dialect_insert(session)(Account).values([
+            {"code": code, "program_id": program_id, "partner_id": None, "kind": codes[code],
+             "created_at": now} for code in missing]).on_conflict_do_nothing(
+            index_elements=["code"]))
 
 
 def ensure_wallet(session: Session, partner_id: int, program_id: int) -> None:

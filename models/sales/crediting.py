@@ -14,16 +14,17 @@ reviewer; otherwise it waits for one, with both sides shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, load_only
 
 from models import events, review
 from models.base import utcnow
-from models.db import among
+from models.db import among, insert_rows, reserve_ids, update_rows
 from models.invoices import review as invoice_review
 from models.invoices import rules
 from models.invoices.credits import credits_for
@@ -33,8 +34,6 @@ from models.invoices.invoice import (
     InvoiceStatus,
     Reason,
     claim_key,
-    set_status,
-    take_claim,
 )
 from models.programs.program import Program
 from models.programs.schema import Distributor
@@ -69,21 +68,63 @@ def sale_key(feed: Feed, number: str) -> str:
     return claim_key(feed.distributor.gstin, number)
 
 
+@dataclass
+class NewInvoice:
+    """A sale's invoice before it is written: the columns `insert_rows` writes (a chunk's in
+    one statement, not ORM objects flushed), with what the invoice rules read and set
+    (`rules.credit_many` takes it as it takes an `Invoice`)."""
+    partner_id: int
+    program_id: int
+    source: str
+    seller_gstin: str
+    number: str
+    invoice_date: date
+    total_paise: int
+    buyer_gstin: str | None = None
+    items: list = field(default_factory=list)
+    claim: str | None = None  # "<seller GSTIN>|<number>", set when written to claim it
+    id: int | None = None
+    status: str = InvoiceStatus.NEW
+    reason: str | None = None
+    credits: int = 0
+    entry_id: int | None = None
+    hsn: str | None = None
+    updated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def upload_key(self) -> str:
+        return f"sale:{claim_key(self.seller_gstin, self.number)}"
+
+    @property
+    def channel(self) -> str:
+        return self.source
+
+    def row(self) -> dict:
+        """The `invoices` row, as `insert_rows` takes it."""
+        return {"partner_id": self.partner_id, "program_id": self.program_id,
+                "upload_key": self.upload_key, "channel": self.source, "media_url": "",
+                "sha256": "", "image_hash": "", "status": str(self.status),
+                "reason": self.reason, "source": self.source,
+                "seller_gstin": self.seller_gstin, "buyer_gstin": self.buyer_gstin,
+                "number": self.number, "invoice_date": self.invoice_date,
+                "total_paise": self.total_paise, "read_total_paise": self.total_paise,
+                "items": self.items, "confidence": {}, "typed": [], "claim": self.claim,
+                "credits": self.credits, "entry_id": self.entry_id, "created_at": self.updated_at,
+                "updated_at": self.updated_at}
+
+
 @dataclass(frozen=True)
 class Pending:
-    """A new invoice added to the session, to settle once the chunk's inserts are flushed."""
-    invoice: Invoice
+    """A new invoice to write and settle with the rest of its chunk (`settle_all`)."""
+    invoice: NewInvoice
     buyer: Buyer
     sale: Sale
 
 
 def apply_sale(session: Session, feed: Feed, sale: Sale,
                claimed: Invoice | None) -> Result | Pending:
-    """Credit `sale` (or say why not); `claimed` is the invoice already claiming its key.
-
-    A new invoice is only added (its claim set, so the batch insert fails on a claim taken
-    meanwhile): `settle` it after the flush. In a careful feed it is claimed in a SAVEPOINT
-    and settled at once."""
+    """Credit `sale` (or say why not); `claimed` is the invoice already claiming its key. A
+    new invoice is `Pending`: `settle_all` writes and credits a chunk's together."""
     buyer = feed.buyers.find(sale)
     if claimed is not None:
         return _claimed(session, feed, sale, buyer, claimed)
@@ -93,42 +134,75 @@ def apply_sale(session: Session, feed: Feed, sale: Sale,
     max_age = feed.program.spec.invoice.max_age_days
     if sale.day < (utcnow() - timedelta(days=max_age)).date():
         return Result(Outcome.REJECTED, f"older than {max_age} days", buyer.partner_id)
-    invoice = _invoice(feed, sale, buyer)
+    invoice = NewInvoice(
+        partner_id=buyer.partner_id, program_id=feed.program.id, source=feed.source,
+        seller_gstin=feed.distributor.gstin, number=sale.number, invoice_date=sale.day,
+        total_paise=sale.total_paise, buyer_gstin=sale.buyer_gstin, items=list(sale.items),
+        claim=sale_key(feed, sale.number))
     if feed.dry_run:
         outcome = Outcome.CREDITED if buyer.sure else Outcome.REVIEW
         return Result(outcome, _matched(buyer), buyer.partner_id,
                       credits=credits_for(feed.program.spec, invoice))
-    session.add(invoice)
-    if not feed.careful:
-        invoice.claim = sale_key(feed, sale.number)
-        return Pending(invoice, buyer, sale)
-    session.flush()
-    if not take_claim(session, invoice):
-        set_status(invoice, InvoiceStatus.REJECTED, Reason.DUPLICATE_NUMBER)
-        return Result(Outcome.ALREADY, "claimed at the same moment", buyer.partner_id,
-                      invoice.id)
-    return settle(session, feed, Pending(invoice, buyer, sale))
-
-
-def settle(session: Session, feed: Feed, pending: Pending) -> Result:
-    """Credit a new invoice, or hold it for a person when its buyer matched by name only."""
-    if pending.buyer.sure:
-        rules.credit(session, pending.invoice, feed.distributor.name)
-    return _settled(session, pending)
+    return Pending(invoice, buyer, sale)
 
 
 def settle_all(session: Session, feed: Feed, results: list) -> list:
-    """`settle` the Pending ones of `results`, their credits in one bulk earn."""
-    sure = [r.invoice for r in results if isinstance(r, Pending) and r.buyer.sure]
+    """Write and settle the `Pending` invoices of `results`: those of sure buyers credited in
+    one bulk earn, those matched by name only held for a person. The results, a `Result` for
+    each Pending.
+
+    The invoices' ids are reserved first and the rows written once credited (one INSERT, no
+    UPDATE after): a claim taken meanwhile fails that INSERT, and the caller retries the chunk
+    carefully. A careful feed writes each invoice first, in a SAVEPOINT (one whose claim is
+    taken is kept rejected as a duplicate), and updates the credited ones after."""
+    pending = [r for r in results if isinstance(r, Pending)]
+    if not pending:
+        return results
+    invoices = [p.invoice for p in pending]
+    if feed.careful:
+        taken = _claim_each(session, invoices)
+    else:
+        taken = set()
+        for invoice, id_ in zip(invoices, reserve_ids(session, Invoice.__table__,
+                                                      len(invoices)), strict=True):
+            invoice.id = id_
+    sure = [p.invoice for p in pending if p.buyer.sure and p.invoice.id not in taken]
     rules.credit_many(session, sure, feed.distributor.name)
-    return [_settled(session, r) if isinstance(r, Pending) else r for r in results]
+    if feed.careful:
+        update_rows(session, Invoice.__table__, [
+            {"id": i.id, "status": str(i.status), "reason": i.reason, "credits": i.credits,
+             "entry_id": i.entry_id, "updated_at": i.updated_at} for i in sure])
+    else:
+        insert_rows(session, Invoice.__table__, [{"id": i.id, **i.row()} for i in invoices])
+    return [_settled(session, r, taken) if isinstance(r, Pending) else r for r in results]
 
 
-def _settled(session: Session, pending: Pending) -> Result:
-    """The result of a credited invoice; one matched by name only is held for a person."""
+def _claim_each(session: Session, invoices: list[NewInvoice]) -> set[int]:
+    """Insert the invoices one by one (their ids set), each claiming its key in a SAVEPOINT;
+    the ids of those whose claim was taken (written without it, rejected as duplicates)."""
+    taken = set()
+    for invoice in invoices:
+        try:
+            with session.begin_nested():
+                [(invoice.id,)] = insert_rows(session, Invoice.__table__, [invoice.row()],
+                                              returning=("id",))
+        except IntegrityError:
+            invoice.claim, invoice.status = None, InvoiceStatus.REJECTED
+            invoice.reason = Reason.DUPLICATE_NUMBER
+            [(invoice.id,)] = insert_rows(session, Invoice.__table__, [invoice.row()],
+                                          returning=("id",))
+            taken.add(invoice.id)
+    return taken
+
+
+def _settled(session: Session, pending: Pending, taken: set[int]) -> Result:
+    """The result of a written invoice; one matched by name only is held for a person."""
     invoice, buyer, sale = pending.invoice, pending.buyer, pending.sale
+    if invoice.id in taken:
+        return Result(Outcome.ALREADY, "claimed at the same moment", buyer.partner_id,
+                      invoice.id)
     if not buyer.sure:
-        invoice_review.hold(session, invoice, Flag(
+        invoice_review.hold(session, session.get(Invoice, invoice.id), Flag(
             Rule.BUYER_BY_NAME, f"buyer {sale.buyer_name!r} at {sale.buyer_pincode} matched "
             "by name only", {"buyer_name": sale.buyer_name, "pincode": sale.buyer_pincode}))
         return Result(Outcome.REVIEW, _matched(buyer), buyer.partner_id, invoice.id)
@@ -138,17 +212,6 @@ def _settled(session: Session, pending: Pending) -> Result:
 
 def _matched(buyer: Buyer) -> str:
     return f"buyer matched by {buyer.by}" + ("" if buyer.sure else " (to confirm)")
-
-
-def _invoice(feed: Feed, sale: Sale, buyer: Buyer) -> Invoice:
-    key = sale_key(feed, sale.number)
-    return Invoice(
-        partner_id=buyer.partner_id, program_id=feed.program.id, upload_key=f"sale:{key}",
-        channel=feed.source, media_url="", sha256="", image_hash="",
-        status=InvoiceStatus.NEW, source=feed.source, seller_gstin=feed.distributor.gstin,
-        buyer_gstin=sale.buyer_gstin, number=sale.number, invoice_date=sale.day,
-        total_paise=sale.total_paise, read_total_paise=sale.total_paise, items=list(sale.items),
-        confidence={}, typed=[], created_at=utcnow(), updated_at=utcnow())
 
 
 def _claimed(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,

@@ -140,9 +140,9 @@ def report_key(feed: Feed, report: RowReport) -> str | None:
 
 def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, int]
            ) -> Iterator[RowReport]:
-    """The chunk's sales in three passes, so that a chunk costs few round trips: decide each
-    (new invoices only added), insert the new ones in one batch, credit them; credit notes
-    last (their invoice may be in this chunk). Status updates go in one batch at the end."""
+    """The chunk's sales in passes, so that a chunk costs few round trips: decide each (the
+    invoices already claiming them read in one query), write and credit the new ones together
+    (`settle_all`), then credit notes (their invoice may be in this chunk)."""
     sales = [_validated(line) for line in lines]
     claimed = claims(session, [sale_key(feed, s.number) for s in sales
                                if isinstance(s, Sale) and not s.is_return])
@@ -151,8 +151,6 @@ def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, i
         for sale in sales:
             results.append(None if isinstance(sale, Sale) and sale.is_return
                            else _one(session, feed, sale, seen, claimed))
-    session.flush()  # the new invoices, in one INSERT
-    with session.no_autoflush:
         results = settle_all(session, feed, results)
     for index, sale in enumerate(sales):
         if results[index] is None:

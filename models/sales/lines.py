@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from models.invoices.values import parse_amount
 from models.partners.gstin import is_valid_gstin
@@ -17,6 +18,10 @@ from models.partners.partner import InvalidPhone, normalize_phone
 
 MAX_PAISE = 10**12  # ₹1,000 crore: no one invoice is larger
 RETURN_WORDS = ("credit note", "return", "credit")
+# An amount as exports write it (1,23,456.50 5000 12345.5): read without `parse_amount`'s
+# repairs of misread print, to the same paise.
+_PLAIN_AMOUNT = re.compile(r"(\d{1,9}|\d{1,3}(?:,\d{2,3})*,\d{3})(?:\.(\d{1,2}))?")
+_CURRENCY = re.compile(r"(?i)^(rs\.?|inr|₹)\s*")
 
 
 @dataclass
@@ -84,7 +89,13 @@ def validate(line: RawLine) -> Sale:
 
 def amount_paise(text: str, what: str) -> int:
     """Paise in an amount as distributors write it: 1,23,456.50, 123456.5, -5310.00, ₹ 500."""
-    cleaned = re.sub(r"(?i)^(rs\.?|inr|₹)\s*", "", text.strip()).replace(" ", "")
+    plain = _PLAIN_AMOUNT.fullmatch(text)
+    if plain:
+        paise = int(plain[1].replace(",", "")) * 100 + int((plain[2] or "0").ljust(2, "0"))
+        if paise > MAX_PAISE:
+            raise Invalid(f"{what} is implausibly large")
+        return paise
+    cleaned = _CURRENCY.sub("", text.strip()).replace(" ", "")
     negative = cleaned.startswith("-") or (cleaned.startswith("(") and cleaned.endswith(")"))
     cleaned = cleaned.strip("-()")
     paise = parse_amount(cleaned) if re.fullmatch(r"[\d.,]+", cleaned or "x") else None
@@ -95,6 +106,7 @@ def amount_paise(text: str, what: str) -> int:
     return -paise if negative else paise
 
 
+@lru_cache(maxsize=4096)  # a file's rows share few dates
 def parse_day(text: str, date_format: str) -> date:
     """The date in `date_format` (also accepts ISO 2026-11-20 and Tally's 20261120)."""
     text = text.strip()
@@ -106,6 +118,7 @@ def parse_day(text: str, date_format: str) -> date:
     raise Invalid(f"date {text[:20]!r} is not in the format {date_format}")
 
 
+@lru_cache(maxsize=65536)  # buyers recur through a file
 def _gstin(text: str) -> str | None:
     value = text.strip().upper()
     if value and not is_valid_gstin(value):
@@ -113,6 +126,7 @@ def _gstin(text: str) -> str | None:
     return value or None
 
 
+@lru_cache(maxsize=65536)
 def _phone(text: str) -> str | None:
     value = text.strip()
     if not value:
@@ -133,8 +147,7 @@ def _pincode(text: str) -> str | None:
 def _items(items: list[dict], total: int) -> tuple[dict, ...]:
     """The items as Invoice.items holds them; a sale's only item, without an amount of its
     own, is all of the sale (a register row, an API sale of one product)."""
-    if len(items) == 1 and not str(items[0].get("amount") or "").strip():
-        items = [{**items[0], "amount": f"{total / 100:.2f}"}]
+    whole = len(items) == 1 and not str(items[0].get("amount") or "").strip()
     out = []
     for item in items[:200]:
         hsn = re.sub(r"\D", "", str(item.get("hsn") or ""))[:8] or None
@@ -142,5 +155,6 @@ def _items(items: list[dict], total: int) -> tuple[dict, ...]:
         quantity = re.match(r"\s*(\d+)", str(item.get("quantity") or ""))
         out.append({"name": str(item.get("name") or "")[:120], "hsn": hsn,
                     "quantity": int(quantity.group(1)) if quantity else None,
-                    "amount_paise": abs(amount_paise(amount, "item amount")) if amount else None})
+                    "amount_paise": total if whole else
+                    abs(amount_paise(amount, "item amount")) if amount else None})
     return tuple(out)

@@ -101,7 +101,8 @@ def _lines(rows: Iterable[list], columns: SalesColumns) -> Iterator[RawLine]:
             continue
         values = {name: row[i] if i < len(row) else None for name, i in where.items()}
         formulas = [name for name, v in values.items() if isinstance(v, _Formula)]
-        text = {name: _text(v, columns.date_format) for name, v in values.items()}
+        text = {name: v if type(v) is str else _text(v, columns.date_format)  # CSV: all str
+                for name, v in values.items()}
         line = RawLine(row=number, date_format=columns.date_format, **{
             k: text.get(k, "") for k in ("number", "date", "amount", "kind", "against",
                                          "buyer_gstin", "buyer_phone", "buyer_name",

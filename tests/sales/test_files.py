@@ -12,8 +12,8 @@ from tests.sales.conftest import balance, import_file, sale
 from tests.sales.samples import sales_csv, sales_xlsx, tally_xml
 
 
-@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_tally_xml_credits_each_sale_to_the_buyer_by_gstin_phone_or_name(app, shops, tmp_path):
+    # both databases: a chunk's invoices are written in bulk (ids reserved, JSON rows)
     path = tmp_path / "daybook.xml"
     path.write_bytes(tally_xml([
         sale("CE/26/001"),

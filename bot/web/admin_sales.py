@@ -1,0 +1,173 @@
+"""A distributor's sales data in the admin: upload a sales file (TallyPrime XML, CSV, XLSX:
+the same import as `flask sales import`), download an import's per-row report as CSV, make
+(shown once) and revoke the API keys its systems push with.
+
+Distributor admins act for their own distributor only, brand admins for their brand's;
+analysts and support see the imports and keys but change nothing. Every change writes an audit
+row; another distributor's page, import or key answers 404."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from bot.i18n import N_
+from bot.web import admin_auth
+from bot.web.admin_auth import Can, require
+from bot.web.admin_csv import csv_response
+from bot.web.admin_partners import DONE, REFUSED, actor
+from models.admin import distributors, scope
+from models.admin.controls import audit_change
+from models.db import unit_of_work
+from models.programs.program import Program
+from models.sales import FileRefused, apikeys, run
+from models.sales import batches as sales_batches
+from models.sales import files as sales_files
+
+bp = Blueprint("admin_sales", __name__, url_prefix="/admin/distributors/<id:distributor_id>")
+bp.before_request(admin_auth.fail_closed)
+UPLOAD_SLACK = 64 * 1024  # the form's other fields and multipart framing
+NO_FILE = N_("Choose a file to upload.")
+SHOWN = 500  # rows of a dry run shown on its page
+
+
+@bp.before_request
+def _upload_limit() -> None:
+    """A sales file may be larger than any other request (SALES_FILE_MAX_MB): the limit is
+    raised for the upload alone, before the CSRF check reads the form."""
+    if request.endpoint == "admin_sales.upload":
+        request.max_content_length = \
+            current_app.config["SALES_FILE_MAX_MB"] * 1024 * 1024 + UPLOAD_SLACK
+
+
+@dataclass(frozen=True)
+class Seller:
+    """The distributor of the page as the sales data knows it: its code, and the programs of
+    the account's brand whose file lists it (the first is where imports and keys go)."""
+    id: int
+    code: str
+    programs: list[Program]
+
+
+def seller(db, distributor_id: int) -> Seller:
+    """The page's distributor, if this account may see it and a program lists it (else 404)."""
+    partner = distributors.visible(db, g.admin, distributor_id) or abort(404)
+    listing = [p for p in scope.programs(db, g.admin)
+               if any(d.code == partner.code for d in p.spec.distributors)]
+    if not partner.code or not listing:
+        abort(404)
+    return Seller(partner.id, partner.code, listing)
+
+
+def sales_view(db, distributor_id: int) -> dict | None:
+    """What the distributor page shows of the sales data (None: no program lists it)."""
+    partner = distributors.visible(db, g.admin, distributor_id)
+    programs = [p for p in scope.programs(db, g.admin)
+                if partner and any(d.code == partner.code for d in p.spec.distributors)]
+    if not programs:
+        return None
+    ids = [p.id for p in programs]
+    return {"batches": sales_batches.recent(db, ids, partner.code),
+            "keys": sales_batches.api_keys(db, ids, partner.code),
+            "max_mb": current_app.config["SALES_FILE_MAX_MB"]}
+
+
+@bp.post("/sales")
+@require(Can.SALES)
+def upload(distributor_id: int):
+    sent = request.files.get("file")
+    dry_run = request.form.get("dry_run") == "1"
+    with unit_of_work() as db:
+        found = seller(db, distributor_id)
+    if sent is None or not sent.filename:
+        flash(NO_FILE)
+        return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
+    program = found.programs[0]
+    name = Path(sent.filename).name[:200]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{Path(name).suffix.lower()[:8]}"
+        sent.save(path)
+        try:
+            source = sales_files.source_of(path)
+            distributor = next(d for d in program.spec.distributors if d.code == found.code)
+            shown: list = []  # a dry run's first rows, to show
+
+            def keep(rows: list) -> None:
+                shown.extend(rows[:SHOWN - len(shown)])
+
+            summary = run(program.code, found.code, sales_files.lines(path, source, distributor),
+                          source=source, name=name, dry_run=dry_run, on_chunk=keep)
+        except FileRefused as exc:
+            flash(REFUSED)
+            flash(str(exc), "detail")
+            return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
+    counts = {str(k): v for k, v in summary.counts.items()}
+    with unit_of_work() as db:
+        audit_change(db, actor(), "sales.dry_run" if dry_run else "sales.import",
+                     f"sales_batch:{summary.batch_id}" if summary.batch_id else
+                     f"distributor:{found.code}", name, {},
+                     {"distributor": found.code, "rows": summary.rows, "counts": counts,
+                      "credits": summary.credits})
+    if dry_run:
+        return render_template("admin/sales_dry_run.html", distributor_id=distributor_id,
+                               name=name, counts=counts, rows=shown, total=summary.rows)
+    flash(DONE)
+    return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
+
+
+@bp.get("/sales/<id:batch_id>.csv")
+@require(Can.VIEW)
+def report(distributor_id: int, batch_id: int):
+    with unit_of_work() as db:
+        found = seller(db, distributor_id)
+        batch = sales_batches.find(db, [p.id for p in found.programs], found.code, batch_id)
+        if batch is None:
+            abort(404)
+        rows = [sales_batches.report_cells(r) for r in sales_batches.report(db, batch.id)]
+    return csv_response(f"sales-{found.code}-{batch_id}.csv", sales_batches.REPORT_HEADER,
+                        rows)
+
+
+@bp.post("/api-keys")
+@require(Can.SALES)
+def create_key(distributor_id: int):
+    with unit_of_work() as db:
+        found = seller(db, distributor_id)
+        key, row = apikeys.create(db, found.programs[0], found.code)
+        audit_change(db, actor(), "sales.api_key_create", f"sales_api_key:{row.prefix}", "",
+                     {}, {"distributor": found.code, "prefix": row.prefix})
+        prefix = row.prefix
+    response = make_response(render_template(
+        "admin/sales_key.html", distributor_id=distributor_id, key=key, prefix=prefix))
+    response.headers["Cache-Control"] = "no-store"  # the key is shown this once
+    return response
+
+
+@bp.post("/api-keys/<prefix>/revoke")
+@require(Can.SALES)
+def revoke_key(distributor_id: int, prefix: str):
+    with unit_of_work() as db:
+        found = seller(db, distributor_id)
+        row = sales_batches.api_key(db, [p.id for p in found.programs], found.code, prefix)
+        if row is None:
+            abort(404)
+        if row.revoked_at is None:
+            apikeys.revoke(db, row.prefix)
+            audit_change(db, actor(), "sales.api_key_revoke", f"sales_api_key:{row.prefix}",
+                         "", {"revoked": False}, {"revoked": True})
+    flash(DONE)
+    return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
