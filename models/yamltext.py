@@ -11,11 +11,17 @@ from typing import Any
 import yaml
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def load(text: str) -> Any:
     """The document in `text` (yaml.YAMLError if it is not YAML)."""
     return yaml.load(text, Loader=LOADER)
+
+
+def dump(data: Any) -> str:
+    """`data` as YAML text: keys sorted, any script as itself, lines up to 100 characters."""
+    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=True, width=100)
 
 
 def load_shared(text: str) -> Any:

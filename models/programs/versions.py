@@ -6,10 +6,10 @@ from __future__ import annotations
 import difflib
 from datetime import datetime
 
-import yaml
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from models import yamltext
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, column_length, utcnow
 from models.programs.schema import ProgramSpec
 
@@ -43,7 +43,7 @@ def history(session: Session, program_id: int) -> list[ProgramVersion]:
 def as_yaml(definition: dict) -> str:
     """A definition as YAML text, without the loader's own keys, in a stable order."""
     body = {k: v for k, v in definition.items() if not k.startswith("_")}
-    return yaml.safe_dump(body, allow_unicode=True, sort_keys=True, width=100)
+    return yamltext.dump(body)
 
 
 def diff(current: dict | None, new: ProgramSpec) -> list[str]:

@@ -29,6 +29,10 @@ def page(*texts: str, conf: float = 0.97) -> list[Line]:
     # handwriting: letters read as their lookalikes (v/y, c/u, e/o), and "Only" misread
     ("Rupees Ferty Seven Theusand Seven Hundlred Thirty Ony", 4_773_000),
     ("Rupees Seventv Thousand Five Hcndred Dnlv", 7_050_000),
+    # as PP-OCRv4 read handwritten memos (bench seed 23): a word that lost a letter ("I.kh"),
+    # and a word whose letters are lookalikes is that word, not one a letter away ("eight")
+    ("Rupees Five I.kh Four Hcndred Seventv Seven and Sixtv Paise Mv", 50_047_760),
+    ("Rupees FOUR LAKH EIGHTY ONE THOUSAND TEN AND ElGHTY EIGHT PAISE ONLY", 48_101_088),
 ])
 def test_amount_in_words_is_read_in_indian_numbering(text, paise):
     assert amount_in_words(text) == paise
@@ -142,3 +146,19 @@ def test_engines_that_both_guessed_the_same_amount_still_ask_the_partner():
 def test_a_total_the_page_vouched_for_wins_over_an_unchecked_misreading():
     merged = two_readings((5_445_400, 0.7), (5_645_400, 0.95))
     assert (merged.total_paise, merged.confidence["total_paise"] >= SURE) == (5_645_400, True)
+
+
+# Cash memos filled in by hand, as PP-OCRv4 read them (bench/ocr.py seed 23, clean pages):
+# each total was missed before, though the page held it twice.
+
+def test_a_handwritten_total_with_zeros_read_as_c_vouched_for_by_words_ending_the_line():
+    # "Only" misread as "Ony": the words end their line, the shop's name below is no number.
+    lines = page("GST 5,113. 7", "R/O +C.Cg", "Total Rs. 4773C.CC",
+                 "Rupees Ferty Seven Theusand Seven Hundlred Thirty Ony", "For Kumar & Sons")
+    assert find(lines) == (4_773_000, pytest.approx(0.95))
+
+
+def test_a_handwritten_total_read_in_spaced_groups_beside_its_label():
+    lines = page("GST 53.622.60", "Total Rs.", "5. 00. 477.60",
+                 "Rupees Five I.kh Four Hcndred Seventv Seven and Sixtv Paise Mv")
+    assert find(lines) == (50_047_760, pytest.approx(0.95))

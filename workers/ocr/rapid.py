@@ -20,9 +20,11 @@ from workers.ocr.lines import Line, Word
 MAX_SIDE = 1280  # photos are scaled down to this: detection time grows with the pixels
 LONG = 4  # a box this many times wider than high shows its line's slant
 NEAREST = 6  # long boxes whose slants make a box's slant
-# A text box is read turned over only when the direction model is this sure it is upside
-# down. At PP-OCR's 0.9, slanted handwritten digits ("67.144.00" on a cash memo) were turned
-# over and read as "009"; upside-down photos read the same at 0.99 (bench/README.md).
+# The page is read turned over when most of its text boxes are upside down, and then every
+# box is; a box alone is never turned. PP-OCR turns each box the direction model calls upside
+# down: slanted handwritten digits on a cash memo were turned, even when the model was over
+# 0.99 sure, and read reversed ("481010.88" as "88:010181"). A box counts as upside down
+# when the model is this sure of it (at PP-OCR's 0.9 a lone slanted total "67.144.00" did).
 FLIP_SURE = 0.99
 
 
@@ -31,8 +33,25 @@ def engine() -> Any:
     """The PP-OCRv4 reader of this process (built on first call)."""
     from rapidocr_onnxruntime import RapidOCR  # heavy: ONNX Runtime and the models
 
-    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False,
-                    cls_thresh=FLIP_SURE)
+    reader = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+    reader.text_cls = PageDirection(reader.text_cls)
+    return reader
+
+
+class PageDirection:
+    """PP-OCR's direction step, decided for the whole page: the boxes (crops of the page) are
+    all turned over when most of them are upside down, else none is."""
+
+    def __init__(self, classify: Any) -> None:
+        classify.cls_thresh = math.inf  # the model only says; this class turns
+        self.classify = classify
+
+    def __call__(self, crops: list[np.ndarray]) -> tuple[list[np.ndarray], list, float]:
+        crops, found, seconds = self.classify(crops)
+        upside_down = sum("180" in label and score >= FLIP_SURE for label, score in found)
+        if 2 * upside_down > len(crops):
+            crops = [np.ascontiguousarray(np.rot90(crop, 2)) for crop in crops]
+        return crops, found, seconds
 
 
 def read_lines(picture: Image.Image) -> list[Line]:

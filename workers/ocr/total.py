@@ -17,16 +17,19 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from models.invoices.values import parse_amount
+from models.invoices.values import digits_only, parse_amount
 from workers.ocr.lines import Line
 from workers.ocr.words import amount_in_words
 
-# An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234
+# An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
+# handwritten digits read as letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a
+# GSTIN or an invoice number it is a letter)
 _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
-                    r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIl])[0-9OSBIl,.]*[0-9O])"
+                    r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIlZ])[0-9OSBIlZC,.]*[0-9OC])"
                     r"(?P<dash>/-|/=)?"
                     r"(?![0-9A-Za-z%/\-])")
-_SPACED = re.compile(r"(\d[.,]) (\d{2,3})(?!\d)")  # "34754. 00", "4,94. 088.12" as read
+# "34754. 00", "4,94. 088.12", "5. 00. 477.60" as read: the space dropped
+_SPACED = re.compile(r"(?<=\d[.,]) (?=\d{2,3}(?!\d))")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
@@ -66,9 +69,11 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = _SPACED.sub(r"\1\2", line.text), 0, len(found)
+        text, start, count = _SPACED.sub("", line.text), 0, len(found)
         for match in _TOKEN.finditer(text):
-            paise = parse_amount(match["num"])
+            num = match["num"]
+            paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
+                                 else num)
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
@@ -174,6 +179,9 @@ def _words_at(lines: list[Line], index: int) -> int | None:
     text = lines[index].text
     if not re.search(r"rupees|\binr\b|in\s*words", text, re.I):
         return None
-    if not re.search(r"only", text, re.I) and index + 1 < len(lines):
-        text += " " + lines[index + 1].text  # the words ran on to the next line
-    return amount_in_words(text)
+    found = amount_in_words(text)
+    if found is None and not re.search(r"only", text, re.I) and index + 1 < len(lines):
+        # The words ran on to the next line, or their "Only" was misread: the line alone
+        # goes first ("... Seven Hundlred Thirty Ony" above "For Kumar & Sons").
+        found = amount_in_words(text + " " + lines[index + 1].text)
+    return found

@@ -75,16 +75,19 @@ def _segment(token: str) -> tuple[int, tuple[str, ...]] | None:
 
 @functools.cache
 def _nearest(piece: str) -> tuple[str | None, int]:
-    """The vocabulary word `piece` is, or is one letter away from (words of 4+ letters)."""
+    """The vocabulary word `piece` is, or is one letter away from (words of 4+ letters; three
+    letters are a four-letter word that lost one: "I.kh" for "Lakh")."""
     if piece in VOCABULARY:
         return piece, 0
-    if len(piece) >= 4:
-        alike = piece.translate(LOOKALIKE)
-        for word in VOCABULARY:
-            if len(word) >= 4 and Levenshtein.distance(
-                    alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1:
-                return word, 1
-    return None, 0
+    if len(piece) < 3:
+        return None, 0
+    alike = piece.translate(LOOKALIKE)
+    near = [word for word in VOCABULARY if len(word) >= 4 and len(word) - len(piece) < 2
+            and Levenshtein.distance(alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1]
+    # A word whose letters are all lookalikes of the piece's ("ElGHTY": "eighty") before one
+    # a letter away ("eight").
+    near.sort(key=lambda word: word.translate(LOOKALIKE) != alike)
+    return (near[0], 1) if near else (None, 0)
 
 
 def _number(words: list[str]) -> int | None:
