@@ -10,6 +10,7 @@ from flows import (  # noqa: F401
     invite,
     invoice,
     language,
+    leaderboard,
     learn,
     menu,
     my_data,

@@ -137,9 +137,11 @@ def _back(ctx: Context) -> list[Reply]:
     return engine.back(ctx) or engine.to_menu(ctx)
 
 
-# The global words in every language ("मेनू", "piche jao", "நிறுத்து"): the English word.
+# The global words in every language ("मेनू", "piche jao", "நிறுத்து"): the English word
+# (and TOP, "टॉप", which starts the leaderboard from any state).
 SPOKEN = {Keyword.MENU: "MENU", Keyword.START: "START", Keyword.STOP: "STOP",
-          Keyword.HELP: "HELP", Keyword.BACK: "BACK", Keyword.LANGUAGE: "LANG"}
+          Keyword.HELP: "HELP", Keyword.BACK: "BACK", Keyword.LANGUAGE: "LANG",
+          Keyword.TOP: "TOP"}
 
 
 def _read_global_word(ctx: Context) -> None:

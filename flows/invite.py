@@ -10,7 +10,7 @@ from bot.i18n import N_
 from bot.messages import Reply
 from flows import choose_program, engine
 from flows.context import Context
-from flows.engine import END, Flow, MenuEntry, State
+from flows.engine import END, Flow, State
 from flows.keywords import Keyword, first_words
 from flows.names import FlowName
 from models.campaigns import referrals
@@ -46,6 +46,7 @@ def code_lines(ctx: Context) -> list[Reply]:
 FLOW = engine.register(Flow(
     name=FlowName.INVITE, states_enum=S, start=S.SHOW,
     triggers=("INVITE", *first_words(Keyword.INVITE)),
+    # Not a menu entry: with TOP and voice notes a partner's menu has ten, WhatsApp's most
+    # rows in a list; INVITE (in every language) asks for the code.
     states={S.SHOW: State(before=show, goes=((END, "the invite codes"),))},
-    menu=MenuEntry(N_("Invite a partner"), order=100),
 ))

@@ -37,6 +37,7 @@ class Keyword(StrEnum):
     QUIZ = "QUIZ"
     REDEEM = "REDEEM"
     TIER = "TIER"
+    TOP = "TOP"  # the leaderboard
     LANGUAGE = "LANGUAGE"
     HELP = "HELP"
     STOP = "STOP"

@@ -25,6 +25,7 @@ class FlowName(StrEnum):
     NOTICE = "notice"
     MY_DATA = "my_data"
     INVITE = "invite"
+    LEADERBOARD = "leaderboard"
 
 
 # Old name -> new name, for conversations stored before a rename (read on load, never written).

@@ -1,7 +1,7 @@
 """SMS: one-shot keywords that need no menu state, and answers of at most two segments.
 
 A keyword (flows/keywords.py: "bal", "बैलेंस", "reedem 500") either answers at once, in any
-state (BAL, HIST, TOP, HELP, MORE, LANG <language>), or stands for the English word the
+state (BAL, HIST, TIER, HELP, MORE, LANG <language>), or stands for the English word the
 dispatcher and the flows already know ("कोड X" is "CODE X", "शुरू" is "START").
 
 Every answer on SMS is one text of at most two segments: the replies are joined, an image
@@ -28,7 +28,7 @@ CHANNELS = frozenset({"sms"})  # where keywords are read and answers paged
 PAGE = "sms_page"  # Reply.extra flag: already one SMS, not to be paged again
 NOTHING_MORE = N_("There is nothing more to show. Send HELP for the commands.")
 HELP = N_("Send: BAL balance, HIST last entries, CODE <code>, LEARN or QUIZ, "
-          "REDEEM <amount>, TOP tier, LANG <language>, JOIN <program>, MORE, STOP, START")
+          "REDEEM <amount>, TOP ranks, LANG <language>, JOIN <program>, MORE, STOP, START")
 NO_TIER = N_("{program}: no tiers in this program.")
 # The word the dispatcher and the flows know for each keyword that is not answered here.
 WORDS = {Keyword.CODE: "CODE", Keyword.LEARN: "LEARN", Keyword.QUIZ: "LEARN",
@@ -37,7 +37,7 @@ WORDS = {Keyword.CODE: "CODE", Keyword.LEARN: "LEARN", Keyword.QUIZ: "LEARN",
          Keyword.LANGUAGE: "LANG", Keyword.BALANCE: "BALANCE", Keyword.HISTORY: "BALANCE",
          Keyword.TIER: "BALANCE", Keyword.HELP: "HELP", Keyword.MORE: "MORE",
          Keyword.LEAVE: "LEAVE", Keyword.MY_DATA: "MYDATA", Keyword.DELETE: "DELETE",
-         Keyword.INVITE: "INVITE"}
+         Keyword.INVITE: "INVITE", Keyword.TOP: "TOP"}
 NEEDS_PARTNER = frozenset({Keyword.BALANCE, Keyword.HISTORY, Keyword.TIER})
 
 

@@ -147,14 +147,6 @@ class PartnerJoined:
 
 
 @dataclass(frozen=True)
-class CreditsEarned:
-    """Partners' earns (invoice, product code, certification) were credited, not queued
-    (one event for a chunk of bulk earns)."""
-    program_id: int
-    partner_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
 class ReferralDecided:
     """A referral's bonus was paid, refused or sent to review (models/campaigns/referrals)."""
     referral_id: int
@@ -198,3 +190,34 @@ class PartnerErased:
     phone: str
     language: str
     by_partner: bool
+
+
+@dataclass(frozen=True)
+class Earned:
+    """A partner earned credits (a new ledger entry, not a replay nor one waiting for review):
+    milestone campaigns count it."""
+    partner_id: int
+    program_id: int
+    entry_id: int
+    cause: str
+    credits: int
+
+
+@dataclass(frozen=True)
+class EarnedMany:
+    """A chunk of earns (a sales file's) credited these partners anew, for these causes."""
+    program_id: int
+    partner_ids: tuple[int, ...]
+    causes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MilestoneReached:
+    """A milestone campaign paid a partner its credits for `period` ("w2026-11-30",
+    "m2026-11"): they are told in their language."""
+    partner_id: int
+    program_id: int
+    campaign_id: int
+    period: str
+    credits: int
+    balance: int

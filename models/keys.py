@@ -160,6 +160,16 @@ def referral_notice(referral_id: int, status: str) -> str:
     return f"referral-notice:{referral_id}:{status}"
 
 
+def milestone(campaign_id: int, period: str, partner_id: int) -> str:
+    """A milestone campaign's credits, once per partner per period ("w2026-11-30": the IST
+    week from that Monday; "m2026-11": the IST month)."""
+    return f"milestone:{campaign_id}:{period}:{partner_id}"
+
+
+def milestone_notice(campaign_id: int, period: str, partner_id: int) -> str:
+    return f"milestone-notice:{campaign_id}:{period}:{partner_id}"
+
+
 def opening_balance(program_id: int, ref: str) -> str:
     """A balance brought over from a brand's old program, once per row of its file."""
     return f"opening:{program_id}:{ref}"

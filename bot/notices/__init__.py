@@ -10,6 +10,7 @@ from bot.notices import (  # noqa: F401 - each module subscribes its handlers
     enrollment,
     invoices,
     learning,
+    milestones,
     otp,
     privacy,
     redemptions,

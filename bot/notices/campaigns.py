@@ -19,7 +19,7 @@ from bot.i18n import DEFAULT, N_, translate
 from bot.notices import outbound
 from models import campaigns, keys
 from models.base import ist_day_start
-from models.campaigns import Campaign, Delivery, DeliveryStatus
+from models.campaigns import Campaign, Delivery, DeliveryStatus, leaderboard
 from models.ledger.tables import Wallet
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, PartnerStatus
@@ -27,7 +27,12 @@ from models.programs.campaign_spec import CampaignSpec
 from models.programs.program import Program, ProgramSpec
 
 log = logging.getLogger("saathi.campaigns")
-_FIELD = re.compile(r"\{(name|program|tier|balance)\}")
+_FIELD = re.compile(r"\{(name|program|tier|balance|rank|count)\}")
+_RANKED = re.compile(r"\{(rank|count)\}")
+# The monthly rank message, for a recurring campaign's `msgid` (late in the month, say
+# cron "30 12 25 * *"): every partner with a PIN code hears where they stand.
+MONTHLY_RANK = N_("{name}, you are #{rank} of {count} in your district this month in "
+                  "{program}. Send TOP to see the leaders.")
 
 
 def wording(spec: CampaignSpec, language: str) -> str:
@@ -38,9 +43,24 @@ def wording(spec: CampaignSpec, language: str) -> str:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Put the partner's own values into {name}, {program}, {tier}, {balance}; other braces
-    stay as written."""
-    return _FIELD.sub(lambda m: values[m.group(1)], text)
+    """Put the partner's own values into {name}, {program}, {tier}, {balance} (and {rank} of
+    {count}: their place in their district this month); other braces stay as written."""
+    return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def ranked(spec: CampaignSpec, language: str) -> bool:
+    """The campaign's text names the partner's rank ("you are #4 of 37 in your district")."""
+    texts = [wording(spec, language), *(spec.template.vars.values() if spec.template else ())]
+    return any(_RANKED.search(text) for text in texts)
+
+
+def rank_values(session: Session, program_id: int, partner: Partner,
+                now: datetime) -> dict[str, str] | None:
+    """{rank} and {count} of the partner's district this month; None without a PIN code."""
+    board = leaderboard.board(session, program_id, partner, "district", True, now, count=0)
+    if board.own is None:
+        return None
+    return {"rank": str(board.own.rank), "count": str(board.count)}
 
 
 def values_for(partner: Partner, program: ProgramSpec, wallet: Wallet | None) -> dict[str, str]:
@@ -75,12 +95,16 @@ def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
     """Write the delivery's outbox row (not sent: the caller's batch sends it) or mark it
     skipped, with the reason: opted out, over the frequency cap, no way to reach."""
     limits = program.spec.campaign_caps
-    reason = None
+    reason, extra = None, {}
     if partner.status == PartnerStatus.OPTED_OUT:
         reason = "opted_out"
     elif caps.today[partner.id] >= limits.per_day or caps.week[partner.id] >= limits.per_week:
         reason = "capped"
-    row = None if reason else _queue(session, campaign, spec, program.spec, partner, wallet, now)
+    elif ranked(spec, partner.language):
+        extra = rank_values(session, program.id, partner, now)
+        reason = None if extra is not None else "no_pin_code"
+    row = None if reason else _queue(session, campaign, spec, program.spec, partner, wallet,
+                                     now, extra or {})
     if row is None:
         delivery.status, delivery.reason = DeliveryStatus.SKIPPED, reason or "unreachable"
         return None
@@ -91,8 +115,9 @@ def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
 
 
 def _queue(session: Session, campaign: Campaign, spec: CampaignSpec, program: ProgramSpec,
-           partner: Partner, wallet: Wallet | None, now: datetime) -> OutboxMessage | None:
-    values = values_for(partner, program, wallet)
+           partner: Partner, wallet: Wallet | None, now: datetime,
+           extra: dict[str, str]) -> OutboxMessage | None:
+    values = values_for(partner, program, wallet) | extra
     text = fill(wording(spec, partner.language), values)
     channel = outbound.preferred_channel(session, partner.phone)
     template = template_vars = None
@@ -172,7 +197,10 @@ def preview(session: Session, campaign: Campaign, now: datetime) -> Preview:
         partner = session.get(Partner, first_id)
         wallet = session.scalar(select(Wallet).where(Wallet.partner_id == first_id,
                                                      Wallet.program_id == program.id))
-        samples[lang] = fill(wording(spec, lang), values_for(partner, program.spec, wallet))
+        values = values_for(partner, program.spec, wallet)
+        if ranked(spec, lang):
+            values |= rank_values(session, program.id, partner, now) or {}
+        samples[lang] = fill(wording(spec, lang), values)
         if not sms.fits(sms.gsm_safe(sms_wording(spec, lang, samples[lang]))):
             errors.append(f"the SMS in {lang!r} is over two segments: partners on SMS would "
                           "get its first page only; shorten it")

@@ -3,6 +3,7 @@ triggered), each partner's delivery recorded once per round. Wording and sending
 notices layer's (bot/notices/campaigns.py) and the workers' (workers/campaigns.py)."""
 
 from models.campaigns import (
+    milestones,  # noqa: F401 - pays milestones on earns
     referrals,  # noqa: F401 - pays invite bonuses on first earns
     sync,  # noqa: F401 - saves a program's YAML campaigns on load
 )

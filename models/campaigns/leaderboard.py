@@ -1,7 +1,9 @@
 """Leaderboards: partners of a program ranked by the credits they earned this month or in all,
 within their PIN-code area (the whole PIN), district (its first three digits, the sorting
-district) or state (its first two, the postal circle). Equal credits share a rank (1, 2, 2, 4);
-a partner who opted out is never shown to others but still learns their own rank."""
+district) or state (its first two, the postal circle). Equal credits share a rank (1, 2, 2, 4),
+listed in the order the partners registered; only active members who have not sent STOP are
+ranked; a partner who hid their name is never shown to others but still learns their own rank
+(and counts in everyone's)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import ist_month_start
+from models.enrollment.join import MembershipStatus
 from models.ledger.tables import JournalEntry
 from models.ledger.tiers import EARN_CAUSES
 from models.partners.partner import Partner, PartnerStatus
@@ -59,7 +62,9 @@ def ranking(session: Session, program_id: int, partner: Partner, area: Area,
         .join(Membership, (Membership.partner_id == Partner.id)
               & (Membership.program_id == program_id))
         .outerjoin(earned, earned.c.partner_id == Partner.id)
-        .where(Partner.pincode.startswith(prefix), Partner.status != PartnerStatus.OPTED_OUT)
+        .where(Partner.pincode.startswith(prefix),
+               Partner.status.not_in((PartnerStatus.OPTED_OUT, PartnerStatus.ERASED)),
+               (Membership.status == MembershipStatus.ACTIVE) | (Partner.id == partner.id))
         .order_by(func.coalesce(earned.c.credits, 0).desc(), Partner.id)).all()
     places, rank, last = [], 0, None
     for n, (pid, name, region, hidden, credits) in enumerate(rows, start=1):
@@ -72,3 +77,32 @@ def ranking(session: Session, program_id: int, partner: Partner, area: Area,
 def top(places: list[Place], count: int = 10) -> list[Place]:
     """The first `count` who may be shown (those who opted out are left out)."""
     return [p for p in places if not p.hidden][:count]
+
+
+@dataclass(frozen=True)
+class Board:
+    """What a partner reads: the first ten shown, their own place and how many are ranked."""
+
+    shown: list[Place]
+    own: Place | None  # None: no PIN code on the partner's profile
+    count: int
+
+
+def board(session: Session, program_id: int, partner: Partner, area: Area, monthly: bool,
+          now: datetime, count: int = 10) -> Board:
+    places = ranking(session, program_id, partner, area, monthly, now)
+    own = next((p for p in places if p.partner_id == partner.id), None)
+    return Board(top(places, count), own, len(places))
+
+
+def set_hidden(session: Session, partner_id: int, program_id: int, hidden: bool) -> None:
+    """Leave the partner off (or put them back on) the program's boards shown to others."""
+    membership = session.scalar(select(Membership).where(
+        Membership.partner_id == partner_id, Membership.program_id == program_id))
+    if membership is not None:
+        membership.hidden_from_boards = hidden
+
+
+def is_hidden(session: Session, partner_id: int, program_id: int) -> bool:
+    return bool(session.scalar(select(Membership.hidden_from_boards).where(
+        Membership.partner_id == partner_id, Membership.program_id == program_id)))

@@ -179,7 +179,8 @@ def finish_round(session: Session, campaign: Campaign, now: datetime | None = No
         return False
     if unsent(session, campaign, now):  # another run sends them, or a resume will
         return False
-    if campaign.kind in (Kind.BROADCAST, Kind.BONUS):  # a bonus runs on after its announcement
+    if campaign.kind in (Kind.BROADCAST, Kind.BONUS, Kind.MILESTONE):  # runs on after it is
+        # announced: a bonus on invoices, a milestone on scans and invoices
         campaign.status, campaign.next_run_at = CampaignStatus.DONE, None
     else:
         campaign.status = CampaignStatus.SCHEDULED

@@ -100,18 +100,31 @@ def _has_own_earn(session: Session, partner_id: int, program_id: int) -> bool:
         JournalEntry.cause.in_(OWN_EARNS)).limit(1)) is not None
 
 
-@events.handles(events.CreditsEarned)
-def _first_earn(session: Session, earned: events.CreditsEarned) -> None:
+@events.handles(events.Earned)
+def _earned(session: Session, earned: events.Earned) -> None:
+    if earned.cause in OWN_EARNS:
+        _first_earns(session, earned.program_id, {earned.partner_id})
+
+
+@events.handles(events.EarnedMany)
+def _earned_many(session: Session, earned: events.EarnedMany) -> None:
+    if set(earned.causes) & set(OWN_EARNS):
+        _first_earns(session, earned.program_id, set(earned.partner_ids))
+
+
+def _first_earns(session: Session, program_id: int, partner_ids: set[int]) -> None:
     """A referee's first own earn decides the referrer's bonus (a later earn, or the same
-    earn told twice, finds the referral decided already); one query for a chunk of earns."""
-    spec = program_spec(session, earned.program_id).referrals
+    earn told twice, finds the referral decided already); one query for a chunk of earns,
+    whose causes may be mixed: a referee's own earn is checked in the ledger."""
+    spec = program_spec(session, program_id).referrals
     if spec is None:
         return
     for referral in session.scalars(select(Referral).where(
-            Referral.program_id == earned.program_id,
-            among(session, Referral.referee_id, set(earned.partner_ids)),
+            Referral.program_id == program_id,
+            among(session, Referral.referee_id, partner_ids),
             Referral.status == ReferralStatus.LINKED).order_by(Referral.id).with_for_update()):
-        _decide(session, referral, spec)
+        if _has_own_earn(session, referral.referee_id, program_id):
+            _decide(session, referral, spec)
 
 
 def _decide(session: Session, referral: Referral, spec: ReferralSpec) -> None:

@@ -37,7 +37,7 @@ from models.ledger.internals import (
 )
 from models.ledger.operations import EarnResult, _earn_result, _queue, earn
 from models.ledger.tables import AccountKind, Posting
-from models.ledger.tiers import OWN_EARNS, multiply
+from models.ledger.tiers import multiply
 
 P = Posting.__table__
 
@@ -101,10 +101,11 @@ def earn_many(session: Session, program_id: int, earns: list[Earn]) -> list[Earn
                      credits=e.credits, key=e.key, cause=e.cause, cause_ref=e.cause_ref,
                      description=e.description, lock_days=e.lock_days, actor=e.actor,
                      volume=e.volume) for e in earns]
-    earned = sorted({e.partner_id for e in earns if e.cause in OWN_EARNS and e.key in done
-                     and not done[e.key].queued_for_review})
-    if earned:
-        events.record(session, events.CreditsEarned(program_id, tuple(earned)))
+    fresh = [e for e in earns if e.key in done and not done[e.key].queued_for_review]
+    if fresh:
+        events.record(session, events.EarnedMany(
+            program_id, tuple(sorted({e.partner_id for e in fresh})),
+            tuple(sorted({e.cause for e in fresh}))))
     return [done.get(e.key) or _earn_result(session, e.key) for e in earns]
 
 

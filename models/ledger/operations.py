@@ -42,7 +42,7 @@ from models.ledger.internals import (
 )
 from models.ledger.lots import expire_due, expiring, history, reverse
 from models.ledger.tables import AccountKind, Posting
-from models.ledger.tiers import OWN_EARNS, TierInfo, current_tier, multiply
+from models.ledger.tiers import TierInfo, current_tier, multiply
 
 __all__ = ["CAUSES", "Balance", "EarnResult", "InsufficientCredits", "LedgerError", "TierInfo",
            "UnknownWallet", "adjust", "current_tier", "earn", "ensure_wallet", "expire_due",
@@ -115,8 +115,8 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
         if cap:
             budget.force(session, program_id, -amount)
         return _earn_result(session, key)
-    if cause in OWN_EARNS:
-        events.record(session, events.CreditsEarned(program_id, (partner_id,)))
+    events.record(session, events.Earned(partner_id, program_id, result.entry_id, cause,
+                                         result.credits))
     return result
 
 

@@ -4,7 +4,7 @@
     campaign_caps: {per_day: 1, per_week: 3}
     campaigns:
       - code: MONSOON-TIPS
-        kind: broadcast                 # broadcast | recurring | triggered | bonus
+        kind: broadcast                 # broadcast | recurring | triggered | bonus | milestone
         at: 2026-07-01T10:00:00+05:30   # broadcast: a set time (omitted: when sent)
         cron: "30 4 * * 1"              # recurring: UTC cron, through workers/schedule.py
         trigger: {event: no_earn_after_enrollment, days: 7}   # triggered
@@ -16,6 +16,11 @@
         sms_category: promotional       # or service-explicit (DLT); default: by kind
         bonus: {multiplier: 2, categories: [opc], weekdays: [4],   # bonus: on invoices
                 starts: 2026-07-01T00:00:00+05:30, ends: 2026-09-30T00:00:00+05:30}
+        milestone: {period: week, counts: scans, target: 5, credits: 50}  # milestone: paid
+                                        # once a partner a period (IST week from Monday, month)
+    A monthly rank message: a recurring campaign whose text holds {rank} and {count} (the
+    partner's place in their district this month), e.g. msgid "{name}, you are #{rank} of
+    {count} in your district this month in {program}. Send TOP to see the leaders."
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Kind(StrEnum):
     RECURRING = "recurring"
     TRIGGERED = "triggered"
     BONUS = "bonus"  # extra credits on invoices in a time box, announced like a broadcast
+    MILESTONE = "milestone"  # credits once a period on reaching a target, announced likewise
 
 
 class Trigger(StrEnum):
@@ -96,6 +102,19 @@ class BonusSpec(_Loose):
         return self
 
 
+class MilestoneSpec(_Loose):
+    """Credits paid once per partner per period (an IST week from Monday 00:00, or an IST
+    calendar month) when what they did in it reaches `target`: credited product code scans,
+    credited invoices, or credits earned from both."""
+
+    period: Literal["week", "month"] = "week"
+    counts: Literal["scans", "invoices", "credits"] = "scans"
+    target: int = Field(gt=0)
+    credits: int = Field(gt=0)
+    starts: datetime | None = None
+    ends: datetime | None = None
+
+
 class CampaignSpec(_Loose):
     code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")
     kind: Kind = Kind.BROADCAST
@@ -107,6 +126,7 @@ class CampaignSpec(_Loose):
     cron: str | None = None
     trigger: TriggerSpec | None = None
     bonus: BonusSpec | None = None
+    milestone: MilestoneSpec | None = None
     holdout_percent: int = Field(default=0, ge=0, le=90)
     urgent: bool = False  # ignores quiet hours (a recall notice), never the caps or STOP
     # A partner who sends this word leaves this campaign (and only it), even mid-send.
@@ -135,6 +155,8 @@ class CampaignSpec(_Loose):
             raise ValueError("a triggered campaign needs `trigger` (and only it does)")
         if (self.kind == Kind.BONUS) != bool(self.bonus):
             raise ValueError("a bonus campaign needs `bonus` (and only it does)")
+        if (self.kind == Kind.MILESTONE) != bool(self.milestone):
+            raise ValueError("a milestone campaign needs `milestone` (and only it does)")
         if self.unsubscribe_word is not None and \
                 unsubscribe_key(self.unsubscribe_word) in RESERVED_WORDS:
             raise ValueError("unsubscribe_word must differ from STOP, START, MENU and HELP")

@@ -86,7 +86,9 @@ def test_invite_code_join_and_the_first_earn_pays_the_referrer_once(app, program
     earn(new_id, program, "invoice:9001")  # the same earn again
     earn(new_id, program, "invoice:9002")  # a second earn
     with unit_of_work() as session:  # the event told twice
-        events.record(session, events.CreditsEarned(program.id, (new_id,)))
+        entry = session.scalar(select(JournalEntry.id).where(
+            JournalEntry.key == "invoice:9001"))
+        events.record(session, events.Earned(new_id, program.id, entry, "invoice", 20))
 
     assert bonus_entries(referrer) == [50]
     assert referral_of(new_id).status == "paid"

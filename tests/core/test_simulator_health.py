@@ -124,7 +124,7 @@ def test_simulator_history_is_the_conversation_once_in_order(app, clock):
     assert [(m["kind"], m["text"].split("\n")[0]) for m in body["messages"]] == [
         ("me", "LANG"), ("bot", "Choose your language:"), ("proactive", "100 credits added"),
         ("me", "HELP"), ("bot", "Send: BAL balance, HIST last entries, CODE <code>, LEARN or "
-                                "QUIZ, REDEEM <amount>, TOP tier, LANG <language>, JOIN "
+                                "QUIZ, REDEEM <amount>, TOP ranks, LANG <language>, JOIN "
                                 "<program>, MORE, STOP, START")]  # SMS: its keywords, one SMS
     after = client.get(f"/simulator/outbox?phone={PHONE}&after={body['last_outbox']}")
     assert after.get_json()["messages"] == []

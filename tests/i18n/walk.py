@@ -231,6 +231,7 @@ class Walk:
         self.invitee()
         self.notices()
         self.wallet()
+        self.leaderboard()
         self.support()
         self.privacy()
         return self.seen + self.outbox()
@@ -462,6 +463,19 @@ class Walk:
     def wallet(self) -> None:
         for body in ("BALANCE", "99", "1", "99", "1", "2", "3", "BALANCE", "2", "1", "3"):
             self.chat(body)
+
+    def leaderboard(self) -> None:
+        """TOP: CEMPRO's board, each area and period, the name hidden and shown again; a
+        milestone campaign pays for the next scanned code (its notice)."""
+        for body in ("TOP", "1", "x", "1", "3", "4", "4", "5"):
+            self.chat(body)
+        code = self._batch("CEMPRO", "MILESTONE", 1, 5)[0]
+        with unit_of_work() as session:
+            campaign = campaigns.save(session, by_code(session, "CEMPRO"), CampaignSpec(
+                code="WALK-MILESTONE", kind="milestone", msgid="You are welcome! Send MENU "
+                "any time.", milestone={"target": 1, "credits": 10}))
+            campaign.status = campaigns.CampaignStatus.DONE  # announced: it pays from now
+        self.chat(f"CODE {code}")
 
     def support(self) -> None:
         label, shown = translate(self.lang, "Talk to a person"), self.chat("MENU")

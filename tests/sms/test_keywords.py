@@ -28,7 +28,14 @@ from flows.keywords import Keyword, match_keyword
     ("quiz", "te", Keyword.QUIZ, ""),
     ("reedem 500", "en", Keyword.REDEEM, "500"),
     ("paise nikalo 200", "hi", Keyword.REDEEM, "200"),
-    ("top", "en", Keyword.TIER, ""),
+    ("tier", "en", Keyword.TIER, ""),
+    ("top", "en", Keyword.TOP, ""),
+    ("टॉप", "hi", Keyword.TOP, ""),
+    ("meri rank", "hi", Keyword.TOP, ""),
+    ("leaderbord", "en", Keyword.TOP, ""),
+    ("டாப்", "ta", Keyword.TOP, ""),
+    ("ర్యాంక్", "te", Keyword.TOP, ""),
+    ("ಟಾಪ್", "kn", Keyword.TOP, ""),
     ("lang tamil", "en", Keyword.LANGUAGE, "tamil"),
     ("भाषा हिन्दी", "hi", Keyword.LANGUAGE, "हिन्दी"),
     ("madad", "hi", Keyword.HELP, ""),
@@ -54,3 +61,18 @@ def test_keyword_is_read_in_every_language_with_typos(text, lang, keyword, args)
 ])
 def test_ordinary_answers_are_not_keywords(text):
     assert match_keyword(text, "en") is None
+
+
+def test_every_word_for_top_means_the_leaderboard_in_its_language():
+    """TOP (the leaderboard) has words in all 12 languages and Roman Hindi, none taken by
+    another keyword; the tier keeps its own words."""
+    import yaml
+
+    from bot.i18n import LANGUAGES
+    from flows.keywords import LEXICON
+
+    words = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))["TOP"]
+    assert set(words) == set(LANGUAGES)
+    wrong = [(lang, w) for lang, phrases in words.items() for w in phrases
+             if match_keyword(str(w), lang) != (Keyword.TOP, "")]
+    assert not wrong

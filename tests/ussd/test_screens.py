@@ -4,7 +4,8 @@ other script; long replies are paged and every page is read.
 
 The walk dials as an enrolled retailer and goes through the menu, balance, last entries and
 expiring credits, the invoice entry (which points to WhatsApp), typing product codes, a lesson
-and its quiz by number, a UPI redemption with its SMS OTP, the language, a call back, HELP,
+and its quiz by number, a UPI redemption with its SMS OTP, the leaderboard (areas, periods,
+name hidden and shown), the language, a call back, HELP,
 STOP / START, and a redial that resumes.
 """
 
@@ -106,6 +107,7 @@ class UssdWalk:
         self.press("00", "REDEEM", "1", "1", "100", "2", "ramesh.kumar@okhdfc", "1")
         if _state() == ("redeem", "otp"):
             self.press(_otp())
+        self.press("00", "TOP", "1", "3", "4", "4", "5")  # the leaderboard: areas, periods, hide
         index = list(LANGUAGES).index(self.lang)  # 9 a page, then "10" for More
         self.press("LANG", *((str(index + 1),) if index < 9 else ("10", str(index - 8))))
         self.press(self.menu_key("Talk to a person"), "1")
@@ -125,7 +127,7 @@ def test_every_ussd_screen_fits_in_every_language(gateway, cempro, clock, app, l
                                                   request):
     if "postgres" in request.node.callspec.id:
         pytest.skip("rendering does not depend on the database: SQLite walks it")
-    add_partner(cempro, RETAILER, 3000, language=lang)
+    add_partner(cempro, RETAILER, 3000, language=lang, pincode="400001")
     walk = UssdWalk(gateway, clock, lang)
     walk.run()
     screen = Screen(app.config["USSD_SCREEN_CHARS"], app.config["USSD_COUNT_RULE"])
