@@ -5,10 +5,11 @@ made by a job after the text reply and sent as a follow-up. Each note is under 1
 decodes as Opus; nothing is spoken while the webhook answers; text mode gets no audio.
 
 Speech is slow, so notes are made once per test session: `make` is wrapped by a cache keyed
-by the note's language and words (the content hash the media folder uses), across runs."""
+by the note's language and words (the content hash the media folder uses)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -36,10 +37,12 @@ VPA = "gurpreet.singh@okaxis"
 @pytest.fixture
 def speech_spy(monkeypatch, request) -> list[bool]:
     """Every note asked of the speech module, as "was a request being answered?". The real
-    espeak-ng + ffmpeg run once per distinct note: kept in pytest's cache folder by content
-    hash (language, words and the encoder's settings), so later tests and runs reuse it."""
+    espeak-ng + ffmpeg run once per distinct note: kept in the run's shared folder by
+    content hash (language, words and the encoder's settings), so later tests reuse it, in
+    any worker process (a note appears whole: written aside, then renamed)."""
     calls: list[bool] = []
-    real, kept = notes.make, request.config.cache.mkdir("voice-notes")
+    real, kept = notes.make, request.getfixturevalue("run_folder") / "voice-notes"
+    kept.mkdir(exist_ok=True)
 
     def make(script, programs_dir):
         calls.append(has_request_context())
@@ -47,8 +50,11 @@ def speech_spy(monkeypatch, request) -> list[bool]:
         name = media.voice_url(script.lang, f"{settings}\n{script.text}").rsplit("/", 1)[-1]
         if not (kept / name).is_file():
             ogg, seconds = real(script, programs_dir)
-            (kept / f"{name}.seconds").write_text(str(seconds))
-            (kept / name).write_bytes(ogg)
+            for path, data in ((kept / f"{name}.seconds", str(seconds).encode()),
+                               (kept / name, ogg)):
+                aside = path.with_name(f"{path.name}.{os.getpid()}")
+                aside.write_bytes(data)
+                os.replace(aside, path)
         return (kept / name).read_bytes(), float((kept / f"{name}.seconds").read_text())
 
     monkeypatch.setattr(notes, "make", make)
