@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import threading
 from datetime import datetime
 from typing import Protocol
 
@@ -153,7 +154,7 @@ def _language(message: OutboxMessage) -> str:
 
 
 _GRAPHS: dict[tuple[str, str], graph.Graph] = {}  # one pooled HTTP session per installation
-_TWILIOS: dict[tuple, TwilioSender] = {}
+_LOCAL = threading.local()  # Twilio's client (a requests session) per thread: not shared
 
 
 def sender_for(message: OutboxMessage) -> Sender:
@@ -179,7 +180,8 @@ def current_sender(channel: str = "whatsapp") -> Sender:
     if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
         key = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
                config["TWILIO_API_BASE"], id(config))
-        if key not in _TWILIOS:  # one client (and its kept-alive connections) per settings
-            _TWILIOS[key] = TwilioSender(config)
-        return _TWILIOS[key]
+        twilios = _LOCAL.__dict__.setdefault("twilios", {})
+        if key not in twilios:  # one client (and its kept-alive connections) per settings
+            twilios[key] = TwilioSender(config)  # and thread
+        return twilios[key]
     return OutboxOnlySender()
