@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import bindparam, or_, select, text, update
 
 from bot import jobs
 from bot.channels.senders import sender_for
@@ -150,14 +150,17 @@ def _send_one(outbox_id: int, claimed: bool = False) -> None:
     with unit_of_work() as session:
         if is_postgres(session):
             session.execute(ASYNC_COMMIT)
-        row = session.scalar(select(OutboxMessage).where(
-            OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED,
-            OutboxMessage.error == IN_FLIGHT).with_for_update())
+        row = session.scalar(_IN_FLIGHT_ROW, {"id": outbox_id})
         if row is None:  # cancelled meanwhile
             return
         row.error = None
         throttle.wait(row.via or _sender_number(row.channel))
         outbound.send_row(session, row)
+
+
+_IN_FLIGHT_ROW = select(OutboxMessage).where(  # built once: every send asks
+    OutboxMessage.id == bindparam("id"), OutboxMessage.status == OutboxStatus.QUEUED,
+    OutboxMessage.error == IN_FLIGHT).with_for_update()
 
 
 def _claim_many(outbox_ids: list[int]) -> set[int]:
