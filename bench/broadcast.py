@@ -178,6 +178,7 @@ def main() -> None:
             for _ in range(args.workers):  # one run per worker; they share the deliveries
                 flask(env, "campaigns", "send", "CEMPRO", "BENCH")
             started, killed, samples, cpu = time.perf_counter(), False, [], 0.0
+            load_before = os.getloadavg()[0]
             while sum(ACCEPTED.values()) < args.partners:
                 time.sleep(1)
                 done = sum(ACCEPTED.values())
@@ -195,6 +196,7 @@ def main() -> None:
                     print("no progress for 60 s: stopping")
                     break
             seconds = time.perf_counter() - started
+            print(f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
             cpu += sum(cpu_seconds(w.pid) for w in workers)
             time.sleep(3)  # late duplicates would arrive now
             with app.app_context(), unit_of_work() as session:

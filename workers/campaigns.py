@@ -1,9 +1,10 @@
 """Campaign jobs: the periodic tick that starts due campaigns (and resumes those whose worker
 died), and the run that writes and sends a campaign's deliveries in batches.
 
-Exactly once per partner and round: a delivery row is claimed (SKIP LOCKED), its outbox row
-(unique key) written and the delivery marked in one transaction; each outbox row is then
-marked in flight (committed) and sent in a transaction of its own, so a run killed anywhere
+Exactly once per partner and round: a batch of delivery rows is claimed (SKIP LOCKED), their
+outbox rows (unique keys) written and the deliveries marked in one transaction; the outbox
+rows are then marked in flight (committed) CHECK_EVERY at a time in one statement, and each
+is sent in a transaction of its own (holding its row), so a run killed anywhere
 leaves every partner sent, pending, or queued for the next run; a row left in flight is sent
 again only after the provider says it never took it. Several runs of one campaign, and the
 threads of each run, share the work.
