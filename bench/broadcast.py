@@ -144,7 +144,9 @@ def main() -> None:
                 "TWILIO_API_BASE": f"http://127.0.0.1:{server.server_address[1]}",
                 "TWILIO_SMS_FROM": "+15005550006", "CAMPAIGN_SENDS_PER_SECOND": "0",
                 "CAMPAIGN_BATCH": "100", "JOB_LEASE_SECONDS": "5",
-                "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench",
+                "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench", "PII_HASH_KEY": "bench",
+                "PII_KEYS": '{"b1": "YmVuY2gtb25seS1waWkta2V5LTMyLWJ5dGVzLWxvbmc="}',
+                "PII_KEY_ID": "b1",
                 "LEDGER_SEAL_KEY": "bench", "SIMULATOR_ENABLED": "0",
                 "QR_SIGNING_KEYS": json.dumps({"k1": "bench-key"}), "ADMIN_TOKEN": "bench"}
     env = {**os.environ, **settings}
