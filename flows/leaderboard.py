@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.channels import sms
 from bot.i18n import N_, format_credits
 from bot.messages import InboundMessage, Option, Reply
 from flows import choose_program, engine
+from flows import sms as sms_flow
 from flows.answers import pick
 from flows.choose_program import Needs
 from flows.engine import END, Context, Flow, MenuEntry, State
@@ -28,6 +30,9 @@ NO_NAMES = N_("No names to show here yet.")
 HIDE, SHOW = N_("Hide my name"), N_("Show my name")
 NOW_HIDDEN = N_("Your name is now hidden from the leaderboard. You still see your own rank.")
 NOW_SHOWN = N_("Your name is shown on the leaderboard again.")
+# On SMS the board is one registered DLT wording (bot/channels/dlt.yaml leaderboard_sms: the
+# leaders as free text), one line of at most two segments, and no menu: TOP asks again.
+BOARD_SMS = N_("{program}, {area}, {period}: you are #{rank} of {count}. Leaders: {names}")
 
 
 class S(StrEnum):
@@ -55,6 +60,26 @@ def board_reply(ctx: Context, program: Program, area: leaderboard.Area = "distri
     return Reply("\n".join(lines + (names or [ctx._(NO_NAMES)])))
 
 
+def sms_board(ctx: Context, program: Program) -> Reply:
+    """The board as one SMS: the partner's own place, then as many leaders as fit in two
+    segments (at least the first)."""
+    area: leaderboard.Area = "district"
+    board = leaderboard.board(ctx.session, program.id, ctx.partner, area, True, ctx.now)
+    if board.own is None:
+        return Reply(ctx._(NO_PIN), extra={sms_flow.PAGE: True})
+    names = [f"#{p.rank} {p.shown_as}: {format_credits(p.credits, ctx.language)}"
+             for p in board.shown] or [ctx._(NO_NAMES)]
+
+    def text(count: int) -> str:
+        return sms.gsm_safe(ctx._(
+            BOARD_SMS, program=program.spec.name[:30], area=ctx._(AREAS[area]),
+            period=ctx._(MONTH), rank=board.own.rank, count=board.count,
+            names="; ".join(names[:count])))
+
+    shown = next((n for n in range(len(names), 1, -1) if sms.fits(text(n))), 1)
+    return Reply(text(shown), extra={sms_flow.PAGE: True})
+
+
 def which_program(ctx: Context) -> engine.Step:
     return choose_program.call(
         Needs.ANY, ask=N_("Which program?"),
@@ -67,6 +92,8 @@ def _shown(ctx: Context) -> Reply:
 
 
 def show_board(ctx: Context) -> engine.Step:
+    if ctx.message.channel in sms_flow.CHANNELS:
+        return engine.done(sms_board(ctx, _program(ctx)))
     return engine.go(S.VIEW, _shown(ctx))
 
 
@@ -103,7 +130,8 @@ FLOW = engine.register(Flow(
     name=FlowName.LEADERBOARD, states_enum=S, start=S.PROGRAM, triggers=("TOP",),
     states={
         S.PROGRAM: State(before=which_program, resume=show_board,
-                         goes=(FlowName.CHOOSE_PROGRAM, (S.VIEW, "the board"))),
+                         goes=(FlowName.CHOOSE_PROGRAM, (S.VIEW, "the board"),
+                               (END, "the board as one SMS"))),
         S.VIEW: State(view, view_prompt,
                       goes=((S.VIEW, "another area or period, hide or show my name"),
                             (END, "main menu"))),

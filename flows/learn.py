@@ -4,6 +4,7 @@ Diagram: docs/flows/learn.md."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -190,6 +191,32 @@ def quiz_prompt(ctx: Context) -> list[Reply]:
             *voice_reply(ctx, lang, speech.question_script(question, lang))]
 
 
+CORRECT = N_("Correct!")
+NOT_QUITE = N_("Not quite. Answer: {answer}. {why}")
+
+
+def feedback_reply(lang: str, question: Question, right: bool) -> Reply:
+    """What a partner reads after answering `question`: fixed words per question and
+    language, so their voice notes are made when the program loads (`feedback_scripts`)."""
+    if right:
+        return Reply(translate(lang, CORRECT))
+    return Reply(translate(lang, NOT_QUITE, answer=local(question.options[question.answer - 1],
+                                                         lang), why=local(question.why, lang)))
+
+
+def feedback_scripts(content: LearningContent | None, languages: list[str]
+                     ) -> Iterator[speech.Script]:
+    """The voice notes of every answer's feedback ("Correct!", "Not quite. Answer: …")."""
+    questions = [q for module in (content.modules if content else ()) for q in module.questions]
+    seen: set[tuple[str, str]] = set()
+    for lang in languages:
+        for question, right in [(None, True), *((q, False) for q in questions)]:
+            text = feedback_reply(lang, question, right).text  # type: ignore[arg-type]
+            if (lang, text) not in seen:
+                seen.add((lang, text))
+                yield speech.Script(lang, text)
+
+
 def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     options = quiz_prompt(ctx)[0].options
     chosen = pick(msg, options)
@@ -201,16 +228,11 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     right = int(chosen) + 1 == question.answer
     attempt = ctx.session.get(learning.QuizAttempt, ctx.data["attempt_id"])
     learning.record_answer(attempt, ref, int(chosen), right)
-    if right:
-        feedback = ctx.say("Correct!")
-    else:
-        lang = content_language(ctx, program)
-        feedback = Reply(translate(lang, N_("Not quite. Answer: {answer}. {why}"),
-                                   answer=local(question.options[question.answer - 1], lang),
-                                   why=local(question.why, lang)))
+    lang = ctx.language if right else content_language(ctx, program)
+    feedback = feedback_reply(lang, question, right)
     ctx.data["q"] += 1
     if ctx.data["q"] < len(ctx.data["plan"]):
-        return engine.go(S.QUIZ, feedback)
+        return engine.go(S.QUIZ, feedback, *voice_reply(ctx, lang, feedback.text))
     total = len(ctx.data["plan"])
     if not learning.finish(attempt, track, total):
         result = ctx.say(
@@ -222,7 +244,8 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     else:
         result = _certified(ctx, program, track, attempt)
     # The score is the partner's own: its voice note is made by a job (flows/voice.py).
-    return engine.done(feedback, result, *voice_later(ctx, result))
+    return engine.done(feedback, *voice_reply(ctx, lang, feedback.text), result,
+                       *voice_later(ctx, result))
 
 
 def _certified(ctx: Context, program: Program, track: Track,

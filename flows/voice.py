@@ -3,9 +3,9 @@ on WhatsApp gets each module part, quiz question, the menu, quiz results and the
 confirmation as text and as a voice note; SMS and USSD are unchanged.
 
 Speech is never made while a partner waits. Fixed words (a module part, a quiz question
-with its options numbered aloud, the menu of a role in a language) are spoken when the
-program loads (workers/speech.prepare_program); `voice_reply` attaches the note to the text
-reply, only looking it up by content hash.
+with its options numbered aloud, the feedback on an answer, the menu of a role in a language)
+are spoken when the program loads (workers/speech.prepare_program); `voice_reply` attaches
+the note to the text reply, only looking it up by content hash.
 
 Words with the partner's own figures (a score, credits, rupees, a certificate id) go as text
 at once; `voice_later` asks a job (Job.VOICE_NOTE, workers/voice_notes.py) to speak exactly

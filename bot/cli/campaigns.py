@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from bot import jobs
 from bot.jobs.names import Job
-from bot.notices.campaigns import preview
+from bot.notices.campaigns import own_languages, preview, too_long
 from models import campaigns, yamltext
 from models.base import IST, utcnow
 from models.campaigns import Campaign
@@ -55,6 +55,9 @@ def create(program_code: str, path: Path) -> None:
         program = by_code(session, program_code)
         if program is None:
             raise click.ClickException(f"no program {program_code!r}")
+        problems = too_long(spec, program.spec.name, own_languages(spec))
+        if problems:
+            raise click.ClickException("; ".join(problems))
         try:
             campaign = campaigns.save(session, program, spec)
         except campaigns.CampaignError as exc:
@@ -85,12 +88,16 @@ def preview_command(program_code: str, code: str) -> None:
 @click.argument("code")
 @click.option("--at", "at", type=click.DateTime(["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"]),
               help="a set time with its offset (2026-07-01T10:00+0530); now if omitted")
-@click.option("--force", is_flag=True, help="send although the preview lists errors")
+@click.option("--force", is_flag=True, help="send although the preview lists errors (an SMS "
+              "over two segments is refused all the same)")
 def send(program_code: str, code: str, at: datetime | None, force: bool) -> None:
     """Schedule the campaign (now, or at --at); a running one is resumed."""
     with unit_of_work() as session:
         campaign = _campaign(session, program_code, code)
-        errors = preview(session, campaign, utcnow()).errors
+        shown = preview(session, campaign, utcnow())
+        if shown.too_long:  # cut into pages it would match no DLT template: never sent
+            raise click.ClickException("; ".join(shown.too_long))
+        errors = shown.errors
         if errors and not force:
             raise click.ClickException("; ".join(errors) + " (--force sends anyway)")
         try:

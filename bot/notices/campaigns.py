@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels import sms
 from bot.channels.templates import MissingTemplate, template_sid
-from bot.i18n import DEFAULT, N_, translate
+from bot.i18n import DEFAULT, LANGUAGES, N_, translate
 from bot.notices import outbound
 from models import campaigns, keys
 from models.base import ist_day_start
@@ -173,6 +173,35 @@ def sms_wording(spec: CampaignSpec, language: str, text: str) -> str:
                      text=" ".join(text.split()))
 
 
+# The widest a partner's own values are taken to be when a campaign's SMS is measured before
+# it is sent: a long name, a tier label, a large balance, a rank in a big district.
+WIDEST = {"name": "N" * 24, "tier": "T" * 12, "balance": "9" * 7, "rank": "9" * 4,
+          "count": "9" * 4}
+
+
+def own_languages(spec: CampaignSpec) -> list[str]:
+    """The languages the campaign has its own words in (all of them for a catalog msgid)."""
+    if spec.msgid:
+        return list(LANGUAGES)
+    return [DEFAULT, *(lang for lang in spec.messages if lang != DEFAULT)]
+
+
+def too_long(spec: CampaignSpec, program_name: str, languages: list[str]) -> list[str]:
+    """One problem for each of `languages` whose SMS (in its DLT wording, the partner's
+    values at their widest) would be over two segments: cut into pages, it would match no
+    registered template and the SMS partner would get nothing. Such a campaign is refused."""
+    values = WIDEST | {"program": program_name}
+    problems = []
+    for lang in languages:
+        text = sms.gsm_safe(sms_wording(spec, lang, fill(wording(spec, lang), values)))
+        count = sms.segments(text)
+        if count > sms.MAX_SEGMENTS:
+            name = LANGUAGES.get(lang, (lang,))[0]
+            problems.append(f"the SMS in {lang!r} ({name}) would take {count} segments, "
+                            f"over the {sms.MAX_SEGMENTS} an SMS may: shorten it")
+    return problems
+
+
 def _by_sms(session: Session, row: OutboxMessage) -> list[str]:
     """A campaign message WhatsApp could not deliver, in its SMS wording."""
     campaign = session.get(Campaign, int(row.idempotency_key.split(":")[1]))
@@ -201,6 +230,7 @@ class Preview:
     by_language: dict[str, int]
     samples: dict[str, str]  # language -> the message as its first partner would read it
     errors: list[str]
+    too_long: list[str]  # among the errors: SMS over two segments (never sent, not even forced)
 
     def cost_paise(self, price: dict[str, int]) -> int:
         """An upper estimate: every test-group partner sent one WhatsApp message."""
@@ -209,7 +239,8 @@ class Preview:
 
 def preview(session: Session, campaign: Campaign, now: datetime) -> Preview:
     """Who the campaign would reach now, and what each language would read; missing
-    templates are listed as errors, not found by a failing job later."""
+    templates and SMS over two segments (in the audience's languages and the campaign's own)
+    are listed as errors, not found by a failing job later."""
     spec = campaigns.spec_of(campaign)
     program = session.get(Program, campaign.program_id)
     ids = campaigns.audience(spec.segment, program.id, now).subquery()
@@ -226,9 +257,6 @@ def preview(session: Session, campaign: Campaign, now: datetime) -> Preview:
         if ranked(spec, lang):
             values |= rank_values(session, program.id, partner, now) or {}
         samples[lang] = fill(wording(spec, lang), values)
-        if not sms.fits(sms.gsm_safe(sms_wording(spec, lang, samples[lang]))):
-            errors.append(f"the SMS in {lang!r} is over two segments: partners on SMS would "
-                          "get its first page only; shorten it")
         if spec.template is not None and not _has_template(spec, lang):
             errors.append(f"WhatsApp template {spec.template.name!r} has no Content SID for "
                           f"{lang!r} (WHATSAPP_TEMPLATES): outside the 24-hour window these "
@@ -236,6 +264,9 @@ def preview(session: Session, campaign: Campaign, now: datetime) -> Preview:
         if not spec.msgid and lang not in spec.messages:
             errors.append(f"no text in {lang!r}: {by_language[lang]} partners would read "
                           "English")
+    long = too_long(spec, program.spec.name,
+                    [lang for lang in LANGUAGES if lang in by_language or lang in
+                     own_languages(spec)])
     total = sum(by_language.values())
     control = round(total * spec.holdout_percent / 100)
-    return Preview(total, control, by_language, samples, errors)
+    return Preview(total, control, by_language, samples, long + errors, long)

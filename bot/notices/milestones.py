@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import N_, format_credits, translate
+from bot.i18n import NP_, format_credits, translate
 from bot.notices.outbound import OutboundError, queue_message
 from models import keys
 from models.events import MilestoneReached, handles
@@ -15,8 +15,9 @@ from models.partners.partner import Partner
 from models.programs.program import Program
 
 log = logging.getLogger("saathi.campaigns")
-REACHED = N_("Target reached in {program}! Bonus of {credits} credits added. New balance: "
-             "{balance}.")
+REACHED = NP_("Target reached in {program}! Bonus of {n} credit added. New balance: {balance}.",
+              "Target reached in {program}! Bonus of {n} credits added. New balance: "
+              "{balance}.")
 
 
 @handles(MilestoneReached)
@@ -27,7 +28,9 @@ def tell_reached(session: Session, reached: MilestoneReached) -> None:
               "credits": format_credits(reached.credits, lang),
               "balance": format_credits(reached.balance, lang)}
     try:
-        queue_message(session, phone=partner.phone, text=translate(lang, REACHED, **values),
+        queue_message(session, phone=partner.phone, text=translate(lang, REACHED, n=reached.credits,
+                                                                    program=values["program"],
+                                                                    balance=values["balance"]),
                       template="milestone_reached",
                       template_vars={"1": values["program"], "2": values["credits"],
                                      "3": values["balance"]},

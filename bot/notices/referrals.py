@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import N_, translate
+from bot.i18n import N_, NP_, translate
 from bot.notices.outbound import OutboundError, after_quiet_hours, queue_message
 from models import keys
 from models.campaigns.leaderboard import masked
@@ -18,8 +18,10 @@ from models.ledger.internals import program_spec
 from models.partners.partner import Partner
 
 log = logging.getLogger("saathi.referrals")
-PAID = N_("{program}: {name} joined with your invite code and made a first earn. You got "
-          "{credits} credits.")
+PAID = NP_("{program}: {name} joined with your invite code and made a first earn. You got "
+           "{n} credit.",
+           "{program}: {name} joined with your invite code and made a first earn. You got "
+           "{n} credits.")
 HELD = N_("{program}: the invite bonus for {name} is being checked ({reason}).")
 REFUSED = N_("{program}: no invite bonus for {name} ({reason}).")
 REASONS = {  # each at most 30 characters in every language: a DLT variable
@@ -45,7 +47,7 @@ def tell_referrer(session: Session, decided: ReferralDecided) -> None:
     reason = translate(lang, REASONS.get(referral.reason, REASONS[Reason.MONTHLY_CAP])) \
         if referral.reason else ""
     if referral.status == ReferralStatus.PAID:
-        text = translate(lang, PAID, program=spec.name, name=name, credits=referral.credits)
+        text = translate(lang, PAID, program=spec.name, name=name, n=referral.credits)
         values = {"1": spec.name, "2": name, "3": str(referral.credits)}
     else:
         text = translate(lang, HELD if referral.status == ReferralStatus.REVIEW else REFUSED,

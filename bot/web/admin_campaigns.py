@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from bot import jobs
 from bot.i18n import LANGUAGES, N_
 from bot.jobs.names import Job
-from bot.notices.campaigns import preview
+from bot.notices.campaigns import own_languages, preview, too_long
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
 from bot.web.admin_partners import actor
@@ -127,6 +127,13 @@ def spec_from_form(form) -> CampaignSpec:
     return CampaignSpec.model_validate(raw)
 
 
+def _short_enough(spec: CampaignSpec, program: Program) -> None:
+    """Refuse a campaign whose SMS would be over two segments in one of its languages."""
+    problems = too_long(spec, program.spec.name, own_languages(spec))
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
 def _form(campaign: Campaign | None, values: dict, errors: list[str], status: int = 200):
     with unit_of_work() as db:
         programs = [(p.code, p.name) for p in scope.programs(db, g.admin)]
@@ -154,6 +161,7 @@ def create():
                             if p.code == request.form.get("program")), None) or abort(404)
             if campaigns.find(db, program, spec.code) is not None:
                 raise campaigns.CampaignError(f"{spec.code} exists already in {program.code}")
+            _short_enough(spec, program)
             campaign = campaigns.save(db, program, spec)
             _audit(db, "campaign.create", campaign, {}, campaign.spec)
             campaign_id = campaign.id
@@ -176,7 +184,9 @@ def edit(campaign_id: int):
         with unit_of_work() as db:
             campaign = _own(db, campaign_id)
             before = dict(campaign.spec)
-            campaigns.save(db, db.get(Program, campaign.program_id), spec)
+            program = db.get(Program, campaign.program_id)
+            _short_enough(spec, program)
+            campaigns.save(db, program, spec)
             _audit(db, "campaign.edit", campaign, before, campaign.spec)
     except (ValueError, yaml.YAMLError, campaigns.CampaignError) as exc:
         return _form(campaign, dict(request.form), _problems(exc), 400)

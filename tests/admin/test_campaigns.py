@@ -119,3 +119,25 @@ def test_another_brands_campaign_is_not_found(app, world, as_role, campaign_id):
     assert other.get(f"/admin/campaigns/{campaign_id}").status_code == 404
     assert other.post(f"/admin/campaigns/{campaign_id}/cancel").status_code == 404
     assert "TIPS" not in other.get("/admin/campaigns/").get_data(as_text=True)
+
+
+LONG_HI = "नमस्ते {name}, " + "मानसून में OPC सीमेंट का नया स्टॉक आ गया है। " * 3
+
+
+def test_a_campaign_over_two_sms_segments_is_neither_saved_nor_started(app, world, as_role):
+    admin = as_role("brand-admin")
+    response = admin.post("/admin/campaigns/new", {**FORM, "message_hi": LONG_HI})
+    assert response.status_code == 400
+    assert ("the SMS in &#39;hi&#39; (Hindi) would take 3 segments, over the 2 an SMS may"
+            in response.get_data(as_text=True))
+    assert audit_actions() == []
+    # one saved before the rule (or by the YAML) is refused at start, naming the language
+    with unit_of_work() as db:
+        from models.programs.program import Program
+        spec = CampaignSpec.model_validate({"code": "LONG", "messages": {
+            "en": "Hello {name}", "hi": LONG_HI}})
+        campaign_id = campaigns.save(db, db.get(Program, world.cempro), spec).id
+    admin.post(f"/admin/campaigns/{campaign_id}/start")
+    page = admin.get(f"/admin/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "the SMS in &#39;hi&#39; (Hindi) would take 3 segments" in page
+    assert saved("LONG").status == "draft"

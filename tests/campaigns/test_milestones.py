@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.i18n import translate
+from bot.i18n import NP_, translate
 from models import campaigns, events, ledger
 from models.campaigns.milestones import pay_reached
 from models.codes import tables as qr
@@ -23,8 +23,9 @@ from models.programs.program import load_spec
 from models.programs.schema import parse
 from tests.campaigns.conftest import BOTH, phone_of
 
-REACHED = ("Target reached in {program}! Bonus of {credits} credits added. New balance: "
-           "{balance}.")
+REACHED = NP_("Target reached in {program}! Bonus of {n} credit added. New balance: {balance}.",
+              "Target reached in {program}! Bonus of {n} credits added. New balance: "
+              "{balance}.")
 NAME = "Shakti Cement Pro Retailer"
 
 
@@ -81,7 +82,7 @@ def test_three_scanned_codes_in_a_week_pay_the_milestone_once_with_a_notice(
         balance = ledger.wallet_balance(session, partner, program.id).balance
     assert balance == 4 * 5 + 50
     [text] = notices(partner)
-    assert text == translate("hi", REACHED, program=NAME, credits="50", balance="65")
+    assert text == translate("hi", REACHED, program=NAME, n=50, balance="65")
 
 
 @BOTH

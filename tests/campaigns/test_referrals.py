@@ -98,7 +98,7 @@ def test_invite_code_join_and_the_first_earn_pays_the_referrer_once(app, program
         told = session.scalars(select(OutboxMessage.body).where(
             OutboxMessage.phone == phone)).all()
     assert told == [translate("hi", referral_notices.PAID, program="Shakti Cement Pro Retailer",
-                              name="Meena K.", credits=50)]
+                              name="Meena K.", n=50)]
 
 
 def test_a_partner_cannot_use_their_own_code_nor_be_linked_twice(app, program, member):

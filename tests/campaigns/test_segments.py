@@ -15,7 +15,7 @@ from models.db import unit_of_work
 from models.learning.certificates import Certificate
 from models.ledger.tables import Wallet
 from models.partners.partner import Partner, Role
-from models.programs.campaign_spec import Segment
+from models.programs.campaign_spec import CampaignSpec, Segment
 from models.programs.program import load_spec
 from models.programs.schema import ProgramFileError, parse
 from tests.campaigns.conftest import BOTH, PROGRAMS
@@ -111,3 +111,24 @@ def test_the_commands_create_preview_and_send(app, program, member, twilio_api, 
     assert result.exit_code == 0, result.output
     assert sorted(f["Body"] for f in twilio_api.forms) == ["Hi Asha, new OPC price.",
                                                           "Hi Bina, new OPC price."]
+
+
+def test_the_commands_refuse_an_sms_over_two_segments_even_forced(app, program, member,
+                                                                   tmp_path, clock):
+    member("hi", name="Kavi")
+    long_en = "Hi {name}, " + "the new OPC price list is out at your dealer today. " * 6
+    path = tmp_path / "long.yaml"
+    path.write_text(f"code: LONG\nmessages: {{en: '{long_en}'}}\n", encoding="utf-8")
+    cli = app.test_cli_runner()
+    result = cli.invoke(args=["campaigns", "create", "CEMPRO", str(path)])
+    assert result.exit_code == 1
+    assert "the SMS in 'en' (English) would take 3 segments, over the 2" in result.output
+    # one saved otherwise (a program YAML) is not sent, not even with --force
+    with unit_of_work() as session:
+        campaigns.save(session, session.merge(program), CampaignSpec.model_validate(
+            {"code": "LONG", "messages": {"en": "Hi {name}", "hi": "नमस्ते " * 30}}))
+    result = cli.invoke(args=["campaigns", "send", "CEMPRO", "LONG", "--force"])
+    assert result.exit_code == 1
+    assert "the SMS in 'hi' (Hindi) would take 4 segments" in result.output
+    with unit_of_work() as session:
+        assert session.scalar(select(Campaign.status).where(Campaign.code == "LONG")) == "draft"

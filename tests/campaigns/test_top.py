@@ -107,15 +107,22 @@ def test_top_in_other_languages_and_roman_hindi(app, twilio, program, member):
     assert translate("ta", OWN, rank=1, count=5) in tamil
 
 
-def test_top_by_sms_fits_two_segments_with_the_own_rank_first(app, twilio, program, member):
+def test_top_by_sms_is_one_sms_of_two_segments_with_the_own_rank_first(app, twilio, program,
+                                                                       member):
     ids = pune(member, program, whatsapp=None)
+    leaders = {}
     for who, lang in (("sunil", "en"), ("anil", "hi"), ("vijay", "ta")):
         [sms] = twilio.chat(phone_of(ids[who]), "TOP", channel="sms")
         assert segments(sms) <= MAX_SEGMENTS, sms
         rank = {"sunil": 2, "anil": 4, "vijay": 1}[who]
-        assert translate(lang, OWN, rank=rank, count=5) in sms.split("\n")[:2]
-    rest = twilio.chat(phone_of(ids["sunil"]), "MORE", channel="sms")
-    assert segments(rest[0]) <= MAX_SEGMENTS
+        own, leaders[lang] = sms.split("#1 Vijay R., Pune: 90")
+        assert own.startswith(f"{NAME}, {translate(lang, 'District')}, ")
+        assert f"#{rank}" in own and "5" in own
+    # no menu: in English the whole board in one SMS, in UCS-2 as many leaders as fit
+    assert leaders["en"].endswith("#5 Meena S., Pune: 0")
+    assert leaders["ta"] == "; #2 Ramesh P., Pune: 40"
+    assert twilio.chat(phone_of(ids["sunil"]), "MORE", channel="sms") == [
+        translate("en", "There is nothing more to show. Send HELP for the commands.")]
 
 
 def test_top_on_ussd_screens(app, program, member):

@@ -33,7 +33,7 @@ NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
               # come back whole: tests/sms/test_gupshup_inbound.py sends these)
               "balance", "balance_available", "balance_debt", "balance_held", "balance_locked",
               "sms_help", "sms_nothing_more", "tier_next", "tier_next_reached", "tier_none",
-              "tier_now",
+              "tier_now", "leaderboard_sms", "leaderboard_no_pin",
               "partner_erased",  # an operator's erasure: its SMS is scrubbed once sent
               "campaign_promotional"}  # the walk's campaign is urgent: service-explicit
 

@@ -128,3 +128,29 @@ def test_an_image_goes_as_a_link_sms_of_its_own_after_the_text(app, gupshup, clo
     assert [(f["msg"], f["dltTemplateId"]) for f in gupshup.forms()] == [
         (text, _template("voucher").id), (link, _template("image_link").id)]
     assert all(segments(f["msg"]) <= 2 for f in gupshup.forms())
+
+
+def test_top_through_gupshup_is_one_leaderboard_template_sms_in_every_language(
+        inbound, gupshup, member, db, programs, clock):
+    from bot.i18n import LANGUAGES
+    from tests.scan.conftest import add_partner
+    phone, _ = member
+    for n in range(11):  # a full board of long names in the partner's district (400…)
+        add_partner(db, programs, name=f"Venkataraman{n} Subramaniam", region="Mumbai City")
+    add_partner(db, programs, name="No Pin", pincode=None)
+    db.commit()
+    board = _template("leaderboard_sms")
+    for n, lang in enumerate(LANGUAGES):
+        with unit_of_work() as session:
+            session.query(Partner).filter_by(phone=phone).update({"language": lang})
+        callback(inbound, phone, "TOP", timestamp=str(1773312000000 + n * 60_000))
+        form = gupshup.forms()[-1]
+        assert len(gupshup.forms()) == n + 1, lang  # one SMS, no menu, no MORE pages
+        assert form["dltTemplateId"] == board.id, (lang, form["msg"])
+        assert segments(form["msg"]) <= 2, (lang, form["msg"])
+        assert "#1 " in form["msg"] and "\n" not in form["msg"], (lang, form["msg"])
+    assert form["msg"].startswith("QRA test, ")
+    with unit_of_work() as session:
+        no_pin = session.query(Partner).filter_by(name="No Pin").one().phone
+    callback(inbound, no_pin, "TOP")
+    assert gupshup.forms()[-1]["dltTemplateId"] == _template("leaderboard_no_pin").id

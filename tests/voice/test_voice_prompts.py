@@ -5,10 +5,11 @@ made by a job after the text reply and sent as a follow-up. Each note is under 1
 decodes as Opus; nothing is spoken while the webhook answers; text mode gets no audio.
 
 Speech is slow, so notes are made once per test session: `make` is wrapped by a cache keyed
-by the note's language and words (the content hash the media folder uses), across runs."""
+by the note's language and words (the content hash the media folder uses)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from flask import has_request_context
 from sqlalchemy import select
 
 from bot import media
+from bot.i18n import translate
 from bot.jobs.names import Job
 from models.db import unit_of_work
 from models.jobs.records import JobRecord
@@ -35,10 +37,12 @@ VPA = "gurpreet.singh@okaxis"
 @pytest.fixture
 def speech_spy(monkeypatch, request) -> list[bool]:
     """Every note asked of the speech module, as "was a request being answered?". The real
-    espeak-ng + ffmpeg run once per distinct note: kept in pytest's cache folder by content
-    hash (language, words and the encoder's settings), so later tests and runs reuse it."""
+    espeak-ng + ffmpeg run once per distinct note: kept in the run's shared folder by
+    content hash (language, words and the encoder's settings), so later tests reuse it, in
+    any worker process (a note appears whole: written aside, then renamed)."""
     calls: list[bool] = []
-    real, kept = notes.make, request.config.cache.mkdir("voice-notes")
+    real, kept = notes.make, request.getfixturevalue("run_folder") / "voice-notes"
+    kept.mkdir(exist_ok=True)
 
     def make(script, programs_dir):
         calls.append(has_request_context())
@@ -46,8 +50,11 @@ def speech_spy(monkeypatch, request) -> list[bool]:
         name = media.voice_url(script.lang, f"{settings}\n{script.text}").rsplit("/", 1)[-1]
         if not (kept / name).is_file():
             ogg, seconds = real(script, programs_dir)
-            (kept / f"{name}.seconds").write_text(str(seconds))
-            (kept / name).write_bytes(ogg)
+            for path, data in ((kept / f"{name}.seconds", str(seconds).encode()),
+                               (kept / name, ogg)):
+                aside = path.with_name(f"{path.name}.{os.getpid()}")
+                aside.write_bytes(data)
+                os.replace(aside, path)
         return (kept / name).read_bytes(), float((kept / f"{name}.seconds").read_text())
 
     monkeypatch.setattr(notes, "make", make)
@@ -62,7 +69,8 @@ def loaded(app, speech_spy) -> list[bool]:
     out = app.test_cli_runner().invoke(args=["programs", "load", str(HERE / "program.yaml"),
                                                     "--allow-incomplete"])
     assert out.exit_code == 0, out.output
-    assert re.search(r"voice notes: 10 ready", out.output)  # 4 content + 3 menus x 2 languages
+    # 4 content + (3 menus + "Correct!" + the question's "Not quite…") x 2 languages
+    assert re.search(r"voice notes: 14 ready", out.output)
     given.build({"partners": [
         {"phone": VOICE, "name": "Gurpreet Singh", "shop": "Singh Elec",
          "language": "pa", "upi_vpa": VPA, "credits": {"VOLTPA": 500}},
@@ -123,7 +131,10 @@ def test_voice_mode_speaks_menu_question_result_and_confirmation(app, twilio, cl
     assert "1. " in menu_text and menu_note[0] == "" and menu_note[1].endswith(".ogg")
     question = next(i for i, (text, _u) in enumerate(seen["question"]) if text.startswith("ਸ1/1"))
     assert seen["question"][question + 1][1].endswith(".ogg")
-    inline = [menu_note[1], seen["question"][question + 1][1]]
+    # the answer's feedback ("Correct!", fixed words) rides with its note, then the result
+    feedback, seen["result"] = seen["result"][:2], seen["result"][2:]
+    assert feedback[0][0] == translate("pa", "Correct!") and feedback[1][0] == ""
+    inline = [menu_note[1], seen["question"][question + 1][1], feedback[1][1]]
 
     # Figures: the text at once (no audio in the reply), the note after it from a job.
     assert seen["result"][-1][0].startswith("ਤੁਸੀਂ 1/1 ਨਾਲ ਪਾਸ ਹੋਏ!")
@@ -137,7 +148,7 @@ def test_voice_mode_speaks_menu_question_result_and_confirmation(app, twilio, cl
     assert [m.idempotency_key.split(":")[0] for m in followups] == ["voice"] * 3
     for url in inline + [m.media_urls[0] for m in followups]:
         _note(app, url)
-    assert len(set(inline + [m.media_urls[0] for m in followups])) == 5
+    assert len(set(inline + [m.media_urls[0] for m in followups])) == 6
 
     # Nothing was spoken while a request was answered; the three notes came from jobs.
     assert loaded == [False, False, False]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows import menu
+from flows import learn, menu
 from models.programs.schema import ProgramSpec
 from workers.speech.notes import Prepared, prepare
 
@@ -15,4 +15,5 @@ from workers.speech.notes import Prepared, prepare
 def prepare_program(spec: ProgramSpec, languages: list[str], programs_dir: Path,
                     threads: int = 2) -> Prepared:
     return prepare(spec.tracks, languages, programs_dir, threads,
-                   extra=menu.scripts(languages))
+                   extra=(*menu.scripts(languages),
+                          *learn.feedback_scripts(spec.tracks, languages)))
