@@ -144,7 +144,9 @@ def main() -> None:
                 "TWILIO_API_BASE": f"http://127.0.0.1:{server.server_address[1]}",
                 "TWILIO_SMS_FROM": "+15005550006", "CAMPAIGN_SENDS_PER_SECOND": "0",
                 "CAMPAIGN_BATCH": "100", "JOB_LEASE_SECONDS": "5",
-                "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench",
+                "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench", "PII_HASH_KEY": "bench",
+                "PII_KEYS": '{"b1": "YmVuY2gtb25seS1waWkta2V5LTMyLWJ5dGVzLWxvbmc="}',
+                "PII_KEY_ID": "b1",
                 "LEDGER_SEAL_KEY": "bench", "SIMULATOR_ENABLED": "0",
                 "QR_SIGNING_KEYS": json.dumps({"k1": "bench-key"}), "ADMIN_TOKEN": "bench"}
     env = {**os.environ, **settings}
@@ -178,6 +180,7 @@ def main() -> None:
             for _ in range(args.workers):  # one run per worker; they share the deliveries
                 flask(env, "campaigns", "send", "CEMPRO", "BENCH")
             started, killed, samples, cpu = time.perf_counter(), False, [], 0.0
+            load_before = os.getloadavg()[0]
             while sum(ACCEPTED.values()) < args.partners:
                 time.sleep(1)
                 done = sum(ACCEPTED.values())
@@ -195,6 +198,7 @@ def main() -> None:
                     print("no progress for 60 s: stopping")
                     break
             seconds = time.perf_counter() - started
+            print(f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}")
             cpu += sum(cpu_seconds(w.pid) for w in workers)
             time.sleep(3)  # late duplicates would arrive now
             with app.app_context(), unit_of_work() as session:

@@ -1,9 +1,10 @@
 """Campaign jobs: the periodic tick that starts due campaigns (and resumes those whose worker
 died), and the run that writes and sends a campaign's deliveries in batches.
 
-Exactly once per partner and round: a delivery row is claimed (SKIP LOCKED), its outbox row
-(unique key) written and the delivery marked in one transaction; each outbox row is then
-marked in flight (committed) and sent in a transaction of its own, so a run killed anywhere
+Exactly once per partner and round: a batch of delivery rows is claimed (SKIP LOCKED), their
+outbox rows (unique keys) written and the deliveries marked in one transaction; the outbox
+rows are then marked in flight (committed) CHECK_EVERY at a time in one statement, and each
+is sent in a transaction of its own (holding its row), so a run killed anywhere
 leaves every partner sent, pending, or queued for the next run; a row left in flight is sent
 again only after the provider says it never took it. Several runs of one campaign, and the
 threads of each run, share the work.
@@ -17,19 +18,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, or_, select, text, update
 
 from bot import jobs
 from bot.channels.senders import sender_for
 from bot.jobs.names import Job
-from bot.notices.campaigns import Caps, queue_delivery
+from bot.notices.campaigns import queue_batch
 from models import campaigns
 from models.base import utcnow
 from models.campaigns import Campaign, CampaignStatus
 from models.db import is_postgres, unit_of_work
-from models.ledger.tables import Wallet
 from models.messaging.outbox import IN_FLIGHT, OutboxMessage, OutboxStatus
-from models.partners.partner import Partner
 from models.programs.program import Program
 from workers import outbound, throttle
 
@@ -100,58 +99,96 @@ def _write_batch(campaign_id: int) -> list[int] | None:
         if not batch:
             campaigns.finish_round(session, campaign, now)
             return None
-        ids = [d.partner_id for d in batch]
-        partners = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))}
-        wallets = {w.partner_id: w for w in session.scalars(select(Wallet).where(
-            Wallet.partner_id.in_(ids), Wallet.program_id == program.id))}
-        caps = Caps.of(session, ids, now)
-        rows = [queue_delivery(session, campaign, spec, program, d, partners[d.partner_id],
-                               wallets.get(d.partner_id), caps, now) for d in batch]
+        rows = queue_batch(session, campaign, spec, program, batch, now)
         campaign.updated_at = now  # the heartbeat the tick reads
-        session.flush()
-        return [row.id for row in rows if row is not None]
+        return [row.id for row in rows]
 
 
 def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
-    """Send the batch's rows one by one, throttled; False once the campaign is cancelled."""
-    backoff = current_app.config["CAMPAIGN_BACKOFF_SECONDS"]
-    for n, outbox_id in enumerate(outbox_ids):
-        if n % CHECK_EVERY == 0 and _stopped(campaign_id):
+    """Send the batch's rows, throttled, CHECK_EVERY at a time: the campaign's status looked
+    at, then the chunk marked in flight in one statement (committed), then each row sent in
+    a transaction of its own; False once the campaign is cancelled."""
+    for start in range(0, len(outbox_ids), CHECK_EVERY):
+        if _stopped(campaign_id):
             return False
-        while True:
-            try:
-                _send_one(outbox_id)
-                break
-            except outbound.RateLimited:
-                log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
-                                                                "seconds": backoff})
-                time.sleep(backoff)
-                backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
-                if _stopped(campaign_id):
-                    return False
-            except outbound.DeliveryFailed:  # committed as an attempt: the sweep retries it
-                break
+        chunk = outbox_ids[start:start + CHECK_EVERY]
+        claimed = _claim_many(chunk)
+        for n, outbox_id in enumerate(chunk):
+            # a row the chunk's claim left (in flight once: a dead sender's?) is asked alone
+            if not _send_retrying(campaign_id, outbox_id, outbox_id in claimed):
+                _release([i for i in chunk[n + 1:] if i in claimed])
+                return False
     return True
 
 
-def _send_one(outbox_id: int) -> None:
-    """Claim the row (marked in flight, committed), then send it in a transaction of its own,
-    committed asynchronously on PostgreSQL as the inbox is. A row found in flight past the
-    lease lost its sender mid-call: the provider is asked whether it took it before it is
-    sent again, so a killed worker's last messages are not sent twice."""
-    if not _claim(outbox_id):
+def _send_retrying(campaign_id: int, outbox_id: int, claimed: bool) -> bool:
+    """Send one row, backing off while the provider rate-limits; False once cancelled."""
+    backoff = current_app.config["CAMPAIGN_BACKOFF_SECONDS"]
+    while True:
+        try:
+            _send_one(outbox_id, claimed)
+            return True
+        except outbound.RateLimited:  # the row is queued again (not in flight)
+            log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
+                                                            "seconds": backoff})
+            time.sleep(backoff)
+            backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
+            claimed = False
+            if _stopped(campaign_id):
+                return False
+        except outbound.DeliveryFailed:  # committed as an attempt: the sweep retries it
+            return True
+
+
+def _send_one(outbox_id: int, claimed: bool = False) -> None:
+    """Claim the row unless the chunk's claim did (marked in flight, committed), then send
+    it in a transaction of its own, committed asynchronously on PostgreSQL as the inbox is.
+    A row found in flight past the lease lost its sender mid-call: the provider is asked
+    whether it took it before it is sent again, so a killed worker's last messages are not
+    sent twice."""
+    if not claimed and not _claim(outbox_id):
         return
     with unit_of_work() as session:
         if is_postgres(session):
             session.execute(ASYNC_COMMIT)
-        row = session.scalar(select(OutboxMessage).where(
-            OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED,
-            OutboxMessage.error == IN_FLIGHT).with_for_update())
+        row = session.scalar(_IN_FLIGHT_ROW, {"id": outbox_id})
         if row is None:  # cancelled meanwhile
             return
         row.error = None
         throttle.wait(row.via or _sender_number(row.channel))
         outbound.send_row(session, row)
+
+
+_IN_FLIGHT_ROW = select(OutboxMessage).where(  # built once: every send asks
+    OutboxMessage.id == bindparam("id"), OutboxMessage.status == OutboxStatus.QUEUED,
+    OutboxMessage.error == IN_FLIGHT).with_for_update()
+
+
+def _claim_many(outbox_ids: list[int]) -> set[int]:
+    """Mark in flight, in one statement (committed), those of `outbox_ids` still queued and
+    not in flight that no other sender holds; the ids marked."""
+    with unit_of_work() as session:
+        free = select(OutboxMessage.id).where(
+            OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED,
+            or_(OutboxMessage.error.is_(None), OutboxMessage.error != IN_FLIGHT))
+        if is_postgres(session):
+            free = free.with_for_update(skip_locked=True)
+        return set(session.scalars(
+            update(OutboxMessage).where(OutboxMessage.id.in_(free))
+            .values(error=IN_FLIGHT, updated_at=utcnow()).returning(OutboxMessage.id),
+            execution_options={"synchronize_session": False}))
+
+
+def _release(outbox_ids: list[int]) -> None:
+    """Rows this sender marked in flight but will not send (cancelled, paused): queued as
+    before, for the next run (no provider lookup needed)."""
+    if not outbox_ids:
+        return
+    with unit_of_work() as session:
+        session.execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED,
+            OutboxMessage.error == IN_FLIGHT).values(error=None),
+            execution_options={"synchronize_session": False})
 
 
 def _claim(outbox_id: int) -> bool:

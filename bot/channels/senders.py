@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
+import threading
 from datetime import datetime
 from typing import Protocol
 
 from flask import current_app
+from requests.utils import get_environ_proxies
 from sqlalchemy.orm import object_session
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -39,22 +42,30 @@ class OutboxOnlySender:
         return f"OUTBOX{message.id:012d}"
 
 
-class _BaseUrlHttpClient(TwilioHttpClient):
-    """Point Twilio's client at another base URL (a local server in tests, a proxy in prod)."""
+class _HttpClient(TwilioHttpClient):
+    """Twilio's HTTP client, pointed at another base URL when given (a local server in tests,
+    a proxy in prod), with the environment's proxy and CA settings read once: requests reads
+    them (every variable of os.environ) again for each message otherwise, the biggest CPU
+    cost of a campaign's send."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str | None) -> None:
         super().__init__(timeout=10)
-        self.base = base.rstrip("/")
+        self.base = base.rstrip("/") if base else None
+        self.proxy = self.proxy or get_environ_proxies(self.base or TWILIO_DEFAULT_BASE)
+        self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") \
+            or os.environ.get("CURL_CA_BUNDLE") or True
+        self.session.trust_env = False
 
     def request(self, method, url, *args, **kwargs):
-        return super().request(method, url.replace(TWILIO_DEFAULT_BASE, self.base, 1),
-                               *args, **kwargs)
+        if self.base:
+            url = url.replace(TWILIO_DEFAULT_BASE, self.base, 1)
+        return super().request(method, url, *args, **kwargs)
 
 
 class TwilioSender:
     def __init__(self, config: dict) -> None:
         base = config["TWILIO_API_BASE"]
-        http = _BaseUrlHttpClient(base) if base.rstrip("/") != TWILIO_DEFAULT_BASE else None
+        http = _HttpClient(base if base.rstrip("/") != TWILIO_DEFAULT_BASE else None)
         self.client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
                              http_client=http)
         self.config = config
@@ -153,7 +164,7 @@ def _language(message: OutboxMessage) -> str:
 
 
 _GRAPHS: dict[tuple[str, str], graph.Graph] = {}  # one pooled HTTP session per installation
-_TWILIOS: dict[tuple, TwilioSender] = {}
+_LOCAL = threading.local()  # Twilio's client (a requests session) per thread: not shared
 
 
 def sender_for(message: OutboxMessage) -> Sender:
@@ -179,7 +190,8 @@ def current_sender(channel: str = "whatsapp") -> Sender:
     if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
         key = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
                config["TWILIO_API_BASE"], id(config))
-        if key not in _TWILIOS:  # one client (and its kept-alive connections) per settings
-            _TWILIOS[key] = TwilioSender(config)
-        return _TWILIOS[key]
+        twilios = _LOCAL.__dict__.setdefault("twilios", {})
+        if key not in twilios:  # one client (and its kept-alive connections) per settings
+            twilios[key] = TwilioSender(config)  # and thread
+        return twilios[key]
     return OutboxOnlySender()

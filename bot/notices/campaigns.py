@@ -89,11 +89,34 @@ class Caps:
         return caps
 
 
+def queue_batch(session: Session, campaign: Campaign, spec: CampaignSpec, program: Program,
+                batch: list[Delivery], now: datetime) -> list[OutboxMessage]:
+    """Write the claimed deliveries' outbox rows (not sent: the caller sends them) in one
+    INSERT, or mark them skipped; the rows written. What every row needs (partners, wallets,
+    caps, conversations) is read once for the batch."""
+    ids = [d.partner_id for d in batch]
+    partners = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))}
+    wallets = {w.partner_id: w for w in session.scalars(select(Wallet).where(
+        Wallet.partner_id.in_(ids), Wallet.program_id == program.id))}
+    caps = Caps.of(session, ids, now)
+    known = outbound.Known.of(session, list(partners.values()),
+                              [keys.campaign(campaign.id, campaign.round, i) for i in ids])
+    queued = [(d, queue_delivery(session, campaign, spec, program, d, partners[d.partner_id],
+                                 wallets.get(d.partner_id), caps, now, known)) for d in batch]
+    session.flush()
+    for delivery, row in queued:
+        if row is not None:
+            delivery.outbox_id = row.id
+    return [row for _, row in queued if row is not None]
+
+
 def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
                    program: Program, delivery: Delivery, partner: Partner,
-                   wallet: Wallet | None, caps: Caps, now: datetime) -> OutboxMessage | None:
+                   wallet: Wallet | None, caps: Caps, now: datetime,
+                   known: outbound.Known | None = None) -> OutboxMessage | None:
     """Write the delivery's outbox row (not sent: the caller's batch sends it) or mark it
-    skipped, with the reason: opted out, over the frequency cap, no way to reach."""
+    skipped, with the reason: opted out, over the frequency cap, no way to reach. With
+    `known` (a batch's) the row is not flushed yet: the caller sets `outbox_id`."""
     limits = program.spec.campaign_caps
     reason, extra = None, {}
     if partner.status == PartnerStatus.OPTED_OUT:
@@ -104,11 +127,13 @@ def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
         extra = rank_values(session, program.id, partner, now)
         reason = None if extra is not None else "no_pin_code"
     row = None if reason else _queue(session, campaign, spec, program.spec, partner, wallet,
-                                     now, extra or {})
+                                     now, extra or {}, known)
     if row is None:
         delivery.status, delivery.reason = DeliveryStatus.SKIPPED, reason or "unreachable"
         return None
-    delivery.status, delivery.outbox_id, delivery.queued_at = DeliveryStatus.QUEUED, row.id, now
+    delivery.status, delivery.queued_at = DeliveryStatus.QUEUED, now
+    if row.id is not None:
+        delivery.outbox_id = row.id
     caps.today[partner.id] += 1
     caps.week[partner.id] += 1
     return row
@@ -116,12 +141,12 @@ def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
 
 def _queue(session: Session, campaign: Campaign, spec: CampaignSpec, program: ProgramSpec,
            partner: Partner, wallet: Wallet | None, now: datetime,
-           extra: dict[str, str]) -> OutboxMessage | None:
+           extra: dict[str, str], known: outbound.Known | None) -> OutboxMessage | None:
     values = values_for(partner, program, wallet) | extra
     text = fill(wording(spec, partner.language), values)
-    channel = outbound.preferred_channel(session, partner.phone)
+    channel = outbound.preferred_channel(session, partner.phone, known)
     template = template_vars = None
-    if channel == "whatsapp" and not outbound.in_session_window(session, partner.phone):
+    if channel == "whatsapp" and not outbound.in_session_window(session, partner.phone, known):
         if _has_template(spec, partner.language):
             template = spec.template.name
             template_vars = {k: fill(v, values) for k, v in spec.template.vars.items()}
@@ -133,7 +158,7 @@ def _queue(session: Session, campaign: Campaign, spec: CampaignSpec, program: Pr
     return outbound.queue_message(
         session, phone=partner.phone, text=text, channel=channel, template=template,
         template_vars=template_vars, key=keys.campaign(campaign.id, campaign.round, partner.id),
-        not_before=not_before, deliver=False)
+        not_before=not_before, deliver=False, known=known)
 
 
 # By SMS a campaign's own words go inside a registered DLT wording (bot/channels/dlt.yaml

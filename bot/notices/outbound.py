@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import jobs
@@ -18,6 +20,7 @@ from bot.messages import Reply
 from models import keys
 from models.base import utcnow
 from models.messaging import conversation, outbox
+from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage, OutboxStatus
 from models.partners.partner import Partner, PartnerStatus, find_by_phone
 from models.programs.program import Program
@@ -40,24 +43,52 @@ class OutsideSessionWindow(OutboundError):
     """WhatsApp allows only template messages 24 hours after the partner's last message."""
 
 
-def preferred_channel(session: Session, phone: str) -> str:
+@dataclass
+class Known:
+    """What a batch of messages (a campaign's) has read already: each phone's partner, its
+    conversations and the outbox rows of the batch's keys, so that `queue_message` asks the
+    database for none of them, and leaves the rows unflushed for one INSERT of the batch."""
+
+    partners: dict[str, Partner]
+    conversations: dict[tuple[str, str], Conversation]
+    rows: dict[str, OutboxMessage]
+
+    @classmethod
+    def of(cls, session: Session, partners: list[Partner], keys: list[str]) -> Known:
+        phones = [p.phone for p in partners]
+        convs = session.scalars(select(Conversation).where(Conversation.phone.in_(phones))) \
+            if phones else []
+        rows = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key.in_(keys))) if keys else []
+        return cls({p.phone: p for p in partners}, {(c.phone, c.channel): c for c in convs},
+                   {r.idempotency_key: r for r in rows})
+
+
+def _latest(session: Session, phone: str, channel: str, known: Known | None
+            ) -> Conversation | None:
+    if known is not None:
+        return known.conversations.get((phone, channel))
+    return conversation.latest_for_phone(session, phone, channel)
+
+
+def preferred_channel(session: Session, phone: str, known: Known | None = None) -> str:
     """WhatsApp if the partner has ever written there (or templates exist), else SMS."""
-    if conversation.latest_for_phone(session, phone, "whatsapp") is not None:
+    if _latest(session, phone, "whatsapp", known) is not None:
         return "whatsapp"
-    if conversation.latest_for_phone(session, phone, "sms") is not None:
+    if _latest(session, phone, "sms", known) is not None:
         return "sms"
     return "whatsapp" if current_app.config["WHATSAPP_TEMPLATES"] else "sms"
 
 
-def in_session_window(session: Session, phone: str) -> bool:
-    conv = conversation.latest_for_phone(session, phone, "whatsapp")
+def in_session_window(session: Session, phone: str, known: Known | None = None) -> bool:
+    conv = _latest(session, phone, "whatsapp", known)
     last = conv.last_inbound_at if conv else None
     return last is not None and utcnow() - last < WHATSAPP_WINDOW
 
 
-def whatsapp_number(session: Session, phone: str) -> str | None:
+def whatsapp_number(session: Session, phone: str, known: Known | None = None) -> str | None:
     """The business number the partner last wrote to (None: Twilio's)."""
-    conv = conversation.latest_for_phone(session, phone, "whatsapp")
+    conv = _latest(session, phone, "whatsapp", known)
     return conv.via if conv else None
 
 
@@ -65,28 +96,32 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
                   media_urls: tuple[str, ...] = (), template: str | None = None,
                   template_vars: dict | None = None, key: str | None = None,
                   reply: Reply | None = None, not_before: datetime | None = None,
-                  deliver: bool = True) -> OutboxMessage | None:
+                  deliver: bool = True, known: Known | None = None) -> OutboxMessage | None:
     """Write an outbox row and deliver it after commit. Returns None for opted-out partners.
 
     On WhatsApp outside the 24-hour window the `template` is used; free text alone is
     refused with OutsideSessionWindow. The same `key` never queues twice. A row held until
     `not_before` (quiet hours: `after_quiet_hours`) is sent by the outbox sweep then;
-    `deliver=False` leaves the sending to the caller (a campaign's batch).
+    `deliver=False` leaves the sending to the caller (a campaign's batch), `known` what the
+    caller's batch read already (then the row is not flushed here: the caller's flush
+    writes the batch's rows in one INSERT).
     """
-    if key and (existing := outbox.by_key(session, key)) is not None:
+    if key and (existing := known.rows.get(key) if known else outbox.by_key(session, key)):
         return existing
-    partner: Partner | None = find_by_phone(session, phone)
+    partner: Partner | None = known.partners.get(phone) if known and phone in known.partners \
+        else find_by_phone(session, phone)
     if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
         log.info("outbound skipped: opted out", extra={"partner_id": partner.id, "key": key})
         return None
-    channel = channel or preferred_channel(session, phone)
+    channel = channel or preferred_channel(session, phone, known)
     if channel in PULL_ONLY:
         channel = "sms"
     more: list[str] = []
     if channel == "sms":
-        (text, *more), media_urls = _sms_texts(session, phone, partner, text, media_urls), ()
+        (text, *more), media_urls = \
+            _sms_texts(session, phone, partner, text, media_urls, known), ()
     use_template = None
-    if channel == "whatsapp" and not in_session_window(session, phone):
+    if channel == "whatsapp" and not in_session_window(session, phone, known):
         if not template:
             raise OutsideSessionWindow(
                 f"free text to {phone[:-4]}XXXX is outside the 24-hour window; use a template"
@@ -96,17 +131,18 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
                         body=text, media_urls=list(media_urls), template=use_template,
                         template_vars=template_vars or {}, idempotency_key=key,
                         reply=reply.to_dict() if reply else None,
-                        via=whatsapp_number(session, phone) if channel == "whatsapp" else None,
-                        not_before=not_before)
+                        via=whatsapp_number(session, phone, known) if channel == "whatsapp"
+                        else None, not_before=not_before)
     session.add(row)
-    session.flush()
+    if known is None or deliver:
+        session.flush()
     # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
     if deliver and not_before is None:
         jobs.after_commit(session, Job.DELIVER, row.id, record=False)
     for n, extra in enumerate(more, 1):
         queue_message(session, phone=phone, text=extra, channel="sms",
                       key=f"{key}:sms{n}" if key else None, not_before=not_before,
-                      deliver=deliver)
+                      deliver=deliver, known=known)
     return row
 
 
@@ -125,14 +161,14 @@ def base_url() -> str:
 
 
 def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
-               media_urls: tuple[str, ...]) -> list[str]:
+               media_urls: tuple[str, ...], known: Known | None = None) -> list[str]:
     """The SMS that carry `text` and its images, each at most two segments and, where the
     text allows, one registered DLT template (bot/channels/dlt.yaml): the text as one SMS,
     or its lines (blank ones left out) one SMS each when each line is a template and the
     whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
     image's link as an SMS of its own. A text no template covers that is still too long
     goes page by page: the first now, the rest on the SMS conversation for MORE."""
-    conv = conversation.latest_for_phone(session, phone, "sms")
+    conv = _latest(session, phone, "sms", known)
     lang = (partner.language if partner else None) or (conv.language if conv else None) \
         or DEFAULT
     links = [sms.gsm_safe(translate(lang, sms.LINK, url=url))
