@@ -169,6 +169,14 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
     return list(result) if returning else []
 
 
+def refresh_statistics(session: Session, tables: Iterable[Table]) -> None:
+    """PostgreSQL: re-read the planner's statistics of tables a long import is growing (their
+    autovacuum's ANALYZE comes minutes late, and plans made for the few rows it saw last
+    turn to scans of the many now there). SQLite: nothing."""
+    if is_postgres(session):
+        session.execute(text("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables)))
+
+
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     """`count` ids for rows of `table` to be inserted later in this transaction, with them:
     on PostgreSQL drawn from the id column's sequence; on SQLite the ones after the highest

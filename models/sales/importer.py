@@ -15,7 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.db import insert_rows, unit_of_work
+from models.db import insert_rows, refresh_statistics, unit_of_work
+from models.invoices.invoice import Invoice
+from models.ledger.tables import JournalEntry, Lot, Posting, Wallet
+from models.messaging.outbox import OutboxMessage
 from models.programs.program import Program
 from models.programs.schema import Distributor
 from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle_all
@@ -26,6 +29,9 @@ from models.sales.tables import Outcome, SaleRow, SalesBatch
 
 log = logging.getLogger("saathi.sales")
 CHUNK = 500
+FIRST_ANALYZE = 1_000  # rows credited; then at 2,000, 4,000, ...: see refresh_statistics
+GROWN = [m.__table__ for m in (SaleRow, Invoice, JournalEntry, Posting, Lot, Wallet,
+                               OutboxMessage)]
 
 
 class UnknownSource(LookupError):
@@ -74,10 +80,11 @@ def distributor_program(session: Session, code: str) -> str:
 
 
 def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, source: str,
-        name: str, dry_run: bool = False, chunk: int = CHUNK,
+        name: str, dry_run: bool = False, chunk: int | None = None,
         on_chunk: Callable[[list[RowReport]], None] = lambda _rows: None) -> Summary:
     """Import `lines`; `on_chunk` gets each chunk's reports after its commit (a dry run
     commits nothing and writes no batch)."""
+    chunk = chunk or CHUNK
     summary = Summary()
     seen: dict[str, int] = {}  # keys in this file: the row that had each first
     with unit_of_work() as session:
@@ -91,7 +98,12 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
             summary.batch_id = batch.id
         program_id = program.id
     lines = iter(lines)
+    written, analyze_at = 0, FIRST_ANALYZE  # doubling: a handful of ANALYZEs for any file
     while batch_lines := list(islice(lines, chunk)):
+        if written >= analyze_at:
+            analyze_at *= 2
+            with unit_of_work() as session:
+                refresh_statistics(session, GROWN)
         attempt = dict(seen)  # the keys this file had so far, and this chunk's once committed
         try:
             reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
@@ -105,6 +117,7 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
         for report in reports:
             summary.counts[report.outcome] += 1
             summary.credits += report.credits
+        written += 0 if dry_run else sum(r.outcome != Outcome.ALREADY for r in reports)
         on_chunk(reports)
     log.info("sales imported", extra={"batch_id": summary.batch_id, "source": source,
                                       "rows": summary.rows, "counts": dict(summary.counts)})
