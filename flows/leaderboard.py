@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.channels import sms
 from bot.i18n import N_, format_credits
 from bot.messages import InboundMessage, Option, Reply
 from flows import choose_program, engine
@@ -66,18 +65,13 @@ def sms_board(ctx: Context, program: Program) -> Reply:
     area: leaderboard.Area = "district"
     board = leaderboard.board(ctx.session, program.id, ctx.partner, area, True, ctx.now)
     if board.own is None:
-        return Reply(ctx._(NO_PIN), extra={sms_flow.PAGE: True})
+        return sms_flow.single(ctx._(NO_PIN))
     names = [f"#{p.rank} {p.shown_as}: {format_credits(p.credits, ctx.language)}"
              for p in board.shown] or [ctx._(NO_NAMES)]
-
-    def text(count: int) -> str:
-        return sms.gsm_safe(ctx._(
-            BOARD_SMS, program=program.spec.name[:30], area=ctx._(AREAS[area]),
-            period=ctx._(MONTH), rank=board.own.rank, count=board.count,
-            names="; ".join(names[:count])))
-
-    shown = next((n for n in range(len(names), 1, -1) if sms.fits(text(n))), 1)
-    return Reply(text(shown), extra={sms_flow.PAGE: True})
+    return sms_flow.longest_fitting(lambda count: ctx._(
+        BOARD_SMS, program=program.spec.name[:30], area=ctx._(AREAS[area]),
+        period=ctx._(MONTH), rank=board.own.rank, count=board.count,
+        names="; ".join(names[:count])), len(names))
 
 
 def which_program(ctx: Context) -> engine.Step:

@@ -108,7 +108,7 @@ def more(ctx: Context) -> list[Reply]:
     page = sms.next_page(ctx.data)
     if page is None:
         return [ctx.say(NOTHING_MORE)]
-    return [Reply(page, extra={PAGE: True})]
+    return [single(page)]
 
 
 ONE_SHOT: dict[Keyword, Callable[[Context], list[Reply]]] = {
@@ -123,6 +123,18 @@ def as_text(reply: Reply, base_url: str) -> str:
                           base_url)
 
 
+def single(text: str) -> Reply:
+    """`text` sent as it is: one SMS already, not to be paged."""
+    return Reply(text, extra={PAGE: True})
+
+
+def longest_fitting(text_for: Callable[[int], str], most: int) -> Reply:
+    """One SMS of at most two segments holding as many of `most` items as fit (at least
+    one): `text_for(n)` writes the text with the first n of them."""
+    shown = next((n for n in range(most, 1, -1) if sms.fits(sms.gsm_safe(text_for(n)))), 1)
+    return single(sms.gsm_safe(text_for(shown)))
+
+
 def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
     """The replies as one SMS of at most two segments; the rest is kept for MORE."""
     if ctx.message.channel not in CHANNELS or not replies:
@@ -133,4 +145,4 @@ def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
     text = "\n\n".join(t for t in (as_text(r, base) for r in replies) if t)
     found = sms.pages(text, ctx._(sms.MORE_HINT))
     sms.keep_pages(ctx.data, found[1:])
-    return [Reply(found[0], extra={PAGE: True})]
+    return [single(found[0])]

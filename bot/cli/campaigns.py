@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +43,14 @@ def _campaign(session, program_code: str, code: str) -> Campaign:
     return campaign
 
 
+def _one_campaign(name: str) -> Callable[[Callable], click.Command]:
+    """A `flask campaigns NAME PROGRAM_CODE CODE ...` command about one campaign."""
+    def register(command: Callable) -> click.Command:
+        return campaigns_cli.command(name)(
+            click.argument("program_code")(click.argument("code")(command)))
+    return register
+
+
 @campaigns_cli.command("create")
 @click.argument("program_code")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -65,9 +74,7 @@ def create(program_code: str, path: Path) -> None:
         click.echo(f"campaign {campaign.code} ({campaign.kind}): {campaign.status}")
 
 
-@campaigns_cli.command("preview")
-@click.argument("program_code")
-@click.argument("code")
+@_one_campaign("preview")
 def preview_command(program_code: str, code: str) -> None:
     """Who it would reach now, and what each language would read."""
     with unit_of_work() as session:
@@ -83,9 +90,7 @@ def preview_command(program_code: str, code: str) -> None:
         raise SystemExit(1)
 
 
-@campaigns_cli.command("send")
-@click.argument("program_code")
-@click.argument("code")
+@_one_campaign("send")
 @click.option("--at", "at", type=click.DateTime(["%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S%z"]),
               help="a set time with its offset (2026-07-01T10:00+0530); now if omitted")
 @click.option("--force", is_flag=True, help="send although the preview lists errors (an SMS "
@@ -110,9 +115,7 @@ def send(program_code: str, code: str, at: datetime | None, force: bool) -> None
         click.echo(f"campaign {campaign.code}: scheduled for {when:%Y-%m-%d %H:%M} IST")
 
 
-@campaigns_cli.command("cancel")
-@click.argument("program_code")
-@click.argument("code")
+@_one_campaign("cancel")
 def cancel(program_code: str, code: str) -> None:
     """Stop the campaign: nothing more is sent (running senders stop within seconds)."""
     with unit_of_work() as session:
@@ -120,9 +123,7 @@ def cancel(program_code: str, code: str) -> None:
     click.echo(f"cancelled; {stopped} partners will not get it")
 
 
-@campaigns_cli.command("stats")
-@click.argument("program_code")
-@click.argument("code")
+@_one_campaign("stats")
 def stats(program_code: str, code: str) -> None:
     """Deliveries, the providers' reports on them, replies and opt-outs, and the cost."""
     with unit_of_work() as session:
