@@ -205,3 +205,15 @@ def test_an_item_tables_own_total_row_is_not_vouched_for_by_its_items():
     value, conf = find(page("1 OPC Cement 20 bag 7,600.00", "2 PPC Cement 10 bag 3,400.00",
                             "Total 11,000.00"))
     assert value == 1_100_000 and conf < SURE
+
+
+def test_a_misread_taxable_value_is_checked_by_the_items():
+    lines = page("1 OPC Cement 20 bag 380.00 7,600.00", "Taxable Value 7,000.00", "CGST 684.00",
+                 "SGST 684.00", "Grand Total 8,968.00")
+    assert find(lines) == (896_800, pytest.approx(0.95))
+
+
+def test_words_and_arithmetic_that_agree_vouch_for_their_amount_over_a_misread_total():
+    lines = page("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
+                 "Grand Total 1,16,000.00", "Rupees One Lakh Eighteen Thousand Only")
+    assert find(lines) == (11_800_000, pytest.approx(0.95))
