@@ -27,6 +27,7 @@ class Job(StrEnum):
     ERASE_TRACES = "privacy.erase_traces"
     DELIVER_WEBHOOK = "webhooks.deliver"
     VOICE_NOTE = "speech.voice_note"
+    IMPORT_SALES = "sales.import_file"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -54,6 +55,7 @@ REGISTRY: dict[Job, str] = {
     Job.ERASE_TRACES: "workers.privacy.erase_traces",
     Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
     Job.VOICE_NOTE: "workers.voice_notes.send_note",
+    Job.IMPORT_SALES: "workers.sales_import.import_file",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",

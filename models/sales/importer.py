@@ -80,17 +80,18 @@ def distributor_program(session: Session, code: str) -> str:
 
 
 def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, source: str,
-        name: str, dry_run: bool = False, chunk: int | None = None,
+        name: str, dry_run: bool = False, chunk: int | None = None, batch_id: int | None = None,
         on_chunk: Callable[[list[RowReport]], None] = lambda _rows: None) -> Summary:
     """Import `lines`; `on_chunk` gets each chunk's reports after its commit (a dry run
-    commits nothing and writes no batch)."""
+    commits nothing and writes no batch). The rows go to batch `batch_id` (an uploaded
+    file's, made when it was queued), else to a new batch."""
     chunk = chunk or CHUNK
-    summary = Summary()
+    summary = Summary(batch_id)
     seen: dict[str, int] = {}  # keys in this file: the row that had each first
     with unit_of_work() as session:
         program, distributor = find_distributor(session, program_code, distributor_code)
         buyers = buyer_index(session, program.id)
-        if not dry_run:
+        if not dry_run and batch_id is None:
             batch = SalesBatch(program_id=program.id, distributor=distributor.code,
                                source=source, name=name[:200], dry_run=dry_run)
             session.add(batch)
@@ -136,7 +137,7 @@ def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers
             insert_rows(session, SaleRow.__table__, [_row_values(summary.batch_id, r, feed)
                                                      for r in reports])
             session.query(SalesBatch).filter_by(id=summary.batch_id).update(
-                {SalesBatch.rows: summary.rows + len(reports)})
+                {SalesBatch.rows: SalesBatch.rows + len(reports)})
     return reports
 
 
