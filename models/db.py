@@ -10,11 +10,11 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import UserDefinedType
 
 EXTENSION = "saathi.db"
 
@@ -132,11 +132,36 @@ def dialect_insert(session: Session):
 
 def among(session: Session, column, values: Iterable):
     """`column IN values`; on PostgreSQL as `= ANY(array)`, one parameter however many values
-    (a 500-value IN list costs the driver more to parse than the database to run)."""
+    (a 500-value IN list costs the driver more to parse than the database to run), sent as
+    the array's text (`array_text`)."""
     values = list(values)
     if is_postgres(session):
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        item = column.type.compile(session.get_bind().dialect)
+        return column == any_(bindparam(None, array_text(values), type_=_ArrayText(item)))
     return column.in_(values)
+
+
+class _ArrayText(UserDefinedType):
+    """A parameter that is an array of `item`, sent as its text (`$1::item[]`): the server
+    reads it once, as it reads a constant. (A text parameter CAST to the array instead is
+    read again for each row a scan looks at; a list is dumped element by element.)"""
+    cache_ok = True
+    render_bind_cast = True
+
+    def __init__(self, item: str) -> None:
+        self.item = item
+
+    def get_col_spec(self, **_kw) -> str:
+        return f"{self.item}[]"
+
+
+def array_text(values: Iterable[int | str]) -> str:
+    """A PostgreSQL array of integers or strings written out (`{1,2}`, `{"a","b"}`), for a
+    CAST(… AS type[]): one string for the driver to send, where a list is dumped element by
+    element in Python."""
+    return "{" + ",".join(str(v) if isinstance(v, int) else
+                          '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in values) + "}"
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict], *,
@@ -175,6 +200,15 @@ def refresh_statistics(session: Session, tables: Iterable[Table]) -> None:
     turn to scans of the many now there). SQLite: nothing."""
     if is_postgres(session):
         session.execute(text("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables)))
+
+
+def commit_async(session: Session) -> None:
+    """PostgreSQL: this transaction's COMMIT does not wait for its WAL to reach the disk
+    (`SET LOCAL synchronous_commit = off`). A crash may then lose the last transactions
+    committed, never leave one half done: only for work that is run again as it was, with
+    the same effect (an idempotent import re-run). SQLite: nothing."""
+    if is_postgres(session):
+        session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

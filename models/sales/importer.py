@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.db import insert_rows, refresh_statistics, unit_of_work
+from models.db import commit_async, insert_rows, refresh_statistics, unit_of_work
 from models.invoices.invoice import Invoice
 from models.ledger.tables import JournalEntry, Lot, Posting, Wallet
 from models.messaging.outbox import OutboxMessage
@@ -28,7 +28,7 @@ from models.sales.returns import apply_return, original_key
 from models.sales.tables import Outcome, SaleRow, SalesBatch
 
 log = logging.getLogger("saathi.sales")
-CHUNK = 500
+CHUNK = 2_000  # rows a transaction: 500 cost a fifth more CPU (client and server) a row
 FIRST_ANALYZE = 1_000  # rows credited; then at 2,000, 4,000, ...: see refresh_statistics
 GROWN = [m.__table__ for m in (SaleRow, Invoice, JournalEntry, Posting, Lot, Wallet,
                                OutboxMessage)]
@@ -128,8 +128,11 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
 def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers, dry_run: bool,
                   lines: list[RawLine], seen: dict[str, int], summary: Summary,
                   careful: bool) -> list[RowReport]:
-    """Run one chunk in one transaction; its reports."""
+    """Run one chunk in one transaction; its reports. Its commit does not wait for the disk:
+    a crash may lose the last chunks committed, and the import run again (as any stopped
+    import is) does them again, every row that was done answered from what is stored."""
     with unit_of_work() as session:
+        commit_async(session)
         feed = Feed(session.get(Program, program_id), distributor, source, buyers, dry_run,
                     careful)
         reports = list(_chunk(session, feed, lines, seen))
