@@ -69,6 +69,9 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
     Job.REFRESH_FIGURES: "workers.figures.refresh",
 }
+# Seconds RQ lets one run of a job take before it kills it (RQ's default: 180). A sales file
+# of the largest size allowed takes minutes; a run killed anyway is retried from where it was.
+TIMEOUTS: dict[str, int] = {Job.IMPORT_SALES: 3600}
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions
 RUNNER = "bot.jobs.runner.run"  # runs a recorded job (bot/jobs/dispatch.py sends it)

@@ -13,9 +13,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from rq import SimpleWorker
 from sqlalchemy.exc import OperationalError
 
-from bot import media
+from bot import jobs, media
+from bot.jobs.names import TIMEOUTS, Job
 from models.admin.audit import AuditEntry
 from models.db import unit_of_work
 from models.partners.partner import Partner
@@ -113,6 +115,20 @@ def test_an_upload_waits_for_its_job_and_the_page_shows_how_far_it_is(app, as_ro
     assert not stored.exists()  # the file is not kept once imported
     page = admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
     assert "Imported" in page and f"/sales/{done.id}.csv" in page and "/ ~3" not in page
+
+
+def test_with_redis_the_upload_is_a_job_for_the_worker(app, as_role, world, redis_url):
+    mine, _other = _ids()
+    app.config["REDIS_URL"] = redis_url
+    try:
+        _upload(as_role("distributor-admin"), mine)
+        [job] = jobs.queue().jobs
+        assert job.timeout == TIMEOUTS[Job.IMPORT_SALES] > 180  # longer than RQ's default
+        assert _batch().status == BatchStatus.QUEUED
+        SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+        assert (_batch().status, _batch().rows) == (BatchStatus.DONE, 2)
+    finally:
+        jobs.queue().empty()
 
 
 def test_a_file_that_cannot_be_read_fails_its_batch_with_the_reason(as_role, world):
