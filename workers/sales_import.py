@@ -41,7 +41,7 @@ def import_file(batch_id: int) -> None:
             _program, distributor = find_distributor(session, program_code, work.distributor)
         lines = islice(sales_files.lines(path, work.source, distributor), work.done, None)
         summary = run(program_code, work.distributor, lines, source=work.source,
-                      name=work.name, batch_id=work.id)
+                      name=work.name, batch_id=work.id, rerunnable=True)
     except (FileRefused, UnknownSource) as exc:
         _failed(work.id, str(exc), keep_file=False)
         path.unlink(missing_ok=True)

@@ -25,7 +25,7 @@ from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sa
 from models.sales.lines import Invalid, RawLine, Sale, validate
 from models.sales.matching import buyer_index
 from models.sales.returns import apply_return, original_key
-from models.sales.tables import Outcome, SaleRow, SalesBatch
+from models.sales.tables import BatchStatus, Outcome, SaleRow, SalesBatch
 
 log = logging.getLogger("saathi.sales")
 CHUNK = 2_000  # rows a transaction: 500 cost a fifth more CPU (client and server) a row
@@ -81,10 +81,18 @@ def distributor_program(session: Session, code: str) -> str:
 
 def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, source: str,
         name: str, dry_run: bool = False, chunk: int | None = None, batch_id: int | None = None,
+        rerunnable: bool = False,
         on_chunk: Callable[[list[RowReport]], None] = lambda _rows: None) -> Summary:
     """Import `lines`; `on_chunk` gets each chunk's reports after its commit (a dry run
     commits nothing and writes no batch). The rows go to batch `batch_id` (an uploaded
-    file's, made when it was queued), else to a new batch."""
+    file's, made when it was queued), else to a new batch.
+
+    `rerunnable`: a file, which is imported again if the import stops: its chunks' commits do
+    not wait for the disk (PostgreSQL's synchronous_commit off). A crash of the database may
+    then lose the last chunks committed, never half of one, and the file run again does them
+    again (every row done before is answered from what is stored, nothing credited twice).
+    The batch's last write (done) waits for the disk, and with it every chunk before it. Not
+    for the API: its caller is told each sale's outcome and sends it only once."""
     chunk = chunk or CHUNK
     summary = Summary(batch_id)
     seen: dict[str, int] = {}  # keys in this file: the row that had each first
@@ -93,7 +101,8 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
         buyers = buyer_index(session, program.id)
         if not dry_run and batch_id is None:
             batch = SalesBatch(program_id=program.id, distributor=distributor.code,
-                               source=source, name=name[:200], dry_run=dry_run)
+                               source=source, name=name[:200], dry_run=dry_run,
+                               status=BatchStatus.RUNNING if rerunnable else BatchStatus.DONE)
             session.add(batch)
             session.flush()
             summary.batch_id = batch.id
@@ -108,18 +117,24 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
         attempt = dict(seen)  # the keys this file had so far, and this chunk's once committed
         try:
             reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
-                                    batch_lines, attempt, summary, careful=False)
+                                    batch_lines, attempt, summary, careful=False,
+                                    rerunnable=rerunnable)
         except IntegrityError:  # someone claimed one of these invoices meanwhile
             log.info("sales chunk retried row by row", extra={"batch_id": summary.batch_id})
             attempt = dict(seen)
             reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
-                                    batch_lines, attempt, summary, careful=True)
+                                    batch_lines, attempt, summary, careful=True,
+                                    rerunnable=rerunnable)
         seen = attempt
         for report in reports:
             summary.counts[report.outcome] += 1
             summary.credits += report.credits
         written += 0 if dry_run else sum(r.outcome != Outcome.ALREADY for r in reports)
         on_chunk(reports)
+    if rerunnable and not dry_run and batch_id is None:
+        with unit_of_work() as session:  # waits for the disk, and so for the chunks before
+            session.query(SalesBatch).filter_by(id=summary.batch_id).update(
+                {SalesBatch.status: BatchStatus.DONE})
     log.info("sales imported", extra={"batch_id": summary.batch_id, "source": source,
                                       "rows": summary.rows, "counts": dict(summary.counts)})
     return summary
@@ -127,12 +142,11 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
 
 def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers, dry_run: bool,
                   lines: list[RawLine], seen: dict[str, int], summary: Summary,
-                  careful: bool) -> list[RowReport]:
-    """Run one chunk in one transaction; its reports. Its commit does not wait for the disk:
-    a crash may lose the last chunks committed, and the import run again (as any stopped
-    import is) does them again, every row that was done answered from what is stored."""
+                  careful: bool, rerunnable: bool) -> list[RowReport]:
+    """Run one chunk in one transaction; its reports."""
     with unit_of_work() as session:
-        commit_async(session)
+        if rerunnable:
+            commit_async(session)
         feed = Feed(session.get(Program, program_id), distributor, source, buyers, dry_run,
                     careful)
         reports = list(_chunk(session, feed, lines, seen))
