@@ -20,9 +20,6 @@ from models.sales import FileRefused, UnknownSource, find_distributor, run, uplo
 from models.sales import files as sales_files
 
 log = logging.getLogger("saathi.sales")
-STOPPED = ("the import stopped after {rows} rows ({error}) and is tried again; if it stays "
-           "failed, upload the same file again: rows already imported are kept and not "
-           "credited twice")
 
 
 def import_file(batch_id: int) -> None:
@@ -43,22 +40,16 @@ def import_file(batch_id: int) -> None:
         summary = run(program_code, work.distributor, lines, source=work.source,
                       name=work.name, batch_id=work.id, rerunnable=True)
     except (FileRefused, UnknownSource) as exc:
-        _failed(work.id, str(exc), keep_file=False)
+        with unit_of_work() as session:
+            uploads.refused(session, work.id, str(exc))
         path.unlink(missing_ok=True)
         log.info("sales file refused", extra={"batch_id": work.id, "reason": str(exc)})
         return
     except Exception as exc:
         with unit_of_work() as session:
-            rows = uploads.rows_done(session, work.id)
-        _failed(work.id, STOPPED.format(rows=rows, error=exc.__class__.__name__),
-                keep_file=True)
+            uploads.stopped(session, work.id, exc.__class__.__name__)
         raise
     with unit_of_work() as session:
         uploads.finish(session, work.id)
     path.unlink(missing_ok=True)
     log.info("sales file imported", extra={"batch_id": work.id, "rows": summary.rows})
-
-
-def _failed(batch_id: int, reason: str, *, keep_file: bool) -> None:
-    with unit_of_work() as session:
-        uploads.fail(session, batch_id, reason, keep_file=keep_file)

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from models.sales.tables import BatchStatus, SalesBatch
 
 ERROR_LENGTH = 300
+STOPPED = ("the import stopped after {rows} rows ({error}) and is tried again; if it stays "
+           "failed, upload the same file again: rows already imported are kept and not "
+           "credited twice")
 
 
 @dataclass(frozen=True)
@@ -53,9 +56,17 @@ def finish(session: Session, batch_id: int) -> None:
     _end(session, batch_id, BatchStatus.DONE, None, keep_file=False)
 
 
-def fail(session: Session, batch_id: int, reason: str, *, keep_file: bool) -> None:
-    """Failed, saying why; `keep_file` lets a retry of the job run it again."""
-    _end(session, batch_id, BatchStatus.FAILED, reason, keep_file=keep_file)
+def refused(session: Session, batch_id: int, reason: str) -> None:
+    """Failed for good: the file cannot be imported (`reason` says why); it is not kept."""
+    _end(session, batch_id, BatchStatus.FAILED, reason, keep_file=False)
+
+
+def stopped(session: Session, batch_id: int, error: str) -> None:
+    """Failed on the way (`error`: the exception's name): the file is kept for the job's
+    retries, which go on after the rows done."""
+    rows = session.get(SalesBatch, batch_id).rows
+    _end(session, batch_id, BatchStatus.FAILED, STOPPED.format(rows=rows, error=error),
+         keep_file=True)
 
 
 def _end(session: Session, batch_id: int, status: BatchStatus, reason: str | None,
@@ -64,7 +75,3 @@ def _end(session: Session, batch_id: int, status: BatchStatus, reason: str | Non
     batch.status, batch.error = status, reason and reason[:ERROR_LENGTH]
     if not keep_file:
         batch.file = None
-
-
-def rows_done(session: Session, batch_id: int) -> int:
-    return session.get(SalesBatch, batch_id).rows
