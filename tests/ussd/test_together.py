@@ -83,7 +83,7 @@ def test_call_me_back_opens_a_ticket_and_tells_the_partner_by_sms(gateway, retai
 
 
 def test_an_image_in_a_reply_is_sent_as_an_sms_link_once(gateway, retailer, monkeypatch):
-    monkeypatch.setattr(ussd_web.router, "handle", lambda message, finish: [
+    monkeypatch.setattr(ussd_web.router, "answer", lambda message, finish: [
         Reply("You passed! Your certificate: C-1", media_url="/media/certificates/C-1.png")])
     call = gateway.dial(RETAILER)
     assert call.last == "CON You passed! Your certificate: C-1"
