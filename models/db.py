@@ -125,6 +125,22 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+_ASYNC_FOR = "saathi.async_commit"  # in session.info: the transaction already told so
+
+
+def commit_without_waiting(session: Session) -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk (a
+    synchronous commit after it flushes it too). Said once a transaction; SQLite: nothing."""
+    if not is_postgres(session):
+        return
+    told = session.info.get(_ASYNC_FOR)
+    if told is not None and told is session.get_transaction():
+        return
+    session.execute(_ASYNC_COMMIT)
+    session.info[_ASYNC_FOR] = session.get_transaction()
+
+
 def dialect_insert(session: Session):
     """The session's database's INSERT, the one with ON CONFLICT (both have it)."""
     return pg_insert if is_postgres(session) else sqlite_insert
