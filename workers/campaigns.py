@@ -3,10 +3,10 @@ died), and the run that writes and sends a campaign's deliveries in batches.
 
 Exactly once per partner and round: a batch of delivery rows is claimed (SKIP LOCKED), their
 outbox rows (unique keys) written and the deliveries marked in one transaction; the outbox
-rows are then marked in flight (committed) CHECK_EVERY at a time in one statement, and each
-is sent in a transaction of its own (holding its row), so a run killed anywhere
-leaves every partner sent, pending, or queued for the next run; a row left in flight is sent
-again only after the provider says it never took it. Several runs of one campaign, and the
+rows are then marked in flight (committed) CHECK_EVERY at a time in one statement, and sent
+in one transaction holding them (their statuses committed together), so a run killed
+anywhere leaves every partner sent, pending, or queued for the next run; a row left in flight
+is sent again only after the provider says it never took it. Several runs of one campaign, and the
 threads of each run, share the work.
 """
 
@@ -106,62 +106,67 @@ def _write_batch(campaign_id: int) -> list[int] | None:
 
 def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
     """Send the batch's rows, throttled, CHECK_EVERY at a time: the campaign's status looked
-    at, then the chunk marked in flight in one statement (committed), then each row sent in
-    a transaction of its own; False once the campaign is cancelled."""
+    at, then the chunk marked in flight in one statement (committed), then sent in one
+    transaction holding its rows, their statuses committed together; False once the
+    campaign is cancelled."""
     for start in range(0, len(outbox_ids), CHECK_EVERY):
         if _stopped(campaign_id):
             return False
         chunk = outbox_ids[start:start + CHECK_EVERY]
         claimed = _claim_many(chunk)
-        for n, outbox_id in enumerate(chunk):
-            # a row the chunk's claim left (in flight once: a dead sender's?) is asked alone
-            if not _send_retrying(campaign_id, outbox_id, outbox_id in claimed):
-                _release([i for i in chunk[n + 1:] if i in claimed])
-                return False
+        # a row the chunk's claim left (in flight once: a dead sender's?) is asked alone
+        if not _send_claimed(campaign_id, [i for i in chunk if i in claimed or _claim(i)]):
+            return False
     return True
 
 
-def _send_retrying(campaign_id: int, outbox_id: int, claimed: bool) -> bool:
-    """Send one row, backing off while the provider rate-limits; False once cancelled."""
+def _send_claimed(campaign_id: int, outbox_ids: list[int]) -> bool:
+    """Send rows this sender marked in flight, backing off while the provider rate-limits;
+    False once cancelled (the rows not sent released)."""
     backoff = current_app.config["CAMPAIGN_BACKOFF_SECONDS"]
-    while True:
-        try:
-            _send_one(outbox_id, claimed)
-            return True
-        except outbound.RateLimited:  # the row is queued again (not in flight)
-            log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
-                                                            "seconds": backoff})
-            time.sleep(backoff)
-            backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
-            claimed = False
-            if _stopped(campaign_id):
-                return False
-        except outbound.DeliveryFailed:  # committed as an attempt: the sweep retries it
-            return True
+    while outbox_ids:
+        limited, outbox_ids = _send_together(outbox_ids)
+        if limited is None:
+            continue
+        log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
+                                                        "seconds": backoff})
+        time.sleep(backoff)
+        backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
+        if _stopped(campaign_id):
+            _release(outbox_ids)
+            return False
+        if _claim(limited):  # queued again by the rate limit, not in flight
+            outbox_ids = [limited, *outbox_ids]
+    return True
 
 
-def _send_one(outbox_id: int, claimed: bool = False) -> None:
-    """Claim the row unless the chunk's claim did (marked in flight, committed), then send
-    it in a transaction of its own, committed asynchronously on PostgreSQL as the inbox is.
-    A row found in flight past the lease lost its sender mid-call: the provider is asked
-    whether it took it before it is sent again, so a killed worker's last messages are not
-    sent twice."""
-    if not claimed and not _claim(outbox_id):
-        return
+def _send_together(outbox_ids: list[int]) -> tuple[int | None, list[int]]:
+    """Send in-flight rows in one transaction (committed asynchronously on PostgreSQL, as
+    the inbox is), holding them until their statuses commit together. A row the provider
+    refuses for now commits what went before it (send_row): then the rate-limited row's id
+    (None for a failed attempt, which the sweep retries) and the rows after it, still in
+    flight. A sender killed mid-transaction leaves its rows in flight: a resumed run asks
+    the provider whether it took each before sending it again (_claim)."""
     with unit_of_work() as session:
         if is_postgres(session):
             session.execute(ASYNC_COMMIT)
-        row = session.scalar(_IN_FLIGHT_ROW, {"id": outbox_id})
-        if row is None:  # cancelled meanwhile
-            return
-        row.error = None
-        throttle.wait(row.via or _sender_number(row.channel))
-        outbound.send_row(session, row)
+        rows = session.scalars(_IN_FLIGHT_ROWS, {"ids": outbox_ids}).all()
+        for n, row in enumerate(rows):  # a row missing was cancelled meanwhile
+            row.error = None
+            throttle.wait(row.via or _sender_number(row.channel))
+            try:
+                outbound.send_row(session, row)
+            except outbound.RateLimited:
+                return row.id, [r.id for r in rows[n + 1:]]
+            except outbound.DeliveryFailed:
+                return None, [r.id for r in rows[n + 1:]]
+    return None, []
 
 
-_IN_FLIGHT_ROW = select(OutboxMessage).where(  # built once: every send asks
-    OutboxMessage.id == bindparam("id"), OutboxMessage.status == OutboxStatus.QUEUED,
-    OutboxMessage.error == IN_FLIGHT).with_for_update()
+_IN_FLIGHT_ROWS = select(OutboxMessage).where(  # built once: every chunk asks
+    OutboxMessage.id.in_(bindparam("ids", expanding=True)),
+    OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.error == IN_FLIGHT
+).order_by(OutboxMessage.id).with_for_update()
 
 
 def _claim_many(outbox_ids: list[int]) -> set[int]:
