@@ -105,15 +105,14 @@ def _write_batch(campaign_id: int) -> list[int] | None:
 
 
 def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
-    """Send the batch's rows, throttled, CHECK_EVERY at a time: the campaign's status looked
-    at, then the chunk marked in flight in one statement (committed), then sent in one
-    transaction holding its rows, their statuses committed together; False once the
+    """Send the batch's rows, throttled, CHECK_EVERY at a time: the chunk marked in flight in
+    one statement (committed, the campaign's status read in the same transaction), then sent
+    in one transaction holding its rows, their statuses committed together; False once the
     campaign is cancelled."""
     for start in range(0, len(outbox_ids), CHECK_EVERY):
-        if _stopped(campaign_id):
-            return False
         chunk = outbox_ids[start:start + CHECK_EVERY]
-        claimed = _claim_many(chunk)
+        if (claimed := _claim_many(campaign_id, chunk)) is None:
+            return False
         # a row the chunk's claim left (in flight once: a dead sender's?) is asked alone
         if not _send_claimed(campaign_id, [i for i in chunk if i in claimed or _claim(i)]):
             return False
@@ -169,10 +168,13 @@ _IN_FLIGHT_ROWS = select(OutboxMessage).where(  # built once: every chunk asks
 ).order_by(OutboxMessage.id).with_for_update()
 
 
-def _claim_many(outbox_ids: list[int]) -> set[int]:
+def _claim_many(campaign_id: int, outbox_ids: list[int]) -> set[int] | None:
     """Mark in flight, in one statement (committed), those of `outbox_ids` still queued and
-    not in flight that no other sender holds; the ids marked."""
+    not in flight that no other sender holds; the ids marked, or None (none marked) once the
+    campaign no longer runs."""
     with unit_of_work() as session:
+        if campaigns.status_of(session, campaign_id) != CampaignStatus.RUNNING:
+            return None
         free = select(OutboxMessage.id).where(
             OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED,
             or_(OutboxMessage.error.is_(None), OutboxMessage.error != IN_FLIGHT))
