@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, or_, select, text, update
 
 from bot import jobs
 from bot.channels.senders import sender_for
+from bot.channels.twilio_messages import Unanswered
 from bot.jobs.names import Job
 from bot.notices.campaigns import queue_batch
 from models import campaigns
@@ -113,18 +114,26 @@ def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
         chunk = outbox_ids[start:start + CHECK_EVERY]
         if (claimed := _claim_many(campaign_id, chunk)) is None:
             return False
-        # a row the chunk's claim left (in flight once: a dead sender's?) is asked alone
-        if not _send_claimed(campaign_id, [i for i in chunk if i in claimed or _claim(i)]):
+        mine: Claims = {}
+        for outbox_id in chunk:  # a row the chunk's claim left (in flight once: a dead
+            if at := claimed.get(outbox_id) or _claim(outbox_id):  # sender's?) is asked alone
+                mine[outbox_id] = at
+        if not _send_claimed(campaign_id, mine):
             return False
     return True
 
 
-def _send_claimed(campaign_id: int, outbox_ids: list[int]) -> bool:
+# The rows a sender marked in flight, each with the time it did (the row's updated_at): a
+# row whose updated_at moved on was claimed again by another sender once the lease ran out.
+Claims = dict[int, datetime]
+
+
+def _send_claimed(campaign_id: int, mine: Claims) -> bool:
     """Send rows this sender marked in flight, backing off while the provider rate-limits;
     False once cancelled (the rows not sent released)."""
     backoff = current_app.config["CAMPAIGN_BACKOFF_SECONDS"]
-    while outbox_ids:
-        limited, outbox_ids = _send_together(outbox_ids)
+    while mine:
+        limited, mine = _send_together(mine)
         if limited is None:
             continue
         log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
@@ -132,34 +141,48 @@ def _send_claimed(campaign_id: int, outbox_ids: list[int]) -> bool:
         time.sleep(backoff)
         backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
         if _stopped(campaign_id):
-            _release(outbox_ids)
+            _release(mine)
             return False
-        if _claim(limited):  # queued again by the rate limit, not in flight
-            outbox_ids = [limited, *outbox_ids]
+        if at := _claim(limited):  # queued again by the rate limit, not in flight
+            mine = {limited: at, **mine}
     return True
 
 
-def _send_together(outbox_ids: list[int]) -> tuple[int | None, list[int]]:
+def _send_together(mine: Claims) -> tuple[int | None, Claims]:
     """Send in-flight rows in one transaction (committed asynchronously on PostgreSQL, as
-    the inbox is), holding them until their statuses commit together. A row the provider
-    refuses for now commits what went before it (send_row): then the rate-limited row's id
-    (None for a failed attempt, which the sweep retries) and the rows after it, still in
-    flight. A sender killed mid-transaction leaves its rows in flight: a resumed run asks
-    the provider whether it took each before sending it again (_claim)."""
+    the inbox is), holding them until their statuses commit together; a row another sender
+    claimed since is left to it. A row the provider refuses for now commits what went
+    before it (send_row): then the rate-limited row's id (None for a failed attempt, which
+    the sweep retries) and the rows after it, still in flight. A sender killed
+    mid-transaction leaves its rows in flight: a resumed run asks the provider whether it
+    took each before sending it again (_claim)."""
     with unit_of_work() as session:
         if is_postgres(session):
             session.execute(ASYNC_COMMIT)
-        rows = session.scalars(_IN_FLIGHT_ROWS, {"ids": outbox_ids}).all()
-        for n, row in enumerate(rows):  # a row missing was cancelled meanwhile
+        rows = [row for row in session.scalars(_IN_FLIGHT_ROWS, {"ids": list(mine)})
+                if row.updated_at == mine[row.id]]  # a row missing was cancelled meanwhile
+        for n, row in enumerate(rows):
             row.error = None
             throttle.wait(row.via or _sender_number(row.channel))
             try:
                 outbound.send_row(session, row)
             except outbound.RateLimited:
-                return row.id, [r.id for r in rows[n + 1:]]
-            except outbound.DeliveryFailed:
-                return None, [r.id for r in rows[n + 1:]]
-    return None, []
+                return row.id, {r.id: mine[r.id] for r in rows[n + 1:]}
+            except outbound.DeliveryFailed as exc:
+                if isinstance(exc.__cause__, Unanswered):  # maybe taken: in flight again,
+                    _keep_in_flight(row.id)  # a later run asks the provider first
+                return None, {r.id: mine[r.id] for r in rows[n + 1:]}
+    return None, {}
+
+
+def _keep_in_flight(outbox_id: int) -> None:
+    """A row whose request went out unanswered (its failed attempt committed): in flight
+    again, so that no run sends it before the provider says it never took it."""
+    with unit_of_work() as session:
+        session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
+            .values(error=IN_FLIGHT, updated_at=utcnow()),
+            execution_options={"synchronize_session": False})
 
 
 _IN_FLIGHT_ROWS = select(OutboxMessage).where(  # built once: every chunk asks
@@ -168,10 +191,11 @@ _IN_FLIGHT_ROWS = select(OutboxMessage).where(  # built once: every chunk asks
 ).order_by(OutboxMessage.id).with_for_update()
 
 
-def _claim_many(campaign_id: int, outbox_ids: list[int]) -> set[int] | None:
+def _claim_many(campaign_id: int, outbox_ids: list[int]) -> Claims | None:
     """Mark in flight, in one statement (committed), those of `outbox_ids` still queued and
-    not in flight that no other sender holds; the ids marked, or None (none marked) once the
-    campaign no longer runs."""
+    not in flight that no other sender holds; the rows marked, or None (none marked) once
+    the campaign no longer runs."""
+    now = utcnow()
     with unit_of_work() as session:
         if campaigns.status_of(session, campaign_id) != CampaignStatus.RUNNING:
             return None
@@ -180,43 +204,45 @@ def _claim_many(campaign_id: int, outbox_ids: list[int]) -> set[int] | None:
             or_(OutboxMessage.error.is_(None), OutboxMessage.error != IN_FLIGHT))
         if is_postgres(session):
             free = free.with_for_update(skip_locked=True)
-        return set(session.scalars(
+        return dict.fromkeys(session.scalars(
             update(OutboxMessage).where(OutboxMessage.id.in_(free))
-            .values(error=IN_FLIGHT, updated_at=utcnow()).returning(OutboxMessage.id),
-            execution_options={"synchronize_session": False}))
+            .values(error=IN_FLIGHT, updated_at=now).returning(OutboxMessage.id),
+            execution_options={"synchronize_session": False}), now)
 
 
-def _release(outbox_ids: list[int]) -> None:
+def _release(mine: Claims) -> None:
     """Rows this sender marked in flight but will not send (cancelled, paused): queued as
     before, for the next run (no provider lookup needed)."""
-    if not outbox_ids:
-        return
     with unit_of_work() as session:
-        session.execute(update(OutboxMessage).where(
-            OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED,
-            OutboxMessage.error == IN_FLIGHT).values(error=None),
-            execution_options={"synchronize_session": False})
+        for at in set(mine.values()):
+            session.execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_([i for i, t in mine.items() if t == at]),
+                OutboxMessage.status == OutboxStatus.QUEUED,
+                OutboxMessage.error == IN_FLIGHT, OutboxMessage.updated_at == at)
+                .values(error=None), execution_options={"synchronize_session": False})
 
 
-def _claim(outbox_id: int) -> bool:
+def _claim(outbox_id: int) -> datetime | None:
+    """Mark one row in flight (committed); the time it was, or None when another sender
+    has it or it was found sent (a dead sender's row the provider took)."""
     now = utcnow()
     with unit_of_work() as session:
         row = session.scalar(select(OutboxMessage).where(
             OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
             .with_for_update(skip_locked=True))
         if row is None:  # sent by the sweep, cancelled, or another run holds it
-            return False
+            return None
         if row.error == IN_FLIGHT:
             lease = timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
             if row.updated_at > now - lease:
-                return False  # another sender has it in flight now
+                return None  # another sender has it in flight now
             if (sid := _taken_already(row)) is not None:
                 row.status, row.provider_sid, row.sent_at, row.error = \
                     OutboxStatus.SENT, sid, now, None
                 log.info("in-flight message found sent", extra={"outbox_id": row.id})
-                return False
+                return None
         row.error, row.updated_at = IN_FLIGHT, now
-        return True
+        return now
 
 
 def _taken_already(row: OutboxMessage) -> str | None:

@@ -27,6 +27,11 @@ TIMEOUT = 10.0
 Form = list[tuple[str, str]]
 
 
+class Unanswered(Exception):
+    """The request went out and its answer did not come back (a timeout, a dropped
+    connection): Twilio may have taken the message."""
+
+
 class Messages:
     """POST {base}/2010-04-01/Accounts/{account}/Messages.json."""
 
@@ -47,20 +52,31 @@ class Messages:
         self.connection: http.client.HTTPConnection | None = None
 
     def create(self, form: Form) -> str:
-        """Post one message; its sid, or TwilioRestException as Twilio's library raises it.
-        A request that fails on the way is not repeated (Twilio may have taken it)."""
+        """Post one message; its sid, or TwilioRestException as Twilio's library raises it,
+        or Unanswered once the request went out and no answer came back. A request that
+        fails on the way is not repeated (Twilio may have taken it)."""
         connection = self._connection()
         try:
             connection.request("POST", self.path, urlencode(form), self.headers)
+        except BaseException:
+            self._drop(connection)
+            raise
+        try:
             response = connection.getresponse()
             body = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self._drop(connection)
+            raise Unanswered(f"no answer from Twilio: {exc.__class__.__name__}") from exc
         except BaseException:
-            connection.close()
-            self.connection = None
+            self._drop(connection)
             raise
         if not 200 <= response.status < 300:
             raise _refused(self.uri, response.status, body)
         return json.loads(body)["sid"]
+
+    def _drop(self, connection: http.client.HTTPConnection) -> None:
+        connection.close()
+        self.connection = None
 
     def _connection(self) -> http.client.HTTPConnection:
         """The kept-alive connection, or a new one when the server closed it while idle."""
