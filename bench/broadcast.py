@@ -8,8 +8,9 @@ one campaign run each, and counts the stand-in's accepted messages per second. A
 of the way it SIGKILLs one worker (and its children), resumes with `flask campaigns send`
 and a fresh worker, and at the end counts duplicates (a phone accepted twice) and misses (a
 partner never accepted). The stand-in answers like Twilio's Messages API (and lists what it
-took, which a resumed run asks about the messages a killed worker had in flight), in this
-process.
+took, which a resumed run asks about the messages a killed worker had in flight), on one
+thread of this process. Printed: the rate from the first message (and until the kill), the
+workers' CPU per send without their start-up, and this process's (the stand-in's).
 """
 
 from __future__ import annotations
