@@ -20,6 +20,8 @@ MAX_MEDIA_BYTES = 10 * 1024 * 1024
 LOCAL_PREFIX = "/media/"
 CERTIFICATES = "certificates"
 VOICE = "voice"
+SALES = "sales"  # uploaded sales files, kept until their import job is done with them
+PRIVATE = ("inbound/", f"{SALES}/")  # partners' uploads and sales files: never served
 MAX_SENT_BYTES = 100 * 1024  # every image or audio we send: WhatsApp media stays small
 
 
@@ -123,6 +125,11 @@ def store_as(data: bytes, folder: str, name: str) -> str:
     return f"{LOCAL_PREFIX}{folder}/{name}"
 
 
+def kept(relative: str) -> Path:
+    """The file at `relative` under MEDIA_DIR (an uploaded sales file a job reads)."""
+    return media_dir() / relative
+
+
 class MediaTooLarge(ValueError):
     """An image or audio we made is over MAX_SENT_BYTES: it must not be sent."""
 
@@ -171,6 +178,6 @@ def certificate_url(public_id: str) -> str:
 @bp.get("/media/<path:name>")
 def serve(name: str):
     """Serve stored media (certificates, vouchers, simulator uploads) to the providers."""
-    if name.startswith("inbound/"):
-        abort(404)  # partners' uploads are not public
+    if name.startswith(PRIVATE):
+        abort(404)
     return send_from_directory(media_dir(), name)

@@ -37,24 +37,17 @@ SORRY = N_("Sorry, something went wrong on our side. Please try again in a minut
 Finish = Callable[[Session, list[Reply], str], None]  # session, replies, partner's language
 
 
-def handle(message: InboundMessage, *, by_outbox: bool = False,
-           finish: Finish | None = None) -> list[Reply]:
+def handle(message: InboundMessage, *, by_outbox: bool = False) -> list[Reply]:
     """Process `message` once and return the replies to send back on its channel.
 
     `by_outbox`: the channel cannot answer in its response (Meta's Cloud API), so the replies
     are queued in the outbox in the transaction that finishes the message; and a database
-    that cannot even store it raises, for the provider to deliver it again.
-    `finish(session, replies, language)` runs in the transaction that records the replies,
-    when this call is the one that answers (a USSD screen stored with them: one commit)."""
+    that cannot even store it raises, for the provider to deliver it again."""
     try:
         with unit_of_work() as session:
-            stored = inbox.store(session, channel=message.channel,
-                                 provider_id=message.provider_id, phone=message.sender,
-                                 body=message.text, payload=message.to_dict())
-            if stored is not None and stored.done:
-                log.info("duplicate delivery answered from store",
-                         extra={"message_id": message.provider_id})
-                return [Reply.from_dict(r) for r in stored.replies or []]
+            answered = receive(session, message)
+        if answered is not None:
+            return answered
     except SQLAlchemyError:
         if by_outbox:
             raise
@@ -63,7 +56,30 @@ def handle(message: InboundMessage, *, by_outbox: bool = False,
         log.exception("message not stored: database unavailable",
                       extra={"message_id": message.provider_id, "channel": message.channel})
         return [Reply(translate(DEFAULT, SORRY))]
-    return _run(message, late=by_outbox, finish=finish)
+    return _run(message, late=by_outbox)
+
+
+def receive(session: Session, message: InboundMessage) -> list[Reply] | None:
+    """Store `message` in `session`'s transaction, which commits before `answer` runs: None
+    if it is new (or still unanswered), else the replies a delivery of it got already."""
+    stored = inbox.store(session, channel=message.channel, provider_id=message.provider_id,
+                         phone=message.sender, body=message.text, payload=message.to_dict())
+    if stored is None or not stored.done:
+        return None
+    log.info("duplicate delivery answered from store", extra={"message_id": message.provider_id})
+    return [Reply.from_dict(r) for r in stored.replies or []]
+
+
+def answer(message: InboundMessage, *, finish: Finish | None = None) -> list[Reply]:
+    """`handle`'s second half, for a channel that stored the message itself with `receive`
+    (USSD: in the transaction that locks its session row).
+
+    `finish(session, replies, language)` runs in the transaction that records the replies,
+    just before they are recorded (so that the channel's own row, USSD's session row, is
+    locked before the message's row, in the order `receive`'s transaction locks them), with
+    the replies this call answers with: when a concurrent delivery of the message recorded
+    first, this transaction is rolled back and `finish` runs again with that one's replies."""
+    return _run(message, finish=finish)
 
 
 def recover(message: InboundMessage) -> None:
@@ -109,17 +125,20 @@ def _process(message: InboundMessage, *, late: bool = False, finish: Finish | No
         conv.updated_at = now
         if message.channel == "whatsapp":
             conv.via = message.via
+        if finish is not None:
+            finish(session, replies, ctx.language)
         if not inbox.finish(session, message.channel, message.provider_id,
                             [links.redact_reply(r.to_dict()) for r in replies]):
             # A concurrent delivery of the same message finished first: undo ours, answer
             # with what it answered.
             session.rollback()
             row = inbox.get(session, message.channel, message.provider_id)
-            return [Reply.from_dict(r) for r in row.replies or []]
+            replies = [Reply.from_dict(r) for r in row.replies or []]
+            if finish is not None:
+                finish(session, replies, ctx.language)
+            return replies
         if late:
             _send_late(session, message, replies)
-        if finish is not None:
-            finish(session, replies, ctx.language)
         log.info("message handled", extra={"message_id": message.provider_id,
                                            "flow": conv.flow, "state": conv.state})
         return replies

@@ -15,7 +15,7 @@ a sentence, not a command.
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -94,11 +94,12 @@ def allowed_mistakes(typed: str, phrase: str) -> int:
     return 0 if longest <= 4 else 1 if longest <= 7 else 2
 
 
-def _best(typed: str, phrases: tuple[Phrase, ...], lang: str,
-          among: frozenset[Keyword]) -> Keyword | None:
-    """The keyword (of `among`) whose phrase is nearest `typed` within the allowed
-    mistakes; the partner's language breaks a tie between keywords, and a tie it cannot break
-    matches nothing."""
+@lru_cache(maxsize=4096)  # partners type the same few things ("1", "MENU", "bal") again
+def _best(typed: str, lang: str, among: frozenset[Keyword]) -> Keyword | None:
+    """The keyword (of `among`) whose phrase of as many words is nearest `typed` within the
+    allowed mistakes; the partner's language breaks a tie between keywords, and a tie it
+    cannot break matches nothing."""
+    phrases = lexicon().get(len(typed.split()), ())
     scored = [(OSA.distance(typed, p.text), p) for p in phrases
               if p.keyword in among]
     near = [(d, p) for d, p in scored if d <= allowed_mistakes(typed, p.text)]
@@ -118,9 +119,8 @@ def match_keyword(text: str, lang: str = "en", among: frozenset[Keyword] = COMMA
     a command."""
     typed = normalize(text).split()
     original = text.split()
-    phrases = lexicon()
     for length in range(min(LONGEST_PHRASE, len(typed)), 0, -1):
-        keyword = _best(" ".join(typed[:length]), phrases.get(length, ()), lang, among)
+        keyword = _best(" ".join(typed[:length]), lang, among)
         if keyword is None:
             continue
         rest = original[length:]

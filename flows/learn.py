@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -54,10 +55,22 @@ def _current(ctx: Context) -> tuple[Program, LearningContent, Track]:
     return program, content, content.track(ctx.data["track"])
 
 
-def _latest_cert(ctx: Context, program: Program, track: Track) -> Certificate | None:
-    return ctx.session.scalar(select(Certificate).where(
-        Certificate.partner_id == ctx.partner.id, Certificate.program_id == program.id,
-        Certificate.track == track.code).order_by(Certificate.version.desc()).limit(1))
+class Progress(NamedTuple):
+    """A partner's progress in one program: the modules read to the end (at their current
+    version) and each track's latest certificate."""
+
+    read: set[str]
+    certs: dict[str, Certificate]
+
+
+def _certs(ctx: Context, program: Program) -> dict[str, Certificate]:
+    """Each track's latest certificate of the partner in `program`, in one query."""
+    certs: dict[str, Certificate] = {}
+    for cert in ctx.session.scalars(select(Certificate).where(
+            Certificate.partner_id == ctx.partner.id, Certificate.program_id == program.id)
+            .order_by(Certificate.version.desc(), Certificate.id.desc())):
+        certs.setdefault(cert.track, cert)
+    return certs
 
 
 def content_language(ctx: Context, program: Program) -> str | None:
@@ -66,36 +79,43 @@ def content_language(ctx: Context, program: Program) -> str | None:
     return program.spec.content_language(ctx.language)
 
 
-def _label(ctx: Context, program: Program, track: Track, read: set[str]) -> str:
-    """The track as listed: certified, waiting, or how many of its modules (`read`: the
-    program's modules the partner has read) are done."""
+def _label(ctx: Context, program: Program, track: Track, progress: Progress) -> str:
+    """The track as listed: certified, waiting, or how many of its modules are done."""
     lang = content_language(ctx, program)
     name = local(track.name, lang)
-    cert = _latest_cert(ctx, program, track)
+    cert = progress.certs.get(track.code)
     if cert is not None and cert.status == CertStatus.VALID:
         if certification.is_outdated(ctx.session, cert):
             return translate(lang, N_("{track}: re-certify (new version)"), track=name)
         return translate(lang, N_("{track}: certified"), track=name)
     if cert is not None and cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
         return translate(lang, N_("{track}: waiting for approval"), track=name)
-    done = len(read & set(track.modules))
+    done = len(progress.read & set(track.modules))
     return translate(lang, NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"),
                      track=name, done=done, n=len(track.modules))
 
 
-def _track_options(ctx: Context, programs: list[tuple[Program, LearningContent]]
-                   ) -> tuple[Option, ...]:
-    """Every track of `programs`, labelled (the modules read are read once per program)."""
+def _track_options(ctx: Context, programs: list[tuple[Program, LearningContent]],
+                   progress: dict[int, Progress]) -> tuple[Option, ...]:
+    """Every track of `programs`, labelled (`progress`: by program id)."""
     options = []
     for program, content in programs:
-        read = learning.completed_modules(ctx.session, ctx.partner.id, program)
-        options += [Option(f"{program.code}:{t.code}", _label(ctx, program, t, read))
+        options += [Option(f"{program.code}:{t.code}",
+                           _label(ctx, program, t, progress[program.id]))
                     for t in content.tracks]
     return tuple(options)
 
 
+def _progress_in(ctx: Context, programs: list[tuple[Program, LearningContent]]
+                 ) -> dict[int, Progress]:
+    return {program.id: Progress(learning.completed_modules(ctx.session, ctx.partner.id,
+                                                            program), _certs(ctx, program))
+            for program, _content in programs}
+
+
 def tracks_prompt(ctx: Context) -> list[Reply]:
-    options = _track_options(ctx, _programs(ctx))
+    programs = _programs(ctx)
+    options = _track_options(ctx, programs, _progress_in(ctx, programs))
     if not options:
         return [ctx.say("No learning tracks are open for you yet. Send MENU for the menu.")]
     return [ctx.say("Learn and earn credits. Choose a track:", options=options)]
@@ -103,7 +123,8 @@ def tracks_prompt(ctx: Context) -> list[Reply]:
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     programs = _programs(ctx)
-    options = _track_options(ctx, programs)
+    progress = _progress_in(ctx, programs)
+    options = _track_options(ctx, programs, progress)
     if not options:
         return engine.done(menu=True)
     chosen = pick(msg, options)
@@ -112,19 +133,22 @@ def choose(ctx: Context, msg: InboundMessage) -> engine.Step:
     code, _, track = chosen.partition(":")
     program = next(p for p, _c in programs if p.code == code)
     ctx.data.update(program_id=program.id, track=track)
-    return _next_step(ctx)
+    return _next_step(ctx, progress=progress[program.id])
 
 
-def _next_step(ctx: Context, *before: Reply) -> engine.Step:
-    """Send the next unread module, or open the quiz when every module is read."""
+def _next_step(ctx: Context, *before: Reply, progress: Progress | None = None
+               ) -> engine.Step:
+    """Send the next unread module, or open the quiz when every module is read
+    (`progress`: the program's, if just read)."""
     program, content, track = _current(ctx)
-    read = learning.completed_modules(ctx.session, ctx.partner.id, program)
+    read = progress.read if progress else learning.completed_modules(
+        ctx.session, ctx.partner.id, program)
     unread = [m for m in track.modules if m not in read]
     if unread:
         delivery = learning.deliver(ctx.session, ctx.partner.id, program, unread[0])
         ctx.data.update(module=unread[0], delivery_id=delivery.id, part=0)
         return engine.go(S.MODULE, *before)
-    cert = _latest_cert(ctx, program, track)
+    cert = (progress.certs if progress else _certs(ctx, program)).get(track.code)
     if cert is not None and cert.version == content.version_of(track):
         return engine.done(*before, _held(ctx, cert), menu=True)
     try:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text, update
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.types import UserDefinedType
 
 EXTENSION = "saathi.db"
 
@@ -125,6 +125,22 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+_ASYNC_FOR = "saathi.async_commit"  # in session.info: the transaction already told so
+
+
+def commit_without_waiting(session: Session) -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk (a
+    synchronous commit after it flushes it too). Said once a transaction; SQLite: nothing."""
+    if not is_postgres(session):
+        return
+    told = session.info.get(_ASYNC_FOR)
+    if told is not None and told is session.get_transaction():
+        return
+    session.execute(_ASYNC_COMMIT)
+    session.info[_ASYNC_FOR] = session.get_transaction()
+
+
 def dialect_insert(session: Session):
     """The session's database's INSERT, the one with ON CONFLICT (both have it)."""
     return pg_insert if is_postgres(session) else sqlite_insert
@@ -132,11 +148,41 @@ def dialect_insert(session: Session):
 
 def among(session: Session, column, values: Iterable):
     """`column IN values`; on PostgreSQL as `= ANY(array)`, one parameter however many values
-    (a 500-value IN list costs the driver more to parse than the database to run)."""
+    (a 500-value IN list costs the driver more to parse than the database to run), sent as
+    the array's text (`array_text`)."""
     values = list(values)
     if is_postgres(session):
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+        item = column.type.compile(session.get_bind().dialect)
+        return column == any_(bindparam(None, array_text(values), type_=_ArrayText(item)))
     return column.in_(values)
+
+
+class _ArrayText(UserDefinedType):
+    """A parameter that is an array of `item`, sent as its text (`$1::item[]`): the server
+    reads it once, as it reads a constant. (A text parameter CAST to the array instead is
+    read again for each row a scan looks at; a list is dumped element by element.)"""
+    cache_ok = True
+    render_bind_cast = True
+
+    def __init__(self, item: str) -> None:
+        self.item = item
+
+    def get_col_spec(self, **_kw) -> str:
+        return f"{self.item}[]"
+
+
+def array_text(values: Iterable[int | str]) -> str:
+    """A PostgreSQL array of integers or of strings (all of one kind) written out: `{1,2}`,
+    `{"a","b"}`. Joined in C, not element by element (a chunk's arrays hold 2,000 each)."""
+    values = list(values)
+    if not values:
+        return "{}"
+    if isinstance(values[0], int):
+        return "{" + ",".join(map(str, values)) + "}"
+    joined = "\0".join(values)  # no text in PostgreSQL holds a NUL
+    if "\\" in joined or '"' in joined:
+        joined = joined.replace("\\", "\\\\").replace('"', '\\"')
+    return '{"' + joined.replace("\0", '","') + '"}'
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict], *,
@@ -147,7 +193,10 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
     On PostgreSQL one statement with one parameter, the rows as a JSON document read back by
     `json_to_recordset`: an executemany runs a statement a row in the server, a multi-row
     VALUES with thousands of parameters is parsed by the driver each time, and arrays a column
-    are dumped element by element in Python (json.dumps is one C call)."""
+    are dumped element by element in Python (json.dumps is one C call). A column with one
+    value in every row is a parameter of its own, not repeated in the document (the chunk's
+    program, time, status: half an invoice row's JSON, to write and for the server to read).
+    """
     if not rows:
         return []
     if not is_postgres(session):
@@ -159,13 +208,22 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
         session.execute(stmt, rows)
         return []
     names = list(rows[0])
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(names)} " \
-          f"FROM {_recordset(session, table, names)}"
+    first = rows[0]
+    same = [n for n in names if all(row[n] == first[n] for row in rows)] if len(rows) > 1 \
+        else []
+    varying = [n for n in names if n not in same] or names  # identical rows: each written
+    constants = [n for n in names if n not in varying]
+    values = ", ".join(f":c_{n}" if n in constants else f"u.{n}" for n in names)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {values} " \
+          f"FROM {_recordset(session, table, varying)}"
     if on_conflict:
         sql += f" ON CONFLICT ({on_conflict}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
-    result = session.execute(text(sql), {"rows": _document(rows)})
+    stmt = text(sql).bindparams(*(bindparam(f"c_{n}", first[n], type_=table.c[n].type)
+                                  for n in constants))
+    result = session.execute(stmt, {"rows": _document([{n: row[n] for n in varying}
+                                                       for row in rows])})
     return list(result) if returning else []
 
 
@@ -175,6 +233,15 @@ def refresh_statistics(session: Session, tables: Iterable[Table]) -> None:
     turn to scans of the many now there). SQLite: nothing."""
     if is_postgres(session):
         session.execute(text("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables)))
+
+
+def commit_async(session: Session) -> None:
+    """PostgreSQL: this transaction's COMMIT does not wait for its WAL to reach the disk
+    (`SET LOCAL synchronous_commit = off`). A crash may then lose the last transactions
+    committed, never leave one half done: only for work that is run again as it was, with
+    the same effect (an idempotent import re-run). SQLite: nothing."""
+    if is_postgres(session):
+        session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from rasa_sdk.endpoint import create_app
-
-from bot.web.rasa_actions import executor
 
 
 @click.command("rasa-actions")
@@ -16,5 +13,12 @@ from bot.web.rasa_actions import executor
 @with_appcontext
 def rasa_actions(host: str, port: int) -> None:
     """Serve the Rasa custom actions (balance, history, redeem, learn, FAQ) on /webhook."""
+    # Imported here, not with the module: every `flask` command loads this module, and
+    # rasa_sdk brings its Sanic server, ~1 s of CPU at the start of each (`flask sales import`
+    # and the worker among them) that only this command uses.
+    from rasa_sdk.endpoint import create_app
+
+    from bot.web.rasa_actions import executor
+
     server = create_app(executor(current_app._get_current_object()))
     server.run(host=host, port=port, single_process=True, access_log=False)

@@ -69,7 +69,7 @@ def _import(file: Path, source: str, program_code: str, distributor, dry_run: bo
 
         return run(program_code, distributor.code,
                    sales_files.lines(file, source, distributor), source=source,
-                   name=file.name, dry_run=dry_run, on_chunk=write)
+                   name=file.name, dry_run=dry_run, rerunnable=True, on_chunk=write)
 
 
 @sales_cli.group("api-key")

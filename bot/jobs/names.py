@@ -27,6 +27,7 @@ class Job(StrEnum):
     ERASE_TRACES = "privacy.erase_traces"
     DELIVER_WEBHOOK = "webhooks.deliver"
     VOICE_NOTE = "speech.voice_note"
+    IMPORT_SALES = "sales.import_file"
     # periodic (workers/schedule.py)
     SEAL_LEDGER = "ledger.seal"
     EXPIRE_CREDITS = "ledger.expire"
@@ -54,6 +55,7 @@ REGISTRY: dict[Job, str] = {
     Job.ERASE_TRACES: "workers.privacy.erase_traces",
     Job.DELIVER_WEBHOOK: "workers.webhooks.deliver",
     Job.VOICE_NOTE: "workers.voice_notes.send_note",
+    Job.IMPORT_SALES: "workers.sales_import.import_file",
     Job.SEAL_LEDGER: "workers.ledger.seal",
     Job.EXPIRE_CREDITS: "workers.ledger.expire",
     Job.RECOMPUTE_TIERS: "workers.ledger.recompute_tiers",
@@ -67,6 +69,9 @@ REGISTRY: dict[Job, str] = {
     Job.SWEEP_WEBHOOKS: "workers.webhooks.sweep",
     Job.REFRESH_FIGURES: "workers.figures.refresh",
 }
+# Seconds RQ lets one run of a job take before it kills it (RQ's default: 180). A sales file
+# of the largest size allowed takes minutes; a run killed anyway is retried from where it was.
+TIMEOUTS: dict[str, int] = {Job.IMPORT_SALES: 3600}
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions
 RUNNER = "bot.jobs.runner.run"  # runs a recorded job (bot/jobs/dispatch.py sends it)

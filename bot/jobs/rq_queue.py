@@ -25,6 +25,8 @@ from rq import Queue, Retry
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
+from bot.jobs.names import TIMEOUTS
+
 _STATE = "saathi.jobs"
 PAUSE = 5.0  # seconds without trying Redis after it failed an enqueue, per process
 FAILED_TTL = 7 * 24 * 3600
@@ -105,7 +107,8 @@ def enqueue_now(calls: list[Call], connection: Redis | None = None) -> None:
     retry = Retry(max=retries, interval=[10 * 3**n for n in range(retries)]) if retries \
         else None  # 10 s, 30 s, 90 s
     data = [Queue.prepare_data(call.func, args=call.args, retry=retry, failure_ttl=FAILED_TTL,
-                               description=call.name, job_id=_job_id(call)) for call in calls]
+                               description=call.name, job_id=_job_id(call),
+                               timeout=TIMEOUTS.get(call.name)) for call in calls]
     failed = FailedJobRegistry(queue=jobs)
     with jobs.connection.pipeline() as pipe:
         for job_id in filter(None, (d.job_id for d in data)):

@@ -1,6 +1,7 @@
 """A distributor's sales data in the admin: upload a sales file (TallyPrime XML, CSV, XLSX:
-the same import as `flask sales import`), download an import's per-row report as CSV, make
-(shown once) and revoke the API keys its systems push with.
+the same import as `flask sales import`, run by a job: workers/sales_import.py), follow its
+progress, download an import's per-row report as CSV, make (shown once) and revoke the API
+keys its systems push with.
 
 Distributor admins act for their own distributor only, brand admins for their brand's;
 analysts and support see the imports and keys but change nothing. Every change writes an audit
@@ -8,6 +9,7 @@ row; another distributor's page, import or key answers 404."""
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,9 @@ from flask import (
     url_for,
 )
 
+from bot import jobs, media
 from bot.i18n import N_
+from bot.jobs.names import Job
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
 from bot.web.admin_csv import csv_response
@@ -34,15 +38,19 @@ from models.admin import distributors, scope
 from models.admin.controls import audit_change
 from models.db import unit_of_work
 from models.programs.program import Program
-from models.sales import FileRefused, apikeys, run
+from models.sales import FileRefused, apikeys, run, uploads
 from models.sales import batches as sales_batches
 from models.sales import files as sales_files
+from models.sales.tables import BatchStatus
 
 bp = Blueprint("admin_sales", __name__, url_prefix="/admin/distributors/<id:distributor_id>")
 bp.before_request(admin_auth.fail_closed)
 UPLOAD_SLACK = 64 * 1024  # the form's other fields and multipart framing
 NO_FILE = N_("Choose a file to upload.")
+QUEUED = N_("The file is being imported: its progress is shown below.")
 SHOWN = 500  # rows of a dry run shown on its page
+BATCH_STATUS = {BatchStatus.QUEUED: N_("Waiting to import"), BatchStatus.RUNNING: N_("Importing"),
+                BatchStatus.DONE: N_("Imported"), BatchStatus.FAILED: N_("Failed")}
 
 
 @bp.before_request
@@ -83,50 +91,90 @@ def sales_view(db, distributor_id: int) -> dict | None:
     ids = [p.id for p in programs]
     return {"batches": sales_batches.recent(db, ids, partner.code),
             "keys": sales_batches.api_keys(db, ids, partner.code),
-            "max_mb": current_app.config["SALES_FILE_MAX_MB"]}
+            "max_mb": current_app.config["SALES_FILE_MAX_MB"], "status": BATCH_STATUS}
 
 
 @bp.post("/sales")
 @require(Can.SALES)
 def upload(distributor_id: int):
+    """Store the file and queue its import (a job: the page shows how far it is); a dry run
+    is checked here and its rows shown at once."""
     sent = request.files.get("file")
     dry_run = request.form.get("dry_run") == "1"
     with unit_of_work() as db:
         found = seller(db, distributor_id)
     if sent is None or not sent.filename:
         flash(NO_FILE)
-        return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
-    program = found.programs[0]
+        return _back(distributor_id)
     name = Path(sent.filename).name[:200]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{Path(name).suffix.lower()[:8]}"
-        sent.save(path)
-        try:
-            source = sales_files.source_of(path)
-            distributor = next(d for d in program.spec.distributors if d.code == found.code)
-            shown: list = []  # a dry run's first rows, to show
+    suffix = Path(name).suffix.lower()[:8]
+    if dry_run:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            sent.save(path)
+            return _dry_run(found, distributor_id, name, path)
+    relative = f"{media.SALES}/{secrets.token_hex(16)}{suffix}"
+    path = _store(sent, relative)
+    try:
+        source = sales_files.source_of(path)
+    except FileRefused as exc:
+        path.unlink()
+        return _refused(exc, distributor_id)
+    with unit_of_work() as db:
+        batch = uploads.queue(db, program_id=found.programs[0].id, distributor=found.code,
+                              source=source, name=name, file=relative,
+                              total=sales_files.estimate_rows(path, source))
+        audit_change(db, actor(), "sales.import", f"sales_batch:{batch.id}", name, {},
+                     {"distributor": found.code, "status": str(batch.status)})
+        jobs.after_commit(db, Job.IMPORT_SALES, batch.id)
+    flash(QUEUED)
+    return _back(distributor_id)
 
-            def keep(rows: list) -> None:
-                shown.extend(rows[:SHOWN - len(shown)])
 
-            summary = run(program.code, found.code, sales_files.lines(path, source, distributor),
-                          source=source, name=name, dry_run=dry_run, on_chunk=keep)
-        except FileRefused as exc:
-            flash(REFUSED)
-            flash(str(exc), "detail")
-            return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
+def _store(sent, relative: str) -> Path:
+    """Save the upload under MEDIA_DIR (written whole, then renamed into place), where the
+    job finds it whichever machine runs it."""
+    path = media.kept(relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    sent.save(partial)
+    partial.replace(path)
+    return path
+
+
+def _dry_run(found: Seller, distributor_id: int, name: str, path: Path):
+    """Check every row of the file, change nothing; show the first rows and the counts."""
+    program = found.programs[0]
+    try:
+        source = sales_files.source_of(path)
+        distributor = next(d for d in program.spec.distributors if d.code == found.code)
+        shown: list = []
+
+        def keep(rows: list) -> None:
+            shown.extend(rows[:SHOWN - len(shown)])
+
+        summary = run(program.code, found.code, sales_files.lines(path, source, distributor),
+                      source=source, name=name, dry_run=True, on_chunk=keep)
+    except FileRefused as exc:
+        return _refused(exc, distributor_id)
     counts = {str(k): v for k, v in summary.counts.items()}
     with unit_of_work() as db:
-        audit_change(db, actor(), "sales.dry_run" if dry_run else "sales.import",
-                     f"sales_batch:{summary.batch_id}" if summary.batch_id else
-                     f"distributor:{found.code}", name, {},
+        audit_change(db, actor(), "sales.dry_run", f"distributor:{found.code}", name, {},
                      {"distributor": found.code, "rows": summary.rows, "counts": counts,
                       "credits": summary.credits})
-    if dry_run:
-        return render_template("admin/sales_dry_run.html", distributor_id=distributor_id,
-                               name=name, counts=counts, rows=shown, total=summary.rows)
-    flash(DONE)
-    return redirect(url_for("admin_distributors.page", distributor_id=distributor_id))
+    return render_template("admin/sales_dry_run.html", distributor_id=distributor_id,
+                           name=name, counts=counts, rows=shown, total=summary.rows)
+
+
+def _refused(exc: FileRefused, distributor_id: int):
+    flash(REFUSED)
+    flash(str(exc), "detail")
+    return _back(distributor_id)
+
+
+def _back(distributor_id: int):
+    return redirect(url_for("admin_distributors.page", distributor_id=distributor_id,
+                            _anchor="sales"))
 
 
 @bp.get("/sales/<id:batch_id>.csv")

@@ -93,7 +93,7 @@ def africastalking_end(key: str) -> Response:
 def answer(req: at.Request) -> str:
     """The screen for this step ("CON ..." or "END ..."): stored, a page of the stored
     reply, or the router's. The simulator's feature phone calls it too."""
-    with unit_of_work() as session:
+    with unit_of_work() as session:  # the session row's lock and the input, stored: one commit
         row, new = ussd.lock(session, session_id=req.session_id, phone=req.phone,
                              service_code=req.service_code, network_code=req.network_code)
         stored = row.answered(req.step)
@@ -108,15 +108,18 @@ def answer(req: at.Request) -> str:
             ussd.answer(row, step=req.step, consumed=req.text, pages=row.pages, page=page,
                         screen=screen)
             return screen
+        message = InboundMessage(
+            channel="ussd", sender=req.phone, text=WORDS.get(newest, clean_text(newest)),
+            provider_id=f"{req.session_id}:{req.step}", session_start=new)
+        answered = router.receive(session, message)
+        if answered is not None:  # the router answered this step before its screen was stored
+            return _record(session, req, answered, _language(req.phone, session), row)
     shown: list[str] = []
-    replies = router.handle(InboundMessage(
-        channel="ussd", sender=req.phone, text=WORDS.get(newest, clean_text(newest)),
-        provider_id=f"{req.session_id}:{req.step}", session_start=new),
-        finish=lambda session, replies, lang: shown.append(_record(session, req, replies,
-                                                                   lang)))
+    replies = router.answer(message, finish=lambda session, replies, lang: shown.append(
+        _record(session, req, replies, lang, row, as_read=True)))
     if shown:  # stored with the replies, in the router's transaction
-        return shown[0]
-    with unit_of_work() as session:  # a redelivery's stored replies, or an apology
+        return shown[-1]
+    with unit_of_work() as session:  # another delivery's replies, or an apology
         return _record(session, req, replies, _language(req.phone, session))
 
 
@@ -129,20 +132,26 @@ def _turn(row: ussd.UssdSession, newest: str) -> int | None:
     return None
 
 
-def _record(session: Session, req: at.Request, replies: list[Reply], lang: str | None) -> str:
+def _record(session: Session, req: at.Request, replies: list[Reply], lang: str | None,
+            row: ussd.UssdSession | None = None, *, as_read: bool = False) -> str:
     """Render the replies into pages, record the first as this step's screen; a concurrent
-    delivery of the same step that recorded first wins."""
+    delivery of the same step that recorded first wins. `row`: the session row locked in
+    this transaction, or (`as_read`) as a committed one read it; None: lock it now."""
     closing = not replies  # nothing to say (an opted-out partner): close the session
     text = screens.body(replies) or translate(lang, GOODBYE)
     limit = screens.Screen(current_app.config["USSD_SCREEN_CHARS"],
                            current_app.config["USSD_COUNT_RULE"])
     pages = screens.paginate(text, limit, lang)
     screen = at.end(pages[0]) if closing else at.con(pages[0])
-    row = ussd.get(session, req.session_id, for_update=True)
-    stored = row.answered(req.step)
-    if stored is not None:
-        return stored
-    ussd.answer(row, step=req.step, consumed=req.text, pages=pages, page=0, screen=screen)
+    answer = {"step": req.step, "consumed": req.text, "pages": pages, "page": 0,
+              "screen": screen}
+    if not (as_read and ussd.answer_as_read(session, row, **answer)):
+        if row is None or as_read:  # (written meanwhile: read it again, locked)
+            row = ussd.get(session, req.session_id, for_update=True)
+        stored = row.answered(req.step)
+        if stored is not None:
+            return stored
+        ussd.answer(row, **answer)
     _send_media_links(session, req, replies, lang)
     return screen
 

@@ -16,7 +16,7 @@ from models.campaigns.tables import (
     DeliveryStatus,
 )
 from models.messaging.outbox import OutboxMessage, OutboxStatus
-from models.programs.campaign_spec import unsubscribe_key
+from models.programs.campaign_spec import RESERVED_WORDS, UNSUBSCRIBE_MIN, unsubscribe_key
 from models.programs.program import Membership
 
 REASON = "unsubscribed"
@@ -26,8 +26,8 @@ MAX_WORDS = 4  # a longer message is never an unsubscribe word
 def campaign_for_word(session: Session, partner_id: int, text: str) -> Campaign | None:
     """The campaign of the partner's programs whose unsubscribe word `text` is, if any."""
     said = unsubscribe_key(text or "")
-    if not said or len(said.split()) > MAX_WORDS:
-        return None
+    if len(said) < UNSUBSCRIBE_MIN or said in RESERVED_WORDS or len(said.split()) > MAX_WORDS:
+        return None  # ("1", "MENU": never a campaign's word, so no query)
     for campaign in session.scalars(
             select(Campaign).join(Membership, Membership.program_id == Campaign.program_id)
             .where(Membership.partner_id == partner_id,

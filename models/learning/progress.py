@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, func, select
+from sqlalchemy import ForeignKey, Integer, String, and_, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, Json, UTCDateTime, ist_day_start, utcnow
@@ -112,13 +112,21 @@ def start_attempt(session: Session, partner_id: int, program: Program, track: Tr
     """Open (or resume) a quiz attempt, or raise QuizClosed (too soon, cooldown, daily cap)."""
     rules, now = content_of(program).rules, utcnow()
     version = content_of(program).version_of(track)
-    mine = select(QuizAttempt).where(QuizAttempt.partner_id == partner_id,
-                                     QuizAttempt.program_id == program.id,
-                                     QuizAttempt.track == track.code)
-    unfinished = session.scalar(mine.where(QuizAttempt.status == AttemptStatus.OPEN,
-                                           QuizAttempt.version == version))
-    if unfinished is not None:
-        return unfinished  # resume: restarting must not reshuffle a hard question away
+    day_start = ist_day_start(now)
+    cooling_since = now - timedelta(minutes=rules.cooldown_minutes)
+    is_unfinished = and_(QuizAttempt.status == AttemptStatus.OPEN, QuizAttempt.version == version)
+    is_cooling = and_(QuizAttempt.status == AttemptStatus.FAILED,
+                      QuizAttempt.finished_at > cooling_since)
+    # The attempts that decide, in one query: an unfinished one, today's, the failed ones
+    # still cooling down.
+    attempts = list(session.scalars(select(QuizAttempt).where(
+        QuizAttempt.partner_id == partner_id, QuizAttempt.program_id == program.id,
+        QuizAttempt.track == track.code,
+        or_(is_unfinished, QuizAttempt.started_at >= day_start, is_cooling))
+        .order_by(QuizAttempt.id)))
+    unfinished = [a for a in attempts if a.status == AttemptStatus.OPEN and a.version == version]
+    if unfinished:
+        return unfinished[0]  # resume: restarting must not reshuffle a hard question away
     last_read = session.scalar(select(func.max(ModuleDelivery.delivered_at)).where(
         ModuleDelivery.partner_id == partner_id, ModuleDelivery.program_id == program.id,
         ModuleDelivery.module_id.in_(track.modules)))
@@ -126,14 +134,12 @@ def start_attempt(session: Session, partner_id: int, program: Program, track: Tr
         opens = last_read + timedelta(minutes=rules.min_minutes_after_module)
         if now < opens:
             raise QuizClosed("too_soon", _minutes_left(opens))
-    day_start = ist_day_start(now)
-    today = list(session.scalars(mine.where(QuizAttempt.started_at >= day_start)))
-    if len(today) >= rules.max_attempts_per_day:
+    if sum(a.started_at >= day_start for a in attempts) >= rules.max_attempts_per_day:
         raise QuizClosed("daily_limit", rules.max_attempts_per_day)
-    last = session.scalar(mine.where(QuizAttempt.status == AttemptStatus.FAILED)
-                          .order_by(QuizAttempt.finished_at.desc()).limit(1))
-    if last is not None and last.finished_at is not None:
-        opens = last.finished_at + timedelta(minutes=rules.cooldown_minutes)
+    cooling = [a.finished_at for a in attempts
+               if a.status == AttemptStatus.FAILED and a.finished_at > cooling_since]
+    if cooling:
+        opens = max(cooling) + timedelta(minutes=rules.cooldown_minutes)
         if now < opens:
             raise QuizClosed("cooldown", _minutes_left(opens))
     attempt = QuizAttempt(partner_id=partner_id, program_id=program.id, track=track.code,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import events
 from models.base import UTCDateTime, utcnow
-from models.db import among, insert_rows, is_postgres
+from models.db import among, array_text, insert_rows, is_postgres
 from models.ledger import budget
 from models.ledger.internals import (
     E,
@@ -171,9 +171,9 @@ def _bump(session: Session, wallets: list[_Wallet], now) -> None:
     if not wallets:
         return
     if is_postgres(session):
-        session.execute(_BUMP, {"ids": [w.row.id for w in wallets], "now": now,
-                                "plus": [w.plus for w in wallets],
-                                "paid": [w.paid for w in wallets]})
+        session.execute(_BUMP, {"ids": array_text(w.row.id for w in wallets), "now": now,
+                                "plus": array_text(w.plus for w in wallets),
+                                "paid": array_text(w.paid for w in wallets)})
         return
     session.execute(update(W).where(W.c.id == bindparam("wallet_id")).values(
         balance=W.c.balance + bindparam("plus"), debt=W.c.debt - bindparam("paid"),

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
-from models.db import is_postgres
+from models.db import commit_without_waiting, is_postgres
 
 
 class InboxStatus(StrEnum):
@@ -52,10 +52,8 @@ def store(session: Session, *, channel: str, provider_id: str, phone: str, body:
     follows commits synchronously and flushes it too. A crash in between loses a message that
     was neither processed nor answered, which Twilio sees as a failed delivery.
     """
-    postgres = is_postgres(session)
-    if postgres:
-        session.execute(_ASYNC_COMMIT)
-    new_id = session.scalar(_INSERT[postgres], {
+    commit_without_waiting(session)
+    new_id = session.scalar(_INSERT[is_postgres(session)], {
         "channel": channel, "provider_id": provider_id, "phone": phone, "body": body,
         "payload": payload, "status": InboxStatus.RECEIVED, "received_at": utcnow()})
     return None if new_id is not None else get(session, channel, provider_id)
@@ -94,7 +92,6 @@ def unanswered(session: Session, received_before: datetime, limit: int = 200
 # The webhook's hot path, built once as Core statements on the table: the ORM's bulk-DML
 # layer and per-call statement building were a third of a message's CPU time.
 _TABLE = InboxMessage.__table__
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 _INSERT = {  # by is_postgres
     postgres: insert(_TABLE).on_conflict_do_nothing(index_elements=["channel", "provider_id"])
     .returning(_TABLE.c.id)

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select, text
+from sqlalchemy import Integer, String, Text, bindparam, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
-from models.db import dialect_insert, is_postgres
+from models.db import commit_without_waiting, dialect_insert
 from models.messaging import links
-
-_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 class UssdSession(Base):
@@ -58,8 +56,7 @@ def lock(session: Session, *, session_id: str, phone: str, service_code: str,
     The commit need not wait for the disk: the router's transaction that follows in the same
     request commits synchronously, which flushes this one's record too; a page turn ("98")
     lost with a crash is turned again when the gateway asks again."""
-    if is_postgres(session):
-        session.execute(_ASYNC_COMMIT)
+    commit_without_waiting(session)
     found = get(session, session_id, for_update=True)
     if found is not None:  # every step but the first: one statement
         return found, False
@@ -76,10 +73,33 @@ def lock(session: Session, *, session_id: str, phone: str, service_code: str,
 
 def answer(row: UssdSession, *, step: str, consumed: str, pages: list[str], page: int,
            screen: str) -> None:
-    """Record the screen answered for `step` and where the session now stands."""
-    row.consumed, row.pages, row.page = consumed, [links.redact(p) for p in pages], page
-    row.screens = {**(row.screens or {}), step: links.redact(screen)}  # no one-time links
-    row.updated_at = utcnow()
+    """Record the screen answered for `step` and where the session now stands (`row` is
+    locked in this transaction)."""
+    for name, value in _answered(row, step, consumed, pages, page, screen).items():
+        setattr(row, name, value)
+
+
+def answer_as_read(session: Session, row: UssdSession, *, step: str, consumed: str,
+                   pages: list[str], page: int, screen: str) -> bool:
+    """`answer` for a row read (and locked) by a transaction that has since committed: one
+    UPDATE, unless the row was written after it was read (False: nothing written)."""
+    written = session.execute(_ANSWER_AS_READ, {
+        "by_id": row.id, "by_updated_at": row.updated_at, "by_consumed": row.consumed,
+        **_answered(row, step, consumed, pages, page, screen)})
+    return written.rowcount == 1
+
+
+def _answered(row: UssdSession, step: str, consumed: str, pages: list[str], page: int,
+              screen: str) -> dict:
+    return {"consumed": consumed, "pages": [links.redact(p) for p in pages], "page": page,
+            "screens": {**(row.screens or {}), step: links.redact(screen)},  # no one-time links
+            "updated_at": utcnow()}
+
+
+_TABLE = UssdSession.__table__
+_ANSWER_AS_READ = update(_TABLE).where(_TABLE.c.id == bindparam("by_id"),
+                                       _TABLE.c.updated_at == bindparam("by_updated_at"),
+                                       _TABLE.c.consumed == bindparam("by_consumed"))
 
 
 def end(session: Session, session_id: str, reason: str) -> bool:

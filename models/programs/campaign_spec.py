@@ -115,6 +115,9 @@ class MilestoneSpec(_Loose):
     ends: datetime | None = None
 
 
+UNSUBSCRIBE_MIN = 3  # characters of an unsubscribe word: "1" or "00" typed is never one
+
+
 class CampaignSpec(_Loose):
     code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")
     kind: Kind = Kind.BROADCAST
@@ -130,7 +133,8 @@ class CampaignSpec(_Loose):
     holdout_percent: int = Field(default=0, ge=0, le=90)
     urgent: bool = False  # ignores quiet hours (a recall notice), never the caps or STOP
     # A partner who sends this word leaves this campaign (and only it), even mid-send.
-    unsubscribe_word: str | None = Field(default=None, min_length=3, max_length=40)
+    unsubscribe_word: str | None = Field(default=None, min_length=UNSUBSCRIBE_MIN,
+                                         max_length=40)
     # Its SMS's DLT category: "promotional" (an offer; only 09:00-21:00 IST) or
     # "service-explicit" (to partners who consented by joining; about their own account).
     # Unset: service-explicit for triggered and urgent campaigns, else promotional.
@@ -160,6 +164,10 @@ class CampaignSpec(_Loose):
         if self.unsubscribe_word is not None and \
                 unsubscribe_key(self.unsubscribe_word) in RESERVED_WORDS:
             raise ValueError("unsubscribe_word must differ from STOP, START, MENU and HELP")
+        if self.unsubscribe_word is not None and \
+                len(unsubscribe_key(self.unsubscribe_word)) < UNSUBSCRIBE_MIN:
+            raise ValueError(f"unsubscribe_word needs {UNSUBSCRIBE_MIN} characters besides "
+                             "spaces")
         if self.urgent and self.sms_category == "promotional":
             raise ValueError("an urgent campaign cannot be promotional: promotional SMS wait "
                              "for 09:00-21:00 IST")

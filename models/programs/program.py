@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, false, select
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, event, false, select
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from models import events
@@ -38,6 +38,17 @@ class Program(Base):
     def spec(self) -> ProgramSpec:
         """Return the validated definition (parsed once per load)."""
         return spec_of(self)
+
+
+_KEPT = "saathi.programs"  # in session.info: the programs read, by id
+
+
+@event.listens_for(Program, "load")
+def _keep(program: Program, context) -> None:
+    """Keep a program read for the rest of its session: a message reads the same few several
+    times (the choice of program, then the chosen one), and the session's identity map
+    holds an unchanged row only while something else refers to it."""
+    context.session.info.setdefault(_KEPT, {})[program.id] = program
 
 
 class Membership(Base):

@@ -30,6 +30,9 @@ class Batch:
     source: str
     name: str
     rows: int
+    status: str
+    total: int | None = None  # about how many rows an uploaded file holds
+    error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     credits: int = 0
 
@@ -51,8 +54,8 @@ def recent(session: Session, program_ids: list[int], code: str, limit: int = 20
             .where(SaleRow.batch_id.in_(counts)).group_by(SaleRow.batch_id, SaleRow.outcome)):
         counts[batch_id][outcome] = n
         credits[batch_id] += int(total or 0)
-    return [Batch(b.id, b.created_at, b.source, b.name, b.rows, counts[b.id], credits[b.id])
-            for b in found]
+    return [Batch(b.id, b.created_at, b.source, b.name, b.rows, b.status, b.total, b.error,
+                  counts[b.id], credits[b.id]) for b in found]
 
 
 def find(session: Session, program_ids: list[int], code: str, batch_id: int

@@ -93,14 +93,16 @@ class NewInvoice:
 
     @property
     def upload_key(self) -> str:
-        return f"sale:{claim_key(self.seller_gstin, self.number)}"
+        return f"sale:{self.claim or claim_key(self.seller_gstin, self.number)}"
 
     @property
     def channel(self) -> str:
         return self.source
 
-    def row(self) -> dict:
-        """The `invoices` row, as `insert_rows` takes it."""
+    def row(self, at: datetime | None = None) -> dict:
+        """The `invoices` row, as `insert_rows` takes it; `at`: when it was made and last
+        changed (a chunk's invoices share the time they are written at)."""
+        at = at or self.updated_at
         return {"partner_id": self.partner_id, "program_id": self.program_id,
                 "upload_key": self.upload_key, "channel": self.source, "media_url": "",
                 "sha256": "", "image_hash": "", "status": str(self.status),
@@ -109,8 +111,8 @@ class NewInvoice:
                 "number": self.number, "invoice_date": self.invoice_date,
                 "total_paise": self.total_paise, "read_total_paise": self.total_paise,
                 "items": self.items, "confidence": {}, "typed": [], "claim": self.claim,
-                "credits": self.credits, "entry_id": self.entry_id, "created_at": self.updated_at,
-                "updated_at": self.updated_at}
+                "credits": self.credits, "entry_id": self.entry_id, "created_at": at,
+                "updated_at": at}
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,8 @@ def settle_all(session: Session, feed: Feed, results: list) -> list:
             {"id": i.id, "status": str(i.status), "reason": i.reason, "credits": i.credits,
              "entry_id": i.entry_id, "updated_at": i.updated_at} for i in sure])
     else:
-        insert_rows(session, Invoice.__table__, [{"id": i.id, **i.row()} for i in invoices])
+        at = utcnow()
+        insert_rows(session, Invoice.__table__, [{"id": i.id, **i.row(at)} for i in invoices])
     return [_settled(session, r, taken) if isinstance(r, Pending) else r for r in results]
 
 

@@ -20,8 +20,17 @@ class Outcome(StrEnum):
     RETURNED = "returned"  # a credit note took back credits
 
 
+class BatchStatus(StrEnum):
+    QUEUED = "queued"  # an uploaded file waiting for its job
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # `error` says why; the rows imported before it stay
+
+
 class SalesBatch(Base):
-    """One file imported, or one API request."""
+    """One file imported, or one API request. A file uploaded in the admin is imported by a
+    job: its status, `rows` done of about `total`, and the file's place under MEDIA_DIR
+    (`file`, until the job is done with it)."""
 
     __tablename__ = "sales_batches"
 
@@ -32,6 +41,11 @@ class SalesBatch(Base):
     name: Mapped[str] = mapped_column(String(200))  # the file's name, or the API key's prefix
     dry_run: Mapped[bool] = mapped_column(default=False)
     rows: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(10), default=BatchStatus.DONE,
+                                        server_default=BatchStatus.DONE)
+    total: Mapped[int | None] = mapped_column(Integer)
+    file: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

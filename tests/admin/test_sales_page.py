@@ -1,5 +1,7 @@
 """A distributor's sales data on its admin page: a sales file uploaded (the same import as
-`flask sales import`) with its per-row report as CSV, a dry run that changes nothing, API keys
+`flask sales import`, run by a job whose progress the page shows) with its per-row report as
+CSV, a file that cannot be read failing its batch with the reason, an import stopped midway
+going on from where it stopped, a dry run that changes nothing, API keys
 made (shown once) and revoked (the API refuses the key at once); each change in the audit log;
 the distributor admin acts for their own distributor only, the analyst only reads."""
 
@@ -10,11 +12,19 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
+from rq import SimpleWorker
+from sqlalchemy.exc import OperationalError
+
+from bot import jobs, media
+from bot.jobs.names import TIMEOUTS, Job
 from models.admin.audit import AuditEntry
 from models.db import unit_of_work
 from models.partners.partner import Partner
-from models.sales.tables import SaleRow, SalesBatch
+from models.sales import importer
+from models.sales.tables import BatchStatus, SaleRow, SalesBatch
 from tests.sales.samples import Voucher, tally_xml
+from workers import sales_import
 
 OWN_GSTIN = "27AAACS1234P1Z7"  # the world's own shop (SAITRD's retailer) has this GSTIN
 DAY = date.today() - timedelta(days=3)
@@ -33,11 +43,15 @@ def _file() -> tuple[io.BytesIO, str]:
     return io.BytesIO(tally_xml(vouchers)), "register.xml"
 
 
-def _upload(admin, distributor: int, **form):
+def _upload(admin, distributor: int, file=None, *, close: bool = True, **form):
+    """Upload a file; closing the response runs its import job, as a real server does."""
     page = f"/admin/distributors/{distributor}"
     admin.get(page)
-    return admin.post(f"{page}/sales", {"file": _file(), **form},
-                      content_type="multipart/form-data")
+    response = admin.post(f"{page}/sales", {"file": file or _file(), **form},
+                          content_type="multipart/form-data")
+    if close:
+        response.close()
+    return response
 
 
 def _actions() -> list[str]:
@@ -55,6 +69,7 @@ def test_a_distributor_admin_uploads_a_file_and_downloads_its_report(as_role, wo
     assert response.status_code == 302
     page = admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
     assert "register.xml (tally)" in page and "credited 1, rejected 1" in page
+    assert "Imported" in page
     with unit_of_work() as db:
         batch = db.query(SalesBatch).one()
     report = admin.get(f"/admin/distributors/{mine}/sales/{batch.id}.csv")
@@ -74,6 +89,93 @@ def test_a_distributor_admin_uploads_a_file_and_downloads_its_report(as_role, wo
     assert refused.status_code == 400
     with unit_of_work() as db:
         assert db.query(SalesBatch).count() == 1
+
+
+def _batch() -> SalesBatch:
+    with unit_of_work() as db:
+        return db.query(SalesBatch).one()
+
+
+def test_an_upload_waits_for_its_job_and_the_page_shows_how_far_it_is(app, as_role, world):
+    mine, _other = _ids()
+    admin = as_role("distributor-admin")
+    response = _upload(admin, mine, close=False)
+    assert response.status_code == 302 and response.headers["Location"].endswith("#sales")
+    queued = _batch()
+    assert (queued.status, queued.rows, queued.total) == (BatchStatus.QUEUED, 0, 3)
+    page = admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
+    assert "being imported" in page and "Waiting to import" in page and "0 / ~3" in page
+    assert f"/sales/{queued.id}.csv" not in page  # no report before the rows are in
+    stored = media.kept(queued.file)
+    assert stored.is_file()
+    assert app.test_client().get(f"/media/{queued.file}").status_code == 404  # never served
+    response.close()  # the response is sent: the job runs
+    done = _batch()
+    assert (done.status, done.rows, done.file, done.error) == (BatchStatus.DONE, 2, None, None)
+    assert not stored.exists()  # the file is not kept once imported
+    page = admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
+    assert "Imported" in page and f"/sales/{done.id}.csv" in page and "/ ~3" not in page
+
+
+def test_with_redis_the_upload_is_a_job_for_the_worker(app, as_role, world, redis_url):
+    mine, _other = _ids()
+    app.config["REDIS_URL"] = redis_url
+    try:
+        _upload(as_role("distributor-admin"), mine)
+        [job] = jobs.queue().jobs
+        assert job.timeout == TIMEOUTS[Job.IMPORT_SALES] > 180  # longer than RQ's default
+        assert _batch().status == BatchStatus.QUEUED
+        SimpleWorker([jobs.queue()], connection=jobs.redis_connection()).work(burst=True)
+        assert (_batch().status, _batch().rows) == (BatchStatus.DONE, 2)
+    finally:
+        jobs.queue().empty()
+
+
+def test_a_file_that_cannot_be_read_fails_its_batch_with_the_reason(as_role, world):
+    mine, _other = _ids()
+    admin = as_role("brand-admin")
+    broken = (io.BytesIO(b"<ENVELOPE><BODY><VOUCHER>"), "broken.xml")
+    assert _upload(admin, mine, broken).status_code == 302
+    batch = _batch()
+    assert batch.status == BatchStatus.FAILED and batch.file is None
+    assert "not well-formed" in batch.error
+    page = admin.get(f"/admin/distributors/{mine}")
+    assert page.status_code == 200
+    assert "Failed" in page.get_data(as_text=True)
+    assert "the XML file is not well-formed" in page.get_data(as_text=True)
+
+
+def test_an_import_stopped_midway_goes_on_from_where_it_stopped(as_role, world, monkeypatch):
+    mine, _other = _ids()
+    admin = as_role("distributor-admin")
+    _upload(admin, mine, close=False)  # queued; its job is run by hand below
+    batch_id = _batch().id
+    commit, calls = importer._commit_chunk, []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "CHUNK", 1)
+    monkeypatch.setattr(importer, "_commit_chunk", second_fails)
+    with pytest.raises(OperationalError):
+        sales_import.import_file(batch_id)
+    stopped = _batch()
+    assert (stopped.status, stopped.rows) == (BatchStatus.FAILED, 1)
+    assert "stopped after 1 rows (OperationalError)" in stopped.error
+    assert media.kept(stopped.file).is_file()  # kept for the retry
+    assert "upload the same file again" in \
+        admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
+    sales_import.import_file(batch_id)  # the job's retry
+    done = _batch()
+    assert (done.status, done.rows, done.error) == (BatchStatus.DONE, 2, None)
+    with unit_of_work() as db:
+        rows = [(r.number, r.outcome) for r in db.query(SaleRow).order_by(SaleRow.row)]
+    assert rows == [("ST/1", "credited"), ("ST/2", "rejected")]  # each row once
+    sales_import.import_file(batch_id)  # a copy of the job sent again: nothing to do
+    assert _batch().rows == 2
 
 
 def test_a_dry_run_reports_every_row_and_changes_nothing(as_role, world):

@@ -1,5 +1,6 @@
 """What starting the app costs: `flask --help` and every CLI command import the app, so the
-image and OCR libraries load only in the code that uses them."""
+image and OCR libraries, and the Rasa action server's Sanic stack, load only in the code that
+uses them."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # numpy is not among them: the free-text classifier (flows/nlu) scores every message with it.
-HEAVY = ("cv2", "zxingcpp", "pytesseract", "pyzbar", "PIL", "imagehash", "qrcode", "requests")
+HEAVY = ("cv2", "zxingcpp", "pytesseract", "pyzbar", "PIL", "imagehash", "qrcode", "requests",
+         "rasa_sdk", "sanic")
 
 
-def test_starting_the_app_imports_no_image_or_ocr_library(tmp_path):
+def test_starting_the_app_imports_no_image_ocr_or_action_server_library(tmp_path):
     probe = ("import json, sys; import app; app.create_app(); "
              f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'saathi.db'}",

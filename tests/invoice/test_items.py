@@ -36,6 +36,10 @@ def page(*texts: str) -> list[Line]:
      Item("FR Wire 2.5 sqmm 90m", 90, 2_11_500_00, "8544")),
     ("3 Wall Putty 40kg 3214 85 bag 780.50 66342 .50", Item("Wall Putty 40kg", 85, 66_342_50,
                                                             "3214")),
+    # handwritten amounts on a cash memo, as read: the decimal point lost, paise read apart
+    ("PMC Pipe Ain l 17 7,913 50", Item("PMC Pipe Ain l", 17, 7_913_50)),
+    ("MPC, 53 Grade Cement 129 49. 052.2 5", Item("MPC, 53 Grade Cement", 129, 49_052_25)),
+    ("Wire 2.5 4 1,200.00", Item("Wire 2.5", 4, 1_200_00)),  # a size, then the quantity
 ])
 def test_item_lines_in_the_shapes_bills_print_and_engines_read(text, item):
     assert items.find(page(text)) == [item]

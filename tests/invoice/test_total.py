@@ -162,3 +162,53 @@ def test_a_handwritten_total_read_in_spaced_groups_beside_its_label():
     lines = page("GST 53.622.60", "Total Rs.", "5. 00. 477.60",
                  "Rupees Five I.kh Four Hcndred Seventv Seven and Sixtv Paise Mv")
     assert find(lines) == (50_047_760, pytest.approx(0.95))
+
+
+# Pages whose printed total a check vouches for though no line states the taxable value (cash
+# memos as PP-OCRv4 read them, bench/ocr.py seed 41: the item amounts' sum stands for it), the
+# stated one was misread, or the printed total was: (lines, total in paise).
+VOUCHED = {
+    "memo items + GST + R/O over words that lost the six ('Sx Hundred')": (
+        ("Particulars Qty Amount", "LED Bulb 9W 37 3,524.25", "Primer 20L 58 1.81,250.00",
+         "PVC pipe 4in 6m 13 6,048.25", "FR Wire 2.5 sqmm 90m 108 2,53,800.00", "GST 80,032.05",
+         "R/O +0.45", "Total Rs. 5,24,655.00",
+         "Rupees Five Lakh Twenty Four Thousand Sx Hundred Fifty Five Only"), 52_465_500),
+    "memo: '/ -' read apart, an item's decimal point lost ('7,913 50')": (
+        ("PMC Pipe Ain l 17 7,913 50", "Pp cerent 136 47,634.00", "GST 15,553.30",
+         "R/O +0.20", "Total Rs. 71,101/ -", "Rupees Sseenty OneTouratd OneHuanded On Only"),
+        7_110_100),
+    "memo: spaces beside every separator": (
+        ("Ergihe 0il 15w40 5[ 22 41,585.50", "Prinek 20L 14 43,757 .00",
+         "Wall puty 10kg 113 88, 168.25", "GST 31,231.93", "Total Rs. 2 ,04 ,742 .68"),
+        20_474_268),
+    "memo: handwritten paise read apart ('6.116.9 4')": (
+        ("LED Bl 9W SRI 115 10.925.00", "MCB 32A DoubleRoe 36 23.058.00", "GST 6.116.9 4",
+         "R/O +0.06", "Total Rs.", "40.100.00", "Rupees Fortv Thousand Dne Hundred Mlv"),
+        4_010_000),
+    "a misread taxable value, checked by the items": (
+        ("1 OPC Cement 20 bag 380.00 7,600.00", "Taxable Value 7,000.00", "CGST 684.00",
+         "SGST 684.00", "Grand Total 8,968.00"), 896_800),
+    "words and arithmetic agreeing over a misread total": (
+        ("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
+         "Grand Total 1,16,000.00", "Rupees One Lakh Eighteen Thousand Only"), 11_800_000),
+}
+
+
+@pytest.mark.parametrize(("texts", "paise"), VOUCHED.values(), ids=VOUCHED.keys())
+def test_a_total_vouched_for_by_the_page(texts, paise):
+    assert find(page(*texts)) == (paise, pytest.approx(0.95))
+
+
+def test_items_that_do_not_add_up_to_the_total_vouch_for_nothing():
+    # An item's quantity lost ("Ensine Oil ... 1,24,740.C0" is no item line): the items found
+    # add up to less, so the misread total stays unchecked.
+    lines = page("FR wire 7.5 sann 90n 5 58,750.00", "Wterpccfins Cenpeund 68 98,634.00",
+                 "Ensine Oil 15W4C 5L 1,24,740.C0", "GST 50,787.31", "Total Rs. 3,32,912.31")
+    assert find(lines)[1] < SURE
+
+
+def test_an_item_tables_own_total_row_is_not_vouched_for_by_its_items():
+    # Without a tax line the items' sum is the table's "Total" row, not the invoice total.
+    value, conf = find(page("1 OPC Cement 20 bag 7,600.00", "2 PPC Cement 10 bag 3,400.00",
+                            "Total 11,000.00"))
+    assert value == 1_100_000 and conf < SURE

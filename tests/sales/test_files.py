@@ -10,6 +10,7 @@ from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice, InvoiceStatus
 from models.sales import importer
+from models.sales.tables import SalesBatch
 from tests.sales.conftest import balance, import_file, sale
 from tests.sales.samples import sales_csv, sales_xlsx, tally_xml
 
@@ -47,6 +48,8 @@ def test_the_same_file_again_changes_nothing(app, shops, tmp_path):  # both data
     assert balance(shops.by_gstin, shops.program_id) == 33
     with unit_of_work() as db:
         assert db.scalar(select(func.count(Invoice.id))) == 1
+        # each run's batch is done once the command ends (its last write waits for the disk)
+        assert db.scalars(select(SalesBatch.status)).all() == ["done", "done"]
 
 
 @pytest.mark.parametrize("app", ["sqlite"], indirect=True)

@@ -13,6 +13,7 @@ from models import ledger
 from models.codes import tables as qr
 from models.codes.format import group
 from models.db import unit_of_work
+from models.messaging import ussd as ussd_rows
 from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage
 from models.messaging.ussd import UssdSession
@@ -68,6 +69,20 @@ def test_one_step_delivered_concurrently_is_answered_once(app, gateway, retailer
         assert row.consumed == "1" and set(row.screens) == {"0", "1"}
 
 
+def test_a_screen_is_not_written_over_a_session_row_that_moved_since_it_was_read(gateway,
+                                                                                retailer):
+    call = gateway.dial(RETAILER)
+    with unit_of_work() as session:  # as a step's first transaction read it, then committed
+        seen = session.scalar(select(UssdSession))
+    call.press("1")  # meanwhile the session went on
+    with unit_of_work() as session:
+        assert not ussd_rows.answer_as_read(session, seen, step="1", consumed="1",
+                                            pages=["stale"], page=0, screen="CON stale")
+    with unit_of_work() as session:
+        row = session.scalar(select(UssdSession))
+        assert row.screens["1"] == call.last and row.pages != ["stale"]
+
+
 def test_call_me_back_opens_a_ticket_and_tells_the_partner_by_sms(gateway, retailer):
     call = gateway.dial(RETAILER)
     call.press("98")
@@ -83,7 +98,7 @@ def test_call_me_back_opens_a_ticket_and_tells_the_partner_by_sms(gateway, retai
 
 
 def test_an_image_in_a_reply_is_sent_as_an_sms_link_once(gateway, retailer, monkeypatch):
-    monkeypatch.setattr(ussd_web.router, "handle", lambda message, finish: [
+    monkeypatch.setattr(ussd_web.router, "answer", lambda message, finish: [
         Reply("You passed! Your certificate: C-1", media_url="/media/certificates/C-1.png")])
     call = gateway.dial(RETAILER)
     assert call.last == "CON You passed! Your certificate: C-1"

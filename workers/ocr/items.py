@@ -20,14 +20,15 @@ import re
 
 from models.invoices.read import Item
 from models.invoices.values import parse_amount
-from workers.ocr.lines import Line
+from workers.ocr.lines import Line, closed
 
 _MONEY = r"(?:Rs\.?\s?|₹\s?)?(\d[\d,.]*[.,]\d{2})"
 _TAIL = re.compile(
     r"(?:^|[\s\-]+)(?P<qty>\d{1,5})"
     r"(?:\s*(?P<unit>[A-Za-z]{2,6}?)\s*(?:[xX×*@]\s*)?|\s*[xX×*@]\s*|\s+)"
     rf"(?:{_MONEY}(?:\s*[=\-]\s*|\s+))?{_MONEY}\s*$")  # "=" is read as "-" too
-_SPACED_PAISE = re.compile(r"(?<=\d)(?: \.| \. |\. )(?=\d{2}\s*$)")  # "66342 .50" as read
+# "7,913 50" as read: the amount's decimal point lost
+_SPACED_PAISE = re.compile(r"(?<=\d[.,]\d{3}) (?=\d{2}\s*$)")
 _SERIAL = re.compile(r"^\s*\d{1,3}(?:[.)]\s*|\s+|(?=[A-Z]{2}|[A-Z][a-z]))")
 _HSN = re.compile(r"\s+(\d{4}|\d{6}|\d{8})$")
 # Words that name a total, a tax or a payment, never goods ("Total 20 7,600.00" is the item
@@ -53,7 +54,7 @@ def find(lines: list[Line]) -> list[Item]:
 
 
 def _item(text: str, above: str) -> Item | None:
-    text = _SPACED_PAISE.sub(".", text)
+    text = _SPACED_PAISE.sub(".", closed(text))
     match = _TAIL.search(text)
     if match is None:
         return None

@@ -5,6 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Spaces read beside an amount's separators: "34754. 00", "5. 00. 477.60", "66342 .50",
+# "2 ,04 ,742 .68"; and handwritten paise read apart ("4,116.9 4": only after a group, so
+# that "Wire 2.5 4", a size then a quantity, stays two numbers).
+_SEPARATOR_GAP = re.compile(r"(?<=\d) ?([.,]) ?(?=\d{2,3}(?!\d))")
+_PAISE_GAP = re.compile(r"(?:(?<=\d[.,]\d\d[.,]\d)|(?<=\d[.,]\d{3}[.,]\d)) (?=\d(?![\d.,]))")
+
 
 @dataclass(frozen=True)
 class Word:
@@ -27,3 +33,8 @@ class Line:
         confs = [w.conf for w in self.words
                  if (t := re.sub(r"\W", "", w.text.upper())) and (t in squeezed or squeezed in t)]
         return min(confs) if confs else 0.5
+
+
+def closed(text: str) -> str:
+    """`text` without the spaces OCR read inside its amounts."""
+    return _PAISE_GAP.sub("", _SEPARATOR_GAP.sub(r"\1", text))

@@ -4,11 +4,13 @@ An amount is a candidate when the words before it on its line name a total ("Gra
 "Net Amount", "Invoice Value", "TOTAL", "कुल राशि" …) and not a part of one (sub-total,
 taxable value, taxes, round-off, cash tendered, change …). The page then checks the
 candidate two independent ways: the amount in words ("Rupees … Only") and the tax
-arithmetic (taxable value + taxes + round-off). An amount without a total label (an item
-line, a label lost under a stamp) is the total only when one of those checks says so. A total
-that neither check confirms is never sure on its own (below INVOICE_MIN_CONFIDENCE, so the
-partner confirms it) unless a second engine read the same (workers.ocr.combine), and it is
-not read at all below FLOOR."""
+arithmetic (taxable value + taxes + round-off, the taxable value as stated or as the item
+amounts' sum: a cash memo states none). Words and arithmetic that agree with each other
+vouch for their amount even when the printed total was misread. An amount without a total
+label (an item line, a label lost under a stamp) is the total only when one of those checks
+says so. A total that neither check confirms is never sure on its own (below
+INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second engine read the same
+(workers.ocr.combine), and it is not read at all below FLOOR."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from models.invoices.values import digits_only, parse_amount
-from workers.ocr.lines import Line
+from workers.ocr import items
+from workers.ocr.lines import Line, closed
 from workers.ocr.words import amount_in_words
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
@@ -26,10 +29,8 @@ from workers.ocr.words import amount_in_words
 # GSTIN or an invoice number it is a letter)
 _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
                     r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIlZ])[0-9OSBIlZC,.]*[0-9OC])"
-                    r"(?P<dash>/-|/=)?"
+                    r"(?P<dash>/ ?[-=])?"
                     r"(?![0-9A-Za-z%/\-])")
-# "34754. 00", "4,94. 088.12", "5. 00. 477.60" as read: the space dropped
-_SPACED = re.compile(r"(?<=\d[.,]) (?=\d{2,3}(?!\d))")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
@@ -69,7 +70,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = _SPACED.sub("", line.text), 0, len(found)
+        text, start, count = closed(line.text), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
@@ -92,7 +93,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     labelled one is read too unsurely) and neither the words nor the arithmetic give one."""
     every = amounts(lines)
     in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
-    expected = _arithmetic(every)
+    expected = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
     largest = max((a.paise for a in every if a.marked and not _NOT_ON_PAGE.search(a.label)),
                   default=0)
     best: tuple[float, Amount, bool] | None = None
@@ -106,6 +107,9 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
         if best is None or score > best[0]:
             best = (score, amount, checks > 0)
+    if in_words and _adds_up(in_words, expected) and (best is None or not best[2]):
+        # The words and the arithmetic, read apart, agree: the printed total was misread.
+        return in_words, SURE
     if in_words and (best is None or not best[2]):
         # The words over an amount nothing vouched for: handwriting and blur lose or change
         # digits more often than whole number words (bench/README.md).
@@ -150,29 +154,31 @@ def _label_weight(label: str) -> float:
     return weight
 
 
-def _arithmetic(every: list[Amount]) -> int | None:
+def _arithmetic(every: list[Amount], goods: int) -> set[int]:
     """Taxable value + taxes (+ round-off) when the page prints them (each tax taken once:
-    a tax-summary table repeats them)."""
-    taxable = next((a.paise for a in every if _TAXABLE.search(a.label)), None)
+    a tax-summary table repeats them), with the taxable value as stated and as `goods`, the
+    item amounts' sum (a cash memo states none; a misread one is checked by its items).
+    Without a tax line nothing adds up: the item table's own "Total" row is the items' sum,
+    not the invoice total."""
     taxes: dict[str, int] = {}
     for amount in every:
         kind = _TAX.search(amount.label)
         if kind and not _TAXABLE.search(amount.label):
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
-    if taxable is None or not taxes:
-        return None
+    if not taxes:
+        return set()
     for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
         if one in taxes and other not in taxes:
             taxes[other] = taxes[one]
     rounding = next((a.paise for a in every if _ROUND.search(a.label)), 0)
-    return taxable + sum(taxes.values()) + rounding
+    stated = next((a.paise for a in every if _TAXABLE.search(a.label)), None)
+    return {taxable + sum(taxes.values()) + rounding for taxable in (stated, goods) if taxable}
 
 
-def _adds_up(paise: int, expected: int | None) -> bool:
-    """The total is the sum, or that sum rounded to the rupee (round-off line not read)."""
-    if expected is None:
-        return False
-    return paise == expected or (paise % 100 == 0 and abs(paise - expected) <= 50)
+def _adds_up(paise: int, expected: set[int]) -> bool:
+    """The total is a sum, or that sum rounded to the rupee (round-off line not read)."""
+    return any(paise == sum_ or (paise % 100 == 0 and abs(paise - sum_) <= 50)
+               for sum_ in expected)
 
 
 def _words_at(lines: list[Line], index: int) -> int | None:

@@ -1,0 +1,37 @@
+"""Rows written and looked up in bulk (models/db.py: `insert_rows`, `among`), as the sales
+import and the bulk earn use them: every row written with its own values whichever of them
+repeat, and every value found again however it is spelt (quotes, backslashes, commas)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from models.db import among, insert_rows, unit_of_work
+from models.partners.partner import Partner
+
+AWKWARD = ['Shah "& Sons"', "C:\\shop\\", "a,b}", "NULL", "", " two  spaces ", "ஸ்ரீ"]
+
+
+def test_rows_are_written_with_their_own_values_and_found_again_by_any_name(app):
+    at = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+    rows = [{"phone": f"+9170000000{n:02d}", "role": "retailer", "status": "active",
+             "language": "ta", "name": name, "created_at": at}
+            for n, name in enumerate(AWKWARD)]
+    twins = [{"phone": f"+9171000000{n}", "role": "retailer", "status": "active",
+              "language": "hi", "name": "Twin", "created_at": at} for n in range(2)]
+    with unit_of_work() as db:
+        ids = insert_rows(db, Partner.__table__, rows, returning=("id", "name"))
+        assert [name for _id, name in ids] == AWKWARD
+        insert_rows(db, Partner.__table__, twins)
+    with unit_of_work() as db:
+        found = db.execute(select(Partner.name, Partner.language, Partner.created_at)
+                           .where(among(db, Partner.name, [*AWKWARD, "Twin", "nobody"]))
+                           .order_by(Partner.id)).all()
+        assert [(n, lang) for n, lang, _at in found] == \
+            [(n, "ta") for n in AWKWARD] + [("Twin", "hi"), ("Twin", "hi")]
+        assert {a.replace(tzinfo=UTC) if a.tzinfo is None else a for *_n, a in found} == {at}
+        by_id = db.scalars(select(Partner.name).where(among(db, Partner.id, [i for i, _ in ids])))
+        assert sorted(by_id) == sorted(AWKWARD)
+        assert db.scalars(select(Partner.id).where(among(db, Partner.id, []))).all() == []
