@@ -80,7 +80,8 @@ def result_text(session: Session, invoice: Invoice, lang: str, approved: bool = 
     if invoice.status == InvoiceStatus.CONFIRM:
         return confirm_text(lang, invoice)
     if invoice.status == InvoiceStatus.REVIEW:
-        item = session.get(ReviewItem, invoice.review_item_id)
+        item = session.get(ReviewItem, invoice.review_item_id) \
+            if invoice.review_item_id is not None else None  # no item: the general text
         return translate(lang, REVIEWING.get(item.rule if item else "", REVIEWING_ANY),
                          number=invoice.number)
     if invoice.status == InvoiceStatus.REJECTED:
