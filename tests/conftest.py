@@ -110,7 +110,7 @@ flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _Sha
 # their apps share one engine each, for its cache of compiled SQL. A new engine compiles every
 # statement again, a third of a test's time; the file or database is emptied between tests.
 _SHARED_URLS: set[str] = set()
-_ENGINES: dict[tuple[str, int, str], Engine] = {}
+_ENGINES: dict[tuple[int, str, int, str], Engine] = {}
 _make_engine = models.db.make_engine
 
 
@@ -118,9 +118,11 @@ def _engine_once(url: str, lock_timeout_ms: int = 10_000,
                  sqlite_synchronous: str = "FULL") -> Engine:
     if url not in _SHARED_URLS:
         return _make_engine(url, lock_timeout_ms, sqlite_synchronous)
-    key = (url, lock_timeout_ms, sqlite_synchronous)
+    # by process: a test's forked child (the race tests) must not use its parent's pooled
+    # connections, which are in the middle of the parent's transactions
+    key = (os.getpid(), url, lock_timeout_ms, sqlite_synchronous)
     if key not in _ENGINES:
-        _ENGINES[key] = _make_engine(*key)
+        _ENGINES[key] = _make_engine(url, lock_timeout_ms, sqlite_synchronous)
     return _ENGINES[key]
 
 
