@@ -18,17 +18,21 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import CodeType
 from xml.etree import ElementTree
 
 import flask
+import jinja2
+import jinja2.bccache
 import psycopg
 import pytest
 import redis as redis_lib
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from twilio.request_validator import RequestValidator
 from werkzeug.routing import Rule
 
 import models
+import models.db
 from app import create_app
 from models.base import freeze_clock
 from models.db import engine as current_engine
@@ -45,12 +49,30 @@ BASE_URL = "https://saathi.test"
 
 
 class _SharedBuilderRule(Rule):
-    """A URL rule whose two URL-builder functions are compiled once per process, not once per
-    app. Werkzeug compiles them from an AST for every rule of every new app (130 ms of each
-    test's 150 ms create_app); the suite makes thousands of apps from the same rules. A builder
-    depends only on the rule's text, host, defaults and mode, which make the key."""
+    """A URL rule parsed, and its two URL-builder functions compiled, once per process, not
+    once per app. Werkzeug compiles the builders from an AST for every rule of every new app
+    (130 ms of each test's 150 ms create_app) and parses the rule with a regular expression a
+    path segment (half of the 18 ms left); the suite makes thousands of apps from the same
+    rules. A builder depends only on the rule's text, host, defaults and mode, which make the
+    key; the parse on the text, host, mode and the map's converter classes. Converters keep
+    no state: the first app's serve every app."""
 
     _builders: dict[tuple, object] = {}
+    _parsed: dict[tuple, tuple] = {}
+
+    def compile(self) -> None:
+        key = (self.rule, self.subdomain, self.host, self.merge_slashes,
+               self.map.host_matching, tuple(self.map.converters.items()))
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            super().compile()
+            self._parsed[key] = (tuple(self._parts), tuple(self._trace), dict(self._converters))
+            return
+        parts, trace, converters = parsed
+        self._parts, self._trace, self._converters = list(parts), list(trace), dict(converters)
+        self.arguments.update(converters)
+        self._build = self._compile_builder(False).__get__(self, None)
+        self._build_unknown = self._compile_builder(True).__get__(self, None)
 
     def _compile_builder(self, append_unknown: bool = True):
         key = (self.rule, self.subdomain, self.host, self.merge_slashes,
@@ -62,6 +84,47 @@ class _SharedBuilderRule(Rule):
 
 
 flask.Flask.url_rule_class = _SharedBuilderRule
+
+
+class _SharedTemplateCode(jinja2.BytecodeCache):
+    """Each template compiled once per process, not once per app (15 ms a page, most of an
+    admin test's first request). Every test app's Jinja environment has the same settings,
+    so a template's code depends only on its source, which the checksum compares."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str | None, CodeType]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = self._code.get(bucket.key, (None, None))
+        if code is not None and checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.code is not None:
+            self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _SharedTemplateCode()}
+
+# The databases the tests' apps share (this process's SQLite file, this run's PostgreSQL one):
+# their apps share one engine each, for its cache of compiled SQL. A new engine compiles every
+# statement again, a third of a test's time; the file or database is emptied between tests.
+_SHARED_URLS: set[str] = set()
+_ENGINES: dict[tuple[str, int, str], Engine] = {}
+_make_engine = models.db.make_engine
+
+
+def _engine_once(url: str, lock_timeout_ms: int = 10_000,
+                 sqlite_synchronous: str = "FULL") -> Engine:
+    if url not in _SHARED_URLS:
+        return _make_engine(url, lock_timeout_ms, sqlite_synchronous)
+    key = (url, lock_timeout_ms, sqlite_synchronous)
+    if key not in _ENGINES:
+        _ENGINES[key] = _make_engine(*key)
+    return _ENGINES[key]
+
+
+models.db.make_engine = _engine_once
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 # marker -> test files (relative to tests/) or single tests ("file::name") that carry it
@@ -200,6 +263,7 @@ def empty_db_url(request, tmp_path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def _pg_schema(pg_url: str) -> str:
+    _SHARED_URLS.add(pg_url)
     app = create_app({"DATABASE_URL": pg_url})
     with app.app_context():
         models.metadata.create_all(current_engine())
@@ -256,10 +320,27 @@ def _sqlite_schema(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _sqlite_file(tmp_path_factory) -> Path:
+    """The SQLite file this process's tests take turns with (its URL is in _SHARED_URLS)."""
+    path = tmp_path_factory.getbasetemp() / "test.db"
+    _SHARED_URLS.add(f"sqlite:///{path}")
+    return path
+
+
+def _fresh_sqlite(schema: Path, path: Path) -> None:
+    """Replace `path` with a copy of the empty `schema`. The old file is unlinked first, with
+    its WAL: a connection a test left open keeps the old file and never sees the new one."""
+    for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        old.unlink(missing_ok=True)
+    shutil.copyfile(schema, path)
+
+
 def _make_app(backend: str, request, tmp_path):
     if backend == "sqlite":
-        shutil.copyfile(request.getfixturevalue("_sqlite_schema"), tmp_path / "test.db")
-        return create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'test.db'}"))
+        path = request.getfixturevalue("_sqlite_file")
+        _fresh_sqlite(request.getfixturevalue("_sqlite_schema"), path)
+        return create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{path}"))
     url = request.getfixturevalue("_pg_schema")
     app = create_app(app_config(tmp_path, DATABASE_URL=url))
     with app.app_context():

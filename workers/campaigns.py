@@ -3,10 +3,10 @@ died), and the run that writes and sends a campaign's deliveries in batches.
 
 Exactly once per partner and round: a batch of delivery rows is claimed (SKIP LOCKED), their
 outbox rows (unique keys) written and the deliveries marked in one transaction; the outbox
-rows are then marked in flight (committed) CHECK_EVERY at a time in one statement, and each
-is sent in a transaction of its own (holding its row), so a run killed anywhere
-leaves every partner sent, pending, or queued for the next run; a row left in flight is sent
-again only after the provider says it never took it. Several runs of one campaign, and the
+rows are then marked in flight (committed) CHECK_EVERY at a time in one statement, and sent
+in one transaction holding them (their statuses committed together), so a run killed
+anywhere leaves every partner sent, pending, or queued for the next run; a row left in flight
+is sent again only after the provider says it never took it. Several runs of one campaign, and the
 threads of each run, share the work.
 """
 
@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, or_, select, text, update
 
 from bot import jobs
 from bot.channels.senders import sender_for
+from bot.channels.twilio_messages import Unanswered
 from bot.jobs.names import Job
 from bot.notices.campaigns import queue_batch
 from models import campaigns
@@ -105,111 +106,143 @@ def _write_batch(campaign_id: int) -> list[int] | None:
 
 
 def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
-    """Send the batch's rows, throttled, CHECK_EVERY at a time: the campaign's status looked
-    at, then the chunk marked in flight in one statement (committed), then each row sent in
-    a transaction of its own; False once the campaign is cancelled."""
+    """Send the batch's rows, throttled, CHECK_EVERY at a time: the chunk marked in flight in
+    one statement (committed, the campaign's status read in the same transaction), then sent
+    in one transaction holding its rows, their statuses committed together; False once the
+    campaign is cancelled."""
     for start in range(0, len(outbox_ids), CHECK_EVERY):
-        if _stopped(campaign_id):
-            return False
         chunk = outbox_ids[start:start + CHECK_EVERY]
-        claimed = _claim_many(chunk)
-        for n, outbox_id in enumerate(chunk):
-            # a row the chunk's claim left (in flight once: a dead sender's?) is asked alone
-            if not _send_retrying(campaign_id, outbox_id, outbox_id in claimed):
-                _release([i for i in chunk[n + 1:] if i in claimed])
-                return False
+        if (claimed := _claim_many(campaign_id, chunk)) is None:
+            return False
+        mine: Claims = {}
+        for outbox_id in chunk:  # a row the chunk's claim left (in flight once: a dead
+            if at := claimed.get(outbox_id) or _claim(outbox_id):  # sender's?) is asked alone
+                mine[outbox_id] = at
+        if not _send_claimed(campaign_id, mine):
+            return False
     return True
 
 
-def _send_retrying(campaign_id: int, outbox_id: int, claimed: bool) -> bool:
-    """Send one row, backing off while the provider rate-limits; False once cancelled."""
+# The rows a sender marked in flight, each with the time it did (the row's updated_at): a
+# row whose updated_at moved on was claimed again by another sender once the lease ran out.
+Claims = dict[int, datetime]
+
+
+def _send_claimed(campaign_id: int, mine: Claims) -> bool:
+    """Send rows this sender marked in flight, backing off while the provider rate-limits;
+    False once cancelled (the rows not sent released)."""
     backoff = current_app.config["CAMPAIGN_BACKOFF_SECONDS"]
-    while True:
-        try:
-            _send_one(outbox_id, claimed)
-            return True
-        except outbound.RateLimited:  # the row is queued again (not in flight)
-            log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
-                                                            "seconds": backoff})
-            time.sleep(backoff)
-            backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
-            claimed = False
-            if _stopped(campaign_id):
-                return False
-        except outbound.DeliveryFailed:  # committed as an attempt: the sweep retries it
-            return True
+    while mine:
+        limited, mine = _send_together(mine)
+        if limited is None:
+            continue
+        log.warning("rate limited: backing off", extra={"campaign_id": campaign_id,
+                                                        "seconds": backoff})
+        time.sleep(backoff)
+        backoff = min(MAX_BACKOFF, max(backoff * 2, 0.01))
+        if _stopped(campaign_id):
+            _release(mine)
+            return False
+        if at := _claim(limited):  # queued again by the rate limit, not in flight
+            mine = {limited: at, **mine}
+    return True
 
 
-def _send_one(outbox_id: int, claimed: bool = False) -> None:
-    """Claim the row unless the chunk's claim did (marked in flight, committed), then send
-    it in a transaction of its own, committed asynchronously on PostgreSQL as the inbox is.
-    A row found in flight past the lease lost its sender mid-call: the provider is asked
-    whether it took it before it is sent again, so a killed worker's last messages are not
-    sent twice."""
-    if not claimed and not _claim(outbox_id):
-        return
+def _send_together(mine: Claims) -> tuple[int | None, Claims]:
+    """Send in-flight rows in one transaction (committed asynchronously on PostgreSQL, as
+    the inbox is), holding them until their statuses commit together; a row another sender
+    claimed since is left to it. A row the provider refuses for now commits what went
+    before it (send_row): then the rate-limited row's id (None for a failed attempt, which
+    the sweep retries) and the rows after it, still in flight. A sender killed
+    mid-transaction leaves its rows in flight: a resumed run asks the provider whether it
+    took each before sending it again (_claim)."""
     with unit_of_work() as session:
         if is_postgres(session):
             session.execute(ASYNC_COMMIT)
-        row = session.scalar(_IN_FLIGHT_ROW, {"id": outbox_id})
-        if row is None:  # cancelled meanwhile
-            return
-        row.error = None
-        throttle.wait(row.via or _sender_number(row.channel))
-        outbound.send_row(session, row)
+        rows = [row for row in session.scalars(_IN_FLIGHT_ROWS, {"ids": list(mine)})
+                if row.updated_at == mine[row.id]]  # a row missing was cancelled meanwhile
+        for n, row in enumerate(rows):
+            row.error = None
+            throttle.wait(row.via or _sender_number(row.channel))
+            try:
+                outbound.send_row(session, row)
+            except outbound.RateLimited:
+                return row.id, {r.id: mine[r.id] for r in rows[n + 1:]}
+            except outbound.DeliveryFailed as exc:
+                if isinstance(exc.__cause__, Unanswered):  # maybe taken: in flight again,
+                    _keep_in_flight(row.id)  # a later run asks the provider first
+                return None, {r.id: mine[r.id] for r in rows[n + 1:]}
+    return None, {}
 
 
-_IN_FLIGHT_ROW = select(OutboxMessage).where(  # built once: every send asks
-    OutboxMessage.id == bindparam("id"), OutboxMessage.status == OutboxStatus.QUEUED,
-    OutboxMessage.error == IN_FLIGHT).with_for_update()
-
-
-def _claim_many(outbox_ids: list[int]) -> set[int]:
-    """Mark in flight, in one statement (committed), those of `outbox_ids` still queued and
-    not in flight that no other sender holds; the ids marked."""
+def _keep_in_flight(outbox_id: int) -> None:
+    """A row whose request went out unanswered (its failed attempt committed): in flight
+    again, so that no run sends it before the provider says it never took it."""
     with unit_of_work() as session:
+        session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
+            .values(error=IN_FLIGHT, updated_at=utcnow()),
+            execution_options={"synchronize_session": False})
+
+
+_IN_FLIGHT_ROWS = select(OutboxMessage).where(  # built once: every chunk asks
+    OutboxMessage.id.in_(bindparam("ids", expanding=True)),
+    OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.error == IN_FLIGHT
+).order_by(OutboxMessage.id).with_for_update()
+
+
+def _claim_many(campaign_id: int, outbox_ids: list[int]) -> Claims | None:
+    """Mark in flight, in one statement (committed), those of `outbox_ids` still queued and
+    not in flight that no other sender holds; the rows marked, or None (none marked) once
+    the campaign no longer runs."""
+    now = utcnow()
+    with unit_of_work() as session:
+        if campaigns.status_of(session, campaign_id) != CampaignStatus.RUNNING:
+            return None
         free = select(OutboxMessage.id).where(
             OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED,
             or_(OutboxMessage.error.is_(None), OutboxMessage.error != IN_FLIGHT))
         if is_postgres(session):
             free = free.with_for_update(skip_locked=True)
-        return set(session.scalars(
+        return dict.fromkeys(session.scalars(
             update(OutboxMessage).where(OutboxMessage.id.in_(free))
-            .values(error=IN_FLIGHT, updated_at=utcnow()).returning(OutboxMessage.id),
-            execution_options={"synchronize_session": False}))
+            .values(error=IN_FLIGHT, updated_at=now).returning(OutboxMessage.id),
+            execution_options={"synchronize_session": False}), now)
 
 
-def _release(outbox_ids: list[int]) -> None:
+def _release(mine: Claims) -> None:
     """Rows this sender marked in flight but will not send (cancelled, paused): queued as
     before, for the next run (no provider lookup needed)."""
-    if not outbox_ids:
-        return
     with unit_of_work() as session:
-        session.execute(update(OutboxMessage).where(
-            OutboxMessage.id.in_(outbox_ids), OutboxMessage.status == OutboxStatus.QUEUED,
-            OutboxMessage.error == IN_FLIGHT).values(error=None),
-            execution_options={"synchronize_session": False})
+        for at in set(mine.values()):
+            session.execute(update(OutboxMessage).where(
+                OutboxMessage.id.in_([i for i, t in mine.items() if t == at]),
+                OutboxMessage.status == OutboxStatus.QUEUED,
+                OutboxMessage.error == IN_FLIGHT, OutboxMessage.updated_at == at)
+                .values(error=None), execution_options={"synchronize_session": False})
 
 
-def _claim(outbox_id: int) -> bool:
+def _claim(outbox_id: int) -> datetime | None:
+    """Mark one row in flight (committed); the time it was, or None when another sender
+    has it or it was found sent (a dead sender's row the provider took)."""
     now = utcnow()
     with unit_of_work() as session:
         row = session.scalar(select(OutboxMessage).where(
             OutboxMessage.id == outbox_id, OutboxMessage.status == OutboxStatus.QUEUED)
             .with_for_update(skip_locked=True))
         if row is None:  # sent by the sweep, cancelled, or another run holds it
-            return False
+            return None
         if row.error == IN_FLIGHT:
             lease = timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
             if row.updated_at > now - lease:
-                return False  # another sender has it in flight now
+                return None  # another sender has it in flight now
             if (sid := _taken_already(row)) is not None:
                 row.status, row.provider_sid, row.sent_at, row.error = \
                     OutboxStatus.SENT, sid, now, None
                 log.info("in-flight message found sent", extra={"outbox_id": row.id})
-                return False
+                return None
         row.error, row.updated_at = IN_FLIGHT, now
-        return True
+        return now
 
 
 def _taken_already(row: OutboxMessage) -> str | None:

@@ -18,7 +18,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot import media
-from bot.channels import graph, sms, twilio_content
+from bot.channels import graph, sms, twilio_content, twilio_messages
 from bot.channels.gupshup import GupshupSender
 from bot.channels.native import LIST_LABEL
 from bot.channels.templates import template_sid
@@ -63,11 +63,16 @@ class _HttpClient(TwilioHttpClient):
 
 
 class TwilioSender:
+    """Messages go out through `messages` (a bare kept-alive connection); Twilio's library
+    client is kept for the rare lookup of what Twilio took (`find_sent`)."""
+
     def __init__(self, config: dict) -> None:
         base = config["TWILIO_API_BASE"]
         http = _HttpClient(base if base.rstrip("/") != TWILIO_DEFAULT_BASE else None)
         self.client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
                              http_client=http)
+        self.messages = twilio_messages.Messages(base, config["TWILIO_ACCOUNT_SID"],
+                                                 config["TWILIO_AUTH_TOKEN"])
         self.config = config
 
     def _address(self, channel: str, phone: str) -> tuple[str, str]:
@@ -76,24 +81,27 @@ class TwilioSender:
         return self.config["TWILIO_SMS_FROM"], phone
 
     def send(self, message: OutboxMessage) -> str:
+        return self.messages.create(self.form(message))
+
+    def form(self, message: OutboxMessage) -> twilio_messages.Form:
+        """The Messages API form for `message`, its fields in the order Twilio's library
+        posts them."""
         from_, to = self._address(message.channel, message.phone)
-        params: dict = {"from_": from_, "to": to}
+        form = [("To", to)]
         if self.config["PUBLIC_BASE_URL"]:
-            params["status_callback"] = self.config["PUBLIC_BASE_URL"].rstrip("/") + \
-                "/webhooks/twilio/status"
+            form.append(("StatusCallback", self.config["PUBLIC_BASE_URL"].rstrip("/")
+                         + "/webhooks/twilio/status"))
         drawn = self._content(message) if message.channel == "whatsapp" else None
         if message.template:
-            params["content_sid"] = template_sid(self.config, message.template,
-                                                 _language(message))
-            params["content_variables"] = json.dumps(message.template_vars)
-        elif drawn:
-            params["content_sid"] = drawn
-        else:
-            params["body"] = message.body
-            if message.media_urls:  # Twilio fetches them: our /media/ paths made absolute
-                params["media_url"] = sms.absolute(message.media_urls,
-                                                   self.config["PUBLIC_BASE_URL"])
-        return self.client.messages.create(**params).sid
+            sid = template_sid(self.config, message.template, _language(message))
+            return [*form, ("ContentVariables", json.dumps(message.template_vars)),
+                    ("From", from_), ("ContentSid", sid)]
+        if drawn:
+            return [*form, ("From", from_), ("ContentSid", drawn)]
+        # Twilio fetches the media itself: our /media/ paths made absolute
+        return [*form, ("From", from_), ("Body", message.body), *(
+            ("MediaUrl", url) for url in sms.absolute(message.media_urls,
+                                                       self.config["PUBLIC_BASE_URL"]))]
 
     def find_sent(self, message: OutboxMessage, since: datetime) -> str | None:
         """The sid of `message` if Twilio took it since `since` though its answer was lost

@@ -20,6 +20,7 @@ from bot.notices import outbound
 from models import campaigns, keys
 from models.base import ist_day_start
 from models.campaigns import Campaign, Delivery, DeliveryStatus, leaderboard
+from models.db import among
 from models.ledger.tables import Wallet
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, PartnerStatus
@@ -83,7 +84,7 @@ class Caps:
                                                                     caps.week)):
             counter.update(dict(session.execute(
                 select(Delivery.partner_id, func.count()).where(
-                    Delivery.partner_id.in_(partner_ids), Delivery.queued_at >= since,
+                    among(session, Delivery.partner_id, partner_ids), Delivery.queued_at >= since,
                     Delivery.status == DeliveryStatus.QUEUED)
                 .group_by(Delivery.partner_id)).all()))
         return caps
@@ -95,9 +96,10 @@ def queue_batch(session: Session, campaign: Campaign, spec: CampaignSpec, progra
     INSERT, or mark them skipped; the rows written. What every row needs (partners, wallets,
     caps, conversations) is read once for the batch."""
     ids = [d.partner_id for d in batch]
-    partners = {p.id: p for p in session.scalars(select(Partner).where(Partner.id.in_(ids)))}
+    partners = {p.id: p for p in session.scalars(select(Partner).where(
+        among(session, Partner.id, ids)))}
     wallets = {w.partner_id: w for w in session.scalars(select(Wallet).where(
-        Wallet.partner_id.in_(ids), Wallet.program_id == program.id))}
+        among(session, Wallet.partner_id, ids), Wallet.program_id == program.id))}
     caps = Caps.of(session, ids, now)
     known = outbound.Known.of(session, list(partners.values()),
                               [keys.campaign(campaign.id, campaign.round, i) for i in ids])

@@ -19,6 +19,7 @@ from bot.jobs.names import Job
 from bot.messages import Reply
 from models import keys
 from models.base import utcnow
+from models.db import among
 from models.messaging import conversation, outbox
 from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage, OutboxStatus
@@ -56,10 +57,10 @@ class Known:
     @classmethod
     def of(cls, session: Session, partners: list[Partner], keys: list[str]) -> Known:
         phones = [p.phone for p in partners]
-        convs = session.scalars(select(Conversation).where(Conversation.phone.in_(phones))) \
-            if phones else []
+        convs = session.scalars(select(Conversation).where(
+            among(session, Conversation.phone, phones))) if phones else []
         rows = session.scalars(select(OutboxMessage).where(
-            OutboxMessage.idempotency_key.in_(keys))) if keys else []
+            among(session, OutboxMessage.idempotency_key, keys))) if keys else []
         return cls({p.phone: p for p in partners}, {(c.phone, c.channel): c for c in convs},
                    {r.idempotency_key: r for r in rows})
 

@@ -4,14 +4,17 @@ gets, STOP, the frequency cap, the A/B holdout, cancel, rate limits and the SMS 
 from __future__ import annotations
 
 import json
+import time
 
 from sqlalchemy import select
 
+from bot.channels import twilio_messages
 from bot.notices.campaigns import preview
 from models import campaigns, ledger
 from models.base import utcnow
 from models.campaigns import Campaign, Delivery, DeliveryStatus
 from models.db import unit_of_work
+from models.messaging.outbox import OutboxMessage
 from models.partners.partner import PartnerStatus
 from models.programs.campaign_spec import CampaignSpec
 from tests.campaigns.conftest import BOTH, SMS_FROM, TEMPLATE, WA_FROM, members, phone_of
@@ -159,6 +162,24 @@ def test_rate_limits_back_off_and_send_once(app, program, member, twilio_api, cl
     twilio_api.answer = lambda form: next(answers, None)
     send(make(program))
     assert len(twilio_api.to(phone_of(partner))) == 1
+
+
+def test_a_message_whose_answer_never_came_is_asked_about_not_sent_again(
+        app, program, member, twilio_api, clock, monkeypatch):
+    """Twilio took it, its answer timed out: the row stays in flight, and the next run asks
+    Twilio's Messages list about it instead of sending it a second time."""
+    monkeypatch.setattr(twilio_messages, "TIMEOUT", 0.3)
+    partners = [member(), member()]
+    answered = iter([False])
+    twilio_api.accepted = lambda form: next(answered, True) or time.sleep(1)
+    campaign_id = make(program)
+    send(campaign_id)
+    assert len(twilio_api.forms) == 2
+    clock.advance(minutes=5)  # the sender's lease is over
+    runner.run(campaign_id)
+    assert [len(twilio_api.to(phone_of(p))) for p in partners] == [1, 1]
+    with unit_of_work() as session:
+        assert set(session.scalars(select(OutboxMessage.status))) == {"sent"}
 
 
 def test_whatsapp_that_cannot_reach_the_partner_falls_back_to_sms_and_stats_count_it(

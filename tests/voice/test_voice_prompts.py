@@ -198,12 +198,11 @@ def test_twilio_gets_the_follow_up_note_at_an_absolute_url(sqlite_app):
     from types import SimpleNamespace
 
     from bot.channels.senders import TwilioSender
-    created: list[dict] = []
+    created: list[list[tuple[str, str]]] = []
     sender = TwilioSender({**sqlite_app.config, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32})
-    sender.client = SimpleNamespace(messages=SimpleNamespace(
-        create=lambda **params: created.append(params) or SimpleNamespace(sid="SM1")))
+    sender.messages = SimpleNamespace(create=lambda form: created.append(form) or "SM1")
     note = OutboxMessage(channel="whatsapp", phone=VOICE, body="", template=None, reply=None,
                          media_urls=["/media/voice/ab.ogg"])
     assert sender.send(note) == "SM1"
     base = sqlite_app.config["PUBLIC_BASE_URL"]
-    assert created[0]["media_url"] == [base + "/media/voice/ab.ogg"]
+    assert [v for k, v in created[0] if k == "MediaUrl"] == [base + "/media/voice/ab.ogg"]
