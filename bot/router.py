@@ -25,7 +25,7 @@ from bot.messages import InboundMessage, Reply
 from bot.notices import outbound
 from flows import dispatch, sms
 from flows.engine import Context
-from models import keys
+from models import keys, privacy
 from models.base import utcnow
 from models.db import unit_of_work
 from models.messaging import conversation as conversations
@@ -112,13 +112,14 @@ def _run(message: InboundMessage, *, late: bool = False, finish: Finish | None =
 def _process(message: InboundMessage, *, late: bool = False, finish: Finish | None = None
              ) -> list[Reply]:
     with unit_of_work() as session:
-        conv, partner = conversations.lock_with_partner(session, message.channel,
-                                                        message.sender)
+        conv, partner, notice_outdated = conversations.lock_with_partner(
+            session, message.channel, message.sender, privacy.NOTICE_OUTDATED)
         now = utcnow()
         if message.channel == "whatsapp":  # the window opens as the message arrives, so what
             conv.last_inbound_at = now  # is queued while answering it is inside
         ctx = Context(session=session, conversation=conv, partner=partner, message=message,
-                      now=now, data=copy.deepcopy(conv.data or {}))
+                      now=now, data=copy.deepcopy(conv.data or {}),
+                      notice_outdated=notice_outdated)
         replies = sms.fit(ctx, dispatch.process(ctx))
         conv.data = ctx.data
         conv.partner_id = partner.id if partner else conv.partner_id

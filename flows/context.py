@@ -27,6 +27,9 @@ class Context:
     message: InboundMessage
     now: datetime
     data: dict = field(default_factory=dict)
+    # A program of the partner's raised its privacy notice since they agreed, as read with the
+    # conversation's lock (bot/router.py); None: not read, flows/notice.py asks.
+    notice_outdated: bool | None = None
 
     @property
     def language(self) -> str:

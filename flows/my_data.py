@@ -1,6 +1,6 @@
 """MY DATA and DELETE: a partner's copy of their data, or its erasure, each confirmed by a
 one-time code by SMS (models/redemptions/otp.py). MY DATA answers with a link valid 24 hours
-to a ZIP a job builds; DELETE (after a warning) erases at once and says so.
+to a ZIP a job builds (by SMS on USSD); DELETE (after a warning) erases at once and says so.
 Diagram: docs/flows/my_data.md."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask import current_app
 from bot.i18n import N_, NP_
 from bot.jobs.names import Job
 from bot.messages import InboundMessage, Option, Reply
+from bot.notices import links
 from flows import engine
 from flows.answers import digits, pick
 from flows.engine import END, Context, Flow, State
@@ -26,6 +27,9 @@ EXPORT, ERASE = "export", "erase"  # the OTP purposes (and what the partner aske
 WARNING = N_("This erases your name, shop, photos and messages for good, and ends your "
              "memberships. Unused credits are lost. Continue?")
 READY_SOON = N_("Your data is being prepared. Download it within 24 hours: {link}")
+LINK_BY_SMS = N_("Your data is being prepared. We sent the download link by SMS. It works for "
+                 "24 hours.")
+BY_SMS = frozenset({"ussd"})  # a screen cannot open a link, and a paged one is stored redacted
 ERASED = N_("Your personal data is erased. Thank you for being with us. Send JOIN to start "
             "again any time.")
 PAYOUT_RUNNING = N_("A payout of yours is still in progress. Please send DELETE again once it "
@@ -95,8 +99,12 @@ def _export(ctx: Context) -> engine.Step:
     export, token = privacy.request_export(ctx.session, ctx.partner)
     ctx.enqueue(Job.BUILD_EXPORT, export.id)
     log.info("data export asked", extra={"partner_id": ctx.partner.id, "export_id": export.id})
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return engine.done(ctx.say(READY_SOON, link=f"{base}/export/{token}"))
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/export/{token}"
+    if ctx.message.channel in BY_SMS:
+        links.send_export_link(ctx.session, phone=ctx.partner.phone, url=link, lang=ctx.language,
+                               provider_id=ctx.message.provider_id)
+        return engine.done(ctx.say(LINK_BY_SMS))
+    return engine.done(ctx.say(READY_SOON, link=link))
 
 
 def _erase(ctx: Context) -> engine.Step:

@@ -76,6 +76,8 @@ def leave(ctx: Context, code: str | None) -> list[Reply]:
 
 def outdated(ctx: Context) -> bool:
     """True when a program of the partner's raised its notice since they agreed."""
+    if ctx.notice_outdated is not None:
+        return ctx.notice_outdated
     return privacy.outdated_notice(ctx.session, ctx.partner.id) is not None
 
 

@@ -57,6 +57,11 @@ def media_link(channel: str, provider_id: str, n: int) -> str:
     return f"media-link:{channel}:{provider_id}:{n}"
 
 
+def export_link(provider_id: str) -> str:
+    """The SMS that carries MY DATA's download link to a channel that cannot open it (USSD)."""
+    return f"export-link:{provider_id}"
+
+
 def sms_fallback(outbox_id: int) -> str:
     """A WhatsApp message refused outside the 24-hour window, sent by SMS instead."""
     return f"sms-fallback:{outbox_id}"

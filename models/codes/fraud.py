@@ -112,17 +112,18 @@ def flag_reason(session: Session, rules: QrRules, partner: Partner, batch: QrBat
                 scan: QrScan, place: Place | None) -> str | None:
     """Return why this (already recorded) scan must wait for review, or None."""
     since = scan.created_at - timedelta(minutes=1)
-    recent = session.scalar(select(func.count(QrScan.id)).where(
-        QrScan.partner_id == partner.id, QrScan.created_at > since))
+    failed_since = scan.created_at - timedelta(minutes=rules.failed_window_minutes)
+    recent, failed = session.execute(select(  # both counts in one round trip
+        func.count(QrScan.id).filter(QrScan.created_at > since),
+        func.count(QrScan.id).filter(QrScan.status == ScanStatus.FORGED, QrScan.id != scan.id,
+                                     QrScan.created_at > failed_since),
+    ).where(QrScan.partner_id == partner.id,
+            QrScan.created_at > min(since, failed_since))).one()
     if recent > rules.max_scans_per_minute:
         return f"{recent} scans in a minute (limit {rules.max_scans_per_minute})"
     if rules.check_region and not region_matches(batch.region, partner):
         return (f"batch {batch.name} shipped to {batch.region}, partner in "
                 f"{partner.region or partner.pincode}")
-    failed_since = scan.created_at - timedelta(minutes=rules.failed_window_minutes)
-    failed = session.scalar(select(func.count(QrScan.id)).where(
-        QrScan.partner_id == partner.id, QrScan.status == ScanStatus.FORGED,
-        QrScan.id != scan.id, QrScan.created_at > failed_since))
     if failed >= rules.max_failed_attempts:
         return f"{failed} invalid codes in {rules.failed_window_minutes} min"
     return _travel(session, rules, partner, scan, place)

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, select
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Select,
+    String,
+    UniqueConstraint,
+    bindparam,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
@@ -42,32 +52,34 @@ def lock(session: Session, channel: str, phone: str) -> Conversation:
     return lock_with_partner(session, channel, phone)[0]
 
 
-def lock_with_partner(session: Session, channel: str, phone: str
-                      ) -> tuple[Conversation, Partner | None]:
+def lock_with_partner(session: Session, channel: str, phone: str,
+                      extra: ColumnElement | None = None
+                      ) -> tuple[Conversation, Partner | None, Any]:
     """`lock`, and the partner with that phone (None if not enrolled) in the same round trip:
-    every inbound message needs both."""
-    key = {"channel": channel, "phone": phone}
-    found = session.execute(_LOCK, key).one_or_none()
-    if found is not None:
-        return found.Conversation, found.Partner
-    session.execute(
-        dialect_insert(session)(Conversation)
-        .values(channel=channel, phone=phone, flow="menu", state="idle", data={},
-                updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["channel", "phone"])
-    )
-    found = session.execute(_LOCK, key).one()
-    return found.Conversation, found.Partner
+    every inbound message needs both. `extra`: a column about the partner the caller needs
+    too (a built-once expression), read in that round trip (None without one)."""
+    key, stmt = {"channel": channel, "phone": phone}, _lock(extra)
+    found = session.execute(stmt, key).one_or_none()
+    if found is None:
+        session.execute(
+            dialect_insert(session)(Conversation)
+            .values(channel=channel, phone=phone, flow="menu", state="idle", data={},
+                    updated_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["channel", "phone"])
+        )
+        found = session.execute(stmt, key).one()
+    return found[0], found[1], found[2] if extra is not None else None
 
 
-# Built once: this runs for every inbound message.
-_LOCK = (
-    select(Conversation, Partner)
-    .outerjoin(Partner, Partner.phone == Conversation.phone)
-    .where(Conversation.channel == bindparam("channel"), Conversation.phone == bindparam("phone"))
-    .with_for_update(of=Conversation)
-    .execution_options(populate_existing=True)
-)
+@cache
+def _lock(extra: ColumnElement | None) -> Select:
+    """Built once per `extra`: this runs for every inbound message."""
+    return (select(Conversation, Partner, *(() if extra is None else (extra,)))
+            .outerjoin(Partner, Partner.phone == Conversation.phone)
+            .where(Conversation.channel == bindparam("channel"),
+                   Conversation.phone == bindparam("phone"))
+            .with_for_update(of=Conversation)
+            .execution_options(populate_existing=True))
 
 
 def latest_for_phone(session: Session, phone: str, channel: str) -> Conversation | None:

@@ -11,8 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, bindparam, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    exists,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from models.base import Base, BigId, UTCDateTime, utcnow
 from models.enrollment.join import MembershipStatus, membership
@@ -86,28 +97,34 @@ def _agreed(version: int | None, action: str | None) -> int:
     return version if action == ConsentAction.GIVEN else 0
 
 
-_LAST = (select(Consent.program_id, func.max(Consent.id).label("id"))
-         .where(Consent.partner_id == bindparam("partner_id")).group_by(Consent.program_id)
-         .subquery())
-# Every message asks: the partner's active programs with their notice version and the
-# partner's last consent to each, in one round trip.
-_NOTICES = (select(Program.id, Program.notice_version, Consent.notice_version, Consent.action)
-            .select_from(Membership).join(Program, Program.id == Membership.program_id)
-            .outerjoin(_LAST, _LAST.c.program_id == Membership.program_id)
-            .outerjoin(Consent, Consent.id == _LAST.c.id)
-            .where(Membership.partner_id == bindparam("partner_id"),
-                   Membership.status == MembershipStatus.ACTIVE)
-            .order_by(Membership.id))
+def _outdated(partner_id: ColumnElement[int]) -> Select[tuple[int]]:
+    """The programs of `partner_id`'s active memberships whose notice version is above the
+    one they last agreed to (`_agreed` in SQL)."""
+    last = aliased(Consent)
+    latest = (select(func.max(last.id)).where(last.partner_id == Membership.partner_id,
+                                              last.program_id == Membership.program_id)
+              .scalar_subquery())
+    agreed = case((Consent.id.is_(None), 1), (Consent.action == ConsentAction.GIVEN,
+                                              Consent.notice_version), else_=0)
+    return (select(Membership.program_id)
+            .join(Program, Program.id == Membership.program_id)
+            .outerjoin(Consent, Consent.id == latest)
+            .where(Membership.partner_id == partner_id,
+                   Membership.status == MembershipStatus.ACTIVE, Program.notice_version > agreed))
+
+
+# Every message asks: built once.
+_OUTDATED_FIRST = _outdated(bindparam("partner_id")).order_by(Membership.id).limit(1)
+# The same question as a column of a query that has the partner in it (the conversation's
+# lock, models/messaging/conversation.py): no round trip of its own.
+NOTICE_OUTDATED = exists(_outdated(Partner.id)).label("notice_outdated")
 
 
 def outdated_notice(session: Session, partner_id: int) -> Program | None:
     """The first program the partner is an active member of whose notice changed since they
     agreed, or None."""
-    for program_id, current, version, action in session.execute(
-            _NOTICES, {"partner_id": partner_id}):
-        if _agreed(version, action) < current:
-            return session.get(Program, program_id)
-    return None
+    program_id = session.scalar(_OUTDATED_FIRST, {"partner_id": partner_id})
+    return session.get(Program, program_id) if program_id is not None else None
 
 
 def log_of(session: Session, partner_id: int) -> list[Consent]:

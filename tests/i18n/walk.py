@@ -29,7 +29,7 @@ from bot.messages import Reply
 from bot.notices import outbound
 from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
-from bot.notices.links import send_media_links
+from bot.notices.links import send_export_link, send_media_links
 from flows import engine
 from models import campaigns, events, ledger, review, yamltext
 from models.admin import controls
@@ -417,6 +417,8 @@ class Walk:
         with unit_of_work() as session:  # a certificate's image to a phone on USSD
             send_media_links(session, phone=PARTNER, urls=["https://saathi.test/c.png"],
                              lang=self.lang, channel="ussd", provider_id="walk")
+            send_export_link(session, phone=PARTNER, url="https://saathi.test/export/t0k3n",
+                             lang=self.lang, provider_id="walk")  # MY DATA on USSD
         self.wallet()
         doc = yamltext.load_shared((ROOT / "programs" / "cempro.yaml").read_text(encoding="utf-8"))
         with unit_of_work() as session:

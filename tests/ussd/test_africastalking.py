@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.channels.senders import OutboxOnlySender
 from models.db import unit_of_work
 from models.messaging.conversation import Conversation
 from models.messaging.ussd import UssdSession
@@ -164,3 +165,18 @@ def test_a_redemption_is_confirmed_with_the_sms_otp_after_a_redial(gateway, reta
     assert _conversation(RETAILER) == ("menu", "idle")
     assert [r.status for r in redemptions()] != ["awaiting_otp"]
     assert available(retailer, cempro) == 2000 - 100
+
+
+def test_my_data_sends_its_link_by_sms_and_no_screen_shows_it(gateway, retailer, monkeypatch):
+    """A feature phone cannot open a link, and a paged screen is stored without it."""
+    texts: list[str] = []
+    monkeypatch.setattr(OutboxOnlySender, "send",
+                        lambda self, message: texts.append(message.body) or f"OUTBOX{message.id}")
+    call = gateway.dial(RETAILER)
+    call.press("MYDATA")
+    screen = call.press(last_otp(RETAILER))
+    assert "We sent the download link by SMS" in screen and "/export/" not in screen
+    assert call.again() == screen  # a redelivery: the same screen, no second SMS
+    (sms,) = [text for text in texts if "/export/" in text]
+    assert sms.startswith("Saathi: download your data within 24 hours: https://")
+    assert gateway.client.get(f"/export/{sms.split('/export/', 1)[1]}").status_code == 200
