@@ -131,7 +131,9 @@ _ASYNC_FOR = "saathi.async_commit"  # in session.info: the transaction already t
 
 def commit_without_waiting(session: Session) -> None:
     """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk (a
-    synchronous commit after it flushes it too). Said once a transaction; SQLite: nothing."""
+    synchronous commit after it flushes it too). A crash may then lose the last transactions
+    committed, never leave one half done: for work that is redone, or whose loss a later
+    synchronous commit covers. Said once a transaction; SQLite: nothing."""
     if not is_postgres(session):
         return
     told = session.info.get(_ASYNC_FOR)
@@ -233,15 +235,6 @@ def refresh_statistics(session: Session, tables: Iterable[Table]) -> None:
     turn to scans of the many now there). SQLite: nothing."""
     if is_postgres(session):
         session.execute(text("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables)))
-
-
-def commit_async(session: Session) -> None:
-    """PostgreSQL: this transaction's COMMIT does not wait for its WAL to reach the disk
-    (`SET LOCAL synchronous_commit = off`). A crash may then lose the last transactions
-    committed, never leave one half done: only for work that is run again as it was, with
-    the same effect (an idempotent import re-run). SQLite: nothing."""
-    if is_postgres(session):
-        session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy import bindparam, or_, select, update
 
 from bot import jobs
 from bot.channels.senders import sender_for
@@ -28,7 +28,7 @@ from bot.notices.campaigns import queue_batch
 from models import campaigns
 from models.base import utcnow
 from models.campaigns import Campaign, CampaignStatus
-from models.db import is_postgres, unit_of_work
+from models.db import commit_without_waiting, is_postgres, unit_of_work
 from models.messaging.outbox import IN_FLIGHT, OutboxMessage, OutboxStatus
 from models.programs.program import Program
 from workers import outbound, throttle
@@ -36,7 +36,6 @@ from workers import outbound, throttle
 log = logging.getLogger("saathi.campaigns")
 CHECK_EVERY = 20  # sends between two looks at the campaign's status (a cancel)
 MAX_BACKOFF = 60.0
-ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 def tick() -> int:
@@ -157,8 +156,7 @@ def _send_together(mine: Claims) -> tuple[int | None, Claims]:
     mid-transaction leaves its rows in flight: a resumed run asks the provider whether it
     took each before sending it again (_claim)."""
     with unit_of_work() as session:
-        if is_postgres(session):
-            session.execute(ASYNC_COMMIT)
+        commit_without_waiting(session)
         rows = [row for row in session.scalars(_IN_FLIGHT_ROWS, {"ids": list(mine)})
                 if row.updated_at == mine[row.id]]  # a row missing was cancelled meanwhile
         for n, row in enumerate(rows):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.db import commit_async, insert_rows, refresh_statistics, unit_of_work
+from models.db import commit_without_waiting, insert_rows, refresh_statistics, unit_of_work
 from models.invoices.invoice import Invoice
 from models.ledger.tables import JournalEntry, Lot, Posting, Wallet
 from models.messaging.outbox import OutboxMessage
@@ -146,7 +146,7 @@ def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers
     """Run one chunk in one transaction; its reports."""
     with unit_of_work() as session:
         if rerunnable:
-            commit_async(session)
+            commit_without_waiting(session)
         feed = Feed(session.get(Program, program_id), distributor, source, buyers, dry_run,
                     careful)
         reports = list(_chunk(session, feed, lines, seen))
