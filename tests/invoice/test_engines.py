@@ -23,6 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE
 
 
+def fresh_python(code: str) -> str:
+    """What `code` prints, run in a new interpreter (nothing loaded by the tests before it)."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
+    return out.stdout.strip()
+
+
 def photo_of(layout: str, seed: int, strength: float = 1.0):
     rng = random.Random(seed)
     bill = bills.bill(rng)
@@ -55,9 +62,7 @@ def test_the_web_app_does_not_load_the_ocr_engine():
     code = ("import sys; from app import create_app; create_app({'DATABASE_URL': 'sqlite://'}); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('onnxruntime', 'rapidocr_onnxruntime')))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
 
 
 def test_a_worker_loads_the_engine_once_and_its_forked_jobs_use_it():
@@ -109,9 +114,7 @@ def test_the_worker_warm_up_leaves_a_photo_job_nothing_to_import_for_the_image_h
     code = ("import sys; from PIL import Image; from workers import photos; photos.warm_up(); "
             "loaded = set(sys.modules); photos.image_hash(Image.new('RGB', (300, 200))); "
             "print(sorted(set(sys.modules) - loaded))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code) == "[]"
 
 
 def test_the_page_is_handed_to_pp_ocr_in_one_contiguous_array(monkeypatch):
