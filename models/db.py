@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -206,13 +207,15 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
         if on_conflict:
             stmt = stmt.on_conflict_do_nothing(index_elements=[on_conflict])
         if returning:
-            return list(session.execute(stmt.returning(*(table.c[c] for c in returning)), rows))
+            return session.execute(stmt.returning(*(table.c[c] for c in returning)), rows).all()
         session.execute(stmt, rows)
         return []
     names = list(rows[0])
     first = rows[0]
-    same = [n for n in names if all(row[n] == first[n] for row in rows)] if len(rows) > 1 \
-        else []
+    # a column's values compared in C (tuple.count), not by a generator a row: finding the
+    # constant columns was ~7% of an import's client CPU
+    same = {n for n, column in zip(names, zip(*_tuples(rows, names), strict=True), strict=True)
+            if column.count(column[0]) == len(column)} if len(rows) > 1 else set()
     varying = [n for n in names if n not in same] or names  # identical rows: each written
     constants = [n for n in names if n not in varying]
     values = ", ".join(f":c_{n}" if n in constants else f"u.{n}" for n in names)
@@ -224,9 +227,16 @@ def insert_rows(session: Session, table: Table, rows: list[dict], *,
         sql += f" RETURNING {', '.join(returning)}"
     stmt = text(sql).bindparams(*(bindparam(f"c_{n}", first[n], type_=table.c[n].type)
                                   for n in constants))
-    result = session.execute(stmt, {"rows": _document([{n: row[n] for n in varying}
-                                                       for row in rows])})
-    return list(result) if returning else []
+    document = rows if not constants else [dict(zip(varying, values, strict=True))
+                                           for values in _tuples(rows, varying)]
+    result = session.execute(stmt, {"rows": _document(document)})
+    return result.all() if returning else []
+
+
+def _tuples(rows: list[dict], names: list[str]) -> list[tuple]:
+    """Each row's values of `names`, in that order (picked in C)."""
+    get = itemgetter(*names)
+    return list(map(get, rows)) if len(names) > 1 else [(get(row),) for row in rows]
 
 
 def refresh_statistics(session: Session, tables: Iterable[Table]) -> None:
@@ -244,9 +254,9 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     if count <= 0:
         return []
     if is_postgres(session):
-        return list(session.scalars(text(
+        return session.scalars(text(
             "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-            {"table": table.name, "n": count}))
+            {"table": table.name, "n": count}).all()
     last = session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table.name}"))
     return list(range(last + 1, last + 1 + count))
 

@@ -1,0 +1,107 @@
+"""A file's lines checked ahead of the database: while one chunk's transaction runs (the
+importer waits on PostgreSQL, and Python's lock is free), a thread of its own reads, checks
+and matches the next chunk's lines. What it does needs no database: the row checks
+(`lines.validate`), the claim key, a number seen before in the same file, the buyer from the
+index built at the start. The crediting stays on the importer's one connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from itertools import islice
+from queue import Empty, Queue
+
+from flask import current_app, has_app_context
+
+from models.invoices.invoice import claim_key
+from models.sales.lines import Invalid, RawLine, Sale, validate
+from models.sales.matching import Buyer, BuyerIndex
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A line checked: the sale (or why it is not one) and what it needs no database for."""
+    sale: Sale | Invalid
+    key: str | None = None  # "<seller GSTIN>|<number>" of the row's number (the report's key)
+    first: int | None = None  # a sale: the earlier row of this file with the same number
+    buyer: Buyer | None = None  # a sale's buyer, when it is not a repeat
+
+    @property
+    def claims(self) -> bool:
+        """A sale (not a credit note) that claims its key."""
+        return isinstance(self.sale, Sale) and not self.sale.is_return and self.first is None
+
+
+def ready_chunks(lines: Iterable[RawLine], size: int, seller_gstin: str,
+                 buyers: BuyerIndex) -> Iterator[list[Ready]]:
+    """`lines` checked, `size` at a time."""
+    seen: dict[str, int] = {}  # keys in this file: the row that had each first
+    lines = iter(lines)
+    while batch := list(islice(lines, size)):
+        yield [_ready(line, seller_gstin, buyers, seen) for line in batch]
+
+
+def _ready(line: RawLine, seller_gstin: str, buyers: BuyerIndex, seen: dict[str, int]
+           ) -> Ready:
+    try:
+        sale = validate(line)
+    except Invalid as exc:
+        exc.row, exc.number = line.row, line.number.strip()[:40]
+        return Ready(exc, sale_key_of(seller_gstin, exc.number))
+    key = sale_key_of(seller_gstin, sale.number)
+    if sale.is_return:
+        return Ready(sale, key)
+    first = seen.setdefault(key, sale.row)
+    if first != sale.row:
+        return Ready(sale, key, first)
+    return Ready(sale, key, buyer=buyers.find(sale))
+
+
+def sale_key_of(seller_gstin: str, number: str) -> str | None:
+    """The row's key (`crediting.sale_key`), when it has a number."""
+    return claim_key(seller_gstin, number) if number else None
+
+
+@contextmanager
+def read_ahead(items: Iterator, depth: int = 1) -> Iterator[Iterator]:
+    """`items`, produced by a thread of their own up to `depth` ahead of the caller (in the
+    app's context); its exception raised where the caller takes the item it stopped at."""
+    app = current_app._get_current_object() if has_app_context() else None
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        with app.app_context() if app is not None else nullcontext():
+            try:
+                for item in items:
+                    queue.put((item, None))
+                    if stop.is_set():
+                        return
+                queue.put((end, None))
+            except BaseException as exc:  # handed to the caller, raised there
+                queue.put((end, exc))
+
+    def taken() -> Iterator:
+        while True:
+            item, exc = queue.get()
+            if exc is not None:
+                raise exc
+            if item is end:
+                return
+            yield item
+
+    thread = threading.Thread(target=produce, name="sales-read-ahead", daemon=True)
+    thread.start()
+    try:
+        yield taken()
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock its put, should the caller have stopped early
+            try:
+                queue.get(timeout=0.05)
+            except Empty:
+                continue
