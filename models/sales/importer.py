@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from models.db import commit_without_waiting, insert_rows, refresh_statistics, unit_of_work
 from models.invoices.invoice import Invoice
-from models.ledger.tables import JournalEntry, Lot, Posting, Wallet
-from models.messaging.outbox import OutboxMessage
+from models.ledger.tables import JournalEntry, Lot, Wallet
 from models.programs.program import Program
 from models.programs.schema import Distributor
 from models.sales.ahead import Ready, read_ahead, ready_chunks
@@ -30,8 +29,10 @@ from models.sales.tables import BatchStatus, Outcome, SaleRow, SalesBatch
 log = logging.getLogger("saathi.sales")
 CHUNK = 2_000  # rows a transaction: 500 cost a fifth more CPU (client and server) a row
 FIRST_ANALYZE = 1_000  # rows credited; then at 2,000, 4,000, ...: see refresh_statistics
-GROWN = [m.__table__ for m in (SaleRow, Invoice, JournalEntry, Posting, Lot, Wallet,
-                               OutboxMessage)]
+# The tables a file grows that its chunks read (claims, earlier keys, lots, wallets) or point
+# their foreign keys at. Not sale_rows, postings, outbox: nothing of an import reads them, and
+# ANALYZE of those was a third of its cost (autovacuum's comes for them).
+GROWN = [m.__table__ for m in (Invoice, JournalEntry, Lot, Wallet)]
 
 
 class UnknownSource(LookupError):
