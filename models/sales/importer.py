@@ -35,6 +35,10 @@ FIRST_ANALYZE = 1_000  # rows credited; then at 2,000, 4,000, ...: see refresh_s
 GROWN = [m.__table__ for m in (Invoice, JournalEntry, Lot, Wallet)]
 
 
+TAKEN_OVER = ("stopped after {rows} rows before its end; batch {batch} imported the same file "
+              "again (rows imported before were not credited twice)")
+
+
 class UnknownSource(LookupError):
     """No such program, or no such distributor in it."""
 
@@ -55,6 +59,7 @@ class Summary:
     batch_id: int | None = None
     counts: Counter = field(default_factory=Counter)
     credits: int = 0
+    taken_over: list[int] = field(default_factory=list)  # batches of this file left running
 
     @property
     def rows(self) -> int:
@@ -106,6 +111,8 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
             session.add(batch)
             session.flush()
             summary.batch_id = batch.id
+            if rerunnable:
+                summary.taken_over = _take_over(session, batch)
         program_id = program.id
     written, analyze_at = 0, FIRST_ANALYZE  # doubling: a handful of ANALYZEs for any file
     with read_ahead(ready_chunks(lines, chunk, distributor.gstin, buyers)) as chunks:
@@ -135,6 +142,21 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
     log.info("sales imported", extra={"batch_id": summary.batch_id, "source": source,
                                       "rows": summary.rows, "counts": dict(summary.counts)})
     return summary
+
+
+def _take_over(session: Session, batch: SalesBatch) -> list[int]:
+    """Fail the earlier runs of the same file (by its name, from the command line) that were
+    left running: their import was stopped (killed, the machine down) before its end, and
+    this run does what they had not. Their ids."""
+    stale = session.scalars(select(SalesBatch).where(
+        SalesBatch.program_id == batch.program_id, SalesBatch.distributor == batch.distributor,
+        SalesBatch.source == batch.source, SalesBatch.name == batch.name,
+        SalesBatch.status == BatchStatus.RUNNING, SalesBatch.file.is_(None),
+        SalesBatch.id != batch.id).with_for_update()).all()
+    for old in stale:
+        old.status = BatchStatus.FAILED
+        old.error = TAKEN_OVER.format(rows=old.rows, batch=batch.id)
+    return [old.id for old in stale]
 
 
 def _commit_chunk(program_id: int, distributor: Distributor, source: str, dry_run: bool,
