@@ -7,6 +7,7 @@ index built at the start. The crediting stays on the importer's one connection.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -19,6 +20,8 @@ from flask import current_app, has_app_context
 from models.invoices.invoice import claim_key
 from models.sales.lines import Invalid, RawLine, Sale, validate
 from models.sales.matching import Buyer, BuyerIndex
+
+SWITCH_SECONDS = 0.001
 
 
 @dataclass(frozen=True)
@@ -95,10 +98,15 @@ def read_ahead(items: Iterator, depth: int = 1) -> Iterator[Iterator]:
             yield item
 
     thread = threading.Thread(target=produce, name="sales-read-ahead", daemon=True)
+    # the caller, back from a statement, waits this long at most for the reader to let go of
+    # Python's lock (5 ms by default: a chunk's 20 statements would wait up to 100 ms)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, SWITCH_SECONDS))
     thread.start()
     try:
         yield taken()
     finally:
+        sys.setswitchinterval(interval)
         stop.set()
         while thread.is_alive():  # unblock its put, should the caller have stopped early
             try:
