@@ -2,7 +2,8 @@
 importer waits on PostgreSQL, and Python's lock is free), a thread of its own reads, checks
 and matches the next chunk's lines. What it does needs no database: the row checks
 (`lines.validate`), the claim key, a number seen before in the same file, the buyer from the
-index built at the start. The crediting stays on the importer's one connection.
+index built at the start, what the invoice earns by the program's rules. The crediting stays
+on the importer's one connection.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from queue import Empty, Queue
+from typing import NamedTuple
 
 from flask import current_app, has_app_context
 
+from models.invoices.credits import credits_for
 from models.invoices.invoice import claim_key
+from models.programs.schema import ProgramSpec
 from models.sales.lines import Invalid, RawLine, Sale, validate
 from models.sales.matching import Buyer, BuyerIndex
 
@@ -31,6 +35,7 @@ class Ready:
     key: str | None = None  # "<seller GSTIN>|<number>" of the row's number (the report's key)
     first: int | None = None  # a sale: the earlier row of this file with the same number
     buyer: Buyer | None = None  # a sale's buyer, when it is not a repeat
+    credits: int = 0  # what its invoice would earn before the tier multiplier (`credits_for`)
 
     @property
     def claims(self) -> bool:
@@ -38,17 +43,24 @@ class Ready:
         return isinstance(self.sale, Sale) and not self.sale.is_return and self.first is None
 
 
-def ready_chunks(lines: Iterable[RawLine], size: int, seller_gstin: str,
-                 buyers: BuyerIndex) -> Iterator[list[Ready]]:
-    """`lines` checked, `size` at a time."""
+class _Goods(NamedTuple):
+    """What `credits_for` reads of an invoice, as `apply_sale` will make it of a sale."""
+    total_paise: int
+    items: tuple[dict, ...]
+    hsn: None = None
+
+
+def ready_chunks(lines: Iterable[RawLine], size: int, seller_gstin: str, buyers: BuyerIndex,
+                 spec: ProgramSpec) -> Iterator[list[Ready]]:
+    """`lines` checked, `size` at a time, for the program of `spec`."""
     seen: dict[str, int] = {}  # keys in this file: the row that had each first
     lines = iter(lines)
     while batch := list(islice(lines, size)):
-        yield [_ready(line, seller_gstin, buyers, seen) for line in batch]
+        yield [_ready(line, seller_gstin, buyers, spec, seen) for line in batch]
 
 
-def _ready(line: RawLine, seller_gstin: str, buyers: BuyerIndex, seen: dict[str, int]
-           ) -> Ready:
+def _ready(line: RawLine, seller_gstin: str, buyers: BuyerIndex, spec: ProgramSpec,
+           seen: dict[str, int]) -> Ready:
     try:
         sale = validate(line)
     except Invalid as exc:
@@ -60,7 +72,11 @@ def _ready(line: RawLine, seller_gstin: str, buyers: BuyerIndex, seen: dict[str,
     first = seen.setdefault(key, sale.row)
     if first != sale.row:
         return Ready(sale, key, first)
-    return Ready(sale, key, buyer=buyers.find(sale))
+    buyer = buyers.find(sale)
+    if buyer is None:
+        return Ready(sale, key)
+    return Ready(sale, key, buyer=buyer,
+                 credits=credits_for(spec, _Goods(sale.total_paise, sale.items)))
 
 
 def sale_key_of(seller_gstin: str, number: str) -> str | None:

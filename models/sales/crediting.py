@@ -28,7 +28,6 @@ from models.base import utcnow
 from models.db import among, insert_rows, reserve_ids, update_rows
 from models.invoices import review as invoice_review
 from models.invoices import rules
-from models.invoices.credits import credits_for
 from models.invoices.fraud import Flag, Rule
 from models.invoices.invoice import (
     Invoice,
@@ -126,12 +125,14 @@ class Pending:
     invoice: NewInvoice
     buyer: Buyer
     sale: Sale
+    credits: int  # what the invoice earns, before the tier multiplier (`credits_for`)
 
 
 def apply_sale(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
-               claimed: Row | None) -> Result | Pending:
+               claimed: Row | None, credits: int) -> Result | Pending:
     """Credit `sale` to `buyer` (the import's `BuyerIndex` found it), or say why not;
-    `claimed` is the invoice already claiming its key. A new invoice is `Pending`:
+    `claimed` is the invoice already claiming its key, `credits` what its invoice earns
+    before the tier multiplier (`credits_for`, worked out ahead). A new invoice is `Pending`:
     `settle_all` writes and credits a chunk's together."""
     if claimed is not None:
         return _claimed(session, feed, sale, buyer, claimed)
@@ -149,9 +150,8 @@ def apply_sale(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
         claim=sale_key(feed, sale.number))
     if feed.dry_run:
         outcome = Outcome.CREDITED if buyer.sure else Outcome.REVIEW
-        return Result(outcome, _matched(buyer), buyer.partner_id,
-                      credits=credits_for(feed.program.spec, invoice))
-    return Pending(invoice, buyer, sale)
+        return Result(outcome, _matched(buyer), buyer.partner_id, credits=credits)
+    return Pending(invoice, buyer, sale, credits)
 
 
 def settle_all(session: Session, feed: Feed, results: list) -> list:
@@ -174,12 +174,14 @@ def settle_all(session: Session, feed: Feed, results: list) -> list:
         for invoice, id_ in zip(invoices, reserve_ids(session, Invoice.__table__,
                                                       len(invoices)), strict=True):
             invoice.id = id_
-    sure = [p.invoice for p in pending if p.buyer.sure and p.invoice.id not in taken]
-    rules.credit_many(session, sure, feed.distributor.name)
+    sure = [p for p in pending if p.buyer.sure and p.invoice.id not in taken]
+    rules.credit_many(session, [p.invoice for p in sure], feed.distributor.name,
+                      [p.credits for p in sure])
     if feed.careful:
         update_rows(session, Invoice.__table__, [
             {"id": i.id, "status": str(i.status), "reason": i.reason, "credits": i.credits,
-             "entry_id": i.entry_id, "updated_at": i.updated_at} for i in sure])
+             "entry_id": i.entry_id, "updated_at": i.updated_at}
+            for i in (p.invoice for p in sure)])
     else:
         at = utcnow()
         insert_rows(session, Invoice.__table__, [{"id": i.id, **i.row(at)} for i in invoices])

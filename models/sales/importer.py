@@ -104,6 +104,7 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
     with unit_of_work() as session:
         program, distributor = find_distributor(session, program_code, distributor_code)
         buyers = buyer_index(session, program.id)
+        spec = program.spec
         if not dry_run and batch_id is None:
             batch = SalesBatch(program_id=program.id, distributor=distributor.code,
                                source=source, name=name[:200], dry_run=dry_run,
@@ -115,7 +116,7 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
                 summary.taken_over = _take_over(session, batch)
         program_id = program.id
     written, analyze_at = 0, FIRST_ANALYZE  # doubling: a handful of ANALYZEs for any file
-    with read_ahead(ready_chunks(lines, chunk, distributor.gstin, buyers)) as chunks:
+    with read_ahead(ready_chunks(lines, chunk, distributor.gstin, buyers, spec)) as chunks:
         for batch_lines in chunks:
             if written >= analyze_at:
                 analyze_at *= 2
@@ -211,4 +212,4 @@ def _one(session: Session, feed: Feed, line: Ready, claimed: dict) -> Result | P
         return Result(Outcome.REJECTED, str(line.sale))
     if line.first is not None:
         return Result(Outcome.ALREADY, f"the same invoice as row {line.first}")
-    return apply_sale(session, feed, line.sale, line.buyer, claimed.get(line.key))
+    return apply_sale(session, feed, line.sale, line.buyer, claimed.get(line.key), line.credits)

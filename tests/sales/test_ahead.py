@@ -7,13 +7,17 @@ import sys
 import threading
 
 import pytest
+import yaml
 
+from models.programs.schema import parse
 from models.sales.ahead import read_ahead, ready_chunks
 from models.sales.lines import FileRefused, RawLine, Sale
 from models.sales.matching import BuyerIndex
+from tests.sales.conftest import PROGRAMS
 from tests.sales.samples import gstin
 
 SELLER = gstin(9)
+SPEC = parse(yaml.safe_load((PROGRAMS / "elec.yaml").read_text()))
 
 
 def line(row: int, number: str) -> RawLine:
@@ -24,11 +28,12 @@ def line(row: int, number: str) -> RawLine:
 def test_chunks_come_in_order_with_repeats_found_across_chunks():
     buyers = BuyerIndex(phone={"+919840111222": 7})
     lines = [line(1, "A/1"), line(2, "A/2"), line(3, "a/1"), line(4, "")]
-    with read_ahead(ready_chunks(lines, 2, SELLER, buyers)) as chunks:
+    with read_ahead(ready_chunks(lines, 2, SELLER, buyers, SPEC)) as chunks:
         got = list(chunks)
     assert [[r.sale.row for r in chunk] for chunk in got] == [[1, 2], [3, 4]]
     first, _second, repeat, invalid = [r for chunk in got for r in chunk]
     assert (first.buyer.partner_id, first.claims, first.key) == (7, True, f"{SELLER}|A/1")
+    assert first.credits == 5  # ₹5,000.50 of no listed item: 1 credit per whole ₹1,000
     assert (repeat.first, repeat.claims, repeat.buyer) == (1, False, None)
     assert not isinstance(invalid.sale, Sale) and invalid.key is None
 
@@ -41,7 +46,7 @@ def test_the_readers_error_is_raised_where_its_chunk_is_taken():
 
     taken = []
     with pytest.raises(FileRefused), \
-            read_ahead(ready_chunks(lines(), 2, SELLER, BuyerIndex())) as chunks:
+            read_ahead(ready_chunks(lines(), 2, SELLER, BuyerIndex(), SPEC)) as chunks:
         for chunk in chunks:
             taken.append(len(chunk))
     assert taken == [2]
@@ -51,7 +56,7 @@ def test_an_import_that_stops_early_stops_the_reader():
     before, interval = set(threading.enumerate()), sys.getswitchinterval()
     endless = (line(n, f"A/{n}") for n in range(1, 10**9))
     with pytest.raises(RuntimeError), \
-            read_ahead(ready_chunks(endless, 10, SELLER, BuyerIndex())) as chunks:
+            read_ahead(ready_chunks(endless, 10, SELLER, BuyerIndex(), SPEC)) as chunks:
         next(chunks)
         raise RuntimeError("the database went away")
     assert set(threading.enumerate()) == before
