@@ -99,9 +99,9 @@ def _write_batch(campaign_id: int) -> list[int] | None:
         if not batch:
             campaigns.finish_round(session, campaign, now)
             return None
-        rows = queue_batch(session, campaign, spec, program, batch, now)
+        ids = queue_batch(session, campaign, spec, program, batch, now)
         campaign.updated_at = now  # the heartbeat the tick reads
-        return [row.id for row in rows]
+        return ids
 
 
 def _send(campaign_id: int, outbox_ids: list[int]) -> bool:
