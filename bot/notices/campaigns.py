@@ -109,16 +109,17 @@ def queue_batch(session: Session, campaign: Campaign, spec: CampaignSpec, progra
               for d in batch]
     known.write(session)
     update_rows(session, Delivery.__table__, [
-        {"id": delivery_id, "status": DeliveryStatus.QUEUED, "reason": None, "queued_at": now,
-         "outbox_id": outcome.id} if isinstance(outcome, OutboxMessage) else
         {"id": delivery_id, "status": DeliveryStatus.SKIPPED, "reason": outcome,
-         "queued_at": None, "outbox_id": None} for delivery_id, outcome in queued])
-    return [outcome.id for _, outcome in queued if isinstance(outcome, OutboxMessage)]
+         "queued_at": None, "outbox_id": None} if isinstance(outcome, str) else
+        {"id": delivery_id, "status": DeliveryStatus.QUEUED, "reason": None, "queued_at": now,
+         "outbox_id": outcome.id} for delivery_id, outcome in queued])
+    return [outcome.id for _, outcome in queued if not isinstance(outcome, str)]
 
 
 def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
                    program: Program, partner: Partner, wallet: Wallet | None, caps: Caps,
-                   now: datetime, known: outbound.Known) -> OutboxMessage | str:
+                   now: datetime, known: outbound.Known
+                   ) -> OutboxMessage | outbound.Pending | str:
     """The partner's outbox row (in `known.new` until the batch writes it; not sent: the
     caller sends it), or the reason they are skipped: opted out, over the frequency cap, no
     way to reach."""
@@ -142,7 +143,8 @@ def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
 
 def _queue(session: Session, campaign: Campaign, spec: CampaignSpec, program: ProgramSpec,
            partner: Partner, wallet: Wallet | None, now: datetime,
-           extra: dict[str, str], known: outbound.Known) -> OutboxMessage | None:
+           extra: dict[str, str], known: outbound.Known
+           ) -> OutboxMessage | outbound.Pending | None:
     values = values_for(partner, program, wallet) | extra
     text = fill(wording(spec, partner.language), values)
     channel = outbound.preferred_channel(session, partner.phone, known)

@@ -44,6 +44,15 @@ class OutsideSessionWindow(OutboundError):
     """WhatsApp allows only template messages 24 hours after the partner's last message."""
 
 
+@dataclass(slots=True)
+class Pending:
+    """A batch's new outbox row, its columns, until `Known.write` writes it and sets its id
+    (not an OutboxMessage: the ORM's instance set-up was a tenth of a campaign's send)."""
+
+    columns: dict
+    id: int | None = None
+
+
 @dataclass
 class Known:
     """What a batch of messages (a campaign's) has read already: each phone's partner, its
@@ -54,7 +63,7 @@ class Known:
     partners: dict[str, Partner]
     conversations: dict[tuple[str, str], Conversation]
     rows: dict[str, OutboxMessage]
-    new: list[OutboxMessage] = field(default_factory=list)
+    new: list[Pending] = field(default_factory=list)
 
     @classmethod
     def of(cls, session: Session, partners: list[Partner], keys: list[str]) -> Known:
@@ -73,15 +82,13 @@ class Known:
         if not self.new:
             return
         now = utcnow()
-        ids = dict(insert_rows(session, OutboxMessage.__table__, [{
-            "channel": row.channel, "phone": row.phone, "partner_id": row.partner_id,
-            "body": row.body, "media_urls": row.media_urls, "template": row.template,
-            "template_vars": row.template_vars, "reply": row.reply, "via": row.via,
-            "idempotency_key": row.idempotency_key, "not_before": row.not_before,
-            "status": OutboxStatus.QUEUED, "attempts": 0, "created_at": now,
-            "updated_at": now} for row in self.new], returning=("idempotency_key", "id")))
+        queued = {"status": OutboxStatus.QUEUED, "attempts": 0, "created_at": now,
+                  "updated_at": now}
+        ids = dict(insert_rows(session, OutboxMessage.__table__,
+                               [row.columns | queued for row in self.new],
+                               returning=("idempotency_key", "id")))
         for row in self.new:
-            row.id = ids[row.idempotency_key]
+            row.id = ids[row.columns["idempotency_key"]]
         self.new = []
 
 
@@ -117,7 +124,8 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
                   media_urls: tuple[str, ...] = (), template: str | None = None,
                   template_vars: dict | None = None, key: str | None = None,
                   reply: Reply | None = None, not_before: datetime | None = None,
-                  deliver: bool = True, known: Known | None = None) -> OutboxMessage | None:
+                  deliver: bool = True, known: Known | None = None
+                  ) -> OutboxMessage | Pending | None:
     """Write an outbox row and deliver it after commit. Returns None for opted-out partners.
 
     On WhatsApp outside the 24-hour window the `template` is used; free text alone is
@@ -125,7 +133,8 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     `not_before` (quiet hours: `after_quiet_hours`) is sent by the outbox sweep then;
     `deliver=False` leaves the sending to the caller (a campaign's batch), `known` what the
     caller's batch read already (then the row, which must have a `key`, is not written
-    here: `known.write` writes the batch's rows in one INSERT, and the caller sends them).
+    here: it is a `Pending` that `known.write` writes with the batch's in one INSERT, and
+    the caller sends them).
     """
     if key and (existing := known.rows.get(key) if known else outbox.by_key(session, key)):
         return existing
@@ -148,16 +157,19 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
                 f"free text to {phone[:-4]}XXXX is outside the 24-hour window; use a template"
             )
         use_template = template
-    row = OutboxMessage(channel=channel, phone=phone, partner_id=partner.id if partner else None,
-                        body=text, media_urls=list(media_urls), template=use_template,
-                        template_vars=template_vars or {}, idempotency_key=key,
-                        reply=reply.to_dict() if reply else None,
-                        via=whatsapp_number(session, phone, known) if channel == "whatsapp"
-                        else None, not_before=not_before)
+    columns = {"channel": channel, "phone": phone,
+               "partner_id": partner.id if partner else None, "body": text,
+               "media_urls": list(media_urls), "template": use_template,
+               "template_vars": template_vars or {}, "idempotency_key": key,
+               "reply": reply.to_dict() if reply else None,
+               "via": whatsapp_number(session, phone, known) if channel == "whatsapp" else None,
+               "not_before": not_before}
     if known is None:
+        row: OutboxMessage | Pending = OutboxMessage(**columns)
         session.add(row)
         session.flush()
     else:
+        row = Pending(columns)
         known.new.append(row)
     # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
     if deliver and known is None and not_before is None:
