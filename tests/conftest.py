@@ -405,11 +405,11 @@ def built_once(build: Callable[[], T], *key: object) -> T:
     held = _STATE.get(path) if str(engine.url) in _SHARED_URLS else None
     if held is None or held[1] != _stamp(path) or engine.pool.checkedout():
         return build()
+    engine.dispose()  # a connection left from an earlier test may still read the old file
     moment = models.base._frozen_now or datetime.now(UTC).strftime("%Y-%m-%d %H")
     rows = (*held[0], (build.__module__, build.__qualname__, moment, *key))
     if rows in _BUILT:
         template, result = _BUILT[rows]
-        engine.dispose()
         _fresh_sqlite(template, path)
         _STATE[path] = (rows, _stamp(path))
         return copy.deepcopy(result)
