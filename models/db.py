@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, text, update
+from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, func, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -127,6 +127,9 @@ def is_postgres(session: Session) -> bool:
 
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 _ASYNC_FOR = "saathi.async_commit"  # in session.info: the transaction already told so
+# The same, said by a statement the transaction sends anyway: a column of its SELECT or its
+# RETURNING, evaluated for each row it returns (a SET LOCAL is a round trip of its own).
+ASYNC_COMMIT_COLUMN = func.set_config("synchronous_commit", "off", True)
 
 
 def commit_without_waiting(session: Session) -> None:
@@ -134,12 +137,22 @@ def commit_without_waiting(session: Session) -> None:
     synchronous commit after it flushes it too). A crash may then lose the last transactions
     committed, never leave one half done: for work that is redone, or whose loss a later
     synchronous commit covers. Said once a transaction; SQLite: nothing."""
+    if may_tell_without_waiting(session):
+        session.execute(_ASYNC_COMMIT)
+        told_without_waiting(session)
+
+
+def may_tell_without_waiting(session: Session) -> bool:
+    """Whether this transaction has yet to say `commit_without_waiting` (PostgreSQL only):
+    a statement it sends anyway may say it with `ASYNC_COMMIT_COLUMN`, and then calls
+    `told_without_waiting` if a row came back (no row: nothing was said)."""
     if not is_postgres(session):
-        return
+        return False
     told = session.info.get(_ASYNC_FOR)
-    if told is not None and told is session.get_transaction():
-        return
-    session.execute(_ASYNC_COMMIT)
+    return told is None or told is not session.get_transaction()
+
+
+def told_without_waiting(session: Session) -> None:
     session.info[_ASYNC_FOR] = session.get_transaction()
 
 
