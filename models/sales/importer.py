@@ -89,9 +89,10 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
         name: str, dry_run: bool = False, chunk: int | None = None, batch_id: int | None = None,
         rerunnable: bool = False,
         on_chunk: Callable[[list[RowReport]], None] = lambda _rows: None) -> Summary:
-    """Import `lines`; `on_chunk` gets each chunk's reports after its commit (a dry run
-    commits nothing and writes no batch). The rows go to batch `batch_id` (an uploaded
-    file's, made when it was queued), else to a new batch.
+    """Import `lines`; `on_chunk` gets each chunk's reports after its commit. The rows go to
+    batch `batch_id` (an uploaded file's, made when it was queued), else to a new batch. A
+    dry run credits nothing and makes no batch: given one (an uploaded file's check), it
+    stores only the rows' report there.
 
     `rerunnable`: a file, which is imported again if the import stops: its chunks' commits do
     not wait for the disk (PostgreSQL's synchronous_commit off). A crash of the database may
@@ -169,9 +170,9 @@ def _commit_chunk(program_id: int, distributor: Distributor, source: str, dry_ru
             commit_without_waiting(session)
         feed = Feed(session.get(Program, program_id), distributor, source, dry_run, careful)
         reports = list(_chunk(session, feed, lines))
-        if not dry_run:
+        if summary.batch_id is not None:  # a dry run's rows name no sale: nothing replays them
             insert_rows(session, SaleRow.__table__, [
-                _row_values(summary.batch_id, report, line.key)
+                _row_values(summary.batch_id, report, None if dry_run else line.key)
                 for report, line in zip(reports, lines, strict=True)])
             session.query(SalesBatch).filter_by(id=summary.batch_id).update(
                 {SalesBatch.rows: SalesBatch.rows + len(reports)})
