@@ -1,6 +1,7 @@
 """Broadcast benchmark: N partners through real RQ workers to a local Twilio stand-in.
 
     .venv/bin/python bench/broadcast.py [--partners 100000] [--workers 2] [--kill-at 0.3]
+                                        [--batch N]  # else CAMPAIGN_BATCH or its default
 
 On a temporary PostgreSQL database: inserts N CEMPRO members (SMS partners), builds the
 campaign's audience (one INSERT ... SELECT, timed), starts `flask worker --simple` processes,
@@ -163,6 +164,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill-at", type=float, default=0.3)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--batch", type=int, help="CAMPAIGN_BATCH (else the environment's "
+                        "or the app's default)")
     parser.add_argument("--build-only", action="store_true",
                         help="time the audience build and stop (no sending)")
     args = parser.parse_args()
@@ -175,12 +178,14 @@ def main() -> None:
                 "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": "bench",
                 "TWILIO_API_BASE": f"http://127.0.0.1:{port}",
                 "TWILIO_SMS_FROM": "+15005550006", "CAMPAIGN_SENDS_PER_SECOND": "0",
-                "CAMPAIGN_BATCH": "100", "JOB_LEASE_SECONDS": "5",
+                "JOB_LEASE_SECONDS": "5",
                 "LOG_LEVEL": "WARNING", "SECRET_KEY": "bench", "PII_HASH_KEY": "bench",
                 "PII_KEYS": '{"b1": "YmVuY2gtb25seS1waWkta2V5LTMyLWJ5dGVzLWxvbmc="}',
                 "PII_KEY_ID": "b1",
                 "LEDGER_SEAL_KEY": "bench", "SIMULATOR_ENABLED": "0",
                 "QR_SIGNING_KEYS": json.dumps({"k1": "bench-key"}), "ADMIN_TOKEN": "bench"}
+    if args.batch:
+        settings["CAMPAIGN_BATCH"] = str(args.batch)
     env = {**os.environ, **settings}
     workers: list[subprocess.Popen] = []
     try:

@@ -1,13 +1,15 @@
 """Benchmark: USSD round trips (Africa's Talking protocol) under gunicorn on PostgreSQL.
 
     .venv/bin/python bench/ussd.py [--sessions 32] [--rounds 4] [--workers 2] [--threads 4]
-                                   [--think 0]
+                                   [--think 0] [--spread]
 
 `--sessions` USSD sessions run at once (one thread each, keep-alive HTTP), each walking
 dial (menu) -> 1 (balance) -> 00 (menu) -> CODE <code> (credits) -> 00 -> LEARN (tracks) ->
 1 (the quiz opens: its first question) -> 1 (an answer: the next question), `--rounds` times
 with a new partner each time. With `--think S` each partner reads each screen for S seconds
 before pressing (a person's pace); without, every session presses at once (the worst case).
+`--spread` (with `--think`) starts the sessions' first dials evenly over the first think
+period instead of in the same instant, as dials reach a gateway; the default is the burst.
 Reports p50/p99 per screen and screens/s, beside the bare endpoint (bench/bare_app.py) walked
 the same way in the same run. Works in its own database (`saathi_bench_ussd`, re-created on
 each run). The partners have read the Basic track's modules two hours ago: the quiz opens.
@@ -117,18 +119,21 @@ def walk(base: str, phone: str, code: str, times: dict[str, list[float]],
     http.close()
 
 
-def run(base: str, pairs: list[tuple[str, str]], sessions: int, think: float = 0
-        ) -> tuple[dict, float, list]:
-    """Walk every pair, `sessions` at a time; return the times, the wall time, failures."""
+def run(base: str, pairs: list[tuple[str, str]], sessions: int, think: float = 0,
+        spread: bool = False) -> tuple[dict, float, list]:
+    """Walk every pair, `sessions` at a time; return the times, the wall time, failures.
+    `spread`: session n dials first n/sessions of a think period after the start."""
     times: dict[str, list[float]] = {s: [] for s in STEPS}
     failures: list[str] = []
     lanes = [pairs[n::sessions] for n in range(sessions)]
 
-    def lane(own: list[tuple[str, str]]) -> None:
+    def lane(own: list[tuple[str, str]], delay: float) -> None:
+        time.sleep(delay)
         for phone, code in own:
             walk(base, phone, code, times, failures, think)
 
-    threads = [threading.Thread(target=lane, args=(own,)) for own in lanes]
+    threads = [threading.Thread(target=lane, args=(own, n * think / sessions if spread else 0))
+               for n, own in enumerate(lanes)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -148,6 +153,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--think", type=float, default=0.0)
+    parser.add_argument("--spread", action="store_true",
+                        help="first dials spread over the first think period, not at once")
     args = parser.parse_args()
     port = 5078
     base = f"http://127.0.0.1:{port}"
@@ -161,7 +168,7 @@ def main() -> None:
         try:
             run(base, warm, args.sessions)  # warm-up: its own partners
             cpu, pg = children_cpu_seconds(server.pid), postgres_cpu_seconds()
-            times, wall, failures = run(base, pairs, args.sessions, args.think)
+            times, wall, failures = run(base, pairs, args.sessions, args.think, args.spread)
             screens = sum(len(v) for v in times.values())
             cpu_ms = (children_cpu_seconds(server.pid) - cpu) * 1000 / screens
             pg_ms = (postgres_cpu_seconds() - pg) * 1000 / screens
@@ -170,8 +177,8 @@ def main() -> None:
             server.terminate()
             server.wait()
     print(f"\n{args.sessions} concurrent sessions x {args.rounds} rounds, gunicorn "
-          f"{args.workers} workers x {args.threads} threads (gthread), think {args.think} s, "
-          "PostgreSQL\n")
+          f"{args.workers} workers x {args.threads} threads (gthread), think {args.think} s"
+          f"{', first dials spread over it' if args.spread else ''}, PostgreSQL\n")
     for name, times, wall, failures, cpu_ms, pg_ms in results:
         screens = sum(len(v) for v in times.values())
         print(f"{name}: {screens} screens in {wall:.1f} s = {screens / wall:.0f} screens/s, "

@@ -121,7 +121,7 @@ def _process(message: InboundMessage, *, late: bool = False, finish: Finish | No
                       now=now, data=copy.deepcopy(conv.data or {}),
                       notice_outdated=notice_outdated)
         replies = sms.fit(ctx, dispatch.process(ctx))
-        conv.data = ctx.data
+        conv.flow, conv.state, conv.data = ctx.flow, ctx.state, ctx.data
         conv.partner_id = partner.id if partner else conv.partner_id
         conv.updated_at = now
         if message.channel == "whatsapp":

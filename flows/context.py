@@ -30,6 +30,14 @@ class Context:
     # A program of the partner's raised its privacy notice since they agreed, as read with the
     # conversation's lock (bot/router.py); None: not read, flows/notice.py asks.
     notice_outdated: bool | None = None
+    # Where the conversation is: read from it, written back with `data` once the step is
+    # done (bot/router.py), so that no query mid-step flushes a move half made.
+    flow: str = ""
+    state: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.flow:
+            self.flow, self.state = self.conversation.flow, self.conversation.state
 
     @property
     def language(self) -> str:

@@ -100,12 +100,12 @@ def _notice_changed(ctx: Context) -> bool:
     """A member whose program raised its privacy notice is asked again before anything else
     (not while joining, choosing a language, or answering that question)."""
     return (ctx.partner is not None and ctx.partner.status == PartnerStatus.ACTIVE
-            and ctx.conversation.flow not in NOT_INTERRUPTED and notice.outdated(ctx))
+            and ctx.flow not in NOT_INTERRUPTED and notice.outdated(ctx))
 
 
 def _resume(ctx: Context, idle: list[Reply]) -> list[Reply]:
     """A new session (a redial) picks up where the partner was, and says so."""
-    if idle or ctx.conversation.flow == FlowName.MENU:
+    if idle or ctx.flow == FlowName.MENU:
         return engine.ask_again(ctx)
     return [ctx.say("Welcome back! We carry on where you stopped."), *engine.ask_again(ctx)]
 
@@ -116,7 +116,7 @@ def _expire_if_idle(ctx: Context) -> list[Reply]:
     minutes = config["CHANNEL_TIMEOUT_MINUTES"].get(ctx.message.channel,
                                                     config["CONVERSATION_TIMEOUT_MINUTES"])
     timeout = timedelta(minutes=minutes)
-    if conv.flow == FlowName.MENU or ctx.now - conv.updated_at < timeout:
+    if ctx.flow == FlowName.MENU or ctx.now - conv.updated_at < timeout:
         return []
     engine.to_menu(ctx)
     return [ctx.say("Our last conversation timed out, so we are back at the menu.")]
@@ -124,7 +124,7 @@ def _expire_if_idle(ctx: Context) -> list[Reply]:
 
 def _language(ctx: Context) -> list[Reply]:
     """LANG: choose a language, then carry on where the conversation was."""
-    if ctx.conversation.flow == FlowName.LANGUAGE:
+    if ctx.flow == FlowName.LANGUAGE:
         return engine.ask_again(ctx)
     return engine.detour(ctx, FlowName.LANGUAGE)
 
@@ -163,15 +163,14 @@ GLOBAL_WORDS: dict[str, Callable[[Context], list[Reply]]] = {
 
 
 def _route(ctx: Context, word: str) -> list[Reply]:
-    conv = ctx.conversation
     invited = ctx.partner is not None and ctx.partner.status == PartnerStatus.INVITED
-    if invited and conv.flow not in (INVITED_FLOW, FlowName.LANGUAGE) \
+    if invited and ctx.flow not in (INVITED_FLOW, FlowName.LANGUAGE) \
             and INVITED_FLOW in engine.FLOWS:
         return engine.start(ctx, INVITED_FLOW, ctx.message)
     flow, state = engine.flow_of(ctx), engine.state_of(ctx)
     triggered = engine.trigger_for(word) if word and not state.free_text else None
     intent = understand.decided(ctx.message)
-    if _suspended(ctx) and (ctx.message.media or conv.flow in EARNING_FLOWS or
+    if _suspended(ctx) and (ctx.message.media or ctx.flow in EARNING_FLOWS or
                             (triggered is not None and triggered.name in EARNING_FLOWS)
                             or intent == "redeem"):
         engine.to_menu(ctx)
@@ -206,7 +205,7 @@ def _unexpected_but_understood(ctx: Context) -> bool:
     state = engine.state_of(ctx)
     return (state.hears is not None and _nlu_may_read(ctx)
             and not state.hears(ctx, ctx.message)
-            and understand.elsewhere(ctx.message.text, ctx.conversation.flow))
+            and understand.elsewhere(ctx.message.text, ctx.flow))
 
 
 def _free_text_at_menu(ctx: Context) -> bool:
@@ -215,7 +214,7 @@ def _free_text_at_menu(ctx: Context) -> bool:
     entry's words, that the NLU is sure means something else, is read too; an entry's own
     words and a tapped entry always choose it."""
     msg = ctx.message
-    if ctx.conversation.flow != FlowName.MENU or not _nlu_may_read(ctx):
+    if ctx.flow != FlowName.MENU or not _nlu_may_read(ctx):
         return False
     options = menu_options(ctx)
     chosen = pick(msg, options)

@@ -64,15 +64,15 @@ def check() -> None:
 
 def upgrade(ctx: Context) -> None:
     """Read a conversation stored under an old flow name under today's name."""
-    ctx.conversation.flow = current(ctx.conversation.flow)
+    ctx.flow = current(ctx.flow)
 
 
 def flow_of(ctx: Context) -> Flow:
-    return FLOWS[ctx.conversation.flow]
+    return FLOWS[ctx.flow]
 
 
 def state_of(ctx: Context) -> State:
-    return flow_of(ctx).state(ctx.conversation.state)
+    return flow_of(ctx).state(ctx.state)
 
 
 def trigger_for(word: str) -> Flow | None:
@@ -131,7 +131,7 @@ def back(ctx: Context) -> list[Reply] | None:
     history = ctx.data.get(HISTORY) or []
     if not history:
         return None
-    ctx.conversation.state = history.pop()
+    ctx.state = history.pop()
     return _show(ctx)
 
 
@@ -147,7 +147,7 @@ def _place(ctx: Context, name: str, state: str, *, fresh: bool) -> None:
         ctx.data.clear()
         if kept:
             ctx.data[KEPT] = kept
-    ctx.conversation.flow, ctx.conversation.state = name, state
+    ctx.flow, ctx.state = name, state
 
 
 def _show(ctx: Context) -> list[Reply]:
@@ -159,10 +159,9 @@ def _show(ctx: Context) -> list[Reply]:
             return _apply(ctx, step, source=state, asked=False)
     if state.prompt is None:
         return []
-    conv = ctx.conversation
-    where, data = (conv.flow, conv.state), copy.deepcopy(ctx.data)
+    where, data = (ctx.flow, ctx.state), copy.deepcopy(ctx.data)
     replies = state.prompt(ctx)
-    if (conv.flow, conv.state) != where or ctx.data != data:
+    if (ctx.flow, ctx.state) != where or ctx.data != data:
         raise FlowError(f"the prompt of {'.'.join(where)} changed the conversation")
     return replies
 
@@ -171,8 +170,7 @@ def _apply(ctx: Context, step: Step, *, source: State, asked: bool) -> list[Repl
     """Carry out a Step taken in `source` (`asked`: in answer to its question)."""
     target = step.target
     if target is not None and not source.leads_to(target):
-        conv = ctx.conversation
-        raise FlowError(f"{conv.flow}.{conv.state} may not go to {str(target)!r}: not in its table")
+        raise FlowError(f"{ctx.flow}.{ctx.state} may not go to {str(target)!r}: not in its table")
     replies = list(step.replies)
     if step.call:
         return replies + _call(ctx, step.flow, dict(step.args), resume=True)
@@ -190,16 +188,14 @@ def _apply(ctx: Context, step: Step, *, source: State, asked: bool) -> list[Repl
 
 def _go(ctx: Context, state: str, *, asked: bool) -> list[Reply]:
     """Move to `state` of this flow; a state that asked nothing is no place to go BACK to."""
-    conv = ctx.conversation
-    if asked and state != conv.state:
-        ctx.data.setdefault(HISTORY, []).append(conv.state)
-    conv.state = state
+    if asked and state != ctx.state:
+        ctx.data.setdefault(HISTORY, []).append(ctx.state)
+    ctx.state = state
     return _show(ctx)
 
 
 def _call(ctx: Context, name: str, args: dict, *, resume: bool) -> list[Reply]:
-    conv = ctx.conversation
-    frame = {"flow": conv.flow, "state": conv.state, "resume": resume,
+    frame = {"flow": ctx.flow, "state": ctx.state, "resume": resume,
              "data": {k: v for k, v in ctx.data.items() if k not in (KEPT, STACK)}}
     stack = [*ctx.data.get(STACK, []), frame]
     _place(ctx, name, FLOWS[name].start, fresh=True)
@@ -222,7 +218,7 @@ def _return(ctx: Context, result: dict, *, asked: bool) -> list[Reply]:
         ctx.data[KEPT] = kept
     if stack:
         ctx.data[STACK] = stack
-    ctx.conversation.flow, ctx.conversation.state = current(frame["flow"]), frame["state"]
+    ctx.flow, ctx.state = current(frame["flow"]), frame["state"]
     if not frame["resume"]:
         return _show(ctx)
     state = state_of(ctx)

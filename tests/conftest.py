@@ -8,17 +8,22 @@ what is slow: `postgres` and `redis` (the test uses that service), `ocr` (reads 
 
 from __future__ import annotations
 
+import copy
+import functools
 import gc
 import hashlib
+import itertools
 import os
 import pickle
+import re
 import shutil
 import signal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import CodeType
+from typing import TypeVar
 from xml.etree import ElementTree
 
 import flask
@@ -27,11 +32,13 @@ import jinja2.bccache
 import psycopg
 import pytest
 import redis as redis_lib
+from _pytest.mark.expression import Expression
 from sqlalchemy import Engine, text
 from twilio.request_validator import RequestValidator
 from werkzeug.routing import Rule
 
 import models
+import models.base
 import models.db
 from app import create_app
 from models.base import freeze_clock
@@ -41,6 +48,7 @@ from models.invoices.read import InvoiceRead
 from tests.mediahost import media_host
 from workers.ocr import read as ocr_read
 
+T = TypeVar("T")
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -155,6 +163,11 @@ MARKS: dict[str, tuple[str, ...]] = {
         "core/test_cli_database.py::test_the_flask_command_itself_prints_one_line_not_a_traceback",
         "core/test_config.py::test_the_flask_command_prints_the_refusal_as_one_line",
         "privacy/test_sealed.py::test_the_migration_seals_the_upi_ids_stored_in_clear",
+        # espeak-ng and ffmpeg make the program's 14 voice notes (9 s of their CPU)
+        "voice/test_voice_prompts.py::test_voice_mode_speaks_menu_question_result_and_confirmation",
+        "voice/test_voice_prompts.py::test_text_mode_and_sms_get_no_audio",
+        # a forked process serving `flask rasa-actions` over HTTP
+        "nlu/test_rasa.py::test_rasa_actions_command_serves_the_webhook_over_http",
     ),
 }
 SLOW_KINDS = ("ocr", "fault", "property", "browser")
@@ -174,6 +187,36 @@ def _marks_for(item: pytest.Item) -> set[str]:
     if found & set(SLOW_KINDS):
         found.add("slow")
     return found
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A file or folder that MARKS marks whole, whose every test `-m` leaves out whatever
+    other marks they carry (`make test-fast`: the OCR, browser, fault... files), is not even
+    imported: the same tests run, without the seconds each test process took to import
+    those modules and what they import."""
+    markexpr = config.getoption("markexpr")
+    where = os.path.relpath(collection_path, TESTS).replace(os.sep, "/") + "/"
+    if not markexpr or where.startswith("../"):
+        return None
+    found = {mark for mark, places in MARKS.items()
+             if any("::" not in place and where.startswith(place) for place in places)}
+    if not found:
+        return None
+    if found & set(SLOW_KINDS):
+        found.add("slow")
+    expression = Expression.compile(markexpr)
+    others = sorted(set(re.findall(r"[A-Za-z_][\w-]*", markexpr)) - found - {"and", "or", "not"})
+    for count in range(len(others) + 1):
+        for extra in itertools.combinations(others, count):
+            if expression.evaluate(functools.partial(_carries, found, found | set(extra))):
+                return None
+    return True
+
+
+def _carries(marks: set[str], could: set[str], name: str, /, **kwargs: object) -> bool:
+    """Whether a test with `marks` (without arguments) and perhaps those in `could` matches
+    `name(**kwargs)` of a `-m` expression."""
+    return name in could and not (kwargs and name in marks)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -338,10 +381,54 @@ def _fresh_sqlite(schema: Path, path: Path) -> None:
     shutil.copyfile(schema, path)
 
 
+# The shared SQLite file -> the builders whose rows it holds (none: the empty schema), and its
+# size and time when it was left so (unchanged since, if they still match)
+_STATE: dict[Path, tuple[tuple, tuple[int, int, bool]]] = {}
+# those builders, one more, the time -> the SQLite file that one left, and its result
+_BUILT: dict[tuple, tuple[Path, object]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, bool]:
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size, path.stat().st_mtime_ns, wal.exists() and wal.stat().st_size > 0
+
+
+def built_once(build: Callable[[], T], *key: object) -> T:
+    """`build()`'s rows in this test's SQLite database, built once per process: a later test
+    whose database holds the same (the empty schema, or the rows of the same builders before)
+    gets a copy of the database file the first test's build left, and a copy of its result.
+    (The admin's world takes a tenth of a second to build.) The rows are the same as built
+    again, but for the times they carry: those of the frozen clock, or of the same hour. A
+    database written to otherwise, PostgreSQL, or a connection still out: it builds."""
+    engine = current_engine()
+    path = Path(engine.url.database or "")
+    held = _STATE.get(path) if str(engine.url) in _SHARED_URLS else None
+    if held is None or held[1] != _stamp(path) or engine.pool.checkedout():
+        return build()
+    engine.dispose()  # a connection left from an earlier test may still read the old file
+    moment = models.base._frozen_now or datetime.now(UTC).strftime("%Y-%m-%d %H")
+    rows = (*held[0], (build.__module__, build.__qualname__, moment, *key))
+    if rows in _BUILT:
+        template, result = _BUILT[rows]
+        _fresh_sqlite(template, path)
+        _STATE[path] = (rows, _stamp(path))
+        return copy.deepcopy(result)
+    result = build()
+    if not engine.pool.checkedout():
+        engine.dispose()  # the last connection closed writes the WAL into the file
+        if not _stamp(path)[2]:
+            template = path.with_name(f"built-{len(_BUILT)}.db")
+            shutil.copyfile(path, template)
+            _BUILT[rows] = (template, copy.deepcopy(result))
+            _STATE[path] = (rows, _stamp(path))
+    return result
+
+
 def _make_app(backend: str, request, tmp_path):
     if backend == "sqlite":
         path = request.getfixturevalue("_sqlite_file")
         _fresh_sqlite(request.getfixturevalue("_sqlite_schema"), path)
+        _STATE[path] = ((), _stamp(path))
         return create_app(app_config(tmp_path, DATABASE_URL=f"sqlite:///{path}"))
     url = request.getfixturevalue("_pg_schema")
     app = create_app(app_config(tmp_path, DATABASE_URL=url))

@@ -10,6 +10,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import BaseServer
+
+# How often a serving thread looks whether it was told to stop: shutdown() waits for that
+# look, up to half a second at the standard library's default, after each test that ends one.
+STOP_POLL_SECONDS = 0.02
+
+
+def serve_in_background(server: BaseServer) -> threading.Thread:
+    """Serve `server` on a daemon thread (returned, started) that its shutdown() stops at once."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True,
+                              kwargs={"poll_interval": STOP_POLL_SECONDS})
+    thread.start()
+    return thread
 
 
 @dataclass
@@ -51,7 +64,6 @@ class StubServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True  # a handler told to hang must not hold up shutdown
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
@@ -59,7 +71,7 @@ class StubServer:
         return f"http://{host}:{port}"
 
     def __enter__(self) -> StubServer:
-        self.thread.start()
+        serve_in_background(self.server)
         return self
 
     def __exit__(self, *exc) -> None:

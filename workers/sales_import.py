@@ -38,7 +38,8 @@ def import_file(batch_id: int) -> None:
             _program, distributor = find_distributor(session, program_code, work.distributor)
         lines = islice(sales_files.lines(path, work.source, distributor), work.done, None)
         summary = run(program_code, work.distributor, lines, source=work.source,
-                      name=work.name, batch_id=work.id, rerunnable=True)
+                      name=work.name, batch_id=work.id, rerunnable=True,
+                      dry_run=work.dry_run)
     except (FileRefused, UnknownSource) as exc:
         with unit_of_work() as session:
             uploads.refused(session, work.id, str(exc))

@@ -50,6 +50,9 @@ def import_file(file: Path, code: str, program_code: str | None, dry_run: bool,
         summary = _import(file, source, program_code, distributor, dry_run, report)
     except (FileRefused, UnknownSource) as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
+    for stale in summary.taken_over:
+        click.echo(f"batch {stale} of {file.name} had stopped before its end: this import "
+                   f"(batch {summary.batch_id}) took it over")
     counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(summary.counts.items()))
     click.echo(f"{'dry run: ' if dry_run else ''}{summary.rows} rows: {counts or 'none'}; "
                f"{summary.credits} credits; report in {report}")

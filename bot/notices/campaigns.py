@@ -19,8 +19,8 @@ from bot.i18n import DEFAULT, LANGUAGES, N_, translate
 from bot.notices import outbound
 from models import campaigns, keys
 from models.base import ist_day_start
-from models.campaigns import Campaign, Delivery, DeliveryStatus, leaderboard
-from models.db import among
+from models.campaigns import Campaign, Claimed, Delivery, DeliveryStatus, leaderboard
+from models.db import among, update_rows
 from models.ledger.tables import Wallet
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, PartnerStatus
@@ -91,10 +91,11 @@ class Caps:
 
 
 def queue_batch(session: Session, campaign: Campaign, spec: CampaignSpec, program: Program,
-                batch: list[Delivery], now: datetime) -> list[OutboxMessage]:
+                batch: list[Claimed], now: datetime) -> list[int]:
     """Write the claimed deliveries' outbox rows (not sent: the caller sends them) in one
-    INSERT, or mark them skipped; the rows written. What every row needs (partners, wallets,
-    caps, conversations) is read once for the batch."""
+    INSERT and the deliveries' outcomes (queued, or skipped and why) in one UPDATE; the ids
+    of the rows to send. What every row needs (partners, wallets, caps, conversations) is
+    read once for the batch."""
     ids = [d.partner_id for d in batch]
     partners = {p.id: p for p in session.scalars(select(Partner).where(
         among(session, Partner.id, ids)))}
@@ -103,22 +104,25 @@ def queue_batch(session: Session, campaign: Campaign, spec: CampaignSpec, progra
     caps = Caps.of(session, ids, now)
     known = outbound.Known.of(session, list(partners.values()),
                               [keys.campaign(campaign.id, campaign.round, i) for i in ids])
-    queued = [(d, queue_delivery(session, campaign, spec, program, d, partners[d.partner_id],
-                                 wallets.get(d.partner_id), caps, now, known)) for d in batch]
-    session.flush()
-    for delivery, row in queued:
-        if row is not None:
-            delivery.outbox_id = row.id
-    return [row for _, row in queued if row is not None]
+    queued = [(d.id, queue_delivery(session, campaign, spec, program, partners[d.partner_id],
+                                    wallets.get(d.partner_id), caps, now, known))
+              for d in batch]
+    known.write(session)
+    update_rows(session, Delivery.__table__, [
+        {"id": delivery_id, "status": DeliveryStatus.SKIPPED, "reason": outcome,
+         "queued_at": None, "outbox_id": None} if isinstance(outcome, str) else
+        {"id": delivery_id, "status": DeliveryStatus.QUEUED, "reason": None, "queued_at": now,
+         "outbox_id": outcome.id} for delivery_id, outcome in queued])
+    return [outcome.id for _, outcome in queued if not isinstance(outcome, str)]
 
 
 def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
-                   program: Program, delivery: Delivery, partner: Partner,
-                   wallet: Wallet | None, caps: Caps, now: datetime,
-                   known: outbound.Known | None = None) -> OutboxMessage | None:
-    """Write the delivery's outbox row (not sent: the caller's batch sends it) or mark it
-    skipped, with the reason: opted out, over the frequency cap, no way to reach. With
-    `known` (a batch's) the row is not flushed yet: the caller sets `outbox_id`."""
+                   program: Program, partner: Partner, wallet: Wallet | None, caps: Caps,
+                   now: datetime, known: outbound.Known
+                   ) -> OutboxMessage | outbound.Pending | str:
+    """The partner's outbox row (in `known.new` until the batch writes it; not sent: the
+    caller sends it), or the reason they are skipped: opted out, over the frequency cap, no
+    way to reach."""
     limits = program.spec.campaign_caps
     reason, extra = None, {}
     if partner.status == PartnerStatus.OPTED_OUT:
@@ -131,11 +135,7 @@ def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
     row = None if reason else _queue(session, campaign, spec, program.spec, partner, wallet,
                                      now, extra or {}, known)
     if row is None:
-        delivery.status, delivery.reason = DeliveryStatus.SKIPPED, reason or "unreachable"
-        return None
-    delivery.status, delivery.queued_at = DeliveryStatus.QUEUED, now
-    if row.id is not None:
-        delivery.outbox_id = row.id
+        return reason or "unreachable"
     caps.today[partner.id] += 1
     caps.week[partner.id] += 1
     return row
@@ -143,7 +143,8 @@ def queue_delivery(session: Session, campaign: Campaign, spec: CampaignSpec,
 
 def _queue(session: Session, campaign: Campaign, spec: CampaignSpec, program: ProgramSpec,
            partner: Partner, wallet: Wallet | None, now: datetime,
-           extra: dict[str, str], known: outbound.Known | None) -> OutboxMessage | None:
+           extra: dict[str, str], known: outbound.Known
+           ) -> OutboxMessage | outbound.Pending | None:
     values = values_for(partner, program, wallet) | extra
     text = fill(wording(spec, partner.language), values)
     channel = outbound.preferred_channel(session, partner.phone, known)

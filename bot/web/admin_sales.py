@@ -10,7 +10,6 @@ row; another distributor's page, import or key answers 404."""
 from __future__ import annotations
 
 import secrets
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +37,7 @@ from models.admin import distributors, scope
 from models.admin.controls import audit_change
 from models.db import unit_of_work
 from models.programs.program import Program
-from models.sales import FileRefused, apikeys, run, uploads
+from models.sales import FileRefused, apikeys, uploads
 from models.sales import batches as sales_batches
 from models.sales import files as sales_files
 from models.sales.tables import BatchStatus
@@ -48,7 +47,7 @@ bp.before_request(admin_auth.fail_closed)
 UPLOAD_SLACK = 64 * 1024  # the form's other fields and multipart framing
 NO_FILE = N_("Choose a file to upload.")
 QUEUED = N_("The file is being imported: its progress is shown below.")
-SHOWN = 500  # rows of a dry run shown on its page
+CHECKING = N_("The file is being checked: nothing will change. Its report is shown below.")
 BATCH_STATUS = {BatchStatus.QUEUED: N_("Waiting to import"), BatchStatus.RUNNING: N_("Importing"),
                 BatchStatus.DONE: N_("Imported"), BatchStatus.FAILED: N_("Failed")}
 
@@ -97,8 +96,8 @@ def sales_view(db, distributor_id: int) -> dict | None:
 @bp.post("/sales")
 @require(Can.SALES)
 def upload(distributor_id: int):
-    """Store the file and queue its import (a job: the page shows how far it is); a dry run
-    is checked here and its rows shown at once."""
+    """Store the file and queue its import, or its check (a dry run), in a job: the page
+    shows how far it is, and the batch's CSV says what came of each row."""
     sent = request.files.get("file")
     dry_run = request.form.get("dry_run") == "1"
     with unit_of_work() as db:
@@ -108,11 +107,6 @@ def upload(distributor_id: int):
         return _back(distributor_id)
     name = Path(sent.filename).name[:200]
     suffix = Path(name).suffix.lower()[:8]
-    if dry_run:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            sent.save(path)
-            return _dry_run(found, distributor_id, name, path)
     relative = f"{media.SALES}/{secrets.token_hex(16)}{suffix}"
     path = _store(sent, relative)
     try:
@@ -123,11 +117,12 @@ def upload(distributor_id: int):
     with unit_of_work() as db:
         batch = uploads.queue(db, program_id=found.programs[0].id, distributor=found.code,
                               source=source, name=name, file=relative,
-                              total=sales_files.estimate_rows(path, source))
-        audit_change(db, actor(), "sales.import", f"sales_batch:{batch.id}", name, {},
+                              total=sales_files.estimate_rows(path, source), dry_run=dry_run)
+        audit_change(db, actor(), "sales.dry_run" if dry_run else "sales.import",
+                     f"sales_batch:{batch.id}", name, {},
                      {"distributor": found.code, "status": str(batch.status)})
         jobs.after_commit(db, Job.IMPORT_SALES, batch.id)
-    flash(QUEUED)
+    flash(CHECKING if dry_run else QUEUED)
     return _back(distributor_id)
 
 
@@ -140,30 +135,6 @@ def _store(sent, relative: str) -> Path:
     sent.save(partial)
     partial.replace(path)
     return path
-
-
-def _dry_run(found: Seller, distributor_id: int, name: str, path: Path):
-    """Check every row of the file, change nothing; show the first rows and the counts."""
-    program = found.programs[0]
-    try:
-        source = sales_files.source_of(path)
-        distributor = next(d for d in program.spec.distributors if d.code == found.code)
-        shown: list = []
-
-        def keep(rows: list) -> None:
-            shown.extend(rows[:SHOWN - len(shown)])
-
-        summary = run(program.code, found.code, sales_files.lines(path, source, distributor),
-                      source=source, name=name, dry_run=True, on_chunk=keep)
-    except FileRefused as exc:
-        return _refused(exc, distributor_id)
-    counts = {str(k): v for k, v in summary.counts.items()}
-    with unit_of_work() as db:
-        audit_change(db, actor(), "sales.dry_run", f"distributor:{found.code}", name, {},
-                     {"distributor": found.code, "rows": summary.rows, "counts": counts,
-                      "credits": summary.credits})
-    return render_template("admin/sales_dry_run.html", distributor_id=distributor_id,
-                           name=name, counts=counts, rows=shown, total=summary.rows)
 
 
 def _refused(exc: FileRefused, distributor_id: int):

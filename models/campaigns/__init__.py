@@ -9,6 +9,7 @@ from models.campaigns import (
 )
 from models.campaigns.operations import (
     CampaignError,
+    Claimed,
     build_round,
     cancel,
     claim,
@@ -32,6 +33,7 @@ __all__ = [
     "Campaign",
     "CampaignError",
     "CampaignStatus",
+    "Claimed",
     "Delivery",
     "DeliveryStatus",
     "Effect",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from croniter import croniter
-from sqlalchemy import case, insert, literal, or_, select, update
+from sqlalchemy import Row, case, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.base import UTCDateTime, utcnow
@@ -157,14 +157,19 @@ def build_round(session: Session, campaign: Campaign, now: datetime | None = Non
     return result.rowcount
 
 
-def claim(session: Session, campaign: Campaign, limit: int) -> list[Delivery]:
+# A claimed delivery: its id and partner_id (a row, not an object: the batch writes the
+# deliveries' outcomes in one UPDATE, not through the session).
+Claimed = Row[tuple[int, int]]
+
+
+def claim(session: Session, campaign: Campaign, limit: int) -> list[Claimed]:
     """Lock up to `limit` pending deliveries of the current round that no other sender holds
     (PostgreSQL: SKIP LOCKED); they stay locked until the caller commits."""
-    stmt = (select(Delivery).where(Delivery.campaign_id == campaign.id,
-                                   Delivery.round == campaign.round,
-                                   Delivery.status == DeliveryStatus.PENDING)
+    stmt = (select(Delivery.id, Delivery.partner_id).where(
+        Delivery.campaign_id == campaign.id, Delivery.round == campaign.round,
+        Delivery.status == DeliveryStatus.PENDING)
             .order_by(Delivery.id).limit(limit).with_for_update(skip_locked=True))
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
 def finish_round(session: Session, campaign: Campaign, now: datetime | None = None) -> bool:

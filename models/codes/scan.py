@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import keys, ledger, review
@@ -34,6 +33,7 @@ from models.codes.tables import (
     ScanStatus,
     signing_keys,
 )
+from models.db import dialect_insert
 from models.partners.partner import Partner
 from models.programs.program import Membership, Program
 
@@ -122,12 +122,12 @@ def _claim(session: Session, partner: Partner, batch: QrBatch, program: Program,
            reason: str | None) -> ScanOutcome:
     """Take the code (the unique row decides a race), then credit it or queue it for review."""
     status = RedemptionStatus.REVIEW if reason else RedemptionStatus.CREDITED
-    redemption = QrRedemption(code=scan.code, batch_id=batch.id, partner_id=partner.id,
-                              scan_id=scan.id, status=status, created_at=scan.created_at)
-    try:
-        with session.begin_nested():
-            session.add(redemption)
-    except IntegrityError:
+    redemption = session.scalar(  # in the session, as if added; None: the code was taken
+        dialect_insert(session)(QrRedemption)
+        .values(code=scan.code, batch_id=batch.id, partner_id=partner.id, scan_id=scan.id,
+                status=status, created_at=scan.created_at)
+        .on_conflict_do_nothing(index_elements=["code"]).returning(QrRedemption))
+    if redemption is None:
         log.info("code taken by a concurrent scan", extra={"scan_id": scan.id})
         return _finish(scan, _used(session, scan.code, partner))
     shown = qr_codes.group(scan.code)

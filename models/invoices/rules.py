@@ -141,13 +141,17 @@ def credit(session: Session, invoice: Invoice, seller: str | None = None) -> Inv
     return _credited(session, invoice, result)
 
 
-def credit_many(session: Session, invoices: list[Invoice], seller: str) -> None:
+def credit_many(session: Session, invoices: list[Invoice], seller: str,
+                credits: list[int] | None = None) -> None:
     """`credit` invoices of one program and seller, their credits in one bulk earn (the same
-    entries as one by one), the program's bonus campaigns read once."""
+    entries as one by one), the program's bonus campaigns read once. `credits`: each
+    invoice's `credits_for`, when the caller worked them out before."""
     if not invoices:
         return
     program = session.get(Program, invoices[0].program_id)
-    earns = [earn_of(session, invoice, seller, program.spec) for invoice in invoices]
+    earns = [earn_of(session, invoice, seller, program.spec, earned)
+             for invoice, earned in zip(invoices, credits or [None] * len(invoices),
+                                        strict=True)]
     results = iter(ledger.earn_many(session, program.id, [e for e in earns if e]))
     campaigns = live_campaigns(session, program)
     for invoice, earning_ in zip(invoices, earns, strict=True):
@@ -155,11 +159,11 @@ def credit_many(session: Session, invoices: list[Invoice], seller: str) -> None:
 
 
 def earn_of(session: Session, invoice: Invoice, seller: str | None,
-            spec: ProgramSpec | None = None) -> ledger.Earn | None:
+            spec: ProgramSpec | None = None, credits: int | None = None) -> ledger.Earn | None:
     """What crediting the invoice earns (before the tier multiplier); None: nothing. `spec`:
-    the invoice's program's, when the caller has it."""
+    the invoice's program's, when the caller has it; `credits`: its `credits_for`, likewise."""
     spec = spec or session.get(Program, invoice.program_id).spec
-    credits = credits_for(spec, invoice)
+    credits = credits_for(spec, invoice) if credits is None else credits
     if credits <= 0:
         return None
     if seller is None:

@@ -25,19 +25,20 @@ def month_of(moment: datetime) -> str:
 
 def reserve(session: Session, program_id: int, credits: int, cap: int,
             now: datetime | None = None) -> bool:
-    """Count `credits` against this month's cap; False (nothing counted) if it would exceed."""
+    """Count `credits` against this month's cap; False (nothing counted) if it would exceed.
 
-    month = month_of(now or utcnow())
-    session.execute(dialect_insert(session)(BudgetMonth).values(
-        program_id=program_id, month=month, issued=0,
-    ).on_conflict_do_nothing(index_elements=["program_id", "month"]))
+    One statement: the month's row is written with them, or they are added to it where the
+    sum stays within the cap (a month never counts below zero, so more than the cap at once
+    never fits)."""
+    if credits > cap:
+        return False
+    insert = dialect_insert(session)(BudgetMonth)
+    counted = BudgetMonth.issued + insert.excluded.issued
     row = session.execute(
-        update(BudgetMonth)
-        .where(BudgetMonth.program_id == program_id, BudgetMonth.month == month,
-               BudgetMonth.issued + credits <= cap)
-        .values(issued=BudgetMonth.issued + credits)
+        insert.values(program_id=program_id, month=month_of(now or utcnow()), issued=credits)
+        .on_conflict_do_update(index_elements=["program_id", "month"],
+                               set_={"issued": counted}, where=counted <= cap)
         .returning(BudgetMonth.id)
-        .execution_options(synchronize_session=False)
     ).first()
     return row is not None
 

@@ -113,9 +113,9 @@ def _lock(session: Session, program_id: int, partners: set[int]) -> dict[int, _W
     """The partners' wallets (made if new), locked in id order, with their lots' locked and
     overdue credits."""
     def locked() -> list:
-        return list(session.execute(select(W).where(
+        return session.execute(select(W).where(
             W.c.program_id == program_id, among(session, W.c.partner_id, partners))
-            .order_by(W.c.id).with_for_update()))
+            .order_by(W.c.id).with_for_update()).all()
     rows = locked()
     if missing := partners - {row.partner_id for row in rows}:
         for partner_id in sorted(missing):

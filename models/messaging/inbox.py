@@ -11,7 +11,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
-from models.db import commit_without_waiting, is_postgres
+from models.db import (
+    ASYNC_COMMIT_COLUMN,
+    is_postgres,
+    may_tell_without_waiting,
+    told_without_waiting,
+)
 
 
 class InboxStatus(StrEnum):
@@ -52,11 +57,15 @@ def store(session: Session, *, channel: str, provider_id: str, phone: str, body:
     follows commits synchronously and flushes it too. A crash in between loses a message that
     was neither processed nor answered, which Twilio sees as a failed delivery.
     """
-    commit_without_waiting(session)
-    new_id = session.scalar(_INSERT[is_postgres(session)], {
-        "channel": channel, "provider_id": provider_id, "phone": phone, "body": body,
-        "payload": payload, "status": InboxStatus.RECEIVED, "received_at": utcnow()})
-    return None if new_id is not None else get(session, channel, provider_id)
+    values = {"channel": channel, "provider_id": provider_id, "phone": phone, "body": body,
+              "payload": payload, "status": InboxStatus.RECEIVED, "received_at": utcnow()}
+    if may_tell_without_waiting(session):  # said by the INSERT itself: one round trip
+        new = session.execute(_INSERT_TELLING, values).first()
+        if new is not None:
+            told_without_waiting(session)
+    else:
+        new = session.execute(_INSERT[is_postgres(session)], values).first()
+    return None if new is not None else get(session, channel, provider_id)
 
 
 def get(session: Session, channel: str, provider_id: str, *, for_update: bool = False
@@ -97,6 +106,7 @@ _INSERT = {  # by is_postgres
     .returning(_TABLE.c.id)
     for postgres, insert in ((True, pg_insert), (False, sqlite_insert))
 }
+_INSERT_TELLING = _INSERT[True].returning(ASYNC_COMMIT_COLUMN)  # + commit_without_waiting
 _FINISH = (
     update(_TABLE)
     .where(_TABLE.c.channel == bindparam("by_channel"),

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, bindparam, select, update
+from sqlalchemy import Integer, Select, String, Text, bindparam, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
-from models.db import commit_without_waiting, dialect_insert
+from models.db import (
+    ASYNC_COMMIT_COLUMN,
+    commit_without_waiting,
+    dialect_insert,
+    may_tell_without_waiting,
+    told_without_waiting,
+)
 from models.messaging import links
 
 
@@ -42,11 +48,13 @@ class UssdSession(Base):
 
 
 def get(session: Session, session_id: str, *, for_update: bool = False) -> UssdSession | None:
+    return session.scalar(_select(session_id, for_update=for_update))
+
+
+def _select(session_id: str, *, for_update: bool = False) -> Select:
     stmt = select(UssdSession).where(UssdSession.session_id == session_id) \
         .execution_options(populate_existing=True)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return session.scalar(stmt)
+    return stmt.with_for_update() if for_update else stmt
 
 
 def lock(session: Session, *, session_id: str, phone: str, service_code: str,
@@ -55,20 +63,26 @@ def lock(session: Session, *, session_id: str, phone: str, service_code: str,
 
     The commit need not wait for the disk: the router's transaction that follows in the same
     request commits synchronously, which flushes this one's record too; a page turn ("98")
-    lost with a crash is turned again when the gateway asks again."""
-    commit_without_waiting(session)
-    found = get(session, session_id, for_update=True)
-    if found is not None:  # every step but the first: one statement
-        return found, False
-    inserted = session.execute(
-        dialect_insert(session)(UssdSession)
-        .values(session_id=session_id, phone=phone, service_code=service_code,
-                network_code=network_code, consumed="", pages=[], page=0, screens={},
-                created_at=utcnow(), updated_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["session_id"])
-        .returning(UssdSession.id)
-    ).scalar()
-    return get(session, session_id, for_update=True), inserted is not None
+    lost with a crash is turned again when the gateway asks again. The statement that locks
+    (or writes) the row says so too: no round trip of its own."""
+    tell = (ASYNC_COMMIT_COLUMN,) if may_tell_without_waiting(session) else ()
+    found, new = session.execute(_select(session_id, for_update=True).add_columns(*tell)
+                                 ).first(), False
+    if found is None:  # the dial: the row is written, and so locked, by this transaction
+        found, new = session.execute(
+            dialect_insert(session)(UssdSession)
+            .values(session_id=session_id, phone=phone, service_code=service_code,
+                    network_code=network_code, consumed="", pages=[], page=0, screens={},
+                    created_at=utcnow(), updated_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["session_id"])
+            .returning(UssdSession, *tell)
+        ).first(), True
+    if found is None:  # a delivery of the same dial wrote it first: wait for its lock
+        commit_without_waiting(session)
+        return get(session, session_id, for_update=True), False
+    if tell:
+        told_without_waiting(session)
+    return found[0], new
 
 
 def answer(row: UssdSession, *, step: str, consumed: str, pages: list[str], page: int,

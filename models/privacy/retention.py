@@ -3,7 +3,8 @@ periodic job (workers/schedule.py) that writes what it purged to the audit log.
 
 Invoice photos follow their own program (counted from the end of its return window). Message
 bodies (and the arguments of jobs done), one-time codes and export links are not a
-program's: they follow the strictest program's setting.
+program's: they follow the strictest program's setting. A sales file whose import failed
+(kept for its job's retries, minutes apart) goes after SALES_FILE_DAYS.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from models.invoices.invoice import Invoice
 from models.jobs.records import JobRecord, JobStatus
 from models.messaging.inbox import InboxMessage
 from models.messaging.outbox import OutboxMessage, OutboxStatus
-from models.privacy.erasure import delete_media
+from models.privacy.erasure import MEDIA_PREFIX, delete_media
 from models.privacy.exports import DataExport
 from models.programs.privacy_settings import Retention
 from models.programs.program import Program
 from models.redemptions.otp import OtpChallenge
+from models.sales.tables import BatchStatus, SalesBatch
 
 ACTION = "retention.purge"
+SALES_FILE_DAYS = 7
 
 
 def purge(session: Session, now: datetime) -> dict[str, dict[str, int]]:
@@ -37,7 +40,8 @@ def purge(session: Session, now: datetime) -> dict[str, dict[str, int]]:
     messages_before = now - timedelta(days=strictest.message_days)
     shared = {"message_bodies": _messages(session, messages_before),
               "job_arguments": _job_arguments(session, messages_before),
-              **_tokens(session, now - timedelta(days=strictest.token_days))}
+              **_tokens(session, now - timedelta(days=strictest.token_days)),
+              "sales_files": _sales_files(session, now - timedelta(days=SALES_FILE_DAYS))}
     done: dict[str, dict[str, int]] = {}
     for program in programs:
         counts = done.setdefault(program.spec.brand, {**shared, "invoice_photos": 0})
@@ -76,6 +80,18 @@ def _tokens(session: Session, before: datetime) -> dict[str, int]:
         session.delete(export)
     session.flush()
     return {"one_time_codes": otps, "export_links": len(old)}
+
+
+def _sales_files(session: Session, before: datetime) -> int:
+    """Delete the uploaded sales files of imports that failed before `before` (their job's
+    retries are over: the distributor uploads the file again)."""
+    failed = session.scalars(select(SalesBatch).where(
+        SalesBatch.status == BatchStatus.FAILED, SalesBatch.file.is_not(None),
+        SalesBatch.created_at < before)).all()
+    delete_media([MEDIA_PREFIX + batch.file for batch in failed])
+    for batch in failed:
+        batch.file = None
+    return len(failed)
 
 
 def _photos(session: Session, program: Program, now: datetime) -> int:

@@ -35,6 +35,7 @@ class Batch:
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     credits: int = 0
+    dry_run: bool = False  # checked only: the credits are what an import would give
 
 
 def _batches(program_ids: list[int], code: str):
@@ -55,7 +56,7 @@ def recent(session: Session, program_ids: list[int], code: str, limit: int = 20
         counts[batch_id][outcome] = n
         credits[batch_id] += int(total or 0)
     return [Batch(b.id, b.created_at, b.source, b.name, b.rows, b.status, b.total, b.error,
-                  counts[b.id], credits[b.id]) for b in found]
+                  counts[b.id], credits[b.id], b.dry_run) for b in found]
 
 
 def find(session: Session, program_ids: list[int], code: str, batch_id: int

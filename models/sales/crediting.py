@@ -16,18 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from models import events, review
 from models.base import utcnow
 from models.db import among, insert_rows, reserve_ids, update_rows
 from models.invoices import review as invoice_review
 from models.invoices import rules
-from models.invoices.credits import credits_for
 from models.invoices.fraud import Flag, Rule
 from models.invoices.invoice import (
     Invoice,
@@ -38,7 +38,7 @@ from models.invoices.invoice import (
 from models.programs.program import Program
 from models.programs.schema import Distributor
 from models.sales.lines import Sale
-from models.sales.matching import Buyer, BuyerIndex
+from models.sales.matching import Buyer
 from models.sales.tables import Outcome
 
 IMPORTED = ("tally", "csv", "xlsx", "api")  # Invoice.source of a sale a distributor sent
@@ -50,9 +50,13 @@ class Feed:
     program: Program
     distributor: Distributor
     source: str  # one of IMPORTED
-    buyers: BuyerIndex
     dry_run: bool = False
     careful: bool = False  # claim each invoice in a SAVEPOINT (a chunk's second try)
+
+    @cached_property
+    def oldest(self) -> date:
+        """The earliest invoice date the program still credits (read once a chunk)."""
+        return (utcnow() - timedelta(days=self.program.spec.invoice.max_age_days)).date()
 
 
 @dataclass(frozen=True)
@@ -121,21 +125,24 @@ class Pending:
     invoice: NewInvoice
     buyer: Buyer
     sale: Sale
+    credits: int  # what the invoice earns, before the tier multiplier (`credits_for`)
 
 
-def apply_sale(session: Session, feed: Feed, sale: Sale,
-               claimed: Invoice | None) -> Result | Pending:
-    """Credit `sale` (or say why not); `claimed` is the invoice already claiming its key. A
-    new invoice is `Pending`: `settle_all` writes and credits a chunk's together."""
-    buyer = feed.buyers.find(sale)
+def apply_sale(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
+               claimed: Row | None, credits: int) -> Result | Pending:
+    """Credit `sale` to `buyer` (the import's `BuyerIndex` found it), or say why not;
+    `claimed` is the invoice already claiming its key, `credits` what its invoice earns
+    before the tier multiplier (`credits_for`, worked out ahead). A new invoice is `Pending`:
+    `settle_all` writes and credits a chunk's together."""
     if claimed is not None:
         return _claimed(session, feed, sale, buyer, claimed)
     if buyer is None:
         return Result(Outcome.REJECTED, "no partner in the program with this buyer's GSTIN, "
                                         "phone, or name at this PIN code")
-    max_age = feed.program.spec.invoice.max_age_days
-    if sale.day < (utcnow() - timedelta(days=max_age)).date():
-        return Result(Outcome.REJECTED, f"older than {max_age} days", buyer.partner_id)
+    if sale.day < feed.oldest:
+        return Result(Outcome.REJECTED,
+                      f"older than {feed.program.spec.invoice.max_age_days} days",
+                      buyer.partner_id)
     invoice = NewInvoice(
         partner_id=buyer.partner_id, program_id=feed.program.id, source=feed.source,
         seller_gstin=feed.distributor.gstin, number=sale.number, invoice_date=sale.day,
@@ -143,9 +150,8 @@ def apply_sale(session: Session, feed: Feed, sale: Sale,
         claim=sale_key(feed, sale.number))
     if feed.dry_run:
         outcome = Outcome.CREDITED if buyer.sure else Outcome.REVIEW
-        return Result(outcome, _matched(buyer), buyer.partner_id,
-                      credits=credits_for(feed.program.spec, invoice))
-    return Pending(invoice, buyer, sale)
+        return Result(outcome, _matched(buyer), buyer.partner_id, credits=credits)
+    return Pending(invoice, buyer, sale, credits)
 
 
 def settle_all(session: Session, feed: Feed, results: list) -> list:
@@ -168,12 +174,14 @@ def settle_all(session: Session, feed: Feed, results: list) -> list:
         for invoice, id_ in zip(invoices, reserve_ids(session, Invoice.__table__,
                                                       len(invoices)), strict=True):
             invoice.id = id_
-    sure = [p.invoice for p in pending if p.buyer.sure and p.invoice.id not in taken]
-    rules.credit_many(session, sure, feed.distributor.name)
+    sure = [p for p in pending if p.buyer.sure and p.invoice.id not in taken]
+    rules.credit_many(session, [p.invoice for p in sure], feed.distributor.name,
+                      [p.credits for p in sure])
     if feed.careful:
         update_rows(session, Invoice.__table__, [
             {"id": i.id, "status": str(i.status), "reason": i.reason, "credits": i.credits,
-             "entry_id": i.entry_id, "updated_at": i.updated_at} for i in sure])
+             "entry_id": i.entry_id, "updated_at": i.updated_at}
+            for i in (p.invoice for p in sure)])
     else:
         at = utcnow()
         insert_rows(session, Invoice.__table__, [{"id": i.id, **i.row(at)} for i in invoices])
@@ -218,14 +226,15 @@ def _matched(buyer: Buyer) -> str:
 
 
 def _claimed(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
-             claimed: Invoice) -> Result:
+             claim: Row) -> Result:
     """The invoice was claimed before: by this feed (a replay), or by a partner's photo."""
-    if claimed.source in IMPORTED:
-        return Result(Outcome.ALREADY, f"received before ({claimed.status})",
-                      claimed.partner_id, claimed.id, claimed.credits)
-    if claimed.status == InvoiceStatus.CREDITED:
+    if claim.source in IMPORTED:
+        return Result(Outcome.ALREADY, f"received before ({claim.status})",
+                      claim.partner_id, claim.id, claim.credits)
+    if claim.status == InvoiceStatus.CREDITED:
         return Result(Outcome.ALREADY, "credited before from the partner's photo",
-                      claimed.partner_id, claimed.id, claimed.credits)
+                      claim.partner_id, claim.id, claim.credits)
+    claimed = session.get(Invoice, claim.id)
     differences = _differences(sale, buyer, claimed)
     if feed.dry_run:
         return Result(Outcome.REVIEW if differences else Outcome.CREDITED,
@@ -264,20 +273,22 @@ def _differences(sale: Sale, buyer: Buyer | None, claimed: Invoice) -> list[str]
     return found
 
 
-# What a replay's answer reads; a photo's or a return's other columns load when first read.
+# What a replay's answer reads (rows, not ORM objects: a replay reads thousands a chunk); a
+# photo's or a return's invoice is loaded whole when it is acted on.
 CLAIM_COLUMNS = (Invoice.id, Invoice.claim, Invoice.upload_key, Invoice.source, Invoice.status,
                  Invoice.partner_id, Invoice.program_id, Invoice.credits)
 
 
-def claims(session: Session, keys: list[str]) -> dict[str, Invoice]:
-    """The invoices holding any of these claim keys, or imported under them before (a sale
-    rejected on review keeps its row, not its claim): one query for a chunk of rows."""
+def claims(session: Session, keys: list[str]) -> dict[str, Row]:
+    """The invoices (their CLAIM_COLUMNS) holding any of these claim keys, or imported under
+    them before (a sale rejected on review keeps its row, not its claim): one query for a
+    chunk of rows."""
     if not keys:
         return {}
-    found = session.scalars(select(Invoice).options(load_only(*CLAIM_COLUMNS)).where(or_(
+    found = session.execute(select(*CLAIM_COLUMNS).where(or_(
         among(session, Invoice.claim, keys),
-        among(session, Invoice.upload_key, [f"sale:{k}" for k in keys]))))
-    by_key: dict[str, Invoice] = {}
+        among(session, Invoice.upload_key, [f"sale:{k}" for k in keys])))).all()
+    by_key: dict[str, Row] = {}
     for invoice in found:
         key = invoice.claim or invoice.upload_key.removeprefix("sale:")
         if invoice.claim or key not in by_key:  # the claiming invoice wins

@@ -9,7 +9,6 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from models.db import commit_without_waiting, insert_rows, refresh_statistics, unit_of_work
 from models.invoices.invoice import Invoice
-from models.ledger.tables import JournalEntry, Lot, Posting, Wallet
-from models.messaging.outbox import OutboxMessage
+from models.ledger.tables import JournalEntry, Lot, Wallet
 from models.programs.program import Program
 from models.programs.schema import Distributor
-from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, sale_key, settle_all
-from models.sales.lines import Invalid, RawLine, Sale, validate
+from models.sales.ahead import Ready, read_ahead, ready_chunks
+from models.sales.crediting import Feed, Pending, Result, apply_sale, claims, settle_all
+from models.sales.lines import Invalid, RawLine, Sale
 from models.sales.matching import buyer_index
 from models.sales.returns import apply_return, original_key
 from models.sales.tables import BatchStatus, Outcome, SaleRow, SalesBatch
@@ -30,8 +29,14 @@ from models.sales.tables import BatchStatus, Outcome, SaleRow, SalesBatch
 log = logging.getLogger("saathi.sales")
 CHUNK = 2_000  # rows a transaction: 500 cost a fifth more CPU (client and server) a row
 FIRST_ANALYZE = 1_000  # rows credited; then at 2,000, 4,000, ...: see refresh_statistics
-GROWN = [m.__table__ for m in (SaleRow, Invoice, JournalEntry, Posting, Lot, Wallet,
-                               OutboxMessage)]
+# The tables a file grows that its chunks read (claims, earlier keys, lots, wallets) or point
+# their foreign keys at. Not sale_rows, postings, outbox: nothing of an import reads them, and
+# ANALYZE of those was a third of its cost (autovacuum's comes for them).
+GROWN = [m.__table__ for m in (Invoice, JournalEntry, Lot, Wallet)]
+
+
+TAKEN_OVER = ("stopped after {rows} rows before its end; batch {batch} imported the same file "
+              "again (rows imported before were not credited twice)")
 
 
 class UnknownSource(LookupError):
@@ -54,6 +59,7 @@ class Summary:
     batch_id: int | None = None
     counts: Counter = field(default_factory=Counter)
     credits: int = 0
+    taken_over: list[int] = field(default_factory=list)  # batches of this file left running
 
     @property
     def rows(self) -> int:
@@ -83,9 +89,10 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
         name: str, dry_run: bool = False, chunk: int | None = None, batch_id: int | None = None,
         rerunnable: bool = False,
         on_chunk: Callable[[list[RowReport]], None] = lambda _rows: None) -> Summary:
-    """Import `lines`; `on_chunk` gets each chunk's reports after its commit (a dry run
-    commits nothing and writes no batch). The rows go to batch `batch_id` (an uploaded
-    file's, made when it was queued), else to a new batch.
+    """Import `lines`; `on_chunk` gets each chunk's reports after its commit. The rows go to
+    batch `batch_id` (an uploaded file's, made when it was queued), else to a new batch. A
+    dry run credits nothing and makes no batch: given one (an uploaded file's check), it
+    stores only the rows' report there.
 
     `rerunnable`: a file, which is imported again if the import stops: its chunks' commits do
     not wait for the disk (PostgreSQL's synchronous_commit off). A crash of the database may
@@ -95,10 +102,10 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
     for the API: its caller is told each sale's outcome and sends it only once."""
     chunk = chunk or CHUNK
     summary = Summary(batch_id)
-    seen: dict[str, int] = {}  # keys in this file: the row that had each first
     with unit_of_work() as session:
         program, distributor = find_distributor(session, program_code, distributor_code)
         buyers = buyer_index(session, program.id)
+        spec = program.spec
         if not dry_run and batch_id is None:
             batch = SalesBatch(program_id=program.id, distributor=distributor.code,
                                source=source, name=name[:200], dry_run=dry_run,
@@ -106,31 +113,30 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
             session.add(batch)
             session.flush()
             summary.batch_id = batch.id
+            if rerunnable:
+                summary.taken_over = _take_over(session, batch)
         program_id = program.id
-    lines = iter(lines)
     written, analyze_at = 0, FIRST_ANALYZE  # doubling: a handful of ANALYZEs for any file
-    while batch_lines := list(islice(lines, chunk)):
-        if written >= analyze_at:
-            analyze_at *= 2
-            with unit_of_work() as session:
-                refresh_statistics(session, GROWN)
-        attempt = dict(seen)  # the keys this file had so far, and this chunk's once committed
-        try:
-            reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
-                                    batch_lines, attempt, summary, careful=False,
-                                    rerunnable=rerunnable)
-        except IntegrityError:  # someone claimed one of these invoices meanwhile
-            log.info("sales chunk retried row by row", extra={"batch_id": summary.batch_id})
-            attempt = dict(seen)
-            reports = _commit_chunk(program_id, distributor, source, buyers, dry_run,
-                                    batch_lines, attempt, summary, careful=True,
-                                    rerunnable=rerunnable)
-        seen = attempt
-        for report in reports:
-            summary.counts[report.outcome] += 1
-            summary.credits += report.credits
-        written += 0 if dry_run else sum(r.outcome != Outcome.ALREADY for r in reports)
-        on_chunk(reports)
+    with read_ahead(ready_chunks(lines, chunk, distributor.gstin, buyers, spec)) as chunks:
+        for batch_lines in chunks:
+            if written >= analyze_at:
+                analyze_at *= 2
+                with unit_of_work() as session:
+                    refresh_statistics(session, GROWN)
+            try:
+                reports = _commit_chunk(program_id, distributor, source, dry_run,
+                                        batch_lines, summary, careful=False,
+                                        rerunnable=rerunnable)
+            except IntegrityError:  # someone claimed one of these invoices meanwhile
+                log.info("sales chunk retried row by row", extra={"batch_id": summary.batch_id})
+                reports = _commit_chunk(program_id, distributor, source, dry_run,
+                                        batch_lines, summary, careful=True,
+                                        rerunnable=rerunnable)
+            for report in reports:
+                summary.counts[report.outcome] += 1
+                summary.credits += report.credits
+            written += 0 if dry_run else sum(r.outcome != Outcome.ALREADY for r in reports)
+            on_chunk(reports)
     if rerunnable and not dry_run and batch_id is None:
         with unit_of_work() as session:  # waits for the disk, and so for the chunks before
             session.query(SalesBatch).filter_by(id=summary.batch_id).update(
@@ -140,74 +146,71 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
     return summary
 
 
-def _commit_chunk(program_id: int, distributor: Distributor, source: str, buyers, dry_run: bool,
-                  lines: list[RawLine], seen: dict[str, int], summary: Summary,
-                  careful: bool, rerunnable: bool) -> list[RowReport]:
+def _take_over(session: Session, batch: SalesBatch) -> list[int]:
+    """Fail the earlier runs of the same file (by its name, from the command line) that were
+    left running: their import was stopped (killed, the machine down) before its end, and
+    this run does what they had not. Their ids."""
+    stale = session.scalars(select(SalesBatch).where(
+        SalesBatch.program_id == batch.program_id, SalesBatch.distributor == batch.distributor,
+        SalesBatch.source == batch.source, SalesBatch.name == batch.name,
+        SalesBatch.status == BatchStatus.RUNNING, SalesBatch.file.is_(None),
+        SalesBatch.id != batch.id).with_for_update()).all()
+    for old in stale:
+        old.status = BatchStatus.FAILED
+        old.error = TAKEN_OVER.format(rows=old.rows, batch=batch.id)
+    return [old.id for old in stale]
+
+
+def _commit_chunk(program_id: int, distributor: Distributor, source: str, dry_run: bool,
+                  lines: list[Ready], summary: Summary, careful: bool, rerunnable: bool
+                  ) -> list[RowReport]:
     """Run one chunk in one transaction; its reports."""
     with unit_of_work() as session:
         if rerunnable:
             commit_without_waiting(session)
-        feed = Feed(session.get(Program, program_id), distributor, source, buyers, dry_run,
-                    careful)
-        reports = list(_chunk(session, feed, lines, seen))
-        if not dry_run:
-            insert_rows(session, SaleRow.__table__, [_row_values(summary.batch_id, r, feed)
-                                                     for r in reports])
+        feed = Feed(session.get(Program, program_id), distributor, source, dry_run, careful)
+        reports = list(_chunk(session, feed, lines))
+        if summary.batch_id is not None:  # a dry run's rows name no sale: nothing replays them
+            insert_rows(session, SaleRow.__table__, [
+                _row_values(summary.batch_id, report, None if dry_run else line.key)
+                for report, line in zip(reports, lines, strict=True)])
             session.query(SalesBatch).filter_by(id=summary.batch_id).update(
                 {SalesBatch.rows: SalesBatch.rows + len(reports)})
     return reports
 
 
-def _row_values(batch_id: int, report: RowReport, feed: Feed) -> dict:
+def _row_values(batch_id: int, report: RowReport, key: str | None) -> dict:
     return {"batch_id": batch_id, "row": report.row, "number": report.number[:40] or None,
-            "key": report_key(feed, report), "outcome": report.outcome,
-            "reason": report.reason[:200] or None, "partner_id": report.partner_id,
-            "credits": report.credits, "invoice_id": report.invoice_id}
+            "key": key, "outcome": report.outcome, "reason": report.reason[:200] or None,
+            "partner_id": report.partner_id, "credits": report.credits,
+            "invoice_id": report.invoice_id}
 
 
-def report_key(feed: Feed, report: RowReport) -> str | None:
-    return sale_key(feed, report.number)[:80] if report.number else None
-
-
-def _chunk(session: Session, feed: Feed, lines: list[RawLine], seen: dict[str, int]
-           ) -> Iterator[RowReport]:
+def _chunk(session: Session, feed: Feed, lines: list[Ready]) -> Iterator[RowReport]:
     """The chunk's sales in passes, so that a chunk costs few round trips: decide each (the
     invoices already claiming them read in one query), write and credit the new ones together
     (`settle_all`), then credit notes (their invoice may be in this chunk)."""
-    sales = [_validated(line) for line in lines]
-    claimed = claims(session, [sale_key(feed, s.number) for s in sales
-                               if isinstance(s, Sale) and not s.is_return])
+    claimed = claims(session, [line.key for line in lines if line.claims])
     results: list[Result | Pending | None] = []
     with session.no_autoflush:
-        for sale in sales:
-            results.append(None if isinstance(sale, Sale) and sale.is_return
-                           else _one(session, feed, sale, seen, claimed))
+        for line in lines:
+            results.append(None if isinstance(line.sale, Sale) and line.sale.is_return
+                           else _one(session, feed, line, claimed))
         results = settle_all(session, feed, results)
-    for index, sale in enumerate(sales):
+    for index, line in enumerate(lines):
         if results[index] is None:
-            key = original_key(feed, sale)
-            results[index] = apply_return(session, feed, sale,
+            key = original_key(feed, line.sale)
+            results[index] = apply_return(session, feed, line.sale,
                                           claimed.get(key) or claims(session, [key]).get(key))
     session.flush()
-    for sale, result in zip(sales, results, strict=True):
-        yield RowReport(sale.row, sale.number, result.outcome, result.reason, result.partner_id,
-                        result.credits, result.invoice_id)
+    for line, result in zip(lines, results, strict=True):
+        yield RowReport(line.sale.row, line.sale.number, result.outcome, result.reason,
+                        result.partner_id, result.credits, result.invoice_id)
 
 
-def _validated(line: RawLine) -> Sale | Invalid:
-    try:
-        return validate(line)
-    except Invalid as exc:
-        exc.row, exc.number = line.row, line.number.strip()[:40]
-        return exc
-
-
-def _one(session: Session, feed: Feed, sale: Sale | Invalid, seen: dict[str, int],
-         claimed: dict) -> Result | Pending:
-    if isinstance(sale, Invalid):
-        return Result(Outcome.REJECTED, str(sale))
-    key = sale_key(feed, sale.number)
-    if key in seen:
-        return Result(Outcome.ALREADY, f"the same invoice as row {seen[key]}")
-    seen[key] = sale.row
-    return apply_sale(session, feed, sale, claimed.get(key))
+def _one(session: Session, feed: Feed, line: Ready, claimed: dict) -> Result | Pending:
+    if isinstance(line.sale, Invalid):
+        return Result(Outcome.REJECTED, str(line.sale))
+    if line.first is not None:
+        return Result(Outcome.ALREADY, f"the same invoice as row {line.first}")
+    return apply_sale(session, feed, line.sale, line.buyer, claimed.get(line.key), line.credits)

@@ -22,6 +22,9 @@ RETURN_WORDS = ("credit note", "return", "credit")
 # repairs of misread print, to the same paise.
 _PLAIN_AMOUNT = re.compile(r"(\d{1,9}|\d{1,3}(?:,\d{2,3})*,\d{3})(?:\.(\d{1,2}))?")
 _CURRENCY = re.compile(r"(?i)^(rs\.?|inr|₹)\s*")
+_PINCODE = re.compile(r"[1-9]\d{5}")
+_NOT_DIGIT = re.compile(r"\D")
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
 
 
 @dataclass
@@ -137,9 +140,10 @@ def _phone(text: str) -> str | None:
         raise Invalid("buyer phone is not a valid number") from None
 
 
+@lru_cache(maxsize=65536)
 def _pincode(text: str) -> str | None:
     value = text.strip()
-    if value and not re.fullmatch(r"[1-9]\d{5}", value):
+    if value and not _PINCODE.fullmatch(value):
         raise Invalid("buyer PIN code is not six digits")
     return value or None
 
@@ -150,9 +154,9 @@ def _items(items: list[dict], total: int) -> tuple[dict, ...]:
     whole = len(items) == 1 and not str(items[0].get("amount") or "").strip()
     out = []
     for item in items[:200]:
-        hsn = re.sub(r"\D", "", str(item.get("hsn") or ""))[:8] or None
+        hsn = _NOT_DIGIT.sub("", str(item.get("hsn") or ""))[:8] or None
         amount = str(item.get("amount") or "").strip()
-        quantity = re.match(r"\s*(\d+)", str(item.get("quantity") or ""))
+        quantity = _LEADING_NUMBER.match(str(item.get("quantity") or ""))
         out.append({"name": str(item.get("name") or "")[:120], "hsn": hsn,
                     "quantity": int(quantity.group(1)) if quantity else None,
                     "amount_paise": total if whole else

@@ -5,6 +5,7 @@ not, then from the balance, the rest kept as debt), and the partner is told."""
 
 from __future__ import annotations
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from models import keys
@@ -17,8 +18,10 @@ from models.sales.lines import Sale
 from models.sales.tables import Outcome
 
 
-def apply_return(session: Session, feed: Feed, sale: Sale, invoice: Invoice | None) -> Result:
-    """Claw back what `sale` (a credit note) returns of `invoice` (its original, if claimed)."""
+def apply_return(session: Session, feed: Feed, sale: Sale, claim: Row | None) -> Result:
+    """Claw back what `sale` (a credit note) returns of its original invoice (`claim`: the
+    invoice's row from `crediting.claims`, if claimed)."""
+    invoice = claim and session.get(Invoice, claim.id)  # as this chunk may have changed it
     if invoice is None or invoice.program_id != feed.program.id:
         return Result(Outcome.REJECTED, f"no invoice {sale.against} of this distributor")
     if invoice.status != InvoiceStatus.CREDITED or invoice.credits <= 0:

@@ -1,7 +1,8 @@
 """An uploaded sales file's batch through its job: queued when stored, running (its rows
 counted as each chunk commits), then done or failed with a reason the operator can act on.
 A batch whose file is still stored may run again (a retry after a crash): it goes on after
-the rows it has."""
+the rows it has. A dry run is a batch too: its rows say what an import would do, and
+nothing else changes."""
 
 from __future__ import annotations
 
@@ -27,14 +28,16 @@ class Work:
     name: str
     file: str
     done: int  # rows imported before (a run that stopped): the job goes on after them
+    dry_run: bool = False
 
 
 def queue(session: Session, *, program_id: int, distributor: str, source: str, name: str,
-          file: str, total: int) -> SalesBatch:
-    """The batch of a file just stored, waiting for its job; `total`: about how many rows."""
+          file: str, total: int, dry_run: bool = False) -> SalesBatch:
+    """The batch of a file just stored, waiting for its job; `total`: about how many rows;
+    `dry_run`: the job checks every row and changes nothing but the batch's report."""
     batch = SalesBatch(program_id=program_id, distributor=distributor, source=source,
                        name=name[:200], status=BatchStatus.QUEUED, total=total or None,
-                       file=file)
+                       file=file, dry_run=dry_run)
     session.add(batch)
     session.flush()
     return batch
@@ -48,7 +51,7 @@ def start(session: Session, batch_id: int) -> Work | None:
         return None
     batch.status, batch.error = BatchStatus.RUNNING, None
     return Work(batch.id, batch.program_id, batch.distributor, batch.source, batch.name,
-                batch.file, batch.rows)
+                batch.file, batch.rows, batch.dry_run)
 
 
 def finish(session: Session, batch_id: int) -> None:

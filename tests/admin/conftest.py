@@ -17,7 +17,7 @@ from models.admin import users
 from models.db import engine, unit_of_work
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, load_file
-from tests.conftest import _make_app
+from tests.conftest import _make_app, built_once
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 PASSWORD = "correct horse battery"
@@ -67,7 +67,7 @@ def both_databases(request, tmp_path) -> Iterator[Flask]:
 
 @pytest.fixture
 def world(app) -> World:
-    return build_world()
+    return built_once(build_world)
 
 
 def build_world() -> World:

@@ -5,7 +5,6 @@ saves screenshots under tests/output/admin/ for a person to look at."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from models.messaging.outbox import OutboxMessage
 from tests.admin.conftest import PASSWORD, ROLES, build_world
 from tests.admin.test_review import unsure_invoice
 from tests.conftest import TwilioClient, _make_app
+from tests.httpstub import serve_in_background
 
 SHOTS = Path(__file__).resolve().parents[1] / "output" / "admin"
 
@@ -28,8 +28,7 @@ def site(request, tmp_path, clock) -> Iterator[tuple[str, object]]:
     """The app (SQLite) with the admin world, served over HTTP in a thread."""
     app = _make_app("sqlite", request, tmp_path)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_background(server)
     with app.app_context():
         world = build_world()
         yield f"http://127.0.0.1:{server.server_port}", world, TwilioClient(app.test_client())

@@ -20,6 +20,8 @@ from bot import jobs, media
 from bot.jobs.names import TIMEOUTS, Job
 from models.admin.audit import AuditEntry
 from models.db import unit_of_work
+from models.invoices.invoice import Invoice
+from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner
 from models.sales import importer
 from models.sales.tables import BatchStatus, SaleRow, SalesBatch
@@ -92,8 +94,18 @@ def test_a_distributor_admin_uploads_a_file_and_downloads_its_report(as_role, wo
 
 
 def _batch() -> SalesBatch:
+    [batch] = _batches()
+    return batch
+
+
+def _entries() -> int:
     with unit_of_work() as db:
-        return db.query(SalesBatch).one()
+        return db.query(JournalEntry).count()
+
+
+def _batches() -> list[SalesBatch]:
+    with unit_of_work() as db:
+        return db.query(SalesBatch).order_by(SalesBatch.id).all()
 
 
 def test_an_upload_waits_for_its_job_and_the_page_shows_how_far_it_is(app, as_role, world):
@@ -179,7 +191,11 @@ def test_an_import_stopped_midway_goes_on_from_where_it_stopped(as_role, world, 
 
 
 def test_a_dry_run_reports_every_row_and_changes_nothing(as_role, world):
+    """A dry run is checked by the job, not in the request (a year of sales would outlast
+    it): its batch says so on the page, its CSV says what each row would do, and nothing
+    is credited or claimed."""
     mine, _other = _ids()
+    entries = _entries()
     admin = as_role("brand-admin")
     refused = admin.post(f"/admin/distributors/{mine}/sales",
                          {"file": (io.BytesIO(b"notes"), "notes.txt")},
@@ -188,12 +204,27 @@ def test_a_dry_run_reports_every_row_and_changes_nothing(as_role, world):
     page = admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
     assert "unknown kind of file &#39;.txt&#39;" in page
     response = _upload(admin, mine, dry_run="1")
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "nothing was changed" in page
-    assert "ST/1" in page and "buyer GSTIN fails its checksum" in page
+    assert response.status_code == 302
+    page = admin.get(f"/admin/distributors/{mine}").get_data(as_text=True)
+    assert "being checked: nothing will change" in page
+    assert "Checked only: nothing was changed." in page
+    assert "<td>Checked</td>" in page and "Imported" not in page
+    [batch] = _batches()
+    assert (batch.dry_run, batch.status, batch.rows, batch.file) == (True, BatchStatus.DONE, 2,
+                                                                     None)
+    report = admin.get(f"/admin/distributors/{mine}/sales/{batch.id}.csv")
+    lines = list(csv.reader(io.StringIO(report.get_data(as_text=True))))
+    assert [line[1:3] for line in lines[1:]] == [["ST/1", "credited"], ["ST/2", "rejected"]]
+    assert "buyer GSTIN fails its checksum" in lines[2][3]
     with unit_of_work() as db:
-        assert db.query(SalesBatch).count() == db.query(SaleRow).count() == 0
-    assert _actions() == ["sales.dry_run"]
+        assert db.query(Invoice).count() == 0
+        assert db.query(SaleRow).filter(SaleRow.key.is_not(None)).count() == 0
+    assert not list(media.kept(media.SALES).iterdir())  # the file went with its job
+    assert _actions() == ["sales.dry_run"] and _entries() == entries
+    _upload(admin, mine)  # the real import afterwards credits as if no check had run
+    with unit_of_work() as db:
+        assert [i.number for i in db.query(Invoice)] == ["ST/1"]
+    assert _entries() > entries
 
 
 def test_an_api_key_is_shown_once_and_revoking_it_stops_the_api(app, as_role, world):

@@ -1,6 +1,7 @@
 """What a broadcast costs the database per message: the batch's outbox rows are read and
-written together and a chunk of rows is marked in flight in one statement, so a message
-takes a few statements, not a dozen (bench/broadcast.py measures the rate)."""
+written together, its deliveries' outcomes in one UPDATE, and a chunk of rows is marked in
+flight in one statement and its statuses written in another, so a message takes under one
+statement, not a dozen (bench/broadcast.py measures the rate)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from models.db import engine
 from tests.campaigns.conftest import BOTH, phone_of
 from tests.campaigns.test_broadcast import make, send
 
-PARTNERS = 40  # before: 14 (SQLite) and 13 (PostgreSQL) statements a message
+PARTNERS = 40  # at first 14 (SQLite) and 13 (PostgreSQL) statements a message; then 2.0 and
+# 0.9 (the batch's deliveries and the chunks' statuses through the ORM's flush); now 0.9, 0.75
 
 
 @contextmanager
@@ -43,4 +45,4 @@ def test_a_broadcast_takes_a_few_statements_a_message(app, program, member, twil
     assert sorted(f["To"].removeprefix("whatsapp:") for f in twilio_api.forms) == \
         sorted(phone_of(i) for i in ids)  # each partner once
     per_message = len(statements) / PARTNERS
-    assert per_message <= 6, f"{per_message:.1f} statements a message"
+    assert per_message <= 1, f"{per_message:.2f} statements a message"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -18,7 +17,7 @@ import trustme
 
 from bot import media, safe_fetch
 from bot.config import load_settings
-from tests.httpstub import Recorded, StubServer
+from tests.httpstub import Recorded, StubServer, serve_in_background
 
 SID = "AC" + "2" * 32
 LOOPBACK = ["127.0.0.1/32"]
@@ -185,7 +184,7 @@ def raw_server() -> Iterator[Callable[[Callable], str]]:
         handler = type("Scripted", (_Raw,), {"script": staticmethod(script)})
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serve_in_background(server)
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -269,7 +268,7 @@ def _https_server(ca: trustme.CA, name: str) -> tuple[ThreadingHTTPServer, int]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_background(server)
     return server, server.server_address[1]
 
 

@@ -49,7 +49,8 @@ def test_simulator_attachment_and_location_reach_the_flow(app):
                                          "file": (io.BytesIO(b"%PDF-1.4"), "inv.pdf")},
                 content_type="multipart/form-data")
     with unit_of_work() as session:
-        payloads = [m.payload for m in session.scalars(select(InboxMessage))]
+        payloads = [m.payload for m in session.scalars(select(InboxMessage)
+                                                       .order_by(InboxMessage.id))]
     assert payloads[0]["location"] == {"latitude": 19.07, "longitude": 72.87}
     assert payloads[1]["media"][0]["url"].startswith("/media/inbound/sim/")
 

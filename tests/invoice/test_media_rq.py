@@ -4,7 +4,6 @@ Twilio), and the whole upload path through a real RQ worker."""
 from __future__ import annotations
 
 import base64
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +17,7 @@ from bot.config import load_settings
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice, InvoiceStatus
 from tests.conftest import AUTH_TOKEN
-from tests.httpstub import Recorded, StubServer
+from tests.httpstub import Recorded, StubServer, serve_in_background
 from tests.invoice.conftest import einvoice_photo, outbox_texts, send_file
 
 SID, TOKEN = "AC" + "1" * 32, AUTH_TOKEN  # the token also signs the webhooks
@@ -49,8 +48,7 @@ class FakeTwilioMedia(BaseHTTPRequestHandler):
 def twilio_media(app) -> Iterator[str]:
     """A local server serving /Media/... only with Twilio's basic auth; yields its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeTwilioMedia)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_background(server)
     origin = f"http://127.0.0.1:{server.server_port}"
     app.config.update(TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN=TOKEN,
                       TWILIO_MEDIA_HOSTS=[origin], TWILIO_MEDIA_AUTH_HOSTS=[origin])

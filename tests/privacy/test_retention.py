@@ -15,7 +15,9 @@ from models.db import unit_of_work
 from models.invoices.invoice import Invoice
 from models.jobs import records as job_records
 from models.jobs.records import JobRecord, JobStatus
+from models.programs.program import Program
 from models.redemptions.otp import OtpChallenge
+from models.sales.tables import BatchStatus, SalesBatch
 from tests.conftest import TwilioClient
 from tests.privacy.helpers import PHONE, add_invoice, add_partner, load_cempro
 from workers.privacy import enforce_retention
@@ -56,6 +58,29 @@ def test_the_daily_job_purges_what_is_past_its_retention(lite, clock):
                   if e.action == "retention.purge"]
     assert purged[0]["invoice_photos"] == 1 and purged[1]["message_bodies"] >= 2
     assert purged[2]["one_time_codes"] == 1 and purged[1]["job_arguments"] == 1
+
+
+def test_a_failed_sales_imports_file_goes_a_week_later(lite, clock):
+    load_cempro()
+    media = Path(lite.config["MEDIA_DIR"])
+    with unit_of_work() as session:
+        program_id = session.scalar(select(Program.id))
+        for status in (BatchStatus.FAILED, BatchStatus.QUEUED):
+            (media / f"sales/{status}.csv").parent.mkdir(parents=True, exist_ok=True)
+            (media / f"sales/{status}.csv").write_text("Invoice No\n")
+            session.add(SalesBatch(program_id=program_id, distributor="D1", source="csv",
+                                   name="register.csv", status=status,
+                                   file=f"sales/{status}.csv"))
+    clock.advance(days=6)
+    enforce_retention()
+    assert (media / "sales/failed.csv").is_file()
+    clock.advance(days=2)
+    enforce_retention()
+    assert not (media / "sales/failed.csv").exists()
+    assert (media / "sales/queued.csv").is_file()  # its job has yet to run
+    with unit_of_work() as session:
+        assert session.scalars(select(SalesBatch.file).order_by(SalesBatch.id)).all() == [
+            None, "sales/queued.csv"]
 
 
 def test_the_purge_is_a_periodic_job():

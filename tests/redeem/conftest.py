@@ -15,6 +15,7 @@ from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, Program, load_file
 from models.redemptions.redemption import Redemption
+from tests.conftest import built_once
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 RETAILER = "+919811100001"
@@ -25,6 +26,10 @@ VPA = "rajesh.kumar@okhdfc"
 @pytest.fixture
 def cempro(app) -> int:
     """Load CEMPRO (Sai Traders and its rep come with it); return the program id."""
+    return built_once(load_cempro)
+
+
+def load_cempro() -> int:
     with unit_of_work() as session:
         return load_file(session, PROGRAMS / "cempro.yaml").id
 
@@ -51,7 +56,7 @@ def add_partner(program_id: int, phone: str, credits: int, *, role: str = Role.R
 @pytest.fixture
 def retailer(cempro) -> int:
     """A retailer of Sai Traders with 2,000 credits (₹4,000) in CEMPRO."""
-    return add_partner(cempro, RETAILER, 2000)
+    return built_once(lambda: add_partner(cempro, RETAILER, 2000), cempro)
 
 
 def available(partner_id: int, program_id: int) -> int:

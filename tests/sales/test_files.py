@@ -9,6 +9,7 @@ from sqlalchemy import event, func, select
 from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice, InvoiceStatus
+from models.sales import files as sales_files
 from models.sales import importer
 from models.sales.tables import SalesBatch
 from tests.sales.conftest import balance, import_file, sale
@@ -148,5 +149,38 @@ def test_a_long_import_refreshes_the_planners_statistics_as_its_tables_grow(
     assert [r["outcome"] for r in rows] == ["already"] * 5
     postgres = current_engine().dialect.name == "postgresql"
     assert len(analyzed_first) == (3 if postgres else 0)  # before rows 2, 3, 5: 1, 2, 4 written
-    assert all('"invoices"' in s and '"postings"' in s for s in analyzed_first)
+    # the tables its chunks read or point at; not those only written (ANALYZE costs)
+    assert all('"invoices"' in s and '"ledger_lots"' in s for s in analyzed_first)
+    assert not [s for s in analyzed_first if '"postings"' in s or '"sale_rows"' in s]
     assert not [s for s in ran if s.startswith("ANALYZE")]
+
+
+def test_a_run_of_the_same_file_takes_over_the_one_killed_before_its_end(
+        app, shops, tmp_path, monkeypatch):
+    """An import killed mid-run (here: interrupted after its first chunk) leaves its batch
+    "running"; the same file imported again says so, fails that batch with the reason, and
+    credits only what was not credited."""
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([sale("CE/26/001"), sale("CE/26/002")]))
+    monkeypatch.setattr(importer, "CHUNK", 1)
+    commit_chunk = importer._commit_chunk
+
+    def killed_after_one(*args, **kwargs):
+        if kwargs.get("careful") is False and args[4][0].sale.number == "CE/26/002":
+            raise KeyboardInterrupt
+        return commit_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_commit_chunk", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        importer.run("ELEC", "CHNELEC", sales_files.lines(path, "tally", None),
+                     source="tally", name=path.name, rerunnable=True)
+    monkeypatch.setattr(importer, "_commit_chunk", commit_chunk)
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    with unit_of_work() as db:
+        killed, again = db.scalars(select(SalesBatch).order_by(SalesBatch.id)).all()
+        assert (killed.status, again.status) == ("failed", "done")
+        assert f"batch {again.id} imported the same file again" in killed.error
+    assert f"batch {killed.id} of daybook.xml had stopped before its end" in result.output
+    assert [r["outcome"] for r in rows] == ["already", "credited"]
+    assert balance(shops.by_gstin, shops.program_id) == 66

@@ -3,7 +3,6 @@ served on a random local port. In CI (CI=true) a missing browser fails the run."
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from werkzeug.serving import make_server
 
 from models.db import engine
 from tests.conftest import _make_app
+from tests.httpstub import serve_in_background
 
 SHOTS = Path(__file__).resolve().parents[1] / "output" / "simulator"
 
@@ -22,8 +22,7 @@ def site(request, tmp_path) -> Iterator[str]:
     """The app (SQLite) served over HTTP in a thread; yields its base URL."""
     app = _make_app("sqlite", request, tmp_path)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    thread = serve_in_background(server)
     with app.app_context():
         yield f"http://127.0.0.1:{server.server_port}"
         server.shutdown()

@@ -36,6 +36,7 @@ from models.ledger.tables import Wallet
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, by_code, load_file, load_spec
 from models.programs.schema import parse
+from tests.conftest import built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"programs", "partners", "earned", "batches", "invoices"}
@@ -49,9 +50,10 @@ def build(given: dict) -> dict[str, str]:
     unknown = set(given) - KEYS
     assert not unknown, f"given: unknown keys {sorted(unknown)}"
     names: dict[str, str] = {}
+    programs = tuple(given.get("programs", []))
+    if programs:  # the same few programs in most transcripts: loaded once per test process
+        built_once(lambda: _load_all(programs), programs)
     with unit_of_work() as session:
-        for name in given.get("programs", []):
-            _load_programs(session, name)
         for spec in given.get("partners", []):
             _add_partner(session, spec)
         for spec in given.get("earned", []):
@@ -61,6 +63,12 @@ def build(given: dict) -> dict[str, str]:
     for spec in given.get("invoices", []):
         _unsure_invoice(spec)
     return names
+
+
+def _load_all(names: tuple[str, ...]) -> None:
+    with unit_of_work() as session:
+        for name in names:
+            _load_programs(session, name)
 
 
 def _load_programs(session: Session, name: str) -> None:
