@@ -2,8 +2,9 @@
 errors of Twilio's own library without its request machinery (Twilio's client and requests
 cost ~2 ms of CPU a message, a campaign's biggest share; this ~0.7 ms). http.client only
 opens the connection (TLS, a proxy's tunnel): a request is written as one piece whose head
-is made once, and an answer is read here (http.client parses each answer's headers with
-the email package and wraps the socket anew: ~0.25 ms a message).
+is made once, and its answer is read by httptools (llhttp, Node's HTTP parser, in C; the
+parser uvicorn uses): http.client parses each answer's headers with the email package and
+wraps the socket anew, ~0.25 ms a message.
 
 Not thread-safe: one per thread. The account's credentials go only to the configured host
 (through the environment's proxy, if one applies, by a CONNECT tunnel); redirects are not
@@ -20,11 +21,11 @@ import select
 import socket
 import ssl
 from base64 import b64encode
-from typing import BinaryIO
 from urllib.parse import unquote, urlencode, urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import certifi
+import httptools
 from twilio import __version__
 from twilio.base.exceptions import TwilioRestException
 
@@ -58,21 +59,20 @@ class Messages:
         self.head = (f"POST {self.path} HTTP/1.1\r\n" + "".join(
             f"{name}: {value}\r\n" for name, value in headers.items())).encode("latin-1")
         self.connection: http.client.HTTPConnection | None = None
-        self.reader: BinaryIO | None = None
 
     def create(self, form: Form) -> str:
         """Post one message; its sid, or TwilioRestException as Twilio's library raises it,
         or Unanswered once the request went out and no answer came back. A request that
         fails on the way is not repeated (Twilio may have taken it)."""
         body = urlencode(form).encode()
-        sock, reader = self._connection()
+        sock = self._connection()
         try:
             sock.sendall(b"%sContent-Length: %d\r\n\r\n%s" % (self.head, len(body), body))
         except BaseException:
             self._drop()
             raise
         try:
-            status, answer, keep = _answer(reader)
+            status, answer, keep = _answer(sock)
         except (OSError, ValueError) as exc:
             self._drop()
             raise Unanswered(f"no answer from Twilio: {exc.__class__.__name__}") from exc
@@ -86,15 +86,13 @@ class Messages:
         return json.loads(answer)["sid"]
 
     def _drop(self) -> None:
-        if self.reader is not None:
-            self.reader.close()
         if self.connection is not None:
             self.connection.close()
-        self.connection = self.reader = None
+        self.connection = None
 
-    def _connection(self) -> tuple[socket.socket, BinaryIO]:
-        """The kept-alive connection's socket and its reader, or a new connection's when the
-        server closed it while idle."""
+    def _connection(self) -> socket.socket:
+        """The kept-alive connection's socket, or a new connection's when the server closed
+        it while idle."""
         if self.connection is not None and (self.connection.sock is None
                                             or _closed(self.connection.sock)):
             self._drop()
@@ -105,8 +103,8 @@ class Messages:
             except BaseException:
                 connection.close()
                 raise
-            self.connection, self.reader = connection, connection.sock.makefile("rb")
-        return self.connection.sock, self.reader
+            self.connection = connection
+        return self.connection.sock
 
     def _connect(self) -> http.client.HTTPConnection:
         proxy = _proxy(self.host, "https" if self.https else "http")
@@ -128,69 +126,58 @@ class Messages:
         return connection
 
 
-MAX_LINE = 65536  # http.client's bound on a status or header line
-MAX_HEADERS = 100
+RECEIVE = 65536
+MAX_BODY = 1 << 20  # Twilio's answer is a message's JSON: a few KB
 
 
-def _answer(reader: BinaryIO) -> tuple[int, bytes, bool]:
-    """One HTTP/1.x answer read from `reader`: its status, its body, and whether the
-    connection stays open after it (HTTP/1.1 unless it says close; HTTP/1.0 only when it
-    says keep-alive). ValueError for an answer that is not HTTP, OSError as the socket
-    raises it (a timeout); an answer cut short is a ValueError too."""
-    while True:
-        version, status = _status_line(reader)
-        headers = _headers(reader)
-        if not 100 <= status < 200:  # an interim answer (100 Continue): the real one follows
-            break
-    connection = headers.get(b"connection", b"").lower()
-    keep = connection == b"keep-alive" if version == b"HTTP/1.0" else connection != b"close"
-    if headers.get(b"transfer-encoding", b"").lower() == b"chunked":
-        return status, _chunked(reader), keep
-    if (length := headers.get(b"content-length")) is not None:
-        return status, _exactly(reader, int(length)), keep
-    if status in (204, 304):
-        return status, b"", keep
-    return status, reader.read(), False  # the body runs to the connection's close
+class _Answer:
+    """httptools' callbacks for one answer on the connection; interim answers (100
+    Continue) are passed over."""
+
+    def __init__(self) -> None:
+        self.parser = httptools.HttpResponseParser(self)
+        self.status, self.keep, self.size = 0, False, 0
+        self.body: list[bytes] = []
+        self.framed = False  # a length or chunks end the body (else the connection's close)
+        self.final = self.complete = False
+
+    def on_message_begin(self) -> None:
+        self.framed, self.body, self.size = False, [], 0
+
+    def on_header(self, name: bytes, _value: bytes) -> None:
+        self.framed |= name.lower() in (b"content-length", b"transfer-encoding")
+
+    def on_headers_complete(self) -> None:
+        self.status = self.parser.get_status_code()
+        self.keep = self.parser.should_keep_alive()  # (only right before the body)
+        self.final = not 100 <= self.status < 200
+
+    def on_body(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > MAX_BODY:
+            raise ValueError(f"an answer over {MAX_BODY} bytes")
+        self.body.append(data)
+
+    def on_message_complete(self) -> None:
+        self.complete = self.final
 
 
-def _status_line(reader: BinaryIO) -> tuple[bytes, int]:
-    line = reader.readline(MAX_LINE + 1)
-    version, _, rest = line.partition(b" ")
-    code = rest[:3]
-    if not version.startswith(b"HTTP/1.") or len(line) > MAX_LINE or not code.isdigit():
-        raise ValueError(f"not an HTTP answer: {line[:40]!r}")
-    return version, int(code)
-
-
-def _headers(reader: BinaryIO) -> dict[bytes, bytes]:
-    """The answer's headers by their lowercased names (a repeated one: its last value)."""
-    headers = {}
-    for _ in range(MAX_HEADERS + 1):
-        line = reader.readline(MAX_LINE + 1)
-        if line in (b"\r\n", b"\n"):
-            return headers
-        name, colon, value = line.partition(b":")
-        if not colon or len(line) > MAX_LINE:
-            raise ValueError("a header line cut short or too long")
-        headers[name.strip().lower()] = value.strip()
-    raise ValueError(f"over {MAX_HEADERS} headers")
-
-
-def _exactly(reader: BinaryIO, count: int) -> bytes:
-    data = reader.read(count)
-    if len(data) != count:
-        raise ValueError(f"{len(data)} of {count} bytes")
-    return data
-
-
-def _chunked(reader: BinaryIO) -> bytes:
-    """A body sent in chunks (RFC 9112, 7.1), its trailer read and left aside."""
-    parts = []
-    while size := int(reader.readline(MAX_LINE + 1).split(b";", 1)[0], 16):
-        parts.append(_exactly(reader, size))
-        _exactly(reader, 2)  # the chunk's CRLF
-    _headers(reader)
-    return b"".join(parts)
+def _answer(sock: socket.socket) -> tuple[int, bytes, bool]:
+    """One HTTP/1.x answer read from `sock`: its status, its body, and whether the
+    connection stays open after it. ValueError for an answer that is not HTTP or is cut
+    short, OSError as the socket raises it (a timeout)."""
+    answer = _Answer()
+    while not answer.complete:
+        data = sock.recv(RECEIVE)
+        if not data:
+            if answer.final and not answer.framed:  # the body ran to the connection's close
+                return answer.status, b"".join(answer.body), False
+            raise ValueError("the answer was cut short")
+        try:
+            answer.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            raise ValueError(f"not an HTTP answer: {exc}") from exc
+    return answer.status, b"".join(answer.body), answer.keep
 
 
 def _closed(sock) -> bool:
