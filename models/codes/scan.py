@@ -73,8 +73,11 @@ def _scan_one(session: Session, partner: Partner, code: str, channel: str,
     if batch is not None and (qr_codes.program_tag(batch.program_id) != parts.program_tag
                               or parts.serial > batch.count):
         batch = None
+    # Inserted with the status most scans of its kind end with, so that a credited code (or a
+    # forged one) is one INSERT; every path sets the final status (`_finish`) before commit.
     scan = QrScan(partner_id=partner.id, code=code[:40], batch_id=batch.id if batch else None,
-                  status=ScanStatus.FORGED, channel=channel, source=source, created_at=utcnow())
+                  status=ScanStatus.CREDITED if batch else ScanStatus.FORGED, channel=channel,
+                  source=source, created_at=utcnow())
     if location is not None:
         scan.latitude, scan.longitude, scan.located_at = (location.latitude, location.longitude,
                                                           scan.created_at)
