@@ -69,7 +69,8 @@ def scan_codes(session: Session, partner: Partner, codes: list[str], *, channel:
 def _scan_one(session: Session, partner: Partner, code: str, channel: str,
               location: Place | None, source: str) -> ScanOutcome:
     parts = qr_codes.verify(signing_keys(), code)
-    batch = session.get(QrBatch, parts.batch_id) if parts else None
+    batch, program, member = _batch_of(session, partner.id, parts.batch_id) if parts else (
+        None, None, False)
     if batch is not None and (qr_codes.program_tag(batch.program_id) != parts.program_tag
                               or parts.serial > batch.count):
         batch = None
@@ -87,8 +88,7 @@ def _scan_one(session: Session, partner: Partner, code: str, channel: str,
     if batch is None:
         log.info("invalid product code", extra={"partner_id": partner.id, "scan_id": scan.id})
         return _finish(scan, ScanOutcome(shown, ScanStatus.FORGED))
-    program = session.get(Program, batch.program_id)
-    if not _is_member(session, partner.id, program.id):
+    if not member:
         return _finish(scan, ScanOutcome(shown, ScanStatus.NOT_MEMBER, program.code))
     if batch.status == BatchStatus.VOID:
         return _finish(scan, ScanOutcome(shown, ScanStatus.VOID, program.code))
@@ -106,10 +106,16 @@ def _finish(scan: QrScan, outcome: ScanOutcome) -> ScanOutcome:
     return outcome
 
 
-def _is_member(session: Session, partner_id: int, program_id: int) -> bool:
-    return session.scalar(select(Membership.id).where(
-        Membership.partner_id == partner_id, Membership.program_id == program_id,
-        Membership.status == "active")) is not None
+def _batch_of(session: Session, partner_id: int, batch_id: int
+              ) -> tuple[QrBatch | None, Program | None, bool]:
+    """The batch, its program and whether the partner is an active member of it: one query."""
+    member = select(Membership.id).where(
+        Membership.partner_id == partner_id, Membership.program_id == QrBatch.program_id,
+        Membership.status == "active").exists()
+    row = session.execute(select(QrBatch, Program, member.label("member"))
+                          .join(Program, Program.id == QrBatch.program_id)
+                          .where(QrBatch.id == batch_id)).first()
+    return (row[0], row[1], bool(row[2])) if row is not None else (None, None, False)
 
 
 def _used(session: Session, code: str, partner: Partner) -> ScanOutcome | None:
