@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models.codes.tables import QrBatch, QrScan, ScanStatus
@@ -67,15 +67,18 @@ def haversine_km(a: Place, b: Place) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
+# Built once, like the counts below: the messages' locations only, as rows, not whole messages.
+_SHARED = select(InboxMessage.payload["location"], InboxMessage.received_at).where(
+    InboxMessage.phone == bindparam("phone"), InboxMessage.received_at >= bindparam("start"),
+    InboxMessage.received_at <= bindparam("end"))
+
+
 def shared_location(session: Session, phone: str, at: datetime, window: timedelta
                     ) -> Place | None:
     """Return the location message this phone sent closest to `at`, within `window`."""
-    stmt = select(InboxMessage).where(
-        InboxMessage.phone == phone, InboxMessage.received_at >= at - window,
-        InboxMessage.received_at <= at + window)
-    places = [Place(m.payload["location"]["latitude"], m.payload["location"]["longitude"],
-                    m.received_at)
-              for m in session.scalars(stmt) if (m.payload or {}).get("location")]
+    rows = session.execute(_SHARED, {"phone": phone, "start": at - window, "end": at + window})
+    places = [Place(location["latitude"], location["longitude"], received_at)
+              for location, received_at in rows if location]
     return min(places, key=lambda p: abs(p.at - at), default=None)
 
 
@@ -108,17 +111,23 @@ def region_matches(batch_region: str | None, partner: Partner) -> bool:
     return any(t == region or (t.isdigit() and pincode.startswith(t)) for t in tokens)
 
 
+_COUNTS = select(
+    func.count(QrScan.id).filter(QrScan.created_at > bindparam("since")),
+    func.count(QrScan.id).filter(QrScan.status == ScanStatus.FORGED,
+                                 QrScan.id != bindparam("scan_id"),
+                                 QrScan.created_at > bindparam("failed_since")),
+).where(QrScan.partner_id == bindparam("partner_id"),
+        QrScan.created_at > bindparam("earliest"))
+
+
 def flag_reason(session: Session, rules: QrRules, partner: Partner, batch: QrBatch,
                 scan: QrScan, place: Place | None) -> str | None:
     """Return why this (already recorded) scan must wait for review, or None."""
     since = scan.created_at - timedelta(minutes=1)
     failed_since = scan.created_at - timedelta(minutes=rules.failed_window_minutes)
-    recent, failed = session.execute(select(  # both counts in one round trip
-        func.count(QrScan.id).filter(QrScan.created_at > since),
-        func.count(QrScan.id).filter(QrScan.status == ScanStatus.FORGED, QrScan.id != scan.id,
-                                     QrScan.created_at > failed_since),
-    ).where(QrScan.partner_id == partner.id,
-            QrScan.created_at > min(since, failed_since))).one()
+    recent, failed = session.execute(_COUNTS, {  # both counts in one round trip
+        "since": since, "failed_since": failed_since, "scan_id": scan.id,
+        "partner_id": partner.id, "earliest": min(since, failed_since)}).one()
     if recent > rules.max_scans_per_minute:
         return f"{recent} scans in a minute (limit {rules.max_scans_per_minute})"
     if rules.check_region and not region_matches(batch.region, partner):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import keys, ledger, review
@@ -106,15 +106,23 @@ def _finish(scan: QrScan, outcome: ScanOutcome) -> ScanOutcome:
     return outcome
 
 
+def _batch_statement():
+    """Built once: building a statement a scan cost about what running it does."""
+    member = select(Membership.id).where(
+        Membership.partner_id == bindparam("partner_id"),
+        Membership.program_id == QrBatch.program_id, Membership.status == "active").exists()
+    return (select(QrBatch, Program, member.label("member"))
+            .join(Program, Program.id == QrBatch.program_id)
+            .where(QrBatch.id == bindparam("batch_id")))
+
+
+_BATCH = _batch_statement()
+
+
 def _batch_of(session: Session, partner_id: int, batch_id: int
               ) -> tuple[QrBatch | None, Program | None, bool]:
     """The batch, its program and whether the partner is an active member of it: one query."""
-    member = select(Membership.id).where(
-        Membership.partner_id == partner_id, Membership.program_id == QrBatch.program_id,
-        Membership.status == "active").exists()
-    row = session.execute(select(QrBatch, Program, member.label("member"))
-                          .join(Program, Program.id == QrBatch.program_id)
-                          .where(QrBatch.id == batch_id)).first()
+    row = session.execute(_BATCH, {"partner_id": partner_id, "batch_id": batch_id}).first()
     return (row[0], row[1], bool(row[2])) if row is not None else (None, None, False)
 
 
