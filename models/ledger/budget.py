@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models.base import ist_date, utcnow
@@ -32,15 +32,26 @@ def reserve(session: Session, program_id: int, credits: int, cap: int,
     never fits)."""
     if credits > cap:
         return False
-    insert = dialect_insert(session)(BudgetMonth)
-    counted = BudgetMonth.issued + insert.excluded.issued
-    row = session.execute(
-        insert.values(program_id=program_id, month=month_of(now or utcnow()), issued=credits)
-        .on_conflict_do_update(index_elements=["program_id", "month"],
-                               set_={"issued": counted}, where=counted <= cap)
-        .returning(BudgetMonth.id)
-    ).first()
+    make = dialect_insert(session)
+    if (stmt := _RESERVE.get(make)) is None:
+        stmt = _RESERVE[make] = _reserve_statement(make)
+    row = session.execute(stmt, {"program_id": program_id, "month": month_of(now or utcnow()),
+                                 "issued": credits, "cap": cap}).first()
     return row is not None
+
+
+_RESERVE: dict = {}  # the dialect's INSERT -> the statement below
+
+
+def _reserve_statement(make):
+    """Built once per database kind: building the upsert cost more than running it."""
+    insert = make(BudgetMonth)
+    counted = BudgetMonth.issued + insert.excluded.issued
+    return (insert.values(program_id=bindparam("program_id"), month=bindparam("month"),
+                          issued=bindparam("issued"))
+            .on_conflict_do_update(index_elements=["program_id", "month"],
+                                   set_={"issued": counted}, where=counted <= bindparam("cap"))
+            .returning(BudgetMonth.id))
 
 
 def reserve_each(session: Session, program_id: int, amounts: list[int], cap: int,
