@@ -162,6 +162,18 @@ def dialect_insert(session: Session):
     return pg_insert if is_postgres(session) else sqlite_insert
 
 
+_BUILT: dict = {}  # (build, the dialect's INSERT) -> statement
+
+
+def built_insert(session: Session, build):
+    """`build(dialect_insert(session))`, built once per database kind: a hot upsert's
+    building and cache key cost more than running it (give it bound parameters)."""
+    key = (build, dialect_insert(session))
+    if (stmt := _BUILT.get(key)) is None:
+        stmt = _BUILT[key] = build(key[1])
+    return stmt
+
+
 def among(session: Session, column, values: Iterable):
     """`column IN values`; on PostgreSQL as `= ANY(array)`, one parameter however many values
     (a 500-value IN list costs the driver more to parse than the database to run), sent as

@@ -33,7 +33,7 @@ from models.codes.tables import (
     ScanStatus,
     signing_keys,
 )
-from models.db import dialect_insert
+from models.db import built_insert
 from models.partners.partner import Partner
 from models.programs.program import Membership, Program
 
@@ -126,13 +126,24 @@ def _batch_of(session: Session, partner_id: int, batch_id: int
     return (row[0], row[1], bool(row[2])) if row is not None else (None, None, False)
 
 
+_PRIOR = select(QrRedemption.created_at, QrRedemption.partner_id).where(
+    QrRedemption.code == bindparam("code"))
+
+
 def _used(session: Session, code: str, partner: Partner) -> ScanOutcome | None:
-    prior = session.scalar(select(QrRedemption).where(QrRedemption.code == code)
-                           .execution_options(populate_existing=True))
+    prior = session.execute(_PRIOR, {"code": code}).first()
     if prior is None:
         return None
     return ScanOutcome(qr_codes.group(code), ScanStatus.USED, used_at=prior.created_at,
                        used_by_you=prior.partner_id == partner.id)
+
+
+def _claim_statement(make):
+    return (make(QrRedemption).values(
+        code=bindparam("code"), batch_id=bindparam("batch_id"),
+        partner_id=bindparam("partner_id"), scan_id=bindparam("scan_id"),
+        status=bindparam("status"), created_at=bindparam("created_at"))
+        .on_conflict_do_nothing(index_elements=["code"]).returning(QrRedemption))
 
 
 def _claim(session: Session, partner: Partner, batch: QrBatch, program: Program, scan: QrScan,
@@ -140,10 +151,9 @@ def _claim(session: Session, partner: Partner, batch: QrBatch, program: Program,
     """Take the code (the unique row decides a race), then credit it or queue it for review."""
     status = RedemptionStatus.REVIEW if reason else RedemptionStatus.CREDITED
     redemption = session.scalar(  # in the session, as if added; None: the code was taken
-        dialect_insert(session)(QrRedemption)
-        .values(code=scan.code, batch_id=batch.id, partner_id=partner.id, scan_id=scan.id,
-                status=status, created_at=scan.created_at)
-        .on_conflict_do_nothing(index_elements=["code"]).returning(QrRedemption))
+        built_insert(session, _claim_statement),
+        {"code": scan.code, "batch_id": batch.id, "partner_id": partner.id, "scan_id": scan.id,
+         "status": status, "created_at": scan.created_at})
     if redemption is None:
         log.info("code taken by a concurrent scan", extra={"scan_id": scan.id})
         return _finish(scan, _used(session, scan.code, partner))

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models.base import ist_date, utcnow
-from models.db import dialect_insert
+from models.db import built_insert, dialect_insert
 from models.ledger.tables import BudgetMonth
 
 REVIEW_KIND = "budget_cap"
@@ -32,19 +32,13 @@ def reserve(session: Session, program_id: int, credits: int, cap: int,
     never fits)."""
     if credits > cap:
         return False
-    make = dialect_insert(session)
-    if (stmt := _RESERVE.get(make)) is None:
-        stmt = _RESERVE[make] = _reserve_statement(make)
-    row = session.execute(stmt, {"program_id": program_id, "month": month_of(now or utcnow()),
-                                 "issued": credits, "cap": cap}).first()
+    row = session.execute(built_insert(session, _reserve_statement), {
+        "program_id": program_id, "month": month_of(now or utcnow()), "issued": credits,
+        "cap": cap}).first()
     return row is not None
 
 
-_RESERVE: dict = {}  # the dialect's INSERT -> the statement below
-
-
 def _reserve_statement(make):
-    """Built once per database kind: building the upsert cost more than running it."""
     insert = make(BudgetMonth)
     counted = BudgetMonth.issued + insert.excluded.issued
     return (insert.values(program_id=bindparam("program_id"), month=bindparam("month"),
