@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from flows.scan_replies import describe
 from models import ledger, review
 from models.codes import tables as qr
 from models.codes.scan import scan_codes
 from models.codes.tables import QrScan, ScanStatus
+from models.db import engine
 from models.ledger.tables import JournalEntry
 
 
@@ -131,3 +132,26 @@ def test_codes_printed_before_a_key_rotation_still_credit(app, db, clock, make_p
     assert [o.status for o in scan(db, partner, old, new)] == [ScanStatus.CREDITED] * 2
     app.config.update(QR_SIGNING_KEYS={"k2": "new-secret"})
     assert scan(db, make_partner(), old)[0].status == ScanStatus.FORGED
+
+
+def test_a_credited_code_writes_its_scan_row_once(db, clock, make_partner, make_batch):
+    """The scan row is inserted with the status it ends with: no UPDATE of it after."""
+    partner = make_partner()
+    code = make_batch(credits=10)[0]
+    db.flush()
+    writes: list[str] = []
+
+    def _sent(_conn, _cursor, statement, *_args) -> None:
+        if statement.startswith(("INSERT INTO qr_scans", "UPDATE qr_scans")):
+            writes.append(statement.split()[0])
+
+    event.listen(engine(), "before_cursor_execute", _sent)
+    try:
+        [outcome] = scan(db, partner, code)
+        db.flush()
+    finally:
+        event.remove(engine(), "before_cursor_execute", _sent)
+    assert outcome.status == ScanStatus.CREDITED
+    assert writes == ["INSERT"]
+    assert db.scalar(select(QrScan.status).where(QrScan.code == code.replace("-", ""))) \
+        == ScanStatus.CREDITED
