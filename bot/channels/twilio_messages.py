@@ -47,10 +47,11 @@ class Messages:
         self.host = url.hostname or ""
         self.port = url.port or (443 if self.https else 80)
         self.path = f"{url.path}/2010-04-01/Accounts/{account}/Messages.json"
-        self.uri = f"{url.scheme}://{url.netloc}{self.path}"
+        authority = url.netloc.rpartition("@")[2]  # no user:password of a URL in Host
+        self.uri = f"{url.scheme}://{authority}{self.path}"
         credentials = b64encode(f"{account}:{token}".encode()).decode()
         headers = {  # what Twilio's library sends (twilio/base/client_base.py)
-            "Host": url.netloc, "Accept-Encoding": "identity",
+            "Host": authority, "Accept-Encoding": "identity",
             "User-Agent": f"twilio-python/{__version__} ({platform.system()} "
                           f"{platform.machine()}) Python/{platform.python_version()}",
             "X-Twilio-Client": f"python-{__version__}", "Accept-Charset": "utf-8",

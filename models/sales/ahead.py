@@ -114,18 +114,42 @@ def read_ahead(items: Iterator, depth: int = 1) -> Iterator[Iterator]:
             yield item
 
     thread = threading.Thread(target=produce, name="sales-read-ahead", daemon=True)
-    # the caller, back from a statement, waits this long at most for the reader to let go of
-    # Python's lock (5 ms by default: a chunk's 20 statements would wait up to 100 ms)
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(min(interval, SWITCH_SECONDS))
-    thread.start()
+    with _short_switches():
+        thread.start()
+        try:
+            yield taken()
+        finally:
+            stop.set()
+            while thread.is_alive():  # unblock its put, should the caller have stopped early
+                try:
+                    queue.get(timeout=0.05)
+                except Empty:
+                    continue
+
+
+# Read-aheads running in this process (imports may overlap: the sales API's pushes in a web
+# server's threads), and the switch interval before the first of them
+_running = 0
+_interval = 0.0
+_switching = threading.Lock()
+
+
+@contextmanager
+def _short_switches() -> Iterator[None]:
+    """Python's switch interval at most SWITCH_SECONDS while any read-ahead runs: the caller,
+    back from a statement, waits this long at most for the reader to let go of Python's
+    lock (5 ms by default: a chunk's 20 statements would wait up to 100 ms). The first to
+    start shortens it, the last to end puts back what it was."""
+    global _running, _interval
+    with _switching:
+        if not _running:
+            _interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(_interval, SWITCH_SECONDS))
+        _running += 1
     try:
-        yield taken()
+        yield
     finally:
-        sys.setswitchinterval(interval)
-        stop.set()
-        while thread.is_alive():  # unblock its put, should the caller have stopped early
-            try:
-                queue.get(timeout=0.05)
-            except Empty:
-                continue
+        with _switching:
+            _running -= 1
+            if not _running:
+                sys.setswitchinterval(_interval)

@@ -54,12 +54,13 @@ class Scripted:
 
 
 @contextmanager
-def scripted(*answers: tuple[bytes, bool]) -> Iterator[tuple[Scripted, Messages]]:
+def scripted(*answers: tuple[bytes, bool], userinfo: str = ""
+             ) -> Iterator[tuple[Scripted, Messages]]:
     server = Scripted(list(answers))
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
-        yield server, Messages(f"http://127.0.0.1:{server.port}", ACCOUNT, "token")
+        yield server, Messages(f"http://{userinfo}127.0.0.1:{server.port}", ACCOUNT, "token")
     finally:
         server.listener.close()
         thread.join(5)
@@ -85,6 +86,13 @@ def test_a_kept_alive_connection_carries_each_message_in_one_piece():
     assert "Content-Type: application/x-www-form-urlencoded" in lines
     assert f"Content-Length: {len(body)}" in lines
     assert parse_qs(body.decode()) == {k: [v] for k, v in FORM}
+
+
+def test_a_user_and_password_in_the_base_url_never_reach_the_host_header():
+    with scripted((http11(OK), False), userinfo="ops:s3cret@") as (server, messages):
+        assert messages.create(FORM) == SID
+    head = server.requests[0][1].decode()
+    assert f"Host: 127.0.0.1:{server.port}\r\n" in head and "s3cret" not in head
 
 
 def test_a_chunked_answer_after_an_interim_one_is_read_whole():

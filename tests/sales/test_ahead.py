@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from models.programs.schema import parse
-from models.sales.ahead import read_ahead, ready_chunks
+from models.sales.ahead import SWITCH_SECONDS, read_ahead, ready_chunks
 from models.sales.lines import FileRefused, RawLine, Sale
 from models.sales.matching import BuyerIndex
 from tests.sales.conftest import PROGRAMS
@@ -60,4 +60,17 @@ def test_an_import_that_stops_early_stops_the_reader():
         next(chunks)
         raise RuntimeError("the database went away")
     assert set(threading.enumerate()) == before
+    assert sys.getswitchinterval() == interval
+
+
+def test_overlapping_imports_keep_the_short_interval_until_the_last_ends_then_put_it_back():
+    """Two imports at once (sales API pushes in a web server's threads): the first to end
+    neither restores the interval under the other nor leaves the short one behind."""
+    interval = sys.getswitchinterval()
+    first, second = read_ahead(iter([1])), read_ahead(iter([2]))
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == pytest.approx(min(interval, SWITCH_SECONDS))
+    second.__exit__(None, None, None)
     assert sys.getswitchinterval() == interval
