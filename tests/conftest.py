@@ -37,6 +37,7 @@ from sqlalchemy import Engine, text
 from twilio.request_validator import RequestValidator
 from werkzeug.routing import Rule
 
+import app as saathi_app
 import models
 import models.base
 import models.db
@@ -113,6 +114,27 @@ class _SharedTemplateCode(jinja2.BytecodeCache):
 
 
 flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _SharedTemplateCode()}
+
+_load_settings = saathi_app.load_settings
+_SETTINGS: dict[str, dict] = {}
+
+
+def _settings_once(overrides: dict | None = None) -> dict:
+    """The settings validated once per process for the same overrides and environment, not
+    once per app (pydantic-settings reads and checks every field: a third of create_app).
+    Each test's own RQ_QUEUE (a plain string no check reads) is put in a copy; a refusal is
+    raised again each time, never kept."""
+    given = dict(overrides or {})
+    queue = given.pop("RQ_QUEUE", None)
+    if not isinstance(queue, str):
+        return _load_settings(overrides)
+    key = repr((sorted(given.items()), sorted(os.environ.items())))
+    if key not in _SETTINGS:
+        _SETTINGS[key] = _load_settings(given)
+    return {**copy.deepcopy(_SETTINGS[key]), "RQ_QUEUE": queue}
+
+
+saathi_app.load_settings = _settings_once
 
 # The databases the tests' apps share (this process's SQLite file, this run's PostgreSQL one):
 # their apps share one engine each, for its cache of compiled SQL. A new engine compiles every

@@ -21,9 +21,10 @@ from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.messaging import conversation
 from models.partners.partner import Partner
-from models.programs.program import Membership, Program, load_file
-from tests.conftest import _make_app
+from models.programs.program import Membership, Program
+from tests.conftest import _make_app, built_once
 from tests.httpstub import Recorded, StubServer
+from tests.redeem.conftest import load_cempro
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 ACCOUNT = "AC" + "5" * 32
@@ -95,8 +96,11 @@ def twilio_api(app) -> Iterator[Twilio]:
 
 @pytest.fixture
 def program(app) -> Program:
+    """CEMPRO, loaded once per process and copied (tests/conftest.py built_once), read back
+    in a session of its own."""
+    program_id = built_once(load_cempro)
     with unit_of_work() as session:
-        return load_file(session, PROGRAMS / "cempro.yaml")
+        return session.get(Program, program_id)
 
 
 _phones = itertools.count(1)

@@ -13,6 +13,7 @@ from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner
 from models.programs.program import Membership, load_spec
 from models.programs.schema import parse
+from tests.conftest import built_once
 
 HERE = Path(__file__).parent
 REP = "+919820000002"  # rep of TILEDIST, which runs TILEPRO
@@ -28,7 +29,8 @@ def load_programs() -> None:
 
 @pytest.fixture
 def programs(app) -> None:
-    load_programs()
+    """TILEPRO and PAINTX, loaded once per process and copied (tests/conftest.py built_once)."""
+    built_once(load_programs)
 
 
 def partner(phone: str) -> Partner | None:

@@ -23,6 +23,7 @@ from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, Program, load_spec
 from models.programs.schema import parse
+from tests.conftest import built_once
 from tests.invoice import make
 from tests.mediahost import provider_media
 
@@ -49,9 +50,16 @@ def load_cempro(db, **invoice_settings) -> Program:
     return program
 
 
+def _cempro_id() -> int:
+    with unit_of_work() as session:
+        return load_cempro(session).id
+
+
 @pytest.fixture
-def program(db, irp_public_key) -> Program:
-    return load_cempro(db)
+def program(app, db, irp_public_key) -> Program:
+    """CEMPRO, loaded once per process and copied (tests/conftest.py built_once), in the
+    test's session."""
+    return db.get(Program, built_once(_cempro_id))
 
 
 @pytest.fixture

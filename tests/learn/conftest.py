@@ -20,6 +20,7 @@ from models.partners.partner import Partner
 from models.programs.program import Membership, Program, by_code, load_spec
 from models.programs.schema import parse
 from models.programs.tracks import local
+from tests.conftest import built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = "+919812300001"
@@ -80,16 +81,22 @@ def add_partner(program_code: str, phone: str = PHONE, tier: str | None = None) 
         return partner.id
 
 
+def learner_in(code: str) -> int:
+    """The program as `program_doc` or `mini_doc()` gives it, and a partner in it."""
+    load_program(mini_doc() if code == "MINI" else program_doc(code))
+    return add_partner(code)
+
+
 @pytest.fixture
 def cempro(app, clock) -> int:
-    load_program(program_doc("CEMPRO"))
-    return add_partner("CEMPRO")
+    """CEMPRO and a partner in it, built once per process and copied (built_once)."""
+    return built_once(lambda: learner_in("CEMPRO"), "CEMPRO")
 
 
 @pytest.fixture
 def mini(app, clock) -> int:
-    load_program(mini_doc())
-    return add_partner("MINI")
+    """MINI and a partner in it, built once per process and copied (built_once)."""
+    return built_once(lambda: learner_in("MINI"), "MINI")
 
 
 def balance(program_code: str, phone: str = PHONE) -> int:

@@ -8,22 +8,27 @@ from pathlib import Path
 import pytest
 
 from models import ledger
+from models.db import unit_of_work
 from models.partners.partner import Partner, Role
 from models.programs.program import Program, load_file, load_spec
 from models.programs.schema import read_file
+from tests.conftest import built_once
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 
 
 @pytest.fixture
-def programs(db) -> dict[str, Program]:
-    """Load the four demo programs; return them by code."""
-    loaded = {}
-    for path in sorted(PROGRAMS.glob("*.yaml")):
-        program = load_file(db, path)
-        loaded[program.code] = program
-    db.flush()
-    return loaded
+def programs(app, db) -> dict[str, Program]:
+    """Load the four demo programs (committed, built once per process: tests/conftest.py
+    built_once); return them by code, in the test's session."""
+    ids = built_once(load_programs)
+    return {code: db.get(Program, program_id) for code, program_id in ids.items()}
+
+
+def load_programs() -> dict[str, int]:
+    with unit_of_work() as session:
+        loaded = [load_file(session, path) for path in sorted(PROGRAMS.glob("*.yaml"))]
+        return {program.code: program.id for program in loaded}
 
 
 @pytest.fixture

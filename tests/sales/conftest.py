@@ -14,6 +14,7 @@ from models import ledger
 from models.db import unit_of_work
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, load_file
+from tests.conftest import built_once
 from tests.sales.samples import Voucher, gstin
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
@@ -31,6 +32,12 @@ class Shops:
 
 @pytest.fixture
 def shops(app) -> Shops:
+    """ELEC and its three shops, built once per process and copied (tests/conftest.py
+    built_once)."""
+    return built_once(add_shops)
+
+
+def add_shops() -> Shops:
     with unit_of_work() as db:
         program = load_file(db, PROGRAMS / "elec.yaml")
         made = []

@@ -10,9 +10,11 @@ import pytest
 from models import ledger, yamltext
 from models.codes import tables as qr
 from models.codes.format import group
+from models.db import unit_of_work
 from models.partners.partner import Partner, Role
 from models.programs.program import Membership, Program, load_spec
 from models.programs.schema import parse
+from tests.conftest import built_once
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 QR_RULES = {"max_scans_per_minute": 3, "max_speed_kmh": 200, "max_failed_attempts": 3,
@@ -55,9 +57,17 @@ def add_batch(session, program: Program, name: str = "B1", *, count: int = 5,
     return [group(code) for _serial, code in qr.batch_codes(batch)]
 
 
+def _load_programs() -> dict[str, int]:
+    with unit_of_work() as session:
+        return {code: program.id for code, program in add_programs(session).items()}
+
+
 @pytest.fixture
-def programs(db) -> dict[str, Program]:
-    return add_programs(db)
+def programs(app, db) -> dict[str, Program]:
+    """QRA and QRB, committed and built once per process (tests/conftest.py built_once), in
+    the test's session."""
+    return {code: db.get(Program, program_id)
+            for code, program_id in built_once(_load_programs).items()}
 
 
 @pytest.fixture
