@@ -7,13 +7,12 @@ from enum import StrEnum
 
 from sqlalchemy import Index, String, Text, UniqueConstraint, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 from models.db import (
     ASYNC_COMMIT_COLUMN,
-    is_postgres,
+    built_insert,
     may_tell_without_waiting,
     told_without_waiting,
 )
@@ -64,7 +63,7 @@ def store(session: Session, *, channel: str, provider_id: str, phone: str, body:
         if new is not None:
             told_without_waiting(session)
     else:
-        new = session.execute(_INSERT[is_postgres(session)], values).first()
+        new = session.execute(built_insert(session, _insert), values).first()
     return None if new is not None else get(session, channel, provider_id)
 
 
@@ -101,12 +100,14 @@ def unanswered(session: Session, received_before: datetime, limit: int = 200
 # The webhook's hot path, built once as Core statements on the table: the ORM's bulk-DML
 # layer and per-call statement building were a third of a message's CPU time.
 _TABLE = InboxMessage.__table__
-_INSERT = {  # by is_postgres
-    postgres: insert(_TABLE).on_conflict_do_nothing(index_elements=["channel", "provider_id"])
-    .returning(_TABLE.c.id)
-    for postgres, insert in ((True, pg_insert), (False, sqlite_insert))
-}
-_INSERT_TELLING = _INSERT[True].returning(ASYNC_COMMIT_COLUMN)  # + commit_without_waiting
+
+
+def _insert(insert):
+    return insert(_TABLE).on_conflict_do_nothing(index_elements=["channel", "provider_id"]) \
+        .returning(_TABLE.c.id)
+
+
+_INSERT_TELLING = _insert(pg_insert).returning(ASYNC_COMMIT_COLUMN)  # + commit_without_waiting
 _FINISH = (
     update(_TABLE)
     .where(_TABLE.c.channel == bindparam("by_channel"),
