@@ -241,11 +241,26 @@ def _carries(marks: set[str], could: set[str], name: str, /, **kwargs: object) -
     return name in could and not (kwargs and name in marks)
 
 
+# The longest tests (a minute or more each on a loaded machine), longest kind first: run
+# first, so that `-n 2` shares them out between its two processes at the start, and not
+# one of them starting near the end while the other process has nothing left to do.
+LONG_FIRST = ("test_faults.py", "i18n/test_no_english.py", "i18n/test_sms_segments.py",
+              "scan/test_gunicorn_killed.py", "simulator/test_browser.py",
+              "invoice/test_engines.py", "ledger/test_properties.py")
+
+
+def _long_rank(item: pytest.Item) -> int:
+    path = os.path.relpath(str(item.path), TESTS).replace(os.sep, "/")
+    return next((n for n, where in enumerate(LONG_FIRST) if path == where), len(LONG_FIRST))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test by folder, name and the services its fixtures use (MARKS)."""
+    """Mark every test by folder, name and the services its fixtures use (MARKS); put the
+    longest first (LONG_FIRST), each file's tests in their order."""
     for item in items:
         for mark in _marks_for(item):
             item.add_marker(mark)
+    items.sort(key=_long_rank)
 
 
 @pytest.fixture(scope="session")
