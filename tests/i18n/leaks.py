@@ -91,11 +91,15 @@ def english_in(text: str, names: tuple[str, ...] = ()) -> list[str]:
             if any(_english_word(w, words) for w in _WORD.findall(run))]
 
 
+# A character's script looked up once per run (a walk checks some 300,000 characters).
+_script_of = cache(script_of)
+
+
 def foreign_script_in(text: str, lang: str) -> list[str]:
     """Letters of a script that is neither the language's own nor Latin."""
     own = language_script(lang)
     allowed = {LATIN} if own == LATIN else {LATIN, own}
-    return sorted({ch for ch in text if (s := script_of(ch)) is not None and s not in allowed})
+    return sorted({ch for ch in text if (s := _script_of(ch)) is not None and s not in allowed})
 
 
 def leaks(text: str, lang: str, names: tuple[str, ...] = ()) -> list[str]:
