@@ -56,7 +56,7 @@ def wait_for_recovery(stack: Stack, traffic: Traffic, limit: float) -> bool:
                 return True
         except psycopg.OperationalError:
             pass
-        time.sleep(3)
+        time.sleep(1)
     print(stack.flask("status").stdout)
     return False
 
