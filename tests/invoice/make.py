@@ -153,8 +153,47 @@ def render(t: Truth, rng: random.Random, *, hindi: bool = False, font: str | Non
 
 @cache
 def irp_key() -> rsa.RSAPrivateKey:
-    """The test stand-in for the e-invoice portal's (NIC's) signing key, made once per run."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    """The test stand-in for the e-invoice portal's (NIC's) signing key: the same in every
+    process of a run (a 2048-bit RSA key from fixed random primes), so that the same e-invoice
+    page has the same QR code in each and is read once per run (tests/conftest.py)."""
+    return seeded_rsa_key(2026)
+
+
+def seeded_rsa_key(seed: int, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """An RSA key (e = 65537) whose primes come from `random.Random(seed)`: for tests only."""
+    rng, e = random.Random(seed), 65537
+
+    def prime() -> int:
+        while True:
+            candidate = rng.getrandbits(bits // 2) | (3 << (bits // 2 - 2)) | 1
+            if candidate % e != 1 and _probably_prime(candidate, rng):
+                return candidate
+
+    p, q = prime(), prime()
+    d = pow(e, -1, (p - 1) * (q - 1))
+    return rsa.RSAPrivateNumbers(
+        p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q),
+        rsa.RSAPublicNumbers(e, p * q)).private_key()
+
+
+def _probably_prime(n: int, rng: random.Random, rounds: int = 40) -> bool:
+    """Miller-Rabin."""
+    if any(n % small == 0 for small in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
+        return False
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for _ in range(rounds):
+        x = pow(rng.randrange(2, n - 1), d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = pow(x, 2, n)
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
 
 
 def public_pem(key: rsa.RSAPrivateKey) -> bytes:
