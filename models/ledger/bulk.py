@@ -109,11 +109,16 @@ def earn_many(session: Session, program_id: int, earns: list[Earn]) -> list[Earn
     return [done.get(e.key) or _earn_result(session, e.key) for e in earns]
 
 
+# What a chunk reads of its wallets (not their times: a chunk reads thousands of rows)
+_WALLET_COLUMNS = [W.c[name] for name in ("id", "partner_id", "program_id", "account_id",
+                                          "debt_account_id", "balance", "held", "debt", "tier")]
+
+
 def _lock(session: Session, program_id: int, partners: set[int]) -> dict[int, _Wallet]:
     """The partners' wallets (made if new), locked in id order, with their lots' locked and
     overdue credits."""
     def locked() -> list:
-        return session.execute(select(W).where(
+        return session.execute(select(*_WALLET_COLUMNS).where(
             W.c.program_id == program_id, among(session, W.c.partner_id, partners))
             .order_by(W.c.id).with_for_update()).all()
     rows = locked()
