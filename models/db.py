@@ -277,7 +277,9 @@ def _copy_rows(session: Session, table: Table, names: list[str], rows: list[dict
     if dumped := [i for i, n in enumerate(names) if isinstance(table.c[n].type, JSON)]:
         columns = list(zip(*tuples, strict=True))
         for i in dumped:
-            columns[i] = map(_json_text, columns[i])
+            column = columns[i]
+            columns[i] = repeat(_json_text(column[0]), len(column)) \
+                if column.count(column[0]) == len(column) else map(_json_text, column)
         tuples = zip(*columns, strict=True)
     columns = ", ".join(f'"{name}"' for name in names)
     cursor = session.connection().connection.driver_connection.cursor()
@@ -287,8 +289,7 @@ def _copy_rows(session: Session, table: Table, names: list[str], rows: list[dict
 
 
 def _json_text(value) -> str | None:
-    return None if value is None else json.dumps(value, default=_json_value,
-                                                 ensure_ascii=False, separators=(",", ":"))
+    return None if value is None else _ENCODER.encode(value)
 
 
 def _tuples(rows: list[dict], names: list[str]) -> list[tuple]:
@@ -346,7 +347,7 @@ def _recordset(session: Session, table: Table, names: list[str]) -> str:
 
 
 def _document(rows: list[dict]) -> str:
-    return json.dumps(rows, default=_json_value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(rows)
 
 
 def _json_value(value):
@@ -355,6 +356,10 @@ def _json_value(value):
     if isinstance(value, date | datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} in a row")
+
+
+# made once (json.dumps with options makes an encoder each call: a chunk dumps thousands)
+_ENCODER = json.JSONEncoder(default=_json_value, ensure_ascii=False, separators=(",", ":"))
 
 
 def schema_missing(exc: SQLAlchemyError) -> bool:
