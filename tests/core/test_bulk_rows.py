@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from models import db as db_module
 from models.admin.audit import AuditEntry
@@ -59,3 +61,20 @@ def test_many_rows_go_in_with_their_own_values_text_json_times_and_nulls(app, mo
     assert [(r.actor, r.target, r.reason, r.before, r.after, r.ip) for r in found] == \
         [(r["actor"], r["target"], r["reason"], r["before"], r["after"], r["ip"]) for r in rows]
     assert {r.at for r in found} == {at}
+
+
+def test_many_rows_with_a_key_taken_raise_integrity_error_and_write_nothing(app, monkeypatch):
+    """A unique key taken fails many rows (COPY on PostgreSQL) as it fails an INSERT: with
+    IntegrityError, which the sales import catches to retry its chunk carefully; the
+    transaction's rows are undone."""
+    monkeypatch.setattr(db_module, "COPY_FROM", 2)
+    rows = [{"phone": f"+9172000000{n:02d}", "role": "retailer", "status": "active",
+             "language": "ta", "name": f"Shop {n}", "created_at": datetime.now(UTC)}
+            for n in range(3)]
+    with unit_of_work() as db:
+        insert_rows(db, Partner.__table__, rows[1:2])
+    with pytest.raises(IntegrityError), unit_of_work() as db:
+        insert_rows(db, Partner.__table__, rows)
+    with unit_of_work() as db:
+        assert db.scalars(select(Partner.phone).where(Partner.phone.like("+9172%"))).all() == \
+            [rows[1]["phone"]]
