@@ -56,6 +56,8 @@ def probed():
         rec["db"] += took
         rec["n"] += 1
         rec["slow"].append((round(took * 1000, 1), " ".join(statement.split())[:70]))
+        if "ledger_budget_months" in statement:
+            rec["budget"] += took
 
     commit = DefaultDialect.do_commit
 
@@ -74,7 +76,8 @@ def probed():
 
     def wsgi(environ, start_response):
         enter, cpu = time.time(), time.thread_time()
-        rec = local.rec = {"db": 0.0, "n": 0, "commit": 0.0, "commits": 0, "slow": []}
+        rec = local.rec = {"db": 0.0, "n": 0, "commit": 0.0, "commits": 0, "slow": [],
+                           "budget": 0.0}
         body = inner(environ, start_response)
         local.rec = None
         left, cpu_in = time.time(), time.thread_time() - cpu
@@ -93,7 +96,7 @@ def probed():
                     "session": form.get("sessionId"), "text": form.get("text"),
                     "sent": float(environ.get(SENT, "nan")), "enter": enter, "left": left,
                     "cpu": cpu_in, "db": rec["db"], "n": rec["n"], "commit": rec["commit"],
-                    "commits": rec["commits"], "slow": rec["slow"][:3],
+                    "commits": rec["commits"], "slow": rec["slow"][:3], "budget": rec["budget"],
                     "close": time.time() - start, "close_cpu": time.thread_time() - cpu0,
                     "pid": os.getpid(), "thread": threading.get_ident()}) + "\n")
         return Closing()
@@ -196,6 +199,11 @@ def report(seen: collections.Counter, blocked: collections.Counter) -> None:
               f" + {(r['left'] - r['enter']) * 1000:6.1f} (cpu {r['cpu'] * 1000:5.1f}, sql "
               f"{(r['db'] - r['commit']) * 1000:5.1f}, commit {r['commit'] * 1000:5.1f}), "
               f"jobs {r['close'] * 1000:5.1f}  pid {r['pid']} slow {r['slow'][:2]}")
+    waits = sorted(r.get("budget", 0) for r in codes)
+    pids = collections.Counter(r["pid"] for r in rows)
+    print(f"budget row statement per code screen: p50 {pct(waits, 50):.1f} ms, p99 "
+          f"{pct(waits, 99):.1f} ms, all {sum(waits):.2f} s; screens per worker "
+          f"{sorted(pids.values())}")
     print("\npg_stat_activity samples (non-idle backends, every 10 ms):")
     for (state, kind, event, query), n in seen.most_common(14):
         print(f"  {n:6d}  {state or '-':<20} {kind or '-':<9} {event or '-':<18} {query}")
