@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -85,12 +86,18 @@ class _Database:
         self.sqlite_synchronous = sqlite_synchronous
         self._engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
+        self._creating = threading.Lock()
 
     @property
     def engine(self) -> Engine:
+        # Requests on several threads may be the first at once: one creates the engine, and
+        # the factory is there before any thread sees the engine (none finds it half made).
         if self._engine is None:
-            self._engine = make_engine(self.url, self.lock_timeout_ms, self.sqlite_synchronous)
-            self._factory = sessionmaker(self._engine, expire_on_commit=False)
+            with self._creating:
+                if self._engine is None:
+                    engine = make_engine(self.url, self.lock_timeout_ms, self.sqlite_synchronous)
+                    self._factory = sessionmaker(engine, expire_on_commit=False)
+                    self._engine = engine
         return self._engine
 
     def session(self) -> Session:
