@@ -24,31 +24,23 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import CodeType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from xml.etree import ElementTree
 
 import flask
 import jinja2
 import jinja2.bccache
-import psycopg
 import pytest
-import redis as redis_lib
 from _pytest.mark.expression import Expression
-from sqlalchemy import Engine, text
 from twilio.request_validator import RequestValidator
 from werkzeug.routing import Rule
 
-import app as saathi_app
-import models
-import models.base
-import models.db
-from app import create_app
-from models.base import freeze_clock
-from models.db import engine as current_engine
-from models.db import unit_of_work
-from models.invoices.read import InvoiceRead
 from tests.mediahost import media_host
-from workers.ocr import read as ocr_read
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from models.invoices.read import InvoiceRead
 
 T = TypeVar("T")
 MEMORY_DISK = Path("/dev/shm")
@@ -133,7 +125,6 @@ class _SharedTemplateCode(jinja2.BytecodeCache):
 
 flask.Flask.jinja_options = {**flask.Flask.jinja_options, "bytecode_cache": _SharedTemplateCode()}
 
-_load_settings = saathi_app.load_settings
 _SETTINGS: dict[str, dict] = {}
 
 
@@ -158,14 +149,11 @@ def _settings_once(overrides: dict | None = None) -> dict:
     return {**copy.deepcopy(_SETTINGS[key]), **own}
 
 
-saathi_app.load_settings = _settings_once
-
 # The databases the tests' apps share (this process's SQLite file, this run's PostgreSQL one):
 # their apps share one engine each, for its cache of compiled SQL. A new engine compiles every
 # statement again, a third of a test's time; the file or database is emptied between tests.
 _SHARED_URLS: set[str] = set()
 _ENGINES: dict[tuple[int, str, int, str], Engine] = {}
-_make_engine = models.db.make_engine
 
 
 def _engine_once(url: str, lock_timeout_ms: int = 10_000,
@@ -180,7 +168,37 @@ def _engine_once(url: str, lock_timeout_ms: int = 10_000,
     return _ENGINES[key]
 
 
-models.db.make_engine = _engine_once
+
+def _prepare_test_process() -> None:
+    """Import the service and make the changes above, in each process that runs tests. The
+    xdist controller runs none: it starts, then waits for its workers, which start only once
+    it has loaded this file (the service's import is 2.5 s of CPU, then one core idle)."""
+    global saathi_app, models, create_app, freeze_clock, current_engine, unit_of_work
+    global ocr_read, psycopg, redis_lib, text, _load_settings, _make_engine
+    import psycopg
+    import redis as redis_lib
+    from sqlalchemy import text
+
+    import app as saathi_app
+    import models
+    import models.base
+    import models.db
+    from app import create_app
+    from models.base import freeze_clock
+    from models.db import engine as current_engine
+    from models.db import unit_of_work
+    from workers.ocr import read as ocr_read
+
+    _load_settings, saathi_app.load_settings = saathi_app.load_settings, _settings_once
+    _make_engine, models.db.make_engine = models.db.make_engine, _engine_once
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    controller = (not hasattr(config, "workerinput") and config.getoption("dist", "no") != "no"
+                  and not config.getoption("collectonly"))
+    if not controller:
+        _prepare_test_process()
+
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
 # marker -> test files (relative to tests/) or single tests ("file::name") that carry it
