@@ -664,5 +664,9 @@ def browser() -> Iterator[object]:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Everything imported and collected so far lives for the whole run: freeze it out of the
     garbage collector's reach, so the full collections the tests' many objects trigger do
-    not walk it again each time."""
+    not walk it again each time. And the youngest objects are collected after 20,000 new
+    ones, not 700 (a test makes hundreds of thousands, most of them freed by reference
+    counting: the redeem tests' 782 collections took 0.75 s of their 11.7 s of CPU, 24 took
+    0.28 s)."""
     gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
