@@ -49,9 +49,9 @@ MEMORY_DISK = Path("/dev/shm")
 def _temp_in_memory() -> None:
     """The run's temporary files (every test's SQLite database, copied from the schema at each
     test; media, exports) in memory where the machine has a roomy tmpfs and TMPDIR says
-    nothing: on a disk, each SQLite checkpoint and close waits for its fsyncs (~7 ms each on
-    this machine's /tmp), a third of a fast test's time. The xdist workers, and any process
-    a test starts, inherit the setting."""
+    nothing: on a disk, each SQLite checkpoint and close waits for its fsyncs (about four a
+    test, 2 to 7 ms each on this machine's /tmp). The xdist workers, and any process a test
+    starts, inherit the setting."""
     if "TMPDIR" in os.environ or not os.access(MEMORY_DISK, os.W_OK | os.X_OK):
         return
     if shutil.disk_usage(MEMORY_DISK).free >= 2 << 30:
