@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-import models.db
 import tests.core.testflows  # noqa: F401 - registers the PING counter flow
 from models.db import unit_of_work
 from models.messaging.conversation import Conversation
@@ -77,26 +74,3 @@ def test_failure_is_logged_with_the_message_id(app, twilio, caplog):
     twilio.chat(PHONE, "EXPLODE", sid=message_sid("logged"))
     failures = [r for r in caplog.records if r.getMessage() == "flow failed"]
     assert failures and failures[0].message_id == message_sid("logged")
-
-
-def test_threads_first_to_use_the_database_at_once_each_get_a_session(tmp_path, monkeypatch):
-    """An app's first requests may come on several threads at once: each gets a session, none
-    finds the engine made but its session factory not yet (an AssertionError, a 500)."""
-    entered, made = threading.Event(), models.db.sessionmaker
-
-    def slow_sessionmaker(*args, **kwargs):
-        entered.set()
-        time.sleep(0.2)  # the other threads ask for a session meanwhile
-        return made(*args, **kwargs)
-
-    monkeypatch.setattr(models.db, "sessionmaker", slow_sessionmaker)
-    database = models.db._Database(f"sqlite:///{tmp_path / 'first.db'}", 10_000, "NORMAL")
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        first = pool.submit(database.session)
-        assert entered.wait(10)
-        others = [pool.submit(database.session) for _ in range(3)]
-        sessions = [future.result() for future in (first, *others)]
-    assert all(session.get_bind() is database.engine for session in sessions)
-    for session in sessions:
-        session.close()
-    database.engine.dispose()
