@@ -212,3 +212,40 @@ def test_an_item_tables_own_total_row_is_not_vouched_for_by_its_items():
     value, conf = find(page("1 OPC Cement 20 bag 7,600.00", "2 PPC Cement 10 bag 3,400.00",
                             "Total 11,000.00"))
     assert value == 1_100_000 and conf < SURE
+
+
+# Cash memos as PP-OCRv4 read them (bench/ocr.py seeds 71 and 83, clean pages).
+
+def test_gst_in_the_invoice_number_is_no_tax_line():
+    # "GST/25-26/8525 Date: 05 Jan": its 05 was taken as the GST and the sum was off.
+    lines = page("Bill No. GST/25-26/8525 Date: 05 Jan 2026", "Particulars Qty Amount",
+                 "Engine Oil 5w40 5L 63 1,19,085.75", "GST 5,954.28", "R/O -0.03",
+                 "Total Rs. 1,25,040.00")
+    assert find(lines) == (12_504_000, pytest.approx(0.95))
+
+
+def test_words_misread_past_parsing_choose_the_unlabelled_total():
+    # The label under a stamp, the words too misread to parse ("Tk olusnd", "Mne").
+    lines = page("PVC Pioe 4in 6m 123 57.19 5.00", "Wateroroofina Compdnd 87 1.26.171.75",
+                 "GST 4 0.399.35", "R/O", "+0.40", "3.77.061/-",
+                 "Rupees Thcee. I.akh Seveutv Seven Tk olusnd Sixtv Mne Dnlv",
+                 "ForLaxmiBuildingMaterials")
+    value, conf = find(lines)
+    assert value == 37_706_100 and conf < SURE
+
+
+def test_words_misread_past_parsing_choose_the_arithmetic_over_a_misread_total():
+    # The printed total's 4 read as 9; the items + GST + R/O make 1,25,040.00, and the words
+    # ("... Fit Thewsand Fentyony": forty, not ninety) are nearer that amount.
+    lines = page("Engine 0il 5w40 5[ 63 1,19,085.75", "GST 5,954.28", "R/O -0.03",
+                 "Total Rs. RECEIVED 1,25,090.00", "Rupees oreCakhTretyFitThewsand Fentyony")
+    value, conf = find(lines)
+    assert value == 12_504_000 and conf < SURE
+
+
+def test_words_near_no_amount_on_the_page_choose_nothing():
+    # Words as far from the printed total as from anything else leave it as read, unsure.
+    lines = page("Total Rs. 1,25,090.00", "Rupees Tw Thuu Lakh Fify Only")
+    value, conf = find(lines)
+    assert value == 12_509_000 and conf < SURE
+    assert find(page("PPC Cement 38 13,319.00", "3,77,061/-", "Rupees Sixtv Mne Dnlv")) is None

@@ -6,7 +6,8 @@ taxable value, taxes, round-off, cash tendered, change …). The page then check
 candidate two independent ways: the amount in words ("Rupees … Only") and the tax
 arithmetic (taxable value + taxes + round-off, the taxable value as stated or as the item
 amounts' sum: a cash memo states none). Words and arithmetic that agree with each other
-vouch for their amount even when the printed total was misread. An amount without a total
+vouch for their amount even when the printed total was misread; words misread past
+parsing still choose, unsure, among the amounts the page shows. An amount without a total
 label (an item line, a label lost under a stamp) is the total only when one of those checks
 says so. A total that neither check confirms is never sure on its own (below
 INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second engine read the same
@@ -22,7 +23,7 @@ from rapidfuzz import fuzz
 from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.lines import Line, closed
-from workers.ocr.words import amount_in_words
+from workers.ocr.words import amount_in_words, resembled
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # handwritten digits read as letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a
@@ -48,6 +49,7 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
+_WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
@@ -114,6 +116,15 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # The words over an amount nothing vouched for: handwriting and blur lose or change
         # digits more often than whole number words (bench/README.md).
         return in_words, UNSURE - 0.1
+    if best is None or not best[2]:
+        # Words misread past parsing still choose among the amounts the page shows (the
+        # printed total, the arithmetic's sum): never sure on that, as they vouch for nothing.
+        shown = {a.paise for a in every if a.marked and a.paise > 0
+                 and not _NOT_ON_PAGE.search(a.label)} | expected
+        chosen = next((found for line in lines if _WORDS.search(line.text)
+                       and (found := resembled(line.text, shown)) is not None), None)
+        if chosen is not None and (best is None or chosen != best[1].paise):
+            return chosen, UNSURE if chosen in expected else UNSURE - 0.1
     if best is None:
         return None
     _score, amount, checked = best
@@ -163,7 +174,9 @@ def _arithmetic(every: list[Amount], goods: int) -> set[int]:
     taxes: dict[str, int] = {}
     for amount in every:
         kind = _TAX.search(amount.label)
-        if kind and not _TAXABLE.search(amount.label):
+        # Taxes are written in rupees and paise: a bare number after "GST" is a part of
+        # something else ("Bill No. GST/25-26/8525 Date: 05 Jan": its 05).
+        if kind and amount.marked and not _TAXABLE.search(amount.label):
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
     if not taxes:
         return set()
@@ -183,7 +196,7 @@ def _adds_up(paise: int, expected: set[int]) -> bool:
 
 def _words_at(lines: list[Line], index: int) -> int | None:
     text = lines[index].text
-    if not re.search(r"rupees|\binr\b|in\s*words", text, re.I):
+    if not _WORDS.search(text):
         return None
     found = amount_in_words(text)
     if found is None and not re.search(r"only", text, re.I) and index + 1 < len(lines):

@@ -105,3 +105,60 @@ def _number(words: list[str]) -> int | None:
         else:
             return None
     return total + current if (total or current) else None
+
+
+def spelled(paise: int) -> str:
+    """`paise` as an Indian invoice writes it in words, in lower case: "one lakh twenty five
+    thousand forty and fifty paise only"."""
+    rupees, rest = divmod(paise, 100)
+    text = _spell(rupees) or "zero"
+    return f"{text} and {_spell(rest)} paise only" if rest else f"{text} only"
+
+
+def _spell(n: int) -> str:
+    names = {v: w for w, v in SMALL.items()}
+    parts = []
+    for scale, name in ((10_000_000, "crore"), (100_000, "lakh"), (1000, "thousand"),
+                        (100, "hundred")):
+        if n >= scale:
+            parts.append(f"{_spell(n // scale)} {name}")
+            n %= scale
+    if n >= 20:
+        parts.append(names[n - n % 10] + (f" {names[n % 10]}" if n % 10 else ""))
+    elif n:
+        parts.append(names[n])
+    return " ".join(parts)
+
+
+# Words misread beyond parsing ("Mne Iakh Tirtv Six ... Titv Six Dnlv") still name one amount
+# when they are this close to its spelling (edits per letter) and clearly closer than to any
+# other amount's (MARGIN edits).
+RESEMBLES = 0.3
+MARGIN = 2
+
+
+def resembled(text: str, candidates: set[int]) -> int | None:
+    """The one amount among `candidates` that the words after "Rupees" in `text` resemble: close
+    to its spelling and at least MARGIN edits closer than to any other candidate's. Words
+    misread this badly vouch for nothing on their own; they only choose among amounts the page
+    shows."""
+    start = START.search(text)
+    if start is None:
+        return None
+    rest = text[start.end():]
+    end = re.search(r"only", rest, re.I)
+    read = _letters(rest[:end.end()] if end else rest)
+    if len(read) < 8:
+        return None
+    distances = sorted((Levenshtein.distance(read, _letters(spelled(c))), c) for c in candidates)
+    if not distances:
+        return None
+    best, found = distances[0]
+    runner_up = distances[1][0] if len(distances) > 1 else None
+    if best > RESEMBLES * len(_letters(spelled(found))):
+        return None
+    return found if runner_up is None or runner_up - best >= MARGIN else None
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower()).translate(LOOKALIKE)
