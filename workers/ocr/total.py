@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
@@ -49,6 +50,8 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
+# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00")
+_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
@@ -72,7 +75,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = closed(line.text), 0, len(found)
+        text, start, count = _GROUP_GAP.sub("", closed(line.text)), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
@@ -121,8 +124,15 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # printed total, the arithmetic's sum): never sure on that, as they vouch for nothing.
         shown = {a.paise for a in every if a.marked and a.paise > 0
                  and not _NOT_ON_PAGE.search(a.label)} | expected
-        chosen = next((found for line in lines if _WORDS.search(line.text)
-                       and (found := resembled(line.text, shown)) is not None), None)
+        said = next((line.text for line in lines if _WORDS.search(line.text)), None)
+        guess = amount_in_words(said, loose=True) if said else None
+        read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
+                                       for a in every if a.marked]
+        # Loosely read words that digits on the page bear out go first; where the words cannot
+        # tell them from an amount read ("Titv": thirty or fifty), the amount read.
+        borne = {guess} if guess is not None and _near_digits(guess, read) else set()
+        chosen = next((found for among in (shown | borne, shown) if said
+                       and (found := resembled(said, among)) is not None), None)
         if chosen is not None and (best is None or chosen != best[1].paise):
             return chosen, UNSURE if chosen in expected else UNSURE - 0.1
     if best is None:
@@ -204,3 +214,23 @@ def _words_at(lines: list[Line], index: int) -> int | None:
         # goes first ("... Seven Hundlred Thirty Ony" above "For Kumar & Sons").
         found = amount_in_words(text + " " + lines[index + 1].text)
     return found
+
+
+def _total_digits(lines: list[Line]) -> list[str]:
+    """The digits read on each line that carries a total label (or under a label alone on
+    its line), however their separators were read ("1,46,93 / -", "1.40.371890")."""
+    found = []
+    for index, line in enumerate(lines):
+        label = _label_weight(line.text) and not re.search(r"\d", line.text)
+        text = lines[index + 1].text if label and index + 1 < len(lines) else line.text
+        if _label_weight(line.text):
+            found.append(re.sub(r"\D", "", text.replace("C", "0").replace("O", "0")))
+    return [digits for digits in found if digits]
+
+
+def _near_digits(paise: int, read: list[str]) -> bool:
+    """Whether `paise` is written (with its paise, or in rupees) within one digit of one of
+    the digit runs `read`, two for a run of seven digits or more."""
+    forms = {str(paise)} | ({str(paise // 100)} if paise % 100 == 0 else set())
+    return any(Levenshtein.distance(form, digits) <= (1 if len(digits) < 7 else 2)
+               for form in forms for digits in read)
