@@ -21,10 +21,9 @@ VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
 START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
-# "Fiaht" for Eight: an open E read F, a g without its tail read a): compared as the same
-# letter, so such a word is still one letter from its vocabulary word. No two number words
-# come nearer each other for it.
-LOOKALIKE = str.maketrans("vcoifa", "yueleg")
+# "Eiaht": a g without its tail read a): compared as the same letter, so such a word is still
+# one letter from its vocabulary word. No two number words come nearer each other for it.
+LOOKALIKE = str.maketrans("vcoia", "yuelg")
 
 
 def amount_in_words(text: str, loose: bool = False) -> int | None:
@@ -38,8 +37,15 @@ def amount_in_words(text: str, loose: bool = False) -> int | None:
         return None
     rest = text[start.end():]
     end = re.search(r"only", rest, re.I)
-    letters = re.sub(r"[^a-z]", "", (rest[:end.start()] if end else _unended(rest)).lower())
+    said = (rest[:end.start()] if end else _unended(rest)).lower()
+    letters = re.sub(r"[^a-z]", "", said)
     found = _segment(letters, loose) if len(letters) <= 200 else None
+    if loose and len(letters) <= 200:
+        # A guess keeps the words apart where the writer did ("Seventv Fiakt", not
+        # "seventy" and "lakh" from "Seventvf iakt"), splitting only what ran together.
+        parts = [_segment(word, loose) for word in re.sub(r"[^a-z ]", "", said).split()]
+        if parts and all(parts):
+            found = sum(p[0] for p in parts), tuple(w for p in parts for w in p[1])
     if not found or found[0] > 1 + len(letters) // (5 if loose else 12):
         return None
     words = [w for w in found[1] if w not in ("rupees", "rupee", "inr", "rs", "only")]
@@ -95,13 +101,17 @@ def _nearest(piece: str) -> tuple[str | None, int]:
     alike = piece.translate(LOOKALIKE)
     near = [word for word in VOCABULARY if len(word) >= 4 and len(word) - len(piece) < 2
             and Levenshtein.distance(alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1]
-    if len(piece) == 3:  # a three-letter number with one letter misread ("Twc", "Mne")
-        near += [word for word in SHORT if sum(
-            a != b for a, b in zip(alike, word.translate(LOOKALIKE), strict=True)) == 1]
+    if len(piece) == 3:  # a three-letter number with a later letter misread ("Twc", not "Fne")
+        near += [word for word in SHORT if word[0] == alike[0] and _changed(alike, word) == 1]
     # A word whose letters are all lookalikes of the piece's ("ElGHTY": "eighty") before one
     # a letter away ("eight").
     near.sort(key=lambda word: word.translate(LOOKALIKE) != alike)
     return (near[0], 1) if near else (None, 0)
+
+
+def _changed(alike: str, word: str) -> int:
+    """Letters of `alike` (lookalikes translated) that differ from `word`'s, of equal length."""
+    return sum(a != b for a, b in zip(alike, word.translate(LOOKALIKE), strict=True))
 
 
 @functools.cache
@@ -111,6 +121,9 @@ def _loosely(piece: str) -> tuple[str | None, int]:
     word, _cost = _nearest(piece)
     if word is not None:  # counted by the letters changed: "Seventv" is seventy as it is
         return word, Levenshtein.distance(piece.translate(LOOKALIKE), word.translate(LOOKALIKE))
+    if len(piece) == 3:  # "Mne": one
+        return next(((w, 1) for w in SHORT if _changed(piece.translate(LOOKALIKE), w) == 1),
+                    (None, 0))
     if len(piece) == 2:  # "Sx": six
         word = next((w for w in SHORT if Levenshtein.distance(piece, w, score_cutoff=1) <= 1),
                     None)
