@@ -7,8 +7,29 @@ import unicodedata
 from dataclasses import dataclass, field
 
 MAX_TEXT = 4096
-# Channels on which a partner cannot send a photo or a file (a feature phone's USSD menu).
-TEXT_ONLY_CHANNELS = frozenset({"ussd"})
+
+
+@dataclass(frozen=True)
+class ChannelTraits:
+    """What a channel can carry. Flows ask these ("can the partner send a photo here?") and
+    never name a channel, so a new channel is one line of `TRAITS` (DESIGN rule 1)."""
+
+    sends_files: bool = True  # the partner can send a photo or a file
+    free_text: bool = True  # people type words (a USSD menu sends numbers)
+    opens_links: bool = True  # a link in a reply can be opened where it is shown
+    plays_audio: bool = False  # a voice note plays in the chat
+    short_form: bool = False  # a few lines at most: a notice is summarised, not linked
+    keywords: bool = False  # one-shot commands (BAL, CODE …) need no menu state
+    paged: bool = False  # every answer fits two SMS segments; the rest waits for MORE
+
+
+TRAITS = {
+    "whatsapp": ChannelTraits(plays_audio=True),
+    "sms": ChannelTraits(short_form=True, keywords=True, paged=True),
+    "ussd": ChannelTraits(sends_files=False, free_text=False, opens_links=False,
+                          short_form=True),
+}
+ANY_CHANNEL = ChannelTraits()
 
 
 def clean_text(raw: str) -> str:
@@ -43,6 +64,10 @@ class InboundMessage:
     choice: str | None = None  # the id of a tapped button or list row (an Option's key)
     via: str | None = None  # the business number it came to (Cloud API phone number id)
     session_start: bool = False  # the first message of a session (a USSD dial): show where
+
+    @property
+    def traits(self) -> ChannelTraits:
+        return TRAITS.get(self.channel, ANY_CHANNEL)
 
     def to_dict(self) -> dict:
         """A JSON-ready copy (spelt out: dataclasses.asdict deep-copies field by field and

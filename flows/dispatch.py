@@ -28,7 +28,6 @@ NOT_INTERRUPTED = frozenset({FlowName.NOTICE, FlowName.ENROLL, FlowName.LANGUAGE
 SUSPENDED = N_("Your account is suspended, so you cannot earn or redeem credits now.")
 LEFT_CAMPAIGN = N_("Done: you will get no more messages of this offer. Other messages from "
                    "us go on; send STOP to stop them all.")
-NO_NLU_CHANNELS = frozenset({"ussd"})
 HELP = N_("Send MENU for the menu, LANG to change language, BACK to go one step back, STOP to "
           "stop messages.")
 
@@ -194,7 +193,7 @@ def _nlu_may_read(ctx: Context) -> bool:
     msg = ctx.message
     return (current_app.config["NLU_ENABLED"] and ctx.partner is not None
             and ctx.partner.status == PartnerStatus.ACTIVE
-            and msg.channel not in NO_NLU_CHANNELS and not msg.media and msg.location is None
+            and msg.traits.free_text and not msg.media and msg.location is None
             and bool(msg.text.strip()) and not is_numeric(msg.text))
 
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot.i18n import N_
 from bot.jobs.names import Job
-from bot.messages import TEXT_ONLY_CHANNELS, InboundMessage, Reply
+from bot.messages import InboundMessage, Reply
 from bot.notices.invoices import ASK, confirm_text, result_text
 from flows import engine
 from flows.answers import fold_digits, pick
@@ -34,7 +34,7 @@ class S(StrEnum):
 
 
 def wait_prompt(ctx: Context) -> list[Reply]:
-    if ctx.message.channel in TEXT_ONLY_CHANNELS:
+    if not ctx.message.traits.sends_files:
         return [ctx.say("Photos cannot be sent from here: send your invoice photo to us on "
                         "WhatsApp. For a product code, type the code printed under the QR.")]
     return [ctx.say("Send a photo (JPG or PNG) or a PDF of your invoice.")]

@@ -86,7 +86,7 @@ def _shown(ctx: Context) -> Reply:
 
 
 def show_board(ctx: Context) -> engine.Step:
-    if ctx.message.channel in sms_flow.CHANNELS:
+    if ctx.message.traits.paged:
         return engine.done(sms_board(ctx, _program(ctx)))
     return engine.go(S.VIEW, _shown(ctx))
 

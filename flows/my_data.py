@@ -29,7 +29,6 @@ WARNING = N_("This erases your name, shop, photos and messages for good, and end
 READY_SOON = N_("Your data is being prepared. Download it within 24 hours: {link}")
 LINK_BY_SMS = N_("Your data is being prepared. We sent the download link by SMS. It works for "
                  "24 hours.")
-BY_SMS = frozenset({"ussd"})  # a screen cannot open a link, and a paged one is stored redacted
 ERASED = N_("Your personal data is erased. Thank you for being with us. Send JOIN to start "
             "again any time.")
 PAYOUT_RUNNING = N_("A payout of yours is still in progress. Please send DELETE again once it "
@@ -100,7 +99,7 @@ def _export(ctx: Context) -> engine.Step:
     ctx.enqueue(Job.BUILD_EXPORT, export.id)
     log.info("data export asked", extra={"partner_id": ctx.partner.id, "export_id": export.id})
     link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/export/{token}"
-    if ctx.message.channel in BY_SMS:
+    if not ctx.message.traits.opens_links:  # and a paged screen is stored redacted
         links.send_export_link(ctx.session, phone=ctx.partner.phone, url=link, lang=ctx.language,
                                provider_id=ctx.message.provider_id)
         return engine.done(ctx.say(LINK_BY_SMS))

@@ -22,7 +22,6 @@ from models.programs.labels import local
 from models.programs.program import Program
 
 log = logging.getLogger("saathi.privacy")
-SHORT_FORM_CHANNELS = frozenset({"sms", "ussd"})
 ASK_LINK = N_("Do you accept the {program} terms? How we use your data: {link}")
 ASK_SHORT = N_("{notice} Accept {program} terms?")
 UPDATED_LINK = N_("{program} changed how it uses your data: {link} Do you accept?")
@@ -45,7 +44,7 @@ def consent_options(ctx: Context) -> tuple[Option, ...]:
 def ask(ctx: Context, program: Program, *, updated: bool = False) -> Reply:
     """The consent question with the notice: a link, or the short form on SMS and USSD."""
     options = consent_options(ctx)
-    if ctx.message.channel in SHORT_FORM_CHANNELS:
+    if ctx.message.traits.short_form:
         summary = local(program.spec.privacy.summary, ctx.language)
         return ctx.say(UPDATED_SHORT if updated else ASK_SHORT, notice=summary,
                        program=program.code, options=options)

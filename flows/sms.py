@@ -24,7 +24,6 @@ from flows.context import Context
 from flows.keywords import Keyword, KeywordMatch, match_keyword
 from models.programs.program import Program
 
-CHANNELS = frozenset({"sms"})  # where keywords are read and answers paged
 PAGE = "sms_page"  # Reply.extra flag: already one SMS, not to be paged again
 NOTHING_MORE = N_("There is nothing more to show. Send HELP for the commands.")
 HELP = N_("Send: BAL balance, HIST last entries, CODE <code>, LEARN or QUIZ, "
@@ -44,7 +43,7 @@ NEEDS_PARTNER = frozenset({Keyword.BALANCE, Keyword.HISTORY, Keyword.TIER})
 def keyword(ctx: Context, free_text: bool) -> KeywordMatch | None:
     """The keyword an SMS starts with; never while the partner types a name or an address
     (`free_text`), where "Top Hardware" is a shop's name."""
-    if ctx.message.channel not in CHANNELS or free_text or not ctx.message.text:
+    if not ctx.message.traits.keywords or free_text or not ctx.message.text:
         return None
     return match_keyword(ctx.message.text, ctx.language, frozenset(WORDS))
 
@@ -137,7 +136,7 @@ def longest_fitting(text_for: Callable[[int], str], most: int) -> Reply:
 
 def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
     """The replies as one SMS of at most two segments; the rest is kept for MORE."""
-    if ctx.message.channel not in CHANNELS or not replies:
+    if not ctx.message.traits.paged or not replies:
         return replies
     if all(r.extra.get(PAGE) for r in replies):
         return replies

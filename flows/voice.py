@@ -34,7 +34,6 @@ from flows.context import Context
 from flows.engine import END, Flow, MenuEntry, State
 from flows.names import FlowName
 
-VOICE_CHANNELS = frozenset({"whatsapp"})  # audio plays where a chat app plays it
 ON = N_("Voice notes are on: the menu, lessons, quizzes with their results and redemptions "
         "now also come as audio. Send VOICE to turn them off.")
 OFF = N_("Voice notes are off: you get text only. Send VOICE to turn them on again.")
@@ -51,7 +50,7 @@ class S(StrEnum):
 def voice_on(ctx: Context) -> bool:
     """Whether this conversation gets voice notes: the partner asked, on a chat app."""
     return ctx.partner is not None and ctx.partner.voice_notes and \
-        ctx.message.channel in VOICE_CHANNELS
+        ctx.message.traits.plays_audio
 
 
 def voice_reply(ctx: Context, lang: str | None, text: str) -> list[Reply]:

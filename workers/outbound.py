@@ -15,6 +15,7 @@ from bot.channels.dlt import DltRefused
 from bot.channels.graph import GraphError
 from bot.channels.gupshup import Deferred
 from bot.channels.senders import sender_for
+from bot.channels.templates import MissingTemplate
 from bot.jobs.names import Job
 from bot.notices import outbound
 from models.base import utcnow
@@ -72,6 +73,8 @@ def send_row(session: Session, row: OutboxMessage) -> None:
         row.error, row.not_before = str(exc), exc.until
     except DltRefused as exc:  # carriers would block it: never retried
         row.status, row.error = OutboxStatus.FAILED, str(exc)[:500]
+    except MissingTemplate as exc:  # no approved template (yet): a retry cannot help, but
+        _no_template(session, row, exc)  # the partner can still read it by SMS
     except Exception as exc:
         _failed(session, row, exc, final=row.attempts > current_app.config["JOB_RETRIES"])
     else:
@@ -105,6 +108,16 @@ def _refused(session: Session, row: OutboxMessage, exc: GraphError) -> None:
         return
     final = row.attempts > current_app.config["JOB_RETRIES"] and not exc.rate_limited
     _failed(session, row, exc, final=final)
+
+
+def _no_template(session: Session, row: OutboxMessage, exc: MissingTemplate) -> None:
+    """WhatsApp outside the 24-hour window needs a template the operator has not mapped
+    (WHATSAPP_TEMPLATES / WHATSAPP_CLOUD_TEMPLATES): fail the row at once, say which template
+    is missing, and send its text by SMS."""
+    row.status, row.error = OutboxStatus.FAILED, str(exc)[:500]
+    log.warning("outbound template missing: sms instead",
+                extra={"outbox_id": row.id, "template": row.template})
+    outbound.fall_back_to_sms(session, row)
 
 
 def _failed(session: Session, row: OutboxMessage, exc: Exception, *, final: bool) -> None:

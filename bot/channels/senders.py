@@ -21,7 +21,7 @@ from bot import media
 from bot.channels import graph, sms, twilio_content, twilio_messages
 from bot.channels.gupshup import GupshupSender
 from bot.channels.native import LIST_LABEL
-from bot.channels.templates import template_sid
+from bot.channels.templates import MissingTemplate, template_sid
 from bot.i18n import DEFAULT, translate
 from bot.messages import Reply
 from models.messaging.outbox import OutboxMessage
@@ -134,13 +134,13 @@ class CloudSender:
                                            config["WHATSAPP_ACCESS_TOKEN"])
 
     def payload(self, message: OutboxMessage) -> dict:
-        """The Graph API JSON for `message` (GraphError if its template has no name)."""
+        """The Graph API JSON for `message` (MissingTemplate if its template has no name)."""
         language = _language(message)
         if message.template:
             names = self.config["WHATSAPP_CLOUD_TEMPLATES"].get(message.template, {})
             name = names.get(language) or names.get(DEFAULT)
             if not name:
-                raise graph.GraphError(f"no Cloud API template for {message.template!r}")
+                raise MissingTemplate(f"no Cloud API template for {message.template!r}")
             return graph.template(message.phone, name, language if language in names
                                   else DEFAULT, message.template_vars)
         reply = Reply.from_dict(message.reply) if message.reply else \

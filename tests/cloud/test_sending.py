@@ -109,7 +109,19 @@ def test_template_outside_the_window_in_the_partners_language(partner, graph, ap
 def test_a_template_without_a_cloud_name_fails_the_row(partner, graph, app, clock):
     clock.advance(hours=25)
     _queue(text="x", template="unknown", key="t")
-    assert graph.sent == [] and _rows()[-1].error.endswith("'unknown'")
+    assert graph.sent == [] and _rows()[-2].error.endswith("'unknown'")
+
+
+def test_a_template_the_operator_never_mapped_goes_by_sms_at_once(partner, graph, app, clock):
+    """Retrying cannot conjure a template: the row fails on its first attempt and the partner
+    reads the text by SMS instead of nothing."""
+    clock.advance(hours=25)
+    _queue(text="DuraChem: 500 credits reached", template="milestone_reached", key="m")
+    whatsapp, sms = _rows()[-2:]
+    assert graph.sent == []
+    assert (whatsapp.status, whatsapp.attempts) == ("failed", 1)
+    assert whatsapp.error == "no Cloud API template for 'milestone_reached'"
+    assert (sms.channel, sms.body, sms.status) == ("sms", "DuraChem: 500 credits reached", "sent")
 
 
 @pytest.mark.parametrize("code", [130429, 131056])

@@ -123,6 +123,26 @@ def test_whatsapp_template_goes_as_content_sid(app, partner):
     assert "Body" not in form
 
 
+def test_an_unmapped_template_fails_once_and_the_text_goes_by_sms(app, partner, twilio, clock):
+    twilio.chat(PHONE, "hi")
+    clock.advance(hours=25)
+    app.config["WHATSAPP_TEMPLATES"] = {"invite": "HX" + "b" * 32}  # tier_change not mapped
+    with StubServer(_twilio_ok) as server:
+        _twilio_app_config(app, server.url)
+        with unit_of_work() as session:
+            outbound.queue_message(session, phone=PHONE, text="Your tier is now Gold",
+                                   channel="whatsapp", template="tier_change",
+                                   template_vars={"1": "Gold"}, key="tier")
+    with unit_of_work() as session:
+        whatsapp, sms = session.scalars(select(OutboxMessage).where(
+            OutboxMessage.channel != "simulator").order_by(OutboxMessage.id)).all()[-2:]
+    assert (whatsapp.status, whatsapp.attempts) == (OutboxStatus.FAILED, 1)
+    assert whatsapp.error == "no WhatsApp template 'tier_change' for language 'en'"
+    assert [parse_qs(r.body.decode())["Body"] for r in server.requests] == \
+        [["Your tier is now Gold"]]
+    assert (sms.channel, sms.status) == ("sms", OutboxStatus.SENT)
+
+
 def test_a_provider_outage_retries_then_ends_failed(app, partner):
     with StubServer(lambda r: (500, {}, b'{"message": "down"}')) as server:
         _twilio_app_config(app, server.url)
