@@ -138,6 +138,13 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     if best is None:
         return None
     _score, amount, checked = best
+    said = [v for line in lines if _WORDS.search(line.text)
+            and (v := amount_in_words(line.text, exact=True)) is not None]
+    if checked and said and said[0] != amount.paise:
+        # The arithmetic against words read without a letter changed: a digit lost the same
+        # way from an item and from the total keeps the sum (20,314.50 and 26,003.00 both read
+        # without their 2).
+        return amount.paise, UNSURE
     if checked:
         return amount.paise, SURE
     # Nothing on the page vouched for it: never sure on one reading alone, and not read at

@@ -26,12 +26,12 @@ START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
 LOOKALIKE = str.maketrans("vcoia", "yuelg")
 
 
-def amount_in_words(text: str, loose: bool = False) -> int | None:
+def amount_in_words(text: str, loose: bool = False, exact: bool = False) -> int | None:
     """Paise written in `text` from "Rupees" (or "in words") to "Only"; None unless the
     letters between are number words and nothing else. Spaces are ignored, as OCR loses
     and adds them ("FourHundred", "Hun dred"); a word may be misread by one letter, or when
     `loose` by a third of its letters ("Thusad", "Fiaht": a guess, for a caller that checks
-    it against the digits read)."""
+    it against the digits read); when `exact`, only words read without a letter changed."""
     start = START.search(text)
     if start is None:
         return None
@@ -46,7 +46,7 @@ def amount_in_words(text: str, loose: bool = False) -> int | None:
         parts = [_segment(word, loose) for word in re.sub(r"[^a-z ]", "", said).split()]
         if parts and all(parts):
             found = sum(p[0] for p in parts), tuple(w for p in parts for w in p[1])
-    if not found or found[0] > 1 + len(letters) // (5 if loose else 12):
+    if not found or found[0] > (0 if exact else 1 + len(letters) // (5 if loose else 12)):
         return None
     words = [w for w in found[1] if w not in ("rupees", "rupee", "inr", "rs", "only")]
     if not words:
