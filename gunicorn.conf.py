@@ -13,3 +13,21 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
     },
 }
+
+
+def post_worker_init(worker) -> None:
+    """A threaded worker hands Python's lock over within 1 ms instead of 5 (its default).
+
+    A request thread back from each SQL statement waits for the lock while a sibling thread
+    runs Python: up to the switch interval every round trip (a product code's screen makes
+    about twenty), and meanwhile its transaction keeps its row locks, which requests in the
+    other workers wait on (the program's monthly budget row: every credited code takes it).
+    """
+    import sys
+
+    if worker.cfg.threads > 1:
+        sys.setswitchinterval(0.001)
+
+# Each worker listens on a socket of its own (SO_REUSEPORT): the kernel spreads new
+# connections over the workers, instead of whichever worker wakes first taking them.
+reuse_port = True

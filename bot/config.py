@@ -192,6 +192,9 @@ class Settings(BaseSettings):
     INVOICE_MIN_CONFIDENCE: float = 0.8  # below this, a read field is confirmed by the partner
     INVOICE_TOTAL_MARGIN_PERCENT: float = 2.0  # a typed total further off goes to review
     INVOICE_IMAGE_DISTANCE: int = 10  # perceptual-hash bits within which two photos are "same"
+    # Threads one photo job's OCR reads with: 2 for one RQ worker on a 2-core host (the job
+    # has both cores); 1 when as many workers as cores share the host.
+    OCR_THREADS: int = Field(default=2, ge=1, le=8)
     WEBHOOK_TIMEOUT_SECONDS: float = 10  # one POST to a brand's webhook receiver
     SALES_FILE_MAX_MB: int = 64  # a larger sales file (Tally XML, CSV, XLSX) is refused
     # PEM files (public key or certificate) of the e-invoice portals whose QR signatures we

@@ -25,7 +25,7 @@ from bot.messages import InboundMessage, Reply
 from bot.notices import outbound
 from flows import dispatch, sms
 from flows.engine import Context
-from models import keys, privacy
+from models import keys, ledger, privacy
 from models.base import utcnow
 from models.db import unit_of_work
 from models.messaging import conversation as conversations
@@ -94,7 +94,10 @@ def recover(message: InboundMessage) -> None:
 def _run(message: InboundMessage, *, late: bool = False, finish: Finish | None = None
          ) -> list[Reply]:
     try:
-        return _process(message, late=late, finish=finish)
+        try:
+            return _process(message, late=late, finish=finish)
+        except ledger.BudgetOvertaken:  # concurrent earns took the month's room: again, with
+            return _process(message, late=late, finish=finish, count_late=False)  # it locked
     except OperationalError:
         # The database went away mid-message (a restart, a failover, a lock wait past its
         # limit): nothing of the flow was committed, and recording an apology would need the
@@ -109,9 +112,11 @@ def _run(message: InboundMessage, *, late: bool = False, finish: Finish | None =
         return _apologise(message, late=late)
 
 
-def _process(message: InboundMessage, *, late: bool = False, finish: Finish | None = None
-             ) -> list[Reply]:
+def _process(message: InboundMessage, *, late: bool = False, finish: Finish | None = None,
+             count_late: bool = True) -> list[Reply]:
     with unit_of_work() as session:
+        if count_late:  # a capped program's budget row: locked only from the end of the step
+            ledger.count_budget_at_commit(session)
         conv, partner, notice_outdated = conversations.lock_with_partner(
             session, message.channel, message.sender, privacy.NOTICE_OUTDATED)
         now = utcnow()
@@ -126,6 +131,7 @@ def _process(message: InboundMessage, *, late: bool = False, finish: Finish | No
         conv.updated_at = now
         if message.channel == "whatsapp":
             conv.via = message.via
+        ledger.count_budget_now(session)  # (may raise BudgetOvertaken: nothing shown yet)
         if finish is not None:
             finish(session, replies, ctx.language)
         if not inbox.finish(session, message.channel, message.provider_id,

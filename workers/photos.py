@@ -35,11 +35,11 @@ log = logging.getLogger("saathi.invoice")
 UNUSABLE = N_("I could not open that file. Send a JPG or PNG photo, or a PDF, of at most 10 MB.")
 
 
-def warm_up() -> None:
+def warm_up(ocr_threads: int = 1) -> None:
     """Load what every photo job needs, once in the RQ worker before it forks a work horse
-    per job: the OCR models, and the FFT that the image hash imports on first use (SciPy,
-    about 0.4 s of CPU that each job paid again)."""
-    ocr_warm_up()
+    per job: the OCR models (read with `ocr_threads` threads), and the FFT that the image hash
+    imports on first use (SciPy, about 0.4 s of CPU that each job paid again)."""
+    ocr_warm_up(ocr_threads)
     image_hash(Image.new("L", (64, 64)))
 
 

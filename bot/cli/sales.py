@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -62,17 +63,28 @@ def _import(file: Path, source: str, program_code: str, distributor, dry_run: bo
             report: Path):
     with report.open("w", newline="", encoding="utf-8") as out, click.progressbar(
             length=sales_files.estimate_rows(file, source), label=file.name,
-            file=sys.stderr) as bar:
+            file=sys.stderr) as bar, ThreadPoolExecutor(1, "sales-report") as pool:
         writer = csv.writer(out)
         writer.writerow(REPORT_HEADER)
+        written: list[Future] = []
 
         def write(rows: list[RowReport]) -> None:
             writer.writerows([safe_cell(cell) for cell in report_cells(r)] for r in rows)
             bar.update(len(rows))
 
-        return run(program_code, distributor.code,
-                   sales_files.lines(file, source, distributor), source=source,
-                   name=file.name, dry_run=dry_run, rerunnable=True, on_chunk=write)
+        def later(rows: list[RowReport]) -> None:
+            """A chunk's reports written by a thread of their own, in order: formatting
+            them runs while the import waits on the database, not between its statements."""
+            while written and written[0].done():
+                written.pop(0).result()  # raises what writing an earlier chunk raised
+            written.append(pool.submit(write, rows))
+
+        summary = run(program_code, distributor.code,
+                      sales_files.lines(file, source, distributor), source=source,
+                      name=file.name, dry_run=dry_run, rerunnable=True, on_chunk=later)
+        for done in written:
+            done.result()
+        return summary
 
 
 @sales_cli.group("api-key")

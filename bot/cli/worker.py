@@ -61,7 +61,8 @@ def worker(burst: bool, simple: bool) -> None:
 
     names.check()  # every job this worker may be sent resolves to a function, or stop here
     if not simple:
-        warm_up()  # once per worker: the job processes it forks inherit the OCR models
+        # Once per worker: the job processes it forks inherit the OCR models.
+        warm_up(current_app.config["OCR_THREADS"])
         # The objects loaded so far live as long as the worker: kept out of the collector,
         # a forked job's first collections no longer walk them, nor copy every page of
         # them into the job's memory (0.3 s of CPU a photo job).

@@ -4,6 +4,9 @@ Public API below; `tables` holds the tables, `internals` the wallet lock and ent
 `lots` / `holds` / `budget` / `seal` / `verify` one concern each.
 """
 
+from models.ledger.budget import Overtaken as BudgetOvertaken
+from models.ledger.budget import count_at_commit as count_budget_at_commit
+from models.ledger.budget import count_pending as count_budget_now
 from models.ledger.bulk import Earn, earn_many
 from models.ledger.lots import HistoryLine
 from models.ledger.operations import (
@@ -27,7 +30,8 @@ from models.ledger.operations import (
     wallet_balance,
 )
 
-__all__ = ["Balance", "Earn", "EarnResult", "HistoryLine", "InsufficientCredits", "TierInfo",
-           "UnknownWallet", "adjust", "current_tier", "earn", "earn_many", "ensure_wallet",
-           "expire_due", "expiring", "history", "hold", "refund", "release", "reverse", "settle",
-           "wallet_balance"]
+__all__ = ["Balance", "BudgetOvertaken", "Earn", "EarnResult", "HistoryLine",
+           "InsufficientCredits", "TierInfo", "UnknownWallet", "adjust",
+           "count_budget_at_commit", "count_budget_now", "current_tier", "earn", "earn_many",
+           "ensure_wallet", "expire_due", "expiring", "history", "hold", "refund", "release",
+           "reverse", "settle", "wallet_balance"]

@@ -31,6 +31,7 @@ from models.ledger.tables import (
     PARTNER_KINDS,
     Account,
     AccountKind,
+    BudgetMonth,
     Hold,
     JournalEntry,
     Lot,
@@ -155,8 +156,11 @@ def _lock_for_earn_statement():
                                            accounts.c.kind == AccountKind.ISSUANCE)
     version = select(programs.c.definition["_version"].as_string()).where(
         programs.c.id == program_id)
+    counted = select(BudgetMonth.issued).where(BudgetMonth.program_id == program_id,
+                                               BudgetMonth.month == bindparam("month"))
     return (select(W, prior.label("prior_id"), issuance.scalar_subquery().label("issuance_id"),
-                   version.scalar_subquery().label("version"))
+                   version.scalar_subquery().label("version"),
+                   counted.scalar_subquery().label("budget_issued"))
             .where(W.c.partner_id == bindparam("partner_id"), W.c.program_id == program_id)
             .with_for_update(of=W))
 
@@ -164,11 +168,13 @@ def _lock_for_earn_statement():
 _LOCK_FOR_EARN = _lock_for_earn_statement()
 
 
-def lock_for_earn(session: Session, partner_id: int, program_id: int, key: str) -> Row:
+def lock_for_earn(session: Session, partner_id: int, program_id: int, key: str,
+                  month: str) -> Row:
     """Lock the wallet (created if new) in one round trip that also reads the key's prior
-    entry, the issuance account and the program's version. A prior entry committed while we
-    waited for the lock is not seen here; the insert's ON CONFLICT catches that one."""
-    params = {"partner_id": partner_id, "program_id": program_id, "key": key}
+    entry, the issuance account, the program's version and its budget count for `month`
+    (None: no row yet). A prior entry committed while we waited for the lock is not seen
+    here; the insert's ON CONFLICT catches that one."""
+    params = {"partner_id": partner_id, "program_id": program_id, "key": key, "month": month}
     row = session.execute(_LOCK_FOR_EARN, params).first()
     if row is None:
         ensure_wallet(session, partner_id, program_id)

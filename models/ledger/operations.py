@@ -96,7 +96,8 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
     keeps its old program's date); `from_kind` is the program account they come from."""
     if credits <= 0:
         raise LedgerError(f"earn needs positive credits, got {credits}")
-    wallet = lock_for_earn(session, partner_id, program_id, key)
+    now = utcnow()
+    wallet = lock_for_earn(session, partner_id, program_id, key, budget.month_of(now))
     if wallet.prior_id is not None:
         return _earn_result(session, key)
     spec = program_spec(session, program_id, wallet.version)
@@ -104,7 +105,8 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
     cap = None if skip_budget else spec.budget.monthly_cap_credits
     args = dict(key=key, cause=cause, cause_ref=cause_ref, description=description,
                 lock_days=lock_days, actor=actor, volume=volume)
-    if cap and not budget.reserve(session, program_id, amount, cap):
+    if cap and not budget.reserve(session, program_id, amount, cap, now,
+                                  seen=wallet.budget_issued or 0):
         queued = with_key(session, key, lambda: _queue(session, wallet, amount, **args))
         return queued or _earn_result(session, key)
     source = (wallet.issuance_id if from_kind == AccountKind.ISSUANCE else None) \
@@ -113,7 +115,7 @@ def earn(session: Session, *, partner_id: int, program_id: int, credits: int, ke
                      **args)
     if result is None:  # another transaction took the key while we waited for the lock
         if cap:
-            budget.force(session, program_id, -amount)
+            budget.give_back(session, program_id, amount, now)
         return _earn_result(session, key)
     events.record(session, events.Earned(partner_id, program_id, result.entry_id, cause,
                                          result.credits))

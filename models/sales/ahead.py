@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from queue import Empty, Queue
 from typing import NamedTuple
@@ -22,6 +22,7 @@ from flask import current_app, has_app_context
 from models.invoices.credits import credits_for
 from models.invoices.invoice import claim_key
 from models.programs.schema import ProgramSpec
+from models.sales.crediting import NewInvoice
 from models.sales.lines import Invalid, RawLine, Sale, validate
 from models.sales.matching import Buyer, BuyerIndex
 
@@ -36,6 +37,7 @@ class Ready:
     first: int | None = None  # a sale: the earlier row of this file with the same number
     buyer: Buyer | None = None  # a sale's buyer, when it is not a repeat
     credits: int = 0  # what its invoice would earn before the tier multiplier (`credits_for`)
+    invoice: NewInvoice | None = None  # the invoice a sale with a buyer would write
 
     @property
     def claims(self) -> bool:
@@ -51,12 +53,31 @@ class _Goods(NamedTuple):
 
 
 def ready_chunks(lines: Iterable[RawLine], size: int, seller_gstin: str, buyers: BuyerIndex,
-                 spec: ProgramSpec) -> Iterator[list[Ready]]:
-    """`lines` checked, `size` at a time, for the program of `spec`."""
+                 spec: ProgramSpec, program_id: int | None = None, source: str = ""
+                 ) -> Iterator[list[Ready]]:
+    """`lines` checked, `size` at a time, for the program of `spec`; given the program's id
+    and the feed's source, with the invoice each sale with a buyer would write (and its
+    row's fixed columns: `NewInvoice.fixed`), made here rather than between statements."""
     seen: dict[str, int] = {}  # keys in this file: the row that had each first
     lines = iter(lines)
     while batch := list(islice(lines, size)):
-        yield [_ready(line, seller_gstin, buyers, spec, seen) for line in batch]
+        ready = [_ready(line, seller_gstin, buyers, spec, seen) for line in batch]
+        if program_id is not None:
+            ready = [_with_invoice(r, program_id, source, seller_gstin) for r in ready]
+        yield ready
+
+
+def _with_invoice(ready: Ready, program_id: int, source: str, seller_gstin: str) -> Ready:
+    if ready.buyer is None:
+        return ready
+    sale = ready.sale
+    invoice = NewInvoice(
+        partner_id=ready.buyer.partner_id, program_id=program_id, source=source,
+        seller_gstin=seller_gstin, number=sale.number, invoice_date=sale.day,
+        total_paise=sale.total_paise, buyer_gstin=sale.buyer_gstin, items=list(sale.items),
+        claim=ready.key)
+    invoice.fixed  # noqa: B018 (worked out now, by this thread)
+    return replace(ready, invoice=invoice)
 
 
 def _ready(line: RawLine, seller_gstin: str, buyers: BuyerIndex, spec: ProgramSpec,

@@ -103,20 +103,25 @@ class NewInvoice:
     def channel(self) -> str:
         return self.source
 
+    @cached_property
+    def fixed(self) -> dict:
+        """The columns of its row that crediting does not change (made once, by the sales
+        read-ahead when it made the invoice)."""
+        return {"partner_id": self.partner_id, "program_id": self.program_id,
+                "upload_key": self.upload_key, "channel": self.source, "media_url": "",
+                "sha256": "", "image_hash": "", "source": self.source,
+                "seller_gstin": self.seller_gstin, "buyer_gstin": self.buyer_gstin,
+                "number": self.number, "invoice_date": self.invoice_date,
+                "total_paise": self.total_paise, "read_total_paise": self.total_paise,
+                "items": self.items, "confidence": {}, "typed": []}
+
     def row(self, at: datetime | None = None) -> dict:
         """The `invoices` row, as `insert_rows` takes it; `at`: when it was made and last
         changed (a chunk's invoices share the time they are written at)."""
         at = at or self.updated_at
-        return {"partner_id": self.partner_id, "program_id": self.program_id,
-                "upload_key": self.upload_key, "channel": self.source, "media_url": "",
-                "sha256": "", "image_hash": "", "status": str(self.status),
-                "reason": self.reason, "source": self.source,
-                "seller_gstin": self.seller_gstin, "buyer_gstin": self.buyer_gstin,
-                "number": self.number, "invoice_date": self.invoice_date,
-                "total_paise": self.total_paise, "read_total_paise": self.total_paise,
-                "items": self.items, "confidence": {}, "typed": [], "claim": self.claim,
-                "credits": self.credits, "entry_id": self.entry_id, "created_at": at,
-                "updated_at": at}
+        return {**self.fixed, "status": str(self.status), "reason": self.reason,
+                "claim": self.claim, "credits": self.credits, "entry_id": self.entry_id,
+                "created_at": at, "updated_at": at}
 
 
 @dataclass(frozen=True)
@@ -129,11 +134,13 @@ class Pending:
 
 
 def apply_sale(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
-               claimed: Row | None, credits: int) -> Result | Pending:
+               claimed: Row | None, credits: int, invoice: NewInvoice | None = None
+               ) -> Result | Pending:
     """Credit `sale` to `buyer` (the import's `BuyerIndex` found it), or say why not;
     `claimed` is the invoice already claiming its key, `credits` what its invoice earns
-    before the tier multiplier (`credits_for`, worked out ahead). A new invoice is `Pending`:
-    `settle_all` writes and credits a chunk's together."""
+    before the tier multiplier (`credits_for`, worked out ahead), `invoice` the invoice it
+    writes, when made ahead. A new invoice is `Pending`: `settle_all` writes and credits a
+    chunk's together."""
     if claimed is not None:
         return _claimed(session, feed, sale, buyer, claimed)
     if buyer is None:
@@ -143,11 +150,12 @@ def apply_sale(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
         return Result(Outcome.REJECTED,
                       f"older than {feed.program.spec.invoice.max_age_days} days",
                       buyer.partner_id)
-    invoice = NewInvoice(
-        partner_id=buyer.partner_id, program_id=feed.program.id, source=feed.source,
-        seller_gstin=feed.distributor.gstin, number=sale.number, invoice_date=sale.day,
-        total_paise=sale.total_paise, buyer_gstin=sale.buyer_gstin, items=list(sale.items),
-        claim=sale_key(feed, sale.number))
+    if invoice is None or feed.careful:  # a careful retry's made anew: the first try's
+        invoice = NewInvoice(                # invoices were changed by it
+            partner_id=buyer.partner_id, program_id=feed.program.id, source=feed.source,
+            seller_gstin=feed.distributor.gstin, number=sale.number, invoice_date=sale.day,
+            total_paise=sale.total_paise, buyer_gstin=sale.buyer_gstin,
+            items=list(sale.items), claim=sale_key(feed, sale.number))
     if feed.dry_run:
         outcome = Outcome.CREDITED if buyer.sure else Outcome.REVIEW
         return Result(outcome, _matched(buyer), buyer.partner_id, credits=credits)

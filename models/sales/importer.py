@@ -117,7 +117,8 @@ def run(program_code: str, distributor_code: str, lines: Iterable[RawLine], *, s
                 summary.taken_over = _take_over(session, batch)
         program_id = program.id
     written, analyze_at = 0, FIRST_ANALYZE  # doubling: a handful of ANALYZEs for any file
-    with read_ahead(ready_chunks(lines, chunk, distributor.gstin, buyers, spec)) as chunks:
+    with read_ahead(ready_chunks(lines, chunk, distributor.gstin, buyers, spec, program_id,
+                                 source)) as chunks:
         for batch_lines in chunks:
             if written >= analyze_at:
                 analyze_at *= 2
@@ -213,4 +214,5 @@ def _one(session: Session, feed: Feed, line: Ready, claimed: dict) -> Result | P
         return Result(Outcome.REJECTED, str(line.sale))
     if line.first is not None:
         return Result(Outcome.ALREADY, f"the same invoice as row {line.first}")
-    return apply_sale(session, feed, line.sale, line.buyer, claimed.get(line.key), line.credits)
+    return apply_sale(session, feed, line.sale, line.buyer, claimed.get(line.key), line.credits,
+                      line.invoice)

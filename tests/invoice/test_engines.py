@@ -82,6 +82,31 @@ def test_a_worker_loads_the_engine_once_and_its_forked_jobs_use_it():
         assert truth.number in pipe.read()
 
 
+def test_a_forked_job_reads_with_the_threads_the_worker_was_given():
+    """fork() copies only the calling thread: a job that kept its parent's sessions would read
+    on one thread whatever OCR_THREADS says, so it builds them again with their threads."""
+    warm_up(2)
+    try:
+        truth, photo = photo_of("plain", 2, strength=0.3)
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # an RQ job's process
+            os.close(reader)
+            text = " ".join(line.text for line in rapid.read_lines(photo))
+            threads = len(os.listdir("/proc/self/task"))  # fork left this one alone
+            os.write(writer, f"{threads} {text}".encode())
+            os._exit(0)
+        os.close(writer)
+        os.waitpid(pid, 0)
+        with os.fdopen(reader) as pipe:
+            said = pipe.read()
+        threads, text = said.split(" ", 1)
+        assert int(threads) > 1  # ONNX Runtime's own threads were started in the job
+        assert truth.number in text
+    finally:
+        rapid.use_threads(1)
+
+
 def test_slanted_handwritten_digits_are_not_read_upside_down():
     """PP-OCR's direction model took this handwritten total (each digit a little turned) for
     upside-down text at its default certainty of 0.9 and read "009"; the reader turns a text

@@ -4,9 +4,12 @@ used before or twice)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, update
 
+from models import db as db_module
 from models import ledger
+from models.ledger import bulk
 from models.ledger.internals import E, L, W
 from models.ledger.tables import Posting
 
@@ -30,8 +33,13 @@ def _state(db, program_id: int) -> tuple:
     return entries, postings, lots, wallets
 
 
+@pytest.mark.parametrize("copy_from", [100, 2], ids=["insert", "copy"])
 def test_a_bulk_earn_writes_what_earning_one_by_one_writes(db, make_program, make_partner,
-                                                           clock):
+                                                           clock, copy_from, monkeypatch):
+    """Also with its entries, postings and lots sent by COPY (on PostgreSQL from COPY_FROM
+    rows: here 2), their entries' ids drawn from the sequence first."""
+    monkeypatch.setattr(bulk, "COPY_FROM", copy_from)
+    monkeypatch.setattr(db_module, "COPY_FROM", copy_from)
     program = make_program("ELEC", code="BULK", budget={"monthly_cap_credits": 700})
     shops = [make_partner(program) for _ in range(3)]
     db.execute(update(W).where(W.c.partner_id == shops[1].id).values(tier="Silver"))
@@ -59,4 +67,28 @@ def test_a_bulk_earn_writes_what_earning_one_by_one_writes(db, make_program, mak
     assert [r for n, r in enumerate(results(together)) if n not in (4, 6)] == \
         [r for n, r in enumerate(expected_results) if n not in (4, 6)]
     assert [r.queued_for_review for r in together].count(True) == 1
+    assert sum(p.amount for p in db.scalars(select(Posting))) == 0
+
+
+@pytest.mark.parametrize("copy_from", [100, 2], ids=["insert", "copy"])
+def test_a_key_taken_unseen_undoes_the_bulk_writes_and_earns_one_by_one(
+        db, make_program, make_partner, clock, copy_from, monkeypatch):
+    """A key written by another transaction after the bulk earn looked for its keys (here:
+    the look-up made blind to it) fails the bulk write, INSERT or COPY alike: undone in its
+    savepoint, the earns go one by one, and the taken key is answered from its entry."""
+    monkeypatch.setattr(bulk, "COPY_FROM", copy_from)
+    monkeypatch.setattr(db_module, "COPY_FROM", copy_from)
+    program = make_program("ELEC", code="TAKEN")
+    shops = [make_partner(program) for _ in range(2)]
+    ledger.earn(db, partner_id=shops[1].id, program_id=program.id, credits=7, key="k:taken",
+                cause="invoice", cause_ref="taken")
+    blind = bulk.among
+    monkeypatch.setattr(bulk, "among", lambda session, column, values: blind(
+        session, column, [] if column is E.c.key else values))
+    earns = [ledger.Earn(partner_id=shops[0].id, credits=10 + n, key=key, cause="invoice",
+                         cause_ref=key) for n, key in enumerate(["k:a", "k:taken", "k:b"])]
+    together = ledger.earn_many(db, program.id, earns)
+    assert [r.credits for r in together] == [10, 7, 12]
+    assert sorted(db.scalars(select(E.c.key).where(E.c.program_id == program.id))) == \
+        ["k:a", "k:b", "k:taken"]
     assert sum(p.amount for p in db.scalars(select(Posting))) == 0

@@ -1,14 +1,17 @@
-"""Run PP-OCRv4 (rapidocr-onnxruntime: models inside the wheel, ONNX Runtime, one thread) and
-hand back lines of words, as workers.ocr.tesseract does.
+"""Run PP-OCRv4 (rapidocr-onnxruntime: models inside the wheel, ONNX Runtime) and hand back
+lines of words, as workers.ocr.tesseract does.
 
 The engine is built once per process, on first use (about 1 s and 150 MB): a web process that
 never reads an invoice never loads it, and an RQ worker's forked job inherits it when the
-worker loaded it before forking (`warm_up`)."""
+worker loaded it before forking (`warm_up`). ONNX Runtime reads with `use_threads` threads
+(OCR_THREADS); a forked job has none of the threads its parent started (fork copies only the
+calling thread, and ONNX Runtime then runs every step on the one thread left), so a job that
+may use more than one builds its sessions again (0.1-0.2 s of CPU; the models stay loaded)."""
 
 from __future__ import annotations
 
-import functools
 import math
+import os
 import unicodedata
 from typing import Any
 
@@ -28,14 +31,59 @@ NEAREST = 6  # long boxes whose slants make a box's slant
 FLIP_SURE = 0.99
 
 
-@functools.cache
-def engine() -> Any:
-    """The PP-OCRv4 reader of this process (built on first call)."""
-    from rapidocr_onnxruntime import RapidOCR  # heavy: ONNX Runtime and the models
+_built: dict[str, Any] = {"reader": None, "pid": None, "threads": 1, "inherited": []}
 
-    reader = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
-    reader.text_cls = PageDirection(reader.text_cls)
+
+def use_threads(threads: int) -> None:
+    """How many threads ONNX Runtime reads with, from the next `engine()` call on: 2 where one
+    job has the host's two cores (one RQ worker), 1 where workers share the cores."""
+    _built["threads"] = max(1, threads)
+
+
+def engine() -> Any:
+    """The PP-OCRv4 reader of this process (built on first call; its sessions built again in
+    a forked process that may read with more than one thread)."""
+    reader, threads = _built["reader"], _built["threads"]
+    if reader is None:
+        from rapidocr_onnxruntime import RapidOCR  # heavy: ONNX Runtime and the models
+
+        reader = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+        reader.text_cls = PageDirection(reader.text_cls)
+        _sessions(reader, threads)
+        _built.update(reader=reader, pid=os.getpid())
+    elif _built["pid"] != os.getpid():
+        if threads > 1:
+            # The parent's sessions are never freed here: freeing one waits for its threads
+            # to stop, and they do not exist in this process (the job would hang).
+            _built["inherited"].extend(h.session for h in _holders(reader))
+            _sessions(reader, threads)
+        _built["pid"] = os.getpid()
     return reader
+
+
+def _sessions(reader: Any, threads: int) -> None:
+    """Build the reader's three ONNX Runtime sessions (detection, direction, recognition):
+    `threads` intra-op threads that sleep when idle instead of spinning (a spinning thread
+    takes CPU from the other jobs and engines on a shared host), and the memory arena on, so
+    that a page's batches reuse their buffers (rapidocr turns it off). Neither changes what
+    is read."""
+    from onnxruntime import GraphOptimizationLevel, InferenceSession, SessionOptions
+
+    for holder in _holders(reader):
+        options = SessionOptions()
+        options.log_severity_level = 4
+        options.graph_optimization_level = GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.enable_cpu_mem_arena = True
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        holder.session = InferenceSession(holder.session._model_path, sess_options=options,
+                                          providers=["CPUExecutionProvider"])
+
+
+def _holders(reader: Any) -> tuple[Any, ...]:
+    """rapidocr's wrappers of the detection, direction and recognition sessions."""
+    return (reader.text_det.infer, reader.text_cls.classify.infer, reader.text_rec.session)
 
 
 class PageDirection:

@@ -96,9 +96,11 @@ def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
     return combine.merge(first, second)
 
 
-def warm_up() -> None:
-    """Load the OCR engine now: an RQ worker calls this before it forks a process per job,
-    so every job finds the models in memory instead of loading them again."""
+def warm_up(threads: int = 1) -> None:
+    """Load the OCR engine now, to read with `threads` threads: an RQ worker calls this before
+    it forks a process per job, so every job finds the models in memory instead of loading
+    them again."""
+    rapid.use_threads(threads)
     rapid.engine()
 
 
