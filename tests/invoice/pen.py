@@ -34,7 +34,9 @@ class Pen:
         ink = self.rng.choice([(20, 40, 140), (10, 10, 30), (30, 30, 90)])
         for char in text:
             box = face.getbbox(char) or (0, 0, 4, 4)
-            tile = Image.new("L", (box[2] + 12, int(face.size * 1.5)), 0)
+            # As tall as the glyph: a font that sets its letters low (dkg.ttf: a 'g' reaches
+            # 2.4 sizes down) had their lower part cut off by a tile 1.5 sizes tall.
+            tile = Image.new("L", (box[2] + 12, max(int(face.size * 1.5), box[3] + 8)), 0)
             ImageDraw.Draw(tile).text((6, 2), char, font=face, fill=255)
             tile = tile.rotate(self.rng.uniform(-7, 7), resample=Image.BICUBIC, expand=False)
             y = int(self.y + self.rng.uniform(-3, 3))

@@ -6,7 +6,8 @@ taxable value, taxes, round-off, cash tendered, change …). The page then check
 candidate two independent ways: the amount in words ("Rupees … Only") and the tax
 arithmetic (taxable value + taxes + round-off, the taxable value as stated or as the item
 amounts' sum: a cash memo states none). Words and arithmetic that agree with each other
-vouch for their amount even when the printed total was misread. An amount without a total
+vouch for their amount even when the printed total was misread; words misread past
+parsing still choose, unsure, among the amounts the page shows. An amount without a total
 label (an item line, a label lost under a stamp) is the total only when one of those checks
 says so. A total that neither check confirms is never sure on its own (below
 INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second engine read the same
@@ -18,11 +19,12 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.lines import Line, closed
-from workers.ocr.words import amount_in_words
+from workers.ocr.words import amount_in_words, resembled
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # handwritten digits read as letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a
@@ -48,6 +50,9 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
+# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00")
+_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
+_WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
@@ -70,7 +75,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = closed(line.text), 0, len(found)
+        text, start, count = _GROUP_GAP.sub("", closed(line.text)), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
@@ -114,9 +119,32 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # The words over an amount nothing vouched for: handwriting and blur lose or change
         # digits more often than whole number words (bench/README.md).
         return in_words, UNSURE - 0.1
+    if best is None or not best[2]:
+        # Words misread past parsing still choose among the amounts the page shows (the
+        # printed total, the arithmetic's sum): never sure on that, as they vouch for nothing.
+        shown = {a.paise for a in every if a.marked and a.paise > 0
+                 and not _NOT_ON_PAGE.search(a.label)} | expected
+        said = next((line.text for line in lines if _WORDS.search(line.text)), None)
+        guess = amount_in_words(said, loose=True) if said else None
+        read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
+                                       for a in every if a.marked]
+        # Loosely read words that digits on the page bear out go first; where the words cannot
+        # tell them from an amount read ("Titv": thirty or fifty), the amount read.
+        borne = {guess} if guess is not None and _near_digits(guess, read) else set()
+        chosen = next((found for among in (shown | borne, shown) if said
+                       and (found := resembled(said, among)) is not None), None)
+        if chosen is not None and (best is None or chosen != best[1].paise):
+            return chosen, UNSURE if chosen in expected else UNSURE - 0.1
     if best is None:
         return None
     _score, amount, checked = best
+    said = [v for line in lines if _WORDS.search(line.text)
+            and (v := amount_in_words(line.text, exact=True)) is not None]
+    if checked and said and said[0] != amount.paise:
+        # The arithmetic against words read without a letter changed: a digit lost the same
+        # way from an item and from the total keeps the sum (20,314.50 and 26,003.00 both read
+        # without their 2).
+        return amount.paise, UNSURE
     if checked:
         return amount.paise, SURE
     # Nothing on the page vouched for it: never sure on one reading alone, and not read at
@@ -163,7 +191,9 @@ def _arithmetic(every: list[Amount], goods: int) -> set[int]:
     taxes: dict[str, int] = {}
     for amount in every:
         kind = _TAX.search(amount.label)
-        if kind and not _TAXABLE.search(amount.label):
+        # Taxes are written in rupees and paise: a bare number after "GST" is a part of
+        # something else ("Bill No. GST/25-26/8525 Date: 05 Jan": its 05).
+        if kind and amount.marked and not _TAXABLE.search(amount.label):
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
     if not taxes:
         return set()
@@ -183,7 +213,7 @@ def _adds_up(paise: int, expected: set[int]) -> bool:
 
 def _words_at(lines: list[Line], index: int) -> int | None:
     text = lines[index].text
-    if not re.search(r"rupees|\binr\b|in\s*words", text, re.I):
+    if not _WORDS.search(text):
         return None
     found = amount_in_words(text)
     if found is None and not re.search(r"only", text, re.I) and index + 1 < len(lines):
@@ -191,3 +221,23 @@ def _words_at(lines: list[Line], index: int) -> int | None:
         # goes first ("... Seven Hundlred Thirty Ony" above "For Kumar & Sons").
         found = amount_in_words(text + " " + lines[index + 1].text)
     return found
+
+
+def _total_digits(lines: list[Line]) -> list[str]:
+    """The digits read on each line that carries a total label (or under a label alone on
+    its line), however their separators were read ("1,46,93 / -", "1.40.371890")."""
+    found = []
+    for index, line in enumerate(lines):
+        label = _label_weight(line.text) and not re.search(r"\d", line.text)
+        text = lines[index + 1].text if label and index + 1 < len(lines) else line.text
+        if _label_weight(line.text):
+            found.append(re.sub(r"\D", "", text.replace("C", "0").replace("O", "0")))
+    return [digits for digits in found if digits]
+
+
+def _near_digits(paise: int, read: list[str]) -> bool:
+    """Whether `paise` is written (with its paise, or in rupees) within one digit of one of
+    the digit runs `read`, two for a run of seven digits or more."""
+    forms = {str(paise)} | ({str(paise // 100)} if paise % 100 == 0 else set())
+    return any(Levenshtein.distance(form, digits) <= (1 if len(digits) < 7 else 2)
+               for form in forms for digits in read)

@@ -18,24 +18,35 @@ SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "
           "lacs": 100_000, "crore": 10_000_000, "crores": 10_000_000}
 OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
 VOCABULARY = (*SMALL, *SCALES, *OTHER)
+SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
 START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
-# Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh"):
-# compared as the same letter, so such a word is still one letter from its vocabulary word.
-LOOKALIKE = str.maketrans("vcoi", "yuel")
+# Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
+# "Eiaht": a g without its tail read a): compared as the same letter, so such a word is still
+# one letter from its vocabulary word. No two number words come nearer each other for it.
+LOOKALIKE = str.maketrans("vcoia", "yuelg")
 
 
-def amount_in_words(text: str) -> int | None:
+def amount_in_words(text: str, loose: bool = False, exact: bool = False) -> int | None:
     """Paise written in `text` from "Rupees" (or "in words") to "Only"; None unless the
     letters between are number words and nothing else. Spaces are ignored, as OCR loses
-    and adds them ("FourHundred", "Hun dred"); a word may be misread by one letter."""
+    and adds them ("FourHundred", "Hun dred"); a word may be misread by one letter, or when
+    `loose` by a third of its letters ("Thusad", "Fiaht": a guess, for a caller that checks
+    it against the digits read); when `exact`, only words read without a letter changed."""
     start = START.search(text)
     if start is None:
         return None
     rest = text[start.end():]
     end = re.search(r"only", rest, re.I)
-    letters = re.sub(r"[^a-z]", "", (rest[:end.start()] if end else _unended(rest)).lower())
-    found = _segment(letters) if len(letters) <= 200 else None
-    if not found or found[0] > 1 + len(letters) // 12:
+    said = (rest[:end.start()] if end else _unended(rest)).lower()
+    letters = re.sub(r"[^a-z]", "", said)
+    found = _segment(letters, loose) if len(letters) <= 200 else None
+    if loose and len(letters) <= 200:
+        # A guess keeps the words apart where the writer did ("Seventv Fiakt", not
+        # "seventy" and "lakh" from "Seventvf iakt"), splitting only what ran together.
+        parts = [_segment(word, loose) for word in re.sub(r"[^a-z ]", "", said).split()]
+        if parts and all(parts):
+            found = sum(p[0] for p in parts), tuple(w for p in parts for w in p[1])
+    if not found or found[0] > (0 if exact else 1 + len(letters) // (5 if loose else 12)):
         return None
     words = [w for w in found[1] if w not in ("rupees", "rupee", "inr", "rs", "only")]
     if not words:
@@ -56,18 +67,23 @@ def _unended(rest: str) -> str:
     or fewer that is no number word is dropped."""
     head, _, last = rest.rstrip(" .").rpartition(" ")
     letters = re.sub(r"[^a-z]", "", last.lower())
-    return head if head and len(letters) <= 4 and _nearest(letters)[0] is None else rest
+    # A word cut short where the line was ("Eight Lakh Eighty Four Thou") is no "Only":
+    # the words before it are not the whole amount.
+    cut = len(letters) >= 3 and any(w.startswith(letters) for w in (*SMALL, *SCALES))
+    only = Levenshtein.distance(letters.translate(LOOKALIKE), "enly", score_cutoff=1) <= 1
+    return head if head and len(letters) <= 4 and not cut and (
+        only or _nearest(letters)[0] is None) else rest
 
 
 @functools.cache
-def _segment(token: str) -> tuple[int, tuple[str, ...]] | None:
+def _segment(token: str, loose: bool = False) -> tuple[int, tuple[str, ...]] | None:
     """(letters changed, words) of the cheapest split of `token` into vocabulary words."""
     if not token:
         return 0, ()
     best = None
-    for size in range(min(len(token), 10), 1, -1):
-        word, cost = _nearest(token[:size])
-        rest = _segment(token[size:]) if word else None
+    for size in range(min(len(token), 11 if loose else 10), 1, -1):
+        word, cost = _loosely(token[:size]) if loose else _nearest(token[:size])
+        rest = _segment(token[size:], loose) if word else None
         if rest is not None and (best is None or cost + rest[0] < best[0]):
             best = (cost + rest[0], (word, *rest[1]))
     return best
@@ -76,7 +92,8 @@ def _segment(token: str) -> tuple[int, tuple[str, ...]] | None:
 @functools.cache
 def _nearest(piece: str) -> tuple[str | None, int]:
     """The vocabulary word `piece` is, or is one letter away from (words of 4+ letters; three
-    letters are a four-letter word that lost one: "I.kh" for "Lakh")."""
+    letters are a four-letter word that lost one, "I.kh" for "Lakh", or a three-letter number
+    word with one letter changed, "Twc" for "Two")."""
     if piece in VOCABULARY:
         return piece, 0
     if len(piece) < 3:
@@ -84,14 +101,46 @@ def _nearest(piece: str) -> tuple[str | None, int]:
     alike = piece.translate(LOOKALIKE)
     near = [word for word in VOCABULARY if len(word) >= 4 and len(word) - len(piece) < 2
             and Levenshtein.distance(alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1]
+    if len(piece) == 3:  # a three-letter number with a later letter misread ("Twc", not "Fne")
+        near += [word for word in SHORT if word[0] == alike[0] and _changed(alike, word) == 1]
     # A word whose letters are all lookalikes of the piece's ("ElGHTY": "eighty") before one
     # a letter away ("eight").
     near.sort(key=lambda word: word.translate(LOOKALIKE) != alike)
     return (near[0], 1) if near else (None, 0)
 
 
+def _changed(alike: str, word: str) -> int:
+    """Letters of `alike` (lookalikes translated) that differ from `word`'s, of equal length."""
+    return sum(a != b for a, b in zip(alike, word.translate(LOOKALIKE), strict=True))
+
+
+@functools.cache
+def _loosely(piece: str) -> tuple[str | None, int]:
+    """The vocabulary word nearest `piece` within about a third of its letters ("Fiaht":
+    eight), and how many letters it takes."""
+    word, _cost = _nearest(piece)
+    if word is not None:  # counted by the letters changed: "Seventv" is seventy as it is
+        return word, Levenshtein.distance(piece.translate(LOOKALIKE), word.translate(LOOKALIKE))
+    if len(piece) == 3:  # "Mne": one
+        return next(((w, 1) for w in SHORT if _changed(piece.translate(LOOKALIKE), w) == 1),
+                    (None, 0))
+    if len(piece) == 2:  # "Sx": six
+        word = next((w for w in SHORT if Levenshtein.distance(piece, w, score_cutoff=1) <= 1),
+                    None)
+        return word, 1
+    if len(piece) < 4:
+        return None, 0
+    alike = piece.translate(LOOKALIKE)
+    near = sorted((Levenshtein.distance(alike, word.translate(LOOKALIKE)), word)
+                  for word in VOCABULARY if len(word) >= 4 and abs(len(word) - len(piece)) <= 2)
+    near = [(d, word) for d, word in near if d <= (len(word) + 1) // 3]
+    return (near[0][1], near[0][0]) if near else (None, 0)
+
+
 def _number(words: list[str]) -> int | None:
-    total, current = 0, 0
+    """The number the words name; None unless each of thousand, lakh and crore comes after a
+    larger one ("seventy lakh" after "one lakh forty thousand" names no number)."""
+    total, current, last = 0, 0, None
     for word in words:
         if word == "and":
             continue
@@ -100,8 +149,67 @@ def _number(words: list[str]) -> int | None:
         elif word == "hundred":
             current = (current or 1) * 100
         elif word in SCALES:
+            if last is not None and SCALES[word] >= last:
+                return None
             total += (current or 1) * SCALES[word]
-            current = 0
+            current, last = 0, SCALES[word]
         else:
             return None
     return total + current if (total or current) else None
+
+
+def spelled(paise: int) -> str:
+    """`paise` as an Indian invoice writes it in words, in lower case: "one lakh twenty five
+    thousand forty and fifty paise only"."""
+    rupees, rest = divmod(paise, 100)
+    text = _spell(rupees) or "zero"
+    return f"{text} and {_spell(rest)} paise only" if rest else f"{text} only"
+
+
+def _spell(n: int) -> str:
+    names = {v: w for w, v in SMALL.items()}
+    parts = []
+    for scale, name in ((10_000_000, "crore"), (100_000, "lakh"), (1000, "thousand"),
+                        (100, "hundred")):
+        if n >= scale:
+            parts.append(f"{_spell(n // scale)} {name}")
+            n %= scale
+    if n >= 20:
+        parts.append(names[n - n % 10] + (f" {names[n % 10]}" if n % 10 else ""))
+    elif n:
+        parts.append(names[n])
+    return " ".join(parts)
+
+
+# Words misread beyond parsing ("Mne Iakh Tirtv Six ... Titv Six Dnlv") still name one amount
+# when they are this close to its spelling (edits per letter) and clearly closer than to any
+# other amount's (MARGIN edits).
+RESEMBLES = 0.3
+MARGIN = 2
+
+
+def resembled(text: str, candidates: set[int]) -> int | None:
+    """The one amount among `candidates` that the words after "Rupees" in `text` resemble: close
+    to its spelling and at least MARGIN edits closer than to any other candidate's. Words
+    misread this badly vouch for nothing on their own; they only choose among amounts the page
+    shows."""
+    start = START.search(text)
+    if start is None:
+        return None
+    rest = text[start.end():]
+    end = re.search(r"only", rest, re.I)
+    read = _letters(rest[:end.end()] if end else rest)
+    if len(read) < 8:
+        return None
+    distances = sorted((Levenshtein.distance(read, _letters(spelled(c))), c) for c in candidates)
+    if not distances:
+        return None
+    best, found = distances[0]
+    runner_up = distances[1][0] if len(distances) > 1 else None
+    if best > RESEMBLES * len(_letters(spelled(found))):
+        return None
+    return found if runner_up is None or runner_up - best >= MARGIN else None
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower()).translate(LOOKALIKE)
