@@ -65,21 +65,29 @@ def test_the_web_app_does_not_load_the_ocr_engine():
     assert fresh_python(code) == "[]"
 
 
-def test_a_worker_loads_the_engine_once_and_its_forked_jobs_use_it():
-    warm_up()
-    assert rapid.engine() is rapid.engine()
-    truth, photo = photo_of("plain", 2, strength=0.3)
+def _read_in_a_forked_job(photo) -> tuple[int, str]:
+    """What an RQ job's process, forked from the warmed-up worker, reads in `photo`, and how
+    many threads it was running by then."""
     reader, writer = os.pipe()
     pid = os.fork()
-    if pid == 0:  # an RQ job's process
+    if pid == 0:
         os.close(reader)
         text = " ".join(line.text for line in rapid.read_lines(photo))
-        os.write(writer, text.encode())
+        threads = len(os.listdir("/proc/self/task"))  # fork left the calling one alone
+        os.write(writer, f"{threads} {text}".encode())
         os._exit(0)
     os.close(writer)
     os.waitpid(pid, 0)
     with os.fdopen(reader) as pipe:
-        assert truth.number in pipe.read()
+        threads, text = pipe.read().split(" ", 1)
+    return int(threads), text
+
+
+def test_a_worker_loads_the_engine_once_and_its_forked_jobs_use_it():
+    warm_up()
+    assert rapid.engine() is rapid.engine()
+    truth, photo = photo_of("plain", 2, strength=0.3)
+    assert truth.number in _read_in_a_forked_job(photo)[1]
 
 
 def test_a_forked_job_reads_with_the_threads_the_worker_was_given():
@@ -88,20 +96,8 @@ def test_a_forked_job_reads_with_the_threads_the_worker_was_given():
     warm_up(2)
     try:
         truth, photo = photo_of("plain", 2, strength=0.3)
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # an RQ job's process
-            os.close(reader)
-            text = " ".join(line.text for line in rapid.read_lines(photo))
-            threads = len(os.listdir("/proc/self/task"))  # fork left this one alone
-            os.write(writer, f"{threads} {text}".encode())
-            os._exit(0)
-        os.close(writer)
-        os.waitpid(pid, 0)
-        with os.fdopen(reader) as pipe:
-            said = pipe.read()
-        threads, text = said.split(" ", 1)
-        assert int(threads) > 1  # ONNX Runtime's own threads were started in the job
+        threads, text = _read_in_a_forked_job(photo)
+        assert threads > 1  # ONNX Runtime's own threads were started in the job
         assert truth.number in text
     finally:
         rapid.use_threads(1)
