@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, Table, any_, bindparam, create_engine, event, func, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import JSON, UserDefinedType
 
@@ -296,8 +296,8 @@ def _copy_rows(session: Session, table: Table, names: list[str], rows: list[dict
         with cursor, cursor.copy(statement) as copy:
             for values in tuples:
                 copy.write_row(values)
-    except psycopg.IntegrityError as exc:  # as an INSERT's: a unique key taken, a foreign key
-        raise IntegrityError(statement, None, exc) from exc
+    except psycopg.Error as exc:  # as an INSERT's would be: IntegrityError for a key taken,
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc  # DataError …
 
 
 def _json_text(value) -> str | None:

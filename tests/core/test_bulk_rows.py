@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from models import db as db_module
 from models.admin.audit import AuditEntry
@@ -78,3 +78,16 @@ def test_many_rows_with_a_key_taken_raise_integrity_error_and_write_nothing(app,
     with unit_of_work() as db:
         assert db.scalars(select(Partner.phone).where(Partner.phone.like("+9172%"))).all() == \
             [rows[1]["phone"]]
+
+
+def test_many_rows_the_database_refuses_raise_its_error_as_sqlalchemy_does(pg_app,
+                                                                          monkeypatch):
+    """Any refusal of many rows by COPY comes as SQLAlchemy's exception, as an INSERT's
+    would, so callers that catch SQLAlchemyError (the sales job's failure report) still catch
+    it: here a text holding a NUL, which PostgreSQL cannot store (SQLite can)."""
+    monkeypatch.setattr(db_module, "COPY_FROM", 2)
+    rows = [{"phone": f"+9172000001{n:02d}", "role": "retailer", "status": "active",
+             "language": "ta", "name": "Shop\x00" if n == 2 else f"Shop {n}",
+             "created_at": datetime.now(UTC)} for n in range(3)]
+    with pytest.raises(DataError), unit_of_work() as db:
+        insert_rows(db, Partner.__table__, rows)
