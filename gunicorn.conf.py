@@ -27,7 +27,3 @@ def post_worker_init(worker) -> None:
 
     if worker.cfg.threads > 1:
         sys.setswitchinterval(0.001)
-
-# Each worker listens on a socket of its own (SO_REUSEPORT): the kernel spreads new
-# connections over the workers, instead of whichever worker wakes first taking them.
-reuse_port = True

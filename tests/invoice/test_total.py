@@ -304,3 +304,8 @@ def test_arithmetic_the_words_contradict_is_not_sure():
     lines = page("Particulars Qty Amount", "PPC Cement 58 2 0,314.5 0", "GST 5,688.06",
                  "R/O +0.44", "Total Rs.", "6,003.00", "Rupees Twenty Six ThouSand Three Only")
     assert find(lines)[1] < SURE
+    # and when the second engine lost the same digit, the two agreeing stay unsure
+    paise, conf = find(lines)
+    one = InvoiceRead()
+    one.set("total_paise", paise, conf)
+    assert combine.merge(one, one).confidence["total_paise"] < SURE

@@ -134,7 +134,8 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         chosen = next((found for among in (shown | borne, shown) if said
                        and (found := resembled(said, among)) is not None), None)
         if chosen is not None and (best is None or chosen != best[1].paise):
-            return chosen, UNSURE if chosen in expected else UNSURE - 0.1
+            return chosen, UNSURE - 0.1  # below combine's PLAUSIBLE_TOTAL: two engines
+            # agreeing on a pick from misread words is no evidence either
     if best is None:
         return None
     _score, amount, checked = best
@@ -143,8 +144,9 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     if checked and said and said[0] != amount.paise:
         # The arithmetic against words read without a letter changed: a digit lost the same
         # way from an item and from the total keeps the sum (20,314.50 and 26,003.00 both read
-        # without their 2).
-        return amount.paise, UNSURE
+        # without their 2). Below combine's PLAUSIBLE_TOTAL, so that a second engine losing
+        # the same digit does not make the agreement sure.
+        return amount.paise, UNSURE - 0.1
     if checked:
         return amount.paise, SURE
     # Nothing on the page vouched for it: never sure on one reading alone, and not read at
