@@ -143,6 +143,9 @@ def run(base: str, pairs: list[tuple[str, str]], sessions: int, think: float = 0
 
 
 def pct(values: list[float], p: float) -> float:
+    """The p-th percentile of `values` (seconds) in milliseconds; NaN for none."""
+    if len(values) < 2:
+        return values[0] * 1000 if values else float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] * 1000
 
 

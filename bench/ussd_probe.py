@@ -27,6 +27,9 @@ from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bench.ussd as ussd
+from bench.ussd import pct
+
 OUT = "/tmp/ussd_probe"
 SENT = "HTTP_X_PROBE_SENT"
 
@@ -129,15 +132,7 @@ def sample(url: str, stop: threading.Event, seen: collections.Counter,
             time.sleep(0.01)
 
 
-def pct(values, p):
-    if len(values) < 2:
-        return values[0] * 1000 if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] * 1000
-
-
 def main() -> None:
-    import bench.ussd as ussd
-
     os.makedirs(OUT, exist_ok=True)
     for old in glob.glob(f"{OUT}/*.jsonl"):
         os.remove(old)

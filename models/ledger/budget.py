@@ -66,9 +66,15 @@ def reserve(session: Session, program_id: int, credits: int, cap: int,
             return False
         pending[0] += credits
         return True
-    row = session.execute(built_insert(session, _reserve_statement), {
-        "program_id": program_id, "month": month, "issued": credits, "cap": cap}).first()
-    return row is not None
+    return _add_within(session, program_id, month, credits, cap)
+
+
+def _add_within(session: Session, program_id: int, month: str, credits: int, cap: int) -> bool:
+    """Add `credits` to the month's row (written if new) where the sum stays within `cap`, in
+    one statement; False if it would not."""
+    return session.execute(built_insert(session, _reserve_statement), {
+        "program_id": program_id, "month": month, "issued": credits, "cap": cap}).first() \
+        is not None
 
 
 def give_back(session: Session, program_id: int, credits: int,
@@ -86,9 +92,7 @@ def count_pending(session: Session) -> None:
     """Write the counts this transaction deferred (each month's row locked from here to the
     commit); raise `Overtaken` if one no longer fits its cap."""
     for (program_id, month), (credits, cap) in sorted(session.info.pop(_PENDING, {}).items()):
-        if credits > 0 and session.execute(built_insert(session, _reserve_statement), {
-                "program_id": program_id, "month": month, "issued": credits,
-                "cap": cap}).first() is None:
+        if credits > 0 and not _add_within(session, program_id, month, credits, cap):
             raise Overtaken(f"program {program_id}: {credits} credits past the {month} cap")
 
 
