@@ -309,3 +309,30 @@ def test_arithmetic_the_words_contradict_is_not_sure():
     one = InvoiceRead()
     one.set("total_paise", paise, conf)
     assert combine.merge(one, one).confidence["total_paise"] < SURE
+
+
+def test_a_total_gst_line_is_the_sum_of_the_taxes_not_one_more_tax():
+    # Tally and Busy print "Total GST" (or "GST Amount") under CGST and SGST: counted as a
+    # third tax, the sum came out 18,000.00 over and the printed total was left unchecked.
+    for label in ("Total GST", "GST Amount"):
+        lines = page("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
+                     f"{label} 18,000.00", "Grand Total 1,18,000.00")
+        assert find(lines) == (11_800_000, pytest.approx(0.95)), label
+
+
+@pytest.mark.parametrize("label", ["Total Outstanding", "Total Amount Received",
+                                   "Paid Amount"])
+def test_the_buyers_running_account_under_the_total_is_not_the_total(label):
+    # Vyapar and Marg print what was paid and the buyer's account under the invoice total;
+    # "Total Outstanding" (previous balance plus this bill) is the largest amount on the page.
+    lines = page("Grand Total 1,18,000.00", "Previous Balance 50,000.00",
+                 f"{label} 1,68,000.00")
+    assert find(lines)[0] == 11_800_000
+
+
+def test_the_amount_before_tax_is_the_taxable_value_of_the_arithmetic():
+    # "Total Amount before Tax" of the GST invoice format, not "Taxable Value": the tax sum
+    # was taken over the item lines alone, one of which was misread (bench seed 1 photo).
+    lines = page("2 PPCCement 2523 127bag 35025 44.481.75", "Amount beforeTax250.731.75",
+                 "CGST:22565.85", "SGST:22565.86", "TOTAL:Rs2.95.863.46")
+    assert find(lines) == (29_586_346, pytest.approx(0.95))

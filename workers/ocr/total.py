@@ -40,20 +40,21 @@ _LABELS = [
                 r"total\s*value|कुल\s*(?:राशि|योग)|देय\s*राशि", re.I), 1.0),
     (re.compile(r"\btotal|कुल", re.I), 0.85),
 ]
-_PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*tax|tax\s*(?:amount|amt)|before\s*tax|"
-                   r"[cs]\s*gst|igst|cess|round|r\s*/\s*o\b|discount|\bqty|quantity|items?\b|"
-                   r"cash|tender|change|balance|(?:amount|amt)\s*(?:paid|received)|"
+_PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
+                   r"before\s*tax|[cs]\s*gst|igst|cess|round|r\s*/\s*o\b|discount|\bqty|"
+                   r"quantity|items?\b|cash|tender|change|balance|outstanding|"
+                   r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
                    r"sav(?:ed|ings?)|in\s*words|rupees|advance|previous", re.I)
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
-_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total", re.I)
+_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|before\s*tax", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
 # A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00")
 _GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
-_NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
+_NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
 # Below this an unchecked total is not read: a partner could confirm a misread amount that
@@ -199,6 +200,8 @@ def _arithmetic(every: list[Amount], goods: int) -> set[int]:
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
     if not taxes:
         return set()
+    if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
+        taxes.pop("gst", None)
     for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
         if one in taxes and other not in taxes:
             taxes[other] = taxes[one]
