@@ -23,10 +23,11 @@ def photograph(page: Image.Image, rng: random.Random, *, strength: float = 1.0) 
     paper = desk.crumple(np.asarray(page.convert("RGB")).astype(np.float32), scene, strength)
     h, w = paper.shape[:2]
     long_side = rng.randint(1280, 2000)  # WhatsApp sends 1600 px; "HD" more
-    out_w, out_h = (long_side * 3 // 4, long_side) if h >= w else (long_side, long_side * 3 // 4)
     share = rng.uniform(0.72, 0.95)
     if scene.random() < 0.3:  # taken from afar: the bill a part of the frame, the desk around
-        share = scene.uniform(0.6, 0.72)
+        # (still legible: a partner who sends a photo sees the figures on the phone's screen)
+        share, long_side = scene.uniform(0.62, 0.72), max(long_side, 1600)
+    out_w, out_h = (long_side * 3 // 4, long_side) if h >= w else (long_side, long_side * 3 // 4)
     scale = share * min(out_w / w, out_h / h)
     corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     pw, ph = w * scale, h * scale

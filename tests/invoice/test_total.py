@@ -336,3 +336,12 @@ def test_the_amount_before_tax_is_the_taxable_value_of_the_arithmetic():
     lines = page("2 PPCCement 2523 127bag 35025 44.481.75", "Amount beforeTax250.731.75",
                  "CGST:22565.85", "SGST:22565.86", "TOTAL:Rs2.95.863.46")
     assert find(lines) == (29_586_346, pytest.approx(0.95))
+
+
+def test_two_amounts_side_by_side_are_not_joined_into_one():
+    # A tilted photo puts the tax column's last amount on the total's line (bench seed 203,
+    # dot-matrix photo 5): the gap after an amount complete with its paise is no gap inside a
+    # group ("38,45 0.00"), and the two were read as 5945571213005937 paise.
+    lines = page("Taxable Value IGST28 4,64,497.75",
+                 "Total Anount Due Rs.5,94,557.12 1,30,059.37", "Balance Due 0.08")
+    assert find(lines)[0] == 59_455_712

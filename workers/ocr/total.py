@@ -51,8 +51,10 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|before\s*tax", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
-# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00")
-_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
+# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00");
+# not after an amount complete with its paise ("5,94,557.12 1,30,059.37": two amounts)
+_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|"
+                        r"(?<=[.,]\d\d)(?<!\d{3}[.,]\d\d) (?=\d[.,]\d)")
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
