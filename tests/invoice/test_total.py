@@ -338,10 +338,23 @@ def test_the_amount_before_tax_is_the_taxable_value_of_the_arithmetic():
     assert find(lines) == (29_586_346, pytest.approx(0.95))
 
 
-def test_two_amounts_side_by_side_are_not_joined_into_one():
+@pytest.mark.parametrize(("texts", "paise"), [
     # A tilted photo puts the tax column's last amount on the total's line (bench seed 203,
-    # dot-matrix photo 5): the gap after an amount complete with its paise is no gap inside a
-    # group ("38,45 0.00"), and the two were read as 5945571213005937 paise.
-    lines = page("Taxable Value IGST28 4,64,497.75",
-                 "Total Anount Due Rs.5,94,557.12 1,30,059.37", "Balance Due 0.08")
-    assert find(lines)[0] == 59_455_712
+    # dot-matrix photo 5): read as one amount with a space in a group, 5945571213005937 paise.
+    (("Taxable Value IGST28 4,64,497.75", "Total Anount Due Rs.5,94,557.12 1,30,059.37",
+      "Balance Due 0.08"), 59_455_712),
+    # The item table's total quantity with a dot read in it ("4.38") before its amount
+    # (seed 202, dot-matrix page 17): 4,38,20,13,888.50 was the page's largest "Total".
+    (("Total 4.38 2,01,388.50", "Amount betore Tax 2.81,388.59", "Add: IGST 24,166.62",
+      "Net Payable 2,25,555.00"), 22_555_500)])
+def test_two_amounts_side_by_side_are_not_joined_into_one(texts, paise):
+    assert find(page(*texts))[0] == paise
+
+
+@pytest.mark.parametrize(("text", "paise"), [
+    ("Net Amount Payable Rs.2,67,849-", 26_784_900), ("Grand Total 1,18,000/", 11_800_000),
+    ("Net Amount Payable Rs.2,67.849-", 26_784_900)])
+def test_a_total_whose_slash_dash_was_read_in_part(text, paise):
+    # "/-" after a whole-rupee total, its slash or its dash lost in a photo (seed 203, photo
+    # 13): the amount was cut at the last separator before it ("2,67": 267 rupees).
+    assert find(page(text))[0] == paise

@@ -27,11 +27,12 @@ from workers.ocr.lines import Line, closed
 from workers.ocr.words import amount_in_words, resembled
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
-# handwritten digits read as letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a
-# GSTIN or an invoice number it is a letter)
+# "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
+# letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a GSTIN or an invoice number it
+# is a letter)
 _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
                     r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIlZ])[0-9OSBIlZC,.]*[0-9OC])"
-                    r"(?P<dash>/ ?[-=])?"
+                    r"(?P<dash>/ ?[-=]?|-)?"
                     r"(?![0-9A-Za-z%/\-])")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
@@ -51,10 +52,11 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|before\s*tax", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
-# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00");
-# not after an amount complete with its paise ("5,94,557.12 1,30,059.37": two amounts)
-_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|"
-                        r"(?<=[.,]\d\d)(?<!\d{3}[.,]\d\d) (?=\d[.,]\d)")
+# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00"),
+# closed only where the amount it closes is grouped as amounts are printed (Indian or western
+# grouping, any separators): two amounts side by side ("5,94,557.12 1,30,059.37") stay two.
+_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3})*[.,]\d\d")
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
@@ -78,7 +80,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = _GROUP_GAP.sub("", closed(line.text)), 0, len(found)
+        text, start, count = _close_groups(closed(line.text)), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
@@ -94,6 +96,16 @@ def amounts(lines: list[Line]) -> list[Amount]:
             start = match.end()
         above = text if len(found) == count and _label_weight(text) else ""
     return found
+
+
+def _close_groups(text: str) -> str:
+    def close(gap: re.Match[str]) -> str:
+        left = re.search(r"[\d.,]*$", text[:gap.start()])
+        right = re.match(r"[\d.,]*", text[gap.end():])
+        joined = (left.group() if left else "") + (right.group() if right else "")
+        return "" if _GROUPED.fullmatch(joined) else " "
+
+    return _GROUP_GAP.sub(close, text)
 
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
