@@ -137,6 +137,10 @@ def test_flask_invoices_read_prints_the_fields_as_json(tmp_path):
     ("BillNo.Tl-28552Bill Date18.12.2025", "TI-28552"),
     ("Tax Invoice No.2025-26/822Bill Date 12.03.2026", "2025-26/822"),
     # and "Invoice" with its i read as an l, as engines read a thin sans-serif i
-    ("MainBazarHubli580020 InvolceNo.INV-04980", "INV-04980")])
+    ("MainBazarHubli580020 InvolceNo.INV-04980", "INV-04980"),
+    ("lnv No GST/25-26/9791Date 14-Dec-2025", "GST/25-26/9791"),
+    # a dot-matrix bill's wide spacing read as spaces, in the label and after a separator
+    # (seed 202, dot-matrix page 11)
+    ("Inv . No . : 2025- 26/707", "2025-26/707")])
 def test_an_invoice_number_as_engines_run_it_into_its_neighbours(text, number):
     assert extract([Line(tuple(Word(w, 0.95) for w in text.split()))]).invoice_number == number

@@ -13,8 +13,8 @@ from workers.ocr.repair import find_gstin
 _GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
-# "Invoice" as read: "Inv", "Involce" (a thin i read as l).
-_NUMBER = re.compile(r"(?:in?v(?:[o0][il1]ce?)?\.?|b[il1]{2,3}|voucher|memo)\s*"
+# "Invoice" as read: "Inv", "Inv .", "Involce", "lnv" (a thin i read as l).
+_NUMBER = re.compile(r"(?:[il]n?v(?:[o0][il1]ce?)?\s?\.?|b[il1]{2,3}|voucher|memo)\s*"
                      r"(?:n[o0]|number|#)\.?|invoice\s*(?=[:#])|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
 # A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
@@ -88,8 +88,11 @@ def _first_number(lines: list[Line]) -> tuple[int, str] | None:
 
 
 def _run_on(value: str, rest: str) -> str:
-    """`value` without a date's label run on to it, in the same box ("INV-12Dt") or split
-    from the date's next word ("Tl-28552Bill Date18.12.2025")."""
+    """`value` whole when a space was read after one of its separators ("2025- 26/707"), and
+    without a date's label run on to it, in the same box ("INV-12Dt") or split from the
+    date's next word ("Tl-28552Bill Date18.12.2025")."""
+    if value[-1] in "-/" and (more := re.match(r"\s([0-9][A-Z0-9/\-]*)", rest, re.I)):
+        value, rest = value + more.group(1), rest[more.end():]
     after = rest.split()[:1]
     if after and _DATE_LABEL.match(after[0]):
         joined = _DATE_AFTER.sub("", value + after[0])
