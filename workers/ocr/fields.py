@@ -10,7 +10,9 @@ from workers.ocr import items, total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin
 
-_GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|जीएसटी", re.I)
+# The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…").
+_GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|GSTIN(?=[OIZS][0-9OIZS])|"
+                          r"जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
 # "Invoice" as read: "Inv", "Inv .", "Involce", "lnv" (a thin i read as l).
