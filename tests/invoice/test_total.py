@@ -9,7 +9,7 @@ import pytest
 from models.invoices.read import InvoiceRead
 from workers.ocr import combine
 from workers.ocr.lines import Line, Word
-from workers.ocr.total import find
+from workers.ocr.total import amounts, find
 from workers.ocr.words import amount_in_words
 
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE: below it the partner confirms the total
@@ -358,3 +358,16 @@ def test_a_total_whose_slash_dash_was_read_in_part(text, paise):
     # "/-" after a whole-rupee total, its slash or its dash lost in a photo (seed 203, photo
     # 13): the amount was cut at the last separator before it ("2,67": 267 rupees).
     assert find(page(text))[0] == paise
+
+
+def test_an_items_rate_and_amount_stay_two_amounts():
+    # "640.003,560.00" is grouped as amounts are, but its first part is complete with its
+    # paise (seed 202, dot-matrix photo 11): joined, it was the page's largest amount.
+    line = page("3 MCB 33A Double Pole 8536 4pea 640.00 3,560.00")
+    assert [a.paise for a in amounts(line) if a.marked] == [64_000, 356_000]
+
+
+def test_a_gst_amount_line_is_a_part_not_a_misread_total_amount():
+    # "GST Amount" is three edits from "Total Amount": taken for a misread total label
+    # (seed 202, dot-matrix photo 11), it was the total of a page whose total was not read.
+    assert find(page("Taxable Value 1,63,441.50", "GST Amount 29,419.47")) is None

@@ -42,7 +42,8 @@ _LABELS = [
     (re.compile(r"\btotal|कुल", re.I), 0.85),
 ]
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
-                   r"before\s*tax|[cs]\s*gst|igst|cess|round|r\s*/\s*o\b|discount|\bqty|"
+                   r"before\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*o\b|"
+                   r"discount|\bqty|"
                    r"quantity|items?\b|cash|tender|change|balance|outstanding|"
                    r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
                    r"sav(?:ed|ings?)|in\s*words|rupees|advance|previous", re.I)
@@ -102,8 +103,10 @@ def _close_groups(text: str) -> str:
     def close(gap: re.Match[str]) -> str:
         left = re.search(r"[\d.,]*$", text[:gap.start()])
         right = re.match(r"[\d.,]*", text[gap.end():])
-        joined = (left.group() if left else "") + (right.group() if right else "")
-        return "" if _GROUPED.fullmatch(joined) else " "
+        before = left.group() if left else ""
+        joined = before + (right.group() if right else "")
+        complete = re.search(r"\d{3}[.,]\d\d$", before)  # "640.00 3,560.00": two amounts
+        return "" if _GROUPED.fullmatch(joined) and not complete else " "
 
     return _GROUP_GAP.sub(close, text)
 
