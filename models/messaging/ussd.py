@@ -58,16 +58,20 @@ def _select(session_id: str, *, for_update: bool = False) -> Select:
 
 
 def lock(session: Session, *, session_id: str, phone: str, service_code: str,
-         network_code: str) -> tuple[UssdSession, bool]:
+         network_code: str, dial: bool = False) -> tuple[UssdSession, bool]:
     """Return the session row, created if new, locked until commit; and whether it is new.
+
+    `dial`: the request has no input yet, as a session's first has; its row is written
+    first, not looked for first (one statement a dial; a redelivered dial's insert finds the
+    row and reads it then).
 
     The commit need not wait for the disk: the router's transaction that follows in the same
     request commits synchronously, which flushes this one's record too; a page turn ("98")
     lost with a crash is turned again when the gateway asks again. The statement that locks
     (or writes) the row says so too: no round trip of its own."""
     tell = (ASYNC_COMMIT_COLUMN,) if may_tell_without_waiting(session) else ()
-    found, new = session.execute(_select(session_id, for_update=True).add_columns(*tell)
-                                 ).first(), False
+    found, new = None if dial else session.execute(
+        _select(session_id, for_update=True).add_columns(*tell)).first(), False
     if found is None:  # the dial: the row is written, and so locked, by this transaction
         found, new = session.execute(
             dialect_insert(session)(UssdSession)
