@@ -188,6 +188,7 @@ FINISH_FIRST = Fallback(N_("Please finish this step first, or send MENU to leave
 class MenuEntry:
     label: str  # an N_() msgid
     order: int
+    needs_audio: bool = False  # offered only where a voice note plays (ChannelTraits)
 
 
 @dataclass(frozen=True)
