@@ -25,7 +25,7 @@ class ChannelTraits:
 
 TRAITS = {
     "whatsapp": ChannelTraits(plays_audio=True),
-    "sms": ChannelTraits(short_form=True, keywords=True, paged=True),
+    "sms": ChannelTraits(sends_files=False, short_form=True, keywords=True, paged=True),
     "ussd": ChannelTraits(sends_files=False, free_text=False, opens_links=False,
                           short_form=True),
 }

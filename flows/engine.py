@@ -20,6 +20,7 @@ from flows.names import FlowName, current
 from flows.table import (  # noqa: F401  (the public API of flows: one import for a flow)
     ANY_FLOW,
     END,
+    FINISH_FIRST,
     RETURN,
     Edge,
     Exit,
@@ -112,7 +113,9 @@ def answer(ctx: Context, message: InboundMessage) -> list[Reply]:
     if handler is not None:
         return _apply(ctx, handler(ctx, message), source=state, asked=True)
     fallback = flow_of(ctx).fallback_for(kind)
-    return [ctx.say(fallback.say), *(_show(ctx) if fallback.again else [])]
+    if fallback.to is not None:
+        return start(ctx, fallback.to, message)
+    return [ctx.say(fallback.say), *(_show(ctx) if fallback.again else [])]  # type: ignore[arg-type]
 
 
 def ask_again(ctx: Context) -> list[Reply]:

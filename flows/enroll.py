@@ -18,7 +18,7 @@ from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Reply
 from flows import engine, language, notice
 from flows.answers import fold_digits, pick
-from flows.engine import END, Context, Flow, MenuEntry, State, any_kind
+from flows.engine import END, FINISH_FIRST, Context, Flow, Kind, MenuEntry, State, any_kind
 from flows.keywords import Keyword, means
 from flows.names import FlowName
 from models.campaigns import referrals
@@ -314,4 +314,5 @@ FLOW = engine.register(Flow(
         S.GSTIN: State(take_gstin, ask_gstin, goes=(S.CONSENT,)),
         S.CONSENT: State(take_consent, ask_consent, goes=((END, "yes (member) or no"),)),
     },
+    fallbacks={Kind.MEDIA: FINISH_FIRST},
 ))

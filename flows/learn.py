@@ -1,5 +1,5 @@
-"""LEARN: pick a track, read its modules in parts (NEXT), take the quiz, get certified.
-The tracks of every program the partner learns in are listed together.
+"""LEARN: pick a track, read its modules in parts ("1. Next", or NEXT typed), take the
+quiz, get certified. The tracks of every program the partner learns in are listed together.
 Diagram: docs/flows/learn.md."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from models.learning import certificates as certification
 from models.learning.certificates import Certificate, CertStatus
 from models.programs import speech
 from models.programs.program import Program
-from models.programs.tracks import LearningContent, Question, Track, local
+from models.programs.tracks import LearningContent, Module, Question, Track, local
 
 QUIZ_CLOSED = {
     "too_soon": NP_("Take a moment to go over the module. The quiz opens in {n} minute; send "
@@ -183,19 +183,29 @@ def module_prompt(ctx: Context) -> list[Reply]:
     program, content, track = _current(ctx)
     lang = content_language(ctx, program)
     module, part = content.module(ctx.data["module"]), ctx.data["part"]
-    header = translate(lang, N_("Module {n}/{total}: {title} (part {part}/{parts})"),
-                       n=track.modules.index(module.id) + 1, total=len(track.modules),
-                       title=local(module.title, lang), part=part + 1, parts=len(module.parts))
-    text = f"{header}\n\n{local(module.parts[part], lang)}\n\n" + \
-        translate(lang, N_("Reply NEXT to continue."))
-    return [Reply(text, media_url=module.media if part == 0 else None),
+    return [part_reply(lang, track, module, part),
             *voice_reply(ctx, lang, speech.part_script(module, part, lang))]
 
 
+def part_reply(lang: str | None, track: Track, module: Module, part: int) -> Reply:
+    """Part `part` of `module` (in `track`) as read in `lang`, with "1. Next" under it."""
+    header = translate(lang, N_("Module {n}/{total}: {title} (part {part}/{parts})"),
+                       n=track.modules.index(module.id) + 1, total=len(track.modules),
+                       title=local(module.title, lang), part=part + 1, parts=len(module.parts))
+    return Reply(f"{header}\n\n{local(module.parts[part], lang)}", options=_next_option(lang),
+                 media_url=module.media if part == 0 else None)
+
+
+def _next_option(lang: str | None) -> tuple[Option, ...]:
+    """"1. Next" under a part: a keypad answers by number (typing NEXT works too)."""
+    return (Option("next", translate(lang, N_("Next"))),)
+
+
 def read_on(ctx: Context, msg: InboundMessage) -> engine.Step:
-    if not means(msg.text, Keyword.NEXT, ctx.language):
-        return engine.retry(ctx, "Reply NEXT to continue.")
-    _program, content, _track = _current(ctx)
+    program, content, _track = _current(ctx)
+    chosen = pick(msg, _next_option(content_language(ctx, program)))
+    if chosen is None and not means(msg.text, Keyword.NEXT, ctx.language):
+        return engine.retry(ctx, "Please reply with a number from the list.")
     ctx.data["part"] += 1
     if ctx.data["part"] < len(content.module(ctx.data["module"]).parts):
         learning.part_sent(ctx.session, ctx.data["delivery_id"])

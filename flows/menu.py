@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 
 from bot.i18n import N_, translate
-from bot.messages import InboundMessage, Option, Reply
+from bot.messages import ChannelTraits, InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import is_numeric, pick
 from flows.engine import ANY_FLOW, Context, Fallback, Flow, Kind, State
@@ -20,6 +20,7 @@ NOT_ENROLLED = N_("You are not enrolled yet. To join, send JOIN followed by the 
                   "on your invite, for example: JOIN CEMPRO")
 STOPPED = N_("You will not get any more messages from us. Send START to come back.")
 ASK = N_("What would you like to do? Reply with a number.")
+SPEAKS = ChannelTraits(plays_audio=True)  # where the menu's voice note is heard
 
 
 class S(StrEnum):
@@ -28,25 +29,29 @@ class S(StrEnum):
 
 def entries(ctx: Context) -> list[engine.Flow]:
     """The flows this person may start from the menu, in menu order."""
-    return entries_for(ctx.partner is not None, ctx.partner.role if ctx.partner else None)
+    return entries_for(ctx.partner is not None, ctx.partner.role if ctx.partner else None,
+                       ctx.message.traits)
 
 
-def entries_for(enrolled: bool, role: str | None) -> list[engine.Flow]:
+def entries_for(enrolled: bool, role: str | None, traits: ChannelTraits) -> list[engine.Flow]:
+    """The menu's flows for a partner (`enrolled`, `role`) on a channel that can do `traits`:
+    an entry that needs audio is left out where none plays."""
     usable = [
         f for f in engine.FLOWS.values()
         if f.menu is not None
         and (enrolled or not f.needs_partner)
         and (f.roles is None or role in f.roles)
+        and (traits.plays_audio or not f.menu.needs_audio)
     ]
     return sorted(usable, key=lambda f: f.menu.order)  # type: ignore[union-attr]
 
 
-def menu_reply(lang: str, role: str) -> Reply:
+def menu_reply(lang: str, role: str, traits: ChannelTraits) -> Reply:
     """The menu an enrolled partner with `role` sees in `lang` (its voice note says the same,
     numbered: `spoken`)."""
     return Reply(translate(lang, ASK), options=tuple(
         Option(f.name, translate(lang, f.menu.label))  # type: ignore[union-attr]
-        for f in entries_for(True, role)))
+        for f in entries_for(True, role, traits)))
 
 
 def scripts(languages: list[str]) -> Iterator[Script]:
@@ -55,7 +60,7 @@ def scripts(languages: list[str]) -> Iterator[Script]:
     seen: set[tuple[str, str]] = set()
     for lang in languages:
         for role in Role:
-            text = spoken(menu_reply(lang, role))
+            text = spoken(menu_reply(lang, role, SPEAKS))
             if (lang, text) not in seen:
                 seen.add((lang, text))
                 yield Script(lang, text)
@@ -64,7 +69,7 @@ def scripts(languages: list[str]) -> Iterator[Script]:
 def prompt(ctx: Context) -> list[Reply]:
     if ctx.partner is None:
         return [ctx.say(NOT_ENROLLED, options=menu_options(ctx))]
-    menu = menu_reply(ctx.language, ctx.partner.role)
+    menu = menu_reply(ctx.language, ctx.partner.role, ctx.message.traits)
     return [menu, *voice_reply(ctx, ctx.language, spoken(menu))]
 
 

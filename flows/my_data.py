@@ -16,7 +16,7 @@ from bot.messages import InboundMessage, Option, Reply
 from bot.notices import links
 from flows import engine
 from flows.answers import digits, pick
-from flows.engine import END, Context, Flow, State
+from flows.engine import END, FINISH_FIRST, Context, Flow, Kind, State
 from flows.names import FlowName
 from flows.redeem_text import REASONS
 from models import privacy
@@ -122,4 +122,5 @@ FLOW = engine.register(Flow(
         S.CONFIRM: State(confirm, confirm_prompt, goes=(S.OTP, (END, "no, locked"))),
         S.OTP: State(check_otp, otp_prompt, goes=((END, "link sent, erased, expired, locked"),)),
     },
+    fallbacks={Kind.MEDIA: FINISH_FIRST},
 ))

@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.messages import InboundMessage, Option, Reply
 from flows import engine
 from flows.answers import pick
-from flows.engine import END, Context, Flow, State
+from flows.engine import END, FINISH_FIRST, Context, Flow, Kind, State
 from flows.names import FlowName
 from models import privacy
 from models.programs.labels import local
@@ -114,4 +114,5 @@ FLOW = engine.register(Flow(
     name=FlowName.NOTICE, states_enum=S, start=S.ASK,
     states={S.ASK: State(take_answer, ask_prompt, goes=(
         (END, "agreed (menu), or said no (consent withdrawn)"),))},
+    fallbacks={Kind.MEDIA: FINISH_FIRST},
 ))

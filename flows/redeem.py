@@ -13,7 +13,7 @@ from bot.messages import InboundMessage, Option, Reply
 from flows import choose_program, engine
 from flows.answers import digits, number, pick
 from flows.choose_program import Needs
-from flows.engine import END, Context, Flow, MenuEntry, State
+from flows.engine import END, FINISH_FIRST, Context, Flow, Kind, MenuEntry, State
 from flows.names import FlowName
 from flows.nlu.entities import amount_in_words
 from flows.redeem_text import REASONS, item_option, summary
@@ -267,4 +267,5 @@ FLOW = engine.register(Flow(
         S.OTP: State(check_otp, otp_prompt, goes=((END, "confirmed, locked, expired"),)),
     },
     menu=MenuEntry(N_("Redeem credits"), order=40),
+    fallbacks={Kind.MEDIA: FINISH_FIRST},
 ))

@@ -27,6 +27,8 @@ class S(StrEnum):
 
 
 def prompt(ctx: Context) -> list[Reply]:
+    if not ctx.message.traits.sends_files:
+        return [ctx.say("Type the code printed under the QR code (16 letters and digits).")]
     return [ctx.say("Send a photo of the QR code, or type the code printed under it.")]
 
 

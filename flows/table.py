@@ -165,22 +165,30 @@ def any_kind(handler: Handler, *goes: str | tuple[str, str]) -> State:
 
 @dataclass(frozen=True)
 class Fallback:
-    """What a flow answers to a kind of message a state does not take."""
+    """What a flow answers to a kind of message a state does not take: words (`say`), or
+    the message handed to another flow's entry (`to`), leaving this one."""
 
-    say: Message
+    say: Message | None = None
     again: bool = True  # then ask the state's question again
+    to: FlowName | None = None
 
 
+# A file sent where none is asked for is an invoice or a product QR (the invoice flow's job
+# tells them apart), from any state; a flow holding something half done (a redemption
+# waiting for its OTP, joining, a consent) says FINISH_FIRST instead of dropping it.
 DEFAULT_FALLBACKS: Mapping[Kind, Fallback] = {
-    Kind.MEDIA: Fallback(N_("Sorry, I cannot use a file here.")),
+    Kind.MEDIA: Fallback(to=FlowName.INVOICE),
     Kind.LOCATION: Fallback(N_("Sorry, I cannot use a location here.")),
 }
+FINISH_FIRST = Fallback(N_("Please finish this step first, or send MENU to leave it; then send "
+                           "your photo again."))
 
 
 @dataclass(frozen=True)
 class MenuEntry:
     label: str  # an N_() msgid
     order: int
+    needs_audio: bool = False  # offered only where a voice note plays (ChannelTraits)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """VOICE (or the menu's "Voice notes"): switch voice notes on or off. With them on, a partner
 on WhatsApp gets each module part, quiz question, the menu, quiz results and the redemption
-confirmation as text and as a voice note; SMS and USSD are unchanged.
+confirmation as text and as a voice note. Where no audio plays (SMS, USSD: the channel's
+traits) the menu does not offer it, and VOICE typed there says to send it on WhatsApp.
 
 Speech is never made while a partner waits. Fixed words (a module part, a quiz question
 with its options numbered aloud, the feedback on an answer, the menu of a role in a language)
@@ -36,6 +37,8 @@ from flows.names import FlowName
 
 ON = N_("Voice notes are on: the menu, lessons, quizzes with their results and redemptions "
         "now also come as audio. Send VOICE to turn them off.")
+NOT_HERE = N_("Voice notes cannot be played here: send VOICE to us on WhatsApp to turn them on "
+              "or off.")
 OFF = N_("Voice notes are off: you get text only. Send VOICE to turn them on again.")
 # The word in every language (first word of a message, any case); the menu entry says it too.
 WORDS = ("VOICE", "AUDIO", "आवाज़", "आवाज", "AWAAZ", "AVAAJ", "ऑडियो", "ઓડિયો", "அவாஜ்", "குரல்",
@@ -84,6 +87,8 @@ def voice_later(ctx: Context, reply: Reply) -> list[Reply]:
 
 
 def toggle(ctx: Context) -> engine.Step:
+    if not ctx.message.traits.plays_audio:  # not on the menu here; the word was typed
+        return engine.done(ctx.say(NOT_HERE), menu=True)
     ctx.partner.voice_notes = not ctx.partner.voice_notes
     return engine.done(ctx.say(ON if ctx.partner.voice_notes else OFF), menu=True)
 
@@ -91,5 +96,5 @@ def toggle(ctx: Context) -> engine.Step:
 FLOW = engine.register(Flow(
     name=FlowName.VOICE, states_enum=S, start=S.TOGGLE, triggers=WORDS,
     states={S.TOGGLE: State(before=toggle, goes=((END, "voice notes on or off"),))},
-    menu=MenuEntry(N_("Voice notes on/off"), order=99),
+    menu=MenuEntry(N_("Voice notes on/off"), order=99, needs_audio=True),
 ))

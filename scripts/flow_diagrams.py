@@ -130,7 +130,9 @@ def _facts(flow: Flow) -> list[str]:
         if fallback is not None and any(kind not in s.takes for s in flow.states.values()
                                         if s.takes):
             after = ", then the question again" if fallback.again else ""
-            facts.append(f'A state that takes no {kind} answers "{fallback.say}"{after}.')
+            facts.append(f"A state that takes no {kind} hands it to the {fallback.to} flow."
+                         if fallback.to else
+                         f'A state that takes no {kind} answers "{fallback.say}"{after}.')
     return facts
 
 

@@ -134,7 +134,9 @@ def _bubble(kind: str, reply: Reply, channel: str = "sms", lang: str = DEFAULT) 
 
 
 def _proactive(row: OutboxMessage) -> dict:
-    text = row.body or f"[template {row.template}]"
+    """An outbox row as a bubble: its text, else the template it names; a voice note's
+    follow-up (workers/voice_notes.py) is media alone: its player, no words."""
+    text = row.body or (f"[template {row.template}]" if row.template else "")
     return {"id": row.id, "kind": "proactive", "channel": row.channel, "text": text,
             "media_url": (row.media_urls or [None])[0], "status": row.status,
             **_sms(row.channel, row.body)}

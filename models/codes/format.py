@@ -20,7 +20,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I L O U
 LENGTH = 16
 LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 _VALUES = {c: i for i, c in enumerate(ALPHABET)}
-_SEPARATORS = re.compile(r"[\s\-_.·/]+")
+_SEPARATORS = re.compile(r"[\s\-_.·/*]+")  # "*": a USSD keypad's separator
 _SIGNED_TOKEN = re.compile(r"[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}")  # header.payload.signature
 PROGRAM_BITS, BATCH_BITS, SERIAL_BITS, MAC_BITS = 8, 16, 20, 32
 BODY_BITS = PROGRAM_BITS + BATCH_BITS + SERIAL_BITS
@@ -94,7 +94,7 @@ def group(code: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Upper-case, drop spaces and dashes, and map look-alikes (O->0, I/L->1, U->V)."""
+    """Upper-case, drop spaces, dashes and stars, and map look-alikes (O->0, I/L->1, U->V)."""
     return _SEPARATORS.sub("", text).upper().translate(LOOKALIKES)
 
 

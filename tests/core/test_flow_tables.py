@@ -75,7 +75,8 @@ def test_a_table_leading_to_an_unregistered_flow_is_refused_by_the_startup_check
 def test_the_default_fallbacks_answer_files_and_locations_a_state_does_not_take():
     wallet = engine.FLOWS[FlowName.WALLET]
     assert wallet.state("view").takes == (Kind.TEXT,)
-    assert wallet.fallback_for(Kind.MEDIA).say == "Sorry, I cannot use a file here."
+    assert wallet.fallback_for(Kind.MEDIA).to == FlowName.INVOICE  # read as invoice or QR
+    assert engine.FLOWS[FlowName.REDEEM].fallback_for(Kind.MEDIA) == engine.FINISH_FIRST
     assert wallet.fallback_for(Kind.LOCATION).again
 
 

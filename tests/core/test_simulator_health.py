@@ -129,3 +129,14 @@ def test_simulator_history_is_the_conversation_once_in_order(app, clock):
                                 "<program>, MORE, STOP, START")]  # SMS: its keywords, one SMS
     after = client.get(f"/simulator/outbox?phone={PHONE}&after={body['last_outbox']}")
     assert after.get_json()["messages"] == []
+
+
+def test_a_voice_note_follow_up_shows_its_player_without_a_template_bubble(app, twilio):
+    twilio.chat(PHONE, "hi")  # the WhatsApp window is open, as after a quiz
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, channel="whatsapp",
+                               media_urls=("/media/voice/hi/ab.ogg",), key="voice:1")
+    client = app.test_client()
+    for path in (f"/simulator/outbox?phone={PHONE}", f"/simulator/history?phone={PHONE}"):
+        shown = client.get(path).get_json()["messages"][-1]
+        assert (shown["text"], shown["media_url"]) == ("", "/media/voice/hi/ab.ogg"), path

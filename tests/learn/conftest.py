@@ -132,7 +132,7 @@ class Learner:
         """Open the track and read every part; return the replies after the last NEXT."""
         self.say("LEARN")
         replies = self.say(option)
-        while any("Reply NEXT" in r for r in replies):
+        while any(r.endswith("\n1. Next") for r in replies):
             replies = self.say("NEXT")
         return replies
 

@@ -8,6 +8,7 @@ import pytesseract
 from PIL import Image
 from pyzbar import pyzbar
 
+from bot.channels.sms import segments
 from models.db import unit_of_work
 from models.learning.progress import ModuleDelivery, QuizAttempt, quiz_plan
 from models.programs.schema import read_file
@@ -33,7 +34,7 @@ def test_basic_cement_track_passes_pays_once_and_sends_certificate(app, twilio, 
     assert first[-1].startswith("Module 1/4: OPC 43 and OPC 53 (part 1/2)")
     assert "28 days" in first[-1]
     replies = first
-    while any("Reply NEXT" in r for r in replies):
+    while any(r.endswith("\n1. Next") for r in replies):
         replies = learner.say("NEXT")
     assert replies[0] == "Module complete. Well done!"
     assert "The quiz opens in 2 min" in replies[-1]
@@ -140,3 +141,17 @@ def test_over_sms_the_quiz_takes_numbered_answers(app, twilio, clock, mini):
     last, response = learner.answer_all(started)
     assert "100 credits added" in last[-1]
     assert replies_of(response) == last
+
+
+def test_over_sms_every_part_moves_on_with_1_and_each_page_fits(app, twilio, clock, cempro):
+    learner = Learner(twilio, clock, "CEMPRO", channel="sms")
+    learner.say("LEARN")
+    replies, parts = learner.say("1"), 0
+    while True:
+        while replies[-1].endswith("Reply MORE for the rest."):
+            assert all(segments(r) <= 2 for r in replies)
+            replies = learner.say("MORE")
+        if not ("\n" + replies[-1]).endswith("\n1. Next"):
+            break
+        replies, parts = learner.say("1"), parts + 1
+    assert parts == 8 and replies[-1].startswith("Module complete. Well done!"), replies

@@ -64,6 +64,7 @@ def test_typed_code_tolerates_case_spaces_dashes_and_look_alikes():
     messy = messy.replace("0", "o").replace("1", "l")
     assert find_codes(messy) == [code]
     assert find_codes(f" {code[:8]}-{code[8:]} ") == [code]
+    assert find_codes("*".join(group(code).split("-"))) == [code]  # a USSD keypad's stars
     assert normalize("i-O u") == "10V"
 
 

@@ -97,7 +97,7 @@ class UssdWalk:
         for _ in range(40):
             if _state() != ("learn", "module"):
                 break
-            self.press("NEXT")
+            self.press("1")  # "1. Next" under each part
         self.clock.advance(minutes=3)
         self.press("00", "LEARN", "1")
         for _ in range(20):

@@ -2,12 +2,14 @@
 
 A gateway shows at most a fixed number of characters per screen and counts them its own way
 (UCS-2 code units, code points, or GSM septets); `Counter` holds that rule. A reply longer
-than one screen is cut into pages at line ends (or spaces) with "98 More" and "0 Back" lines,
-which the web layer answers from the stored pages without asking the flows again.
+than one screen is cut into pages at line or sentence ends (or spaces) with "98 More" and
+"0 Back" lines, which the web layer answers from the stored pages without asking the flows
+again.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +20,10 @@ from bot.messages import Reply
 
 MORE, BACK, MENU = "98", "0", "00"  # the keys a partner presses on any screen
 MORE_LABEL = N_("More")
+# A line's end, or a sentence's (full stop, danda, ! or ?) before a space, not after a digit
+# (the "1." of an option line); spaces between words.
+_SENTENCE_END = re.compile(r"\n|(?<!\d)[.!?\u0964\u0965](?=\s)")
+_SPACE = re.compile(r" ")
 BACK_LABEL = N_("Back")
 
 
@@ -78,8 +84,9 @@ def paginate(text: str, screen: Screen, lang: str | None) -> list[str]:
 
 
 def _longest_head(text: str, screen: Screen, footer: str) -> str:
-    """The longest start of `text` that fits with `footer`, cut at a line end or a space
-    when one is in its second half."""
+    """The longest start of `text` that fits with `footer`, cut at its last line or sentence
+    end, else at its last space: mid-sentence only for a sentence longer than a screen,
+    mid-word only for a word that is."""
     low, high = 1, len(text)
     while low < high:  # the largest n with text[:n] + footer fitting
         mid = (low + high + 1) // 2
@@ -87,9 +94,10 @@ def _longest_head(text: str, screen: Screen, footer: str) -> str:
             low = mid
         else:
             high = mid - 1
-    head = text[:low]
-    for mark in ("\n", " "):
-        cut = head.rfind(mark)
-        if cut > len(head) // 2:
-            return head[:cut + 1]
-    return head
+    if low == len(text):
+        return text
+    for boundary in (_SENTENCE_END, _SPACE):
+        ends = [m.end() for m in boundary.finditer(text, 0, low + 1) if m.end() <= low]
+        if ends:
+            return text[:ends[-1]]
+    return text[:low]
