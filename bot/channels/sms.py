@@ -51,8 +51,9 @@ MORE_HINT = N_("Reply MORE for the rest.")
 LINK = N_("Saathi: open this link to see it: {url}")  # an image, as its own SMS
 # Characters that force a whole SMS into UCS-2 (70 a segment instead of 160), each with the
 # GSM-7 text that says the same: an English SMS never pays for a rupee sign or a curly quote.
+# English SMS writes money one way everywhere: "Rs 1,400", as the programs' labels do.
 GSM_SAFE = str.maketrans({
-    "₹": "Rs", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
+    "₹": "Rs ", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
     "…": "...", "·": "-", "•": "-", "×": "x", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
     "\t": " ",
 })
@@ -61,7 +62,7 @@ GSM_SAFE = str.maketrans({
 def gsm_safe(text: str) -> str:
     """`text` with its UCS-2-forcing punctuation in GSM-7, if that makes all of it GSM-7;
     otherwise unchanged (a Hindi SMS is UCS-2 anyway and keeps its ₹)."""
-    plain = text.translate(GSM_SAFE)
+    plain = text.translate(GSM_SAFE).replace("Rs  ", "Rs ")  # "₹ 500" as "Rs 500"
     return plain if is_gsm7(plain) else text
 
 

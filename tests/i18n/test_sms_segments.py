@@ -4,6 +4,8 @@ proactive SMS they get is counted as a carrier counts it (GSM-7 or UCS-2)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -69,6 +71,9 @@ def test_every_sms_of_every_flow_and_notice_fits_two_segments(app, twilio, clock
     if lang == "en":
         forcing = [text for _, text in answers if "₹" in text or "–" in text]
         assert not forcing, f"English SMS in UCS-2 for a rupee sign or a dash: {forcing[:3]}"
+        glued = [t for _, t in answers + [(w, t) for w, t, _ in proactive] if re.search(
+            r"Rs\d", t)]
+        assert not glued, f"English money written one way (Rs 1,400, as labels): {glued[:3]}"
     matched, unregistered = set(), {}
     for producer, text, _ in proactive:
         try:

@@ -59,7 +59,7 @@ def test_an_sms_from_gupshup_is_answered_through_gupshup_with_its_dlt_id(inbound
     assert [(f["send_to"], f["msg_type"], f["mask"], f["msg"], f["dltTemplateId"])
             for f in gupshup.forms()] == [
         (phone.removeprefix("+"), "TEXT", "SAATHI", msg, _template(name).id) for msg, name in [
-            ("QRA test - Shakti credits: 0 (worth Rs0)", "balance"),
+            ("QRA test - Shakti credits: 0 (worth Rs 0)", "balance"),
             ("Tier: Member", "tier_now"),
             ("Next tier Specialist: 700 more credits", "tier_next")]]
 

@@ -32,7 +32,7 @@ def test_segments_and_encoding_as_carriers_count(text, count, kind):
 
 def test_english_avoids_characters_that_force_ucs2():
     text = gsm_safe("₹1,200 credited – “thank you” …")
-    assert text == 'Rs1,200 credited - "thank you" ...'
+    assert text == 'Rs 1,200 credited - "thank you" ...'
     assert encoding(text) == "GSM-7"
 
 
