@@ -31,11 +31,12 @@ NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
               "invoice_too_old", "invoice_unreadable", "invoice_waiting", "scan_credited",
               "scan_invalid", "scan_not_member", "scan_review", "scan_used", "scan_used_by_you",
               "scan_void", "bulk_file_unreadable", "bulk_too_many",
-              # answers sent through Gupshup's outbox, line by line (the walk's SMS answers
-              # come back whole: tests/sms/test_gupshup_inbound.py sends these)
+              # answers sent through Gupshup's outbox, line by line, each page's footer too
+              # (the walk's SMS answers come back whole over Twilio and are never matched:
+              # tests/sms/test_gupshup_inbound.py sends these, every page, every language)
               "balance", "balance_available", "balance_debt", "balance_held", "balance_locked",
-              "sms_help", "sms_nothing_more", "tier_next", "tier_next_reached", "tier_none",
-              "tier_now", "leaderboard_sms", "leaderboard_no_pin",
+              "sms_help", "sms_more", "sms_nothing_more", "tier_next", "tier_next_reached",
+              "tier_none", "tier_now", "leaderboard_sms", "leaderboard_no_pin",
               "partner_erased",  # an operator's erasure: its SMS is scrubbed once sent
               "campaign_promotional"}  # the walk's campaign is urgent: service-explicit
 
