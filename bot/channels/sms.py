@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.channels.text import heading_start
 from bot.i18n import N_
 from models.messaging.conversation import KEPT
 
@@ -88,8 +89,12 @@ def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
             continue  # a blank line between replies, at the top of a page
         joined = f"{page}\n{piece}" if page else piece
         if page and not fits(f"{joined}\n{hint}", limit):
-            found.append(f"{page}\n{hint}")
-            joined = piece
+            keep = heading_start(page, piece)  # a heading goes on with its first option
+            heading = page[keep:]
+            if heading and not fits(f"{heading}\n{piece}\n{hint}", limit):
+                keep, heading = len(page), ""
+            found.append(f"{page[:keep].rstrip()}\n{hint}")
+            joined = f"{heading}\n{piece}" if heading else piece
         page = joined
     found.append(page)
     return found

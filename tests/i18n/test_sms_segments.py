@@ -9,13 +9,14 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.channels import dlt
+from bot.channels import dlt, sms
 from bot.channels.sms import MAX_SEGMENTS, MORE_HINT, segments
 from bot.i18n import LANGUAGES, translate
 from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage
 from tests.conftest import _make_app
+from tests.i18n import pages
 from tests.i18n.walk import INVITEE, PARTNER, REP, Walk, load_programs, spy
 
 # Proactive SMS with no DLT template (bot/channels/dlt.yaml): none. An agent's answer and a
@@ -56,8 +57,14 @@ def test_every_sms_of_every_flow_and_notice_fits_two_segments(app, twilio, clock
                                                               lang):
     load_programs()
     reached = spy(monkeypatch)
+    paged = pages.record(monkeypatch, sms, "pages")
     walk = Walk(twilio, clock, lang, reached, channel="sms")
     answers = [(s.where, s.text) for s in walk.run() if " sent " in s.where]
+    hints = {"\n" + translate(code, MORE_HINT) for code in ("en", lang)}  # before LANG too
+    alone = [o for made in paged for o in pages.orphaned(made, lambda p: next(
+        (p.removesuffix(h) for h in hints if p.endswith(h)), p))]
+    assert sum(len(made) > 1 for made in paged) >= 3, "the walk paged (nearly) nothing"
+    assert not alone, f"{lang}: a heading without its options:\n" + "\n".join(alone[:5])
     with unit_of_work() as session:
         rows = session.scalars(select(OutboxMessage).where(
             OutboxMessage.phone.in_([PARTNER, REP, INVITEE]), OutboxMessage.channel == "sms"))
