@@ -78,17 +78,20 @@ def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
 
 def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
     """Split `text` into SMS of at most `limit` segments each; every page but the last ends
-    with `hint` ("Reply MORE for the rest"). Splits between lines, else between words, else
-    between characters."""
+    with `hint` ("Reply MORE for the rest"), and the last holds all that fits without it.
+    Splits between lines, else between words, else between characters."""
     if fits(text, limit):
         return [text]
     found: list[str] = []
     page = ""
-    for piece in _pieces(text, hint, limit):
+    pieces = _pieces(text, hint, limit)
+    for n, piece in enumerate(pieces):
         if not page and not piece:
             continue  # a blank line between replies, at the top of a page
         joined = f"{page}\n{piece}" if page else piece
         if page and not fits(f"{joined}\n{hint}", limit):
+            if fits(last := "\n".join([page, *pieces[n:]]), limit):  # all the rest: no hint
+                return [*found, last]
             keep = heading_start(page, piece)  # a heading goes on with its first option
             heading = page[keep:]
             if heading and not fits(f"{heading}\n{piece}\n{hint}", limit):
