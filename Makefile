@@ -24,10 +24,17 @@ $(VENV)/.installed: requirements.txt requirements-nodeps.txt
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile -d locales -D messages > /dev/null
 
+# The demo programs' voice notes (minutes of speech synthesis on a first run) are made in the
+# background while the service already answers: until a note exists, voice mode sends text.
+VOICE_LOG ?= instance/voice-notes.log
 run: setup
 	$(FLASK) db upgrade
-	$(FLASK) programs load-all
+	$(FLASK) programs load-all --no-voice
 	$(FLASK) users demo
+	$(FLASK) vouchers demo
+	@mkdir -p $(dir $(VOICE_LOG))
+	@$(FLASK) programs voice > $(VOICE_LOG) 2>&1 &
+	@echo "voice notes: being made in the background (a few minutes on a first run; $(VOICE_LOG))"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 worker: setup

@@ -120,17 +120,16 @@ def _process(message: InboundMessage, *, late: bool = False, finish: Finish | No
         conv, partner, notice_outdated = conversations.lock_with_partner(
             session, message.channel, message.sender, privacy.NOTICE_OUTDATED)
         now = utcnow()
-        if message.channel == "whatsapp":  # the window opens as the message arrives, so what
-            conv.last_inbound_at = now  # is queued while answering it is inside
+        whatsapp = message.channel == "whatsapp"
+        if whatsapp:  # the window opens as the message arrives, so what is queued while
+            conv.last_inbound_at = now  # answering it is inside
         ctx = Context(session=session, conversation=conv, partner=partner, message=message,
                       now=now, data=copy.deepcopy(conv.data or {}),
                       notice_outdated=notice_outdated)
         replies = sms.fit(ctx, dispatch.process(ctx))
-        conv.flow, conv.state, conv.data = ctx.flow, ctx.state, ctx.data
-        conv.partner_id = partner.id if partner else conv.partner_id
-        conv.updated_at = now
-        if message.channel == "whatsapp":
-            conv.via = message.via
+        conversations.save_step(session, conv, flow=ctx.flow, state=ctx.state, data=ctx.data,
+                                partner_id=partner.id if partner else conv.partner_id,
+                                via=message.via if whatsapp else conv.via, updated_at=now)
         ledger.count_budget_now(session)  # (may raise BudgetOvertaken: nothing shown yet)
         if finish is not None:
             finish(session, replies, ctx.language)

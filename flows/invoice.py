@@ -1,7 +1,8 @@
 """Invoices: a photo or PDF (menu "Upload invoice", or any file sent at the menu) is read in a
 job (workers/photos.py): product QR codes are scanned; otherwise the invoice is read and the
 result sent. An unsure read parks the conversation in CONFIRM (models/invoice_notices.py):
-a field not read is typed ("1" asks for it again: nothing is confirmed empty); a complete
+a field not read is typed ("1" asks for it again: nothing is confirmed empty; a typed number
+sends the invoice to a reviewer); a complete
 read is confirmed ("1"), cancelled ("2") or corrected by typing the total (settled, or sent
 to review if far off). Diagram: docs/flows/invoice.md.
 """
@@ -22,7 +23,7 @@ from flows.names import FlowName
 from models.base import ist_date
 from models.invoices import rules as invoice_rules
 from models.invoices.invoice import Invoice, InvoiceStatus, missing_fields, pending_for
-from models.invoices.values import parse_amount, parse_date
+from models.invoices.values import parse_amount, parse_date, parse_number
 
 ACCEPTED = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
 MAX_FILES = 5
@@ -70,8 +71,8 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
         invoice_rules.cancel(invoice)
     elif missing == ["total_paise"] and answer != "yes" and total:
         invoice_rules.correct_total(ctx.session, invoice, total)
-    elif missing:
-        return type_missing(ctx, invoice, missing[0], msg.text)
+    elif missing:  # "1" confirms nothing: the field is asked for again
+        return type_missing(ctx, invoice, missing[0], "" if answer == "yes" else msg.text)
     elif answer == "yes":
         invoice_rules.confirm(ctx.session, invoice)
     elif total is not None and total > 0:
@@ -83,11 +84,13 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
 
 
 def type_missing(ctx: Context, invoice: Invoice, field: str, text: str) -> engine.Step:
-    """Take the typed date, or ask for the field again (a "1" confirms nothing)."""
-    day = parse_date(text) if field == "invoice_date" else None
-    if day is None or day > ist_date(ctx.now):
+    """Take the typed number or date, or ask for the field again."""
+    if field == "number" and (number := parse_number(fold_digits(text))):
+        invoice_rules.type_number(ctx.session, invoice, number)
+    elif field == "invoice_date" and (day := parse_date(text)) and day <= ist_date(ctx.now):
+        invoice_rules.type_date(ctx.session, invoice, day)
+    else:
         return engine.wait(ctx.say(ASK[field]))
-    invoice_rules.type_date(ctx.session, invoice, day)
     if invoice.status != InvoiceStatus.CONFIRM:
         return engine.done(Reply(result_text(ctx.session, invoice, ctx.language)))
     return engine.go(S.CONFIRM)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from enum import StrEnum
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from bot import media
 from bot.i18n import N_, NP_, translate
@@ -66,11 +66,16 @@ class Progress(NamedTuple):
 def _certs(ctx: Context, program: Program) -> dict[str, Certificate]:
     """Each track's latest certificate of the partner in `program`, in one query."""
     certs: dict[str, Certificate] = {}
-    for cert in ctx.session.scalars(select(Certificate).where(
-            Certificate.partner_id == ctx.partner.id, Certificate.program_id == program.id)
-            .order_by(Certificate.version.desc(), Certificate.id.desc())):
+    for cert in ctx.session.scalars(_CERTS, {"partner_id": ctx.partner.id,
+                                             "program_id": program.id}):
         certs.setdefault(cert.track, cert)
     return certs
+
+
+_CERTS = select(Certificate).where(  # built once: every learning screen asks
+    Certificate.partner_id == bindparam("partner_id"),
+    Certificate.program_id == bindparam("program_id")
+).order_by(Certificate.version.desc(), Certificate.id.desc())
 
 
 def content_language(ctx: Context, program: Program) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -103,15 +105,34 @@ def _untranslated_note(spec: ProgramSpec) -> str:
 
 def _voice(spec: ProgramSpec) -> str:
     """Make the program's voice notes not made before (when VOICE_NOTES is on): its learning
-    content and the menu, in every language it offers."""
+    content and the menu, in every language it offers; a progress bar on stderr meanwhile."""
     if not current_app.config["VOICE_NOTES"]:
         return ""
-    done = speech.prepare_program(spec, spec.languages or list(LANGUAGES),
-                                  Path(current_app.config["PROGRAMS_DIR"]))
+    with _notes_bar(f"{spec.code} voice notes") as progress:
+        done = speech.prepare_program(spec, spec.languages or list(LANGUAGES),
+                                      Path(current_app.config["PROGRAMS_DIR"]),
+                                      progress=progress)
     silent = f"; no voice in {', '.join(sorted(done.silent))}: text only" if done.silent else ""
     return f"\n  voice notes: {done.notes} ready, {done.made} made now " \
            f"({done.seconds / 60:.1f} min of audio, {done.bytes // 1024} KB) in " \
            f"{done.elapsed:.1f} s{silent}"
+
+
+@contextmanager
+def _notes_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """`progress(done, total)` for speech.prepare: a bar opened once there is work to show."""
+    with ExitStack() as stack:
+        bar = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None and total:
+                bar = stack.enter_context(click.progressbar(length=total, label=label,
+                                                            file=sys.stderr))
+            if bar is not None:
+                bar.update(done - bar.pos)
+
+        yield progress
 
 
 def _recertify(session: Session, program: Program) -> str:
@@ -142,7 +163,10 @@ def programs_load(path: str, allow_incomplete: bool) -> None:
 
 
 @programs_cli.command("load-all")
-def programs_load_all() -> None:
+@click.option("--voice/--no-voice", default=True,
+              help="Make the programs' voice notes now (default), or leave them to "
+                   "`flask programs voice` (`make run` makes them in the background).")
+def programs_load_all(voice: bool) -> None:
     """Load every *.yaml file in PROGRAMS_DIR (all or nothing)."""
     files = sorted(Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
     try:
@@ -158,7 +182,23 @@ def programs_load_all() -> None:
                            f"{_recertify(session, program)}{_untranslated_note(program.spec)}")
     except ProgramFileError as exc:
         _fail(exc)
-    for spec in loaded:
+    for spec in loaded if voice else ():
+        click.echo(f"{spec.code}{_voice(spec) or ': voice notes off'}")
+
+
+@programs_cli.command("voice")
+@click.argument("codes", nargs=-1)
+def programs_voice(codes: tuple[str, ...]) -> None:
+    """Make the voice notes not made before of the loaded programs (all, or CODES). Until a
+    note exists, a partner who chose voice notes gets the text alone."""
+    with unit_of_work() as session:
+        specs = [program.spec for program in session.scalars(select(Program)
+                                                             .order_by(Program.code))
+                 if not codes or program.code in codes]
+    if unknown := set(codes) - {spec.code for spec in specs}:
+        raise click.ClickException(f"no program {', '.join(sorted(unknown))} is loaded "
+                                   "(`flask programs list` shows them)")
+    for spec in specs:
         click.echo(f"{spec.code}{_voice(spec) or ': voice notes off'}")
 
 

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from models import redemptions
 from models.admin.controls import Actor, audit_change
 from models.db import unit_of_work
 from models.programs.catalog import ItemKind, catalog_of
-from models.programs.program import by_code
+from models.programs.program import Program, by_code
 from models.redemptions import stock
 from models.redemptions.redemption import Redemption, Refused, Status
 
@@ -114,6 +115,27 @@ def upload(program_code: str, item_key: str, path: Path) -> None:
             raise click.ClickException(str(exc)) from exc
         left = stock.in_stock(session, program.id, item_key)
     click.echo(f"{added} codes added ({len(codes) - added} already there); {left} in stock")
+
+
+DEMO_CODES = 20
+
+
+@vouchers_cli.command("demo")
+def demo_stock() -> None:
+    """Stock every stock-code item of every loaded program with 20 demo codes (DEMO-FUEL_500-001
+    …; run again, none is added twice), so the simulator's vouchers can be redeemed. Refused
+    where real partners are (a Twilio auth token is set)."""
+    if current_app.config["TWILIO_AUTH_TOKEN"]:
+        raise click.ClickException("no demo codes where a Twilio auth token is set")
+    with unit_of_work() as session:
+        for program in session.scalars(select(Program).order_by(Program.code)):
+            for item in program.spec.catalog.items:
+                if item.kind != ItemKind.STOCK_CODE:
+                    continue
+                codes = [f"DEMO-{item.key.upper()}-{n:03d}" for n in range(1, DEMO_CODES + 1)]
+                stock.upload_codes(session, program.id, item.key, codes)
+                left = stock.in_stock(session, program.id, item.key)
+                click.echo(f"{program.code} {item.key}: {left} demo codes in stock")
 
 
 @vouchers_cli.command("expire")

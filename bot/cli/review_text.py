@@ -67,9 +67,10 @@ def _total_line(field: dict) -> str:
         return "not read" if paise is None else format_rupees(paise)
 
     if field["typed"]:
-        read = rupees(field["read"])
+        if field["read"] is None:
+            return f"total: {rupees(field['value'])} typed (not read)"
         sure = f" ({field['confidence']})" if field["confidence"] is not None else ""
-        return f"total: {rupees(field['value'])} typed; read {read}{sure}"
+        return f"total: {rupees(field['value'])} typed; read {rupees(field['read'])}{sure}"
     if field["value"] is None:
         return "total: not read"
     return f"total: {rupees(field['value'])} ({field['confidence']})"

@@ -24,7 +24,7 @@ ROW_STATUS = {
     RowStatus.INVALID_PHONE: N_("invalid phone"),
     RowStatus.INVALID_PINCODE: N_("invalid PIN code"),
     RowStatus.DUPLICATE: N_("duplicate in this batch"),
-    RowStatus.INCOMPLETE: N_("missing name or shop"),
+    RowStatus.INCOMPLETE: N_("needs name, phone, shop and PIN code"),
     RowStatus.OPTED_OUT: N_("has stopped messages"),
 }
 

@@ -39,6 +39,8 @@ REJECTIONS = {
 # What the partner is asked next about an unsure read: the first field not read, else to
 # confirm it all.
 ASK = {
+    "number": N_("I could not read the invoice number. Type it as printed on the invoice, for "
+                 "example ST/2026/417, or 2 to cancel."),
     "invoice_date": N_("I could not read the date. Type the invoice date, for example "
                        "12-03-2026, or 2 to cancel."),
     "total_paise": N_("I could not read the total. Type the invoice total, for example 12500, "
@@ -47,6 +49,8 @@ ASK = {
 CONFIRM_ALL = N_("Reply 1 if this is right, 2 to cancel, or type the correct total.")
 # Why an invoice waits for a reviewer, as the partner is told (by the rule that sent it).
 REVIEWING = {
+    "number_typed": N_("Thanks! Our team will check invoice {number} on its photo and message "
+                       "you."),
     "total_typed": N_("Thanks! Our team will check the total of invoice {number} and message "
                       "you."),
     "buyer_gstin_mismatch": N_("Invoice {number} is billed to a GSTIN other than yours: our "

@@ -95,7 +95,8 @@ def answer(req: at.Request) -> str:
     reply, or the router's. The simulator's feature phone calls it too."""
     with unit_of_work() as session:  # the session row's lock and the input, stored: one commit
         row, new = ussd.lock(session, session_id=req.session_id, phone=req.phone,
-                             service_code=req.service_code, network_code=req.network_code)
+                             service_code=req.service_code, network_code=req.network_code,
+                             dial=not req.text)
         stored = row.answered(req.step)
         if stored is not None:
             return stored  # a redelivery

@@ -3,8 +3,9 @@ triggered), each partner's delivery recorded once per round. Wording and sending
 notices layer's (bot/notices/campaigns.py) and the workers' (workers/campaigns.py)."""
 
 from models.campaigns import (
-    milestones,  # noqa: F401 - pays milestones on earns
-    referrals,  # noqa: F401 - pays invite bonuses on first earns
+    earned,  # noqa: F401 - pays milestones and invite bonuses on earns
+    milestones,  # noqa: F401 - pays milestones on a sales file's earns
+    referrals,  # noqa: F401 - pays invite bonuses on a sales file's first earns
     sync,  # noqa: F401 - saves a program's YAML campaigns on load
 )
 from models.campaigns.operations import (

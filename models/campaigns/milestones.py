@@ -55,8 +55,9 @@ def _paid(session: Session, key: str) -> bool:
 
 def pay_reached(session: Session, partner_id: int, program_id: int,
                 now: datetime | None = None, live: list[Campaign] | None = None) -> list[int]:
-    """Pay every milestone the partner reaches now and was not paid for this period; returns
-    the campaigns paid. `live`: the program's milestone campaigns, when read already."""
+    """Pay every milestone the partner reaches now and was not paid for this period (on each
+    earn: models/campaigns/earned.py); returns the campaigns paid. `live`: the program's
+    milestone campaigns, when read already."""
     now = now or utcnow()
     paid = []
     for campaign in _live(session, program_id) if live is None else live:
@@ -83,12 +84,6 @@ def pay_reached(session: Session, partner_id: int, program_id: int,
                 result.balance.balance))
         paid.append(campaign.id)
     return paid
-
-
-@events.handles(events.Earned)
-def _earned(session: Session, earned: events.Earned) -> None:
-    if earned.cause in COUNTED["credits"]:
-        pay_reached(session, earned.partner_id, earned.program_id)
 
 
 @events.handles(events.EarnedMany)

@@ -4,7 +4,7 @@ message is withdrawn, and later rounds leave them out (build_round)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
@@ -28,14 +28,19 @@ def campaign_for_word(session: Session, partner_id: int, text: str) -> Campaign 
     said = unsubscribe_key(text or "")
     if len(said) < UNSUBSCRIBE_MIN or said in RESERVED_WORDS or len(said.split()) > MAX_WORDS:
         return None  # ("1", "MENU": never a campaign's word, so no query)
-    for campaign in session.scalars(
-            select(Campaign).join(Membership, Membership.program_id == Campaign.program_id)
-            .where(Membership.partner_id == partner_id,
-                   Campaign.status != CampaignStatus.DRAFT).order_by(Campaign.id.desc())):
-        word = (campaign.spec or {}).get("unsubscribe_word")
-        if word and unsubscribe_key(word) == said:
-            return campaign
+    for campaign_id, word in session.execute(_WORDS, {"partner_id": partner_id}):
+        if unsubscribe_key(word) == said:
+            return session.get(Campaign, campaign_id)
     return None
+
+
+# Built once, and only the words: every message of a few words asks (a product code's too).
+_WORD = Campaign.spec["unsubscribe_word"].as_string()
+_WORDS = (select(Campaign.id, _WORD)
+          .join(Membership, Membership.program_id == Campaign.program_id)
+          .where(Membership.partner_id == bindparam("partner_id"),
+                 Campaign.status != CampaignStatus.DRAFT, _WORD.is_not(None), _WORD != "")
+          .order_by(Campaign.id.desc()))
 
 
 def unsubscribe(session: Session, campaign: Campaign, partner_id: int) -> bool:

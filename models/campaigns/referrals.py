@@ -100,19 +100,13 @@ def _has_own_earn(session: Session, partner_id: int, program_id: int) -> bool:
         JournalEntry.cause.in_(OWN_EARNS)).limit(1)) is not None
 
 
-@events.handles(events.Earned)
-def _earned(session: Session, earned: events.Earned) -> None:
-    if earned.cause in OWN_EARNS:
-        _first_earns(session, earned.program_id, {earned.partner_id})
-
-
 @events.handles(events.EarnedMany)
 def _earned_many(session: Session, earned: events.EarnedMany) -> None:
     if set(earned.causes) & set(OWN_EARNS):
-        _first_earns(session, earned.program_id, set(earned.partner_ids))
+        first_earns(session, earned.program_id, set(earned.partner_ids))
 
 
-def _first_earns(session: Session, program_id: int, partner_ids: set[int]) -> None:
+def first_earns(session: Session, program_id: int, partner_ids: set[int]) -> None:
     """A referee's first own earn decides the referrer's bonus (a later earn, or the same
     earn told twice, finds the referral decided already); one query for a chunk of earns,
     whose causes may be mixed: a referee's own earn is checked in the ledger."""

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import keys, ledger, review
 from models.base import utcnow
@@ -76,14 +77,14 @@ def _scan_one(session: Session, partner: Partner, code: str, channel: str,
         batch = None
     # Inserted with the status most scans of its kind end with, so that a credited code (or a
     # forged one) is one INSERT; every path sets the final status (`_finish`) before commit.
-    scan = QrScan(partner_id=partner.id, code=code[:40], batch_id=batch.id if batch else None,
-                  status=ScanStatus.CREDITED if batch else ScanStatus.FORGED, channel=channel,
-                  source=source, created_at=utcnow())
-    if location is not None:
-        scan.latitude, scan.longitude, scan.located_at = (location.latitude, location.longitude,
-                                                          scan.created_at)
-    session.add(scan)
-    session.flush()
+    now = utcnow()
+    scan = _insert_scan(session, partner_id=partner.id, code=code[:40],
+                        batch_id=batch.id if batch else None,
+                        status=ScanStatus.CREDITED if batch else ScanStatus.FORGED, reason="",
+                        channel=channel, source=source, created_at=now,
+                        latitude=location.latitude if location else None,
+                        longitude=location.longitude if location else None,
+                        located_at=now if location else None)
     shown = qr_codes.group(code) if len(code) == qr_codes.LENGTH else code[:24]
     if batch is None:
         log.info("invalid product code", extra={"partner_id": partner.id, "scan_id": scan.id})
@@ -99,6 +100,18 @@ def _scan_one(session: Session, partner: Partner, code: str, channel: str,
                    timedelta(minutes=rules.location_window_minutes))
     reason = flag_reason(session, rules, partner, batch, scan, place)
     return _claim(session, partner, batch, program, scan, reason)
+
+
+_INSERT_SCAN = insert(QrScan.__table__).returning(QrScan.__table__.c.id)  # built once
+
+
+def _insert_scan(session: Session, **values: object) -> QrScan:
+    """Insert a scan (every column given) with one statement, not the unit of work's flush,
+    and return it in the session as if loaded: what changes on it later is flushed."""
+    scan = QrScan(id=session.execute(_INSERT_SCAN, values).scalar_one(), **values)
+    make_transient_to_detached(scan)
+    session.add(scan)
+    return scan
 
 
 def _finish(scan: QrScan, outcome: ScanOutcome) -> ScanOutcome:
@@ -181,5 +194,12 @@ def credit_redemption(session: Session, redemption: QrRedemption, batch: QrBatch
                          cause="qr_code",
                          cause_ref=redemption.code,
                          description=f"Product code {qr_codes.group(redemption.code)}")
-    redemption.status, redemption.entry_id = RedemptionStatus.CREDITED, result.entry_id
+    credited = {"status": RedemptionStatus.CREDITED, "entry_id": result.entry_id}
+    session.execute(_CREDITED, {"by_id": redemption.id, **credited})  # not a flush: cheaper
+    for name, value in credited.items():
+        set_committed_value(redemption, name, value)
     return result
+
+
+_CREDITED = update(QrRedemption.__table__).where(
+    QrRedemption.__table__.c.id == bindparam("by_id"))  # built once

@@ -32,6 +32,7 @@ from models.review.queue import ReviewItem
 
 class Rule(StrEnum):
     TOTAL_TYPED = "total_typed"  # the partner typed a total far from the one read, or none
+    NUMBER_TYPED = "number_typed"  # the number was not read: the partner typed it
     BUYER_GSTIN_MISMATCH = "buyer_gstin_mismatch"
     VELOCITY_DAY = "velocity_day"
     VELOCITY_WEEK = "velocity_week"

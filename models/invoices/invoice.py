@@ -43,10 +43,10 @@ class Reason(StrEnum):
 
 
 CLAIMING = (InvoiceStatus.CONFIRM, InvoiceStatus.REVIEW, InvoiceStatus.CREDITED)
-# Fields a partner types when they were not read, in asking order. The seller GSTIN and the
-# number are never typed (they decide duplicates and the distributor): without them a photo
-# is unreadable.
-TYPED_FIELDS = ("invoice_date", "total_paise")
+# Fields a partner types when they were not read, in asking order. The seller GSTIN is never
+# typed (it decides the distributor): without it a photo is unreadable. A typed number is
+# claimed like a read one, and its invoice goes to a reviewer, who checks it on the photo.
+TYPED_FIELDS = ("number", "invoice_date", "total_paise")
 
 
 class Invoice(Base):

@@ -58,7 +58,7 @@ def view(session: Session, item: review.ReviewItem) -> dict:
         value = getattr(invoice, column)
         fields[name] = {"value": value.isoformat() if hasattr(value, "isoformat") else value,
                         "confidence": (invoice.confidence or {}).get(name),
-                        "typed": name in (invoice.typed or [])}
+                        "typed": column in (invoice.typed or [])}
     fields["total_paise"]["read"] = invoice.read_total_paise
     return {"id": invoice.id, "status": invoice.status, "photo": invoice.media_url,
             "source": invoice.source,

@@ -1,11 +1,12 @@
 """Decide what an uploaded invoice earns: duplicates, distributor, age, buyer, unsure fields,
 fraud rules, credits.
 
-    submit: unreadable? duplicate (seller GSTIN + number, or the same photo again)?
+    submit: unreadable (no seller GSTIN)? duplicate (seller GSTIN + number, or the same photo)?
             a listed distributor? too old? billed to someone else (program refuses)?
             any field unsure or not read --> CONFIRM (the partner confirms or types it)
             else settle
-    settle: a fraud rule (models/invoices/fraud.py) --> REVIEW; else credit --> CREDITED
+    settle: a typed number or a fraud rule (models/invoices/fraud.py) --> REVIEW;
+            else credit --> CREDITED
 
 Every path ends in one InvoiceStatus; the caller tells the partner (bot/notices/invoices.py).
 """
@@ -69,9 +70,9 @@ def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
     session.flush()
     config = current_app.config
     sure = config["INVOICE_MIN_CONFIDENCE"]
-    if not invoice.seller_gstin or not invoice.number:
+    if not invoice.seller_gstin:
         return _reject(invoice, Reason.UNREADABLE)
-    if same_number(session, invoice) is not None or not take_claim(session, invoice):
+    if invoice.number and not _claimed(session, invoice):
         return _reject(invoice, Reason.DUPLICATE_NUMBER)
     if resent_photo(session, invoice, config["INVOICE_IMAGE_DISTANCE"], sure) is not None:
         return _reject(invoice, Reason.DUPLICATE_IMAGE)
@@ -87,10 +88,15 @@ def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
             and invoice.confidence.get("buyer_gstin", 0.0) >= sure):
         return _reject(invoice, Reason.NOT_BUYER)
     # The seller GSTIN matched a listed distributor exactly: the program vouches for it.
-    if set(read.unsure(sure)) - {"seller_gstin"}:
+    if set(read.unsure(sure)) - {"seller_gstin"} or invoice.number is None:
         set_status(invoice, InvoiceStatus.CONFIRM)
         return invoice
     return settle(session, invoice)
+
+
+def _claimed(session: Session, invoice: Invoice) -> bool:
+    """Claim the invoice's seller GSTIN + number; False if another invoice holds them."""
+    return same_number(session, invoice) is None and take_claim(session, invoice)
 
 
 def stored_number(number: str | None) -> str | None:
@@ -120,7 +126,12 @@ def _reject(invoice: Invoice, reason: Reason) -> Invoice:
 
 def settle(session: Session, invoice: Invoice) -> Invoice:
     """Run the fraud rules on an invoice whose fields are all known: hold it for review, or
-    credit it. The wallet lock makes a partner's invoices take their turn at the counts."""
+    credit it. The wallet lock makes a partner's invoices take their turn at the counts. A
+    number the partner typed is checked by a reviewer on the photo (the claim guards against
+    a number sent twice, not against one made up)."""
+    if "number" in (invoice.typed or []):
+        return invoice_review.hold(session, invoice, invoice_fraud.Flag(
+            invoice_fraud.Rule.NUMBER_TYPED, f"number not read, typed as {invoice.number}"))
     program = session.get(Program, invoice.program_id)
     ensure_wallet(session, invoice.partner_id, program.id)
     lock_wallet(session, invoice.partner_id, program.id)
@@ -198,6 +209,13 @@ def confirm(session: Session, invoice: Invoice) -> Invoice:
     if missing_fields(invoice):
         raise MissingFields(f"invoice {invoice.id} lacks {missing_fields(invoice)}")
     return settle(session, invoice)
+
+
+def type_number(session: Session, invoice: Invoice, number: str) -> Invoice:
+    """The partner typed the number that was not read; one another invoice holds is refused."""
+    invoice.number = stored_number(number)
+    invoice.typed = [*(invoice.typed or []), "number"]
+    return invoice if _claimed(session, invoice) else _reject(invoice, Reason.DUPLICATE_NUMBER)
 
 
 def type_date(session: Session, invoice: Invoice, day: date) -> Invoice:

@@ -1,5 +1,6 @@
 """Invoice values as people write them — printed on a page or typed in a chat: amounts in
-rupees and dates. The OCR reader and the invoice dialogue read them the same way."""
+rupees, dates and invoice numbers. The OCR reader and the invoice dialogue read them the same
+way."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ TO_DIGIT = {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "|": "1", "Z": "2"
 MONTHS = {m: i for i, m in enumerate(
     ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1)}
 _DMY = re.compile(r"\b([0-3]?\d)\s?[/\-.]\s?([01]?\d)\s?[/\-.]\s?(\d{4}|\d{2})\b")
+# GST invoice numbers (CGST rule 46): at most 16 letters, digits, hyphens and slashes.
+_NUMBER = re.compile(r"[A-Za-z0-9/\-]{1,16}")
 _DMONY = re.compile(r"\b([0-3]?\d)[\s\-/.]*([A-Z]{3})[A-Z]*[\s\-/.,]*(\d{4}|\d{2})\b", re.I)
 
 
@@ -52,3 +55,10 @@ def parse_date(text: str) -> date | None:
             except ValueError:
                 continue
     return None
+
+
+def parse_number(text: str) -> str | None:
+    """An invoice number as a partner types it ("ST/2026/00417", spaces dropped), upper-cased;
+    None unless it has the shape GST gives invoice numbers and holds a digit."""
+    number = "".join(text.split()).upper()
+    return number if _NUMBER.fullmatch(number) and any(c.isdigit() for c in number) else None

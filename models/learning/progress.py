@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, and_, func, or_, select
+from sqlalchemy import ForeignKey, Integer, String, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, BigId, Json, UTCDateTime, ist_day_start, utcnow
@@ -61,12 +61,16 @@ def content_of(program: Program) -> LearningContent:
 def completed_modules(session: Session, partner_id: int, program: Program) -> set[str]:
     """Module ids this partner has read to the end at their current version."""
     content = content_of(program)
-    rows = session.execute(
-        select(ModuleDelivery.module_id, ModuleDelivery.version).where(
-            ModuleDelivery.partner_id == partner_id, ModuleDelivery.program_id == program.id,
-            ModuleDelivery.completed_at.is_not(None)))
+    rows = session.execute(_COMPLETED, {"partner_id": partner_id, "program_id": program.id})
     current = {m.id: m.version for m in content.modules}
     return {mid for mid, version in rows if current.get(mid) == version}
+
+
+# The learning screens' statements, built once (building one cost about what running it does).
+_COMPLETED = select(ModuleDelivery.module_id, ModuleDelivery.version).where(
+    ModuleDelivery.partner_id == bindparam("partner_id"),
+    ModuleDelivery.program_id == bindparam("program_id"),
+    ModuleDelivery.completed_at.is_not(None))
 
 
 def deliver(session: Session, partner_id: int, program: Program, module_id: str
@@ -107,6 +111,28 @@ def _minutes_left(until: datetime) -> int:
     return max(1, -int((utcnow() - until).total_seconds() // 60))
 
 
+def _attempts_statement():
+    """The attempts that decide, in one query: an unfinished one, today's, the failed ones
+    still cooling down."""
+    is_unfinished = and_(QuizAttempt.status == AttemptStatus.OPEN,
+                         QuizAttempt.version == bindparam("version"))
+    is_cooling = and_(QuizAttempt.status == AttemptStatus.FAILED,
+                      QuizAttempt.finished_at > bindparam("cooling_since"))
+    return select(QuizAttempt).where(
+        QuizAttempt.partner_id == bindparam("partner_id"),
+        QuizAttempt.program_id == bindparam("program_id"),
+        QuizAttempt.track == bindparam("track"),
+        or_(is_unfinished, QuizAttempt.started_at >= bindparam("day_start"), is_cooling)
+    ).order_by(QuizAttempt.id)
+
+
+_ATTEMPTS = _attempts_statement()
+_LAST_READ = select(func.max(ModuleDelivery.delivered_at)).where(
+    ModuleDelivery.partner_id == bindparam("partner_id"),
+    ModuleDelivery.program_id == bindparam("program_id"),
+    ModuleDelivery.module_id.in_(bindparam("modules", expanding=True)))
+
+
 def start_attempt(session: Session, partner_id: int, program: Program, track: Track
                   ) -> QuizAttempt:
     """Open (or resume) a quiz attempt, or raise QuizClosed (too soon, cooldown, daily cap)."""
@@ -114,22 +140,14 @@ def start_attempt(session: Session, partner_id: int, program: Program, track: Tr
     version = content_of(program).version_of(track)
     day_start = ist_day_start(now)
     cooling_since = now - timedelta(minutes=rules.cooldown_minutes)
-    is_unfinished = and_(QuizAttempt.status == AttemptStatus.OPEN, QuizAttempt.version == version)
-    is_cooling = and_(QuizAttempt.status == AttemptStatus.FAILED,
-                      QuizAttempt.finished_at > cooling_since)
-    # The attempts that decide, in one query: an unfinished one, today's, the failed ones
-    # still cooling down.
-    attempts = list(session.scalars(select(QuizAttempt).where(
-        QuizAttempt.partner_id == partner_id, QuizAttempt.program_id == program.id,
-        QuizAttempt.track == track.code,
-        or_(is_unfinished, QuizAttempt.started_at >= day_start, is_cooling))
-        .order_by(QuizAttempt.id)))
+    attempts = list(session.scalars(_ATTEMPTS, {
+        "partner_id": partner_id, "program_id": program.id, "track": track.code,
+        "version": version, "day_start": day_start, "cooling_since": cooling_since}))
     unfinished = [a for a in attempts if a.status == AttemptStatus.OPEN and a.version == version]
     if unfinished:
         return unfinished[0]  # resume: restarting must not reshuffle a hard question away
-    last_read = session.scalar(select(func.max(ModuleDelivery.delivered_at)).where(
-        ModuleDelivery.partner_id == partner_id, ModuleDelivery.program_id == program.id,
-        ModuleDelivery.module_id.in_(track.modules)))
+    last_read = session.scalar(_LAST_READ, {"partner_id": partner_id, "program_id": program.id,
+                                            "modules": list(track.modules)})
     if last_read is not None:
         opens = last_read + timedelta(minutes=rules.min_minutes_after_module)
         if now < opens:

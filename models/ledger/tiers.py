@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from models import events
@@ -56,16 +56,26 @@ def _metric_column(spec: ProgramSpec):
     return E.c.volume if spec.tiers and spec.tiers.basis == "volume" else E.c.credits
 
 
+def _metric_statement(column):
+    return select(func.coalesce(func.sum(column), 0)).where(
+        E.c.program_id == bindparam("program_id"), E.c.partner_id == bindparam("partner_id"),
+        E.c.created_at >= bindparam("since"), E.c.cause.in_(EARN_CAUSES))
+
+
+# Built once (the balance screen asks both): building one cost about what running it does.
+_METRIC = {column.name: _metric_statement(column) for column in (E.c.volume, E.c.credits)}
+_TIER = select(W.c.tier).where(W.c.partner_id == bindparam("partner_id"),
+                               W.c.program_id == bindparam("program_id"))
+
+
 def metric(session: Session, spec: ProgramSpec, partner_id: int, program_id: int,
            now: datetime | None = None) -> int:
     """Return the partner's credits earned (or volume bought) within the tier window."""
     if spec.tiers is None:
         return 0
     since = (now or utcnow()) - timedelta(days=spec.tiers.window_days)
-    value = session.scalar(select(func.coalesce(func.sum(_metric_column(spec)), 0)).where(
-        E.c.program_id == program_id, E.c.partner_id == partner_id, E.c.created_at >= since,
-        E.c.cause.in_(EARN_CAUSES)))
-    return int(value)
+    return int(session.scalar(_METRIC[_metric_column(spec).name], {
+        "program_id": program_id, "partner_id": partner_id, "since": since}))
 
 
 def earned_level(spec: ProgramSpec, value: int) -> Tier | None:
@@ -77,8 +87,7 @@ def earned_level(spec: ProgramSpec, value: int) -> Tier | None:
 def current_tier(session: Session, partner_id: int, program_id: int) -> TierInfo:
     """Return the partner's tier in the program, its multiplier and the distance to the next."""
     spec = program_spec(session, program_id)
-    name = session.scalar(select(W.c.tier).where(W.c.partner_id == partner_id,
-                                                 W.c.program_id == program_id))
+    name = session.scalar(_TIER, {"partner_id": partner_id, "program_id": program_id})
     level = _level(spec, name)
     if spec.tiers is None:
         return TierInfo(None, Decimal(1), None, 0, 0, "credits")

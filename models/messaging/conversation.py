@@ -14,8 +14,10 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 from models.db import dialect_insert
@@ -80,6 +82,30 @@ def _lock(extra: ColumnElement | None) -> Select:
                    Conversation.phone == bindparam("phone"))
             .with_for_update(of=Conversation)
             .execution_options(populate_existing=True))
+
+
+STEP = ("flow", "state", "data", "partner_id", "language", "last_inbound_at", "via",
+        "updated_at")  # what a step may change
+
+
+def _save_statement():
+    table = Conversation.__table__
+    return update(table).where(table.c.id == bindparam("by_id")).values(
+        {name: bindparam(f"new_{name}", type_=table.c[name].type) for name in STEP})
+
+
+_SAVE = _save_statement()
+
+
+def save_step(session: Session, conv: Conversation, **changes: Any) -> None:
+    """Write the step's end on the (locked) conversation: `changes` (of `STEP`) and whatever
+    else of `STEP` the step changed, in one UPDATE built once (the unit of work's flush of the
+    same row cost a screen more than the statement). `conv` then holds them as written."""
+    values = {name: changes[name] if name in changes else getattr(conv, name) for name in STEP}
+    with session.no_autoflush:  # (a flush would write the row first)
+        session.execute(_SAVE, {"by_id": conv.id, **{f"new_{k}": v for k, v in values.items()}})
+    for name, value in values.items():
+        set_committed_value(conv, name, value)
 
 
 def latest_for_phone(session: Session, phone: str, channel: str) -> Conversation | None:

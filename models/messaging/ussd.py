@@ -17,8 +17,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
 from models.db import (
     ASYNC_COMMIT_COLUMN,
+    built_insert,
     commit_without_waiting,
-    dialect_insert,
     may_tell_without_waiting,
     told_without_waiting,
 )
@@ -58,31 +58,52 @@ def _select(session_id: str, *, for_update: bool = False) -> Select:
 
 
 def lock(session: Session, *, session_id: str, phone: str, service_code: str,
-         network_code: str) -> tuple[UssdSession, bool]:
+         network_code: str, dial: bool = False) -> tuple[UssdSession, bool]:
     """Return the session row, created if new, locked until commit; and whether it is new.
+
+    `dial`: the request has no input yet, as a session's first has; its row is written
+    first, not looked for first (one statement a dial; a redelivered dial's insert finds the
+    row and reads it then).
 
     The commit need not wait for the disk: the router's transaction that follows in the same
     request commits synchronously, which flushes this one's record too; a page turn ("98")
     lost with a crash is turned again when the gateway asks again. The statement that locks
     (or writes) the row says so too: no round trip of its own."""
-    tell = (ASYNC_COMMIT_COLUMN,) if may_tell_without_waiting(session) else ()
-    found, new = session.execute(_select(session_id, for_update=True).add_columns(*tell)
-                                 ).first(), False
+    tell = may_tell_without_waiting(session)
+    found, new = None if dial else session.execute(
+        _LOCK_TELLING if tell else _LOCK, {"session_id": session_id}).first(), False
     if found is None:  # the dial: the row is written, and so locked, by this transaction
         found, new = session.execute(
-            dialect_insert(session)(UssdSession)
-            .values(session_id=session_id, phone=phone, service_code=service_code,
-                    network_code=network_code, consumed="", pages=[], page=0, screens={},
-                    created_at=utcnow(), updated_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["session_id"])
-            .returning(UssdSession, *tell)
-        ).first(), True
+            built_insert(session, _insert_telling if tell else _insert),
+            {"session_id": session_id, "phone": phone, "service_code": service_code,
+             "network_code": network_code, "now": utcnow()}).first(), True
     if found is None:  # a delivery of the same dial wrote it first: wait for its lock
         commit_without_waiting(session)
         return get(session, session_id, for_update=True), False
     if tell:
         told_without_waiting(session)
     return found[0], new
+
+
+# Built once (each screen locks the row; building a statement cost about what running it did).
+_LOCK = select(UssdSession).where(UssdSession.session_id == bindparam("session_id")) \
+    .with_for_update().execution_options(populate_existing=True)
+_LOCK_TELLING = _LOCK.add_columns(ASYNC_COMMIT_COLUMN)
+
+
+def _insert(make, *tell):
+    now = bindparam("now")
+    return (make(UssdSession)
+            .values(session_id=bindparam("session_id"), phone=bindparam("phone"),
+                    service_code=bindparam("service_code"),
+                    network_code=bindparam("network_code"), consumed="", pages=[], page=0,
+                    screens={}, created_at=now, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["session_id"])
+            .returning(UssdSession, *tell))
+
+
+def _insert_telling(make):
+    return _insert(make, ASYNC_COMMIT_COLUMN)
 
 
 def answer(row: UssdSession, *, step: str, consumed: str, pages: list[str], page: int,

@@ -6,7 +6,16 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, event, false, select
+from sqlalchemy import (
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    bindparam,
+    event,
+    false,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column
 
 from models import events
@@ -103,8 +112,11 @@ def by_code(session: Session, code: str) -> Program | None:
 
 def memberships_of(session: Session, partner_id: int) -> list[Membership]:
     """Return a partner's memberships, oldest first."""
-    stmt = select(Membership).where(Membership.partner_id == partner_id).order_by(Membership.id)
-    return list(session.scalars(stmt))
+    return list(session.scalars(_MEMBERSHIPS, {"partner_id": partner_id}))
+
+
+_MEMBERSHIPS = select(Membership).where(Membership.partner_id == bindparam("partner_id")) \
+    .order_by(Membership.id)  # built once: most screens ask
 
 
 def load_spec(session: Session, spec: ProgramSpec, *, source: str = "",

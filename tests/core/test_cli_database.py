@@ -52,3 +52,14 @@ def test_the_flask_command_itself_prints_one_line_not_a_traceback(tmp_path):
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr == RUN_UPGRADE + "\n" and result.stdout == ""
+
+
+def test_the_service_on_an_unmigrated_database_answers_what_to_run_not_a_500(fresh, caplog):
+    """`flask run` before `flask db upgrade`: the simulator shows what to run, a webhook gets
+    503 (the provider tries again later) and the log says why."""
+    client = fresh.test_client()
+    sent = client.post("/simulator/send", data={"phone": "+919700000001", "text": "MENU"})
+    assert sent.status_code == 503
+    assert sent.get_json() == {"error": "Saathi's database has no tables yet (or misses some): "
+                                        "run flask --app app db upgrade, then try again."}
+    assert "database not migrated" in caplog.text

@@ -31,15 +31,17 @@ def test_rep_batch_reports_every_row_and_invites_only_new_shops(twilio, programs
                             pincode="411004"))
     twilio.chat("+919876543214", "JOIN TILEPRO")
     twilio.chat("+919876543214", "1")
-    replies = twilio.chat(REP, BATCH + "Old Member, 9876543214, Old Shop, 411004\n")
+    replies = twilio.chat(REP, BATCH + "Old Member, 9876543214, Old Shop, 411004\n"
+                          "No Phone, No Phone Store, 411005\n")
     assert "Checking your list for Tile Pro" in replies[0]
     report = _report()
-    assert report.splitlines()[0] == "Tile Pro: 7 rows checked."
+    assert report.splitlines()[0] == "Tile Pro: 8 rows checked."
     assert "created: 2" in report and "invalid phone: 1" in report
     assert "Row 3 (Bad Phone): invalid phone" in report
     assert "Row 4 (Bad Pin): invalid PIN code" in report
     assert "Row 5 (Ramesh Again): duplicate in this batch" in report
-    assert "Row 6 (Only Name): missing name or shop" in report
+    assert "Row 6 (Only Name): needs name, phone, shop and PIN code" in report
+    assert "Row 8 (No Phone): needs name, phone, shop and PIN code" in report
     assert "Row 7 (Old Member): already enrolled" in report
     assert "Ramesh Kumar" not in report
     sita = partner("+919876543211")

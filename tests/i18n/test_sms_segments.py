@@ -25,10 +25,12 @@ from tests.i18n.walk import INVITEE, PARTNER, REP, Walk, load_programs, spy
 NOT_YET_REGISTERED: set[str] = set()
 NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
               # an invoice's other outcomes, codes read from a photo, a batch refused whole
-              "invoice_ask_date", "invoice_ask_total", "invoice_cancelled", "invoice_credited",
+              "invoice_ask_date", "invoice_ask_number", "invoice_ask_total",
+              "invoice_cancelled", "invoice_credited",
               "invoice_duplicate_image", "invoice_duplicate_number", "invoice_no_credits",
               "invoice_not_buyer", "invoice_not_distributor", "invoice_review_rejected",
-              "invoice_reviewing", "invoice_reviewing_gstin", "invoice_reviewing_total",
+              "invoice_reviewing", "invoice_reviewing_gstin", "invoice_reviewing_number",
+              "invoice_reviewing_total",
               "invoice_too_old", "invoice_unreadable", "invoice_waiting", "scan_credited",
               "scan_invalid", "scan_not_member", "scan_review", "scan_used", "scan_used_by_you",
               "scan_void", "bulk_file_unreadable", "bulk_too_many",

@@ -84,3 +84,22 @@ def test_the_admin_api_serves_the_same_view(app, twilio, clock, make_partner, pr
     assert view["invoice"]["photo"] == invoice.media_url
     assert view["invoice"]["fields"]["invoice_number"]["confidence"] == 0.91
     assert twilio.client.get("/admin/review/999", headers=auth).status_code == 404
+
+
+def test_a_typed_number_and_a_typed_total_nothing_was_read_of_show_as_typed(
+        app, twilio, clock, make_partner, program):
+    read = InvoiceRead(source="ocr")  # the seller and the date read, not the number or total
+    read.set("seller_gstin", SELLER, 0.97)
+    read.set("invoice_date", date(2026, 3, 2), 0.88)
+    partner = make_partner()
+    submit_read(partner, read, image="e0" * 32)
+    twilio.chat(partner.phone, "ST/2026/00417")
+    twilio.chat(partner.phone, "35000")
+    with unit_of_work() as session:
+        item = session.scalar(select(ReviewItem))
+        fields = review.describe(session, item)["invoice"]["fields"]
+    assert fields["invoice_number"] == {"value": "ST/2026/00417", "confidence": None,
+                                        "typed": True}
+    lines = app.test_cli_runner().invoke(args=["review", "show", str(item.id)]).output
+    assert "  total: ₹35,000 typed (not read)" in lines.splitlines()
+    assert "  invoice_number: ST/2026/00417 typed" in lines.splitlines()

@@ -166,3 +166,22 @@ def test_a_voucher_used_elsewhere_while_the_rep_decides_is_refused(
     assert "is now marked used" in twilio.chat("+919820012399", "1")[0]
     assert "already used" in twilio.chat(REP, "1")[0]
     assert balance(retailer, cempro).balance == 1500  # spent once
+
+
+def test_make_run_stocks_the_demo_vouchers_so_the_simulator_can_redeem_one(
+        app, twilio, retailer, cempro, clock):
+    token, app.config["TWILIO_AUTH_TOKEN"] = app.config["TWILIO_AUTH_TOKEN"], ""
+    runner = app.test_cli_runner()
+    stocked = runner.invoke(args=["vouchers", "demo"])
+    app.config["TWILIO_AUTH_TOKEN"] = token  # the test's webhooks are signed with it
+    assert stocked.exit_code == 0, stocked.output
+    assert stocked.output.splitlines() == ["CEMPRO fuel_500: 20 demo codes in stock",
+                                           "CEMPRO ecom_250: 20 demo codes in stock"]
+    _buy(twilio, "4")
+    assert "Your Fuel voucher Rs 500 code: DEMO-FUEL_500-001" in \
+        sent_to(RETAILER, "whatsapp")[-1].body
+    refused = runner.invoke(args=["vouchers", "demo"])
+    assert refused.exit_code == 1 and "no demo codes where a Twilio auth token" in refused.output
+    app.config["TWILIO_AUTH_TOKEN"] = ""
+    again = runner.invoke(args=["vouchers", "demo"])  # a second `make run`: none added twice
+    assert "CEMPRO fuel_500: 19 demo codes in stock" in again.output

@@ -206,3 +206,22 @@ def test_twilio_gets_the_follow_up_note_at_an_absolute_url(sqlite_app):
     assert sender.send(note) == "SM1"
     base = sqlite_app.config["PUBLIC_BASE_URL"]
     assert [v for k, v in created[0] if k == "MediaUrl"] == [base + "/media/voice/ab.ogg"]
+
+
+def test_programs_voice_makes_the_notes_a_load_left_with_a_progress_bar(app, speech_spy):
+    """`make run` loads the programs without their notes and makes them in the background
+    with `flask programs voice`: the same 14 notes as a load with voice, each made once."""
+    runner = app.test_cli_runner()
+    app.config["VOICE_NOTES"] = False
+    assert runner.invoke(args=["programs", "load", str(HERE / "program.yaml"),
+                               "--allow-incomplete"]).exit_code == 0
+    assert speech_spy == []
+    app.config["VOICE_NOTES"] = True
+    out = runner.invoke(args=["programs", "voice"])
+    assert out.exit_code == 0, out.output
+    assert re.search(r"VOLTPA\n  voice notes: 14 ready, 14 made now", out.output)
+    assert "VOLTPA voice notes" in out.stderr  # the bar (on a terminal it shows the share done)
+    again = runner.invoke(args=["programs", "voice", "VOLTPA"])
+    assert re.search(r"voice notes: 14 ready, 0 made now", again.output)
+    unknown = runner.invoke(args=["programs", "voice", "NOPE"])
+    assert unknown.exit_code == 1 and "no program NOPE is loaded" in unknown.output

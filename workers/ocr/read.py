@@ -85,13 +85,16 @@ def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
     first = read_rapid(picture)
     if mode == "rapidocr" or (mode == "cascade" and combine.is_sure(first, SURE_ENOUGH)):
         return first
-    left = OCR_SECONDS - (time.perf_counter() - started)
+    took = time.perf_counter() - started
+    left = OCR_SECONDS - took
     try:
         if left < MIN_SECOND_READ:
             raise tesseract.TooSlow("no time left")
         second = read_tesseract(picture, seconds=left)
     except tesseract.TooSlow:
-        log.info("second OCR reading dropped: too slow", extra={"seconds": round(left, 2)})
+        log.info("second OCR reading dropped: too slow",
+                 extra={"first_read_seconds": round(took, 2),
+                        "seconds_left": round(max(left, 0.0), 2)})
         return first
     return combine.merge(first, second)
 

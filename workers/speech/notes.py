@@ -8,7 +8,7 @@ import logging
 import subprocess
 import time
 import wave
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,9 +107,11 @@ def speak(lang: str, text: str) -> str | None:
 
 
 def prepare(content: LearningContent | None, languages: list[str], programs_dir: Path,
-            threads: int = 2, extra: Iterable[Script] = ()) -> Prepared:
+            threads: int = 2, extra: Iterable[Script] = (),
+            progress: Callable[[int, int], None] | None = None) -> Prepared:
     """Make every voice note of `content` in `languages`, and the `extra` ones, not made
-    before (needs an app context: it stores under MEDIA_DIR)."""
+    before (needs an app context: it stores under MEDIA_DIR). `progress(done, to_make)` is
+    called once the work is known and after each note."""
     started, done = time.monotonic(), Prepared()
     todo: dict[str, Script] = {}
     every = scripts(content, languages) if content is not None else iter(())
@@ -121,16 +123,19 @@ def prepare(content: LearningContent | None, languages: list[str], programs_dir:
             todo.setdefault(url, script)
         else:
             done.notes += 1
+    report = progress or (lambda _done, _total: None)
+    report(0, len(todo))
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = {url: pool.submit(make, script, programs_dir) for url, script in todo.items()}
-        for url, future in futures.items():
+        for finished, (url, future) in enumerate(futures.items(), 1):
             try:
                 ogg, seconds = future.result()
             except SpeechError as exc:
                 log.warning("voice note not made", extra={"url": url, "error": str(exc)})
-                continue
-            media.store_as(ogg, media.VOICE, url.rsplit("/", 1)[-1])
-            done.notes, done.made = done.notes + 1, done.made + 1
-            done.seconds, done.bytes = done.seconds + seconds, done.bytes + len(ogg)
+            else:
+                media.store_as(ogg, media.VOICE, url.rsplit("/", 1)[-1])
+                done.notes, done.made = done.notes + 1, done.made + 1
+                done.seconds, done.bytes = done.seconds + seconds, done.bytes + len(ogg)
+            report(finished, len(todo))
     done.elapsed = time.monotonic() - started
     return done

@@ -5,6 +5,7 @@ later, one by one, by a job (workers/voice_notes.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from flows import learn, menu
@@ -13,7 +14,8 @@ from workers.speech.notes import Prepared, prepare
 
 
 def prepare_program(spec: ProgramSpec, languages: list[str], programs_dir: Path,
-                    threads: int = 2) -> Prepared:
+                    threads: int = 2, progress: Callable[[int, int], None] | None = None
+                    ) -> Prepared:
     return prepare(spec.tracks, languages, programs_dir, threads,
                    extra=(*menu.scripts(languages),
-                          *learn.feedback_scripts(spec.tracks, languages)))
+                          *learn.feedback_scripts(spec.tracks, languages)), progress=progress)
