@@ -33,6 +33,13 @@ DATE_LABELS = ["Date", "Dated", "Invoice Date", "Bill Date", "Dt."]
 TOTAL_LABELS = ["Grand Total", "Total Amount", "Net Amount", "Invoice Value", "Amount Payable",
                 "Total Invoice Value", "Net Payable", "Bill Amount", "TOTAL", "Invoice Total",
                 "Total Amount After Tax", "Total Payable", "Grand Total (Rs.)"]
+MORE_TOTAL_LABELS = ["Total Amount Due", "Net Amount Payable", "GRAND TOTAL", "Net Total",
+                     "Total Value", "Total (Rs.)"]
+# What paid, owed and the running account with the shop are called under a total (Vyapar, Marg,
+# Busy and bill books): the classic amounts that are not the invoice total.
+RECEIVED_LABELS = ["Received", "Amount Received", "Paid Amount", "Advance Paid", "Cash Received"]
+BALANCE_LABELS = ["Balance", "Balance Due", "Balance Amount", "Amount Due"]
+ACCOUNT_LABELS = ["Current Balance", "Total Outstanding", "Net Balance", "Closing Balance"]
 ONES = ["", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten",
         "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen",
         "Eighteen", "Nineteen"]
@@ -55,6 +62,7 @@ class Bill:
     round_off: int  # paise added to reach the printed total
     date_text: str
     labels: dict[str, str] = field(default_factory=dict)
+    after: list[tuple[str, int]] = field(default_factory=list)  # lines under the total
 
 
 def invoice_number(rng: random.Random) -> str:
@@ -93,8 +101,33 @@ def bill(rng: random.Random, seller: str | None = None, day: date | None = None)
     labels = {"number": rng.choice(NUMBER_LABELS), "date": rng.choice(DATE_LABELS),
               "total": rng.choice(TOTAL_LABELS), "currency": rng.choice(["Rs.", "Rs", "₹", "INR",
                                                                          "", ""])}
+    more = offshoot(rng)  # the traits added since: the pages tests pin by seed are unchanged
+    if more.random() < 0.3:
+        labels["total"] = more.choice(MORE_TOTAL_LABELS)
     return Bill(truth, rng.choice(SHOPS), rng.choice(PLACES), rng.choice(BUYERS), lines, taxable,
-                cgst, sgst, igst, total - exact, date_text(rng, day), labels)
+                cgst, sgst, igst, total - exact, date_text(rng, day), labels,
+                account(more, total))
+
+
+def offshoot(rng: random.Random) -> random.Random:
+    """A generator of its own, seeded from `rng`'s state without drawing from it: traits added
+    to the generator leave what `rng` draws next (and so the pages tests pin by seed) as it was."""
+    return random.Random(repr(rng.getstate()))
+
+
+def account(rng: random.Random, total: int) -> list[tuple[str, int]]:
+    """What some bills print under the total: the amount paid now and the balance left, and
+    the buyer's running account (previous balance, balance now)."""
+    lines: list[tuple[str, int]] = []
+    balance = total
+    if rng.random() < 0.35:
+        received = rng.choice([0, total, rng.randrange(total // 10, total) // 10_000 * 10_000])
+        balance = total - received
+        lines += [(rng.choice(RECEIVED_LABELS), received), (rng.choice(BALANCE_LABELS), balance)]
+    if rng.random() < 0.2:
+        previous = rng.randrange(100, 3 * total) // 100 * 100
+        lines += [("Previous Balance", previous), (rng.choice(ACCOUNT_LABELS), previous + balance)]
+    return lines
 
 
 def money(paise: int, rng: random.Random, *, plain: bool = False) -> str:

@@ -1,6 +1,7 @@
-"""Photograph a clean page as a partner's phone would: the page on a table, seen at an angle
-(perspective and rotation), out of focus or shaken, lit unevenly (shadow, glare, dim and
-noisy, warm cast), then sent as a WhatsApp-sized JPEG."""
+"""Photograph a clean page as a partner's phone would: the page (folded or crumpled on some)
+on a table among other papers, seen at an angle (perspective and rotation) and on some from
+afar, out of focus or shaken, lit unevenly (shadow, glare, dim and noisy, warm cast), then sent
+as a WhatsApp-sized JPEG."""
 
 from __future__ import annotations
 
@@ -11,19 +12,27 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from tests.invoice import desk
+from tests.invoice.bills import offshoot
+
 
 def photograph(page: Image.Image, rng: random.Random, *, strength: float = 1.0) -> Image.Image:
     """A phone photo of `page`; `strength` 0..1 scales how hard every effect is."""
     noise = np.random.default_rng(rng.randrange(1 << 30))
-    paper = np.asarray(page.convert("RGB")).astype(np.float32)
+    scene = offshoot(rng)  # the creases, the desk and the distance
+    paper = desk.crumple(np.asarray(page.convert("RGB")).astype(np.float32), scene, strength)
     h, w = paper.shape[:2]
     long_side = rng.randint(1280, 2000)  # WhatsApp sends 1600 px; "HD" more
+    share = rng.uniform(0.72, 0.95)
+    if scene.random() < 0.3:  # taken from afar: the bill a part of the frame, the desk around
+        # (still legible: a partner who sends a photo sees the figures on the phone's screen)
+        share, long_side = scene.uniform(0.62, 0.72), max(long_side, 1600)
     out_w, out_h = (long_side * 3 // 4, long_side) if h >= w else (long_side, long_side * 3 // 4)
-    scale = rng.uniform(0.72, 0.95) * min(out_w / w, out_h / h)  # the paper's share of the frame
+    scale = share * min(out_w / w, out_h / h)
     corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     pw, ph = w * scale, h * scale
     x0, y0 = (out_w - pw) / 2, (out_h - ph) / 2
-    jitter = 0.06 * strength * min(pw, ph)
+    jitter = (0.06 if scene.random() < 0.7 else 0.11) * strength * min(pw, ph)
     target = np.float32([[x0, y0], [x0 + pw, y0], [x0 + pw, y0 + ph], [x0, y0 + ph]])
     target += np.float32([[rng.uniform(-jitter, jitter) for _ in range(2)] for _ in range(4)])
     angle = np.deg2rad(rng.uniform(-7, 7) * strength)
@@ -32,8 +41,9 @@ def photograph(page: Image.Image, rng: random.Random, *, strength: float = 1.0) 
     target = (target - center) @ turn.T + center
     table = rng.choice([(90, 70, 50), (150, 150, 150), (40, 40, 45), (200, 190, 170)])
     matrix = cv2.getPerspectiveTransform(corners, target.astype(np.float32))
-    shot = cv2.warpPerspective(paper, matrix, (out_w, out_h), flags=cv2.INTER_AREA,
-                               borderMode=cv2.BORDER_CONSTANT, borderValue=table)
+    shot = desk.table(out_w, out_h, table, scene)
+    cv2.warpPerspective(paper, matrix, (out_w, out_h), dst=shot, flags=cv2.INTER_AREA,
+                        borderMode=cv2.BORDER_TRANSPARENT)
     shot = _focus(shot, rng, strength)
     shot = _light(shot, rng, noise, strength)
     buffer = io.BytesIO()

@@ -17,6 +17,10 @@ PRINT = ["DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansCondensed.ttf", "NotoSa
          "NimbusRoman-Regular.otf", "NimbusSansNarrow-Regular.otf", "URWGothic-Book.otf",
          "C059-Roman.otf", "P052-Roman.otf", "LinBiolinum_R.otf", "LinLibertine_R.otf",
          "Andika-Regular.ttf", "Oxygen-Sans.ttf"]
+# Weights and widths billing software sets whole bills in: bold, semibold, condensed.
+WEIGHTS = ["Carlito-Bold.ttf", "NimbusSans-Bold.otf", "Roboto-Medium.ttf", "OpenSans-Semibold.ttf",
+           "DejaVuSerifCondensed.ttf", "URWBookman-Light.otf", "LiberationSans-Bold.ttf",
+           "DejaVuSansCondensed-Bold.ttf"]
 MONO = ["DejaVuSansMono.ttf", "LiberationMono-Regular.ttf", "FreeMono.ttf",
         "NimbusMonoPS-Regular.otf", "Courier Prime.otf", "Inconsolata.otf",
         "JetBrainsMono-Regular.ttf", "Hack-Regular.ttf", "OxygenMono-Regular.ttf",

@@ -1,7 +1,8 @@
 """Draw a bill (tests/invoice/bills.py) on paper in one of several layouts: a software
-invoice with an item table (stacked or two-column header, grid or not, tax summary), a
-table-less bill, a thermal-printer receipt and a hand-filled cash memo; stamps and
-signatures over the text."""
+invoice with an item table (stacked or two-column header, grid or not; the totals block in
+tests/invoice/totals.py), the same from a dot-matrix printer, a table-less bill, a
+thermal-printer receipt and a hand-filled cash memo; stamps and signatures over the text, grey
+or faded print on some (tests/invoice/ink.py)."""
 
 from __future__ import annotations
 
@@ -9,30 +10,28 @@ import random
 
 from PIL import Image
 
-from tests.invoice import fonts
-from tests.invoice.bills import Bill, in_words, money
+from tests.invoice import fonts, ink, totals
+from tests.invoice.bills import Bill, in_words, money, offshoot
 from tests.invoice.make import indian
 from tests.invoice.pen import Pen, hand_width, stamp
 
-LAYOUTS = ("table", "two-column", "plain", "thermal", "memo")
-HINDI = {"invoice": "कर बीजक", "total": "कुल राशि", "number": "बिल संख्या", "buyer": "खरीदार"}
+LAYOUTS = ("table", "two-column", "plain", "thermal", "memo", "dot-matrix")
+HINDI = {"invoice": "कर बीजक", "number": "बिल संख्या", "buyer": "खरीदार"}
 
 
 def render(b: Bill, rng: random.Random, layout: str, *, hindi: bool = False) -> Image.Image:
     """A clean scan of the bill in `layout`, with a stamp or signature on most."""
     draw = {"table": _software, "two-column": _software, "plain": _plain, "thermal": _thermal,
-            "memo": _memo}[layout]
+            "memo": _memo, "dot-matrix": _software}[layout]
     page = draw(b, rng, layout, hindi)
+    printer = offshoot(rng)
+    if layout == "dot-matrix":
+        page = ink.dot_matrix(page, printer)
+    elif layout == "thermal" or (layout != "memo" and printer.random() < 0.15):
+        page = ink.faded(page, printer)
     if layout != "thermal" and rng.random() < 0.7:
         stamp(page, rng, b.shop)
     return page
-
-
-def _currency(b: Bill, font: str) -> str:
-    sign = b.labels["currency"]
-    if sign == "₹" and not fonts.has_rupee(font):
-        sign = "Rs."
-    return f"{sign} " if sign else ""
 
 
 def _header(pen: Pen, b: Bill, two_column: bool, hindi: bool, deva: str | None) -> None:
@@ -61,7 +60,11 @@ def _header(pen: Pen, b: Bill, two_column: bool, hindi: bool, deva: str | None) 
 
 
 def _software(b: Bill, rng: random.Random, layout: str, hindi: bool) -> Image.Image:
-    font = rng.choice(fonts.installed(fonts.PRINT))
+    font, printer = rng.choice(fonts.installed(fonts.PRINT)), offshoot(rng)
+    if layout == "dot-matrix":
+        font = printer.choice(fonts.installed(fonts.MONO))
+    elif printer.random() < 0.3:
+        font = printer.choice(fonts.installed(fonts.WEIGHTS))
     deva = rng.choice(fonts.installed(fonts.DEVANAGARI))
     page = Image.new("RGB", (1650, 2300), "white")
     pen = Pen(page, font, rng.randint(24, 32), rng)
@@ -86,65 +89,23 @@ def _software(b: Bill, rng: random.Random, layout: str, hindi: bool) -> Image.Im
         pen.row([(cols[1][0], "Total", "l"), (cols[3][0], str(sum(q for *_r, q, _a in b.lines)),
                                               "r"), (pen.right, indian(b.taxable), "r")],
                 bold=True)
-    _totals(pen, b, w * 0.45, hindi, deva)
-    if rng.random() < 0.5:
-        _tax_summary(pen, b)
+    totals.draw(pen, b, w * 0.45, hindi, deva)
     pen.y += 20
     pen.row([(pen.left, "Bank: State Bank of India  A/c 3012 4455 6677  IFSC SBIN0001234", "l")],
             scale=0.8)
     pen.row([(pen.right, f"For {b.shop}", "r")])
     pen.y += 50
     pen.row([(pen.right, "Authorised Signatory", "r")], scale=0.85)
+    totals.foot(pen)
     a4 = int(w * 1.41) if rng.random() < 0.5 else 0  # a full A4 sheet, or a half-page bill
     return page.crop((0, 0, w, min(page.height, max(a4, pen.y + 60))))
-
-
-def _totals(pen: Pen, b: Bill, x: float, hindi: bool, deva: str | None) -> None:
-    rng, cur = pen.rng, _currency(b, pen.font)
-    inline = rng.random() < 0.35
-    lines = [("Taxable Value", b.taxable)]
-    if b.igst:
-        lines.append(("IGST", b.igst))
-    else:
-        lines += [("CGST", b.cgst), ("SGST", b.sgst)]
-    if b.round_off:
-        lines.append(("Round Off", b.round_off))
-    for label, value in lines:
-        text = f"{value / 100:+.2f}" if label == "Round Off" else money(value, rng, plain=True)
-        if inline:
-            pen.row([(x, f"{label}: {text}", "l")])
-        else:
-            pen.row([(x, label, "l"), (pen.right, text, "r")])
-    label = b.labels["total"]
-    amount = f"{cur}{money(b.truth.total_paise, rng)}"
-    if hindi and deva:
-        pen.put(x - pen.face(1.15, deva).getlength(HINDI["total"] + " / ") - 4,
-                HINDI["total"] + " / ", scale=1.15, font=deva)
-    pen.row([(x, f"{label}: {amount}", "l")] if inline else
-            [(x, label, "l"), (pen.right, amount, "r")], scale=1.15, bold=True)
-    pen.row([(pen.left, f"Amount in words: {in_words(b.truth.total_paise)}", "l")], scale=0.85)
-
-
-def _tax_summary(pen: Pen, b: Bill) -> None:
-    """The HSN-wise tax table whose 'Total' row is tax, not the invoice total."""
-    w = pen.page.width
-    cols = [pen.left, w * 0.45, w * 0.62, w * 0.78, pen.right]
-    pen.row([(cols[0], "HSN/SAC", "l"), (cols[1], "Taxable Value", "r"),
-             (cols[2], "CGST" if not b.igst else "IGST", "r"),
-             (cols[3], "SGST" if not b.igst else "", "r"), (cols[4], "Total Tax", "r")],
-            scale=0.85)
-    tax = b.cgst + b.sgst + b.igst
-    pen.row([(cols[0], "Total", "l"), (cols[1], indian(b.taxable), "r"),
-             (cols[2], indian(b.cgst or b.igst), "r"), (cols[3], indian(b.sgst) if b.sgst else "",
-                                                        "r"), (cols[4], indian(tax), "r")],
-            scale=0.85)
 
 
 def _plain(b: Bill, rng: random.Random, layout: str, hindi: bool) -> Image.Image:
     """A table-less bill: every fact on its own line, left aligned."""
     font = rng.choice(fonts.installed(fonts.PRINT))
     page = Image.new("RGB", (1500, 2000), "white")
-    pen, t, cur = Pen(page, font, rng.randint(26, 34), rng), b.truth, _currency(b, font)
+    pen, t, cur = Pen(page, font, rng.randint(26, 34), rng), b.truth, totals.currency(b, font)
     pen.row([(pen.left, b.shop.upper(), "l")], scale=1.3, bold=True)
     for text in (b.place, f"GSTIN {t.seller_gstin}", "",
                  f"{b.labels['number']} {t.number}    {b.labels['date']} {b.date_text}",
@@ -158,6 +119,8 @@ def _plain(b: Bill, rng: random.Random, layout: str, hindi: bool) -> Image.Image
     pen.row([(pen.left, f"Taxable {indian(b.taxable)}; {tax}", "l")])
     pen.row([(pen.left, f"{b.labels['total']} {cur}{money(t.total_paise, rng)}", "l")],
             scale=1.2, bold=rng.random() < 0.5)
+    for label, value in b.after:
+        pen.row([(pen.left, f"{label} {money(value, rng, plain=True)}", "l")])
     pen.row([(pen.left, f"({in_words(t.total_paise)})", "l")], scale=0.85)
     return page.crop((0, 0, page.width, pen.y + 80))
 

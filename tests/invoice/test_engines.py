@@ -39,7 +39,7 @@ def photo_of(layout: str, seed: int, strength: float = 1.0):
 
 # Photos PP-OCRv4 alone reads surely (the total vouched for by the page), so the reading does
 # not depend on whether Tesseract's second reading finishes in time on a busy machine.
-@pytest.mark.parametrize(("layout", "seed"), [("two-column", 1), ("memo", 4), ("thermal", 13),
+@pytest.mark.parametrize(("layout", "seed"), [("two-column", 3), ("memo", 4), ("thermal", 13),
                                               ("table", 15)])
 def test_phone_photos_of_varied_bills_are_read_with_a_sure_total(layout, seed):
     truth, photo = photo_of(layout, seed)

@@ -38,6 +38,12 @@ def test_gstin_lookalikes_are_repaired_when_exactly_one_candidate_passes(read, e
     assert find_gstin(read) == expected
 
 
+def test_a_check_character_o_read_as_zero_is_mended_before_a_blurred_digit():
+    # bench/ocr.py seed 201, photo 18: "…W2ZO" read "…W2Z0"; a 7 blurred into a 1 also
+    # passes the checksum ("…9512W2Z0"), but O and 0 are one shape in most fonts.
+    assert find_gstin("25UCXND9572W2Z0") == ("25UCXND9572W2ZO", True)
+
+
 def test_a_gstin_needs_a_known_state_code():
     body = "UFJXE6880T2Z"
     assert is_valid_gstin(f"15{body}{check_char('15' + body)}")
@@ -124,3 +130,24 @@ def test_flask_invoices_read_prints_the_fields_as_json(tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8 nothing")
     assert app.test_cli_runner().invoke(args=["invoices", "read", str(broken)]).exit_code == 1
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    # bench/ocr.py seed 201: a table-less bill's number run on to the date's label
+    ("BillNo.Tl-28552Bill Date18.12.2025", "TI-28552"),
+    ("Tax Invoice No.2025-26/822Bill Date 12.03.2026", "2025-26/822"),
+    # and "Invoice" with its i read as an l, as engines read a thin sans-serif i
+    ("MainBazarHubli580020 InvolceNo.INV-04980", "INV-04980"),
+    ("lnv No GST/25-26/9791Date 14-Dec-2025", "GST/25-26/9791"),
+    # a dot-matrix bill's wide spacing read as spaces, in the label and after a separator
+    # (seed 202, dot-matrix page 11)
+    ("Inv . No . : 2025- 26/707", "2025-26/707")])
+def test_an_invoice_number_as_engines_run_it_into_its_neighbours(text, number):
+    assert extract([Line(tuple(Word(w, 0.95) for w in text.split()))]).invoice_number == number
+
+
+def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():
+    # A table-less bill's "GSTIN 06TC…" read as one word, its 0 as O (seed 203, photo 14).
+    read = extract([Line((Word("GSTINO6TCBMD4O3ILIZO", 0.9),))])
+    assert read.seller_gstin == "06TCBMD4031L1ZO"
+    assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it

@@ -10,11 +10,15 @@ from workers.ocr import items, total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin
 
-_GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|जीएसटी", re.I)
+# The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…").
+_GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|GSTIN(?=[OIZS][0-9OIZS])|"
+                          r"जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
-_NUMBER = re.compile(r"(?:invoice|in?v\.?|b[il1]{2,3}|voucher|memo)\s*(?:n[o0]|number|#)\.?|"
-                     r"invoice\s*(?=[:#])|(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
+# "Invoice" as read: "Inv", "Inv .", "Involce", "lnv" (a thin i read as l).
+_NUMBER = re.compile(r"(?:[il]n?v(?:[o0][il1]ce?)?\s?\.?|b[il1]{2,3}|voucher|memo)\s*"
+                     r"(?:n[o0]|number|#)\.?|invoice\s*(?=[:#])|"
+                     r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
 # A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
 _DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:OICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
                          re.I)
@@ -81,8 +85,21 @@ def _first_number(lines: list[Line]) -> tuple[int, str] | None:
         for label in _NUMBER.finditer(line.text):
             match = _NUMBER_VALUE.match(line.text, label.end())
             if match and any(c.isdigit() for c in match.group(1)):
-                return index, _mend_number(_DATE_AFTER.sub("", match.group(1)).strip("-/"))
+                return index, _mend_number(_run_on(match.group(1), line.text[match.end():]))
     return None
+
+
+def _run_on(value: str, rest: str) -> str:
+    """`value` whole when a space was read after one of its separators ("2025- 26/707"), and
+    without a date's label run on to it, in the same box ("INV-12Dt") or split from the
+    date's next word ("Tl-28552Bill Date18.12.2025")."""
+    if value[-1] in "-/" and (more := re.match(r"\s([0-9][A-Z0-9/\-]*)", rest, re.I)):
+        value, rest = value + more.group(1), rest[more.end():]
+    after = rest.split()[:1]
+    if after and _DATE_LABEL.match(after[0]):
+        joined = _DATE_AFTER.sub("", value + after[0])
+        value = joined if len(joined) <= len(value) else value
+    return _DATE_AFTER.sub("", value).strip("-/")
 
 
 def _number(lines: list[Line], read: InvoiceRead) -> None:

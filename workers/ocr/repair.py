@@ -16,6 +16,9 @@ _MAX_CANDIDATES = 1024
 
 # Digits that blur into each other in phone photos.
 DIGIT_PEERS = {"3": "8", "8": "3", "6": "8", "7": "1", "1": "7"}
+# A letter and a digit most fonts draw alike: reading one for the other is a smaller change
+# than a blurred digit ("…W2Z0" is "…W2ZO" before it is "…9512…" for "…9572…").
+SAME_GLYPH = {frozenset("O0"), frozenset("I1")}
 
 
 def _choices(char: str, kind: str) -> set[str]:
@@ -49,6 +52,12 @@ def gstin_candidates(text: str) -> list[str]:
     return [s for s in ("".join(p) for p in product(*choices)) if is_valid_gstin(s)]
 
 
+def _swap_cost(read: str, meant: str) -> float:
+    if read == meant:
+        return 0.0
+    return 0.5 if frozenset((read, meant)) in SAME_GLYPH else 1.0
+
+
 def find_gstin(run: str) -> tuple[str | None, bool]:
     """Repair a run of characters read where a GSTIN stands, allowing one stray extra character.
 
@@ -64,7 +73,7 @@ def find_gstin(run: str) -> tuple[str | None, bool]:
     by_cost: dict[float, set[str]] = {}
     for variant, dropped in variants.items():
         for found in gstin_candidates(variant):
-            cost = dropped + sum(a != b for a, b in zip(variant, found, strict=True))
+            cost = dropped + sum(_swap_cost(a, b) for a, b in zip(variant, found, strict=True))
             cost += 0.5 * (found[12].isalpha() and variant[12] != found[12])  # mostly "1"
             by_cost.setdefault(cost, set()).add(found)
     if not by_cost:

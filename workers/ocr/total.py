@@ -27,11 +27,12 @@ from workers.ocr.lines import Line, closed
 from workers.ocr.words import amount_in_words, resembled
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
-# handwritten digits read as letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a
-# GSTIN or an invoice number it is a letter)
+# "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
+# letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a GSTIN or an invoice number it
+# is a letter)
 _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
                     r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIlZ])[0-9OSBIlZC,.]*[0-9OC])"
-                    r"(?P<dash>/ ?[-=])?"
+                    r"(?P<dash>/ ?[-=]?|-)?"
                     r"(?![0-9A-Za-z%/\-])")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
@@ -40,20 +41,25 @@ _LABELS = [
                 r"total\s*value|कुल\s*(?:राशि|योग)|देय\s*राशि", re.I), 1.0),
     (re.compile(r"\btotal|कुल", re.I), 0.85),
 ]
-_PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*tax|tax\s*(?:amount|amt)|before\s*tax|"
-                   r"[cs]\s*gst|igst|cess|round|r\s*/\s*o\b|discount|\bqty|quantity|items?\b|"
-                   r"cash|tender|change|balance|(?:amount|amt)\s*(?:paid|received)|"
+_PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
+                   r"before\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*o\b|"
+                   r"discount|\bqty|"
+                   r"quantity|items?\b|cash|tender|change|balance|outstanding|"
+                   r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
                    r"sav(?:ed|ings?)|in\s*words|rupees|advance|previous", re.I)
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
-_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total", re.I)
+_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|before\s*tax", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
-# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00")
+# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00"),
+# closed only where the amount it closes is grouped as amounts are printed (Indian or western
+# grouping, any separators): two amounts side by side ("5,94,557.12 1,30,059.37") stay two.
 _GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3})*[.,]\d\d")
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
-_NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|previous|advance", re.I)
+_NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
 # Below this an unchecked total is not read: a partner could confirm a misread amount that
@@ -75,7 +81,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = _GROUP_GAP.sub("", closed(line.text)), 0, len(found)
+        text, start, count = _close_groups(closed(line.text)), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
@@ -91,6 +97,18 @@ def amounts(lines: list[Line]) -> list[Amount]:
             start = match.end()
         above = text if len(found) == count and _label_weight(text) else ""
     return found
+
+
+def _close_groups(text: str) -> str:
+    def close(gap: re.Match[str]) -> str:
+        left = re.search(r"[\d.,]*$", text[:gap.start()])
+        right = re.match(r"[\d.,]*", text[gap.end():])
+        before = left.group() if left else ""
+        joined = before + (right.group() if right else "")
+        complete = re.search(r"\d{3}[.,]\d\d$", before)  # "640.00 3,560.00": two amounts
+        return "" if _GROUPED.fullmatch(joined) and not complete else " "
+
+    return _GROUP_GAP.sub(close, text)
 
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
@@ -199,6 +217,8 @@ def _arithmetic(every: list[Amount], goods: int) -> set[int]:
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
     if not taxes:
         return set()
+    if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
+        taxes.pop("gst", None)
     for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
         if one in taxes and other not in taxes:
             taxes[other] = taxes[one]

@@ -1,0 +1,72 @@
+"""The amounts real Indian bills print near their total that are not it (a Total GST line, the
+amount before tax, what was paid and is owed, the buyer's running account), and amounts as
+engines run them together or cut them apart on a photo (tests/invoice/totals.py draws them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.invoice.test_total import page
+from workers.ocr.total import amounts, find
+
+
+def test_a_total_gst_line_is_the_sum_of_the_taxes_not_one_more_tax():
+    # Tally and Busy print "Total GST" (or "GST Amount") under CGST and SGST: counted as a
+    # third tax, the sum came out 18,000.00 over and the printed total was left unchecked.
+    for label in ("Total GST", "GST Amount"):
+        lines = page("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
+                     f"{label} 18,000.00", "Grand Total 1,18,000.00")
+        assert find(lines) == (11_800_000, pytest.approx(0.95)), label
+
+
+@pytest.mark.parametrize("label", ["Total Outstanding", "Total Amount Received",
+                                   "Paid Amount"])
+def test_the_buyers_running_account_under_the_total_is_not_the_total(label):
+    # Vyapar and Marg print what was paid and the buyer's account under the invoice total;
+    # "Total Outstanding" (previous balance plus this bill) is the largest amount on the page.
+    lines = page("Grand Total 1,18,000.00", "Previous Balance 50,000.00",
+                 f"{label} 1,68,000.00")
+    assert find(lines)[0] == 11_800_000
+
+
+def test_the_amount_before_tax_is_the_taxable_value_of_the_arithmetic():
+    # "Total Amount before Tax" of the GST invoice format, not "Taxable Value": the tax sum
+    # was taken over the item lines alone, one of which was misread (bench seed 1 photo).
+    lines = page("2 PPCCement 2523 127bag 35025 44.481.75", "Amount beforeTax250.731.75",
+                 "CGST:22565.85", "SGST:22565.86", "TOTAL:Rs2.95.863.46")
+    assert find(lines) == (29_586_346, pytest.approx(0.95))
+
+
+@pytest.mark.parametrize(("texts", "paise"), [
+    # A tilted photo puts the tax column's last amount on the total's line (bench seed 203,
+    # dot-matrix photo 5): read as one amount with a space in a group, 5945571213005937 paise.
+    (("Taxable Value IGST28 4,64,497.75", "Total Anount Due Rs.5,94,557.12 1,30,059.37",
+      "Balance Due 0.08"), 59_455_712),
+    # The item table's total quantity with a dot read in it ("4.38") before its amount
+    # (seed 202, dot-matrix page 17): 4,38,20,13,888.50 was the page's largest "Total".
+    (("Total 4.38 2,01,388.50", "Amount betore Tax 2.81,388.59", "Add: IGST 24,166.62",
+      "Net Payable 2,25,555.00"), 22_555_500)])
+def test_two_amounts_side_by_side_are_not_joined_into_one(texts, paise):
+    assert find(page(*texts))[0] == paise
+
+
+@pytest.mark.parametrize(("text", "paise"), [
+    ("Net Amount Payable Rs.2,67,849-", 26_784_900), ("Grand Total 1,18,000/", 11_800_000),
+    ("Net Amount Payable Rs.2,67.849-", 26_784_900)])
+def test_a_total_whose_slash_dash_was_read_in_part(text, paise):
+    # "/-" after a whole-rupee total, its slash or its dash lost in a photo (seed 203, photo
+    # 13): the amount was cut at the last separator before it ("2,67": 267 rupees).
+    assert find(page(text))[0] == paise
+
+
+def test_an_items_rate_and_amount_stay_two_amounts():
+    # "640.003,560.00" is grouped as amounts are, but its first part is complete with its
+    # paise (seed 202, dot-matrix photo 11): joined, it was the page's largest amount.
+    line = page("3 MCB 33A Double Pole 8536 4pea 640.00 3,560.00")
+    assert [a.paise for a in amounts(line) if a.marked] == [64_000, 356_000]
+
+
+def test_a_gst_amount_line_is_a_part_not_a_misread_total_amount():
+    # "GST Amount" is three edits from "Total Amount": taken for a misread total label
+    # (seed 202, dot-matrix photo 11), it was the total of a page whose total was not read.
+    assert find(page("Taxable Value 1,63,441.50", "GST Amount 29,419.47")) is None
