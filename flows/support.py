@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.i18n import N_
 from bot.messages import InboundMessage, Option, Reply
+from bot.notices.support import opened_text
 from flows import engine
 from flows.answers import pick
 from flows.engine import END, Context, Flow, MenuEntry, State
@@ -36,8 +37,7 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
         return engine.done(menu=True)
     ticket = open_ticket(ctx.session, ctx.partner, channel=msg.channel,
                          reason=TicketReason.ASKED_FOR_PERSON, words=msg.text)
-    return engine.done(ctx.say("Thank you. We will call you back soon (ticket {ticket}).",
-                               ticket=ticket.id))
+    return engine.done(Reply(opened_text(ctx.language, ticket.id)))
 
 
 FLOW = engine.register(Flow(

@@ -187,6 +187,7 @@ def _write_sent(session: Session, rows: list[OutboxMessage]) -> None:
     """The chunk's rows as sending left them, in one UPDATE (the ORM's flush writes them a
     statement a row, with its bookkeeping), then out of the session. The transaction holds
     their locks: no one else changed them meanwhile."""
+    outbound.keep_first_ids(session, rows)
     with session.no_autoflush:  # the UPDATE writes them, not a flush before it
         update_rows(session, OutboxMessage.__table__, [
             {"id": row.id, **{name: getattr(row, name) for name in _SENDING_CHANGES}}

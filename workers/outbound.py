@@ -51,8 +51,32 @@ def deliver(outbox_id: int) -> None:
                 OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.id <= outbox_id)
             .order_by(OutboxMessage.id).with_for_update()
             .execution_options(populate_existing=True)).all()
-        for earlier in rows:  # a failure raises: the rows after it wait for its retry
-            send_row(session, earlier)
+        for n, earlier in enumerate(rows):  # a failure raises: the rows after it wait
+            send_row(session, earlier)  # for its retry
+            keep_first_ids(session, rows[:n + 1])
+
+
+def keep_first_ids(session: Session, rows: list[OutboxMessage]) -> None:
+    """Of `rows` just sent (in this transaction, maybe not yet flushed), keep a provider id
+    only on the first to hold it: a later one is recorded sent without it, says so in its
+    error, and is logged. A provider that answers one id twice must not break the unique rule
+    on provider ids, which would roll back the rows already sent, to be sent again."""
+    sids = {row.provider_sid for row in rows if row.provider_sid}
+    if not sids:
+        return
+    with session.no_autoflush:  # a campaign's chunk writes its rows in one UPDATE later
+        held = set(session.scalars(select(OutboxMessage.provider_sid).where(
+            OutboxMessage.provider_sid.in_(sids),
+            OutboxMessage.id.not_in([row.id for row in rows]))))
+    for row in rows:
+        if row.provider_sid in held:
+            log.error("provider id already used", extra={"outbox_id": row.id,
+                                                         "sid": row.provider_sid})
+            row.error = f"sent, but the provider's id {row.provider_sid} is another " \
+                        "message's already"
+            row.provider_sid = None
+        elif row.provider_sid:
+            held.add(row.provider_sid)
 
 
 def send_row(session: Session, row: OutboxMessage) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bot.channels.text import heading_start
 from bot.i18n import N_
 from models.messaging.conversation import KEPT
 
@@ -51,8 +52,9 @@ MORE_HINT = N_("Reply MORE for the rest.")
 LINK = N_("Saathi: open this link to see it: {url}")  # an image, as its own SMS
 # Characters that force a whole SMS into UCS-2 (70 a segment instead of 160), each with the
 # GSM-7 text that says the same: an English SMS never pays for a rupee sign or a curly quote.
+# English SMS writes money one way everywhere: "Rs 1,400", as the programs' labels do.
 GSM_SAFE = str.maketrans({
-    "₹": "Rs", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
+    "₹": "Rs ", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
     "…": "...", "·": "-", "•": "-", "×": "x", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
     "\t": " ",
 })
@@ -61,7 +63,7 @@ GSM_SAFE = str.maketrans({
 def gsm_safe(text: str) -> str:
     """`text` with its UCS-2-forcing punctuation in GSM-7, if that makes all of it GSM-7;
     otherwise unchanged (a Hindi SMS is UCS-2 anyway and keeps its ₹)."""
-    plain = text.translate(GSM_SAFE)
+    plain = text.translate(GSM_SAFE).replace("Rs  ", "Rs ")  # "₹ 500" as "Rs 500"
     return plain if is_gsm7(plain) else text
 
 
@@ -76,19 +78,26 @@ def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
 
 def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
     """Split `text` into SMS of at most `limit` segments each; every page but the last ends
-    with `hint` ("Reply MORE for the rest"). Splits between lines, else between words, else
-    between characters."""
+    with `hint` ("Reply MORE for the rest"), and the last holds all that fits without it.
+    Splits between lines, else between words, else between characters."""
     if fits(text, limit):
         return [text]
     found: list[str] = []
     page = ""
-    for piece in _pieces(text, hint, limit):
+    pieces = _pieces(text, hint, limit)
+    for n, piece in enumerate(pieces):
         if not page and not piece:
             continue  # a blank line between replies, at the top of a page
         joined = f"{page}\n{piece}" if page else piece
         if page and not fits(f"{joined}\n{hint}", limit):
-            found.append(f"{page}\n{hint}")
-            joined = piece
+            if fits(last := "\n".join([page, *pieces[n:]]), limit):  # all the rest: no hint
+                return [*found, last]
+            keep = heading_start(page, piece)  # a heading goes on with its first option
+            heading = page[keep:]
+            if heading and not fits(f"{heading}\n{piece}\n{hint}", limit):
+                keep, heading = len(page), ""
+            found.append(f"{page[:keep].rstrip()}\n{hint}")
+            joined = f"{heading}\n{piece}" if heading else piece
         page = joined
     found.append(page)
     return found

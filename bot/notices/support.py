@@ -17,18 +17,24 @@ from models.partners.partner import Partner
 from models.support.tickets import FIRST_ANSWER, Ticket, TicketError
 
 log = logging.getLogger("saathi.support")
-OPENED = NP_("Thank you. A person from our team will reply here within {n} hour (ticket "
+# One promise for a ticket, on the screen that opens it (a USSD session ends there) and in
+# the message sent after it: who contacts whom, and by when.
+OPENED = NP_("Thank you. A person from our team will call you back within {n} hour (ticket "
              "{ticket}).",
-             "Thank you. A person from our team will reply here within {n} hours (ticket "
+             "Thank you. A person from our team will call you back within {n} hours (ticket "
              "{ticket}).")
+
+
+def opened_text(lang: str | None, ticket_id: int) -> str:
+    """The promise for ticket `ticket_id`, in `lang`."""
+    return translate(lang, OPENED, ticket=ticket_id, n=int(FIRST_ANSWER.total_seconds() // 3600))
 
 
 @handles(TicketOpened)
 def tell_opened(session: Session, opened: TicketOpened) -> None:
     partner = session.get(Partner, opened.partner_id)
     ticket = session.get(Ticket, opened.ticket_id)
-    text = translate(partner.language, OPENED, ticket=ticket.id,
-                     n=int(FIRST_ANSWER.total_seconds() // 3600))
+    text = opened_text(partner.language, ticket.id)
     try:
         queue_message(session, phone=partner.phone, channel=ticket.channel, text=text,
                       key=keys.ticket_opened(ticket.id))

@@ -103,7 +103,7 @@ def test_twilio_rest_request_is_exactly_what_twilio_expects(app, partner):
         "Basic " + b64encode(f"{ACCOUNT}:{token}".encode()).decode()
     form = parse_qs(request.body.decode())
     # SMS: GSM-7 rather than UCS-2 for a rupee sign
-    assert form == {"To": [PHONE], "From": ["+15005550006"], "Body": ["Rs1,200 credited"],
+    assert form == {"To": [PHONE], "From": ["+15005550006"], "Body": ["Rs 1,200 credited"],
                     "StatusCallback": ["https://saathi.test/webhooks/twilio/status"]}
     row = _row()
     assert row.status == OutboxStatus.SENT and row.provider_sid == "SM" + "a" * 32

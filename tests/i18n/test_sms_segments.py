@@ -4,16 +4,19 @@ proactive SMS they get is counted as a carrier counts it (GSM-7 or UCS-2)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
-from bot.channels import dlt
+from bot.channels import dlt, sms
 from bot.channels.sms import MAX_SEGMENTS, MORE_HINT, segments
 from bot.i18n import LANGUAGES, translate
 from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage
 from tests.conftest import _make_app
+from tests.i18n import pages
 from tests.i18n.walk import INVITEE, PARTNER, REP, Walk, load_programs, spy
 
 # Proactive SMS with no DLT template (bot/channels/dlt.yaml): none. An agent's answer and a
@@ -31,11 +34,12 @@ NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
               "invoice_too_old", "invoice_unreadable", "invoice_waiting", "scan_credited",
               "scan_invalid", "scan_not_member", "scan_review", "scan_used", "scan_used_by_you",
               "scan_void", "bulk_file_unreadable", "bulk_too_many",
-              # answers sent through Gupshup's outbox, line by line (the walk's SMS answers
-              # come back whole: tests/sms/test_gupshup_inbound.py sends these)
+              # answers sent through Gupshup's outbox, line by line, each page's footer too
+              # (the walk's SMS answers come back whole over Twilio and are never matched:
+              # tests/sms/test_gupshup_inbound.py sends these, every page, every language)
               "balance", "balance_available", "balance_debt", "balance_held", "balance_locked",
-              "sms_help", "sms_nothing_more", "tier_next", "tier_next_reached", "tier_none",
-              "tier_now", "leaderboard_sms", "leaderboard_no_pin",
+              "sms_help", "sms_more", "sms_nothing_more", "tier_next", "tier_next_reached",
+              "tier_none", "tier_now", "leaderboard_sms", "leaderboard_no_pin",
               "partner_erased",  # an operator's erasure: its SMS is scrubbed once sent
               "campaign_promotional"}  # the walk's campaign is urgent: service-explicit
 
@@ -55,8 +59,14 @@ def test_every_sms_of_every_flow_and_notice_fits_two_segments(app, twilio, clock
                                                               lang):
     load_programs()
     reached = spy(monkeypatch)
+    paged = pages.record(monkeypatch, sms, "pages")
     walk = Walk(twilio, clock, lang, reached, channel="sms")
     answers = [(s.where, s.text) for s in walk.run() if " sent " in s.where]
+    hints = {"\n" + translate(code, MORE_HINT) for code in ("en", lang)}  # before LANG too
+    alone = [o for made in paged for o in pages.orphaned(made, lambda p: next(
+        (p.removesuffix(h) for h in hints if p.endswith(h)), p))]
+    assert sum(len(made) > 1 for made in paged) >= 3, "the walk paged (nearly) nothing"
+    assert not alone, f"{lang}: a heading without its options:\n" + "\n".join(alone[:5])
     with unit_of_work() as session:
         rows = session.scalars(select(OutboxMessage).where(
             OutboxMessage.phone.in_([PARTNER, REP, INVITEE]), OutboxMessage.channel == "sms"))
@@ -71,6 +81,9 @@ def test_every_sms_of_every_flow_and_notice_fits_two_segments(app, twilio, clock
     if lang == "en":
         forcing = [text for _, text in answers if "₹" in text or "–" in text]
         assert not forcing, f"English SMS in UCS-2 for a rupee sign or a dash: {forcing[:3]}"
+        glued = [t for _, t in answers + [(w, t) for w, t, _ in proactive] if re.search(
+            r"Rs\d", t)]
+        assert not glued, f"English money written one way (Rs 1,400, as labels): {glued[:3]}"
     matched, unregistered = set(), {}
     for producer, text, _ in proactive:
         try:

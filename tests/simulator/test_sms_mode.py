@@ -19,7 +19,7 @@ def test_sms_mode_shows_each_messages_segments_and_encoding(page, cempro):  # no
     use_phone(page, PHONE)
     send(page, "bal")
     english = page.locator(".msg.bot").last
-    expect(english).to_contain_text("Rs0")  # ₹ in GSM-7
+    expect(english).to_contain_text("Rs 0")  # ₹ in GSM-7
     expect(english).to_have_attribute("data-sms", "1 SMS · GSM-7")
     send(page, "भाषा हिन्दी")
     send(page, "मदद")

@@ -32,12 +32,19 @@ def test_segments_and_encoding_as_carriers_count(text, count, kind):
 
 def test_english_avoids_characters_that_force_ucs2():
     text = gsm_safe("₹1,200 credited – “thank you” …")
-    assert text == 'Rs1,200 credited - "thank you" ...'
+    assert text == 'Rs 1,200 credited - "thank you" ...'
     assert encoding(text) == "GSM-7"
 
 
 def test_hindi_keeps_its_rupee_sign():
     assert gsm_safe("₹1,200 जमा") == "₹1,200 जमा"
+
+
+def test_a_heading_goes_on_with_its_options_and_the_last_page_takes_all_that_fits():
+    welcome, heading = "Welcome back! " * 6, "What would you like to do? Reply with a number."
+    options = [f"{n}. Option number {n} of the menu" for n in range(1, 4)]
+    found = pages("\n".join([welcome.strip(), "", heading, *options]), "Reply MORE.", limit=1)
+    assert found == [f"{welcome.strip()}\nReply MORE.", "\n".join([heading, *options])]
 
 
 def test_an_image_becomes_a_link():

@@ -29,7 +29,7 @@ def test_balance_in_roman_hindi_with_a_typo_answers_at_once(twilio, member):
     phone, codes = member
     sms(twilio, phone, f"CODE {codes[0]}")
     assert sms(twilio, phone, "balance kitna").startswith(
-        "QRA test - Shakti credits: 10 (worth Rs20)")  # GSM-7: no "·", no "₹"
+        "QRA test - Shakti credits: 10 (worth Rs 20)")  # GSM-7: no "·", no "₹"
     assert sms(twilio, phone, "blance").startswith("QRA test")
     assert "for product code" in sms(twilio, phone, "histry")
 

@@ -16,6 +16,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels.ussd import screens as screens_module
 from bot.channels.ussd.screens import MORE_LABEL, Screen
 from bot.i18n import LANGUAGES, translate
 from models.codes import tables as qr
@@ -27,6 +28,7 @@ from models.messaging.outbox import OutboxMessage
 from models.programs.program import by_code
 from models.redemptions.redemption import Redemption
 from models.support.tickets import Ticket
+from tests.i18n import pages
 from tests.i18n.leaks import leaks
 from tests.i18n.walk import menu_number
 from tests.privacy.helpers import raise_notice
@@ -124,10 +126,11 @@ class UssdWalk:
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_every_ussd_screen_fits_in_every_language(gateway, cempro, clock, app, lang,
-                                                  request):
+                                                  request, monkeypatch):
     if "postgres" in request.node.callspec.id:
         pytest.skip("rendering does not depend on the database: SQLite walks it")
     add_partner(cempro, RETAILER, 3000, language=lang, pincode="400001")
+    paged = pages.record(monkeypatch, screens_module, "paginate")
     walk = UssdWalk(gateway, clock, lang)
     walk.run()
     screen = Screen(app.config["USSD_SCREEN_CHARS"], app.config["USSD_COUNT_RULE"])
@@ -139,6 +142,11 @@ def test_every_ussd_screen_fits_in_every_language(gateway, cempro, clock, app, l
     found = [f"{problem} in {s!r}" for s in seen for problem in leaks(s[4:], lang, NAMES)]
     assert not found, f"{lang}: {len(found)} leaks:\n" + "\n".join(found[:20])
     assert len(seen) > 60 and screens
+    footer = re.compile(r"\n(98|0) [^\n]+$")
+    alone = [o for made in paged for o in pages.orphaned(
+        made, lambda page: footer.sub("", footer.sub("", page)))]
+    assert sum(len(made) > 1 for made in paged) >= 3, "the walk paged (nearly) nothing"
+    assert not alone, f"{lang}: a heading without its options:\n" + "\n".join(alone[:5])
     with unit_of_work() as session:  # the walk did what a partner does, not only read
         assert session.scalar(select(func.count()).select_from(Ticket)) == 1
         assert session.scalar(select(func.count()).select_from(Redemption)) == 1

@@ -41,6 +41,16 @@ def test_long_text_is_paged_within_the_limit_and_nothing_is_lost(text, rule):
     assert "".join(kept.split()) == "".join(text.split())
 
 
+def test_a_menu_heading_goes_on_the_page_of_its_options():
+    """QA: the voice toggle's screen showed its message, the menu's heading and only
+    "98 More"; the heading now opens the next screen, with its options."""
+    text = "Voice notes are on: answers now also come as audio.\nWhat would you like to do?" \
+        "\n1. My credits\n2. Upload invoice\n3. Learn and get certified"
+    pages = paginate(text, Screen(90), "en")
+    assert pages[0] == "Voice notes are on: answers now also come as audio.\n98 More"
+    assert pages[1].startswith("What would you like to do?\n1. My credits")
+
+
 def test_a_short_text_is_one_page_without_footers():
     assert paginate("Balance: 2,000", Screen(160), "hi") == ["Balance: 2,000"]
 

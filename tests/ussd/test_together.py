@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
+from bot.i18n import LANGUAGES, translate
 from bot.messages import Reply
+from bot.notices.support import OPENED, opened_text
 from bot.web import ussd as ussd_web
 from models import ledger
 from models.codes import tables as qr
@@ -17,6 +20,7 @@ from models.messaging import ussd as ussd_rows
 from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage
 from models.messaging.ussd import UssdSession
+from models.partners.partner import Partner
 from models.programs.program import by_code
 from models.support.tickets import Ticket, TicketReason
 from tests.conftest import TwilioClient
@@ -83,18 +87,29 @@ def test_a_screen_is_not_written_over_a_session_row_that_moved_since_it_was_read
         assert row.screens["1"] == call.last and row.pages != ["stale"]
 
 
-def test_call_me_back_opens_a_ticket_and_tells_the_partner_by_sms(gateway, retailer):
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_call_me_back_opens_a_ticket_and_the_sms_after_it_promises_what_the_screen_did(
+        gateway, retailer, lang):
+    with unit_of_work() as session:
+        session.get(Partner, retailer).language = lang
     call = gateway.dial(RETAILER)
-    call.press("98")
-    assert "8. Talk to a person" in call.last
-    assert "call you back" in call.press("8")
-    assert "We will call you back soon" in call.press("1")
+    person = translate(lang, "Talk to a person")
+    while f". {person}" not in call.last:
+        call.press("98")
+    choice = next(line.split(".")[0] for line in call.last.split("\n")
+                  if line.endswith(f". {person}"))
+    assert translate(lang, "Shall a person from our team call you back on this number?") \
+        in call.press(choice)
+    screen = call.press("1").removeprefix("CON ").split("\n")[0]  # then the menu
     with unit_of_work() as session:
         ticket = session.scalar(select(Ticket))
         assert (ticket.channel, ticket.reason) == ("ussd", TicketReason.ASKED_FOR_PERSON)
         told = session.scalars(select(OutboxMessage).where(
             OutboxMessage.phone == RETAILER)).all()
     assert [m.channel for m in told] == ["sms"]
+    assert screen == told[0].body == opened_text(lang, ticket.id)  # one promise, both places
+    assert translate("en", OPENED, n=4, ticket=1).startswith(
+        "Thank you. A person from our team will call you back within 4 hours")
 
 
 def test_an_image_in_a_reply_is_sent_as_an_sms_link_once(gateway, retailer, monkeypatch):

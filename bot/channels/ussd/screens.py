@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.channels.sms import GSM_EXTENSION, is_gsm7
-from bot.channels.text import render_text
+from bot.channels.text import heading_start, render_text
 from bot.i18n import N_, translate
 from bot.messages import Reply
 
@@ -78,6 +78,7 @@ def paginate(text: str, screen: Screen, lang: str | None) -> list[str]:
             break
         footer = f"\n{more}" + (f"\n{back}" if pages else "")
         head = _longest_head(rest, screen, footer)
+        head = head[:heading_start(head, rest[len(head):])]  # a heading goes with its options
         pages.append(head.rstrip() + footer)
         rest = rest[len(head):].lstrip()
     return pages
