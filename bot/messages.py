@@ -21,13 +21,14 @@ class ChannelTraits:
     short_form: bool = False  # a few lines at most: a notice is summarised, not linked
     keywords: bool = False  # one-shot commands (BAL, CODE …) need no menu state
     paged: bool = False  # every answer fits two SMS segments; the rest waits for MORE
+    keeps_replies: bool = True  # replies stay on the phone (a USSD screen is gone once read)
 
 
 TRAITS = {
     "whatsapp": ChannelTraits(plays_audio=True),
     "sms": ChannelTraits(sends_files=False, short_form=True, keywords=True, paged=True),
     "ussd": ChannelTraits(sends_files=False, free_text=False, opens_links=False,
-                          short_form=True),
+                          short_form=True, keeps_replies=False),
 }
 ANY_CHANNEL = ChannelTraits()
 

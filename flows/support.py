@@ -35,8 +35,10 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
         return engine.retry(ctx, "Please reply with a number from the list.")
     if answer == "no":
         return engine.done(menu=True)
+    # The reply gives the promise; where it does not stay on the phone, an SMS keeps it.
     ticket = open_ticket(ctx.session, ctx.partner, channel=msg.channel,
-                         reason=TicketReason.ASKED_FOR_PERSON, words=msg.text)
+                         reason=TicketReason.ASKED_FOR_PERSON, words=msg.text,
+                         told=msg.traits.keeps_replies)
     return engine.done(Reply(opened_text(ctx.language, ticket.id)))
 
 

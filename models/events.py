@@ -177,9 +177,11 @@ class TicketAnswered:
 
 @dataclass(frozen=True)
 class TicketOpened:
-    """A partner asked for a person: the partner is told someone will answer."""
+    """A partner asked for a person: the partner is told someone will answer (unless the
+    step that opened the ticket `told` them already, in its reply)."""
     ticket_id: int
     partner_id: int
+    told: bool = False
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ def opened_text(lang: str | None, ticket_id: int) -> str:
 
 @handles(TicketOpened)
 def tell_opened(session: Session, opened: TicketOpened) -> None:
+    if opened.told:
+        return
     partner = session.get(Partner, opened.partner_id)
     ticket = session.get(Ticket, opened.ticket_id)
     text = opened_text(partner.language, ticket.id)

@@ -51,8 +51,9 @@ class Ticket(Base):
 
 
 def open_ticket(session: Session, partner: Partner, *, channel: str, reason: TicketReason,
-                words: str = "") -> Ticket:
-    """Open a ticket for `partner`, or return their open one (a repeated ask adds nothing)."""
+                words: str = "", told: bool = False) -> Ticket:
+    """Open a ticket for `partner`, or return their open one (a repeated ask adds nothing).
+    `told`: the caller's reply gives the partner the ticket's promise (no message after)."""
     ticket = open_for(session, partner.id)
     if ticket is not None:
         return ticket
@@ -62,7 +63,7 @@ def open_ticket(session: Session, partner: Partner, *, channel: str, reason: Tic
                     answer_due_at=now + FIRST_ANSWER, status=TicketStatus.OPEN)
     session.add(ticket)
     session.flush()
-    events.record(session, events.TicketOpened(ticket.id, partner.id))
+    events.record(session, events.TicketOpened(ticket.id, partner.id, told))
     return ticket
 
 
