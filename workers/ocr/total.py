@@ -225,6 +225,34 @@ def _words_at(lines: list[Line], index: int) -> int | None:
     return found
 
 
+def labelled(lines: list[Line]) -> list[int]:
+    """The lines where a total's figure is written: each line with a total label, or the
+    line under a label alone on its line."""
+    found = []
+    for index, line in enumerate(lines):
+        if _label_weight(line.text):
+            alone = not re.search(r"\d", line.text) and index + 1 < len(lines)
+            found.append(index + 1 if alone and amounts(lines[index + 1:index + 2]) else index)
+    return found
+
+
+def witnesses(lines: list[Line]) -> dict[int, bool]:
+    """Amounts the page states apart from its total's figure, each True when it vouches for
+    itself: the amount in words read with at most a letter changed a word, and the tax
+    arithmetic's sums (and those rounded to the rupee); False, the amount guessed from words
+    misread further."""
+    every = amounts(lines)
+    sums = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
+    found = {paise: True for total in sums for paise in (total, round(total, -2))}
+    for index, line in enumerate(lines):
+        if _WORDS.search(line.text):
+            if (strict := _words_at(lines, index)) is not None:
+                found[strict] = True
+            if (guess := amount_in_words(line.text, loose=True)) is not None:
+                found.setdefault(guess, False)
+    return found
+
+
 def _total_digits(lines: list[Line]) -> list[str]:
     """The digits read on each line that carries a total label (or under a label alone on
     its line), however their separators were read ("1,46,93 / -", "1.40.371890")."""
