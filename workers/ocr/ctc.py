@@ -16,6 +16,7 @@ import numpy as np
 CLASSES = {"0": "0OoCcDQ", "1": "1lI|i!", "2": "2Zz", "3": "3", "4": "4", "5": "5Ss",
            "6": "6b", "7": "7", "8": "8B", "9": "9qg", ".": ".,", "-": "-=", "/": "/"}
 KEYS = tuple(CLASSES)
+RUNNERS_UP = 2  # other digits offered per character at most
 _FLOOR = 1e-12
 
 
@@ -39,8 +40,9 @@ def reading(folded: np.ndarray) -> str:
 
 
 def alternatives(folded: np.ndarray, least: float = 0.02) -> list[list[str]]:
-    """The likeliest string as its characters, each with the other digits the recogniser gave
-    at least `least` where it wrote that character (a pen's 2 under its 7), likeliest first."""
+    """The likeliest string as its characters, each with the other digits (RUNNERS_UP at most)
+    the recogniser gave at least `least` where it wrote that character (a pen's 2 under its
+    7), likeliest first."""
     best, found, previous = folded.argmax(axis=1), [], 0
     for column, label in enumerate(best):
         if label and label != previous:
@@ -53,7 +55,7 @@ def alternatives(folded: np.ndarray, least: float = 0.02) -> list[list[str]]:
         char = KEYS[label - 1]
         others = [KEYS[k - 1] for k in np.argsort(-folded[column]) if k and k != label
                   and folded[column, k] >= least and KEYS[k - 1].isdigit()]
-        out.append([char, *others] if char.isdigit() else [char])
+        out.append([char, *others[:RUNNERS_UP]] if char.isdigit() else [char])
     return out
 
 

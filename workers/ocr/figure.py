@@ -34,7 +34,6 @@ class Look:
         own likeliest reading, in the best of the ways an amount is written."""
         return max(ctc.log_likelihood(self.columns, text) for text in written(paise)) - self.best
 
-
     def reading(self) -> int | None:
         """The amount of the figure's likeliest reading."""
         return _paise(ctc.reading(self.columns))
