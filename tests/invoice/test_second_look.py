@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from models.invoices.read import InvoiceRead
 from tests.invoice import bills, fonts, layouts
 from tests.invoice.pen import Pen
-from workers.ocr import ctc, fields, figure, rapid
+from workers.ocr import ctc, fields, figure, rapid, recheck
+from workers.ocr.lines import Line, Word
 from workers.ocr.read import read_rapid
 
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE
@@ -125,3 +127,25 @@ def test_letters_read_in_a_figure_count_as_the_digits_they_look_like():
 ])
 def test_an_amount_is_scored_in_each_way_a_hand_writes_it(paise, forms):
     assert figure.written(paise) == forms
+
+
+def _look(text: str) -> figure.Look:
+    """A figure recognised as `text` beyond doubt (a blank between characters)."""
+    columns = _columns([c for char in text.replace(",", ".") for c in (char, "")])
+    return figure.Look(columns, ctc.log_likelihood(columns, ctc.reading(columns)))
+
+
+def test_a_total_the_page_did_not_read_is_left_to_the_partner_unless_sure(monkeypatch):
+    """No figure was read beside the label (total.FLOOR: the partner types a total the page
+    did not give); the second look's reading alone, unconfirmed by words, does not fill it."""
+    lines = [Line((Word("Total", 0.99, (800, 700, 900, 740)), Word("Rs.", 0.99,
+                                                                   (910, 700, 960, 740))),
+                  (800, 700, 960, 740))]
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look("1,74,789.00")])
+    read = InvoiceRead()
+    recheck.recheck(Image.new("RGB", (1400, 900), "white"), lines, read)
+    assert read.total_paise is None
+    said = "Rupees One Lakh Seventy Four Thousand Seven Hundred Eighty Nine Only"
+    words = Line(tuple(Word(w, 0.9) for w in said.split(" ")))
+    recheck.recheck(Image.new("RGB", (1400, 900), "white"), [*lines, words], read)
+    assert (read.total_paise, read.confidence["total_paise"]) == (17478900, 0.95)

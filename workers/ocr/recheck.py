@@ -45,13 +45,16 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         # Sure only where two readings meet: the image itself offers the amount (as read or a
         # digit changed for one it also saw), and words read closely or the arithmetic say it.
         sure = witnesses.get(best, False) and best in readings
-        if best != current or sure:
+        # A total the page's reading left out stays out unless sure (the partner types it:
+        # workers.ocr.total.FLOOR).
+        if sure or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
         return
     shown = {a.paise for a in total.amounts(lines) if a.line in labelled}
-    if current is None or fits[current] < -FITS:
+    if current is not None and fits[current] < -FITS:
         # What the page's reading chose, the figure does not say (words read short, a sum
-        # of misread items): the figure's own reading, unsure, when both looks read it.
+        # of misread items): the figure's own reading, unsure, where the page's reading of
+        # the figure and the second look agree on it.
         likeliest = {p for look in seen if (p := look.reading()) is not None} & shown
         if len(likeliest) == 1:
             _replace(read, likeliest.pop(), total.UNSURE - 0.1)
