@@ -227,12 +227,13 @@ def _words_at(lines: list[Line], index: int) -> int | None:
 
 def labelled(lines: list[Line]) -> list[int]:
     """The lines where a total's figure is written: each line with a total label, or the
-    line under a label alone on its line."""
+    line under a label without digits when that line has some."""
     found = []
     for index, line in enumerate(lines):
         if _label_weight(line.text):
-            alone = not re.search(r"\d", line.text) and index + 1 < len(lines)
-            found.append(index + 1 if alone and amounts(lines[index + 1:index + 2]) else index)
+            below = lines[index + 1].text if index + 1 < len(lines) else ""
+            alone = not re.search(r"\d", line.text) and re.search(r"\d", below)
+            found.append(index + 1 if alone else index)
     return found
 
 
@@ -256,12 +257,8 @@ def witnesses(lines: list[Line]) -> dict[int, bool]:
 def _total_digits(lines: list[Line]) -> list[str]:
     """The digits read on each line that carries a total label (or under a label alone on
     its line), however their separators were read ("1,46,93 / -", "1.40.371890")."""
-    found = []
-    for index, line in enumerate(lines):
-        label = _label_weight(line.text) and not re.search(r"\d", line.text)
-        text = lines[index + 1].text if label and index + 1 < len(lines) else line.text
-        if _label_weight(line.text):
-            found.append(re.sub(r"\D", "", text.replace("C", "0").replace("O", "0")))
+    found = [re.sub(r"\D", "", lines[index].text.replace("C", "0").replace("O", "0"))
+             for index in labelled(lines)]
     return [digits for digits in found if digits]
 
 
