@@ -132,7 +132,7 @@ def test_an_amount_is_scored_in_each_way_a_hand_writes_it(paise, forms):
 def _look(text: str) -> figure.Look:
     """A figure recognised as `text` beyond doubt (a blank between characters)."""
     columns = _columns([c for char in text.replace(",", ".") for c in (char, "")])
-    return figure.Look(columns, ctc.log_likelihood(columns, ctc.reading(columns)))
+    return figure.Look((columns,), (ctc.log_likelihood(columns, ctc.reading(columns)),))
 
 
 def test_a_total_the_page_did_not_read_is_left_to_the_partner_unless_sure(monkeypatch):

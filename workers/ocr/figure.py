@@ -18,7 +18,9 @@ from PIL import Image
 from workers.ocr import ctc, rapid
 from workers.ocr.lines import Box, Line, Word
 
-PAD = 0.25  # of the figure's height, around its box: a pen's strokes leave the text box
+# Paper around the figure's text box, in its heights: a pen's strokes leave the box, and the
+# recogniser reads a figure differently with more or less around it.
+PADS = (0.1, 0.25)
 LOOKED = 2  # total lines looked at again, the last ones on the page
 CHANGES = 2  # digits of the figure's reading swapped at most, for the amounts it can be
 _FIGURE = re.compile(r"\d|^[0-9OSBIlZCqg,./=-]{3,}$")
@@ -26,35 +28,46 @@ _FIGURE = re.compile(r"\d|^[0-9OSBIlZCqg,./=-]{3,}$")
 
 @dataclass(frozen=True)
 class Look:
-    columns: np.ndarray  # the figure's columns folded into ctc.CLASSES
-    best: float  # log-likelihood of its own likeliest reading
+    """The figure recognised once per crop (PADS): one crop's reading of a handwritten figure
+    can lose or change a digit another keeps ("828,409.00" read "728.407." with more paper
+    around it), so an amount is scored on all of them."""
+
+    crops: tuple[np.ndarray, ...]  # each crop's columns folded into ctc.CLASSES
+    bests: tuple[float, ...]  # log-likelihood of each crop's own likeliest reading
 
     def fit(self, paise: int) -> float:
-        """How much less likely (natural log, <= 0 mostly) the figure says `paise` than its
-        own likeliest reading, in the best of the ways an amount is written."""
-        return max(ctc.log_likelihood(self.columns, text) for text in written(paise)) - self.best
+        """How much less likely (natural log, <= 0 mostly; the mean over the crops) the figure
+        says `paise` than its own likeliest reading, in the best way an amount is written."""
+        return float(np.mean([max(ctc.log_likelihood(columns, text) for text in written(paise))
+                              - best for columns, best in zip(self.crops, self.bests,
+                                                              strict=True)]))
 
     def reading(self) -> int | None:
-        """The amount of the figure's likeliest reading."""
-        return _paise(ctc.reading(self.columns))
+        """The amount every crop's likeliest reading says (None when they differ)."""
+        found = {_paise(ctc.reading(columns)) for columns in self.crops}
+        return found.pop() if len(found) == 1 else None
 
     def readings(self, changes: int = CHANGES) -> set[int]:
         """The amounts the figure can be read as: its likeliest reading, that with one digit
         doubled (CTC writes a digit twice only with a gap between: "44" is easily read "4"),
         and with up to `changes` digits swapped for ones the recogniser also saw there."""
-        chars = ctc.alternatives(self.columns)
-        spots = [i for i, options in enumerate(chars) if len(options) > 1]
-        likeliest = [options[0] for options in chars]
-        texts = {"".join(likeliest[:i + 1] + likeliest[i:]) for i in range(len(likeliest))
-                 if likeliest[i].isdigit()} | {"".join(likeliest)}
-        for count in range(1, changes + 1):
-            for chosen in combinations(spots, count):
-                for swaps in product(*(chars[i][1:] for i in chosen)):
-                    text = list(likeliest)
-                    for i, digit in zip(chosen, swaps, strict=True):
-                        text[i] = digit
-                    texts.add("".join(text))
-        return {paise for text in texts if (paise := _paise(text)) is not None}
+        return set().union(*(_readings(columns, changes) for columns in self.crops))
+
+
+def _readings(columns: np.ndarray, changes: int) -> set[int]:
+    chars = ctc.alternatives(columns)
+    spots = [i for i, options in enumerate(chars) if len(options) > 1]
+    likeliest = [options[0] for options in chars]
+    texts = {"".join(likeliest[:i + 1] + likeliest[i:]) for i in range(len(likeliest))
+             if likeliest[i].isdigit()} | {"".join(likeliest)}
+    for count in range(1, changes + 1):
+        for chosen in combinations(spots, count):
+            for swaps in product(*(chars[i][1:] for i in chosen)):
+                text = list(likeliest)
+                for i, digit in zip(chosen, swaps, strict=True):
+                    text[i] = digit
+                texts.add("".join(text))
+    return {paise for text in texts if (paise := _paise(text)) is not None}
 
 
 def _paise(text: str) -> int | None:
@@ -107,13 +120,14 @@ def _part(words: tuple[Word, ...], word: Word) -> Box:
 
 def _look(picture: Image.Image, box: Box) -> Look:
     left, top, right, bottom = box
-    pad = PAD * (bottom - top)
-    crop = picture.convert("RGB").crop((int(left - 2 * pad), int(top - pad),
-                                        int(right + 2 * pad), int(bottom + pad)))
-    bgr = np.ascontiguousarray(np.asarray(crop)[:, :, ::-1])
-    probs, charset = rapid.columns(bgr)
-    columns = ctc.amount_classes(probs, charset)
-    return Look(columns, ctc.log_likelihood(columns, ctc.reading(columns)))
+    rgb, crops = picture.convert("RGB"), []
+    for share in PADS:
+        pad = share * (bottom - top)
+        crop = rgb.crop((int(left - 2 * pad), int(top - pad), int(right + 2 * pad),
+                         int(bottom + pad)))
+        probs, charset = rapid.columns(np.ascontiguousarray(np.asarray(crop)[:, :, ::-1]))
+        crops.append(ctc.amount_classes(probs, charset))
+    return Look(tuple(crops), tuple(ctc.log_likelihood(c, ctc.reading(c)) for c in crops))
 
 
 def written(paise: int) -> set[str]:
