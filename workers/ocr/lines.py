@@ -12,16 +12,20 @@ _SEPARATOR_GAP = re.compile(r"(?<=\d) ?([.,]) ?(?=\d{2,3}(?!\d))")
 _PAISE_GAP = re.compile(r"(?:(?<=\d[.,]\d\d[.,]\d)|(?<=\d[.,]\d{3}[.,]\d)) (?=\d(?![\d.,]))")
 
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom on the page
+
+
 @dataclass(frozen=True)
 class Word:
     text: str
     conf: float  # the engine's confidence in the word, 0..1
+    box: Box | None = None  # the text box it was read in, where the engine gives one
 
 
 @dataclass(frozen=True)
 class Line:
     words: tuple[Word, ...]
-    box: tuple[int, int, int, int] = (0, 0, 0, 0)  # left, top, right, bottom on the page
+    box: Box = (0, 0, 0, 0)
 
     @property
     def text(self) -> str:

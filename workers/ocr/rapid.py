@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from workers.ocr.lines import Line, Word
+from workers.ocr.lines import Box, Line, Word
 
 MAX_SIDE = 1280  # photos are scaled down to this: detection time grows with the pixels
 LONG = 4  # a box this many times wider than high shows its line's slant
@@ -114,8 +114,20 @@ def read_lines(picture: Image.Image) -> list[Line]:
     # the page with a call of its own (0.7 s of a page's CPU with 70 boxes).
     bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
     found, _times = engine()(bgr)
-    return rows([(np.asarray(box, dtype=np.float64), text, float(score))
+    # Boxes in the photo's own pixels, where workers.ocr.figure looks again.
+    return rows([(np.asarray(box, dtype=np.float64) / factor, text, float(score))
                  for box, text, score in found or []])
+
+
+def columns(bgr: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """PP-OCRv4's recogniser alone on one text image (BGR): each column's probability of each
+    character (columns x characters, "blank" first), and the characters."""
+    recogniser = engine().text_rec
+    height, width = bgr.shape[:2]
+    _c, model_height, model_width = recogniser.rec_image_shape
+    batch = recogniser.resize_norm_img(bgr, max(model_width / model_height, width / height))
+    probs = recogniser.session(batch[np.newaxis].astype(np.float32))[0][0]
+    return probs, recogniser.postprocess_op.character
 
 
 def rows(boxes: list[tuple[np.ndarray, str, float]]) -> list[Line]:
@@ -132,7 +144,7 @@ def rows(boxes: list[tuple[np.ndarray, str, float]]) -> list[Line]:
         xs = box[:, 0] * cos - box[:, 1] * sin
         edge = box[:, 1].mean() - box[:, 0].mean() * math.tan(slant)
         half = _height(box) / 2
-        placed.append((xs.min(), edge - half, xs.max(), edge + half, text, score))
+        placed.append((xs.min(), edge - half, xs.max(), edge + half, text, score, _bounds(box)))
     height = float(np.median([b[3] - b[1] for b in placed]))
     lines: list[list[tuple]] = []
     for box in sorted(placed, key=lambda b: (b[1] + b[3]) / 2):
@@ -156,6 +168,11 @@ def _slants(boxes: list[tuple[np.ndarray, str, float]]) -> list[float]:
     return [float(np.median(slants[np.argsort(np.abs(heights - y))[:NEAREST]])) for y in middles]
 
 
+def _bounds(box: np.ndarray) -> Box:
+    (left, top), (right, bottom) = box.min(axis=0), box.max(axis=0)
+    return int(left), int(top), math.ceil(right), math.ceil(bottom)
+
+
 def _width(box: np.ndarray) -> float:
     return float(np.linalg.norm(box[1] - box[0]))
 
@@ -170,7 +187,7 @@ def _middle(line: list[tuple]) -> float:
 
 def _line(boxes: list[tuple]) -> Line:
     """One line; full-width punctuation the Chinese-trained model writes ("：") made ASCII."""
-    words = tuple(Word(part, score) for *_xy, text, score in boxes
+    words = tuple(Word(part, score, bounds) for *_xy, text, score, bounds in boxes
                   for part in unicodedata.normalize("NFKC", text).split())
     box = (int(min(b[0] for b in boxes)), int(min(b[1] for b in boxes)),
            int(max(b[2] for b in boxes)), int(max(b[3] for b in boxes)))

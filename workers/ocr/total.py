@@ -245,15 +245,40 @@ def _words_at(lines: list[Line], index: int) -> int | None:
     return found
 
 
+def labelled(lines: list[Line]) -> list[int]:
+    """The lines where a total's figure is written: each line with a total label, or the
+    line under a label without digits when that line has some."""
+    found = []
+    for index, line in enumerate(lines):
+        if _label_weight(line.text):
+            below = lines[index + 1].text if index + 1 < len(lines) else ""
+            alone = not re.search(r"\d", line.text) and re.search(r"\d", below)
+            found.append(index + 1 if alone else index)
+    return found
+
+
+def witnesses(lines: list[Line]) -> dict[int, bool]:
+    """Amounts the page states apart from its total's figure, each True when it vouches for
+    itself: the amount in words read with at most a letter changed a word, and the tax
+    arithmetic's sums (and those rounded to the rupee); False, the amount guessed from words
+    misread further."""
+    every = amounts(lines)
+    sums = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
+    found = {paise: True for total in sums for paise in (total, round(total, -2))}
+    for index, line in enumerate(lines):
+        if _WORDS.search(line.text):
+            if (strict := _words_at(lines, index)) is not None:
+                found[strict] = True
+            if (guess := amount_in_words(line.text, loose=True)) is not None:
+                found.setdefault(guess, False)
+    return found
+
+
 def _total_digits(lines: list[Line]) -> list[str]:
     """The digits read on each line that carries a total label (or under a label alone on
     its line), however their separators were read ("1,46,93 / -", "1.40.371890")."""
-    found = []
-    for index, line in enumerate(lines):
-        label = _label_weight(line.text) and not re.search(r"\d", line.text)
-        text = lines[index + 1].text if label and index + 1 < len(lines) else line.text
-        if _label_weight(line.text):
-            found.append(re.sub(r"\D", "", text.replace("C", "0").replace("O", "0")))
+    found = [re.sub(r"\D", "", lines[index].text.replace("C", "0").replace("O", "0"))
+             for index in labelled(lines)]
     return [digits for digits in found if digits]
 
 

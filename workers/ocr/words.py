@@ -39,16 +39,33 @@ def amount_in_words(text: str, loose: bool = False, exact: bool = False) -> int 
     end = re.search(r"only", rest, re.I)
     said = (rest[:end.start()] if end else _unended(rest)).lower()
     letters = re.sub(r"[^a-z]", "", said)
-    found = _segment(letters, loose) if len(letters) <= 200 else None
-    if loose and len(letters) <= 200:
-        # A guess keeps the words apart where the writer did ("Seventv Fiakt", not
-        # "seventy" and "lakh" from "Seventvf iakt"), splitting only what ran together.
-        parts = [_segment(word, loose) for word in re.sub(r"[^a-z ]", "", said).split()]
-        if parts and all(parts):
-            found = sum(p[0] for p in parts), tuple(w for p in parts for w in p[1])
-    if not found or found[0] > (0 if exact else 1 + len(letters) // (5 if loose else 12)):
+    if len(letters) > 200:
         return None
-    words = [w for w in found[1] if w not in ("rupees", "rupee", "inr", "rs", "only")]
+    limit = 0 if exact else 1 + len(letters) // (5 if loose else 12)
+    if not loose:
+        return _cheapest(letters, limit)
+    found = _segment(letters, loose)
+    # A guess keeps the words apart where the writer did ("Seventv Fiakt", not "seventy"
+    # and "lakh" from "Seventvf iakt"), splitting only what ran together.
+    parts = [_segment(word, loose) for word in re.sub(r"[^a-z ]", "", said).split()]
+    if parts and all(parts):
+        found = sum(p[0] for p in parts), tuple(w for p in parts for w in p[1])
+    return _value(found[1]) if found and found[0] <= limit else None
+
+
+def _cheapest(letters: str, limit: int) -> int | None:
+    """The amount named by the cheapest split of `letters` into number words that names one
+    ("Turee Hundred" after "Thousand" is three, not crore: a crore after a thousand names no
+    number); None when two amounts are as cheap."""
+    named = [(cost, value) for cost, words in _splits(letters, limit)
+             if (value := _value(words)) is not None]
+    cheapest = [value for cost, value in named if cost == named[0][0]] if named else []
+    return cheapest[0] if cheapest and len(set(cheapest)) == 1 else None
+
+
+def _value(found: tuple[str, ...]) -> int | None:
+    """Paise named by number words ("rupees", "only" and the like ignored)."""
+    words = [w for w in found if w not in ("rupees", "rupee", "inr", "rs", "only")]
     if not words:
         return None
     if "paise" in words:
@@ -89,15 +106,42 @@ def _segment(token: str, loose: bool = False) -> tuple[int, tuple[str, ...]] | N
     return best
 
 
+KEEP = 12  # splits kept per rest of a word run, cheapest first
+
+
+@functools.cache
+def _splits(token: str, budget: int) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The cheapest splits of `token` into vocabulary words, each word as read or one letter
+    from it, within `budget` letters changed: (letters changed, words), cheapest first."""
+    if not token:
+        return ((0, ()),)
+    found = []
+    for size in range(min(len(token), 10), 1, -1):
+        for word in _near(token[:size]):
+            cost = word != token[:size]
+            if cost <= budget:
+                found += [(cost + more, (word, *rest))
+                          for more, rest in _splits(token[size:], budget - cost)]
+    return tuple(sorted(found, key=lambda f: f[0])[:KEEP])
+
+
 @functools.cache
 def _nearest(piece: str) -> tuple[str | None, int]:
     """The vocabulary word `piece` is, or is one letter away from (words of 4+ letters; three
     letters are a four-letter word that lost one, "I.kh" for "Lakh", or a three-letter number
     word with one letter changed, "Twc" for "Two")."""
+    near = _near(piece)
+    return (near[0], int(near[0] != piece)) if near else (None, 0)
+
+
+@functools.cache
+def _near(piece: str) -> tuple[str, ...]:
+    """The vocabulary words `piece` is, or is one letter away from (see _nearest), likeliest
+    first."""
     if piece in VOCABULARY:
-        return piece, 0
+        return (piece,)
     if len(piece) < 3:
-        return None, 0
+        return ()
     alike = piece.translate(LOOKALIKE)
     near = [word for word in VOCABULARY if len(word) >= 4 and len(word) - len(piece) < 2
             and Levenshtein.distance(alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1]
@@ -106,7 +150,7 @@ def _nearest(piece: str) -> tuple[str | None, int]:
     # A word whose letters are all lookalikes of the piece's ("ElGHTY": "eighty") before one
     # a letter away ("eight").
     near.sort(key=lambda word: word.translate(LOOKALIKE) != alike)
-    return (near[0], 1) if near else (None, 0)
+    return tuple(near)
 
 
 def _changed(alike: str, word: str) -> int:
@@ -139,12 +183,16 @@ def _loosely(piece: str) -> tuple[str | None, int]:
 
 def _number(words: list[str]) -> int | None:
     """The number the words name; None unless each of thousand, lakh and crore comes after a
-    larger one ("seventy lakh" after "one lakh forty thousand" names no number)."""
+    larger one ("seventy lakh" after "one lakh forty thousand" names no number) and a number
+    word below twenty follows only a tens word ("eighty eight", never "eight eight")."""
     total, current, last = 0, 0, None
     for word in words:
         if word == "and":
             continue
         if word in SMALL:
+            below = current % 100
+            if below and (below % 10 or below < 20 or SMALL[word] >= 10):
+                return None
             current += SMALL[word]
         elif word == "hundred":
             current = (current or 1) * 100
@@ -193,15 +241,7 @@ def resembled(text: str, candidates: set[int]) -> int | None:
     to its spelling and at least MARGIN edits closer than to any other candidate's. Words
     misread this badly vouch for nothing on their own; they only choose among amounts the page
     shows."""
-    start = START.search(text)
-    if start is None:
-        return None
-    rest = text[start.end():]
-    end = re.search(r"only", rest, re.I)
-    read = _letters(rest[:end.end()] if end else rest)
-    if len(read) < 8:
-        return None
-    distances = sorted((Levenshtein.distance(read, _letters(spelled(c))), c) for c in candidates)
+    distances = sorted((d, c) for c in candidates if (d := misread(text, c)) is not None)
     if not distances:
         return None
     best, found = distances[0]
@@ -209,6 +249,19 @@ def resembled(text: str, candidates: set[int]) -> int | None:
     if best > RESEMBLES * len(_letters(spelled(found))):
         return None
     return found if runner_up is None or runner_up - best >= MARGIN else None
+
+
+def misread(text: str, paise: int) -> int | None:
+    """How many letters of the words after "Rupees" in `text` (to "Only") differ from
+    `paise` spelled out (look-alike letters the same); None without such words (8 letters
+    at least)."""
+    start = START.search(text)
+    if start is None:
+        return None
+    rest = text[start.end():]
+    end = re.search(r"only", rest, re.I)
+    read = _letters(rest[:end.end()] if end else rest)
+    return Levenshtein.distance(read, _letters(spelled(paise))) if len(read) >= 8 else None
 
 
 def _letters(text: str) -> str:

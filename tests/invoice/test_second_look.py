@@ -1,0 +1,151 @@
+"""A second look at a hand-filled cash memo's total (workers.ocr.recheck, figure, ctc): the
+handwritten figure recognised again alone, and scored against the amounts the page states
+apart from it. Real PP-OCRv4 on pages drawn here."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from models.invoices.read import InvoiceRead
+from tests.invoice import bills, fonts, layouts
+from tests.invoice.pen import Pen
+from workers.ocr import ctc, fields, figure, rapid, recheck
+from workers.ocr.lines import Line, Word
+from workers.ocr.read import read_rapid
+
+SURE = 0.8  # INVOICE_MIN_CONFIDENCE
+
+
+def memo(seed: int, n: int) -> tuple[int, Image.Image]:
+    """bench/ocr.py's n-th bill of `seed` (a cash memo when n % 5 == 4): its total, its page."""
+    rng = random.Random(seed * 100_000 + n)
+    bill = bills.bill(rng)
+    return bill.truth.total_paise, layouts.render(bill, rng, "memo", hindi=rng.random() < 0.3)
+
+
+# Memos whose figure and words the page's reading both got wrong: a 2 read as 7 beside
+# "sOne Lakh Twenty Four ..." (202/29); "452002.00" read as "45200 2.00" (201/99); the paise
+# 32 read 37 beside "Thirty Onean Thirty Tu Paise" (204/99); words read without their first
+# half, "Hundred Fifty Eight and Ninety Two Paise" (203/44).
+@pytest.mark.parametrize(("seed", "n"), [(202, 29), (201, 99), (204, 99), (203, 44)])
+def test_a_misread_memo_total_is_set_right_by_a_second_look_at_its_figure(seed, n):
+    total, page = memo(seed, n)
+    first = fields.extract(rapid.read_lines(page))
+    assert first.total_paise != total  # the page's reading alone misses it
+    assert read_rapid(page).total_paise == total
+
+
+def test_words_read_right_and_a_figure_that_allows_them_make_the_total_sure():
+    total, page = memo(202, 89)  # "6lq3CC.50" beside words read a letter off each
+    first = fields.extract(rapid.read_lines(page))
+    assert first.confidence["total_paise"] < SURE
+    read = read_rapid(page)
+    assert (read.total_paise, read.confidence["total_paise"] >= SURE) == (total, True)
+
+
+def _printed_total(figure_text: str, words: str) -> Image.Image:
+    page = Image.new("RGB", (1400, 420), (250, 248, 240))
+    pen = Pen(page, fonts.installed(fonts.PRINT)[0], 30, random.Random(1))
+    pen.row([(pen.left, "Cement bag 40", "l"), (pen.right, "68,440.00", "r")])
+    pen.row([(pen.right - 500, "Total Rs.", "l"), (pen.right, figure_text, "r")])
+    pen.row([(pen.left, f"Rupees {words} Only", "l")])
+    return page
+
+
+def test_words_that_a_clear_figure_contradicts_are_never_made_sure():
+    """The words read exactly say 1,24,789; the figure, printed clearly, says 1,74,789: the
+    second look must not side with the words (nor make either sure)."""
+    page = _printed_total("1,74,789.00", "One Lakh Twenty Four Thousand Seven Hundred Eighty Nine")
+    read = read_rapid(page)
+    assert read.total_paise != 12478900
+    assert read.confidence.get("total_paise", 0.0) < SURE
+
+
+def test_a_sure_first_reading_pays_for_no_second_look(monkeypatch):
+    page = _printed_total("1,74,789.00", "One Lakh Seventy Four Thousand Seven Hundred Eighty Nine")
+
+    def looked(*_args):
+        raise AssertionError("looked again at a total the page vouched for")
+
+    monkeypatch.setattr(figure, "looks", looked)
+    assert read_rapid(page).total_paise == 17478900
+
+
+def test_text_boxes_are_kept_in_the_photos_own_pixels():
+    """rapid scales a large photo down to read it; each word keeps its box on the photo, where
+    the second look cuts the figure out at full resolution."""
+    page = Image.new("RGB", (2560, 600), "white")
+    pen = Pen(page, fonts.installed(fonts.PRINT)[0], 60, random.Random(1))
+    pen.y = 250
+    pen.put(1800, "9,876.50")
+    word = next(w for line in rapid.read_lines(page) for w in line.words if "876" in w.text)
+    assert word.box is not None
+    left, top, right, bottom = word.box
+    assert abs(left - 1800) < 30 and abs(top - 250) < 40 and right > 2000 and bottom < 360
+
+
+def _columns(path: list[str]) -> np.ndarray:
+    """Columns certain of one class each ("" a blank)."""
+    folded = np.full((len(path), 1 + len(ctc.KEYS)), 1e-6)
+    for column, char in enumerate(path):
+        folded[column, 0 if not char else 1 + ctc.KEYS.index(char)] = 1.0
+    return folded / folded.sum(axis=1, keepdims=True)
+
+
+def test_ctc_scores_the_string_the_columns_say_above_any_other():
+    folded = _columns(["1", "", "2", "2", "", ".", "5", "0", ""])
+    assert ctc.reading(folded) == "12.50"
+    assert ctc.log_likelihood(folded, "12.50") > -0.01
+    assert ctc.log_likelihood(folded, "12,50") == ctc.log_likelihood(folded, "12.50")
+    assert ctc.log_likelihood(folded, "122.50") < -10  # a doubled 2 needs a blank between
+    assert ctc.log_likelihood(folded, "17.50") < -10
+
+
+def test_ctc_offers_the_digit_the_recogniser_also_saw():
+    folded = _columns(["1", "", "7", "", "5"])
+    folded[2, 1 + ctc.KEYS.index("2")] = 0.3  # the pen's 7 could be a 2
+    folded /= folded.sum(axis=1, keepdims=True)
+    assert ctc.alternatives(folded) == [["1"], ["7", "2"], ["5"]]
+    assert ctc.log_likelihood(folded, "125") > ctc.log_likelihood(folded, "175") - 2
+
+
+def test_letters_read_in_a_figure_count_as_the_digits_they_look_like():
+    charset = ["blank", "C", "l", "q", "7", "."]
+    probs = np.eye(len(charset))[[2, 0, 3, 0, 1, 5, 1, 0, 1]]  # "l q C . C C"
+    assert ctc.reading(ctc.amount_classes(probs, charset)) == "190.00"
+
+
+@pytest.mark.parametrize(("paise", "forms"), [
+    (12478900, {"1,24,789.00", "124789.00", "1,24,789", "124789"}),
+    (45200200, {"4,52,002.00", "452002.00", "4,52,002", "452002"}),
+    (61930050, {"6,19,300.50", "619300.50"}),
+    (99900, {"999.00", "999"}),
+])
+def test_an_amount_is_scored_in_each_way_a_hand_writes_it(paise, forms):
+    assert figure.written(paise) == forms
+
+
+def _look(text: str) -> figure.Look:
+    """A figure recognised as `text` beyond doubt (a blank between characters)."""
+    columns = _columns([c for char in text.replace(",", ".") for c in (char, "")])
+    return figure.Look((columns,), (ctc.log_likelihood(columns, ctc.reading(columns)),))
+
+
+def test_a_total_the_page_did_not_read_is_left_to_the_partner_unless_sure(monkeypatch):
+    """No figure was read beside the label (total.FLOOR: the partner types a total the page
+    did not give); the second look's reading alone, unconfirmed by words, does not fill it."""
+    lines = [Line((Word("Total", 0.99, (800, 700, 900, 740)), Word("Rs.", 0.99,
+                                                                   (910, 700, 960, 740))),
+                  (800, 700, 960, 740))]
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look("1,74,789.00")])
+    read = InvoiceRead()
+    recheck.recheck(Image.new("RGB", (1400, 900), "white"), lines, read)
+    assert read.total_paise is None
+    said = "Rupees One Lakh Seventy Four Thousand Seven Hundred Eighty Nine Only"
+    words = Line(tuple(Word(w, 0.9) for w in said.split(" ")))
+    recheck.recheck(Image.new("RGB", (1400, 900), "white"), [*lines, words], read)
+    assert (read.total_paise, read.confidence["total_paise"]) == (17478900, 0.95)

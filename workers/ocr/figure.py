@@ -1,0 +1,146 @@
+"""Look again at the figure written beside a total label, and say how well an amount fits it.
+
+The page's recognition read the figure once, as its likeliest string; a pen's 2 and 7, 1 and
+7, 4 and 9 are near each other to the recogniser, and the reading keeps only the winner. Cut
+out at the photo's own resolution and recognised alone, the figure gives every column's
+probabilities, against which any amount can be scored (workers.ocr.ctc), written as a hand
+writes it: with Indian grouping or without, with paise or, when whole, without."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations, product
+
+import numpy as np
+from PIL import Image
+
+from workers.ocr import ctc, rapid
+from workers.ocr.lines import Box, Line, Word
+
+# Paper around the figure's text box, in its heights: a pen's strokes leave the box, and the
+# recogniser reads a figure differently with more or less around it.
+PADS = (0.1, 0.25)
+LOOKED = 2  # total lines looked at again, the last ones on the page
+CHANGES = 2  # digits of the figure's reading swapped at most, for the amounts it can be
+_FIGURE = re.compile(r"\d|^[0-9OSBIlZCqg,./=-]{3,}$")
+
+
+@dataclass(frozen=True)
+class Look:
+    """The figure recognised once per crop (PADS): one crop's reading of a handwritten figure
+    can lose or change a digit another keeps ("828,409.00" read "728.407." with more paper
+    around it), so an amount is scored on all of them."""
+
+    crops: tuple[np.ndarray, ...]  # each crop's columns folded into ctc.CLASSES
+    bests: tuple[float, ...]  # log-likelihood of each crop's own likeliest reading
+
+    def fit(self, paise: int) -> float:
+        """How much less likely (natural log, <= 0 mostly; the mean over the crops) the figure
+        says `paise` than its own likeliest reading, in the best way an amount is written."""
+        return float(np.mean([max(ctc.log_likelihood(columns, text) for text in written(paise))
+                              - best for columns, best in zip(self.crops, self.bests,
+                                                              strict=True)]))
+
+    def reading(self) -> int | None:
+        """The amount every crop's likeliest reading says (None when they differ)."""
+        found = {_paise(ctc.reading(columns)) for columns in self.crops}
+        return found.pop() if len(found) == 1 else None
+
+    def readings(self, changes: int = CHANGES) -> set[int]:
+        """The amounts the figure can be read as: its likeliest reading, that with one digit
+        doubled (CTC writes a digit twice only with a gap between: "44" is easily read "4"),
+        and with up to `changes` digits swapped for ones the recogniser also saw there."""
+        return set().union(*(_readings(columns, changes) for columns in self.crops))
+
+
+def _readings(columns: np.ndarray, changes: int) -> set[int]:
+    chars = ctc.alternatives(columns)
+    spots = [i for i, options in enumerate(chars) if len(options) > 1]
+    likeliest = [options[0] for options in chars]
+    texts = {"".join(likeliest[:i + 1] + likeliest[i:]) for i in range(len(likeliest))
+             if likeliest[i].isdigit()} | {"".join(likeliest)}
+    for count in range(1, changes + 1):
+        for chosen in combinations(spots, count):
+            for swaps in product(*(chars[i][1:] for i in chosen)):
+                text = list(likeliest)
+                for i, digit in zip(chosen, swaps, strict=True):
+                    text[i] = digit
+                texts.add("".join(text))
+    return {paise for text in texts if (paise := _paise(text)) is not None}
+
+
+def _paise(text: str) -> int | None:
+    """Paise a figure read as digits and points says: the last two after a point are paise."""
+    match = re.fullmatch(r"[\d.]*?(\d+)?(?:\.(\d\d))?\.?", text)
+    digits = re.sub(r"\D", "", text[:match.start(2) - 1] if match and match[2] else text)
+    if not match or not digits or len(digits) > 9:
+        return None
+    return int(digits) * 100 + int(match[2] or 0)
+
+
+def looks(picture: Image.Image, lines: list[Line], labelled: list[int]) -> list[Look]:
+    """The figures on the last LOOKED of the `labelled` lines, recognised again."""
+    found = []
+    for index in labelled[-LOOKED:]:
+        box = figure_box(lines[index], picture.width)
+        if box is not None:
+            found.append(_look(picture, box))
+    return found
+
+
+def figure_box(line: Line, width: int) -> Box | None:
+    """Where the figure is on a total line: its words' text boxes, or, when the engine found
+    no figure there (a faint or sprawling hand), the rest of the line after the label."""
+    if not all(w.box for w in line.words):
+        return None
+    figure = [w for w in line.words if _FIGURE.search(w.text)]
+    label = [w for w in line.words if w not in figure]
+    if figure:
+        boxes = [_part(line.words, w) for w in figure]
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+    if not label:
+        return None
+    right = max(_part(line.words, w)[2] for w in label)
+    return right, line.box[1], width, line.box[3]
+
+
+def _part(words: tuple[Word, ...], word: Word) -> Box:
+    """`word`'s share of the text box it was read in (several words can share one box), by
+    its place among the box's characters."""
+    assert word.box is not None
+    sharing = [w for w in words if w.box == word.box]
+    left, top, right, bottom = word.box
+    total = sum(len(w.text) + 1 for w in sharing) - 1
+    before = sum(len(w.text) + 1 for w in sharing[:sharing.index(word)])
+    step = (right - left) / max(total, 1)
+    return int(left + step * before), top, int(left + step * (before + len(word.text))), bottom
+
+
+def _look(picture: Image.Image, box: Box) -> Look:
+    left, top, right, bottom = box
+    rgb, crops = picture.convert("RGB"), []
+    for share in PADS:
+        pad = share * (bottom - top)
+        crop = rgb.crop((int(left - 2 * pad), int(top - pad), int(right + 2 * pad),
+                         int(bottom + pad)))
+        probs, charset = rapid.columns(np.ascontiguousarray(np.asarray(crop)[:, :, ::-1]))
+        crops.append(ctc.amount_classes(probs, charset))
+    return Look(tuple(crops), tuple(ctc.log_likelihood(c, ctc.reading(c)) for c in crops))
+
+
+def written(paise: int) -> set[str]:
+    """The ways a hand writes `paise`: 1,24,789.00 124789.00, and 1,24,789 124789 when whole."""
+    rupees, rest = divmod(paise, 100)
+    grouped = _grouped(rupees)
+    forms = {f"{grouped}.{rest:02d}", f"{rupees}.{rest:02d}"}
+    return forms | ({grouped, str(rupees)} if not rest else set())
+
+
+def _grouped(rupees: int) -> str:
+    """Indian grouping: the last three digits, then twos (12,34,567)."""
+    digits = str(rupees)
+    head, tail = digits[:-3], digits[-3:]
+    groups = [head[max(0, end - 2):end] for end in range(len(head), 0, -2)][::-1]
+    return ",".join([*groups, tail]) if head else tail
