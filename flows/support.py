@@ -38,8 +38,8 @@ def confirm(ctx: Context, msg: InboundMessage) -> engine.Step:
     # The reply gives the promise; where it does not stay on the phone, an SMS keeps it.
     ticket = open_ticket(ctx.session, ctx.partner, channel=msg.channel,
                          reason=TicketReason.ASKED_FOR_PERSON, words=msg.text,
-                         told=msg.traits.keeps_replies)
-    return engine.done(Reply(opened_text(ctx.language, ticket.id)))
+                         told=msg.traits.keeps_replies, call_back=True)
+    return engine.done(Reply(opened_text(ctx.language, ticket.id, call_back=True)))
 
 
 FLOW = engine.register(Flow(

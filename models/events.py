@@ -182,6 +182,7 @@ class TicketOpened:
     ticket_id: int
     partner_id: int
     told: bool = False
+    call_back: bool = False  # the partner asked to be called back (else answered in writing)
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,23 @@ from models.partners.partner import Partner
 from models.support.tickets import FIRST_ANSWER, Ticket, TicketError
 
 log = logging.getLogger("saathi.support")
-# One promise for a ticket, on the screen that opens it (a USSD session ends there) and in
-# the message sent after it: who contacts whom, and by when.
-OPENED = NP_("Thank you. A person from our team will call you back within {n} hour (ticket "
+# What a partner is promised when a ticket opens: a written answer here (a person asked for
+# in words or a voice note), or a call (the call-back entry, whose screen says it; on USSD the
+# SMS after it keeps the same words).
+OPENED = NP_("Thank you. A person from our team will reply here within {n} hour (ticket "
              "{ticket}).",
-             "Thank you. A person from our team will call you back within {n} hours (ticket "
+             "Thank you. A person from our team will reply here within {n} hours (ticket "
              "{ticket}).")
+CALL_BACK = NP_("Thank you. A person from our team will call you back within {n} hour "
+                "(ticket {ticket}).",
+                "Thank you. A person from our team will call you back within {n} hours "
+                "(ticket {ticket}).")
 
 
-def opened_text(lang: str | None, ticket_id: int) -> str:
+def opened_text(lang: str | None, ticket_id: int, call_back: bool = False) -> str:
     """The promise for ticket `ticket_id`, in `lang`."""
-    return translate(lang, OPENED, ticket=ticket_id, n=int(FIRST_ANSWER.total_seconds() // 3600))
+    return translate(lang, CALL_BACK if call_back else OPENED, ticket=ticket_id,
+                     n=int(FIRST_ANSWER.total_seconds() // 3600))
 
 
 @handles(TicketOpened)
@@ -36,7 +42,7 @@ def tell_opened(session: Session, opened: TicketOpened) -> None:
         return
     partner = session.get(Partner, opened.partner_id)
     ticket = session.get(Ticket, opened.ticket_id)
-    text = opened_text(partner.language, ticket.id)
+    text = opened_text(partner.language, ticket.id, opened.call_back)
     try:
         queue_message(session, phone=partner.phone, channel=ticket.channel, text=text,
                       key=keys.ticket_opened(ticket.id))

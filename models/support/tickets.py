@@ -51,9 +51,10 @@ class Ticket(Base):
 
 
 def open_ticket(session: Session, partner: Partner, *, channel: str, reason: TicketReason,
-                words: str = "", told: bool = False) -> Ticket:
+                words: str = "", told: bool = False, call_back: bool = False) -> Ticket:
     """Open a ticket for `partner`, or return their open one (a repeated ask adds nothing).
-    `told`: the caller's reply gives the partner the ticket's promise (no message after)."""
+    `told`: the caller's reply gives the partner the ticket's promise (no message after);
+    `call_back`: the partner asked for a call."""
     ticket = open_for(session, partner.id)
     if ticket is not None:
         return ticket
@@ -63,7 +64,7 @@ def open_ticket(session: Session, partner: Partner, *, channel: str, reason: Tic
                     answer_due_at=now + FIRST_ANSWER, status=TicketStatus.OPEN)
     session.add(ticket)
     session.flush()
-    events.record(session, events.TicketOpened(ticket.id, partner.id, told))
+    events.record(session, events.TicketOpened(ticket.id, partner.id, told, call_back))
     return ticket
 
 

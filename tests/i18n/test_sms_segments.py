@@ -23,7 +23,7 @@ from tests.i18n.walk import INVITEE, PARTNER, REP, Walk, load_programs, spy
 # campaign's own words are free text, carried inside registered wordings (support_answer,
 # campaign_promotional, campaign_service: tests/sms/test_dlt_free_text.py).
 NOT_YET_REGISTERED: set[str] = set()
-NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened",  # not in the walk
+NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened", "ticket_call_back",  # not walked
               # an invoice's other outcomes, codes read from a photo, a batch refused whole
               "invoice_ask_date", "invoice_ask_number", "invoice_ask_total",
               "invoice_cancelled", "invoice_credited",

@@ -65,3 +65,14 @@ def test_an_inbound_voice_note_opens_a_ticket_that_keeps_the_audio(app, twilio, 
     assert ticket.audio_url.startswith("/media/inbound/support/")
     assert media.stored(ticket.audio_url).read_bytes() == audio
     assert any(f"(ਟਿਕਟ {ticket.id})" in row.body for row in rows)
+
+
+def test_a_ticket_asked_for_in_words_promises_a_written_answer_not_a_call(db, clock):
+    """Only the call-back entry promises a call; a person asked for in words (or a voice note)
+    is answered in writing, and the message says so."""
+    partner = _partner(db, language="en")
+    ticket = open_ticket(db, partner, channel="sms", reason=TicketReason.ASKED_FOR_PERSON,
+                         words="talk to someone")
+    [row] = db.scalars(select(OutboxMessage)).all()
+    assert row.body == f"Thank you. A person from our team will reply here within 4 hours " \
+                       f"(ticket {ticket.id})."

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.i18n import LANGUAGES, translate
 from bot.messages import Reply
-from bot.notices.support import OPENED, opened_text
+from bot.notices.support import CALL_BACK, opened_text
 from bot.web import ussd as ussd_web
 from models import ledger
 from models.codes import tables as qr
@@ -107,8 +107,8 @@ def test_call_me_back_opens_a_ticket_and_the_sms_after_it_promises_what_the_scre
         told = session.scalars(select(OutboxMessage).where(
             OutboxMessage.phone == RETAILER)).all()
     assert [m.channel for m in told] == ["sms"]
-    assert screen == told[0].body == opened_text(lang, ticket.id)  # one promise, both places
-    assert translate("en", OPENED, n=4, ticket=1).startswith(
+    assert screen == told[0].body == opened_text(lang, ticket.id, call_back=True)
+    assert translate("en", CALL_BACK, n=4, ticket=1).startswith(
         "Thank you. A person from our team will call you back within 4 hours")
 
 
