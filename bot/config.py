@@ -322,3 +322,10 @@ def _problem(error: dict) -> str:
     message = error["msg"].removeprefix("Value error, ")
     names = ".".join(str(part) for part in error["loc"])
     return f"{names}: {message}" if names else message
+
+
+def reaches_partners(config: dict) -> bool:
+    """True when a real provider is connected (Twilio, Meta's Cloud API or Gupshup): no demo
+    account or demo voucher codes there."""
+    return bool(config["TWILIO_AUTH_TOKEN"] or config["WHATSAPP_APP_SECRET"]
+                or config["GUPSHUP_PASSWORD"])

@@ -20,12 +20,13 @@ from flows.answers import fold_digits, pick
 from flows.engine import END, Context, Fallback, Flow, Kind, MenuEntry, State
 from flows.menu import NOT_ENROLLED
 from flows.names import FlowName
+from flows.table import INVOICE_FILES
 from models.base import ist_date
 from models.invoices import rules as invoice_rules
 from models.invoices.invoice import Invoice, InvoiceStatus, missing_fields, pending_for
 from models.invoices.values import parse_amount, parse_date, parse_number
 
-ACCEPTED = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
+ACCEPTED = INVOICE_FILES
 MAX_FILES = 5
 
 

@@ -171,13 +171,22 @@ class Fallback:
     say: Message | None = None
     again: bool = True  # then ask the state's question again
     to: FlowName | None = None
+    takes: tuple[str, ...] = ()  # with `to`: the files handed on (by type); others get `say`
+
+    def hands_on(self, message: InboundMessage) -> bool:
+        """True if `message` goes to the `to` flow's entry."""
+        return self.to is not None and (not self.takes or any(
+            m.content_type.split(";")[0].strip() in self.takes for m in message.media))
 
 
-# A file sent where none is asked for is an invoice or a product QR (the invoice flow's job
-# tells them apart), from any state; a flow holding something half done (a redemption
+# A photo or PDF sent where none is asked for is an invoice or a product QR (the invoice
+# flow's job tells them apart), from any state; a flow holding something half done (a redemption
 # waiting for its OTP, joining, a consent) says FINISH_FIRST instead of dropping it.
+INVOICE_FILES = ("image/jpeg", "image/jpg", "image/png", "application/pdf")
 DEFAULT_FALLBACKS: Mapping[Kind, Fallback] = {
-    Kind.MEDIA: Fallback(to=FlowName.INVOICE),
+    # a sticker or a video sent mid-step is not an invoice: the step goes on
+    Kind.MEDIA: Fallback(N_("Sorry, I cannot use a file here."), to=FlowName.INVOICE,
+                         takes=INVOICE_FILES),
     Kind.LOCATION: Fallback(N_("Sorry, I cannot use a location here.")),
 }
 FINISH_FIRST = Fallback(N_("Please finish this step first, or send MENU to leave it; then send "

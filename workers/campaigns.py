@@ -166,6 +166,9 @@ def _send_together(mine: Claims) -> tuple[int | None, Claims]:
         for n, row in enumerate(rows):
             row.error = None
             throttle.wait(row.via or _sender_number(row.channel))
+            # A row the provider refuses commits the rows sent before it (send_row): their
+            # ids must not clash with each other then (against older rows: _write_sent).
+            outbound.keep_first_ids(session, rows[:n], in_database=False)
             try:
                 outbound.send_row(session, row)
             except outbound.RateLimited:

@@ -56,18 +56,22 @@ def deliver(outbox_id: int) -> None:
             keep_first_ids(session, rows[:n + 1])
 
 
-def keep_first_ids(session: Session, rows: list[OutboxMessage]) -> None:
+def keep_first_ids(session: Session, rows: list[OutboxMessage], *,
+                   in_database: bool = True) -> None:
     """Of `rows` just sent (in this transaction, maybe not yet flushed), keep a provider id
     only on the first to hold it: a later one is recorded sent without it, says so in its
     error, and is logged. A provider that answers one id twice must not break the unique rule
-    on provider ids, which would roll back the rows already sent, to be sent again."""
+    on provider ids, which would roll back the rows already sent, to be sent again.
+    `in_database=False`: against each other only, without a query."""
     sids = {row.provider_sid for row in rows if row.provider_sid}
     if not sids:
         return
-    with session.no_autoflush:  # a campaign's chunk writes its rows in one UPDATE later
-        held = set(session.scalars(select(OutboxMessage.provider_sid).where(
-            OutboxMessage.provider_sid.in_(sids),
-            OutboxMessage.id.not_in([row.id for row in rows]))))
+    held: set[str | None] = set()
+    if in_database:
+        with session.no_autoflush:  # a campaign's chunk writes its rows in one UPDATE later
+            held = set(session.scalars(select(OutboxMessage.provider_sid).where(
+                OutboxMessage.provider_sid.in_(sids),
+                OutboxMessage.id.not_in([row.id for row in rows]))))
     for row in rows:
         if row.provider_sid in held:
             log.error("provider id already used", extra={"outbox_id": row.id,

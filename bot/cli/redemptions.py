@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from bot.cli.operate import cli_actor
+from bot.config import reaches_partners
 from bot.ids import ID
 from bot.logs import mask_vpa
 from models import redemptions
@@ -124,9 +125,10 @@ DEMO_CODES = 20
 def demo_stock() -> None:
     """Stock every stock-code item of every loaded program with 20 demo codes (DEMO-FUEL_500-001
     …; run again, none is added twice), so the simulator's vouchers can be redeemed. Refused
-    where real partners are (a Twilio auth token is set)."""
-    if current_app.config["TWILIO_AUTH_TOKEN"]:
-        raise click.ClickException("no demo codes where a Twilio auth token is set")
+    where real partners are (a Twilio, Cloud API or Gupshup secret is set)."""
+    if reaches_partners(current_app.config):
+        raise click.ClickException("no demo codes where a provider is connected (Twilio, "
+                                   "Cloud API or Gupshup secret set)")
     with unit_of_work() as session:
         for program in session.scalars(select(Program).order_by(Program.code)):
             for item in program.spec.catalog.items:

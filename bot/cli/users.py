@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from bot.cli.operate import cli_actor
+from bot.config import reaches_partners
 from models.admin import audit, totp, users
 from models.db import unit_of_work
 
@@ -72,9 +73,10 @@ DEMO_EMAIL = "demo@saathi.local"
 @click.option("--program", "program", default="CEMPRO", show_default=True)
 def users_demo(program: str) -> None:
     """Make (or give a new password to) the demo brand admin, and print its login.
-    Refused where real partners are (a Twilio auth token is set)."""
-    if current_app.config["TWILIO_AUTH_TOKEN"]:
-        raise click.ClickException("no demo account where a Twilio auth token is set")
+    Refused where real partners are (a Twilio, Cloud API or Gupshup secret is set)."""
+    if reaches_partners(current_app.config):
+        raise click.ClickException("no demo account where a provider is connected (Twilio, "
+                                   "Cloud API or Gupshup secret set)")
     password = secrets.token_urlsafe(12)
     try:
         with unit_of_work() as session:

@@ -129,15 +129,15 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
     credit it. The wallet lock makes a partner's invoices take their turn at the counts. A
     number the partner typed is checked by a reviewer on the photo (the claim guards against
     a number sent twice, not against one made up)."""
-    if "number" in (invoice.typed or []):
-        return invoice_review.hold(session, invoice, invoice_fraud.Flag(
-            invoice_fraud.Rule.NUMBER_TYPED, f"number not read, typed as {invoice.number}"))
     program = session.get(Program, invoice.program_id)
     ensure_wallet(session, invoice.partner_id, program.id)
     lock_wallet(session, invoice.partner_id, program.id)
     flag = invoice_fraud.check(session, invoice, session.get(Partner, invoice.partner_id),
                                program.spec.invoice, credits_for(program.spec, invoice),
                                current_app.config["SECRET_KEY"])
+    if flag is None and "number" in (invoice.typed or []):
+        flag = invoice_fraud.Flag(invoice_fraud.Rule.NUMBER_TYPED,
+                                  f"number not read, typed as {invoice.number}")
     if flag is not None:
         return invoice_review.hold(session, invoice, flag)
     return credit(session, invoice)

@@ -103,3 +103,20 @@ def test_a_typed_number_and_a_typed_total_nothing_was_read_of_show_as_typed(
     lines = app.test_cli_runner().invoke(args=["review", "show", str(item.id)]).output
     assert "  total: ₹35,000 typed (not read)" in lines.splitlines()
     assert "  invoice_number: ST/2026/00417 typed" in lines.splitlines()
+
+
+def test_an_invoice_with_a_typed_number_still_meets_the_fraud_rules(
+        app, twilio, clock, make_partner, program):
+    """A typed number sends the invoice to a reviewer; a fraud rule that holds it too is the
+    reason shown (it is the more serious), not hidden behind "number typed"."""
+    read = InvoiceRead(source="ocr")
+    read.set("seller_gstin", SELLER, 0.97)
+    read.set("buyer_gstin", "29AAACB1234C1Z5", 0.97)  # another shop's GSTIN
+    read.set("invoice_date", date(2026, 3, 2), 0.97)
+    read.set("total_paise", 71_040_00, 0.97)
+    partner = make_partner(gstin="27AAACR5055K1Z7")
+    submit_read(partner, read, image="d0" * 32)
+    twilio.chat(partner.phone, "ST/2026/00417")
+    twilio.chat(partner.phone, "1")
+    with unit_of_work() as session:
+        assert session.scalar(select(ReviewItem.rule)) == "buyer_gstin_mismatch"

@@ -181,7 +181,10 @@ def test_make_run_stocks_the_demo_vouchers_so_the_simulator_can_redeem_one(
     assert "Your Fuel voucher Rs 500 code: DEMO-FUEL_500-001" in \
         sent_to(RETAILER, "whatsapp")[-1].body
     refused = runner.invoke(args=["vouchers", "demo"])
-    assert refused.exit_code == 1 and "no demo codes where a Twilio auth token" in refused.output
-    app.config["TWILIO_AUTH_TOKEN"] = ""
+    assert refused.exit_code == 1 and "no demo codes where a provider is connected" in \
+        refused.output
+    app.config["TWILIO_AUTH_TOKEN"], app.config["GUPSHUP_PASSWORD"] = "", "secret"
+    assert runner.invoke(args=["vouchers", "demo"]).exit_code == 1  # Gupshup: real SMS too
+    app.config["GUPSHUP_PASSWORD"] = ""
     again = runner.invoke(args=["vouchers", "demo"])  # a second `make run`: none added twice
     assert "CEMPRO fuel_500: 19 demo codes in stock" in again.output

@@ -37,3 +37,14 @@ def test_the_same_provider_id_twice_sends_each_row_once_and_keeps_them_sent(
         assert [r.provider_sid for r in rows] == ["4963112341234-7", None, None]
         assert all("4963112341234-7" in r.error for r in rows[1:])
     assert [r.getMessage() for r in caplog.records].count("provider id already used") == 2
+
+
+def test_a_chunks_rows_keep_one_id_among_themselves_before_a_refusal_commits_them(app):
+    """A campaign chunk whose next row is refused commits the rows sent before it (no query
+    against older rows then: one statement a message): repeated ids among them are dropped."""
+    rows = [OutboxMessage(id=n, phone=PHONE, channel="sms", body="b", provider_sid=sid)
+            for n, sid in enumerate(["A", "A", "B", "A"], 1)]
+    with unit_of_work() as session:
+        outbound_jobs.keep_first_ids(session, rows, in_database=False)
+    assert [r.provider_sid for r in rows] == ["A", None, "B", None]
+    assert rows[1].error.startswith("sent, but the provider's id A")
