@@ -166,3 +166,10 @@ def test_words_that_tie_two_amounts_leave_the_choice_to_the_figure(monkeypatch, 
     recheck.recheck(Image.new("RGB", (1500, 900), "white"), lines, read)
     assert read.total_paise == paise
     assert read.confidence.get("total_paise", 0.0) < SURE
+    # A total the page read already, which the image and the tie agree with, keeps its
+    # confidence (memo 39 of bench seed 201, "Five" read "Fine").
+    if paise is not None:
+        read = InvoiceRead()
+        read.set("total_paise", paise, 0.7)
+        recheck.recheck(Image.new("RGB", (1500, 900), "white"), lines, read)
+        assert (read.total_paise, read.confidence["total_paise"]) == (paise, 0.7)

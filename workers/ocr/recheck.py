@@ -49,7 +49,8 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         # workers.ocr.total.FLOOR), or unless it is one of the amounts words read with a
         # letter changed tie ("Fine Lakh"), the image choosing: unsure, as the words alone
         # would have given it.
-        if sure or current not in (None, best) or best in words.tied(said):
+        tie = current is None and best in words.tied(said)
+        if sure or tie or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
         return
     shown = {a.paise for a in total.amounts(lines) if a.line in labelled}
