@@ -149,3 +149,27 @@ def test_a_total_the_page_did_not_read_is_left_to_the_partner_unless_sure(monkey
     words = Line(tuple(Word(w, 0.9) for w in said.split(" ")))
     recheck.recheck(Image.new("RGB", (1400, 900), "white"), [*lines, words], read)
     assert (read.total_paise, read.confidence["total_paise"]) == (17478900, 0.95)
+
+
+@pytest.mark.parametrize(("seen", "paise"), [
+    ("5,20,821.26", 52_082_126), ("9,20,821.26", 92_082_126), ("1,29,226.00", None)])
+def test_words_that_tie_two_amounts_leave_the_choice_to_the_figure(monkeypatch, seen, paise):
+    """"Fine Lakh" is five or nine lakh (memo 74 of bench seed 203): the figure's image
+    chooses between them, unsure; a figure that says neither leaves the total to the
+    partner."""
+    box = (867, 762, 977, 794)
+    said = "Rupees FINE LAKH TWENTY THOUSAND EIGHT HUNDRED TWENTY ONE AND TWENTY SIx PAISE ONLY"
+    lines = [Line((Word("Total", 0.98, box), Word("Rs.", 0.98, box)), box),
+             Line(tuple(Word(w, 0.87) for w in said.split(" ")))]
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look(seen)])
+    read = InvoiceRead()
+    recheck.recheck(Image.new("RGB", (1500, 900), "white"), lines, read)
+    assert read.total_paise == paise
+    assert read.confidence.get("total_paise", 0.0) < SURE
+    # A total the page read already, which the image and the tie agree with, keeps its
+    # confidence (memo 39 of bench seed 201, "Five" read "Fine").
+    if paise is not None:
+        read = InvoiceRead()
+        read.set("total_paise", paise, 0.7)
+        recheck.recheck(Image.new("RGB", (1500, 900), "white"), lines, read)
+        assert (read.total_paise, read.confidence["total_paise"]) == (paise, 0.7)

@@ -9,8 +9,8 @@ import pytest
 from models.invoices.read import InvoiceRead
 from workers.ocr import combine
 from workers.ocr.lines import Line, Word
-from workers.ocr.total import find
-from workers.ocr.words import amount_in_words
+from workers.ocr.total import find, labelled
+from workers.ocr.words import amount_in_words, tied
 
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE: below it the partner confirms the total
 
@@ -113,6 +113,37 @@ def test_a_total_the_engine_barely_read_is_not_read():
 
 def test_a_total_label_alone_above_its_amount():
     assert find(page("PAID Total Rs.", "4,94. 088.12", "For Agarwal Paints"))[0] == 49_408_812
+
+
+def _boxed(text: str, box: tuple[int, int, int, int]) -> Line:
+    return Line(tuple(Word(w, 0.9, box) for w in text.split()), box)
+
+
+@pytest.mark.parametrize(("beside", "box", "figure"), [
+    ("1,82,080.00", (1217, 766, 1428, 817), True),  # the handwritten figure, a little lower
+    ("Rs. 1,82,080/-", (880, 790, 1100, 825), True),  # under the label
+    # a stamp over the figure, read as a word and an amount (memo 39 of bench seed 203)
+    ("Br0g 0.00", (1217, 766, 1428, 817), False),
+    ("CGST 1,234.00", (872, 790, 1428, 825), False),  # another label's line
+    ("1,82,080.00", (1217, 900, 1428, 940), False),  # lines further down
+    ("1,82,080.00", (100, 766, 500, 817), False),  # left of the label: another column
+])
+def test_a_total_labels_figure_is_the_next_line_only_when_it_is_an_amount_beside_it(
+        beside, box, figure):
+    lines = [_boxed("R/O -0.49", (872, 695, 1375, 752)), _boxed("Total Rs.", (872, 747, 976, 782)),
+             _boxed(beside, box), _boxed("Rupees One Lakh Eighty Two Thousand Eighty Only",
+                                         (73, 820, 757, 878))]
+    assert labelled(lines) == [2 if figure else 1]
+
+
+def test_words_a_changed_letter_leaves_between_two_amounts_name_neither():
+    """"Fine" is a letter from five and from nine (memo 74 of bench seed 203): the words
+    alone name no amount, and offer both to a check that can tell them apart."""
+    text = ("Rupees FINE LAKH TWENTY THOUSAND EIGHT HUNDRED TWENTY ONE AND TWENTY SIx PAISE "
+            "ONLY")
+    assert amount_in_words(text) is None
+    assert tied(text) == {52_082_126, 92_082_126}
+    assert tied(text.replace("FINE", "FIVE")) == set()
 
 
 def test_the_amount_in_words_when_the_total_line_was_lost():

@@ -46,8 +46,11 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         # digit changed for one it also saw), and words read closely or the arithmetic say it.
         sure = witnesses.get(best, False) and best in readings
         # A total the page's reading left out stays out unless sure (the partner types it:
-        # workers.ocr.total.FLOOR).
-        if sure or current not in (None, best):
+        # workers.ocr.total.FLOOR), or unless it is one of the amounts words read with a
+        # letter changed tie ("Fine Lakh"), the image choosing: unsure, as the words alone
+        # would have given it.
+        tie = current is None and best in words.tied(said)
+        if sure or tie or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
         return
     shown = {a.paise for a in total.amounts(lines) if a.line in labelled}

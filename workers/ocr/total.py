@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.lines import Line, closed
-from workers.ocr.words import amount_in_words, resembled
+from workers.ocr.words import amount_in_words, resembled, tied
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
@@ -59,6 +59,8 @@ _ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
 _GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
 _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3})*[.,]\d\d")
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
+# A figure's characters as read: digits, the letters handwritten digits are read as, separators
+_FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
@@ -246,22 +248,38 @@ def _words_at(lines: list[Line], index: int) -> int | None:
 
 
 def labelled(lines: list[Line]) -> list[int]:
-    """The lines where a total's figure is written: each line with a total label, or the
-    line under a label without digits when that line has some."""
+    """The lines where a total's figure is written: each line with a total label, or, for a
+    label without digits, the next line when that is the label's figure (else the label's own
+    line, whose figure the engine did not read)."""
     found = []
     for index, line in enumerate(lines):
         if _label_weight(line.text):
-            below = lines[index + 1].text if index + 1 < len(lines) else ""
-            alone = not re.search(r"\d", line.text) and re.search(r"\d", below)
+            below = lines[index + 1] if index + 1 < len(lines) else None
+            alone = not re.search(r"\d", line.text) and below and _figure_of(line, below)
             found.append(index + 1 if alone else index)
     return found
+
+
+def _figure_of(label: Line, line: Line) -> bool:
+    """Whether `line` is the figure of a total `label` read alone on its line: an amount
+    however misread ("3.25.77 81-", "815 809.00", "Z,13,570.0C") and nothing else (a stamp's
+    "Br0g 0.00", another label's "CGST 1,234.00" are not), beside or under the label (its
+    middle at most a label's height below the label, not left of it)."""
+    figure = re.sub(r"^\s*(?:Rs|INR|₹|R5|RS)\s?\.?\s?:?", "", line.text)
+    if not (_FIGURE_ONLY.fullmatch(figure) and re.search(r"[1-9]", figure)):
+        return False
+    if not any(label.box) or not any(line.box):
+        return True  # no boxes (a reading without positions): the text alone says it
+    left, top, _right, bottom = label.box
+    middle = (line.box[1] + line.box[3]) / 2
+    return top <= middle <= bottom + (bottom - top) and line.box[2] > left
 
 
 def witnesses(lines: list[Line]) -> dict[int, bool]:
     """Amounts the page states apart from its total's figure, each True when it vouches for
     itself: the amount in words read with at most a letter changed a word, and the tax
     arithmetic's sums (and those rounded to the rupee); False, the amount guessed from words
-    misread further."""
+    misread further, and each of the amounts words read with a letter changed tie."""
     every = amounts(lines)
     sums = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
     found = {paise: True for total in sums for paise in (total, round(total, -2))}
@@ -271,6 +289,8 @@ def witnesses(lines: list[Line]) -> dict[int, bool]:
                 found[strict] = True
             if (guess := amount_in_words(line.text, loose=True)) is not None:
                 found.setdefault(guess, False)
+            for paise in tied(line.text):  # "Fine Lakh": five and nine, for the image to choose
+                found.setdefault(paise, False)
     return found
 
 

@@ -32,18 +32,14 @@ def amount_in_words(text: str, loose: bool = False, exact: bool = False) -> int 
     and adds them ("FourHundred", "Hun dred"); a word may be misread by one letter, or when
     `loose` by a third of its letters ("Thusad", "Fiaht": a guess, for a caller that checks
     it against the digits read); when `exact`, only words read without a letter changed."""
-    start = START.search(text)
-    if start is None:
-        return None
-    rest = text[start.end():]
-    end = re.search(r"only", rest, re.I)
-    said = (rest[:end.start()] if end else _unended(rest)).lower()
-    letters = re.sub(r"[^a-z]", "", said)
-    if len(letters) > 200:
+    said = _said(text)
+    letters = re.sub(r"[^a-z]", "", said or "")
+    if said is None or len(letters) > 200:
         return None
     limit = 0 if exact else 1 + len(letters) // (5 if loose else 12)
     if not loose:
-        return _cheapest(letters, limit)
+        named = _cheapest(letters, limit)
+        return named.pop() if len(named) == 1 else None
     found = _segment(letters, loose)
     # A guess keeps the words apart where the writer did ("Seventv Fiakt", not "seventy"
     # and "lakh" from "Seventvf iakt"), splitting only what ran together.
@@ -53,14 +49,32 @@ def amount_in_words(text: str, loose: bool = False, exact: bool = False) -> int 
     return _value(found[1]) if found and found[0] <= limit else None
 
 
-def _cheapest(letters: str, limit: int) -> int | None:
-    """The amount named by the cheapest split of `letters` into number words that names one
+def tied(text: str) -> set[int]:
+    """The amounts words read with a letter changed name equally ("Fine Lakh": five or nine
+    lakh), when they name more than one: candidates for a check that can tell them apart
+    (workers.ocr.recheck), never an amount on the words alone."""
+    letters = re.sub(r"[^a-z]", "", _said(text) or "")
+    named = _cheapest(letters, 1 + len(letters) // 12) if 0 < len(letters) <= 200 else set()
+    return named if len(named) > 1 else set()
+
+
+def _said(text: str) -> str | None:
+    """The words in `text` from "Rupees" (or "in words") to "Only", in lower case."""
+    start = START.search(text)
+    if start is None:
+        return None
+    rest = text[start.end():]
+    end = re.search(r"only", rest, re.I)
+    return (rest[:end.start()] if end else _unended(rest)).lower()
+
+
+def _cheapest(letters: str, limit: int) -> set[int]:
+    """The amounts named by the cheapest splits of `letters` into number words that name one
     ("Turee Hundred" after "Thousand" is three, not crore: a crore after a thousand names no
-    number); None when two amounts are as cheap."""
+    number); more than one when a changed letter ties them."""
     named = [(cost, value) for cost, words in _splits(letters, limit)
              if (value := _value(words)) is not None]
-    cheapest = [value for cost, value in named if cost == named[0][0]] if named else []
-    return cheapest[0] if cheapest and len(set(cheapest)) == 1 else None
+    return {value for cost, value in named if cost == named[0][0]}
 
 
 def _value(found: tuple[str, ...]) -> int | None:
