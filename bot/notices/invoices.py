@@ -34,6 +34,15 @@ REJECTIONS = {
     Reason.CANCELLED: N_("OK, invoice {number} was not submitted."),
     Reason.REVIEW_REJECTED: N_("Sorry, invoice {number} was checked and cannot earn credits."),
 }
+# The same, for an invoice whose number was not read (it may be refused before it is typed).
+REJECTIONS_UNNUMBERED = {
+    Reason.NOT_DISTRIBUTOR: N_("The seller on this invoice is not a distributor in your "
+                               "programs, so it earns no credits."),
+    Reason.NOT_BUYER: N_("This invoice is billed to a GSTIN other than yours, so it cannot "
+                         "earn credits for you."),
+    Reason.TOO_OLD: N_("This invoice is too old to earn credits."),
+    Reason.CANCELLED: N_("OK, the invoice was not submitted."),
+}
 
 
 # What the partner is asked next about an unsure read: the first field not read, else to
@@ -89,7 +98,10 @@ def result_text(session: Session, invoice: Invoice, lang: str, approved: bool = 
         return translate(lang, REVIEWING.get(item.rule if item else "", REVIEWING_ANY),
                          number=invoice.number)
     if invoice.status == InvoiceStatus.REJECTED:
-        return translate(lang, REJECTIONS[Reason(invoice.reason)], number=invoice.number or "")
+        reason = Reason(invoice.reason)
+        if invoice.number is None and reason in REJECTIONS_UNNUMBERED:
+            return translate(lang, REJECTIONS_UNNUMBERED[reason])
+        return translate(lang, REJECTIONS[reason], number=invoice.number or "")
     summary = read_summary(lang, invoice)
     if invoice.credits == 0:
         return translate(lang, "{summary}: recorded, but it earns no credits under your "

@@ -26,7 +26,9 @@ NOT_YET_REGISTERED: set[str] = set()
 NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened", "ticket_call_back",  # not walked
               # an invoice's other outcomes, codes read from a photo, a batch refused whole
               "invoice_ask_date", "invoice_ask_number", "invoice_ask_total",
-              "invoice_cancelled", "invoice_credited",
+              "invoice_cancelled", "invoice_credited", "invoice_not_distributor_unnumbered",
+              "invoice_not_buyer_unnumbered", "invoice_too_old_unnumbered",
+              "invoice_cancelled_unnumbered",
               "invoice_duplicate_image", "invoice_duplicate_number", "invoice_no_credits",
               "invoice_not_buyer", "invoice_not_distributor", "invoice_review_rejected",
               "invoice_reviewing", "invoice_reviewing_gstin", "invoice_reviewing_number",
