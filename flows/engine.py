@@ -113,8 +113,8 @@ def answer(ctx: Context, message: InboundMessage) -> list[Reply]:
     if handler is not None:
         return _apply(ctx, handler(ctx, message), source=state, asked=True)
     fallback = flow_of(ctx).fallback_for(kind)
-    if fallback.hands_on(message):
-        return start(ctx, fallback.to, message)  # type: ignore[arg-type]
+    if (to := fallback.hands_to(message)) is not None:
+        return start(ctx, to, message)
     return [ctx.say(fallback.say), *(_show(ctx) if fallback.again else [])]  # type: ignore[arg-type]
 
 

@@ -173,10 +173,11 @@ class Fallback:
     to: FlowName | None = None
     takes: tuple[str, ...] = ()  # with `to`: the files handed on (by type); others get `say`
 
-    def hands_on(self, message: InboundMessage) -> bool:
-        """True if `message` goes to the `to` flow's entry."""
-        return self.to is not None and (not self.takes or any(
-            m.content_type.split(";")[0].strip() in self.takes for m in message.media))
+    def hands_to(self, message: InboundMessage) -> FlowName | None:
+        """The flow whose entry `message` goes to, if it is handed on."""
+        taken = not self.takes or any(
+            m.content_type.split(";")[0].strip() in self.takes for m in message.media)
+        return self.to if taken else None
 
 
 # A photo or PDF sent where none is asked for is an invoice or a product QR (the invoice

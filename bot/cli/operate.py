@@ -8,9 +8,11 @@ import getpass
 import uuid
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
+from bot.config import reaches_partners
 from bot.ids import ID
 from models.admin import controls, orders
 from models.admin.controls import Actor, ControlError
@@ -23,6 +25,13 @@ from models.programs.program import by_code
 partners_cli = AppGroup("partners", help="Suspend, reinstate or erase a partner.")
 wallet_cli = AppGroup("wallet", help="Adjust a wallet or reverse a ledger entry.")
 REASON = click.option("--reason", required=True, help="Why (kept in the audit log).")
+
+
+def refuse_demo_where_partners(what: str) -> None:
+    """Stop a demo command (`what` it would make) where a real provider is connected."""
+    if reaches_partners(current_app.config):
+        raise click.ClickException(f"no demo {what} where a provider is connected (Twilio, "
+                                   "Cloud API or Gupshup secret set)")
 
 
 def cli_actor() -> str:

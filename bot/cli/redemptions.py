@@ -6,12 +6,10 @@ import csv
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from bot.cli.operate import cli_actor
-from bot.config import reaches_partners
+from bot.cli.operate import cli_actor, refuse_demo_where_partners
 from bot.ids import ID
 from bot.logs import mask_vpa
 from models import redemptions
@@ -126,9 +124,7 @@ def demo_stock() -> None:
     """Stock every stock-code item of every loaded program with 20 demo codes (DEMO-FUEL_500-001
     …; run again, none is added twice), so the simulator's vouchers can be redeemed. Refused
     where real partners are (a Twilio, Cloud API or Gupshup secret is set)."""
-    if reaches_partners(current_app.config):
-        raise click.ClickException("no demo codes where a provider is connected (Twilio, "
-                                   "Cloud API or Gupshup secret set)")
+    refuse_demo_where_partners("codes")
     with unit_of_work() as session:
         for program in session.scalars(select(Program).order_by(Program.code)):
             for item in program.spec.catalog.items:

@@ -10,8 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.cli.operate import cli_actor
-from bot.config import reaches_partners
+from bot.cli.operate import cli_actor, refuse_demo_where_partners
 from models.admin import audit, totp, users
 from models.db import unit_of_work
 
@@ -74,9 +73,7 @@ DEMO_EMAIL = "demo@saathi.local"
 def users_demo(program: str) -> None:
     """Make (or give a new password to) the demo brand admin, and print its login.
     Refused where real partners are (a Twilio, Cloud API or Gupshup secret is set)."""
-    if reaches_partners(current_app.config):
-        raise click.ClickException("no demo account where a provider is connected (Twilio, "
-                                   "Cloud API or Gupshup secret set)")
+    refuse_demo_where_partners("account")
     password = secrets.token_urlsafe(12)
     try:
         with unit_of_work() as session:
