@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -82,7 +83,7 @@ def test_a_distributor_admin_approves_an_invoice_and_the_partner_is_credited_and
     log_in(tab, world.emails["distributor-admin"])
     tab.click("text=Review")
     tab.click(f"a[href='/admin/queue/{item.id}']")
-    assert tab.locator("text=total_typed").count() == 1
+    expect(tab.locator("text=total_typed")).to_have_count(1)
     tab.fill("input[name=note]", "checked with the distributor")
     tab.click("button[value=approve]")
     tab.wait_for_url("**/admin/queue/")
@@ -129,7 +130,7 @@ def test_a_distributor_admin_opens_their_shops_and_no_one_elses(tab, site):
     tab.click("text=My shops")
     tab.wait_for_url(f"**/admin/distributors/{mine}")
     tab.click("summary")  # the batch's rows, one line each
-    assert tab.locator("text=invalid phone").count() == 1
+    expect(tab.locator("text=invalid phone")).to_have_count(1)
     assert tab.locator("td", has_text="Ramesh Hardware").count() >= 1
     tab.screenshot(path=str(SHOTS / "distributor-view.png"), full_page=True)
     assert tab.goto(f"/admin/distributors/{other}").status == 404
@@ -145,9 +146,9 @@ def test_a_brand_admin_uploads_a_program_version_after_its_diff(tab, site, tmp_p
     tab.click("text=(CEMPRO)")
     tab.set_input_files("input[name=file]", str(new))
     tab.click("text=Check")
-    assert tab.locator("text=The file is valid.").count() == 1
-    assert tab.locator("pre", has_text="+name: Shakti Pro").count() == 1
+    expect(tab.locator("text=The file is valid.")).to_have_count(1)
+    expect(tab.locator("pre", has_text="+name: Shakti Pro")).to_have_count(1)
     tab.screenshot(path=str(SHOTS / "program-upload-report.png"), full_page=True)
     tab.click("text=Apply this version")
     tab.wait_for_selector("text=The new version is live.")
-    assert tab.locator("td", has_text="admin upload").count() == 1
+    expect(tab.locator("td", has_text="admin upload")).to_have_count(1)
