@@ -269,12 +269,13 @@ def _reject_review(session: Session, item: review.ReviewItem) -> None:
 @events.handles(events.OverCapDecided)
 def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
     """An invoice whose credits the budget cap held back: point it at the entry that credited
-    them, or reject it."""
-    if decided.cause != CAUSE:
-        return
+    them, or reject it. (An earn of cause "invoice" made without an invoice has none.)"""
     invoice = session.scalar(
         select(Invoice).join(JournalEntry, JournalEntry.id == Invoice.entry_id)
-        .where(JournalEntry.key == decided.key).with_for_update(of=Invoice))
+        .where(JournalEntry.key == decided.key).with_for_update(of=Invoice)) \
+        if decided.cause == CAUSE else None
+    if invoice is None:
+        return
     if decided.approved:
         invoice.entry_id = decided.entry_id
     else:

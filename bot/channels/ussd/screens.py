@@ -20,10 +20,19 @@ from bot.messages import Reply
 
 MORE, BACK, MENU = "98", "0", "00"  # the keys a partner presses on any screen
 MORE_LABEL = N_("More")
+# Words whose full stop ends no sentence ("Rs. 1,400", "No. 417"), and what a number after a
+# space belongs to (the space is no place to cut).
+_ABBREVIATIONS = ("Rs", "No", "Nos", "Dr", "Mr", "Mrs", "Ms", "Smt", "Shri", "St", "Pvt", "Ltd",
+                  "approx", "vs", "e.g", "i.e")
+_BEFORE_NUMBER = ("Rs", "Rs.", "No.", "INR", "\u20b9")
 # A line's end, or a sentence's (full stop, danda, ! or ?) before a space, not after a digit
-# (the "1." of an option line); spaces between words.
-_SENTENCE_END = re.compile(r"\n|(?<!\d)[.!?\u0964\u0965](?=\s)")
-_SPACE = re.compile(r" ")
+# (the "1." of an option line) nor an abbreviation; spaces between words, but not one before
+# a number that belongs to the word before it.
+_SENTENCE_END = re.compile(r"\n|(?<!\d)" + "".join(rf"(?<!\b{re.escape(a)})"
+                                                   for a in _ABBREVIATIONS)
+                           + r"[.!?\u0964\u0965](?=\s)")
+_SPACE = re.compile("".join(rf"(?<!\b{re.escape(w)})" if w[0].isalpha() else rf"(?<!{w})"
+                            for w in _BEFORE_NUMBER) + r" | (?!\d)")
 BACK_LABEL = N_("Back")
 
 
@@ -86,8 +95,8 @@ def paginate(text: str, screen: Screen, lang: str | None) -> list[str]:
 
 def _longest_head(text: str, screen: Screen, footer: str) -> str:
     """The longest start of `text` that fits with `footer`, cut at its last line or sentence
-    end, else at its last space: mid-sentence only for a sentence longer than a screen,
-    mid-word only for a word that is."""
+    end, else at its last space: mid-sentence only where the last sentence end would leave
+    the page less than half full, mid-word only for a word longer than a screen."""
     low, high = 1, len(text)
     while low < high:  # the largest n with text[:n] + footer fitting
         mid = (low + high + 1) // 2
@@ -97,8 +106,7 @@ def _longest_head(text: str, screen: Screen, footer: str) -> str:
             high = mid - 1
     if low == len(text):
         return text
-    for boundary in (_SENTENCE_END, _SPACE):
-        ends = [m.end() for m in boundary.finditer(text, 0, low + 1) if m.end() <= low]
-        if ends:
-            return text[:ends[-1]]
-    return text[:low]
+    cuts = [max((m.end() for m in boundary.finditer(text, 0, low + 1) if m.end() <= low),
+                default=0) for boundary in (_SENTENCE_END, _SPACE)]
+    full = next((cut for cut in cuts if cut >= low // 2), max(cuts))
+    return text[:full or low]
