@@ -65,3 +65,12 @@ def test_long_text_is_paged_into_sms_of_two_segments(text):
     assert all(page.endswith("Reply MORE for the rest.") for page in found[:-1])
     assert "".join(p.removesuffix("Reply MORE for the rest.") for p in found).replace(
         "\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+@pytest.mark.parametrize("start", range(20, 40))
+def test_a_long_line_is_never_cut_between_rs_and_its_amount(start):
+    text = "x" * start + " " + "Your bonus is Rs 1,400 today and more. " * 10
+    found = pages(text, "Reply MORE for the rest.")
+    assert len(found) > 1
+    assert not [page for page in found[:-1] if page.removesuffix(
+        "\nReply MORE for the rest.").endswith(" Rs")], found

@@ -9,30 +9,16 @@ again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.channels.sms import GSM_EXTENSION, is_gsm7
-from bot.channels.text import heading_start, render_text
+from bot.channels.text import BREAK, SENTENCE_END, heading_start, render_text
 from bot.i18n import N_, translate
 from bot.messages import Reply
 
 MORE, BACK, MENU = "98", "0", "00"  # the keys a partner presses on any screen
 MORE_LABEL = N_("More")
-# Words whose full stop ends no sentence ("Rs. 1,400", "No. 417"), and what a number after a
-# space belongs to (the space is no place to cut).
-_ABBREVIATIONS = ("Rs", "No", "Nos", "Dr", "Mr", "Mrs", "Ms", "Smt", "Shri", "St", "Pvt", "Ltd",
-                  "approx", "vs", "e.g", "i.e")
-_BEFORE_NUMBER = ("Rs", "Rs.", "No.", "INR", "\u20b9")
-# A line's end, or a sentence's (full stop, danda, ! or ?) before a space, not after a digit
-# (the "1." of an option line) nor an abbreviation; spaces between words, but not one before
-# a number that belongs to the word before it.
-_SENTENCE_END = re.compile(r"\n|(?<!\d)" + "".join(rf"(?<!\b{re.escape(a)})"
-                                                   for a in _ABBREVIATIONS)
-                           + r"[.!?\u0964\u0965](?=\s)")
-_SPACE = re.compile("".join(rf"(?<!\b{re.escape(w)})" if w[0].isalpha() else rf"(?<!{w})"
-                            for w in _BEFORE_NUMBER) + r" | (?!\d)")
 BACK_LABEL = N_("Back")
 
 
@@ -107,6 +93,6 @@ def _longest_head(text: str, screen: Screen, footer: str) -> str:
     if low == len(text):
         return text
     cuts = [max((m.end() for m in boundary.finditer(text, 0, low + 1) if m.end() <= low),
-                default=0) for boundary in (_SENTENCE_END, _SPACE)]
+                default=0) for boundary in (SENTENCE_END, BREAK)]
     full = next((cut for cut in cuts if cut >= low // 2), max(cuts))
     return text[:full or low]
