@@ -95,3 +95,12 @@ def test_every_english_program_text_is_gsm7_on_sms():
              for text in english(yaml.safe_load(path.read_text(encoding="utf-8")))
              for ch in gsm_safe(text) if encoding(ch) != "GSM-7"}
     assert not found
+
+
+@pytest.mark.parametrize("start", range(20, 40))
+def test_a_long_line_is_never_cut_between_rs_and_its_amount(start):
+    text = "x" * start + " " + "Your bonus is Rs 1,400 today and more. " * 10
+    found = pages(text, "Reply MORE for the rest.")
+    assert len(found) > 1
+    assert not [page for page in found[:-1] if page.removesuffix(
+        "\nReply MORE for the rest.").endswith(" Rs")], found
