@@ -4,6 +4,9 @@ instead of crediting it; the reviewer sees which rule and its facts (`Flag.detai
 
 Checked, in order, for an invoice whose fields are all known and about to credit:
 - the buyer GSTIN read on it is not the partner's;
+- it is billed to the partner's GSTIN, but another partner (a distributor too) declared the
+  same GSTIN, and no reviewer has yet confirmed this partner holds it (a GSTIN is declared,
+  never proven, so a copied one must not unlock invoices billed to someone else);
 - the partner sent more invoices than allowed in the 24 hours, or the 7 days, before it;
 - it would take the partner's credits this month from invoices not billed to their own GSTIN
   (all of them, for a partner without one) past the program's cap;
@@ -27,13 +30,14 @@ from models.base import ist_month_start, utcnow
 from models.invoices.invoice import CLAIMING, Invoice, InvoiceStatus
 from models.partners.partner import Partner
 from models.programs.invoice_settings import InvoiceSettings
-from models.review.queue import ReviewItem
+from models.review.queue import ReviewItem, ReviewStatus
 
 
 class Rule(StrEnum):
     TOTAL_TYPED = "total_typed"  # the partner typed a total far from the one read, or none
     NUMBER_TYPED = "number_typed"  # the number was not read: the partner typed it
     BUYER_GSTIN_MISMATCH = "buyer_gstin_mismatch"
+    SHARED_GSTIN = "shared_gstin"  # billed to the partner's GSTIN, which another partner holds
     VELOCITY_DAY = "velocity_day"
     VELOCITY_WEEK = "velocity_week"
     UNMATCHED_BUYER_CAP = "unmatched_buyer_cap"
@@ -59,12 +63,33 @@ def billed_to(invoice: Invoice, partner: Partner) -> bool:
     return partner.gstin is not None and invoice.buyer_gstin == partner.gstin
 
 
+def unconfirmed_sharers(session: Session, partner: Partner) -> list[int]:
+    """The other partners (distributors too) who declared `partner`'s GSTIN; empty if none, or
+    if a reviewer already approved an invoice of `partner` held for sharing this GSTIN."""
+    if partner.gstin is None:
+        return []
+    others = list(session.scalars(select(Partner.id).where(
+        Partner.gstin == partner.gstin, Partner.id != partner.id).order_by(Partner.id)))
+    if not others:
+        return []
+    approved = session.scalars(select(ReviewItem.payload).where(
+        ReviewItem.partner_id == partner.id, ReviewItem.rule == Rule.SHARED_GSTIN,
+        ReviewItem.status == ReviewStatus.APPROVED))
+    if any((payload or {}).get("details", {}).get("gstin") == partner.gstin
+           for payload in approved):
+        return []
+    return others
+
+
 def check(session: Session, invoice: Invoice, partner: Partner, settings: InvoiceSettings,
           credits: int, secret: str) -> Flag | None:
     """The first rule that holds `invoice` (worth `credits`) for review, or None."""
     if buyer_differs(invoice, partner):
         return Flag(Rule.BUYER_GSTIN_MISMATCH, "buyer GSTIN is not the partner's",
                     {"buyer_gstin": invoice.buyer_gstin, "partner_gstin": partner.gstin})
+    if billed_to(invoice, partner) and (others := unconfirmed_sharers(session, partner)):
+        return Flag(Rule.SHARED_GSTIN, f"buyer GSTIN is the partner's, but partners {others} "
+                    "declared it too", {"gstin": partner.gstin, "also_declared_by": others})
     for rule, days, limit in ((Rule.VELOCITY_DAY, 1, settings.max_invoices_per_day),
                               (Rule.VELOCITY_WEEK, 7, settings.max_invoices_per_week)):
         sent = _sent_within(session, invoice, timedelta(days=days))

@@ -222,6 +222,8 @@ def _settled(session: Session, pending: Pending, taken: set[int]) -> Result:
                       invoice.id)
     if not buyer.sure:
         invoice_review.hold(session, session.get(Invoice, invoice.id), Flag(
+            Rule.SHARED_GSTIN, f"buyer GSTIN {sale.buyer_gstin} is declared by more than one "
+            "member", {"gstin": sale.buyer_gstin}) if buyer.by == "gstin" else Flag(
             Rule.BUYER_BY_NAME, f"buyer {sale.buyer_name!r} at {sale.buyer_pincode} matched "
             "by name only", {"buyer_name": sale.buyer_name, "pincode": sale.buyer_pincode}))
         return Result(Outcome.REVIEW, _matched(buyer), buyer.partner_id, invoice.id)

@@ -1,6 +1,7 @@
-"""Who bought: the program's partner with the sale's buyer GSTIN, else its phone, else one
-whose name or shop is like the buyer's name at the same PIN code (a fuzzy match, so a person
-confirms it). The index is built once per import: one query, then a dictionary look-up a row.
+"""Who bought: the program's partner with the sale's buyer GSTIN (for a person to confirm if
+two members declared it), else its phone, else one whose name or shop is like the buyer's
+name at the same PIN code (a fuzzy match, so a person confirms it). The index is built once
+per import: one query, then a dictionary look-up a row.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ class Buyer:
 @dataclass
 class BuyerIndex:
     gstin: dict[str, int] = field(default_factory=dict)
+    shared: set[str] = field(default_factory=set)  # GSTINs more than one member declared
     phone: dict[str, int] = field(default_factory=dict)
     names: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
 
     def find(self, sale: Sale) -> Buyer | None:
         if sale.buyer_gstin and sale.buyer_gstin in self.gstin:
-            return Buyer(self.gstin[sale.buyer_gstin], "gstin", True)
+            return Buyer(self.gstin[sale.buyer_gstin], "gstin",
+                         sale.buyer_gstin not in self.shared)
         if sale.buyer_phone and sale.buyer_phone in self.phone:
             return Buyer(self.phone[sale.buyer_phone], "phone", True)
         if sale.buyer_name and sale.buyer_pincode:
@@ -54,8 +57,8 @@ def buyer_index(session: Session, program_id: int) -> BuyerIndex:
                            .join(Membership, Membership.partner_id == Partner.id)
                            .where(Membership.program_id == program_id))
     for partner_id, gstin, phone, name, shop, pincode in rows:
-        if gstin:
-            index.gstin.setdefault(gstin, partner_id)
+        if gstin and index.gstin.setdefault(gstin, partner_id) != partner_id:
+            index.shared.add(gstin)
         index.phone[phone] = partner_id
         if pincode:
             for label in {name, shop} - {None, ""}:

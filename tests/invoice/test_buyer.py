@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice, InvoiceStatus, Reason
+from models.partners.partner import Partner
 from models.review.queue import ReviewItem
 from tests.invoice import make
 from tests.invoice.conftest import (
@@ -81,3 +82,35 @@ def test_invoices_billed_to_the_partners_own_gstin_are_not_capped(db, twilio, cl
     send_einvoice(twilio, partner.phone, "ST/2026/00417", 71_040_00, PARTNER_GSTIN)
     send_einvoice(twilio, partner.phone, "ST/2026/00452", 51_584_00, PARTNER_GSTIN)
     assert outbox_texts(partner.phone)[-1].endswith("+51 credits. New balance: 122.")
+
+
+def test_a_gstin_another_partner_declared_too_holds_its_invoices_until_a_reviewer_confirms(
+        app, db, twilio, clock, make_partner):
+    """Anyone can declare any GSTIN at enrolment: a copied one must not unlock invoices
+    billed to the shop that really holds it (QA finding F)."""
+    honest = make_partner(gstin=PARTNER_GSTIN)
+    copier = make_partner(gstin=PARTNER_GSTIN)
+    send_einvoice(twilio, copier.phone, "ST/2026/00417", 71_040_00, PARTNER_GSTIN)
+    assert outbox_texts(copier.phone) == [
+        "Thanks! Our team will check invoice ST/2026/00417 and message you."]
+    with unit_of_work() as session:
+        item = session.scalar(select(ReviewItem))
+        assert item.rule == "shared_gstin"
+        assert item.payload["details"] == {"gstin": PARTNER_GSTIN,
+                                           "also_declared_by": [honest.id]}
+    result = app.test_cli_runner().invoke(args=["review", "approve", str(item.id)])
+    assert result.exit_code == 0, result.output
+    send_einvoice(twilio, copier.phone, "ST/2026/00452", 51_584_00, PARTNER_GSTIN)
+    assert outbox_texts(copier.phone)[-1].endswith("+51 credits. New balance: 122.")
+
+
+def test_a_partner_who_declared_a_distributors_gstin_cannot_claim_its_invoices(
+        db, twilio, clock, make_partner, program):
+    distributor = db.scalar(select(Partner).where(Partner.role == "distributor",
+                                                  Partner.gstin.is_not(None)))
+    partner = make_partner(gstin=distributor.gstin)
+    send_einvoice(twilio, partner.phone, "ST/2026/00417", 71_040_00, distributor.gstin)
+    assert outbox_texts(partner.phone) == [
+        "Thanks! Our team will check invoice ST/2026/00417 and message you."]
+    with unit_of_work() as session:
+        assert session.scalar(select(ReviewItem.rule)) == "shared_gstin"

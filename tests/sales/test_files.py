@@ -9,10 +9,12 @@ from sqlalchemy import event, func, select
 from models.db import engine as current_engine
 from models.db import unit_of_work
 from models.invoices.invoice import Invoice, InvoiceStatus
+from models.partners.partner import Partner, Role
+from models.programs.program import Membership
 from models.sales import files as sales_files
 from models.sales import importer
 from models.sales.tables import SalesBatch
-from tests.sales.conftest import balance, import_file, sale
+from tests.sales.conftest import balance, gstin, import_file, sale
 from tests.sales.samples import sales_csv, sales_xlsx, tally_xml
 
 
@@ -184,3 +186,19 @@ def test_a_run_of_the_same_file_takes_over_the_one_killed_before_its_end(
     assert f"batch {killed.id} of daybook.xml had stopped before its end" in result.output
     assert [r["outcome"] for r in rows] == ["already", "credited"]
     assert balance(shops.by_gstin, shops.program_id) == 66
+
+
+def test_a_sale_to_a_gstin_two_members_declared_waits_for_a_person(app, shops, tmp_path):
+    """A GSTIN is declared, never proven: one a second member copied must not send a
+    distributor's sale to whichever of them joined first (QA finding F)."""
+    with unit_of_work() as db:
+        copier = Partner(role=Role.RETAILER, phone="+919840009999", gstin=gstin(1))
+        db.add(copier)
+        db.flush()
+        db.add(Membership(partner_id=copier.id, program_id=shops.program_id))
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([sale("CE/26/001")]))
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert [(r["invoice"], r["outcome"]) for r in rows] == [("CE/26/001", "review")]
+    assert balance(shops.by_gstin, shops.program_id) == 0
