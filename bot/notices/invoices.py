@@ -68,12 +68,17 @@ REVIEWING = {
 REVIEWING_ANY = N_("Thanks! Our team will check invoice {number} and message you.")
 
 
+SUMMARY = N_("Invoice {number}, seller GSTIN {gstin}, date {date}, total {total}")
+SUMMARY_NO_NUMBER = N_("Invoice number not read, seller GSTIN {gstin}, date {date}, total "
+                       "{total}")
+
+
 def read_summary(lang: str, invoice: Invoice) -> str:
     """The fields as they stand: number, seller GSTIN, date and total."""
     missing = translate(lang, "not read")
     return translate(
-        lang, "Invoice {number}, seller GSTIN {gstin}, date {date}, total {total}",
-        number=invoice.number or missing, gstin=invoice.seller_gstin or missing,
+        lang, SUMMARY if invoice.number else SUMMARY_NO_NUMBER,
+        number=invoice.number, gstin=invoice.seller_gstin or missing,
         date=invoice.invoice_date.strftime("%d-%m-%Y") if invoice.invoice_date else missing,
         total=format_rupees(invoice.total_paise, lang)
         if invoice.total_paise is not None else missing)
