@@ -34,6 +34,7 @@ NO_PROGRAM = N_("There is no program with the code {code}. Please check your inv
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,19}$")  # as programs/*.yaml require
 ROLES = [("retailer", N_("Retailer (shop)")), ("dealer", N_("Dealer")),
          ("technician", N_("Technician or mason"))]
+SKIP_GSTIN = [("skip", N_("Skip"))]  # offered where a keypad is the input
 DECLINED = "declined_join"  # the answers of someone who said no to the terms, kept a while
 KEEP_ANSWERS = timedelta(days=30)
 ANSWERS = ("role", "name", "shop", "pincode", "gstin", "ref_id", "invite")
@@ -221,12 +222,17 @@ def take_pincode(ctx: Context, msg: InboundMessage) -> engine.Step:
 
 
 def ask_gstin(ctx: Context) -> list[Reply]:
-    return [ctx.say("Send your GSTIN, or SKIP if you have none.")]
+    """Where people type words, SKIP; on a keypad (where 0 is Back) a numbered Skip."""
+    if ctx.message.traits.free_text:
+        return [ctx.say("Send your GSTIN, or SKIP if you have none.")]
+    return [ctx.say("Send your GSTIN, or choose Skip if you have none.",
+                    options=engine.options(ctx, SKIP_GSTIN))]
 
 
 def take_gstin(ctx: Context, msg: InboundMessage) -> engine.Step:
     answer = re.sub(r"\s", "", fold_digits(msg.text)).upper()
-    if means(msg.text, Keyword.SKIP, ctx.language):
+    if means(msg.text, Keyword.SKIP, ctx.language) or (
+            not msg.traits.free_text and pick(msg, engine.options(ctx, SKIP_GSTIN)) == "skip"):
         ctx.data["gstin"] = None
         return engine.go(S.CONSENT)
     if len(answer) != 15 or not answer.isalnum():

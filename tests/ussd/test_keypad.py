@@ -15,6 +15,7 @@ from flows.learn import part_reply
 from models import yamltext
 from models.codes import tables as qr
 from models.db import unit_of_work
+from models.partners.partner import Partner
 from models.programs.schema import parse
 from models.programs.tracks import LearningContent
 from tests.redeem.conftest import RETAILER
@@ -104,3 +105,16 @@ def test_a_screen_that_ends_a_task_says_which_key_opens_the_menu(gateway, retail
     assert _credited() == 1 and screen.startswith("CON ")
     assert screen.endswith("\n00 Main menu"), screen
     assert call.press("00").startswith("CON What would you like to do?")
+
+
+def test_the_gstin_step_offers_a_numbered_skip_on_a_keypad(gateway, cempro):
+    """On USSD 0 is Back and SKIP needs letters: the GSTIN step offers "1. Skip" (QA B)."""
+    call = gateway.dial("+919812345678")
+    for key in ("JOIN CEMPRO", "1", "1", "Ramesh", "Ramesh Traders", "400001"):
+        screen = call.press(key)
+    assert screen.startswith("CON Send your GSTIN, or choose Skip if you have none.\n1. Skip")
+    assert "SKIP" not in screen
+    assert call.press("1") != screen and "GSTIN" not in call.last, call.last
+    with unit_of_work() as session:
+        assert session.scalar(select(Partner.gstin).where(
+            Partner.phone == "+919812345678")) is None
