@@ -27,6 +27,7 @@ from models.programs import speech
 from models.programs.program import Program
 from models.programs.tracks import LearningContent, Module, Question, Track, local
 
+MENU = MenuEntry(N_("Learn and get certified"), order=30)
 QUIZ_CLOSED = {
     "too_soon": NP_("Take a moment to go over the module. The quiz opens in {n} minute; send "
                     "LEARN then.",
@@ -37,6 +38,22 @@ QUIZ_CLOSED = {
     "cooldown": NP_("You can retry the quiz in {n} minute.",
                     "You can retry the quiz in {n} minutes."),
 }
+# Where a keypad is the input (no typed keywords), the menu option instead of LEARN.
+QUIZ_CLOSED_KEYPAD = {
+    **QUIZ_CLOSED,
+    "too_soon": NP_("Take a moment to go over the module. The quiz opens in {n} minute; then "
+                    "choose {option} in the main menu.",
+                    "Take a moment to go over the module. The quiz opens in {n} minutes; then "
+                    "choose {option} in the main menu."),
+}
+FAILED = NP_("You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
+             "minute: send LEARN.",
+             "You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
+             "minutes: send LEARN.")
+FAILED_KEYPAD = NP_("You scored {score}/{total}; you need {percent}% to pass. You can retry in "
+                    "{n} minute: choose {option} in the main menu.",
+                    "You scored {score}/{total}; you need {percent}% to pass. You can retry in "
+                    "{n} minutes: choose {option} in the main menu.")
 
 
 class S(StrEnum):
@@ -159,7 +176,9 @@ def _next_step(ctx: Context, *before: Reply, progress: Progress | None = None
     try:
         attempt = learning.start_attempt(ctx.session, ctx.partner.id, program, track)
     except learning.QuizClosed as closed:
-        return engine.done(*before, ctx.say(QUIZ_CLOSED[closed.reason], n=closed.n))
+        closed_texts = QUIZ_CLOSED if ctx.message.traits.free_text else QUIZ_CLOSED_KEYPAD
+        return engine.done(*before, ctx.say(closed_texts[closed.reason], n=closed.n,
+                                            option=_menu_option(ctx)))
     plan = learning.quiz_plan(content, track, attempt.seed)
     if voice_on(ctx):  # the options in the order the voice note numbers them
         plan = [(ref, sorted(order)) for ref, order in plan]
@@ -275,16 +294,19 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     total = len(ctx.data["plan"])
     if not learning.finish(attempt, track, total):
         result = ctx.say(
-            NP_("You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
-                "minute: send LEARN.",
-                "You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
-                "minutes: send LEARN."), score=attempt.score, total=total,
-            percent=track.pass_percent, n=content.rules.cooldown_minutes)
+            FAILED if ctx.message.traits.free_text else FAILED_KEYPAD, score=attempt.score,
+            total=total, percent=track.pass_percent, n=content.rules.cooldown_minutes,
+            option=_menu_option(ctx))
     else:
         result = _certified(ctx, program, track, attempt)
     # The score is the partner's own: its voice note is made by a job (flows/voice.py).
     return engine.done(feedback, *voice_reply(ctx, lang, feedback.text), result,
                        *voice_later(ctx, result))
+
+
+def _menu_option(ctx: Context) -> str:
+    """This flow's menu entry as the menu shows it, for a keypad's "choose … in the menu"."""
+    return ctx._(MENU.label)
 
 
 def _certified(ctx: Context, program: Program, track: Track,
@@ -315,5 +337,5 @@ FLOW = engine.register(Flow(
         S.QUIZ: State(answer, quiz_prompt, goes=(
             (S.QUIZ, "an answer, the next question"), (END, "score, certificate or retry time"))),
     },
-    menu=MenuEntry(N_("Learn and get certified"), order=30),
+    menu=MENU,
 ))

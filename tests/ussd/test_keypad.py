@@ -12,14 +12,14 @@ from bot.channels.ussd.screens import Screen, body, paginate
 from bot.i18n import LANGUAGES, translate
 from bot.messages import Reply
 from flows.learn import part_reply
-from models import yamltext
+from models import learning, yamltext
 from models.codes import tables as qr
 from models.db import unit_of_work
 from models.partners.partner import Partner
 from models.programs.schema import parse
 from models.programs.tracks import LearningContent
 from tests.redeem.conftest import RETAILER
-from tests.ussd.test_screens import _codes
+from tests.ussd.test_screens import _codes, _state
 
 PROGRAMS = Path(__file__).resolve().parents[2] / "programs"
 
@@ -118,3 +118,33 @@ def test_the_gstin_step_offers_a_numbered_skip_on_a_keypad(gateway, cempro):
     with unit_of_work() as session:
         assert session.scalar(select(Partner.gstin).where(
             Partner.phone == "+919812345678")) is None
+
+
+def test_the_quiz_screens_name_the_menu_option_not_a_keyword(gateway, retailer, clock,
+                                                            monkeypatch):
+    """On a keypad LEARN is a menu option, not a word to send (QA finding D)."""
+    call = gateway.dial(RETAILER)
+    call.press("LEARN")
+    call.press("1")
+    for _ in range(40):
+        if _state() != ("learn", "module"):
+            break
+        call.press("98" if call.last.endswith("\n98 More") else "1")
+    too_soon = "\n".join(call.screens[-3:])
+    assert "choose Learn and get certified in the main menu" in too_soon, too_soon
+    assert "LEARN" not in too_soon
+    clock.advance(minutes=30)
+    monkeypatch.setattr(learning, "finish", lambda *args: False)  # whatever was answered
+    call.press("00")
+    call.press("LEARN")
+    call.press("1")
+    for _ in range(20):
+        if _state() != ("learn", "quiz"):
+            break
+        call.press("1")
+    while call.last.endswith("\n98 More"):
+        call.press("98")
+    failed = "\n".join(call.screens[-3:]).replace("\n98 More\nCON ", " ")
+    assert "You can retry in 60 minutes: choose Learn and get certified in the main menu" \
+        in failed, failed
+    assert "LEARN" not in failed
