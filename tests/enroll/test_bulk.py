@@ -154,9 +154,26 @@ def test_invited_shop_can_answer_the_invite_with_join(twilio, programs, clock):
     twilio.chat(REP, BATCH)
     hello = translate("hi", "Welcome to {program}!", program="Tile Pro")  # Sita's language
     assert twilio.chat("+919876543211", "JOIN TILEPRO")[0] == hello
-    twilio.chat("+919876543211", "1")
-    twilio.chat("+919876543211", "2")  # declines
+    twilio.chat("+919876543211", "2")  # declines (the rep gave her language: not asked again)
     assert memberships("+919876543211") == {"TILEPRO": "declined"}
+
+
+@pytest.mark.parametrize("channel", ["whatsapp", "sms"])
+def test_a_shop_the_rep_gave_a_language_is_not_asked_it_again(twilio, programs, clock,
+                                                               channel):
+    """The rep wrote "tamil" on the shop's line: the shop is welcomed in Tamil and asked its
+    consent, not the language list again (QA finding E)."""
+    twilio.chat(REP, "ENROLL TILEPRO\nMurugan, 9876543215, Murugan Tiles, 600017, tamil")
+    replies = twilio.chat("+919876543215", "vanakkam", channel=channel)
+    text = "\n".join(replies)
+    assert text.startswith(translate("ta", "Welcome to {program}!", program="Tile Pro")), text
+    assert translate("ta", "Choose your language:") not in text
+    if channel == "sms":  # the consent question waits for MORE
+        text = "\n".join(twilio.chat("+919876543215", "MORE", channel=channel))
+    assert "1. " + translate("ta", "Yes, I agree") in text, text
+    twilio.chat("+919876543215", "1", channel=channel)
+    shop = partner("+919876543215")
+    assert (shop.status, shop.language) == ("active", "ta")
 
 
 def test_invitations_use_the_whatsapp_template_where_configured(app, twilio, programs, clock):
