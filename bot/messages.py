@@ -22,13 +22,15 @@ class ChannelTraits:
     keywords: bool = False  # one-shot commands (BAL, CODE …) need no menu state
     paged: bool = False  # every answer fits two SMS segments; the rest waits for MORE
     keeps_replies: bool = True  # replies stay on the phone (a USSD screen is gone once read)
+    list_rows: int | None = 10  # options one reply offers (a WhatsApp list's rows; an SMS's
+    # two segments); None: numbered lines, as many as there are (the screen pager pages them)
 
 
 TRAITS = {
     "whatsapp": ChannelTraits(plays_audio=True),
     "sms": ChannelTraits(sends_files=False, short_form=True, keywords=True, paged=True),
     "ussd": ChannelTraits(sends_files=False, free_text=False, opens_links=False,
-                          short_form=True, keeps_replies=False),
+                          short_form=True, keeps_replies=False, list_rows=None),
 }
 ANY_CHANNEL = ChannelTraits()
 

@@ -39,9 +39,11 @@ def language_options() -> tuple[Option, ...]:
 
 def page_options(ctx: Context, label: Callable[[str], str] = _both) -> tuple[Option, ...]:
     """The languages of the page the partner is on, and "More" for the other page when they
-    do not all fit in one WhatsApp list."""
+    do not all fit in one reply's list (a WhatsApp list). Where the channel pages any number
+    of numbered lines itself (USSD's 98), all of them, numbered 1 to 12: one paging, not a
+    list's "More" inside the pager's."""
     codes = list(LANGUAGES)
-    if len(codes) <= PAGE + 1:
+    if ctx.message.traits.list_rows is None or len(codes) <= PAGE + 1:
         return tuple(Option(code, label(code)) for code in codes)
     page = ctx.data.get(PAGE_KEY, 0)
     shown = codes[page * PAGE:(page + 1) * PAGE]

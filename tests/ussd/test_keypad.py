@@ -148,3 +148,26 @@ def test_the_quiz_screens_name_the_menu_option_not_a_keyword(gateway, retailer, 
     assert "You can retry in 60 minutes: choose Learn and get certified in the main menu" \
         in failed, failed
     assert "LEARN" not in failed
+
+
+def _list_pages(call, first: str) -> list[str]:
+    pages = [first]
+    while pages[-1].endswith("\n98 More"):
+        pages.append(call.press("98"))
+    return [page.removeprefix("CON ") for page in pages]
+
+
+def test_the_language_list_is_one_numbered_list_paged_by_98(gateway, cempro):
+    """The list had its own "10. More" inside the screen pager's "98 More", and a second
+    page whose "4. More" went back to the first (QA finding C): now 1 to 12, paged by 98."""
+    call = gateway.dial("+919812345678")
+    for key in ("JOIN CEMPRO", "99"):  # asked, then asked again after a wrong number
+        text = "\n".join(_list_pages(call, call.press(key)))
+        numbered = re.findall(r"^(\d+)\. ", text, re.M)
+        assert numbered == [str(n) for n in range(1, len(LANGUAGES) + 1)], text
+        assert "More\n" not in text.replace("98 More\n", "")
+    call.press("11")  # on the last page: the 11th language
+    with unit_of_work() as session:
+        assert session.scalar(select(Partner.language).where(
+            Partner.phone == "+919812345678")) in (None, list(LANGUAGES)[10])
+    assert translate(list(LANGUAGES)[10], "What is your work?") in call.last, call.last

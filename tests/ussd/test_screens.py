@@ -113,8 +113,8 @@ class UssdWalk:
         if _state() == ("redeem", "otp"):
             self.press(_otp())
         self.press("00", "TOP", "1", "3", "4", "4", "5")  # the leaderboard: areas, periods, hide
-        index = list(LANGUAGES).index(self.lang)  # 9 a page, then "10" for More
-        self.press("LANG", *((str(index + 1),) if index < 9 else ("10", str(index - 8))))
+        index = list(LANGUAGES).index(self.lang)  # numbered 1 to 12, paged by 98
+        self.press("LANG", str(index + 1))
         self.press(self.menu_key("Talk to a person"), "1")
         self.press("HELP", "0", "5", "1")  # into a flow, then a redial resumes it
         self.redial()
