@@ -90,10 +90,13 @@ def status_command() -> None:
     found, now = collect(), utcnow()
     stuck = backlog.stuck(found, now)
     for pile in found:
-        oldest = f"oldest {pile.oldest.astimezone(IST):%d-%m-%Y %H:%M} IST" if pile.oldest \
-            else ""
-        click.echo(f"{'STUCK' if pile in stuck else 'ok':5}  {pile.count:>7,}  {pile.name:32} "
-                   f"{oldest}")
+        when = f"{pile.oldest.astimezone(IST):%d-%m-%Y %H:%M} IST" if pile.oldest else ""
+        if pile.tick:  # a heartbeat: when it last beat, no count
+            count, when = "", f"last tick {when}" if when else "never ticked"
+        else:
+            count, when = f"{pile.count:,}", f"oldest {when}" if when else ""
+        click.echo(f"{'STUCK' if pile in stuck else 'ok':5}  {count:>7}  {pile.name:32} "
+                   f"{when}")
     for pile in stuck:
         click.echo(f"\n{pile.name}: {pile.fix}")
     if stuck:

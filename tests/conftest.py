@@ -620,12 +620,15 @@ def replies_of(response) -> list[str]:
     return [(m.text or "").strip() for m in root.iter("Message")]
 
 
-def status_lines(output: str) -> dict[str, tuple[str, int]]:
-    """`flask status` output as {pile name: ("ok" or "STUCK", count)}."""
+def status_lines(output: str) -> dict[str, tuple[str, int | str]]:
+    """`flask status` output as {pile name: ("ok" or "STUCK", count)}; the scheduler's
+    heartbeat has no count: ("ok" or "STUCK", "last tick …" or "never ticked")."""
     found = {}
     for line in output.splitlines():
         if line[:5].strip() in ("ok", "STUCK"):
-            found[line[16:48].strip()] = (line[:5].strip(), int(line[5:14].replace(",", "")))
+            count = line[5:14].replace(",", "").strip()
+            found[line[16:48].strip()] = (line[:5].strip(),
+                                          int(count) if count else line[49:].strip())
     return found
 
 

@@ -30,6 +30,7 @@ class Pile:
     limit: timedelta  # the oldest may wait this long; beyond it the pile is stuck
     fix: str  # what usually clears it
     unreachable: bool = False  # the pile could not be read: stuck by definition
+    tick: bool = False  # not a pile but a heartbeat: `oldest` is its last beat, no count
 
     def stuck(self, now: datetime) -> bool:
         return self.unreachable or (self.oldest is not None and now - self.oldest > self.limit)
@@ -55,7 +56,7 @@ _PILES = (
 )
 _UNSEALED = ("ledger entries not sealed", timedelta(minutes=10),
              "the sealer runs every minute from `flask scheduler`")
-_SCHEDULER = ("scheduler's last tick", timedelta(minutes=3),
+_SCHEDULER = ("scheduler", timedelta(minutes=3),
               "start `flask scheduler` (one per deployment, beside the workers; without Redis "
               "the web server runs it)")
 
@@ -72,7 +73,7 @@ def piles(session: Session) -> list[Pile]:
     found.append(Pile(name, count, oldest, limit, fix))
     name, limit, fix = _SCHEDULER
     ticked = last(session, "scheduler")  # never ticked: a fresh install, not stuck
-    found.append(Pile(name, int(ticked is not None), ticked, limit, fix))
+    found.append(Pile(name, int(ticked is not None), ticked, limit, fix, tick=True))
     return found
 
 
