@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from bot.cli.operate import cli_actor
+from bot.cli.quiet import LOGS_OPTION, service_logs
 from bot.cli.review_text import list_line, show_lines
 from bot.ids import ID
 from models import review
@@ -46,9 +47,9 @@ def _actor(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     return value
 
 
-def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
+def _decide(item_id: int, approve: bool, actor: str, note: str | None, logs: bool) -> None:
     try:
-        with unit_of_work() as session:
+        with service_logs(logs), unit_of_work() as session:
             item = review.decide(session, item_id, approve=approve, actor=actor, note=note)
             audit_change(session, Actor(cli_actor() if actor == "cli" else f"cli:{actor}"),
                          f"review.{'approve' if approve else 'reject'}", f"review:{item.id}",
@@ -63,15 +64,17 @@ def _decide(item_id: int, approve: bool, actor: str, note: str | None) -> None:
 @click.argument("item_id", type=ID)
 @click.option("--actor", default="cli", callback=_actor)
 @click.option("--note", default=None)
-def review_approve(item_id: int, actor: str, note: str | None) -> None:
+@LOGS_OPTION
+def review_approve(item_id: int, actor: str, note: str | None, logs: bool) -> None:
     """Approve a pending item (credits it, or whatever its kind does)."""
-    _decide(item_id, True, actor, note)
+    _decide(item_id, True, actor, note, logs)
 
 
 @review_cli.command("reject")
 @click.argument("item_id", type=ID)
 @click.option("--actor", default="cli", callback=_actor)
 @click.option("--note", default=None)
-def review_reject(item_id: int, actor: str, note: str | None) -> None:
+@LOGS_OPTION
+def review_reject(item_id: int, actor: str, note: str | None, logs: bool) -> None:
     """Reject a pending item."""
-    _decide(item_id, False, actor, note)
+    _decide(item_id, False, actor, note, logs)

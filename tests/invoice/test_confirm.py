@@ -3,6 +3,7 @@ the invoice flow's old name (the questions about an unsure read: tests/transcrip
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import pytest
@@ -91,3 +92,24 @@ def test_an_invoice_past_the_budget_cap_is_settled_by_the_cap_review(
         assert (invoice.status, invoice.credits, balance) == (InvoiceStatus.REJECTED, 0, 0)
         assert outbox_texts(partner.phone)[-1] == (
             "Sorry, invoice ST/2026/00417 was checked and cannot earn credits.")
+
+
+def test_review_approve_prints_its_answer_without_info_log_lines(app, twilio, clock,
+                                                                 make_partner, caplog):
+    """`flask review approve` printed the JSON log lines of the credit and the message sent
+    around its own answer (QA); as `flask chat`, they show with --logs only."""
+    partner = make_partner()
+    submit_read(partner, _read())
+    twilio.chat(partner.phone, "71040")
+    with unit_of_work() as session:
+        item_id = session.scalar(select(ReviewItem.id))
+    before = logging.getLogger("saathi").level
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("saathi").setLevel(logging.INFO)
+        caplog.clear()
+        result = app.test_cli_runner().invoke(args=["review", "approve", str(item_id)])
+        assert result.exit_code == 0 and result.output == f"{item_id} approved\n", result.output
+        assert not [r for r in caplog.records if r.name.startswith("saathi.")
+                    and r.levelno < logging.WARNING]
+        assert logging.getLogger("saathi").level == logging.INFO  # given back
+    logging.getLogger("saathi").setLevel(before)
