@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from bot.channels import graph, native
-from bot.i18n import translate
+from bot.i18n import DEFAULT, _catalog, translate
 from bot.messages import Reply
+
+
+@cache
+def catalog_texts(lang: str) -> frozenset[str]:
+    """Every text the catalogs give in `lang` (English: the msgids)."""
+    entries = getattr(_catalog("hi" if lang == DEFAULT else lang), "_catalog", {})
+    if lang == DEFAULT:
+        return frozenset(key if isinstance(key, str) else key[0] for key in entries)
+    return frozenset(text for text in entries.values() if isinstance(text, str))
 
 
 def problems(reply: Reply, lang: str) -> list[str]:
@@ -20,6 +31,10 @@ def problems(reply: Reply, lang: str) -> list[str]:
         found += ["over 3 buttons"] if len(items) > native.MAX_BUTTONS else []
         found += [f"button title {i['title']!r}" for i in items
                   if not 0 < len(i["title"]) <= native.BUTTON_TITLE]
+        found += [f"button title cut: {o.label!r} ({len(o.label)} characters)"  # shown as
+                  for o in reply.options  # "Technician or m…": a translation must fit (a
+                  if len(" ".join(o.label.split())) > native.BUTTON_TITLE  # program's name
+                  and o.label in catalog_texts(lang)]  # is the program's to choose)
     else:
         action = body["action"]
         items = [row for section in action["sections"] for row in section["rows"]]
