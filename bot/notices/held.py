@@ -63,6 +63,7 @@ def _held(session: Session, decided: OverCapDecided) -> tuple[str, dict[str, str
 
 @handles(OverCapDecided)
 def tell_decided(session: Session, decided: OverCapDecided) -> None:
+    """Tell the partner the review's decision (once per review item)."""
     held = _held(session, decided)
     if held is None or TEXTS[held[0]][not decided.approved] is None:
         return
