@@ -42,6 +42,7 @@ from models.events import CertificateGranted
 from models.invoices.invoice import Invoice, InvoiceStatus, Reason
 from models.invoices.read import InvoiceRead
 from models.invoices.rules import submit
+from models.learning import certificates as certification
 from models.learning import recertification
 from models.learning.certificates import Certificate
 from models.learning.progress import content_of, question
@@ -486,15 +487,24 @@ class Walk:
 
     def held_earns(self) -> None:
         """Earns the budget cap holds back, each decided by its review: a certificate's
-        credits and an invoice's bonus (approved, then refused) and a milestone's (refused)."""
+        credits (announced as waiting) and an invoice's bonus (approved, then refused) and a
+        milestone's (refused)."""
         with unit_of_work() as session:
             partner = _partner(session, PARTNER)
             cert = session.scalar(select(Certificate).where(Certificate.partner_id == partner.id))
             invoice = session.scalars(select(Invoice).where(
                 Invoice.partner_id == partner.id, Invoice.number.is_not(None))).first()
             campaign = session.scalar(select(Campaign).where(Campaign.code == "WALK-MILESTONE"))
-            earns = [(cert.program_id, "certification", cert.public_id, f"walk-cert:{n}")
-                     for n in (1, 2)]
+            content = content_of(session.get(Program, cert.program_id))
+            track = next(t for t in content.tracks if t.code != cert.track)
+            other = Certificate(public_id="WALKHELD23", partner_id=partner.id,
+                                program_id=cert.program_id, track=track.code,
+                                version=content.version_of(track), module_versions={})
+            session.add(other)
+            session.flush()
+            budget.force(session, cert.program_id, 10**9)  # no budget left this month
+            certification.grant(session, other, announce=True)  # says its credits wait
+            earns = [(cert.program_id, "certification", cert.public_id, "walk-cert")]
             earns += [(invoice.program_id, "bonus", f"campaign:{n}",
                        keys.campaign_bonus(n, keys.invoice_credit(invoice.id))) for n in (1, 2)]
             earns.append((campaign.program_id, "bonus", f"campaign:{campaign.id}",
@@ -503,7 +513,8 @@ class Walk:
                 budget.force(session, program_id, 10**9)  # no budget left this month
                 ledger.earn(session, partner_id=partner.id, program_id=program_id, credits=10,
                             key=key, cause=cause, cause_ref=ref)
-            held = [key for *_, key in earns]
+            held = [keys.certification(partner.id, cert.program_id, track.code,
+                                       other.version), *(key for *_, key in earns)]
             items = sorted((item for item in review.pending(session, budget.REVIEW_KIND)
                             if item.payload["key"] in held),
                            key=lambda item: held.index(item.payload["key"]))
