@@ -20,6 +20,7 @@ from bot.messages import Reply
 MORE, BACK, MENU = "98", "0", "00"  # the keys a partner presses on any screen
 MORE_LABEL = N_("More")
 BACK_LABEL = N_("Back")
+MENU_LABEL = N_("Main menu")
 
 
 def utf16_units(text: str) -> int:
@@ -56,6 +57,13 @@ def body(replies: Sequence[Reply]) -> str:
     """Every reply's text with its options as numbered lines; media are not shown (USSD
     carries text only)."""
     return "\n".join(text for text in (render_text(r) for r in replies) if text)
+
+
+def with_menu_key(text: str, lang: str | None) -> str:
+    """`text` with a last line "00 Main menu": for a screen that ends what the partner was
+    doing (a code credited, a quiz scored) and offers nothing to press, so the session does
+    not wait on a screen that says no key."""
+    return f"{text}\n{MENU} {translate(lang, MENU_LABEL)}"
 
 
 def paginate(text: str, screen: Screen, lang: str | None) -> list[str]:
