@@ -283,6 +283,15 @@ def labelled(lines: list[Line]) -> list[int]:
     return found
 
 
+def strongest(lines: list[Line]) -> list[int]:
+    """`labelled` lines whose label names the total most surely ("Grand Total" over a
+    "Total" row, or over "ota ax Amount", a tax's label misread and like "Total Amount")."""
+    weighed = [(index, _label_weight(lines[index].text)
+                or (index and _label_weight(lines[index - 1].text))) for index in labelled(lines)]
+    most = max((weight for _i, weight in weighed), default=0.0)
+    return [index for index, weight in weighed if weight == most]
+
+
 def _figure_of(label: Line, line: Line) -> bool:
     """Whether `line` is the figure of a total `label` read alone on its line: an amount
     however misread ("3.25.77 81-", "815 809.00", "Z,13,570.0C") and nothing else (a stamp's
@@ -296,6 +305,12 @@ def _figure_of(label: Line, line: Line) -> bool:
     left, top, _right, bottom = label.box
     middle = (line.box[1] + line.box[3]) / 2
     return top <= middle <= bottom + (bottom - top) and line.box[2] > left
+
+
+def taxable(lines: list[Line]) -> int:
+    """The taxable value the page states (0 when none is read)."""
+    return max((a.paise for a in amounts(lines) if a.marked and _TAXABLE.search(a.label)),
+               default=0)
 
 
 def witnesses(lines: list[Line]) -> dict[int, bool]:
