@@ -35,11 +35,11 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     witnesses = total.witnesses(lines)
     current = read.total_paise
     readings = set().union(*(look.readings() for look in seen))
-    # A total is more than nothing and no less than the taxable value the page states: the
+    # A total is more than nothing and no less than the taxable value or an item: the
     # figure of a total's tax ("Total Tax Amount" misread "ota ax Amount", a total label to
     # the page's reading) or a memo's "CC.CC" is no candidate (bench/ocr.py seed 302, clean
     # dot-matrix 17 and memo 16: a correct total replaced by 1,173.06 and by 0).
-    least = total.taxable(lines)
+    least = total.least(lines)
     amounts = {paise for paise in set(witnesses) | readings if paise > least} | (
         {current} - {None})
     fits = {paise: max(look.fit(paise) for look in seen) for paise in amounts}

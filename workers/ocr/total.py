@@ -120,7 +120,8 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     labelled one is read too unsurely) and neither the words nor the arithmetic give one."""
     every = amounts(lines)
     in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
-    expected, doubted = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
+    goods = [item.amount_paise or 0 for item in items.find(lines)]
+    expected, doubted = _arithmetic(every, sum(goods))
     largest = max((a.paise for a in every if a.marked and not _NOT_ON_PAGE.search(a.label)),
                   default=0)
     best: tuple[float, Amount, bool] | None = None
@@ -307,10 +308,14 @@ def _figure_of(label: Line, line: Line) -> bool:
     return top <= middle <= bottom + (bottom - top) and line.box[2] > left
 
 
-def taxable(lines: list[Line]) -> int:
-    """The taxable value the page states (0 when none is read)."""
-    return max((a.paise for a in amounts(lines) if a.marked and _TAXABLE.search(a.label)),
-               default=0)
+def least(lines: list[Line]) -> int:
+    """What the total is at least: the taxable value the page states and each item's amount
+    (0 when none is read)."""
+    return max([_taxable(amounts(lines)), *(i.amount_paise or 0 for i in items.find(lines))])
+
+
+def _taxable(every: list[Amount]) -> int:
+    return max((a.paise for a in every if a.marked and _TAXABLE.search(a.label)), default=0)
 
 
 def witnesses(lines: list[Line]) -> dict[int, bool]:
