@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"(?:[il]n?v(?:[o0][il1]ce?)?\s?\.?|b[il1]{2,3}|voucher|mem
                      r"(?:n[o0]|number|#)\.?|invoice\s*(?=[:#])|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
 # A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
-_DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:OICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
+_DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:[O0]ICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
                          re.I)
 _SERIES = re.compile(r"[A-Za-z$][A-Za-z$1]*(?=[-/])")  # "INV-", "SI/", as read
 # A series prefix of letters with a letter read as a digit beside them: "6ST/" or "G5T/" for
