@@ -4,12 +4,14 @@ is refused, and the Gupshup sender's exact request, answers and quiet hours."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.channels import dlt
+from bot.channels.sms import segments
 from bot.i18n import LANGUAGES, translate
 from bot.notices import outbound
 from bot.notices.learning import NUDGE
@@ -27,7 +29,7 @@ def test_the_registry_is_written_from_the_catalogs():
 
 
 def test_every_template_has_an_id_a_category_and_every_language():
-    registry = dlt.registry()
+    registry = dlt.registry((dlt.REGISTRY,))
     assert registry.principal_entity_id.isdigit() and 1 <= len(registry.sender) <= 6
     ids = [t.id for t in registry.templates]
     assert len(set(ids)) == len(ids)
@@ -35,6 +37,20 @@ def test_every_template_has_an_id_a_category_and_every_language():
         assert set(template.texts) == set(LANGUAGES), template.name
         variables = {text.count(dlt.VAR) for texts in template.texts.values() for text in texts}
         assert len(variables) == 1, f"{template.name}: languages differ in variables"
+
+
+def test_flow_templates_have_ids_of_their_own_and_words_in_every_text():
+    """bot/channels/dlt_flows.yaml, written from the SMS walk (which checks it is up to date:
+    tests/i18n/test_sms_segments.py): no id twice in the two files, no text of variables
+    alone (DLT portals refuse those), every text in at most two segments at its shortest."""
+    ids = [t.id for t in dlt.registry().templates]
+    assert len(set(ids)) == len(ids)
+    flows = dlt.registry((dlt.FLOWS,)).templates
+    texts = [(t.name, text) for t in flows for found in t.texts.values() for text in found]
+    assert len(flows) > 100 and {t.category for t in flows} == {dlt.Category.SERVICE_IMPLICIT}
+    bare = [pair for pair in texts if not re.search(r"[^\W\d_]{2}", dlt._VARIABLE.sub("", pair[1]))]
+    assert not bare, bare[:3]
+    assert all(segments(dlt._VARIABLE.sub("x", text)) <= 2 for _, text in texts)
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))

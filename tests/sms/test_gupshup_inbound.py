@@ -187,3 +187,19 @@ def test_every_keyword_answer_and_every_page_of_it_goes_as_a_registered_template
     assert all(segments(m) <= 2 and dlt.match(m) for m in sent)
     footer = translate(lang, MORE_HINT)
     assert footer in sent or lang == "en", f"{lang}: BAL not paged: no footer was checked"
+
+
+@pytest.mark.parametrize("lang", ["hi", "ta"])
+def test_a_menu_and_its_more_page_go_through_gupshup_as_flow_templates(
+        inbound, gupshup, member, clock, lang):
+    """A flow's answer over Gupshup (the main menu, paged in a UCS-2 language) and its MORE
+    page each go as one registered flow template (bot/channels/dlt_flows.yaml)."""
+    phone, _ = member
+    with unit_of_work() as session:
+        session.query(Partner).filter_by(phone=phone).update({"language": lang})
+    for n, body in enumerate(("MENU", "MORE")):
+        callback(inbound, phone, body, timestamp=str(1773312000000 + n * 60_000))
+    flows = {t.id: t.name for t in dlt.registry((dlt.FLOWS,)).templates}
+    forms = gupshup.forms()
+    assert [f["dltTemplateId"] in flows for f in forms] == [True, True], forms
+    assert forms[0]["msg"].endswith(translate(lang, MORE_HINT))
