@@ -176,6 +176,7 @@ def main() -> None:
     loop, port = serve()
     settings = {"DATABASE_URL": url, "REDIS_URL": args.redis, "RQ_QUEUE": f"bench-{name}",
                 "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": "bench",
+                "PUBLIC_BASE_URL": "https://bench.test",
                 "TWILIO_API_BASE": f"http://127.0.0.1:{port}",
                 "TWILIO_SMS_FROM": "+15005550006", "CAMPAIGN_SENDS_PER_SECOND": "0",
                 "JOB_LEASE_SECONDS": "5",

@@ -8,12 +8,10 @@ from __future__ import annotations
 import logging
 from enum import StrEnum
 
-from flask import current_app
-
 from bot.i18n import N_, NP_
 from bot.jobs.names import Job
 from bot.messages import InboundMessage, Option, Reply
-from bot.notices import links
+from bot.notices import links, outbound
 from flows import engine
 from flows.answers import digits, pick
 from flows.engine import END, FINISH_FIRST, Context, Flow, Kind, State
@@ -98,7 +96,7 @@ def _export(ctx: Context) -> engine.Step:
     export, token = privacy.request_export(ctx.session, ctx.partner)
     ctx.enqueue(Job.BUILD_EXPORT, export.id)
     log.info("data export asked", extra={"partner_id": ctx.partner.id, "export_id": export.id})
-    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/export/{token}"
+    link = outbound.base_url() + f"/export/{token}"
     if not ctx.message.traits.opens_links:  # and a paged screen is stored redacted
         links.send_export_link(ctx.session, phone=ctx.partner.phone, url=link, lang=ctx.language,
                                provider_id=ctx.message.provider_id)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 from enum import StrEnum
 
-from flask import current_app
-
 from bot.i18n import N_
 from bot.messages import InboundMessage, Option, Reply
+from bot.notices import outbound
 from flows import engine
 from flows.answers import pick
 from flows.engine import END, FINISH_FIRST, Context, Flow, Kind, State
@@ -33,8 +32,7 @@ NOTHING_TO_LEAVE = N_("You are not a member of that program.")
 
 def notice_link(program: Program, lang: str) -> str:
     """The public page with the program's full notice in `lang`."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/privacy/{program.code}/{lang}"
+    return f"{outbound.base_url()}/privacy/{program.code}/{lang}"
 
 
 def consent_options(ctx: Context) -> tuple[Option, ...]:

@@ -166,7 +166,7 @@ def view(ctx: Context, msg: InboundMessage) -> engine.Step:
 
 
 FLOW = engine.register(Flow(
-    name=FlowName.WALLET, states_enum=S, start=S.PROGRAM, triggers=("BALANCE",),
+    name=FlowName.WALLET, states_enum=S, start=S.PROGRAM, triggers=("BALANCE", "BAL"),
     states={
         S.PROGRAM: State(before=which_program, resume=show_balance,
                          goes=(FlowName.CHOOSE_PROGRAM, (S.VIEW, "the balance"))),

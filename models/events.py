@@ -93,6 +93,21 @@ class InvoiceDecided:
 
 
 @dataclass(frozen=True)
+class OverCapDecided:
+    """A reviewer decided an earn the monthly budget cap held back (`key`: the held earn's);
+    approved, `entry_id` is the entry that credited it."""
+    review_item_id: int
+    partner_id: int
+    cause: str
+    cause_ref: str
+    key: str
+    approved: bool
+    entry_id: int | None = None
+    credits: int = 0
+    balance: int = 0
+
+
+@dataclass(frozen=True)
 class InvoiceReturned:
     """A return or credit note took back `credits` of a credited invoice's."""
     invoice_id: int

@@ -61,14 +61,16 @@ def keep_first_ids(session: Session, rows: list[OutboxMessage], *,
     """Of `rows` just sent (in this transaction, maybe not yet flushed), keep a provider id
     only on the first to hold it: a later one is recorded sent without it, says so in its
     error, and is logged. A provider that answers one id twice must not break the unique rule
-    on provider ids, which would roll back the rows already sent, to be sent again.
-    `in_database=False`: against each other only, without a query."""
+    on provider ids, which would roll back the rows already sent, to be sent again; nor
+    must a concurrent sender told the same id (the ids are locked to this transaction
+    first). `in_database=False`: against each other only, without a query."""
     sids = {row.provider_sid for row in rows if row.provider_sid}
     if not sids:
         return
     held: set[str | None] = set()
     if in_database:
         with session.no_autoflush:  # a campaign's chunk writes its rows in one UPDATE later
+            outbox.lock_provider_ids(session, sids)
             held = set(session.scalars(select(OutboxMessage.provider_sid).where(
                 OutboxMessage.provider_sid.in_(sids),
                 OutboxMessage.id.not_in([row.id for row in rows]))))

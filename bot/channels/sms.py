@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.channels.text import heading_start
+from bot.channels.text import BREAK, heading_start
 from bot.i18n import N_
 from models.messaging.conversation import KEPT
 
@@ -57,7 +57,7 @@ LINK = N_("Saathi: open this link to see it: {url}")  # an image, as its own SMS
 GSM_SAFE = str.maketrans({
     "₹": "Rs ", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
     "…": "...", "·": "-", "•": "-", "×": "x", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-    "\t": " ",
+    "\t": " ", "²": "2", "³": "3", "≈": "~", "°": "deg",
 })
 
 
@@ -202,7 +202,8 @@ def _aligned(line: str, plan: str, cut: int) -> int | None:
 
 
 def _cut(line: str, hint: str, limit: int) -> int:
-    """The longest prefix of `line` (ending at a space if there is one) that fits with `hint`."""
+    """The longest prefix of `line` (ending at a space if there is one, not the one between
+    "Rs" and its amount) that fits with `hint`."""
     low, high = 1, len(line)
     while low < high:  # binary search on the length that still fits
         middle = (low + high + 1) // 2
@@ -210,7 +211,8 @@ def _cut(line: str, hint: str, limit: int) -> int:
             low = middle
         else:
             high = middle - 1
-    space = line.rfind(" ", 0, low + 1)
+    space = max((m.start() for m in BREAK.finditer(line, 0, low + 2) if m.start() <= low),
+                default=0)
     return space if space > 0 else low
 
 

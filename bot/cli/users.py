@@ -7,10 +7,10 @@ import secrets
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from bot.cli.operate import cli_actor, refuse_demo_where_partners
+from bot.notices import outbound
 from models.admin import audit, totp, users
 from models.db import unit_of_work
 
@@ -31,7 +31,7 @@ def account_options(command):
 
 
 def invite_link(token: str) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/admin/invite/{token}"
+    return f"{outbound.base_url()}/admin/invite/{token}"
 
 
 def _create(email: str, role: str, program: str, distributor: str | None,

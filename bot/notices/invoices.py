@@ -127,14 +127,16 @@ def result_text(session: Session, invoice: Invoice, lang: str, approved: bool = 
 
 
 def tell_result(session: Session, invoice: Invoice, approved: bool = False) -> None:
-    """Message the partner the outcome; an unsure read also waits for their answer."""
+    """Message the partner the outcome; an unsure read also waits for their answer. (A
+    reviewer's approval has a key of its own: an invoice whose credits the budget cap held
+    back was told its credited status already.)"""
     partner = session.get(Partner, invoice.partner_id)
     text = result_text(session, invoice, partner.language, approved)
     if invoice.status == InvoiceStatus.CONFIRM:
         await_answer(session, invoice.channel, partner.phone, {"invoice_id": invoice.id})
+    key = keys.invoice_notice(invoice.id, "approved" if approved else invoice.status)
     outbound.queue_message(session, phone=partner.phone, text=text, channel=invoice.channel,
-                           key=keys.invoice_notice(invoice.id, invoice.status), template=TEMPLATE,
-                           template_vars={"1": text})
+                           key=key, template=TEMPLATE, template_vars={"1": text})
 
 
 def await_answer(session: Session, channel: str, phone: str, data: dict) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot import jobs
 from bot.channels import dlt, sms
 from bot.channels.text import render_text
+from bot.config import DEV_BASE_URL, NO_BASE_URL, ConfigError, reaches_partners
 from bot.i18n import DEFAULT, translate
 from bot.jobs.names import Job
 from bot.messages import Reply
@@ -190,9 +191,15 @@ def after_quiet_hours(session: Session, program_id: int, now: datetime | None = 
 
 
 def base_url() -> str:
-    """Where links in an SMS point: PUBLIC_BASE_URL, else the host this request came to."""
+    """Where links to this service start: PUBLIC_BASE_URL, else the host this request came
+    to, else (a job) `make run`'s address in development; with real partners and neither,
+    ConfigError (start-up refuses that with an SMS sender: bot/config.py)."""
     configured = current_app.config["PUBLIC_BASE_URL"]
-    return configured or (request.host_url if has_request_context() else "")
+    if configured or has_request_context():
+        return (configured or request.host_url).rstrip("/")
+    if reaches_partners(current_app.config):
+        raise ConfigError(NO_BASE_URL)
+    return DEV_BASE_URL
 
 
 def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,

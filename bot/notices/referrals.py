@@ -29,6 +29,7 @@ REASONS = {  # each at most 30 characters in every language: a DLT variable
     Reason.SAME_GSTIN: N_("the same GSTIN as yours"),
     Reason.PHONE_PREFIX: N_("a phone number like yours"),
     Reason.MONTHLY_CAP: N_("monthly invite limit reached"),
+    Reason.BUDGET_CAP: N_("monthly budget reached"),
 }
 TEMPLATES = {ReferralStatus.PAID: "referral_paid", ReferralStatus.REVIEW: "referral_held",
              ReferralStatus.REFUSED: "referral_refused"}

@@ -61,6 +61,10 @@ def page():
     return render_template("simulator.html")
 
 
+NO_FILES_BY_SMS = ("An SMS carries no photo or file (there is no MMS in India): choose the "
+                   "WhatsApp channel to send it.")
+
+
 def _attachment() -> tuple[Media, ...]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -93,6 +97,11 @@ def send():
     channel = request.form.get("channel", "whatsapp")
     if channel not in ("whatsapp", "sms"):
         return jsonify(error="channel must be whatsapp or sms"), 400
+    upload = request.files.get("file")
+    if channel == "sms" and upload is not None and upload.filename:
+        # Indian SMS carries no picture or file: a photo "sent by SMS" here was credited as
+        # if it could be, which no partner on SMS can do (they are told to use WhatsApp).
+        return jsonify(error=NO_FILES_BY_SMS), 400
     choice = request.form.get("choice") or None  # a tapped button or list row: its id
     message = InboundMessage(
         channel=channel, sender=phone, text=clean_text(request.form.get("text", "")),

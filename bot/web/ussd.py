@@ -26,7 +26,7 @@ from bot.notices import links
 from models.db import unit_of_work
 from models.messaging import conversation as conversations
 from models.messaging import ussd
-from models.partners.partner import find_by_phone, normalize_phone
+from models.partners.partner import PartnerStatus, find_by_phone, normalize_phone
 
 bp = Blueprint("ussd", __name__, url_prefix="/webhooks/ussd")
 log = logging.getLogger("saathi.ussd")
@@ -140,6 +140,8 @@ def _record(session: Session, req: at.Request, replies: list[Reply], lang: str |
     this transaction, or (`as_read`) as a committed one read it; None: lock it now."""
     closing = not replies  # nothing to say (an opted-out partner): close the session
     text = screens.body(replies) or translate(lang, GOODBYE)
+    if not closing and _finished(session, req.phone, replies):
+        text = screens.with_menu_key(text, lang)
     limit = screens.Screen(current_app.config["USSD_SCREEN_CHARS"],
                            current_app.config["USSD_COUNT_RULE"])
     pages = screens.paginate(text, limit, lang)
@@ -155,6 +157,20 @@ def _record(session: Session, req: at.Request, replies: list[Reply], lang: str |
         ussd.answer(row, **answer)
     _send_media_links(session, req, replies, lang)
     return screen
+
+
+def _finished(session: Session, phone: str, replies: list[Reply]) -> bool:
+    """True when the replies end what the partner was doing and offer no option: the
+    conversation is back at the menu's idle state with nothing to choose on the screen, and
+    the menu is open to them."""
+    if any(r.options for r in replies):
+        return False
+    partner = find_by_phone(session, phone)
+    if partner is not None and partner.status not in (PartnerStatus.ACTIVE,
+                                                      PartnerStatus.INVITED):
+        return False  # stopped (nothing more until START) or suspended: no menu to offer
+    conv = conversations.latest_for_phone(session, phone, "ussd")
+    return conv is not None and (conv.flow, conv.state) == ("menu", "idle")
 
 
 def _send_media_links(session: Session, req: at.Request, replies: list[Reply],

@@ -28,6 +28,7 @@ from models.programs.campaign_spec import ReferralSpec
 from models.programs.program import Membership, Program
 
 REVIEW_KIND = "referral"
+CAUSE = "referral"  # the ledger cause of a referrer's bonus (cause_ref "referral:<id>")
 ALPHABET = "ACDEFGHJKLMNPRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
 CODE_LENGTH = 6
 
@@ -39,6 +40,7 @@ class Reason(StrEnum):
     SAME_GSTIN = "same_gstin"
     PHONE_PREFIX = "phone_prefix"
     MONTHLY_CAP = "monthly_cap"
+    BUDGET_CAP = "budget_cap"  # the program's monthly budget: held for its review
 
 
 class Linked(StrEnum):
@@ -169,12 +171,15 @@ def _pay(session: Session, referral: Referral, credits: int) -> None:
     referee = session.get(Partner, referral.referee_id)
     result = ledger.earn(session, partner_id=referral.referrer_id,
                          program_id=referral.program_id, credits=credits,
-                         key=keys.referral_bonus(referral.id), cause="referral",
-                         cause_ref=f"referral:{referral.id}",
+                         key=keys.referral_bonus(referral.id), cause=CAUSE,
+                         cause_ref=f"{CAUSE}:{referral.id}",
                          description=f"invite bonus: partner {referee.id} joined",
                          apply_tier_multiplier=False)
-    referral.status, referral.credits = ReferralStatus.PAID, result.credits
-    referral.decided_at = utcnow()
+    referral.credits, referral.decided_at = result.credits, utcnow()
+    if result.queued_for_review:  # past the budget cap: decided by its review (below)
+        referral.status, referral.reason = ReferralStatus.REVIEW, Reason.BUDGET_CAP
+    else:
+        referral.status = ReferralStatus.PAID
     events.record(session, events.ReferralDecided(referral.id))
 
 
@@ -202,6 +207,21 @@ def _reject(session: Session, item) -> None:
 
 
 review.register(REVIEW_KIND, approve=_approve, reject=_reject)
+
+
+@events.handles(events.OverCapDecided)
+def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
+    """A bonus the budget cap held back: paid by the approved entry, or refused."""
+    if decided.cause != CAUSE:
+        return
+    referral = session.get(Referral, int(decided.cause_ref.removeprefix(f"{CAUSE}:")),
+                           with_for_update=True)
+    if not decided.approved:
+        _refuse(session, referral, Reason.BUDGET_CAP)
+        return
+    referral.status, referral.credits = ReferralStatus.PAID, decided.credits
+    referral.decided_at = utcnow()
+    events.record(session, events.ReferralDecided(referral.id))
 
 
 def of_referrer(session: Session, referrer_id: int, program_id: int) -> dict[str, int]:

@@ -40,6 +40,7 @@ from models.programs.program import Membership, Program
 
 log = logging.getLogger("saathi.qr")
 REVIEW_KIND = "qr_scan"
+CAUSE = "qr_code"  # the ledger cause of a code's credit
 
 
 class Place(Protocol):
@@ -188,18 +189,27 @@ def _claim(session: Session, partner: Partner, batch: QrBatch, program: Program,
 
 def credit_redemption(session: Session, redemption: QrRedemption, batch: QrBatch
                       ) -> ledger.EarnResult:
-    """Credit a claimed code to its partner (idempotent by the key qr:<code>)."""
+    """Credit a claimed code to its partner (idempotent by the key qr:<code>). An earn past
+    the budget cap leaves the code in review, with no entry, until a reviewer decides it
+    (`budget_decided` in models/codes/review.py)."""
     result = ledger.earn(session, partner_id=redemption.partner_id, program_id=batch.program_id,
                          credits=batch.credits, key=keys.code_credit(redemption.code),
-                         cause="qr_code",
+                         cause=CAUSE,
                          cause_ref=redemption.code,
                          description=f"Product code {qr_codes.group(redemption.code)}")
-    credited = {"status": RedemptionStatus.CREDITED, "entry_id": result.entry_id}
-    session.execute(_CREDITED, {"by_id": redemption.id, **credited})  # not a flush: cheaper
-    for name, value in credited.items():
-        set_committed_value(redemption, name, value)
+    mark(session, redemption, RedemptionStatus.REVIEW if result.queued_for_review
+         else RedemptionStatus.CREDITED, None if result.queued_for_review else result.entry_id)
     return result
 
 
-_CREDITED = update(QrRedemption.__table__).where(
+def mark(session: Session, redemption: QrRedemption, status: RedemptionStatus,
+         entry_id: int | None) -> None:
+    """Set a redemption's status and entry with one UPDATE (not a flush: cheaper)."""
+    values = {"status": status, "entry_id": entry_id}
+    session.execute(_MARK, {"by_id": redemption.id, **values})
+    for name, value in values.items():
+        set_committed_value(redemption, name, value)
+
+
+_MARK = update(QrRedemption.__table__).where(
     QrRedemption.__table__.c.id == bindparam("by_id"))  # built once

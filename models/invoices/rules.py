@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import events, keys, ledger, review
@@ -37,10 +38,13 @@ from models.invoices.invoice import (
 )
 from models.invoices.read import InvoiceRead
 from models.ledger.internals import ensure_wallet, lock_wallet
+from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner
 from models.programs import earning
 from models.programs.program import Program, memberships_of
 from models.programs.schema import ProgramSpec
+
+CAUSE = "invoice"  # the ledger cause of an invoice's credit
 
 
 class MissingFields(ValueError):
@@ -183,7 +187,7 @@ def earn_of(session: Session, invoice: Invoice, seller: str | None,
     volume = invoice.total_paise or 0
     return ledger.Earn(
         partner_id=invoice.partner_id, credits=credits, key=keys.invoice_credit(invoice.id),
-        cause="invoice", cause_ref=invoice.number or "",
+        cause=CAUSE, cause_ref=invoice.number or "",
         description=f"invoice {invoice.number} from {seller}",
         lock_days=earning.invoice_lock_days(spec),
         volume=volume if spec.tiers and spec.tiers.unit == "paise" else 0)
@@ -260,6 +264,24 @@ def _reject_review(session: Session, item: review.ReviewItem) -> None:
     invoice = invoice_review.invoice_of(session, item)
     _reject(invoice, rejection_reason(item))
     events.record(session, events.InvoiceDecided(invoice.id, approved=False))
+
+
+@events.handles(events.OverCapDecided)
+def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
+    """An invoice whose credits the budget cap held back: point it at the entry that credited
+    them, or reject it. (An earn of cause "invoice" made without an invoice has none.)"""
+    invoice = session.scalar(
+        select(Invoice).join(JournalEntry, JournalEntry.id == Invoice.entry_id)
+        .where(JournalEntry.key == decided.key).with_for_update(of=Invoice)) \
+        if decided.cause == CAUSE else None
+    if invoice is None:
+        return
+    if decided.approved:
+        invoice.entry_id = decided.entry_id
+    else:
+        invoice.credits = 0
+        _reject(invoice, Reason.REVIEW_REJECTED)
+    events.record(session, events.InvoiceDecided(invoice.id, approved=decided.approved))
 
 
 REVIEWER_REASONS = (Reason.REVIEW_REJECTED, Reason.DUPLICATE_NUMBER, Reason.DUPLICATE_IMAGE,

@@ -203,15 +203,22 @@ def _approve_over_cap(session: Session, item: review.ReviewItem) -> None:
     """Credit an earn an admin approved past the budget cap (counted against the month)."""
     p = item.payload
     budget.force(session, item.program_id, int(p["credits"]))
-    earn(session, partner_id=item.partner_id, program_id=item.program_id,
-         credits=int(p["credits"]), key=keys.approved(p["key"]), cause=p["cause"],
-         cause_ref=p["cause_ref"], description=p.get("description", ""),
-         lock_days=int(p.get("lock_days", 0)), apply_tier_multiplier=False,
-         actor=item.decided_by or "admin", volume=int(p.get("volume", 0)), skip_budget=True)
+    result = earn(session, partner_id=item.partner_id, program_id=item.program_id,
+                  credits=int(p["credits"]), key=keys.approved(p["key"]), cause=p["cause"],
+                  cause_ref=p["cause_ref"], description=p.get("description", ""),
+                  lock_days=int(p.get("lock_days", 0)), apply_tier_multiplier=False,
+                  actor=item.decided_by or "admin", volume=int(p.get("volume", 0)),
+                  skip_budget=True)
+    events.record(session, events.OverCapDecided(
+        item.id, item.partner_id, p["cause"], p["cause_ref"], p["key"], approved=True,
+        entry_id=result.entry_id, credits=result.credits, balance=result.balance.balance))
 
 
 def _reject_over_cap(session: Session, item: review.ReviewItem) -> None:
     """Nothing is credited; the queued entry stays as the record of what was asked."""
+    p = item.payload
+    events.record(session, events.OverCapDecided(
+        item.id, item.partner_id, p["cause"], p["cause_ref"], p["key"], approved=False))
 
 
 review.register(budget.REVIEW_KIND, approve=_approve_over_cap, reject=_reject_over_cap)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import INPUT, Base, BigId, Json, UTCDateTime, utcnow
+from models.db import is_postgres
 from models.messaging import links
 
 
@@ -62,6 +63,20 @@ class OutboxMessage(Base):
 # the answer yet (workers/campaigns.py); only that sender, or one that asks the provider
 # first, sends it.
 IN_FLIGHT = "in flight"
+
+
+_ID_LOCKS = 0x5A1D  # advisory lock class: provider ids being recorded
+_LOCK_IDS = text("SELECT pg_advisory_xact_lock(:kind, hashtext(sid)) "
+                 "FROM unnest(CAST(:sids AS text[])) AS sid")
+
+
+def lock_provider_ids(session: Session, sids: set[str]) -> None:
+    """Hold `sids` until this transaction ends, so that a concurrent sender told the same
+    id finds it committed (or free) when it looks, rather than both recording it and the
+    second failing on the unique rule at its commit. PostgreSQL only: SQLite writes one
+    transaction at a time. In sorted order: two senders never wait on each other."""
+    if sids and is_postgres(session):
+        session.execute(_LOCK_IDS, {"kind": _ID_LOCKS, "sids": sorted(sids)})
 
 
 def held(row: OutboxMessage, now: datetime) -> bool:

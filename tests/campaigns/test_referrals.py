@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.i18n import translate
@@ -19,6 +20,7 @@ from models.campaigns import referrals as ref
 from models.campaigns.tables import CampaignOptOut, Referral
 from models.db import unit_of_work
 from models.enrollment import join as enrollment
+from models.ledger import budget
 from models.ledger.tables import JournalEntry
 from models.messaging.outbox import OutboxMessage
 from models.partners.partner import Partner, PartnerStatus
@@ -205,3 +207,36 @@ def test_bulk_earns_pay_each_referrer_once(app, program, member):
             ledger.earn_many(session, program.id, chunk)
     assert bonus_entries(referrer) == [50, 50]
     assert {referral_of(first).status, referral_of(second).status} == {"paid"}
+
+
+@BOTH
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_bonus_past_the_budget_cap_is_held_not_paid_until_the_cap_review(
+        app, program, member, approve):
+    """The referrer is told the bonus is being checked, not that they got it; approval pays
+    it (one entry) and says so, refusal refuses the referral and says so."""
+    referrer = member("en")
+    new_id, _ = newcomer(program, referrer)
+    with unit_of_work() as session:  # room for the newcomer's 20 credits, not the bonus
+        budget.force(session, program.id, program.spec.budget.monthly_cap_credits - 30)
+    earn(new_id, program, "invoice:7301")
+    held = referral_of(new_id)
+    assert (held.status, held.reason) == ("review", "budget_cap")
+    phone = phone_of(referrer)
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, referrer, program.id).balance == 0
+        [item] = review.pending(session, "budget_cap")
+        review.decide(session, item.id, approve=approve, actor="ops@shakti.test")
+    with unit_of_work() as session:
+        balance = ledger.wallet_balance(session, referrer, program.id).balance
+        told = session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.phone == phone).order_by(OutboxMessage.id)).all()
+    reason = translate("en", referral_notices.REASONS[ref.Reason.BUDGET_CAP])
+    name = {"program": "Shakti Cement Pro Retailer", "name": "Meena K."}
+    assert told[0] == translate("en", referral_notices.HELD, reason=reason, **name)
+    if approve:
+        assert (referral_of(new_id).status, balance) == ("paid", 50)
+        assert told[1:] == [translate("en", referral_notices.PAID, n=50, **name)]
+    else:
+        assert (referral_of(new_id).status, balance) == ("refused", 0)
+        assert told[1:] == [translate("en", referral_notices.REFUSED, reason=reason, **name)]

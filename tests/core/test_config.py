@@ -68,7 +68,7 @@ def test_the_flask_command_prints_the_refusal_as_one_line(tmp_path):
            "TWILIO_AUTH_TOKEN": "a-real-twilio-token", "SECRET_KEY": "a-real-secret",
            "QR_SIGNING_KEYS": f'{{"k2": "a-real-key", "k1": "{DEV_QR}"}}', "QR_ACTIVE_KEY": "k2",
            "PII_KEYS": f'{{"t1": "{PII_TEST_KEY}"}}', "PII_KEY_ID": "t1",
-           "PII_HASH_KEY": "a-real-hash-key"}
+           "PII_HASH_KEY": "a-real-hash-key", "PUBLIC_BASE_URL": "https://saathi.example.com"}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "routes"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 4
@@ -86,3 +86,17 @@ def test_a_personal_data_key_that_cannot_seal_is_refused_at_start(tmp_path, caps
 
 def test_a_current_personal_data_key_id_without_its_key_is_refused(tmp_path, capsys):
     assert "PII_KEY_ID names no key" in refusal(tmp_path, capsys, PII_KEY_ID="t9")
+
+
+@pytest.mark.parametrize("sender", [{}, {"TWILIO_AUTH_TOKEN": "", "SMS_PROVIDER": "gupshup",
+                                         "GUPSHUP_USERID": "2000123456",
+                                         "GUPSHUP_PASSWORD": "a-real-password"}])
+def test_an_sms_sender_without_public_base_url_is_refused_at_start(tmp_path, capsys, sender):
+    """Jobs send links (certificates, vouchers) where no request tells the host."""
+    line = refusal(tmp_path, capsys, PUBLIC_BASE_URL="", **sender)
+    assert "PUBLIC_BASE_URL is unset: set it to the https address" in line
+
+
+def test_a_public_base_url_without_its_scheme_is_refused_at_start(tmp_path, capsys):
+    line = refusal(tmp_path, capsys, PUBLIC_BASE_URL="saathi.example.com")
+    assert "PUBLIC_BASE_URL must start with https://" in line

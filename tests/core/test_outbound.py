@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from sqlalchemy import select
 
+from bot.config import ConfigError
 from bot.notices import outbound
 from models.db import unit_of_work
 from models.messaging.outbox import OutboxMessage, OutboxStatus
@@ -177,3 +178,28 @@ def test_sweep_resends_a_message_whose_job_was_lost(app, partner, clock, monkeyp
     clock.advance(minutes=2)
     assert sweep() == 1
     assert _row().status == OutboxStatus.SENT
+
+
+def _sms_with_link() -> list[str]:
+    """Queue an SMS with a voucher image outside any request, as a job does; its bodies."""
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text="Your voucher", channel="sms",
+                               media_urls=("/media/vouchers/V1.png",))
+    with unit_of_work() as session:
+        return list(session.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id)))
+
+
+def test_a_job_links_to_make_run_when_development_has_no_public_base_url(app, partner):
+    app.config.update(PUBLIC_BASE_URL="", TWILIO_AUTH_TOKEN="")  # make run
+    assert any("http://127.0.0.1:5000/media/vouchers/V1.png" in body
+               for body in _sms_with_link())
+
+
+def test_a_job_with_real_partners_and_no_public_base_url_sends_no_link(app, partner):
+    """Start-up refuses this with an SMS sender (tests/core/test_config.py); with the Cloud
+    API alone a job stops with the one line, and nothing is sent."""
+    app.config.update(PUBLIC_BASE_URL="", TWILIO_AUTH_TOKEN="", WHATSAPP_APP_SECRET="secret")
+    with pytest.raises(ConfigError, match=r"^PUBLIC_BASE_URL is unset: set it"):
+        _sms_with_link()
+    with unit_of_work() as session:
+        assert session.scalars(select(OutboxMessage)).all() == []

@@ -140,3 +140,23 @@ def test_a_voice_note_follow_up_shows_its_player_without_a_template_bubble(app, 
     for path in (f"/simulator/outbox?phone={PHONE}", f"/simulator/history?phone={PHONE}"):
         shown = client.get(path).get_json()["messages"][-1]
         assert (shown["text"], shown["media_url"]) == ("", "/media/voice/hi/ab.ogg"), path
+
+
+def test_the_sms_channel_refuses_a_photo_as_sms_would(app):
+    """SMS mode took an invoice photo and credited it, though no SMS can carry one: the
+    simulator showed a feature-phone partner something they cannot do. It says so instead."""
+    client = app.test_client()
+    sent = client.post("/simulator/send", data={
+        "phone": PHONE, "channel": "sms", "text": "",
+        "file": (io.BytesIO(b"\xff\xd8\xff" + bytes(100)), "IMG_1.jpg")},
+        content_type="multipart/form-data")
+    assert sent.status_code == 400 and "WhatsApp" in sent.get_json()["error"]
+    with unit_of_work() as session:
+        assert session.scalars(select(InboxMessage)).first() is None  # nothing was received
+
+
+def test_each_simulator_page_links_to_the_other(app):
+    """The feature phone (USSD) page was reachable only by knowing its address."""
+    client = app.test_client()
+    assert b'href="/simulator/ussd"' in client.get("/simulator").data
+    assert b'href="/simulator"' in client.get("/simulator/ussd").data

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
+from models import review
 from models.db import unit_of_work
+from models.invoices.invoice import Invoice, InvoiceStatus
 from models.invoices.read import InvoiceRead, Item
+from models.ledger import budget
+from models.ledger.operations import wallet_balance
+from models.ledger.tables import JournalEntry
 from models.messaging.conversation import Conversation
 from models.review.queue import ReviewItem
 from tests.invoice.conftest import SELLER, outbox_texts, submit_read
@@ -54,3 +60,34 @@ def test_a_conversation_stored_under_the_old_flow_name_photo_is_answered_by_the_
     with unit_of_work() as session:
         conv = session.scalar(select(Conversation).where(Conversation.phone == partner.phone))
         assert (conv.flow, conv.state) == ("invoice", "confirm")
+
+
+@pytest.mark.parametrize("verdict", ["approve", "reject"])
+def test_an_invoice_past_the_budget_cap_is_settled_by_the_cap_review(
+        app, db, clock, make_partner, program, verdict):
+    """The cap holds the invoice's credits back (the partner is told they wait); approval
+    points the invoice at the one entry that credits it, refusal rejects the invoice; the
+    partner is told either way."""
+    partner = make_partner()
+    budget.force(db, program.id, program.spec.budget.monthly_cap_credits - 10)
+    db.commit()
+    invoice = submit_read(partner, _read(total_paise=71_040_00))
+    assert outbox_texts(partner.phone)[-1].endswith(": 71 credits are waiting for approval.")
+    with unit_of_work() as session:
+        [item] = review.pending(session, "budget_cap")
+    result = app.test_cli_runner().invoke(args=["review", verdict, str(item.id)])
+    assert result.exit_code == 0, result.output
+    with unit_of_work() as session:
+        invoice = session.get(Invoice, invoice.id)
+        entry = session.get(JournalEntry, invoice.entry_id) if invoice.entry_id else None
+        balance = wallet_balance(session, partner.id, program.id).balance
+    if verdict == "approve":
+        assert (invoice.status, entry.queued, entry.credits, balance) == (
+            InvoiceStatus.CREDITED, False, 71, 71)
+        assert outbox_texts(partner.phone)[-1] == (
+            "Invoice ST/2026/00417 was checked and approved with a total of ₹71,040: +71 "
+            "credits. New balance: 71.")
+    else:
+        assert (invoice.status, invoice.credits, balance) == (InvoiceStatus.REJECTED, 0, 0)
+        assert outbox_texts(partner.phone)[-1] == (
+            "Sorry, invoice ST/2026/00417 was checked and cannot earn credits.")

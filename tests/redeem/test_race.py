@@ -47,7 +47,8 @@ def test_two_redemptions_racing_for_the_same_credits(pg_app):
     barrier, results = ctx.Barrier(2), ctx.Queue()
     config = {key: pg_app.config[key] for key in
               ("DATABASE_URL", "SECRET_KEY", "MEDIA_DIR", "RQ_QUEUE", "TWILIO_AUTH_TOKEN",
-               "QR_SIGNING_KEYS", "PII_KEYS", "PII_KEY_ID", "PII_HASH_KEY")}
+               "QR_SIGNING_KEYS", "PII_KEYS", "PII_KEY_ID", "PII_HASH_KEY",
+               "PUBLIC_BASE_URL")}
     config.update(REDIS_URL="", JOB_INPROCESS_BACKOFF=0, PAYOUT_WAIT_SECONDS=0)
     workers = [ctx.Process(target=_confirm, args=(config, rid, code, barrier, results))
                for rid, code in zip(ids, codes, strict=True)]

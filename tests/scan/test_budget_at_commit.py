@@ -8,10 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from models import ledger, review
+from models.codes import tables as qr
 from models.db import unit_of_work
 from models.ledger import budget
 from models.ledger.tables import JournalEntry
 from models.ledger.verify import verify
+from models.messaging.outbox import OutboxMessage
+from models.partners.partner import Partner
 
 CAP = 500_000  # QRA's monthly_cap_credits (programs/cempro.yaml)
 
@@ -96,3 +99,41 @@ def test_counting_at_commit_never_passes_the_cap(db, programs, make_partner, clo
         keys = session.scalars(select(JournalEntry.key).where(
             JournalEntry.key.in_(["early", "late"]))).all()
         assert keys == ["early"]
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_code_past_the_cap_waits_for_review_unclaimed_by_the_ledger(twilio, near_cap,
+                                                                      approve):
+    """A code the cap sends to review is not marked credited: it waits in review with no
+    entry; approval posts exactly one entry and credits it, refusal burns it (as a rejected
+    scan does). The partner is told the decision either way."""
+    phone, _rival, codes, program_id, _month = near_cap
+    twilio.chat(phone, f"CODE {codes[0]}")
+    [reply] = twilio.chat(phone, f"CODE {codes[1]}")
+    assert reply.startswith(f"Code {codes[1]} is under review.")
+    code = codes[1].replace("-", "")
+    with unit_of_work() as session:
+        redemption = session.scalar(select(qr.QrRedemption).where(qr.QrRedemption.code == code))
+        assert (redemption.status, redemption.entry_id) == (qr.RedemptionStatus.REVIEW, None)
+        [item] = review.pending(session, "budget_cap")
+        review.decide(session, item.id, approve=approve, actor="test")
+    with unit_of_work() as session:
+        redemption = session.scalar(select(qr.QrRedemption).where(qr.QrRedemption.code == code))
+        partner = session.scalar(select(Partner).where(Partner.phone == phone))
+        entries = session.scalars(select(JournalEntry).where(
+            JournalEntry.partner_id == partner.id, ~JournalEntry.queued)).all()
+        sent = session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.phone == phone, OutboxMessage.idempotency_key.like("qr-review:%"))).all()
+        assert ledger.wallet_balance(session, partner.id, program_id).balance == (
+            20 if approve else 10)
+        assert verify(session) == []
+        if approve:
+            assert redemption.status == qr.RedemptionStatus.CREDITED
+            assert redemption.entry_id == entries[-1].id and len(entries) == 2
+            assert sent == [f"Code {codes[1]} was approved: 10 credits added. New balance: 20."]
+        else:
+            assert (redemption.status, redemption.entry_id) == (
+                qr.RedemptionStatus.REJECTED, None)
+            assert len(entries) == 1
+            assert sent == [f"Code {codes[1]} was not approved after review, so no credits "
+                            "were added."]

@@ -10,6 +10,7 @@ from models.codes import tables as qr
 from models.codes.scan import scan_codes
 from models.codes.tables import QrScan, ScanStatus
 from models.db import engine
+from models.ledger import budget
 from models.ledger.tables import JournalEntry
 
 
@@ -155,3 +156,24 @@ def test_a_credited_code_writes_its_scan_row_once(db, clock, make_partner, make_
     assert writes == ["INSERT"]
     assert db.scalar(select(QrScan.status).where(QrScan.code == code.replace("-", ""))) \
         == ScanStatus.CREDITED
+
+
+def test_a_flagged_code_approved_past_the_budget_cap_waits_for_the_cap_review(
+        db, clock, programs, make_partner, make_batch):
+    """Approving the fraud flag tells the partner nothing yet: the cap holds the credit back;
+    the cap's approval credits the code and tells them."""
+    partner = make_partner(region="Kerala", pincode="682001")
+    code = make_batch("NORTH", region="Punjab,14", credits=7)[0]
+    scan(db, partner, code)
+    [item] = review.pending(db, "qr_scan")
+    budget.force(db, item.program_id, programs["QRA"].spec.budget.monthly_cap_credits)
+    review.decide(db, item.id, approve=True, actor="test")
+    redemption = db.scalar(select(qr.QrRedemption))
+    assert (redemption.status, redemption.entry_id) == (qr.RedemptionStatus.REVIEW, None)
+    assert sent_to(db, partner) == []
+    [held] = review.pending(db, "budget_cap")
+    review.decide(db, held.id, approve=True, actor="test")
+    assert ledger.wallet_balance(db, partner.id, item.program_id).balance == 7
+    assert db.scalar(select(qr.QrRedemption)).status == qr.RedemptionStatus.CREDITED
+    assert sent_to(db, partner) == [f"Code {code} was approved: 7 credits added. "
+                                    "New balance: 7."]

@@ -108,7 +108,8 @@ def test_the_inbound_key_needs_gupshup_to_answer():
     with pytest.raises(ConfigError, match="GUPSHUP_INBOUND_KEY needs SMS_PROVIDER=gupshup"):
         load_settings({"GUPSHUP_INBOUND_KEY": KEY})
     assert load_settings({"GUPSHUP_INBOUND_KEY": KEY, "SMS_PROVIDER": "gupshup",
-                          "GUPSHUP_USERID": "2000123456", "GUPSHUP_PASSWORD": "pw"})
+                          "GUPSHUP_USERID": "2000123456", "GUPSHUP_PASSWORD": "pw",
+                          "PUBLIC_BASE_URL": "https://saathi.example.com"})
 
 
 def test_a_read_back_too_long_for_one_sms_goes_as_one_template_sms_per_line(app, gupshup, clock):

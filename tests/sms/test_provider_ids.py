@@ -4,6 +4,8 @@ must not undo the batch: the rows already sent stay sent, once each, and the cla
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from sqlalchemy import select
 
@@ -48,3 +50,54 @@ def test_a_chunks_rows_keep_one_id_among_themselves_before_a_refusal_commits_the
         outbound_jobs.keep_first_ids(session, rows, in_database=False)
     assert [r.provider_sid for r in rows] == ["A", None, "B", None]
     assert rows[1].error.startswith("sent, but the provider's id A")
+
+
+def test_two_jobs_given_one_id_at_the_same_instant_both_keep_their_send(pg_app, monkeypatch,
+                                                                         caplog):
+    """Two jobs (two partners) hear the same provider id at once and check it before either
+    commits: the second waits for the first's commit, then keeps its send without the id,
+    instead of failing on the unique id and rolling its send back to be sent again."""
+    with unit_of_work() as session:
+        ids = [outbound.queue_message(session, phone=f"+9198123456{n:02d}", channel="sms",
+                                      deliver=False,
+                                      text=translate("en", SMS_TEXT, code=f"49302{n}")).id
+               for n in range(2)]
+    calls, together = [], threading.Barrier(2)
+
+    class SameId:
+        def send(self, row: OutboxMessage) -> str:
+            calls.append(row.id)
+            if len(calls) <= 2:
+                together.wait(timeout=10)  # both sent, neither committed
+            return "SM" + "7" * 32
+
+    keep = outbound_jobs.keep_first_ids
+
+    def check_then_linger(*args, **kwargs) -> None:
+        keep(*args, **kwargs)
+        time.sleep(0.3)  # the other job checks before this one commits
+
+    monkeypatch.setattr(outbound_jobs, "sender_for", lambda row: SameId())
+    monkeypatch.setattr(outbound_jobs, "keep_first_ids", check_then_linger)
+    failed: list[Exception] = []
+
+    def job(outbox_id: int) -> None:
+        with pg_app.app_context():
+            try:
+                outbound_jobs.deliver(outbox_id)
+            except Exception as exc:  # what RQ would see: the send rolled back
+                failed.append(exc)
+
+    threads = [threading.Thread(target=job, args=(outbox_id,)) for outbox_id in ids]
+    with caplog.at_level(logging.ERROR, logger="saathi.outbound"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        outbound_jobs.sweep(older_than_seconds=-60)  # nothing to send again
+    assert failed == [] and sorted(calls) == ids
+    with unit_of_work() as session:
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [r.status for r in rows] == [OutboxStatus.SENT] * 2
+        assert sorted(r.provider_sid or "" for r in rows) == ["", "SM" + "7" * 32]
+    assert [r.getMessage() for r in caplog.records].count("provider id already used") == 1

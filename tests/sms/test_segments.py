@@ -3,7 +3,10 @@ Hindi, Tamil, emoji and ₹; pages of at most two segments."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.channels.sms import encoding, gsm_safe, pages, segments, with_links
 
@@ -65,3 +68,39 @@ def test_long_text_is_paged_into_sms_of_two_segments(text):
     assert all(page.endswith("Reply MORE for the rest.") for page in found[:-1])
     assert "".join(p.removesuffix("Reply MORE for the rest.") for p in found).replace(
         "\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
+def test_english_units_and_symbols_stay_gsm7():
+    """A lesson's "N/mm²", "per m³", "≈400 kg" and "100 °C" forced a whole English SMS into
+    UCS-2 (70 characters a segment): each has a plain GSM-7 writing."""
+    text = gsm_safe("N/mm² (MPa), 8 bags (≈400 kg) per m³, 100 °C")
+    assert text == "N/mm2 (MPa), 8 bags (~400 kg) per m3, 100 degC"
+    assert encoding(text) == "GSM-7"
+
+
+def test_every_english_program_text_is_gsm7_on_sms():
+    """Every English text of the demo programs (lessons, quizzes, labels) goes in GSM-7."""
+    def english(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "en" and isinstance(value, str):
+                    yield value
+                yield from english(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from english(value)
+
+    root = Path(__file__).resolve().parents[2] / "programs"
+    found = {ch for path in root.rglob("*.yaml")
+             for text in english(yaml.safe_load(path.read_text(encoding="utf-8")))
+             for ch in gsm_safe(text) if encoding(ch) != "GSM-7"}
+    assert not found
+
+
+@pytest.mark.parametrize("start", range(20, 40))
+def test_a_long_line_is_never_cut_between_rs_and_its_amount(start):
+    text = "x" * start + " " + "Your bonus is Rs 1,400 today and more. " * 10
+    found = pages(text, "Reply MORE for the rest.")
+    assert len(found) > 1
+    assert not [page for page in found[:-1] if page.removesuffix(
+        "\nReply MORE for the rest.").endswith(" Rs")], found

@@ -35,6 +35,9 @@ from tests.privacy.helpers import raise_notice
 from tests.redeem.conftest import RETAILER, add_partner
 
 NAMES = ("Rajesh", "Rajesh Hardware")
+# A page's text may not end on "Rs." / "No." (no sentence ends there) nor on a currency
+# whose amount went to the next page.
+_CUT_SHORT = re.compile(r"(\b(Rs|No|INR)\.?|\u20b9)$")
 
 
 def _state() -> tuple[str, str]:
@@ -147,6 +150,10 @@ def test_every_ussd_screen_fits_in_every_language(gateway, cempro, clock, app, l
         made, lambda page: footer.sub("", footer.sub("", page)))]
     assert sum(len(made) > 1 for made in paged) >= 3, "the walk paged (nearly) nothing"
     assert not alone, f"{lang}: a heading without its options:\n" + "\n".join(alone[:5])
+    cut = [page for made in paged for page in made[:-1] if _CUT_SHORT.search(
+        footer.sub("", footer.sub("", page)).rstrip())]
+    assert not cut, f"{lang}: a page ends on an abbreviation or before its amount:\n" + \
+        "\n".join(cut[:5])
     with unit_of_work() as session:  # the walk did what a partner does, not only read
         assert session.scalar(select(func.count()).select_from(Ticket)) == 1
         assert session.scalar(select(func.count()).select_from(Redemption)) == 1

@@ -82,3 +82,27 @@ def test_ussd_settings_are_read_from_the_environment_and_checked():
                 {"USSD_SCREEN_CHARS": "20"}):
         with pytest.raises(ConfigError):
             load_settings(bad)
+
+
+MONEY = ("Invoice No. 417 from Sharma Traders is checked. You earned Rs. 1,400 on it, and your "
+         "balance now stands at 9,000 credits in all.")
+
+
+@pytest.mark.parametrize("limit", range(40, 100, 3))
+def test_a_page_never_ends_after_an_abbreviation_nor_splits_money(limit):
+    """"Rs." and "No." end no sentence, and the number after them stays with them."""
+    pages = paginate(MONEY, Screen(limit, "chars"), "en")
+    ends = [p.replace("\n98 More", "").replace("\n0 Back", "").rstrip() for p in pages]
+    assert not [e for e in ends if e.endswith(("Rs.", "No.", "Rs", "₹"))], pages
+    assert "".join(ends).count("Rs. 1,400") + "".join(ends).count("No. 417") == 2, pages
+
+
+def test_a_page_is_not_cut_short_when_a_fuller_cut_exists():
+    """The last sentence end would leave "Saved." alone on a screen: the page goes on to its
+    last space instead."""
+    text = ("Saved. Your invoice from Sharma Traders will be checked by our team within two "
+            "working days and we will message you then.")
+    screen = Screen(80, "chars")
+    first = paginate(text, screen, "en")[0]
+    assert screen.count(first) >= screen.limit // 2, first
+    assert first.startswith("Saved. Your invoice")

@@ -8,12 +8,12 @@ from functools import cache
 
 import qrcode
 from babel.dates import format_date
-from flask import current_app
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import Session
 
 from bot import media, scripts
 from bot.i18n import N_, locale_of, translate
+from bot.notices import outbound
 from bot.web.verify import CERT_ID, ISSUED, VERSION
 from models.base import IST
 from models.learning.certificates import Certificate
@@ -60,7 +60,7 @@ def _text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int,
 
 
 def verify_url(cert: Certificate) -> str:
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/verify/{cert.public_id}"
+    return f"{outbound.base_url()}/verify/{cert.public_id}"
 
 
 def render(cert: Certificate, partner: Partner, program: Program) -> bytes:

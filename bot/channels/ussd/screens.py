@@ -9,22 +9,18 @@ again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.channels.sms import GSM_EXTENSION, is_gsm7
-from bot.channels.text import heading_start, render_text
+from bot.channels.text import BREAK, SENTENCE_END, heading_start, render_text
 from bot.i18n import N_, translate
 from bot.messages import Reply
 
 MORE, BACK, MENU = "98", "0", "00"  # the keys a partner presses on any screen
 MORE_LABEL = N_("More")
-# A line's end, or a sentence's (full stop, danda, ! or ?) before a space, not after a digit
-# (the "1." of an option line); spaces between words.
-_SENTENCE_END = re.compile(r"\n|(?<!\d)[.!?\u0964\u0965](?=\s)")
-_SPACE = re.compile(r" ")
 BACK_LABEL = N_("Back")
+MENU_LABEL = N_("Main menu")
 
 
 def utf16_units(text: str) -> int:
@@ -63,6 +59,13 @@ def body(replies: Sequence[Reply]) -> str:
     return "\n".join(text for text in (render_text(r) for r in replies) if text)
 
 
+def with_menu_key(text: str, lang: str | None) -> str:
+    """`text` with a last line "00 Main menu": for a screen that ends what the partner was
+    doing (a code credited, a quiz scored) and offers nothing to press, so the session does
+    not wait on a screen that says no key."""
+    return f"{text}\n{MENU} {translate(lang, MENU_LABEL)}"
+
+
 def paginate(text: str, screen: Screen, lang: str | None) -> list[str]:
     """Cut `text` into pages that each fit `screen`, footers included."""
     more = f"{MORE} {translate(lang, MORE_LABEL)}"
@@ -86,8 +89,8 @@ def paginate(text: str, screen: Screen, lang: str | None) -> list[str]:
 
 def _longest_head(text: str, screen: Screen, footer: str) -> str:
     """The longest start of `text` that fits with `footer`, cut at its last line or sentence
-    end, else at its last space: mid-sentence only for a sentence longer than a screen,
-    mid-word only for a word that is."""
+    end, else at its last space: mid-sentence only where the last sentence end would leave
+    the page less than half full, mid-word only for a word longer than a screen."""
     low, high = 1, len(text)
     while low < high:  # the largest n with text[:n] + footer fitting
         mid = (low + high + 1) // 2
@@ -97,8 +100,7 @@ def _longest_head(text: str, screen: Screen, footer: str) -> str:
             high = mid - 1
     if low == len(text):
         return text
-    for boundary in (_SENTENCE_END, _SPACE):
-        ends = [m.end() for m in boundary.finditer(text, 0, low + 1) if m.end() <= low]
-        if ends:
-            return text[:ends[-1]]
-    return text[:low]
+    cuts = [max((m.end() for m in boundary.finditer(text, 0, low + 1) if m.end() <= low),
+                default=0) for boundary in (SENTENCE_END, BREAK)]
+    full = next((cut for cut in cuts if cut >= low // 2), max(cuts))
+    return text[:full or low]
