@@ -14,6 +14,8 @@ answers and their MORE pages, as the SMS walk in every language sends them
 (tests/i18n/test_sms_segments.py, about two minutes), each text's values as {#var#} runs
 (bot/channels/dlt_shapes.py). A template keeps its id while its name (its shape) lasts; a
 new one gets the next free placeholder id, for the operator to replace with the portal's.
+Texts already registered stay (some shapes depend on a walk's timing); --flows --fresh
+writes only what this walk sends.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ HEADER = """\
 """
 
 
-def flows() -> str:
-    """bot/channels/dlt_flows.yaml as the SMS walk needs it."""
+def flows(keep: bool = True) -> str:
+    """bot/channels/dlt_flows.yaml as the SMS walk needs it, with the texts it had
+    (`keep`; --flows --fresh drops those the walk no longer sends)."""
     raw = dlt.FLOWS.read_text(encoding="utf-8")
     old = yamltext.load(raw)["templates"] or {}
     dlt.FLOWS.write_text("templates: {}\n", encoding="utf-8")  # the walk sends without them
@@ -62,20 +65,33 @@ def flows() -> str:
         dlt.FLOWS.write_text(raw, encoding="utf-8")
     ids = {name: spec["id"] for name, spec in old.items()}
     free = max([int(i) for i in ids.values()] + [FLOW_IDS]) + 1
+    if keep:  # a shape only some walks reach (timing) stays registered: the test never flaps
+        for name, spec in old.items():
+            for lang, texts in (spec.get("text") or {}).items():
+                known = needed[lang].setdefault(name, [])
+                known += [t for t in texts if t not in known]
+    first: dict[str, str] = {}  # a text two languages' walks need goes under one name
+    for found in needed.values():
+        for name, texts in found.items():
+            for text in texts:
+                first[text] = min(first.get(text, name), name)
+    texts_of: dict[str, dict[str, list[str]]] = {}
+    for lang, found in needed.items():
+        for text in sorted({text for texts in found.values() for text in texts}):
+            texts_of.setdefault(first[text], {}).setdefault(lang, []).append(text)
     templates = {}
-    for name in sorted({name for found in needed.values() for name in found}):
+    for name in sorted(texts_of):
         if name not in ids:
             ids[name], free = str(free), free + 1
         templates[name] = {"id": ids[name], "category": dlt.Category.SERVICE_IMPLICIT.value,
-                           "text": {lang: found[name] for lang, found in needed.items()
-                                    if name in found}}
+                           "text": texts_of[name]}
     return HEADER + yaml.safe_dump({"templates": templates}, allow_unicode=True,
                                    sort_keys=False, width=100)
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--flows"]:
-        dlt.FLOWS.write_text(flows(), encoding="utf-8")
+    if sys.argv[1:2] == ["--flows"]:
+        dlt.FLOWS.write_text(flows(keep="--fresh" not in sys.argv), encoding="utf-8")
         print(f"wrote {dlt.FLOWS}")
     else:
         dlt.REGISTRY.write_text(dlt.regenerated(dlt.REGISTRY.read_text(encoding="utf-8")),

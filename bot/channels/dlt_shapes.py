@@ -7,7 +7,7 @@ program content (a quiz answer, a program's or a reward's name); or program cont
 of its own (a lesson's text, a program's name over its history), which is registered as it
 is, per program. Each value becomes a run of adjacent {#var#} (DLT allows 30 characters a
 variable): one, or as many as `SIZES` gives its placeholder; an option label from program
-content one or more by its length (quiz answers are shuffled, so never fixed).
+content one (quiz answers are shuffled, so never fixed).
 The shape serves twice:
 
 - `plan`: the text with every value at its longest (`longest`); SMS pages are cut on it
@@ -38,7 +38,7 @@ MIN_FIXED = 3  # a wording with less fixed text than this ("{a}: {b}") says noth
 _LINK = re.compile(r"https?://\S+")
 # How many variables carry each placeholder's value: one (30 characters), or more for the
 # ones that hold program content or a sentence (a consent notice, an invoice's summary).
-SIZES = {"notice": 3, "summary": 3, "why": 3, "label": 2, "question": 2, "title": 2,
+SIZES = {"notice": 3, "summary": 3, "why": 3, "label": 2, "question": 2, "title": 2, "program": 2,
          "link": 2}
 # The longest a value of these placeholders is, as we write them (a count in Indian grouping,
 # money, a date, a code): a line is read with it (a count never swallows words) and pages are
@@ -121,11 +121,6 @@ def _read(line: str, lang: str) -> tuple[_Wording | None, Message, dict[str, str
     return None if best is None else (best[0], best[0].message, best[1])
 
 
-def run(value: str) -> str:
-    """The {#var#} run that carries `value`."""
-    return VAR * max(1, -(-len(value) // VAR_CHARS))
-
-
 # A line's recipe: ("text", line) fixed as it is; ("url", head, length) a link of ours;
 # ("var", head, n) a head ("3. ") and n variables; ("msg", head, message, {placeholder: n
 # variables}, language it is in: a partner's own, or English before they chose one, plural
@@ -148,7 +143,7 @@ def _line(line: str, langs: tuple[str, ...]) -> Recipe:
             return "msg", head, message, {name: len(v) if name == "url" else
                                           SIZES.get(name, 1) for name, v in values.items()}, \
                 lang, form
-    return ("var", head, run(said).count(VAR)) if option else ("text", line)
+    return ("var", head, 1) if option else ("text", line)  # a label: one variable
 
 
 def _text(wording: _Wording) -> str:

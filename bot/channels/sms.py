@@ -161,18 +161,16 @@ def _heading(pieces: list[str], page: list[int], following: str) -> int:
 def _pieces(text: str, plan: str, hint: str, limit: int) -> list[tuple[str, str]] | None:
     """The lines of `plan` and `text` (blank ones too), side by side, each cut (at spaces,
     else anywhere) so it fits a page with `hint`: where the plan is cut, in its fixed words
-    or before a value; None if a value alone is too long."""
+    or before a value (`_aligned`); None if a value alone is too long."""
     lines, planned = text.split("\n"), plan.split("\n")
     if len(lines) != len(planned):
         return None
     pieces: list[tuple[str, str]] = []
     for line, line_plan in zip(lines, planned, strict=True):
         while line and not fits(f"{line_plan}\n{hint}", limit):
-            cut = _cut(line_plan, hint, limit)
-            if line != line_plan:  # never inside a value: before it
-                cut = next((m.start() for m in _FILLED.finditer(line_plan)
-                            if m.start() < cut < m.end()), cut)
-            at = cut if line == line_plan else cut and _aligned(line, line_plan, cut)
+            cut = at = _cut(line_plan, hint, limit)
+            if line != line_plan:
+                cut, at = _aligned(line, line_plan, cut) or (0, 0)
             if not at:
                 return None
             pieces.append((line_plan[:cut].rstrip(), line[:at].rstrip()))
@@ -189,16 +187,26 @@ _HEAD = re.compile(r"^\d{1,2}\. ")
 _WORD = re.compile(r"[^\W\d_]{2}")
 
 
-def _aligned(line: str, plan: str, cut: int) -> int | None:
-    """Where `line` is cut when its `plan` is cut at `cut` (in the same fixed words: the
-    values between them stand for any text); None if `cut` falls inside a value."""
+def _aligned(line: str, plan: str, cut: int) -> tuple[int, int] | None:
+    """Where `plan` and `line` are cut when the plan would be cut at `cut`: in the same fixed
+    words (the values between them stand for any text), or before the value `cut` falls in
+    or that only spaces part it from ("{notice} {program}": a notice has spaces too, so
+    that space is no place to cut); None if that leaves nothing before."""
     def pattern(part: str) -> str:
         return "(?:.+?)".join(re.escape(fixed) for fixed in _FILLED.split(part))
 
-    if any(m.start() < cut < m.end() for m in _FILLED.finditer(plan)):
-        return None
-    found = re.fullmatch(f"{pattern(plan[:cut])}(?P<cut>){pattern(plan[cut:])}", line, re.S)
-    return found.start("cut") if found else None
+    values = [(m.start(), m.end()) for m in _FILLED.finditer(plan)]
+    while cut > 0:
+        before = [(start, end) for start, end in values if start < cut]
+        after = [start for start, _ in values if start >= cut]
+        clear = not before or (before[-1][1] <= cut and plan[before[-1][1]:cut].strip())
+        clear = clear and (not after or after[0] == cut or plan[cut:after[0]].strip())
+        if clear:
+            found = re.fullmatch(f"{pattern(plan[:cut])}(?P<cut>){pattern(plan[cut:])}", line,
+                                 re.S)
+            return (cut, found.start("cut")) if found else None
+        cut = before[-1][0] if before else 0
+    return None
 
 
 def _cut(line: str, hint: str, limit: int) -> int:
