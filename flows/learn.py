@@ -297,10 +297,18 @@ def _certified(ctx: Context, program: Program, track: Track,
     if cert.status == CertStatus.PENDING_AUDIT:
         return ctx.say("You passed with {score}/{total}! A field officer will confirm "
                        "certificate {id} on the next visit.", id=cert.public_id, **score)
-    return ctx.say(NP_("You passed with {score}/{total}! {n} credit added. Your certificate: "
-                       "{id}", "You passed with {score}/{total}! {n} credits added. Your "
-                       "certificate: {id}"), n=cert.credits, id=cert.public_id,
-                   media_url=media.certificate_url(cert.public_id), **score)
+    waiting = certification.credits_waiting(ctx.session, cert)  # the budget cap's review
+    return ctx.say(PASSED_WAITING if waiting else PASSED, n=waiting or cert.credits,
+                   id=cert.public_id, media_url=media.certificate_url(cert.public_id), **score)
+
+
+PASSED = NP_("You passed with {score}/{total}! {n} credit added. Your certificate: {id}",
+             "You passed with {score}/{total}! {n} credits added. Your certificate: {id}")
+PASSED_WAITING = NP_(
+    "You passed with {score}/{total}! {n} credit is waiting for approval. Your certificate: "
+    "{id}",
+    "You passed with {score}/{total}! {n} credits are waiting for approval. Your "
+    "certificate: {id}")
 
 
 FLOW = engine.register(Flow(

@@ -160,6 +160,12 @@ def referral_bonus(referral_id: int) -> str:
     return f"referral:{referral_id}"
 
 
+def held_earn_notice(review_item_id: int) -> str:
+    """The partner's message about an earn the budget cap held back, once its review decided
+    it (bot/notices/held.py)."""
+    return f"held-earn-notice:{review_item_id}"
+
+
 def referral_notice(referral_id: int, status: str) -> str:
     """The referrer's message about one referral's bonus (paid, in review, refused)."""
     return f"referral-notice:{referral_id}:{status}"

@@ -163,20 +163,19 @@ def _send_together(mine: Claims) -> tuple[int | None, Claims]:
         commit_without_waiting(session)
         rows = [row for row in session.scalars(_IN_FLIGHT_ROWS, {"ids": list(mine)})
                 if row.updated_at == mine[row.id]]  # a row missing was cancelled meanwhile
-        for n, row in enumerate(rows):
-            row.error = None
-            throttle.wait(row.via or _sender_number(row.channel))
-            # A row the provider refuses commits the rows sent before it (send_row): their
-            # ids must not clash with each other then (against older rows: _write_sent).
-            outbound.keep_first_ids(session, rows[:n], in_database=False)
-            try:
-                outbound.send_row(session, row)
-            except outbound.RateLimited:
-                return row.id, {r.id: mine[r.id] for r in rows[n + 1:]}
-            except outbound.DeliveryFailed as exc:
-                if isinstance(exc.__cause__, Unanswered):  # maybe taken: in flight again,
-                    _keep_in_flight(row.id)  # a later run asks the provider first
-                return None, {r.id: mine[r.id] for r in rows[n + 1:]}
+        with outbound.ids_kept_at_commit(session) as sent:
+            for n, row in enumerate(rows):
+                row.error = None
+                throttle.wait(row.via or _sender_number(row.channel))
+                try:
+                    outbound.send_row(session, row)
+                except outbound.RateLimited:
+                    return row.id, {r.id: mine[r.id] for r in rows[n + 1:]}
+                except outbound.DeliveryFailed as exc:
+                    if isinstance(exc.__cause__, Unanswered):  # maybe taken: in flight
+                        _keep_in_flight(row.id)  # again, a later run asks the provider first
+                    return None, {r.id: mine[r.id] for r in rows[n + 1:]}
+                sent.append(row)
         _write_sent(session, rows)
     return None, {}
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 
@@ -83,6 +85,25 @@ def keep_first_ids(session: Session, rows: list[OutboxMessage], *,
             row.provider_sid = None
         elif row.provider_sid:
             held.add(row.provider_sid)
+
+
+@contextmanager
+def ids_kept_at_commit(session: Session) -> Iterator[list[OutboxMessage]]:
+    """The rows a batch sends one after another, appended to the list yielded: a commit of
+    the session meanwhile (send_row's, when the provider refuses a row) first keeps their
+    provider ids (keep_first_ids: against each other and, locked, against other jobs'
+    rows), so a clash cannot fail that commit and have the rows sent again. No query while
+    nothing commits: the batch checks its rows once before its own commit."""
+    sent: list[OutboxMessage] = []
+
+    def keep(committing: Session) -> None:
+        keep_first_ids(committing, sent)
+
+    event.listen(session, "before_commit", keep)
+    try:
+        yield sent
+    finally:
+        event.remove(session, "before_commit", keep)
 
 
 def send_row(session: Session, row: OutboxMessage) -> None:

@@ -8,6 +8,7 @@ subscribes them all: create_app does.
 from bot.notices import (  # noqa: F401 - each module subscribes its handlers
     codes,
     enrollment,
+    held,
     invoices,
     learning,
     milestones,

@@ -13,7 +13,7 @@ from bot.jobs.names import Job
 from bot.notices.outbound import OutboundError, after_quiet_hours, queue_message
 from models import keys
 from models.events import CertificateGranted, CertificateOutdated, handles
-from models.learning.certificates import Certificate
+from models.learning.certificates import Certificate, credits_waiting
 from models.learning.progress import content_of
 from models.partners.partner import Partner
 from models.programs.program import Program
@@ -22,6 +22,8 @@ from models.programs.tracks import local
 log = logging.getLogger("saathi.learning")
 APPROVED = NP_("Your certificate {id} is approved. {n} credit added.",
                "Your certificate {id} is approved. {n} credits added.")
+WAITING = NP_("Your certificate {id} is approved. {n} credit is waiting for approval.",
+              "Your certificate {id} is approved. {n} credits are waiting for approval.")
 NUDGE = N_("{track} has new content. Send LEARN to re-certify and keep your certificate valid.")
 
 
@@ -51,7 +53,11 @@ def certificate_granted(session: Session, granted: CertificateGranted) -> None:
         return
     cert = session.get(Certificate, granted.certificate_id)
     partner = session.get(Partner, cert.partner_id)
-    text = translate(partner.language, APPROVED, id=cert.public_id, n=cert.credits)
+    waiting = credits_waiting(session, cert)  # past the budget cap: told its decision later
+    text = translate(partner.language, WAITING if waiting else APPROVED, id=cert.public_id,
+                     n=waiting or cert.credits)
+    template, values = ("certificate_waiting", {"1": cert.public_id, "2": str(waiting)}) \
+        if waiting else ("certificate", {"1": cert.public_id})
     queue_message(session, phone=partner.phone, text=text,
-                  media_urls=(media.certificate_url(cert.public_id),), template="certificate",
-                  template_vars={"1": cert.public_id}, key=keys.certificate_granted(cert.id))
+                  media_urls=(media.certificate_url(cert.public_id),), template=template,
+                  template_vars=values, key=keys.certificate_granted(cert.id))

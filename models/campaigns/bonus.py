@@ -21,6 +21,7 @@ from models.programs.earning import invoice_credits
 from models.programs.program import Program
 
 LIVE = (CampaignStatus.SCHEDULED, CampaignStatus.RUNNING, CampaignStatus.DONE)
+CAUSE = "bonus"  # the ledger cause of a campaign's credits (bonus and milestone campaigns)
 
 
 def live_campaigns(session: Session, program: Program) -> list[Campaign]:
@@ -57,23 +58,39 @@ def invoice_bonuses(session: Session, program: Program, partner_id: int, channel
 
 def post_invoice_bonuses(session: Session, program: Program, invoice, lines, now: datetime,
                          lock_days: int, campaigns: list[Campaign] | None = None) -> int:
-    """Earn the invoice's bonuses (no tier multiplier on top); return the credits.
-    `campaigns`: the program's `live_campaigns`, when the caller read them already."""
+    """Earn the invoice's bonuses (no tier multiplier on top); return the credits paid (a
+    bonus past the budget cap waits for its review: the partner is told its decision, by
+    bot/notices/held.py). `campaigns`: the program's `live_campaigns`, when the caller read
+    them already."""
     total = 0
     for campaign_id, extra in invoice_bonuses(session, program, invoice.partner_id,
                                               invoice.channel, lines, now, campaigns):
         result = ledger.earn(
             session, partner_id=invoice.partner_id, program_id=program.id, credits=extra,
             key=keys.campaign_bonus(campaign_id, keys.invoice_credit(invoice.id)),
-            cause="bonus", cause_ref=f"campaign:{campaign_id}",
+            cause=CAUSE, cause_ref=f"campaign:{campaign_id}",
             description=f"bonus on invoice {invoice.number}", lock_days=lock_days,
             apply_tier_multiplier=False)
-        total += result.credits
+        total += 0 if result.queued_for_review else result.credits
     return total
 
 
+def invoice_of(bonus_key: str) -> int | None:
+    """The invoice an invoice bonus's key (`keys.campaign_bonus`) pays on; None for the key
+    of another earn (a milestone's)."""
+    parts = bonus_key.split(":")
+    if len(parts) >= 4 and parts[0] == "bonus" and parts[2] == "invoice":
+        return int(parts[3])
+    return None
+
+
 def bonus_entries(session: Session, earned_key: str) -> list[JournalEntry]:
-    """The bonus entries paid on top of the entry `earned_key` (an invoice's credit)."""
+    """The bonus entries that paid credits on top of the entry `earned_key` (an invoice's
+    credit): posted at once or approved past the budget cap, whichever of the two the
+    invoice's own credit was (an entry still waiting for its review paid nothing)."""
+    invoice_key = earned_key.removesuffix(keys.approved(""))
     return list(session.scalars(select(JournalEntry).where(
-        JournalEntry.cause == "bonus", JournalEntry.key.like(f"bonus:%:{earned_key}"))
+        JournalEntry.cause == CAUSE, JournalEntry.queued.is_(False),
+        JournalEntry.key.like(f"bonus:%:{invoice_key}")
+        | JournalEntry.key.like(keys.approved(f"bonus:%:{invoice_key}")))
         .order_by(JournalEntry.id)))

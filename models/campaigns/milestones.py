@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import events, keys, ledger
 from models.base import ist_day_start, ist_month_start, utcnow
-from models.campaigns.bonus import LIVE
+from models.campaigns.bonus import CAUSE, LIVE
 from models.campaigns.operations import spec_of
 from models.campaigns.segments import audience
 from models.campaigns.tables import Campaign
@@ -74,16 +74,37 @@ def pay_reached(session: Session, partner_id: int, program_id: int,
                                    Partner.id == partner_id)) is None:
             continue
         result = ledger.earn(session, partner_id=partner_id, program_id=program_id,
-                             credits=target.credits, key=key, cause="bonus",
+                             credits=target.credits, key=key, cause=CAUSE,
                              cause_ref=f"campaign:{campaign.id}",
                              description=f"milestone {campaign.code} {period}",
                              apply_tier_multiplier=False)
-        if not result.queued_for_review:
+        if not result.queued_for_review:  # past the budget cap: told once approved (below)
             events.record(session, events.MilestoneReached(
                 partner_id, program_id, campaign.id, period, result.credits,
                 result.balance.balance))
         paid.append(campaign.id)
     return paid
+
+
+def held(key: str) -> tuple[int, str] | None:
+    """The campaign and period of a milestone's earn key (`keys.milestone`); None for the
+    key of another earn."""
+    kind, _, rest = key.partition(":")
+    campaign_id, _, rest = rest.partition(":")
+    period = rest.rpartition(":")[0]
+    return (int(campaign_id), period) if kind == "milestone" and period else None
+
+
+@events.handles(events.OverCapDecided)
+def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
+    """A milestone bonus the budget cap held back, approved: announced as reached (refused:
+    bot/notices/held.py tells the partner)."""
+    reached = held(decided.key) if decided.cause == CAUSE and decided.approved else None
+    if reached is not None:
+        campaign_id, period = reached
+        events.record(session, events.MilestoneReached(
+            decided.partner_id, session.get(Campaign, campaign_id).program_id, campaign_id,
+            period, decided.credits, decided.balance))
 
 
 @events.handles(events.EarnedMany)

@@ -14,7 +14,7 @@ Every path ends in one InvoiceStatus; the caller tells the partner (bot/notices/
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -196,16 +196,25 @@ def earn_of(session: Session, invoice: Invoice, seller: str | None,
 def _credited(session: Session, invoice: Invoice, result: ledger.EarnResult | None,
               campaigns: list | None = None) -> Invoice:
     """Mark the invoice credited with its earn's `result` (None: it earned nothing), and
-    post its campaign bonuses."""
+    post its campaign bonuses (credits the budget cap held back: once approved,
+    `_budget_decided`)."""
     if result is not None:
         invoice.credits, invoice.entry_id = result.credits, result.entry_id
-    if result is not None and campaigns != []:  # [] : the program has no bonus running
-        program = session.get(Program, invoice.program_id)
-        spec = program.spec
-        post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice),
-                             utcnow(), earning.invoice_lock_days(spec), campaigns)
+    if result is not None and not result.queued_for_review:
+        _post_bonuses(session, invoice, utcnow(), campaigns)
     set_status(invoice, InvoiceStatus.CREDITED)
     return invoice
+
+
+def _post_bonuses(session: Session, invoice: Invoice, at: datetime,
+                  campaigns: list | None = None) -> None:
+    """Earn the bonuses the campaigns running `at` pay on the invoice."""
+    if campaigns == []:  # the program has no bonus running
+        return
+    program = session.get(Program, invoice.program_id)
+    spec = program.spec
+    post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice), at,
+                         earning.invoice_lock_days(spec), campaigns)
 
 
 def confirm(session: Session, invoice: Invoice) -> Invoice:
@@ -270,14 +279,17 @@ def _reject_review(session: Session, item: review.ReviewItem) -> None:
 def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
     """An invoice whose credits the budget cap held back: point it at the entry that credited
     them, or reject it. (An earn of cause "invoice" made without an invoice has none.)"""
-    invoice = session.scalar(
-        select(Invoice).join(JournalEntry, JournalEntry.id == Invoice.entry_id)
-        .where(JournalEntry.key == decided.key).with_for_update(of=Invoice)) \
+    found = session.execute(
+        select(Invoice, JournalEntry.created_at)
+        .join(JournalEntry, JournalEntry.id == Invoice.entry_id)
+        .where(JournalEntry.key == decided.key).with_for_update(of=Invoice)).first() \
         if decided.cause == CAUSE else None
-    if invoice is None:
+    if found is None:
         return
+    invoice, held_at = found
     if decided.approved:
         invoice.entry_id = decided.entry_id
+        _post_bonuses(session, invoice, held_at)  # the campaigns running when it was sent
     else:
         invoice.credits = 0
         _reject(invoice, Reason.REVIEW_REJECTED)

@@ -23,6 +23,7 @@ from models.programs.tracks import Track
 
 log = logging.getLogger("saathi.learning")
 VELOCITY_KIND = "certification_velocity"
+CAUSE = "certification"  # the ledger cause of a certificate's credits (cause_ref: its ID)
 VELOCITY_WINDOW = timedelta(hours=2)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _PUBLIC_ID = re.compile(f"[{_ALPHABET}]{{10}}")
@@ -126,8 +127,14 @@ def credits_for(session: Session, cert: Certificate) -> int:
     return base
 
 
+def _key(cert: Certificate) -> str:
+    return keys.certification(cert.partner_id, cert.program_id, cert.track, cert.version)
+
+
 def grant(session: Session, cert: Certificate, *, announce: bool = False) -> Certificate:
     """Make the certificate valid and pay its credits (the ledger key makes this once only).
+    Credits past the budget cap wait for its review (`credits_waiting`), not counted on the
+    certificate until approved (`_budget_decided`).
 
     `announce` when the partner is not in the chat that earned it (approved after a review or
     an audit): the notices layer then sends the certificate on its own."""
@@ -135,15 +142,29 @@ def grant(session: Session, cert: Certificate, *, announce: bool = False) -> Cer
     if credits > 0:
         result = ledger.earn(
             session, partner_id=cert.partner_id, program_id=cert.program_id, credits=credits,
-            key=keys.certification(cert.partner_id, cert.program_id, cert.track, cert.version),
-            cause="certification", cause_ref=cert.public_id,
+            key=_key(cert), cause=CAUSE, cause_ref=cert.public_id,
             description=f"{cert.track} certification v{cert.version}",
             apply_tier_multiplier=True)
-        cert.credits = result.credits
+        cert.credits = 0 if result.queued_for_review else result.credits
     cert.status, cert.granted_at = CertStatus.VALID, utcnow()
     session.flush()
     events.record(session, events.CertificateGranted(cert.id, announce=announce))
     return cert
+
+
+def credits_waiting(session: Session, cert: Certificate) -> int:
+    """The certificate's credits that wait for the budget cap's review (0: none wait)."""
+    return ledger.held_credits(session, _key(cert))
+
+
+@events.handles(events.OverCapDecided)
+def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
+    """Credits the budget cap held back from a certificate: counted on it once approved (the
+    certificate stays valid either way; the partner is told by bot/notices/held.py)."""
+    if decided.cause == CAUSE and decided.approved:
+        cert = by_public_id(session, decided.cause_ref)
+        if cert is not None:
+            cert.credits = decided.credits
 
 
 def audit_approve(session: Session, actor: Partner, public_id: str) -> Certificate | None:

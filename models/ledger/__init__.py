@@ -21,6 +21,7 @@ from models.ledger.operations import (
     ensure_wallet,
     expire_due,
     expiring,
+    held_credits,
     history,
     hold,
     refund,
@@ -33,5 +34,5 @@ from models.ledger.operations import (
 __all__ = ["Balance", "BudgetOvertaken", "Earn", "EarnResult", "HistoryLine",
            "InsufficientCredits", "TierInfo", "UnknownWallet", "adjust",
            "count_budget_at_commit", "count_budget_now", "current_tier", "earn", "earn_many",
-           "ensure_wallet", "expire_due", "expiring", "history", "hold", "refund", "release",
-           "reverse", "settle", "wallet_balance"]
+           "ensure_wallet", "expire_due", "expiring", "held_credits", "history", "hold",
+           "refund", "release", "reverse", "settle", "wallet_balance"]

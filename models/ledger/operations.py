@@ -43,11 +43,12 @@ from models.ledger.internals import (
 from models.ledger.lots import expire_due, expiring, history, reverse
 from models.ledger.tables import AccountKind, Posting
 from models.ledger.tiers import TierInfo, current_tier, multiply
+from models.review.queue import ReviewStatus
 
 __all__ = ["CAUSES", "Balance", "EarnResult", "InsufficientCredits", "LedgerError", "TierInfo",
            "UnknownWallet", "adjust", "current_tier", "earn", "ensure_wallet", "expire_due",
-           "expiring", "history", "hold", "refund", "release", "reverse", "settle",
-           "wallet_balance"]
+           "expiring", "held_credits", "history", "hold", "refund", "release", "reverse",
+           "settle", "wallet_balance"]
 
 P = Posting.__table__
 
@@ -166,6 +167,17 @@ def _earn_result(session: Session, key: str) -> EarnResult:
         item = session.get(review.ReviewItem, entry.review_item_id)
         return EarnResult(entry.id, int(item.payload["credits"]) if item else 0, True, balance)
     return EarnResult(entry.id, entry.issued, False, balance, entry.issued - entry.credits)
+
+
+def held_credits(session: Session, key: str) -> int:
+    """The credits the earn `key` asked for that wait for the budget cap's review (0: it was
+    credited, or refused, or never asked)."""
+    entry = entry_by_key(session, key)
+    if entry is None or not entry.queued:
+        return 0
+    item = session.get(review.ReviewItem, entry.review_item_id)
+    pending = item is not None and item.status == ReviewStatus.PENDING
+    return int(item.payload["credits"]) if pending else 0
 
 
 def adjust(session: Session, *, partner_id: int, program_id: int, credits: int, key: str,

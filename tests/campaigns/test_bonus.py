@@ -6,17 +6,23 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
-from models import campaigns, ledger
+from bot.i18n import translate
+from bot.notices import held
+from models import campaigns, ledger, review
 from models.admin.controls import Actor
 from models.admin.orders import record_return
 from models.campaigns import Campaign
 from models.db import unit_of_work
 from models.invoices import rules
 from models.invoices.invoice import Invoice, InvoiceStatus
+from models.ledger import budget
 from models.ledger.tables import JournalEntry
+from models.messaging.outbox import OutboxMessage
 from models.programs.campaign_spec import CampaignSpec
+from tests.campaigns.conftest import BOTH
 
 THURSDAY = datetime(2026, 3, 12, 6, 0, tzinfo=UTC)  # 11:30 IST
 OPC = {"name": "OPC 53 grade cement", "amount_paise": 1_000_000}  # 10,000 rupees: 10 credits
@@ -93,3 +99,76 @@ def test_a_cancelled_or_finished_bonus_pays_nothing(app, program, member, clock)
     clock.set(datetime(2026, 4, 2, 6, 0, tzinfo=UTC))  # after the time box
     credit(program, partner, OPC)
     assert [cause for cause, _, _ in entries(partner)] == ["invoice"]
+
+
+def cap_left(program, credits: int) -> None:
+    """Fill the program's monthly budget but for `credits`."""
+    with unit_of_work() as session:
+        budget.force(session, program.id, program.spec.budget.monthly_cap_credits - credits)
+
+
+def decide_held(approve: bool) -> None:
+    with unit_of_work() as session:
+        [item] = review.pending(session, "budget_cap")
+        review.decide(session, item.id, approve=approve, actor="ops@shakti.test")
+
+
+def told(partner_id: int) -> list[str]:
+    with unit_of_work() as session:
+        return list(session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.partner_id == partner_id).order_by(OutboxMessage.id)))
+
+
+@BOTH
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_bonus_past_the_budget_cap_waits_for_the_cap_review_which_pays_or_refuses_and_tells(
+        app, program, member, clock, approve):
+    """The invoice's own 10 credits fit the budget, its 10 bonus credits do not: the bonus
+    waits (nothing paid, nothing said); approval pays it with one entry, which a return takes
+    back in share, refusal pays nothing; the partner is told either way."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    double_opc = bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
+    cap_left(program, 15)
+    invoice = credit(program, partner, OPC)
+    assert entries(partner) == [("invoice", 10, invoice.number),
+                                ("bonus", 0, f"campaign:{double_opc}")]  # waiting
+    assert told(partner) == []
+    decide_held(approve)
+    with unit_of_work() as session:
+        balance = ledger.wallet_balance(session, partner, program.id).balance
+    number = invoice.number
+    if not approve:
+        assert balance == 10
+        assert told(partner) == [translate("en", held.TEXTS["invoice_bonus"][1], number=number,
+                                           n=10)]
+        return
+    assert (balance, entries(partner)[-1]) == (20, ("bonus", 10, f"campaign:{double_opc}"))
+    assert told(partner) == [translate("en", held.TEXTS["invoice_bonus"][0], number=number,
+                                       n=10, balance="20")]
+    with unit_of_work() as session:
+        record_return(session, Actor("ops"), session.merge(invoice), 500_000, "CN-1",
+                      "half returned")
+        assert ledger.wallet_balance(session, partner, program.id).balance == 10
+
+
+@BOTH
+def test_an_invoice_the_budget_cap_holds_earns_its_bonus_only_once_approved(
+        app, program, member, clock):
+    """No bonus is paid on credits that wait for the cap review: the invoice's approval
+    posts it (for the campaigns running when the invoice came), through the cap again."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"],
+                   ends="2026-03-15T00:00:00+05:30")
+    cap_left(program, 5)
+    invoice = credit(program, partner, OPC)
+    assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0)]  # waiting, no bonus
+    clock.set(datetime(2026, 3, 20, 6, 0, tzinfo=UTC))  # approved after the campaign's end
+    decide_held(True)  # the invoice: approved; its bonus waits for the (full) budget
+    assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0), ("invoice", 10),
+                                                        ("bonus", 0)]
+    decide_held(True)
+    assert [(c, n) for c, n, _ in entries(partner)][-1] == ("bonus", 10)
+    assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
+                                          number=invoice.number, n=10, balance="20")

@@ -239,3 +239,26 @@ def test_the_ab_effect_compares_sent_and_held_out_partners(app, program, twilio_
                    + campaigns.effect(session, session.get(Campaign, campaign_id), 30)}
     assert effects == {("test", 7): (len(test), 2), ("control", 7): (len(control), 1),
                        ("test", 30): (len(test), 3), ("control", 30): (len(control), 1)}
+
+
+@BOTH
+def test_a_refusal_mid_chunk_keeps_the_rows_sent_before_it_when_one_has_an_older_rows_id(
+        app, program, member, twilio_api, clock):
+    """The provider answers a chunk's first row with an id an older message holds, then
+    rate-limits the next row: the commit that refusal makes keeps the first row sent, without
+    the id (it used to fail on the unique id and have the row sent again)."""
+    app.config.update(CAMPAIGN_BACKOFF_SECONDS=0, CAMPAIGN_THREADS=1)
+    with unit_of_work() as session:  # an older message the provider gave the first id to
+        session.add(OutboxMessage(phone="+919800000001", channel="sms", body="older",
+                                  status="sent", provider_sid=f"SM{1:032d}"))
+    first, second = member(), member()
+    answers = iter([None, (429, {"code": 20429, "message": "Too Many Requests",
+                                 "status": 429})])
+    twilio_api.answer = lambda form: next(answers, None)
+    send(make(program))
+    assert [len(twilio_api.to(phone_of(p))) for p in (first, second)] == [1, 1]
+    with unit_of_work() as session:
+        rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(r.status, r.provider_sid) for r in rows] == [
+            ("sent", f"SM{1:032d}"), ("sent", None), ("sent", f"SM{2:032d}")]
+        assert "is another message's already" in rows[1].error

@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.i18n import NP_, translate
-from models import campaigns, events, ledger
+from bot.notices import held
+from models import campaigns, events, ledger, review
 from models.campaigns.milestones import pay_reached
 from models.codes import tables as qr
 from models.codes.format import group
 from models.db import unit_of_work
+from models.ledger import budget
 from models.ledger.tables import JournalEntry
 from models.messaging.outbox import OutboxMessage
 from models.programs.campaign_spec import CampaignSpec
@@ -50,6 +52,12 @@ def bonuses(partner_id: int) -> list[tuple[str, str, int]]:
         return [(e.key, e.cause_ref, e.credits) for e in session.scalars(
             select(JournalEntry).where(JournalEntry.partner_id == partner_id,
                                        JournalEntry.cause == "bonus"))]
+
+
+def told(partner_id: int) -> list[str]:
+    with unit_of_work() as session:
+        return list(session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.partner_id == partner_id).order_by(OutboxMessage.id)))
 
 
 def notices(partner_id: int) -> list[str]:
@@ -188,3 +196,30 @@ def test_a_chunk_of_imported_invoices_counts_once_per_partner_and_replays_pay_no
             ledger.earn_many(session, program.id, chunk)
     assert [k for k, _, _ in bonuses(buyer)] == [f"milestone:{campaign_id}:m2026-03:{buyer}"]
     assert bonuses(other) == [] and len(notices(buyer)) == 1
+
+
+@BOTH
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_milestone_past_the_budget_cap_is_told_once_the_cap_review_decides(
+        app, program, member, clock, approve):
+    """Three scans fit the budget, the milestone's 50 do not: nothing is said while it waits;
+    approval pays it (one entry) and announces it as reached, refusal says it was not
+    approved."""
+    campaign_id = milestone(program)
+    partner = member()
+    with unit_of_work() as session:
+        budget.force(session, program.id, program.spec.budget.monthly_cap_credits - 20)
+    for n in range(3):
+        scan_earn(program, partner, f"s{n}")
+    key = f"milestone:{campaign_id}:w2026-03-09:{partner}"
+    assert bonuses(partner) == [(key, f"campaign:{campaign_id}", 0)] and told(partner) == []
+    with unit_of_work() as session:
+        [item] = review.pending(session, "budget_cap")
+        review.decide(session, item.id, approve=approve, actor="ops@shakti.test")
+    if approve:
+        assert bonuses(partner)[-1] == (f"{key}:approved", f"campaign:{campaign_id}", 50)
+        assert told(partner) == [translate("en", REACHED, program=NAME, n=50, balance="65")]
+    else:
+        assert len(bonuses(partner)) == 1
+        assert told(partner) == [translate("en", held.TEXTS["milestone"][1], program=NAME,
+                                           n=50)]

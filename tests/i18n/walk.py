@@ -31,9 +31,9 @@ from bot.notices.expiry import remind
 from bot.notices.invoices import result_text, tell_result
 from bot.notices.links import send_export_link, send_media_links
 from flows import engine
-from models import campaigns, events, ledger, review, yamltext
+from models import campaigns, events, keys, ledger, review, yamltext
 from models.admin import controls
-from models.campaigns import referrals
+from models.campaigns import Campaign, referrals
 from models.codes import tables as qr
 from models.codes.format import group
 from models.db import unit_of_work
@@ -42,9 +42,11 @@ from models.events import CertificateGranted
 from models.invoices.invoice import Invoice, InvoiceStatus, Reason
 from models.invoices.read import InvoiceRead
 from models.invoices.rules import submit
+from models.learning import certificates as certification
 from models.learning import recertification
 from models.learning.certificates import Certificate
 from models.learning.progress import content_of, question
+from models.ledger import budget
 from models.ledger.tables import JournalEntry
 from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage
@@ -235,6 +237,7 @@ class Walk:
         self.notices()
         self.wallet()
         self.leaderboard()
+        self.held_earns()
         self.support()
         self.privacy()
         return self.seen + self.outbox()
@@ -481,6 +484,42 @@ class Walk:
                 "any time.", milestone={"target": 1, "credits": 10}))
             campaign.status = campaigns.CampaignStatus.DONE  # announced: it pays from now
         self.chat(f"CODE {code}")
+
+    def held_earns(self) -> None:
+        """Earns the budget cap holds back, each decided by its review: a certificate's
+        credits (announced as waiting) and an invoice's bonus (approved, then refused) and a
+        milestone's (refused)."""
+        with unit_of_work() as session:
+            partner = _partner(session, PARTNER)
+            cert = session.scalar(select(Certificate).where(Certificate.partner_id == partner.id))
+            invoice = session.scalars(select(Invoice).where(
+                Invoice.partner_id == partner.id, Invoice.number.is_not(None))).first()
+            campaign = session.scalar(select(Campaign).where(Campaign.code == "WALK-MILESTONE"))
+            content = content_of(session.get(Program, cert.program_id))
+            track = next(t for t in content.tracks if t.code != cert.track)
+            other = Certificate(public_id="WALKHELD23", partner_id=partner.id,
+                                program_id=cert.program_id, track=track.code,
+                                version=content.version_of(track), module_versions={})
+            session.add(other)
+            session.flush()
+            budget.force(session, cert.program_id, 10**9)  # no budget left this month
+            certification.grant(session, other, announce=True)  # says its credits wait
+            earns = [(cert.program_id, "certification", cert.public_id, "walk-cert")]
+            earns += [(invoice.program_id, "bonus", f"campaign:{n}",
+                       keys.campaign_bonus(n, keys.invoice_credit(invoice.id))) for n in (1, 2)]
+            earns.append((campaign.program_id, "bonus", f"campaign:{campaign.id}",
+                          keys.milestone(campaign.id, "w2099-01-05", partner.id)))
+            for program_id, cause, ref, key in earns:
+                budget.force(session, program_id, 10**9)  # no budget left this month
+                ledger.earn(session, partner_id=partner.id, program_id=program_id, credits=10,
+                            key=key, cause=cause, cause_ref=ref)
+            held = [keys.certification(partner.id, cert.program_id, track.code,
+                                       other.version), *(key for *_, key in earns)]
+            items = sorted((item for item in review.pending(session, budget.REVIEW_KIND)
+                            if item.payload["key"] in held),
+                           key=lambda item: held.index(item.payload["key"]))
+            for item, approve in zip(items, (True, False, True, False, False), strict=True):
+                review.decide(session, item.id, approve=approve, actor="admin")
 
     def support(self) -> None:
         label, shown = translate(self.lang, "Talk to a person"), self.chat("MENU")
