@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.channels import sms
+from bot.channels import dlt_shapes, sms
 from bot.channels.text import render_text
 from bot.i18n import LANGUAGES, N_
 from bot.messages import Reply
@@ -116,10 +116,12 @@ ONE_SHOT: dict[Keyword, Callable[[Context], list[Reply]]] = {
 }
 
 
-def as_text(reply: Reply, base_url: str) -> str:
-    """A reply as SMS text: numbered options, the image as a link (SMS carries no media)."""
-    return sms.with_links(render_text(reply), [reply.media_url] if reply.media_url else [],
-                          base_url)
+def as_text(ctx: Context, reply: Reply, base_url: str) -> str:
+    """A reply as SMS text: numbered options, the image as a link in its wording (SMS
+    carries no media; a link alone would be a DLT template of a variable alone)."""
+    links = sms.absolute([reply.media_url] if reply.media_url else [], base_url)
+    return sms.gsm_safe("\n".join([render_text(reply), *(ctx._(sms.LINK, url=url)
+                                                         for url in links)]).strip("\n"))
 
 
 def single(text: str) -> Reply:
@@ -135,13 +137,14 @@ def longest_fitting(text_for: Callable[[int], str], most: int) -> Reply:
 
 
 def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
-    """The replies as one SMS of at most two segments; the rest is kept for MORE."""
+    """The replies as one SMS of at most two segments; the rest is kept for MORE. Pages are
+    cut where the text's DLT shape says, so that each is a registered template."""
     if not ctx.message.traits.paged or not replies:
         return replies
     if all(r.extra.get(PAGE) for r in replies):
         return replies
     base = outbound.base_url()
-    text = "\n\n".join(t for t in (as_text(r, base) for r in replies) if t)
-    found = sms.pages(text, ctx._(sms.MORE_HINT))
+    text = "\n\n".join(t for t in (as_text(ctx, r, base) for r in replies) if t)
+    found = sms.pages(text, ctx._(sms.MORE_HINT), plan=dlt_shapes.plan(text, ctx.language))
     sms.keep_pages(ctx.data, found[1:])
     return [single(found[0])]

@@ -30,6 +30,10 @@ from models import yamltext
 from models.messaging.quiet import QuietHours
 
 REGISTRY = Path(__file__).with_name("dlt.yaml")
+# Flows' answers and their MORE pages, generated from the SMS walk (bot/channels/dlt_shapes.py,
+# scripts/dlt_templates.py --flows): the same entity and sender, templates of their own.
+FLOWS = Path(__file__).with_name("dlt_flows.yaml")
+PATHS = (REGISTRY, FLOWS)
 VAR, URL = "{#var#}", "{#url#}"
 VAR_CHARS = 30
 _VALUE = rf"[^\n]{{1,{VAR_CHARS}}}"
@@ -76,26 +80,29 @@ def _pattern(text: str) -> re.Pattern:
 
 
 @cache
-def registry(path: Path = REGISTRY) -> Registry:
-    raw = yamltext.load(path.read_text(encoding="utf-8"))
+def registry(paths: tuple[Path, ...] = PATHS) -> Registry:
+    """The templates of the files `paths`, with the entity and sender dlt.yaml names."""
+    raws = [yamltext.load(path.read_text(encoding="utf-8")) for path in paths]
     templates = tuple(
         Template(name, str(spec["id"]), Category(spec["category"]),
                  {lang: tuple(texts) for lang, texts in (spec.get("text") or {}).items()})
-        for name, spec in raw["templates"].items())
-    return Registry(str(raw["principal_entity_id"]), str(raw["sender"]), templates)
+        for raw in raws for name, spec in (raw.get("templates") or {}).items())
+    head = yamltext.load(REGISTRY.read_text(encoding="utf-8"))  # the flows' file has none
+    return Registry(str(head["principal_entity_id"]), str(head["sender"]), templates)
 
 
-def match(text: str, path: Path = REGISTRY) -> Template:
+def match(text: str, paths: tuple[Path, ...] = PATHS) -> Template:
     """The one registered template `text` was made from; DltRefused otherwise.
 
     A variable may stand for words another template has fixed ("Code {#var#}: ..." also
     matches "Code X was approved: ..."): of the templates that match, the one with the most
     fixed characters is the one the text was made from; a tie is refused."""
     fixed: dict[str, int] = {}  # template name -> its longest matching text's fixed characters
-    for form in _ready(path):
+    by_start, open_ = _ready(paths)
+    for form in (*by_start.get(text[:_START], ()), *open_):
         if text.startswith(form.prefix) and form.pattern.fullmatch(text):
             fixed[form.template.name] = max(fixed.get(form.template.name, 0), form.fixed)
-    found = sorted(((size, t) for t in registry(path).templates
+    found = sorted(((size, t) for t in registry(paths).templates
                     for size in [fixed.get(t.name)] if size is not None),
                    key=lambda pair: -pair[0])
     if not found or (len(found) > 1 and found[0][0] == found[1][0]):
@@ -108,8 +115,9 @@ def match(text: str, path: Path = REGISTRY) -> Template:
 @dataclass(frozen=True)
 class _Form:
     """One text of a template, ready to match: most SMS fail at the fixed text before its
-    first variable, a string comparison, and never reach the regular expression (a match
-    tries some 2,000 texts: 12 languages of every template)."""
+    first variable, a string comparison, and never reach the regular expression. A match
+    looks only at the texts that open as the SMS does (their first `_START` characters) and
+    those that open with a variable: not the 12 languages of every template."""
 
     template: Template
     prefix: str
@@ -117,12 +125,23 @@ class _Form:
     fixed: int
 
 
+_START = 3
+
+
 @cache
-def _ready(path: Path) -> tuple[_Form, ...]:
-    return tuple(_Form(template, _VARIABLE.split(text, 1)[0], _pattern(text),
-                       len(_VARIABLE.sub("", text)))
-                 for template in registry(path).templates
-                 for texts in template.texts.values() for text in texts)
+def _ready(paths: tuple[Path, ...]) -> tuple[dict[str, list[_Form]], list[_Form]]:
+    """Every text of the registry `paths`, by its first characters when it opens with at
+    least `_START` fixed ones; the others apart."""
+    by_start: dict[str, list[_Form]] = {}
+    open_: list[_Form] = []
+    for template in registry(paths).templates:
+        for texts in template.texts.values():
+            for text in texts:
+                prefix = _VARIABLE.split(text, 1)[0]
+                form = _Form(template, prefix, _pattern(text), len(_VARIABLE.sub("", text)))
+                (by_start.setdefault(prefix[:_START], []) if len(prefix) >= _START
+                 else open_).append(form)
+    return by_start, open_
 
 
 def promotional_from(now: datetime) -> datetime | None:

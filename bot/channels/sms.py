@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from bot.channels.text import BREAK, heading_start
@@ -76,44 +77,136 @@ def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
     return segments(text) <= limit
 
 
-def pages(text: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str]:
+def pages(text: str, hint: str, limit: int = MAX_SEGMENTS, plan: str | None = None
+          ) -> list[str]:
     """Split `text` into SMS of at most `limit` segments each; every page but the last ends
     with `hint` ("Reply MORE for the rest"), and the last holds all that fits without it.
-    Splits between lines, else between words, else between characters."""
+    Splits between lines, else between words, else between characters.
+
+    `plan` is `text` with every value at its longest (bot/channels/dlt_shapes.py), line for
+    line: a text that does not fit is cut where its plan is (`planned`), so a text of one
+    DLT shape is always cut in the same places, whatever its values, and each page is a
+    registered template. A value longer than planned is cut on the text itself."""
     if fits(text, limit):
         return [text]
-    found: list[str] = []
-    page = ""
-    pieces = _pieces(text, hint, limit)
+    if plan is not None and (found := planned(text, plan, hint, limit)) is not None and \
+            all(fits(page, limit) for page in found):
+        return found
+    return planned(text, text, hint, limit) or [text]
+
+
+def planned(text: str, plan: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str] | None:
+    """The pages of `text` cut where `plan` (the same lines, longer) is cut; None when a line
+    of `text` that differs from its plan would have to be cut inside."""
+    if fits(plan, limit):
+        return [text]
+    pieces = _pieces(text, plan, hint, limit)
+    if pieces is None:
+        return None
+    groups = _groups([p for p, _ in pieces], hint, limit)
+    return [_page([pieces[n][1] for n in group], hint if n < len(groups) - 1 else None)
+            for n, group in enumerate(groups)]
+
+
+def _page(lines: list[str], hint: str | None) -> str:
+    text = "\n".join(lines)
+    return f"{text.rstrip()}\n{hint}" if hint is not None else text
+
+
+def _groups(pieces: list[str], hint: str, limit: int) -> list[list[int]]:
+    """Which pieces go on which page (see `pages`), by their index."""
+    def joined(group: list[int]) -> str:
+        return "\n".join(pieces[n] for n in group)
+
+    found: list[list[int]] = []
+    page: list[int] = []
     for n, piece in enumerate(pieces):
         if not page and not piece:
             continue  # a blank line between replies, at the top of a page
-        joined = f"{page}\n{piece}" if page else piece
-        if page and not fits(f"{joined}\n{hint}", limit):
-            if fits(last := "\n".join([page, *pieces[n:]]), limit):  # all the rest: no hint
-                return [*found, last]
-            keep = heading_start(page, piece)  # a heading goes on with its first option
+        if page and not fits(f"{joined([*page, n])}\n{hint}", limit):
+            if fits(joined(rest := [*page, *range(n, len(pieces))]), limit):
+                return _worded([*found, rest], pieces, limit)  # all the rest: no hint
+            keep = _heading(pieces, page, piece)  # a heading goes on with its first option
             heading = page[keep:]
-            if heading and not fits(f"{heading}\n{piece}\n{hint}", limit):
-                keep, heading = len(page), ""
-            found.append(f"{page[:keep].rstrip()}\n{hint}")
-            joined = f"{heading}\n{piece}" if heading else piece
-        page = joined
-    found.append(page)
+            if heading and not fits(f"{joined([*heading, n])}\n{hint}", limit):
+                keep, heading = len(page), []
+            found.append(page[:keep])
+            page = heading
+        page = [*page, n]
+    return _worded([*found, page], pieces, limit)
+
+
+def _worded(found: list[list[int]], pieces: list[str], limit: int) -> list[list[int]]:
+    """`found` with words on its last page: a page of values alone (options of program
+    content, a link) takes the lines before it from the page before, as long as it fits (DLT
+    portals refuse a template of variables alone; the other pages end with the hint)."""
+    def has_words(n: int) -> bool:
+        return bool(_WORD.search(_FILLED.sub("", _HEAD.sub("", pieces[n]))))
+
+    while len(found) > 1 and len(found[-2]) > 1 and not any(map(has_words, found[-1])):
+        moved = [found[-2][-1], *found[-1]]
+        if not fits("\n".join(pieces[n] for n in moved), limit):
+            break
+        found = [*found[:-2], found[-2][:-1], moved]
     return found
 
 
-def _pieces(text: str, hint: str, limit: int) -> list[str]:
-    """The lines of `text` (blank ones too), each cut (at spaces, else anywhere) so it fits a
-    page with `hint`."""
-    pieces: list[str] = []
-    for line in text.split("\n"):
-        while line and not fits(f"{line}\n{hint}", limit):
-            cut = _cut(line, hint, limit)
-            pieces.append(line[:cut].rstrip())
-            line = line[cut:].lstrip()
-        pieces.append(line)
+def _heading(pieces: list[str], page: list[int], following: str) -> int:
+    """Where `page` ends so that a heading goes on with its options (text.heading_start)."""
+    text = "\n".join(pieces[n] for n in page)
+    cut = heading_start(text, following)
+    return len(page) if cut == len(text) else text[:cut].count("\n")
+
+
+def _pieces(text: str, plan: str, hint: str, limit: int) -> list[tuple[str, str]] | None:
+    """The lines of `plan` and `text` (blank ones too), side by side, each cut (at spaces,
+    else anywhere) so it fits a page with `hint`: where the plan is cut, in its fixed words
+    or before a value (`_aligned`); None if a value alone is too long."""
+    lines, planned = text.split("\n"), plan.split("\n")
+    if len(lines) != len(planned):
+        return None
+    pieces: list[tuple[str, str]] = []
+    for line, line_plan in zip(lines, planned, strict=True):
+        while line and not fits(f"{line_plan}\n{hint}", limit):
+            cut = at = _cut(line_plan, hint, limit)
+            if line != line_plan:
+                cut, at = _aligned(line, line_plan, cut) or (0, 0)
+            if not at:
+                return None
+            pieces.append((line_plan[:cut].rstrip(), line[:at].rstrip()))
+            line, line_plan = line[at:].lstrip(), line_plan[cut:].lstrip()
+        pieces.append((line_plan, line))
     return pieces
+
+
+# A value at its longest, in a plan (bot/channels/dlt_shapes.py): a character that takes the
+# encoding's one unit and never stands in a fixed word in such a run.
+FILL = {"GSM-7": "@", "UCS-2": "\ue000"}
+_FILLED = re.compile("@{8,}|\ue000+")
+_HEAD = re.compile(r"^\d{1,2}\. ")
+_WORD = re.compile(r"[^\W\d_]{2}")
+
+
+def _aligned(line: str, plan: str, cut: int) -> tuple[int, int] | None:
+    """Where `plan` and `line` are cut when the plan would be cut at `cut`: in the same fixed
+    words (the values between them stand for any text), or before the value `cut` falls in
+    or that only spaces part it from ("{notice} {program}": a notice has spaces too, so
+    that space is no place to cut); None if that leaves nothing before."""
+    def pattern(part: str) -> str:
+        return "(?:.+?)".join(re.escape(fixed) for fixed in _FILLED.split(part))
+
+    values = [(m.start(), m.end()) for m in _FILLED.finditer(plan)]
+    while cut > 0:
+        before = [(start, end) for start, end in values if start < cut]
+        after = [start for start, _ in values if start >= cut]
+        clear = not before or (before[-1][1] <= cut and plan[before[-1][1]:cut].strip())
+        clear = clear and (not after or after[0] == cut or plan[cut:after[0]].strip())
+        if clear:
+            found = re.fullmatch(f"{pattern(plan[:cut])}(?P<cut>){pattern(plan[cut:])}", line,
+                                 re.S)
+            return (cut, found.start("cut")) if found else None
+        cut = before[-1][0] if before else 0
+    return None
 
 
 def _cut(line: str, hint: str, limit: int) -> int:

@@ -22,14 +22,17 @@ def record(monkeypatch, module, name: str) -> list[list[str]]:
     return made
 
 
-def orphaned(pages: list[str], content: Callable[[str], str]) -> list[str]:
+def orphaned(pages: list[str], content: Callable[[str], str],
+             apart: Callable[[str, str], bool] = lambda heading, option: False) -> list[str]:
     """Pages that end with a heading while its options open the next page, though the
     page holds something else (so the heading could have gone on with them). `content` is
-    a page without its footer lines."""
+    a page without its footer lines; `apart(heading, option)` says when they may not go on
+    together (an SMS page planned with its values at their longest)."""
     found = []
     for page, following in pairwise(pages):
         lines = content(page).rstrip().split("\n")
-        if is_option(content(following).lstrip()) and not is_option(lines[-1]) \
+        option = content(following).lstrip().split("\n")[0]
+        if is_option(option) and not is_option(lines[-1]) and not apart(lines[-1], option) \
                 and any(line.strip() for line in lines[:-1]):
             found.append(f"{page!r} then {following!r}")
     return found

@@ -61,13 +61,13 @@ def test_an_sms_from_gupshup_is_answered_through_gupshup_with_its_dlt_id(inbound
     response = callback(inbound, phone, "BAL")
     assert response.status_code == 200 and response.mimetype == "application/xml"
     assert response.text.strip().endswith("<response></response>")
-    # one answer of three lines, no template for the whole: one template SMS per line
+    # one answer of three lines: one SMS, a flow template (bot/channels/dlt_flows.yaml)
+    text = "QRA test - Shakti credits: 0 (worth Rs 0)\nTier: Member\n" \
+        "Next tier Specialist: 700 more credits"
     assert [(f["send_to"], f["msg_type"], f["mask"], f["msg"], f["dltTemplateId"])
             for f in gupshup.forms()] == [
-        (phone.removeprefix("+"), "TEXT", "SAATHI", msg, _template(name).id) for msg, name in [
-            ("QRA test - Shakti credits: 0 (worth Rs 0)", "balance"),
-            ("Tier: Member", "tier_now"),
-            ("Next tier Specialist: 700 more credits", "tier_next")]]
+        (phone.removeprefix("+"), "TEXT", "SAATHI", text, dlt.match(text).id)]
+    assert dlt.match(text).name.startswith("flow_")
 
 
 def test_the_same_callback_twice_is_answered_once(inbound, gupshup, member, clock):
@@ -167,8 +167,8 @@ def test_every_keyword_answer_and_every_page_of_it_goes_as_a_registered_template
     """Each SMS as the Gupshup sender sends it, MORE pages and their footer included: BAL in
     two programs is paged in every language but English (GSM-7), and a page goes as one
     template SMS a line, its footer too (i17 #6 QA: a Tamil BAL over Gupshup was refused
-    for its "reply MORE" footer). Not yet registered: HIST and TIER (a program's name as a
-    heading line, history lines written by code) and menus (TOP in two programs asks which)."""
+    for its "reply MORE" footer). Each page is one flow template (bot/channels/dlt_flows.yaml),
+    its footer inside."""
     partner = add_partner(db, programs, "QRA", "QRB", language=lang)
     codes = add_batch(db, programs["QRA"], count=2, credits=10)
     db.commit()
@@ -187,4 +187,21 @@ def test_every_keyword_answer_and_every_page_of_it_goes_as_a_registered_template
     sent = [f["msg"] for f in gupshup.forms()]
     assert all(segments(m) <= 2 and dlt.match(m) for m in sent)
     footer = translate(lang, MORE_HINT)
-    assert footer in sent or lang == "en", f"{lang}: BAL not paged: no footer was checked"
+    assert any(m.endswith(f"\n{footer}") for m in sent) or lang == "en", \
+        f"{lang}: BAL not paged: no footer was checked"
+
+
+@pytest.mark.parametrize("lang", ["hi", "ta"])
+def test_a_menu_and_its_more_page_go_through_gupshup_as_flow_templates(
+        inbound, gupshup, member, clock, lang):
+    """A flow's answer over Gupshup (the main menu, paged in a UCS-2 language) and its MORE
+    page each go as one registered flow template (bot/channels/dlt_flows.yaml)."""
+    phone, _ = member
+    with unit_of_work() as session:
+        session.query(Partner).filter_by(phone=phone).update({"language": lang})
+    for n, body in enumerate(("MENU", "MORE")):
+        callback(inbound, phone, body, timestamp=str(1773312000000 + n * 60_000))
+    flows = {t.id: t.name for t in dlt.registry((dlt.FLOWS,)).templates}
+    forms = gupshup.forms()
+    assert [f["dltTemplateId"] in flows for f in forms] == [True, True], forms
+    assert forms[0]["msg"].endswith(translate(lang, MORE_HINT))
