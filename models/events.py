@@ -109,12 +109,14 @@ class OverCapDecided:
 
 @dataclass(frozen=True)
 class InvoiceReturned:
-    """A return or credit note took back `credits` of a credited invoice's."""
+    """A return or credit note took back `credits` of a credited invoice's from the balance,
+    and `withdrawn` of those that waited for the budget cap's review."""
     invoice_id: int
     partner_id: int
     program_id: int
     note: str
     credits: int
+    withdrawn: int = 0
 
 
 @dataclass(frozen=True)

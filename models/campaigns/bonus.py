@@ -94,3 +94,11 @@ def bonus_entries(session: Session, earned_key: str) -> list[JournalEntry]:
         JournalEntry.key.like(f"bonus:%:{invoice_key}")
         | JournalEntry.key.like(keys.approved(f"bonus:%:{invoice_key}")))
         .order_by(JournalEntry.id)))
+
+
+def held_bonus_keys(session: Session, earned_key: str) -> list[str]:
+    """The keys of the invoice's bonuses the budget cap held back (decided or not), in the
+    order of their review items."""
+    return list(session.scalars(select(JournalEntry.key).where(
+        JournalEntry.cause == CAUSE, JournalEntry.queued.is_(True),
+        JournalEntry.key.like(f"bonus:%:{earned_key}")).order_by(JournalEntry.review_item_id)))
