@@ -121,13 +121,14 @@ class InvoiceReturned:
 
 @dataclass(frozen=True)
 class ScanReviewed:
-    """A reviewer decided a flagged product code scan."""
+    """A reviewer decided a flagged product code scan (`budget`: the budget cap's review)."""
     review_item_id: int
     partner_id: int
     code: str
     approved: bool
     credits: int = 0
     balance: int = 0
+    budget: bool = False
 
 
 @dataclass(frozen=True)

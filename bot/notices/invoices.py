@@ -34,6 +34,8 @@ REJECTIONS = {
     Reason.TOO_OLD: N_("Invoice {number} is too old to earn credits."),
     Reason.CANCELLED: N_("OK, invoice {number} was not submitted."),
     Reason.REVIEW_REJECTED: N_("Sorry, invoice {number} was checked and cannot earn credits."),
+    Reason.BUDGET_CAP: N_("Invoice {number} was not approved (monthly budget reached), so it "
+                          "earns no credits."),
 }
 # The same, for an invoice whose number was not read (it may be refused before it is typed).
 REJECTIONS_UNNUMBERED = {

@@ -292,7 +292,7 @@ def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
         _post_bonuses(session, invoice, held_at)  # the campaigns running when it was sent
     else:
         invoice.credits = 0
-        _reject(invoice, Reason.REVIEW_REJECTED)
+        _reject(invoice, Reason.BUDGET_CAP)
     events.record(session, events.InvoiceDecided(invoice.id, approved=decided.approved))
 
 
