@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import events, keys, ledger
 from models.admin.controls import Actor, ControlError, audit_change, entry_with, need_reason
-from models.campaigns.bonus import bonus_entries, held_bonus_keys
+from models.campaigns.bonus import take_back
 from models.codes.tables import QrBatch, void_batch
 from models.invoices.invoice import Invoice
 from models.ledger.operations import LedgerError
@@ -51,29 +51,27 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
         return Returned(done, 0, 0, again=True)
     earned = keys.invoice_credit(invoice.id)
     why = f"credit note {note}: {reason}"
-    # Review items first (the order their decision locks in: item, then wallet).
-    withdrawn = [ledger.withdraw_held(session, k, returned=returned_paise, of=total, note=note,
-                                      actor=actor.short)
-                 for k in [earned, *held_bonus_keys(session, earned)]]
-    if any(w == 0 for w in withdrawn):
+    # Review items before wallets (the order a decision locks them in: item, then wallet).
+    waited = ledger.withdraw_held(session, earned, returned=returned_paise, of=total,
+                                  note=note, actor=actor.short)
+    if waited == 0:
         return Returned(None, 0, 0, again=True)
-    paid = _paid_entry(session, earned) if withdrawn[0] is None else None
-    if withdrawn[0] is None and paid is None:
+    paid = _paid_entry(session, earned) if waited is None else None
+    if waited is None and paid is None:
         raise ControlError("this invoice earned no credits to take back")
-    credits, new_id = 0, None
+    new_id = None
     try:
+        credits, withdrawn = take_back(session, earned, note=note, key=key,
+                                       returned=returned_paise, of=total, reason=why,
+                                       actor=actor.short)
         if paid is not None:
-            credits = max(1, invoice.credits * returned_paise // total)
-            new_id = ledger.reverse(session, key=key, original_key=paid.key, credits=credits,
+            share = max(1, invoice.credits * returned_paise // total)
+            new_id = ledger.reverse(session, key=key, original_key=paid.key, credits=share,
                                     reason=why, actor=actor.short)
-        for bonus in bonus_entries(session, earned):  # its campaigns' bonuses, in share
-            share = max(1, bonus.credits * returned_paise // total)
-            ledger.reverse(session, key=f"{key}:{bonus.key}", original_key=bonus.key,
-                           credits=share, reason=why, actor=actor.short)
             credits += share
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
-    withheld = sum(w or 0 for w in withdrawn)
+    withheld = (waited or 0) + withdrawn
     audit_change(session, actor, "invoice.return", f"invoice:{invoice.id}", reason,
                  {"credits": invoice.credits},
                  {"note": note, "returned_paise": returned_paise, "clawed_back": credits,

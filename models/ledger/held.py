@@ -38,8 +38,8 @@ def withdraw_held(session: Session, key: str, *, returned: int, of: int, note: s
     asked = int(payload.get("asked", waiting))
     taken = min(waiting, max(1, asked * returned // of))
     left = waiting - taken
-    item.payload = {**payload, "asked": asked, "credits": left,
-                    "returns": {**returns, note: taken}}
+    item.payload = {**payload, "asked": asked, "credits": left, "returns": {
+        **returns, note: {"credits": taken, "paise": returned, "of": of}}}
     item.reason = (f"{left} credits past the monthly budget cap ({asked} asked, "
                    f"{asked - left} returned)")[:200]
     if left == 0:  # all of it came back: nothing left to decide
@@ -53,3 +53,21 @@ def issued(session: Session, entry_id: int) -> int:
     """The credits the earn `entry_id` gave (its debt paid included)."""
     return int(session.scalar(select(func.coalesce(func.sum(-Posting.amount), 0)).where(
         Posting.entry_id == entry_id, Posting.amount < 0)))
+
+
+def asked(session: Session, entry_id: int, key: str) -> int:
+    """The credits an earn was first asked for: an earn approved past the budget cap (its
+    key `keys.approved`) asked its review for them before a return took some off."""
+    held = entry_by_key(session, key.removesuffix(":approved")) \
+        if key.endswith(":approved") else None
+    item = session.get(ReviewItem, held.review_item_id) if held is not None \
+        and held.review_item_id is not None else None
+    if item is not None and "asked" in (item.payload or {}):
+        return int(item.payload["asked"])
+    return issued(session, entry_id)
+
+
+def returns_while_held(session: Session, review_item_id: int) -> dict[str, dict]:
+    """The credit notes taken off a held earn's review: {note: {"credits", "paise", "of"}}."""
+    item = session.get(ReviewItem, review_item_id)
+    return dict((item.payload or {}).get("returns", {})) if item is not None else {}

@@ -250,3 +250,27 @@ def test_a_full_return_while_the_invoice_waits_for_the_cap_review_closes_it(
         assert ledger.wallet_balance(session, partner, program.id).balance == 0
         [item] = session.scalars(select(review.ReviewItem)).all()
         assert (item.status, item.payload["credits"]) == ("rejected", 0)
+
+
+@BOTH
+def test_a_return_while_the_invoice_waits_leaves_its_later_bonus_in_share_too(
+        app, program, member, clock):
+    """The invoice's approval posts its bonus on what was not returned (the bonus waits for
+    the full budget in turn, for half of it); the rest of the invoice returned later takes
+    back all that both paid."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
+    cap_left(program, 5)
+    invoice = credit(program, partner, OPC)
+    assert give_back(invoice, 500_000).withdrawn == 5
+    decide_held(True)  # the invoice: its other 5 credits; its bonus waits, for half of it
+    assert waiting() == [5]
+    decide_held(True)
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 10
+    assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
+                                          number=invoice.number, n=5, balance="10")
+    assert give_back(invoice, 500_000, "CN-2").credits == 10
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 0
