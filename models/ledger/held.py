@@ -25,7 +25,7 @@ def withdraw_held(session: Session, key: str, *, returned: int, of: int, note: s
     if entry is None or not entry.queued or entry.review_item_id is None:
         return None
     item = session.scalar(select(ReviewItem).where(ReviewItem.id == entry.review_item_id)
-                          .with_for_update())
+                          .with_for_update().execution_options(populate_existing=True))
     if item is None or item.kind != budget.REVIEW_KIND:
         return None
     payload = dict(item.payload or {})

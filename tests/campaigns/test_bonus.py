@@ -3,6 +3,8 @@ category and weekday), posted as entries naming the campaign, taken back with a 
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -274,3 +276,37 @@ def test_a_return_while_the_invoice_waits_leaves_its_later_bonus_in_share_too(
     assert give_back(invoice, 500_000, "CN-2").credits == 10
     with unit_of_work() as session:
         assert ledger.wallet_balance(session, partner, program.id).balance == 0
+
+
+@pytest.mark.parametrize("app", ["postgres"], indirect=True)
+def test_a_return_racing_the_bonus_approval_waits_for_it_and_takes_back_from_what_it_paid(
+        app, program, member, clock):
+    """The return locks the bonus's review item: it waits for the approval being committed,
+    then finds the bonus paid and takes its share back (not the review's stale amount)."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
+    cap_left(program, 15)
+    invoice = credit(program, partner, OPC)
+    decided, results = threading.Event(), []
+
+    def approve() -> None:
+        with app.app_context(), unit_of_work() as session:
+            [item] = review.pending(session, "budget_cap")
+            review.decide(session, item.id, approve=True, actor="ops@shakti.test")
+            decided.set()
+            time.sleep(0.5)  # the return starts before this commits
+
+    def give_half() -> None:
+        decided.wait(10)
+        with app.app_context():
+            results.append(give_back(invoice, 500_000))
+
+    threads = [threading.Thread(target=approve), threading.Thread(target=give_half)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [(r.credits, r.withdrawn) for r in results] == [(10, 0)]
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 10
