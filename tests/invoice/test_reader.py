@@ -61,7 +61,12 @@ def test_repair_does_not_settle_on_a_lookalike_with_no_such_state():
     ("INV-16965", "INV-16965", True), ("11-58352", "11-58352", True),
     ("T1-58357", "TI-58357", False), ("$1-12944", "SI-12944", False),
     ("TIl-83992", "TI-83992", False), ("INV-2l5", "INV-215", False),
-    ("SI/2025-26/0071", "SI/2025-26/0071", True)])
+    ("SI/2025-26/0071", "SI/2025-26/0071", True),
+    # a dot-matrix G read as 6, an S as 5 (bench/ocr.py seed 301, clean 35 and photo 5: read
+    # sure as "6ST/…", "G5T/…"); a financial year whose years do not follow each other
+    ("6ST/25-26/5866", "GST/25-26/5866", False), ("G5T/25-26/4966", "GST/25-26/4966", False),
+    ("GST/25-28/4966", "GST/25-28/4966", False), ("2025-26/791", "2025-26/791", True),
+    ("A1234", "A1234", True)])
 def test_invoice_number_prefix_lookalikes_are_mended_and_confirmed(word, number, sure):
     line = Line((Word("Invoice", 0.95), Word("No:", 0.93), Word(word, 0.9)))
     read = extract([line])
@@ -141,7 +146,10 @@ def test_flask_invoices_read_prints_the_fields_as_json(tmp_path):
     ("lnv No GST/25-26/9791Date 14-Dec-2025", "GST/25-26/9791"),
     # a dot-matrix bill's wide spacing read as spaces, in the label and after a separator
     # (seed 202, dot-matrix page 11)
-    ("Inv . No . : 2025- 26/707", "2025-26/707")])
+    ("Inv . No . : 2025- 26/707", "2025-26/707"),
+    # "Invoice Date" run on with its O read as a zero (seed 302, plain 14 and 20: read sure
+    # as "2025-26/805INV0ICE")
+    ("Inv.No.2025-26/805Inv0ice Date 19.12.25", "2025-26/805")])
 def test_an_invoice_number_as_engines_run_it_into_its_neighbours(text, number):
     assert extract([Line(tuple(Word(w, 0.95) for w in text.split()))]).invoice_number == number
 
@@ -151,3 +159,13 @@ def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():
     read = extract([Line((Word("GSTINO6TCBMD4O3ILIZO", 0.9),))])
     assert read.seller_gstin == "06TCBMD4031L1ZO"
     assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it
+
+
+def test_a_gstin_under_the_buyers_label_is_no_sure_seller_gstin():
+    # The seller's GSTIN unreadable, the buyer's label misread ("B1ll T0") two lines above
+    # the buyer's GSTIN: that GSTIN is not credited surely as the seller's.
+    lines = [Line(tuple(Word(w, 0.95) for w in text.split())) for text in (
+        "Om Sai Hardware", "GSTIN SIPNATS2ZTAH1ZL", "B1ll T0: R.E. Bider",
+        "Place of Supply: 27-Maharashtra", "Sharma Road", "GSTIN: 27AAACS1234P1Z7")]
+    read = extract(lines)
+    assert read.confidence.get("seller_gstin", 0.0) < 0.8

@@ -220,9 +220,6 @@ VOUCHED = {
         ("LED Bl 9W SRI 115 10.925.00", "MCB 32A DoubleRoe 36 23.058.00", "GST 6.116.9 4",
          "R/O +0.06", "Total Rs.", "40.100.00", "Rupees Fortv Thousand Dne Hundred Mlv"),
         4_010_000),
-    "a misread taxable value, checked by the items": (
-        ("1 OPC Cement 20 bag 380.00 7,600.00", "Taxable Value 7,000.00", "CGST 684.00",
-         "SGST 684.00", "Grand Total 8,968.00"), 896_800),
     "words and arithmetic agreeing over a misread total": (
         ("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
          "Grand Total 1,16,000.00", "Rupees One Lakh Eighteen Thousand Only"), 11_800_000),
@@ -232,6 +229,39 @@ VOUCHED = {
 @pytest.mark.parametrize(("texts", "paise"), VOUCHED.values(), ids=VOUCHED.keys())
 def test_a_total_vouched_for_by_the_page(texts, paise):
     assert find(page(*texts)) == (paise, pytest.approx(0.95))
+
+
+# Pages whose checks disagree, so one of their figures was misread, and no check is taken
+# for the total's: (lines, the total read, asked of the partner).
+DOUBTED = {
+    # bench/ocr.py seed 301, thermal photo 33: a 0 read as 8 in an item's paise and in the
+    # total's (monospace thermal print), so the items' sum made the misread total add up,
+    # credited sure for 5,54,968.00; the stated sub-total and the round-off (a rounded total
+    # is whole rupees) and cash less change all say 5,54,968.00.
+    "a thermal receipt's item and total misread the same way": (
+        ("LED Bulb 9W", "102x95.00 9690.08", "MCB 32A Double Pole", "112x646.25 71708.00",
+         "FR Wire 2.5sqmm90m", "139x2350.25 326684.75", "OPC 53 Grade Cement",
+         "113×380.25 42968.25", "Engine 0il 15W40 5L", "41X1890.00 77490.00",
+         "Sub Total 528541.00", "IGST 26427.05", "Round Off -0.05", "TOTAL 554968.08",
+         "CASH 555000.00", "CHANGE 32.00"), 55_496_808),
+    # the same disagreement the other way (the stated taxable value misread): the items'
+    # sum alone no longer outvotes the stated value, either could be the misread one
+    "a taxable value the items' sum contradicts": (
+        ("1 OPC Cement 20 bag 380.00 7,600.00", "Taxable Value 7,000.00", "CGST 684.00",
+         "SGST 684.00", "Grand Total 8,968.00"), 896_800),
+}
+
+
+@pytest.mark.parametrize(("texts", "paise"), DOUBTED.values(), ids=DOUBTED.keys())
+def test_a_total_the_page_contradicts_itself_over_is_asked(texts, paise):
+    read, conf = find(page(*texts))
+    assert read == paise and conf < 0.8
+
+
+def test_cash_less_change_vouches_for_a_receipts_total():
+    lines = page("OPC Cement", "10 x 380.00 3800.00", "Sub Total 3800.00", "CGST 342.00",
+                 "SGST 324.00", "TOTAL 4484.00", "CASH 5000.00", "CHANGE 516.00")
+    assert find(lines) == (448_400, pytest.approx(0.95))  # the SGST misread: cash says it
 
 
 def test_items_that_do_not_add_up_to_the_total_vouch_for_nothing():

@@ -15,14 +15,24 @@ _GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|GSTIN(?=[OI
                           r"जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
+# A buyer's label misread ("Bi1l T0:", "Consignce"): only to doubt a seller's GSTIN under it.
+_BUYER_LOOSE = re.compile(r"\bb[il1|!]{2,3}(?:ed)?\s*t[o0]\b|\bsh[il1]p|\bcons[il1]g|\bparty\b|"
+                          r"\bdetails\s*of\s*(?:buyer|receiver)", re.I)
 # "Invoice" as read: "Inv", "Inv .", "Involce", "lnv" (a thin i read as l).
 _NUMBER = re.compile(r"(?:[il]n?v(?:[o0][il1]ce?)?\s?\.?|b[il1]{2,3}|voucher|memo)\s*"
                      r"(?:n[o0]|number|#)\.?|invoice\s*(?=[:#])|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
 # A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
-_DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:OICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
+_DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:[O0]ICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
                          re.I)
 _SERIES = re.compile(r"[A-Za-z$][A-Za-z$1]*(?=[-/])")  # "INV-", "SI/", as read
+# A series prefix of letters with a letter read as a digit beside them: "6ST/" or "G5T/" for
+# GST/, "5I/" for SI/ (a dot-matrix G is a 6 to the engine); at most four characters, at
+# least one a letter, and the digits all lookalikes of letters.
+_SERIES_DIGITS = re.compile(r"(?=[A-Za-z$0-9]{0,3}[A-Za-z$])[A-Za-z$0125678]{2,4}(?=[-/])")
+_AS_LETTER = str.maketrans("0125678", "OIZSGTB")
+# A financial year in a number ("GST/25-26/…", "2025-26/…"): its two years follow each other.
+_YEARS = re.compile(r"(?<![0-9A-Z])(?:20)?(\d\d)-([0-9A-Z]{2})(?=/|$)", re.I)
 _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
 
@@ -39,6 +49,11 @@ def extract(lines: list[Line]) -> InvoiceRead:
 
 
 def _gstins(lines: list[Line], read: InvoiceRead) -> None:
+    """The buyer's GSTIN is the one under (or on) a buyer label; the seller's the first other,
+    read sure only above any buyer label: the seller's header comes first, and a GSTIN
+    below the buyer's label whose own label was lost ("Bil1 T0:" over a stamp) is more
+    likely the buyer's than the seller's, so the partner confirms it."""
+    below_buyer = False
     for index, line in enumerate(lines):
         for raw in _gstin_tokens(line.text):
             gstin, repaired = find_gstin(raw)
@@ -50,7 +65,8 @@ def _gstins(lines: list[Line], read: InvoiceRead) -> None:
             if _BUYER.search(context):
                 read.set("buyer_gstin", gstin, conf)
             elif read.seller_gstin is None:
-                read.set("seller_gstin", gstin, conf)
+                read.set("seller_gstin", gstin, min(conf, 0.6) if below_buyer else conf)
+        below_buyer = below_buyer or any(p.search(line.text) for p in (_BUYER, _BUYER_LOOSE))
 
 
 def unsure_gstin_lines(lines: list[Line]) -> list[int]:
@@ -105,14 +121,24 @@ def _run_on(value: str, rest: str) -> str:
 def _number(lines: list[Line], read: InvoiceRead) -> None:
     if (found := _first_number(lines)) is not None:
         index, value = found
-        read.set("invoice_number", value, lines[index].conf_of(value))
+        read.set("invoice_number", value, _number_conf(value, lines[index].conf_of(value)))
 
+
+def _number_conf(value: str, conf: float) -> float:
+    """A number whose financial year is not two years that follow each other ("25-28/…",
+    "25-2b/…": a digit misread) is confirmed by the partner."""
+    for first, second in _YEARS.findall(value):
+        if not (first.isdigit() and second.isdigit()) or int(second) != (int(first) + 1) % 100:
+            return min(conf, 0.6)
+    return conf
 
 def _mend_number(token: str) -> str:
     """Invoice numbers are upper case. In a series prefix of letters ("TI-", "SI/") a '1', an
     'l' or '$' is a letter, and "Il" is one I whose serif was read twice; after it a lone 'l'
     is an I beside letters, else a 1. A mended value no longer matches the word Tesseract
     vouched for, so it gets a low confidence and the partner confirms it."""
+    if (lookalike := _SERIES_DIGITS.match(token)) and not _SERIES.fullmatch(lookalike.group()):
+        token = lookalike.group().translate(_AS_LETTER) + token[lookalike.end():]
     series = _SERIES.match(token)
     head, rest = (series.group(), token[series.end():]) if series else ("", token)
     head = re.sub(r"Il|lI", "I", head).replace("$", "S").replace("l", "I").replace("1", "I")

@@ -23,6 +23,7 @@ from workers.ocr.lines import Box, Line, Word
 PADS = (0.1, 0.25)
 LOOKED = 2  # total lines looked at again, the last ones on the page
 CHANGES = 2  # digits of the figure's reading swapped at most, for the amounts it can be
+_CURRENCY = re.compile(r"(?:Rs|INR|R5|RS|₹)\.?:?(?=\d)")
 _FIGURE = re.compile(r"\d|^[0-9OSBIlZCqg,./=-]{3,}$")
 
 
@@ -97,13 +98,23 @@ def figure_box(line: Line, width: int) -> Box | None:
     figure = [w for w in line.words if _FIGURE.search(w.text)]
     label = [w for w in line.words if w not in figure]
     if figure:
-        boxes = [_part(line.words, w) for w in figure]
+        boxes = [_digits_of(_part(line.words, w), w.text) for w in figure]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes),
                 max(b[2] for b in boxes), max(b[3] for b in boxes))
     if not label:
         return None
     right = max(_part(line.words, w)[2] for w in label)
     return right, line.box[1], width, line.box[3]
+
+
+def _digits_of(box: Box, text: str) -> Box:
+    """The share of a word's box after a currency run on to its figure ("INR417", "Rs.7,690"):
+    the recogniser reads the sign's last letter as a digit (INR417 read 1417)."""
+    sign = _CURRENCY.match(text)
+    if sign is None:
+        return box
+    left, top, right, bottom = box
+    return int(left + (right - left) * sign.end() / len(text)), top, right, bottom
 
 
 def _part(words: tuple[Word, ...], word: Word) -> Box:

@@ -28,14 +28,20 @@ LETTER = 1.5  # nats per letter the words read differ from an amount spelled out
 
 def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     """Correct `read`'s total, or its confidence, where the figure's image decides."""
-    labelled = total.labelled(lines)
+    labelled = total.strongest(lines)
     seen = figure.looks(picture, lines, labelled)
     if not seen:
         return
     witnesses = total.witnesses(lines)
     current = read.total_paise
     readings = set().union(*(look.readings() for look in seen))
-    amounts = set(witnesses) | readings | ({current} - {None})
+    # A total is more than nothing and no less than the taxable value or an item: the
+    # figure of a total's tax ("Total Tax Amount" misread "ota ax Amount", a total label to
+    # the page's reading) or a memo's "CC.CC" is no candidate (bench/ocr.py seed 302, clean
+    # dot-matrix 17 and memo 16: a correct total replaced by 1,173.06 and by 0).
+    least = total.least(lines)
+    amounts = {paise for paise in set(witnesses) | readings if paise > least} | (
+        {current} - {None})
     fits = {paise: max(look.fit(paise) for look in seen) for paise in amounts}
     said = next((line.text for line in lines if words.START.search(line.text)), "")
     scores = {paise: fit - LETTER * (words.misread(said, paise) or 0)
@@ -58,7 +64,8 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         # What the page's reading chose, the figure does not say (words read short, a sum
         # of misread items): the figure's own reading, unsure, where the page's reading of
         # the figure and the second look agree on it.
-        likeliest = {p for look in seen if (p := look.reading()) is not None} & shown
+        likeliest = {p for look in seen if (p := look.reading()) is not None and p > least
+                     } & shown
         if len(likeliest) == 1:
             _replace(read, likeliest.pop(), total.UNSURE - 0.1)
 

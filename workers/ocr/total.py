@@ -61,6 +61,8 @@ _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
+_CASH = re.compile(r"\bcash\b|tender", re.I)
+_CHANGE = re.compile(r"\bchange\b", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
@@ -118,7 +120,8 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     labelled one is read too unsurely) and neither the words nor the arithmetic give one."""
     every = amounts(lines)
     in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
-    expected = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
+    goods = [item.amount_paise or 0 for item in items.find(lines)]
+    expected, doubted = _arithmetic(every, sum(goods))
     largest = max((a.paise for a in every if a.marked and not _NOT_ON_PAGE.search(a.label)),
                   default=0)
     best: tuple[float, Amount, bool] | None = None
@@ -132,7 +135,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
         if best is None or score > best[0]:
             best = (score, amount, checks > 0)
-    if in_words and _adds_up(in_words, expected) and (best is None or not best[2]):
+    if in_words and _adds_up(in_words, doubted) and (best is None or not best[2]):
         # The words and the arithmetic, read apart, agree: the printed total was misread.
         return in_words, SURE
     if in_words and (best is None or not best[2]):
@@ -143,7 +146,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # Words misread past parsing still choose among the amounts the page shows (the
         # printed total, the arithmetic's sum): never sure on that, as they vouch for nothing.
         shown = {a.paise for a in every if a.marked and a.paise > 0
-                 and not _NOT_ON_PAGE.search(a.label)} | expected
+                 and not _NOT_ON_PAGE.search(a.label)} | doubted
         said = next((line.text for line in lines if _WORDS.search(line.text)), None)
         guess = amount_in_words(said, loose=True) if said else None
         read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
@@ -204,12 +207,18 @@ def _label_weight(label: str) -> float:
     return weight
 
 
-def _arithmetic(every: list[Amount], goods: int) -> set[int]:
-    """Taxable value + taxes (+ round-off) when the page prints them (each tax taken once:
-    a tax-summary table repeats them), with the taxable value as stated and as `goods`, the
-    item amounts' sum (a cash memo states none; a misread one is checked by its items).
-    Without a tax line nothing adds up: the item table's own "Total" row is the items' sum,
-    not the invoice total."""
+def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
+    """(sums that vouch for a total, every sum): taxable value + taxes (+ round-off) when the
+    page prints them (each tax taken once: a tax-summary table repeats them), with the
+    taxable value as stated and as `goods`, the item amounts' sum (a cash memo states none),
+    and cash tendered less change given. Without a tax line nothing adds up: the item table's
+    own "Total" row is the items' sum, not the invoice total.
+
+    A sum is doubted (in the second set only) when the page itself says a figure in it was
+    misread: with a round-off line read, a sum not in whole rupees (rounding is what the line
+    is for); and the items' sum where a taxable value is stated and gives another sum (an
+    item's 0 read as 8 the same way as the total's: 9690.08 and 554968.08)."""
+    tendered = _tendered(every)
     taxes: dict[str, int] = {}
     for amount in every:
         kind = _TAX.search(amount.label)
@@ -218,7 +227,7 @@ def _arithmetic(every: list[Amount], goods: int) -> set[int]:
         if kind and amount.marked and not _TAXABLE.search(amount.label):
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
     if not taxes:
-        return set()
+        return tendered, tendered
     if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
         taxes.pop("gst", None)
     for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
@@ -226,7 +235,22 @@ def _arithmetic(every: list[Amount], goods: int) -> set[int]:
             taxes[other] = taxes[one]
     rounding = next((a.paise for a in every if _ROUND.search(a.label)), 0)
     stated = next((a.paise for a in every if _TAXABLE.search(a.label)), None)
-    return {taxable + sum(taxes.values()) + rounding for taxable in (stated, goods) if taxable}
+    bases = {source: taxable + sum(taxes.values())
+             for source, taxable in (("stated", stated), ("goods", goods)) if taxable}
+    # Rounded to the rupee, its sign read or lost, or the round-off line itself misread.
+    vouching = {source: base + rounding for source, base in bases.items()
+                if not rounding or any((base + off) % 100 == 0 for off in (rounding, -rounding, 0))}
+    sums = {source: base + rounding for source, base in bases.items()}
+    if "stated" in vouching and vouching.get("goods", vouching["stated"]) != vouching["stated"]:
+        vouching.pop("goods")
+    return set(vouching.values()) | tendered, set(sums.values()) | tendered
+
+
+def _tendered(every: list[Amount]) -> set[int]:
+    """Cash tendered less the change given back, when a receipt prints both."""
+    cash = next((a.paise for a in every if _CASH.search(a.label) and a.marked), None)
+    change = next((a.paise for a in every if _CHANGE.search(a.label) and a.marked), None)
+    return {cash - change} if cash and change is not None and 0 <= change < cash else set()
 
 
 def _adds_up(paise: int, expected: set[int]) -> bool:
@@ -260,6 +284,15 @@ def labelled(lines: list[Line]) -> list[int]:
     return found
 
 
+def strongest(lines: list[Line]) -> list[int]:
+    """`labelled` lines whose label names the total most surely ("Grand Total" over a
+    "Total" row, or over "ota ax Amount", a tax's label misread and like "Total Amount")."""
+    weighed = [(index, _label_weight(lines[index].text)
+                or (index and _label_weight(lines[index - 1].text))) for index in labelled(lines)]
+    most = max((weight for _i, weight in weighed), default=0.0)
+    return [index for index, weight in weighed if weight == most]
+
+
 def _figure_of(label: Line, line: Line) -> bool:
     """Whether `line` is the figure of a total `label` read alone on its line: an amount
     however misread ("3.25.77 81-", "815 809.00", "Z,13,570.0C") and nothing else (a stamp's
@@ -275,14 +308,26 @@ def _figure_of(label: Line, line: Line) -> bool:
     return top <= middle <= bottom + (bottom - top) and line.box[2] > left
 
 
+def least(lines: list[Line]) -> int:
+    """What the total is at least: the taxable value the page states and each item's amount
+    (0 when none is read)."""
+    return max([_taxable(amounts(lines)), *(i.amount_paise or 0 for i in items.find(lines))])
+
+
+def _taxable(every: list[Amount]) -> int:
+    return max((a.paise for a in every if a.marked and _TAXABLE.search(a.label)), default=0)
+
+
 def witnesses(lines: list[Line]) -> dict[int, bool]:
     """Amounts the page states apart from its total's figure, each True when it vouches for
     itself: the amount in words read with at most a letter changed a word, and the tax
     arithmetic's sums (and those rounded to the rupee); False, the amount guessed from words
     misread further, and each of the amounts words read with a letter changed tie."""
     every = amounts(lines)
-    sums = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
+    sums, doubted = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
     found = {paise: True for total in sums for paise in (total, round(total, -2))}
+    for total in doubted:  # the image may choose one, unsure
+        found.setdefault(total, False)
     for index, line in enumerate(lines):
         if _WORDS.search(line.text):
             if (strict := _words_at(lines, index)) is not None:
