@@ -27,7 +27,7 @@ DEV_PII_KEYS = {"p1": "ZGV2LW9ubHktcGlpLWtleS0zMi1ieXRlcy1sb25nISE="}  # 32 byte
 DEV_PII_HASH_KEY = "dev-only-pii-hash-key"
 DEV_BASE_URL = "http://127.0.0.1:5000"  # where `make run` serves: links made without a request
 NO_BASE_URL = ("PUBLIC_BASE_URL is unset: set it to the https address partners reach this "
-               "service at (https://saathi.example.com), or links in SMS lead nowhere")
+               "service at (https://saathi.example.com), or links in messages lead nowhere")
 PII_KEY_ID_CHARS = 10  # models/pii.py sizes its columns for this
 PUBLIC_VALUES = frozenset({DEV_SECRET_KEY, *DEV_QR_KEYS.values(), *DEV_PII_KEYS.values(),
                            DEV_PII_HASH_KEY})
@@ -254,13 +254,14 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _links_whole_with_an_sms_sender(self) -> Settings:
-        """A real SMS sender (Twilio, Gupshup) sends links from jobs, where no request tells
-        the host: refuse to start without PUBLIC_BASE_URL rather than send "/verify/..."."""
+    def _links_whole_with_real_partners(self) -> Settings:
+        """Jobs send links (certificate checks, vouchers, the privacy notice) where no request
+        tells the host, over every real provider (Twilio, Meta's Cloud API, Gupshup): refuse to
+        start without PUBLIC_BASE_URL rather than fail those jobs (outbound.base_url)."""
         if self.PUBLIC_BASE_URL and not self.PUBLIC_BASE_URL.startswith(("https://",
                                                                           "http://")):
             raise ValueError("PUBLIC_BASE_URL must start with https:// (or http://)")
-        if not self.PUBLIC_BASE_URL and (self.TWILIO_AUTH_TOKEN or self.GUPSHUP_PASSWORD):
+        if not self.PUBLIC_BASE_URL and reaches_partners(dict(self)):
             raise ValueError(NO_BASE_URL)
         return self
 

@@ -109,23 +109,26 @@ class OverCapDecided:
 
 @dataclass(frozen=True)
 class InvoiceReturned:
-    """A return or credit note took back `credits` of a credited invoice's."""
+    """A return or credit note took back `credits` of a credited invoice's from the balance,
+    and `withdrawn` of those that waited for the budget cap's review."""
     invoice_id: int
     partner_id: int
     program_id: int
     note: str
     credits: int
+    withdrawn: int = 0
 
 
 @dataclass(frozen=True)
 class ScanReviewed:
-    """A reviewer decided a flagged product code scan."""
+    """A reviewer decided a flagged product code scan (`budget`: the budget cap's review)."""
     review_item_id: int
     partner_id: int
     code: str
     approved: bool
     credits: int = 0
     balance: int = 0
+    budget: bool = False
 
 
 @dataclass(frozen=True)

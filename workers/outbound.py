@@ -53,9 +53,11 @@ def deliver(outbox_id: int) -> None:
                 OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.id <= outbox_id)
             .order_by(OutboxMessage.id).with_for_update()
             .execution_options(populate_existing=True)).all()
-        for n, earlier in enumerate(rows):  # a failure raises: the rows after it wait
-            send_row(session, earlier)  # for its retry
-            keep_first_ids(session, rows[:n + 1])
+        with ids_kept_at_commit(session) as sent:  # a refusal's commit keeps their ids
+            for earlier in rows:  # a failure raises: the rows after it wait for its retry
+                send_row(session, earlier)
+                sent.append(earlier)
+            keep_first_ids(session, sent)  # one sorted set of locks, before the commit
 
 
 def keep_first_ids(session: Session, rows: list[OutboxMessage], *,

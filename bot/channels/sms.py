@@ -57,14 +57,18 @@ LINK = N_("Saathi: open this link to see it: {url}")  # an image, as its own SMS
 GSM_SAFE = str.maketrans({
     "₹": "Rs ", "–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
     "…": "...", "·": "-", "•": "-", "×": "x", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-    "\t": " ", "²": "2", "³": "3", "≈": "~", "°": "deg",
+    "\t": " ", "²": "2", "³": "3", "≈": "~",
 })
+# "25°C" and "100 °C" as "25 deg C" and "100 deg C", "90°." as "90 deg." (one space before,
+# one after where a word or a number follows).
+_DEGREES = re.compile(r"\s*°(\w?)")
 
 
 def gsm_safe(text: str) -> str:
     """`text` with its UCS-2-forcing punctuation in GSM-7, if that makes all of it GSM-7;
     otherwise unchanged (a Hindi SMS is UCS-2 anyway and keeps its ₹)."""
-    plain = text.translate(GSM_SAFE).replace("Rs  ", "Rs ")  # "₹ 500" as "Rs 500"
+    plain = _DEGREES.sub(lambda m: " deg " + m[1] if m[1] else " deg", text)
+    plain = plain.translate(GSM_SAFE).replace("Rs  ", "Rs ")  # "₹ 500" as "Rs 500"
     return plain if is_gsm7(plain) else text
 
 

@@ -126,7 +126,8 @@ def credit_note(invoice_id: int, note: str, rupees: float, reason: str) -> None:
         invoice = session.get(Invoice, invoice_id)
         if invoice is None:
             raise ControlError(f"no invoice {invoice_id}")
-        entry = orders.record_return(session, _actor(), invoice, round(rupees * 100), note,
-                                     reason)
-        return f"entry {entry}"
+        done = orders.record_return(session, _actor(), invoice, round(rupees * 100), note,
+                                    reason)
+        return f"entry {done.entry_id}, {done.credits} credits taken back, " \
+            f"{done.withdrawn} waiting for review withdrawn"
     _run(change)

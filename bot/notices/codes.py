@@ -13,6 +13,8 @@ from models.partners.partner import Partner
 APPROVED = NP_("Code {code} was approved: {n} credit added. New balance: {balance}.",
                "Code {code} was approved: {n} credits added. New balance: {balance}.")
 REJECTED = N_("Code {code} was not approved after review, so no credits were added.")
+BUDGET_REFUSED = N_("Code {code} was not approved (monthly budget reached), so no credits "
+                    "were added.")
 
 
 @handles(ScanReviewed)
@@ -23,6 +25,7 @@ def tell_review(session: Session, reviewed: ScanReviewed) -> None:
         text = translate(lang, APPROVED, code=reviewed.code, n=reviewed.credits,
                          balance=format_credits(reviewed.balance, lang))
     else:
-        text = translate(lang, REJECTED, code=reviewed.code)
+        text = translate(lang, BUDGET_REFUSED if reviewed.budget else REJECTED,
+                         code=reviewed.code)
     queue_message(session, phone=partner.phone, text=text, template="scan_review",
                   template_vars={"1": text}, key=keys.scan_review(reviewed.review_item_id))

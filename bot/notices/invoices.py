@@ -11,6 +11,7 @@ from models import keys
 from models.base import utcnow
 from models.events import InvoiceDecided, InvoiceReturned, handles
 from models.invoices.invoice import Invoice, InvoiceStatus, Reason, missing_fields
+from models.ledger import issued
 from models.ledger.operations import wallet_balance
 from models.ledger.tables import JournalEntry
 from models.messaging import conversation
@@ -33,6 +34,8 @@ REJECTIONS = {
     Reason.TOO_OLD: N_("Invoice {number} is too old to earn credits."),
     Reason.CANCELLED: N_("OK, invoice {number} was not submitted."),
     Reason.REVIEW_REJECTED: N_("Sorry, invoice {number} was checked and cannot earn credits."),
+    Reason.BUDGET_CAP: N_("Invoice {number} was not approved (monthly budget reached), so it "
+                          "earns no credits."),
 }
 # The same, for an invoice whose number was not read (it may be refused before it is typed).
 REJECTIONS_UNNUMBERED = {
@@ -118,14 +121,15 @@ def result_text(session: Session, invoice: Invoice, lang: str, approved: bool = 
                          summary=summary, n=invoice.credits)
     balance = format_credits(
         wallet_balance(session, invoice.partner_id, invoice.program_id).balance, lang)
-    if approved:
+    if approved:  # what was credited: less what a return took off while it waited
         return translate(lang, NP_(
             "Invoice {number} was checked and approved with a total of {total}: +{n} credit. "
             "New balance: {balance}.",
             "Invoice {number} was checked and approved with a total of {total}: +{n} credits. "
             "New balance: {balance}."),
             number=invoice.number, total=format_rupees(invoice.total_paise, lang),
-            n=invoice.credits, balance=balance)
+            n=issued(session, entry.id) if entry is not None else invoice.credits,
+            balance=balance)
     return translate(lang, NP_("{summary}: +{n} credit. New balance: {balance}.",
                                "{summary}: +{n} credits. New balance: {balance}."),
                      summary=summary, n=invoice.credits, balance=balance)
@@ -160,6 +164,11 @@ RETURNED = NP_("Invoice {number} came back on credit note {note}: {n} credit was
                "Balance: {balance}.",
                "Invoice {number} came back on credit note {note}: {n} credits were taken back. "
                "Balance: {balance}.")
+# A return while the credits still waited for the budget cap's review: none were paid.
+WITHDRAWN = NP_("Invoice {number} came back on credit note {note}: {n} credit waiting for "
+                "approval was withdrawn.",
+                "Invoice {number} came back on credit note {note}: {n} credits waiting for "
+                "approval were withdrawn.")
 
 
 @handles(InvoiceReturned)
@@ -168,8 +177,13 @@ def tell_return(session: Session, returned: InvoiceReturned) -> None:
     partner = session.get(Partner, returned.partner_id)
     invoice = session.get(Invoice, returned.invoice_id)
     balance = wallet_balance(session, returned.partner_id, returned.program_id).balance
-    text = translate(partner.language, RETURNED, number=invoice.number, note=returned.note,
-                     n=returned.credits, balance=format_credits(balance, partner.language))
+    if returned.credits == 0:  # only credits that waited for review came back
+        text = translate(partner.language, WITHDRAWN, number=invoice.number,
+                         note=returned.note, n=returned.withdrawn)
+    else:
+        text = translate(partner.language, RETURNED, number=invoice.number,
+                         note=returned.note, n=returned.credits,
+                         balance=format_credits(balance, partner.language))
     outbound.queue_message(session, phone=partner.phone, text=text, template=TEMPLATE,
                            template_vars={"1": text},
                            key=keys.invoice_return(returned.invoice_id, returned.note))

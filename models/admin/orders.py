@@ -4,11 +4,14 @@ codes. Each needs a reason and writes an audit row (see controls.py for partners
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import events, keys, ledger
 from models.admin.controls import Actor, ControlError, audit_change, entry_with, need_reason
-from models.campaigns.bonus import bonus_entries
+from models.campaigns.bonus import take_back
 from models.codes.tables import QrBatch, void_batch
 from models.invoices.invoice import Invoice
 from models.ledger.operations import LedgerError
@@ -17,41 +20,75 @@ from models.redemptions import redemption as redemptions
 from models.redemptions.redemption import Redemption
 
 
+@dataclass(frozen=True)
+class Returned:
+    """What a credit note took back: `credits` from the balance (its reversal `entry_id`,
+    None if nothing was paid yet) and `withdrawn` from credits that wait for the budget
+    cap's review; `again`: the note was recorded before (nothing changed now)."""
+    entry_id: int | None
+    credits: int
+    withdrawn: int
+    again: bool = False
+
+
 def record_return(session: Session, actor: Actor, invoice: Invoice, returned_paise: int,
-                  note: str, reason: str) -> int:
-    """Take back the share of the invoice's credits that `returned_paise` of its total
-    earned (the ledger takes them from the invoice's lot first, locked or not, then from
-    the balance, and keeps the rest as debt); the reversal's entry id."""
+                  note: str, reason: str) -> Returned:
+    """Take back the share of the invoice's credits (and of its campaign bonuses) that
+    `returned_paise` of its total earned: what was paid from the invoice's lot first, locked
+    or not, then from the balance, the rest kept as debt; what still waits for the budget
+    cap's review off the amount the reviewer is asked for (all of it: refused)."""
     reason = need_reason(reason)
     note = note.strip()[:40]
     if not note:
         raise ControlError("the credit note's number is required")
-    entry = session.get(JournalEntry, invoice.entry_id) if invoice.entry_id else None
     total = invoice.total_paise or 0
-    if entry is None or entry.queued or invoice.credits <= 0 or total <= 0:
+    if invoice.credits <= 0 or total <= 0 or invoice.entry_id is None:
         raise ControlError("this invoice earned no credits to take back")
     if not 0 < returned_paise <= total:
         raise ControlError("the amount returned must be more than 0 and at most the total")
     key = keys.credit_note(invoice.id, note)
     if (done := entry_with(session, key)) is not None:
-        return done
-    credits = max(1, invoice.credits * returned_paise // total)
+        return Returned(done, 0, 0, again=True)
+    earned = keys.invoice_credit(invoice.id)
+    why = f"credit note {note}: {reason}"
+    # Review items before wallets (the order a decision locks them in: item, then wallet).
+    waited = ledger.withdraw_held(session, earned, returned=returned_paise, of=total,
+                                  note=note, actor=actor.short)
+    if waited == 0:
+        return Returned(None, 0, 0, again=True)
+    paid = _paid_entry(session, earned) if waited is None else None
+    if waited is None and paid is None:
+        raise ControlError("this invoice earned no credits to take back")
+    new_id = None
     try:
-        new_id = ledger.reverse(session, key=key, original_key=entry.key, credits=credits,
-                                reason=f"credit note {note}: {reason}", actor=actor.short)
-        for bonus in bonus_entries(session, entry.key):  # its campaigns' bonuses, in share
-            ledger.reverse(session, key=f"{key}:{bonus.key}", original_key=bonus.key,
-                           credits=max(1, bonus.credits * returned_paise // total),
-                           reason=f"credit note {note}: {reason}", actor=actor.short)
+        credits, withdrawn = take_back(session, earned, note=note, key=key,
+                                       returned=returned_paise, of=total, reason=why,
+                                       actor=actor.short)
+        if paid is not None:
+            share = max(1, invoice.credits * returned_paise // total)
+            new_id = ledger.reverse(session, key=key, original_key=paid.key, credits=share,
+                                    reason=why, actor=actor.short)
+            credits += share
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
+    withheld = (waited or 0) + withdrawn
     audit_change(session, actor, "invoice.return", f"invoice:{invoice.id}", reason,
                  {"credits": invoice.credits},
                  {"note": note, "returned_paise": returned_paise, "clawed_back": credits,
-                  "entry": new_id}, programs=[invoice.program_id])
+                  "withdrawn": withheld, "entry": new_id}, programs=[invoice.program_id])
     events.record(session, events.InvoiceReturned(invoice.id, invoice.partner_id,
-                                                  invoice.program_id, note, credits))
-    return new_id
+                                                  invoice.program_id, note, credits,
+                                                  withheld))
+    return Returned(new_id, credits, withheld)
+
+
+def _paid_entry(session: Session, earned_key: str) -> JournalEntry | None:
+    """The entry that paid the invoice's credit: at once, or approved past the budget cap."""
+    for key in (earned_key, keys.approved(earned_key)):
+        entry = session.scalar(select(JournalEntry).where(JournalEntry.key == key))
+        if entry is not None and not entry.queued:
+            return entry
+    return None
 
 
 def cancel_redemption(session: Session, actor: Actor, redemption: Redemption,

@@ -94,3 +94,28 @@ def bonus_entries(session: Session, earned_key: str) -> list[JournalEntry]:
         JournalEntry.key.like(f"bonus:%:{invoice_key}")
         | JournalEntry.key.like(keys.approved(f"bonus:%:{invoice_key}")))
         .order_by(JournalEntry.id)))
+
+
+def held_bonus_keys(session: Session, earned_key: str) -> list[str]:
+    """The keys of the invoice's bonuses the budget cap held back (decided or not), in the
+    order of their review items."""
+    return list(session.scalars(select(JournalEntry.key).where(
+        JournalEntry.cause == CAUSE, JournalEntry.queued.is_(True),
+        JournalEntry.key.like(f"bonus:%:{earned_key}")).order_by(JournalEntry.review_item_id)))
+
+
+def take_back(session: Session, earned_key: str, *, note: str, key: str, returned: int,
+              of: int, reason: str, actor: str) -> tuple[int, int]:
+    """A credit note's share (`returned` of `of`) of the invoice's bonuses: off the review
+    of those the budget cap holds (their review items locked first), from the balance for
+    those paid (in share of what each first asked). (credits taken back, credits withdrawn)."""
+    withdrawn = sum(ledger.withdraw_held(session, held, returned=returned, of=of, note=note,
+                                         actor=actor) or 0
+                    for held in held_bonus_keys(session, earned_key))
+    credits = 0
+    for bonus in bonus_entries(session, earned_key):
+        share = max(1, ledger.asked(session, bonus.id, bonus.key) * returned // of)
+        ledger.reverse(session, key=f"{key}:{bonus.key}", original_key=bonus.key,
+                       credits=share, reason=reason, actor=actor)
+        credits += share
+    return credits, withdrawn

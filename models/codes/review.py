@@ -58,7 +58,7 @@ def budget_decided(session: Session, decided: events.OverCapDecided) -> None:
         mark(session, redemption, RedemptionStatus.REJECTED, None)
         events.record(session, events.ScanReviewed(
             decided.review_item_id, redemption.partner_id, qr_codes.group(redemption.code),
-            approved=False))
+            approved=False, budget=True))
         return
     mark(session, redemption, RedemptionStatus.CREDITED, decided.entry_id)
     _credited(session, decided.review_item_id, redemption, decided.credits, decided.balance)

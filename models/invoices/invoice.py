@@ -40,6 +40,7 @@ class Reason(StrEnum):
     TOO_OLD = "too_old"
     CANCELLED = "cancelled"
     REVIEW_REJECTED = "review_rejected"
+    BUDGET_CAP = "budget_cap"  # refused by the monthly budget cap's review
 
 
 CLAIMING = (InvoiceStatus.CONFIRM, InvoiceStatus.REVIEW, InvoiceStatus.CREDITED)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import events, keys, ledger, review
 from models.base import column_length, utcnow
-from models.campaigns.bonus import live_campaigns, post_invoice_bonuses
+from models.campaigns.bonus import live_campaigns, post_invoice_bonuses, take_back
 from models.invoices import fraud as invoice_fraud
 from models.invoices import review as invoice_review
 from models.invoices.credits import category_lines, credits_for
@@ -290,9 +290,15 @@ def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
     if decided.approved:
         invoice.entry_id = decided.entry_id
         _post_bonuses(session, invoice, held_at)  # the campaigns running when it was sent
+        earned = keys.invoice_credit(invoice.id)
+        for note, came_back in ledger.returns_while_held(session, decided.review_item_id).items():
+            take_back(session, earned, note=note, key=keys.credit_note(invoice.id, note),
+                      returned=came_back["paise"], of=came_back["of"],
+                      reason=f"credit note {note}, taken while the invoice waited",
+                      actor="system")
     else:
         invoice.credits = 0
-        _reject(invoice, Reason.REVIEW_REJECTED)
+        _reject(invoice, Reason.BUDGET_CAP)
     events.record(session, events.InvoiceDecided(invoice.id, approved=decided.approved))
 
 

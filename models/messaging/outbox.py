@@ -66,17 +66,22 @@ IN_FLIGHT = "in flight"
 
 
 _ID_LOCKS = 0x5A1D  # advisory lock class: provider ids being recorded
-_LOCK_IDS = text("SELECT pg_advisory_xact_lock(:kind, hashtext(sid)) "
-                 "FROM unnest(CAST(:sids AS text[])) AS sid")
+# The locks are taken on the ids' hashes in the hashes' order (PostgreSQL evaluates a
+# volatile function of the select list after its ORDER BY): two ids sorted one way as text
+# may hash the other way round.
+_LOCK_IDS = text("SELECT pg_advisory_xact_lock(:kind, h) FROM (SELECT DISTINCT hashtext(sid) "
+                 "AS h FROM unnest(CAST(:sids AS text[])) AS sid) AS ids ORDER BY h")
 
 
 def lock_provider_ids(session: Session, sids: set[str]) -> None:
     """Hold `sids` until this transaction ends, so that a concurrent sender told the same
     id finds it committed (or free) when it looks, rather than both recording it and the
     second failing on the unique rule at its commit. PostgreSQL only: SQLite writes one
-    transaction at a time. In sorted order: two senders never wait on each other."""
+    transaction at a time. Call it once per transaction with every id it records (not id by
+    id): two senders taking their sets each in the order of the locks' keys (the ids'
+    hashes) can wait for one another but never each for the other, so neither deadlocks."""
     if sids and is_postgres(session):
-        session.execute(_LOCK_IDS, {"kind": _ID_LOCKS, "sids": sorted(sids)})
+        session.execute(_LOCK_IDS, {"kind": _ID_LOCKS, "sids": list(sids)})
 
 
 def held(row: OutboxMessage, now: datetime) -> bool:

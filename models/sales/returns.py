@@ -12,7 +12,6 @@ from models import keys
 from models.admin.controls import Actor, ControlError, entry_with
 from models.admin.orders import record_return
 from models.invoices.invoice import Invoice, InvoiceStatus
-from models.ledger.tables import JournalEntry
 from models.sales.crediting import Feed, Result, sale_key
 from models.sales.lines import Sale
 from models.sales.tables import Outcome
@@ -34,13 +33,15 @@ def apply_return(session: Session, feed: Feed, sale: Sale, claim: Row | None) ->
         return Result(Outcome.RETURNED, "", invoice.partner_id, invoice.id)
     actor = Actor(f"distributor:{feed.distributor.code}", brand=feed.program.spec.brand)
     try:
-        entry_id = record_return(session, actor, invoice, returned, sale.number,
-                      f"credit note {sale.number} in {feed.distributor.code}'s sales data")
+        done = record_return(session, actor, invoice, returned, sale.number,
+                             f"credit note {sale.number} in {feed.distributor.code}'s sales data")
     except ControlError as exc:
         return Result(Outcome.REJECTED, str(exc), invoice.partner_id, invoice.id)
-    entry = session.get(JournalEntry, entry_id)
-    return Result(Outcome.RETURNED, f"returned {returned / 100:.2f} rupees",
-                  invoice.partner_id, invoice.id, entry.credits if entry else 0)
+    if done.again:
+        return Result(Outcome.ALREADY, "returned before", invoice.partner_id, invoice.id)
+    waited = f" ({done.withdrawn} credits waiting for review withdrawn)" if done.withdrawn else ""
+    return Result(Outcome.RETURNED, f"returned {returned / 100:.2f} rupees{waited}",
+                  invoice.partner_id, invoice.id, -done.credits)
 
 
 def original_key(feed: Feed, sale: Sale) -> str:

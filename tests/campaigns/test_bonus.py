@@ -3,6 +3,8 @@ category and weekday), posted as entries naming the campaign, taken back with a 
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -11,6 +13,7 @@ from sqlalchemy import select
 
 from bot.i18n import translate
 from bot.notices import held
+from bot.notices import invoices as invoices_notice
 from models import campaigns, ledger, review
 from models.admin.controls import Actor
 from models.admin.orders import record_return
@@ -172,3 +175,138 @@ def test_an_invoice_the_budget_cap_holds_earns_its_bonus_only_once_approved(
     assert [(c, n) for c, n, _ in entries(partner)][-1] == ("bonus", 10)
     assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
                                           number=invoice.number, n=10, balance="20")
+
+
+def give_back(invoice: Invoice, paise: int, note: str = "CN-1"):
+    with unit_of_work() as session:
+        return record_return(session, Actor("ops"), session.merge(invoice), paise, note,
+                             "returned")
+
+
+def waiting() -> list[int]:
+    with unit_of_work() as session:
+        return [item.payload["credits"] for item in review.pending(session, "budget_cap")]
+
+
+@BOTH
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_return_while_the_bonus_waits_for_the_cap_review_shrinks_or_closes_its_review(
+        app, program, member, clock, approve):
+    """Half returned: the reviewer is asked for half the bonus, approval pays that half and
+    says so; all returned: the review closes and approval has nothing left to pay."""
+    clock.set(THURSDAY)
+    partner, whole = member("en"), member("en")
+    bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
+    cap_left(program, 15)
+    half = credit(program, partner, OPC)
+    assert give_back(half, 500_000).withdrawn == 5
+    assert give_back(half, 500_000).again  # the same note again changes nothing
+    assert waiting() == [5]
+    decide_held(approve)
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == (
+            10 if approve else 5)
+    n = translate("en", held.TEXTS["invoice_bonus"][not approve], number=half.number, n=5,
+                  balance="10")
+    assert told(partner)[-1] == n
+    full = credit(program, whole, OPC)  # its bonus waits too (the budget stays full)
+    assert give_back(full, 1_000_000).withdrawn == 10
+    assert waiting() == []
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, whole, program.id).balance == 0
+
+
+@BOTH
+def test_a_return_while_the_invoice_waits_for_the_cap_review_shrinks_what_approval_pays(
+        app, program, member, clock):
+    """Not refused: the credit note takes its share off the review, which pays the rest
+    (and says how much); a later return takes back from what was paid."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    cap_left(program, 5)
+    invoice = credit(program, partner, OPC)
+    done = give_back(invoice, 400_000)
+    assert (done.credits, done.withdrawn) == (0, 4)
+    assert told(partner)[-1] == translate(
+        "en", invoices_notice.WITHDRAWN, number=invoice.number, note="CN-1", n=4)
+    assert waiting() == [6]
+    decide_held(True)
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 6
+    assert "+6 credits" in told(partner)[-1]
+    assert give_back(invoice, 600_000, "CN-2").credits == 6
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 0
+
+
+@BOTH
+def test_a_full_return_while_the_invoice_waits_for_the_cap_review_closes_it(
+        app, program, member, clock):
+    clock.set(THURSDAY)
+    partner = member("en")
+    cap_left(program, 5)
+    invoice = credit(program, partner, OPC)
+    assert give_back(invoice, 1_000_000).withdrawn == 10
+    assert waiting() == []
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 0
+        [item] = session.scalars(select(review.ReviewItem)).all()
+        assert (item.status, item.payload["credits"]) == ("rejected", 0)
+
+
+@BOTH
+def test_a_return_while_the_invoice_waits_leaves_its_later_bonus_in_share_too(
+        app, program, member, clock):
+    """The invoice's approval posts its bonus on what was not returned (the bonus waits for
+    the full budget in turn, for half of it); the rest of the invoice returned later takes
+    back all that both paid."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
+    cap_left(program, 5)
+    invoice = credit(program, partner, OPC)
+    assert give_back(invoice, 500_000).withdrawn == 5
+    decide_held(True)  # the invoice: its other 5 credits; its bonus waits, for half of it
+    assert waiting() == [5]
+    decide_held(True)
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 10
+    assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
+                                          number=invoice.number, n=5, balance="10")
+    assert give_back(invoice, 500_000, "CN-2").credits == 10
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 0
+
+
+@pytest.mark.parametrize("app", ["postgres"], indirect=True)
+def test_a_return_racing_the_bonus_approval_waits_for_it_and_takes_back_from_what_it_paid(
+        app, program, member, clock):
+    """The return locks the bonus's review item: it waits for the approval being committed,
+    then finds the bonus paid and takes its share back (not the review's stale amount)."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
+    cap_left(program, 15)
+    invoice = credit(program, partner, OPC)
+    decided, results = threading.Event(), []
+
+    def approve() -> None:
+        with app.app_context(), unit_of_work() as session:
+            [item] = review.pending(session, "budget_cap")
+            review.decide(session, item.id, approve=True, actor="ops@shakti.test")
+            decided.set()
+            time.sleep(0.5)  # the return starts before this commits
+
+    def give_half() -> None:
+        decided.wait(10)
+        with app.app_context():
+            results.append(give_back(invoice, 500_000))
+
+    threads = [threading.Thread(target=approve), threading.Thread(target=give_half)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [(r.credits, r.withdrawn) for r in results] == [(10, 0)]
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 10

@@ -90,9 +90,12 @@ def test_a_current_personal_data_key_id_without_its_key_is_refused(tmp_path, cap
 
 @pytest.mark.parametrize("sender", [{}, {"TWILIO_AUTH_TOKEN": "", "SMS_PROVIDER": "gupshup",
                                          "GUPSHUP_USERID": "2000123456",
-                                         "GUPSHUP_PASSWORD": "a-real-password"}])
-def test_an_sms_sender_without_public_base_url_is_refused_at_start(tmp_path, capsys, sender):
-    """Jobs send links (certificates, vouchers) where no request tells the host."""
+                                         "GUPSHUP_PASSWORD": "a-real-password"},
+                                    {"TWILIO_AUTH_TOKEN": "", "WHATSAPP_APP_SECRET": "a-secret",
+                                     "WHATSAPP_ACCESS_TOKEN": "a-real-token"}])
+def test_a_real_provider_without_public_base_url_is_refused_at_start(tmp_path, capsys, sender):
+    """Jobs send links (certificates, vouchers) where no request tells the host, over SMS and
+    over Meta's Cloud API alike (outbound.base_url refuses them without it)."""
     line = refusal(tmp_path, capsys, PUBLIC_BASE_URL="", **sender)
     assert "PUBLIC_BASE_URL is unset: set it to the https address" in line
 

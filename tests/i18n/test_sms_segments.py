@@ -54,6 +54,9 @@ NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened", "ticket_call_back", 
               "sms_help", "sms_more", "sms_nothing_more", "tier_next", "tier_next_reached",
               "tier_none", "tier_now", "leaderboard_sms", "leaderboard_no_pin",
               "partner_erased",  # an operator's erasure: its SMS is scrubbed once sent
+              # a budget-cap refusal of an invoice or a code, a return while credits wait
+              # (tests/campaigns/test_bonus.py, tests/invoice, tests/scan send them in English)
+              "invoice_budget_refused", "code_budget_refused", "invoice_withdrawn",
               "campaign_promotional"}  # the walk's campaign is urgent: service-explicit
 
 

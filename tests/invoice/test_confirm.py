@@ -91,7 +91,8 @@ def test_an_invoice_past_the_budget_cap_is_settled_by_the_cap_review(
     else:
         assert (invoice.status, invoice.credits, balance) == (InvoiceStatus.REJECTED, 0, 0)
         assert outbox_texts(partner.phone)[-1] == (
-            "Sorry, invoice ST/2026/00417 was checked and cannot earn credits.")
+            "Invoice ST/2026/00417 was not approved (monthly budget reached), so it earns no "
+            "credits.")
 
 
 def test_review_approve_prints_its_answer_without_info_log_lines(app, twilio, clock,

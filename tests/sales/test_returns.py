@@ -66,3 +66,29 @@ def test_a_return_of_an_unknown_invoice_is_refused(app, shops):
         "sales", "return", "CE/26/999", "--distributor", "CHNELEC", "--note", "CN-1",
         "--rupees", "100"])
     assert result.exit_code == 1 and "no invoice CE/26/999 of this distributor" in result.output
+
+
+def test_a_credit_note_for_an_invoice_the_budget_cap_holds_shrinks_its_review(
+        app, shops, tmp_path):
+    """Recorded, not refused: the note takes its share off what waits for the cap review,
+    which then pays only the rest."""
+    from models import review
+    from models.ledger import budget
+
+    with unit_of_work() as db:
+        budget.force(db, shops.program_id, 1_000_000 - 5)  # the invoice's 33 do not fit
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([sale("CE/26/202")]))
+    import_file(app, path)
+    notes = tmp_path / "notes.xml"
+    notes.write_bytes(tally_xml([
+        sale("CN/26/002", 5_900_00, kind="Credit Note", against="CE/26/202", items=[])]))
+    _result, rows = import_file(app, notes)
+    assert [(r["outcome"], r["credits"]) for r in rows] == [("returned", "0")]
+    _result, again = import_file(app, notes)
+    assert [r["outcome"] for r in again] == ["already"]
+    with unit_of_work() as db:
+        [item] = review.pending(db, "budget_cap")
+        assert item.payload["credits"] == 17
+        review.decide(db, item.id, approve=True, actor="ops@elec.test")
+    assert balance(shops.by_gstin, shops.program_id) == 17

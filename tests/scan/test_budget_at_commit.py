@@ -135,5 +135,5 @@ def test_a_code_past_the_cap_waits_for_review_unclaimed_by_the_ledger(twilio, ne
             assert (redemption.status, redemption.entry_id) == (
                 qr.RedemptionStatus.REJECTED, None)
             assert len(entries) == 1
-            assert sent == [f"Code {codes[1]} was not approved after review, so no credits "
-                            "were added."]
+            assert sent == [f"Code {codes[1]} was not approved (monthly budget reached), so "
+                            "no credits were added."]  # the cap's reason, not a reviewer's

@@ -177,3 +177,18 @@ def test_a_flagged_code_approved_past_the_budget_cap_waits_for_the_cap_review(
     assert db.scalar(select(qr.QrRedemption)).status == qr.RedemptionStatus.CREDITED
     assert sent_to(db, partner) == [f"Code {code} was approved: 7 credits added. "
                                     "New balance: 7."]
+
+
+def test_a_code_the_budget_cap_review_refuses_is_told_the_monthly_budget_was_reached(
+        db, clock, programs, make_partner, make_batch):
+    partner = make_partner(region="Kerala", pincode="682001")
+    code = make_batch("NORTH", region="Punjab,14", credits=7)[0]
+    scan(db, partner, code)
+    [item] = review.pending(db, "qr_scan")
+    budget.force(db, item.program_id, programs["QRA"].spec.budget.monthly_cap_credits)
+    review.decide(db, item.id, approve=True, actor="test")
+    [held] = review.pending(db, "budget_cap")
+    review.decide(db, held.id, approve=False, actor="test")
+    assert db.scalar(select(qr.QrRedemption)).status == qr.RedemptionStatus.REJECTED
+    assert sent_to(db, partner) == [f"Code {code} was not approved (monthly budget reached), "
+                                    "so no credits were added."]

@@ -7,12 +7,13 @@ import logging
 import threading
 import time
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.i18n import translate
 from bot.notices import outbound
 from bot.notices.otp import SMS_TEXT
 from models.db import unit_of_work
+from models.messaging import outbox
 from models.messaging.outbox import OutboxMessage, OutboxStatus
 from workers import outbound as outbound_jobs
 
@@ -101,3 +102,61 @@ def test_two_jobs_given_one_id_at_the_same_instant_both_keep_their_send(pg_app, 
         assert [r.status for r in rows] == [OutboxStatus.SENT] * 2
         assert sorted(r.provider_sid or "" for r in rows) == ["", "SM" + "7" * 32]
     assert [r.getMessage() for r in caplog.records].count("provider id already used") == 1
+
+
+def test_a_delivery_locks_the_ids_it_records_once_as_one_set(app, gupshup, clock,
+                                                              monkeypatch):
+    """Not id by id as each row is sent (another job taking the same ids the other way
+    round would wait for this one while it waits for that one)."""
+    with unit_of_work() as session:  # each SMS its own provider id
+        ids = [outbound.queue_message(session, phone=PHONE, channel="sms", deliver=False,
+                                      text=translate("en", SMS_TEXT, code=f"49302{n}")).id
+               for n in range(3)]
+    locked: list[set[str]] = []
+    monkeypatch.setattr(outbox, "lock_provider_ids", lambda _s, sids: locked.append(sids))
+    outbound_jobs.deliver(ids[-1])
+    assert len(locked) == 1 and len(locked[0]) == 3
+
+
+def _colliding(session) -> tuple[set[str], set[str]]:
+    """Two sets of ids whose hashes collide pairwise (X < Y) and whose text order is the
+    other way round in the second set: {a: X, d: Y} with a < d, {b: Y, c: X} with b < c."""
+    pairs = session.execute(text(
+        "SELECT hashtext(s), array_agg(s ORDER BY s) FROM (SELECT 'SM' || g AS s FROM "
+        "generate_series(1, 300000) g) t GROUP BY 1 HAVING count(*) = 2 ORDER BY 1")).all()
+    for i, (_x, (a, c)) in enumerate(pairs):
+        for _y, (b, d) in pairs[i + 1:]:
+            if a < d and b < c:
+                return {a, d}, {b, c}
+    raise AssertionError("no colliding ids found")
+
+
+def test_two_senders_locking_ids_whose_hashes_collide_do_not_deadlock(pg_app):
+    """The locks are on the ids' hashes, taken in the hashes' order: sorted as text, two ids
+    of one job may hash the other way round from the other job's and each waits for the
+    other (PostgreSQL then kills one: its sends roll back)."""
+    with unit_of_work() as session:
+        first, second = _colliding(session)
+    hold = unit_of_work()
+    holder = hold.__enter__()  # holds X, so both jobs queue behind it
+    x = min(holder.scalar(text("SELECT hashtext(:s)"), {"s": s}) for s in first)
+    holder.execute(text("SELECT pg_advisory_xact_lock(:k, :h)"), {"k": outbox._ID_LOCKS,
+                                                                  "h": x})
+    failed: list[Exception] = []
+
+    def job(sids: set[str]) -> None:
+        with pg_app.app_context():
+            try:
+                with unit_of_work() as session:
+                    outbox.lock_provider_ids(session, sids)
+            except Exception as exc:  # a deadlock
+                failed.append(exc)
+
+    threads = [threading.Thread(target=job, args=(sids,)) for sids in (first, second)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.3)  # the first queues for X before the second starts
+    hold.__exit__(None, None, None)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failed == []

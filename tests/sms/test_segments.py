@@ -74,7 +74,7 @@ def test_english_units_and_symbols_stay_gsm7():
     """A lesson's "N/mm²", "per m³", "≈400 kg" and "100 °C" forced a whole English SMS into
     UCS-2 (70 characters a segment): each has a plain GSM-7 writing."""
     text = gsm_safe("N/mm² (MPa), 8 bags (≈400 kg) per m³, 100 °C")
-    assert text == "N/mm2 (MPa), 8 bags (~400 kg) per m3, 100 degC"
+    assert text == "N/mm2 (MPa), 8 bags (~400 kg) per m3, 100 deg C"
     assert encoding(text) == "GSM-7"
 
 
@@ -104,3 +104,11 @@ def test_a_long_line_is_never_cut_between_rs_and_its_amount(start):
     assert len(found) > 1
     assert not [page for page in found[:-1] if page.removesuffix(
         "\nReply MORE for the rest.").endswith(" Rs")], found
+
+
+@pytest.mark.parametrize(("text", "sent"), [
+    ("Cure it at 25°C for 7 days.", "Cure it at 25 deg C for 7 days."),
+    ("bend it to 90°.", "bend it to 90 deg."), ("a 45° angle", "a 45 deg angle"),
+    ("0.5 °F", "0.5 deg F")])
+def test_a_degree_sign_is_written_as_a_word_apart(text, sent):
+    assert gsm_safe(text) == sent
