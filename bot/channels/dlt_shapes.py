@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po
 
 from bot.channels import dlt, sms
 from bot.channels.sms import gsm_safe
-from bot.i18n import LOCALES_DIR, Message, Plural, translate, wordings
+from bot.i18n import LANGUAGES, LOCALES_DIR, Message, Plural, translate, wordings
 
 VAR, VAR_CHARS = dlt.VAR, dlt.VAR_CHARS
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -38,7 +38,7 @@ MIN_FIXED = 3  # a wording with less fixed text than this ("{a}: {b}") says noth
 _LINK = re.compile(r"https?://\S+")
 # How many variables carry each placeholder's value: one (30 characters), or more for the
 # ones that hold program content or a sentence (a consent notice, an invoice's summary).
-SIZES = {"notice": 3, "summary": 3, "why": 3, "label": 2, "question": 2, "title": 2, "program": 2,
+SIZES = {"notice": 3, "summary": 3, "why": 3, "label": 2, "question": 2, "title": 2,
          "link": 2}
 # The longest a value of these placeholders is, as we write them (a count in Indian grouping,
 # money, a date, a code): a line is read with it (a count never swallows words) and pages are
@@ -55,6 +55,11 @@ PLANNED = {
                      "number", "version"), _STAMP),
     "url": 300,  # a link of ours: {#url#}, planned at its own length
 }
+# A wording with almost no fixed text ("{date}ত {credits}" in Assamese, "{date}న {credits}" in
+# Telugu) still reads a line, but only where its values are figures: otherwise its line would
+# be registered as it is, with this partner's date and amount in it.
+NUMERIC = {name for name, size in PLANNED.items() if size in (_COUNT, _MONEY)} | {"date"}
+_FIGURE = r"[\d.,:/\-]"
 
 
 def longest(name: str) -> int:
@@ -94,10 +99,12 @@ def _index(lang: str) -> tuple[dict[str, Message], dict[str, list[_Wording]], li
                 exact.setdefault(form, message)
                 continue
             fixed = sum(len(p) for p in parts[::2])
-            if fixed < MIN_FIXED:
+            figures = fixed < MIN_FIXED  # "{date}ত {credits}": read only if its values are figures
+            if figures and not all(p in NUMERIC for p in parts[1::2]):
                 continue
+            value = _FIGURE if figures else "."
             pattern = re.compile("".join(re.escape(p) if i % 2 == 0 else
-                                         f"(.{{1,{longest(p)}}}?)"
+                                         f"({value}{{1,{longest(p)}}}?)"
                                          for i, p in enumerate(parts)))
             wording = _Wording(message, tuple(parts), pattern, fixed)
             (by_start.setdefault(parts[0][:2], []) if len(parts[0]) >= 2 else open_
@@ -129,12 +136,15 @@ Recipe = tuple
 Value = Callable[[str, int], str]  # (placeholder, its variables) -> what stands for it
 
 
+_LANGUAGE_NAMES = {name for names in LANGUAGES.values() for name in names}
+
+
 def _line(line: str, langs: tuple[str, ...]) -> Recipe:
     option = _OPTION.fullmatch(line)
     head, said = (option[1], option[2]) if option else ("", line)
     if _LINK.fullmatch(said):
         return "url", head, len(said)  # our own link: its length does not vary
-    if not said.strip():
+    if not said.strip() or said in _LANGUAGE_NAMES:  # a language's name is ours, fixed
         return "text", line
     for lang in langs:
         if (found := _read(said, lang)) is not None:

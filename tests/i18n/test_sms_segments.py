@@ -70,14 +70,7 @@ def app(request, tmp_path):
         current_engine().dispose()
 
 
-# INVITE in Bengali and Punjabi: its line is longer than a page and its values cannot be
-# planned, so it is cut on the text (its invite code inside a page's fixed words): those
-# pages are refused by DLT until the pager can cut inside a run of variables.
-UNPLANNED = pytest.mark.xfail(reason="INVITE's line cut on the text: no DLT template")
-
-
-@pytest.mark.parametrize("lang", [pytest.param(code, marks=UNPLANNED) if code in ("bn", "pa")
-                                  else code for code in LANGUAGES])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_sms_of_every_flow_and_notice_fits_two_segments(app, twilio, clock, monkeypatch,
                                                               lang):
     load_programs()
