@@ -158,16 +158,24 @@ def test_a_credited_code_writes_its_scan_row_once(db, clock, make_partner, make_
         == ScanStatus.CREDITED
 
 
-def test_a_flagged_code_approved_past_the_budget_cap_waits_for_the_cap_review(
-        db, clock, programs, make_partner, make_batch):
-    """Approving the fraud flag tells the partner nothing yet: the cap holds the credit back;
-    the cap's approval credits the code and tells them."""
+def _flag_approved_with_the_cap_full(db, programs, make_partner, make_batch):
+    """A code flagged for review (scanned far from its batch's region), its flag approved
+    once the month's budget is spent: (partner, code, the flag's review item)."""
     partner = make_partner(region="Kerala", pincode="682001")
     code = make_batch("NORTH", region="Punjab,14", credits=7)[0]
     scan(db, partner, code)
     [item] = review.pending(db, "qr_scan")
     budget.force(db, item.program_id, programs["QRA"].spec.budget.monthly_cap_credits)
     review.decide(db, item.id, approve=True, actor="test")
+    return partner, code, item
+
+
+def test_a_flagged_code_approved_past_the_budget_cap_waits_for_the_cap_review(
+        db, clock, programs, make_partner, make_batch):
+    """Approving the fraud flag tells the partner nothing yet: the cap holds the credit back;
+    the cap's approval credits the code and tells them."""
+    partner, code, item = _flag_approved_with_the_cap_full(db, programs, make_partner,
+                                                           make_batch)
     redemption = db.scalar(select(qr.QrRedemption))
     assert (redemption.status, redemption.entry_id) == (qr.RedemptionStatus.REVIEW, None)
     assert sent_to(db, partner) == []
@@ -181,12 +189,8 @@ def test_a_flagged_code_approved_past_the_budget_cap_waits_for_the_cap_review(
 
 def test_a_code_the_budget_cap_review_refuses_is_told_the_monthly_budget_was_reached(
         db, clock, programs, make_partner, make_batch):
-    partner = make_partner(region="Kerala", pincode="682001")
-    code = make_batch("NORTH", region="Punjab,14", credits=7)[0]
-    scan(db, partner, code)
-    [item] = review.pending(db, "qr_scan")
-    budget.force(db, item.program_id, programs["QRA"].spec.budget.monthly_cap_credits)
-    review.decide(db, item.id, approve=True, actor="test")
+    partner, code, _item = _flag_approved_with_the_cap_full(db, programs, make_partner,
+                                                            make_batch)
     [held] = review.pending(db, "budget_cap")
     review.decide(db, held.id, approve=False, actor="test")
     assert db.scalar(select(qr.QrRedemption)).status == qr.RedemptionStatus.REJECTED
