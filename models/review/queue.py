@@ -139,7 +139,10 @@ def decide(session: Session, item_id: int, *, approve: bool, actor: str,
 
     `verdict` is what the reviewer chose beyond yes or no, for the kind's handler to read
     from `item.payload["verdict"]`: corrected fields on approval, the reason on rejection."""
-    item = session.scalar(select(ReviewItem).where(ReviewItem.id == item_id).with_for_update())
+    # Read afresh once locked: a page that showed the item loaded it in this session, and a
+    # return may have shrunk what it asks for (models/ledger/held.py) since.
+    item = session.scalar(select(ReviewItem).where(ReviewItem.id == item_id).with_for_update()
+                          .execution_options(populate_existing=True))
     if item is None:
         raise ReviewError(f"no review item {item_id}")
     if item.status != ReviewStatus.PENDING:

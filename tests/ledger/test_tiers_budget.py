@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from models import ledger, review
+from models.db import unit_of_work
 from models.ledger import budget, tiers
 from models.ledger.verify import verify
 from models.messaging.outbox import OutboxMessage
@@ -125,3 +126,20 @@ def test_rejected_over_cap_earn_credits_nothing(db, make_program, make_partner, 
     result = app.test_cli_runner().invoke(args=["review", "reject", str(item.id)])
     assert result.exit_code == 0, result.output
     assert ledger.wallet_balance(db, p.id, program.id).balance == 0
+
+
+def test_a_decision_reads_the_item_as_it_is_once_locked(db, make_program, make_partner,
+                                                        clock):
+    """A reviewer's page loaded the item; a return then shrank what it asks for (another
+    transaction) before the reviewer approved: the approval pays what the item asks now, not
+    what the page's copy said (it paid the full amount: the return's credits twice)."""
+    program = make_program("LUBE", code="CAP4", budget={"monthly_cap_credits": 10})
+    p = make_partner(program)
+    _earn(db, p, program, 30, "held")
+    [item] = review.pending(db, "budget_cap")  # the reviewer's copy, in this session
+    db.commit()
+    with unit_of_work() as other:  # a return takes 20 of the 30 while the item waits
+        shrunk = other.get(type(item), item.id)
+        shrunk.payload = {**shrunk.payload, "credits": 10}
+    review.decide(db, item.id, approve=True, actor="admin")
+    assert ledger.wallet_balance(db, p.id, program.id).balance == 10
