@@ -168,7 +168,7 @@ def record_return(invoice_id: int):
     """A return or credit note (fields `note`, `rupees` returned, `reason`)."""
     try:
         paise = round(float(request.form.get("rupees", "")) * 100)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or inf
         abort(400)
     return _on_row(Invoice, invoice_id, lambda db, invoice: orders.record_return(
         db, actor(), invoice, paise, request.form.get("note", ""),

@@ -54,7 +54,7 @@ def _verdict(decision: str) -> dict:
         return {}
     try:
         paise = round(float(rupees) * 100)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or inf
         abort(400)
     if not 0 < paise < 10**12:
         abort(400)

@@ -108,3 +108,24 @@ def test_voiding_from_the_command_line_is_audited_for_the_brand(app, as_role, wo
     assert done.exit_code == 0, done.output
     page = as_role("brand-admin").get("/admin/audit").get_data(as_text=True)
     assert "codes.void" in page and "lost box" in page and "cli:" in page
+
+
+def test_a_sum_that_is_not_a_number_is_refused_not_a_server_error(as_role, world, twilio,
+                                                                   clock):
+    """'inf' and 'nan' parse as floats: a return of them, or a review's corrected total,
+    answered 500 (OverflowError); both are a bad request, and nothing is written."""
+    item = unsure_invoice(world, twilio)
+    admin = as_role("brand-admin")
+    admin.get(f"/admin/queue/{item.id}")
+    for bad in ("inf", "-inf", "nan", "1e400"):
+        assert admin.post(f"/admin/queue/{item.id}", {"decision": "approve",
+                                                       "total_rupees": bad}).status_code == 400
+    admin.post(f"/admin/queue/{item.id}", {"decision": "approve"})
+    with unit_of_work() as db:
+        invoice = db.scalar(select(Invoice))
+    earned = _balance(world)
+    for bad in ("inf", "nan", "1e400"):
+        assert admin.post(f"/admin/invoices/{invoice.id}/return",
+                          {"note": "CN-9", "rupees": bad, "reason": "x"}).status_code == 400
+    assert _balance(world) == earned
+    assert _actions() == ["review.approve"]
