@@ -114,7 +114,10 @@ def take_back(session: Session, earned_key: str, *, note: str, key: str, returne
                     for held in held_bonus_keys(session, earned_key))
     credits = 0
     for bonus in bonus_entries(session, earned_key):
-        share = max(1, ledger.asked(session, bonus.id, bonus.key) * returned // of)
+        share = min(max(1, ledger.asked(session, bonus.id, bonus.key) * returned // of),
+                    ledger.unreversed(session, bonus.key))  # small notes: never past it
+        if share == 0:
+            continue
         ledger.reverse(session, key=f"{key}:{bonus.key}", original_key=bonus.key,
                        credits=share, reason=reason, actor=actor)
         credits += share

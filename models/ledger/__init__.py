@@ -9,7 +9,7 @@ from models.ledger.budget import count_at_commit as count_budget_at_commit
 from models.ledger.budget import count_pending as count_budget_now
 from models.ledger.bulk import Earn, earn_many
 from models.ledger.held import asked, issued, returns_while_held, withdraw_held
-from models.ledger.lots import HistoryLine
+from models.ledger.lots import HistoryLine, unreversed
 from models.ledger.operations import (
     Balance,
     EarnResult,
@@ -37,4 +37,4 @@ __all__ = ["Balance", "BudgetOvertaken", "Earn", "EarnResult", "HistoryLine",
            "count_budget_at_commit", "count_budget_now", "current_tier", "earn", "earn_many",
            "ensure_wallet", "expire_due", "expiring", "held_credits", "history", "hold",
            "issued", "refund", "release", "returns_while_held", "reverse", "settle",
-           "wallet_balance", "withdraw_held"]
+           "unreversed", "wallet_balance", "withdraw_held"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.orm import Session
 
 from models import keys
@@ -24,7 +24,7 @@ from models.ledger.internals import (
     program_spec,
     system_account,
 )
-from models.ledger.tables import Account, AccountKind, Posting
+from models.ledger.tables import Account, AccountKind, JournalEntry, Posting
 
 _EARNED_FROM = (AccountKind.ISSUANCE, AccountKind.ADJUSTMENTS, AccountKind.MIGRATION)
 
@@ -96,6 +96,30 @@ def expire_due(session: Session, now: datetime | None = None) -> int:
     return count
 
 
+def unreversed(session: Session, original_key: str) -> int:
+    """The credits of the earn `original_key` not yet taken back (0 when none is left, or
+    for no such paid earn): a credit note's share never asks for more."""
+    original = entry_by_key(session, original_key)
+    if original is None or original.queued:
+        return 0
+    return max(_unreversed(session, original)[1], 0)
+
+
+def _unreversed(session: Session, original: JournalEntry) -> tuple[Row | None, int]:
+    """The posting the earn `original` credited from, and what of it is still unreversed
+    (signed like the original)."""
+    source = session.execute(
+        select(Posting.account_id, Posting.amount).join(Account, Account.id == Posting.account_id)
+        .where(Posting.entry_id == original.id, Account.kind.in_(_EARNED_FROM))).first()
+    if source is None:
+        return None, 0
+    done = session.scalar(select(func.coalesce(func.sum(Posting.amount), 0))
+                          .join(E, E.c.id == Posting.entry_id)
+                          .where(E.c.reverses_id == original.id,
+                                 Posting.account_id == source.account_id))
+    return source, -source.amount - int(done)
+
+
 def reverse(session: Session, *, key: str, original_key: str, reason: str, actor: str,
             credits: int | None = None) -> int:
     """Undo an earn or adjustment (all of it, or `credits` of it, e.g. a credit note).
@@ -114,16 +138,9 @@ def reverse(session: Session, *, key: str, original_key: str, reason: str, actor
     wallet = lock_wallet(session, original.partner_id, original.program_id)
     if (prior := entry_by_key(session, key)) is not None:
         return prior.id
-    source = session.execute(
-        select(Posting.account_id, Posting.amount).join(Account, Account.id == Posting.account_id)
-        .where(Posting.entry_id == original.id, Account.kind.in_(_EARNED_FROM))).first()
+    source, left = _unreversed(session, original)
     if source is None:
         raise LedgerError(f"entry {original_key!r} is not an earn or adjustment")
-    done = session.scalar(select(func.coalesce(func.sum(Posting.amount), 0))
-                          .join(E, E.c.id == Posting.entry_id)
-                          .where(E.c.reverses_id == original.id,
-                                 Posting.account_id == source.account_id))
-    left = -source.amount - int(done)  # what is still unreversed, signed like the original
     target = left if credits is None else (credits if left > 0 else -credits)
     if left == 0 or abs(target) > abs(left) or target == 0:
         raise LedgerError(f"cannot reverse {credits} of {original_key!r}: {left} left")

@@ -93,6 +93,26 @@ def test_a_return_takes_back_the_bonus_in_the_same_share(app, program, member, c
         ("invoice", 10), ("bonus", 10), ("reversal", -5), ("reversal", -5)]
 
 
+def test_small_credit_notes_never_ask_a_small_bonus_for_more_than_is_left(
+        app, program, member, clock):
+    """Each note takes at least 1 credit of the bonus: three 10 % notes against a 2-credit
+    bonus asked for a third credit, and the third note was refused whole (and a cap review
+    applying such notes failed every time); the bonus gives what it has left."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    bonus_campaign(program, "THU-PLUS2", fixed=2, weekdays=[3])
+    invoice = credit(program, partner, OPC)
+    for note in ("CN-1", "CN-2", "CN-3"):
+        with unit_of_work() as session:
+            record_return(session, Actor("ops"), session.merge(invoice), 100_000, note,
+                          "a tenth returned")
+    assert [(c, n) for c, n, _ in entries(partner)] == [
+        ("invoice", 10), ("bonus", 2), ("reversal", -1), ("reversal", -1), ("reversal", -1),
+        ("reversal", -1), ("reversal", -1)]
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 7
+
+
 def test_a_cancelled_or_finished_bonus_pays_nothing(app, program, member, clock):
     partner = member("en")
     cancelled = bonus_campaign(program, "GONE", fixed=7)
