@@ -32,9 +32,11 @@ def apply_return(session: Session, feed: Feed, sale: Sale, claim: Row | None) ->
     if feed.dry_run:
         return Result(Outcome.RETURNED, "", invoice.partner_id, invoice.id)
     actor = Actor(f"distributor:{feed.distributor.code}", brand=feed.program.spec.brand)
-    try:
-        done = record_return(session, actor, invoice, returned, sale.number,
-                             f"credit note {sale.number} in {feed.distributor.code}'s sales data")
+    try:  # a note refused part-way takes back nothing: the batch commits its other rows
+        with session.begin_nested():
+            done = record_return(session, actor, invoice, returned, sale.number,
+                                 f"credit note {sale.number} in {feed.distributor.code}'s "
+                                 "sales data")
     except ControlError as exc:
         return Result(Outcome.REJECTED, str(exc), invoice.partner_id, invoice.id)
     if done.again:

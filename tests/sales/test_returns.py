@@ -92,3 +92,25 @@ def test_a_credit_note_for_an_invoice_the_budget_cap_holds_shrinks_its_review(
         assert item.payload["credits"] == 17
         review.decide(db, item.id, approve=True, actor="ops@elec.test")
     assert balance(shops.by_gstin, shops.program_id) == 17
+
+
+def test_a_credit_note_refused_after_its_claw_back_leaves_no_trace(app, shops, tmp_path,
+                                                                  monkeypatch):
+    """A note refused at its last step (here the audit refuses it) is reported rejected and
+    what it had already taken back goes with it: the feed's batch commits its other rows, so
+    without a savepoint the partner lost 16 credits to a note reported as refused."""
+    from models.admin import controls, orders
+
+    def refuse(*_args, **_kwargs):
+        raise controls.ControlError("refused at the last step")
+
+    path = tmp_path / "daybook.xml"
+    path.write_bytes(tally_xml([sale("CE/26/202")]))
+    import_file(app, path)
+    monkeypatch.setattr(orders, "audit_change", refuse)
+    path.write_bytes(tally_xml([
+        sale("CN/26/002", 5_900_00, kind="Credit Note", against="CE/26/202", items=[])]))
+    result, rows = import_file(app, path)
+    assert result.exit_code == 0, result.output
+    assert [r["outcome"] for r in rows] == ["rejected"]
+    assert balance(shops.by_gstin, shops.program_id) == 33
