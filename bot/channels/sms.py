@@ -233,13 +233,6 @@ def absolute(urls: Iterable[str], base_url: str) -> list[str]:
     return [base_url.rstrip("/") + url if url.startswith("/") else url for url in urls]
 
 
-def with_links(text: str, media_urls: Iterable[str], base_url: str) -> str:
-    """`text` with each image as a link on its own line (SMS carries no media), in GSM-7
-    where it can be."""
-    links = absolute(media_urls, base_url)
-    return gsm_safe("\n".join([text, *links]) if text else "\n".join(links))
-
-
 def keep_pages(data: dict, rest: list[str]) -> None:
     """Keep `rest` in a conversation's `data` for MORE; an empty `rest` forgets them."""
     kept = data.setdefault(KEPT, {})

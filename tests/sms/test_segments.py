@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.channels.sms import encoding, gsm_safe, pages, segments, with_links
+from bot.channels.sms import absolute, encoding, gsm_safe, pages, segments
 
 
 @pytest.mark.parametrize(("text", "count", "kind"), [
@@ -50,9 +50,11 @@ def test_a_heading_goes_on_with_its_options_and_the_last_page_takes_all_that_fit
     assert found == [f"{welcome.strip()}\nReply MORE.", "\n".join([heading, *options])]
 
 
-def test_an_image_becomes_a_link():
-    text = with_links("Your certificate", ["/media/certificates/AB.png"], "https://s.in/")
-    assert text == "Your certificate\nhttps://s.in/media/certificates/AB.png"
+def test_an_image_of_ours_becomes_a_whole_link():
+    """SMS carries no media: an image goes as a link (inside its wording: flows/sms.py)."""
+    assert absolute(["/media/certificates/AB.png", "https://cdn.example/a.png"],
+                    "https://s.in/") == ["https://s.in/media/certificates/AB.png",
+                                         "https://cdn.example/a.png"]
 
 
 @pytest.mark.parametrize("text", [
