@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import jobs
+from bot.channels import dlt_shapes
 from bot.i18n import DEFAULT, Message, translate
 from bot.messages import InboundMessage, Option, Reply
 from models.messaging.conversation import KEPT, Conversation
@@ -46,7 +47,10 @@ class Context:
         return self.conversation.language or DEFAULT
 
     def _(self, msgid: Message, **values: object) -> str:
-        """Translate `msgid` into the partner's language."""
+        """Translate `msgid` into the partner's language; by SMS, with a name too long for
+        it shortened (bot/channels/dlt_shapes.py `shortened`)."""
+        if self.message.traits.paged:
+            values = dlt_shapes.shortened(values)
         return translate(self.language, msgid, **values)
 
     def say(self, msgid: Message, *, options: tuple[Option, ...] = (), media_url: str | None = None,

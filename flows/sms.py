@@ -12,6 +12,7 @@ kept on the conversation (it survives a restart) for MORE.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.channels import dlt_shapes, sms
 from bot.channels.text import render_text
@@ -120,8 +121,11 @@ def as_text(ctx: Context, reply: Reply, base_url: str) -> str:
     """A reply as SMS text: numbered options, the image as a link in its wording (SMS
     carries no media; a link alone would be a DLT template of a variable alone)."""
     links = sms.absolute([reply.media_url] if reply.media_url else [], base_url)
-    return sms.gsm_safe("\n".join([render_text(reply), *(ctx._(sms.LINK, url=url)
-                                                         for url in links)]).strip("\n"))
+    options = tuple(replace(o, label=dlt_shapes.option_label(o.label, ctx.language))
+                    for o in reply.options)
+    text = "\n".join([render_text(replace(reply, options=options)),
+                      *(ctx._(sms.LINK, url=url) for url in links)]).strip("\n")
+    return sms.gsm_safe(text, english=ctx.language == "en")
 
 
 def single(text: str) -> Reply:

@@ -36,6 +36,14 @@ FLOWS = Path(__file__).with_name("dlt_flows.yaml")
 PATHS = (REGISTRY, FLOWS)
 VAR, URL = "{#var#}", "{#url#}"
 VAR_CHARS = 30
+# The most characters of the values people and programs' files write, as the models and their
+# validators allow: a program's name (models/programs/schema.py, Program.name), a partner's
+# name and shop (flows/enroll.py), a tier's name (schema.py).
+FIELDS = {"program": 120, "name": 80, "shop": 120, "tier": 40}
+# The most variables one value takes: 90 characters, what a Hindi SMS page (two UCS-2
+# segments, 134 characters) holds beside the MORE hint. A longer value is shortened on SMS
+# (bot/channels/dlt_shapes.py `shortened`), never refused.
+SMS_VARS = 3
 _VALUE = rf"[^\n]{{1,{VAR_CHARS}}}"
 _LINK = r"https?://[^\s]{1,300}"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -166,10 +174,17 @@ def texts_for(spec: dict, lang: str) -> list[str]:
         text = "\n".join(combination)
         for name, filled in fills.items():
             text = text.replace("{" + name + "}", filled)
-        text = gsm_safe(_PLACEHOLDER.sub(lambda m: URL if m[0] == "{url}" else VAR, text))
+        text = gsm_safe(_PLACEHOLDER.sub(lambda m: URL if m[0] == "{url}" else
+                                         VAR * variables(m[0][1:-1]), text))
         if text not in found:
             found.append(text)
     return found
+
+
+def variables(name: str) -> int:
+    """How many adjacent variables carry a value of the placeholder `name`: as many as the
+    longest value of `FIELDS` needs (up to `SMS_VARS`), else one."""
+    return min(-(-FIELDS[name] // VAR_CHARS), SMS_VARS) if name in FIELDS else 1
 
 
 def _forms(message: str | list[str], lang: str) -> list[str]:

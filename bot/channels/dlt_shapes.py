@@ -13,12 +13,20 @@ The shape serves twice:
 - `plan`: the text with every value at its longest (`longest`); SMS pages are cut on it
   (bot/channels/sms.py `pages`), so the same shape is always cut in the same places whatever
   the values, and every page is a registered template (bot/channels/dlt_flows.yaml);
-- `recipe`: how scripts/dlt_templates.py writes those templates, every plural form included.
+- `recipe`: how scripts/dlt_templates.py writes those templates, every plural form included,
+  each list (options, a history's entries) at every count it can have (`counts`: a partner
+  who can afford two rewards is sent the shape of two options, whatever the walk's partner
+  could afford), and an answer in GSM-7 cut in UCS-2 too (a value in Devanagari makes an
+  English answer UCS-2, its pages shorter).
+
+A value longer than its variables allow (a program's 120-character name) is shortened on SMS
+(`shortened`, `option_label`), never refused.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -37,9 +45,16 @@ _OPTION = re.compile(r"(\d{1,2}\. )(.+)")
 MIN_FIXED = 3  # a wording with less fixed text than this ("{a}: {b}") says nothing
 _LINK = re.compile(r"https?://\S+")
 # How many variables carry each placeholder's value: one (30 characters), or more for the
-# ones that hold program content or a sentence (a consent notice, an invoice's summary).
+# ones that hold program content or a sentence (a consent notice, an invoice's summary), and
+# for a name of `dlt.FIELDS`, as many as its longest value needs (`dlt.variables`).
 SIZES = {"notice": 3, "summary": 3, "why": 3, "label": 2, "question": 2, "title": 2,
-         "link": 2}
+         "link": 2, **{name: dlt.variables(name) for name in dlt.FIELDS}}
+# A list's lines (numbered options, a history's entries) come in any number up to this: the
+# rows an SMS offers (bot/messages.py list_rows), more than a quiz's options, a history's lines
+# (flows/wallet.py) or a partner's programs. Each count of a list seen in the walk is
+# registered (`counts`); a list whose lines differ (a cash reward, then vouchers) in every
+# count of the lines it showed, in their order (a partner sees some of a catalog's items).
+REPEATS = 10
 # The longest a value of these placeholders is, as we write them (a count in Indian grouping,
 # money, a date, a code): a line is read with it (a count never swallows words) and pages are
 # planned with it, not with the 30 characters DLT allows a variable (a Hindi SMS holds 134
@@ -60,6 +75,27 @@ PLANNED = {
 # be registered as it is, with this partner's date and amount in it.
 NUMERIC = {name for name, size in PLANNED.items() if size in (_COUNT, _MONEY)} | {"date"}
 _FIGURE = r"[\d.,:/\-]"
+
+
+def shortened(values: dict[str, object]) -> dict[str, object]:
+    """`values` as an SMS carries them: a name of `dlt.FIELDS` longer than its variables (a
+    program's 120-character name) cut to them, "..." at its end."""
+    return {name: shorten(value, longest(name)) if name in dlt.FIELDS and isinstance(value, str)
+            else value for name, value in values.items()}
+
+
+def shorten(value: str, most: int) -> str:
+    """`value` in at most `most` characters: cut, "..." at its end (GSM-7: an English SMS
+    writes "…" so)."""
+    return value if len(value) <= most else value[:most - 3].rstrip() + "..."
+
+
+def option_label(label: str, lang: str) -> str:
+    """An option's `label` as an SMS carries it: program content (a program's name, not a
+    catalog message) in one variable, shortened (`shorten`) if longer."""
+    langs = (lang, "en") if lang != "en" else ("en",)
+    line = _line(f"1. {gsm_safe(label, english=lang == 'en')}", langs)  # as it is sent
+    return shorten(label, VAR_CHARS * line[2]) if line[0] == "var" else label
 
 
 def longest(name: str) -> int:
@@ -164,6 +200,67 @@ def _forms(message: Message, lang: str) -> list[str]:
     return [gsm_safe(f) if lang == "en" else f for f in wordings(lang, message)]
 
 
+def _unit(line: Recipe) -> tuple | None:
+    """What a line of a list is, its number aside (a message with values, or program content);
+    None for a line no list repeats (fixed text, a link)."""
+    if line[0] == "var":
+        return "var", line[2]
+    if line[0] == "msg" and line[3]:
+        return "msg", line[2], tuple(sorted(line[3].items())), line[4]
+    return None
+
+
+def _number(head: str) -> int | None:
+    return int(head[:-2]) if head else None
+
+
+def _runs(recipes: tuple[Recipe, ...]) -> list[tuple[int, int]]:
+    """Where the lists of `recipes` are, (start, end): options numbered in turn, or two lines
+    and more of one message with no number (a history's entries)."""
+    runs, n = [], 0
+    while n < len(recipes):
+        unit = _unit(recipes[n])
+        number = None if unit is None else _number(recipes[n][1])
+        end = n + 1
+        while unit is not None and end < len(recipes) and \
+                (following := _unit(recipes[end])) is not None and \
+                (_number(recipes[end][1]) == number + end - n if number is not None
+                 else not recipes[end][1] and following == unit):
+            end += 1
+        if unit is not None and (number is not None or end - n > 1):
+            runs.append((n, end))
+        n = end
+    return runs
+
+
+def _lists(run: tuple[Recipe, ...]) -> list[tuple[Recipe, ...]]:
+    """The list `run` at every count it can have: 1 to `REPEATS` lines (more if seen) of one
+    kind; lines of several kinds (a cash reward, then vouchers), some of each in their order."""
+    groups = [list(lines) for _, lines in itertools.groupby(run, key=_unit)]
+    sizes = [range(1, max(len(run), REPEATS) + 1)] if len(groups) == 1 else \
+        [range(len(lines) + 1) for lines in groups]
+    first = _number(run[0][1])
+    found = []
+    for chosen in itertools.product(*sizes):
+        lines = [lines[min(k, len(lines) - 1)] for lines, count in zip(groups, chosen,
+                                                                          strict=True)
+                 for k in range(count)]
+        if lines:
+            found.append(tuple(line if first is None else (line[0], f"{first + k}. ", *line[2:])
+                               for k, line in enumerate(lines)))
+    return found
+
+
+def counts(recipes: tuple[Recipe, ...]) -> list[tuple[Recipe, ...]]:
+    """`recipes` with each of its lists (`_runs`) at every count it can have (`_lists`), the
+    one seen first: a partner who can afford two rewards gets the shape of two options."""
+    found = [recipes]
+    for start, end in reversed(_runs(recipes)):
+        found = [made[:start] + lines + made[end:] for made in found
+                 for lines in _lists(recipes[start:end])]
+    return list({repr(made): made for made in [recipes, *found]}.values())
+
+
 def recipe(text: str, lang: str) -> tuple[Recipe, ...]:
     """How each line of `text` (an SMS in `lang`) is made."""
     langs = (lang, "en") if lang != "en" else ("en",)
@@ -220,36 +317,73 @@ def key(recipes: tuple[Recipe, ...]) -> str:
 
 def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """The flow templates that flows' `answers` (texts before paging, each with its
-    language) need, by name: each answer's shape, whole when it can fit one SMS, and the
-    pages it is cut into on its plan (`{name}_{page}`), in each plural form of its messages
-    (an answer seen with "2 tries left" is registered with "1 try left" too); an answer
-    with a value too long for a page (a consent notice in Tamil), as the walk cut it. An answer a
-    template of bot/channels/dlt.yaml matches needs none, nor a page that is one of its
-    texts; a text two answers share goes under the first name."""
+    language) need, by name: each answer's shape with each of its lists at every count
+    (`counts`), whole when it can fit one SMS, and the pages it is cut into on its plan
+    (`{name}_{page}`), in each plural form of its messages (an answer seen with "2 tries
+    left" is registered with "1 try left" too); an answer in GSM-7 is cut in UCS-2 too (an
+    English answer with a name in Devanagari is UCS-2: 67 characters a segment, not 153);
+    an answer with a value too long for a page (a consent notice in Tamil), as the walk cut
+    it. An answer a template of bot/channels/dlt.yaml matches needs none, nor a page that is
+    one of its texts; a text two answers share goes under the first name."""
     named: dict[str, str] = {}  # text -> name
-    for answer, lang in answers:
+    for answer, lang in dict.fromkeys(answers):
         if _registered(answer):
             continue
-        recipes = recipe(answer, lang)
-        name, hint = key(recipes), translate(lang, sms.MORE_HINT)
-        forms = max([len(_forms(r[2], r[4])) for r in recipes if r[0] == "msg"] + [1])
-        for form in range(forms):
-            whole = _render(recipes, _shaped, form)
-            made = sms.planned(whole, _render(recipes, _planner(sms.FILL[sms.encoding(
-                answer)]), form), hint)
-            if made is None:  # a value too long to plan: the pages cut on the text itself
-                made = [shape(page, lang) for page in sms.pages(answer, hint)]
-            found = {name: whole} if sms.fits(whole.replace(VAR, "x")) else {}
-            found |= {f"{name}_{n}": page for n, page in enumerate(made, 1) if len(made) > 1}
-            for page_name, text in found.items():
-                if text in _main_texts():
-                    continue
+        seen, hint = recipe(answer, lang), translate(lang, sms.MORE_HINT)
+        fills = {sms.encoding(answer), "UCS-2"}
+        for recipes in counts(seen):
+            for page_name, text in _named(recipes, fills, hint):
                 if text not in named or page_name < named[text]:
                     named[text] = page_name
+        planner = _planner(sms.FILL[sms.encoding(answer)])
+        if any(sms.planned(_render(seen, _shaped, form), _render(seen, planner, form), hint)
+               is None for form in range(_form_count(seen))):  # a value too long to plan
+            made = [shape(page, lang) for page in sms.pages(answer, hint)]  # cut as sent
+            for n, text in enumerate(made, 1):
+                page_name = f"{key(seen)}_{n}" if len(made) > 1 else key(seen)
+                if text not in named or page_name < named[text]:
+                    named[text] = page_name
+    runs: dict[str, list[tuple[int, ...]]] = {}  # a text, its runs of variables as one
+    for text in [*named, *_main_texts()]:
+        form, lengths = _var_runs(text)
+        runs.setdefault(form, []).append(lengths)
     by_name: dict[str, list[str]] = {}
     for text, page_name in named.items():
-        by_name.setdefault(page_name, []).append(text)
+        form, lengths = _var_runs(text)
+        if not any(other != lengths and all(map(int.__le__, lengths, other))
+                   for other in runs[form]) and text not in _main_texts():
+            by_name.setdefault(page_name, []).append(text)
     return {n: sorted(texts) for n, texts in sorted(by_name.items())}
+
+
+_VARS = re.compile(f"(?:{re.escape(VAR)})+")
+
+
+def _var_runs(text: str) -> tuple[str, tuple[int, ...]]:
+    """`text` with each run of variables as one, and the runs' lengths. A template that is
+    another's but for shorter runs ("{#var#}" beside "{#var#}{#var#}{#var#}": a value alone
+    on a page) is not registered: every text it matches, the other matches too (a tie,
+    refused)."""
+    return _VARS.sub(VAR, text), tuple(m[0].count(VAR) for m in _VARS.finditer(text))
+
+
+def _form_count(recipes: tuple[Recipe, ...]) -> int:
+    return max([len(_forms(r[2], r[4])) for r in recipes if r[0] == "msg"] + [1])
+
+
+def _named(recipes: tuple[Recipe, ...], fills: set[str], hint: str
+           ) -> Iterable[tuple[str, str]]:
+    """The templates of the shape `recipes` (name, text): whole, and its pages cut on its
+    plan in each encoding of `fills`, in each plural form."""
+    name = key(recipes)
+    for form in range(_form_count(recipes)):
+        whole = _render(recipes, _shaped, form)
+        if sms.fits(whole.replace(VAR, "x")):
+            yield name, whole
+        for fill in sorted(fills):
+            made = sms.planned(whole, _render(recipes, _planner(sms.FILL[fill]), form), hint)
+            if made is not None and len(made) > 1:
+                yield from ((f"{name}_{n}", page) for n, page in enumerate(made, 1))
 
 
 @cache

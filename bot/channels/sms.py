@@ -64,12 +64,13 @@ GSM_SAFE = str.maketrans({
 _DEGREES = re.compile(r"\s*°(\w?)")
 
 
-def gsm_safe(text: str) -> str:
-    """`text` with its UCS-2-forcing punctuation in GSM-7, if that makes all of it GSM-7;
-    otherwise unchanged (a Hindi SMS is UCS-2 anyway and keeps its ₹)."""
+def gsm_safe(text: str, english: bool = False) -> str:
+    """`text` with its UCS-2-forcing punctuation in GSM-7, if that makes all of it GSM-7 or
+    the text is `english` (its wording is registered so: a partner's name in Devanagari makes
+    the SMS UCS-2, not its "Rs 500"); otherwise unchanged (a Hindi SMS keeps its ₹)."""
     plain = _DEGREES.sub(lambda m: " deg " + m[1] if m[1] else " deg", text)
     plain = plain.translate(GSM_SAFE).replace("Rs  ", "Rs ")  # "₹ 500" as "Rs 500"
-    return plain if is_gsm7(plain) else text
+    return plain if english or is_gsm7(plain) else text
 
 
 def encoding(text: str) -> str:
@@ -195,7 +196,8 @@ def _aligned(line: str, plan: str, cut: int) -> tuple[int, int] | None:
     """Where `plan` and `line` are cut when the plan would be cut at `cut`: in the same fixed
     words (the values between them stand for any text), or before the value `cut` falls in
     or that only spaces part it from ("{notice} {program}": a notice has spaces too, so
-    that space is no place to cut); None if that leaves nothing before."""
+    that space is no place to cut), at an earlier space of the fixed words before it if
+    there is one; None if that leaves nothing before."""
     def pattern(part: str) -> str:
         return "(?:.+?)".join(re.escape(fixed) for fixed in _FILLED.split(part))
 
@@ -203,13 +205,17 @@ def _aligned(line: str, plan: str, cut: int) -> tuple[int, int] | None:
     while cut > 0:
         before = [(start, end) for start, end in values if start < cut]
         after = [start for start, _ in values if start >= cut]
+        if after and (not before or before[-1][1] <= cut) and not plan[cut:after[0]].strip():
+            cut = after[0]  # "for {name}, {item}": after "for", right before the value
         clear = not before or (before[-1][1] <= cut and plan[before[-1][1]:cut].strip())
         clear = clear and (not after or after[0] == cut or plan[cut:after[0]].strip())
         if clear:
             found = re.fullmatch(f"{pattern(plan[:cut])}(?P<cut>){pattern(plan[cut:])}", line,
                                  re.S)
             return (cut, found.start("cut")) if found else None
-        cut = before[-1][0] if before else 0
+        fixed = before[-1][1] if before else 0  # where the fixed words before `cut` start
+        earlier = [m.start() for m in BREAK.finditer(plan, fixed, cut) if fixed < m.start()]
+        cut = earlier[-1] if fixed <= cut and earlier else before[-1][0] if before else 0
     return None
 
 

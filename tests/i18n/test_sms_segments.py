@@ -78,13 +78,14 @@ def test_every_sms_of_every_flow_and_notice_fits_two_segments(app, twilio, clock
     monkeypatch.setattr(progress, "secrets", SimpleNamespace(randbelow=lambda n: 20261130 % n))
     reached = spy(monkeypatch)
     paged = pages.record(monkeypatch, sms, "pages")
+    plan = dlt_shapes.plan  # the test's own plans are no flow's answers
     planned = _record_answers(monkeypatch)
     walk = Walk(twilio, clock, lang, reached, channel="sms")
     answers = [(s.where, s.text) for s in walk.run() if " sent " in s.where]
     hints = {"\n" + translate(code, MORE_HINT) for code in ("en", lang)}  # before LANG too
     alone = [o for made in paged for o in pages.orphaned(made, lambda p: next(
         (p.removesuffix(h) for h in hints if p.endswith(h)), p), apart=lambda heading, option:
-        not sms.fits(dlt_shapes.plan(f"{heading}\n{option}{max(hints, key=len)}", lang)))]
+        not sms.fits(plan(f"{heading}\n{option}{max(hints, key=len)}", lang)))]
     assert sum(len(made) > 1 for made in paged) >= 3, "the walk paged (nearly) nothing"
     assert not alone, f"{lang}: a heading without its options:\n" + "\n".join(alone[:5])
     with unit_of_work() as session:

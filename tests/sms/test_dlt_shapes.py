@@ -1,0 +1,104 @@
+"""Answers whose shape the SMS walk (tests/i18n/test_sms_segments.py) does not see as such
+are registered DLT templates too, page by page (bot/channels/dlt_shapes.py): a list of
+any length, and an English answer that a value makes UCS-2."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+
+from bot.channels import dlt
+from bot.channels.sms import MORE_HINT, segments
+from bot.i18n import LANGUAGES, translate
+from models import ledger
+from models.programs.program import Program, load_spec
+from models.programs.schema import parse
+from tests.scan.conftest import add_partner, program_spec
+
+# QRA's catalog (programs/cempro.yaml): cashback from 100 credits, vouchers at 125, 250, 500
+# and 600 (and 1,200 for higher tiers); each balance affords one reward more.
+AFFORDS = {100: 1, 125: 2, 250: 3, 500: 4, 600: 5}
+
+
+def answers(twilio, phone: str, text: str, lang: str) -> list[str]:
+    """The SMS that answer `text`, then each page MORE brings; each one registered
+    template of at most two segments."""
+    found = twilio.chat(phone, text, channel="sms")
+    while found[-1].endswith(translate(lang, MORE_HINT)):
+        found += twilio.chat(phone, "MORE", channel="sms")
+    for page in found:
+        assert segments(page) <= 2, page
+        try:
+            dlt.match(page)
+        except dlt.DltRefused as exc:
+            pytest.fail(f"{lang}: {exc}\n{page}")
+    return found
+
+
+def _rich(db, programs, lang: str, credits: int) -> str:
+    partner = add_partner(db, programs, language=lang)
+    ledger.adjust(db, partner_id=partner.id, program_id=programs["QRA"].id, credits=credits,
+                  key=f"grant-{partner.phone}", reason="test", actor="admin")
+    db.commit()
+    return partner.phone
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_the_redeem_menu_with_one_to_five_rewards_is_registered_page_by_page(
+        db, programs, twilio, lang):
+    for credits, count in AFFORDS.items():
+        pages = answers(twilio, _rich(db, programs, lang, credits), "REDEEM", lang)
+        options = re.findall(r"^\d\. ", "\n".join(pages), re.M)
+        assert len(options) == count, pages
+
+
+@pytest.fixture
+def devanagari_labels(db) -> dict[str, Program]:
+    """QRD: QRA with its rewards named in Devanagari in English too (an operator may write
+    them so)."""
+    data = copy.deepcopy(program_spec("QRD"))
+    for item in data["catalog"]["items"]:
+        label = item["label"]
+        item["label"] = {**label, "en": "शक्ति " + label["en"]}
+    program = load_spec(db, parse(data))
+    db.commit()
+    return {"QRA": program}
+
+
+def test_an_english_answer_a_value_makes_ucs2_is_registered_in_gsm7_wording(
+        db, twilio, devanagari_labels):
+    pages = answers(twilio, _rich(db, devanagari_labels, "en", 600), "REDEEM", "en")
+    text = "\n".join(pages)
+    assert "शक्ति UPI cashback: 100-2,500 credits" in text  # "–" as "-", as registered
+    assert "₹" not in text and "Rs " in text
+    assert len(pages) > 1 and all(segments(page) <= 2 for page in pages)  # 67 a segment
+
+
+LONG_PROGRAM = ("Shakti Cement Pro Retailer Loyalty and Rewards Programme for Hardware, Tile, "
+                "Paint and Sanitaryware Shops of Maharashtra")[:120]
+LONG_NAME = "Ramesh Kumar Venkataraman Subramaniam Iyer Chandrasekhar Balasubramanian Nair Ji"
+STEPS = ["JOIN QRL", "{lang}", "1", LONG_NAME, "Ramesh Hardware", "411 001", "SKIP", "1", "1"]
+CHOICE = {"en": 1, "hi": 2, "ta": 5}  # in the list of languages JOIN shows
+
+
+@pytest.fixture
+def long_named(db) -> None:
+    """QRL: QRA named as long as a program's name may be (models/programs/schema.py)."""
+    data = copy.deepcopy(program_spec("QRL"))
+    data["name"] = LONG_PROGRAM
+    load_spec(db, parse(data))
+    db.commit()
+
+
+@pytest.mark.parametrize("lang", list(CHOICE))
+def test_the_longest_names_are_registered_sms_welcome_and_credits(twilio, long_named, lang):
+    """A partner's 80-character name and a program's 120-character one: welcome, menu and
+    credits, every page of them one registered template (the program's name shortened)."""
+    assert len(LONG_PROGRAM) == 120 and len(LONG_NAME) == 80
+    said = [answers(twilio, "+919876511111", step.format(lang=CHOICE[lang]), lang)
+            for step in STEPS]
+    welcome, credits = "\n".join(said[-2]), "\n".join(said[-1])
+    assert LONG_NAME in welcome and LONG_PROGRAM[:60] in welcome
+    assert LONG_PROGRAM not in welcome + credits and LONG_PROGRAM[:60] in credits
