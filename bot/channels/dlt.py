@@ -41,9 +41,11 @@ VAR_CHARS = 30
 # name and shop (flows/enroll.py), a tier's name (schema.py).
 FIELDS = {"program": 120, "name": 80, "shop": 120, "tier": 40}
 # The most variables one value takes: 90 characters, what a Hindi SMS page (two UCS-2
-# segments, 134 characters) holds beside the MORE hint. A longer value is shortened on SMS
-# (bot/channels/dlt_shapes.py `shortened`), never refused.
-SMS_VARS = 3
+# segments, 134 characters) holds beside the MORE hint; a program's name one, as the
+# leaderboard shows it (it heads most answers: planned at 90 characters, their pages would
+# be cut short for the 26 of "Shakti Cement Pro Retailer"). A longer value is shortened on
+# SMS (bot/channels/dlt_shapes.py `shortened`), never refused.
+SMS_VARS, CARRIED = 3, {"program": 1}
 _VALUE = rf"[^\n]{{1,{VAR_CHARS}}}"
 _LINK = r"https?://[^\s]{1,300}"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -183,8 +185,9 @@ def texts_for(spec: dict, lang: str) -> list[str]:
 
 def variables(name: str) -> int:
     """How many adjacent variables carry a value of the placeholder `name`: as many as the
-    longest value of `FIELDS` needs (up to `SMS_VARS`), else one."""
-    return min(-(-FIELDS[name] // VAR_CHARS), SMS_VARS) if name in FIELDS else 1
+    longest value of `FIELDS` needs (up to `SMS_VARS`, or what `CARRIED` says), else one."""
+    return min(-(-FIELDS[name] // VAR_CHARS), CARRIED.get(name, SMS_VARS)) \
+        if name in FIELDS else 1
 
 
 def _forms(message: str | list[str], lang: str) -> list[str]:
