@@ -175,6 +175,23 @@ def test_words_that_tie_two_amounts_leave_the_choice_to_the_figure(monkeypatch, 
         assert (read.total_paise, read.confidence["total_paise"]) == (paise, 0.7)
 
 
+def test_words_guessed_loosely_that_the_figure_offers_are_asked(monkeypatch):
+    """Bench seed 506, memo 16: the figure read "6,0,733.7" (no total), the words misread past
+    an exact reading ("Minety Tu Paise": ninety two); the second look's figure offers the
+    amount the words were guessed as: the partner is asked to confirm it."""
+    box = (865, 715, 1420, 755)
+    said = ("RupeesSis Lakn Minety Tuusand Tue Hundred Thirty Threeand Minety Tu Paise Chly")
+    lines = [Line((Word("Total", 0.96, box), Word("Rs.", 0.96, box),
+                   Word("6,0,733.7", 0.75, box)), box),
+             Line(tuple(Word(w, 0.85) for w in said.split(" ")))]
+    read = fields.extract(lines)
+    assert read.total_paise is None
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look("6,90,233.92")])
+    recheck.recheck(Image.new("RGB", (1500, 900), "white"), lines, read)
+    assert read.total_paise == 69_023_392
+    assert read.confidence["total_paise"] < SURE
+
+
 def bench_page(seed: int, n: int, photo: bool = False) -> tuple[int, Image.Image]:
     """bench/ocr.py's n-th bill of `seed` in its layout, clean or photographed."""
     rng = random.Random(seed * 100_000 + n)

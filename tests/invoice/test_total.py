@@ -37,6 +37,8 @@ def page(*texts: str, conf: float = 0.97) -> list[Line]:
     ("Rupees Seven Lakh Twenty Twc Theusand Seven Hendred Ninety and Sxty Paise Only",
      72_279_060),
     ("Rupees Ferty Seven Theusand Nine Hundred Twenty Fve Ony", 4_792_500),
+    # (seed 505) "Two" with its o read as e, a lookalike: still two, not a letter away
+    ("Rupees Two Lakh Seventy Five Thousand One Hundred Eighty Twe Only", 27_518_200),
 ])
 def test_amount_in_words_is_read_in_indian_numbering(text, paise):
     assert amount_in_words(text) == paise
@@ -384,3 +386,32 @@ def test_a_digit_word_follows_only_a_tens_word():
     number, so "Elghty Eight" is eighty-eight."""
     assert amount_in_words("Rupees Ten and Elghty Eight Paise Only") == 1088
     assert amount_in_words("Rupees Eight Eight Only") is None
+
+
+def test_a_memo_total_whose_figure_lost_a_digit_is_given_by_its_handwritten_items():
+    """Bench seed 505, memo 28, as PP-OCRv4 read it: the total's 2 lost (",75,187.CO"), the
+    words misread past parsing ("Wwe", "Che"), the items' and the round-off's zeros read as
+    C: the items + GST + round-off still make the total, which the partner confirms (the
+    figure read does not say it)."""
+    lines = page("Particulars Qty Amount", "FR Wire 7.5 sqrn aCn qC Z,ll,5CC.CO",
+                 "TMT Bur IZnn 56 3,486.CC", "GST 6C,196.C8", "R/O -C.C8",
+                 "Total Rs. ,75,187.CO",
+                 "Rupees Wwe Lakh Seventy Five Thousand Che Hundred Eighty Twe Only")
+    assert find(lines) == (27_518_200, pytest.approx(0.6))
+
+
+def test_a_round_off_whose_zero_was_read_as_c_counts_in_the_arithmetic():
+    """Bench seed 507, memo 10: "R/O -C.37" is -0.37; with it the item and its GST make
+    1,028.00, the amount the misread words ("Twenty Eis h+") were loosely guessed as; the
+    figure "1,0.CC" lost two digits. Asked, as nothing read exactly says it."""
+    lines = page("TMT Bar Inn 14 871.50", "GST 156.87", "R/O -C.37", "Total Rs. 1,0.CC",
+                 "Rupees One Thousund Twenty Eis h+ Only")
+    assert find(lines) == (102_800, pytest.approx(0.6))
+
+
+def test_the_head_of_an_amount_misread_past_its_separator_is_no_amount():
+    """Bench seed 506, memo 16: "GST 1,50,g8.67" is no tax of 1.50, which with the one item
+    read (of five) made 71,888.00: a total read so would have been credited as vouched for."""
+    lines = page("Priner ZOL 23 71,886.50", "GST 1,50,g8.67", "Total Rs. 71,888.00")
+    value, conf = find(lines)
+    assert value == 7_188_800 and conf < SURE

@@ -19,12 +19,15 @@ from __future__ import annotations
 import re
 
 from models.invoices.read import Item
-from models.invoices.values import parse_amount
+from models.invoices.values import digits_only, parse_amount
 from workers.ocr.lines import Line, closed
 
-_MONEY = r"(?:Rs\.?\s?|₹\s?)?(\d[\d,.]*[.,]\d{2})"
+# Handwritten digits read as letters, as in totals (workers.ocr.total): "Z,ll,5CC.CO" is
+# 2,11,500.00 and a quantity "qC" 90; at least one digit in an amount, a 9 or a digit in a
+# quantity, so that a name's word ("PPC", "SS") is never a number.
+_MONEY = r"(?:Rs\.?\s?|₹\s?)?((?=[OSBIlZC,.]*\d)[\dOSBIlZ][\dOSBIlZC,.]*[.,][\dOC]{2})"
 _TAIL = re.compile(
-    r"(?:^|[\s\-]+)(?P<qty>\d{1,5})"
+    r"(?:^|[\s\-]+)(?P<qty>\d{1,5}|(?=[OCZl]*[\dq])[\dqOCZl]{1,4})"
     r"(?:\s*(?P<unit>[A-Za-z]{2,6}?)\s*(?:[xX×*@]\s*)?|\s*[xX×*@]\s*|\s+)"
     rf"(?:{_MONEY}(?:\s*[=\-]\s*|\s+))?{_MONEY}\s*$")  # "=" is read as "-" too
 # "7,913 50" as read: the amount's decimal point lost
@@ -58,8 +61,9 @@ def _item(text: str, above: str) -> Item | None:
     match = _TAIL.search(text)
     if match is None:
         return None
-    quantity, amount = int(match["qty"]), parse_amount(match[4])
-    rate = parse_amount(match[3]) if match[3] else None
+    quantity = int(digits_only(match["qty"].replace("q", "9").replace("C", "0")))
+    amount = parse_amount(_as_digits(match[4]))
+    rate = parse_amount(_as_digits(match[3])) if match[3] else None
     if not quantity or not amount or (rate is not None and not _adds_up(quantity, rate, amount)):
         return None
     head = text[:match.start()]
@@ -69,6 +73,10 @@ def _item(text: str, above: str) -> Item | None:
     if name is None:
         return None
     return Item(name=name, quantity=quantity, amount_paise=amount, hsn=hsn)
+
+
+def _as_digits(money: str) -> str:
+    return digits_only(money.replace("C", "0"))
 
 
 def _adds_up(quantity: int, rate: int, amount: int) -> bool:

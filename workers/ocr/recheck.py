@@ -53,9 +53,11 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         sure = witnesses.get(best, False) and best in readings
         # A total the page's reading left out stays out unless sure (the partner types it:
         # workers.ocr.total.FLOOR), or unless it is one of the amounts words read with a
-        # letter changed tie ("Fine Lakh"), the image choosing: unsure, as the words alone
-        # would have given it.
-        tie = current is None and best in words.tied(said)
+        # letter changed tie ("Fine Lakh"), the image choosing, or the amount guessed from
+        # words misread further that the image offers too ("Minety Tu Paise" and a figure
+        # read "6,0,733.7"): unsure, as the words alone would have given it.
+        tie = current is None and (best in words.tied(said) or (
+            best in readings and best == words.amount_in_words(said, loose=True)))
         if sure or tie or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
         return

@@ -29,11 +29,15 @@ from workers.ocr.words import amount_in_words, resembled, tied
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
 # letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a GSTIN or an invoice number it
-# is a letter)
+# is a letter); a handwritten 0 before the point read as C too ("R/O -C.37", "-C.C8"). Not
+# the head of an amount whose next digit was misread past reading ("GST 1,50,g8.67": no tax
+# of 1.50).
 _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
-                    r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIlZ])[0-9OSBIlZC,.]*[0-9OC])"
+                    r"(?P<sign>[-+]\s?)?"
+                    r"(?P<num>(?:[0-9]|(?<![A-Za-z])(?:[OSBIlZ]|C(?=[.,][0-9C]{2})))"
+                    r"[0-9OSBIlZC,.]*[0-9OC])"
                     r"(?P<dash>/ ?[-=]?|-)?"
-                    r"(?![0-9A-Za-z%/\-])")
+                    r"(?![0-9A-Za-z%/\-]|[.,][0-9A-Za-z])")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"

@@ -21,9 +21,10 @@ VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
 START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
-# "Eiaht": a g without its tail read a): compared as the same letter, so such a word is still
-# one letter from its vocabulary word. No two number words come nearer each other for it.
-LOOKALIKE = str.maketrans("vcoia", "yuelg")
+# "Eiaht": a g without its tail read a, "Tu" for two: a w written shallow): compared as the
+# same letter, so such a word is still one letter from its vocabulary word. No two number
+# words come nearer each other for it.
+LOOKALIKE = str.maketrans("vcoiaw", "yuelgu")
 
 
 def amount_in_words(text: str, loose: bool = False, exact: bool = False) -> int | None:
@@ -160,7 +161,8 @@ def _near(piece: str) -> tuple[str, ...]:
     near = [word for word in VOCABULARY if len(word) >= 4 and len(word) - len(piece) < 2
             and Levenshtein.distance(alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1]
     if len(piece) == 3:  # a three-letter number with a later letter misread ("Twc", not "Fne")
-        near += [word for word in SHORT if word[0] == alike[0] and _changed(alike, word) == 1]
+        # or only a lookalike changed ("Twe")
+        near += [word for word in SHORT if word[0] == alike[0] and _changed(alike, word) <= 1]
     # A word whose letters are all lookalikes of the piece's ("ElGHTY": "eighty") before one
     # a letter away ("eight").
     near.sort(key=lambda word: word.translate(LOOKALIKE) != alike)
@@ -182,9 +184,9 @@ def _loosely(piece: str) -> tuple[str | None, int]:
     if len(piece) == 3:  # "Mne": one
         return next(((w, 1) for w in SHORT if _changed(piece.translate(LOOKALIKE), w) == 1),
                     (None, 0))
-    if len(piece) == 2:  # "Sx": six
-        word = next((w for w in SHORT if Levenshtein.distance(piece, w, score_cutoff=1) <= 1),
-                    None)
+    if len(piece) == 2:  # "Sx": six, "Tu": two
+        word = next((w for w in SHORT if Levenshtein.distance(
+            piece.translate(LOOKALIKE), w.translate(LOOKALIKE), score_cutoff=1) <= 1), None)
         return word, 1
     if len(piece) < 4:
         return None, 0
