@@ -161,6 +161,18 @@ def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():
     assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it
 
 
+@pytest.mark.parametrize(("words", "gstin"), [
+    # its colon read as an E, run on to the label (bench seed 509, photo 13)
+    (("GSTINE25WSLR52350F3ZY", "Date:16-12-25"), "25WSLRS2350F3ZY"),
+    # the J before the entity digit read as a 1 (seed 509, photo 8): "J1ZP" as "11ZP"
+    (("GSTIN", "12JXRRD638711ZP"), "12JXRRD6387J1ZP"),
+])
+def test_a_seller_gstin_as_photos_misread_it_is_mended_and_asked(words, gstin):
+    read = extract([Line(tuple(Word(w, 0.93) for w in words))])
+    assert read.seller_gstin == gstin
+    assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it
+
+
 def test_a_gstin_under_the_buyers_label_is_no_sure_seller_gstin():
     # The seller's GSTIN unreadable, the buyer's label misread ("B1ll T0") two lines above
     # the buyer's GSTIN: that GSTIN is not credited surely as the seller's.

@@ -10,9 +10,10 @@ from workers.ocr import items, total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin
 
-# The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…").
+# The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…") or
+# to its colon read as a letter ("GSTINE25WSLR…": the letter is dropped by find_gstin).
 _GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|GSTIN(?=[OIZS][0-9OIZS])|"
-                          r"जीएसटी", re.I)
+                          r"GSTIN(?=[A-Z]\d\d[A-Z])|जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
 # A buyer's label misread ("Bi1l T0:", "Consignce"): only to doubt a seller's GSTIN under it.
