@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from app import create_app
+from models.invoices.read import InvoiceRead
 from models.invoices.values import parse_amount as amount_paise
 from models.invoices.values import parse_date
 from models.partners.gstin import check_char, is_valid_gstin
@@ -159,6 +160,19 @@ def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():
     read = extract([Line((Word("GSTINO6TCBMD4O3ILIZO", 0.9),))])
     assert read.seller_gstin == "06TCBMD4031L1ZO"
     assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it
+
+
+def test_a_number_whose_year_was_misread_is_asked():
+    """Bench seed 509, photo 11: "ST/2026/02696" read "sT/2926/02696" beside a December 2025
+    date: the year a digit from the date's is a misread digit, not a sure number. A year that
+    is the date's stays sure."""
+    def read(number: str) -> InvoiceRead:
+        return extract([Line(tuple(Word(w, 0.95) for w in (f"Invo1ce#:{number}",))),
+                        Line(tuple(Word(w, 0.95) for w in ("Date:27", "Dec2025")))])
+    misread = read("sT/2926/02696")
+    assert misread.invoice_number == "ST/2926/02696"
+    assert misread.confidence["invoice_number"] < 0.8
+    assert read("ST/2026/02696").confidence["invoice_number"] >= 0.8
 
 
 @pytest.mark.parametrize(("words", "gstin"), [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from models.invoices.read import InvoiceRead
 from models.invoices.values import parse_date
 from workers.ocr import items, total
@@ -36,6 +38,7 @@ _AS_LETTER = str.maketrans("0125678", "OIZSGTB")
 _YEARS = re.compile(r"(?<![0-9A-Z])(?:20)?(\d\d)-([0-9A-Z]{2})(?=/|$)", re.I)
 _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
+_YEAR_GROUP = re.compile(r"(?<![0-9A-Z])(\d{4})(?=[/\-][0-9A-Z])", re.I)
 
 
 def extract(lines: list[Line]) -> InvoiceRead:
@@ -44,6 +47,7 @@ def extract(lines: list[Line]) -> InvoiceRead:
     _gstins(lines, read)
     _number(lines, read)
     _date(lines, read)
+    _year_in_number(read)
     _total(lines, read)
     read.items = items.find(lines)
     return read
@@ -132,6 +136,19 @@ def _number_conf(value: str, conf: float) -> float:
         if not (first.isdigit() and second.isdigit()) or int(second) != (int(first) + 1) % 100:
             return min(conf, 0.6)
     return conf
+
+def _year_in_number(read: InvoiceRead) -> None:
+    """A number whose year, before its serial ("ST/2926/02696"), is a digit away from the
+    invoice date's year (or a year beside it) but not it: a digit misread, so the partner
+    confirms the number."""
+    number, day = read.invoice_number, read.invoice_date
+    if number is None or day is None:
+        return
+    years = {str(day.year + step) for step in (-1, 0, 1)}
+    for group in _YEAR_GROUP.findall(number):
+        if group not in years and any(Levenshtein.distance(group, y) == 1 for y in years):
+            read.confidence["invoice_number"] = min(read.confidence["invoice_number"], 0.6)
+
 
 def _mend_number(token: str) -> str:
     """Invoice numbers are upper case. In a series prefix of letters ("TI-", "SI/") a '1', an
