@@ -39,9 +39,31 @@ def page(*texts: str, conf: float = 0.97) -> list[Line]:
     ("Rupees Ferty Seven Theusand Nine Hundred Twenty Fve Ony", 4_792_500),
     # (seed 505) "Two" with its o read as e, a lookalike: still two, not a letter away
     ("Rupees Two Lakh Seventy Five Thousand One Hundred Eighty Twe Only", 27_518_200),
+    # (seed 503) a scale word that lost two letters ("Hnded"); Rupees' s written twice
+    ("Rupees One Lakh Sixty Three Thousand Five Hnded Twenty Two and Four Paise Only",
+     16_352_204),
+    ("RupeesS Six Lakh Trenty Eight Trousand Four Hendred Ninety Only", 62_849_000),
 ])
 def test_amount_in_words_is_read_in_indian_numbering(text, paise):
     assert amount_in_words(text) == paise
+
+
+@pytest.mark.parametrize("text", [
+    # (seed 505) a line cut short after "Mine H[undred …]": no "Only" misread, 69,009 is wrong
+    "Rupees Sixty Nine Thousand Mine H",
+    # (seed 508) "One Thousand" read "Oehusand": no thousand that swallowed the one
+    "Amount in words RueeseventyOehusandNeHunredFortyThreeOnly",
+])
+def test_words_misread_past_a_sure_reading_name_no_amount(text):
+    assert amount_in_words(text) is None
+
+
+def test_a_memo_total_the_misread_words_still_say_is_sure():
+    """Bench seed 503, memo 4: the figure on the line under its label, the words' "hundred"
+    read "Hnded": the words say the figure's amount."""
+    lines = page("GST 24,9 44.04", "Total Rs.", "1,63,522.04",
+                 "Rupees One Lakh Sixty Three Thousand Five Hnded Twenty Two and Four Paise Only")
+    assert find(lines) == (16_352_204, pytest.approx(0.95))
 
 
 def test_words_that_are_not_all_numbers_give_no_amount():

@@ -64,7 +64,8 @@ def _said(text: str) -> str | None:
     start = START.search(text)
     if start is None:
         return None
-    rest = text[start.end():]
+    # "RupeesS Six": the s of Rupees written twice, apart from the first number word
+    rest = re.sub(r"^[sS](?=\s)", "", text[start.end():])
     end = re.search(r"only", rest, re.I)
     return (rest[:end.start()] if end else _unended(rest)).lower()
 
@@ -101,7 +102,9 @@ def _unended(rest: str) -> str:
     letters = re.sub(r"[^a-z]", "", last.lower())
     # A word cut short where the line was ("Eight Lakh Eighty Four Thou") is no "Only":
     # the words before it are not the whole amount.
-    cut = len(letters) >= 3 and any(w.startswith(letters) for w in (*SMALL, *SCALES))
+    # A lone letter is a word cut short too ("Sixty Nine Thousand Mine H"), never "Only".
+    cut = len(letters) == 1 or (len(letters) >= 3 and any(w.startswith(letters)
+                                                         for w in (*SMALL, *SCALES)))
     only = Levenshtein.distance(letters.translate(LOOKALIKE), "enly", score_cutoff=1) <= 1
     return head if head and len(letters) <= 4 and not cut and (
         only or _nearest(letters)[0] is None) else rest
@@ -163,6 +166,12 @@ def _near(piece: str) -> tuple[str, ...]:
     if len(piece) == 3:  # a three-letter number with a later letter misread ("Twc", not "Fne")
         # or only a lookalike changed ("Twe")
         near += [word for word in SHORT if word[0] == alike[0] and _changed(alike, word) <= 1]
+    if not near and len(piece) >= 4:
+        # A scale word, which says no digit, that lost more letters ("Hnded": hundred); only
+        # lost, or it would swallow a number word's letters beside it ("Oehusand" is one
+        # thousand, "Twc Theusand" twenty two thousand).
+        near = [word for word in SCALES if 0 < (lost := len(word) - len(piece)) <= 2
+                and Levenshtein.distance(alike, word.translate(LOOKALIKE)) == lost]
     # A word whose letters are all lookalikes of the piece's ("ElGHTY": "eighty") before one
     # a letter away ("eight").
     near.sort(key=lambda word: word.translate(LOOKALIKE) != alike)
