@@ -45,6 +45,9 @@ def page(*texts: str) -> list[Line]:
     ("FR Wire 7.5 sqrn aCn qC Z,ll,5CC.CO", Item("FR Wire 7.5 sqrn a Cn", 90, 2_11_500_00)),
     ("TMT Bur IZnn 56 3,486.CC", Item("TMT Bur I Znn", 56, 3_486_00)),
     ("Priner ZOL Z3 71,886.50", Item("Priner ZOL", 23, 71_886_50)),
+    # (seed 502, memo 22) an open 4 read as A; the decimal point read as a dash
+    ("OPe 53 Grade Cerent 91 3A.580.00", Item("O Pe 53 Grade Cerent", 91, 34_580_00)),
+    ("wall Putty 90kg 142 1,10,760-00", Item("wall Putty 90kg", 142, 1_10_760_00)),
 ])
 def test_item_lines_in_the_shapes_bills_print_and_engines_read(text, item):
     assert items.find(page(text)) == [item]

@@ -437,3 +437,30 @@ def test_the_head_of_an_amount_misread_past_its_separator_is_no_amount():
     lines = page("Priner ZOL 23 71,886.50", "GST 1,50,g8.67", "Total Rs. 71,888.00")
     value, conf = find(lines)
     assert value == 7_188_800 and conf < SURE
+
+
+# Bench seed 502, memo 22, as PP-OCRv4 read it: the total's 4 read as 9 ("8,36,491.00"), the
+# words past reading, the GST's 9 lost ("1,27,52. 68"), R/O read "R/0".
+MEMO_502_22 = ("Particulars Qty Amount", "PPC Cerent 703 36,075.75",
+               "OPe 53 Grade Cerent 91 3A.580.00", "phiner 20l 40 1,25,000.00",
+               "Watekppofing Conpound 95 1,37,797.50",
+               "Engine Qic 15W40 5 190 2,64, 635.00", "wall Putty 90kg 142 1,10,760-00",
+               "GST 1,27,52. 68", "R/0 +0.07")
+
+
+def test_a_misread_tax_line_the_items_at_a_gst_rate_mend_vouches_for_the_total():
+    """The items make 7,08,848.25; 18 % of it is 1,27,592.68, the GST read with one digit
+    lost; with the round-off that is 8,36,441.00, the total printed."""
+    lines = page(*MEMO_502_22, "Total Rs. 8,36,441.00")
+    assert find(lines) == (83_644_100, pytest.approx(0.95))
+    # The figure misread: the rate's sum is no reason to credit what was read.
+    value, conf = find(page(*MEMO_502_22, "Total Rs. 8,36,491.00"))
+    assert value == 83_649_100 and conf < SURE
+
+
+def test_a_total_at_a_gst_rate_the_tax_line_does_not_say_is_asked():
+    """Items of 1,000.00 and 18 % make 1,180.00, but the GST line reads 777.00, no digit's
+    misreading of 180.00: the page does not say which is right."""
+    lines = page("Cement 2 1,000.00", "GST 777.00", "Total Rs. 1,180.00")
+    value, conf = find(lines)
+    assert value == 118_000 and conf < SURE

@@ -46,7 +46,7 @@ _LABELS = [
     (re.compile(r"\btotal|कुल", re.I), 0.85),
 ]
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
-                   r"before\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*o\b|"
+                   r"before\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*[o0]\b|"
                    r"discount|\bqty|"
                    r"quantity|items?\b|cash|tender|change|balance|outstanding|"
                    r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
@@ -56,7 +56,7 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
           "billamount", "netpayable", "invoicetotal", "totalpayable")
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|before\s*tax", re.I)
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
-_ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
+_ROUND = re.compile(r"round|r\s*/\s*[o0]\b", re.I)  # "R/O", its O read as 0 too
 # A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00"),
 # closed only where the amount it closes is grouped as amounts are printed (Indian or western
 # grouping, any separators): two amounts side by side ("5,94,557.12 1,30,059.37") stay two.
@@ -68,6 +68,7 @@ _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _CASH = re.compile(r"\bcash\b|tender", re.I)
 _CHANGE = re.compile(r"\bchange\b", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
+GST_RATES = (0.25, 3, 5, 12, 18, 28, 40)  # percent
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
 # Below this an unchecked total is not read: a partner could confirm a misread amount that
@@ -247,7 +248,25 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     sums = {source: base + rounding for source, base in bases.items()}
     if "stated" in vouching and vouching.get("goods", vouching["stated"]) != vouching["stated"]:
         vouching.pop("goods")
-    return set(vouching.values()) | tendered, set(sums.values()) | tendered
+    at_rate = {goods + tax + rounding for tax in _taxes_at_rate(goods, sum(taxes.values()))
+               } if stated is None and goods else set()
+    # Rounded to the rupee as the round-off line says, the line itself read.
+    at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
+    return set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate
+
+
+def _taxes_at_rate(goods: int, read: int) -> set[int]:
+    """The tax on `goods` at a GST rate, where the tax read is that tax with one digit misread,
+    lost or added ("GST 1,27,52.68" for 1,27,592.68 on a cash memo whose items make
+    7,08,848.25 at 18 %): the items and the rate say the tax the page meant. A digit lost
+    from an item and from the total alike keeps the total's sum but not the rate."""
+    found = set()
+    for rate in GST_RATES:
+        exact = goods * rate / 100
+        for tax in {int(exact), -int(-exact)}:
+            if tax != read and Levenshtein.distance(str(tax), str(read)) == 1:
+                found.add(tax)
+    return found
 
 
 def _tendered(every: list[Amount]) -> set[int]:
