@@ -47,11 +47,12 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     said = next((line.text for line in lines if words.START.search(line.text)), "")
     scores = {paise: fit - LETTER * (words.misread(said, paise) or 0)
               for paise, fit in fits.items() if fit >= -FITS}
-    # An amount the page vouches for (the arithmetic, words read closely) that the image
-    # offers as well as its own likeliest reading is taken before amounts nothing vouches
-    # for, however the misread words score them ("Run Hendued": four or nine hundred).
-    vouched = {paise for paise in scores if witnesses.get(paise) and paise in readings
-               and fits[paise] >= -CLOSE}
+    # An amount the tax arithmetic vouches for that the image offers nearly as well as its
+    # own likeliest reading is taken before amounts nothing vouches for, however the
+    # misread words score them ("Run Hendued": four or nine hundred). Not so for words read
+    # closely: a letter changed can name another number ("Geven": seven for eleven).
+    vouched = {paise for paise in total.added_up(lines) & set(scores) & readings
+               if fits[paise] >= -CLOSE}
     best = vouched.pop() if len(vouched) == 1 else _clear(scores)
     if best is not None:
         # Sure only where two readings meet: the image itself offers the amount (as read or a

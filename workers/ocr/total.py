@@ -341,14 +341,24 @@ def _taxable(every: list[Amount]) -> int:
     return max((a.paise for a in every if a.marked and _TAXABLE.search(a.label)), default=0)
 
 
+def added_up(lines: list[Line]) -> set[int]:
+    """The totals the page's tax arithmetic vouches for (and those rounded to the rupee)."""
+    return _sums(lines)[0]
+
+
+def _sums(lines: list[Line]) -> tuple[set[int], set[int]]:
+    sums, doubted = _arithmetic(amounts(lines),
+                                sum(item.amount_paise for item in items.find(lines)))
+    return {paise for total in sums for paise in (total, round(total, -2))}, doubted
+
+
 def witnesses(lines: list[Line]) -> dict[int, bool]:
     """Amounts the page states apart from its total's figure, each True when it vouches for
     itself: the amount in words read with at most a letter changed a word, and the tax
     arithmetic's sums (and those rounded to the rupee); False, the amount guessed from words
     misread further, and each of the amounts words read with a letter changed tie."""
-    every = amounts(lines)
-    sums, doubted = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
-    found = {paise: True for total in sums for paise in (total, round(total, -2))}
+    sums, doubted = _sums(lines)
+    found = {paise: True for paise in sums}
     for total in doubted:  # the image may choose one, unsure
         found.setdefault(total, False)
     for index, line in enumerate(lines):
