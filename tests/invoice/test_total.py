@@ -464,3 +464,10 @@ def test_a_total_at_a_gst_rate_the_tax_line_does_not_say_is_asked():
     lines = page("Cement 2 1,000.00", "GST 777.00", "Total Rs. 1,180.00")
     value, conf = find(lines)
     assert value == 118_000 and conf < SURE
+
+
+def test_a_misread_before_tax_label_is_no_total():
+    """Bench seed 509, photo 13: "Total betore Tax 500.00" (its f read t, its figure cut) is the
+    taxable value, not the total to ask the partner about."""
+    lines = page("Total betore Tax 500.00", "CGST9 4.185.00", "SGST09 4.185.00")
+    assert find(lines) is None

@@ -46,7 +46,7 @@ _LABELS = [
     (re.compile(r"\btotal|कुल", re.I), 0.85),
 ]
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
-                   r"before\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*[o0]\b|"
+                   r"be[ft]ore\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*[o0]\b|"
                    r"discount|\bqty|"
                    r"quantity|items?\b|cash|tender|change|balance|outstanding|"
                    r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
@@ -54,7 +54,7 @@ _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amoun
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
-_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|before\s*tax", re.I)
+_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|be[ft]ore\s*tax", re.I)  # "betore": f read t
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*[o0]\b", re.I)  # "R/O", its O read as 0 too
 # A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00"),
