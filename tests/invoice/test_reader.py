@@ -162,6 +162,16 @@ def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():
     assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it
 
 
+@pytest.mark.parametrize(("text", "number"), [
+    ("Bill No:M1 7764 28.02.2026", "M17764"),  # a space read inside it (seed 510, clean 3)
+    ("Tax InvoiceNo.S/7254", "S/7254"),  # SI/ lost its I (seed 508, photo 13)
+])
+def test_a_number_read_in_a_shape_a_misreading_gives_is_asked(text, number):
+    read = extract([Line(tuple(Word(w, 0.95) for w in text.split()))])
+    assert read.invoice_number == number
+    assert read.confidence["invoice_number"] < 0.8
+
+
 def test_a_number_whose_year_was_misread_is_asked():
     """Bench seed 509, photo 11: "ST/2026/02696" read "sT/2926/02696" beside a December 2025
     date: the year a digit from the date's is a misread digit, not a sure number. A year that

@@ -116,6 +116,10 @@ def _run_on(value: str, rest: str) -> str:
     date's next word ("Tl-28552Bill Date18.12.2025")."""
     if value[-1] in "-/" and (more := re.match(r"\s([0-9][A-Z0-9/\-]*)", rest, re.I)):
         value, rest = value + more.group(1), rest[more.end():]
+    elif len(value) <= 3 and (more := re.match(r"\s(\d{3,})(?![0-9./\-])", rest)):
+        # A short number and a run of digits after a space ("M1 7764"): one number, its
+        # space misread; the partner confirms it (_number_conf)
+        value, rest = value + more.group(1), rest[more.end():]
     after = rest.split()[:1]
     if after and _DATE_LABEL.match(after[0]):
         joined = _DATE_AFTER.sub("", value + after[0])
@@ -126,16 +130,27 @@ def _run_on(value: str, rest: str) -> str:
 def _number(lines: list[Line], read: InvoiceRead) -> None:
     if (found := _first_number(lines)) is not None:
         index, value = found
-        read.set("invoice_number", value, _number_conf(value, lines[index].conf_of(value)))
+        conf = lines[index].conf_of(value)
+        if value not in re.sub(r"(?<=[-/])\s", "", lines[index].text.upper()):
+            conf = min(conf, 0.6)  # joined across a space
+        read.set("invoice_number", value, _number_conf(value, conf))
+
+
+# A series of one letter before its slash ("S/7254"): a thin letter beside it lost ("SI/")
+_ONE_LETTER = re.compile(r"[A-Z]/\d")
 
 
 def _number_conf(value: str, conf: float) -> float:
     """A number whose financial year is not two years that follow each other ("25-28/…",
-    "25-2b/…": a digit misread) is confirmed by the partner."""
+    "25-2b/…": a digit misread), or whose series is one letter, is confirmed by the
+    partner."""
+    if _ONE_LETTER.match(value):
+        return min(conf, 0.6)
     for first, second in _YEARS.findall(value):
         if not (first.isdigit() and second.isdigit()) or int(second) != (int(first) + 1) % 100:
             return min(conf, 0.6)
     return conf
+
 
 def _year_in_number(read: InvoiceRead) -> None:
     """A number whose year, before its serial ("ST/2926/02696"), is a digit away from the
