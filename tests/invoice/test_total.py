@@ -471,3 +471,8 @@ def test_a_misread_before_tax_label_is_no_total():
     taxable value, not the total to ask the partner about."""
     lines = page("Total betore Tax 500.00", "CGST9 4.185.00", "SGST09 4.185.00")
     assert find(lines) is None
+
+
+def test_the_tail_of_a_figure_misread_past_its_first_digits_is_no_total():
+    """Bench seed 512, memo 4: "n,C38.CC" (92,038.00) is no total of 38.00 to ask about."""
+    assert find(page("GST VU,133.33", "R/O -C.C8", "Total Rs. n,C38.CC")) is None

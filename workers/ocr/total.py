@@ -31,8 +31,8 @@ from workers.ocr.words import amount_in_words, resembled, tied
 # letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a GSTIN or an invoice number it
 # is a letter); a handwritten 0 before the point read as C too ("R/O -C.37", "-C.C8"). Not
 # the head of an amount whose next digit was misread past reading ("GST 1,50,g8.67": no tax
-# of 1.50).
-_TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
+# of 1.50), nor its tail after a digit read as a letter ("Total Rs. n,C38.CC": no total of 38).
+_TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,])(?<![.,][A-Za-z]))"
                     r"(?P<sign>[-+]\s?)?"
                     r"(?P<num>(?:[0-9]|(?<![A-Za-z])(?:[OSBIlZ]|C(?=[.,][0-9C]{2})))"
                     r"[0-9OSBIlZC,.]*[0-9OC])"
