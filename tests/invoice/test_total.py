@@ -473,6 +473,12 @@ def test_a_misread_before_tax_label_is_no_total():
     assert find(lines) is None
 
 
+def test_taxes_run_on_to_the_next_label_after_a_comma_still_add_up():
+    """Bench seed 510, plain 2: a table-less bill's one line of taxes read without spaces."""
+    lines = page("Taxable1,87,555.75;CGST16,880.01,SGST16,880.02", "Total (Rs.) Rs.2,21,315.78")
+    assert find(lines) == (22_131_578, pytest.approx(0.95))
+
+
 def test_the_tail_of_a_figure_misread_past_its_first_digits_is_no_total():
     """Bench seed 512, memo 4: "n,C38.CC" (92,038.00) is no total of 38.00 to ask about."""
     assert find(page("GST VU,133.33", "R/O -C.C8", "Total Rs. n,C38.CC")) is None

@@ -37,7 +37,7 @@ _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,])
                     r"(?P<num>(?:[0-9]|(?<![A-Za-z])(?:[OSBIlZ]|C(?=[.,][0-9C]{2})))"
                     r"[0-9OSBIlZC,.]*[0-9OC])"
                     r"(?P<dash>/ ?[-=]?|-)?"
-                    r"(?![0-9A-Za-z%/\-]|[.,][0-9A-Za-z])")
+                    r"(?![0-9A-Za-z%/\-]|[.,][A-Za-z]?[0-9])")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
