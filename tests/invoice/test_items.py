@@ -48,6 +48,9 @@ def page(*texts: str) -> list[Line]:
     # (seed 502, memo 22) an open 4 read as A; the decimal point read as a dash
     ("OPe 53 Grade Cerent 91 3A.580.00", Item("O Pe 53 Grade Cerent", 91, 34_580_00)),
     ("wall Putty 90kg 142 1,10,760-00", Item("wall Putty 90kg", 142, 1_10_760_00)),
+    # (seed 512, memo 10) a space read inside a digit group, closed as in totals
+    ("Watenphoofirg Corpound 126 1,8 2,700.00", Item("Watenphoofirg Corpound", 126,
+                                                     1_82_700_00)),
 ])
 def test_item_lines_in_the_shapes_bills_print_and_engines_read(text, item):
     assert items.find(page(text)) == [item]

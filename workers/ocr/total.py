@@ -57,11 +57,6 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|be[ft]ore\s*tax", re.I)  # "betore": f read t
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*[o0]\b", re.I)  # "R/O", its O read as 0 too
-# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00"),
-# closed only where the amount it closes is grouped as amounts are printed (Indian or western
-# grouping, any separators): two amounts side by side ("5,94,557.12 1,30,059.37") stay two.
-_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
-_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3})*[.,]\d\d")
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
@@ -90,7 +85,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = _close_groups(closed(line.text)), 0, len(found)
+        text, start, count = closed(line.text), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
@@ -106,18 +101,6 @@ def amounts(lines: list[Line]) -> list[Amount]:
             start = match.end()
         above = text if len(found) == count and _label_weight(text) else ""
     return found
-
-
-def _close_groups(text: str) -> str:
-    def close(gap: re.Match[str]) -> str:
-        left = re.search(r"[\d.,]*$", text[:gap.start()])
-        right = re.match(r"[\d.,]*", text[gap.end():])
-        before = left.group() if left else ""
-        joined = before + (right.group() if right else "")
-        complete = re.search(r"\d{3}[.,]\d\d$", before)  # "640.00 3,560.00": two amounts
-        return "" if _GROUPED.fullmatch(joined) and not complete else " "
-
-    return _GROUP_GAP.sub(close, text)
 
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
