@@ -239,3 +239,16 @@ def test_names_and_shops_longer_than_their_columns_are_cut_not_lost(twilio, prog
     assert _report().splitlines()[1] == "created: 1"
     assert (len(partner("+919876543230").name), len(partner("+919876543230").shop)) == \
         (120, 160)
+
+
+def test_a_shop_the_rep_gave_english_is_not_asked_its_language_again(twilio, programs, clock):
+    """"english" on the shop's line is a language named, as "tamil" is: the shop is welcomed
+    in English and asked its consent (it was asked the language list, as if none was named)."""
+    twilio.chat(REP, "ENROLL TILEPRO\nMurugan, 9876543215, Murugan Tiles, 600017, english")
+    replies = twilio.chat("+919876543215", "vanakkam")
+    assert replies[0] == "Welcome to Tile Pro!"
+    assert "Choose your language:" not in "\n".join(replies)
+    assert "Do you accept the Tile Pro terms?" in replies[-1]
+    twilio.chat("+919876543215", "1")
+    shop = partner("+919876543215")
+    assert (shop.status, shop.language) == ("active", "en")
