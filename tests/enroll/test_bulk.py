@@ -6,6 +6,7 @@ import pytest
 
 from bot.i18n import translate
 from models.db import unit_of_work
+from models.programs.privacy_settings import DEFAULT_SUMMARY
 from models.partners.partner import Partner
 from tests.mediahost import media_host, provider_media
 
@@ -168,8 +169,9 @@ def test_a_shop_the_rep_gave_a_language_is_not_asked_it_again(twilio, programs, 
     text = "\n".join(replies)
     assert text.startswith(translate("ta", "Welcome to {program}!", program="Tile Pro")), text
     assert translate("ta", "Choose your language:") not in text
-    if channel == "sms":  # the consent question waits for MORE
+    if channel == "sms":  # the consent question waits for MORE, the notice's short form in it
         text = "\n".join(twilio.chat("+919876543215", "MORE", channel=channel))
+        assert DEFAULT_SUMMARY["ta"] in text, text  # not the English sentence
     assert "1. " + translate("ta", "Yes, I agree") in text, text
     twilio.chat("+919876543215", "1", channel=channel)
     shop = partner("+919876543215")
