@@ -209,19 +209,13 @@ class Budget(_Strict):
     monthly_cap_credits: int | None = Field(default=None, gt=0)
 
 
-# The name of a program's credits when its file names none, in every language partners choose.
-DEFAULT_CURRENCY = {"en": "credits", "hi": "क्रेडिट", "mr": "क्रेडिट", "gu": "ક્રેડિટ",
-                    "ta": "கிரெடிட்கள்", "te": "క్రెడిట్లు", "kn": "ಕ್ರೆಡಿಟ್‌ಗಳು", "bn": "ক্রেডিট",
-                    "pa": "ਕ੍ਰੈਡਿਟ", "ml": "ക്രെഡിറ്റുകൾ", "or": "କ୍ରେଡିଟ୍", "as": "ক্ৰেডিট"}
-
-
 class ProgramSpec(_Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,19}$")
     name: str = Field(min_length=1, max_length=120)
     brand: str = Field(min_length=1)
     sponsor: Sponsor
     credit_value_paise: int = Field(gt=0)
-    currency_name: Label = Field(default_factory=lambda: dict(DEFAULT_CURRENCY))  # per language
+    currency_name: Label = Field(default_factory=lambda: {"en": "credits"})  # per language
     # The languages whose texts the program completes (`flask programs load` refuses a gap);
     # a partner in any other language reads its texts in `fallback_language`. None (an old
     # file): each text falls back to English on its own.
