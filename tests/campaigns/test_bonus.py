@@ -176,10 +176,12 @@ def test_a_bonus_past_the_budget_cap_waits_for_the_cap_review_which_pays_or_refu
 
 
 @BOTH
-def test_an_invoice_the_budget_cap_holds_earns_its_bonus_only_once_approved(
+def test_an_invoice_the_budget_cap_holds_earns_its_bonus_with_its_one_approval(
         app, program, member, clock):
     """No bonus is paid on credits that wait for the cap review: the invoice's approval
-    posts it (for the campaigns running when the invoice came), through the cap again."""
+    posts it (for the campaigns running when the invoice came) and pays it at once, counted
+    against the month with the invoice's credits; it was sent to a second cap review of its
+    own, which the partner waited on after being told the invoice was approved."""
     clock.set(THURSDAY)
     partner = member("en")
     bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"],
@@ -188,13 +190,15 @@ def test_an_invoice_the_budget_cap_holds_earns_its_bonus_only_once_approved(
     invoice = credit(program, partner, OPC)
     assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0)]  # waiting, no bonus
     clock.set(datetime(2026, 3, 20, 6, 0, tzinfo=UTC))  # approved after the campaign's end
-    decide_held(True)  # the invoice: approved; its bonus waits for the (full) budget
-    assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0), ("invoice", 10),
-                                                        ("bonus", 0)]
     decide_held(True)
-    assert [(c, n) for c, n, _ in entries(partner)][-1] == ("bonus", 10)
-    assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
-                                          number=invoice.number, n=10, balance="20")
+    assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0), ("invoice", 10),
+                                                        ("bonus", 10)]
+    assert waiting() == []
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 20
+        cap = program.spec.budget.monthly_cap_credits
+        assert budget.issued(session, program.id, "2026-03") == cap - 5 + 20
+    assert "New balance: 20" in told(partner)[-1]
 
 
 def give_back(invoice: Invoice, paise: int, note: str = "CN-1"):
@@ -277,22 +281,19 @@ def test_a_full_return_while_the_invoice_waits_for_the_cap_review_closes_it(
 @BOTH
 def test_a_return_while_the_invoice_waits_leaves_its_later_bonus_in_share_too(
         app, program, member, clock):
-    """The invoice's approval posts its bonus on what was not returned (the bonus waits for
-    the full budget in turn, for half of it); the rest of the invoice returned later takes
-    back all that both paid."""
+    """The invoice's approval posts its bonus on what was not returned (paid with it: half of
+    it); the rest of the invoice returned later takes back all that both paid."""
     clock.set(THURSDAY)
     partner = member("en")
     bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
     cap_left(program, 5)
     invoice = credit(program, partner, OPC)
     assert give_back(invoice, 500_000).withdrawn == 5
-    decide_held(True)  # the invoice: its other 5 credits; its bonus waits, for half of it
-    assert waiting() == [5]
-    decide_held(True)
+    decide_held(True)  # the invoice: its other 5 credits, and half its bonus with them
+    assert waiting() == []
     with unit_of_work() as session:
         assert ledger.wallet_balance(session, partner, program.id).balance == 10
-    assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
-                                          number=invoice.number, n=5, balance="10")
+    assert "New balance: 10" in told(partner)[-1]
     assert give_back(invoice, 500_000, "CN-2").credits == 10
     with unit_of_work() as session:
         assert ledger.wallet_balance(session, partner, program.id).balance == 0
