@@ -15,7 +15,7 @@ from bot.i18n import translate
 from bot.notices import held
 from bot.notices import invoices as invoices_notice
 from models import campaigns, ledger, review
-from models.admin.controls import Actor
+from models.admin.controls import Actor, ControlError
 from models.admin.orders import record_return
 from models.campaigns import Campaign
 from models.db import unit_of_work
@@ -198,7 +198,7 @@ def test_an_invoice_the_budget_cap_holds_earns_its_bonus_with_its_one_approval(
         assert ledger.wallet_balance(session, partner, program.id).balance == 20
         cap = program.spec.budget.monthly_cap_credits
         assert budget.issued(session, program.id, "2026-03") == cap - 5 + 20
-    assert "New balance: 20" in told(partner)[-1]
+    assert invoice.number in told(partner)[-1] and "New balance: 20" in told(partner)[-1]
 
 
 def give_back(invoice: Invoice, paise: int, note: str = "CN-1"):
@@ -276,6 +276,46 @@ def test_a_full_return_while_the_invoice_waits_for_the_cap_review_closes_it(
         assert ledger.wallet_balance(session, partner, program.id).balance == 0
         [item] = session.scalars(select(review.ReviewItem)).all()
         assert (item.status, item.payload["credits"]) == ("rejected", 0)
+
+
+def returned_again(invoice: Invoice, note: str):
+    """A credit note for all of an invoice returned in full before (read afresh)."""
+    with unit_of_work() as session:
+        return record_return(session, Actor("ops"), session.get(Invoice, invoice.id),
+                             invoice.total_paise, note, "returned")
+
+
+def shown(invoice: Invoice) -> tuple[str, int, str | None]:
+    with unit_of_work() as session:
+        row = session.get(Invoice, invoice.id)
+        return row.status, row.credits, row.claim
+
+
+@BOTH
+def test_an_invoice_returned_in_full_shows_it_was_returned(app, program, member, clock):
+    """Returned in full while its credits waited for the cap review, the invoice said
+    CREDITED with its 10 credits, which were never paid: it shows RETURNED with 0 (its claim
+    kept, so it cannot earn again); paid and returned in full (in two notes), it shows
+    RETURNED with the 10 it was paid, which the reversals took back."""
+    clock.set(THURSDAY)
+    held, paid = member("en"), member("en")
+    cap_left(program, 5)
+    waited = credit(program, held, OPC)
+    assert give_back(waited, 1_000_000).withdrawn == 10
+    status, credits, claim = shown(waited)
+    assert (status, credits) == ("returned", 0) and claim == waited.claim
+    assert returned_again(waited, "CN-1").again  # the same note (a feed's replay): no change
+    with pytest.raises(ControlError, match="returned in full"):
+        returned_again(waited, "CN-2")
+    clock.set(datetime(2026, 4, 2, 6, 0, tzinfo=UTC))  # a new month: the budget has room
+    whole = credit(program, paid, OPC)
+    assert give_back(whole, 400_000).credits == 4
+    assert shown(whole)[:2] == ("credited", 10)  # not all of it yet
+    assert give_back(whole, 600_000, "CN-2").credits == 6
+    assert shown(whole)[:2] == ("returned", 10)
+    assert returned_again(whole, "CN-2").again
+    with pytest.raises(ControlError, match="returned in full"):
+        returned_again(whole, "CN-3")
 
 
 @BOTH
