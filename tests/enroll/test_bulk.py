@@ -6,8 +6,8 @@ import pytest
 
 from bot.i18n import translate
 from models.db import unit_of_work
-from models.programs.privacy_settings import DEFAULT_SUMMARY
 from models.partners.partner import Partner
+from models.programs.privacy_settings import DEFAULT_SUMMARY
 from tests.mediahost import media_host, provider_media
 
 from .conftest import OTHER_REP, REP, memberships, outbox, partner
