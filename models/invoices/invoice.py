@@ -29,8 +29,8 @@ class InvoiceStatus(StrEnum):
     REVIEW = "review"  # corrected total beyond the margin: waiting for a reviewer
     CREDITED = "credited"
     REJECTED = "rejected"
-    # Credit notes took all of it back: credits holds what it was paid (0: it waited for the
-    # budget cap's review, which the return closed); its claim is kept (it never earns again).
+    # Credit notes took all of it back: credits stays what it earned (0 if it was never paid:
+    # it waited for the budget cap's review, which the return closed); the claim is kept.
     RETURNED = "returned"
 
 
