@@ -1,6 +1,7 @@
-"""Answers whose shape the SMS walk (tests/i18n/test_sms_segments.py) does not see as such
-are registered DLT templates too, page by page (bot/channels/dlt_shapes.py): a list of
-any length, and an English answer that a value makes UCS-2."""
+"""How a flow's SMS answer is read back into its template (the same way whatever its values),
+and answers whose shape the SMS walk (tests/i18n/test_sms_segments.py) does not meet as such
+are registered DLT templates too, page by page (bot/channels/dlt_shapes.py): a list of any
+length, the longest names, and an English answer that a value makes UCS-2."""
 
 from __future__ import annotations
 
@@ -9,13 +10,33 @@ import re
 
 import pytest
 
-from bot.channels import dlt
+from bot.channels import dlt, dlt_shapes
 from bot.channels.sms import MORE_HINT, segments
-from bot.i18n import LANGUAGES, translate
+from bot.i18n import LANGUAGES, NP_, translate
 from models import ledger
 from models.programs.program import Program, load_spec
 from models.programs.schema import parse
 from tests.scan.conftest import add_partner, program_spec
+
+NEXT_TIER = "Next tier {tier}: {distance}"
+
+
+def _line(lang: str, distance: int) -> str:
+    more = translate(lang, NP_("{n} more credit", "{n} more credits"), distance)
+    return translate(lang, NEXT_TIER, tier="Master", distance=more)
+
+
+@pytest.mark.parametrize("lang", ["kn", "en", "hi", "ta", "te", "as"])
+def test_a_next_tier_line_reads_as_itself_whatever_the_distance(lang):
+    """ "Next tier Master: 37 more credits" once read in Kannada as "{reward}: {n} credits"
+    (the reward "Next tier Master", the count "37 more": short enough for a count) while
+    "... 370 more credits" read as the next-tier line: one answer, two shapes, its pages cut
+    on two plans, and the registry missed one (the SMS walk failed once a balance changed)."""
+    for distance in (1, 7, 37, 370, 3_700, 37_000):
+        (recipe,) = dlt_shapes.recipe(_line(lang, distance), lang)
+        assert recipe[0] == "msg" and recipe[2] == NEXT_TIER, (distance, recipe)
+    assert len({dlt_shapes.shape(_line(lang, d), lang) for d in (7, 37, 370, 3_700)}) == 1
+
 
 # QRA's catalog (programs/cempro.yaml): cashback from 100 credits, vouchers at 125, 250, 500
 # and 600 (and 1,200 for higher tiers); each balance affords one reward more.

@@ -9,6 +9,9 @@ from models.partners.gstin import is_valid_gstin
 
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A",
              ")": "J", "]": "J", "|": "I"}
+# Letters a small print face draws nearly as a digit, tried beside TO_LETTER's ("J1ZP" read
+# "11ZP": a J's hook lost in a photo).
+ALSO_LETTER = {"1": "J"}
 # The GSTIN shape, position by position: d digit, a letter, x either, z the fixed "Z".
 _SHAPE = "ddaaaaaddddaxzx"
 _MAX_CANDIDATES = 1024
@@ -27,12 +30,16 @@ def _choices(char: str, kind: str) -> set[str]:
             return {char, DIGIT_PEERS[char]} if char in DIGIT_PEERS else {char}
         return {TO_DIGIT[char]} if char in TO_DIGIT else set()
     if kind == "a":
-        return {char} if char.isalpha() else {TO_LETTER[char]} if char in TO_LETTER else set()
+        if char.isalpha():
+            return {char}
+        return ({TO_LETTER[char]} if char in TO_LETTER else set()) | set(
+            ALSO_LETTER.get(char, ""))
     if kind == "z":
         return {"Z"} if char in "Z27" else set()
     options = {char}
     options |= {TO_DIGIT[char]} if char in TO_DIGIT else set()
     options |= {TO_LETTER[char]} if char in TO_LETTER else set()
+    options |= set(ALSO_LETTER.get(char, ""))
     return options
 
 
