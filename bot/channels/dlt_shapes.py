@@ -202,7 +202,8 @@ def _line(line: str, langs: tuple[str, ...]) -> Recipe:
         if (found := _read(said, lang)) is not None:
             wording, message, values = found
             form = _forms(message, lang).index(_text(wording)) if wording else 0
-            return "msg", head, message, {name: len(v) if name == "url" else
+            return "msg", head, message, {name: len(v) if name == "url" else 1
+                                          if name in dlt.FIELDS and len(v) <= VAR_CHARS else
                                           SIZES.get(name, 1) for name, v in values.items()}, \
                 lang, form
     return ("var", head, 1) if option else ("text", line)  # a label: one variable
@@ -278,9 +279,30 @@ def counts(recipes: tuple[Recipe, ...]) -> list[tuple[Recipe, ...]]:
 
 
 def recipe(text: str, lang: str) -> tuple[Recipe, ...]:
-    """How each line of `text` (an SMS in `lang`) is made."""
+    """How each line of `text` (an SMS in `lang`) is made. A name of `dlt.FIELDS` takes one
+    variable where its values all fit one (most: the answer is planned and cut as ever),
+    else all its placeholder has (`_widths`)."""
     langs = (lang, "en") if lang != "en" else ("en",)
-    return tuple(_line(line, langs) for line in text.split("\n"))
+    lines = tuple(_line(line, langs) for line in text.split("\n"))
+    return _widened(lines, {name for line in lines if line[0] == "msg"
+                            for name, size in line[3].items() if name in dlt.FIELDS and size > 1})
+
+
+def _widened(recipes: tuple[Recipe, ...], names: set[str]) -> tuple[Recipe, ...]:
+    """`recipes` with the placeholders `names` in all their variables (`SIZES`), the other
+    names of `dlt.FIELDS` in one."""
+    return tuple((*line[:3], {name: SIZES[name] if name in names else 1 if name in dlt.FIELDS
+                              else size for name, size in line[3].items()}, *line[4:])
+                 if line[0] == "msg" else line for line in recipes)
+
+
+def _widths(recipes: tuple[Recipe, ...]) -> list[tuple[Recipe, ...]]:
+    """`recipes` with its names of `dlt.FIELDS` each in one variable or in all its own: an
+    answer with a short name is planned and cut as one with a long one is not."""
+    names = sorted({name for line in recipes if line[0] == "msg" for name in line[3]
+                    if name in dlt.FIELDS and SIZES[name] > 1})
+    return [_widened(recipes, {name for name, wide in zip(names, chosen, strict=True) if wide})
+            for chosen in itertools.product((False, True), repeat=len(names))]
 
 
 def _render(recipes: tuple[Recipe, ...], value: Value, form: int | None = None) -> str:
@@ -307,8 +329,8 @@ def _shaped(name: str, size: int) -> str:
 
 def _planner(filler: str) -> Value:
     def planned(name: str, size: int) -> str:
-        return filler * (size if name == "url" else VAR_CHARS * size if name == "var"
-                         else longest(name))
+        return filler * (size if name == "url" else VAR_CHARS * size
+                         if name == "var" or name in dlt.FIELDS else longest(name))
     return planned
 
 
@@ -347,7 +369,7 @@ def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
             continue
         seen, hint = recipe(answer, lang), translate(lang, sms.MORE_HINT)
         fills = {sms.encoding(answer), "UCS-2"}
-        for recipes in counts(seen):
+        for recipes in [wide for made in counts(seen) for wide in _widths(made)]:
             for page_name, text in _named(recipes, fills, hint):
                 if text not in named or page_name < named[text]:
                     named[text] = page_name
