@@ -218,6 +218,23 @@ def key(recipes: tuple[Recipe, ...]) -> str:
     return f"flow_{digest[:10]}"
 
 
+def outline(text: str, lang: str) -> tuple[str, list[str]]:
+    """`text`'s shape for a log line, without its values or words of its own: its name
+    (`key`) and each line as a catalog message's English id, {#var#}, {#url#}, or "<text>"
+    (program content or words no message has, which may hold a name: never logged)."""
+    recipes = recipe(text, lang)
+    lines = []
+    for line in recipes:
+        kind, head = line[0], line[1]
+        if kind == "msg":
+            lines.append(head + (line[2].singular if isinstance(line[2], Plural) else line[2]))
+        elif kind in ("url", "var"):
+            lines.append(head + _shaped(kind, line[2] if kind == "var" else 1))
+        else:
+            lines.append("<text>" if head.strip() else "")
+    return key(recipes), lines
+
+
 def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """The flow templates that flows' `answers` (texts before paging, each with its
     language) need, by name: each answer's shape, whole when it can fit one SMS, and the
