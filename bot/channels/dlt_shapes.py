@@ -259,8 +259,8 @@ def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
             found = {name: whole} if sms.fits(whole.replace(VAR, "x")) else {}
             found |= {f"{name}_{n}": page for n, page in enumerate(made, 1) if len(made) > 1}
             for page_name, text in found.items():
-                if text in _main_texts():
-                    continue
+                if text in _main_texts() or not dlt.words(text):  # variables alone: a
+                    continue  # DLT portal refuses it (and dlt.match never matches it)
                 if text not in named or page_name < named[text]:
                     named[text] = page_name
     by_name: dict[str, list[str]] = {}

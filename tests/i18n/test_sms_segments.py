@@ -57,7 +57,10 @@ NOT_WALKED = {"tier_down", "out_of_stock", "ticket_opened", "ticket_call_back", 
               # a budget-cap refusal of an invoice or a code, a return while credits wait
               # (tests/campaigns/test_bonus.py, tests/invoice, tests/scan send them in English)
               "invoice_budget_refused", "code_budget_refused", "invoice_withdrawn",
-              "campaign_promotional"}  # the walk's campaign is urgent: service-explicit
+              "campaign_promotional",  # the walk's campaign is urgent: service-explicit
+              # sent through Gupshup instead of an SMS no template matches (the walk's SMS
+              # go through Twilio, and all match): tests/sms/test_dlt_refused.py
+              "sms_fallback"}
 
 
 @pytest.fixture

@@ -41,14 +41,18 @@ def test_every_template_has_an_id_a_category_and_every_language():
 def test_flow_templates_have_ids_of_their_own_and_words_in_every_text():
     """bot/channels/dlt_flows.yaml, written from the SMS walk (which checks it is up to date:
     tests/i18n/test_sms_segments.py): no id twice in the two files, every text in at most
-    two segments at its shortest. Not yet checked: a page of variables alone (a quiz's
-    options cut from their question), which DLT portals refuse."""
+    two segments at its shortest, and none of variables alone (a quiz's options cut from
+    their question), which DLT portals refuse and `dlt.match` never matches."""
     ids = [t.id for t in dlt.registry().templates]
     assert len(set(ids)) == len(ids)
     flows = dlt.registry((dlt.FLOWS,)).templates
     texts = [(t.name, text) for t in flows for found in t.texts.values() for text in found]
     assert len(flows) > 100 and {t.category for t in flows} == {dlt.Category.SERVICE_IMPLICIT}
     assert all(segments(dlt._VARIABLE.sub("x", text)) <= 2 for _, text in texts)
+    alone = [f"{name}: {text!r}" for t in dlt.registry().templates
+             for name, found in [(t.name, t.texts)] for texts in found.values()
+             for text in texts if not dlt.words(text)]
+    assert not alone, "texts of variables alone:\n" + "\n".join(alone[:5])
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
