@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from bot.channels import dlt_shapes, sms
 from bot.channels.text import render_text
-from bot.i18n import LANGUAGES, N_
+from bot.i18n import LANGUAGES, N_, translate
 from bot.messages import Reply
 from bot.notices import outbound
 from flows import choose_program, language, redeem, wallet
@@ -116,11 +116,11 @@ ONE_SHOT: dict[Keyword, Callable[[Context], list[Reply]]] = {
 }
 
 
-def as_text(ctx: Context, reply: Reply, base_url: str) -> str:
-    """A reply as SMS text: numbered options, the image as a link in its wording (SMS
-    carries no media; a link alone would be a DLT template of a variable alone)."""
+def as_text(lang: str, reply: Reply, base_url: str) -> str:
+    """A reply as SMS text in `lang`: numbered options, the image as a link in its wording
+    (SMS carries no media; a link alone would be a DLT template of a variable alone)."""
     links = sms.absolute([reply.media_url] if reply.media_url else [], base_url)
-    return sms.gsm_safe("\n".join([render_text(reply), *(ctx._(sms.LINK, url=url)
+    return sms.gsm_safe("\n".join([render_text(reply), *(translate(lang, sms.LINK, url=url)
                                                          for url in links)]).strip("\n"))
 
 
@@ -136,6 +136,11 @@ def longest_fitting(text_for: Callable[[int], str], most: int) -> Reply:
     return single(sms.gsm_safe(text_for(shown)))
 
 
+def answer_text(lang: str, replies: list[Reply], base_url: str) -> str:
+    """`replies` as one SMS answer's text in `lang`, before it is paged."""
+    return "\n\n".join(t for t in (as_text(lang, r, base_url) for r in replies) if t)
+
+
 def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
     """The replies as one SMS of at most two segments; the rest is kept for MORE. Pages are
     cut where the text's DLT shape says, so that each is a registered template."""
@@ -144,7 +149,7 @@ def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
     if all(r.extra.get(PAGE) for r in replies):
         return replies
     base = outbound.base_url()
-    text = "\n\n".join(t for t in (as_text(ctx, r, base) for r in replies) if t)
+    text = answer_text(ctx.language, replies, base)
     found = sms.pages(text, ctx._(sms.MORE_HINT), plan=dlt_shapes.plan(text, ctx.language))
     sms.keep_pages(ctx.data, found[1:])
     return [single(found[0])]

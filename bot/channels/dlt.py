@@ -97,7 +97,7 @@ def paths() -> tuple[Path, ...]:
     return (*PATHS, *sorted(PROGRAMS.glob("*.yaml")))
 
 
-def _files(found: tuple[Path, ...] | None) -> tuple[tuple[Path, int], ...]:
+def stamped(found: tuple[Path, ...] | None) -> tuple[tuple[Path, int], ...]:
     """The files `found` (None: `paths()`) with when each last changed: a file written
     again (a program's templates) is read again."""
     return tuple((path, path.stat().st_mtime_ns) for path in (found or paths()))
@@ -106,7 +106,7 @@ def _files(found: tuple[Path, ...] | None) -> tuple[tuple[Path, int], ...]:
 def registry(found: tuple[Path, ...] | None = None) -> Registry:
     """The templates of the files `found` (None: all of `paths()`), with the entity and
     sender dlt.yaml names."""
-    return _registry(_files(found))
+    return _registry(stamped(found))
 
 
 @cache
@@ -126,7 +126,7 @@ def match(text: str, found_in: tuple[Path, ...] | None = None) -> Template:
     A variable may stand for words another template has fixed ("Code {#var#}: ..." also
     matches "Code X was approved: ..."): of the templates that match, the one with the most
     fixed characters is the one the text was made from; a tie is refused."""
-    files = _files(found_in)
+    files = stamped(found_in)
     fixed: dict[str, int] = {}  # template name -> its longest matching text's fixed characters
     by_start, open_ = _ready(files)
     for form in (*by_start.get(text[:_START], ()), *open_):

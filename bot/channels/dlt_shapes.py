@@ -269,9 +269,15 @@ def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return {n: sorted(texts) for n, texts in sorted(by_name.items())}
 
 
-@cache
 def _main_texts() -> frozenset[str]:
-    return frozenset(text for t in dlt.registry((dlt.REGISTRY,)).templates
+    """The texts of dlt.yaml and of the programs' files (bot/channels/dlt_programs): a flow
+    template never repeats one (two templates of one text would tie in `dlt.match`)."""
+    return _texts(dlt.stamped(tuple(path for path in dlt.paths() if path != dlt.FLOWS)))
+
+
+@cache
+def _texts(files: tuple) -> frozenset[str]:
+    return frozenset(text for t in dlt.registry(tuple(path for path, _ in files)).templates
                      for texts in t.texts.values() for text in texts)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from bot.channels import dlt
+from bot.config import DEV_BASE_URL
 from models.admin.audit import AuditEntry
 from models.db import unit_of_work
 from models.programs.program import by_code
@@ -50,3 +52,26 @@ def test_a_broken_or_foreign_upload_changes_nothing(as_role, world):
         assert db.query(ProgramVersion).filter_by(program_id=world.cempro).count() == 1
     assert admin.get("/admin/programs/CHEMX").status_code == 404
     assert as_role("support").get("/admin/programs/CEMPRO").status_code == 403
+
+
+def test_with_an_indian_sms_gateway_a_version_without_dlt_templates_is_not_applied(
+        app, as_role, world, tmp_path, monkeypatch):
+    """Gupshup sends only registered texts: a version whose lessons' SMS have no template
+    (here: no program's templates at all) is refused with what to run; registered, it
+    applies."""
+    app.config.update(SMS_PROVIDER="gupshup", PUBLIC_BASE_URL=DEV_BASE_URL)
+    monkeypatch.setattr(dlt, "PROGRAMS", tmp_path)
+    admin = as_role("brand-admin")
+    renamed = CEMPRO.replace("name: ", "name: Shakti Pro ", 1)
+    page = _upload(admin, renamed).get_data(as_text=True)
+    assert "SMS texts of CEMPRO have no DLT template" in page and "flask programs dlt" in page
+    assert "Apply this version" not in page
+    admin.post("/admin/programs/CEMPRO/apply", {"text": renamed})
+    with unit_of_work() as db:
+        assert not by_code(db, "CEMPRO").name.startswith("Shakti Pro")
+
+    monkeypatch.undo()  # bot/channels/dlt_programs/cempro.yaml: `flask programs dlt` wrote it
+    assert "The file is valid." in _upload(admin, renamed).get_data(as_text=True)
+    admin.post("/admin/programs/CEMPRO/apply", {"text": renamed})
+    with unit_of_work() as db:
+        assert by_code(db, "CEMPRO").name.startswith("Shakti Pro")

@@ -160,8 +160,10 @@ def _flow_templates_are_registered(lang: str, answers: list[str], paged: list[li
     for text in sent:
         try:
             dlt.match(text)
-        except dlt.DltRefused as exc:
-            refused.append(str(exc))
+        except dlt.DltRefused as exc:  # it never quotes the text: the walk's own do
+            alone = "" if dlt.words(dlt_shapes.shape(text, lang)) else \
+                " (a page of values alone, which no DLT portal registers: cut it with words)"
+            refused.append(f"{exc}{alone}: {text!r}")
         if segments(text) > MAX_SEGMENTS:
             long.append(text)
     assert not refused, f"{lang}: {len(refused)} SMS refused:\n" + "\n".join(refused[:10])
