@@ -94,7 +94,16 @@ def words(text: str) -> bool:
 
 def paths() -> tuple[Path, ...]:
     """Every registry file: dlt.yaml, the flows' and each program's."""
-    return (*PATHS, *sorted(PROGRAMS.glob("*.yaml")))
+    try:
+        changed = PROGRAMS.stat().st_mtime_ns  # a file added or removed: listed again
+    except FileNotFoundError:
+        return PATHS
+    return (*PATHS, *_listed(PROGRAMS, changed))
+
+
+@cache
+def _listed(folder: Path, _changed: int) -> tuple[Path, ...]:
+    return tuple(sorted(folder.glob("*.yaml")))
 
 
 def stamped(found: tuple[Path, ...] | None) -> tuple[tuple[Path, int], ...]:
@@ -126,15 +135,13 @@ def match(text: str, found_in: tuple[Path, ...] | None = None) -> Template:
     A variable may stand for words another template has fixed ("Code {#var#}: ..." also
     matches "Code X was approved: ..."): of the templates that match, the one with the most
     fixed characters is the one the text was made from; a tie is refused."""
-    files = stamped(found_in)
-    fixed: dict[str, int] = {}  # template name -> its longest matching text's fixed characters
-    by_start, open_ = _ready(files)
+    fixed: dict[str, tuple[int, Template]] = {}  # name -> its longest matching text's fixed
+    by_start, open_ = _ready(stamped(found_in))  # characters, and the template
     for form in (*by_start.get(text[:_START], ()), *open_):
-        if text.startswith(form.prefix) and form.pattern.fullmatch(text):
-            fixed[form.template.name] = max(fixed.get(form.template.name, 0), form.fixed)
-    found = sorted(((size, t) for t in _registry(files).templates
-                    for size in [fixed.get(t.name)] if size is not None),
-                   key=lambda pair: -pair[0])
+        if text.startswith(form.prefix) and form.pattern.fullmatch(text) and \
+                form.fixed > fixed.get(form.template.name, (-1,))[0]:
+            fixed[form.template.name] = form.fixed, form.template
+    found = sorted(fixed.values(), key=lambda pair: -pair[0])
     if not found or (len(found) > 1 and found[0][0] == found[1][0]):
         names = ", ".join(t.name for _, t in found) or "none"
         raise DltRefused(f"SMS matches {len(found)} DLT templates ({names})")  # no text:
