@@ -19,15 +19,18 @@ that vary (a module's number, a partner's score, a quiz question short enough fo
 variables) stay variables, as in every flow template. One text is one template (its name is
 its digest): an edited lesson is a new one, never an old id on new words.
 
-Not computed here (they are registered by the SMS walk for the demo programs only): a wrong
-answer's feedback followed by another question (any pair of a track's questions), and the
-answers that open with the program's name on a line of its own (HIST, TIER).
+The program's name on a line of its own opens TIER and HIST answers (flows/sms.py `named`):
+those are computed too. Not computed: a wrong answer's feedback followed by another question
+(any pair of a track's questions: a feedback or a question too long for its variables is
+literal, and each pair would be a template), and HIST with entries, whose dated lines are
+read as literal text (no template can hold them: they go as the fallback).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -38,9 +41,11 @@ from bot.channels import dlt, dlt_shapes
 from bot.i18n import LANGUAGES, translate
 from bot.messages import Reply
 from bot.notices import outbound
-from flows import learn
+from flows import learn, wallet
+from flows import sms as sms_flow
 from flows.sms import answer_text
 from models import yamltext
+from models.ledger import TierInfo
 from models.programs.schema import ProgramSpec
 from models.programs.tracks import LearningContent, Module, Question, Track
 
@@ -58,12 +63,28 @@ _RESULT = {"score": 3, "total": 4, "percent": 75, "n": 60, "id": "SV-7K2P-QX4M"}
 def answers(spec: ProgramSpec, base_url: str) -> Iterator[tuple[str, str]]:
     """Every SMS answer (before it is paged) that holds the program's content, with the
     language of the partner who reads it."""
-    if spec.tracks is None:
-        return
     for lang in LANGUAGES:
         shown = spec.content_language(lang) or lang
-        for replies in _learning(spec.tracks, lang, shown):
+        for replies in _named(spec, lang):
             yield answer_text(lang, replies, base_url), lang
+        for replies in _learning(spec.tracks, lang, shown) if spec.tracks else ():
+            yield answer_text(lang, replies, base_url), lang
+
+
+def _named(spec: ProgramSpec, lang: str) -> Iterator[list[Reply]]:
+    """The answers under the program's name (flows/sms.py `named`): TIER, at each step of
+    its tiers, and HIST before any credit (entries are dated: see the module's doc)."""
+    yield [sms_flow.named(spec, translate(lang, wallet.NO_CREDITS))]
+    if spec.tiers is None:
+        return
+    levels = [t.name for t in spec.tiers.levels]
+    first, second, top = levels[0], levels[1] if len(levels) > 1 else None, levels[-1]
+    for tier, following, distance in [(None, first, 700), (first, second, 700),
+                                      (first, second, 0), (top, None, 0)]:
+        info = TierInfo(name=tier, multiplier=Decimal(1), next_name=following,
+                        distance=distance, metric=0, unit=spec.tiers.unit)
+        if lines := wallet.tier_text(lang, spec, info):
+            yield [sms_flow.named(spec, *lines)]
 
 
 def _learning(content: LearningContent, lang: str, shown: str) -> Iterator[list[Reply]]:
@@ -102,8 +123,10 @@ def needed(spec: ProgramSpec, base_url: str) -> dict[str, set[str]]:
     by_lang: dict[str, list[tuple[str, str]]] = {}
     for text, lang in answers(spec, base_url):
         by_lang.setdefault(lang, []).append((text, lang))
-    return {lang: {text for texts in dlt_shapes.templates(found).values() for text in texts}
-            for lang, found in by_lang.items()}
+    known = frozenset(text for t in dlt.registry((dlt.REGISTRY,)).templates  # dlt.yaml's:
+                      for texts in t.texts.values() for text in texts)  # not the programs'
+    return {lang: {text for texts in dlt_shapes.templates(found, known).values()
+                   for text in texts} for lang, found in by_lang.items()}
 
 
 def _registered(skip: Path | None = None) -> set[str]:

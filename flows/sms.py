@@ -23,6 +23,7 @@ from flows.answers import number
 from flows.context import Context
 from flows.keywords import Keyword, KeywordMatch, match_keyword
 from models.programs.program import Program
+from models.programs.schema import ProgramSpec
 
 PAGE = "sms_page"  # Reply.extra flag: already one SMS, not to be paged again
 NOTHING_MORE = N_("There is nothing more to show. Send HELP for the commands.")
@@ -91,7 +92,7 @@ def balance(ctx: Context, program: Program) -> Reply:
 
 @_each_program
 def history(ctx: Context, program: Program) -> Reply:
-    return Reply(f"{program.spec.name}\n{wallet.history_reply(ctx, program.id).text}")
+    return named(program.spec, wallet.history_reply(ctx, program.id).text)
 
 
 @_each_program
@@ -99,7 +100,13 @@ def tier(ctx: Context, program: Program) -> Reply:
     lines = wallet.tier_lines(ctx, program)
     if not lines:
         return ctx.say(NO_TIER, program=program.spec.name)
-    return Reply("\n".join([program.spec.name, *lines]))
+    return named(program.spec, *lines)
+
+
+def named(spec: ProgramSpec, *lines: str) -> Reply:
+    """`lines` under the program's name, on a line of its own (registered as it is, per
+    program: flows/program_sms.py)."""
+    return Reply("\n".join([spec.name, *lines]))
 
 
 def more(ctx: Context) -> list[Reply]:

@@ -235,14 +235,16 @@ def outline(text: str, lang: str) -> tuple[str, list[str]]:
     return key(recipes), lines
 
 
-def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+def templates(answers: Iterable[tuple[str, str]], known: frozenset[str] | None = None
+              ) -> dict[str, list[str]]:
     """The flow templates that flows' `answers` (texts before paging, each with its
     language) need, by name: each answer's shape, whole when it can fit one SMS, and the
     pages it is cut into on its plan (`{name}_{page}`), in each plural form of its messages
     (an answer seen with "2 tries left" is registered with "1 try left" too); an answer
-    with a value too long for a page (a consent notice in Tamil), as the walk cut it. An answer a
-    template of bot/channels/dlt.yaml matches needs none, nor a page that is one of its
-    texts; a text two answers share goes under the first name."""
+    with a value too long for a page (a consent notice in Tamil), as the walk cut it. An
+    answer a template of bot/channels/dlt.yaml matches needs none, nor a page that is one
+    of its texts or of `known` (default: those and the programs' texts), nor a page of
+    variables alone; a text two answers share goes under the first name."""
     named: dict[str, str] = {}  # text -> name
     for answer, lang in answers:
         if _registered(answer):
@@ -259,7 +261,8 @@ def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
             found = {name: whole} if sms.fits(whole.replace(VAR, "x")) else {}
             found |= {f"{name}_{n}": page for n, page in enumerate(made, 1) if len(made) > 1}
             for page_name, text in found.items():
-                if text in _main_texts() or not dlt.words(text):  # variables alone: a
+                if text in (_main_texts() if known is None else known) or \
+                        not dlt.words(text):  # variables alone: a
                     continue  # DLT portal refuses it (and dlt.match never matches it)
                 if text not in named or page_name < named[text]:
                     named[text] = page_name

@@ -11,7 +11,8 @@ import yaml
 from bot.channels import dlt, sms
 from bot.channels.dlt_shapes import plan
 from bot.i18n import translate
-from flows import learn, program_sms
+from flows import learn, program_sms, wallet
+from flows import sms as sms_flow
 from flows.sms import answer_text
 from models.programs.schema import read_file
 
@@ -44,6 +45,11 @@ PROGRAM = {
         "tracks": [{"code": "grouter", "name": {"en": "Grouter", "hi": "ग्राउटर"},
                     "modules": ["grout"], "credits": 50}]},
 }
+
+
+def history_before_credits(path) -> str:
+    """HIST in Hindi before any credit: the program's name on a line of its own."""
+    return sms_flow.named(read_file(path), translate("hi", wallet.NO_CREDITS)).text
 
 
 def matched(page: str) -> str | None:
@@ -89,6 +95,7 @@ def test_a_new_program_is_published_once_its_lessons_are_dlt_templates(app, gups
     unmatched = {lang: [page for page in lesson_pages(program_file, lang)
                         if matched(page) is None] for lang in ("en", "hi", "ta")}
     assert all(unmatched.values()), "a lesson's page matched a template before its own"
+    assert matched(history_before_credits(program_file)) is None
 
     check = runner.invoke(args=["programs", "dlt", "--check", str(program_file)])
     assert check.exit_code == 1 and "hi: " in check.output
@@ -112,6 +119,7 @@ def test_a_new_program_is_published_once_its_lessons_are_dlt_templates(app, gups
     for lang, pages in unmatched.items():  # the pages with the lesson's words
         assert all(matched(page).startswith("tilex_") for page in pages), lang
         assert all(matched(page) for page in lesson_pages(program_file, lang)), lang
+    assert matched(history_before_credits(program_file)).startswith("tilex_")
 
     PROGRAM["tracks"]["modules"][0]["parts"][1]["hi"] += " हमेशा।"  # an edited lesson
     try:
