@@ -56,22 +56,27 @@ def test_a_broken_or_foreign_upload_changes_nothing(as_role, world):
 
 def test_with_an_indian_sms_gateway_a_version_without_dlt_templates_is_not_applied(
         app, as_role, world, tmp_path, monkeypatch):
-    """Gupshup sends only registered texts: a version whose lessons' SMS have no template
-    (here: no program's templates at all) is refused with what to run; registered, it
-    applies."""
+    """Gupshup sends only registered texts: a version whose SMS (lessons, the program's name
+    over TIER and HIST) have no template is refused with what to run; registered, it
+    applies. Renamed, the program's name lines are new texts: refused again."""
     app.config.update(SMS_PROVIDER="gupshup", PUBLIC_BASE_URL=DEV_BASE_URL)
     monkeypatch.setattr(dlt, "PROGRAMS", tmp_path)
     admin = as_role("brand-admin")
-    renamed = CEMPRO.replace("name: ", "name: Shakti Pro ", 1)
-    page = _upload(admin, renamed).get_data(as_text=True)
+    quieter = CEMPRO + "\nquiet_hours: 21:30-09:00\n"
+    page = _upload(admin, quieter).get_data(as_text=True)
     assert "SMS texts of CEMPRO have no DLT template" in page and "flask programs dlt" in page
     assert "Apply this version" not in page
-    admin.post("/admin/programs/CEMPRO/apply", {"text": renamed})
-    with unit_of_work() as db:
-        assert not by_code(db, "CEMPRO").name.startswith("Shakti Pro")
+    admin.post("/admin/programs/CEMPRO/apply", {"text": quieter})
 
+    def versions() -> int:
+        with unit_of_work() as db:
+            return db.query(ProgramVersion).filter_by(program_id=world.cempro).count()
+
+    assert versions() == 1
     monkeypatch.undo()  # bot/channels/dlt_programs/cempro.yaml: `flask programs dlt` wrote it
-    assert "The file is valid." in _upload(admin, renamed).get_data(as_text=True)
-    admin.post("/admin/programs/CEMPRO/apply", {"text": renamed})
-    with unit_of_work() as db:
-        assert by_code(db, "CEMPRO").name.startswith("Shakti Pro")
+    assert "The file is valid." in _upload(admin, quieter).get_data(as_text=True)
+    admin.post("/admin/programs/CEMPRO/apply", {"text": quieter})
+    assert versions() == 2
+    renamed = quieter.replace("name: ", "name: Shakti Pro ", 1)
+    assert "SMS texts of CEMPRO have no DLT template" in _upload(admin, renamed).get_data(
+        as_text=True)
