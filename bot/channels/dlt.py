@@ -37,7 +37,7 @@ REGISTRY = Path(__file__).with_name("dlt.yaml")
 FLOWS = Path(__file__).with_name("dlt_flows.yaml")
 PATHS = (REGISTRY, FLOWS)
 # Each program's content (its lessons' text, as the flows send it), one file per program,
-# written by `flask programs dlt CODE` (bot/cli/program_dlt.py): matched with the two above.
+# written by `flask programs dlt FILE` (bot/cli/program_dlt.py): matched with the two above.
 PROGRAMS = Path(__file__).with_name("dlt_programs")
 FALLBACK = "sms_fallback"  # what goes instead of an SMS no template matches
 VAR, URL = "{#var#}", "{#url#}"

@@ -35,4 +35,4 @@ def outbox_retry_refused(give_up: bool) -> None:
         click.echo(f"{left} {'failed' if give_up else 'still match no DLT template'}: the log "
                    "line 'sms refused: no DLT template' names each shape; register them "
                    "(`.venv/bin/python scripts/dlt_templates.py --flows`, `flask programs dlt "
-                   "CODE`), then run this again")
+                   "FILE`), then run this again")

@@ -49,7 +49,7 @@ _PILES = (
      OutboxMessage.status == OutboxStatus.REFUSED, timedelta(0),
      "each went as the fallback template; the log line 'sms refused: no DLT template' names "
      "the shapes: write them (`.venv/bin/python scripts/dlt_templates.py --flows`, `flask "
-     "programs dlt CODE`), register them on the DLT portal, put their ids in, then `flask "
+     "programs dlt FILE`), register them on the DLT portal, put their ids in, then `flask "
      "outbox retry-refused` sends the SMS"),
     ("payouts in flight", Redemption.created_at, Redemption.status == Status.PROCESSING,
      timedelta(hours=2), "the payout sweep polls the provider; `flask redemptions list`"),
