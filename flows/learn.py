@@ -46,6 +46,13 @@ QUIZ_CLOSED_KEYPAD = {
                     "Take a moment to go over the module. The quiz opens in {n} minutes; then "
                     "choose {option} in the main menu."),
 }
+# What an SMS answer may hold before a module's part or a quiz question (flows/program_sms.py
+# writes the DLT templates of each): the module before done, an answer not understood.
+MODULE_DONE = N_("Module complete. Well done!")
+PICK_NEXT = N_("Please reply with a number from the list.")
+PICK_ANSWER = N_("Please reply with the number of your answer.")
+QUIZ_OPENS = NP_("Quiz: {n} question. Reply with the number of your answer.",
+                 "Quiz: {n} questions. Reply with the number of your answer.")
 FAILED = NP_("You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
              "minute: send LEARN.",
              "You scored {score}/{total}; you need {percent}% to pass. You can retry in {n} "
@@ -184,8 +191,7 @@ def _next_step(ctx: Context, *before: Reply, progress: Progress | None = None
         plan = [(ref, sorted(order)) for ref, order in plan]
     ctx.data.update(attempt_id=attempt.id, plan=plan, q=len(attempt.answers))
     return engine.go(S.QUIZ, *before, ctx.say(
-        NP_("Quiz: {n} question. Reply with the number of your answer.",
-            "Quiz: {n} questions. Reply with the number of your answer."), n=len(plan)))
+        QUIZ_OPENS, n=len(plan)))
 
 
 def _held(ctx: Context, cert: Certificate) -> Reply:
@@ -224,13 +230,13 @@ def read_on(ctx: Context, msg: InboundMessage) -> engine.Step:
     program, content, _track = _current(ctx)
     chosen = pick(msg, _next_option(content_language(ctx, program)))
     if chosen is None and not means(msg.text, Keyword.NEXT, ctx.language):
-        return engine.retry(ctx, "Please reply with a number from the list.")
+        return engine.retry(ctx, PICK_NEXT)
     ctx.data["part"] += 1
     if ctx.data["part"] < len(content.module(ctx.data["module"]).parts):
         learning.part_sent(ctx.session, ctx.data["delivery_id"])
         return engine.go(S.MODULE)
     learning.complete(ctx.session, ctx.data["delivery_id"])
-    return _next_step(ctx, ctx.say("Module complete. Well done!"))
+    return _next_step(ctx, ctx.say(MODULE_DONE))
 
 
 def question_reply(lang: str, question: Question, order: list[int], n: int, total: int
@@ -279,7 +285,7 @@ def answer(ctx: Context, msg: InboundMessage) -> engine.Step:
     options = quiz_prompt(ctx)[0].options
     chosen = pick(msg, options)
     if chosen is None:
-        return engine.retry(ctx, "Please reply with the number of your answer.")
+        return engine.retry(ctx, PICK_ANSWER)
     program, content, track = _current(ctx)
     ref, _order = ctx.data["plan"][ctx.data["q"]]
     question = learning.question(content, ref)

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from bot.channels import dlt_shapes, sms
 from bot.channels.text import render_text
-from bot.i18n import LANGUAGES, N_
+from bot.i18n import LANGUAGES, N_, translate
 from bot.messages import Reply
 from bot.notices import outbound
 from flows import choose_program, language, redeem, wallet
@@ -24,6 +24,7 @@ from flows.answers import number
 from flows.context import Context
 from flows.keywords import Keyword, KeywordMatch, match_keyword
 from models.programs.program import Program
+from models.programs.schema import ProgramSpec
 
 PAGE = "sms_page"  # Reply.extra flag: already one SMS, not to be paged again
 NOTHING_MORE = N_("There is nothing more to show. Send HELP for the commands.")
@@ -92,7 +93,7 @@ def balance(ctx: Context, program: Program) -> Reply:
 
 @_each_program
 def history(ctx: Context, program: Program) -> Reply:
-    return Reply(f"{program.spec.name}\n{wallet.history_reply(ctx, program.id).text}")
+    return named(program.spec, wallet.history_reply(ctx, program.id).text)
 
 
 @_each_program
@@ -100,7 +101,13 @@ def tier(ctx: Context, program: Program) -> Reply:
     lines = wallet.tier_lines(ctx, program)
     if not lines:
         return ctx.say(NO_TIER, program=program.spec.name)
-    return Reply("\n".join([program.spec.name, *lines]))
+    return named(program.spec, *lines)
+
+
+def named(spec: ProgramSpec, *lines: str) -> Reply:
+    """`lines` under the program's name, on a line of its own (registered as it is, per
+    program: flows/program_sms.py)."""
+    return Reply("\n".join([spec.name, *lines]))
 
 
 def more(ctx: Context) -> list[Reply]:
@@ -117,15 +124,15 @@ ONE_SHOT: dict[Keyword, Callable[[Context], list[Reply]]] = {
 }
 
 
-def as_text(ctx: Context, reply: Reply, base_url: str) -> str:
-    """A reply as SMS text: numbered options, the image as a link in its wording (SMS
-    carries no media; a link alone would be a DLT template of a variable alone)."""
+def as_text(lang: str, reply: Reply, base_url: str) -> str:
+    """A reply as SMS text in `lang`: numbered options, the image as a link in its wording
+    (SMS carries no media; a link alone would be a DLT template of a variable alone)."""
     links = sms.absolute([reply.media_url] if reply.media_url else [], base_url)
-    options = tuple(replace(o, label=dlt_shapes.option_label(o.label, ctx.language))
+    options = tuple(replace(o, label=dlt_shapes.option_label(o.label, lang))
                     for o in reply.options)
     text = "\n".join([render_text(replace(reply, options=options)),
-                      *(ctx._(sms.LINK, url=url) for url in links)]).strip("\n")
-    return sms.gsm_safe(text, english=ctx.language == "en")
+                      *(translate(lang, sms.LINK, url=url) for url in links)]).strip("\n")
+    return sms.gsm_safe(text, english=lang == "en")
 
 
 def single(text: str) -> Reply:
@@ -140,6 +147,11 @@ def longest_fitting(text_for: Callable[[int], str], most: int) -> Reply:
     return single(sms.gsm_safe(text_for(shown)))
 
 
+def answer_text(lang: str, replies: list[Reply], base_url: str) -> str:
+    """`replies` as one SMS answer's text in `lang`, before it is paged."""
+    return "\n\n".join(t for t in (as_text(lang, r, base_url) for r in replies) if t)
+
+
 def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
     """The replies as one SMS of at most two segments; the rest is kept for MORE. Pages are
     cut where the text's DLT shape says, so that each is a registered template."""
@@ -148,7 +160,7 @@ def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
     if all(r.extra.get(PAGE) for r in replies):
         return replies
     base = outbound.base_url()
-    text = "\n\n".join(t for t in (as_text(ctx, r, base) for r in replies) if t)
+    text = answer_text(ctx.language, replies, base)
     found = sms.pages(text, ctx._(sms.MORE_HINT), plan=dlt_shapes.plan(text, ctx.language))
     sms.keep_pages(ctx.data, found[1:])
     return [single(found[0])]

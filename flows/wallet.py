@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.i18n import N_, NP_, format_credits, format_rupees
+from bot.i18n import N_, NP_, format_credits, format_rupees, translate
 from bot.messages import InboundMessage, Option, Reply
 from flows import choose_program, engine
 from flows.answers import pick
@@ -16,6 +16,7 @@ from models import ledger
 from models.base import ist_date
 from models.codes.format import group
 from models.programs.program import Program
+from models.programs.schema import ProgramSpec
 
 EXPIRING_DAYS = 30
 HISTORY_LINES = 5
@@ -32,6 +33,7 @@ CAUSES = {
     "reversal": N_("taken back: {ref}"),
 }
 RETURNED = N_("returned from request {ref}")
+NO_CREDITS = N_("No credits yet. Upload an invoice or scan a product code to earn.")
 REDEMPTION_REF = "redemption:"  # models/redemptions/redemption.py: cause_ref of a redemption's hold
 
 
@@ -48,13 +50,13 @@ def _amount(ctx: Context, credits: int) -> str:
     return format_credits(credits, ctx.language)
 
 
-def _distance(ctx: Context, tier: ledger.TierInfo) -> str:
+def _distance(lang: str | None, tier: ledger.TierInfo) -> str:
     if tier.unit == "paise":
-        return ctx._("{amount} more in purchases", amount=format_rupees(tier.distance,
-                                                                         ctx.language))
+        return translate(lang, "{amount} more in purchases",
+                         amount=format_rupees(tier.distance, lang))
     if tier.unit == "cases":
-        return ctx._(NP_("{n} more case", "{n} more cases"), n=tier.distance)
-    return ctx._(NP_("{n} more credit", "{n} more credits"), n=tier.distance)
+        return translate(lang, NP_("{n} more case", "{n} more cases"), n=tier.distance)
+    return translate(lang, NP_("{n} more credit", "{n} more credits"), n=tier.distance)
 
 
 def balance_reply(ctx: Context, program: Program | None = None) -> Reply:
@@ -81,17 +83,22 @@ def balance_reply(ctx: Context, program: Program | None = None) -> Reply:
 
 def tier_lines(ctx: Context, program: Program) -> list[str]:
     """The partner's tier in `program` and what the next one takes."""
-    spec, lines = program.spec, []
-    tier = ledger.current_tier(ctx.session, ctx.partner.id, program.id)
+    return tier_text(ctx.language, program.spec,
+                     ledger.current_tier(ctx.session, ctx.partner.id, program.id))
+
+
+def tier_text(lang: str | None, spec: ProgramSpec, tier: ledger.TierInfo) -> list[str]:
+    """The lines that say `tier` of a program `spec` in `lang`."""
+    lines = []
     if tier.name:
-        lines.append(ctx._("Tier: {tier}", tier=spec.tier_label(tier.name, ctx.language)))
+        lines.append(translate(lang, "Tier: {tier}", tier=spec.tier_label(tier.name, lang)))
     if tier.next_name and tier.distance == 0:
-        lines.append(ctx._("Next tier {tier}: reached! It shows after the next tier update.",
-                           tier=spec.tier_label(tier.next_name, ctx.language)))
+        lines.append(translate(lang, "Next tier {tier}: reached! It shows after the next tier "
+                               "update.", tier=spec.tier_label(tier.next_name, lang)))
     elif tier.next_name:
-        lines.append(ctx._("Next tier {tier}: {distance}",
-                           tier=spec.tier_label(tier.next_name, ctx.language),
-                           distance=_distance(ctx, tier)))
+        lines.append(translate(lang, "Next tier {tier}: {distance}",
+                               tier=spec.tier_label(tier.next_name, lang),
+                               distance=_distance(lang, tier)))
     return lines
 
 
@@ -112,7 +119,7 @@ def history_reply(ctx: Context, program_id: int | None = None) -> Reply:
     lines = ledger.history(ctx.session, ctx.partner.id, program_id or ctx.data["program_id"],
                            limit=HISTORY_LINES)
     if not lines:
-        return ctx.say("No credits yet. Upload an invoice or scan a product code to earn.")
+        return ctx.say(NO_CREDITS)
     body = [ctx._("Your last entries:")]
     for line in lines:
         sign = "+" if line.credits > 0 else "-"

@@ -67,6 +67,11 @@ def sms_fallback(outbox_id: int) -> str:
     return f"sms-fallback:{outbox_id}"
 
 
+def dlt_fallback(outbox_id: int) -> str:
+    """The SMS sent instead of one no DLT template matches (bot/notices/outbound.py)."""
+    return f"dlt-fallback:{outbox_id}"
+
+
 def tier_notice(wallet_id: int, tier: str | None, on: date) -> str:
     return f"tier:{wallet_id}:{tier}:{on.isoformat()}"
 

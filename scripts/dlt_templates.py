@@ -69,7 +69,7 @@ def flows(keep: bool = True) -> str:
         for name, spec in old.items():
             for lang, texts in (spec.get("text") or {}).items():
                 known = needed[lang].setdefault(name, [])
-                known += [t for t in texts if t not in known]
+                known += [t for t in texts if t not in known and dlt.words(t)]
     first: dict[str, str] = {}  # a text two languages' walks need goes under one name
     for found in needed.values():
         for name, texts in found.items():

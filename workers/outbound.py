@@ -124,8 +124,9 @@ def send_row(session: Session, row: OutboxMessage) -> None:
     except Deferred as exc:  # back in the queue; the outbox sweep sends it after `until`
         row.attempts -= 1
         row.error, row.not_before = str(exc), exc.until
-    except DltRefused as exc:  # carriers would block it: never retried
-        row.status, row.error = OutboxStatus.FAILED, str(exc)[:500]
+    except DltRefused as exc:  # carriers would block it: the fallback goes instead, and
+        row.status, row.error = OutboxStatus.REFUSED, str(exc)[:500]  # retry-refused sends
+        outbound.dlt_fallback(session, row)  # it once its template is registered
     except MissingTemplate as exc:  # no approved template (yet): a retry cannot help, but
         _no_template(session, row, exc)  # the partner can still read it by SMS
     except Exception as exc:

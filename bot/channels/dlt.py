@@ -6,7 +6,9 @@ per template, its DLT id, category and text in every language with {#var#} place
 free text (an agent's answer, a campaign's own words) is a run of adjacent variables inside a
 registered wording ("Saathi support: {#var#}{#var#}…").
 `match` finds the one template a text was made from, or refuses it: a text that matches no
-template (or several) is never sent, because carriers would block it anyway.
+template (or several) is never sent, because carriers would block it anyway. A text of
+variables alone (nothing but {#var#} and option numbers) says nothing a DLT portal could
+check: it is never written (`words`) and never matched.
 
 Promotional templates go out between 09:00 and 21:00 IST only (TRAI); `promotional_from`
 says when a promotional SMS queued at night may go.
@@ -34,6 +36,10 @@ REGISTRY = Path(__file__).with_name("dlt.yaml")
 # scripts/dlt_templates.py --flows): the same entity and sender, templates of their own.
 FLOWS = Path(__file__).with_name("dlt_flows.yaml")
 PATHS = (REGISTRY, FLOWS)
+# Each program's content (its lessons' text, as the flows send it), one file per program,
+# written by `flask programs dlt FILE` (bot/cli/program_dlt.py): matched with the two above.
+PROGRAMS = Path(__file__).with_name("dlt_programs")
+FALLBACK = "sms_fallback"  # what goes instead of an SMS no template matches
 VAR, URL = "{#var#}", "{#url#}"
 VAR_CHARS = 30
 # The most characters of the values people and programs' files write, as the models and their
@@ -50,6 +56,7 @@ _VALUE = rf"[^\n]{{1,{VAR_CHARS}}}"
 _LINK = r"https?://[^\s]{1,300}"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 _VARIABLE = re.compile(r"\{#(?:var|url)#\}")
+_LETTER = re.compile(r"[^\W\d_]")
 PROMOTIONAL_QUIET = QuietHours(time(21), time(9))  # IST, TRAI's rule for promotional SMS
 
 
@@ -89,10 +96,41 @@ def _pattern(text: str) -> re.Pattern:
         else re.escape(p) for p in parts))
 
 
+def words(text: str) -> bool:
+    """Whether a template text has words of its own: a page of variables alone ("1. {#var#}
+    2. {#var#}") is refused by DLT portals, so it is never written nor matched."""
+    return bool(_LETTER.search(_VARIABLE.sub("", text)))
+
+
+def paths() -> tuple[Path, ...]:
+    """Every registry file: dlt.yaml, the flows' and each program's."""
+    try:
+        changed = PROGRAMS.stat().st_mtime_ns  # a file added or removed: listed again
+    except FileNotFoundError:
+        return PATHS
+    return (*PATHS, *_listed(PROGRAMS, changed))
+
+
 @cache
-def registry(paths: tuple[Path, ...] = PATHS) -> Registry:
-    """The templates of the files `paths`, with the entity and sender dlt.yaml names."""
-    raws = [yamltext.load(path.read_text(encoding="utf-8")) for path in paths]
+def _listed(folder: Path, _changed: int) -> tuple[Path, ...]:
+    return tuple(sorted(folder.glob("*.yaml")))
+
+
+def stamped(found: tuple[Path, ...] | None) -> tuple[tuple[Path, int], ...]:
+    """The files `found` (None: `paths()`) with when each last changed: a file written
+    again (a program's templates) is read again."""
+    return tuple((path, path.stat().st_mtime_ns) for path in (found or paths()))
+
+
+def registry(found: tuple[Path, ...] | None = None) -> Registry:
+    """The templates of the files `found` (None: all of `paths()`), with the entity and
+    sender dlt.yaml names."""
+    return _registry(stamped(found))
+
+
+@cache
+def _registry(files: tuple[tuple[Path, int], ...]) -> Registry:
+    raws = [yamltext.load(path.read_text(encoding="utf-8")) for path, _ in files]
     templates = tuple(
         Template(name, str(spec["id"]), Category(spec["category"]),
                  {lang: tuple(texts) for lang, texts in (spec.get("text") or {}).items()})
@@ -101,25 +139,23 @@ def registry(paths: tuple[Path, ...] = PATHS) -> Registry:
     return Registry(str(head["principal_entity_id"]), str(head["sender"]), templates)
 
 
-def match(text: str, paths: tuple[Path, ...] = PATHS) -> Template:
+def match(text: str, found_in: tuple[Path, ...] | None = None) -> Template:
     """The one registered template `text` was made from; DltRefused otherwise.
 
     A variable may stand for words another template has fixed ("Code {#var#}: ..." also
     matches "Code X was approved: ..."): of the templates that match, the one with the most
     fixed characters is the one the text was made from; a tie is refused."""
-    fixed: dict[str, int] = {}  # template name -> its longest matching text's fixed characters
-    by_start, open_ = _ready(paths)
+    fixed: dict[str, tuple[int, Template]] = {}  # name -> its longest matching text's fixed
+    by_start, open_ = _ready(stamped(found_in))  # characters, and the template
     for form in (*by_start.get(text[:_START], ()), *open_):
-        if text.startswith(form.prefix) and form.pattern.fullmatch(text):
-            fixed[form.template.name] = max(fixed.get(form.template.name, 0), form.fixed)
-    found = sorted(((size, t) for t in registry(paths).templates
-                    for size in [fixed.get(t.name)] if size is not None),
-                   key=lambda pair: -pair[0])
+        if text.startswith(form.prefix) and form.pattern.fullmatch(text) and \
+                form.fixed > fixed.get(form.template.name, (-1,))[0]:
+            fixed[form.template.name] = form.fixed, form.template
+    found = sorted(fixed.values(), key=lambda pair: -pair[0])
     if not found or (len(found) > 1 and found[0][0] == found[1][0]):
         names = ", ".join(t.name for _, t in found) or "none"
-        raise DltRefused(f"SMS matches {len(found)} DLT templates ({names}): "
-                         f"{text[:40]!r}…")
-    return found[0][1]
+        raise DltRefused(f"SMS matches {len(found)} DLT templates ({names})")  # no text:
+    return found[0][1]  # it may hold a name or a code
 
 
 @dataclass(frozen=True)
@@ -139,19 +175,25 @@ _START = 3
 
 
 @cache
-def _ready(paths: tuple[Path, ...]) -> tuple[dict[str, list[_Form]], list[_Form]]:
-    """Every text of the registry `paths`, by its first characters when it opens with at
-    least `_START` fixed ones; the others apart."""
+def _ready(files: tuple[tuple[Path, int], ...]) -> tuple[dict[str, list[_Form]], list[_Form]]:
+    """Every text of the registry `files` (but those of variables alone), by its first
+    characters when it opens with at least `_START` fixed ones; the others apart."""
     by_start: dict[str, list[_Form]] = {}
     open_: list[_Form] = []
-    for template in registry(paths).templates:
+    for template in _registry(files).templates:
         for texts in template.texts.values():
-            for text in texts:
+            for text in filter(words, texts):
                 prefix = _VARIABLE.split(text, 1)[0]
                 form = _Form(template, prefix, _pattern(text), len(_VARIABLE.sub("", text)))
                 (by_start.setdefault(prefix[:_START], []) if len(prefix) >= _START
                  else open_).append(form)
     return by_start, open_
+
+
+def needed(config: dict, channel: str) -> bool:
+    """Whether an SMS on `channel` must be a registered template: it goes through an Indian
+    gateway (SMS_PROVIDER=gupshup, bot/channels/senders.py)."""
+    return channel == "sms" and config["SMS_PROVIDER"] == "gupshup"
 
 
 def promotional_from(now: datetime) -> datetime | None:

@@ -353,7 +353,25 @@ def key(recipes: tuple[Recipe, ...]) -> str:
     return f"flow_{digest[:10]}"
 
 
-def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+def outline(text: str, lang: str) -> tuple[str, list[str]]:
+    """`text`'s shape for a log line, without its values or words of its own: its name
+    (`key`) and each line as a catalog message's English id, {#var#}, {#url#}, or "<text>"
+    (program content or words no message has, which may hold a name: never logged)."""
+    recipes = recipe(text, lang)
+    lines = []
+    for line in recipes:
+        kind, head = line[0], line[1]
+        if kind == "msg":
+            lines.append(head + (line[2].singular if isinstance(line[2], Plural) else line[2]))
+        elif kind in ("url", "var"):
+            lines.append(head + _shaped(kind, line[2] if kind == "var" else 1))
+        else:
+            lines.append("<text>" if head.strip() else "")
+    return key(recipes), lines
+
+
+def templates(answers: Iterable[tuple[str, str]], known: frozenset[str] | None = None
+              ) -> dict[str, list[str]]:
     """The flow templates that flows' `answers` (texts before paging, each with its
     language) need, by name: each answer's shape with each of its lists at every count
     (`counts`), whole when it can fit one SMS, and the pages it is cut into on its plan
@@ -362,7 +380,9 @@ def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     English answer with a name in Devanagari is UCS-2: 67 characters a segment, not 153);
     an answer with a value too long for a page (a consent notice in Tamil), as the walk cut
     it. An answer a template of bot/channels/dlt.yaml matches needs none, nor a page that is
-    one of its texts; a text two answers share goes under the first name."""
+    one of its texts or of `known` (default: those and the programs' texts), nor a page of
+    variables alone (a DLT portal refuses it, and dlt.match never matches it); a text two
+    answers share goes under the first name."""
     named: dict[str, str] = {}  # text -> name
     for answer, lang in dict.fromkeys(answers):
         if _registered(answer):
@@ -381,15 +401,16 @@ def templates(answers: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
                 page_name = f"{key(seen)}_{n}" if len(made) > 1 else key(seen)
                 if text not in named or page_name < named[text]:
                     named[text] = page_name
+    skip = _main_texts() if known is None else known
     runs: dict[str, list[tuple[int, ...]]] = {}  # a text, its runs of variables as one
-    for text in [*named, *_main_texts()]:
+    for text in [*named, *skip]:
         form, lengths = _var_runs(text)
         runs.setdefault(form, []).append(lengths)
     by_name: dict[str, list[str]] = {}
     for text, page_name in named.items():
         form, lengths = _var_runs(text)
         if not any(other != lengths and all(map(int.__le__, lengths, other))
-                   for other in runs[form]) and text not in _main_texts():
+                   for other in runs[form]) and text not in skip and dlt.words(text):
             by_name.setdefault(page_name, []).append(text)
     return {n: sorted(texts) for n, texts in sorted(by_name.items())}
 
@@ -424,9 +445,15 @@ def _named(recipes: tuple[Recipe, ...], fills: set[str], hint: str
                 yield from ((f"{name}_{n}", page) for n, page in enumerate(made, 1))
 
 
-@cache
 def _main_texts() -> frozenset[str]:
-    return frozenset(text for t in dlt.registry((dlt.REGISTRY,)).templates
+    """The texts of dlt.yaml and of the programs' files (bot/channels/dlt_programs): a flow
+    template never repeats one (two templates of one text would tie in `dlt.match`)."""
+    return _texts(dlt.stamped(tuple(path for path in dlt.paths() if path != dlt.FLOWS)))
+
+
+@cache
+def _texts(files: tuple) -> frozenset[str]:
+    return frozenset(text for t in dlt.registry(tuple(path for path, _ in files)).templates
                      for texts in t.texts.values() for text in texts)
 
 

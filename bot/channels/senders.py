@@ -18,7 +18,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot import media
-from bot.channels import graph, sms, twilio_content, twilio_messages
+from bot.channels import dlt, graph, sms, twilio_content, twilio_messages
 from bot.channels.gupshup import GupshupSender
 from bot.channels.native import LIST_LABEL
 from bot.channels.templates import MissingTemplate, template_sid
@@ -193,7 +193,7 @@ def current_sender(channel: str = "whatsapp") -> Sender:
     """For SMS, the Indian gateway when SMS_PROVIDER says so; else Twilio when credentials
     are configured, else the outbox alone."""
     config = current_app.config
-    if channel == "sms" and config["SMS_PROVIDER"] == "gupshup":
+    if dlt.needed(config, channel):
         return GupshupSender(config)
     if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"]:
         key = (config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],

@@ -17,6 +17,7 @@ from bot.cli.learning import learning_cli
 from bot.cli.ledger import ledger_cli, programs_cli
 from bot.cli.operate import partners_cli, wallet_cli
 from bot.cli.outbox import outbox_cli
+from bot.cli.program_dlt import programs_dlt  # noqa: F401 (adds to `flask programs`)
 from bot.cli.program_texts import programs_check  # noqa: F401 (adds to `flask programs`)
 from bot.cli.rasa import rasa_actions
 from bot.cli.redemptions import redemptions_cli, vouchers_cli

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot import media
 from bot.i18n import LANGUAGES
+from flows import program_sms
 from models.db import unit_of_work
 from models.learning import recertification
 from models.ledger.seal import seal_all
@@ -135,6 +136,12 @@ def _notes_bar(label: str) -> Iterator[Callable[[int, int], None]]:
         yield progress
 
 
+def _dlt_ready(path: str, spec: ProgramSpec) -> None:
+    """With an Indian DLT sender, refuse a program whose SMS texts lack templates."""
+    if problems := program_sms.publish_problems(spec, path):
+        raise ProgramFileError(path, problems)
+
+
 def _recertify(session: Session, program: Program) -> str:
     """Mark certificates made on older module versions; say how many, if any."""
     outdated = recertification.sync(session, program)
@@ -151,6 +158,7 @@ def programs_load(path: str, allow_incomplete: bool) -> None:
         with unit_of_work() as session:
             if not allow_incomplete:
                 check_complete(path, read_file(path))
+            _dlt_ready(path, read_file(path))
             program = load_file(session, path)
             spec = program.spec
             if problems := media.module_media_problems(spec):
@@ -174,6 +182,7 @@ def programs_load_all(voice: bool) -> None:
             loaded = []
             for path in files:
                 check_complete(path, read_file(path))
+                _dlt_ready(str(path), read_file(path))
                 program = load_file(session, path)
                 loaded.append(program.spec)
                 if problems := media.module_media_problems(program.spec):

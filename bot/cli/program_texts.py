@@ -17,7 +17,8 @@ from models.programs import texts
 from models.programs.schema import ProgramFileError, ProgramSpec, read_file
 
 
-def _paths(files: tuple[str, ...]) -> list[Path]:
+def program_files(files: tuple[str, ...]) -> list[Path]:
+    """`files`, or every program file in PROGRAMS_DIR."""
     return [Path(f) for f in files] or sorted(
         Path(current_app.config["PROGRAMS_DIR"]).glob("*.yaml"))
 
@@ -46,7 +47,7 @@ def programs_check(files: tuple[str, ...]) -> None:
     per language, every text missing, stale (its English changed since it was translated)
     or with other {placeholders} than the English."""
     failed = False
-    for path in _paths(files):
+    for path in program_files(files):
         try:
             spec = read_file(path)
         except ProgramFileError as exc:
@@ -73,7 +74,7 @@ def programs_check(files: tuple[str, ...]) -> None:
 def programs_stamp(files: tuple[str, ...], langs: tuple[str, ...], force: bool) -> None:
     """Record, beside each program file, which English text each translation was made from
     (programs/sources/<file>.yaml); run it after translating."""
-    for path in _paths(files):
+    for path in program_files(files):
         try:
             spec = read_file(path)
         except ProgramFileError as exc:

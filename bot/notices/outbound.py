@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import jobs
-from bot.channels import dlt, sms
+from bot.channels import dlt, dlt_shapes, sms
 from bot.channels.text import render_text
 from bot.config import DEV_BASE_URL, NO_BASE_URL, ConfigError, reaches_partners
-from bot.i18n import DEFAULT, translate
+from bot.i18n import DEFAULT, N_, translate
 from bot.jobs.names import Job
 from bot.messages import Reply
 from models import keys
@@ -35,6 +35,9 @@ PULL_ONLY = frozenset({"ussd"})
 # Twilio: WhatsApp cannot reach the number (63003 channel unavailable, 63016 outside the
 # window without a template): the text goes by SMS instead.
 WHATSAPP_UNREACHABLE = frozenset({63003, 63016})
+# Sent instead of an SMS that no DLT template matches (bot/channels/dlt.yaml: sms_fallback).
+DLT_FALLBACK = N_("Saathi could not send this message by SMS. Send MENU for the menu, or "
+                  "write to us on WhatsApp.")
 
 
 class OutboundError(Exception):
@@ -83,10 +86,10 @@ class Known:
         if not self.new:
             return
         now = utcnow()
-        queued = {"status": OutboxStatus.QUEUED, "attempts": 0, "created_at": now,
-                  "updated_at": now}
+        queued = {"status": OutboxStatus.QUEUED, "error": None, "attempts": 0,
+                  "created_at": now, "updated_at": now}  # a refused row says otherwise
         ids = dict(insert_rows(session, OutboxMessage.__table__,
-                               [row.columns | queued for row in self.new],
+                               [queued | row.columns for row in self.new],
                                returning=("idempotency_key", "id")))
         for row in self.new:
             row.id = ids[row.columns["idempotency_key"]]
@@ -151,6 +154,7 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     if channel == "sms":
         (text, *more), media_urls = \
             _sms_texts(session, phone, partner, text, media_urls, known), ()
+    refused = dlt.needed(current_app.config, channel) and not _registered(text)
     use_template = None
     if channel == "whatsapp" and not in_session_window(session, phone, known):
         if not template:
@@ -165,6 +169,9 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
                "reply": reply.to_dict() if reply else None,
                "via": whatsapp_number(session, phone, known) if channel == "whatsapp" else None,
                "not_before": not_before}
+    if refused:
+        columns |= {"status": OutboxStatus.REFUSED, "error": _refusal(
+            text, _sms_language(session, phone, partner, known), key)}
     if known is None:
         row: OutboxMessage | Pending = OutboxMessage(**columns)
         session.add(row)
@@ -173,7 +180,9 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
         row = Pending(columns)
         known.new.append(row)
     # The row is this job's record: the outbox sweep sends it again if the enqueue is lost.
-    if deliver and known is None and not_before is None:
+    if refused and known is None:  # a campaign's batch sends no fallback: its row waits
+        dlt_fallback(session, row, not_before=not_before, deliver=deliver)
+    elif deliver and known is None and not_before is None:
         jobs.after_commit(session, Job.DELIVER, row.id, record=False)
     for n, extra in enumerate(more, 1):
         queue_message(session, phone=phone, text=extra, channel="sms",
@@ -202,6 +211,13 @@ def base_url() -> str:
     return DEV_BASE_URL
 
 
+def _sms_language(session: Session, phone: str, partner: Partner | None,
+                  known: Known | None = None) -> str:
+    conv = _latest(session, phone, "sms", known)
+    return (partner.language if partner else None) or (conv.language if conv else None) \
+        or DEFAULT
+
+
 def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
                media_urls: tuple[str, ...], known: Known | None = None) -> list[str]:
     """The SMS that carry `text` and its images, each at most two segments and, where the
@@ -210,9 +226,7 @@ def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
     whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
     image's link as an SMS of its own. A text no template covers that is still too long
     goes page by page: the first now, the rest on the SMS conversation for MORE."""
-    conv = _latest(session, phone, "sms", known)
-    lang = (partner.language if partner else None) or (conv.language if conv else None) \
-        or DEFAULT
+    lang = _sms_language(session, phone, partner, known)
     links = [sms.gsm_safe(translate(lang, sms.LINK, url=url))
              for url in sms.absolute(media_urls, base_url())]
     text = sms.gsm_safe(text)
@@ -237,6 +251,48 @@ def _registered(text: str) -> bool:
     except dlt.DltRefused:
         return False
     return True
+
+
+def _refusal(text: str, lang: str, key: str | None) -> str:
+    """Log an SMS no DLT template matches, by its shape (never its text: it may hold a name
+    or a code); the row's error, which says the same."""
+    name, lines = dlt_shapes.outline(text, lang)
+    log.error("sms refused: no DLT template", extra={"key": key, "shape": name,
+                                                      "language": lang, "lines": lines})
+    return f"no DLT template: shape {name} ({lang}); register it, then " \
+        "`flask outbox retry-refused`"
+
+
+def dlt_fallback(session: Session, row: OutboxMessage, *, not_before: datetime | None = None,
+                 deliver: bool = True) -> OutboxMessage | Pending | None:
+    """Send the registered fallback template (DLT_FALLBACK) in the partner's language
+    instead of the refused SMS `row`, once per row."""
+    partner = session.get(Partner, row.partner_id) if row.partner_id else None
+    text = translate(_sms_language(session, row.phone, partner), DLT_FALLBACK)
+    if not _registered(text):  # bot/channels/dlt.yaml lacks it: nothing to send instead
+        log.error("sms fallback not registered", extra={"outbox_id": row.id})
+        return None
+    return queue_message(session, phone=row.phone, channel="sms",
+                         text=text, key=keys.dlt_fallback(row.id),
+                         not_before=not_before, deliver=deliver)
+
+
+def retry_refused(session: Session, *, give_up: bool = False) -> tuple[int, int]:
+    """Queue again each SMS refused for lack of a DLT template that one now matches (its
+    row locked and moved from refused to queued once: a second run sends nothing twice);
+    `give_up` fails the others. How many were queued, and how many are left (or failed)."""
+    rows = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.REFUSED).order_by(OutboxMessage.id)
+        .with_for_update().execution_options(populate_existing=True)).all()
+    queued = [row for row in rows if _registered(row.body)]
+    for row in rows:
+        row.updated_at = utcnow()
+        if row in queued:
+            row.status, row.error = OutboxStatus.QUEUED, None
+            jobs.after_commit(session, Job.DELIVER, row.id, record=False)
+        elif give_up:
+            row.status = OutboxStatus.FAILED
+    return len(queued), len(rows) - len(queued)
 
 
 def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key: str

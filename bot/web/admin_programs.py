@@ -9,9 +9,11 @@ from bot.i18n import LANGUAGES, N_
 from bot.web import admin_auth
 from bot.web.admin_auth import Can, require
 from bot.web.admin_partners import actor
+from flows import program_sms
 from models.admin import programs, scope
 from models.db import unit_of_work
 from models.programs import versions
+from models.programs.program import Program
 from models.programs.schema import ProgramFileError
 
 bp = Blueprint("admin_programs", __name__, url_prefix="/admin/programs")
@@ -49,6 +51,16 @@ def _uploaded() -> str:
     return request.form.get("text", "")
 
 
+def _checked(program: Program, text: str) -> programs.Check:
+    """The upload checked, and (with an Indian DLT sender) its SMS texts against the DLT
+    registry: a version whose lessons have no template is not published."""
+    checked = programs.check(program, text, list(LANGUAGES))
+    if checked.ok:
+        checked.problems += program_sms.publish_problems(checked.spec,
+                                                         "FILE (this version, saved)")
+    return checked
+
+
 @bp.post("/<code>/check")
 @require(Can.OPERATE)
 def check(code: str):
@@ -56,7 +68,7 @@ def check(code: str):
     text = _uploaded()
     with unit_of_work() as db:
         program = programs.own_program(db, g.admin, code) or abort(404)
-        checked = programs.check(program, text, list(LANGUAGES))
+        checked = _checked(program, text)
     return _page(code, checked, text)
 
 
@@ -67,6 +79,8 @@ def apply(code: str):
     try:
         with unit_of_work() as db:
             program = programs.own_program(db, g.admin, code) or abort(404)
+            if _checked(program, text).problems:
+                raise ProgramFileError("upload", ["not ready"])
             programs.apply(db, actor(), program, text, list(LANGUAGES))
     except ProgramFileError:
         flash(NOT_LOADED)

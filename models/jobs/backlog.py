@@ -45,6 +45,12 @@ _PILES = (
     ("proactive messages not sent", OutboxMessage.created_at,
      OutboxMessage.status == OutboxStatus.QUEUED, timedelta(minutes=10),
      "`flask worker` sends them; the outbox sweep re-queues lost ones"),
+    ("SMS refused: no DLT template", OutboxMessage.created_at,
+     OutboxMessage.status == OutboxStatus.REFUSED, timedelta(0),
+     "each went as the fallback template; the log line 'sms refused: no DLT template' names "
+     "the shapes: write them (`.venv/bin/python scripts/dlt_templates.py --flows`, `flask "
+     "programs dlt FILE`), register them on the DLT portal, put their ids in, then `flask "
+     "outbox retry-refused` sends the SMS"),
     ("payouts in flight", Redemption.created_at, Redemption.status == Status.PROCESSING,
      timedelta(hours=2), "the payout sweep polls the provider; `flask redemptions list`"),
     ("jobs not done", JobRecord.created_at, JobRecord.status.in_(OPEN), timedelta(minutes=10),

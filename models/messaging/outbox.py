@@ -20,6 +20,9 @@ class OutboxStatus(StrEnum):
     READ = "read"
     FAILED = "failed"
     UNDELIVERED = "undelivered"
+    # An SMS no DLT template matches: not sent (the partner got the fallback template);
+    # `flask outbox retry-refused` sends it once its template is registered.
+    REFUSED = "refused"
 
 
 # Twilio's status callback values, mapped onto ours.
@@ -29,7 +32,8 @@ PROVIDER_STATUS = {
     "failed": OutboxStatus.FAILED, "undelivered": OutboxStatus.UNDELIVERED,
 }
 _RANK = {OutboxStatus.QUEUED: 0, OutboxStatus.SENT: 1, OutboxStatus.DELIVERED: 2,
-         OutboxStatus.READ: 3, OutboxStatus.FAILED: 4, OutboxStatus.UNDELIVERED: 4}
+         OutboxStatus.READ: 3, OutboxStatus.FAILED: 4, OutboxStatus.UNDELIVERED: 4,
+         OutboxStatus.REFUSED: 4}
 
 
 class OutboxMessage(Base):

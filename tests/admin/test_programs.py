@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 
+from bot.channels import dlt
+from bot.config import DEV_BASE_URL
 from models.admin.audit import AuditEntry
 from models.db import unit_of_work
 from models.programs.program import by_code
@@ -50,3 +52,31 @@ def test_a_broken_or_foreign_upload_changes_nothing(as_role, world):
         assert db.query(ProgramVersion).filter_by(program_id=world.cempro).count() == 1
     assert admin.get("/admin/programs/CHEMX").status_code == 404
     assert as_role("support").get("/admin/programs/CEMPRO").status_code == 403
+
+
+def test_with_an_indian_sms_gateway_a_version_without_dlt_templates_is_not_applied(
+        app, as_role, world, tmp_path, monkeypatch):
+    """Gupshup sends only registered texts: a version whose SMS (lessons, the program's name
+    over TIER and HIST) have no template is refused with what to run; registered, it
+    applies. Renamed, the program's name lines are new texts: refused again."""
+    app.config.update(SMS_PROVIDER="gupshup", PUBLIC_BASE_URL=DEV_BASE_URL)
+    monkeypatch.setattr(dlt, "PROGRAMS", tmp_path)
+    admin = as_role("brand-admin")
+    quieter = CEMPRO + "\nquiet_hours: 21:30-09:00\n"
+    page = _upload(admin, quieter).get_data(as_text=True)
+    assert "SMS texts of CEMPRO have no DLT template" in page and "flask programs dlt" in page
+    assert "Apply this version" not in page
+    admin.post("/admin/programs/CEMPRO/apply", {"text": quieter})
+
+    def versions() -> int:
+        with unit_of_work() as db:
+            return db.query(ProgramVersion).filter_by(program_id=world.cempro).count()
+
+    assert versions() == 1
+    monkeypatch.undo()  # bot/channels/dlt_programs/cempro.yaml: `flask programs dlt` wrote it
+    assert "The file is valid." in _upload(admin, quieter).get_data(as_text=True)
+    admin.post("/admin/programs/CEMPRO/apply", {"text": quieter})
+    assert versions() == 2
+    renamed = quieter.replace("name: ", "name: Shakti Pro ", 1)
+    assert "SMS texts of CEMPRO have no DLT template" in _upload(admin, renamed).get_data(
+        as_text=True)

@@ -39,7 +39,8 @@ def test_status_names_every_stuck_pile_and_what_clears_it(app, twilio, retailer,
     assert fresh.exit_code == 0, fresh.output
     assert status_lines(fresh.output) == {
         "messages not answered": ("ok", 1), "proactive messages not sent": ("ok", 0),
-        "payouts in flight": ("ok", 1), "jobs not done": ("ok", 0),
+        "SMS refused: no DLT template": ("ok", 0), "payouts in flight": ("ok", 1),
+        "jobs not done": ("ok", 0),
         "jobs given up": ("ok", 1),  # the payout job, out of retries: the sweep polls on
         "review items pending": ("ok", 1),
         "ledger entries not sealed": ("ok", 2),  # the opening credits and the hold
@@ -50,7 +51,8 @@ def test_status_names_every_stuck_pile_and_what_clears_it(app, twilio, retailer,
     assert late.exit_code == 1
     assert status_lines(late.output) == {
         "messages not answered": ("STUCK", 1), "proactive messages not sent": ("ok", 0),
-        "payouts in flight": ("STUCK", 1), "jobs not done": ("ok", 0),
+        "SMS refused: no DLT template": ("ok", 0), "payouts in flight": ("STUCK", 1),
+        "jobs not done": ("ok", 0),
         "jobs given up": ("STUCK", 1), "review items pending": ("STUCK", 1),
         "ledger entries not sealed": ("STUCK", 2), "scheduler": ("ok", "never ticked")}
     assert "oldest 12-03-2026 15:30 IST" in late.output  # 10:00 UTC, shown in IST

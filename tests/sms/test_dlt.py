@@ -41,14 +41,18 @@ def test_every_template_has_an_id_a_category_and_every_language():
 def test_flow_templates_have_ids_of_their_own_and_words_in_every_text():
     """bot/channels/dlt_flows.yaml, written from the SMS walk (which checks it is up to date:
     tests/i18n/test_sms_segments.py): no id twice in the two files, every text in at most
-    two segments at its shortest. Not yet checked: a page of variables alone (a quiz's
-    options cut from their question), which DLT portals refuse."""
+    two segments at its shortest, and none of variables alone (a quiz's options cut from
+    their question), which DLT portals refuse and `dlt.match` never matches."""
     ids = [t.id for t in dlt.registry().templates]
     assert len(set(ids)) == len(ids)
     flows = dlt.registry((dlt.FLOWS,)).templates
     texts = [(t.name, text) for t in flows for found in t.texts.values() for text in found]
     assert len(flows) > 100 and {t.category for t in flows} == {dlt.Category.SERVICE_IMPLICIT}
     assert all(segments(dlt._VARIABLE.sub("x", text)) <= 2 for _, text in texts)
+    alone = [f"{name}: {text!r}" for t in dlt.registry().templates
+             for name, found in [(t.name, t.texts)] for texts in found.values()
+             for text in texts if not dlt.words(text)]
+    assert not alone, "texts of variables alone:\n" + "\n".join(alone[:5])
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
@@ -62,7 +66,7 @@ def test_every_template_text_matches_its_own_template_and_no_other_as_well():
     wrong = []
     for template in dlt.registry().templates:
         for lang, texts in template.texts.items():
-            for text in texts:
+            for text in filter(dlt.words, texts):  # variables alone: never matched
                 sent = text.replace(dlt.VAR, "SV-7K2P").replace(dlt.URL, "https://s.in/q/ab")
                 try:
                     found = dlt.match(sent).name
@@ -127,11 +131,11 @@ def test_hindi_goes_as_unicode_text(app, gupshup, clock):
     assert gupshup.forms()[0]["msg"].startswith("आपका Saathi कोड 493021")
 
 
-def test_a_text_of_no_template_is_refused_logged_and_never_sent(app, gupshup, clock, caplog):
-    with caplog.at_level(logging.ERROR, logger="saathi.gupshup"):
+def test_a_text_of_no_template_is_never_sent_the_fallback_is(app, gupshup, clock, caplog):
+    with caplog.at_level(logging.ERROR, logger="saathi.outbound"):
         refused = row(queue("Win a free trip! Reply YES"))
-    assert gupshup.stub.requests == []
-    assert refused.status == OutboxStatus.FAILED and "matches 0 DLT templates" in refused.error
+    assert [f["msg"] for f in gupshup.forms()] == [translate("en", outbound.DLT_FALLBACK)]
+    assert refused.status == OutboxStatus.REFUSED and "no DLT template" in refused.error
     assert any(r.getMessage() == "sms refused: no DLT template" for r in caplog.records)
 
 

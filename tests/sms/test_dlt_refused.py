@@ -1,0 +1,118 @@
+"""An SMS no DLT template matches is never lost: the partner gets the registered fallback
+template in their language instead (the exact Gupshup request), the log names its shape and
+never its words, `flask status` counts it with what to do, and `flask outbox retry-refused`
+sends it once, after its template is registered. A template text of variables alone is
+never matched."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.channels import dlt
+from bot.i18n import translate
+from bot.notices import outbound
+from models.db import unit_of_work
+from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.partners.partner import Partner
+from tests.conftest import status_lines
+
+PHONE = "+919812345678"
+SECRET = "Ramesh, your gift code is K7-PRIZE"  # words of no template, with a name and a code
+
+
+@pytest.fixture
+def programs_dir(tmp_path, monkeypatch):
+    """Program templates written here, not beside the registry."""
+    folder = tmp_path / "dlt_programs"
+    folder.mkdir()
+    monkeypatch.setattr(dlt, "PROGRAMS", folder)
+    return folder
+
+
+def register(folder, name: str, lang: str, text: str) -> None:
+    (folder / f"{name}.yaml").write_text(yaml.safe_dump({"templates": {name: {
+        "id": "1107000000000999001", "category": "service-implicit",
+        "text": {lang: [text]}}}}, allow_unicode=True), encoding="utf-8")
+
+
+def rows() -> list[tuple[str, str, str]]:
+    with unit_of_work() as session:
+        return [(r.status, r.body, r.idempotency_key or "") for r in session.scalars(
+            select(OutboxMessage).order_by(OutboxMessage.id))]
+
+
+def test_an_unregistered_sms_goes_as_the_fallback_is_counted_and_sent_once_registered(
+        app, gupshup, clock, caplog, programs_dir):
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ramesh", language="hi"))
+    with caplog.at_level(logging.ERROR, logger="saathi.outbound"), unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text=SECRET, channel="sms", key="k1")
+
+    fallback = translate("hi", outbound.DLT_FALLBACK)
+    assert gupshup.forms() == [{
+        "method": "SendMessage", "v": "1.1", "format": "text", "auth_scheme": "plain",
+        "userid": "2000123456", "password": "pw-secret", "send_to": "919812345678",
+        "msg": fallback, "msg_type": "UNICODE_TEXT", "mask": "SAATHI",
+        "principalEntityId": "1101000000000000000",
+        "dltTemplateId": dlt.match(fallback).id}]
+    assert dlt.match(fallback).name == dlt.FALLBACK
+    (status, body, _), (sent_status, _, key) = rows()
+    assert (status, body) == (OutboxStatus.REFUSED, SECRET)  # kept to send later
+    assert sent_status == OutboxStatus.SENT and key.startswith("dlt-fallback:")
+    logged = [r for r in caplog.records if r.getMessage() == "sms refused: no DLT template"]
+    assert len(logged) == 1 and logged[0].shape.startswith("flow_")
+    assert logged[0].lines == ["<text>"]
+    assert not [r for r in caplog.records if "Ramesh" in str(r.__dict__)
+                or "K7-PRIZE" in str(r.__dict__)], "a refused SMS's words were logged"
+
+    runner = app.test_cli_runner()
+    clock.advance(minutes=1)
+    status = runner.invoke(args=["status"])
+    assert status.exit_code == 1
+    assert status_lines(status.output)["SMS refused: no DLT template"] == ("STUCK", 1)
+    assert "flask outbox retry-refused" in status.output
+    waiting = runner.invoke(args=["outbox", "retry-refused"])
+    assert "queued 0" in waiting.output and "1 still match no DLT template" in waiting.output
+    assert len(gupshup.forms()) == 1
+
+    register(programs_dir, "gift", "hi", "{#var#}, your gift code is {#var#}")
+    assert runner.invoke(args=["outbox", "retry-refused"]).output.startswith("queued 1")
+    assert runner.invoke(args=["outbox", "retry-refused"]).output.startswith("queued 0")
+    assert [f["msg"] for f in gupshup.forms()] == [fallback, SECRET]
+    assert gupshup.forms()[1]["dltTemplateId"] == "1107000000000999001"
+    assert [status for status, _, _ in rows()] == [OutboxStatus.SENT, OutboxStatus.SENT]
+    assert status_lines(runner.invoke(args=["status"]).output)[
+        "SMS refused: no DLT template"] == ("ok", 0)
+
+
+def test_refused_at_the_send_too_is_kept_for_retry_with_the_fallback_sent(
+        app, gupshup, clock, programs_dir):
+    """A template withdrawn between the queueing and the send (a deploy): the same."""
+    register(programs_dir, "gift", "en", "{#var#}, your gift code is {#var#}")
+    with unit_of_work() as session:
+        row = outbound.queue_message(session, phone=PHONE, text=SECRET, channel="sms",
+                                     deliver=False)
+        row_id = row.id
+    (programs_dir / "gift.yaml").unlink()
+    from workers.outbound import deliver
+    deliver(row_id)
+    assert [f["msg"] for f in gupshup.forms()] == [translate("en", outbound.DLT_FALLBACK)]
+    assert [status for status, _, _ in rows()] == [OutboxStatus.REFUSED, OutboxStatus.SENT]
+
+
+def test_a_template_of_variables_alone_is_never_matched(programs_dir):
+    register(programs_dir, "options", "hi", "1. {#var#}\n2. {#var#}\n3. {#var#}")
+    assert not dlt.words("1. {#var#}\n2. {#var#}\n3. {#var#}")
+    assert not dlt.words("{#var#}: {#url#}") and dlt.words("Q{#var#}/{#var#}")
+    with pytest.raises(dlt.DltRefused, match="matches 0 DLT templates"):
+        dlt.match("1. सीमेंट\n2. रेत\n3. पानी")
+
+
+def test_a_refusal_never_quotes_the_text():
+    with pytest.raises(dlt.DltRefused) as refused:
+        dlt.match(SECRET)
+    assert "Ramesh" not in str(refused.value) and "K7" not in str(refused.value)
