@@ -161,6 +161,7 @@ def fit(ctx: Context, replies: list[Reply]) -> list[Reply]:
         return replies
     base = outbound.base_url()
     text = answer_text(ctx.language, replies, base)
-    found = sms.pages(text, ctx._(sms.MORE_HINT), plan=dlt_shapes.plan(text, ctx.language))
+    found = sms.pages(text, ctx._(sms.MORE_HINT), plan=dlt_shapes.plan(text, ctx.language),
+                      ask=ctx._(sms.ASK_NUMBER))
     sms.keep_pages(ctx.data, found[1:])
     return [single(found[0])]

@@ -388,15 +388,16 @@ def templates(answers: Iterable[tuple[str, str]], known: frozenset[str] | None =
         if _registered(answer):
             continue
         seen, hint = recipe(answer, lang), translate(lang, sms.MORE_HINT)
+        ask = translate(lang, sms.ASK_NUMBER)
         fills = {sms.encoding(answer), "UCS-2"}
         for recipes in [wide for made in counts(seen) for wide in _widths(made)]:
-            for page_name, text in _named(recipes, fills, hint):
+            for page_name, text in _named(recipes, fills, hint, ask):
                 if text not in named or page_name < named[text]:
                     named[text] = page_name
         planner = _planner(sms.FILL[sms.encoding(answer)])
         if any(sms.planned(_render(seen, _shaped, form), _render(seen, planner, form), hint)
                is None for form in range(_form_count(seen))):  # a value too long to plan
-            made = [shape(page, lang) for page in sms.pages(answer, hint)]  # cut as sent
+            made = [shape(page, lang) for page in sms.pages(answer, hint, ask=ask)]  # as sent
             for n, text in enumerate(made, 1):
                 page_name = f"{key(seen)}_{n}" if len(made) > 1 else key(seen)
                 if text not in named or page_name < named[text]:
@@ -430,7 +431,7 @@ def _form_count(recipes: tuple[Recipe, ...]) -> int:
     return max([len(_forms(r[2], r[4])) for r in recipes if r[0] == "msg"] + [1])
 
 
-def _named(recipes: tuple[Recipe, ...], fills: set[str], hint: str
+def _named(recipes: tuple[Recipe, ...], fills: set[str], hint: str, ask: str
            ) -> Iterable[tuple[str, str]]:
     """The templates of the shape `recipes` (name, text): whole, and its pages cut on its
     plan in each encoding of `fills`, in each plural form."""
@@ -440,7 +441,8 @@ def _named(recipes: tuple[Recipe, ...], fills: set[str], hint: str
         if sms.fits(whole.replace(VAR, "x")):
             yield name, whole
         for fill in sorted(fills):
-            made = sms.planned(whole, _render(recipes, _planner(sms.FILL[fill]), form), hint)
+            made = sms.planned(whole, _render(recipes, _planner(sms.FILL[fill]), form), hint,
+                               ask=ask)
             if made is not None and len(made) > 1:
                 yield from ((f"{name}_{n}", page) for n, page in enumerate(made, 1))
 

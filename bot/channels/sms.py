@@ -50,6 +50,7 @@ def segments(text: str) -> int:
 MAX_SEGMENTS = 2  # what one SMS may cost, always (issue 17)
 MORE_KEY = "sms_more"  # in a conversation's kept data: the pages MORE sends next
 MORE_HINT = N_("Reply MORE for the rest.")
+ASK_NUMBER = N_("Reply with a number.")  # over a last page of options alone (`planned`)
 LINK = N_("Saathi: open this link to see it: {url}")  # an image, as its own SMS
 # Characters that force a whole SMS into UCS-2 (70 a segment instead of 160), each with the
 # GSM-7 text that says the same: an English SMS never pays for a rupee sign or a curly quote.
@@ -82,8 +83,8 @@ def fits(text: str, limit: int = MAX_SEGMENTS) -> bool:
     return segments(text) <= limit
 
 
-def pages(text: str, hint: str, limit: int = MAX_SEGMENTS, plan: str | None = None
-          ) -> list[str]:
+def pages(text: str, hint: str, limit: int = MAX_SEGMENTS, plan: str | None = None,
+          ask: str | None = None) -> list[str]:
     """Split `text` into SMS of at most `limit` segments each; every page but the last ends
     with `hint` ("Reply MORE for the rest"), and the last holds all that fits without it.
     Splits between lines, else between words, else between characters.
@@ -91,26 +92,35 @@ def pages(text: str, hint: str, limit: int = MAX_SEGMENTS, plan: str | None = No
     `plan` is `text` with every value at its longest (bot/channels/dlt_shapes.py), line for
     line: a text that does not fit is cut where its plan is (`planned`), so a text of one
     DLT shape is always cut in the same places, whatever its values, and each page is a
-    registered template. A value longer than planned is cut on the text itself."""
+    registered template. A value longer than planned is cut on the text itself. `ask`
+    ("Reply with a number.") heads a last page of options alone (`planned`)."""
     if fits(text, limit):
         return [text]
-    if plan is not None and (found := planned(text, plan, hint, limit)) is not None and \
-            all(fits(page, limit) for page in found):
+    if plan is not None and (found := planned(text, plan, hint, limit, ask)) is not None \
+            and all(fits(page, limit) for page in found):
         return found
-    return planned(text, text, hint, limit) or [text]
+    return planned(text, text, hint, limit, ask) or [text]
 
 
-def planned(text: str, plan: str, hint: str, limit: int = MAX_SEGMENTS) -> list[str] | None:
+def planned(text: str, plan: str, hint: str, limit: int = MAX_SEGMENTS,
+            ask: str | None = None) -> list[str] | None:
     """The pages of `text` cut where `plan` (the same lines, longer) is cut; None when a line
-    of `text` that differs from its plan would have to be cut inside."""
+    of `text` that differs from its plan would have to be cut inside. A last page of values
+    alone (a quiz's answers after a question too long to share their page) opens with `ask`
+    when it fits: a DLT portal registers no template of variables alone."""
     if fits(plan, limit):
         return [text]
     pieces = _pieces(text, plan, hint, limit)
     if pieces is None:
         return None
-    groups = _groups([p for p, _ in pieces], hint, limit)
-    return [_page([pieces[n][1] for n in group], hint if n < len(groups) - 1 else None)
+    plans = [p for p, _ in pieces]
+    groups = _groups(plans, hint, limit)
+    made = [_page([pieces[n][1] for n in group], hint if n < len(groups) - 1 else None)
             for n, group in enumerate(groups)]
+    last = "\n".join(plans[n] for n in groups[-1])
+    if ask and len(made) > 1 and not _has_words(last) and fits(f"{ask}\n{last}", limit):
+        made[-1] = f"{ask}\n{made[-1]}"
+    return made
 
 
 def _page(lines: list[str], hint: str | None) -> str:
@@ -145,15 +155,18 @@ def _worded(found: list[list[int]], pieces: list[str], limit: int) -> list[list[
     """`found` with words on its last page: a page of values alone (options of program
     content, a link) takes the lines before it from the page before, as long as it fits (DLT
     portals refuse a template of variables alone; the other pages end with the hint)."""
-    def has_words(n: int) -> bool:
-        return bool(_WORD.search(_FILLED.sub("", _HEAD.sub("", pieces[n]))))
-
-    while len(found) > 1 and len(found[-2]) > 1 and not any(map(has_words, found[-1])):
+    while len(found) > 1 and len(found[-2]) > 1 and not any(
+            _has_words(pieces[n]) for n in found[-1]):
         moved = [found[-2][-1], *found[-1]]
         if not fits("\n".join(pieces[n] for n in moved), limit):
             break
         found = [*found[:-2], found[-2][:-1], moved]
     return found
+
+
+def _has_words(plan: str) -> bool:
+    """Whether lines of a plan hold a word of their own (not a value, not an option's number)."""
+    return any(_WORD.search(_FILLED.sub("", _HEAD.sub("", line))) for line in plan.split("\n"))
 
 
 def _heading(pieces: list[str], page: list[int], following: str) -> int:
@@ -189,7 +202,8 @@ def _pieces(text: str, plan: str, hint: str, limit: int) -> list[tuple[str, str]
 FILL = {"GSM-7": "@", "UCS-2": "\ue000"}
 _FILLED = re.compile("@{8,}|\ue000+")
 _HEAD = re.compile(r"^\d{1,2}\. ")
-_WORD = re.compile(r"[^\W\d_]{2}")
+# a word: two letters, or a letter and an Indic vowel sign or virama (not \w: "கேள்வி")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[\u0900-\u0dff])")
 
 
 def _aligned(line: str, plan: str, cut: int) -> tuple[int, int] | None:

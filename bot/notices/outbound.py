@@ -236,7 +236,7 @@ def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
         return lines + links
     if not text and links:
         return links
-    pages = sms.pages(text, translate(lang, sms.MORE_HINT))
+    pages = sms.pages(text, translate(lang, sms.MORE_HINT), ask=translate(lang, sms.ASK_NUMBER))
     if len(pages) > 1:
         conv = conversation.lock(session, "sms", phone)
         data = dict(conv.data or {})

@@ -126,3 +126,28 @@ def test_the_longest_names_are_registered_sms_welcome_and_credits(twilio, long_n
     welcome, credits = "\n".join(said[-2]), "\n".join(said[-1])
     shortened = LONG_PROGRAM[:27].rstrip() + "..."  # one variable, as the leaderboard shows
     assert name in welcome and shortened in welcome and shortened in credits
+
+
+@pytest.mark.parametrize("lang", ["hi", "ta", "ml"])
+def test_a_quiz_whose_answers_page_alone_asks_for_a_number_there(lang):
+    """A question too long to share its page with its answers left a last page of answers
+    alone ("1. 15–20 सेमी\n2. 2 मीटर\n3. सीधे फ़र्श पर"): variables alone, which no DLT
+    portal registers, so Gupshup sent the fallback instead of the quiz. Whatever the
+    question's length, no page is values alone: such a page opens with "Reply with a
+    number."."""
+    from bot.channels import sms
+    word = {"hi": "लंबा प्रश्न ", "ta": "கேள்வி ", "ml": "ചോദ്യം "}[lang]
+    hint, ask = translate(lang, MORE_HINT), translate(lang, sms.ASK_NUMBER)
+    alone = 0
+    for words in range(5, 40):
+        text = "\n".join([translate(lang, "Q{n}/{total}: {question}", n=1, total=3,
+                                    question=(word * words).strip()),
+                          "1. 15–20 सेमी", "2. 2 मीटर", "3. सीधे फ़र्श पर"])
+        plan = dlt_shapes.plan(text, lang)
+        made = sms.pages(text, hint, plan=plan, ask=ask)
+        assert all(segments(page) <= 2 and dlt.words(dlt_shapes.shape(page, lang))
+                   for page in made), made
+        if not dlt.words(dlt_shapes.shape(sms.pages(text, hint, plan=plan)[-1], lang)):
+            alone += 1  # what was sent before: the answers alone
+            assert made[-1].startswith(f"{ask}\n1. "), made[-1]
+    assert alone, "no question length left the answers alone: the test tests nothing"
