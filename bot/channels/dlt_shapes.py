@@ -20,7 +20,8 @@ The shape serves twice:
   English answer UCS-2, its pages shorter).
 
 A value longer than its variables allow (a program's 120-character name) is shortened on SMS
-(`shortened`, `option_label`), never refused.
+(`shortened`, `option_label`; a notice's text, written before its channel is known: `fitted`),
+never refused.
 """
 
 from __future__ import annotations
@@ -84,6 +85,26 @@ def shortened(values: dict[str, object]) -> dict[str, object]:
             else value for name, value in values.items()}
 
 
+def fitted(text: str, lang: str) -> str:
+    """`text` as an SMS carries it when it was written before its channel was known (a
+    notice): on each line that says a catalog message, a value too long for its variables
+    shortened (`shortened`, as a flow's answer is when it is written)."""
+    return "\n".join(_fitted(line, lang) for line in text.split("\n"))
+
+
+def _fitted(line: str, lang: str) -> str:
+    option = _OPTION.fullmatch(line)
+    head, said = (option[1], option[2]) if option else ("", line)
+    found = _read(said, lang, wide=True) if len(said) > VAR_CHARS else None  # shorter: fits
+    if found is None or found[0] is None:
+        return line
+    wording, _, values = found
+    short = shortened(values)
+    if short == values:
+        return line
+    return head + "".join(p if i % 2 == 0 else str(short[p]) for i, p in enumerate(wording.parts))
+
+
 def shorten(value: str, most: int) -> str:
     """`value` in at most `most` characters: cut, "..." at its end (GSM-7: an English SMS
     writes "…" so)."""
@@ -121,9 +142,12 @@ def _messages() -> tuple[Message, ...]:
 
 
 @cache
-def _index(lang: str) -> tuple[dict[str, Message], dict[str, list[_Wording]], list[_Wording]]:
+def _index(lang: str, wide: bool = False
+           ) -> tuple[dict[str, Message], dict[str, list[_Wording]], list[_Wording]]:
     """`lang`'s wordings: fixed ones by their text; the others by their prefix's first two
-    characters, or in a list of those that open with a placeholder."""
+    characters, or in a list of those that open with a placeholder. `wide`: a name of
+    `dlt.FIELDS` read at its longest as written, not as an SMS carries it (`fitted`)."""
+    most = (lambda name: max(longest(name), dlt.FIELDS.get(name, 0))) if wide else longest
     exact: dict[str, Message] = {}
     by_start: dict[str, list[_Wording]] = {}
     open_: list[_Wording] = []
@@ -140,7 +164,7 @@ def _index(lang: str) -> tuple[dict[str, Message], dict[str, list[_Wording]], li
                 continue
             value = _FIGURE if figures else "."
             pattern = re.compile("".join(re.escape(p) if i % 2 == 0 else
-                                         f"({value}{{1,{longest(p)}}}?)"
+                                         f"({value}{{1,{most(p)}}}?)"
                                          for i, p in enumerate(parts)))
             wording = _Wording(message, tuple(parts), pattern, fixed)
             (by_start.setdefault(parts[0][:2], []) if len(parts[0]) >= 2 else open_
@@ -150,13 +174,14 @@ def _index(lang: str) -> tuple[dict[str, Message], dict[str, list[_Wording]], li
     return exact, by_start, open_
 
 
-def _read(line: str, lang: str) -> tuple[_Wording | None, Message, dict[str, str]] | None:
+def _read(line: str, lang: str, wide: bool = False
+          ) -> tuple[_Wording | None, Message, dict[str, str]] | None:
     """The message `line` says, its wording and values: the reading with most fixed text,
     counting the fixed text of values that are messages themselves ("Next tier {tier}:
     {distance}" with "37 more credits" as its distance, not "{reward}: {n} credits" with
     "Next tier Master: 37 more" as a reward and a count): whatever the values, one line
     is always read the same way, so its pages are always cut alike."""
-    exact, by_start, open_ = _index(lang)
+    exact, by_start, open_ = _index(lang, wide)
     if line in exact:
         return None, exact[line], {}
     best: tuple[int, _Wording, dict[str, str]] | None = None

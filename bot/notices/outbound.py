@@ -221,15 +221,17 @@ def _sms_language(session: Session, phone: str, partner: Partner | None,
 def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
                media_urls: tuple[str, ...], known: Known | None = None) -> list[str]:
     """The SMS that carry `text` and its images, each at most two segments and, where the
-    text allows, one registered DLT template (bot/channels/dlt.yaml): the text as one SMS,
+    text allows, one registered DLT template (bot/channels/dlt.yaml), its names shortened
+    and English in GSM-7 as a flow's answer is (`dlt_shapes.fitted`): the text as one SMS,
     or its lines (blank ones left out) one SMS each when each line is a template and the
     whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
     image's link as an SMS of its own. A text no template covers that is still too long
     goes page by page: the first now, the rest on the SMS conversation for MORE."""
     lang = _sms_language(session, phone, partner, known)
-    links = [sms.gsm_safe(translate(lang, sms.LINK, url=url))
+    english = lang == "en"  # registered in GSM-7 whatever its values (flows/sms.py as_text)
+    links = [sms.gsm_safe(translate(lang, sms.LINK, url=url), english=english)
              for url in sms.absolute(media_urls, base_url())]
-    text = sms.gsm_safe(text)
+    text = dlt_shapes.fitted(sms.gsm_safe(text, english=english), lang)
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) > 1 and not _registered(text) \
             and all(sms.fits(line) and _registered(line) for line in lines):
