@@ -108,6 +108,14 @@ def content_language(ctx: Context, program: Program) -> str | None:
     return program.spec.content_language(ctx.language)
 
 
+CHOOSE_TRACK = N_("Learn and earn credits. Choose a track:")
+# A track as listed (`_label`): certified, to certify again, waiting, or its modules done.
+CERTIFIED = N_("{track}: certified")
+RECERTIFY = N_("{track}: re-certify (new version)")
+WAITING = N_("{track}: waiting for approval")
+MODULES_DONE = NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules")
+
+
 def _label(ctx: Context, program: Program, track: Track, progress: Progress) -> str:
     """The track as listed: certified, waiting, or how many of its modules are done."""
     lang = content_language(ctx, program)
@@ -115,13 +123,12 @@ def _label(ctx: Context, program: Program, track: Track, progress: Progress) -> 
     cert = progress.certs.get(track.code)
     if cert is not None and cert.status == CertStatus.VALID:
         if certification.is_outdated(ctx.session, cert):
-            return translate(lang, N_("{track}: re-certify (new version)"), track=name)
-        return translate(lang, N_("{track}: certified"), track=name)
+            return translate(lang, RECERTIFY, track=name)
+        return translate(lang, CERTIFIED, track=name)
     if cert is not None and cert.status in (CertStatus.PENDING_REVIEW, CertStatus.PENDING_AUDIT):
-        return translate(lang, N_("{track}: waiting for approval"), track=name)
+        return translate(lang, WAITING, track=name)
     done = len(progress.read & set(track.modules))
-    return translate(lang, NP_("{track}: {done}/{n} module", "{track}: {done}/{n} modules"),
-                     track=name, done=done, n=len(track.modules))
+    return translate(lang, MODULES_DONE, track=name, done=done, n=len(track.modules))
 
 
 def _track_options(ctx: Context, programs: list[tuple[Program, LearningContent]],
@@ -147,7 +154,7 @@ def tracks_prompt(ctx: Context) -> list[Reply]:
     options = _track_options(ctx, programs, _progress_in(ctx, programs))
     if not options:
         return [ctx.say("No learning tracks are open for you yet. Send MENU for the menu.")]
-    return [ctx.say("Learn and earn credits. Choose a track:", options=options)]
+    return [ctx.say(CHOOSE_TRACK, options=options)]
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:

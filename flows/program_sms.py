@@ -2,10 +2,12 @@
 
 Each page of its lessons and each quiz question, with what an answer may hold before them
 (the module before done, the quiz opening, the feedback on the answer before, an answer not
-understood), and a wrong answer's feedback with the quiz's result: rendered by the learn
-flow's own functions (flows/learn.py), joined and read into DLT shapes as flows/sms.py and
-bot/channels/dlt_shapes.py do for every answer, in every language partners choose (a
-language the program does not offer reads its content in the program's fallback language).
+understood), a wrong answer's feedback with the quiz's result, and LEARN's list of its
+tracks (its labels in the program's language when it does not offer the partner's): rendered
+by the learn flow's own functions (flows/learn.py), joined and read into DLT shapes as
+flows/sms.py and bot/channels/dlt_shapes.py do for every answer, in every language partners
+choose (a language the program does not offer reads its content in the program's fallback
+language).
 
 Content goes in as literal text: a lesson's page is registered as it is sent, not as
 variables inside a fixed wording ("Module {#var#}: {#var#}{#var#}…"). DLT portals and the
@@ -39,7 +41,7 @@ from flask import current_app
 from bot import media
 from bot.channels import dlt, dlt_shapes
 from bot.i18n import LANGUAGES, translate
-from bot.messages import Reply
+from bot.messages import Option, Reply
 from bot.notices import outbound
 from flows import learn, wallet
 from flows import sms as sms_flow
@@ -47,7 +49,7 @@ from flows.sms import answer_text
 from models import yamltext
 from models.ledger import TierInfo
 from models.programs.schema import ProgramSpec
-from models.programs.tracks import LearningContent, Module, Question, Track
+from models.programs.tracks import LearningContent, Module, Question, Track, local
 
 IDS = 1107000000000200000  # placeholder ids of program templates count up from here
 HEADER = """\
@@ -68,6 +70,8 @@ def answers(spec: ProgramSpec, base_url: str) -> Iterator[tuple[str, str]]:
         for replies in _named(spec, lang):
             yield answer_text(lang, replies, base_url), lang
         for replies in _learning(spec.tracks, lang, shown) if spec.tracks else ():
+            yield answer_text(lang, replies, base_url), lang
+        for replies in _track_lists(spec.tracks, lang, shown) if spec.tracks else ():
             yield answer_text(lang, replies, base_url), lang
 
 
@@ -93,6 +97,19 @@ def _learning(content: LearningContent, lang: str, shown: str) -> Iterator[list[
             yield from _module(track, module, lang, shown)
             for question in module.questions:
                 yield from _quiz(track, question, lang, shown)
+
+
+def _track_lists(content: LearningContent, lang: str, shown: str) -> Iterator[list[Reply]]:
+    """LEARN's list of the program's tracks (flows/learn.py `tracks_prompt`), all of them at
+    each state a track is listed in: in a language the program does not offer, its labels
+    are in the program's own under the partner's heading, a shape no other program meets."""
+    tracks = [(local(track.name, shown), len(track.modules)) for track in content.tracks]
+    for labels in ([translate(shown, learn.MODULES_DONE, track=name, done=0, n=n)
+                    for name, n in tracks],
+                   *([translate(shown, state, track=name) for name, _ in tracks]
+                     for state in (learn.CERTIFIED, learn.RECERTIFY, learn.WAITING))):
+        yield [Reply(translate(lang, learn.CHOOSE_TRACK), options=tuple(
+            Option(str(n), label) for n, label in enumerate(labels, 1)))]
 
 
 def _module(track: Track, module: Module, lang: str, shown: str) -> Iterator[list[Reply]]:
