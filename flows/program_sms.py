@@ -71,7 +71,8 @@ def answers(spec: ProgramSpec, base_url: str) -> Iterator[tuple[str, str]]:
             yield answer_text(lang, replies, base_url), lang
         for replies in _learning(spec.tracks, lang, shown) if spec.tracks else ():
             yield answer_text(lang, replies, base_url), lang
-        for replies in _track_lists(spec.tracks, lang, shown) if spec.tracks else ():
+        for replies in _track_lists(spec.tracks, lang, shown) if spec.tracks and shown != lang \
+                else ():  # in the partner's language: a flow's list (bot/channels/dlt_shapes.py)
             yield answer_text(lang, replies, base_url), lang
 
 
@@ -100,9 +101,10 @@ def _learning(content: LearningContent, lang: str, shown: str) -> Iterator[list[
 
 
 def _track_lists(content: LearningContent, lang: str, shown: str) -> Iterator[list[Reply]]:
-    """LEARN's list of the program's tracks (flows/learn.py `tracks_prompt`), all of them at
-    each state a track is listed in: in a language the program does not offer, its labels
-    are in the program's own under the partner's heading, a shape no other program meets."""
+    """LEARN's list of the program's tracks (flows/learn.py `tracks_prompt`) for a partner
+    whose language the program does not offer (`shown`, its own, is the labels' under the
+    partner's heading: a shape no other program meets), all of them at each state a track
+    is listed in."""
     tracks = [(local(track.name, shown), len(track.modules)) for track in content.tracks]
     for labels in ([translate(shown, learn.MODULES_DONE, track=name, done=0, n=n)
                     for name, n in tracks],
