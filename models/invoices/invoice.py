@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, select
+from sqlalchemy import BigInteger, Date, ForeignKey, String, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -85,7 +85,7 @@ class Invoice(Base):
     credits: Mapped[int] = mapped_column(BigInteger, default=0)
     # the credit notes against it, {note number: paise returned}: returned in full once they
     # add up to the total
-    returns: Mapped[dict] = mapped_column(Json, default=dict)
+    returns: Mapped[dict] = mapped_column(Json, default=dict, server_default=text("'{}'"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
     review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
