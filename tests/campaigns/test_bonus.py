@@ -549,3 +549,19 @@ def test_a_full_return_racing_the_invoice_approval_takes_back_what_it_paid_and_h
     assert [(r.credits, r.withdrawn) for r in results] == [(10, 10)]
     assert (balance(partner, program), waiting()) == (0, [])
     assert shown(invoice)[:2] == ("returned", 10)
+
+
+def test_a_note_too_small_for_a_credit_tells_nothing_and_the_rest_takes_it(
+        app, program, member, clock):
+    """A tenth returned of a 1-credit invoice takes back nothing yet (no message saying 0
+    credits were taken); the note for the rest takes the credit and says so."""
+    clock.set(THURSDAY)
+    partner = member("en")
+    invoice = credit(program, partner, SMALL)
+    done = give_back(invoice, 10_000, "CN-1")
+    assert (done.credits, done.withdrawn, done.again) == (0, 0, False)
+    assert give_back(invoice, 10_000, "CN-1").again  # recorded: the same note again
+    assert told(partner) == []
+    assert give_back(invoice, 90_000, "CN-2").credits == 1
+    assert len(told(partner)) == 1 and "CN-2" in told(partner)[0]
+    assert (balance(partner, program), shown(invoice)[:2]) == (0, ("returned", 1))
