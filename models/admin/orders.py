@@ -62,12 +62,13 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
     returns = dict(invoice.returns or {})
     if note in returns:
         return Returned(None, 0, 0, again=True)
-    upto = sum(returns.values()) + returned_paise
+    before_paise = sum(returns.values())
+    upto = before_paise + returned_paise
     if invoice.status == InvoiceStatus.RETURNED:
         raise ControlError("this invoice was returned in full before")
     if upto > total:
-        raise ControlError(f"only {(total - upto + returned_paise) / 100:.2f} rupees of this "
-                           "invoice are left to return")
+        raise ControlError(f"only {(total - before_paise) / 100:.2f} rupees of this invoice "
+                           "are left to return")
     paid = _paid_entry(session, earned) if waited is None else None
     if waited is None and paid is None:
         raise ControlError("this invoice earned no credits to take back")
