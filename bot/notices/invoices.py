@@ -173,7 +173,11 @@ WITHDRAWN = NP_("Invoice {number} came back on credit note {note}: {n} credit wa
 
 @handles(InvoiceReturned)
 def tell_return(session: Session, returned: InvoiceReturned) -> None:
-    """Tell the partner what a return or credit note took back, and where their balance is."""
+    """Tell the partner what a return or credit note took back, and where their balance is
+    (nothing to tell of a small note that took back less than a credit: the running total
+    of the invoice's notes takes it with a later one)."""
+    if returned.credits == 0 and returned.withdrawn == 0:
+        return
     partner = session.get(Partner, returned.partner_id)
     invoice = session.get(Invoice, returned.invoice_id)
     balance = wallet_balance(session, returned.partner_id, returned.program_id).balance

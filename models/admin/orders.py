@@ -33,10 +33,12 @@ class Returned:
 
 def record_return(session: Session, actor: Actor, invoice: Invoice, returned_paise: int,
                   note: str, reason: str) -> Returned:
-    """Take back the share of the invoice's credits (and of its campaign bonuses) that
-    `returned_paise` of its total earned: what was paid from the invoice's lot first, locked
-    or not, then from the balance, the rest kept as debt; what still waits for the budget
-    cap's review off the amount the reviewer is asked for (all of it: refused)."""
+    """Take back the share of the invoice's credits (and of its campaign bonuses) that its
+    credit notes so far (`returned_paise` with this one) returned of its total, less what
+    earlier notes took: what was paid from the invoice's lot first, locked or not, then from
+    the balance, the rest kept as debt; what still waits for the budget cap's review off the
+    amount the reviewer is asked for (all of it: refused). Returned in full (RETURNED) once
+    the notes' rupees add up to its total."""
     reason = need_reason(reason)
     note = note.strip()[:40]
     if not note:
@@ -48,52 +50,59 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
     if not 0 < returned_paise <= total:
         raise ControlError("the amount returned must be more than 0 and at most the total")
     key = keys.credit_note(invoice.id, note)
-    if (done := entry_with(session, key)) is not None:
+    if (done := entry_with(session, key)) is not None or note in (invoice.returns or {}):
         return Returned(done, 0, 0, again=True)
     earned = keys.invoice_credit(invoice.id)
     why = f"credit note {note}: {reason}"
-    # Review items before wallets (the order a decision locks them in: item, then wallet).
+    # Review items, then the invoice, then wallets (a decision locks its item first).
     waited = ledger.withdraw_held(session, earned, returned=returned_paise, of=total,
                                   note=note, actor=actor.short)
-    if waited == 0:
+    session.flush()
+    session.refresh(invoice, with_for_update=True)  # as notes and decisions left it
+    returns = dict(invoice.returns or {})
+    if note in returns:
         return Returned(None, 0, 0, again=True)
-    if returned_before:
+    before_paise = sum(returns.values())
+    upto = before_paise + returned_paise
+    if invoice.status == InvoiceStatus.RETURNED:
         raise ControlError("this invoice was returned in full before")
+    if upto > total:
+        raise ControlError(f"only {(total - before_paise) / 100:.2f} rupees of this invoice "
+                           "are left to return")
     paid = _paid_entry(session, earned) if waited is None else None
     if waited is None and paid is None:
         raise ControlError("this invoice earned no credits to take back")
+    before = {"credits": invoice.credits, "status": invoice.status}
     new_id = None
     try:
         credits, withdrawn = take_back(session, earned, note=note, key=key,
-                                       returned=returned_paise, of=total, reason=why,
-                                       actor=actor.short)
-        if paid is not None:
-            share = max(1, invoice.credits * returned_paise // total)
+                                       returned=returned_paise, upto=upto, of=total,
+                                       reason=why, actor=actor.short)
+        share = ledger.returned_share(session, paid, upto=upto, of=total) if paid else 0
+        if share:
             new_id = ledger.reverse(session, key=key, original_key=paid.key, credits=share,
                                     reason=why, actor=actor.short)
             credits += share
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
     withheld = (waited or 0) + withdrawn
-    _returned_in_full(session, invoice, earned, paid)
-    audit_change(session, actor, "invoice.return", f"invoice:{invoice.id}", reason,
-                 {"credits": invoice.credits},
+    invoice.returns = {**returns, note: returned_paise}
+    if upto == total:
+        _returned_in_full(invoice, paid)
+    audit_change(session, actor, "invoice.return", f"invoice:{invoice.id}", reason, before,
                  {"note": note, "returned_paise": returned_paise, "clawed_back": credits,
-                  "withdrawn": withheld, "entry": new_id}, programs=[invoice.program_id])
+                  "withdrawn": withheld, "entry": new_id, "credits": invoice.credits,
+                  "status": invoice.status}, programs=[invoice.program_id])
     events.record(session, events.InvoiceReturned(invoice.id, invoice.partner_id,
                                                   invoice.program_id, note, credits,
                                                   withheld))
     return Returned(new_id, credits, withheld)
 
 
-def _returned_in_full(session: Session, invoice: Invoice, earned_key: str,
-                      paid: JournalEntry | None) -> None:
-    """Mark the invoice RETURNED once credit notes took all of it back: paid, every credit
-    reversed; held for the budget cap's review, all of it withdrawn (credited 0: none was)."""
-    if paid is not None and ledger.unreversed(session, paid.key) > 0:
-        return
-    if paid is None and ledger.held_credits(session, earned_key) > 0:
-        return
+def _returned_in_full(invoice: Invoice, paid: JournalEntry | None) -> None:
+    """Mark the invoice RETURNED: its notes returned all its goods. Credits stays what it
+    was paid; 0 if it waited for the budget cap's review (which the notes closed), as none
+    was."""
     if paid is None:
         invoice.credits = 0
     set_status(invoice, InvoiceStatus.RETURNED)

@@ -14,7 +14,6 @@ from models.base import IST
 from models.campaigns.operations import spec_of
 from models.campaigns.segments import audience
 from models.campaigns.tables import Campaign, CampaignStatus
-from models.ledger import budget
 from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner
 from models.programs.campaign_spec import Kind
@@ -58,25 +57,20 @@ def invoice_bonuses(session: Session, program: Program, partner_id: int, channel
 
 
 def post_invoice_bonuses(session: Session, program: Program, invoice, lines, now: datetime,
-                         lock_days: int, campaigns: list[Campaign] | None = None, *,
-                         approved: bool = False) -> int:
+                         lock_days: int, campaigns: list[Campaign] | None = None) -> int:
     """Earn the invoice's bonuses (no tier multiplier on top); return the credits paid (a
-    bonus past the budget cap waits for its review: the partner is told its decision, by
-    bot/notices/held.py). `campaigns`: the program's `live_campaigns`, when the caller read
-    them already. `approved`: the budget cap's review approved the invoice's own credits, and
-    its bonuses come with them (counted against the month past the cap, as the approval
-    was), never held for a second review."""
+    bonus past the budget cap waits for a review of its own, which shows the reviewer what
+    it asks: the partner is told its decision, by bot/notices/held.py). `campaigns`: the
+    program's `live_campaigns`, when the caller read them already."""
     total = 0
     for campaign_id, extra in invoice_bonuses(session, program, invoice.partner_id,
                                               invoice.channel, lines, now, campaigns):
-        if approved:
-            budget.force(session, program.id, extra)
         result = ledger.earn(
             session, partner_id=invoice.partner_id, program_id=program.id, credits=extra,
             key=keys.campaign_bonus(campaign_id, keys.invoice_credit(invoice.id)),
             cause=CAUSE, cause_ref=f"campaign:{campaign_id}",
             description=f"bonus on invoice {invoice.number}", lock_days=lock_days,
-            apply_tier_multiplier=False, skip_budget=approved)
+            apply_tier_multiplier=False)
         total += 0 if result.queued_for_review else result.credits
     return total
 
@@ -111,17 +105,17 @@ def held_bonus_keys(session: Session, earned_key: str) -> list[str]:
 
 
 def take_back(session: Session, earned_key: str, *, note: str, key: str, returned: int,
-              of: int, reason: str, actor: str) -> tuple[int, int]:
-    """A credit note's share (`returned` of `of`) of the invoice's bonuses: off the review
-    of those the budget cap holds (their review items locked first), from the balance for
-    those paid (in share of what each first asked). (credits taken back, credits withdrawn)."""
+              upto: int, of: int, reason: str, actor: str) -> tuple[int, int]:
+    """A credit note's share (`returned` of the invoice's `of` paise, the notes so far
+    `upto` with it) of the invoice's bonuses: off the review of those the budget cap holds
+    (their review items locked first), from the balance for those paid (`ledger.
+    returned_share`). (credits taken back, credits withdrawn)."""
     withdrawn = sum(ledger.withdraw_held(session, held, returned=returned, of=of, note=note,
                                          actor=actor) or 0
                     for held in held_bonus_keys(session, earned_key))
     credits = 0
     for bonus in bonus_entries(session, earned_key):
-        share = min(max(1, ledger.asked(session, bonus.id, bonus.key) * returned // of),
-                    ledger.unreversed(session, bonus.key))  # small notes: never past it
+        share = ledger.returned_share(session, bonus, upto=upto, of=of)
         if share == 0:
             continue
         ledger.reverse(session, key=f"{key}:{bonus.key}", original_key=bonus.key,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, select
+from sqlalchemy import BigInteger, Date, ForeignKey, String, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -29,8 +29,9 @@ class InvoiceStatus(StrEnum):
     REVIEW = "review"  # corrected total beyond the margin: waiting for a reviewer
     CREDITED = "credited"
     REJECTED = "rejected"
-    # Credit notes took all of it back: credits stays what it earned (0 if it was never paid:
-    # it waited for the budget cap's review, which the return closed); the claim is kept.
+    # Credit notes returned all its goods (their rupees add up to its total): credits stays
+    # what it was paid (0 if it never was: it waited for the budget cap's review, which the
+    # return closed); the claim is kept.
     RETURNED = "returned"
 
 
@@ -82,6 +83,9 @@ class Invoice(Base):
     # the same invoice (also racing from two processes) never both claim it.
     claim: Mapped[str | None] = mapped_column(String(60), unique=True)
     credits: Mapped[int] = mapped_column(BigInteger, default=0)
+    # the credit notes against it, {note number: paise returned}: returned in full once they
+    # add up to the total
+    returns: Mapped[dict] = mapped_column(Json, default=dict, server_default=text("'{}'"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"))
     review_item_id: Mapped[int | None] = mapped_column(ForeignKey("review_items.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,6 +37,7 @@ from models.invoices.invoice import (
     take_claim,
 )
 from models.invoices.read import InvoiceRead
+from models.ledger import budget
 from models.ledger.internals import ensure_wallet, lock_wallet
 from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner
@@ -207,15 +208,14 @@ def _credited(session: Session, invoice: Invoice, result: ledger.EarnResult | No
 
 
 def _post_bonuses(session: Session, invoice: Invoice, at: datetime,
-                  campaigns: list | None = None, *, approved: bool = False) -> None:
-    """Earn the bonuses the campaigns running `at` pay on the invoice (`approved`: with the
-    invoice's credits the budget cap's review approved, not held for a review of their own)."""
+                  campaigns: list | None = None) -> None:
+    """Earn the bonuses the campaigns running `at` pay on the invoice."""
     if campaigns == []:  # the program has no bonus running
         return
     program = session.get(Program, invoice.program_id)
     spec = program.spec
     post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice), at,
-                         earning.invoice_lock_days(spec), campaigns, approved=approved)
+                         earning.invoice_lock_days(spec), campaigns)
 
 
 def confirm(session: Session, invoice: Invoice) -> Invoice:
@@ -289,19 +289,31 @@ def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
         return
     invoice, held_at = found
     if decided.approved:
-        invoice.entry_id = decided.entry_id
-        # the campaigns running when it was sent; paid with the approval (one review)
-        _post_bonuses(session, invoice, held_at, approved=True)
-        earned = keys.invoice_credit(invoice.id)
-        for note, came_back in ledger.returns_while_held(session, decided.review_item_id).items():
-            take_back(session, earned, note=note, key=keys.credit_note(invoice.id, note),
-                      returned=came_back["paise"], of=came_back["of"],
-                      reason=f"credit note {note}, taken while the invoice waited",
-                      actor="system")
+        # what the approval paid (the credit notes taken while it waited took the rest)
+        invoice.entry_id, invoice.credits = decided.entry_id, decided.credits
+        # the campaigns running when it was sent: a bonus past the cap waits for a review of
+        # its own (the reviewer approved the credits they were shown, and no more)
+        _post_bonuses(session, invoice, held_at)
+        _returned_while_held(session, invoice, decided.review_item_id)
     else:
         invoice.credits = 0
         _reject(invoice, Reason.BUDGET_CAP)
     events.record(session, events.InvoiceDecided(invoice.id, approved=decided.approved))
+
+
+def _returned_while_held(session: Session, invoice: Invoice, review_item_id: int) -> None:
+    """The credit notes taken off the invoice's review while it waited take their share of
+    the bonuses its approval posted: off the review of one held in turn, from one paid (and
+    off the month's count, which counts what was paid)."""
+    earned, upto = keys.invoice_credit(invoice.id), 0
+    for note, came_back in ledger.returns_while_held(session, review_item_id).items():
+        upto += came_back["paise"]
+        credits, _ = take_back(
+            session, earned, note=note, key=keys.credit_note(invoice.id, note),
+            returned=came_back["paise"], upto=upto, of=came_back["of"],
+            reason=f"credit note {note}, taken while the invoice waited", actor="system")
+        if credits:
+            budget.give_back(session, invoice.program_id, credits)
 
 
 REVIEWER_REASONS = (Reason.REVIEW_REJECTED, Reason.DUPLICATE_NUMBER, Reason.DUPLICATE_IMAGE,

@@ -10,17 +10,20 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.ledger import budget
 from models.ledger.internals import entry_by_key
-from models.ledger.tables import Posting
+from models.ledger.lots import unreversed
+from models.ledger.tables import JournalEntry, Posting
 from models.review.queue import ReviewItem, ReviewStatus
 
 
 def withdraw_held(session: Session, key: str, *, returned: int, of: int, note: str,
                   actor: str) -> int | None:
-    """Take `returned`/`of` of the credits the earn `key` asked for off its pending review
-    (the share of what it first asked, so that returns in parts add up); the credits
-    withdrawn, 0 for a `note` withdrawn before. None: the earn does not wait (credited,
-    refused or never held). The review item's row is locked first, so a decision made
-    meanwhile is seen and the credit is taken back from the ledger instead."""
+    """Take the credit note `note` (`returned` of `of` paise) off the credits the earn `key`
+    asked for and its pending review waits on: the share of what it first asked that all
+    its notes so far returned, less what earlier notes took (so that returns in parts add
+    up to all of it); the credits withdrawn (0 for a small note, or a `note` withdrawn
+    before). None: the earn does not wait (credited, refused or never held). The review
+    item's row is locked first, so a decision made meanwhile is seen and the credit is
+    taken back from the ledger instead."""
     entry = entry_by_key(session, key)
     if entry is None or not entry.queued or entry.review_item_id is None:
         return None
@@ -36,7 +39,8 @@ def withdraw_held(session: Session, key: str, *, returned: int, of: int, note: s
         return None
     waiting = int(payload["credits"])
     asked = int(payload.get("asked", waiting))
-    taken = min(waiting, max(1, asked * returned // of))
+    upto = sum(int(done["paise"]) for done in returns.values()) + returned
+    taken = min(waiting, max(0, asked * upto // of - (asked - waiting)))
     left = waiting - taken
     item.payload = {**payload, "asked": asked, "credits": left, "returns": {
         **returns, note: {"credits": taken, "paise": returned, "of": of}}}
@@ -65,6 +69,16 @@ def asked(session: Session, entry_id: int, key: str) -> int:
     if item is not None and "asked" in (item.payload or {}):
         return int(item.payload["asked"])
     return issued(session, entry_id)
+
+
+def returned_share(session: Session, entry: JournalEntry, *, upto: int, of: int) -> int:
+    """The credits a credit note takes back of the paid earn `entry` when notes returned
+    `upto` of its `of` paise in all: that share of what it first asked (`asked`), less what
+    was taken off it before (withdrawn while it waited, or reversed), never more than is
+    left of it. Rounded down on the running total, so notes in parts add up to all of it."""
+    first = asked(session, entry.id, entry.key)
+    left = unreversed(session, entry.key)
+    return max(0, min(left, first * upto // of - (first - left)))
 
 
 def returns_while_held(session: Session, review_item_id: int) -> dict[str, dict]:
