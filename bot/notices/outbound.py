@@ -212,10 +212,11 @@ def base_url() -> str:
 
 
 def _sms_language(session: Session, phone: str, partner: Partner | None,
-                  known: Known | None = None) -> str:
+                  known: Known | None = None, default: str | None = DEFAULT) -> str | None:
+    """The partner's language, else their SMS conversation's, else `default`."""
     conv = _latest(session, phone, "sms", known)
     return (partner.language if partner else None) or (conv.language if conv else None) \
-        or DEFAULT
+        or default
 
 
 def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
@@ -227,8 +228,11 @@ def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
     whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
     image's link as an SMS of its own. A text no template covers that is still too long
     goes page by page: the first now, the rest on the SMS conversation for MORE."""
-    lang = _sms_language(session, phone, partner, known)
-    english = lang == "en"  # registered in GSM-7 whatever its values (flows/sms.py as_text)
+    spoken = _sms_language(session, phone, partner, known, default=None)
+    lang = spoken or DEFAULT
+    # English is registered in GSM-7 whatever its values (flows/sms.py as_text); a text to
+    # someone whose language is unknown may be in any.
+    english = spoken == "en"
     links = [sms.gsm_safe(translate(lang, sms.LINK, url=url), english=english)
              for url in sms.absolute(media_urls, base_url())]
     text = dlt_shapes.fitted(sms.gsm_safe(text, english=english), lang)
