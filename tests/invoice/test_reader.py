@@ -44,6 +44,14 @@ def test_a_check_character_o_read_as_zero_is_mended_before_a_blurred_digit():
     assert find_gstin("25UCXND9572W2Z0") == ("25UCXND9572W2ZO", True)
 
 
+def test_a_letter_d_read_as_zero_is_mended_where_a_letter_must_be():
+    # bench/ocr.py seed 401, thermal photo 15: the D of a thermal print's "…5295D3Z6" read 0,
+    # so the GSTIN failed its checksum and none was read. O (the nearer shape) passes first.
+    assert find_gstin("16KVEDB529503Z6") == ("16KVEDB5295D3Z6", True)
+    with_o = "27AAACS1234O1Z" + check_char("27AAACS1234O1Z")
+    assert find_gstin(with_o.replace("O", "0")) == (with_o, True)
+
+
 def test_a_gstin_needs_a_known_state_code():
     body = "UFJXE6880T2Z"
     assert is_valid_gstin(f"15{body}{check_char('15' + body)}")

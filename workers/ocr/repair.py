@@ -14,6 +14,10 @@ _SHAPE = "ddaaaaaddddaxzx"
 _MAX_CANDIDATES = 1024
 
 
+# Letters a digit stands for besides TO_LETTER's: a thermal or dot-matrix D, its corners
+# rounded, reads as 0 (bench/ocr.py seed 401, thermal photo 15: "…B529503Z6" for
+# "…B5295D3Z6"); a swap of a whole shape, so O stays the nearer repair.
+MORE_LETTERS = {"0": "D"}
 # Digits that blur into each other in phone photos.
 DIGIT_PEERS = {"3": "8", "8": "3", "6": "8", "7": "1", "1": "7"}
 # A letter and a digit most fonts draw alike: reading one for the other is a smaller change
@@ -27,7 +31,9 @@ def _choices(char: str, kind: str) -> set[str]:
             return {char, DIGIT_PEERS[char]} if char in DIGIT_PEERS else {char}
         return {TO_DIGIT[char]} if char in TO_DIGIT else set()
     if kind == "a":
-        return {char} if char.isalpha() else {TO_LETTER[char]} if char in TO_LETTER else set()
+        if char.isalpha():
+            return {char}
+        return {TO_LETTER[char], *MORE_LETTERS.get(char, "")} if char in TO_LETTER else set()
     if kind == "z":
         return {"Z"} if char in "Z27" else set()
     options = {char}
