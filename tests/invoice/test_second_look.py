@@ -188,8 +188,10 @@ def bench_page(seed: int, n: int, photo: bool = False) -> tuple[int, Image.Image
 # at d77b64b): a memo's figure "3n&CC.CC" offered 0; a dot-matrix bill's "Total Tax Amount"
 # read "ota ax Amount" (like "Total Amount") was looked at beside "Grand Total", and its
 # 1,173.06 fitted best; and "INR417" looked at whole, its R recognised as a 1 (1,417.00).
+# And the figure's paper reaching back into "Rs." read glued to it: "5.1.16.548.6" took the
+# page's right 1,16,548.60 for 1,16,548.66 (seed 401, dot-matrix photo 11, branch ocrdot).
 @pytest.mark.parametrize(("seed", "n", "photo"), [(302, 16, False), (302, 17, False),
-                                                   (302, 7, True)])
+                                                   (302, 7, True), (401, 11, True)])
 def test_a_second_look_keeps_to_the_total_line_and_to_amounts_a_total_can_be(seed, n, photo):
     total, picture = bench_page(seed, n, photo)
     assert read_rapid(picture).total_paise == total
