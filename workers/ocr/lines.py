@@ -13,6 +13,9 @@ _PAISE_GAP = re.compile(r"(?:(?<=\d[.,]\d\d[.,]\d)|(?<=\d[.,]\d{3}[.,]\d)) (?=\d
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom on the page
+# A text box's corners as the engine found it (top left, top right, bottom right, bottom
+# left): in a photo the box lies along its slanted line, not along the page's edges.
+Quad = tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Word:
     text: str
     conf: float  # the engine's confidence in the word, 0..1
     box: Box | None = None  # the text box it was read in, where the engine gives one
+    quad: Quad | None = None  # that box's corners, where the engine gives them
 
 
 @dataclass(frozen=True)
