@@ -159,9 +159,17 @@ def test_flask_invoices_read_prints_the_fields_as_json(tmp_path):
     # as "2025-26/805INV0ICE")
     ("Inv.No.2025-26/805Inv0ice Date 19.12.25", "2025-26/805"),
     # "Bill" with its two l's read as one in a small photographed header (seed 402, photo 0)
-    ("Bl No.:B77751", "B77751")])
+    ("Bl No.:B77751", "B77751"),
+    # its dot read as a comma (seed 404, dot-matrix page 23)
+    ("Inv,No.: TI-73996", "TI-73996")])
 def test_an_invoice_number_as_engines_run_it_into_its_neighbours(text, number):
     assert extract([Line(tuple(Word(w, 0.95) for w in text.split()))]).invoice_number == number
+
+
+def test_an_ifsc_code_is_no_bill_number():
+    # "SBIN0001234" read "BIN0" as a "Bill No." label once "Bl" was (seed 404, dot-matrix 23)
+    lines = [Line((Word("Bank: State Bank of India IFSC SBIN0001234", 0.9),))]
+    assert extract(lines).invoice_number is None
 
 
 def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():
