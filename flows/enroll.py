@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.i18n import DEFAULT, LANGUAGES, N_
+from bot.i18n import LANGUAGES, N_
 from bot.messages import InboundMessage, Reply
 from flows import engine, language, notice
 from flows.answers import fold_digits, pick
@@ -133,7 +133,7 @@ def _chosen(ctx: Context, program: Program, ref: str | None) -> engine.Step:
     if answered or (ctx.data["short"] and not invited) or \
             (invited and enrollment.declined(ctx.session, partner.id, program.id)):
         return engine.go(S.CONSENT, hello)
-    if invited and partner.language != DEFAULT:  # the rep wrote the shop's language
+    if invited and partner.language_named:  # the rep wrote the shop's language
         language.switch(ctx, partner.language)
         return engine.go(S.CONSENT, hello)
     return engine.go(S.LANGUAGE, hello)

@@ -97,7 +97,7 @@ def switch(ctx: Context, code: str) -> None:
     """Speak `code` from now on, in this conversation and to the partner."""
     ctx.conversation.language = code
     if ctx.partner is not None:
-        ctx.partner.language = code
+        ctx.partner.language, ctx.partner.language_named = code, True
 
 
 def choose(ctx: Context, msg: InboundMessage) -> engine.Step:

@@ -115,17 +115,33 @@ def _index(lang: str) -> tuple[dict[str, Message], dict[str, list[_Wording]], li
 
 
 def _read(line: str, lang: str) -> tuple[_Wording | None, Message, dict[str, str]] | None:
-    """The message `line` says, its wording and values (the one with most fixed text)."""
+    """The message `line` says, its wording and values: the reading with most fixed text,
+    counting the fixed text of values that are messages themselves ("Next tier {tier}:
+    {distance}" with "37 more credits" as its distance, not "{reward}: {n} credits" with
+    "Next tier Master: 37 more" as a reward and a count): whatever the values, one line
+    is always read the same way, so its pages are always cut alike."""
     exact, by_start, open_ = _index(lang)
     if line in exact:
         return None, exact[line], {}
-    best: tuple[_Wording, dict[str, str]] | None = None
+    best: tuple[int, _Wording, dict[str, str]] | None = None
     for wording in [*by_start.get(line[:2], ()), *open_]:
-        if best is not None and wording.fixed <= best[0].fixed:
-            continue
         if line.startswith(wording.parts[0]) and (found := wording.pattern.fullmatch(line)):
-            best = wording, dict(zip(wording.parts[1::2], found.groups(), strict=True))
-    return None if best is None else (best[0], best[0].message, best[1])
+            values = dict(zip(wording.parts[1::2], found.groups(), strict=True))
+            score = wording.fixed + sum(_fixed_in(value, lang) for name, value in
+                                        values.items() if name not in NUMERIC)
+            if best is None or score > best[0]:
+                best = score, wording, values
+    return None if best is None else (best[1], best[1].message, best[2])
+
+
+def _fixed_in(value: str, lang: str) -> int:
+    """The fixed characters of the message `value` says, if it says one (else 0)."""
+    exact, by_start, open_ = _index(lang)
+    if value in exact:
+        return len(value)
+    return max((wording.fixed for wording in [*by_start.get(value[:2], ()), *open_]
+                if value.startswith(wording.parts[0]) and wording.pattern.fullmatch(value)),
+               default=0)
 
 
 # A line's recipe: ("text", line) fixed as it is; ("url", head, length) a link of ours;

@@ -13,7 +13,7 @@ from models import events, keys, ledger
 from models.admin.controls import Actor, ControlError, audit_change, entry_with, need_reason
 from models.campaigns.bonus import take_back
 from models.codes.tables import QrBatch, void_batch
-from models.invoices.invoice import Invoice
+from models.invoices.invoice import Invoice, InvoiceStatus, set_status
 from models.ledger.operations import LedgerError
 from models.ledger.tables import JournalEntry
 from models.redemptions import redemption as redemptions
@@ -42,7 +42,8 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
     if not note:
         raise ControlError("the credit note's number is required")
     total = invoice.total_paise or 0
-    if invoice.credits <= 0 or total <= 0 or invoice.entry_id is None:
+    returned_before = invoice.status == InvoiceStatus.RETURNED  # this note again, or refused
+    if (invoice.credits <= 0 and not returned_before) or total <= 0 or invoice.entry_id is None:
         raise ControlError("this invoice earned no credits to take back")
     if not 0 < returned_paise <= total:
         raise ControlError("the amount returned must be more than 0 and at most the total")
@@ -56,6 +57,8 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
                                   note=note, actor=actor.short)
     if waited == 0:
         return Returned(None, 0, 0, again=True)
+    if returned_before:
+        raise ControlError("this invoice was returned in full before")
     paid = _paid_entry(session, earned) if waited is None else None
     if waited is None and paid is None:
         raise ControlError("this invoice earned no credits to take back")
@@ -72,6 +75,7 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
     except LedgerError as exc:
         raise ControlError(str(exc)) from None
     withheld = (waited or 0) + withdrawn
+    _returned_in_full(session, invoice, earned, paid)
     audit_change(session, actor, "invoice.return", f"invoice:{invoice.id}", reason,
                  {"credits": invoice.credits},
                  {"note": note, "returned_paise": returned_paise, "clawed_back": credits,
@@ -80,6 +84,19 @@ def record_return(session: Session, actor: Actor, invoice: Invoice, returned_pai
                                                   invoice.program_id, note, credits,
                                                   withheld))
     return Returned(new_id, credits, withheld)
+
+
+def _returned_in_full(session: Session, invoice: Invoice, earned_key: str,
+                      paid: JournalEntry | None) -> None:
+    """Mark the invoice RETURNED once credit notes took all of it back: paid, every credit
+    reversed; held for the budget cap's review, all of it withdrawn (credited 0: none was)."""
+    if paid is not None and ledger.unreversed(session, paid.key) > 0:
+        return
+    if paid is None and ledger.held_credits(session, earned_key) > 0:
+        return
+    if paid is None:
+        invoice.credits = 0
+    set_status(invoice, InvoiceStatus.RETURNED)
 
 
 def _paid_entry(session: Session, earned_key: str) -> JournalEntry | None:

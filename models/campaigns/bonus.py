@@ -14,6 +14,7 @@ from models.base import IST
 from models.campaigns.operations import spec_of
 from models.campaigns.segments import audience
 from models.campaigns.tables import Campaign, CampaignStatus
+from models.ledger import budget
 from models.ledger.tables import JournalEntry
 from models.partners.partner import Partner
 from models.programs.campaign_spec import Kind
@@ -57,20 +58,25 @@ def invoice_bonuses(session: Session, program: Program, partner_id: int, channel
 
 
 def post_invoice_bonuses(session: Session, program: Program, invoice, lines, now: datetime,
-                         lock_days: int, campaigns: list[Campaign] | None = None) -> int:
+                         lock_days: int, campaigns: list[Campaign] | None = None, *,
+                         approved: bool = False) -> int:
     """Earn the invoice's bonuses (no tier multiplier on top); return the credits paid (a
     bonus past the budget cap waits for its review: the partner is told its decision, by
     bot/notices/held.py). `campaigns`: the program's `live_campaigns`, when the caller read
-    them already."""
+    them already. `approved`: the budget cap's review approved the invoice's own credits, and
+    its bonuses come with them (counted against the month past the cap, as the approval
+    was), never held for a second review."""
     total = 0
     for campaign_id, extra in invoice_bonuses(session, program, invoice.partner_id,
                                               invoice.channel, lines, now, campaigns):
+        if approved:
+            budget.force(session, program.id, extra)
         result = ledger.earn(
             session, partner_id=invoice.partner_id, program_id=program.id, credits=extra,
             key=keys.campaign_bonus(campaign_id, keys.invoice_credit(invoice.id)),
             cause=CAUSE, cause_ref=f"campaign:{campaign_id}",
             description=f"bonus on invoice {invoice.number}", lock_days=lock_days,
-            apply_tier_multiplier=False)
+            apply_tier_multiplier=False, skip_budget=approved)
         total += 0 if result.queued_for_review else result.credits
     return total
 

@@ -135,7 +135,8 @@ def _invite(session: Session, row: Row, phone: str, program: Program,
     partner, created = lock_or_create(  # the shop may be sending JOIN at this very moment
         session, phone, name=name[:column_length(Partner.name)],
         shop=shop[:column_length(Partner.shop)], pincode=clean_pincode(pincode),
-        language=language or "en", role=Role.RETAILER, status=PartnerStatus.INVITED,
+        language=language or "en", language_named=language is not None, role=Role.RETAILER,
+        status=PartnerStatus.INVITED,
         parent_id=distributor.id if distributor else None)
     if not created:
         found = membership(session, partner.id, program.id)

@@ -29,6 +29,9 @@ class InvoiceStatus(StrEnum):
     REVIEW = "review"  # corrected total beyond the margin: waiting for a reviewer
     CREDITED = "credited"
     REJECTED = "rejected"
+    # Credit notes took all of it back: credits stays what it earned (0 if it was never paid:
+    # it waited for the budget cap's review, which the return closed); the claim is kept.
+    RETURNED = "returned"
 
 
 class Reason(StrEnum):
@@ -43,7 +46,8 @@ class Reason(StrEnum):
     BUDGET_CAP = "budget_cap"  # refused by the monthly budget cap's review
 
 
-CLAIMING = (InvoiceStatus.CONFIRM, InvoiceStatus.REVIEW, InvoiceStatus.CREDITED)
+CLAIMING = (InvoiceStatus.CONFIRM, InvoiceStatus.REVIEW, InvoiceStatus.CREDITED,
+            InvoiceStatus.RETURNED)
 # Fields a partner types when they were not read, in asking order. The seller GSTIN is never
 # typed (it decides the distributor): without it a photo is unreadable. A typed number is
 # claimed like a read one, and its invoice goes to a reviewer, who checks it on the photo.

@@ -207,14 +207,15 @@ def _credited(session: Session, invoice: Invoice, result: ledger.EarnResult | No
 
 
 def _post_bonuses(session: Session, invoice: Invoice, at: datetime,
-                  campaigns: list | None = None) -> None:
-    """Earn the bonuses the campaigns running `at` pay on the invoice."""
+                  campaigns: list | None = None, *, approved: bool = False) -> None:
+    """Earn the bonuses the campaigns running `at` pay on the invoice (`approved`: with the
+    invoice's credits the budget cap's review approved, not held for a review of their own)."""
     if campaigns == []:  # the program has no bonus running
         return
     program = session.get(Program, invoice.program_id)
     spec = program.spec
     post_invoice_bonuses(session, program, invoice, category_lines(spec, invoice), at,
-                         earning.invoice_lock_days(spec), campaigns)
+                         earning.invoice_lock_days(spec), campaigns, approved=approved)
 
 
 def confirm(session: Session, invoice: Invoice) -> Invoice:
@@ -289,7 +290,8 @@ def _budget_decided(session: Session, decided: events.OverCapDecided) -> None:
     invoice, held_at = found
     if decided.approved:
         invoice.entry_id = decided.entry_id
-        _post_bonuses(session, invoice, held_at)  # the campaigns running when it was sent
+        # the campaigns running when it was sent; paid with the approval (one review)
+        _post_bonuses(session, invoice, held_at, approved=True)
         earned = keys.invoice_credit(invoice.id)
         for note, came_back in ledger.returns_while_held(session, decided.review_item_id).items():
             take_back(session, earned, note=note, key=keys.credit_note(invoice.id, note),

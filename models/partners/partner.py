@@ -7,7 +7,18 @@ from enum import StrEnum
 from functools import lru_cache
 
 import phonenumbers
-from sqlalchemy import DDL, Boolean, ForeignKey, Index, String, bindparam, event, false, select
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    ForeignKey,
+    Index,
+    String,
+    bindparam,
+    event,
+    false,
+    select,
+    true,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models import pii
@@ -67,6 +78,8 @@ class Partner(Base):
     pincode: Mapped[str | None] = mapped_column(String(6), index=True, info=INPUT)
     region: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="en", info=INPUT)
+    # False: a rep invited the shop without naming its language (asked when it answers).
+    language_named: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Learning content and quiz questions also come as WhatsApp voice notes (never on SMS/USSD).
     voice_notes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     gstin: Mapped[str | None] = mapped_column(String(15), index=True, info=INPUT)

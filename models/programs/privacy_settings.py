@@ -20,7 +20,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from models.programs.labels import Label
 
 SUMMARY_CHARS = 80  # + the question and two options: two SMS segments and one USSD screen
-DEFAULT_SUMMARY = "The brand and your distributor see your name, shop and invoices."
+# The summary of a program that writes none, in every language partners choose (each within
+# SUMMARY_CHARS): a Tamil partner's consent question carried it in English.
+DEFAULT_SUMMARY = {
+    "en": "The brand and your distributor see your name, shop and invoices.",
+    "hi": "ब्रांड और आपका वितरक आपका नाम, दुकान और बिल देखते हैं।",
+    "mr": "ब्रँड व तुमचा वितरक तुमचे नाव, दुकान व बिले पाहतात.",
+    "gu": "બ્રાન્ડ અને તમારા વિતરક તમારું નામ, દુકાન અને બિલ જુએ છે.",
+    "ta": "பிராண்ட், உங்கள் விநியோகஸ்தர் உங்கள் பெயர், கடை, பில்களைப் பார்ப்பர்.",
+    "te": "బ్రాండ్, మీ పంపిణీదారు మీ పేరు, షాపు, బిల్లులు చూస్తారు.",
+    "kn": "ಬ್ರ್ಯಾಂಡ್, ನಿಮ್ಮ ವಿತರಕರು ನಿಮ್ಮ ಹೆಸರು, ಅಂಗಡಿ, ಬಿಲ್‌ಗಳನ್ನು ನೋಡುತ್ತಾರೆ.",
+    "bn": "ব্র্যান্ড ও আপনার পরিবেশক আপনার নাম, দোকান ও বিল দেখে।",
+    "pa": "ਬ੍ਰਾਂਡ ਤੇ ਤੁਹਾਡਾ ਵਿਤਰਕ ਤੁਹਾਡਾ ਨਾਮ, ਦੁਕਾਨ ਤੇ ਬਿੱਲ ਵੇਖਦੇ ਹਨ।",
+    "ml": "ബ്രാൻഡും നിങ്ങളുടെ വിതരണക്കാരനും നിങ്ങളുടെ പേര്, കട, ബില്ലുകൾ കാണും.",
+    "or": "ବ୍ରାଣ୍ଡ ଓ ଆପଣଙ୍କ ବିତରକ ଆପଣଙ୍କ ନାମ, ଦୋକାନ, ବିଲ୍ ଦେଖନ୍ତି।",
+    "as": "ব্ৰেণ্ড আৰু আপোনাৰ বিতৰকে আপোনাৰ নাম, দোকান, বিল চায়।",
+}
 
 
 class Retention(BaseModel):
@@ -36,7 +51,7 @@ class PrivacySettings(BaseModel):
 
     notice_version: int = Field(default=1, ge=1)
     grievance: str = ""
-    summary: Label = Field(default_factory=lambda: {"en": DEFAULT_SUMMARY})
+    summary: Label = Field(default_factory=lambda: dict(DEFAULT_SUMMARY))
     retention: Retention = Field(default_factory=Retention)
 
     @field_validator("summary")

@@ -241,8 +241,8 @@ def _claimed(session: Session, feed: Feed, sale: Sale, buyer: Buyer | None,
     if claim.source in IMPORTED:
         return Result(Outcome.ALREADY, f"received before ({claim.status})",
                       claim.partner_id, claim.id, claim.credits)
-    if claim.status == InvoiceStatus.CREDITED:
-        return Result(Outcome.ALREADY, "credited before from the partner's photo",
+    if claim.status in (InvoiceStatus.CREDITED, InvoiceStatus.RETURNED):
+        return Result(Outcome.ALREADY, f"{claim.status} before from the partner's photo",
                       claim.partner_id, claim.id, claim.credits)
     claimed = session.get(Invoice, claim.id)
     differences = _differences(sale, buyer, claimed)

@@ -23,7 +23,8 @@ def apply_return(session: Session, feed: Feed, sale: Sale, claim: Row | None) ->
     invoice = claim and session.get(Invoice, claim.id)  # as this chunk may have changed it
     if invoice is None or invoice.program_id != feed.program.id:
         return Result(Outcome.REJECTED, f"no invoice {sale.against} of this distributor")
-    if invoice.status != InvoiceStatus.CREDITED or invoice.credits <= 0:
+    returned_before = invoice.status == InvoiceStatus.RETURNED  # record_return tells which
+    if not returned_before and (invoice.status != InvoiceStatus.CREDITED or invoice.credits <= 0):
         return Result(Outcome.REJECTED, f"invoice {sale.against} earned no credits",
                       invoice.partner_id, invoice.id)
     if entry_with(session, keys.credit_note(invoice.id, sale.number[:40])) is not None:

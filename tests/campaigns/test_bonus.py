@@ -15,7 +15,7 @@ from bot.i18n import translate
 from bot.notices import held
 from bot.notices import invoices as invoices_notice
 from models import campaigns, ledger, review
-from models.admin.controls import Actor
+from models.admin.controls import Actor, ControlError
 from models.admin.orders import record_return
 from models.campaigns import Campaign
 from models.db import unit_of_work
@@ -176,10 +176,12 @@ def test_a_bonus_past_the_budget_cap_waits_for_the_cap_review_which_pays_or_refu
 
 
 @BOTH
-def test_an_invoice_the_budget_cap_holds_earns_its_bonus_only_once_approved(
+def test_an_invoice_the_budget_cap_holds_earns_its_bonus_with_its_one_approval(
         app, program, member, clock):
     """No bonus is paid on credits that wait for the cap review: the invoice's approval
-    posts it (for the campaigns running when the invoice came), through the cap again."""
+    posts it (for the campaigns running when the invoice came) and pays it at once, counted
+    against the month with the invoice's credits; it was sent to a second cap review of its
+    own, which the partner waited on after being told the invoice was approved."""
     clock.set(THURSDAY)
     partner = member("en")
     bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"],
@@ -188,13 +190,15 @@ def test_an_invoice_the_budget_cap_holds_earns_its_bonus_only_once_approved(
     invoice = credit(program, partner, OPC)
     assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0)]  # waiting, no bonus
     clock.set(datetime(2026, 3, 20, 6, 0, tzinfo=UTC))  # approved after the campaign's end
-    decide_held(True)  # the invoice: approved; its bonus waits for the (full) budget
-    assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0), ("invoice", 10),
-                                                        ("bonus", 0)]
     decide_held(True)
-    assert [(c, n) for c, n, _ in entries(partner)][-1] == ("bonus", 10)
-    assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
-                                          number=invoice.number, n=10, balance="20")
+    assert [(c, n) for c, n, _ in entries(partner)] == [("invoice", 0), ("invoice", 10),
+                                                        ("bonus", 10)]
+    assert waiting() == []
+    with unit_of_work() as session:
+        assert ledger.wallet_balance(session, partner, program.id).balance == 20
+        cap = program.spec.budget.monthly_cap_credits
+        assert budget.issued(session, program.id, "2026-03") == cap - 5 + 20
+    assert invoice.number in told(partner)[-1] and "New balance: 20" in told(partner)[-1]
 
 
 def give_back(invoice: Invoice, paise: int, note: str = "CN-1"):
@@ -274,25 +278,62 @@ def test_a_full_return_while_the_invoice_waits_for_the_cap_review_closes_it(
         assert (item.status, item.payload["credits"]) == ("rejected", 0)
 
 
+def returned_again(invoice: Invoice, note: str):
+    """A credit note for all of an invoice returned in full before (read afresh)."""
+    with unit_of_work() as session:
+        return record_return(session, Actor("ops"), session.get(Invoice, invoice.id),
+                             invoice.total_paise, note, "returned")
+
+
+def shown(invoice: Invoice) -> tuple[str, int, str | None]:
+    with unit_of_work() as session:
+        row = session.get(Invoice, invoice.id)
+        return row.status, row.credits, row.claim
+
+
+@BOTH
+def test_an_invoice_returned_in_full_shows_it_was_returned(app, program, member, clock):
+    """Returned in full while its credits waited for the cap review, the invoice said
+    CREDITED with its 10 credits, which were never paid: it shows RETURNED with 0 (its claim
+    kept, so it cannot earn again); paid and returned in full (in two notes), it shows
+    RETURNED with the 10 it was paid, which the reversals took back."""
+    clock.set(THURSDAY)
+    held, paid = member("en"), member("en")
+    cap_left(program, 5)
+    waited = credit(program, held, OPC)
+    assert give_back(waited, 1_000_000).withdrawn == 10
+    status, credits, claim = shown(waited)
+    assert (status, credits) == ("returned", 0) and claim == waited.claim
+    assert returned_again(waited, "CN-1").again  # the same note (a feed's replay): no change
+    with pytest.raises(ControlError, match="returned in full"):
+        returned_again(waited, "CN-2")
+    clock.set(datetime(2026, 4, 2, 6, 0, tzinfo=UTC))  # a new month: the budget has room
+    whole = credit(program, paid, OPC)
+    assert give_back(whole, 400_000).credits == 4
+    assert shown(whole)[:2] == ("credited", 10)  # not all of it yet
+    assert give_back(whole, 600_000, "CN-2").credits == 6
+    assert shown(whole)[:2] == ("returned", 10)
+    assert returned_again(whole, "CN-2").again
+    with pytest.raises(ControlError, match="returned in full"):
+        returned_again(whole, "CN-3")
+
+
 @BOTH
 def test_a_return_while_the_invoice_waits_leaves_its_later_bonus_in_share_too(
         app, program, member, clock):
-    """The invoice's approval posts its bonus on what was not returned (the bonus waits for
-    the full budget in turn, for half of it); the rest of the invoice returned later takes
-    back all that both paid."""
+    """The invoice's approval posts its bonus on what was not returned (paid with it: half of
+    it); the rest of the invoice returned later takes back all that both paid."""
     clock.set(THURSDAY)
     partner = member("en")
     bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
     cap_left(program, 5)
     invoice = credit(program, partner, OPC)
     assert give_back(invoice, 500_000).withdrawn == 5
-    decide_held(True)  # the invoice: its other 5 credits; its bonus waits, for half of it
-    assert waiting() == [5]
-    decide_held(True)
+    decide_held(True)  # the invoice: its other 5 credits, and half its bonus with them
+    assert waiting() == []
     with unit_of_work() as session:
         assert ledger.wallet_balance(session, partner, program.id).balance == 10
-    assert told(partner)[-1] == translate("en", held.TEXTS["invoice_bonus"][0],
-                                          number=invoice.number, n=5, balance="10")
+    assert "New balance: 10" in told(partner)[-1]
     assert give_back(invoice, 500_000, "CN-2").credits == 10
     with unit_of_work() as session:
         assert ledger.wallet_balance(session, partner, program.id).balance == 0

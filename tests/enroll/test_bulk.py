@@ -7,6 +7,7 @@ import pytest
 from bot.i18n import translate
 from models.db import unit_of_work
 from models.partners.partner import Partner
+from models.programs.privacy_settings import DEFAULT_SUMMARY
 from tests.mediahost import media_host, provider_media
 
 from .conftest import OTHER_REP, REP, memberships, outbox, partner
@@ -168,8 +169,9 @@ def test_a_shop_the_rep_gave_a_language_is_not_asked_it_again(twilio, programs, 
     text = "\n".join(replies)
     assert text.startswith(translate("ta", "Welcome to {program}!", program="Tile Pro")), text
     assert translate("ta", "Choose your language:") not in text
-    if channel == "sms":  # the consent question waits for MORE
+    if channel == "sms":  # the consent question waits for MORE, the notice's short form in it
         text = "\n".join(twilio.chat("+919876543215", "MORE", channel=channel))
+        assert DEFAULT_SUMMARY["ta"] in text, text  # not the English sentence
     assert "1. " + translate("ta", "Yes, I agree") in text, text
     twilio.chat("+919876543215", "1", channel=channel)
     shop = partner("+919876543215")
@@ -239,3 +241,16 @@ def test_names_and_shops_longer_than_their_columns_are_cut_not_lost(twilio, prog
     assert _report().splitlines()[1] == "created: 1"
     assert (len(partner("+919876543230").name), len(partner("+919876543230").shop)) == \
         (120, 160)
+
+
+def test_a_shop_the_rep_gave_english_is_not_asked_its_language_again(twilio, programs, clock):
+    """"english" on the shop's line is a language named, as "tamil" is: the shop is welcomed
+    in English and asked its consent (it was asked the language list, as if none was named)."""
+    twilio.chat(REP, "ENROLL TILEPRO\nMurugan, 9876543215, Murugan Tiles, 600017, english")
+    replies = twilio.chat("+919876543215", "vanakkam")
+    assert replies[0] == "Welcome to Tile Pro!"
+    assert "Choose your language:" not in "\n".join(replies)
+    assert "Do you accept the Tile Pro terms?" in replies[-1]
+    twilio.chat("+919876543215", "1")
+    shop = partner("+919876543215")
+    assert (shop.status, shop.language) == ("active", "en")

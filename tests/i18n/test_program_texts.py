@@ -88,3 +88,18 @@ def test_a_language_the_program_does_not_offer_reads_whole_messages_in_the_fallb
     reply = question_reply(spec.content_language("pa"), question, [0, 1, 2], 1, 6)
     assert reply.text == f"Q1/6: {question.ask['hi']}"  # the catalog's Hindi "Q", not "ਸ"
     assert [o.label for o in reply.options] == [o["hi"] for o in question.options]
+
+
+def test_a_program_that_leaves_the_notice_to_the_default_has_it_in_every_language():
+    """TILEPRO (tests/enroll) writes no privacy summary: its Tamil consent question on SMS
+    carried the default summary as one English sentence; the default is now written in all
+    12 languages, so the admin's check finds no gap in it."""
+    from bot.i18n import LANGUAGES
+
+    docs = yamltext.load_shared((PROGRAMS.parent / "tests" / "enroll" / "programs.yaml")
+                                .read_text(encoding="utf-8"))
+    for spec in map(parse, docs):
+        reports = texts.report(spec.model_dump(mode="json"), list(LANGUAGES), {})
+        assert [lang for lang, report in reports.items()
+                if "privacy.summary" in report.missing] == []
+        assert spec.privacy.summary["ta"] != spec.privacy.summary["en"]

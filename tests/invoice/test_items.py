@@ -40,6 +40,17 @@ def page(*texts: str) -> list[Line]:
     ("PMC Pipe Ain l 17 7,913 50", Item("PMC Pipe Ain l", 17, 7_913_50)),
     ("MPC, 53 Grade Cement 129 49. 052.2 5", Item("MPC, 53 Grade Cement", 129, 49_052_25)),
     ("Wire 2.5 4 1,200.00", Item("Wire 2.5", 4, 1_200_00)),  # a size, then the quantity
+    # handwritten digits read as letters (bench seed 505, memo 28): 0 as C, 2 as Z, 1 as l,
+    # a quantity 90 as "qC"
+    ("FR Wire 7.5 sqrn aCn qC Z,ll,5CC.CO", Item("FR Wire 7.5 sqrn a Cn", 90, 2_11_500_00)),
+    ("TMT Bur IZnn 56 3,486.CC", Item("TMT Bur I Znn", 56, 3_486_00)),
+    ("Priner ZOL Z3 71,886.50", Item("Priner ZOL", 23, 71_886_50)),
+    # (seed 502, memo 22) an open 4 read as A; the decimal point read as a dash
+    ("OPe 53 Grade Cerent 91 3A.580.00", Item("O Pe 53 Grade Cerent", 91, 34_580_00)),
+    ("wall Putty 90kg 142 1,10,760-00", Item("wall Putty 90kg", 142, 1_10_760_00)),
+    # (seed 512, memo 10) a space read inside a digit group, closed as in totals
+    ("Watenphoofirg Corpound 126 1,8 2,700.00", Item("Watenphoofirg Corpound", 126,
+                                                     1_82_700_00)),
 ])
 def test_item_lines_in_the_shapes_bills_print_and_engines_read(text, item):
     assert items.find(page(text)) == [item]
@@ -58,6 +69,8 @@ def test_a_receipt_prints_the_name_on_the_line_above_the_quantity():
     "CGST 9%: 5,120.00 SGST 9%: 5,120.00",
     "Taxable 4,02,250.00; CGST 24,135.00, SGST 24,135.00",
     "1 OPC53GradeCement 2523 s 380.00 1,900.00",  # the quantity lost
+    "Stainless Pipe SS 3,000.00",  # a name's letters are no quantity
+    "Cable 2 core OC 1,000.00",
     "2 FRWire2.5sqmm90m 8544 100 2,350.00 2,11,500.00",  # 100 x 2,350 is not 2,11,500
     "Invoice No: INV-12345 12.03.26",
     "Bill No: INV-98492 22.01.26",

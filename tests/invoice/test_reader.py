@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from app import create_app
+from models.invoices.read import InvoiceRead
 from models.invoices.values import parse_amount as amount_paise
 from models.invoices.values import parse_date
 from models.partners.gstin import check_char, is_valid_gstin
@@ -176,6 +177,41 @@ def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():
     # A table-less bill's "GSTIN 06TC…" read as one word, its 0 as O (seed 203, photo 14).
     read = extract([Line((Word("GSTINO6TCBMD4O3ILIZO", 0.9),))])
     assert read.seller_gstin == "06TCBMD4031L1ZO"
+    assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Bill No:M1 7764 28.02.2026", "M17764"),  # a space read inside it (seed 510, clean 3)
+    ("Tax InvoiceNo.S/7254", "S/7254"),  # SI/ lost its I (seed 508, photo 13)
+])
+def test_a_number_read_in_a_shape_a_misreading_gives_is_asked(text, number):
+    read = extract([Line(tuple(Word(w, 0.95) for w in text.split()))])
+    assert read.invoice_number == number
+    assert read.confidence["invoice_number"] < 0.8
+
+
+def test_a_number_whose_year_was_misread_is_asked():
+    """Bench seed 509, photo 11: "ST/2026/02696" read "sT/2926/02696" beside a December 2025
+    date: the year a digit from the date's is a misread digit, not a sure number. A year that
+    is the date's stays sure."""
+    def read(number: str) -> InvoiceRead:
+        return extract([Line(tuple(Word(w, 0.95) for w in (f"Invo1ce#:{number}",))),
+                        Line(tuple(Word(w, 0.95) for w in ("Date:27", "Dec2025")))])
+    misread = read("sT/2926/02696")
+    assert misread.invoice_number == "ST/2926/02696"
+    assert misread.confidence["invoice_number"] < 0.8
+    assert read("ST/2026/02696").confidence["invoice_number"] >= 0.8
+
+
+@pytest.mark.parametrize(("words", "gstin"), [
+    # its colon read as an E, run on to the label (bench seed 509, photo 13)
+    (("GSTINE25WSLR52350F3ZY", "Date:16-12-25"), "25WSLRS2350F3ZY"),
+    # the J before the entity digit read as a 1 (seed 509, photo 8): "J1ZP" as "11ZP"
+    (("GSTIN", "12JXRRD638711ZP"), "12JXRRD6387J1ZP"),
+])
+def test_a_seller_gstin_as_photos_misread_it_is_mended_and_asked(words, gstin):
+    read = extract([Line(tuple(Word(w, 0.93) for w in words))])
+    assert read.seller_gstin == gstin
     assert read.confidence["seller_gstin"] < 0.8  # mended: the partner confirms it
 
 

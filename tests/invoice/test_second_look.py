@@ -13,6 +13,7 @@ from PIL import Image
 from models.invoices.read import InvoiceRead
 from tests.invoice import bills, camera, fonts, layouts
 from tests.invoice.pen import Pen
+from tests.invoice.test_total import MEMO_502_22
 from workers.ocr import ctc, fields, figure, rapid, recheck
 from workers.ocr.lines import Line, Word
 from workers.ocr.read import read_rapid
@@ -173,6 +174,41 @@ def test_words_that_tie_two_amounts_leave_the_choice_to_the_figure(monkeypatch, 
         read.set("total_paise", paise, 0.7)
         recheck.recheck(Image.new("RGB", (1500, 900), "white"), lines, read)
         assert (read.total_paise, read.confidence["total_paise"]) == (paise, 0.7)
+
+
+def test_words_guessed_loosely_that_the_figure_offers_are_asked(monkeypatch):
+    """Bench seed 506, memo 16: the figure read "6,0,733.7" (no total), the words misread past
+    an exact reading ("Minety Tu Paise": ninety two); the second look's figure offers the
+    amount the words were guessed as: the partner is asked to confirm it."""
+    box = (865, 715, 1420, 755)
+    said = ("RupeesSis Lakn Minety Tuusand Tue Hundred Thirty Threeand Minety Tu Paise Chly")
+    lines = [Line((Word("Total", 0.96, box), Word("Rs.", 0.96, box),
+                   Word("6,0,733.7", 0.75, box)), box),
+             Line(tuple(Word(w, 0.85) for w in said.split(" ")))]
+    read = fields.extract(lines)
+    assert read.total_paise is None
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look("6,90,233.92")])
+    recheck.recheck(Image.new("RGB", (1500, 900), "white"), lines, read)
+    assert read.total_paise == 69_023_392
+    assert read.confidence["total_paise"] < SURE
+
+
+def test_a_figure_the_arithmetic_vouches_for_is_taken_over_readings_nothing_vouches_for(
+        monkeypatch):
+    """Bench seed 502, memo 22: the figure "8,36,441.00" read "8,36,491.00" on the page; the
+    second look reads 8,36,441.00 likeliest, the items at 18 % with the round-off say it, the
+    words ("Run Hendued": four or nine hundred) cannot tell it from 8,36,941.00: sure."""
+    box = (866, 880, 1420, 924)
+    said = "Rupees EightCatThintyiThouandRun Hendued FobtyOneOnty"
+    lines = [*(Line(tuple(Word(w, 0.9) for w in text.split())) for text in MEMO_502_22),
+             Line((Word("Total", 0.96, box), Word("Rs.", 0.96, box),
+                   Word("8,36,491.00", 0.97, box)), box),
+             Line(tuple(Word(w, 0.74) for w in said.split(" ")))]
+    read = fields.extract(lines)
+    assert read.confidence["total_paise"] < SURE
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look("8,36,441.00")])
+    recheck.recheck(Image.new("RGB", (1500, 1100), "white"), lines, read)
+    assert (read.total_paise, read.confidence["total_paise"]) == (83_644_100, 0.95)
 
 
 def bench_page(seed: int, n: int, photo: bool = False) -> tuple[int, Image.Image]:

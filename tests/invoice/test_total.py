@@ -37,9 +37,33 @@ def page(*texts: str, conf: float = 0.97) -> list[Line]:
     ("Rupees Seven Lakh Twenty Twc Theusand Seven Hendred Ninety and Sxty Paise Only",
      72_279_060),
     ("Rupees Ferty Seven Theusand Nine Hundred Twenty Fve Ony", 4_792_500),
+    # (seed 505) "Two" with its o read as e, a lookalike: still two, not a letter away
+    ("Rupees Two Lakh Seventy Five Thousand One Hundred Eighty Twe Only", 27_518_200),
+    # (seed 503) a scale word that lost two letters ("Hnded"); Rupees' s written twice
+    ("Rupees One Lakh Sixty Three Thousand Five Hnded Twenty Two and Four Paise Only",
+     16_352_204),
+    ("RupeesS Six Lakh Trenty Eight Trousand Four Hendred Ninety Only", 62_849_000),
 ])
 def test_amount_in_words_is_read_in_indian_numbering(text, paise):
     assert amount_in_words(text) == paise
+
+
+@pytest.mark.parametrize("text", [
+    # (seed 505) a line cut short after "Mine H[undred …]": no "Only" misread, 69,009 is wrong
+    "Rupees Sixty Nine Thousand Mine H",
+    # (seed 508) "One Thousand" read "Oehusand": no thousand that swallowed the one
+    "Amount in words RueeseventyOehusandNeHunredFortyThreeOnly",
+])
+def test_words_misread_past_a_sure_reading_name_no_amount(text):
+    assert amount_in_words(text) is None
+
+
+def test_a_memo_total_the_misread_words_still_say_is_sure():
+    """Bench seed 503, memo 4: the figure on the line under its label, the words' "hundred"
+    read "Hnded": the words say the figure's amount."""
+    lines = page("GST 24,9 44.04", "Total Rs.", "1,63,522.04",
+                 "Rupees One Lakh Sixty Three Thousand Five Hnded Twenty Two and Four Paise Only")
+    assert find(lines) == (16_352_204, pytest.approx(0.95))
 
 
 def test_words_that_are_not_all_numbers_give_no_amount():
@@ -384,3 +408,77 @@ def test_a_digit_word_follows_only_a_tens_word():
     number, so "Elghty Eight" is eighty-eight."""
     assert amount_in_words("Rupees Ten and Elghty Eight Paise Only") == 1088
     assert amount_in_words("Rupees Eight Eight Only") is None
+
+
+def test_a_memo_total_whose_figure_lost_a_digit_is_given_by_its_handwritten_items():
+    """Bench seed 505, memo 28, as PP-OCRv4 read it: the total's 2 lost (",75,187.CO"), the
+    words misread past parsing ("Wwe", "Che"), the items' and the round-off's zeros read as
+    C: the items + GST + round-off still make the total, which the partner confirms (the
+    figure read does not say it)."""
+    lines = page("Particulars Qty Amount", "FR Wire 7.5 sqrn aCn qC Z,ll,5CC.CO",
+                 "TMT Bur IZnn 56 3,486.CC", "GST 6C,196.C8", "R/O -C.C8",
+                 "Total Rs. ,75,187.CO",
+                 "Rupees Wwe Lakh Seventy Five Thousand Che Hundred Eighty Twe Only")
+    assert find(lines) == (27_518_200, pytest.approx(0.6))
+
+
+def test_a_round_off_whose_zero_was_read_as_c_counts_in_the_arithmetic():
+    """Bench seed 507, memo 10: "R/O -C.37" is -0.37; with it the item and its GST make
+    1,028.00, the amount the misread words ("Twenty Eis h+") were loosely guessed as; the
+    figure "1,0.CC" lost two digits. Asked, as nothing read exactly says it."""
+    lines = page("TMT Bar Inn 14 871.50", "GST 156.87", "R/O -C.37", "Total Rs. 1,0.CC",
+                 "Rupees One Thousund Twenty Eis h+ Only")
+    assert find(lines) == (102_800, pytest.approx(0.6))
+
+
+def test_the_head_of_an_amount_misread_past_its_separator_is_no_amount():
+    """Bench seed 506, memo 16: "GST 1,50,g8.67" is no tax of 1.50, which with the one item
+    read (of five) made 71,888.00: a total read so would have been credited as vouched for."""
+    lines = page("Priner ZOL 23 71,886.50", "GST 1,50,g8.67", "Total Rs. 71,888.00")
+    value, conf = find(lines)
+    assert value == 7_188_800 and conf < SURE
+
+
+# Bench seed 502, memo 22, as PP-OCRv4 read it: the total's 4 read as 9 ("8,36,491.00"), the
+# words past reading, the GST's 9 lost ("1,27,52. 68"), R/O read "R/0".
+MEMO_502_22 = ("Particulars Qty Amount", "PPC Cerent 703 36,075.75",
+               "OPe 53 Grade Cerent 91 3A.580.00", "phiner 20l 40 1,25,000.00",
+               "Watekppofing Conpound 95 1,37,797.50",
+               "Engine Qic 15W40 5 190 2,64, 635.00", "wall Putty 90kg 142 1,10,760-00",
+               "GST 1,27,52. 68", "R/0 +0.07")
+
+
+def test_a_misread_tax_line_the_items_at_a_gst_rate_mend_vouches_for_the_total():
+    """The items make 7,08,848.25; 18 % of it is 1,27,592.68, the GST read with one digit
+    lost; with the round-off that is 8,36,441.00, the total printed."""
+    lines = page(*MEMO_502_22, "Total Rs. 8,36,441.00")
+    assert find(lines) == (83_644_100, pytest.approx(0.95))
+    # The figure misread: the rate's sum is no reason to credit what was read.
+    value, conf = find(page(*MEMO_502_22, "Total Rs. 8,36,491.00"))
+    assert value == 83_649_100 and conf < SURE
+
+
+def test_a_total_at_a_gst_rate_the_tax_line_does_not_say_is_asked():
+    """Items of 1,000.00 and 18 % make 1,180.00, but the GST line reads 777.00, no digit's
+    misreading of 180.00: the page does not say which is right."""
+    lines = page("Cement 2 1,000.00", "GST 777.00", "Total Rs. 1,180.00")
+    value, conf = find(lines)
+    assert value == 118_000 and conf < SURE
+
+
+def test_a_misread_before_tax_label_is_no_total():
+    """Bench seed 509, photo 13: "Total betore Tax 500.00" (its f read t, its figure cut) is the
+    taxable value, not the total to ask the partner about."""
+    lines = page("Total betore Tax 500.00", "CGST9 4.185.00", "SGST09 4.185.00")
+    assert find(lines) is None
+
+
+def test_taxes_run_on_to_the_next_label_after_a_comma_still_add_up():
+    """Bench seed 510, plain 2: a table-less bill's one line of taxes read without spaces."""
+    lines = page("Taxable1,87,555.75;CGST16,880.01,SGST16,880.02", "Total (Rs.) Rs.2,21,315.78")
+    assert find(lines) == (22_131_578, pytest.approx(0.95))
+
+
+def test_the_tail_of_a_figure_misread_past_its_first_digits_is_no_total():
+    """Bench seed 512, memo 4: "n,C38.CC" (92,038.00) is no total of 38.00 to ask about."""
+    assert find(page("GST VU,133.33", "R/O -C.C8", "Total Rs. n,C38.CC")) is None

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from models.invoices.read import InvoiceRead
 from models.invoices.values import parse_date
 from workers.ocr import items, total
 from workers.ocr.lines import Line
 from workers.ocr.repair import find_gstin
 
-# The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…").
+# The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…") or
+# to its colon read as a letter ("GSTINE25WSLR…": the letter is dropped by find_gstin).
 _GSTIN_LABEL = re.compile(r"GST\s*(?:IN\s*/\s*UIN|IN|NO|N)?(?![A-Z])|GSTIN(?=[OIZS][0-9OIZS])|"
-                          r"जीएसटी", re.I)
+                          r"GSTIN(?=[A-Z]\d\d[A-Z])|जीएसटी", re.I)
 _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consignee|customer|"
                     r"recipient|खरीदार|ग्राहक|प्राप्तकर्ता", re.I)
 # A buyer's label misread ("Bi1l T0:", "Consignce"): only to doubt a seller's GSTIN under it.
@@ -36,6 +39,7 @@ _AS_LETTER = str.maketrans("0125678", "OIZSGTB")
 _YEARS = re.compile(r"(?<![0-9A-Z])(?:20)?(\d\d)-([0-9A-Z]{2})(?=/|$)", re.I)
 _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
+_YEAR_GROUP = re.compile(r"(?<![0-9A-Z])(\d{4})(?=[/\-][0-9A-Z])", re.I)
 
 
 def extract(lines: list[Line]) -> InvoiceRead:
@@ -44,6 +48,7 @@ def extract(lines: list[Line]) -> InvoiceRead:
     _gstins(lines, read)
     _number(lines, read)
     _date(lines, read)
+    _year_in_number(read)
     _total(lines, read)
     read.items = items.find(lines)
     return read
@@ -112,6 +117,10 @@ def _run_on(value: str, rest: str) -> str:
     date's next word ("Tl-28552Bill Date18.12.2025")."""
     if value[-1] in "-/" and (more := re.match(r"\s([0-9][A-Z0-9/\-]*)", rest, re.I)):
         value, rest = value + more.group(1), rest[more.end():]
+    elif len(value) <= 3 and (more := re.match(r"\s(\d{3,})(?![0-9./\-])", rest)):
+        # A short number and a run of digits after a space ("M1 7764"): one number, its
+        # space misread; the partner confirms it (_number_conf)
+        value, rest = value + more.group(1), rest[more.end():]
     after = rest.split()[:1]
     if after and _DATE_LABEL.match(after[0]):
         joined = _DATE_AFTER.sub("", value + after[0])
@@ -122,16 +131,40 @@ def _run_on(value: str, rest: str) -> str:
 def _number(lines: list[Line], read: InvoiceRead) -> None:
     if (found := _first_number(lines)) is not None:
         index, value = found
-        read.set("invoice_number", value, _number_conf(value, lines[index].conf_of(value)))
+        conf = lines[index].conf_of(value)
+        if value not in re.sub(r"(?<=[-/])\s", "", lines[index].text.upper()):
+            conf = min(conf, 0.6)  # joined across a space
+        read.set("invoice_number", value, _number_conf(value, conf))
+
+
+# A series of one letter before its slash ("S/7254"): a thin letter beside it lost ("SI/")
+_ONE_LETTER = re.compile(r"[A-Z]/\d")
 
 
 def _number_conf(value: str, conf: float) -> float:
     """A number whose financial year is not two years that follow each other ("25-28/…",
-    "25-2b/…": a digit misread) is confirmed by the partner."""
+    "25-2b/…": a digit misread), or whose series is one letter, is confirmed by the
+    partner."""
+    if _ONE_LETTER.match(value):
+        return min(conf, 0.6)
     for first, second in _YEARS.findall(value):
         if not (first.isdigit() and second.isdigit()) or int(second) != (int(first) + 1) % 100:
             return min(conf, 0.6)
     return conf
+
+
+def _year_in_number(read: InvoiceRead) -> None:
+    """A number whose year, before its serial ("ST/2926/02696"), is a digit away from the
+    invoice date's year (or a year beside it) but not it: a digit misread, so the partner
+    confirms the number."""
+    number, day = read.invoice_number, read.invoice_date
+    if number is None or day is None:
+        return
+    years = {str(day.year + step) for step in (-1, 0, 1)}
+    for group in _YEAR_GROUP.findall(number):
+        if group not in years and any(Levenshtein.distance(group, y) == 1 for y in years):
+            read.confidence["invoice_number"] = min(read.confidence["invoice_number"], 0.6)
+
 
 def _mend_number(token: str) -> str:
     """Invoice numbers are upper case. In a series prefix of letters ("TI-", "SI/") a '1', an

@@ -19,21 +19,25 @@ from __future__ import annotations
 import re
 
 from models.invoices.read import Item
-from models.invoices.values import parse_amount
+from models.invoices.values import digits_only, parse_amount
 from workers.ocr.lines import Line, closed
 
-_MONEY = r"(?:Rs\.?\s?|₹\s?)?(\d[\d,.]*[.,]\d{2})"
+# Handwritten digits read as letters, as in totals (workers.ocr.total): "Z,ll,5CC.CO" is
+# 2,11,500.00, "3A.580.00" 34,580.00 (an A inside an amount only) and a quantity "qC" 90;
+# at least one digit in an amount, a 9 or a digit in a quantity, so that a name's word
+# ("PPC", "SS") is never a number.
+_MONEY = r"(?:Rs\.?\s?|₹\s?)?((?=[OSBIlZC,.]*\d)[\dOSBIlZ][\dOSBIlZCA,.]*[.,][\dOC]{2})"
 _TAIL = re.compile(
-    r"(?:^|[\s\-]+)(?P<qty>\d{1,5})"
+    r"(?:^|[\s\-]+)(?P<qty>\d{1,5}|(?=[OCZl]*[\dq])[\dqOCZl]{1,4})"
     r"(?:\s*(?P<unit>[A-Za-z]{2,6}?)\s*(?:[xX×*@]\s*)?|\s*[xX×*@]\s*|\s+)"
     rf"(?:{_MONEY}(?:\s*[=\-]\s*|\s+))?{_MONEY}\s*$")  # "=" is read as "-" too
-# "7,913 50" as read: the amount's decimal point lost
-_SPACED_PAISE = re.compile(r"(?<=\d[.,]\d{3}) (?=\d{2}\s*$)")
+# "7,913 50" as read: the amount's decimal point lost, or read as a dash ("1,10,760-00")
+_SPACED_PAISE = re.compile(r"(?<=\d[.,]\d{3})[ \-](?=\d{2}\s*$)")
 _SERIAL = re.compile(r"^\s*\d{1,3}(?:[.)]\s*|\s+|(?=[A-Z]{2}|[A-Z][a-z]))")
 _HSN = re.compile(r"\s+(\d{4}|\d{6}|\d{8})$")
 # Words that name a total, a tax or a payment, never goods ("Total 20 7,600.00" is the item
 # table's own sum; "CASH 2000.00" on a receipt).
-_NOT_GOODS = re.compile(r"total|taxable|[cs]\s*gst|igst|\bgst\b|cess|round|\br\s*/\s*o\b|"
+_NOT_GOODS = re.compile(r"total|taxable|[cs]\s*gst|igst|\bgst\b|cess|round|\br\s*/\s*[o0]\b|"
                         r"discount|cash|change|tender|balance|amount|payable|rupees|qty|"
                         r"quantity|items?\b|rate\b", re.I)
 # Where a box lost its spaces: "GradeCement", "PPCCement", "OPC53", "53Grade", "2.5sqmm".
@@ -58,8 +62,9 @@ def _item(text: str, above: str) -> Item | None:
     match = _TAIL.search(text)
     if match is None:
         return None
-    quantity, amount = int(match["qty"]), parse_amount(match[4])
-    rate = parse_amount(match[3]) if match[3] else None
+    quantity = int(digits_only(match["qty"].replace("q", "9").replace("C", "0")))
+    amount = parse_amount(_as_digits(match[4]))
+    rate = parse_amount(_as_digits(match[3])) if match[3] else None
     if not quantity or not amount or (rate is not None and not _adds_up(quantity, rate, amount)):
         return None
     head = text[:match.start()]
@@ -69,6 +74,10 @@ def _item(text: str, above: str) -> Item | None:
     if name is None:
         return None
     return Item(name=name, quantity=quantity, amount_paise=amount, hsn=hsn)
+
+
+def _as_digits(money: str) -> str:
+    return digits_only(money.replace("C", "0").replace("A", "4"))  # an open 4 read as A
 
 
 def _adds_up(quantity: int, rate: int, amount: int) -> bool:

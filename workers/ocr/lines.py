@@ -11,6 +11,12 @@ from dataclasses import dataclass
 _SEPARATOR_GAP = re.compile(r"(?<=\d) ?([.,]) ?(?=\d{2,3}(?!\d))")
 _PAISE_GAP = re.compile(r"(?:(?<=\d[.,]\d\d[.,]\d)|(?<=\d[.,]\d{3}[.,]\d)) (?=\d(?![\d.,]))")
 
+# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00"),
+# closed only where the amount it closes is grouped as amounts are printed (Indian or western
+# grouping, any separators): two amounts side by side ("5,94,557.12 1,30,059.37") stay two.
+_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3})*[.,]\d\d")
+
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom on the page
 # A text box's corners as the engine found it (top left, top right, bottom right, bottom
@@ -44,5 +50,18 @@ class Line:
 
 
 def closed(text: str) -> str:
-    """`text` without the spaces OCR read inside its amounts."""
-    return _PAISE_GAP.sub("", _SEPARATOR_GAP.sub(r"\1", text))
+    """`text` without the spaces OCR read inside its amounts (for totals and items alike:
+    "1,8 2,700.00" is an item's amount as much as a total)."""
+    return _close_groups(_PAISE_GAP.sub("", _SEPARATOR_GAP.sub(r"\1", text)))
+
+
+def _close_groups(text: str) -> str:
+    def close(gap: re.Match[str]) -> str:
+        left = re.search(r"[\d.,]*$", text[:gap.start()])
+        right = re.match(r"[\d.,]*", text[gap.end():])
+        before = left.group() if left else ""
+        joined = before + (right.group() if right else "")
+        complete = re.search(r"\d{3}[.,]\d\d$", before)  # "640.00 3,560.00": two amounts
+        return "" if _GROUPED.fullmatch(joined) and not complete else " "
+
+    return _GROUP_GAP.sub(close, text)

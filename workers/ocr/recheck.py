@@ -23,6 +23,7 @@ from workers.ocr.lines import Line
 
 FITS = 3.0  # the image says an amount at least e**-3 (5 %) as likely as its own reading
 CLEAR = 2.0  # the amount taken scores e**2 (7x) above any other
+CLOSE = 1.0  # the image says a vouched amount at least e**-1 (37 %) as likely as its reading
 LETTER = 1.5  # nats per letter the words read differ from an amount spelled out
 BETTER = 1.0  # the second look's own reading fits e (2.7x) better than the page's reading
 
@@ -47,16 +48,24 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     said = next((line.text for line in lines if words.START.search(line.text)), "")
     scores = {paise: fit - LETTER * (words.misread(said, paise) or 0)
               for paise, fit in fits.items() if fit >= -FITS}
-    best = _clear(scores)
+    # An amount the tax arithmetic vouches for that the image offers nearly as well as its
+    # own likeliest reading is taken before amounts nothing vouches for, however the
+    # misread words score them ("Run Hendued": four or nine hundred). Not so for words read
+    # closely: a letter changed can name another number ("Geven": seven for eleven).
+    vouched = {paise for paise in total.added_up(lines) & set(scores) & readings
+               if fits[paise] >= -CLOSE}
+    best = vouched.pop() if len(vouched) == 1 else _clear(scores)
     if best is not None:
         # Sure only where two readings meet: the image itself offers the amount (as read or a
         # digit changed for one it also saw), and words read closely or the arithmetic say it.
         sure = witnesses.get(best, False) and best in readings
         # A total the page's reading left out stays out unless sure (the partner types it:
         # workers.ocr.total.FLOOR), or unless it is one of the amounts words read with a
-        # letter changed tie ("Fine Lakh"), the image choosing: unsure, as the words alone
-        # would have given it.
-        tie = current is None and best in words.tied(said)
+        # letter changed tie ("Fine Lakh"), the image choosing, or the amount guessed from
+        # words misread further that the image offers too ("Minety Tu Paise" and a figure
+        # read "6,0,733.7"): unsure, as the words alone would have given it.
+        tie = current is None and (best in words.tied(said) or (
+            best in readings and best == words.amount_in_words(said, loose=True)))
         if sure or tie or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
         return

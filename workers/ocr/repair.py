@@ -9,15 +9,16 @@ from models.partners.gstin import is_valid_gstin
 
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A",
              ")": "J", "]": "J", "|": "I"}
+# Letters a small print face draws nearly as a digit, tried beside TO_LETTER's ("J1ZP" read
+# "11ZP": a J's hook lost in a photo; a thermal or dot-matrix D, its corners rounded, read 0:
+# "...B529503Z6" for "...B5295D3Z6", bench/ocr.py seed 401, thermal photo 15). A whole shape
+# changed, so O stays the nearer repair of a 0.
+ALSO_LETTER = {"1": "J", "0": "D"}
 # The GSTIN shape, position by position: d digit, a letter, x either, z the fixed "Z".
 _SHAPE = "ddaaaaaddddaxzx"
 _MAX_CANDIDATES = 1024
 
 
-# Letters a digit stands for besides TO_LETTER's: a thermal or dot-matrix D, its corners
-# rounded, reads as 0 (bench/ocr.py seed 401, thermal photo 15: "…B529503Z6" for
-# "…B5295D3Z6"); a swap of a whole shape, so O stays the nearer repair.
-MORE_LETTERS = {"0": "D"}
 # Digits that blur into each other in phone photos.
 DIGIT_PEERS = {"3": "8", "8": "3", "6": "8", "7": "1", "1": "7"}
 # A letter and a digit most fonts draw alike: reading one for the other is a smaller change
@@ -33,12 +34,14 @@ def _choices(char: str, kind: str) -> set[str]:
     if kind == "a":
         if char.isalpha():
             return {char}
-        return {TO_LETTER[char], *MORE_LETTERS.get(char, "")} if char in TO_LETTER else set()
+        return ({TO_LETTER[char]} if char in TO_LETTER else set()) | set(
+            ALSO_LETTER.get(char, ""))
     if kind == "z":
         return {"Z"} if char in "Z27" else set()
     options = {char}
     options |= {TO_DIGIT[char]} if char in TO_DIGIT else set()
     options |= {TO_LETTER[char]} if char in TO_LETTER else set()
+    options |= set(ALSO_LETTER.get(char, ""))
     return options
 
 

@@ -29,11 +29,15 @@ from workers.ocr.words import amount_in_words, resembled, tied
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
 # letters: "4773C.CC", "Z,13,570.00" (a C is a 0 only here: in a GSTIN or an invoice number it
-# is a letter)
-_TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,]))"
-                    r"(?P<sign>[-+]\s?)?(?P<num>(?:[0-9]|(?<![A-Za-z])[OSBIlZ])[0-9OSBIlZC,.]*[0-9OC])"
+# is a letter); a handwritten 0 before the point read as C too ("R/O -C.37", "-C.C8"). Not
+# the head of an amount whose next digit was misread past reading ("GST 1,50,g8.67": no tax
+# of 1.50), nor its tail after a digit read as a letter ("Total Rs. n,C38.CC": no total of 38).
+_TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,])(?<![.,][A-Za-z]))"
+                    r"(?P<sign>[-+]\s?)?"
+                    r"(?P<num>(?:[0-9]|(?<![A-Za-z])(?:[OSBIlZ]|C(?=[.,][0-9C]{2})))"
+                    r"[0-9OSBIlZC,.]*[0-9OC])"
                     r"(?P<dash>/ ?[-=]?|-)?"
-                    r"(?![0-9A-Za-z%/\-])")
+                    r"(?![0-9A-Za-z%/\-]|[.,][A-Za-z]?[0-9])")
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
@@ -42,7 +46,7 @@ _LABELS = [
     (re.compile(r"\btotal|कुल", re.I), 0.85),
 ]
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
-                   r"before\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*o\b|"
+                   r"be[ft]ore\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*[o0]\b|"
                    r"discount|\bqty|"
                    r"quantity|items?\b|cash|tender|change|balance|outstanding|"
                    r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
@@ -50,20 +54,16 @@ _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amoun
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
-_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|before\s*tax", re.I)
+_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|be[ft]ore\s*tax", re.I)  # "betore": f read t
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
-_ROUND = re.compile(r"round|r\s*/\s*o\b", re.I)
-# A space read inside a group of digits, between two separators ("1.2 0,465.80", "38,45 0.00"),
-# closed only where the amount it closes is grouped as amounts are printed (Indian or western
-# grouping, any separators): two amounts side by side ("5,94,557.12 1,30,059.37") stay two.
-_GROUP_GAP = re.compile(r"(?<=[.,]\d) (?=\d{1,2}[.,]\d)|(?<=[.,]\d\d) (?=\d[.,]\d)")
-_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3})*[.,]\d\d")
+_ROUND = re.compile(r"round|r\s*/\s*[o0]\b", re.I)  # "R/O", its O read as 0 too
 _WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _CASH = re.compile(r"\bcash\b|tender", re.I)
 _CHANGE = re.compile(r"\bchange\b", re.I)
 _NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
+GST_RATES = (0.25, 3, 5, 12, 18, 28, 40)  # percent
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
 # Below this an unchecked total is not read: a partner could confirm a misread amount that
@@ -85,7 +85,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     for index, line in enumerate(lines):
-        text, start, count = _close_groups(closed(line.text)), 0, len(found)
+        text, start, count = closed(line.text), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
@@ -101,18 +101,6 @@ def amounts(lines: list[Line]) -> list[Amount]:
             start = match.end()
         above = text if len(found) == count and _label_weight(text) else ""
     return found
-
-
-def _close_groups(text: str) -> str:
-    def close(gap: re.Match[str]) -> str:
-        left = re.search(r"[\d.,]*$", text[:gap.start()])
-        right = re.match(r"[\d.,]*", text[gap.end():])
-        before = left.group() if left else ""
-        joined = before + (right.group() if right else "")
-        complete = re.search(r"\d{3}[.,]\d\d$", before)  # "640.00 3,560.00": two amounts
-        return "" if _GROUPED.fullmatch(joined) and not complete else " "
-
-    return _GROUP_GAP.sub(close, text)
 
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
@@ -243,7 +231,25 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     sums = {source: base + rounding for source, base in bases.items()}
     if "stated" in vouching and vouching.get("goods", vouching["stated"]) != vouching["stated"]:
         vouching.pop("goods")
-    return set(vouching.values()) | tendered, set(sums.values()) | tendered
+    at_rate = {goods + tax + rounding for tax in _taxes_at_rate(goods, sum(taxes.values()))
+               } if stated is None and goods else set()
+    # Rounded to the rupee as the round-off line says, the line itself read.
+    at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
+    return set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate
+
+
+def _taxes_at_rate(goods: int, read: int) -> set[int]:
+    """The tax on `goods` at a GST rate, where the tax read is that tax with one digit misread,
+    lost or added ("GST 1,27,52.68" for 1,27,592.68 on a cash memo whose items make
+    7,08,848.25 at 18 %): the items and the rate say the tax the page meant. A digit lost
+    from an item and from the total alike keeps the total's sum but not the rate."""
+    found = set()
+    for rate in GST_RATES:
+        exact = goods * rate / 100
+        for tax in {int(exact), -int(-exact)}:
+            if tax != read and Levenshtein.distance(str(tax), str(read)) == 1:
+                found.add(tax)
+    return found
 
 
 def _tendered(every: list[Amount]) -> set[int]:
@@ -318,14 +324,24 @@ def _taxable(every: list[Amount]) -> int:
     return max((a.paise for a in every if a.marked and _TAXABLE.search(a.label)), default=0)
 
 
+def added_up(lines: list[Line]) -> set[int]:
+    """The totals the page's tax arithmetic vouches for (and those rounded to the rupee)."""
+    return _sums(lines)[0]
+
+
+def _sums(lines: list[Line]) -> tuple[set[int], set[int]]:
+    sums, doubted = _arithmetic(amounts(lines),
+                                sum(item.amount_paise for item in items.find(lines)))
+    return {paise for total in sums for paise in (total, round(total, -2))}, doubted
+
+
 def witnesses(lines: list[Line]) -> dict[int, bool]:
     """Amounts the page states apart from its total's figure, each True when it vouches for
     itself: the amount in words read with at most a letter changed a word, and the tax
     arithmetic's sums (and those rounded to the rupee); False, the amount guessed from words
     misread further, and each of the amounts words read with a letter changed tie."""
-    every = amounts(lines)
-    sums, doubted = _arithmetic(every, sum(item.amount_paise for item in items.find(lines)))
-    found = {paise: True for total in sums for paise in (total, round(total, -2))}
+    sums, doubted = _sums(lines)
+    found = {paise: True for paise in sums}
     for total in doubted:  # the image may choose one, unsure
         found.setdefault(total, False)
     for index, line in enumerate(lines):

@@ -21,9 +21,10 @@ VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
 START = re.compile(r"rupees|rupee|\binr\b|in\s*words", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
-# "Eiaht": a g without its tail read a): compared as the same letter, so such a word is still
-# one letter from its vocabulary word. No two number words come nearer each other for it.
-LOOKALIKE = str.maketrans("vcoia", "yuelg")
+# "Eiaht": a g without its tail read a, "Tu" for two: a w written shallow): compared as the
+# same letter, so such a word is still one letter from its vocabulary word. No two number
+# words come nearer each other for it.
+LOOKALIKE = str.maketrans("vcoiaw", "yuelgu")
 
 
 def amount_in_words(text: str, loose: bool = False, exact: bool = False) -> int | None:
@@ -63,7 +64,8 @@ def _said(text: str) -> str | None:
     start = START.search(text)
     if start is None:
         return None
-    rest = text[start.end():]
+    # "RupeesS Six": the s of Rupees written twice, apart from the first number word
+    rest = re.sub(r"^[sS](?=\s)", "", text[start.end():])
     end = re.search(r"only", rest, re.I)
     return (rest[:end.start()] if end else _unended(rest)).lower()
 
@@ -100,7 +102,9 @@ def _unended(rest: str) -> str:
     letters = re.sub(r"[^a-z]", "", last.lower())
     # A word cut short where the line was ("Eight Lakh Eighty Four Thou") is no "Only":
     # the words before it are not the whole amount.
-    cut = len(letters) >= 3 and any(w.startswith(letters) for w in (*SMALL, *SCALES))
+    # A lone letter is a word cut short too ("Sixty Nine Thousand Mine H"), never "Only".
+    cut = len(letters) == 1 or (len(letters) >= 3 and any(w.startswith(letters)
+                                                         for w in (*SMALL, *SCALES)))
     only = Levenshtein.distance(letters.translate(LOOKALIKE), "enly", score_cutoff=1) <= 1
     return head if head and len(letters) <= 4 and not cut and (
         only or _nearest(letters)[0] is None) else rest
@@ -160,7 +164,14 @@ def _near(piece: str) -> tuple[str, ...]:
     near = [word for word in VOCABULARY if len(word) >= 4 and len(word) - len(piece) < 2
             and Levenshtein.distance(alike, word.translate(LOOKALIKE), score_cutoff=1) <= 1]
     if len(piece) == 3:  # a three-letter number with a later letter misread ("Twc", not "Fne")
-        near += [word for word in SHORT if word[0] == alike[0] and _changed(alike, word) == 1]
+        # or only a lookalike changed ("Twe")
+        near += [word for word in SHORT if word[0] == alike[0] and _changed(alike, word) <= 1]
+    if not near and len(piece) >= 4:
+        # A scale word, which says no digit, that lost more letters ("Hnded": hundred); only
+        # lost, or it would swallow a number word's letters beside it ("Oehusand" is one
+        # thousand, "Twc Theusand" twenty two thousand).
+        near = [word for word in SCALES if 0 < (lost := len(word) - len(piece)) <= 2
+                and Levenshtein.distance(alike, word.translate(LOOKALIKE)) == lost]
     # A word whose letters are all lookalikes of the piece's ("ElGHTY": "eighty") before one
     # a letter away ("eight").
     near.sort(key=lambda word: word.translate(LOOKALIKE) != alike)
@@ -182,9 +193,9 @@ def _loosely(piece: str) -> tuple[str | None, int]:
     if len(piece) == 3:  # "Mne": one
         return next(((w, 1) for w in SHORT if _changed(piece.translate(LOOKALIKE), w) == 1),
                     (None, 0))
-    if len(piece) == 2:  # "Sx": six
-        word = next((w for w in SHORT if Levenshtein.distance(piece, w, score_cutoff=1) <= 1),
-                    None)
+    if len(piece) == 2:  # "Sx": six, "Tu": two
+        word = next((w for w in SHORT if Levenshtein.distance(
+            piece.translate(LOOKALIKE), w.translate(LOOKALIKE), score_cutoff=1) <= 1), None)
         return word, 1
     if len(piece) < 4:
         return None, 0
