@@ -68,7 +68,8 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
             best in readings and best == words.amount_in_words(said, loose=True)))
         if sure or tie or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
-        return
+        if best != current or sure:
+            return
     shown = {a.paise for a in total.amounts(lines) if a.line in labelled}
     if current is not None and fits[current] < -FITS:
         # What the page's reading chose, the figure does not say (words read short, a sum
@@ -83,9 +84,13 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     # alike, and fits its own reading BETTER than the page's: unsure still, the figure cut out
     # level at the photo's resolution read rather than the page's (a dot-matrix 0 read as 8
     # in a slanted photo scaled down: 4,27,887.68 for 4,27,087.68, seed 401 photo 23).
+    # Not below the least a total can be, unless the page's reading is too (an item misread
+    # larger than any total).
     again = {look.reading() for look in seen}
-    if current in shown and len(again) == 1 and (figure_read := again.pop()) in fits and (
-            figure_read != current and fits[figure_read] - fits[current] >= BETTER):
+    figure_read = again.pop() if len(again) == 1 else None
+    if current in shown and figure_read not in (None, current) and (
+            figure_read > (least if current > least else 0)) and (
+            max(look.fit(figure_read) for look in seen) - fits[current] >= BETTER):
         _replace(read, figure_read, min(read.confidence["total_paise"], total.UNSURE - 0.1))
 
 
