@@ -25,7 +25,6 @@ FITS = 3.0  # the image says an amount at least e**-3 (5 %) as likely as its own
 CLEAR = 2.0  # the amount taken scores e**2 (7x) above any other
 CLOSE = 1.0  # the image says a vouched amount at least e**-1 (37 %) as likely as its reading
 LETTER = 1.5  # nats per letter the words read differ from an amount spelled out
-BETTER = 1.0  # the second look's own reading fits e (2.7x) better than the page's reading
 
 
 def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
@@ -68,8 +67,7 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
             best in readings and best == words.amount_in_words(said, loose=True)))
         if sure or tie or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
-        if best != current or sure:
-            return
+        return
     shown = {a.paise for a in total.amounts(lines) if a.line in labelled}
     if current is not None and fits[current] < -FITS:
         # What the page's reading chose, the figure does not say (words read short, a sum
@@ -79,19 +77,6 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
                      } & shown
         if len(likeliest) == 1:
             _replace(read, likeliest.pop(), total.UNSURE - 0.1)
-        return
-    # The page's reading of the figure, where the second look reads it otherwise, every crop
-    # alike, and fits its own reading BETTER than the page's: unsure still, the figure cut out
-    # level at the photo's resolution read rather than the page's (a dot-matrix 0 read as 8
-    # in a slanted photo scaled down: 4,27,887.68 for 4,27,087.68, seed 401 photo 23).
-    # Not below the least a total can be, unless the page's reading is too (an item misread
-    # larger than any total).
-    again = {look.reading() for look in seen}
-    figure_read = again.pop() if len(again) == 1 else None
-    if current in shown and figure_read not in (None, current) and (
-            figure_read > (least if current > least else 0)) and (
-            max(look.fit(figure_read) for look in seen) - fits[current] >= BETTER):
-        _replace(read, figure_read, min(read.confidence["total_paise"], total.UNSURE - 0.1))
 
 
 def _clear(scores: dict[int, float]) -> int | None:
