@@ -199,7 +199,7 @@ def write(spec: ProgramSpec, base_url: str) -> tuple[Path, int]:
 def publish_problems(spec: ProgramSpec, source: str) -> list[str]:
     """With an Indian DLT sender configured, the one line that refuses to publish a program
     whose SMS texts lack templates (which, and what to run); else none."""
-    if not dlt.needed(current_app.config, "sms"):
+    if not dlt.enforced(current_app.config):
         return []
     gaps = missing(spec, outbound.base_url())
     if not gaps:

@@ -193,7 +193,12 @@ def _ready(files: tuple[tuple[Path, int], ...]) -> tuple[dict[str, list[_Form]],
 def needed(config: dict, channel: str) -> bool:
     """Whether an SMS on `channel` must be a registered template: it goes through an Indian
     gateway (SMS_PROVIDER=gupshup, bot/channels/senders.py)."""
-    return channel == "sms" and config["SMS_PROVIDER"] == "gupshup"
+    return channel == "sms" and enforced(config)
+
+
+def enforced(config: dict) -> bool:
+    """Whether SMS go through an Indian gateway, which sends registered templates only."""
+    return config["SMS_PROVIDER"] == "gupshup"
 
 
 def promotional_from(now: datetime) -> datetime | None:

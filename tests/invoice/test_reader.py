@@ -45,6 +45,14 @@ def test_a_check_character_o_read_as_zero_is_mended_before_a_blurred_digit():
     assert find_gstin("25UCXND9572W2Z0") == ("25UCXND9572W2ZO", True)
 
 
+def test_a_letter_d_read_as_zero_is_mended_where_a_letter_must_be():
+    # bench/ocr.py seed 401, thermal photo 15: the D of a thermal print's "…5295D3Z6" read 0,
+    # so the GSTIN failed its checksum and none was read. O (the nearer shape) passes first.
+    assert find_gstin("16KVEDB529503Z6") == ("16KVEDB5295D3Z6", True)
+    with_o = "27AAACS1234O1Z" + check_char("27AAACS1234O1Z")
+    assert find_gstin(with_o.replace("O", "0")) == (with_o, True)
+
+
 def test_a_gstin_needs_a_known_state_code():
     body = "UFJXE6880T2Z"
     assert is_valid_gstin(f"15{body}{check_char('15' + body)}")
@@ -150,9 +158,19 @@ def test_flask_invoices_read_prints_the_fields_as_json(tmp_path):
     ("Inv . No . : 2025- 26/707", "2025-26/707"),
     # "Invoice Date" run on with its O read as a zero (seed 302, plain 14 and 20: read sure
     # as "2025-26/805INV0ICE")
-    ("Inv.No.2025-26/805Inv0ice Date 19.12.25", "2025-26/805")])
+    ("Inv.No.2025-26/805Inv0ice Date 19.12.25", "2025-26/805"),
+    # "Bill" with its two l's read as one in a small photographed header (seed 402, photo 0)
+    ("Bl No.:B77751", "B77751"),
+    # its dot read as a comma (seed 404, dot-matrix page 23)
+    ("Inv,No.: TI-73996", "TI-73996")])
 def test_an_invoice_number_as_engines_run_it_into_its_neighbours(text, number):
     assert extract([Line(tuple(Word(w, 0.95) for w in text.split()))]).invoice_number == number
+
+
+def test_an_ifsc_code_is_no_bill_number():
+    # "SBIN0001234" read "BIN0" as a "Bill No." label once "Bl" was (seed 404, dot-matrix 23)
+    lines = [Line((Word("Bank: State Bank of India IFSC SBIN0001234", 0.9),))]
+    assert extract(lines).invoice_number is None
 
 
 def test_a_gstin_run_on_to_its_label_with_its_state_code_read_as_letters():

@@ -21,8 +21,9 @@ _BUYER = re.compile(r"buyer|bill(?:ed)?\s*to|ship(?:ped)?\s*to|\bto\s*:|consigne
 # A buyer's label misread ("Bi1l T0:", "Consignce"): only to doubt a seller's GSTIN under it.
 _BUYER_LOOSE = re.compile(r"\bb[il1|!]{2,3}(?:ed)?\s*t[o0]\b|\bsh[il1]p|\bcons[il1]g|\bparty\b|"
                           r"\bdetails\s*of\s*(?:buyer|receiver)", re.I)
-# "Invoice" as read: "Inv", "Inv .", "Involce", "lnv" (a thin i read as l).
-_NUMBER = re.compile(r"(?:[il]n?v(?:[o0][il1]ce?)?\s?\.?|b[il1]{2,3}|voucher|memo)\s*"
+# "Invoice" as read: "Inv", "Inv .", "Inv,", "Involce", "lnv" (a thin i read as l); "Bill"
+# as "Bl", but not inside a word ("SBIN0001234", an IFSC code, is no "Bill No." 001234).
+_NUMBER = re.compile(r"(?:[il]n?v(?:[o0][il1]ce?)?\s?[.,]?|(?<![a-z])b[il1]{1,3}|voucher|memo)\s*"
                      r"(?:n[o0]|number|#)\.?|invoice\s*(?=[:#])|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
 # A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.

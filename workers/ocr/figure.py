@@ -8,10 +8,13 @@ writes it: with Indian grouping or without, with paise or, when whole, without."
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations, product
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -23,6 +26,9 @@ from workers.ocr.lines import Box, Line, Word
 PADS = (0.1, 0.25)
 LOOKED = 2  # total lines looked at again, the last ones on the page
 CHANGES = 2  # digits of the figure's reading swapped at most, for the amounts it can be
+# A text box slanted more than this is cut out along its slant: the upright rectangle around
+# a slanted figure holds parts of the lines above and below it.
+SLANT = math.radians(2)
 _CURRENCY = re.compile(r"(?:Rs|INR|R5|RS|₹)\.?:?(?=\d)")
 _FIGURE = re.compile(r"\d|^[0-9OSBIlZCqg,./=-]{3,}$")
 
@@ -84,9 +90,11 @@ def looks(picture: Image.Image, lines: list[Line], labelled: list[int]) -> list[
     """The figures on the last LOOKED of the `labelled` lines, recognised again."""
     found = []
     for index in labelled[-LOOKED:]:
-        box = figure_box(lines[index], picture.width)
+        line = lines[index]
+        box = figure_box(line, picture.width)
         if box is not None:
-            found.append(_look(picture, box))
+            cut = _slanted(picture, line) or _upright(picture, box, _before(line, box))
+            found.append(_look(cut))
     return found
 
 
@@ -107,36 +115,111 @@ def figure_box(line: Line, width: int) -> Box | None:
     return right, line.box[1], width, line.box[3]
 
 
-def _digits_of(box: Box, text: str) -> Box:
+def _before(line: Line, box: Box) -> int:
+    """Where what is written before the figure ends (the label, or a currency sign read in
+    the figure's own word): a crop's paper around the figure stops there. With a pad of
+    half a line's height, the crop of "Rs.1,16,548.60" took in the sign's "s." and read
+    "5.1.16.548.6", and the total right on the page's reading gave way to the figure's
+    (bench/ocr.py seed 401, dot-matrix photo 11)."""
+    edges = [right for w in line.words if w.box
+             for _l, _t, right, _b in [_digits_of(_part(line.words, w), w.text, sign=True)]
+             if right <= box[0] + 1]
+    return max(edges, default=0)
+
+
+def _digits_of(box: Box, text: str, *, sign: bool = False) -> Box:
     """The share of a word's box after a currency run on to its figure ("INR417", "Rs.7,690"):
     the recogniser reads the sign's last letter as a digit (INR417 read 1417)."""
-    sign = _CURRENCY.match(text)
-    if sign is None:
+    found = _CURRENCY.match(text)
+    if found is None:
         return box
     left, top, right, bottom = box
-    return int(left + (right - left) * sign.end() / len(text)), top, right, bottom
+    cut = int(left + (right - left) * found.end() / len(text))
+    return (left, top, cut, bottom) if sign else (cut, top, right, bottom)
 
 
 def _part(words: tuple[Word, ...], word: Word) -> Box:
     """`word`'s share of the text box it was read in (several words can share one box), by
     its place among the box's characters."""
     assert word.box is not None
-    sharing = [w for w in words if w.box == word.box]
     left, top, right, bottom = word.box
-    total = sum(len(w.text) + 1 for w in sharing) - 1
+    start, end = _shares(words, word)
+    return int(left + (right - left) * start), top, int(left + (right - left) * end), bottom
+
+
+def _shares(words: tuple[Word, ...], word: Word) -> tuple[float, float]:
+    """Where `word` starts and ends in its text box, as shares of the box's length."""
+    sharing = [w for w in words if w.box == word.box]
+    total = max(sum(len(w.text) + 1 for w in sharing) - 1, 1)
     before = sum(len(w.text) + 1 for w in sharing[:sharing.index(word)])
-    step = (right - left) / max(total, 1)
-    return int(left + step * before), top, int(left + step * (before + len(word.text))), bottom
+    return before / total, (before + len(word.text)) / total
 
 
-def _look(picture: Image.Image, box: Box) -> Look:
+Cut = Callable[[float], np.ndarray]  # a crop (BGR) with paper a share of its height around
+
+
+def _upright(picture: Image.Image, box: Box, before: int) -> Cut:
+    """Crops of an upright rectangle, not reaching left of `before`."""
     left, top, right, bottom = box
-    rgb, crops = picture.convert("RGB"), []
-    for share in PADS:
+    rgb = picture.convert("RGB")
+
+    def cut(share: float) -> np.ndarray:
         pad = share * (bottom - top)
-        crop = rgb.crop((int(left - 2 * pad), int(top - pad), int(right + 2 * pad),
+        crop = rgb.crop((max(int(left - 2 * pad), before), int(top - pad), int(right + 2 * pad),
                          int(bottom + pad)))
-        probs, charset = rapid.columns(np.ascontiguousarray(np.asarray(crop)[:, :, ::-1]))
+        return np.ascontiguousarray(np.asarray(crop)[:, :, ::-1])
+    return cut
+
+
+def _slanted(picture: Image.Image, line: Line) -> Cut | None:
+    """Crops along the slant of the text box the figure was read in, turned level, when that
+    box slants by more than SLANT (a photo taken at an angle): the upright rectangle around
+    "4,27,087.68" slanted 11 degrees took in half the lines above and below, and its reading
+    was no amount at all (bench/ocr.py seed 401, dot-matrix photo 23). None when the figure
+    is not in one slanted box."""
+    figure = [w for w in line.words if _FIGURE.search(w.text)]
+    quads = {w.quad for w in figure}
+    if not figure or len(quads) != 1 or None in quads:
+        return None
+    corners = np.float32(quads.pop())
+    (x0, y0), (x1, y1) = corners[0], corners[1]
+    if abs(math.atan2(y1 - y0, x1 - x0)) < SLANT:
+        return None
+    start, _e = _shares(line.words, figure[0])
+    _s, end = _shares(line.words, figure[-1])
+    if sign := _CURRENCY.match(figure[0].text):
+        start += (_e - start) * sign.end() / len(figure[0].text)
+        room = 0.0
+    else:
+        earlier = [_shares(line.words, w)[1] for w in line.words
+                   if w.quad == figure[0].quad and w not in figure]
+        room = start - max(earlier) if earlier else math.inf
+    length = float(np.linalg.norm(corners[1] - corners[0]))
+    height = float(np.linalg.norm(corners[3] - corners[0]))
+    along = (corners[1] - corners[0]) / length
+    down = (corners[3] - corners[0]) / height
+    top = corners[0] + along * length * start
+    bgr = np.ascontiguousarray(np.asarray(picture.convert("RGB"))[:, :, ::-1])
+
+    def cut(share: float) -> np.ndarray:
+        pad = share * height
+        back = min(2 * pad, room * length)
+        origin = top - along * back - down * pad
+        width = length * (end - start) + back + 2 * pad
+        tall = height + 2 * pad
+        source = np.float32([origin, origin + along * width, origin + along * width + down * tall,
+                             origin + down * tall])
+        size = (max(1, round(width)), max(1, round(tall)))
+        target = np.float32([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]])
+        return cv2.warpPerspective(bgr, cv2.getPerspectiveTransform(source, target), size,
+                                   flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cut
+
+
+def _look(cut: Cut) -> Look:
+    crops = []
+    for share in PADS:
+        probs, charset = rapid.columns(cut(share))
         crops.append(ctc.amount_classes(probs, charset))
     return Look(tuple(crops), tuple(ctc.log_likelihood(c, ctc.reading(c)) for c in crops))
 

@@ -19,6 +19,9 @@ _GROUPED = re.compile(r"\d{1,3}(?:[.,]\d\d)*[.,]\d{3}[.,]\d\d|\d{1,3}(?:[.,]\d{3
 
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom on the page
+# A text box's corners as the engine found it (top left, top right, bottom right, bottom
+# left): in a photo the box lies along its slanted line, not along the page's edges.
+Quad = tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Word:
     text: str
     conf: float  # the engine's confidence in the word, 0..1
     box: Box | None = None  # the text box it was read in, where the engine gives one
+    quad: Quad | None = None  # that box's corners, where the engine gives them
 
 
 @dataclass(frozen=True)

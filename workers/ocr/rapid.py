@@ -144,7 +144,8 @@ def rows(boxes: list[tuple[np.ndarray, str, float]]) -> list[Line]:
         xs = box[:, 0] * cos - box[:, 1] * sin
         edge = box[:, 1].mean() - box[:, 0].mean() * math.tan(slant)
         half = _height(box) / 2
-        placed.append((xs.min(), edge - half, xs.max(), edge + half, text, score, _bounds(box)))
+        placed.append((xs.min(), edge - half, xs.max(), edge + half, text, score, _bounds(box),
+                       tuple((float(x), float(y)) for x, y in box)))
     height = float(np.median([b[3] - b[1] for b in placed]))
     lines: list[list[tuple]] = []
     for box in sorted(placed, key=lambda b: (b[1] + b[3]) / 2):
@@ -187,7 +188,7 @@ def _middle(line: list[tuple]) -> float:
 
 def _line(boxes: list[tuple]) -> Line:
     """One line; full-width punctuation the Chinese-trained model writes ("：") made ASCII."""
-    words = tuple(Word(part, score, bounds) for *_xy, text, score, bounds in boxes
+    words = tuple(Word(part, score, bounds, quad) for *_xy, text, score, bounds, quad in boxes
                   for part in unicodedata.normalize("NFKC", text).split())
     box = (int(min(b[0] for b in boxes)), int(min(b[1] for b in boxes)),
            int(max(b[2] for b in boxes)), int(max(b[3] for b in boxes)))

@@ -10,8 +10,10 @@ from models.partners.gstin import is_valid_gstin
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "7": "T", "4": "A",
              ")": "J", "]": "J", "|": "I"}
 # Letters a small print face draws nearly as a digit, tried beside TO_LETTER's ("J1ZP" read
-# "11ZP": a J's hook lost in a photo).
-ALSO_LETTER = {"1": "J"}
+# "11ZP": a J's hook lost in a photo; a thermal or dot-matrix D, its corners rounded, read 0:
+# "...B529503Z6" for "...B5295D3Z6", bench/ocr.py seed 401, thermal photo 15). A whole shape
+# changed, so O stays the nearer repair of a 0.
+ALSO_LETTER = {"1": "J", "0": "D"}
 # The GSTIN shape, position by position: d digit, a letter, x either, z the fixed "Z".
 _SHAPE = "ddaaaaaddddaxzx"
 _MAX_CANDIDATES = 1024
