@@ -104,8 +104,11 @@ def scan_review(review_item_id: int) -> str:
     return f"qr-review:{review_item_id}"
 
 
+OTP = "otp-"  # a one-time code's SMS: worthless once the code has expired
+
+
 def otp(challenge_id: int) -> str:
-    return f"otp-{challenge_id}"
+    return f"{OTP}{challenge_id}"
 
 
 def job_reply(kind: str, message_id: str) -> str:

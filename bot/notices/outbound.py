@@ -18,14 +18,16 @@ from bot.config import DEV_BASE_URL, NO_BASE_URL, ConfigError, reaches_partners
 from bot.i18n import DEFAULT, N_, translate
 from bot.jobs.names import Job
 from bot.messages import Reply
-from models import keys
+from models import campaigns, keys
 from models.base import utcnow
+from models.campaigns import Campaign, CampaignStatus
 from models.db import among, insert_rows
 from models.messaging import conversation, outbox
 from models.messaging.conversation import Conversation
 from models.messaging.outbox import OutboxMessage, OutboxStatus
+from models.messaging.quiet import DEFAULT as DEFAULT_QUIET
 from models.partners.partner import Partner, PartnerStatus, find_by_phone
-from models.programs.program import Program
+from models.programs.program import Membership, Program
 
 log = logging.getLogger("saathi.outbound")
 WHATSAPP_WINDOW = timedelta(hours=24)
@@ -151,10 +153,15 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
     if channel in PULL_ONLY:
         channel = "sms"
     more: list[str] = []
+    rest: list[str] = []  # a paged text's pages after the first
     if channel == "sms":
-        (text, *more), media_urls = \
+        ((text, *more), rest), media_urls = \
             _sms_texts(session, phone, partner, text, media_urls, known), ()
     refused = dlt.needed(current_app.config, channel) and not _registered(text)
+    if refused:  # its rest, images and lines go with it when retried, or never
+        more = []
+    elif rest:  # for MORE: never the rest of a page the partner did not get
+        _keep_pages(session, phone, rest)
     use_template = None
     if channel == "whatsapp" and not in_session_window(session, phone, known):
         if not template:
@@ -220,14 +227,16 @@ def _sms_language(session: Session, phone: str, partner: Partner | None,
 
 
 def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
-               media_urls: tuple[str, ...], known: Known | None = None) -> list[str]:
+               media_urls: tuple[str, ...], known: Known | None = None
+               ) -> tuple[list[str], list[str]]:
     """The SMS that carry `text` and its images, each at most two segments and, where the
     text allows, one registered DLT template (bot/channels/dlt.yaml), its names shortened
     and English in GSM-7 as a flow's answer is (`dlt_shapes.fitted`): the text as one SMS,
     or its lines (blank ones left out) one SMS each when each line is a template and the
     whole is not (a balance answered through Gupshup: balance, tier, next tier); then each
     image's link as an SMS of its own. A text no template covers that is still too long
-    goes page by page: the first now, the rest on the SMS conversation for MORE."""
+    goes page by page: the first now, the rest (returned second) for the SMS conversation's
+    MORE."""
     spoken = _sms_language(session, phone, partner, known, default=None)
     lang = spoken or DEFAULT
     # English is registered in GSM-7 whatever its values (flows/sms.py as_text); a text to
@@ -239,16 +248,19 @@ def _sms_texts(session: Session, phone: str, partner: Partner | None, text: str,
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) > 1 and not _registered(text) \
             and all(sms.fits(line) and _registered(line) for line in lines):
-        return lines + links
+        return lines + links, []
     if not text and links:
-        return links
+        return links, []
     pages = sms.pages(text, translate(lang, sms.MORE_HINT), ask=translate(lang, sms.ASK_NUMBER))
-    if len(pages) > 1:
-        conv = conversation.lock(session, "sms", phone)
-        data = dict(conv.data or {})
-        sms.keep_pages(data, pages[1:])
-        conv.data = data
-    return [pages[0], *links]
+    return [pages[0], *links], pages[1:]
+
+
+def _keep_pages(session: Session, phone: str, pages: list[str]) -> None:
+    """Keep a paged SMS's later `pages` on the partner's SMS conversation for MORE."""
+    conv = conversation.lock(session, "sms", phone)
+    data = dict(conv.data or {})
+    sms.keep_pages(data, pages)
+    conv.data = data
 
 
 def _registered(text: str) -> bool:
@@ -285,20 +297,63 @@ def dlt_fallback(session: Session, row: OutboxMessage, *, not_before: datetime |
 
 def retry_refused(session: Session, *, give_up: bool = False) -> tuple[int, int]:
     """Queue again each SMS refused for lack of a DLT template that one now matches (its
-    row locked and moved from refused to queued once: a second run sends nothing twice);
-    `give_up` fails the others. How many were queued, and how many are left (or failed)."""
+    row locked and moved from refused to queued once: a second run sends nothing twice),
+    held until its quiet hours end (`_retry_release`); `give_up` fails the others. Fail,
+    with the reason, those that must no longer go (`_stale`). How many were queued, and
+    how many are left (or failed)."""
     rows = session.scalars(select(OutboxMessage).where(
         OutboxMessage.status == OutboxStatus.REFUSED).order_by(OutboxMessage.id)
         .with_for_update().execution_options(populate_existing=True)).all()
-    queued = [row for row in rows if _registered(row.body)]
+    written = campaigns.of_outbox(session, [row.id for row in rows])
+    queued = 0
     for row in rows:
         row.updated_at = utcnow()
-        if row in queued:
+        campaign, left = written.get(row.id, (None, False))
+        if reason := _stale(session, row, campaign, left):
+            row.status, row.error = OutboxStatus.FAILED, reason
+        elif _registered(row.body):
             row.status, row.error = OutboxStatus.QUEUED, None
-            jobs.after_commit(session, Job.DELIVER, row.id, record=False)
+            row.not_before = _retry_release(session, row, campaign)
+            if row.not_before is None:  # else the outbox sweep sends it then
+                jobs.after_commit(session, Job.DELIVER, row.id, record=False)
+            queued += 1
         elif give_up:
             row.status = OutboxStatus.FAILED
-    return len(queued), len(rows) - len(queued)
+    return queued, len(rows) - queued
+
+
+# The keys of rows worthless once late: a one-time code's (valid 5 minutes).
+EXPIRING = (keys.OTP,)
+
+
+def _stale(session: Session, row: OutboxMessage, campaign: Campaign | None, left: bool
+           ) -> str | None:
+    """Why a refused row must not be sent late: a code that has expired, a partner who has
+    opted out (STOP), its campaign cancelled or left (the campaign's own word); else None."""
+    partner = session.get(Partner, row.partner_id) if row.partner_id else None
+    if (row.idempotency_key or "").startswith(EXPIRING):
+        return "expired"
+    if partner is not None and partner.status == PartnerStatus.OPTED_OUT:
+        return "opted out"
+    if campaign is not None and campaign.status == CampaignStatus.CANCELLED:
+        return "campaign cancelled"
+    return "unsubscribed" if left else None
+
+
+def _retry_release(session: Session, row: OutboxMessage, campaign: Campaign | None
+                   ) -> datetime | None:
+    """When a refused row sent late may go: no longer an answer to what the partner just
+    wrote, it waits for the quiet hours of its campaign's program (none if urgent), else of
+    the partner's programs (the default's if none). A promotional SMS waits for 09:00 IST
+    at the send (bot/channels/gupshup.py)."""
+    if campaign is not None:
+        return None if campaigns.spec_of(campaign).urgent \
+            else after_quiet_hours(session, campaign.program_id)
+    programs = session.scalars(select(Membership.program_id).where(
+        Membership.partner_id == row.partner_id)).all() if row.partner_id else []
+    releases = [after_quiet_hours(session, program) for program in programs] \
+        or [DEFAULT_QUIET.release(utcnow())]
+    return max((release for release in releases if release), default=None)
 
 
 def queue_reply(session: Session, *, phone: str, channel: str, reply: Reply, key: str

@@ -25,7 +25,7 @@ from models.campaigns.operations import (
     status_of,
     unsent,
 )
-from models.campaigns.optouts import campaign_for_word, unsubscribe
+from models.campaigns.optouts import campaign_for_word, of_outbox, unsubscribe
 from models.campaigns.segments import audience
 from models.campaigns.stats import Effect, Stats, collect, effect
 from models.campaigns.tables import Campaign, CampaignStatus, Delivery, DeliveryStatus
@@ -50,6 +50,7 @@ __all__ = [
     "find",
     "finish_round",
     "next_run",
+    "of_outbox",
     "save",
     "schedule",
     "spec_of",

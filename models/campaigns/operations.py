@@ -79,8 +79,9 @@ def cancel(session: Session, campaign: Campaign) -> int:
     campaign.updated_at = utcnow()
     written = select(Delivery.outbox_id).where(Delivery.campaign_id == campaign.id,
                                                Delivery.outbox_id.is_not(None))
-    session.execute(update(OutboxMessage).where(
-        OutboxMessage.id.in_(written), OutboxMessage.status == OutboxStatus.QUEUED)
+    session.execute(update(OutboxMessage).where(  # refused: never sent by retry-refused
+        OutboxMessage.id.in_(written),
+        OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.REFUSED)))
         .values(status=OutboxStatus.FAILED, error="campaign cancelled", updated_at=utcnow()))
     return session.execute(update(Delivery).where(
         Delivery.campaign_id == campaign.id, Delivery.status == DeliveryStatus.PENDING)

@@ -51,8 +51,9 @@ def unsubscribe(session: Session, campaign: Campaign, partner_id: int) -> bool:
     mine = (Delivery.campaign_id == campaign.id, Delivery.partner_id == partner_id)
     written = select(Delivery.outbox_id).where(*mine, Delivery.outbox_id.is_not(None))
     session.execute(update(OutboxMessage).where(
-        OutboxMessage.id.in_(written), OutboxMessage.status == OutboxStatus.QUEUED,
-        OutboxMessage.error.is_(None))
+        OutboxMessage.id.in_(written),  # refused: never sent by retry-refused
+        ((OutboxMessage.status == OutboxStatus.QUEUED) & OutboxMessage.error.is_(None))
+        | (OutboxMessage.status == OutboxStatus.REFUSED))
         .values(status=OutboxStatus.FAILED, error="unsubscribed", updated_at=utcnow()))
     session.execute(update(Delivery).where(*mine, Delivery.status == DeliveryStatus.PENDING)
                     .values(status=DeliveryStatus.SKIPPED, reason=REASON))
@@ -65,3 +66,15 @@ def not_unsubscribed(campaign_id: int, partner_id_column):
     return ~select(CampaignOptOut.partner_id).where(
         CampaignOptOut.campaign_id == campaign_id,
         CampaignOptOut.partner_id == partner_id_column).exists()
+
+
+def of_outbox(session: Session, outbox_ids: list[int]) -> dict[int, tuple[Campaign, bool]]:
+    """Of `outbox_ids`, those a campaign wrote: its campaign, and whether the partner has left
+    it since."""
+    left = select(CampaignOptOut.partner_id).where(
+        CampaignOptOut.campaign_id == Delivery.campaign_id,
+        CampaignOptOut.partner_id == Delivery.partner_id).exists()
+    return {outbox_id: (campaign, gone) for outbox_id, campaign, gone in session.execute(
+        select(Delivery.outbox_id, Campaign, left).join(Campaign, Campaign.id ==
+                                                        Delivery.campaign_id)
+        .where(Delivery.outbox_id.in_(outbox_ids)))} if outbox_ids else {}

@@ -7,18 +7,27 @@ never matched."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.channels import dlt
+from bot.channels import dlt, sms
 from bot.i18n import translate
 from bot.notices import outbound
+from models import campaigns, keys
+from models.base import utcnow
+from models.campaigns import Campaign, CampaignStatus, Delivery, DeliveryStatus
+from models.campaigns.tables import CampaignOptOut
 from models.db import unit_of_work
+from models.messaging import conversation
 from models.messaging.outbox import OutboxMessage, OutboxStatus
-from models.partners.partner import Partner
+from models.partners.partner import Partner, PartnerStatus
+from models.programs.campaign_spec import CampaignSpec
+from models.programs.program import Program
 from tests.conftest import status_lines
+from tests.redeem.conftest import add_partner, load_cempro
 
 PHONE = "+919812345678"
 SECRET = "Ramesh, your gift code is K7-PRIZE"  # words of no template, with a name and a code
@@ -116,3 +125,125 @@ def test_a_refusal_never_quotes_the_text():
     with pytest.raises(dlt.DltRefused) as refused:
         dlt.match(SECRET)
     assert "Ramesh" not in str(refused.value) and "K7" not in str(refused.value)
+
+
+# Retried late: never to who said STOP or left, never out of hours, never a dead code.
+
+def test_retry_refused_fails_the_sms_of_a_partner_who_sent_stop(
+        app, gupshup, clock, programs_dir):
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ramesh", language="hi"))
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text=SECRET, channel="sms", key="k1")
+    with unit_of_work() as session:  # the partner sends STOP
+        session.scalar(select(Partner)).status = PartnerStatus.OPTED_OUT
+    register(programs_dir, "gift", "hi", "{#var#}, your gift code is {#var#}")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["outbox", "retry-refused"]).output.startswith("queued 0")
+    assert [f["msg"] for f in gupshup.forms()] == [translate("hi", outbound.DLT_FALLBACK)]
+    assert refused_row("k1") == (OutboxStatus.FAILED, "opted out")
+
+
+def test_retry_refused_holds_the_sms_until_quiet_hours_end(app, gupshup, clock, programs_dir):
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ramesh", language="hi"))
+    with unit_of_work() as session:  # a notice held an hour; refused: the fallback goes then
+        outbound.queue_message(session, phone=PHONE, text=SECRET, channel="sms", key="k1",
+                               not_before=utcnow() + timedelta(hours=1))
+    register(programs_dir, "gift", "hi", "{#var#}, your gift code is {#var#}")
+    clock.advance(hours=13)  # 04:30 IST: quiet hours
+    app.test_cli_runner().invoke(args=["outbox", "retry-refused"])
+    from workers.outbound import sweep
+    sweep()
+    fallback = translate("hi", outbound.DLT_FALLBACK)
+    assert refused_row("k1")[0] == OutboxStatus.QUEUED
+    assert [f["msg"] for f in gupshup.forms()] == [fallback]
+    clock.advance(hours=4, minutes=31)  # 09:01 IST
+    sweep()
+    assert refused_row("k1")[0] == OutboxStatus.SENT
+    assert [f["msg"] for f in gupshup.forms()] == [fallback, SECRET]
+
+
+def test_a_refused_one_time_code_is_never_sent_late(app, gupshup, clock, programs_dir):
+    """Its code lasts 5 minutes: a later retry fails it, whatever is registered since."""
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ramesh", language="hi"))
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text=SECRET, channel="sms",
+                               key=keys.otp(7))
+    register(programs_dir, "gift", "hi", "{#var#}, your gift code is {#var#}")
+    app.test_cli_runner().invoke(args=["outbox", "retry-refused"])
+    assert refused_row(keys.otp(7)) == (OutboxStatus.FAILED, "expired")
+    assert SECRET not in [f["msg"] for f in gupshup.forms()]
+
+
+def test_a_refused_first_page_keeps_no_rest_for_more(app, gupshup, clock, programs_dir):
+    """Pages 2.. of a text whose first page was refused are never offered to MORE."""
+    with unit_of_work() as session:
+        session.add(Partner(phone=PHONE, name="Ramesh", language="en"))
+    long = "\n".join(f"Line {n}: Ramesh, your gift code is K7-PRIZE{n}" for n in range(12))
+    with unit_of_work() as session:
+        outbound.queue_message(session, phone=PHONE, text=long, channel="sms", key="k1")
+    with unit_of_work() as session:
+        conv = conversation.latest_for_phone(session, PHONE, "sms")
+        assert sms.next_page(dict(conv.data or {}) if conv else {}) is None
+    assert refused_row("k1")[0] == OutboxStatus.REFUSED
+    assert [key for _, _, key in rows() if key.startswith("k1")] == ["k1"]
+
+
+@pytest.mark.parametrize("leave", ["cancel", "unsubscribe"])
+def test_a_campaigns_refused_sms_is_never_sent_once_cancelled_or_left(
+        app, gupshup, clock, programs_dir, leave):
+    campaign_id, partner_id, key = refused_campaign_sms()
+    with unit_of_work() as session:
+        campaign = session.get(Campaign, campaign_id)
+        if leave == "cancel":
+            campaigns.cancel(session, campaign)
+        else:
+            campaigns.unsubscribe(session, campaign, partner_id)
+    reason = {"cancel": "campaign cancelled", "unsubscribe": "unsubscribed"}[leave]
+    assert refused_row(key) == (OutboxStatus.FAILED, reason)
+    register(programs_dir, "gift", "hi", "{#var#}, your gift code is {#var#}")
+    app.test_cli_runner().invoke(args=["outbox", "retry-refused"])
+    assert refused_row(key) == (OutboxStatus.FAILED, reason)
+    assert SECRET not in [f["msg"] for f in gupshup.forms()]
+
+
+@pytest.mark.parametrize("leave", ["cancel", "unsubscribe"])
+def test_retry_refused_fails_a_row_refused_before_its_campaign_was_left(
+        app, gupshup, clock, programs_dir, leave):
+    """A row still refused after its campaign was left (an older release's): the retry
+    itself asks."""
+    campaign_id, partner_id, key = refused_campaign_sms()
+    with unit_of_work() as session:
+        if leave == "cancel":
+            session.get(Campaign, campaign_id).status = CampaignStatus.CANCELLED
+        else:
+            session.add(CampaignOptOut(campaign_id=campaign_id, partner_id=partner_id))
+    register(programs_dir, "gift", "hi", "{#var#}, your gift code is {#var#}")
+    app.test_cli_runner().invoke(args=["outbox", "retry-refused"])
+    reason = {"cancel": "campaign cancelled", "unsubscribe": "unsubscribed"}[leave]
+    assert refused_row(key) == (OutboxStatus.FAILED, reason)
+    assert SECRET not in [f["msg"] for f in gupshup.forms()]
+
+
+def refused_campaign_sms() -> tuple[int, int, str]:
+    """A CEMPRO campaign's SMS to a Hindi partner, refused: (campaign id, partner id, key)."""
+    program_id = load_cempro()
+    partner_id = add_partner(program_id, PHONE, 0, distributor_code=None, language="hi")
+    with unit_of_work() as session:
+        campaign = campaigns.save(session, session.get(Program, program_id),
+                                  CampaignSpec.model_validate({
+                                      "code": "OFFERS", "messages": {"en": SECRET},
+                                      "unsubscribe_word": "STOP OFFERS", "urgent": True}))
+        key = keys.campaign(campaign.id, 0, partner_id)
+        row = outbound.queue_message(session, phone=PHONE, text=SECRET, channel="sms", key=key)
+        session.add(Delivery(campaign_id=campaign.id, partner_id=partner_id, outbox_id=row.id,
+                             status=DeliveryStatus.QUEUED))
+        return campaign.id, partner_id, key
+
+
+def refused_row(key: str) -> tuple[str, str | None]:
+    with unit_of_work() as session:
+        row = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+        return row.status, row.error
