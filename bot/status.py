@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels import dlt
 from bot.jobs.rq_queue import abandoned, queue
 from models.base import IST, utcnow
 from models.db import schema_missing, unit_of_work
@@ -32,6 +33,8 @@ def collect() -> list[Pile]:
     except SQLAlchemyError as exc:
         found = [_unmigrated() if schema_missing(exc) else _silent(
             "database (does not answer)", "DATABASE_URL and the database server", exc)]
+    if dlt.enforced(current_app.config) and (waiting := dlt.placeholders()):
+        found.append(_placeholders(len(waiting)))
     if current_app.config["REDIS_URL"]:
         try:
             found += _job_piles()
@@ -45,6 +48,14 @@ def _silent(name: str, check: str, exc: Exception) -> Pile:
     """A pile that could not be read because its server does not answer."""
     return Pile(name, 0, None, timedelta(0), f"check {check} ({exc.__class__.__name__})",
                 unreachable=True)
+
+
+def _placeholders(count: int) -> Pile:
+    """Templates Gupshup would be told placeholder ids for: stuck from the start."""
+    return Pile("DLT ids still placeholders", count, utcnow() - timedelta(seconds=1),
+                timedelta(0), "register their texts on the DLT portal and put the ids it "
+                "gives in place of the placeholders (bot/channels/dlt.yaml, dlt_flows.yaml, "
+                "dlt_programs/): carriers drop every SMS sent under one")
 
 
 def _unmigrated() -> Pile:

@@ -122,6 +122,17 @@ def stamped(found: tuple[Path, ...] | None) -> tuple[tuple[Path, int], ...]:
     return tuple((path, path.stat().st_mtime_ns) for path in (found or paths()))
 
 
+# The ids the repository's generators write (…0000000000001, flows' from …100000, programs'
+# from …200000) until the operator puts in those the DLT portal gave: a carrier drops an SMS
+# sent under one, and Gupshup still answers "success".
+PLACEHOLDER_ID = re.compile(r"1107000000000\d{6}")
+
+
+def placeholders() -> list[Template]:
+    """The registered templates that still carry a placeholder id."""
+    return [t for t in registry().templates if PLACEHOLDER_ID.fullmatch(t.id)]
+
+
 def registry(found: tuple[Path, ...] | None = None) -> Registry:
     """The templates of the files `found` (None: all of `paths()`), with the entity and
     sender dlt.yaml names."""

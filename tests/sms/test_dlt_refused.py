@@ -247,3 +247,37 @@ def refused_row(key: str) -> tuple[str, str | None]:
     with unit_of_work() as session:
         row = session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
         return row.status, row.error
+
+
+def test_status_says_while_templates_carry_placeholder_ids(app, gupshup, tmp_path, monkeypatch):
+    """The repository's templates carry placeholder ids until the operator puts in the
+    portal's: Gupshup answers "success" to an SMS under one and the carrier drops it. With
+    Gupshup configured, `flask status` is stuck on them until every id is a real one."""
+    runner = app.test_cli_runner()
+    shown = runner.invoke(args=["status"])
+    assert shown.exit_code == 1
+    count = len(dlt.registry().templates)
+    assert status_lines(shown.output)["DLT ids still placeholders"] == ("STUCK", count)
+    assert "register their texts on the DLT portal" in shown.output
+
+    real = iter(range(1107161234500000000, 1107161234600000000))
+    copies = []
+    for path in (*dlt.PATHS, *sorted(dlt.PROGRAMS.glob("*.yaml"))):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for spec in (raw["templates"] or {}).values():
+            spec["id"] = str(next(real))
+        copies.append(tmp_path / path.name)
+        copies[-1].write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(dlt, "PATHS", tuple(copies[:2]))
+    monkeypatch.setattr(dlt, "REGISTRY", copies[0])
+    (tmp_path / "programs").mkdir()
+    for copy in copies[2:]:
+        copy.rename(tmp_path / "programs" / copy.name)
+    monkeypatch.setattr(dlt, "PROGRAMS", tmp_path / "programs")
+    assert "DLT ids still placeholders" not in status_lines(
+        runner.invoke(args=["status"]).output)
+
+    app.config["SMS_PROVIDER"] = "twilio"
+    monkeypatch.undo()
+    assert "DLT ids still placeholders" not in status_lines(
+        runner.invoke(args=["status"]).output)
