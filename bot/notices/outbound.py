@@ -158,7 +158,7 @@ def queue_message(session: Session, *, phone: str, text: str = "", channel: str 
         ((text, *more), rest), media_urls = \
             _sms_texts(session, phone, partner, text, media_urls, known), ()
     refused = dlt.needed(current_app.config, channel) and not _registered(text)
-    if refused:  # its rest, images and lines go with it when retried, or never
+    if refused:  # its later pages and link SMS are dropped: a retry sends this one alone
         more = []
     elif rest:  # for MORE: never the rest of a page the partner did not get
         _keep_pages(session, phone, rest)
