@@ -51,6 +51,10 @@ def page(*texts: str) -> list[Line]:
     # (seed 512, memo 10) a space read inside a digit group, closed as in totals
     ("Watenphoofirg Corpound 126 1,8 2,700.00", Item("Watenphoofirg Corpound", 126,
                                                      1_82_700_00)),
+    # a rate of two-digit rupees, then the amount: two amounts, never one (bench seed 404,
+    # table 0: "62.00 4,526.00" read as 62,00,45,26.00)
+    ("3 TMT Bar 12mm 7214 73 pcs 62.00 4,526.00", Item("TMT Bar 12mm", 73, 4_526_00, "7214")),
+    ("LED Bulb 9W 18 95.00 1,710.00", Item("LED Bulb 9W", 18, 1_710_00)),
 ])
 def test_item_lines_in_the_shapes_bills_print_and_engines_read(text, item):
     assert items.find(page(text)) == [item]

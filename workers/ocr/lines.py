@@ -61,7 +61,8 @@ def _close_groups(text: str) -> str:
         right = re.match(r"[\d.,]*", text[gap.end():])
         before = left.group() if left else ""
         joined = before + (right.group() if right else "")
-        complete = re.search(r"\d{3}[.,]\d\d$", before)  # "640.00 3,560.00": two amounts
+        # "640.00 3,560.00", "62.00 4,526.00" (a rate, then the amount): two amounts
+        complete = re.search(r"\d{3}[.,]\d\d$|\.\d\d$", before)
         return "" if _GROUPED.fullmatch(joined) and not complete else " "
 
     return _GROUP_GAP.sub(close, text)
