@@ -483,15 +483,13 @@ def month_count(program) -> int:
         return budget.issued(session, program.id, "2026-03")
 
 
-@pytest.mark.parametrize("app", ["postgres"], indirect=True)
-def test_a_return_racing_the_bonus_approval_waits_for_it_and_takes_back_from_what_it_paid(
-        app, program, member, clock):
-    """The return locks the bonus's review item: it waits for the approval being committed,
-    then finds the bonus paid and takes its share back (not the review's stale amount)."""
+def _return_racing_approval(app, program, member, clock, cap: int, returned: int):
+    """A return (`returned` paise) started while the cap review's approval is being
+    committed; the return's results, the partner and the invoice."""
     clock.set(THURSDAY)
     partner = member("en")
     bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
-    cap_left(program, 15)
+    cap_left(program, cap)
     invoice = credit(program, partner, OPC)
     decided, results = threading.Event(), []
 
@@ -502,16 +500,25 @@ def test_a_return_racing_the_bonus_approval_waits_for_it_and_takes_back_from_wha
             decided.set()
             time.sleep(0.5)  # the return starts before this commits
 
-    def give_half() -> None:
+    def give() -> None:
         decided.wait(10)
         with app.app_context():
-            results.append(give_back(invoice, 500_000))
+            results.append(give_back(invoice, returned))
 
-    threads = [threading.Thread(target=approve), threading.Thread(target=give_half)]
+    threads = [threading.Thread(target=approve), threading.Thread(target=give)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
+    return results, partner, invoice
+
+
+@pytest.mark.parametrize("app", ["postgres"], indirect=True)
+def test_a_return_racing_the_bonus_approval_waits_for_it_and_takes_back_from_what_it_paid(
+        app, program, member, clock):
+    """The return locks the bonus's review item: it waits for the approval being committed,
+    then finds the bonus paid and takes its share back (not the review's stale amount)."""
+    results, partner, _ = _return_racing_approval(app, program, member, clock, 15, 500_000)
     assert [(r.credits, r.withdrawn) for r in results] == [(10, 0)]
     with unit_of_work() as session:
         assert ledger.wallet_balance(session, partner, program.id).balance == 10
@@ -522,30 +529,8 @@ def test_a_full_return_racing_the_invoice_approval_takes_back_what_it_paid_and_h
         app, program, member, clock):
     """The return waits for the approval being committed: it takes back the 10 credits
     paid, withdraws the bonus that waits for its own review (closed), and shows RETURNED."""
-    clock.set(THURSDAY)
-    partner = member("en")
-    bonus_campaign(program, "OPC-X2", multiplier=2, categories=["opc"])
-    cap_left(program, 5)
-    invoice = credit(program, partner, OPC)
-    decided, results = threading.Event(), []
-
-    def approve() -> None:
-        with app.app_context(), unit_of_work() as session:
-            [item] = review.pending(session, "budget_cap")
-            review.decide(session, item.id, approve=True, actor="ops@shakti.test")
-            decided.set()
-            time.sleep(0.5)  # the return starts before this commits
-
-    def give_all() -> None:
-        decided.wait(10)
-        with app.app_context():
-            results.append(give_back(invoice, 1_000_000))
-
-    threads = [threading.Thread(target=approve), threading.Thread(target=give_all)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    results, partner, invoice = _return_racing_approval(app, program, member, clock, 5,
+                                                        1_000_000)
     assert [(r.credits, r.withdrawn) for r in results] == [(10, 10)]
     assert (balance(partner, program), waiting()) == (0, [])
     assert shown(invoice)[:2] == ("returned", 10)
