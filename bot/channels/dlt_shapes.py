@@ -30,7 +30,7 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -181,28 +181,32 @@ def _read(line: str, lang: str, wide: bool = False
     {distance}" with "37 more credits" as its distance, not "{reward}: {n} credits" with
     "Next tier Master: 37 more" as a reward and a count): whatever the values, one line
     is always read the same way, so its pages are always cut alike."""
-    exact, by_start, open_ = _index(lang, wide)
+    exact, _, _ = _index(lang, wide)
     if line in exact:
         return None, exact[line], {}
     best: tuple[int, _Wording, dict[str, str]] | None = None
+    for wording, values in _readings(line, lang, wide):
+        score = wording.fixed + sum(_fixed_in(value, lang) for name, value in
+                                    values.items() if name not in NUMERIC)
+        if best is None or score > best[0]:
+            best = score, wording, values
+    return None if best is None else (best[1], best[1].message, best[2])
+
+
+def _readings(line: str, lang: str, wide: bool = False
+              ) -> Iterator[tuple[_Wording, dict[str, str]]]:
+    """Each wording with placeholders `line` can be read as, with its values."""
+    _, by_start, open_ = _index(lang, wide)
     for wording in [*by_start.get(line[:2], ()), *open_]:
         if line.startswith(wording.parts[0]) and (found := wording.pattern.fullmatch(line)):
-            values = dict(zip(wording.parts[1::2], found.groups(), strict=True))
-            score = wording.fixed + sum(_fixed_in(value, lang) for name, value in
-                                        values.items() if name not in NUMERIC)
-            if best is None or score > best[0]:
-                best = score, wording, values
-    return None if best is None else (best[1], best[1].message, best[2])
+            yield wording, dict(zip(wording.parts[1::2], found.groups(), strict=True))
 
 
 def _fixed_in(value: str, lang: str) -> int:
     """The fixed characters of the message `value` says, if it says one (else 0)."""
-    exact, by_start, open_ = _index(lang)
-    if value in exact:
+    if value in _index(lang)[0]:
         return len(value)
-    return max((wording.fixed for wording in [*by_start.get(value[:2], ()), *open_]
-                if value.startswith(wording.parts[0]) and wording.pattern.fullmatch(value)),
-               default=0)
+    return max((wording.fixed for wording, _ in _readings(value, lang)), default=0)
 
 
 # A line's recipe: ("text", line) fixed as it is; ("url", head, length) a link of ours;
