@@ -1,5 +1,10 @@
-"""Run PP-OCRv4 (rapidocr-onnxruntime: models inside the wheel, ONNX Runtime) and hand back
-lines of words, as workers.ocr.tesseract does.
+"""Run PP-OCR (ONNX Runtime, models inside Python wheels) and hand back lines of words, as
+workers.ocr.tesseract does.
+
+rapidocr-onnxruntime's pipeline (PP-OCRv4 text detection, the direction model) with PP-OCRv6's
+recogniser, whose model ships in the `rapidocr` 3.x wheel: on the bench's hardest pages it reads
+handwritten and dot-matrix digits far better than PP-OCRv4's (bench/README.md, "PP-OCRv6").
+Only that wheel's model file is used; its code is never imported.
 
 The engine is built once per process, on first use (about 1 s and 150 MB): a web process that
 never reads an invoice never loads it, and an RQ worker's forked job inherits it when the
@@ -10,15 +15,19 @@ may use more than one builds its sessions again (0.1-0.2 s of CPU; the models st
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
 from workers.ocr.lines import Box, Line, Word
+
+REC_MODEL = "PP-OCRv6_rec_small.onnx"  # in the rapidocr wheel's models folder
 
 MAX_SIDE = 1280  # photos are scaled down to this: detection time grows with the pixels
 LONG = 4  # a box this many times wider than high shows its line's slant
@@ -41,13 +50,14 @@ def use_threads(threads: int) -> None:
 
 
 def engine() -> Any:
-    """The PP-OCRv4 reader of this process (built on first call; its sessions built again in
+    """The PP-OCR reader of this process (built on first call; its sessions built again in
     a forked process that may read with more than one thread)."""
     reader, threads = _built["reader"], _built["threads"]
     if reader is None:
         from rapidocr_onnxruntime import RapidOCR  # heavy: ONNX Runtime and the models
 
-        reader = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+        reader = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False,
+                          rec_model_path=str(recogniser_model()))
         reader.text_cls = PageDirection(reader.text_cls)
         _sessions(reader, threads)
         _built.update(reader=reader, pid=os.getpid())
@@ -59,6 +69,15 @@ def engine() -> Any:
             _sessions(reader, threads)
         _built["pid"] = os.getpid()
     return reader
+
+
+def recogniser_model() -> Path:
+    """PP-OCRv6's recognition model, found without importing the `rapidocr` package (its
+    code needs libraries this project does not install)."""
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the rapidocr wheel (PP-OCRv6 models) is not installed: make setup")
+    return Path(spec.submodule_search_locations[0]) / "models" / REC_MODEL
 
 
 def _sessions(reader: Any, threads: int) -> None:
@@ -120,7 +139,7 @@ def read_lines(picture: Image.Image) -> list[Line]:
 
 
 def columns(bgr: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """PP-OCRv4's recogniser alone on one text image (BGR): each column's probability of each
+    """The recogniser alone on one text image (BGR): each column's probability of each
     character (columns x characters, "blank" first), and the characters."""
     recogniser = engine().text_rec
     height, width = bgr.shape[:2]
@@ -135,7 +154,7 @@ def rows(boxes: list[tuple[np.ndarray, str, float]]) -> list[Line]:
     slant to the page's left edge, and boxes that meet it within half a line's height share
     a line. A box's slant is that of the long boxes nearest it: in a photo the perspective
     turns the top and the bottom of the page differently, and a short box's own slant is
-    too rough (PP-OCRv4 draws most of them level)."""
+    too rough (PP-OCR draws most of them level)."""
     if not boxes:
         return []
     placed = []
