@@ -143,7 +143,7 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
             if kind not in kinds:
                 continue
             rapid = timed(read_rapid, picture)
-            # Tesseract only where a chosen mode uses it (cascade: when PP-OCRv4 is unsure).
+            # Tesseract only where a chosen mode uses it (cascade: when PP-OCR is unsure).
             needed = {"tesseract", "both"} & set(modes) or (
                 "cascade" in modes and not combine.is_sure(rapid[0], SURE_ENOUGH))
             tess = timed(tesseract_alone, picture) if needed else None

@@ -1,7 +1,7 @@
 """How well a recogniser's output fits a given amount: CTC scoring over the classes an amount
 is written in.
 
-A CTC recogniser (PP-OCRv4's) gives, for each column of a text image, a probability for each
+A CTC recogniser (PP-OCR's) gives, for each column of a text image, a probability for each
 character and for "blank". Its reading is the most likely character of each column; the
 probability that the image says some other string is the sum over every alignment of that
 string to the columns (the CTC forward algorithm). Where the image is a handwritten amount,
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# The characters each class of an amount is read as (PP-OCRv4's dictionary).
+# The characters each class of an amount is read as (PP-OCR's dictionary).
 CLASSES = {"0": "0OoCcDQ", "1": "1lI|i!", "2": "2Zz", "3": "3", "4": "4", "5": "5Ss",
            "6": "6b", "7": "7", "8": "8B", "9": "9qg", ".": ".,", "-": "-=", "/": "/"}
 KEYS = tuple(CLASSES)

@@ -1,7 +1,7 @@
 """Read an invoice photo: the e-invoice signed QR first, OCR for whatever it lacks.
 
 A QR whose signature is not verified is checked against the printed page instead. OCR is
-PP-OCRv4 (workers.ocr.rapid) and Tesseract (workers.ocr.tesseract), in one of the MODES below;
+PP-OCR (workers.ocr.rapid) and Tesseract (workers.ocr.tesseract), in one of the MODES below;
 bench/ocr.py measures each (bench/README.md) and DEFAULT is the one that read best within the
 latency target."""
 
@@ -19,12 +19,12 @@ from workers.codes.decode import read_zbar, read_zxing
 from workers.ocr import combine, einvoice, fields, image, rapid, recheck, tesseract, total
 
 CHECKED = (*REQUIRED, "buyer_gstin")
-# "tesseract" or "rapidocr" alone; "both" always, merged; "cascade": PP-OCRv4, and Tesseract
-# too only when PP-OCRv4's reading is not sure on its own.
+# "tesseract" or "rapidocr" alone; "both" always, merged; "cascade": PP-OCR, and Tesseract
+# too only when PP-OCR's reading is not sure on its own.
 MODES = ("tesseract", "rapidocr", "both", "cascade")
 DEFAULT = "cascade"
 SURE_ENOUGH = 0.8  # as INVOICE_MIN_CONFIDENCE: a field below it is confirmed by the partner
-# OCR's share of the 5 s from upload to credit: Tesseract's second reading gets what PP-OCRv4
+# OCR's share of the 5 s from upload to credit: Tesseract's second reading gets what PP-OCR
 # left of it (a noisy photo can keep Tesseract busy for a minute); past that, the first
 # reading stands and its unsure fields are confirmed by the partner.
 OCR_SECONDS = 3.5
@@ -108,7 +108,7 @@ def warm_up(threads: int = 1) -> None:
 
 
 def read_rapid(picture: Image.Image) -> InvoiceRead:
-    """PP-OCRv4's reading, its total's figure looked at again when the page did not vouch
+    """PP-OCR's reading, its total's figure looked at again when the page did not vouch
     for the total (workers.ocr.recheck)."""
     lines = rapid.read_lines(picture)
     found = fields.extract(lines)
