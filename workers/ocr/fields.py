@@ -10,7 +10,7 @@ from models.invoices.read import InvoiceRead
 from models.invoices.values import parse_date
 from workers.ocr import items, total
 from workers.ocr.lines import Line
-from workers.ocr.repair import find_gstin
+from workers.ocr.repair import AS_READ, GUESSED, find_gstin, repair_gstin
 
 # The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…") or
 # to its colon read as a letter ("GSTINE25WSLR…": the letter is dropped by find_gstin).
@@ -23,9 +23,23 @@ _BUYER_LOOSE = re.compile(r"\bb[il1|!]{2,3}(?:ed)?\s*t[o0]\b|\bsh[il1]p|\bcons[i
                           r"\bdetails\s*of\s*(?:buyer|receiver)", re.I)
 # "Invoice" as read: "Inv", "Inv .", "Inv,", "Involce", "lnv" (a thin i read as l); "Bill"
 # as "Bl", but not inside a word ("SBIN0001234", an IFSC code, is no "Bill No." 001234).
-_NUMBER = re.compile(r"(?:[il]n?v(?:[o0][il1]ce?)?\s?[.,]?|(?<![a-z])b[il1]{1,3}|voucher|memo)\s*"
-                     r"(?:n[o0]|number|#)\.?|invoice\s*(?=[:#])|"
+# A dot-matrix page's label further: "Invotce", "Invcice", "Tnvo1ce", "8i11", "No" read "Mo"
+# and "#" read "$" (bench/ocr.py seed 601 and 602, dot-matrix pages 77, 107, 23 and 35).
+_NUMBER = re.compile(r"(?:(?:[il]n?v(?:[o0][il1]ce?)?|"
+                     r"(?<![a-z0-9])[ilt1]nv[o0ceau][a-z0-9]{2,3})\s?[.,]?|"
+                     r"(?<![a-z0-9])[b8][il1]{1,3}|voucher|memo)\s*"
+                     r"(?:n[o0]|m[o0](?![a-z])|number|#|\$(?=[\s:]))\.?|invoice\s*(?=[:#])|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
+# The label as printed, but for a thin letter's or an O's lookalike ("lnv", "Invo1ce", "N0"):
+# a label read otherwise ("Invotce No", "8i11 No") is a line whose characters were misread,
+# its number's likely too.
+_NUMBER_READ = re.compile(r"(?:[il1]nv[o0][il1]ce|[il1]nv|b[il1]{3}|voucher|memo)\s?[.,]?\s*"
+                          r"(?:n[o0]|number|#)\.?|[il1]nv[o0][il1]ce\s*|"
+                          r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
+# A letter between two digits of a serial ("SI/6A27" for 6427, "INY-6Z320"), or before the
+# digits after a series ("TI-T7467" for TI-77467): a digit misread.
+_LETTER_IN_DIGITS = re.compile(r"(?<=\d)[A-Z]+(?=\d)")
+_LETTER_BEFORE_DIGITS = re.compile(r"[A-Z]\d+$")
 # A date label run on to the number ("INV-12Dt", "830BillDate21-12"), as a box of PP-OCR.
 _DATE_AFTER = re.compile(r"(?<=\d)(?:B[IL1]{3}|INV(?:[O0]ICE)?)?(?:DATED|DATE|DT)[0-9A-Z./\-]*$",
                          re.I)
@@ -58,21 +72,39 @@ def _gstins(lines: list[Line], read: InvoiceRead) -> None:
     """The buyer's GSTIN is the one under (or on) a buyer label; the seller's the first other,
     read sure only above any buyer label: the seller's header comes first, and a GSTIN
     below the buyer's label whose own label was lost ("Bil1 T0:" over a stamp) is more
-    likely the buyer's than the seller's, so the partner confirms it."""
-    below_buyer = False
+    likely the buyer's than the seller's, so the partner confirms it. So is one after a
+    GSTIN that could not be read (no GSTIN passes its checksum): that one was the seller's
+    more likely, and the one read the buyer's under a buyer label misread ("nill zo:",
+    bench/ocr.py seed 601, dot-matrix photo 53). A GSTIN repaired by a guess (GUESSED) is
+    confirmed too."""
+    below_buyer = lost = False
     for index, line in enumerate(lines):
         for raw in _gstin_tokens(line.text):
-            gstin, repaired = find_gstin(raw)
+            gstin, how = repair_gstin(raw)
             if gstin is None:
+                lost = lost or _gstin_like(raw)
                 continue
+            repaired = how != AS_READ
             conf = line.conf_of(raw) * (0.85 if repaired else 1.0)
             conf = max(conf, 0.9 if not repaired else 0.75)  # the checksum vouches for it
+            if how == GUESSED:
+                conf = min(conf, 0.7)
             context = " ".join(x.text for x in lines[max(0, index - 2): index + 1])
             if _BUYER.search(context):
                 read.set("buyer_gstin", gstin, conf)
             elif read.seller_gstin is None:
-                read.set("seller_gstin", gstin, min(conf, 0.6) if below_buyer else conf)
+                read.set("seller_gstin", gstin, min(conf, 0.6) if below_buyer or lost else conf)
         below_buyer = below_buyer or any(p.search(line.text) for p in (_BUYER, _BUYER_LOOSE))
+
+
+def _gstin_like(run: str, least: int = 15) -> bool:
+    """Whether a run after a GSTIN label (or standing alone) may be a GSTIN misread: `least`
+    characters or more, a state code's two digits (or their lookalikes) first, three letters
+    where the PAN's five stand and five digits in its first 15 (not a tax table's heading
+    run on, "SGST Total Tax Amount", nor a number's series, "GST/25-26/3898 Date")."""
+    return (len(run) >= least and re.match(r"[0-9OIZSBL]{2}", run) is not None
+            and sum(c.isalpha() for c in run[2:7]) >= 3
+            and sum(c.isdigit() for c in run[:15]) >= 5)
 
 
 def unsure_gstin_lines(lines: list[Line]) -> list[int]:
@@ -101,13 +133,15 @@ def number_line(lines: list[Line]) -> int | None:
     return found[0] if found else None
 
 
-def _first_number(lines: list[Line]) -> tuple[int, str] | None:
-    """(line index, mended invoice number) of the first labelled number."""
+def _first_number(lines: list[Line]) -> tuple[int, str, bool] | None:
+    """(line index, mended invoice number, label read as printed?) of the first labelled
+    number."""
     for index, line in enumerate(lines):
         for label in _NUMBER.finditer(line.text):
             match = _NUMBER_VALUE.match(line.text, label.end())
             if match and any(c.isdigit() for c in match.group(1)):
-                return index, _mend_number(_run_on(match.group(1), line.text[match.end():]))
+                return (index, _mend_number(_run_on(match.group(1), line.text[match.end():])),
+                        bool(_NUMBER_READ.fullmatch(label.group().strip())))
     return None
 
 
@@ -130,11 +164,21 @@ def _run_on(value: str, rest: str) -> str:
 
 def _number(lines: list[Line], read: InvoiceRead) -> None:
     if (found := _first_number(lines)) is not None:
-        index, value = found
+        index, value, printed = found
         conf = lines[index].conf_of(value)
         if value not in re.sub(r"(?<=[-/])\s", "", lines[index].text.upper()):
             conf = min(conf, 0.6)  # joined across a space
+        serial = _serial(value)
+        if (not printed or _LETTER_IN_DIGITS.search(serial)
+                or (serial != value and _LETTER_BEFORE_DIGITS.fullmatch(serial))):
+            conf = min(conf, 0.7)
         read.set("invoice_number", value, _number_conf(value, conf))
+
+
+def _serial(value: str) -> str:
+    """The number without its series prefix of letters ("INV-", "GST/")."""
+    series = _SERIES.match(value)
+    return value[series.end():].lstrip("-/") if series else value
 
 
 # A series of one letter before its slash ("S/7254"): a thin letter beside it lost ("SI/")
@@ -177,7 +221,14 @@ def _mend_number(token: str) -> str:
     head, rest = (series.group(), token[series.end():]) if series else ("", token)
     head = re.sub(r"Il|lI", "I", head).replace("$", "S").replace("l", "I").replace("1", "I")
     rest = re.sub(r"(?<=[A-Z])l|l(?=[A-Z])", "I", rest.replace("$", "S")).replace("l", "1")
+    # A dot-matrix 0 read as C among digits ("ST/2026/C9198", bench/ocr.py seed 601, 107)
+    rest = _ZERO_AS_C.sub(lambda group: group.group().replace("C", "0"), rest.upper())
     return (head + rest).upper()
+
+
+# A group of five or more digits and C's, at least three digits, after a separator or
+# starting with a digit: a C in it is a 0 (a number's own leading C, "C38105", stays).
+_ZERO_AS_C = re.compile(r"(?:(?<=[-/])|(?<![0-9A-Z])(?=\d))(?=(?:C*\d){3})[\dC]{5,}(?![0-9A-Z])")
 
 
 def _date(lines: list[Line], read: InvoiceRead) -> None:

@@ -67,6 +67,20 @@ def _swap_cost(read: str, meant: str) -> float:
     return 0.5 if frozenset((read, meant)) in SAME_GLYPH else 1.0
 
 
+# How a GSTIN was found in what was read (repair_gstin).
+AS_READ = "as read"
+# Only the changes its shape demands: a character that cannot stand where it was read (a
+# digit where a letter must be, "Z" read 2) made what it looks like, or O/0 and I/1 (one
+# shape in most fonts) changed, or a stray first character (the label's colon) dropped.
+DEMANDED = "demanded"
+# Some character that could stand where it was read was changed for another ("8" for "3",
+# "2" for "Z" in the entity place, a stray character dropped in between). The checksum
+# passing is then partly luck: among the variants tried, about one in 36 passes by chance,
+# so where a character was misread past repair (a dot-matrix "Y" read "V") another GSTIN
+# passes in its place (bench/ocr.py seed 601, dot-matrix clean 47 and 71, photo 113).
+GUESSED = "guessed"
+
+
 def find_gstin(run: str) -> tuple[str | None, bool]:
     """Repair a run of characters read where a GSTIN stands, allowing one stray extra character.
 
@@ -74,21 +88,41 @@ def find_gstin(run: str) -> tuple[str | None, bool]:
     character); the first number of changes with any candidate must have exactly one.
     Returns (GSTIN, repaired?) or (None, False).
     """
+    found, how = repair_gstin(run)
+    return found, how not in (AS_READ, None)
+
+
+def repair_gstin(run: str) -> tuple[str | None, str | None]:
+    """(GSTIN, how it was found: AS_READ, DEMANDED or GUESSED), or (None, None): as
+    find_gstin."""
     run = run.upper()
-    variants = {run[:15]: 0}
+    variants = {run[:15]: (0, True)}
     if len(run) >= 16:
         for k in range(16):
-            variants.setdefault((run[:k] + run[k + 1:])[:15], 1)
-    by_cost: dict[float, set[str]] = {}
-    for variant, dropped in variants.items():
+            variants.setdefault((run[:k] + run[k + 1:])[:15], (1, k == 0))
+    by_cost: dict[float, dict[str, bool]] = {}
+    for variant, (dropped, lead) in variants.items():
         for found in gstin_candidates(variant):
             cost = dropped + sum(_swap_cost(a, b) for a, b in zip(variant, found, strict=True))
             cost += 0.5 * (found[12].isalpha() and variant[12] != found[12])  # mostly "1"
-            by_cost.setdefault(cost, set()).add(found)
+            demanded = lead and all(_demanded(a, b, kind) for a, b, kind
+                                    in zip(variant, found, _SHAPE, strict=True))
+            same = by_cost.setdefault(cost, {})
+            same[found] = same.get(found, False) or demanded
     if not by_cost:
-        return None, False
+        return None, None
     best = by_cost[min(by_cost)]
     if len(best) != 1:
-        return None, False
-    found = best.pop()
-    return found, found != run[:15]
+        return None, None
+    found, demanded = best.popitem()
+    if found == run[:15]:
+        return found, AS_READ
+    return found, DEMANDED if demanded else GUESSED
+
+
+def _demanded(read: str, meant: str, kind: str) -> bool:
+    """Whether reading `meant` where `read` was read is a change the shape demands (or none)."""
+    if read == meant or frozenset((read, meant)) in SAME_GLYPH:
+        return True
+    allowed = {"d": read.isdigit(), "a": read.isalpha(), "z": read == "Z"}.get(kind, True)
+    return not allowed
