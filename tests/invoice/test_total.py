@@ -9,7 +9,7 @@ import pytest
 from models.invoices.read import InvoiceRead
 from workers.ocr import combine
 from workers.ocr.lines import Line, Word
-from workers.ocr.total import find, labelled
+from workers.ocr.total import find, labelled, witnesses
 from workers.ocr.words import amount_in_words, tied
 
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE: below it the partner confirms the total
@@ -168,6 +168,17 @@ def test_words_a_changed_letter_leaves_between_two_amounts_name_neither():
     assert amount_in_words(text) is None
     assert tied(text) == {52_082_126, 92_082_126}
     assert tied(text.replace("FINE", "FIVE")) == set()
+
+
+def test_words_read_with_letters_changed_in_more_than_one_place_vouch_for_nothing():
+    """Clean memo 612/3: "S× Lakh" is read as one lakh (the × dropped, a lakh's count
+    missing), the figure says 6,29,098.68: words that take more than one letter changed to
+    name their amount are a candidate for the figure's image to choose, never a second
+    reading that makes the image's amount sure; words read right, or a letter off, are."""
+    said = "Rupees S× Lakh Twenty Nine Thousand Ninety Eight and Sixty Eight paise Only"
+    assert witnesses(page("Total Rs. 629098.68", said)) == {12_909_868: False}
+    for right in (said.replace("S×", "Six"), said.replace("S× Lakh Twenty", "Six Lakh Twonty")):
+        assert witnesses(page("Total Rs. 629098.68", right)) == {62_909_868: True}
 
 
 def test_the_amount_in_words_when_the_total_line_was_lost():

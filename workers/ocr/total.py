@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.lines import Line, closed
-from workers.ocr.words import amount_in_words, resembled, tied
+from workers.ocr.words import amount_in_words, misread, resembled, tied
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
@@ -337,9 +337,11 @@ def _sums(lines: list[Line]) -> tuple[set[int], set[int]]:
 
 def witnesses(lines: list[Line]) -> dict[int, bool]:
     """Amounts the page states apart from its total's figure, each True when it vouches for
-    itself: the amount in words read with at most a letter changed a word, and the tax
-    arithmetic's sums (and those rounded to the rupee); False, the amount guessed from words
-    misread further, and each of the amounts words read with a letter changed tie."""
+    itself: the amount in words read with at most one letter changed in all, and the tax
+    arithmetic's sums (and those rounded to the rupee); False, the amount words read with a
+    letter changed a word give past that (clean memo 612/3: "S× Lakh Twenty Nine Thousand
+    ..." read as 1,29,098.68, its figure 6,29,098.68), the amount guessed from words misread
+    further, and each of the amounts words read with a letter changed tie."""
     sums, doubted = _sums(lines)
     found = {paise: True for paise in sums}
     for total in doubted:  # the image may choose one, unsure
@@ -347,7 +349,8 @@ def witnesses(lines: list[Line]) -> dict[int, bool]:
     for index, line in enumerate(lines):
         if _WORDS.search(line.text):
             if (strict := _words_at(lines, index)) is not None:
-                found[strict] = True
+                said = misread(line.text, strict)
+                found[strict] = found.get(strict, False) or (said is not None and said <= 1)
             if (guess := amount_in_words(line.text, loose=True)) is not None:
                 found.setdefault(guess, False)
             for paise in tied(line.text):  # "Fine Lakh": five and nine, for the image to choose
