@@ -100,3 +100,11 @@ def test_a_part_of_the_total_misread_by_a_letter_stays_a_part():
 def test_rupees_read_with_a_b_still_starts_the_amount_in_words():
     lines = page("Grand Total 1,18,000.00", "Bupees One Lakh Eighteen Thousand Only")
     assert find(lines) == (11_800_000, pytest.approx(0.95))
+
+
+def test_a_round_off_read_without_its_minus_still_rounds_to_the_rupee():
+    # Seed 601, dot-matrix photo 95: "Round off 0.43" taken off the taxes' sum; added, the
+    # sum was 3,76,642.86 and the printed 3,76,642 went unchecked.
+    lines = page("Taxable Amount 3,19,188.50", "Add: CGST 9% 28,726.96",
+                 "Add: SGST 9% 28,726.97", "SHREE Round off 0.43", "Rs. 3,76,642", "Grand Total")
+    assert find(lines) == (37_664_200, pytest.approx(0.95))

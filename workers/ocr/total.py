@@ -250,9 +250,11 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     bases = {source: taxable + sum(taxes.values())
              for source, taxable in (("stated", stated), ("goods", goods)) if taxable}
     # Rounded to the rupee, its sign read or lost, or the round-off line itself misread.
-    vouching = {source: base + rounding for source, base in bases.items()
+    # With its sign lost ("Round off 0.43" taken off), the sum is the one in whole rupees
+    # (bench seed 601, dot-matrix photo 95: 3,76,642.86 for 3,76,642.00).
+    vouching = {source: _rounded(base, rounding) for source, base in bases.items()
                 if not rounding or any((base + off) % 100 == 0 for off in (rounding, -rounding, 0))}
-    sums = {source: base + rounding for source, base in bases.items()}
+    sums = {source: _rounded(base, rounding) for source, base in bases.items()}
     if "stated" in vouching and vouching.get("goods", vouching["stated"]) != vouching["stated"]:
         vouching.pop("goods")
     at_rate = {goods + tax + rounding for tax in _taxes_at_rate(goods, sum(taxes.values()))
@@ -260,6 +262,13 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     # Rounded to the rupee as the round-off line says, the line itself read.
     at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
     return set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate
+
+
+def _rounded(base: int, rounding: int) -> int:
+    """`base` with the round-off added, or taken off when only that makes whole rupees."""
+    if (base + rounding) % 100 and not (base - rounding) % 100:
+        return base - rounding
+    return base + rounding
 
 
 def _taxes_at_rate(goods: int, read: int) -> set[int]:
