@@ -283,3 +283,19 @@ def test_a_slanted_figure_is_read_again_along_its_slant():
     lines = rapid.read_lines(picture)
     seen = figure.looks(picture, lines, total.strongest(lines))
     assert [look.reading() for look in seen] == [total_paise]
+
+
+def photo(seed: int, n: int) -> tuple[int, Image.Image]:
+    """bench/ocr.py's n-th bill of `seed` as a phone photo: its total, the photo."""
+    rng = random.Random(seed * 100_000 + n)
+    bill = bills.bill(rng)
+    layout = layouts.LAYOUTS[n % len(layouts.LAYOUTS)]
+    page = layouts.render(bill, rng, layout, hindi=rng.random() < 0.3)
+    return bill.truth.total_paise, camera.photograph(page, rng)
+
+
+def test_a_quantity_on_the_item_tables_total_row_never_replaces_the_total():
+    # Seed 602, dot-matrix photo 47: "rotal 60" (the item table's Total row, its quantity)
+    # and "Bet Total: Rs. 7,296/": the second look took the bare 60 for the total's figure.
+    paise, picture = photo(602, 47)
+    assert read_rapid(picture).total_paise == paise

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.invoice.test_total import page
-from workers.ocr.total import amounts, find
+from workers.ocr.total import _label_weight, amounts, find
 
 
 def test_a_total_gst_line_is_the_sum_of_the_taxes_not_one_more_tax():
@@ -70,3 +70,41 @@ def test_a_gst_amount_line_is_a_part_not_a_misread_total_amount():
     # "GST Amount" is three edits from "Total Amount": taken for a misread total label
     # (seed 202, dot-matrix photo 11), it was the total of a page whose total was not read.
     assert find(page("Taxable Value 1,63,441.50", "GST Amount 29,419.47")) is None
+
+
+@pytest.mark.parametrize(("text", "paise"), [
+    # Two separators read where the photo had one (bench seed 601, memo photo 118): no total.
+    ("Total Rs. 6,71,.870.46", 67_187_046),
+    # The slash of "/-" read as a 1 (seed 601, memo photo 88): no amount as read.
+    ("Total Rs. 29,9501-", 2_995_000),
+    # The T of "Total" read as a P (seed 601, memo photo 64): no total label.
+    ("Potal Rs 4.46,767.00", 44_676_700)])
+def test_a_total_misread_by_a_character_in_a_photo_is_still_read(text, paise):
+    assert find(page(text))[0] == paise
+
+
+def test_a_faded_zero_read_c_still_states_the_taxable_value():
+    # "2,78,345.c0" (seed 601, dot-matrix photo 71): the taxable value was lost, the tax
+    # arithmetic with it, and the total read with a digit changed could not be checked.
+    lines = page("Taxable valus: 2,78,345.c0", "CGST 14%: 38.968.30", "SGST 14%:38,968.30",
+                 "Round off: +0.40", "Invoice Value: Rs.3,56,282.00")
+    assert find(lines) == (35_628_200, pytest.approx(0.95))
+
+
+def test_a_part_of_the_total_misread_by_a_letter_stays_a_part():
+    # "Tetal" (seed 601, dot-matrix photo 71) is a total's label; "Totat Tax" is not one.
+    assert _label_weight("Tetal") == _label_weight("Total")
+    assert not _label_weight("Totat Tax")
+
+
+def test_rupees_read_with_a_b_still_starts_the_amount_in_words():
+    lines = page("Grand Total 1,18,000.00", "Bupees One Lakh Eighteen Thousand Only")
+    assert find(lines) == (11_800_000, pytest.approx(0.95))
+
+
+def test_a_round_off_read_without_its_minus_still_rounds_to_the_rupee():
+    # Seed 601, dot-matrix photo 95: "Round off 0.43" taken off the taxes' sum; added, the
+    # sum was 3,76,642.86 and the printed 3,76,642 went unchecked.
+    lines = page("Taxable Amount 3,19,188.50", "Add: CGST 9% 28,726.96",
+                 "Add: SGST 9% 28,726.97", "SHREE Round off 0.43", "Rs. 3,76,642", "Grand Total")
+    assert find(lines) == (37_664_200, pytest.approx(0.95))

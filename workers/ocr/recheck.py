@@ -81,7 +81,10 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         if sure or tie or current not in (None, best):
             _replace(read, best, total.SURE if sure else total.UNSURE - 0.1)
         return
-    shown = {a.paise for a in total.amounts(lines) if a.line in labelled}
+    # Amounts as a total is written (a currency sign, paise or grouping): a bare "60" on the
+    # item table's "Total" row is its quantity (bench seed 602, dot-matrix photo 47: "rotal 60"
+    # replaced the net total 7,296 read beside "Bet Total: Rs.").
+    shown = {a.paise for a in total.amounts(lines) if a.line in labelled and a.marked}
     if current is not None and fits[current] < -FITS:
         # What the page's reading chose, the figure does not say (words read short, a sum
         # of misread items): the figure's own reading, unsure, where the page's reading of

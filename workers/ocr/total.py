@@ -35,7 +35,7 @@ from workers.ocr.words import amount_in_words, misread, resembled, tied
 _TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,])(?<![.,][A-Za-z]))"
                     r"(?P<sign>[-+]\s?)?"
                     r"(?P<num>(?:[0-9]|(?<![A-Za-z])(?:[OSBIlZ]|C(?=[.,][0-9C]{2})))"
-                    r"[0-9OSBIlZC,.]*[0-9OC])"
+                    r"(?:[0-9OSBIlZC,.]|(?<=[.,])c|(?<=[.,][0-9C])c)*(?:[0-9OC]|(?<=[.,][0-9C])c))"
                     r"(?P<dash>/ ?[-=]?|-)?"
                     r"(?![0-9A-Za-z%/\-]|[.,][A-Za-z]?[0-9])")
 _LABELS = [
@@ -57,7 +57,7 @@ _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayab
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|be[ft]ore\s*tax", re.I)  # "betore": f read t
 _TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*[o0]\b", re.I)  # "R/O", its O read as 0 too
-_WORDS = re.compile(r"rupees|\binr\b|in\s*words", re.I)
+_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words", re.I)  # "Bupees": R read B
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _CASH = re.compile(r"\bcash\b|tender", re.I)
@@ -88,19 +88,42 @@ def amounts(lines: list[Line]) -> list[Amount]:
         text, start, count = closed(line.text), 0, len(found)
         for match in _TOKEN.finditer(text):
             num = match["num"]
-            paise = parse_amount(digits_only(num.replace("C", "0")) if re.search(r"\d", num)
-                                 else num)
+            paise = _parsed(num, match["dash"])
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
             sign = -1 if (match["sign"] or "").startswith("-") else 1
-            label = text[start:match.start()]
+            label = as_meant(text[start:match.start()])
             if start == 0 and above and not _label_weight(label):
                 label = above
             found.append(Amount(sign * paise, label, match["num"], index, marked))
             start = match.end()
         above = text if len(found) == count and _label_weight(text) else ""
     return found
+
+
+def _parsed(num: str, dash: str | None) -> int | None:
+    """Paise in an amount token as read: a handwritten or faded 0 read C or c (the paise of
+    "2,78,345.c0"), two separators read where one was ("6,71,.870.46", "55,854..86"), and the
+    slash of a "/-" read as a 1 ("29,9501-": 29,950, not a number at all as read)."""
+    num = re.sub(r"[.,]{2,}", lambda run: run.group()[-1], num.replace("c", "C"))
+    if not re.search(r"\d", num):
+        return parse_amount(num)
+    paise = parse_amount(digits_only(num.replace("C", "0")))
+    if paise is None and dash == "-" and num.endswith("1"):
+        return parse_amount(digits_only(num[:-1].replace("C", "0")))
+    return paise
+
+
+# A word one letter from "total" is "total" misread ("Potal Rs 4.46,767.00", "Tetal",
+# "Totat Tax"): read as the word it was, the labels below (a total, a part of one) know it.
+_TOTAL_MISREAD = re.compile(
+    r"\b(?!total\b)(?:[a-z]otal|t[a-z]tal|to[a-z]al|tot[a-z]l|tota[a-z1])\b", re.I)
+
+
+def as_meant(label: str) -> str:
+    """`label` with a word misread from "Total" by one letter written "Total"."""
+    return _TOTAL_MISREAD.sub("Total", label)
 
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
@@ -185,6 +208,7 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
 
 def _label_weight(label: str) -> float:
     """How surely `label` names the invoice total (0: not a total label, or a part of one)."""
+    label = as_meant(label)
     if _PART.search(label):
         return 0.0
     weight = next((w for pattern, w in _LABELS if pattern.search(label)), 0.0)
@@ -226,9 +250,11 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     bases = {source: taxable + sum(taxes.values())
              for source, taxable in (("stated", stated), ("goods", goods)) if taxable}
     # Rounded to the rupee, its sign read or lost, or the round-off line itself misread.
-    vouching = {source: base + rounding for source, base in bases.items()
+    # With its sign lost ("Round off 0.43" taken off), the sum is the one in whole rupees
+    # (bench seed 601, dot-matrix photo 95: 3,76,642.86 for 3,76,642.00).
+    vouching = {source: _rounded(base, rounding) for source, base in bases.items()
                 if not rounding or any((base + off) % 100 == 0 for off in (rounding, -rounding, 0))}
-    sums = {source: base + rounding for source, base in bases.items()}
+    sums = {source: _rounded(base, rounding) for source, base in bases.items()}
     if "stated" in vouching and vouching.get("goods", vouching["stated"]) != vouching["stated"]:
         vouching.pop("goods")
     at_rate = {goods + tax + rounding for tax in _taxes_at_rate(goods, sum(taxes.values()))
@@ -236,6 +262,13 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     # Rounded to the rupee as the round-off line says, the line itself read.
     at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
     return set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate
+
+
+def _rounded(base: int, rounding: int) -> int:
+    """`base` with the round-off added, or taken off when only that makes whole rupees."""
+    if (base + rounding) % 100 and not (base - rounding) % 100:
+        return base - rounding
+    return base + rounding
 
 
 def _taxes_at_rate(goods: int, read: int) -> set[int]:
