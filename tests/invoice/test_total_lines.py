@@ -91,6 +91,14 @@ def test_a_faded_zero_read_c_still_states_the_taxable_value():
     assert find(lines) == (35_628_200, pytest.approx(0.95))
 
 
+@pytest.mark.parametrize("label", ["Total Outetanding", "Total Amount Recelved"])
+def test_the_buyers_account_misread_by_a_letter_is_still_not_the_total(label):
+    # A photo's "Total Outstanding" read "Outetanding" (a study seed's dot-matrix photo): the
+    # larger amount under it was taken for the total over "Grand Total Rs 5.71,458/-".
+    lines = page("Grand Total: Rs 5.71,458/-", f"{label}: 12,22,712.00")
+    assert find(lines)[0] == 57_145_800
+
+
 def test_a_part_of_the_total_misread_by_a_letter_stays_a_part():
     # "Tetal" (seed 601, dot-matrix photo 71) is a total's label; "Totat Tax" is not one.
     assert _label_weight("Tetal") == _label_weight("Total")

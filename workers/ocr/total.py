@@ -121,9 +121,23 @@ _TOTAL_MISREAD = re.compile(
     r"\b(?!total\b)(?:[a-z]otal|t[a-z]tal|to[a-z]al|tot[a-z]l|tota[a-z1])\b", re.I)
 
 
+# Words that say an amount is not the total, as long as a misread letter leaves them plain:
+# one edit away, they are the word ("Total Outetanding 12,22,712.00" was taken for the total
+# over "Grand Total Rs 5,71,458/-").
+_NOT_TOTAL_WORDS = ("outstanding", "balance", "received", "previous", "advance")
+_WORD = re.compile(r"[A-Za-z]{6,}")
+
+
 def as_meant(label: str) -> str:
-    """`label` with a word misread from "Total" by one letter written "Total"."""
-    return _TOTAL_MISREAD.sub("Total", label)
+    """`label` with a word misread from "Total" by one letter written "Total", and a word
+    one edit from one of _NOT_TOTAL_WORDS written as that word."""
+    return _WORD.sub(_not_total_word, _TOTAL_MISREAD.sub("Total", label))
+
+
+def _not_total_word(match: re.Match[str]) -> str:
+    word = match.group().lower()
+    return next((meant for meant in _NOT_TOTAL_WORDS
+                 if Levenshtein.distance(word, meant, score_cutoff=1) <= 1), match.group())
 
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
