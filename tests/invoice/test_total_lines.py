@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.invoice.test_total import page
-from workers.ocr.total import _label_weight, amounts, find
+from workers.ocr.lines import Line, Word
+from workers.ocr.total import _label_weight, amounts, find, strongest
 
 
 def test_a_total_gst_line_is_the_sum_of_the_taxes_not_one_more_tax():
@@ -116,3 +117,25 @@ def test_a_round_off_read_without_its_minus_still_rounds_to_the_rupee():
     lines = page("Taxable Amount 3,19,188.50", "Add: CGST 9% 28,726.96",
                  "Add: SGST 9% 28,726.97", "SHREE Round off 0.43", "Rs. 3,76,642", "Grand Total")
     assert find(lines) == (37_664_200, pytest.approx(0.95))
+
+
+def _boxed(*rows: tuple[str, tuple[int, int, int, int]]) -> list[Line]:
+    return [Line(tuple(Word(w, 0.97) for w in text.split()), box) for text, box in rows]
+
+
+def test_a_figure_the_photos_slant_raised_over_its_label_is_the_total():
+    # Thermal photo (bench seed 605, 9): the figure, right of "Net Payable", was read as a
+    # line of its own above it (its middle within the label's height): no total was read.
+    lines = _boxed(("306114.00", (798, 948, 950, 981)), ("Sub Total", (169, 977, 342, 1011)),
+                   ("42855.96", (798, 1004, 930, 1039)), ("CGST", (147, 1024, 237, 1059)),
+                   ("SGST 42855.96", (152, 1066, 908, 1101)),
+                   ("391825.92", (723, 1140, 912, 1174)), ("Net Payable", (110, 1152, 351, 1200)),
+                   ("CASH", (117, 1196, 209, 1233)), ("392000.00", (706, 1216, 871, 1251)),
+                   ("CHANGE 174.08", (117, 1241, 884, 1287)))
+    assert find(lines)[0] == 39_182_592
+    assert strongest(lines) == [5]
+    # Not a figure lower than the label's middle band, nor one left of the label.
+    assert find(_boxed(("391825.92", (723, 1100, 912, 1140)),
+                       ("Net Payable", (110, 1152, 351, 1200)))) is None
+    assert find(_boxed(("391825.92", (20, 1140, 100, 1174)),
+                       ("Net Payable", (110, 1152, 351, 1200)))) is None

@@ -84,8 +84,12 @@ def amounts(lines: list[Line]) -> list[Amount]:
     """Every amount on the page with the words that label it."""
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
+    used = -1  # a label alone that labelled the figure on the line above it
     for index, line in enumerate(lines):
         text, start, count = closed(line.text), 0, len(found)
+        below = lines[index + 1] if index + 1 < len(lines) else None
+        # or, a photo's slant lifting the figure at the right, the one on the line below
+        beside = below.text if below and _raised_beside(line, below) else ""
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = _parsed(num, match["dash"])
@@ -94,12 +98,29 @@ def amounts(lines: list[Line]) -> list[Amount]:
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
             sign = -1 if (match["sign"] or "").startswith("-") else 1
             label = as_meant(text[start:match.start()])
-            if start == 0 and above and not _label_weight(label):
-                label = above
+            if start == 0 and (above or beside) and not _label_weight(label):
+                if not above:
+                    used = index + 1
+                label, beside = above or beside, ""
             found.append(Amount(sign * paise, label, match["num"], index, marked))
             start = match.end()
-        above = text if len(found) == count and _label_weight(text) else ""
+        above = text if len(found) == count and _label_weight(text) and index != used else ""
     return found
+
+
+def _raised_beside(figure: Line, label: Line) -> bool:
+    """Whether `label`, a total label alone on its line (no digits), labels `figure`, read as
+    the line above it: a photo's slant raised the figure at the right of the label, its
+    middle within the label's height (thermal photo 605/9: "391825.92" over "Net Payable")."""
+    if re.search(r"\d", label.text) or not _label_weight(label.text):
+        return False
+    if not any(figure.box) or not any(label.box):
+        return False
+    _left, top, right, bottom = label.box
+    middle = (figure.box[1] + figure.box[3]) / 2
+    return (top <= middle <= bottom and figure.box[0] > right
+            and _FIGURE_ONLY.fullmatch(re.sub(r"^\s*(?:Rs|INR|₹|R5|RS)\s?\.?\s?:?", "",
+                                              figure.text)) is not None)
 
 
 def _parsed(num: str, dash: str | None) -> int | None:
@@ -326,14 +347,16 @@ def _words_at(lines: list[Line], index: int) -> int | None:
 
 def labelled(lines: list[Line]) -> list[int]:
     """The lines where a total's figure is written: each line with a total label, or, for a
-    label without digits, the next line when that is the label's figure (else the label's own
-    line, whose figure the engine did not read)."""
+    label without digits, the next line when that is the label's figure, the line before when
+    a photo's slant raised it there (else the label's own line, whose figure the engine did
+    not read)."""
     found = []
     for index, line in enumerate(lines):
         if _label_weight(line.text):
             below = lines[index + 1] if index + 1 < len(lines) else None
             alone = not re.search(r"\d", line.text) and below and _figure_of(line, below)
-            found.append(index + 1 if alone else index)
+            raised = index and _raised_beside(lines[index - 1], line)
+            found.append(index + 1 if alone else index - 1 if raised else index)
     return found
 
 
@@ -341,7 +364,9 @@ def strongest(lines: list[Line]) -> list[int]:
     """`labelled` lines whose label names the total most surely ("Grand Total" over a
     "Total" row, or over "ota ax Amount", a tax's label misread and like "Total Amount")."""
     weighed = [(index, _label_weight(lines[index].text)
-                or (index and _label_weight(lines[index - 1].text))) for index in labelled(lines)]
+                or (index and _label_weight(lines[index - 1].text))
+                or (index + 1 < len(lines) and _label_weight(lines[index + 1].text)))
+               for index in labelled(lines)]
     most = max((weight for _i, weight in weighed), default=0.0)
     return [index for index, weight in weighed if weight == most]
 
