@@ -139,3 +139,19 @@ def test_a_figure_the_photos_slant_raised_over_its_label_is_the_total():
                        ("Net Payable", (110, 1152, 351, 1200)))) is None
     assert find(_boxed(("391825.92", (20, 1140, 100, 1174)),
                        ("Net Payable", (110, 1152, 351, 1200)))) is None
+
+
+def test_a_tax_label_whose_s_was_read_8_is_still_the_tax():
+    # "IG8T" for IGST (bench seed 608, plain photo 44): without the tax the arithmetic
+    # (taxable value + IGST) did not vouch for the printed total.
+    lines = page("Taxable 2,05,628.75; IG8T 37,013.17", "Total Amount 2,42,641.92")
+    assert find(lines) == (24_264_192, pytest.approx(0.95))
+
+
+def test_a_group_comma_read_as_a_slash_keeps_the_total_one_amount():
+    # "2,42/641.92" (the same photo): cut at the slash, no total was read at all.
+    lines = page("Taxable 2,05,628.75; IG8T 37,013.17", "Total Amount 2,42/641.92")
+    assert find(lines) == (24_264_192, pytest.approx(0.95))
+    assert find(page("Total Amount 2,42/641.92"))[0] == 24_264_192
+    # A date is no amount: "12/2025" after "Total 1,05" stays apart.
+    assert [a.paise for a in amounts(page("Dated 23/12/2025"))] != [2_312_202_500]

@@ -46,7 +46,7 @@ _LABELS = [
     (re.compile(r"\btotal|कुल", re.I), 0.85),
 ]
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
-                   r"be[ft]ore\s*tax|[cs]\s*gst|igst|gst\s*(?:amount|amt)|cess|round|r\s*/\s*[o0]\b|"
+                   r"be[ft]ore\s*tax|[cs]\s*g[s8]t|ig[s8]t|gst\s*(?:amount|amt)|cess|round|r\s*/\s*[o0]\b|"
                    r"discount|\bqty|"
                    r"quantity|items?\b|cash|tender|change|balance|outstanding|"
                    r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
@@ -55,7 +55,8 @@ _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amoun
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
 _TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|be[ft]ore\s*tax", re.I)  # "betore": f read t
-_TAX = re.compile(r"[cs]\s*gst|igst|cess|\bgst\b", re.I)
+# A tax's S read as 8 ("IG8T 37,013.17": bench seed 608, plain photo 44)
+_TAX = re.compile(r"[cs]\s*g[s8]t|ig[s8]t|cess|\bgst\b", re.I)
 _ROUND = re.compile(r"round|r\s*/\s*[o0]\b", re.I)  # "R/O", its O read as 0 too
 _WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words", re.I)  # "Bupees": R read B
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
@@ -86,7 +87,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     above = ""  # a total label alone on the line above labels this line's first amount
     used = -1  # a label alone that labelled the figure on the line above it
     for index, line in enumerate(lines):
-        text, start, count = closed(line.text), 0, len(found)
+        text, start, count = _SLASH_GROUP.sub(",", closed(line.text)), 0, len(found)
         below = lines[index + 1] if index + 1 < len(lines) else None
         # or, a photo's slant lifting the figure at the right, the one on the line below
         beside = below.text if below and _raised_beside(line, below) else ""
@@ -121,6 +122,11 @@ def _raised_beside(figure: Line, label: Line) -> bool:
     return (top <= middle <= bottom and figure.box[0] > right
             and _FIGURE_ONLY.fullmatch(re.sub(r"^\s*(?:Rs|INR|₹|R5|RS)\s?\.?\s?:?", "",
                                               figure.text)) is not None)
+
+
+# A group's comma read as a slash ("Total Amount 2,42/641.92": bench seed 608, plain photo
+# 44): only after a group of two, before a group of three with its paise (not a date's).
+_SLASH_GROUP = re.compile(r"(?<=[0-9],[0-9]{2})/(?=[0-9]{3}[.,][0-9]{2}(?![0-9]))")
 
 
 def _parsed(num: str, dash: str | None) -> int | None:
@@ -272,7 +278,8 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
         # Taxes are written in rupees and paise: a bare number after "GST" is a part of
         # something else ("Bill No. GST/25-26/8525 Date: 05 Jan": its 05).
         if kind and amount.marked and not _TAXABLE.search(amount.label):
-            taxes.setdefault(re.sub(r"\s", "", kind.group().lower()), amount.paise)
+            taxes.setdefault(re.sub(r"\s", "", kind.group().lower()).replace("8", "s"),
+                             amount.paise)
     if not taxes:
         return tendered, tendered
     if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
