@@ -32,7 +32,8 @@ from workers.ocr.words import amount_in_words, misread, resembled, tied
 # is a letter); a handwritten 0 before the point read as C too ("R/O -C.37", "-C.C8"). Not
 # the head of an amount whose next digit was misread past reading ("GST 1,50,g8.67": no tax
 # of 1.50), nor its tail after a digit read as a letter ("Total Rs. n,C38.CC": no total of 38).
-_TOKEN = re.compile(r"(?:(?P<cur>Rs|INR|₹|R5|RS)\s?\.?\s?:?\s?|(?<![0-9/\-.,])(?<![.,][A-Za-z]))"
+_SIGNS = "Rs|INR|₹|R5|RS"  # a currency sign as printed or misread
+_TOKEN = re.compile(rf"(?:(?P<cur>{_SIGNS})\s?\.?\s?:?\s?|(?<![0-9/\-.,])(?<![.,][A-Za-z]))"
                     r"(?P<sign>[-+]\s?)?"
                     r"(?P<num>(?:[0-9]|(?<![A-Za-z])(?:[OSBIlZ]|C(?=[.,][0-9C]{2})))"
                     r"(?:[0-9OSBIlZC,.]|(?<=[.,])c|(?<=[.,][0-9C])c)*(?:[0-9OC]|(?<=[.,][0-9C])c))"
@@ -120,7 +121,7 @@ def _raised_beside(figure: Line, label: Line) -> bool:
     _left, top, right, bottom = label.box
     middle = (figure.box[1] + figure.box[3]) / 2
     return (top <= middle <= bottom and figure.box[0] > right
-            and _FIGURE_ONLY.fullmatch(re.sub(r"^\s*(?:Rs|INR|₹|R5|RS)\s?\.?\s?:?", "",
+            and _FIGURE_ONLY.fullmatch(re.sub(rf"^\s*(?:{_SIGNS})\s?\.?\s?:?", "",
                                               figure.text)) is not None)
 
 
@@ -136,9 +137,10 @@ def _parsed(num: str, dash: str | None) -> int | None:
     num = re.sub(r"[.,]{2,}", lambda run: run.group()[-1], num.replace("c", "C"))
     if not re.search(r"\d", num):
         return parse_amount(num)
-    paise = parse_amount(digits_only(num.replace("C", "0")))
+    digits = digits_only(num.replace("C", "0"))
+    paise = parse_amount(digits)
     if paise is None and dash == "-" and num.endswith("1"):
-        return parse_amount(digits_only(num[:-1].replace("C", "0")))
+        return parse_amount(digits[:-1])
     return paise
 
 
