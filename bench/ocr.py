@@ -70,6 +70,8 @@ SELLER = "27AAACS1234P1Z7"  # Sai Traders, a CEMPRO distributor
 TESSERACT_SECONDS = 10  # a page Tesseract needs longer for is a miss for the 5 s target anyway
 # Category words of the demo programs (programs/*.yaml) found in the generator's products.
 CATEGORY_WORDS = ("OPC", "PPC", "MCB", "wire", "sqmm")
+# How often a photo is saved upright, turned a quarter left, upside down, a quarter right.
+TURNED = (75, 10, 5, 10)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -83,7 +85,10 @@ def sample(n: int, seed: int, seller: str | None = None, day: date | None = None
     bill = bills.bill(rng, seller=seller, day=day)
     layout = layouts.LAYOUTS[n % len(layouts.LAYOUTS)]
     page = layouts.render(bill, rng, layout, hindi=rng.random() < 0.3)
-    return bill.truth, layout, page, camera.photograph(page, rng)
+    photo = camera.photograph(page, rng)
+    # Drawn apart, so that every other draw (and so every page) stays as it was.
+    quarters = random.Random(f"turned {seed} {n}").choices(range(4), TURNED)[0]
+    return bill.truth, layout, page, photo.rotate(90 * quarters, expand=True)
 
 
 def timed(read, picture):

@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -49,6 +50,34 @@ def test_phone_photos_of_varied_bills_are_read_with_a_sure_total(layout, seed):
     assert read.confidence["total_paise"] >= SURE
 
 
+@pytest.mark.parametrize(("layout", "seed"), [("thermal", 13), ("dot-matrix", 6)])
+@pytest.mark.parametrize("quarters", [1, 2, 3])
+def test_a_photo_saved_sideways_or_upside_down_is_read_as_if_upright(layout, seed, quarters):
+    """A phone held flat over a bill on a table saves the photo turned as often as not. Read
+    sideways, PP-OCR's detection merged and lost lines and the reader joined them across the
+    page; read upside down, a dot-matrix page's boxes were not turned over (the direction
+    model is less sure of them) and any page's lines came in reverse order
+    (workers.ocr.rapid.PageTurn, PageDirection, read_page)."""
+    truth, photo = photo_of(layout, seed)
+    read = read_invoice(photo.rotate(90 * quarters, expand=True), qr_texts=[])
+    assert (read.total_paise, read.invoice_number) == (truth.total_paise, truth.number)
+    assert read.confidence["total_paise"] >= SURE
+
+
+def test_the_page_is_handed_back_upright_with_its_boxes_on_it():
+    """The second look (workers.ocr.figure) cuts a figure out of the picture by its box: the
+    picture a turned photo is read from comes back upright, the boxes in its pixels."""
+    _truth, photo = photo_of("thermal", 13)
+    upright = rapid.read_page(photo)
+    for quarters in (1, 2, 3):
+        page = rapid.read_page(photo.rotate(90 * quarters, expand=True))
+        assert page.picture.size == photo.size
+        assert page.lines[0].text == upright.lines[0].text
+        cash = next(line for line in page.lines if "CASH" in line.text)
+        same = next(line for line in upright.lines if "CASH" in line.text)
+        assert all(abs(a - b) <= 12 for a, b in zip(cash.box, same.box, strict=True))
+
+
 def test_a_misread_total_on_a_bad_photo_is_never_sure():
     truth, photo = photo_of("thermal", 23, strength=2.3)  # dim, blurred, faint print
     first = scan(photo, "rapidocr")
@@ -72,7 +101,7 @@ def _read_in_a_forked_job(photo) -> tuple[int, str]:
     pid = os.fork()
     if pid == 0:
         os.close(reader)
-        text = " ".join(line.text for line in rapid.read_lines(photo))
+        text = " ".join(line.text for line in rapid.read_page(photo).lines)
         threads = len(os.listdir("/proc/self/task"))  # fork left the calling one alone
         os.write(writer, f"{threads} {text}".encode())
         os._exit(0)
@@ -106,14 +135,14 @@ def test_a_forked_job_reads_with_the_threads_the_worker_was_given():
 def test_slanted_handwritten_digits_are_not_read_upside_down():
     """PP-OCR's direction model took this handwritten total (each digit a little turned) for
     upside-down text at its default certainty of 0.9 and read "009"; the reader turns a text
-    box over only when the model is surer than that (workers.ocr.rapid.FLIP_SURE)."""
+    box over only when most of the page's boxes are (workers.ocr.rapid.PageDirection)."""
     font = next(f for f in fonts.installed(fonts.HAND) if f.endswith("dkg.ttf"))
     page = Image.new("RGB", (900, 120), (250, 248, 242))
     pen = Pen(page, font, 30, random.Random(1))
     pen.y = 40
     pen.put(60, "Total Rs.")
     pen.hand(500, "67.144.00", font, scale=1.3)
-    words = [word.text for line in rapid.read_lines(page) for word in line.words]
+    words = [word.text for line in rapid.read_page(page).lines for word in line.words]
     assert 6_714_400 in [parse_amount(word) for word in words], words
 
 
@@ -125,7 +154,7 @@ def test_a_handwritten_amount_on_an_upright_page_is_not_read_reversed():
     bill = bills.bill(rng)
     page = layouts.render(bill, rng, "memo", hindi=rng.random() < 0.3)
     band = page.crop((0, 600, page.width, 790))  # the last item, GST and the total
-    words = [word.text for line in rapid.read_lines(band) for word in line.words]
+    words = [word.text for line in rapid.read_page(band).lines for word in line.words]
     assert {bill.truth.total_paise, 4_940_000} <= {parse_amount(word) for word in words}, words
 
 
@@ -143,10 +172,13 @@ def test_the_page_is_handed_to_pp_ocr_in_one_contiguous_array(monkeypatch):
     channels reversed in a view) whole for every box: 0.7 s of CPU on a page of 70 boxes."""
     handed = []
 
-    def reader(page):
-        handed.append(page)
-        return None, None
+    class Reader:
+        text_det = SimpleNamespace(sideways=False)
 
-    monkeypatch.setattr(rapid, "engine", lambda: reader)
-    assert rapid.read_lines(Image.new("RGB", (200, 100), "white")) == []
+        def __call__(self, page):
+            handed.append(page)
+            return None, None
+
+    monkeypatch.setattr(rapid, "engine", Reader)
+    assert rapid.read_page(Image.new("RGB", (200, 100), "white")).lines == []
     assert handed[0].flags["C_CONTIGUOUS"] and handed[0].shape == (100, 200, 3)

@@ -39,7 +39,7 @@ def memo(seed: int, n: int, photo: bool = False) -> tuple[int, Image.Image]:
 @pytest.mark.parametrize(("seed", "n"), [(202, 0), (510, 0), (514, 1), (602, 2), (612, 3)])
 def test_a_misread_memo_total_is_set_right_by_a_second_look_at_its_figure(seed, n):
     total, page = memo(seed, n)
-    first = fields.extract(rapid.read_lines(page))
+    first = fields.extract(rapid.read_page(page).lines)
     assert first.total_paise != total  # the page's reading alone misses it
     assert read_rapid(page).total_paise == total
 
@@ -59,7 +59,7 @@ def test_a_misread_memo_total_is_set_right_by_a_second_look_at_its_figure(seed, 
 def test_a_second_look_keeps_a_right_reading_that_nothing_else_on_the_page_contradicts(
         seed, n, photo):
     total_paise, page = memo(seed, n, photo=photo)
-    first = fields.extract(rapid.read_lines(page))
+    first = fields.extract(rapid.read_page(page).lines)
     assert (first.total_paise, first.confidence["total_paise"] < SURE) == (total_paise, True)
     assert read_rapid(page).total_paise == total_paise
 
@@ -70,7 +70,7 @@ def test_words_read_right_and_a_figure_that_allows_them_make_the_total_sure():
     unsure; the figure's image offers 1,65,586.00 too: sure. (With PP-OCRv6 no clean memo of
     the 470 searched, study seeds 201-620, did this, as clean memo 202/89 did with PP-OCRv4.)"""
     total, page = memo(404, 0, photo=True)
-    first = fields.extract(rapid.read_lines(page))
+    first = fields.extract(rapid.read_page(page).lines)
     assert first.confidence["total_paise"] < SURE
     read = read_rapid(page)
     assert (read.total_paise, read.confidence["total_paise"] >= SURE) == (total, True)
@@ -81,7 +81,7 @@ def test_the_arithmetic_and_a_figure_that_allows_it_make_a_misread_total_sure():
     ("The La y Four ThndFe rdd Thry On On"), the page's reading wrong and unsure; the page's
     tax arithmetic vouches for 3,44,531.00 and the figure's image offers it: sure."""
     total, page = memo(609, 0)
-    first = fields.extract(rapid.read_lines(page))
+    first = fields.extract(rapid.read_page(page).lines)
     assert (first.total_paise != total, first.confidence["total_paise"] < SURE) == (True, True)
     read = read_rapid(page)
     assert (read.total_paise, read.confidence["total_paise"] >= SURE) == (total, True)
@@ -122,7 +122,7 @@ def test_text_boxes_are_kept_in_the_photos_own_pixels():
     pen = Pen(page, fonts.installed(fonts.PRINT)[0], 60, random.Random(1))
     pen.y = 250
     pen.put(1800, "9,876.50")
-    word = next(w for line in rapid.read_lines(page) for w in line.words if "876" in w.text)
+    word = next(w for line in rapid.read_page(page).lines for w in line.words if "876" in w.text)
     assert word.box is not None
     left, top, right, bottom = word.box
     assert abs(left - 1800) < 30 and abs(top - 250) < 40 and right > 2000 and bottom < 360
@@ -280,7 +280,7 @@ def test_a_slanted_figure_is_read_again_along_its_slant():
     The page's reading is not replaced by it: on seed 404's clean dot-matrix 17 the same
     rule read a right 7,78,927 as 7,70,927."""
     total_paise, picture = bench_page(401, 23, photo=True)
-    lines = rapid.read_lines(picture)
+    lines = rapid.read_page(picture).lines
     seen = figure.looks(picture, lines, total.strongest(lines))
     assert [look.reading() for look in seen] == [total_paise]
 

@@ -20,7 +20,7 @@ import math
 import os
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from PIL import Image
@@ -32,12 +32,13 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"  # in the rapidocr wheel's models folder
 MAX_SIDE = 1280  # photos are scaled down to this: detection time grows with the pixels
 LONG = 4  # a box this many times wider than high shows its line's slant
 NEAREST = 6  # long boxes whose slants make a box's slant
-# The page is read turned over when most of its text boxes are upside down, and then every
-# box is; a box alone is never turned. PP-OCR turns each box the direction model calls upside
-# down: slanted handwritten digits on a cash memo were turned, even when the model was over
-# 0.99 sure, and read reversed ("481010.88" as "88:010181"). A box counts as upside down
-# when the model is this sure of it (at PP-OCR's 0.9 a lone slanted total "67.144.00" did).
-FLIP_SURE = 0.99
+# The page is read turned over when more of its text boxes are upside down than upright, by
+# the boxes the direction model is this sure of, and then every box is; a box alone is never
+# turned. PP-OCR turns each box the model calls upside down: slanted handwritten digits on a
+# cash memo were turned, even when the model was over 0.99 sure, and read reversed
+# ("481010.88" as "88:010181"). Counting only votes over 0.99 left dot-matrix pages and
+# sideways photos, whose boxes the model is less sure of, read upside down.
+SURE_VOTE = 0.9
 
 
 _built: dict[str, Any] = {"reader": None, "pid": None, "threads": 1, "inherited": []}
@@ -58,6 +59,7 @@ def engine() -> Any:
 
         reader = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False,
                           rec_model_path=str(recogniser_model()))
+        reader.text_det = PageTurn(reader.text_det)
         reader.text_cls = PageDirection(reader.text_cls)
         _sessions(reader, threads)
         _built.update(reader=reader, pid=os.getpid())
@@ -102,27 +104,64 @@ def _sessions(reader: Any, threads: int) -> None:
 
 def _holders(reader: Any) -> tuple[Any, ...]:
     """rapidocr's wrappers of the detection, direction and recognition sessions."""
-    return (reader.text_det.infer, reader.text_cls.classify.infer, reader.text_rec.session)
+    return (reader.text_det.detect.infer, reader.text_cls.classify.infer,
+            reader.text_rec.session)
+
+
+class PageTurn:
+    """PP-OCR's text detection, stopped when the page lies sideways (a phone held over a bill
+    on a table saves it sideways as often as upright): most long boxes standing on end. The
+    caller turns the page a quarter and reads it again; read sideways, PP-OCR stands only the
+    tall boxes level and reads the short words sideways, and its detection on a standing
+    page misses or merges lines. `sideways` says what the last page was."""
+
+    def __init__(self, detect: Any) -> None:
+        self.detect = detect
+        self.sideways = False
+
+    def __call__(self, bgr: np.ndarray) -> tuple[np.ndarray | None, float]:
+        boxes, seconds = self.detect(bgr)
+        self.sideways = boxes is not None and len(boxes) > 0 and _standing(boxes)
+        return (None, seconds) if self.sideways else (boxes, seconds)
+
+
+def _standing(boxes: np.ndarray) -> bool:
+    """Whether more of the long boxes (LONG times longer one way than the other) stand on
+    end than lie level."""
+    spans = boxes.max(axis=1) - boxes.min(axis=1)  # width and height of each
+    standing = int(np.sum(spans[:, 1] >= LONG * spans[:, 0]))
+    return standing > int(np.sum(spans[:, 0] >= LONG * spans[:, 1]))
 
 
 class PageDirection:
     """PP-OCR's direction step, decided for the whole page: the boxes (crops of the page) are
-    all turned over when most of them are upside down, else none is."""
+    all turned over when more of them are surely upside down than surely upright, else none
+    is. `turned` says what the last page was."""
 
     def __init__(self, classify: Any) -> None:
         classify.cls_thresh = math.inf  # the model only says; this class turns
         self.classify = classify
+        self.turned = False
 
     def __call__(self, crops: list[np.ndarray]) -> tuple[list[np.ndarray], list, float]:
         crops, found, seconds = self.classify(crops)
-        upside_down = sum("180" in label and score >= FLIP_SURE for label, score in found)
-        if 2 * upside_down > len(crops):
+        votes = [("180" in label) for label, score in found if score >= SURE_VOTE]
+        self.turned = 2 * sum(votes) > len(votes)
+        if self.turned:
             crops = [np.ascontiguousarray(np.rot90(crop, 2)) for crop in crops]
         return crops, found, seconds
 
 
-def read_lines(picture: Image.Image) -> list[Line]:
-    """OCR a photo or scan; text boxes joined into lines in reading order."""
+class Page(NamedTuple):
+    picture: Image.Image  # upright: turned as the text showed it was meant
+    lines: list[Line]
+
+
+def read_page(picture: Image.Image, *, level: bool = False) -> Page:
+    """OCR a photo or scan: the picture turned upright, and its text boxes joined into
+    lines in reading order (boxes in the upright picture's pixels, where workers.ocr.figure
+    looks again). A page found sideways is turned a quarter and read again (`level`: it was;
+    upside down then, PageDirection turns it over)."""
     rgb = picture.convert("RGB")
     factor = min(1.0, MAX_SIDE / max(rgb.size))
     if factor < 1.0:
@@ -132,10 +171,24 @@ def read_lines(picture: Image.Image) -> list[Line]:
     # channels merely reversed) whole on every call, and PP-OCR cuts each text box out of
     # the page with a call of its own (0.7 s of a page's CPU with 70 boxes).
     bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
-    found, _times = engine()(bgr)
-    # Boxes in the photo's own pixels, where workers.ocr.figure looks again.
-    return rows([(np.asarray(box, dtype=np.float64) / factor, text, float(score))
-                 for box, text, score in found or []])
+    reader = engine()
+    found, _times = reader(bgr)
+    if not level and reader.text_det.sideways:
+        return read_page(picture.rotate(90, expand=True), level=True)
+    if not found:
+        return Page(picture, [])
+    boxes = [(np.asarray(box, dtype=np.float64) / factor, text, float(score))
+             for box, text, score in found]
+    if reader.text_cls.turned:
+        return Page(picture.rotate(180), rows([(_turned_over(box, picture.size), text, score)
+                                               for box, text, score in boxes]))
+    return Page(picture, rows(boxes))
+
+
+def _turned_over(box: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A box's corners in the picture turned upside down, its first corner still the text's
+    top left (PageDirection turned its crop over)."""
+    return np.roll(np.asarray(size, dtype=np.float64) - box, -2, axis=0)
 
 
 def columns(bgr: np.ndarray) -> tuple[np.ndarray, list[str]]:

@@ -82,7 +82,8 @@ def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
     if mode == "tesseract":
         return read_tesseract(picture)
     started = time.perf_counter()
-    first = read_rapid(picture)
+    page = rapid.read_page(picture)
+    first = _checked(page)
     if mode == "rapidocr" or (mode == "cascade" and combine.is_sure(first, SURE_ENOUGH)):
         return first
     took = time.perf_counter() - started
@@ -90,7 +91,7 @@ def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
     try:
         if left < MIN_SECOND_READ:
             raise tesseract.TooSlow("no time left")
-        second = read_tesseract(picture, seconds=left)
+        second = read_tesseract(page.picture, seconds=left)
     except tesseract.TooSlow:
         log.info("second OCR reading dropped: too slow",
                  extra={"first_read_seconds": round(took, 2),
@@ -110,10 +111,13 @@ def warm_up(threads: int = 1) -> None:
 def read_rapid(picture: Image.Image) -> InvoiceRead:
     """PP-OCR's reading, its total's figure looked at again when the page did not vouch
     for the total (workers.ocr.recheck)."""
-    lines = rapid.read_lines(picture)
-    found = fields.extract(lines)
+    return _checked(rapid.read_page(picture))
+
+
+def _checked(page: rapid.Page) -> InvoiceRead:
+    found = fields.extract(page.lines)
     if found.confidence.get("total_paise", 0.0) < total.SURE:
-        recheck.recheck(picture, lines, found)
+        recheck.recheck(page.picture, page.lines, found)
     return found
 
 
