@@ -58,20 +58,22 @@ def invoice(t: Truth, rng: random.Random | None = None, *, qr_text: str | None =
     return write(content + (_qr(qr_text) if qr_text else ""))
 
 
-def write(content: str, *, pages: int = 1, trailer: str = "") -> bytes:
-    """A PDF of `pages` pages that each show `content` (a content stream), its cross-reference
-    table and trailer (`trailer` added to the trailer dictionary) as a reader expects them."""
+def write(content: str, *, pages: int = 1, trailer: str = "", to_unicode: str = "") -> bytes:
+    """A PDF of `pages` pages that each show `content` (a content stream), its fonts' text
+    mapped by the CMap `to_unicode` when given, its cross-reference table and trailer
+    (`trailer` added to the trailer dictionary) as a reader expects them."""
     fonts = " ".join(f"/{name} {4 + n} 0 R" for n, name in enumerate(_FONTS))
     kids = " ".join(f"{8 + n} 0 R" for n in range(pages))
-    stream = content.encode("latin-1")
+    mapped = f"/ToUnicode {8 + pages} 0 R " if to_unicode else ""
     objects = ["<< /Type /Catalog /Pages 2 0 R >>",
                f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>",
                f"<< /Font << {fonts} >> >>",
                *(f"<< /Type /Font /Subtype /Type1 /BaseFont /{base} "
-                 "/Encoding /WinAnsiEncoding >>" for base in _FONTS.values()),
-               f"<< /Length {len(stream)} >>\nstream\n{content}\nendstream",
+                 f"/Encoding /WinAnsiEncoding {mapped}>>" for base in _FONTS.values()),
+               _stream(content),
                *(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE[0]} {PAGE[1]}] "
-                 "/Resources 3 0 R /Contents 7 0 R >>" for _ in range(pages))]
+                 "/Resources 3 0 R /Contents 7 0 R >>" for _ in range(pages)),
+               *([_stream(to_unicode)] if to_unicode else [])]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -85,12 +87,28 @@ def write(content: str, *, pages: int = 1, trailer: str = "") -> bytes:
     return bytes(out)
 
 
+def _stream(text: str) -> str:
+    return f"<< /Length {len(text.encode('latin-1'))} >>\nstream\n{text}\nendstream"
+
+
 def locked(content: str = "BT /F1 12 Tf 50 700 Td (Grand Total Rs. 1,180.00) Tj ET") -> bytes:
     """A PDF encrypted with a user password we do not have (the standard security handler:
     the empty password does not match its /U entry, so no reader opens it without one)."""
     key = random.Random(1).randbytes(32).hex()
     return write(content, trailer=f"/Encrypt << /Filter /Standard /V 1 /R 2 /O <{key}> "
                                   f"/U <{key[::-1]}> /P -44 >> /ID [<{key[:32]}> <{key[:32]}>] ")
+
+
+def garbled(t: Truth) -> bytes:
+    """The invoice printed as before, but its text mapped to private-use characters (as
+    some fonts without a true character map give it): a text layer of garbage."""
+    page = invoice(t).decode("latin-1")
+    content = page[page.index("BT "):page.index("\nendstream")]
+    return write(content, to_unicode=(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Garbled def "
+        "/CMapType 2 def 1 begincodespacerange <00> <FF> endcodespacerange "
+        "1 beginbfrange <20> <7E> <E000> endbfrange endcmap "
+        "CMapName currentdict /CMap defineresource pop end end"))
 
 
 def _qr(text: str, right: float = 545, top: float = PAGE[1] - 40, module: float = 1.1) -> str:
