@@ -5,8 +5,10 @@ is still OCR'd; a PDF we cannot open gets the answer it got before."""
 from __future__ import annotations
 
 import random
+import subprocess
 
 import numpy as np
+import pytesseract
 import pytest
 from sqlalchemy import select
 
@@ -111,6 +113,22 @@ def test_a_text_layer_of_garbage_is_not_read_and_the_page_is_ocred(ocr_stub):
     private-use characters."""
     data = pdfs.garbled(make.truth(random.Random(5)))
     picture = image.open_upload(data)
+    assert pdftext.page_lines(data, picture.size) == []
+    assert read.read_file(data).source == "ocr" and len(ocr_stub) == 1
+
+
+def test_a_scan_under_a_scanner_apps_own_ocr_text_is_read_by_our_ocr(ocr_stub, tmp_path):
+    """A scanner app's PDF: the photo, and its OCR's guesses as an invisible text layer
+    (Tesseract's here), which is no more the document's own text than our OCR's reading."""
+    rng = random.Random(15)
+    truth = make.truth(rng)
+    data = pytesseract.image_to_pdf_or_hocr(make.render(truth, rng), lang="eng",
+                                            extension="pdf")
+    picture = image.open_upload(data)
+    (tmp_path / "scan.pdf").write_bytes(data)
+    layer = subprocess.run(["pdftotext", str(tmp_path / "scan.pdf"), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    assert "TAX INVOICE" in layer  # the scan has a text layer
     assert pdftext.page_lines(data, picture.size) == []
     assert read.read_file(data).source == "ocr" and len(ocr_stub) == 1
 
