@@ -208,7 +208,9 @@ MARKS: dict[str, tuple[str, ...]] = {
         "invoice/test_einvoice_signature.py", "invoice/test_engines.py",
         "invoice/test_media_rq.py", "invoice/test_photos.py", "invoice/test_reader.py",
         "invoice/test_redis_lost.py", "invoice/test_rules.py", "invoice/test_total.py",
-        "invoice/test_upload.py", "learn/test_journey.py", "scan/test_decode.py",
+        "invoice/test_upload.py", "invoice/test_pdf_text.py::test_a_scanned_pdf_is_read_by_ocr",
+        "invoice/test_pdf_text.py::test_a_scan_under_a_scanner_apps_own_ocr_text_is_read_by_our_ocr",
+        "learn/test_journey.py", "scan/test_decode.py",
         "scan/test_webhook.py", "i18n/test_certificate_fonts.py",
     ),
     "fault": (

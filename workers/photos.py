@@ -1,8 +1,8 @@
 """The photo job: a file a partner sent is a product QR code (handed to SCAN) or an invoice.
 
 Order: QR codes read straight off the photo (product code -> SCAN's scan_decoded); else the
-invoice reader (e-invoice QR, then Tesseract); a photo that holds no invoice gets SCAN's full
-decoder with its clean-ups before we say we could not read it.
+invoice reader (e-invoice QR, then a PDF's own text or OCR); a photo that holds no invoice
+gets SCAN's full decoder with its clean-ups before we say we could not read it.
 
 Slow work (download, decoding, OCR) runs outside any transaction; the rules run in one unit of
 work that also queues the reply, so a retried job never credits or messages twice.
@@ -27,6 +27,7 @@ from models.invoices.invoice import Invoice, InvoiceStatus, by_upload, image_has
 from models.partners.partner import Partner
 from workers.codes.decode import decode_image
 from workers.ocr.image import PDF_MAGIC, NotAnImage, open_upload
+from workers.ocr.pdftext import page_lines
 from workers.ocr.read import quick_decode, read_invoice
 from workers.ocr.read import warm_up as ocr_warm_up
 from workers.scan import scan_decoded
@@ -56,8 +57,9 @@ def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -
         _tell(partner_id, channel, upload_key, UNUSABLE)
         return
     texts = quick_decode(picture)
-    read = None if codes_in(texts) else read_invoice(picture, qr_texts=texts,
-                                                          keys=einvoice_keys.configured())
+    read = None if codes_in(texts) else read_invoice(
+        picture, qr_texts=texts, keys=einvoice_keys.configured(),
+        text=page_lines(data, picture.size))
     if read is None or (read.seller_gstin is None and read.invoice_number is None):
         # A product code, or no invoice: then look harder (blurred, dark, tilted QR photos).
         codes = codes_in(texts) or codes_in(decode_image(picture))

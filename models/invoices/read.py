@@ -26,7 +26,8 @@ class InvoiceRead:
     total_paise: int | None = None
     items: list[Item] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)
-    source: str = "ocr"  # "einvoice-qr", "ocr", or "einvoice-qr+ocr"
+    # "einvoice-qr", "ocr", "pdf" (a PDF's own text), "einvoice-qr+ocr", "qr-unverified+pdf"…
+    source: str = "ocr"
     irn: str | None = None
     hsn: str | None = None
 

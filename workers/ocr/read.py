@@ -1,6 +1,9 @@
 """Read an invoice photo: the e-invoice signed QR first, OCR for whatever it lacks.
 
-A QR whose signature is not verified is checked against the printed page instead. OCR is
+A QR whose signature is not verified is checked against the printed page instead. The page of
+a PDF with a text layer (billing software's) is read from that text (workers.ocr.pdftext)
+instead of OCR, unless it gives no total; its fields are checked as OCR's are (a total the
+page's arithmetic or words do not vouch for is never sure on its own). OCR is
 PP-OCR (workers.ocr.rapid) and Tesseract (workers.ocr.tesseract), in one of the MODES below;
 bench/ocr.py measures each (bench/README.md) and DEFAULT is the one that read best within the
 latency target."""
@@ -16,7 +19,8 @@ from PIL import Image
 
 from models.invoices.read import REQUIRED, InvoiceRead
 from workers.codes.decode import read_zbar, read_zxing
-from workers.ocr import combine, einvoice, fields, image, rapid, recheck, tesseract, total
+from workers.ocr import combine, einvoice, fields, image, pdftext, rapid, recheck, tesseract, total
+from workers.ocr.lines import Line
 
 CHECKED = (*REQUIRED, "buyer_gstin")
 # "tesseract" or "rapidocr" alone; "both" always, merged; "cascade": PP-OCR, and Tesseract
@@ -29,19 +33,21 @@ SURE_ENOUGH = 0.8  # as INVOICE_MIN_CONFIDENCE: a field below it is confirmed by
 # reading stands and its unsure fields are confirmed by the partner.
 OCR_SECONDS = 3.5
 MIN_SECOND_READ = 0.5
+PDF_TEXT = "pdf"  # InvoiceRead.source of a page read from a PDF's own text
 log = logging.getLogger("saathi.invoice")
 
 
 def read_invoice(picture: Image.Image, qr_texts: list[str] | None = None,
-                 keys: Sequence[RSAPublicKey] = ()) -> InvoiceRead:
+                 keys: Sequence[RSAPublicKey] = (), text: Sequence[Line] = ()) -> InvoiceRead:
     """Return every field found, each with its confidence (QR codes decoded unless given;
-    an e-invoice QR is trusted only when signed with one of `keys`)."""
+    an e-invoice QR is trusted only when signed with one of `keys`; the page read from
+    `text`, a PDF's own text layer (pdftext.page_lines), when that gives a total)."""
     texts = quick_decode(picture) if qr_texts is None else qr_texts
     coded = next((r for r in (einvoice.read(t, keys) for t in texts) if r is not None), None)
     trusted = coded is not None and coded.source == einvoice.VERIFIED
     if trusted and all(getattr(coded, f) is not None for f in REQUIRED):
         return coded
-    scanned = scan(picture)
+    scanned = _from_text(text) or scan(picture)
     if coded is None:
         return scanned
     return _completed(coded, scanned) if trusted else _as_printed(coded, scanned)
@@ -53,7 +59,7 @@ def _completed(signed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
         if getattr(signed, name) is None:
             signed.set(name, getattr(scanned, name), scanned.confidence.get(name, 0.0))
     signed.items = scanned.items
-    signed.source = "einvoice-qr+ocr"
+    signed.source = f"{einvoice.VERIFIED}+{scanned.source}"
     return signed
 
 
@@ -73,8 +79,20 @@ def _as_printed(claimed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
         else:
             scanned.confidence[name] = min(scanned.confidence[name],
                                            einvoice.UNVERIFIED_CONFIDENCE)
-    scanned.irn, scanned.source = claimed.irn, f"{einvoice.UNVERIFIED}+ocr"
+    scanned.irn, scanned.source = claimed.irn, f"{einvoice.UNVERIFIED}+{scanned.source}"
     return scanned
+
+
+def _from_text(lines: Sequence[Line]) -> InvoiceRead | None:
+    """The fields of a PDF's own text; None (the page is OCR'd) when it gives no total."""
+    if not lines:
+        return None
+    found = fields.extract(list(lines))
+    if found.total_paise is None:
+        log.info("PDF text gives no total: the page is OCR'd", extra={"lines": len(lines)})
+        return None
+    found.source = PDF_TEXT
+    return found
 
 
 def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
@@ -152,4 +170,5 @@ def quick_decode(picture: Image.Image) -> list[str]:
 
 def read_file(data: bytes, keys: Sequence[RSAPublicKey] = ()) -> InvoiceRead:
     """Read an invoice from the bytes of an image or PDF (NotAnImage if it is neither)."""
-    return read_invoice(image.open_upload(data), keys=keys)
+    picture = image.open_upload(data)
+    return read_invoice(picture, keys=keys, text=pdftext.page_lines(data, picture.size))
