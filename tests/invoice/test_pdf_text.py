@@ -27,7 +27,7 @@ def no_ocr(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("OCR ran on a PDF with a text layer")
 
-    for module, name in ((read, "scan"), (rapid, "read_lines"), (tesseract, "read_lines")):
+    for module, name in ((read, "scan"), (rapid, "read_page"), (tesseract, "read_lines")):
         monkeypatch.setattr(module, name, refuse)
 
 
