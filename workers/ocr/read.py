@@ -101,7 +101,7 @@ def scan(picture: Image.Image, mode: str = DEFAULT) -> InvoiceRead:
         return read_tesseract(picture)
     started = time.perf_counter()
     page = rapid.read_page(picture)
-    first = _checked(page)
+    first = read_fields(page)
     if mode == "rapidocr" or (mode == "cascade" and combine.is_sure(first, SURE_ENOUGH)):
         return first
     took = time.perf_counter() - started
@@ -129,10 +129,12 @@ def warm_up(threads: int = 1) -> None:
 def read_rapid(picture: Image.Image) -> InvoiceRead:
     """PP-OCR's reading, its total's figure looked at again when the page did not vouch
     for the total (workers.ocr.recheck)."""
-    return _checked(rapid.read_page(picture))
+    return read_fields(rapid.read_page(picture))
 
 
-def _checked(page: rapid.Page) -> InvoiceRead:
+def read_fields(page: rapid.Page) -> InvoiceRead:
+    """The fields of a page PP-OCR read, its total's figure looked at again in the upright
+    picture when the page did not vouch for the total."""
     found = fields.extract(page.lines)
     if found.confidence.get("total_paise", 0.0) < total.SURE:
         recheck.recheck(page.picture, page.lines, found)
