@@ -88,3 +88,15 @@ def _light(shot: np.ndarray, rng: random.Random, noise: np.random.Generator,
     cast = np.float32([1.0, rng.uniform(0.93, 1.0), rng.uniform(0.8, 1.0)])  # warm bulbs
     shot = shot * gain[..., None] * cast
     return shot + noise.normal(0, rng.uniform(2, 9) * strength, shot.shape)
+
+
+def screenshot(page: Image.Image, width: int = 1080, height: int = 2400) -> Image.Image:
+    """A phone's screenshot of `page` opened from a PDF: the page across the screen's width
+    between an app's title bar and its buttons, on black."""
+    shot = Image.new("RGB", (width, height), (18, 18, 18))
+    shown = page.resize((width, round(page.height * width / page.width)),
+                        Image.Resampling.LANCZOS)
+    shot.paste(shown, (0, max(90, (height - shown.height) // 2)))
+    shot.paste((7, 94, 84), (0, 0, width, 90))  # the title bar
+    shot.paste((30, 30, 30), (0, height - 160, width, height))  # the buttons
+    return shot

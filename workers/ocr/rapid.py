@@ -29,7 +29,10 @@ from workers.ocr.lines import Box, Line, Word
 
 REC_MODEL = "PP-OCRv6_rec_small.onnx"  # in the rapidocr wheel's models folder
 
-MAX_SIDE = 1280  # photos are scaled down to this: detection time grows with the pixels
+# Pictures are scaled down to this many pixels (a 4:3 photo to 1280 x 960): detection time
+# grows with the pixels. A cap on the pixels, not on the long side: a phone's screenshot of a
+# PDF invoice (1080 x 2400) scaled to a 1280 px long side left its print 8 px high.
+MAX_PIXELS = 1280 * 960
 LONG = 4  # a box this many times wider than high shows its line's slant
 NEAREST = 6  # long boxes whose slants make a box's slant
 # The page is read turned over when more of its text boxes are upside down than upright, by
@@ -163,7 +166,7 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     looks again). A page found sideways is turned a quarter and read again (`level`: it was;
     upside down then, PageDirection turns it over)."""
     rgb = picture.convert("RGB")
-    factor = min(1.0, MAX_SIDE / max(rgb.size))
+    factor = min(1.0, math.sqrt(MAX_PIXELS / (rgb.width * rgb.height)))
     if factor < 1.0:
         rgb = rgb.resize((round(rgb.width * factor), round(rgb.height * factor)),
                          Image.Resampling.LANCZOS)
