@@ -81,7 +81,8 @@ def test_the_page_is_handed_back_upright_with_its_boxes_on_it():
 def test_a_screenshot_of_a_pdf_invoice_is_read_at_the_size_it_was_sent():
     """Partners forward a screenshot of the PDF their distributor sent: 1080 x 2400, the page
     across its width. Scaled to a 1280 px long side, its dot-matrix print was 8 px high and
-    the total read wrong; the cap is on pixels now (workers.ocr.rapid.MAX_PIXELS)."""
+    the total read wrong; a picture longer than 4:3 keeps a 4:3 photo's pixels
+    (workers.ocr.rapid.MAX_PIXELS)."""
     rng = random.Random(11)
     bill = bills.bill(rng)
     read = read_invoice(camera.screenshot(layouts.render(bill, rng, "dot-matrix")), qr_texts=[])

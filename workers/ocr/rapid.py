@@ -29,9 +29,10 @@ from workers.ocr.lines import Box, Line, Word
 
 REC_MODEL = "PP-OCRv6_rec_small.onnx"  # in the rapidocr wheel's models folder
 
-# Pictures are scaled down to this many pixels (a 4:3 photo to 1280 x 960): detection time
-# grows with the pixels. A cap on the pixels, not on the long side: a phone's screenshot of a
-# PDF invoice (1080 x 2400) scaled to a 1280 px long side left its print 8 px high.
+# Pictures are scaled down to a 1280 px long side, or, longer than 4:3, to as many pixels as
+# a 4:3 photo has then: detection time grows with the pixels. A phone's screenshot of a PDF
+# invoice (1080 x 2400) scaled to a 1280 px long side left its print 8 px high.
+MAX_SIDE = 1280
 MAX_PIXELS = 1280 * 960
 LONG = 4  # a box this many times wider than high shows its line's slant
 NEAREST = 6  # long boxes whose slants make a box's slant
@@ -166,7 +167,8 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     looks again). A page found sideways is turned a quarter and read again (`level`: it was;
     upside down then, PageDirection turns it over)."""
     rgb = picture.convert("RGB")
-    factor = min(1.0, math.sqrt(MAX_PIXELS / (rgb.width * rgb.height)))
+    factor = min(1.0, max(MAX_SIDE / max(rgb.size),
+                          math.sqrt(MAX_PIXELS / (rgb.width * rgb.height))))
     if factor < 1.0:
         rgb = rgb.resize((round(rgb.width * factor), round(rgb.height * factor)),
                          Image.Resampling.LANCZOS)
