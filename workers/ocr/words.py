@@ -66,6 +66,9 @@ def _said(text: str) -> str | None:
         return None
     # "RupeesS Six": the s of Rupees written twice, apart from the first number word
     rest = re.sub(r"^[sS](?=\s)", "", text[start.end():])
+    # Zoho's "Total In Words: Indian Rupee Seventy-One Thousand Forty Only": the currency's
+    # name after "in words" is no number word
+    rest = re.sub(r"^[\s:.\-]*indian(?=\s*(?:rupee|inr))", "", rest, flags=re.I)
     end = re.search(r"only", rest, re.I)
     return (rest[:end.start()] if end else _unended(rest)).lower()
 
