@@ -131,6 +131,16 @@ CASES = [
                               "Net Amount 1,16,820.00"), 11_682_000, SURE),
     ("rounded-total", ("Taxable Value 1,00,000.34", "IGST 18% 18,000.06",
                        "Total (Rounded) 1,18,000.00"), 11_800_000, SURE),
+    # --- the buyer's account after the invoice total: paid, an advance, a previous balance
+    ("running-balance", ("Total 1,18,000.00", "Add: Previous Balance 40,000.00",
+                         "Net Amount 1,58,000.00"), 11_800_000, UNSURE),
+    ("less-advance", ("Taxable Value 1,00,000.00", "IGST 18% 18,000.00",
+                      "Grand Total 1,18,000.00", "Less: Advance 18,000.00",
+                      "Net Payable 1,00,000.00"), 11_800_000, SURE),
+    ("marg-outstanding", ("GROSS AMT 1,00,000.00", "ADD: GST 18,000.00", "NET AMT 1,18,000.00",
+                          "PREV. O/S 40,000.00", "TOTAL O/S 1,58,000.00"), 11_800_000, SURE),
+    ("item-row-then-total", ("Total 46 1,00,000.00", "Grand Total 1,18,000.00"),
+     11_800_000, UNSURE),
     # --- Indian-language labels on bilingual bills
     ("hindi-kul-rashi", ("उप योग 1,00,000.00", "सीजीएसटी 9,000.00", "कुल राशि ₹ 1,18,000.00",
                          "जमा राशि ₹ 18,000.00", "शेष राशि ₹ 1,00,000.00"), 11_800_000, UNSURE),

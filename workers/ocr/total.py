@@ -58,13 +58,15 @@ _LABELS = [
 ]
 # What the buyer paid and owes on account, as bill books write it too: "Jama" (paid) and
 # "Baki" (left to pay) on a kachcha bill, जमा / बाकी / शेष / अग्रिम in Hindi.
-_ACCOUNT = (r"cash|tender|change|balance|outstanding|advance|previous|payment|\bjama\b|"
+_ACCOUNT = (r"cash|tender|change|balance|outstanding|\bo\s*/\s*s\b|advance|previous|payment|"
+            r"\bjama\b|"
             r"\bba+ki\b|\bbakaya\b|\budhaa?r\b|जमा|बाकी|बकाया|शेष|अग्रिम|पिछल|उधार|प्राप्त|"
             r"શિલ્લક|બાકી|જમા|நிலுவை|బాకీ|ಬಾಕಿ|বাকি|জমা")
 # A round-off line ("Round Off", "Rounded Off", "R/O", Marg's "R.OFF"), not "Total (Rounded)".
 _ROUND_OFF = r"round(?:ed|ing)?\s*[-(]?\s*off|rounding|round(?!ed)|r\s*/\s*[o0]\b|\br\s*\.\s*off\b"
 # A sub-total in the state's language: उप योग, पेटा કુલ, துணை மொத்தம், ఉప మొత్తం, ಉಪ ಒಟ್ಟು, উপ-মোট
-_SUB = r"उप\s*-?\s*(?:योग|कुल|एकूण)|પેટા\s*-?\s*કુલ|துணை\s*-?\s*மொத்த|ఉప\s*-?\s*మొత్తం|ಉಪ\s*-?\s*ಒಟ್ಟು|উপ\s*-?\s*মোট"
+_SUB = (r"उप\s*-?\s*(?:योग|कुल|एकूण)|પેટા\s*-?\s*કુલ|துணை\s*-?\s*மொத்த|ఉప\s*-?\s*మొత్తం|"
+        r"ಉಪ\s*-?\s*ಒಟ್ಟು|উপ\s*-?\s*মোট")
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
                    r"be[ft]ore\s*tax|[cs]\s*g[s8]t|ig[s8]t|gst\s*(?:amount|amt)|cess|"
                    rf"{_ROUND_OFF}|discount|\bqty|{_SUB}|कुल\s*कर(?!\S)|कर\s*योग्य|"
@@ -74,7 +76,8 @@ _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amoun
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
-_TAXABLE = re.compile(rf"taxable|sub\s*-?\s*total|be[ft]ore\s*tax|कर\s*योग्य|{_SUB}", re.I)  # "betore": f read t
+# "betore": f read t; Hindi कर योग्य (taxable)
+_TAXABLE = re.compile(rf"taxable|sub\s*-?\s*total|be[ft]ore\s*tax|कर\s*योग्य|{_SUB}", re.I)
 # A tax's S read as 8 ("IG8T 37,013.17": bench seed 608, plain photo 44)
 _TAX = re.compile(r"[cs]\s*g[s8]t|ig[s8]t|cess|\bgst\b", re.I)
 _ROUND = re.compile(_ROUND_OFF, re.I)  # "R/O", its O read as 0 too
@@ -128,8 +131,8 @@ def amounts(lines: list[Line]) -> list[Amount]:
             last = _LINE_END.fullmatch(text[match.end():]) is not None
             found.append(Amount(sign * paise, label, match["num"], index, marked, last))
             start = match.end()
-            if marked or len(num) > 2:
-                # a rate is a part of its label ("IGST18 (18%) 10,836.61": Zoho)
+            if marked or len(num) > 2 or not re.search(r"[A-Za-z]$", text[:match.start()]):
+                # a rate written onto its tax is a part of its label ("IGST18 (18%)": Zoho)
                 named = start
         above = text if len(found) == count and _label_weight(text) and index != used else ""
     return found
@@ -353,11 +356,13 @@ _LESS = re.compile(r"\bless\b|discount|\bdisc\b|\bcd\b|rebate|\bsch(?:eme)?\b|\(
                    r"छूट|कटौती|सूट|தள்ளுபடி|రాయితీ|ರಿಯಾಯಿತಿ|ছাড়|વળતર", re.I)
 _DISCOUNT = re.compile(r"discount|\bdisc\b", re.I)
 _SUMMARY_TAX = re.compile(r"total\s*(?:tax|gst)|(?:tax|gst)\s*(?:amount|amt)", re.I)
+_PAID = re.compile(r"received|paid|advance|payment|jama|जमा|अग्रिम|प्राप्त", re.I)
 _SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
 
 
 def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
-    """(totals the page's own running sum vouches for, the totals it takes further): from a
+    """(totals the page's own running sum vouches for, the totals it takes further or that
+    carry the buyer's account, "Total" + "Previous Balance" = "Net Amount"): from a
     base (a taxable value, sub-total, gross amount or total) down a list of lines that each
     add or take off one amount (taxes, "Add: Freight", "Packing & Forwarding", "TCS", "Less:
     Discount", "SCH. DISC", a round-off either way) to the next total, that total is the
@@ -381,7 +386,7 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
         first = marked[row][0]
         if len(marked[row]) != 1 or first.paise <= 0 or not base(first):
             continue
-        added, summary, rounding, taxed = [], [], 0, False
+        added, summary, rounding, taxed, account = [], [], 0, False, 0
         for later in rows[at + 1:]:
             if len(marked[later]) != 1:
                 break
@@ -389,14 +394,22 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
             if _label_weight(step.label):
                 plus = sum(added) + (0 if taxed else sum(summary))
                 ends = {first.paise + plus + rounding, first.paise + plus - rounding}
-                if (plus or rounding) and step.paise in ends and step.paise != first.paise:
+                if account and step.paise in {end + account for end in ends}:
+                    taken.add(step)  # a running balance, not this invoice's total
+                elif (plus or rounding) and step.paise in ends and step.paise != first.paise:
                     sums.add(step.paise)
                     if _label_weight(first.label):
                         taken.add(first)
                 break
             paid = _NOT_ON_PAGE.search(step.label) and not _DISCOUNT.search(step.label)
-            if base(step) or paid or _SETTLED.search(step.label):
-                break  # "Less: Advance" is paid, not taken off; "Cash Discount" is taken off
+            if paid or _SETTLED.search(step.label):
+                # "Less: Advance" is paid, not taken off ("Cash Discount" is taken off); a
+                # previous balance is the buyer's account, not this invoice's
+                settled = _LESS.search(step.label) or _PAID.search(step.label)
+                account += -abs(step.paise) if settled else step.paise
+                continue
+            if base(step):
+                break
             if _ROUND.search(step.label):
                 rounding += step.paise
             elif _SUMMARY_TAX.search(step.label):
