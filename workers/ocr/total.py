@@ -50,16 +50,18 @@ _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
                 r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*(?:amount|amt)|"
                 r"total\s*amount\s*after\s*tax|net\s*(?:amount|amt)|total\s*amount|"
-                r"total\s*value|कुल\s*(?:राशि|योग|रकम|रक्कम)|(?:देय|शुद्ध)\s*राशि|"
+                r"total\s*value|final\s*amount|कुल\s*(?:राशि|योग|रकम|रक्कम)|(?:देय|शुद्ध)\s*राशि|"
                 r"एकूण\s*रक्कम|કુલ\s*રકમ|ચોખ્ખી\s*રકમ|மொத்த\s*(?:தொகை|மதிப்பு)|நிகர\s*தொகை|"
                 r"నికర\s*మొత్తం|ಒಟ್ಟು\s*ಮೊತ್ತ|ನಿವ್ವಳ\s*ಮೊತ್ತ|সর্বমোট|মোট\s*(?:টাকা|মূল্য)", re.I),
      1.0),
-    (re.compile(r"\btotal|\bkul\b|कुल|एकूण|કુલ|மொத்த|మొత్తం|ಒಟ್ಟು|মোট", re.I), 0.85),
+    (re.compile(r"\btotal|\bkul\b|amount\s*due|\bpayable|(?<!\S)योग|कुल|एकूण|કુલ|மொத்த|మొత్తం|"
+                r"ಒಟ್ಟು|মোট", re.I), 0.85),
 ]
 # What the buyer paid and owes on account, as bill books write it too: "Jama" (paid) and
 # "Baki" (left to pay) on a kachcha bill, जमा / बाकी / शेष / अग्रिम in Hindi.
+# TDS is the buyer's to withhold from the payment, not off the invoice's value.
 _ACCOUNT = (r"cash|tender|change|balance|outstanding|\bo\s*/\s*s\b|advance|previous|payment|"
-            r"\bjama\b|"
+            r"\btds\b|\bjama\b|"
             r"\bba+ki\b|\bbakaya\b|\budhaa?r\b|जमा|बाकी|बकाया|शेष|अग्रिम|पिछल|उधार|प्राप्त|"
             r"શિલ્લક|બાકી|જમા|நிலுவை|బాకీ|ಬಾಕಿ|বাকি|জমা")
 # A round-off line ("Round Off", "Rounded Off", "R/O", Marg's "R.OFF"), not "Total (Rounded)".
@@ -81,7 +83,8 @@ _TAXABLE = re.compile(rf"taxable|sub\s*-?\s*total|be[ft]ore\s*tax|कर\s*य�
 # A tax's S read as 8 ("IG8T 37,013.17": bench seed 608, plain photo 44)
 _TAX = re.compile(r"[cs]\s*g[s8]t|ig[s8]t|cess|\bgst\b", re.I)
 _ROUND = re.compile(_ROUND_OFF, re.I)  # "R/O", its O read as 0 too
-_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words", re.I)  # "Bupees": R read B
+# "Bupees": R read B; "Rs. Seventy One Thousand Forty Only"
+_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z]{3})", re.I)
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _CASH = re.compile(r"\bcash\b|tender", re.I)
@@ -122,7 +125,10 @@ def amounts(lines: list[Line]) -> list[Amount]:
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
-            sign = -1 if (match["sign"] or "").startswith("-") else 1
+            # "Total:- 4560/-": a dash after a colon is the label's, not a minus
+            minus = (match["sign"] or "").startswith("-") and not re.search(
+                r":\s*$", text[:match.start("sign")])
+            sign = -1 if minus else 1
             label = as_meant(text[named:match.start()])
             if start == 0 and (above or beside) and not _label_weight(label):
                 if not above:
@@ -356,7 +362,7 @@ _LESS = re.compile(r"\bless\b|discount|\bdisc\b|\bcd\b|rebate|\bsch(?:eme)?\b|\(
                    r"छूट|कटौती|सूट|தள்ளுபடி|రాయితీ|ರಿಯಾಯಿತಿ|ছাড়|વળતર", re.I)
 _DISCOUNT = re.compile(r"discount|\bdisc\b", re.I)
 _SUMMARY_TAX = re.compile(r"total\s*(?:tax|gst)|(?:tax|gst)\s*(?:amount|amt)", re.I)
-_PAID = re.compile(r"received|paid|advance|payment|jama|जमा|अग्रिम|प्राप्त", re.I)
+_PAID = re.compile(r"received|paid|advance|payment|\btds\b|jama|जमा|अग्रिम|प्राप्त", re.I)
 _SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
 
 
