@@ -84,7 +84,7 @@ _TAXABLE = re.compile(rf"taxable|sub\s*-?\s*total|be[ft]ore\s*tax|कर\s*य�
 _TAX = re.compile(r"[cs]\s*g[s8]t|ig[s8]t|cess|\bgst\b", re.I)
 _ROUND = re.compile(_ROUND_OFF, re.I)  # "R/O", its O read as 0 too
 # "Bupees": R read B; "Rs. Seventy One Thousand Forty Only"
-_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z]{3})", re.I)
+_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _CASH = re.compile(r"\bcash\b|tender", re.I)

@@ -20,7 +20,7 @@ OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
 VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
 # "Bupees": R read B; "Rs. Seventy One Thousand Forty Only"
-START = re.compile(r"[rb]upees|rupee|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z]{3})", re.I)
+START = re.compile(r"[rb]upees|rupee|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
 # "Eiaht": a g without its tail read a, "Tu" for two: a w written shallow): compared as the
 # same letter, so such a word is still one letter from its vocabulary word. No two number
