@@ -31,6 +31,12 @@ CASES = [
     ("zoho-partly-paid", ("Sub Total 1,00,000.00", "CGST9 (9%) 9,000.00", "SGST9 (9%) 9,000.00",
                           "Total ₹1,18,000.00", "Payment Made (-) 50,000.00",
                           "Balance Due ₹68,000.00"), 11_800_000, SURE),
+    ("zoho-paise", ("Total ₹71,040.50",
+                    "Total In Words: Indian Rupee Seventy-One Thousand Forty and Fifty Paise Only"),
+     7_104_050, SURE),
+    ("words-paise-after-and", ("Grand Total 71,040.50",
+                               "Rupees Seventy One Thousand Forty and Paise Fifty Only"),
+     7_104_050, SURE),
     # --- Vyapar: "SGST@9%", Received / Balance under the total, words on their own line
     ("vyapar", ("Sub Total ₹ 1,00,000.00", "SGST@9% ₹ 9,000.00", "CGST@9% ₹ 9,000.00",
                 "Total ₹ 1,18,000.00", "Received ₹ 50,000.00", "Balance ₹ 68,000.00",

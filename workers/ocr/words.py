@@ -94,6 +94,8 @@ def _value(found: tuple[str, ...]) -> int | None:
         if split is None:
             return None
         rupees, paise = _number(words[:split]), _number(words[split + 1:cut])
+        if split == cut - 1:  # "... Forty and Paise Fifty Only", as some software writes it
+            paise = _number(words[cut + 1:])
         return None if rupees is None or paise is None or paise > 99 else rupees * 100 + paise
     rupees = _number(words)
     return None if rupees is None else rupees * 100
