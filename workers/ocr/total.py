@@ -61,7 +61,7 @@ _LABELS = [
 # "Baki" (left to pay) on a kachcha bill, जमा / बाकी / शेष / अग्रिम in Hindi.
 # TDS is the buyer's to withhold from the payment, not off the invoice's value.
 _ACCOUNT = (r"cash|tender|change|balance|outstanding|\bo\s*/\s*s\b|advance|previous|payment|"
-            r"\btds\b|\bjama\b|"
+            r"\btds\b|credit\s*note|\bc\s*/?\s*n\b|return|\bjama\b|"
             r"\bba+ki\b|\bbakaya\b|\budhaa?r\b|जमा|बाकी|बकाया|शेष|अग्रिम|पिछल|उधार|प्राप्त|"
             r"શિલ્લક|બાકી|જમા|நிலுவை|బాకీ|ಬಾಕಿ|বাকি|জমা")
 # A round-off line ("Round Off", "Rounded Off", "R/O", Marg's "R.OFF"), not "Total (Rounded)".
@@ -88,7 +88,7 @@ _WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _CASH = re.compile(r"\bcash\b|tender", re.I)
-_CHANGE = re.compile(r"\bchange\b", re.I)
+_CHANGE = re.compile(r"\bchange\b|bal(?:ance)?\.?\s*(?:return|refund)", re.I)
 _NOT_ON_PAGE = re.compile(_ACCOUNT, re.I)
 GST_RATES = (0.25, 3, 5, 12, 18, 28, 40)  # percent
 SURE, UNSURE = 0.95, 0.7
@@ -362,7 +362,9 @@ _LESS = re.compile(r"\bless\b|discount|\bdisc\b|\bcd\b|rebate|\bsch(?:eme)?\b|\(
                    r"छूट|कटौती|सूट|தள்ளுபடி|రాయితీ|ರಿಯಾಯಿತಿ|ছাড়|વળતર", re.I)
 _DISCOUNT = re.compile(r"discount|\bdisc\b", re.I)
 _SUMMARY_TAX = re.compile(r"total\s*(?:tax|gst)|(?:tax|gst)\s*(?:amount|amt)", re.I)
-_PAID = re.compile(r"received|paid|advance|payment|\btds\b|jama|जमा|अग्रिम|प्राप्त", re.I)
+# Paid or set off against the buyer's account, taken off what the buyer owes
+_PAID = re.compile(r"received|paid|advance|payment|\btds\b|credit\s*note|\bc\s*/?\s*n\b|return|"
+                   r"jama|जमा|अग्रिम|प्राप्त", re.I)
 _SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
 
 
@@ -382,8 +384,10 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
             marked.setdefault(amount.line, []).append(amount)
 
     def base(amount: Amount) -> bool:
-        return bool(_TAXABLE.search(amount.label) or _GROSS.search(amount.label)
-                    or _label_weight(amount.label))
+        # its line's words ("Total 46 1,00,000.00": the item table's total row, its quantity)
+        label = " ".join(a.label for a in every[:every.index(amount) + 1]
+                         if a.line == amount.line)
+        return bool(_TAXABLE.search(label) or _GROSS.search(label) or _label_weight(label))
 
     sums: set[int] = set()
     taken: set[Amount] = set()
