@@ -74,7 +74,7 @@ _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amoun
                    rf"{_ROUND_OFF}|discount|\bqty|{_SUB}|कुल\s*कर(?!\S)|कर\s*योग्य|"
                    rf"quantity|items?\b|{_ACCOUNT}|"
                    r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
-                   r"sav(?:ed|ings?)|in\s*words|rupees", re.I)
+                   r"sav(?:ed|ings?)|in\s*words|rupees|reverse\s*charge", re.I)
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
