@@ -126,6 +126,7 @@ CASES = [
     ("kachcha-hindi", ("कुल 4560/-", "जमा 2000/-", "बाकी 2560/-"), 456_000, UNSURE),
     ("kachcha-colon-dash", ("Total:- 4560/-", "Jama:- 2000/-", "Baki:- 2560/-"), 456_000,
      UNSURE),
+    ("kachcha-dash", ("Total - 4560/-", "Jama - 2000/-", "Baki - 2560/-"), 456_000, UNSURE),
     ("kachcha-yog", ("योग 4560/-", "जमा 2000/-", "बाकी 2560/-"), 456_000, UNSURE),
     ("kachcha-advance", ("Total Rs. 12,400/-", "Advance 5,000/-", "Balance 7,400/-",
                          "Rupees Twelve Thousand Four Hundred Only"), 1_240_000, SURE),

@@ -125,11 +125,12 @@ def amounts(lines: list[Line]) -> list[Amount]:
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
-            # "Total:- 4560/-": a dash after a colon is the label's, not a minus
-            minus = (match["sign"] or "").startswith("-") and not re.search(
-                r":\s*$", text[:match.start("sign")])
-            sign = -1 if minus else 1
             label = as_meant(text[named:match.start()])
+            # "Total:- 4560/-", "Total - 4560": a dash after a colon, or after a total's
+            # label (a total is never negative), is the label's, not a minus
+            minus = (match["sign"] or "").startswith("-") and not re.search(
+                r":\s*$", text[:match.start("sign")]) and not _label_weight(label)
+            sign = -1 if minus else 1
             if start == 0 and (above or beside) and not _label_weight(label):
                 if not above:
                     used = index + 1
