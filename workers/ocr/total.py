@@ -11,7 +11,13 @@ parsing still choose, unsure, among the amounts the page shows. An amount withou
 label (an item line, a label lost under a stamp) is the total only when one of those checks
 says so. A total that neither check confirms is never sure on its own (below
 INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second engine read the same
-(workers.ocr.combine), and it is not read at all below FLOOR."""
+(workers.ocr.combine), and it is not read at all below FLOOR.
+
+Real billing software prints more between the base and the total (Marg's GROSS AMT, LESS: CD,
+SCH. DISC, ADD: GST, R.OFF, NET AMT; freight, packing, TCS, a cash discount after the total):
+a running sum from a base down lines that each add or take off one amount to the next total
+vouches for that total, and a total the page takes further is not the invoice total; nor is
+one that carries the buyer's account (a previous balance, an advance, a credit note)."""
 
 from __future__ import annotations
 
