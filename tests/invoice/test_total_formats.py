@@ -231,6 +231,13 @@ CASES = [
      7_104_000, SURE),
     ("rupee-as-2", ("Sub Total 60,203.39", "IGST 10,836.61", "Total 271,040.00",
                     "Rupees Seventy One Thousand Forty Only"), 7_104_000, SURE),
+    ("rupee-as-2-arithmetic", ("Sub Total 60,203.39", "IGST 10,836.61", "Total 271,040.00"),
+     7_104_000, UNSURE),
+    ("rupee-as-Z-arithmetic", ("Sub Total 60,203.39", "IGST 10,836.61", "Total Z71,040.00"),
+     7_104_000, UNSURE),
+    # grouped as western software does, the page's sums do not make the figure less its 2
+    ("western-grouping-unchecked", ("Sub Total 60,000.00", "IGST 10,836.61",
+                                    "Total 271,040.00"), 27_104_000, UNSURE),
     ("letter-spaced", ("N E T  A M T 1,18,000.00",), 11_800_000, UNSURE),
 ]
 

@@ -239,6 +239,10 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
         if best is None or score > best[0]:
             best = (score, amount, checks > 0)
+    if not in_words and best is not None and not best[2]:
+        signed = _sign_read_as_digit(best[1], expected)
+        if signed is not None:
+            return signed, UNSURE
     if in_words and _adds_up(in_words, doubted) and (best is None or not best[2]):
         # The words and the arithmetic, read apart, agree: the printed total was misread.
         return in_words, SURE
@@ -282,6 +286,21 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     if conf < FLOOR:
         return None
     return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
+
+
+# An amount as Indian bills group it ("71,040.00", "2,71,040.00")
+_INDIAN = re.compile(r"(?:\d{1,2},(?:\d\d,)*\d{3}|\d{1,3})\.\d\d")
+
+
+def _sign_read_as_digit(amount: Amount, sums: set[int]) -> int | None:
+    """The page's sum when the total's figure is that sum with the "₹" before it read as a
+    digit ("271,040.00" for "₹71,040.00": grouped as no Indian amount is, the rest is)."""
+    token = amount.token
+    if token[:1] not in ("2", "7", "Z") or _INDIAN.fullmatch(token) or not _INDIAN.fullmatch(
+            token[1:]):
+        return None
+    rest = parse_amount(token[1:])
+    return rest if rest in sums else None
 
 
 def _weight(amount: Amount, every: list[Amount]) -> float:
