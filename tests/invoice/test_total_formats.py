@@ -62,6 +62,9 @@ CASES = [
     ("busy-round-off", ("Sub Total 1,00,000.34", "Add : CGST @ 9.00 % 9,000.03",
                         "Add : SGST @ 9.00 % 9,000.03", "Less : Rounded Off (-) 0.40",
                         "Grand Total ₹ 1,18,000.00"), 11_800_000, SURE),
+    ("busy-quantity", ("Sub Total 46 Pcs. 1,00,000.00", "Add : IGST @ 18.00 % 18,000.00",
+                       "Grand Total 46 Pcs. 1,18,000.00"), 11_800_000, SURE),
+    ("busy-quantity-unchecked", ("Grand Total 46 Pcs. 1,18,000.00",), 11_800_000, UNSURE),
     ("busy-cr", ("Taxable Amount 1,00,000.00", "Add : IGST @ 18.00 % 18,000.00",
                  "Grand Total 1,18,000.00 Cr"), 11_800_000, SURE),
     # --- Marg ERP, distributor dot-matrix

@@ -144,8 +144,9 @@ def amounts(lines: list[Line]) -> list[Amount]:
             last = _LINE_END.fullmatch(text[match.end():]) is not None
             found.append(Amount(sign * paise, label, match["num"], index, marked, last))
             start = match.end()
-            if marked or len(num) > 2 or not re.search(r"[A-Za-z]$", text[:match.start()]):
-                # a rate written onto its tax is a part of its label ("IGST18 (18%)": Zoho)
+            if marked or len(digits_only(num)) > 5:
+                # a quantity, a rate or an HSN code is a part of its line's label ("Grand
+                # Total 46 Pcs. 1,18,000.00": Busy; "IGST18 (18%) 10,836.61": Zoho)
                 named = start
         above = text if len(found) == count and _label_weight(text) and index != used else ""
     return found
