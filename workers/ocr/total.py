@@ -11,7 +11,13 @@ parsing still choose, unsure, among the amounts the page shows. An amount withou
 label (an item line, a label lost under a stamp) is the total only when one of those checks
 says so. A total that neither check confirms is never sure on its own (below
 INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second engine read the same
-(workers.ocr.combine), and it is not read at all below FLOOR."""
+(workers.ocr.combine), and it is not read at all below FLOOR.
+
+Real billing software prints more between the base and the total (Marg's GROSS AMT, LESS: CD,
+SCH. DISC, ADD: GST, R.OFF, NET AMT; freight, packing, TCS, a cash discount after the total):
+a running sum from a base down lines that each add or take off one amount to the next total
+vouches for that total, and a total the page takes further is not the invoice total; nor is
+one that carries the buyer's account (a previous balance, an advance, a credit note)."""
 
 from __future__ import annotations
 
@@ -33,38 +39,63 @@ from workers.ocr.words import amount_in_words, misread, resembled, tied
 # the head of an amount whose next digit was misread past reading ("GST 1,50,g8.67": no tax
 # of 1.50), nor its tail after a digit read as a letter ("Total Rs. n,C38.CC": no total of 38).
 _SIGNS = "Rs|INR|₹|R5|RS"  # a currency sign as printed or misread
-_TOKEN = re.compile(rf"(?:(?P<cur>{_SIGNS})\s?\.?\s?:?\s?|(?<![0-9/\-.,])(?<![.,][A-Za-z]))"
+# A ":" read as "." after a label ("Grand Total.71,040.00") is no decimal point; a rate is
+# no amount ("CGST @ 9.00 % 9,000.00": Busy); "71,040.00Cr" as Busy and Marg print a balance.
+_TOKEN = re.compile(rf"(?:(?P<cur>{_SIGNS})\s?\.?\s?:?\s?|(?<![0-9/\-,])(?<![^A-Za-z]\.)"
+                    r"(?<![.,][A-Za-z]))"
                     r"(?P<sign>[-+]\s?)?"
                     r"(?P<num>(?:[0-9]|(?<![A-Za-z])(?:[OSBIlZ]|C(?=[.,][0-9C]{2})))"
                     r"(?:[0-9OSBIlZC,.]|(?<=[.,])c|(?<=[.,][0-9C])c)*(?:[0-9OC]|(?<=[.,][0-9C])c))"
                     r"(?P<dash>/ ?[-=]?|-)?"
-                    r"(?![0-9A-Za-z%/\-]|[.,][A-Za-z]?[0-9])")
+                    r"(?:(?=[CD]r\b)|(?![0-9A-Za-z%/\-]|[.,][A-Za-z]?[0-9]|\s%))")
+# Bilingual bills print the total's label in the state's language too: Hindi "कुल राशि" (total
+# amount), "शुद्ध राशि" (net amount), "देय राशि" (amount payable); Marathi "एकूण रक्कम"; Gujarati
+# "કુલ રકમ"; Tamil "மொத்த தொகை"; Telugu "నికర మొత్తం"; Kannada "ಒಟ್ಟು ಮೊತ್ತ"; Bengali "সর্বমোট"
+# (grand total), and the word for "total" alone ("Kul" on a kachcha bill).
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
-                r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*amount|"
+                r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*(?:amount|amt)|"
                 r"total\s*amount\s*after\s*tax|net\s*(?:amount|amt)|total\s*amount|"
-                r"total\s*value|कुल\s*(?:राशि|योग)|देय\s*राशि", re.I), 1.0),
-    (re.compile(r"\btotal|कुल", re.I), 0.85),
+                r"total\s*value|final\s*amount|कुल\s*(?:राशि|योग|रकम|रक्कम)|(?:देय|शुद्ध)\s*राशि|"
+                r"एकूण\s*रक्कम|કુલ\s*રકમ|ચોખ્ખી\s*રકમ|மொத்த\s*(?:தொகை|மதிப்பு)|நிகர\s*தொகை|"
+                r"నికర\s*మొత్తం|ಒಟ್ಟು\s*ಮೊತ್ತ|ನಿವ್ವಳ\s*ಮೊತ್ತ|সর্বমোট|মোট\s*(?:টাকা|মূল্য)", re.I),
+     1.0),
+    (re.compile(r"\btotal|\bkul\b|amount\s*due|\bpayable|(?<!\S)योग|कुल|एकूण|કુલ|மொத்த|మొత్తం|"
+                r"ಒಟ್ಟು|মোট", re.I), 0.85),
 ]
+# What the buyer paid and owes on account, as bill books write it too: "Jama" (paid) and
+# "Baki" (left to pay) on a kachcha bill, जमा / बाकी / शेष / अग्रिम in Hindi.
+# TDS is the buyer's to withhold from the payment, not off the invoice's value.
+_ACCOUNT = (r"cash|tender|change|balance|outstanding|\bo\s*/\s*s\b|advance|previous|payment|"
+            r"\btds\b|credit\s*note|\bc\s*/?\s*n\b|return|\bjama\b|"
+            r"\bba+ki\b|\bbakaya\b|\budhaa?r\b|जमा|बाकी|बकाया|शेष|अग्रिम|पिछल|उधार|प्राप्त|"
+            r"શિલ્લક|બાકી|જમા|நிலுவை|బాకీ|ಬಾಕಿ|বাকি|জমা")
+# A round-off line ("Round Off", "Rounded Off", "R/O", Marg's "R.OFF"), not "Total (Rounded)".
+_ROUND_OFF = r"round(?:ed|ing)?\s*[-(]?\s*off|rounding|round(?!ed)|r\s*/\s*[o0]\b|\br\s*\.\s*off\b"
+# A sub-total in the state's language: उप योग, पेटा કુલ, துணை மொத்தம், ఉప మొత్తం, ಉಪ ಒಟ್ಟು, উপ-মোট
+_SUB = (r"उप\s*-?\s*(?:योग|कुल|एकूण)|પેટા\s*-?\s*કુલ|துணை\s*-?\s*மொத்த|ఉప\s*-?\s*మొత్తం|"
+        r"ಉಪ\s*-?\s*ಒಟ್ಟು|উপ\s*-?\s*মোট")
 _PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
-                   r"be[ft]ore\s*tax|[cs]\s*g[s8]t|ig[s8]t|gst\s*(?:amount|amt)|cess|round|r\s*/\s*[o0]\b|"
-                   r"discount|\bqty|"
-                   r"quantity|items?\b|cash|tender|change|balance|outstanding|"
+                   r"be[ft]ore\s*tax|[cs]\s*g[s8]t|ig[s8]t|gst\s*(?:amount|amt)|cess|"
+                   rf"{_ROUND_OFF}|discount|\bqty|{_SUB}|कुल\s*कर(?!\S)|कर\s*योग्य|"
+                   rf"quantity|items?\b|{_ACCOUNT}|"
                    r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
-                   r"sav(?:ed|ings?)|in\s*words|rupees|advance|previous", re.I)
+                   r"sav(?:ed|ings?)|in\s*words|rupees|reverse\s*charge", re.I)
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
-_TAXABLE = re.compile(r"taxable|sub\s*-?\s*total|be[ft]ore\s*tax", re.I)  # "betore": f read t
+# "betore": f read t; Hindi कर योग्य (taxable)
+_TAXABLE = re.compile(rf"taxable|sub\s*-?\s*total|be[ft]ore\s*tax|कर\s*योग्य|{_SUB}", re.I)
 # A tax's S read as 8 ("IG8T 37,013.17": bench seed 608, plain photo 44)
 _TAX = re.compile(r"[cs]\s*g[s8]t|ig[s8]t|cess|\bgst\b", re.I)
-_ROUND = re.compile(r"round|r\s*/\s*[o0]\b", re.I)  # "R/O", its O read as 0 too
-_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words", re.I)  # "Bupees": R read B
+_ROUND = re.compile(_ROUND_OFF, re.I)  # "R/O", its O read as 0 too
+# "Bupees": R read B; "Rs. Seventy One Thousand Forty Only"
+_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 _CASH = re.compile(r"\bcash\b|tender", re.I)
-_CHANGE = re.compile(r"\bchange\b", re.I)
-_NOT_ON_PAGE = re.compile(r"cash|tender|change|balance|outstanding|previous|advance", re.I)
+_CHANGE = re.compile(r"\bchange\b|bal(?:ance)?\.?\s*(?:return|refund)", re.I)
+_NOT_ON_PAGE = re.compile(_ACCOUNT, re.I)
 GST_RATES = (0.25, 3, 5, 12, 18, 28, 40)  # percent
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = 0.4
@@ -80,6 +111,7 @@ class Amount:
     token: str
     line: int
     marked: bool  # a currency sign or "/-" beside it, or written with paise or grouping
+    last: bool = False  # nothing but a "/-", "Cr", "Only" after it on its line
 
 
 def amounts(lines: list[Line]) -> list[Amount]:
@@ -89,6 +121,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     used = -1  # a label alone that labelled the figure on the line above it
     for index, line in enumerate(lines):
         text, start, count = _SLASH_GROUP.sub(",", closed(line.text)), 0, len(found)
+        named = 0  # where the words that label the next amount begin
         below = lines[index + 1] if index + 1 < len(lines) else None
         # or, a photo's slant lifting the figure at the right, the one on the line below
         beside = below.text if below and _raised_beside(line, below) else ""
@@ -98,16 +131,28 @@ def amounts(lines: list[Line]) -> list[Amount]:
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
-            sign = -1 if (match["sign"] or "").startswith("-") else 1
-            label = as_meant(text[start:match.start()])
+            label = as_meant(text[named:match.start()])
+            # "Total:- 4560/-", "Total - 4560": a dash after a colon, or after a total's
+            # label (a total is never negative), is the label's, not a minus
+            minus = (match["sign"] or "").startswith("-") and not re.search(
+                r":\s*$", text[:match.start("sign")]) and not _label_weight(label)
+            sign = -1 if minus else 1
             if start == 0 and (above or beside) and not _label_weight(label):
                 if not above:
                     used = index + 1
                 label, beside = above or beside, ""
-            found.append(Amount(sign * paise, label, match["num"], index, marked))
+            last = _LINE_END.fullmatch(text[match.end():]) is not None
+            found.append(Amount(sign * paise, label, match["num"], index, marked, last))
             start = match.end()
+            if marked or len(digits_only(num)) > 5:
+                # a quantity, a rate or an HSN code is a part of its line's label ("Grand
+                # Total 46 Pcs. 1,18,000.00": Busy; "IGST18 (18%) 10,836.61": Zoho)
+                named = start
         above = text if len(found) == count and _label_weight(text) and index != used else ""
     return found
+
+
+_LINE_END = re.compile(r"[\s/\-=.,:)]*(?:(?:[CD]r|only)\b[\s.]*)?", re.I)
 
 
 def _raised_beside(figure: Line, label: Line) -> bool:
@@ -157,9 +202,14 @@ _NOT_TOTAL_WORDS = ("outstanding", "balance", "received", "previous", "advance")
 _WORD = re.compile(r"[A-Za-z]{6,}")
 
 
+# A dot-matrix label printed letter-spaced ("N E T  A M T"): its letters are one word.
+_SPACED = re.compile(r"\b[A-Za-z](?:\s{1,2}[A-Za-z]\b){2,}")
+
+
 def as_meant(label: str) -> str:
-    """`label` with a word misread from "Total" by one letter written "Total", and a word
-    one edit from one of _NOT_TOTAL_WORDS written as that word."""
+    """`label` with a word misread from "Total" by one letter written "Total", a word one
+    edit from one of _NOT_TOTAL_WORDS written as that word, and letter-spaced words closed."""
+    label = _SPACED.sub(lambda run: re.sub(r"\s", "", run.group()), label)
     return _WORD.sub(_not_total_word, _TOTAL_MISREAD.sub("Total", label))
 
 
@@ -176,19 +226,24 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
     goods = [item.amount_paise or 0 for item in items.find(lines)]
     expected, doubted = _arithmetic(every, sum(goods))
+    superseded = _chained(every)[1]
     largest = max((a.paise for a in every if a.marked and not _NOT_ON_PAGE.search(a.label)),
                   default=0)
     best: tuple[float, Amount, bool] | None = None
     for amount in every:
         weight = _weight(amount, every)
-        if not weight:
-            continue
+        if not weight or amount in superseded:
+            continue  # a total the page takes further ("Less: Cash Discount") is not the total
         checks = (amount.paise == in_words) + _adds_up(amount.paise, expected)
         if not (checks or _label_weight(amount.label)):
             continue  # no total label: the total only if the page vouches for it
         score = weight + checks + 0.3 * (amount.paise == largest) + amount.line / 1000
         if best is None or score > best[0]:
             best = (score, amount, checks > 0)
+    if not in_words and best is not None and not best[2]:
+        signed = _sign_read_as_digit(best[1], expected)
+        if signed is not None:
+            return signed, UNSURE
     if in_words and _adds_up(in_words, doubted) and (best is None or not best[2]):
         # The words and the arithmetic, read apart, agree: the printed total was misread.
         return in_words, SURE
@@ -234,9 +289,29 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
 
 
+# An amount as Indian bills group it ("71,040.00", "2,71,040.00")
+_INDIAN = re.compile(r"(?:\d{1,2},(?:\d\d,)*\d{3}|\d{1,3})\.\d\d")
+
+
+def _sign_read_as_digit(amount: Amount, sums: set[int]) -> int | None:
+    """The page's sum when the total's figure is that sum with the "₹" before it read as a
+    digit ("271,040.00" for "₹71,040.00": grouped as no Indian amount is, the rest is)."""
+    token = amount.token
+    if token[:1] not in ("2", "7", "Z") or _INDIAN.fullmatch(token) or not _INDIAN.fullmatch(
+            token[1:]):
+        return None
+    rest = parse_amount(token[1:])
+    return rest if rest in sums else None
+
+
 def _weight(amount: Amount, every: list[Amount]) -> float:
     """How surely the label names the invoice total (0: it does not)."""
-    if not amount.marked or _PART.search(amount.label):
+    bare = not amount.marked
+    if _PART.search(amount.label) or (bare and not (
+            # a figure written bare ("Kul 4560", "Grand Total 71040") at the end of its line,
+            # after a total label: a total, as a person reads it, but not a sure one
+            amount.last and len(re.sub(r"\D", "", amount.token)) >= 3
+            and _label_weight(amount.label))):
         return 0.0
     on_line = [a.paise for a in every if a.line == amount.line]
     if amount.paise < max(on_line):  # a tax-summary row: Total  taxable  CGST  SGST  tax
@@ -246,7 +321,7 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
         return 0.0
     # An amount whose label was lost (a Hindi label, a stamp over it) is the total only if
     # the page's words or arithmetic say so (those checks outweigh any label).
-    return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0)
+    return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0) * (0.8 if bare else 1.0)
 
 
 def _label_weight(label: str) -> float:
@@ -273,7 +348,7 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     misread: with a round-off line read, a sum not in whole rupees (rounding is what the line
     is for); and the items' sum where a taxable value is stated and gives another sum (an
     item's 0 read as 8 the same way as the total's: 9690.08 and 554968.08)."""
-    tendered = _tendered(every)
+    tendered = _tendered(every) | _chained(every)[0]
     taxes: dict[str, int] = {}
     for amount in every:
         kind = _TAX.search(amount.label)
@@ -306,6 +381,81 @@ def _arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     # Rounded to the rupee as the round-off line says, the line itself read.
     at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
     return set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate
+
+
+_GROSS = re.compile(r"gross", re.I)
+# A line that takes an amount off ("LESS: CD", "SCH. DISC", "Discount(5%) (-)", Hindi छूट)
+_LESS = re.compile(r"\bless\b|discount|\bdisc\b|\bcd\b|rebate|\bsch(?:eme)?\b|\(-\)|"
+                   r"छूट|कटौती|सूट|தள்ளுபடி|రాయితీ|ರಿಯಾಯಿತಿ|ছাড়|વળતર", re.I)
+_DISCOUNT = re.compile(r"discount|\bdisc\b", re.I)
+_SUMMARY_TAX = re.compile(r"total\s*(?:tax|gst)|(?:tax|gst)\s*(?:amount|amt)", re.I)
+# Paid or set off against the buyer's account, taken off what the buyer owes
+_PAID = re.compile(r"received|paid|advance|payment|\btds\b|credit\s*note|\bc\s*/?\s*n\b|return|"
+                   r"jama|जमा|अग्रिम|प्राप्त", re.I)
+_SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
+
+
+def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
+    """(totals the page's own running sum vouches for, the totals it takes further or that
+    carry the buyer's account, "Total" + "Previous Balance" = "Net Amount"): from a
+    base (a taxable value, sub-total, gross amount or total) down a list of lines that each
+    add or take off one amount (taxes, "Add: Freight", "Packing & Forwarding", "TCS", "Less:
+    Discount", "SCH. DISC", a round-off either way) to the next total, that total is the
+    base with them: Marg's GROSS AMT … NET AMT, Zoho's discount before tax, a "Total" less a
+    cash discount to a "Net Amount" (the total the page takes further is not the invoice
+    total). A payment, a balance, a second base or a table row (two amounts on a line)
+    between them breaks the list."""
+    marked: dict[int, list[Amount]] = {}
+    for amount in every:
+        if amount.marked:
+            marked.setdefault(amount.line, []).append(amount)
+
+    def base(amount: Amount) -> bool:
+        # its line's words ("Total 46 1,00,000.00": the item table's total row, its quantity)
+        label = " ".join(a.label for a in every[:every.index(amount) + 1]
+                         if a.line == amount.line)
+        return bool(_TAXABLE.search(label) or _GROSS.search(label) or _label_weight(label))
+
+    sums: set[int] = set()
+    taken: set[Amount] = set()
+    rows = sorted(marked)
+    for at, row in enumerate(rows):
+        first = marked[row][0]
+        if len(marked[row]) != 1 or first.paise <= 0 or not base(first):
+            continue
+        added, summary, rounding, taxed, account = [], [], 0, False, 0
+        for later in rows[at + 1:]:
+            if len(marked[later]) != 1:
+                break
+            step = marked[later][0]
+            if _label_weight(step.label):
+                plus = sum(added) + (0 if taxed else sum(summary))
+                ends = {first.paise + plus + rounding, first.paise + plus - rounding}
+                if account and step.paise in {end + account for end in ends}:
+                    taken.add(step)  # a running balance, not this invoice's total
+                elif (plus or rounding) and step.paise in ends and step.paise != first.paise:
+                    sums.add(step.paise)
+                    if _label_weight(first.label):
+                        taken.add(first)
+                break
+            paid = _NOT_ON_PAGE.search(step.label) and not _DISCOUNT.search(step.label)
+            if paid or _SETTLED.search(step.label):
+                # "Less: Advance" is paid, not taken off ("Cash Discount" is taken off); a
+                # previous balance is the buyer's account, not this invoice's
+                settled = _LESS.search(step.label) or _PAID.search(step.label)
+                account += -abs(step.paise) if settled else step.paise
+                continue
+            if base(step):
+                break
+            if _ROUND.search(step.label):
+                rounding += step.paise
+            elif _SUMMARY_TAX.search(step.label):
+                summary.append(step.paise)
+            else:
+                taxed = taxed or bool(_TAX.search(step.label))
+                less = _LESS.search(step.label) or step.paise < 0
+                added.append(-abs(step.paise) if less else step.paise)
+    return sums, taken
 
 
 def _rounded(base: int, rounding: int) -> int:

@@ -19,7 +19,8 @@ SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "
 OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
 VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
-START = re.compile(r"[rb]upees|rupee|\binr\b|in\s*words", re.I)  # "Bupees": R read B
+# "Bupees": R read B; "Rs. Seventy One Thousand Forty Only"
+START = re.compile(r"[rb]upees|rupee|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
 # "Eiaht": a g without its tail read a, "Tu" for two: a w written shallow): compared as the
 # same letter, so such a word is still one letter from its vocabulary word. No two number
@@ -66,6 +67,9 @@ def _said(text: str) -> str | None:
         return None
     # "RupeesS Six": the s of Rupees written twice, apart from the first number word
     rest = re.sub(r"^[sS](?=\s)", "", text[start.end():])
+    # Zoho's "Total In Words: Indian Rupee Seventy-One Thousand Forty Only": the currency's
+    # name after "in words" is no number word
+    rest = re.sub(r"^[\s:.\-]*indian(?=\s*(?:rupee|inr))", "", rest, flags=re.I)
     end = re.search(r"only", rest, re.I)
     return (rest[:end.start()] if end else _unended(rest)).lower()
 
@@ -90,6 +94,8 @@ def _value(found: tuple[str, ...]) -> int | None:
         if split is None:
             return None
         rupees, paise = _number(words[:split]), _number(words[split + 1:cut])
+        if split == cut - 1:  # "... Forty and Paise Fifty Only", as some software writes it
+            paise = _number(words[cut + 1:])
         return None if rupees is None or paise is None or paise > 99 else rupees * 100 + paise
     rupees = _number(words)
     return None if rupees is None else rupees * 100
