@@ -250,12 +250,16 @@ def test_a_figure_the_arithmetic_vouches_for_is_taken_over_readings_nothing_vouc
     assert (read.total_paise, read.confidence["total_paise"]) == (83_644_100, 0.95)
 
 
+# The layouts bench/ocr.py drew its n-th bill in when these pages were pinned (before "tally"
+# joined them): the same (seed, n) is the same page whatever layouts are added since.
+SIX = ("table", "two-column", "plain", "thermal", "memo", "dot-matrix")
+
+
 def bench_page(seed: int, n: int, photo: bool = False) -> tuple[int, Image.Image]:
     """bench/ocr.py's n-th bill of `seed` in its layout, clean or photographed."""
     rng = random.Random(seed * 100_000 + n)
     bill = bills.bill(rng)
-    page = layouts.render(bill, rng, layouts.LAYOUTS[n % len(layouts.LAYOUTS)],
-                          hindi=rng.random() < 0.3)
+    page = layouts.render(bill, rng, SIX[n % len(SIX)], hindi=rng.random() < 0.3)
     return bill.truth.total_paise, camera.photograph(page, rng) if photo else page
 
 
@@ -289,8 +293,7 @@ def photo(seed: int, n: int) -> tuple[int, Image.Image]:
     """bench/ocr.py's n-th bill of `seed` as a phone photo: its total, the photo."""
     rng = random.Random(seed * 100_000 + n)
     bill = bills.bill(rng)
-    layout = layouts.LAYOUTS[n % len(layouts.LAYOUTS)]
-    page = layouts.render(bill, rng, layout, hindi=rng.random() < 0.3)
+    page = layouts.render(bill, rng, SIX[n % len(SIX)], hindi=rng.random() < 0.3)
     return bill.truth.total_paise, camera.photograph(page, rng)
 
 
