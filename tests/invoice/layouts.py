@@ -7,6 +7,7 @@ or faded print on some (tests/invoice/ink.py)."""
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 from PIL import Image
 
@@ -305,7 +306,7 @@ def _tally(b: Bill, rng: random.Random, layout: str, hindi: bool) -> Image.Image
     heads = [("Sl", "No."), ("Description of Goods", ""), ("HSN/SAC", ""), ("Quantity", ""),
              ("Rate", ""), ("per", ""), ("Amount", "")]
     y = bottom
-    for (x0, x1), (first, second) in zip(zip(edges, edges[1:]), heads):
+    for (x0, x1), (first, second) in zip(pairwise(edges), heads, strict=True):
         at((x0 + x1) / 2, y + 6, first, "ma", scale=0.9)
         if second:
             at((x0 + x1) / 2, y + 6 + line * 0.8, second, "ma", scale=0.9)
