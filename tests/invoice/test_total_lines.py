@@ -155,3 +155,33 @@ def test_a_group_comma_read_as_a_slash_keeps_the_total_one_amount():
     assert find(page("Total Amount 2,42/641.92"))[0] == 24_264_192
     # A date is no amount: "12/2025" after "Total 1,05" stays apart.
     assert [a.paise for a in amounts(page("Dated 23/12/2025"))] != [2_312_202_500]
+
+
+def test_the_total_quantity_on_tallys_total_row_leaves_the_total_its_label():
+    # TallyPrime's Total row: "Total 500 Bags ₹ 70,800.00". The amount's label was the words
+    # since the quantity ("Bags"): no total label, and with the amount in words lost (a photo)
+    # no total at all; the quantity is no amount.
+    lines = page("1 OPC 53 Grade Cement 2523 500 Bags 120.00 Bags 60,000.00",
+                 "CGST 5,400.00", "SGST 5,400.00", "Total 500 Bags ₹ 70,800.00")
+    assert [a.paise for a in amounts(lines) if a.line == 3] == [7_080_000]
+    assert amounts(lines)[-1].label.strip().startswith("Total")
+    assert find(lines)[0] == 7_080_000
+
+
+def test_the_tax_in_words_under_tallys_tax_summary_is_not_the_totals_words():
+    # "Tax Amount (in words) : INR Ten Thousand Eight Hundred Only" under the HSN/SAC summary,
+    # the total's own words lost (a photo): the tax's words chose the summary's total tax,
+    # 10,800.00, over the page's Total 70,800.00.
+    lines = page("Total 70,800.00", "Amount Chargeable (in words) E. & O.E",
+                 "2523 60,000.00 9% 5,400.00 9% 5,400.00 10,800.00",
+                 "Total 60,000.00 5,400.00 5,400.00 10,800.00",
+                 "Tax Amount (in words) : INR Ten Thousand Eight Hundred Only")
+    assert find(lines)[0] == 7_080_000
+
+
+def test_the_amount_in_words_under_tallys_label_vouches_for_the_total():
+    # "Amount Chargeable (in words)" with "E. & O.E" at its right, the words on the next line.
+    lines = page("CGST 5,400.00", "SGST 5,400.00", "Total 500 Bags ₹ 70,800.00",
+                 "Amount Chargeable (in words) E. & O.E", "INR Seventy Thousand Eight Hundred Only",
+                 "Tax Amount (in words) : INR Ten Thousand Eight Hundred Only")
+    assert find(lines) == (7_080_000, pytest.approx(0.95))

@@ -98,6 +98,8 @@ def amounts(lines: list[Line]) -> list[Amount]:
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
+            if not marked and _UNIT.match(text, match.end()):
+                continue  # a quantity: the words before it label the amount after it
             sign = -1 if (match["sign"] or "").startswith("-") else 1
             label = as_meant(text[start:match.start()])
             if start == 0 and (above or beside) and not _label_weight(label):
@@ -108,6 +110,13 @@ def amounts(lines: list[Line]) -> list[Amount]:
             start = match.end()
         above = text if len(found) == count and _label_weight(text) and index != used else ""
     return found
+
+
+# A quantity and its unit ("500 Bags", "95 Kgs", "66 Nos"): TallyPrime prints the total
+# quantity on the Total row before the total ("Total 500 Bags ₹ 71,040.00"), where it took
+# the label from the total and left it "Bags".
+_UNIT = re.compile(r" ?(?:bags?|nos|pcs|kgs?|coils?|ltrs?|mtrs?|boxe?s|cans|units|sets|pairs|"
+                   r"rolls|bundles|cartons|ctns|pkts|tons|qtls?|doz)\.?(?![A-Za-z])", re.I)
 
 
 def _raised_beside(figure: Line, label: Line) -> bool:
@@ -342,9 +351,14 @@ def _adds_up(paise: int, expected: set[int]) -> bool:
                for sum_ in expected)
 
 
+# The tax in words, which TallyPrime prints under its tax summary ("Tax Amount (in words) :
+# INR Ten Thousand Eight Hundred Only"): not the total's words.
+_TAX_IN_WORDS = re.compile(r"\bta[xk]\s*(?:amount|amt)\s*\(?\s*in\s*words", re.I)
+
+
 def _words_at(lines: list[Line], index: int) -> int | None:
     text = lines[index].text
-    if not _WORDS.search(text):
+    if not _WORDS.search(text) or _TAX_IN_WORDS.search(text):
         return None
     found = amount_in_words(text)
     if found is None and not re.search(r"only", text, re.I) and index + 1 < len(lines):
