@@ -12,18 +12,20 @@ from itertools import pairwise
 from PIL import Image
 
 from tests.invoice import fonts, ink, totals
-from tests.invoice.bills import Bill, in_words, money, offshoot
+from tests.invoice.bills import BALANCE_LABELS, RECEIVED_LABELS, Bill, in_words, money, offshoot
 from tests.invoice.make import indian
 from tests.invoice.pen import Pen, hand_width, stamp
 
-LAYOUTS = ("table", "two-column", "plain", "thermal", "memo", "dot-matrix", "tally")
+LAYOUTS = ("table", "two-column", "plain", "thermal", "memo", "dot-matrix", "tally",
+           "vyapar")
 HINDI = {"invoice": "कर बीजक", "number": "बिल संख्या", "buyer": "खरीदार"}
 
 
 def render(b: Bill, rng: random.Random, layout: str, *, hindi: bool = False) -> Image.Image:
     """A clean scan of the bill in `layout`, with a stamp or signature on most."""
     draw = {"table": _software, "two-column": _software, "plain": _plain, "thermal": _thermal,
-            "memo": _memo, "dot-matrix": _software, "tally": _tally}[layout]
+            "memo": _memo, "dot-matrix": _software, "tally": _tally,
+            "vyapar": _vyapar}[layout]
     page = draw(b, rng, layout, hindi)
     printer = offshoot(rng)
     if layout == "dot-matrix":
@@ -432,3 +434,94 @@ def _tally_hsn(pen: Pen, b: Bill, at, hline, vline, y: int, line: int) -> int:
     for n, x in enumerate(edges[1:-1], 1):  # a tax's Rate | Amount split under its name
         vline(x, head_top + line if n % 2 and n >= 3 else head_top, y)
     return y + 8
+
+
+VYAPAR_UNITS = {"bag": "Bag", "can": "Can", "pcs": "Pcs", "coil": "Roll", "kg": "Kg"}
+
+
+def _vyapar(b: Bill, rng: random.Random, layout: str, hindi: bool) -> Image.Image:
+    """Vyapar's A4 GST theme: 'Tax Invoice' over the shop's header; 'Bill To' and 'Invoice
+    Details' side by side; the item table '# | Item name | HSN/ SAC | Quantity | Price/ unit |
+    GST | Amount' whose amounts include their GST, and its Total row (the invoice total before
+    round-off); at the left 'Invoice Amount In Words' ('... Rupees only') and the terms, at the
+    right 'Sub Total', each tax, 'Total', 'Received' and 'Balance'."""
+    font = rng.choice(fonts.installed(fonts.PRINT))
+    page = Image.new("RGB", (1650, 2600), "white")
+    pen, t = Pen(page, font, rng.randint(22, 28), rng), b.truth
+    left, right, mid = pen.left, pen.right, page.width / 2
+    cur = "₹ " if fonts.has_rupee(font) else "Rs. "
+    pen.put(mid, "Tax Invoice", scale=1.3, anchor="ma", bold=True)
+    pen.y += int(pen.size * 2.4)
+    pen.row([(left, b.shop, "l")], scale=1.4, bold=True)
+    state = f"{t.seller_gstin[:2]}-{STATES[int(t.seller_gstin[:2])]}"
+    for text in (b.place, f"Phone no.: 98{rng.randrange(10**8):08d}", f"GSTIN: {t.seller_gstin}",
+                 f"State: {state}"):
+        pen.row([(left, text, "l")], scale=0.9)
+    pen.rule()
+    pen.row([(left, "Bill To", "l"), (mid + 40, "Invoice Details", "l")], bold=True)
+    bill_to = [b.buyer, b.place.split(",")[-1].strip(), f"GSTIN Number: {t.buyer_gstin}",
+               f"State: {t.buyer_gstin[:2]}-{STATES[int(t.buyer_gstin[:2])]}"]
+    details = [f"Invoice No.: {t.number}", f"Date: {t.day.strftime('%d-%m-%Y')}",
+               f"Place of supply: {bill_to[-1].removeprefix('State: ')}"]
+    for n, text in enumerate(bill_to):
+        cells = [(left, text, "l")] + ([(mid + 40, details[n], "l")] if n < len(details) else [])
+        pen.row(cells, scale=0.9, bold=n == 0 and rng.random() < 0.5)
+    pen.y += 10
+    width = right - left
+    cols = [(left + 8, "l"), (left + 50, "l"), (left + 0.44 * width, "l"),
+            (left + 0.62 * width, "r"), (left + 0.74 * width, "r"), (left + 0.88 * width, "r"),
+            (right - 8, "r")]
+    top = pen.y - int(pen.size * 0.3)
+    pen.draw.rectangle((left, top, right, top + int(pen.size * 1.5)), fill=(225, 225, 225))
+    pen.row([(x, h, a) for (x, a), h in zip(cols, ["#", "Item name", "HSN/ SAC", "Quantity",
+                                                    "Price/ unit", "GST", "Amount"],
+                                             strict=True)], bold=True, scale=0.9)
+    pen.y += int(pen.size * 0.4)
+    rate = round(100 * (b.cgst + b.sgst + b.igst) / max(b.taxable, 1))
+    shares = [line[4] for line in b.lines]
+    taxes = [tax * share // b.taxable for share, tax in zip(shares, [b.cgst + b.sgst + b.igst]
+                                                            * len(shares), strict=True)]
+    taxes[-1] += b.cgst + b.sgst + b.igst - sum(taxes)
+    for n, ((name, hsn, unit, qty, amount), tax) in enumerate(zip(b.lines, taxes, strict=True), 1):
+        cells = [str(n), name, hsn, f"{qty} {VYAPAR_UNITS[unit]}", f"{cur}{indian(amount // qty)}",
+                 f"{cur}{indian(tax)} ({rate}%)", f"{cur}{indian(amount + tax)}"]
+        pen.row([(x, c, a) for (x, a), c in zip(cols, cells, strict=True)], scale=0.9)
+    pen.rule()
+    exact = b.taxable + b.cgst + b.sgst + b.igst
+    pen.row([(cols[1][0], "Total", "l"), (cols[3][0], str(sum(q for *_r, q, _a in b.lines)), "r"),
+             (cols[5][0], f"{cur}{indian(exact - b.taxable)}", "r"),
+             (cols[6][0], f"{cur}{indian(exact)}", "r")], bold=True, scale=0.9)
+    pen.rule()
+    pen.y += 10
+    at = right - 0.34 * width
+    summary = [("Sub Total", b.taxable)]
+    split = f"{rate / 2:g}" if not b.igst else f"{rate:g}"
+    summary += [(f"IGST@{split}%", b.igst)] if b.igst else [(f"SGST@{split}%", b.sgst),
+                                                          (f"CGST@{split}%", b.cgst)]
+    if b.round_off:
+        summary.append(("Round off", b.round_off))
+    account = dict(b.after)
+    received = next((account[k] for k in RECEIVED_LABELS if k in account), 0)
+    balance = next((account[k] for k in BALANCE_LABELS if k in account), t.total_paise - received)
+    words = in_words(t.total_paise).removeprefix("Rupees ").removesuffix(" Only")
+    words = words.replace(" and ", " Rupees and ").replace(" Paise", " Paisa") if " and " in words \
+        else words + " Rupees"
+    said = [("Invoice Amount In Words", True), (f"{words} only", False), ("", False),
+            ("Terms And Conditions", True), ("Thanks for doing business with us!", False)]
+    start = pen.y
+    for label, value in summary:
+        text = f"{value / 100:+.2f}" if label == "Round off" else f"{cur}{indian(value)}"
+        pen.row([(at, label, "l"), (right - 8, text, "r")], scale=0.9)
+    top = pen.y - int(pen.size * 0.3)
+    pen.draw.rectangle((at - 10, top, right, top + int(pen.size * 1.7)), fill=(225, 225, 225))
+    pen.row([(at, "Total", "l"), (right - 8, f"{cur}{indian(t.total_paise)}", "r")], bold=True)
+    for label, value in (("Received", received), ("Balance", balance)):
+        pen.row([(at, label, "l"), (right - 8, f"{cur}{indian(value)}", "r")], scale=0.9)
+    end, pen.y = pen.y, start
+    for text, bold in said:
+        pen.row([(left, text, "l")], scale=0.9, bold=bold)
+    pen.y = max(pen.y, end) + 40
+    pen.row([(right - 8, f"For: {b.shop}", "r")], scale=0.9)
+    pen.y += 70
+    pen.row([(right - 8, "Authorized Signatory", "r")], scale=0.9)
+    return page.crop((0, 0, page.width, int(page.width * 1.41)))
