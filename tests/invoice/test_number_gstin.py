@@ -134,3 +134,15 @@ def test_a_number_under_another_label_is_not_the_invoice_number():
     lines = boxed([("Invoice No.", (828, 92, 947, 130)), ("Dated", (1201, 90, 1280, 130))],
                   [("Pune 411037", (78, 136, 368, 168)), ("1-Feb-26", (1204, 129, 1325, 168))])
     assert extract(lines).invoice_number is None
+
+
+def test_a_number_label_that_lost_its_first_letter_is_still_the_label():
+    # A photo of TallyPrime's cells: "Invoice No." read "nvoice No." (its I lost at the edge
+    # of the text box), the number under it. Read, but the partner confirms it.
+    lines = boxed([("Laxmi Building Materials", (204, 210, 395, 244)),
+                   ("nvoice No.", (753, 199, 815, 217)), ("Dated", (1023, 191, 1064, 209))],
+                  [("G.T. Road, Ludhiana 141003", (204, 228, 402, 261)),
+                   ("INV-08065", (743, 213, 839, 244)), ("6-Mar-26", (1020, 207, 1108, 234))])
+    read = extract(lines)
+    assert read.invoice_number == "INV-08065"
+    assert read.confidence["invoice_number"] < SURE

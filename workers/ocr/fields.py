@@ -24,9 +24,10 @@ _BUYER_LOOSE = re.compile(r"\bb[il1|!]{2,3}(?:ed)?\s*t[o0]\b|\bsh[il1]p|\bcons[i
 # "Invoice" as read: "Inv", "Inv .", "Inv,", "Involce", "lnv" (a thin i read as l); "Bill"
 # as "Bl", but not inside a word ("SBIN0001234", an IFSC code, is no "Bill No." 001234).
 # A dot-matrix page's label further: "Invotce", "Invcice", "Tnvo1ce", "8i11", "No" read "Mo"
-# and "#" read "$" (bench/ocr.py seed 601 and 602, dot-matrix pages 77, 107, 23 and 35).
+# and "#" read "$" (bench/ocr.py seed 601 and 602, dot-matrix pages 77, 107, 23 and 35);
+# its I lost at the edge of a photo's text box ("nvoice No.": a tally photo, study seed 701).
 _NUMBER = re.compile(r"(?:(?:[il]n?v(?:[o0][il1]ce?)?|"
-                     r"(?<![a-z0-9])[ilt1]nv[o0ceau][a-z0-9]{2,3})\s?[.,]?|"
+                     r"(?<![a-z0-9])[ilt1]?nv[o0ceau][a-z0-9]{2,3})\s?[.,]?|"
                      r"(?<![a-z0-9])[b8][il1]{1,3}|voucher|memo)\s*"
                      r"(?:n[o0]|m[o0](?![a-z])|number|#|\$(?=[\s:]))\.?|invoice\s*(?=[:#])|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
