@@ -4,11 +4,11 @@ webhook-to-credit time.
     .venv/bin/python bench/ocr.py [--invoices 200] [--seed 1] [--uploads 20] [--rss]
 
 1. Accuracy: N bills (tests/invoice/bills.py: 1-6 items, CGST+SGST or IGST, round-off, totals
-   labelled twenty ways, amounts in words, paid/balance/previous balance lines) drawn in six
+   labelled twenty ways, amounts in words, paid/balance/previous balance lines) drawn in eight
    layouts (tests/invoice/layouts.py: software invoice with a stacked or two-column header and a
    varied totals block (totals.py: larger, bold or boxed total, HSN tax summary after or beside
    it), the same from a dot-matrix printer, table-less bill, thermal receipt, hand-filled cash
-   memo; stamps, 30+ fonts from Debian packages, faded print, Hindi headings on 30 %), each read
+   memo, TallyPrime's and Vyapar's default A4 tax invoices; stamps, 30+ fonts from Debian packages, faded print, Hindi headings on 30 %), each read
    as the clean page and as a phone photo (tests/invoice/camera.py and desk.py: folded or
    crumpled paper on a table among other papers, perspective, rotation, distance, defocus or
    shake, shadow, glare, dim light, noise, WhatsApp-sized JPEG). Every page is read once by each
