@@ -9,6 +9,7 @@ import pytest
 from tests.invoice.test_total import page
 from workers.ocr.lines import Line, Word
 from workers.ocr.total import _label_weight, amounts, find, strongest
+from workers.ocr.words import amount_in_words
 
 
 def test_a_total_gst_line_is_the_sum_of_the_taxes_not_one_more_tax():
@@ -185,3 +186,18 @@ def test_the_amount_in_words_under_tallys_label_vouches_for_the_total():
                  "Amount Chargeable (in words) E. & O.E", "INR Seventy Thousand Eight Hundred Only",
                  "Tax Amount (in words) : INR Ten Thousand Eight Hundred Only")
     assert find(lines) == (7_080_000, pytest.approx(0.95))
+
+
+def test_vyapars_words_put_the_rupees_before_the_word_rupees():
+    # Vyapar's A4 theme: "Invoice Amount In Words" on its own line, then "... Twenty One
+    # Rupees only" (or "... Rupees and Thirty Two Paisa only") beside the totals block, the
+    # words read with the summary's next row (bench layout vyapar, study seed 703 page 0). The
+    # words were not read, and a total whose arithmetic was misread went unchecked.
+    lines = page("Invoice Amount In Words Sub Total 4,89,214.75",
+                 "Five Lakh Forty Seven Thousand Nine Hundred Twenty One Rupees only SGST@6% "
+                 "29,352.89",
+                 "Terms And Conditions Total 5,47,921.00", "Received 5,47,921.00", "Balance 0.00")
+    assert find(lines) == (54_792_100, pytest.approx(0.95))
+    assert amount_in_words("Eight Thousand Six Hundred Thirty Six Rupees and Thirty Two Paisa "
+                           "only SGST@6% ₹ 462.66") == 863_632
+    assert amount_in_words("Sub Total in Rupees only") is None

@@ -67,7 +67,12 @@ def _said(text: str) -> str | None:
     # "RupeesS Six": the s of Rupees written twice, apart from the first number word
     rest = re.sub(r"^[sS](?=\s)", "", text[start.end():])
     end = re.search(r"only", rest, re.I)
-    return (rest[:end.start()] if end else _unended(rest)).lower()
+    said = (rest[:end.start()] if end else _unended(rest)).lower()
+    if start.group().lower() != "inr" and not re.sub(r"\band\b.*", "", said).strip():
+        # "Forty One Rupees and Fifty Paisa only", as Vyapar writes it: the rupees before
+        # the word, its label ("Invoice Amount In Words") on the line above
+        said = f"{text[:start.start()]} {said}".lower()
+    return re.sub(r"\bpaisa\b", "paise", said)
 
 
 def _cheapest(letters: str, limit: int) -> set[int]:
