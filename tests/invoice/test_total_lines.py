@@ -166,7 +166,8 @@ def test_the_total_quantity_on_tallys_total_row_leaves_the_total_its_label():
                  "CGST 5,400.00", "SGST 5,400.00", "Total 500 Bags ₹ 70,800.00")
     assert [a.paise for a in amounts(lines) if a.line == 3] == [7_080_000]
     assert amounts(lines)[-1].label.strip().startswith("Total")
-    assert find(lines)[0] == 7_080_000
+    # the item line (its rate's unit before the amount) and the taxes vouch for it
+    assert find(lines) == (7_080_000, pytest.approx(0.95))
 
 
 def test_the_tax_in_words_under_tallys_tax_summary_is_not_the_totals_words():
