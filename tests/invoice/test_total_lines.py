@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.invoice.test_total import page
+from tests.invoice.test_total import SURE, page
 from workers.ocr.lines import Line, Word
 from workers.ocr.total import _label_weight, amounts, find, strongest
 from workers.ocr.words import amount_in_words
@@ -202,3 +202,16 @@ def test_vyapars_words_put_the_rupees_before_the_word_rupees():
     assert amount_in_words("Eight Thousand Six Hundred Thirty Six Rupees and Thirty Two Paisa "
                            "only SGST@6% ₹ 462.66") == 863_632
     assert amount_in_words("Sub Total in Rupees only") is None
+
+
+def test_a_rupee_sign_read_as_a_one_is_not_vouched_for_by_sums_it_misread_alike():
+    # Vyapar prints "₹" before every amount. A photo read "₹ 6,243.00" and "₹ 7,991.04" as
+    # "16,243.00" (Sub Total) and "17,991.04" (the item table's Total row): they add up with
+    # the taxes, while the summary's "Total ₹ 7,991.04" was read right (vyapar photo, study
+    # seed 701 page 15: 17,991.04 read sure).
+    lines = page("Tile Adhesive 20 3214 12.Bag 1.520.25 1,748.04(28%) 97.,991.04",
+                 "Total 12 1,748.04 17,991.04", "Sub Total 16,243.00",
+                 "oice Amount In Words 874.02", "Seven Thousand Nine Hu SGST@14N",
+                 "CGST@14% 874.02", "Terms And Cond Yotal 7,991.04", "Thanks for doing bu 10.00",
+                 "7,991.04")
+    assert find(lines)[1] < SURE  # the partner confirms it

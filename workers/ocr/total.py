@@ -119,6 +119,17 @@ _UNIT = re.compile(r" ?(?:bags?|nos|pcs|kgs?|coils?|ltrs?|mtrs?|boxe?s|cans|unit
                    r"rolls|bundles|cartons|ctns|pkts|tons|qtls?|doz)\.?(?![A-Za-z])", re.I)
 
 
+def _one_more(chosen: Amount, every: list[Amount]) -> bool:
+    """Whether a total label on the page names `chosen` without a 1 before its digits: the
+    rupee sign read as a 1. Vyapar prints "₹" before every amount, and "₹ 6,243.00" and
+    "₹ 7,991.04" read "16,243.00" and "17,991.04" on the Sub Total and the item table's Total
+    row made a sum that vouched for the misread, where "Total 7,991.04" had it right (vyapar
+    photo, study seed 701 page 15). Below combine's PLAUSIBLE_TOTAL, as both engines misread
+    the sign alike."""
+    return any(a.paise > 0 and chosen.paise == a.paise + 10 ** len(str(a.paise))
+               and _label_weight(a.label) for a in every)
+
+
 def _raised_beside(figure: Line, label: Line) -> bool:
     """Whether `label`, a total label alone on its line (no digits), labels `figure`, read as
     the line above it: a photo's slant raised the figure at the right of the label, its
@@ -232,6 +243,8 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # way from an item and from the total keeps the sum (20,314.50 and 26,003.00 both read
         # without their 2). Below combine's PLAUSIBLE_TOTAL, so that a second engine losing
         # the same digit does not make the agreement sure.
+        return amount.paise, UNSURE - 0.1
+    if checked and _one_more(amount, every):
         return amount.paise, UNSURE - 0.1
     if checked:
         return amount.paise, SURE
