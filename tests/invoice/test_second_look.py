@@ -302,3 +302,20 @@ def test_a_quantity_on_the_item_tables_total_row_never_replaces_the_total():
     # and "Bet Total: Rs. 7,296/": the second look took the bare 60 for the total's figure.
     paise, picture = photo(602, 47)
     assert read_rapid(picture).total_paise == paise
+
+
+def test_a_rupee_sign_read_as_a_one_again_by_the_second_look_is_not_sure(monkeypatch):
+    """Vyapar's "₹ 7,991.04" on the item table's Total row read "17,991.04", its Sub Total
+    "₹ 6,243.00" read "16,243.00": the arithmetic vouches for the misread, and the second look
+    at the Total row's figure read the sign as a 1 again (vyapar photo, study seed 701 page
+    15: 17,991.04 read sure), where "Total 7,991.04" lower on the page has it without."""
+    texts = ["Tile Adhesive 20 3214 12.Bag 1.520.25 1,748.04(28%) 97.,991.04",
+             "Total 12 1,748.04 17,991.04", "Sub Total 16,243.00", "oice Amount In Words 874.02",
+             "Seven Thousand Nine Hu SGST@14N", "CGST@14% 874.02", "Terms And Cond Yotal 7,991.04",
+             "Thanks for doing bu 10.00", "7,991.04"]
+    lines = [Line(tuple(Word(w, 0.95) for w in text.split())) for text in texts]
+    read = fields.extract(lines)
+    assert read.confidence["total_paise"] < SURE
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look("17,991.04")])
+    recheck.recheck(Image.new("RGB", (1200, 1600), "white"), lines, read)
+    assert read.confidence["total_paise"] < SURE

@@ -119,14 +119,20 @@ _UNIT = re.compile(r" ?(?:bags?|nos|pcs|kgs?|coils?|ltrs?|mtrs?|boxe?s|cans|unit
                    r"rolls|bundles|cartons|ctns|pkts|tons|qtls?|doz)\.?(?![A-Za-z])", re.I)
 
 
-def _one_more(chosen: Amount, every: list[Amount]) -> bool:
+def sign_read_one(lines: list[Line], paise: int) -> bool:
+    """Whether a total label on the page names `paise` without a 1 before its digits (see
+    _one_more): a check that vouches for `paise` may vouch for a misread."""
+    return _one_more(paise, amounts(lines))
+
+
+def _one_more(chosen: int, every: list[Amount]) -> bool:
     """Whether a total label on the page names `chosen` without a 1 before its digits: the
     rupee sign read as a 1. Vyapar prints "₹" before every amount, and "₹ 6,243.00" and
     "₹ 7,991.04" read "16,243.00" and "17,991.04" on the Sub Total and the item table's Total
     row made a sum that vouched for the misread, where "Total 7,991.04" had it right (vyapar
     photo, study seed 701 page 15). Below combine's PLAUSIBLE_TOTAL, as both engines misread
     the sign alike."""
-    return any(a.paise > 0 and chosen.paise == a.paise + 10 ** len(str(a.paise))
+    return any(a.paise > 0 and chosen == a.paise + 10 ** len(str(a.paise))
                and _label_weight(a.label) for a in every)
 
 
@@ -244,7 +250,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # without their 2). Below combine's PLAUSIBLE_TOTAL, so that a second engine losing
         # the same digit does not make the agreement sure.
         return amount.paise, UNSURE - 0.1
-    if checked and _one_more(amount, every):
+    if checked and _one_more(amount.paise, every):
         return amount.paise, UNSURE - 0.1
     if checked:
         return amount.paise, SURE
