@@ -250,7 +250,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # without their 2). Below combine's PLAUSIBLE_TOTAL, so that a second engine losing
         # the same digit does not make the agreement sure.
         return amount.paise, UNSURE - 0.1
-    if checked and _one_more(amount.paise, every):
+    if checked and amount.paise != in_words and _one_more(amount.paise, every):
         return amount.paise, UNSURE - 0.1
     if checked:
         return amount.paise, SURE
