@@ -4,19 +4,20 @@ webhook-to-credit time.
     .venv/bin/python bench/ocr.py [--invoices 200] [--seed 1] [--uploads 20] [--rss]
 
 1. Accuracy: N bills (tests/invoice/bills.py: 1-6 items, CGST+SGST or IGST, round-off, totals
-   labelled twenty ways, amounts in words, paid/balance/previous balance lines) drawn in six
+   labelled twenty ways, amounts in words, paid/balance/previous balance lines) drawn in eight
    layouts (tests/invoice/layouts.py: software invoice with a stacked or two-column header and a
    varied totals block (totals.py: larger, bold or boxed total, HSN tax summary after or beside
    it), the same from a dot-matrix printer, table-less bill, thermal receipt, hand-filled cash
-   memo; stamps, 30+ fonts from Debian packages, faded print, Hindi headings on 30 %), each read
-   as the clean page and as a phone photo (tests/invoice/camera.py and desk.py: folded or
-   crumpled paper on a table among other papers, perspective, rotation, distance, defocus or
-   shake, shadow, glare, dim light, noise, WhatsApp-sized JPEG). Every page is read once by each
-   engine; the modes of workers.ocr.read (tesseract, rapidocr, both, cascade) are built from
-   those readings, their time the sum of the engines they ran. Per mode: exact-match rates
-   (items: every item line with its quantity, amount and category word, and no other), reads the
-   bot would ask the partner to confirm, totals wrong but sure (confidence >= 0.8: credited
-   without asking), OCR wall and CPU seconds per page (Tesseract's CPU is its subprocess's).
+   memo, TallyPrime's and Vyapar's default A4 tax invoices; stamps, 30+ fonts from Debian
+   packages, faded print, Hindi headings on 30 %), each read as the clean page and as a phone
+   photo (tests/invoice/camera.py and desk.py: folded or crumpled paper on a table among other
+   papers, perspective, rotation, distance, defocus or shake, shadow, glare, dim light, noise,
+   WhatsApp-sized JPEG). Every page is read once by each engine; the modes of workers.ocr.read
+   (tesseract, rapidocr, both, cascade) are built from those readings, their time the sum of the
+   engines they ran. Per mode: exact-match rates (items: every item line with its quantity,
+   amount and category word, and no other), reads the bot would ask the partner to confirm,
+   totals wrong but sure (confidence >= 0.8: credited without asking), OCR wall and CPU seconds
+   per page (Tesseract's CPU is its subprocess's).
 2. RSS (--rss): peak resident memory of a fresh process reading 3 photos in each mode.
 3. Latency (--uploads N; --skip-accuracy for it alone): a real `flask worker` (one RQ worker
    process) on Redis and a SQLite file; signed Twilio webhooks carrying printed-invoice photos

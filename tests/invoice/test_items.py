@@ -119,3 +119,17 @@ def test_a_tilted_tables_names_stay_beside_their_numbers():
     assert [line.text for line in rapid.rows(found)] == [
         "Sr Description HSN Qty Amount", "OPC 53 Grade Cement 2523 46 17,480.00",
         "PPC Cement 2523 10 3,500.00"]
+
+
+def test_tallys_rate_unit_between_the_rate_and_the_amount():
+    # TallyPrime's item table: "Quantity | Rate | per | Amount", the rate's unit ("Kgs") between
+    # the rate and the amount (bench layout tally, study seed 701 page 6): no item was read, so
+    # the tax arithmetic had no taxable value and a total without its words went unchecked.
+    found = items.find(page("1 TMT Bar 12mm 7214 95 Kgs 62.00 Kgs 5,890.00",
+                            "2 Wall Putty 40kg 3214 77 Bags 780.00 Bags 60,060.00",
+                            "CGST 41,396.53"))
+    assert found == [Item(name="TMT Bar 12mm", quantity=95, amount_paise=589_000, hsn="7214"),
+                     Item(name="Wall Putty 40kg", quantity=77, amount_paise=6_006_000,
+                          hsn="3214")]
+    # a word between two amounts that do not make rate times quantity is still no item line
+    assert items.find(page("Taxable 2 Lakh 5,890.00 Rs 60,060.00")) == []

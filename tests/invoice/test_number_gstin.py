@@ -105,3 +105,44 @@ def test_a_numbers_own_leading_c_is_kept():
 @pytest.mark.parametrize("text", ["Delivery No: 5521", "Bill Mode: Cash 1200"])
 def test_other_labels_are_no_invoice_number(text):
     assert extract(page("GSTIN: 07HECDP3423A3ZJ", text)).invoice_number is None
+
+
+def boxed(*rows: list[tuple[str, tuple[int, int, int, int]]]) -> list[Line]:
+    """Lines of text boxes as PP-OCR reads them: each box's words share its box."""
+    return [Line(tuple(Word(w, 0.98, box) for text, box in row for w in text.split()))
+            for row in rows]
+
+
+def test_a_number_in_a_cell_under_its_label_is_the_invoice_number():
+    # TallyPrime's Tax Invoice: "Invoice No." and "Dated" label cells, their values bold
+    # under them; the seller's name and address share those lines (bench/ocr.py study seed
+    # 701, tally page 6: no number read).
+    lines = boxed([("Mahalaxmi Steel Traders", (76, 98, 391, 135)),
+                   ("Invoice No.", (828, 92, 947, 130)), ("Dated", (1201, 90, 1280, 130))],
+                  [("MG Road, Indore 452001", (78, 136, 368, 168)),
+                   ("INV-56231", (828, 130, 964, 168)), ("1-Feb-26", (1204, 129, 1325, 168))],
+                  [("GSTIN/UIN:28HSBHY5858H2ZA", (79, 172, 458, 204)),
+                   ("Delivery Note", (826, 159, 976, 202))])
+    read = extract(lines)
+    assert read.invoice_number == "INV-56231"
+    assert read.confidence["invoice_number"] >= SURE
+
+
+def test_a_number_under_another_label_is_not_the_invoice_number():
+    # Only the box under the label's own: the "Dated" cell's date and the address's PIN
+    # code beside it are not the number.
+    lines = boxed([("Invoice No.", (828, 92, 947, 130)), ("Dated", (1201, 90, 1280, 130))],
+                  [("Pune 411037", (78, 136, 368, 168)), ("1-Feb-26", (1204, 129, 1325, 168))])
+    assert extract(lines).invoice_number is None
+
+
+def test_a_number_label_that_lost_its_first_letter_is_still_the_label():
+    # A photo of TallyPrime's cells: "Invoice No." read "nvoice No." (its I lost at the edge
+    # of the text box), the number under it. Read, but the partner confirms it.
+    lines = boxed([("Laxmi Building Materials", (204, 210, 395, 244)),
+                   ("nvoice No.", (753, 199, 815, 217)), ("Dated", (1023, 191, 1064, 209))],
+                  [("G.T. Road, Ludhiana 141003", (204, 228, 402, 261)),
+                   ("INV-08065", (743, 213, 839, 244)), ("6-Mar-26", (1020, 207, 1108, 234))])
+    read = extract(lines)
+    assert read.invoice_number == "INV-08065"
+    assert read.confidence["invoice_number"] < SURE

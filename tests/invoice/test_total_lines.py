@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.invoice.test_total import page
+from tests.invoice.test_total import SURE, page
 from workers.ocr.lines import Line, Word
 from workers.ocr.total import _label_weight, amounts, find, strongest
+from workers.ocr.words import amount_in_words
 
 
 def test_a_total_gst_line_is_the_sum_of_the_taxes_not_one_more_tax():
@@ -155,3 +156,62 @@ def test_a_group_comma_read_as_a_slash_keeps_the_total_one_amount():
     assert find(page("Total Amount 2,42/641.92"))[0] == 24_264_192
     # A date is no amount: "12/2025" after "Total 1,05" stays apart.
     assert [a.paise for a in amounts(page("Dated 23/12/2025"))] != [2_312_202_500]
+
+
+def test_the_total_quantity_on_tallys_total_row_leaves_the_total_its_label():
+    # TallyPrime's Total row: "Total 500 Bags ₹ 70,800.00". The amount's label was the words
+    # since the quantity ("Bags"): no total label, and with the amount in words lost (a photo)
+    # no total at all; the quantity is no amount.
+    lines = page("1 OPC 53 Grade Cement 2523 500 Bags 120.00 Bags 60,000.00",
+                 "CGST 5,400.00", "SGST 5,400.00", "Total 500 Bags ₹ 70,800.00")
+    assert [a.paise for a in amounts(lines) if a.line == 3] == [7_080_000]
+    assert amounts(lines)[-1].label.strip().startswith("Total")
+    # the item line (its rate's unit before the amount) and the taxes vouch for it
+    assert find(lines) == (7_080_000, pytest.approx(0.95))
+
+
+def test_the_tax_in_words_under_tallys_tax_summary_is_not_the_totals_words():
+    # "Tax Amount (in words) : INR Ten Thousand Eight Hundred Only" under the HSN/SAC summary,
+    # the total's own words lost (a photo): the tax's words chose the summary's total tax,
+    # 10,800.00, over the page's Total 70,800.00.
+    lines = page("Total 70,800.00", "Amount Chargeable (in words) E. & O.E",
+                 "2523 60,000.00 9% 5,400.00 9% 5,400.00 10,800.00",
+                 "Total 60,000.00 5,400.00 5,400.00 10,800.00",
+                 "Tax Amount (in words) : INR Ten Thousand Eight Hundred Only")
+    assert find(lines)[0] == 7_080_000
+
+
+def test_the_amount_in_words_under_tallys_label_vouches_for_the_total():
+    # "Amount Chargeable (in words)" with "E. & O.E" at its right, the words on the next line.
+    lines = page("CGST 5,400.00", "SGST 5,400.00", "Total 500 Bags ₹ 70,800.00",
+                 "Amount Chargeable (in words) E. & O.E", "INR Seventy Thousand Eight Hundred Only",
+                 "Tax Amount (in words) : INR Ten Thousand Eight Hundred Only")
+    assert find(lines) == (7_080_000, pytest.approx(0.95))
+
+
+def test_vyapars_words_put_the_rupees_before_the_word_rupees():
+    # Vyapar's A4 theme: "Invoice Amount In Words" on its own line, then "... Twenty One
+    # Rupees only" (or "... Rupees and Thirty Two Paisa only") beside the totals block, the
+    # words read with the summary's next row (bench layout vyapar, study seed 703 page 0). The
+    # words were not read, and a total whose arithmetic was misread went unchecked.
+    lines = page("Invoice Amount In Words Sub Total 4,89,214.75",
+                 "Five Lakh Forty Seven Thousand Nine Hundred Twenty One Rupees only SGST@6% "
+                 "29,352.89",
+                 "Terms And Conditions Total 5,47,921.00", "Received 5,47,921.00", "Balance 0.00")
+    assert find(lines) == (54_792_100, pytest.approx(0.95))
+    assert amount_in_words("Eight Thousand Six Hundred Thirty Six Rupees and Thirty Two Paisa "
+                           "only SGST@6% ₹ 462.66") == 863_632
+    assert amount_in_words("Sub Total in Rupees only") is None
+
+
+def test_a_rupee_sign_read_as_a_one_is_not_vouched_for_by_sums_it_misread_alike():
+    # Vyapar prints "₹" before every amount. A photo read "₹ 6,243.00" and "₹ 7,991.04" as
+    # "16,243.00" (Sub Total) and "17,991.04" (the item table's Total row): they add up with
+    # the taxes, while the summary's "Total ₹ 7,991.04" was read right (vyapar photo, study
+    # seed 701 page 15: 17,991.04 read sure).
+    lines = page("Tile Adhesive 20 3214 12.Bag 1.520.25 1,748.04(28%) 97.,991.04",
+                 "Total 12 1,748.04 17,991.04", "Sub Total 16,243.00",
+                 "oice Amount In Words 874.02", "Seven Thousand Nine Hu SGST@14N",
+                 "CGST@14% 874.02", "Terms And Cond Yotal 7,991.04", "Thanks for doing bu 10.00",
+                 "7,991.04")
+    assert find(lines)[1] < SURE  # the partner confirms it

@@ -102,24 +102,33 @@ def _total(pen: Pen, b: Bill, x: float, inline: bool, hindi: bool, deva: str | N
     pen.y += int(pen.size * 0.2)
 
 
-def _summary(pen: Pen, b: Bill, columns: list[int], right: float) -> list[list[Cell]]:
-    """The HSN-wise tax table as Tally prints it, its `columns` spread from the left margin to
-    `right`: a row per HSN code and a 'Total' row whose amounts are taxes (and, in the sixth
-    column, taxable value plus tax per code), never the invoice total."""
+def by_hsn(b: Bill) -> list[tuple[str, int, int, int]]:
+    """(HSN code, taxable value, CGST or IGST, SGST or 0) per code, the tax shared out by
+    value and the last code taking what is left, so that the rows add up to the bill's."""
     by_code: dict[str, int] = {}
     for _name, hsn, _unit, _qty, amount in b.lines:
         by_code[hsn] = by_code.get(hsn, 0) + amount
-    tax = b.cgst + b.sgst + b.igst
-    head = ["HSN/SAC", "Taxable Value", "IGST" if b.igst else "CGST",
-            "" if b.igst else "SGST", "Total Tax", "Amount"]
-    rows = [head]
+    tax, rows = b.cgst + b.sgst + b.igst, []
     left = tax
     for n, (code, value) in enumerate(by_code.items()):
         share = left if n == len(by_code) - 1 else tax * value // b.taxable
         left -= share
         first = share if b.igst else share // 2
-        rows.append([code, indian(value), indian(first), "" if b.igst else indian(share - first),
-                     indian(share), indian(value + share)])
+        rows.append((code, value, first, share - first))
+    return rows
+
+
+def _summary(pen: Pen, b: Bill, columns: list[int], right: float) -> list[list[Cell]]:
+    """The HSN-wise tax table as Tally prints it, its `columns` spread from the left margin to
+    `right`: a row per HSN code and a 'Total' row whose amounts are taxes (and, in the sixth
+    column, taxable value plus tax per code), never the invoice total."""
+    tax = b.cgst + b.sgst + b.igst
+    head = ["HSN/SAC", "Taxable Value", "IGST" if b.igst else "CGST",
+            "" if b.igst else "SGST", "Total Tax", "Amount"]
+    rows = [head]
+    for code, value, first, second in by_hsn(b):
+        rows.append([code, indian(value), indian(first), "" if b.igst else indian(second),
+                     indian(first + second), indian(value + first + second)])
     rows.append(["Total", indian(b.taxable), indian(b.cgst or b.igst),
                  indian(b.sgst) if b.sgst else "", indian(tax), indian(b.taxable + tax)])
     step = (right - pen.left) / (len(columns) - 0.4)

@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 from models.invoices.read import InvoiceRead
 from models.invoices.values import parse_date
 from workers.ocr import items, total
-from workers.ocr.lines import Line
+from workers.ocr.lines import Box, Line
 from workers.ocr.repair import AS_READ, GUESSED, find_gstin, repair_gstin
 
 # The label, also run on to a GSTIN whose state code was read as letters ("GSTINO6TC…") or
@@ -24,9 +24,10 @@ _BUYER_LOOSE = re.compile(r"\bb[il1|!]{2,3}(?:ed)?\s*t[o0]\b|\bsh[il1]p|\bcons[i
 # "Invoice" as read: "Inv", "Inv .", "Inv,", "Involce", "lnv" (a thin i read as l); "Bill"
 # as "Bl", but not inside a word ("SBIN0001234", an IFSC code, is no "Bill No." 001234).
 # A dot-matrix page's label further: "Invotce", "Invcice", "Tnvo1ce", "8i11", "No" read "Mo"
-# and "#" read "$" (bench/ocr.py seed 601 and 602, dot-matrix pages 77, 107, 23 and 35).
+# and "#" read "$" (bench/ocr.py seed 601 and 602, dot-matrix pages 77, 107, 23 and 35);
+# its I lost at the edge of a photo's text box ("nvoice No.": a tally photo, study seed 701).
 _NUMBER = re.compile(r"(?:(?:[il]n?v(?:[o0][il1]ce?)?|"
-                     r"(?<![a-z0-9])[ilt1]nv[o0ceau][a-z0-9]{2,3})\s?[.,]?|"
+                     r"(?<![a-z0-9])[ilt1]?nv[o0ceau][a-z0-9]{2,3})\s?[.,]?|"
                      r"(?<![a-z0-9])[b8][il1]{1,3}|voucher|memo)\s*"
                      r"(?:n[o0]|m[o0](?![a-z])|number|#|\$(?=[\s:]))\.?|invoice\s*(?=[:#])|"
                      r"(?:बिल|चालान|बीजक)\s*(?:संख्या|सं|नं)", re.I)
@@ -138,10 +139,47 @@ def _first_number(lines: list[Line]) -> tuple[int, str, bool] | None:
     number."""
     for index, line in enumerate(lines):
         for label in _NUMBER.finditer(line.text):
+            printed = bool(_NUMBER_READ.fullmatch(label.group().strip()))
             match = _NUMBER_VALUE.match(line.text, label.end())
             if match and any(c.isdigit() for c in match.group(1)):
                 return (index, _mend_number(_run_on(match.group(1), line.text[match.end():])),
-                        bool(_NUMBER_READ.fullmatch(label.group().strip())))
+                        printed)
+            if (under := _under(lines, index, label.end())) is not None:
+                return under[0], _mend_number(_run_on(under[1], "")), printed
+    return None
+
+
+def _boxes(line: Line) -> list[tuple[Box, str]]:
+    """The line's text boxes and their text (a line read without word boxes: one box)."""
+    if not all(word.box for word in line.words):
+        return [(line.box, line.text)]
+    found: dict[Box, list[str]] = {}
+    for word in line.words:
+        found.setdefault(word.box, []).append(word.text)
+    return [(box, " ".join(texts)) for box, texts in found.items()]
+
+
+def _under(lines: list[Line], index: int, end: int) -> tuple[int, str] | None:
+    """(line index, number) of a number printed under its label in a cell of its own, as
+    TallyPrime prints "Invoice No." over "INV-56231" (a "Dated" cell beside them): the text
+    box on one of the next two lines that lies under the label's box, a number's shape with a
+    digit and no date."""
+    line, start, box, rest = lines[index], 0, None, ""
+    for where, text in _boxes(line):
+        start = line.text.find(text, start)
+        if start <= end <= start + len(text):
+            box, rest = where, text[end - start:]
+            break
+        start += len(text)
+    if box is None or box == (0, 0, 0, 0) or rest.strip(" .:#-"):
+        return None  # no box, or the label's box goes on: not a cell of its own
+    for below in range(index + 1, min(index + 3, len(lines))):
+        for under, value in _boxes(lines[below]):
+            if under[0] < box[2] and under[2] > box[0]:
+                found = _NUMBER_VALUE.fullmatch(value.strip())
+                if found and any(c.isdigit() for c in value) and parse_date(value) is None:
+                    return below, found.group(1)
+                break
     return None
 
 

@@ -2,6 +2,7 @@
 print them and as engines read them.
 
     1  OPC 53 Grade Cement  2523  46 bag  380.00  17,480.00     item table (HSN, unit, rate)
+    1  TMT Bar 12mm  7214  95 Kgs  62.00  Kgs  5,890.00         TallyPrime (the rate's unit, "per")
     2. Primer 20L - 79 can x 3,125.00 = 2,46,875.00             table-less bill
     MCB 32A Double Pole            42        26,880.00          cash memo (no rate)
     PVC Pipe 4in 6m                                             thermal receipt: the name on
@@ -30,7 +31,7 @@ _MONEY = r"(?:Rs\.?\s?|₹\s?)?((?=[OSBIlZC,.]*\d)[\dOSBIlZ][\dOSBIlZCA,.]*[.,][
 _TAIL = re.compile(
     r"(?:^|[\s\-]+)(?P<qty>\d{1,5}|(?=[OCZl]*[\dq])[\dqOCZl]{1,4})"
     r"(?:\s*(?P<unit>[A-Za-z]{2,6}?)\s*(?:[xX×*@]\s*)?|\s*[xX×*@]\s*|\s+)"
-    rf"(?:{_MONEY}(?:\s*[=\-]\s*|\s+))?{_MONEY}\s*$")  # "=" is read as "-" too
+    rf"(?:{_MONEY}(?:\s*[=\-]\s*|\s+(?:[A-Za-z]{{2,6}}\.?\s+)?))?{_MONEY}\s*$")  # "=" read "-"
 # "7,913 50" as read: the amount's decimal point lost, or read as a dash ("1,10,760-00")
 _SPACED_PAISE = re.compile(r"(?<=\d[.,]\d{3})[ \-](?=\d{2}\s*$)")
 _SERIAL = re.compile(r"^\s*\d{1,3}(?:[.)]\s*|\s+|(?=[A-Z]{2}|[A-Z][a-z]))")

@@ -71,6 +71,11 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         # Sure only where two readings meet: the image itself offers the amount (as read or a
         # digit changed for one it also saw), and words read closely or the arithmetic say it.
         sure = witnesses.get(best, False) and best in readings
+        # Nor, unless the words say it, where a Total label names it without a leading 1: the
+        # rupee sign read as a 1, in the figure looked at as on the page (vyapar photo, study
+        # seed 701 page 15); a 1 lost from a figure the words vouch for (memo 404/0) is not.
+        sure = sure and (best == words.amount_in_words(said)
+                         or not total.sign_read_one(lines, best))
         # A total the page's reading left out stays out unless sure (the partner types it:
         # workers.ocr.total.FLOOR), or unless it is one of the amounts words read with a
         # letter changed tie ("Fine Lakh"), the image choosing, or the amount guessed from

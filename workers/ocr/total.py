@@ -131,6 +131,8 @@ def amounts(lines: list[Line]) -> list[Amount]:
             if paise is None:
                 continue
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
+            if not marked and _UNIT.match(text, match.end()):
+                continue  # a quantity: the words before it label the amount after it
             label = as_meant(text[named:match.start()])
             # "Total:- 4560/-", "Total - 4560": a dash after a colon, or after a total's
             # label (a total is never negative), is the label's, not a minus
@@ -153,6 +155,29 @@ def amounts(lines: list[Line]) -> list[Amount]:
 
 
 _LINE_END = re.compile(r"[\s/\-=.,:)]*(?:(?:[CD]r|only)\b[\s.]*)?", re.I)
+
+# A quantity and its unit ("500 Bags", "95 Kgs", "66 Nos"): TallyPrime prints the total
+# quantity on the Total row before the total ("Total 500 Bags ₹ 71,040.00"), where it took
+# the label from the total and left it "Bags".
+_UNIT = re.compile(r" ?(?:bags?|nos|pcs|kgs?|coils?|ltrs?|mtrs?|boxe?s|cans|units|sets|pairs|"
+                   r"rolls|bundles|cartons|ctns|pkts|tons|qtls?|doz)\.?(?![A-Za-z])", re.I)
+
+
+def sign_read_one(lines: list[Line], paise: int) -> bool:
+    """Whether a total label on the page names `paise` without a 1 before its digits (see
+    _one_more): a check that vouches for `paise` may vouch for a misread."""
+    return _one_more(paise, amounts(lines))
+
+
+def _one_more(chosen: int, every: list[Amount]) -> bool:
+    """Whether a total label on the page names `chosen` without a 1 before its digits: the
+    rupee sign read as a 1. Vyapar prints "₹" before every amount, and "₹ 6,243.00" and
+    "₹ 7,991.04" read "16,243.00" and "17,991.04" on the Sub Total and the item table's Total
+    row made a sum that vouched for the misread, where "Total 7,991.04" had it right (vyapar
+    photo, study seed 701 page 15). Below combine's PLAUSIBLE_TOTAL, as both engines misread
+    the sign alike."""
+    return any(a.paise > 0 and chosen == a.paise + 10 ** len(str(a.paise))
+               and _label_weight(a.label) for a in every)
 
 
 def _raised_beside(figure: Line, label: Line) -> bool:
@@ -278,6 +303,8 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # way from an item and from the total keeps the sum (20,314.50 and 26,003.00 both read
         # without their 2). Below combine's PLAUSIBLE_TOTAL, so that a second engine losing
         # the same digit does not make the agreement sure.
+        return amount.paise, UNSURE - 0.1
+    if checked and amount.paise != in_words and _one_more(amount.paise, every):
         return amount.paise, UNSURE - 0.1
     if checked:
         return amount.paise, SURE
@@ -492,9 +519,14 @@ def _adds_up(paise: int, expected: set[int]) -> bool:
                for sum_ in expected)
 
 
+# The tax in words, which TallyPrime prints under its tax summary ("Tax Amount (in words) :
+# INR Ten Thousand Eight Hundred Only"): not the total's words.
+_TAX_IN_WORDS = re.compile(r"\bta[xk]\s*(?:amount|amt)\s*\(?\s*in\s*words", re.I)
+
+
 def _words_at(lines: list[Line], index: int) -> int | None:
     text = lines[index].text
-    if not _WORDS.search(text):
+    if not _WORDS.search(text) or _TAX_IN_WORDS.search(text):
         return None
     found = amount_in_words(text)
     if found is None and not re.search(r"only", text, re.I) and index + 1 < len(lines):

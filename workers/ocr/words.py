@@ -71,7 +71,12 @@ def _said(text: str) -> str | None:
     # name after "in words" is no number word
     rest = re.sub(r"^[\s:.\-]*indian(?=\s*(?:rupee|inr))", "", rest, flags=re.I)
     end = re.search(r"only", rest, re.I)
-    return (rest[:end.start()] if end else _unended(rest)).lower()
+    said = (rest[:end.start()] if end else _unended(rest)).lower()
+    if start.group().lower() != "inr" and not re.sub(r"\band\b.*", "", said).strip():
+        # "Forty One Rupees and Fifty Paisa only", as Vyapar writes it: the rupees before
+        # the word, its label ("Invoice Amount In Words") on the line above
+        said = f"{text[:start.start()]} {said}".lower()
+    return re.sub(r"\bpaisa\b", "paise", said)
 
 
 def _cheapest(letters: str, limit: int) -> set[int]:
