@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from tests.invoice.test_total import page
-from workers.ocr.total import _label_weight, find
+from workers.ocr.labels import label_weight
+from workers.ocr.total import find
 
 SURE = True
 UNSURE = False
@@ -264,11 +265,11 @@ def test_a_real_totals_block_gives_its_invoice_total(texts, paise, sure):
     "Baki", "Baaki", "Less: Advance", "उप योग", "कुल कर", "शेष राशि", "જમા", "துணை மொத்தம்",
     "ఉప మొత్తం", "ಉಪ ಒಟ್ಟು", "উপ-মোট", "Round Off", "R.OFF", "Rounded Off (-)"])
 def test_labels_of_amounts_that_are_not_the_total(label):
-    assert _label_weight(label) == 0
+    assert label_weight(label) == 0
 
 
 @pytest.mark.parametrize("label", [
     "Total (Rounded)", "Kul", "N E T  A M T", "Bill Amt", "Amount Due", "Final Amount", "योग",
     "शुद्ध राशि", "एकूण रक्कम", "કુલ રકમ", "மொத்தம்", "మొత్తం", "ಒಟ್ಟು", "মোট", "সর্বমোট"])
 def test_labels_of_the_total(label):
-    assert _label_weight(label) > 0
+    assert label_weight(label) > 0

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.invoice.test_total import SURE, page
+from workers.ocr.labels import label_weight
 from workers.ocr.lines import Line, Word
-from workers.ocr.total import _label_weight, amounts, find, strongest
+from workers.ocr.total import amounts, find, strongest
 from workers.ocr.words import amount_in_words
 
 
@@ -103,8 +104,8 @@ def test_the_buyers_account_misread_by_a_letter_is_still_not_the_total(label):
 
 def test_a_part_of_the_total_misread_by_a_letter_stays_a_part():
     # "Tetal" (seed 601, dot-matrix photo 71) is a total's label; "Totat Tax" is not one.
-    assert _label_weight("Tetal") == _label_weight("Total")
-    assert not _label_weight("Totat Tax")
+    assert label_weight("Tetal") == label_weight("Total")
+    assert not label_weight("Totat Tax")
 
 
 def test_rupees_read_with_a_b_still_starts_the_amount_in_words():

@@ -1,0 +1,177 @@
+"""The page's arithmetic that vouches for a total (workers.ocr.total): taxable value + taxes
++ round-off, the taxable value as stated or as the item amounts' sum (a cash memo states
+none), or the items' sum with the tax at a GST rate; cash tendered less change given.
+
+Real billing software prints more between the base and the total (Marg's GROSS AMT, LESS: CD,
+SCH. DISC, ADD: GST, R.OFF, NET AMT; freight, packing, TCS, a cash discount after the total):
+a running sum from a base down lines that each add or take off one amount to the next total
+vouches for that total, and a total the page takes further is not the invoice total; nor is
+one that carries the buyer's account (a previous balance, an advance, a credit note)."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from workers.ocr.labels import NOT_ON_PAGE, ROUND_OFF, TAX, TAXABLE, Amount, label_weight
+
+_ROUND = re.compile(ROUND_OFF, re.I)  # "R/O", its O read as 0 too
+_CASH = re.compile(r"\bcash\b|tender", re.I)
+_CHANGE = re.compile(r"\bchange\b|bal(?:ance)?\.?\s*(?:return|refund)", re.I)
+GST_RATES = (0.25, 3, 5, 12, 18, 28, 40)  # percent
+
+
+def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
+    """(sums that vouch for a total, every sum): taxable value + taxes (+ round-off) when the
+    page prints them (each tax taken once: a tax-summary table repeats them), with the
+    taxable value as stated and as `goods`, the item amounts' sum (a cash memo states none),
+    and cash tendered less change given. Without a tax line nothing adds up: the item table's
+    own "Total" row is the items' sum, not the invoice total.
+
+    A sum is doubted (in the second set only) when the page itself says a figure in it was
+    misread: with a round-off line read, a sum not in whole rupees (rounding is what the line
+    is for); and the items' sum where a taxable value is stated and gives another sum (an
+    item's 0 read as 8 the same way as the total's: 9690.08 and 554968.08)."""
+    tendered = _tendered(every) | chained(every)[0]
+    taxes: dict[str, int] = {}
+    for amount in every:
+        kind = TAX.search(amount.label)
+        # Taxes are written in rupees and paise: a bare number after "GST" is a part of
+        # something else ("Bill No. GST/25-26/8525 Date: 05 Jan": its 05).
+        if kind and amount.marked and not TAXABLE.search(amount.label):
+            taxes.setdefault(re.sub(r"\s", "", kind.group().lower()).replace("8", "s"),
+                             amount.paise)
+    if not taxes:
+        return tendered, tendered
+    if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
+        taxes.pop("gst", None)
+    for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
+        if one in taxes and other not in taxes:
+            taxes[other] = taxes[one]
+    rounding = next((a.paise for a in every if _ROUND.search(a.label)), 0)
+    stated = next((a.paise for a in every if TAXABLE.search(a.label)), None)
+    bases = {source: taxable + sum(taxes.values())
+             for source, taxable in (("stated", stated), ("goods", goods)) if taxable}
+    # Rounded to the rupee, its sign read or lost, or the round-off line itself misread.
+    # With its sign lost ("Round off 0.43" taken off), the sum is the one in whole rupees
+    # (bench seed 601, dot-matrix photo 95: 3,76,642.86 for 3,76,642.00).
+    vouching = {source: _rounded(base, rounding) for source, base in bases.items()
+                if not rounding or any((base + off) % 100 == 0 for off in (rounding, -rounding, 0))}
+    sums = {source: _rounded(base, rounding) for source, base in bases.items()}
+    if "stated" in vouching and vouching.get("goods", vouching["stated"]) != vouching["stated"]:
+        vouching.pop("goods")
+    at_rate = {goods + tax + rounding for tax in _taxes_at_rate(goods, sum(taxes.values()))
+               } if stated is None and goods else set()
+    # Rounded to the rupee as the round-off line says, the line itself read.
+    at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
+    return set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate
+
+
+_GROSS = re.compile(r"gross", re.I)
+# A line that takes an amount off ("LESS: CD", "SCH. DISC", "Discount(5%) (-)", Hindi छूट)
+_LESS = re.compile(r"\bless\b|discount|\bdisc\b|\bcd\b|rebate|\bsch(?:eme)?\b|\(-\)|"
+                   r"छूट|कटौती|सूट|தள்ளுபடி|రాయితీ|ರಿಯಾಯಿತಿ|ছাড়|વળતર", re.I)
+_DISCOUNT = re.compile(r"discount|\bdisc\b", re.I)
+_SUMMARY_TAX = re.compile(r"total\s*(?:tax|gst)|(?:tax|gst)\s*(?:amount|amt)", re.I)
+# Paid or set off against the buyer's account, taken off what the buyer owes
+_PAID = re.compile(r"received|paid|advance|payment|\btds\b|credit\s*note|\bc\s*/?\s*n\b|return|"
+                   r"jama|जमा|अग्रिम|प्राप्त", re.I)
+_SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
+
+
+def chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
+    """(totals the page's own running sum vouches for, the totals it takes further or that
+    carry the buyer's account, "Total" + "Previous Balance" = "Net Amount"): from a
+    base (a taxable value, sub-total, gross amount or total) down a list of lines that each
+    add or take off one amount (taxes, "Add: Freight", "Packing & Forwarding", "TCS", "Less:
+    Discount", "SCH. DISC", a round-off either way) to the next total, that total is the
+    base with them: Marg's GROSS AMT … NET AMT, Zoho's discount before tax, a "Total" less a
+    cash discount to a "Net Amount" (the total the page takes further is not the invoice
+    total). A payment, a balance, a second base or a table row (two amounts on a line)
+    between them breaks the list."""
+    marked: dict[int, list[Amount]] = {}
+    for amount in every:
+        if amount.marked:
+            marked.setdefault(amount.line, []).append(amount)
+
+    def base(amount: Amount) -> bool:
+        # its line's words ("Total 46 1,00,000.00": the item table's total row, its quantity)
+        label = " ".join(a.label for a in every[:every.index(amount) + 1]
+                         if a.line == amount.line)
+        return bool(TAXABLE.search(label) or _GROSS.search(label) or label_weight(label))
+
+    sums: set[int] = set()
+    taken: set[Amount] = set()
+    rows = sorted(marked)
+    for at, row in enumerate(rows):
+        first = marked[row][0]
+        if len(marked[row]) != 1 or first.paise <= 0 or not base(first):
+            continue
+        added, summary, rounding, taxed, account = [], [], 0, False, 0
+        for later in rows[at + 1:]:
+            if len(marked[later]) != 1:
+                break
+            step = marked[later][0]
+            if label_weight(step.label):
+                plus = sum(added) + (0 if taxed else sum(summary))
+                ends = {first.paise + plus + rounding, first.paise + plus - rounding}
+                if account and step.paise in {end + account for end in ends}:
+                    taken.add(step)  # a running balance, not this invoice's total
+                elif (plus or rounding) and step.paise in ends and step.paise != first.paise:
+                    sums.add(step.paise)
+                    if label_weight(first.label):
+                        taken.add(first)
+                break
+            paid = NOT_ON_PAGE.search(step.label) and not _DISCOUNT.search(step.label)
+            if paid or _SETTLED.search(step.label):
+                # "Less: Advance" is paid, not taken off ("Cash Discount" is taken off); a
+                # previous balance is the buyer's account, not this invoice's
+                settled = _LESS.search(step.label) or _PAID.search(step.label)
+                account += -abs(step.paise) if settled else step.paise
+                continue
+            if base(step):
+                break
+            if _ROUND.search(step.label):
+                rounding += step.paise
+            elif _SUMMARY_TAX.search(step.label):
+                summary.append(step.paise)
+            else:
+                taxed = taxed or bool(TAX.search(step.label))
+                less = _LESS.search(step.label) or step.paise < 0
+                added.append(-abs(step.paise) if less else step.paise)
+    return sums, taken
+
+
+def _rounded(base: int, rounding: int) -> int:
+    """`base` with the round-off added, or taken off when only that makes whole rupees."""
+    if (base + rounding) % 100 and not (base - rounding) % 100:
+        return base - rounding
+    return base + rounding
+
+
+def _taxes_at_rate(goods: int, read: int) -> set[int]:
+    """The tax on `goods` at a GST rate, where the tax read is that tax with one digit misread,
+    lost or added ("GST 1,27,52.68" for 1,27,592.68 on a cash memo whose items make
+    7,08,848.25 at 18 %): the items and the rate say the tax the page meant. A digit lost
+    from an item and from the total alike keeps the total's sum but not the rate."""
+    found = set()
+    for rate in GST_RATES:
+        exact = goods * rate / 100
+        for tax in {int(exact), -int(-exact)}:
+            if tax != read and Levenshtein.distance(str(tax), str(read)) == 1:
+                found.add(tax)
+    return found
+
+
+def _tendered(every: list[Amount]) -> set[int]:
+    """Cash tendered less the change given back, when a receipt prints both."""
+    cash = next((a.paise for a in every if _CASH.search(a.label) and a.marked), None)
+    change = next((a.paise for a in every if _CHANGE.search(a.label) and a.marked), None)
+    return {cash - change} if cash and change is not None and 0 <= change < cash else set()
+
+
+def adds_up(paise: int, expected: set[int]) -> bool:
+    """The total is a sum, or that sum rounded to the rupee (round-off line not read)."""
+    return any(paise == sum_ or (paise % 100 == 0 and abs(paise - sum_) <= 50)
+               for sum_ in expected)
