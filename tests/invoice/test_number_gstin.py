@@ -146,3 +146,23 @@ def test_a_number_label_that_lost_its_first_letter_is_still_the_label():
     read = extract(lines)
     assert read.invoice_number == "INV-08065"
     assert read.confidence["invoice_number"] < SURE
+
+
+def test_a_buyer_gstin_under_the_buyers_name_and_address_is_the_buyers():
+    # TallyPrime prints the buyer's GSTIN three lines under "Buyer (Bill to)": it was read as
+    # no one's, and the partner's invoices counted against the cap on invoices not billed to
+    # them (models/invoices/fraud.py).
+    lines = page("Sai Traders & Co.", "Ring Road, Surat 395002", "GSTIN/UIN: 27AAACS1234P1Z7",
+                 "Buyer (Bill to)", "Deepak Electricals", "Shop 4, Station Road",
+                 "Surat 395002", "GSTIN/UIN : 07WCHPJ6847F1ZU", "State Name : Gujarat, Code : 24",
+                 "Company's PAN : AAACS1234P", "GSTIN: 27AAACS1234P1Z7")
+    read = extract(lines)
+    assert (read.seller_gstin, read.buyer_gstin) == ("27AAACS1234P1Z7", "07WCHPJ6847F1ZU")
+    assert read.confidence["seller_gstin"] >= SURE
+
+
+def test_the_sellers_gstin_printed_again_under_the_buyer_is_not_the_buyers():
+    lines = page("Sai Traders & Co.", "GSTIN: 27AAACS1234P1Z7", "Bill To: Cash Customer",
+                 "Surat 395002", "1 OPC 53 Grade Cement 2523 10 Bag 3,800.00",
+                 "Grand Total 4,484.00", "for Sai Traders & Co. GSTIN: 27AAACS1234P1Z7")
+    assert extract(lines).buyer_gstin is None

@@ -70,7 +70,8 @@ def extract(lines: list[Line]) -> InvoiceRead:
 
 
 def _gstins(lines: list[Line], read: InvoiceRead) -> None:
-    """The buyer's GSTIN is the one under (or on) a buyer label; the seller's the first other,
+    """The buyer's GSTIN is the one under (or on) a buyer label, or the first after it that is
+    not the seller's; the seller's the first other,
     read sure only above any buyer label: the seller's header comes first, and a GSTIN
     below the buyer's label whose own label was lost ("Bil1 T0:" over a stamp) is more
     likely the buyer's than the seller's, so the partner confirms it. So is one after a
@@ -95,6 +96,10 @@ def _gstins(lines: list[Line], read: InvoiceRead) -> None:
                 read.set("buyer_gstin", gstin, conf)
             elif read.seller_gstin is None:
                 read.set("seller_gstin", gstin, min(conf, 0.6) if below_buyer or lost else conf)
+            elif below_buyer and read.buyer_gstin is None and gstin != read.seller_gstin:
+                # The buyer's block run on past its label: name and address lines, then its
+                # GSTIN (TallyPrime's is three lines under "Buyer (Bill to)").
+                read.set("buyer_gstin", gstin, conf)
         below_buyer = below_buyer or any(p.search(line.text) for p in (_BUYER, _BUYER_LOOSE))
 
 
