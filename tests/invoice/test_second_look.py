@@ -16,9 +16,14 @@ from tests.invoice.pen import Pen
 from tests.invoice.test_total import MEMO_502_22
 from workers.ocr import ctc, fields, figure, rapid, recheck, total
 from workers.ocr.lines import Line, Word
-from workers.ocr.read import read_rapid
+from workers.ocr.read import scan
 
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE
+
+
+def read_rapid(picture: Image.Image) -> InvoiceRead:
+    """PP-OCR's reading alone, its total's figure looked at again (workers.ocr.recheck)."""
+    return scan(picture, "rapidocr")
 
 
 @pytest.fixture(autouse=True)

@@ -126,12 +126,6 @@ def warm_up(threads: int = 1) -> None:
     rapid.engine()
 
 
-def read_rapid(picture: Image.Image) -> InvoiceRead:
-    """PP-OCR's reading, its total's figure looked at again when the page did not vouch
-    for the total (workers.ocr.recheck)."""
-    return read_fields(rapid.read_page(picture))
-
-
 def read_fields(page: rapid.Page) -> InvoiceRead:
     """The fields of a page PP-OCR read, its total's figure looked at again in the upright
     picture when the page did not vouch for the total."""

@@ -50,7 +50,7 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         {current} - {None})
     fits = {paise: max(look.fit(paise) for look in seen) for paise in amounts}
     said = next((line.text for line in lines if words.START.search(line.text)), "")
-    scores = {paise: _score(seen, said, paise) for paise, fit in fits.items() if fit >= -FITS}
+    scores = {paise: _score(fit, said, paise) for paise, fit in fits.items() if fit >= -FITS}
     # An amount the tax arithmetic vouches for that the image offers nearly as well as its
     # own likeliest reading is taken before amounts nothing vouches for, however the
     # misread words score them ("Run Hendued": four or nine hundred). Not so for words read
@@ -65,7 +65,7 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     # reading guessed from words misread: the image decides between such guesses.
     if (best is not None and best not in (current, *_vouching(witnesses))
             and current is not None and witnesses.get(current) is not False
-            and scores[best] - _score(seen, said, current) < OWN):
+            and scores[best] - _score(fits[current], said, current) < OWN):
         return
     if best is not None:
         # Sure only where two readings meet: the image itself offers the amount (as read or a
@@ -100,9 +100,10 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
             _replace(read, likeliest.pop(), total.UNSURE - 0.1)
 
 
-def _score(seen: list[figure.Look], said: str, paise: int) -> float:
-    """How well the figure's image says `paise`, less LETTER per letter the words differ."""
-    return max(look.fit(paise) for look in seen) - LETTER * (words.misread(said, paise) or 0)
+def _score(fit: float, said: str, paise: int) -> float:
+    """How well the figure's image says `paise` (its `fit`), less LETTER per letter the words
+    differ."""
+    return fit - LETTER * (words.misread(said, paise) or 0)
 
 
 def _vouching(witnesses: dict[int, bool]) -> set[int]:

@@ -22,8 +22,9 @@ _CHANGE = re.compile(r"\bchange\b|bal(?:ance)?\.?\s*(?:return|refund)", re.I)
 GST_RATES = (0.25, 3, 5, 12, 18, 28, 40)  # percent
 
 
-def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
-    """(sums that vouch for a total, every sum): taxable value + taxes (+ round-off) when the
+def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int], set[Amount]]:
+    """(sums that vouch for a total, every sum, the totals the page takes further: _chained):
+    taxable value + taxes (+ round-off) when the
     page prints them (each tax taken once: a tax-summary table repeats them), with the
     taxable value as stated and as `goods`, the item amounts' sum (a cash memo states none),
     and cash tendered less change given. Without a tax line nothing adds up: the item table's
@@ -33,7 +34,8 @@ def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
     misread: with a round-off line read, a sum not in whole rupees (rounding is what the line
     is for); and the items' sum where a taxable value is stated and gives another sum (an
     item's 0 read as 8 the same way as the total's: 9690.08 and 554968.08)."""
-    tendered = _tendered(every) | chained(every)[0]
+    running, taken = _chained(every)
+    tendered = _tendered(every) | running
     taxes: dict[str, int] = {}
     for amount in every:
         kind = TAX.search(amount.label)
@@ -43,7 +45,7 @@ def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()).replace("8", "s"),
                              amount.paise)
     if not taxes:
-        return tendered, tendered
+        return tendered, tendered, taken
     if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
         taxes.pop("gst", None)
     for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
@@ -65,7 +67,8 @@ def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int]]:
                } if stated is None and goods else set()
     # Rounded to the rupee as the round-off line says, the line itself read.
     at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
-    return set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate
+    return (set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate,
+            taken)
 
 
 _GROSS = re.compile(r"gross", re.I)
@@ -80,7 +83,7 @@ _PAID = re.compile(r"received|paid|advance|payment|\btds\b|credit\s*note|\bc\s*/
 _SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
 
 
-def chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
+def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
     """(totals the page's own running sum vouches for, the totals it takes further or that
     carry the buyer's account, "Total" + "Previous Balance" = "Net Amount"): from a
     base (a taxable value, sub-total, gross amount or total) down a list of lines that each

@@ -24,8 +24,8 @@ from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.labels import NOT_ON_PAGE, PART, TAX, TAXABLE, Amount, as_meant, label_weight
 from workers.ocr.lines import Line, closed
-from workers.ocr.sums import adds_up, arithmetic, chained
-from workers.ocr.words import amount_in_words, misread, resembled, tied
+from workers.ocr.sums import adds_up, arithmetic
+from workers.ocr.words import IN_WORDS, amount_in_words, misread, resembled, tied
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
@@ -34,6 +34,7 @@ from workers.ocr.words import amount_in_words, misread, resembled, tied
 # the head of an amount whose next digit was misread past reading ("GST 1,50,g8.67": no tax
 # of 1.50), nor its tail after a digit read as a letter ("Total Rs. n,C38.CC": no total of 38).
 _SIGNS = "Rs|INR|₹|R5|RS"  # a currency sign as printed or misread
+_SIGN_FIRST = re.compile(rf"^\s*(?:{_SIGNS})\s?\.?\s?:?")  # before a figure alone on its line
 # A ":" read as "." after a label ("Grand Total.71,040.00") is no decimal point; a rate is
 # no amount ("CGST @ 9.00 % 9,000.00": Busy); "71,040.00Cr" as Busy and Marg print a balance.
 _TOKEN = re.compile(rf"(?:(?P<cur>{_SIGNS})\s?\.?\s?:?\s?|(?<![0-9/\-,])(?<![^A-Za-z]\.)"
@@ -43,8 +44,6 @@ _TOKEN = re.compile(rf"(?:(?P<cur>{_SIGNS})\s?\.?\s?:?\s?|(?<![0-9/\-,])(?<![^A-
                     r"(?:[0-9OSBIlZC,.]|(?<=[.,])c|(?<=[.,][0-9C])c)*(?:[0-9OC]|(?<=[.,][0-9C])c))"
                     r"(?P<dash>/ ?[-=]?|-)?"
                     r"(?:(?=[CD]r\b)|(?![0-9A-Za-z%/\-]|[.,][A-Za-z]?[0-9]|\s%))")
-# "Bupees": R read B; "Rs. Seventy One Thousand Forty Only"
-_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 SURE, UNSURE = 0.95, 0.7
@@ -131,8 +130,7 @@ def _raised_beside(figure: Line, label: Line) -> bool:
     _left, top, right, bottom = label.box
     middle = (figure.box[1] + figure.box[3]) / 2
     return (top <= middle <= bottom and figure.box[0] > right
-            and _FIGURE_ONLY.fullmatch(re.sub(rf"^\s*(?:{_SIGNS})\s?\.?\s?:?", "",
-                                              figure.text)) is not None)
+            and _FIGURE_ONLY.fullmatch(_SIGN_FIRST.sub("", figure.text)) is not None)
 
 
 # A group's comma read as a slash ("Total Amount 2,42/641.92": bench seed 608, plain photo
@@ -160,8 +158,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     every = amounts(lines)
     in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
     goods = [item.amount_paise or 0 for item in items.find(lines)]
-    expected, doubted = arithmetic(every, sum(goods))
-    superseded = chained(every)[1]
+    expected, doubted, superseded = arithmetic(every, sum(goods))
     largest = max((a.paise for a in every if a.marked and not NOT_ON_PAGE.search(a.label)),
                   default=0)
     best: tuple[float, Amount, bool] | None = None
@@ -191,7 +188,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # printed total, the arithmetic's sum): never sure on that, as they vouch for nothing.
         shown = {a.paise for a in every if a.marked and a.paise > 0
                  and not NOT_ON_PAGE.search(a.label)} | doubted
-        said = next((line.text for line in lines if _WORDS.search(line.text)), None)
+        said = next((line.text for line in lines if IN_WORDS.search(line.text)), None)
         guess = amount_in_words(said, loose=True) if said else None
         read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
                                        for a in every if a.marked]
@@ -206,7 +203,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     if best is None:
         return None
     _score, amount, checked = best
-    said = [v for line in lines if _WORDS.search(line.text)
+    said = [v for line in lines if IN_WORDS.search(line.text)
             and (v := amount_in_words(line.text, exact=True)) is not None]
     if checked and said and said[0] != amount.paise:
         # The arithmetic against words read without a letter changed: a digit lost the same
@@ -268,7 +265,7 @@ _TAX_IN_WORDS = re.compile(r"\bta[xk]\s*(?:amount|amt)\s*\(?\s*in\s*words", re.I
 
 def _words_at(lines: list[Line], index: int) -> int | None:
     text = lines[index].text
-    if not _WORDS.search(text) or _TAX_IN_WORDS.search(text):
+    if not IN_WORDS.search(text) or _TAX_IN_WORDS.search(text):
         return None
     found = amount_in_words(text)
     if found is None and not re.search(r"only", text, re.I) and index + 1 < len(lines):
@@ -309,7 +306,7 @@ def _figure_of(label: Line, line: Line) -> bool:
     however misread ("3.25.77 81-", "815 809.00", "Z,13,570.0C") and nothing else (a stamp's
     "Br0g 0.00", another label's "CGST 1,234.00" are not), beside or under the label (its
     middle at most a label's height below the label, not left of it)."""
-    figure = re.sub(r"^\s*(?:Rs|INR|₹|R5|RS)\s?\.?\s?:?", "", line.text)
+    figure = _SIGN_FIRST.sub("", line.text)
     if not (_FIGURE_ONLY.fullmatch(figure) and re.search(r"[1-9]", figure)):
         return False
     if not any(label.box) or not any(line.box):
@@ -335,8 +332,8 @@ def added_up(lines: list[Line]) -> set[int]:
 
 
 def _sums(lines: list[Line]) -> tuple[set[int], set[int]]:
-    sums, doubted = arithmetic(amounts(lines),
-                                sum(item.amount_paise for item in items.find(lines)))
+    sums, doubted, _taken = arithmetic(amounts(lines),
+                                       sum(item.amount_paise for item in items.find(lines)))
     return {paise for total in sums for paise in (total, round(total, -2))}, doubted
 
 
@@ -352,7 +349,7 @@ def witnesses(lines: list[Line]) -> dict[int, bool]:
     for total in doubted:  # the image may choose one, unsure
         found.setdefault(total, False)
     for index, line in enumerate(lines):
-        if _WORDS.search(line.text):
+        if IN_WORDS.search(line.text):
             if (strict := _words_at(lines, index)) is not None:
                 said = misread(line.text, strict)
                 found[strict] = found.get(strict, False) or (said is not None and said <= 1)

@@ -19,8 +19,10 @@ SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "
 OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
 VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
-# "Bupees": R read B; "Rs. Seventy One Thousand Forty Only"
-START = re.compile(r"[rb]upees|rupee|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
+# A line that writes the amount in words ("Bupees": R read B; "Rs. Seventy One Thousand Forty
+# Only"), and where its words start: at a singular "Rupee" too ("Indian Rupee Seventy-One …").
+IN_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
+START = re.compile(rf"{IN_WORDS.pattern}|rupee", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
 # "Eiaht": a g without its tail read a, "Tu" for two: a w written shallow): compared as the
 # same letter, so such a word is still one letter from its vocabulary word. No two number
