@@ -26,6 +26,7 @@ from models.invoices import rules as invoice_rules
 from models.invoices.invoice import Invoice, InvoiceStatus, by_upload, image_hash
 from models.partners.partner import Partner
 from workers.codes.decode import decode_image
+from workers.ocr import photo
 from workers.ocr.image import PDF_MAGIC, NotAnImage, open_upload
 from workers.ocr.pdftext import page_lines
 from workers.ocr.read import quick_decode, read_invoice
@@ -66,6 +67,8 @@ def read_photo(partner_id: int, channel: str, media_url: str, upload_key: str) -
         if codes:
             scan_decoded(partner_id, channel, codes, upload_key)
             return
+    if read.seller_gstin is None and not data.startswith(PDF_MAGIC):
+        read.fault = photo.fault(picture)  # what to tell the partner to do differently
     stored = media.store(data, "inbound/invoices", _suffix(data))
     with unit_of_work() as session:
         if by_upload(session, upload_key) is not None:

@@ -27,6 +27,12 @@ REJECTIONS = {
                                "again."),
     Reason.UNREADABLE: N_("I could not read an invoice in this photo. Send a sharp photo of "
                           "the whole invoice, or a PDF."),
+    # One photo is one invoice (a page's halves in two photos are two unreadable invoices):
+    # the partner is told to come closer, never to send the page in parts.
+    Reason.SMALL_PRINT: N_("The print is too small to read in this photo. Hold the phone "
+                           "closer, so that the invoice fills the screen, and send it again."),
+    Reason.DARK: N_("This photo is too dark or blurred to read. Take it again in better light, "
+                    "holding the phone still."),
     Reason.NOT_DISTRIBUTOR: N_("The seller on invoice {number} is not a distributor in your "
                                "programs, so it earns no credits."),
     Reason.NOT_BUYER: N_("Invoice {number} is billed to a GSTIN other than yours, so it cannot "

@@ -39,6 +39,8 @@ class Reason(StrEnum):
     DUPLICATE_NUMBER = "duplicate_number"
     DUPLICATE_IMAGE = "duplicate_image"
     UNREADABLE = "unreadable"
+    SMALL_PRINT = "small_print"  # unreadable: the print too small in the photo
+    DARK = "dark"  # unreadable: the photo too dark or blurred
     NOT_DISTRIBUTOR = "not_distributor"
     NOT_BUYER = "not_buyer"  # billed to a GSTIN other than the partner's
     TOO_OLD = "too_old"
