@@ -2,7 +2,9 @@
 
 Order: QR codes read straight off the photo (product code -> SCAN's scan_decoded); else the
 invoice reader (e-invoice QR, then a PDF's own text or OCR); a photo that holds no invoice
-gets SCAN's full decoder with its clean-ups before we say we could not read it.
+gets SCAN's full decoder with its clean-ups before we say we could not read it, and why
+when the picture shows it (workers/ocr/photo.py: the invoice too small a part of the frame,
+or the photo too dark or blurred).
 
 Slow work (download, decoding, OCR) runs outside any transaction; the rules run in one unit of
 work that also queues the reply, so a retried job never credits or messages twice.

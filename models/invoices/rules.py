@@ -1,8 +1,9 @@
 """Decide what an uploaded invoice earns: duplicates, distributor, age, buyer, unsure fields,
 fraud rules, credits.
 
-    submit: unreadable (no seller GSTIN)? duplicate (seller GSTIN + number, or the same photo)?
-            a listed distributor? too old? billed to someone else (program refuses)?
+    submit: unreadable (no seller GSTIN; why, where the photo shows it)?
+            duplicate (seller GSTIN + number, or the same photo)? a listed distributor?
+            too old? billed to someone else (program refuses)?
             any field unsure or not read --> CONFIRM (the partner confirms or types it)
             else settle
     settle: a typed number or a fraud rule (models/invoices/fraud.py) --> REVIEW;

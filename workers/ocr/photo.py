@@ -42,7 +42,7 @@ PAPER_COLOUR = 70  # ... and has at most this saturation (0..255)
 def fault(picture: Image.Image) -> PhotoFault | None:
     """Why OCR read no invoice in `picture`, if the picture shows it; None when it does not
     (no page in it, or one that should have been readable)."""
-    rgb = _at_reading_scale(picture)
+    rgb = at_reading_scale(picture)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     if np.percentile(gray, BRIGHTEST) < DARK_PAPER or sharpness(gray) < BLURRED:
         return PhotoFault.DARK
@@ -85,7 +85,8 @@ def reading_scale(size: tuple[int, int]) -> float:
                         math.sqrt(rapid.MAX_PIXELS / (width * height))))
 
 
-def _at_reading_scale(picture: Image.Image) -> np.ndarray:
+def at_reading_scale(picture: Image.Image) -> np.ndarray:
+    """`picture` in RGB at the scale OCR reads it."""
     rgb = picture.convert("RGB")
     scale = reading_scale(rgb.size)
     if scale < 1.0:
