@@ -3,12 +3,13 @@ partner is told what to do differently: the page too small a part of the frame (
 too small to read), or the picture too dark or blurred.
 
 Print size is not measured on OCR's lines: where the print is too small, OCR finds no text
-boxes at all, or only the large ones (a title, a bold total), so the lines it hands back
-say least where the question matters. The page's share of the frame is measured instead,
-which is what the partner is told to change ("hold the phone closer, so that the invoice
-fills the screen"). The thresholds come from generated photos (study seeds 841-860 of
-bench/ocr.py's `sample`, each also photographed from afar, in the dark and out of focus): see
-the commit that set them for the figures.
+boxes at all, or only the large ones (a title, a bold total), so the lines it hands back say
+least where the question matters (bench/photo_faults.py: of the study's photos taken from
+afar that read nothing, 10 of 34 had fewer than 5 lines even in the middle read again
+at its own pixels, and the others' boxes, 9-15 px high, overlapped the 13-21 px of
+ordinary photos that read nothing). The page's share of the frame is measured instead, which
+is also what the partner is told to change ("hold the phone closer, so that the invoice
+fills the screen"). Thresholds from bench/photo_faults.py on study seeds 841-860.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from models.invoices.read import PhotoFault
 from workers.ocr import rapid
 
 BRIGHTEST = 99  # the percentile of grey that finds the paper, also in a photo from afar
-DARK_PAPER = 90  # the paper (BRIGHTEST percentile of grey, 0..255) darker than this: too dark
+# The paper (the BRIGHTEST percentile of grey, 0..255) darker than this: too dark. The
+# study's photos: 116-253 as taken (also from afar); in a dim room (x0.3, x0.15): 20-76.
+DARK_PAPER = 90
 # Blur: the variance of the Laplacian at the reading scale over the same at a quarter of it.
-# A sharp photo keeps text's fine edges (0.11-1.1 in the study, also from afar or in the
-# dark); out of focus only its coarse shapes are left (0.02-0.10). A picture without a page
-# has no text to blur (a sky over a field: 0.6).
+# Sharp text keeps its fine edges (the study's photos that read: 0.11-1.1; from afar: 0.085
+# and up); out of focus only coarse shapes are left (blurred 3 px: 0.016-0.056, and one
+# camera photo out of focus, 0.052, that read nothing). A sky over a field: 0.6.
 BLURRED = 0.08
 # The page: the largest patch of bright, colourless pixels (paper; neither the sky nor a
 # wooden table), as a share of the frame. The study's photos as the camera takes them: 0.36
