@@ -59,9 +59,9 @@ def test_a_blurry_photo_where_nothing_was_read_is_unreadable_not_a_duplicate(
     partner = make_partner()
     send_file(twilio, partner.phone, upload(make.to_bytes(sharp)))
     send_file(twilio, partner.phone, upload(make.to_bytes(blurred)))
-    assert outbox_texts(partner.phone)[1] == (
-        "I could not read an invoice in this photo. Send a sharp photo of the whole invoice, "
-        "or a PDF.")
+    assert outbox_texts(partner.phone)[1] == (  # unreadable, and why: not a duplicate
+        "This photo is too dark or blurred to read. Take it again in better light, holding "
+        "the phone still.")
 
 
 def _read(number: str, total_paise: int | None, *, number_conf: float = 0.95,
