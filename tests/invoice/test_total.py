@@ -129,6 +129,29 @@ def test_an_amount_whose_label_was_lost_is_the_total_when_the_tax_arithmetic_say
     assert find(lines) == (11_800_000, pytest.approx(0.95))
 
 
+def test_the_largest_amount_the_tax_summary_adds_up_to_when_every_total_label_was_lost():
+    # Study seed 813, tally photo 30, as PP-OCR read it: the Total row's label and the tax
+    # summary's words lost, its figures read; 4,78,598.25 + 5 % GST in two halves.
+    lines = page("Englne Oil 15W40 SL 3214 52 Bogs 780.25 1.96.750.00", "CGST 11,964.96",
+                 "5,02,528.16", "INR Five Lakh Two Thou",
+                 "24.867.75 2.5% 621.69 2.5% 621.69 10.870.37 1.243.38",
+                 "4,78,598.25 11,964.95 11,964.96", "Only")
+    value, conf = find(lines)
+    assert value == 50_252_816 and conf < SURE  # the partner confirms it
+    # IGST as one figure, the total rounded to the rupee
+    assert find(page("1,00,000.37 18,000.07", "1,18,000.00"))[0] == 11_800_000
+
+
+@pytest.mark.parametrize("texts", [
+    ("4,78,598.25 11,964.95 11,964.96", "5,02,528.15"),  # a paisa off the row's sum
+    ("4,78,598.25 11,964.95 11,000.96", "4,90,563.21"),  # halves that differ: no GST row
+    ("4,78,598.25 11,964.95 11,964.96", "5,02,528.16", "9,99,999.00"),  # not the largest
+    ("11,964.95 4,78,598.25", "4,90,563.20"),  # the tax before the taxable value
+])
+def test_no_total_where_the_tax_summary_does_not_add_up_to_the_largest_amount(texts):
+    assert find(page(*texts)) is None
+
+
 def test_a_total_the_engine_barely_read_is_not_read():
     assert find(page("Grand Total Rs. 54,321.00", conf=0.25)) is None
     value, conf = find(page("Grand Total Rs. 54,321.00", conf=0.5))

@@ -24,7 +24,7 @@ from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.labels import NOT_ON_PAGE, PART, TAX, TAXABLE, Amount, as_meant, label_weight
 from workers.ocr.lines import Line, closed
-from workers.ocr.sums import adds_up, arithmetic
+from workers.ocr.sums import adds_up, arithmetic, tax_row_sum
 from workers.ocr.words import IN_WORDS, amount_in_words, misread, resembled, tied
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
@@ -201,7 +201,10 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
             return chosen, UNSURE - 0.1  # below combine's PLAUSIBLE_TOTAL: two engines
             # agreeing on a pick from misread words is no evidence either
     if best is None:
-        return None
+        # No total label read: the largest amount on the page, where the tax summary's last
+        # row adds up to it, unsure (the partner confirms it).
+        row = tax_row_sum(every)
+        return (largest, UNSURE - 0.1) if row and adds_up(largest, {row}) else None
     _score, amount, checked = best
     said = [v for line in lines if IN_WORDS.search(line.text)
             and (v := amount_in_words(line.text, exact=True)) is not None]
