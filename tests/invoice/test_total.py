@@ -10,7 +10,7 @@ from models.invoices.read import InvoiceRead
 from workers.ocr import combine
 from workers.ocr.lines import Line, Word
 from workers.ocr.total import find, labelled, witnesses
-from workers.ocr.words import amount_in_words, tied
+from workers.ocr.words import amount_in_words, misread, saying, tied
 
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE: below it the partner confirms the total
 
@@ -516,3 +516,13 @@ def test_taxes_run_on_to_the_next_label_after_a_comma_still_add_up():
 def test_the_tail_of_a_figure_misread_past_its_first_digits_is_no_total():
     """Bench seed 512, memo 4: "n,C38.CC" (92,038.00) is no total of 38.00 to ask about."""
     assert find(page("GST VU,133.33", "R/O -C.C8", "Total Rs. n,C38.CC")) is None
+
+
+def test_the_line_that_says_the_amount_in_words_is_the_one_with_words_not_its_label():
+    label = "Invoice Amount In Words Sub Total Rs. 47.660.00"
+    said = ("Ritty Thre Thousand Three Hundred Seventy Nine Rupees and Twenty Palsa oniy "
+            "SGST86% Rs. 2.559.60")  # Vyapar's words, the tax column beside them
+    assert saying(["Amount in words:", label, said]) == said
+    assert saying([label]) is None
+    # The words before "Rupees" are the rupees: nearer 53,379.20 than any short amount
+    assert misread(said, 5_337_920) < 8 < misread(said, 20_003_000)
