@@ -10,7 +10,7 @@ from models.invoices.read import InvoiceRead
 from workers.ocr import combine
 from workers.ocr.lines import Line, Word
 from workers.ocr.total import find, labelled, witnesses
-from workers.ocr.words import amount_in_words, tied
+from workers.ocr.words import amount_in_words, misread, saying, tied
 
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE: below it the partner confirms the total
 
@@ -127,6 +127,29 @@ def test_an_amount_whose_label_was_lost_is_the_total_when_the_tax_arithmetic_say
     lines = page("Taxable Value 1,00,000.00", "CGST 9% 9,000.00", "SGST 9% 9,000.00",
                  "PAID 1,18,000.00")
     assert find(lines) == (11_800_000, pytest.approx(0.95))
+
+
+def test_the_largest_amount_the_tax_summary_adds_up_to_when_every_total_label_was_lost():
+    # Study seed 813, tally photo 30, as PP-OCR read it: the Total row's label and the tax
+    # summary's words lost, its figures read; 4,78,598.25 + 5 % GST in two halves.
+    lines = page("Englne Oil 15W40 SL 3214 52 Bogs 780.25 1.96.750.00", "CGST 11,964.96",
+                 "5,02,528.16", "INR Five Lakh Two Thou",
+                 "24.867.75 2.5% 621.69 2.5% 621.69 10.870.37 1.243.38",
+                 "4,78,598.25 11,964.95 11,964.96", "Only")
+    value, conf = find(lines)
+    assert value == 50_252_816 and conf < SURE  # the partner confirms it
+    # IGST as one figure, the total rounded to the rupee
+    assert find(page("1,00,000.37 18,000.07", "1,18,000.00"))[0] == 11_800_000
+
+
+@pytest.mark.parametrize("texts", [
+    ("4,78,598.25 11,964.95 11,964.96", "5,02,528.15"),  # a paisa off the row's sum
+    ("4,78,598.25 11,964.95 11,000.96", "4,90,563.21"),  # halves that differ: no GST row
+    ("4,78,598.25 11,964.95 11,964.96", "5,02,528.16", "9,99,999.00"),  # not the largest
+    ("11,964.95 4,78,598.25", "4,90,563.20"),  # the tax before the taxable value
+])
+def test_no_total_where_the_tax_summary_does_not_add_up_to_the_largest_amount(texts):
+    assert find(page(*texts)) is None
 
 
 def test_a_total_the_engine_barely_read_is_not_read():
@@ -493,3 +516,13 @@ def test_taxes_run_on_to_the_next_label_after_a_comma_still_add_up():
 def test_the_tail_of_a_figure_misread_past_its_first_digits_is_no_total():
     """Bench seed 512, memo 4: "n,C38.CC" (92,038.00) is no total of 38.00 to ask about."""
     assert find(page("GST VU,133.33", "R/O -C.C8", "Total Rs. n,C38.CC")) is None
+
+
+def test_the_line_that_says_the_amount_in_words_is_the_one_with_words_not_its_label():
+    label = "Invoice Amount In Words Sub Total Rs. 47.660.00"
+    said = ("Ritty Thre Thousand Three Hundred Seventy Nine Rupees and Twenty Palsa oniy "
+            "SGST86% Rs. 2.559.60")  # Vyapar's words, the tax column beside them
+    assert saying(["Amount in words:", label, said]) == said
+    assert saying([label]) is None
+    # The words before "Rupees" are the rupees: nearer 53,379.20 than any short amount
+    assert misread(said, 5_337_920) < 8 < misread(said, 20_003_000)

@@ -49,7 +49,7 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     amounts = {paise for paise in set(witnesses) | readings if paise > least} | (
         {current} - {None})
     fits = {paise: max(look.fit(paise) for look in seen) for paise in amounts}
-    said = next((line.text for line in lines if words.START.search(line.text)), "")
+    said = words.saying(line.text for line in lines) or ""
     scores = {paise: _score(fit, said, paise) for paise, fit in fits.items() if fit >= -FITS}
     # An amount the tax arithmetic vouches for that the image offers nearly as well as its
     # own likeliest reading is taken before amounts nothing vouches for, however the

@@ -174,6 +174,33 @@ def _tendered(every: list[Amount]) -> set[int]:
     return {cash - change} if cash and change is not None and 0 <= change < cash else set()
 
 
+def tax_row_sum(every: list[Amount]) -> int | None:
+    """The taxable value plus its tax that the page's widest tax row states, where no label
+    is left to say so: a row of amounts whose largest is followed on its line by its tax at a
+    GST rate, as one figure or as two halves (CGST and SGST, a paisa apart at most). TallyPrime's
+    and Vyapar's tax summary ends in such a row ("Total 4,78,598.25 … 11,964.95 … 11,964.96
+    23,929.91"); in a photo of an A4 page its words and the total's label are often lost
+    while the figures are read (study seed 813, tally photo 30). None when no row says it."""
+    rows: dict[int, list[int]] = {}
+    for amount in every:
+        if amount.marked and amount.paise > 0:
+            rows.setdefault(amount.line, []).append(amount.paise)
+    found: list[tuple[int, int]] = []
+    for row in rows.values():
+        taxable = max(row)
+        after = row[row.index(taxable) + 1:]
+        halves = {a + b for i, a in enumerate(after) for b in after[i + 1:] if abs(a - b) <= 1}
+        taxes = sorted(tax for tax in {*after, *halves} if _at_rate(taxable, tax))
+        if taxes:
+            found.append((taxable, taxable + taxes[0]))
+    return max(found)[1] if found else None
+
+
+def _at_rate(taxable: int, tax: int) -> bool:
+    """Whether `tax` is `taxable`'s GST at one of GST_RATES (each half rounded to the paisa)."""
+    return any(abs(tax - taxable * rate / 100) <= 1.0 for rate in GST_RATES)
+
+
 def adds_up(paise: int, expected: set[int]) -> bool:
     """The total is a sum, or that sum rounded to the rupee (round-off line not read)."""
     return any(paise == sum_ or (paise % 100 == 0 and abs(paise - sum_) <= 50)

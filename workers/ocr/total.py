@@ -24,8 +24,16 @@ from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.labels import NOT_ON_PAGE, PART, TAX, TAXABLE, Amount, as_meant, label_weight
 from workers.ocr.lines import Line, closed
-from workers.ocr.sums import adds_up, arithmetic
-from workers.ocr.words import IN_WORDS, amount_in_words, misread, resembled, tied
+from workers.ocr.sums import adds_up, arithmetic, tax_row_sum
+from workers.ocr.words import (
+    IN_WORDS,
+    TAX_IN_WORDS,
+    amount_in_words,
+    misread,
+    resembled,
+    saying,
+    tied,
+)
 
 # An amount as printed or as misread: 1,23,456.00  123456.00  1.23.456,00  14,420/-  ₹1,234;
 # "14,420-" and "14,420/" (half of the "/-" lost in a photo); handwritten digits read as
@@ -188,7 +196,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         # printed total, the arithmetic's sum): never sure on that, as they vouch for nothing.
         shown = {a.paise for a in every if a.marked and a.paise > 0
                  and not NOT_ON_PAGE.search(a.label)} | doubted
-        said = next((line.text for line in lines if IN_WORDS.search(line.text)), None)
+        said = saying(line.text for line in lines)
         guess = amount_in_words(said, loose=True) if said else None
         read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
                                        for a in every if a.marked]
@@ -201,7 +209,10 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
             return chosen, UNSURE - 0.1  # below combine's PLAUSIBLE_TOTAL: two engines
             # agreeing on a pick from misread words is no evidence either
     if best is None:
-        return None
+        # No total label read: the largest amount on the page, where the tax summary's last
+        # row adds up to it, unsure (the partner confirms it).
+        row = tax_row_sum(every)
+        return (largest, UNSURE - 0.1) if row and adds_up(largest, {row}) else None
     _score, amount, checked = best
     said = [v for line in lines if IN_WORDS.search(line.text)
             and (v := amount_in_words(line.text, exact=True)) is not None]
@@ -258,14 +269,9 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
     return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0) * (0.8 if bare else 1.0)
 
 
-# The tax in words, which TallyPrime prints under its tax summary ("Tax Amount (in words) :
-# INR Ten Thousand Eight Hundred Only"): not the total's words.
-_TAX_IN_WORDS = re.compile(r"\bta[xk]\s*(?:amount|amt)\s*\(?\s*in\s*words", re.I)
-
-
 def _words_at(lines: list[Line], index: int) -> int | None:
     text = lines[index].text
-    if not IN_WORDS.search(text) or _TAX_IN_WORDS.search(text):
+    if not IN_WORDS.search(text) or TAX_IN_WORDS.search(text):
         return None
     found = amount_in_words(text)
     if found is None and not re.search(r"only", text, re.I) and index + 1 < len(lines):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from rapidfuzz.distance import Levenshtein
 
@@ -62,6 +63,27 @@ def tied(text: str) -> set[int]:
     return named if len(named) > 1 else set()
 
 
+# The tax in words, which TallyPrime prints under its tax summary ("Tax Amount (in words) :
+# INR Ten Thousand Eight Hundred Only"): not the total's words.
+TAX_IN_WORDS = re.compile(r"\bta[xk]\s*(?:amount|amt)\s*\(?\s*in\s*words", re.I)
+
+
+def saying(texts: Iterable[str]) -> str | None:
+    """The first of `texts` that says an amount in words: eight letters or more from "Rupees"
+    (or "in words") to "Only", and no figure among them; not the tax in words. Vyapar prints
+    "Invoice Amount In Words" beside the sub-total's figure, its words on the line below
+    (study seed 813, vyapar photo 7: the label's "Sub Total Rs. 47.660.00" was taken for the
+    words)."""
+    return next((text for text in texts if not TAX_IN_WORDS.search(text)
+                 and len(re.sub(r"[^a-z]", "", _said(text) or "")) >= 8
+                 and not re.search(r"\d", _ONLY.split(text[START.search(text).end():])[0])),
+                None)
+
+
+# "Only", its l read as i or 1 ("Paisa oniy": Vyapar's words, a column beside them)
+_ONLY = re.compile(r"on[li1|]y", re.I)
+
+
 def _said(text: str) -> str | None:
     """The words in `text` from "Rupees" (or "in words") to "Only", in lower case."""
     start = START.search(text)
@@ -72,7 +94,7 @@ def _said(text: str) -> str | None:
     # Zoho's "Total In Words: Indian Rupee Seventy-One Thousand Forty Only": the currency's
     # name after "in words" is no number word
     rest = re.sub(r"^[\s:.\-]*indian(?=\s*(?:rupee|inr))", "", rest, flags=re.I)
-    end = re.search(r"only", rest, re.I)
+    end = _ONLY.search(rest)
     said = (rest[:end.start()] if end else _unended(rest)).lower()
     if start.group().lower() != "inr" and not re.sub(r"\band\b.*", "", said).strip():
         # "Forty One Rupees and Fifty Paisa only", as Vyapar writes it: the rupees before
@@ -290,16 +312,16 @@ def resembled(text: str, candidates: set[int]) -> int | None:
 
 
 def misread(text: str, paise: int) -> int | None:
-    """How many letters of the words after "Rupees" in `text` (to "Only") differ from
+    """How many letters of the words that say an amount in `text` (as amount_in_words takes
+    them: after "Rupees" to "Only", or Vyapar's "… Rupees and … Paise Only") differ from
     `paise` spelled out (look-alike letters the same); None without such words (8 letters
-    at least)."""
-    start = START.search(text)
-    if start is None:
+    at least). Vyapar's words counted from "Rupees" on made a short amount's spelling the
+    nearer (study seed 813, vyapar photo 7: 2,00,030 over the 53,379.20 the words say)."""
+    read = _letters(_said(text) or "")
+    if len(read) < 8:
         return None
-    rest = text[start.end():]
-    end = re.search(r"only", rest, re.I)
-    read = _letters(rest[:end.end()] if end else rest)
-    return Levenshtein.distance(read, _letters(spelled(paise))) if len(read) >= 8 else None
+    meant = _letters(spelled(paise))  # ends "only": the words may have run into it ("Fentyony")
+    return min(Levenshtein.distance(read, meant), Levenshtein.distance(read, meant[:-4]))
 
 
 def _letters(text: str) -> str:
