@@ -63,7 +63,7 @@ def middle_print(picture: Image.Image) -> tuple[int, float | None]:
     width, height = picture.size
     lines = rapid.read_page(picture.crop((width // 4, height // 4, width - width // 4,
                                           height - height // 4))).lines
-    heights = [(line.box[3] - line.box[1]) * photo.reading_scale(picture.size)
+    heights = [(line.box[3] - line.box[1]) * rapid.reading_scale(picture.size)
                for line in lines]
     return len(lines), round(statistics.median(heights), 1) if heights else None
 

@@ -79,19 +79,10 @@ def page_share(rgb: np.ndarray) -> float:
     return float(stats[1:, cv2.CC_STAT_AREA].max()) / closed.size
 
 
-def reading_scale(size: tuple[int, int]) -> float:
-    """The factor rapid.read_page scales a picture of `size` by before it reads it (its rule,
-    repeated here while rapid.py changes hands): measures at that scale do not depend on
-    how many pixels the phone sent."""
-    width, height = size
-    return min(1.0, max(rapid.MAX_SIDE / max(width, height),
-                        math.sqrt(rapid.MAX_PIXELS / (width * height))))
-
-
 def at_reading_scale(picture: Image.Image) -> np.ndarray:
     """`picture` in RGB at the scale OCR reads it."""
     rgb = picture.convert("RGB")
-    scale = reading_scale(rgb.size)
+    scale = rapid.reading_scale(rgb.size)
     if scale < 1.0:
         rgb = rgb.resize((round(rgb.width * scale), round(rgb.height * scale)),
                          Image.Resampling.BILINEAR)

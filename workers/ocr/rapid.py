@@ -167,8 +167,7 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     looks again). A page found sideways is turned a quarter and read again (`level`: it was;
     upside down then, PageDirection turns it over)."""
     rgb = picture.convert("RGB")
-    factor = min(1.0, max(MAX_SIDE / max(rgb.size),
-                          math.sqrt(MAX_PIXELS / (rgb.width * rgb.height))))
+    factor = reading_scale(rgb.size)
     if factor < 1.0:
         rgb = rgb.resize((round(rgb.width * factor), round(rgb.height * factor)),
                          Image.Resampling.LANCZOS)
@@ -188,6 +187,12 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
         return Page(picture.rotate(180), rows([(_turned_over(box, picture.size), text, score)
                                                for box, text, score in boxes]))
     return Page(picture, rows(boxes))
+
+
+def reading_scale(size: tuple[int, int]) -> float:
+    """The factor a picture of `size` is scaled by before it is read (MAX_SIDE, MAX_PIXELS)."""
+    width, height = size
+    return min(1.0, max(MAX_SIDE / max(width, height), math.sqrt(MAX_PIXELS / (width * height))))
 
 
 def _turned_over(box: np.ndarray, size: tuple[int, int]) -> np.ndarray:
