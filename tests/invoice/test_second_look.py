@@ -346,3 +346,14 @@ def test_the_words_under_vyapars_in_words_label_not_the_label_beside_a_figure():
     read = read_rapid(camera.photograph(page, rng))
     assert read.total_paise == bill.truth.total_paise == 5_337_920
     assert read.confidence["total_paise"] < SURE  # the misread tax lines vouch for nothing
+
+
+def test_the_second_look_is_at_the_totals_figure_not_at_vyapars_words_label():
+    """Vyapar's "Invoice Amount In Words" read "In Wornds", beside "Sub Total": as
+    "Invoice Amount" it was the surest total label, and the second look at its figure put
+    the sub-total, 1,72,549.25, over the Total 2,20,863.00 read (study seed 811, vyapar
+    photo 7)."""
+    rng = random.Random(811 * 100_000 + 7)
+    bill = bills.bill(rng)
+    page = layouts.render(bill, rng, "vyapar", hindi=rng.random() < 0.3)
+    assert read_rapid(camera.photograph(page, rng)).total_paise == bill.truth.total_paise

@@ -526,3 +526,26 @@ def test_the_line_that_says_the_amount_in_words_is_the_one_with_words_not_its_la
     assert saying([label]) is None
     # The words before "Rupees" are the rupees: nearer 53,379.20 than any short amount
     assert misread(said, 5_337_920) < 8 < misread(said, 20_003_000)
+
+
+def test_a_tallys_total_words_run_into_inr_and_its_tax_words_misread_choose_no_tax():
+    # Study seed 812, tally photo 46: "INROne Lak …" (INR run into the words) and the tax's
+    # "Tax Amount (in words)" read "Tax Am ocd)": the tax's words chose the tax, 30,478.41.
+    lines = page("CGST 15,239.20", "SGST 15,239.21", "und Off 0.09", "Total Rx.1,99,503.00",
+                 "cont Chuzpeaßée (in weed) E.& OE",
+                 "INROne Lak Ninety Nne Thousand gh Hundred Thre Only",
+                 "3214 1,12,320.00 9% 10,108.80 9% 10,105.80 20,217.60",
+                 "Total 1,69,324.50 15,239.20 15,239.21 30,478.41",
+                 "Tax Am ocd) :INR Thirty Thousand Four Hundred Sev enty Fight and Forty One "
+                 "Paise Only")
+    assert saying(line.text for line in lines) == lines[5].text
+    value, conf = find(lines)
+    assert value != 3_047_841 and conf < SURE  # the Total line's figure, for the partner
+
+
+def test_words_that_say_an_amount_with_rupees_misread():
+    assert amount_in_words("Two Lakh Twenty Thousand Eight Hundred Sixty Three Rupes only") == (
+        22_086_300)
+    assert amount_in_words("INROne Lakh Ninety Nine Thousand Eight Hundred Three Only") == (
+        19_980_300)
+    assert amount_in_words("Inroad Seventy Only") is None  # no INR at a word's start

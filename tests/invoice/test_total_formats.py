@@ -263,7 +263,8 @@ def test_a_real_totals_block_gives_its_invoice_total(texts, paise, sure):
 @pytest.mark.parametrize("label", [
     "GST Payable on Reverse Charge", "Tax Payable on Reverse Charge", "TOTAL O/S", "Jama",
     "Baki", "Baaki", "Less: Advance", "उप योग", "कुल कर", "शेष राशि", "જમા", "துணை மொத்தம்",
-    "ఉప మొత్తం", "ಉಪ ಒಟ್ಟು", "উপ-মোট", "Round Off", "R.OFF", "Rounded Off (-)"])
+    "ఉప మొత్తం", "ಉಪ ಒಟ್ಟು", "উপ-মোট", "Round Off", "R.OFF", "Rounded Off (-)",
+    "Invoice Amount In Wornds Sulb Total", "Invoice Amount In Wonds"])
 def test_labels_of_amounts_that_are_not_the_total(label):
     assert label_weight(label) == 0
 

@@ -38,12 +38,15 @@ ROUND_OFF = r"round(?:ed|ing)?\s*[-(]?\s*off|rounding|round(?!ed)|r\s*/\s*[o0]\b
 # A sub-total in the state's language: उप योग, पेटा કુલ, துணை மொத்தம், ఉప మొత్తం, ಉಪ ಒಟ್ಟು, উপ-মোট
 _SUB = (r"उप\s*-?\s*(?:योग|कुल|एकूण)|પેટા\s*-?\s*કુલ|துணை\s*-?\s*மொத்த|ఉప\s*-?\s*మొత్తం|"
         r"ಉಪ\s*-?\s*ಒಟ್ಟು|উপ\s*-?\s*মোট")
+# In words, a letter of "words" misread too ("In Wonds", Tally's "(in weed)"): Vyapar's
+# "Invoice Amount In Words" beside its sub-total is no "Invoice Amount" label (study seed 811,
+# vyapar photo 7: the second look at the sub-total's figure put it over the total).
 PART = re.compile(r"sub\s*-?\s*total|taxable|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
                   r"be[ft]ore\s*tax|[cs]\s*g[s8]t|ig[s8]t|gst\s*(?:amount|amt)|cess|"
                   rf"{ROUND_OFF}|discount|\bqty|{_SUB}|कुल\s*कर(?!\S)|कर\s*योग्य|"
                   rf"quantity|items?\b|{_ACCOUNT}|"
                   r"(?:amount|amt|total)\s*(?:paid|received)|paid\s*(?:amount|amt)|"
-                  r"sav(?:ed|ings?)|in\s*words|rupees|reverse\s*charge", re.I)
+                  r"sav(?:ed|ings?)|in\s*w[a-z]{1,3}ds?\b|rupees|reverse\s*charge", re.I)
 # The sure labels as one run of letters, to find them misread ("Billmount", "GrandTota1").
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")

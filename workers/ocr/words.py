@@ -20,9 +20,11 @@ SCALES = {"hundred": 100, "thousand": 1000, "lakh": 100_000, "lakhs": 100_000, "
 OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
 VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
-# A line that writes the amount in words ("Bupees": R read B; "Rs. Seventy One Thousand Forty
-# Only"), and where its words start: at a singular "Rupee" too ("Indian Rupee Seventy-One …").
-IN_WORDS = re.compile(r"[rb]upees|\binr\b|in\s*words|\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
+# A line that writes the amount in words ("Bupees": R read B; "Rupes": an e lost; "Rs.
+# Seventy One Thousand Forty Only"), and where its words start: at a singular "Rupee" too
+# ("Indian Rupee Seventy-One …"); "INR" run into the first number word ("INROne Lak …").
+IN_WORDS = re.compile(r"[rb]upe{1,2}s|\binr(?:\b|(?-i:(?=[A-Z][a-z])))|in\s*words|"
+                      r"\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
 START = re.compile(rf"{IN_WORDS.pattern}|rupee", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
 # "Eiaht": a g without its tail read a, "Tu" for two: a w written shallow): compared as the
@@ -64,8 +66,9 @@ def tied(text: str) -> set[int]:
 
 
 # The tax in words, which TallyPrime prints under its tax summary ("Tax Amount (in words) :
-# INR Ten Thousand Eight Hundred Only"): not the total's words.
-TAX_IN_WORDS = re.compile(r"\bta[xk]\s*(?:amount|amt)\s*\(?\s*in\s*words", re.I)
+# INR Ten Thousand Eight Hundred Only"): not the total's words. Its "Amount (in words)"
+# misread past knowing ("Tax Am ocd) :INR Thirty Thousand …"), "Tax Am" still says it.
+TAX_IN_WORDS = re.compile(r"\bta[xk]\s*am", re.I)
 
 
 def saying(texts: Iterable[str]) -> str | None:
