@@ -50,27 +50,29 @@ def _jpeg(picture: Image.Image, gain: float = 1.0) -> bytes:
     return buffer.getvalue()
 
 
-def test_an_invoice_photographed_from_afar_is_answered_come_closer(twilio, clock,
-                                                                    make_partner):
-    partner = make_partner("hi")
-    send_file(twilio, partner.phone, upload(_jpeg(_photo(_page(11), share=0.25))))
+def _refused(twilio, partner, photo: bytes, reason: Reason) -> str:
+    """Send `photo` from `partner`: the invoice is refused for `reason`, and the partner told
+    why in their language (the text returned)."""
+    send_file(twilio, partner.phone, upload(photo))
     [text] = outbox_texts(partner.phone)
     with unit_of_work() as session:
         invoice = session.scalar(select(Invoice))
-    assert (invoice.status, invoice.reason) == (InvoiceStatus.REJECTED, Reason.SMALL_PRINT)
-    assert text == translate("hi", REJECTIONS[Reason.SMALL_PRINT])
+    assert (invoice.status, invoice.reason) == (InvoiceStatus.REJECTED, reason)
+    assert text == translate(partner.language, REJECTIONS[reason])
+    return text
+
+
+def test_an_invoice_photographed_from_afar_is_answered_come_closer(twilio, clock,
+                                                                    make_partner):
+    text = _refused(twilio, make_partner("hi"), _jpeg(_photo(_page(11), share=0.25)),
+                    Reason.SMALL_PRINT)
     assert "स्क्रीन" in text  # "... so that the invoice fills the screen"
 
 
 def test_an_invoice_photographed_in_the_dark_is_answered_better_light(twilio, clock,
                                                                       make_partner):
-    partner = make_partner("ta")
-    send_file(twilio, partner.phone, upload(_jpeg(_photo(_page(12), share=0.9), gain=0.06)))
-    [text] = outbox_texts(partner.phone)
-    with unit_of_work() as session:
-        invoice = session.scalar(select(Invoice))
-    assert (invoice.status, invoice.reason) == (InvoiceStatus.REJECTED, Reason.DARK)
-    assert text == translate("ta", REJECTIONS[Reason.DARK])
+    text = _refused(twilio, make_partner("ta"), _jpeg(_photo(_page(12), share=0.9), gain=0.06),
+                    Reason.DARK)
     assert "வெளிச்சத்தில்" in text  # "in better light"
 
 
@@ -87,9 +89,4 @@ def test_a_sharp_well_lit_page_that_is_no_invoice_keeps_the_general_answer(twili
     for row in range(36):
         draw.text((90, 90 + row * 56), " ".join(words[row * 11:(row + 1) * 11]), font=font,
                   fill="black")
-    send_file(twilio, partner.phone, upload(_jpeg(_photo(page, share=0.95))))
-    [text] = outbox_texts(partner.phone)
-    with unit_of_work() as session:
-        invoice = session.scalar(select(Invoice))
-    assert (invoice.status, invoice.reason) == (InvoiceStatus.REJECTED, Reason.UNREADABLE)
-    assert text == translate("hi", REJECTIONS[Reason.UNREADABLE])
+    _refused(twilio, partner, _jpeg(_photo(page, share=0.95)), Reason.UNREADABLE)
