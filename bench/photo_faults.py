@@ -68,16 +68,18 @@ def middle_print(picture: Image.Image) -> tuple[int, float | None]:
     return len(lines), round(statistics.median(heights), 1) if heights else None
 
 
-def variants(seed: int) -> list[tuple[str, Image.Image]]:
-    _truth, _layout, _page, shot = sample(seed - 841, seed)
-    return [("photo", shot), *((f"far{s}", from_afar(shot, s)) for s in (0.6, 0.45, 0.33)),
-            *((f"dark{g}", dim(shot, g, seed)) for g in (0.3, 0.15)), ("blur3", blurred(shot, 3))]
+def variants(seed: int) -> tuple[str, list[tuple[str, Image.Image]]]:
+    """The seed's photo's layout, and the photo with its variants."""
+    _truth, layout, _page, shot = sample(seed - 841, seed)
+    return layout, [("photo", shot), *((f"far{s}", from_afar(shot, s)) for s in (0.6, 0.45, 0.33)),
+            *((f"dark{g}", dim(shot, g, seed)) for g in (0.3, 0.15)),
+            ("blur3", blurred(shot, 3))]
 
 
 def main() -> None:
     for seed in map(int, sys.argv[1:]):
-        layout = sample(seed - 841, seed)[1]
-        for kind, picture in variants(seed):
+        layout, pictures = variants(seed)
+        for kind, picture in pictures:
             read = scan(picture)
             rgb = photo.at_reading_scale(picture)
             gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)

@@ -5,17 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.invoices.invoice import Reason
 
 REQUIRED = ("seller_gstin", "invoice_number", "invoice_date", "total_paise")
-
-
-class PhotoFault(StrEnum):
-    """Why a photo held no invoice that could be read, as the picture shows it (measured by
-    workers/ocr/photo.py): the partner is told what to do differently."""
-
-    SMALL_PRINT = "small_print"  # the page a small part of the frame: taken from too far
-    DARK = "dark"  # too dark or too blurred to read
 
 
 @dataclass(frozen=True)
@@ -39,7 +34,9 @@ class InvoiceRead:
     source: str = "ocr"
     irn: str | None = None
     hsn: str | None = None
-    fault: PhotoFault | None = None  # of a photo whose seller GSTIN was not read
+    # Why a photo whose seller GSTIN was not read is unreadable, where the picture shows it
+    # (workers/ocr/photo.py: Reason.SMALL_PRINT or Reason.DARK)
+    fault: Reason | None = None
 
     def set(self, name: str, value: object, confidence: float) -> None:
         """Set a field with its confidence, unless a surer value is already there."""

@@ -37,7 +37,7 @@ from models.invoices.invoice import (
     set_status,
     take_claim,
 )
-from models.invoices.read import InvoiceRead, PhotoFault
+from models.invoices.read import InvoiceRead
 from models.ledger import budget
 from models.ledger.internals import ensure_wallet, lock_wallet
 from models.ledger.tables import JournalEntry
@@ -47,8 +47,6 @@ from models.programs.program import Program, memberships_of
 from models.programs.schema import ProgramSpec
 
 CAUSE = "invoice"  # the ledger cause of an invoice's credit
-# An unreadable photo whose picture shows why: the partner is told what to do differently.
-UNREADABLE_BECAUSE = {PhotoFault.SMALL_PRINT: Reason.SMALL_PRINT, PhotoFault.DARK: Reason.DARK}
 
 
 class MissingFields(ValueError):
@@ -79,7 +77,7 @@ def submit(session: Session, invoice: Invoice, read: InvoiceRead) -> Invoice:
     config = current_app.config
     sure = config["INVOICE_MIN_CONFIDENCE"]
     if not invoice.seller_gstin:
-        return _reject(invoice, UNREADABLE_BECAUSE.get(read.fault, Reason.UNREADABLE))
+        return _reject(invoice, read.fault or Reason.UNREADABLE)  # why, where the photo shows it
     if invoice.number and not _claimed(session, invoice):
         return _reject(invoice, Reason.DUPLICATE_NUMBER)
     if resent_photo(session, invoice, config["INVOICE_IMAGE_DISTANCE"], sure) is not None:

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from models.invoices.read import PhotoFault
+from models.invoices.invoice import Reason
 from workers.ocr import rapid
 
 BRIGHTEST = 99  # the percentile of grey that finds the paper, also in a photo from afar
@@ -42,15 +42,15 @@ PAPER_LIGHT = 0.6  # paper is at least this share of the BRIGHTEST grey ...
 PAPER_COLOUR = 70  # ... and has at most this saturation (0..255)
 
 
-def fault(picture: Image.Image) -> PhotoFault | None:
+def fault(picture: Image.Image) -> Reason | None:
     """Why OCR read no invoice in `picture`, if the picture shows it; None when it does not
     (no page in it, or one that should have been readable)."""
     rgb = at_reading_scale(picture)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     if np.percentile(gray, BRIGHTEST) < DARK_PAPER or sharpness(gray) < BLURRED:
-        return PhotoFault.DARK
+        return Reason.DARK
     if NO_PAGE <= page_share(rgb) < SMALL_PAGE:
-        return PhotoFault.SMALL_PRINT
+        return Reason.SMALL_PRINT
     return None
 
 
