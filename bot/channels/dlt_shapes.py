@@ -32,7 +32,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from babel.messages.pofile import read_po
 
@@ -414,23 +415,9 @@ def templates(answers: Iterable[tuple[str, str]], known: frozenset[str] | None =
     answers share goes under the first name."""
     named: dict[str, str] = {}  # text -> name
     for answer, lang in dict.fromkeys(answers):
-        if _registered(answer):
-            continue
-        seen, hint = recipe(answer, lang), translate(lang, sms.MORE_HINT)
-        ask = translate(lang, sms.ASK_NUMBER)
-        fills = {sms.encoding(answer), "UCS-2"}
-        for recipes in [wide for made in counts(seen) for wide in _widths(made)]:
-            for page_name, text in _named(recipes, fills, hint, ask):
-                if text not in named or page_name < named[text]:
-                    named[text] = page_name
-        planner = _planner(sms.FILL[sms.encoding(answer)])
-        if any(sms.planned(_render(seen, _shaped, form), _render(seen, planner, form), hint)
-               is None for form in range(_form_count(seen))):  # a value too long to plan
-            made = [shape(page, lang) for page in sms.pages(answer, hint, ask=ask)]  # as sent
-            for n, text in enumerate(made, 1):
-                page_name = f"{key(seen)}_{n}" if len(made) > 1 else key(seen)
-                if text not in named or page_name < named[text]:
-                    named[text] = page_name
+        for page_name, text in _answer_templates(answer, lang, dlt.stamped((dlt.REGISTRY,))):
+            if text not in named or page_name < named[text]:
+                named[text] = page_name
     skip = _main_texts() if known is None else known
     runs: dict[str, list[tuple[int, ...]]] = {}  # a text, its runs of variables as one
     for text in [*named, *skip]:
@@ -443,6 +430,29 @@ def templates(answers: Iterable[tuple[str, str]], known: frozenset[str] | None =
                    for other in runs[form]) and text not in skip and dlt.words(text):
             by_name.setdefault(page_name, []).append(text)
     return {n: sorted(texts) for n, texts in sorted(by_name.items())}
+
+
+# A program's check (the admin's upload, then its apply) walks some 4,000 answers of 12
+# languages, 2 s of CPU each time; an answer's templates depend only on the catalogs, which a
+# process loads once, and on dlt.yaml (`registry`: its path and when it was written).
+@lru_cache(maxsize=16384)
+def _answer_templates(answer: str, lang: str, registry: tuple) -> tuple[tuple[str, str], ...]:
+    """The templates (name, text) one answer needs (`templates`), before those of other
+    answers and of the registry files are taken out."""
+    if _registered(answer, tuple(path for path, _ in registry)):
+        return ()
+    seen, hint = recipe(answer, lang), translate(lang, sms.MORE_HINT)
+    ask = translate(lang, sms.ASK_NUMBER)
+    fills = {sms.encoding(answer), "UCS-2"}
+    found = [named for recipes in [wide for made in counts(seen) for wide in _widths(made)]
+             for named in _named(recipes, fills, hint, ask)]
+    planner = _planner(sms.FILL[sms.encoding(answer)])
+    if any(sms.planned(_render(seen, _shaped, form), _render(seen, planner, form), hint)
+           is None for form in range(_form_count(seen))):  # a value too long to plan
+        made = [shape(page, lang) for page in sms.pages(answer, hint, ask=ask)]  # as sent
+        found += [(f"{key(seen)}_{n}" if len(made) > 1 else key(seen), text)
+                  for n, text in enumerate(made, 1)]
+    return tuple(found)
 
 
 _VARS = re.compile(f"(?:{re.escape(VAR)})+")
@@ -488,9 +498,9 @@ def _texts(files: tuple) -> frozenset[str]:
                      for texts in t.texts.values() for text in texts)
 
 
-def _registered(text: str) -> bool:
+def _registered(text: str, registry: tuple[Path, ...]) -> bool:
     try:
-        dlt.match(text, (dlt.REGISTRY,))
+        dlt.match(text, registry)
     except dlt.DltRefused:
         return False
     return True
