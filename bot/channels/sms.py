@@ -31,8 +31,8 @@ def segments(text: str) -> int:
     GSM-7: 160 septets in one segment, 153 per segment when concatenated; an extension
     character takes two septets and is never split across segments. UCS-2: 70 UTF-16 code
     units in one segment, 67 per segment when concatenated; a surrogate pair is never split.
-    Counted without a loop over the characters where no character takes two units (the DLT
-    shapes of a program count millions of pages: bench/README.md).
+    Counted without a loop over the characters where none takes two units: a program's DLT
+    check (flows/program_sms.needed) counts millions of pages.
     """
     if not text:
         return 0
