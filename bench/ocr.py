@@ -54,13 +54,12 @@ from twilio.request_validator import RequestValidator  # noqa: E402
 from models.invoices.read import InvoiceRead  # noqa: E402
 from tests.invoice import bills, camera, layouts, make  # noqa: E402
 from workers.ocr import combine  # noqa: E402
-from workers.ocr.rapid import read_page  # noqa: E402
 from workers.ocr.read import (  # noqa: E402
     MIN_SECOND_READ,
     MODES,
     OCR_SECONDS,
     SURE_ENOUGH,
-    read_fields,
+    read_rapid,
     read_tesseract,
     scan,
 )
@@ -116,8 +115,8 @@ def _category(name: str) -> str:
 
 def rapid_alone(picture) -> tuple[InvoiceRead, Image.Image]:
     """PP-OCR's reading, and the picture turned upright as it read it."""
-    page = read_page(picture)
-    return read_fields(page), page.picture
+    page, found = read_rapid(picture)
+    return found, page.picture
 
 
 def tesseract_alone(picture) -> InvoiceRead:

@@ -205,3 +205,17 @@ def test_an_upright_dot_matrix_page_is_not_read_upside_down():
     read = rapid.read_page(page)
     assert "Lakh" in " ".join(line.text for line in read.lines)
     assert read_fields(read).total_paise == bill.truth.total_paise
+
+
+def test_a_page_that_already_fills_the_picture_is_not_read_again():
+    """A closer look at a page read at (nearly) its own size sees nothing new: it is not
+    made, not for a whole page photographed (its second full reading would push the photo
+    past the 5 s target), and not where no text was found to cut to."""
+    _truth, photo = photo_of("tally", 9)
+    assert rapid.read_closer(rapid.read_page(photo)) is None
+    rng = random.Random(15)
+    page = layouts.render(bills.bill(rng), rng, "thermal")
+    factor = rapid.MAX_SIDE / max(page.size)  # the receipt at the size a page is read at
+    page = page.resize((round(page.width * factor), round(page.height * factor)))
+    assert rapid.read_closer(rapid.read_page(page)) is None
+    assert rapid.read_closer(rapid.read_page(Image.new("RGB", (1600, 1200), "white"))) is None

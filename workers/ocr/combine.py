@@ -17,8 +17,10 @@ CHECKED_OVER_UNCHECKED = 0.85
 PLAUSIBLE_TOTAL = 0.65  # workers.ocr.total: a labelled total that is the page's largest amount
 
 
-def merge(first: InvoiceRead, second: InvoiceRead) -> InvoiceRead:
-    """One read from two: each field's value and confidence from both engines' readings."""
+def merge(first: InvoiceRead, second: InvoiceRead, *, independent: bool = True) -> InvoiceRead:
+    """One read from two: each field's value and confidence from both readings. Two engines'
+    agreement makes a field sure (`independent`); one engine's two readings of a page fail
+    alike, so their agreement keeps the surer confidence."""
     merged = InvoiceRead(items=max(first.items, second.items, key=len))
     for name in FIELDS:
         a, b = getattr(first, name), getattr(second, name)
@@ -29,7 +31,7 @@ def merge(first: InvoiceRead, second: InvoiceRead) -> InvoiceRead:
             # Both engines pick amounts by the same rules: when each only guessed (no total
             # label, or not the page's largest amount), agreeing is no evidence.
             guessed = name == "total_paise" and min(ca, cb) < PLAUSIBLE_TOTAL
-            value, conf = a, max(ca, cb) if guessed else max(ca, cb, AGREED)
+            value, conf = a, max(ca, cb) if guessed or not independent else max(ca, cb, AGREED)
         else:
             value, conf = (a, ca) if ca >= cb else (b, cb)
             checked = name == "total_paise" and max(ca, cb) >= SURE > min(ca, cb)

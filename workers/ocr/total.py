@@ -216,6 +216,12 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     _score, amount, checked = best
     said = [v for line in lines if IN_WORDS.search(line.text)
             and (v := amount_in_words(line.text, exact=True)) is not None]
+    if checked and in_words is not None and in_words != amount.paise \
+            and in_words in expected and amount.paise not in expected:
+        # The figure is the sum only rounded to the rupee, the words the sum to the paisa: the
+        # figure's paise were lost ("5,84,299 20" for "5,84,299.20"). Words and arithmetic,
+        # read apart, agree.
+        return in_words, SURE
     if checked and said and said[0] != amount.paise:
         # The arithmetic against words read without a letter changed: a digit lost the same
         # way from an item and from the total keeps the sum (20,314.50 and 26,003.00 both read
