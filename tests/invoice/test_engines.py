@@ -212,10 +212,10 @@ def test_a_page_that_already_fills_the_picture_is_not_read_again():
     made, not for a whole page photographed (its second full reading would push the photo
     past the 5 s target), and not where no text was found to cut to."""
     _truth, photo = photo_of("tally", 9)
-    assert rapid.read_closer(rapid.read_page(photo)) is None
+    assert rapid.closer_cut(rapid.read_page(photo)) is None
     rng = random.Random(15)
     page = layouts.render(bills.bill(rng), rng, "thermal")
     factor = rapid.MAX_SIDE / max(page.size)  # the receipt at the size a page is read at
     page = page.resize((round(page.width * factor), round(page.height * factor)))
-    assert rapid.read_closer(rapid.read_page(page)) is None
-    assert rapid.read_closer(rapid.read_page(Image.new("RGB", (1600, 1200), "white"))) is None
+    assert rapid.closer_cut(rapid.read_page(page)) is None
+    assert rapid.closer_cut(rapid.read_page(Image.new("RGB", (1600, 1200), "white"))) is None

@@ -21,7 +21,7 @@ from workers.ocr.read import scan
 SURE = 0.8  # INVOICE_MIN_CONFIDENCE
 
 
-def read_rapid(picture: Image.Image) -> InvoiceRead:
+def rapid_fields(picture: Image.Image) -> InvoiceRead:
     """PP-OCR's reading alone, its total's figure looked at again (workers.ocr.recheck)."""
     return scan(picture, "rapidocr")
 
@@ -55,7 +55,7 @@ def test_a_misread_memo_total_is_set_right_by_a_second_look_at_its_figure(seed, 
     total, page = memo(seed, n)
     first = fields.extract(rapid.read_page(page).lines)
     assert first.total_paise != total  # the page's reading alone misses it
-    assert read_rapid(page).total_paise == total
+    assert rapid_fields(page).total_paise == total
 
 
 # Memos the page's reading got right, unsure, that the second look (as tuned on PP-OCRv4)
@@ -75,7 +75,7 @@ def test_a_second_look_keeps_a_right_reading_that_nothing_else_on_the_page_contr
     total_paise, page = memo(seed, n, photo=photo)
     first = fields.extract(rapid.read_page(page).lines)
     assert (first.total_paise, first.confidence["total_paise"] < SURE) == (total_paise, True)
-    assert read_rapid(page).total_paise == total_paise
+    assert rapid_fields(page).total_paise == total_paise
 
 
 def test_words_read_right_and_a_figure_that_allows_them_make_the_total_sure():
@@ -86,7 +86,7 @@ def test_words_read_right_and_a_figure_that_allows_them_make_the_total_sure():
     total, page = memo(404, 0, photo=True)
     first = fields.extract(rapid.read_page(page).lines)
     assert first.confidence["total_paise"] < SURE
-    read = read_rapid(page)
+    read = rapid_fields(page)
     assert (read.total_paise, read.confidence["total_paise"] >= SURE) == (total, True)
 
 
@@ -97,7 +97,7 @@ def test_the_arithmetic_and_a_figure_that_allows_it_make_a_misread_total_sure():
     total, page = memo(609, 0)
     first = fields.extract(rapid.read_page(page).lines)
     assert (first.total_paise != total, first.confidence["total_paise"] < SURE) == (True, True)
-    read = read_rapid(page)
+    read = rapid_fields(page)
     assert (read.total_paise, read.confidence["total_paise"] >= SURE) == (total, True)
 
 
@@ -114,7 +114,7 @@ def test_words_that_a_clear_figure_contradicts_are_never_made_sure():
     """The words read exactly say 1,24,789; the figure, printed clearly, says 1,74,789: the
     second look must not side with the words (nor make either sure)."""
     page = _printed_total("1,74,789.00", "One Lakh Twenty Four Thousand Seven Hundred Eighty Nine")
-    read = read_rapid(page)
+    read = rapid_fields(page)
     assert read.total_paise != 12478900
     assert read.confidence.get("total_paise", 0.0) < SURE
 
@@ -126,7 +126,7 @@ def test_a_sure_first_reading_pays_for_no_second_look(monkeypatch):
         raise AssertionError("looked again at a total the page vouched for")
 
     monkeypatch.setattr(figure, "looks", looked)
-    assert read_rapid(page).total_paise == 17478900
+    assert rapid_fields(page).total_paise == 17478900
 
 
 def test_text_boxes_are_kept_in_the_photos_own_pixels():
@@ -287,7 +287,7 @@ def bench_page(seed: int, n: int, photo: bool = False) -> tuple[int, Image.Image
                                                    (302, 7, True), (401, 11, True)])
 def test_a_second_look_keeps_to_the_total_line_and_to_amounts_a_total_can_be(seed, n, photo):
     total, picture = bench_page(seed, n, photo)
-    assert read_rapid(picture).total_paise == total
+    assert rapid_fields(picture).total_paise == total
 
 
 def test_a_slanted_figure_is_read_again_along_its_slant():
@@ -315,7 +315,7 @@ def test_a_quantity_on_the_item_tables_total_row_never_replaces_the_total():
     # Seed 602, dot-matrix photo 47: "rotal 60" (the item table's Total row, its quantity)
     # and "Bet Total: Rs. 7,296/": the second look took the bare 60 for the total's figure.
     paise, picture = photo(602, 47)
-    assert read_rapid(picture).total_paise == paise
+    assert rapid_fields(picture).total_paise == paise
 
 
 def test_a_rupee_sign_read_as_a_one_again_by_the_second_look_is_not_sure(monkeypatch):
@@ -343,7 +343,7 @@ def test_the_words_under_vyapars_in_words_label_not_the_label_beside_a_figure():
     rng = random.Random(813 * 100_000 + 7)
     bill = bills.bill(rng)
     page = layouts.render(bill, rng, "vyapar", hindi=rng.random() < 0.3)
-    read = read_rapid(camera.photograph(page, rng))
+    read = rapid_fields(camera.photograph(page, rng))
     assert read.total_paise == bill.truth.total_paise == 5_337_920
     assert read.confidence["total_paise"] < SURE  # the misread tax lines vouch for nothing
 
@@ -356,4 +356,4 @@ def test_the_second_look_is_at_the_totals_figure_not_at_vyapars_words_label():
     rng = random.Random(811 * 100_000 + 7)
     bill = bills.bill(rng)
     page = layouts.render(bill, rng, "vyapar", hindi=rng.random() < 0.3)
-    assert read_rapid(camera.photograph(page, rng)).total_paise == bill.truth.total_paise
+    assert rapid_fields(camera.photograph(page, rng)).total_paise == bill.truth.total_paise

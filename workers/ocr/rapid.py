@@ -51,16 +51,18 @@ SURE_VOTE = 0.9
 # read as it is and 0.4 to 0.65 turned over, either way up.
 WIDEST = 4
 PIECE = 6
-# The closer look (read_closer): boxes taller than ORDINARY times the median are not text to
+# The closer look (closer_cut): boxes taller than ORDINARY times the median are not text to
 # cut around; MARGIN median heights of page kept around the text; the cut is read only when it
 # is read at least CLOSER times larger than the whole picture was (the page a small part of
-# the frame); under MIN_BOXES boxes, no text to cut to. Whole A4 pages whose print is small
-# (1.3-2.2 times) were tried and left: on held-out seed 139 one total more was lost than won,
-# and each costs a second full reading (bench/README.md, "A closer look").
+# the frame), its long side at most LONGEST; under MIN_BOXES boxes, no text to cut to. Whole
+# A4 pages whose print is small (1.3-2.2 times) were tried and left: on held-out seed 139 one
+# total more was lost than won, and each costs a second full reading (bench/README.md, "A
+# closer look").
 ORDINARY = 2.5
 MARGIN = 2
 CLOSER = 3.0
 MIN_BOXES = 3
+LONGEST = 2000  # rapidocr's max_side_len: a longer picture is shrunk before detection
 
 
 _built: dict[str, Any] = {"reader": None, "pid": None, "threads": 1, "inherited": []}
@@ -231,18 +233,20 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     return Page(picture, rows(boxes))
 
 
-def read_closer(page: Page) -> Page | None:
-    """The page's text read again, closer: the upright picture cut to its ordinary text boxes
-    (none over ORDINARY times the median box's height: a stamp or a large title), with a
-    margin of MARGIN box heights, and magnified to the size a page is read at; None unless
-    that reads it at least CLOSER times larger than the page was. An invoice photographed
-    from afar, a quarter of the frame wide, gives detection a few scattered boxes and reads
-    no field; cut out and magnified, it is read as one photographed close."""
-    words = [w.box for line in page.lines for w in line.words if w.box is not None]
-    if len(words) < MIN_BOXES:
+def closer_cut(page: Page) -> Image.Image | None:
+    """The upright picture cut to the page's ordinary text boxes (none over ORDINARY times the
+    median box's height: a stamp or a large title), with a margin of MARGIN box heights, and
+    magnified to the size a page is read at; None unless that reads it at least CLOSER times
+    larger than the page was. An invoice photographed from afar, a quarter of the frame wide,
+    gives detection a few scattered boxes and reads no field; cut out and magnified, it is
+    read as one photographed close."""
+    quads = {w.quad: w.box for line in page.lines for w in line.words
+             if w.box is not None and w.quad is not None}  # a box's words share its corners
+    if len(quads) < MIN_BOXES:
         return None
-    height = float(np.median([bottom - top for _l, top, _r, bottom in words]))
-    ordinary = [b for b in words if b[3] - b[1] <= ORDINARY * height]
+    heights = {quad: _height(np.asarray(quad)) for quad in quads}
+    height = float(np.median(list(heights.values())))
+    ordinary = [box for quad, box in quads.items() if heights[quad] <= ORDINARY * height]
     margin = MARGIN * height
     width_px, height_px = page.picture.size
     left = max(0, int(min(b[0] for b in ordinary) - margin))
@@ -250,12 +254,14 @@ def read_closer(page: Page) -> Page | None:
     right = min(width_px, math.ceil(max(b[2] for b in ordinary) + margin))
     bottom = min(height_px, math.ceil(max(b[3] for b in ordinary) + margin))
     cut = (right - left, bottom - top)
-    factor = max(MAX_SIDE / max(cut), math.sqrt(MAX_PIXELS / (cut[0] * cut[1])))
+    # PP-OCR shrinks a picture longer than its max_side_len (2000 px) before detection
+    factor = min(max(MAX_SIDE / max(cut), math.sqrt(MAX_PIXELS / (cut[0] * cut[1]))),
+                 LONGEST / max(cut))
     if factor < CLOSER * reading_scale(page.picture.size):
         return None
     crop = page.picture.crop((left, top, right, bottom))
-    size = (round(cut[0] * factor), round(cut[1] * factor))
-    return read_page(crop.resize(size, Image.Resampling.LANCZOS), level=True)
+    return crop.resize((round(cut[0] * factor), round(cut[1] * factor)),
+                       Image.Resampling.LANCZOS)
 
 
 def reading_scale(size: tuple[int, int]) -> float:

@@ -32,10 +32,12 @@ SURE_ENOUGH = 0.8  # as INVOICE_MIN_CONFIDENCE: a field below it is confirmed by
 # left of it (a noisy photo can keep Tesseract busy for a minute); past that, the first
 # reading stands and its unsure fields are confirmed by the partner.
 OCR_SECONDS = 3.5
-# An invoice a small part of the photo, read unsure, is read again closer (rapid.read_closer),
-# which takes about as long as a page's reading: up to CLOSER_SECONDS in all. Past
-# OCR_SECONDS, but the partner would otherwise be asked to take the photo again.
+# An invoice a small part of the photo, read unsure, is read again closer (rapid.closer_cut),
+# which takes about as long as a whole page's reading (PAGE_SECONDS on one thread, however
+# little the first reading of the far page took): made only when both end within
+# CLOSER_SECONDS. Past OCR_SECONDS, but the partner would otherwise take the photo again.
 CLOSER_SECONDS = 8.0
+PAGE_SECONDS = 4.0
 MIN_SECOND_READ = 0.5
 PDF_TEXT = "pdf"  # InvoiceRead.source of a page read from a PDF's own text
 log = logging.getLogger("saathi.invoice")
@@ -129,25 +131,26 @@ def warm_up(threads: int = 1) -> None:
     rapid.engine()
 
 
-def read_rapid(picture: Image.Image, seconds: float = CLOSER_SECONDS
+def read_rapid(picture: Image.Image, seconds: float | None = None
                ) -> tuple[rapid.Page, InvoiceRead]:
-    """PP-OCR's page and its fields; where they are not sure, the page's text read again
-    closer (rapid.read_closer) and both readings merged, when a second reading that takes as
-    long as the first still ends within `seconds`."""
+    """PP-OCR's page and its fields; where they are not sure and the page is a small part of
+    the picture, its text read again closer (rapid.closer_cut) and both readings merged, the
+    closer one going first, when that can end within `seconds` (CLOSER_SECONDS)."""
     started = time.perf_counter()
     page = rapid.read_page(picture)
     found = read_fields(page)
-    took = time.perf_counter() - started
     if combine.is_sure(found, SURE_ENOUGH):
         return page, found
-    if 2 * took > seconds:
+    cut = rapid.closer_cut(page)
+    if cut is None:
+        return page, found
+    took = time.perf_counter() - started
+    if took + max(took, PAGE_SECONDS) > (CLOSER_SECONDS if seconds is None else seconds):
         log.info("closer OCR reading dropped: too slow",
                  extra={"first_read_seconds": round(took, 2)})
         return page, found
-    closer = rapid.read_closer(page)
-    if closer is None:
-        return page, found
-    return page, combine.merge(found, read_fields(closer), independent=False)
+    closer = read_fields(rapid.read_page(cut))
+    return page, combine.merge(closer, found, independent=False)
 
 
 def read_fields(page: rapid.Page) -> InvoiceRead:
