@@ -195,6 +195,34 @@ def test_the_page_is_handed_to_pp_ocr_in_one_contiguous_array(monkeypatch):
     assert handed[0].flags["C_CONTIGUOUS"] and handed[0].shape == (100, 200, 3)
 
 
+def study_photo(seed: int, n: int, quarters: int):
+    """The n-th phone photo of bench/ocr.py's study seed `seed` (its bill and layout drawn as
+    there), turned `quarters` quarters as the bench turned it: (truth, photo)."""
+    rng = random.Random(seed * 100_000 + n)
+    bill = bills.bill(rng)
+    page = layouts.render(bill, rng, layouts.LAYOUTS[n % len(layouts.LAYOUTS)],
+                          hindi=rng.random() < 0.3)
+    return bill.truth, camera.photograph(page, rng).rotate(90 * quarters, expand=True)
+
+
+@pytest.mark.parametrize(("n", "quarters"), [(38, 1), (63, 3)])  # Tally, Vyapar
+def test_small_print_lying_sideways_is_read_turned(n, quarters):
+    """A whole A4 page photographed sideways: its small print gave detection one or two boxes,
+    too few to see they stand on end, and the page read no field (study seed 904). Read
+    turned a quarter as well, it gives its total."""
+    truth, photo = study_photo(904, n, quarters)
+    assert read_fields(rapid.read_page(photo)).total_paise == truth.total_paise
+
+
+def test_a_rupee_sign_read_as_a_digit_in_the_figure_alone_does_not_replace_the_total():
+    """Vyapar prints "₹" before its figures. The page read this photo's total from its words
+    (6,90,202.06, unsure); looked at alone, the figure read "16,90,202.06", and the second
+    look took that for the total (study seed 903, page 31). The image says the page's reading
+    with the sign read as a digit as well, and the words choose."""
+    truth, photo = study_photo(903, 31, 3)
+    assert read_fields(rapid.read_page(photo)).total_paise == truth.total_paise
+
+
 def test_an_upright_dot_matrix_page_is_not_read_upside_down():
     """PP-OCR's direction model voted most boxes of this upright dot-matrix page upside down
     and every line was read turned over (no total; study seed 821, page 29): a turn the

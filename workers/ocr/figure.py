@@ -42,12 +42,14 @@ class Look:
     crops: tuple[np.ndarray, ...]  # each crop's columns folded into ctc.CLASSES
     bests: tuple[float, ...]  # log-likelihood of each crop's own likeliest reading
 
-    def fit(self, paise: int) -> float:
+    def fit(self, paise: int, *, signed: bool = False) -> float:
         """How much less likely (natural log, <= 0 mostly; the mean over the crops) the figure
-        says `paise` than its own likeliest reading, in the best way an amount is written."""
-        return float(np.mean([max(ctc.log_likelihood(columns, text) for text in written(paise))
-                              - best for columns, best in zip(self.crops, self.bests,
-                                                              strict=True)]))
+        says `paise` than its own likeliest reading, in the best way an amount is written;
+        `signed`: or after the digit a crop reads first (a "₹" before the figure read as a
+        1, 2 or 7, which the page's reading of the figure had left out)."""
+        return float(np.mean([max(ctc.log_likelihood(columns, text)
+                                  for text in _forms(paise, columns, signed)) - best
+                              for columns, best in zip(self.crops, self.bests, strict=True)]))
 
     def reading(self) -> int | None:
         """The amount every crop's likeliest reading says (None when they differ)."""
@@ -222,6 +224,12 @@ def _look(cut: Cut) -> Look:
         probs, charset = rapid.columns(cut(share))
         crops.append(ctc.amount_classes(probs, charset))
     return Look(tuple(crops), tuple(ctc.log_likelihood(c, ctc.reading(c)) for c in crops))
+
+
+def _forms(paise: int, columns: np.ndarray, signed: bool) -> set[str]:
+    forms = written(paise)
+    lead = ctc.reading(columns)[:1]
+    return forms | {lead + form for form in forms} if signed and lead.isdigit() else forms
 
 
 def written(paise: int) -> set[str]:

@@ -43,6 +43,7 @@ NEAREST = 6  # long boxes whose slants make a box's slant
 # ("481010.88" as "88:010181"). Counting only votes over 0.99 left dot-matrix pages and
 # sideways photos, whose boxes the model is less sure of, read upside down.
 SURE_VOTE = 0.9
+FEW = 8  # a page with fewer text boxes may lie sideways unnoticed (read_page)
 # The model's votes on dot-matrix print (each glyph a grid of dots) fell more often for upside
 # down than for upright on some upright pages (study seeds 821, 823, 825, 828: four pages in
 # eighty read upside down, every total lost). A page the votes turn over is turned only when
@@ -208,8 +209,8 @@ class Page(NamedTuple):
 def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     """OCR a photo or scan: the picture turned upright, and its text boxes joined into
     lines in reading order (boxes in the upright picture's pixels, where workers.ocr.figure
-    looks again). A page found sideways is turned a quarter and read again (`level`: it was;
-    upside down then, PageDirection turns it over)."""
+    looks again). A page found sideways, or giving too few text boxes to tell, is turned a
+    quarter and read again (`level`: it was; upside down then, PageDirection turns it over)."""
     rgb = picture.convert("RGB")
     factor = reading_scale(rgb.size)
     if factor < 1.0:
@@ -221,13 +222,22 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
     reader = engine()
     found, _times = reader(bgr)
+    over = bool(found) and reader.text_cls.turned  # before another reading changes it
     if not level and reader.text_det.sideways:
         return read_page(picture.rotate(90, expand=True), level=True)
+    if not level and len(found or ()) < FEW:
+        # Too few boxes to tell which way the text runs: small print lying sideways gives
+        # detection almost nothing (study seed 904, Tally and Vyapar photos: 1 or 2 boxes
+        # sideways, 50 to 78 turned, the total read). The page is read turned too, and that
+        # reading kept where it finds a page's worth of boxes.
+        turned = read_page(picture.rotate(90, expand=True), level=True)
+        if len({w.quad for line in turned.lines for w in line.words}) >= FEW:
+            return turned
     if not found:
         return Page(picture, [])
     boxes = [(np.asarray(box, dtype=np.float64) / factor, text, float(score))
              for box, text, score in found]
-    if reader.text_cls.turned:
+    if over:
         return Page(picture.rotate(180), rows([(_turned_over(box, picture.size), text, score)
                                                for box, text, score in boxes]))
     return Page(picture, rows(boxes))

@@ -48,7 +48,12 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     least = total.least(lines)
     amounts = {paise for paise in set(witnesses) | readings if paise > least} | (
         {current} - {None})
-    fits = {paise: max(look.fit(paise) for look in seen) for paise in amounts}
+    # The page's reading may have left out a "₹" the figure, looked at alone, reads as a digit
+    # ("₹6,90,202.06" read "16,90,202.06" or "76,90,202.06" beside words that say 6,90,202.06:
+    # vyapar photo, study seed 903 page 31): the image says the reading as well as the figure
+    # with the digit, and the words choose.
+    fits = {paise: max(look.fit(paise, signed=paise == current) for look in seen)
+            for paise in amounts}
     said = words.saying(line.text for line in lines) or ""
     scores = {paise: _score(fit, said, paise) for paise, fit in fits.items() if fit >= -FITS}
     # An amount the tax arithmetic vouches for that the image offers nearly as well as its
