@@ -220,7 +220,8 @@ def test_a_rupee_sign_read_as_a_digit_in_the_figure_alone_does_not_replace_the_t
     look took that for the total (study seed 903, page 31). The image says the page's reading
     with the sign read as a digit as well, and the words choose."""
     truth, photo = study_photo(903, 31, 3)
-    assert read_fields(rapid.read_page(photo)).total_paise == truth.total_paise
+    read = read_fields(rapid.read_page(photo))
+    assert (read.total_paise, read.confidence["total_paise"] < SURE) == (truth.total_paise, True)
 
 
 def test_an_upright_dot_matrix_page_is_not_read_upside_down():

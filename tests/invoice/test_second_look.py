@@ -183,10 +183,39 @@ def test_an_amount_is_scored_in_each_way_a_hand_writes_it(paise, forms):
     assert figure.written(paise) == forms
 
 
-def _look(text: str) -> figure.Look:
-    """A figure recognised as `text` beyond doubt (a blank between characters)."""
-    columns = _columns([c for char in text.replace(",", ".") for c in (char, "")])
-    return figure.Look((columns,), (ctc.log_likelihood(columns, ctc.reading(columns)),))
+def _look(*texts: str) -> figure.Look:
+    """A figure recognised as `texts` beyond doubt (a blank between characters), one per crop."""
+    crops = tuple(_columns([c for char in text.replace(",", ".") for c in (char, "")])
+                  for text in texts)
+    return figure.Look(crops, tuple(ctc.log_likelihood(c, ctc.reading(c)) for c in crops))
+
+
+def test_a_figure_read_with_a_sign_before_it_fits_the_page_reading_only_when_asked():
+    """A "₹" the figure's crop reads as a 1, 2 or 7 (vyapar photo, study seed 903 page 31)."""
+    assert _look("16,90,202.06").fit(69020206) < -recheck.FITS
+    assert _look("16,90,202.06").fit(69020206, signed=True) == pytest.approx(0.0)
+    assert _look("76,90,202.06").fit(69020206, signed=True) == pytest.approx(0.0)
+    assert _look("96,90,202.06").fit(69020206, signed=True) < -recheck.FITS  # 9 is no sign
+
+
+@pytest.mark.parametrize(("crops", "total"), [
+    (("16,90,202.06",), 69020206),  # the words choose the page's reading: it stays, unsure
+    (("6,90,202.06", "16,90,202.06"), 69020206),  # a crop that truly shows the 1: not sure
+])
+def test_a_figure_with_a_digit_before_the_page_reading_never_makes_it_sure(monkeypatch, crops,
+                                                                          total):
+    """The page read 6,90,202.06 and its tax sum says so; the figure alone reads a digit before
+    it, in one crop or both. A "₹" read as a digit or a 1 the page's reading lost: the image
+    cannot tell, so the reading stays and the partner confirms it."""
+    lines = [Line(tuple(Word(w, 0.97) for w in text.split())) for text in (
+        "Taxable Value 5,84,917.00", "CGST 52,642.53", "SGST 52,642.53",
+        "Rupees Six Lakh Ninety Thousand Two Hundred Two and Six Paise Only",
+        "Total 6,90,202.06")]
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look(*crops)])
+    read = InvoiceRead()
+    read.set("total_paise", 69020206, 0.6)
+    recheck.recheck(Image.new("RGB", (1400, 900), "white"), lines, read)
+    assert (read.total_paise, read.confidence["total_paise"] < SURE) == (total, True)
 
 
 def test_a_total_the_page_did_not_read_is_left_to_the_partner_unless_sure(monkeypatch):

@@ -105,7 +105,16 @@ def test_a_figure_that_lost_its_paise_gives_way_to_the_words_and_the_sum():
 def test_a_total_printed_rounded_is_never_made_sure_as_the_paise_the_words_say(printed):
     """A bill that prints its total rounded to the rupee (no round-off line) while its words
     keep the paise: the words and the sum agree with each other, not with the figure, and the
-    figure lost nothing, so no amount is sure (the partner confirms or types it)."""
+    figure lost nothing, so the figure is asked (the partner confirms or types it)."""
+    lines = page("Taxable 4,56,483.75; CGST 63,907.72,SGST 63,907.73", printed,
+                 "(Rupees Five Lakh Eighty Four Thousand Two Hundred Ninety Nine and Twenty "
+                 "Paise Only)")
+    assert find(lines) == (58_429_900, pytest.approx(0.6))
+
+
+@pytest.mark.parametrize("printed", ["Total Value Rs. 5,84,299 20 Nos",
+                                     "Total Value 5,84,299 20.00", "Total 5,84,299 1,20"])
+def test_what_follows_a_figure_is_its_lost_paise_only_at_the_end_of_its_line(printed):
     lines = page("Taxable 4,56,483.75; CGST 63,907.72,SGST 63,907.73", printed,
                  "(Rupees Five Lakh Eighty Four Thousand Two Hundred Ninety Nine and Twenty "
                  "Paise Only)")

@@ -29,6 +29,7 @@ CHANGES = 2  # digits of the figure's reading swapped at most, for the amounts i
 # A text box slanted more than this is cut out along its slant: the upright rectangle around
 # a slanted figure holds parts of the lines above and below it.
 SLANT = math.radians(2)
+SIGN_READ = ("1", "2", "7")  # what the recogniser reads a "₹" before a figure as
 _CURRENCY = re.compile(r"(?:Rs|INR|R5|RS|₹)\.?:?(?=\d)")
 _FIGURE = re.compile(r"\d|^[0-9OSBIlZCqg,./=-]{3,}$")
 
@@ -229,7 +230,7 @@ def _look(cut: Cut) -> Look:
 def _forms(paise: int, columns: np.ndarray, signed: bool) -> set[str]:
     forms = written(paise)
     lead = ctc.reading(columns)[:1]
-    return forms | {lead + form for form in forms} if signed and lead.isdigit() else forms
+    return forms | {lead + form for form in forms} if signed and lead in SIGN_READ else forms
 
 
 def written(paise: int) -> set[str]:

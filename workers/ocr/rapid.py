@@ -209,8 +209,9 @@ class Page(NamedTuple):
 def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     """OCR a photo or scan: the picture turned upright, and its text boxes joined into
     lines in reading order (boxes in the upright picture's pixels, where workers.ocr.figure
-    looks again). A page found sideways, or giving too few text boxes to tell, is turned a
-    quarter and read again (`level`: it was; upside down then, PageDirection turns it over)."""
+    looks again). A page found sideways is turned a quarter and read again (`level`: it was;
+    upside down then, PageDirection turns it over); one giving too few text boxes to tell
+    (under FEW) is read turned too, and the turned reading kept if it finds many more."""
     rgb = picture.convert("RGB")
     factor = reading_scale(rgb.size)
     if factor < 1.0:
@@ -229,9 +230,10 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
         # Too few boxes to tell which way the text runs: small print lying sideways gives
         # detection almost nothing (study seed 904, Tally and Vyapar photos: 1 or 2 boxes
         # sideways, 50 to 78 turned, the total read). The page is read turned too, and that
-        # reading kept where it finds a page's worth of boxes.
+        # reading kept where it finds a page's worth of boxes, twice as many as upright.
         turned = read_page(picture.rotate(90, expand=True), level=True)
-        if len({w.quad for line in turned.lines for w in line.words}) >= FEW:
+        if len({w.quad for line in turned.lines for w in line.words}) >= max(
+                FEW, 2 * len(found or ())):
             return turned
     if not found:
         return Page(picture, [])

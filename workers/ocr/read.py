@@ -149,7 +149,7 @@ def read_rapid(picture: Image.Image, seconds: float | None = None
         log.info("closer OCR reading dropped: too slow",
                  extra={"first_read_seconds": round(took, 2)})
         return page, found
-    closer = read_fields(rapid.read_page(cut))
+    closer = read_fields(rapid.read_page(cut, level=True))  # cut from the upright picture
     return page, combine.merge(closer, found, independent=False)
 
 

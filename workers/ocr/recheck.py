@@ -48,14 +48,16 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     least = total.least(lines)
     amounts = {paise for paise in set(witnesses) | readings if paise > least} | (
         {current} - {None})
+    fits = {paise: max(look.fit(paise) for look in seen) for paise in amounts}
+    said = words.saying(line.text for line in lines) or ""
     # The page's reading may have left out a "₹" the figure, looked at alone, reads as a digit
     # ("₹6,90,202.06" read "16,90,202.06" or "76,90,202.06" beside words that say 6,90,202.06:
-    # vyapar photo, study seed 903 page 31): the image says the reading as well as the figure
-    # with the digit, and the words choose.
-    fits = {paise: max(look.fit(paise, signed=paise == current) for look in seen)
-            for paise in amounts}
-    said = words.saying(line.text for line in lines) or ""
-    scores = {paise: _score(fit, said, paise) for paise, fit in fits.items() if fit >= -FITS}
+    # vyapar photo, study seed 903 page 31): to choose, the image says the reading as well as
+    # the figure with the digit, and the words decide. Only to choose: a figure that truly
+    # has that digit must not make the reading without it sure.
+    chosen = fits | ({current: max(look.fit(current, signed=True) for look in seen)}
+                     if current is not None else {})
+    scores = {paise: _score(fit, said, paise) for paise, fit in chosen.items() if fit >= -FITS}
     # An amount the tax arithmetic vouches for that the image offers nearly as well as its
     # own likeliest reading is taken before amounts nothing vouches for, however the
     # misread words score them ("Run Hendued": four or nine hundred). Not so for words read
@@ -70,12 +72,13 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
     # reading guessed from words misread: the image decides between such guesses.
     if (best is not None and best not in (current, *_vouching(witnesses))
             and current is not None and witnesses.get(current) is not False
-            and scores[best] - _score(fits[current], said, current) < OWN):
+            and scores[best] - _score(chosen[current], said, current) < OWN):
         return
     if best is not None:
         # Sure only where two readings meet: the image itself offers the amount (as read or a
-        # digit changed for one it also saw), and words read closely or the arithmetic say it.
-        sure = witnesses.get(best, False) and best in readings
+        # digit changed for one it also saw, and as it is, not after a sign read as a digit),
+        # and words read closely or the arithmetic say it.
+        sure = witnesses.get(best, False) and best in readings and fits[best] >= -FITS
         # Nor, unless the words say it, where a Total label names it without a leading 1: the
         # rupee sign read as a 1, in the figure looked at as on the page (vyapar photo, study
         # seed 701 page 15); a 1 lost from a figure the words vouch for (memo 404/0) is not.

@@ -217,7 +217,8 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     said = [v for line in lines if IN_WORDS.search(line.text)
             and (v := amount_in_words(line.text, exact=True)) is not None]
     if checked and in_words in expected and amount.paise not in expected \
-            and _lost_paise(amount, closed(lines[amount.line].text), in_words):
+            and _lost_paise(amount, _SLASH_GROUP.sub(",", closed(lines[amount.line].text)),
+                            in_words):
         # The figure is the sum only rounded to the rupee, the words the sum to the paisa: the
         # figure's paise were lost ("5,84,299 20" for "5,84,299.20"). Words and arithmetic,
         # read apart, agree.
@@ -242,15 +243,17 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
 
 def _lost_paise(amount: Amount, text: str, in_words: int | None) -> bool:
     """Whether `amount`'s figure is `in_words` with its decimal point lost: printed without
-    paise, the same rupees, and the words' paise right after it on its line ("5,84,299 20").
-    A total printed rounded ("5,84,299.00") keeps the round figure, whatever paise the words
-    say."""
+    paise, the same rupees, and the words' paise after it, ending its line ("5,84,299 20";
+    `text` the line as `amounts` reads it). A total printed rounded ("5,84,299.00") keeps the
+    round figure, whatever paise the words say; nor is a quantity or an amount after the
+    figure ("5,84,299 20 Nos") its paise."""
     if in_words is None or in_words % 100 == 0 or amount.paise != in_words // 100 * 100:
         return False
     if re.search(r"[.,][0-9OCc]{2}$", amount.token):
         return False
-    lost = rf"{re.escape(amount.token)}\s?[ .,:]?\s?{in_words % 100:02d}(?![0-9])"
-    return re.search(lost, text) is not None
+    lost = (rf"(?<![0-9.,]){re.escape(amount.token)}\s?[ .,:]?\s?{in_words % 100:02d}"
+            rf"{_LINE_END.pattern}$")
+    return re.search(lost, text, re.I) is not None
 
 
 # An amount as Indian bills group it ("71,040.00", "2,71,040.00")
