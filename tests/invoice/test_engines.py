@@ -214,6 +214,15 @@ def test_small_print_lying_sideways_is_read_turned(n, quarters):
     assert read_fields(rapid.read_page(photo)).total_paise == truth.total_paise
 
 
+def test_a_sideways_page_without_long_text_boxes_is_read_turned():
+    """No box on this sideways Vyapar photo was four times longer than wide, so none showed
+    which way the lines run, and the page was read as garbled lines across its columns (study
+    seed 905, page 71); most of its boxes are twice as tall as wide."""
+    truth, photo = study_photo(905, 71, 3)
+    read = read_fields(rapid.read_page(photo))
+    assert (read.total_paise, read.seller_gstin) == (truth.total_paise, truth.seller_gstin)
+
+
 def test_a_rupee_sign_read_as_a_digit_in_the_figure_alone_does_not_replace_the_total():
     """Vyapar prints "₹" before its figures. The page read this photo's total from its words
     (6,90,202.06, unsure); looked at alone, the figure read "16,90,202.06", and the second

@@ -35,6 +35,7 @@ REC_MODEL = "PP-OCRv6_rec_small.onnx"  # in the rapidocr wheel's models folder
 MAX_SIDE = 1280
 MAX_PIXELS = 1280 * 960
 LONG = 4  # a box this many times wider than high shows its line's slant
+TALLER = 2  # where no box is LONG, one this many times higher than wide stands on end
 NEAREST = 6  # long boxes whose slants make a box's slant
 # The page is read turned over when more of its text boxes are upside down than upright, by
 # the boxes the direction model is this sure of, and then every box is; a box alone is never
@@ -152,10 +153,16 @@ class PageTurn:
 
 def _standing(boxes: np.ndarray) -> bool:
     """Whether more of the long boxes (LONG times longer one way than the other) stand on
-    end than lie level."""
+    end than lie level; on a page without long boxes, more of those TALLER one way than the
+    other (a sideways Vyapar photo, study seed 905 page 71: no box 4 times longer than wide,
+    35 of 40 twice as tall as wide and none twice as wide as tall, read as garbled lines)."""
     spans = boxes.max(axis=1) - boxes.min(axis=1)  # width and height of each
-    standing = int(np.sum(spans[:, 1] >= LONG * spans[:, 0]))
-    return standing > int(np.sum(spans[:, 0] >= LONG * spans[:, 1]))
+    for long in (LONG, TALLER):
+        standing = int(np.sum(spans[:, 1] >= long * spans[:, 0]))
+        level = int(np.sum(spans[:, 0] >= long * spans[:, 1]))
+        if standing or level:
+            return standing > level
+    return False
 
 
 class PageDirection:
