@@ -89,6 +89,16 @@ def test_a_total_nothing_vouches_for_is_asked_even_when_read_clearly():
     assert value == 5_432_100 and conf < SURE
 
 
+def test_tallys_inr_before_the_words_read_int_still_says_the_total():
+    """Tally's item-table Total row, its label lost ("2 Colhs Rs. 5,546.00"), and the words
+    under it after "INR" read "INt": the words were not found, and the HSN summary's Total row
+    (the taxable value) was taken, unsure (study seed 151, Tally photo 30)."""
+    lines = page("FR Wire 2.5 sqrm 90m 44 2 Colhs 2.350.0 4,700.00", "CGST 423.00", "423.00",
+                 "2 Colhs Rs. 5,546.00", "INt Five Thousand Five Hundred Forty Six Only",
+                 "1544 4.700.00 423.00 423.00", "Total 4,700.00 423.00 423.00 846.00")
+    assert find(lines) == (554_600, pytest.approx(0.95))
+
+
 def test_a_figure_that_lost_its_paise_gives_way_to_the_words_and_the_sum():
     """The decimal point of "5,84,299.20" lost in a phone photo ("5,84,299 20"): read as
     5,84,299, which the tax sum rounded to the rupee would vouch for, was credited surely,

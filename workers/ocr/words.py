@@ -21,10 +21,11 @@ OTHER = ("and", "rupees", "rupee", "paise", "only", "inr", "rs")
 VOCABULARY = (*SMALL, *SCALES, *OTHER)
 SHORT = [word for word in (*SMALL, *SCALES) if len(word) == 3]  # one, two, six, ten, lac
 # A line that writes the amount in words ("Bupees": R read B; "Rupes": an e lost; "Rs.
-# Seventy One Thousand Forty Only"), and where its words start: at a singular "Rupee" too
-# ("Indian Rupee Seventy-One …"); "INR" run into the first number word ("INROne Lak …").
+# Seventy One Thousand Forty Only", "INt Five Thousand …": Tally's INR, its R read t), and
+# where its words start: at a singular "Rupee" too ("Indian Rupee Seventy-One …"); "INR" run
+# into the first number word ("INROne Lak …").
 IN_WORDS = re.compile(r"[rb]upe{1,2}s|\binr(?:\b|(?-i:(?=[A-Z][a-z])))|in\s*words|"
-                      r"\brs\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
+                      r"\b(?:rs|int)\b\.?(?=\s*[a-z][a-z\s-]*only)", re.I)
 START = re.compile(rf"{IN_WORDS.pattern}|rupee", re.I)
 # Letters OCR takes for one another in handwriting ("Seventv", "Hcndred", "Theusand", "Iakh",
 # "Eiaht": a g without its tail read a, "Tu" for two: a w written shallow): compared as the
