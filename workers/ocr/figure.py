@@ -228,6 +228,8 @@ def _look(cut: Cut) -> Look:
 
 
 def _forms(paise: int, columns: np.ndarray, signed: bool) -> set[str]:
+    """The ways `paise` is written; `signed`: each also after the sign-like digit the crop
+    reads first."""
     forms = written(paise)
     lead = ctc.reading(columns)[:1]
     return forms | {lead + form for form in forms} if signed and lead in SIGN_READ else forms
