@@ -77,7 +77,10 @@ def test_repair_does_not_settle_on_a_lookalike_with_no_such_state():
     ("GST/25-28/4966", "GST/25-28/4966", False), ("2025-26/791", "2025-26/791", True),
     # a financial year run into its serial: the slash read as a 7 (seed 151, dot-matrix 13)
     ("2025-267511", "2025-267511", False), ("GST/25-267511", "GST/25-267511", False),
-    ("INV-2025-1234", "INV-2025-1234", True), ("A1234", "A1234", True)])
+    ("INV-2025-1234", "INV-2025-1234", True), ("A1234", "A1234", True),
+    # a date or a year taken for the number (seed 163: Tally 22, Vyapar 23 and 71)
+    ("13-DEE-25", "13-DEE-25", False), ("GST/25", "GST/25", False), ("2025", "2025", False),
+    ("A2025", "A2025", True), ("12345", "12345", True)])
 def test_invoice_number_prefix_lookalikes_are_mended_and_confirmed(word, number, sure):
     line = Line((Word("Invoice", 0.95), Word("No:", 0.93), Word(word, 0.9)))
     read = extract([line])

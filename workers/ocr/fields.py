@@ -56,6 +56,10 @@ _NUMBER_VALUE = re.compile(r"[:.#\-\s]*([A-Z0-9$][A-Z0-9/\-]{1,24})", re.I)
 _DATE_LABEL = re.compile(r"date|dated|dt\b|दिनांक|तारीख", re.I)
 # A financial year run into its serial ("2025-267511"): the slash after it read as a digit
 _YEAR_RUN_ON = re.compile(r"(?<![0-9A-Z])(?:20)?(\d\d)-(\d\d)(?=\d)", re.I)
+# Not a number at all: a date beside the number's label (Tally prints "Invoice No." and
+# "Dated" side by side: "13-DEE-25"), or a number cut short at its year ("GST/25", "2025" for
+# "GST/25-26/7619", "2025-26/771"): study seed 163, Tally and Vyapar photos, read sure.
+_NOT_A_NUMBER = re.compile(r"\d{1,2}[-/. ][A-Z]{3}[-/. ]\d{2,4}|(?:[A-Z]+[-/])?(?:20)?2\d", re.I)
 _YEAR_GROUP = re.compile(r"(?<![0-9A-Z])(\d{4})(?=[/\-][0-9A-Z])", re.I)
 
 
@@ -233,11 +237,13 @@ _ONE_LETTER = re.compile(r"[A-Z]/\d")
 def _number_conf(value: str, conf: float) -> float:
     """A number whose financial year is not two years that follow each other ("25-28/…",
     "25-2b/…": a digit misread), or runs into its serial ("2025-267511" for "2025-26/511": a
-    dot-matrix slash read as a 7, study seed 151 page 13), or whose series is one letter, is
-    confirmed by the partner."""
+    dot-matrix slash read as a 7, study seed 151 page 13), or whose series is one letter, or
+    that is a date or a year (_NOT_A_NUMBER), is confirmed by the partner."""
     if _ONE_LETTER.match(value):
         return min(conf, 0.6)
     if any(int(second) == (int(first) + 1) % 100 for first, second in _YEAR_RUN_ON.findall(value)):
+        return min(conf, 0.6)
+    if _NOT_A_NUMBER.fullmatch(value):
         return min(conf, 0.6)
     for first, second in _YEARS.findall(value):
         if not (first.isdigit() and second.isdigit()) or int(second) != (int(first) + 1) % 100:
