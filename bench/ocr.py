@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import resource
 import signal
@@ -52,7 +51,8 @@ from sqlalchemy import select  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from models.invoices.read import InvoiceRead  # noqa: E402
-from tests.invoice import bills, camera, layouts, make  # noqa: E402
+from tests.invoice import layouts, make  # noqa: E402
+from tests.invoice.samples import sample  # noqa: E402
 from workers.ocr import combine  # noqa: E402
 from workers.ocr.read import (  # noqa: E402
     MIN_SECOND_READ,
@@ -71,25 +71,11 @@ SELLER = "27AAACS1234P1Z7"  # Sai Traders, a CEMPRO distributor
 TESSERACT_SECONDS = 10  # a page Tesseract needs longer for is a miss for the 5 s target anyway
 # Category words of the demo programs (programs/*.yaml) found in the generator's products.
 CATEGORY_WORDS = ("OPC", "PPC", "MCB", "wire", "sqmm")
-# How often a photo is saved upright, turned a quarter left, upside down, a quarter right.
-TURNED = (75, 10, 5, 10)
 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def sample(n: int, seed: int, seller: str | None = None, day: date | None = None):
-    """The n-th generated bill: (truth, layout, clean page, phone photo)."""
-    rng = random.Random(seed * 100_000 + n)
-    bill = bills.bill(rng, seller=seller, day=day)
-    layout = layouts.LAYOUTS[n % len(layouts.LAYOUTS)]
-    page = layouts.render(bill, rng, layout, hindi=rng.random() < 0.3)
-    photo = camera.photograph(page, rng)
-    # Drawn apart, so that every other draw (and so every page) stays as it was.
-    quarters = random.Random(f"turned {seed} {n}").choices(range(4), TURNED)[0]
-    return bill.truth, layout, page, photo.rotate(90 * quarters, expand=True)
 
 
 def timed(read, picture):

@@ -27,7 +27,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bench.ocr import sample  # noqa: E402
+from tests.invoice.samples import sample  # noqa: E402
 from workers.ocr import photo, rapid  # noqa: E402
 from workers.ocr.read import scan  # noqa: E402
 

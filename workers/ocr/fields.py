@@ -239,16 +239,15 @@ def _number_conf(value: str, conf: float) -> float:
     "25-2b/…": a digit misread), or runs into its serial ("2025-267511" for "2025-26/511": a
     dot-matrix slash read as a 7, study seed 151 page 13), or whose series is one letter, or
     that is a date or a year (_NOT_A_NUMBER), is confirmed by the partner."""
-    if _ONE_LETTER.match(value):
-        return min(conf, 0.6)
-    if any(int(second) == (int(first) + 1) % 100 for first, second in _YEAR_RUN_ON.findall(value)):
-        return min(conf, 0.6)
-    if _NOT_A_NUMBER.fullmatch(value):
-        return min(conf, 0.6)
-    for first, second in _YEARS.findall(value):
-        if not (first.isdigit() and second.isdigit()) or int(second) != (int(first) + 1) % 100:
-            return min(conf, 0.6)
-    return conf
+    doubtful = (_ONE_LETTER.match(value) or _NOT_A_NUMBER.fullmatch(value)
+                or not all(_following(*years) for years in _YEARS.findall(value))
+                or any(_following(*years) for years in _YEAR_RUN_ON.findall(value)))
+    return min(conf, 0.6) if doubtful else conf
+
+
+def _following(first: str, second: str) -> bool:
+    """Whether two-digit years make a financial year ("25", "26")."""
+    return first.isdigit() and second.isdigit() and int(second) == (int(first) + 1) % 100
 
 
 def _year_in_number(read: InvoiceRead) -> None:

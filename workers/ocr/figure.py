@@ -231,8 +231,8 @@ def _forms(paise: int, columns: np.ndarray, signed: bool) -> set[str]:
     """The ways `paise` is written; `signed`: each also after the sign-like digit the crop
     reads first."""
     forms = written(paise)
-    lead = ctc.reading(columns)[:1]
-    return forms | {lead + form for form in forms} if signed and lead in SIGN_READ else forms
+    lead = ctc.reading(columns)[:1] if signed else ""
+    return forms | {lead + form for form in forms} if lead in SIGN_READ else forms
 
 
 def written(paise: int) -> set[str]:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from PIL import Image
 
-from workers.ocr.lines import Box, Line, Word
+from workers.ocr.lines import Box, Line, Quad, Word
 
 REC_MODEL = "PP-OCRv6_rec_small.onnx"  # in the rapidocr wheel's models folder
 
@@ -212,6 +212,11 @@ class Page(NamedTuple):
     picture: Image.Image  # upright: turned as the text showed it was meant
     lines: list[Line]
 
+    def boxes(self) -> dict[Quad, Box]:
+        """Each text box's corners and its bounds (a box's words share them)."""
+        return {w.quad: w.box for line in self.lines for w in line.words
+                if w.box is not None and w.quad is not None}
+
 
 def read_page(picture: Image.Image, *, level: bool = False) -> Page:
     """OCR a photo or scan: the picture turned upright, and its text boxes joined into
@@ -239,8 +244,7 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
         # sideways, 50 to 78 turned, the total read). The page is read turned too, and that
         # reading kept where it finds a page's worth of boxes, twice as many as upright.
         turned = read_page(picture.rotate(90, expand=True), level=True)
-        if len({w.quad for line in turned.lines for w in line.words}) >= max(
-                FEW, 2 * len(found or ())):
+        if len(turned.boxes()) >= max(FEW, 2 * len(found or ())):
             return turned
     if not found:
         return Page(picture, [])
@@ -259,8 +263,7 @@ def closer_cut(page: Page) -> Image.Image | None:
     larger than the page was. An invoice photographed from afar, a quarter of the frame wide,
     gives detection a few scattered boxes and reads no field; cut out and magnified, it is
     read as one photographed close."""
-    quads = {w.quad: w.box for line in page.lines for w in line.words
-             if w.box is not None and w.quad is not None}  # a box's words share its corners
+    quads = page.boxes()
     if len(quads) < MIN_BOXES:
         return None
     heights = {quad: _height(np.asarray(quad)) for quad in quads}

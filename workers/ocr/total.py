@@ -67,7 +67,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
     above = ""  # a total label alone on the line above labels this line's first amount
     used = -1  # a label alone that labelled the figure on the line above it
     for index, line in enumerate(lines):
-        text, start, count = _SLASH_GROUP.sub(",", closed(line.text)), 0, len(found)
+        text, start, count = _as_read(line), 0, len(found)
         named = 0  # where the words that label the next amount begin
         below = lines[index + 1] if index + 1 < len(lines) else None
         # or, a photo's slant lifting the figure at the right, the one on the line below
@@ -146,6 +146,12 @@ def _raised_beside(figure: Line, label: Line) -> bool:
 _SLASH_GROUP = re.compile(r"(?<=[0-9],[0-9]{2})/(?=[0-9]{3}[.,][0-9]{2}(?![0-9]))")
 
 
+def _as_read(line: Line) -> str:
+    """The line's text as its amounts are read: spaces inside amounts closed, a group's comma
+    read as a slash made a comma again."""
+    return _SLASH_GROUP.sub(",", closed(line.text))
+
+
 def _parsed(num: str, dash: str | None) -> int | None:
     """Paise in an amount token as read: a handwritten or faded 0 read C or c (the paise of
     "2,78,345.c0"), two separators read where one was ("6,71,.870.46", "55,854..86"), and the
@@ -217,8 +223,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     said = [v for line in lines if IN_WORDS.search(line.text)
             and (v := amount_in_words(line.text, exact=True)) is not None]
     if checked and in_words in expected and amount.paise not in expected \
-            and _lost_paise(amount, _SLASH_GROUP.sub(",", closed(lines[amount.line].text)),
-                            in_words):
+            and _lost_paise(amount, _as_read(lines[amount.line]), in_words):
         # The figure is the sum only rounded to the rupee, the words the sum to the paisa: the
         # figure's paise were lost ("5,84,299 20" for "5,84,299.20"). Words and arithmetic,
         # read apart, agree.
@@ -244,7 +249,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
 def _lost_paise(amount: Amount, text: str, in_words: int | None) -> bool:
     """Whether `amount`'s figure is `in_words` with its decimal point lost: printed without
     paise, the same rupees, and the words' paise after it, ending its line ("5,84,299 20";
-    `text` the line as `amounts` reads it). A total printed rounded ("5,84,299.00") keeps the
+    `text` the line as read: _as_read). A total printed rounded ("5,84,299.00") keeps the
     round figure, whatever paise the words say; nor is a quantity or an amount after the
     figure ("5,84,299 20 Nos") its paise."""
     if in_words is None or in_words % 100 == 0 or amount.paise != in_words // 100 * 100:
