@@ -224,6 +224,22 @@ def test_a_rupee_sign_read_as_a_digit_in_the_figure_alone_does_not_replace_the_t
     assert (read.total_paise, read.confidence["total_paise"] < SURE) == (truth.total_paise, True)
 
 
+@pytest.mark.parametrize(("n", "read"), [
+    (67, ("Sub Total 7560.00", "SGST 1058.40", "Round off 0.20", "TOTAL 9677.00")),
+    (47, ("Sub Total Rs. 55,656.00", "IGST@12% Rs. 6,678.72", "Round off +0.28",
+          "Total Rs. 62,335.00"))])
+def test_a_page_seen_at_an_angle_keeps_each_amount_on_its_labels_line(n, read):
+    """Seen at an angle, a page's lines slant more the nearer they are to the phone: a
+    receipt's from 0 degrees at its top to 9 at its foot, each amount below "Sub Total" read
+    on the line of the label under its own, and the items' sum taken for the total, sure
+    (study seed 167, page 67); an A4 bill's from 14 degrees at its left edge to 11 at its
+    right, no total read (page 47). Every line runs to the point where the lines meet."""
+    truth, _layout, _page, photo = sample(n, 167)
+    page = rapid.read_page(photo)
+    assert all(any(piece in line.text for line in page.lines) for piece in read)
+    assert read_fields(page).total_paise == truth.total_paise
+
+
 def test_an_upright_dot_matrix_page_is_not_read_upside_down():
     """PP-OCR's direction model voted most boxes of this upright dot-matrix page upside down
     and every line was read turned over (no total; study seed 821, page 29): a turn the
