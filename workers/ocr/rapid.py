@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from PIL import Image
 
+from workers.ocr import image
 from workers.ocr.lines import Box, Line, Quad, Word
 
 REC_MODEL = "PP-OCRv6_rec_small.onnx"  # in the rapidocr wheel's models folder
@@ -220,12 +221,13 @@ class Page(NamedTuple):
                 if w.box is not None and w.quad is not None}
 
 
-def read_page(picture: Image.Image, *, level: bool = False) -> Page:
+def read_page(picture: Image.Image, *, level: bool = False, even: bool = False) -> Page:
     """OCR a photo or scan: the picture turned upright, and its text boxes joined into
     lines in reading order (boxes in the upright picture's pixels, where workers.ocr.figure
     looks again). A page found sideways is turned a quarter and read again (`level`: it was;
     upside down then, PageDirection turns it over); one giving too few text boxes to tell
-    (under FEW) is read turned too, and the turned reading kept if it finds many more."""
+    (under FEW) is read turned too, and the turned reading kept if it finds many more; else
+    read with its light evened out (image.evened; `even`: it was), kept likewise."""
     rgb = picture.convert("RGB")
     factor = reading_scale(rgb.size)
     if factor < 1.0:
@@ -245,9 +247,16 @@ def read_page(picture: Image.Image, *, level: bool = False) -> Page:
         # detection almost nothing (study seed 904, Tally and Vyapar photos: 1 or 2 boxes
         # sideways, 50 to 78 turned, the total read). The page is read turned too, and that
         # reading kept where it finds a page's worth of boxes, twice as many as upright.
+        many = max(FEW, 2 * len(found or ()))
         turned = read_page(picture.rotate(90, expand=True), level=True)
-        if len(turned.boxes()) >= max(FEW, 2 * len(found or ())):
+        if len(turned.boxes()) >= many:
             return turned
+        if not even:
+            # Faint print on a dim photo: 2 to 7 boxes, 30 to 90 evened (study seed 167,
+            # dot-matrix pages 45 and 77).
+            evened = read_page(image.evened(picture), even=True)
+            if len(evened.boxes()) >= many:
+                return evened
     if not found:
         return Page(picture, [])
     boxes = [(np.asarray(box, dtype=np.float64) / factor, text, float(score))
