@@ -64,7 +64,7 @@ def flatten(gray: np.ndarray) -> np.ndarray:
 
 def evened(picture: Image.Image) -> Image.Image:
     """The picture in gray, its light evened out (divided by its background, blurred over
-    EVEN_BLUR px) and its contrast stretched from the darkest to the lightest percent: faint
+    EVEN_BLUR px) and its contrast stretched from its darkest 1 % to its lightest 0.5 %: faint
     print on a dim photo, where PP-OCR's detection found almost nothing, stands out."""
     gray = to_gray(picture).astype(np.float32)
     # no paper lighter than its background: the light end of the stretch is the paper's

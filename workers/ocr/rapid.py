@@ -323,9 +323,9 @@ def columns(bgr: np.ndarray) -> tuple[np.ndarray, list[str]]:
 def rows(boxes: list[tuple[np.ndarray, str, float]]) -> list[Line]:
     """Group text boxes (4 corner points each) into lines: each box is followed along its
     slant to the page's left edge, and boxes that meet it within half a line's height share
-    a line. A box's slant is that of the long boxes nearest it: in a photo the perspective
-    turns the top and the bottom of the page differently, and a short box's own slant is
-    too rough (PP-OCR draws most of them level)."""
+    a line. A box's slant comes from the long boxes (_slants): in a photo the perspective
+    turns the page's lines differently, and a short box's own slant is too rough (PP-OCR
+    draws most of them level)."""
     if not boxes:
         return []
     placed = []
@@ -372,18 +372,16 @@ def _slants(boxes: list[tuple[np.ndarray, str, float]]) -> list[float]:
 def _vanishing(long: list[np.ndarray], centres: np.ndarray) -> np.ndarray | None:
     """Where the long boxes' lines (through the middles of their ends) meet, in homogeneous
     coordinates (the last 0 when they run parallel): the least-squares meeting point, each
-    line weighted by its box's length, found again without the boxes over OFF_LINE off it (a
-    stamp set askew). None from fewer than NEAREST long boxes, or where the lines meet within
-    NEAR_MEET times the text's extent of its middle (no page is seen that steeply: the boxes
-    of two papers, or of none)."""
+    line weighted by its box's length (the cross product of its ends is that long), found
+    again without the boxes over OFF_LINE off it (a stamp set askew). None from fewer than
+    NEAREST long boxes, or where the lines meet within NEAR_MEET times the text's extent of
+    its middle (no page is seen that steeply: the boxes of two papers, or of none)."""
     if len(long) < NEAREST:
         return None
     middle, scale = centres.mean(axis=0), float(np.ptp(centres, axis=0).max()) or 1.0
     ends = (np.array([[(b[0] + b[3]) / 2, (b[1] + b[2]) / 2] for b in long]) - middle) / scale
     lines = np.cross(np.pad(ends[:, 0], ((0, 0), (0, 1)), constant_values=1),
                      np.pad(ends[:, 1], ((0, 0), (0, 1)), constant_values=1))
-    lines *= (np.linalg.norm(ends[:, 1] - ends[:, 0], axis=1)
-              / np.linalg.norm(lines[:, :2], axis=1))[:, np.newaxis]
     slants = np.arctan2(*(ends[:, 1] - ends[:, 0]).T[::-1])
     meet = np.linalg.svd(lines)[2][-1]
     close = np.abs(_level(slants - _towards(meet, ends.mean(axis=1)))) <= OFF_LINE
