@@ -352,7 +352,7 @@ DOUBTED = {
          "FR Wire 2.5sqmm90m", "139x2350.25 326684.75", "OPC 53 Grade Cement",
          "113×380.25 42968.25", "Engine 0il 15W40 5L", "41X1890.00 77490.00",
          "Sub Total 528541.00", "IGST 26427.05", "Round Off -0.05", "TOTAL 554968.08",
-         "CASH 555000.00", "CHANGE 32.00"), 55_496_808),
+         "CASH 555000.00", "CHANGE 32.00"), 55_496_800),  # the sum: the figure's 0 read 8
     # the same disagreement the other way (the stated taxable value misread): the items'
     # sum alone no longer outvotes the stated value, either could be the misread one
     "a taxable value the items' sum contradicts": (
@@ -600,3 +600,56 @@ def test_words_that_say_an_amount_with_rupees_misread():
     assert amount_in_words("INROne Lakh Ninety Nine Thousand Eight Hundred Three Only") == (
         19_980_300)
     assert amount_in_words("Inroad Seventy Only") is None  # no INR at a word's start
+
+
+def test_a_tally_total_read_alone_is_vouched_for_by_the_amount_column_above_it():
+    # Bench seed 179, Tally photo 14, as PP-OCR read it: the Total row's label, far left on a
+    # slanted photo, lost to another line; the Amount column's items and taxes (each tax
+    # after its rate) end their lines above the total's figure.
+    lines = page("Sl Description HSN/SAC Quantity Rate per Amount",
+                 "20 209 148 Nos 4,62.574.00",
+                 "Walf Paty40kg 5214 131 Bags 780.00 Bags 1,02,180.00",
+                 "3024 75 Nos 1,450.25 Nos 1,08,768.75",
+                 "e OM 15W40 L 2710 56 Nos 1,890.00 Nos 1,05,840.00",
+                 "CGST 2.5 19,484.06", "SGST 2.5 19,484.07", "8,18,330.88")
+    assert find(lines) == (81_833_088, pytest.approx(0.95))
+
+
+@pytest.mark.parametrize("texts", [
+    # a paisa off the column's sum
+    ("1 OPC Cement 20 bag 7,600.00", "CGST 2.5 190.00", "SGST 2.5 190.00", "7,980.01"),
+    # no tax in the column: the item table's own sum
+    ("1 OPC Cement 20 bag 7,600.00", "2 PPC Cement 10 bag 3,400.00", "11,000.00"),
+    # a line without an amount between ends the column
+    ("1 OPC Cement 20 bag 7,600.00", "Bank: SBI Branch Pune", "CGST 2.5 190.00",
+     "SGST 2.5 190.00", "7,980.00"),
+])
+def test_a_column_that_does_not_add_up_with_its_taxes_vouches_for_nothing(texts):
+    found = find(page(*texts))
+    assert found is None or found[1] < SURE
+
+
+def test_a_rate_with_one_decimal_is_not_run_into_the_tax_after_it():
+    # "CGST 9.0 9,000.00" read as one figure, 9.09,000.00, broke the sum
+    lines = page("Taxable Value 1,00,000.00", "CGST 9.0 9,000.00", "SGST 9.0 9,000.00",
+                 "Total 1,18,000.00")
+    assert find(lines) == (11_800_000, pytest.approx(0.95))
+
+
+def test_a_dot_matrix_total_whose_zeros_were_misread_gives_way_to_the_sum_at_a_gst_rate():
+    # Bench seed 179, dot-matrix photo 13: "72,098.00" read "72,098.96"; the taxable value
+    # and its 18 % say 72,098.00. Asked, not sure: the figure and the sum disagree.
+    lines = page("FA wire 2.5 sq 90 8544 26 coil 2,356.8e 61,190.80",
+                 "Total before Tax 61,100.00", "COST 09% 5,499.88", "SGST-99% 5,499.00",
+                 "OST ANOUMIT 10,998.00", "Total Payable IMR 72,098.96")
+    value, conf = find(lines)
+    assert value == 7_209_800 and conf < SURE
+
+
+def test_a_sum_of_a_misread_taxable_value_does_not_replace_the_figure_read():
+    # A photo's "2.92.210.00" for 2,91,210.00: its taxes at 9 % of what was printed make
+    # 3,44,627.80, a digit from the figure as read; no GST rate gives that sum.
+    lines = page("Taxable Value: 2.92.210.00", "CGST 9%: 26,208.90", "SGST 9%: 26,208.90",
+                 "Amount Payable: Rs. 3,43,627.80")
+    value, conf = find(lines)
+    assert value == 34_362_780 and conf < SURE

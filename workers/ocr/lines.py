@@ -60,9 +60,13 @@ def _close_groups(text: str) -> str:
         left = re.search(r"[\d.,]*$", text[:gap.start()])
         right = re.match(r"[\d.,]*", text[gap.end():])
         before = left.group() if left else ""
-        joined = before + (right.group() if right else "")
-        # "640.00 3,560.00", "62.00 4,526.00" (a rate, then the amount): two amounts
-        complete = re.search(r"\d{3}[.,]\d\d$|\.\d\d$", before)
+        after = right.group() if right else ""
+        joined = before + after
+        # "640.00 3,560.00", "62.00 4,526.00" (a rate, then the amount): two amounts; so too
+        # a rate with one decimal before an amount complete in itself ("CGST 2.5 19,484.06":
+        # bench seed 179, Tally photo 14), where a group's first digit is never 0
+        complete = re.search(r"\d{3}[.,]\d\d$|\.\d\d$", before) or (
+            re.search(r"\.\d$", before) and _GROUPED.fullmatch(after) and after[0] != "0")
         return "" if _GROUPED.fullmatch(joined) and not complete else " "
 
     return _GROUP_GAP.sub(close, text)

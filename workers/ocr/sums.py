@@ -44,6 +44,7 @@ def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int], set
         if kind and amount.marked and not TAXABLE.search(amount.label):
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()).replace("8", "s"),
                              amount.paise)
+    tendered |= _column(every)
     if not taxes:
         return tendered, tendered, taken
     if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
@@ -146,6 +147,38 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
     return sums, taken
 
 
+def _column(every: list[Amount]) -> set[int]:
+    """The amounts a column of the lines right above adds up to: TallyPrime prints the items'
+    amounts, then each tax, then the invoice total in one Amount column, its "Total" label far
+    to the left, on another line of a slanted photo (bench seed 179, Tally photo 14: the total
+    read alone on its line, the items' and taxes' amounts each at the end of theirs). A run of
+    lines, each ending in an amount, with a tax among them and one item at least, summing to
+    the amount ending the next line to the paisa vouches for that amount. A line ending in no
+    amount, an amount paid or settled, or a total label ends the run (a base, counted in)."""
+    ends: dict[int, Amount] = {}
+    words: dict[int, str] = {}
+    for amount in every:
+        words[amount.line] = words.get(amount.line, "") + " " + amount.label
+        if amount.marked and amount.last:
+            ends[amount.line] = amount
+    found = set()
+    for line, candidate in ends.items():
+        added, taxed, items, above = 0, False, 0, line - 1
+        while above in ends and not (_PAID.search(words[above]) or _SETTLED.search(words[above])):
+            added += ends[above].paise
+            if TAX.search(words[above]) and not TAXABLE.search(words[above]):
+                taxed = True
+            else:
+                items += 1
+            if taxed and items and added == candidate.paise > 0:
+                found.add(added)
+                break
+            if label_weight(words[above]):
+                break
+            above -= 1
+    return found
+
+
 def _rounded(base: int, rounding: int) -> int:
     """`base` with the round-off added, or taken off when only that makes whole rupees."""
     if (base + rounding) % 100 and not (base - rounding) % 100:
@@ -199,6 +232,12 @@ def tax_row_sum(every: list[Amount]) -> int | None:
 def _at_rate(taxable: int, tax: int) -> bool:
     """Whether `tax` is `taxable`'s GST at one of GST_RATES (each half rounded to the paisa)."""
     return any(abs(tax - taxable * rate / 100) <= 1.0 for rate in GST_RATES)
+
+
+def taxed_at_rate(taxable: int, total: int) -> bool:
+    """Whether `total` is `taxable` with its GST at one of GST_RATES, rounded to the rupee
+    or not."""
+    return any(abs(total - taxable - taxable * rate / 100) <= 100 for rate in GST_RATES)
 
 
 def adds_up(paise: int, expected: set[int]) -> bool:

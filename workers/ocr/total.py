@@ -24,7 +24,7 @@ from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.labels import NOT_ON_PAGE, PART, TAX, TAXABLE, Amount, as_meant, label_weight
 from workers.ocr.lines import Line, closed
-from workers.ocr.sums import adds_up, arithmetic, tax_row_sum
+from workers.ocr.sums import adds_up, arithmetic, tax_row_sum, taxed_at_rate
 from workers.ocr.words import (
     IN_WORDS,
     TAX_IN_WORDS,
@@ -214,6 +214,9 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
         if chosen is not None and (best is None or chosen != best[1].paise):
             return chosen, UNSURE - 0.1  # below combine's PLAUSIBLE_TOTAL: two engines
             # agreeing on a pick from misread words is no evidence either
+    if best is not None and not best[2] and (near := _sum_near(
+            best[1], expected, {_taxable(every), sum(goods)} - {0})) is not None:
+        return near, UNSURE
     if best is None:
         # No total label read: the largest amount on the page, where the tax summary's last
         # row adds up to it, unsure (the partner confirms it).
@@ -244,6 +247,36 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     if conf < FLOOR:
         return None
     return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
+
+
+def _sum_near(amount: Amount, sums: set[int], taxables: set[int]) -> int | None:
+    """The one sum of the page's arithmetic that the total's figure, vouched for by nothing,
+    reads with a digit or two taken for a lookalike, where that sum is a taxable value the
+    page states (or its items make) with the GST at a rate: dot-matrix 0s read as 6, 8 or 9
+    ("72,098.96" beside "Total before Tax 61,100.00" and 18 % of it: bench seed 179,
+    dot-matrix photo 13).
+    Not a sum of taxes misread, or of a misread taxable value, which no rate gives (a
+    quarter-frame photo's "2.92.210.00" for 2,91,210.00 beside its taxes: the figure was
+    right). Unsure, as the figure and the sum disagree (the partner confirms it)."""
+    read = re.sub(r"\D", "", amount.token.replace("C", "0"))
+    near = {paise for paise in sums if _misread_as(str(paise), read)
+            and any(taxed_at_rate(taxable, paise) for taxable in taxables)}
+    return near.pop() if len(near) == 1 else None
+
+
+# Digits a recogniser takes for one another in faint, dotted or blurred print (a dot-matrix
+# 0 read as 6, 8 or 9; 1 and 7; 3, 5 and 8), not digits of other shapes ("1,00,000.00"
+# against "1,18,000.00" is no misreading: a reverse-charge bill's total and its value with
+# the tax the buyer pays).
+_LOOKALIKES = {frozenset(pair) for pair in ("06", "08", "09", "68", "69", "89", "38", "35",
+                                            "56", "58", "17", "14", "47", "27")}
+
+
+def _misread_as(printed: str, read: str) -> bool:
+    """Whether `read` is `printed` with one or two digits taken for their lookalikes."""
+    changed = [frozenset(pair) for pair in zip(printed, read, strict=False) if pair[0] != pair[1]]
+    return (len(printed) == len(read) and 0 < len(changed) <= 2
+            and all(pair in _LOOKALIKES for pair in changed))
 
 
 def _lost_paise(amount: Amount, text: str, in_words: int | None) -> bool:
