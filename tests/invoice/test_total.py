@@ -629,6 +629,14 @@ def test_a_column_that_does_not_add_up_with_its_taxes_vouches_for_nothing(texts)
     assert found is None or found[1] < SURE
 
 
+def test_the_taxes_own_sum_under_them_is_no_column_that_adds_up():
+    # Bench seed 191, dot-matrix photo 29: SGST's label misread, "Total Tax Amount" read
+    # "Total Fax Amouot", its figure the two taxes' sum; the grand total is below.
+    lines = page("Taxable Amouot 1,27,683.25", "CGST 9% 11,491.67", "acer-9k 11,491.67",
+                 "Total Fax Amouot 22,983.34", "Round Off +0.41", "GRARD TOTAL Rn.1,50,669.00")
+    assert find(lines)[0] == 15_066_900
+
+
 def test_a_rate_with_one_decimal_is_not_run_into_the_tax_after_it():
     # "CGST 9.0 9,000.00" read as one figure, 9.09,000.00, broke the sum
     lines = page("Taxable Value 1,00,000.00", "CGST 9.0 9,000.00", "SGST 9.0 9,000.00",
