@@ -629,6 +629,14 @@ def test_a_column_that_does_not_add_up_with_its_taxes_vouches_for_nothing(texts)
     assert found is None or found[1] < SURE
 
 
+def test_a_column_whose_tax_label_was_misread_still_adds_up_at_a_gst_rate():
+    # Fresh seed 191, Tally photo 6: IGST read "KGSI", the Total row's label on another line;
+    # 3,03,125.00 and its 5 % make the figure below them.
+    lines = page("Rate", "97 Nos 3.125.00 303125.00", "KGSI 15,156.25", "97 Nos 3,18,281.25",
+                 "Ouly", "Total")
+    assert find(lines) == (31_828_125, pytest.approx(0.95))
+
+
 def test_the_taxes_own_sum_under_them_is_no_column_that_adds_up():
     # Bench seed 191, dot-matrix photo 29: SGST's label misread, "Total Tax Amount" read
     # "Total Fax Amouot", its figure the two taxes' sum; the grand total is below.

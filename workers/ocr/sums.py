@@ -152,12 +152,13 @@ def _column(every: list[Amount]) -> set[int]:
     amounts, then each tax, then the invoice total in one Amount column, its "Total" label far
     to the left, on another line of a slanted photo (bench seed 179, Tally photo 14: the total
     read alone on its line, the items' and taxes' amounts each at the end of theirs). A run of
-    lines, each ending in an amount, with a tax among them, summing to the amount ending the
-    next line to the paisa, the rest of them with their GST at a rate, vouches for that
-    amount: not the taxes' own sum under them, one tax's label misread ("CGST 11,491.67",
-    "acer-9k 11,491.67", "Total Fax Amouot 22,983.34": bench seed 191, dot-matrix photo 29).
-    A line ending in no amount, an amount paid or settled, or a total label ends the run (a
-    base, counted in)."""
+    lines, each ending in an amount, that sums to the amount ending the next line to the
+    paisa, its upper lines (the goods) with the lower ones at a GST rate of them (the taxes,
+    whatever their labels were read as: "KGSI 15,156.25", fresh seed 191, Tally photo 6),
+    vouches for that amount. Not so the taxes' own sum under them ("CGST 11,491.67",
+    "acer-9k 11,491.67", "Total Fax Amouot 22,983.34": seed 191, dot-matrix photo 29), nor an
+    item table's own Total row. A line ending in no amount, an amount paid or settled, or a
+    total label ends the run (a base, counted in)."""
     ends: dict[int, Amount] = {}
     words: dict[int, str] = {}
     for amount in every:
@@ -166,15 +167,14 @@ def _column(every: list[Amount]) -> set[int]:
             ends[amount.line] = amount
     found = set()
     for line, candidate in ends.items():
-        added, taxed, goods, above = 0, False, 0, line - 1
+        run: list[int] = []  # the amounts above, nearest first
+        above = line - 1
         while above in ends and not (_PAID.search(words[above]) or _SETTLED.search(words[above])):
-            added += ends[above].paise
-            if TAX.search(words[above]) and not TAXABLE.search(words[above]):
-                taxed = True
-            else:
-                goods += ends[above].paise
-            if taxed and added == candidate.paise > 0 and taxed_at_rate(goods, added):
-                found.add(added)
+            run.append(ends[above].paise)
+            if sum(run) == candidate.paise > 0 and any(
+                    taxed_at_rate(sum(run[taxes:]), candidate.paise)
+                    for taxes in range(1, len(run))):
+                found.add(candidate.paise)
                 break
             if label_weight(words[above]):
                 break
