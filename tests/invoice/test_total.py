@@ -621,8 +621,8 @@ def test_a_tally_total_read_alone_is_vouched_for_by_the_amount_column_above_it()
     # no tax in the column: the item table's own sum
     ("1 OPC Cement 20 bag 7,600.00", "2 PPC Cement 10 bag 3,400.00", "11,000.00"),
     # a line without an amount between ends the column
-    ("1 OPC Cement 20 bag 7,600.00", "Bank: SBI Branch Pune", "CGST 2.5 190.00",
-     "SGST 2.5 190.00", "7,980.00"),
+    ("1 OPC Cement 20 bag 7,000.00", "Bank: SBI Branch Pune", "2 PPC Cement 2 bag 600.00",
+     "CGST 2.5 190.00", "SGST 2.5 190.00", "7,980.00"),
 ])
 def test_a_column_that_does_not_add_up_with_its_taxes_vouches_for_nothing(texts):
     found = find(page(*texts))
@@ -635,6 +635,19 @@ def test_a_column_whose_tax_label_was_misread_still_adds_up_at_a_gst_rate():
     lines = page("Rate", "97 Nos 3.125.00 303125.00", "KGSI 15,156.25", "97 Nos 3,18,281.25",
                  "Ouly", "Total")
     assert find(lines) == (31_828_125, pytest.approx(0.95))
+
+
+def test_the_taxes_above_a_figure_add_up_to_it_on_the_tax_summarys_taxable_value():
+    # Fresh seed 193, Tally photo 54: an item misread (3,07,915.50 for 3,07,913.50), so the
+    # column does not add up; CGST and SGST above the figure, at 18 % of the taxable value
+    # the tax summary's row prints, make it.
+    lines = page("er20t. 94 No 3.125 2,93,797.00", "1R Wre 2.5 sghis 90m 8544 131 Col 3,07,915.50",
+                 "Engine Ol 15W40 SL. 2710 126 Nom 2,38,171.50",
+                 "PYC Pipc tis to 3917 77 Nos 465 00 35,805.00", "PPC Ceseat 2523 330.25 26.2875",
+                 "OGNT 81,176.19", "81,176.20", "10,64,310.14",
+                 "2,93,797.00 9% 26.441.72 19% 26.411.73",
+                 "9,01,957.75 81,176.19 81.176.")
+    assert find(lines) == (106_431_014, pytest.approx(0.95))
 
 
 def test_the_taxes_own_sum_under_them_is_no_column_that_adds_up():

@@ -155,7 +155,11 @@ def _column(every: list[Amount]) -> set[int]:
     lines, each ending in an amount, that sums to the amount ending the next line to the
     paisa, its upper lines (the goods) with the lower ones at a GST rate of them (the taxes,
     whatever their labels were read as: "KGSI 15,156.25", fresh seed 191, Tally photo 6),
-    vouches for that amount. Not so the taxes' own sum under them ("CGST 11,491.67",
+    vouches for that amount; so do the lower lines alone, at a GST rate of a taxable value the
+    page prints elsewhere that they add up to the amount with (the items misread, the tax
+    summary's row read: "9,01,957.75 81,176.19", fresh seed 193, Tally photo 54), the taxable
+    value the page states where it states one. Not so the
+    taxes' own sum under them ("CGST 11,491.67",
     "acer-9k 11,491.67", "Total Fax Amouot 22,983.34": seed 191, dot-matrix photo 29), nor an
     item table's own Total row. A line ending in no amount, an amount paid or settled, or a
     total label ends the run (a base, counted in)."""
@@ -165,21 +169,33 @@ def _column(every: list[Amount]) -> set[int]:
         words[amount.line] = words.get(amount.line, "") + " " + amount.label
         if amount.marked and amount.last:
             ends[amount.line] = amount
+    stated = {amount.paise for amount in every if amount.marked and TAXABLE.search(amount.label)}
+    shown = stated or {amount.paise for amount in every if amount.marked and amount.paise > 0}
     found = set()
     for line, candidate in ends.items():
         run: list[int] = []  # the amounts above, nearest first
         above = line - 1
         while above in ends and not (_PAID.search(words[above]) or _SETTLED.search(words[above])):
             run.append(ends[above].paise)
-            if sum(run) == candidate.paise > 0 and any(
-                    taxed_at_rate(sum(run[taxes:]), candidate.paise)
-                    for taxes in range(1, len(run))):
+            if _taxed_column(candidate.paise, run, shown):
                 found.add(candidate.paise)
                 break
             if label_weight(words[above]):
                 break
             above -= 1
     return found
+
+
+def _taxed_column(total: int, run: list[int], shown: set[int]) -> bool:
+    """Whether the amounts of `run` (nearest the total first) make `total`: its nearer lines
+    the taxes at a GST rate on its farther ones, or all of them on a taxable value `shown`
+    elsewhere on the page."""
+    if total <= 0:
+        return False
+    if sum(run) == total:
+        return any(taxed_at_rate(sum(run[taxes:]), total) for taxes in range(1, len(run)))
+    taxable = total - sum(run)
+    return taxable in shown and taxed_at_rate(taxable, total)
 
 
 def _rounded(base: int, rounding: int) -> int:
