@@ -683,3 +683,9 @@ def test_a_sum_of_a_misread_taxable_value_does_not_replace_the_figure_read():
                  "Amount Payable: Rs. 3,43,627.80")
     value, conf = find(lines)
     assert value == 34_362_780 and conf < SURE
+
+
+def test_nothing_is_no_invoice_total():
+    # A slanted photo's "Total" read beside "Received 0.00" (fresh seed 193, Vyapar photo 39)
+    lines = page("Eighty Four Thousand Five Total 0.00", "Rec 84,501.20", "Bal 84,501.20")
+    assert find(lines) is None

@@ -178,8 +178,10 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     best: tuple[float, Amount, bool] | None = None
     for amount in every:
         weight = _weight(amount, every)
-        if not weight or amount in superseded:
-            continue  # a total the page takes further ("Less: Cash Discount") is not the total
+        if not weight or amount in superseded or amount.paise <= 0:
+            # a total the page takes further ("Less: Cash Discount") is not the total; nor is
+            # nothing ("Total" read beside "Received 0.00" on a slanted photo)
+            continue
         checks = (amount.paise == in_words) + adds_up(amount.paise, expected)
         if not (checks or label_weight(amount.label)):
             continue  # no total label: the total only if the page vouches for it
