@@ -48,6 +48,7 @@ NEAR_MEET = 2.0  # lines meeting nearer than this (times the text's extent) meet
 # sideways photos, whose boxes the model is less sure of, read upside down.
 SURE_VOTE = 0.9
 FEW = 8  # a page with fewer text boxes may lie sideways unnoticed (read_page)
+SPARSE = 20  # a page with fewer text boxes may be faint print on a dim photo (read_page)
 # The model's votes on dot-matrix print (each glyph a grid of dots) fell more often for upside
 # down than for upright on some upright pages (study seeds 821, 823, 825, 828: four pages in
 # eighty read upside down, every total lost). A page the votes turn over is turned only when
@@ -226,8 +227,9 @@ def read_page(picture: Image.Image, *, level: bool = False, even: bool = False) 
     lines in reading order (boxes in the upright picture's pixels, where workers.ocr.figure
     looks again). A page found sideways is turned a quarter and read again (`level`: it was;
     upside down then, PageDirection turns it over); one giving too few text boxes to tell
-    (under FEW) is read turned too, and the turned reading kept if it finds many more; else
-    read with its light evened out (image.evened; `even`: it was), kept likewise."""
+    (under FEW) is read turned too, and the turned reading kept if it finds many more; else,
+    under SPARSE boxes, read with its light evened out (image.evened; `even`: it was), kept
+    likewise."""
     rgb = picture.convert("RGB")
     factor = reading_scale(rgb.size)
     if factor < 1.0:
@@ -242,21 +244,22 @@ def read_page(picture: Image.Image, *, level: bool = False, even: bool = False) 
     over = bool(found) and reader.text_cls.turned  # before another reading changes it
     if not level and reader.text_det.sideways:
         return read_page(picture.rotate(90, expand=True), level=True)
+    many = max(FEW, 2 * len(found or ()))
     if not level and len(found or ()) < FEW:
         # Too few boxes to tell which way the text runs: small print lying sideways gives
         # detection almost nothing (study seed 904, Tally and Vyapar photos: 1 or 2 boxes
         # sideways, 50 to 78 turned, the total read). The page is read turned too, and that
         # reading kept where it finds a page's worth of boxes, twice as many as upright.
-        many = max(FEW, 2 * len(found or ()))
         turned = read_page(picture.rotate(90, expand=True), level=True)
         if len(turned.boxes()) >= many:
             return turned
-        if not even:
-            # Faint print on a dim photo: 2 to 7 boxes, 30 to 90 evened (study seed 167,
-            # dot-matrix pages 45 and 77).
-            evened = read_page(image.evened(picture), even=True)
-            if len(evened.boxes()) >= many:
-                return evened
+    if not level and not even and len(found or ()) < SPARSE:
+        # Faint print on a dim photo: 2 to 7 boxes, 30 to 90 evened (study seed 167,
+        # dot-matrix pages 45 and 77); 9 to 15 boxes, 22 to 67 (fresh seeds 191 and 193,
+        # dim A4 photos).
+        evened = read_page(image.evened(picture), even=True)
+        if len(evened.boxes()) >= many:
+            return evened
     if not found:
         return Page(picture, [])
     boxes = [(np.asarray(box, dtype=np.float64) / factor, text, float(score))
