@@ -186,6 +186,12 @@ def _column(every: list[Amount]) -> set[int]:
     return found
 
 
+# A column's taxes are its GST to the paisa of each item's halves, not to the rupee: an item
+# table's own Total row over items whose last is within a rupee of a rate of the rest
+# ("1,000.00", "180.00", "Total 1,180.00" before the GST lines) is no total with its tax.
+COLUMN_TAX_PAISE = 5
+
+
 def _taxed_column(total: int, run: list[int], shown: set[int]) -> bool:
     """Whether the amounts of `run` (nearest the total first) make `total`: its nearer lines
     the taxes at a GST rate on its farther ones, or all of them on a taxable value `shown`
@@ -193,9 +199,10 @@ def _taxed_column(total: int, run: list[int], shown: set[int]) -> bool:
     if total <= 0:
         return False
     if sum(run) == total:
-        return any(taxed_at_rate(sum(run[taxes:]), total) for taxes in range(1, len(run)))
+        return any(taxed_at_rate(sum(run[taxes:]), total, COLUMN_TAX_PAISE)
+                   for taxes in range(1, len(run)))
     taxable = total - sum(run)
-    return taxable in shown and taxed_at_rate(taxable, total)
+    return taxable in shown and taxed_at_rate(taxable, total, COLUMN_TAX_PAISE)
 
 
 def _rounded(base: int, rounding: int) -> int:
@@ -253,10 +260,11 @@ def _at_rate(taxable: int, tax: int) -> bool:
     return any(abs(tax - taxable * rate / 100) <= 1.0 for rate in GST_RATES)
 
 
-def taxed_at_rate(taxable: int, total: int) -> bool:
-    """Whether `total` is `taxable` with its GST at one of GST_RATES, rounded to the rupee
-    or not."""
-    return any(abs(total - taxable - taxable * rate / 100) <= 100 for rate in GST_RATES)
+def taxed_at_rate(taxable: int, total: int, within: int = 100) -> bool:
+    """Whether `total` is `taxable` (more than nothing) with its GST at one of GST_RATES, to
+    `within` paise (by default a rupee: rounded to the rupee or not)."""
+    return taxable > 0 and any(abs(total - taxable - taxable * rate / 100) <= within
+                               for rate in GST_RATES)
 
 
 def adds_up(paise: int, expected: set[int]) -> bool:
