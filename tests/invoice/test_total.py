@@ -661,6 +661,15 @@ def test_an_item_tables_total_row_over_an_item_near_a_gst_rate_of_the_rest_is_no
     assert value == 139_300 and conf < SURE
 
 
+def test_a_column_rounded_off_adds_up_with_its_taxes_to_the_paisa():
+    # 3,000.25 and 18 % in halves (270.02 each, their labels misread) make 3,540.29,
+    # rounded off to 3,540.00
+    lines = page("Sl Description Quantity Rate per Amount", "1 OPC Cement 20 bag 1,000.25",
+                 "2 PPC Cement 40 bag 2,000.00", "Outpt 270.02", "Oulpt 270.02",
+                 "Round Off (-)0.29", "3,540.00")
+    assert find(lines) == (354_000, pytest.approx(0.95))
+
+
 def test_the_taxes_own_sum_under_them_is_no_column_that_adds_up():
     # Bench seed 191, dot-matrix photo 29: SGST's label misread, "Total Tax Amount" read
     # "Total Fax Amouot", its figure the two taxes' sum; the grand total is below.

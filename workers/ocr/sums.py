@@ -173,10 +173,12 @@ def _column(every: list[Amount]) -> set[int]:
     shown = stated or {amount.paise for amount in every if amount.marked and amount.paise > 0}
     found = set()
     for line, candidate in ends.items():
-        run: list[int] = []  # the amounts above, nearest first
+        run: list[tuple[int, bool]] = []  # the amounts above, nearest first; a round-off?
         above = line - 1
         while above in ends and not (_PAID.search(words[above]) or _SETTLED.search(words[above])):
-            run.append(ends[above].paise)
+            rounding = bool(_ROUND.search(words[above]))
+            taken_off = rounding and _LESS.search(words[above])  # "Round Off (-)0.29"
+            run.append((-abs(ends[above].paise) if taken_off else ends[above].paise, rounding))
             if _taxed_column(candidate.paise, run, shown):
                 found.add(candidate.paise)
                 break
@@ -192,17 +194,24 @@ def _column(every: list[Amount]) -> set[int]:
 COLUMN_TAX_PAISE = 5
 
 
-def _taxed_column(total: int, run: list[int], shown: set[int]) -> bool:
-    """Whether the amounts of `run` (nearest the total first) make `total`: its nearer lines
-    the taxes at a GST rate on its farther ones, or all of them on a taxable value `shown`
-    elsewhere on the page."""
+def _taxed_column(total: int, run: list[tuple[int, bool]], shown: set[int]) -> bool:
+    """Whether the amounts of `run` (nearest the total first, each with whether it is a
+    round-off) make `total`: its nearer lines the taxes at a GST rate on its farther ones, or
+    all of them on a taxable value `shown` elsewhere on the page (a round-off among the taxes
+    added, not taxed)."""
     if total <= 0:
         return False
-    if sum(run) == total:
-        return any(taxed_at_rate(sum(run[taxes:]), total, COLUMN_TAX_PAISE)
+    added = sum(paise for paise, _rounding in run)
+
+    def unrounded(taxes: list[tuple[int, bool]]) -> int:
+        return total - sum(paise for paise, rounding in taxes if rounding)
+
+    if added == total:
+        return any(taxed_at_rate(sum(paise for paise, _r in run[taxes:]),
+                                 unrounded(run[:taxes]), COLUMN_TAX_PAISE)
                    for taxes in range(1, len(run)))
-    taxable = total - sum(run)
-    return taxable in shown and taxed_at_rate(taxable, total, COLUMN_TAX_PAISE)
+    return total - added in shown and taxed_at_rate(total - added, unrounded(run),
+                                                    COLUMN_TAX_PAISE)
 
 
 def _rounded(base: int, rounding: int) -> int:
