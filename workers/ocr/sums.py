@@ -158,11 +158,11 @@ def _column(every: list[Amount]) -> set[int]:
     vouches for that amount; so do the lower lines alone, at a GST rate of a taxable value the
     page prints elsewhere that they add up to the amount with (the items misread, the tax
     summary's row read: "9,01,957.75 81,176.19", fresh seed 193, Tally photo 54), the taxable
-    value the page states where it states one. Not so the
-    taxes' own sum under them ("CGST 11,491.67",
-    "acer-9k 11,491.67", "Total Fax Amouot 22,983.34": seed 191, dot-matrix photo 29), nor an
-    item table's own Total row. A line ending in no amount, an amount paid or settled, or a
-    total label ends the run (a base, counted in)."""
+    value the page states where it states one. The taxes are taken to COLUMN_TAX_PAISE, a
+    round-off among them added, not taxed. Not so the taxes' own sum under them ("CGST
+    11,491.67", "acer-9k 11,491.67", "Total Fax Amouot 22,983.34": seed 191, dot-matrix photo
+    29), nor an item table's own Total row. A line ending in no amount, an amount paid or
+    settled, or a total label ends the run (a base, counted in)."""
     ends: dict[int, Amount] = {}
     words: dict[int, str] = {}
     for amount in every:
