@@ -670,6 +670,25 @@ def test_a_column_rounded_off_adds_up_with_its_taxes_to_the_paisa():
     assert find(lines) == (354_000, pytest.approx(0.95))
 
 
+def test_a_charge_at_a_rate_over_the_item_tables_total_row_is_no_column_that_adds_up():
+    # Packing at 3 % (a GST rate too) above the item table's Total row, the grand total's 5
+    # read as 6: the Total row is no invoice total, and nothing is sure.
+    lines = page("1 OPC Cement 20 bag 500.00 10,000.00", "Packing & Forwarding @3% 300.00",
+                 "Total 10,300.00", "Add: CGST 9% 927.00", "Add: SGST 9% 927.00",
+                 "Grand Total 12,164.00")
+    value, conf = find(lines)
+    assert value != 1_030_000 and conf < SURE
+    # nor, the photo cut below it, is the Total row the largest amount of a whole bill
+    value, conf = find(lines[:3])
+    assert conf < SURE
+
+
+def test_a_previous_balance_is_no_tax_in_a_column():
+    # 2,124.00 is 18 % of 11,800.00: the buyer's account, not this bill's tax
+    found = find(page("Total 11,800.00", "Prev Bal 2,124.00", "Net Amount 13,924.00"))
+    assert found is None or found[1] < SURE or found[0] == 1_180_000
+
+
 def test_the_taxes_own_sum_under_them_is_no_column_that_adds_up():
     # Bench seed 191, dot-matrix photo 29: SGST's label misread, "Total Tax Amount" read
     # "Total Fax Amouot", its figure the two taxes' sum; the grand total is below.
@@ -693,6 +712,8 @@ def test_a_dot_matrix_total_whose_zeros_were_misread_gives_way_to_the_sum_at_a_g
                  "OST ANOUMIT 10,998.00", "Total Payable IMR 72,098.96")
     value, conf = find(lines)
     assert value == 7_209_800 and conf < SURE
+    # both engines work the same sum out of the page: their agreeing is no evidence
+    assert two_readings((value, conf), (value, conf)).confidence["total_paise"] < SURE
 
 
 def test_a_sum_of_a_misread_taxable_value_does_not_replace_the_figure_read():

@@ -171,14 +171,21 @@ def _column(every: list[Amount]) -> set[int]:
             ends[amount.line] = amount
     stated = {amount.paise for amount in every if amount.marked and TAXABLE.search(amount.label)}
     shown = stated or {amount.paise for amount in every if amount.marked and amount.paise > 0}
+    largest = max((amount.paise for amount in every if amount.marked), default=0)
     found = set()
     for line, candidate in ends.items():
+        if candidate.paise != largest:
+            # An item table's own Total row over a charge at a rate ("Packing & Forwarding @3%"),
+            # or a sub-total, is less than the invoice total below it, however misread that is.
+            continue
         run: list[tuple[int, bool]] = []  # the amounts above, nearest first; a round-off?
         above = line - 1
-        while above in ends and not (_PAID.search(words[above]) or _SETTLED.search(words[above])):
+        while above in ends and not _OFF_COLUMN.search(words[above]):
             rounding = bool(_ROUND.search(words[above]))
             taken_off = rounding and _LESS.search(words[above])  # "Round Off (-)0.29"
-            run.append((-abs(ends[above].paise) if taken_off else ends[above].paise, rounding))
+            # a charge is goods, never a tax ("Freight @5%")
+            run.append((-abs(ends[above].paise) if taken_off else ends[above].paise,
+                        rounding, bool(_CHARGE.search(words[above]))))
             if _taxed_column(candidate.paise, run, shown):
                 found.add(candidate.paise)
                 break
@@ -188,30 +195,36 @@ def _column(every: list[Amount]) -> set[int]:
     return found
 
 
+# Lines a column of goods and taxes does not run through: an amount paid, settled or of the
+# buyer's account ("Prev Bal 2,124.00" between a total and a net amount)
+_OFF_COLUMN = re.compile(f"{_PAID.pattern}|{_SETTLED.pattern}|{NOT_ON_PAGE.pattern}", re.I)
+# A charge added to the goods, at a rate of them or not: never a tax
+_CHARGE = re.compile(r"freight|packing|forwarding|p\s*&\s*f\b|transport|insurance|cartage|"
+                     r"loading|handling|delivery|courier|labour", re.I)
 # A column's taxes are its GST to the paisa of each item's halves, not to the rupee: an item
 # table's own Total row over items whose last is within a rupee of a rate of the rest
 # ("1,000.00", "180.00", "Total 1,180.00" before the GST lines) is no total with its tax.
 COLUMN_TAX_PAISE = 5
 
 
-def _taxed_column(total: int, run: list[tuple[int, bool]], shown: set[int]) -> bool:
+def _taxed_column(total: int, run: list[tuple[int, bool, bool]], shown: set[int]) -> bool:
     """Whether the amounts of `run` (nearest the total first, each with whether it is a
-    round-off) make `total`: its nearer lines the taxes at a GST rate on its farther ones, or
-    all of them on a taxable value `shown` elsewhere on the page (a round-off among the taxes
-    added, not taxed)."""
+    round-off and whether a charge) make `total`: its nearer lines the taxes at a GST rate on
+    its farther ones, or all of them on a taxable value `shown` elsewhere on the page (a
+    round-off among the taxes added, not taxed; no charge among them)."""
     if total <= 0:
         return False
-    added = sum(paise for paise, _rounding in run)
+    added = sum(paise for paise, _rounding, _charge in run)
 
-    def unrounded(taxes: list[tuple[int, bool]]) -> int:
-        return total - sum(paise for paise, rounding in taxes if rounding)
+    def taxed(goods: int, taxes: list[tuple[int, bool, bool]]) -> bool:
+        unrounded = total - sum(paise for paise, rounding, _charge in taxes if rounding)
+        return not any(charge for _paise, _rounding, charge in taxes) and taxed_at_rate(
+            goods, unrounded, COLUMN_TAX_PAISE)
 
     if added == total:
-        return any(taxed_at_rate(sum(paise for paise, _r in run[taxes:]),
-                                 unrounded(run[:taxes]), COLUMN_TAX_PAISE)
+        return any(taxed(sum(paise for paise, _r, _c in run[taxes:]), run[:taxes])
                    for taxes in range(1, len(run)))
-    return total - added in shown and taxed_at_rate(total - added, unrounded(run),
-                                                    COLUMN_TAX_PAISE)
+    return total - added in shown and taxed(total - added, run)
 
 
 def _rounded(base: int, rounding: int) -> int:
