@@ -689,6 +689,15 @@ def test_a_previous_balance_is_no_tax_in_a_column():
     assert found is None or found[1] < SURE or found[0] == 1_180_000
 
 
+def test_a_previous_balance_read_with_a_letter_changed_is_still_the_buyers_account():
+    # Fresh seed 199, dot-matrix photo 69: "Prevs" (Previous balance) between the bill amount
+    # and the total it carries to: 8,21,970.00 was credited sure for 5,43,788.00
+    lines = page("Amount before Tax 4,24,834.75", "CGST 14% 59,476.86", "SGST 14% 59,476.87",
+                 "Round off -0.48", "Bill Amount Rs.5.43,788.00", "Prevs 2,78,182.00",
+                 "Total 8,21,970.00")
+    assert find(lines) == (54_378_800, pytest.approx(0.95))
+
+
 def test_the_taxes_own_sum_under_them_is_no_column_that_adds_up():
     # Bench seed 191, dot-matrix photo 29: SGST's label misread, "Total Tax Amount" read
     # "Total Fax Amouot", its figure the two taxes' sum; the grand total is below.
