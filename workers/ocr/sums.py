@@ -147,6 +147,18 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
     return sums, taken
 
 
+# Lines a column of goods and taxes does not run through: an amount paid, settled or of the
+# buyer's account ("Prev Bal 2,124.00" between a total and a net amount)
+_OFF_COLUMN = re.compile(f"{_PAID.pattern}|{_SETTLED.pattern}|{NOT_ON_PAGE.pattern}", re.I)
+# A charge added to the goods, at a rate of them or not: never a tax
+_CHARGE = re.compile(r"freight|packing|forwarding|p\s*&\s*f\b|transport|insurance|cartage|"
+                     r"loading|handling|delivery|courier|labour", re.I)
+# A column's taxes are its GST to the paisa of each item's halves, not to the rupee: an item
+# table's own Total row over items whose last is within a rupee of a rate of the rest
+# ("1,000.00", "180.00", "Total 1,180.00" before the GST lines) is no total with its tax.
+COLUMN_TAX_PAISE = 5
+
+
 def _column(every: list[Amount]) -> set[int]:
     """The amounts a column of the lines right above adds up to: TallyPrime prints the items'
     amounts, then each tax, then the invoice total in one Amount column, its "Total" label far
@@ -193,18 +205,6 @@ def _column(every: list[Amount]) -> set[int]:
                 break
             above -= 1
     return found
-
-
-# Lines a column of goods and taxes does not run through: an amount paid, settled or of the
-# buyer's account ("Prev Bal 2,124.00" between a total and a net amount)
-_OFF_COLUMN = re.compile(f"{_PAID.pattern}|{_SETTLED.pattern}|{NOT_ON_PAGE.pattern}", re.I)
-# A charge added to the goods, at a rate of them or not: never a tax
-_CHARGE = re.compile(r"freight|packing|forwarding|p\s*&\s*f\b|transport|insurance|cartage|"
-                     r"loading|handling|delivery|courier|labour", re.I)
-# A column's taxes are its GST to the paisa of each item's halves, not to the rupee: an item
-# table's own Total row over items whose last is within a rupee of a rate of the rest
-# ("1,000.00", "180.00", "Total 1,180.00" before the GST lines) is no total with its tax.
-COLUMN_TAX_PAISE = 5
 
 
 def _taxed_column(total: int, run: list[tuple[int, bool, bool]], shown: set[int]) -> bool:
@@ -277,16 +277,16 @@ def tax_row_sum(every: list[Amount]) -> int | None:
     return max(found)[1] if found else None
 
 
-def _at_rate(taxable: int, tax: int) -> bool:
-    """Whether `tax` is `taxable`'s GST at one of GST_RATES (each half rounded to the paisa)."""
-    return any(abs(tax - taxable * rate / 100) <= 1.0 for rate in GST_RATES)
+def _at_rate(taxable: int, tax: int, within: float = 1.0) -> bool:
+    """Whether `tax` is `taxable`'s GST at one of GST_RATES, to `within` paise (by default
+    each half rounded to the paisa)."""
+    return any(abs(tax - taxable * rate / 100) <= within for rate in GST_RATES)
 
 
 def taxed_at_rate(taxable: int, total: int, within: int = 100) -> bool:
     """Whether `total` is `taxable` (more than nothing) with its GST at one of GST_RATES, to
     `within` paise (by default a rupee: rounded to the rupee or not)."""
-    return taxable > 0 and any(abs(total - taxable - taxable * rate / 100) <= within
-                               for rate in GST_RATES)
+    return taxable > 0 and _at_rate(taxable, total - taxable, within)
 
 
 def adds_up(paise: int, expected: set[int]) -> bool:

@@ -256,8 +256,8 @@ def _sum_near(amount: Amount, sums: set[int], taxables: set[int]) -> int | None:
     reads with a digit or two taken for a lookalike, where that sum is a taxable value the
     page states (or its items make) with the GST at a rate: dot-matrix 0s read as 6, 8 or 9
     ("72,098.96" beside "Total before Tax 61,100.00" and 18 % of it: bench seed 179,
-    dot-matrix photo 13).
-    Not a sum of taxes misread, or of a misread taxable value, which no rate gives (a
+    dot-matrix photo 13). Not a sum of taxes misread, or of a misread taxable value, which no
+    rate gives (a
     quarter-frame photo's "2.92.210.00" for 2,91,210.00 beside its taxes: the figure was
     right). Unsure, as the figure and the sum disagree (the partner confirms it)."""
     read = re.sub(r"\D", "", amount.token.replace("C", "0"))
@@ -276,9 +276,10 @@ _LOOKALIKES = {frozenset(pair) for pair in ("06", "08", "09", "68", "69", "89", 
 
 def _misread_as(printed: str, read: str) -> bool:
     """Whether `read` is `printed` with one or two digits taken for their lookalikes."""
-    changed = [frozenset(pair) for pair in zip(printed, read, strict=False) if pair[0] != pair[1]]
-    return (len(printed) == len(read) and 0 < len(changed) <= 2
-            and all(pair in _LOOKALIKES for pair in changed))
+    if len(printed) != len(read):
+        return False
+    changed = [frozenset(pair) for pair in zip(printed, read, strict=True) if pair[0] != pair[1]]
+    return 0 < len(changed) <= 2 and all(pair in _LOOKALIKES for pair in changed)
 
 
 def _lost_paise(amount: Amount, text: str, in_words: int | None) -> bool:
