@@ -133,7 +133,7 @@ def modes_of(rapid, tess, modes: tuple[str, ...] = MODES) -> dict:
 
 
 def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
-             kinds: tuple[str, ...] = ("clean", "photo")) -> None:
+             kinds: tuple[str, ...] = ("clean", "photo"), misses: bool = False) -> None:
     rows: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for n in range(count):
         truth, layout, page, photo = sample(n, seed)
@@ -156,7 +156,9 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
                     **right, "layout": layout, "wall": wall, "cpu": cpu,
                     "asks": bool(set(read.unsure(SURE_ENOUGH)) - {"seller_gstin"}),
                     "wrong_sure": sure["total_paise"] and not right["total_paise"],
-                    "number_wrong_sure": sure["invoice_number"] and not right["invoice_number"]})
+                    "number_wrong_sure": sure["invoice_number"] and not right["invoice_number"],
+                    "n": n, "read": read.total_paise, "want": truth.total_paise,
+                    "confidence": read.confidence.get("total_paise", 0.0)})
         print(f"  {n + 1}/{count}", file=sys.stderr, end="\r")
     print("| mode | set | n | total | seller GSTIN | number | date | buyer GSTIN | items | asks "
           "to confirm | total wrong but sure | number wrong but sure | OCR s p50 | p95 | "
@@ -172,6 +174,8 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
               f"{sum(r['wrong_sure'] for r in results)} | "
               f"{sum(r['number_wrong_sure'] for r in results)} | {statistics.median(walls):.2f} | "
               f"{pct(walls, 0.95):.2f} | {statistics.mean(r['cpu'] for r in results):.2f} |")
+    if misses:
+        _misses(rows, seed)
     for kind in kinds:
         print(f"\nexact total by layout ({kind}): " + ", ".join(
             f"{mode}: " + " ".join(
@@ -179,6 +183,15 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
                 for layout in layouts.LAYOUTS
                 if (rs := [r for r in rows[(mode, kind)] if r["layout"] == layout]))
             for mode in modes))
+
+
+def _misses(rows: dict[tuple[str, str], list[dict]], seed: int) -> None:
+    """Each total missed, as tests/invoice/samples.sample(n, seed) draws its page."""
+    for (mode, kind), results in sorted(rows.items()):
+        for r in results:
+            if not r["total_paise"]:
+                print(f"miss {mode} {kind} {seed}/{r['n']} {r['layout']}: read {r['read']} "
+                      f"({r['confidence']:.2f}) for {r['want']}")
 
 
 def rss(mode: str, folder: Path) -> float:
@@ -323,6 +336,8 @@ def main() -> None:
                         help="modes measured, comma-separated (Tesseract runs only when one of "
                              "them needs it)")
     parser.add_argument("--kinds", default="clean,photo", help="clean, photo or both")
+    parser.add_argument("--misses", action="store_true",
+                        help="list each total missed (seed/n, layout, read and true total)")
     parser.add_argument("--rss", action="store_true")
     parser.add_argument("--rss-child", choices=MODES)
     parser.add_argument("--rss-folder", type=Path)
@@ -334,7 +349,7 @@ def main() -> None:
         return
     if not args.skip_accuracy:
         accuracy(args.invoices, args.seed, tuple(args.modes.split(",")),
-                 tuple(args.kinds.split(",")))
+                 tuple(args.kinds.split(",")), args.misses)
     if args.rss:
         peak_rss()
     if args.uploads:

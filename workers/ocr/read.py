@@ -35,7 +35,8 @@ OCR_SECONDS = 3.5
 # An invoice a small part of the photo, read unsure, is read again closer (rapid.closer_cut),
 # which takes about as long as a whole page's reading (PAGE_SECONDS on one thread, however
 # little the first reading of the far page took): made only when both end within
-# CLOSER_SECONDS. Past OCR_SECONDS, but the partner would otherwise take the photo again.
+# CLOSER_SECONDS; so is a page's reading sharpened (image.sharpened). Past OCR_SECONDS, but
+# the partner would otherwise take the photo again or type the total.
 CLOSER_SECONDS = 8.0
 PAGE_SECONDS = 4.0
 MIN_SECOND_READ = 0.5
@@ -133,24 +134,30 @@ def warm_up(threads: int = 1) -> None:
 
 def read_rapid(picture: Image.Image, seconds: float | None = None
                ) -> tuple[rapid.Page, InvoiceRead]:
-    """PP-OCR's page and its fields; where they are not sure and the page is a small part of
-    the picture, its text read again closer (rapid.closer_cut) and both readings merged, the
-    closer one going first, when that can end within `seconds` (CLOSER_SECONDS)."""
+    """PP-OCR's page and its fields; where they are not sure, the page read once more and both
+    readings merged, when that can end within `seconds` (CLOSER_SECONDS): where the page is a
+    small part of the picture, its text closer (rapid.closer_cut), the closer reading going
+    first; else, where the page did not vouch for its total, the picture sharpened
+    (image.sharpened), the first reading going first."""
     started = time.perf_counter()
     page = rapid.read_page(picture)
     found = read_fields(page)
     if combine.is_sure(found, SURE_ENOUGH):
         return page, found
     cut = rapid.closer_cut(page)
-    if cut is None:
+    if cut is None and found.confidence.get("total_paise", 0.0) >= total.SURE:
         return page, found
     took = time.perf_counter() - started
     if took + max(took, PAGE_SECONDS) > (CLOSER_SECONDS if seconds is None else seconds):
-        log.info("closer OCR reading dropped: too slow",
-                 extra={"first_read_seconds": round(took, 2)})
+        log.info("second PP-OCR reading dropped: too slow",
+                 extra={"first_read_seconds": round(took, 2), "closer": cut is not None})
         return page, found
-    closer = read_fields(rapid.read_page(cut, level=True))  # cut from the upright picture
-    return page, combine.merge(closer, found, independent=False)
+    if cut is not None:
+        closer = read_fields(rapid.read_page(cut, level=True))  # cut from the upright picture
+        return page, combine.merge(closer, found, independent=False)
+    # upright already, and evened already if its print was faint
+    sharp = read_fields(rapid.read_page(image.sharpened(page.picture), level=True, even=True))
+    return page, combine.merge(found, sharp, independent=False)
 
 
 def read_fields(page: rapid.Page) -> InvoiceRead:
