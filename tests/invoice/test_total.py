@@ -689,6 +689,25 @@ def test_a_previous_balance_read_with_a_letter_changed_is_still_the_buyers_accou
     assert find(lines) == (54_378_800, pytest.approx(0.95))
 
 
+@pytest.mark.parametrize("account", ["Old Dues", "0ld Dves", "Pvrs Bul", ""])
+def test_a_line_between_a_total_and_the_next_that_says_nothing_it_adds_is_not_added(account):
+    # The buyer's old dues carried into a "Net Amount", labelled in words the reader does not
+    # know or read past knowing (or not at all): 14,300.00 is no sum the page vouches for.
+    lines = page("Taxable Value 10,000.00", "CGST 9% 900.00", "SGST 9% 900.00",
+                 "Total 11,800.00", f"{account} 2,500.00", "Net Amount 14,300.00")
+    assert find(lines) == (1_180_000, pytest.approx(0.95))
+
+
+@pytest.mark.parametrize(("label", "paise"), [
+    ("Add: Freight", 50_000), ("Other Charges", 50_000), ("Hamali", 50_000), ("TCS", 1_180),
+    ("Less: Cash Discount", -50_000), ("C6ST", 90_000)])
+def test_a_line_that_says_what_it_adds_or_is_a_tax_at_a_rate_is_still_added(label, paise):
+    # and a tax's label misread ("C6ST") is still a tax: its amount is 9 % of the base
+    lines = page("Sub Total 10,000.00", f"{label} {abs(paise) / 100:,.2f}",
+                 f"Net Amount {(1_000_000 + paise) / 100:,.2f}")
+    assert find(lines) == (1_000_000 + paise, pytest.approx(0.95))
+
+
 def test_the_taxes_own_sum_under_them_is_no_column_that_adds_up():
     # Bench seed 191, dot-matrix photo 29: SGST's label misread, "Total Tax Amount" read
     # "Total Fax Amouot", its figure the two taxes' sum; the grand total is below.

@@ -84,6 +84,21 @@ _PAID = re.compile(r"received|paid|advance|payment|\btds\b|credit\s*note|\bc\s*/
 _SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
 
 
+# A charge added to the goods, at a rate of them or not: never a tax
+_CHARGE = re.compile(r"freight|packing|forwarding|p\s*&\s*f\b|transport|insurance|cartage|"
+                     r"loading|handling|delivery|courier|labour", re.I)
+# What a line between a base and its total adds or takes off, by its label: a tax, a charge, a
+# discount, "Add: …", "Other Charges", TCS, hamali (loading labour)
+_ADDS = re.compile(rf"{TAX.pattern}|{_CHARGE.pattern}|{_LESS.pattern}|\badd\b|charges?|"
+                   r"\btcs\b|\bother\b|\bmisc|hamali|octroi", re.I)
+
+
+def _gst_on(base: int, paise: int) -> bool:
+    """Whether `paise` is `base`'s GST at a rate, or half of it (CGST, SGST): a tax whose label
+    was misread."""
+    return _at_rate(base, abs(paise)) or _at_rate(base, 2 * abs(paise), 2.0)
+
+
 def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
     """(totals the page's own running sum vouches for, the totals it takes further or that
     carry the buyer's account, "Total" + "Previous Balance" = "Net Amount"): from a
@@ -93,7 +108,9 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
     base with them: Marg's GROSS AMT … NET AMT, Zoho's discount before tax, a "Total" less a
     cash discount to a "Net Amount" (the total the page takes further is not the invoice
     total). A payment, a balance, a second base or a table row (two amounts on a line)
-    between them breaks the list."""
+    between them breaks the list; so does a line whose label names nothing it adds (_ADDS),
+    unless its amount is the GST of the sum so far at a rate (a tax, its label misread): an
+    account word read past knowing ("Old Dues", "Prevs") is never added to a total."""
     marked: dict[int, list[Amount]] = {}
     for amount in every:
         if amount.marked:
@@ -140,19 +157,18 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
                 rounding += step.paise
             elif _SUMMARY_TAX.search(step.label):
                 summary.append(step.paise)
-            else:
+            elif _ADDS.search(step.label) or _gst_on(first.paise + sum(added), step.paise):
                 taxed = taxed or bool(TAX.search(step.label))
                 less = _LESS.search(step.label) or step.paise < 0
                 added.append(-abs(step.paise) if less else step.paise)
+            else:
+                break  # a line the list does not explain: the buyer's account, misread?
     return sums, taken
 
 
 # Lines a column of goods and taxes does not run through: an amount paid, settled or of the
 # buyer's account ("Prev Bal 2,124.00" between a total and a net amount)
 _OFF_COLUMN = re.compile(f"{_PAID.pattern}|{_SETTLED.pattern}|{NOT_ON_PAGE.pattern}", re.I)
-# A charge added to the goods, at a rate of them or not: never a tax
-_CHARGE = re.compile(r"freight|packing|forwarding|p\s*&\s*f\b|transport|insurance|cartage|"
-                     r"loading|handling|delivery|courier|labour", re.I)
 # A column's taxes are its GST to the paisa of each item's halves, not to the rupee: an item
 # table's own Total row over items whose last is within a rupee of a rate of the rest
 # ("1,000.00", "180.00", "Total 1,180.00" before the GST lines) is no total with its tax.
