@@ -30,6 +30,7 @@ _LABELS = [
 # "Baki" (left to pay) on a kachcha bill, जमा / बाकी / शेष / अग्रिम in Hindi.
 # TDS is the buyer's to withhold from the payment, not off the invoice's value.
 _ACCOUNT = (r"cash|tender|change|balance|\bbal\b|outstanding|\bo\s*/\s*s\b|advance|previous|"
+            r"\bdues\b|arrears?|"
             r"\bprev|opening|payment|"
             r"\btds\b|credit\s*note|\bc\s*/?\s*n\b|return|\bjama\b|"
             r"\bba+ki\b|\bbakaya\b|\budhaa?r\b|जमा|बाकी|बकाया|शेष|अग्रिम|पिछल|उधार|प्राप्त|"

@@ -138,7 +138,7 @@ def read_rapid(picture: Image.Image, seconds: float | None = None
     readings merged, when that can end within `seconds` (CLOSER_SECONDS): where the page is a
     small part of the picture, its text closer (rapid.closer_cut), the closer reading going
     first; else, where the page did not vouch for its total, the picture sharpened
-    (image.sharpened: _sharpened_after)."""
+    (image.sharpened: _with_sharpened)."""
     started = time.perf_counter()
     page = rapid.read_page(picture)
     found = read_fields(page)
@@ -155,12 +155,13 @@ def read_rapid(picture: Image.Image, seconds: float | None = None
     if cut is not None:
         closer = read_fields(rapid.read_page(cut, level=True))  # cut from the upright picture
         return page, combine.merge(closer, found, independent=False)
-    # upright already, and evened already if its print was faint
+    # upright already (level); its light not evened again (even): read_page evened it the
+    # first time where its print was faint
     sharp = read_fields(rapid.read_page(image.sharpened(page.picture), level=True, even=True))
-    return page, _sharpened_after(found, sharp)
+    return page, _with_sharpened(found, sharp)
 
 
-def _sharpened_after(first: InvoiceRead, sharp: InvoiceRead) -> InvoiceRead:
+def _with_sharpened(first: InvoiceRead, sharp: InvoiceRead) -> InvoiceRead:
     """The first reading merged with the sharpened one, whose total counts only where the
     first read none or the sharpened page vouched for it: one engine's two readings of a page
     pick among its amounts by the same rules, and the sharpened Vyapar page's item table

@@ -87,16 +87,20 @@ _SETTLED = re.compile(r"received|paid|sav(?:ed|ings?)|in\s*words", re.I)
 # A charge added to the goods, at a rate of them or not: never a tax
 _CHARGE = re.compile(r"freight|packing|forwarding|p\s*&\s*f\b|transport|insurance|cartage|"
                      r"loading|handling|delivery|courier|labour", re.I)
-# What a line between a base and its total adds or takes off, by its label: a tax, a charge, a
-# discount, "Add: …", "Other Charges", TCS, hamali (loading labour)
-_ADDS = re.compile(rf"{TAX.pattern}|{_CHARGE.pattern}|{_LESS.pattern}|\badd\b|charges?|"
-                   r"\btcs\b|\bother\b|\bmisc|hamali|octroi", re.I)
+# GST written in an Indian script (Hindi and Marathi, Tamil, Telugu, Kannada, Bengali,
+# Gujarati), and Hindi's कर (tax)
+_INDIC_TAX = "जीएसटी|ஜிஎஸ்டி|జీఎస్టీ|ಜಿಎಸ್\u200cಟಿ|ಜಿಎಸ್ಟಿ|জিএসটি|જીએસટી|(?<!\\S)कर(?!\\S)"
+# A line between a base and its total whose label says it adds or takes off: a tax, a charge
+# ("Other Charges", TCS, hamali: loading labour), a discount
+_ADDS = re.compile(rf"{TAX.pattern}|{_INDIC_TAX}|{_CHARGE.pattern}|{_LESS.pattern}|"
+                   r"\bcharges?\b|surcharge|\btcs\b|\bmisc|hamali|octroi", re.I)
 
 
 def _gst_on(base: int, paise: int) -> bool:
-    """Whether `paise` is `base`'s GST at a rate, or half of it (CGST, SGST): a tax whose label
-    was misread."""
-    return _at_rate(base, abs(paise)) or _at_rate(base, 2 * abs(paise), 2.0)
+    """Whether `paise`, in rupees and paise, is `base`'s GST at a rate, or half of it (CGST,
+    SGST): a tax whose label was misread. A round amount ("Old Dues 2,000.00" under "Total
+    10,000.00") is too often a rate of a round base by chance."""
+    return paise % 100 != 0 and (_at_rate(base, abs(paise)) or _at_rate(base, 2 * abs(paise), 2.0))
 
 
 def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
@@ -107,10 +111,12 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
     Discount", "SCH. DISC", a round-off either way) to the next total, that total is the
     base with them: Marg's GROSS AMT … NET AMT, Zoho's discount before tax, a "Total" less a
     cash discount to a "Net Amount" (the total the page takes further is not the invoice
-    total). A payment, a balance, a second base or a table row (two amounts on a line)
-    between them breaks the list; so does a line whose label names nothing it adds (_ADDS),
-    unless its amount is the GST of the sum so far at a rate (a tax, its label misread): an
-    account word read past knowing ("Old Dues", "Prevs") is never added to a total."""
+    total). A payment or a balance between them is the buyer's account, kept apart; a second
+    base or a table row (two amounts on a line) breaks the list. A line whose label names
+    nothing it adds (_ADDS), its amount no GST of the sum so far at a rate (a tax, its label
+    misread), may be a charge or the buyer's account read past knowing ("Shipping", "Prevs"):
+    a list that adds up only with it vouches for neither total, and a total base is taken as
+    the page taking it further (the partner confirms the later one)."""
     marked: dict[int, list[Amount]] = {}
     for amount in every:
         if amount.marked:
@@ -129,7 +135,7 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
         first = marked[row][0]
         if len(marked[row]) != 1 or first.paise <= 0 or not base(first):
             continue
-        added, summary, rounding, taxed, account = [], [], 0, False, 0
+        added, summary, rounding, taxed, account, unexplained = [], [], 0, False, 0, False
         for later in rows[at + 1:]:
             if len(marked[later]) != 1:
                 break
@@ -140,7 +146,8 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
                 if account and step.paise in {end + account for end in ends}:
                     taken.add(step)  # a running balance, not this invoice's total
                 elif (plus or rounding) and step.paise in ends and step.paise != first.paise:
-                    sums.add(step.paise)
+                    if not unexplained:
+                        sums.add(step.paise)
                     if label_weight(first.label):
                         taken.add(first)
                 break
@@ -157,12 +164,12 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
                 rounding += step.paise
             elif _SUMMARY_TAX.search(step.label):
                 summary.append(step.paise)
-            elif _ADDS.search(step.label) or _gst_on(first.paise + sum(added), step.paise):
+            else:
+                unexplained = unexplained or not (_ADDS.search(step.label) or _gst_on(
+                    first.paise + sum(added), step.paise))
                 taxed = taxed or bool(TAX.search(step.label))
                 less = _LESS.search(step.label) or step.paise < 0
                 added.append(-abs(step.paise) if less else step.paise)
-            else:
-                break  # a line the list does not explain: the buyer's account, misread?
     return sums, taken
 
 
@@ -227,14 +234,20 @@ def _taxed_column(total: int, run: list[tuple[int, bool, bool]], shown: set[int]
     """Whether the amounts of `run` (nearest the total first, each with whether it is a
     round-off and whether a charge) make `total`: its nearer lines the taxes at a GST rate on
     its farther ones, or all of them on a taxable value `shown` elsewhere on the page (a
-    round-off among the taxes added, not taxed; no charge among them)."""
+    round-off among the taxes added, not taxed; no charge among them; in rupees and paise
+    unless they are two halves, CGST and SGST)."""
     if total <= 0:
         return False
     added = sum(paise for paise, _rounding, _charge in run)
 
     def taxed(goods: int, taxes: list[tuple[int, bool, bool]]) -> bool:
         unrounded = total - sum(paise for paise, rounding, _charge in taxes if rounding)
-        return not any(charge for _paise, _rounding, charge in taxes) and taxed_at_rate(
+        levied = [paise for paise, rounding, _charge in taxes if not rounding]
+        # one round amount at a rate of a round total is as likely the buyer's old dues
+        # ("Total 11,800.00", "0ld Dves 2,124.00", "13,924.00"); CGST and SGST are two halves
+        halves = len(levied) == 2 and abs(levied[0] - levied[1]) <= 1
+        return (halves or sum(levied) % 100 != 0) and not any(
+            charge for _paise, _rounding, charge in taxes) and taxed_at_rate(
             goods, unrounded, COLUMN_TAX_PAISE)
 
     if added == total:
