@@ -22,8 +22,10 @@ _CHANGE = re.compile(r"\bchange\b|bal(?:ance)?\.?\s*(?:return|refund)", re.I)
 GST_RATES = (0.25, 3, 5, 12, 18, 28, 40)  # percent
 
 
-def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int], set[Amount]]:
-    """(sums that vouch for a total, every sum, the totals the page takes further: _chained):
+def arithmetic(every: list[Amount], goods: int
+               ) -> tuple[set[int], set[int], set[Amount], set[int]]:
+    """(sums that vouch for a total, every sum, the totals the page takes further, the totals
+    it leaves in doubt: _chained):
     taxable value + taxes (+ round-off) when the
     page prints them (each tax taken once: a tax-summary table repeats them), with the
     taxable value as stated and as `goods`, the item amounts' sum (a cash memo states none),
@@ -34,7 +36,7 @@ def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int], set
     misread: with a round-off line read, a sum not in whole rupees (rounding is what the line
     is for); and the items' sum where a taxable value is stated and gives another sum (an
     item's 0 read as 8 the same way as the total's: 9690.08 and 554968.08)."""
-    running, taken = _chained(every)
+    running, taken, contested = _chained(every)
     tendered = _tendered(every) | running
     taxes: dict[str, int] = {}
     for amount in every:
@@ -46,7 +48,7 @@ def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int], set
                              amount.paise)
     tendered |= _column(every)
     if not taxes:
-        return tendered, tendered, taken
+        return tendered, tendered, taken, contested
     if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
         taxes.pop("gst", None)
     for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
@@ -69,7 +71,7 @@ def arithmetic(every: list[Amount], goods: int) -> tuple[set[int], set[int], set
     # Rounded to the rupee as the round-off line says, the line itself read.
     at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
     return (set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate,
-            taken)
+            taken, contested)
 
 
 _GROSS = re.compile(r"gross", re.I)
@@ -103,9 +105,10 @@ def _gst_on(base: int, paise: int) -> bool:
     return paise % 100 != 0 and (_at_rate(base, abs(paise)) or _at_rate(base, 2 * abs(paise), 2.0))
 
 
-def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
+def _chained(every: list[Amount]) -> tuple[set[int], set[Amount], set[int]]:
     """(totals the page's own running sum vouches for, the totals it takes further or that
-    carry the buyer's account, "Total" + "Previous Balance" = "Net Amount"): from a
+    carry the buyer's account, "Total" + "Previous Balance" = "Net Amount", the totals it
+    leaves in doubt): from a
     base (a taxable value, sub-total, gross amount or total) down a list of lines that each
     add or take off one amount (taxes, "Add: Freight", "Packing & Forwarding", "TCS", "Less:
     Discount", "SCH. DISC", a round-off either way) to the next total, that total is the
@@ -115,8 +118,8 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
     base or a table row (two amounts on a line) breaks the list. A line whose label names
     nothing it adds (_ADDS), its amount no GST of the sum so far at a rate (a tax, its label
     misread), may be a charge or the buyer's account read past knowing ("Shipping", "Prevs"):
-    a list that adds up only with it vouches for neither total, and a total base is taken as
-    the page taking it further (the partner confirms the later one)."""
+    the list leaves in doubt a total base and the larger total after it (the partner confirms
+    whichever is read: each may be the invoice's)."""
     marked: dict[int, list[Amount]] = {}
     for amount in every:
         if amount.marked:
@@ -130,6 +133,7 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
 
     sums: set[int] = set()
     taken: set[Amount] = set()
+    contested: set[int] = set()
     rows = sorted(marked)
     for at, row in enumerate(rows):
         first = marked[row][0]
@@ -143,11 +147,16 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
             if label_weight(step.label):
                 plus = sum(added) + (0 if taxed else sum(summary))
                 ends = {first.paise + plus + rounding, first.paise + plus - rounding}
-                if account and step.paise in {end + account for end in ends}:
+                if unexplained:
+                    # a total carried further adds up or is more; the tax summary's Total row
+                    # under the invoice total is neither
+                    if label_weight(first.label) and (step.paise in ends
+                                                      or step.paise > first.paise):
+                        contested |= {first.paise, step.paise}
+                elif account and step.paise in {end + account for end in ends}:
                     taken.add(step)  # a running balance, not this invoice's total
                 elif (plus or rounding) and step.paise in ends and step.paise != first.paise:
-                    if not unexplained:
-                        sums.add(step.paise)
+                    sums.add(step.paise)
                     if label_weight(first.label):
                         taken.add(first)
                 break
@@ -170,7 +179,7 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount]]:
                 taxed = taxed or bool(TAX.search(step.label))
                 less = _LESS.search(step.label) or step.paise < 0
                 added.append(-abs(step.paise) if less else step.paise)
-    return sums, taken
+    return sums, taken, contested
 
 
 # Lines a column of goods and taxes does not run through: an amount paid, settled or of the

@@ -168,11 +168,23 @@ def _parsed(num: str, dash: str | None) -> int | None:
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
     """(total in paise, confidence) of the page, or None when no total is labelled (or the
-    labelled one is read too unsurely) and neither the words nor the arithmetic give one."""
+    labelled one is read too unsurely) and neither the words nor the arithmetic give one;
+    below combine's PLAUSIBLE_TOTAL where the page leaves it in doubt (a line between two
+    totals that the reader cannot tell a charge from the buyer's account: sums._chained), so
+    that two engines reading it alike do not make it sure."""
     every = amounts(lines)
+    goods = sum(item.amount_paise or 0 for item in items.find(lines))
+    expected, doubted, superseded, contested = arithmetic(every, goods)
+    found = _chosen(lines, every, goods, expected, doubted, superseded)
+    if found is None or found[0] not in contested:
+        return found
+    return found[0], min(found[1], UNSURE - 0.1)
+
+
+def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[int],
+            doubted: set[int], superseded: set[Amount]) -> tuple[int, float] | None:
+    """The total find() reads, before any doubt the page's running sum casts on it."""
     in_words = next((v for i, _l in enumerate(lines) if (v := _words_at(lines, i))), None)
-    goods = [item.amount_paise or 0 for item in items.find(lines)]
-    expected, doubted, superseded = arithmetic(every, sum(goods))
     largest = max((a.paise for a in every if a.marked and not NOT_ON_PAGE.search(a.label)),
                   default=0)
     best: tuple[float, Amount, bool] | None = None
@@ -217,7 +229,7 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
             return chosen, UNSURE - 0.1  # below combine's PLAUSIBLE_TOTAL: two engines
             # agreeing on a pick from misread words is no evidence either
     if best is not None and not best[2] and (near := _sum_near(
-            best[1], expected, {_taxable(every), sum(goods)} - {0})) is not None:
+            best[1], expected, {_taxable(every), goods} - {0})) is not None:
         return near, UNSURE - 0.1  # below PLAUSIBLE_TOTAL: two engines pick it alike
     if best is None:
         # No total label read: the largest amount on the page, where the tax summary's last
@@ -401,7 +413,7 @@ def added_up(lines: list[Line]) -> set[int]:
 
 
 def _sums(lines: list[Line]) -> tuple[set[int], set[int]]:
-    sums, doubted, _taken = arithmetic(amounts(lines),
+    sums, doubted, _taken, _contested = arithmetic(amounts(lines),
                                        sum(item.amount_paise for item in items.find(lines)))
     return {paise for total in sums for paise in (total, round(total, -2))}, doubted
 
