@@ -118,8 +118,8 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount], set[int]]:
     base or a table row (two amounts on a line) breaks the list. A line whose label names
     nothing it adds (_ADDS), its amount no GST of the sum so far at a rate (a tax, its label
     misread), may be a charge or the buyer's account read past knowing ("Shipping", "Prevs"):
-    the list leaves in doubt a total base and the larger total after it (the partner confirms
-    whichever is read: each may be the invoice's)."""
+    the list leaves in doubt a total base and the next total, where the list adds up to it or
+    it is larger (the partner confirms whichever is read: each may be the invoice's)."""
     marked: dict[int, list[Amount]] = {}
     for amount in every:
         if amount.marked:
