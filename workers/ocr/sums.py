@@ -11,6 +11,7 @@ one that carries the buyer's account (a previous balance, an advance, a credit n
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -191,6 +192,15 @@ _OFF_COLUMN = re.compile(f"{_PAID.pattern}|{_SETTLED.pattern}|{NOT_ON_PAGE.patte
 COLUMN_TAX_PAISE = 5
 
 
+class _Entry(NamedTuple):
+    """A line of a column: its amount (taken off: negative), and whether it is a round-off
+    or a charge."""
+
+    paise: int
+    rounding: bool
+    charge: bool
+
+
 def _column(every: list[Amount]) -> set[int]:
     """The amounts a column of the lines right above adds up to: TallyPrime prints the items'
     amounts, then each tax, then the invoice total in one Amount column, its "Total" label far
@@ -222,14 +232,14 @@ def _column(every: list[Amount]) -> set[int]:
             # An item table's own Total row over a charge at a rate ("Packing & Forwarding @3%"),
             # or a sub-total, is less than the invoice total below it, however misread that is.
             continue
-        run: list[tuple[int, bool]] = []  # the amounts above, nearest first; a round-off?
+        run: list[_Entry] = []  # the lines above, nearest first
         above = line - 1
         while above in ends and not _OFF_COLUMN.search(words[above]):
             rounding = bool(_ROUND.search(words[above]))
             taken_off = rounding and _LESS.search(words[above])  # "Round Off (-)0.29"
             # a charge is goods, never a tax ("Freight @5%")
-            run.append((-abs(ends[above].paise) if taken_off else ends[above].paise,
-                        rounding, bool(_CHARGE.search(words[above]))))
+            run.append(_Entry(-abs(ends[above].paise) if taken_off else ends[above].paise,
+                              rounding, bool(_CHARGE.search(words[above]))))
             if _taxed_column(candidate.paise, run, shown):
                 found.add(candidate.paise)
                 break
@@ -239,28 +249,26 @@ def _column(every: list[Amount]) -> set[int]:
     return found
 
 
-def _taxed_column(total: int, run: list[tuple[int, bool, bool]], shown: set[int]) -> bool:
-    """Whether the amounts of `run` (nearest the total first, each with whether it is a
-    round-off and whether a charge) make `total`: its nearer lines the taxes at a GST rate on
-    its farther ones, or all of them on a taxable value `shown` elsewhere on the page (a
-    round-off among the taxes added, not taxed; no charge among them; in rupees and paise
-    unless they are two halves, CGST and SGST)."""
+def _taxed_column(total: int, run: list[_Entry], shown: set[int]) -> bool:
+    """Whether the amounts of `run` (nearest the total first) make `total`: its nearer lines
+    the taxes at a GST rate on its farther ones, or all of them on a taxable value `shown`
+    elsewhere on the page (a round-off among the taxes added, not taxed; no charge among
+    them; in rupees and paise unless they are two halves, CGST and SGST)."""
     if total <= 0:
         return False
-    added = sum(paise for paise, _rounding, _charge in run)
+    added = sum(entry.paise for entry in run)
 
-    def taxed(goods: int, taxes: list[tuple[int, bool, bool]]) -> bool:
-        unrounded = total - sum(paise for paise, rounding, _charge in taxes if rounding)
-        levied = [paise for paise, rounding, _charge in taxes if not rounding]
+    def taxed(goods: int, taxes: list[_Entry]) -> bool:
+        unrounded = total - sum(entry.paise for entry in taxes if entry.rounding)
+        levied = [entry.paise for entry in taxes if not entry.rounding]
         # one round amount at a rate of a round total is as likely the buyer's old dues
         # ("Total 11,800.00", "0ld Dves 2,124.00", "13,924.00"); CGST and SGST are two halves
-        halves = len(levied) == 2 and abs(levied[0] - levied[1]) <= 1
+        halves = len(levied) == 2 and _halves(*levied)
         return (halves or sum(levied) % 100 != 0) and not any(
-            charge for _paise, _rounding, charge in taxes) and taxed_at_rate(
-            goods, unrounded, COLUMN_TAX_PAISE)
+            entry.charge for entry in taxes) and taxed_at_rate(goods, unrounded, COLUMN_TAX_PAISE)
 
     if added == total:
-        return any(taxed(sum(paise for paise, _r, _c in run[taxes:]), run[:taxes])
+        return any(taxed(sum(entry.paise for entry in run[taxes:]), run[:taxes])
                    for taxes in range(1, len(run)))
     return total - added in shown and taxed(total - added, run)
 
@@ -308,11 +316,17 @@ def tax_row_sum(every: list[Amount]) -> int | None:
     for row in rows.values():
         taxable = max(row)
         after = row[row.index(taxable) + 1:]
-        halves = {a + b for i, a in enumerate(after) for b in after[i + 1:] if abs(a - b) <= 1}
+        halves = {a + b for i, a in enumerate(after) for b in after[i + 1:] if _halves(a, b)}
         taxes = sorted(tax for tax in {*after, *halves} if _at_rate(taxable, tax))
         if taxes:
             found.append((taxable, taxable + taxes[0]))
     return max(found)[1] if found else None
+
+
+def _halves(one: int, other: int) -> bool:
+    """Whether two taxes are a GST's halves, CGST and SGST: a paisa apart at most (each
+    rounded to the paisa)."""
+    return abs(one - other) <= 1
 
 
 def _at_rate(taxable: int, tax: int, within: float = 1.0) -> bool:

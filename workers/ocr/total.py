@@ -173,12 +173,17 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     totals that the reader cannot tell a charge from the buyer's account: sums._chained), so
     that two engines reading it alike do not make it sure."""
     every = amounts(lines)
-    goods = sum(item.amount_paise or 0 for item in items.find(lines))
+    goods = _goods(lines)
     expected, doubted, superseded, contested = arithmetic(every, goods)
     found = _chosen(lines, every, goods, expected, doubted, superseded)
     if found is None or found[0] not in contested:
         return found
     return found[0], min(found[1], UNSURE - 0.1)
+
+
+def _goods(lines: list[Line]) -> int:
+    """The item amounts' sum (the taxable value a cash memo does not state)."""
+    return sum(item.amount_paise or 0 for item in items.find(lines))
 
 
 def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[int],
@@ -413,8 +418,7 @@ def added_up(lines: list[Line]) -> set[int]:
 
 
 def _sums(lines: list[Line]) -> tuple[set[int], set[int]]:
-    sums, doubted, _taken, _contested = arithmetic(amounts(lines),
-                                       sum(item.amount_paise for item in items.find(lines)))
+    sums, doubted, _taken, _contested = arithmetic(amounts(lines), _goods(lines))
     return {paise for total in sums for paise in (total, round(total, -2))}, doubted
 
 
