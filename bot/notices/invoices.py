@@ -66,11 +66,12 @@ ASK = {
 }
 CONFIRM_ALL = N_("Reply 1 if this is right, 2 to cancel, or type the correct total.")
 # Why an invoice waits for a reviewer, as the partner is told (by the rule that sent it).
+TOTAL_CHECKED = N_("Thanks! Our team will check the total of invoice {number} and message you.")
 REVIEWING = {
     "number_typed": N_("Thanks! Our team will check invoice {number} on its photo and message "
                        "you."),
-    "total_typed": N_("Thanks! Our team will check the total of invoice {number} and message "
-                      "you."),
+    "total_typed": TOTAL_CHECKED,
+    "total_guessed": TOTAL_CHECKED,
     "buyer_gstin_mismatch": N_("Invoice {number} is billed to a GSTIN other than yours: our "
                                "team will check it and message you."),
 }

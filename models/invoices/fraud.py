@@ -35,6 +35,7 @@ from models.review.queue import ReviewItem, ReviewStatus
 
 class Rule(StrEnum):
     TOTAL_TYPED = "total_typed"  # the partner typed a total far from the one read, or none
+    TOTAL_GUESSED = "total_guessed"  # the total read was a guess (read.GUESSED_TOTAL)
     NUMBER_TYPED = "number_typed"  # the number was not read: the partner typed it
     BUYER_GSTIN_MISMATCH = "buyer_gstin_mismatch"
     SHARED_GSTIN = "shared_gstin"  # billed to the partner's GSTIN, which another partner holds

@@ -11,6 +11,11 @@ if TYPE_CHECKING:
     from models.invoices.invoice import Reason
 
 REQUIRED = ("seller_gstin", "invoice_number", "invoice_date", "total_paise")
+# A total read at most this surely was guessed: a figure whose label was not read
+# (workers.ocr.total.UNLABELLED times the engine's confidence in it), or a labelled one the
+# engine barely read. The partner may confirm it; a reviewer then checks it on the photo
+# (models/invoices/rules.settle), as a total the partner typed.
+GUESSED_TOTAL = 0.4
 
 
 @dataclass(frozen=True)

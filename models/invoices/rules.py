@@ -6,7 +6,8 @@ fraud rules, credits.
             too old? billed to someone else (program refuses)?
             any field unsure or not read --> CONFIRM (the partner confirms or types it)
             else settle
-    settle: a typed number or a fraud rule (models/invoices/fraud.py) --> REVIEW;
+    settle: a typed number, a guessed total or a fraud rule (models/invoices/fraud.py)
+            --> REVIEW;
             else credit --> CREDITED
 
 Every path ends in one InvoiceStatus; the caller tells the partner (bot/notices/invoices.py).
@@ -37,7 +38,7 @@ from models.invoices.invoice import (
     set_status,
     take_claim,
 )
-from models.invoices.read import InvoiceRead
+from models.invoices.read import GUESSED_TOTAL, InvoiceRead
 from models.ledger import budget
 from models.ledger.internals import ensure_wallet, lock_wallet
 from models.ledger.tables import JournalEntry
@@ -134,7 +135,9 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
     """Run the fraud rules on an invoice whose fields are all known: hold it for review, or
     credit it. The wallet lock makes a partner's invoices take their turn at the counts. A
     number the partner typed is checked by a reviewer on the photo (the claim guards against
-    a number sent twice, not against one made up)."""
+    a number sent twice, not against one made up), and so is a total the reader only
+    guessed that the partner confirmed (or typed near): a figure whose label was lost may be
+    another amount on the page, a balance that suits the partner."""
     program = session.get(Program, invoice.program_id)
     ensure_wallet(session, invoice.partner_id, program.id)
     lock_wallet(session, invoice.partner_id, program.id)
@@ -144,9 +147,23 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
     if flag is None and "number" in (invoice.typed or []):
         flag = invoice_fraud.Flag(invoice_fraud.Rule.NUMBER_TYPED,
                                   f"number not read, typed as {invoice.number}")
+    if flag is None and (guessed := _guessed_total(invoice)) is not None:
+        flag = invoice_fraud.Flag(
+            invoice_fraud.Rule.TOTAL_GUESSED,
+            f"total only guessed as {invoice.read_total_paise / 100:.2f} rupees "
+            f"(confidence {guessed:.2f}), then confirmed",
+            {"read_total_paise": invoice.read_total_paise, "confidence": guessed})
     if flag is not None:
         return invoice_review.hold(session, invoice, flag)
     return credit(session, invoice)
+
+
+def _guessed_total(invoice: Invoice) -> float | None:
+    """The read total's confidence, where it was read only as a guess (GUESSED_TOTAL)."""
+    conf = (invoice.confidence or {}).get("total_paise")
+    if invoice.read_total_paise is None or conf is None or conf > GUESSED_TOTAL:
+        return None
+    return conf
 
 
 def credit(session: Session, invoice: Invoice, seller: str | None = None) -> Invoice:

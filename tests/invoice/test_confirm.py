@@ -114,3 +114,39 @@ def test_review_approve_prints_its_answer_without_info_log_lines(app, twilio, cl
                     and r.levelno < logging.WARNING]
         assert logging.getLogger("saathi").level == logging.INFO  # given back
     logging.getLogger("saathi").setLevel(before)
+
+
+def _guessed(conf: float) -> InvoiceRead:
+    """A read whose total is a figure the reader found without its label (workers.ocr.total:
+    UNLABELLED times the engine's confidence in it)."""
+    read = _read()
+    read.set("total_paise", 71_040_00, conf)
+    return read
+
+
+def test_a_guessed_total_the_partner_confirms_waits_for_a_reviewer(app, twilio, clock,
+                                                                 make_partner, program):
+    partner = make_partner()
+    submit_read(partner, _guessed(0.33))
+    assert twilio.chat(partner.phone, "1") == [
+        "Thanks! Our team will check the total of invoice ST/2026/00417 and message you."]
+    with unit_of_work() as session:
+        item = session.scalar(select(ReviewItem))
+        view = review.describe(session, item)
+        assert wallet_balance(session, partner.id, program.id).balance == 0
+    assert view["rule"] == "total_guessed"
+    assert view["details"] == {"read_total_paise": 71_040_00, "confidence": 0.33}
+    result = app.test_cli_runner().invoke(args=["review", "approve", str(item.id)])
+    assert result.exit_code == 0, result.output
+    assert outbox_texts(partner.phone)[-1].endswith("+71 credits. New balance: 71.")
+
+
+def test_a_total_read_surer_than_a_guess_credits_when_the_partner_confirms_it(
+        app, twilio, clock, make_partner, program):
+    partner = make_partner()
+    submit_read(partner, _guessed(0.45))
+    [reply] = twilio.chat(partner.phone, "1")
+    assert reply.endswith("+71 credits. New balance: 71.")
+    with unit_of_work() as session:
+        assert session.scalar(select(ReviewItem)) is None
+        assert session.scalar(select(Invoice)).status == InvoiceStatus.CREDITED

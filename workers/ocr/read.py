@@ -163,11 +163,14 @@ def read_rapid(picture: Image.Image, seconds: float | None = None
 
 def _with_sharpened(first: InvoiceRead, sharp: InvoiceRead) -> InvoiceRead:
     """The first reading merged with the sharpened one, whose total counts only where the
-    first read none or the sharpened page vouched for it: one engine's two readings of a page
+    first read none (or only guessed one: at most as sure as a figure without a label,
+    total.UNLABELLED) or the sharpened page vouched for it: one engine's two readings of a page
     pick among its amounts by the same rules, and the sharpened Vyapar page's item table
     Total row, its "₹" read as a 1, outscored the first reading's right total (study seed 811,
     vyapar photo 7)."""
-    if first.total_paise is not None and sharp.confidence.get("total_paise", 0.0) < total.SURE:
+    guessed = first.confidence.get("total_paise", 0.0) <= total.UNLABELLED
+    if first.total_paise is not None and not guessed \
+            and sharp.confidence.get("total_paise", 0.0) < total.SURE:
         sharp.total_paise = None
         sharp.confidence.pop("total_paise", None)
     return combine.merge(first, sharp, independent=False)

@@ -20,6 +20,7 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
+from models.invoices.read import GUESSED_TOTAL
 from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.labels import NOT_ON_PAGE, PART, TAX, TAXABLE, Amount, as_meant, label_weight
@@ -55,7 +56,8 @@ _TOKEN = re.compile(rf"(?:(?P<cur>{_SIGNS})\s?\.?\s?:?\s?|(?<![0-9/\-,])(?<![^A-
 # A figure's characters as read: digits, the letters handwritten digits are read as, separators
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 SURE, UNSURE = 0.95, 0.7
-UNLABELLED = 0.4
+UNLABELLED = GUESSED_TOTAL  # an amount without a label: a guess, however clearly read
+LOST = 3  # letters in a row that name an amount (_label_lost)
 # Below this an unchecked total is not read: a partner could confirm a misread amount that
 # suits them, where a typed total goes to a reviewer (models/invoice_rules.correct_total).
 FLOOR = 0.3
@@ -238,9 +240,12 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
         return near, UNSURE - 0.1  # below PLAUSIBLE_TOTAL: two engines pick it alike
     if best is None:
         # No total label read: the largest amount on the page, where the tax summary's last
-        # row adds up to it, unsure (the partner confirms it).
+        # row adds up to it, unsure (the partner confirms it); where the page has no such
+        # row, the largest amount as a figure whose label was lost, guessed.
         row = tax_row_sum(every)
-        return (largest, UNSURE - 0.1) if row and adds_up(largest, {row}) else None
+        if row:
+            return (largest, UNSURE - 0.1) if adds_up(largest, {row}) else None
+        return _label_lost(lines, every, largest)
     _score, amount, checked = best
     said = [v for line in lines if IN_WORDS.search(line.text)
             and (v := amount_in_words(line.text, exact=True)) is not None]
@@ -266,6 +271,30 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
     if conf < FLOOR:
         return None
     return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
+
+
+def _label_lost(lines: list[Line], every: list[Amount], largest: int) -> tuple[int, float] | None:
+    """The page's largest amount where no total label was read at all and that amount stands
+    as a total's figure whose label was lost: alone on its line, after nothing that names it
+    (no word of LOST letters or more but a quantity's unit: a part, a tax, the buyer's
+    account or an item's name), below every item line. TallyPrime prints "Total" at the far
+    left of the item table's last row and the figure at the far right; on a defocused A4
+    photo the short word was missed and the figure read ("384047.44" alone: study seed 211,
+    tally photos 62 and 70).
+    Vouched for by nothing, so read as surely as any unlabelled amount the engine read
+    (UNLABELLED times its confidence, nothing under FLOOR) and never sure."""
+    found = [a for a in every if a.paise == largest and a.marked]
+    if len(found) != 1 or not largest or any(label_weight(line.text) for line in lines):
+        return None
+    amount = found[0]
+    alone = [a for a in every if a.line == amount.line] == [amount]
+    named = re.search(rf"[^\W\d_]{{{LOST},}}", _UNIT.sub(" ", amount.label)) is not None
+    below = all(index < amount.line for index, line in enumerate(lines)
+                if items.find([line]))
+    if not alone or named or not below:
+        return None
+    conf = _weight(amount, every) * lines[amount.line].conf_of(amount.token)
+    return (amount.paise, min(conf, UNSURE - 0.1)) if conf >= FLOOR else None
 
 
 def _sum_near(amount: Amount, sums: set[int], taxables: set[int]) -> int | None:
