@@ -151,7 +151,8 @@ def settle(session: Session, invoice: Invoice) -> Invoice:
         flag = invoice_fraud.Flag(
             invoice_fraud.Rule.TOTAL_GUESSED,
             f"total only guessed as {invoice.read_total_paise / 100:.2f} rupees "
-            f"(confidence {guessed:.2f}), then confirmed",
+            f"(confidence {guessed:.2f}), then "
+            + ("typed near it" if "total_paise" in (invoice.typed or []) else "confirmed"),
             {"read_total_paise": invoice.read_total_paise, "confidence": guessed})
     if flag is not None:
         return invoice_review.hold(session, invoice, flag)

@@ -124,17 +124,19 @@ def _guessed(conf: float) -> InvoiceRead:
     return read
 
 
-def test_a_guessed_total_the_partner_confirms_waits_for_a_reviewer(app, twilio, clock,
-                                                                 make_partner, program):
+@pytest.mark.parametrize(("reply", "how"), [("1", "confirmed"), ("71000", "typed near it")])
+def test_a_guessed_total_the_partner_confirms_or_types_near_waits_for_a_reviewer(
+        app, twilio, clock, make_partner, program, reply, how):
     partner = make_partner()
     submit_read(partner, _guessed(0.33))
-    assert twilio.chat(partner.phone, "1") == [
+    assert twilio.chat(partner.phone, reply) == [
         "Thanks! Our team will check the total of invoice ST/2026/00417 and message you."]
     with unit_of_work() as session:
         item = session.scalar(select(ReviewItem))
         view = review.describe(session, item)
         assert wallet_balance(session, partner.id, program.id).balance == 0
-    assert view["rule"] == "total_guessed"
+    assert (view["rule"], view["reason"]) == (
+        "total_guessed", f"total only guessed as 71040.00 rupees (confidence 0.33), then {how}")
     assert view["details"] == {"read_total_paise": 71_040_00, "confidence": 0.33}
     result = app.test_cli_runner().invoke(args=["review", "approve", str(item.id)])
     assert result.exit_code == 0, result.output

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
+from models.invoices.read import GUESSED_TOTAL
 from models.invoices.values import parse_amount
 from tests.invoice import bills, camera, fonts, layouts
 from tests.invoice.pen import Pen
@@ -268,15 +269,15 @@ def test_faint_print_on_a_dim_photo_is_read_with_its_light_evened(seed, n):
 @pytest.mark.parametrize(("seed", "n"), [(211, 22), (211, 53)])
 def test_a_defocused_photo_whose_total_is_not_vouched_for_is_read_again_sharpened(seed, n):
     """A whole Tally A4 bill and a dot-matrix bill, each photographed out of focus: PP-OCR read
-    no total on either (fresh seed 211, pages 22 and 53). Read again with its edges steepened
-    (workers.ocr.image.sharpened), each page's tax arithmetic vouches for its total, and the
-    partner is credited without being asked; with no time left for that reading, the first
-    one stands."""
+    no total on either, or only guessed one (fresh seed 211, pages 22 and 53). Read again with
+    its edges steepened (workers.ocr.image.sharpened), each page's tax arithmetic vouches for
+    its total, and the partner is credited without being asked; with no time left for that
+    reading, the first one stands."""
     truth, _layout, _page, photo = sample(n, seed)
-    assert read_fields(rapid.read_page(photo)).total_paise is None
+    assert read_fields(rapid.read_page(photo)).confidence.get("total_paise", 0) <= GUESSED_TOTAL
     read = read_rapid(photo, seconds=120)[1]
     assert (read.total_paise, read.confidence["total_paise"] >= SURE) == (truth.total_paise, True)
-    assert read_rapid(photo, seconds=0)[1].total_paise is None
+    assert read_rapid(photo, seconds=0)[1].confidence.get("total_paise", 0) <= GUESSED_TOTAL
 
 
 def test_an_upright_dot_matrix_page_is_not_read_upside_down():

@@ -108,6 +108,14 @@ def test_a_pdf_whose_text_gives_no_total_is_ocred(ocr_stub):
     assert (found.source, found.total_paise) == ("ocr", 1)
 
 
+def test_a_pdf_whose_text_only_guesses_a_total_is_ocred(ocr_stub):
+    # no total label in the text: its lone last figure would be a guess (total._label_lost)
+    data = page("Sai Traders & Co.", "OPC Cement 10 Bags 380.00 3,800.00",
+                "PPC Cement 5 Bags 360.00 1,800.00", "5,600.00")
+    found = read.read_file(data)
+    assert len(ocr_stub) == 1 and (found.source, found.total_paise) == ("ocr", 1)
+
+
 def test_a_text_layer_of_garbage_is_not_read_and_the_page_is_ocred(ocr_stub):
     """A font without a true character map: the page prints the invoice, its text is
     private-use characters."""

@@ -49,12 +49,17 @@ RATE_MARGIN = 0.01  # the rate times the quantity within 1 % of the amount
 
 def find(lines: list[Line]) -> list[Item]:
     """Every goods line on the page, in order."""
+    return [item for _index, item in found_at(lines)]
+
+
+def found_at(lines: list[Line]) -> list[tuple[int, Item]]:
+    """Every goods line on the page, in order, with its index in `lines`."""
     found = []
     for index, line in enumerate(lines):
         above = lines[index - 1].text if index else ""
         item = _item(line.text, above)
         if item is not None:
-            found.append(item)
+            found.append((index, item))
     return found
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from PIL import Image
 
-from models.invoices.read import REQUIRED, InvoiceRead
+from models.invoices.read import GUESSED_TOTAL, REQUIRED, InvoiceRead
 from workers.codes.decode import read_zbar, read_zxing
 from workers.ocr import combine, einvoice, fields, image, pdftext, rapid, recheck, tesseract, total
 from workers.ocr.lines import Line
@@ -91,11 +91,12 @@ def _as_printed(claimed: InvoiceRead, scanned: InvoiceRead) -> InvoiceRead:
 
 
 def _from_text(lines: Sequence[Line]) -> InvoiceRead | None:
-    """The fields of a PDF's own text; None (the page is OCR'd) when it gives no total."""
+    """The fields of a PDF's own text; None (the page is OCR'd) when it gives no total, or
+    only guesses one (GUESSED_TOTAL: no total label in the text)."""
     if not lines:
         return None
     found = fields.extract(list(lines))
-    if found.total_paise is None:
+    if found.total_paise is None or found.confidence["total_paise"] <= GUESSED_TOTAL:
         log.info("PDF text gives no total: the page is OCR'd", extra={"lines": len(lines)})
         return None
     found.source = PDF_TEXT
@@ -163,12 +164,12 @@ def read_rapid(picture: Image.Image, seconds: float | None = None
 
 def _with_sharpened(first: InvoiceRead, sharp: InvoiceRead) -> InvoiceRead:
     """The first reading merged with the sharpened one, whose total counts only where the
-    first read none (or only guessed one: at most as sure as a figure without a label,
-    total.UNLABELLED) or the sharpened page vouched for it: one engine's two readings of a page
+    first read none (or only guessed one: GUESSED_TOTAL, as a figure without a label or one
+    barely read) or the sharpened page vouched for it: one engine's two readings of a page
     pick among its amounts by the same rules, and the sharpened Vyapar page's item table
     Total row, its "₹" read as a 1, outscored the first reading's right total (study seed 811,
     vyapar photo 7)."""
-    guessed = first.confidence.get("total_paise", 0.0) <= total.UNLABELLED
+    guessed = first.confidence.get("total_paise", 0.0) <= GUESSED_TOTAL
     if first.total_paise is not None and not guessed \
             and sharp.confidence.get("total_paise", 0.0) < total.SURE:
         sharp.total_paise = None

@@ -9,9 +9,11 @@ base through the lines that add or take off, cash less change). Words and arithm
 agree with each other vouch for their amount even when the printed total was misread; words
 misread past parsing still choose, unsure, among the amounts the page shows. An amount
 without a total label (an item line, a label lost under a stamp) is the total only when one
-of those checks says so. A total that neither check confirms is never sure on its own (below
-INVOICE_MIN_CONFIDENCE, so the partner confirms it) unless a second engine read the same
-(workers.ocr.combine), and it is not read at all below FLOOR. A total the page takes further
+of those checks says so, or, on a page where no total label was read at all, as a guess
+(_label_lost: a reviewer checks a guessed total the partner confirms). A total that neither
+check confirms is never sure on its own (below INVOICE_MIN_CONFIDENCE, so the partner
+confirms it) unless a second engine read the same (workers.ocr.combine), and it is not read
+at all below FLOOR. A total the page takes further
 is not the invoice total, nor is one that carries the buyer's account."""
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ _TOKEN = re.compile(rf"(?:(?P<cur>{_SIGNS})\s?\.?\s?:?\s?|(?<![0-9/\-,])(?<![^A-
 _FIGURE_ONLY = re.compile(r"[\s0-9OSBIlZC,.:/=-]+")
 SURE, UNSURE = 0.95, 0.7
 UNLABELLED = GUESSED_TOTAL  # an amount without a label: a guess, however clearly read
-LOST = 3  # letters in a row that name an amount (_label_lost)
+LABEL_LETTERS = 3  # letters in a row that make a word naming an amount (_label_lost)
 # Below this an unchecked total is not read: a partner could confirm a misread amount that
 # suits them, where a typed total goes to a reviewer (models/invoice_rules.correct_total).
 FLOOR = 0.3
@@ -170,15 +172,21 @@ def _parsed(num: str, dash: str | None) -> int | None:
 
 def find(lines: list[Line]) -> tuple[int, float] | None:
     """(total in paise, confidence) of the page, or None when no total is labelled (or the
-    labelled one is read too unsurely) and neither the words nor the arithmetic give one;
-    below combine's PLAUSIBLE_TOTAL where the page leaves it in doubt (a line between two
-    totals that the reader cannot tell a charge from the buyer's account: sums._chained), so
-    that two engines reading it alike do not make it sure."""
+    labelled one is read too unsurely), neither the words nor the arithmetic give one and no
+    figure stands where a lost label's total would (_label_lost). Below combine's
+    PLAUSIBLE_TOTAL where the page leaves it in doubt, so that two engines
+    reading it alike do not make it sure: a line between two totals that the reader cannot
+    tell a charge from the buyer's account (sums._chained), or a total less than an item's
+    amount (a discount after the items aside, which is rare): the tax's figure and its words,
+    their labels lost ("65,211.96" and "INR Sixty Five Thousand Two Hundred Eleven and
+    Ninety Six Paise Only" of TallyPrime's tax summary vouched for each other, sure, on a
+    page whose items alone came to 5,43,433.00: fresh seed 239, tally photo 6)."""
     every = amounts(lines)
     goods = _goods(lines)
     expected, doubted, superseded, contested = arithmetic(every, goods)
     found = _chosen(lines, every, goods, expected, doubted, superseded)
-    if found is None or found[0] not in contested:
+    largest_item = max((item.amount_paise or 0 for item in items.find(lines)), default=0)
+    if found is None or (found[0] not in contested and found[0] >= largest_item):
         return found
     return found[0], min(found[1], UNSURE - 0.1)
 
@@ -240,11 +248,14 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
         return near, UNSURE - 0.1  # below PLAUSIBLE_TOTAL: two engines pick it alike
     if best is None:
         # No total label read: the largest amount on the page, where the tax summary's last
-        # row adds up to it, unsure (the partner confirms it); where the page has no such
-        # row, the largest amount as a figure whose label was lost, guessed.
+        # row adds up to it, unsure (the partner confirms it); none where the row adds up to
+        # another amount the page shows; else the largest amount as a figure whose label was
+        # lost, guessed (the row misread).
         row = tax_row_sum(every)
-        if row:
-            return (largest, UNSURE - 0.1) if adds_up(largest, {row}) else None
+        if row and adds_up(largest, {row}):
+            return largest, UNSURE - 0.1
+        if row and any(adds_up(a.paise, {row}) for a in every if a.marked):
+            return None
         return _label_lost(lines, every, largest)
     _score, amount, checked = best
     said = [v for line in lines if IN_WORDS.search(line.text)
@@ -267,34 +278,49 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
         return amount.paise, SURE
     # Nothing on the page vouched for it: never sure on one reading alone, and not read at
     # all when the engine doubts its own digits (the partner types it, a reviewer checks).
-    conf = _weight(amount, every) * lines[amount.line].conf_of(amount.token)
-    if conf < FLOOR:
+    conf = _unchecked(amount, every, lines)
+    if conf is None:
         return None
     return amount.paise, min(conf, UNSURE if amount.paise == largest else UNSURE - 0.1)
 
 
 def _label_lost(lines: list[Line], every: list[Amount], largest: int) -> tuple[int, float] | None:
     """The page's largest amount where no total label was read at all and that amount stands
-    as a total's figure whose label was lost: alone on its line, after nothing that names it
-    (no word of LOST letters or more but a quantity's unit: a part, a tax, the buyer's
-    account or an item's name), below every item line. TallyPrime prints "Total" at the far
-    left of the item table's last row and the figure at the far right; on a defocused A4
-    photo the short word was missed and the figure read ("384047.44" alone: study seed 211,
-    tally photos 62 and 70).
-    Vouched for by nothing, so read as surely as any unlabelled amount the engine read
-    (UNLABELLED times its confidence, nothing under FLOOR) and never sure."""
+    as a total's figure whose label was lost: alone on its line, nothing before it on its line
+    that names it (a word of LABEL_LETTERS letters or more, a quantity's unit aside: a part, a
+    tax, the buyer's account, an item), no part or account on the line above where that has
+    no amount of its own ("Previous Balance" over its figure), no "Dr" or "Cr" after it (a
+    balance), below other amounts and every item line.
+    TallyPrime prints "Total" at the far left of the item table's last row and the figure at
+    the far right; on a defocused A4 photo the short word was missed and the figure read
+    ("90,153.00" alone: study seed 211, tally photo 70). Vouched for by nothing: read as
+    surely as any unlabelled amount (UNLABELLED times the engine's confidence in it), which
+    is a guess (models.invoices.read.GUESSED_TOTAL: a reviewer checks it once confirmed)."""
     found = [a for a in every if a.paise == largest and a.marked]
     if len(found) != 1 or not largest or any(label_weight(line.text) for line in lines):
         return None
     amount = found[0]
+    above = lines[amount.line - 1].text if amount.line else ""
+    # PART: a part or the buyer's account, in Indian scripts too (whose vowel signs break a
+    # run of letters); above, only those: a stamp's words over the page name nothing
+    named = re.search(rf"[^\W\d_]{{{LABEL_LETTERS},}}", _UNIT.sub(" ", amount.label)) or \
+        PART.search(amount.label) or (
+            PART.search(above) and not any(a.line == amount.line - 1 for a in every))
     alone = [a for a in every if a.line == amount.line] == [amount]
-    named = re.search(rf"[^\W\d_]{{{LOST},}}", _UNIT.sub(" ", amount.label)) is not None
-    below = all(index < amount.line for index, line in enumerate(lines)
-                if items.find([line]))
-    if not alone or named or not below:
+    balance = re.search(r"\b[CD]r\b", lines[amount.line].text) is not None
+    below = any(a.line < amount.line for a in every if a.marked) and all(
+        index < amount.line for index, _item in items.found_at(lines))
+    if named or not alone or balance or not below:
         return None
+    conf = _unchecked(amount, every, lines)
+    return None if conf is None else (amount.paise, conf)
+
+
+def _unchecked(amount: Amount, every: list[Amount], lines: list[Line]) -> float | None:
+    """How sure `amount` is as the total where nothing on the page vouches for it: as its
+    label and the engine's reading of its figure say; None under FLOOR."""
     conf = _weight(amount, every) * lines[amount.line].conf_of(amount.token)
-    return (amount.paise, min(conf, UNSURE - 0.1)) if conf >= FLOOR else None
+    return conf if conf >= FLOOR else None
 
 
 def _sum_near(amount: Amount, sums: set[int], taxables: set[int]) -> int | None:
