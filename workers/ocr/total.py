@@ -22,7 +22,7 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from models.invoices.read import GUESSED_TOTAL
+from models.invoices.read import GUESSED_TOTAL, Item
 from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.labels import NOT_ON_PAGE, PART, TAX, TAXABLE, Amount, as_meant, label_weight
@@ -182,18 +182,19 @@ def find(lines: list[Line]) -> tuple[int, float] | None:
     Ninety Six Paise Only" of TallyPrime's tax summary vouched for each other, sure, on a
     page whose items alone came to 5,43,433.00: fresh seed 239, tally photo 6)."""
     every = amounts(lines)
-    goods = _goods(lines)
+    goods_lines = items.find(lines)
+    goods = _goods(goods_lines)
     expected, doubted, superseded, contested = arithmetic(every, goods)
     found = _chosen(lines, every, goods, expected, doubted, superseded)
-    largest_item = max((item.amount_paise or 0 for item in items.find(lines)), default=0)
+    largest_item = max((item.amount_paise or 0 for item in goods_lines), default=0)
     if found is None or (found[0] not in contested and found[0] >= largest_item):
         return found
     return found[0], min(found[1], UNSURE - 0.1)
 
 
-def _goods(lines: list[Line]) -> int:
+def _goods(found: list[Item]) -> int:
     """The item amounts' sum (the taxable value a cash memo does not state)."""
-    return sum(item.amount_paise or 0 for item in items.find(lines))
+    return sum(item.amount_paise or 0 for item in found)
 
 
 def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[int],
@@ -473,7 +474,7 @@ def added_up(lines: list[Line]) -> set[int]:
 
 
 def _sums(lines: list[Line]) -> tuple[set[int], set[int]]:
-    sums, doubted, _taken, _contested = arithmetic(amounts(lines), _goods(lines))
+    sums, doubted, _taken, _contested = arithmetic(amounts(lines), _goods(items.find(lines)))
     return {paise for total in sums for paise in (total, round(total, -2))}, doubted
 
 
