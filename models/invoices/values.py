@@ -35,6 +35,11 @@ def parse_amount(token: str) -> int | None:
     if not all(g.isdigit() for g in groups) or not groups[0] or len(groups[0]) > (
             3 if len(groups) > 1 else 9):
         return None
+    if len({len(g) for g in groups[1:-1]}) > 1:
+        # Lakh and thousand groups mixed ("161.216.87.34.01.310.62"): two figures run
+        # together, each with its rupee sign read as a digit (Vyapar's item table Total row,
+        # "₹61,216.87 ₹4,01,310.62": fresh seed 257, vyapar photo 79), no one amount.
+        return None
     if len(groups) > 1 and (len(groups[-1]) != 3 or any(len(g) not in (2, 3)
                                                          for g in groups[1:-1])):
         # A comma lost between digits ("5,32732.00"): still one amount, never a date.

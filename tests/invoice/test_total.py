@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from models.invoices.read import GUESSED_TOTAL, InvoiceRead
+from models.invoices.values import parse_amount
 from workers.ocr import combine
 from workers.ocr.lines import Line, Word
 from workers.ocr.total import UNLABELLED, find, labelled, witnesses
@@ -849,3 +850,39 @@ def test_a_total_less_than_an_items_amount_is_never_sure():
                  "8,337.28", "INR Eight Thousand Three Hundred Thirty Seven and Twenty Eight "
                  "Paise Only")
     assert find(lines) == (8_337_28, pytest.approx(0.95))
+
+
+# Fresh seed 257, vyapar photo 79, as PP-OCR read it: the item table's Total row, each figure's
+# "₹" read as a digit and the two figures run together, lakh and thousand groups mixed.
+VYAPAR_RUN_TOGETHER = (
+    "Item rme HSN/SAC GST", "FR Wire 2.5 sqom 90m 8544 2.350.297 24.959.65 (18%) #1.63.624.40",
+    "TMT Bar 12mm 7214 68xg 262.00 €758.87(18%) 14,974.87",
+    "Jotal 192 161.216.87.34.01.310.62", "Zwoice Amourt In Words Sub Total €3.40.093.75",
+    "Four Lakh One Thousand The 61.216.87", "Roud off -0.38",
+    "Torms And Conditions Total 4,01,311.00", "anks for deing business with us? 10.00")
+
+
+def test_two_figures_run_together_are_no_amount():
+    assert parse_amount("161.216.87.34.01.310.62") is None  # lakh and thousand groups mixed
+    assert parse_amount("34,01,310.62") == 34_01_310_62 and \
+        parse_amount("1,234,567.00") == 1_234_567_00
+    paise, conf = find(page(*VYAPAR_RUN_TOGETHER))
+    assert paise == 4_01_311_00 and conf < SURE
+
+
+# Fresh seed 257, tally photo 14, as PP-OCR read the defocused page: the Total row's "₹" read
+# as a 2 and its comma lost; the words misread past parsing still say seventy six thousand.
+TALLY_SIGN_AS_TWO = (
+    "LED B 9W 85.19 S3 Nkos 98.00 Nos X,038.00", "Wall Paty 40kg 3214 14 Bags 780.00 Bags "
+    "10,920.00", "MCB 32A Double Pole 85.36 77 Nos 640.00 Nos 49.280.00", "CEST 8.871.1S",
+    "SEST S.871.1S", "Rosund Or (-×0.30", "Total 276977.00", "st Chepoabe (h weoh) EROE",
+    "INR Seventy Siy Theousarsd Nine Marsbewd Sevenly Seven Ooly")
+
+
+def test_words_choose_a_total_whose_rupee_sign_was_read_as_a_digit():
+    paise, conf = find(page(*TALLY_SIGN_AS_TWO))
+    assert paise == 76_977_00 and conf < SURE
+    # words that say the figure as read keep it
+    lines = page(*TALLY_SIGN_AS_TWO[:-1], "INR Two Lakh Seventy Six Thousand Nine Hundred "
+                 "Seventy Seven Only")
+    assert find(lines)[0] == 2_76_977_00

@@ -229,9 +229,12 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
         return in_words, UNSURE - 0.1
     if best is None or not best[2]:
         # Words misread past parsing still choose among the amounts the page shows (the
-        # printed total, the arithmetic's sum): never sure on that, as they vouch for nothing.
+        # printed total, the arithmetic's sum, a total's figure without a "₹" read as its
+        # first digit): never sure on that, as they vouch for nothing.
         shown = {a.paise for a in every if a.marked and a.paise > 0
-                 and not NOT_ON_PAGE.search(a.label)} | doubted
+                 and not NOT_ON_PAGE.search(a.label)} | doubted | {
+            rest for a in every if a.marked and label_weight(a.label)
+            and (rest := _sign_dropped(a)) is not None}
         said = saying(line.text for line in lines)
         guess = amount_in_words(said, loose=True) if said else None
         read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
@@ -370,15 +373,30 @@ def _lost_paise(amount: Amount, text: str, in_words: int | None) -> bool:
     return re.search(lost, text, re.I) is not None
 
 
+def _sign_dropped(amount: Amount) -> int | None:
+    """The figure without its first digit, where that digit may be a "₹" misread: a
+    candidate only for words that say it ("Total 276977.00" over "INR Seventy Six Thousand
+    Nine Hundred Seventy Seven Only", TallyPrime's "₹ 76,977.00" on a blurred photo: fresh
+    seed 257, tally photo 14)."""
+    token = amount.token
+    if token[:1] not in SIGN_READ or not token[1:2].isdigit():
+        return None
+    return parse_amount(token[1:]) or None
+
+
 # An amount as Indian bills group it ("71,040.00", "2,71,040.00")
 _INDIAN = re.compile(r"(?:\d{1,2},(?:\d\d,)*\d{3}|\d{1,3})\.\d\d")
+
+
+# The digits (and the letter) a "₹" before a figure is read as
+SIGN_READ = ("1", "2", "3", "7", "Z")
 
 
 def _sign_read_as_digit(amount: Amount, sums: set[int]) -> int | None:
     """The page's sum when the total's figure is that sum with the "₹" before it read as a
     digit ("271,040.00" for "₹71,040.00": grouped as no Indian amount is, the rest is)."""
     token = amount.token
-    if token[:1] not in ("2", "7", "Z") or _INDIAN.fullmatch(token) or not _INDIAN.fullmatch(
+    if token[:1] not in SIGN_READ or _INDIAN.fullmatch(token) or not _INDIAN.fullmatch(
             token[1:]):
         return None
     rest = parse_amount(token[1:])
