@@ -17,7 +17,10 @@ webhook-to-credit time.
    engines they ran. Per mode: exact-match rates (items: every item line with its quantity,
    amount and category word, and no other), reads the bot would ask the partner to confirm,
    totals wrong but sure (confidence >= 0.8: credited without asking), OCR wall and CPU seconds
-   per page (Tesseract's CPU is its subprocess's).
+   per page (Tesseract's CPU is its subprocess's). Then, as the issue counted it, how many
+   photos have their total in PP-OCR's raw text (its first reading: the figure as printed),
+   and how many totals are exact among those and among the rest: a miss among the first is
+   the reader's choice, among the rest the recognition.
 2. RSS (--rss): peak resident memory of a fresh process reading 3 photos in each mode.
 3. Latency (--uploads N; --skip-accuracy for it alone): a real `flask worker` (one RQ worker
    process) on Redis and a SQLite file; signed Twilio webhooks carrying printed-invoice photos
@@ -99,10 +102,29 @@ def _category(name: str) -> str:
                  if re.search(rf"\b{word}\b", name, re.IGNORECASE)), "*")
 
 
-def rapid_alone(picture) -> tuple[InvoiceRead, Image.Image]:
-    """PP-OCR's reading, and the picture turned upright as it read it."""
+def rapid_alone(picture) -> tuple[InvoiceRead, Image.Image, str]:
+    """PP-OCR's reading, the picture turned upright as it read it, and its first reading's
+    raw text."""
     page, found = read_rapid(picture)
-    return found, page.picture
+    return found, page.picture, "\n".join(line.text for line in page.lines)
+
+
+def written(paise: int) -> set[str]:
+    """The ways an invoice prints `paise`: "1,19,436.35" (lakhs), "119,436.35", "119436.35";
+    whole rupees also without paise ("4560/-")."""
+    rupees, rest = divmod(paise, 100)
+    plain = str(rupees)
+    lakhs = re.sub(r"(\d)(?=(\d\d)+$)", r"\1,", plain[:-3]) + "," + plain[-3:] \
+        if len(plain) > 3 else plain
+    shapes = (plain, lakhs, f"{rupees:,}")
+    return {f"{shape}.{rest:02d}" for shape in shapes} | (set(shapes) if rest == 0 else set())
+
+
+def in_raw_text(text: str, paise: int) -> bool:
+    """Whether `text` holds `paise` as an invoice prints it, as the issue counted PP-OCR's
+    raw text (a figure misread or split across boxes is not in it)."""
+    return any(re.search(rf"(?<![0-9.,]){re.escape(shape)}(?![0-9]|[.,][0-9])", text)
+               for shape in written(paise))
 
 
 def tesseract_alone(picture) -> InvoiceRead:
@@ -140,7 +162,7 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
         for kind, picture in (("clean", page), ("photo", photo)):
             if kind not in kinds:
                 continue
-            (rapid, upright), wall, cpu = timed(rapid_alone, picture)
+            (rapid, upright, raw), wall, cpu = timed(rapid_alone, picture)
             rapid = (rapid, wall, cpu)
             # Tesseract only where a chosen mode uses it (cascade: when PP-OCR is unsure), on
             # the picture PP-OCR turned upright as scan() hands it on (alone: as sent).
@@ -158,6 +180,7 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
                     "wrong_sure": sure["total_paise"] and not right["total_paise"],
                     "number_wrong_sure": sure["invoice_number"] and not right["invoice_number"],
                     "n": n, "read": read.total_paise, "want": truth.total_paise,
+                    "raw": in_raw_text(raw, truth.total_paise),
                     "confidence": read.confidence.get("total_paise", 0.0)})
         print(f"  {n + 1}/{count}", file=sys.stderr, end="\r")
     print("| mode | set | n | total | seller GSTIN | number | date | buyer GSTIN | items | asks "
@@ -174,6 +197,12 @@ def accuracy(count: int, seed: int, modes: tuple[str, ...] = MODES,
               f"{sum(r['wrong_sure'] for r in results)} | "
               f"{sum(r['number_wrong_sure'] for r in results)} | {statistics.median(walls):.2f} | "
               f"{pct(walls, 0.95):.2f} | {statistics.mean(r['cpu'] for r in results):.2f} |")
+    for (mode, kind), results in sorted(rows.items()):
+        raw = [r for r in results if r["raw"]]
+        print(f"{mode} {kind}: total in PP-OCR's raw text (first reading) {len(raw)}/"
+              f"{len(results)}; exact among those {sum(r['total_paise'] for r in raw)}/"
+              f"{len(raw)}; exact among the rest "
+              f"{sum(r['total_paise'] for r in results if not r['raw'])}/{len(results) - len(raw)}")
     if misses:
         _misses(rows, seed)
     for kind in kinds:
@@ -191,7 +220,8 @@ def _misses(rows: dict[tuple[str, str], list[dict]], seed: int) -> None:
         for r in results:
             if not r["total_paise"]:
                 print(f"miss {mode} {kind} {seed}/{r['n']} {r['layout']}: read {r['read']} "
-                      f"({r['confidence']:.2f}) for {r['want']}")
+                      f"({r['confidence']:.2f}) for {r['want']}"
+                      f"{' (in raw text)' if r['raw'] else ''}")
 
 
 def rss(mode: str, folder: Path) -> float:
