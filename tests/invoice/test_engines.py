@@ -304,3 +304,22 @@ def test_a_page_that_already_fills_the_picture_is_not_read_again():
     page = page.resize((round(page.width * factor), round(page.height * factor)))
     assert rapid.closer_cut(rapid.read_page(page)) is None
     assert rapid.closer_cut(rapid.read_page(Image.new("RGB", (1600, 1200), "white"))) is None
+
+
+def test_a_tesseract_crash_drops_only_its_reading(caplog):
+    """Tesseract 5.3.0 dies of a floating-point exception reading this GSTIN line again with
+    its character whitelist (fresh seed 271, thermal photo 11, as PP-OCR evened its light):
+    the crash took the whole photo job down. Now that reading is dropped, logged, and the
+    page's own reading of the line kept."""
+    from workers.ocr import image, tesseract
+    from workers.ocr.lines import Line, Word
+
+    _truth, _layout, _page, photo = sample(11, 271)
+    clean = image.clean(image.evened(photo))
+    line = Line((Word("GSTIN:", 0.9), Word("2BRBUKLTABYW2ET", 0.4)), (12, 1151, 2803, 1268))
+    with caplog.at_level("WARNING", logger="saathi.invoice"):
+        assert tesseract.reread(clean, line, tesseract.CODE_LINE) == line
+    assert [r.signal for r in caplog.records if r.message.startswith("tesseract crashed")] == [8]
+    # an error Tesseract reports (not a crash) is a set-up fault, still raised
+    with pytest.raises(tesseract.pytesseract.TesseractError):
+        tesseract.read_lines(clean[:200, :200], languages="no-such-language")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import numpy as np
@@ -17,6 +18,8 @@ CODE_LINE = "--oem 1 --psm 7 -c tessedit_char_whitelist=0123456789ABCDEFGHIJKLMN
 # letters of a prefix beside digits come out as digits ("SI-" as "51-", "TI-" as "11-").
 ONE_LINE = "--oem 1 --psm 7"
 
+log = logging.getLogger("saathi.invoice")
+
 
 class TooSlow(Exception):
     """Tesseract did not finish within its time (noisy photos can take a minute)."""
@@ -24,11 +27,21 @@ class TooSlow(Exception):
 
 def read_lines(clean: np.ndarray, *, languages: str = LANGUAGES, config: str = CONFIG,
                seconds: float = 60) -> list[Line]:
-    """OCR a cleaned page; words grouped into lines in reading order, each with its box."""
+    """OCR a cleaned page; words grouped into lines in reading order, each with its box; none
+    where Tesseract crashes (killed by a signal): 5.3.0 dies of a floating-point exception on
+    some line crops read with a character whitelist (fresh seed 271, thermal photo 11: its
+    GSTIN line read again), and one reading lost must not lose the partner's invoice."""
     os.environ["OMP_THREAD_LIMIT"] = "1"  # workers scale by processes, not threads
     try:
         data = pytesseract.image_to_data(clean, lang=languages, config=config,
                                          output_type=pytesseract.Output.DICT, timeout=seconds)
+    except pytesseract.TesseractError as exc:
+        if exc.status >= 0:  # an error it reports (a language not installed): set-up
+            raise
+        log.warning("tesseract crashed: its reading dropped",
+                    extra={"signal": -exc.status, "config": config,
+                           "size": f"{clean.shape[1]}x{clean.shape[0]}"})
+        return []
     except RuntimeError as exc:  # pytesseract kills the process and says "...timeout"
         if "timeout" not in str(exc):
             raise
