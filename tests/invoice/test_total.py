@@ -52,6 +52,8 @@ def test_amount_in_words_is_read_in_indian_numbering(text, paise):
 @pytest.mark.parametrize("text", [
     # (seed 505) a line cut short after "Mine H[undred …]": no "Only" misread, 69,009 is wrong
     "Rupees Sixty Nine Thousand Mine H",
+    # (fresh seed 271, plain photo 58) cut at the photo's edge after "Hu[ndred …]": not 98,003
+    "(Rupees Ninety Eight Thousand Three Hu",
     # (seed 508) "One Thousand" read "Oehusand": no thousand that swallowed the one
     "Amount in words RueeseventyOehusandNeHunredFortyThreeOnly",
 ])
@@ -886,3 +888,16 @@ def test_words_choose_a_total_whose_rupee_sign_was_read_as_a_digit():
     lines = page(*TALLY_SIGN_AS_TWO[:-1], "INR Two Lakh Seventy Six Thousand Nine Hundred "
                  "Seventy Seven Only")
     assert find(lines)[0] == 2_76_977_00
+
+
+def test_words_cut_at_the_photos_edge_do_not_overrule_the_total():
+    # Fresh seed 271, plain photo 58: the words cut after "Three Hu[ndred …]" read as 98,003
+    # took the place of the printed total, which a stamp's "ROYAL" followed on its line.
+    lines = page("1. Waterprooting Compound - 50 can x1,450.25 = 76.863.25",
+                 "Taxable 76,863.25; IGST 21521/71", "TOTAL Rs. 98,385.00 ROYAL",
+                 "Paid Amount 98,385.00", "Balance Due 0.00",
+                 "(Rupees Ninety Eight Thousand Three Hu")
+    assert find(lines)[0] == 98_385_00
+    # "Only" misread as two letters is still the words' end
+    assert amount_in_words("Rupees Ninety Eight Thousand Three Hundred Eighty Five On") == \
+        98_385_00

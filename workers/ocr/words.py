@@ -141,9 +141,13 @@ def _unended(rest: str) -> str:
     letters = re.sub(r"[^a-z]", "", last.lower())
     # A word cut short where the line was ("Eight Lakh Eighty Four Thou") is no "Only":
     # the words before it are not the whole amount.
-    # A lone letter is a word cut short too ("Sixty Nine Thousand Mine H"), never "Only".
-    cut = len(letters) == 1 or (len(letters) >= 3 and any(w.startswith(letters)
-                                                         for w in (*SMALL, *SCALES)))
+    # A lone letter is a word cut short too ("Sixty Nine Thousand Mine H"), never "Only"; so
+    # are two letters that begin a number word ("Ninety Eight Thousand Three Hu", the line
+    # cut at the photo's edge: fresh seed 271, plain photo 58), unless an "O" begins them, as
+    # "Only" misread does ("On").
+    shortest = 2 if letters[:1] != "o" else 3
+    cut = len(letters) == 1 or (len(letters) >= shortest and any(
+        w.startswith(letters) for w in (*SMALL, *SCALES)))
     only = Levenshtein.distance(letters.translate(LOOKALIKE), "enly", score_cutoff=1) <= 1
     return head if head and len(letters) <= 4 and not cut and (
         only or _nearest(letters)[0] is None) else rest
