@@ -35,7 +35,7 @@ def parse_amount(token: str) -> int | None:
     if not all(g.isdigit() for g in groups) or not groups[0] or len(groups[0]) > (
             3 if len(groups) > 1 else 9):
         return None
-    if len({len(g) for g in groups[1:-1]}) > 1:
+    if {len(g) for g in groups[1:-1]} == {2, 3}:
         # Lakh and thousand groups mixed ("161.216.87.34.01.310.62"): two figures run
         # together, each with its rupee sign read as a digit (Vyapar's item table Total row,
         # "₹61,216.87 ₹4,01,310.62": fresh seed 257, vyapar photo 79), no one amount.

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -319,7 +321,23 @@ def test_a_tesseract_crash_drops_only_its_reading(caplog):
     line = Line((Word("GSTIN:", 0.9), Word("2BRBUKLTABYW2ET", 0.4)), (12, 1151, 2803, 1268))
     with caplog.at_level("WARNING", logger="saathi.invoice"):
         assert tesseract.reread(clean, line, tesseract.CODE_LINE) == line
-    assert [r.signal for r in caplog.records if r.message.startswith("tesseract crashed")] == [8]
+    crashes = [r.signal for r in caplog.records if r.message.startswith("tesseract crashed")]
+    assert crashes == ["SIGFPE"]
     # an error Tesseract reports (not a crash) is a set-up fault, still raised
     with pytest.raises(tesseract.pytesseract.TesseractError):
         tesseract.read_lines(clean[:200, :200], languages="no-such-language")
+
+
+@pytest.mark.parametrize("killed", [signal.SIGKILL, signal.SIGILL, signal.SIGSEGV])
+def test_a_tesseract_killed_otherwise_is_still_an_error(monkeypatch, killed):
+    """Killed for memory, or built for another CPU: a set-up fault that must be seen, not a
+    page's reading quietly dropped on every photo. (Tesseract stood in for: these kills cannot
+    be caused from a test.)"""
+    from workers.ocr import tesseract
+
+    def dies(*_args, **_kwargs):
+        raise tesseract.pytesseract.TesseractError(-killed, "")
+
+    monkeypatch.setattr(tesseract.pytesseract, "image_to_data", dies)
+    with pytest.raises(tesseract.pytesseract.TesseractError):
+        tesseract.read_lines(np.full((40, 200), 255, np.uint8))

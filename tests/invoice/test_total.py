@@ -870,6 +870,10 @@ def test_two_figures_run_together_are_no_amount():
         parse_amount("1,234,567.00") == 1_234_567_00
     paise, conf = find(page(*VYAPAR_RUN_TOGETHER))
     assert paise == 4_01_311_00 and conf < SURE
+    # a stray comma is no second figure: the sum still vouches for it
+    assert parse_amount("2,71,0,40.00") == 2_71_040_00
+    assert find(page("Taxable 2,29,694.92", "CGST 20,672.54", "SGST 20,672.54",
+                     "Grand Total 2,71,0,40.00")) == (2_71_040_00, pytest.approx(0.95))
 
 
 # Fresh seed 257, tally photo 14, as PP-OCR read the defocused page: the Total row's "₹" read
@@ -888,6 +892,18 @@ def test_words_choose_a_total_whose_rupee_sign_was_read_as_a_digit():
     lines = page(*TALLY_SIGN_AS_TWO[:-1], "INR Two Lakh Seventy Six Thousand Nine Hundred "
                  "Seventy Seven Only")
     assert find(lines)[0] == 2_76_977_00
+    # a figure grouped as printed keeps its first digit, whatever words that lost "teen" say
+    assert find(page("Grand Total 16,000.00", "Rupees Sixn Thosnd Only"))[0] == 16_000_00
+    assert find(page("Grand Total 14,200.00", "Rupees Forn Thosnd Tw Hundrd Only"))[0] == \
+        14_200_00
+
+
+def test_a_total_that_begins_with_1_is_no_sign_over_a_slabs_sum():
+    # A receipt's GST slabs: the first alone sums to 160.00, the total 1160.00 is no "₹160.00"
+    # (the pair at 0.7 from two engines would be credited sure).
+    lines = page("GST 5% Taxable 152.38 CGST 3.81 SGST 3.81",
+                 "GST 18% Taxable 847.46 CGST 76.27 SGST 76.27", "Grand Total 1160.00")
+    assert find(lines)[0] == 1_160_00
 
 
 def test_words_cut_at_the_photos_edge_do_not_overrule_the_total():

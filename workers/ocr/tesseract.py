@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 
 import numpy as np
 import pytesseract
@@ -28,18 +29,19 @@ class TooSlow(Exception):
 def read_lines(clean: np.ndarray, *, languages: str = LANGUAGES, config: str = CONFIG,
                seconds: float = 60) -> list[Line]:
     """OCR a cleaned page; words grouped into lines in reading order, each with its box; none
-    where Tesseract crashes (killed by a signal): 5.3.0 dies of a floating-point exception on
-    some line crops read with a character whitelist (fresh seed 271, thermal photo 11: its
-    GSTIN line read again), and one reading lost must not lose the partner's invoice."""
+    where Tesseract dies of a floating-point exception, as 5.3.0 does on some line crops read
+    with a character whitelist (fresh seed 271, thermal photo 11: its GSTIN line read again):
+    one reading lost must not lose the partner's invoice. Any other failure (a language not
+    installed, a process killed) is the set-up's, and raised."""
     os.environ["OMP_THREAD_LIMIT"] = "1"  # workers scale by processes, not threads
     try:
         data = pytesseract.image_to_data(clean, lang=languages, config=config,
                                          output_type=pytesseract.Output.DICT, timeout=seconds)
     except pytesseract.TesseractError as exc:
-        if exc.status >= 0:  # an error it reports (a language not installed): set-up
-            raise
+        if exc.status != -signal.SIGFPE:
+            raise  # an error it reports (a language not installed) or a kill: set-up, memory
         log.warning("tesseract crashed: its reading dropped",
-                    extra={"signal": -exc.status, "config": config,
+                    extra={"signal": "SIGFPE", "config": config,
                            "size": f"{clean.shape[1]}x{clean.shape[0]}"})
         return []
     except RuntimeError as exc:  # pytesseract kills the process and says "...timeout"
