@@ -20,12 +20,12 @@ from PIL import Image
 from bot import einvoice_keys, media
 from bot.i18n import N_, translate
 from bot.notices import outbound
-from bot.notices.invoices import tell_result
+from bot.notices.invoices import REJECTIONS, tell_result
 from models import keys
 from models.codes.format import codes_in
 from models.db import unit_of_work
 from models.invoices import rules as invoice_rules
-from models.invoices.invoice import Invoice, InvoiceStatus, by_upload, image_hash
+from models.invoices.invoice import Invoice, InvoiceStatus, Reason, by_upload, image_hash
 from models.partners.partner import Partner
 from workers.codes.decode import decode_image
 from workers.ocr import photo
@@ -88,6 +88,17 @@ def _suffix(data: bytes) -> str:
     if data.startswith(PDF_MAGIC):
         return ".pdf"
     return ".png" if data.startswith(b"\x89PNG") else ".jpg"
+
+
+def read_failed(partner_id: int, channel: str, _media_url: str, upload_key: str) -> None:
+    """The last attempt to read an upload failed (a fault of ours, not the photo's): the
+    partner is asked to send it again instead of being left at "reading it now"; nothing when
+    the upload was recorded (they were told what came of it)."""
+    with unit_of_work() as session:
+        if by_upload(session, upload_key) is not None:
+            return
+    log.warning("upload given up", extra={"upload": upload_key})
+    _tell(partner_id, channel, upload_key, REJECTIONS[Reason.UNREADABLE])
 
 
 def _tell(partner_id: int, channel: str, upload_key: str, msgid: str) -> None:

@@ -72,6 +72,9 @@ REGISTRY: dict[Job, str] = {
 # Seconds RQ lets one run of a job take before it kills it (RQ's default: 180). A sales file
 # of the largest size allowed takes minutes; a run killed anyway is retried from where it was.
 TIMEOUTS: dict[str, int] = {Job.IMPORT_SALES: 3600}
+# What runs, with the job's own arguments, when the last attempt of a job a partner waits on
+# failed: the partner is told, not left at "reading it now".
+GIVEN_UP: dict[Job, str] = {Job.READ_PHOTO: "workers.photos.read_failed"}
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions
 RUNNER = "bot.jobs.runner.run"  # runs a recorded job (bot/jobs/dispatch.py sends it)
@@ -102,10 +105,22 @@ def resolve(name: str) -> Callable:
     return getattr(importlib.import_module(module), attr)
 
 
+def given_up(name: str) -> Callable | None:
+    """The function that runs when job `name`'s last attempt failed (GIVEN_UP), if any."""
+    job = Job(name) if name in REGISTRY else _BY_PATH.get(name)
+    path = GIVEN_UP.get(job) if job is not None else None
+    if path is None:
+        return None
+    module, _, attr = path.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
 def check() -> None:
-    """Import every registered job's function; raise UnknownJob naming the first missing."""
+    """Import every registered job's function (and what runs when it is given up); raise
+    UnknownJob naming the first missing."""
     for job in Job:
         try:
             resolve(job)
+            given_up(job)
         except (ImportError, AttributeError) as exc:
             raise UnknownJob(f"{job.value} -> {REGISTRY[job]}: {exc}") from exc

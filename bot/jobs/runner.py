@@ -20,6 +20,7 @@ from datetime import timedelta
 from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.jobs import names
 from bot.jobs.names import resolve
 from models.db import unit_of_work
 from models.jobs import records as job_records
@@ -52,11 +53,26 @@ def run(record_id: int) -> None:
                                    error=f"{exc.__class__.__name__}: {exc}")
             log.warning("job attempt failed", extra={"job": func, "job_id": record_id,
                                                      "attempt": attempt, "final": final})
+            if final:
+                _give_up(func, args, record_id)
             raise
     with unit_of_work() as session:
         if not job_records.finish(session, record_id, runner):
             log.warning("job finished after its lease was taken over",
                         extra={"job": func, "job_id": record_id})
+
+
+def _give_up(func: str, args: list, record_id: int) -> None:
+    """Tell the partner a job they wait on will not finish (names.GIVEN_UP); a failure to
+    tell is logged, never raised over the job's own."""
+    tell = names.given_up(func)
+    if tell is None:
+        return
+    try:
+        tell(*args)
+    except Exception:
+        log.exception("partner not told that a job was given up",
+                      extra={"job": func, "job_id": record_id})
 
 
 @contextmanager

@@ -58,3 +58,29 @@ def test_a_product_qr_photo_at_the_menu_is_scanned_not_read_as_an_invoice(
     assert outbox_texts(partner.phone) == [f"Code {code}: 5 credits added. New balance: 5."]
     with unit_of_work() as session:
         assert session.scalar(select(Invoice)) is None
+
+
+def test_a_photo_whose_reading_fails_every_time_is_asked_for_again(twilio, clock, make_partner,
+                                                                  monkeypatch, caplog):
+    """A fault of ours (Tesseract 5.3.0's crash was one) failed every attempt: the partner was
+    left at "reading it now". After the last attempt they are asked to send it again, once."""
+    from models.jobs.records import JobRecord, JobStatus
+    from workers import photos
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the reader broke")
+
+    monkeypatch.setattr(photos, "read_invoice", broken)
+    partner = make_partner()
+    rng = random.Random(31)
+    page = make.render(make.truth(rng, seller=SELLER), rng, font=make.font_path("DejaVuSans.ttf"))
+    assert send_file(twilio, partner.phone, upload(make.to_bytes(page))) == [
+        "Received, reading it now…"]
+    assert outbox_texts(partner.phone) == [
+        "I could not read an invoice in this photo. Send a sharp photo of the whole invoice, "
+        "or a PDF."]
+    with unit_of_work() as session:
+        record = session.scalar(select(JobRecord))
+        assert (record.status, record.attempts) == (JobStatus.FAILED, 4)
+        assert session.scalar(select(Invoice)) is None
+    assert any(r.message == "upload given up" for r in caplog.records)
