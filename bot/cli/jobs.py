@@ -45,7 +45,8 @@ def _rq_failed() -> None:
 @click.argument("record_ids", type=int, nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Every recorded job that gave up.")
 def jobs_retry(record_ids: tuple[int, ...], every: bool) -> None:
-    """Send recorded jobs that gave up again, with fresh attempts."""
+    """Send recorded jobs that gave up again, with fresh attempts. A photo job that gave up
+    asked its partner to send the photo again: one that now reads it sends its result too."""
     if not record_ids and not every:
         raise click.UsageError("name the jobs (ids from `flask jobs failed`) or give --all")
     with unit_of_work() as session:

@@ -121,6 +121,9 @@ def check() -> None:
     for job in Job:
         try:
             resolve(job)
-            given_up(job)
         except (ImportError, AttributeError) as exc:
             raise UnknownJob(f"{job.value} -> {REGISTRY[job]}: {exc}") from exc
+        try:
+            given_up(job)
+        except (ImportError, AttributeError) as exc:
+            raise UnknownJob(f"{job.value} given up -> {GIVEN_UP[job]}: {exc}") from exc

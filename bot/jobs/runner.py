@@ -49,11 +49,12 @@ def run(record_id: int) -> None:
         except Exception as exc:
             final = attempt > app.config["JOB_RETRIES"]
             with unit_of_work() as session:
-                job_records.finish(session, record_id, runner, final=final,
-                                   error=f"{exc.__class__.__name__}: {exc}")
+                held = job_records.finish(session, record_id, runner, final=final,
+                                          error=f"{exc.__class__.__name__}: {exc}")
             log.warning("job attempt failed", extra={"job": func, "job_id": record_id,
-                                                     "attempt": attempt, "final": final})
-            if final:
+                                                     "attempt": attempt, "final": final,
+                                                     "lease_lost": not held})
+            if final and held:  # a run that lost its lease leaves the job to the run that took it
                 _give_up(func, args, record_id)
             raise
     with unit_of_work() as session:
@@ -65,11 +66,10 @@ def run(record_id: int) -> None:
 def _give_up(func: str, args: list, record_id: int) -> None:
     """Tell the partner a job they wait on will not finish (names.GIVEN_UP); a failure to
     tell is logged, never raised over the job's own."""
-    tell = names.given_up(func)
-    if tell is None:
-        return
     try:
-        tell(*args)
+        tell = names.given_up(func)
+        if tell is not None:
+            tell(*args)
     except Exception:
         log.exception("partner not told that a job was given up",
                       extra={"job": func, "job_id": record_id})

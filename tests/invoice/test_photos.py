@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+from datetime import timedelta
 
 from PIL import Image, ImageDraw
 from sqlalchemy import select
@@ -84,3 +85,31 @@ def test_a_photo_whose_reading_fails_every_time_is_asked_for_again(twilio, clock
         assert (record.status, record.attempts) == (JobStatus.FAILED, 4)
         assert session.scalar(select(Invoice)) is None
     assert any(r.message == "upload given up" for r in caplog.records)
+
+
+def test_a_run_that_lost_its_job_does_not_give_it_up(twilio, clock, make_partner, monkeypatch):
+    """The last attempt's lease lapsed (its database stalled) and another run took the job over:
+    that run may still read the photo, so the partner is not asked to send it again."""
+    from sqlalchemy import update
+
+    from models.base import utcnow
+    from models.jobs.records import JobRecord, JobStatus
+    from workers import photos
+
+    def taken_over_then_broken(*_args, **_kwargs):
+        with unit_of_work() as session:
+            record = session.scalar(select(JobRecord))
+            if record.attempts == 4:  # the last attempt: another run takes the job over
+                session.execute(update(JobRecord).values(runner="another-run",
+                                                         lease_until=utcnow() + timedelta(hours=1)))
+        raise RuntimeError("the reader broke")
+
+    monkeypatch.setattr(photos, "read_invoice", taken_over_then_broken)
+    partner = make_partner()
+    rng = random.Random(31)
+    page = make.render(make.truth(rng, seller=SELLER), rng, font=make.font_path("DejaVuSans.ttf"))
+    send_file(twilio, partner.phone, upload(make.to_bytes(page)))
+    assert outbox_texts(partner.phone) == []
+    with unit_of_work() as session:
+        record = session.scalar(select(JobRecord))
+        assert (record.status, record.runner) == (JobStatus.RUNNING, "another-run")
