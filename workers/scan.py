@@ -34,6 +34,13 @@ def scan_photo(partner_id: int, channel: str, media_url: str, message_id: str) -
     scan_decoded(partner_id, channel, texts, message_id)
 
 
+def scan_failed(partner_id: int, channel: str, _media_url: str, message_id: str) -> None:
+    """The last attempt to scan a photo failed: the partner is told, as for a photo without a
+    code, to send a sharper one or type the code (nothing when the outcome was sent)."""
+    log.warning("photo scan given up", extra={"message_id": message_id})
+    scan_decoded(partner_id, channel, [], message_id)
+
+
 def scan_decoded(partner_id: int, channel: str, texts: list[str], message_id: str) -> None:
     """Credit the codes decoded from one photo and message the partner what came of them."""
     with unit_of_work() as session:

@@ -30,6 +30,18 @@ def check_photo(rep_id: int, channel: str, media_url: str, message_id: str) -> N
         log.warning("voucher photo unreadable", extra={"message_id": message_id,
                                                        "error": str(exc)})
         texts = []
+    _answer(rep_id, channel, texts, message_id)
+
+
+def check_failed(rep_id: int, channel: str, _media_url: str, message_id: str) -> None:
+    """The last attempt to check a voucher photo failed: the rep is told, as for a photo
+    without a code, to type it (nothing when the answer was sent)."""
+    log.warning("voucher photo given up", extra={"message_id": message_id})
+    _answer(rep_id, channel, [], message_id)
+
+
+def _answer(rep_id: int, channel: str, texts: list[str], message_id: str) -> None:
+    """Tell the rep what the voucher among `texts` (decoded from the photo) is for."""
     code = next((c for c in map(find_code, texts) if c), None)
     with unit_of_work() as session:
         rep = session.get(Partner, rep_id)

@@ -74,7 +74,9 @@ REGISTRY: dict[Job, str] = {
 TIMEOUTS: dict[str, int] = {Job.IMPORT_SALES: 3600}
 # What runs, with the job's own arguments, when the last attempt of a job a partner waits on
 # failed: the partner is told, not left at "reading it now".
-GIVEN_UP: dict[Job, str] = {Job.READ_PHOTO: "workers.photos.read_failed"}
+GIVEN_UP: dict[Job, str] = {Job.READ_PHOTO: "workers.photos.read_failed",
+                            Job.SCAN_PHOTO: "workers.scan.scan_failed",
+                            Job.CHECK_VOUCHER_PHOTO: "workers.voucher_photo.check_failed"}
 _BY_PATH = {path: job for job, path in REGISTRY.items()}
 _EXTRA: dict[str, str] = {}  # registered at run time: tests' own job functions
 RUNNER = "bot.jobs.runner.run"  # runs a recorded job (bot/jobs/dispatch.py sends it)

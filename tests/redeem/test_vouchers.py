@@ -188,3 +188,22 @@ def test_make_run_stocks_the_demo_vouchers_so_the_simulator_can_redeem_one(
     app.config["GUPSHUP_PASSWORD"] = ""
     again = runner.invoke(args=["vouchers", "demo"])  # a second `make run`: none added twice
     assert "CEMPRO fuel_500: 19 demo codes in stock" in again.output
+
+
+def test_a_voucher_photo_check_that_fails_every_time_asks_the_rep_to_type_it(
+        app, twilio, retailer, cempro, clock, monkeypatch):
+    from workers import voucher_photo
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the decoder broke")
+
+    _buy(twilio, "2")
+    _code, image = _voucher(app)
+    monkeypatch.setattr(voucher_photo, "decode_image", broken)
+    url = provider_media((Path(app.config["MEDIA_DIR"]) / image.removeprefix("/media/"))
+                         .read_bytes())
+    twilio.chat(REP, "VERIFY")
+    twilio.chat(REP, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/png")
+    assert sent_to(REP)[-1].body == ("I could not read a voucher code in the photo. Type VERIFY "
+                                     "and the code.")
+    assert balance(retailer, cempro).held == 500  # nothing used

@@ -62,3 +62,23 @@ def test_photo_sent_at_the_menu_is_recognised_as_a_product_code(twilio, clock, m
     twilio.chat(phone, "MENU")
     twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
     assert outbox_texts(phone) == [f"Code {codes[2]}: 10 credits added. New balance: 10."]
+
+
+def test_a_scan_that_fails_every_time_tells_the_partner_what_to_do(twilio, clock, member,
+                                                                  monkeypatch):
+    """The decoder broke on every attempt (a fault of ours): after the last, the partner is
+    told to send a sharper photo or type the code, instead of waiting for good."""
+    from workers import scan
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the decoder broke")
+
+    monkeypatch.setattr(scan, "decode_image", broken)
+    phone, codes = member
+    url = provider_media(photo(codes[:1], "perspective", seed=3))
+    twilio.chat(phone, "CODE")
+    twilio.chat(phone, "", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
+    assert outbox_texts(phone) == ["I could not find a product code in your photo. Send a "
+                                   "sharper photo, or type CODE and the code under it."]
+    with unit_of_work() as session:
+        assert session.scalars(select(QrScan)).all() == []
