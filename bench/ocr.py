@@ -113,11 +113,8 @@ def written(paise: int) -> set[str]:
     """The ways an invoice prints `paise`: "1,19,436.35" (lakhs), "119,436.35", "119436.35";
     whole rupees also without paise ("4560/-")."""
     rupees, rest = divmod(paise, 100)
-    plain = str(rupees)
-    lakhs = re.sub(r"(\d)(?=(\d\d)+$)", r"\1,", plain[:-3]) + "," + plain[-3:] \
-        if len(plain) > 3 else plain
-    shapes = (plain, lakhs, f"{rupees:,}")
-    return {f"{shape}.{rest:02d}" for shape in shapes} | (set(shapes) if rest == 0 else set())
+    shapes = {make.indian(paise), f"{rupees:,}.{rest:02d}", f"{rupees}.{rest:02d}"}
+    return shapes | ({shape[:-3] for shape in shapes} if rest == 0 else set())
 
 
 def in_raw_text(text: str, paise: int) -> bool:

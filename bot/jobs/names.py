@@ -103,16 +103,17 @@ def register(name: str, path: str | None = None) -> None:
 
 
 def resolve(name: str) -> Callable:
-    module, _, attr = target(name).rpartition(".")
-    return getattr(importlib.import_module(module), attr)
+    return _imported(target(name))
 
 
 def given_up(name: str) -> Callable | None:
     """The function that runs when job `name`'s last attempt failed (GIVEN_UP), if any."""
     job = Job(name) if name in REGISTRY else _BY_PATH.get(name)
     path = GIVEN_UP.get(job) if job is not None else None
-    if path is None:
-        return None
+    return _imported(path) if path is not None else None
+
+
+def _imported(path: str) -> Callable:
     module, _, attr = path.rpartition(".")
     return getattr(importlib.import_module(module), attr)
 

@@ -21,7 +21,6 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.jobs import names
-from bot.jobs.names import resolve
 from models.db import unit_of_work
 from models.jobs import records as job_records
 
@@ -45,7 +44,7 @@ def run(record_id: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _lease_kept(app, record_id, runner):
         try:
-            resolve(func)(*args)
+            names.resolve(func)(*args)
         except Exception as exc:
             final = attempt > app.config["JOB_RETRIES"]
             with unit_of_work() as session:

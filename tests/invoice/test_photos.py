@@ -73,9 +73,7 @@ def test_a_photo_whose_reading_fails_every_time_is_asked_for_again(twilio, clock
 
     monkeypatch.setattr(photos, "read_invoice", broken)
     partner = make_partner()
-    rng = random.Random(31)
-    page = make.render(make.truth(rng, seller=SELLER), rng, font=make.font_path("DejaVuSans.ttf"))
-    assert send_file(twilio, partner.phone, upload(make.to_bytes(page))) == [
+    assert send_file(twilio, partner.phone, upload(_printed_invoice())) == [
         "Received, reading it now…"]
     assert outbox_texts(partner.phone) == [
         "I could not read an invoice in this photo. Send a sharp photo of the whole invoice, "
@@ -106,10 +104,14 @@ def test_a_run_that_lost_its_job_does_not_give_it_up(twilio, clock, make_partner
 
     monkeypatch.setattr(photos, "read_invoice", taken_over_then_broken)
     partner = make_partner()
-    rng = random.Random(31)
-    page = make.render(make.truth(rng, seller=SELLER), rng, font=make.font_path("DejaVuSans.ttf"))
-    send_file(twilio, partner.phone, upload(make.to_bytes(page)))
+    send_file(twilio, partner.phone, upload(_printed_invoice()))
     assert outbox_texts(partner.phone) == []
     with unit_of_work() as session:
         record = session.scalar(select(JobRecord))
         assert (record.status, record.runner) == (JobStatus.RUNNING, "another-run")
+
+
+def _printed_invoice() -> bytes:
+    rng = random.Random(31)
+    page = make.render(make.truth(rng, seller=SELLER), rng, font=make.font_path("DejaVuSans.ttf"))
+    return make.to_bytes(page)

@@ -234,7 +234,7 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
         shown = {a.paise for a in every if a.marked and a.paise > 0
                  and not NOT_ON_PAGE.search(a.label)} | doubted | {
             rest for a in every if a.marked and label_weight(a.label)
-            and (rest := _sign_dropped(a)) is not None}
+            and (rest := _sign_dropped(a))}
         said = saying(line.text for line in lines)
         guess = amount_in_words(said, loose=True) if said else None
         read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
@@ -386,7 +386,7 @@ def _sign_dropped(amount: Amount) -> int | None:
     token = amount.token
     if token[:1] not in SIGN_READ or not token[1:2].isdigit() or _INDIAN.fullmatch(token):
         return None
-    return parse_amount(token[1:]) or None
+    return parse_amount(token[1:])
 
 
 # An amount as Indian bills group it ("71,040.00", "2,71,040.00")
@@ -397,11 +397,9 @@ def _sign_read_as_digit(amount: Amount, sums: set[int]) -> int | None:
     """The page's sum when the total's figure is that sum with the "₹" before it read as a
     digit ("271,040.00" for "₹71,040.00": grouped as no Indian amount is, the rest is). Not
     a 1 or a 3: "1160.00" is a total as often as a sum of 160.00 is on the page (a GST slab's)."""
-    token = amount.token
-    if token[:1] not in ("2", "7", "Z") or _INDIAN.fullmatch(token) or not _INDIAN.fullmatch(
-            token[1:]):
+    if amount.token[:1] not in ("2", "7", "Z") or not _INDIAN.fullmatch(amount.token[1:]):
         return None
-    rest = parse_amount(token[1:])
+    rest = _sign_dropped(amount)
     return rest if rest in sums else None
 
 
