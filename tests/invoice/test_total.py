@@ -159,7 +159,7 @@ def test_cash_tendered_and_change_on_a_receipt_are_not_the_total():
                                   "Total Amount 110672.20", "Net Payable Rs 1,10,672.20",
                                   "BillmountRs1,10,672.20", "TOTAL 110672. 20",
                                   "GrandTotal1,10,672.20", "TInvoiceValue:1,10672.20",
-                                  "Toal Rs.1,10,672.20"])
+                                  "Toal Rs.1,10,672.20", "Totail Rs. 1,10,672.20"])
 def test_totals_as_engines_read_them(text):
     assert find(page(text))[0] == 11_067_220
 

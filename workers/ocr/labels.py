@@ -70,11 +70,11 @@ class Amount:
 
 
 # A word one letter from "total" is "total" misread ("Potal Rs 4.46,767.00", "Tetal",
-# "Totat Tax", "Toal Rs.2,164.00"): read as the word it was, the labels below (a total, a
-# part of one) know it.
+# "Totat Tax", "Toal Rs.2,164.00", a letter read in "Totail Rs. 1,01,835.03": fresh seed 293,
+# vyapar photo 31): read as the word it was, the labels below (a total, a part of one) know it.
 _TOTAL_MISREAD = re.compile(
-    r"\b(?!total\b)(?:[a-z]otal|t[a-z]tal|to[a-z]al|tot[a-z]l|tota[a-z1]|otal|ttal|toal|totl|tota)"
-    r"\b", re.I)
+    r"\b(?!total\b)(?:[a-z]otal|t[a-z]tal|to[a-z]al|tot[a-z]l|tota[a-z1]|otal|ttal|toal|totl|tota|"
+    r"t[a-z]otal|to[a-z]tal|tot[a-z]al|tota[a-z]l)\b", re.I)
 
 
 # Words that say an amount is not the total, as long as a misread letter leaves them plain:
