@@ -197,6 +197,14 @@ def test_a_figure_read_with_a_sign_before_it_fits_the_page_reading_only_when_ask
     assert _look("96,90,202.06").fit(69020206, signed=True) < -recheck.FITS  # 9 is no sign
 
 
+def test_a_figures_paise_are_never_doubled_into_a_larger_whole_number():
+    """Doubling a digit (CTC reads "44" as "4") in the paise made "8678.40" read "8678.400",
+    86,78,400.00, which replaced a Tally page's right total (fresh seed 293, tally photo 30)."""
+    readings = _look("8678.40").readings()
+    assert {867840, 8667840, 8677840} <= readings  # a digit of the rupees doubled
+    assert max(readings) < 10_000_000
+
+
 @pytest.mark.parametrize(("crops", "total"), [
     (("16,90,202.06",), 69020206),  # the words choose the page's reading: it stays, unsure
     (("6,90,202.06", "16,90,202.06"), 69020206),  # a crop that truly shows the 1: not sure
