@@ -917,3 +917,28 @@ def test_words_cut_at_the_photos_edge_do_not_overrule_the_total():
     # "Only" misread as two letters is still the words' end
     assert amount_in_words("Rupees Ninety Eight Thousand Three Hundred Eighty Five On") == \
         98_385_00
+
+
+def _columns(*rows: list[tuple[int, str]]) -> list[Line]:
+    """Lines of words at the given left edges (each word 100 px wide, a row 40 px high)."""
+    return [Line(tuple(Word(text, 0.97, (left, 40 * n, left + 100, 40 * n + 30))
+                       for left, text in row)) for n, row in enumerate(rows)]
+
+
+def test_a_row_of_figures_under_column_headings_is_labelled_by_them():
+    """The GST e-invoice (IRP) prints its totals as a row of figures under a row of headings;
+    no total was read on any such page (an unseen ERP layout, clean)."""
+    heads = [(0, "Tax'ble"), (60, "Amt"), (200, "CGST"), (260, "Amt"), (400, "SGST"),
+             (460, "Amt"), (600, "IGST"), (660, "Amt"), (830, "Cess"), (1000, "Round"),
+             (1060, "off"), (1170, "Total"), (1230, "Inv."), (1290, "Amt")]
+    figures = [(30, "44,154.83"), (230, "0"), (430, "0"), (630, "7,947.87"), (830, "0"),
+               (1030, "0"), (1230, "52,102.70")]
+    paise, conf = find(_columns(heads, figures))
+    assert (paise, conf >= 0.95) == (5_210_270, True)  # the taxable value and IGST add up
+
+
+def test_a_column_heading_that_names_a_part_keeps_its_figure_out_of_the_total():
+    heads = [(0, "Taxable"), (60, "Value"), (300, "Integrated"), (360, "Tax"), (600, "Total"),
+             (660, "Tax"), (720, "Amount")]
+    figures = [(30, "44,154.83"), (330, "7,947.87"), (650, "7,947.87")]
+    assert find(_columns(heads, figures)) is None

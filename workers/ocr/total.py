@@ -70,8 +70,10 @@ def amounts(lines: list[Line]) -> list[Amount]:
     found: list[Amount] = []
     above = ""  # a total label alone on the line above labels this line's first amount
     used = -1  # a label alone that labelled the figure on the line above it
+    headed = _headed(lines)
     for index, line in enumerate(lines):
         text, start, count = _as_read(line), 0, len(found)
+        headings = headed.get(index, [])
         named = 0  # where the words that label the next amount begin
         below = lines[index + 1] if index + 1 < len(lines) else None
         # or, a photo's slant lifting the figure at the right, the one on the line below
@@ -85,6 +87,10 @@ def amounts(lines: list[Line]) -> list[Amount]:
             if not marked and _UNIT.match(text, match.end()):
                 continue  # a quantity: the words before it label the amount after it
             label = as_meant(text[named:match.start()])
+            heading = next((k for k, (figure, _h) in enumerate(headings) if num in figure), None)
+            if heading is not None:
+                label = as_meant(headings[heading][1])
+                headings = headings[heading + 1:]
             # "Total:- 4560/-", "Total - 4560": a dash after a colon, or after a total's
             # label (a total is never negative), is the label's, not a minus
             minus = (match["sign"] or "").startswith("-") and not re.search(
@@ -105,6 +111,31 @@ def amounts(lines: list[Line]) -> list[Amount]:
     return found
 
 
+def _headed(lines: list[Line]) -> dict[int, list[tuple[str, str]]]:
+    """Each figure of a row of figures alone, with its column heading, by line: the words of
+    the line above, a line without figures, nearest over it. The GST e-invoice (IRP) prints
+    its totals so: "Tax'ble Amt  CGST Amt  SGST Amt  IGST Amt  Cess  Round off  Total Inv.
+    Amt" over a row of seven figures."""
+    found = {}
+    for index in range(1, len(lines)):
+        heads, figures = lines[index - 1].words, lines[index].words
+        if len(figures) < 2 or len(heads) < len(figures) \
+                or re.search(r"\d", lines[index - 1].text) \
+                or not all(w.box and _FIGURE_WORD.fullmatch(w.text) for w in figures) \
+                or not all(w.box for w in heads):
+            continue
+        middles = [(w.box[0] + w.box[2]) / 2 for w in figures]
+        over: list[list[str]] = [[] for _ in figures]
+        for word in heads:
+            middle = (word.box[0] + word.box[2]) / 2
+            over[min(range(len(middles)), key=lambda k: abs(middles[k] - middle))].append(
+                word.text)
+        found[index] = [(figure.text, " ".join(words))
+                        for figure, words in zip(figures, over, strict=True)]
+    return found
+
+
+_FIGURE_WORD = re.compile(rf"(?:{_SIGNS})?\.?\s?[-+]?\d[\d,.]*(?:/-)?")
 _LINE_END = re.compile(r"[\s/\-=.,:)]*(?:(?:[CD]r|only)\b[\s.]*)?", re.I)
 
 # A quantity and its unit ("500 Bags", "95 Kgs", "66 Nos"): TallyPrime prints the total
