@@ -942,3 +942,14 @@ def test_a_column_heading_that_names_a_part_keeps_its_figure_out_of_the_total():
              (660, "Tax"), (720, "Amount")]
     figures = [(30, "44,154.83"), (330, "7,947.87"), (650, "7,947.87")]
     assert find(_columns(heads, figures)) is None
+
+
+def test_a_total_read_on_one_line_with_the_amount_in_words_before_it_keeps_its_label():
+    """Busy prints the words at the left of its foot and the Grand Total at the right; read as
+    one line, the words' "Rupees" made the whole no label, and the item table's Total was
+    taken (an unseen ERP layout, clean)."""
+    lines = page("Total 78,737.11",
+                 "Rupees Ninety Four Thousand Three Hundred Eighty Four and Paise Nine Grand "
+                 "Total 94,384.09", "Only Previous Balance 71,705.72",
+                 "Total Outstanding 1,66,089.81")
+    assert find(lines)[0] == 9_438_409

@@ -30,7 +30,9 @@ from workers.ocr.lines import Line, closed
 from workers.ocr.sums import adds_up, arithmetic, tax_row_sum, taxed_at_rate
 from workers.ocr.words import (
     IN_WORDS,
+    START,
     TAX_IN_WORDS,
+    VOCABULARY,
     amount_in_words,
     misread,
     resembled,
@@ -86,7 +88,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
             if not marked and _UNIT.match(text, match.end()):
                 continue  # a quantity: the words before it label the amount after it
-            label = as_meant(text[named:match.start()])
+            label = _after_words(as_meant(text[named:match.start()]))
             heading = next((k for k, (figure, _h) in enumerate(headings) if num in figure), None)
             if heading is not None:
                 label = as_meant(headings[heading][1])
@@ -109,6 +111,19 @@ def amounts(lines: list[Line]) -> list[Amount]:
                 named = start
         above = text if len(found) == count and label_weight(text) and index != used else ""
     return found
+
+
+def _after_words(label: str) -> str:
+    """The label after an amount in words that ends before it on its line ("Rupees Ninety Four
+    Thousand ... and Paise Nine Grand Total 94,384.09": Busy's foot, the words at the left and
+    the total at the right, read as one line, its "Rupees" made it no label at all), where
+    what follows the words' last number word labels a total; else the label as it is."""
+    if not START.search(label):
+        return label
+    said = [word for word in re.finditer(r"[A-Za-z]+", label)
+            if word.group().lower() in VOCABULARY]
+    rest = label[said[-1].end():] if said else ""
+    return rest.strip() if label_weight(rest) else label
 
 
 def _headed(lines: list[Line]) -> dict[int, list[tuple[str, str]]]:
