@@ -393,3 +393,13 @@ def test_the_second_look_is_at_the_totals_figure_not_at_vyapars_words_label():
     bill = bills.bill(rng)
     page = layouts.render(bill, rng, "vyapar", hindi=rng.random() < 0.3)
     assert rapid_fields(camera.photograph(page, rng)).total_paise == bill.truth.total_paise
+
+
+def test_the_second_look_at_a_bill_books_total_leaves_out_its_paise_column():
+    """Looked at with the rupees, "14,413 | 00" read "1441300", 14,41,300.00, which replaced
+    the page's right total (an unseen hand-filled bill book)."""
+    words = [Word("G.", 0.9, (100, 0, 130, 40)), Word("Total", 0.9, (140, 0, 240, 40)),
+             Word("14,413", 0.9, (600, 0, 760, 40)), Word("00", 0.9, (820, 0, 860, 40))]
+    assert figure.figure_box(Line(tuple(words)), 1000) == (600, 0, 760, 40)
+    words[2] = Word("14,413.50", 0.9, (600, 0, 760, 40))  # then "00" is no paise column
+    assert figure.figure_box(Line(tuple(words)), 1000) == (600, 0, 860, 40)

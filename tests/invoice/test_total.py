@@ -953,3 +953,33 @@ def test_a_total_read_on_one_line_with_the_amount_in_words_before_it_keeps_its_l
                  "Total 94,384.09", "Only Previous Balance 71,705.72",
                  "Total Outstanding 1,66,089.81")
     assert find(lines)[0] == 9_438_409
+
+
+# A bill book filled in by hand (an unseen layout): rupees and paise in columns of their own,
+# the amount in words in a box at the left of the total, charges added with "(+)" and
+# discounts taken off with "(-)", figures written bare and "/-" after them.
+@pytest.mark.parametrize(("texts", "paise", "sure"), [
+    # the paise column: "13688 00" is 13,688.00, and a bare figure before it ends its line
+    (("/Net Total 13688 00",), 1_368_800, False),
+    # the sub-total's "Sub" misread is still a part; the words run on beside the Grand Total
+    (("Scb Totdl 13727 00", "GST 5% (+) 686 00", "Rupees (in words)",
+      "Fourteen Thousand Four Hurdred G. Total 14,413 00", "Thirfeen On/y"), 1_441_300, True),
+    # a discount taken off with "(-)" takes the "Total" on to the "Net Total"
+    (("Total 35895/-", "Less Disc. (-) 195", "Rupees (in words)",
+      "thirty five thousand seven hundred /Net Total 35700/-", "only"), 3_570_000, True),
+    # the slash of "/-" read as a 1, the words on two lines choosing the figure without it
+    (("Tot. 14037", "Transport (+) 2001-", "Rupees (in words)",
+      "Fourteen Thousand Two Hundred Thirty /G. Total 142371-", "Seven Only"), 1_423_700,
+     False)])
+def test_a_hand_filled_bill_books_total(texts, paise, sure):
+    found, conf = find(page(*texts))
+    assert (found, conf >= 0.95) == (paise, sure)
+
+
+def test_a_receipts_total_that_lost_its_first_digit_is_what_the_cash_less_change_says():
+    """A POS receipt's double-height "NET AMOUNT 9,859.00" read "859.00" (an unseen layout,
+    clean): the cash tendered less the change gives the figure with the digit it lost."""
+    lines = page("Gross Amt 10,456.00", "Discount -597.28", "Total GST 1,461.36",
+                 "NET AMOUNT 859.00", "CASH TENDERED 9,900.00", "CHANGE DUE 41.00")
+    found, conf = find(lines)
+    assert (found, conf < 0.8) == (985_900, True)

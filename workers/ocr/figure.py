@@ -33,6 +33,7 @@ SIGN_READ = ("1", "2", "7")  # what the recogniser reads a "₹" before a figure
 _CURRENCY = re.compile(r"(?:Rs|INR|R5|RS|₹)\.?:?(?=\d)")
 _FIGURE = re.compile(r"\d|^[0-9OSBIlZCqg,./=-]{3,}$")
 _PAISE_END = re.compile(r"\.\d\d$")
+_PAISE_APART = re.compile(r"\d\d")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,12 @@ def figure_box(line: Line, width: int) -> Box | None:
         return None
     figure = [w for w in line.words if _FIGURE.search(w.text)]
     label = [w for w in line.words if w not in figure]
+    if len(figure) > 1 and _PAISE_APART.fullmatch(figure[-1].text) \
+            and not re.search(r"[.,]\d\d$", figure[-2].text):
+        # A bill book's paise column ("G. Total 14,413 | 00"): looked at with the rupees, the
+        # figure read "1441300", 14,41,300.00, which the second look took for the total (an
+        # unseen handwritten layout); the rupees alone say the amount to the rupee.
+        figure = figure[:-1]
     if figure:
         boxes = [_digits_of(_part(line.words, w), w.text) for w in figure]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes),

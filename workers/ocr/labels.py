@@ -43,7 +43,10 @@ _SUB = (r"उप\s*-?\s*(?:योग|कुल|एकूण)|પેટા\s*-?\s
 # In words, a letter of "words" misread too ("In Wonds", Tally's "(in weed)"): Vyapar's
 # "Invoice Amount In Words" beside its sub-total is no "Invoice Amount" label (study seed 811,
 # vyapar photo 7: the second look at the sub-total's figure put it over the total).
-PART = re.compile(r"sub\s*-?\s*total|tax[a']?ble|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
+# "Sub Total" with a letter of "Sub" misread ("Scb Totdl 13727 00": a bill book's handwriting,
+# an unseen layout; its figure outweighed the Grand Total's in the second look)
+_SUB_TOTAL = r"(?:sub|\bs[a-z]b|\b[a-z]ub)\s*-?\s*total"
+PART = re.compile(rf"{_SUB_TOTAL}|tax[a']?ble|total\s*(?:tax|gst)|tax\s*(?:amount|amt)|"
                   r"be[ft]ore\s*tax|[cs]\s*g[s8]t|ig[s8]t|gst\s*(?:amount|amt)|cess|"
                   rf"{ROUND_OFF}|discount|\bqty|{_SUB}|कुल\s*कर(?!\S)|कर\s*योग्य|"
                   rf"quantity|items?\b|{_ACCOUNT}|"
@@ -53,7 +56,7 @@ PART = re.compile(r"sub\s*-?\s*total|tax[a']?ble|total\s*(?:tax|gst)|tax\s*(?:am
 _FUZZY = ("grandtotal", "totalamount", "netamount", "invoicevalue", "amountpayable",
           "billamount", "netpayable", "invoicetotal", "totalpayable")
 # "betore": f read t; the e-invoice's "Tax'ble Amt"; Hindi कर योग्य (taxable)
-TAXABLE = re.compile(rf"tax[a']?ble|sub\s*-?\s*total|be[ft]ore\s*tax|कर\s*योग्य|{_SUB}", re.I)
+TAXABLE = re.compile(rf"tax[a']?ble|{_SUB_TOTAL}|be[ft]ore\s*tax|कर\s*योग्य|{_SUB}", re.I)
 # A tax's S read as 8 ("IG8T 37,013.17": bench seed 608, plain photo 44)
 TAX = re.compile(r"[cs]\s*g[s8]t|ig[s8]t|cess|\bgst\b", re.I)
 NOT_ON_PAGE = re.compile(_ACCOUNT, re.I)

@@ -83,9 +83,15 @@ def amounts(lines: list[Line]) -> list[Amount]:
         for match in _TOKEN.finditer(text):
             num = match["num"]
             paise = _parsed(num, match["dash"])
-            if paise is None:
+            if paise is None or match.start() < start:
                 continue
-            marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"]))
+            marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"])
+                          or _ADDED.search(text, 0, match.start()))
+            end = match.end()
+            if (column := _PAISE_COLUMN.fullmatch(text, end)) and not re.search(r"\.", num) \
+                    and len(digits_only(num)) >= 3:
+                # a bill book's paise column: "G. Total 14,413 | 00" is 14,413.00
+                paise, marked, end = paise + int(column[1]), True, column.end()
             if not marked and _UNIT.match(text, match.end()):
                 continue  # a quantity: the words before it label the amount after it
             label = _after_words(as_meant(text[named:match.start()]))
@@ -102,9 +108,9 @@ def amounts(lines: list[Line]) -> list[Amount]:
                 if not above:
                     used = index + 1
                 label, beside = above or beside, ""
-            last = _LINE_END.fullmatch(text[match.end():]) is not None
+            last = _LINE_END.fullmatch(text[end:]) is not None
             found.append(Amount(sign * paise, label, match["num"], index, marked, last))
-            start = match.end()
+            start = end
             if marked or len(digits_only(num)) > 5:
                 # a quantity, a rate or an HSN code is a part of its line's label ("Grand
                 # Total 46 Pcs. 1,18,000.00": Busy; "IGST18 (18%) 10,836.61": Zoho)
@@ -151,6 +157,10 @@ def _headed(lines: list[Line]) -> dict[int, list[tuple[str, str]]]:
 
 
 _FIGURE_WORD = re.compile(rf"(?:{_SIGNS})?\.?\s?[-+]?\d[\d,.]*(?:/-)?")
+# A bill book's line that adds or takes off ("Transport (+) 200", "Less Disc. (-) 195"): its
+# figure is an amount however bare.
+_ADDED = re.compile(r"\([+-]\)\s*$")
+_PAISE_COLUMN = re.compile(r" ([0-9]{2})[\s/\-=]*")
 _LINE_END = re.compile(r"[\s/\-=.,:)]*(?:(?:[CD]r|only)\b[\s.]*)?", re.I)
 
 # A quantity and its unit ("500 Bags", "95 Kgs", "66 Nos"): TallyPrime prints the total
@@ -280,7 +290,7 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
         shown = {a.paise for a in every if a.marked and a.paise > 0
                  and not NOT_ON_PAGE.search(a.label)} | doubted | {
             rest for a in every if a.marked and label_weight(a.label)
-            and (rest := _sign_dropped(a))}
+            and (rest := _sign_dropped(a) or _slash_read_one(a, lines))}
         said = saying(line.text for line in lines)
         guess = amount_in_words(said, loose=True) if said else None
         read = _total_digits(lines) + [re.sub(r"\D", "", digits_only(a.token.replace("C", "0")))
@@ -294,7 +304,8 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
             return chosen, UNSURE - 0.1  # below combine's PLAUSIBLE_TOTAL: two engines
             # agreeing on a pick from misread words is no evidence either
     if best is not None and not best[2] and (near := _sum_near(
-            best[1], expected, {_taxable(every), goods} - {0})) is not None:
+            best[1], expected, {_taxable(every), goods} - {0}) or _first_digit_lost(
+            best[1], expected)) is not None:
         return near, UNSURE - 0.1  # below PLAUSIBLE_TOTAL: two engines pick it alike
     if best is None:
         # No total label read: the largest amount on the page, where the tax summary's last
@@ -388,6 +399,16 @@ def _sum_near(amount: Amount, sums: set[int], taxables: set[int]) -> int | None:
     return near.pop() if len(near) == 1 else None
 
 
+def _first_digit_lost(amount: Amount, sums: set[int]) -> int | None:
+    """The one sum of the page's arithmetic that is the total's figure, vouched for by nothing,
+    with a first digit it lost: a receipt's double-height "NET AMOUNT 9,859.00" read "859.00"
+    beside "CASH TENDERED 9,900.00" and "CHANGE DUE 41.00" (an unseen POS layout, clean).
+    Unsure, as the figure and the sum disagree (the partner confirms it)."""
+    lost = {paise for paise in sums if len(str(paise)) == len(str(amount.paise)) + 1
+            and str(paise).endswith(str(amount.paise))}
+    return lost.pop() if len(lost) == 1 else None
+
+
 # Digits a recogniser takes for one another in faint, dotted or blurred print (a dot-matrix
 # 0 read as 6, 8 or 9; 1 and 7; 3, 5 and 8), not digits of other shapes ("1,00,000.00"
 # against "1,18,000.00" is no misreading: a reverse-charge bill's total and its value with
@@ -435,6 +456,17 @@ def _sign_dropped(amount: Amount) -> int | None:
     return parse_amount(token[1:])
 
 
+def _slash_read_one(amount: Amount, lines: list[Line]) -> int | None:
+    """The figure without its last digit, where that 1 may be the slash of a "/-" misread: a
+    candidate only for words that say it ("G. Total 142371-" beside "Fourteen Thousand Two
+    Hundred Thirty Seven Only", a bill book's "14237/-": an unseen handwritten layout)."""
+    token = amount.token
+    if not token.endswith("1") or "." in token or len(token) < 3 or not re.search(
+            rf"(?<![\d.,]){re.escape(token)}-", _as_read(lines[amount.line])):
+        return None
+    return parse_amount(token[:-1])
+
+
 # An amount as Indian bills group it ("71,040.00", "2,71,040.00")
 _INDIAN = re.compile(r"(?:\d{1,2},(?:\d\d,)*\d{3}|\d{1,3})\.\d\d")
 
@@ -478,7 +510,21 @@ def _words_at(lines: list[Line], index: int) -> int | None:
         # The words ran on to the next line, or their "Only" was misread: the line alone
         # goes first ("... Seven Hundlred Thirty Ony" above "For Kumar & Sons").
         found = amount_in_words(text + " " + lines[index + 1].text)
+    if found is None and not re.search(r"only", text, re.I):
+        # or on to two lines, to "Only", a column at the left of the total's label and figure
+        # (a bill book's "Rupees (in words)" box: "Fourteen Thousand Two Hundred Thirty G.
+        # Total 142371-", then "Seven Only"): each line's words up to the label or figure
+        text = re.sub(r"\(\s*in\s*words\s*\)", "", text, flags=re.I)  # a box's heading
+        for line in lines[index + 1:index + 3]:
+            text = f"{text} {_RUN_ON.split(line.text)[0]}"
+            if re.search(r"only", line.text, re.I):
+                break
+        found = amount_in_words(text)
     return found
+
+
+# Where the words running on beside a total's label and figure stop
+_RUN_ON = re.compile(r"[/\d]|\b(?:g\.|grand|net|total)\b", re.I)
 
 
 def labelled(lines: list[Line]) -> list[int]:
