@@ -403,3 +403,13 @@ def test_the_second_look_at_a_bill_books_total_leaves_out_its_paise_column():
     assert figure.figure_box(Line(tuple(words)), 1000) == (600, 0, 760, 40)
     words[2] = Word("14,413.50", 0.9, (600, 0, 760, 40))  # then "00" is no paise column
     assert figure.figure_box(Line(tuple(words)), 1000) == (600, 0, 860, 40)
+
+
+def test_rupees_looked_at_apart_from_their_paise_column_say_the_amount_with_those_paise():
+    """"G. Total 14,413 | 35": the crop holds "14,413", and the amount it says is 14,413.35,
+    never 14,413.00 (which would replace the page's right reading) nor 14,41,335.00."""
+    whole = _look("14,413")
+    look = figure.Look(whole.crops, whole.bests, apart=35)
+    assert look.reading() == 1_441_335 and 1_441_335 in look.readings()
+    assert look.fit(1_441_335) == pytest.approx(0.0)
+    assert look.fit(1_441_300) == float("-inf") and look.fit(144_133_500) == float("-inf")

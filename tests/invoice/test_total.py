@@ -983,3 +983,35 @@ def test_a_receipts_total_that_lost_its_first_digit_is_what_the_cash_less_change
                  "NET AMOUNT 859.00", "CASH TENDERED 9,900.00", "CHANGE DUE 41.00")
     found, conf = find(lines)
     assert (found, conf < 0.8) == (985_900, True)
+
+
+def test_a_receipts_gst_summary_under_its_headings_is_no_invoice_total():
+    """A rate's row under "GST% Taxable CGST SGST Total" adds up to its own "Total": headed so,
+    it must not outweigh the bill's Net Amount (a review of the column headings' rule)."""
+    lines = _columns([(0, "Net"), (100, "Amount"), (600, "2,230.00")],
+                     [(0, "GST%"), (150, "Taxable"), (300, "CGST"), (450, "SGST"),
+                      (600, "Total")],
+                     [(0, "5"), (150, "1,000.00"), (300, "25.00"), (450, "25.00"),
+                      (600, "1,050.00")])
+    assert find(lines)[0] == 223_000
+
+
+def test_a_total_is_not_given_a_first_digit_by_a_sum_of_taxes():
+    """Vyapar's "₹" read as a 7 on the Sub Total makes a sum a digit longer than the right
+    total (a review of the first-digit-lost rule: only cash less change may say so)."""
+    lines = page("Sub Total 7728.00", "SGST@9% 65.52", "CGST@9% 65.52", "Round off -0.04",
+                 "Total 859.00")
+    assert find(lines)[0] == 85_900
+
+
+def test_an_item_lines_hsn_code_and_quantity_are_no_rupees_and_paise():
+    """An item's fragment "85444999 12" (an HSN code, then a quantity) taken for a paise
+    column made ₹8,54,44,999.12 the page's largest amount and lost a sure total."""
+    lines = page("Sl Description HSN/SAC Quantity Rate per Amount",
+                 "Copper Cable 4sqmm 85444999 12",
+                 "20 209 148 Nos 4,62.574.00",
+                 "Walf Paty40kg 5214 131 Bags 780.00 Bags 1,02,180.00",
+                 "3024 75 Nos 1,450.25 Nos 1,08,768.75",
+                 "e OM 15W40 L 2710 56 Nos 1,890.00 Nos 1,05,840.00",
+                 "CGST 2.5 19,484.06", "SGST 2.5 19,484.07", "8,18,330.88")
+    assert find(lines) == (81_833_088, pytest.approx(0.95))

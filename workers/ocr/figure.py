@@ -44,26 +44,39 @@ class Look:
 
     crops: tuple[np.ndarray, ...]  # each crop's columns folded into ctc.CLASSES
     bests: tuple[float, ...]  # log-likelihood of each crop's own likeliest reading
+    apart: int | None = None  # paise written in a column of their own (paise_column)
 
     def fit(self, paise: int, *, signed: bool = False) -> float:
         """How much less likely (natural log, <= 0 mostly; the mean over the crops) the figure
         says `paise` than its own likeliest reading, in the best way an amount is written;
         `signed`: or after the digit a crop reads first (a "₹" before the figure read as a
-        1, 2 or 7, which the page's reading of the figure had left out)."""
+        1, 2 or 7, which the page's reading of the figure had left out). With its paise
+        apart, the crops say the rupees, and an amount with other paise not at all."""
+        if self.apart is not None:
+            if paise % 100 != self.apart:
+                return -math.inf
+            paise -= self.apart
         return float(np.mean([max(ctc.log_likelihood(columns, text)
                                   for text in _forms(paise, columns, signed)) - best
                               for columns, best in zip(self.crops, self.bests, strict=True)]))
 
     def reading(self) -> int | None:
         """The amount every crop's likeliest reading says (None when they differ)."""
-        found = {_paise(ctc.reading(columns)) for columns in self.crops}
+        found = self._with_paise({_paise(ctc.reading(columns)) for columns in self.crops})
         return found.pop() if len(found) == 1 else None
 
     def readings(self, changes: int = CHANGES) -> set[int]:
         """The amounts the figure can be read as: its likeliest reading, that with one digit
         doubled (CTC writes a digit twice only with a gap between: "44" is easily read "4"),
         and with up to `changes` digits swapped for ones the recogniser also saw there."""
-        return set().union(*(_readings(columns, changes) for columns in self.crops))
+        return {paise for paise in self._with_paise(set().union(
+            *(_readings(columns, changes) for columns in self.crops))) if paise is not None}
+
+    def _with_paise(self, found: set[int | None]) -> set[int | None]:
+        """Whole-rupee readings of the rupees with the paise written apart (none else)."""
+        if self.apart is None:
+            return found
+        return {paise + self.apart for paise in found if paise is not None and paise % 100 == 0}
 
 
 def _readings(columns: np.ndarray, changes: int) -> set[int]:
@@ -102,8 +115,25 @@ def looks(picture: Image.Image, lines: list[Line], labelled: list[int]) -> list[
         box = figure_box(line, picture.width)
         if box is not None:
             cut = _slanted(picture, line) or _upright(picture, box, _before(line, box))
-            found.append(_look(cut))
+            column = paise_column(line)
+            found.append(_look(cut, None if column is None else int(column.text)))
     return found
+
+
+def _figure_words(line: Line) -> list[Word]:
+    return [w for w in line.words if _FIGURE.search(w.text)]
+
+
+def paise_column(line: Line) -> Word | None:
+    """A bill book's paise, written in a column of their own after the rupees ("G. Total
+    14,413 | 00"): looked at with the rupees, the figure read "1441300", 14,41,300.00, which
+    the second look took for the total (an unseen hand-filled layout). The rupees are looked
+    at alone, and the paise taken as the page read them (Look.apart)."""
+    figure = _figure_words(line)
+    if len(figure) > 1 and _PAISE_APART.fullmatch(figure[-1].text) \
+            and not re.search(r"[.,]\d\d$", figure[-2].text):
+        return figure[-1]
+    return None
 
 
 def figure_box(line: Line, width: int) -> Box | None:
@@ -111,14 +141,9 @@ def figure_box(line: Line, width: int) -> Box | None:
     no figure there (a faint or sprawling hand), the rest of the line after the label."""
     if not all(w.box for w in line.words):
         return None
-    figure = [w for w in line.words if _FIGURE.search(w.text)]
-    label = [w for w in line.words if w not in figure]
-    if len(figure) > 1 and _PAISE_APART.fullmatch(figure[-1].text) \
-            and not re.search(r"[.,]\d\d$", figure[-2].text):
-        # A bill book's paise column ("G. Total 14,413 | 00"): looked at with the rupees, the
-        # figure read "1441300", 14,41,300.00, which the second look took for the total (an
-        # unseen handwritten layout); the rupees alone say the amount to the rupee.
-        figure = figure[:-1]
+    column = paise_column(line)
+    figure = [w for w in _figure_words(line) if w is not column]
+    label = [w for w in line.words if w not in figure and w is not column]
     if figure:
         boxes = [_digits_of(_part(line.words, w), w.text) for w in figure]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes),
@@ -191,7 +216,8 @@ def _slanted(picture: Image.Image, line: Line) -> Cut | None:
     "4,27,087.68" slanted 11 degrees took in half the lines above and below, and its reading
     was no amount at all (bench/ocr.py seed 401, dot-matrix photo 23). None when the figure
     is not in one slanted box."""
-    figure = [w for w in line.words if _FIGURE.search(w.text)]
+    column = paise_column(line)
+    figure = [w for w in _figure_words(line) if w is not column]
     quads = {w.quad for w in figure}
     if not figure or len(quads) != 1 or None in quads:
         return None
@@ -230,12 +256,13 @@ def _slanted(picture: Image.Image, line: Line) -> Cut | None:
     return cut
 
 
-def _look(cut: Cut) -> Look:
+def _look(cut: Cut, apart: int | None = None) -> Look:
     crops = []
     for share in PADS:
         probs, charset = rapid.columns(cut(share))
         crops.append(ctc.amount_classes(probs, charset))
-    return Look(tuple(crops), tuple(ctc.log_likelihood(c, ctc.reading(c)) for c in crops))
+    return Look(tuple(crops), tuple(ctc.log_likelihood(c, ctc.reading(c)) for c in crops),
+                apart)
 
 
 def _forms(paise: int, columns: np.ndarray, signed: bool) -> set[str]:

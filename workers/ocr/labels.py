@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 # (grand total), and the word for "total" alone ("Kul" on a kachcha bill).
 _LABELS = [
     (re.compile(r"grand\s*total|total\s*payable|net\s*payable|amount\s*payable|payable\s*amount|"
-                r"invoice\s*(?:total|value|amount)|total\s*invoice|bill\s*(?:amount|amt)|"
+                r"invoice\s*(?:total|value|amount)|total\s*invoice|total\s*inv\b|bill\s*(?:amount|amt)|"
                 r"total\s*amount\s*after\s*tax|net\s*(?:amount|amt)|total\s*amount|"
                 r"total\s*value|final\s*amount|कुल\s*(?:राशि|योग|रकम|रक्कम)|(?:देय|शुद्ध)\s*राशि|"
                 r"एकूण\s*रक्कम|કુલ\s*રકમ|ચોખ્ખી\s*રકમ|மொத்த\s*(?:தொகை|மதிப்பு)|நிகர\s*தொகை|"

@@ -38,7 +38,7 @@ def arithmetic(every: list[Amount], goods: int
     is for); and the items' sum where a taxable value is stated and gives another sum (an
     item's 0 read as 8 the same way as the total's: 9690.08 and 554968.08)."""
     running, taken, contested = _chained(every)
-    tendered = _tendered(every) | running
+    settled = tendered(every) | running
     taxes: dict[str, int] = {}
     for amount in every:
         kind = TAX.search(amount.label)
@@ -47,9 +47,9 @@ def arithmetic(every: list[Amount], goods: int
         if kind and amount.marked and not TAXABLE.search(amount.label):
             taxes.setdefault(re.sub(r"\s", "", kind.group().lower()).replace("8", "s"),
                              amount.paise)
-    tendered |= _column(every)
+    settled |= _column(every)
     if not taxes:
-        return tendered, tendered, taken, contested
+        return settled, settled, taken, contested
     if len(taxes) > 1:  # "Total GST" / "GST Amount" under CGST and SGST: their sum
         taxes.pop("gst", None)
     for one, other in (("cgst", "sgst"), ("sgst", "cgst")):  # always equal: one label lost
@@ -71,7 +71,7 @@ def arithmetic(every: list[Amount], goods: int
                } if stated is None and goods else set()
     # Rounded to the rupee as the round-off line says, the line itself read.
     at_rate = {paise for paise in at_rate if not rounding or paise % 100 == 0}
-    return (set(vouching.values()) | tendered | at_rate, set(sums.values()) | tendered | at_rate,
+    return (set(vouching.values()) | settled | at_rate, set(sums.values()) | settled | at_rate,
             taken, contested)
 
 
@@ -294,7 +294,7 @@ def _taxes_at_rate(goods: int, read: int) -> set[int]:
     return found
 
 
-def _tendered(every: list[Amount]) -> set[int]:
+def tendered(every: list[Amount]) -> set[int]:
     """Cash tendered less the change given back, when a receipt prints both."""
     cash = next((a.paise for a in every if _CASH.search(a.label) and a.marked), None)
     change = next((a.paise for a in every if _CHANGE.search(a.label) and a.marked), None)

@@ -27,7 +27,7 @@ from models.invoices.values import digits_only, parse_amount
 from workers.ocr import items
 from workers.ocr.labels import NOT_ON_PAGE, PART, TAX, TAXABLE, Amount, as_meant, label_weight
 from workers.ocr.lines import Line, closed
-from workers.ocr.sums import adds_up, arithmetic, tax_row_sum, taxed_at_rate
+from workers.ocr.sums import adds_up, arithmetic, tax_row_sum, taxed_at_rate, tendered
 from workers.ocr.words import (
     IN_WORDS,
     START,
@@ -88,9 +88,12 @@ def amounts(lines: list[Line]) -> list[Amount]:
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"])
                           or _ADDED.search(text, 0, match.start()))
             end = match.end()
+            head = as_meant(text[:match.start()])
             if (column := _PAISE_COLUMN.fullmatch(text, end)) and not re.search(r"\.", num) \
-                    and len(digits_only(num)) >= 3:
-                # a bill book's paise column: "G. Total 14,413 | 00" is 14,413.00
+                    and 3 <= len(digits_only(num)) <= 7 \
+                    and (label_weight(head) or PART.search(head) or TAX.search(head)):
+                # a bill book's paise column: "G. Total 14,413 | 00" is 14,413.00; not an
+                # item's line (an HSN code, then a quantity)
                 paise, marked, end = paise + int(column[1]), True, column.end()
             if not marked and _UNIT.match(text, match.end()):
                 continue  # a quantity: the words before it label the amount after it
@@ -136,7 +139,9 @@ def _headed(lines: list[Line]) -> dict[int, list[tuple[str, str]]]:
     """Each figure of a row of figures alone, with its column heading, by line: the words of
     the line above, a line without figures, nearest over it. The GST e-invoice (IRP) prints
     its totals so: "Tax'ble Amt  CGST Amt  SGST Amt  IGST Amt  Cess  Round off  Total Inv.
-    Amt" over a row of seven figures."""
+    Amt" over a row of seven figures. Only a row headed by the invoice total's name, surely
+    (label_weight 1.0): a receipt's GST summary ("GST% Taxable CGST SGST Total" over a rate's
+    row) adds up to its own "Total", which is no invoice total."""
     found = {}
     for index in range(1, len(lines)):
         heads, figures = lines[index - 1].words, lines[index].words
@@ -151,8 +156,9 @@ def _headed(lines: list[Line]) -> dict[int, list[tuple[str, str]]]:
             middle = (word.box[0] + word.box[2]) / 2
             over[min(range(len(middles)), key=lambda k: abs(middles[k] - middle))].append(
                 word.text)
-        found[index] = [(figure.text, " ".join(words))
-                        for figure, words in zip(figures, over, strict=True)]
+        headings = [" ".join(words) for words in over]
+        if any(label_weight(heading) == 1.0 for heading in headings):
+            found[index] = list(zip((figure.text for figure in figures), headings, strict=True))
     return found
 
 
@@ -305,7 +311,7 @@ def _chosen(lines: list[Line], every: list[Amount], goods: int, expected: set[in
             # agreeing on a pick from misread words is no evidence either
     if best is not None and not best[2] and (near := _sum_near(
             best[1], expected, {_taxable(every), goods} - {0}) or _first_digit_lost(
-            best[1], expected)) is not None:
+            best[1], tendered(every))) is not None:
         return near, UNSURE - 0.1  # below PLAUSIBLE_TOTAL: two engines pick it alike
     if best is None:
         # No total label read: the largest amount on the page, where the tax summary's last
@@ -400,10 +406,12 @@ def _sum_near(amount: Amount, sums: set[int], taxables: set[int]) -> int | None:
 
 
 def _first_digit_lost(amount: Amount, sums: set[int]) -> int | None:
-    """The one sum of the page's arithmetic that is the total's figure, vouched for by nothing,
-    with a first digit it lost: a receipt's double-height "NET AMOUNT 9,859.00" read "859.00"
-    beside "CASH TENDERED 9,900.00" and "CHANGE DUE 41.00" (an unseen POS layout, clean).
-    Unsure, as the figure and the sum disagree (the partner confirms it)."""
+    """The cash tendered less the change (`sums`) where it is the total's figure, vouched for
+    by nothing, with a first digit it lost: a receipt's double-height "NET AMOUNT 9,859.00"
+    read "859.00" beside "CASH TENDERED 9,900.00" and "CHANGE DUE 41.00" (an unseen POS
+    layout, clean). Not a sum of taxes: Vyapar's "₹" read as a 7 on its Sub Total makes one
+    a digit longer than a right total. Unsure, as the figure and the sum disagree (the partner
+    confirms it)."""
     lost = {paise for paise in sums if len(str(paise)) == len(str(amount.paise)) + 1
             and str(paise).endswith(str(amount.paise))}
     return lost.pop() if len(lost) == 1 else None
