@@ -1015,3 +1015,13 @@ def test_an_item_lines_hsn_code_and_quantity_are_no_rupees_and_paise():
                  "e OM 15W40 L 2710 56 Nos 1,890.00 Nos 1,05,840.00",
                  "CGST 2.5 19,484.06", "SGST 2.5 19,484.07", "8,18,330.88")
     assert find(lines) == (81_833_088, pytest.approx(0.95))
+
+
+def test_a_rupee_sign_read_as_7_before_an_indian_grouped_sum_is_dropped():
+    """Vyapar's "₹3,98,976.00" read "73,98,976.00", grouped as Indian bills print one, beside
+    a Sub Total and an IGST that add up to the rest (fresh seed 307, vyapar photo 7)."""
+    lines = page("Sub Total 3,11,700.00", "IGST@28% 87,276.00", "Total 73,98,976.00")
+    found, conf = find(lines)
+    assert (found, conf < 0.8) == (39_897_600, True)
+    # where nothing adds up to the rest, the figure stands as read
+    assert find(page("Sub Total 3,11,700.00", "Total 73,98,976.00"))[0] == 739_897_600

@@ -452,14 +452,16 @@ def _lost_paise(amount: Amount, text: str, in_words: int | None) -> bool:
 SIGN_READ = ("1", "2", "3", "7", "Z")
 
 
-def _sign_dropped(amount: Amount) -> int | None:
+def _sign_dropped(amount: Amount, *, grouped: bool = False) -> int | None:
     """The figure without its first digit, where that digit may be a "₹" misread: a
     candidate only for words that say it ("Total 276977.00" over "INR Seventy Six Thousand
     Nine Hundred Seventy Seven Only", TallyPrime's "₹ 76,977.00" on a blurred photo: fresh
-    seed 257, tally photo 14). Not a figure grouped as Indian bills print one ("16,000.00"):
-    its first digit is a digit, and words that lost "teen" would choose 6,000.00."""
+    seed 257, tally photo 14). Not a figure grouped as Indian bills print one ("16,000.00"),
+    unless `grouped`: its first digit is a digit, and words that lost "teen" would choose
+    6,000.00."""
     token = amount.token
-    if token[:1] not in SIGN_READ or not token[1:2].isdigit() or _INDIAN.fullmatch(token):
+    if token[:1] not in SIGN_READ or not token[1:2].isdigit() or (
+            not grouped and _INDIAN.fullmatch(token)):
         return None
     return parse_amount(token[1:])
 
@@ -481,11 +483,13 @@ _INDIAN = re.compile(r"(?:\d{1,2},(?:\d\d,)*\d{3}|\d{1,3})\.\d\d")
 
 def _sign_read_as_digit(amount: Amount, sums: set[int]) -> int | None:
     """The page's sum when the total's figure is that sum with the "₹" before it read as a
-    digit ("271,040.00" for "₹71,040.00": grouped as no Indian amount is, the rest is). Not
-    a 1 or a 3: "1160.00" is a total as often as a sum of 160.00 is on the page (a GST slab's)."""
+    digit ("271,040.00" for "₹71,040.00": grouped as no Indian amount is, the rest is; or
+    grouped as one is, "73,98,976.00" for "₹3,98,976.00" beside a Sub Total and an IGST that
+    add up to the rest: fresh seed 307, vyapar photo 7). Not a 1 or a 3: "1160.00" is a total
+    as often as a sum of 160.00 is on the page (a GST slab's)."""
     if amount.token[:1] not in ("2", "7", "Z") or not _INDIAN.fullmatch(amount.token[1:]):
         return None
-    rest = _sign_dropped(amount)
+    rest = _sign_dropped(amount, grouped=True)
     return rest if rest in sums else None
 
 
