@@ -413,3 +413,27 @@ def test_rupees_looked_at_apart_from_their_paise_column_say_the_amount_with_thos
     assert look.reading() == 1_441_335 and 1_441_335 in look.readings()
     assert look.fit(1_441_335) == pytest.approx(0.0)
     assert look.fit(1_441_300) == float("-inf") and look.fit(144_133_500) == float("-inf")
+
+
+def test_arithmetic_that_words_read_closely_contradict_never_makes_a_second_look_sure(
+        monkeypatch):
+    """A dot-matrix 0 read as 8 in the taxable value and in the total alike kept the sum
+    (33,657.58 + 2 x 2,019.45 = 37,696.48), and the figure looked at again offered it, beside
+    words read letter for letter that say 37,696.40: credited wrong without asking (fresh
+    seed 311, dot-matrix photo 13). The partner confirms it instead."""
+    box = (600, 500, 1200, 540)
+    lines = [Line(tuple(Word(w, 0.95) for w in text.split())) for text in (
+        "1 TMT Bar 12mm 7214 107 kg 62.50 6,687.50",
+        "2 PVC Pipe 4in 6m 3917 58 pcs 465.00 26,970.00",
+        "Total 165 33,657.58", "Total Taxable Value: 33,657.58", "Add: CGST 6%: 2,019.45",
+        "Add: SGST 6%: 2,019.45",
+        "Amount in words: Rupees Thirty Seven Thousand Six Hundred Ninety Six and Forty "
+        "Paise Only")]
+    lines.append(Line((Word("Total", 0.96, box), Word("Amount", 0.96, box),
+                       Word("Due:", 0.96, box), Word("INR", 0.96, box),
+                       Word("37,696.48", 0.97, box)), box))
+    read = fields.extract(lines)
+    assert (read.total_paise, read.confidence["total_paise"] < SURE) == (3_769_648, True)
+    monkeypatch.setattr(figure, "looks", lambda *_args: [_look("37,696.48")])
+    recheck.recheck(Image.new("RGB", (1500, 700), "white"), lines, read)
+    assert read.confidence["total_paise"] < SURE

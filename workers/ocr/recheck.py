@@ -84,6 +84,12 @@ def recheck(picture: Image.Image, lines: list[Line], read: InvoiceRead) -> None:
         # seed 701 page 15); a 1 lost from a figure the words vouch for (memo 404/0) is not.
         sure = sure and (best == words.amount_in_words(said)
                          or not total.sign_read_one(lines, best))
+        # Nor against words read without a letter changed that say another amount: a
+        # dot-matrix 0 read as 8 in the taxable value and in the total alike kept the sum
+        # ("37,696.48" beside "... Ninety Six and Forty Paise": fresh seed 311, dot-matrix
+        # photo 13, credited wrong without asking).
+        closely = words.amount_in_words(said, exact=True) if said else None
+        sure = sure and closely in (None, best)
         # A total the page's reading left out stays out unless sure (the partner types it:
         # workers.ocr.total.FLOOR), or unless it is one of the amounts words read with a
         # letter changed tie ("Fine Lakh"), the image choosing, or the amount guessed from
