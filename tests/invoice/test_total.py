@@ -1025,3 +1025,13 @@ def test_a_rupee_sign_read_as_7_before_an_indian_grouped_sum_is_dropped():
     assert (found, conf < 0.8) == (39_897_600, True)
     # where nothing adds up to the rest, the figure stands as read
     assert find(page("Sub Total 3,11,700.00", "Total 73,98,976.00"))[0] == 739_897_600
+
+
+@pytest.mark.parametrize("beside", ["IFSC: PUNB0314821", "A/c No: SB0012345678"])
+def test_a_codes_digits_read_on_the_totals_line_do_not_make_it_a_tax_summary_row(beside):
+    """Zoho prints its bank details at the left of its total; read as one line, the IFSC
+    code's digits (3,14,821 as a bare number) outweighed the total, taken for a tax-summary
+    row's parts, and no total was read (an unseen layout's photo)."""
+    lines = page("Sub Total 37,142.50", "IGST18 (18%) 6,685.65", "Rounding -0.15",
+                 f"{beside} Total 43,828.00", "Payment Made (-)0.00", "Balance Due 43,828.00")
+    assert find(lines) == (4_382_800, pytest.approx(0.95))

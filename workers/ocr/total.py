@@ -503,7 +503,10 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
             and label_weight(amount.label))):
         return 0.0
     on_line = [a.paise for a in every if a.line == amount.line]
-    if amount.paise < max(on_line):  # a tax-summary row: Total  taxable  CGST  SGST  tax
+    # a tax-summary row: Total  taxable  CGST  SGST  tax; not a bare code's digits beside the
+    # total ("IFSC: PUNB0314821  Total 43,828.00": Zoho's bank details at the left of its
+    # total, read as one line: an unseen layout's photo)
+    if amount.paise < max(a.paise for a in every if a.line == amount.line and not _code(a)):
         return 0.0
     weight = label_weight(amount.label)
     if not weight and TAX.search(amount.label):
@@ -511,6 +514,12 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
     # An amount whose label was lost (a Hindi label, a stamp over it) is the total only if
     # the page's words or arithmetic say so (those checks outweigh any label).
     return (weight or UNLABELLED) * (0.6 if len(on_line) > 2 else 1.0) * (0.8 if bare else 1.0)
+
+
+def _code(amount: Amount) -> bool:
+    """Whether `amount` is the digits of a code run on from its letters ("PUNB0314821", an
+    IFSC), written bare: no amount."""
+    return not amount.marked and re.search(r"[A-Za-z]$", amount.label) is not None
 
 
 def _words_at(lines: list[Line], index: int) -> int | None:
