@@ -506,7 +506,8 @@ def _weight(amount: Amount, every: list[Amount]) -> float:
     # a tax-summary row: Total  taxable  CGST  SGST  tax; not a bare code's digits beside the
     # total ("IFSC: PUNB0314821  Total 43,828.00": Zoho's bank details at the left of its
     # total, read as one line: an unseen layout's photo)
-    if amount.paise < max(a.paise for a in every if a.line == amount.line and not _code(a)):
+    if amount.paise < max((a.paise for a in every if a.line == amount.line and not _code(a)),
+                          default=0):
         return 0.0
     weight = label_weight(amount.label)
     if not weight and TAX.search(amount.label):
