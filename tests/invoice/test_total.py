@@ -657,17 +657,19 @@ def test_words_that_say_an_amount_with_rupees_misread():
     assert amount_in_words("Inroad Seventy Only") is None  # no INR at a word's start
 
 
+# Bench seed 179, Tally photo 14, as PP-OCR read it: the Total row's label, far left on a
+# slanted photo, lost to another line; the Amount column's items and taxes (each tax after its
+# rate) end their lines above the total's figure.
+TALLY_179_14 = ("Sl Description HSN/SAC Quantity Rate per Amount",
+                "20 209 148 Nos 4,62.574.00",
+                "Walf Paty40kg 5214 131 Bags 780.00 Bags 1,02,180.00",
+                "3024 75 Nos 1,450.25 Nos 1,08,768.75",
+                "e OM 15W40 L 2710 56 Nos 1,890.00 Nos 1,05,840.00",
+                "CGST 2.5 19,484.06", "SGST 2.5 19,484.07", "8,18,330.88")
+
+
 def test_a_tally_total_read_alone_is_vouched_for_by_the_amount_column_above_it():
-    # Bench seed 179, Tally photo 14, as PP-OCR read it: the Total row's label, far left on a
-    # slanted photo, lost to another line; the Amount column's items and taxes (each tax
-    # after its rate) end their lines above the total's figure.
-    lines = page("Sl Description HSN/SAC Quantity Rate per Amount",
-                 "20 209 148 Nos 4,62.574.00",
-                 "Walf Paty40kg 5214 131 Bags 780.00 Bags 1,02,180.00",
-                 "3024 75 Nos 1,450.25 Nos 1,08,768.75",
-                 "e OM 15W40 L 2710 56 Nos 1,890.00 Nos 1,05,840.00",
-                 "CGST 2.5 19,484.06", "SGST 2.5 19,484.07", "8,18,330.88")
-    assert find(lines) == (81_833_088, pytest.approx(0.95))
+    assert find(page(*TALLY_179_14)) == (81_833_088, pytest.approx(0.95))
 
 
 @pytest.mark.parametrize("texts", [
@@ -1007,13 +1009,7 @@ def test_a_total_is_not_given_a_first_digit_by_a_sum_of_taxes():
 def test_an_item_lines_hsn_code_and_quantity_are_no_rupees_and_paise():
     """An item's fragment "85444999 12" (an HSN code, then a quantity) taken for a paise
     column made ₹8,54,44,999.12 the page's largest amount and lost a sure total."""
-    lines = page("Sl Description HSN/SAC Quantity Rate per Amount",
-                 "Copper Cable 4sqmm 85444999 12",
-                 "20 209 148 Nos 4,62.574.00",
-                 "Walf Paty40kg 5214 131 Bags 780.00 Bags 1,02,180.00",
-                 "3024 75 Nos 1,450.25 Nos 1,08,768.75",
-                 "e OM 15W40 L 2710 56 Nos 1,890.00 Nos 1,05,840.00",
-                 "CGST 2.5 19,484.06", "SGST 2.5 19,484.07", "8,18,330.88")
+    lines = page(TALLY_179_14[0], "Copper Cable 4sqmm 85444999 12", *TALLY_179_14[1:])
     assert find(lines) == (81_833_088, pytest.approx(0.95))
 
 

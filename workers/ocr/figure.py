@@ -121,7 +121,9 @@ def looks(picture: Image.Image, lines: list[Line], labelled: list[int]) -> list[
 
 
 def _figure_words(line: Line) -> list[Word]:
-    return [w for w in line.words if _FIGURE.search(w.text)]
+    """The words of the figure on a total line, without a paise column written apart."""
+    column = paise_column(line)
+    return [w for w in line.words if _FIGURE.search(w.text) and w is not column]
 
 
 def paise_column(line: Line) -> Word | None:
@@ -129,7 +131,7 @@ def paise_column(line: Line) -> Word | None:
     14,413 | 00"): looked at with the rupees, the figure read "1441300", 14,41,300.00, which
     the second look took for the total (an unseen hand-filled layout). The rupees are looked
     at alone, and the paise taken as the page read them (Look.apart)."""
-    figure = _figure_words(line)
+    figure = [w for w in line.words if _FIGURE.search(w.text)]
     if len(figure) > 1 and _PAISE_APART.fullmatch(figure[-1].text) \
             and not re.search(r"[.,]\d\d$", figure[-2].text):
         return figure[-1]
@@ -141,9 +143,8 @@ def figure_box(line: Line, width: int) -> Box | None:
     no figure there (a faint or sprawling hand), the rest of the line after the label."""
     if not all(w.box for w in line.words):
         return None
-    column = paise_column(line)
-    figure = [w for w in _figure_words(line) if w is not column]
-    label = [w for w in line.words if w not in figure and w is not column]
+    figure = _figure_words(line)
+    label = [w for w in line.words if w not in figure and w is not paise_column(line)]
     if figure:
         boxes = [_digits_of(_part(line.words, w), w.text) for w in figure]
         return (min(b[0] for b in boxes), min(b[1] for b in boxes),
@@ -216,8 +217,7 @@ def _slanted(picture: Image.Image, line: Line) -> Cut | None:
     "4,27,087.68" slanted 11 degrees took in half the lines above and below, and its reading
     was no amount at all (bench/ocr.py seed 401, dot-matrix photo 23). None when the figure
     is not in one slanted box."""
-    column = paise_column(line)
-    figure = [w for w in _figure_words(line) if w is not column]
+    figure = _figure_words(line)
     quads = {w.quad for w in figure}
     if not figure or len(quads) != 1 or None in quads:
         return None

@@ -88,12 +88,7 @@ def amounts(lines: list[Line]) -> list[Amount]:
             marked = bool(match["cur"] or match["dash"] or re.search(r"[.,]", match["num"])
                           or _ADDED.search(text, 0, match.start()))
             end = match.end()
-            head = as_meant(text[:match.start()])
-            if (column := _PAISE_COLUMN.fullmatch(text, end)) and not re.search(r"\.", num) \
-                    and 3 <= len(digits_only(num)) <= 7 \
-                    and (label_weight(head) or PART.search(head) or TAX.search(head)):
-                # a bill book's paise column: "G. Total 14,413 | 00" is 14,413.00; not an
-                # item's line (an HSN code, then a quantity)
+            if column := _paise_column(text, match):
                 paise, marked, end = paise + int(column[1]), True, column.end()
             if not marked and _UNIT.match(text, match.end()):
                 continue  # a quantity: the words before it label the amount after it
@@ -120,6 +115,18 @@ def amounts(lines: list[Line]) -> list[Amount]:
                 named = start
         above = text if len(found) == count and label_weight(text) and index != used else ""
     return found
+
+
+def _paise_column(text: str, match: re.Match[str]) -> re.Match[str] | None:
+    """A bill book's paise column after the figure `match` found in `text` ("G. Total 14,413
+    | 00" is 14,413.00): only after a total, part or tax label, not on an item's line (an HSN
+    code, then a quantity), and for rupees of at most seven digits."""
+    num = match["num"]
+    column = _PAISE_COLUMN.fullmatch(text, match.end())
+    if column is None or "." in num or not 3 <= len(digits_only(num)) <= 7:
+        return None
+    head = as_meant(text[:match.start()])
+    return column if label_weight(head) or PART.search(head) or TAX.search(head) else None
 
 
 def _after_words(label: str) -> str:
