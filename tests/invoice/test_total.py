@@ -1023,6 +1023,21 @@ def test_a_rupee_sign_read_as_7_before_an_indian_grouped_sum_is_dropped():
     assert find(page("Sub Total 3,11,700.00", "Total 73,98,976.00"))[0] == 739_897_600
 
 
+def test_a_rupee_sign_read_as_2_before_the_sub_total_and_the_total_makes_no_sure_sum():
+    """Vyapar's "₹" read as 2 before the Sub Total and the Total alike, the taxes read without
+    theirs: 23,47,004.00 + 20,820.24 + 20,820.24 made the misread total, sure, though 6 % of
+    3,47,004.00 is each tax (fresh seed 317, vyapar photo 23: 23,88,644.48 credited for
+    3,88,644.48)."""
+    lines = page("Sub Total 23,47,004.00", "SGST@6% 20,820.24", "CGST@6% 20,820.24",
+                 "Total 23,88,644.48", "Received 20.00", "Balance 23.88.644.48")
+    found, conf = find(lines)
+    assert (found, conf < 0.8) == (38_864_448, True)
+    # a sub-total whose taxes are its own rate keeps its first digit
+    lines = page("Sub Total 23,47,004.00", "SGST@6% 1,40,820.24", "CGST@6% 1,40,820.24",
+                 "Total 26,28,644.48")
+    assert find(lines) == (262_864_448, pytest.approx(0.95))
+
+
 @pytest.mark.parametrize("beside", ["IFSC: PUNB0314821", "A/c No: SB0012345678"])
 def test_a_codes_digits_read_on_the_totals_line_do_not_make_it_a_tax_summary_row(beside):
     """Zoho prints its bank details at the left of its total; read as one line, the IFSC

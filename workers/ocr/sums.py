@@ -57,6 +57,8 @@ def arithmetic(every: list[Amount], goods: int
             taxes[other] = taxes[one]
     rounding = next((a.paise for a in every if _ROUND.search(a.label)), 0)
     stated = next((a.paise for a in every if TAXABLE.search(a.label)), None)
+    if stated:
+        stated = sign_read_base(stated, sum(taxes.values()))
     bases = {source: taxable + sum(taxes.values())
              for source, taxable in (("stated", stated), ("goods", goods)) if taxable}
     # Rounded to the rupee, its sign read or lost, or the round-off line itself misread.
@@ -140,14 +142,15 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount], set[int]]:
         first = marked[row][0]
         if len(marked[row]) != 1 or first.paise <= 0 or not base(first):
             continue
-        added, summary, rounding, taxed, account, unexplained = [], [], 0, False, 0, False
+        added, summary, rounding, levied, account, unexplained = [], [], 0, 0, 0, False
         for later in rows[at + 1:]:
             if len(marked[later]) != 1:
                 break
             step = marked[later][0]
             if label_weight(step.label):
-                plus = sum(added) + (0 if taxed else sum(summary))
-                ends = {first.paise + plus + rounding, first.paise + plus - rounding}
+                plus = sum(added) + (levied or sum(summary))
+                start = sign_read_base(first.paise, levied)
+                ends = {start + plus + rounding, start + plus - rounding}
                 if unexplained:
                     # a total carried further adds up or is more; the tax summary's Total row
                     # under the invoice total is neither
@@ -176,10 +179,12 @@ def _chained(every: list[Amount]) -> tuple[set[int], set[Amount], set[int]]:
                 summary.append(step.paise)
             else:
                 unexplained = unexplained or not (_ADDS.search(step.label) or _gst_on(
-                    first.paise + sum(added), step.paise))
-                taxed = taxed or bool(TAX.search(step.label))
+                    first.paise + sum(added) + levied, step.paise))
                 less = _LESS.search(step.label) or step.paise < 0
-                added.append(-abs(step.paise) if less else step.paise)
+                if TAX.search(step.label) and not less:
+                    levied += step.paise
+                else:
+                    added.append(-abs(step.paise) if less else step.paise)
     return sums, taken, contested
 
 
@@ -271,6 +276,20 @@ def _taxed_column(total: int, run: list[_Entry], shown: set[int]) -> bool:
         return any(taxed(sum(entry.paise for entry in run[taxes:]), run[:taxes])
                    for taxes in range(1, len(run)))
     return total - added in shown and taxed(total - added, run)
+
+
+def sign_read_base(base: int, taxes: int) -> int:
+    """`base` (a taxable value or sub-total) without its first digit, where that 2 or 7 is a
+    "₹" read as a digit and the taxes under it are a GST rate of the rest, not of `base`:
+    Vyapar's "Sub Total ₹3,47,004.00" read "23,47,004.00" over "SGST@6% ₹20,820.24" read
+    without its sign, the total's sign read as 2 alike, so the misread figures added up
+    (fresh seed 317, vyapar photo 23). Else `base`."""
+    digits = str(base)
+    if taxes <= 0 or digits[:1] not in ("2", "7") or digits[1:2] in ("", "0") \
+            or _at_rate(base, taxes, 2.0):
+        return base
+    rest = int(digits[1:])
+    return rest if _at_rate(rest, taxes, 2.0) else base
 
 
 def _rounded(base: int, rounding: int) -> int:
